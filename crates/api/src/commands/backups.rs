@@ -1,0 +1,33 @@
+use super::command;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backup {
+    pub file_name: String,
+    pub taken_at: DateTime<Utc>,
+    /// daily, manual, before-migration or before-restore
+    pub reason: String,
+    pub size_bytes: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ListBackups {}
+command!(ListBackups => "list_backups", Permission -> Vec<Backup>);
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TakeBackup {}
+command!(TakeBackup => "take_backup", Permission -> Backup);
+
+/// Replaces the desk's data with a backup, after saving a safety copy of
+/// the current data. Everyone is signed out afterwards.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RestoreBackup {
+    pub file_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Restored {
+    pub safety_copy: Backup,
+}
+command!(RestoreBackup => "restore_backup", Permission -> Restored);

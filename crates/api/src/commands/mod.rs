@@ -1,0 +1,44 @@
+//! Every command the desk answers, as one input type each. A command's name
+//! is the Tauri command name; its `Output` is what a successful call returns;
+//! every call may fail with [`crate::ApiError`].
+
+use serde::{de::DeserializeOwned, Serialize};
+
+pub mod audit;
+pub mod backups;
+pub mod org;
+pub mod roles;
+pub mod session;
+pub mod settings;
+pub mod system;
+pub mod users;
+
+/// Who may call a command at all. Permission checks inside the service then
+/// decide on the branch and the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Works without a session (first run, login).
+    Public,
+    /// Any signed-in user, for their own account or shared reference data.
+    Session,
+    /// Needs a permission that the service checks against the user's grants.
+    Permission,
+}
+
+pub trait Command: Serialize + DeserializeOwned + Default {
+    const NAME: &'static str;
+    const ACCESS: Access;
+    type Output: Serialize + DeserializeOwned;
+}
+
+/// `command!(Input => "name", Access -> Output)` declares one command.
+macro_rules! command {
+    ($input:ty => $name:literal, $access:ident -> $output:ty) => {
+        impl $crate::commands::Command for $input {
+            const NAME: &'static str = $name;
+            const ACCESS: $crate::commands::Access = $crate::commands::Access::$access;
+            type Output = $output;
+        }
+    };
+}
+pub(crate) use command;

@@ -1,0 +1,35 @@
+use super::command;
+use crate::ids::RoleId;
+use crate::Permission;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub id: RoleId,
+    pub name: String,
+    pub description: String,
+    pub is_system: bool,
+    pub permissions: Vec<Permission>,
+    /// Active users holding a grant of this role.
+    pub holders: u32,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ListRoles {}
+command!(ListRoles => "list_roles", Permission -> Vec<Role>);
+
+/// Creates a role when `id` is None, else changes it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SaveRole {
+    pub id: Option<RoleId>,
+    pub name: String,
+    pub description: String,
+    pub permissions: Vec<Permission>,
+}
+command!(SaveRole => "save_role", Permission -> Role);
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DeleteRole {
+    pub id: RoleId,
+}
+command!(DeleteRole => "delete_role", Permission -> ());

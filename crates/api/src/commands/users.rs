@@ -1,0 +1,107 @@
+use super::command;
+use crate::ids::{BranchId, GrantId, RoleId, UserId};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    pub full_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub created_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub grants: Vec<Grant>,
+}
+
+/// A role held by a user, in one branch or in all, possibly until a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub id: GrantId,
+    pub role_id: RoleId,
+    pub role_name: String,
+    pub branch_id: Option<BranchId>,
+    /// "All branches" when `branch_id` is None.
+    pub branch_name: String,
+    /// Last day the grant is in force.
+    pub expires_on: Option<NaiveDate>,
+    pub in_force: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewGrant {
+    pub role_id: RoleId,
+    pub branch_id: Option<BranchId>,
+    pub expires_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ListUsers {
+    /// Part of a name, email or phone; empty lists everyone.
+    pub query: String,
+    pub include_inactive: bool,
+}
+command!(ListUsers => "list_users", Permission -> Vec<User>);
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CreateUser {
+    pub full_name: String,
+    pub email: String,
+    pub phone: String,
+    pub password: String,
+    pub grants: Vec<NewGrant>,
+}
+command!(CreateUser => "create_user", Permission -> User);
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct UpdateUser {
+    pub id: UserId,
+    pub full_name: String,
+    pub email: String,
+    pub phone: String,
+}
+command!(UpdateUser => "update_user", Permission -> User);
+
+/// Deactivation is the only delete: the account stays for history.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SetUserActive {
+    pub id: UserId,
+    pub active: bool,
+}
+command!(SetUserActive => "set_user_active", Permission -> User);
+
+/// An admin sets a temporary password; the user must change it at next login.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ResetUserPassword {
+    pub id: UserId,
+    pub new_password: String,
+}
+command!(ResetUserPassword => "reset_user_password", Permission -> User);
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IssueResetCode {
+    pub id: UserId,
+}
+
+/// Shown once to the admin, who hands it to the user.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResetCode {
+    pub code: String,
+    pub expires_at: DateTime<Utc>,
+}
+command!(IssueResetCode => "issue_reset_code", Permission -> ResetCode);
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct GrantRole {
+    pub user_id: UserId,
+    pub grant: NewGrant,
+}
+command!(GrantRole => "grant_role", Permission -> User);
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RevokeGrant {
+    pub grant_id: GrantId,
+}
+command!(RevokeGrant => "revoke_grant", Permission -> User);

@@ -1,0 +1,93 @@
+//! The one error type every command answers with.
+
+use serde::{Deserialize, Serialize};
+
+/// A stable, machine-readable reason. The UI decides presentation from it;
+/// tests assert on it. Never rename a variant: desks of older versions read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Input failed validation; `field` names the input.
+    Invalid,
+    /// A value that must be unique is taken (e.g. an email).
+    Duplicate,
+    NotFound,
+    /// No session, or the session ended; log in again.
+    Unauthenticated,
+    SessionExpired,
+    PermissionDenied,
+    WrongCredentials,
+    AccountLocked,
+    /// The action does not fit the current state (e.g. deleting a system role).
+    Conflict,
+    /// Setup has not been done yet, or was done already.
+    SetupState,
+    /// Something broke that the user cannot fix; details are in the log.
+    Internal,
+}
+
+/// Error answered by every command: a code, the input field it concerns (in
+/// snake_case, as in the command's input type) and a sentence a clerk can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, field: None, message: message.into() }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Invalid, message).on(field)
+    }
+
+    pub fn duplicate(field: &str, message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Duplicate, message).on(field)
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(ErrorCode::NotFound, format!("That {what} does not exist or was removed."))
+    }
+
+    pub fn denied(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::PermissionDenied, message)
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Conflict, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Internal, message)
+    }
+
+    /// Attach the input field this error concerns.
+    pub fn on(mut self, field: &str) -> Self {
+        self.field = Some(field.to_owned());
+        self
+    }
+
+    pub fn is_for(&self, field: &str) -> bool {
+        self.field.as_deref() == Some(field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialises_with_stable_code_and_field() {
+        let e = ApiError::invalid("email", "Enter an email like name@example.com.");
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], "invalid");
+        assert_eq!(json["field"], "email");
+        let back: ApiError = serde_json::from_value(json).unwrap();
+        assert_eq!(back, e);
+    }
+}

@@ -1,0 +1,15 @@
+//! Branchdesk's wire vocabulary: every command the UI may call, its input and
+//! output types, the error every command answers with, ids and permissions.
+//!
+//! Invariant: this crate builds for `wasm32-unknown-unknown` and does no IO;
+//! the UI, the desk services and the shell all speak these types.
+
+pub mod commands;
+pub mod error;
+pub mod ids;
+pub mod permissions;
+pub mod settings;
+
+pub use commands::Command;
+pub use error::{ApiError, ErrorCode};
+pub use permissions::Permission;

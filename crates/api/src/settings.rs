@@ -1,0 +1,118 @@
+//! The settings catalogue: every key a desk understands, its type, default
+//! and whether it may differ per branch. Values are typed on the wire.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingKind {
+    Text,
+    Integer,
+    Flag,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum SettingValue {
+    Text(String),
+    Integer(i64),
+    Flag(bool),
+}
+
+impl SettingValue {
+    pub fn kind(&self) -> SettingKind {
+        match self {
+            SettingValue::Text(_) => SettingKind::Text,
+            SettingValue::Integer(_) => SettingKind::Integer,
+            SettingValue::Flag(_) => SettingKind::Flag,
+        }
+    }
+
+    pub fn display(&self) -> String {
+        match self {
+            SettingValue::Text(s) => s.clone(),
+            SettingValue::Integer(i) => i.to_string(),
+            SettingValue::Flag(b) => if *b { "Yes" } else { "No" }.to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct SettingSpec {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub kind: SettingKind,
+    /// Allowed range for integers.
+    pub min: i64,
+    pub max: i64,
+    pub per_branch: bool,
+    pub default: fn() -> SettingValue,
+}
+
+pub const SESSION_IDLE_MINUTES: &str = "session.idle_minutes";
+pub const SESSION_ABSOLUTE_HOURS: &str = "session.absolute_hours";
+pub const DATE_FORMAT: &str = "display.date_format";
+pub const ATTENDANCE_EDIT_DAYS: &str = "attendance.edit_window_days";
+pub const RECEIPT_FOOTER: &str = "receipt.footer";
+pub const AUTO_SEND_ALERTS: &str = "notifications.auto_send";
+
+pub const CATALOGUE: &[SettingSpec] = &[
+    SettingSpec {
+        key: SESSION_IDLE_MINUTES,
+        label: "Log out after this many idle minutes",
+        kind: SettingKind::Integer,
+        min: 5,
+        max: 24 * 60,
+        per_branch: false,
+        default: || SettingValue::Integer(60),
+    },
+    SettingSpec {
+        key: SESSION_ABSOLUTE_HOURS,
+        label: "Log out after this many hours in any case",
+        kind: SettingKind::Integer,
+        min: 1,
+        max: 72,
+        per_branch: false,
+        default: || SettingValue::Integer(12),
+    },
+    SettingSpec {
+        key: DATE_FORMAT,
+        label: "Date format (DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD)",
+        kind: SettingKind::Text,
+        min: 0,
+        max: 0,
+        per_branch: true,
+        default: || SettingValue::Text("DD-MM-YYYY".into()),
+    },
+    SettingSpec {
+        key: ATTENDANCE_EDIT_DAYS,
+        label: "Days after which attendance needs a manager to change",
+        kind: SettingKind::Integer,
+        min: 0,
+        max: 365,
+        per_branch: true,
+        default: || SettingValue::Integer(3),
+    },
+    SettingSpec {
+        key: RECEIPT_FOOTER,
+        label: "Footer printed on receipts",
+        kind: SettingKind::Text,
+        min: 0,
+        max: 0,
+        per_branch: true,
+        default: || SettingValue::Text(String::new()),
+    },
+    SettingSpec {
+        key: AUTO_SEND_ALERTS,
+        label: "Send absence alerts and reminders without review",
+        kind: SettingKind::Flag,
+        min: 0,
+        max: 0,
+        per_branch: true,
+        default: || SettingValue::Flag(false),
+    },
+];
+
+pub fn spec(key: &str) -> Option<&'static SettingSpec> {
+    CATALOGUE.iter().find(|s| s.key == key)
+}

@@ -1,0 +1,94 @@
+//! The audit log: who changed what, from which desk, old and new values.
+//! Secrets never reach it.
+
+use crate::{Desk, Result};
+use branchdesk_api::commands::audit::{AuditEntry, ListAudit};
+use branchdesk_api::ids::UserId;
+use branchdesk_api::Permission;
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde_json::Value;
+
+pub const REDACTED: &str = "[redacted]";
+
+/// Columns whose values never enter the audit log.
+pub fn is_secret(column: &str) -> bool {
+    ["password", "token", "code_hash", "secret", "bank_account", "ifsc"]
+        .iter()
+        .any(|s| column.contains(s))
+}
+
+pub struct Entry<'a> {
+    pub at: DateTime<Utc>,
+    pub user_id: Option<UserId>,
+    pub device_id: &'a str,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub old_values: Option<Value>,
+    pub new_values: Option<Value>,
+}
+
+pub fn record(conn: &Connection, e: &Entry<'_>) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO audit_log (id, at, user_id, device_id, action, entity, entity_id, old_values, new_values)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(rusqlite::params![
+        uuid::Uuid::now_v7().to_string(),
+        e.at.to_rfc3339(),
+        e.user_id.map(|u| u.to_string()),
+        e.device_id,
+        e.action,
+        e.entity,
+        e.entity_id,
+        e.old_values.as_ref().map(|v| redact(v).to_string()),
+        e.new_values.as_ref().map(|v| redact(v).to_string()),
+    ])?;
+    Ok(())
+}
+
+fn redact(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let v = if is_secret(k) { Value::String(REDACTED.into()) } else { redact(v) };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+impl Desk {
+    pub fn list_audit(&self, actor: &crate::Actor, input: ListAudit) -> Result<Vec<AuditEntry>> {
+        actor.require_somewhere(Permission::ViewAudit)?;
+        let limit = match input.limit {
+            0 => 200,
+            n => n.min(5_000),
+        };
+        let db = self.db();
+        let mut stmt = db.conn.prepare_cached(
+            "SELECT a.at, COALESCE(u.full_name, 'system'), a.device_id, a.action, a.entity,
+                    a.entity_id, a.old_values, a.new_values
+             FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+             WHERE ?1 IS NULL OR a.entity = ?1
+             ORDER BY a.at DESC, a.id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![input.entity, limit], |r| {
+            Ok(AuditEntry {
+                at: crate::db::cols::time(r, 0)?,
+                user_name: r.get(1)?,
+                device_id: r.get(2)?,
+                action: r.get(3)?,
+                entity: r.get(4)?,
+                entity_id: r.get(5)?,
+                old_values: r.get(6)?,
+                new_values: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

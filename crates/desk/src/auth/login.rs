@@ -1,0 +1,224 @@
+//! Signing in and out, lockout after repeated failures, changing one's own
+//! password and redeeming an admin's reset code.
+
+use super::password;
+use super::session::{self, SessionToken};
+use crate::users::store::{self as users, UserRow};
+use crate::{audit, Desk, Result};
+use branchdesk_api::commands::session::{ChangePassword, Login, Me, RedeemResetCode};
+use branchdesk_api::ids::UserId;
+use branchdesk_api::{ApiError, ErrorCode};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Connection, OptionalExtension};
+
+pub const MAX_FAILURES: i64 = 5;
+pub const LOCK_MINUTES: i64 = 15;
+
+impl Desk {
+    pub fn login(&self, input: Login) -> Result<(SessionToken, Me)> {
+        let email = input.email.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(ApiError::invalid("email", "Enter your email.").into());
+        }
+        if input.password.is_empty() {
+            return Err(ApiError::invalid("password", "Enter your password.").into());
+        }
+        let now = self.clock().now();
+        let (user, locked_until) = {
+            let db = self.db();
+            let user = users::by_email(&db.conn, &email)?;
+            let locked = match &user {
+                Some(u) => locked_until(&db.conn, UserId(u.id))?,
+                None => None,
+            };
+            (user, locked)
+        };
+        let Some(user) = user else {
+            return Err(ApiError::new(ErrorCode::WrongCredentials, "Wrong email or password.")
+                .on("password")
+                .into());
+        };
+        if let Some(until) = locked_until.filter(|until| *until > now) {
+            return Err(locked(until).into());
+        }
+        // Verify without holding the database: argon2id takes a while.
+        let ok = password::verify(&input.password, &user.password_hash);
+        let db = self.db();
+        let user_id = UserId(user.id);
+        if !ok {
+            return Err(register_failure(&db.conn, self.device_id(), user_id, now)?.into());
+        }
+        if !user.active {
+            return Err(ApiError::denied("This account is deactivated. Ask an administrator.").into());
+        }
+        db.conn.execute(
+            "INSERT INTO login_state (user_id, failures, locked_until, last_login_at)
+             VALUES (?1, 0, NULL, ?2)
+             ON CONFLICT (user_id) DO UPDATE SET failures = 0, locked_until = NULL, last_login_at = ?2",
+            (user.id.to_string(), now.to_rfc3339()),
+        )?;
+        let token = session::start(&db.conn, user_id, now)?;
+        audit_event(&db.conn, self.device_id(), user_id, "login", now)?;
+        drop(db);
+        let me = self.me(&token)?;
+        Ok((token, me))
+    }
+
+    pub fn me(&self, token: &SessionToken) -> Result<Me> {
+        let actor = self.actor(token)?;
+        let db = self.db();
+        let today = crate::clock::local_date(self.clock().now());
+        let row = users::by_id(&db.conn, actor.user_id.0)?.ok_or_else(|| ApiError::not_found("user"))?;
+        let user = crate::users::view(&db.conn, row, today)?;
+        let branches = crate::org::store::branches_visible(&db.conn, &actor.branches())?;
+        Ok(Me { user, permissions: actor.permissions(), all_branches: actor.all_branches(), branches })
+    }
+
+    pub fn change_password(&self, token: &SessionToken, input: ChangePassword) -> Result<()> {
+        let actor = self.actor(token)?;
+        let user = {
+            let db = self.db();
+            users::by_id(&db.conn, actor.user_id.0)?.ok_or_else(|| ApiError::not_found("user"))?
+        };
+        if input.current_password.is_empty() {
+            return Err(ApiError::invalid("current_password", "Enter your current password.").into());
+        }
+        if !password::verify(&input.current_password, &user.password_hash) {
+            return Err(ApiError::new(
+                ErrorCode::WrongCredentials,
+                "That is not your current password.",
+            )
+            .on("current_password")
+            .into());
+        }
+        if input.new_password == input.current_password {
+            return Err(ApiError::invalid("new_password", "Choose a password different from the current one.").into());
+        }
+        password::check_strength("new_password", &input.new_password, &[&user.full_name, &user.email])?;
+        let hash = password::hash(&input.new_password)?;
+        self.write(Some(actor.user_id), |w| {
+            let new = UserRow { password_hash: hash, must_change_password: false, updated_at: w.now(), ..user.clone() };
+            w.update(&user, &new)?;
+            Ok(())
+        })
+    }
+
+    pub fn redeem_reset_code(&self, input: RedeemResetCode) -> Result<()> {
+        let email = input.email.trim().to_lowercase();
+        let code = normalise_code(&input.code);
+        if email.is_empty() {
+            return Err(ApiError::invalid("email", "Enter your email.").into());
+        }
+        if code.is_empty() {
+            return Err(ApiError::invalid("code", "Enter the reset code you were given.").into());
+        }
+        let now = self.clock().now();
+        let bad_code = || ApiError::invalid("code", "That code is wrong or has expired. Ask an administrator for a new one.");
+        let user = {
+            let db = self.db();
+            users::by_email(&db.conn, &email)?
+        };
+        let Some(user) = user.filter(|u| u.active) else {
+            return Err(bad_code().into());
+        };
+        let user_id = UserId(user.id);
+        let code_id: Option<String> = {
+            let db = self.db();
+            if let Some(until) = locked_until(&db.conn, user_id)?.filter(|u| *u > now) {
+                return Err(locked(until).into());
+            }
+            db.conn
+                .query_row(
+                    "SELECT id FROM reset_codes
+                     WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL AND expires_at > ?3",
+                    (user.id.to_string(), super::digest(&code), now.to_rfc3339()),
+                    |r| r.get(0),
+                )
+                .optional()?
+        };
+        let Some(code_id) = code_id else {
+            let db = self.db();
+            register_failure(&db.conn, self.device_id(), user_id, now)?;
+            return Err(bad_code().into());
+        };
+        password::check_strength("new_password", &input.new_password, &[&user.full_name, &user.email])?;
+        let hash = password::hash(&input.new_password)?;
+        self.write(Some(user_id), |w| {
+            let new = UserRow { password_hash: hash, must_change_password: false, updated_at: w.now(), ..user.clone() };
+            w.update(&user, &new)?;
+            w.tx().execute("UPDATE reset_codes SET used_at = ?2 WHERE id = ?1", (code_id, w.now().to_rfc3339()))?;
+            w.tx().execute("UPDATE login_state SET failures = 0, locked_until = NULL WHERE user_id = ?1", [user.id.to_string()])?;
+            Ok(())
+        })
+    }
+}
+
+/// Codes are shown in groups (ABCD-EFGH); accept any case and separators.
+pub(crate) fn normalise_code(code: &str) -> String {
+    code.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_uppercase()
+}
+
+fn locked_until(conn: &Connection, user: UserId) -> Result<Option<DateTime<Utc>>> {
+    Ok(conn
+        .query_row("SELECT locked_until FROM login_state WHERE user_id = ?1", [user.to_string()], |r| {
+            crate::db::cols::opt_time(r, 0)
+        })
+        .optional()?
+        .flatten())
+}
+
+fn locked(until: DateTime<Utc>) -> ApiError {
+    let local = until.with_timezone(&chrono::Local);
+    ApiError::new(
+        ErrorCode::AccountLocked,
+        format!(
+            "Too many wrong passwords: this account is locked until {}. Try again then, or ask an administrator to reset the password.",
+            local.format("%H:%M")
+        ),
+    )
+}
+
+/// Counts a failed attempt; the fifth locks the account for 15 minutes.
+fn register_failure(conn: &Connection, device: &str, user: UserId, now: DateTime<Utc>) -> Result<ApiError> {
+    let failures: i64 = conn.query_row(
+        "INSERT INTO login_state (user_id, failures) VALUES (?1, 1)
+         ON CONFLICT (user_id) DO UPDATE SET failures = failures + 1
+         RETURNING failures",
+        [user.to_string()],
+        |r| r.get(0),
+    )?;
+    if failures >= MAX_FAILURES {
+        let until = now + Duration::minutes(LOCK_MINUTES);
+        conn.execute(
+            "UPDATE login_state SET failures = 0, locked_until = ?2 WHERE user_id = ?1",
+            (user.to_string(), until.to_rfc3339()),
+        )?;
+        audit_event(conn, device, user, "lock", now)?;
+        return Ok(locked(until));
+    }
+    let left = MAX_FAILURES - failures;
+    Ok(ApiError::new(
+        ErrorCode::WrongCredentials,
+        format!(
+            "Wrong email or password. {left} {} left before the account locks for {LOCK_MINUTES} minutes.",
+            if left == 1 { "try" } else { "tries" }
+        ),
+    )
+    .on("password"))
+}
+
+fn audit_event(conn: &Connection, device: &str, user: UserId, action: &str, now: DateTime<Utc>) -> Result<()> {
+    audit::record(
+        conn,
+        &audit::Entry {
+            at: now,
+            user_id: Some(user),
+            device_id: device,
+            action,
+            entity: "sessions",
+            entity_id: &user.to_string(),
+            old_values: None,
+            new_values: None,
+        },
+    )
+}

@@ -1,0 +1,166 @@
+//! Local backups with SQLite's online backup: before every migration, once a
+//! day, on demand, and before a restore. The newest seven are kept. A desk
+//! that never links to a server holds the only copy of its data.
+
+use crate::{Actor, Desk, Result};
+use branchdesk_api::commands::backups::{Backup, ListBackups, RestoreBackup, Restored, TakeBackup};
+use branchdesk_api::{ApiError, Permission};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use rusqlite::{Connection, OpenFlags, MAIN_DB};
+use std::path::{Path, PathBuf};
+
+pub const KEEP: usize = 7;
+const PREFIX: &str = "branchdesk-";
+const SUFFIX: &str = ".sqlite";
+const STAMP: &str = "%Y%m%d-%H%M%S%3f";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    Daily,
+    Manual,
+    BeforeMigration,
+    BeforeRestore,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Daily => "daily",
+            Reason::Manual => "manual",
+            Reason::BeforeMigration => "before-migration",
+            Reason::BeforeRestore => "before-restore",
+        }
+    }
+}
+
+pub fn dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("backups")
+}
+
+/// Copies the live database into a new backup file and prunes old ones.
+pub fn take(conn: &Connection, data_dir: &Path, reason: Reason, now: DateTime<Utc>) -> Result<Backup> {
+    let dir = dir(data_dir);
+    std::fs::create_dir_all(&dir)?;
+    let name = format!("{PREFIX}{}-{}{SUFFIX}", now.format(STAMP), reason.as_str());
+    let path = dir.join(&name);
+    conn.backup(MAIN_DB, &path, None::<fn(rusqlite::backup::Progress)>)?;
+    prune(data_dir)?;
+    describe(&dir, &name)?.ok_or_else(|| ApiError::internal("the backup file vanished").into())
+}
+
+/// Backups on disk, newest first.
+pub fn list(data_dir: &Path) -> Result<Vec<Backup>> {
+    let dir = dir(data_dir);
+    let mut out = Vec::new();
+    match std::fs::read_dir(&dir) {
+        Ok(entries) => {
+            for entry in entries {
+                let name = entry?.file_name().to_string_lossy().into_owned();
+                if let Some(b) = describe(&dir, &name)? {
+                    out.push(b);
+                }
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e.into()),
+    }
+    out.sort_by(|a, b| b.taken_at.cmp(&a.taken_at).then(b.file_name.cmp(&a.file_name)));
+    Ok(out)
+}
+
+fn describe(dir: &Path, name: &str) -> Result<Option<Backup>> {
+    let Some(rest) = name.strip_prefix(PREFIX).and_then(|r| r.strip_suffix(SUFFIX)) else {
+        return Ok(None);
+    };
+    // "20261125-140501123-daily": the stamp is 18 characters.
+    if rest.len() < 20 || !rest.is_char_boundary(18) {
+        return Ok(None);
+    }
+    let (stamp, reason) = rest.split_at(18);
+    let Ok(taken) = NaiveDateTime::parse_from_str(stamp, STAMP) else {
+        return Ok(None);
+    };
+    let size = std::fs::metadata(dir.join(name))?.len();
+    Ok(Some(Backup {
+        file_name: name.to_owned(),
+        taken_at: taken.and_utc(),
+        reason: reason.trim_start_matches('-').to_owned(),
+        size_bytes: size,
+    }))
+}
+
+fn prune(data_dir: &Path) -> Result<()> {
+    for old in list(data_dir)?.into_iter().skip(KEEP) {
+        std::fs::remove_file(dir(data_dir).join(old.file_name))?;
+    }
+    Ok(())
+}
+
+/// Checks that a file is a readable Branchdesk database before it replaces ours.
+fn check_restorable(path: &Path) -> Result<(), ApiError> {
+    let unusable = || ApiError::invalid("file_name", "That backup is damaged or is not a Branchdesk backup.");
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|_| unusable())?;
+    let ok: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|_| unusable())?;
+    let has_device: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'device'", [], |r| r.get(0))
+        .map_err(|_| unusable())?;
+    if ok != "ok" || has_device != 1 {
+        return Err(unusable());
+    }
+    Ok(())
+}
+
+impl Desk {
+    pub fn list_backups(&self, actor: &Actor, _input: ListBackups) -> Result<Vec<Backup>> {
+        actor.require_somewhere(Permission::ManageBackup)?;
+        list(self.data_dir())
+    }
+
+    pub fn take_backup(&self, actor: &Actor, _input: TakeBackup) -> Result<Backup> {
+        actor.require_somewhere(Permission::ManageBackup)?;
+        take(&self.db().conn, self.data_dir(), Reason::Manual, self.clock().now())
+    }
+
+    /// Takes the daily backup unless one was taken today (desk-local date).
+    pub fn take_daily_backup_if_due(&self) -> Result<Option<Backup>> {
+        let now = self.clock().now();
+        let today = crate::clock::local_date(now);
+        let done_today = list(self.data_dir())?
+            .iter()
+            .any(|b| b.reason == Reason::Daily.as_str() && crate::clock::local_date(b.taken_at) == today);
+        if done_today {
+            return Ok(None);
+        }
+        Ok(Some(take(&self.db().conn, self.data_dir(), Reason::Daily, now)?))
+    }
+
+    pub fn newest_backup(&self) -> Result<Option<Backup>> {
+        Ok(list(self.data_dir())?.into_iter().next())
+    }
+
+    /// Saves a safety copy of the current data, then replaces it with the
+    /// chosen backup, migrates it if it is older, and ends every session.
+    pub fn restore_backup(&self, actor: &Actor, input: RestoreBackup) -> Result<Restored> {
+        actor.require_somewhere(Permission::ManageBackup)?;
+        let chosen = list(self.data_dir())?
+            .into_iter()
+            .find(|b| b.file_name == input.file_name)
+            .ok_or_else(|| ApiError::invalid("file_name", "Choose a backup from the list."))?;
+        let source = dir(self.data_dir()).join(&chosen.file_name);
+        check_restorable(&source)?;
+        let mut db = self.db();
+        let now = self.clock().now();
+        // The safety copy is taken first and pruning must not remove the
+        // chosen file, so copy the source aside while pruning runs.
+        let staged = self.data_dir().join("restore-in-progress.sqlite");
+        std::fs::copy(&source, &staged)?;
+        let safety_copy = take(&db.conn, self.data_dir(), Reason::BeforeRestore, now)?;
+        let restored = db.conn.restore(MAIN_DB, &staged, None::<fn(rusqlite::backup::Progress)>);
+        std::fs::remove_file(&staged)?;
+        restored?;
+        db.migrate()?;
+        crate::auth::session::end_all(&db.conn, now)?;
+        tracing::info!(backup = %chosen.file_name, safety = %safety_copy.file_name, "restored a backup");
+        Ok(Restored { safety_copy })
+    }
+}

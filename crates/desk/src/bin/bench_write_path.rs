@@ -1,0 +1,93 @@
+//! Cost of the one write path. Prints figures; asserts nothing about time.
+//!
+//! Creates N rooms through the real service (validation, permission check,
+//! domain row + audit row + outbox op, one transaction each) and N plain
+//! INSERTs of the same row shape into an unguarded table of the same file,
+//! one transaction each; then both again with all rows in one transaction.
+//!
+//! Usage: bench-write-path [--rows N]   (default 10000; CI passes a small N)
+
+use branchdesk_api::commands::org::SaveRoom;
+use branchdesk_api::commands::session::Login;
+use branchdesk_api::commands::system::SetupOrganisation;
+use branchdesk_desk::{Desk, DeskConfig};
+use rusqlite::Connection;
+use std::time::{Duration, Instant};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let rows: usize = match std::env::args().skip_while(|a| a != "--rows").nth(1) {
+        Some(n) => n.parse()?,
+        None => 10_000,
+    };
+    let dir = tempfile::tempdir()?;
+    let desk = Desk::open(DeskConfig::new(dir.path()))?;
+    desk.setup_organisation(SetupOrganisation {
+        organisation_name: "Bench Academy".into(),
+        currency: "INR".into(),
+        branch_name: "Main".into(),
+        branch_code: "B1".into(),
+        director_name: "Bench Director".into(),
+        director_email: "bench@example.com".into(),
+        director_password: "Bench-Mark-2026".into(),
+    })?;
+    let (token, me) = desk.login(Login { email: "bench@example.com".into(), password: "Bench-Mark-2026".into() })?;
+    let actor = desk.actor(&token)?;
+    let branch = me.branches[0].id;
+
+    let plain = Connection::open(desk.data_dir().join(branchdesk_desk::db::DB_FILE))?;
+    plain.pragma_update(None, "synchronous", "FULL")?;
+    plain.execute_batch(
+        "CREATE TABLE bench_plain_rooms (
+            id TEXT PRIMARY KEY, branch_id TEXT NOT NULL, name TEXT NOT NULL COLLATE NOCASE,
+            capacity INTEGER NOT NULL CHECK (capacity > 0), active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (branch_id, name));",
+    )?;
+    let insert_plain = |conn: &Connection, i: usize, tag: &str| -> rusqlite::Result<usize> {
+        let now = chrono::Utc::now().to_rfc3339();
+        conn.prepare_cached(
+            "INSERT INTO bench_plain_rooms (id, branch_id, name, capacity, active, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
+        )?
+        .execute((uuid::Uuid::now_v7().to_string(), branch.to_string(), format!("{tag} {i}"), 30, now))
+    };
+
+    println!("write path benchmark: {rows} rows, synchronous=FULL, WAL");
+
+    let t = Instant::now();
+    for i in 0..rows {
+        let tx = plain.unchecked_transaction()?;
+        insert_plain(&tx, i, "Plain")?;
+        tx.commit()?;
+    }
+    let plain_each = t.elapsed();
+
+    let t = Instant::now();
+    for i in 0..rows {
+        desk.save_room(&actor, SaveRoom { id: None, branch_id: branch, name: format!("Room {i}"), capacity: 30 })?;
+    }
+    let action_each = t.elapsed();
+
+    let t = Instant::now();
+    let tx = plain.unchecked_transaction()?;
+    for i in 0..rows {
+        insert_plain(&tx, i, "Bulk")?;
+    }
+    tx.commit()?;
+    let plain_bulk = t.elapsed();
+
+    let t = Instant::now();
+    desk.bench_insert_rooms_in_one_write(&actor, branch, rows)?;
+    let action_bulk = t.elapsed();
+
+    report("one transaction per row", rows, plain_each, action_each);
+    report("all rows in one transaction", rows, plain_bulk, action_bulk);
+    Ok(())
+}
+
+fn report(label: &str, rows: usize, plain: Duration, action: Duration) {
+    let rate = |d: Duration| rows as f64 / d.as_secs_f64();
+    println!("{label}:");
+    println!("  plain INSERT                     {:>10.0} rows/s  ({:?})", rate(plain), plain);
+    println!("  write path (row + audit + outbox) {:>9.0} rows/s  ({:?})", rate(action), action);
+    println!("  cost ratio write path / plain    {:>10.2}x  (goal <= 1.5x per row)", action.as_secs_f64() / plain.as_secs_f64());
+}

@@ -1,0 +1,41 @@
+//! Which tables replicate, and the triggers that keep every writer but the
+//! write path (and the sync applier) away from them.
+//!
+//! Every table in the schema must be listed here as synced or local; a test
+//! fails when a migration adds a table that is neither.
+
+use crate::Result;
+use rusqlite::Connection;
+
+/// Written only through `write::Write` (and the sync applier).
+pub const SYNCED_TABLES: &[&str] =
+    &["organisations", "branches", "users", "roles", "role_grants", "rooms", "settings"];
+
+/// This desk's own bookkeeping; never replicated.
+pub const LOCAL_TABLES: &[&str] = &[
+    "device",
+    "outbox",
+    "audit_log",
+    "sessions",
+    "login_state",
+    "reset_codes",
+    "refinery_schema_history",
+];
+
+pub const PERMIT_FUNCTION: &str = "branchdesk_write_permitted";
+
+pub fn install(conn: &Connection) -> Result<()> {
+    let mut sql = String::new();
+    for table in SYNCED_TABLES {
+        for op in ["INSERT", "UPDATE", "DELETE"] {
+            sql.push_str(&format!(
+                "CREATE TRIGGER IF NOT EXISTS guard_{table}_{op} BEFORE {op} ON {table} \
+                 WHEN NOT {PERMIT_FUNCTION}() BEGIN \
+                 SELECT RAISE(ABORT, '{table} can only be changed through the Branchdesk write path'); \
+                 END;\n",
+            ));
+        }
+    }
+    conn.execute_batch(&sql)?;
+    Ok(())
+}

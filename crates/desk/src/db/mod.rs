@@ -1,0 +1,122 @@
+//! Opening the desk database: pragmas, the write permit, migrations (with a
+//! backup first) and the device row.
+
+pub mod cols;
+pub mod guard;
+
+use crate::clock::Clock;
+use crate::{backup, Result};
+use rusqlite::{Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+pub const DB_FILE: &str = "branchdesk.sqlite";
+
+mod embedded {
+    refinery::embed_migrations!("../../migrations");
+}
+
+/// The newest schema version this build knows; every outbox op carries it.
+pub fn schema_version() -> u32 {
+    embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| m.version() as u32)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The desk's one connection, and the permit that lets the write path (and
+/// only it) touch synced tables.
+pub struct Db {
+    pub(crate) conn: Connection,
+    permit: Arc<AtomicBool>,
+    path: PathBuf,
+}
+
+impl Db {
+    pub fn open(data_dir: &Path, clock: &dyn Clock) -> Result<Db> {
+        let path = data_dir.join(DB_FILE);
+        let existed = std::fs::metadata(&path).map(|m| m.len() > 0).unwrap_or(false);
+        let conn = Connection::open(&path)?;
+        let permit = Arc::new(AtomicBool::new(false));
+        configure(&conn, &permit)?;
+        let mut db = Db { conn, permit, path };
+        if existed && db.has_pending_migrations()? {
+            backup::take(&db.conn, data_dir, backup::Reason::BeforeMigration, clock.now())?;
+        }
+        db.migrate()?;
+        db.ensure_device(clock)?;
+        Ok(db)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn has_pending_migrations(&mut self) -> Result<bool> {
+        let runner = embedded::migrations::runner();
+        let applied = runner
+            .get_last_applied_migration(&mut self.conn)?
+            .map(|m| m.version() as u32)
+            .unwrap_or(0);
+        Ok(applied < schema_version())
+    }
+
+    /// Applies pending migrations and (re)installs the guard triggers.
+    pub fn migrate(&mut self) -> Result<()> {
+        let permit = self.permit();
+        embedded::migrations::runner().run(&mut self.conn)?;
+        drop(permit);
+        guard::install(&self.conn)?;
+        Ok(())
+    }
+
+    /// Allows writes to synced tables until the returned guard drops.
+    pub(crate) fn permit(&self) -> WritePermit {
+        self.permit.store(true, Ordering::SeqCst);
+        WritePermit(self.permit.clone())
+    }
+
+    pub fn device_id(&self) -> Result<String> {
+        Ok(self.conn.query_row("SELECT device_id FROM device", [], |r| r.get(0))?)
+    }
+
+    fn ensure_device(&self, clock: &dyn Clock) -> Result<()> {
+        let exists: Option<String> =
+            self.conn.query_row("SELECT device_id FROM device", [], |r| r.get(0)).optional()?;
+        if exists.is_none() {
+            self.conn.execute(
+                "INSERT INTO device (singleton, device_id, created_at) VALUES (1, ?1, ?2)",
+                (uuid::Uuid::now_v7().to_string(), clock.now().to_rfc3339()),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) struct WritePermit(Arc<AtomicBool>);
+
+impl Drop for WritePermit {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
+
+fn configure(conn: &Connection, permit: &Arc<AtomicBool>) -> Result<()> {
+    // WAL for concurrent reads; synchronous=FULL because a printed receipt
+    // must survive a power cut (NORMAL may lose the last commits).
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let flag = permit.clone();
+    conn.create_scalar_function(
+        guard::PERMIT_FUNCTION,
+        0,
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+        move |_| Ok(flag.load(Ordering::SeqCst)),
+    )?;
+    Ok(())
+}

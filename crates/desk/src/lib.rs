@@ -1,0 +1,87 @@
+//! The desk: domain services over the local SQLite store.
+//!
+//! Invariants:
+//! - No Tauri here; the shell is a thin adapter over [`Desk`].
+//! - Every mutation of a synced table goes through [`write::Write`], which
+//!   commits the domain rows, their audit rows and their outbox ops in one
+//!   transaction. Guard triggers refuse any other writer.
+//! - Every service method that needs a permission checks it here, against the
+//!   caller's grants and the record's branch, never only in the UI.
+
+pub mod audit;
+pub mod auth;
+pub mod backup;
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod hlc;
+pub mod org;
+pub mod roles;
+pub mod rooms;
+pub mod settings;
+pub mod setup;
+pub mod status;
+pub mod users;
+pub mod validate;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub use auth::actor::Actor;
+pub use auth::session::SessionToken;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{Error, Result};
+
+/// Where the desk keeps its data and which clock it reads.
+#[derive(Clone)]
+pub struct DeskConfig {
+    /// Folder holding `branchdesk.sqlite` and `backups/`.
+    pub data_dir: PathBuf,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl DeskConfig {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self { data_dir: data_dir.into(), clock: Arc::new(SystemClock) }
+    }
+}
+
+/// One open desk database and the services over it.
+pub struct Desk {
+    conn: Mutex<db::Db>,
+    config: DeskConfig,
+    device_id: String,
+}
+
+impl Desk {
+    /// Opens (creating when needed) the desk database in `config.data_dir`,
+    /// backs it up before any pending migration, migrates it, and takes the
+    /// daily backup when one is due.
+    pub fn open(config: DeskConfig) -> Result<Desk> {
+        std::fs::create_dir_all(&config.data_dir)?;
+        let db = db::Db::open(&config.data_dir, config.clock.as_ref())?;
+        let device_id = db.device_id()?;
+        let desk = Desk { conn: Mutex::new(db), config, device_id };
+        desk.take_daily_backup_if_due()?;
+        Ok(desk)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.config.data_dir
+    }
+
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.config.clock.as_ref()
+    }
+
+    pub(crate) fn db(&self) -> MutexGuard<'_, db::Db> {
+        // A panic while holding the lock cannot leave a half-written
+        // transaction behind (SQLite rolls it back), so the data is fine.
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

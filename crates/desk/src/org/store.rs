@@ -1,0 +1,150 @@
+//! SQL for the organisation and its branches.
+
+use crate::auth::actor::Branches;
+use crate::db::cols;
+use crate::write::{Record, Scope};
+use crate::Result;
+use branchdesk_api::commands::org::{Branch, Organisation};
+use branchdesk_api::ids::{BranchId, OrgId};
+use branchdesk_api::ApiError;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganisationRow {
+    pub id: Uuid,
+    pub name: String,
+    pub currency: String,
+    pub fy_start_month: u32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Record for OrganisationRow {
+    const TABLE: &'static str = "organisations";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn scope(&self) -> Scope {
+        Scope::Organisation
+    }
+}
+
+impl OrganisationRow {
+    pub fn view(&self) -> Organisation {
+        Organisation {
+            id: OrgId(self.id),
+            name: self.name.clone(),
+            currency: self.currency.clone(),
+            fy_start_month: self.fy_start_month,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BranchRow {
+    pub id: Uuid,
+    pub org_id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Record for BranchRow {
+    const TABLE: &'static str = "branches";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn scope(&self) -> Scope {
+        Scope::Organisation
+    }
+}
+
+impl BranchRow {
+    pub fn view(&self) -> Branch {
+        Branch {
+            id: BranchId(self.id),
+            code: self.code.clone(),
+            name: self.name.clone(),
+            address: self.address.clone(),
+            phone: self.phone.clone(),
+            active: self.active,
+        }
+    }
+}
+
+pub fn organisation(conn: &Connection) -> Result<Option<OrganisationRow>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, name, currency, fy_start_month, created_at, updated_at FROM organisations LIMIT 1",
+            [],
+            |r| {
+                Ok(OrganisationRow {
+                    id: cols::uuid(r, 0)?,
+                    name: r.get(1)?,
+                    currency: r.get(2)?,
+                    fy_start_month: r.get(3)?,
+                    created_at: cols::time(r, 4)?,
+                    updated_at: cols::time(r, 5)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The organisation's id; an error before first-run setup.
+pub fn organisation_id(conn: &Connection) -> Result<Uuid> {
+    Ok(organisation(conn)?
+        .ok_or_else(|| ApiError::new(branchdesk_api::ErrorCode::SetupState, "Set up the organisation first."))?
+        .id)
+}
+
+const BRANCH_COLUMNS: &str = "id, org_id, code, name, address, phone, active, created_at, updated_at";
+
+fn branch_from_row(r: &Row<'_>) -> rusqlite::Result<BranchRow> {
+    Ok(BranchRow {
+        id: cols::uuid(r, 0)?,
+        org_id: cols::uuid(r, 1)?,
+        code: r.get(2)?,
+        name: r.get(3)?,
+        address: r.get(4)?,
+        phone: r.get(5)?,
+        active: r.get(6)?,
+        created_at: cols::time(r, 7)?,
+        updated_at: cols::time(r, 8)?,
+    })
+}
+
+pub fn branch_by_id(conn: &Connection, id: Uuid) -> Result<Option<BranchRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {BRANCH_COLUMNS} FROM branches WHERE id = ?1"))?
+        .query_row([id.to_string()], branch_from_row)
+        .optional()?)
+}
+
+pub fn branch_by_code(conn: &Connection, code: &str) -> Result<Option<BranchRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {BRANCH_COLUMNS} FROM branches WHERE code = ?1"))?
+        .query_row([code], branch_from_row)
+        .optional()?)
+}
+
+pub fn all_branches(conn: &Connection) -> Result<Vec<BranchRow>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {BRANCH_COLUMNS} FROM branches ORDER BY name"))?;
+    let rows = stmt.query_map([], branch_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn branches_visible(conn: &Connection, which: &Branches) -> Result<Vec<Branch>> {
+    Ok(all_branches(conn)?
+        .into_iter()
+        .filter(|b| which.contains(BranchId(b.id)))
+        .map(|b| b.view())
+        .collect())
+}

@@ -1,0 +1,305 @@
+//! User accounts: list, create, edit, deactivate, reset passwords, grant and
+//! revoke roles. A manager acts only on users whose grants lie within the
+//! branches where the manager holds `manage:user`, and can only hand out
+//! roles whose permissions they hold there themselves.
+
+pub mod grants;
+pub mod store;
+
+use crate::auth::{password, session};
+use crate::roles::store as roles;
+use crate::{org, validate, Actor, Desk, Result};
+use branchdesk_api::commands::users::*;
+use branchdesk_api::ids::UserId;
+use branchdesk_api::{ApiError, Permission};
+use chrono::{Duration, NaiveDate};
+use grants::GrantRow;
+use rusqlite::Connection;
+use store::UserRow;
+use uuid::Uuid;
+
+pub const RESET_CODE_HOURS: i64 = 24;
+
+/// The user as shown, with their grants.
+pub fn view(conn: &Connection, row: UserRow, today: NaiveDate) -> Result<User> {
+    let grants = grants::for_user(conn, UserId(row.id), today)?.into_iter().map(|g| g.grant).collect();
+    Ok(User {
+        id: UserId(row.id),
+        last_login_at: store::last_login_at(conn, row.id)?,
+        full_name: row.full_name,
+        email: row.email,
+        phone: row.phone,
+        active: row.active,
+        must_change_password: row.must_change_password,
+        created_at: row.created_at,
+        grants,
+    })
+}
+
+struct Profile {
+    full_name: String,
+    email: String,
+    phone: Option<String>,
+}
+
+fn clean_profile(full_name: &str, email: &str, phone: &str) -> Result<Profile, ApiError> {
+    Ok(Profile {
+        full_name: validate::required("full_name", "full name", full_name, validate::NAME_MAX)?,
+        email: validate::email("email", email)?,
+        phone: validate::phone("phone", phone)?,
+    })
+}
+
+impl Desk {
+    pub fn list_users(&self, actor: &Actor, input: ListUsers) -> Result<Vec<User>> {
+        actor.require_somewhere(Permission::ViewUser)?;
+        let visible = actor.branches_with(Permission::ViewUser);
+        let db = self.db();
+        let today = self.today();
+        let query = validate::optional("query", &input.query, validate::NAME_MAX)?;
+        let mut out = Vec::new();
+        for row in store::search(&db.conn, &query, input.include_inactive)? {
+            let user = view(&db.conn, row, today)?;
+            let seen = user.id == actor.user_id
+                || match &visible {
+                    crate::auth::actor::Branches::All => true,
+                    only => user.grants.iter().any(|g| g.branch_id.is_some_and(|b| only.contains(b))),
+                };
+            if seen {
+                out.push(user);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn create_user(&self, actor: &Actor, input: CreateUser) -> Result<User> {
+        actor.require_somewhere(Permission::ManageUser)?;
+        let p = clean_profile(&input.full_name, &input.email, &input.phone)?;
+        password::check_strength("password", &input.password, &[&p.full_name, &p.email])?;
+        if input.grants.is_empty() {
+            return Err(ApiError::invalid("grants", "Give the user at least one role.").into());
+        }
+        {
+            let db = self.db();
+            for g in &input.grants {
+                check_grant(&db.conn, actor, g, self.today())?;
+            }
+            if store::by_email(&db.conn, &p.email)?.is_some() {
+                return Err(ApiError::duplicate("email", "Another user already has this email.").into());
+            }
+        }
+        let hash = password::hash(&input.password)?;
+        let id = Uuid::now_v7();
+        self.write(Some(actor.user_id), |w| {
+            let org_id = org::store::organisation_id(w.tx())?;
+            let now = w.now();
+            w.insert(&UserRow {
+                id,
+                org_id,
+                full_name: p.full_name,
+                email: p.email,
+                phone: p.phone,
+                password_hash: hash,
+                active: true,
+                must_change_password: false,
+                created_at: now,
+                updated_at: now,
+            })?;
+            for g in &input.grants {
+                w.insert(&new_grant_row(id, g, actor.user_id, now))?;
+            }
+            Ok(())
+        })?;
+        self.user_view(id)
+    }
+
+    pub fn update_user(&self, actor: &Actor, input: UpdateUser) -> Result<User> {
+        let old = self.managed_user(actor, input.id)?;
+        let p = clean_profile(&input.full_name, &input.email, &input.phone)?;
+        if let Some(other) = store::by_email(&self.db().conn, &p.email)? {
+            if other.id != old.id {
+                return Err(ApiError::duplicate("email", "Another user already has this email.").into());
+            }
+        }
+        self.write(Some(actor.user_id), |w| {
+            let new = UserRow { full_name: p.full_name, email: p.email, phone: p.phone, updated_at: w.now(), ..old.clone() };
+            w.update(&old, &new)?;
+            Ok(())
+        })?;
+        self.user_view(old.id)
+    }
+
+    pub fn set_user_active(&self, actor: &Actor, input: SetUserActive) -> Result<User> {
+        let old = self.managed_user(actor, input.id)?;
+        if old.id == actor.user_id.0 && !input.active {
+            return Err(ApiError::conflict("You cannot deactivate your own account.").into());
+        }
+        self.write(Some(actor.user_id), |w| {
+            let new = UserRow { active: input.active, updated_at: w.now(), ..old.clone() };
+            w.update(&old, &new)?;
+            if !input.active {
+                session::end_for_user(w.tx(), UserId(old.id), w.now())?;
+            }
+            Ok(())
+        })?;
+        self.user_view(old.id)
+    }
+
+    pub fn reset_user_password(&self, actor: &Actor, input: ResetUserPassword) -> Result<User> {
+        let old = self.managed_user(actor, input.id)?;
+        password::check_strength("new_password", &input.new_password, &[&old.full_name, &old.email])?;
+        let hash = password::hash(&input.new_password)?;
+        self.write(Some(actor.user_id), |w| {
+            let new = UserRow { password_hash: hash, must_change_password: true, updated_at: w.now(), ..old.clone() };
+            w.update(&old, &new)?;
+            session::end_for_user(w.tx(), UserId(old.id), w.now())?;
+            w.tx().execute(
+                "UPDATE login_state SET failures = 0, locked_until = NULL WHERE user_id = ?1",
+                [old.id.to_string()],
+            )?;
+            Ok(())
+        })?;
+        self.user_view(old.id)
+    }
+
+    pub fn issue_reset_code(&self, actor: &Actor, input: IssueResetCode) -> Result<ResetCode> {
+        let user = self.managed_user(actor, input.id)?;
+        let code = generate_code();
+        let now = self.clock().now();
+        let expires_at = now + Duration::hours(RESET_CODE_HOURS);
+        let db = self.db();
+        let tx = db.conn.unchecked_transaction()?;
+        // Earlier unused codes stop working: only the newest one counts.
+        tx.execute(
+            "UPDATE reset_codes SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL",
+            (user.id.to_string(), now.to_rfc3339()),
+        )?;
+        tx.execute(
+            "INSERT INTO reset_codes (id, user_id, code_hash, issued_by, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            (
+                Uuid::now_v7().to_string(),
+                user.id.to_string(),
+                crate::auth::digest(&crate::auth::login::normalise_code(&code)),
+                actor.user_id.to_string(),
+                now.to_rfc3339(),
+                expires_at.to_rfc3339(),
+            ),
+        )?;
+        crate::audit::record(
+            &tx,
+            &crate::audit::Entry {
+                at: now,
+                user_id: Some(actor.user_id),
+                device_id: self.device_id(),
+                action: "issue_reset_code",
+                entity: "users",
+                entity_id: &user.id.to_string(),
+                old_values: None,
+                new_values: None,
+            },
+        )?;
+        tx.commit()?;
+        Ok(ResetCode { code, expires_at })
+    }
+
+    pub fn grant_role(&self, actor: &Actor, input: GrantRole) -> Result<User> {
+        let user = self.managed_user(actor, input.user_id)?;
+        check_grant(&self.db().conn, actor, &input.grant, self.today())?;
+        self.write(Some(actor.user_id), |w| {
+            let now = w.now();
+            w.insert(&new_grant_row(user.id, &input.grant, actor.user_id, now))
+        })?;
+        self.user_view(user.id)
+    }
+
+    pub fn revoke_grant(&self, actor: &Actor, input: RevokeGrant) -> Result<User> {
+        actor.require_somewhere(Permission::ManageUser)?;
+        let grant = grants::row_by_id(&self.db().conn, input.grant_id.0)?
+            .filter(|g| g.revoked_at.is_none())
+            .ok_or_else(|| ApiError::not_found("role grant").on("grant_id"))?;
+        actor.require(Permission::ManageUser, grant.branch_id.map(Into::into))?;
+        if grant.user_id == actor.user_id.0 {
+            return Err(ApiError::conflict("You cannot revoke your own role; ask another administrator.").into());
+        }
+        self.write(Some(actor.user_id), |w| {
+            let new = GrantRow { revoked_at: Some(w.now()), ..grant.clone() };
+            w.update(&grant, &new)?;
+            Ok(())
+        })?;
+        self.user_view(grant.user_id)
+    }
+
+    fn user_view(&self, id: Uuid) -> Result<User> {
+        let db = self.db();
+        let row = store::by_id(&db.conn, id)?.ok_or_else(|| ApiError::not_found("user"))?;
+        view(&db.conn, row, self.today())
+    }
+
+    /// Loads a user the actor may manage: `manage:user` over every branch the
+    /// user's grants name (the whole organisation for an all-branch grant).
+    fn managed_user(&self, actor: &Actor, id: UserId) -> Result<UserRow> {
+        actor.require_somewhere(Permission::ManageUser)?;
+        let db = self.db();
+        let row = store::by_id(&db.conn, id.0)?.ok_or_else(|| ApiError::not_found("user").on("id"))?;
+        let held = grants::for_user(&db.conn, id, self.today())?;
+        if held.is_empty() {
+            actor.require(Permission::ManageUser, None)?;
+        }
+        for g in held {
+            actor.require(Permission::ManageUser, g.grant.branch_id)?;
+        }
+        Ok(row)
+    }
+
+    pub(crate) fn today(&self) -> NaiveDate {
+        crate::clock::local_date(self.clock().now())
+    }
+}
+
+/// A grant must name a live role and branch, not be expired, and not give
+/// more than the granting manager holds in that branch.
+fn check_grant(conn: &Connection, actor: &Actor, g: &NewGrant, today: NaiveDate) -> Result<()> {
+    let role = roles::by_id(conn, g.role_id.0)?
+        .filter(|r| r.deleted_at.is_none())
+        .ok_or_else(|| ApiError::invalid("role_id", "Choose a role from the list."))?;
+    if let Some(b) = g.branch_id {
+        org::store::branch_by_id(conn, b.0)?
+            .ok_or_else(|| ApiError::invalid("branch_id", "Choose a branch from the list."))?;
+    }
+    if g.expires_on.is_some_and(|d| d < today) {
+        return Err(ApiError::invalid("expires_on", "The end date is in the past.").into());
+    }
+    actor.require(Permission::ManageUser, g.branch_id)?;
+    if let Some(missing) = role.permissions.iter().find(|p| !actor.can(**p, g.branch_id)) {
+        return Err(ApiError::denied(format!(
+            "You cannot grant {}: it allows \"{}\", which you do not hold there yourself.",
+            role.name,
+            missing.label().to_lowercase()
+        ))
+        .on("role_id")
+        .into());
+    }
+    Ok(())
+}
+
+fn new_grant_row(user: Uuid, g: &NewGrant, by: UserId, now: chrono::DateTime<chrono::Utc>) -> GrantRow {
+    GrantRow {
+        id: Uuid::now_v7(),
+        user_id: user,
+        role_id: g.role_id.0,
+        branch_id: g.branch_id.map(|b| b.0),
+        expires_on: g.expires_on,
+        granted_by: Some(by.0),
+        created_at: now,
+        revoked_at: None,
+    }
+}
+
+/// Eight characters from an alphabet without look-alikes, shown as XXXX-XXXX.
+fn generate_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let bytes = Uuid::new_v4().into_bytes();
+    let chars: String = bytes.iter().take(8).map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char).collect();
+    format!("{}-{}", &chars[..4], &chars[4..])
+}

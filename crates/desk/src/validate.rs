@@ -1,0 +1,124 @@
+//! Input rules shared by the services. Each returns the cleaned value or an
+//! error naming the field, in words a clerk understands.
+
+use branchdesk_api::ApiError;
+
+pub const NAME_MAX: usize = 100;
+pub const TEXT_MAX: usize = 500;
+
+/// Trimmed, non-empty, at most `max` characters, no control characters.
+pub fn required(field: &str, label: &str, value: &str, max: usize) -> Result<String, ApiError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ApiError::invalid(field, format!("Enter the {label}.")));
+    }
+    optional(field, v, max)
+}
+
+/// Trimmed, possibly empty, at most `max` characters.
+pub fn optional(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        return Err(ApiError::invalid(field, format!("Keep this to at most {max} characters.")));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(ApiError::invalid(field, "Remove the control characters from this text."));
+    }
+    Ok(v.to_owned())
+}
+
+/// A plausible email address, lower-cased.
+pub fn email(field: &str, value: &str) -> Result<String, ApiError> {
+    let v = value.trim().to_lowercase();
+    if v.is_empty() {
+        return Err(ApiError::invalid(field, "Enter an email address."));
+    }
+    let bad = || ApiError::invalid(field, "Enter an email like name@example.com.");
+    if v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad());
+    }
+    let (local, domain) = v.split_once('@').ok_or_else(bad)?;
+    let domain_ok = domain.contains('.')
+        && !domain.contains('@')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && domain.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'));
+    if local.is_empty() || local.len() > 64 || !domain_ok {
+        return Err(bad());
+    }
+    Ok(v)
+}
+
+/// Empty means no phone. Otherwise digits with optional +, spaces, dashes
+/// and brackets, 7 to 15 digits (ITU E.164).
+pub fn phone(field: &str, value: &str) -> Result<Option<String>, ApiError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let allowed = v.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    let plus_ok = !v[1..].contains('+');
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    if !allowed || !plus_ok || !(7..=15).contains(&digits) {
+        return Err(ApiError::invalid(field, "Enter a phone number of 7 to 15 digits, e.g. +91 98450 12345."));
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// A branch code as printed in receipt numbers: 1–6 letters or digits.
+pub fn branch_code(field: &str, value: &str) -> Result<String, ApiError> {
+    let v = value.trim().to_uppercase();
+    if v.is_empty() || v.len() > 6 || !v.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(ApiError::invalid(field, "Use 1 to 6 letters or digits, e.g. K2."));
+    }
+    Ok(v)
+}
+
+/// An ISO 4217 currency code.
+pub fn currency(field: &str, value: &str) -> Result<String, ApiError> {
+    let v = value.trim().to_uppercase();
+    if v.len() != 3 || !v.chars().all(|c| c.is_ascii_uppercase()) {
+        return Err(ApiError::invalid(field, "Use a three-letter currency code such as INR."));
+    }
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(required("full_name", "name", "  Asha  ", 10).unwrap(), "Asha");
+        assert!(required("full_name", "name", "   ", 10).unwrap_err().is_for("full_name"));
+        assert!(required("full_name", "name", &"x".repeat(11), 10).is_err());
+        assert!(required("full_name", "name", "a\u{7}b", 10).is_err());
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(email("email", " Asha@Example.COM ").unwrap(), "asha@example.com");
+        for bad in ["", "asha", "asha@", "@x.in", "asha@x", "a b@x.in", "a@x..in", "a@@x.in", "a@.x.in"] {
+            assert!(email("email", bad).unwrap_err().is_for("email"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones() {
+        assert_eq!(phone("phone", "").unwrap(), None);
+        assert_eq!(phone("phone", "+91 98450-12345").unwrap().as_deref(), Some("+91 98450-12345"));
+        for bad in ["12345", "98450x12345", "1+2345678", "1234567890123456"] {
+            assert!(phone("phone", bad).unwrap_err().is_for("phone"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn codes() {
+        assert_eq!(branch_code("code", " k2 ").unwrap(), "K2");
+        assert!(branch_code("code", "K-2").is_err());
+        assert!(branch_code("code", "TOOLONG").is_err());
+        assert_eq!(currency("currency", "inr").unwrap(), "INR");
+        assert!(currency("currency", "RUPEE").is_err());
+    }
+}

@@ -1,0 +1,224 @@
+//! The one write path. A service describes its change as typed rows; `Write`
+//! turns each into the SQL, an audit row and an outbox op, and
+//! [`Desk::write`] commits them all in one transaction, or none.
+
+use crate::db::schema_version;
+use crate::hlc::Hlc;
+use crate::{audit, Desk, Result};
+use branchdesk_api::ids::{BranchId, UserId};
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params_from_iter, Transaction, TransactionBehavior};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// Which replication scope a row belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Organisation,
+    Branch(BranchId),
+}
+
+impl Scope {
+    pub fn as_text(self) -> String {
+        match self {
+            Scope::Organisation => "org".to_owned(),
+            Scope::Branch(b) => format!("branch:{b}"),
+        }
+    }
+}
+
+/// A row of a synced table. Its serde fields are the table's columns.
+pub trait Record: Serialize {
+    const TABLE: &'static str;
+    fn id(&self) -> Uuid;
+    fn scope(&self) -> Scope;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpKind {
+    Insert,
+    Update,
+}
+
+impl OpKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            OpKind::Insert => "insert",
+            OpKind::Update => "update",
+        }
+    }
+}
+
+/// An open write: domain rows, audit rows and outbox ops of one user action.
+pub struct Write<'c> {
+    tx: Transaction<'c>,
+    author: Option<UserId>,
+    device_id: String,
+    now: DateTime<Utc>,
+    hlc: Hlc,
+    next_seq: i64,
+    schema_version: u32,
+}
+
+impl Desk {
+    /// Runs `action` as one transaction on the write path. On error nothing
+    /// is kept: no domain row, no audit row, no outbox op.
+    pub(crate) fn write<T>(
+        &self,
+        author: Option<UserId>,
+        action: impl FnOnce(&mut Write<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut db = self.db();
+        let _permit = db.permit();
+        let tx = db.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (next_seq, wall, counter): (i64, i64, i64) = tx.query_row(
+            "SELECT next_seq, hlc_wall_ms, hlc_counter FROM device",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let mut w = Write {
+            tx,
+            author,
+            device_id: self.device_id.clone(),
+            now: self.clock().now(),
+            hlc: Hlc { wall_ms: wall as u64, counter: counter as u16 },
+            next_seq,
+            schema_version: schema_version(),
+        };
+        let out = action(&mut w)?;
+        w.commit()?;
+        Ok(out)
+    }
+}
+
+impl<'c> Write<'c> {
+    /// Reads inside the same transaction (e.g. the old row before an update).
+    pub fn tx(&self) -> &Transaction<'c> {
+        &self.tx
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    pub fn author(&self) -> Option<UserId> {
+        self.author
+    }
+
+    /// Sets the author once known (first run creates its own author).
+    pub fn set_author(&mut self, author: UserId) {
+        self.author = Some(author);
+    }
+
+    pub fn insert<R: Record>(&mut self, row: &R) -> Result<()> {
+        let cols = columns(row)?;
+        let names: Vec<&str> = cols.keys().map(String::as_str).collect();
+        let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+        let sql =
+            format!("INSERT INTO {} ({}) VALUES ({})", R::TABLE, names.join(", "), marks.join(", "));
+        self.tx.prepare_cached(&sql)?.execute(params_from_iter(cols.values().map(to_sql)))?;
+        self.record_op(R::TABLE, row.id(), row.scope(), OpKind::Insert, None, cols)
+    }
+
+    /// Writes the columns that differ between `old` and `new`. Returns false
+    /// (and writes nothing) when nothing changed.
+    pub fn update<R: Record>(&mut self, old: &R, new: &R) -> Result<bool> {
+        let before = columns(old)?;
+        let after = columns(new)?;
+        let changed: Map<String, Value> =
+            after.into_iter().filter(|(k, v)| before.get(k) != Some(v)).collect();
+        if changed.is_empty() {
+            return Ok(false);
+        }
+        let sets: Vec<String> =
+            changed.keys().enumerate().map(|(i, k)| format!("{k} = ?{}", i + 1)).collect();
+        let sql =
+            format!("UPDATE {} SET {} WHERE id = ?{}", R::TABLE, sets.join(", "), changed.len() + 1);
+        let mut values: Vec<SqlValue> = changed.values().map(to_sql).collect();
+        values.push(SqlValue::Text(new.id().to_string()));
+        self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+        let old_subset: Map<String, Value> =
+            changed.keys().filter_map(|k| before.get(k).map(|v| (k.clone(), v.clone()))).collect();
+        self.record_op(R::TABLE, new.id(), new.scope(), OpKind::Update, Some(old_subset), changed)?;
+        Ok(true)
+    }
+
+    fn record_op(
+        &mut self,
+        entity: &str,
+        id: Uuid,
+        scope: Scope,
+        kind: OpKind,
+        old: Option<Map<String, Value>>,
+        new: Map<String, Value>,
+    ) -> Result<()> {
+        self.hlc = self.hlc.tick(self.now.timestamp_millis().max(0) as u64);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO outbox (seq, op_id, device_id, author_user_id, scope, entity, entity_id,
+                                     kind, columns, hlc, schema_version, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(rusqlite::params![
+                self.next_seq,
+                Uuid::now_v7().to_string(),
+                self.device_id,
+                self.author.map(|a| a.to_string()),
+                scope.as_text(),
+                entity,
+                id.to_string(),
+                kind.as_str(),
+                Value::Object(new.clone()).to_string(),
+                self.hlc.stamp(&self.device_id),
+                self.schema_version,
+                self.now.to_rfc3339(),
+            ])?;
+        self.next_seq += 1;
+        audit::record(
+            &self.tx,
+            &audit::Entry {
+                at: self.now,
+                user_id: self.author,
+                device_id: &self.device_id,
+                action: kind.as_str(),
+                entity,
+                entity_id: &id.to_string(),
+                old_values: old.map(Value::Object),
+                new_values: Some(Value::Object(new)),
+            },
+        )
+    }
+
+    fn commit(self) -> Result<()> {
+        self.tx.execute(
+            "UPDATE device SET next_seq = ?1, hlc_wall_ms = ?2, hlc_counter = ?3",
+            (self.next_seq, self.hlc.wall_ms as i64, self.hlc.counter as i64),
+        )?;
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
+fn columns<R: Serialize>(row: &R) -> Result<Map<String, Value>> {
+    match serde_json::to_value(row)? {
+        Value::Object(map) => Ok(map),
+        other => Err(crate::Error::Json(serde::ser::Error::custom(format!(
+            "a record must serialise to an object, not {other}"
+        )))),
+    }
+}
+
+fn to_sql(v: &Value) -> SqlValue {
+    match v {
+        Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => SqlValue::Integer(i),
+            None => SqlValue::Real(n.as_f64().unwrap_or_default()),
+        },
+        Value::String(s) => SqlValue::Text(s.clone()),
+        other => SqlValue::Text(other.to_string()),
+    }
+}
