@@ -28,9 +28,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         branch_code: "B1".into(),
         director_name: "Bench Director".into(),
         director_email: "bench@example.com".into(),
-        director_password: "Bench-Mark-2026".into(),
+        director_password: "Quiet-Lotus-2026".into(),
     })?;
-    let (token, me) = desk.login(Login { email: "bench@example.com".into(), password: "Bench-Mark-2026".into() })?;
+    let (token, me) = desk.login(Login { email: "bench@example.com".into(), password: "Quiet-Lotus-2026".into() })?;
     let actor = desk.actor(&token)?;
     let branch = me.branches[0].id;
 

@@ -56,6 +56,14 @@ impl Db {
     }
 
     fn has_pending_migrations(&mut self) -> Result<bool> {
+        let history: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'refinery_schema_history'",
+            [],
+            |r| r.get(0),
+        )?;
+        if history == 0 {
+            return Ok(true);
+        }
         let runner = embedded::migrations::runner();
         let applied = runner
             .get_last_applied_migration(&mut self.conn)?

@@ -1,0 +1,102 @@
+//! A fresh desk in a temporary folder, set up, with the director signed in,
+//! and a clock the test moves.
+
+#![allow(dead_code)]
+
+use branchdesk_api::commands::roles::ListRoles;
+use branchdesk_api::commands::session::Login;
+use branchdesk_api::commands::system::SetupOrganisation;
+use branchdesk_api::commands::users::{CreateUser, NewGrant};
+use branchdesk_api::ids::{BranchId, RoleId};
+use branchdesk_api::commands::org::SaveBranch;
+use branchdesk_desk::{Actor, Desk, DeskConfig, ManualClock, SessionToken};
+use chrono::{TimeZone, Utc};
+use std::sync::Arc;
+
+pub const DIRECTOR_EMAIL: &str = "director@example.com";
+pub const DIRECTOR_PASSWORD: &str = "Saffron-Kite-81";
+pub const STAFF_PASSWORD: &str = "Teak-Window-57";
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub clock: Arc<ManualClock>,
+    pub desk: Desk,
+    pub token: SessionToken,
+    pub director: Actor,
+    pub branch: BranchId,
+}
+
+pub fn open(dir: &std::path::Path, clock: Arc<ManualClock>) -> Desk {
+    Desk::open(DeskConfig { data_dir: dir.to_path_buf(), clock }).expect("desk opens")
+}
+
+pub fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap()));
+    let desk = open(dir.path(), clock.clone());
+    desk.setup_organisation(SetupOrganisation {
+        organisation_name: "Kiran Coaching".into(),
+        currency: "INR".into(),
+        branch_name: "Koramangala".into(),
+        branch_code: "k2".into(),
+        director_name: "Meera Iyer".into(),
+        director_email: DIRECTOR_EMAIL.into(),
+        director_password: DIRECTOR_PASSWORD.into(),
+    })
+    .expect("setup");
+    let (token, me) = desk
+        .login(Login { email: DIRECTOR_EMAIL.into(), password: DIRECTOR_PASSWORD.into() })
+        .expect("director logs in");
+    let director = desk.actor(&token).unwrap();
+    let branch = me.branches[0].id;
+    Fixture { dir, clock, desk, token, director, branch }
+}
+
+impl Fixture {
+    pub fn role(&self, name: &str) -> RoleId {
+        self.desk
+            .list_roles(&self.director, ListRoles {})
+            .unwrap()
+            .into_iter()
+            .find(|r| r.name == name)
+            .unwrap_or_else(|| panic!("role {name}"))
+            .id
+    }
+
+    pub fn second_branch(&self) -> BranchId {
+        self.desk
+            .save_branch(
+                &self.director,
+                SaveBranch { id: None, code: "HSR".into(), name: "HSR Layout".into(), ..Default::default() },
+            )
+            .unwrap()
+            .id
+    }
+
+    /// Creates a user holding `role` in `branch` (None: all branches) and signs them in.
+    pub fn staff(&self, email: &str, role: &str, branch: Option<BranchId>) -> (SessionToken, Actor) {
+        self.desk
+            .create_user(
+                &self.director,
+                CreateUser {
+                    full_name: format!("Staff {email}"),
+                    email: email.into(),
+                    phone: String::new(),
+                    password: STAFF_PASSWORD.into(),
+                    grants: vec![NewGrant { role_id: self.role(role), branch_id: branch, expires_on: None }],
+                },
+            )
+            .unwrap();
+        let (token, _) = self.desk.login(Login { email: email.into(), password: STAFF_PASSWORD.into() }).unwrap();
+        let actor = self.desk.actor(&token).unwrap();
+        (token, actor)
+    }
+
+    pub fn conn(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.dir.path().join(branchdesk_desk::db::DB_FILE)).unwrap()
+    }
+
+    pub fn count(&self, sql: &str) -> i64 {
+        self.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+}

@@ -1,0 +1,169 @@
+//! The local store: schema, guard triggers, the write path's audit and
+//! outbox rows, and all-or-nothing actions.
+
+mod common;
+
+use branchdesk_api::commands::org::SaveRoom;
+use branchdesk_api::commands::session::ChangePassword;
+use branchdesk_api::ErrorCode;
+use branchdesk_desk::db::guard::{LOCAL_TABLES, SYNCED_TABLES};
+use common::*;
+
+#[test]
+fn every_table_is_classified_and_every_synced_table_is_guarded() {
+    let f = fixture();
+    let conn = f.conn();
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .unwrap();
+    let tables: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    for t in &tables {
+        assert!(
+            SYNCED_TABLES.contains(&t.as_str()) || LOCAL_TABLES.contains(&t.as_str()),
+            "table {t} is neither synced nor local: list it in db/guard.rs"
+        );
+    }
+    for t in SYNCED_TABLES {
+        let n: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1 AND name LIKE 'guard_%'",
+                [t],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 3, "{t} lacks its insert/update/delete guards");
+    }
+}
+
+#[test]
+fn pragmas_are_wal_full_sync_and_foreign_keys() {
+    let f = fixture();
+    let conn = f.conn();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn writing_a_synced_table_around_the_write_path_is_refused() {
+    let f = fixture();
+    let conn = f.conn();
+    // Another connection (a script, a tool) cannot even call the permit function.
+    let err = conn.execute("UPDATE users SET full_name = 'x'", []).unwrap_err();
+    assert!(err.to_string().contains("branchdesk_write_permitted"), "{err}");
+    // And with a permit function that says no, the guard's message shows.
+    conn.create_scalar_function("branchdesk_write_permitted", 0, rusqlite::functions::FunctionFlags::SQLITE_UTF8, |_| Ok(false))
+        .unwrap();
+    let err = conn.execute("DELETE FROM rooms", []).unwrap_err();
+    assert!(err.to_string().contains("only be changed through the Branchdesk write path"), "{err}");
+    assert_eq!(f.count("SELECT count(*) FROM users WHERE full_name = 'x'"), 0);
+}
+
+#[test]
+fn each_action_commits_domain_audit_and_outbox_rows_together() {
+    let f = fixture();
+    let before_ops = f.count("SELECT count(*) FROM outbox");
+    let before_audit = f.count("SELECT count(*) FROM audit_log");
+    let room = f
+        .desk
+        .save_room(&f.director, SaveRoom { id: None, branch_id: f.branch, name: "Room A".into(), capacity: 30 })
+        .unwrap();
+    assert_eq!(f.count("SELECT count(*) FROM outbox") - before_ops, 1);
+    assert_eq!(f.count("SELECT count(*) FROM audit_log") - before_audit, 1);
+    let conn = f.conn();
+    let (entity, entity_id, kind, scope, author, columns, schema): (String, String, String, String, String, String, i64) = conn
+        .query_row(
+            "SELECT entity, entity_id, kind, scope, author_user_id, columns, schema_version FROM outbox ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+        )
+        .unwrap();
+    assert_eq!((entity.as_str(), kind.as_str()), ("rooms", "insert"));
+    assert_eq!(entity_id, room.id.to_string());
+    assert_eq!(scope, format!("branch:{}", f.branch));
+    assert_eq!(author, f.director.user_id.to_string());
+    assert!(columns.contains("\"Room A\""));
+    assert_eq!(schema, branchdesk_desk::db::schema_version() as i64);
+
+    // An update sends only the changed columns.
+    f.desk
+        .save_room(&f.director, SaveRoom { id: Some(room.id), branch_id: f.branch, name: "Room A".into(), capacity: 40 })
+        .unwrap();
+    let columns: String = conn.query_row("SELECT columns FROM outbox ORDER BY seq DESC LIMIT 1", [], |r| r.get(0)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&columns).unwrap();
+    assert_eq!(v["capacity"], 40);
+    assert!(v.get("name").is_none(), "unchanged column shipped: {columns}");
+}
+
+#[test]
+fn a_failed_action_leaves_no_row_no_audit_and_no_outbox_op() {
+    let f = fixture();
+    f.desk
+        .save_room(&f.director, SaveRoom { id: None, branch_id: f.branch, name: "Lab".into(), capacity: 20 })
+        .unwrap();
+    let counts = || {
+        (
+            f.count("SELECT count(*) FROM rooms"),
+            f.count("SELECT count(*) FROM audit_log"),
+            f.count("SELECT count(*) FROM outbox"),
+            f.count("SELECT next_seq FROM device"),
+        )
+    };
+    let before = counts();
+    // Fails inside the transaction, at the UNIQUE (branch, name) constraint.
+    let err: branchdesk_api::ApiError = f
+        .desk
+        .save_room(&f.director, SaveRoom { id: None, branch_id: f.branch, name: "LAB".into(), capacity: 20 })
+        .unwrap_err()
+        .into();
+    assert_eq!(err.code, ErrorCode::Duplicate);
+    assert!(err.is_for("name"));
+    assert_eq!(counts(), before);
+}
+
+#[test]
+fn outbox_seq_is_gap_free_across_failures_and_hlc_grows() {
+    let f = fixture();
+    for i in 0..5 {
+        f.desk
+            .save_room(&f.director, SaveRoom { id: None, branch_id: f.branch, name: format!("R{i}"), capacity: 10 })
+            .unwrap();
+        let _ = f.desk.save_room(&f.director, SaveRoom { id: None, branch_id: f.branch, name: format!("r{i}"), capacity: 10 });
+    }
+    let conn = f.conn();
+    let mut stmt = conn.prepare("SELECT seq, hlc FROM outbox ORDER BY seq").unwrap();
+    let rows: Vec<(i64, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    for (i, (seq, _)) in rows.iter().enumerate() {
+        assert_eq!(*seq, i as i64 + 1, "gap in outbox seq");
+    }
+    for pair in rows.windows(2) {
+        assert!(pair[1].1 > pair[0].1, "HLC went backwards: {:?}", pair);
+    }
+}
+
+#[test]
+fn audit_rows_never_hold_password_hashes() {
+    let f = fixture();
+    f.desk
+        .change_password(
+            &f.token,
+            ChangePassword { current_password: DIRECTOR_PASSWORD.into(), new_password: "Monsoon-Drum-64".into() },
+        )
+        .unwrap();
+    assert_eq!(f.count("SELECT count(*) FROM audit_log WHERE new_values LIKE '%argon2%' OR old_values LIKE '%argon2%'"), 0);
+    assert!(f.count("SELECT count(*) FROM audit_log WHERE new_values LIKE '%[redacted]%'") >= 2);
+    // The outbox still carries the hash: other desks need it for offline login.
+    assert!(f.count("SELECT count(*) FROM outbox WHERE columns LIKE '%argon2id%'") >= 2);
+}
+
+#[test]
+fn device_identity_and_sequence_survive_a_restart() {
+    let f = fixture();
+    let device = f.desk.device_id().to_owned();
+    let conn = f.conn();
+    let next_seq = |c: &rusqlite::Connection| -> i64 { c.query_row("SELECT next_seq FROM device", [], |r| r.get(0)).unwrap() };
+    let next = next_seq(&conn);
+    drop(f.desk);
+    let desk = open(f.dir.path(), f.clock.clone());
+    assert_eq!(desk.device_id(), device);
+    assert_eq!(next_seq(&conn), next);
+}
