@@ -53,7 +53,7 @@ fn writing_a_synced_table_around_the_write_path_is_refused() {
     // And with a permit function that says no, the guard's message shows.
     conn.create_scalar_function("branchdesk_write_permitted", 0, rusqlite::functions::FunctionFlags::SQLITE_UTF8, |_| Ok(false))
         .unwrap();
-    let err = conn.execute("DELETE FROM rooms", []).unwrap_err();
+    let err = conn.execute("DELETE FROM role_grants", []).unwrap_err();
     assert!(err.to_string().contains("only be changed through the Branchdesk write path"), "{err}");
     assert_eq!(f.count("SELECT count(*) FROM users WHERE full_name = 'x'"), 0);
 }
