@@ -16,6 +16,7 @@ pub struct AuditEntry {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ListAudit {
     /// Only this table, when given.
     pub entity: Option<String>,

@@ -12,16 +12,19 @@ pub struct Backup {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ListBackups {}
 command!(ListBackups => "list_backups", Permission -> Vec<Backup>);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TakeBackup {}
 command!(TakeBackup => "take_backup", Permission -> Backup);
 
 /// Replaces the desk's data with a backup, after saving a safety copy of
 /// the current data. Everyone is signed out afterwards.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RestoreBackup {
     pub file_name: String,
 }

@@ -25,6 +25,8 @@ pub enum Access {
     Permission,
 }
 
+/// Inputs are `#[serde(default)]`: a missing field arrives empty and the
+/// service's validation names it, instead of a bare decoding error.
 pub trait Command: Serialize + DeserializeOwned + Default {
     const NAME: &'static str;
     const ACCESS: Access;

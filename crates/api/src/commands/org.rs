@@ -13,10 +13,12 @@ pub struct Organisation {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct GetOrganisation {}
 command!(GetOrganisation => "get_organisation", Session -> Organisation);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct UpdateOrganisation {
     pub name: String,
     pub currency: String,
@@ -37,11 +39,13 @@ pub struct Branch {
 
 /// Branches the signed-in user may act in.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ListBranches {}
 command!(ListBranches => "list_branches", Session -> Vec<Branch>);
 
 /// Creates a branch when `id` is None, else changes it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SaveBranch {
     pub id: Option<BranchId>,
     pub code: String,
@@ -61,6 +65,7 @@ pub struct Room {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ListRooms {
     pub branch_id: BranchId,
     pub include_inactive: bool,
@@ -69,6 +74,7 @@ command!(ListRooms => "list_rooms", Permission -> Vec<Room>);
 
 /// Creates a room when `id` is None, else changes it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SaveRoom {
     pub id: Option<RoomId>,
     pub branch_id: BranchId,
@@ -78,6 +84,7 @@ pub struct SaveRoom {
 command!(SaveRoom => "save_room", Permission -> Room);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SetRoomActive {
     pub id: RoomId,
     pub active: bool,

@@ -15,11 +15,13 @@ pub struct Role {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ListRoles {}
 command!(ListRoles => "list_roles", Permission -> Vec<Role>);
 
 /// Creates a role when `id` is None, else changes it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SaveRole {
     pub id: Option<RoleId>,
     pub name: String,
@@ -29,6 +31,7 @@ pub struct SaveRole {
 command!(SaveRole => "save_role", Permission -> Role);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DeleteRole {
     pub id: RoleId,
 }

@@ -4,6 +4,7 @@ use crate::Permission;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Login {
     pub email: String,
     pub password: String,
@@ -29,14 +30,17 @@ impl Me {
 command!(Login => "login", Public -> Me);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Logout {}
 command!(Logout => "logout", Public -> ());
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct GetMe {}
 command!(GetMe => "get_me", Session -> Me);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ChangePassword {
     pub current_password: String,
     pub new_password: String,
@@ -45,6 +49,7 @@ command!(ChangePassword => "change_password", Session -> ());
 
 /// Sets a new password with a one-time code an admin issued.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RedeemResetCode {
     pub email: String,
     pub code: String,

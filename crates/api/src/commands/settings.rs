@@ -25,12 +25,14 @@ pub enum SettingSource {
 
 /// Settings in force for a branch (or organisation-wide when None).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ListSettings {
     pub branch_id: Option<BranchId>,
 }
 command!(ListSettings => "list_settings", Permission -> Vec<Setting>);
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SaveSetting {
     pub key: String,
     pub branch_id: Option<BranchId>,

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct GetAppStatus {}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -20,6 +21,7 @@ command!(GetAppStatus => "get_app_status", Public -> AppStatus);
 
 /// First run: the organisation, its first branch and the DIRECTOR account.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SetupOrganisation {
     pub organisation_name: String,
     pub currency: String,
@@ -37,6 +39,7 @@ pub struct SetupDone {
 command!(SetupOrganisation => "setup_organisation", Public -> SetupDone);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct GetSyncState {}
 
 /// What the status bar shows.

@@ -38,6 +38,7 @@ pub struct NewGrant {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ListUsers {
     /// Part of a name, email or phone; empty lists everyone.
     pub query: String,
@@ -46,6 +47,7 @@ pub struct ListUsers {
 command!(ListUsers => "list_users", Permission -> Vec<User>);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CreateUser {
     pub full_name: String,
     pub email: String,
@@ -56,6 +58,7 @@ pub struct CreateUser {
 command!(CreateUser => "create_user", Permission -> User);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct UpdateUser {
     pub id: UserId,
     pub full_name: String,
@@ -66,6 +69,7 @@ command!(UpdateUser => "update_user", Permission -> User);
 
 /// Deactivation is the only delete: the account stays for history.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SetUserActive {
     pub id: UserId,
     pub active: bool,
@@ -74,6 +78,7 @@ command!(SetUserActive => "set_user_active", Permission -> User);
 
 /// An admin sets a temporary password; the user must change it at next login.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ResetUserPassword {
     pub id: UserId,
     pub new_password: String,
@@ -81,6 +86,7 @@ pub struct ResetUserPassword {
 command!(ResetUserPassword => "reset_user_password", Permission -> User);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IssueResetCode {
     pub id: UserId,
 }
@@ -94,6 +100,7 @@ pub struct ResetCode {
 command!(IssueResetCode => "issue_reset_code", Permission -> ResetCode);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct GrantRole {
     pub user_id: UserId,
     pub grant: NewGrant,
@@ -101,6 +108,7 @@ pub struct GrantRole {
 command!(GrantRole => "grant_role", Permission -> User);
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RevokeGrant {
     pub grant_id: GrantId,
 }

@@ -1,0 +1,161 @@
+//! The registered commands through Tauri's IPC, without a window (mock
+//! runtime): the same handler list, the same state, the real desk.
+
+use branchdesk_api::commands::Access;
+use branchdesk_shell::commands::{handler, registered};
+use branchdesk_shell::AppState;
+use branchdesk_desk::{Desk, DeskConfig};
+use serde_json::{json, Value};
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{WebviewWindow, WebviewWindowBuilder};
+
+struct Shell {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+fn shell() -> Shell {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::open(DeskConfig::new(dir.path())).unwrap();
+    let app = mock_builder()
+        .manage(AppState::new(desk))
+        .invoke_handler(handler())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    Shell { _dir: dir, _app: app, window }
+}
+
+impl Shell {
+    fn call(&self, cmd: &str, input: Value) -> Result<Value, Value> {
+        tauri::test::get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Json(json!({ "input": input })),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, cmd: &str, input: Value) -> Value {
+        self.call(cmd, input).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    fn set_up_and_sign_in(&self) -> Value {
+        self.ok(
+            "setup_organisation",
+            json!({
+                "organisation_name": "Kiran Coaching", "currency": "INR",
+                "branch_name": "Koramangala", "branch_code": "K2",
+                "director_name": "Meera Iyer", "director_email": "meera@example.com",
+                "director_password": "Saffron-Kite-81"
+            }),
+        );
+        self.ok("login", json!({ "email": "meera@example.com", "password": "Saffron-Kite-81" }))
+    }
+}
+
+#[test]
+fn first_run_then_sign_in_through_ipc() {
+    let s = shell();
+    let status = s.ok("get_app_status", json!({}));
+    assert_eq!(status["setup_done"], false);
+    let me = s.set_up_and_sign_in();
+    assert_eq!(me["user"]["full_name"], "Meera Iyer");
+    let status = s.ok("get_app_status", json!({}));
+    assert_eq!(status["setup_done"], true);
+    assert_eq!(status["signed_in"]["user"]["email"], "meera@example.com");
+    // Setting up twice is refused.
+    let e = s.call("setup_organisation", json!({ "organisation_name": "Again" })).unwrap_err();
+    assert_eq!(e["code"], "setup_state");
+}
+
+#[test]
+fn errors_arrive_as_typed_json_with_code_field_and_message() {
+    let s = shell();
+    let e = s
+        .call("setup_organisation", json!({ "organisation_name": "", "branch_name": "B", "branch_code": "B1" }))
+        .unwrap_err();
+    assert_eq!(e["code"], "invalid");
+    assert_eq!(e["field"], "organisation_name");
+    assert!(e["message"].as_str().unwrap().starts_with("Enter"));
+    // A malformed input never reaches the service, and nothing panics.
+    let e = s.call("login", json!({ "email": 42 })).unwrap_err();
+    assert!(e.is_string(), "deserialisation error from Tauri: {e}");
+}
+
+#[test]
+fn commands_that_need_a_session_refuse_without_one() {
+    let s = shell();
+    s.set_up_and_sign_in();
+    s.ok("logout", json!({}));
+    for cmd in ["get_me", "list_users", "list_roles", "get_sync_state"] {
+        let e = s.call(cmd, json!({})).unwrap_err();
+        assert_eq!(e["code"], "unauthenticated", "{cmd}");
+    }
+}
+
+/// Every command that needs a permission, called by a signed-in user who
+/// holds no grant at all, must answer `permission_denied`. A new command
+/// that forgets its check fails here.
+#[test]
+fn every_permission_command_refuses_a_user_without_grants() {
+    let s = shell();
+    s.set_up_and_sign_in();
+    let roles = s.ok("list_roles", json!({}));
+    let teacher = roles.as_array().unwrap().iter().find(|r| r["name"] == "TEACHER").unwrap()["id"].clone();
+    let me = s.ok("get_me", json!({}));
+    let branch = me["branches"][0]["id"].clone();
+    let user = s.ok(
+        "create_user",
+        json!({
+            "full_name": "No Grants", "email": "nogrants@example.com", "phone": "",
+            "password": "Teak-Window-57",
+            "grants": [{ "role_id": teacher, "branch_id": branch, "expires_on": null }]
+        }),
+    );
+    s.ok("revoke_grant", json!({ "grant_id": user["grants"][0]["id"] }));
+    s.ok("logout", json!({}));
+    let me = s.ok("login", json!({ "email": "nogrants@example.com", "password": "Teak-Window-57" }));
+    assert_eq!(me["permissions"], json!([]));
+
+    let mut checked = 0;
+    let mut open = Vec::new();
+    for c in registered() {
+        match c.access {
+            Access::Permission => {
+                let e = s.call(c.name, c.default_input.clone()).expect_err(c.name);
+                assert_eq!(e["code"], "permission_denied", "{} answered {e}", c.name);
+                checked += 1;
+            }
+            Access::Public | Access::Session => open.push(c.name),
+        }
+    }
+    assert!(checked >= 20, "only {checked} commands checked");
+    open.sort_unstable();
+    // Widening this list is a security decision: each entry works without any grant.
+    assert_eq!(
+        open,
+        vec![
+            "change_password", "get_app_status", "get_me", "get_organisation", "get_sync_state",
+            "list_branches", "login", "logout", "redeem_reset_code", "setup_organisation",
+        ]
+    );
+}
+
+#[test]
+fn command_names_are_unique() {
+    let mut names: Vec<_> = registered().into_iter().map(|c| c.name).collect();
+    let n = names.len();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), n);
+}
