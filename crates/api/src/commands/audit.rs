@@ -15,7 +15,7 @@ pub struct AuditEntry {
     pub new_values: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListAudit {
     /// Only this table, when given.

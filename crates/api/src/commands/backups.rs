@@ -11,25 +11,25 @@ pub struct Backup {
     pub size_bytes: u64,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListBackups {}
 command!(ListBackups => "list_backups", Permission -> Vec<Backup>);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TakeBackup {}
 command!(TakeBackup => "take_backup", Permission -> Backup);
 
 /// Replaces the desk's data with a backup, after saving a safety copy of
 /// the current data. Everyone is signed out afterwards.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RestoreBackup {
     pub file_name: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Restored {
     pub safety_copy: Backup,
 }

@@ -27,7 +27,7 @@ pub enum Access {
 
 /// Inputs are `#[serde(default)]`: a missing field arrives empty and the
 /// service's validation names it, instead of a bare decoding error.
-pub trait Command: Serialize + DeserializeOwned + Default {
+pub trait Command: Serialize + DeserializeOwned + Default + Clone + PartialEq + 'static {
     const NAME: &'static str;
     const ACCESS: Access;
     type Output: Serialize + DeserializeOwned;

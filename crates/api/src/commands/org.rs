@@ -12,12 +12,12 @@ pub struct Organisation {
     pub fy_start_month: u32,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GetOrganisation {}
 command!(GetOrganisation => "get_organisation", Session -> Organisation);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UpdateOrganisation {
     pub name: String,
@@ -38,13 +38,13 @@ pub struct Branch {
 }
 
 /// Branches the signed-in user may act in.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListBranches {}
 command!(ListBranches => "list_branches", Session -> Vec<Branch>);
 
 /// Creates a branch when `id` is None, else changes it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SaveBranch {
     pub id: Option<BranchId>,
@@ -64,7 +64,7 @@ pub struct Room {
     pub active: bool,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListRooms {
     pub branch_id: BranchId,
@@ -73,7 +73,7 @@ pub struct ListRooms {
 command!(ListRooms => "list_rooms", Permission -> Vec<Room>);
 
 /// Creates a room when `id` is None, else changes it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SaveRoom {
     pub id: Option<RoomId>,
@@ -83,7 +83,7 @@ pub struct SaveRoom {
 }
 command!(SaveRoom => "save_room", Permission -> Room);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SetRoomActive {
     pub id: RoomId,

@@ -14,13 +14,13 @@ pub struct Role {
     pub holders: u32,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListRoles {}
 command!(ListRoles => "list_roles", Permission -> Vec<Role>);
 
 /// Creates a role when `id` is None, else changes it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SaveRole {
     pub id: Option<RoleId>,
@@ -30,7 +30,7 @@ pub struct SaveRole {
 }
 command!(SaveRole => "save_role", Permission -> Role);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DeleteRole {
     pub id: RoleId,

@@ -3,7 +3,7 @@ use crate::commands::{org::Branch, users::User};
 use crate::Permission;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Login {
     pub email: String,
@@ -29,17 +29,17 @@ impl Me {
 }
 command!(Login => "login", Public -> Me);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Logout {}
 command!(Logout => "logout", Public -> ());
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GetMe {}
 command!(GetMe => "get_me", Session -> Me);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ChangePassword {
     pub current_password: String,
@@ -48,7 +48,7 @@ pub struct ChangePassword {
 command!(ChangePassword => "change_password", Session -> ());
 
 /// Sets a new password with a one-time code an admin issued.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RedeemResetCode {
     pub email: String,

@@ -24,14 +24,14 @@ pub enum SettingSource {
 }
 
 /// Settings in force for a branch (or organisation-wide when None).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListSettings {
     pub branch_id: Option<BranchId>,
 }
 command!(ListSettings => "list_settings", Permission -> Vec<Setting>);
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SaveSetting {
     pub key: String,

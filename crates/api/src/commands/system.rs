@@ -3,11 +3,11 @@ use crate::commands::session::Me;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GetAppStatus {}
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppStatus {
     pub setup_done: bool,
     pub organisation_name: Option<String>,
@@ -20,7 +20,7 @@ pub struct AppStatus {
 command!(GetAppStatus => "get_app_status", Public -> AppStatus);
 
 /// First run: the organisation, its first branch and the DIRECTOR account.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SetupOrganisation {
     pub organisation_name: String,
@@ -32,18 +32,18 @@ pub struct SetupOrganisation {
     pub director_password: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SetupDone {
     pub director_email: String,
 }
 command!(SetupOrganisation => "setup_organisation", Public -> SetupDone);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GetSyncState {}
 
 /// What the status bar shows.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncState {
     /// Local changes not yet acknowledged by a server.
     pub pending_changes: u64,

@@ -37,7 +37,7 @@ pub struct NewGrant {
     pub expires_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListUsers {
     /// Part of a name, email or phone; empty lists everyone.
@@ -46,7 +46,7 @@ pub struct ListUsers {
 }
 command!(ListUsers => "list_users", Permission -> Vec<User>);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CreateUser {
     pub full_name: String,
@@ -57,7 +57,7 @@ pub struct CreateUser {
 }
 command!(CreateUser => "create_user", Permission -> User);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UpdateUser {
     pub id: UserId,
@@ -68,7 +68,7 @@ pub struct UpdateUser {
 command!(UpdateUser => "update_user", Permission -> User);
 
 /// Deactivation is the only delete: the account stays for history.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SetUserActive {
     pub id: UserId,
@@ -77,7 +77,7 @@ pub struct SetUserActive {
 command!(SetUserActive => "set_user_active", Permission -> User);
 
 /// An admin sets a temporary password; the user must change it at next login.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ResetUserPassword {
     pub id: UserId,
@@ -85,21 +85,21 @@ pub struct ResetUserPassword {
 }
 command!(ResetUserPassword => "reset_user_password", Permission -> User);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct IssueResetCode {
     pub id: UserId,
 }
 
 /// Shown once to the admin, who hands it to the user.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResetCode {
     pub code: String,
     pub expires_at: DateTime<Utc>,
 }
 command!(IssueResetCode => "issue_reset_code", Permission -> ResetCode);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GrantRole {
     pub user_id: UserId,
@@ -107,7 +107,7 @@ pub struct GrantRole {
 }
 command!(GrantRole => "grant_role", Permission -> User);
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RevokeGrant {
     pub grant_id: GrantId,

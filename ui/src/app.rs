@@ -1,0 +1,102 @@
+//! Which screen shows: first run, sign-in, or the signed-in frame.
+
+use crate::components::frame::Frame;
+use crate::components::session::SessionCtx;
+use crate::invoke::call;
+use crate::nav::Page;
+use crate::pages;
+use branchdesk_api::commands::session::{Logout, Me};
+use branchdesk_api::commands::system::GetAppStatus;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+#[derive(Clone, PartialEq)]
+enum Screen {
+    Loading,
+    Setup,
+    Login { notice: Option<String>, email: String },
+    Main(Box<Me>),
+    Broken(String),
+}
+
+#[component]
+pub fn App() -> Html {
+    let screen = use_state(|| Screen::Loading);
+    let page = use_state(|| Page::Home);
+    let status_version = use_state(|| 0u32);
+    {
+        let screen = screen.clone();
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                screen.set(match call(&GetAppStatus {}).await {
+                    Ok(s) if !s.setup_done => Screen::Setup,
+                    Ok(s) => match s.signed_in {
+                        Some(me) => Screen::Main(Box::new(me)),
+                        None => Screen::Login { notice: None, email: String::new() },
+                    },
+                    Err(e) => Screen::Broken(e.message),
+                });
+            });
+        });
+    }
+    let signed_out = {
+        let screen = screen.clone();
+        Callback::from(move |notice: String| {
+            screen.set(Screen::Login { notice: Some(notice), email: String::new() })
+        })
+    };
+    match &*screen {
+        Screen::Loading => html! { <div class="center muted">{ "Opening the desk…" }</div> },
+        Screen::Broken(msg) => html! { <div class="center form-error" role="alert">{ msg }</div> },
+        Screen::Setup => {
+            let on_done = {
+                let screen = screen.clone();
+                Callback::from(move |email: String| {
+                    screen.set(Screen::Login {
+                        notice: Some("Your organisation is ready. Sign in with the account you just made.".into()),
+                        email,
+                    })
+                })
+            };
+            html! { <pages::setup::SetupPage {on_done} /> }
+        }
+        Screen::Login { notice, email } => {
+            let on_signed_in = {
+                let (screen, page) = (screen.clone(), page.clone());
+                Callback::from(move |me: Me| {
+                    page.set(if me.user.must_change_password { Page::Account } else { Page::Home });
+                    screen.set(Screen::Main(Box::new(me)));
+                })
+            };
+            html! { <pages::login::LoginPage notice={notice.clone()} email={email.clone()} {on_signed_in} /> }
+        }
+        Screen::Main(me) => {
+            let on_logout = {
+                let screen = screen.clone();
+                Callback::from(move |_| {
+                    let screen = screen.clone();
+                    spawn_local(async move {
+                        let _ = call(&Logout {}).await;
+                        screen.set(Screen::Login { notice: Some("You signed out.".into()), email: String::new() });
+                    });
+                })
+            };
+            let on_navigate = {
+                let page = page.clone();
+                Callback::from(move |p| page.set(p))
+            };
+            let changed = {
+                let v = status_version.clone();
+                Callback::from(move |_| v.set(*v + 1))
+            };
+            let ctx = SessionCtx { me: (**me).clone(), signed_out, changed };
+            html! {
+                <ContextProvider<SessionCtx> context={ctx}>
+                    <Frame me={(**me).clone()} page={*page} {on_navigate} {on_logout} status_version={*status_version}>
+                        { pages::render(*page) }
+                    </Frame>
+                </ContextProvider<SessionCtx>>
+            }
+        }
+    }
+}

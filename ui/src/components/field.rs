@@ -1,0 +1,71 @@
+//! A labelled input that shows the error of the field it names.
+
+use branchdesk_api::ApiError;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FieldProps {
+    pub label: AttrValue,
+    /// The input's field name, as errors name it.
+    pub name: AttrValue,
+    pub value: AttrValue,
+    pub on_input: Callback<String>,
+    #[prop_or_default]
+    pub error: Option<ApiError>,
+    #[prop_or(AttrValue::Static("text"))]
+    pub kind: AttrValue,
+    #[prop_or_default]
+    pub autofocus: bool,
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
+    #[prop_or_default]
+    pub autocomplete: Option<AttrValue>,
+}
+
+#[component]
+pub fn Field(p: &FieldProps) -> Html {
+    let oninput = {
+        let cb = p.on_input.clone();
+        Callback::from(move |e: InputEvent| cb.emit(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let error = p.error.as_ref().filter(|e| e.is_for(&p.name)).map(|e| e.message.clone());
+    let id = format!("field-{}", p.name);
+    html! {
+        <div class={classes!("field", error.is_some().then_some("has-error"))}>
+            <label for={id.clone()}>{ &p.label }</label>
+            <input id={id.clone()} name={p.name.clone()} type={p.kind.clone()} value={p.value.clone()}
+                {oninput} autofocus={p.autofocus} autocomplete={p.autocomplete.clone()}
+                aria-invalid={error.is_some().to_string()} aria-describedby={format!("{id}-msg")} />
+            if let Some(msg) = error {
+                <div class="field-error" id={format!("{id}-msg")} role="alert">{ msg }</div>
+            } else if let Some(h) = &p.hint {
+                <div class="field-hint" id={format!("{id}-msg")}>{ h }</div>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FormErrorProps {
+    pub error: Option<ApiError>,
+    /// Fields the form shows; errors for other fields (or none) show here.
+    pub fields: Vec<&'static str>,
+}
+
+/// An error that no field of the form displays.
+#[component]
+pub fn FormError(p: &FormErrorProps) -> Html {
+    match &p.error {
+        Some(e) if !e.field.as_deref().is_some_and(|f| p.fields.contains(&f)) => {
+            html! { <div class="form-error" role="alert">{ &e.message }</div> }
+        }
+        _ => html! {},
+    }
+}
+
+/// A setter callback for one `String` state.
+pub fn setter(state: &UseStateHandle<String>) -> Callback<String> {
+    let state = state.clone();
+    Callback::from(move |v| state.set(v))
+}

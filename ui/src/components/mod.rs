@@ -1,0 +1,5 @@
+pub mod field;
+pub mod frame;
+pub mod palette;
+pub mod session;
+pub mod status_bar;

@@ -1,0 +1,25 @@
+//! How times and sizes read to a clerk.
+
+use chrono::{DateTime, Local, Utc};
+
+pub fn when(t: &DateTime<Utc>) -> String {
+    t.with_timezone(&Local).format("%d %b %Y, %H:%M").to_string()
+}
+
+pub fn bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / (1 << 20) as f64),
+        n if n >= 1 << 10 => format!("{} KB", n >> 10),
+        n => format!("{n} bytes"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes() {
+        assert_eq!(super::bytes(512), "512 bytes");
+        assert_eq!(super::bytes(4096), "4 KB");
+        assert_eq!(super::bytes(3 << 20), "3.0 MB");
+    }
+}

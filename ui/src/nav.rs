@@ -1,0 +1,58 @@
+//! The capability areas of the sidebar and who sees them. Pure: tested on
+//! the host.
+
+use branchdesk_api::Permission;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Home,
+    Users,
+    Roles,
+    Organisation,
+    Rooms,
+    Settings,
+    Backups,
+    Audit,
+    Account,
+}
+
+pub struct Area {
+    pub page: Page,
+    pub label: &'static str,
+    /// None: everyone signed in.
+    pub needs: Option<Permission>,
+}
+
+pub const AREAS: &[Area] = &[
+    Area { page: Page::Home, label: "Today", needs: None },
+    Area { page: Page::Users, label: "Users", needs: Some(Permission::ViewUser) },
+    Area { page: Page::Roles, label: "Roles", needs: Some(Permission::ViewRole) },
+    Area { page: Page::Organisation, label: "Organisation", needs: Some(Permission::ManageOrganisation) },
+    Area { page: Page::Rooms, label: "Rooms", needs: Some(Permission::ViewRoom) },
+    Area { page: Page::Settings, label: "Settings", needs: Some(Permission::ViewSetting) },
+    Area { page: Page::Backups, label: "Backups", needs: Some(Permission::ManageBackup) },
+    Area { page: Page::Audit, label: "Audit log", needs: Some(Permission::ViewAudit) },
+    Area { page: Page::Account, label: "My account", needs: None },
+];
+
+/// The areas a person with `permissions` may open, in sidebar order.
+pub fn visible(permissions: &[Permission]) -> Vec<&'static Area> {
+    AREAS.iter().filter(|a| a.needs.is_none_or(|p| permissions.contains(&p))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_teacher_sees_today_rooms_and_account_only() {
+        let teacher = [Permission::ViewBatch, Permission::MarkAttendance, Permission::ViewRoom];
+        let labels: Vec<_> = visible(&teacher).iter().map(|a| a.label).collect();
+        assert_eq!(labels, ["Today", "Rooms", "My account"]);
+    }
+
+    #[test]
+    fn a_director_sees_everything() {
+        assert_eq!(visible(Permission::ALL).len(), AREAS.len());
+    }
+}

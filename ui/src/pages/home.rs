@@ -1,0 +1,50 @@
+//! The start page: who is signed in, where, and what to do next.
+
+use crate::components::session::use_session;
+use crate::nav;
+use yew::prelude::*;
+
+#[component]
+pub fn HomePage() -> Html {
+    let s = use_session();
+    let me = &s.me;
+    let first = me.user.full_name.split_whitespace().next().unwrap_or(&me.user.full_name).to_owned();
+    let areas: Vec<&str> = nav::visible(&me.permissions).iter().skip(1).map(|a| a.label).collect();
+    html! {
+        <section id="home">
+            <h1>{ format!("Good day, {first}") }</h1>
+            if me.user.must_change_password {
+                <div class="notice">{ "Your password was reset by an administrator. Choose your own in My account." }</div>
+            }
+            <div class="cards">
+                <div class="card">
+                    <h2>{ "Your roles" }</h2>
+                    if me.user.grants.is_empty() {
+                        <p class="muted">{ "You hold no role yet. Ask an administrator to give you one." }</p>
+                    }
+                    <ul class="plain">
+                        { for me.user.grants.iter().map(|g| html! {
+                            <li>
+                                <strong>{ &g.role_name }</strong>{ format!(" · {}", g.branch_name) }
+                                if let Some(d) = g.expires_on { <span class="muted">{ format!(" · until {}", d.format("%d %b %Y")) }</span> }
+                                if !g.in_force { <span class="tag">{ "expired" }</span> }
+                            </li>
+                        }) }
+                    </ul>
+                </div>
+                <div class="card">
+                    <h2>{ "Branches" }</h2>
+                    if me.branches.is_empty() { <p class="muted">{ "No branch yet." }</p> }
+                    <ul class="plain">
+                        { for me.branches.iter().map(|b| html! { <li><strong>{ &b.code }</strong>{ format!(" · {}", b.name) }</li> }) }
+                    </ul>
+                </div>
+                <div class="card">
+                    <h2>{ "Get around" }</h2>
+                    <p>{ "Ctrl+K opens “Go to”. Alt+1 to Alt+9 open the areas on the left in order." }</p>
+                    if areas.len() > 1 { <p class="muted">{ format!("You can open: {}.", areas.join(", ")) }</p> }
+                </div>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,93 @@
+//! First run: the organisation, its first branch and the director's account.
+
+use crate::components::field::{setter, Field, FormError};
+use crate::invoke::call;
+use branchdesk_api::commands::system::SetupOrganisation;
+use branchdesk_api::ApiError;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct SetupProps {
+    /// Called with the director's email once the organisation exists.
+    pub on_done: Callback<String>,
+}
+
+#[component]
+pub fn SetupPage(p: &SetupProps) -> Html {
+    let org = use_state(String::new);
+    let currency = use_state(|| "INR".to_owned());
+    let branch = use_state(String::new);
+    let code = use_state(String::new);
+    let name = use_state(String::new);
+    let email = use_state(String::new);
+    let password = use_state(String::new);
+    let confirm = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+
+    let onsubmit = {
+        let (org, currency, branch, code, name, email, password, confirm, error, busy, on_done) = (
+            org.clone(), currency.clone(), branch.clone(), code.clone(), name.clone(), email.clone(),
+            password.clone(), confirm.clone(), error.clone(), busy.clone(), p.on_done.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *password != *confirm {
+                error.set(Some(ApiError::invalid("confirm_password", "The two passwords differ.")));
+                return;
+            }
+            let input = SetupOrganisation {
+                organisation_name: (*org).clone(),
+                currency: (*currency).clone(),
+                branch_name: (*branch).clone(),
+                branch_code: (*code).clone(),
+                director_name: (*name).clone(),
+                director_email: (*email).clone(),
+                director_password: (*password).clone(),
+            };
+            let (error, busy, on_done) = (error.clone(), busy.clone(), on_done.clone());
+            busy.set(true);
+            spawn_local(async move {
+                match call(&input).await {
+                    Ok(done) => on_done.emit(done.director_email),
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let err = (*error).clone();
+    html! {
+        <div class="center-card wide">
+            <h1>{ "Welcome to Branchdesk" }</h1>
+            <p class="muted">{ "Set up your organisation on this desk. Everything stays on this computer and works without internet." }</p>
+            <form id="setup-form" {onsubmit}>
+                <FormError error={err.clone()} fields={vec!["organisation_name", "currency", "branch_name", "branch_code", "director_name", "director_email", "director_password", "confirm_password"]} />
+                <fieldset>
+                    <legend>{ "Organisation" }</legend>
+                    <Field label="Organisation name" name="organisation_name" value={(*org).clone()} on_input={setter(&org)} error={err.clone()} autofocus=true hint="e.g. Kiran Coaching Centre" />
+                    <div class="row">
+                        <Field label="First branch" name="branch_name" value={(*branch).clone()} on_input={setter(&branch)} error={err.clone()} hint="e.g. Koramangala" />
+                        <Field label="Branch code" name="branch_code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} hint="1–6 letters or digits, printed on receipts" />
+                        <Field label="Currency" name="currency" value={(*currency).clone()} on_input={setter(&currency)} error={err.clone()} />
+                    </div>
+                </fieldset>
+                <fieldset>
+                    <legend>{ "Your account (director)" }</legend>
+                    <div class="row">
+                        <Field label="Full name" name="director_name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
+                        <Field label="Email" name="director_email" kind="email" value={(*email).clone()} on_input={setter(&email)} error={err.clone()} autocomplete="username" />
+                    </div>
+                    <div class="row">
+                        <Field label="Password" name="director_password" kind="password" value={(*password).clone()} on_input={setter(&password)} error={err.clone()} hint="At least 10 characters, letters with digits or symbols" autocomplete="new-password" />
+                        <Field label="Password again" name="confirm_password" kind="password" value={(*confirm).clone()} on_input={setter(&confirm)} error={err.clone()} autocomplete="new-password" />
+                    </div>
+                </fieldset>
+                <div class="actions">
+                    <button type="submit" class="primary" id="setup-submit" disabled={*busy}>{ if *busy { "Creating…" } else { "Create organisation " } }<kbd>{ "Enter" }</kbd></button>
+                </div>
+            </form>
+        </div>
+    }
+}

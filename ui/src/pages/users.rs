@@ -1,0 +1,397 @@
+//! Users: find, create, edit, deactivate, reset passwords, grant roles.
+
+use crate::components::field::{setter, Field, FormError};
+use crate::components::session::use_session;
+use crate::format;
+use crate::hooks::{act, show, use_query};
+use branchdesk_api::commands::roles::{ListRoles, Role};
+use branchdesk_api::commands::users::*;
+use branchdesk_api::ids::{BranchId, RoleId};
+use branchdesk_api::{ApiError, Permission};
+use web_sys::{HtmlInputElement, HtmlSelectElement, KeyboardEvent};
+use yew::prelude::*;
+
+#[derive(Clone, PartialEq)]
+enum Panel {
+    Closed,
+    New,
+    Edit(User),
+    Reset(User),
+    Code(String, ResetCode),
+    Grant(User),
+}
+
+#[component]
+pub fn UsersPage() -> Html {
+    let s = use_session();
+    let query = use_state(String::new);
+    let inactive = use_state(|| false);
+    let panel = use_state(|| Panel::Closed);
+    let error = use_state(|| None::<ApiError>);
+    let (users, reload) = use_query(ListUsers { query: (*query).clone(), include_inactive: *inactive });
+    let manage = s.me.can(Permission::ManageUser);
+
+    let open = |p: Panel| {
+        let (panel, error) = (panel.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            error.set(None);
+            panel.set(p.clone());
+        })
+    };
+    let close = {
+        let panel = panel.clone();
+        Callback::from(move |_: ()| panel.set(Panel::Closed))
+    };
+    let saved = {
+        let (panel, reload) = (panel.clone(), reload.clone());
+        Callback::from(move |_: ()| {
+            panel.set(Panel::Closed);
+            reload.emit(());
+        })
+    };
+    let onkeydown = {
+        let (panel, error) = (panel.clone(), error.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if e.alt_key() && e.key().eq_ignore_ascii_case("n") && manage {
+                e.prevent_default();
+                error.set(None);
+                panel.set(Panel::New);
+            } else if e.key() == "Escape" {
+                panel.set(Panel::Closed);
+            }
+        })
+    };
+    let set_active = |u: &User| {
+        let input = SetUserActive { id: u.id, active: !u.active };
+        let (error, s, reload) = (error.clone(), s.clone(), reload.clone());
+        Callback::from(move |_: MouseEvent| act(input.clone(), error.clone(), s.clone(), { let r = reload.clone(); move |_| r.emit(()) }))
+    };
+    let issue_code = |u: &User| {
+        let input = IssueResetCode { id: u.id };
+        let name = u.full_name.clone();
+        let (error, s, panel) = (error.clone(), s.clone(), panel.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (panel, name) = (panel.clone(), name.clone());
+            act(input.clone(), error.clone(), s.clone(), move |code| panel.set(Panel::Code(name, code)))
+        })
+    };
+    let revoke = |g: &Grant| {
+        let input = RevokeGrant { grant_id: g.id };
+        let (error, s, reload) = (error.clone(), s.clone(), reload.clone());
+        Callback::from(move |_: MouseEvent| act(input.clone(), error.clone(), s.clone(), { let r = reload.clone(); move |_| r.emit(()) }))
+    };
+
+    let table = show(&users, |list: &Vec<User>| {
+        if list.is_empty() {
+            return html! { <p class="empty">{ if query.is_empty() { "No users yet. Create the first with New user (Alt+N)." } else { "Nobody matches. Check the spelling, or search by phone or email." } }</p> };
+        }
+        html! {
+            <table class="grid" id="users-table">
+                <thead><tr><th>{ "Name" }</th><th>{ "Email" }</th><th>{ "Phone" }</th><th>{ "Roles" }</th><th>{ "Last sign-in" }</th><th></th></tr></thead>
+                <tbody>
+                    { for list.iter().map(|u| html! {
+                        <tr class={classes!((!u.active).then_some("inactive"))} data-email={u.email.clone()}>
+                            <td>
+                                { &u.full_name }
+                                if !u.active { <span class="tag">{ "deactivated" }</span> }
+                                if u.must_change_password { <span class="tag">{ "temporary password" }</span> }
+                            </td>
+                            <td>{ &u.email }</td>
+                            <td>{ u.phone.clone().unwrap_or_default() }</td>
+                            <td>
+                                { for u.grants.iter().map(|g| html! {
+                                    <span class={classes!("chip", (!g.in_force).then_some("expired"))}>
+                                        { format!("{} · {}", g.role_name, g.branch_name) }
+                                        if let Some(d) = g.expires_on { { format!(" · until {}", d.format("%d %b")) } }
+                                        if manage && u.id != s.me.user.id {
+                                            <button class="chip-x" title="Revoke this role" aria-label={format!("Revoke {} from {}", g.role_name, u.full_name)} onclick={revoke(g)}>{ "×" }</button>
+                                        }
+                                    </span>
+                                }) }
+                            </td>
+                            <td class="muted">{ u.last_login_at.map(|t| format::when(&t)).unwrap_or_else(|| "never".into()) }</td>
+                            <td class="row-actions">
+                                if manage {
+                                    <button onclick={open(Panel::Edit(u.clone()))}>{ "Edit" }</button>
+                                    <button onclick={open(Panel::Grant(u.clone()))}>{ "Add role" }</button>
+                                    <button onclick={open(Panel::Reset(u.clone()))}>{ "Set password" }</button>
+                                    <button onclick={issue_code(u)}>{ "Reset code" }</button>
+                                    if u.id != s.me.user.id {
+                                        <button onclick={set_active(u)}>{ if u.active { "Deactivate" } else { "Reactivate" } }</button>
+                                    }
+                                }
+                            </td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        }
+    });
+
+    let on_query = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| query.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let on_inactive = {
+        let inactive = inactive.clone();
+        Callback::from(move |e: Event| inactive.set(e.target_unchecked_into::<HtmlInputElement>().checked()))
+    };
+    html! {
+        <section id="users" {onkeydown}>
+            <header class="page-head">
+                <h1>{ "Users" }</h1>
+                if manage { <button class="primary" id="new-user" onclick={open(Panel::New)}>{ "New user " }<kbd>{ "Alt+N" }</kbd></button> }
+            </header>
+            <div class="toolbar">
+                <input id="user-search" type="search" placeholder="Search by name, email or phone" value={(*query).clone()} oninput={on_query} autofocus=true aria-label="Search users" />
+                <label class="check"><input type="checkbox" checked={*inactive} onchange={on_inactive} />{ " Show deactivated" }</label>
+            </div>
+            <FormError error={(*error).clone()} fields={vec![]} />
+            { match &*panel {
+                Panel::Closed => html! {},
+                Panel::New => html! { <UserForm user={None::<User>} on_saved={saved.clone()} on_cancel={close.clone()} /> },
+                Panel::Edit(u) => html! { <UserForm user={Some(u.clone())} on_saved={saved.clone()} on_cancel={close.clone()} /> },
+                Panel::Reset(u) => html! { <PasswordForm user={u.clone()} on_saved={saved.clone()} on_cancel={close.clone()} /> },
+                Panel::Grant(u) => html! { <GrantForm user={u.clone()} on_saved={saved.clone()} on_cancel={close.clone()} /> },
+                Panel::Code(name, code) => html! {
+                    <div class="card panel" role="status" id="reset-code">
+                        <h2>{ format!("Reset code for {name}") }</h2>
+                        <p class="code">{ &code.code }</p>
+                        <p class="muted">{ format!("Give it to them in person. It works once, until {}. On the sign-in screen they choose “I have a reset code”.", format::when(&code.expires_at)) }</p>
+                        <div class="actions"><button onclick={close.reform(|_| ())}>{ "Done " }<kbd>{ "Esc" }</kbd></button></div>
+                    </div>
+                },
+            } }
+            { table }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct UserFormProps {
+    user: Option<User>,
+    on_saved: Callback<()>,
+    on_cancel: Callback<()>,
+}
+
+/// The role and branch pickers of a grant.
+#[derive(Properties, PartialEq)]
+struct GrantPickerProps {
+    role: Option<RoleId>,
+    branch: Option<BranchId>,
+    expires: String,
+    on_role: Callback<Option<RoleId>>,
+    on_branch: Callback<Option<BranchId>>,
+    on_expires: Callback<String>,
+    error: Option<ApiError>,
+}
+
+#[component]
+fn GrantPicker(p: &GrantPickerProps) -> Html {
+    let s = use_session();
+    let (roles, _) = use_query(ListRoles {});
+    let on_role = {
+        let cb = p.on_role.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            cb.emit(v.parse().ok().map(RoleId))
+        })
+    };
+    let on_branch = {
+        let cb = p.on_branch.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            cb.emit(v.parse().ok().map(BranchId))
+        })
+    };
+    let role_error = p.error.as_ref().filter(|e| e.is_for("role_id") || e.is_for("grants")).map(|e| e.message.clone());
+    let roles_list: Vec<Role> = match &roles {
+        Some(Ok(r)) => r.clone(),
+        _ => vec![],
+    };
+    html! {
+        <div class="row">
+            <div class={classes!("field", role_error.is_some().then_some("has-error"))}>
+                <label for="field-role_id">{ "Role" }</label>
+                <select id="field-role_id" name="role_id" onchange={on_role}>
+                    <option value="" selected={p.role.is_none()}>{ "Choose a role…" }</option>
+                    { for roles_list.iter().map(|r| html! {
+                        <option value={r.id.to_string()} selected={p.role == Some(r.id)}>{ format!("{} — {}", r.name, r.description) }</option>
+                    }) }
+                </select>
+                if let Some(m) = role_error { <div class="field-error" role="alert">{ m }</div> }
+            </div>
+            <div class="field">
+                <label for="field-branch_id">{ "Branch" }</label>
+                <select id="field-branch_id" name="branch_id" onchange={on_branch}>
+                    if s.me.all_branches { <option value="" selected={p.branch.is_none()}>{ "All branches" }</option> }
+                    { for s.me.branches.iter().map(|b| html! {
+                        <option value={b.id.to_string()} selected={p.branch == Some(b.id)}>{ format!("{} ({})", b.name, b.code) }</option>
+                    }) }
+                </select>
+            </div>
+            <Field label="Until (optional)" name="expires_on" kind="date" value={p.expires.clone()} on_input={p.on_expires.clone()} error={p.error.clone()} hint="Last day the role is in force" />
+        </div>
+    }
+}
+
+fn default_branch(s: &crate::components::session::SessionCtx) -> Option<BranchId> {
+    if s.me.all_branches && s.me.branches.len() != 1 { None } else { s.me.branches.first().map(|b| b.id) }
+}
+
+#[component]
+fn UserForm(p: &UserFormProps) -> Html {
+    let s = use_session();
+    let u = p.user.clone();
+    let name = use_state(|| u.as_ref().map(|u| u.full_name.clone()).unwrap_or_default());
+    let email = use_state(|| u.as_ref().map(|u| u.email.clone()).unwrap_or_default());
+    let phone = use_state(|| u.as_ref().and_then(|u| u.phone.clone()).unwrap_or_default());
+    let password = use_state(String::new);
+    let role = use_state(|| None::<RoleId>);
+    let branch = use_state(|| default_branch(&s));
+    let expires = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (name, email, phone, password, role, branch, expires, error, s, on_saved, u) = (
+            name.clone(), email.clone(), phone.clone(), password.clone(), role.clone(), branch.clone(),
+            expires.clone(), error.clone(), s.clone(), p.on_saved.clone(), u.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let done = { let on_saved = on_saved.clone(); move |_| on_saved.emit(()) };
+            match &u {
+                Some(u) => act(
+                    UpdateUser { id: u.id, full_name: (*name).clone(), email: (*email).clone(), phone: (*phone).clone() },
+                    error.clone(), s.clone(), done,
+                ),
+                None => {
+                    let expires_on = match parse_date(&expires) {
+                        Ok(d) => d,
+                        Err(e) => return error.set(Some(e)),
+                    };
+                    let grants = role.map(|role_id| NewGrant { role_id, branch_id: *branch, expires_on }).into_iter().collect();
+                    act(
+                        CreateUser { full_name: (*name).clone(), email: (*email).clone(), phone: (*phone).clone(), password: (*password).clone(), grants },
+                        error.clone(), s.clone(), done,
+                    )
+                }
+            }
+        })
+    };
+    let err = (*error).clone();
+    let on_role = { let r = role.clone(); Callback::from(move |v| r.set(v)) };
+    let on_branch = { let b = branch.clone(); Callback::from(move |v| b.set(v)) };
+    html! {
+        <form class="card panel" id="user-form" {onsubmit} onkeydown={esc(&p.on_cancel)}>
+            <h2>{ if u.is_some() { "Edit user" } else { "New user" } }</h2>
+            <FormError error={err.clone()} fields={vec!["full_name", "email", "phone", "password", "role_id", "grants", "expires_on"]} />
+            <div class="row">
+                <Field label="Full name" name="full_name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} autofocus=true />
+                <Field label="Email" name="email" kind="email" value={(*email).clone()} on_input={setter(&email)} error={err.clone()} hint="They sign in with it" />
+                <Field label="Phone (optional)" name="phone" kind="tel" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
+            </div>
+            if u.is_none() {
+                <Field label="First password" name="password" kind="password" value={(*password).clone()} on_input={setter(&password)} error={err.clone()} hint="At least 10 characters; tell it to them in person" autocomplete="new-password" />
+                <GrantPicker role={*role} branch={*branch} expires={(*expires).clone()} {on_role} {on_branch} on_expires={setter(&expires)} error={err.clone()} />
+            }
+            <div class="actions">
+                <button type="submit" class="primary" id="user-save">{ "Save " }<kbd>{ "Enter" }</kbd></button>
+                <button type="button" onclick={p.on_cancel.reform(|_| ())}>{ "Cancel " }<kbd>{ "Esc" }</kbd></button>
+            </div>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct UserActionProps {
+    user: User,
+    on_saved: Callback<()>,
+    on_cancel: Callback<()>,
+}
+
+#[component]
+fn PasswordForm(p: &UserActionProps) -> Html {
+    let s = use_session();
+    let password = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (password, error, s, on_saved, id) = (password.clone(), error.clone(), s.clone(), p.on_saved.clone(), p.user.id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let on_saved = on_saved.clone();
+            act(ResetUserPassword { id, new_password: (*password).clone() }, error.clone(), s.clone(), move |_| on_saved.emit(()));
+        })
+    };
+    let err = (*error).clone();
+    html! {
+        <form class="card panel" {onsubmit} onkeydown={esc(&p.on_cancel)}>
+            <h2>{ format!("Set a temporary password for {}", p.user.full_name) }</h2>
+            <p class="muted">{ "They are signed out and must choose their own password at their next sign-in." }</p>
+            <FormError error={err.clone()} fields={vec!["new_password"]} />
+            <Field label="Temporary password" name="new_password" kind="password" value={(*password).clone()} on_input={setter(&password)} error={err} autofocus=true autocomplete="new-password" />
+            <div class="actions">
+                <button type="submit" class="primary">{ "Set password " }<kbd>{ "Enter" }</kbd></button>
+                <button type="button" onclick={p.on_cancel.reform(|_| ())}>{ "Cancel " }<kbd>{ "Esc" }</kbd></button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn GrantForm(p: &UserActionProps) -> Html {
+    let s = use_session();
+    let role = use_state(|| None::<RoleId>);
+    let branch = use_state(|| default_branch(&s));
+    let expires = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (role, branch, expires, error, s, on_saved, user_id) =
+            (role.clone(), branch.clone(), expires.clone(), error.clone(), s.clone(), p.on_saved.clone(), p.user.id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(role_id) = *role else {
+                return error.set(Some(ApiError::invalid("role_id", "Choose a role from the list.")));
+            };
+            let expires_on = match parse_date(&expires) {
+                Ok(d) => d,
+                Err(e) => return error.set(Some(e)),
+            };
+            let on_saved = on_saved.clone();
+            act(GrantRole { user_id, grant: NewGrant { role_id, branch_id: *branch, expires_on } }, error.clone(), s.clone(), move |_| on_saved.emit(()));
+        })
+    };
+    let on_role = { let r = role.clone(); Callback::from(move |v| r.set(v)) };
+    let on_branch = { let b = branch.clone(); Callback::from(move |v| b.set(v)) };
+    let err = (*error).clone();
+    html! {
+        <form class="card panel" {onsubmit} onkeydown={esc(&p.on_cancel)}>
+            <h2>{ format!("Give {} a role", p.user.full_name) }</h2>
+            <FormError error={err.clone()} fields={vec!["role_id", "expires_on"]} />
+            <GrantPicker role={*role} branch={*branch} expires={(*expires).clone()} {on_role} {on_branch} on_expires={setter(&expires)} error={err} />
+            <div class="actions">
+                <button type="submit" class="primary">{ "Give role " }<kbd>{ "Enter" }</kbd></button>
+                <button type="button" onclick={p.on_cancel.reform(|_| ())}>{ "Cancel " }<kbd>{ "Esc" }</kbd></button>
+            </div>
+        </form>
+    }
+}
+
+fn parse_date(s: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
+    if s.trim().is_empty() {
+        return Ok(None);
+    }
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| ApiError::invalid("expires_on", "Enter a date, or leave it empty."))
+}
+
+/// Esc inside a form cancels it.
+pub fn esc(on_cancel: &Callback<()>) -> Callback<KeyboardEvent> {
+    let on_cancel = on_cancel.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            e.stop_propagation();
+            on_cancel.emit(());
+        }
+    })
+}
