@@ -1,0 +1,159 @@
+//! Harness for the UI tests: the real Branchdesk binary in a real WebKit
+//! window, driven over WebDriver (tauri-driver + WebKitWebDriver under Xvfb,
+//! started by `scripts/test.sh`).
+//!
+//! The tests run when `BRANCHDESK_UI_TESTS=1`; otherwise each says it was
+//! skipped and why. `BRANCHDESK_APP` names the app binary to launch.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+pub use fantoccini;
+
+/// WebDriver's code point for the Enter key.
+pub const ENTER: &str = "\u{E007}";
+pub const DRIVER_URL: &str = "http://127.0.0.1:4444";
+
+/// One app window at a time: the driver runs one session.
+static ONE_WINDOW: Mutex<()> = Mutex::new(());
+
+/// True when the UI tests should run; prints why not otherwise.
+pub fn ui_tests_enabled(test: &str) -> bool {
+    if std::env::var("BRANCHDESK_UI_TESTS").as_deref() == Ok("1") {
+        return true;
+    }
+    println!("SKIPPED {test}: UI tests need Xvfb and tauri-driver; run scripts/test.sh (it sets BRANCHDESK_UI_TESTS=1)");
+    false
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
+}
+
+pub fn app_binary() -> PathBuf {
+    match std::env::var_os("BRANCHDESK_APP") {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+            target.join("debug").join("branchdesk")
+        }
+    }
+}
+
+/// A running app window with its own data folder.
+pub struct App {
+    pub client: Client,
+    pub data_dir: tempfile::TempDir,
+    _window: MutexGuard<'static, ()>,
+}
+
+impl App {
+    /// Launches the app on a data folder (seeded by `seed` before launch).
+    pub async fn launch(seed: impl FnOnce(&Path)) -> App {
+        let window = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        seed(data_dir.path());
+        let client = connect(data_dir.path()).await;
+        App { client, data_dir, _window: window }
+    }
+
+    pub async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) -> usize {
+        let el = self.find(css).await;
+        el.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        text.chars().count()
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.unwrap_or_default()
+    }
+
+    /// Waits until `css` shows text containing `needle`.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..100 {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                last = el.text().await.unwrap_or_default();
+                if last.contains(needle) {
+                    return last;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never showed {needle:?}; last text: {last:?}");
+    }
+
+    /// The labels of the sidebar's areas, in order.
+    pub async fn areas(&self) -> Vec<String> {
+        self.find("#areas").await;
+        let mut out = Vec::new();
+        for el in self.client.find_all(Locator::Css("#areas .area")).await.expect("areas") {
+            out.push(el.attr("data-area").await.ok().flatten().unwrap_or_default());
+        }
+        out
+    }
+
+    /// Saves a screenshot under target/ui-screenshots/ for a person to look at.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = workspace_root().join("target").join("ui-screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+pub async fn connect(data_dir: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({
+            "application": app_binary(),
+            "args": ["--data-dir", data_dir],
+        }),
+    );
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(DRIVER_URL)
+        .await
+        .unwrap_or_else(|e| panic!("could not reach tauri-driver at {DRIVER_URL}: {e}"))
+}
+
+pub const DIRECTOR_EMAIL: &str = "meera@example.com";
+pub const DIRECTOR_PASSWORD: &str = "Saffron-Kite-81";
+
+/// Seeds a data folder with a set-up organisation (as the first-run screen would).
+pub fn seed_organisation(dir: &Path) {
+    let desk = branchdesk_desk::Desk::open(branchdesk_desk::DeskConfig::new(dir)).expect("seed desk");
+    desk.setup_organisation(branchdesk_api::commands::system::SetupOrganisation {
+        organisation_name: "Kiran Coaching".into(),
+        currency: "INR".into(),
+        branch_name: "Koramangala".into(),
+        branch_code: "K2".into(),
+        director_name: "Meera Iyer".into(),
+        director_email: DIRECTOR_EMAIL.into(),
+        director_password: DIRECTOR_PASSWORD.into(),
+    })
+    .expect("seed organisation");
+}
