@@ -30,20 +30,28 @@ impl AppState {
     }
 
     /// For commands that work without a session.
-    pub fn public<T>(&self, f: impl FnOnce(&Desk, Option<&SessionToken>) -> branchdesk_desk::Result<T>) -> Result<T, ApiError> {
+    pub fn public<T>(
+        &self,
+        f: impl FnOnce(&Desk, Option<&SessionToken>) -> branchdesk_desk::Result<T>,
+    ) -> Result<T, ApiError> {
         f(&self.desk, self.token().as_ref()).map_err(Into::into)
     }
 
     /// For commands that need a session; a session that ended is forgotten.
-    pub fn session<T>(&self, f: impl FnOnce(&Desk, &SessionToken) -> branchdesk_desk::Result<T>) -> Result<T, ApiError> {
-        let token = self
-            .token()
-            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "Please sign in first."))?;
+    pub fn session<T>(
+        &self,
+        f: impl FnOnce(&Desk, &SessionToken) -> branchdesk_desk::Result<T>,
+    ) -> Result<T, ApiError> {
+        let token =
+            self.token().ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "Please sign in first."))?;
         f(&self.desk, &token).map_err(|e| self.forget_if_ended(e.into()))
     }
 
     /// For commands that act as the signed-in person.
-    pub fn actor<T>(&self, f: impl FnOnce(&Desk, &Actor) -> branchdesk_desk::Result<T>) -> Result<T, ApiError> {
+    pub fn actor<T>(
+        &self,
+        f: impl FnOnce(&Desk, &Actor) -> branchdesk_desk::Result<T>,
+    ) -> Result<T, ApiError> {
         self.session(|desk, token| {
             let actor = desk.actor(token)?;
             f(desk, &actor)

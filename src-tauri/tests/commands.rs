@@ -2,9 +2,9 @@
 //! runtime): the same handler list, the same state, the real desk.
 
 use branchdesk_api::commands::Access;
+use branchdesk_desk::{Desk, DeskConfig};
 use branchdesk_shell::commands::{handler, registered};
 use branchdesk_shell::AppState;
-use branchdesk_desk::{Desk, DeskConfig};
 use serde_json::{json, Value};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
@@ -82,7 +82,10 @@ fn first_run_then_sign_in_through_ipc() {
 fn errors_arrive_as_typed_json_with_code_field_and_message() {
     let s = shell();
     let e = s
-        .call("setup_organisation", json!({ "organisation_name": "", "branch_name": "B", "branch_code": "B1" }))
+        .call(
+            "setup_organisation",
+            json!({ "organisation_name": "", "branch_name": "B", "branch_code": "B1" }),
+        )
         .unwrap_err();
     assert_eq!(e["code"], "invalid");
     assert_eq!(e["field"], "organisation_name");
@@ -145,8 +148,16 @@ fn every_permission_command_refuses_a_user_without_grants() {
     assert_eq!(
         open,
         vec![
-            "change_password", "get_app_status", "get_me", "get_organisation", "get_sync_state",
-            "list_branches", "login", "logout", "redeem_reset_code", "setup_organisation",
+            "change_password",
+            "get_app_status",
+            "get_me",
+            "get_organisation",
+            "get_sync_state",
+            "list_branches",
+            "login",
+            "logout",
+            "redeem_reset_code",
+            "setup_organisation",
         ]
     );
 }

@@ -3,13 +3,13 @@
 //! started by `scripts/test.sh`).
 //!
 //! The tests run when `BRANCHDESK_UI_TESTS=1`; otherwise each says it was
-//! skipped and why. `BRANCHDESK_APP` names the app binary to launch.
+//! skipped and why. `BRANCHDESK_APP` names the app binary to launch. The
+//! driver holds one window at a time: run them with `--test-threads=1`.
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 pub use fantoccini;
@@ -17,9 +17,6 @@ pub use fantoccini;
 /// WebDriver's code point for the Enter key.
 pub const ENTER: &str = "\u{E007}";
 pub const DRIVER_URL: &str = "http://127.0.0.1:4444";
-
-/// One app window at a time: the driver runs one session.
-static ONE_WINDOW: Mutex<()> = Mutex::new(());
 
 /// True when the UI tests should run; prints why not otherwise.
 pub fn ui_tests_enabled(test: &str) -> bool {
@@ -38,7 +35,9 @@ pub fn app_binary() -> PathBuf {
     match std::env::var_os("BRANCHDESK_APP") {
         Some(p) => PathBuf::from(p),
         None => {
-            let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| workspace_root().join("target"));
             target.join("debug").join("branchdesk")
         }
     }
@@ -48,17 +47,15 @@ pub fn app_binary() -> PathBuf {
 pub struct App {
     pub client: Client,
     pub data_dir: tempfile::TempDir,
-    _window: MutexGuard<'static, ()>,
 }
 
 impl App {
     /// Launches the app on a data folder (seeded by `seed` before launch).
     pub async fn launch(seed: impl FnOnce(&Path)) -> App {
-        let window = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
         let data_dir = tempfile::tempdir().expect("temp dir");
         seed(data_dir.path());
         let client = connect(data_dir.path()).await;
-        App { client, data_dir, _window: window }
+        App { client, data_dir }
     }
 
     pub async fn find(&self, css: &str) -> Element {

@@ -54,7 +54,11 @@ fn graph(platform: Option<&str>) -> Graph {
 
 impl Graph {
     fn id(&self, name: &str) -> String {
-        self.names.iter().find(|(_, n)| *n == name).map(|(id, _)| id.clone()).unwrap_or_else(|| panic!("no package {name}"))
+        self.names
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(id, _)| id.clone())
+            .unwrap_or_else(|| panic!("no package {name}"))
     }
 
     /// Names of every package `name` depends on at run time, transitively.
@@ -77,8 +81,19 @@ impl Graph {
 }
 
 const IO_CRATES: &[&str] = &[
-    "tokio", "mio", "rusqlite", "libsqlite3-sys", "refinery", "reqwest", "hyper", "tauri", "wry", "argon2", "postgres",
-    "tokio-postgres", "socket2",
+    "tokio",
+    "mio",
+    "rusqlite",
+    "libsqlite3-sys",
+    "refinery",
+    "reqwest",
+    "hyper",
+    "tauri",
+    "wry",
+    "argon2",
+    "postgres",
+    "tokio-postgres",
+    "socket2",
 ];
 
 #[test]
@@ -104,7 +119,10 @@ fn the_ui_speaks_only_through_the_api_crate() {
 fn the_domain_crate_does_not_know_tauri() {
     let g = graph(HOST);
     let deps = g.closure("branchdesk-desk");
-    assert!(!deps.contains("tauri") && !deps.contains("wry") && !deps.contains("tao"), "branchdesk-desk depends on Tauri");
+    assert!(
+        !deps.contains("tauri") && !deps.contains("wry") && !deps.contains("tao"),
+        "branchdesk-desk depends on Tauri"
+    );
 }
 
 #[test]

@@ -30,7 +30,9 @@ async fn first_run_login_create_teacher_and_see_only_teacher_areas() {
     app.type_into("#field-password", DIRECTOR_PASSWORD).await;
     app.find("#field-password").await.send_keys(ENTER).await.unwrap();
     let director_areas = app.areas().await;
-    for area in ["Today", "Users", "Roles", "Organisation", "Rooms", "Settings", "Backups", "Audit log", "My account"] {
+    for area in
+        ["Today", "Users", "Roles", "Organisation", "Rooms", "Settings", "Backups", "Audit log", "My account"]
+    {
         assert!(director_areas.iter().any(|a| a == area), "director lacks {area}: {director_areas:?}");
     }
     app.wait_text("#sync-status", "changes waiting to sync").await;

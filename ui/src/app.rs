@@ -53,7 +53,9 @@ pub fn App() -> Html {
                 let screen = screen.clone();
                 Callback::from(move |email: String| {
                     screen.set(Screen::Login {
-                        notice: Some("Your organisation is ready. Sign in with the account you just made.".into()),
+                        notice: Some(
+                            "Your organisation is ready. Sign in with the account you just made.".into(),
+                        ),
                         email,
                     })
                 })
@@ -77,7 +79,10 @@ pub fn App() -> Html {
                     let screen = screen.clone();
                     spawn_local(async move {
                         let _ = call(&Logout {}).await;
-                        screen.set(Screen::Login { notice: Some("You signed out.".into()), email: String::new() });
+                        screen.set(Screen::Login {
+                            notice: Some("You signed out.".into()),
+                            email: String::new(),
+                        });
                     });
                 })
             };

@@ -68,8 +68,7 @@ permissions! {
 pub fn default_roles() -> Vec<(&'static str, &'static str, Vec<Permission>)> {
     use Permission::*;
     let all = Permission::ALL.to_vec();
-    let manager: Vec<Permission> =
-        all.iter().copied().filter(|p| !matches!(p, ViewOwnRecord)).collect();
+    let manager: Vec<Permission> = all.iter().copied().filter(|p| !matches!(p, ViewOwnRecord)).collect();
     vec![
         ("DIRECTOR", "Strategic oversight, all permissions", all.clone()),
         ("GENERAL_MANAGER", "Operational management", manager.clone()),
@@ -77,9 +76,20 @@ pub fn default_roles() -> Vec<(&'static str, &'static str, Vec<Permission>)> {
             "ADMIN",
             "System administration",
             vec![
-                ViewUser, ManageUser, ViewRole, ManageRole, ManageOrganisation, ViewRoom,
-                ManageRoom, ViewSetting, ManageSetting, ManageBackup, ViewAudit, ViewStudent,
-                ViewBatch, ManageBatch,
+                ViewUser,
+                ManageUser,
+                ViewRole,
+                ManageRole,
+                ManageOrganisation,
+                ViewRoom,
+                ManageRoom,
+                ViewSetting,
+                ManageSetting,
+                ManageBackup,
+                ViewAudit,
+                ViewStudent,
+                ViewBatch,
+                ManageBatch,
             ],
         ),
         ("HR_MANAGER", "Staff management, leaves", vec![ViewUser, ManageLeave, ViewReport]),
@@ -103,8 +113,15 @@ pub fn default_roles() -> Vec<(&'static str, &'static str, Vec<Permission>)> {
             "BACKOFFICE",
             "Daily operations",
             vec![
-                ViewStudent, ManageStudent, ManageLead, ManageEnrolment, ViewBatch,
-                CollectPayment, ViewPayment, ViewRoom, ViewAttendance,
+                ViewStudent,
+                ManageStudent,
+                ManageLead,
+                ManageEnrolment,
+                ViewBatch,
+                CollectPayment,
+                ViewPayment,
+                ViewRoom,
+                ViewAttendance,
             ],
         ),
         ("STUDENT", "Learning access only", vec![ViewOwnRecord]),

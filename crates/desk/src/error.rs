@@ -26,9 +26,7 @@ impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
         match e {
             Error::Api(api) => api,
-            Error::Db(rusqlite::Error::SqliteFailure(f, _))
-                if f.code == rusqlite::ErrorCode::DiskFull =>
-            {
+            Error::Db(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::DiskFull => {
                 ApiError::new(
                     ErrorCode::Internal,
                     "The disk is full, so nothing was saved. Free some space and try again.",

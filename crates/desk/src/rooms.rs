@@ -77,21 +77,34 @@ fn for_branch(conn: &Connection, branch: Uuid, include_inactive: bool) -> Result
 
 /// A new room row with the given fields, for services and benchmarks.
 pub fn new_row(branch: BranchId, name: String, capacity: u32, now: DateTime<Utc>) -> RoomRow {
-    RoomRow { id: Uuid::now_v7(), branch_id: branch.0, name, capacity, active: true, created_at: now, updated_at: now }
+    RoomRow {
+        id: Uuid::now_v7(),
+        branch_id: branch.0,
+        name,
+        capacity,
+        active: true,
+        created_at: now,
+        updated_at: now,
+    }
 }
 
 impl Desk {
     pub fn list_rooms(&self, actor: &Actor, input: ListRooms) -> Result<Vec<Room>> {
         actor.require(Permission::ViewRoom, Some(input.branch_id))?;
         let db = self.db();
-        Ok(for_branch(&db.conn, input.branch_id.0, input.include_inactive)?.iter().map(RoomRow::view).collect())
+        Ok(for_branch(&db.conn, input.branch_id.0, input.include_inactive)?
+            .iter()
+            .map(RoomRow::view)
+            .collect())
     }
 
     pub fn save_room(&self, actor: &Actor, input: SaveRoom) -> Result<Room> {
         actor.require(Permission::ManageRoom, Some(input.branch_id))?;
         let name = validate::required("name", "room name", &input.name, 60)?;
         if input.capacity == 0 || input.capacity > MAX_CAPACITY {
-            return Err(ApiError::invalid("capacity", format!("Enter a capacity from 1 to {MAX_CAPACITY}.")).into());
+            return Err(
+                ApiError::invalid("capacity", format!("Enter a capacity from 1 to {MAX_CAPACITY}.")).into()
+            );
         }
         let existing = {
             let db = self.db();

@@ -66,7 +66,11 @@ fn parse(row: &SettingRow, spec: &SettingSpec) -> Option<SettingValue> {
 }
 
 /// The value in force for `key` in `branch`, and where it comes from.
-pub fn effective(conn: &Connection, spec: &SettingSpec, branch: Option<BranchId>) -> Result<(SettingValue, SettingSource)> {
+pub fn effective(
+    conn: &Connection,
+    spec: &SettingSpec,
+    branch: Option<BranchId>,
+) -> Result<(SettingValue, SettingSource)> {
     if let Some(b) = branch.filter(|_| spec.per_branch) {
         if let Some(v) = stored(conn, spec.key, Some(b))?.as_ref().and_then(|r| parse(r, spec)) {
             return Ok((v, SettingSource::Branch));
@@ -101,16 +105,20 @@ fn view(conn: &Connection, spec: &SettingSpec, branch: Option<BranchId>) -> Resu
 
 fn validate(spec: &SettingSpec, value: SettingValue) -> Result<SettingValue, ApiError> {
     if value.kind() != spec.kind {
-        return Err(ApiError::invalid("value", format!("{} takes a {:?} value.", spec.label, spec.kind).to_lowercase()));
+        return Err(ApiError::invalid(
+            "value",
+            format!("{} takes a {:?} value.", spec.label, spec.kind).to_lowercase(),
+        ));
     }
     match value {
-        SettingValue::Integer(i) if i < spec.min || i > spec.max => Err(ApiError::invalid(
-            "value",
-            format!("Enter a number from {} to {}.", spec.min, spec.max),
-        )),
+        SettingValue::Integer(i) if i < spec.min || i > spec.max => {
+            Err(ApiError::invalid("value", format!("Enter a number from {} to {}.", spec.min, spec.max)))
+        }
         SettingValue::Text(t) => {
             let t = crate::validate::optional("value", &t, crate::validate::TEXT_MAX)?;
-            if spec.key == catalogue::DATE_FORMAT && !["DD-MM-YYYY", "DD/MM/YYYY", "YYYY-MM-DD"].contains(&t.as_str()) {
+            if spec.key == catalogue::DATE_FORMAT
+                && !["DD-MM-YYYY", "DD/MM/YYYY", "YYYY-MM-DD"].contains(&t.as_str())
+            {
                 return Err(ApiError::invalid("value", "Choose DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD."));
             }
             Ok(SettingValue::Text(t))
@@ -131,7 +139,8 @@ impl Desk {
 
     pub fn save_setting(&self, actor: &Actor, input: SaveSetting) -> Result<Setting> {
         actor.require(Permission::ManageSetting, input.branch_id)?;
-        let spec = catalogue::spec(&input.key).ok_or_else(|| ApiError::invalid("key", "There is no such setting."))?;
+        let spec = catalogue::spec(&input.key)
+            .ok_or_else(|| ApiError::invalid("key", "There is no such setting."))?;
         if input.branch_id.is_some() && !spec.per_branch {
             return Err(ApiError::invalid("branch_id", "This setting is the same for every branch.").into());
         }

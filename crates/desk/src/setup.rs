@@ -24,18 +24,33 @@ impl Desk {
 
     pub fn setup_organisation(&self, input: SetupOrganisation) -> Result<SetupDone> {
         if self.is_set_up()? {
-            return Err(ApiError::new(ErrorCode::SetupState, "This desk is set up already. Sign in instead.").into());
+            return Err(ApiError::new(
+                ErrorCode::SetupState,
+                "This desk is set up already. Sign in instead.",
+            )
+            .into());
         }
-        let org_name = validate::required("organisation_name", "organisation name", &input.organisation_name, validate::NAME_MAX)?;
+        let org_name = validate::required(
+            "organisation_name",
+            "organisation name",
+            &input.organisation_name,
+            validate::NAME_MAX,
+        )?;
         let currency = match input.currency.trim() {
             "" => "INR".to_owned(),
             c => validate::currency("currency", c)?,
         };
-        let branch_name = validate::required("branch_name", "branch name", &input.branch_name, validate::NAME_MAX)?;
+        let branch_name =
+            validate::required("branch_name", "branch name", &input.branch_name, validate::NAME_MAX)?;
         let branch_code = validate::branch_code("branch_code", &input.branch_code)?;
-        let director_name = validate::required("director_name", "your full name", &input.director_name, validate::NAME_MAX)?;
+        let director_name =
+            validate::required("director_name", "your full name", &input.director_name, validate::NAME_MAX)?;
         let director_email = validate::email("director_email", &input.director_email)?;
-        password::check_strength("director_password", &input.director_password, &[&director_name, &director_email])?;
+        password::check_strength(
+            "director_password",
+            &input.director_password,
+            &[&director_name, &director_email],
+        )?;
         let hash = password::hash(&input.director_password)?;
 
         let director = Uuid::now_v7();

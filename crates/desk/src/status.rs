@@ -23,11 +23,10 @@ impl Desk {
     }
 
     pub fn sync_state(&self) -> Result<SyncState> {
-        let pending: i64 = self.db().conn.query_row(
-            "SELECT count(*) FROM outbox WHERE acked_at IS NULL",
-            [],
-            |r| r.get(0),
-        )?;
+        let pending: i64 =
+            self.db()
+                .conn
+                .query_row("SELECT count(*) FROM outbox WHERE acked_at IS NULL", [], |r| r.get(0))?;
         Ok(SyncState {
             pending_changes: pending as u64,
             linked_to_server: false,

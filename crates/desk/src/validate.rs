@@ -61,7 +61,10 @@ pub fn phone(field: &str, value: &str) -> Result<Option<String>, ApiError> {
     let plus_ok = !v[1..].contains('+');
     let digits = v.chars().filter(char::is_ascii_digit).count();
     if !allowed || !plus_ok || !(7..=15).contains(&digits) {
-        return Err(ApiError::invalid(field, "Enter a phone number of 7 to 15 digits, e.g. +91 98450 12345."));
+        return Err(ApiError::invalid(
+            field,
+            "Enter a phone number of 7 to 15 digits, e.g. +91 98450 12345.",
+        ));
     }
     Ok(Some(v.to_owned()))
 }

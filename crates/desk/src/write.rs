@@ -73,11 +73,10 @@ impl Desk {
         let mut db = self.db();
         let _permit = db.permit();
         let tx = db.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (next_seq, wall, counter): (i64, i64, i64) = tx.query_row(
-            "SELECT next_seq, hlc_wall_ms, hlc_counter FROM device",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
+        let (next_seq, wall, counter): (i64, i64, i64) =
+            tx.query_row("SELECT next_seq, hlc_wall_ms, hlc_counter FROM device", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
         let mut w = Write {
             tx,
             author,
@@ -116,8 +115,7 @@ impl<'c> Write<'c> {
         let cols = columns(row)?;
         let names: Vec<&str> = cols.keys().map(String::as_str).collect();
         let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-        let sql =
-            format!("INSERT INTO {} ({}) VALUES ({})", R::TABLE, names.join(", "), marks.join(", "));
+        let sql = format!("INSERT INTO {} ({}) VALUES ({})", R::TABLE, names.join(", "), marks.join(", "));
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(cols.values().map(to_sql)))?;
         self.record_op(R::TABLE, row.id(), row.scope(), OpKind::Insert, None, cols)
     }
@@ -134,8 +132,7 @@ impl<'c> Write<'c> {
         }
         let sets: Vec<String> =
             changed.keys().enumerate().map(|(i, k)| format!("{k} = ?{}", i + 1)).collect();
-        let sql =
-            format!("UPDATE {} SET {} WHERE id = ?{}", R::TABLE, sets.join(", "), changed.len() + 1);
+        let sql = format!("UPDATE {} SET {} WHERE id = ?{}", R::TABLE, sets.join(", "), changed.len() + 1);
         let mut values: Vec<SqlValue> = changed.values().map(to_sql).collect();
         values.push(SqlValue::Text(new.id().to_string()));
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;

@@ -6,7 +6,7 @@ use branchdesk_api::commands::org::{ListRooms, SaveRoom, UpdateOrganisation};
 use branchdesk_api::commands::roles::{DeleteRole, SaveRole};
 use branchdesk_api::commands::settings::{ListSettings, SaveSetting};
 use branchdesk_api::commands::users::{CreateUser, GrantRole, ListUsers, NewGrant, UpdateUser};
-use branchdesk_api::settings::{SettingValue, SESSION_IDLE_MINUTES, ATTENDANCE_EDIT_DAYS};
+use branchdesk_api::settings::{SettingValue, ATTENDANCE_EDIT_DAYS, SESSION_IDLE_MINUTES};
 use branchdesk_api::{ApiError, ErrorCode, Permission};
 use common::*;
 
@@ -20,7 +20,12 @@ fn a_teacher_sees_no_users_and_cannot_change_rooms() {
     let (_, teacher) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
     assert_eq!(code(f.desk.list_users(&teacher, ListUsers::default())), ErrorCode::PermissionDenied);
     assert_eq!(
-        code(f.desk.save_room(&teacher, SaveRoom { id: None, branch_id: f.branch, name: "X".into(), capacity: 5 })),
+        code(
+            f.desk.save_room(
+                &teacher,
+                SaveRoom { id: None, branch_id: f.branch, name: "X".into(), capacity: 5 }
+            )
+        ),
         ErrorCode::PermissionDenied
     );
     // Viewing rooms of their own branch is part of the TEACHER role.
@@ -32,18 +37,31 @@ fn a_branch_admin_is_confined_to_their_branch() {
     let f = fixture();
     let other = f.second_branch();
     let (_, admin) = f.staff("asha@example.com", "ADMIN", Some(f.branch));
-    f.desk.save_room(&admin, SaveRoom { id: None, branch_id: f.branch, name: "Lab".into(), capacity: 20 }).unwrap();
+    f.desk
+        .save_room(&admin, SaveRoom { id: None, branch_id: f.branch, name: "Lab".into(), capacity: 20 })
+        .unwrap();
     assert_eq!(
-        code(f.desk.save_room(&admin, SaveRoom { id: None, branch_id: other, name: "Lab".into(), capacity: 20 })),
+        code(
+            f.desk
+                .save_room(&admin, SaveRoom { id: None, branch_id: other, name: "Lab".into(), capacity: 20 })
+        ),
         ErrorCode::PermissionDenied
     );
-    assert_eq!(code(f.desk.list_rooms(&admin, ListRooms { branch_id: other, include_inactive: false })), ErrorCode::PermissionDenied);
+    assert_eq!(
+        code(f.desk.list_rooms(&admin, ListRooms { branch_id: other, include_inactive: false })),
+        ErrorCode::PermissionDenied
+    );
     // A user of the other branch is out of reach, and not even listed.
     let (_, other_teacher) = f.staff("tara@example.com", "TEACHER", Some(other));
     assert_eq!(
         code(f.desk.update_user(
             &admin,
-            UpdateUser { id: other_teacher.user_id, full_name: "T".into(), email: "tara@example.com".into(), phone: String::new() }
+            UpdateUser {
+                id: other_teacher.user_id,
+                full_name: "T".into(),
+                email: "tara@example.com".into(),
+                phone: String::new()
+            }
         )),
         ErrorCode::PermissionDenied
     );
@@ -52,7 +70,10 @@ fn a_branch_admin_is_confined_to_their_branch() {
     assert!(listed.iter().any(|u| u.email == "asha@example.com"));
     // Organisation-wide actions need an all-branch grant.
     assert_eq!(
-        code(f.desk.update_organisation(&admin, UpdateOrganisation { name: "X".into(), currency: "INR".into(), fy_start_month: 4 })),
+        code(f.desk.update_organisation(
+            &admin,
+            UpdateOrganisation { name: "X".into(), currency: "INR".into(), fy_start_month: 4 }
+        )),
         ErrorCode::PermissionDenied
     );
 }
@@ -84,7 +105,10 @@ fn nobody_grants_more_than_they_hold() {
     assert_eq!(
         code(f.desk.grant_role(
             &admin,
-            GrantRole { user_id: teacher.user_id, grant: NewGrant { role_id: teacher_role, branch_id: None, expires_on: None } }
+            GrantRole {
+                user_id: teacher.user_id,
+                grant: NewGrant { role_id: teacher_role, branch_id: None, expires_on: None }
+            }
         )),
         ErrorCode::PermissionDenied
     );
@@ -99,19 +123,40 @@ fn an_expired_grant_gives_nothing() {
     f.desk
         .grant_role(
             &f.director,
-            GrantRole { user_id: teacher.user_id, grant: NewGrant { role_id: admin_role, branch_id: Some(f.branch), expires_on: Some(today) } },
+            GrantRole {
+                user_id: teacher.user_id,
+                grant: NewGrant { role_id: admin_role, branch_id: Some(f.branch), expires_on: Some(today) },
+            },
         )
         .unwrap();
-    let (token, _) = f.desk.login(branchdesk_api::commands::session::Login { email: "ravi@example.com".into(), password: STAFF_PASSWORD.into() }).unwrap();
+    let (token, _) = f
+        .desk
+        .login(branchdesk_api::commands::session::Login {
+            email: "ravi@example.com".into(),
+            password: STAFF_PASSWORD.into(),
+        })
+        .unwrap();
     assert!(f.desk.actor(&token).unwrap().can(Permission::ManageRoom, Some(f.branch)));
     f.clock.advance(chrono::Duration::days(1));
-    let (token, me) = f.desk.login(branchdesk_api::commands::session::Login { email: "ravi@example.com".into(), password: STAFF_PASSWORD.into() }).unwrap();
+    let (token, me) = f
+        .desk
+        .login(branchdesk_api::commands::session::Login {
+            email: "ravi@example.com".into(),
+            password: STAFF_PASSWORD.into(),
+        })
+        .unwrap();
     assert!(!f.desk.actor(&token).unwrap().can(Permission::ManageRoom, Some(f.branch)));
     assert!(me.user.grants.iter().any(|g| g.role_name == "ADMIN" && !g.in_force));
     let past = chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
     let e: ApiError = f
         .desk
-        .grant_role(&f.director, GrantRole { user_id: teacher.user_id, grant: NewGrant { role_id: admin_role, branch_id: None, expires_on: Some(past) } })
+        .grant_role(
+            &f.director,
+            GrantRole {
+                user_id: teacher.user_id,
+                grant: NewGrant { role_id: admin_role, branch_id: None, expires_on: Some(past) },
+            },
+        )
         .unwrap_err()
         .into();
     assert!(e.is_for("expires_on"));
@@ -124,13 +169,29 @@ fn system_roles_are_protected_and_custom_roles_work() {
     assert_eq!(code(f.desk.delete_role(&f.director, DeleteRole { id: director_role })), ErrorCode::Conflict);
     let e: ApiError = f
         .desk
-        .save_role(&f.director, SaveRole { id: Some(director_role), name: "DIRECTOR".into(), description: String::new(), permissions: vec![Permission::ViewUser] })
+        .save_role(
+            &f.director,
+            SaveRole {
+                id: Some(director_role),
+                name: "DIRECTOR".into(),
+                description: String::new(),
+                permissions: vec![Permission::ViewUser],
+            },
+        )
         .unwrap_err()
         .into();
     assert!(e.is_for("permissions"));
     let role = f
         .desk
-        .save_role(&f.director, SaveRole { id: None, name: "front desk lead".into(), description: "Evening shift".into(), permissions: vec![Permission::ViewStudent, Permission::ViewStudent] })
+        .save_role(
+            &f.director,
+            SaveRole {
+                id: None,
+                name: "front desk lead".into(),
+                description: "Evening shift".into(),
+                permissions: vec![Permission::ViewStudent, Permission::ViewStudent],
+            },
+        )
         .unwrap();
     assert_eq!(role.name, "FRONT_DESK_LEAD");
     assert_eq!(role.permissions, vec![Permission::ViewStudent]);
@@ -151,7 +212,9 @@ fn settings_are_typed_ranged_and_overridden_per_branch() {
     let list = |b| f.desk.list_settings(&f.director, ListSettings { branch_id: b }).unwrap();
     let get = |b, key: &str| list(b).into_iter().find(|s| s.key == key).unwrap();
     assert_eq!(get(None, SESSION_IDLE_MINUTES).value, SettingValue::Integer(60));
-    let save = |key: &str, b, v| f.desk.save_setting(&f.director, SaveSetting { key: key.into(), branch_id: b, value: v });
+    let save = |key: &str, b, v| {
+        f.desk.save_setting(&f.director, SaveSetting { key: key.into(), branch_id: b, value: v })
+    };
     save(ATTENDANCE_EDIT_DAYS, None, SettingValue::Integer(5)).unwrap();
     save(ATTENDANCE_EDIT_DAYS, Some(f.branch), SettingValue::Integer(1)).unwrap();
     assert_eq!(get(Some(f.branch), ATTENDANCE_EDIT_DAYS).value, SettingValue::Integer(1));

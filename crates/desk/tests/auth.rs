@@ -20,7 +20,10 @@ fn login(f: &Fixture, email: &str, password: &str) -> Result<branchdesk_desk::Se
 #[test]
 fn login_is_case_insensitive_on_email_and_returns_permissions() {
     let f = fixture();
-    let (_, me) = f.desk.login(Login { email: " Director@Example.com ".into(), password: DIRECTOR_PASSWORD.into() }).unwrap();
+    let (_, me) = f
+        .desk
+        .login(Login { email: " Director@Example.com ".into(), password: DIRECTOR_PASSWORD.into() })
+        .unwrap();
     assert_eq!(me.user.email, DIRECTOR_EMAIL);
     assert!(me.all_branches);
     assert_eq!(me.permissions.len(), branchdesk_api::Permission::ALL.len());
@@ -90,7 +93,10 @@ fn logout_ends_the_session() {
 fn change_password_needs_the_current_one_and_a_strong_new_one() {
     let f = fixture();
     let change = |cur: &str, new: &str| {
-        f.desk.change_password(&f.token, ChangePassword { current_password: cur.into(), new_password: new.into() })
+        f.desk.change_password(
+            &f.token,
+            ChangePassword { current_password: cur.into(), new_password: new.into() },
+        )
     };
     let e = err(change("Wrong-Current-1", "Monsoon-Drum-64"));
     assert_eq!(e.code, ErrorCode::WrongCredentials);
@@ -108,11 +114,15 @@ fn admin_reset_forces_a_change_and_ends_the_users_sessions() {
     let (teacher_token, teacher) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
     let user = f
         .desk
-        .reset_user_password(&f.director, ResetUserPassword { id: teacher.user_id, new_password: "Temp-Lantern-42".into() })
+        .reset_user_password(
+            &f.director,
+            ResetUserPassword { id: teacher.user_id, new_password: "Temp-Lantern-42".into() },
+        )
         .unwrap();
     assert!(user.must_change_password);
     assert_eq!(err(f.desk.actor(&teacher_token)).code, ErrorCode::Unauthenticated);
-    let (_, me) = f.desk.login(Login { email: "ravi@example.com".into(), password: "Temp-Lantern-42".into() }).unwrap();
+    let (_, me) =
+        f.desk.login(Login { email: "ravi@example.com".into(), password: "Temp-Lantern-42".into() }).unwrap();
     assert!(me.user.must_change_password);
 }
 
@@ -123,7 +133,11 @@ fn a_reset_code_works_once_and_expires() {
     let code = f.desk.issue_reset_code(&f.director, IssueResetCode { id: teacher.user_id }).unwrap();
     assert_eq!(code.code.len(), 9);
     let redeem = |code: &str, pw: &str| {
-        f.desk.redeem_reset_code(RedeemResetCode { email: "ravi@example.com".into(), code: code.into(), new_password: pw.into() })
+        f.desk.redeem_reset_code(RedeemResetCode {
+            email: "ravi@example.com".into(),
+            code: code.into(),
+            new_password: pw.into(),
+        })
     };
     assert!(err(redeem("AAAA-AAAA", "Copper-Bell-93")).is_for("code"));
     assert!(err(redeem(&code.code, "weak")).is_for("new_password"));

@@ -36,34 +36,51 @@ fn restore_brings_back_the_old_data_after_a_safety_copy_and_signs_everyone_out()
     f.clock.advance(Duration::seconds(1));
     f.desk.save_room(&f.director, room("After")).unwrap();
 
-    let restored = f.desk.restore_backup(&f.director, RestoreBackup { file_name: backup.file_name.clone() }).unwrap();
+    let restored =
+        f.desk.restore_backup(&f.director, RestoreBackup { file_name: backup.file_name.clone() }).unwrap();
     assert_eq!(restored.safety_copy.reason, "before-restore");
     let e: ApiError = f.desk.actor(&f.token).unwrap_err().into();
     assert_eq!(e.code, ErrorCode::Unauthenticated);
 
     let (token, _) = f
         .desk
-        .login(branchdesk_api::commands::session::Login { email: DIRECTOR_EMAIL.into(), password: DIRECTOR_PASSWORD.into() })
+        .login(branchdesk_api::commands::session::Login {
+            email: DIRECTOR_EMAIL.into(),
+            password: DIRECTOR_PASSWORD.into(),
+        })
         .unwrap();
     let actor = f.desk.actor(&token).unwrap();
-    let names: Vec<String> =
-        f.desk.list_rooms(&actor, ListRooms { branch_id: f.branch, include_inactive: true }).unwrap().into_iter().map(|r| r.name).collect();
+    let names: Vec<String> = f
+        .desk
+        .list_rooms(&actor, ListRooms { branch_id: f.branch, include_inactive: true })
+        .unwrap()
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
     assert_eq!(names, vec!["Before".to_string()]);
 
     // The safety copy holds what was there before the restore.
-    let safety = rusqlite::Connection::open(f.dir.path().join("backups").join(&restored.safety_copy.file_name)).unwrap();
-    let n: i64 = safety.query_row("SELECT count(*) FROM rooms WHERE name = 'After'", [], |r| r.get(0)).unwrap();
+    let safety =
+        rusqlite::Connection::open(f.dir.path().join("backups").join(&restored.safety_copy.file_name))
+            .unwrap();
+    let n: i64 =
+        safety.query_row("SELECT count(*) FROM rooms WHERE name = 'After'", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 1);
 }
 
 #[test]
 fn restore_refuses_unknown_and_damaged_files() {
     let f = fixture();
-    let e: ApiError = f.desk.restore_backup(&f.director, RestoreBackup { file_name: "../branchdesk.sqlite".into() }).unwrap_err().into();
+    let e: ApiError = f
+        .desk
+        .restore_backup(&f.director, RestoreBackup { file_name: "../branchdesk.sqlite".into() })
+        .unwrap_err()
+        .into();
     assert!(e.is_for("file_name"));
     let fake = "branchdesk-20260101-000000000-manual.sqlite";
     std::fs::write(f.dir.path().join("backups").join(fake), b"not a database at all").unwrap();
-    let e: ApiError = f.desk.restore_backup(&f.director, RestoreBackup { file_name: fake.into() }).unwrap_err().into();
+    let e: ApiError =
+        f.desk.restore_backup(&f.director, RestoreBackup { file_name: fake.into() }).unwrap_err().into();
     assert!(e.message.contains("damaged"), "{}", e.message);
 }
 
@@ -72,7 +89,8 @@ fn a_database_with_pending_migrations_is_backed_up_before_migrating() {
     let dir = tempfile::tempdir().unwrap();
     {
         let conn = rusqlite::Connection::open(dir.path().join(branchdesk_desk::db::DB_FILE)).unwrap();
-        conn.execute_batch("CREATE TABLE precious (v TEXT); INSERT INTO precious VALUES ('keep me');").unwrap();
+        conn.execute_batch("CREATE TABLE precious (v TEXT); INSERT INTO precious VALUES ('keep me');")
+            .unwrap();
     }
     let clock = std::sync::Arc::new(branchdesk_desk::ManualClock::new(chrono::Utc::now()));
     let desk = open(dir.path(), clock);
@@ -81,6 +99,7 @@ fn a_database_with_pending_migrations_is_backed_up_before_migrating() {
     let copy = rusqlite::Connection::open(dir.path().join("backups").join(&pre.file_name)).unwrap();
     let v: String = copy.query_row("SELECT v FROM precious", [], |r| r.get(0)).unwrap();
     assert_eq!(v, "keep me");
-    let has_users: i64 = copy.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'users'", [], |r| r.get(0)).unwrap();
+    let has_users: i64 =
+        copy.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'users'", [], |r| r.get(0)).unwrap();
     assert_eq!(has_users, 0, "the copy predates the migration");
 }

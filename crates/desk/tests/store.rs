@@ -51,8 +51,13 @@ fn writing_a_synced_table_around_the_write_path_is_refused() {
     let err = conn.execute("UPDATE users SET full_name = 'x'", []).unwrap_err();
     assert!(err.to_string().contains("branchdesk_write_permitted"), "{err}");
     // And with a permit function that says no, the guard's message shows.
-    conn.create_scalar_function("branchdesk_write_permitted", 0, rusqlite::functions::FunctionFlags::SQLITE_UTF8, |_| Ok(false))
-        .unwrap();
+    conn.create_scalar_function(
+        "branchdesk_write_permitted",
+        0,
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+        |_| Ok(false),
+    )
+    .unwrap();
     let err = conn.execute("DELETE FROM role_grants", []).unwrap_err();
     assert!(err.to_string().contains("only be changed through the Branchdesk write path"), "{err}");
     assert_eq!(f.count("SELECT count(*) FROM users WHERE full_name = 'x'"), 0);
@@ -65,7 +70,10 @@ fn each_action_commits_domain_audit_and_outbox_rows_together() {
     let before_audit = f.count("SELECT count(*) FROM audit_log");
     let room = f
         .desk
-        .save_room(&f.director, SaveRoom { id: None, branch_id: f.branch, name: "Room A".into(), capacity: 30 })
+        .save_room(
+            &f.director,
+            SaveRoom { id: None, branch_id: f.branch, name: "Room A".into(), capacity: 30 },
+        )
         .unwrap();
     assert_eq!(f.count("SELECT count(*) FROM outbox") - before_ops, 1);
     assert_eq!(f.count("SELECT count(*) FROM audit_log") - before_audit, 1);
@@ -86,9 +94,13 @@ fn each_action_commits_domain_audit_and_outbox_rows_together() {
 
     // An update sends only the changed columns.
     f.desk
-        .save_room(&f.director, SaveRoom { id: Some(room.id), branch_id: f.branch, name: "Room A".into(), capacity: 40 })
+        .save_room(
+            &f.director,
+            SaveRoom { id: Some(room.id), branch_id: f.branch, name: "Room A".into(), capacity: 40 },
+        )
         .unwrap();
-    let columns: String = conn.query_row("SELECT columns FROM outbox ORDER BY seq DESC LIMIT 1", [], |r| r.get(0)).unwrap();
+    let columns: String =
+        conn.query_row("SELECT columns FROM outbox ORDER BY seq DESC LIMIT 1", [], |r| r.get(0)).unwrap();
     let v: serde_json::Value = serde_json::from_str(&columns).unwrap();
     assert_eq!(v["capacity"], 40);
     assert!(v.get("name").is_none(), "unchanged column shipped: {columns}");
@@ -125,13 +137,20 @@ fn outbox_seq_is_gap_free_across_failures_and_hlc_grows() {
     let f = fixture();
     for i in 0..5 {
         f.desk
-            .save_room(&f.director, SaveRoom { id: None, branch_id: f.branch, name: format!("R{i}"), capacity: 10 })
+            .save_room(
+                &f.director,
+                SaveRoom { id: None, branch_id: f.branch, name: format!("R{i}"), capacity: 10 },
+            )
             .unwrap();
-        let _ = f.desk.save_room(&f.director, SaveRoom { id: None, branch_id: f.branch, name: format!("r{i}"), capacity: 10 });
+        let _ = f.desk.save_room(
+            &f.director,
+            SaveRoom { id: None, branch_id: f.branch, name: format!("r{i}"), capacity: 10 },
+        );
     }
     let conn = f.conn();
     let mut stmt = conn.prepare("SELECT seq, hlc FROM outbox ORDER BY seq").unwrap();
-    let rows: Vec<(i64, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    let rows: Vec<(i64, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
     for (i, (seq, _)) in rows.iter().enumerate() {
         assert_eq!(*seq, i as i64 + 1, "gap in outbox seq");
     }
@@ -146,10 +165,18 @@ fn audit_rows_never_hold_password_hashes() {
     f.desk
         .change_password(
             &f.token,
-            ChangePassword { current_password: DIRECTOR_PASSWORD.into(), new_password: "Monsoon-Drum-64".into() },
+            ChangePassword {
+                current_password: DIRECTOR_PASSWORD.into(),
+                new_password: "Monsoon-Drum-64".into(),
+            },
         )
         .unwrap();
-    assert_eq!(f.count("SELECT count(*) FROM audit_log WHERE new_values LIKE '%argon2%' OR old_values LIKE '%argon2%'"), 0);
+    assert_eq!(
+        f.count(
+            "SELECT count(*) FROM audit_log WHERE new_values LIKE '%argon2%' OR old_values LIKE '%argon2%'"
+        ),
+        0
+    );
     assert!(f.count("SELECT count(*) FROM audit_log WHERE new_values LIKE '%[redacted]%'") >= 2);
     // The outbox still carries the hash: other desks need it for offline login.
     assert!(f.count("SELECT count(*) FROM outbox WHERE columns LIKE '%argon2id%'") >= 2);
@@ -160,7 +187,9 @@ fn device_identity_and_sequence_survive_a_restart() {
     let f = fixture();
     let device = f.desk.device_id().to_owned();
     let conn = f.conn();
-    let next_seq = |c: &rusqlite::Connection| -> i64 { c.query_row("SELECT next_seq FROM device", [], |r| r.get(0)).unwrap() };
+    let next_seq = |c: &rusqlite::Connection| -> i64 {
+        c.query_row("SELECT next_seq FROM device", [], |r| r.get(0)).unwrap()
+    };
     let next = next_seq(&conn);
     drop(f.desk);
     let desk = open(f.dir.path(), f.clock.clone());

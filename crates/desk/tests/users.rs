@@ -6,7 +6,13 @@ use branchdesk_api::commands::users::{CreateUser, ListUsers, NewGrant, RevokeGra
 use branchdesk_api::{ApiError, ErrorCode};
 use common::*;
 
-fn create(f: &Fixture, name: &str, email: &str, phone: &str, password: &str) -> Result<branchdesk_api::commands::users::User, ApiError> {
+fn create(
+    f: &Fixture,
+    name: &str,
+    email: &str,
+    phone: &str,
+    password: &str,
+) -> Result<branchdesk_api::commands::users::User, ApiError> {
     f.desk
         .create_user(
             &f.director,
@@ -15,7 +21,11 @@ fn create(f: &Fixture, name: &str, email: &str, phone: &str, password: &str) -> 
                 email: email.into(),
                 phone: phone.into(),
                 password: password.into(),
-                grants: vec![NewGrant { role_id: f.role("TEACHER"), branch_id: Some(f.branch), expires_on: None }],
+                grants: vec![NewGrant {
+                    role_id: f.role("TEACHER"),
+                    branch_id: Some(f.branch),
+                    expires_on: None,
+                }],
             },
         )
         .map_err(Into::into)
@@ -40,7 +50,15 @@ fn bad_inputs_are_refused_with_the_field_named_and_nothing_written() {
     }
     let e: ApiError = f
         .desk
-        .create_user(&f.director, CreateUser { full_name: "Ravi".into(), email: "r@example.com".into(), password: STAFF_PASSWORD.into(), ..Default::default() })
+        .create_user(
+            &f.director,
+            CreateUser {
+                full_name: "Ravi".into(),
+                email: "r@example.com".into(),
+                password: STAFF_PASSWORD.into(),
+                ..Default::default()
+            },
+        )
         .unwrap_err()
         .into();
     assert!(e.is_for("grants"));
@@ -54,23 +72,42 @@ fn create_edit_search_and_revoke() {
     assert_eq!(user.email, "ravi@example.com");
     assert_eq!(user.grants.len(), 1);
     assert_eq!(user.grants[0].branch_name, "Koramangala");
-    let found = f.desk.list_users(&f.director, ListUsers { query: "9845".into(), include_inactive: false }).unwrap();
+    let found =
+        f.desk.list_users(&f.director, ListUsers { query: "9845".into(), include_inactive: false }).unwrap();
     assert_eq!(found.len(), 1);
-    let found = f.desk.list_users(&f.director, ListUsers { query: "%".into(), include_inactive: false }).unwrap();
+    let found =
+        f.desk.list_users(&f.director, ListUsers { query: "%".into(), include_inactive: false }).unwrap();
     assert!(found.is_empty(), "% is a literal, not a wildcard");
     let edited = f
         .desk
-        .update_user(&f.director, UpdateUser { id: user.id, full_name: "Ravi K.".into(), email: "ravi.k@example.com".into(), phone: String::new() })
+        .update_user(
+            &f.director,
+            UpdateUser {
+                id: user.id,
+                full_name: "Ravi K.".into(),
+                email: "ravi.k@example.com".into(),
+                phone: String::new(),
+            },
+        )
         .unwrap();
     assert_eq!((edited.full_name.as_str(), edited.phone), ("Ravi K.", None));
     let e: ApiError = f
         .desk
-        .update_user(&f.director, UpdateUser { id: user.id, full_name: "Ravi".into(), email: DIRECTOR_EMAIL.into(), phone: String::new() })
+        .update_user(
+            &f.director,
+            UpdateUser {
+                id: user.id,
+                full_name: "Ravi".into(),
+                email: DIRECTOR_EMAIL.into(),
+                phone: String::new(),
+            },
+        )
         .unwrap_err()
         .into();
     assert_eq!(e.code, ErrorCode::Duplicate);
     let after = f.desk.revoke_grant(&f.director, RevokeGrant { grant_id: user.grants[0].id }).unwrap();
     assert!(after.grants.is_empty());
-    let e: ApiError = f.desk.revoke_grant(&f.director, RevokeGrant { grant_id: user.grants[0].id }).unwrap_err().into();
+    let e: ApiError =
+        f.desk.revoke_grant(&f.director, RevokeGrant { grant_id: user.grants[0].id }).unwrap_err().into();
     assert_eq!(e.code, ErrorCode::NotFound);
 }

@@ -64,7 +64,9 @@ macro_rules! commands {
     };
 }
 
-use branchdesk_api::commands::{audit as a, backups as b, org as o, roles as r, session as s, settings as st, system as sy, users as u};
+use branchdesk_api::commands::{
+    audit as a, backups as b, org as o, roles as r, session as s, settings as st, system as sy, users as u,
+};
 
 commands! {
     system::get_app_status(sy::GetAppStatus),

@@ -9,7 +9,10 @@ pub fn get_organisation(state: State<'_, AppState>, input: GetOrganisation) -> R
 }
 
 #[tauri::command(async)]
-pub fn update_organisation(state: State<'_, AppState>, input: UpdateOrganisation) -> Reply<UpdateOrganisation> {
+pub fn update_organisation(
+    state: State<'_, AppState>,
+    input: UpdateOrganisation,
+) -> Reply<UpdateOrganisation> {
     state.actor(|desk, actor| desk.update_organisation(actor, input))
 }
 

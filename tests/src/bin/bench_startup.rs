@@ -5,7 +5,8 @@
 //! and measures, from the WebDriver new-session request:
 //!   - baseline: the page's first DOM (the window and WebKit are up);
 //!   - the login form ready for typing (the app is interactive);
-//! then waits 3 s idle and sums the PSS of the app and its WebKit children.
+//!
+//! Then it waits 3 s idle and sums the PSS of the app and its WebKit children.
 //!
 //! Usage: bench-startup [--runs N]   (default 5)
 
@@ -16,7 +17,9 @@ use std::time::{Duration, Instant};
 fn pss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("Pss:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("Pss:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -27,11 +30,18 @@ fn parent(pid: u32) -> Option<u32> {
 
 /// The app process (newest one with our binary) and every descendant of it.
 fn app_tree(binary: &str) -> Vec<u32> {
-    let pids: Vec<u32> = std::fs::read_dir("/proc").unwrap().filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).collect();
+    let pids: Vec<u32> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
     let Some(app) = pids
         .iter()
         .copied()
-        .filter(|p| std::fs::read_link(format!("/proc/{p}/exe")).map(|e| e.to_string_lossy() == binary).unwrap_or(false))
+        .filter(|p| {
+            std::fs::read_link(format!("/proc/{p}/exe"))
+                .map(|e| e.to_string_lossy() == binary)
+                .unwrap_or(false)
+        })
         .max()
     else {
         return vec![];
@@ -59,7 +69,8 @@ async fn main() {
         Some(n) => n.parse().expect("--runs takes a number"),
         None => 5,
     };
-    let binary = std::fs::canonicalize(app_binary()).expect("app binary exists").to_string_lossy().into_owned();
+    let binary =
+        std::fs::canonicalize(app_binary()).expect("app binary exists").to_string_lossy().into_owned();
     println!("startup benchmark: {runs} cold starts of {binary}");
     let (mut dom, mut ready, mut mem) = (vec![], vec![], vec![]);
     for _ in 0..runs {
@@ -93,7 +104,17 @@ async fn main() {
     mem.sort();
     let m = mem[mem.len() / 2];
     println!("  first DOM (baseline: window + WebKit up)   median {:>7.0} ms", d.as_secs_f64() * 1e3);
-    println!("  login form interactive                     median {:>7.0} ms  (goal <= 1000 ms)", r.as_secs_f64() * 1e3);
-    println!("  app's own share after first DOM                   {:>7.0} ms  (ratio {:.2}x of baseline)", (r - d).as_secs_f64() * 1e3, r.as_secs_f64() / d.as_secs_f64().max(1e-9));
-    println!("  idle memory, PSS of app + WebKit children  median {:>7.1} MB  (goal <= 150 MB)", m as f64 / 1024.0);
+    println!(
+        "  login form interactive                     median {:>7.0} ms  (goal <= 1000 ms)",
+        r.as_secs_f64() * 1e3
+    );
+    println!(
+        "  app's own share after first DOM                   {:>7.0} ms  (ratio {:.2}x of baseline)",
+        (r - d).as_secs_f64() * 1e3,
+        r.as_secs_f64() / d.as_secs_f64().max(1e-9)
+    );
+    println!(
+        "  idle memory, PSS of app + WebKit children  median {:>7.1} MB  (goal <= 150 MB)",
+        m as f64 / 1024.0
+    );
 }

@@ -25,7 +25,8 @@ pub fn Frame(p: &FrameProps) -> Html {
     let areas: Vec<Page> = nav::visible(&p.me.permissions).iter().map(|a| a.page).collect();
     let palette = use_state(|| false);
     {
-        let (areas, palette, nav, logout) = (areas.clone(), palette.clone(), p.on_navigate.clone(), p.on_logout.clone());
+        let (areas, palette, nav, logout) =
+            (areas.clone(), palette.clone(), p.on_navigate.clone(), p.on_logout.clone());
         use_effect_with(areas.clone(), move |_| {
             let doc = web_sys::window().and_then(|w| w.document());
             let listener = doc.map(|d| {
@@ -61,7 +62,8 @@ pub fn Frame(p: &FrameProps) -> Html {
         let palette = palette.clone();
         Callback::from(move |_| palette.set(false))
     };
-    let roles: Vec<String> = p.me.user.grants.iter().filter(|g| g.in_force).map(|g| g.role_name.clone()).collect();
+    let roles: Vec<String> =
+        p.me.user.grants.iter().filter(|g| g.in_force).map(|g| g.role_name.clone()).collect();
     html! {
         <div class="frame">
             <nav class="sidebar" aria-label="Areas">

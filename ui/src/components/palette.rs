@@ -29,9 +29,11 @@ pub fn Palette(p: &PaletteProps) -> Html {
         });
     }
     let q = query.to_lowercase();
-    let matches: Vec<Page> = p.areas.iter().copied().filter(|pg| label(*pg).to_lowercase().contains(&q)).collect();
+    let matches: Vec<Page> =
+        p.areas.iter().copied().filter(|pg| label(*pg).to_lowercase().contains(&q)).collect();
     let onkeydown = {
-        let (selected, matches, on_pick, on_close) = (selected.clone(), matches.clone(), p.on_pick.clone(), p.on_close.clone());
+        let (selected, matches, on_pick, on_close) =
+            (selected.clone(), matches.clone(), p.on_pick.clone(), p.on_close.clone());
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
             "ArrowDown" => {
                 e.prevent_default();

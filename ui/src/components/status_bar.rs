@@ -34,14 +34,24 @@ pub fn StatusBar(p: &StatusBarProps) -> Html {
         });
     }
     let Some(s) = &*state else { return html! { <footer class="status-bar">{ "Working offline" }</footer> } };
-    let link = if s.linked_to_server { "Linked to a server" } else { "Offline: this desk is not linked to a server yet" };
+    let link = if s.linked_to_server {
+        "Linked to a server"
+    } else {
+        "Offline: this desk is not linked to a server yet"
+    };
     let waiting = match s.pending_changes {
         0 => "no changes waiting".to_owned(),
         1 => "1 change waiting to sync".to_owned(),
         n => format!("{n} changes waiting to sync"),
     };
-    let synced = s.last_synced_at.map(|t| format!("last synced {}", format::when(&t))).unwrap_or_else(|| "never synced".into());
-    let backup = s.last_backup_at.map(|t| format!("last backup {}", format::when(&t))).unwrap_or_else(|| "no backup yet".into());
+    let synced = s
+        .last_synced_at
+        .map(|t| format!("last synced {}", format::when(&t)))
+        .unwrap_or_else(|| "never synced".into());
+    let backup = s
+        .last_backup_at
+        .map(|t| format!("last backup {}", format::when(&t)))
+        .unwrap_or_else(|| "no backup yet".into());
     html! {
         <footer class="status-bar" aria-live="polite">
             <span class="dot offline"></span>

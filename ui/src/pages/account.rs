@@ -16,7 +16,8 @@ pub fn AccountPage() -> Html {
     let error = use_state(|| None::<ApiError>);
     let saved = use_state(|| false);
     let onsubmit = {
-        let (current, new, confirm, error, saved, s) = (current.clone(), new.clone(), confirm.clone(), error.clone(), saved.clone(), s.clone());
+        let (current, new, confirm, error, saved, s) =
+            (current.clone(), new.clone(), confirm.clone(), error.clone(), saved.clone(), s.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             saved.set(false);
@@ -25,7 +26,8 @@ pub fn AccountPage() -> Html {
                 return;
             }
             let input = ChangePassword { current_password: (*current).clone(), new_password: (*new).clone() };
-            let (current, new, confirm, saved) = (current.clone(), new.clone(), confirm.clone(), saved.clone());
+            let (current, new, confirm, saved) =
+                (current.clone(), new.clone(), confirm.clone(), saved.clone());
             act(input, error.clone(), s.clone(), move |_| {
                 for f in [current, new, confirm] {
                     f.set(String::new());

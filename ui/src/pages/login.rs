@@ -27,16 +27,33 @@ pub fn LoginPage(p: &LoginProps) -> Html {
 
     let onsubmit = {
         let (email, password, code, new_password, with_code, error, notice, busy, on_signed_in) = (
-            email.clone(), password.clone(), code.clone(), new_password.clone(), with_code.clone(),
-            error.clone(), notice.clone(), busy.clone(), p.on_signed_in.clone(),
+            email.clone(),
+            password.clone(),
+            code.clone(),
+            new_password.clone(),
+            with_code.clone(),
+            error.clone(),
+            notice.clone(),
+            busy.clone(),
+            p.on_signed_in.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (error, notice, busy, on_signed_in, with_code, password) =
-                (error.clone(), notice.clone(), busy.clone(), on_signed_in.clone(), with_code.clone(), password.clone());
+            let (error, notice, busy, on_signed_in, with_code, password) = (
+                error.clone(),
+                notice.clone(),
+                busy.clone(),
+                on_signed_in.clone(),
+                with_code.clone(),
+                password.clone(),
+            );
             busy.set(true);
             if *with_code {
-                let input = RedeemResetCode { email: (*email).clone(), code: (*code).clone(), new_password: (*new_password).clone() };
+                let input = RedeemResetCode {
+                    email: (*email).clone(),
+                    code: (*code).clone(),
+                    new_password: (*new_password).clone(),
+                };
                 spawn_local(async move {
                     match call(&input).await {
                         Ok(()) => {

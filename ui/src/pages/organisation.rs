@@ -69,17 +69,32 @@ fn OrgForm(p: &OrgFormProps) -> Html {
     let error = use_state(|| None::<ApiError>);
     let saved = use_state(|| false);
     let onsubmit = {
-        let (name, currency, month, error, saved, s, on_saved) =
-            (name.clone(), currency.clone(), month.clone(), error.clone(), saved.clone(), s.clone(), p.on_saved.clone());
+        let (name, currency, month, error, saved, s, on_saved) = (
+            name.clone(),
+            currency.clone(),
+            month.clone(),
+            error.clone(),
+            saved.clone(),
+            s.clone(),
+            p.on_saved.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Ok(fy_start_month) = month.trim().parse() else {
-                return error.set(Some(ApiError::invalid("fy_start_month", "Choose a month from 1 (January) to 12 (December).")));
+                return error.set(Some(ApiError::invalid(
+                    "fy_start_month",
+                    "Choose a month from 1 (January) to 12 (December).",
+                )));
             };
             let (saved, on_saved) = (saved.clone(), on_saved.clone());
             act(
                 UpdateOrganisation { name: (*name).clone(), currency: (*currency).clone(), fy_start_month },
-                error.clone(), s.clone(), move |_| { saved.set(true); on_saved.emit(()); },
+                error.clone(),
+                s.clone(),
+                move |_| {
+                    saved.set(true);
+                    on_saved.emit(());
+                },
             );
         })
     };
@@ -115,14 +130,30 @@ fn BranchForm(p: &BranchFormProps) -> Html {
     let phone = use_state(|| b.as_ref().map(|b| b.phone.clone()).unwrap_or_default());
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (code, name, address, phone, error, s, on_saved, id) =
-            (code.clone(), name.clone(), address.clone(), phone.clone(), error.clone(), s.clone(), p.on_saved.clone(), b.as_ref().map(|b| b.id));
+        let (code, name, address, phone, error, s, on_saved, id) = (
+            code.clone(),
+            name.clone(),
+            address.clone(),
+            phone.clone(),
+            error.clone(),
+            s.clone(),
+            p.on_saved.clone(),
+            b.as_ref().map(|b| b.id),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let on_saved = on_saved.clone();
             act(
-                SaveBranch { id, code: (*code).clone(), name: (*name).clone(), address: (*address).clone(), phone: (*phone).clone() },
-                error.clone(), s.clone(), move |_| on_saved.emit(()),
+                SaveBranch {
+                    id,
+                    code: (*code).clone(),
+                    name: (*name).clone(),
+                    address: (*address).clone(),
+                    phone: (*phone).clone(),
+                },
+                error.clone(),
+                s.clone(),
+                move |_| on_saved.emit(()),
             );
         })
     };

@@ -88,14 +88,28 @@ fn RoleForm(p: &RoleFormProps) -> Html {
     let perms = use_state(|| p.role.as_ref().map(|r| r.permissions.clone()).unwrap_or_default());
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (name, description, perms, error, s, on_saved, id) =
-            (name.clone(), description.clone(), perms.clone(), error.clone(), s.clone(), p.on_saved.clone(), p.role.as_ref().map(|r| r.id));
+        let (name, description, perms, error, s, on_saved, id) = (
+            name.clone(),
+            description.clone(),
+            perms.clone(),
+            error.clone(),
+            s.clone(),
+            p.on_saved.clone(),
+            p.role.as_ref().map(|r| r.id),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let on_saved = on_saved.clone();
             act(
-                SaveRole { id, name: (*name).clone(), description: (*description).clone(), permissions: (*perms).clone() },
-                error.clone(), s.clone(), move |_| on_saved.emit(()),
+                SaveRole {
+                    id,
+                    name: (*name).clone(),
+                    description: (*description).clone(),
+                    permissions: (*perms).clone(),
+                },
+                error.clone(),
+                s.clone(),
+                move |_| on_saved.emit(()),
             );
         })
     };

@@ -24,15 +24,29 @@ pub fn RoomsPage() -> Html {
         return html! { <section id="rooms"><h1>{ "Rooms" }</h1><p class="empty">{ "You hold no role in a branch, so there are no rooms to show." }</p></section> };
     }
     let onsubmit = {
-        let (name, capacity, editing, error, s, reload, branch) =
-            (name.clone(), capacity.clone(), editing.clone(), error.clone(), s.clone(), reload.clone(), branch.clone());
+        let (name, capacity, editing, error, s, reload, branch) = (
+            name.clone(),
+            capacity.clone(),
+            editing.clone(),
+            error.clone(),
+            s.clone(),
+            reload.clone(),
+            branch.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Ok(cap) = capacity.trim().parse::<u32>() else {
-                return error.set(Some(ApiError::invalid("capacity", "Enter how many students fit, e.g. 30.")));
+                return error
+                    .set(Some(ApiError::invalid("capacity", "Enter how many students fit, e.g. 30.")));
             };
-            let input = SaveRoom { id: editing.as_ref().map(|r| r.id), branch_id: *branch, name: (*name).clone(), capacity: cap };
-            let (name, capacity, editing, reload) = (name.clone(), capacity.clone(), editing.clone(), reload.clone());
+            let input = SaveRoom {
+                id: editing.as_ref().map(|r| r.id),
+                branch_id: *branch,
+                name: (*name).clone(),
+                capacity: cap,
+            };
+            let (name, capacity, editing, reload) =
+                (name.clone(), capacity.clone(), editing.clone(), reload.clone());
             act(input, error.clone(), s.clone(), move |_| {
                 name.set(String::new());
                 capacity.set(String::new());

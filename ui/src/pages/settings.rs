@@ -61,7 +61,8 @@ fn SettingRow(p: &SettingRowProps) -> Html {
     let manage = s.me.can(Permission::ManageSetting);
     let kind = p.setting.kind;
     let onsubmit = {
-        let (text, error, s, key, branch, on_saved) = (text.clone(), error.clone(), s.clone(), p.setting.key.clone(), p.branch, p.on_saved.clone());
+        let (text, error, s, key, branch, on_saved) =
+            (text.clone(), error.clone(), s.clone(), p.setting.key.clone(), p.branch, p.on_saved.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let value = match kind {
@@ -73,7 +74,12 @@ fn SettingRow(p: &SettingRowProps) -> Html {
                 },
             };
             let on_saved = on_saved.clone();
-            act(SaveSetting { key: key.clone(), branch_id: branch, value }, error.clone(), s.clone(), move |_| on_saved.emit(()));
+            act(
+                SaveSetting { key: key.clone(), branch_id: branch, value },
+                error.clone(),
+                s.clone(),
+                move |_| on_saved.emit(()),
+            );
         })
     };
     let oninput = {
@@ -82,7 +88,9 @@ fn SettingRow(p: &SettingRowProps) -> Html {
     };
     let onchange = {
         let text = text.clone();
-        Callback::from(move |e: Event| text.set(e.target_unchecked_into::<HtmlInputElement>().checked().to_string()))
+        Callback::from(move |e: Event| {
+            text.set(e.target_unchecked_into::<HtmlInputElement>().checked().to_string())
+        })
     };
     let source = match p.setting.source {
         SettingSource::Default => "default",

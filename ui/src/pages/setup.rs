@@ -28,8 +28,17 @@ pub fn SetupPage(p: &SetupProps) -> Html {
 
     let onsubmit = {
         let (org, currency, branch, code, name, email, password, confirm, error, busy, on_done) = (
-            org.clone(), currency.clone(), branch.clone(), code.clone(), name.clone(), email.clone(),
-            password.clone(), confirm.clone(), error.clone(), busy.clone(), p.on_done.clone(),
+            org.clone(),
+            currency.clone(),
+            branch.clone(),
+            code.clone(),
+            name.clone(),
+            email.clone(),
+            password.clone(),
+            confirm.clone(),
+            error.clone(),
+            busy.clone(),
+            p.on_done.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();

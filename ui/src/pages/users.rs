@@ -64,7 +64,12 @@ pub fn UsersPage() -> Html {
     let set_active = |u: &User| {
         let input = SetUserActive { id: u.id, active: !u.active };
         let (error, s, reload) = (error.clone(), s.clone(), reload.clone());
-        Callback::from(move |_: MouseEvent| act(input.clone(), error.clone(), s.clone(), { let r = reload.clone(); move |_| r.emit(()) }))
+        Callback::from(move |_: MouseEvent| {
+            act(input.clone(), error.clone(), s.clone(), {
+                let r = reload.clone();
+                move |_| r.emit(())
+            })
+        })
     };
     let issue_code = |u: &User| {
         let input = IssueResetCode { id: u.id };
@@ -78,7 +83,12 @@ pub fn UsersPage() -> Html {
     let revoke = |g: &Grant| {
         let input = RevokeGrant { grant_id: g.id };
         let (error, s, reload) = (error.clone(), s.clone(), reload.clone());
-        Callback::from(move |_: MouseEvent| act(input.clone(), error.clone(), s.clone(), { let r = reload.clone(); move |_| r.emit(()) }))
+        Callback::from(move |_: MouseEvent| {
+            act(input.clone(), error.clone(), s.clone(), {
+                let r = reload.clone();
+                move |_| r.emit(())
+            })
+        })
     };
 
     let table = show(&users, |list: &Vec<User>| {
@@ -204,7 +214,8 @@ fn GrantPicker(p: &GrantPickerProps) -> Html {
             cb.emit(v.parse().ok().map(BranchId))
         })
     };
-    let role_error = p.error.as_ref().filter(|e| e.is_for("role_id") || e.is_for("grants")).map(|e| e.message.clone());
+    let role_error =
+        p.error.as_ref().filter(|e| e.is_for("role_id") || e.is_for("grants")).map(|e| e.message.clone());
     let roles_list: Vec<Role> = match &roles {
         Some(Ok(r)) => r.clone(),
         _ => vec![],
@@ -236,7 +247,11 @@ fn GrantPicker(p: &GrantPickerProps) -> Html {
 }
 
 fn default_branch(s: &crate::components::session::SessionCtx) -> Option<BranchId> {
-    if s.me.all_branches && s.me.branches.len() != 1 { None } else { s.me.branches.first().map(|b| b.id) }
+    if s.me.all_branches && s.me.branches.len() != 1 {
+        None
+    } else {
+        s.me.branches.first().map(|b| b.id)
+    }
 }
 
 #[component]
@@ -253,34 +268,70 @@ fn UserForm(p: &UserFormProps) -> Html {
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
         let (name, email, phone, password, role, branch, expires, error, s, on_saved, u) = (
-            name.clone(), email.clone(), phone.clone(), password.clone(), role.clone(), branch.clone(),
-            expires.clone(), error.clone(), s.clone(), p.on_saved.clone(), u.clone(),
+            name.clone(),
+            email.clone(),
+            phone.clone(),
+            password.clone(),
+            role.clone(),
+            branch.clone(),
+            expires.clone(),
+            error.clone(),
+            s.clone(),
+            p.on_saved.clone(),
+            u.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let done = { let on_saved = on_saved.clone(); move |_| on_saved.emit(()) };
+            let done = {
+                let on_saved = on_saved.clone();
+                move |_| on_saved.emit(())
+            };
             match &u {
                 Some(u) => act(
-                    UpdateUser { id: u.id, full_name: (*name).clone(), email: (*email).clone(), phone: (*phone).clone() },
-                    error.clone(), s.clone(), done,
+                    UpdateUser {
+                        id: u.id,
+                        full_name: (*name).clone(),
+                        email: (*email).clone(),
+                        phone: (*phone).clone(),
+                    },
+                    error.clone(),
+                    s.clone(),
+                    done,
                 ),
                 None => {
                     let expires_on = match parse_date(&expires) {
                         Ok(d) => d,
                         Err(e) => return error.set(Some(e)),
                     };
-                    let grants = role.map(|role_id| NewGrant { role_id, branch_id: *branch, expires_on }).into_iter().collect();
+                    let grants = role
+                        .map(|role_id| NewGrant { role_id, branch_id: *branch, expires_on })
+                        .into_iter()
+                        .collect();
                     act(
-                        CreateUser { full_name: (*name).clone(), email: (*email).clone(), phone: (*phone).clone(), password: (*password).clone(), grants },
-                        error.clone(), s.clone(), done,
+                        CreateUser {
+                            full_name: (*name).clone(),
+                            email: (*email).clone(),
+                            phone: (*phone).clone(),
+                            password: (*password).clone(),
+                            grants,
+                        },
+                        error.clone(),
+                        s.clone(),
+                        done,
                     )
                 }
             }
         })
     };
     let err = (*error).clone();
-    let on_role = { let r = role.clone(); Callback::from(move |v| r.set(v)) };
-    let on_branch = { let b = branch.clone(); Callback::from(move |v| b.set(v)) };
+    let on_role = {
+        let r = role.clone();
+        Callback::from(move |v| r.set(v))
+    };
+    let on_branch = {
+        let b = branch.clone();
+        Callback::from(move |v| b.set(v))
+    };
     html! {
         <form class="card panel" id="user-form" {onsubmit} onkeydown={esc(&p.on_cancel)}>
             <h2>{ if u.is_some() { "Edit user" } else { "New user" } }</h2>
@@ -315,11 +366,17 @@ fn PasswordForm(p: &UserActionProps) -> Html {
     let password = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (password, error, s, on_saved, id) = (password.clone(), error.clone(), s.clone(), p.on_saved.clone(), p.user.id);
+        let (password, error, s, on_saved, id) =
+            (password.clone(), error.clone(), s.clone(), p.on_saved.clone(), p.user.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let on_saved = on_saved.clone();
-            act(ResetUserPassword { id, new_password: (*password).clone() }, error.clone(), s.clone(), move |_| on_saved.emit(()));
+            act(
+                ResetUserPassword { id, new_password: (*password).clone() },
+                error.clone(),
+                s.clone(),
+                move |_| on_saved.emit(()),
+            );
         })
     };
     let err = (*error).clone();
@@ -345,8 +402,15 @@ fn GrantForm(p: &UserActionProps) -> Html {
     let expires = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (role, branch, expires, error, s, on_saved, user_id) =
-            (role.clone(), branch.clone(), expires.clone(), error.clone(), s.clone(), p.on_saved.clone(), p.user.id);
+        let (role, branch, expires, error, s, on_saved, user_id) = (
+            role.clone(),
+            branch.clone(),
+            expires.clone(),
+            error.clone(),
+            s.clone(),
+            p.on_saved.clone(),
+            p.user.id,
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(role_id) = *role else {
@@ -357,11 +421,22 @@ fn GrantForm(p: &UserActionProps) -> Html {
                 Err(e) => return error.set(Some(e)),
             };
             let on_saved = on_saved.clone();
-            act(GrantRole { user_id, grant: NewGrant { role_id, branch_id: *branch, expires_on } }, error.clone(), s.clone(), move |_| on_saved.emit(()));
+            act(
+                GrantRole { user_id, grant: NewGrant { role_id, branch_id: *branch, expires_on } },
+                error.clone(),
+                s.clone(),
+                move |_| on_saved.emit(()),
+            );
         })
     };
-    let on_role = { let r = role.clone(); Callback::from(move |v| r.set(v)) };
-    let on_branch = { let b = branch.clone(); Callback::from(move |v| b.set(v)) };
+    let on_role = {
+        let r = role.clone();
+        Callback::from(move |v| r.set(v))
+    };
+    let on_branch = {
+        let b = branch.clone();
+        Callback::from(move |v| b.set(v))
+    };
     let err = (*error).clone();
     html! {
         <form class="card panel" {onsubmit} onkeydown={esc(&p.on_cancel)}>

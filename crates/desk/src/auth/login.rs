@@ -84,20 +84,26 @@ impl Desk {
             return Err(ApiError::invalid("current_password", "Enter your current password.").into());
         }
         if !password::verify(&input.current_password, &user.password_hash) {
-            return Err(ApiError::new(
-                ErrorCode::WrongCredentials,
-                "That is not your current password.",
-            )
-            .on("current_password")
-            .into());
+            return Err(ApiError::new(ErrorCode::WrongCredentials, "That is not your current password.")
+                .on("current_password")
+                .into());
         }
         if input.new_password == input.current_password {
-            return Err(ApiError::invalid("new_password", "Choose a password different from the current one.").into());
+            return Err(ApiError::invalid(
+                "new_password",
+                "Choose a password different from the current one.",
+            )
+            .into());
         }
         password::check_strength("new_password", &input.new_password, &[&user.full_name, &user.email])?;
         let hash = password::hash(&input.new_password)?;
         self.write(Some(actor.user_id), |w| {
-            let new = UserRow { password_hash: hash, must_change_password: false, updated_at: w.now(), ..user.clone() };
+            let new = UserRow {
+                password_hash: hash,
+                must_change_password: false,
+                updated_at: w.now(),
+                ..user.clone()
+            };
             w.update(&user, &new)?;
             Ok(())
         })
@@ -113,7 +119,12 @@ impl Desk {
             return Err(ApiError::invalid("code", "Enter the reset code you were given.").into());
         }
         let now = self.clock().now();
-        let bad_code = || ApiError::invalid("code", "That code is wrong or has expired. Ask an administrator for a new one.");
+        let bad_code = || {
+            ApiError::invalid(
+                "code",
+                "That code is wrong or has expired. Ask an administrator for a new one.",
+            )
+        };
         let user = {
             let db = self.db();
             users::by_email(&db.conn, &email)?
@@ -144,10 +155,21 @@ impl Desk {
         password::check_strength("new_password", &input.new_password, &[&user.full_name, &user.email])?;
         let hash = password::hash(&input.new_password)?;
         self.write(Some(user_id), |w| {
-            let new = UserRow { password_hash: hash, must_change_password: false, updated_at: w.now(), ..user.clone() };
+            let new = UserRow {
+                password_hash: hash,
+                must_change_password: false,
+                updated_at: w.now(),
+                ..user.clone()
+            };
             w.update(&user, &new)?;
-            w.tx().execute("UPDATE reset_codes SET used_at = ?2 WHERE id = ?1", (code_id, w.now().to_rfc3339()))?;
-            w.tx().execute("UPDATE login_state SET failures = 0, locked_until = NULL WHERE user_id = ?1", [user.id.to_string()])?;
+            w.tx().execute(
+                "UPDATE reset_codes SET used_at = ?2 WHERE id = ?1",
+                (code_id, w.now().to_rfc3339()),
+            )?;
+            w.tx().execute(
+                "UPDATE login_state SET failures = 0, locked_until = NULL WHERE user_id = ?1",
+                [user.id.to_string()],
+            )?;
             Ok(())
         })
     }
@@ -207,7 +229,13 @@ fn register_failure(conn: &Connection, device: &str, user: UserId, now: DateTime
     .on("password"))
 }
 
-fn audit_event(conn: &Connection, device: &str, user: UserId, action: &str, now: DateTime<Utc>) -> Result<()> {
+fn audit_event(
+    conn: &Connection,
+    device: &str,
+    user: UserId,
+    action: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     audit::record(
         conn,
         &audit::Entry {

@@ -23,8 +23,16 @@ pub fn verify(password: &str, stored: &str) -> bool {
 }
 
 const COMMON: &[&str] = &[
-    "password", "qwerty", "123456", "letmein", "welcome", "admin", "iloveyou", "branchdesk",
-    "abc123", "111111",
+    "password",
+    "qwerty",
+    "123456",
+    "letmein",
+    "welcome",
+    "admin",
+    "iloveyou",
+    "branchdesk",
+    "abc123",
+    "111111",
 ];
 
 /// Refuses passwords that are short, of one kind of character, common, or
@@ -78,8 +86,7 @@ mod tests {
             ("MyPassword99", "easy"),
             ("asha.rao-2024", "name"),
         ] {
-            let e = check_strength("new_password", pw, &["Asha Rao", "asha.rao@example.com"])
-                .expect_err(pw);
+            let e = check_strength("new_password", pw, &["Asha Rao", "asha.rao@example.com"]).expect_err(pw);
             assert!(e.is_for("new_password"));
             assert!(e.message.contains(why), "{pw}: {}", e.message);
         }

@@ -30,7 +30,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         director_email: "bench@example.com".into(),
         director_password: "Quiet-Lotus-2026".into(),
     })?;
-    let (token, me) = desk.login(Login { email: "bench@example.com".into(), password: "Quiet-Lotus-2026".into() })?;
+    let (token, me) =
+        desk.login(Login { email: "bench@example.com".into(), password: "Quiet-Lotus-2026".into() })?;
     let actor = desk.actor(&token)?;
     let branch = me.branches[0].id;
 
@@ -42,14 +43,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             capacity INTEGER NOT NULL CHECK (capacity > 0), active INTEGER NOT NULL DEFAULT 1,
             created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (branch_id, name));",
     )?;
-    let insert_plain = |conn: &Connection, i: usize, tag: &str| -> rusqlite::Result<usize> {
-        let now = chrono::Utc::now().to_rfc3339();
-        conn.prepare_cached(
+    let insert_plain =
+        |conn: &Connection, i: usize, tag: &str| -> rusqlite::Result<usize> {
+            let now = chrono::Utc::now().to_rfc3339();
+            conn.prepare_cached(
             "INSERT INTO bench_plain_rooms (id, branch_id, name, capacity, active, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
         )?
         .execute((uuid::Uuid::now_v7().to_string(), branch.to_string(), format!("{tag} {i}"), 30, now))
-    };
+        };
 
     println!("write path benchmark: {rows} rows, synchronous=FULL, WAL");
 
@@ -63,7 +65,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let t = Instant::now();
     for i in 0..rows {
-        desk.save_room(&actor, SaveRoom { id: None, branch_id: branch, name: format!("Room {i}"), capacity: 30 })?;
+        desk.save_room(
+            &actor,
+            SaveRoom { id: None, branch_id: branch, name: format!("Room {i}"), capacity: 30 },
+        )?;
     }
     let action_each = t.elapsed();
 
@@ -89,5 +94,8 @@ fn report(label: &str, rows: usize, plain: Duration, action: Duration) {
     println!("{label}:");
     println!("  plain INSERT                     {:>10.0} rows/s  ({:?})", rate(plain), plain);
     println!("  write path (row + audit + outbox) {:>9.0} rows/s  ({:?})", rate(action), action);
-    println!("  cost ratio write path / plain    {:>10.2}x  (goal <= 1.5x per row)", action.as_secs_f64() / plain.as_secs_f64());
+    println!(
+        "  cost ratio write path / plain    {:>10.2}x  (goal <= 1.5x per row)",
+        action.as_secs_f64() / plain.as_secs_f64()
+    );
 }

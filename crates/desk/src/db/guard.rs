@@ -12,15 +12,8 @@ pub const SYNCED_TABLES: &[&str] =
     &["organisations", "branches", "users", "roles", "role_grants", "rooms", "settings"];
 
 /// This desk's own bookkeeping; never replicated.
-pub const LOCAL_TABLES: &[&str] = &[
-    "device",
-    "outbox",
-    "audit_log",
-    "sessions",
-    "login_state",
-    "reset_codes",
-    "refinery_schema_history",
-];
+pub const LOCAL_TABLES: &[&str] =
+    &["device", "outbox", "audit_log", "sessions", "login_state", "reset_codes", "refinery_schema_history"];
 
 pub const PERMIT_FUNCTION: &str = "branchdesk_write_permitted";
 

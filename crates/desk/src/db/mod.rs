@@ -19,12 +19,7 @@ mod embedded {
 
 /// The newest schema version this build knows; every outbox op carries it.
 pub fn schema_version() -> u32 {
-    embedded::migrations::runner()
-        .get_migrations()
-        .iter()
-        .map(|m| m.version() as u32)
-        .max()
-        .unwrap_or(0)
+    embedded::migrations::runner().get_migrations().iter().map(|m| m.version() as u32).max().unwrap_or(0)
 }
 
 /// The desk's one connection, and the permit that lets the write path (and
@@ -65,10 +60,8 @@ impl Db {
             return Ok(true);
         }
         let runner = embedded::migrations::runner();
-        let applied = runner
-            .get_last_applied_migration(&mut self.conn)?
-            .map(|m| m.version() as u32)
-            .unwrap_or(0);
+        let applied =
+            runner.get_last_applied_migration(&mut self.conn)?.map(|m| m.version() as u32).unwrap_or(0);
         Ok(applied < schema_version())
     }
 

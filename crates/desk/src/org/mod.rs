@@ -21,12 +21,22 @@ impl Desk {
         let name = validate::required("name", "organisation name", &input.name, validate::NAME_MAX)?;
         let currency = validate::currency("currency", &input.currency)?;
         if !(1..=12).contains(&input.fy_start_month) {
-            return Err(ApiError::invalid("fy_start_month", "Choose a month from 1 (January) to 12 (December).").into());
+            return Err(ApiError::invalid(
+                "fy_start_month",
+                "Choose a month from 1 (January) to 12 (December).",
+            )
+            .into());
         }
         let old = store::organisation(&self.db().conn)?
             .ok_or_else(|| ApiError::new(ErrorCode::SetupState, "Set up the organisation first."))?;
         let new = self.write(Some(actor.user_id), |w| {
-            let new = OrganisationRow { name, currency, fy_start_month: input.fy_start_month, updated_at: w.now(), ..old.clone() };
+            let new = OrganisationRow {
+                name,
+                currency,
+                fy_start_month: input.fy_start_month,
+                updated_at: w.now(),
+                ..old.clone()
+            };
             w.update(&old, &new)?;
             Ok(new)
         })?;
@@ -47,11 +57,18 @@ impl Desk {
             let db = self.db();
             if let Some(other) = store::branch_by_code(&db.conn, &code)? {
                 if input.id.map(|i| i.0) != Some(other.id) {
-                    return Err(ApiError::duplicate("code", format!("Branch {} already uses the code {code}.", other.name)).into());
+                    return Err(ApiError::duplicate(
+                        "code",
+                        format!("Branch {} already uses the code {code}.", other.name),
+                    )
+                    .into());
                 }
             }
             match input.id {
-                Some(id) => Some(store::branch_by_id(&db.conn, id.0)?.ok_or_else(|| ApiError::not_found("branch").on("id"))?),
+                Some(id) => Some(
+                    store::branch_by_id(&db.conn, id.0)?
+                        .ok_or_else(|| ApiError::not_found("branch").on("id"))?,
+                ),
                 None => None,
             }
         };

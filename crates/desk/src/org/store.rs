@@ -101,7 +101,9 @@ pub fn organisation(conn: &Connection) -> Result<Option<OrganisationRow>> {
 /// The organisation's id; an error before first-run setup.
 pub fn organisation_id(conn: &Connection) -> Result<Uuid> {
     Ok(organisation(conn)?
-        .ok_or_else(|| ApiError::new(branchdesk_api::ErrorCode::SetupState, "Set up the organisation first."))?
+        .ok_or_else(|| {
+            ApiError::new(branchdesk_api::ErrorCode::SetupState, "Set up the organisation first.")
+        })?
         .id)
 }
 
@@ -142,9 +144,5 @@ pub fn all_branches(conn: &Connection) -> Result<Vec<BranchRow>> {
 }
 
 pub fn branches_visible(conn: &Connection, which: &Branches) -> Result<Vec<Branch>> {
-    Ok(all_branches(conn)?
-        .into_iter()
-        .filter(|b| which.contains(BranchId(b.id)))
-        .map(|b| b.view())
-        .collect())
+    Ok(all_branches(conn)?.into_iter().filter(|b| which.contains(BranchId(b.id))).map(|b| b.view()).collect())
 }

@@ -118,7 +118,9 @@ impl Desk {
                 .ok_or_else(|| ApiError::not_found("role").on("id"))?
         };
         if old.is_system {
-            return Err(ApiError::conflict(format!("{} is a system role and cannot be deleted.", old.name)).into());
+            return Err(
+                ApiError::conflict(format!("{} is a system role and cannot be deleted.", old.name)).into()
+            );
         }
         if holders > 0 {
             return Err(ApiError::conflict(format!(

@@ -122,7 +122,13 @@ impl Desk {
             }
         }
         self.write(Some(actor.user_id), |w| {
-            let new = UserRow { full_name: p.full_name, email: p.email, phone: p.phone, updated_at: w.now(), ..old.clone() };
+            let new = UserRow {
+                full_name: p.full_name,
+                email: p.email,
+                phone: p.phone,
+                updated_at: w.now(),
+                ..old.clone()
+            };
             w.update(&old, &new)?;
             Ok(())
         })?;
@@ -150,7 +156,12 @@ impl Desk {
         password::check_strength("new_password", &input.new_password, &[&old.full_name, &old.email])?;
         let hash = password::hash(&input.new_password)?;
         self.write(Some(actor.user_id), |w| {
-            let new = UserRow { password_hash: hash, must_change_password: true, updated_at: w.now(), ..old.clone() };
+            let new = UserRow {
+                password_hash: hash,
+                must_change_password: true,
+                updated_at: w.now(),
+                ..old.clone()
+            };
             w.update(&old, &new)?;
             session::end_for_user(w.tx(), UserId(old.id), w.now())?;
             w.tx().execute(
@@ -220,7 +231,9 @@ impl Desk {
             .ok_or_else(|| ApiError::not_found("role grant").on("grant_id"))?;
         actor.require(Permission::ManageUser, grant.branch_id.map(Into::into))?;
         if grant.user_id == actor.user_id.0 {
-            return Err(ApiError::conflict("You cannot revoke your own role; ask another administrator.").into());
+            return Err(
+                ApiError::conflict("You cannot revoke your own role; ask another administrator.").into()
+            );
         }
         self.write(Some(actor.user_id), |w| {
             let new = GrantRow { revoked_at: Some(w.now()), ..grant.clone() };
@@ -300,6 +313,7 @@ fn new_grant_row(user: Uuid, g: &NewGrant, by: UserId, now: chrono::DateTime<chr
 fn generate_code() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let bytes = Uuid::new_v4().into_bytes();
-    let chars: String = bytes.iter().take(8).map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char).collect();
+    let chars: String =
+        bytes.iter().take(8).map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char).collect();
     format!("{}-{}", &chars[..4], &chars[4..])
 }

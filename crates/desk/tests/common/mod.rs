@@ -3,12 +3,12 @@
 
 #![allow(dead_code)]
 
+use branchdesk_api::commands::org::SaveBranch;
 use branchdesk_api::commands::roles::ListRoles;
 use branchdesk_api::commands::session::Login;
 use branchdesk_api::commands::system::SetupOrganisation;
 use branchdesk_api::commands::users::{CreateUser, NewGrant};
 use branchdesk_api::ids::{BranchId, RoleId};
-use branchdesk_api::commands::org::SaveBranch;
 use branchdesk_desk::{Actor, Desk, DeskConfig, ManualClock, SessionToken};
 use chrono::{TimeZone, Utc};
 use std::sync::Arc;
@@ -87,7 +87,8 @@ impl Fixture {
                 },
             )
             .unwrap();
-        let (token, _) = self.desk.login(Login { email: email.into(), password: STAFF_PASSWORD.into() }).unwrap();
+        let (token, _) =
+            self.desk.login(Login { email: email.into(), password: STAFF_PASSWORD.into() }).unwrap();
         let actor = self.desk.actor(&token).unwrap();
         (token, actor)
     }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Full benchmark runs, optimised builds. Prints figures and ratios against a
+# baseline measured in the same run; asserts nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+(cd ui && trunk build --offline --release)
+cargo build --release -p branchdesk -p branchdesk-desk -p branchdesk-e2e --bins --locked
+target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+"$target_dir/release/bench-write-path" --rows 10000
+
+display=":$(( 150 + RANDOM % 50 ))"
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+DISPLAY="$display" tauri-driver --port 4444 --native-port 4445 --native-driver /usr/bin/WebKitWebDriver >/dev/null 2>&1 &
+driver_pid=$!
+trap 'kill $driver_pid $xvfb_pid 2>/dev/null || true' EXIT
+sleep 1
+DISPLAY="$display" BRANCHDESK_APP="$target_dir/release/branchdesk" "$target_dir/release/bench-startup" --runs 5
