@@ -13,15 +13,15 @@
 CREATE TABLE device (
     singleton    INTEGER PRIMARY KEY CHECK (singleton = 1),
     device_id    TEXT    NOT NULL,
-    created_at   TEXT    NOT NULL,
-    next_seq     INTEGER NOT NULL DEFAULT 1,   -- next outbox seq, gap-free
-    hlc_wall_ms  INTEGER NOT NULL DEFAULT 0,   -- last hybrid-logical-clock stamp
-    hlc_counter  INTEGER NOT NULL DEFAULT 0
+    created_at   TEXT    NOT NULL
 );
 
+-- The newest op also carries the desk's clock: the next op's seq is its
+-- seq + 1 and its HLC stamp the next stamp after it. Whatever prunes acked
+-- ops must therefore keep the newest one.
 CREATE TABLE outbox (
-    seq             INTEGER PRIMARY KEY,        -- per device, gap-free, from device.next_seq
-    op_id           TEXT    NOT NULL UNIQUE,    -- UUIDv7
+    seq             INTEGER PRIMARY KEY,        -- per device, gap-free
+    op_id           TEXT    NOT NULL,           -- UUIDv7
     device_id       TEXT    NOT NULL,
     author_user_id  TEXT,
     scope           TEXT    NOT NULL,           -- 'org' or 'branch:<uuid>'
@@ -35,18 +35,20 @@ CREATE TABLE outbox (
     acked_at        TEXT
 );
 
+-- Clustered by time (one b-tree, no rowid): appends are cheap and the
+-- newest entries are read without a sort.
 CREATE TABLE audit_log (
-    id          TEXT PRIMARY KEY,
     at          TEXT NOT NULL,
+    id          TEXT NOT NULL,
     user_id     TEXT,
     device_id   TEXT NOT NULL,
     action      TEXT NOT NULL,
     entity      TEXT NOT NULL,
     entity_id   TEXT NOT NULL,
     old_values  TEXT,                          -- JSON, secrets redacted
-    new_values  TEXT                           -- JSON, secrets redacted
-);
-CREATE INDEX audit_log_at ON audit_log (at);
+    new_values  TEXT,                          -- JSON, secrets redacted
+    PRIMARY KEY (at, id)
+) WITHOUT ROWID;
 
 -- --------------------------------------------------------------- synced
 CREATE TABLE organisations (

@@ -34,7 +34,7 @@ pub fn record(conn: &Connection, e: &Entry<'_>) -> Result<()> {
     )?
     .execute(rusqlite::params![
         uuid::Uuid::now_v7().to_string(),
-        e.at.to_rfc3339(),
+        e.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         e.user_id.map(|u| u.to_string()),
         e.device_id,
         e.action,
@@ -44,6 +44,31 @@ pub fn record(conn: &Connection, e: &Entry<'_>) -> Result<()> {
         e.new_values.as_ref().map(|v| redact(v).to_string()),
     ])?;
     Ok(())
+}
+
+/// An event that changes no synced row (sign-in, lockout, a reset code).
+pub fn event(
+    conn: &Connection,
+    device_id: &str,
+    user_id: Option<UserId>,
+    action: &str,
+    entity: &str,
+    entity_id: uuid::Uuid,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    record(
+        conn,
+        &Entry {
+            at,
+            user_id,
+            device_id,
+            action,
+            entity,
+            entity_id: &entity_id.to_string(),
+            old_values: None,
+            new_values: None,
+        },
+    )
 }
 
 fn redact(v: &Value) -> Value {

@@ -31,6 +31,13 @@ impl Hlc {
     pub fn stamp(self, device_id: &str) -> String {
         format!("{self}-{device_id}")
     }
+
+    /// Reads back the clock part of a stamp.
+    pub fn parse(stamp: &str) -> Option<Hlc> {
+        let wall = u64::from_str_radix(stamp.get(0..12)?, 16).ok()?;
+        let counter = u16::from_str_radix(stamp.get(12..16)?, 16).ok()?;
+        Some(Hlc { wall_ms: wall, counter })
+    }
 }
 
 impl fmt::Display for Hlc {
@@ -54,6 +61,7 @@ mod tests {
                 let next = last.tick(r);
                 prop_assert!(next > last);
                 prop_assert!(next.stamp("d") > last.stamp("d"), "text order follows clock order");
+                prop_assert_eq!(Hlc::parse(&next.stamp("d")), Some(next));
                 last = next;
             }
         }

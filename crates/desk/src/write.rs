@@ -8,7 +8,7 @@ use crate::{audit, Desk, Result};
 use branchdesk_api::ids::{BranchId, UserId};
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params_from_iter, Transaction, TransactionBehavior};
+use rusqlite::{params_from_iter, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -73,16 +73,21 @@ impl Desk {
         let mut db = self.db();
         let _permit = db.permit();
         let tx = db.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (next_seq, wall, counter): (i64, i64, i64) =
-            tx.query_row("SELECT next_seq, hlc_wall_ms, hlc_counter FROM device", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
+        // The newest op holds the last seq and clock stamp (see the outbox table).
+        let last: Option<(i64, String)> = tx
+            .prepare_cached("SELECT seq, hlc FROM outbox ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (next_seq, hlc) = match last {
+            Some((seq, stamp)) => (seq + 1, Hlc::parse(&stamp).unwrap_or(Hlc::ZERO)),
+            None => (1, Hlc::ZERO),
+        };
         let mut w = Write {
             tx,
             author,
             device_id: self.device_id.clone(),
             now: self.clock().now(),
-            hlc: Hlc { wall_ms: wall as u64, counter: counter as u16 },
+            hlc,
             next_seq,
             schema_version: schema_version(),
         };
@@ -189,10 +194,6 @@ impl<'c> Write<'c> {
     }
 
     fn commit(self) -> Result<()> {
-        self.tx.execute(
-            "UPDATE device SET next_seq = ?1, hlc_wall_ms = ?2, hlc_counter = ?3",
-            (self.next_seq, self.hlc.wall_ms as i64, self.hlc.counter as i64),
-        )?;
         self.tx.commit()?;
         Ok(())
     }

@@ -69,3 +69,27 @@ pub fn setter(state: &UseStateHandle<String>) -> Callback<String> {
     let state = state.clone();
     Callback::from(move |v| state.set(v))
 }
+
+#[derive(Properties, PartialEq)]
+pub struct FormActionsProps {
+    /// The submit button's words, e.g. "Save room".
+    pub save: AttrValue,
+    #[prop_or_default]
+    pub id: Option<AttrValue>,
+    /// Shows a Cancel (Esc) button when given.
+    #[prop_or_default]
+    pub on_cancel: Option<Callback<()>>,
+}
+
+/// The submit (Enter) and cancel (Esc) buttons at the foot of a form.
+#[component]
+pub fn FormActions(p: &FormActionsProps) -> Html {
+    html! {
+        <div class="actions">
+            <button type="submit" class="primary" id={p.id.clone()}>{ format!("{} ", p.save) }<kbd>{ "Enter" }</kbd></button>
+            if let Some(cancel) = &p.on_cancel {
+                <button type="button" onclick={cancel.reform(|_| ())}>{ "Cancel " }<kbd>{ "Esc" }</kbd></button>
+            }
+        </div>
+    }
+}

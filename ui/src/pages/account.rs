@@ -1,6 +1,6 @@
 //! My account: profile and changing one's own password.
 
-use crate::components::field::{setter, Field, FormError};
+use crate::components::field::{setter, Field, FormActions, FormError};
 use crate::components::session::use_session;
 use crate::hooks::act;
 use branchdesk_api::commands::session::ChangePassword;
@@ -58,7 +58,7 @@ pub fn AccountPage() -> Html {
                 <Field label="Current password" name="current_password" kind="password" value={(*current).clone()} on_input={setter(&current)} error={err.clone()} autocomplete="current-password" autofocus=true />
                 <Field label="New password" name="new_password" kind="password" value={(*new).clone()} on_input={setter(&new)} error={err.clone()} hint="At least 10 characters, letters with digits or symbols" autocomplete="new-password" />
                 <Field label="New password again" name="confirm_password" kind="password" value={(*confirm).clone()} on_input={setter(&confirm)} error={err.clone()} autocomplete="new-password" />
-                <div class="actions"><button type="submit" class="primary">{ "Change password " }<kbd>{ "Enter" }</kbd></button></div>
+                <FormActions save="Change password" />
             </form>
         </section>
     }

@@ -1,6 +1,6 @@
 //! The organisation's name, currency and financial year; its branches.
 
-use crate::components::field::{setter, Field, FormError};
+use crate::components::field::{setter, Field, FormActions, FormError};
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use crate::pages::users::esc;
@@ -108,7 +108,7 @@ fn OrgForm(p: &OrgFormProps) -> Html {
                 <Field label="Currency" name="currency" value={(*currency).clone()} on_input={setter(&currency)} error={err.clone()} hint="Amounts are kept in its smallest unit" />
                 <Field label="Financial year starts in month" name="fy_start_month" kind="number" value={(*month).clone()} on_input={setter(&month)} error={err.clone()} hint="4 = April" />
             </div>
-            <div class="actions"><button type="submit" class="primary">{ "Save " }<kbd>{ "Enter" }</kbd></button></div>
+            <FormActions save="Save" />
         </form>
     }
 }
@@ -168,10 +168,7 @@ fn BranchForm(p: &BranchFormProps) -> Html {
                 <Field label="Phone" name="phone" kind="tel" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
             </div>
             <Field label="Address" name="address" value={(*address).clone()} on_input={setter(&address)} error={err.clone()} />
-            <div class="actions">
-                <button type="submit" class="primary">{ "Save branch " }<kbd>{ "Enter" }</kbd></button>
-                <button type="button" onclick={p.on_cancel.reform(|_| ())}>{ "Cancel " }<kbd>{ "Esc" }</kbd></button>
-            </div>
+            <FormActions save="Save branch" on_cancel={p.on_cancel.clone()} />
         </form>
     }
 }

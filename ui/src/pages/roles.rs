@@ -1,6 +1,6 @@
 //! Roles: the ten system roles and custom ones, as sets of permissions.
 
-use crate::components::field::{setter, Field, FormError};
+use crate::components::field::{setter, Field, FormActions, FormError};
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use crate::pages::users::esc;
@@ -145,10 +145,7 @@ fn RoleForm(p: &RoleFormProps) -> Html {
                     </label>
                 }) }
             </div>
-            <div class="actions">
-                <button type="submit" class="primary">{ "Save role " }<kbd>{ "Enter" }</kbd></button>
-                <button type="button" onclick={p.on_cancel.reform(|_| ())}>{ "Cancel " }<kbd>{ "Esc" }</kbd></button>
-            </div>
+            <FormActions save="Save role" on_cancel={p.on_cancel.clone()} />
         </form>
     }
 }

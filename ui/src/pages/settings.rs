@@ -1,6 +1,5 @@
 //! Settings for the whole organisation or one branch, typed.
 
-use crate::components::field::FormError;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::settings::{ListSettings, SaveSetting, Setting, SettingSource};
@@ -108,7 +107,6 @@ fn SettingRow(p: &SettingRowProps) -> Html {
             } }
             if manage { <button type="submit">{ "Save" }</button> }
             if let Some(e) = &*error { <div class="field-error" role="alert">{ &e.message }</div> }
-            <FormError error={None::<ApiError>} fields={vec![]} />
         </form>
     }
 }

@@ -1,6 +1,6 @@
 //! Users: find, create, edit, deactivate, reset passwords, grant roles.
 
-use crate::components::field::{setter, Field, FormError};
+use crate::components::field::{setter, Field, FormActions, FormError};
 use crate::components::session::use_session;
 use crate::format;
 use crate::hooks::{act, show, use_query};
@@ -345,10 +345,7 @@ fn UserForm(p: &UserFormProps) -> Html {
                 <Field label="First password" name="password" kind="password" value={(*password).clone()} on_input={setter(&password)} error={err.clone()} hint="At least 10 characters; tell it to them in person" autocomplete="new-password" />
                 <GrantPicker role={*role} branch={*branch} expires={(*expires).clone()} {on_role} {on_branch} on_expires={setter(&expires)} error={err.clone()} />
             }
-            <div class="actions">
-                <button type="submit" class="primary" id="user-save">{ "Save " }<kbd>{ "Enter" }</kbd></button>
-                <button type="button" onclick={p.on_cancel.reform(|_| ())}>{ "Cancel " }<kbd>{ "Esc" }</kbd></button>
-            </div>
+            <FormActions save="Save" id="user-save" on_cancel={p.on_cancel.clone()} />
         </form>
     }
 }
@@ -386,10 +383,7 @@ fn PasswordForm(p: &UserActionProps) -> Html {
             <p class="muted">{ "They are signed out and must choose their own password at their next sign-in." }</p>
             <FormError error={err.clone()} fields={vec!["new_password"]} />
             <Field label="Temporary password" name="new_password" kind="password" value={(*password).clone()} on_input={setter(&password)} error={err} autofocus=true autocomplete="new-password" />
-            <div class="actions">
-                <button type="submit" class="primary">{ "Set password " }<kbd>{ "Enter" }</kbd></button>
-                <button type="button" onclick={p.on_cancel.reform(|_| ())}>{ "Cancel " }<kbd>{ "Esc" }</kbd></button>
-            </div>
+            <FormActions save="Set password" on_cancel={p.on_cancel.clone()} />
         </form>
     }
 }
@@ -443,10 +437,7 @@ fn GrantForm(p: &UserActionProps) -> Html {
             <h2>{ format!("Give {} a role", p.user.full_name) }</h2>
             <FormError error={err.clone()} fields={vec!["role_id", "expires_on"]} />
             <GrantPicker role={*role} branch={*branch} expires={(*expires).clone()} {on_role} {on_branch} on_expires={setter(&expires)} error={err} />
-            <div class="actions">
-                <button type="submit" class="primary">{ "Give role " }<kbd>{ "Enter" }</kbd></button>
-                <button type="button" onclick={p.on_cancel.reform(|_| ())}>{ "Cancel " }<kbd>{ "Esc" }</kbd></button>
-            </div>
+            <FormActions save="Give role" on_cancel={p.on_cancel.clone()} />
         </form>
     }
 }

@@ -3,7 +3,7 @@
 
 use super::password;
 use super::session::{self, SessionToken};
-use crate::users::store::{self as users, UserRow};
+use crate::users::store as users;
 use crate::{audit, Desk, Result};
 use branchdesk_api::commands::session::{ChangePassword, Login, Me, RedeemResetCode};
 use branchdesk_api::ids::UserId;
@@ -97,16 +97,7 @@ impl Desk {
         }
         password::check_strength("new_password", &input.new_password, &[&user.full_name, &user.email])?;
         let hash = password::hash(&input.new_password)?;
-        self.write(Some(actor.user_id), |w| {
-            let new = UserRow {
-                password_hash: hash,
-                must_change_password: false,
-                updated_at: w.now(),
-                ..user.clone()
-            };
-            w.update(&user, &new)?;
-            Ok(())
-        })
+        self.write(Some(actor.user_id), |w| crate::users::write_password(w, &user, hash, false))
     }
 
     pub fn redeem_reset_code(&self, input: RedeemResetCode) -> Result<()> {
@@ -155,20 +146,10 @@ impl Desk {
         password::check_strength("new_password", &input.new_password, &[&user.full_name, &user.email])?;
         let hash = password::hash(&input.new_password)?;
         self.write(Some(user_id), |w| {
-            let new = UserRow {
-                password_hash: hash,
-                must_change_password: false,
-                updated_at: w.now(),
-                ..user.clone()
-            };
-            w.update(&user, &new)?;
+            crate::users::write_password(w, &user, hash, false)?;
             w.tx().execute(
                 "UPDATE reset_codes SET used_at = ?2 WHERE id = ?1",
                 (code_id, w.now().to_rfc3339()),
-            )?;
-            w.tx().execute(
-                "UPDATE login_state SET failures = 0, locked_until = NULL WHERE user_id = ?1",
-                [user.id.to_string()],
             )?;
             Ok(())
         })
@@ -236,17 +217,5 @@ fn audit_event(
     action: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    audit::record(
-        conn,
-        &audit::Entry {
-            at: now,
-            user_id: Some(user),
-            device_id: device,
-            action,
-            entity: "sessions",
-            entity_id: &user.to_string(),
-            old_values: None,
-            new_values: None,
-        },
-    )
+    audit::event(conn, device, Some(user), action, "sessions", user.0, now)
 }

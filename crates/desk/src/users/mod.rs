@@ -8,6 +8,7 @@ pub mod store;
 
 use crate::auth::{password, session};
 use crate::roles::store as roles;
+use crate::write::Write;
 use crate::{org, validate, Actor, Desk, Result};
 use branchdesk_api::commands::users::*;
 use branchdesk_api::ids::UserId;
@@ -19,6 +20,28 @@ use store::UserRow;
 use uuid::Uuid;
 
 pub const RESET_CODE_HOURS: i64 = 24;
+
+/// Stores a new password hash through the write path and clears any
+/// lockout. `must_change` marks a temporary password set by an admin.
+pub(crate) fn write_password(
+    w: &mut Write<'_>,
+    user: &UserRow,
+    hash: String,
+    must_change: bool,
+) -> Result<()> {
+    let new = UserRow {
+        password_hash: hash,
+        must_change_password: must_change,
+        updated_at: w.now(),
+        ..user.clone()
+    };
+    w.update(user, &new)?;
+    w.tx().execute(
+        "UPDATE login_state SET failures = 0, locked_until = NULL WHERE user_id = ?1",
+        [user.id.to_string()],
+    )?;
+    Ok(())
+}
 
 /// The user as shown, with their grants.
 pub fn view(conn: &Connection, row: UserRow, today: NaiveDate) -> Result<User> {
@@ -156,19 +179,8 @@ impl Desk {
         password::check_strength("new_password", &input.new_password, &[&old.full_name, &old.email])?;
         let hash = password::hash(&input.new_password)?;
         self.write(Some(actor.user_id), |w| {
-            let new = UserRow {
-                password_hash: hash,
-                must_change_password: true,
-                updated_at: w.now(),
-                ..old.clone()
-            };
-            w.update(&old, &new)?;
-            session::end_for_user(w.tx(), UserId(old.id), w.now())?;
-            w.tx().execute(
-                "UPDATE login_state SET failures = 0, locked_until = NULL WHERE user_id = ?1",
-                [old.id.to_string()],
-            )?;
-            Ok(())
+            write_password(w, &old, hash, true)?;
+            session::end_for_user(w.tx(), UserId(old.id), w.now())
         })?;
         self.user_view(old.id)
     }
@@ -197,18 +209,14 @@ impl Desk {
                 expires_at.to_rfc3339(),
             ),
         )?;
-        crate::audit::record(
+        crate::audit::event(
             &tx,
-            &crate::audit::Entry {
-                at: now,
-                user_id: Some(actor.user_id),
-                device_id: self.device_id(),
-                action: "issue_reset_code",
-                entity: "users",
-                entity_id: &user.id.to_string(),
-                old_values: None,
-                new_values: None,
-            },
+            self.device_id(),
+            Some(actor.user_id),
+            "issue_reset_code",
+            "users",
+            user.id,
+            now,
         )?;
         tx.commit()?;
         Ok(ResetCode { code, expires_at })
