@@ -9,6 +9,7 @@ pub mod error;
 pub mod ids;
 pub mod permissions;
 pub mod settings;
+pub mod sync;
 
 pub use commands::Command;
 pub use error::{ApiError, ErrorCode};

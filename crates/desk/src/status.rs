@@ -35,3 +35,39 @@ impl Desk {
         })
     }
 }
+
+impl Desk {
+    /// Outbox ops the server has not acknowledged, oldest first, as pushed.
+    pub fn pending_ops(&self, limit: usize) -> Result<Vec<branchdesk_api::sync::Op>> {
+        let db = self.db();
+        let mut stmt = db.conn.prepare_cached(
+            "SELECT seq, op_id, author_user_id, scope, entity, entity_id, kind, columns, hlc, schema_version
+             FROM outbox WHERE acked_at IS NULL ORDER BY seq LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok(branchdesk_api::sync::Op {
+                seq: r.get::<_, i64>(0)? as u64,
+                op_id: r.get(1)?,
+                author_user_id: r.get(2)?,
+                scope: r.get(3)?,
+                entity: r.get(4)?,
+                entity_id: r.get(5)?,
+                kind: r.get(6)?,
+                columns: crate::db::cols::json(r, 7)?,
+                hlc: r.get(8)?,
+                schema_version: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Marks every op up to `seq` as stored by the server. Acked ops stay in
+    /// the outbox (the newest one carries the desk's seq and clock).
+    pub fn ack_through(&self, seq: u64) -> Result<u64> {
+        let n = self.db().conn.execute(
+            "UPDATE outbox SET acked_at = ?2 WHERE seq <= ?1 AND acked_at IS NULL",
+            (seq as i64, self.clock().now().to_rfc3339()),
+        )?;
+        Ok(n as u64)
+    }
+}

@@ -36,6 +36,11 @@ fn every_table_is_classified_and_every_synced_table_is_guarded() {
 }
 
 #[test]
+fn ops_carry_the_schema_version_the_server_expects() {
+    assert_eq!(branchdesk_desk::db::schema_version(), branchdesk_api::sync::DESK_SCHEMA_VERSION);
+}
+
+#[test]
 fn pragmas_are_wal_full_sync_and_foreign_keys() {
     let f = fixture();
     let conn = f.conn();
@@ -195,4 +200,35 @@ fn device_identity_and_sequence_survive_a_restart() {
     let desk = open(f.dir.path(), f.clock.clone());
     assert_eq!(desk.device_id(), device);
     assert_eq!(next_seq(&conn), next);
+}
+
+#[test]
+fn pending_ops_are_the_unacknowledged_outbox_in_seq_order() {
+    let f = fixture();
+    for i in 0..3 {
+        f.desk
+            .save_room(
+                &f.director,
+                SaveRoom { id: None, branch_id: f.branch, name: format!("P{i}"), capacity: 9 },
+            )
+            .unwrap();
+    }
+    let ops = f.desk.pending_ops(1000).unwrap();
+    let total = ops.len() as u64;
+    assert!(ops.windows(2).all(|w| w[1].seq == w[0].seq + 1));
+    assert_eq!(ops[0].seq, 1);
+    let last = ops.last().unwrap();
+    assert_eq!((last.entity.as_str(), last.columns["name"].as_str()), ("rooms", Some("P2")));
+    assert!(last.hlc.ends_with(f.desk.device_id()));
+
+    assert_eq!(f.desk.ack_through(total - 2).unwrap(), total - 2);
+    let left = f.desk.pending_ops(1000).unwrap();
+    assert_eq!(left.iter().map(|o| o.seq).collect::<Vec<_>>(), vec![total - 1, total]);
+    assert_eq!(f.desk.sync_state().unwrap().pending_changes, 2);
+    // Acknowledged ops stay: the next action continues the sequence.
+    f.desk.ack_through(total).unwrap();
+    f.desk
+        .save_room(&f.director, SaveRoom { id: None, branch_id: f.branch, name: "P9".into(), capacity: 9 })
+        .unwrap();
+    assert_eq!(f.desk.pending_ops(10).unwrap()[0].seq, total + 1);
 }

@@ -8,8 +8,7 @@ use crate::Result;
 use rusqlite::Connection;
 
 /// Written only through `write::Write` (and the sync applier).
-pub const SYNCED_TABLES: &[&str] =
-    &["organisations", "branches", "users", "roles", "role_grants", "rooms", "settings"];
+pub const SYNCED_TABLES: &[&str] = branchdesk_api::sync::SYNCED_ENTITIES;
 
 /// This desk's own bookkeeping; never replicated.
 pub const LOCAL_TABLES: &[&str] =

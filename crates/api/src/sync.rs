@@ -1,0 +1,103 @@
+//! The sync wire format between a desk and the server (`/v1/sync/*`).
+//! See `shared/sync-design.md`: desks push their outbox in per-device `seq`
+//! order; the server appends accepted ops to a change log per scope and
+//! desks pull each scope from a cursor.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The scope of the organisation-wide rows (users, roles, branches, settings).
+pub const ORG_SCOPE: &str = "org";
+
+/// The desk schema version this build writes into every op. The server
+/// accepts this one and the one before. A desk test keeps it equal to the
+/// newest migration.
+pub const DESK_SCHEMA_VERSION: u32 = 1;
+
+/// The tables that replicate. The desk guards exactly these against writes
+/// outside its write path; the server accepts ops for no others.
+pub const SYNCED_ENTITIES: &[&str] =
+    &["organisations", "branches", "users", "roles", "role_grants", "rooms", "settings"];
+
+/// One change made on a desk, as its outbox recorded it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Op {
+    /// Gap-free per device, starting at 1.
+    pub seq: u64,
+    pub op_id: String,
+    pub author_user_id: Option<String>,
+    /// `org` or `branch:<uuid>`.
+    pub scope: String,
+    /// The table.
+    pub entity: String,
+    pub entity_id: String,
+    /// `insert` or `update`.
+    pub kind: String,
+    /// The changed columns and their new values.
+    pub columns: serde_json::Map<String, serde_json::Value>,
+    /// Hybrid-logical-clock stamp: 12 hex digits of ms, 4 of counter, `-`, device.
+    pub hlc: String,
+    pub schema_version: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub device_id: String,
+    /// In `seq` order, contiguous; ops the server has already are skipped.
+    pub ops: Vec<Op>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Every op up to this seq is stored (applied or rejected); the desk may
+    /// mark them acknowledged.
+    pub acked_through: u64,
+    /// Ops the server refused, with why. They never block the ops behind them.
+    pub rejected: Vec<Rejected>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rejected {
+    pub seq: u64,
+    pub op_id: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullRequest {
+    /// Per scope, the last `scope_seq` the desk holds (0 for none).
+    pub cursors: BTreeMap<String, u64>,
+    /// At most this many changes in the page (the server caps it).
+    #[serde(default)]
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub scope: String,
+    /// Gap-free per scope, in commit order.
+    pub scope_seq: u64,
+    pub device_id: String,
+    pub op: Op,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub changes: Vec<Change>,
+    /// The cursors to send next time.
+    pub cursors: BTreeMap<String, u64>,
+    /// More changes wait beyond this page.
+    pub more: bool,
+}
+
+/// The body of every error the server answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerError {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}

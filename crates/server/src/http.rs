@@ -1,0 +1,127 @@
+//! The HTTP API under `/v1`. `app(store)` builds the router, so tests can
+//! send it requests without a socket.
+
+use crate::store::{Store, StoreError};
+use crate::validate::{self, Invalid};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use branchdesk_api::sync::{PullRequest, PullResponse, PushRequest, PushResponse, ServerError};
+use std::sync::Arc;
+
+/// Largest request body: about 20,000 ops of a typical size.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+pub const DEFAULT_PAGE: usize = 1_000;
+pub const MAX_PAGE: usize = 10_000;
+
+pub fn app<S: Store>(store: S) -> Router {
+    Router::new()
+        .route("/v1/health", get(|| async { "ok" }))
+        .route("/v1/ready", get(ready::<S>))
+        .route("/v1/sync/push", post(push::<S>))
+        .route("/v1/sync/pull", post(pull::<S>))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(Arc::new(store))
+}
+
+/// Every error the API answers, mapped to a status and a typed body.
+#[derive(Debug)]
+pub enum AppError {
+    Body(JsonRejection),
+    Invalid(Invalid),
+    Gap { expected: u64, got: u64 },
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Gap { expected, got } => AppError::Gap { expected, got },
+            StoreError::Backend(m) => AppError::Internal(m),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            AppError::Body(r) => {
+                let code = match r.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => "not_json",
+                    StatusCode::UNPROCESSABLE_ENTITY => "wrong_shape",
+                    _ => "malformed_json",
+                };
+                (r.status(), ServerError { code: code.into(), message: r.body_text(), field: None })
+            }
+            AppError::Invalid(Invalid::Field { field, message }) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ServerError { code: "invalid".into(), message, field: Some(field) },
+            ),
+            AppError::Invalid(Invalid::SchemaVersion { field, got }) => (
+                StatusCode::CONFLICT,
+                ServerError {
+                    code: "schema_version".into(),
+                    message: format!(
+                        "This server accepts desk schema {} and {}; the desk sent {got}. Upgrade the desk.",
+                        branchdesk_api::sync::DESK_SCHEMA_VERSION.saturating_sub(1),
+                        branchdesk_api::sync::DESK_SCHEMA_VERSION
+                    ),
+                    field: Some(field),
+                },
+            ),
+            AppError::Gap { expected, got } => (
+                StatusCode::CONFLICT,
+                ServerError {
+                    code: "seq_gap".into(),
+                    message: format!(
+                        "The server expected op {expected} next but got {got}; push from {expected}."
+                    ),
+                    field: Some("ops".into()),
+                },
+            ),
+            AppError::Internal(detail) => {
+                tracing::error!(%detail, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ServerError {
+                        code: "internal".into(),
+                        message: "The server could not store this; nothing was changed. Try again.".into(),
+                        field: None,
+                    },
+                )
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+async fn ready<S: Store>(State(store): State<Arc<S>>) -> Result<&'static str, AppError> {
+    store.ready().await?;
+    Ok("ready")
+}
+
+async fn push<S: Store>(
+    State(store): State<Arc<S>>,
+    body: Result<Json<PushRequest>, JsonRejection>,
+) -> Result<Json<PushResponse>, AppError> {
+    let Json(req) = body.map_err(AppError::Body)?;
+    validate::push(&req).map_err(AppError::Invalid)?;
+    Ok(Json(store.push(req.device_id, req.ops).await?))
+}
+
+async fn pull<S: Store>(
+    State(store): State<Arc<S>>,
+    body: Result<Json<PullRequest>, JsonRejection>,
+) -> Result<Json<PullResponse>, AppError> {
+    let Json(req) = body.map_err(AppError::Body)?;
+    validate::pull(&req).map_err(AppError::Invalid)?;
+    let limit = match req.limit as usize {
+        0 => DEFAULT_PAGE,
+        n => n.min(MAX_PAGE),
+    };
+    Ok(Json(store.pull(req, limit).await?))
+}

@@ -1,0 +1,16 @@
+//! The Branchdesk sync server.
+//!
+//! Invariants:
+//! - The HTTP layer ([`http`]) validates every request and answers a typed
+//!   4xx that names the problem; a store call is one transaction, so a
+//!   refused request changes nothing.
+//! - Every store backend implements [`store::Store`] with the same meaning;
+//!   the same router tests run against each.
+//! - A device's ops are stored at most once, in its `seq` order, and every
+//!   accepted op gets a gap-free `scope_seq` in commit order.
+
+pub mod http;
+pub mod store;
+pub mod validate;
+
+pub use http::app;

@@ -1,0 +1,37 @@
+//! `branchdesk-server`: with no configuration it stores its data in
+//! ./branchdesk-server-data (embedded SQLite) and listens on 127.0.0.1:8470.
+
+use branchdesk_server::store::sqlite::SqliteStore;
+use clap::Parser;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(about = "The Branchdesk sync server")]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "BRANCHDESK_LISTEN", default_value = "127.0.0.1:8470")]
+    listen: String,
+    /// Folder of the embedded SQLite store.
+    #[arg(long, env = "BRANCHDESK_SERVER_DATA", default_value = "branchdesk-server-data")]
+    data_dir: PathBuf,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let args = Args::parse();
+    std::fs::create_dir_all(&args.data_dir)?;
+    let store = SqliteStore::open(&args.data_dir.join("server.sqlite"))?;
+    let listener = tokio::net::TcpListener::bind(&args.listen).await?;
+    tracing::info!(listen = %listener.local_addr()?, data_dir = %args.data_dir.display(), "serving");
+    axum::serve(listener, branchdesk_server::app(store))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
