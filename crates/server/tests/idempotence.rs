@@ -36,7 +36,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("s.sqlite")).unwrap();
         let mut acked = 0u64;
-        for (back, len) in batches.into_iter().chain(std::iter::repeat((0, 8)).take(10)) {
+        for (back, len) in batches.into_iter().chain(std::iter::repeat_n((0, 8), 10)) {
             let start = acked.saturating_sub(back) + 1;
             let end = (start + len - 1).min(total);
             if start > end { continue; }
