@@ -21,6 +21,7 @@ pub mod rooms;
 pub mod settings;
 pub mod setup;
 pub mod status;
+pub mod sync;
 pub mod users;
 pub mod validate;
 pub mod write;

@@ -11,8 +11,19 @@ use rusqlite::Connection;
 pub const SYNCED_TABLES: &[&str] = branchdesk_api::sync::SYNCED_ENTITIES;
 
 /// This desk's own bookkeeping; never replicated.
-pub const LOCAL_TABLES: &[&str] =
-    &["device", "outbox", "audit_log", "sessions", "login_state", "reset_codes", "refinery_schema_history"];
+pub const LOCAL_TABLES: &[&str] = &[
+    "device",
+    "outbox",
+    "audit_log",
+    "sessions",
+    "login_state",
+    "reset_codes",
+    "sync_state",
+    "sync_cursors",
+    "column_clocks",
+    "conflicts",
+    "refinery_schema_history",
+];
 
 pub const PERMIT_FUNCTION: &str = "branchdesk_write_permitted";
 

@@ -1,0 +1,247 @@
+//! Applying a pulled page: the one writer of synced tables besides the write
+//! path. It writes no outbox or audit rows (the origin desk wrote those).
+//!
+//! Merge rule (sync-design.md, "other records"): per-column last writer wins
+//! by hybrid-logical-clock stamp (device id breaks ties). A column's clock is
+//! the newer of the last synced op that set it (`column_clocks`) and this
+//! desk's own ops the server has not echoed back yet. Each losing value is
+//! kept in `conflicts`.
+
+use crate::write::to_sql;
+use crate::{Desk, Error, Result};
+use branchdesk_api::sync::{Change, SYNCED_ENTITIES};
+use branchdesk_api::ApiError;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params_from_iter, OptionalExtension, Transaction, TransactionBehavior};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashSet};
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ApplyReport {
+    /// Changes from other desks that set at least one column.
+    pub applied: usize,
+    /// This desk's own changes, sent back by the server.
+    pub echoed: usize,
+    /// Values that lost a merge (kept in `conflicts`).
+    pub conflicts: usize,
+    /// Columns this desk's schema does not have (from a newer desk), skipped.
+    pub unknown_columns: usize,
+}
+
+impl Desk {
+    /// Applies one pulled page and moves the cursors, in one transaction.
+    pub fn apply_pulled(&self, changes: &[Change], cursors: &BTreeMap<String, u64>) -> Result<ApplyReport> {
+        let mut db = self.db();
+        let _permit = db.permit();
+        let tx = db.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut echoed: u64 =
+            tx.query_row("SELECT echoed_seq FROM sync_state", [], |r| r.get::<_, i64>(0))? as u64;
+        let now = self.clock().now().to_rfc3339();
+        let mut report = ApplyReport::default();
+        let mut columns_of: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+        for c in changes {
+            let op = &c.op;
+            if !SYNCED_ENTITIES.contains(&op.entity.as_str()) {
+                return Err(ApiError::internal(format!("the server sent a change for {}", op.entity)).into());
+            }
+            if c.device_id == self.device_id() {
+                for col in op.columns.keys() {
+                    set_clock(&tx, &op.entity, &op.entity_id, col, &op.hlc)?;
+                }
+                echoed = echoed.max(op.seq);
+                report.echoed += 1;
+                continue;
+            }
+            if !columns_of.contains_key(&op.entity) {
+                columns_of.insert(op.entity.clone(), table_columns(&tx, &op.entity)?);
+            }
+            let known = &columns_of[&op.entity];
+            let pending = pending_clocks(&tx, echoed, &op.entity_id)?;
+            let current = current_row(&tx, &op.entity, &op.entity_id)?;
+            let mut winners = Map::new();
+            for (col, value) in &op.columns {
+                if !known.contains(col) {
+                    report.unknown_columns += 1;
+                    continue;
+                }
+                let clock =
+                    newer(stored_clock(&tx, &op.entity, &op.entity_id, col)?, pending.get(col).cloned());
+                let local = current.as_ref().and_then(|row| row.get(col).cloned());
+                match clock {
+                    Some(clock) if clock >= op.hlc => {
+                        if record_conflict(&tx, op, col, value, &op.hlc, local.as_ref(), &clock, &now)? {
+                            report.conflicts += 1;
+                        }
+                    }
+                    clock => {
+                        if let (Some(clock), Some(local)) = (clock, local.as_ref()) {
+                            if record_conflict(&tx, op, col, local, &clock, Some(value), &op.hlc, &now)? {
+                                report.conflicts += 1;
+                            }
+                        }
+                        set_clock(&tx, &op.entity, &op.entity_id, col, &op.hlc)?;
+                        winners.insert(col.clone(), value.clone());
+                    }
+                }
+            }
+            if winners.is_empty() {
+                continue;
+            }
+            if current.is_some() {
+                update(&tx, &op.entity, &op.entity_id, &winners)?;
+            } else {
+                winners.insert("id".into(), Value::String(op.entity_id.clone()));
+                insert(&tx, &op.entity, &winners)?;
+            }
+            report.applied += 1;
+        }
+        for (scope, seq) in cursors {
+            tx.execute(
+                "INSERT INTO sync_cursors (scope, scope_seq) VALUES (?1, ?2)
+                 ON CONFLICT (scope) DO UPDATE SET scope_seq = max(scope_seq, ?2)",
+                (scope, *seq as i64),
+            )?;
+        }
+        tx.execute("UPDATE sync_state SET echoed_seq = ?1", [echoed as i64])?;
+        tx.commit()?;
+        Ok(report)
+    }
+}
+
+/// Bookkeeping columns: merged like the others, but their losing values are
+/// not worth a review.
+const UNREVIEWED: &[&str] = &["updated_at"];
+
+fn newer(a: Option<String>, b: Option<String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Column names of a synced table (the only names spliced into SQL).
+fn table_columns(tx: &Transaction<'_>, entity: &str) -> Result<HashSet<String>> {
+    let mut stmt = tx.prepare(&format!("PRAGMA table_info({entity})"))?;
+    let cols = stmt.query_map([], |r| r.get::<_, String>(1))?.collect::<rusqlite::Result<_>>()?;
+    Ok(cols)
+}
+
+fn stored_clock(tx: &Transaction<'_>, entity: &str, id: &str, col: &str) -> Result<Option<String>> {
+    Ok(tx
+        .prepare_cached("SELECT hlc FROM column_clocks WHERE entity = ?1 AND entity_id = ?2 AND col = ?3")?
+        .query_row((entity, id, col), |r| r.get(0))
+        .optional()?)
+}
+
+fn set_clock(tx: &Transaction<'_>, entity: &str, id: &str, col: &str, hlc: &str) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO column_clocks (entity, entity_id, col, hlc) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (entity, entity_id, col) DO UPDATE SET hlc = max(hlc, ?4)",
+    )?
+    .execute((entity, id, col, hlc))?;
+    Ok(())
+}
+
+/// Per column, the newest clock among this desk's ops on the row that the
+/// server has not echoed back yet.
+fn pending_clocks(tx: &Transaction<'_>, echoed: u64, id: &str) -> Result<BTreeMap<String, String>> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    let mut stmt = tx.prepare_cached("SELECT hlc, columns FROM outbox WHERE seq > ?1 AND entity_id = ?2")?;
+    let rows =
+        stmt.query_map((echoed as i64, id), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (hlc, columns) = row?;
+        let columns: Map<String, Value> = serde_json::from_str(&columns)?;
+        for col in columns.keys() {
+            let e = out.entry(col.clone()).or_default();
+            if *e < hlc {
+                *e = hlc.clone();
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn current_row(tx: &Transaction<'_>, entity: &str, id: &str) -> Result<Option<Map<String, Value>>> {
+    let mut stmt = tx.prepare_cached(&format!("SELECT * FROM {entity} WHERE id = ?1"))?;
+    let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+    Ok(stmt
+        .query_row([id], |r| {
+            let mut map = Map::new();
+            for (i, n) in names.iter().enumerate() {
+                map.insert(n.clone(), sql_to_json(r.get::<_, SqlValue>(i)?));
+            }
+            Ok(map)
+        })
+        .optional()?)
+}
+
+/// Stored values as the write path serialised them (flags as 0/1 are
+/// compared as numbers, so a bool and its integer agree).
+fn sql_to_json(v: SqlValue) -> Value {
+    match v {
+        SqlValue::Null => Value::Null,
+        SqlValue::Integer(i) => Value::from(i),
+        SqlValue::Real(f) => Value::from(f),
+        SqlValue::Text(t) => Value::String(t),
+        SqlValue::Blob(b) => Value::String(format!("{b:?}")),
+    }
+}
+
+fn same(a: &Value, b: &Value) -> bool {
+    let norm = |v: &Value| match v {
+        Value::Bool(b) => Value::from(i64::from(*b)),
+        Value::Array(_) | Value::Object(_) => Value::String(v.to_string()),
+        other => other.clone(),
+    };
+    norm(a) == norm(b)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record_conflict(
+    tx: &Transaction<'_>,
+    op: &branchdesk_api::sync::Op,
+    col: &str,
+    losing: &Value,
+    losing_hlc: &str,
+    winning: Option<&Value>,
+    winning_hlc: &str,
+    now: &str,
+) -> Result<bool> {
+    if UNREVIEWED.contains(&col) || winning.is_some_and(|w| same(w, losing)) {
+        return Ok(false);
+    }
+    tx.prepare_cached(
+        "INSERT INTO conflicts (id, entity, entity_id, col, losing_value, losing_hlc, winning_value, winning_hlc, detected_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(rusqlite::params![
+        uuid::Uuid::now_v7().to_string(),
+        op.entity,
+        op.entity_id,
+        col,
+        losing.to_string(),
+        losing_hlc,
+        winning.map(|w| w.to_string()),
+        winning_hlc,
+        now,
+    ])?;
+    Ok(true)
+}
+
+fn insert(tx: &Transaction<'_>, entity: &str, cols: &Map<String, Value>) -> Result<()> {
+    let names: Vec<&str> = cols.keys().map(String::as_str).collect();
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!("INSERT INTO {entity} ({}) VALUES ({})", names.join(", "), marks.join(", "));
+    tx.prepare_cached(&sql)?.execute(params_from_iter(cols.values().map(to_sql))).map_err(Error::from)?;
+    Ok(())
+}
+
+fn update(tx: &Transaction<'_>, entity: &str, id: &str, cols: &Map<String, Value>) -> Result<()> {
+    let sets: Vec<String> = cols.keys().enumerate().map(|(i, k)| format!("{k} = ?{}", i + 1)).collect();
+    let sql = format!("UPDATE {entity} SET {} WHERE id = ?{}", sets.join(", "), cols.len() + 1);
+    let mut values: Vec<SqlValue> = cols.values().map(to_sql).collect();
+    values.push(SqlValue::Text(id.to_owned()));
+    tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    Ok(())
+}

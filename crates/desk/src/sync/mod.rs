@@ -1,0 +1,83 @@
+//! The desk's half of sync that needs no network: which server, which
+//! scopes and cursors, and applying pulled changes ([`apply`]). The HTTP
+//! client lives in the `branchdesk-sync` crate.
+
+pub mod apply;
+
+use crate::{org, Desk, Result};
+use branchdesk_api::sync::ORG_SCOPE;
+use branchdesk_api::ApiError;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncConfig {
+    pub server_url: Option<String>,
+    pub last_synced_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+impl Desk {
+    pub fn sync_config(&self) -> Result<SyncConfig> {
+        let db = self.db();
+        Ok(db.conn.query_row("SELECT server_url, last_synced_at, last_error FROM sync_state", [], |r| {
+            Ok(SyncConfig { server_url: r.get(0)?, last_synced_at: r.get(1)?, last_error: r.get(2)? })
+        })?)
+    }
+
+    /// Links the desk to a server (or unlinks it with `None`).
+    pub fn set_server(&self, url: Option<&str>) -> Result<()> {
+        if let Some(u) = url {
+            if !(u.starts_with("http://") || u.starts_with("https://")) || u.len() > 500 {
+                return Err(ApiError::invalid(
+                    "server_url",
+                    "Enter the server's address, e.g. https://sync.example.in",
+                )
+                .into());
+            }
+        }
+        let now = self.clock().now().to_rfc3339();
+        self.db().conn.execute(
+            "UPDATE sync_state SET server_url = ?1, linked_at = CASE WHEN ?1 IS NULL THEN NULL ELSE ?2 END, last_error = NULL",
+            (url.map(|u| u.trim_end_matches('/')), now),
+        )?;
+        Ok(())
+    }
+
+    /// Notes how a sync round ended, for the status bar.
+    pub fn record_sync_result(&self, error: Option<&str>) -> Result<()> {
+        let now = self.clock().now().to_rfc3339();
+        let db = self.db();
+        match error {
+            None => db.conn.execute("UPDATE sync_state SET last_synced_at = ?1, last_error = NULL", [now])?,
+            Some(e) => db.conn.execute("UPDATE sync_state SET last_error = ?1", [e])?,
+        };
+        Ok(())
+    }
+
+    /// The scopes this desk follows, organisation first (its rows are the
+    /// parents of every branch's), with the last change applied from each.
+    pub fn sync_cursors(&self) -> Result<Vec<(String, u64)>> {
+        let db = self.db();
+        let mut scopes = vec![ORG_SCOPE.to_owned()];
+        scopes.extend(org::store::all_branches(&db.conn)?.into_iter().map(|b| format!("branch:{}", b.id)));
+        let stored: BTreeMap<String, u64> = db
+            .conn
+            .prepare_cached("SELECT scope, scope_seq FROM sync_cursors")?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(scopes
+            .into_iter()
+            .map(|s| {
+                let c = stored.get(&s).copied().unwrap_or(0);
+                (s, c)
+            })
+            .collect())
+    }
+
+    /// Values that lost a merge and are not yet resolved.
+    pub fn open_conflicts(&self) -> Result<u64> {
+        Ok(self.db().conn.query_row("SELECT count(*) FROM conflicts WHERE resolved_at IS NULL", [], |r| {
+            r.get::<_, i64>(0)
+        })? as u64)
+    }
+}

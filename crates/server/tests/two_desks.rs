@@ -1,0 +1,182 @@
+//! End to end: two desks (real SQLite, the real sync client) and one real
+//! server process over loopback HTTP, including a SIGKILL of the server.
+
+use branchdesk_api::commands::org::{ListRooms, SaveRoom};
+use branchdesk_api::commands::session::Login;
+use branchdesk_api::commands::system::SetupOrganisation;
+use branchdesk_desk::{Desk, DeskConfig, ManualClock};
+use branchdesk_sync::Client;
+use chrono::{Duration, TimeZone, Utc};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+const EMAIL: &str = "meera@example.com";
+const PASSWORD: &str = "Saffron-Kite-81";
+
+struct Server {
+    child: Child,
+    url: String,
+    port: u16,
+    data: std::path::PathBuf,
+}
+
+impl Server {
+    fn start(data: &std::path::Path, port: u16) -> Server {
+        let port = if port == 0 {
+            std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+        } else {
+            port
+        };
+        let child = Command::new(env!("CARGO_BIN_EXE_branchdesk-server"))
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
+            .arg(data)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("server starts");
+        let url = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Server { child, url, port, data: data.to_path_buf() };
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("server did not listen on {port}");
+    }
+
+    /// SIGKILL, then start again on the same port and data.
+    fn kill_and_restart(mut self) -> Server {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        Server::start(&self.data.clone(), self.port)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct TestDesk {
+    _dir: tempfile::TempDir,
+    clock: Arc<ManualClock>,
+    desk: Desk,
+}
+
+fn desk(url: &str) -> TestDesk {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap()));
+    let desk = Desk::open(DeskConfig { data_dir: dir.path().to_path_buf(), clock: clock.clone() }).unwrap();
+    desk.set_server(Some(url)).unwrap();
+    TestDesk { _dir: dir, clock, desk }
+}
+
+fn rooms(d: &Desk) -> Vec<(String, u32)> {
+    let (token, me) =
+        d.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).expect("director signs in");
+    let actor = d.actor(&token).unwrap();
+    let mut out: Vec<_> = d
+        .list_rooms(&actor, ListRooms { branch_id: me.branches[0].id, include_inactive: true })
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.name, r.capacity))
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_desks_converge_through_a_real_server_even_when_it_is_killed() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let server = Server::start(server_dir.path(), 0);
+    let client = Client::new();
+
+    // Desk A sets up the organisation and a room, offline, then syncs.
+    let a = desk(&server.url);
+    a.desk
+        .setup_organisation(SetupOrganisation {
+            organisation_name: "Kiran Coaching".into(),
+            currency: "INR".into(),
+            branch_name: "Koramangala".into(),
+            branch_code: "K2".into(),
+            director_name: "Meera Iyer".into(),
+            director_email: EMAIL.into(),
+            director_password: PASSWORD.into(),
+        })
+        .unwrap();
+    let (token, me) = a.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
+    let director_a = a.desk.actor(&token).unwrap();
+    let branch = me.branches[0].id;
+    let lab = a
+        .desk
+        .save_room(&director_a, SaveRoom { id: None, branch_id: branch, name: "Lab".into(), capacity: 20 })
+        .unwrap();
+    let round = client.sync(&a.desk).await.unwrap();
+    assert!(round.pushed > 10, "setup and room were pushed: {round:?}");
+    assert_eq!(a.desk.pending_ops(10).unwrap().len(), 0);
+
+    // Desk B starts empty, syncs, and holds the organisation: the director
+    // signs in there offline with the same password.
+    let b = desk(&server.url);
+    assert!(!b.desk.is_set_up().unwrap());
+    let round = client.sync(&b.desk).await.unwrap();
+    assert!(round.applied.applied > 10, "{round:?}");
+    assert!(b.desk.is_set_up().unwrap());
+    assert_eq!(rooms(&b.desk), vec![("Lab".to_string(), 20)]);
+
+    // Both change the room's capacity offline; B's change is the later one.
+    a.clock.advance(Duration::seconds(10));
+    a.desk
+        .save_room(
+            &director_a,
+            SaveRoom { id: Some(lab.id), branch_id: branch, name: "Lab".into(), capacity: 40 },
+        )
+        .unwrap();
+    b.clock.advance(Duration::seconds(20));
+    let (tb, _) = b.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
+    let director_b = b.desk.actor(&tb).unwrap();
+    b.desk
+        .save_room(
+            &director_b,
+            SaveRoom { id: Some(lab.id), branch_id: branch, name: "Lab".into(), capacity: 50 },
+        )
+        .unwrap();
+
+    client.sync(&a.desk).await.unwrap();
+    let rb = client.sync(&b.desk).await.unwrap();
+    let ra = client.sync(&a.desk).await.unwrap();
+    assert_eq!(rooms(&a.desk), vec![("Lab".to_string(), 50)]);
+    assert_eq!(rooms(&b.desk), vec![("Lab".to_string(), 50)]);
+    assert_eq!(rb.applied.conflicts, 1, "B kept A's losing 40: {rb:?}");
+    assert_eq!(ra.applied.conflicts, 1, "A kept its own losing 40: {ra:?}");
+    assert_eq!(a.desk.open_conflicts().unwrap(), 1);
+
+    // The server dies without warning and comes back; nothing is lost or doubled.
+    let server = server.kill_and_restart();
+    a.clock.advance(Duration::seconds(5));
+    a.desk
+        .save_room(&director_a, SaveRoom { id: None, branch_id: branch, name: "Hall".into(), capacity: 80 })
+        .unwrap();
+    client.sync(&a.desk).await.unwrap();
+    client.sync(&b.desk).await.unwrap();
+    let expected = vec![("Hall".to_string(), 80), ("Lab".to_string(), 50)];
+    assert_eq!(rooms(&a.desk), expected);
+    assert_eq!(rooms(&b.desk), expected);
+    assert_eq!(b.desk.pending_ops(10).unwrap().len(), 0);
+    drop(server);
+}
+
+#[tokio::test]
+async fn an_unlinked_desk_says_so_and_an_unreachable_server_is_reported() {
+    let d = desk("http://127.0.0.1:9");
+    let e = Client::new().sync(&d.desk).await.unwrap_err();
+    assert!(matches!(e, branchdesk_sync::SyncError::Unreachable(_)), "{e}");
+    assert!(d.desk.sync_config().unwrap().last_error.unwrap().contains("cannot be reached"));
+    d.desk.set_server(None).unwrap();
+    let e = Client::new().sync(&d.desk).await.unwrap_err();
+    assert!(matches!(e, branchdesk_sync::SyncError::NotLinked));
+    let bad = d.desk.set_server(Some("ftp://nope")).unwrap_err();
+    assert!(branchdesk_api::ApiError::from(bad).is_for("server_url"));
+}

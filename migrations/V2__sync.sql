@@ -1,0 +1,45 @@
+-- Sync bookkeeping on the desk (all local, never replicated).
+
+-- Which server this desk syncs with, and how the last round went.
+CREATE TABLE sync_state (
+    singleton       INTEGER PRIMARY KEY CHECK (singleton = 1),
+    server_url      TEXT,
+    linked_at       TEXT,
+    last_synced_at  TEXT,
+    last_error      TEXT,
+    -- The highest of this desk's own ops the server has sent back in a pull.
+    -- Own ops above it are still "pending": their clocks count in merges.
+    echoed_seq      INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO sync_state (singleton) VALUES (1);
+
+-- Per scope, the last change applied from the server.
+CREATE TABLE sync_cursors (
+    scope      TEXT PRIMARY KEY,
+    scope_seq  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- The clock of each column's value as last set by a synced op (own or
+-- remote): per-column last-writer-wins compares against it.
+CREATE TABLE column_clocks (
+    entity     TEXT NOT NULL,
+    entity_id  TEXT NOT NULL,
+    col        TEXT NOT NULL,
+    hlc        TEXT NOT NULL,
+    PRIMARY KEY (entity, entity_id, col)
+) WITHOUT ROWID;
+
+-- Every value that lost a merge, kept for review: nothing a person entered
+-- disappears without trace.
+CREATE TABLE conflicts (
+    id             TEXT PRIMARY KEY,
+    entity         TEXT NOT NULL,
+    entity_id      TEXT NOT NULL,
+    col            TEXT NOT NULL,
+    losing_value   TEXT,            -- JSON
+    losing_hlc     TEXT NOT NULL,
+    winning_value  TEXT,            -- JSON
+    winning_hlc    TEXT NOT NULL,
+    detected_at    TEXT NOT NULL,
+    resolved_at    TEXT
+);
