@@ -164,7 +164,7 @@ fn pending_clocks(tx: &Transaction<'_>, echoed: u64, id: &str) -> Result<BTreeMa
 
 fn current_row(tx: &Transaction<'_>, entity: &str, id: &str) -> Result<Option<Map<String, Value>>> {
     let mut stmt = tx.prepare_cached(&format!("SELECT * FROM {entity} WHERE id = ?1"))?;
-    let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
+    let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
     Ok(stmt
         .query_row([id], |r| {
             let mut map = Map::new();
