@@ -34,10 +34,11 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("server starts");
-        let url = format!("http://127.0.0.1:{port}");
+        // Owned at once, so Drop reaps it on every path.
+        let server = Server { child, url: format!("http://127.0.0.1:{port}"), port, data: data.to_path_buf() };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Server { child, url, port, data: data.to_path_buf() };
+                return server;
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
