@@ -9,7 +9,11 @@ CREATE TABLE sync_state (
     last_error      TEXT,
     -- The highest of this desk's own ops the server has sent back in a pull.
     -- Own ops above it are still "pending": their clocks count in merges.
-    echoed_seq      INTEGER NOT NULL DEFAULT 0
+    echoed_seq      INTEGER NOT NULL DEFAULT 0,
+    -- The newest clock stamp received from another desk: this desk's next
+    -- stamp is later than it, so a desk whose wall clock runs behind still
+    -- orders its edits after what it has seen (hybrid logical clock).
+    seen_hlc        TEXT    NOT NULL DEFAULT ''
 );
 INSERT INTO sync_state (singleton) VALUES (1);
 

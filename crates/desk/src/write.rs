@@ -78,10 +78,14 @@ impl Desk {
             .prepare_cached("SELECT seq, hlc FROM outbox ORDER BY seq DESC LIMIT 1")?
             .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        let (next_seq, hlc) = match last {
+        let (next_seq, own) = match last {
             Some((seq, stamp)) => (seq + 1, Hlc::parse(&stamp).unwrap_or(Hlc::ZERO)),
             None => (1, Hlc::ZERO),
         };
+        // Never stamp below a clock received from another desk.
+        let seen: String =
+            tx.prepare_cached("SELECT seen_hlc FROM sync_state")?.query_row([], |r| r.get(0))?;
+        let hlc = own.max(Hlc::parse(&seen).unwrap_or(Hlc::ZERO));
         let mut w = Write {
             tx,
             author,

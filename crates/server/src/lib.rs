@@ -14,3 +14,8 @@ pub mod store;
 pub mod validate;
 
 pub use http::app;
+
+/// Serves the API on `listener` until the process ends.
+pub async fn serve<S: store::Store>(listener: tokio::net::TcpListener, store: S) -> std::io::Result<()> {
+    axum::serve(listener, app(store)).await
+}

@@ -35,7 +35,8 @@ impl Server {
             .spawn()
             .expect("server starts");
         // Owned at once, so Drop reaps it on every path.
-        let server = Server { child, url: format!("http://127.0.0.1:{port}"), port, data: data.to_path_buf() };
+        let server =
+            Server { child, url: format!("http://127.0.0.1:{port}"), port, data: data.to_path_buf() };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return server;

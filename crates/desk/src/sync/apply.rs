@@ -34,8 +34,10 @@ impl Desk {
         let mut db = self.db();
         let _permit = db.permit();
         let tx = db.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut echoed: u64 =
-            tx.query_row("SELECT echoed_seq FROM sync_state", [], |r| r.get::<_, i64>(0))? as u64;
+        let (mut echoed, mut seen): (u64, String) =
+            tx.query_row("SELECT echoed_seq, seen_hlc FROM sync_state", [], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
+            })?;
         let now = self.clock().now().to_rfc3339();
         let mut report = ApplyReport::default();
         let mut columns_of: BTreeMap<String, HashSet<String>> = BTreeMap::new();
@@ -51,6 +53,10 @@ impl Desk {
                 echoed = echoed.max(op.seq);
                 report.echoed += 1;
                 continue;
+            }
+            let clock_part = op.hlc.get(..16).unwrap_or_default();
+            if clock_part > seen.as_str() {
+                seen = clock_part.to_owned();
             }
             if !columns_of.contains_key(&op.entity) {
                 columns_of.insert(op.entity.clone(), table_columns(&tx, &op.entity)?);
@@ -102,7 +108,7 @@ impl Desk {
                 (scope, *seq as i64),
             )?;
         }
-        tx.execute("UPDATE sync_state SET echoed_seq = ?1", [echoed as i64])?;
+        tx.execute("UPDATE sync_state SET echoed_seq = ?1, seen_hlc = ?2", (echoed as i64, seen))?;
         tx.commit()?;
         Ok(report)
     }
