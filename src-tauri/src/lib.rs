@@ -52,6 +52,7 @@ pub fn run() {
             let desk = Desk::open(DeskConfig::new(&data_dir))?;
             let state = AppState::new(desk);
             state.start_daily_backups();
+            state.start_sync_worker();
             app.manage(state);
             Ok(())
         })

@@ -4,9 +4,17 @@ use branchdesk_api::{ApiError, ErrorCode};
 use branchdesk_desk::{Actor, Desk, SessionToken};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::Notify;
+
+/// How long the worker waits between rounds when all is well.
+const SYNC_EVERY: Duration = Duration::from_secs(15);
+/// The longest wait after repeated failures.
+const SYNC_BACKOFF_MAX: Duration = Duration::from_secs(300);
 
 pub struct AppState {
     desk: Arc<Desk>,
+    sync: Arc<branchdesk_sync::Client>,
+    wake_sync: Arc<Notify>,
     /// The session of whoever signed in at this window. The token never
     /// leaves the Rust side, so page scripts cannot read it.
     token: Mutex<Option<SessionToken>>,
@@ -14,7 +22,50 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(desk: Desk) -> Self {
-        Self { desk: Arc::new(desk), token: Mutex::new(None) }
+        Self {
+            desk: Arc::new(desk),
+            sync: Arc::new(branchdesk_sync::Client::new()),
+            wake_sync: Arc::new(Notify::new()),
+            token: Mutex::new(None),
+        }
+    }
+
+    pub fn sync_client(&self) -> &branchdesk_sync::Client {
+        &self.sync
+    }
+
+    /// Asks the sync worker for a round now.
+    pub fn wake_sync(&self) {
+        self.wake_sync.notify_one();
+    }
+
+    /// The background sync worker: a round at start, then every
+    /// `SYNC_EVERY` or when woken, backing off (with jitter) while the server
+    /// cannot be reached. A failed round is always retried; it never waits
+    /// for a new local change. Unlinked desks just idle.
+    pub fn start_sync_worker(&self) {
+        let (desk, client, wake) = (self.desk.clone(), self.sync.clone(), self.wake_sync.clone());
+        tauri::async_runtime::spawn(async move {
+            let mut delay = Duration::from_secs(1);
+            loop {
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(delay) => {}
+                }
+                let linked = desk.sync_config().map(|c| c.server_url.is_some()).unwrap_or(false);
+                if !linked {
+                    delay = SYNC_EVERY;
+                    continue;
+                }
+                delay = match client.sync(&desk).await {
+                    Ok(_) => SYNC_EVERY,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "sync round failed; retrying");
+                        (delay * 2).min(SYNC_BACKOFF_MAX) + jitter()
+                    }
+                };
+            }
+        });
     }
 
     pub fn desk(&self) -> &Desk {
@@ -65,6 +116,10 @@ impl AppState {
         e
     }
 
+    pub fn desk_arc(&self) -> Arc<Desk> {
+        self.desk.clone()
+    }
+
     /// Checks hourly whether the daily backup is due (the desk may run for days).
     pub fn start_daily_backups(&self) {
         let desk = self.desk.clone();
@@ -79,4 +134,13 @@ impl AppState {
             .map(drop)
             .unwrap_or_else(|e| tracing::error!(error = %e, "could not start the daily backup timer"));
     }
+}
+
+/// Up to a second of randomness, so desks that lost the server together do
+/// not all come back at the same instant.
+fn jitter() -> Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u8(0);
+    Duration::from_millis(h.finish() % 1000)
 }

@@ -52,6 +52,7 @@ impl Shell {
     fn set_up_and_sign_in(&self) -> Value {
         self.ok(
             "setup_organisation",
+            "sync_now",
             json!({
                 "organisation_name": "Kiran Coaching", "currency": "INR",
                 "branch_name": "Koramangala", "branch_code": "K2",
@@ -84,6 +85,7 @@ fn errors_arrive_as_typed_json_with_code_field_and_message() {
     let e = s
         .call(
             "setup_organisation",
+            "sync_now",
             json!({ "organisation_name": "", "branch_name": "B", "branch_code": "B1" }),
         )
         .unwrap_err();
@@ -153,11 +155,13 @@ fn every_permission_command_refuses_a_user_without_grants() {
             "get_me",
             "get_organisation",
             "get_sync_state",
+            "join_organisation",
             "list_branches",
             "login",
             "logout",
             "redeem_reset_code",
             "setup_organisation",
+            "sync_now",
         ]
     );
 }

@@ -60,7 +60,16 @@ pub fn App() -> Html {
                     })
                 })
             };
-            html! { <pages::setup::SetupPage {on_done} /> }
+            let on_joined = {
+                let screen = screen.clone();
+                Callback::from(move |name: String| {
+                    screen.set(Screen::Login {
+                        notice: Some(format!("This desk now holds {name}. Sign in with your account.")),
+                        email: String::new(),
+                    })
+                })
+            };
+            html! { <pages::setup::SetupPage {on_done} {on_joined} /> }
         }
         Screen::Login { notice, email } => {
             let on_signed_in = {

@@ -27,10 +27,16 @@ impl Desk {
             self.db()
                 .conn
                 .query_row("SELECT count(*) FROM outbox WHERE acked_at IS NULL", [], |r| r.get(0))?;
+        let config = self.sync_config()?;
         Ok(SyncState {
             pending_changes: pending as u64,
-            linked_to_server: false,
-            last_synced_at: None,
+            server_url: config.server_url,
+            last_synced_at: config
+                .last_synced_at
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| t.with_timezone(&chrono::Utc)),
+            last_error: config.last_error,
+            open_conflicts: self.open_conflicts()?,
             last_backup_at: self.newest_backup()?.map(|b| b.taken_at),
         })
     }

@@ -2,7 +2,7 @@
 
 use crate::format;
 use crate::invoke::call;
-use branchdesk_api::commands::system::{GetSyncState, SyncState};
+use branchdesk_api::commands::system::{GetSyncState, SyncNow, SyncState};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -16,6 +16,7 @@ pub struct StatusBarProps {
 pub fn StatusBar(p: &StatusBarProps) -> Html {
     let state = use_state(|| None::<SyncState>);
     let tick = use_state(|| 0u32);
+    let busy = use_state(|| false);
     {
         let state = state.clone();
         use_effect_with((p.version, *tick), move |_| {
@@ -33,12 +34,20 @@ pub fn StatusBar(p: &StatusBarProps) -> Html {
             move || drop(interval)
         });
     }
-    let Some(s) = &*state else { return html! { <footer class="status-bar">{ "Working offline" }</footer> } };
-    let link = if s.linked_to_server {
-        "Linked to a server"
-    } else {
-        "Offline: this desk is not linked to a server yet"
+    let sync_now = {
+        let (state, busy) = (state.clone(), busy.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (state, busy) = (state.clone(), busy.clone());
+            busy.set(true);
+            spawn_local(async move {
+                if let Ok(s) = call(&SyncNow {}).await {
+                    state.set(Some(s));
+                }
+                busy.set(false);
+            });
+        })
     };
+    let Some(s) = &*state else { return html! { <footer class="status-bar">{ "Working offline" }</footer> } };
     let waiting = match s.pending_changes {
         0 => "no changes waiting".to_owned(),
         1 => "1 change waiting to sync".to_owned(),
@@ -52,10 +61,19 @@ pub fn StatusBar(p: &StatusBarProps) -> Html {
         .last_backup_at
         .map(|t| format!("last backup {}", format::when(&t)))
         .unwrap_or_else(|| "no backup yet".into());
+    let (dot, line) = match (&s.server_url, &s.last_error) {
+        (None, _) => ("offline", format!("Not linked to a server: working offline · {waiting}")),
+        (Some(_), Some(e)) => ("error", format!("Offline, retrying ({e}) · {waiting} · {synced}")),
+        (Some(_), None) => ("online", format!("Online · {waiting} · {synced}")),
+    };
     html! {
         <footer class="status-bar" aria-live="polite">
-            <span class="dot offline"></span>
-            <span id="sync-status">{ format!("{link} · {waiting} · {synced}") }</span>
+            <span class={classes!("dot", dot)}></span>
+            <span id="sync-status">{ line }</span>
+            if s.open_conflicts > 0 { <span class="tag">{ format!("{} merge conflicts kept for review", s.open_conflicts) }</span> }
+            if s.server_url.is_some() {
+                <button class="link small" id="sync-now" onclick={sync_now} disabled={*busy}>{ if *busy { "Syncing…" } else { "Sync now" } }</button>
+            }
             <span class="spacer"></span>
             <span>{ backup }</span>
         </footer>

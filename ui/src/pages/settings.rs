@@ -1,8 +1,10 @@
 //! Settings for the whole organisation or one branch, typed.
 
+use crate::components::field::{setter, Field, FormActions, FormError};
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::settings::{ListSettings, SaveSetting, Setting, SettingSource};
+use branchdesk_api::commands::system::{GetSyncState, LinkServer};
 use branchdesk_api::ids::BranchId;
 use branchdesk_api::settings::{SettingKind, SettingValue};
 use branchdesk_api::{ApiError, Permission};
@@ -31,6 +33,7 @@ pub fn SettingsPage() -> Html {
                     { for s.me.branches.iter().map(|b| html! { <option value={b.id.to_string()} selected={Some(b.id) == *scope}>{ format!("Branch {}", b.name) }</option> }) }
                 </select>
             </div>
+            <ServerLink />
             { show(&settings, |list: &Vec<Setting>| html! {
                 <div class="card">
                     { for list.iter().filter(|st| scope.is_none() || st.per_branch).map(|st| html! {
@@ -108,5 +111,56 @@ fn SettingRow(p: &SettingRowProps) -> Html {
             if manage { <button type="submit">{ "Save" }</button> }
             if let Some(e) = &*error { <div class="field-error" role="alert">{ &e.message }</div> }
         </form>
+    }
+}
+
+/// Linking this desk to a sync server (or unlinking it).
+#[component]
+fn ServerLink() -> Html {
+    let s = use_session();
+    let (state, reload) = use_query(GetSyncState {});
+    let url = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let manage = s.me.can(Permission::ManageSetting);
+    let current = match &state {
+        Some(Ok(st)) => st.server_url.clone(),
+        _ => None,
+    };
+    let link: Callback<String> = {
+        let (error, s, reload, url) = (error.clone(), s.clone(), reload.clone(), url.clone());
+        Callback::from(move |server_url: String| {
+            let (reload, url) = (reload.clone(), url.clone());
+            act(LinkServer { server_url }, error.clone(), s.clone(), move |_| {
+                url.set(String::new());
+                reload.emit(());
+            })
+        })
+    };
+    let onsubmit = {
+        let (url, link) = (url.clone(), link.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            link.emit((*url).clone());
+        })
+    };
+    let unlink = link.reform(|_: MouseEvent| String::new());
+    let err = (*error).clone();
+    html! {
+        <div class="card" id="server-link">
+            <h2>{ "Sync server" }</h2>
+            if let Some(u) = &current {
+                <p>{ "This desk syncs with " }<strong>{ u }</strong>{ "." }</p>
+                if manage { <button onclick={unlink}>{ "Unlink" }</button> }
+            } else {
+                <p class="muted">{ "Not linked: this desk keeps its data to itself. Link it to the organisation's server to share with other desks." }</p>
+                if manage {
+                    <form {onsubmit}>
+                        <FormError error={err.clone()} fields={vec!["server_url"]} />
+                        <Field label="Server address" name="server_url" value={(*url).clone()} on_input={setter(&url)} error={err} hint="e.g. https://sync.example.in" />
+                        <FormActions save="Link this desk" />
+                    </form>
+                }
+            }
+        </div>
     }
 }

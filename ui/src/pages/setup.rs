@@ -1,8 +1,8 @@
 //! First run: the organisation, its first branch and the director's account.
 
-use crate::components::field::{setter, Field, FormError};
+use crate::components::field::{setter, Field, FormActions, FormError};
 use crate::invoke::call;
-use branchdesk_api::commands::system::SetupOrganisation;
+use branchdesk_api::commands::system::{JoinOrganisation, SetupOrganisation};
 use branchdesk_api::ApiError;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -11,6 +11,8 @@ use yew::prelude::*;
 pub struct SetupProps {
     /// Called with the director's email once the organisation exists.
     pub on_done: Callback<String>,
+    /// Called with the organisation's name once this desk joined one.
+    pub on_joined: Callback<String>,
 }
 
 #[component]
@@ -25,6 +27,18 @@ pub fn SetupPage(p: &SetupProps) -> Html {
     let confirm = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
+    let joining = use_state(|| false);
+    if *joining {
+        let back = {
+            let joining = joining.clone();
+            Callback::from(move |_| joining.set(false))
+        };
+        return html! { <JoinForm on_joined={p.on_joined.clone()} on_back={back} /> };
+    }
+    let to_join = {
+        let joining = joining.clone();
+        Callback::from(move |_: MouseEvent| joining.set(true))
+    };
 
     let onsubmit = {
         let (org, currency, branch, code, name, email, password, confirm, error, busy, on_done) = (
@@ -71,6 +85,7 @@ pub fn SetupPage(p: &SetupProps) -> Html {
         <div class="center-card wide">
             <h1>{ "Welcome to Branchdesk" }</h1>
             <p class="muted">{ "Set up your organisation on this desk. Everything stays on this computer and works without internet." }</p>
+            <p><button type="button" class="link" id="join-instead" onclick={to_join}>{ "Your organisation already uses Branchdesk? Join it from its server instead." }</button></p>
             <form id="setup-form" {onsubmit}>
                 <FormError error={err.clone()} fields={vec!["organisation_name", "currency", "branch_name", "branch_code", "director_name", "director_email", "director_password", "confirm_password"]} />
                 <fieldset>
@@ -96,6 +111,50 @@ pub fn SetupPage(p: &SetupProps) -> Html {
                 <div class="actions">
                     <button type="submit" class="primary" id="setup-submit" disabled={*busy}>{ if *busy { "Creating…" } else { "Create organisation " } }<kbd>{ "Enter" }</kbd></button>
                 </div>
+            </form>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct JoinProps {
+    on_joined: Callback<String>,
+    on_back: Callback<()>,
+}
+
+/// Fetches an existing organisation (its branches, users and roles) from
+/// its sync server, so the people who work there can sign in here.
+#[component]
+fn JoinForm(p: &JoinProps) -> Html {
+    let url = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let onsubmit = {
+        let (url, error, busy, on_joined) = (url.clone(), error.clone(), busy.clone(), p.on_joined.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (error, busy, on_joined) = (error.clone(), busy.clone(), on_joined.clone());
+            let input = JoinOrganisation { server_url: (*url).clone() };
+            busy.set(true);
+            spawn_local(async move {
+                match call(&input).await {
+                    Ok(j) => on_joined.emit(j.organisation_name),
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let err = (*error).clone();
+    html! {
+        <div class="center-card">
+            <h1>{ "Join an organisation" }</h1>
+            <p class="muted">{ "This desk downloads the organisation from its server. Then everyone with an account signs in here as usual, also offline." }</p>
+            <form id="join-form" {onsubmit}>
+                <FormError error={err.clone()} fields={vec!["server_url"]} />
+                <Field label="Server address" name="server_url" value={(*url).clone()} on_input={setter(&url)} error={err} autofocus=true hint="e.g. https://sync.example.in" />
+                if *busy { <p class="muted" role="status">{ "Downloading the organisation…" }</p> }
+                <FormActions save="Join" on_cancel={p.on_back.clone()} />
             </form>
         </div>
     }

@@ -47,8 +47,41 @@ pub struct GetSyncState {}
 pub struct SyncState {
     /// Local changes not yet acknowledged by a server.
     pub pending_changes: u64,
-    pub linked_to_server: bool,
+    /// The server this desk syncs with, if linked.
+    pub server_url: Option<String>,
     pub last_synced_at: Option<DateTime<Utc>>,
+    /// Why the last round failed, when it did (the worker keeps retrying).
+    pub last_error: Option<String>,
+    /// Values that lost a merge and wait for review.
+    pub open_conflicts: u64,
     pub last_backup_at: Option<DateTime<Utc>>,
 }
 command!(GetSyncState => "get_sync_state", Session -> SyncState);
+
+/// Runs a sync round now instead of at the next tick.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SyncNow {}
+command!(SyncNow => "sync_now", Session -> SyncState);
+
+/// Links this desk to a server (empty URL unlinks it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LinkServer {
+    pub server_url: String,
+}
+command!(LinkServer => "link_server", Permission -> SyncState);
+
+/// First run on a new desk: fetch an existing organisation from its server
+/// instead of creating one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JoinOrganisation {
+    pub server_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Joined {
+    pub organisation_name: String,
+}
+command!(JoinOrganisation => "join_organisation", Public -> Joined);

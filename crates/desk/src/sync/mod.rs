@@ -43,6 +43,35 @@ impl Desk {
         Ok(())
     }
 
+    /// Links (or with an empty URL unlinks) this desk; an admin's action.
+    pub fn link_server(
+        &self,
+        actor: &crate::Actor,
+        input: branchdesk_api::commands::system::LinkServer,
+    ) -> Result<()> {
+        actor.require_somewhere(branchdesk_api::Permission::ManageSetting)?;
+        let url = input.server_url.trim();
+        self.set_server(if url.is_empty() { None } else { Some(url) })
+    }
+
+    /// First step of joining: only a desk with no organisation yet may.
+    pub fn prepare_join(&self, server_url: &str) -> Result<()> {
+        if self.is_set_up()? {
+            return Err(
+                ApiError::new(branchdesk_api::ErrorCode::SetupState, "This desk is set up already.").into()
+            );
+        }
+        let url = server_url.trim();
+        if url.is_empty() {
+            return Err(ApiError::invalid(
+                "server_url",
+                "Enter the server's address, e.g. https://sync.example.in",
+            )
+            .into());
+        }
+        self.set_server(Some(url))
+    }
+
     /// Notes how a sync round ended, for the status bar.
     pub fn record_sync_result(&self, error: Option<&str>) -> Result<()> {
         let now = self.clock().now().to_rfc3339();
