@@ -52,7 +52,6 @@ impl Shell {
     fn set_up_and_sign_in(&self) -> Value {
         self.ok(
             "setup_organisation",
-            "sync_now",
             json!({
                 "organisation_name": "Kiran Coaching", "currency": "INR",
                 "branch_name": "Koramangala", "branch_code": "K2",
