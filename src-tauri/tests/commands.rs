@@ -84,7 +84,6 @@ fn errors_arrive_as_typed_json_with_code_field_and_message() {
     let e = s
         .call(
             "setup_organisation",
-            "sync_now",
             json!({ "organisation_name": "", "branch_name": "B", "branch_code": "B1" }),
         )
         .unwrap_err();
