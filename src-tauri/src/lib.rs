@@ -29,14 +29,6 @@ fn data_dir_override() -> Option<PathBuf> {
 }
 
 pub fn run() {
-    // Under software rendering (no GPU, as on many office PCs and under Xvfb)
-    // WebKit's accelerated compositing costs ~90 MB in the web process; this
-    // UI has no 3D or heavy animation, so it does without. A user can still
-    // set the variable to 0.
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
-    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
