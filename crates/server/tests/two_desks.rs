@@ -182,3 +182,45 @@ async fn an_unlinked_desk_says_so_and_an_unreachable_server_is_reported() {
     let bad = d.desk.set_server(Some("ftp://nope")).unwrap_err();
     assert!(branchdesk_api::ApiError::from(bad).is_for("server_url"));
 }
+
+/// Sync-design pain 7: a UNIQUE clash while applying must not stall sync.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_desks_naming_a_room_alike_offline_converge_and_the_clash_is_kept() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let server = Server::start(server_dir.path(), 0);
+    let client = Client::new();
+    let a = desk(&server.url);
+    a.desk
+        .setup_organisation(SetupOrganisation {
+            organisation_name: "Kiran Coaching".into(),
+            currency: "INR".into(),
+            branch_name: "Koramangala".into(),
+            branch_code: "K2".into(),
+            director_name: "Meera Iyer".into(),
+            director_email: EMAIL.into(),
+            director_password: PASSWORD.into(),
+        })
+        .unwrap();
+    client.sync(&a.desk).await.unwrap();
+    let b = desk(&server.url);
+    client.sync(&b.desk).await.unwrap();
+    for d in [&a, &b] {
+        let (t, me) = d.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
+        let actor = d.desk.actor(&t).unwrap();
+        d.desk
+            .save_room(
+                &actor,
+                SaveRoom { id: None, branch_id: me.branches[0].id, name: "Annexe".into(), capacity: 12 },
+            )
+            .unwrap();
+    }
+    for d in [&a, &b, &a] {
+        client.sync(&d.desk).await.expect("sync does not stall on the clash");
+    }
+    let ra = rooms(&a.desk);
+    assert_eq!(ra, rooms(&b.desk));
+    assert_eq!(ra.len(), 2);
+    assert_eq!(ra[0].0, "Annexe");
+    assert!(ra[1].0.starts_with("Annexe ~"), "{ra:?}");
+    assert!(a.desk.open_conflicts().unwrap() >= 1 && b.desk.open_conflicts().unwrap() >= 1);
+}

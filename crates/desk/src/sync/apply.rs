@@ -93,11 +93,26 @@ impl Desk {
             if winners.is_empty() {
                 continue;
             }
-            if current.is_some() {
-                update(&tx, &op.entity, &op.entity_id, &winners)?;
-            } else {
+            if current.is_none() {
                 winners.insert("id".into(), Value::String(op.entity_id.clone()));
-                insert(&tx, &op.entity, &winners)?;
+            }
+            let write = |cols: &Map<String, Value>| match current {
+                Some(_) => update(&tx, &op.entity, &op.entity_id, cols),
+                None => insert(&tx, &op.entity, cols),
+            };
+            match write(&winners) {
+                Err(e) if crate::error::is_unique_violation(&e) => {
+                    // Two desks chose the same name offline. Both sides
+                    // rename the same row the same way, so they converge;
+                    // the clash is kept for review. Sync never stalls on it.
+                    let merged = merge_row(current.as_ref(), &winners);
+                    if !super::unique::settle(&tx, op, &mut winners, &merged, &now)? {
+                        return Err(e);
+                    }
+                    write(&winners)?;
+                    report.conflicts += 1;
+                }
+                other => other?,
             }
             report.applied += 1;
         }
@@ -112,6 +127,12 @@ impl Desk {
         tx.commit()?;
         Ok(report)
     }
+}
+
+fn merge_row(current: Option<&Map<String, Value>>, winners: &Map<String, Value>) -> Map<String, Value> {
+    let mut row = current.cloned().unwrap_or_default();
+    row.extend(winners.iter().map(|(k, v)| (k.clone(), v.clone())));
+    row
 }
 
 /// Bookkeeping columns: merged like the others, but their losing values are

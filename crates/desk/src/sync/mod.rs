@@ -3,6 +3,7 @@
 //! client lives in the `branchdesk-sync` crate.
 
 pub mod apply;
+mod unique;
 
 use crate::{org, Desk, Result};
 use branchdesk_api::sync::ORG_SCOPE;
