@@ -4,6 +4,9 @@
 CREATE TABLE sync_state (
     singleton       INTEGER PRIMARY KEY CHECK (singleton = 1),
     server_url      TEXT,
+    -- Bearer token the server issued when this desk enrolled (a secret;
+    -- never in the audit log or the outbox).
+    device_token    TEXT,
     linked_at       TEXT,
     last_synced_at  TEXT,
     last_error      TEXT,

@@ -15,6 +15,7 @@ async fn a_new_desk_joins_from_the_server_and_the_director_signs_in() {
     let server_dir = tempfile::tempdir().unwrap();
     let store =
         branchdesk_server::store::sqlite::SqliteStore::open(&server_dir.path().join("s.sqlite")).unwrap();
+    let bootstrap = branchdesk_server::store::Store::bootstrap_code(&store).await.unwrap().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(branchdesk_server::serve(listener, store));
@@ -30,8 +31,10 @@ async fn a_new_desk_joins_from_the_server_and_the_director_signs_in() {
             SaveRoom { id: None, branch_id: me.branches[0].id, name: "Physics Lab".into(), capacity: 24 },
         )
         .unwrap();
-    first.set_server(Some(&url)).unwrap();
-    branchdesk_sync::Client::new().sync(&first).await.unwrap();
+    let client = branchdesk_sync::Client::new();
+    client.link(&first, &url, &bootstrap).await.unwrap();
+    client.sync(&first).await.unwrap();
+    let code = client.issue_code(&first).await.unwrap().code;
 
     // The new desk, in the real window.
     let app = App::launch(|_| {}).await;
@@ -41,7 +44,11 @@ async fn a_new_desk_joins_from_the_server_and_the_director_signs_in() {
     app.find("#field-server_url").await.send_keys(ENTER).await.unwrap();
     app.wait_text(".has-error .field-error", "server's address").await;
     app.type_into("#field-server_url", &url).await;
-    app.find("#field-server_url").await.send_keys(ENTER).await.unwrap();
+    app.type_into("#field-code", "WRONG-CODE").await;
+    app.find("#field-code").await.send_keys(ENTER).await.unwrap();
+    app.wait_text(".has-error .field-error", "code is wrong").await;
+    app.type_into("#field-code", &code.to_lowercase()).await;
+    app.find("#field-code").await.send_keys(ENTER).await.unwrap();
     app.wait_text("#login-notice", "Kiran Coaching").await;
 
     app.type_into("#field-email", DIRECTOR_EMAIL).await;

@@ -101,3 +101,24 @@ pub struct ServerError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
+
+/// `POST /v1/devices/enrol`: a desk trades a one-time code for its token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolRequest {
+    pub device_id: String,
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrolResponse {
+    /// Sent as `Authorization: Bearer <token>` on every sync request.
+    pub token: String,
+}
+
+/// `POST /v1/devices/codes`: an enrolled desk asks for a code for another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeResponse {
+    pub code: String,
+    pub valid_hours: u32,
+}

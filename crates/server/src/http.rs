@@ -5,11 +5,15 @@ use crate::store::{Store, StoreError};
 use crate::validate::{self, Invalid};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use branchdesk_api::sync::{PullRequest, PullResponse, PushRequest, PushResponse, ServerError};
+use branchdesk_api::sync::{
+    CodeResponse, EnrolRequest, EnrolResponse, PullRequest, PullResponse, PushRequest, PushResponse,
+    ServerError,
+};
 use std::sync::Arc;
 
 /// Largest request body: about 20,000 ops of a typical size.
@@ -21,6 +25,8 @@ pub fn app<S: Store>(store: S) -> Router {
     Router::new()
         .route("/v1/health", get(|| async { "ok" }))
         .route("/v1/ready", get(ready::<S>))
+        .route("/v1/devices/enrol", post(enrol::<S>))
+        .route("/v1/devices/codes", post(issue_code::<S>))
         .route("/v1/sync/push", post(push::<S>))
         .route("/v1/sync/pull", post(pull::<S>))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -32,7 +38,18 @@ pub fn app<S: Store>(store: S) -> Router {
 pub enum AppError {
     Body(JsonRejection),
     Invalid(Invalid),
-    Gap { expected: u64, got: u64 },
+    Gap {
+        expected: u64,
+        got: u64,
+    },
+    /// No token, or one no device holds.
+    Unauthenticated,
+    /// The token's device was revoked, or the body names another device.
+    Forbidden {
+        code: &'static str,
+        message: String,
+    },
+    BadCode,
     Internal(String),
 }
 
@@ -40,6 +57,12 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Gap { expected, got } => AppError::Gap { expected, got },
+            StoreError::BadCode => AppError::BadCode,
+            StoreError::UnknownDevice => AppError::Unauthenticated,
+            StoreError::Revoked => AppError::Forbidden {
+                code: "device_revoked",
+                message: "This desk was unlinked from the server by an administrator. Link it again with a new code.".into(),
+            },
             StoreError::Backend(m) => AppError::Internal(m),
         }
     }
@@ -83,6 +106,25 @@ impl IntoResponse for AppError {
                     field: Some("ops".into()),
                 },
             ),
+            AppError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                ServerError {
+                    code: "unauthenticated".into(),
+                    message: "This desk is not enrolled with the server (or its token is wrong). Link it with a code.".into(),
+                    field: None,
+                },
+            ),
+            AppError::Forbidden { code, message } => {
+                (StatusCode::FORBIDDEN, ServerError { code: code.into(), message, field: None })
+            }
+            AppError::BadCode => (
+                StatusCode::FORBIDDEN,
+                ServerError {
+                    code: "bad_code".into(),
+                    message: "That code is wrong, was used already or has expired. Ask for a new one.".into(),
+                    field: Some("code".into()),
+                },
+            ),
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 (
@@ -104,19 +146,57 @@ async fn ready<S: Store>(State(store): State<Arc<S>>) -> Result<&'static str, Ap
     Ok("ready")
 }
 
+/// The device behind the request's bearer token.
+async fn device<S: Store>(store: &S, headers: &HeaderMap) -> Result<String, AppError> {
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(store.authenticate(token.trim().to_owned()).await?)
+}
+
+async fn enrol<S: Store>(
+    State(store): State<Arc<S>>,
+    body: Result<Json<EnrolRequest>, JsonRejection>,
+) -> Result<Json<EnrolResponse>, AppError> {
+    let Json(req) = body.map_err(AppError::Body)?;
+    validate::enrol(&req).map_err(AppError::Invalid)?;
+    let token = store.enrol(req.device_id, req.code).await?;
+    Ok(Json(EnrolResponse { token }))
+}
+
+async fn issue_code<S: Store>(
+    State(store): State<Arc<S>>,
+    headers: HeaderMap,
+) -> Result<Json<CodeResponse>, AppError> {
+    device(store.as_ref(), &headers).await?;
+    Ok(Json(CodeResponse { code: store.issue_code().await?, valid_hours: 24 }))
+}
+
 async fn push<S: Store>(
     State(store): State<Arc<S>>,
+    headers: HeaderMap,
     body: Result<Json<PushRequest>, JsonRejection>,
 ) -> Result<Json<PushResponse>, AppError> {
+    let device = device(store.as_ref(), &headers).await?;
     let Json(req) = body.map_err(AppError::Body)?;
+    if req.device_id != device {
+        return Err(AppError::Forbidden {
+            code: "device_mismatch",
+            message: "A desk can only push its own changes.".into(),
+        });
+    }
     validate::push(&req).map_err(AppError::Invalid)?;
     Ok(Json(store.push(req.device_id, req.ops).await?))
 }
 
 async fn pull<S: Store>(
     State(store): State<Arc<S>>,
+    headers: HeaderMap,
     body: Result<Json<PullRequest>, JsonRejection>,
 ) -> Result<Json<PullResponse>, AppError> {
+    device(store.as_ref(), &headers).await?;
     let Json(req) = body.map_err(AppError::Body)?;
     validate::pull(&req).map_err(AppError::Invalid)?;
     let limit = match req.limit as usize {

@@ -2,6 +2,7 @@
 //! ./branchdesk-server-data (embedded SQLite) and listens on 127.0.0.1:8470.
 
 use branchdesk_server::store::sqlite::SqliteStore;
+use branchdesk_server::store::Store;
 use clap::Parser;
 use std::path::PathBuf;
 
@@ -18,7 +19,9 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Logs go to stderr; stdout carries only what the operator must read.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
@@ -26,6 +29,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     std::fs::create_dir_all(&args.data_dir)?;
     let store = SqliteStore::open(&args.data_dir.join("server.sqlite"))?;
+    if let Some(code) = store.bootstrap_code().await? {
+        // For the person starting the server: the first desk links with it.
+        println!("Bootstrap code for the first desk: {code}");
+    }
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     tracing::info!(listen = %listener.local_addr()?, data_dir = %args.data_dir.display(), "serving");
     axum::serve(listener, branchdesk_server::app(store))

@@ -1,7 +1,9 @@
 //! Checks a request as a whole before any of it is stored. Each failure names
 //! the field, e.g. `ops[3].scope`.
 
-use branchdesk_api::sync::{Op, PullRequest, PushRequest, DESK_SCHEMA_VERSION, ORG_SCOPE, SYNCED_ENTITIES};
+use branchdesk_api::sync::{
+    EnrolRequest, Op, PullRequest, PushRequest, DESK_SCHEMA_VERSION, ORG_SCOPE, SYNCED_ENTITIES,
+};
 use uuid::Uuid;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -78,6 +80,16 @@ pub fn pull(req: &PullRequest) -> Result<(), Invalid> {
     }
     for s in req.cursors.keys() {
         scope(&format!("cursors.{s}"), s)?;
+    }
+    Ok(())
+}
+
+pub fn enrol(req: &EnrolRequest) -> Result<(), Invalid> {
+    if Uuid::parse_str(&req.device_id).is_err() {
+        return Err(field("device_id".into(), "device_id must be a UUID"));
+    }
+    if req.code.trim().is_empty() || req.code.len() > 64 {
+        return Err(field("code".into(), "enter the code the server or an administrator gave you"));
     }
     Ok(())
 }

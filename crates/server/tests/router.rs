@@ -5,6 +5,7 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use branchdesk_api::sync::{Op, DESK_SCHEMA_VERSION};
 use branchdesk_server::store::sqlite::SqliteStore;
+use branchdesk_server::store::Store;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -12,11 +13,29 @@ use tower::ServiceExt;
 const BRANCH_A: &str = "branch:0193a0c0-0000-7000-8000-00000000000a";
 const BRANCH_B: &str = "branch:0193a0c0-0000-7000-8000-00000000000b";
 const DEVICE: &str = "0193a0c0-0000-7000-8000-0000000000d1";
+const OTHER: &str = "0193a0c0-0000-7000-8000-0000000000d2";
 
-fn server() -> (tempfile::TempDir, Router) {
+struct Server {
+    _dir: tempfile::TempDir,
+    app: Router,
+    token: String,
+}
+
+/// A server on a fresh store, with DEVICE enrolled through its bootstrap code.
+async fn server() -> Server {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("server.sqlite")).unwrap();
-    (dir, branchdesk_server::app(store))
+    let code = store.bootstrap_code().await.unwrap().expect("a fresh server has a bootstrap code");
+    let app = branchdesk_server::app(store);
+    let (s, body) = send(
+        &app,
+        "/v1/devices/enrol",
+        None,
+        json!({ "device_id": DEVICE, "code": code.to_lowercase() }).to_string(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    Server { _dir: dir, app, token: body["token"].as_str().unwrap().to_owned() }
 }
 
 fn op(device: &str, seq: u64, scope: &str) -> Op {
@@ -34,25 +53,30 @@ fn op(device: &str, seq: u64, scope: &str) -> Op {
     }
 }
 
-async fn send(app: &Router, path: &str, body: impl Into<Body>) -> (StatusCode, Value) {
-    let req = Request::post(path).header("content-type", "application/json").body(body.into()).unwrap();
+async fn send(app: &Router, path: &str, token: Option<&str>, body: impl Into<Body>) -> (StatusCode, Value) {
+    let mut req = Request::post(path).header("content-type", "application/json");
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = req.body(body.into()).unwrap();
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
-async fn push(app: &Router, ops: Vec<Op>) -> (StatusCode, Value) {
-    send(app, "/v1/sync/push", json!({ "device_id": DEVICE, "ops": ops }).to_string()).await
+async fn push(srv: &Server, ops: Vec<Op>) -> (StatusCode, Value) {
+    send(&srv.app, "/v1/sync/push", Some(&srv.token), json!({ "device_id": DEVICE, "ops": ops }).to_string())
+        .await
 }
 
-async fn pull(app: &Router, cursors: Value) -> (StatusCode, Value) {
-    send(app, "/v1/sync/pull", json!({ "cursors": cursors }).to_string()).await
+async fn pull(srv: &Server, cursors: Value) -> (StatusCode, Value) {
+    send(&srv.app, "/v1/sync/pull", Some(&srv.token), json!({ "cursors": cursors }).to_string()).await
 }
 
 #[tokio::test]
 async fn pushed_ops_come_back_per_scope_in_order() {
-    let (_d, app) = server();
+    let app = server().await;
     let (s, body) =
         push(&app, vec![op(DEVICE, 1, BRANCH_A), op(DEVICE, 2, BRANCH_B), op(DEVICE, 3, BRANCH_A)]).await;
     assert_eq!(s, StatusCode::OK, "{body}");
@@ -78,7 +102,7 @@ async fn pushed_ops_come_back_per_scope_in_order() {
 
 #[tokio::test]
 async fn a_replayed_batch_is_a_no_op_and_an_overlapping_one_adds_only_the_new_ops() {
-    let (_d, app) = server();
+    let app = server().await;
     push(&app, vec![op(DEVICE, 1, BRANCH_A), op(DEVICE, 2, BRANCH_A)]).await;
     let (s, body) = push(&app, vec![op(DEVICE, 1, BRANCH_A), op(DEVICE, 2, BRANCH_A)]).await;
     assert_eq!((s, body["acked_through"].clone()), (StatusCode::OK, json!(2)));
@@ -90,7 +114,7 @@ async fn a_replayed_batch_is_a_no_op_and_an_overlapping_one_adds_only_the_new_op
 
 #[tokio::test]
 async fn a_gap_is_refused_and_nothing_of_the_batch_is_stored() {
-    let (_d, app) = server();
+    let app = server().await;
     push(&app, vec![op(DEVICE, 1, BRANCH_A)]).await;
     let (s, body) = push(&app, vec![op(DEVICE, 3, BRANCH_A), op(DEVICE, 4, BRANCH_A)]).await;
     assert_eq!(s, StatusCode::CONFLICT);
@@ -102,13 +126,24 @@ async fn a_gap_is_refused_and_nothing_of_the_batch_is_stored() {
 
 #[tokio::test]
 async fn bad_requests_get_a_typed_4xx_that_names_the_problem() {
-    let (_d, app) = server();
-    let (s, b) = send(&app, "/v1/sync/push", "{not json").await;
+    let app = server().await;
+    let (s, b) = send(&app.app, "/v1/sync/push", Some(&app.token), "{not json").await;
     assert_eq!((s, b["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_json")));
-    let (s, b) = send(&app, "/v1/sync/push", json!({ "device_id": DEVICE, "ops": "nope" }).to_string()).await;
+    let (s, b) = send(
+        &app.app,
+        "/v1/sync/push",
+        Some(&app.token),
+        json!({ "device_id": DEVICE, "ops": "nope" }).to_string(),
+    )
+    .await;
     assert_eq!((s, b["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("wrong_shape")));
-    let (s, b) =
-        send(&app, "/v1/sync/push", json!({ "device_id": DEVICE, "ops": [], "extra": 1 }).to_string()).await;
+    let (s, b) = send(
+        &app.app,
+        "/v1/sync/push",
+        Some(&app.token),
+        json!({ "device_id": DEVICE, "ops": [], "extra": 1 }).to_string(),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "unknown fields are refused: {b}");
 
     let mut bad_scope = op(DEVICE, 1, BRANCH_A);
@@ -135,7 +170,7 @@ async fn bad_requests_get_a_typed_4xx_that_names_the_problem() {
     assert_eq!((s, b["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("ops[1].seq")));
 
     let huge = vec![b' '; branchdesk_server::http::MAX_BODY_BYTES + 1];
-    let (s, b) = send(&app, "/v1/sync/push", huge).await;
+    let (s, b) = send(&app.app, "/v1/sync/push", Some(&app.token), huge).await;
     assert_eq!((s, b["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
 
     let (s, b) = pull(&app, json!({})).await;
@@ -148,14 +183,18 @@ async fn bad_requests_get_a_typed_4xx_that_names_the_problem() {
 
 #[tokio::test]
 async fn pull_pages_and_says_when_more_wait() {
-    let (_d, app) = server();
+    let app = server().await;
     push(&app, (1..=25).map(|s| op(DEVICE, s, BRANCH_A)).collect()).await;
     let mut cursor = 0;
     let mut seen = 0;
     loop {
-        let (_, page) =
-            send(&app, "/v1/sync/pull", json!({ "cursors": { BRANCH_A: cursor }, "limit": 10 }).to_string())
-                .await;
+        let (_, page) = send(
+            &app.app,
+            "/v1/sync/pull",
+            Some(&app.token),
+            json!({ "cursors": { BRANCH_A: cursor }, "limit": 10 }).to_string(),
+        )
+        .await;
         let n = page["changes"].as_array().unwrap().len();
         seen += n;
         cursor = page["cursors"][BRANCH_A].as_u64().unwrap();
@@ -170,9 +209,61 @@ async fn pull_pages_and_says_when_more_wait() {
 
 #[tokio::test]
 async fn health_and_readiness() {
-    let (_d, app) = server();
+    let app = server().await;
     for path in ["/v1/health", "/v1/ready"] {
-        let res = app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        let res = app.app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{path}");
     }
+}
+
+#[tokio::test]
+async fn every_sync_request_needs_an_enrolled_unrevoked_device() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("server.sqlite")).unwrap();
+    let code = store.bootstrap_code().await.unwrap().unwrap();
+    let app = branchdesk_server::app(store.clone());
+    let body = json!({ "device_id": DEVICE, "ops": [] }).to_string();
+
+    let (s, b) = send(&app, "/v1/sync/push", None, body.clone()).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
+    let (s, _) =
+        send(&app, "/v1/sync/pull", Some("made-up"), json!({ "cursors": { BRANCH_A: 0 } }).to_string()).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    let (s, b) = send(
+        &app,
+        "/v1/devices/enrol",
+        None,
+        json!({ "device_id": DEVICE, "code": "AAAA-AAAA" }).to_string(),
+    )
+    .await;
+    assert_eq!((s, b["field"].as_str()), (StatusCode::FORBIDDEN, Some("code")));
+    let (_, b) =
+        send(&app, "/v1/devices/enrol", None, json!({ "device_id": DEVICE, "code": code }).to_string()).await;
+    let token = b["token"].as_str().unwrap().to_owned();
+    let (s, _) =
+        send(&app, "/v1/devices/enrol", None, json!({ "device_id": OTHER, "code": code }).to_string()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "the bootstrap code works once");
+    assert!(store.bootstrap_code().await.unwrap().is_none(), "no new bootstrap code once a desk is enrolled");
+
+    // An enrolled desk issues a code for the next one.
+    let (s, b) = send(&app, "/v1/devices/codes", Some(&token), "{}").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, b2) =
+        send(&app, "/v1/devices/enrol", None, json!({ "device_id": OTHER, "code": b["code"] }).to_string())
+            .await;
+    assert_eq!(s, StatusCode::OK, "{b2}");
+    let other_token = b2["token"].as_str().unwrap().to_owned();
+
+    // A desk pushes only its own ops.
+    let (s, b) = send(&app, "/v1/sync/push", Some(&other_token), body.clone()).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("device_mismatch")));
+    let (s, _) = send(&app, "/v1/sync/push", Some(&token), body.clone()).await;
+    assert_eq!(s, StatusCode::OK);
+
+    // A revoked desk is refused with a message it can show.
+    store.revoke(DEVICE.into()).await.unwrap();
+    let (s, b) = send(&app, "/v1/sync/push", Some(&token), body).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("device_revoked")));
+    assert!(b["message"].as_str().unwrap().contains("unlinked"));
 }

@@ -18,6 +18,10 @@ struct Server {
     url: String,
     port: u16,
     data: std::path::PathBuf,
+    /// Printed by a fresh server for the first desk.
+    bootstrap: Option<String>,
+    /// Kept open so the server can go on writing to its stdout.
+    _stdout: Option<std::io::BufReader<std::process::ChildStdout>>,
 }
 
 impl Server {
@@ -27,16 +31,33 @@ impl Server {
         } else {
             port
         };
+        let fresh = !data.join("server.sqlite").exists();
         let child = Command::new(env!("CARGO_BIN_EXE_branchdesk-server"))
             .args(["--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
             .arg(data)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("server starts");
         // Owned at once, so Drop reaps it on every path.
-        let server =
-            Server { child, url: format!("http://127.0.0.1:{port}"), port, data: data.to_path_buf() };
+        let mut server = Server {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            port,
+            data: data.to_path_buf(),
+            bootstrap: None,
+            _stdout: None,
+        };
+        if fresh {
+            use std::io::BufRead;
+            let mut out = std::io::BufReader::new(server.child.stdout.take().unwrap());
+            let mut line = String::new();
+            while out.read_line(&mut line).unwrap() > 0 && !line.starts_with("Bootstrap code") {
+                line.clear();
+            }
+            server.bootstrap = line.trim().rsplit(' ').next().map(str::to_owned);
+            server._stdout = Some(out);
+        }
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return server;
@@ -67,12 +88,21 @@ struct TestDesk {
     desk: Desk,
 }
 
-fn desk(url: &str) -> TestDesk {
+fn desk() -> TestDesk {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap()));
     let desk = Desk::open(DeskConfig { data_dir: dir.path().to_path_buf(), clock: clock.clone() }).unwrap();
-    desk.set_server(Some(url)).unwrap();
     TestDesk { _dir: dir, clock, desk }
+}
+
+/// Links `d` to the server: with the bootstrap code when it is the first
+/// desk, else with a code `first` issues.
+async fn link(client: &Client, server: &Server, d: &TestDesk, first: Option<&TestDesk>) {
+    let code = match first {
+        None => server.bootstrap.clone().expect("a fresh server prints a bootstrap code"),
+        Some(f) => client.issue_code(&f.desk).await.unwrap().code,
+    };
+    client.link(&d.desk, &server.url, &code).await.unwrap();
 }
 
 fn rooms(d: &Desk) -> Vec<(String, u32)> {
@@ -96,7 +126,7 @@ async fn two_desks_converge_through_a_real_server_even_when_it_is_killed() {
     let client = Client::new();
 
     // Desk A sets up the organisation and a room, offline, then syncs.
-    let a = desk(&server.url);
+    let a = desk();
     a.desk
         .setup_organisation(SetupOrganisation {
             organisation_name: "Kiran Coaching".into(),
@@ -115,13 +145,15 @@ async fn two_desks_converge_through_a_real_server_even_when_it_is_killed() {
         .desk
         .save_room(&director_a, SaveRoom { id: None, branch_id: branch, name: "Lab".into(), capacity: 20 })
         .unwrap();
+    link(&client, &server, &a, None).await;
     let round = client.sync(&a.desk).await.unwrap();
     assert!(round.pushed > 10, "setup and room were pushed: {round:?}");
     assert_eq!(a.desk.pending_ops(10).unwrap().len(), 0);
 
     // Desk B starts empty, syncs, and holds the organisation: the director
     // signs in there offline with the same password.
-    let b = desk(&server.url);
+    let b = desk();
+    link(&client, &server, &b, Some(&a)).await;
     assert!(!b.desk.is_set_up().unwrap());
     let round = client.sync(&b.desk).await.unwrap();
     assert!(round.applied.applied > 10, "{round:?}");
@@ -172,14 +204,15 @@ async fn two_desks_converge_through_a_real_server_even_when_it_is_killed() {
 
 #[tokio::test]
 async fn an_unlinked_desk_says_so_and_an_unreachable_server_is_reported() {
-    let d = desk("http://127.0.0.1:9");
+    let d = desk();
+    d.desk.set_server(Some(("http://127.0.0.1:9", "token"))).unwrap();
     let e = Client::new().sync(&d.desk).await.unwrap_err();
     assert!(matches!(e, branchdesk_sync::SyncError::Unreachable(_)), "{e}");
     assert!(d.desk.sync_config().unwrap().last_error.unwrap().contains("cannot be reached"));
     d.desk.set_server(None).unwrap();
     let e = Client::new().sync(&d.desk).await.unwrap_err();
     assert!(matches!(e, branchdesk_sync::SyncError::NotLinked));
-    let bad = d.desk.set_server(Some("ftp://nope")).unwrap_err();
+    let bad = d.desk.set_server(Some(("ftp://nope", "token"))).unwrap_err();
     assert!(branchdesk_api::ApiError::from(bad).is_for("server_url"));
 }
 
@@ -189,7 +222,8 @@ async fn two_desks_naming_a_room_alike_offline_converge_and_the_clash_is_kept() 
     let server_dir = tempfile::tempdir().unwrap();
     let server = Server::start(server_dir.path(), 0);
     let client = Client::new();
-    let a = desk(&server.url);
+    let a = desk();
+    link(&client, &server, &a, None).await;
     a.desk
         .setup_organisation(SetupOrganisation {
             organisation_name: "Kiran Coaching".into(),
@@ -202,7 +236,8 @@ async fn two_desks_naming_a_room_alike_offline_converge_and_the_clash_is_kept() 
         })
         .unwrap();
     client.sync(&a.desk).await.unwrap();
-    let b = desk(&server.url);
+    let b = desk();
+    link(&client, &server, &b, Some(&a)).await;
     client.sync(&b.desk).await.unwrap();
     for d in [&a, &b] {
         let (t, me) = d.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();

@@ -3,7 +3,10 @@
 //! every page in one short transaction. Safe to repeat at any time: pushes
 //! are idempotent on the server and pulls resume from stored cursors.
 
-use branchdesk_api::sync::{PullRequest, PullResponse, PushRequest, PushResponse, ServerError};
+use branchdesk_api::sync::{
+    CodeResponse, EnrolRequest, EnrolResponse, PullRequest, PullResponse, PushRequest, PushResponse,
+    ServerError,
+};
 use branchdesk_desk::sync::apply::ApplyReport;
 use branchdesk_desk::Desk;
 use std::time::Duration;
@@ -56,10 +59,14 @@ impl Client {
     async fn post<Req: serde::Serialize, Res: serde::de::DeserializeOwned>(
         &self,
         url: &str,
+        token: Option<&str>,
         body: &Req,
     ) -> Result<Res, SyncError> {
-        let res =
-            self.http.post(url).json(body).send().await.map_err(|e| SyncError::Unreachable(e.to_string()))?;
+        let mut req = self.http.post(url).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.map_err(|e| SyncError::Unreachable(e.to_string()))?;
         let status = res.status();
         let bytes = res.bytes().await.map_err(|e| SyncError::Unreachable(e.to_string()))?;
         if !status.is_success() {
@@ -73,6 +80,25 @@ impl Client {
         serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(e.to_string()))
     }
 
+    /// Enrols the desk with the server at `url` using a one-time code (the
+    /// server's bootstrap code for the first desk, else one an enrolled desk
+    /// issued) and links it.
+    pub async fn link(&self, desk: &Desk, url: &str, code: &str) -> Result<(), SyncError> {
+        let url = Desk::check_server_url(url)?;
+        let req = EnrolRequest { device_id: desk.device_id().into(), code: code.trim().into() };
+        let res: EnrolResponse = self.post(&format!("{url}/v1/devices/enrol"), None, &req).await?;
+        desk.set_server(Some((&url, &res.token)))?;
+        Ok(())
+    }
+
+    /// A one-time code with which another desk can enrol.
+    pub async fn issue_code(&self, desk: &Desk) -> Result<CodeResponse, SyncError> {
+        let config = desk.sync_config()?;
+        let base = config.server_url.ok_or(SyncError::NotLinked)?;
+        self.post(&format!("{base}/v1/devices/codes"), config.device_token.as_deref(), &serde_json::json!({}))
+            .await
+    }
+
     /// One full round for `desk`; records its outcome for the status bar.
     pub async fn sync(&self, desk: &Desk) -> Result<Round, SyncError> {
         let result = self.round(desk).await;
@@ -82,7 +108,10 @@ impl Client {
     }
 
     async fn round(&self, desk: &Desk) -> Result<Round, SyncError> {
-        let base = desk.sync_config()?.server_url.ok_or(SyncError::NotLinked)?;
+        let config = desk.sync_config()?;
+        let base = config.server_url.ok_or(SyncError::NotLinked)?;
+        let token = config.device_token;
+        let token = token.as_deref();
         let mut round = Round::default();
         loop {
             let ops = desk.pending_ops(PUSH_BATCH)?;
@@ -94,6 +123,7 @@ impl Client {
             let res: PushResponse = self
                 .post(
                     &format!("{base}/v1/sync/push"),
+                    token,
                     &PushRequest { device_id: desk.device_id().into(), ops },
                 )
                 .await?;
@@ -116,7 +146,7 @@ impl Client {
                 let mut cursor = cursor;
                 loop {
                     let req = PullRequest { cursors: [(scope.clone(), cursor)].into(), limit: PULL_PAGE };
-                    let page: PullResponse = self.post(&format!("{base}/v1/sync/pull"), &req).await?;
+                    let page: PullResponse = self.post(&format!("{base}/v1/sync/pull"), token, &req).await?;
                     let report = desk.apply_pulled(&page.changes, &page.cursors)?;
                     round.pulled += page.changes.len();
                     round.applied.applied += report.applied;

@@ -8,6 +8,7 @@ use branchdesk_api::commands::system::SetupOrganisation;
 use branchdesk_api::ids::{BranchId, RoomId};
 use branchdesk_desk::{Actor, Desk, DeskConfig, ManualClock};
 use branchdesk_server::store::sqlite::SqliteStore;
+use branchdesk_server::store::Store;
 use branchdesk_sync::Client;
 use chrono::{Duration, TimeZone, Utc};
 use proptest::prelude::*;
@@ -43,12 +44,11 @@ struct Node {
     actor: Option<Actor>,
 }
 
-fn node(url: &str, skew_s: i64) -> Node {
+fn node(skew_s: i64) -> Node {
     let dir = tempfile::tempdir().unwrap();
     let start = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap() + Duration::seconds(skew_s);
     let clock = Arc::new(ManualClock::new(start));
     let desk = Desk::open(DeskConfig { data_dir: dir.path().to_path_buf(), clock: clock.clone() }).unwrap();
-    desk.set_server(Some(url)).unwrap();
     Node { _dir: dir, clock, desk, actor: None }
 }
 
@@ -73,12 +73,18 @@ fn run(steps: Vec<Step>) -> Result<Vec<(String, u32)>, TestCaseError> {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let server_dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&server_dir.path().join("s.sqlite")).unwrap();
+    let bootstrap = rt.block_on(store.bootstrap_code()).unwrap().unwrap();
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     rt.spawn(async move { axum_serve(listener, store).await });
     let client = Client::new();
 
-    let mut nodes = vec![node(&url, 0), node(&url, -40), node(&url, 90)];
+    let mut nodes = vec![node(0), node(-40), node(90)];
+    rt.block_on(client.link(&nodes[0].desk, &url, &bootstrap)).unwrap();
+    for i in 1..3 {
+        let code = rt.block_on(client.issue_code(&nodes[0].desk)).unwrap().code;
+        rt.block_on(client.link(&nodes[i].desk, &url, &code)).unwrap();
+    }
     nodes[0]
         .desk
         .setup_organisation(SetupOrganisation {

@@ -75,6 +75,7 @@ commands! {
     system::sync_now(sy::SyncNow),
     system::link_server(sy::LinkServer),
     system::join_organisation(sy::JoinOrganisation),
+    system::issue_desk_code(sy::IssueDeskCode),
     session::login(s::Login),
     session::logout(s::Logout),
     session::get_me(s::GetMe),

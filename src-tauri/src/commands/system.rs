@@ -30,14 +30,25 @@ pub async fn sync_now(state: State<'_, AppState>, input: SyncNow) -> Reply<SyncN
     state.actor(|desk, _| desk.sync_state())
 }
 
-#[tauri::command(async)]
-pub fn link_server(state: State<'_, AppState>, input: LinkServer) -> Reply<LinkServer> {
-    let out = state.actor(|desk, actor| {
-        desk.link_server(actor, input)?;
-        desk.sync_state()
-    })?;
-    state.wake_sync();
-    Ok(out)
+#[tauri::command]
+pub async fn link_server(state: State<'_, AppState>, input: LinkServer) -> Reply<LinkServer> {
+    state.actor(|desk, actor| desk.check_may_link(actor))?;
+    let desk = state.desk_arc();
+    if input.server_url.trim().is_empty() {
+        desk.set_server(None).map_err(ApiError::from)?;
+    } else {
+        state.sync_client().link(&desk, &input.server_url, &input.code).await.map_err(sync_error)?;
+        state.wake_sync();
+    }
+    desk.sync_state().map_err(ApiError::from)
+}
+
+#[tauri::command]
+pub async fn issue_desk_code(state: State<'_, AppState>, input: IssueDeskCode) -> Reply<IssueDeskCode> {
+    let _ = input;
+    state.actor(|desk, actor| desk.check_may_link(actor))?;
+    let code = state.sync_client().issue_code(&state.desk_arc()).await.map_err(sync_error)?;
+    Ok(DeskCode { code: code.code, valid_hours: code.valid_hours })
 }
 
 #[tauri::command]
@@ -46,10 +57,11 @@ pub async fn join_organisation(
     input: JoinOrganisation,
 ) -> Reply<JoinOrganisation> {
     let desk = state.desk_arc();
-    desk.prepare_join(&input.server_url).map_err(ApiError::from)?;
+    desk.check_may_join().map_err(ApiError::from)?;
+    state.sync_client().link(&desk, &input.server_url, &input.code).await.map_err(sync_error)?;
     if let Err(e) = state.sync_client().sync(&desk).await {
         let _ = desk.set_server(None);
-        return Err(ApiError::invalid("server_url", format!("Could not join: {e}")));
+        return Err(ApiError::invalid("server_url", format!("Could not download the organisation: {e}")));
     }
     match desk.app_status(None).map_err(ApiError::from)?.organisation_name {
         Some(organisation_name) if desk.is_set_up().unwrap_or(false) => Ok(Joined { organisation_name }),
@@ -60,5 +72,16 @@ pub async fn join_organisation(
                 "That server holds no organisation yet. Create one on the first desk.",
             ))
         }
+    }
+}
+
+/// A sync failure as the field it concerns: the code, or the address.
+fn sync_error(e: branchdesk_sync::SyncError) -> ApiError {
+    match e {
+        branchdesk_sync::SyncError::Desk(d) => d.into(),
+        branchdesk_sync::SyncError::Refused { body, .. } if body.field.as_deref() == Some("code") => {
+            ApiError::invalid("code", body.message)
+        }
+        other => ApiError::invalid("server_url", other.to_string()),
     }
 }

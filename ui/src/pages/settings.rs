@@ -4,7 +4,7 @@ use crate::components::field::{setter, Field, FormActions, FormError};
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::settings::{ListSettings, SaveSetting, Setting, SettingSource};
-use branchdesk_api::commands::system::{GetSyncState, LinkServer};
+use branchdesk_api::commands::system::{DeskCode, GetSyncState, IssueDeskCode, LinkServer};
 use branchdesk_api::ids::BranchId;
 use branchdesk_api::settings::{SettingKind, SettingValue};
 use branchdesk_api::{ApiError, Permission};
@@ -120,6 +120,8 @@ fn ServerLink() -> Html {
     let s = use_session();
     let (state, reload) = use_query(GetSyncState {});
     let url = use_state(String::new);
+    let code = use_state(String::new);
+    let issued = use_state(|| None::<DeskCode>);
     let error = use_state(|| None::<ApiError>);
     let manage = s.me.can(Permission::ManageSetting);
     let current = match &state {
@@ -127,13 +129,21 @@ fn ServerLink() -> Html {
         _ => None,
     };
     let link: Callback<String> = {
-        let (error, s, reload, url) = (error.clone(), s.clone(), reload.clone(), url.clone());
+        let (error, s, reload, url, code) =
+            (error.clone(), s.clone(), reload.clone(), url.clone(), code.clone());
         Callback::from(move |server_url: String| {
             let (reload, url) = (reload.clone(), url.clone());
-            act(LinkServer { server_url }, error.clone(), s.clone(), move |_| {
+            act(LinkServer { server_url, code: (*code).clone() }, error.clone(), s.clone(), move |_| {
                 url.set(String::new());
                 reload.emit(());
             })
+        })
+    };
+    let issue = {
+        let (error, s, issued) = (error.clone(), s.clone(), issued.clone());
+        Callback::from(move |_: MouseEvent| {
+            let issued = issued.clone();
+            act(IssueDeskCode {}, error.clone(), s.clone(), move |c| issued.set(Some(c)))
         })
     };
     let onsubmit = {
@@ -150,13 +160,28 @@ fn ServerLink() -> Html {
             <h2>{ "Sync server" }</h2>
             if let Some(u) = &current {
                 <p>{ "This desk syncs with " }<strong>{ u }</strong>{ "." }</p>
-                if manage { <button onclick={unlink}>{ "Unlink" }</button> }
+                <FormError error={err.clone()} fields={vec![]} />
+                if let Some(c) = &*issued {
+                    <div class="notice" role="status" id="desk-code">
+                        { "Code for the new desk: " }<strong class="code-inline">{ &c.code }</strong>
+                        { format!(" — works once, for {} hours. On the new desk choose “Join it from its server”.", c.valid_hours) }
+                    </div>
+                }
+                if manage {
+                    <div class="actions">
+                        <button onclick={issue} id="issue-desk-code">{ "Code for another desk" }</button>
+                        <button onclick={unlink}>{ "Unlink" }</button>
+                    </div>
+                }
             } else {
                 <p class="muted">{ "Not linked: this desk keeps its data to itself. Link it to the organisation's server to share with other desks." }</p>
                 if manage {
                     <form {onsubmit}>
-                        <FormError error={err.clone()} fields={vec!["server_url"]} />
-                        <Field label="Server address" name="server_url" value={(*url).clone()} on_input={setter(&url)} error={err} hint="e.g. https://sync.example.in" />
+                        <FormError error={err.clone()} fields={vec!["server_url", "code"]} />
+                        <div class="row">
+                            <Field label="Server address" name="server_url" value={(*url).clone()} on_input={setter(&url)} error={err.clone()} hint="e.g. https://sync.example.in" />
+                            <Field label="Code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err} hint="The server's bootstrap code for the first desk, else a code from a linked desk" />
+                        </div>
                         <FormActions save="Link this desk" />
                     </form>
                 }

@@ -127,14 +127,16 @@ struct JoinProps {
 #[component]
 fn JoinForm(p: &JoinProps) -> Html {
     let url = use_state(String::new);
+    let code = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     let onsubmit = {
-        let (url, error, busy, on_joined) = (url.clone(), error.clone(), busy.clone(), p.on_joined.clone());
+        let (url, code, error, busy, on_joined) =
+            (url.clone(), code.clone(), error.clone(), busy.clone(), p.on_joined.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (error, busy, on_joined) = (error.clone(), busy.clone(), on_joined.clone());
-            let input = JoinOrganisation { server_url: (*url).clone() };
+            let input = JoinOrganisation { server_url: (*url).clone(), code: (*code).clone() };
             busy.set(true);
             spawn_local(async move {
                 match call(&input).await {
@@ -151,8 +153,9 @@ fn JoinForm(p: &JoinProps) -> Html {
             <h1>{ "Join an organisation" }</h1>
             <p class="muted">{ "This desk downloads the organisation from its server. Then everyone with an account signs in here as usual, also offline." }</p>
             <form id="join-form" {onsubmit}>
-                <FormError error={err.clone()} fields={vec!["server_url"]} />
-                <Field label="Server address" name="server_url" value={(*url).clone()} on_input={setter(&url)} error={err} autofocus=true hint="e.g. https://sync.example.in" />
+                <FormError error={err.clone()} fields={vec!["server_url", "code"]} />
+                <Field label="Server address" name="server_url" value={(*url).clone()} on_input={setter(&url)} error={err.clone()} autofocus=true hint="e.g. https://sync.example.in" />
+                <Field label="Desk code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err} hint="From Settings → Sync server on a desk of the organisation, e.g. ABCD-EFGH" />
                 if *busy { <p class="muted" role="status">{ "Downloading the organisation…" }</p> }
                 <FormActions save="Join" on_cancel={p.on_back.clone()} />
             </form>

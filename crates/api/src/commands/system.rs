@@ -64,11 +64,13 @@ command!(GetSyncState => "get_sync_state", Session -> SyncState);
 pub struct SyncNow {}
 command!(SyncNow => "sync_now", Session -> SyncState);
 
-/// Links this desk to a server (empty URL unlinks it).
+/// Links this desk to a server with a one-time code (an empty URL unlinks it).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LinkServer {
     pub server_url: String,
+    /// The server's bootstrap code (first desk) or a code another desk issued.
+    pub code: String,
 }
 command!(LinkServer => "link_server", Permission -> SyncState);
 
@@ -78,6 +80,8 @@ command!(LinkServer => "link_server", Permission -> SyncState);
 #[serde(default)]
 pub struct JoinOrganisation {
     pub server_url: String,
+    /// A one-time code issued on a desk of the organisation.
+    pub code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -85,3 +89,15 @@ pub struct Joined {
     pub organisation_name: String,
 }
 command!(JoinOrganisation => "join_organisation", Public -> Joined);
+
+/// A one-time code with which another desk can join (valid a day).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IssueDeskCode {}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeskCode {
+    pub code: String,
+    pub valid_hours: u32,
+}
+command!(IssueDeskCode => "issue_desk_code", Permission -> DeskCode);

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncConfig {
     pub server_url: Option<String>,
+    pub device_token: Option<String>,
     pub last_synced_at: Option<String>,
     pub last_error: Option<String>,
 }
@@ -20,57 +21,65 @@ pub struct SyncConfig {
 impl Desk {
     pub fn sync_config(&self) -> Result<SyncConfig> {
         let db = self.db();
-        Ok(db.conn.query_row("SELECT server_url, last_synced_at, last_error FROM sync_state", [], |r| {
-            Ok(SyncConfig { server_url: r.get(0)?, last_synced_at: r.get(1)?, last_error: r.get(2)? })
-        })?)
+        Ok(db.conn.query_row(
+            "SELECT server_url, device_token, last_synced_at, last_error FROM sync_state",
+            [],
+            |r| {
+                Ok(SyncConfig {
+                    server_url: r.get(0)?,
+                    device_token: r.get(1)?,
+                    last_synced_at: r.get(2)?,
+                    last_error: r.get(3)?,
+                })
+            },
+        )?)
     }
 
-    /// Links the desk to a server (or unlinks it with `None`).
-    pub fn set_server(&self, url: Option<&str>) -> Result<()> {
-        if let Some(u) = url {
-            if !(u.starts_with("http://") || u.starts_with("https://")) || u.len() > 500 {
-                return Err(ApiError::invalid(
-                    "server_url",
-                    "Enter the server's address, e.g. https://sync.example.in",
-                )
-                .into());
-            }
-        }
-        let now = self.clock().now().to_rfc3339();
-        self.db().conn.execute(
-            "UPDATE sync_state SET server_url = ?1, linked_at = CASE WHEN ?1 IS NULL THEN NULL ELSE ?2 END, last_error = NULL",
-            (url.map(|u| u.trim_end_matches('/')), now),
-        )?;
-        Ok(())
-    }
-
-    /// Links (or with an empty URL unlinks) this desk; an admin's action.
-    pub fn link_server(
-        &self,
-        actor: &crate::Actor,
-        input: branchdesk_api::commands::system::LinkServer,
-    ) -> Result<()> {
-        actor.require_somewhere(branchdesk_api::Permission::ManageSetting)?;
-        let url = input.server_url.trim();
-        self.set_server(if url.is_empty() { None } else { Some(url) })
-    }
-
-    /// First step of joining: only a desk with no organisation yet may.
-    pub fn prepare_join(&self, server_url: &str) -> Result<()> {
-        if self.is_set_up()? {
-            return Err(
-                ApiError::new(branchdesk_api::ErrorCode::SetupState, "This desk is set up already.").into()
-            );
-        }
-        let url = server_url.trim();
-        if url.is_empty() {
+    /// Checks a server address as typed.
+    pub fn check_server_url(url: &str) -> Result<String> {
+        let u = url.trim().trim_end_matches('/');
+        if !(u.starts_with("http://") || u.starts_with("https://"))
+            || u.len() > 500
+            || u.contains(char::is_whitespace)
+        {
             return Err(ApiError::invalid(
                 "server_url",
                 "Enter the server's address, e.g. https://sync.example.in",
             )
             .into());
         }
-        self.set_server(Some(url))
+        Ok(u.to_owned())
+    }
+
+    /// Links the desk to a server with the token it enrolled with, or
+    /// unlinks it with `None`.
+    pub fn set_server(&self, link: Option<(&str, &str)>) -> Result<()> {
+        let now = self.clock().now().to_rfc3339();
+        let (url, token) = match link {
+            Some((u, t)) => (Some(Self::check_server_url(u)?), Some(t.to_owned())),
+            None => (None, None),
+        };
+        self.db().conn.execute(
+            "UPDATE sync_state SET server_url = ?1, device_token = ?2,
+                    linked_at = CASE WHEN ?1 IS NULL THEN NULL ELSE ?3 END, last_error = NULL",
+            (url, token, now),
+        )?;
+        Ok(())
+    }
+
+    /// Who may link or unlink this desk: an admin of settings somewhere.
+    pub fn check_may_link(&self, actor: &crate::Actor) -> Result<()> {
+        Ok(actor.require_somewhere(branchdesk_api::Permission::ManageSetting)?)
+    }
+
+    /// Only a desk with no organisation yet may join one.
+    pub fn check_may_join(&self) -> Result<()> {
+        if self.is_set_up()? {
+            return Err(
+                ApiError::new(branchdesk_api::ErrorCode::SetupState, "This desk is set up already.").into()
+            );
+        }
+        Ok(())
     }
 
     /// Notes how a sync round ended, for the status bar.

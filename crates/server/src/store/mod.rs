@@ -10,6 +10,12 @@ pub enum StoreError {
     /// The batch does not continue where the device's ops stand.
     #[error("expected seq {expected} next, got {got}")]
     Gap { expected: u64, got: u64 },
+    #[error("that enrolment code is wrong, used or expired")]
+    BadCode,
+    #[error("this desk is not enrolled, or its token is wrong")]
+    UnknownDevice,
+    #[error("this desk was revoked")]
+    Revoked,
     #[error("store: {0}")]
     Backend(String),
 }
@@ -31,6 +37,49 @@ pub trait Store: Send + Sync + 'static {
         limit: usize,
     ) -> impl Future<Output = Result<PullResponse, StoreError>> + Send;
 
+    /// Enrols `device_id` with a one-time code; answers its bearer token.
+    fn enrol(
+        &self,
+        device_id: String,
+        code: String,
+    ) -> impl Future<Output = Result<String, StoreError>> + Send;
+
+    /// The device a bearer token belongs to (refused when revoked).
+    fn authenticate(&self, token: String) -> impl Future<Output = Result<String, StoreError>> + Send;
+
+    /// A new one-time code for another desk, valid for a day.
+    fn issue_code(&self) -> impl Future<Output = Result<String, StoreError>> + Send;
+
+    /// Stops a device from syncing.
+    fn revoke(&self, device_id: String) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// On a server no desk has enrolled with yet: a fresh bootstrap code
+    /// (replacing any earlier unused one) for the first desk.
+    fn bootstrap_code(&self) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
     /// Whether the store answers (readiness probe).
     fn ready(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// Secrets (tokens, codes) are stored as BLAKE2 digests only.
+pub fn digest(secret: &str) -> String {
+    use blake2::{Blake2s256, Digest};
+    Blake2s256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Eight characters without look-alikes, shown as XXXX-XXXX.
+pub fn new_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    let c: String = bytes.iter().take(8).map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char).collect();
+    format!("{}-{}", &c[..4], &c[4..])
+}
+
+/// Codes are typed by people: case and separators do not matter.
+pub fn normalise_code(code: &str) -> String {
+    code.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_uppercase()
+}
+
+pub fn new_token() -> String {
+    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
 }

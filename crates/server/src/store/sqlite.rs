@@ -119,6 +119,92 @@ impl Store for SqliteStore {
         self.blocking(move |c| pull(c, &req, limit)).await
     }
 
+    async fn enrol(&self, device_id: String, code: String) -> Result<String, StoreError> {
+        self.blocking(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let now = chrono::Utc::now().to_rfc3339();
+            let hash = super::digest(&super::normalise_code(&code));
+            let ok = tx.execute(
+                "UPDATE enrolment_codes SET used_at = ?2, used_by = ?3
+                 WHERE code_hash = ?1 AND used_at IS NULL AND (expires_at IS NULL OR expires_at > ?2)",
+                (&hash, &now, &device_id),
+            )?;
+            if ok != 1 {
+                return Err(StoreError::BadCode);
+            }
+            let token = super::new_token();
+            tx.execute(
+                "INSERT INTO devices (device_id, token_hash, enrolled_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (device_id) DO UPDATE SET token_hash = ?2, enrolled_at = ?3, revoked_at = NULL",
+                (&device_id, super::digest(&token), &now),
+            )?;
+            tx.commit()?;
+            Ok(token)
+        })
+        .await
+    }
+
+    async fn authenticate(&self, token: String) -> Result<String, StoreError> {
+        self.blocking(move |c| {
+            let row: Option<(String, Option<String>)> = c
+                .query_row(
+                    "SELECT device_id, revoked_at FROM devices WHERE token_hash = ?1",
+                    [super::digest(&token)],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            match row {
+                None => Err(StoreError::UnknownDevice),
+                Some((_, Some(_))) => Err(StoreError::Revoked),
+                Some((device, None)) => Ok(device),
+            }
+        })
+        .await
+    }
+
+    async fn issue_code(&self) -> Result<String, StoreError> {
+        self.blocking(move |c| {
+            let code = super::new_code();
+            let now = chrono::Utc::now();
+            c.execute(
+                "INSERT INTO enrolment_codes (code_hash, kind, created_at, expires_at) VALUES (?1, 'enrol', ?2, ?3)",
+                (super::digest(&super::normalise_code(&code)), now.to_rfc3339(), (now + chrono::Duration::hours(24)).to_rfc3339()),
+            )?;
+            Ok(code)
+        })
+        .await
+    }
+
+    async fn revoke(&self, device_id: String) -> Result<(), StoreError> {
+        self.blocking(move |c| {
+            c.execute(
+                "UPDATE devices SET revoked_at = ?2 WHERE device_id = ?1",
+                (device_id, chrono::Utc::now().to_rfc3339()),
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn bootstrap_code(&self) -> Result<Option<String>, StoreError> {
+        self.blocking(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let devices: i64 = tx.query_row("SELECT count(*) FROM devices", [], |r| r.get(0))?;
+            if devices > 0 {
+                return Ok(None);
+            }
+            tx.execute("DELETE FROM enrolment_codes WHERE kind = 'bootstrap' AND used_at IS NULL", [])?;
+            let code = super::new_code();
+            tx.execute(
+                "INSERT INTO enrolment_codes (code_hash, kind, created_at) VALUES (?1, 'bootstrap', ?2)",
+                (super::digest(&super::normalise_code(&code)), chrono::Utc::now().to_rfc3339()),
+            )?;
+            tx.commit()?;
+            Ok(Some(code))
+        })
+        .await
+    }
+
     async fn ready(&self) -> Result<(), StoreError> {
         self.blocking(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?)).await
     }
