@@ -105,6 +105,21 @@ async fn link(client: &Client, server: &Server, d: &TestDesk, first: Option<&Tes
     client.link(&d.desk, &server.url, &code).await.unwrap();
 }
 
+/// The first desk creates the organisation, as its first-run screen would.
+fn set_up(d: &TestDesk) {
+    d.desk
+        .setup_organisation(SetupOrganisation {
+            organisation_name: "Kiran Coaching".into(),
+            currency: "INR".into(),
+            branch_name: "Koramangala".into(),
+            branch_code: "K2".into(),
+            director_name: "Meera Iyer".into(),
+            director_email: EMAIL.into(),
+            director_password: PASSWORD.into(),
+        })
+        .unwrap();
+}
+
 fn rooms(d: &Desk) -> Vec<(String, u32)> {
     let (token, me) =
         d.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).expect("director signs in");
@@ -127,17 +142,7 @@ async fn two_desks_converge_through_a_real_server_even_when_it_is_killed() {
 
     // Desk A sets up the organisation and a room, offline, then syncs.
     let a = desk();
-    a.desk
-        .setup_organisation(SetupOrganisation {
-            organisation_name: "Kiran Coaching".into(),
-            currency: "INR".into(),
-            branch_name: "Koramangala".into(),
-            branch_code: "K2".into(),
-            director_name: "Meera Iyer".into(),
-            director_email: EMAIL.into(),
-            director_password: PASSWORD.into(),
-        })
-        .unwrap();
+    set_up(&a);
     let (token, me) = a.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
     let director_a = a.desk.actor(&token).unwrap();
     let branch = me.branches[0].id;
@@ -224,17 +229,7 @@ async fn two_desks_naming_a_room_alike_offline_converge_and_the_clash_is_kept() 
     let client = Client::new();
     let a = desk();
     link(&client, &server, &a, None).await;
-    a.desk
-        .setup_organisation(SetupOrganisation {
-            organisation_name: "Kiran Coaching".into(),
-            currency: "INR".into(),
-            branch_name: "Koramangala".into(),
-            branch_code: "K2".into(),
-            director_name: "Meera Iyer".into(),
-            director_email: EMAIL.into(),
-            director_password: PASSWORD.into(),
-        })
-        .unwrap();
+    set_up(&a);
     client.sync(&a.desk).await.unwrap();
     let b = desk();
     link(&client, &server, &b, Some(&a)).await;

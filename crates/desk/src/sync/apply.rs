@@ -75,13 +75,31 @@ impl Desk {
                 let local = current.as_ref().and_then(|row| row.get(col).cloned());
                 match clock {
                     Some(clock) if clock >= op.hlc => {
-                        if record_conflict(&tx, op, col, value, &op.hlc, local.as_ref(), &clock, &now)? {
+                        let clash = Clash {
+                            entity: &op.entity,
+                            entity_id: &op.entity_id,
+                            col,
+                            losing: value,
+                            losing_hlc: &op.hlc,
+                            winning: local.as_ref(),
+                            winning_hlc: &clock,
+                        };
+                        if record_clash(&tx, &clash, &now)? {
                             report.conflicts += 1;
                         }
                     }
                     clock => {
                         if let (Some(clock), Some(local)) = (clock, local.as_ref()) {
-                            if record_conflict(&tx, op, col, local, &clock, Some(value), &op.hlc, &now)? {
+                            let clash = Clash {
+                                entity: &op.entity,
+                                entity_id: &op.entity_id,
+                                col,
+                                losing: local,
+                                losing_hlc: &clock,
+                                winning: Some(value),
+                                winning_hlc: &op.hlc,
+                            };
+                            if record_clash(&tx, &clash, &now)? {
                                 report.conflicts += 1;
                             }
                         }
@@ -224,18 +242,21 @@ fn same(a: &Value, b: &Value) -> bool {
     norm(a) == norm(b)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn record_conflict(
-    tx: &Transaction<'_>,
-    op: &branchdesk_api::sync::Op,
-    col: &str,
-    losing: &Value,
-    losing_hlc: &str,
-    winning: Option<&Value>,
-    winning_hlc: &str,
-    now: &str,
-) -> Result<bool> {
-    if UNREVIEWED.contains(&col) || winning.is_some_and(|w| same(w, losing)) {
+/// One value that lost, and the one that won, for the conflicts list.
+pub(super) struct Clash<'a> {
+    pub entity: &'a str,
+    pub entity_id: &'a str,
+    pub col: &'a str,
+    pub losing: &'a Value,
+    pub losing_hlc: &'a str,
+    pub winning: Option<&'a Value>,
+    pub winning_hlc: &'a str,
+}
+
+/// Keeps a losing value for review; false when there is nothing to review
+/// (bookkeeping column, or both sides hold the same value).
+pub(super) fn record_clash(tx: &Transaction<'_>, c: &Clash<'_>, now: &str) -> Result<bool> {
+    if UNREVIEWED.contains(&c.col) || c.winning.is_some_and(|w| same(w, c.losing)) {
         return Ok(false);
     }
     tx.prepare_cached(
@@ -244,13 +265,13 @@ fn record_conflict(
     )?
     .execute(rusqlite::params![
         uuid::Uuid::now_v7().to_string(),
-        op.entity,
-        op.entity_id,
-        col,
-        losing.to_string(),
-        losing_hlc,
-        winning.map(|w| w.to_string()),
-        winning_hlc,
+        c.entity,
+        c.entity_id,
+        c.col,
+        c.losing.to_string(),
+        c.losing_hlc,
+        c.winning.map(|w| w.to_string()),
+        c.winning_hlc,
         now,
     ])?;
     Ok(true)

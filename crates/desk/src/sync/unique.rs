@@ -5,6 +5,7 @@
 //! `conflicts` for a manager to review (sync-design.md: "possible duplicate"
 //! instead of a rejection).
 
+use super::apply::{record_clash, Clash};
 use crate::Result;
 use branchdesk_api::sync::Op;
 use rusqlite::{OptionalExtension, Transaction};
@@ -62,20 +63,16 @@ pub(super) fn settle(
         tx.execute(&format!("UPDATE {} SET {col} = ?1 WHERE id = ?2", op.entity), (&v, &other))?;
         (other, v)
     };
-    tx.prepare_cached(
-        "INSERT INTO conflicts (id, entity, entity_id, col, losing_value, losing_hlc, winning_value, winning_hlc, detected_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(rusqlite::params![
-        uuid::Uuid::now_v7().to_string(),
-        op.entity,
-        renamed_id,
+    let (losing, winning) = (Value::String(value.clone()), Value::String(new_value));
+    let clash = Clash {
+        entity: &op.entity,
+        entity_id: &renamed_id,
         col,
-        Value::String(value.clone()).to_string(),
-        op.hlc,
-        Value::String(new_value).to_string(),
-        op.hlc,
-        now,
-    ])?;
+        losing: &losing,
+        losing_hlc: &op.hlc,
+        winning: Some(&winning),
+        winning_hlc: &op.hlc,
+    };
+    record_clash(tx, &clash, now)?;
     Ok(true)
 }
