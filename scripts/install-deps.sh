@@ -2,8 +2,8 @@
 # Installs what building, running and testing Branchdesk needs on a fresh
 # Debian/Ubuntu machine. Every step is skipped when its tool is already there,
 # so a warm machine pays nothing.  Usage: scripts/install-deps.sh [--test]
-#   --test   also the UI-test tools (Xvfb, WebKitWebDriver, tauri-driver)
-#            and the PDF/screenshot helpers.
+#   --test   also the UI-test tools (Xvfb, WebKitWebDriver, tauri-driver),
+#            the screenshot helper, and PostgreSQL for the server tests.
 set -euo pipefail
 
 want_test=0
@@ -22,6 +22,10 @@ apt_pkgs=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev
           libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
 if [ "$want_test" = 1 ]; then
   apt_pkgs+=(xvfb xauth webkit2gtk-driver imagemagick)
+  # The server tests start a throwaway PostgreSQL cluster.
+  if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    apt_pkgs+=(postgresql)
+  fi
 fi
 missing=()
 for p in "${apt_pkgs[@]}"; do

@@ -4,6 +4,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use branchdesk_api::sync::{Op, DESK_SCHEMA_VERSION};
+use branchdesk_server::store::postgres::PgStore;
 use branchdesk_server::store::sqlite::SqliteStore;
 use branchdesk_server::store::Store;
 use http_body_util::BodyExt;
@@ -15,18 +16,53 @@ const BRANCH_B: &str = "branch:0193a0c0-0000-7000-8000-00000000000b";
 const DEVICE: &str = "0193a0c0-0000-7000-8000-0000000000d1";
 const OTHER: &str = "0193a0c0-0000-7000-8000-0000000000d2";
 
+mod support;
+
+/// The same scenarios run on each store backend.
+enum Backend {
+    /// The folder is held so it lives as long as the store.
+    Sqlite(SqliteStore, #[allow(dead_code)] tempfile::TempDir),
+    Pg(PgStore),
+}
+
+fn sqlite() -> Backend {
+    let dir = tempfile::tempdir().unwrap();
+    Backend::Sqlite(SqliteStore::open(&dir.path().join("server.sqlite")).unwrap(), dir)
+}
+
+impl Backend {
+    async fn bootstrap_code(&self) -> Option<String> {
+        match self {
+            Backend::Sqlite(s, _) => s.bootstrap_code().await.unwrap(),
+            Backend::Pg(p) => p.bootstrap_code().await.unwrap(),
+        }
+    }
+
+    async fn revoke(&self, device: &str) {
+        match self {
+            Backend::Sqlite(s, _) => s.revoke(device.into()).await.unwrap(),
+            Backend::Pg(p) => p.revoke(device.into()).await.unwrap(),
+        }
+    }
+
+    fn app(&self) -> Router {
+        match self {
+            Backend::Sqlite(s, _) => branchdesk_server::app(s.clone()),
+            Backend::Pg(p) => branchdesk_server::app(p.clone()),
+        }
+    }
+}
+
 struct Server {
-    _dir: tempfile::TempDir,
+    _backend: Backend,
     app: Router,
     token: String,
 }
 
 /// A server on a fresh store, with DEVICE enrolled through its bootstrap code.
-async fn server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("server.sqlite")).unwrap();
-    let code = store.bootstrap_code().await.unwrap().expect("a fresh server has a bootstrap code");
-    let app = branchdesk_server::app(store);
+async fn server(backend: Backend) -> Server {
+    let code = backend.bootstrap_code().await.expect("a fresh server has a bootstrap code");
+    let app = backend.app();
     let (s, body) = send(
         &app,
         "/v1/devices/enrol",
@@ -35,7 +71,7 @@ async fn server() -> Server {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{body}");
-    Server { _dir: dir, app, token: body["token"].as_str().unwrap().to_owned() }
+    Server { _backend: backend, app, token: body["token"].as_str().unwrap().to_owned() }
 }
 
 fn op(device: &str, seq: u64, scope: &str) -> Op {
@@ -74,9 +110,8 @@ async fn pull(srv: &Server, cursors: Value) -> (StatusCode, Value) {
     send(&srv.app, "/v1/sync/pull", Some(&srv.token), json!({ "cursors": cursors }).to_string()).await
 }
 
-#[tokio::test]
-async fn pushed_ops_come_back_per_scope_in_order() {
-    let app = server().await;
+async fn pushed_ops_come_back_per_scope_in_order(backend: Backend) {
+    let app = server(backend).await;
     let (s, body) =
         push(&app, vec![op(DEVICE, 1, BRANCH_A), op(DEVICE, 2, BRANCH_B), op(DEVICE, 3, BRANCH_A)]).await;
     assert_eq!(s, StatusCode::OK, "{body}");
@@ -100,9 +135,8 @@ async fn pushed_ops_come_back_per_scope_in_order() {
     assert!(page["changes"].as_array().unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn a_replayed_batch_is_a_no_op_and_an_overlapping_one_adds_only_the_new_ops() {
-    let app = server().await;
+async fn a_replayed_batch_is_a_no_op_and_an_overlapping_one_adds_only_the_new_ops(backend: Backend) {
+    let app = server(backend).await;
     push(&app, vec![op(DEVICE, 1, BRANCH_A), op(DEVICE, 2, BRANCH_A)]).await;
     let (s, body) = push(&app, vec![op(DEVICE, 1, BRANCH_A), op(DEVICE, 2, BRANCH_A)]).await;
     assert_eq!((s, body["acked_through"].clone()), (StatusCode::OK, json!(2)));
@@ -112,9 +146,8 @@ async fn a_replayed_batch_is_a_no_op_and_an_overlapping_one_adds_only_the_new_op
     assert_eq!(page["changes"].as_array().unwrap().len(), 3);
 }
 
-#[tokio::test]
-async fn a_gap_is_refused_and_nothing_of_the_batch_is_stored() {
-    let app = server().await;
+async fn a_gap_is_refused_and_nothing_of_the_batch_is_stored(backend: Backend) {
+    let app = server(backend).await;
     push(&app, vec![op(DEVICE, 1, BRANCH_A)]).await;
     let (s, body) = push(&app, vec![op(DEVICE, 3, BRANCH_A), op(DEVICE, 4, BRANCH_A)]).await;
     assert_eq!(s, StatusCode::CONFLICT);
@@ -124,9 +157,8 @@ async fn a_gap_is_refused_and_nothing_of_the_batch_is_stored() {
     assert_eq!(page["changes"].as_array().unwrap().len(), 1);
 }
 
-#[tokio::test]
-async fn bad_requests_get_a_typed_4xx_that_names_the_problem() {
-    let app = server().await;
+async fn bad_requests_get_a_typed_4xx_that_names_the_problem(backend: Backend) {
+    let app = server(backend).await;
     let (s, b) = send(&app.app, "/v1/sync/push", Some(&app.token), "{not json").await;
     assert_eq!((s, b["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_json")));
     let (s, b) = send(
@@ -181,9 +213,8 @@ async fn bad_requests_get_a_typed_4xx_that_names_the_problem() {
     assert!(page["changes"].as_array().unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn pull_pages_and_says_when_more_wait() {
-    let app = server().await;
+async fn pull_pages_and_says_when_more_wait(backend: Backend) {
+    let app = server(backend).await;
     push(&app, (1..=25).map(|s| op(DEVICE, s, BRANCH_A)).collect()).await;
     let mut cursor = 0;
     let mut seen = 0;
@@ -207,21 +238,17 @@ async fn pull_pages_and_says_when_more_wait() {
     assert_eq!((seen, cursor), (25, 25));
 }
 
-#[tokio::test]
-async fn health_and_readiness() {
-    let app = server().await;
+async fn health_and_readiness(backend: Backend) {
+    let app = server(backend).await;
     for path in ["/v1/health", "/v1/ready"] {
         let res = app.app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{path}");
     }
 }
 
-#[tokio::test]
-async fn every_sync_request_needs_an_enrolled_unrevoked_device() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("server.sqlite")).unwrap();
-    let code = store.bootstrap_code().await.unwrap().unwrap();
-    let app = branchdesk_server::app(store.clone());
+async fn every_sync_request_needs_an_enrolled_unrevoked_device(backend: Backend) {
+    let code = backend.bootstrap_code().await.unwrap();
+    let app = backend.app();
     let body = json!({ "device_id": DEVICE, "ops": [] }).to_string();
 
     let (s, b) = send(&app, "/v1/sync/push", None, body.clone()).await;
@@ -244,7 +271,7 @@ async fn every_sync_request_needs_an_enrolled_unrevoked_device() {
     let (s, _) =
         send(&app, "/v1/devices/enrol", None, json!({ "device_id": OTHER, "code": code }).to_string()).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "the bootstrap code works once");
-    assert!(store.bootstrap_code().await.unwrap().is_none(), "no new bootstrap code once a desk is enrolled");
+    assert!(backend.bootstrap_code().await.is_none(), "no new bootstrap code once a desk is enrolled");
 
     // An enrolled desk issues a code for the next one.
     let (s, b) = send(&app, "/v1/devices/codes", Some(&token), "{}").await;
@@ -262,8 +289,40 @@ async fn every_sync_request_needs_an_enrolled_unrevoked_device() {
     assert_eq!(s, StatusCode::OK);
 
     // A revoked desk is refused with a message it can show.
-    store.revoke(DEVICE.into()).await.unwrap();
+    backend.revoke(DEVICE).await;
     let (s, b) = send(&app, "/v1/sync/push", Some(&token), body).await;
     assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("device_revoked")));
     assert!(b["message"].as_str().unwrap().contains("unlinked"));
 }
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::sqlite()).await;
+            })*
+        }
+
+        /// Every scenario again on a real PostgreSQL (one throwaway cluster,
+        /// a fresh database per scenario).
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn on_postgres() {
+            let cluster = support::Cluster::start();
+            $(
+                let url = cluster.database(stringify!($name)).await;
+                $name(Backend::Pg(PgStore::connect(&url, 4).await.unwrap())).await;
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    pushed_ops_come_back_per_scope_in_order,
+    a_replayed_batch_is_a_no_op_and_an_overlapping_one_adds_only_the_new_ops,
+    a_gap_is_refused_and_nothing_of_the_batch_is_stored,
+    bad_requests_get_a_typed_4xx_that_names_the_problem,
+    pull_pages_and_says_when_more_wait,
+    health_and_readiness,
+    every_sync_request_needs_an_enrolled_unrevoked_device
+);

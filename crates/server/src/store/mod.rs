@@ -1,5 +1,6 @@
 //! One store trait, one module per backend.
 
+pub mod postgres;
 pub mod sqlite;
 
 use branchdesk_api::sync::{Op, PullRequest, PullResponse, PushResponse};
