@@ -50,3 +50,7 @@ CREATE TABLE conflicts (
     detected_at    TEXT NOT NULL,
     resolved_at    TEXT
 );
+
+-- Why the server refused an op (its author lacked the right by then, say).
+-- Refused ops stay in the outbox, acknowledged, and are listed for review.
+ALTER TABLE outbox ADD COLUMN refused_reason TEXT;

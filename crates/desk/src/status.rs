@@ -37,6 +37,11 @@ impl Desk {
                 .map(|t| t.with_timezone(&chrono::Utc)),
             last_error: config.last_error,
             open_conflicts: self.open_conflicts()?,
+            refused_changes: self.db().conn.query_row(
+                "SELECT count(*) FROM outbox WHERE refused_reason IS NOT NULL",
+                [],
+                |r| r.get::<_, i64>(0),
+            )? as u64,
             last_backup_at: self.newest_backup()?.map(|b| b.taken_at),
         })
     }

@@ -9,6 +9,7 @@
 //! - A device's ops are stored at most once, in its `seq` order, and every
 //!   accepted op gets a gap-free `scope_seq` in commit order.
 
+pub mod authz;
 pub mod http;
 pub mod store;
 pub mod validate;

@@ -254,3 +254,71 @@ async fn two_desks_naming_a_room_alike_offline_converge_and_the_clash_is_kept() 
     assert!(ra[1].0.starts_with("Annexe ~"), "{ra:?}");
     assert!(a.desk.open_conflicts().unwrap() >= 1 && b.desk.open_conflicts().unwrap() >= 1);
 }
+
+/// The server authorises the person: a change made offline by someone whose
+/// role was revoked meanwhile is refused, recorded, shown on their desk, and
+/// never reaches the other desks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_by_someone_revoked_meanwhile_is_refused_and_listed() {
+    use branchdesk_api::commands::users::{CreateUser, NewGrant, RevokeGrant};
+    let server_dir = tempfile::tempdir().unwrap();
+    let server = Server::start(server_dir.path(), 0);
+    let client = Client::new();
+    let a = desk();
+    link(&client, &server, &a, None).await;
+    set_up(&a);
+    let (t, me) = a.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
+    let director = a.desk.actor(&t).unwrap();
+    let branch = me.branches[0].id;
+    let admin_role = a
+        .desk
+        .list_roles(&director, Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == "ADMIN")
+        .unwrap()
+        .id;
+    let asha = a
+        .desk
+        .create_user(
+            &director,
+            CreateUser {
+                full_name: "Asha Rao".into(),
+                email: "asha@example.com".into(),
+                phone: String::new(),
+                password: "Teak-Window-57".into(),
+                grants: vec![NewGrant { role_id: admin_role, branch_id: Some(branch), expires_on: None }],
+            },
+        )
+        .unwrap();
+    client.sync(&a.desk).await.unwrap();
+
+    let b = desk();
+    link(&client, &server, &b, Some(&a)).await;
+    client.sync(&b.desk).await.unwrap();
+    let (tb, _) =
+        b.desk.login(Login { email: "asha@example.com".into(), password: "Teak-Window-57".into() }).unwrap();
+    let asha_on_b = b.desk.actor(&tb).unwrap();
+
+    // The director revokes Asha's role; desk B has not heard yet.
+    a.desk.revoke_grant(&director, RevokeGrant { grant_id: asha.grants[0].id }).unwrap();
+    client.sync(&a.desk).await.unwrap();
+    b.desk
+        .save_room(
+            &asha_on_b,
+            SaveRoom { id: None, branch_id: branch, name: "Store room".into(), capacity: 4 },
+        )
+        .unwrap();
+    let round = client.sync(&b.desk).await.unwrap();
+    assert_eq!(round.pushed, 1);
+    let state = b.desk.sync_state().unwrap();
+    assert_eq!((state.refused_changes, state.pending_changes), (1, 0), "refused, and not blocking the queue");
+    let refused = b.desk.refused_changes().unwrap();
+    assert_eq!(refused[0].entity, "rooms");
+    assert!(refused[0].reason.contains("add and change rooms"), "{}", refused[0].reason);
+
+    client.sync(&a.desk).await.unwrap();
+    assert!(rooms(&a.desk).is_empty(), "the refused room never reached desk A");
+    // Desk B now knows the revocation too.
+    assert!(!b.desk.actor(&tb).unwrap().can(branchdesk_api::Permission::ManageRoom, Some(branch)));
+}

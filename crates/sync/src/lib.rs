@@ -133,6 +133,10 @@ impl Client {
                     res.acked_through
                 )));
             }
+            for r in &res.rejected {
+                tracing::warn!(seq = r.seq, reason = %r.reason, "the server refused a change");
+                desk.mark_refused(r.seq, &r.reason)?;
+            }
             desk.ack_through(res.acked_through)?;
             round.pushed += n;
         }

@@ -76,6 +76,7 @@ commands! {
     system::link_server(sy::LinkServer),
     system::join_organisation(sy::JoinOrganisation),
     system::issue_desk_code(sy::IssueDeskCode),
+    system::list_refused_changes(sy::ListRefusedChanges),
     session::login(s::Login),
     session::logout(s::Logout),
     session::get_me(s::GetMe),

@@ -85,3 +85,11 @@ fn sync_error(e: branchdesk_sync::SyncError) -> ApiError {
         other => ApiError::invalid("server_url", other.to_string()),
     }
 }
+
+#[tauri::command(async)]
+pub fn list_refused_changes(
+    state: State<'_, AppState>,
+    input: ListRefusedChanges,
+) -> Reply<ListRefusedChanges> {
+    state.actor(|desk, actor| desk.list_refused_changes(actor, input))
+}

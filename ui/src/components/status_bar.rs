@@ -71,6 +71,7 @@ pub fn StatusBar(p: &StatusBarProps) -> Html {
             <span class={classes!("dot", dot)}></span>
             <span id="sync-status">{ line }</span>
             if s.open_conflicts > 0 { <span class="tag">{ format!("{} merge conflicts kept for review", s.open_conflicts) }</span> }
+            if s.refused_changes > 0 { <span class="tag">{ format!("{} changes refused by the server (Settings)", s.refused_changes) }</span> }
             if s.server_url.is_some() {
                 <button class="link small" id="sync-now" onclick={sync_now} disabled={*busy}>{ if *busy { "Syncing…" } else { "Sync now" } }</button>
             }

@@ -4,7 +4,9 @@ use crate::components::field::{setter, Field, FormActions, FormError};
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::settings::{ListSettings, SaveSetting, Setting, SettingSource};
-use branchdesk_api::commands::system::{DeskCode, GetSyncState, IssueDeskCode, LinkServer};
+use branchdesk_api::commands::system::{
+    DeskCode, GetSyncState, IssueDeskCode, LinkServer, ListRefusedChanges,
+};
 use branchdesk_api::ids::BranchId;
 use branchdesk_api::settings::{SettingKind, SettingValue};
 use branchdesk_api::{ApiError, Permission};
@@ -34,6 +36,7 @@ pub fn SettingsPage() -> Html {
                 </select>
             </div>
             <ServerLink />
+            <RefusedChanges />
             { show(&settings, |list: &Vec<Setting>| html! {
                 <div class="card">
                     { for list.iter().filter(|st| scope.is_none() || st.per_branch).map(|st| html! {
@@ -187,5 +190,42 @@ fn ServerLink() -> Html {
                 }
             }
         </div>
+    }
+}
+
+/// Changes made here that the server refused, with why: nothing is dropped
+/// silently; a manager can redo them with the right person.
+#[component]
+fn RefusedChanges() -> Html {
+    let s = use_session();
+    if !s.me.can(Permission::ManageSetting) {
+        return html! {};
+    }
+    html! { <RefusedList /> }
+}
+
+#[component]
+fn RefusedList() -> Html {
+    let (list, _) = use_query(ListRefusedChanges {});
+    match &list {
+        Some(Ok(l)) if !l.is_empty() => html! {
+            <div class="card" id="refused-changes">
+                <h2>{ "Changes the server refused" }</h2>
+                <table class="grid small">
+                    <thead><tr><th>{ "When" }</th><th>{ "Who" }</th><th>{ "What" }</th><th>{ "Why" }</th></tr></thead>
+                    <tbody>
+                        { for l.iter().map(|r| html! {
+                            <tr>
+                                <td>{ crate::format::when(&r.at) }</td>
+                                <td>{ &r.author }</td>
+                                <td>{ format!("{} {}", r.kind, r.entity) }</td>
+                                <td>{ &r.reason }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        },
+        _ => html! {},
     }
 }

@@ -54,6 +54,8 @@ pub struct SyncState {
     pub last_error: Option<String>,
     /// Values that lost a merge and wait for review.
     pub open_conflicts: u64,
+    /// This desk's changes the server refused.
+    pub refused_changes: u64,
     pub last_backup_at: Option<DateTime<Utc>>,
 }
 command!(GetSyncState => "get_sync_state", Session -> SyncState);
@@ -101,3 +103,20 @@ pub struct DeskCode {
     pub valid_hours: u32,
 }
 command!(IssueDeskCode => "issue_desk_code", Permission -> DeskCode);
+
+/// A change made on this desk that the server refused, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefusedChange {
+    pub seq: u64,
+    pub entity: String,
+    pub entity_id: String,
+    pub kind: String,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListRefusedChanges {}
+command!(ListRefusedChanges => "list_refused_changes", Permission -> Vec<RefusedChange>);

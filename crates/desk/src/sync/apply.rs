@@ -191,7 +191,9 @@ fn set_clock(tx: &Transaction<'_>, entity: &str, id: &str, col: &str, hlc: &str)
 /// server has not echoed back yet.
 fn pending_clocks(tx: &Transaction<'_>, echoed: u64, id: &str) -> Result<BTreeMap<String, String>> {
     let mut out: BTreeMap<String, String> = BTreeMap::new();
-    let mut stmt = tx.prepare_cached("SELECT hlc, columns FROM outbox WHERE seq > ?1 AND entity_id = ?2")?;
+    let mut stmt = tx.prepare_cached(
+        "SELECT hlc, columns FROM outbox WHERE seq > ?1 AND entity_id = ?2 AND refused_reason IS NULL",
+    )?;
     let rows =
         stmt.query_map((echoed as i64, id), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     for row in rows {

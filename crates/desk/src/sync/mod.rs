@@ -113,10 +113,52 @@ impl Desk {
             .collect())
     }
 
+    /// Records that the server refused this desk's op `seq`, and why.
+    pub fn mark_refused(&self, seq: u64, reason: &str) -> Result<()> {
+        self.db()
+            .conn
+            .execute("UPDATE outbox SET refused_reason = ?2 WHERE seq = ?1", (seq as i64, reason))?;
+        Ok(())
+    }
+
+    /// This desk's changes the server refused.
+    pub fn refused_changes(&self) -> Result<Vec<branchdesk_api::commands::system::RefusedChange>> {
+        let db = self.db();
+        let mut stmt = db.conn.prepare_cached(
+            "SELECT o.seq, o.entity, o.entity_id, o.kind, o.created_at, coalesce(u.full_name, ''), o.refused_reason
+             FROM outbox o LEFT JOIN users u ON u.id = o.author_user_id
+             WHERE o.refused_reason IS NOT NULL ORDER BY o.seq DESC LIMIT 500",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(branchdesk_api::commands::system::RefusedChange {
+                seq: r.get::<_, i64>(0)? as u64,
+                entity: r.get(1)?,
+                entity_id: r.get(2)?,
+                kind: r.get(3)?,
+                at: crate::db::cols::time(r, 4)?,
+                author: r.get(5)?,
+                reason: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Values that lost a merge and are not yet resolved.
     pub fn open_conflicts(&self) -> Result<u64> {
         Ok(self.db().conn.query_row("SELECT count(*) FROM conflicts WHERE resolved_at IS NULL", [], |r| {
             r.get::<_, i64>(0)
         })? as u64)
+    }
+}
+
+impl Desk {
+    /// The refused-changes list, for a manager.
+    pub fn list_refused_changes(
+        &self,
+        actor: &crate::Actor,
+        _input: branchdesk_api::commands::system::ListRefusedChanges,
+    ) -> Result<Vec<branchdesk_api::commands::system::RefusedChange>> {
+        actor.require_somewhere(branchdesk_api::Permission::ManageSetting)?;
+        self.refused_changes()
     }
 }

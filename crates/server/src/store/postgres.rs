@@ -2,8 +2,10 @@
 //! can share one database.
 
 use super::{Store, StoreError};
-use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse};
+use crate::authz;
+use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use deadpool_postgres::{Manager, Pool};
+use serde_json::{Map, Value};
 use tokio_postgres::{IsolationLevel, NoTls};
 
 mod embedded {
@@ -70,21 +72,76 @@ impl Store for PgStore {
             .await?;
         let applied = tx
             .prepare(
-                "INSERT INTO applied_ops (device_id, seq, op_id, status) VALUES ($1, $2, $3, 'accepted')",
+                "INSERT INTO applied_ops (device_id, seq, op_id, status, reason) VALUES ($1, $2, $3, $4, $5)",
             )
             .await?;
+        let get_row = tx.prepare("SELECT data FROM entity_rows WHERE entity = $1 AND entity_id = $2").await?;
+        let put_row = tx
+            .prepare(
+                "INSERT INTO entity_rows (entity, entity_id, data) VALUES ($1, $2, $3)
+                 ON CONFLICT (entity, entity_id) DO UPDATE SET data = $3",
+            )
+            .await?;
+        let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+        let mut rejected = Vec::new();
         for op in ops.iter().filter(|op| op.seq > last) {
             if op.seq != expected {
                 return Err(StoreError::Gap { expected, got: op.seq });
             }
+            expected += 1;
+            // Until the first grant arrives, the first desk is uploading the
+            // organisation it created: nobody holds a role yet to check against.
+            let setting_up: bool = tx
+                .query_one("SELECT NOT EXISTS (SELECT 1 FROM entity_rows WHERE entity = 'role_grants')", &[])
+                .await?
+                .get(0);
+            let before: Option<Map<String, Value>> = tx
+                .query_opt(&get_row, &[&op.entity, &op.entity_id])
+                .await?
+                .and_then(|r| r.get::<_, Value>(0).as_object().cloned());
+            let verdict = if setting_up {
+                Ok(())
+            } else {
+                let grants = match op.author_user_id.as_deref() {
+                    None => vec![],
+                    Some(author) => {
+                        let of = |rows: Vec<tokio_postgres::Row>| -> Vec<Map<String, Value>> {
+                            rows.iter().filter_map(|r| r.get::<_, Value>(0).as_object().cloned()).collect()
+                        };
+                        let grants = of(tx
+                            .query(
+                                "SELECT data FROM entity_rows WHERE entity = 'role_grants' AND data ->> 'user_id' = $1",
+                                &[&author],
+                            )
+                            .await?);
+                        let roles =
+                            of(tx.query("SELECT data FROM entity_rows WHERE entity = 'roles'", &[]).await?);
+                        authz::grants_in_force(&grants, &roles, &today)
+                    }
+                };
+                authz::check(&authz::Facts { op, before: before.as_ref(), grants: &grants })
+            };
+            if let Err(reason) = verdict {
+                tx.execute(
+                    &applied,
+                    &[&device_id, &(op.seq as i64), &op.op_id, &"rejected", &Some(reason.as_str())],
+                )
+                .await?;
+                rejected.push(Rejected { seq: op.seq, op_id: op.op_id.clone(), reason });
+                continue;
+            }
             let scope_seq: i64 = tx.query_one(&bump, &[&op.scope]).await?.get(0);
             let json = serde_json::to_value(op).map_err(|e| StoreError::Backend(e.to_string()))?;
             tx.execute(&log, &[&op.scope, &scope_seq, &device_id, &json]).await?;
-            tx.execute(&applied, &[&device_id, &(op.seq as i64), &op.op_id]).await?;
-            expected += 1;
+            tx.execute(&applied, &[&device_id, &(op.seq as i64), &op.op_id, &"accepted", &None::<&str>])
+                .await?;
+            let mut data = before.unwrap_or_default();
+            data.insert("id".into(), Value::String(op.entity_id.clone()));
+            data.extend(op.columns.iter().map(|(k, v)| (k.clone(), v.clone())));
+            tx.execute(&put_row, &[&op.entity, &op.entity_id, &Value::Object(data)]).await?;
         }
         tx.commit().await?;
-        Ok(PushResponse { acked_through: expected - 1, rejected: vec![] })
+        Ok(PushResponse { acked_through: expected - 1, rejected })
     }
 
     async fn pull(&self, req: PullRequest, limit: usize) -> Result<PullResponse, StoreError> {

@@ -1,8 +1,10 @@
 //! The embedded SQLite backend: zero set-up, for a single centre or a trial.
 
 use super::{Store, StoreError};
-use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse};
+use crate::authz::{self, AuthorGrant};
+use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use serde_json::{Map, Value};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -45,6 +47,42 @@ impl SqliteStore {
     }
 }
 
+fn row(
+    tx: &rusqlite::Transaction<'_>,
+    entity: &str,
+    id: &str,
+) -> Result<Option<Map<String, Value>>, StoreError> {
+    let data: Option<String> = tx
+        .prepare_cached("SELECT data FROM entity_rows WHERE entity = ?1 AND entity_id = ?2")?
+        .query_row([entity, id], |r| r.get(0))
+        .optional()?;
+    data.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Backend(e.to_string()))).transpose()
+}
+
+fn rows_where(
+    tx: &rusqlite::Transaction<'_>,
+    sql: &str,
+    arg: &str,
+) -> Result<Vec<Map<String, Value>>, StoreError> {
+    let mut stmt = tx.prepare_cached(sql)?;
+    let rows = stmt.query_map([arg], |r| r.get::<_, String>(0))?;
+    rows.map(|d| serde_json::from_str(&d?).map_err(|e| StoreError::Backend(e.to_string()))).collect()
+}
+
+fn author_grants(
+    tx: &rusqlite::Transaction<'_>,
+    author: Option<&str>,
+) -> Result<Vec<AuthorGrant>, StoreError> {
+    let Some(author) = author else { return Ok(vec![]) };
+    let grants = rows_where(
+        tx,
+        "SELECT data FROM entity_rows WHERE entity = 'role_grants' AND json_extract(data, '$.user_id') = ?1",
+        author,
+    )?;
+    let roles = rows_where(tx, "SELECT data FROM entity_rows WHERE entity = ?1", "roles")?;
+    Ok(authz::grants_in_force(&grants, &roles, &chrono::Utc::now().format("%Y-%m-%d").to_string()))
+}
+
 fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushResponse, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let last: u64 = tx
@@ -56,9 +94,34 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
         .unwrap_or(0) as u64;
     let mut expected = last + 1;
     let now = chrono::Utc::now().to_rfc3339();
+    let mut rejected = Vec::new();
     for op in ops.iter().filter(|op| op.seq > last) {
         if op.seq != expected {
             return Err(StoreError::Gap { expected, got: op.seq });
+        }
+        expected += 1;
+        // Until the first grant arrives, the first desk is uploading the
+        // organisation it created: nobody holds a role yet to check against.
+        let setting_up: bool = tx.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM entity_rows WHERE entity = 'role_grants')",
+            [],
+            |r| r.get(0),
+        )?;
+        let before = row(&tx, &op.entity, &op.entity_id)?;
+        let verdict = if setting_up {
+            Ok(())
+        } else {
+            let grants = author_grants(&tx, op.author_user_id.as_deref())?;
+            authz::check(&authz::Facts { op, before: before.as_ref(), grants: &grants })
+        };
+        if let Err(reason) = verdict {
+            tx.prepare_cached(
+                "INSERT INTO applied_ops (device_id, seq, op_id, status, reason, received_at)
+                 VALUES (?1, ?2, ?3, 'rejected', ?4, ?5)",
+            )?
+            .execute(rusqlite::params![device_id, op.seq as i64, op.op_id, reason, now])?;
+            rejected.push(Rejected { seq: op.seq, op_id: op.op_id.clone(), reason });
+            continue;
         }
         let scope_seq: i64 = tx
             .prepare_cached(
@@ -76,10 +139,17 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
             "INSERT INTO applied_ops (device_id, seq, op_id, status, received_at) VALUES (?1, ?2, ?3, 'accepted', ?4)",
         )?
         .execute(rusqlite::params![device_id, op.seq as i64, op.op_id, now])?;
-        expected += 1;
+        let mut data = before.unwrap_or_default();
+        data.insert("id".into(), Value::String(op.entity_id.clone()));
+        data.extend(op.columns.iter().map(|(k, v)| (k.clone(), v.clone())));
+        tx.prepare_cached(
+            "INSERT INTO entity_rows (entity, entity_id, data) VALUES (?1, ?2, ?3)
+             ON CONFLICT (entity, entity_id) DO UPDATE SET data = ?3",
+        )?
+        .execute(rusqlite::params![op.entity, op.entity_id, Value::Object(data).to_string()])?;
     }
     tx.commit()?;
-    Ok(PushResponse { acked_through: expected - 1, rejected: vec![] })
+    Ok(PushResponse { acked_through: expected - 1, rejected })
 }
 
 fn pull(conn: &mut Connection, req: &PullRequest, limit: usize) -> Result<PullResponse, StoreError> {

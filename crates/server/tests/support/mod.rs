@@ -110,6 +110,7 @@ impl Drop for Cluster {
         } else {
             Command::new(&exe)
         };
-        let _ = cmd.args(["-D", &data, "-m", "immediate", "stop"]).status();
+        let _ =
+            cmd.args(["-D", &data, "-m", "immediate", "stop"]).stdout(std::process::Stdio::null()).status();
     }
 }

@@ -1,0 +1,207 @@
+//! Which person may make which change: each op is checked against its
+//! author's role grants in force and the branch of the row, before and after
+//! the change (sync-design.md: the server authorises the person, not the
+//! machine). Pure: the stores gather the facts and call [`check`].
+
+use branchdesk_api::sync::Op;
+use branchdesk_api::Permission;
+use serde_json::{Map, Value};
+
+/// A grant of the op's author: the role's permissions, in one branch or all.
+#[derive(Debug, Clone)]
+pub struct AuthorGrant {
+    pub permissions: Vec<Permission>,
+    /// None: every branch.
+    pub branch_id: Option<String>,
+}
+
+/// What the server knows when it checks one op.
+pub struct Facts<'a> {
+    pub op: &'a Op,
+    /// The row as the server holds it before the op, if any.
+    pub before: Option<&'a Map<String, Value>>,
+    pub grants: &'a [AuthorGrant],
+}
+
+fn can(grants: &[AuthorGrant], p: Permission, branch: Option<&str>) -> bool {
+    grants.iter().any(|g| {
+        g.permissions.contains(&p)
+            && match (&g.branch_id, branch) {
+                (None, _) => true,
+                (Some(gb), Some(b)) => gb == b,
+                (Some(_), None) => false,
+            }
+    })
+}
+
+fn branch_of(row: &Map<String, Value>) -> Option<&str> {
+    row.get("branch_id").and_then(Value::as_str)
+}
+
+/// Ok, or why the op is refused (shown to the desk).
+pub fn check(f: &Facts<'_>) -> Result<(), String> {
+    let op = f.op;
+    let after_branch = op.columns.get("branch_id").and_then(Value::as_str).or(f.before.and_then(branch_of));
+    let before_branch = f.before.and_then(branch_of);
+    let refuse = |p: Permission| Err(format!("its author may not {} there", p.label().to_lowercase()));
+    // The permission a change needs, and in which branches (old and new row).
+    let needs = |p: Permission, org_wide: bool| -> Result<(), String> {
+        let mut places = vec![if org_wide { None } else { after_branch }];
+        if !org_wide && f.before.is_some() && before_branch != after_branch {
+            places.push(before_branch);
+        }
+        for place in places {
+            if !can(f.grants, p, place) {
+                return refuse(p);
+            }
+        }
+        Ok(())
+    };
+    match op.entity.as_str() {
+        "organisations" | "branches" => needs(Permission::ManageOrganisation, true),
+        "roles" => needs(Permission::ManageRole, true),
+        "rooms" => needs(Permission::ManageRoom, false),
+        "settings" => needs(Permission::ManageSetting, after_branch.is_none() && before_branch.is_none()),
+        "role_grants" => needs(Permission::ManageUser, after_branch.is_none() && before_branch.is_none()),
+        "users" => {
+            let own = op.author_user_id.as_deref() == Some(op.entity_id.as_str());
+            let self_service = op.kind == "update"
+                && op
+                    .columns
+                    .keys()
+                    .all(|c| ["password_hash", "must_change_password", "updated_at"].contains(&c.as_str()));
+            if own && self_service {
+                return Ok(());
+            }
+            if f.grants.iter().any(|g| g.permissions.contains(&Permission::ManageUser)) {
+                Ok(())
+            } else {
+                refuse(Permission::ManageUser)
+            }
+        }
+        other => Err(format!("{other} is not a synced table")),
+    }
+}
+
+/// The grants in force from the server's copies of the author's
+/// `role_grants` rows and their `roles` rows, as of `today` (YYYY-MM-DD).
+pub fn grants_in_force(
+    grants: &[Map<String, Value>],
+    roles: &[Map<String, Value>],
+    today: &str,
+) -> Vec<AuthorGrant> {
+    grants
+        .iter()
+        .filter(|g| g.get("revoked_at").is_none_or(Value::is_null))
+        .filter(|g| g.get("expires_on").and_then(Value::as_str).is_none_or(|d| d >= today))
+        .filter_map(|g| {
+            let role_id = g.get("role_id")?.as_str()?;
+            let role = roles.iter().find(|r| r.get("id").and_then(Value::as_str) == Some(role_id))?;
+            if role.get("deleted_at").is_some_and(|d| !d.is_null()) {
+                return None;
+            }
+            let perms = match role.get("permissions")? {
+                Value::Array(a) => a.iter().filter_map(|p| Permission::parse(p.as_str()?)).collect(),
+                Value::String(s) => serde_json::from_str::<Vec<String>>(s)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|p| Permission::parse(p))
+                    .collect(),
+                _ => vec![],
+            };
+            Some(AuthorGrant {
+                permissions: perms,
+                branch_id: g.get("branch_id").and_then(Value::as_str).map(str::to_owned),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn op(entity: &str, kind: &str, author: &str, id: &str, cols: Value) -> Op {
+        Op {
+            seq: 1,
+            op_id: "x".into(),
+            author_user_id: Some(author.into()),
+            scope: "org".into(),
+            entity: entity.into(),
+            entity_id: id.into(),
+            kind: kind.into(),
+            columns: cols.as_object().unwrap().clone(),
+            hlc: "0".into(),
+            schema_version: 2,
+        }
+    }
+
+    fn grant(p: &[Permission], branch: Option<&str>) -> AuthorGrant {
+        AuthorGrant { permissions: p.to_vec(), branch_id: branch.map(str::to_owned) }
+    }
+
+    #[test]
+    fn a_branch_admin_changes_rooms_of_their_branch_only() {
+        let admin = [grant(&[Permission::ManageRoom], Some("A"))];
+        let ok = op("rooms", "insert", "u", "r", json!({ "branch_id": "A", "name": "Lab" }));
+        assert!(check(&Facts { op: &ok, before: None, grants: &admin }).is_ok());
+        let other = op("rooms", "insert", "u", "r", json!({ "branch_id": "B", "name": "Lab" }));
+        assert!(check(&Facts { op: &other, before: None, grants: &admin }).is_err());
+        // Moving a room of branch B into A needs rights over B too.
+        let before = json!({ "branch_id": "B" }).as_object().unwrap().clone();
+        let moved = op("rooms", "update", "u", "r", json!({ "branch_id": "A" }));
+        assert!(check(&Facts { op: &moved, before: Some(&before), grants: &admin }).is_err());
+        // An edit of a row that stays in A, where the op does not repeat the branch.
+        let before_a = json!({ "branch_id": "A" }).as_object().unwrap().clone();
+        let edit = op("rooms", "update", "u", "r", json!({ "capacity": 40 }));
+        assert!(check(&Facts { op: &edit, before: Some(&before_a), grants: &admin }).is_ok());
+    }
+
+    #[test]
+    fn organisation_wide_changes_need_an_all_branch_grant() {
+        let branch_admin = [grant(Permission::ALL, Some("A"))];
+        let role = op("roles", "insert", "u", "r", json!({ "name": "X" }));
+        assert!(check(&Facts { op: &role, before: None, grants: &branch_admin }).is_err());
+        let director = [grant(Permission::ALL, None)];
+        assert!(check(&Facts { op: &role, before: None, grants: &director }).is_ok());
+    }
+
+    #[test]
+    fn anyone_changes_their_own_password_but_nothing_else_of_their_account() {
+        let none: [AuthorGrant; 0] = [];
+        let pw =
+            op("users", "update", "me", "me", json!({ "password_hash": "$argon2id$..", "updated_at": "t" }));
+        assert!(check(&Facts { op: &pw, before: None, grants: &none }).is_ok());
+        let name = op("users", "update", "me", "me", json!({ "full_name": "Boss" }));
+        assert!(check(&Facts { op: &name, before: None, grants: &none }).is_err());
+        let other = op("users", "update", "me", "you", json!({ "password_hash": "x" }));
+        assert!(check(&Facts { op: &other, before: None, grants: &none }).is_err());
+    }
+
+    #[test]
+    fn revoked_expired_and_deleted_grants_give_nothing() {
+        let roles = vec![
+            json!({ "id": "r1", "permissions": ["manage:room"] }).as_object().unwrap().clone(),
+            json!({ "id": "r2", "permissions": "[\"manage:room\"]", "deleted_at": "t" })
+                .as_object()
+                .unwrap()
+                .clone(),
+        ];
+        let grants = vec![
+            json!({ "role_id": "r1", "branch_id": "A", "revoked_at": null, "expires_on": null })
+                .as_object()
+                .unwrap()
+                .clone(),
+            json!({ "role_id": "r1", "branch_id": "B", "revoked_at": "t" }).as_object().unwrap().clone(),
+            json!({ "role_id": "r1", "branch_id": "C", "expires_on": "2026-01-01" })
+                .as_object()
+                .unwrap()
+                .clone(),
+            json!({ "role_id": "r2", "branch_id": "D" }).as_object().unwrap().clone(),
+        ];
+        let g = grants_in_force(&grants, &roles, "2026-06-01");
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].branch_id.as_deref(), Some("A"));
+    }
+}
