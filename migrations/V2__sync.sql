@@ -27,13 +27,13 @@ CREATE TABLE sync_cursors (
 ) WITHOUT ROWID;
 
 -- The clock of each column's value as last set by a synced op (own or
--- remote): per-column last-writer-wins compares against it.
-CREATE TABLE column_clocks (
+-- remote), one row per synced row: per-column last-writer-wins compares
+-- against it.
+CREATE TABLE row_clocks (
     entity     TEXT NOT NULL,
     entity_id  TEXT NOT NULL,
-    col        TEXT NOT NULL,
-    hlc        TEXT NOT NULL,
-    PRIMARY KEY (entity, entity_id, col)
+    clocks     TEXT NOT NULL,   -- JSON object: column -> HLC stamp
+    PRIMARY KEY (entity, entity_id)
 ) WITHOUT ROWID;
 
 -- Every value that lost a merge, kept for review: nothing a person entered

@@ -8,6 +8,7 @@ scripts/install-deps.sh --test
 cargo build --release -p branchdesk -p branchdesk-desk -p branchdesk-e2e --bins --locked
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 "$target_dir/release/bench-write-path" --rows 10000
+"$target_dir/release/bench-apply" --rows 100000 --page 500
 
 display=":$(( 150 + RANDOM % 50 ))"
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &

@@ -20,7 +20,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "reset_codes",
     "sync_state",
     "sync_cursors",
-    "column_clocks",
+    "row_clocks",
     "conflicts",
     "refinery_schema_history",
 ];

@@ -3,7 +3,7 @@
 //!
 //! Merge rule (sync-design.md, "other records"): per-column last writer wins
 //! by hybrid-logical-clock stamp (device id breaks ties). A column's clock is
-//! the newer of the last synced op that set it (`column_clocks`) and this
+//! the newer of the last synced op that set it (`row_clocks`) and this
 //! desk's own ops the server has not echoed back yet. Each losing value is
 //! kept in `conflicts`.
 
@@ -46,10 +46,12 @@ impl Desk {
             if !SYNCED_ENTITIES.contains(&op.entity.as_str()) {
                 return Err(ApiError::internal(format!("the server sent a change for {}", op.entity)).into());
             }
+            let mut clocks = RowClocks::load(&tx, &op.entity, &op.entity_id)?;
             if c.device_id == self.device_id() {
                 for col in op.columns.keys() {
-                    set_clock(&tx, &op.entity, &op.entity_id, col, &op.hlc)?;
+                    clocks.set(col, &op.hlc);
                 }
+                clocks.save(&tx, &op.entity, &op.entity_id)?;
                 echoed = echoed.max(op.seq);
                 report.echoed += 1;
                 continue;
@@ -70,8 +72,7 @@ impl Desk {
                     report.unknown_columns += 1;
                     continue;
                 }
-                let clock =
-                    newer(stored_clock(&tx, &op.entity, &op.entity_id, col)?, pending.get(col).cloned());
+                let clock = newer(clocks.get(col), pending.get(col).cloned());
                 let local = current.as_ref().and_then(|row| row.get(col).cloned());
                 match clock {
                     Some(clock) if clock >= op.hlc => {
@@ -103,11 +104,12 @@ impl Desk {
                                 report.conflicts += 1;
                             }
                         }
-                        set_clock(&tx, &op.entity, &op.entity_id, col, &op.hlc)?;
+                        clocks.set(col, &op.hlc);
                         winners.insert(col.clone(), value.clone());
                     }
                 }
             }
+            clocks.save(&tx, &op.entity, &op.entity_id)?;
             if winners.is_empty() {
                 continue;
             }
@@ -171,20 +173,46 @@ fn table_columns(tx: &Transaction<'_>, entity: &str) -> Result<HashSet<String>> 
     Ok(cols)
 }
 
-fn stored_clock(tx: &Transaction<'_>, entity: &str, id: &str, col: &str) -> Result<Option<String>> {
-    Ok(tx
-        .prepare_cached("SELECT hlc FROM column_clocks WHERE entity = ?1 AND entity_id = ?2 AND col = ?3")?
-        .query_row((entity, id, col), |r| r.get(0))
-        .optional()?)
+/// The clocks of one row's columns.
+struct RowClocks {
+    clocks: Map<String, Value>,
+    changed: bool,
 }
 
-fn set_clock(tx: &Transaction<'_>, entity: &str, id: &str, col: &str, hlc: &str) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO column_clocks (entity, entity_id, col, hlc) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (entity, entity_id, col) DO UPDATE SET hlc = max(hlc, ?4)",
-    )?
-    .execute((entity, id, col, hlc))?;
-    Ok(())
+impl RowClocks {
+    fn load(tx: &Transaction<'_>, entity: &str, id: &str) -> Result<RowClocks> {
+        let json: Option<String> = tx
+            .prepare_cached("SELECT clocks FROM row_clocks WHERE entity = ?1 AND entity_id = ?2")?
+            .query_row((entity, id), |r| r.get(0))
+            .optional()?;
+        let clocks = match json {
+            Some(j) => serde_json::from_str(&j)?,
+            None => Map::new(),
+        };
+        Ok(RowClocks { clocks, changed: false })
+    }
+
+    fn get(&self, col: &str) -> Option<String> {
+        self.clocks.get(col).and_then(Value::as_str).map(str::to_owned)
+    }
+
+    fn set(&mut self, col: &str, hlc: &str) {
+        if self.get(col).is_none_or(|old| old.as_str() < hlc) {
+            self.clocks.insert(col.to_owned(), Value::String(hlc.to_owned()));
+            self.changed = true;
+        }
+    }
+
+    fn save(&self, tx: &Transaction<'_>, entity: &str, id: &str) -> Result<()> {
+        if self.changed {
+            tx.prepare_cached(
+                "INSERT INTO row_clocks (entity, entity_id, clocks) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (entity, entity_id) DO UPDATE SET clocks = ?3",
+            )?
+            .execute((entity, id, Value::Object(self.clocks.clone()).to_string()))?;
+        }
+        Ok(())
+    }
 }
 
 /// Per column, the newest clock among this desk's ops on the row that the
