@@ -5,10 +5,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 (cd ui && trunk build --offline --release)
-cargo build --release -p branchdesk -p branchdesk-desk -p branchdesk-e2e --bins --locked
+cargo build --release -p branchdesk -p branchdesk-desk -p branchdesk-server -p branchdesk-e2e --bins --locked
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 "$target_dir/release/bench-write-path" --rows 10000
 "$target_dir/release/bench-apply" --rows 100000 --page 500
+"$target_dir/release/bench-ingest" --ops 50000
+# PostgreSQL ingest: a throwaway cluster on a private socket folder.
+pg_bin=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | tail -n 1)")
+pg_dir=$(mktemp -d)
+as_pg=""
+[ "$(id -u)" -eq 0 ] && { chown postgres:postgres "$pg_dir"; as_pg="runuser -u postgres --"; }
+$as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --no-sync >/dev/null
+$as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -o "-p 5499 -k $pg_dir -c listen_addresses=''" -l "$pg_dir/log" -w start >/dev/null
+"$target_dir/release/bench-ingest" --ops 50000 --database-url "host=$pg_dir port=5499 user=postgres dbname=postgres" || true
+$as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null
 
 display=":$(( 150 + RANDOM % 50 ))"
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &

@@ -6,6 +6,7 @@ use crate::authz;
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use deadpool_postgres::{Manager, Pool};
 use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
 use tokio_postgres::{IsolationLevel, NoTls};
 
 mod embedded {
@@ -49,6 +50,9 @@ impl PgStore {
 }
 
 impl Store for PgStore {
+    /// A batch costs a fixed number of round trips, not a few per op: the
+    /// rows and grants it needs are read up front, its writes go out as
+    /// arrays (UNNEST), and each scope's counter moves once.
     async fn push(&self, device_id: String, ops: Vec<Op>) -> Result<PushResponse, StoreError> {
         let mut client = self.pool.get().await?;
         let tx = client.build_transaction().isolation_level(IsolationLevel::ReadCommitted).start().await?;
@@ -59,89 +63,155 @@ impl Store for PgStore {
             .await?
             .get(0);
         let last = last.unwrap_or(0) as u64;
-        let mut expected = last + 1;
-        let bump = tx
-            .prepare(
-                "INSERT INTO scope_counters (scope, last_seq) VALUES ($1, 1)
-                 ON CONFLICT (scope) DO UPDATE SET last_seq = scope_counters.last_seq + 1
-                 RETURNING last_seq",
-            )
-            .await?;
-        let log = tx
-            .prepare("INSERT INTO change_log (scope, scope_seq, device_id, op) VALUES ($1, $2, $3, $4)")
-            .await?;
-        let applied = tx
-            .prepare(
-                "INSERT INTO applied_ops (device_id, seq, op_id, status, reason) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .await?;
-        let get_row = tx.prepare("SELECT data FROM entity_rows WHERE entity = $1 AND entity_id = $2").await?;
-        let put_row = tx
-            .prepare(
-                "INSERT INTO entity_rows (entity, entity_id, data) VALUES ($1, $2, $3)
-                 ON CONFLICT (entity, entity_id) DO UPDATE SET data = $3",
-            )
-            .await?;
-        let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-        let mut rejected = Vec::new();
-        for op in ops.iter().filter(|op| op.seq > last) {
-            if op.seq != expected {
-                return Err(StoreError::Gap { expected, got: op.seq });
+        let new: Vec<&Op> = ops.iter().filter(|op| op.seq > last).collect();
+        for (i, op) in new.iter().enumerate() {
+            if op.seq != last + 1 + i as u64 {
+                return Err(StoreError::Gap { expected: last + 1 + i as u64, got: op.seq });
             }
-            expected += 1;
-            // Until the first grant arrives, the first desk is uploading the
-            // organisation it created: nobody holds a role yet to check against.
-            let setting_up: bool = tx
-                .query_one("SELECT NOT EXISTS (SELECT 1 FROM entity_rows WHERE entity = 'role_grants')", &[])
-                .await?
-                .get(0);
-            let before: Option<Map<String, Value>> = tx
-                .query_opt(&get_row, &[&op.entity, &op.entity_id])
-                .await?
-                .and_then(|r| r.get::<_, Value>(0).as_object().cloned());
+        }
+        if new.is_empty() {
+            tx.commit().await?;
+            return Ok(PushResponse { acked_through: last, rejected: vec![] });
+        }
+
+        // Everything the checks need, in three queries.
+        let entities: Vec<&str> = new.iter().map(|o| o.entity.as_str()).collect();
+        let ids: Vec<&str> = new.iter().map(|o| o.entity_id.as_str()).collect();
+        let mut rows: HashMap<(String, String), Map<String, Value>> = tx
+            .query(
+                "SELECT e.entity, e.entity_id, e.data FROM entity_rows e
+                 JOIN unnest($1::text[], $2::text[]) AS k(entity, entity_id) USING (entity, entity_id)",
+                &[&entities, &ids],
+            )
+            .await?
+            .iter()
+            .filter_map(|r| Some(((r.get(0), r.get(1)), r.get::<_, Value>(2).as_object()?.clone())))
+            .collect();
+        let authors: Vec<&str> = new.iter().filter_map(|o| o.author_user_id.as_deref()).collect();
+        let mut grant_rows: Vec<Map<String, Value>> = tx
+            .query(
+                "SELECT data FROM entity_rows WHERE entity = 'role_grants' AND data ->> 'user_id' = ANY($1)",
+                &[&authors],
+            )
+            .await?
+            .iter()
+            .filter_map(|r| r.get::<_, Value>(0).as_object().cloned())
+            .collect();
+        let mut role_rows: Vec<Map<String, Value>> = tx
+            .query("SELECT data FROM entity_rows WHERE entity = 'roles'", &[])
+            .await?
+            .iter()
+            .filter_map(|r| r.get::<_, Value>(0).as_object().cloned())
+            .collect();
+        // Until the first grant arrives, the first desk is uploading the
+        // organisation it created: nobody holds a role yet to check against.
+        let mut setting_up: bool = tx
+            .query_one("SELECT NOT EXISTS (SELECT 1 FROM entity_rows WHERE entity = 'role_grants')", &[])
+            .await?
+            .get(0);
+        let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+
+        let mut rejected = Vec::new();
+        let mut accepted: Vec<&Op> = Vec::new();
+        for op in &new {
+            let key = (op.entity.clone(), op.entity_id.clone());
             let verdict = if setting_up {
                 Ok(())
             } else {
-                let grants = match op.author_user_id.as_deref() {
-                    None => vec![],
-                    Some(author) => {
-                        let of = |rows: Vec<tokio_postgres::Row>| -> Vec<Map<String, Value>> {
-                            rows.iter().filter_map(|r| r.get::<_, Value>(0).as_object().cloned()).collect()
-                        };
-                        let grants = of(tx
-                            .query(
-                                "SELECT data FROM entity_rows WHERE entity = 'role_grants' AND data ->> 'user_id' = $1",
-                                &[&author],
-                            )
-                            .await?);
-                        let roles =
-                            of(tx.query("SELECT data FROM entity_rows WHERE entity = 'roles'", &[]).await?);
-                        authz::grants_in_force(&grants, &roles, &today)
-                    }
-                };
-                authz::check(&authz::Facts { op, before: before.as_ref(), grants: &grants })
+                let mine: Vec<Map<String, Value>> = grant_rows
+                    .iter()
+                    .filter(|g| g.get("user_id").and_then(Value::as_str) == op.author_user_id.as_deref())
+                    .cloned()
+                    .collect();
+                let grants = authz::grants_in_force(&mine, &role_rows, &today);
+                authz::check(&authz::Facts { op, before: rows.get(&key), grants: &grants })
             };
             if let Err(reason) = verdict {
-                tx.execute(
-                    &applied,
-                    &[&device_id, &(op.seq as i64), &op.op_id, &"rejected", &Some(reason.as_str())],
-                )
-                .await?;
                 rejected.push(Rejected { seq: op.seq, op_id: op.op_id.clone(), reason });
                 continue;
             }
-            let scope_seq: i64 = tx.query_one(&bump, &[&op.scope]).await?.get(0);
-            let json = serde_json::to_value(op).map_err(|e| StoreError::Backend(e.to_string()))?;
-            tx.execute(&log, &[&op.scope, &scope_seq, &device_id, &json]).await?;
-            tx.execute(&applied, &[&device_id, &(op.seq as i64), &op.op_id, &"accepted", &None::<&str>])
-                .await?;
-            let mut data = before.unwrap_or_default();
-            data.insert("id".into(), Value::String(op.entity_id.clone()));
-            data.extend(op.columns.iter().map(|(k, v)| (k.clone(), v.clone())));
-            tx.execute(&put_row, &[&op.entity, &op.entity_id, &Value::Object(data)]).await?;
+            // Later ops of the batch see this one.
+            let row = rows.entry(key).or_default();
+            row.insert("id".into(), Value::String(op.entity_id.clone()));
+            row.extend(op.columns.iter().map(|(k, v)| (k.clone(), v.clone())));
+            match op.entity.as_str() {
+                "role_grants" => {
+                    setting_up = false;
+                    grant_rows.retain(|g| g.get("id").and_then(Value::as_str) != Some(&op.entity_id));
+                    grant_rows.push(row.clone());
+                }
+                "roles" => {
+                    role_rows.retain(|r| r.get("id").and_then(Value::as_str) != Some(&op.entity_id));
+                    role_rows.push(row.clone());
+                }
+                _ => {}
+            }
+            accepted.push(op);
         }
+
+        // Each scope's counter moves once; its ops take consecutive numbers in order.
+        let mut per_scope: BTreeMap<&str, i64> = BTreeMap::new();
+        for op in &accepted {
+            *per_scope.entry(op.scope.as_str()).or_default() += 1;
+        }
+        let mut next: HashMap<&str, i64> = HashMap::new();
+        for (scope, n) in &per_scope {
+            let top: i64 = tx
+                .query_one(
+                    "INSERT INTO scope_counters (scope, last_seq) VALUES ($1, $2)
+                     ON CONFLICT (scope) DO UPDATE SET last_seq = scope_counters.last_seq + $2
+                     RETURNING last_seq",
+                    &[scope, n],
+                )
+                .await?
+                .get(0);
+            next.insert(scope, top - n + 1);
+        }
+        let (mut scopes, mut seqs, mut logged) = (vec![], vec![], vec![]);
+        for op in &accepted {
+            let n = next.get_mut(op.scope.as_str()).ok_or_else(|| StoreError::Backend("scope".into()))?;
+            scopes.push(op.scope.as_str());
+            seqs.push(*n);
+            *n += 1;
+            logged.push(serde_json::to_value(op).map_err(|e| StoreError::Backend(e.to_string()))?);
+        }
+        tx.execute(
+            "INSERT INTO change_log (scope, scope_seq, device_id, op)
+             SELECT s, n, $4, o FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) AS t(s, n, o)",
+            &[&scopes, &seqs, &logged, &device_id],
+        )
+        .await?;
+        let refused: HashMap<u64, &str> = rejected.iter().map(|r| (r.seq, r.reason.as_str())).collect();
+        let op_seqs: Vec<i64> = new.iter().map(|o| o.seq as i64).collect();
+        let op_ids: Vec<&str> = new.iter().map(|o| o.op_id.as_str()).collect();
+        let statuses: Vec<&str> =
+            new.iter().map(|o| if refused.contains_key(&o.seq) { "rejected" } else { "accepted" }).collect();
+        let reasons: Vec<Option<&str>> = new.iter().map(|o| refused.get(&o.seq).copied()).collect();
+        tx.execute(
+            "INSERT INTO applied_ops (device_id, seq, op_id, status, reason)
+             SELECT $1, s, i, st, r FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS t(s, i, st, r)",
+            &[&device_id, &op_seqs, &op_ids, &statuses, &reasons],
+        )
+        .await?;
+        let mut touched: Vec<(&str, &str)> =
+            accepted.iter().map(|o| (o.entity.as_str(), o.entity_id.as_str())).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let (mut t_entities, mut t_ids, mut t_data) = (vec![], vec![], vec![]);
+        for (e, id) in touched {
+            t_entities.push(e);
+            t_ids.push(id);
+            t_data.push(Value::Object(rows[&(e.to_owned(), id.to_owned())].clone()));
+        }
+        tx.execute(
+            "INSERT INTO entity_rows (entity, entity_id, data)
+             SELECT e, i, d FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS t(e, i, d)
+             ON CONFLICT (entity, entity_id) DO UPDATE SET data = excluded.data",
+            &[&t_entities, &t_ids, &t_data],
+        )
+        .await?;
         tx.commit().await?;
-        Ok(PushResponse { acked_through: expected - 1, rejected })
+        Ok(PushResponse { acked_through: last + new.len() as u64, rejected })
     }
 
     async fn pull(&self, req: PullRequest, limit: usize) -> Result<PullResponse, StoreError> {
