@@ -100,6 +100,12 @@ pub struct ServerError {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// With `seq_reused`: the desk's ops from `reused_seq` on are new and
+    /// must be renumbered to start at `next_seq`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_seq: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reused_seq: Option<u64>,
 }
 
 /// `POST /v1/devices/enrol`: a desk trades a one-time code for its token.

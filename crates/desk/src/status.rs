@@ -81,4 +81,22 @@ impl Desk {
         )?;
         Ok(n as u64)
     }
+
+    /// Moves this desk's ops from `from` on to start at `to` (after a restore
+    /// the server already holds other ops under those numbers). Keeps their
+    /// order, ids and contents.
+    pub fn renumber_ops(&self, from: u64, to: u64) -> Result<()> {
+        if to <= from {
+            return Err(branchdesk_api::ApiError::internal("renumbering must move ops forward").into());
+        }
+        let shift = (to - from) as i64;
+        let mut db = self.db();
+        let tx = db.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Through negative numbers, so no two ops ever share a seq midway.
+        tx.execute("UPDATE outbox SET seq = -seq WHERE seq >= ?1", [from as i64])?;
+        tx.execute("UPDATE outbox SET seq = -seq + ?1 WHERE seq < 0", [shift])?;
+        tx.commit()?;
+        tracing::warn!(from, to, "renumbered this desk's ops after a restore");
+        Ok(())
+    }
 }

@@ -42,6 +42,10 @@ pub enum AppError {
         expected: u64,
         got: u64,
     },
+    SeqReused {
+        seq: u64,
+        next: u64,
+    },
     /// No token, or one no device holds.
     Unauthenticated,
     /// The token's device was revoked, or the body names another device.
@@ -57,6 +61,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Gap { expected, got } => AppError::Gap { expected, got },
+            StoreError::SeqReused { seq, next } => AppError::SeqReused { seq, next },
             StoreError::BadCode => AppError::BadCode,
             StoreError::UnknownDevice => AppError::Unauthenticated,
             StoreError::Revoked => AppError::Forbidden {
@@ -78,11 +83,11 @@ impl IntoResponse for AppError {
                     StatusCode::UNPROCESSABLE_ENTITY => "wrong_shape",
                     _ => "malformed_json",
                 };
-                (r.status(), ServerError { code: code.into(), message: r.body_text(), field: None })
+                (r.status(), ServerError { code: code.into(), message: r.body_text(), field: None, next_seq: None, reused_seq: None })
             }
             AppError::Invalid(Invalid::Field { field, message }) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                ServerError { code: "invalid".into(), message, field: Some(field) },
+                ServerError { code: "invalid".into(), message, field: Some(field), next_seq: None, reused_seq: None },
             ),
             AppError::Invalid(Invalid::SchemaVersion { field, got }) => (
                 StatusCode::CONFLICT,
@@ -94,6 +99,8 @@ impl IntoResponse for AppError {
                         branchdesk_api::sync::DESK_SCHEMA_VERSION
                     ),
                     field: Some(field),
+                    next_seq: None,
+                    reused_seq: None,
                 },
             ),
             AppError::Gap { expected, got } => (
@@ -104,6 +111,19 @@ impl IntoResponse for AppError {
                         "The server expected op {expected} next but got {got}; push from {expected}."
                     ),
                     field: Some("ops".into()),
+                    next_seq: None,
+                    reused_seq: None,
+                },
+            ),
+            AppError::SeqReused { seq, next } => (
+                StatusCode::CONFLICT,
+                ServerError {
+                    code: "seq_reused".into(),
+                    // The desk reads the number after the colon; keep the shape.
+                    message: format!("Op {seq} differs from the one the server holds under that number: this desk was restored from an older backup. Its newer changes are renumbered from {next}."),
+                    field: Some("ops".into()),
+                    next_seq: Some(next),
+                    reused_seq: Some(seq),
                 },
             ),
             AppError::Unauthenticated => (
@@ -112,10 +132,12 @@ impl IntoResponse for AppError {
                     code: "unauthenticated".into(),
                     message: "This desk is not enrolled with the server (or its token is wrong). Link it with a code.".into(),
                     field: None,
+                    next_seq: None,
+                    reused_seq: None,
                 },
             ),
             AppError::Forbidden { code, message } => {
-                (StatusCode::FORBIDDEN, ServerError { code: code.into(), message, field: None })
+                (StatusCode::FORBIDDEN, ServerError { code: code.into(), message, field: None, next_seq: None, reused_seq: None })
             }
             AppError::BadCode => (
                 StatusCode::FORBIDDEN,
@@ -123,6 +145,8 @@ impl IntoResponse for AppError {
                     code: "bad_code".into(),
                     message: "That code is wrong, was used already or has expired. Ask for a new one.".into(),
                     field: Some("code".into()),
+                    next_seq: None,
+                    reused_seq: None,
                 },
             ),
             AppError::Internal(detail) => {
@@ -133,6 +157,8 @@ impl IntoResponse for AppError {
                         code: "internal".into(),
                         message: "The server could not store this; nothing was changed. Try again.".into(),
                         field: None,
+                        next_seq: None,
+                        reused_seq: None,
                     },
                 )
             }

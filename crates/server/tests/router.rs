@@ -144,6 +144,15 @@ async fn a_replayed_batch_is_a_no_op_and_an_overlapping_one_adds_only_the_new_op
     assert_eq!((s, body["acked_through"].clone()), (StatusCode::OK, json!(3)));
     let (_, page) = pull(&app, json!({ BRANCH_A: 0 })).await;
     assert_eq!(page["changes"].as_array().unwrap().len(), 3);
+    // A different op under a stored number (a desk restored from a backup)
+    // is refused with the numbers to renumber by, not skipped as a retry.
+    let mut other = op(DEVICE, 2, BRANCH_A);
+    other.op_id = "0193a0c0-0000-7000-8000-ffffffffffff".into();
+    let (s, body) = push(&app, vec![other, op(DEVICE, 3, BRANCH_A)]).await;
+    assert_eq!((s, body["code"].as_str()), (StatusCode::CONFLICT, Some("seq_reused")), "{body}");
+    assert_eq!((body["reused_seq"].as_u64(), body["next_seq"].as_u64()), (Some(2), Some(4)));
+    let (_, page) = pull(&app, json!({ BRANCH_A: 0 })).await;
+    assert_eq!(page["changes"].as_array().unwrap().len(), 3, "nothing of that batch stored");
 }
 
 async fn a_gap_is_refused_and_nothing_of_the_batch_is_stored(backend: Backend) {

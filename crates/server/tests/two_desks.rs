@@ -322,3 +322,54 @@ async fn a_change_by_someone_revoked_meanwhile_is_refused_and_listed() {
     // Desk B now knows the revocation too.
     assert!(!b.desk.actor(&tb).unwrap().can(branchdesk_api::Permission::ManageRoom, Some(branch)));
 }
+
+/// Restoring an old backup on a linked desk loses nothing: its new changes
+/// are renumbered after the server's, and what it had synced since the
+/// backup comes back from the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desk_restored_from_an_old_backup_loses_nothing() {
+    use branchdesk_api::commands::backups::{RestoreBackup, TakeBackup};
+    let server_dir = tempfile::tempdir().unwrap();
+    let server = Server::start(server_dir.path(), 0);
+    let client = Client::new();
+    let a = desk();
+    link(&client, &server, &a, None).await;
+    set_up(&a);
+    let sign_in = || {
+        let (t, me) = a.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
+        (a.desk.actor(&t).unwrap(), me.branches[0].id)
+    };
+    let (director, branch) = sign_in();
+    client.sync(&a.desk).await.unwrap();
+    a.clock.advance(Duration::seconds(1));
+    let backup = a.desk.take_backup(&director, TakeBackup {}).unwrap();
+    a.clock.advance(Duration::seconds(1));
+    a.desk
+        .save_room(
+            &director,
+            SaveRoom { id: None, branch_id: branch, name: "Before restore".into(), capacity: 10 },
+        )
+        .unwrap();
+    client.sync(&a.desk).await.unwrap();
+
+    a.desk.restore_backup(&director, RestoreBackup { file_name: backup.file_name }).unwrap();
+    let (director, branch) = sign_in();
+    assert!(rooms(&a.desk).is_empty(), "the backup predates the room");
+    a.clock.advance(Duration::seconds(1));
+    a.desk
+        .save_room(
+            &director,
+            SaveRoom { id: None, branch_id: branch, name: "After restore".into(), capacity: 10 },
+        )
+        .unwrap();
+    client.sync(&a.desk).await.expect("the reused number is renumbered, not refused forever");
+    client.sync(&a.desk).await.unwrap();
+    let expected = vec![("After restore".to_string(), 10), ("Before restore".to_string(), 10)];
+    assert_eq!(rooms(&a.desk), expected);
+
+    let b = desk();
+    link(&client, &server, &b, Some(&a)).await;
+    client.sync(&b.desk).await.unwrap();
+    assert_eq!(rooms(&b.desk), expected, "the server holds both, once each");
+    assert_eq!(a.desk.pending_ops(10).unwrap().len(), 0);
+}

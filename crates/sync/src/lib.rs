@@ -74,6 +74,8 @@ impl Client {
                 code: "unknown".into(),
                 message: String::from_utf8_lossy(&bytes).into_owned(),
                 field: None,
+                next_seq: None,
+                reused_seq: None,
             });
             return Err(SyncError::Refused { status: status.as_u16(), body });
         }
@@ -120,13 +122,26 @@ impl Client {
             }
             let n = ops.len();
             let last = ops[n - 1].seq;
-            let res: PushResponse = self
+            let res: Result<PushResponse, SyncError> = self
                 .post(
                     &format!("{base}/v1/sync/push"),
                     token,
                     &PushRequest { device_id: desk.device_id().into(), ops },
                 )
-                .await?;
+                .await;
+            let res = match res {
+                // This desk was restored from an older backup: the server holds
+                // other ops under some of its numbers. Renumber the new ones
+                // after the server's and push again; nothing is dropped.
+                Err(SyncError::Refused { body, .. }) if body.code == "seq_reused" => {
+                    let (Some(reused), Some(next)) = (body.reused_seq, body.next_seq) else {
+                        return Err(SyncError::Protocol("seq_reused without numbers".into()));
+                    };
+                    desk.renumber_ops(reused, next)?;
+                    continue;
+                }
+                other => other?,
+            };
             if res.acked_through < last {
                 return Err(SyncError::Protocol(format!(
                     "pushed up to {last}, server stored up to {}",

@@ -47,7 +47,15 @@ impl Desk {
                 return Err(ApiError::internal(format!("the server sent a change for {}", op.entity)).into());
             }
             let mut clocks = RowClocks::load(&tx, &op.entity, &op.entity_id)?;
-            if c.device_id == self.device_id() {
+            // Our own op coming back is already applied here, unless this
+            // desk was restored from a backup taken before it.
+            let ours = c.device_id == self.device_id()
+                && tx
+                    .prepare_cached("SELECT op_id FROM outbox WHERE seq = ?1")?
+                    .query_row([op.seq as i64], |r| r.get::<_, String>(0))
+                    .optional()?
+                    .is_some_and(|id| id == op.op_id);
+            if ours {
                 for col in op.columns.keys() {
                     clocks.set(col, &op.hlc);
                 }

@@ -11,6 +11,10 @@ pub enum StoreError {
     /// The batch does not continue where the device's ops stand.
     #[error("expected seq {expected} next, got {got}")]
     Gap { expected: u64, got: u64 },
+    /// The device sent a different op under a seq the server already holds
+    /// (it restored an old backup): it must renumber from `next`.
+    #[error("op {seq} differs from the one stored under that number")]
+    SeqReused { seq: u64, next: u64 },
     #[error("that enrolment code is wrong, used or expired")]
     BadCode,
     #[error("this desk is not enrolled, or its token is wrong")]
@@ -23,8 +27,9 @@ pub enum StoreError {
 
 pub trait Store: Send + Sync + 'static {
     /// Stores `ops` (already validated, in seq order) for `device_id` in one
-    /// transaction: ops at or below the device's last seq are skipped, a gap
-    /// refuses the whole batch.
+    /// transaction: ops at or below the device's last seq are skipped when
+    /// they are the same op again (a retry), a different op under a known
+    /// seq or a gap refuses the whole batch.
     fn push(
         &self,
         device_id: String,

@@ -63,6 +63,22 @@ impl Store for PgStore {
             .await?
             .get(0);
         let last = last.unwrap_or(0) as u64;
+        let old: Vec<&Op> = ops.iter().filter(|op| op.seq <= last).collect();
+        if !old.is_empty() {
+            let seqs: Vec<i64> = old.iter().map(|o| o.seq as i64).collect();
+            let held: HashMap<i64, String> = tx
+                .query(
+                    "SELECT seq, op_id FROM applied_ops WHERE device_id = $1 AND seq = ANY($2)",
+                    &[&device_id, &seqs],
+                )
+                .await?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+            if let Some(o) = old.iter().find(|o| held.get(&(o.seq as i64)).is_some_and(|h| *h != o.op_id)) {
+                return Err(StoreError::SeqReused { seq: o.seq, next: last + 1 });
+            }
+        }
         let new: Vec<&Op> = ops.iter().filter(|op| op.seq > last).collect();
         for (i, op) in new.iter().enumerate() {
             if op.seq != last + 1 + i as u64 {

@@ -92,6 +92,15 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
         .optional()?
         .flatten()
         .unwrap_or(0) as u64;
+    for op in ops.iter().filter(|op| op.seq <= last) {
+        let held: Option<String> = tx
+            .prepare_cached("SELECT op_id FROM applied_ops WHERE device_id = ?1 AND seq = ?2")?
+            .query_row(rusqlite::params![device_id, op.seq as i64], |r| r.get(0))
+            .optional()?;
+        if held.is_some_and(|h| h != op.op_id) {
+            return Err(StoreError::SeqReused { seq: op.seq, next: last + 1 });
+        }
+    }
     let mut expected = last + 1;
     let now = chrono::Utc::now().to_rfc3339();
     let mut rejected = Vec::new();
