@@ -7,6 +7,9 @@ CREATE TABLE sync_state (
     -- Bearer token the server issued when this desk enrolled (a secret;
     -- never in the audit log or the outbox).
     device_token    TEXT,
+    -- The branch scopes the server lets this desk sync (JSON array); NULL:
+    -- every branch it holds.
+    scopes          TEXT,
     linked_at       TEXT,
     last_synced_at  TEXT,
     last_error      TEXT,

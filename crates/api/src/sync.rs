@@ -120,6 +120,18 @@ pub struct EnrolRequest {
 pub struct EnrolResponse {
     /// Sent as `Authorization: Bearer <token>` on every sync request.
     pub token: String,
+    /// The branch scopes this desk may sync (`None`: every branch). The
+    /// organisation scope is always included.
+    pub scopes: Option<Vec<String>>,
+}
+
+/// `POST /v1/devices/codes`: which branches the new desk may sync.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    /// `None`: the same as the issuing desk.
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
 }
 
 /// `POST /v1/devices/codes`: an enrolled desk asks for a code for another.

@@ -1,7 +1,7 @@
 //! The HTTP API under `/v1`. `app(store)` builds the router, so tests can
 //! send it requests without a socket.
 
-use crate::store::{Store, StoreError};
+use crate::store::{Device, Store, StoreError};
 use crate::validate::{self, Invalid};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, State};
@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use branchdesk_api::sync::{
-    CodeResponse, EnrolRequest, EnrolResponse, PullRequest, PullResponse, PushRequest, PushResponse,
-    ServerError,
+    CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, PullRequest, PullResponse, PushRequest,
+    PushResponse, ServerError,
 };
 use std::sync::Arc;
 
@@ -173,7 +173,7 @@ async fn ready<S: Store>(State(store): State<Arc<S>>) -> Result<&'static str, Ap
 }
 
 /// The device behind the request's bearer token.
-async fn device<S: Store>(store: &S, headers: &HeaderMap) -> Result<String, AppError> {
+async fn device<S: Store>(store: &S, headers: &HeaderMap) -> Result<Device, AppError> {
     let token = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -182,22 +182,46 @@ async fn device<S: Store>(store: &S, headers: &HeaderMap) -> Result<String, AppE
     Ok(store.authenticate(token.trim().to_owned()).await?)
 }
 
+fn scope_refused(scope: &str) -> AppError {
+    AppError::Forbidden {
+        code: "scope_not_allowed",
+        message: format!(
+            "This desk is not enrolled to sync {scope}. Ask for a code that includes that branch."
+        ),
+    }
+}
+
 async fn enrol<S: Store>(
     State(store): State<Arc<S>>,
     body: Result<Json<EnrolRequest>, JsonRejection>,
 ) -> Result<Json<EnrolResponse>, AppError> {
     let Json(req) = body.map_err(AppError::Body)?;
     validate::enrol(&req).map_err(AppError::Invalid)?;
-    let token = store.enrol(req.device_id, req.code).await?;
-    Ok(Json(EnrolResponse { token }))
+    let (token, scopes) = store.enrol(req.device_id, req.code).await?;
+    Ok(Json(EnrolResponse { token, scopes }))
 }
 
+/// A code for another desk, for some or all of the issuing desk's branches.
 async fn issue_code<S: Store>(
     State(store): State<Arc<S>>,
     headers: HeaderMap,
+    body: Result<Json<CodeRequest>, JsonRejection>,
 ) -> Result<Json<CodeResponse>, AppError> {
-    device(store.as_ref(), &headers).await?;
-    Ok(Json(CodeResponse { code: store.issue_code().await?, valid_hours: 24 }))
+    let issuer = device(store.as_ref(), &headers).await?;
+    let Json(req) = body.map_err(AppError::Body)?;
+    let scopes = match req.scopes {
+        None => issuer.scopes.clone(),
+        Some(list) => {
+            for (i, s) in list.iter().enumerate() {
+                validate::scope(&format!("scopes[{i}]"), s).map_err(AppError::Invalid)?;
+                if !issuer.may_sync(s) {
+                    return Err(scope_refused(s));
+                }
+            }
+            Some(list)
+        }
+    };
+    Ok(Json(CodeResponse { code: store.issue_code(scopes).await?, valid_hours: 24 }))
 }
 
 async fn push<S: Store>(
@@ -207,13 +231,16 @@ async fn push<S: Store>(
 ) -> Result<Json<PushResponse>, AppError> {
     let device = device(store.as_ref(), &headers).await?;
     let Json(req) = body.map_err(AppError::Body)?;
-    if req.device_id != device {
+    if req.device_id != device.id {
         return Err(AppError::Forbidden {
             code: "device_mismatch",
             message: "A desk can only push its own changes.".into(),
         });
     }
     validate::push(&req).map_err(AppError::Invalid)?;
+    if let Some(op) = req.ops.iter().find(|o| !device.may_sync(&o.scope)) {
+        return Err(scope_refused(&op.scope));
+    }
     Ok(Json(store.push(req.device_id, req.ops).await?))
 }
 
@@ -222,9 +249,12 @@ async fn pull<S: Store>(
     headers: HeaderMap,
     body: Result<Json<PullRequest>, JsonRejection>,
 ) -> Result<Json<PullResponse>, AppError> {
-    device(store.as_ref(), &headers).await?;
+    let device = device(store.as_ref(), &headers).await?;
     let Json(req) = body.map_err(AppError::Body)?;
     validate::pull(&req).map_err(AppError::Invalid)?;
+    if let Some(scope) = req.cursors.keys().find(|s| !device.may_sync(s)) {
+        return Err(scope_refused(scope));
+    }
     let limit = match req.limit as usize {
         0 => DEFAULT_PAGE,
         n => n.min(MAX_PAGE),

@@ -304,6 +304,47 @@ async fn every_sync_request_needs_an_enrolled_unrevoked_device(backend: Backend)
     assert!(b["message"].as_str().unwrap().contains("unlinked"));
 }
 
+async fn a_desk_syncs_only_the_branches_its_code_names(backend: Backend) {
+    let app = server(backend).await;
+    let for_a = json!({ "scopes": [BRANCH_A] }).to_string();
+    let (s, b) = send(&app.app, "/v1/devices/codes", Some(&app.token), for_a).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (_, e) = send(
+        &app.app,
+        "/v1/devices/enrol",
+        None,
+        json!({ "device_id": OTHER, "code": b["code"] }).to_string(),
+    )
+    .await;
+    assert_eq!(e["scopes"], json!([BRANCH_A]));
+    let other = e["token"].as_str().unwrap().to_owned();
+    let pull_as = |token: String, scope: &'static str| {
+        let app = app.app.clone();
+        async move {
+            send(&app, "/v1/sync/pull", Some(&token), json!({ "cursors": { scope: 0 } }).to_string()).await
+        }
+    };
+    assert_eq!(pull_as(other.clone(), "org").await.0, StatusCode::OK);
+    assert_eq!(pull_as(other.clone(), BRANCH_A).await.0, StatusCode::OK);
+    let (s, b) = pull_as(other.clone(), BRANCH_B).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("scope_not_allowed")));
+    let push_b = json!({ "device_id": OTHER, "ops": [op(OTHER, 1, BRANCH_B)] }).to_string();
+    let (s, _) = send(&app.app, "/v1/sync/push", Some(&other), push_b).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "no pushing into another branch");
+    // Nobody hands out more than they hold.
+    let (s, _) =
+        send(&app.app, "/v1/devices/codes", Some(&other), json!({ "scopes": [BRANCH_B] }).to_string()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, b) = send(
+        &app.app,
+        "/v1/devices/codes",
+        Some(&app.token),
+        json!({ "scopes": ["branch:nope"] }).to_string(),
+    )
+    .await;
+    assert_eq!((s, b["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("scopes[0]")));
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
@@ -333,5 +374,6 @@ on_both_backends!(
     bad_requests_get_a_typed_4xx_that_names_the_problem,
     pull_pages_and_says_when_more_wait,
     health_and_readiness,
-    every_sync_request_needs_an_enrolled_unrevoked_device
+    every_sync_request_needs_an_enrolled_unrevoked_device,
+    a_desk_syncs_only_the_branches_its_code_names
 );

@@ -100,7 +100,7 @@ fn desk() -> TestDesk {
 async fn link(client: &Client, server: &Server, d: &TestDesk, first: Option<&TestDesk>) {
     let code = match first {
         None => server.bootstrap.clone().expect("a fresh server prints a bootstrap code"),
-        Some(f) => client.issue_code(&f.desk).await.unwrap().code,
+        Some(f) => client.issue_code(&f.desk, None).await.unwrap().code,
     };
     client.link(&d.desk, &server.url, &code).await.unwrap();
 }
@@ -372,4 +372,51 @@ async fn a_desk_restored_from_an_old_backup_loses_nothing() {
     client.sync(&b.desk).await.unwrap();
     assert_eq!(rooms(&b.desk), expected, "the server holds both, once each");
     assert_eq!(a.desk.pending_ops(10).unwrap().len(), 0);
+}
+
+/// A branch desk receives its own branch and the organisation, not the
+/// other branches' rows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_branch_desk_holds_only_its_branch() {
+    use branchdesk_api::commands::org::SaveBranch;
+    let server_dir = tempfile::tempdir().unwrap();
+    let server = Server::start(server_dir.path(), 0);
+    let client = Client::new();
+    let a = desk();
+    link(&client, &server, &a, None).await;
+    set_up(&a);
+    let (t, me) = a.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
+    let director = a.desk.actor(&t).unwrap();
+    let k2 = me.branches[0].id;
+    let hsr = a
+        .desk
+        .save_branch(
+            &director,
+            SaveBranch { id: None, code: "HSR".into(), name: "HSR Layout".into(), ..Default::default() },
+        )
+        .unwrap()
+        .id;
+    for (b, name) in [(k2, "K2 Lab"), (hsr, "HSR Lab")] {
+        a.desk
+            .save_room(&director, SaveRoom { id: None, branch_id: b, name: name.into(), capacity: 10 })
+            .unwrap();
+    }
+    client.sync(&a.desk).await.unwrap();
+
+    let b = desk();
+    let code = client.issue_code(&a.desk, Some(vec![format!("branch:{k2}")])).await.unwrap().code;
+    client.link(&b.desk, &server.url, &code).await.unwrap();
+    client.sync(&b.desk).await.unwrap();
+    let (tb, _) = b.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
+    let director_b = b.desk.actor(&tb).unwrap();
+    let names = |branch| -> Vec<String> {
+        b.desk
+            .list_rooms(&director_b, ListRooms { branch_id: branch, include_inactive: true })
+            .unwrap()
+            .into_iter()
+            .map(|r| r.name)
+            .collect()
+    };
+    assert_eq!(names(k2), vec!["K2 Lab".to_string()]);
+    assert!(names(hsr).is_empty(), "another branch's rooms stay off this desk");
 }

@@ -4,8 +4,8 @@
 //! are idempotent on the server and pulls resume from stored cursors.
 
 use branchdesk_api::sync::{
-    CodeResponse, EnrolRequest, EnrolResponse, PullRequest, PullResponse, PushRequest, PushResponse,
-    ServerError,
+    CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, PullRequest, PullResponse, PushRequest,
+    PushResponse, ServerError,
 };
 use branchdesk_desk::sync::apply::ApplyReport;
 use branchdesk_desk::Desk;
@@ -89,16 +89,21 @@ impl Client {
         let url = Desk::check_server_url(url)?;
         let req = EnrolRequest { device_id: desk.device_id().into(), code: code.trim().into() };
         let res: EnrolResponse = self.post(&format!("{url}/v1/devices/enrol"), None, &req).await?;
-        desk.set_server(Some((&url, &res.token)))?;
+        desk.link_with_scopes(Some((&url, &res.token)), res.scopes.as_deref())?;
         Ok(())
     }
 
-    /// A one-time code with which another desk can enrol.
-    pub async fn issue_code(&self, desk: &Desk) -> Result<CodeResponse, SyncError> {
+    /// A one-time code with which another desk can enrol, for some branch
+    /// scopes (`None`: the same as this desk's).
+    pub async fn issue_code(
+        &self,
+        desk: &Desk,
+        scopes: Option<Vec<String>>,
+    ) -> Result<CodeResponse, SyncError> {
         let config = desk.sync_config()?;
         let base = config.server_url.ok_or(SyncError::NotLinked)?;
-        self.post(&format!("{base}/v1/devices/codes"), config.device_token.as_deref(), &serde_json::json!({}))
-            .await
+        let req = CodeRequest { scopes };
+        self.post(&format!("{base}/v1/devices/codes"), config.device_token.as_deref(), &req).await
     }
 
     /// One full round for `desk`; records its outcome for the status bar.

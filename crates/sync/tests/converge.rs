@@ -82,7 +82,7 @@ fn run(steps: Vec<Step>) -> Result<Vec<(String, u32)>, TestCaseError> {
     let mut nodes = vec![node(0), node(-40), node(90)];
     rt.block_on(client.link(&nodes[0].desk, &url, &bootstrap)).unwrap();
     for i in 1..3 {
-        let code = rt.block_on(client.issue_code(&nodes[0].desk)).unwrap().code;
+        let code = rt.block_on(client.issue_code(&nodes[0].desk, None)).unwrap().code;
         rt.block_on(client.link(&nodes[i].desk, &url, &code)).unwrap();
     }
     nodes[0]

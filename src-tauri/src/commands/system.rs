@@ -45,9 +45,9 @@ pub async fn link_server(state: State<'_, AppState>, input: LinkServer) -> Reply
 
 #[tauri::command]
 pub async fn issue_desk_code(state: State<'_, AppState>, input: IssueDeskCode) -> Reply<IssueDeskCode> {
-    let _ = input;
     state.actor(|desk, actor| desk.check_may_link(actor))?;
-    let code = state.sync_client().issue_code(&state.desk_arc()).await.map_err(sync_error)?;
+    let scopes = input.branch_id.map(|b| vec![format!("branch:{b}")]);
+    let code = state.sync_client().issue_code(&state.desk_arc(), scopes).await.map_err(sync_error)?;
     Ok(DeskCode { code: code.code, valid_hours: code.valid_hours })
 }
 

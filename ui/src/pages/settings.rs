@@ -142,11 +142,22 @@ fn ServerLink() -> Html {
             })
         })
     };
+    let code_branch =
+        use_state(|| if s.me.all_branches { None } else { s.me.branches.first().map(|b| b.id) });
     let issue = {
-        let (error, s, issued) = (error.clone(), s.clone(), issued.clone());
+        let (error, s, issued, code_branch) = (error.clone(), s.clone(), issued.clone(), code_branch.clone());
         Callback::from(move |_: MouseEvent| {
             let issued = issued.clone();
-            act(IssueDeskCode {}, error.clone(), s.clone(), move |c| issued.set(Some(c)))
+            act(IssueDeskCode { branch_id: *code_branch }, error.clone(), s.clone(), move |c| {
+                issued.set(Some(c))
+            })
+        })
+    };
+    let on_code_branch = {
+        let code_branch = code_branch.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            code_branch.set(v.parse().ok().map(BranchId));
         })
     };
     let onsubmit = {
@@ -172,6 +183,13 @@ fn ServerLink() -> Html {
                 }
                 if manage {
                     <div class="actions">
+                        <label for="code-branch">{ "New desk syncs " }</label>
+                        <select id="code-branch" onchange={on_code_branch}>
+                            if s.me.all_branches { <option value="" selected={code_branch.is_none()}>{ "every branch" }</option> }
+                            { for s.me.branches.iter().map(|b| html! {
+                                <option value={b.id.to_string()} selected={*code_branch == Some(b.id)}>{ format!("branch {}", b.name) }</option>
+                            }) }
+                        </select>
                         <button onclick={issue} id="issue-desk-code">{ "Code for another desk" }</button>
                         <button onclick={unlink}>{ "Unlink" }</button>
                     </div>

@@ -92,10 +92,13 @@ pub struct Joined {
 }
 command!(JoinOrganisation => "join_organisation", Public -> Joined);
 
-/// A one-time code with which another desk can join (valid a day).
+/// A one-time code with which another desk can join (valid a day), for one
+/// branch or, when `branch_id` is None, for all of this desk's branches.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct IssueDeskCode {}
+pub struct IssueDeskCode {
+    pub branch_id: Option<crate::ids::BranchId>,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeskCode {

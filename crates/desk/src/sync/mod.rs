@@ -54,15 +54,22 @@ impl Desk {
     /// Links the desk to a server with the token it enrolled with, or
     /// unlinks it with `None`.
     pub fn set_server(&self, link: Option<(&str, &str)>) -> Result<()> {
+        self.link_with_scopes(link, None)
+    }
+
+    /// As [`Desk::set_server`], remembering which branch scopes the server
+    /// lets this desk sync (`None`: every branch it holds).
+    pub fn link_with_scopes(&self, link: Option<(&str, &str)>, scopes: Option<&[String]>) -> Result<()> {
         let now = self.clock().now().to_rfc3339();
         let (url, token) = match link {
             Some((u, t)) => (Some(Self::check_server_url(u)?), Some(t.to_owned())),
             None => (None, None),
         };
+        let scopes = scopes.map(serde_json::to_string).transpose()?;
         self.db().conn.execute(
-            "UPDATE sync_state SET server_url = ?1, device_token = ?2,
+            "UPDATE sync_state SET server_url = ?1, device_token = ?2, scopes = ?4,
                     linked_at = CASE WHEN ?1 IS NULL THEN NULL ELSE ?3 END, last_error = NULL",
-            (url, token, now),
+            (url, token, now, scopes),
         )?;
         Ok(())
     }
@@ -97,8 +104,17 @@ impl Desk {
     /// parents of every branch's), with the last change applied from each.
     pub fn sync_cursors(&self) -> Result<Vec<(String, u64)>> {
         let db = self.db();
+        let allowed: Option<Vec<String>> = db
+            .conn
+            .query_row("SELECT scopes FROM sync_state", [], |r| r.get::<_, Option<String>>(0))?
+            .and_then(|s| serde_json::from_str(&s).ok());
         let mut scopes = vec![ORG_SCOPE.to_owned()];
-        scopes.extend(org::store::all_branches(&db.conn)?.into_iter().map(|b| format!("branch:{}", b.id)));
+        scopes.extend(
+            org::store::all_branches(&db.conn)?
+                .into_iter()
+                .map(|b| format!("branch:{}", b.id))
+                .filter(|s| allowed.as_ref().is_none_or(|a| a.contains(s))),
+        );
         let stored: BTreeMap<String, u64> = db
             .conn
             .prepare_cached("SELECT scope, scope_seq FROM sync_cursors")?

@@ -2,7 +2,8 @@ CREATE TABLE devices (
     device_id    TEXT PRIMARY KEY,
     token_hash   TEXT        NOT NULL UNIQUE,
     enrolled_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
-    revoked_at   TIMESTAMPTZ
+    revoked_at   TIMESTAMPTZ,
+    scopes       TEXT                    -- JSON array of branch scopes; NULL: every branch
 );
 
 CREATE TABLE enrolment_codes (
@@ -11,5 +12,6 @@ CREATE TABLE enrolment_codes (
     created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
     expires_at  TIMESTAMPTZ,
     used_at     TIMESTAMPTZ,
-    used_by     TEXT
+    used_by     TEXT,
+    scopes      TEXT
 );

@@ -4,7 +4,8 @@ CREATE TABLE devices (
     device_id    TEXT PRIMARY KEY,
     token_hash   TEXT NOT NULL UNIQUE,   -- BLAKE2 of the bearer token; the token itself is never stored
     enrolled_at  TEXT NOT NULL,
-    revoked_at   TEXT
+    revoked_at   TEXT,
+    scopes       TEXT                    -- JSON array of branch scopes; NULL: every branch
 );
 
 CREATE TABLE enrolment_codes (
@@ -13,5 +14,6 @@ CREATE TABLE enrolment_codes (
     created_at  TEXT NOT NULL,
     expires_at  TEXT,                    -- NULL: the bootstrap code, valid until used
     used_at     TEXT,
-    used_by     TEXT
+    used_by     TEXT,
+    scopes      TEXT                     -- what the enrolled desk may sync; NULL: every branch
 );

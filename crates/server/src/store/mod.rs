@@ -48,13 +48,16 @@ pub trait Store: Send + Sync + 'static {
         &self,
         device_id: String,
         code: String,
-    ) -> impl Future<Output = Result<String, StoreError>> + Send;
+    ) -> impl Future<Output = Result<(String, Option<Vec<String>>), StoreError>> + Send;
 
     /// The device a bearer token belongs to (refused when revoked).
-    fn authenticate(&self, token: String) -> impl Future<Output = Result<String, StoreError>> + Send;
+    fn authenticate(&self, token: String) -> impl Future<Output = Result<Device, StoreError>> + Send;
 
     /// A new one-time code for another desk, valid for a day.
-    fn issue_code(&self) -> impl Future<Output = Result<String, StoreError>> + Send;
+    fn issue_code(
+        &self,
+        scopes: Option<Vec<String>>,
+    ) -> impl Future<Output = Result<String, StoreError>> + Send;
 
     /// Stops a device from syncing.
     fn revoke(&self, device_id: String) -> impl Future<Output = Result<(), StoreError>> + Send;
@@ -65,6 +68,30 @@ pub trait Store: Send + Sync + 'static {
 
     /// Whether the store answers (readiness probe).
     fn ready(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// An enrolled desk, as a request's token proves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub id: String,
+    /// Branch scopes it may sync; `None`: every branch. The organisation
+    /// scope is always allowed.
+    pub scopes: Option<Vec<String>>,
+}
+
+impl Device {
+    pub fn may_sync(&self, scope: &str) -> bool {
+        scope == branchdesk_api::sync::ORG_SCOPE
+            || self.scopes.as_ref().is_none_or(|s| s.iter().any(|x| x == scope))
+    }
+}
+
+pub(crate) fn scopes_to_text(scopes: &Option<Vec<String>>) -> Option<String> {
+    scopes.as_ref().map(|s| serde_json::to_string(s).unwrap_or_default())
+}
+
+pub(crate) fn scopes_from_text(text: Option<String>) -> Option<Vec<String>> {
+    text.and_then(|t| serde_json::from_str(&t).ok())
 }
 
 /// Secrets (tokens, codes) are stored as BLAKE2 digests only.

@@ -1,7 +1,7 @@
 //! The PostgreSQL backend, for a chain: several stateless server instances
 //! can share one database.
 
-use super::{Store, StoreError};
+use super::{Device, Store, StoreError};
 use crate::authz;
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use deadpool_postgres::{Manager, Pool};
@@ -259,53 +259,60 @@ impl Store for PgStore {
         Ok(PullResponse { changes, cursors, more })
     }
 
-    async fn enrol(&self, device_id: String, code: String) -> Result<String, StoreError> {
+    async fn enrol(
+        &self,
+        device_id: String,
+        code: String,
+    ) -> Result<(String, Option<Vec<String>>), StoreError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         let hash = super::digest(&super::normalise_code(&code));
-        let used = tx
-            .execute(
+        let row = tx
+            .query_opt(
                 "UPDATE enrolment_codes SET used_at = now(), used_by = $2
-                 WHERE code_hash = $1 AND used_at IS NULL AND (expires_at IS NULL OR expires_at > now())",
+                 WHERE code_hash = $1 AND used_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+                 RETURNING scopes",
                 &[&hash, &device_id],
             )
             .await?;
-        if used != 1 {
+        let Some(row) = row else {
             return Err(StoreError::BadCode);
-        }
+        };
+        let scopes: Option<String> = row.get(0);
         let token = super::new_token();
         tx.execute(
-            "INSERT INTO devices (device_id, token_hash) VALUES ($1, $2)
-             ON CONFLICT (device_id) DO UPDATE SET token_hash = $2, enrolled_at = now(), revoked_at = NULL",
-            &[&device_id, &super::digest(&token)],
+            "INSERT INTO devices (device_id, token_hash, scopes) VALUES ($1, $2, $3)
+             ON CONFLICT (device_id) DO UPDATE SET token_hash = $2, enrolled_at = now(), revoked_at = NULL, scopes = $3",
+            &[&device_id, &super::digest(&token), &scopes],
         )
         .await?;
         tx.commit().await?;
-        Ok(token)
+        Ok((token, super::scopes_from_text(scopes)))
     }
 
-    async fn authenticate(&self, token: String) -> Result<String, StoreError> {
+    async fn authenticate(&self, token: String) -> Result<Device, StoreError> {
         let client = self.pool.get().await?;
         let row = client
             .query_opt(
-                "SELECT device_id, revoked_at IS NOT NULL FROM devices WHERE token_hash = $1",
+                "SELECT device_id, revoked_at IS NOT NULL, scopes FROM devices WHERE token_hash = $1",
                 &[&super::digest(&token)],
             )
             .await?;
         match row {
             None => Err(StoreError::UnknownDevice),
             Some(r) if r.get::<_, bool>(1) => Err(StoreError::Revoked),
-            Some(r) => Ok(r.get(0)),
+            Some(r) => Ok(Device { id: r.get(0), scopes: super::scopes_from_text(r.get(2)) }),
         }
     }
 
-    async fn issue_code(&self) -> Result<String, StoreError> {
+    async fn issue_code(&self, scopes: Option<Vec<String>>) -> Result<String, StoreError> {
         let client = self.pool.get().await?;
         let code = super::new_code();
         client
             .execute(
-                "INSERT INTO enrolment_codes (code_hash, kind, expires_at) VALUES ($1, 'enrol', now() + interval '24 hours')",
-                &[&super::digest(&super::normalise_code(&code))],
+                "INSERT INTO enrolment_codes (code_hash, kind, expires_at, scopes)
+                 VALUES ($1, 'enrol', now() + interval '24 hours', $2)",
+                &[&super::digest(&super::normalise_code(&code)), &super::scopes_to_text(&scopes)],
             )
             .await?;
         Ok(code)

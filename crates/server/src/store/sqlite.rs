@@ -1,6 +1,6 @@
 //! The embedded SQLite backend: zero set-up, for a single centre or a trial.
 
-use super::{Store, StoreError};
+use super::{Device, Store, StoreError};
 use crate::authz::{self, AuthorGrant};
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
@@ -198,56 +198,69 @@ impl Store for SqliteStore {
         self.blocking(move |c| pull(c, &req, limit)).await
     }
 
-    async fn enrol(&self, device_id: String, code: String) -> Result<String, StoreError> {
+    async fn enrol(
+        &self,
+        device_id: String,
+        code: String,
+    ) -> Result<(String, Option<Vec<String>>), StoreError> {
         self.blocking(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let now = chrono::Utc::now().to_rfc3339();
             let hash = super::digest(&super::normalise_code(&code));
-            let ok = tx.execute(
-                "UPDATE enrolment_codes SET used_at = ?2, used_by = ?3
-                 WHERE code_hash = ?1 AND used_at IS NULL AND (expires_at IS NULL OR expires_at > ?2)",
-                (&hash, &now, &device_id),
-            )?;
-            if ok != 1 {
+            let scopes: Option<Option<String>> = tx
+                .query_row(
+                    "UPDATE enrolment_codes SET used_at = ?2, used_by = ?3
+                     WHERE code_hash = ?1 AND used_at IS NULL AND (expires_at IS NULL OR expires_at > ?2)
+                     RETURNING scopes",
+                    (&hash, &now, &device_id),
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let Some(scopes) = scopes else {
                 return Err(StoreError::BadCode);
-            }
+            };
             let token = super::new_token();
             tx.execute(
-                "INSERT INTO devices (device_id, token_hash, enrolled_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (device_id) DO UPDATE SET token_hash = ?2, enrolled_at = ?3, revoked_at = NULL",
-                (&device_id, super::digest(&token), &now),
+                "INSERT INTO devices (device_id, token_hash, enrolled_at, scopes) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (device_id) DO UPDATE SET token_hash = ?2, enrolled_at = ?3, revoked_at = NULL, scopes = ?4",
+                (&device_id, super::digest(&token), &now, &scopes),
             )?;
             tx.commit()?;
-            Ok(token)
+            Ok((token, super::scopes_from_text(scopes)))
         })
         .await
     }
 
-    async fn authenticate(&self, token: String) -> Result<String, StoreError> {
+    async fn authenticate(&self, token: String) -> Result<Device, StoreError> {
         self.blocking(move |c| {
-            let row: Option<(String, Option<String>)> = c
+            let row: Option<(String, Option<String>, Option<String>)> = c
                 .query_row(
-                    "SELECT device_id, revoked_at FROM devices WHERE token_hash = ?1",
+                    "SELECT device_id, revoked_at, scopes FROM devices WHERE token_hash = ?1",
                     [super::digest(&token)],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()?;
             match row {
                 None => Err(StoreError::UnknownDevice),
-                Some((_, Some(_))) => Err(StoreError::Revoked),
-                Some((device, None)) => Ok(device),
+                Some((_, Some(_), _)) => Err(StoreError::Revoked),
+                Some((id, None, scopes)) => Ok(Device { id, scopes: super::scopes_from_text(scopes) }),
             }
         })
         .await
     }
 
-    async fn issue_code(&self) -> Result<String, StoreError> {
+    async fn issue_code(&self, scopes: Option<Vec<String>>) -> Result<String, StoreError> {
         self.blocking(move |c| {
             let code = super::new_code();
             let now = chrono::Utc::now();
             c.execute(
-                "INSERT INTO enrolment_codes (code_hash, kind, created_at, expires_at) VALUES (?1, 'enrol', ?2, ?3)",
-                (super::digest(&super::normalise_code(&code)), now.to_rfc3339(), (now + chrono::Duration::hours(24)).to_rfc3339()),
+                "INSERT INTO enrolment_codes (code_hash, kind, created_at, expires_at, scopes) VALUES (?1, 'enrol', ?2, ?3, ?4)",
+                (
+                    super::digest(&super::normalise_code(&code)),
+                    now.to_rfc3339(),
+                    (now + chrono::Duration::hours(24)).to_rfc3339(),
+                    super::scopes_to_text(&scopes),
+                ),
             )?;
             Ok(code)
         })
