@@ -120,6 +120,23 @@ fn set_up(d: &TestDesk) {
         .unwrap();
 }
 
+/// A fresh server and the first desk, linked with the bootstrap code, that
+/// created the organisation.
+async fn first_desk() -> (tempfile::TempDir, Server, Client, TestDesk) {
+    let server_dir = tempfile::tempdir().unwrap();
+    let server = Server::start(server_dir.path(), 0);
+    let client = Client::new();
+    let a = desk();
+    link(&client, &server, &a, None).await;
+    set_up(&a);
+    (server_dir, server, client, a)
+}
+
+fn sign_in(d: &Desk) -> (branchdesk_desk::Actor, branchdesk_api::commands::session::Me) {
+    let (t, me) = d.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
+    (d.actor(&t).unwrap(), me)
+}
+
 fn rooms(d: &Desk) -> Vec<(String, u32)> {
     let (token, me) =
         d.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).expect("director signs in");
@@ -224,12 +241,7 @@ async fn an_unlinked_desk_says_so_and_an_unreachable_server_is_reported() {
 /// Sync-design pain 7: a UNIQUE clash while applying must not stall sync.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_desks_naming_a_room_alike_offline_converge_and_the_clash_is_kept() {
-    let server_dir = tempfile::tempdir().unwrap();
-    let server = Server::start(server_dir.path(), 0);
-    let client = Client::new();
-    let a = desk();
-    link(&client, &server, &a, None).await;
-    set_up(&a);
+    let (_server_dir, server, client, a) = first_desk().await;
     client.sync(&a.desk).await.unwrap();
     let b = desk();
     link(&client, &server, &b, Some(&a)).await;
@@ -261,14 +273,8 @@ async fn two_desks_naming_a_room_alike_offline_converge_and_the_clash_is_kept() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_by_someone_revoked_meanwhile_is_refused_and_listed() {
     use branchdesk_api::commands::users::{CreateUser, NewGrant, RevokeGrant};
-    let server_dir = tempfile::tempdir().unwrap();
-    let server = Server::start(server_dir.path(), 0);
-    let client = Client::new();
-    let a = desk();
-    link(&client, &server, &a, None).await;
-    set_up(&a);
-    let (t, me) = a.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
-    let director = a.desk.actor(&t).unwrap();
+    let (_server_dir, server, client, a) = first_desk().await;
+    let (director, me) = sign_in(&a.desk);
     let branch = me.branches[0].id;
     let admin_role = a
         .desk
@@ -329,12 +335,7 @@ async fn a_change_by_someone_revoked_meanwhile_is_refused_and_listed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_desk_restored_from_an_old_backup_loses_nothing() {
     use branchdesk_api::commands::backups::{RestoreBackup, TakeBackup};
-    let server_dir = tempfile::tempdir().unwrap();
-    let server = Server::start(server_dir.path(), 0);
-    let client = Client::new();
-    let a = desk();
-    link(&client, &server, &a, None).await;
-    set_up(&a);
+    let (_server_dir, server, client, a) = first_desk().await;
     let sign_in = || {
         let (t, me) = a.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
         (a.desk.actor(&t).unwrap(), me.branches[0].id)
@@ -379,14 +380,8 @@ async fn a_desk_restored_from_an_old_backup_loses_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_branch_desk_holds_only_its_branch() {
     use branchdesk_api::commands::org::SaveBranch;
-    let server_dir = tempfile::tempdir().unwrap();
-    let server = Server::start(server_dir.path(), 0);
-    let client = Client::new();
-    let a = desk();
-    link(&client, &server, &a, None).await;
-    set_up(&a);
-    let (t, me) = a.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
-    let director = a.desk.actor(&t).unwrap();
+    let (_server_dir, server, client, a) = first_desk().await;
+    let (director, me) = sign_in(&a.desk);
     let k2 = me.branches[0].id;
     let hsr = a
         .desk
