@@ -53,6 +53,9 @@ pub struct Desk {
     conn: Mutex<db::Db>,
     config: DeskConfig,
     device_id: String,
+    /// Committed actions since the desk opened; the sync worker watches it
+    /// to push soon after each change.
+    writes: std::sync::atomic::AtomicU64,
 }
 
 impl Desk {
@@ -63,7 +66,7 @@ impl Desk {
         std::fs::create_dir_all(&config.data_dir)?;
         let db = db::Db::open(&config.data_dir, config.clock.as_ref())?;
         let device_id = db.device_id()?;
-        let desk = Desk { conn: Mutex::new(db), config, device_id };
+        let desk = Desk { conn: Mutex::new(db), config, device_id, writes: Default::default() };
         desk.take_daily_backup_if_due()?;
         Ok(desk)
     }
@@ -74,6 +77,11 @@ impl Desk {
 
     pub fn device_id(&self) -> &str {
         &self.device_id
+    }
+
+    /// How many actions have been committed since the desk opened.
+    pub fn write_count(&self) -> u64 {
+        self.writes.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn clock(&self) -> &dyn Clock {

@@ -97,6 +97,7 @@ impl Desk {
         };
         let out = action(&mut w)?;
         w.commit()?;
+        self.writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(out)
     }
 }
