@@ -58,6 +58,25 @@ async fn a_new_desk_joins_from_the_server_and_the_director_signs_in() {
     app.click("[data-area='Rooms']").await;
     app.wait_text("#rooms-table", "Physics Lab").await;
     app.wait_text("#sync-status", "Online").await;
+
+    // A room added here reaches the server without anyone pressing Sync:
+    // the worker pushes shortly after each change.
+    app.type_into("#field-name", "Annexe").await;
+    app.type_into("#field-capacity", "12").await;
+    app.find("#field-capacity").await.send_keys(ENTER).await.unwrap();
+    app.wait_text("#rooms-table", "Annexe").await;
+    app.wait_text("#sync-status", "no changes waiting").await;
+    client.sync(&first).await.unwrap();
+    let rooms = first
+        .list_rooms(
+            &actor,
+            branchdesk_api::commands::org::ListRooms {
+                branch_id: me.branches[0].id,
+                include_inactive: false,
+            },
+        )
+        .unwrap();
+    assert!(rooms.iter().any(|r| r.name == "Annexe"), "the first desk got the room through the server");
     app.screenshot("join-rooms").await;
     app.close().await;
 }

@@ -30,7 +30,7 @@ pub fn StatusBar(p: &StatusBarProps) -> Html {
     {
         let tick = tick.clone();
         use_effect_with((), move |_| {
-            let interval = gloo_timers::callback::Interval::new(15_000, move || tick.set(*tick + 1));
+            let interval = gloo_timers::callback::Interval::new(3_000, move || tick.set(*tick + 1));
             move || drop(interval)
         });
     }
