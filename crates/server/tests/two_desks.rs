@@ -208,6 +208,11 @@ async fn two_desks_converge_through_a_real_server_even_when_it_is_killed() {
     assert_eq!(rb.applied.conflicts, 1, "B kept A's losing 40: {rb:?}");
     assert_eq!(ra.applied.conflicts, 1, "A kept its own losing 40: {ra:?}");
     assert_eq!(a.desk.open_conflicts().unwrap(), 1);
+    let listed = a.desk.list_conflicts(&director_a, Default::default()).unwrap();
+    assert_eq!((listed[0].entity.as_str(), listed[0].column.as_str()), ("rooms", "capacity"));
+    assert_eq!((listed[0].losing_value.as_str(), listed[0].winning_value.as_deref()), ("40", Some("50")));
+    assert_eq!(listed[0].losing_device, a.desk.device_id());
+    assert_eq!(listed[0].winning_device, b.desk.device_id());
 
     // The server dies without warning and comes back; nothing is lost or doubled.
     let server = server.kill_and_restart();

@@ -77,6 +77,7 @@ commands! {
     system::join_organisation(sy::JoinOrganisation),
     system::issue_desk_code(sy::IssueDeskCode),
     system::list_refused_changes(sy::ListRefusedChanges),
+    system::list_conflicts(sy::ListConflicts),
     session::login(s::Login),
     session::logout(s::Logout),
     session::get_me(s::GetMe),

@@ -93,3 +93,8 @@ pub fn list_refused_changes(
 ) -> Reply<ListRefusedChanges> {
     state.actor(|desk, actor| desk.list_refused_changes(actor, input))
 }
+
+#[tauri::command(async)]
+pub fn list_conflicts(state: State<'_, AppState>, input: ListConflicts) -> Reply<ListConflicts> {
+    state.actor(|desk, actor| desk.list_conflicts(actor, input))
+}

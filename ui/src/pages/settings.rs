@@ -5,7 +5,7 @@ use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::settings::{ListSettings, SaveSetting, Setting, SettingSource};
 use branchdesk_api::commands::system::{
-    DeskCode, GetSyncState, IssueDeskCode, LinkServer, ListRefusedChanges,
+    DeskCode, GetSyncState, IssueDeskCode, LinkServer, ListConflicts, ListRefusedChanges,
 };
 use branchdesk_api::ids::BranchId;
 use branchdesk_api::settings::{SettingKind, SettingValue};
@@ -219,7 +219,7 @@ fn RefusedChanges() -> Html {
     if !s.me.can(Permission::ManageSetting) {
         return html! {};
     }
-    html! { <RefusedList /> }
+    html! { <><RefusedList /><ConflictList /></> }
 }
 
 #[component]
@@ -238,6 +238,35 @@ fn RefusedList() -> Html {
                                 <td>{ &r.author }</td>
                                 <td>{ format!("{} {}", r.kind, r.entity) }</td>
                                 <td>{ &r.reason }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        },
+        _ => html! {},
+    }
+}
+
+/// Values that lost a merge between desks: both sides, and which desk wrote each.
+#[component]
+fn ConflictList() -> Html {
+    let (list, _) = use_query(ListConflicts {});
+    let short = |d: &str| d.chars().take(8).collect::<String>();
+    match &list {
+        Some(Ok(l)) if !l.is_empty() => html! {
+            <div class="card" id="conflicts">
+                <h2>{ "Merge conflicts kept for review" }</h2>
+                <p class="muted">{ "Two desks changed the same thing while apart. The later change is in force; the other is kept here." }</p>
+                <table class="grid small">
+                    <thead><tr><th>{ "Found" }</th><th>{ "What" }</th><th>{ "In force" }</th><th>{ "Lost" }</th></tr></thead>
+                    <tbody>
+                        { for l.iter().map(|c| html! {
+                            <tr>
+                                <td>{ crate::format::when(&c.detected_at) }</td>
+                                <td>{ format!("{} · {}", c.entity, c.column) }</td>
+                                <td>{ format!("{} (desk {})", c.winning_value.clone().unwrap_or_default(), short(&c.winning_device)) }</td>
+                                <td>{ format!("{} (desk {})", c.losing_value, short(&c.losing_device)) }</td>
                             </tr>
                         }) }
                     </tbody>

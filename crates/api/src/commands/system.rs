@@ -123,3 +123,23 @@ pub struct RefusedChange {
 #[serde(default)]
 pub struct ListRefusedChanges {}
 command!(ListRefusedChanges => "list_refused_changes", Permission -> Vec<RefusedChange>);
+
+/// A value that lost a merge, kept for review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub entity: String,
+    pub entity_id: String,
+    pub column: String,
+    /// JSON of the value that lost, and of the one in force.
+    pub losing_value: String,
+    pub winning_value: Option<String>,
+    /// Desks that wrote each (from the clock stamps).
+    pub losing_device: String,
+    pub winning_device: String,
+    pub detected_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListConflicts {}
+command!(ListConflicts => "list_conflicts", Permission -> Vec<Conflict>);

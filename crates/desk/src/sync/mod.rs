@@ -178,3 +178,34 @@ impl Desk {
         self.refused_changes()
     }
 }
+
+impl Desk {
+    /// Unresolved merge conflicts, newest first, for a manager.
+    pub fn list_conflicts(
+        &self,
+        actor: &crate::Actor,
+        _input: branchdesk_api::commands::system::ListConflicts,
+    ) -> Result<Vec<branchdesk_api::commands::system::Conflict>> {
+        actor.require_somewhere(branchdesk_api::Permission::ManageSetting)?;
+        let db = self.db();
+        let mut stmt = db.conn.prepare_cached(
+            "SELECT entity, entity_id, col, losing_value, winning_value, losing_hlc, winning_hlc, detected_at
+             FROM conflicts WHERE resolved_at IS NULL ORDER BY detected_at DESC LIMIT 500",
+        )?;
+        // A stamp is 16 hex digits, '-', then the writing desk's id.
+        let device = |hlc: String| hlc.get(17..).unwrap_or_default().to_owned();
+        let rows = stmt.query_map([], |r| {
+            Ok(branchdesk_api::commands::system::Conflict {
+                entity: r.get(0)?,
+                entity_id: r.get(1)?,
+                column: r.get(2)?,
+                losing_value: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                winning_value: r.get(4)?,
+                losing_device: device(r.get(5)?),
+                winning_device: device(r.get(6)?),
+                detected_at: crate::db::cols::time(r, 7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
