@@ -21,6 +21,9 @@ pub struct Facts<'a> {
     /// The row as the server holds it before the op, if any.
     pub before: Option<&'a Map<String, Value>>,
     pub grants: &'a [AuthorGrant],
+    /// For a change to an existing user account: the branches of that
+    /// user's grants (None: every branch).
+    pub target_branches: &'a [Option<String>],
 }
 
 fn can(grants: &[AuthorGrant], p: Permission, branch: Option<&str>) -> bool {
@@ -73,7 +76,20 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
             if own && self_service {
                 return Ok(());
             }
-            if f.grants.iter().any(|g| g.permissions.contains(&Permission::ManageUser)) {
+            if f.before.is_none() {
+                // A new account: its grants are checked as they arrive.
+                return if f.grants.iter().any(|g| g.permissions.contains(&Permission::ManageUser)) {
+                    Ok(())
+                } else {
+                    refuse(Permission::ManageUser)
+                };
+            }
+            // An existing account: managed over every branch its grants name.
+            let over: Vec<Option<&str>> = match f.target_branches {
+                [] => vec![None],
+                list => list.iter().map(|b| b.as_deref()).collect(),
+            };
+            if over.into_iter().all(|b| can(f.grants, Permission::ManageUser, b)) {
                 Ok(())
             } else {
                 refuse(Permission::ManageUser)
@@ -81,6 +97,15 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         }
         other => Err(format!("{other} is not a synced table")),
     }
+}
+
+/// The branches named by a user's grants that are not revoked.
+pub fn live_grant_branches(grants: &[Map<String, Value>]) -> Vec<Option<String>> {
+    grants
+        .iter()
+        .filter(|g| g.get("revoked_at").is_none_or(Value::is_null))
+        .map(|g| g.get("branch_id").and_then(Value::as_str).map(str::to_owned))
+        .collect()
 }
 
 /// The grants in force from the server's copies of the author's
@@ -145,26 +170,30 @@ mod tests {
     fn a_branch_admin_changes_rooms_of_their_branch_only() {
         let admin = [grant(&[Permission::ManageRoom], Some("A"))];
         let ok = op("rooms", "insert", "u", "r", json!({ "branch_id": "A", "name": "Lab" }));
-        assert!(check(&Facts { op: &ok, before: None, grants: &admin }).is_ok());
+        assert!(check(&Facts { op: &ok, before: None, grants: &admin, target_branches: &[] }).is_ok());
         let other = op("rooms", "insert", "u", "r", json!({ "branch_id": "B", "name": "Lab" }));
-        assert!(check(&Facts { op: &other, before: None, grants: &admin }).is_err());
+        assert!(check(&Facts { op: &other, before: None, grants: &admin, target_branches: &[] }).is_err());
         // Moving a room of branch B into A needs rights over B too.
         let before = json!({ "branch_id": "B" }).as_object().unwrap().clone();
         let moved = op("rooms", "update", "u", "r", json!({ "branch_id": "A" }));
-        assert!(check(&Facts { op: &moved, before: Some(&before), grants: &admin }).is_err());
+        assert!(check(&Facts { op: &moved, before: Some(&before), grants: &admin, target_branches: &[] })
+            .is_err());
         // An edit of a row that stays in A, where the op does not repeat the branch.
         let before_a = json!({ "branch_id": "A" }).as_object().unwrap().clone();
         let edit = op("rooms", "update", "u", "r", json!({ "capacity": 40 }));
-        assert!(check(&Facts { op: &edit, before: Some(&before_a), grants: &admin }).is_ok());
+        assert!(check(&Facts { op: &edit, before: Some(&before_a), grants: &admin, target_branches: &[] })
+            .is_ok());
     }
 
     #[test]
     fn organisation_wide_changes_need_an_all_branch_grant() {
         let branch_admin = [grant(Permission::ALL, Some("A"))];
         let role = op("roles", "insert", "u", "r", json!({ "name": "X" }));
-        assert!(check(&Facts { op: &role, before: None, grants: &branch_admin }).is_err());
+        assert!(
+            check(&Facts { op: &role, before: None, grants: &branch_admin, target_branches: &[] }).is_err()
+        );
         let director = [grant(Permission::ALL, None)];
-        assert!(check(&Facts { op: &role, before: None, grants: &director }).is_ok());
+        assert!(check(&Facts { op: &role, before: None, grants: &director, target_branches: &[] }).is_ok());
     }
 
     #[test]
@@ -172,11 +201,37 @@ mod tests {
         let none: [AuthorGrant; 0] = [];
         let pw =
             op("users", "update", "me", "me", json!({ "password_hash": "$argon2id$..", "updated_at": "t" }));
-        assert!(check(&Facts { op: &pw, before: None, grants: &none }).is_ok());
+        assert!(check(&Facts { op: &pw, before: None, grants: &none, target_branches: &[] }).is_ok());
         let name = op("users", "update", "me", "me", json!({ "full_name": "Boss" }));
-        assert!(check(&Facts { op: &name, before: None, grants: &none }).is_err());
+        assert!(check(&Facts { op: &name, before: None, grants: &none, target_branches: &[] }).is_err());
         let other = op("users", "update", "me", "you", json!({ "password_hash": "x" }));
-        assert!(check(&Facts { op: &other, before: None, grants: &none }).is_err());
+        assert!(check(&Facts { op: &other, before: None, grants: &none, target_branches: &[] }).is_err());
+    }
+
+    #[test]
+    fn a_branch_admin_cannot_edit_an_account_with_a_grant_elsewhere() {
+        let admin = [grant(&[Permission::ManageUser], Some("A"))];
+        let before = json!({ "email": "x@y.in" }).as_object().unwrap().clone();
+        let edit = op("users", "update", "admin", "director", json!({ "email": "mine@y.in" }));
+        let director = [None];
+        assert!(check(&Facts {
+            op: &edit,
+            before: Some(&before),
+            grants: &admin,
+            target_branches: &director
+        })
+        .is_err());
+        let teacher_a = [Some("A".to_owned())];
+        assert!(check(&Facts {
+            op: &edit,
+            before: Some(&before),
+            grants: &admin,
+            target_branches: &teacher_a
+        })
+        .is_ok());
+        let both = [Some("A".to_owned()), Some("B".to_owned())];
+        assert!(check(&Facts { op: &edit, before: Some(&before), grants: &admin, target_branches: &both })
+            .is_err());
     }
 
     #[test]

@@ -103,7 +103,11 @@ impl Store for PgStore {
             .iter()
             .filter_map(|r| Some(((r.get(0), r.get(1)), r.get::<_, Value>(2).as_object()?.clone())))
             .collect();
-        let authors: Vec<&str> = new.iter().filter_map(|o| o.author_user_id.as_deref()).collect();
+        let authors: Vec<&str> = new
+            .iter()
+            .filter_map(|o| o.author_user_id.as_deref())
+            .chain(new.iter().filter(|o| o.entity == "users").map(|o| o.entity_id.as_str()))
+            .collect();
         let mut grant_rows: Vec<Map<String, Value>> = tx
             .query(
                 "SELECT data FROM entity_rows WHERE entity = 'role_grants' AND data ->> 'user_id' = ANY($1)",
@@ -140,7 +144,22 @@ impl Store for PgStore {
                     .cloned()
                     .collect();
                 let grants = authz::grants_in_force(&mine, &role_rows, &today);
-                authz::check(&authz::Facts { op, before: rows.get(&key), grants: &grants })
+                let target: Vec<Option<String>> = if op.entity == "users" {
+                    let theirs: Vec<Map<String, Value>> = grant_rows
+                        .iter()
+                        .filter(|g| g.get("user_id").and_then(Value::as_str) == Some(op.entity_id.as_str()))
+                        .cloned()
+                        .collect();
+                    authz::live_grant_branches(&theirs)
+                } else {
+                    vec![]
+                };
+                authz::check(&authz::Facts {
+                    op,
+                    before: rows.get(&key),
+                    grants: &grants,
+                    target_branches: &target,
+                })
             };
             if let Err(reason) = verdict {
                 rejected.push(Rejected { seq: op.seq, op_id: op.op_id.clone(), reason });

@@ -83,6 +83,16 @@ fn author_grants(
     Ok(authz::grants_in_force(&grants, &roles, &chrono::Utc::now().format("%Y-%m-%d").to_string()))
 }
 
+/// The branches of a user's grants not revoked (None: every branch).
+fn grant_branches(tx: &rusqlite::Transaction<'_>, user: &str) -> Result<Vec<Option<String>>, StoreError> {
+    let rows = rows_where(
+        tx,
+        "SELECT data FROM entity_rows WHERE entity = 'role_grants' AND json_extract(data, '$.user_id') = ?1",
+        user,
+    )?;
+    Ok(authz::live_grant_branches(&rows))
+}
+
 fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushResponse, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let last: u64 = tx
@@ -121,7 +131,13 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
             Ok(())
         } else {
             let grants = author_grants(&tx, op.author_user_id.as_deref())?;
-            authz::check(&authz::Facts { op, before: before.as_ref(), grants: &grants })
+            let target = if op.entity == "users" { grant_branches(&tx, &op.entity_id)? } else { vec![] };
+            authz::check(&authz::Facts {
+                op,
+                before: before.as_ref(),
+                grants: &grants,
+                target_branches: &target,
+            })
         };
         if let Err(reason) = verdict {
             tx.prepare_cached(
