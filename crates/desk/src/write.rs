@@ -152,6 +152,41 @@ impl<'c> Write<'c> {
         Ok(true)
     }
 
+    /// Sets one column of a synced row by table name, as a new change of
+    /// this desk (e.g. taking back a value that lost a merge). `column` and
+    /// `table` must come from the schema, never from user input.
+    pub fn set_column(
+        &mut self,
+        table: &str,
+        id: Uuid,
+        scope: Scope,
+        column: &str,
+        value: Value,
+    ) -> Result<()> {
+        let old: Option<Value> = self
+            .tx
+            .query_row(
+                &format!("SELECT json_quote({column}) FROM {table} WHERE id = ?1"),
+                [id.to_string()],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .map(|s| serde_json::from_str(&s))
+            .transpose()?;
+        let Some(old) = old else {
+            return Err(branchdesk_api::ApiError::not_found("record").into());
+        };
+        self.tx.execute(
+            &format!("UPDATE {table} SET {column} = ?1 WHERE id = ?2"),
+            (to_sql(&value), id.to_string()),
+        )?;
+        let mut before = Map::new();
+        before.insert(column.to_owned(), old);
+        let mut after = Map::new();
+        after.insert(column.to_owned(), value);
+        self.record_op(table, id, scope, OpKind::Update, Some(before), after)
+    }
+
     fn record_op(
         &mut self,
         entity: &str,

@@ -214,6 +214,21 @@ async fn two_desks_converge_through_a_real_server_even_when_it_is_killed() {
     assert_eq!(listed[0].losing_device, a.desk.device_id());
     assert_eq!(listed[0].winning_device, b.desk.device_id());
 
+    // The manager on desk A takes back the losing 40: a new change that wins everywhere.
+    use branchdesk_api::commands::system::ResolveConflict;
+    let bad =
+        b.desk.resolve_conflict(&director_b, ResolveConflict { id: "nope".into(), take_losing_value: true });
+    assert_eq!(branchdesk_api::ApiError::from(bad.unwrap_err()).code, branchdesk_api::ErrorCode::NotFound);
+    a.clock.advance(Duration::seconds(30));
+    a.desk
+        .resolve_conflict(&director_a, ResolveConflict { id: listed[0].id.clone(), take_losing_value: true })
+        .unwrap();
+    assert_eq!(a.desk.open_conflicts().unwrap(), 0);
+    client.sync(&a.desk).await.unwrap();
+    client.sync(&b.desk).await.unwrap();
+    assert_eq!(rooms(&a.desk), vec![("Lab".to_string(), 40)]);
+    assert_eq!(rooms(&b.desk), vec![("Lab".to_string(), 40)]);
+
     // The server dies without warning and comes back; nothing is lost or doubled.
     let server = server.kill_and_restart();
     a.clock.advance(Duration::seconds(5));
@@ -222,7 +237,7 @@ async fn two_desks_converge_through_a_real_server_even_when_it_is_killed() {
         .unwrap();
     client.sync(&a.desk).await.unwrap();
     client.sync(&b.desk).await.unwrap();
-    let expected = vec![("Hall".to_string(), 80), ("Lab".to_string(), 50)];
+    let expected = vec![("Hall".to_string(), 80), ("Lab".to_string(), 40)];
     assert_eq!(rooms(&a.desk), expected);
     assert_eq!(rooms(&b.desk), expected);
     assert_eq!(b.desk.pending_ops(10).unwrap().len(), 0);

@@ -78,6 +78,7 @@ commands! {
     system::issue_desk_code(sy::IssueDeskCode),
     system::list_refused_changes(sy::ListRefusedChanges),
     system::list_conflicts(sy::ListConflicts),
+    system::resolve_conflict(sy::ResolveConflict),
     session::login(s::Login),
     session::logout(s::Logout),
     session::get_me(s::GetMe),

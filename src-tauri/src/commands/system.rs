@@ -98,3 +98,8 @@ pub fn list_refused_changes(
 pub fn list_conflicts(state: State<'_, AppState>, input: ListConflicts) -> Reply<ListConflicts> {
     state.actor(|desk, actor| desk.list_conflicts(actor, input))
 }
+
+#[tauri::command(async)]
+pub fn resolve_conflict(state: State<'_, AppState>, input: ResolveConflict) -> Reply<ResolveConflict> {
+    state.actor(|desk, actor| desk.resolve_conflict(actor, input))
+}

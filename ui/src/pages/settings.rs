@@ -5,7 +5,7 @@ use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::settings::{ListSettings, SaveSetting, Setting, SettingSource};
 use branchdesk_api::commands::system::{
-    DeskCode, GetSyncState, IssueDeskCode, LinkServer, ListConflicts, ListRefusedChanges,
+    DeskCode, GetSyncState, IssueDeskCode, LinkServer, ListConflicts, ListRefusedChanges, ResolveConflict,
 };
 use branchdesk_api::ids::BranchId;
 use branchdesk_api::settings::{SettingKind, SettingValue};
@@ -251,15 +251,26 @@ fn RefusedList() -> Html {
 /// Values that lost a merge between desks: both sides, and which desk wrote each.
 #[component]
 fn ConflictList() -> Html {
-    let (list, _) = use_query(ListConflicts {});
+    let s = use_session();
+    let (list, reload) = use_query(ListConflicts {});
+    let error = use_state(|| None::<ApiError>);
+    let resolve = |id: &str, take: bool| {
+        let input = ResolveConflict { id: id.to_owned(), take_losing_value: take };
+        let (error, s, reload) = (error.clone(), s.clone(), reload.clone());
+        Callback::from(move |_: MouseEvent| {
+            let reload = reload.clone();
+            act(input.clone(), error.clone(), s.clone(), move |_| reload.emit(()))
+        })
+    };
     let short = |d: &str| d.chars().take(8).collect::<String>();
     match &list {
         Some(Ok(l)) if !l.is_empty() => html! {
             <div class="card" id="conflicts">
                 <h2>{ "Merge conflicts kept for review" }</h2>
+                <FormError error={(*error).clone()} fields={vec![]} />
                 <p class="muted">{ "Two desks changed the same thing while apart. The later change is in force; the other is kept here." }</p>
                 <table class="grid small">
-                    <thead><tr><th>{ "Found" }</th><th>{ "What" }</th><th>{ "In force" }</th><th>{ "Lost" }</th></tr></thead>
+                    <thead><tr><th>{ "Found" }</th><th>{ "What" }</th><th>{ "In force" }</th><th>{ "Lost" }</th><th></th></tr></thead>
                     <tbody>
                         { for l.iter().map(|c| html! {
                             <tr>
@@ -267,6 +278,10 @@ fn ConflictList() -> Html {
                                 <td>{ format!("{} · {}", c.entity, c.column) }</td>
                                 <td>{ format!("{} (desk {})", c.winning_value.clone().unwrap_or_default(), short(&c.winning_device)) }</td>
                                 <td>{ format!("{} (desk {})", c.losing_value, short(&c.losing_device)) }</td>
+                                <td class="row-actions">
+                                    <button onclick={resolve(&c.id, false)}>{ "Keep in force" }</button>
+                                    <button onclick={resolve(&c.id, true)}>{ "Take back lost value" }</button>
+                                </td>
                             </tr>
                         }) }
                     </tbody>

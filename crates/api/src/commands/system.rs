@@ -127,6 +127,7 @@ command!(ListRefusedChanges => "list_refused_changes", Permission -> Vec<Refused
 /// A value that lost a merge, kept for review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
+    pub id: String,
     pub entity: String,
     pub entity_id: String,
     pub column: String,
@@ -143,3 +144,13 @@ pub struct Conflict {
 #[serde(default)]
 pub struct ListConflicts {}
 command!(ListConflicts => "list_conflicts", Permission -> Vec<Conflict>);
+
+/// Closes a conflict: keep the value in force, or take back the one that
+/// lost (a new change from this desk, which then wins everywhere).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ResolveConflict {
+    pub id: String,
+    pub take_losing_value: bool,
+}
+command!(ResolveConflict => "resolve_conflict", Permission -> ());

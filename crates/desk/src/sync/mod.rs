@@ -8,6 +8,7 @@ mod unique;
 use crate::{org, Desk, Result};
 use branchdesk_api::sync::ORG_SCOPE;
 use branchdesk_api::ApiError;
+use rusqlite::OptionalExtension;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,13 +190,14 @@ impl Desk {
         actor.require_somewhere(branchdesk_api::Permission::ManageSetting)?;
         let db = self.db();
         let mut stmt = db.conn.prepare_cached(
-            "SELECT entity, entity_id, col, losing_value, winning_value, losing_hlc, winning_hlc, detected_at
+            "SELECT entity, entity_id, col, losing_value, winning_value, losing_hlc, winning_hlc, detected_at, id
              FROM conflicts WHERE resolved_at IS NULL ORDER BY detected_at DESC LIMIT 500",
         )?;
         // A stamp is 16 hex digits, '-', then the writing desk's id.
         let device = |hlc: String| hlc.get(17..).unwrap_or_default().to_owned();
         let rows = stmt.query_map([], |r| {
             Ok(branchdesk_api::commands::system::Conflict {
+                id: r.get(8)?,
                 entity: r.get(0)?,
                 entity_id: r.get(1)?,
                 column: r.get(2)?,
@@ -207,5 +209,70 @@ impl Desk {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Desk {
+    /// Keeps the value in force, or takes back the losing one through the
+    /// write path (a new change, so it wins everywhere after the next sync).
+    pub fn resolve_conflict(
+        &self,
+        actor: &crate::Actor,
+        input: branchdesk_api::commands::system::ResolveConflict,
+    ) -> Result<()> {
+        use crate::write::Scope;
+        use branchdesk_api::ids::BranchId;
+        actor.require_somewhere(branchdesk_api::Permission::ManageSetting)?;
+        let row: Option<(String, String, String, String)> = self
+            .db()
+            .conn
+            .query_row(
+                "SELECT entity, entity_id, col, losing_value FROM conflicts WHERE id = ?1 AND resolved_at IS NULL",
+                [&input.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let Some((entity, entity_id, col, losing)) = row else {
+            return Err(ApiError::not_found("conflict").on("id").into());
+        };
+        // Only names the schema knows reach the SQL below.
+        let table = branchdesk_api::sync::SYNCED_ENTITIES
+            .iter()
+            .find(|t| **t == entity)
+            .ok_or_else(|| ApiError::internal("conflict on an unknown table"))?;
+        let id = uuid::Uuid::parse_str(&entity_id).map_err(|_| ApiError::internal("conflict on a bad id"))?;
+        let value: serde_json::Value = serde_json::from_str(&losing)?;
+        self.write(Some(actor.user_id), |w| {
+            if input.take_losing_value {
+                let known: bool = w.tx().query_row(
+                    "SELECT count(*) > 0 FROM pragma_table_info(?1) WHERE name = ?2",
+                    (table, &col),
+                    |r| r.get(0),
+                )?;
+                if !known {
+                    return Err(ApiError::internal("conflict on an unknown column").into());
+                }
+                let branch: Option<String> = w
+                    .tx()
+                    .query_row(&format!("SELECT branch_id FROM {table} WHERE id = ?1"), [&entity_id], |r| {
+                        r.get(0)
+                    })
+                    .optional()
+                    .ok()
+                    .flatten()
+                    .flatten();
+                // Rooms and branch settings replicate per branch; the rest organisation-wide.
+                let scope = match (*table, branch.and_then(|b| uuid::Uuid::parse_str(&b).ok())) {
+                    ("rooms" | "settings", Some(b)) => Scope::Branch(BranchId(b)),
+                    _ => Scope::Organisation,
+                };
+                w.set_column(table, id, scope, &col, value)?;
+            }
+            w.tx().execute(
+                "UPDATE conflicts SET resolved_at = ?2 WHERE id = ?1",
+                (&input.id, w.now().to_rfc3339()),
+            )?;
+            Ok(())
+        })
     }
 }
