@@ -16,6 +16,9 @@ CREATE TABLE sync_state (
     -- The highest of this desk's own ops the server has sent back in a pull.
     -- Own ops above it are still "pending": their clocks count in merges.
     echoed_seq      INTEGER NOT NULL DEFAULT 0,
+    -- Every op up to this seq is stored by the server (acks are contiguous),
+    -- so pending ops are a range of the outbox's key, never a scan.
+    acked_seq       INTEGER NOT NULL DEFAULT 0,
     -- The newest clock stamp received from another desk: this desk's next
     -- stamp is later than it, so a desk whose wall clock runs behind still
     -- orders its edits after what it has seen (hybrid logical clock).
@@ -57,3 +60,6 @@ CREATE TABLE conflicts (
 -- Why the server refused an op (its author lacked the right by then, say).
 -- Refused ops stay in the outbox, acknowledged, and are listed for review.
 ALTER TABLE outbox ADD COLUMN refused_reason TEXT;
+-- Partial: ordinary ops never enter it, so the write path pays nothing.
+CREATE INDEX outbox_refused ON outbox (seq) WHERE refused_reason IS NOT NULL;
+CREATE INDEX conflicts_open ON conflicts (detected_at) WHERE resolved_at IS NULL;

@@ -26,7 +26,11 @@ impl Desk {
         let pending: i64 =
             self.db()
                 .conn
-                .query_row("SELECT count(*) FROM outbox WHERE acked_at IS NULL", [], |r| r.get(0))?;
+                .query_row(
+                    "SELECT coalesce((SELECT max(seq) FROM outbox), 0) - acked_seq FROM sync_state",
+                    [],
+                    |r| r.get(0),
+                )?;
         let config = self.sync_config()?;
         Ok(SyncState {
             pending_changes: pending as u64,
@@ -53,7 +57,7 @@ impl Desk {
         let db = self.db();
         let mut stmt = db.conn.prepare_cached(
             "SELECT seq, op_id, author_user_id, scope, entity, entity_id, kind, columns, hlc, schema_version
-             FROM outbox WHERE acked_at IS NULL ORDER BY seq LIMIT ?1",
+             FROM outbox WHERE seq > (SELECT acked_seq FROM sync_state) ORDER BY seq LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| {
             Ok(branchdesk_api::sync::Op {
@@ -75,10 +79,15 @@ impl Desk {
     /// Marks every op up to `seq` as stored by the server. Acked ops stay in
     /// the outbox (the newest one carries the desk's seq and clock).
     pub fn ack_through(&self, seq: u64) -> Result<u64> {
-        let n = self.db().conn.execute(
-            "UPDATE outbox SET acked_at = ?2 WHERE seq <= ?1 AND acked_at IS NULL",
+        let mut db = self.db();
+        let tx = db.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let n = tx.execute(
+            "UPDATE outbox SET acked_at = ?2
+             WHERE seq > (SELECT acked_seq FROM sync_state) AND seq <= ?1",
             (seq as i64, self.clock().now().to_rfc3339()),
         )?;
+        tx.execute("UPDATE sync_state SET acked_seq = max(acked_seq, ?1)", [seq as i64])?;
+        tx.commit()?;
         Ok(n as u64)
     }
 
