@@ -23,14 +23,11 @@ impl Desk {
     }
 
     pub fn sync_state(&self) -> Result<SyncState> {
-        let pending: i64 =
-            self.db()
-                .conn
-                .query_row(
-                    "SELECT coalesce((SELECT max(seq) FROM outbox), 0) - acked_seq FROM sync_state",
-                    [],
-                    |r| r.get(0),
-                )?;
+        let pending: i64 = self.db().conn.query_row(
+            "SELECT coalesce((SELECT max(seq) FROM outbox), 0) - acked_seq FROM sync_state",
+            [],
+            |r| r.get(0),
+        )?;
         let config = self.sync_config()?;
         Ok(SyncState {
             pending_changes: pending as u64,

@@ -41,7 +41,7 @@ fn ops_carry_the_schema_version_the_server_expects() {
 }
 
 #[test]
-fn pragmas_are_wal_full_sync_and_foreign_keys() {
+fn the_database_file_is_in_wal_mode() {
     let f = fixture();
     let conn = f.conn();
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();

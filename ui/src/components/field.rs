@@ -64,8 +64,8 @@ pub fn FormError(p: &FormErrorProps) -> Html {
     }
 }
 
-/// A setter callback for one `String` state.
-pub fn setter(state: &UseStateHandle<String>) -> Callback<String> {
+/// A callback that sets one state, e.g. from a field's input.
+pub fn setter<T: 'static>(state: &UseStateHandle<T>) -> Callback<T> {
     let state = state.clone();
     Callback::from(move |v| state.set(v))
 }

@@ -324,14 +324,6 @@ fn UserForm(p: &UserFormProps) -> Html {
         })
     };
     let err = (*error).clone();
-    let on_role = {
-        let r = role.clone();
-        Callback::from(move |v| r.set(v))
-    };
-    let on_branch = {
-        let b = branch.clone();
-        Callback::from(move |v| b.set(v))
-    };
     html! {
         <form class="card panel" id="user-form" {onsubmit} onkeydown={esc(&p.on_cancel)}>
             <h2>{ if u.is_some() { "Edit user" } else { "New user" } }</h2>
@@ -343,7 +335,7 @@ fn UserForm(p: &UserFormProps) -> Html {
             </div>
             if u.is_none() {
                 <Field label="First password" name="password" kind="password" value={(*password).clone()} on_input={setter(&password)} error={err.clone()} hint="At least 10 characters; tell it to them in person" autocomplete="new-password" />
-                <GrantPicker role={*role} branch={*branch} expires={(*expires).clone()} {on_role} {on_branch} on_expires={setter(&expires)} error={err.clone()} />
+                <GrantPicker role={*role} branch={*branch} expires={(*expires).clone()} on_role={setter(&role)} on_branch={setter(&branch)} on_expires={setter(&expires)} error={err.clone()} />
             }
             <FormActions save="Save" id="user-save" on_cancel={p.on_cancel.clone()} />
         </form>
@@ -423,20 +415,12 @@ fn GrantForm(p: &UserActionProps) -> Html {
             );
         })
     };
-    let on_role = {
-        let r = role.clone();
-        Callback::from(move |v| r.set(v))
-    };
-    let on_branch = {
-        let b = branch.clone();
-        Callback::from(move |v| b.set(v))
-    };
     let err = (*error).clone();
     html! {
         <form class="card panel" {onsubmit} onkeydown={esc(&p.on_cancel)}>
             <h2>{ format!("Give {} a role", p.user.full_name) }</h2>
             <FormError error={err.clone()} fields={vec!["role_id", "expires_on"]} />
-            <GrantPicker role={*role} branch={*branch} expires={(*expires).clone()} {on_role} {on_branch} on_expires={setter(&expires)} error={err} />
+            <GrantPicker role={*role} branch={*branch} expires={(*expires).clone()} on_role={setter(&role)} on_branch={setter(&branch)} on_expires={setter(&expires)} error={err} />
             <FormActions save="Give role" on_cancel={p.on_cancel.clone()} />
         </form>
     }
