@@ -25,4 +25,22 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(OrgId, BranchId, UserId, RoleId, GrantId, RoomId, SettingId);
+id_type!(
+    OrgId,
+    BranchId,
+    UserId,
+    RoleId,
+    GrantId,
+    RoomId,
+    SettingId,
+    CourseId,
+    RoadmapId,
+    CurriculumId,
+    ModuleId,
+    LessonId,
+    ResourceId,
+    AssignmentId,
+    BatchId,
+    SessionId,
+    EventId,
+);

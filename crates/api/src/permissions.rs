@@ -48,7 +48,10 @@ permissions! {
     ManageLead = "manage:lead", "Take and follow up enquiries";
     ManageEnrolment = "manage:enrolment", "Enrol, hold, drop and transfer students";
     ViewBatch = "view:batch", "See courses, batches and the timetable";
-    ManageBatch = "manage:batch", "Plan courses, batches and the timetable";
+    ManageBatch = "manage:batch", "Plan batches and the timetable";
+    ManageCourse = "manage:course", "Create courses, roadmaps and official curricula";
+    DraftCurriculum = "draft:curriculum", "Draft one's own curriculum versions";
+    ApproveCurriculum = "approve:curriculum", "Approve or reject curriculum versions";
     MarkAttendance = "mark:attendance", "Mark attendance and lesson progress";
     ViewAttendance = "view:attendance", "See attendance reports";
     CollectPayment = "collect:payment", "Collect fees and print receipts";
@@ -90,6 +93,8 @@ pub fn default_roles() -> Vec<(&'static str, &'static str, Vec<Permission>)> {
                 ViewStudent,
                 ViewBatch,
                 ManageBatch,
+                ManageCourse,
+                ApproveCurriculum,
             ],
         ),
         ("HR_MANAGER", "Staff management, leaves", vec![ViewUser, ManageLeave, ViewReport]),
@@ -107,7 +112,7 @@ pub fn default_roles() -> Vec<(&'static str, &'static str, Vec<Permission>)> {
         (
             "TEACHER",
             "Course delivery, attendance",
-            vec![ViewBatch, MarkAttendance, ViewAttendance, ViewStudent, ViewRoom],
+            vec![ViewBatch, DraftCurriculum, MarkAttendance, ViewAttendance, ViewStudent, ViewRoom],
         ),
         (
             "BACKOFFICE",

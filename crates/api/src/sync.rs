@@ -12,12 +12,30 @@ pub const ORG_SCOPE: &str = "org";
 /// The desk schema version this build writes into every op. The server
 /// accepts this one and the one before. A desk test keeps it equal to the
 /// newest migration.
-pub const DESK_SCHEMA_VERSION: u32 = 2;
+pub const DESK_SCHEMA_VERSION: u32 = 3;
 
 /// The tables that replicate. The desk guards exactly these against writes
 /// outside its write path; the server accepts ops for no others.
 pub const SYNCED_ENTITIES: &[&str] =
-    &["organisations", "branches", "users", "roles", "role_grants", "rooms", "settings"];
+    &[
+    "organisations",
+    "branches",
+    "users",
+    "roles",
+    "role_grants",
+    "rooms",
+    "settings",
+    "courses",
+    "roadmaps",
+    "curricula",
+    "curriculum_modules",
+    "curriculum_lessons",
+    "lesson_resources",
+    "assignments",
+    "batches",
+    "class_sessions",
+    "events",
+];
 
 /// One change made on a desk, as its outbox recorded it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,6 +8,7 @@
 //! - Every service method that needs a permission checks it here, against the
 //!   caller's grants and the record's branch, never only in the UI.
 
+pub mod academics;
 pub mod audit;
 pub mod auth;
 pub mod backup;
@@ -22,6 +23,7 @@ pub mod settings;
 pub mod setup;
 pub mod status;
 pub mod sync;
+pub mod timetable;
 pub mod users;
 pub mod validate;
 pub mod write;

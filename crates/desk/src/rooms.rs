@@ -60,7 +60,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<RoomRow> {
     })
 }
 
-fn by_id(conn: &Connection, id: Uuid) -> Result<Option<RoomRow>> {
+pub(crate) fn by_id(conn: &Connection, id: Uuid) -> Result<Option<RoomRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM rooms WHERE id = ?1"))?
         .query_row([id.to_string()], from_row)

@@ -78,6 +78,28 @@ pub fn branch_code(field: &str, value: &str) -> Result<String, ApiError> {
     Ok(v)
 }
 
+/// A short code such as a course code: letters, digits and `-`, upper-cased.
+pub fn code(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+    let v = value.trim().to_uppercase();
+    if v.is_empty() || v.len() > max || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(ApiError::invalid(field, format!("Use 1 to {max} letters, digits or dashes, e.g. PHY-11.")));
+    }
+    Ok(v)
+}
+
+/// An http(s) link, or empty.
+pub fn url(field: &str, value: &str) -> Result<String, ApiError> {
+    let v = optional(field, value, 2000)?;
+    if v.is_empty() {
+        return Ok(v);
+    }
+    let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !v.chars().any(char::is_whitespace) => Ok(v),
+        _ => Err(ApiError::invalid(field, "Enter a link starting with https://")),
+    }
+}
+
 /// An ISO 4217 currency code.
 pub fn currency(field: &str, value: &str) -> Result<String, ApiError> {
     let v = value.trim().to_uppercase();
@@ -123,5 +145,12 @@ mod tests {
         assert!(branch_code("code", "TOOLONG").is_err());
         assert_eq!(currency("currency", "inr").unwrap(), "INR");
         assert!(currency("currency", "RUPEE").is_err());
+        assert_eq!(code("code", " phy-11 ", 12).unwrap(), "PHY-11");
+        assert!(code("code", "PHY 11", 12).is_err());
+        assert_eq!(url("url", "").unwrap(), "");
+        assert!(url("url", "https://example.com/notes.pdf").is_ok());
+        for bad in ["example.com", "javascript:alert(1)", "https://", "https://a b"] {
+            assert!(url("url", bad).unwrap_err().is_for("url"), "{bad}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 use serde::{de::DeserializeOwned, Serialize};
 
+pub mod academics;
 pub mod audit;
 pub mod backups;
 pub mod org;
@@ -11,6 +12,7 @@ pub mod roles;
 pub mod session;
 pub mod settings;
 pub mod system;
+pub mod timetable;
 pub mod users;
 
 /// Who may call a command at all. Permission checks inside the service then

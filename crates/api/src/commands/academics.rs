@@ -1,0 +1,288 @@
+//! Courses, roadmaps and versioned curricula (modules, lessons, resources,
+//! assignments) with their approval workflow.
+
+use super::command;
+use crate::ids::{AssignmentId, CourseId, CurriculumId, LessonId, ModuleId, ResourceId, RoadmapId, UserId};
+use serde::{Deserialize, Serialize};
+
+/// A lesson's share of a curriculum in basis points; a version's lessons sum
+/// to this (100 %).
+pub const FULL_WEIGHTAGE_BP: u32 = 10_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Course {
+    pub id: CourseId,
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub duration_hours: u32,
+    /// Minor units of the organisation's currency.
+    pub default_fee_minor: i64,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListCourses {
+    pub include_inactive: bool,
+}
+command!(ListCourses => "list_courses", Permission -> Vec<Course>);
+
+/// Creates a course when `id` is None, else changes it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveCourse {
+    pub id: Option<CourseId>,
+    pub code: String,
+    pub name: String,
+    pub description: String,
+    pub duration_hours: u32,
+    pub default_fee_minor: i64,
+    pub active: bool,
+}
+command!(SaveCourse => "save_course", Permission -> Course);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roadmap {
+    pub id: RoadmapId,
+    pub name: String,
+    pub description: String,
+    /// In the order a student takes them.
+    pub course_ids: Vec<CourseId>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListRoadmaps {}
+command!(ListRoadmaps => "list_roadmaps", Permission -> Vec<Roadmap>);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveRoadmap {
+    pub id: Option<RoadmapId>,
+    pub name: String,
+    pub description: String,
+    pub course_ids: Vec<CourseId>,
+}
+command!(SaveRoadmap => "save_roadmap", Permission -> Roadmap);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CurriculumStatus {
+    #[default]
+    Draft,
+    PendingApproval,
+    Approved,
+    Rejected,
+}
+
+impl CurriculumStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CurriculumStatus::Draft => "DRAFT",
+            CurriculumStatus::PendingApproval => "PENDING_APPROVAL",
+            CurriculumStatus::Approved => "APPROVED",
+            CurriculumStatus::Rejected => "REJECTED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Draft, Self::PendingApproval, Self::Approved, Self::Rejected].into_iter().find(|v| v.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CurriculumStatus::Draft => "Draft",
+            CurriculumStatus::PendingApproval => "Awaiting approval",
+            CurriculumStatus::Approved => "Approved",
+            CurriculumStatus::Rejected => "Rejected",
+        }
+    }
+
+    /// Only drafts and rejected versions change; an approved one is copied.
+    pub fn editable(self) -> bool {
+        matches!(self, CurriculumStatus::Draft | CurriculumStatus::Rejected)
+    }
+}
+
+/// One version of a course's curriculum, without its contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurriculumSummary {
+    pub id: CurriculumId,
+    pub course_id: CourseId,
+    pub version: u32,
+    pub label: String,
+    /// None: the official version.
+    pub teacher_id: Option<UserId>,
+    pub teacher_name: Option<String>,
+    pub status: CurriculumStatus,
+    pub created_by: Option<UserId>,
+    pub reviewer_name: Option<String>,
+    pub review_comment: String,
+    pub weightage_total_bp: u32,
+    pub lesson_count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonResource {
+    pub id: ResourceId,
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lesson {
+    pub id: LessonId,
+    pub module_id: ModuleId,
+    pub title: String,
+    pub notes: String,
+    pub video_url: String,
+    pub weightage_bp: u32,
+    pub resources: Vec<LessonResource>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Module {
+    pub id: ModuleId,
+    pub title: String,
+    pub lessons: Vec<Lesson>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub id: AssignmentId,
+    pub lesson_id: Option<LessonId>,
+    pub title: String,
+    pub instructions: String,
+    /// YYYY-MM-DD
+    pub due_date: Option<String>,
+    pub max_marks: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Curriculum {
+    pub summary: CurriculumSummary,
+    pub modules: Vec<Module>,
+    pub assignments: Vec<Assignment>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListCurricula {
+    pub course_id: CourseId,
+}
+command!(ListCurricula => "list_curricula", Permission -> Vec<CurriculumSummary>);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetCurriculum {
+    pub id: CurriculumId,
+}
+command!(GetCurriculum => "get_curriculum", Permission -> Curriculum);
+
+/// A new draft version: empty, or a copy of `copy_from` (any status). With
+/// `teacher_id` it is that teacher's own version; a teacher may only draft
+/// their own.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CreateCurriculum {
+    pub course_id: CourseId,
+    pub teacher_id: Option<UserId>,
+    pub label: String,
+    pub copy_from: Option<CurriculumId>,
+}
+command!(CreateCurriculum => "create_curriculum", Permission -> CurriculumSummary);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveModule {
+    pub id: Option<ModuleId>,
+    pub curriculum_id: CurriculumId,
+    pub title: String,
+}
+command!(SaveModule => "save_module", Permission -> Curriculum);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveLesson {
+    pub id: Option<LessonId>,
+    pub module_id: ModuleId,
+    pub title: String,
+    pub notes: String,
+    pub video_url: String,
+    pub weightage_bp: u32,
+}
+command!(SaveLesson => "save_lesson", Permission -> Curriculum);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveLessonResource {
+    pub id: Option<ResourceId>,
+    pub lesson_id: LessonId,
+    pub title: String,
+    pub url: String,
+}
+command!(SaveLessonResource => "save_lesson_resource", Permission -> Curriculum);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveAssignment {
+    pub id: Option<AssignmentId>,
+    pub curriculum_id: CurriculumId,
+    pub lesson_id: Option<LessonId>,
+    pub title: String,
+    pub instructions: String,
+    /// YYYY-MM-DD, or empty for none.
+    pub due_date: String,
+    pub max_marks: u32,
+}
+command!(SaveAssignment => "save_assignment", Permission -> Curriculum);
+
+/// Which part of a curriculum an action concerns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CurriculumPart {
+    #[default]
+    Module,
+    Lesson,
+    Resource,
+    Assignment,
+}
+
+/// Moves a module or lesson one place up (`up`) or down among its siblings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MoveCurriculumPart {
+    pub part: CurriculumPart,
+    pub id: uuid::Uuid,
+    pub up: bool,
+}
+command!(MoveCurriculumPart => "move_curriculum_part", Permission -> Curriculum);
+
+/// Removes a part from a draft (a module takes its lessons with it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RemoveCurriculumPart {
+    pub part: CurriculumPart,
+    pub id: uuid::Uuid,
+}
+command!(RemoveCurriculumPart => "remove_curriculum_part", Permission -> Curriculum);
+
+/// DRAFT or REJECTED → PENDING_APPROVAL; the weightage must sum to 100 %.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SubmitCurriculum {
+    pub id: CurriculumId,
+}
+command!(SubmitCurriculum => "submit_curriculum", Permission -> CurriculumSummary);
+
+/// PENDING_APPROVAL → APPROVED or REJECTED (a comment is required to
+/// reject). Nobody reviews a version they drafted.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReviewCurriculum {
+    pub id: CurriculumId,
+    pub approve: bool,
+    pub comment: String,
+}
+command!(ReviewCurriculum => "review_curriculum", Permission -> CurriculumSummary);

@@ -1,0 +1,384 @@
+//! Batches, their class sessions, events and the week timetable.
+//!
+//! Dates travel as `YYYY-MM-DD` and times of day as `HH:MM` (24-hour,
+//! `24:00` allowed as an end); inputs take them as text so that a bad value
+//! comes back as an error naming the field, not a decoding failure.
+
+use super::command;
+use crate::ids::{BatchId, BranchId, CourseId, CurriculumId, EventId, RoomId, SessionId, UserId};
+use serde::{Deserialize, Serialize};
+
+/// One weekly slot: `weekday` 1 = Monday … 7 = Sunday.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Slot {
+    pub weekday: u32,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FeeFrequency {
+    OneTime,
+    #[default]
+    Monthly,
+    Quarterly,
+}
+
+impl FeeFrequency {
+    pub const ALL: [FeeFrequency; 3] = [FeeFrequency::OneTime, FeeFrequency::Monthly, FeeFrequency::Quarterly];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeeFrequency::OneTime => "ONE_TIME",
+            FeeFrequency::Monthly => "MONTHLY",
+            FeeFrequency::Quarterly => "QUARTERLY",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            FeeFrequency::OneTime => "once",
+            FeeFrequency::Monthly => "a month",
+            FeeFrequency::Quarterly => "a quarter",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// How the batch's teacher is paid for it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CompensationModel {
+    #[default]
+    FixedMonthly,
+    PerSession,
+    PerStudent,
+}
+
+impl CompensationModel {
+    pub const ALL: [CompensationModel; 3] =
+        [CompensationModel::FixedMonthly, CompensationModel::PerSession, CompensationModel::PerStudent];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompensationModel::FixedMonthly => "FIXED_MONTHLY",
+            CompensationModel::PerSession => "PER_SESSION",
+            CompensationModel::PerStudent => "PER_STUDENT",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            CompensationModel::FixedMonthly => "fixed a month",
+            CompensationModel::PerSession => "per session taught",
+            CompensationModel::PerStudent => "commission per enrolled student",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Batch {
+    pub id: BatchId,
+    pub branch_id: BranchId,
+    pub course_id: CourseId,
+    pub course_name: String,
+    pub curriculum_id: Option<CurriculumId>,
+    /// e.g. "v3 (official)"; None when the course has no approved version yet.
+    pub curriculum_label: Option<String>,
+    pub name: String,
+    pub teacher_id: UserId,
+    pub teacher_name: String,
+    pub assistant_id: Option<UserId>,
+    pub room_id: RoomId,
+    pub room_name: String,
+    pub capacity: u32,
+    pub start_date: String,
+    pub end_date: String,
+    pub slots: Vec<Slot>,
+    pub fee_minor: i64,
+    pub fee_frequency: FeeFrequency,
+    pub comp_model: CompensationModel,
+    pub comp_amount_minor: i64,
+    pub overheads_minor: i64,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListBatches {
+    pub branch_id: BranchId,
+    pub include_inactive: bool,
+}
+command!(ListBatches => "list_batches", Permission -> Vec<Batch>);
+
+/// Creates a batch when `id` is None, else changes it. Saving (re)generates
+/// the batch's sessions from today on; every one is checked for clashes.
+/// Without `curriculum_id` the batch pins the teacher's approved version of
+/// the course when there is one, else the official one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveBatch {
+    pub id: Option<BatchId>,
+    pub branch_id: BranchId,
+    pub course_id: CourseId,
+    pub curriculum_id: Option<CurriculumId>,
+    pub name: String,
+    pub teacher_id: UserId,
+    pub assistant_id: Option<UserId>,
+    pub room_id: RoomId,
+    pub capacity: u32,
+    pub start_date: String,
+    pub end_date: String,
+    pub slots: Vec<Slot>,
+    pub fee_minor: i64,
+    pub fee_frequency: FeeFrequency,
+    pub comp_model: CompensationModel,
+    pub comp_amount_minor: i64,
+    pub overheads_minor: i64,
+}
+command!(SaveBatch => "save_batch", Permission -> Batch);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetBatchActive {
+    pub id: BatchId,
+    pub active: bool,
+}
+command!(SetBatchActive => "set_batch_active", Permission -> Batch);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SessionStatus {
+    #[default]
+    Scheduled,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassSession {
+    pub id: SessionId,
+    pub batch_id: BatchId,
+    pub batch_name: String,
+    pub date: String,
+    pub start: String,
+    pub end: String,
+    pub room_id: RoomId,
+    pub room_name: String,
+    pub teacher_id: UserId,
+    pub teacher_name: String,
+    pub substitute_id: Option<UserId>,
+    pub substitute_name: Option<String>,
+    pub status: SessionStatus,
+    /// Moved from its weekly slot (`slot_date` then differs or the time does).
+    pub moved: bool,
+    pub slot_date: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchDetail {
+    pub batch: Batch,
+    pub sessions: Vec<ClassSession>,
+    pub sessions_scheduled: u32,
+    pub sessions_cancelled: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetBatch {
+    pub id: BatchId,
+}
+command!(GetBatch => "get_batch", Permission -> BatchDetail);
+
+/// Moves one session (date, times, room); clash-checked.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RescheduleSession {
+    pub id: SessionId,
+    pub date: String,
+    pub start: String,
+    pub end: String,
+    pub room_id: Option<RoomId>,
+    pub note: String,
+}
+command!(RescheduleSession => "reschedule_session", Permission -> ClassSession);
+
+/// Another teacher takes one session (None: back to the batch's teacher).
+/// Teacher pay credits whoever taught it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetSubstitute {
+    pub id: SessionId,
+    pub substitute_id: Option<UserId>,
+    pub note: String,
+}
+command!(SetSubstitute => "set_substitute", Permission -> ClassSession);
+
+/// Cancels (or, with `cancelled: false`, restores) one session.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetSessionCancelled {
+    pub id: SessionId,
+    pub cancelled: bool,
+    pub note: String,
+}
+command!(SetSessionCancelled => "set_session_cancelled", Permission -> ClassSession);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EventKind {
+    #[default]
+    Holiday,
+    Exam,
+    Closure,
+    Other,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 4] = [EventKind::Holiday, EventKind::Exam, EventKind::Closure, EventKind::Other];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Holiday => "HOLIDAY",
+            EventKind::Exam => "EXAM",
+            EventKind::Closure => "CLOSURE",
+            EventKind::Other => "OTHER",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Holiday => "Holiday",
+            EventKind::Exam => "Exam",
+            EventKind::Closure => "Branch closure",
+            EventKind::Other => "Other",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: EventId,
+    pub branch_id: BranchId,
+    pub kind: EventKind,
+    pub title: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub start: String,
+    pub end: String,
+    pub room_id: Option<RoomId>,
+    pub room_name: Option<String>,
+    pub batch_id: Option<BatchId>,
+    pub cancels: bool,
+    /// Sessions this event cancelled.
+    pub cancelled_sessions: u32,
+}
+
+/// Adds an event. Empty times mean all day. With `cancels`, the sessions of
+/// the branch (or of `batch_id`) in its dates and times are cancelled; with
+/// a room, the room is booked and clash-checked like a session.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveEvent {
+    pub branch_id: BranchId,
+    pub kind: EventKind,
+    pub title: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub start: String,
+    pub end: String,
+    pub room_id: Option<RoomId>,
+    pub batch_id: Option<BatchId>,
+    pub cancels: bool,
+}
+command!(SaveEvent => "save_event", Permission -> Event);
+
+/// Removes an event and restores the sessions it cancelled.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RemoveEvent {
+    pub id: EventId,
+}
+command!(RemoveEvent => "remove_event", Permission -> Event);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListEvents {
+    pub branch_id: BranchId,
+    /// YYYY-MM-DD; empty: from today.
+    pub from: String,
+}
+command!(ListEvents => "list_events", Permission -> Vec<Event>);
+
+/// A person who can teach in a branch (holds "mark attendance" there).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Teacher {
+    pub id: UserId,
+    pub full_name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListTeachers {
+    pub branch_id: BranchId,
+}
+command!(ListTeachers => "list_teachers", Permission -> Vec<Teacher>);
+
+/// One booking on the timetable: a session or an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimetableEntry {
+    /// The session's or event's id.
+    pub id: uuid::Uuid,
+    pub session: Option<ClassSession>,
+    pub event: Option<Event>,
+    pub date: String,
+    pub start: String,
+    pub end: String,
+    pub title: String,
+    pub room_name: Option<String>,
+    pub teacher_name: Option<String>,
+    pub cancelled: bool,
+    /// Other bookings of the same room or teacher overlapping this one
+    /// (created offline on two desks): a task for the branch manager.
+    pub clashes_with: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Week {
+    /// The Monday, YYYY-MM-DD.
+    pub week_start: String,
+    pub days: Vec<String>,
+    pub entries: Vec<TimetableEntry>,
+    pub clash_count: u32,
+}
+
+/// The week containing `date` (empty: this week) for a branch, optionally
+/// only one room's or one teacher's bookings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetTimetable {
+    pub branch_id: BranchId,
+    pub date: String,
+    pub room_id: Option<RoomId>,
+    pub teacher_id: Option<UserId>,
+}
+command!(GetTimetable => "get_timetable", Permission -> Week);
+
+/// Today's sessions of the signed-in person (as teacher or substitute),
+/// across their branches.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListMySessionsToday {}
+command!(ListMySessionsToday => "list_my_sessions_today", Session -> Vec<ClassSession>);
+
+/// Upcoming double bookings in a branch that sync brought together.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListClashes {
+    pub branch_id: BranchId,
+}
+command!(ListClashes => "list_clashes", Permission -> Vec<TimetableEntry>);

@@ -1,0 +1,162 @@
+//! Holidays, exams and closures: they cancel sessions or book a room.
+
+use super::clash::{Booked, Booking};
+use super::slots::{fmt_time, parse_date, parse_span, DAY_MINUTES, MAX_BATCH_DAYS};
+use super::store::{self, EventRow, SessionRow, CANCELLED, SCHEDULED};
+use crate::{rooms, validate, Actor, Desk, Result};
+use branchdesk_api::commands::timetable::{Event, EventKind, ListEvents, RemoveEvent, SaveEvent};
+use branchdesk_api::ids::{BatchId, BranchId, EventId, RoomId};
+use branchdesk_api::{ApiError, Permission};
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use uuid::Uuid;
+
+fn view(conn: &Connection, e: &EventRow) -> Result<Event> {
+    let cancelled: u32 = conn
+        .prepare_cached("SELECT count(*) FROM class_sessions WHERE cancelled_by_event_id = ?1")?
+        .query_row([e.id.to_string()], |r| r.get(0))?;
+    Ok(Event {
+        id: EventId(e.id),
+        branch_id: BranchId(e.branch_id),
+        kind: EventKind::parse(&e.kind).unwrap_or(EventKind::Other),
+        title: e.title.clone(),
+        start_date: e.start_date.to_string(),
+        end_date: e.end_date.to_string(),
+        start: fmt_time(e.start_min),
+        end: fmt_time(e.end_min),
+        room_id: e.room_id.map(RoomId),
+        room_name: match e.room_id {
+            Some(r) => rooms::by_id(conn, r)?.map(|room| room.name),
+            None => None,
+        },
+        batch_id: e.batch_id.map(BatchId),
+        cancels: e.cancels,
+        cancelled_sessions: cancelled,
+    })
+}
+
+/// The scheduled sessions a cancelling event takes off the timetable.
+fn sessions_cancelled_by(conn: &Connection, e: &EventRow, now: DateTime<Utc>) -> Result<Vec<(SessionRow, SessionRow)>> {
+    Ok(store::sessions_of_branch(conn, e.branch_id, e.start_date, e.end_date)?
+        .into_iter()
+        .filter(|s| s.scheduled() && e.covers(s.batch_id, s.date, s.start_min, s.end_min))
+        .map(|s| {
+            let new = SessionRow { status: CANCELLED.into(), cancelled_by_event_id: Some(e.id), updated_at: now, ..s.clone() };
+            (s, new)
+        })
+        .collect())
+}
+
+impl Desk {
+    pub fn list_events(&self, actor: &Actor, input: ListEvents) -> Result<Vec<Event>> {
+        actor.require(Permission::ViewBatch, Some(input.branch_id))?;
+        let from = if input.from.trim().is_empty() { self.today() } else { parse_date("from", &input.from)? };
+        let db = self.db();
+        let to = from + chrono::Duration::days(MAX_BATCH_DAYS);
+        store::events_of_branch(&db.conn, input.branch_id.0, from, to)?.iter().map(|e| view(&db.conn, e)).collect()
+    }
+
+    pub fn save_event(&self, actor: &Actor, input: SaveEvent) -> Result<Event> {
+        actor.require(Permission::ManageBatch, Some(input.branch_id))?;
+        let title = validate::required("title", "event title", &input.title, 80)?;
+        let start_date = parse_date("start_date", &input.start_date)?;
+        let end_date = if input.end_date.trim().is_empty() { start_date } else { parse_date("end_date", &input.end_date)? };
+        if end_date < start_date {
+            return Err(ApiError::invalid("end_date", "The end date must be on or after the start date.").into());
+        }
+        if (end_date - start_date).num_days() > 366 {
+            return Err(ApiError::invalid("end_date", "An event lasts at most a year.").into());
+        }
+        let (start_min, end_min) = if input.start.trim().is_empty() && input.end.trim().is_empty() {
+            (0, DAY_MINUTES)
+        } else {
+            parse_span("start", &input.start, "end", &input.end)?
+        };
+        let db = self.db();
+        let conn = &db.conn;
+        crate::org::store::branch_by_id(conn, input.branch_id.0)?
+            .ok_or_else(|| ApiError::invalid("branch_id", "Choose a branch from the list."))?;
+        if let Some(r) = input.room_id {
+            rooms::by_id(conn, r.0)?
+                .filter(|room| room.branch_id == input.branch_id.0 && room.active)
+                .ok_or_else(|| ApiError::invalid("room_id", "Choose a room of this branch from the list."))?;
+        }
+        if let Some(b) = input.batch_id {
+            store::batch_by_id(conn, b.0)?
+                .filter(|batch| batch.branch_id == input.branch_id.0)
+                .ok_or_else(|| ApiError::invalid("batch_id", "Choose a batch of this branch from the list."))?;
+        }
+        if !input.cancels && input.room_id.is_none() {
+            return Err(ApiError::invalid(
+                "cancels",
+                "An event either cancels the sessions it covers or books a room; choose at least one.",
+            )
+            .into());
+        }
+        let now = self.clock().now();
+        let row = EventRow {
+            id: Uuid::now_v7(),
+            branch_id: input.branch_id.0,
+            kind: input.kind.as_str().into(),
+            title,
+            start_date,
+            end_date,
+            start_min,
+            end_min,
+            room_id: input.room_id.map(|r| r.0),
+            batch_id: input.batch_id.map(|b| b.0),
+            cancels: input.cancels,
+            deleted_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let cancelled = if row.cancels { sessions_cancelled_by(conn, &row, now)? } else { Vec::new() };
+        if let Some(room) = row.room_id {
+            let booked = Booked::load(conn, Some(room), None, start_date, end_date)?;
+            let cancelled_ids: Vec<Uuid> = cancelled.iter().map(|(s, _)| s.id).collect();
+            booked.refuse_clashes(conn, &Booking::of_event(&row), |b| cancelled_ids.contains(&b.id), "room_id", "room_id")?;
+        }
+        drop(db);
+        self.write(Some(actor.user_id), |w| {
+            w.insert(&row)?;
+            for (old, new) in &cancelled {
+                w.update(old, new)?;
+            }
+            Ok(())
+        })?;
+        view(&self.db().conn, &row)
+    }
+
+    /// Takes an event off the timetable and brings back the sessions it
+    /// cancelled (each clash-checked again: the room may be taken since).
+    pub fn remove_event(&self, actor: &Actor, input: RemoveEvent) -> Result<Event> {
+        let db = self.db();
+        let old = store::event_by_id(&db.conn, input.id.0)?
+            .filter(|e| e.deleted_at.is_none())
+            .ok_or_else(|| ApiError::not_found("event").on("id"))?;
+        actor.require(Permission::ManageBatch, Some(BranchId(old.branch_id)))?;
+        let now = self.clock().now();
+        let restored: Vec<(SessionRow, SessionRow)> = store::sessions_of_branch(&db.conn, old.branch_id, old.start_date, old.end_date)?
+            .into_iter()
+            .filter(|s| s.cancelled_by_event_id == Some(old.id))
+            .map(|s| {
+                let new = SessionRow { status: SCHEDULED.into(), cancelled_by_event_id: None, updated_at: now, ..s.clone() };
+                (s, new)
+            })
+            .collect();
+        for (_, s) in &restored {
+            let booked = Booked::load(&db.conn, Some(s.room_id), Some(s.taught_by()), s.date, s.date)?;
+            booked.refuse_clashes(&db.conn, &[Booking::of_session(s)], |b| b.id == old.id, "id", "id")?;
+        }
+        let new = EventRow { deleted_at: Some(now), updated_at: now, ..old.clone() };
+        drop(db);
+        self.write(Some(actor.user_id), |w| {
+            w.update(&old, &new)?;
+            for (o, n) in &restored {
+                w.update(o, n)?;
+            }
+            Ok(())
+        })?;
+        view(&self.db().conn, &new)
+    }
+}

@@ -1,0 +1,364 @@
+//! Rows and SQL for batches, class sessions and events.
+
+use super::slots::WeeklySlot;
+use crate::db::cols;
+use crate::write::{Record, Scope};
+use crate::Result;
+use branchdesk_api::ids::BranchId;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub course_id: Uuid,
+    pub curriculum_id: Option<Uuid>,
+    pub name: String,
+    pub teacher_id: Uuid,
+    pub assistant_id: Option<Uuid>,
+    pub room_id: Uuid,
+    pub capacity: u32,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    /// JSON of `Vec<WeeklySlot>`.
+    pub schedule: String,
+    pub fee_minor: i64,
+    pub fee_frequency: String,
+    pub comp_model: String,
+    pub comp_amount_minor: i64,
+    pub overheads_minor: i64,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Record for BatchRow {
+    const TABLE: &'static str = "batches";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn scope(&self) -> Scope {
+        Scope::Branch(BranchId(self.branch_id))
+    }
+}
+
+impl BatchRow {
+    pub fn slots(&self) -> Vec<WeeklySlot> {
+        // Written by this code from validated slots; an unreadable value
+        // (a newer desk's format) shows as no weekly times.
+        serde_json::from_str(&self.schedule).unwrap_or_default()
+    }
+}
+
+const BATCH_COLUMNS: &str = "id, branch_id, course_id, curriculum_id, name, teacher_id, assistant_id, room_id,
+    capacity, start_date, end_date, schedule, fee_minor, fee_frequency, comp_model, comp_amount_minor,
+    overheads_minor, active, created_at, updated_at";
+
+fn batch_from_row(r: &Row<'_>) -> rusqlite::Result<BatchRow> {
+    Ok(BatchRow {
+        id: cols::uuid(r, 0)?,
+        branch_id: cols::uuid(r, 1)?,
+        course_id: cols::uuid(r, 2)?,
+        curriculum_id: cols::opt_uuid(r, 3)?,
+        name: r.get(4)?,
+        teacher_id: cols::uuid(r, 5)?,
+        assistant_id: cols::opt_uuid(r, 6)?,
+        room_id: cols::uuid(r, 7)?,
+        capacity: r.get(8)?,
+        start_date: cols::date(r, 9)?,
+        end_date: cols::date(r, 10)?,
+        schedule: r.get(11)?,
+        fee_minor: r.get(12)?,
+        fee_frequency: r.get(13)?,
+        comp_model: r.get(14)?,
+        comp_amount_minor: r.get(15)?,
+        overheads_minor: r.get(16)?,
+        active: r.get(17)?,
+        created_at: cols::time(r, 18)?,
+        updated_at: cols::time(r, 19)?,
+    })
+}
+
+pub fn batch_by_id(conn: &Connection, id: Uuid) -> Result<Option<BatchRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1"))?
+        .query_row([id.to_string()], batch_from_row)
+        .optional()?)
+}
+
+pub fn batches_of_branch(conn: &Connection, branch: Uuid, include_inactive: bool) -> Result<Vec<BatchRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {BATCH_COLUMNS} FROM batches WHERE branch_id = ?1 AND (?2 OR active) ORDER BY name"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params![branch.to_string(), include_inactive], batch_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub const SCHEDULED: &str = "SCHEDULED";
+pub const CANCELLED: &str = "CANCELLED";
+/// The note on a session whose weekly slot a schedule change removed; a
+/// later change that brings the slot back brings the session back too.
+pub const DROPPED_FROM_SCHEDULE: &str = "Not in the weekly schedule any more.";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub batch_id: Uuid,
+    pub slot_date: NaiveDate,
+    pub slot_start: u16,
+    pub date: NaiveDate,
+    pub start_min: u16,
+    pub end_min: u16,
+    pub room_id: Uuid,
+    pub teacher_id: Uuid,
+    pub substitute_teacher_id: Option<Uuid>,
+    pub status: String,
+    pub moved: bool,
+    pub cancelled_by_event_id: Option<Uuid>,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Record for SessionRow {
+    const TABLE: &'static str = "class_sessions";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn scope(&self) -> Scope {
+        Scope::Branch(BranchId(self.branch_id))
+    }
+}
+
+impl SessionRow {
+    pub fn scheduled(&self) -> bool {
+        self.status == SCHEDULED
+    }
+    /// Who teaches it: the substitute when there is one.
+    pub fn taught_by(&self) -> Uuid {
+        self.substitute_teacher_id.unwrap_or(self.teacher_id)
+    }
+}
+
+/// Two desks generating the same meeting of a batch derive the same id.
+pub fn session_id(batch: Uuid, slot_date: NaiveDate, slot_start: u16) -> Uuid {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x6c1a_53e2_8f0d_4b7e_9a31_b2d4_c5e6_f708);
+    Uuid::new_v5(&NAMESPACE, format!("{batch}\u{0}{slot_date}\u{0}{slot_start}").as_bytes())
+}
+
+const SESSION_COLUMNS: &str = "s.id, s.branch_id, s.batch_id, s.slot_date, s.slot_start, s.date, s.start_min,
+    s.end_min, s.room_id, s.teacher_id, s.substitute_teacher_id, s.status, s.moved, s.cancelled_by_event_id,
+    s.note, s.created_at, s.updated_at";
+
+fn session_from_row(r: &Row<'_>) -> rusqlite::Result<SessionRow> {
+    Ok(SessionRow {
+        id: cols::uuid(r, 0)?,
+        branch_id: cols::uuid(r, 1)?,
+        batch_id: cols::uuid(r, 2)?,
+        slot_date: cols::date(r, 3)?,
+        slot_start: r.get(4)?,
+        date: cols::date(r, 5)?,
+        start_min: r.get(6)?,
+        end_min: r.get(7)?,
+        room_id: cols::uuid(r, 8)?,
+        teacher_id: cols::uuid(r, 9)?,
+        substitute_teacher_id: cols::opt_uuid(r, 10)?,
+        status: r.get(11)?,
+        moved: r.get(12)?,
+        cancelled_by_event_id: cols::opt_uuid(r, 13)?,
+        note: r.get(14)?,
+        created_at: cols::time(r, 15)?,
+        updated_at: cols::time(r, 16)?,
+    })
+}
+
+pub fn session_by_id(conn: &Connection, id: Uuid) -> Result<Option<SessionRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {SESSION_COLUMNS} FROM class_sessions s WHERE s.id = ?1"))?
+        .query_row([id.to_string()], session_from_row)
+        .optional()?)
+}
+
+pub fn sessions_of_batch(conn: &Connection, batch: Uuid) -> Result<Vec<SessionRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SESSION_COLUMNS} FROM class_sessions s WHERE s.batch_id = ?1 ORDER BY s.date, s.start_min"
+    ))?;
+    let rows = stmt.query_map([batch.to_string()], session_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A branch's sessions between two dates (inclusive), in time order.
+pub fn sessions_of_branch(conn: &Connection, branch: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<SessionRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SESSION_COLUMNS} FROM class_sessions s
+         WHERE s.branch_id = ?1 AND s.date BETWEEN ?2 AND ?3 ORDER BY s.date, s.start_min"
+    ))?;
+    let rows = stmt.query_map((branch.to_string(), from.to_string(), to.to_string()), session_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Scheduled sessions in `room`, or taught by `teacher`, between two dates.
+pub fn sessions_booking(
+    conn: &Connection,
+    room: Option<Uuid>,
+    teacher: Option<Uuid>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<SessionRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SESSION_COLUMNS} FROM class_sessions s
+         WHERE s.status = 'SCHEDULED' AND s.date BETWEEN ?3 AND ?4
+           AND (s.room_id = ?1 OR s.teacher_id = ?2 OR s.substitute_teacher_id = ?2)"
+    ))?;
+    let rows = stmt.query_map(
+        (room.map(|r| r.to_string()), teacher.map(|t| t.to_string()), from.to_string(), to.to_string()),
+        session_from_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The sessions a person teaches (or substitutes) on one day.
+pub fn sessions_taught_on(conn: &Connection, teacher: Uuid, date: NaiveDate) -> Result<Vec<SessionRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SESSION_COLUMNS} FROM class_sessions s
+         WHERE s.date = ?2 AND (s.substitute_teacher_id = ?1
+               OR (s.teacher_id = ?1 AND s.substitute_teacher_id IS NULL))
+         ORDER BY s.start_min"
+    ))?;
+    let rows = stmt.query_map((teacher.to_string(), date.to_string()), session_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub kind: String,
+    pub title: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub start_min: u16,
+    pub end_min: u16,
+    pub room_id: Option<Uuid>,
+    pub batch_id: Option<Uuid>,
+    pub cancels: bool,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Record for EventRow {
+    const TABLE: &'static str = "events";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn scope(&self) -> Scope {
+        Scope::Branch(BranchId(self.branch_id))
+    }
+}
+
+impl EventRow {
+    /// Does this (cancelling) event cover a session of `batch` on `date` at these times?
+    pub fn covers(&self, batch: Uuid, date: NaiveDate, start: u16, end: u16) -> bool {
+        self.deleted_at.is_none()
+            && self.cancels
+            && self.batch_id.is_none_or(|b| b == batch)
+            && date >= self.start_date
+            && date <= self.end_date
+            && start < self.end_min
+            && self.start_min < end
+    }
+}
+
+const EVENT_COLUMNS: &str = "id, branch_id, kind, title, start_date, end_date, start_min, end_min, room_id,
+    batch_id, cancels, deleted_at, created_at, updated_at";
+
+fn event_from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
+    Ok(EventRow {
+        id: cols::uuid(r, 0)?,
+        branch_id: cols::uuid(r, 1)?,
+        kind: r.get(2)?,
+        title: r.get(3)?,
+        start_date: cols::date(r, 4)?,
+        end_date: cols::date(r, 5)?,
+        start_min: r.get(6)?,
+        end_min: r.get(7)?,
+        room_id: cols::opt_uuid(r, 8)?,
+        batch_id: cols::opt_uuid(r, 9)?,
+        cancels: r.get(10)?,
+        deleted_at: cols::opt_time(r, 11)?,
+        created_at: cols::time(r, 12)?,
+        updated_at: cols::time(r, 13)?,
+    })
+}
+
+pub fn event_by_id(conn: &Connection, id: Uuid) -> Result<Option<EventRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1"))?
+        .query_row([id.to_string()], event_from_row)
+        .optional()?)
+}
+
+/// Live events of a branch that touch the dates `from..=to`.
+pub fn events_of_branch(conn: &Connection, branch: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<EventRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events
+         WHERE branch_id = ?1 AND deleted_at IS NULL AND start_date <= ?3 AND end_date >= ?2
+         ORDER BY start_date, start_min"
+    ))?;
+    let rows = stmt.query_map((branch.to_string(), from.to_string(), to.to_string()), event_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Live events booking `room` that touch the dates `from..=to`.
+pub fn events_booking_room(conn: &Connection, room: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<EventRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events
+         WHERE room_id = ?1 AND deleted_at IS NULL AND start_date <= ?3 AND end_date >= ?2"
+    ))?;
+    let rows = stmt.query_map((room.to_string(), from.to_string(), to.to_string()), event_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Names for the ids a view shows, read once per view instead of per row.
+#[derive(Default)]
+pub struct Names {
+    pub batches: std::collections::HashMap<Uuid, String>,
+    pub rooms: std::collections::HashMap<Uuid, String>,
+    pub users: std::collections::HashMap<Uuid, String>,
+}
+
+impl Names {
+    /// Batches and rooms of `branch` (None: every branch) and every user.
+    pub fn load(conn: &Connection, branch: Option<Uuid>) -> Result<Names> {
+        let branch = branch.map(|b| b.to_string());
+        let map = |sql: &str, bind: bool| -> Result<std::collections::HashMap<Uuid, String>> {
+            let mut stmt = conn.prepare_cached(sql)?;
+            let read = |r: &Row<'_>| Ok((cols::uuid(r, 0)?, r.get(1)?));
+            let rows = if bind { stmt.query_map([&branch], read)? } else { stmt.query_map([], read)? };
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        Ok(Names {
+            batches: map("SELECT id, name FROM batches WHERE ?1 IS NULL OR branch_id = ?1", true)?,
+            rooms: map("SELECT id, name FROM rooms WHERE ?1 IS NULL OR branch_id = ?1", true)?,
+            users: map("SELECT id, full_name FROM users", false)?,
+        })
+    }
+
+    fn get(map: &std::collections::HashMap<Uuid, String>, id: Uuid) -> String {
+        map.get(&id).cloned().unwrap_or_else(|| "(unknown)".into())
+    }
+    pub fn batch(&self, id: Uuid) -> String {
+        Self::get(&self.batches, id)
+    }
+    pub fn room(&self, id: Uuid) -> String {
+        Self::get(&self.rooms, id)
+    }
+    pub fn user(&self, id: Uuid) -> String {
+        Self::get(&self.users, id)
+    }
+}
