@@ -155,6 +155,7 @@ fn every_permission_command_refuses_a_user_without_grants() {
             "get_sync_state",
             "join_organisation",
             "list_branches",
+            "list_my_sessions_today",
             "login",
             "logout",
             "redeem_reset_code",

@@ -41,6 +41,9 @@ fn branch_of(row: &Map<String, Value>) -> Option<&str> {
     row.get("branch_id").and_then(Value::as_str)
 }
 
+/// The columns a reviewer sets when approving or rejecting a curriculum version.
+const REVIEW_COLUMNS: &[&str] = &["status", "reviewer_id", "review_comment", "reviewed_at", "updated_at"];
+
 /// Ok, or why the op is refused (shown to the desk).
 pub fn check(f: &Facts<'_>) -> Result<(), String> {
     let op = f.op;
@@ -64,6 +67,35 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         "organisations" | "branches" => needs(Permission::ManageOrganisation, true),
         "roles" => needs(Permission::ManageRole, true),
         "rooms" => needs(Permission::ManageRoom, false),
+        "courses" | "roadmaps" => needs(Permission::ManageCourse, true),
+        "batches" | "class_sessions" | "events" => needs(Permission::ManageBatch, false),
+        "curricula" => {
+            if can(f.grants, Permission::ManageCourse, None) {
+                return Ok(());
+            }
+            let review_only = op.columns.keys().all(|c| REVIEW_COLUMNS.contains(&c.as_str()));
+            if review_only && f.before.is_some() && can(f.grants, Permission::ApproveCurriculum, None) {
+                return Ok(());
+            }
+            // A teacher's own version, drafted by that teacher.
+            let teacher = op.columns.get("teacher_id").or(f.before.and_then(|b| b.get("teacher_id")));
+            let own = teacher.and_then(Value::as_str) == op.author_user_id.as_deref();
+            if own && f.grants.iter().any(|g| g.permissions.contains(&Permission::DraftCurriculum)) {
+                Ok(())
+            } else {
+                refuse(Permission::ManageCourse)
+            }
+        }
+        // The parts of a version: the desk checks whose version it is; the
+        // server checks the author may draft curricula at all.
+        "curriculum_modules" | "curriculum_lessons" | "lesson_resources" | "assignments" => {
+            let drafts = f.grants.iter().any(|g| g.permissions.contains(&Permission::DraftCurriculum));
+            if drafts || can(f.grants, Permission::ManageCourse, None) {
+                Ok(())
+            } else {
+                refuse(Permission::ManageCourse)
+            }
+        }
         "settings" => needs(Permission::ManageSetting, after_branch.is_none() && before_branch.is_none()),
         "role_grants" => needs(Permission::ManageUser, after_branch.is_none() && before_branch.is_none()),
         "users" => {
@@ -183,6 +215,38 @@ mod tests {
         let edit = op("rooms", "update", "u", "r", json!({ "capacity": 40 }));
         assert!(check(&Facts { op: &edit, before: Some(&before_a), grants: &admin, target_branches: &[] })
             .is_ok());
+    }
+
+    #[test]
+    fn timetable_rows_need_batch_planning_in_their_branch() {
+        let admin = [grant(&[Permission::ManageBatch], Some("A"))];
+        for entity in ["batches", "class_sessions", "events"] {
+            let here = op(entity, "insert", "u", "x", json!({ "branch_id": "A" }));
+            assert!(check(&Facts { op: &here, before: None, grants: &admin, target_branches: &[] }).is_ok());
+            let there = op(entity, "insert", "u", "x", json!({ "branch_id": "B" }));
+            assert!(check(&Facts { op: &there, before: None, grants: &admin, target_branches: &[] }).is_err());
+        }
+        let course = op("courses", "insert", "u", "c", json!({ "code": "PHY" }));
+        let branch_wide = [grant(&[Permission::ManageCourse], Some("A"))];
+        assert!(check(&Facts { op: &course, before: None, grants: &branch_wide, target_branches: &[] }).is_err());
+    }
+
+    #[test]
+    fn teachers_draft_their_own_versions_and_reviewers_only_review() {
+        let teacher = [grant(&[Permission::DraftCurriculum], Some("A"))];
+        let own = op("curricula", "insert", "t", "c", json!({ "teacher_id": "t", "status": "DRAFT" }));
+        assert!(check(&Facts { op: &own, before: None, grants: &teacher, target_branches: &[] }).is_ok());
+        let official = op("curricula", "insert", "t", "c", json!({ "teacher_id": null, "status": "DRAFT" }));
+        assert!(check(&Facts { op: &official, before: None, grants: &teacher, target_branches: &[] }).is_err());
+        let reviewer = [grant(&[Permission::ApproveCurriculum], None)];
+        let before = json!({ "teacher_id": null, "status": "PENDING_APPROVAL" }).as_object().unwrap().clone();
+        let approve = op("curricula", "update", "r", "c", json!({ "status": "APPROVED", "reviewer_id": "r" }));
+        assert!(check(&Facts { op: &approve, before: Some(&before), grants: &reviewer, target_branches: &[] }).is_ok());
+        let rename = op("curricula", "update", "r", "c", json!({ "label": "mine" }));
+        assert!(check(&Facts { op: &rename, before: Some(&before), grants: &reviewer, target_branches: &[] }).is_err());
+        let lesson = op("curriculum_lessons", "insert", "x", "l", json!({ "title": "L" }));
+        assert!(check(&Facts { op: &lesson, before: None, grants: &reviewer, target_branches: &[] }).is_err());
+        assert!(check(&Facts { op: &lesson, before: None, grants: &teacher, target_branches: &[] }).is_ok());
     }
 
     #[test]

@@ -5,6 +5,18 @@
 //! To add one: declare the input in the api crate with `command!`, write the
 //! desk service, add a thin function here, and list it in `commands!` below.
 
+/// Thin commands that call the desk service of the same name for the
+/// signed-in actor: `actor_commands! { list_courses(ListCourses), ... }`.
+macro_rules! actor_commands {
+    ($($name:ident($input:ty)),* $(,)?) => {$(
+        #[tauri::command(async)]
+        pub fn $name(state: tauri::State<'_, crate::AppState>, input: $input) -> super::Reply<$input> {
+            state.actor(|desk, actor| desk.$name(actor, input))
+        }
+    )*};
+}
+
+mod academics;
 mod audit;
 mod backups;
 mod org;
@@ -12,6 +24,7 @@ mod roles;
 mod session;
 mod settings;
 mod system;
+mod timetable;
 mod users;
 
 use branchdesk_api::commands::{Access, Command};
@@ -65,7 +78,8 @@ macro_rules! commands {
 }
 
 use branchdesk_api::commands::{
-    audit as a, backups as b, org as o, roles as r, session as s, settings as st, system as sy, users as u,
+    academics as ac, audit as a, backups as b, org as o, roles as r, session as s, settings as st,
+    system as sy, timetable as tt, users as u,
 };
 
 commands! {
@@ -108,4 +122,33 @@ commands! {
     backups::take_backup(b::TakeBackup),
     backups::restore_backup(b::RestoreBackup),
     audit::list_audit(a::ListAudit),
+    academics::list_courses(ac::ListCourses),
+    academics::save_course(ac::SaveCourse),
+    academics::list_roadmaps(ac::ListRoadmaps),
+    academics::save_roadmap(ac::SaveRoadmap),
+    academics::list_curricula(ac::ListCurricula),
+    academics::get_curriculum(ac::GetCurriculum),
+    academics::create_curriculum(ac::CreateCurriculum),
+    academics::save_module(ac::SaveModule),
+    academics::save_lesson(ac::SaveLesson),
+    academics::save_lesson_resource(ac::SaveLessonResource),
+    academics::save_assignment(ac::SaveAssignment),
+    academics::move_curriculum_part(ac::MoveCurriculumPart),
+    academics::remove_curriculum_part(ac::RemoveCurriculumPart),
+    academics::submit_curriculum(ac::SubmitCurriculum),
+    academics::review_curriculum(ac::ReviewCurriculum),
+    timetable::list_batches(tt::ListBatches),
+    timetable::save_batch(tt::SaveBatch),
+    timetable::set_batch_active(tt::SetBatchActive),
+    timetable::get_batch(tt::GetBatch),
+    timetable::list_teachers(tt::ListTeachers),
+    timetable::reschedule_session(tt::RescheduleSession),
+    timetable::set_substitute(tt::SetSubstitute),
+    timetable::set_session_cancelled(tt::SetSessionCancelled),
+    timetable::save_event(tt::SaveEvent),
+    timetable::remove_event(tt::RemoveEvent),
+    timetable::list_events(tt::ListEvents),
+    timetable::get_timetable(tt::GetTimetable),
+    timetable::list_my_sessions_today(tt::ListMySessionsToday),
+    timetable::list_clashes(tt::ListClashes),
 }

@@ -370,6 +370,14 @@ fn require_author(actor: &Actor, c: &CurriculumRow) -> Result<(), ApiError> {
     Err(ApiError::denied("Only the course managers, or the teacher whose version this is, may change it."))
 }
 
+/// Before any lookup: may `actor` draft curriculum contents anywhere?
+fn require_drafter(actor: &Actor) -> Result<(), ApiError> {
+    if actor.can(Permission::ManageCourse, None) {
+        return Ok(());
+    }
+    actor.require_somewhere(Permission::DraftCurriculum)
+}
+
 fn require_editable(c: &CurriculumRow) -> Result<(), ApiError> {
     if c.status().editable() {
         return Ok(());
@@ -471,6 +479,7 @@ impl Desk {
     }
 
     pub fn save_module(&self, actor: &Actor, input: SaveModule) -> Result<Curriculum> {
+        require_drafter(actor)?;
         let title = validate::required("title", "module title", &input.title, 120)?;
         let c = self.curriculum_for_edit(actor, input.curriculum_id.0)?;
         let (old, next_position) = {
@@ -507,6 +516,7 @@ impl Desk {
     }
 
     pub fn save_lesson(&self, actor: &Actor, input: SaveLesson) -> Result<Curriculum> {
+        require_drafter(actor)?;
         let title = validate::required("title", "lesson title", &input.title, 120)?;
         let notes = validate::optional("notes", &input.notes, 5000)?;
         let video_url = validate::url("video_url", &input.video_url)?;
@@ -563,6 +573,7 @@ impl Desk {
     }
 
     pub fn save_lesson_resource(&self, actor: &Actor, input: SaveLessonResource) -> Result<Curriculum> {
+        require_drafter(actor)?;
         let title = validate::required("title", "resource title", &input.title, 120)?;
         let url = validate::url("url", &input.url)?;
         if url.is_empty() {
@@ -616,6 +627,7 @@ impl Desk {
     }
 
     pub fn save_assignment(&self, actor: &Actor, input: SaveAssignment) -> Result<Curriculum> {
+        require_drafter(actor)?;
         let title = validate::required("title", "assignment title", &input.title, 120)?;
         let instructions = validate::optional("instructions", &input.instructions, 5000)?;
         let due_date = if input.due_date.trim().is_empty() { None } else { Some(parse_date("due_date", &input.due_date)?) };
@@ -664,6 +676,7 @@ impl Desk {
 
     /// Swaps a module or lesson with its neighbour (Alt+↑ / Alt+↓ in the editor).
     pub fn move_curriculum_part(&self, actor: &Actor, input: MoveCurriculumPart) -> Result<Curriculum> {
+        require_drafter(actor)?;
         let curriculum = self.part_curriculum(input.part, input.id)?;
         let c = self.curriculum_for_edit(actor, curriculum)?;
         let contents = Contents::load(&self.db().conn, c.id)?;
@@ -697,6 +710,7 @@ impl Desk {
     }
 
     pub fn remove_curriculum_part(&self, actor: &Actor, input: RemoveCurriculumPart) -> Result<Curriculum> {
+        require_drafter(actor)?;
         let curriculum = self.part_curriculum(input.part, input.id)?;
         let c = self.curriculum_for_edit(actor, curriculum)?;
         let contents = Contents::load(&self.db().conn, c.id)?;
@@ -752,6 +766,7 @@ impl Desk {
     }
 
     pub fn submit_curriculum(&self, actor: &Actor, input: SubmitCurriculum) -> Result<CurriculumSummary> {
+        require_drafter(actor)?;
         let c = self.curriculum_for_edit(actor, input.id.0)?;
         let contents = Contents::load(&self.db().conn, c.id)?;
         if contents.lessons.is_empty() {

@@ -17,6 +17,8 @@ const KEYS: &[(&str, &[&str])] = &[
     ("branches", &["code"]),
     ("roles", &["name"]),
     ("users", &["email"]),
+    ("courses", &["code"]),
+    ("batches", &["branch_id", "name"]),
 ];
 
 fn suffixed(value: &str, id: &str) -> String {

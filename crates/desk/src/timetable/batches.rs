@@ -217,6 +217,7 @@ impl Desk {
     }
 
     pub fn get_batch(&self, actor: &Actor, input: GetBatch) -> Result<BatchDetail> {
+        actor.require_somewhere(Permission::ViewBatch)?;
         let db = self.db();
         let b = store::batch_by_id(&db.conn, input.id.0)?.ok_or_else(|| ApiError::not_found("batch").on("id"))?;
         actor.require(Permission::ViewBatch, Some(BranchId(b.branch_id)))?;
@@ -359,6 +360,7 @@ impl Desk {
     /// Archiving cancels the batch's sessions from today on; restoring
     /// brings them back (clash-checked).
     pub fn set_batch_active(&self, actor: &Actor, input: SetBatchActive) -> Result<Batch> {
+        actor.require_somewhere(Permission::ManageBatch)?;
         let db = self.db();
         let old = store::batch_by_id(&db.conn, input.id.0)?.ok_or_else(|| ApiError::not_found("batch").on("id"))?;
         actor.require(Permission::ManageBatch, Some(BranchId(old.branch_id)))?;

@@ -130,6 +130,7 @@ impl Desk {
     /// Takes an event off the timetable and brings back the sessions it
     /// cancelled (each clash-checked again: the room may be taken since).
     pub fn remove_event(&self, actor: &Actor, input: RemoveEvent) -> Result<Event> {
+        actor.require_somewhere(Permission::ManageBatch)?;
         let db = self.db();
         let old = store::event_by_id(&db.conn, input.id.0)?
             .filter(|e| e.deleted_at.is_none())

@@ -35,6 +35,7 @@ const NOTE_MAX: usize = 200;
 
 impl Desk {
     fn session_for_change(&self, actor: &Actor, id: SessionId) -> Result<SessionRow> {
+        actor.require_somewhere(Permission::ManageBatch)?;
         let s = store::session_by_id(&self.db().conn, id.0)?.ok_or_else(|| ApiError::not_found("session").on("id"))?;
         actor.require(Permission::ManageBatch, Some(BranchId(s.branch_id)))?;
         Ok(s)
