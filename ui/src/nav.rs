@@ -6,6 +6,9 @@ use branchdesk_api::Permission;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     Home,
+    Timetable,
+    Batches,
+    Courses,
     Users,
     Roles,
     Organisation,
@@ -25,6 +28,9 @@ pub struct Area {
 
 pub const AREAS: &[Area] = &[
     Area { page: Page::Home, label: "Today", needs: None },
+    Area { page: Page::Timetable, label: "Timetable", needs: Some(Permission::ViewBatch) },
+    Area { page: Page::Batches, label: "Batches", needs: Some(Permission::ViewBatch) },
+    Area { page: Page::Courses, label: "Courses", needs: Some(Permission::ViewBatch) },
     Area { page: Page::Users, label: "Users", needs: Some(Permission::ViewUser) },
     Area { page: Page::Roles, label: "Roles", needs: Some(Permission::ViewRole) },
     Area { page: Page::Organisation, label: "Organisation", needs: Some(Permission::ManageOrganisation) },
@@ -45,10 +51,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_teacher_sees_today_rooms_and_account_only() {
+    fn a_teacher_sees_the_timetable_batches_courses_rooms_and_account_only() {
         let teacher = [Permission::ViewBatch, Permission::MarkAttendance, Permission::ViewRoom];
         let labels: Vec<_> = visible(&teacher).iter().map(|a| a.label).collect();
-        assert_eq!(labels, ["Today", "Rooms", "My account"]);
+        assert_eq!(labels, ["Today", "Timetable", "Batches", "Courses", "Rooms", "My account"]);
     }
 
     #[test]

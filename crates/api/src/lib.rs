@@ -14,3 +14,5 @@ pub mod sync;
 pub use commands::Command;
 pub use error::{ApiError, ErrorCode};
 pub use permissions::Permission;
+/// Ids are UUIDs; the UI names the type through this crate.
+pub use uuid;

@@ -21,6 +21,9 @@ pub struct FieldProps {
     pub hint: Option<AttrValue>,
     #[prop_or_default]
     pub autocomplete: Option<AttrValue>,
+    /// The element id when two forms on a page share a field name.
+    #[prop_or_default]
+    pub id: Option<AttrValue>,
 }
 
 #[component]
@@ -30,7 +33,7 @@ pub fn Field(p: &FieldProps) -> Html {
         Callback::from(move |e: InputEvent| cb.emit(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
     let error = p.error.as_ref().filter(|e| e.is_for(&p.name)).map(|e| e.message.clone());
-    let id = format!("field-{}", p.name);
+    let id = p.id.as_ref().map(|i| i.to_string()).unwrap_or_else(|| format!("field-{}", p.name));
     html! {
         <div class={classes!("field", error.is_some().then_some("has-error"))}>
             <label for={id.clone()}>{ &p.label }</label>
@@ -90,6 +93,44 @@ pub fn FormActions(p: &FormActionsProps) -> Html {
             if let Some(cancel) = &p.on_cancel {
                 <button type="button" onclick={cancel.reform(|_| ())}>{ "Cancel " }<kbd>{ "Esc" }</kbd></button>
             }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SelectProps {
+    pub label: AttrValue,
+    /// The input's field name, as errors name it.
+    pub name: AttrValue,
+    /// The chosen option's value ("" for none).
+    pub value: AttrValue,
+    /// (value, label) pairs.
+    pub options: Vec<(String, String)>,
+    pub on_change: Callback<String>,
+    #[prop_or_default]
+    pub error: Option<ApiError>,
+    /// Offers an empty choice with this label first.
+    #[prop_or_default]
+    pub none: Option<AttrValue>,
+}
+
+/// A labelled drop-down that shows the error of the field it names.
+#[component]
+pub fn Select(p: &SelectProps) -> Html {
+    let onchange = {
+        let cb = p.on_change.clone();
+        Callback::from(move |e: Event| cb.emit(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+    };
+    let error = p.error.as_ref().filter(|e| e.is_for(&p.name)).map(|e| e.message.clone());
+    let id = format!("field-{}", p.name);
+    html! {
+        <div class={classes!("field", error.is_some().then_some("has-error"))}>
+            <label for={id.clone()}>{ &p.label }</label>
+            <select id={id.clone()} name={p.name.clone()} {onchange} aria-invalid={error.is_some().to_string()}>
+                if let Some(none) = &p.none { <option value="" selected={p.value.is_empty()}>{ none }</option> }
+                { for p.options.iter().map(|(v, l)| html! { <option value={v.clone()} selected={*v == *p.value}>{ l }</option> }) }
+            </select>
+            if let Some(msg) = error { <div class="field-error" role="alert">{ msg }</div> }
         </div>
     }
 }

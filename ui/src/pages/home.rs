@@ -1,7 +1,9 @@
 //! The start page: who is signed in, where, and what to do next.
 
 use crate::components::session::use_session;
+use crate::hooks::{show, use_query};
 use crate::nav;
+use branchdesk_api::commands::timetable::{ClassSession, ListMySessionsToday, SessionStatus};
 use yew::prelude::*;
 
 #[component]
@@ -10,11 +12,30 @@ pub fn HomePage() -> Html {
     let me = &s.me;
     let first = me.user.full_name.split_whitespace().next().unwrap_or(&me.user.full_name).to_owned();
     let areas: Vec<&str> = nav::visible(&me.permissions).iter().skip(1).map(|a| a.label).collect();
+    let (today, _) = use_query(ListMySessionsToday {});
+    let teaching = matches!(&today, Some(Ok(list)) if !list.is_empty());
     html! {
         <section id="home">
             <h1>{ format!("Good day, {first}") }</h1>
             if me.user.must_change_password {
                 <div class="notice">{ "Your password was reset by an administrator. Choose your own in My account." }</div>
+            }
+            if teaching {
+                <div class="card" id="today-sessions">
+                    <h2>{ "Your classes today" }</h2>
+                    { show(&today, |list: &Vec<ClassSession>| html! {
+                        <ul class="plain">
+                            { for list.iter().map(|c| html! {
+                                <li class={classes!((c.status == SessionStatus::Cancelled).then_some("inactive"))}>
+                                    <strong>{ format!("{}–{} ", c.start, c.end) }</strong>{ &c.batch_name }
+                                    <span class="muted">{ format!(" · {}", c.room_name) }</span>
+                                    if c.substitute_id.is_some() { <span class="tag">{ format!("covering for {}", c.teacher_name) }</span> }
+                                    if c.status == SessionStatus::Cancelled { <span class="tag">{ "cancelled" }</span> }
+                                </li>
+                            }) }
+                        </ul>
+                    }) }
+                </div>
             }
             <div class="cards">
                 <div class="card">

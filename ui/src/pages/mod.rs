@@ -3,6 +3,9 @@
 pub mod account;
 pub mod audit;
 pub mod backups;
+pub mod batches;
+pub mod courses;
+pub mod curriculum;
 pub mod home;
 pub mod login;
 pub mod organisation;
@@ -10,6 +13,7 @@ pub mod roles;
 pub mod rooms;
 pub mod settings;
 pub mod setup;
+pub mod timetable;
 pub mod users;
 
 use crate::nav::Page;
@@ -18,6 +22,9 @@ use yew::prelude::*;
 pub fn render(page: Page) -> Html {
     match page {
         Page::Home => html! { <home::HomePage /> },
+        Page::Timetable => html! { <timetable::TimetablePage /> },
+        Page::Batches => html! { <batches::BatchesPage /> },
+        Page::Courses => html! { <courses::CoursesPage /> },
         Page::Users => html! { <users::UsersPage /> },
         Page::Roles => html! { <roles::RolesPage /> },
         Page::Organisation => html! { <organisation::OrganisationPage /> },
@@ -26,5 +33,28 @@ pub fn render(page: Page) -> Html {
         Page::Backups => html! { <backups::BackupsPage /> },
         Page::Audit => html! { <audit::AuditPage /> },
         Page::Account => html! { <account::AccountPage /> },
+    }
+}
+
+/// The branch chooser of a page working on one branch; shown only to
+/// people with more than one.
+pub fn branch_picker(
+    branches: &[branchdesk_api::commands::org::Branch],
+    branch: UseStateHandle<branchdesk_api::ids::BranchId>,
+) -> Html {
+    if branches.len() < 2 {
+        return html! {};
+    }
+    let onchange = Callback::from(move |e: Event| {
+        if let Ok(id) = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse() {
+            branch.set(branchdesk_api::ids::BranchId(id));
+        }
+    });
+    html! {
+        <label class="branch-picker">{ "Branch " }
+            <select id="branch-picker" {onchange}>
+                { for branches.iter().map(|b| html! { <option value={b.id.to_string()}>{ &b.name }</option> }) }
+            </select>
+        </label>
     }
 }

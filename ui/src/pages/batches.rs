@@ -1,0 +1,317 @@
+//! Batches of a branch: plan one (course, teacher, room, weekly times,
+//! fee, teacher pay), see its sessions, cancel or cover one.
+
+use super::courses::esc;
+use crate::components::field::{setter, Field, FormActions, FormError, Select};
+use crate::components::session::use_session;
+use crate::format::{money, parse_money};
+use crate::hooks::{act, show, use_query};
+use branchdesk_api::commands::academics::{Course, ListCourses};
+use branchdesk_api::commands::org::{ListRooms, Room};
+use branchdesk_api::commands::timetable::*;
+use branchdesk_api::ids::{BatchId, BranchId, CourseId, RoomId, UserId};
+use branchdesk_api::{ApiError, Permission};
+use yew::prelude::*;
+
+pub const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+#[component]
+pub fn BatchesPage() -> Html {
+    let s = use_session();
+    let branch = use_state(|| s.me.branches.first().map(|b| b.id).unwrap_or_default());
+    let (batches, reload) = use_query(ListBatches { branch_id: *branch, include_inactive: true });
+    let editing = use_state(|| None::<Option<Batch>>);
+    let open = use_state(|| None::<BatchId>);
+    let manage = s.me.can(Permission::ManageBatch);
+    if s.me.branches.is_empty() {
+        return html! { <section id="batches"><h1>{ "Batches" }</h1><p class="empty">{ "You hold no role in a branch, so there are no batches to show." }</p></section> };
+    }
+    let edit = |b: Option<Batch>| {
+        let editing = editing.clone();
+        Callback::from(move |_: MouseEvent| editing.set(Some(b.clone())))
+    };
+    let choose = |id: BatchId| {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(Some(id)))
+    };
+    html! {
+        <section id="batches">
+            <header class="page-head">
+                <h1>{ "Batches" }</h1>
+                { super::branch_picker(&s.me.branches, branch.clone()) }
+                if manage && editing.is_none() { <button class="primary" id="add-batch" onclick={edit(None)}>{ "Plan a batch" }</button> }
+            </header>
+            if let Some(current) = (*editing).clone() {
+                <BatchForm branch_id={*branch} batch={current}
+                    on_done={let (e, r, o) = (editing.clone(), reload.clone(), open.clone()); Callback::from(move |b: Option<Batch>| { e.set(None); if let Some(b) = b { o.set(Some(b.id)); } r.emit(()); })} />
+            }
+            { show(&batches, |list: &Vec<Batch>| {
+                if list.is_empty() {
+                    return html! { <p class="empty">{ if manage { "No batches yet. Plan the first: a course, a teacher, a room and its weekly times." } else { "No batches yet." } }</p> };
+                }
+                html! {
+                    <table class="grid" id="batches-table">
+                        <thead><tr><th>{ "Batch" }</th><th>{ "Course" }</th><th>{ "Teacher" }</th><th>{ "Room" }</th><th>{ "When" }</th><th>{ "Dates" }</th><th>{ "Fee" }</th><th></th></tr></thead>
+                        <tbody>
+                            { for list.iter().map(|b| html! {
+                                <tr class={classes!((!b.active).then_some("inactive"), (*open == Some(b.id)).then_some("chosen"))}>
+                                    <td><button class="link" onclick={choose(b.id)}>{ &b.name }</button></td>
+                                    <td>{ &b.course_name }<div class="muted">{ b.curriculum_label.clone().unwrap_or_else(|| "no approved curriculum".into()) }</div></td>
+                                    <td>{ &b.teacher_name }</td>
+                                    <td>{ &b.room_name }</td>
+                                    <td>{ slots_text(&b.slots) }</td>
+                                    <td>{ format!("{} – {}", b.start_date, b.end_date) }</td>
+                                    <td>{ format!("{} {}", money(b.fee_minor), b.fee_frequency.label()) }</td>
+                                    <td class="row-actions">if manage { <button onclick={edit(Some(b.clone()))}>{ "Edit" }</button> }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                }
+            }) }
+            if let Some(id) = *open { <BatchSessions id={id} branch_id={*branch} /> }
+        </section>
+    }
+}
+
+pub fn slots_text(slots: &[Slot]) -> String {
+    slots
+        .iter()
+        .map(|s| format!("{} {}–{}", WEEKDAYS.get(s.weekday as usize - 1).map(|d| &d[..3]).unwrap_or("?"), s.start, s.end))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A field of the batch being edited, or empty for a new one.
+fn of(b: &Option<Batch>, f: fn(&Batch) -> String) -> String {
+    b.as_ref().map(f).unwrap_or_default()
+}
+
+#[derive(Properties, PartialEq)]
+struct BatchFormProps {
+    branch_id: BranchId,
+    /// None: a new batch.
+    batch: Option<Batch>,
+    on_done: Callback<Option<Batch>>,
+}
+
+#[component]
+fn BatchForm(p: &BatchFormProps) -> Html {
+    let s = use_session();
+    let (courses, _) = use_query(ListCourses { include_inactive: false });
+    let (teachers, _) = use_query(ListTeachers { branch_id: p.branch_id });
+    let (rooms, _) = use_query(ListRooms { branch_id: p.branch_id, include_inactive: false });
+    let b = p.batch.clone();
+    let name = use_state(|| of(&b, |b| b.name.clone()));
+    let course = use_state(|| of(&b, |b| b.course_id.to_string()));
+    let teacher = use_state(|| of(&b, |b| b.teacher_id.to_string()));
+    let assistant = use_state(|| of(&b, |b| b.assistant_id.map(|a| a.to_string()).unwrap_or_default()));
+    let room = use_state(|| of(&b, |b| b.room_id.to_string()));
+    let capacity = use_state(|| of(&b, |b| b.capacity.to_string()));
+    let start = use_state(|| of(&b, |b| b.start_date.clone()));
+    let end = use_state(|| of(&b, |b| b.end_date.clone()));
+    let fee = use_state(|| of(&b, |b| money(b.fee_minor)));
+    let frequency = use_state(|| of(&b, |b| b.fee_frequency.as_str().to_owned()));
+    let comp = use_state(|| of(&b, |b| b.comp_model.as_str().to_owned()));
+    let comp_amount = use_state(|| of(&b, |b| money(b.comp_amount_minor)));
+    let overheads = use_state(|| of(&b, |b| money(b.overheads_minor)));
+    let slots = use_state(|| b.as_ref().map(|b| b.slots.clone()).unwrap_or_else(|| vec![Slot { weekday: 1, start: "16:00".into(), end: "17:30".into() }]));
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let st = (name.clone(), course.clone(), teacher.clone(), assistant.clone(), room.clone(), capacity.clone(), start.clone(), end.clone());
+        let money_st = (fee.clone(), frequency.clone(), comp.clone(), comp_amount.clone(), overheads.clone());
+        let (slots, error, s, done, branch, id, curriculum) = (slots.clone(), error.clone(), s.clone(), p.on_done.clone(), p.branch_id, p.batch.as_ref().map(|b| b.id), p.batch.as_ref().and_then(|b| b.curriculum_id));
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (name, course, teacher, assistant, room, capacity, start, end) = st.clone();
+            let (fee, frequency, comp, comp_amount, overheads) = money_st.clone();
+            let amount = |v: &str, field: &str| parse_money(v).ok_or_else(|| ApiError::invalid(field, "Enter an amount, e.g. 2,500."));
+            let parsed = (|| -> Result<SaveBatch, ApiError> {
+                Ok(SaveBatch {
+                    id,
+                    branch_id: branch,
+                    course_id: CourseId(course.parse().map_err(|_| ApiError::invalid("course_id", "Choose a course."))?),
+                    curriculum_id: curriculum,
+                    name: (*name).clone(),
+                    teacher_id: UserId(teacher.parse().map_err(|_| ApiError::invalid("teacher_id", "Choose a teacher."))?),
+                    assistant_id: assistant.parse().ok().map(UserId),
+                    room_id: RoomId(room.parse().map_err(|_| ApiError::invalid("room_id", "Choose a room."))?),
+                    capacity: capacity.trim().parse().map_err(|_| ApiError::invalid("capacity", "Enter how many students, e.g. 30."))?,
+                    start_date: (*start).clone(),
+                    end_date: (*end).clone(),
+                    slots: (*slots).clone(),
+                    fee_minor: amount(&fee, "fee_minor")?,
+                    fee_frequency: FeeFrequency::parse(&frequency).unwrap_or_default(),
+                    comp_model: CompensationModel::parse(&comp).unwrap_or_default(),
+                    comp_amount_minor: amount(&comp_amount, "comp_amount_minor")?,
+                    overheads_minor: amount(&overheads, "overheads_minor")?,
+                })
+            })();
+            match parsed {
+                Ok(input) => {
+                    let done = done.clone();
+                    act(input, error.clone(), s.clone(), move |b| done.emit(Some(b)));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    let err = (*error).clone();
+    let opts = |list: Vec<(String, String)>| list;
+    let course_opts = opts(match &courses { Some(Ok(list)) => list.iter().map(|c: &Course| (c.id.to_string(), format!("{} {}", c.code, c.name))).collect(), _ => vec![] });
+    let teacher_opts = opts(match &teachers { Some(Ok(list)) => list.iter().map(|t: &Teacher| (t.id.to_string(), t.full_name.clone())).collect(), _ => vec![] });
+    let room_opts = opts(match &rooms { Some(Ok(list)) => list.iter().map(|r: &Room| (r.id.to_string(), format!("{} ({} seats)", r.name, r.capacity))).collect(), _ => vec![] });
+    let slot_rows = slots.iter().enumerate().map(|(i, slot)| {
+        let set = |f: fn(&mut Slot, String)| {
+            let slots = slots.clone();
+            Callback::from(move |v: String| {
+                let mut list = (*slots).clone();
+                if let Some(s) = list.get_mut(i) {
+                    f(s, v);
+                }
+                slots.set(list);
+            })
+        };
+        let remove = {
+            let slots = slots.clone();
+            Callback::from(move |_: MouseEvent| {
+                let mut list = (*slots).clone();
+                list.remove(i);
+                slots.set(list);
+            })
+        };
+        let day_opts: Vec<(String, String)> = WEEKDAYS.iter().enumerate().map(|(d, n)| ((d + 1).to_string(), n.to_string())).collect();
+        html! {
+            <div class="row slot">
+                <Select label="Day" name={format!("slots[{i}].weekday")} value={slot.weekday.to_string()} options={day_opts} on_change={set(|s, v| s.weekday = v.parse().unwrap_or(0))} error={err.clone()} />
+                <Field label="From" name={format!("slots[{i}].start")} kind="time" value={slot.start.clone()} on_input={set(|s, v| s.start = v)} error={err.clone()} />
+                <Field label="To" name={format!("slots[{i}].end")} kind="time" value={slot.end.clone()} on_input={set(|s, v| s.end = v)} error={err.clone()} />
+                <div class="actions"><button type="button" onclick={remove} title="Remove this weekly time">{ "Remove" }</button></div>
+            </div>
+        }
+    });
+    let add_slot = {
+        let slots = slots.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut list = (*slots).clone();
+            let last = list.last().cloned().unwrap_or(Slot { weekday: 0, start: "16:00".into(), end: "17:30".into() });
+            list.push(Slot { weekday: last.weekday % 7 + 1, ..last });
+            slots.set(list);
+        })
+    };
+    let freq_opts: Vec<(String, String)> = FeeFrequency::ALL.iter().map(|f| (f.as_str().into(), f.label().into())).collect();
+    let comp_opts: Vec<(String, String)> = CompensationModel::ALL.iter().map(|c| (c.as_str().into(), c.label().into())).collect();
+    let cancel = p.on_done.reform(|_| None);
+    let shown = vec![
+        "name", "course_id", "teacher_id", "assistant_id", "room_id", "capacity", "start_date", "end_date", "fee_minor",
+        "comp_amount_minor", "overheads_minor",
+    ];
+    html! {
+        <form class="card" id="batch-form" {onsubmit} onkeydown={esc(cancel.clone())}>
+            <h2>{ if p.batch.is_some() { "Change batch" } else { "Plan a batch" } }</h2>
+            <FormError error={err.clone().filter(|e| !e.field.as_deref().is_some_and(|f| f.starts_with("slots[")))} fields={shown} />
+            <div class="row">
+                <Field label="Batch name" name="name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} autofocus=true hint="e.g. Physics XI-A 2026" />
+                <Select label="Course" name="course_id" value={(*course).clone()} options={course_opts} on_change={setter(&course)} error={err.clone()} none="Choose…" />
+                <Field label="Seats" name="capacity" kind="number" value={(*capacity).clone()} on_input={setter(&capacity)} error={err.clone()} />
+            </div>
+            <div class="row">
+                <Select label="Teacher" name="teacher_id" value={(*teacher).clone()} options={teacher_opts.clone()} on_change={setter(&teacher)} error={err.clone()} none="Choose…" />
+                <Select label="Assistant" name="assistant_id" value={(*assistant).clone()} options={teacher_opts} on_change={setter(&assistant)} error={err.clone()} none="None" />
+                <Select label="Room" name="room_id" value={(*room).clone()} options={room_opts} on_change={setter(&room)} error={err.clone()} none="Choose…" />
+            </div>
+            <div class="row">
+                <Field label="Starts" name="start_date" kind="date" value={(*start).clone()} on_input={setter(&start)} error={err.clone()} />
+                <Field label="Ends" name="end_date" kind="date" value={(*end).clone()} on_input={setter(&end)} error={err.clone()} />
+            </div>
+            <fieldset class="slots" id="slots">
+                <legend>{ "Weekly times" }</legend>
+                if let Some(e) = err.clone().filter(|e| e.is_for("slots")) { <div class="field-error" role="alert">{ e.message }</div> }
+                { for slot_rows }
+                <button type="button" id="add-slot" onclick={add_slot}>{ "Add a weekly time" }</button>
+            </fieldset>
+            <div class="row">
+                <Field label="Fee" name="fee_minor" value={(*fee).clone()} on_input={setter(&fee)} error={err.clone()} />
+                <Select label="Fee is paid" name="fee_frequency" value={(*frequency).clone()} options={freq_opts} on_change={setter(&frequency)} error={err.clone()} />
+                <Select label="Teacher is paid" name="comp_model" value={(*comp).clone()} options={comp_opts} on_change={setter(&comp)} error={err.clone()} />
+                <Field label="Pay amount" name="comp_amount_minor" value={(*comp_amount).clone()} on_input={setter(&comp_amount)} error={err.clone()} />
+                <Field label="Monthly overheads" name="overheads_minor" value={(*overheads).clone()} on_input={setter(&overheads)} error={err.clone()} />
+            </div>
+            <FormActions save="Save batch" id="save-batch" on_cancel={cancel} />
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BatchSessionsProps {
+    id: BatchId,
+    branch_id: BranchId,
+}
+
+/// A batch's sessions: cancel or restore one, or hand it to a substitute.
+#[component]
+fn BatchSessions(p: &BatchSessionsProps) -> Html {
+    let s = use_session();
+    let (detail, reload) = use_query(GetBatch { id: p.id });
+    let (teachers, _) = use_query(ListTeachers { branch_id: p.branch_id });
+    let reason = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let manage = s.me.can(Permission::ManageBatch);
+    let cancel = |c: &ClassSession| {
+        let input = SetSessionCancelled { id: c.id, cancelled: c.status == SessionStatus::Scheduled, note: (*reason).clone() };
+        let (error, s, reload) = (error.clone(), s.clone(), reload.clone());
+        Callback::from(move |_: MouseEvent| {
+            let reload = reload.clone();
+            act(input.clone(), error.clone(), s.clone(), move |_| reload.emit(()));
+        })
+    };
+    let substitute = |c: &ClassSession| {
+        let (error, s, reload, id, note) = (error.clone(), s.clone(), reload.clone(), c.id, (*reason).clone());
+        Callback::from(move |e: yew::Event| {
+            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+            let reload = reload.clone();
+            act(SetSubstitute { id, substitute_id: v.parse().ok().map(UserId), note: note.clone() }, error.clone(), s.clone(), move |_| reload.emit(()));
+        })
+    };
+    let people: Vec<Teacher> = match &teachers { Some(Ok(t)) => t.clone(), _ => vec![] };
+    html! {
+        <div class="card" id="batch-sessions">
+            { show(&detail, |d: &BatchDetail| html! {
+                <>
+                    <h2>{ format!("{} · sessions", d.batch.name) }</h2>
+                    <p class="muted">{ format!("{} scheduled, {} cancelled. {}", d.sessions_scheduled, d.sessions_cancelled, slots_text(&d.batch.slots)) }</p>
+                    if manage {
+                        <div class="row">
+                            <Field label="Reason (for a cancellation or cover)" name="note" value={(*reason).clone()} on_input={setter(&reason)} error={(*error).clone()} />
+                        </div>
+                        <FormError error={(*error).clone()} fields={vec!["note"]} />
+                    }
+                    <table class="grid" id="sessions-table">
+                        <thead><tr><th>{ "Date" }</th><th>{ "Time" }</th><th>{ "Room" }</th><th>{ "Taught by" }</th><th>{ "State" }</th><th></th></tr></thead>
+                        <tbody>
+                            { for d.sessions.iter().map(|c| html! {
+                                <tr class={classes!((c.status == SessionStatus::Cancelled).then_some("inactive"))}>
+                                    <td>{ &c.date }if c.moved { <span class="tag">{ "moved" }</span> }</td>
+                                    <td>{ format!("{}–{}", c.start, c.end) }</td>
+                                    <td>{ &c.room_name }</td>
+                                    <td>
+                                        if manage && c.status == SessionStatus::Scheduled {
+                                            <select aria-label="Taught by" onchange={substitute(c)}>
+                                                <option value="" selected={c.substitute_id.is_none()}>{ format!("{} (batch teacher)", c.teacher_name) }</option>
+                                                { for people.iter().filter(|t| t.id != c.teacher_id).map(|t| html! { <option value={t.id.to_string()} selected={c.substitute_id == Some(t.id)}>{ format!("{} (substitute)", t.full_name) }</option> }) }
+                                            </select>
+                                        } else {
+                                            { c.substitute_name.clone().unwrap_or_else(|| c.teacher_name.clone()) }
+                                        }
+                                    </td>
+                                    <td>{ if c.status == SessionStatus::Scheduled { "scheduled".to_string() } else { format!("cancelled{}", if c.note.is_empty() { String::new() } else { format!(": {}", c.note) }) } }</td>
+                                    <td class="row-actions">if manage { <button onclick={cancel(c)}>{ if c.status == SessionStatus::Scheduled { "Cancel" } else { "Restore" } }</button> }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </>
+            }) }
+        </div>
+    }
+}

@@ -1,0 +1,218 @@
+//! Courses and their curriculum versions: add a course, draft a version,
+//! fill it with modules and lessons, send it for approval, review it.
+
+use crate::components::field::{setter, Field, FormActions, FormError};
+use crate::components::session::use_session;
+use crate::format::{money, parse_money};
+use crate::hooks::{act, show, use_query};
+use branchdesk_api::commands::academics::*;
+use branchdesk_api::ids::{CourseId, CurriculumId};
+use branchdesk_api::{ApiError, Permission};
+use yew::prelude::*;
+
+#[component]
+pub fn CoursesPage() -> Html {
+    let s = use_session();
+    let (courses, reload) = use_query(ListCourses { include_inactive: true });
+    let selected = use_state(|| None::<CourseId>);
+    let adding = use_state(|| false);
+    let manage = s.me.can(Permission::ManageCourse);
+    let open = |id: CourseId| {
+        let selected = selected.clone();
+        Callback::from(move |_: MouseEvent| selected.set(Some(id)))
+    };
+    html! {
+        <section id="courses">
+            <header class="page-head">
+                <h1>{ "Courses" }</h1>
+                if manage && !*adding {
+                    <button class="primary" id="add-course" onclick={let a = adding.clone(); move |_| a.set(true)}>{ "Add course" }</button>
+                }
+            </header>
+            if *adding {
+                <CourseForm on_done={let (a, r, sel) = (adding.clone(), reload.clone(), selected.clone()); Callback::from(move |c: Option<Course>| { a.set(false); if let Some(c) = c { sel.set(Some(c.id)); } r.emit(()); })} />
+            }
+            <div class="split">
+                <div class="list-pane">
+                    { show(&courses, |list: &Vec<Course>| {
+                        if list.is_empty() {
+                            return html! { <p class="empty">{ if manage { "No courses yet. Add the first: a code such as PHY-11, a name and its usual fee." } else { "No courses yet." } }</p> };
+                        }
+                        html! {
+                            <ul class="picker" id="course-list">
+                                { for list.iter().map(|c| html! {
+                                    <li class={classes!((*selected == Some(c.id)).then_some("chosen"), (!c.active).then_some("inactive"))}>
+                                        <button onclick={open(c.id)}>
+                                            <strong>{ &c.code }</strong>{ format!(" {}", c.name) }
+                                            <span class="muted">{ format!(" · fee {}", money(c.default_fee_minor)) }</span>
+                                        </button>
+                                    </li>
+                                }) }
+                            </ul>
+                        }
+                    }) }
+                </div>
+                <div class="detail-pane">
+                    if let Some(id) = *selected {
+                        <Versions course_id={id} />
+                    } else {
+                        <p class="muted">{ "Choose a course to see its curriculum versions." }</p>
+                    }
+                </div>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CourseFormProps {
+    on_done: Callback<Option<Course>>,
+}
+
+#[component]
+fn CourseForm(p: &CourseFormProps) -> Html {
+    let s = use_session();
+    let code = use_state(String::new);
+    let name = use_state(String::new);
+    let fee = use_state(String::new);
+    let hours = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (code, name, fee, hours, error, s, done) =
+            (code.clone(), name.clone(), fee.clone(), hours.clone(), error.clone(), s.clone(), p.on_done.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(fee) = parse_money(&fee) else {
+                return error.set(Some(ApiError::invalid("default_fee_minor", "Enter the fee as an amount, e.g. 12,000.")));
+            };
+            let Ok(hours) = (if hours.trim().is_empty() { Ok(0) } else { hours.trim().parse::<u32>() }) else {
+                return error.set(Some(ApiError::invalid("duration_hours", "Enter the length in whole hours.")));
+            };
+            let input = SaveCourse {
+                code: (*code).clone(),
+                name: (*name).clone(),
+                default_fee_minor: fee,
+                duration_hours: hours,
+                active: true,
+                ..Default::default()
+            };
+            let done = done.clone();
+            act(input, error.clone(), s.clone(), move |c| done.emit(Some(c)));
+        })
+    };
+    let err = (*error).clone();
+    let cancel = p.on_done.reform(|_| None);
+    html! {
+        <form class="card" id="course-form" {onsubmit} onkeydown={esc(cancel.clone())}>
+            <FormError error={err.clone()} fields={vec!["code", "name", "default_fee_minor", "duration_hours"]} />
+            <div class="row">
+                <Field label="Code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} autofocus=true hint="e.g. PHY-11" />
+                <Field label="Course name" name="name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
+                <Field label="Usual fee" name="default_fee_minor" value={(*fee).clone()} on_input={setter(&fee)} error={err.clone()} />
+                <Field label="Hours" name="duration_hours" kind="number" value={(*hours).clone()} on_input={setter(&hours)} error={err.clone()} />
+            </div>
+            <FormActions save="Save course" on_cancel={cancel} />
+        </form>
+    }
+}
+
+/// Esc runs `cancel`.
+pub fn esc(cancel: Callback<()>) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            cancel.emit(())
+        }
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct VersionsProps {
+    course_id: CourseId,
+}
+
+#[component]
+fn Versions(p: &VersionsProps) -> Html {
+    let s = use_session();
+    let (versions, reload) = use_query(ListCurricula { course_id: p.course_id });
+    let open = use_state(|| None::<CurriculumId>);
+    let error = use_state(|| None::<ApiError>);
+    {
+        let open = open.clone();
+        use_effect_with(p.course_id, move |_| open.set(None));
+    }
+    let create = |teacher: bool, copy_from: Option<CurriculumId>| {
+        let input = CreateCurriculum {
+            course_id: p.course_id,
+            teacher_id: teacher.then_some(s.me.user.id),
+            copy_from,
+            ..Default::default()
+        };
+        let (error, s, reload, open) = (error.clone(), s.clone(), reload.clone(), open.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (reload, open) = (reload.clone(), open.clone());
+            act(input.clone(), error.clone(), s.clone(), move |c| {
+                open.set(Some(c.id));
+                reload.emit(());
+            })
+        })
+    };
+    let manage = s.me.can(Permission::ManageCourse);
+    let drafts = s.me.can(Permission::DraftCurriculum);
+    let choose = |id: CurriculumId| {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(Some(id)))
+    };
+    html! {
+        <div id="versions">
+            <div class="toolbar">
+                <h2>{ "Curriculum versions" }</h2>
+                if manage { <button id="new-official" onclick={create(false, None)}>{ "New official draft" }</button> }
+                if drafts { <button id="new-own" onclick={create(true, None)}>{ "New draft of my own" }</button> }
+            </div>
+            <FormError error={(*error).clone()} fields={vec![]} />
+            { show(&versions, |list: &Vec<CurriculumSummary>| {
+                if list.is_empty() {
+                    return html! { <p class="empty">{ "No curriculum yet. Start a draft: add modules, then lessons with their share of the course." }</p> };
+                }
+                html! {
+                    <table class="grid" id="versions-table">
+                        <thead><tr><th>{ "Version" }</th><th>{ "Whose" }</th><th>{ "State" }</th><th>{ "Lessons" }</th><th>{ "Weightage" }</th><th></th></tr></thead>
+                        <tbody>
+                            { for list.iter().map(|v| html! {
+                                <tr class={classes!((*open == Some(v.id)).then_some("chosen"))}>
+                                    <td>{ format!("v{}", v.version) }{ if v.label.is_empty() { String::new() } else { format!(" · {}", v.label) } }</td>
+                                    <td>{ v.teacher_name.clone().unwrap_or_else(|| "Official".into()) }</td>
+                                    <td><span class={classes!("tag", status_class(v.status))}>{ v.status.label() }</span></td>
+                                    <td>{ v.lesson_count }</td>
+                                    <td>{ format!("{} %", percent(v.weightage_total_bp)) }</td>
+                                    <td class="row-actions">
+                                        <button onclick={choose(v.id)}>{ "Open" }</button>
+                                        if manage || drafts { <button onclick={create(!manage, Some(v.id))}>{ "Copy into new draft" }</button> }
+                                    </td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                }
+            }) }
+            if let Some(id) = *open {
+                <super::curriculum::Editor id={id} on_changed={reload.clone()} />
+            }
+        </div>
+    }
+}
+
+pub fn status_class(s: CurriculumStatus) -> &'static str {
+    match s {
+        CurriculumStatus::Draft => "draft",
+        CurriculumStatus::PendingApproval => "pending",
+        CurriculumStatus::Approved => "ok",
+        CurriculumStatus::Rejected => "bad",
+    }
+}
+
+/// Basis points as a percentage: 9950 → "99.5".
+pub fn percent(bp: u32) -> String {
+    let m = money(i64::from(bp));
+    m.trim_end_matches('0').trim_end_matches('.').to_owned()
+}

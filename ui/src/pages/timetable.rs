@@ -1,0 +1,180 @@
+//! The week timetable of a branch, a room or a teacher; double bookings
+//! that sync brought together are marked for the manager; events (holidays,
+//! exams, closures) are added here.
+
+use super::courses::esc;
+use crate::components::field::{setter, Field, FormActions, FormError, Select};
+use crate::components::session::use_session;
+use crate::hooks::{act, show, use_query};
+use branchdesk_api::commands::org::{ListRooms, Room};
+use branchdesk_api::commands::timetable::*;
+use branchdesk_api::ids::{BranchId, RoomId, UserId};
+use branchdesk_api::{ApiError, Permission};
+use chrono::{Duration, NaiveDate};
+use yew::prelude::*;
+
+fn shift(date: &str, days: i64) -> String {
+    NaiveDate::parse_from_str(date, "%Y-%m-%d").map(|d| (d + Duration::days(days)).to_string()).unwrap_or_default()
+}
+
+fn day_label(date: &str) -> String {
+    NaiveDate::parse_from_str(date, "%Y-%m-%d").map(|d| d.format("%a %-d %b").to_string()).unwrap_or_default()
+}
+
+#[component]
+pub fn TimetablePage() -> Html {
+    let s = use_session();
+    let branch = use_state(|| s.me.branches.first().map(|b| b.id).unwrap_or_default());
+    let date = use_state(String::new);
+    let room = use_state(String::new);
+    let teacher = use_state(String::new);
+    let adding = use_state(|| false);
+    let query = GetTimetable {
+        branch_id: *branch,
+        date: (*date).clone(),
+        room_id: room.parse().ok().map(RoomId),
+        teacher_id: teacher.parse().ok().map(UserId),
+    };
+    let (week, reload) = use_query(query);
+    let (rooms, _) = use_query(ListRooms { branch_id: *branch, include_inactive: false });
+    let (teachers, _) = use_query(ListTeachers { branch_id: *branch });
+    if s.me.branches.is_empty() {
+        return html! { <section id="timetable"><h1>{ "Timetable" }</h1><p class="empty">{ "You hold no role in a branch, so there is no timetable to show." }</p></section> };
+    }
+    let start = match &week { Some(Ok(w)) => w.week_start.clone(), _ => String::new() };
+    let go = |days: Option<i64>| {
+        let (date, start) = (date.clone(), start.clone());
+        Callback::from(move |_: MouseEvent| date.set(days.map(|d| shift(&start, d)).unwrap_or_default()))
+    };
+    let onkeydown = {
+        let (date, start) = (date.clone(), start.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let typing = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok()).is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+            match e.key().as_str() {
+                "[" if !typing => date.set(shift(&start, -7)),
+                "]" if !typing => date.set(shift(&start, 7)),
+                _ => {}
+            }
+        })
+    };
+    let room_opts: Vec<(String, String)> = match &rooms { Some(Ok(list)) => list.iter().map(|r: &Room| (r.id.to_string(), r.name.clone())).collect(), _ => vec![] };
+    let teacher_opts: Vec<(String, String)> = match &teachers { Some(Ok(list)) => list.iter().map(|t: &Teacher| (t.id.to_string(), t.full_name.clone())).collect(), _ => vec![] };
+    let manage = s.me.can(Permission::ManageBatch);
+    html! {
+        <section id="timetable" {onkeydown}>
+            <header class="page-head">
+                <h1>{ "Timetable" }</h1>
+                { super::branch_picker(&s.me.branches, branch.clone()) }
+                if manage && !*adding { <button id="add-event" onclick={let a = adding.clone(); move |_| a.set(true)}>{ "Add holiday or event" }</button> }
+            </header>
+            if *adding {
+                <EventForm branch_id={*branch} rooms={room_opts.clone()} on_done={let (a, r) = (adding.clone(), reload.clone()); Callback::from(move |_| { a.set(false); r.emit(()); })} />
+            }
+            <div class="toolbar">
+                <button id="prev-week" onclick={go(Some(-7))} title="Previous week ( [ )">{ "← Previous" }</button>
+                <button id="this-week" onclick={go(None)}>{ "This week" }</button>
+                <button id="next-week" onclick={go(Some(7))} title="Next week ( ] )">{ "Next →" }</button>
+                <Select label="Room" name="filter_room" value={(*room).clone()} options={room_opts} on_change={setter(&room)} none="All rooms" />
+                <Select label="Teacher" name="filter_teacher" value={(*teacher).clone()} options={teacher_opts} on_change={setter(&teacher)} none="All teachers" />
+            </div>
+            { show(&week, |w: &Week| html! {
+                <>
+                    if w.clash_count > 0 {
+                        <div class="notice warn" id="clash-notice" role="status">
+                            { format!("{} booking(s) this week clash with another: two desks planned them while offline. Move one, or give it another room or teacher.", w.clash_count) }
+                        </div>
+                    }
+                    <div class="week" id="week-grid">
+                        { for w.days.iter().map(|day| {
+                            let items: Vec<&TimetableEntry> = w.entries.iter().filter(|e| &e.date == day).collect();
+                            html! {
+                                <div class="day">
+                                    <h3>{ day_label(day) }</h3>
+                                    if items.is_empty() { <p class="muted">{ "—" }</p> }
+                                    { for items.iter().map(|e| html! {
+                                        <div class={classes!("slot-card", e.cancelled.then_some("cancelled"), e.event.is_some().then_some("event"), (!e.clashes_with.is_empty()).then_some("clash"))}
+                                             title={e.clashes_with.iter().map(|c| format!("Clashes with {c}")).collect::<Vec<_>>().join("\n")}>
+                                            <div class="time">{ format!("{}–{}", e.start, e.end) }</div>
+                                            <div class="title">{ &e.title }</div>
+                                            <div class="muted">{ [e.room_name.clone(), e.teacher_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ") }</div>
+                                            if e.cancelled { <div class="tag">{ "cancelled" }</div> }
+                                            { for e.clashes_with.iter().map(|c| html! { <div class="clash-with">{ format!("⚠ clashes with {c}") }</div> }) }
+                                        </div>
+                                    }) }
+                                </div>
+                            }
+                        }) }
+                    </div>
+                    <p class="muted">{ format!("Week of {}. [ and ] move a week.", day_label(&w.week_start)) }</p>
+                </>
+            }) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EventFormProps {
+    branch_id: BranchId,
+    rooms: Vec<(String, String)>,
+    on_done: Callback<()>,
+}
+
+#[component]
+fn EventForm(p: &EventFormProps) -> Html {
+    let s = use_session();
+    let kind = use_state(|| EventKind::Holiday.as_str().to_owned());
+    let title = use_state(String::new);
+    let start_date = use_state(String::new);
+    let end_date = use_state(String::new);
+    let start = use_state(String::new);
+    let end = use_state(String::new);
+    let room = use_state(String::new);
+    let cancels = use_state(|| true);
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let st = (kind.clone(), title.clone(), start_date.clone(), end_date.clone(), start.clone(), end.clone(), room.clone(), cancels.clone());
+        let (error, s, done, branch) = (error.clone(), s.clone(), p.on_done.clone(), p.branch_id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (kind, title, start_date, end_date, start, end, room, cancels) = st.clone();
+            let input = SaveEvent {
+                branch_id: branch,
+                kind: EventKind::parse(&kind).unwrap_or_default(),
+                title: (*title).clone(),
+                start_date: (*start_date).clone(),
+                end_date: (*end_date).clone(),
+                start: (*start).clone(),
+                end: (*end).clone(),
+                room_id: room.parse().ok().map(RoomId),
+                batch_id: None,
+                cancels: *cancels,
+            };
+            let done = done.clone();
+            act(input, error.clone(), s.clone(), move |_| done.emit(()));
+        })
+    };
+    let err = (*error).clone();
+    let kinds: Vec<(String, String)> = EventKind::ALL.iter().map(|k| (k.as_str().into(), k.label().into())).collect();
+    let toggle = {
+        let cancels = cancels.clone();
+        Callback::from(move |_: yew::Event| cancels.set(!*cancels))
+    };
+    html! {
+        <form class="card" id="event-form" {onsubmit} onkeydown={esc(p.on_done.clone())}>
+            <FormError error={err.clone()} fields={vec!["title", "start_date", "end_date", "start", "end", "room_id"]} />
+            <div class="row">
+                <Select label="Kind" name="kind" value={(*kind).clone()} options={kinds} on_change={setter(&kind)} />
+                <Field label="Title" name="title" value={(*title).clone()} on_input={setter(&title)} error={err.clone()} autofocus=true hint="e.g. Diwali" />
+                <Field label="From" name="start_date" kind="date" value={(*start_date).clone()} on_input={setter(&start_date)} error={err.clone()} />
+                <Field label="To" name="end_date" kind="date" value={(*end_date).clone()} on_input={setter(&end_date)} error={err.clone()} hint="empty: one day" />
+            </div>
+            <div class="row">
+                <Field label="Start time" name="start" kind="time" value={(*start).clone()} on_input={setter(&start)} error={err.clone()} hint="empty: all day" />
+                <Field label="End time" name="end" kind="time" value={(*end).clone()} on_input={setter(&end)} error={err.clone()} />
+                <Select label="Books room" name="room_id" value={(*room).clone()} options={p.rooms.clone()} on_change={setter(&room)} error={err.clone()} none="No room" />
+                <label class="check"><input type="checkbox" id="field-cancels" checked={*cancels} onchange={toggle} />{ " Cancels the classes it covers" }</label>
+            </div>
+            <FormActions save="Save event" on_cancel={p.on_done.clone()} />
+        </form>
+    }
+}
