@@ -82,6 +82,29 @@ impl App {
         self.find(css).await.text().await.unwrap_or_default()
     }
 
+    /// Sets an input's value as a person picking from a date or time picker
+    /// would (WebKitGTK's pickers take no typed keys), and fires `input`.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.find(css).await;
+        self.client
+            .execute(
+                "const el = document.querySelector(arguments[0]); el.value = arguments[1];
+                 el.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![css.into(), value.into()],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("set {css}: {e}"));
+    }
+
+    /// Chooses the option with this visible label in a drop-down.
+    pub async fn choose(&self, css: &str, label: &str) {
+        self.find(css)
+            .await
+            .select_by_label(label)
+            .await
+            .unwrap_or_else(|e| panic!("choose {label} in {css}: {e}"));
+    }
+
     /// Waits until `css` shows text containing `needle`.
     pub async fn wait_text(&self, css: &str, needle: &str) -> String {
         let mut last = String::new();

@@ -16,8 +16,7 @@ pub const DESK_SCHEMA_VERSION: u32 = 3;
 
 /// The tables that replicate. The desk guards exactly these against writes
 /// outside its write path; the server accepts ops for no others.
-pub const SYNCED_ENTITIES: &[&str] =
-    &[
+pub const SYNCED_ENTITIES: &[&str] = &[
     "organisations",
     "branches",
     "users",

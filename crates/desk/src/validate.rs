@@ -82,7 +82,10 @@ pub fn branch_code(field: &str, value: &str) -> Result<String, ApiError> {
 pub fn code(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
     let v = value.trim().to_uppercase();
     if v.is_empty() || v.len() > max || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(ApiError::invalid(field, format!("Use 1 to {max} letters, digits or dashes, e.g. PHY-11.")));
+        return Err(ApiError::invalid(
+            field,
+            format!("Use 1 to {max} letters, digits or dashes, e.g. PHY-11."),
+        ));
     }
     Ok(v)
 }

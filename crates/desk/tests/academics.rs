@@ -16,17 +16,31 @@ fn course(f: &Fixture, code: &str) -> CourseId {
     f.desk
         .save_course(
             &f.director,
-            SaveCourse { code: code.into(), name: format!("Course {code}"), default_fee_minor: 1_200_000, ..Default::default() },
+            SaveCourse {
+                code: code.into(),
+                name: format!("Course {code}"),
+                default_fee_minor: 1_200_000,
+                ..Default::default()
+            },
         )
         .unwrap()
         .id
 }
 
 /// A draft with one module and lessons of the given weightages.
-fn draft(f: &Fixture, actor: &Actor, course: CourseId, teacher: Option<UserId>, weights: &[u32]) -> Curriculum {
+fn draft(
+    f: &Fixture,
+    actor: &Actor,
+    course: CourseId,
+    teacher: Option<UserId>,
+    weights: &[u32],
+) -> Curriculum {
     let c = f
         .desk
-        .create_curriculum(actor, CreateCurriculum { course_id: course, teacher_id: teacher, ..Default::default() })
+        .create_curriculum(
+            actor,
+            CreateCurriculum { course_id: course, teacher_id: teacher, ..Default::default() },
+        )
         .unwrap();
     let mut view = f
         .desk
@@ -38,7 +52,12 @@ fn draft(f: &Fixture, actor: &Actor, course: CourseId, teacher: Option<UserId>, 
             .desk
             .save_lesson(
                 actor,
-                SaveLesson { module_id: module, title: format!("Lesson {i}"), weightage_bp: *w, ..Default::default() },
+                SaveLesson {
+                    module_id: module,
+                    title: format!("Lesson {i}"),
+                    weightage_bp: *w,
+                    ..Default::default()
+                },
             )
             .unwrap();
     }
@@ -51,14 +70,20 @@ fn course_codes_are_unique_and_inputs_are_checked() {
     course(&f, "PHY-11");
     let dup = f
         .desk
-        .save_course(&f.director, SaveCourse { code: "phy-11".into(), name: "Again".into(), ..Default::default() })
+        .save_course(
+            &f.director,
+            SaveCourse { code: "phy-11".into(), name: "Again".into(), ..Default::default() },
+        )
         .unwrap_err();
     assert_eq!(api(dup).field.as_deref(), Some("code"));
     for (input, field) in [
         (SaveCourse { code: "".into(), name: "X".into(), ..Default::default() }, "code"),
         (SaveCourse { code: "A B".into(), name: "X".into(), ..Default::default() }, "code"),
         (SaveCourse { code: "X1".into(), name: " ".into(), ..Default::default() }, "name"),
-        (SaveCourse { code: "X2".into(), name: "X".into(), default_fee_minor: -1, ..Default::default() }, "default_fee_minor"),
+        (
+            SaveCourse { code: "X2".into(), name: "X".into(), default_fee_minor: -1, ..Default::default() },
+            "default_fee_minor",
+        ),
     ] {
         assert!(api(f.desk.save_course(&f.director, input).unwrap_err()).is_for(field), "{field}");
     }
@@ -72,16 +97,22 @@ fn a_teacher_may_not_create_courses_or_official_versions_but_drafts_their_own() 
     let f = fixture();
     let c = course(&f, "MTH");
     let (_, teacher) = f.staff("t@example.com", "TEACHER", Some(f.branch));
-    let e = api(f.desk.save_course(&teacher, SaveCourse { code: "X".into(), name: "X".into(), ..Default::default() }).unwrap_err());
+    let e = api(f
+        .desk
+        .save_course(&teacher, SaveCourse { code: "X".into(), name: "X".into(), ..Default::default() })
+        .unwrap_err());
     assert_eq!(e.code, ErrorCode::PermissionDenied);
-    let official = f.desk.create_curriculum(&teacher, CreateCurriculum { course_id: c, ..Default::default() });
+    let official =
+        f.desk.create_curriculum(&teacher, CreateCurriculum { course_id: c, ..Default::default() });
     assert_eq!(api(official.unwrap_err()).code, ErrorCode::PermissionDenied);
     let own = draft(&f, &teacher, c, Some(teacher.user_id), &[10_000]);
     assert_eq!(own.summary.teacher_id, Some(teacher.user_id));
     assert_eq!(own.summary.status, CurriculumStatus::Draft);
     // Another teacher cannot touch it.
     let (_, other) = f.staff("t2@example.com", "TEACHER", Some(f.branch));
-    let e = f.desk.save_module(&other, SaveModule { id: None, curriculum_id: own.summary.id, title: "Mine".into() });
+    let e = f
+        .desk
+        .save_module(&other, SaveModule { id: None, curriculum_id: own.summary.id, title: "Mine".into() });
     assert_eq!(api(e.unwrap_err()).code, ErrorCode::PermissionDenied);
 }
 
@@ -98,14 +129,24 @@ fn weightage_must_sum_to_100_percent_before_submission() {
     f.desk
         .save_lesson(
             &f.director,
-            SaveLesson { id: Some(lesson.id), module_id: lesson.module_id, title: lesson.title, weightage_bp: 4_000, ..Default::default() },
+            SaveLesson {
+                id: Some(lesson.id),
+                module_id: lesson.module_id,
+                title: lesson.title,
+                weightage_bp: 4_000,
+                ..Default::default()
+            },
         )
         .unwrap();
     let s = f.desk.submit_curriculum(&f.director, SubmitCurriculum { id: v.summary.id }).unwrap();
     assert_eq!(s.status, CurriculumStatus::PendingApproval);
     // An empty version cannot be submitted either.
-    let empty = f.desk.create_curriculum(&f.director, CreateCurriculum { course_id: c, ..Default::default() }).unwrap();
-    assert!(api(f.desk.submit_curriculum(&f.director, SubmitCurriculum { id: empty.id }).unwrap_err()).is_for("id"));
+    let empty = f
+        .desk
+        .create_curriculum(&f.director, CreateCurriculum { course_id: c, ..Default::default() })
+        .unwrap();
+    assert!(api(f.desk.submit_curriculum(&f.director, SubmitCurriculum { id: empty.id }).unwrap_err())
+        .is_for("id"));
 }
 
 #[test]
@@ -116,41 +157,67 @@ fn nobody_approves_their_own_version_and_an_approved_version_never_changes() {
     let id = v.summary.id;
     f.desk.submit_curriculum(&f.director, SubmitCurriculum { id }).unwrap();
     // Waiting for approval: no edits.
-    let e = api(f.desk.save_module(&f.director, SaveModule { id: None, curriculum_id: id, title: "Late".into() }).unwrap_err());
+    let e = api(f
+        .desk
+        .save_module(&f.director, SaveModule { id: None, curriculum_id: id, title: "Late".into() })
+        .unwrap_err());
     assert_eq!(e.code, ErrorCode::Conflict);
-    let own = f.desk.review_curriculum(&f.director, ReviewCurriculum { id, approve: true, comment: String::new() });
+    let own =
+        f.desk.review_curriculum(&f.director, ReviewCurriculum { id, approve: true, comment: String::new() });
     assert_eq!(api(own.unwrap_err()).code, ErrorCode::PermissionDenied);
     let (_, gm) = f.staff("gm@example.com", "GENERAL_MANAGER", None);
-    let e = api(f.desk.review_curriculum(&gm, ReviewCurriculum { id, approve: false, comment: " ".into() }).unwrap_err());
+    let e = api(f
+        .desk
+        .review_curriculum(&gm, ReviewCurriculum { id, approve: false, comment: " ".into() })
+        .unwrap_err());
     assert!(e.is_for("comment"));
-    let rejected = f.desk.review_curriculum(&gm, ReviewCurriculum { id, approve: false, comment: "Add a lab.".into() }).unwrap();
+    let rejected = f
+        .desk
+        .review_curriculum(&gm, ReviewCurriculum { id, approve: false, comment: "Add a lab.".into() })
+        .unwrap();
     assert_eq!(rejected.status, CurriculumStatus::Rejected);
     assert_eq!(rejected.review_comment, "Add a lab.");
     // A rejected version is edited and sent again.
     f.desk.save_module(&f.director, SaveModule { id: None, curriculum_id: id, title: "Lab".into() }).unwrap();
     f.desk.submit_curriculum(&f.director, SubmitCurriculum { id }).unwrap();
-    let approved = f.desk.review_curriculum(&gm, ReviewCurriculum { id, approve: true, comment: String::new() }).unwrap();
+    let approved = f
+        .desk
+        .review_curriculum(&gm, ReviewCurriculum { id, approve: true, comment: String::new() })
+        .unwrap();
     assert_eq!(approved.status, CurriculumStatus::Approved);
     assert_eq!(approved.reviewer_name.as_deref(), Some("Staff gm@example.com"));
-    let e = api(f.desk.save_module(&f.director, SaveModule { id: None, curriculum_id: id, title: "More".into() }).unwrap_err());
+    let e = api(f
+        .desk
+        .save_module(&f.director, SaveModule { id: None, curriculum_id: id, title: "More".into() })
+        .unwrap_err());
     assert!(e.is_for("curriculum_id"));
     assert!(e.message.contains("copy it into a new draft"), "{}", e.message);
     let lesson = &v.modules[0].lessons[0];
     let e = f.desk.save_lesson(
         &f.director,
-        SaveLesson { id: Some(lesson.id), module_id: lesson.module_id, title: "Changed".into(), weightage_bp: 10_000, ..Default::default() },
+        SaveLesson {
+            id: Some(lesson.id),
+            module_id: lesson.module_id,
+            title: "Changed".into(),
+            weightage_bp: 10_000,
+            ..Default::default()
+        },
     );
     assert!(api(e.unwrap_err()).is_for("curriculum_id"));
     // Copy into a new draft: same contents, new ids, next version number.
     let copy = f
         .desk
-        .create_curriculum(&f.director, CreateCurriculum { course_id: c, copy_from: Some(id), ..Default::default() })
+        .create_curriculum(
+            &f.director,
+            CreateCurriculum { course_id: c, copy_from: Some(id), ..Default::default() },
+        )
         .unwrap();
     assert_eq!(copy.version, 2);
     assert_eq!(copy.status, CurriculumStatus::Draft);
     let copied = f.desk.get_curriculum(&f.director, GetCurriculum { id: copy.id }).unwrap();
     let original = f.desk.get_curriculum(&f.director, GetCurriculum { id }).unwrap();
-    let titles = |c: &Curriculum| c.modules.iter().map(|m| (m.title.clone(), m.lessons.len())).collect::<Vec<_>>();
+    let titles =
+        |c: &Curriculum| c.modules.iter().map(|m| (m.title.clone(), m.lessons.len())).collect::<Vec<_>>();
     assert_eq!(titles(&copied), titles(&original));
     assert_ne!(copied.modules[0].id, original.modules[0].id);
     assert_eq!(copied.summary.weightage_total_bp, 10_000);
@@ -165,43 +232,80 @@ fn modules_and_lessons_reorder_and_resources_and_assignments_are_checked() {
     let lessons: Vec<_> = v.modules[0].lessons.iter().map(|l| l.id).collect();
     let moved = f
         .desk
-        .move_curriculum_part(&f.director, MoveCurriculumPart { part: CurriculumPart::Lesson, id: lessons[2].0, up: true })
+        .move_curriculum_part(
+            &f.director,
+            MoveCurriculumPart { part: CurriculumPart::Lesson, id: lessons[2].0, up: true },
+        )
         .unwrap();
     let order: Vec<_> = moved.modules[0].lessons.iter().map(|l| l.id).collect();
     assert_eq!(order, vec![lessons[0], lessons[2], lessons[1]]);
     // Moving the first one up changes nothing.
     let same = f
         .desk
-        .move_curriculum_part(&f.director, MoveCurriculumPart { part: CurriculumPart::Lesson, id: lessons[0].0, up: true })
+        .move_curriculum_part(
+            &f.director,
+            MoveCurriculumPart { part: CurriculumPart::Lesson, id: lessons[0].0, up: true },
+        )
         .unwrap();
     assert_eq!(same.modules[0].lessons[0].id, lessons[0]);
-    let two = f.desk.save_module(&f.director, SaveModule { id: None, curriculum_id: id, title: "Genetics".into() }).unwrap();
+    let two = f
+        .desk
+        .save_module(&f.director, SaveModule { id: None, curriculum_id: id, title: "Genetics".into() })
+        .unwrap();
     let genetics = two.modules[1].id;
     let swapped = f
         .desk
-        .move_curriculum_part(&f.director, MoveCurriculumPart { part: CurriculumPart::Module, id: genetics.0, up: true })
+        .move_curriculum_part(
+            &f.director,
+            MoveCurriculumPart { part: CurriculumPart::Module, id: genetics.0, up: true },
+        )
         .unwrap();
     assert_eq!(swapped.modules[0].title, "Genetics");
 
     let bad = f.desk.save_lesson_resource(
         &f.director,
-        SaveLessonResource { lesson_id: lessons[0], title: "Notes".into(), url: "javascript:alert(1)".into(), ..Default::default() },
+        SaveLessonResource {
+            lesson_id: lessons[0],
+            title: "Notes".into(),
+            url: "javascript:alert(1)".into(),
+            ..Default::default()
+        },
     );
     assert!(api(bad.unwrap_err()).is_for("url"));
     let ok = f
         .desk
         .save_lesson_resource(
             &f.director,
-            SaveLessonResource { lesson_id: lessons[0], title: "Notes".into(), url: "https://example.com/n.pdf".into(), ..Default::default() },
+            SaveLessonResource {
+                lesson_id: lessons[0],
+                title: "Notes".into(),
+                url: "https://example.com/n.pdf".into(),
+                ..Default::default()
+            },
         )
         .unwrap();
     let first = ok.modules.iter().flat_map(|m| &m.lessons).find(|l| l.id == lessons[0]).unwrap();
     assert_eq!(first.resources.len(), 1);
 
     for (input, field) in [
-        (SaveAssignment { curriculum_id: id, title: "HW".into(), max_marks: 0, ..Default::default() }, "max_marks"),
-        (SaveAssignment { curriculum_id: id, title: "HW".into(), max_marks: 10, due_date: "31-12-2026".into(), ..Default::default() }, "due_date"),
-        (SaveAssignment { curriculum_id: id, title: "".into(), max_marks: 10, ..Default::default() }, "title"),
+        (
+            SaveAssignment { curriculum_id: id, title: "HW".into(), max_marks: 0, ..Default::default() },
+            "max_marks",
+        ),
+        (
+            SaveAssignment {
+                curriculum_id: id,
+                title: "HW".into(),
+                max_marks: 10,
+                due_date: "31-12-2026".into(),
+                ..Default::default()
+            },
+            "due_date",
+        ),
+        (
+            SaveAssignment { curriculum_id: id, title: "".into(), max_marks: 10, ..Default::default() },
+            "title",
+        ),
     ] {
         assert!(api(f.desk.save_assignment(&f.director, input).unwrap_err()).is_for(field), "{field}");
     }
@@ -209,7 +313,14 @@ fn modules_and_lessons_reorder_and_resources_and_assignments_are_checked() {
         .desk
         .save_assignment(
             &f.director,
-            SaveAssignment { curriculum_id: id, lesson_id: Some(lessons[1]), title: "Worksheet 1".into(), max_marks: 25, due_date: "2026-07-01".into(), ..Default::default() },
+            SaveAssignment {
+                curriculum_id: id,
+                lesson_id: Some(lessons[1]),
+                title: "Worksheet 1".into(),
+                max_marks: 25,
+                due_date: "2026-07-01".into(),
+                ..Default::default()
+            },
         )
         .unwrap();
     assert_eq!(with.assignments[0].due_date.as_deref(), Some("2026-07-01"));
@@ -217,7 +328,10 @@ fn modules_and_lessons_reorder_and_resources_and_assignments_are_checked() {
     // Removing a module takes its lessons (and their weightage) with it.
     let removed = f
         .desk
-        .remove_curriculum_part(&f.director, RemoveCurriculumPart { part: CurriculumPart::Module, id: v.modules[0].id.0 })
+        .remove_curriculum_part(
+            &f.director,
+            RemoveCurriculumPart { part: CurriculumPart::Module, id: v.modules[0].id.0 },
+        )
         .unwrap();
     assert_eq!(removed.modules.len(), 1);
     assert_eq!(removed.summary.weightage_total_bp, 0);

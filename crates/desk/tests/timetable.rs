@@ -29,7 +29,10 @@ fn plan() -> Plan {
     let f = fixture();
     let course = f
         .desk
-        .save_course(&f.director, SaveCourse { code: "PHY".into(), name: "Physics".into(), ..Default::default() })
+        .save_course(
+            &f.director,
+            SaveCourse { code: "PHY".into(), name: "Physics".into(), ..Default::default() },
+        )
         .unwrap()
         .id;
     let room = |name: &str, capacity| {
@@ -77,7 +80,14 @@ impl Plan {
 #[test]
 fn sessions_are_generated_from_the_weekly_schedule_with_derived_ids() {
     let p = plan();
-    let b = p.save(p.batch("Physics XI-A", p.room, p.teacher.0, vec![slot(1, "16:00", "17:30"), slot(4, "16:00", "17:30")])).unwrap();
+    let b = p
+        .save(p.batch(
+            "Physics XI-A",
+            p.room,
+            p.teacher.0,
+            vec![slot(1, "16:00", "17:30"), slot(4, "16:00", "17:30")],
+        ))
+        .unwrap();
     let d = p.detail(b.id);
     // 1 June – 30 August 2026: 13 Mondays and 13 Thursdays.
     assert_eq!(d.sessions.len(), 26);
@@ -87,11 +97,21 @@ fn sessions_are_generated_from_the_weekly_schedule_with_derived_ids() {
     assert_eq!(d.sessions[0].start, "16:00");
     // The id is derived from (batch, date, slot start): any desk generating
     // the same meeting gets the same row.
-    let expected = branchdesk_desk::timetable::store::session_id(b.id.0, "2026-06-01".parse().unwrap(), 16 * 60);
+    let expected =
+        branchdesk_desk::timetable::store::session_id(b.id.0, "2026-06-01".parse().unwrap(), 16 * 60);
     assert_eq!(d.sessions[0].id.0, expected);
     // Saving again changes nothing and doubles nothing.
     let before = p.f.count("SELECT count(*) FROM outbox");
-    p.save(SaveBatch { id: Some(b.id), ..p.batch("Physics XI-A", p.room, p.teacher.0, vec![slot(1, "16:00", "17:30"), slot(4, "16:00", "17:30")]) }).unwrap();
+    p.save(SaveBatch {
+        id: Some(b.id),
+        ..p.batch(
+            "Physics XI-A",
+            p.room,
+            p.teacher.0,
+            vec![slot(1, "16:00", "17:30"), slot(4, "16:00", "17:30")],
+        )
+    })
+    .unwrap();
     assert_eq!(p.detail(b.id).sessions.len(), 26);
     assert_eq!(p.f.count("SELECT count(*) FROM outbox"), before, "an unchanged save writes nothing");
 }
@@ -100,15 +120,33 @@ fn sessions_are_generated_from_the_weekly_schedule_with_derived_ids() {
 fn a_room_or_teacher_booked_twice_is_refused_naming_the_other_booking() {
     let p = plan();
     p.save(p.batch("Physics XI-A", p.room, p.teacher.0, vec![slot(1, "16:00", "17:30")])).unwrap();
-    let room_clash = p.save(p.batch("Chemistry XI", p.room, p.teacher_b, vec![slot(1, "17:00", "18:00")])).unwrap_err();
+    let room_clash =
+        p.save(p.batch("Chemistry XI", p.room, p.teacher_b, vec![slot(1, "17:00", "18:00")])).unwrap_err();
     assert_eq!(room_clash.code, ErrorCode::Conflict);
     assert!(room_clash.is_for("room_id"));
-    assert!(room_clash.message.contains("Room 1 is already booked for Physics XI-A on Mon 1 Jun 2026, 16:00–17:30"), "{}", room_clash.message);
-    let teacher_clash = p.save(p.batch("Physics XI-B", p.room_b, p.teacher.0, vec![slot(1, "15:00", "16:30")])).unwrap_err();
+    assert!(
+        room_clash
+            .message
+            .contains("Room 1 is already booked for Physics XI-A on Mon 1 Jun 2026, 16:00–17:30"),
+        "{}",
+        room_clash.message
+    );
+    let teacher_clash =
+        p.save(p.batch("Physics XI-B", p.room_b, p.teacher.0, vec![slot(1, "15:00", "16:30")])).unwrap_err();
     assert!(teacher_clash.is_for("teacher_id"));
-    assert!(teacher_clash.message.contains("Staff ravi@example.com already teaches Physics XI-A"), "{}", teacher_clash.message);
+    assert!(
+        teacher_clash.message.contains("Staff ravi@example.com already teaches Physics XI-A"),
+        "{}",
+        teacher_clash.message
+    );
     // Back to back in the same room, or the same time on another day, is fine.
-    p.save(p.batch("Chemistry XI", p.room, p.teacher_b, vec![slot(1, "17:30", "19:00"), slot(2, "16:00", "17:30")])).unwrap();
+    p.save(p.batch(
+        "Chemistry XI",
+        p.room,
+        p.teacher_b,
+        vec![slot(1, "17:30", "19:00"), slot(2, "16:00", "17:30")],
+    ))
+    .unwrap();
     // Nothing of the refused batches was written.
     assert_eq!(p.f.count("SELECT count(*) FROM batches"), 2);
     assert_eq!(p.f.count("SELECT count(*) FROM batches WHERE name = 'Physics XI-B'"), 0);
@@ -124,7 +162,10 @@ fn bad_batch_input_is_refused_with_the_field_named() {
         (SaveBatch { start_date: "1 June".into(), ..good() }, "start_date"),
         (SaveBatch { slots: vec![], ..good() }, "slots"),
         (SaveBatch { slots: vec![slot(1, "11:00", "10:00")], ..good() }, "slots[0].end"),
-        (SaveBatch { slots: vec![slot(1, "10:00", "11:00"), slot(1, "10:30", "11:30")], ..good() }, "slots[1].start"),
+        (
+            SaveBatch { slots: vec![slot(1, "10:00", "11:00"), slot(1, "10:30", "11:30")], ..good() },
+            "slots[1].start",
+        ),
         (SaveBatch { slots: vec![slot(0, "10:00", "11:00")], ..good() }, "slots[0].weekday"),
         (SaveBatch { slots: vec![slot(1, "25:00", "26:00")], ..good() }, "slots[0].start"),
         (SaveBatch { capacity: 0, ..good() }, "capacity"),
@@ -148,7 +189,8 @@ fn bad_batch_input_is_refused_with_the_field_named() {
 #[test]
 fn a_teacher_cannot_plan_batches_and_a_branch_admin_only_in_their_branch() {
     let p = plan();
-    let e = p.f.desk.save_batch(&p.teacher.1, p.batch("B", p.room, p.teacher.0, vec![slot(1, "10:00", "11:00")]));
+    let e =
+        p.f.desk.save_batch(&p.teacher.1, p.batch("B", p.room, p.teacher.0, vec![slot(1, "10:00", "11:00")]));
     assert_eq!(api(e.unwrap_err()).code, ErrorCode::PermissionDenied);
     let other = p.f.second_branch();
     let (_, admin) = p.f.staff("admin@example.com", "ADMIN", Some(other));
@@ -162,17 +204,29 @@ fn a_schedule_change_moves_future_sessions_and_keeps_the_past() {
     let b = p.save(p.batch("Physics XI-A", p.room, p.teacher.0, vec![slot(1, "16:00", "17:30")])).unwrap();
     // Two weeks later the batch moves from Monday to Tuesday.
     p.f.clock.advance(chrono::Duration::days(14));
-    p.save(SaveBatch { id: Some(b.id), ..p.batch("Physics XI-A", p.room, p.teacher.0, vec![slot(2, "16:00", "17:30")]) }).unwrap();
+    p.save(SaveBatch {
+        id: Some(b.id),
+        ..p.batch("Physics XI-A", p.room, p.teacher.0, vec![slot(2, "16:00", "17:30")])
+    })
+    .unwrap();
     let d = p.detail(b.id);
     let past: Vec<_> = d.sessions.iter().filter(|s| s.date.as_str() < "2026-06-15").collect();
     assert_eq!(past.len(), 2);
     assert!(past.iter().all(|s| s.status == SessionStatus::Scheduled));
     let dropped = d.sessions.iter().filter(|s| s.status == SessionStatus::Cancelled).count();
-    let tuesdays = d.sessions.iter().filter(|s| s.status == SessionStatus::Scheduled && s.date.as_str() >= "2026-06-15").count();
+    let tuesdays = d
+        .sessions
+        .iter()
+        .filter(|s| s.status == SessionStatus::Scheduled && s.date.as_str() >= "2026-06-15")
+        .count();
     assert_eq!(dropped, 11, "the Mondays from 15 June on");
     assert_eq!(tuesdays, 11, "16 June – 25 August");
     // Moving back to Monday brings the dropped sessions back (same ids).
-    p.save(SaveBatch { id: Some(b.id), ..p.batch("Physics XI-A", p.room, p.teacher.0, vec![slot(1, "16:00", "17:30")]) }).unwrap();
+    p.save(SaveBatch {
+        id: Some(b.id),
+        ..p.batch("Physics XI-A", p.room, p.teacher.0, vec![slot(1, "16:00", "17:30")])
+    })
+    .unwrap();
     let d = p.detail(b.id);
     assert_eq!(d.sessions.iter().filter(|s| s.status == SessionStatus::Scheduled).count(), 13);
 }
@@ -181,14 +235,20 @@ fn a_schedule_change_moves_future_sessions_and_keeps_the_past() {
 fn events_cancel_sessions_and_removing_them_restores_the_sessions() {
     let p = plan();
     let b = p.save(p.batch("Physics XI-A", p.room, p.teacher.0, vec![slot(1, "16:00", "17:30")])).unwrap();
-    let holiday = p
-        .f
-        .desk
-        .save_event(
-            &p.f.director,
-            SaveEvent { branch_id: p.f.branch, kind: EventKind::Holiday, title: "Bakrid".into(), start_date: "2026-06-08".into(), cancels: true, ..Default::default() },
-        )
-        .unwrap();
+    let holiday =
+        p.f.desk
+            .save_event(
+                &p.f.director,
+                SaveEvent {
+                    branch_id: p.f.branch,
+                    kind: EventKind::Holiday,
+                    title: "Bakrid".into(),
+                    start_date: "2026-06-08".into(),
+                    cancels: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
     assert_eq!(holiday.cancelled_sessions, 1);
     let d = p.detail(b.id);
     let s = d.sessions.iter().find(|s| s.date == "2026-06-08").unwrap();
@@ -235,9 +295,21 @@ fn events_cancel_sessions_and_removing_them_restores_the_sessions() {
         .unwrap();
     let e = p.save(p.batch("Evening", p.room, p.teacher_b, vec![slot(1, "18:00", "19:00")])).unwrap_err();
     assert!(e.message.contains("Mock test on Mon 15 Jun 2026"), "{}", e.message);
-    let bad = SaveEvent { branch_id: p.f.branch, title: "X".into(), start_date: "2026-06-20".into(), end_date: "2026-06-19".into(), cancels: true, ..Default::default() };
+    let bad = SaveEvent {
+        branch_id: p.f.branch,
+        title: "X".into(),
+        start_date: "2026-06-20".into(),
+        end_date: "2026-06-19".into(),
+        cancels: true,
+        ..Default::default()
+    };
     assert!(api(p.f.desk.save_event(&p.f.director, bad).unwrap_err()).is_for("end_date"));
-    let neither = SaveEvent { branch_id: p.f.branch, title: "X".into(), start_date: "2026-06-20".into(), ..Default::default() };
+    let neither = SaveEvent {
+        branch_id: p.f.branch,
+        title: "X".into(),
+        start_date: "2026-06-20".into(),
+        ..Default::default()
+    };
     assert!(api(p.f.desk.save_event(&p.f.director, neither).unwrap_err()).is_for("cancels"));
 }
 
@@ -250,69 +322,126 @@ fn one_session_is_moved_or_given_a_substitute_and_both_are_clash_checked() {
     // Moving Monday's class into Room 2 on Tuesday at Chemistry's time clashes.
     let e = p.f.desk.reschedule_session(
         &p.f.director,
-        RescheduleSession { id: first.id, date: "2026-06-02".into(), start: "16:30".into(), end: "18:00".into(), room_id: Some(p.room_b), note: String::new() },
+        RescheduleSession {
+            id: first.id,
+            date: "2026-06-02".into(),
+            start: "16:30".into(),
+            end: "18:00".into(),
+            room_id: Some(p.room_b),
+            note: String::new(),
+        },
     );
     let e = api(e.unwrap_err());
     assert!(e.is_for("room_id"));
     assert!(e.message.contains("Chemistry XI"), "{}", e.message);
     let e = p.f.desk.reschedule_session(
         &p.f.director,
-        RescheduleSession { id: first.id, date: "2026-06-02".into(), start: "18:00".into(), end: "17:00".into(), ..Default::default() },
+        RescheduleSession {
+            id: first.id,
+            date: "2026-06-02".into(),
+            start: "18:00".into(),
+            end: "17:00".into(),
+            ..Default::default()
+        },
     );
     assert!(api(e.unwrap_err()).is_for("end"));
-    let moved = p
-        .f
-        .desk
-        .reschedule_session(
-            &p.f.director,
-            RescheduleSession { id: first.id, date: "2026-06-02".into(), start: "18:00".into(), end: "19:30".into(), room_id: None, note: "Teacher's exam duty".into() },
-        )
-        .unwrap();
+    let moved =
+        p.f.desk
+            .reschedule_session(
+                &p.f.director,
+                RescheduleSession {
+                    id: first.id,
+                    date: "2026-06-02".into(),
+                    start: "18:00".into(),
+                    end: "19:30".into(),
+                    room_id: None,
+                    note: "Teacher's exam duty".into(),
+                },
+            )
+            .unwrap();
     assert!(moved.moved);
     assert_eq!(moved.slot_date, "2026-06-01");
     // Asha teaches Chemistry on Tuesday 16:00; she cannot cover a Tuesday 16:00 class.
     let second = p.detail(a.id).sessions[1].clone();
-    let moved2 = p
-        .f
-        .desk
-        .reschedule_session(&p.f.director, RescheduleSession { id: second.id, date: "2026-06-09".into(), start: "16:00".into(), end: "17:00".into(), ..Default::default() })
-        .unwrap();
-    let e = p.f.desk.set_substitute(&p.f.director, SetSubstitute { id: moved2.id, substitute_id: Some(p.teacher_b), note: String::new() });
+    let moved2 =
+        p.f.desk
+            .reschedule_session(
+                &p.f.director,
+                RescheduleSession {
+                    id: second.id,
+                    date: "2026-06-09".into(),
+                    start: "16:00".into(),
+                    end: "17:00".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    let e = p.f.desk.set_substitute(
+        &p.f.director,
+        SetSubstitute { id: moved2.id, substitute_id: Some(p.teacher_b), note: String::new() },
+    );
     assert!(api(e.unwrap_err()).is_for("substitute_id"));
     let third = p.detail(a.id).sessions[2].clone();
     let sub = p
         .f
         .desk
-        .set_substitute(&p.f.director, SetSubstitute { id: third.id, substitute_id: Some(p.teacher_b), note: "Ravi on leave".into() })
+        .set_substitute(
+            &p.f.director,
+            SetSubstitute { id: third.id, substitute_id: Some(p.teacher_b), note: "Ravi on leave".into() },
+        )
         .unwrap();
     assert_eq!(sub.substitute_name.as_deref(), Some("Staff asha@example.com"));
     // Cancelling needs a reason.
-    let e = p.f.desk.set_session_cancelled(&p.f.director, SetSessionCancelled { id: third.id, cancelled: true, note: String::new() });
+    let e = p.f.desk.set_session_cancelled(
+        &p.f.director,
+        SetSessionCancelled { id: third.id, cancelled: true, note: String::new() },
+    );
     assert!(api(e.unwrap_err()).is_for("note"));
 }
 
 #[test]
 fn the_week_timetable_and_the_teachers_today() {
     let p = plan();
-    p.save(p.batch("Physics XI-A", p.room, p.teacher.0, vec![slot(1, "16:00", "17:30"), slot(3, "16:00", "17:30")])).unwrap();
+    p.save(p.batch(
+        "Physics XI-A",
+        p.room,
+        p.teacher.0,
+        vec![slot(1, "16:00", "17:30"), slot(3, "16:00", "17:30")],
+    ))
+    .unwrap();
     p.save(p.batch("Chemistry XI", p.room_b, p.teacher_b, vec![slot(1, "09:30", "10:30")])).unwrap();
-    let week = p.f.desk.get_timetable(&p.f.director, GetTimetable { branch_id: p.f.branch, date: "2026-06-03".into(), ..Default::default() }).unwrap();
+    let week =
+        p.f.desk
+            .get_timetable(
+                &p.f.director,
+                GetTimetable { branch_id: p.f.branch, date: "2026-06-03".into(), ..Default::default() },
+            )
+            .unwrap();
     assert_eq!(week.week_start, "2026-06-01");
     assert_eq!(week.days.len(), 7);
     assert_eq!(week.entries.len(), 3);
     assert_eq!(week.clash_count, 0);
-    let room2 = p
-        .f
-        .desk
-        .get_timetable(&p.f.director, GetTimetable { branch_id: p.f.branch, date: "2026-06-03".into(), room_id: Some(p.room_b), ..Default::default() })
-        .unwrap();
+    let room2 =
+        p.f.desk
+            .get_timetable(
+                &p.f.director,
+                GetTimetable {
+                    branch_id: p.f.branch,
+                    date: "2026-06-03".into(),
+                    room_id: Some(p.room_b),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
     assert_eq!(room2.entries.len(), 1);
     assert_eq!(room2.entries[0].title, "Chemistry XI");
-    let ravi = p
-        .f
-        .desk
-        .get_timetable(&p.f.director, GetTimetable { branch_id: p.f.branch, teacher_id: Some(p.teacher.0), ..Default::default() })
-        .unwrap();
+    let ravi =
+        p.f.desk
+            .get_timetable(
+                &p.f.director,
+                GetTimetable { branch_id: p.f.branch, teacher_id: Some(p.teacher.0), ..Default::default() },
+            )
+            .unwrap();
     assert_eq!(ravi.entries.len(), 2);
     // Monday 1 June: Ravi's start page lists his class.
     let today = p.f.desk.list_my_sessions_today(&p.teacher.1, ListMySessionsToday {}).unwrap();
@@ -328,11 +457,32 @@ fn a_batch_pins_the_teachers_approved_version_else_the_official_one() {
     let p = plan();
     let (_, gm) = p.f.staff("gm@example.com", "GENERAL_MANAGER", None);
     let approve = |actor: &Actor, teacher: Option<UserId>| {
-        let c = p.f.desk.create_curriculum(actor, CreateCurriculum { course_id: p.course, teacher_id: teacher, ..Default::default() }).unwrap();
-        let v = p.f.desk.save_module(actor, SaveModule { id: None, curriculum_id: c.id, title: "M".into() }).unwrap();
-        p.f.desk.save_lesson(actor, SaveLesson { module_id: v.modules[0].id, title: "L".into(), weightage_bp: 10_000, ..Default::default() }).unwrap();
+        let c =
+            p.f.desk
+                .create_curriculum(
+                    actor,
+                    CreateCurriculum { course_id: p.course, teacher_id: teacher, ..Default::default() },
+                )
+                .unwrap();
+        let v =
+            p.f.desk
+                .save_module(actor, SaveModule { id: None, curriculum_id: c.id, title: "M".into() })
+                .unwrap();
+        p.f.desk
+            .save_lesson(
+                actor,
+                SaveLesson {
+                    module_id: v.modules[0].id,
+                    title: "L".into(),
+                    weightage_bp: 10_000,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
         p.f.desk.submit_curriculum(actor, SubmitCurriculum { id: c.id }).unwrap();
-        p.f.desk.review_curriculum(&gm, ReviewCurriculum { id: c.id, approve: true, comment: String::new() }).unwrap();
+        p.f.desk
+            .review_curriculum(&gm, ReviewCurriculum { id: c.id, approve: true, comment: String::new() })
+            .unwrap();
         c.id
     };
     // No approved version yet: the batch has none.
@@ -346,7 +496,15 @@ fn a_batch_pins_the_teachers_approved_version_else_the_official_one() {
     assert_eq!(ashas.curriculum_id, Some(official));
     assert_eq!(ashas.curriculum_label.as_deref(), Some("v1 official"));
     // A draft cannot be pinned.
-    let draft = p.f.desk.create_curriculum(&p.f.director, CreateCurriculum { course_id: p.course, ..Default::default() }).unwrap();
-    let e = p.save(SaveBatch { curriculum_id: Some(draft.id), ..p.batch("Drafty", p.room, p.teacher_b, vec![slot(2, "10:00", "11:00")]) }).unwrap_err();
+    let draft =
+        p.f.desk
+            .create_curriculum(&p.f.director, CreateCurriculum { course_id: p.course, ..Default::default() })
+            .unwrap();
+    let e = p
+        .save(SaveBatch {
+            curriculum_id: Some(draft.id),
+            ..p.batch("Drafty", p.room, p.teacher_b, vec![slot(2, "10:00", "11:00")])
+        })
+        .unwrap_err();
     assert!(e.is_for("curriculum_id"));
 }

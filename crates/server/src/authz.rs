@@ -228,7 +228,9 @@ mod tests {
         }
         let course = op("courses", "insert", "u", "c", json!({ "code": "PHY" }));
         let branch_wide = [grant(&[Permission::ManageCourse], Some("A"))];
-        assert!(check(&Facts { op: &course, before: None, grants: &branch_wide, target_branches: &[] }).is_err());
+        assert!(
+            check(&Facts { op: &course, before: None, grants: &branch_wide, target_branches: &[] }).is_err()
+        );
     }
 
     #[test]
@@ -237,13 +239,28 @@ mod tests {
         let own = op("curricula", "insert", "t", "c", json!({ "teacher_id": "t", "status": "DRAFT" }));
         assert!(check(&Facts { op: &own, before: None, grants: &teacher, target_branches: &[] }).is_ok());
         let official = op("curricula", "insert", "t", "c", json!({ "teacher_id": null, "status": "DRAFT" }));
-        assert!(check(&Facts { op: &official, before: None, grants: &teacher, target_branches: &[] }).is_err());
+        assert!(
+            check(&Facts { op: &official, before: None, grants: &teacher, target_branches: &[] }).is_err()
+        );
         let reviewer = [grant(&[Permission::ApproveCurriculum], None)];
         let before = json!({ "teacher_id": null, "status": "PENDING_APPROVAL" }).as_object().unwrap().clone();
-        let approve = op("curricula", "update", "r", "c", json!({ "status": "APPROVED", "reviewer_id": "r" }));
-        assert!(check(&Facts { op: &approve, before: Some(&before), grants: &reviewer, target_branches: &[] }).is_ok());
+        let approve =
+            op("curricula", "update", "r", "c", json!({ "status": "APPROVED", "reviewer_id": "r" }));
+        assert!(check(&Facts {
+            op: &approve,
+            before: Some(&before),
+            grants: &reviewer,
+            target_branches: &[]
+        })
+        .is_ok());
         let rename = op("curricula", "update", "r", "c", json!({ "label": "mine" }));
-        assert!(check(&Facts { op: &rename, before: Some(&before), grants: &reviewer, target_branches: &[] }).is_err());
+        assert!(check(&Facts {
+            op: &rename,
+            before: Some(&before),
+            grants: &reviewer,
+            target_branches: &[]
+        })
+        .is_err());
         let lesson = op("curriculum_lessons", "insert", "x", "l", json!({ "title": "L" }));
         assert!(check(&Facts { op: &lesson, before: None, grants: &reviewer, target_branches: &[] }).is_err());
         assert!(check(&Facts { op: &lesson, before: None, grants: &teacher, target_branches: &[] }).is_ok());

@@ -119,7 +119,9 @@ pub struct SelectProps {
 pub fn Select(p: &SelectProps) -> Html {
     let onchange = {
         let cb = p.on_change.clone();
-        Callback::from(move |e: Event| cb.emit(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+        Callback::from(move |e: Event| {
+            cb.emit(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())
+        })
     };
     let error = p.error.as_ref().filter(|e| e.is_for(&p.name)).map(|e| e.message.clone());
     let id = format!("field-{}", p.name);

@@ -13,7 +13,8 @@ use branchdesk_api::ids::{BatchId, BranchId, CourseId, RoomId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use yew::prelude::*;
 
-pub const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+pub const WEEKDAYS: [&str; 7] =
+    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 #[component]
 pub fn BatchesPage() -> Html {
@@ -77,7 +78,14 @@ pub fn BatchesPage() -> Html {
 pub fn slots_text(slots: &[Slot]) -> String {
     slots
         .iter()
-        .map(|s| format!("{} {}–{}", WEEKDAYS.get(s.weekday as usize - 1).map(|d| &d[..3]).unwrap_or("?"), s.start, s.end))
+        .map(|s| {
+            format!(
+                "{} {}–{}",
+                WEEKDAYS.get(s.weekday as usize - 1).map(|d| &d[..3]).unwrap_or("?"),
+                s.start,
+                s.end
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -111,32 +119,64 @@ fn BatchForm(p: &BatchFormProps) -> Html {
     let start = use_state(|| of(&b, |b| b.start_date.clone()));
     let end = use_state(|| of(&b, |b| b.end_date.clone()));
     let fee = use_state(|| of(&b, |b| money(b.fee_minor)));
-    let frequency = use_state(|| of(&b, |b| b.fee_frequency.as_str().to_owned()));
-    let comp = use_state(|| of(&b, |b| b.comp_model.as_str().to_owned()));
+    let frequency = use_state(|| b.as_ref().map(|b| b.fee_frequency).unwrap_or_default().as_str().to_owned());
+    let comp = use_state(|| b.as_ref().map(|b| b.comp_model).unwrap_or_default().as_str().to_owned());
     let comp_amount = use_state(|| of(&b, |b| money(b.comp_amount_minor)));
     let overheads = use_state(|| of(&b, |b| money(b.overheads_minor)));
-    let slots = use_state(|| b.as_ref().map(|b| b.slots.clone()).unwrap_or_else(|| vec![Slot { weekday: 1, start: "16:00".into(), end: "17:30".into() }]));
+    let slots = use_state(|| {
+        b.as_ref()
+            .map(|b| b.slots.clone())
+            .unwrap_or_else(|| vec![Slot { weekday: 1, start: "16:00".into(), end: "17:30".into() }])
+    });
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let st = (name.clone(), course.clone(), teacher.clone(), assistant.clone(), room.clone(), capacity.clone(), start.clone(), end.clone());
+        let st = (
+            name.clone(),
+            course.clone(),
+            teacher.clone(),
+            assistant.clone(),
+            room.clone(),
+            capacity.clone(),
+            start.clone(),
+            end.clone(),
+        );
         let money_st = (fee.clone(), frequency.clone(), comp.clone(), comp_amount.clone(), overheads.clone());
-        let (slots, error, s, done, branch, id, curriculum) = (slots.clone(), error.clone(), s.clone(), p.on_done.clone(), p.branch_id, p.batch.as_ref().map(|b| b.id), p.batch.as_ref().and_then(|b| b.curriculum_id));
+        let (slots, error, s, done, branch, id, curriculum) = (
+            slots.clone(),
+            error.clone(),
+            s.clone(),
+            p.on_done.clone(),
+            p.branch_id,
+            p.batch.as_ref().map(|b| b.id),
+            p.batch.as_ref().and_then(|b| b.curriculum_id),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (name, course, teacher, assistant, room, capacity, start, end) = st.clone();
             let (fee, frequency, comp, comp_amount, overheads) = money_st.clone();
-            let amount = |v: &str, field: &str| parse_money(v).ok_or_else(|| ApiError::invalid(field, "Enter an amount, e.g. 2,500."));
+            let amount = |v: &str, field: &str| {
+                parse_money(v).ok_or_else(|| ApiError::invalid(field, "Enter an amount, e.g. 2,500."))
+            };
             let parsed = (|| -> Result<SaveBatch, ApiError> {
                 Ok(SaveBatch {
                     id,
                     branch_id: branch,
-                    course_id: CourseId(course.parse().map_err(|_| ApiError::invalid("course_id", "Choose a course."))?),
+                    course_id: CourseId(
+                        course.parse().map_err(|_| ApiError::invalid("course_id", "Choose a course."))?,
+                    ),
                     curriculum_id: curriculum,
                     name: (*name).clone(),
-                    teacher_id: UserId(teacher.parse().map_err(|_| ApiError::invalid("teacher_id", "Choose a teacher."))?),
+                    teacher_id: UserId(
+                        teacher.parse().map_err(|_| ApiError::invalid("teacher_id", "Choose a teacher."))?,
+                    ),
                     assistant_id: assistant.parse().ok().map(UserId),
-                    room_id: RoomId(room.parse().map_err(|_| ApiError::invalid("room_id", "Choose a room."))?),
-                    capacity: capacity.trim().parse().map_err(|_| ApiError::invalid("capacity", "Enter how many students, e.g. 30."))?,
+                    room_id: RoomId(
+                        room.parse().map_err(|_| ApiError::invalid("room_id", "Choose a room."))?,
+                    ),
+                    capacity: capacity
+                        .trim()
+                        .parse()
+                        .map_err(|_| ApiError::invalid("capacity", "Enter how many students, e.g. 30."))?,
                     start_date: (*start).clone(),
                     end_date: (*end).clone(),
                     slots: (*slots).clone(),
@@ -158,9 +198,23 @@ fn BatchForm(p: &BatchFormProps) -> Html {
     };
     let err = (*error).clone();
     let opts = |list: Vec<(String, String)>| list;
-    let course_opts = opts(match &courses { Some(Ok(list)) => list.iter().map(|c: &Course| (c.id.to_string(), format!("{} {}", c.code, c.name))).collect(), _ => vec![] });
-    let teacher_opts = opts(match &teachers { Some(Ok(list)) => list.iter().map(|t: &Teacher| (t.id.to_string(), t.full_name.clone())).collect(), _ => vec![] });
-    let room_opts = opts(match &rooms { Some(Ok(list)) => list.iter().map(|r: &Room| (r.id.to_string(), format!("{} ({} seats)", r.name, r.capacity))).collect(), _ => vec![] });
+    let course_opts = opts(match &courses {
+        Some(Ok(list)) => {
+            list.iter().map(|c: &Course| (c.id.to_string(), format!("{} {}", c.code, c.name))).collect()
+        }
+        _ => vec![],
+    });
+    let teacher_opts = opts(match &teachers {
+        Some(Ok(list)) => list.iter().map(|t: &Teacher| (t.id.to_string(), t.full_name.clone())).collect(),
+        _ => vec![],
+    });
+    let room_opts = opts(match &rooms {
+        Some(Ok(list)) => list
+            .iter()
+            .map(|r: &Room| (r.id.to_string(), format!("{} ({} seats)", r.name, r.capacity)))
+            .collect(),
+        _ => vec![],
+    });
     let slot_rows = slots.iter().enumerate().map(|(i, slot)| {
         let set = |f: fn(&mut Slot, String)| {
             let slots = slots.clone();
@@ -194,17 +248,32 @@ fn BatchForm(p: &BatchFormProps) -> Html {
         let slots = slots.clone();
         Callback::from(move |_: MouseEvent| {
             let mut list = (*slots).clone();
-            let last = list.last().cloned().unwrap_or(Slot { weekday: 0, start: "16:00".into(), end: "17:30".into() });
+            let last = list.last().cloned().unwrap_or(Slot {
+                weekday: 0,
+                start: "16:00".into(),
+                end: "17:30".into(),
+            });
             list.push(Slot { weekday: last.weekday % 7 + 1, ..last });
             slots.set(list);
         })
     };
-    let freq_opts: Vec<(String, String)> = FeeFrequency::ALL.iter().map(|f| (f.as_str().into(), f.label().into())).collect();
-    let comp_opts: Vec<(String, String)> = CompensationModel::ALL.iter().map(|c| (c.as_str().into(), c.label().into())).collect();
+    let freq_opts: Vec<(String, String)> =
+        FeeFrequency::ALL.iter().map(|f| (f.as_str().into(), f.label().into())).collect();
+    let comp_opts: Vec<(String, String)> =
+        CompensationModel::ALL.iter().map(|c| (c.as_str().into(), c.label().into())).collect();
     let cancel = p.on_done.reform(|_| None);
     let shown = vec![
-        "name", "course_id", "teacher_id", "assistant_id", "room_id", "capacity", "start_date", "end_date", "fee_minor",
-        "comp_amount_minor", "overheads_minor",
+        "name",
+        "course_id",
+        "teacher_id",
+        "assistant_id",
+        "room_id",
+        "capacity",
+        "start_date",
+        "end_date",
+        "fee_minor",
+        "comp_amount_minor",
+        "overheads_minor",
     ];
     html! {
         <form class="card" id="batch-form" {onsubmit} onkeydown={esc(cancel.clone())}>
@@ -258,7 +327,11 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
     let error = use_state(|| None::<ApiError>);
     let manage = s.me.can(Permission::ManageBatch);
     let cancel = |c: &ClassSession| {
-        let input = SetSessionCancelled { id: c.id, cancelled: c.status == SessionStatus::Scheduled, note: (*reason).clone() };
+        let input = SetSessionCancelled {
+            id: c.id,
+            cancelled: c.status == SessionStatus::Scheduled,
+            note: (*reason).clone(),
+        };
         let (error, s, reload) = (error.clone(), s.clone(), reload.clone());
         Callback::from(move |_: MouseEvent| {
             let reload = reload.clone();
@@ -266,14 +339,23 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
         })
     };
     let substitute = |c: &ClassSession| {
-        let (error, s, reload, id, note) = (error.clone(), s.clone(), reload.clone(), c.id, (*reason).clone());
+        let (error, s, reload, id, note) =
+            (error.clone(), s.clone(), reload.clone(), c.id, (*reason).clone());
         Callback::from(move |e: yew::Event| {
             let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
             let reload = reload.clone();
-            act(SetSubstitute { id, substitute_id: v.parse().ok().map(UserId), note: note.clone() }, error.clone(), s.clone(), move |_| reload.emit(()));
+            act(
+                SetSubstitute { id, substitute_id: v.parse().ok().map(UserId), note: note.clone() },
+                error.clone(),
+                s.clone(),
+                move |_| reload.emit(()),
+            );
         })
     };
-    let people: Vec<Teacher> = match &teachers { Some(Ok(t)) => t.clone(), _ => vec![] };
+    let people: Vec<Teacher> = match &teachers {
+        Some(Ok(t)) => t.clone(),
+        _ => vec![],
+    };
     html! {
         <div class="card" id="batch-sessions">
             { show(&detail, |d: &BatchDetail| html! {

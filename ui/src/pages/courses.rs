@@ -78,15 +78,27 @@ fn CourseForm(p: &CourseFormProps) -> Html {
     let hours = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (code, name, fee, hours, error, s, done) =
-            (code.clone(), name.clone(), fee.clone(), hours.clone(), error.clone(), s.clone(), p.on_done.clone());
+        let (code, name, fee, hours, error, s, done) = (
+            code.clone(),
+            name.clone(),
+            fee.clone(),
+            hours.clone(),
+            error.clone(),
+            s.clone(),
+            p.on_done.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(fee) = parse_money(&fee) else {
-                return error.set(Some(ApiError::invalid("default_fee_minor", "Enter the fee as an amount, e.g. 12,000.")));
+                return error.set(Some(ApiError::invalid(
+                    "default_fee_minor",
+                    "Enter the fee as an amount, e.g. 12,000.",
+                )));
             };
-            let Ok(hours) = (if hours.trim().is_empty() { Ok(0) } else { hours.trim().parse::<u32>() }) else {
-                return error.set(Some(ApiError::invalid("duration_hours", "Enter the length in whole hours.")));
+            let Ok(hours) = (if hours.trim().is_empty() { Ok(0) } else { hours.trim().parse::<u32>() })
+            else {
+                return error
+                    .set(Some(ApiError::invalid("duration_hours", "Enter the length in whole hours.")));
             };
             let input = SaveCourse {
                 code: (*code).clone(),

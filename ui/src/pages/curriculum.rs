@@ -89,6 +89,8 @@ pub fn Editor(p: &EditorProps) -> Html {
     let sum = &c.summary;
     let editable = sum.status.editable();
     let total_ok = sum.weightage_total_bp == FULL_WEIGHTAGE_BP;
+    let me = Some(s.me.user.id);
+    let own = sum.created_by == me || sum.teacher_id == me;
     html! {
         <div class="card" id="curriculum-editor">
             <div class="toolbar">
@@ -151,7 +153,11 @@ pub fn Editor(p: &EditorProps) -> Html {
                 <Submit id={sum.id} on_done={summary_changed.clone()} />
             }
             if sum.status == CurriculumStatus::PendingApproval && s.me.can(Permission::ApproveCurriculum) {
-                <Review id={sum.id} on_done={summary_changed} />
+                if own {
+                    <p class="muted" id="review-elsewhere">{ "Someone other than its author reviews this version." }</p>
+                } else {
+                    <Review id={sum.id} on_done={summary_changed} />
+                }
             }
         </div>
     }
@@ -175,18 +181,30 @@ fn AddParts(p: &AddPartsProps) -> Html {
     let module_error = use_state(|| None::<ApiError>);
     let chosen = (*module).or_else(|| p.curriculum.modules.last().map(|m| m.id));
     let add_module = {
-        let (title, error, s, saved, id) = (module_title.clone(), module_error.clone(), s.clone(), p.on_saved.clone(), p.curriculum.summary.id);
+        let (title, error, s, saved, id) = (
+            module_title.clone(),
+            module_error.clone(),
+            s.clone(),
+            p.on_saved.clone(),
+            p.curriculum.summary.id,
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (title2, saved) = (title.clone(), saved.clone());
-            act(SaveModule { id: None, curriculum_id: id, title: (*title).clone() }, error.clone(), s.clone(), move |c| {
-                title2.set(String::new());
-                saved.emit(c);
-            });
+            act(
+                SaveModule { id: None, curriculum_id: id, title: (*title).clone() },
+                error.clone(),
+                s.clone(),
+                move |c| {
+                    title2.set(String::new());
+                    saved.emit(c);
+                },
+            );
         })
     };
     let add_lesson = {
-        let (title, weight, error, s, saved) = (lesson_title.clone(), weight.clone(), error.clone(), s.clone(), p.on_saved.clone());
+        let (title, weight, error, s, saved) =
+            (lesson_title.clone(), weight.clone(), error.clone(), s.clone(), p.on_saved.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(module_id) = chosen else {
@@ -194,9 +212,13 @@ fn AddParts(p: &AddPartsProps) -> Html {
             };
             // Percent with up to two decimals is basis points: 12.5 % → 1250.
             let Some(bp) = parse_money(&weight).and_then(|v| u32::try_from(v).ok()) else {
-                return error.set(Some(ApiError::invalid("weightage_bp", "Enter the lesson's share in percent, e.g. 12.5.")));
+                return error.set(Some(ApiError::invalid(
+                    "weightage_bp",
+                    "Enter the lesson's share in percent, e.g. 12.5.",
+                )));
             };
-            let input = SaveLesson { module_id, title: (*title).clone(), weightage_bp: bp, ..Default::default() };
+            let input =
+                SaveLesson { module_id, title: (*title).clone(), weightage_bp: bp, ..Default::default() };
             let (title2, weight2, saved) = (title.clone(), weight.clone(), saved.clone());
             act(input, error.clone(), s.clone(), move |c| {
                 title2.set(String::new());
@@ -206,7 +228,8 @@ fn AddParts(p: &AddPartsProps) -> Html {
         })
     };
     let err = (*error).clone();
-    let options: Vec<(String, String)> = p.curriculum.modules.iter().map(|m| (m.id.to_string(), m.title.clone())).collect();
+    let options: Vec<(String, String)> =
+        p.curriculum.modules.iter().map(|m| (m.id.to_string(), m.title.clone())).collect();
     html! {
         <div class="add-parts">
             <FormError error={err.clone()} fields={vec!["title", "weightage_bp", "module_id"]} />
@@ -263,10 +286,16 @@ fn Review(p: &StepProps) -> Html {
     let comment = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let decide = |approve: bool| {
-        let (error, s, done, id, comment) = (error.clone(), s.clone(), p.on_done.clone(), p.id, comment.clone());
+        let (error, s, done, id, comment) =
+            (error.clone(), s.clone(), p.on_done.clone(), p.id, comment.clone());
         Callback::from(move |_: MouseEvent| {
             let done = done.clone();
-            act(ReviewCurriculum { id, approve, comment: (*comment).clone() }, error.clone(), s.clone(), move |sum| done.emit(sum));
+            act(
+                ReviewCurriculum { id, approve, comment: (*comment).clone() },
+                error.clone(),
+                s.clone(),
+                move |sum| done.emit(sum),
+            );
         })
     };
     let err = (*error).clone();

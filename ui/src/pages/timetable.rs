@@ -14,7 +14,9 @@ use chrono::{Duration, NaiveDate};
 use yew::prelude::*;
 
 fn shift(date: &str, days: i64) -> String {
-    NaiveDate::parse_from_str(date, "%Y-%m-%d").map(|d| (d + Duration::days(days)).to_string()).unwrap_or_default()
+    NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map(|d| (d + Duration::days(days)).to_string())
+        .unwrap_or_default()
 }
 
 fn day_label(date: &str) -> String {
@@ -41,7 +43,10 @@ pub fn TimetablePage() -> Html {
     if s.me.branches.is_empty() {
         return html! { <section id="timetable"><h1>{ "Timetable" }</h1><p class="empty">{ "You hold no role in a branch, so there is no timetable to show." }</p></section> };
     }
-    let start = match &week { Some(Ok(w)) => w.week_start.clone(), _ => String::new() };
+    let start = match &week {
+        Some(Ok(w)) => w.week_start.clone(),
+        _ => String::new(),
+    };
     let go = |days: Option<i64>| {
         let (date, start) = (date.clone(), start.clone());
         Callback::from(move |_: MouseEvent| date.set(days.map(|d| shift(&start, d)).unwrap_or_default()))
@@ -49,7 +54,10 @@ pub fn TimetablePage() -> Html {
     let onkeydown = {
         let (date, start) = (date.clone(), start.clone());
         Callback::from(move |e: KeyboardEvent| {
-            let typing = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok()).is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+            let typing = e
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+                .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
             match e.key().as_str() {
                 "[" if !typing => date.set(shift(&start, -7)),
                 "]" if !typing => date.set(shift(&start, 7)),
@@ -57,8 +65,14 @@ pub fn TimetablePage() -> Html {
             }
         })
     };
-    let room_opts: Vec<(String, String)> = match &rooms { Some(Ok(list)) => list.iter().map(|r: &Room| (r.id.to_string(), r.name.clone())).collect(), _ => vec![] };
-    let teacher_opts: Vec<(String, String)> = match &teachers { Some(Ok(list)) => list.iter().map(|t: &Teacher| (t.id.to_string(), t.full_name.clone())).collect(), _ => vec![] };
+    let room_opts: Vec<(String, String)> = match &rooms {
+        Some(Ok(list)) => list.iter().map(|r: &Room| (r.id.to_string(), r.name.clone())).collect(),
+        _ => vec![],
+    };
+    let teacher_opts: Vec<(String, String)> = match &teachers {
+        Some(Ok(list)) => list.iter().map(|t: &Teacher| (t.id.to_string(), t.full_name.clone())).collect(),
+        _ => vec![],
+    };
     let manage = s.me.can(Permission::ManageBatch);
     html! {
         <section id="timetable" {onkeydown}>
@@ -132,7 +146,16 @@ fn EventForm(p: &EventFormProps) -> Html {
     let cancels = use_state(|| true);
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let st = (kind.clone(), title.clone(), start_date.clone(), end_date.clone(), start.clone(), end.clone(), room.clone(), cancels.clone());
+        let st = (
+            kind.clone(),
+            title.clone(),
+            start_date.clone(),
+            end_date.clone(),
+            start.clone(),
+            end.clone(),
+            room.clone(),
+            cancels.clone(),
+        );
         let (error, s, done, branch) = (error.clone(), s.clone(), p.on_done.clone(), p.branch_id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -154,7 +177,8 @@ fn EventForm(p: &EventFormProps) -> Html {
         })
     };
     let err = (*error).clone();
-    let kinds: Vec<(String, String)> = EventKind::ALL.iter().map(|k| (k.as_str().into(), k.label().into())).collect();
+    let kinds: Vec<(String, String)> =
+        EventKind::ALL.iter().map(|k| (k.as_str().into(), k.label().into())).collect();
     let toggle = {
         let cancels = cancels.clone();
         Callback::from(move |_: yew::Event| cancels.set(!*cancels))

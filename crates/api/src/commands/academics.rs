@@ -87,7 +87,9 @@ impl CurriculumStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Draft, Self::PendingApproval, Self::Approved, Self::Rejected].into_iter().find(|v| v.as_str() == s)
+        [Self::Draft, Self::PendingApproval, Self::Approved, Self::Rejected]
+            .into_iter()
+            .find(|v| v.as_str() == s)
     }
 
     pub fn label(self) -> &'static str {

@@ -27,7 +27,8 @@ pub enum FeeFrequency {
 }
 
 impl FeeFrequency {
-    pub const ALL: [FeeFrequency; 3] = [FeeFrequency::OneTime, FeeFrequency::Monthly, FeeFrequency::Quarterly];
+    pub const ALL: [FeeFrequency; 3] =
+        [FeeFrequency::OneTime, FeeFrequency::Monthly, FeeFrequency::Quarterly];
     pub fn as_str(self) -> &'static str {
         match self {
             FeeFrequency::OneTime => "ONE_TIME",
@@ -238,7 +239,8 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 4] = [EventKind::Holiday, EventKind::Exam, EventKind::Closure, EventKind::Other];
+    pub const ALL: [EventKind; 4] =
+        [EventKind::Holiday, EventKind::Exam, EventKind::Closure, EventKind::Other];
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::Holiday => "HOLIDAY",

@@ -4,7 +4,9 @@
 use crate::db::cols;
 use crate::write::{Record, Scope};
 use crate::{error, validate, Actor, Desk, Result};
-use branchdesk_api::commands::academics::{Course, ListCourses, ListRoadmaps, Roadmap, SaveCourse, SaveRoadmap};
+use branchdesk_api::commands::academics::{
+    Course, ListCourses, ListRoadmaps, Roadmap, SaveCourse, SaveRoadmap,
+};
 use branchdesk_api::ids::{CourseId, RoadmapId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, Utc};
@@ -139,13 +141,21 @@ impl Desk {
         let name = validate::required("name", "course name", &input.name, 80)?;
         let description = validate::optional("description", &input.description, 2000)?;
         if input.duration_hours > 10_000 {
-            return Err(ApiError::invalid("duration_hours", "Enter the course length in hours, up to 10,000.").into());
+            return Err(ApiError::invalid(
+                "duration_hours",
+                "Enter the course length in hours, up to 10,000.",
+            )
+            .into());
         }
         if !(0..=MAX_FEE_MINOR).contains(&input.default_fee_minor) {
-            return Err(ApiError::invalid("default_fee_minor", "Enter a fee from 0 up to 10,00,00,000.").into());
+            return Err(
+                ApiError::invalid("default_fee_minor", "Enter a fee from 0 up to 10,00,00,000.").into()
+            );
         }
         let old = match input.id {
-            Some(id) => Some(by_id(&self.db().conn, id.0)?.ok_or_else(|| ApiError::not_found("course").on("id"))?),
+            Some(id) => {
+                Some(by_id(&self.db().conn, id.0)?.ok_or_else(|| ApiError::not_found("course").on("id"))?)
+            }
             None => None,
         };
         let result = self.write(Some(actor.user_id), |w| {
@@ -181,8 +191,9 @@ impl Desk {
     pub fn list_roadmaps(&self, actor: &Actor, _input: ListRoadmaps) -> Result<Vec<Roadmap>> {
         actor.require_somewhere(Permission::ViewBatch)?;
         let db = self.db();
-        let mut stmt =
-            db.conn.prepare_cached(&format!("SELECT {ROADMAP_COLUMNS} FROM roadmaps WHERE active ORDER BY name"))?;
+        let mut stmt = db
+            .conn
+            .prepare_cached(&format!("SELECT {ROADMAP_COLUMNS} FROM roadmaps WHERE active ORDER BY name"))?;
         let rows = stmt.query_map([], roadmap_from_row)?;
         Ok(rows.map(|r| r.map(|m| m.view())).collect::<rusqlite::Result<_>>()?)
     }
@@ -198,9 +209,12 @@ impl Desk {
             let db = self.db();
             for (i, c) in input.course_ids.iter().enumerate() {
                 if input.course_ids[..i].contains(c) {
-                    return Err(ApiError::invalid("course_ids", "A course appears only once in a roadmap.").into());
+                    return Err(
+                        ApiError::invalid("course_ids", "A course appears only once in a roadmap.").into()
+                    );
                 }
-                by_id(&db.conn, c.0)?.ok_or_else(|| ApiError::invalid("course_ids", "Choose courses from the list."))?;
+                by_id(&db.conn, c.0)?
+                    .ok_or_else(|| ApiError::invalid("course_ids", "Choose courses from the list."))?;
             }
             match input.id {
                 Some(id) => Some(

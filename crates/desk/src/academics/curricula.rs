@@ -9,9 +9,10 @@ use crate::timetable::store::Names;
 use crate::write::{Record, Scope, Write};
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::{
-    Assignment, CreateCurriculum, Curriculum, CurriculumPart, CurriculumStatus, CurriculumSummary, GetCurriculum,
-    Lesson, LessonResource, ListCurricula, Module, MoveCurriculumPart, RemoveCurriculumPart, ReviewCurriculum,
-    SaveAssignment, SaveLesson, SaveLessonResource, SaveModule, SubmitCurriculum, FULL_WEIGHTAGE_BP,
+    Assignment, CreateCurriculum, Curriculum, CurriculumPart, CurriculumStatus, CurriculumSummary,
+    GetCurriculum, Lesson, LessonResource, ListCurricula, Module, MoveCurriculumPart, RemoveCurriculumPart,
+    ReviewCurriculum, SaveAssignment, SaveLesson, SaveLessonResource, SaveModule, SubmitCurriculum,
+    FULL_WEIGHTAGE_BP,
 };
 use branchdesk_api::ids::{AssignmentId, CourseId, CurriculumId, LessonId, ModuleId, ResourceId, UserId};
 use branchdesk_api::{ApiError, Permission};
@@ -334,7 +335,11 @@ fn full(conn: &Connection, c: &CurriculumRow) -> Result<Curriculum> {
                         .resources
                         .iter()
                         .filter(|r| r.lesson_id == l.id)
-                        .map(|r| LessonResource { id: ResourceId(r.id), title: r.title.clone(), url: r.url.clone() })
+                        .map(|r| LessonResource {
+                            id: ResourceId(r.id),
+                            title: r.title.clone(),
+                            url: r.url.clone(),
+                        })
                         .collect(),
                 })
                 .collect(),
@@ -383,7 +388,9 @@ fn require_editable(c: &CurriculumRow) -> Result<(), ApiError> {
         return Ok(());
     }
     let why = match c.status() {
-        CurriculumStatus::Approved => "This version is approved and can no longer change; copy it into a new draft.",
+        CurriculumStatus::Approved => {
+            "This version is approved and can no longer change; copy it into a new draft."
+        }
         _ => "This version is waiting for approval; it can change again if it is rejected.",
     };
     Err(ApiError::conflict(why).on("curriculum_id"))
@@ -392,7 +399,8 @@ fn require_editable(c: &CurriculumRow) -> Result<(), ApiError> {
 impl Desk {
     /// Loads a version for a change of its contents by `actor`.
     fn curriculum_for_edit(&self, actor: &Actor, id: Uuid) -> Result<CurriculumRow> {
-        let c = by_id(&self.db().conn, id)?.ok_or_else(|| ApiError::not_found("curriculum").on("curriculum_id"))?;
+        let c = by_id(&self.db().conn, id)?
+            .ok_or_else(|| ApiError::not_found("curriculum").on("curriculum_id"))?;
         require_author(actor, &c)?;
         require_editable(&c)?;
         Ok(c)
@@ -440,9 +448,9 @@ impl Desk {
             }
             let source = match input.copy_from {
                 Some(id) => {
-                    let c = by_id(&db.conn, id.0)?
-                        .filter(|c| c.course_id == course.id)
-                        .ok_or_else(|| ApiError::invalid("copy_from", "Choose a version of this course to copy."))?;
+                    let c = by_id(&db.conn, id.0)?.filter(|c| c.course_id == course.id).ok_or_else(|| {
+                        ApiError::invalid("copy_from", "Choose a version of this course to copy.")
+                    })?;
                     Some((c.id, Contents::load(&db.conn, c.id)?))
                 }
                 None => None,
@@ -487,7 +495,11 @@ impl Desk {
             let modules = modules_of(&db.conn, c.id)?;
             let old = match input.id {
                 Some(id) => Some(
-                    modules.iter().find(|m| m.id == id.0).cloned().ok_or_else(|| ApiError::not_found("module").on("id"))?,
+                    modules
+                        .iter()
+                        .find(|m| m.id == id.0)
+                        .cloned()
+                        .ok_or_else(|| ApiError::not_found("module").on("id"))?,
                 ),
                 None => None,
             };
@@ -532,10 +544,17 @@ impl Desk {
         };
         let c = self.curriculum_for_edit(actor, module.curriculum_id)?;
         let old = match input.id {
-            Some(id) => Some(lessons.iter().find(|l| l.id == id.0).cloned().ok_or_else(|| ApiError::not_found("lesson").on("id"))?),
+            Some(id) => Some(
+                lessons
+                    .iter()
+                    .find(|l| l.id == id.0)
+                    .cloned()
+                    .ok_or_else(|| ApiError::not_found("lesson").on("id"))?,
+            ),
             None => None,
         };
-        let next_position = lessons.iter().filter(|l| l.module_id == module.id).map(|l| l.position).max().unwrap_or(0) + 1;
+        let next_position =
+            lessons.iter().filter(|l| l.module_id == module.id).map(|l| l.position).max().unwrap_or(0) + 1;
         self.write(Some(actor.user_id), |w| {
             let now = w.now();
             match old {
@@ -594,7 +613,13 @@ impl Desk {
             let now = w.now();
             match old {
                 Some(old) => {
-                    let new = ResourceRow { lesson_id: input.lesson_id.0, title, url, updated_at: now, ..old.clone() };
+                    let new = ResourceRow {
+                        lesson_id: input.lesson_id.0,
+                        title,
+                        url,
+                        updated_at: now,
+                        ..old.clone()
+                    };
                     w.update(&old, &new)?;
                 }
                 None => w.insert(&ResourceRow {
@@ -630,7 +655,11 @@ impl Desk {
         require_drafter(actor)?;
         let title = validate::required("title", "assignment title", &input.title, 120)?;
         let instructions = validate::optional("instructions", &input.instructions, 5000)?;
-        let due_date = if input.due_date.trim().is_empty() { None } else { Some(parse_date("due_date", &input.due_date)?) };
+        let due_date = if input.due_date.trim().is_empty() {
+            None
+        } else {
+            Some(parse_date("due_date", &input.due_date)?)
+        };
         if input.max_marks == 0 || input.max_marks > 1000 {
             return Err(ApiError::invalid("max_marks", "Enter the maximum marks, from 1 to 1,000.").into());
         }
@@ -685,7 +714,8 @@ impl Desk {
             match input.part {
                 CurriculumPart::Module => {
                     let list = &contents.modules;
-                    if let Some((a, b)) = neighbours(list.iter().map(|m| m.id).collect(), input.id, input.up) {
+                    if let Some((a, b)) = neighbours(list.iter().map(|m| m.id).collect(), input.id, input.up)
+                    {
                         let (ma, mb) = (&list[a], &list[b]);
                         let (pa, pb) = distinct_positions(ma.position, mb.position, a < b);
                         w.update(ma, &ModuleRow { position: pb, updated_at: now, ..ma.clone() })?;
@@ -694,8 +724,10 @@ impl Desk {
                 }
                 CurriculumPart::Lesson => {
                     let module = contents.lessons.iter().find(|l| l.id == input.id).map(|l| l.module_id);
-                    let list: Vec<&LessonRow> = contents.lessons.iter().filter(|l| Some(l.module_id) == module).collect();
-                    if let Some((a, b)) = neighbours(list.iter().map(|l| l.id).collect(), input.id, input.up) {
+                    let list: Vec<&LessonRow> =
+                        contents.lessons.iter().filter(|l| Some(l.module_id) == module).collect();
+                    if let Some((a, b)) = neighbours(list.iter().map(|l| l.id).collect(), input.id, input.up)
+                    {
                         let (la, lb) = (list[a], list[b]);
                         let (pa, pb) = distinct_positions(la.position, lb.position, a < b);
                         w.update(la, &LessonRow { position: pb, updated_at: now, ..la.clone() })?;
@@ -770,7 +802,11 @@ impl Desk {
         let c = self.curriculum_for_edit(actor, input.id.0)?;
         let contents = Contents::load(&self.db().conn, c.id)?;
         if contents.lessons.is_empty() {
-            return Err(ApiError::invalid("id", "Add at least one lesson before sending this version for approval.").into());
+            return Err(ApiError::invalid(
+                "id",
+                "Add at least one lesson before sending this version for approval.",
+            )
+            .into());
         }
         let total = contents.weightage_total();
         if total != FULL_WEIGHTAGE_BP {
@@ -792,18 +828,27 @@ impl Desk {
     pub fn review_curriculum(&self, actor: &Actor, input: ReviewCurriculum) -> Result<CurriculumSummary> {
         actor.require(Permission::ApproveCurriculum, None)?;
         let comment = validate::optional("comment", &input.comment, 1000)?;
-        let c = by_id(&self.db().conn, input.id.0)?.ok_or_else(|| ApiError::not_found("curriculum").on("id"))?;
+        let c =
+            by_id(&self.db().conn, input.id.0)?.ok_or_else(|| ApiError::not_found("curriculum").on("id"))?;
         if c.status() != CurriculumStatus::PendingApproval {
-            return Err(ApiError::conflict("Only a version awaiting approval can be approved or rejected.").on("id").into());
+            return Err(ApiError::conflict("Only a version awaiting approval can be approved or rejected.")
+                .on("id")
+                .into());
         }
         if c.created_by == Some(actor.user_id.0) || c.teacher_id == Some(actor.user_id.0) {
-            return Err(ApiError::denied("Someone other than its author must review this version.").on("id").into());
+            return Err(ApiError::denied("Someone other than its author must review this version.")
+                .on("id")
+                .into());
         }
         if !input.approve && comment.is_empty() {
-            return Err(ApiError::invalid("comment", "Say what needs to change, so the author can fix it.").into());
+            return Err(
+                ApiError::invalid("comment", "Say what needs to change, so the author can fix it.").into()
+            );
         }
         self.set_status(actor, &c, |row, now| {
-            row.status = if input.approve { CurriculumStatus::Approved } else { CurriculumStatus::Rejected }.as_str().into();
+            row.status = if input.approve { CurriculumStatus::Approved } else { CurriculumStatus::Rejected }
+                .as_str()
+                .into();
             row.reviewer_id = Some(actor.user_id.0);
             row.review_comment = comment.clone();
             row.reviewed_at = Some(now);
@@ -853,21 +898,47 @@ fn copy_contents(w: &mut Write<'_>, from: &Contents, to: Uuid) -> Result<()> {
     let mut lesson_ids = std::collections::HashMap::new();
     for m in &from.modules {
         let module_id = Uuid::now_v7();
-        w.insert(&ModuleRow { id: module_id, curriculum_id: to, created_at: now, updated_at: now, ..m.clone() })?;
+        w.insert(&ModuleRow {
+            id: module_id,
+            curriculum_id: to,
+            created_at: now,
+            updated_at: now,
+            ..m.clone()
+        })?;
         for l in from.lessons.iter().filter(|l| l.module_id == m.id) {
             let id = Uuid::now_v7();
             lesson_ids.insert(l.id, id);
-            w.insert(&LessonRow { id, curriculum_id: to, module_id, created_at: now, updated_at: now, ..l.clone() })?;
+            w.insert(&LessonRow {
+                id,
+                curriculum_id: to,
+                module_id,
+                created_at: now,
+                updated_at: now,
+                ..l.clone()
+            })?;
         }
     }
     for r in &from.resources {
         if let Some(&lesson_id) = lesson_ids.get(&r.lesson_id) {
-            w.insert(&ResourceRow { id: Uuid::now_v7(), lesson_id, created_at: now, updated_at: now, ..r.clone() })?;
+            w.insert(&ResourceRow {
+                id: Uuid::now_v7(),
+                lesson_id,
+                created_at: now,
+                updated_at: now,
+                ..r.clone()
+            })?;
         }
     }
     for a in &from.assignments {
         let lesson_id = a.lesson_id.and_then(|l| lesson_ids.get(&l).copied());
-        w.insert(&AssignmentRow { id: Uuid::now_v7(), curriculum_id: to, lesson_id, created_at: now, updated_at: now, ..a.clone() })?;
+        w.insert(&AssignmentRow {
+            id: Uuid::now_v7(),
+            curriculum_id: to,
+            lesson_id,
+            created_at: now,
+            updated_at: now,
+            ..a.clone()
+        })?;
     }
     Ok(())
 }

@@ -77,7 +77,13 @@ pub(crate) fn teachers(conn: &Connection, branch: Uuid, today: NaiveDate) -> Res
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn require_teacher(conn: &Connection, field: &str, user: UserId, branch: Uuid, today: NaiveDate) -> Result<()> {
+fn require_teacher(
+    conn: &Connection,
+    field: &str,
+    user: UserId,
+    branch: Uuid,
+    today: NaiveDate,
+) -> Result<()> {
     if teachers(conn, branch, today)?.iter().any(|t| t.id == user) {
         return Ok(());
     }
@@ -123,8 +129,11 @@ pub(crate) fn plan_sessions(
     from: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(SessionPlan, Vec<SessionRow>)> {
-    let mut existing: HashMap<Uuid, SessionRow> =
-        store::sessions_of_batch(conn, b.id)?.into_iter().filter(|s| s.slot_date >= from).map(|s| (s.id, s)).collect();
+    let mut existing: HashMap<Uuid, SessionRow> = store::sessions_of_batch(conn, b.id)?
+        .into_iter()
+        .filter(|s| s.slot_date >= from)
+        .map(|s| (s.id, s))
+        .collect();
     let events: Vec<_> = store::events_of_branch(conn, b.branch_id, from, b.end_date)?
         .into_iter()
         .filter(|e| e.cancels)
@@ -142,7 +151,9 @@ pub(crate) fn plan_sessions(
         match existing.remove(&id) {
             Some(old) if old.moved => kept.push(old),
             Some(old) => {
-                let automatic = old.scheduled() || old.cancelled_by_event_id.is_some() || old.note == DROPPED_FROM_SCHEDULE;
+                let automatic = old.scheduled()
+                    || old.cancelled_by_event_id.is_some()
+                    || old.note == DROPPED_FROM_SCHEDULE;
                 let mut new = SessionRow {
                     date,
                     start_min: slot.start,
@@ -188,7 +199,12 @@ pub(crate) fn plan_sessions(
             kept.push(old);
             continue;
         }
-        let new = SessionRow { status: CANCELLED.into(), note: DROPPED_FROM_SCHEDULE.into(), updated_at: now, ..old.clone() };
+        let new = SessionRow {
+            status: CANCELLED.into(),
+            note: DROPPED_FROM_SCHEDULE.into(),
+            updated_at: now,
+            ..old.clone()
+        };
         plan.updates.push((old, new));
     }
     Ok((plan, kept))
@@ -196,7 +212,13 @@ pub(crate) fn plan_sessions(
 
 /// Refuses the plan when one of its sessions would double-book the
 /// batch's room or teacher (the batch's own current sessions aside).
-pub(crate) fn check_clashes(conn: &Connection, b: &BatchRow, plan: &SessionPlan, kept: &[SessionRow], from: NaiveDate) -> Result<()> {
+pub(crate) fn check_clashes(
+    conn: &Connection,
+    b: &BatchRow,
+    plan: &SessionPlan,
+    kept: &[SessionRow],
+    from: NaiveDate,
+) -> Result<()> {
     let candidates = plan.bookings(kept);
     if candidates.is_empty() {
         return Ok(());
@@ -219,14 +241,18 @@ impl Desk {
     pub fn get_batch(&self, actor: &Actor, input: GetBatch) -> Result<BatchDetail> {
         actor.require_somewhere(Permission::ViewBatch)?;
         let db = self.db();
-        let b = store::batch_by_id(&db.conn, input.id.0)?.ok_or_else(|| ApiError::not_found("batch").on("id"))?;
+        let b =
+            store::batch_by_id(&db.conn, input.id.0)?.ok_or_else(|| ApiError::not_found("batch").on("id"))?;
         actor.require(Permission::ViewBatch, Some(BranchId(b.branch_id)))?;
         let names = Names::load(&db.conn, Some(b.branch_id))?;
         let sessions: Vec<_> = store::sessions_of_batch(&db.conn, b.id)?
             .iter()
             .map(|s| super::sessions::view(s, &names))
             .collect();
-        let scheduled = sessions.iter().filter(|s| s.status == branchdesk_api::commands::timetable::SessionStatus::Scheduled).count() as u32;
+        let scheduled = sessions
+            .iter()
+            .filter(|s| s.status == branchdesk_api::commands::timetable::SessionStatus::Scheduled)
+            .count() as u32;
         Ok(BatchDetail {
             batch: view(&db.conn, &b, &names)?,
             sessions_cancelled: sessions.len() as u32 - scheduled,
@@ -247,10 +273,16 @@ impl Desk {
         let start_date = parse_date("start_date", &input.start_date)?;
         let end_date = parse_date("end_date", &input.end_date)?;
         if end_date < start_date {
-            return Err(ApiError::invalid("end_date", "The end date must be on or after the start date.").into());
+            return Err(
+                ApiError::invalid("end_date", "The end date must be on or after the start date.").into()
+            );
         }
         if (end_date - start_date).num_days() > MAX_BATCH_DAYS {
-            return Err(ApiError::invalid("end_date", "A batch runs at most two years; start a new batch after that.").into());
+            return Err(ApiError::invalid(
+                "end_date",
+                "A batch runs at most two years; start a new batch after that.",
+            )
+            .into());
         }
         let slots = parse_slots(&input.slots)?;
         let fee_minor = amount("fee_minor", input.fee_minor)?;
@@ -265,7 +297,8 @@ impl Desk {
             .ok_or_else(|| ApiError::invalid("course_id", "Choose a course from the list."))?;
         let old = match input.id {
             Some(id) => {
-                let old = store::batch_by_id(conn, id.0)?.ok_or_else(|| ApiError::not_found("batch").on("id"))?;
+                let old =
+                    store::batch_by_id(conn, id.0)?.ok_or_else(|| ApiError::not_found("batch").on("id"))?;
                 if old.branch_id != branch {
                     return Err(ApiError::invalid("branch_id", "A batch stays in its branch.").into());
                 }
@@ -274,12 +307,18 @@ impl Desk {
             None => None,
         };
         if !course.active && old.as_ref().is_none_or(|o| o.course_id != course.id) {
-            return Err(ApiError::invalid("course_id", "That course is archived; choose an active one.").into());
+            return Err(
+                ApiError::invalid("course_id", "That course is archived; choose an active one.").into()
+            );
         }
         require_teacher(conn, "teacher_id", input.teacher_id, branch, today)?;
         if let Some(a) = input.assistant_id {
             if a == input.teacher_id {
-                return Err(ApiError::invalid("assistant_id", "The assistant must be someone other than the teacher.").into());
+                return Err(ApiError::invalid(
+                    "assistant_id",
+                    "The assistant must be someone other than the teacher.",
+                )
+                .into());
             }
             require_teacher(conn, "assistant_id", a, branch, today)?;
         }
@@ -287,7 +326,9 @@ impl Desk {
             .filter(|r| r.branch_id == branch && r.active)
             .ok_or_else(|| ApiError::invalid("room_id", "Choose a room of this branch from the list."))?;
         if input.capacity == 0 {
-            return Err(ApiError::invalid("capacity", "Enter how many students the batch takes, e.g. 30.").into());
+            return Err(
+                ApiError::invalid("capacity", "Enter how many students the batch takes, e.g. 30.").into()
+            );
         }
         if input.capacity > room.capacity {
             return Err(ApiError::invalid(
@@ -298,11 +339,18 @@ impl Desk {
         }
         let curriculum_id = match input.curriculum_id {
             Some(id) => {
-                let c = curricula::by_id(conn, id.0)?
-                    .filter(|c| c.course_id == course.id)
-                    .ok_or_else(|| ApiError::invalid("curriculum_id", "Choose a curriculum version of this course."))?;
-                if c.status() != CurriculumStatus::Approved && old.as_ref().and_then(|o| o.curriculum_id) != Some(c.id) {
-                    return Err(ApiError::invalid("curriculum_id", "A batch follows an approved curriculum version only.").into());
+                let c =
+                    curricula::by_id(conn, id.0)?.filter(|c| c.course_id == course.id).ok_or_else(|| {
+                        ApiError::invalid("curriculum_id", "Choose a curriculum version of this course.")
+                    })?;
+                if c.status() != CurriculumStatus::Approved
+                    && old.as_ref().and_then(|o| o.curriculum_id) != Some(c.id)
+                {
+                    return Err(ApiError::invalid(
+                        "curriculum_id",
+                        "A batch follows an approved curriculum version only.",
+                    )
+                    .into());
                 }
                 Some(c.id)
             }
@@ -362,7 +410,8 @@ impl Desk {
     pub fn set_batch_active(&self, actor: &Actor, input: SetBatchActive) -> Result<Batch> {
         actor.require_somewhere(Permission::ManageBatch)?;
         let db = self.db();
-        let old = store::batch_by_id(&db.conn, input.id.0)?.ok_or_else(|| ApiError::not_found("batch").on("id"))?;
+        let old =
+            store::batch_by_id(&db.conn, input.id.0)?.ok_or_else(|| ApiError::not_found("batch").on("id"))?;
         actor.require(Permission::ManageBatch, Some(BranchId(old.branch_id)))?;
         let now = self.clock().now();
         let row = BatchRow { active: input.active, updated_at: now, ..old.clone() };

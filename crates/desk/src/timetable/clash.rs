@@ -106,7 +106,11 @@ impl Booked {
 
     /// The first stored booking `candidate` clashes with, skipping those
     /// `ignore` names (the bookings being replaced).
-    pub fn first_clash(&self, candidate: &Booking, ignore: impl Fn(&Booking) -> bool) -> Option<(&Booking, bool)> {
+    pub fn first_clash(
+        &self,
+        candidate: &Booking,
+        ignore: impl Fn(&Booking) -> bool,
+    ) -> Option<(&Booking, bool)> {
         self.by_day.get(&candidate.at.date)?.iter().find_map(|b| {
             if b.id == candidate.id || ignore(b) {
                 return None;

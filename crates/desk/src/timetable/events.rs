@@ -36,12 +36,21 @@ fn view(conn: &Connection, e: &EventRow) -> Result<Event> {
 }
 
 /// The scheduled sessions a cancelling event takes off the timetable.
-fn sessions_cancelled_by(conn: &Connection, e: &EventRow, now: DateTime<Utc>) -> Result<Vec<(SessionRow, SessionRow)>> {
+fn sessions_cancelled_by(
+    conn: &Connection,
+    e: &EventRow,
+    now: DateTime<Utc>,
+) -> Result<Vec<(SessionRow, SessionRow)>> {
     Ok(store::sessions_of_branch(conn, e.branch_id, e.start_date, e.end_date)?
         .into_iter()
         .filter(|s| s.scheduled() && e.covers(s.batch_id, s.date, s.start_min, s.end_min))
         .map(|s| {
-            let new = SessionRow { status: CANCELLED.into(), cancelled_by_event_id: Some(e.id), updated_at: now, ..s.clone() };
+            let new = SessionRow {
+                status: CANCELLED.into(),
+                cancelled_by_event_id: Some(e.id),
+                updated_at: now,
+                ..s.clone()
+            };
             (s, new)
         })
         .collect())
@@ -53,16 +62,25 @@ impl Desk {
         let from = if input.from.trim().is_empty() { self.today() } else { parse_date("from", &input.from)? };
         let db = self.db();
         let to = from + chrono::Duration::days(MAX_BATCH_DAYS);
-        store::events_of_branch(&db.conn, input.branch_id.0, from, to)?.iter().map(|e| view(&db.conn, e)).collect()
+        store::events_of_branch(&db.conn, input.branch_id.0, from, to)?
+            .iter()
+            .map(|e| view(&db.conn, e))
+            .collect()
     }
 
     pub fn save_event(&self, actor: &Actor, input: SaveEvent) -> Result<Event> {
         actor.require(Permission::ManageBatch, Some(input.branch_id))?;
         let title = validate::required("title", "event title", &input.title, 80)?;
         let start_date = parse_date("start_date", &input.start_date)?;
-        let end_date = if input.end_date.trim().is_empty() { start_date } else { parse_date("end_date", &input.end_date)? };
+        let end_date = if input.end_date.trim().is_empty() {
+            start_date
+        } else {
+            parse_date("end_date", &input.end_date)?
+        };
         if end_date < start_date {
-            return Err(ApiError::invalid("end_date", "The end date must be on or after the start date.").into());
+            return Err(
+                ApiError::invalid("end_date", "The end date must be on or after the start date.").into()
+            );
         }
         if (end_date - start_date).num_days() > 366 {
             return Err(ApiError::invalid("end_date", "An event lasts at most a year.").into());
@@ -82,9 +100,9 @@ impl Desk {
                 .ok_or_else(|| ApiError::invalid("room_id", "Choose a room of this branch from the list."))?;
         }
         if let Some(b) = input.batch_id {
-            store::batch_by_id(conn, b.0)?
-                .filter(|batch| batch.branch_id == input.branch_id.0)
-                .ok_or_else(|| ApiError::invalid("batch_id", "Choose a batch of this branch from the list."))?;
+            store::batch_by_id(conn, b.0)?.filter(|batch| batch.branch_id == input.branch_id.0).ok_or_else(
+                || ApiError::invalid("batch_id", "Choose a batch of this branch from the list."),
+            )?;
         }
         if !input.cancels && input.room_id.is_none() {
             return Err(ApiError::invalid(
@@ -114,7 +132,13 @@ impl Desk {
         if let Some(room) = row.room_id {
             let booked = Booked::load(conn, Some(room), None, start_date, end_date)?;
             let cancelled_ids: Vec<Uuid> = cancelled.iter().map(|(s, _)| s.id).collect();
-            booked.refuse_clashes(conn, &Booking::of_event(&row), |b| cancelled_ids.contains(&b.id), "room_id", "room_id")?;
+            booked.refuse_clashes(
+                conn,
+                &Booking::of_event(&row),
+                |b| cancelled_ids.contains(&b.id),
+                "room_id",
+                "room_id",
+            )?;
         }
         drop(db);
         self.write(Some(actor.user_id), |w| {
@@ -137,14 +161,20 @@ impl Desk {
             .ok_or_else(|| ApiError::not_found("event").on("id"))?;
         actor.require(Permission::ManageBatch, Some(BranchId(old.branch_id)))?;
         let now = self.clock().now();
-        let restored: Vec<(SessionRow, SessionRow)> = store::sessions_of_branch(&db.conn, old.branch_id, old.start_date, old.end_date)?
-            .into_iter()
-            .filter(|s| s.cancelled_by_event_id == Some(old.id))
-            .map(|s| {
-                let new = SessionRow { status: SCHEDULED.into(), cancelled_by_event_id: None, updated_at: now, ..s.clone() };
-                (s, new)
-            })
-            .collect();
+        let restored: Vec<(SessionRow, SessionRow)> =
+            store::sessions_of_branch(&db.conn, old.branch_id, old.start_date, old.end_date)?
+                .into_iter()
+                .filter(|s| s.cancelled_by_event_id == Some(old.id))
+                .map(|s| {
+                    let new = SessionRow {
+                        status: SCHEDULED.into(),
+                        cancelled_by_event_id: None,
+                        updated_at: now,
+                        ..s.clone()
+                    };
+                    (s, new)
+                })
+                .collect();
         for (_, s) in &restored {
             let booked = Booked::load(&db.conn, Some(s.room_id), Some(s.taught_by()), s.date, s.date)?;
             booked.refuse_clashes(&db.conn, &[Booking::of_session(s)], |b| b.id == old.id, "id", "id")?;

@@ -36,18 +36,33 @@ const NOTE_MAX: usize = 200;
 impl Desk {
     fn session_for_change(&self, actor: &Actor, id: SessionId) -> Result<SessionRow> {
         actor.require_somewhere(Permission::ManageBatch)?;
-        let s = store::session_by_id(&self.db().conn, id.0)?.ok_or_else(|| ApiError::not_found("session").on("id"))?;
+        let s = store::session_by_id(&self.db().conn, id.0)?
+            .ok_or_else(|| ApiError::not_found("session").on("id"))?;
         actor.require(Permission::ManageBatch, Some(BranchId(s.branch_id)))?;
         Ok(s)
     }
 
     /// Writes one session's change after checking it double-books nobody.
-    fn save_session(&self, actor: &Actor, old: &SessionRow, new: SessionRow, room_field: &str, teacher_field: &str) -> Result<ClassSession> {
+    fn save_session(
+        &self,
+        actor: &Actor,
+        old: &SessionRow,
+        new: SessionRow,
+        room_field: &str,
+        teacher_field: &str,
+    ) -> Result<ClassSession> {
         {
             let db = self.db();
             if new.scheduled() {
-                let booked = Booked::load(&db.conn, Some(new.room_id), Some(new.taught_by()), new.date, new.date)?;
-                booked.refuse_clashes(&db.conn, &[Booking::of_session(&new)], |_| false, room_field, teacher_field)?;
+                let booked =
+                    Booked::load(&db.conn, Some(new.room_id), Some(new.taught_by()), new.date, new.date)?;
+                booked.refuse_clashes(
+                    &db.conn,
+                    &[Booking::of_session(&new)],
+                    |_| false,
+                    room_field,
+                    teacher_field,
+                )?;
             }
         }
         self.write(Some(actor.user_id), |w| w.update(old, &new).map(|_| ()))?;
@@ -64,7 +79,9 @@ impl Desk {
             Some(r) => {
                 rooms::by_id(&self.db().conn, r.0)?
                     .filter(|room| room.branch_id == old.branch_id && room.active)
-                    .ok_or_else(|| ApiError::invalid("room_id", "Choose a room of this branch from the list."))?;
+                    .ok_or_else(|| {
+                        ApiError::invalid("room_id", "Choose a room of this branch from the list.")
+                    })?;
                 r.0
             }
             None => old.room_id,
@@ -88,15 +105,26 @@ impl Desk {
         let substitute = match input.substitute_id {
             Some(u) if u.0 == old.teacher_id => None,
             Some(u) => {
-                let ok = super::batches::teachers(&self.db().conn, old.branch_id, self.today())?.iter().any(|t| t.id == u);
+                let ok = super::batches::teachers(&self.db().conn, old.branch_id, self.today())?
+                    .iter()
+                    .any(|t| t.id == u);
                 if !ok {
-                    return Err(ApiError::invalid("substitute_id", "Choose a teacher of this branch from the list.").into());
+                    return Err(ApiError::invalid(
+                        "substitute_id",
+                        "Choose a teacher of this branch from the list.",
+                    )
+                    .into());
                 }
                 Some(u.0)
             }
             None => None,
         };
-        let new = SessionRow { substitute_teacher_id: substitute, note, updated_at: self.clock().now(), ..old.clone() };
+        let new = SessionRow {
+            substitute_teacher_id: substitute,
+            note,
+            updated_at: self.clock().now(),
+            ..old.clone()
+        };
         self.save_session(actor, &old, new, "substitute_id", "substitute_id")
     }
 
@@ -104,7 +132,11 @@ impl Desk {
         let old = self.session_for_change(actor, input.id)?;
         let note = validate::optional("note", &input.note, NOTE_MAX)?;
         if input.cancelled && note.is_empty() {
-            return Err(ApiError::invalid("note", "Say why the session is cancelled; students and pay reports show it.").into());
+            return Err(ApiError::invalid(
+                "note",
+                "Say why the session is cancelled; students and pay reports show it.",
+            )
+            .into());
         }
         let new = SessionRow {
             status: if input.cancelled { CANCELLED } else { SCHEDULED }.into(),
@@ -117,7 +149,11 @@ impl Desk {
     }
 
     /// The teacher's start page: what they teach today, wherever.
-    pub fn list_my_sessions_today(&self, actor: &Actor, _input: ListMySessionsToday) -> Result<Vec<ClassSession>> {
+    pub fn list_my_sessions_today(
+        &self,
+        actor: &Actor,
+        _input: ListMySessionsToday,
+    ) -> Result<Vec<ClassSession>> {
         let db = self.db();
         let names = Names::load(&db.conn, None)?;
         let rows = store::sessions_taught_on(&db.conn, actor.user_id.0, self.today())?;

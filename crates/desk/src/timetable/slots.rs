@@ -64,7 +64,12 @@ pub fn fmt_time(minutes: u16) -> String {
 }
 
 /// A start and end time where the end is later the same day.
-pub fn parse_span(start_field: &str, start: &str, end_field: &str, end: &str) -> Result<(u16, u16), ApiError> {
+pub fn parse_span(
+    start_field: &str,
+    start: &str,
+    end_field: &str,
+    end: &str,
+) -> Result<(u16, u16), ApiError> {
     let s = parse_time(start_field, start, false)?;
     let e = parse_time(end_field, end, true)?;
     if e <= s {
@@ -127,7 +132,10 @@ pub fn week_start(date: NaiveDate) -> NaiveDate {
 }
 
 pub fn weekday_name(weekday: u32) -> &'static str {
-    ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].get(weekday.wrapping_sub(1) as usize).copied().unwrap_or("?")
+    ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        .get(weekday.wrapping_sub(1) as usize)
+        .copied()
+        .unwrap_or("?")
 }
 
 #[cfg(test)]
@@ -161,7 +169,12 @@ mod tests {
         let twice = parse_slots(&[slot(1, "10:00", "11:00"), slot(1, "10:30", "12:00")]).unwrap_err();
         assert!(twice.is_for("slots[1].start"));
         // Back to back, and the same time on another day, are fine.
-        assert_eq!(parse_slots(&[slot(1, "10:00", "11:00"), slot(1, "11:00", "12:00"), slot(3, "10:00", "11:00")]).unwrap().len(), 3);
+        assert_eq!(
+            parse_slots(&[slot(1, "10:00", "11:00"), slot(1, "11:00", "12:00"), slot(3, "10:00", "11:00")])
+                .unwrap()
+                .len(),
+            3
+        );
     }
 
     #[test]

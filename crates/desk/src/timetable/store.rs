@@ -53,7 +53,8 @@ impl BatchRow {
     }
 }
 
-const BATCH_COLUMNS: &str = "id, branch_id, course_id, curriculum_id, name, teacher_id, assistant_id, room_id,
+const BATCH_COLUMNS: &str =
+    "id, branch_id, course_id, curriculum_id, name, teacher_id, assistant_id, room_id,
     capacity, start_date, end_date, schedule, fee_minor, fee_frequency, comp_model, comp_amount_minor,
     overheads_minor, active, created_at, updated_at";
 
@@ -192,7 +193,12 @@ pub fn sessions_of_batch(conn: &Connection, batch: Uuid) -> Result<Vec<SessionRo
 }
 
 /// A branch's sessions between two dates (inclusive), in time order.
-pub fn sessions_of_branch(conn: &Connection, branch: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<SessionRow>> {
+pub fn sessions_of_branch(
+    conn: &Connection,
+    branch: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<SessionRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {SESSION_COLUMNS} FROM class_sessions s
          WHERE s.branch_id = ?1 AND s.date BETWEEN ?2 AND ?3 ORDER BY s.date, s.start_min"
@@ -304,7 +310,12 @@ pub fn event_by_id(conn: &Connection, id: Uuid) -> Result<Option<EventRow>> {
 }
 
 /// Live events of a branch that touch the dates `from..=to`.
-pub fn events_of_branch(conn: &Connection, branch: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<EventRow>> {
+pub fn events_of_branch(
+    conn: &Connection,
+    branch: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<EventRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {EVENT_COLUMNS} FROM events
          WHERE branch_id = ?1 AND deleted_at IS NULL AND start_date <= ?3 AND end_date >= ?2
@@ -315,7 +326,12 @@ pub fn events_of_branch(conn: &Connection, branch: Uuid, from: NaiveDate, to: Na
 }
 
 /// Live events booking `room` that touch the dates `from..=to`.
-pub fn events_booking_room(conn: &Connection, room: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<EventRow>> {
+pub fn events_booking_room(
+    conn: &Connection,
+    room: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<EventRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {EVENT_COLUMNS} FROM events
          WHERE room_id = ?1 AND deleted_at IS NULL AND start_date <= ?3 AND end_date >= ?2"

@@ -5,7 +5,9 @@ use super::clash::{self, Booking};
 use super::slots::{fmt_time, parse_date, week_start, Interval};
 use super::store::{self, EventRow, Names, SessionRow};
 use crate::{Actor, Desk, Result};
-use branchdesk_api::commands::timetable::{Event, EventKind, GetTimetable, ListClashes, TimetableEntry, Week};
+use branchdesk_api::commands::timetable::{
+    Event, EventKind, GetTimetable, ListClashes, TimetableEntry, Week,
+};
 use branchdesk_api::ids::{BatchId, BranchId, EventId, RoomId};
 use branchdesk_api::Permission;
 use chrono::{Duration, NaiveDate};
@@ -21,7 +23,12 @@ enum Item<'a> {
 
 /// Entries for every session and event of a branch between two dates,
 /// each marked with what it clashes with.
-fn entries(conn: &Connection, branch: BranchId, from: NaiveDate, to: NaiveDate) -> Result<Vec<TimetableEntry>> {
+fn entries(
+    conn: &Connection,
+    branch: BranchId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<TimetableEntry>> {
     let names = Names::load(conn, Some(branch.0))?;
     let sessions = store::sessions_of_branch(conn, branch.0, from, to)?;
     let events = store::events_of_branch(conn, branch.0, from, to)?;
@@ -40,7 +47,13 @@ fn entries(conn: &Connection, branch: BranchId, from: NaiveDate, to: NaiveDate) 
             Item::Session(s) if s.scheduled() => bookings.push((i, Booking::of_session(s))),
             Item::Event(e, day) if e.room_id.is_some() => bookings.push((
                 i,
-                Booking { id: e.id, batch_id: None, at: Interval { date: *day, start: e.start_min, end: e.end_min }, room_id: e.room_id, teacher_id: None },
+                Booking {
+                    id: e.id,
+                    batch_id: None,
+                    at: Interval { date: *day, start: e.start_min, end: e.end_min },
+                    room_id: e.room_id,
+                    teacher_id: None,
+                },
             )),
             _ => {}
         }
@@ -69,7 +82,9 @@ fn entries(conn: &Connection, branch: BranchId, from: NaiveDate, to: NaiveDate) 
                     end: session.end.clone(),
                     title: session.batch_name.clone(),
                     room_name: Some(session.room_name.clone()),
-                    teacher_name: Some(session.substitute_name.clone().unwrap_or_else(|| session.teacher_name.clone())),
+                    teacher_name: Some(
+                        session.substitute_name.clone().unwrap_or_else(|| session.teacher_name.clone()),
+                    ),
                     cancelled: !s.scheduled(),
                     session: Some(session),
                     event: None,

@@ -1,0 +1,123 @@
+//! In the real app window: a course with a curriculum, two batches where
+//! the second is refused because the room is taken (the message names the
+//! first batch), and the week timetable showing the first.
+
+use branchdesk_api::commands::org::SaveRoom;
+use branchdesk_api::commands::session::Login;
+use branchdesk_api::commands::users::{CreateUser, NewGrant};
+use branchdesk_e2e::*;
+use chrono::{Datelike, Duration, Local};
+use std::path::Path;
+
+/// An organisation with a room and two teachers, as an admin would have set up.
+fn seed_branch(dir: &Path) {
+    seed_organisation(dir);
+    let desk = branchdesk_desk::Desk::open(branchdesk_desk::DeskConfig::new(dir)).expect("desk");
+    let (token, me) = desk
+        .login(Login { email: DIRECTOR_EMAIL.into(), password: DIRECTOR_PASSWORD.into() })
+        .expect("login");
+    let director = desk.actor(&token).expect("actor");
+    let branch = me.branches[0].id;
+    desk.save_room(&director, SaveRoom { id: None, branch_id: branch, name: "Room 1".into(), capacity: 30 })
+        .expect("room");
+    let teacher = desk
+        .list_roles(&director, Default::default())
+        .expect("roles")
+        .into_iter()
+        .find(|r| r.name == "TEACHER")
+        .expect("teacher role")
+        .id;
+    for (name, email) in [("Ravi Kumar", "ravi@example.com"), ("Asha Rao", "asha@example.com")] {
+        desk.create_user(
+            &director,
+            CreateUser {
+                full_name: name.into(),
+                email: email.into(),
+                phone: String::new(),
+                password: "Teak-Window-57".into(),
+                grants: vec![NewGrant { role_id: teacher, branch_id: Some(branch), expires_on: None }],
+            },
+        )
+        .expect("teacher");
+    }
+}
+
+#[tokio::test]
+async fn plan_a_course_and_two_batches_see_the_clash_refused_and_the_week() {
+    if !ui_tests_enabled("plan_a_course_and_two_batches_see_the_clash_refused_and_the_week") {
+        return;
+    }
+    let app = App::launch(seed_branch).await;
+    app.type_into("#field-email", DIRECTOR_EMAIL).await;
+    app.type_into("#field-password", DIRECTOR_PASSWORD).await;
+    app.click("#login-submit").await;
+
+    // A course with a curriculum: one module, one lesson of 100 %.
+    app.click("[data-area='Courses']").await;
+    app.click("#add-course").await;
+    app.type_into("#field-code", "PHY-11").await;
+    app.type_into("#field-name", "Physics XI").await;
+    app.type_into("#field-default_fee_minor", "12,000").await;
+    app.find("#field-name").await.send_keys(ENTER).await.unwrap();
+    app.wait_text("#course-list", "PHY-11").await;
+    app.click("#new-official").await;
+    app.type_into("#field-module-title", "Mechanics").await;
+    app.find("#field-module-title").await.send_keys(ENTER).await.unwrap();
+    app.wait_text("#curriculum-editor", "Mechanics").await;
+    app.type_into("#field-lesson-title", "Newton's laws").await;
+    app.type_into("#field-weightage_bp", "60").await;
+    app.find("#field-lesson-title").await.send_keys(ENTER).await.unwrap();
+    app.wait_text("#weight-total", "60 % of 100 %").await;
+    // Not yet 100 %: sending for approval is refused and says why.
+    app.click("#submit-curriculum").await;
+    app.wait_text("#curriculum-editor .form-error", "adds up to 60 %").await;
+    app.type_into("#field-lesson-title", "Work and energy").await;
+    app.type_into("#field-weightage_bp", "40").await;
+    app.find("#field-lesson-title").await.send_keys(ENTER).await.unwrap();
+    app.wait_text("#weight-total", "100 % of 100 %").await;
+    app.click("#submit-curriculum").await;
+    app.wait_text("#curriculum-status", "Awaiting approval").await;
+    app.screenshot("courses-curriculum").await;
+
+    // Two batches on today's weekday from today; the second wants the same room at an overlapping time.
+    let today = Local::now().date_naive();
+    let weekday = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+        [today.weekday().num_days_from_monday() as usize];
+    let plan = |name: &'static str, teacher: &'static str, start: &'static str, end: &'static str| {
+        let app = &app;
+        async move {
+            app.click("#add-batch").await;
+            app.type_into("#field-name", name).await;
+            app.choose("#field-course_id", "PHY-11 Physics XI").await;
+            app.type_into("#field-capacity", "25").await;
+            app.choose("#field-teacher_id", teacher).await;
+            app.choose("#field-room_id", "Room 1 (30 seats)").await;
+            app.set_value("#field-start_date", &today.to_string()).await;
+            app.set_value("#field-end_date", &(today + Duration::days(60)).to_string()).await;
+            app.choose("[name='slots[0].weekday']", weekday).await;
+            app.set_value("[name='slots[0].start']", start).await;
+            app.set_value("[name='slots[0].end']", end).await;
+            app.type_into("#field-fee_minor", "2,500").await;
+            app.click("#save-batch").await;
+        }
+    };
+    app.click("[data-area='Batches']").await;
+    plan("Physics XI-A", "Ravi Kumar", "16:00", "17:30").await;
+    app.wait_text("#batches-table", "Physics XI-A").await;
+    app.wait_text("#batch-sessions", "scheduled").await;
+    plan("Physics XI-B", "Asha Rao", "17:00", "18:00").await;
+    let refused = app.wait_text("#batch-form .field-error", "already booked").await;
+    assert!(refused.contains("Room 1 is already booked for Physics XI-A"), "{refused}");
+    app.screenshot("batches-clash-refused").await;
+    app.find("#field-name").await.send_keys("\u{e00c}").await.unwrap(); // Esc closes the form
+    let table = app.text("#batches-table").await;
+    assert!(!table.contains("Physics XI-B"), "the refused batch was saved: {table}");
+
+    // The week timetable shows today's class.
+    app.click("[data-area='Timetable']").await;
+    let week = app.wait_text("#week-grid", "Physics XI-A").await;
+    assert!(week.contains("16:00–17:30"), "{week}");
+    assert!(week.contains("Room 1"), "{week}");
+    app.screenshot("timetable-week").await;
+    app.close().await;
+}
