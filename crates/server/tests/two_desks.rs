@@ -435,3 +435,93 @@ async fn a_branch_desk_holds_only_its_branch() {
     assert_eq!(names(k2), vec!["K2 Lab".to_string()]);
     assert!(names(hsr).is_empty(), "another branch's rooms stay off this desk");
 }
+
+/// Timetable rows through the server: sessions two desks generate for the
+/// same meetings converge to one row each (derived ids), and a double
+/// booking two offline desks make independently becomes a clash shown on
+/// both desks' timetables instead of a refusal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_desks_converge_on_sessions_and_surface_a_double_booking() {
+    use branchdesk_api::commands::academics::SaveCourse;
+    use branchdesk_api::commands::timetable::{GetBatch, GetTimetable, ListClashes, SaveBatch, Slot};
+    let (_server_dir, server, client, a) = first_desk().await;
+    let (director, me) = sign_in(&a.desk);
+    let branch = me.branches[0].id;
+    let course = a
+        .desk
+        .save_course(
+            &director,
+            SaveCourse { code: "PHY".into(), name: "Physics".into(), ..Default::default() },
+        )
+        .unwrap()
+        .id;
+    let room = a
+        .desk
+        .save_room(&director, SaveRoom { id: None, branch_id: branch, name: "Room 1".into(), capacity: 30 })
+        .unwrap()
+        .id;
+    // The director teaches too (their role holds "mark attendance").
+    let batch = |name: &str, weeks: i64| SaveBatch {
+        branch_id: branch,
+        course_id: course,
+        name: name.into(),
+        teacher_id: director.user_id,
+        room_id: room,
+        capacity: 20,
+        start_date: "2026-06-01".into(),
+        end_date: (chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap() + Duration::weeks(weeks)).to_string(),
+        slots: vec![Slot { weekday: 1, start: "16:00".into(), end: "17:30".into() }],
+        ..Default::default()
+    };
+    let first = a.desk.save_batch(&director, batch("Physics XI-A", 4)).unwrap();
+    client.sync(&a.desk).await.unwrap();
+    let b = desk();
+    link(&client, &server, &b, Some(&a)).await;
+    client.sync(&b.desk).await.unwrap();
+    let (director_b, _) = sign_in(&b.desk);
+
+    // Offline, both desks extend the batch by the same two weeks: each
+    // generates the same two new sessions.
+    for (d, actor) in [(&a, &director), (&b, &director_b)] {
+        d.desk.save_batch(actor, SaveBatch { id: Some(first.id), ..batch("Physics XI-A", 6) }).unwrap();
+    }
+    // And each plans an evening batch in Room 1 on Monday at overlapping times.
+    a.desk
+        .save_batch(
+            &director,
+            SaveBatch {
+                slots: vec![Slot { weekday: 1, start: "18:00".into(), end: "19:00".into() }],
+                teacher_id: director.user_id,
+                ..batch("Evening A", 2)
+            },
+        )
+        .unwrap();
+    b.desk
+        .save_batch(
+            &director_b,
+            SaveBatch {
+                slots: vec![Slot { weekday: 1, start: "18:30".into(), end: "19:30".into() }],
+                ..batch("Evening B", 2)
+            },
+        )
+        .unwrap();
+    for d in [&a, &b, &a] {
+        client.sync(&d.desk).await.expect("sync");
+    }
+    for (d, actor) in [(&a, &director), (&b, &director_b)] {
+        let detail = d.desk.get_batch(actor, GetBatch { id: first.id }).unwrap();
+        assert_eq!(detail.sessions.len(), 7, "1 June – 13 July: seven Mondays, each once");
+        let week = d
+            .desk
+            .get_timetable(
+                actor,
+                GetTimetable { branch_id: branch, date: "2026-06-01".into(), ..Default::default() },
+            )
+            .unwrap();
+        assert_eq!(week.clash_count, 2, "both evening batches are marked");
+        let clash = week.entries.iter().find(|e| e.title == "Evening A").unwrap();
+        assert!(clash.clashes_with[0].contains("Evening B"), "{:?}", clash.clashes_with);
+        let review = d.desk.list_clashes(actor, ListClashes { branch_id: branch }).unwrap();
+        assert_eq!(review.len(), 6, "three Mondays of two batches each");
+    }
+}
