@@ -43,4 +43,8 @@ id_type!(
     BatchId,
     SessionId,
     EventId,
+    StudentId,
+    GuardianId,
+    EnrolmentId,
+    LeadId,
 );

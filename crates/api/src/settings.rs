@@ -55,6 +55,7 @@ pub const DATE_FORMAT: &str = "display.date_format";
 pub const ATTENDANCE_EDIT_DAYS: &str = "attendance.edit_window_days";
 pub const RECEIPT_FOOTER: &str = "receipt.footer";
 pub const AUTO_SEND_ALERTS: &str = "notifications.auto_send";
+pub const GUARDIAN_REQUIRED_UNDER: &str = "students.guardian_required_under_age";
 
 pub const CATALOGUE: &[SettingSpec] = &[
     SettingSpec {
@@ -110,6 +111,15 @@ pub const CATALOGUE: &[SettingSpec] = &[
         max: 0,
         per_branch: true,
         default: || SettingValue::Flag(false),
+    },
+    SettingSpec {
+        key: GUARDIAN_REQUIRED_UNDER,
+        label: "A student younger than this many years needs a guardian (0: never)",
+        kind: SettingKind::Integer,
+        min: 0,
+        max: 30,
+        per_branch: true,
+        default: || SettingValue::Integer(18),
     },
 ];
 

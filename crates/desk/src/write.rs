@@ -36,6 +36,23 @@ pub trait Record: Serialize {
     fn scope(&self) -> Scope;
 }
 
+/// `branch_record!(Row, "table")`: a row with `id` and `branch_id` fields
+/// that replicates in its branch's scope.
+macro_rules! branch_record {
+    ($row:ty, $table:literal) => {
+        impl $crate::write::Record for $row {
+            const TABLE: &'static str = $table;
+            fn id(&self) -> uuid::Uuid {
+                self.id
+            }
+            fn scope(&self) -> $crate::write::Scope {
+                $crate::write::Scope::Branch(branchdesk_api::ids::BranchId(self.branch_id))
+            }
+        }
+    };
+}
+pub(crate) use branch_record;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpKind {
     Insert,

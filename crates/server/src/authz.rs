@@ -69,6 +69,9 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         "rooms" => needs(Permission::ManageRoom, false),
         "courses" | "roadmaps" => needs(Permission::ManageCourse, true),
         "batches" | "class_sessions" | "events" => needs(Permission::ManageBatch, false),
+        "students" | "guardians" | "student_guardians" => needs(Permission::ManageStudent, false),
+        "enrolments" | "enrolment_log" => needs(Permission::ManageEnrolment, false),
+        "leads" | "lead_activities" => needs(Permission::ManageLead, false),
         "curricula" => {
             if can(f.grants, Permission::ManageCourse, None) {
                 return Ok(());
@@ -231,6 +234,25 @@ mod tests {
         assert!(
             check(&Facts { op: &course, before: None, grants: &branch_wide, target_branches: &[] }).is_err()
         );
+    }
+
+    #[test]
+    fn front_desk_rows_need_their_permission_in_their_branch() {
+        let clerk = [grant(&[Permission::ManageStudent, Permission::ManageLead], Some("A"))];
+        for (entity, ok) in [("students", true), ("guardians", true), ("leads", true), ("enrolments", false)]
+        {
+            let here = op(entity, "insert", "u", "x", json!({ "branch_id": "A" }));
+            assert_eq!(
+                check(&Facts { op: &here, before: None, grants: &clerk, target_branches: &[] }).is_ok(),
+                ok,
+                "{entity}"
+            );
+            let there = op(entity, "insert", "u", "x", json!({ "branch_id": "B" }));
+            assert!(
+                check(&Facts { op: &there, before: None, grants: &clerk, target_branches: &[] }).is_err(),
+                "{entity}"
+            );
+        }
     }
 
     #[test]

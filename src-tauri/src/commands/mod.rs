@@ -19,10 +19,12 @@ macro_rules! actor_commands {
 mod academics;
 mod audit;
 mod backups;
+mod leads;
 mod org;
 mod roles;
 mod session;
 mod settings;
+mod students;
 mod system;
 mod timetable;
 mod users;
@@ -78,8 +80,8 @@ macro_rules! commands {
 }
 
 use branchdesk_api::commands::{
-    academics as ac, audit as a, backups as b, org as o, roles as r, session as s, settings as st,
-    system as sy, timetable as tt, users as u,
+    academics as ac, audit as a, backups as b, leads as l, org as o, roles as r, session as s,
+    settings as st, students as sd, system as sy, timetable as tt, users as u,
 };
 
 commands! {
@@ -151,4 +153,21 @@ commands! {
     timetable::get_timetable(tt::GetTimetable),
     timetable::list_my_sessions_today(tt::ListMySessionsToday),
     timetable::list_clashes(tt::ListClashes),
+    students::save_student(sd::SaveStudent),
+    students::set_student_archived(sd::SetStudentArchived),
+    students::link_guardian(sd::LinkGuardian),
+    students::unlink_guardian(sd::UnlinkGuardian),
+    students::get_student(sd::GetStudent),
+    students::list_students(sd::ListStudents),
+    students::search_students(sd::SearchStudents),
+    students::find_duplicates(sd::FindDuplicates),
+    students::merge_students(sd::MergeStudents),
+    students::enrol(sd::Enrol),
+    students::set_enrolment_status(sd::SetEnrolmentStatus),
+    students::list_roster(sd::ListRoster),
+    leads::save_lead(l::SaveLead),
+    leads::list_leads(l::ListLeads),
+    leads::get_lead(l::GetLead),
+    leads::log_lead_activity(l::LogLeadActivity),
+    leads::convert_lead(l::ConvertLead),
 }

@@ -22,6 +22,13 @@ pub const LOCAL_TABLES: &[&str] = &[
     "sync_cursors",
     "row_clocks",
     "conflicts",
+    "student_search_keys",
+    "student_search",
+    "student_search_data",
+    "student_search_idx",
+    "student_search_content",
+    "student_search_docsize",
+    "student_search_config",
     "refinery_schema_history",
 ];
 

@@ -119,5 +119,16 @@ fn configure(conn: &Connection, permit: &Arc<AtomicBool>) -> Result<()> {
         rusqlite::functions::FunctionFlags::SQLITE_UTF8,
         move |_| Ok(flag.load(Ordering::SeqCst)),
     )?;
+    // The search index (V4) keeps phone numbers as bare digits.
+    conn.create_scalar_function(
+        "branchdesk_digits",
+        1,
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8
+            | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text.map(|t| t.chars().filter(char::is_ascii_digit).collect::<String>()))
+        },
+    )?;
     Ok(())
 }

@@ -337,6 +337,16 @@ impl Desk {
             )
             .into());
         }
+        if let Some(o) = &old {
+            let taken = crate::students::store::seats_taken(conn, o.id)?;
+            if input.capacity < taken {
+                return Err(ApiError::invalid(
+                    "capacity",
+                    format!("{taken} students are enrolled; the batch needs at least {taken} seats."),
+                )
+                .into());
+            }
+        }
         let curriculum_id = match input.curriculum_id {
             Some(id) => {
                 let c =

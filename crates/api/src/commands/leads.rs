@@ -1,0 +1,204 @@
+//! Enquiries (leads), their follow-ups, and admission in one step.
+
+use super::command;
+use super::students::{DiscountKind, StudentDetail};
+use crate::ids::{BatchId, BranchId, CourseId, LeadId, UserId};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LeadStatus {
+    #[default]
+    New,
+    Contacted,
+    Qualified,
+    Negotiation,
+    Converted,
+    Lost,
+}
+
+impl LeadStatus {
+    pub const ALL: [LeadStatus; 6] = [
+        LeadStatus::New,
+        LeadStatus::Contacted,
+        LeadStatus::Qualified,
+        LeadStatus::Negotiation,
+        LeadStatus::Converted,
+        LeadStatus::Lost,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeadStatus::New => "NEW",
+            LeadStatus::Contacted => "CONTACTED",
+            LeadStatus::Qualified => "QUALIFIED",
+            LeadStatus::Negotiation => "NEGOTIATION",
+            LeadStatus::Converted => "CONVERTED",
+            LeadStatus::Lost => "LOST",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            LeadStatus::New => "New",
+            LeadStatus::Contacted => "Contacted",
+            LeadStatus::Qualified => "Qualified",
+            LeadStatus::Negotiation => "Negotiation",
+            LeadStatus::Converted => "Converted",
+            LeadStatus::Lost => "Lost",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+    /// Still being worked on.
+    pub fn open(self) -> bool {
+        !matches!(self, LeadStatus::Converted | LeadStatus::Lost)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ActivityKind {
+    #[default]
+    Call,
+    Visit,
+    Message,
+    Note,
+}
+
+impl ActivityKind {
+    pub const ALL: [ActivityKind; 4] =
+        [ActivityKind::Call, ActivityKind::Visit, ActivityKind::Message, ActivityKind::Note];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityKind::Call => "CALL",
+            ActivityKind::Visit => "VISIT",
+            ActivityKind::Message => "MESSAGE",
+            ActivityKind::Note => "NOTE",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ActivityKind::Call => "Call",
+            ActivityKind::Visit => "Visit",
+            ActivityKind::Message => "Message",
+            ActivityKind::Note => "Note",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadActivity {
+    pub kind: ActivityKind,
+    pub outcome: String,
+    pub done_by: Option<String>,
+    /// RFC 3339
+    pub done_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lead {
+    pub id: LeadId,
+    pub branch_id: BranchId,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub guardian_name: String,
+    pub guardian_phone: Option<String>,
+    pub source: String,
+    pub course_id: Option<CourseId>,
+    pub course_name: Option<String>,
+    pub owner_id: Option<UserId>,
+    pub owner_name: Option<String>,
+    pub status: LeadStatus,
+    pub lost_reason: String,
+    /// YYYY-MM-DD
+    pub next_follow_up: Option<String>,
+    pub student_id: Option<crate::ids::StudentId>,
+    pub notes: String,
+    pub activities: Vec<LeadActivity>,
+    /// Students or other leads that look like the same person.
+    pub possible_duplicates: Vec<String>,
+}
+
+/// Creates a lead when `id` is None, else changes it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveLead {
+    pub id: Option<LeadId>,
+    pub branch_id: BranchId,
+    pub full_name: String,
+    pub phone: String,
+    pub email: String,
+    pub guardian_name: String,
+    pub guardian_phone: String,
+    pub source: String,
+    pub course_id: Option<CourseId>,
+    pub owner_id: Option<UserId>,
+    /// YYYY-MM-DD or empty.
+    pub next_follow_up: String,
+    pub notes: String,
+}
+command!(SaveLead => "save_lead", Permission -> Lead);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadView {
+    /// Every open lead.
+    #[default]
+    Open,
+    /// Follow-ups due today.
+    DueToday,
+    /// Follow-ups whose date has passed.
+    Overdue,
+    /// Converted and lost ones too.
+    All,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListLeads {
+    pub branch_id: BranchId,
+    pub view: LeadView,
+}
+command!(ListLeads => "list_leads", Permission -> Vec<Lead>);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetLead {
+    pub id: LeadId,
+}
+command!(GetLead => "get_lead", Permission -> Lead);
+
+/// Records a call, visit, message or note; optionally moves the lead on
+/// and sets the next follow-up (empty keeps it; "none" clears it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogLeadActivity {
+    pub lead_id: LeadId,
+    pub kind: ActivityKind,
+    pub outcome: String,
+    pub status: Option<LeadStatus>,
+    pub lost_reason: String,
+    pub next_follow_up: String,
+}
+command!(LogLeadActivity => "log_lead_activity", Permission -> Lead);
+
+/// Admits a lead in one step: the student (and guardian) from the lead,
+/// enrolled into `batch_id`, the lead marked CONVERTED and linked.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConvertLead {
+    pub lead_id: LeadId,
+    pub batch_id: BatchId,
+    pub date_of_birth: String,
+    pub guardian_relation: String,
+    /// YYYY-MM-DD; empty: today.
+    pub start_date: String,
+    pub discount_kind: DiscountKind,
+    pub discount_value: i64,
+    pub discount_reason: String,
+}
+command!(ConvertLead => "convert_lead", Permission -> StudentDetail);

@@ -1,0 +1,300 @@
+//! Students, their guardians, enrolments into batches, and instant search.
+
+use super::command;
+use crate::ids::{BatchId, BranchId, CourseId, EnrolmentId, GuardianId, StudentId};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Guardian {
+    pub id: GuardianId,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// e.g. Mother, Father, Uncle.
+    pub relation: String,
+    pub is_primary: bool,
+    /// Other students this guardian is linked to (siblings).
+    pub other_students: Vec<StudentSummary>,
+}
+
+/// A guardian to link: an existing one (`existing_id`, e.g. a sibling's
+/// parent) or a new one from the other fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GuardianInput {
+    pub existing_id: Option<GuardianId>,
+    pub full_name: String,
+    pub phone: String,
+    pub email: String,
+    pub relation: String,
+    pub is_primary: bool,
+}
+
+/// A student as lists and search show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentSummary {
+    pub id: StudentId,
+    pub branch_id: BranchId,
+    pub code: String,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub guardian_phone: Option<String>,
+    pub archived: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Student {
+    pub id: StudentId,
+    pub branch_id: BranchId,
+    pub code: String,
+    pub full_name: String,
+    /// YYYY-MM-DD
+    pub date_of_birth: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: String,
+    pub school: String,
+    pub grade: String,
+    pub notes: String,
+    pub archived: bool,
+    pub has_login: bool,
+    pub guardians: Vec<Guardian>,
+}
+
+/// Creates a student when `id` is None (with `guardians`), else changes
+/// the profile (guardians are then linked with `link_guardian`). An empty
+/// `code` takes the next of this desk's series.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveStudent {
+    pub id: Option<StudentId>,
+    pub branch_id: BranchId,
+    pub code: String,
+    pub full_name: String,
+    pub date_of_birth: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub school: String,
+    pub grade: String,
+    pub notes: String,
+    pub guardians: Vec<GuardianInput>,
+}
+
+/// What saving a student answers: the student, and others who look like
+/// the same person (same phone, or same name and guardian phone) for the
+/// clerk to check. Nothing is merged without asking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentSaved {
+    pub student: Student,
+    pub possible_duplicates: Vec<StudentSummary>,
+}
+command!(SaveStudent => "save_student", Permission -> StudentSaved);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetStudentArchived {
+    pub id: StudentId,
+    pub archived: bool,
+}
+command!(SetStudentArchived => "set_student_archived", Permission -> Student);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LinkGuardian {
+    pub student_id: StudentId,
+    pub guardian: GuardianInput,
+}
+command!(LinkGuardian => "link_guardian", Permission -> Student);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UnlinkGuardian {
+    pub student_id: StudentId,
+    pub guardian_id: GuardianId,
+}
+command!(UnlinkGuardian => "unlink_guardian", Permission -> Student);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EnrolmentStatus {
+    #[default]
+    Active,
+    OnHold,
+    Completed,
+    Dropped,
+}
+
+impl EnrolmentStatus {
+    pub const ALL: [EnrolmentStatus; 4] = [
+        EnrolmentStatus::Active,
+        EnrolmentStatus::OnHold,
+        EnrolmentStatus::Completed,
+        EnrolmentStatus::Dropped,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnrolmentStatus::Active => "ACTIVE",
+            EnrolmentStatus::OnHold => "ON_HOLD",
+            EnrolmentStatus::Completed => "COMPLETED",
+            EnrolmentStatus::Dropped => "DROPPED",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            EnrolmentStatus::Active => "Active",
+            EnrolmentStatus::OnHold => "On hold",
+            EnrolmentStatus::Completed => "Completed",
+            EnrolmentStatus::Dropped => "Dropped",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+    /// Takes a seat in the batch.
+    pub fn holds_seat(self) -> bool {
+        matches!(self, EnrolmentStatus::Active | EnrolmentStatus::OnHold)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DiscountKind {
+    #[default]
+    None,
+    /// `discount_value` in basis points (1000 = 10 %).
+    Percent,
+    /// `discount_value` in minor units off each fee.
+    Fixed,
+}
+
+impl DiscountKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiscountKind::None => "NONE",
+            DiscountKind::Percent => "PERCENT",
+            DiscountKind::Fixed => "FIXED",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [DiscountKind::None, DiscountKind::Percent, DiscountKind::Fixed].into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentLogEntry {
+    pub from_status: Option<EnrolmentStatus>,
+    pub to_status: EnrolmentStatus,
+    pub reason: String,
+    pub changed_by: Option<String>,
+    /// RFC 3339
+    pub changed_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrolment {
+    pub id: EnrolmentId,
+    pub branch_id: BranchId,
+    pub student_id: StudentId,
+    pub student_code: String,
+    pub student_name: String,
+    pub batch_id: BatchId,
+    pub batch_name: String,
+    pub course_id: CourseId,
+    pub course_name: String,
+    pub start_date: String,
+    pub discount_kind: DiscountKind,
+    pub discount_value: i64,
+    pub discount_reason: String,
+    pub status: EnrolmentStatus,
+    pub status_since: String,
+    pub certificate_no: Option<String>,
+    pub log: Vec<EnrolmentLogEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentDetail {
+    pub student: Student,
+    pub enrolments: Vec<Enrolment>,
+    pub possible_duplicates: Vec<StudentSummary>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetStudent {
+    pub id: StudentId,
+}
+command!(GetStudent => "get_student", Permission -> StudentDetail);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListStudents {
+    pub branch_id: BranchId,
+    pub include_archived: bool,
+}
+command!(ListStudents => "list_students", Permission -> Vec<StudentSummary>);
+
+/// Students whose name, code, phone or guardian's phone contain `query`
+/// (three characters or more; fewer match the start of a name or code),
+/// in the branches the user may see students of.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchStudents {
+    pub query: String,
+    pub limit: u32,
+}
+command!(SearchStudents => "search_students", Permission -> Vec<StudentSummary>);
+
+/// Possible duplicates of a person about to be added (same phone, or same
+/// name and guardian phone), checked while the clerk types.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FindDuplicates {
+    pub branch_id: BranchId,
+    pub full_name: String,
+    pub phone: String,
+    pub guardian_phone: String,
+}
+command!(FindDuplicates => "find_duplicates", Permission -> Vec<StudentSummary>);
+
+/// Folds `duplicate` into `keep`: its guardians, enrolments and leads move
+/// to `keep`, and it is archived with a note. Only on the clerk's word.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MergeStudents {
+    pub keep: StudentId,
+    pub duplicate: StudentId,
+}
+command!(MergeStudents => "merge_students", Permission -> StudentDetail);
+
+/// Enrols a student into a batch of their branch; the batch's capacity is
+/// checked. `discount_value` is basis points for PERCENT, minor units for FIXED.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Enrol {
+    pub student_id: StudentId,
+    pub batch_id: BatchId,
+    /// YYYY-MM-DD; empty: today.
+    pub start_date: String,
+    pub discount_kind: DiscountKind,
+    pub discount_value: i64,
+    pub discount_reason: String,
+}
+command!(Enrol => "enrol", Permission -> Enrolment);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetEnrolmentStatus {
+    pub id: EnrolmentId,
+    pub status: EnrolmentStatus,
+    pub reason: String,
+}
+command!(SetEnrolmentStatus => "set_enrolment_status", Permission -> Enrolment);
+
+/// Students enrolled in a batch, with their status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListRoster {
+    pub batch_id: BatchId,
+}
+command!(ListRoster => "list_roster", Permission -> Vec<Enrolment>);

@@ -1,0 +1,453 @@
+//! Enquiries: take one, follow it up (calls, visits, messages, notes, the
+//! next follow-up date), and admit it in one step.
+
+use crate::db::cols;
+use crate::students::enrolments::{check_discount, plan_enrolment, write_enrolment};
+use crate::students::store::StudentRow;
+use crate::students::{self, check_guardian, write_guardian};
+use crate::timetable::slots::parse_date;
+use crate::write::branch_record;
+use crate::{validate, Actor, Desk, Result};
+use branchdesk_api::commands::leads::*;
+use branchdesk_api::commands::students::{GetStudent, GuardianInput, StudentDetail};
+use branchdesk_api::ids::{BranchId, CourseId, LeadId, StudentId, UserId};
+use branchdesk_api::{ApiError, Permission};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LeadRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub guardian_name: String,
+    pub guardian_phone: Option<String>,
+    pub source: String,
+    pub course_id: Option<Uuid>,
+    pub owner_id: Option<Uuid>,
+    pub status: String,
+    pub lost_reason: String,
+    pub next_follow_up: Option<NaiveDate>,
+    pub student_id: Option<Uuid>,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(LeadRow, "leads");
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub lead_id: Uuid,
+    pub kind: String,
+    pub outcome: String,
+    pub done_by: Option<Uuid>,
+    pub done_at: DateTime<Utc>,
+}
+branch_record!(ActivityRow, "lead_activities");
+
+const COLUMNS: &str =
+    "id, branch_id, full_name, phone, email, guardian_name, guardian_phone, source, course_id,
+    owner_id, status, lost_reason, next_follow_up, student_id, notes, created_at, updated_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<LeadRow> {
+    Ok(LeadRow {
+        id: cols::uuid(r, 0)?,
+        branch_id: cols::uuid(r, 1)?,
+        full_name: r.get(2)?,
+        phone: r.get(3)?,
+        email: r.get(4)?,
+        guardian_name: r.get(5)?,
+        guardian_phone: r.get(6)?,
+        source: r.get(7)?,
+        course_id: cols::opt_uuid(r, 8)?,
+        owner_id: cols::opt_uuid(r, 9)?,
+        status: r.get(10)?,
+        lost_reason: r.get(11)?,
+        next_follow_up: cols::opt_date(r, 12)?,
+        student_id: cols::opt_uuid(r, 13)?,
+        notes: r.get(14)?,
+        created_at: cols::time(r, 15)?,
+        updated_at: cols::time(r, 16)?,
+    })
+}
+
+pub fn by_id(conn: &Connection, id: Uuid) -> Result<Option<LeadRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM leads WHERE id = ?1"))?
+        .query_row([id.to_string()], from_row)
+        .optional()?)
+}
+
+/// Leads linked to a student (after a conversion or a merge).
+pub fn of_student(conn: &Connection, student: Uuid) -> Result<Vec<LeadRow>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM leads WHERE student_id = ?1"))?;
+    let rows = stmt.query_map([student.to_string()], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn list(conn: &Connection, branch: Uuid, view: LeadView, today: NaiveDate) -> Result<Vec<LeadRow>> {
+    let filter = match view {
+        LeadView::Open => "status NOT IN ('CONVERTED', 'LOST')",
+        LeadView::DueToday => "status NOT IN ('CONVERTED', 'LOST') AND next_follow_up = ?2",
+        LeadView::Overdue => "status NOT IN ('CONVERTED', 'LOST') AND next_follow_up < ?2",
+        LeadView::All => "?2 = ?2",
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM leads WHERE branch_id = ?1 AND {filter}
+         ORDER BY next_follow_up IS NULL, next_follow_up, created_at DESC"
+    ))?;
+    let rows = stmt.query_map((branch.to_string(), today.to_string()), from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn activities(conn: &Connection, lead: Uuid) -> Result<Vec<LeadActivity>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.kind, a.outcome, u.full_name, a.done_at FROM lead_activities a
+         LEFT JOIN users u ON u.id = a.done_by WHERE a.lead_id = ?1 ORDER BY a.done_at DESC, a.id DESC",
+    )?;
+    let rows = stmt.query_map([lead.to_string()], |r| {
+        Ok(LeadActivity {
+            kind: ActivityKind::parse(&r.get::<_, String>(0)?).unwrap_or_default(),
+            outcome: r.get(1)?,
+            done_by: r.get(2)?,
+            done_at: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Students and other open leads that look like this enquiry.
+fn duplicates_of(conn: &Connection, l: &LeadRow) -> Result<Vec<String>> {
+    let phones: Vec<String> = l.phone.iter().chain(l.guardian_phone.iter()).cloned().collect();
+    let mut out: Vec<String> = students::possible_duplicates(conn, &l.full_name, &phones, l.student_id)?
+        .into_iter()
+        .map(|s| format!("Student {} {}", s.code, s.full_name))
+        .collect();
+    let digits = |p: &Option<String>| p.as_deref().map(students::phone_key);
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM leads WHERE branch_id = ?1 AND id != ?2 AND status NOT IN ('CONVERTED', 'LOST')"
+    ))?;
+    let others = stmt.query_map((l.branch_id.to_string(), l.id.to_string()), from_row)?;
+    for other in others {
+        let other = other?;
+        let same_phone =
+            digits(&l.phone).is_some_and(|d| d.len() >= 7 && Some(&d) == digits(&other.phone).as_ref());
+        let same_family = other.full_name.eq_ignore_ascii_case(&l.full_name)
+            && digits(&l.guardian_phone)
+                .is_some_and(|d| d.len() >= 7 && Some(&d) == digits(&other.guardian_phone).as_ref());
+        if same_phone || same_family {
+            out.push(format!(
+                "Lead {} ({})",
+                other.full_name,
+                LeadStatus::parse(&other.status).unwrap_or_default().label()
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn view(conn: &Connection, l: &LeadRow) -> Result<Lead> {
+    Ok(Lead {
+        id: LeadId(l.id),
+        branch_id: BranchId(l.branch_id),
+        full_name: l.full_name.clone(),
+        phone: l.phone.clone(),
+        email: l.email.clone(),
+        guardian_name: l.guardian_name.clone(),
+        guardian_phone: l.guardian_phone.clone(),
+        source: l.source.clone(),
+        course_id: l.course_id.map(CourseId),
+        course_name: match l.course_id {
+            Some(c) => crate::academics::courses::by_id(conn, c)?.map(|c| c.name),
+            None => None,
+        },
+        owner_id: l.owner_id.map(UserId),
+        owner_name: match l.owner_id {
+            Some(u) => crate::users::store::by_id(conn, u)?.map(|u| u.full_name),
+            None => None,
+        },
+        status: LeadStatus::parse(&l.status).unwrap_or_default(),
+        lost_reason: l.lost_reason.clone(),
+        next_follow_up: l.next_follow_up.map(|d| d.to_string()),
+        student_id: l.student_id.map(StudentId),
+        notes: l.notes.clone(),
+        activities: activities(conn, l.id)?,
+        possible_duplicates: duplicates_of(conn, l)?,
+    })
+}
+
+fn follow_up(field: &str, value: &str, today: NaiveDate) -> Result<Option<NaiveDate>, ApiError> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    let d = parse_date(field, value)?;
+    if d < today {
+        return Err(ApiError::invalid(field, "Choose today or a later day for the next follow-up."));
+    }
+    Ok(Some(d))
+}
+
+impl Desk {
+    fn lead_for(&self, actor: &Actor, id: LeadId) -> Result<LeadRow> {
+        actor.require_somewhere(Permission::ManageLead)?;
+        let row = by_id(&self.db().conn, id.0)?.ok_or_else(|| ApiError::not_found("enquiry").on("id"))?;
+        actor.require(Permission::ManageLead, Some(BranchId(row.branch_id)))?;
+        Ok(row)
+    }
+
+    pub fn save_lead(&self, actor: &Actor, input: SaveLead) -> Result<Lead> {
+        actor.require(Permission::ManageLead, Some(input.branch_id))?;
+        let today = self.today();
+        let full_name = validate::required("full_name", "name", &input.full_name, students::NAME_MAX)?;
+        let phone = validate::phone("phone", &input.phone)?;
+        let email =
+            if input.email.trim().is_empty() { None } else { Some(validate::email("email", &input.email)?) };
+        let guardian_name = validate::optional("guardian_name", &input.guardian_name, students::NAME_MAX)?;
+        let guardian_phone = validate::phone("guardian_phone", &input.guardian_phone)?;
+        if phone.is_none() && guardian_phone.is_none() && email.is_none() {
+            return Err(ApiError::invalid(
+                "phone",
+                "Enter a phone number (or the parent's, or an email) to follow up.",
+            )
+            .into());
+        }
+        let source = validate::optional("source", &input.source, 60)?;
+        let notes = validate::optional("notes", &input.notes, 2000)?;
+        let next = follow_up("next_follow_up", &input.next_follow_up, today)?;
+        let old = {
+            let db = self.db();
+            if let Some(c) = input.course_id {
+                crate::academics::courses::by_id(&db.conn, c.0)?
+                    .ok_or_else(|| ApiError::invalid("course_id", "Choose a course from the list."))?;
+            }
+            if let Some(o) = input.owner_id {
+                crate::users::store::by_id(&db.conn, o.0)?
+                    .filter(|u| u.active)
+                    .ok_or_else(|| ApiError::invalid("owner_id", "Choose a person from the list."))?;
+            }
+            match input.id {
+                Some(id) => {
+                    let old =
+                        by_id(&db.conn, id.0)?.ok_or_else(|| ApiError::not_found("enquiry").on("id"))?;
+                    if old.branch_id != input.branch_id.0 {
+                        return Err(ApiError::invalid("branch_id", "An enquiry stays in its branch.").into());
+                    }
+                    Some(old)
+                }
+                None => None,
+            }
+        };
+        let now = self.clock().now();
+        let row = LeadRow {
+            id: old.as_ref().map(|o| o.id).unwrap_or_else(Uuid::now_v7),
+            branch_id: input.branch_id.0,
+            full_name,
+            phone,
+            email,
+            guardian_name,
+            guardian_phone,
+            source,
+            course_id: input.course_id.map(|c| c.0),
+            owner_id: input.owner_id.map(|o| o.0).or(Some(actor.user_id.0)),
+            status: old.as_ref().map(|o| o.status.clone()).unwrap_or_else(|| LeadStatus::New.as_str().into()),
+            lost_reason: old.as_ref().map(|o| o.lost_reason.clone()).unwrap_or_default(),
+            next_follow_up: next,
+            student_id: old.as_ref().and_then(|o| o.student_id),
+            notes,
+            created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
+            updated_at: now,
+        };
+        self.write(Some(actor.user_id), |w| match &old {
+            Some(old) => w.update(old, &row).map(|_| ()),
+            None => w.insert(&row),
+        })?;
+        view(&self.db().conn, &row)
+    }
+
+    pub fn list_leads(&self, actor: &Actor, input: ListLeads) -> Result<Vec<Lead>> {
+        actor.require(Permission::ManageLead, Some(input.branch_id))?;
+        let db = self.db();
+        list(&db.conn, input.branch_id.0, input.view, self.today())?
+            .iter()
+            .map(|l| view(&db.conn, l))
+            .collect()
+    }
+
+    pub fn get_lead(&self, actor: &Actor, input: GetLead) -> Result<Lead> {
+        let row = self.lead_for(actor, input.id)?;
+        view(&self.db().conn, &row)
+    }
+
+    pub fn log_lead_activity(&self, actor: &Actor, input: LogLeadActivity) -> Result<Lead> {
+        let old = self.lead_for(actor, input.lead_id)?;
+        let outcome = validate::required("outcome", "what happened", &input.outcome, 1000)?;
+        let current = LeadStatus::parse(&old.status).unwrap_or_default();
+        if !current.open() {
+            return Err(ApiError::conflict(format!(
+                "This enquiry is {}; it takes no more follow-ups.",
+                current.label().to_lowercase()
+            ))
+            .on("lead_id")
+            .into());
+        }
+        let status = input.status.unwrap_or(current);
+        if status == LeadStatus::Converted {
+            return Err(ApiError::invalid("status", "Admit the student to convert an enquiry.").into());
+        }
+        let lost_reason = validate::optional("lost_reason", &input.lost_reason, 300)?;
+        if status == LeadStatus::Lost && lost_reason.is_empty() {
+            return Err(ApiError::invalid(
+                "lost_reason",
+                "Say why the enquiry was lost (fees, timing, chose elsewhere…).",
+            )
+            .into());
+        }
+        let next = match input.next_follow_up.trim() {
+            "" => old.next_follow_up,
+            "none" => None,
+            v => follow_up("next_follow_up", v, self.today())?,
+        };
+        let now = self.clock().now();
+        let new = LeadRow {
+            status: status.as_str().into(),
+            lost_reason,
+            next_follow_up: next,
+            updated_at: now,
+            ..old.clone()
+        };
+        self.write(Some(actor.user_id), |w| {
+            w.insert(&ActivityRow {
+                id: Uuid::now_v7(),
+                branch_id: old.branch_id,
+                lead_id: old.id,
+                kind: input.kind.as_str().into(),
+                outcome: outcome.clone(),
+                done_by: Some(actor.user_id.0),
+                done_at: now,
+            })?;
+            w.update(&old, &new).map(|_| ())
+        })?;
+        view(&self.db().conn, &new)
+    }
+
+    /// One action: student (and guardian) from the lead, enrolled, lead converted.
+    pub fn convert_lead(&self, actor: &Actor, input: ConvertLead) -> Result<StudentDetail> {
+        let lead = self.lead_for(actor, input.lead_id)?;
+        let branch = Some(BranchId(lead.branch_id));
+        actor.require(Permission::ManageStudent, branch)?;
+        actor.require(Permission::ManageEnrolment, branch)?;
+        if !LeadStatus::parse(&lead.status).unwrap_or_default().open() {
+            return Err(ApiError::conflict("This enquiry is already closed.").on("lead_id").into());
+        }
+        let today = self.today();
+        let now = self.clock().now();
+        let input_student = branchdesk_api::commands::students::SaveStudent {
+            branch_id: BranchId(lead.branch_id),
+            full_name: lead.full_name.clone(),
+            date_of_birth: input.date_of_birth.clone(),
+            phone: lead.phone.clone().unwrap_or_default(),
+            email: lead.email.clone().unwrap_or_default(),
+            notes: lead.notes.clone(),
+            ..Default::default()
+        };
+        let profile = students::check_profile(&input_student, today)?;
+        let (student, guardian, enrolment) = {
+            let db = self.db();
+            let conn = &db.conn;
+            let guardian = if lead.guardian_phone.is_some() || !lead.guardian_name.is_empty() {
+                let g = GuardianInput {
+                    full_name: if lead.guardian_name.is_empty() {
+                        "Parent".into()
+                    } else {
+                        lead.guardian_name.clone()
+                    },
+                    phone: lead.guardian_phone.clone().unwrap_or_default(),
+                    relation: if input.guardian_relation.trim().is_empty() {
+                        "Parent".into()
+                    } else {
+                        input.guardian_relation.clone()
+                    },
+                    is_primary: true,
+                    ..Default::default()
+                };
+                Some(check_guardian(conn, "guardian", &g, lead.branch_id, now)?)
+            } else {
+                None
+            };
+            let under = crate::settings::effective_int(
+                conn,
+                branchdesk_api::settings::GUARDIAN_REQUIRED_UNDER,
+                branch,
+            )?;
+            if let Some(born) = profile.date_of_birth {
+                if guardian.is_none() && i64::from(students::age(born, today)) < under {
+                    return Err(ApiError::invalid("guardian_relation", format!("A student under {under} needs a guardian; add the parent's phone to the enquiry first.")).into());
+                }
+            }
+            let code = crate::org::store::branch_by_id(conn, lead.branch_id)?
+                .map(|b| b.code)
+                .unwrap_or_else(|| "S".into());
+            let prefix = format!("{code}-{}-", students::desk_tag(self.device_id()));
+            let student = StudentRow {
+                id: Uuid::now_v7(),
+                branch_id: lead.branch_id,
+                code: format!("{prefix}{:04}", crate::students::store::last_in_series(conn, &prefix)? + 1),
+                full_name: profile.full_name,
+                date_of_birth: profile.date_of_birth,
+                phone: profile.phone,
+                email: profile.email,
+                address: profile.address,
+                school: profile.school,
+                grade: profile.grade,
+                notes: profile.notes,
+                user_id: None,
+                lead_id: Some(lead.id),
+                archived_at: None,
+                created_at: now,
+                updated_at: now,
+            };
+            let batch = crate::timetable::store::batch_by_id(conn, input.batch_id.0)?
+                .ok_or_else(|| ApiError::invalid("batch_id", "Choose a batch to enrol into."))?;
+            let start = if input.start_date.trim().is_empty() {
+                today
+            } else {
+                parse_date("start_date", &input.start_date)?
+            };
+            let discount =
+                check_discount(input.discount_kind, input.discount_value, &input.discount_reason, &batch)?;
+            let enrolment = plan_enrolment(conn, &student, &batch, start, discount, now)?;
+            (student, guardian, enrolment)
+        };
+        let converted = LeadRow {
+            status: LeadStatus::Converted.as_str().into(),
+            student_id: Some(student.id),
+            next_follow_up: None,
+            updated_at: now,
+            ..lead.clone()
+        };
+        self.write(Some(actor.user_id), |w| {
+            w.insert(&student)?;
+            if let Some(g) = &guardian {
+                write_guardian(w, &student, g)?;
+            }
+            write_enrolment(w, &enrolment, "Admitted from an enquiry")?;
+            w.update(&lead, &converted)?;
+            w.insert(&ActivityRow {
+                id: Uuid::now_v7(),
+                branch_id: lead.branch_id,
+                lead_id: lead.id,
+                kind: ActivityKind::Note.as_str().into(),
+                outcome: format!("Admitted as {} and enrolled.", student.code),
+                done_by: Some(actor.user_id.0),
+                done_at: now,
+            })
+        })?;
+        self.get_student(actor, GetStudent { id: StudentId(student.id) })
+    }
+}

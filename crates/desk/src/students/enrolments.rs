@@ -1,0 +1,280 @@
+//! Enrolments: a student in a batch, with a discount and a status log
+//! (ACTIVE, ON_HOLD, COMPLETED, DROPPED: who, when, why).
+
+use super::store::{self, EnrolmentLogRow, EnrolmentRow, StudentRow};
+use crate::timetable::slots::parse_date;
+use crate::timetable::store::{batch_by_id, BatchRow};
+use crate::write::Write;
+use crate::{academics, validate, Actor, Desk, Result};
+use branchdesk_api::commands::academics::FULL_WEIGHTAGE_BP;
+use branchdesk_api::commands::students::*;
+use branchdesk_api::ids::{BatchId, BranchId, CourseId, EnrolmentId, StudentId};
+use branchdesk_api::{ApiError, Permission};
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use uuid::Uuid;
+
+pub(crate) fn view(conn: &Connection, e: &EnrolmentRow) -> Result<Enrolment> {
+    let student = store::student_by_id(conn, e.student_id)?;
+    let batch = batch_by_id(conn, e.batch_id)?;
+    let course = academics::courses::by_id(conn, e.course_id)?;
+    let mut log = Vec::new();
+    for l in store::enrolment_log(conn, e.id)? {
+        log.push(EnrolmentLogEntry {
+            from_status: l.from_status.as_deref().and_then(EnrolmentStatus::parse),
+            to_status: EnrolmentStatus::parse(&l.to_status).unwrap_or_default(),
+            reason: l.reason,
+            changed_by: match l.changed_by {
+                Some(u) => crate::users::store::by_id(conn, u)?.map(|u| u.full_name),
+                None => None,
+            },
+            changed_at: l.changed_at.to_rfc3339(),
+        });
+    }
+    Ok(Enrolment {
+        id: EnrolmentId(e.id),
+        branch_id: BranchId(e.branch_id),
+        student_id: StudentId(e.student_id),
+        student_code: student.as_ref().map(|s| s.code.clone()).unwrap_or_default(),
+        student_name: student.map(|s| s.full_name).unwrap_or_default(),
+        batch_id: BatchId(e.batch_id),
+        batch_name: batch.map(|b| b.name).unwrap_or_default(),
+        course_id: CourseId(e.course_id),
+        course_name: course.map(|c| c.name).unwrap_or_default(),
+        start_date: e.start_date.to_string(),
+        discount_kind: DiscountKind::parse(&e.discount_kind).unwrap_or_default(),
+        discount_value: e.discount_value,
+        discount_reason: e.discount_reason.clone(),
+        status: EnrolmentStatus::parse(&e.status).unwrap_or_default(),
+        status_since: e.status_since.to_rfc3339(),
+        certificate_no: e.certificate_no.clone(),
+        log,
+    })
+}
+
+pub(crate) fn of_student(conn: &Connection, student: Uuid) -> Result<Vec<Enrolment>> {
+    store::enrolments(conn, student, false)?.iter().map(|e| view(conn, e)).collect()
+}
+
+/// An enrolment request, checked against the student, the batch and its seats.
+pub(crate) struct EnrolPlan {
+    pub row: EnrolmentRow,
+    /// The enrolment being brought back (dropped or completed before).
+    pub old: Option<EnrolmentRow>,
+}
+
+pub(crate) struct Discount {
+    pub kind: DiscountKind,
+    pub value: i64,
+    pub reason: String,
+}
+
+pub(crate) fn check_discount(
+    kind: DiscountKind,
+    value: i64,
+    reason: &str,
+    batch: &BatchRow,
+) -> Result<Discount, ApiError> {
+    let reason = validate::optional("discount_reason", reason, 200)?;
+    match kind {
+        DiscountKind::None => return Ok(Discount { kind, value: 0, reason: String::new() }),
+        DiscountKind::Percent if !(1..=i64::from(FULL_WEIGHTAGE_BP)).contains(&value) => {
+            return Err(ApiError::invalid("discount_value", "Enter a discount from 0.01 % to 100 %."));
+        }
+        DiscountKind::Fixed if value <= 0 || value > batch.fee_minor => {
+            return Err(ApiError::invalid(
+                "discount_value",
+                "A fixed discount is more than zero and at most the batch fee.",
+            ));
+        }
+        _ => {}
+    }
+    if reason.is_empty() {
+        return Err(ApiError::invalid(
+            "discount_reason",
+            "Say why (sibling, staff child, scholarship…); fee reports show it.",
+        ));
+    }
+    Ok(Discount { kind, value, reason })
+}
+
+pub(crate) fn plan_enrolment(
+    conn: &Connection,
+    student: &StudentRow,
+    batch: &BatchRow,
+    start_date: NaiveDate,
+    discount: Discount,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<EnrolPlan> {
+    if student.archived_at.is_some() {
+        return Err(ApiError::invalid("student_id", "This student is archived; restore them first.").into());
+    }
+    if batch.branch_id != student.branch_id {
+        return Err(ApiError::invalid("batch_id", "Choose a batch of the student's branch.").into());
+    }
+    if !batch.active {
+        return Err(ApiError::invalid("batch_id", "That batch is archived.").into());
+    }
+    if start_date > batch.end_date {
+        return Err(
+            ApiError::invalid("start_date", format!("{} ends on {}.", batch.name, batch.end_date)).into()
+        );
+    }
+    let id = store::enrolment_id(student.id, batch.id);
+    let old = store::enrolment_by_id(conn, id)?;
+    if let Some(o) = &old {
+        if EnrolmentStatus::parse(&o.status).is_some_and(EnrolmentStatus::holds_seat) {
+            return Err(ApiError::duplicate(
+                "batch_id",
+                format!("{} is already enrolled in {}.", student.full_name, batch.name),
+            )
+            .into());
+        }
+    }
+    let taken = store::seats_taken(conn, batch.id)?;
+    if taken >= batch.capacity {
+        return Err(ApiError::conflict(format!(
+            "{} is full ({taken} of {} seats).",
+            batch.name, batch.capacity
+        ))
+        .on("batch_id")
+        .into());
+    }
+    let row = EnrolmentRow {
+        id,
+        branch_id: batch.branch_id,
+        student_id: student.id,
+        batch_id: batch.id,
+        course_id: batch.course_id,
+        start_date,
+        discount_kind: discount.kind.as_str().into(),
+        discount_value: discount.value,
+        discount_reason: discount.reason,
+        status: EnrolmentStatus::Active.as_str().into(),
+        status_since: now,
+        certificate_no: None,
+        created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
+        updated_at: now,
+    };
+    Ok(EnrolPlan { row, old })
+}
+
+pub(crate) fn write_enrolment(w: &mut Write<'_>, plan: &EnrolPlan, reason: &str) -> Result<()> {
+    match &plan.old {
+        Some(old) => {
+            w.update(old, &plan.row)?;
+        }
+        None => w.insert(&plan.row)?,
+    }
+    log(w, &plan.row, plan.old.as_ref().map(|o| o.status.clone()), reason)
+}
+
+fn log(w: &mut Write<'_>, e: &EnrolmentRow, from: Option<String>, reason: &str) -> Result<()> {
+    w.insert(&EnrolmentLogRow {
+        id: Uuid::now_v7(),
+        branch_id: e.branch_id,
+        enrolment_id: e.id,
+        from_status: from,
+        to_status: e.status.clone(),
+        reason: reason.to_owned(),
+        changed_by: w.author().map(|a| a.0),
+        changed_at: w.now(),
+    })
+}
+
+impl Desk {
+    pub fn enrol(&self, actor: &Actor, input: Enrol) -> Result<Enrolment> {
+        actor.require_somewhere(Permission::ManageEnrolment)?;
+        let now = self.clock().now();
+        let plan = {
+            let db = self.db();
+            let student = store::student_by_id(&db.conn, input.student_id.0)?
+                .ok_or_else(|| ApiError::invalid("student_id", "Choose a student from the list."))?;
+            actor.require(Permission::ManageEnrolment, Some(BranchId(student.branch_id)))?;
+            let batch = batch_by_id(&db.conn, input.batch_id.0)?
+                .ok_or_else(|| ApiError::invalid("batch_id", "Choose a batch from the list."))?;
+            let start = if input.start_date.trim().is_empty() {
+                self.today()
+            } else {
+                parse_date("start_date", &input.start_date)?
+            };
+            let discount =
+                check_discount(input.discount_kind, input.discount_value, &input.discount_reason, &batch)?;
+            plan_enrolment(&db.conn, &student, &batch, start, discount, now)?
+        };
+        self.write(Some(actor.user_id), |w| write_enrolment(w, &plan, "Enrolled"))?;
+        view(&self.db().conn, &plan.row)
+    }
+
+    pub fn set_enrolment_status(&self, actor: &Actor, input: SetEnrolmentStatus) -> Result<Enrolment> {
+        actor.require_somewhere(Permission::ManageEnrolment)?;
+        let reason = validate::optional("reason", &input.reason, 300)?;
+        let db = self.db();
+        let old = store::enrolment_by_id(&db.conn, input.id.0)?
+            .ok_or_else(|| ApiError::not_found("enrolment").on("id"))?;
+        actor.require(Permission::ManageEnrolment, Some(BranchId(old.branch_id)))?;
+        let from = EnrolmentStatus::parse(&old.status).unwrap_or_default();
+        if from == input.status {
+            return Err(ApiError::invalid(
+                "status",
+                format!("The enrolment is already {}.", from.label().to_lowercase()),
+            )
+            .into());
+        }
+        if matches!(input.status, EnrolmentStatus::Dropped | EnrolmentStatus::OnHold) && reason.is_empty() {
+            return Err(ApiError::invalid("reason", "Say why; the student's history shows it.").into());
+        }
+        if input.status.holds_seat() && !from.holds_seat() {
+            let batch = batch_by_id(&db.conn, old.batch_id)?.ok_or_else(|| ApiError::not_found("batch"))?;
+            let taken = store::seats_taken(&db.conn, batch.id)?;
+            if taken >= batch.capacity {
+                return Err(ApiError::conflict(format!(
+                    "{} is full ({taken} of {} seats).",
+                    batch.name, batch.capacity
+                ))
+                .on("status")
+                .into());
+            }
+        }
+        let certificate_no = match (input.status, &old.certificate_no) {
+            (EnrolmentStatus::Completed, None) => {
+                let student =
+                    store::student_by_id(&db.conn, old.student_id)?.map(|s| s.code).unwrap_or_default();
+                let course =
+                    academics::courses::by_id(&db.conn, old.course_id)?.map(|c| c.code).unwrap_or_default();
+                Some(format!("{student}/{course}"))
+            }
+            (_, existing) => existing.clone(),
+        };
+        drop(db);
+        let now = self.clock().now();
+        let new = EnrolmentRow {
+            status: input.status.as_str().into(),
+            status_since: now,
+            certificate_no,
+            updated_at: now,
+            ..old.clone()
+        };
+        self.write(Some(actor.user_id), |w| {
+            w.update(&old, &new)?;
+            log(w, &new, Some(old.status.clone()), &reason)
+        })?;
+        view(&self.db().conn, &new)
+    }
+
+    pub fn list_roster(&self, actor: &Actor, input: ListRoster) -> Result<Vec<Enrolment>> {
+        actor.require_somewhere(Permission::ViewBatch)?;
+        let db = self.db();
+        let batch = batch_by_id(&db.conn, input.batch_id.0)?
+            .ok_or_else(|| ApiError::not_found("batch").on("batch_id"))?;
+        actor.require(Permission::ViewBatch, Some(BranchId(batch.branch_id)))?;
+        let mut list: Vec<Enrolment> = store::enrolments(&db.conn, batch.id, true)?
+            .iter()
+            .map(|e| view(&db.conn, e))
+            .collect::<Result<_>>()?;
+        list.sort_by(|a, b| {
+            (!a.status.holds_seat(), &a.student_name).cmp(&(!b.status.holds_seat(), &b.student_name))
+        });
+        Ok(list)
+    }
+}

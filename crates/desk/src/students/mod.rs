@@ -1,0 +1,513 @@
+//! Students and guardians: admit, edit, archive, link siblings' parents,
+//! find possible duplicates, merge on the clerk's word, instant search.
+
+pub mod enrolments;
+pub mod search;
+pub mod store;
+
+use crate::auth::actor::Branches;
+use crate::timetable::slots::parse_date;
+use crate::write::Write;
+use crate::{settings, validate, Actor, Desk, Result};
+use branchdesk_api::commands::students::*;
+use branchdesk_api::ids::{BranchId, GuardianId, StudentId};
+use branchdesk_api::{ApiError, Permission};
+use chrono::{Datelike, NaiveDate};
+use rusqlite::Connection;
+use store::{GuardianRow, LinkRow, StudentRow};
+use uuid::Uuid;
+
+pub const NAME_MAX: usize = 100;
+
+/// Three characters naming this desk in the codes it hands out (from its
+/// device id), so two desks' series never meet.
+pub fn desk_tag(device_id: &str) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let digits: String = device_id.chars().filter(char::is_ascii_hexdigit).collect();
+    let tail = &digits[digits.len().saturating_sub(12)..];
+    let mut n = u64::from_str_radix(tail, 16).unwrap_or(0);
+    let mut out = String::new();
+    for _ in 0..3 {
+        out.push(ALPHABET[(n % 32) as usize] as char);
+        n /= 32;
+    }
+    out
+}
+
+fn student_code(field: &str, value: &str) -> Result<String, ApiError> {
+    let v = value.trim().to_uppercase();
+    if v.is_empty() || v.len() > 20 || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/') {
+        return Err(ApiError::invalid(field, "Use up to 20 letters, digits, - or /, e.g. K2-7QX-0042."));
+    }
+    Ok(v)
+}
+
+pub(crate) fn summary(conn: &Connection, s: &StudentRow) -> Result<StudentSummary> {
+    let guardian_phone = store::links(conn, s.id, false)?
+        .iter()
+        .filter_map(|l| store::guardian_by_id(conn, l.guardian_id).ok().flatten())
+        .find_map(|g| g.phone);
+    Ok(StudentSummary {
+        id: StudentId(s.id),
+        branch_id: BranchId(s.branch_id),
+        code: s.code.clone(),
+        full_name: s.full_name.clone(),
+        phone: s.phone.clone(),
+        guardian_phone,
+        archived: s.archived_at.is_some(),
+    })
+}
+
+pub(crate) fn view(conn: &Connection, s: &StudentRow) -> Result<Student> {
+    let mut guardians = Vec::new();
+    for link in store::links(conn, s.id, false)? {
+        let Some(g) = store::guardian_by_id(conn, link.guardian_id)? else { continue };
+        let mut other_students = Vec::new();
+        for other in store::links(conn, g.id, true)?.iter().filter(|l| l.student_id != s.id) {
+            if let Some(row) = store::student_by_id(conn, other.student_id)? {
+                other_students.push(summary(conn, &row)?);
+            }
+        }
+        guardians.push(Guardian {
+            id: GuardianId(g.id),
+            full_name: g.full_name,
+            phone: g.phone,
+            email: g.email,
+            relation: link.relation,
+            is_primary: link.is_primary,
+            other_students,
+        });
+    }
+    Ok(Student {
+        id: StudentId(s.id),
+        branch_id: BranchId(s.branch_id),
+        code: s.code.clone(),
+        full_name: s.full_name.clone(),
+        date_of_birth: s.date_of_birth.map(|d| d.to_string()),
+        phone: s.phone.clone(),
+        email: s.email.clone(),
+        address: s.address.clone(),
+        school: s.school.clone(),
+        grade: s.grade.clone(),
+        notes: s.notes.clone(),
+        archived: s.archived_at.is_some(),
+        has_login: s.user_id.is_some(),
+        guardians,
+    })
+}
+
+/// A guardian to link, checked: an existing row or a new one.
+pub(crate) enum GuardianPlan {
+    Existing(GuardianRow, String, bool),
+    New(GuardianRow, String, bool),
+}
+
+impl GuardianPlan {
+    fn row(&self) -> &GuardianRow {
+        match self {
+            GuardianPlan::Existing(g, ..) | GuardianPlan::New(g, ..) => g,
+        }
+    }
+}
+
+pub(crate) fn check_guardian(
+    conn: &Connection,
+    field: &str,
+    g: &GuardianInput,
+    branch: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<GuardianPlan> {
+    let relation =
+        validate::required(&format!("{field}.relation"), "relation (e.g. Mother)", &g.relation, 30)?;
+    if let Some(id) = g.existing_id {
+        let row = store::guardian_by_id(conn, id.0)?.filter(|r| r.branch_id == branch).ok_or_else(|| {
+            ApiError::invalid(&format!("{field}.existing_id"), "Choose a guardian of this branch.")
+        })?;
+        return Ok(GuardianPlan::Existing(row, relation, g.is_primary));
+    }
+    let full_name =
+        validate::required(&format!("{field}.full_name"), "guardian's name", &g.full_name, NAME_MAX)?;
+    let phone = validate::phone(&format!("{field}.phone"), &g.phone)?;
+    let email = if g.email.trim().is_empty() {
+        None
+    } else {
+        Some(validate::email(&format!("{field}.email"), &g.email)?)
+    };
+    if phone.is_none() && email.is_none() {
+        return Err(ApiError::invalid(
+            &format!("{field}.phone"),
+            "Enter the guardian's phone (or email) to reach them.",
+        )
+        .into());
+    }
+    let row = GuardianRow {
+        id: Uuid::now_v7(),
+        branch_id: branch,
+        full_name,
+        phone,
+        email,
+        created_at: now,
+        updated_at: now,
+    };
+    Ok(GuardianPlan::New(row, relation, g.is_primary))
+}
+
+/// Writes a guardian plan for `student`: the guardian when new, and the link.
+pub(crate) fn write_guardian(w: &mut Write<'_>, student: &StudentRow, plan: &GuardianPlan) -> Result<()> {
+    let (row, relation, primary) = match plan {
+        GuardianPlan::Existing(g, r, p) => (g, r, *p),
+        GuardianPlan::New(g, r, p) => {
+            w.insert(g)?;
+            (g, r, *p)
+        }
+    };
+    let id = store::link_id(student.id, row.id);
+    let now = w.now();
+    let link = LinkRow {
+        id,
+        branch_id: student.branch_id,
+        student_id: student.id,
+        guardian_id: row.id,
+        relation: relation.clone(),
+        is_primary: primary,
+        removed_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let old = store::link_by_id(w.tx(), id)?;
+    match old {
+        Some(old) => {
+            let new = LinkRow { created_at: old.created_at, ..link };
+            w.update(&old, &new)?;
+        }
+        None => w.insert(&link)?,
+    }
+    Ok(())
+}
+
+/// The profile fields of a save, checked.
+pub(crate) struct Profile {
+    pub full_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: String,
+    pub school: String,
+    pub grade: String,
+    pub notes: String,
+}
+
+pub(crate) fn check_profile(input: &SaveStudent, today: NaiveDate) -> Result<Profile, ApiError> {
+    let full_name = validate::required("full_name", "student's name", &input.full_name, NAME_MAX)?;
+    let date_of_birth = if input.date_of_birth.trim().is_empty() {
+        None
+    } else {
+        let d = parse_date("date_of_birth", &input.date_of_birth)?;
+        if d > today {
+            return Err(ApiError::invalid("date_of_birth", "The date of birth cannot be in the future."));
+        }
+        if today.year() - d.year() > 100 {
+            return Err(ApiError::invalid("date_of_birth", "Check the year of birth."));
+        }
+        Some(d)
+    };
+    Ok(Profile {
+        full_name,
+        date_of_birth,
+        phone: validate::phone("phone", &input.phone)?,
+        email: if input.email.trim().is_empty() {
+            None
+        } else {
+            Some(validate::email("email", &input.email)?)
+        },
+        address: validate::optional("address", &input.address, 300)?,
+        school: validate::optional("school", &input.school, 100)?,
+        grade: validate::optional("grade", &input.grade, 30)?,
+        notes: validate::optional("notes", &input.notes, 2000)?,
+    })
+}
+
+/// Whole years between `born` and `today`.
+pub fn age(born: NaiveDate, today: NaiveDate) -> i32 {
+    let mut years = today.year() - born.year();
+    if (today.month(), today.day()) < (born.month(), born.day()) {
+        years -= 1;
+    }
+    years
+}
+
+/// Others that look like the same person: the same phone (theirs or a
+/// guardian's), or the same name with the same guardian phone.
+/// The part of a phone number that identifies it: its last ten digits
+/// (so "+91 98450 12345" and "098450-12345" are one number).
+pub fn phone_key(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    digits[digits.len().saturating_sub(10)..].iter().collect()
+}
+
+/// Others that look like the same person: the same phone (theirs or a
+/// guardian's), or the same name with the same guardian phone.
+pub(crate) fn possible_duplicates(
+    conn: &Connection,
+    full_name: &str,
+    phones: &[String],
+    exclude: Option<Uuid>,
+) -> Result<Vec<StudentSummary>> {
+    let keys: Vec<String> = phones.iter().map(|p| phone_key(p)).filter(|k| k.len() >= 7).collect();
+    let mut found: Vec<StudentRow> = Vec::new();
+    for key in &keys {
+        for row in search::matching(conn, key, &Branches::All, 50)? {
+            if Some(row.id) == exclude || found.iter().any(|f| f.id == row.id) {
+                continue;
+            }
+            let same_phone = row.phone.as_deref().map(phone_key).as_ref() == Some(key);
+            let same_name_and_guardian = row.full_name.eq_ignore_ascii_case(full_name)
+                && search::phone_digits_of(conn, &row)?.iter().any(|p| &phone_key(p) == key);
+            if same_phone || same_name_and_guardian {
+                found.push(row);
+            }
+        }
+    }
+    found.iter().map(|r| summary(conn, r)).collect()
+}
+
+impl Desk {
+    /// The next code of this desk's series in `branch`, e.g. K2-7QX-0042.
+    fn next_student_code(&self, conn: &Connection, branch: Uuid) -> Result<String> {
+        let code =
+            crate::org::store::branch_by_id(conn, branch)?.map(|b| b.code).unwrap_or_else(|| "S".into());
+        let prefix = format!("{code}-{}-", desk_tag(self.device_id()));
+        Ok(format!("{prefix}{:04}", store::last_in_series(conn, &prefix)? + 1))
+    }
+
+    fn student_for(&self, actor: &Actor, id: StudentId, p: Permission) -> Result<StudentRow> {
+        actor.require_somewhere(p)?;
+        let row = store::student_by_id(&self.db().conn, id.0)?
+            .ok_or_else(|| ApiError::not_found("student").on("id"))?;
+        actor.require(p, Some(BranchId(row.branch_id)))?;
+        Ok(row)
+    }
+
+    pub fn save_student(&self, actor: &Actor, input: SaveStudent) -> Result<StudentSaved> {
+        actor.require(Permission::ManageStudent, Some(input.branch_id))?;
+        let today = self.today();
+        let profile = check_profile(&input, today)?;
+        let now = self.clock().now();
+        let db = self.db();
+        let conn = &db.conn;
+        crate::org::store::branch_by_id(conn, input.branch_id.0)?
+            .ok_or_else(|| ApiError::invalid("branch_id", "Choose a branch from the list."))?;
+        let old = match input.id {
+            Some(id) => {
+                let old = store::student_by_id(conn, id.0)?
+                    .ok_or_else(|| ApiError::not_found("student").on("id"))?;
+                if old.branch_id != input.branch_id.0 {
+                    return Err(
+                        ApiError::invalid("branch_id", "A student changes branch by a transfer.").into()
+                    );
+                }
+                Some(old)
+            }
+            None => None,
+        };
+        let code = if input.code.trim().is_empty() {
+            match &old {
+                Some(o) => o.code.clone(),
+                None => self.next_student_code(conn, input.branch_id.0)?,
+            }
+        } else {
+            student_code("code", &input.code)?
+        };
+        if store::students_with_code(conn, &code)?.iter().any(|s| Some(s.id) != old.as_ref().map(|o| o.id)) {
+            return Err(
+                ApiError::duplicate("code", format!("Another student already has the code {code}.")).into()
+            );
+        }
+        let mut plans = Vec::new();
+        if old.is_none() {
+            for (i, g) in input.guardians.iter().enumerate() {
+                plans.push(check_guardian(conn, &format!("guardians[{i}]"), g, input.branch_id.0, now)?);
+            }
+            let under = settings::effective_int(
+                conn,
+                branchdesk_api::settings::GUARDIAN_REQUIRED_UNDER,
+                Some(input.branch_id),
+            )?;
+            if let Some(born) = profile.date_of_birth {
+                if plans.is_empty() && i64::from(age(born, today)) < under {
+                    return Err(ApiError::invalid(
+                        "guardians",
+                        format!("A student under {under} needs a parent or guardian; add one with a phone number."),
+                    )
+                    .into());
+                }
+            }
+        }
+        let mut phones: Vec<String> = profile.phone.iter().cloned().collect();
+        phones.extend(plans.iter().filter_map(|p| p.row().phone.clone()));
+        let duplicates = possible_duplicates(conn, &profile.full_name, &phones, old.as_ref().map(|o| o.id))?;
+        drop(db);
+        let row = StudentRow {
+            id: old.as_ref().map(|o| o.id).unwrap_or_else(Uuid::now_v7),
+            branch_id: input.branch_id.0,
+            code,
+            full_name: profile.full_name,
+            date_of_birth: profile.date_of_birth,
+            phone: profile.phone,
+            email: profile.email,
+            address: profile.address,
+            school: profile.school,
+            grade: profile.grade,
+            notes: profile.notes,
+            user_id: old.as_ref().and_then(|o| o.user_id),
+            lead_id: old.as_ref().and_then(|o| o.lead_id),
+            archived_at: old.as_ref().and_then(|o| o.archived_at),
+            created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
+            updated_at: now,
+        };
+        self.write(Some(actor.user_id), |w| {
+            match &old {
+                Some(old) => {
+                    w.update(old, &row)?;
+                }
+                None => w.insert(&row)?,
+            }
+            for p in &plans {
+                write_guardian(w, &row, p)?;
+            }
+            Ok(())
+        })?;
+        let db = self.db();
+        Ok(StudentSaved { student: view(&db.conn, &row)?, possible_duplicates: duplicates })
+    }
+
+    pub fn set_student_archived(&self, actor: &Actor, input: SetStudentArchived) -> Result<Student> {
+        let old = self.student_for(actor, input.id, Permission::ManageStudent)?;
+        let now = self.clock().now();
+        let new = StudentRow { archived_at: input.archived.then_some(now), updated_at: now, ..old.clone() };
+        self.write(Some(actor.user_id), |w| w.update(&old, &new).map(|_| ()))?;
+        view(&self.db().conn, &new)
+    }
+
+    pub fn link_guardian(&self, actor: &Actor, input: LinkGuardian) -> Result<Student> {
+        let student = self.student_for(actor, input.student_id, Permission::ManageStudent)?;
+        let plan = check_guardian(
+            &self.db().conn,
+            "guardian",
+            &input.guardian,
+            student.branch_id,
+            self.clock().now(),
+        )?;
+        self.write(Some(actor.user_id), |w| write_guardian(w, &student, &plan))?;
+        view(&self.db().conn, &student)
+    }
+
+    pub fn unlink_guardian(&self, actor: &Actor, input: UnlinkGuardian) -> Result<Student> {
+        let student = self.student_for(actor, input.student_id, Permission::ManageStudent)?;
+        let old = store::link_by_id(&self.db().conn, store::link_id(student.id, input.guardian_id.0))?
+            .filter(|l| l.removed_at.is_none())
+            .ok_or_else(|| ApiError::not_found("guardian").on("guardian_id"))?;
+        let now = self.clock().now();
+        let new = LinkRow { removed_at: Some(now), updated_at: now, ..old.clone() };
+        self.write(Some(actor.user_id), |w| w.update(&old, &new).map(|_| ()))?;
+        view(&self.db().conn, &student)
+    }
+
+    pub fn get_student(&self, actor: &Actor, input: GetStudent) -> Result<StudentDetail> {
+        let row = self.student_for(actor, input.id, Permission::ViewStudent)?;
+        let db = self.db();
+        let student = view(&db.conn, &row)?;
+        let mut phones: Vec<String> = row.phone.iter().cloned().collect();
+        phones.extend(student.guardians.iter().filter_map(|g| g.phone.clone()));
+        Ok(StudentDetail {
+            enrolments: enrolments::of_student(&db.conn, row.id)?,
+            possible_duplicates: possible_duplicates(&db.conn, &row.full_name, &phones, Some(row.id))?
+                .into_iter()
+                .chain(
+                    store::students_with_code(&db.conn, &row.code)?
+                        .iter()
+                        .filter(|s| s.id != row.id)
+                        .map(|s| summary(&db.conn, s))
+                        .collect::<Result<Vec<_>>>()?,
+                )
+                .collect(),
+            student,
+        })
+    }
+
+    pub fn list_students(&self, actor: &Actor, input: ListStudents) -> Result<Vec<StudentSummary>> {
+        actor.require(Permission::ViewStudent, Some(input.branch_id))?;
+        let db = self.db();
+        store::students_of_branch(&db.conn, input.branch_id.0, input.include_archived)?
+            .iter()
+            .map(|s| summary(&db.conn, s))
+            .collect()
+    }
+
+    pub fn find_duplicates(&self, actor: &Actor, input: FindDuplicates) -> Result<Vec<StudentSummary>> {
+        actor.require(Permission::ViewStudent, Some(input.branch_id))?;
+        let phones: Vec<String> =
+            [input.phone, input.guardian_phone].into_iter().filter(|p| !p.trim().is_empty()).collect();
+        possible_duplicates(&self.db().conn, input.full_name.trim(), &phones, None)
+    }
+
+    pub fn merge_students(&self, actor: &Actor, input: MergeStudents) -> Result<StudentDetail> {
+        let keep = self.student_for(actor, input.keep, Permission::ManageStudent)?;
+        let dup = self.student_for(actor, input.duplicate, Permission::ManageStudent)?;
+        if keep.id == dup.id {
+            return Err(ApiError::invalid("duplicate", "Choose two different students to merge.").into());
+        }
+        if keep.branch_id != dup.branch_id {
+            return Err(ApiError::invalid(
+                "duplicate",
+                "Both students must be in the same branch; transfer one first.",
+            )
+            .into());
+        }
+        let (links, enrols, leads) = {
+            let db = self.db();
+            (
+                store::links(&db.conn, dup.id, false)?,
+                store::enrolments(&db.conn, dup.id, false)?,
+                crate::leads::of_student(&db.conn, dup.id)?,
+            )
+        };
+        let branch = Some(BranchId(keep.branch_id));
+        if !enrols.is_empty() {
+            actor.require(Permission::ManageEnrolment, branch)?;
+        }
+        if !leads.is_empty() {
+            actor.require(Permission::ManageLead, branch)?;
+        }
+        let now = self.clock().now();
+        self.write(Some(actor.user_id), |w| {
+            for l in &links {
+                let kept = store::link_by_id(w.tx(), store::link_id(keep.id, l.guardian_id))?;
+                if kept.is_none() {
+                    w.insert(&LinkRow {
+                        id: store::link_id(keep.id, l.guardian_id),
+                        student_id: keep.id,
+                        created_at: now,
+                        updated_at: now,
+                        ..l.clone()
+                    })?;
+                }
+                w.update(l, &LinkRow { removed_at: Some(now), updated_at: now, ..l.clone() })?;
+            }
+            for e in &enrols {
+                w.update(e, &store::EnrolmentRow { student_id: keep.id, updated_at: now, ..e.clone() })?;
+            }
+            let note = format!("Merged into {} ({}).", keep.code, keep.full_name);
+            let notes = if dup.notes.is_empty() { note } else { format!("{}\n{note}", dup.notes) };
+            w.update(&dup, &StudentRow { archived_at: Some(now), notes, updated_at: now, ..dup.clone() })?;
+            for lead in &leads {
+                w.update(
+                    lead,
+                    &crate::leads::LeadRow { student_id: Some(keep.id), updated_at: now, ..lead.clone() },
+                )?;
+            }
+            Ok(())
+        })?;
+        self.get_student(actor, GetStudent { id: StudentId(keep.id) })
+    }
+}

@@ -1,0 +1,290 @@
+//! Rows and SQL for students, guardians, their links and enrolments.
+
+use crate::db::cols;
+use crate::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::write::branch_record;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StudentRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub code: String,
+    pub full_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: String,
+    pub school: String,
+    pub grade: String,
+    pub notes: String,
+    pub user_id: Option<Uuid>,
+    pub lead_id: Option<Uuid>,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(StudentRow, "students");
+
+pub const STUDENT_COLUMNS: &str = "s.id, s.branch_id, s.code, s.full_name, s.date_of_birth, s.phone, s.email,
+    s.address, s.school, s.grade, s.notes, s.user_id, s.lead_id, s.archived_at, s.created_at, s.updated_at";
+
+pub fn student_from_row(r: &Row<'_>) -> rusqlite::Result<StudentRow> {
+    Ok(StudentRow {
+        id: cols::uuid(r, 0)?,
+        branch_id: cols::uuid(r, 1)?,
+        code: r.get(2)?,
+        full_name: r.get(3)?,
+        date_of_birth: cols::opt_date(r, 4)?,
+        phone: r.get(5)?,
+        email: r.get(6)?,
+        address: r.get(7)?,
+        school: r.get(8)?,
+        grade: r.get(9)?,
+        notes: r.get(10)?,
+        user_id: cols::opt_uuid(r, 11)?,
+        lead_id: cols::opt_uuid(r, 12)?,
+        archived_at: cols::opt_time(r, 13)?,
+        created_at: cols::time(r, 14)?,
+        updated_at: cols::time(r, 15)?,
+    })
+}
+
+pub fn student_by_id(conn: &Connection, id: Uuid) -> Result<Option<StudentRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {STUDENT_COLUMNS} FROM students s WHERE s.id = ?1"))?
+        .query_row([id.to_string()], student_from_row)
+        .optional()?)
+}
+
+pub fn students_of_branch(
+    conn: &Connection,
+    branch: Uuid,
+    include_archived: bool,
+) -> Result<Vec<StudentRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {STUDENT_COLUMNS} FROM students s
+         WHERE s.branch_id = ?1 AND (?2 OR s.archived_at IS NULL) ORDER BY s.full_name, s.code"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params![branch.to_string(), include_archived], student_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Other students with this code (codes are checked when typed; two
+/// offline desks can still make a pair, which review lists).
+pub fn students_with_code(conn: &Connection, code: &str) -> Result<Vec<StudentRow>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {STUDENT_COLUMNS} FROM students s WHERE s.code = ?1"))?;
+    let rows = stmt.query_map([code], student_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The highest number used with `prefix` (e.g. "K2-7QX-").
+pub fn last_in_series(conn: &Connection, prefix: &str) -> Result<u32> {
+    let mut stmt = conn.prepare_cached("SELECT code FROM students WHERE code LIKE ?1 || '%'")?;
+    let codes = stmt.query_map([prefix], |r| r.get::<_, String>(0))?;
+    let mut last = 0;
+    for code in codes {
+        if let Some(n) = code?.get(prefix.len()..).and_then(|t| t.parse::<u32>().ok()) {
+            last = last.max(n);
+        }
+    }
+    Ok(last)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GuardianRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(GuardianRow, "guardians");
+
+pub fn guardian_by_id(conn: &Connection, id: Uuid) -> Result<Option<GuardianRow>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, branch_id, full_name, phone, email, created_at, updated_at FROM guardians WHERE id = ?1",
+        )?
+        .query_row([id.to_string()], |r| {
+            Ok(GuardianRow {
+                id: cols::uuid(r, 0)?,
+                branch_id: cols::uuid(r, 1)?,
+                full_name: r.get(2)?,
+                phone: r.get(3)?,
+                email: r.get(4)?,
+                created_at: cols::time(r, 5)?,
+                updated_at: cols::time(r, 6)?,
+            })
+        })
+        .optional()?)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub student_id: Uuid,
+    pub guardian_id: Uuid,
+    pub relation: String,
+    pub is_primary: bool,
+    pub removed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(LinkRow, "student_guardians");
+
+/// Linking a guardian twice, on any desk, is one row.
+pub fn link_id(student: Uuid, guardian: Uuid) -> Uuid {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x3b7e_0c4a_91d2_4f6b_8e15_a7c3_d9f2_0b61);
+    Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{guardian}").as_bytes())
+}
+
+const LINK_COLUMNS: &str =
+    "l.id, l.branch_id, l.student_id, l.guardian_id, l.relation, l.is_primary, l.removed_at, l.created_at, l.updated_at";
+
+fn link_from_row(r: &Row<'_>) -> rusqlite::Result<LinkRow> {
+    Ok(LinkRow {
+        id: cols::uuid(r, 0)?,
+        branch_id: cols::uuid(r, 1)?,
+        student_id: cols::uuid(r, 2)?,
+        guardian_id: cols::uuid(r, 3)?,
+        relation: r.get(4)?,
+        is_primary: r.get(5)?,
+        removed_at: cols::opt_time(r, 6)?,
+        created_at: cols::time(r, 7)?,
+        updated_at: cols::time(r, 8)?,
+    })
+}
+
+pub fn link_by_id(conn: &Connection, id: Uuid) -> Result<Option<LinkRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {LINK_COLUMNS} FROM student_guardians l WHERE l.id = ?1"))?
+        .query_row([id.to_string()], link_from_row)
+        .optional()?)
+}
+
+/// Live links of a student (or, with `by_guardian`, of a guardian).
+pub fn links(conn: &Connection, id: Uuid, by_guardian: bool) -> Result<Vec<LinkRow>> {
+    let column = if by_guardian { "guardian_id" } else { "student_id" };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LINK_COLUMNS} FROM student_guardians l WHERE l.{column} = ?1 AND l.removed_at IS NULL
+         ORDER BY l.is_primary DESC, l.created_at"
+    ))?;
+    let rows = stmt.query_map([id.to_string()], link_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnrolmentRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub student_id: Uuid,
+    pub batch_id: Uuid,
+    pub course_id: Uuid,
+    pub start_date: NaiveDate,
+    pub discount_kind: String,
+    pub discount_value: i64,
+    pub discount_reason: String,
+    pub status: String,
+    pub status_since: DateTime<Utc>,
+    pub certificate_no: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(EnrolmentRow, "enrolments");
+
+/// One enrolment per (student, batch), however many desks enrol them.
+pub fn enrolment_id(student: Uuid, batch: Uuid) -> Uuid {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x5d2a_7e19_c3b8_4a06_b1f4_62e8_0d9c_a3f5);
+    Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{batch}").as_bytes())
+}
+
+const ENROLMENT_COLUMNS: &str = "e.id, e.branch_id, e.student_id, e.batch_id, e.course_id, e.start_date,
+    e.discount_kind, e.discount_value, e.discount_reason, e.status, e.status_since, e.certificate_no,
+    e.created_at, e.updated_at";
+
+fn enrolment_from_row(r: &Row<'_>) -> rusqlite::Result<EnrolmentRow> {
+    Ok(EnrolmentRow {
+        id: cols::uuid(r, 0)?,
+        branch_id: cols::uuid(r, 1)?,
+        student_id: cols::uuid(r, 2)?,
+        batch_id: cols::uuid(r, 3)?,
+        course_id: cols::uuid(r, 4)?,
+        start_date: cols::date(r, 5)?,
+        discount_kind: r.get(6)?,
+        discount_value: r.get(7)?,
+        discount_reason: r.get(8)?,
+        status: r.get(9)?,
+        status_since: cols::time(r, 10)?,
+        certificate_no: r.get(11)?,
+        created_at: cols::time(r, 12)?,
+        updated_at: cols::time(r, 13)?,
+    })
+}
+
+pub fn enrolment_by_id(conn: &Connection, id: Uuid) -> Result<Option<EnrolmentRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {ENROLMENT_COLUMNS} FROM enrolments e WHERE e.id = ?1"))?
+        .query_row([id.to_string()], enrolment_from_row)
+        .optional()?)
+}
+
+/// A student's enrolments (`by_batch`: a batch's), newest first.
+pub fn enrolments(conn: &Connection, id: Uuid, by_batch: bool) -> Result<Vec<EnrolmentRow>> {
+    let column = if by_batch { "batch_id" } else { "student_id" };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENROLMENT_COLUMNS} FROM enrolments e WHERE e.{column} = ?1 ORDER BY e.start_date DESC, e.id"
+    ))?;
+    let rows = stmt.query_map([id.to_string()], enrolment_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Seats taken in a batch: active and on-hold enrolments.
+pub fn seats_taken(conn: &Connection, batch: Uuid) -> Result<u32> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM enrolments WHERE batch_id = ?1 AND status IN ('ACTIVE', 'ON_HOLD')",
+        )?
+        .query_row([batch.to_string()], |r| r.get(0))?)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnrolmentLogRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub enrolment_id: Uuid,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub reason: String,
+    pub changed_by: Option<Uuid>,
+    pub changed_at: DateTime<Utc>,
+}
+branch_record!(EnrolmentLogRow, "enrolment_log");
+
+pub fn enrolment_log(conn: &Connection, enrolment: Uuid) -> Result<Vec<EnrolmentLogRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, branch_id, enrolment_id, from_status, to_status, reason, changed_by, changed_at
+         FROM enrolment_log WHERE enrolment_id = ?1 ORDER BY changed_at, id",
+    )?;
+    let rows = stmt.query_map([enrolment.to_string()], |r| {
+        Ok(EnrolmentLogRow {
+            id: cols::uuid(r, 0)?,
+            branch_id: cols::uuid(r, 1)?,
+            enrolment_id: cols::uuid(r, 2)?,
+            from_status: r.get(3)?,
+            to_status: r.get(4)?,
+            reason: r.get(5)?,
+            changed_by: cols::opt_uuid(r, 6)?,
+            changed_at: cols::time(r, 7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

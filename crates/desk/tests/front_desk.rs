@@ -1,0 +1,473 @@
+//! The front desk: students and guardians, search, duplicates, enrolment
+//! with capacity and status log, enquiries to admission.
+
+mod common;
+
+use branchdesk_api::commands::academics::SaveCourse;
+use branchdesk_api::commands::leads::*;
+use branchdesk_api::commands::org::SaveRoom;
+use branchdesk_api::commands::students::*;
+use branchdesk_api::commands::timetable::{SaveBatch, Slot};
+use branchdesk_api::ids::{BatchId, StudentId};
+use branchdesk_api::{ApiError, ErrorCode};
+use common::{fixture, Fixture};
+
+fn api(e: branchdesk_desk::Error) -> ApiError {
+    e.into()
+}
+
+fn parent(name: &str, phone: &str) -> GuardianInput {
+    GuardianInput {
+        full_name: name.into(),
+        phone: phone.into(),
+        relation: "Mother".into(),
+        is_primary: true,
+        ..Default::default()
+    }
+}
+
+fn admit(
+    f: &Fixture,
+    name: &str,
+    phone: &str,
+    guardian: Option<GuardianInput>,
+) -> Result<StudentSaved, ApiError> {
+    f.desk
+        .save_student(
+            &f.director,
+            SaveStudent {
+                branch_id: f.branch,
+                full_name: name.into(),
+                phone: phone.into(),
+                date_of_birth: "2010-03-14".into(),
+                guardians: guardian.into_iter().collect(),
+                ..Default::default()
+            },
+        )
+        .map_err(api)
+}
+
+/// A batch of `capacity` seats in a fresh room.
+fn batch(f: &Fixture, name: &str, capacity: u32) -> BatchId {
+    let course = f
+        .desk
+        .save_course(
+            &f.director,
+            SaveCourse {
+                code: name.replace(' ', "").chars().take(10).collect(),
+                name: name.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let room = f
+        .desk
+        .save_room(
+            &f.director,
+            SaveRoom { id: None, branch_id: f.branch, name: format!("Room {name}"), capacity: 40 },
+        )
+        .unwrap()
+        .id;
+    f.desk
+        .save_batch(
+            &f.director,
+            SaveBatch {
+                branch_id: f.branch,
+                course_id: course,
+                name: name.into(),
+                teacher_id: f.director.user_id,
+                room_id: room,
+                capacity,
+                start_date: "2026-06-01".into(),
+                end_date: "2026-12-31".into(),
+                // Each batch of a test on its own day: the director teaches them all.
+                slots: vec![Slot {
+                    weekday: 1 + f.count("SELECT count(*) FROM batches") as u32,
+                    start: "09:00".into(),
+                    end: "10:00".into(),
+                }],
+                fee_minor: 300_000,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id
+}
+
+#[test]
+fn students_get_codes_from_this_desks_series_and_bad_input_is_refused() {
+    let f = fixture();
+    let a = admit(&f, "Asha Rao", "98450 11111", Some(parent("Lakshmi Rao", "98450 22222"))).unwrap().student;
+    let b = admit(&f, "Vikram Rao", "", Some(parent("Lakshmi Rao", "98450 33333"))).unwrap().student;
+    let tag = branchdesk_desk::students::desk_tag(f.desk.device_id());
+    assert_eq!(a.code, format!("K2-{tag}-0001"));
+    assert_eq!(b.code, format!("K2-{tag}-0002"));
+    assert_eq!(a.guardians[0].full_name, "Lakshmi Rao");
+    let minor = f.desk.save_student(
+        &f.director,
+        SaveStudent {
+            branch_id: f.branch,
+            full_name: "Kid".into(),
+            date_of_birth: "2015-01-01".into(),
+            ..Default::default()
+        },
+    );
+    assert!(api(minor.unwrap_err()).is_for("guardians"));
+    let good = || SaveStudent {
+        branch_id: f.branch,
+        full_name: "Ok".into(),
+        date_of_birth: "1990-01-01".into(),
+        ..Default::default()
+    };
+    for (input, field) in [
+        (SaveStudent { full_name: " ".into(), ..good() }, "full_name"),
+        (SaveStudent { phone: "123".into(), ..good() }, "phone"),
+        (SaveStudent { email: "asha@".into(), ..good() }, "email"),
+        (SaveStudent { date_of_birth: "2030-01-01".into(), ..good() }, "date_of_birth"),
+        (SaveStudent { date_of_birth: "14/03/2010".into(), ..good() }, "date_of_birth"),
+        (SaveStudent { code: a.code.clone(), ..good() }, "code"),
+        (SaveStudent { code: "K2 1".into(), ..good() }, "code"),
+        (
+            SaveStudent {
+                guardians: vec![GuardianInput {
+                    full_name: "X".into(),
+                    relation: "Father".into(),
+                    ..Default::default()
+                }],
+                ..good()
+            },
+            "guardians[0].phone",
+        ),
+    ] {
+        let e = api(f.desk.save_student(&f.director, input).unwrap_err());
+        assert!(e.is_for(field), "{field}: {e:?}");
+    }
+    // A failed save wrote nothing.
+    assert_eq!(f.count("SELECT count(*) FROM students"), 2);
+}
+
+#[test]
+fn siblings_share_a_guardian_and_duplicates_are_flagged_never_merged_silently() {
+    let f = fixture();
+    let a = admit(&f, "Asha Rao", "98450 11111", Some(parent("Lakshmi Rao", "98450 22222"))).unwrap().student;
+    let mother = a.guardians[0].id;
+    let sibling = admit(
+        &f,
+        "Vikram Rao",
+        "",
+        Some(GuardianInput {
+            existing_id: Some(mother),
+            relation: "Mother".into(),
+            is_primary: true,
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    assert_eq!(sibling.student.guardians[0].id, mother);
+    assert_eq!(sibling.student.guardians[0].other_students[0].full_name, "Asha Rao");
+    assert!(sibling.possible_duplicates.is_empty(), "a sibling is not a duplicate");
+    // Same phone: flagged. Same name and guardian phone: flagged.
+    let again = admit(&f, "Asha R.", "+91 98450-11111", Some(parent("L Rao", "98450 44444"))).unwrap();
+    assert_eq!(again.possible_duplicates.len(), 1);
+    assert_eq!(again.possible_duplicates[0].id, a.id);
+    let twin = admit(&f, "asha rao", "", Some(parent("Lakshmi", "9845022222"))).unwrap();
+    assert!(twin.possible_duplicates.iter().any(|d| d.id == a.id), "{:?}", twin.possible_duplicates);
+    assert_eq!(
+        f.count("SELECT count(*) FROM students WHERE archived_at IS NULL"),
+        4,
+        "nothing merged by itself"
+    );
+    // The clerk merges the second Asha into the first.
+    let merged = f
+        .desk
+        .merge_students(&f.director, MergeStudents { keep: a.id, duplicate: again.student.id })
+        .unwrap();
+    assert!(merged.student.guardians.iter().any(|g| g.full_name == "L Rao"));
+    let gone = f.desk.get_student(&f.director, GetStudent { id: again.student.id }).unwrap();
+    assert!(gone.student.archived);
+    assert!(gone.student.notes.contains(&a.code));
+}
+
+#[test]
+fn search_finds_by_three_letters_last_digits_code_and_guardian_phone() {
+    let f = fixture();
+    let a = admit(&f, "Asha Rao", "98450 12345", Some(parent("Lakshmi Rao", "99000 67890"))).unwrap().student;
+    admit(&f, "Vikram Menon", "98860 55555", Some(parent("Anil Menon", "99000 11111"))).unwrap();
+    let find = |q: &str| -> Vec<String> {
+        f.desk
+            .search_students(&f.director, SearchStudents { query: q.into(), limit: 0 })
+            .unwrap()
+            .into_iter()
+            .map(|s| s.full_name)
+            .collect()
+    };
+    assert_eq!(find("ash"), ["Asha Rao"]);
+    assert_eq!(find("ASH"), ["Asha Rao"]);
+    assert_eq!(find("2345"), ["Asha Rao"]);
+    assert_eq!(find("98450 12345"), ["Asha Rao"]);
+    assert_eq!(find("67890"), ["Asha Rao"], "by the guardian's phone");
+    assert_eq!(find(&a.code), ["Asha Rao"]);
+    assert_eq!(find("men"), ["Vikram Menon"]);
+    assert_eq!(find("Vi"), ["Vikram Menon"], "two letters: the start of a name");
+    assert!(find("zzz").is_empty());
+    assert!(find("\"; DROP TABLE students; --").is_empty());
+    // Someone without the right to see students finds nothing.
+    let (_, marketing) = f.staff("m@example.com", "DIGITAL_MARKETING", Some(f.branch));
+    let e = f.desk.search_students(&marketing, SearchStudents { query: "ash".into(), limit: 0 });
+    assert_eq!(api(e.unwrap_err()).code, ErrorCode::PermissionDenied);
+}
+
+#[test]
+fn enrolment_checks_capacity_and_keeps_a_status_log() {
+    let f = fixture();
+    let b = batch(&f, "Maths VIII", 2);
+    let s: Vec<StudentId> = ["A One", "B Two", "C Three"]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            admit(&f, n, &format!("9845000{i:03}"), Some(parent("P", &format!("9900000{i:03}"))))
+                .unwrap()
+                .student
+                .id
+        })
+        .collect();
+    let enrol = |student: StudentId| {
+        f.desk
+            .enrol(&f.director, Enrol { student_id: student, batch_id: b, ..Default::default() })
+            .map_err(api)
+    };
+    let e1 = enrol(s[0]).unwrap();
+    assert_eq!(e1.status, EnrolmentStatus::Active);
+    assert_eq!(e1.log.len(), 1);
+    assert!(enrol(s[0]).unwrap_err().is_for("batch_id"), "enrolled twice");
+    enrol(s[1]).unwrap();
+    let full = enrol(s[2]).unwrap_err();
+    assert_eq!(full.code, ErrorCode::Conflict);
+    assert!(full.message.contains("full (2 of 2 seats)"), "{}", full.message);
+    // Dropping needs a reason, frees the seat, and is logged.
+    let e = f.desk.set_enrolment_status(
+        &f.director,
+        SetEnrolmentStatus { id: e1.id, status: EnrolmentStatus::Dropped, reason: String::new() },
+    );
+    assert!(api(e.unwrap_err()).is_for("reason"));
+    let dropped = f
+        .desk
+        .set_enrolment_status(
+            &f.director,
+            SetEnrolmentStatus { id: e1.id, status: EnrolmentStatus::Dropped, reason: "Moved city".into() },
+        )
+        .unwrap();
+    assert_eq!(dropped.log.len(), 2);
+    assert_eq!(dropped.log[1].reason, "Moved city");
+    assert_eq!(dropped.log[1].from_status, Some(EnrolmentStatus::Active));
+    assert_eq!(dropped.log[1].changed_by.as_deref(), Some("Meera Iyer"));
+    enrol(s[2]).unwrap();
+    // The batch cannot shrink below its enrolment.
+    let roster = f.desk.list_roster(&f.director, ListRoster { batch_id: b }).unwrap();
+    assert_eq!(roster.iter().filter(|e| e.status.holds_seat()).count(), 2);
+    // Completion issues a certificate record.
+    let done = f
+        .desk
+        .set_enrolment_status(
+            &f.director,
+            SetEnrolmentStatus {
+                id: roster[0].id,
+                status: EnrolmentStatus::Completed,
+                reason: String::new(),
+            },
+        )
+        .unwrap();
+    assert!(done.certificate_no.is_some());
+    // Discounts: a reason is needed and the value is bounded.
+    let d = f.desk.enrol(
+        &f.director,
+        Enrol {
+            student_id: s[0],
+            batch_id: b,
+            discount_kind: DiscountKind::Percent,
+            discount_value: 1000,
+            ..Default::default()
+        },
+    );
+    assert!(api(d.unwrap_err()).is_for("discount_reason"));
+}
+
+#[test]
+fn capacity_cannot_drop_below_the_enrolled_students() {
+    let f = fixture();
+    let b = batch(&f, "Physics", 3);
+    for i in 0..3 {
+        let s =
+            admit(&f, &format!("S{i}"), &format!("98450{i:05}"), Some(parent("P", &format!("99000{i:05}"))))
+                .unwrap()
+                .student;
+        f.desk.enrol(&f.director, Enrol { student_id: s.id, batch_id: b, ..Default::default() }).unwrap();
+    }
+    let detail =
+        f.desk.get_batch(&f.director, branchdesk_api::commands::timetable::GetBatch { id: b }).unwrap().batch;
+    let e = f.desk.save_batch(
+        &f.director,
+        SaveBatch {
+            id: Some(b),
+            branch_id: f.branch,
+            course_id: detail.course_id,
+            name: detail.name,
+            teacher_id: detail.teacher_id,
+            room_id: detail.room_id,
+            capacity: 2,
+            start_date: detail.start_date,
+            end_date: detail.end_date,
+            slots: detail.slots,
+            ..Default::default()
+        },
+    );
+    let e = api(e.unwrap_err());
+    assert!(e.is_for("capacity"));
+    assert!(e.message.contains("3 students are enrolled"), "{}", e.message);
+}
+
+#[test]
+fn an_enquiry_is_followed_up_and_converted_in_one_step() {
+    let f = fixture();
+    let b = batch(&f, "Chemistry XI", 30);
+    let (_, clerk) = f.staff("clerk@example.com", "BACKOFFICE", Some(f.branch));
+    let lead = f
+        .desk
+        .save_lead(
+            &clerk,
+            SaveLead {
+                branch_id: f.branch,
+                full_name: "Rohan Shetty".into(),
+                guardian_name: "Suresh Shetty".into(),
+                guardian_phone: "98860 12121".into(),
+                source: "Walk-in".into(),
+                next_follow_up: "2026-06-01".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(lead.status, LeadStatus::New);
+    let due = f.desk.list_leads(&clerk, ListLeads { branch_id: f.branch, view: LeadView::DueToday }).unwrap();
+    assert_eq!(due.len(), 1);
+    let e = f.desk.save_lead(
+        &clerk,
+        SaveLead { branch_id: f.branch, full_name: "No contact".into(), ..Default::default() },
+    );
+    assert!(api(e.unwrap_err()).is_for("phone"));
+    let e = f.desk.save_lead(
+        &clerk,
+        SaveLead {
+            branch_id: f.branch,
+            full_name: "Old".into(),
+            phone: "9845099999".into(),
+            next_follow_up: "2026-05-01".into(),
+            ..Default::default()
+        },
+    );
+    assert!(api(e.unwrap_err()).is_for("next_follow_up"));
+    let called = f
+        .desk
+        .log_lead_activity(
+            &clerk,
+            LogLeadActivity {
+                lead_id: lead.id,
+                kind: ActivityKind::Call,
+                outcome: "Father will visit on Friday".into(),
+                status: Some(LeadStatus::Contacted),
+                next_follow_up: "2026-06-05".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(called.status, LeadStatus::Contacted);
+    assert_eq!(called.activities.len(), 1);
+    assert_eq!(called.next_follow_up.as_deref(), Some("2026-06-05"));
+    assert!(f
+        .desk
+        .list_leads(&clerk, ListLeads { branch_id: f.branch, view: LeadView::DueToday })
+        .unwrap()
+        .is_empty());
+    f.clock.advance(chrono::Duration::days(7));
+    assert_eq!(
+        f.desk.list_leads(&clerk, ListLeads { branch_id: f.branch, view: LeadView::Overdue }).unwrap().len(),
+        1
+    );
+    let student = f
+        .desk
+        .convert_lead(
+            &clerk,
+            ConvertLead {
+                lead_id: lead.id,
+                batch_id: b,
+                date_of_birth: "2009-08-20".into(),
+                guardian_relation: "Father".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(student.student.full_name, "Rohan Shetty");
+    assert_eq!(student.student.guardians[0].relation, "Father");
+    assert_eq!(student.enrolments.len(), 1);
+    assert_eq!(student.enrolments[0].batch_name, "Chemistry XI");
+    let kept = f.desk.get_lead(&clerk, GetLead { id: lead.id }).unwrap();
+    assert_eq!(kept.status, LeadStatus::Converted);
+    assert_eq!(kept.student_id, Some(student.student.id));
+    // Converting twice is refused; a lost lead needs a reason.
+    let again =
+        f.desk.convert_lead(&clerk, ConvertLead { lead_id: lead.id, batch_id: b, ..Default::default() });
+    assert_eq!(api(again.unwrap_err()).code, ErrorCode::Conflict);
+    let other = f
+        .desk
+        .save_lead(
+            &clerk,
+            SaveLead {
+                branch_id: f.branch,
+                full_name: "Maya".into(),
+                phone: "9845077777".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let lost = f.desk.log_lead_activity(
+        &clerk,
+        LogLeadActivity {
+            lead_id: other.id,
+            kind: ActivityKind::Call,
+            outcome: "Not interested".into(),
+            status: Some(LeadStatus::Lost),
+            ..Default::default()
+        },
+    );
+    assert!(api(lost.unwrap_err()).is_for("lost_reason"));
+    // A failed conversion (full batch) writes nothing.
+    let tiny = batch(&f, "Tiny", 1);
+    let filler = admit(&f, "Filler", "9845066666", Some(parent("P", "9900066666"))).unwrap().student;
+    f.desk.enrol(&f.director, Enrol { student_id: filler.id, batch_id: tiny, ..Default::default() }).unwrap();
+    let students_before = f.count("SELECT count(*) FROM students");
+    let e =
+        f.desk.convert_lead(&clerk, ConvertLead { lead_id: other.id, batch_id: tiny, ..Default::default() });
+    assert_eq!(api(e.unwrap_err()).code, ErrorCode::Conflict);
+    assert_eq!(f.count("SELECT count(*) FROM students"), students_before);
+    assert_eq!(f.desk.get_lead(&clerk, GetLead { id: other.id }).unwrap().status, LeadStatus::New);
+}
+
+#[test]
+fn a_duplicate_enquiry_is_flagged() {
+    let f = fixture();
+    admit(&f, "Asha Rao", "98450 12345", Some(parent("Lakshmi", "99000 67890"))).unwrap();
+    let lead = f
+        .desk
+        .save_lead(
+            &f.director,
+            SaveLead {
+                branch_id: f.branch,
+                full_name: "Asha".into(),
+                phone: "+91 98450 12345".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(lead.possible_duplicates.len(), 1);
+    assert!(lead.possible_duplicates[0].starts_with("Student "), "{:?}", lead.possible_duplicates);
+}

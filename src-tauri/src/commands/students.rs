@@ -1,0 +1,18 @@
+//! Students, guardians, enrolments and search.
+
+use branchdesk_api::commands::students::*;
+
+actor_commands! {
+    save_student(SaveStudent),
+    set_student_archived(SetStudentArchived),
+    link_guardian(LinkGuardian),
+    unlink_guardian(UnlinkGuardian),
+    get_student(GetStudent),
+    list_students(ListStudents),
+    search_students(SearchStudents),
+    find_duplicates(FindDuplicates),
+    merge_students(MergeStudents),
+    enrol(Enrol),
+    set_enrolment_status(SetEnrolmentStatus),
+    list_roster(ListRoster),
+}
