@@ -56,7 +56,10 @@ async fn first_run_login_create_teacher_and_see_only_teacher_areas() {
     app.type_into("#field-password", "Teak-Window-57").await;
     app.find("#field-password").await.send_keys(ENTER).await.unwrap();
     app.wait_text("#signed-in-as", "Ravi Kumar").await;
-    assert_eq!(app.areas().await, vec!["Today", "Timetable", "Batches", "Courses", "Rooms", "My account"]);
+    assert_eq!(
+        app.areas().await,
+        vec!["Today", "Students", "Timetable", "Batches", "Courses", "Rooms", "My account"]
+    );
     app.wait_text("#home", "TEACHER").await;
     app.screenshot("first-run-teacher-home").await;
     app.close().await;

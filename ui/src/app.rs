@@ -103,7 +103,7 @@ pub fn App() -> Html {
                 let v = status_version.clone();
                 Callback::from(move |_| v.set(*v + 1))
             };
-            let ctx = SessionCtx { me: (**me).clone(), signed_out, changed };
+            let ctx = SessionCtx { me: (**me).clone(), signed_out, changed, navigate: on_navigate.clone() };
             html! {
                 <ContextProvider<SessionCtx> context={ctx}>
                     <Frame me={(**me).clone()} page={*page} {on_navigate} {on_logout} status_version={*status_version}>

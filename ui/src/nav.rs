@@ -6,6 +6,10 @@ use branchdesk_api::Permission;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     Home,
+    Enquiries,
+    Students,
+    /// One student's page (opened from search or a list; not an area).
+    Student(branchdesk_api::ids::StudentId),
     Timetable,
     Batches,
     Courses,
@@ -28,6 +32,8 @@ pub struct Area {
 
 pub const AREAS: &[Area] = &[
     Area { page: Page::Home, label: "Today", needs: None },
+    Area { page: Page::Enquiries, label: "Enquiries", needs: Some(Permission::ManageLead) },
+    Area { page: Page::Students, label: "Students", needs: Some(Permission::ViewStudent) },
     Area { page: Page::Timetable, label: "Timetable", needs: Some(Permission::ViewBatch) },
     Area { page: Page::Batches, label: "Batches", needs: Some(Permission::ViewBatch) },
     Area { page: Page::Courses, label: "Courses", needs: Some(Permission::ViewBatch) },
@@ -52,9 +58,14 @@ mod tests {
 
     #[test]
     fn a_teacher_sees_the_timetable_batches_courses_rooms_and_account_only() {
-        let teacher = [Permission::ViewBatch, Permission::MarkAttendance, Permission::ViewRoom];
+        let teacher = [
+            Permission::ViewBatch,
+            Permission::MarkAttendance,
+            Permission::ViewRoom,
+            Permission::ViewStudent,
+        ];
         let labels: Vec<_> = visible(&teacher).iter().map(|a| a.label).collect();
-        assert_eq!(labels, ["Today", "Timetable", "Batches", "Courses", "Rooms", "My account"]);
+        assert_eq!(labels, ["Today", "Students", "Timetable", "Batches", "Courses", "Rooms", "My account"]);
     }
 
     #[test]

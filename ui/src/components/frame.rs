@@ -86,12 +86,12 @@ pub fn Frame(p: &FrameProps) -> Html {
                     <div class="who" id="signed-in-as">{ &p.me.user.full_name }</div>
                     <div class="muted small">{ roles.join(", ") }</div>
                     <button class="link" id="sign-out" onclick={p.on_logout.reform(|_| ())}>{ "Sign out " }<kbd>{ "Alt+Q" }</kbd></button>
-                    <div class="muted small">{ "Ctrl+K: go to…" }</div>
+                    <div class="muted small">{ "Ctrl+K: go to, find a student" }</div>
                 </div>
             </nav>
             <main class="page">{ p.children.clone() }</main>
             <StatusBar version={p.status_version} />
-            if *palette { <Palette areas={areas} on_pick={pick} on_close={close} /> }
+            if *palette { <Palette areas={areas} students={p.me.can(branchdesk_api::Permission::ViewStudent)} on_pick={pick} on_close={close} /> }
         </div>
     }
 }

@@ -11,6 +11,8 @@ pub struct SessionCtx {
     pub signed_out: Callback<String>,
     /// Ask the status bar to refresh (after a change was saved).
     pub changed: Callback<()>,
+    /// Open another page (e.g. a student's, from a search result).
+    pub navigate: Callback<crate::nav::Page>,
 }
 
 impl SessionCtx {

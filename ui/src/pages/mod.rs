@@ -7,12 +7,15 @@ pub mod batches;
 pub mod courses;
 pub mod curriculum;
 pub mod home;
+pub mod leads;
 pub mod login;
 pub mod organisation;
 pub mod roles;
 pub mod rooms;
 pub mod settings;
 pub mod setup;
+pub mod student;
+pub mod students;
 pub mod timetable;
 pub mod users;
 
@@ -22,6 +25,9 @@ use yew::prelude::*;
 pub fn render(page: Page) -> Html {
     match page {
         Page::Home => html! { <home::HomePage /> },
+        Page::Enquiries => html! { <leads::EnquiriesPage /> },
+        Page::Students => html! { <students::StudentsPage /> },
+        Page::Student(id) => html! { <student::StudentPage {id} /> },
         Page::Timetable => html! { <timetable::TimetablePage /> },
         Page::Batches => html! { <batches::BatchesPage /> },
         Page::Courses => html! { <courses::CoursesPage /> },

@@ -1,0 +1,419 @@
+//! One student: profile, guardians, enrolments (enrol, hold, drop,
+//! complete, with the log), and the records later areas add.
+
+use crate::components::field::{setter, Field, FormError, Select};
+use crate::components::session::use_session;
+use crate::format::{money, parse_money};
+use crate::hooks::{act, use_query};
+use crate::invoke::call;
+use crate::nav::Page;
+use branchdesk_api::commands::students::*;
+use branchdesk_api::commands::timetable::{Batch, ListBatches};
+use branchdesk_api::ids::StudentId;
+use branchdesk_api::{ApiError, Permission};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Tab {
+    Profile,
+    Guardians,
+    Enrolments,
+    Attendance,
+    Fees,
+}
+
+const TABS: [(Tab, &str); 5] = [
+    (Tab::Profile, "Profile"),
+    (Tab::Guardians, "Guardians"),
+    (Tab::Enrolments, "Enrolments"),
+    (Tab::Attendance, "Attendance"),
+    (Tab::Fees, "Fees"),
+];
+
+#[derive(Properties, PartialEq)]
+pub struct StudentPageProps {
+    pub id: StudentId,
+}
+
+#[component]
+pub fn StudentPage(p: &StudentPageProps) -> Html {
+    let s = use_session();
+    let detail = use_state(|| None::<StudentDetail>);
+    let error = use_state(|| None::<ApiError>);
+    let tab = use_state(|| Tab::Profile);
+    let version = use_state(|| 0u32);
+    {
+        let (detail, error, s) = (detail.clone(), error.clone(), s.clone());
+        use_effect_with((p.id, *version), move |(id, _)| {
+            let input = GetStudent { id: *id };
+            spawn_local(async move {
+                match call(&input).await {
+                    Ok(d) => detail.set(Some(d)),
+                    Err(e) => error.set(Some(s.check(e))),
+                }
+            });
+        });
+    }
+    let reload = {
+        let version = version.clone();
+        Callback::from(move |_: ()| version.set(*version + 1))
+    };
+    let Some(d) = (*detail).clone() else {
+        return html! { <section id="student"><FormError error={(*error).clone()} fields={vec![]} /><p class="muted">{ "Loading…" }</p></section> };
+    };
+    let st = &d.student;
+    let manage = s.me.can(Permission::ManageStudent);
+    let merge = |dup: StudentId| {
+        let (error, s, reload, keep) = (error.clone(), s.clone(), reload.clone(), st.id);
+        Callback::from(move |_: MouseEvent| {
+            let reload = reload.clone();
+            act(MergeStudents { keep, duplicate: dup }, error.clone(), s.clone(), move |_| reload.emit(()));
+        })
+    };
+    let tab_keys = {
+        let tab = tab.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let i = TABS.iter().position(|(t, _)| *t == *tab).unwrap_or(0);
+            match e.key().as_str() {
+                "ArrowRight" => tab.set(TABS[(i + 1) % TABS.len()].0),
+                "ArrowLeft" => tab.set(TABS[(i + TABS.len() - 1) % TABS.len()].0),
+                _ => {}
+            }
+        })
+    };
+    html! {
+        <section id="student">
+            <header class="page-head">
+                <h1>{ &st.full_name }<span class="muted">{ format!(" · {}", st.code) }</span></h1>
+                if st.archived { <span class="tag">{ "archived" }</span> }
+                <button class="link" onclick={let nav = s.navigate.clone(); move |_| nav.emit(Page::Students)}>{ "All students" }</button>
+            </header>
+            <FormError error={(*error).clone()} fields={vec![]} />
+            if !d.possible_duplicates.is_empty() {
+                <div class="notice" id="student-duplicates">
+                    <strong>{ "Possibly the same person: " }</strong>
+                    { for d.possible_duplicates.iter().map(|dup| html! {
+                        <span class="dup">
+                            <button class="link" onclick={let (nav, id) = (s.navigate.clone(), dup.id); move |_| nav.emit(Page::Student(id))}>{ format!("{} ({})", dup.full_name, dup.code) }</button>
+                            if manage && !dup.archived { <button onclick={merge(dup.id)}>{ "Merge into this student" }</button> }
+                        </span>
+                    }) }
+                </div>
+            }
+            <div class="tabs" role="tablist" onkeydown={tab_keys}>
+                { for TABS.iter().map(|(t, label)| { let tab2 = tab.clone(); let t = *t; html! {
+                    <button role="tab" id={format!("tab-{}", label.to_lowercase())} aria-selected={(*tab == t).to_string()}
+                        class={classes!((*tab == t).then_some("current"))} onclick={move |_| tab2.set(t)}>{ label }</button>
+                }}) }
+            </div>
+            { match *tab {
+                Tab::Profile => html! { <Profile student={st.clone()} on_saved={reload.clone()} /> },
+                Tab::Guardians => html! { <Guardians student={st.clone()} on_saved={reload.clone()} /> },
+                Tab::Enrolments => html! { <Enrolments detail={d.clone()} on_saved={reload.clone()} /> },
+                Tab::Attendance => html! { <p class="empty">{ "No attendance has been recorded for this student." }</p> },
+                Tab::Fees => html! { <p class="empty">{ "No fees or payments have been recorded for this student." }</p> },
+            } }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PartProps {
+    student: Student,
+    on_saved: Callback<()>,
+}
+
+#[component]
+fn Profile(p: &PartProps) -> Html {
+    let s = use_session();
+    let st = &p.student;
+    let name = use_state(|| st.full_name.clone());
+    let dob = use_state(|| st.date_of_birth.clone().unwrap_or_default());
+    let phone = use_state(|| st.phone.clone().unwrap_or_default());
+    let email = use_state(|| st.email.clone().unwrap_or_default());
+    let address = use_state(|| st.address.clone());
+    let school = use_state(|| st.school.clone());
+    let grade = use_state(|| st.grade.clone());
+    let notes = use_state(|| st.notes.clone());
+    let code = use_state(|| st.code.clone());
+    let error = use_state(|| None::<ApiError>);
+    let saved = use_state(|| false);
+    let manage = s.me.can(Permission::ManageStudent);
+    let onsubmit = {
+        let f = (
+            name.clone(),
+            dob.clone(),
+            phone.clone(),
+            email.clone(),
+            address.clone(),
+            school.clone(),
+            grade.clone(),
+            notes.clone(),
+            code.clone(),
+        );
+        let (error, s, done, id, branch, saved) =
+            (error.clone(), s.clone(), p.on_saved.clone(), st.id, st.branch_id, saved.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (name, dob, phone, email, address, school, grade, notes, code) = f.clone();
+            let input = SaveStudent {
+                id: Some(id),
+                branch_id: branch,
+                code: (*code).clone(),
+                full_name: (*name).clone(),
+                date_of_birth: (*dob).clone(),
+                phone: (*phone).clone(),
+                email: (*email).clone(),
+                address: (*address).clone(),
+                school: (*school).clone(),
+                grade: (*grade).clone(),
+                notes: (*notes).clone(),
+                guardians: vec![],
+            };
+            let (done, saved) = (done.clone(), saved.clone());
+            act(input, error.clone(), s.clone(), move |_| {
+                saved.set(true);
+                done.emit(());
+            });
+        })
+    };
+    let archive = {
+        let (error, s, done, id, archived) =
+            (error.clone(), s.clone(), p.on_saved.clone(), st.id, st.archived);
+        Callback::from(move |_: MouseEvent| {
+            let done = done.clone();
+            act(SetStudentArchived { id, archived: !archived }, error.clone(), s.clone(), move |_| {
+                done.emit(())
+            });
+        })
+    };
+    let err = (*error).clone();
+    html! {
+        <form class="card" id="profile-form" {onsubmit}>
+            <FormError error={err.clone()} fields={vec!["full_name", "code", "date_of_birth", "phone", "email", "address", "school", "grade", "notes"]} />
+            if *saved { <div class="notice success" role="status">{ "Saved." }</div> }
+            <div class="row">
+                <Field label="Name" name="full_name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
+                <Field label="Student code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} />
+                <Field label="Date of birth" name="date_of_birth" kind="date" value={(*dob).clone()} on_input={setter(&dob)} error={err.clone()} />
+            </div>
+            <div class="row">
+                <Field label="Phone" name="phone" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
+                <Field label="Email" name="email" value={(*email).clone()} on_input={setter(&email)} error={err.clone()} />
+                <Field label="School" name="school" value={(*school).clone()} on_input={setter(&school)} error={err.clone()} />
+                <Field label="Grade" name="grade" value={(*grade).clone()} on_input={setter(&grade)} error={err.clone()} />
+            </div>
+            <div class="row">
+                <Field label="Address" name="address" value={(*address).clone()} on_input={setter(&address)} error={err.clone()} />
+                <Field label="Notes" name="notes" value={(*notes).clone()} on_input={setter(&notes)} error={err.clone()} />
+            </div>
+            if manage {
+                <div class="actions">
+                    <button type="submit" class="primary">{ "Save " }<kbd>{ "Enter" }</kbd></button>
+                    <button type="button" onclick={archive}>{ if st.archived { "Restore" } else { "Archive" } }</button>
+                </div>
+            }
+        </form>
+    }
+}
+
+#[component]
+fn Guardians(p: &PartProps) -> Html {
+    let s = use_session();
+    let name = use_state(String::new);
+    let phone = use_state(String::new);
+    let relation = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let st = &p.student;
+    let manage = s.me.can(Permission::ManageStudent);
+    let onsubmit = {
+        let (name, phone, relation, error, s, done, id) = (
+            name.clone(),
+            phone.clone(),
+            relation.clone(),
+            error.clone(),
+            s.clone(),
+            p.on_saved.clone(),
+            st.id,
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let guardian = GuardianInput {
+                full_name: (*name).clone(),
+                phone: (*phone).clone(),
+                relation: (*relation).clone(),
+                is_primary: false,
+                ..Default::default()
+            };
+            let done = done.clone();
+            act(LinkGuardian { student_id: id, guardian }, error.clone(), s.clone(), move |_| done.emit(()));
+        })
+    };
+    let unlink = |g: &Guardian| {
+        let (error, s, done, input) = (
+            error.clone(),
+            s.clone(),
+            p.on_saved.clone(),
+            UnlinkGuardian { student_id: st.id, guardian_id: g.id },
+        );
+        Callback::from(move |_: MouseEvent| {
+            let done = done.clone();
+            act(input.clone(), error.clone(), s.clone(), move |_| done.emit(()));
+        })
+    };
+    let err = (*error).clone();
+    html! {
+        <div id="guardians">
+            if st.guardians.is_empty() { <p class="empty">{ "No guardian yet." }</p> }
+            <ul class="plain">
+                { for st.guardians.iter().map(|g| html! {
+                    <li class="card">
+                        <strong>{ &g.full_name }</strong>{ format!(" · {}", g.relation) }
+                        if g.is_primary { <span class="tag">{ "primary" }</span> }
+                        <div>{ g.phone.clone().unwrap_or_default() }{ " " }{ g.email.clone().unwrap_or_default() }</div>
+                        if !g.other_students.is_empty() {
+                            <div class="muted">{ "Also guardian of: " }
+                                { for g.other_students.iter().map(|o| { let (nav, id) = (s.navigate.clone(), o.id); html! {
+                                    <button class="link" onclick={move |_| nav.emit(Page::Student(id))}>{ format!("{} ({})", o.full_name, o.code) }</button>
+                                }}) }
+                            </div>
+                        }
+                        if manage { <button onclick={unlink(g)}>{ "Remove" }</button> }
+                    </li>
+                }) }
+            </ul>
+            if manage {
+                <form class="card inline-form" id="guardian-form" {onsubmit}>
+                    <FormError error={err.clone()} fields={vec!["guardian.full_name", "guardian.phone", "guardian.relation"]} />
+                    <div class="row">
+                        <Field label="Guardian's name" name="guardian.full_name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
+                        <Field label="Phone" name="guardian.phone" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
+                        <Field label="Relation" name="guardian.relation" value={(*relation).clone()} on_input={setter(&relation)} error={err.clone()} />
+                        <div class="actions"><button type="submit">{ "Add guardian" }</button></div>
+                    </div>
+                </form>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EnrolmentsProps {
+    detail: StudentDetail,
+    on_saved: Callback<()>,
+}
+
+#[component]
+fn Enrolments(p: &EnrolmentsProps) -> Html {
+    let s = use_session();
+    let st = &p.detail.student;
+    let (batches, _) = use_query(ListBatches { branch_id: st.branch_id, include_inactive: false });
+    let batch = use_state(String::new);
+    let start = use_state(String::new);
+    let discount_kind = use_state(|| DiscountKind::None.as_str().to_owned());
+    let discount = use_state(String::new);
+    let discount_reason = use_state(String::new);
+    let reason = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let manage = s.me.can(Permission::ManageEnrolment);
+    let onsubmit = {
+        let f =
+            (batch.clone(), start.clone(), discount_kind.clone(), discount.clone(), discount_reason.clone());
+        let (error, s, done, id) = (error.clone(), s.clone(), p.on_saved.clone(), st.id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (batch, start, kind, discount, discount_reason) = f.clone();
+            let Ok(batch_id) = batch.parse() else {
+                return error.set(Some(ApiError::invalid("batch_id", "Choose a batch.")));
+            };
+            // Percent (up to two decimals) is basis points; an amount is minor units.
+            let Some(value) = parse_money(&discount) else {
+                return error.set(Some(ApiError::invalid(
+                    "discount_value",
+                    "Enter the discount as a number, e.g. 10 or 500.",
+                )));
+            };
+            let input = Enrol {
+                student_id: id,
+                batch_id: branchdesk_api::ids::BatchId(batch_id),
+                start_date: (*start).clone(),
+                discount_kind: DiscountKind::parse(&kind).unwrap_or_default(),
+                discount_value: value,
+                discount_reason: (*discount_reason).clone(),
+            };
+            let done = done.clone();
+            act(input, error.clone(), s.clone(), move |_| done.emit(()));
+        })
+    };
+    let change = |e: &Enrolment, to: EnrolmentStatus| {
+        let (error, s, done, id, reason) =
+            (error.clone(), s.clone(), p.on_saved.clone(), e.id, reason.clone());
+        Callback::from(move |_: MouseEvent| {
+            let done = done.clone();
+            act(
+                SetEnrolmentStatus { id, status: to, reason: (*reason).clone() },
+                error.clone(),
+                s.clone(),
+                move |_| done.emit(()),
+            );
+        })
+    };
+    let err = (*error).clone();
+    let batch_opts: Vec<(String, String)> = match &batches {
+        Some(Ok(list)) => list
+            .iter()
+            .map(|b: &Batch| {
+                (b.id.to_string(), format!("{} · {} · {}", b.name, b.course_name, money(b.fee_minor)))
+            })
+            .collect(),
+        _ => vec![],
+    };
+    let kinds: Vec<(String, String)> = vec![
+        ("NONE".into(), "No discount".into()),
+        ("PERCENT".into(), "Percent off".into()),
+        ("FIXED".into(), "Amount off each fee".into()),
+    ];
+    html! {
+        <div id="enrolments">
+            <FormError error={err.clone()} fields={vec!["batch_id", "start_date", "discount_value", "discount_reason", "reason"]} />
+            if p.detail.enrolments.is_empty() { <p class="empty">{ "Not enrolled in any batch yet." }</p> }
+            { for p.detail.enrolments.iter().map(|e| html! {
+                <div class="card enrolment">
+                    <strong>{ &e.batch_name }</strong>{ format!(" · {} · from {}", e.course_name, e.start_date) }
+                    <span class="tag">{ e.status.label() }</span>
+                    if e.discount_kind != DiscountKind::None {
+                        <span class="muted">{ format!(" · discount {}: {}", match e.discount_kind { DiscountKind::Percent => format!("{} %", super::courses::percent(e.discount_value as u32)), _ => money(e.discount_value) }, e.discount_reason) }</span>
+                    }
+                    if let Some(c) = &e.certificate_no { <span class="muted">{ format!(" · certificate {c}") }</span> }
+                    <ul class="log">
+                        { for e.log.iter().map(|l| html! { <li class="muted">{ format!("{} → {} · {} · {}{}", l.from_status.map(|f| f.label()).unwrap_or("—"), l.to_status.label(), l.changed_by.clone().unwrap_or_default(), l.changed_at.get(..16).unwrap_or_default().replace('T', " "), if l.reason.is_empty() { String::new() } else { format!(" · {}", l.reason) }) }</li> }) }
+                    </ul>
+                    if manage {
+                        <div class="row-actions">
+                            { for EnrolmentStatus::ALL.iter().filter(|s| **s != e.status).map(|to| html! { <button onclick={change(e, *to)}>{ format!("Mark {}", to.label().to_lowercase()) }</button> }) }
+                        </div>
+                    }
+                </div>
+            }) }
+            if manage && !p.detail.enrolments.is_empty() {
+                <div class="row"><Field label="Reason for a status change" name="reason" value={(*reason).clone()} on_input={setter(&reason)} error={err.clone()} hint="needed to drop or hold" /></div>
+            }
+            if manage && !st.archived {
+                <form class="card" id="enrol-form" {onsubmit}>
+                    <h3>{ "Enrol in a batch" }</h3>
+                    <div class="row">
+                        <Select label="Batch" name="batch_id" value={(*batch).clone()} options={batch_opts} on_change={setter(&batch)} error={err.clone()} none="Choose…" />
+                        <Field label="Starts" name="start_date" kind="date" value={(*start).clone()} on_input={setter(&start)} error={err.clone()} hint="empty: today" />
+                    </div>
+                    <div class="row">
+                        <Select label="Discount" name="discount_kind" value={(*discount_kind).clone()} options={kinds} on_change={setter(&discount_kind)} />
+                        <Field label="Percent or amount" name="discount_value" value={(*discount).clone()} on_input={setter(&discount)} error={err.clone()} />
+                        <Field label="Why (sibling, scholarship…)" name="discount_reason" value={(*discount_reason).clone()} on_input={setter(&discount_reason)} error={err.clone()} />
+                    </div>
+                    <div class="actions"><button type="submit" class="primary" id="enrol-save">{ "Enrol" }</button></div>
+                </form>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,207 @@
+//! Students of a branch: the list (filtered as you type), and admitting a
+//! new one with a guardian, warned of possible duplicates as you type.
+
+use super::courses::esc;
+use crate::components::field::{setter, Field, FormActions, FormError};
+use crate::components::session::use_session;
+use crate::hooks::{act, show, use_query};
+use crate::invoke::call;
+use crate::nav::Page;
+use branchdesk_api::commands::students::*;
+use branchdesk_api::ids::BranchId;
+use branchdesk_api::{ApiError, Permission};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+#[component]
+pub fn StudentsPage() -> Html {
+    let s = use_session();
+    let branch = use_state(|| s.me.branches.first().map(|b| b.id).unwrap_or_default());
+    let archived = use_state(|| false);
+    let (students, reload) = use_query(ListStudents { branch_id: *branch, include_archived: *archived });
+    let filter = use_state(String::new);
+    let adding = use_state(|| false);
+    let manage = s.me.can(Permission::ManageStudent);
+    if s.me.branches.is_empty() {
+        return html! { <section id="students"><h1>{ "Students" }</h1><p class="empty">{ "You hold no role in a branch, so there are no students to show." }</p></section> };
+    }
+    let open = |id| {
+        let nav = s.navigate.clone();
+        Callback::from(move |_: MouseEvent| nav.emit(Page::Student(id)))
+    };
+    let f = filter.to_lowercase();
+    let digits: String = f.chars().filter(char::is_ascii_digit).collect();
+    html! {
+        <section id="students">
+            <header class="page-head">
+                <h1>{ "Students" }</h1>
+                { super::branch_picker(&s.me.branches, branch.clone()) }
+                if manage && !*adding { <button class="primary" id="admit-student" onclick={let a = adding.clone(); move |_| a.set(true)}>{ "Admit a student" }</button> }
+            </header>
+            if *adding {
+                <AdmitForm branch_id={*branch} on_done={let (a, r, nav) = (adding.clone(), reload.clone(), s.navigate.clone()); Callback::from(move |saved: Option<StudentSaved>| {
+                    a.set(false);
+                    r.emit(());
+                    if let Some(saved) = saved { nav.emit(Page::Student(saved.student.id)); }
+                })} />
+            }
+            <div class="toolbar">
+                <input type="search" id="student-filter" placeholder="Filter by name, code or phone" value={(*filter).clone()}
+                    oninput={let f = filter.clone(); Callback::from(move |e: InputEvent| f.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} />
+                <label class="check-inline"><input type="checkbox" checked={*archived} onchange={let a = archived.clone(); Callback::from(move |_: Event| a.set(!*a))} />{ " Show archived" }</label>
+                <span class="muted">{ "Ctrl+K finds any student from anywhere." }</span>
+            </div>
+            { show(&students, |list: &Vec<StudentSummary>| {
+                let shown: Vec<&StudentSummary> = list.iter().filter(|st| {
+                    f.is_empty()
+                        || st.full_name.to_lowercase().contains(&f)
+                        || st.code.to_lowercase().contains(&f)
+                        || (!digits.is_empty() && [&st.phone, &st.guardian_phone].iter().any(|p| p.as_deref().is_some_and(|p| p.chars().filter(char::is_ascii_digit).collect::<String>().contains(&digits))))
+                }).collect();
+                if list.is_empty() {
+                    return html! { <p class="empty">{ if manage { "No students yet. Admit the first, or convert an enquiry." } else { "No students yet." } }</p> };
+                }
+                html! {
+                    <table class="grid" id="students-table">
+                        <thead><tr><th>{ "Code" }</th><th>{ "Name" }</th><th>{ "Phone" }</th><th>{ "Guardian's phone" }</th></tr></thead>
+                        <tbody>
+                            { for shown.iter().map(|st| html! {
+                                <tr class={classes!(st.archived.then_some("inactive"))}>
+                                    <td>{ &st.code }</td>
+                                    <td><button class="link" onclick={open(st.id)}>{ &st.full_name }</button></td>
+                                    <td>{ st.phone.clone().unwrap_or_default() }</td>
+                                    <td>{ st.guardian_phone.clone().unwrap_or_default() }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                }
+            }) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AdmitProps {
+    branch_id: BranchId,
+    on_done: Callback<Option<StudentSaved>>,
+}
+
+#[component]
+fn AdmitForm(p: &AdmitProps) -> Html {
+    let s = use_session();
+    let name = use_state(String::new);
+    let dob = use_state(String::new);
+    let phone = use_state(String::new);
+    let email = use_state(String::new);
+    let school = use_state(String::new);
+    let grade = use_state(String::new);
+    let g_name = use_state(String::new);
+    let g_phone = use_state(String::new);
+    let g_relation = use_state(|| "Mother".to_owned());
+    let error = use_state(|| None::<ApiError>);
+    let dupes = use_state(Vec::<StudentSummary>::new);
+    // Look for possible duplicates as the clerk types the name and phones.
+    {
+        let dupes = dupes.clone();
+        let key = ((*name).clone(), (*phone).clone(), (*g_phone).clone(), p.branch_id);
+        use_effect_with(key, move |(name, phone, g_phone, branch)| {
+            let input = FindDuplicates {
+                branch_id: *branch,
+                full_name: name.clone(),
+                phone: phone.clone(),
+                guardian_phone: g_phone.clone(),
+            };
+            let enough = [phone, g_phone].iter().any(|p| p.chars().filter(char::is_ascii_digit).count() >= 7);
+            if enough {
+                spawn_local(async move {
+                    if let Ok(found) = call(&input).await {
+                        dupes.set(found);
+                    }
+                });
+            } else {
+                dupes.set(Vec::new());
+            }
+        });
+    }
+    let onsubmit = {
+        let st = (
+            name.clone(),
+            dob.clone(),
+            phone.clone(),
+            email.clone(),
+            school.clone(),
+            grade.clone(),
+            g_name.clone(),
+            g_phone.clone(),
+            g_relation.clone(),
+        );
+        let (error, s, done, branch) = (error.clone(), s.clone(), p.on_done.clone(), p.branch_id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (name, dob, phone, email, school, grade, g_name, g_phone, g_relation) = st.clone();
+            let guardians = if g_name.trim().is_empty() && g_phone.trim().is_empty() {
+                vec![]
+            } else {
+                vec![GuardianInput {
+                    full_name: (*g_name).clone(),
+                    phone: (*g_phone).clone(),
+                    relation: (*g_relation).clone(),
+                    is_primary: true,
+                    ..Default::default()
+                }]
+            };
+            let input = SaveStudent {
+                branch_id: branch,
+                full_name: (*name).clone(),
+                date_of_birth: (*dob).clone(),
+                phone: (*phone).clone(),
+                email: (*email).clone(),
+                school: (*school).clone(),
+                grade: (*grade).clone(),
+                guardians,
+                ..Default::default()
+            };
+            let done = done.clone();
+            act(input, error.clone(), s.clone(), move |saved| done.emit(Some(saved)));
+        })
+    };
+    let err = (*error).clone();
+    let cancel = p.on_done.reform(|_| None);
+    let nav = s.navigate.clone();
+    html! {
+        <form class="card" id="admit-form" {onsubmit} onkeydown={esc(cancel.clone())}>
+            <h2>{ "Admit a student" }</h2>
+            <FormError error={err.clone()} fields={vec!["full_name", "date_of_birth", "phone", "email", "school", "grade", "guardians[0].full_name", "guardians[0].phone", "guardians[0].relation"]} />
+            <div class="row">
+                <Field label="Student's name" name="full_name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} autofocus=true />
+                <Field label="Date of birth" name="date_of_birth" kind="date" value={(*dob).clone()} on_input={setter(&dob)} error={err.clone()} />
+                <Field label="Phone" name="phone" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
+                <Field label="Email" name="email" value={(*email).clone()} on_input={setter(&email)} error={err.clone()} />
+            </div>
+            <div class="row">
+                <Field label="School" name="school" value={(*school).clone()} on_input={setter(&school)} error={err.clone()} />
+                <Field label="Grade" name="grade" value={(*grade).clone()} on_input={setter(&grade)} error={err.clone()} />
+            </div>
+            <fieldset>
+                <legend>{ "Parent or guardian" }</legend>
+                if let Some(e) = err.clone().filter(|e| e.is_for("guardians")) { <div class="field-error" role="alert">{ e.message }</div> }
+                <div class="row">
+                    <Field label="Name" name="guardians[0].full_name" value={(*g_name).clone()} on_input={setter(&g_name)} error={err.clone()} />
+                    <Field label="Phone" name="guardians[0].phone" value={(*g_phone).clone()} on_input={setter(&g_phone)} error={err.clone()} />
+                    <Field label="Relation" name="guardians[0].relation" value={(*g_relation).clone()} on_input={setter(&g_relation)} error={err.clone()} />
+                </div>
+            </fieldset>
+            if !dupes.is_empty() {
+                <div class="notice" id="possible-duplicates" role="status">
+                    <strong>{ "Possibly already here: " }</strong>
+                    { for dupes.iter().map(|d| { let (nav, id) = (nav.clone(), d.id); html! {
+                        <button type="button" class="link" onclick={Callback::from(move |_: MouseEvent| nav.emit(Page::Student(id)))}>{ format!("{} ({})", d.full_name, d.code) }</button>
+                    }}) }
+                    <div class="muted">{ "Open one to check, or save to admit a new student anyway." }</div>
+                </div>
+            }
+            <FormActions save="Admit" id="admit-save" on_cancel={cancel} />
+        </form>
+    }
+}
