@@ -92,18 +92,23 @@ pub fn of_student(conn: &Connection, student: Uuid) -> Result<Vec<LeadRow>> {
 }
 
 fn list(conn: &Connection, branch: Uuid, view: LeadView, today: NaiveDate) -> Result<Vec<LeadRow>> {
-    let filter = match view {
-        LeadView::Open => "status NOT IN ('CONVERTED', 'LOST')",
-        LeadView::DueToday => "status NOT IN ('CONVERTED', 'LOST') AND next_follow_up = ?2",
-        LeadView::Overdue => "status NOT IN ('CONVERTED', 'LOST') AND next_follow_up < ?2",
-        LeadView::All => "?2 = ?2",
+    let open = "status NOT IN ('CONVERTED', 'LOST')";
+    let (filter, dated) = match view {
+        LeadView::Open => (open.to_owned(), false),
+        LeadView::DueToday => (format!("{open} AND next_follow_up = ?2"), true),
+        LeadView::Overdue => (format!("{open} AND next_follow_up < ?2"), true),
+        LeadView::All => ("1".to_owned(), false),
     };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM leads WHERE branch_id = ?1 AND {filter}
          ORDER BY next_follow_up IS NULL, next_follow_up, created_at DESC"
     ))?;
-    let rows = stmt.query_map((branch.to_string(), today.to_string()), from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let rows = if dated {
+        stmt.query_map((branch.to_string(), today.to_string()), from_row)?.collect::<rusqlite::Result<Vec<_>>>()
+    } else {
+        stmt.query_map([branch.to_string()], from_row)?.collect::<rusqlite::Result<Vec<_>>>()
+    };
+    Ok(rows?)
 }
 
 fn activities(conn: &Connection, lead: Uuid) -> Result<Vec<LeadActivity>> {

@@ -350,6 +350,9 @@ fn an_enquiry_is_followed_up_and_converted_in_one_step() {
     assert_eq!(lead.status, LeadStatus::New);
     let due = f.desk.list_leads(&clerk, ListLeads { branch_id: f.branch, view: LeadView::DueToday }).unwrap();
     assert_eq!(due.len(), 1);
+    for view in [LeadView::Open, LeadView::All] {
+        assert_eq!(f.desk.list_leads(&clerk, ListLeads { branch_id: f.branch, view }).unwrap().len(), 1, "{view:?}");
+    }
     let e = f.desk.save_lead(
         &clerk,
         SaveLead { branch_id: f.branch, full_name: "No contact".into(), ..Default::default() },

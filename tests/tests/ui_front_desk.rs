@@ -1,0 +1,117 @@
+//! In the real app window, the front-desk clerk's day: take an enquiry,
+//! log a call, admit and enrol in one step, then find the student from
+//! anywhere by three letters of the name and by the last four digits of
+//! the phone.
+
+use branchdesk_api::commands::academics::SaveCourse;
+use branchdesk_api::commands::org::SaveRoom;
+use branchdesk_api::commands::session::Login;
+use branchdesk_api::commands::timetable::{SaveBatch, Slot};
+use branchdesk_e2e::*;
+use std::path::Path;
+
+/// An organisation with a course and a batch to enrol into.
+fn seed_batch(dir: &Path) {
+    seed_organisation(dir);
+    let desk = branchdesk_desk::Desk::open(branchdesk_desk::DeskConfig::new(dir)).expect("desk");
+    let (token, me) = desk
+        .login(Login { email: DIRECTOR_EMAIL.into(), password: DIRECTOR_PASSWORD.into() })
+        .expect("login");
+    let director = desk.actor(&token).expect("actor");
+    let branch = me.branches[0].id;
+    let room = desk
+        .save_room(&director, SaveRoom { id: None, branch_id: branch, name: "Room 1".into(), capacity: 30 })
+        .expect("room")
+        .id;
+    let course = desk
+        .save_course(
+            &director,
+            SaveCourse { code: "CHE-11".into(), name: "Chemistry XI".into(), ..Default::default() },
+        )
+        .expect("course")
+        .id;
+    desk.save_batch(
+        &director,
+        SaveBatch {
+            branch_id: branch,
+            course_id: course,
+            name: "Chemistry XI-A".into(),
+            teacher_id: director.user_id,
+            room_id: room,
+            capacity: 30,
+            start_date: "2026-06-01".into(),
+            end_date: "2027-03-31".into(),
+            slots: vec![Slot { weekday: 2, start: "16:00".into(), end: "17:30".into() }],
+            fee_minor: 250_000,
+            ..Default::default()
+        },
+    )
+    .expect("batch");
+}
+
+const CTRL_K: &str = "\u{E009}k\u{E000}";
+
+#[tokio::test]
+async fn take_an_enquiry_admit_it_and_find_the_student_from_anywhere() {
+    if !ui_tests_enabled("take_an_enquiry_admit_it_and_find_the_student_from_anywhere") {
+        return;
+    }
+    let app = App::launch(seed_batch).await;
+    app.type_into("#field-email", DIRECTOR_EMAIL).await;
+    app.type_into("#field-password", DIRECTOR_PASSWORD).await;
+    app.click("#login-submit").await;
+
+    app.click("[data-area='Enquiries']").await;
+    app.click("#add-lead").await;
+    app.type_into("#field-full_name", "Rohan Shetty").await;
+    app.type_into("#field-phone", "98860 12345").await;
+    app.type_into("#field-guardian_name", "Suresh Shetty").await;
+    app.type_into("#field-guardian_phone", "98860 77777").await;
+    app.type_into("#field-source", "Walk-in").await;
+    app.click("#lead-save").await;
+    app.wait_text("#lead-detail", "Rohan Shetty").await;
+    app.screenshot("enquiry-saved").await;
+    app.wait_text("#lead-list", "Rohan Shetty").await;
+
+    // Log the call: it shows in the enquiry's history.
+    app.type_into("#field-outcome", "Father will visit on Friday").await;
+    app.choose("#field-status", "Contacted").await;
+    app.click("#activity-save").await;
+    app.wait_text("#lead-activities", "Father will visit on Friday").await;
+    app.wait_text("#lead-detail", "Contacted").await;
+    app.screenshot("enquiry-followed-up").await;
+
+    // Admit and enrol in one step: the student's page opens.
+    app.choose("#field-batch_id", "Chemistry XI-A · Chemistry XI · 2,500.00").await;
+    app.set_value("#field-date_of_birth", "2009-08-20").await;
+    app.type_into("#field-guardian_relation", "Father").await;
+    app.click("#convert-save").await;
+    app.wait_text("#student h1", "Rohan Shetty").await;
+    app.click("#tab-enrolments").await;
+    app.wait_text("#enrolments", "Chemistry XI-A").await;
+    app.click("#tab-guardians").await;
+    app.wait_text("#guardians", "Suresh Shetty").await;
+    app.screenshot("student-admitted").await;
+
+    // From anywhere: Ctrl+K, three letters of the name.
+    app.click("[data-area='Today']").await;
+    app.find("[data-area='Today']").await.send_keys(CTRL_K).await.unwrap();
+    app.type_into("#palette-input", "roh").await;
+    app.wait_text("#palette-results", "Rohan Shetty").await;
+    app.screenshot("search-by-name").await;
+    app.find("#palette-input").await.send_keys("\u{E00C}").await.unwrap();
+
+    // And by the last four digits of the phone; Enter opens the student.
+    app.find("[data-area='Today']").await.send_keys(CTRL_K).await.unwrap();
+    app.type_into("#palette-input", "2345").await;
+    app.wait_text("#palette-results .student-hit", "Rohan Shetty").await;
+    app.find("#palette-input").await.send_keys("\u{E015}").await.unwrap(); // ArrowDown past the areas
+    let hit = app.text("#palette-results li.selected").await;
+    if !hit.contains("Rohan") {
+        // No area matched "2345", so the student is already first.
+        app.find("#palette-input").await.send_keys("\u{E013}").await.unwrap();
+    }
+    app.find("#palette-input").await.send_keys(ENTER).await.unwrap();
+    app.wait_text("#student h1", "Rohan Shetty").await;
+    app.close().await;
+}
