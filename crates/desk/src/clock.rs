@@ -40,3 +40,8 @@ impl Clock for ManualClock {
 pub fn local_date(t: DateTime<Utc>) -> chrono::NaiveDate {
     t.with_timezone(&chrono::Local).date_naive()
 }
+
+/// The wall-clock time at the desk for an instant (file names, printouts).
+pub fn local_time(t: DateTime<Utc>) -> chrono::DateTime<chrono::Local> {
+    t.with_timezone(&chrono::Local)
+}

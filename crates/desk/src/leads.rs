@@ -104,7 +104,8 @@ fn list(conn: &Connection, branch: Uuid, view: LeadView, today: NaiveDate) -> Re
          ORDER BY next_follow_up IS NULL, next_follow_up, created_at DESC"
     ))?;
     let rows = if dated {
-        stmt.query_map((branch.to_string(), today.to_string()), from_row)?.collect::<rusqlite::Result<Vec<_>>>()
+        stmt.query_map((branch.to_string(), today.to_string()), from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()
     } else {
         stmt.query_map([branch.to_string()], from_row)?.collect::<rusqlite::Result<Vec<_>>>()
     };
@@ -198,6 +199,71 @@ fn follow_up(field: &str, value: &str, today: NaiveDate) -> Result<Option<NaiveD
     Ok(Some(d))
 }
 
+/// A save, checked: the new row, and the stored one it replaces (if any).
+pub(crate) fn check_lead(
+    conn: &Connection,
+    input: &SaveLead,
+    author: UserId,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(LeadRow, Option<LeadRow>)> {
+    let full_name = validate::required("full_name", "name", &input.full_name, students::NAME_MAX)?;
+    let phone = validate::phone("phone", &input.phone)?;
+    let email =
+        if input.email.trim().is_empty() { None } else { Some(validate::email("email", &input.email)?) };
+    let guardian_name = validate::optional("guardian_name", &input.guardian_name, students::NAME_MAX)?;
+    let guardian_phone = validate::phone("guardian_phone", &input.guardian_phone)?;
+    if phone.is_none() && guardian_phone.is_none() && email.is_none() {
+        return Err(ApiError::invalid(
+            "phone",
+            "Enter a phone number (or the parent's, or an email) to follow up.",
+        )
+        .into());
+    }
+    let source = validate::optional("source", &input.source, 60)?;
+    let notes = validate::optional("notes", &input.notes, 2000)?;
+    let next = follow_up("next_follow_up", &input.next_follow_up, today)?;
+    if let Some(c) = input.course_id {
+        crate::academics::courses::by_id(conn, c.0)?
+            .ok_or_else(|| ApiError::invalid("course_id", "Choose a course from the list."))?;
+    }
+    if let Some(o) = input.owner_id {
+        crate::users::store::by_id(conn, o.0)?
+            .filter(|u| u.active)
+            .ok_or_else(|| ApiError::invalid("owner_id", "Choose a person from the list."))?;
+    }
+    let old = match input.id {
+        Some(id) => {
+            let old = by_id(conn, id.0)?.ok_or_else(|| ApiError::not_found("enquiry").on("id"))?;
+            if old.branch_id != input.branch_id.0 {
+                return Err(ApiError::invalid("branch_id", "An enquiry stays in its branch.").into());
+            }
+            Some(old)
+        }
+        None => None,
+    };
+    let row = LeadRow {
+        id: old.as_ref().map(|o| o.id).unwrap_or_else(Uuid::now_v7),
+        branch_id: input.branch_id.0,
+        full_name,
+        phone,
+        email,
+        guardian_name,
+        guardian_phone,
+        source,
+        course_id: input.course_id.map(|c| c.0),
+        owner_id: input.owner_id.map(|o| o.0).or(Some(author.0)),
+        status: old.as_ref().map(|o| o.status.clone()).unwrap_or_else(|| LeadStatus::New.as_str().into()),
+        lost_reason: old.as_ref().map(|o| o.lost_reason.clone()).unwrap_or_default(),
+        next_follow_up: next,
+        student_id: old.as_ref().and_then(|o| o.student_id),
+        notes,
+        created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
+        updated_at: now,
+    };
+    Ok((row, old))
+}
+
 impl Desk {
     fn lead_for(&self, actor: &Actor, id: LeadId) -> Result<LeadRow> {
         actor.require_somewhere(Permission::ManageLead)?;
@@ -208,71 +274,16 @@ impl Desk {
 
     pub fn save_lead(&self, actor: &Actor, input: SaveLead) -> Result<Lead> {
         actor.require(Permission::ManageLead, Some(input.branch_id))?;
-        let today = self.today();
-        let full_name = validate::required("full_name", "name", &input.full_name, students::NAME_MAX)?;
-        let phone = validate::phone("phone", &input.phone)?;
-        let email =
-            if input.email.trim().is_empty() { None } else { Some(validate::email("email", &input.email)?) };
-        let guardian_name = validate::optional("guardian_name", &input.guardian_name, students::NAME_MAX)?;
-        let guardian_phone = validate::phone("guardian_phone", &input.guardian_phone)?;
-        if phone.is_none() && guardian_phone.is_none() && email.is_none() {
-            return Err(ApiError::invalid(
-                "phone",
-                "Enter a phone number (or the parent's, or an email) to follow up.",
-            )
-            .into());
-        }
-        let source = validate::optional("source", &input.source, 60)?;
-        let notes = validate::optional("notes", &input.notes, 2000)?;
-        let next = follow_up("next_follow_up", &input.next_follow_up, today)?;
-        let old = {
-            let db = self.db();
-            if let Some(c) = input.course_id {
-                crate::academics::courses::by_id(&db.conn, c.0)?
-                    .ok_or_else(|| ApiError::invalid("course_id", "Choose a course from the list."))?;
-            }
-            if let Some(o) = input.owner_id {
-                crate::users::store::by_id(&db.conn, o.0)?
-                    .filter(|u| u.active)
-                    .ok_or_else(|| ApiError::invalid("owner_id", "Choose a person from the list."))?;
-            }
-            match input.id {
-                Some(id) => {
-                    let old =
-                        by_id(&db.conn, id.0)?.ok_or_else(|| ApiError::not_found("enquiry").on("id"))?;
-                    if old.branch_id != input.branch_id.0 {
-                        return Err(ApiError::invalid("branch_id", "An enquiry stays in its branch.").into());
-                    }
-                    Some(old)
-                }
-                None => None,
-            }
-        };
         let now = self.clock().now();
-        let row = LeadRow {
-            id: old.as_ref().map(|o| o.id).unwrap_or_else(Uuid::now_v7),
-            branch_id: input.branch_id.0,
-            full_name,
-            phone,
-            email,
-            guardian_name,
-            guardian_phone,
-            source,
-            course_id: input.course_id.map(|c| c.0),
-            owner_id: input.owner_id.map(|o| o.0).or(Some(actor.user_id.0)),
-            status: old.as_ref().map(|o| o.status.clone()).unwrap_or_else(|| LeadStatus::New.as_str().into()),
-            lost_reason: old.as_ref().map(|o| o.lost_reason.clone()).unwrap_or_default(),
-            next_follow_up: next,
-            student_id: old.as_ref().and_then(|o| o.student_id),
-            notes,
-            created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
-            updated_at: now,
+        let row = {
+            let db = self.db();
+            check_lead(&db.conn, &input, actor.user_id, self.today(), now)?
         };
-        self.write(Some(actor.user_id), |w| match &old {
-            Some(old) => w.update(old, &row).map(|_| ()),
-            None => w.insert(&row),
+        self.write(Some(actor.user_id), |w| match &row.1 {
+            Some(old) => w.update(old, &row.0).map(|_| ()),
+            None => w.insert(&row.0),
         })?;
-        view(&self.db().conn, &row)
+        view(&self.db().conn, &row.0)
     }
 
     pub fn list_leads(&self, actor: &Actor, input: ListLeads) -> Result<Vec<Lead>> {

@@ -351,7 +351,11 @@ fn an_enquiry_is_followed_up_and_converted_in_one_step() {
     let due = f.desk.list_leads(&clerk, ListLeads { branch_id: f.branch, view: LeadView::DueToday }).unwrap();
     assert_eq!(due.len(), 1);
     for view in [LeadView::Open, LeadView::All] {
-        assert_eq!(f.desk.list_leads(&clerk, ListLeads { branch_id: f.branch, view }).unwrap().len(), 1, "{view:?}");
+        assert_eq!(
+            f.desk.list_leads(&clerk, ListLeads { branch_id: f.branch, view }).unwrap().len(),
+            1,
+            "{view:?}"
+        );
     }
     let e = f.desk.save_lead(
         &clerk,

@@ -19,6 +19,7 @@ macro_rules! actor_commands {
 mod academics;
 mod audit;
 mod backups;
+mod imports;
 mod leads;
 mod org;
 mod roles;
@@ -80,7 +81,7 @@ macro_rules! commands {
 }
 
 use branchdesk_api::commands::{
-    academics as ac, audit as a, backups as b, leads as l, org as o, roles as r, session as s,
+    academics as ac, audit as a, backups as b, imports as im, leads as l, org as o, roles as r, session as s,
     settings as st, students as sd, system as sy, timetable as tt, users as u,
 };
 
@@ -170,4 +171,7 @@ commands! {
     leads::get_lead(l::GetLead),
     leads::log_lead_activity(l::LogLeadActivity),
     leads::convert_lead(l::ConvertLead),
+    imports::import_csv(im::ImportCsv),
+    imports::save_csv_template(im::SaveCsvTemplate),
+    imports::export_csv(im::ExportCsv),
 }

@@ -7,6 +7,7 @@ use serde::{de::DeserializeOwned, Serialize};
 pub mod academics;
 pub mod audit;
 pub mod backups;
+pub mod imports;
 pub mod leads;
 pub mod org;
 pub mod roles;

@@ -103,7 +103,7 @@ pub(crate) enum GuardianPlan {
 }
 
 impl GuardianPlan {
-    fn row(&self) -> &GuardianRow {
+    pub(crate) fn row(&self) -> &GuardianRow {
         match self {
             GuardianPlan::Existing(g, ..) | GuardianPlan::New(g, ..) => g,
         }

@@ -1,0 +1,90 @@
+//! CSV in and out: templates, dry-run imports with every row's errors,
+//! all-or-nothing commits, and exports of lists.
+
+use super::command;
+use crate::ids::{BatchId, BranchId};
+use serde::{Deserialize, Serialize};
+
+/// The largest file an import takes (about 100,000 students).
+pub const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportKind {
+    /// Students, each with up to one guardian.
+    #[default]
+    Students,
+    Leads,
+}
+
+/// A problem with one cell (or a whole row when `column` is empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowProblem {
+    /// 1-based, counting the header as row 1 (as a spreadsheet shows it).
+    pub row: u32,
+    pub column: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Data rows in the file.
+    pub rows: u32,
+    /// Rows that cannot be imported; a commit is refused while any remain.
+    pub errors: Vec<RowProblem>,
+    /// Rows that look like someone already here (or earlier in the file);
+    /// imported anyway, listed for review.
+    pub possible_duplicates: Vec<RowProblem>,
+    /// Rows written (0 on a dry run).
+    pub written: u32,
+}
+
+/// Checks a CSV file (dry run, `commit: false`: nothing is written) or
+/// imports it (`commit: true`: every row in one transaction, or none).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImportCsv {
+    pub kind: ImportKind,
+    pub branch_id: BranchId,
+    /// The file's text (UTF-8; a byte-order mark is fine).
+    pub content: String,
+    pub commit: bool,
+}
+command!(ImportCsv => "import_csv", Permission -> ImportReport);
+
+/// Where a written file went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedFile {
+    pub path: String,
+    pub rows: u32,
+}
+
+/// Writes the template for an import (header and one example row) to the
+/// desk's exports folder.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveCsvTemplate {
+    pub kind: ImportKind,
+}
+command!(SaveCsvTemplate => "save_csv_template", Permission -> SavedFile);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportList {
+    #[default]
+    Students,
+    Leads,
+    /// A batch's students (needs `batch_id`).
+    Roster,
+}
+
+/// Writes a list as CSV (UTF-8 with a byte-order mark, cells that a
+/// spreadsheet would run as a formula neutralised) to the exports folder.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExportCsv {
+    pub list: ExportList,
+    pub branch_id: BranchId,
+    pub batch_id: Option<BatchId>,
+}
+command!(ExportCsv => "export_csv", Permission -> SavedFile);
