@@ -2,12 +2,14 @@
 //! call or visit, and admit in one step.
 
 use super::courses::esc;
+use crate::components::csv_import::CsvImport;
 use crate::components::field::{setter, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
 use crate::format::money;
 use crate::hooks::{act, show, use_query};
 use crate::nav::Page;
 use branchdesk_api::commands::academics::{Course, ListCourses};
+use branchdesk_api::commands::imports::{ExportList, ImportKind, SavedFile};
 use branchdesk_api::commands::leads::*;
 use branchdesk_api::commands::timetable::{Batch, ListBatches};
 use branchdesk_api::ids::{BranchId, CourseId};
@@ -28,6 +30,9 @@ pub fn EnquiriesPage() -> Html {
     let view = use_state(|| LeadView::Open);
     let (leads, reload) = use_query(ListLeads { branch_id: *branch, view: *view });
     let adding = use_state(|| false);
+    let importing = use_state(|| false);
+    let exported = use_state(|| None::<SavedFile>);
+    let error = use_state(|| None::<ApiError>);
     let open = use_state(|| None::<Lead>);
     if s.me.branches.is_empty() {
         return html! { <section id="enquiries"><h1>{ "Enquiries" }</h1><p class="empty">{ "You hold no role in a branch." }</p></section> };
@@ -49,7 +54,14 @@ pub fn EnquiriesPage() -> Html {
                 <h1>{ "Enquiries" }</h1>
                 { super::branch_picker(&s.me.branches, branch.clone()) }
                 if !*adding { <button class="primary" id="add-lead" onclick={let a = adding.clone(); move |_| a.set(true)}>{ "New enquiry" }</button> }
+                if !*importing { <button id="import-leads" onclick={let i = importing.clone(); move |_| i.set(true)}>{ "Import CSV" }</button> }
+                <button id="export-leads" onclick={super::students::export_list(ExportList::Leads, *branch, exported.clone(), error.clone(), s.clone())}>{ "Export CSV" }</button>
             </header>
+            <FormError error={(*error).clone()} fields={vec![]} />
+            if let Some(f) = &*exported { <p class="notice success">{ format!("Saved {} rows to {}", f.rows, f.path) }</p> }
+            if *importing {
+                <CsvImport kind={ImportKind::Leads} branch_id={*branch} on_imported={let r = reload.clone(); Callback::from(move |_| r.emit(()))} on_close={let i = importing.clone(); Callback::from(move |_| i.set(false))} />
+            }
             if *adding {
                 <LeadForm branch_id={*branch} on_done={let (a, c) = (adding.clone(), changed.clone()); Callback::from(move |l: Option<Lead>| { a.set(false); if l.is_some() { c.emit(l); } })} />
             }

@@ -2,11 +2,13 @@
 //! new one with a guardian, warned of possible duplicates as you type.
 
 use super::courses::esc;
+use crate::components::csv_import::CsvImport;
 use crate::components::field::{setter, Field, FormActions, FormError};
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use crate::invoke::call;
 use crate::nav::Page;
+use branchdesk_api::commands::imports::{ExportCsv, ExportList, ImportKind, SavedFile};
 use branchdesk_api::commands::students::*;
 use branchdesk_api::ids::BranchId;
 use branchdesk_api::{ApiError, Permission};
@@ -21,6 +23,9 @@ pub fn StudentsPage() -> Html {
     let (students, reload) = use_query(ListStudents { branch_id: *branch, include_archived: *archived });
     let filter = use_state(String::new);
     let adding = use_state(|| false);
+    let importing = use_state(|| false);
+    let exported = use_state(|| None::<SavedFile>);
+    let error = use_state(|| None::<ApiError>);
     let manage = s.me.can(Permission::ManageStudent);
     if s.me.branches.is_empty() {
         return html! { <section id="students"><h1>{ "Students" }</h1><p class="empty">{ "You hold no role in a branch, so there are no students to show." }</p></section> };
@@ -37,7 +42,14 @@ pub fn StudentsPage() -> Html {
                 <h1>{ "Students" }</h1>
                 { super::branch_picker(&s.me.branches, branch.clone()) }
                 if manage && !*adding { <button class="primary" id="admit-student" onclick={let a = adding.clone(); move |_| a.set(true)}>{ "Admit a student" }</button> }
+                if manage && !*importing { <button id="import-students" onclick={let i = importing.clone(); move |_| i.set(true)}>{ "Import CSV" }</button> }
+                <button id="export-students" onclick={export_list(ExportList::Students, *branch, exported.clone(), error.clone(), s.clone())}>{ "Export CSV" }</button>
             </header>
+            <FormError error={(*error).clone()} fields={vec![]} />
+            if let Some(f) = &*exported { <p class="notice success" id="export-done">{ format!("Saved {} rows to {}", f.rows, f.path) }</p> }
+            if *importing {
+                <CsvImport kind={ImportKind::Students} branch_id={*branch} on_imported={let r = reload.clone(); Callback::from(move |_| r.emit(()))} on_close={let i = importing.clone(); Callback::from(move |_| i.set(false))} />
+            }
             if *adding {
                 <AdmitForm branch_id={*branch} on_done={let (a, r, nav) = (adding.clone(), reload.clone(), s.navigate.clone()); Callback::from(move |saved: Option<StudentSaved>| {
                     a.set(false);
@@ -204,4 +216,20 @@ fn AdmitForm(p: &AdmitProps) -> Html {
             <FormActions save="Admit" id="admit-save" on_cancel={cancel} />
         </form>
     }
+}
+
+/// Writes a list to the exports folder and says where.
+pub fn export_list(
+    list: ExportList,
+    branch_id: BranchId,
+    done: UseStateHandle<Option<SavedFile>>,
+    error: UseStateHandle<Option<ApiError>>,
+    s: crate::components::session::SessionCtx,
+) -> Callback<MouseEvent> {
+    Callback::from(move |_: MouseEvent| {
+        let done = done.clone();
+        act(ExportCsv { list, branch_id, batch_id: None }, error.clone(), s.clone(), move |f| {
+            done.set(Some(f))
+        });
+    })
 }
