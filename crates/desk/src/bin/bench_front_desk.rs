@@ -1,0 +1,164 @@
+//! Front-desk costs. Prints figures; asserts nothing.
+//!
+//! - CSV import of 10,000 students with guardians (check and commit, one
+//!   transaction, audit and outbox included) against a plain prepared
+//!   INSERT of the same rows into a bare table in the same file.
+//! - Instant search over N students (default 100,000), per keystroke from
+//!   command call to result: three letters of a name, the last four digits
+//!   of a phone, part of a code, two letters.
+//!
+//! Usage: bench-front-desk [--students N] [--import M]   (defaults 100000 and 10000)
+
+use branchdesk_api::commands::imports::{ImportCsv, ImportKind};
+use branchdesk_api::commands::session::Login;
+use branchdesk_api::commands::students::SearchStudents;
+use branchdesk_api::commands::system::SetupOrganisation;
+use branchdesk_desk::{Desk, DeskConfig};
+use rusqlite::Connection;
+use std::time::{Duration, Instant};
+
+const FIRST: &[&str] = &[
+    "Asha", "Vikram", "Meena", "Rohan", "Kiran", "Lakshmi", "Arjun", "Priya", "Suresh", "Divya", "Rahul",
+    "Sneha", "Anil", "Kavya", "Nikhil", "Pooja", "Ravi", "Shreya", "Manoj", "Anjali", "Deepak", "Nisha",
+    "Varun", "Isha",
+];
+const LAST: &[&str] = &[
+    "Rao", "Iyer", "Shetty", "Kumar", "Menon", "Nair", "Reddy", "Sharma", "Gowda", "Pillai", "Hegde", "Bhat",
+    "Kulkarni", "Patil", "Joshi", "Das", "Verma", "Singh", "Naidu", "Pai",
+];
+
+fn arg(name: &str, default: usize) -> usize {
+    std::env::args().skip_while(|a| a != name).nth(1).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// Deterministic student rows: name, date of birth, phone, guardian name and phone.
+fn row(i: usize) -> [String; 5] {
+    let n = i.wrapping_mul(2_654_435_761) % 1_000_003;
+    let name = format!("{} {}", FIRST[n % FIRST.len()], LAST[(n / FIRST.len()) % LAST.len()]);
+    let dob = format!("20{:02}-{:02}-{:02}", 5 + n % 12, 1 + n % 12, 1 + n % 28);
+    [
+        name.clone(),
+        dob,
+        format!("9{:09}", 100_000_000 + i),
+        format!("Parent of {name}"),
+        format!("8{:09}", 100_000_000 + i),
+    ]
+}
+
+fn csv(from: usize, to: usize) -> String {
+    let mut out =
+        String::from("full_name,date_of_birth,phone,guardian_name,guardian_phone,guardian_relation\n");
+    for i in from..to {
+        let [a, b, c, d, e] = row(i);
+        out.push_str(&format!("{a},{b},{c},{d},{e},Parent\n"));
+    }
+    out
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let students = arg("--students", 100_000);
+    let import = arg("--import", 10_000).min(students);
+    let dir = tempfile::tempdir()?;
+    let desk = Desk::open(DeskConfig::new(dir.path()))?;
+    desk.setup_organisation(SetupOrganisation {
+        organisation_name: "Bench Academy".into(),
+        currency: "INR".into(),
+        branch_name: "Main".into(),
+        branch_code: "B1".into(),
+        director_name: "Bench Director".into(),
+        director_email: "bench@example.com".into(),
+        director_password: "Quiet-Lotus-2026".into(),
+    })?;
+    let (token, me) =
+        desk.login(Login { email: "bench@example.com".into(), password: "Quiet-Lotus-2026".into() })?;
+    let director = desk.actor(&token)?;
+    let branch = me.branches[0].id;
+
+    // Baseline: the same rows, plain prepared INSERTs in one transaction.
+    let plain = Connection::open(dir.path().join(branchdesk_desk::db::DB_FILE))?;
+    plain.pragma_update(None, "synchronous", "FULL")?;
+    plain.execute_batch(
+        "CREATE TABLE bench_plain_students (id TEXT PRIMARY KEY, full_name TEXT, date_of_birth TEXT, phone TEXT,
+         guardian_name TEXT, guardian_phone TEXT)",
+    )?;
+    let t = Instant::now();
+    {
+        let tx = plain.unchecked_transaction()?;
+        {
+            let mut stmt = tx.prepare("INSERT INTO bench_plain_students VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+            for i in 0..import {
+                let [a, b, c, d, e] = row(i);
+                stmt.execute((uuid::Uuid::now_v7().to_string(), a, b, c, d, e))?;
+            }
+        }
+        tx.commit()?;
+    }
+    let baseline = t.elapsed();
+
+    let file = csv(0, import);
+    let t = Instant::now();
+    let dry = desk.import_csv(
+        &director,
+        ImportCsv { kind: ImportKind::Students, branch_id: branch, content: file.clone(), commit: false },
+    )?;
+    let checked = t.elapsed();
+    let t = Instant::now();
+    let done = desk.import_csv(
+        &director,
+        ImportCsv { kind: ImportKind::Students, branch_id: branch, content: file, commit: true },
+    )?;
+    let imported = t.elapsed();
+    assert_eq!(done.written as usize, import, "{:?}", dry.errors.first());
+
+    // Fill up to N students, 10,000 at a time.
+    let mut at = import;
+    while at < students {
+        let to = (at + 10_000).min(students);
+        desk.import_csv(
+            &director,
+            ImportCsv { kind: ImportKind::Students, branch_id: branch, content: csv(at, to), commit: true },
+        )?;
+        at = to;
+    }
+
+    let queries: Vec<String> = FIRST
+        .iter()
+        .map(|f| f[..3].to_lowercase())
+        .chain((0..12).map(|i| format!("{:04}", 1000 + i * 777)))
+        .chain(["B1-", "ra", "me", "Sh"].iter().map(|s| s.to_string()))
+        .collect();
+    let mut times = Vec::new();
+    let mut hits = 0;
+    for q in &queries {
+        let t = Instant::now();
+        hits += desk.search_students(&director, SearchStudents { query: q.clone(), limit: 20 })?.len();
+        times.push((t.elapsed(), q.clone()));
+    }
+    times.sort();
+    let slowest: Vec<String> =
+        times.iter().rev().take(3).map(|(d, q)| format!("{q:?} {:.1} ms", ms(*d))).collect();
+    let times: Vec<Duration> = times.into_iter().map(|(d, _)| d).collect();
+    let median = times[times.len() / 2];
+    let worst = *times.last().unwrap_or(&Duration::ZERO);
+
+    println!("front-desk benchmark: import of {import} students, search over {students}");
+    println!("  plain bulk INSERT (baseline)     {:>9.0} ms", ms(baseline));
+    println!("  CSV check (dry run)              {:>9.0} ms", ms(checked));
+    println!(
+        "  CSV import (commit)              {:>9.0} ms  (goal <= 10,000 ms; ratio {:.1}x of baseline)",
+        ms(imported),
+        imported.as_secs_f64() / baseline.as_secs_f64()
+    );
+    println!(
+        "  search per keystroke             median {:.1} ms, worst {:.1} ms over {} queries ({hits} hits)  (goal <= 30 ms)",
+        ms(median),
+        ms(worst),
+        queries.len()
+    );
+    println!("  slowest queries: {}", slowest.join(", "));
+    Ok(())
+}
