@@ -10,6 +10,10 @@ pub enum Page {
     Students,
     /// One student's page (opened from search or a list; not an area).
     Student(branchdesk_api::ids::StudentId),
+    /// The attendance sheet of a session (from Today or a batch; not an area).
+    Sheet(branchdesk_api::ids::SessionId),
+    Attendance,
+    Messages,
     Timetable,
     Batches,
     Courses,
@@ -37,6 +41,8 @@ pub const AREAS: &[Area] = &[
     Area { page: Page::Timetable, label: "Timetable", needs: Some(Permission::ViewBatch) },
     Area { page: Page::Batches, label: "Batches", needs: Some(Permission::ViewBatch) },
     Area { page: Page::Courses, label: "Courses", needs: Some(Permission::ViewBatch) },
+    Area { page: Page::Attendance, label: "Attendance", needs: Some(Permission::ViewAttendance) },
+    Area { page: Page::Messages, label: "Messages", needs: Some(Permission::ReviewNotification) },
     Area { page: Page::Users, label: "Users", needs: Some(Permission::ViewUser) },
     Area { page: Page::Roles, label: "Roles", needs: Some(Permission::ViewRole) },
     Area { page: Page::Organisation, label: "Organisation", needs: Some(Permission::ManageOrganisation) },

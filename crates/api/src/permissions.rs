@@ -53,6 +53,8 @@ permissions! {
     DraftCurriculum = "draft:curriculum", "Draft one's own curriculum versions";
     ApproveCurriculum = "approve:curriculum", "Approve or reject curriculum versions";
     MarkAttendance = "mark:attendance", "Mark attendance and lesson progress";
+    EditOldAttendance = "edit:old-attendance", "Change attendance older than the edit window";
+    ReviewNotification = "review:notification", "Review and send messages to parents";
     ViewAttendance = "view:attendance", "See attendance reports";
     CollectPayment = "collect:payment", "Collect fees and print receipts";
     ViewPayment = "view:payment", "See receipts, dues and the day book";
@@ -127,6 +129,7 @@ pub fn default_roles() -> Vec<(&'static str, &'static str, Vec<Permission>)> {
                 ViewPayment,
                 ViewRoom,
                 ViewAttendance,
+                ReviewNotification,
             ],
         ),
         ("STUDENT", "Learning access only", vec![ViewOwnRecord]),

@@ -9,6 +9,7 @@
 //!   caller's grants and the record's branch, never only in the UI.
 
 pub mod academics;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod backup;
@@ -19,6 +20,7 @@ pub mod export;
 pub mod hlc;
 pub mod import;
 pub mod leads;
+pub mod notifications;
 pub mod org;
 pub mod roles;
 pub mod rooms;

@@ -72,6 +72,16 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         "students" | "guardians" | "student_guardians" => needs(Permission::ManageStudent, false),
         "enrolments" | "enrolment_log" => needs(Permission::ManageEnrolment, false),
         "leads" | "lead_activities" => needs(Permission::ManageLead, false),
+        "attendance" | "attendance_marks" | "session_lessons" => needs(Permission::MarkAttendance, false),
+        // Drafted by whoever marked the absence; reviewed by the front desk.
+        "notifications" => {
+            if f.before.is_none() {
+                needs(Permission::MarkAttendance, false)
+                    .or_else(|_| needs(Permission::ReviewNotification, false))
+            } else {
+                needs(Permission::ReviewNotification, false)
+            }
+        }
         "curricula" => {
             if can(f.grants, Permission::ManageCourse, None) {
                 return Ok(());

@@ -17,6 +17,7 @@ macro_rules! actor_commands {
 }
 
 mod academics;
+mod attendance;
 mod audit;
 mod backups;
 mod imports;
@@ -81,8 +82,8 @@ macro_rules! commands {
 }
 
 use branchdesk_api::commands::{
-    academics as ac, audit as a, backups as b, imports as im, leads as l, org as o, roles as r, session as s,
-    settings as st, students as sd, system as sy, timetable as tt, users as u,
+    academics as ac, attendance as at, audit as a, backups as b, imports as im, leads as l, org as o,
+    roles as r, session as s, settings as st, students as sd, system as sy, timetable as tt, users as u,
 };
 
 commands! {
@@ -174,4 +175,11 @@ commands! {
     imports::import_csv(im::ImportCsv),
     imports::save_csv_template(im::SaveCsvTemplate),
     imports::export_csv(im::ExportCsv),
+    attendance::get_sheet(at::GetSheet),
+    attendance::save_marks(at::SaveMarks),
+    attendance::save_draft(at::SaveDraft),
+    attendance::get_attendance_report(at::GetAttendanceReport),
+    attendance::get_student_attendance(at::GetStudentAttendance),
+    attendance::list_notifications(at::ListNotifications),
+    attendance::review_notifications(at::ReviewNotifications),
 }

@@ -326,6 +326,7 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
     let reason = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let manage = s.me.can(Permission::ManageBatch);
+    let can_mark = s.me.can(Permission::MarkAttendance);
     let cancel = |c: &ClassSession| {
         let input = SetSessionCancelled {
             id: c.id,
@@ -387,7 +388,12 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
                                         }
                                     </td>
                                     <td>{ if c.status == SessionStatus::Scheduled { "scheduled".to_string() } else { format!("cancelled{}", if c.note.is_empty() { String::new() } else { format!(": {}", c.note) }) } }</td>
-                                    <td class="row-actions">if manage { <button onclick={cancel(c)}>{ if c.status == SessionStatus::Scheduled { "Cancel" } else { "Restore" } }</button> }</td>
+                                    <td class="row-actions">
+                                        if c.status == SessionStatus::Scheduled && can_mark {
+                                            <button onclick={let (nav, id) = (s.navigate.clone(), c.id); move |_| nav.emit(crate::nav::Page::Sheet(id))}>{ "Attendance" }</button>
+                                        }
+                                        if manage { <button onclick={cancel(c)}>{ if c.status == SessionStatus::Scheduled { "Cancel" } else { "Restore" } }</button> }
+                                    </td>
                                 </tr>
                             }) }
                         </tbody>

@@ -23,11 +23,14 @@ pub fn HomePage() -> Html {
             if teaching {
                 <div class="card" id="today-sessions">
                     <h2>{ "Your classes today" }</h2>
+                    <p class="muted">{ "Open one to mark attendance." }</p>
                     { show(&today, |list: &Vec<ClassSession>| html! {
                         <ul class="plain">
                             { for list.iter().map(|c| html! {
                                 <li class={classes!((c.status == SessionStatus::Cancelled).then_some("inactive"))}>
-                                    <strong>{ format!("{}–{} ", c.start, c.end) }</strong>{ &c.batch_name }
+                                    <button class="link today-session" onclick={let (nav, id) = (s.navigate.clone(), c.id); move |_| nav.emit(crate::nav::Page::Sheet(id))}>
+                                        <strong>{ format!("{}–{} ", c.start, c.end) }</strong>{ &c.batch_name }
+                                    </button>
                                     <span class="muted">{ format!(" · {}", c.room_name) }</span>
                                     if c.substitute_id.is_some() { <span class="tag">{ format!("covering for {}", c.teacher_name) }</span> }
                                     if c.status == SessionStatus::Cancelled { <span class="tag">{ "cancelled" }</span> }

@@ -9,11 +9,14 @@ pub mod curriculum;
 pub mod home;
 pub mod leads;
 pub mod login;
+pub mod messages;
 pub mod organisation;
+pub mod reports;
 pub mod roles;
 pub mod rooms;
 pub mod settings;
 pub mod setup;
+pub mod sheet;
 pub mod student;
 pub mod students;
 pub mod timetable;
@@ -28,6 +31,9 @@ pub fn render(page: Page) -> Html {
         Page::Enquiries => html! { <leads::EnquiriesPage /> },
         Page::Students => html! { <students::StudentsPage /> },
         Page::Student(id) => html! { <student::StudentPage {id} /> },
+        Page::Sheet(session_id) => html! { <sheet::SheetPage {session_id} /> },
+        Page::Attendance => html! { <reports::ReportsPage /> },
+        Page::Messages => html! { <messages::MessagesPage /> },
         Page::Timetable => html! { <timetable::TimetablePage /> },
         Page::Batches => html! { <batches::BatchesPage /> },
         Page::Courses => html! { <courses::CoursesPage /> },

@@ -111,7 +111,7 @@ pub fn StudentPage(p: &StudentPageProps) -> Html {
                 Tab::Profile => html! { <Profile student={st.clone()} on_saved={reload.clone()} /> },
                 Tab::Guardians => html! { <Guardians student={st.clone()} on_saved={reload.clone()} /> },
                 Tab::Enrolments => html! { <Enrolments detail={d.clone()} on_saved={reload.clone()} /> },
-                Tab::Attendance => html! { <p class="empty">{ "No attendance has been recorded for this student." }</p> },
+                Tab::Attendance => html! { <AttendanceTab id={st.id} /> },
                 Tab::Fees => html! { <p class="empty">{ "No fees or payments have been recorded for this student." }</p> },
             } }
         </section>
@@ -416,4 +416,30 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
             }
         </div>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct AttendanceTabProps {
+    id: StudentId,
+}
+
+#[component]
+fn AttendanceTab(p: &AttendanceTabProps) -> Html {
+    let (data, _) =
+        use_query(branchdesk_api::commands::attendance::GetStudentAttendance { student_id: p.id });
+    crate::hooks::show(&data, |a: &branchdesk_api::commands::attendance::StudentAttendance| {
+        if a.lines.is_empty() {
+            return html! { <p class="empty">{ "No attendance has been recorded for this student." }</p> };
+        }
+        html! {
+            <div id="student-attendance">
+                <p>{ format!("Attended {}.{} % of marked sessions.", a.percent_bp / 100, (a.percent_bp % 100) / 10) }</p>
+                { for a.progress.iter().map(|(batch, bp)| html! { <p class="muted">{ format!("{batch}: {}.{} % of the curriculum covered in sessions attended", bp / 100, (bp % 100) / 10) }</p> }) }
+                <table class="grid">
+                    <thead><tr><th>{ "Date" }</th><th>{ "Batch" }</th><th>{ "Mark" }</th><th>{ "Note" }</th></tr></thead>
+                    <tbody>{ for a.lines.iter().map(|l| html! { <tr><td>{ &l.date }</td><td>{ &l.batch_name }</td><td>{ l.status.label() }</td><td>{ &l.note }</td></tr> }) }</tbody>
+                </table>
+            </div>
+        }
+    })
 }

@@ -29,6 +29,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "student_search_content",
     "student_search_docsize",
     "student_search_config",
+    "attendance_drafts",
     "refinery_schema_history",
 ];
 

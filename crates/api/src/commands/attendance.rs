@@ -1,0 +1,292 @@
+//! Marking attendance for a session, lesson progress, reports, and the
+//! notification queue (absence alerts).
+
+use super::command;
+use crate::ids::{BatchId, BranchId, LessonId, SessionId, StudentId};
+use serde::{Deserialize, Serialize};
+
+pub const NOTE_MAX: usize = 200;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AttendanceStatus {
+    #[default]
+    Present,
+    Absent,
+    Late,
+    Excused,
+}
+
+impl AttendanceStatus {
+    pub const ALL: [AttendanceStatus; 4] = [
+        AttendanceStatus::Present,
+        AttendanceStatus::Absent,
+        AttendanceStatus::Late,
+        AttendanceStatus::Excused,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttendanceStatus::Present => "PRESENT",
+            AttendanceStatus::Absent => "ABSENT",
+            AttendanceStatus::Late => "LATE",
+            AttendanceStatus::Excused => "EXCUSED",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            AttendanceStatus::Present => "Present",
+            AttendanceStatus::Absent => "Absent",
+            AttendanceStatus::Late => "Late",
+            AttendanceStatus::Excused => "Excused",
+        }
+    }
+    /// The key that marks it on the sheet.
+    pub fn key(self) -> char {
+        match self {
+            AttendanceStatus::Present => 'P',
+            AttendanceStatus::Absent => 'A',
+            AttendanceStatus::Late => 'L',
+            AttendanceStatus::Excused => 'E',
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+    /// Counts as attending (for percentages and lesson progress).
+    pub fn attended(self) -> bool {
+        matches!(self, AttendanceStatus::Present | AttendanceStatus::Late)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkLogEntry {
+    pub old_status: Option<AttendanceStatus>,
+    pub new_status: AttendanceStatus,
+    pub note: String,
+    pub reason: String,
+    pub marked_by: Option<String>,
+    /// RFC 3339
+    pub marked_at: String,
+}
+
+/// One line of the sheet: a student enrolled on the session's date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetRow {
+    pub student_id: StudentId,
+    pub code: String,
+    pub full_name: String,
+    /// Order of joining the batch, from 1.
+    pub roll: u32,
+    pub status: Option<AttendanceStatus>,
+    pub note: String,
+    pub history: Vec<MarkLogEntry>,
+}
+
+/// A mark as the sheet sends it (and as a draft keeps it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Mark {
+    pub student_id: StudentId,
+    pub status: AttendanceStatus,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonChoice {
+    pub id: LessonId,
+    pub title: String,
+    pub module: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sheet {
+    pub session: super::timetable::ClassSession,
+    pub rows: Vec<SheetRow>,
+    /// Marks saved as a draft and not yet saved for real.
+    pub draft: Vec<Mark>,
+    /// The batch curriculum's lessons, to record what was covered.
+    pub lessons: Vec<LessonChoice>,
+    pub covered: Vec<LessonId>,
+    /// Why marks cannot be changed by this person (or changed only with a
+    /// reason), if so.
+    pub locked: Option<String>,
+    pub needs_reason: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RosterOrder {
+    #[default]
+    Name,
+    Roll,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetSheet {
+    pub session_id: SessionId,
+    pub order: RosterOrder,
+}
+command!(GetSheet => "get_sheet", Permission -> Sheet);
+
+/// Saves marks (only changed ones are written) and the lessons covered, in
+/// one transaction; drafts absence alerts for newly absent students; clears
+/// the draft. Marks older than the edit window need a reason and the
+/// permission to change old marks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveMarks {
+    pub session_id: SessionId,
+    pub marks: Vec<Mark>,
+    pub lesson_ids: Vec<LessonId>,
+    pub reason: String,
+    pub order: RosterOrder,
+}
+command!(SaveMarks => "save_marks", Permission -> Sheet);
+
+/// Keeps unsaved marks on this desk (not synced) so a crash loses none.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveDraft {
+    pub session_id: SessionId,
+    pub marks: Vec<Mark>,
+}
+command!(SaveDraft => "save_draft", Permission -> ());
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentMonth {
+    pub student_id: StudentId,
+    pub code: String,
+    pub full_name: String,
+    pub batch_name: String,
+    pub present: u32,
+    pub late: u32,
+    pub absent: u32,
+    pub excused: u32,
+    /// Sessions marked.
+    pub marked: u32,
+    /// Attended (present or late) of marked, in basis points.
+    pub percent_bp: u32,
+    /// The longest run of absences in a row this month.
+    pub longest_absence_run: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceReport {
+    pub month: String,
+    pub rows: Vec<StudentMonth>,
+    pub marks: u32,
+    pub percent_bp: u32,
+}
+
+/// A month (YYYY-MM) of a branch, or of one batch.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetAttendanceReport {
+    pub branch_id: BranchId,
+    pub month: String,
+    pub batch_id: Option<BatchId>,
+    /// Only students below this (basis points; 0: everyone).
+    pub below_bp: u32,
+    /// Only students with at least this many absences in a row (0: everyone).
+    pub min_absence_run: u32,
+}
+command!(GetAttendanceReport => "get_attendance_report", Permission -> AttendanceReport);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentAttendanceLine {
+    pub date: String,
+    pub batch_name: String,
+    pub status: AttendanceStatus,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentAttendance {
+    pub lines: Vec<StudentAttendanceLine>,
+    pub percent_bp: u32,
+    /// Lesson progress: weightage of lessons covered in sessions the
+    /// student attended, per batch, in basis points.
+    pub progress: Vec<(String, u32)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetStudentAttendance {
+    pub student_id: StudentId,
+}
+command!(GetStudentAttendance => "get_student_attendance", Permission -> StudentAttendance);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NotificationState {
+    #[default]
+    Draft,
+    /// Reviewed; goes out when a delivery channel is online.
+    Approved,
+    Sent,
+    Failed,
+    Discarded,
+}
+
+impl NotificationState {
+    pub const ALL: [NotificationState; 5] = [
+        NotificationState::Draft,
+        NotificationState::Approved,
+        NotificationState::Sent,
+        NotificationState::Failed,
+        NotificationState::Discarded,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationState::Draft => "DRAFT",
+            NotificationState::Approved => "APPROVED",
+            NotificationState::Sent => "SENT",
+            NotificationState::Failed => "FAILED",
+            NotificationState::Discarded => "DISCARDED",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            NotificationState::Draft => "Draft",
+            NotificationState::Approved => "Waiting to send",
+            NotificationState::Sent => "Sent",
+            NotificationState::Failed => "Failed",
+            NotificationState::Discarded => "Discarded",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: uuid::Uuid,
+    pub kind: String,
+    pub recipient_name: String,
+    pub recipient: String,
+    pub channel: String,
+    pub body: String,
+    pub state: NotificationState,
+    pub student_name: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListNotifications {
+    pub branch_id: BranchId,
+    pub state: NotificationState,
+}
+command!(ListNotifications => "list_notifications", Permission -> Vec<Notification>);
+
+/// Reviews drafts in one action: approve them to be sent (when a channel is
+/// online), or discard them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReviewNotifications {
+    pub ids: Vec<uuid::Uuid>,
+    pub approve: bool,
+}
+command!(ReviewNotifications => "review_notifications", Permission -> u32);

@@ -1,0 +1,152 @@
+//! Rows and SQL for attendance records, the mark log and lessons covered.
+
+use crate::db::cols;
+use crate::write::branch_record;
+use crate::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttendanceRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub session_id: Uuid,
+    pub batch_id: Uuid,
+    pub student_id: Uuid,
+    pub date: NaiveDate,
+    pub status: String,
+    pub note: String,
+    pub marked_by: Option<Uuid>,
+    pub marked_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(AttendanceRow, "attendance");
+
+/// One record per (student, session), on every desk.
+pub fn attendance_id(student: Uuid, session: Uuid) -> Uuid {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x9a4e_2f61_0c3d_4b58_a7e2_5d19_c0f8_3b6e);
+    Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{session}").as_bytes())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MarkRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub attendance_id: Uuid,
+    pub session_id: Uuid,
+    pub student_id: Uuid,
+    pub old_status: Option<String>,
+    pub new_status: String,
+    pub note: String,
+    pub reason: String,
+    pub marked_by: Option<Uuid>,
+    pub marked_at: DateTime<Utc>,
+}
+branch_record!(MarkRow, "attendance_marks");
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionLessonRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub session_id: Uuid,
+    pub lesson_id: Uuid,
+    pub removed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(SessionLessonRow, "session_lessons");
+
+pub fn session_lesson_id(session: Uuid, lesson: Uuid) -> Uuid {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x1f7c_94b2_6d0e_4a3f_8c51_e2a6_07d9_b4c3);
+    Uuid::new_v5(&NAMESPACE, format!("{session}\u{0}{lesson}").as_bytes())
+}
+
+const COLUMNS: &str =
+    "id, branch_id, session_id, batch_id, student_id, date, status, note, marked_by, marked_at,
+    created_at, updated_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<AttendanceRow> {
+    Ok(AttendanceRow {
+        id: cols::uuid(r, 0)?,
+        branch_id: cols::uuid(r, 1)?,
+        session_id: cols::uuid(r, 2)?,
+        batch_id: cols::uuid(r, 3)?,
+        student_id: cols::uuid(r, 4)?,
+        date: cols::date(r, 5)?,
+        status: r.get(6)?,
+        note: r.get(7)?,
+        marked_by: cols::opt_uuid(r, 8)?,
+        marked_at: cols::time(r, 9)?,
+        created_at: cols::time(r, 10)?,
+        updated_at: cols::time(r, 11)?,
+    })
+}
+
+pub fn of_session(conn: &Connection, session: Uuid) -> Result<Vec<AttendanceRow>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM attendance WHERE session_id = ?1"))?;
+    let rows = stmt.query_map([session.to_string()], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn of_student(conn: &Connection, student: Uuid) -> Result<Vec<AttendanceRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM attendance WHERE student_id = ?1 ORDER BY date DESC"
+    ))?;
+    let rows = stmt.query_map([student.to_string()], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The mark log of a session's records: (attendance id, entry), oldest first.
+pub fn marks_of_session(conn: &Connection, session: Uuid) -> Result<Vec<MarkRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, branch_id, attendance_id, session_id, student_id, old_status, new_status, note, reason,
+                marked_by, marked_at
+         FROM attendance_marks WHERE session_id = ?1 ORDER BY marked_at, id",
+    )?;
+    let rows = stmt.query_map([session.to_string()], |r| {
+        Ok(MarkRow {
+            id: cols::uuid(r, 0)?,
+            branch_id: cols::uuid(r, 1)?,
+            attendance_id: cols::uuid(r, 2)?,
+            session_id: cols::uuid(r, 3)?,
+            student_id: cols::uuid(r, 4)?,
+            old_status: r.get(5)?,
+            new_status: r.get(6)?,
+            note: r.get(7)?,
+            reason: r.get(8)?,
+            marked_by: cols::opt_uuid(r, 9)?,
+            marked_at: cols::time(r, 10)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn lessons_of_session(conn: &Connection, session: Uuid) -> Result<Vec<SessionLessonRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, branch_id, session_id, lesson_id, removed_at, created_at, updated_at
+         FROM session_lessons WHERE session_id = ?1",
+    )?;
+    let rows = stmt.query_map([session.to_string()], |r| {
+        Ok(SessionLessonRow {
+            id: cols::uuid(r, 0)?,
+            branch_id: cols::uuid(r, 1)?,
+            session_id: cols::uuid(r, 2)?,
+            lesson_id: cols::uuid(r, 3)?,
+            removed_at: cols::opt_time(r, 4)?,
+            created_at: cols::time(r, 5)?,
+            updated_at: cols::time(r, 6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The unsaved marks kept for a session (local table).
+pub fn draft(conn: &Connection, session: Uuid) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT marks FROM attendance_drafts WHERE session_id = ?1")?
+        .query_row([session.to_string()], |r| r.get(0))
+        .optional()?)
+}

@@ -1,0 +1,209 @@
+//! The notification queue: messages to parents drafted by the desk
+//! (absence alerts; fee reminders later), reviewed by a person, then sent
+//! when a delivery channel is online. Nothing goes out unreviewed unless
+//! the branch's "send without review" setting says so.
+
+use crate::attendance::store::AttendanceRow;
+use crate::db::cols;
+use crate::students::store as students;
+use crate::timetable::store::{self as timetable, SessionRow};
+use crate::write::branch_record;
+use crate::{settings, Actor, Desk, Result};
+use branchdesk_api::commands::attendance::{
+    ListNotifications, Notification, NotificationState, ReviewNotifications,
+};
+use branchdesk_api::ids::BranchId;
+use branchdesk_api::settings::AUTO_SEND_ALERTS;
+use branchdesk_api::{ApiError, Permission};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotificationRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub kind: String,
+    pub recipient_name: String,
+    pub recipient: String,
+    pub channel: String,
+    pub body: String,
+    pub state: String,
+    pub source_id: Option<String>,
+    pub student_id: Option<Uuid>,
+    pub reviewed_by: Option<Uuid>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub error: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(NotificationRow, "notifications");
+
+/// An absence alert's id: one per attendance record, however many desks draft it.
+pub fn alert_id(attendance: Uuid) -> Uuid {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x4c8d_1e7a_b2f3_4096_9e1d_73a5_c6b2_08f4);
+    Uuid::new_v5(&NAMESPACE, attendance.to_string().as_bytes())
+}
+
+const COLUMNS: &str =
+    "id, branch_id, kind, recipient_name, recipient, channel, body, state, source_id, student_id,
+    reviewed_by, sent_at, error, created_at, updated_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<NotificationRow> {
+    Ok(NotificationRow {
+        id: cols::uuid(r, 0)?,
+        branch_id: cols::uuid(r, 1)?,
+        kind: r.get(2)?,
+        recipient_name: r.get(3)?,
+        recipient: r.get(4)?,
+        channel: r.get(5)?,
+        body: r.get(6)?,
+        state: r.get(7)?,
+        source_id: r.get(8)?,
+        student_id: cols::opt_uuid(r, 9)?,
+        reviewed_by: cols::opt_uuid(r, 10)?,
+        sent_at: cols::opt_time(r, 11)?,
+        error: r.get(12)?,
+        created_at: cols::time(r, 13)?,
+        updated_at: cols::time(r, 14)?,
+    })
+}
+
+fn by_id(conn: &Connection, id: Uuid) -> Result<Option<NotificationRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM notifications WHERE id = ?1"))?
+        .query_row([id.to_string()], from_row)
+        .optional()?)
+}
+
+/// Drafts for the primary guardian of each newly absent student (those
+/// without a guardian's phone get none). Existing drafts are not doubled.
+pub(crate) fn absence_alerts(
+    conn: &Connection,
+    s: &SessionRow,
+    absent: &[&AttendanceRow],
+    now: DateTime<Utc>,
+) -> Result<Vec<NotificationRow>> {
+    if absent.is_empty() {
+        return Ok(Vec::new());
+    }
+    let branch = BranchId(s.branch_id);
+    let auto = settings::effective_flag(conn, AUTO_SEND_ALERTS, Some(branch))?;
+    let batch = timetable::batch_by_id(conn, s.batch_id)?.map(|b| b.name).unwrap_or_default();
+    let branch_name = crate::org::store::branch_by_id(conn, s.branch_id)?.map(|b| b.name).unwrap_or_default();
+    let mut out = Vec::new();
+    for a in absent {
+        let id = alert_id(a.id);
+        if by_id(conn, id)?.is_some() {
+            continue;
+        }
+        let Some(student) = students::student_by_id(conn, a.student_id)? else { continue };
+        let guardian = students::links(conn, student.id, false)?
+            .into_iter()
+            .filter_map(|l| students::guardian_by_id(conn, l.guardian_id).ok().flatten())
+            .find(|g| g.phone.is_some());
+        let Some(g) = guardian else { continue };
+        let body = format!(
+            "Dear {}, {} was absent from {} on {}. Please call us if this is unexpected. – {}",
+            g.full_name,
+            student.full_name,
+            batch,
+            s.date.format("%-d %b %Y"),
+            branch_name
+        );
+        out.push(NotificationRow {
+            id,
+            branch_id: s.branch_id,
+            kind: "ABSENCE".into(),
+            recipient_name: g.full_name.clone(),
+            recipient: g.phone.clone().unwrap_or_default(),
+            channel: "SMS".into(),
+            body,
+            state: if auto { NotificationState::Approved } else { NotificationState::Draft }.as_str().into(),
+            source_id: Some(a.id.to_string()),
+            student_id: Some(student.id),
+            reviewed_by: None,
+            sent_at: None,
+            error: String::new(),
+            created_at: now,
+            updated_at: now,
+        });
+    }
+    Ok(out)
+}
+
+impl Desk {
+    pub fn list_notifications(&self, actor: &Actor, input: ListNotifications) -> Result<Vec<Notification>> {
+        actor.require(Permission::ReviewNotification, Some(input.branch_id))?;
+        let db = self.db();
+        let mut stmt = db.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM notifications WHERE branch_id = ?1 AND state = ?2 ORDER BY created_at DESC LIMIT 500"
+        ))?;
+        let rows: Vec<NotificationRow> = stmt
+            .query_map((input.branch_id.to_string(), input.state.as_str()), from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for n in rows {
+            let student_name = match n.student_id {
+                Some(s) => students::student_by_id(&db.conn, s)?.map(|s| s.full_name),
+                None => None,
+            };
+            out.push(Notification {
+                id: n.id,
+                kind: n.kind,
+                recipient_name: n.recipient_name,
+                recipient: n.recipient,
+                channel: n.channel,
+                body: n.body,
+                state: NotificationState::parse(&n.state).unwrap_or_default(),
+                student_name,
+                created_at: n.created_at.to_rfc3339(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Approves (to be sent) or discards drafts, all in one action.
+    pub fn review_notifications(&self, actor: &Actor, input: ReviewNotifications) -> Result<u32> {
+        actor.require_somewhere(Permission::ReviewNotification)?;
+        if input.ids.is_empty() {
+            return Err(ApiError::invalid("ids", "Choose the messages to review.").into());
+        }
+        let rows = {
+            let db = self.db();
+            let mut rows = Vec::new();
+            for (i, id) in input.ids.iter().enumerate() {
+                let n = by_id(&db.conn, *id)?
+                    .ok_or_else(|| ApiError::not_found("message").on(&format!("ids[{i}]")))?;
+                actor.require(Permission::ReviewNotification, Some(BranchId(n.branch_id)))?;
+                if n.state != NotificationState::Draft.as_str() {
+                    return Err(ApiError::conflict(
+                        "One of these messages was already reviewed; reload the list.",
+                    )
+                    .on(&format!("ids[{i}]"))
+                    .into());
+                }
+                rows.push(n);
+            }
+            rows
+        };
+        let now = self.clock().now();
+        let state = if input.approve { NotificationState::Approved } else { NotificationState::Discarded };
+        self.write(Some(actor.user_id), |w| {
+            for n in &rows {
+                w.update(
+                    n,
+                    &NotificationRow {
+                        state: state.as_str().into(),
+                        reviewed_by: Some(actor.user_id.0),
+                        updated_at: now,
+                        ..n.clone()
+                    },
+                )?;
+            }
+            Ok(())
+        })?;
+        Ok(rows.len() as u32)
+    }
+}

@@ -1,0 +1,93 @@
+//! Messages to parents waiting for review: check them, then send (or
+//! discard) the chosen ones in one action.
+
+use crate::components::field::FormError;
+use crate::components::session::use_session;
+use crate::hooks::{act, show, use_query};
+use branchdesk_api::commands::attendance::{
+    ListNotifications, Notification, NotificationState, ReviewNotifications,
+};
+use branchdesk_api::ApiError;
+use yew::prelude::*;
+
+#[component]
+pub fn MessagesPage() -> Html {
+    let s = use_session();
+    let branch = use_state(|| s.me.branches.first().map(|b| b.id).unwrap_or_default());
+    let state = use_state(|| NotificationState::Draft);
+    let (list, reload) = use_query(ListNotifications { branch_id: *branch, state: *state });
+    let chosen = use_state(Vec::<branchdesk_api::uuid::Uuid>::new);
+    let error = use_state(|| None::<ApiError>);
+    let done = use_state(|| None::<String>);
+    let review = |approve: bool| {
+        let (chosen, error, s, reload, done) =
+            (chosen.clone(), error.clone(), s.clone(), reload.clone(), done.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (chosen2, reload, done) = (chosen.clone(), reload.clone(), done.clone());
+            act(
+                ReviewNotifications { ids: (*chosen).clone(), approve },
+                error.clone(),
+                s.clone(),
+                move |n| {
+                    done.set(Some(format!(
+                        "{n} message(s) {}.",
+                        if approve { "will be sent when a channel is online" } else { "discarded" }
+                    )));
+                    chosen2.set(Vec::new());
+                    reload.emit(());
+                },
+            );
+        })
+    };
+    let toggle = |id: branchdesk_api::uuid::Uuid| {
+        let chosen = chosen.clone();
+        Callback::from(move |_: Event| {
+            let mut list = (*chosen).clone();
+            if let Some(i) = list.iter().position(|x| *x == id) {
+                list.remove(i);
+            } else {
+                list.push(id);
+            }
+            chosen.set(list);
+        })
+    };
+    let all = {
+        let (chosen, list) = (chosen.clone(), list.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(Ok(l)) = &list {
+                chosen.set(l.iter().map(|n| n.id).collect());
+            }
+        })
+    };
+    html! {
+        <section id="messages">
+            <header class="page-head"><h1>{ "Messages to parents" }</h1>{ super::branch_picker(&s.me.branches, branch.clone()) }</header>
+            <div class="tabs" role="tablist">
+                { for NotificationState::ALL.iter().map(|st| { let state2 = state.clone(); let st = *st; html! {
+                    <button role="tab" class={classes!((*state == st).then_some("current"))} onclick={move |_| state2.set(st)}>{ st.label() }</button>
+                }}) }
+            </div>
+            <FormError error={(*error).clone()} fields={vec![]} />
+            if let Some(d) = &*done { <p class="notice success">{ d }</p> }
+            if *state == NotificationState::Draft {
+                <div class="toolbar">
+                    <button onclick={all}>{ "Choose all" }</button>
+                    <button class="primary" id="send-chosen" onclick={review(true)} disabled={chosen.is_empty()}>{ format!("Send {} chosen", chosen.len()) }</button>
+                    <button onclick={review(false)} disabled={chosen.is_empty()}>{ "Discard chosen" }</button>
+                    <span class="muted">{ "Nothing is sent until you send it here (unless the branch's settings say so)." }</span>
+                </div>
+            }
+            { show(&list, |l: &Vec<Notification>| html! {
+                if l.is_empty() { <p class="empty">{ "No messages here." }</p> } else {
+                    <ul class="plain" id="message-list">{ for l.iter().map(|n| html! {
+                        <li class="card">
+                            if *state == NotificationState::Draft { <input type="checkbox" checked={chosen.contains(&n.id)} onchange={toggle(n.id)} /> }
+                            <strong>{ format!(" {} ({} {})", n.recipient_name, n.channel, n.recipient) }</strong>
+                            <div>{ &n.body }</div>
+                        </li>
+                    }) }</ul>
+                }
+            }) }
+        </section>
+    }
+}
