@@ -138,6 +138,14 @@ impl App {
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     }
 
+    /// Quits the app and starts it again on the same data folder.
+    pub async fn restart(self) -> App {
+        let App { client, data_dir } = self;
+        let _ = client.close().await;
+        let client = connect(data_dir.path()).await;
+        App { client, data_dir }
+    }
+
     pub async fn close(self) {
         let _ = self.client.close().await;
     }

@@ -76,8 +76,10 @@ pub struct SheetProps {
 pub fn SheetPage(p: &SheetProps) -> Html {
     let s = use_session();
     let sheet = use_state(|| None::<Sheet>);
-    let marks = use_state(Marks::new);
-    let cursor = use_state(|| 0usize);
+    // Marks and the cursor live outside render state, so keys typed faster
+    // than the screen redraws each see the marks of the key before.
+    let state = use_mut_ref(|| (Marks::new(), 0usize));
+    let redraw = use_force_update();
     let noting = use_state(|| false);
     let covered = use_state(Vec::<LessonId>::new);
     let reason = use_state(String::new);
@@ -87,14 +89,14 @@ pub fn SheetPage(p: &SheetProps) -> Html {
     let root = use_node_ref();
     let note_input = use_node_ref();
     {
-        let (sheet, marks, covered, error, s) =
-            (sheet.clone(), marks.clone(), covered.clone(), error.clone(), s.clone());
+        let (sheet, state, covered, error, s) =
+            (sheet.clone(), state.clone(), covered.clone(), error.clone(), s.clone());
         use_effect_with((p.session_id, *order), move |(id, order)| {
             let input = GetSheet { session_id: *id, order: *order };
             spawn_local(async move {
                 match call(&input).await {
                     Ok(loaded) => {
-                        marks.set(marks_of(&loaded));
+                        state.borrow_mut().0 = marks_of(&loaded);
                         covered.set(loaded.covered.clone());
                         sheet.set(Some(loaded));
                     }
@@ -123,6 +125,15 @@ pub fn SheetPage(p: &SheetProps) -> Html {
             }
         });
     }
+    // Keep the current row in sight as the cursor moves down a long roster.
+    use_effect_with(state.borrow().1, |_| {
+        let row = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("#sheet-rows tr.current").ok().flatten());
+        if let Some(row) = row {
+            row.scroll_into_view_with_bool(false);
+        }
+    });
     let Some(sh) = (*sheet).clone() else {
         return html! { <section id="sheet">
             if let Some(e) = &*error { <div class="form-error" role="alert">{ &e.message }</div> } else { <p class="muted">{ "Loading…" }</p> }
@@ -132,18 +143,19 @@ pub fn SheetPage(p: &SheetProps) -> Html {
     let session_id = p.session_id;
     // Every change is kept on this desk at once.
     let keep = {
-        let marks = marks.clone();
+        let (state, redraw) = (state.clone(), redraw.clone());
         move |next: Marks| {
             let input = SaveDraft { session_id, marks: as_list(&next) };
-            marks.set(next);
+            state.borrow_mut().0 = next;
+            redraw.force_update();
             spawn_local(async move {
                 let _ = call(&input).await;
             });
         }
     };
     let save = {
-        let (marks, covered, reason, error, saved, sheet, s, order) = (
-            marks.clone(),
+        let (state, covered, reason, error, saved, sheet, s, order) = (
+            state.clone(),
             covered.clone(),
             reason.clone(),
             error.clone(),
@@ -153,21 +165,22 @@ pub fn SheetPage(p: &SheetProps) -> Html {
             *order,
         );
         Callback::from(move |_: ()| {
+            let marks = as_list(&state.borrow().0);
             let input = SaveMarks {
                 session_id,
-                marks: as_list(&marks),
+                marks,
                 lesson_ids: (*covered).clone(),
                 reason: (*reason).clone(),
                 order,
             };
-            let (error, saved, sheet, marks, s) =
-                (error.clone(), saved.clone(), sheet.clone(), marks.clone(), s.clone());
+            let (error, saved, sheet, state, s) =
+                (error.clone(), saved.clone(), sheet.clone(), state.clone(), s.clone());
             spawn_local(async move {
                 match call(&input).await {
                     Ok(fresh) => {
                         error.set(None);
                         saved.set(true);
-                        marks.set(marks_of(&fresh));
+                        state.borrow_mut().0 = marks_of(&fresh);
                         sheet.set(Some(fresh));
                         s.changed.emit(());
                     }
@@ -177,40 +190,45 @@ pub fn SheetPage(p: &SheetProps) -> Html {
         })
     };
     let onkeydown = {
-        let (cursor, marks, noting, save, keep, rows, saved) = (
-            cursor.clone(),
-            marks.clone(),
+        let (state, noting, save, keep, rows, saved, redraw) = (
+            state.clone(),
             noting.clone(),
             save.clone(),
             keep.clone(),
             rows.clone(),
             saved.clone(),
+            redraw.clone(),
         );
         Callback::from(move |e: KeyboardEvent| {
             if *noting || e.ctrl_key() || e.alt_key() || e.meta_key() {
                 return;
             }
             let n = rows.len();
-            let at = (*cursor).min(n.saturating_sub(1));
+            let last = n.saturating_sub(1);
+            let at = state.borrow().1.min(last);
+            let move_to = |to: usize| {
+                state.borrow_mut().1 = to;
+                redraw.force_update();
+            };
             let mark = |status: AttendanceStatus| {
                 if let Some(row) = rows.get(at) {
-                    let mut next = (*marks).clone();
+                    let mut next = state.borrow().0.clone();
                     let note = next.get(&row.student_id).map(|(_, n)| n.clone()).unwrap_or_default();
                     next.insert(row.student_id, (status, note));
+                    state.borrow_mut().1 = (at + 1).min(last);
                     keep(next);
                     saved.set(false);
-                    cursor.set((at + 1).min(n.saturating_sub(1)));
                 }
             };
             match e.key().as_str() {
-                "ArrowDown" | "j" | "J" => cursor.set((at + 1).min(n.saturating_sub(1))),
-                "ArrowUp" | "k" | "K" => cursor.set(at.saturating_sub(1)),
+                "ArrowDown" | "j" | "J" => move_to((at + 1).min(last)),
+                "ArrowUp" | "k" | "K" => move_to(at.saturating_sub(1)),
                 "p" | "P" => mark(AttendanceStatus::Present),
                 "a" | "A" => mark(AttendanceStatus::Absent),
                 "l" | "L" => mark(AttendanceStatus::Late),
                 "e" | "E" => mark(AttendanceStatus::Excused),
                 "r" | "R" => {
-                    let mut next = (*marks).clone();
+                    let mut next = state.borrow().0.clone();
                     for row in &rows {
                         next.entry(row.student_id).or_insert((AttendanceStatus::Present, String::new()));
                     }
@@ -224,16 +242,17 @@ pub fn SheetPage(p: &SheetProps) -> Html {
             e.prevent_default();
         })
     };
-    let at = (*cursor).min(rows.len().saturating_sub(1));
+    let at = state.borrow().1.min(rows.len().saturating_sub(1));
+    let marks = state.borrow().0.clone();
     let note_keys = {
-        let (noting, marks, keep, rows, root) =
-            (noting.clone(), marks.clone(), keep.clone(), rows.clone(), root.clone());
+        let (noting, state, keep, rows, root) =
+            (noting.clone(), state.clone(), keep.clone(), rows.clone(), root.clone());
         Callback::from(move |e: KeyboardEvent| {
             let done = |keep_text: bool| {
                 if keep_text {
                     let text = e.target_unchecked_into::<HtmlInputElement>().value();
                     if let Some(row) = rows.get(at) {
-                        let mut next = (*marks).clone();
+                        let mut next = state.borrow().0.clone();
                         let status =
                             next.get(&row.student_id).map(|(s, _)| *s).unwrap_or(AttendanceStatus::Excused);
                         next.insert(row.student_id, (status, text));
@@ -260,14 +279,14 @@ pub fn SheetPage(p: &SheetProps) -> Html {
         })
     };
     let click_mark = |row: usize, id: StudentId, status: AttendanceStatus| {
-        let (marks, keep, cursor, saved) = (marks.clone(), keep.clone(), cursor.clone(), saved.clone());
+        let (state, keep, saved) = (state.clone(), keep.clone(), saved.clone());
         Callback::from(move |_: MouseEvent| {
-            let mut next = (*marks).clone();
+            let mut next = state.borrow().0.clone();
             let note = next.get(&id).map(|(_, n)| n.clone()).unwrap_or_default();
             next.insert(id, (status, note));
+            state.borrow_mut().1 = row;
             keep(next);
             saved.set(false);
-            cursor.set(row);
         })
     };
     let toggle_lesson = |id: LessonId| {
