@@ -2,20 +2,13 @@
 //! skewed clocks and syncs at random moments, end identical once everyone
 //! has synced; no change is lost, doubled or left pending.
 
-use branchdesk_api::commands::org::{ListRooms, SaveRoom};
-use branchdesk_api::commands::session::Login;
-use branchdesk_api::commands::system::SetupOrganisation;
-use branchdesk_api::ids::{BranchId, RoomId};
-use branchdesk_desk::{Actor, Desk, DeskConfig, ManualClock};
-use branchdesk_server::store::sqlite::SqliteStore;
-use branchdesk_server::store::Store;
-use branchdesk_sync::Client;
-use chrono::{Duration, TimeZone, Utc};
-use proptest::prelude::*;
-use std::sync::Arc;
+mod support;
 
-const EMAIL: &str = "meera@example.com";
-const PASSWORD: &str = "Saffron-Kite-81";
+use branchdesk_api::commands::org::{ListRooms, SaveRoom};
+use branchdesk_api::ids::{BranchId, RoomId};
+use chrono::Duration;
+use proptest::prelude::*;
+use support::{sign_in, Node};
 
 #[derive(Debug, Clone)]
 enum Step {
@@ -37,26 +30,6 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-struct Node {
-    _dir: tempfile::TempDir,
-    clock: Arc<ManualClock>,
-    desk: Desk,
-    actor: Option<Actor>,
-}
-
-fn node(skew_s: i64) -> Node {
-    let dir = tempfile::tempdir().unwrap();
-    let start = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap() + Duration::seconds(skew_s);
-    let clock = Arc::new(ManualClock::new(start));
-    let desk = Desk::open(DeskConfig { data_dir: dir.path().to_path_buf(), clock: clock.clone() }).unwrap();
-    Node { _dir: dir, clock, desk, actor: None }
-}
-
-fn sign_in(n: &mut Node) {
-    let (t, _) = n.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
-    n.actor = Some(n.desk.actor(&t).unwrap());
-}
-
 fn rooms(n: &Node, branch: BranchId) -> Vec<(String, u32)> {
     let mut v: Vec<_> = n
         .desk
@@ -70,36 +43,8 @@ fn rooms(n: &Node, branch: BranchId) -> Vec<(String, u32)> {
 }
 
 fn run(steps: Vec<Step>) -> Result<Vec<(String, u32)>, TestCaseError> {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let server_dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&server_dir.path().join("s.sqlite")).unwrap();
-    let bootstrap = rt.block_on(store.bootstrap_code()).unwrap().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    rt.spawn(async move { axum_serve(listener, store).await });
-    let client = Client::new();
-
-    let mut nodes = vec![node(0), node(-40), node(90)];
-    rt.block_on(client.link(&nodes[0].desk, &url, &bootstrap)).unwrap();
-    for i in 1..3 {
-        let code = rt.block_on(client.issue_code(&nodes[0].desk, None)).unwrap().code;
-        rt.block_on(client.link(&nodes[i].desk, &url, &code)).unwrap();
-    }
-    nodes[0]
-        .desk
-        .setup_organisation(SetupOrganisation {
-            organisation_name: "Kiran Coaching".into(),
-            currency: "INR".into(),
-            branch_name: "Koramangala".into(),
-            branch_code: "K2".into(),
-            director_name: "Meera Iyer".into(),
-            director_email: EMAIL.into(),
-            director_password: PASSWORD.into(),
-        })
-        .unwrap();
-    sign_in(&mut nodes[0]);
-    let (_, me) = nodes[0].desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
-    let branch = me.branches[0].id;
+    let rt = support::runtime();
+    let (_server, client, mut nodes, branch) = support::network(&rt, &[0, -40, 90]);
     let mut ids: Vec<RoomId> = Vec::new();
     for i in 0..3 {
         let r = nodes[0]
@@ -154,13 +99,7 @@ fn run(steps: Vec<Step>) -> Result<Vec<(String, u32)>, TestCaseError> {
             }
         }
     }
-    // Quiescence: everyone syncs until nothing is left to exchange.
-    for _ in 0..2 {
-        for n in &nodes {
-            let r = rt.block_on(client.sync(&n.desk)).unwrap();
-            exchanged += r.pushed + r.pulled;
-        }
-    }
+    exchanged += support::quiesce(&rt, &client, &nodes);
     let expected = rooms(&nodes[0], branch);
     prop_assert_eq!(expected.len(), 3 + added, "every added room exists once");
     for n in &nodes[1..] {
@@ -171,10 +110,6 @@ fn run(steps: Vec<Step>) -> Result<Vec<(String, u32)>, TestCaseError> {
     }
     prop_assert!(exchanged > 0 || !changed, "changes were made but sync exchanged nothing");
     Ok(expected)
-}
-
-async fn axum_serve(listener: tokio::net::TcpListener, store: SqliteStore) {
-    let _ = branchdesk_server::serve(listener, store).await;
 }
 
 /// Sync-design pain 9: desk 1's wall clock runs 40 s behind the desk that
