@@ -14,7 +14,7 @@ use branchdesk_api::ApiError;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ApplyReport {
@@ -41,6 +41,7 @@ impl Desk {
         let now = self.clock().now().to_rfc3339();
         let mut report = ApplyReport::default();
         let mut columns_of: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+        let mut pending: Option<HashMap<String, BTreeMap<String, String>>> = None;
         for c in changes {
             let op = &c.op;
             if !SYNCED_ENTITIES.contains(&op.entity.as_str()) {
@@ -72,8 +73,17 @@ impl Desk {
                 columns_of.insert(op.entity.clone(), table_columns(&tx, &op.entity)?);
             }
             let known = &columns_of[&op.entity];
-            let pending = pending_clocks(&tx, echoed, &op.entity_id)?;
             let current = current_row(&tx, &op.entity, &op.entity_id)?;
+            // A row this desk does not hold has no own change pending (the
+            // write path applies every own change here first); for one it
+            // holds, the page reads this desk's pending ops once.
+            let pending = match (&current, &mut pending) {
+                (None, _) => BTreeMap::new(),
+                (Some(_), Some(map)) => map.get(&op.entity_id).cloned().unwrap_or_default(),
+                (Some(_), slot @ None) => {
+                    slot.insert(pending_clocks(&tx, echoed)?).get(&op.entity_id).cloned().unwrap_or_default()
+                }
+            };
             let mut winners = Map::new();
             for (col, value) in &op.columns {
                 if !known.contains(col) {
@@ -225,18 +235,22 @@ impl RowClocks {
 
 /// Per column, the newest clock among this desk's ops on the row that the
 /// server has not echoed back yet.
-fn pending_clocks(tx: &Transaction<'_>, echoed: u64, id: &str) -> Result<BTreeMap<String, String>> {
-    let mut out: BTreeMap<String, String> = BTreeMap::new();
+/// Per row, the newest clock of each column among this desk's own ops the
+/// server has not sent back yet.
+fn pending_clocks(tx: &Transaction<'_>, echoed: u64) -> Result<HashMap<String, BTreeMap<String, String>>> {
+    let mut out: HashMap<String, BTreeMap<String, String>> = HashMap::new();
     let mut stmt = tx.prepare_cached(
-        "SELECT hlc, columns FROM outbox WHERE seq > ?1 AND entity_id = ?2 AND refused_reason IS NULL",
+        "SELECT entity_id, hlc, columns FROM outbox WHERE seq > ?1 AND refused_reason IS NULL",
     )?;
-    let rows =
-        stmt.query_map((echoed as i64, id), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = stmt.query_map([echoed as i64], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
     for row in rows {
-        let (hlc, columns) = row?;
+        let (id, hlc, columns) = row?;
         let columns: Map<String, Value> = serde_json::from_str(&columns)?;
+        let clocks = out.entry(id).or_default();
         for col in columns.keys() {
-            let e = out.entry(col.clone()).or_default();
+            let e = clocks.entry(col.clone()).or_default();
             if *e < hlc {
                 *e = hlc.clone();
             }
