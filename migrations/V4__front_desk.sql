@@ -26,6 +26,8 @@ CREATE TABLE students (
 );
 CREATE INDEX students_code ON students (code);
 CREATE INDEX students_branch_name ON students (branch_id, full_name);
+-- One or two typed letters find names starting with them (search.rs).
+CREATE INDEX students_name_nocase ON students (full_name COLLATE NOCASE);
 CREATE INDEX students_phone ON students (phone) WHERE phone IS NOT NULL;
 
 -- A parent or guardian; shared between siblings through student_guardians.

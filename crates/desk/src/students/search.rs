@@ -64,13 +64,16 @@ pub(crate) fn matching(
         stmt.query_map(rusqlite::params![phrase, limit], store::student_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?
     } else {
+        // Names or codes starting with the letters: two index range scans.
         stmt = conn.prepare_cached(&format!(
             "SELECT {STUDENT_COLUMNS} FROM students s
-             WHERE (s.full_name LIKE ?1 || '%' OR s.code LIKE ?1 || '%'){scope}
+             WHERE s.id IN (SELECT id FROM students WHERE full_name COLLATE NOCASE >= ?1 AND full_name COLLATE NOCASE < ?3
+                            UNION SELECT id FROM students WHERE code >= ?1 AND code < ?3){scope}
              ORDER BY s.archived_at IS NOT NULL, s.full_name LIMIT ?2"
         ))?;
-        let escaped = needle.replace(['%', '_'], "");
-        stmt.query_map(rusqlite::params![escaped, limit], store::student_from_row)?
+        // The first string after every string starting with the needle.
+        let upper = format!("{needle}{}", char::MAX);
+        stmt.query_map(rusqlite::params![needle, limit, upper], store::student_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?
     };
     Ok(rows)
