@@ -67,8 +67,11 @@ pub(crate) fn matching(
         // Names or codes starting with the letters: two index range scans.
         stmt = conn.prepare_cached(&format!(
             "SELECT {STUDENT_COLUMNS} FROM students s
-             WHERE s.id IN (SELECT id FROM students WHERE full_name COLLATE NOCASE >= ?1 AND full_name COLLATE NOCASE < ?3
-                            UNION SELECT id FROM students WHERE code >= ?1 AND code < ?3){scope}
+             WHERE s.id IN (SELECT id FROM (SELECT id FROM students
+                                           WHERE full_name COLLATE NOCASE >= ?1 AND full_name COLLATE NOCASE < ?3
+                                           ORDER BY full_name COLLATE NOCASE LIMIT {CANDIDATES})
+                            UNION SELECT id FROM (SELECT id FROM students WHERE code >= ?1 AND code < ?3
+                                                  ORDER BY code LIMIT {CANDIDATES})){scope}
              ORDER BY s.archived_at IS NOT NULL, s.full_name LIMIT ?2"
         ))?;
         // The first string after every string starting with the needle.
