@@ -93,7 +93,7 @@ impl Desk {
         }
         match order {
             RosterOrder::Name => {
-                rows.sort_by(|a, b| a.full_name.to_lowercase().cmp(&b.full_name.to_lowercase()))
+                rows.sort_by_key(|a| a.full_name.to_lowercase())
             }
             RosterOrder::Roll => rows.sort_by_key(|r| r.roll),
         }

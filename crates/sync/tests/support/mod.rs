@@ -86,7 +86,7 @@ pub fn quiesce(rt: &tokio::runtime::Runtime, client: &Client, nodes: &[Node]) ->
     for _ in 0..2 {
         for n in nodes {
             let r = rt.block_on(client.sync(&n.desk)).unwrap();
-            exchanged += r.pushed as usize + r.pulled as usize;
+            exchanged += r.pushed + r.pulled;
         }
     }
     exchanged
