@@ -92,9 +92,7 @@ impl Desk {
             });
         }
         match order {
-            RosterOrder::Name => {
-                rows.sort_by_key(|a| a.full_name.to_lowercase())
-            }
+            RosterOrder::Name => rows.sort_by_key(|a| a.full_name.to_lowercase()),
             RosterOrder::Roll => rows.sort_by_key(|r| r.roll),
         }
         let draft: Vec<Mark> =
