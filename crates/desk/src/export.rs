@@ -3,6 +3,7 @@
 //! cell a spreadsheet would run as a formula neutralised.
 
 use crate::{Actor, Desk, Result};
+use branchdesk_api::commands::attendance::GetAttendanceReport;
 use branchdesk_api::commands::imports::{ExportCsv, ExportList, SavedFile};
 use branchdesk_api::commands::leads::{LeadView, ListLeads};
 use branchdesk_api::commands::students::{ListRoster, ListStudents};
@@ -91,6 +92,50 @@ impl Desk {
                         "course",
                         "status",
                         "next_follow_up",
+                    ],
+                    rows,
+                )
+            }
+            ExportList::Attendance => {
+                let report = self.get_attendance_report(
+                    actor,
+                    GetAttendanceReport {
+                        branch_id: input.branch_id,
+                        month: input.month.clone(),
+                        batch_id: input.batch_id,
+                        ..Default::default()
+                    },
+                )?;
+                let pct = |bp: u32| format!("{}.{:02}", bp / 100, bp % 100);
+                let rows = report
+                    .rows
+                    .into_iter()
+                    .map(|m| {
+                        vec![
+                            m.code,
+                            m.full_name,
+                            m.batch_name,
+                            m.present.to_string(),
+                            m.late.to_string(),
+                            m.absent.to_string(),
+                            m.excused.to_string(),
+                            pct(m.percent_bp),
+                            m.longest_absence_run.to_string(),
+                        ]
+                    })
+                    .collect();
+                (
+                    "attendance",
+                    &[
+                        "code",
+                        "full_name",
+                        "batch",
+                        "present",
+                        "late",
+                        "absent",
+                        "excused",
+                        "attended_percent",
+                        "longest_absence_run",
                     ],
                     rows,
                 )

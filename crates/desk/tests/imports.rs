@@ -162,7 +162,7 @@ fn exports_have_a_bom_and_neutralise_formulas_and_templates_import_cleanly() {
         .desk
         .export_csv(
             &f.director,
-            ExportCsv { list: ExportList::Students, branch_id: f.branch, batch_id: None },
+            ExportCsv { list: ExportList::Students, branch_id: f.branch, ..Default::default() },
         )
         .unwrap();
     assert_eq!(saved.rows, 1);

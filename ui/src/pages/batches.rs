@@ -8,6 +8,7 @@ use crate::format::{money, parse_money};
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::academics::{Course, ListCourses};
 use branchdesk_api::commands::org::{ListRooms, Room};
+use branchdesk_api::commands::students::{Enrolment, ListRoster};
 use branchdesk_api::commands::timetable::*;
 use branchdesk_api::ids::{BatchId, BranchId, CourseId, RoomId, UserId};
 use branchdesk_api::{ApiError, Permission};
@@ -323,6 +324,7 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
     let s = use_session();
     let (detail, reload) = use_query(GetBatch { id: p.id });
     let (teachers, _) = use_query(ListTeachers { branch_id: p.branch_id });
+    let (roster, _) = use_query(ListRoster { batch_id: p.id });
     let reason = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let manage = s.me.can(Permission::ManageBatch);
@@ -361,6 +363,24 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
         <div class="card" id="batch-sessions">
             { show(&detail, |d: &BatchDetail| html! {
                 <>
+                    <h2>{ format!("{} · students", d.batch.name) }</h2>
+                    { show(&roster, |list: &Vec<Enrolment>| {
+                        let seats = list.iter().filter(|e| e.status.holds_seat()).count();
+                        html! {
+                            <>
+                                <p class="muted">{ format!("{seats} of {} seats taken.", d.batch.capacity) }</p>
+                                if list.is_empty() { <p class="empty">{ "No students enrolled yet. Enrol them from a student's page or by admitting an enquiry." }</p> }
+                                <ul class="plain roster" id="batch-roster">
+                                    { for list.iter().map(|e| { let (nav, id) = (s.navigate.clone(), e.student_id); html! {
+                                        <li class={classes!((!e.status.holds_seat()).then_some("inactive"))}>
+                                            <button class="link" onclick={move |_| nav.emit(crate::nav::Page::Student(id))}>{ format!("{} ({})", e.student_name, e.student_code) }</button>
+                                            <span class="tag">{ e.status.label() }</span>
+                                        </li>
+                                    }}) }
+                                </ul>
+                            </>
+                        }
+                    }) }
                     <h2>{ format!("{} · sessions", d.batch.name) }</h2>
                     <p class="muted">{ format!("{} scheduled, {} cancelled. {}", d.sessions_scheduled, d.sessions_cancelled, slots_text(&d.batch.slots)) }</p>
                     if manage {

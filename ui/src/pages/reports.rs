@@ -1,12 +1,14 @@
 //! Attendance by month: every student of a branch (or one batch), those
 //! below a threshold, those with absences in a row.
 
-use crate::components::field::{setter, Field, Select};
+use crate::components::field::{setter, Field, FormError, Select};
 use crate::components::session::use_session;
-use crate::hooks::{show, use_query};
+use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::attendance::{AttendanceReport, GetAttendanceReport};
+use branchdesk_api::commands::imports::{ExportCsv, ExportList, SavedFile};
 use branchdesk_api::commands::timetable::{Batch, ListBatches};
 use branchdesk_api::ids::BatchId;
+use branchdesk_api::ApiError;
 use yew::prelude::*;
 
 fn pct(bp: u32) -> String {
@@ -30,13 +32,30 @@ pub fn ReportsPage() -> Html {
     };
     let (report, _) = use_query(query);
     let (batches, _) = use_query(ListBatches { branch_id: *branch, include_inactive: true });
+    let exported = use_state(|| None::<SavedFile>);
+    let error = use_state(|| None::<ApiError>);
+    let export = {
+        let input = ExportCsv {
+            list: ExportList::Attendance,
+            branch_id: *branch,
+            batch_id: batch.parse().ok().map(BatchId),
+            month: (*month).clone(),
+        };
+        let (exported, error, s) = (exported.clone(), error.clone(), s.clone());
+        Callback::from(move |_: MouseEvent| {
+            let exported = exported.clone();
+            act(input.clone(), error.clone(), s.clone(), move |f| exported.set(Some(f)));
+        })
+    };
     let batch_opts: Vec<(String, String)> = match &batches {
         Some(Ok(list)) => list.iter().map(|b: &Batch| (b.id.to_string(), b.name.clone())).collect(),
         _ => vec![],
     };
     html! {
         <section id="attendance-report">
-            <header class="page-head"><h1>{ "Attendance" }</h1>{ super::branch_picker(&s.me.branches, branch.clone()) }</header>
+            <header class="page-head"><h1>{ "Attendance" }</h1>{ super::branch_picker(&s.me.branches, branch.clone()) }<button id="export-attendance" onclick={export}>{ "Export CSV" }</button></header>
+            <FormError error={(*error).clone()} fields={vec![]} />
+            if let Some(f) = &*exported { <p class="notice success">{ format!("Saved {} rows to {}", f.rows, f.path) }</p> }
             <div class="toolbar">
                 <Field label="Month" name="month" kind="month" value={(*month).clone()} on_input={setter(&month)} hint="empty: this month" />
                 <Select label="Batch" name="batch_id" value={(*batch).clone()} options={batch_opts} on_change={setter(&batch)} none="All batches" />

@@ -228,7 +228,7 @@ pub fn export_list(
 ) -> Callback<MouseEvent> {
     Callback::from(move |_: MouseEvent| {
         let done = done.clone();
-        act(ExportCsv { list, branch_id, batch_id: None }, error.clone(), s.clone(), move |f| {
+        act(ExportCsv { list, branch_id, ..Default::default() }, error.clone(), s.clone(), move |f| {
             done.set(Some(f))
         });
     })

@@ -40,6 +40,7 @@ pub fn TimetablePage() -> Html {
     let (week, reload) = use_query(query);
     let (rooms, _) = use_query(ListRooms { branch_id: *branch, include_inactive: false });
     let (teachers, _) = use_query(ListTeachers { branch_id: *branch });
+    let (clashes, _) = use_query(ListClashes { branch_id: *branch });
     if s.me.branches.is_empty() {
         return html! { <section id="timetable"><h1>{ "Timetable" }</h1><p class="empty">{ "You hold no role in a branch, so there is no timetable to show." }</p></section> };
     }
@@ -83,6 +84,16 @@ pub fn TimetablePage() -> Html {
             </header>
             if *adding {
                 <EventForm branch_id={*branch} rooms={room_opts.clone()} on_done={let (a, r) = (adding.clone(), reload.clone()); Callback::from(move |_| { a.set(false); r.emit(()); })} />
+            }
+            if let Some(Ok(list)) = &clashes {
+                if !list.is_empty() {
+                    <details class="notice warn" id="clash-review">
+                        <summary>{ format!("{} coming booking(s) clash: review them", list.len()) }</summary>
+                        <ul class="plain">{ for list.iter().map(|e| html! {
+                            <li>{ format!("{} {}–{} {}: clashes with {}", e.date, e.start, e.end, e.title, e.clashes_with.join("; ")) }</li>
+                        }) }</ul>
+                    </details>
+                }
             }
             <div class="toolbar">
                 <button id="prev-week" onclick={go(Some(-7))} title="Previous week ( [ )">{ "← Previous" }</button>

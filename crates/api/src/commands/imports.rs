@@ -76,6 +76,8 @@ pub enum ExportList {
     Leads,
     /// A batch's students (needs `batch_id`).
     Roster,
+    /// A month's attendance per student (`month`, and `batch_id` if given).
+    Attendance,
 }
 
 /// Writes a list as CSV (UTF-8 with a byte-order mark, cells that a
@@ -86,5 +88,7 @@ pub struct ExportCsv {
     pub list: ExportList,
     pub branch_id: BranchId,
     pub batch_id: Option<BatchId>,
+    /// YYYY-MM for the attendance export; empty: this month.
+    pub month: String,
 }
 command!(ExportCsv => "export_csv", Permission -> SavedFile);
