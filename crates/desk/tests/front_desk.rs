@@ -478,3 +478,81 @@ fn a_duplicate_enquiry_is_flagged() {
     assert_eq!(lead.possible_duplicates.len(), 1);
     assert!(lead.possible_duplicates[0].starts_with("Student "), "{:?}", lead.possible_duplicates);
 }
+
+#[test]
+fn a_student_with_a_sign_in_sees_only_their_own_record() {
+    let f = fixture();
+    let b = batch(&f, "Physics", 30);
+    let asha = admit(&f, "Asha Rao", "98450 12345", Some(parent("Lakshmi", "99000 67890"))).unwrap().student;
+    let other =
+        admit(&f, "Vikram Menon", "98450 54321", Some(parent("Anil", "99000 11111"))).unwrap().student;
+    f.desk.enrol(&f.director, Enrol { student_id: asha.id, batch_id: b, ..Default::default() }).unwrap();
+    let weak = f.desk.give_student_login(
+        &f.director,
+        GiveStudentLogin { student_id: asha.id, email: "asha@example.com".into(), password: "asha".into() },
+    );
+    assert!(api(weak.unwrap_err()).is_for("password"));
+    let taken = f.desk.give_student_login(
+        &f.director,
+        GiveStudentLogin {
+            student_id: asha.id,
+            email: common::DIRECTOR_EMAIL.into(),
+            password: "Maple-Lantern-44".into(),
+        },
+    );
+    assert!(api(taken.unwrap_err()).is_for("email"));
+    let (_, clerk) = f.staff("clerk@example.com", "BACKOFFICE", Some(f.branch));
+    let no_user_rights = f.desk.give_student_login(
+        &clerk,
+        GiveStudentLogin {
+            student_id: asha.id,
+            email: "asha@example.com".into(),
+            password: "Maple-Lantern-44".into(),
+        },
+    );
+    assert_eq!(api(no_user_rights.unwrap_err()).code, ErrorCode::PermissionDenied);
+    let with_login = f
+        .desk
+        .give_student_login(
+            &f.director,
+            GiveStudentLogin {
+                student_id: asha.id,
+                email: "asha@example.com".into(),
+                password: "Maple-Lantern-44".into(),
+            },
+        )
+        .unwrap();
+    assert!(with_login.has_login);
+    let again = f.desk.give_student_login(
+        &f.director,
+        GiveStudentLogin {
+            student_id: asha.id,
+            email: "asha2@example.com".into(),
+            password: "Maple-Lantern-44".into(),
+        },
+    );
+    assert_eq!(api(again.unwrap_err()).code, ErrorCode::Conflict);
+
+    let (token, _) = f
+        .desk
+        .login(branchdesk_api::commands::session::Login {
+            email: "asha@example.com".into(),
+            password: "Maple-Lantern-44".into(),
+        })
+        .unwrap();
+    let student = f.desk.actor(&token).unwrap();
+    let mine = f.desk.get_my_record(&student, GetMyRecord {}).unwrap();
+    assert_eq!(mine.student.id, asha.id);
+    assert_eq!(mine.enrolments.len(), 1);
+    // Nothing of anyone else.
+    assert_eq!(
+        api(f.desk.get_student(&student, GetStudent { id: other.id }).unwrap_err()).code,
+        ErrorCode::PermissionDenied
+    );
+    assert_eq!(
+        api(f.desk.search_students(&student, SearchStudents { query: "vik".into(), limit: 0 }).unwrap_err())
+            .code,
+        ErrorCode::PermissionDenied
+    );
+    assert_eq!(api(f.desk.get_my_record(&f.director, GetMyRecord {}).unwrap_err()).code, ErrorCode::NotFound);
+}

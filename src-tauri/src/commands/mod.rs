@@ -167,6 +167,8 @@ commands! {
     students::enrol(sd::Enrol),
     students::set_enrolment_status(sd::SetEnrolmentStatus),
     students::list_roster(sd::ListRoster),
+    students::give_student_login(sd::GiveStudentLogin),
+    students::get_my_record(sd::GetMyRecord),
     leads::save_lead(l::SaveLead),
     leads::list_leads(l::ListLeads),
     leads::get_lead(l::GetLead),

@@ -15,4 +15,6 @@ actor_commands! {
     enrol(Enrol),
     set_enrolment_status(SetEnrolmentStatus),
     list_roster(ListRoster),
+    give_student_login(GiveStudentLogin),
+    get_my_record(GetMyRecord),
 }

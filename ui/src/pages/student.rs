@@ -108,7 +108,16 @@ pub fn StudentPage(p: &StudentPageProps) -> Html {
                 }}) }
             </div>
             { match *tab {
-                Tab::Profile => html! { <Profile student={st.clone()} on_saved={reload.clone()} /> },
+                Tab::Profile => html! {
+                    <>
+                        <Profile student={st.clone()} on_saved={reload.clone()} />
+                        if !st.has_login && !st.archived && s.me.can(Permission::ManageUser) {
+                            <SignIn student={st.clone()} on_saved={reload.clone()} />
+                        } else if st.has_login {
+                            <p class="muted" id="has-login">{ "This student can sign in and see their own attendance and enrolments." }</p>
+                        }
+                    </>
+                },
                 Tab::Guardians => html! { <Guardians student={st.clone()} on_saved={reload.clone()} /> },
                 Tab::Enrolments => html! { <Enrolments detail={d.clone()} on_saved={reload.clone()} /> },
                 Tab::Attendance => html! { <AttendanceTab id={st.id} /> },
@@ -442,4 +451,39 @@ fn AttendanceTab(p: &AttendanceTabProps) -> Html {
             </div>
         }
     })
+}
+
+/// Gives the student their own sign-in (the STUDENT role).
+#[component]
+fn SignIn(p: &PartProps) -> Html {
+    let s = use_session();
+    let email = use_state(|| p.student.email.clone().unwrap_or_default());
+    let password = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (email, password, error, s, done, id) =
+            (email.clone(), password.clone(), error.clone(), s.clone(), p.on_saved.clone(), p.student.id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let done = done.clone();
+            act(
+                GiveStudentLogin { student_id: id, email: (*email).clone(), password: (*password).clone() },
+                error.clone(),
+                s.clone(),
+                move |_| done.emit(()),
+            );
+        })
+    };
+    let err = (*error).clone();
+    html! {
+        <form class="card inline-form" id="student-login-form" {onsubmit}>
+            <h3>{ "Let this student sign in" }</h3>
+            <FormError error={err.clone()} fields={vec!["email", "password"]} />
+            <div class="row">
+                <Field label="Their email" name="email" id="field-login-email" value={(*email).clone()} on_input={setter(&email)} error={err.clone()} />
+                <Field label="First password" name="password" id="field-login-password" kind="password" value={(*password).clone()} on_input={setter(&password)} error={err.clone()} hint="they can change it in My account" />
+                <div class="actions"><button type="submit">{ "Give a sign-in" }</button></div>
+            </div>
+        </form>
+    }
 }

@@ -298,3 +298,27 @@ pub struct ListRoster {
     pub batch_id: BatchId,
 }
 command!(ListRoster => "list_roster", Permission -> Vec<Enrolment>);
+
+/// Gives a student their own sign-in (the STUDENT role in their branch),
+/// tied to their profile: they see only their own records.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GiveStudentLogin {
+    pub student_id: StudentId,
+    pub email: String,
+    pub password: String,
+}
+command!(GiveStudentLogin => "give_student_login", Permission -> Student);
+
+/// What a signed-in student sees of themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyRecord {
+    pub student: Student,
+    pub enrolments: Vec<Enrolment>,
+    pub attendance: super::attendance::StudentAttendance,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetMyRecord {}
+command!(GetMyRecord => "get_my_record", Permission -> MyRecord);

@@ -114,6 +114,15 @@ impl Desk {
         let student = students::student_by_id(conn, input.student_id.0)?
             .ok_or_else(|| ApiError::not_found("student").on("student_id"))?;
         actor.require(Permission::ViewAttendance, Some(BranchId(student.branch_id)))?;
+        drop(db);
+        self.student_attendance(student.id)
+    }
+
+    /// A student's attendance lines, percentage and lesson progress.
+    pub(crate) fn student_attendance(&self, id: uuid::Uuid) -> Result<StudentAttendance> {
+        let db = self.db();
+        let conn = &db.conn;
+        let student = students::student_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("student"))?;
         let names = crate::timetable::store::Names::load(conn, Some(student.branch_id))?;
         let records = super::store::of_student(conn, student.id)?;
         let attended = records

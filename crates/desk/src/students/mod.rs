@@ -13,7 +13,7 @@ use branchdesk_api::commands::students::*;
 use branchdesk_api::ids::{BranchId, GuardianId, StudentId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{Datelike, NaiveDate};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use store::{GuardianRow, LinkRow, StudentRow};
 use uuid::Uuid;
 
@@ -509,5 +509,74 @@ impl Desk {
             Ok(())
         })?;
         self.get_student(actor, GetStudent { id: StudentId(keep.id) })
+    }
+}
+
+impl Desk {
+    pub fn give_student_login(&self, actor: &Actor, input: GiveStudentLogin) -> Result<Student> {
+        let student = self.student_for(actor, input.student_id, Permission::ManageStudent)?;
+        let branch = BranchId(student.branch_id);
+        // An account is created: the server checks "manage users" for it.
+        actor.require(Permission::ManageUser, Some(branch))?;
+        if student.user_id.is_some() {
+            return Err(ApiError::conflict("This student can already sign in.").on("student_id").into());
+        }
+        if student.archived_at.is_some() {
+            return Err(
+                ApiError::invalid("student_id", "Restore the student before giving them a sign-in.").into()
+            );
+        }
+        let email = validate::email("email", &input.email)?;
+        crate::auth::password::check_strength("password", &input.password, &[&student.full_name, &email])?;
+        let role = {
+            let db = self.db();
+            if crate::users::store::by_email(&db.conn, &email)?.is_some() {
+                return Err(ApiError::duplicate("email", "Another user already has this email.").into());
+            }
+            crate::roles::store::live_by_name(&db.conn, "STUDENT")?.ok_or_else(|| {
+                ApiError::conflict("The STUDENT role is missing; an administrator can recreate it.")
+            })?
+        };
+        let hash = crate::auth::password::hash(&input.password)?;
+        let user = Uuid::now_v7();
+        let grant = branchdesk_api::commands::users::NewGrant {
+            role_id: branchdesk_api::ids::RoleId(role.id),
+            branch_id: Some(branch),
+            expires_on: None,
+        };
+        let now = self.clock().now();
+        let new = StudentRow { user_id: Some(user), updated_at: now, ..student.clone() };
+        self.write(Some(actor.user_id), |w| {
+            let account = (student.full_name.clone(), email.clone(), student.phone.clone());
+            crate::users::insert_account(w, user, account, hash, &[grant], actor.user_id)?;
+            w.update(&student, &new).map(|_| ())
+        })?;
+        view(&self.db().conn, &new)
+    }
+
+    /// A signed-in student's own profile, enrolments and attendance.
+    pub fn get_my_record(&self, actor: &Actor, _input: GetMyRecord) -> Result<MyRecord> {
+        actor.require_somewhere(Permission::ViewOwnRecord)?;
+        let row = {
+            let db = self.db();
+            let id: Option<String> = db
+                .conn
+                .query_row("SELECT id FROM students WHERE user_id = ?1", [actor.user_id.to_string()], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            let id = id.and_then(|i| i.parse::<Uuid>().ok());
+            match id {
+                Some(id) => store::student_by_id(&db.conn, id)?,
+                None => None,
+            }
+        }
+        .ok_or_else(|| ApiError::not_found("student profile for this sign-in"))?;
+        let db = self.db();
+        let student = view(&db.conn, &row)?;
+        let enrolments = enrolments::of_student(&db.conn, row.id)?;
+        drop(db);
+        let attendance = self.student_attendance(row.id)?;
+        Ok(MyRecord { student, enrolments, attendance })
     }
 }

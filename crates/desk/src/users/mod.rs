@@ -114,24 +114,7 @@ impl Desk {
         let hash = password::hash(&input.password)?;
         let id = Uuid::now_v7();
         self.write(Some(actor.user_id), |w| {
-            let org_id = org::store::organisation_id(w.tx())?;
-            let now = w.now();
-            w.insert(&UserRow {
-                id,
-                org_id,
-                full_name: p.full_name,
-                email: p.email,
-                phone: p.phone,
-                password_hash: hash,
-                active: true,
-                must_change_password: false,
-                created_at: now,
-                updated_at: now,
-            })?;
-            for g in &input.grants {
-                w.insert(&new_grant_row(id, g, actor.user_id, now))?;
-            }
-            Ok(())
+            insert_account(w, id, (p.full_name, p.email, p.phone), hash, &input.grants, actor.user_id)
         })?;
         self.user_view(id)
     }
@@ -300,6 +283,36 @@ fn check_grant(conn: &Connection, actor: &Actor, g: &NewGrant, today: NaiveDate)
         ))
         .on("role_id")
         .into());
+    }
+    Ok(())
+}
+
+/// A new account and its grants, inside an open write (also for actions
+/// that create an account as part of something larger).
+pub(crate) fn insert_account(
+    w: &mut Write<'_>,
+    id: Uuid,
+    (full_name, email, phone): (String, String, Option<String>),
+    hash: String,
+    grants: &[NewGrant],
+    by: UserId,
+) -> Result<()> {
+    let org_id = org::store::organisation_id(w.tx())?;
+    let now = w.now();
+    w.insert(&UserRow {
+        id,
+        org_id,
+        full_name,
+        email,
+        phone,
+        password_hash: hash,
+        active: true,
+        must_change_password: false,
+        created_at: now,
+        updated_at: now,
+    })?;
+    for g in grants {
+        w.insert(&new_grant_row(id, g, by, now))?;
     }
     Ok(())
 }
