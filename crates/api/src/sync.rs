@@ -12,7 +12,7 @@ pub const ORG_SCOPE: &str = "org";
 /// The desk schema version this build writes into every op. The server
 /// accepts this one and the one before. A desk test keeps it equal to the
 /// newest migration.
-pub const DESK_SCHEMA_VERSION: u32 = 5;
+pub const DESK_SCHEMA_VERSION: u32 = 6;
 
 /// The tables that replicate. The desk guards exactly these against writes
 /// outside its write path; the server accepts ops for no others.
@@ -45,6 +45,9 @@ pub const SYNCED_ENTITIES: &[&str] = &[
     "attendance_marks",
     "session_lessons",
     "notifications",
+    "submissions",
+    "lesson_bookmarks",
+    "lesson_highlights",
 ];
 
 /// One change made on a desk, as its outbox recorded it.

@@ -347,3 +347,167 @@ fn every_change_goes_through_the_write_path() {
     assert_eq!(f.count("SELECT count(*) FROM outbox") - before, 4);
     assert_eq!(f.count("SELECT count(*) FROM audit_log WHERE entity = 'curriculum_lessons'"), 1);
 }
+
+#[test]
+fn teachers_grade_submissions_and_students_keep_bookmarks_and_highlights() {
+    use branchdesk_api::commands::org::SaveRoom;
+    use branchdesk_api::commands::students::{Enrol, GiveStudentLogin, SaveStudent};
+    use branchdesk_api::commands::timetable::{SaveBatch, Slot};
+    let f = fixture();
+    let c = course(&f, "PHY");
+    let v = draft(&f, &f.director, c, None, &[10_000]);
+    let lesson = v.modules[0].lessons[0].id;
+    f.desk
+        .save_assignment(
+            &f.director,
+            SaveAssignment {
+                curriculum_id: v.summary.id,
+                title: "Worksheet".into(),
+                max_marks: 20,
+                due_date: "2026-06-05".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    f.desk.submit_curriculum(&f.director, SubmitCurriculum { id: v.summary.id }).unwrap();
+    let (_, gm) = f.staff("gm@example.com", "GENERAL_MANAGER", None);
+    f.desk
+        .review_curriculum(&gm, ReviewCurriculum { id: v.summary.id, approve: true, comment: String::new() })
+        .unwrap();
+    let assignment =
+        f.desk.get_curriculum(&f.director, GetCurriculum { id: v.summary.id }).unwrap().assignments[0].id;
+    let (_, teacher) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
+    let room = f
+        .desk
+        .save_room(&f.director, SaveRoom { id: None, branch_id: f.branch, name: "R1".into(), capacity: 30 })
+        .unwrap()
+        .id;
+    let batch = f
+        .desk
+        .save_batch(
+            &f.director,
+            SaveBatch {
+                branch_id: f.branch,
+                course_id: c,
+                name: "Physics A".into(),
+                teacher_id: teacher.user_id,
+                room_id: room,
+                capacity: 30,
+                start_date: "2026-06-01".into(),
+                end_date: "2026-07-31".into(),
+                slots: vec![Slot { weekday: 2, start: "10:00".into(), end: "11:00".into() }],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(batch.curriculum_id, Some(v.summary.id));
+    let asha = f
+        .desk
+        .save_student(
+            &f.director,
+            SaveStudent {
+                branch_id: f.branch,
+                full_name: "Asha Rao".into(),
+                date_of_birth: "2000-01-01".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .student
+        .id;
+    f.desk.enrol(&f.director, Enrol { student_id: asha, batch_id: batch.id, ..Default::default() }).unwrap();
+
+    f.clock.advance(chrono::Duration::days(7)); // 8 June: after the due date
+    let over = f.desk.record_submission(
+        &teacher,
+        RecordSubmission {
+            assignment_id: assignment,
+            batch_id: batch.id,
+            student_id: asha,
+            marks: Some(25),
+            ..Default::default()
+        },
+    );
+    assert!(api(over.unwrap_err()).is_for("marks"));
+    let sub = f
+        .desk
+        .record_submission(
+            &teacher,
+            RecordSubmission {
+                assignment_id: assignment,
+                batch_id: batch.id,
+                student_id: asha,
+                marks: Some(17),
+                feedback: "Neat work".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(sub.late);
+    assert_eq!(sub.submitted_on.as_deref(), Some("2026-06-08"));
+    let list = f
+        .desk
+        .list_submissions(&teacher, ListSubmissions { assignment_id: assignment, batch_id: batch.id })
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].marks, Some(17));
+    let future = f.desk.record_submission(
+        &teacher,
+        RecordSubmission {
+            assignment_id: assignment,
+            batch_id: batch.id,
+            student_id: asha,
+            submitted_on: "2027-01-01".into(),
+            ..Default::default()
+        },
+    );
+    assert!(api(future.unwrap_err()).is_for("submitted_on"));
+
+    f.desk
+        .give_student_login(
+            &f.director,
+            GiveStudentLogin {
+                student_id: asha,
+                email: "asha@example.com".into(),
+                password: "Maple-Lantern-44".into(),
+            },
+        )
+        .unwrap();
+    let (t, _) = f
+        .desk
+        .login(branchdesk_api::commands::session::Login {
+            email: "asha@example.com".into(),
+            password: "Maple-Lantern-44".into(),
+        })
+        .unwrap();
+    let student = f.desk.actor(&t).unwrap();
+    assert!(f.desk.set_bookmark(&student, SetBookmark { lesson_id: lesson, on: true }).unwrap());
+    f.desk
+        .save_highlight(
+            &student,
+            SaveHighlight { lesson_id: lesson, text: "F = ma".into(), note: "remember".into() },
+        )
+        .unwrap();
+    assert!(api(f
+        .desk
+        .save_highlight(&student, SaveHighlight { lesson_id: lesson, text: " ".into(), note: String::new() })
+        .unwrap_err())
+    .is_for("text"));
+    let mine = f.desk.get_my_curriculum(&student, GetMyCurriculum { batch_id: batch.id }).unwrap();
+    assert_eq!(mine.bookmarks, vec![lesson]);
+    assert_eq!(mine.highlights[0].text, "F = ma");
+    assert_eq!(mine.submissions[0].1.marks, Some(17));
+    assert_eq!(mine.curriculum.unwrap().summary.id, v.summary.id, "the student sees the pinned version");
+    f.desk.set_bookmark(&student, SetBookmark { lesson_id: lesson, on: false }).unwrap();
+    assert!(f
+        .desk
+        .get_my_curriculum(&student, GetMyCurriculum { batch_id: batch.id })
+        .unwrap()
+        .bookmarks
+        .is_empty());
+    // A lesson of a curriculum the student does not follow is refused.
+    let other = draft(&f, &f.director, course(&f, "CHE"), None, &[10_000]);
+    let e =
+        f.desk.set_bookmark(&student, SetBookmark { lesson_id: other.modules[0].lessons[0].id, on: true });
+    assert!(api(e.unwrap_err()).is_for("lesson_id"));
+}

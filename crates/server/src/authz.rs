@@ -72,7 +72,11 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         "students" | "guardians" | "student_guardians" => needs(Permission::ManageStudent, false),
         "enrolments" | "enrolment_log" => needs(Permission::ManageEnrolment, false),
         "leads" | "lead_activities" => needs(Permission::ManageLead, false),
-        "attendance" | "attendance_marks" | "session_lessons" => needs(Permission::MarkAttendance, false),
+        "attendance" | "attendance_marks" | "session_lessons" | "submissions" => {
+            needs(Permission::MarkAttendance, false)
+        }
+        // A student's own bookmarks and highlights, in their branch.
+        "lesson_bookmarks" | "lesson_highlights" => needs(Permission::ViewOwnRecord, false),
         // Drafted by whoever marked the absence; reviewed by the front desk.
         "notifications" => {
             if f.before.is_none() {

@@ -18,4 +18,9 @@ actor_commands! {
     remove_curriculum_part(RemoveCurriculumPart),
     submit_curriculum(SubmitCurriculum),
     review_curriculum(ReviewCurriculum),
+    list_submissions(ListSubmissions),
+    record_submission(RecordSubmission),
+    get_my_curriculum(GetMyCurriculum),
+    set_bookmark(SetBookmark),
+    save_highlight(SaveHighlight),
 }

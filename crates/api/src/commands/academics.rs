@@ -288,3 +288,85 @@ pub struct ReviewCurriculum {
     pub comment: String,
 }
 command!(ReviewCurriculum => "review_curriculum", Permission -> CurriculumSummary);
+
+/// One student's submission of an assignment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    pub student_id: crate::ids::StudentId,
+    pub student_name: String,
+    pub student_code: String,
+    /// None: not submitted yet.
+    pub submitted_on: Option<String>,
+    pub late: bool,
+    pub marks: Option<u32>,
+    pub feedback: String,
+}
+
+/// The roster of a batch against one assignment of its curriculum.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListSubmissions {
+    pub assignment_id: AssignmentId,
+    pub batch_id: crate::ids::BatchId,
+}
+command!(ListSubmissions => "list_submissions", Permission -> Vec<Submission>);
+
+/// Records (or corrects) a student's submission: the day it came in (late
+/// when after the due date), marks out of the assignment's maximum, feedback.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RecordSubmission {
+    pub assignment_id: AssignmentId,
+    pub batch_id: crate::ids::BatchId,
+    pub student_id: crate::ids::StudentId,
+    /// YYYY-MM-DD; empty: today.
+    pub submitted_on: String,
+    pub marks: Option<u32>,
+    pub feedback: String,
+}
+command!(RecordSubmission => "record_submission", Permission -> Submission);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Highlight {
+    pub id: uuid::Uuid,
+    pub lesson_id: LessonId,
+    pub text: String,
+    pub note: String,
+}
+
+/// A batch's curriculum as its student sees it, with their bookmarks and
+/// highlights.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyCurriculum {
+    pub batch_name: String,
+    pub curriculum: Option<Curriculum>,
+    pub bookmarks: Vec<LessonId>,
+    pub highlights: Vec<Highlight>,
+    pub submissions: Vec<(AssignmentId, Submission)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetMyCurriculum {
+    pub batch_id: crate::ids::BatchId,
+}
+command!(GetMyCurriculum => "get_my_curriculum", Permission -> MyCurriculum);
+
+/// A student bookmarks a lesson, or takes the bookmark away.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetBookmark {
+    pub lesson_id: LessonId,
+    pub on: bool,
+}
+command!(SetBookmark => "set_bookmark", Permission -> bool);
+
+/// A student keeps a passage of a lesson, with a note.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveHighlight {
+    pub lesson_id: LessonId,
+    pub text: String,
+    pub note: String,
+}
+command!(SaveHighlight => "save_highlight", Permission -> Highlight);

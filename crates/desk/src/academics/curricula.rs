@@ -311,7 +311,8 @@ fn summary(c: &CurriculumRow, contents: &Contents, names: &Names) -> CurriculumS
     }
 }
 
-fn full(conn: &Connection, c: &CurriculumRow) -> Result<Curriculum> {
+/// A version with its modules, lessons, resources and assignments.
+pub(crate) fn full_view(conn: &Connection, c: &CurriculumRow) -> Result<Curriculum> {
     let names = Names::load(conn, None)?;
     let contents = Contents::load(conn, c.id)?;
     let modules = contents
@@ -409,7 +410,7 @@ impl Desk {
     fn curriculum_view(&self, id: Uuid) -> Result<Curriculum> {
         let db = self.db();
         let c = by_id(&db.conn, id)?.ok_or_else(|| ApiError::not_found("curriculum"))?;
-        full(&db.conn, &c)
+        full_view(&db.conn, &c)
     }
 
     pub fn list_curricula(&self, actor: &Actor, input: ListCurricula) -> Result<Vec<CurriculumSummary>> {
@@ -426,7 +427,7 @@ impl Desk {
         actor.require_somewhere(Permission::ViewBatch)?;
         let db = self.db();
         let c = by_id(&db.conn, input.id.0)?.ok_or_else(|| ApiError::not_found("curriculum").on("id"))?;
-        full(&db.conn, &c)
+        full_view(&db.conn, &c)
     }
 
     pub fn create_curriculum(&self, actor: &Actor, input: CreateCurriculum) -> Result<CurriculumSummary> {

@@ -13,7 +13,7 @@ use branchdesk_api::commands::students::*;
 use branchdesk_api::ids::{BranchId, GuardianId, StudentId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use store::{GuardianRow, LinkRow, StudentRow};
 use uuid::Uuid;
 
@@ -557,21 +557,7 @@ impl Desk {
     /// A signed-in student's own profile, enrolments and attendance.
     pub fn get_my_record(&self, actor: &Actor, _input: GetMyRecord) -> Result<MyRecord> {
         actor.require_somewhere(Permission::ViewOwnRecord)?;
-        let row = {
-            let db = self.db();
-            let id: Option<String> = db
-                .conn
-                .query_row("SELECT id FROM students WHERE user_id = ?1", [actor.user_id.to_string()], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            let id = id.and_then(|i| i.parse::<Uuid>().ok());
-            match id {
-                Some(id) => store::student_by_id(&db.conn, id)?,
-                None => None,
-            }
-        }
-        .ok_or_else(|| ApiError::not_found("student profile for this sign-in"))?;
+        let row = crate::academics::learning::own_student(&self.db().conn, actor)?;
         let db = self.db();
         let student = view(&db.conn, &row)?;
         let enrolments = enrolments::of_student(&db.conn, row.id)?;

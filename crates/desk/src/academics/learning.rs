@@ -1,0 +1,366 @@
+//! What students do with a curriculum: assignment submissions (recorded
+//! and graded by the teacher), lesson bookmarks and highlights (by the
+//! student, signed in with their own account).
+
+use super::curricula;
+use crate::db::cols;
+use crate::students::store::{self as students, StudentRow};
+use crate::timetable::slots::parse_date;
+use crate::timetable::store::{batch_by_id, BatchRow};
+use crate::write::branch_record;
+use crate::{validate, Actor, Desk, Result};
+use branchdesk_api::commands::academics::*;
+use branchdesk_api::commands::students::EnrolmentStatus;
+use branchdesk_api::ids::{BranchId, LessonId, StudentId};
+use branchdesk_api::{ApiError, Permission};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubmissionRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub assignment_id: Uuid,
+    pub student_id: Uuid,
+    pub batch_id: Uuid,
+    pub submitted_on: NaiveDate,
+    pub late: bool,
+    pub marks: Option<u32>,
+    pub feedback: String,
+    pub graded_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(SubmissionRow, "submissions");
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BookmarkRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub student_id: Uuid,
+    pub lesson_id: Uuid,
+    pub removed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(BookmarkRow, "lesson_bookmarks");
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HighlightRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub student_id: Uuid,
+    pub lesson_id: Uuid,
+    pub text: String,
+    pub note: String,
+    pub removed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(HighlightRow, "lesson_highlights");
+
+fn derived(namespace: u128, a: Uuid, b: Uuid) -> Uuid {
+    Uuid::new_v5(&Uuid::from_u128(namespace), format!("{a}\u{0}{b}").as_bytes())
+}
+
+pub fn submission_id(assignment: Uuid, student: Uuid) -> Uuid {
+    derived(0x7d3b_19e4_a2c6_4f08_b5e1_38d4_c9a2_6f17, assignment, student)
+}
+
+pub fn bookmark_id(student: Uuid, lesson: Uuid) -> Uuid {
+    derived(0x2e6f_84a1_d09b_4c37_9f2a_61c8_e4b5_03d9, student, lesson)
+}
+
+fn submission_by_id(conn: &Connection, id: Uuid) -> Result<Option<SubmissionRow>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, branch_id, assignment_id, student_id, batch_id, submitted_on, late, marks, feedback, graded_by,
+                    created_at, updated_at FROM submissions WHERE id = ?1",
+        )?
+        .query_row([id.to_string()], |r| {
+            Ok(SubmissionRow {
+                id: cols::uuid(r, 0)?,
+                branch_id: cols::uuid(r, 1)?,
+                assignment_id: cols::uuid(r, 2)?,
+                student_id: cols::uuid(r, 3)?,
+                batch_id: cols::uuid(r, 4)?,
+                submitted_on: cols::date(r, 5)?,
+                late: r.get(6)?,
+                marks: r.get(7)?,
+                feedback: r.get(8)?,
+                graded_by: cols::opt_uuid(r, 9)?,
+                created_at: cols::time(r, 10)?,
+                updated_at: cols::time(r, 11)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The assignment, checked to belong to the batch's curriculum: (due date, max marks).
+fn assignment_of_batch(
+    conn: &Connection,
+    assignment: Uuid,
+    batch: &BatchRow,
+) -> Result<(Option<NaiveDate>, u32)> {
+    let row: Option<(String, Option<String>, u32)> = conn
+        .prepare_cached(
+            "SELECT curriculum_id, due_date, max_marks FROM assignments WHERE id = ?1 AND deleted_at IS NULL",
+        )?
+        .query_row([assignment.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    match row {
+        Some((c, due, max)) if Some(c.as_str()) == batch.curriculum_id.map(|u| u.to_string()).as_deref() => {
+            Ok((due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()), max))
+        }
+        _ => {
+            Err(ApiError::invalid("assignment_id", "Choose an assignment of this batch's curriculum.").into())
+        }
+    }
+}
+
+fn view(s: &StudentRow, sub: Option<&SubmissionRow>) -> Submission {
+    Submission {
+        student_id: StudentId(s.id),
+        student_name: s.full_name.clone(),
+        student_code: s.code.clone(),
+        submitted_on: sub.map(|x| x.submitted_on.to_string()),
+        late: sub.is_some_and(|x| x.late),
+        marks: sub.and_then(|x| x.marks),
+        feedback: sub.map(|x| x.feedback.clone()).unwrap_or_default(),
+    }
+}
+
+/// The student signed in as `actor`, if their account is tied to one.
+pub(crate) fn own_student(conn: &Connection, actor: &Actor) -> Result<StudentRow> {
+    let id: Option<String> = conn
+        .prepare_cached("SELECT id FROM students WHERE user_id = ?1")?
+        .query_row([actor.user_id.to_string()], |r| r.get(0))
+        .optional()?;
+    match id.and_then(|i| i.parse::<Uuid>().ok()) {
+        Some(id) => {
+            Ok(students::student_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("student profile"))?)
+        }
+        None => Err(ApiError::not_found("student profile for this sign-in").into()),
+    }
+}
+
+/// Is `student` (still) in `batch`?
+fn in_batch(conn: &Connection, student: Uuid, batch: Uuid) -> Result<bool> {
+    Ok(students::enrolment_by_id(conn, students::enrolment_id(student, batch))?
+        .is_some_and(|e| EnrolmentStatus::parse(&e.status).is_some_and(|s| s != EnrolmentStatus::Dropped)))
+}
+
+/// The lesson, checked to be in a curriculum one of the student's batches follows.
+fn lesson_of_student(conn: &Connection, student: &StudentRow, lesson: LessonId) -> Result<()> {
+    let ok: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM curriculum_lessons l
+                            JOIN batches b ON b.curriculum_id = l.curriculum_id
+                            JOIN enrolments e ON e.batch_id = b.id AND e.student_id = ?2 AND e.status != 'DROPPED'
+                            WHERE l.id = ?1 AND l.deleted_at IS NULL)",
+        )?
+        .query_row((lesson.to_string(), student.id.to_string()), |r| r.get(0))?;
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::invalid("lesson_id", "That lesson is not in any of your batches.").into())
+    }
+}
+
+impl Desk {
+    pub fn list_submissions(&self, actor: &Actor, input: ListSubmissions) -> Result<Vec<Submission>> {
+        actor.require_somewhere(Permission::ViewBatch)?;
+        let db = self.db();
+        let conn = &db.conn;
+        let batch = batch_by_id(conn, input.batch_id.0)?
+            .ok_or_else(|| ApiError::not_found("batch").on("batch_id"))?;
+        actor.require(Permission::ViewBatch, Some(BranchId(batch.branch_id)))?;
+        assignment_of_batch(conn, input.assignment_id.0, &batch)?;
+        let mut out = Vec::new();
+        for e in students::enrolments(conn, batch.id, true)? {
+            if EnrolmentStatus::parse(&e.status) == Some(EnrolmentStatus::Dropped) {
+                continue;
+            }
+            let Some(s) = students::student_by_id(conn, e.student_id)? else { continue };
+            let sub = submission_by_id(conn, submission_id(input.assignment_id.0, s.id))?;
+            out.push(view(&s, sub.as_ref()));
+        }
+        out.sort_by_key(|s| s.student_name.to_lowercase());
+        Ok(out)
+    }
+
+    pub fn record_submission(&self, actor: &Actor, input: RecordSubmission) -> Result<Submission> {
+        actor.require_somewhere(Permission::MarkAttendance)?;
+        let feedback = validate::optional("feedback", &input.feedback, 1000)?;
+        let now = self.clock().now();
+        let (old, row, student) = {
+            let db = self.db();
+            let conn = &db.conn;
+            let batch = batch_by_id(conn, input.batch_id.0)?
+                .ok_or_else(|| ApiError::not_found("batch").on("batch_id"))?;
+            let branch = Some(BranchId(batch.branch_id));
+            actor.require(Permission::MarkAttendance, branch)?;
+            if batch.teacher_id != actor.user_id.0
+                && batch.assistant_id != Some(actor.user_id.0)
+                && !actor.can(Permission::ManageBatch, branch)
+            {
+                return Err(
+                    ApiError::denied("Only this batch's teachers or a manager grade its work.").into()
+                );
+            }
+            let (due, max) = assignment_of_batch(conn, input.assignment_id.0, &batch)?;
+            if !in_batch(conn, input.student_id.0, batch.id)? {
+                return Err(ApiError::invalid("student_id", "That student is not in this batch.").into());
+            }
+            let student = students::student_by_id(conn, input.student_id.0)?
+                .ok_or_else(|| ApiError::not_found("student"))?;
+            let today = self.today();
+            let on = if input.submitted_on.trim().is_empty() {
+                today
+            } else {
+                parse_date("submitted_on", &input.submitted_on)?
+            };
+            if on > today {
+                return Err(
+                    ApiError::invalid("submitted_on", "A submission cannot come in the future.").into()
+                );
+            }
+            if input.marks.is_some_and(|m| m > max) {
+                return Err(ApiError::invalid("marks", format!("Marks are out of {max}.")).into());
+            }
+            let id = submission_id(input.assignment_id.0, student.id);
+            let old = submission_by_id(conn, id)?;
+            let row = SubmissionRow {
+                id,
+                branch_id: batch.branch_id,
+                assignment_id: input.assignment_id.0,
+                student_id: student.id,
+                batch_id: batch.id,
+                submitted_on: on,
+                late: due.is_some_and(|d| on > d),
+                marks: input.marks,
+                feedback,
+                graded_by: input.marks.map(|_| actor.user_id.0),
+                created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
+                updated_at: now,
+            };
+            (old, row, student)
+        };
+        self.write(Some(actor.user_id), |w| match &old {
+            Some(old) => w.update(old, &row).map(|_| ()),
+            None => w.insert(&row),
+        })?;
+        Ok(view(&student, Some(&row)))
+    }
+
+    pub fn get_my_curriculum(&self, actor: &Actor, input: GetMyCurriculum) -> Result<MyCurriculum> {
+        actor.require_somewhere(Permission::ViewOwnRecord)?;
+        let db = self.db();
+        let conn = &db.conn;
+        let student = own_student(conn, actor)?;
+        let batch = batch_by_id(conn, input.batch_id.0)?.filter(|b| b.branch_id == student.branch_id);
+        let Some(batch) = batch.filter(|b| in_batch(conn, student.id, b.id).unwrap_or(false)) else {
+            return Err(ApiError::invalid("batch_id", "You are not in that batch.").into());
+        };
+        let curriculum = match batch.curriculum_id {
+            Some(c) => curricula::by_id(conn, c)?.map(|row| curricula::full_view(conn, &row)).transpose()?,
+            None => None,
+        };
+        let mut bookmarks = Vec::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT lesson_id FROM lesson_bookmarks WHERE student_id = ?1 AND removed_at IS NULL",
+        )?;
+        for id in stmt.query_map([student.id.to_string()], |r| cols::uuid(r, 0))? {
+            bookmarks.push(LessonId(id?));
+        }
+        let mut highlights = Vec::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, lesson_id, text, note FROM lesson_highlights WHERE student_id = ?1 AND removed_at IS NULL ORDER BY created_at",
+        )?;
+        let rows = stmt.query_map([student.id.to_string()], |r| {
+            Ok(Highlight {
+                id: cols::uuid(r, 0)?,
+                lesson_id: LessonId(cols::uuid(r, 1)?),
+                text: r.get(2)?,
+                note: r.get(3)?,
+            })
+        })?;
+        for h in rows {
+            highlights.push(h?);
+        }
+        let mut submissions = Vec::new();
+        for a in curriculum.iter().flat_map(|c| c.assignments.iter()) {
+            let sub = submission_by_id(conn, submission_id(a.id.0, student.id))?;
+            submissions.push((a.id, view(&student, sub.as_ref())));
+        }
+        Ok(MyCurriculum { batch_name: batch.name, curriculum, bookmarks, highlights, submissions })
+    }
+
+    pub fn set_bookmark(&self, actor: &Actor, input: SetBookmark) -> Result<bool> {
+        actor.require_somewhere(Permission::ViewOwnRecord)?;
+        let now = self.clock().now();
+        let (student, old) = {
+            let db = self.db();
+            let student = own_student(&db.conn, actor)?;
+            lesson_of_student(&db.conn, &student, input.lesson_id)?;
+            let old: Option<BookmarkRow> = db
+                .conn
+                .prepare_cached("SELECT removed_at, created_at FROM lesson_bookmarks WHERE id = ?1")?
+                .query_row([bookmark_id(student.id, input.lesson_id.0).to_string()], |r| {
+                    Ok(BookmarkRow {
+                        id: bookmark_id(student.id, input.lesson_id.0),
+                        branch_id: student.branch_id,
+                        student_id: student.id,
+                        lesson_id: input.lesson_id.0,
+                        removed_at: cols::opt_time(r, 0)?,
+                        created_at: cols::time(r, 1)?,
+                        updated_at: cols::time(r, 1)?,
+                    })
+                })
+                .optional()?;
+            (student, old)
+        };
+        let row = BookmarkRow {
+            id: bookmark_id(student.id, input.lesson_id.0),
+            branch_id: student.branch_id,
+            student_id: student.id,
+            lesson_id: input.lesson_id.0,
+            removed_at: (!input.on).then_some(now),
+            created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
+            updated_at: now,
+        };
+        self.write(Some(actor.user_id), |w| match &old {
+            Some(old) => w.update(old, &row).map(|_| ()),
+            None => w.insert(&row),
+        })?;
+        Ok(input.on)
+    }
+
+    pub fn save_highlight(&self, actor: &Actor, input: SaveHighlight) -> Result<Highlight> {
+        actor.require_somewhere(Permission::ViewOwnRecord)?;
+        let text = validate::required("text", "passage", &input.text, 1000)?;
+        let note = validate::optional("note", &input.note, 500)?;
+        let student = {
+            let db = self.db();
+            let student = own_student(&db.conn, actor)?;
+            lesson_of_student(&db.conn, &student, input.lesson_id)?;
+            student
+        };
+        let now = self.clock().now();
+        let row = HighlightRow {
+            id: Uuid::now_v7(),
+            branch_id: student.branch_id,
+            student_id: student.id,
+            lesson_id: input.lesson_id.0,
+            text,
+            note,
+            removed_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        self.write(Some(actor.user_id), |w| w.insert(&row))?;
+        Ok(Highlight { id: row.id, lesson_id: input.lesson_id, text: row.text, note: row.note })
+    }
+}
