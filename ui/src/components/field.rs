@@ -112,6 +112,9 @@ pub struct SelectProps {
     /// Offers an empty choice with this label first.
     #[prop_or_default]
     pub none: Option<AttrValue>,
+    /// The element id when two forms on a page share a field name.
+    #[prop_or_default]
+    pub id: Option<AttrValue>,
 }
 
 /// A labelled drop-down that shows the error of the field it names.
@@ -124,7 +127,7 @@ pub fn Select(p: &SelectProps) -> Html {
         })
     };
     let error = p.error.as_ref().filter(|e| e.is_for(&p.name)).map(|e| e.message.clone());
-    let id = format!("field-{}", p.name);
+    let id = p.id.as_ref().map(|i| i.to_string()).unwrap_or_else(|| format!("field-{}", p.name));
     html! {
         <div class={classes!("field", error.is_some().then_some("has-error"))}>
             <label for={id.clone()}>{ &p.label }</label>

@@ -6,11 +6,13 @@ use crate::components::field::{setter, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
 use crate::format::{money, parse_money};
 use crate::hooks::{act, show, use_query};
-use branchdesk_api::commands::academics::{Course, ListCourses};
+use branchdesk_api::commands::academics::{
+    Course, GetCurriculum, ListCourses, ListSubmissions, RecordSubmission, Submission,
+};
 use branchdesk_api::commands::org::{ListRooms, Room};
 use branchdesk_api::commands::students::{Enrolment, ListRoster};
 use branchdesk_api::commands::timetable::*;
-use branchdesk_api::ids::{BatchId, BranchId, CourseId, RoomId, UserId};
+use branchdesk_api::ids::{AssignmentId, BatchId, BranchId, CourseId, CurriculumId, RoomId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use yew::prelude::*;
 
@@ -381,6 +383,7 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
                             </>
                         }
                     }) }
+                    if let Some(c) = d.batch.curriculum_id { <Submissions batch_id={d.batch.id} curriculum_id={c} /> }
                     <h2>{ format!("{} · sessions", d.batch.name) }</h2>
                     <p class="muted">{ format!("{} scheduled, {} cancelled. {}", d.sessions_scheduled, d.sessions_cancelled, slots_text(&d.batch.slots)) }</p>
                     if manage {
@@ -421,5 +424,124 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
                 </>
             }) }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SubmissionsProps {
+    batch_id: BatchId,
+    curriculum_id: CurriculumId,
+}
+
+/// Assignments of the batch's curriculum: who handed in what, and marks.
+#[component]
+fn Submissions(p: &SubmissionsProps) -> Html {
+    let (curriculum, _) = use_query(GetCurriculum { id: p.curriculum_id });
+    let chosen = use_state(String::new);
+    let assignments: Vec<(String, String)> = match &curriculum {
+        Some(Ok(c)) => c
+            .assignments
+            .iter()
+            .map(|a| {
+                (
+                    a.id.to_string(),
+                    format!(
+                        "{} (out of {}{})",
+                        a.title,
+                        a.max_marks,
+                        a.due_date.as_ref().map(|d| format!(", due {d}")).unwrap_or_default()
+                    ),
+                )
+            })
+            .collect(),
+        _ => vec![],
+    };
+    if assignments.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div id="submissions">
+            <h2>{ "Assignments" }</h2>
+            <Select label="Assignment" name="assignment_id" value={(*chosen).clone()} options={assignments} on_change={setter(&chosen)} none="Choose…" />
+            if let Ok(a) = chosen.parse() {
+                <SubmissionTable batch_id={p.batch_id} assignment_id={AssignmentId(a)} />
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SubmissionTableProps {
+    batch_id: BatchId,
+    assignment_id: AssignmentId,
+}
+
+#[component]
+fn SubmissionTable(p: &SubmissionTableProps) -> Html {
+    let (list, reload) = use_query(ListSubmissions { assignment_id: p.assignment_id, batch_id: p.batch_id });
+    show(&list, |rows: &Vec<Submission>| {
+        html! {
+            <table class="grid" id="submissions-table">
+                <thead><tr><th>{ "Student" }</th><th>{ "Handed in" }</th><th>{ "Marks" }</th><th>{ "Feedback" }</th><th></th></tr></thead>
+                <tbody>{ for rows.iter().map(|r| html! {
+                    <SubmissionRow key={r.student_id.to_string()} row={r.clone()} batch_id={p.batch_id} assignment_id={p.assignment_id} on_saved={reload.clone()} />
+                }) }</tbody>
+            </table>
+        }
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct SubmissionRowProps {
+    row: Submission,
+    batch_id: BatchId,
+    assignment_id: AssignmentId,
+    on_saved: Callback<()>,
+}
+
+#[component]
+fn SubmissionRow(p: &SubmissionRowProps) -> Html {
+    let s = use_session();
+    let on = use_state(|| p.row.submitted_on.clone().unwrap_or_default());
+    let marks = use_state(|| p.row.marks.map(|m| m.to_string()).unwrap_or_default());
+    let feedback = use_state(|| p.row.feedback.clone());
+    let error = use_state(|| None::<ApiError>);
+    let save = {
+        let (on, marks, feedback, error, s, done) =
+            (on.clone(), marks.clone(), feedback.clone(), error.clone(), s.clone(), p.on_saved.clone());
+        let (batch_id, assignment_id, student_id) = (p.batch_id, p.assignment_id, p.row.student_id);
+        Callback::from(move |_: MouseEvent| {
+            let marks = if marks.trim().is_empty() {
+                None
+            } else {
+                match marks.trim().parse() {
+                    Ok(m) => Some(m),
+                    Err(_) => return error.set(Some(ApiError::invalid("marks", "Enter whole marks."))),
+                }
+            };
+            let input = RecordSubmission {
+                assignment_id,
+                batch_id,
+                student_id,
+                submitted_on: (*on).clone(),
+                marks,
+                feedback: (*feedback).clone(),
+            };
+            let done = done.clone();
+            act(input, error.clone(), s.clone(), move |_| done.emit(()));
+        })
+    };
+    let input = |state: &UseStateHandle<String>, kind: &'static str, label: &'static str| {
+        let state2 = state.clone();
+        html! { <input type={kind} aria-label={label} value={(**state).clone()} oninput={Callback::from(move |e: InputEvent| state2.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} /> }
+    };
+    html! {
+        <tr>
+            <td>{ format!("{} ({})", p.row.student_name, p.row.student_code) }if p.row.late { <span class="tag">{ "late" }</span> }</td>
+            <td>{ input(&on, "date", "Handed in on") }</td>
+            <td>{ input(&marks, "number", "Marks") }</td>
+            <td>{ input(&feedback, "text", "Feedback") }if let Some(e) = &*error { <div class="field-error">{ &e.message }</div> }</td>
+            <td><button onclick={save}>{ if p.row.submitted_on.is_some() { "Update" } else { "Record" } }</button></td>
+        </tr>
     }
 }

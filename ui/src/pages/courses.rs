@@ -1,7 +1,7 @@
 //! Courses and their curriculum versions: add a course, draft a version,
 //! fill it with modules and lessons, send it for approval, review it.
 
-use crate::components::field::{setter, Field, FormActions, FormError};
+use crate::components::field::{setter, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
 use crate::format::{money, parse_money};
 use crate::hooks::{act, show, use_query};
@@ -34,6 +34,7 @@ pub fn CoursesPage() -> Html {
             }
             <div class="split">
                 <div class="list-pane">
+                    if let Some(Ok(list)) = &courses { <Roadmaps courses={list.clone()} manage={manage} /> }
                     { show(&courses, |list: &Vec<Course>| {
                         if list.is_empty() {
                             return html! { <p class="empty">{ if manage { "No courses yet. Add the first: a code such as PHY-11, a name and its usual fee." } else { "No courses yet." } }</p> };
@@ -227,4 +228,99 @@ pub fn status_class(s: CurriculumStatus) -> &'static str {
 pub fn percent(bp: u32) -> String {
     let m = money(i64::from(bp));
     m.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+#[derive(Properties, PartialEq)]
+struct RoadmapsProps {
+    courses: Vec<Course>,
+    manage: bool,
+}
+
+/// Learning paths: courses in the order a student takes them.
+#[component]
+fn Roadmaps(p: &RoadmapsProps) -> Html {
+    let s = use_session();
+    let (roadmaps, reload) = use_query(ListRoadmaps {});
+    let editing = use_state(|| false);
+    let name = use_state(String::new);
+    let chosen = use_state(Vec::<CourseId>::new);
+    let error = use_state(|| None::<ApiError>);
+    let name_of = |id: &CourseId| {
+        p.courses.iter().find(|c| c.id == *id).map(|c| c.code.clone()).unwrap_or_else(|| "?".into())
+    };
+    let add = {
+        let chosen = chosen.clone();
+        Callback::from(move |v: String| {
+            if let Ok(id) = v.parse() {
+                let mut list = (*chosen).clone();
+                if !list.contains(&CourseId(id)) {
+                    list.push(CourseId(id));
+                }
+                chosen.set(list);
+            }
+        })
+    };
+    let shift = |i: usize, up: bool| {
+        let chosen = chosen.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut list = (*chosen).clone();
+            let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < list.len()) };
+            if let Some(j) = j {
+                list.swap(i, j);
+            }
+            chosen.set(list);
+        })
+    };
+    let onsubmit = {
+        let (name, chosen, error, s, reload, editing) =
+            (name.clone(), chosen.clone(), error.clone(), s.clone(), reload.clone(), editing.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let input = SaveRoadmap {
+                id: None,
+                name: (*name).clone(),
+                description: String::new(),
+                course_ids: (*chosen).clone(),
+            };
+            let (name, chosen, reload, editing) =
+                (name.clone(), chosen.clone(), reload.clone(), editing.clone());
+            act(input, error.clone(), s.clone(), move |_| {
+                name.set(String::new());
+                chosen.set(Vec::new());
+                editing.set(false);
+                reload.emit(());
+            });
+        })
+    };
+    let options: Vec<(String, String)> =
+        p.courses.iter().map(|c| (c.id.to_string(), format!("{} {}", c.code, c.name))).collect();
+    let err = (*error).clone();
+    html! {
+        <div class="card" id="roadmaps">
+            <div class="toolbar">
+                <h3>{ "Roadmaps" }</h3>
+                if p.manage && !*editing { <button id="add-roadmap" onclick={let e = editing.clone(); move |_| e.set(true)}>{ "Add" }</button> }
+            </div>
+            { show(&roadmaps, |list: &Vec<Roadmap>| html! { <>
+                if list.is_empty() { <p class="muted">{ "No roadmaps yet." }</p> }
+                <ul class="plain">{ for list.iter().map(|r| html! {
+                    <li><strong>{ &r.name }</strong><div class="muted">{ r.course_ids.iter().map(&name_of).collect::<Vec<_>>().join(" → ") }</div></li>
+                }) }</ul>
+            </> }) }
+            if *editing {
+                <form id="roadmap-form" {onsubmit} onkeydown={esc(Callback::from({ let e = editing.clone(); move |_| e.set(false) }))}>
+                    <FormError error={err.clone()} fields={vec!["name", "course_ids"]} />
+                    <Field label="Roadmap name" name="name" id="field-roadmap-name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
+                    <Select label="Add a course" name="course_ids" value="" options={options} on_change={add} error={err.clone()} none="Choose…" />
+                    <ol>{ for chosen.iter().enumerate().map(|(i, c)| html! {
+                        <li>{ name_of(c) }<span class="row-actions">
+                            <button type="button" onclick={shift(i, true)}>{ "↑" }</button>
+                            <button type="button" onclick={shift(i, false)}>{ "↓" }</button>
+                        </span></li>
+                    }) }</ol>
+                    <FormActions save="Save roadmap" on_cancel={Callback::from({ let e = editing.clone(); move |_| e.set(false) })} />
+                </form>
+            }
+        </div>
+    }
 }

@@ -8,7 +8,7 @@ use crate::format::parse_money;
 use crate::hooks::act;
 use crate::invoke::call;
 use branchdesk_api::commands::academics::*;
-use branchdesk_api::ids::{CurriculumId, ModuleId};
+use branchdesk_api::ids::{CurriculumId, LessonId, ModuleId};
 use branchdesk_api::{ApiError, Permission};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -150,6 +150,7 @@ pub fn Editor(p: &EditorProps) -> Html {
             }
             if editable {
                 <AddParts curriculum={c.clone()} on_saved={apply.clone()} />
+                <AddExtras curriculum={c.clone()} on_saved={apply.clone()} />
                 <Submit id={sum.id} on_done={summary_changed.clone()} />
             }
             if sum.status == CurriculumStatus::PendingApproval && s.me.can(Permission::ApproveCurriculum) {
@@ -307,6 +308,107 @@ fn Review(p: &StepProps) -> Html {
                 <button class="primary" id="approve-curriculum" onclick={decide(true)}>{ "Approve" }</button>
                 <button id="reject-curriculum" onclick={decide(false)}>{ "Reject" }</button>
             </div>
+        </div>
+    }
+}
+
+/// Forms to attach a link to a lesson and to set an assignment.
+#[component]
+fn AddExtras(p: &AddPartsProps) -> Html {
+    let s = use_session();
+    let lessons: Vec<(String, String)> = p
+        .curriculum
+        .modules
+        .iter()
+        .flat_map(|m| m.lessons.iter().map(move |l| (l.id.to_string(), format!("{} · {}", m.title, l.title))))
+        .collect();
+    let lesson = use_state(String::new);
+    let r_title = use_state(String::new);
+    let r_url = use_state(String::new);
+    let a_title = use_state(String::new);
+    let a_marks = use_state(String::new);
+    let a_due = use_state(String::new);
+    let a_lesson = use_state(String::new);
+    let r_error = use_state(|| None::<ApiError>);
+    let a_error = use_state(|| None::<ApiError>);
+    let add_resource = {
+        let (lesson, title, url, error, s, saved) =
+            (lesson.clone(), r_title.clone(), r_url.clone(), r_error.clone(), s.clone(), p.on_saved.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Ok(lesson_id) = lesson.parse() else {
+                return error.set(Some(ApiError::invalid("lesson_id", "Choose the lesson.")));
+            };
+            let input = SaveLessonResource {
+                id: None,
+                lesson_id: LessonId(lesson_id),
+                title: (*title).clone(),
+                url: (*url).clone(),
+            };
+            let (title, url, saved) = (title.clone(), url.clone(), saved.clone());
+            act(input, error.clone(), s.clone(), move |c| {
+                title.set(String::new());
+                url.set(String::new());
+                saved.emit(c);
+            });
+        })
+    };
+    let add_assignment = {
+        let (title, marks, due, lesson, error, s, saved, id) = (
+            a_title.clone(),
+            a_marks.clone(),
+            a_due.clone(),
+            a_lesson.clone(),
+            a_error.clone(),
+            s.clone(),
+            p.on_saved.clone(),
+            p.curriculum.summary.id,
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Ok(max_marks) = marks.trim().parse::<u32>() else {
+                return error.set(Some(ApiError::invalid("max_marks", "Enter the maximum marks, e.g. 20.")));
+            };
+            let input = SaveAssignment {
+                id: None,
+                curriculum_id: id,
+                lesson_id: lesson.parse().ok().map(LessonId),
+                title: (*title).clone(),
+                instructions: String::new(),
+                due_date: (*due).clone(),
+                max_marks,
+            };
+            let (title, saved) = (title.clone(), saved.clone());
+            act(input, error.clone(), s.clone(), move |c| {
+                title.set(String::new());
+                saved.emit(c);
+            });
+        })
+    };
+    let (re, ae) = ((*r_error).clone(), (*a_error).clone());
+    html! {
+        <div class="add-parts">
+            if !lessons.is_empty() {
+                <form class="inline-form" id="resource-form" onsubmit={add_resource}>
+                    <FormError error={re.clone()} fields={vec!["lesson_id", "title", "url"]} />
+                    <div class="row">
+                        <Select label="Lesson" name="lesson_id" value={(*lesson).clone()} options={lessons.clone()} on_change={setter(&lesson)} error={re.clone()} none="Choose…" />
+                        <Field label="Link title" name="title" id="field-resource-title" value={(*r_title).clone()} on_input={setter(&r_title)} error={re.clone()} />
+                        <Field label="Link" name="url" value={(*r_url).clone()} on_input={setter(&r_url)} error={re.clone()} hint="https://…" />
+                        <div class="actions"><button type="submit">{ "Attach link" }</button></div>
+                    </div>
+                </form>
+            }
+            <form class="inline-form" id="assignment-form" onsubmit={add_assignment}>
+                <FormError error={ae.clone()} fields={vec!["title", "max_marks", "due_date", "lesson_id"]} />
+                <div class="row">
+                    <Field label="New assignment" name="title" id="field-assignment-title" value={(*a_title).clone()} on_input={setter(&a_title)} error={ae.clone()} />
+                    <Field label="Out of" name="max_marks" kind="number" value={(*a_marks).clone()} on_input={setter(&a_marks)} error={ae.clone()} />
+                    <Field label="Due" name="due_date" kind="date" value={(*a_due).clone()} on_input={setter(&a_due)} error={ae.clone()} />
+                    <Select label="For lesson" name="lesson_id" id="field-assignment-lesson" value={(*a_lesson).clone()} options={lessons} on_change={setter(&a_lesson)} none="Whole course" />
+                    <div class="actions"><button type="submit">{ "Add assignment" }</button></div>
+                </div>
+            </form>
         </div>
     }
 }

@@ -31,6 +31,7 @@ pub fn HomePage() -> Html {
                             <ul class="plain">{ for r.enrolments.iter().map(|e| html! { <li><strong>{ &e.batch_name }</strong>{ format!(" · {} · {}", e.course_name, e.status.label()) }</li> }) }</ul>
                             <p>{ format!("Attended {}.{} % of marked sessions.", r.attendance.percent_bp / 100, (r.attendance.percent_bp % 100) / 10) }</p>
                             <ul class="plain">{ for r.attendance.lines.iter().take(20).map(|l| html! { <li>{ format!("{} · {} · {}", l.date, l.batch_name, l.status.label()) }</li> }) }</ul>
+                            { for r.enrolments.iter().filter(|e| e.status.holds_seat()).map(|e| html! { <super::learning::MyCurriculumCard batch_id={e.batch_id} /> }) }
                         </>
                     }) }
                 </div>

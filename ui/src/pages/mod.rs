@@ -8,6 +8,7 @@ pub mod courses;
 pub mod curriculum;
 pub mod home;
 pub mod leads;
+pub mod learning;
 pub mod login;
 pub mod messages;
 pub mod organisation;

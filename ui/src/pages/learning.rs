@@ -1,0 +1,106 @@
+//! A signed-in student's view of a batch's curriculum: lessons in order
+//! with their links, bookmarks, passages they kept, and their marks.
+
+use crate::components::field::{setter, Field, FormError, Select};
+use crate::components::session::use_session;
+use crate::hooks::{act, show, use_query};
+use branchdesk_api::commands::academics::{GetMyCurriculum, MyCurriculum, SaveHighlight, SetBookmark};
+use branchdesk_api::ids::{BatchId, LessonId};
+use branchdesk_api::ApiError;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct MyCurriculumProps {
+    pub batch_id: BatchId,
+}
+
+#[component]
+pub fn MyCurriculumCard(p: &MyCurriculumProps) -> Html {
+    let s = use_session();
+    let (data, reload) = use_query(GetMyCurriculum { batch_id: p.batch_id });
+    let lesson = use_state(String::new);
+    let text = use_state(String::new);
+    let note = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let toggle = |id: LessonId, on: bool| {
+        let (error, s, reload) = (error.clone(), s.clone(), reload.clone());
+        Callback::from(move |_: MouseEvent| {
+            let reload = reload.clone();
+            act(SetBookmark { lesson_id: id, on }, error.clone(), s.clone(), move |_| reload.emit(()));
+        })
+    };
+    let keep = {
+        let (lesson, text, note, error, s, reload) =
+            (lesson.clone(), text.clone(), note.clone(), error.clone(), s.clone(), reload.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Ok(id) = lesson.parse() else {
+                return error.set(Some(ApiError::invalid("lesson_id", "Choose the lesson.")));
+            };
+            let (text, note, reload) = (text.clone(), note.clone(), reload.clone());
+            act(
+                SaveHighlight { lesson_id: LessonId(id), text: (*text).clone(), note: (*note).clone() },
+                error.clone(),
+                s.clone(),
+                move |_| {
+                    text.set(String::new());
+                    note.set(String::new());
+                    reload.emit(());
+                },
+            );
+        })
+    };
+    let err = (*error).clone();
+    show(&data, |m: &MyCurriculum| {
+        let Some(c) = &m.curriculum else {
+            return html! { <div class="card"><h3>{ &m.batch_name }</h3><p class="muted">{ "This batch has no approved curriculum yet." }</p></div> };
+        };
+        let lessons: Vec<(String, String)> = c
+            .modules
+            .iter()
+            .flat_map(|md| md.lessons.iter().map(|l| (l.id.to_string(), l.title.clone())))
+            .collect();
+        html! {
+            <div class="card my-curriculum">
+                <h3>{ format!("{} · curriculum v{}", m.batch_name, c.summary.version) }</h3>
+                <FormError error={err.clone()} fields={vec!["text", "note", "lesson_id"]} />
+                <ol class="modules">{ for c.modules.iter().map(|md| html! {
+                    <li><strong>{ &md.title }</strong>
+                        <ol class="lessons">{ for md.lessons.iter().map(|l| {
+                            let marked = m.bookmarks.contains(&l.id);
+                            html! {
+                                <li class="lesson">
+                                    <button class="link bookmark" title={if marked { "Remove the bookmark" } else { "Bookmark" }} onclick={toggle(l.id, !marked)}>{ if marked { "★" } else { "☆" } }</button>
+                                    { &l.title }
+                                    { for l.resources.iter().map(|r| html! { <a class="resource" href={r.url.clone()} target="_blank">{ &r.title }</a> }) }
+                                    { for m.highlights.iter().filter(|h| h.lesson_id == l.id).map(|h| html! {
+                                        <div class="muted highlight">{ format!("“{}”{}", h.text, if h.note.is_empty() { String::new() } else { format!(" — {}", h.note) }) }</div>
+                                    }) }
+                                </li>
+                            }
+                        }) }</ol>
+                    </li>
+                }) }</ol>
+                if !m.submissions.is_empty() {
+                    <h4>{ "Assignments" }</h4>
+                    <ul class="plain">{ for m.submissions.iter().map(|(id, sub)| {
+                        let title = c.assignments.iter().find(|a| a.id == *id).map(|a| format!("{} (out of {})", a.title, a.max_marks)).unwrap_or_default();
+                        html! { <li>{ title }{ " · " }{ match (&sub.submitted_on, sub.marks) {
+                            (None, _) => "not handed in".to_string(),
+                            (Some(d), None) => format!("handed in {d}, not marked yet"),
+                            (Some(d), Some(m)) => format!("handed in {d}, {m} marks{}", if sub.feedback.is_empty() { String::new() } else { format!(": {}", sub.feedback) }),
+                        } }</li> }
+                    }) }</ul>
+                }
+                <form class="inline-form" onsubmit={keep.clone()}>
+                    <div class="row">
+                        <Select label="Keep a passage from" name="lesson_id" id={format!("highlight-lesson-{}", p.batch_id)} value={(*lesson).clone()} options={lessons} on_change={setter(&lesson)} error={err.clone()} none="Choose…" />
+                        <Field label="Passage" name="text" id={format!("highlight-text-{}", p.batch_id)} value={(*text).clone()} on_input={setter(&text)} error={err.clone()} />
+                        <Field label="Your note" name="note" id={format!("highlight-note-{}", p.batch_id)} value={(*note).clone()} on_input={setter(&note)} error={err.clone()} />
+                        <div class="actions"><button type="submit">{ "Keep" }</button></div>
+                    </div>
+                </form>
+            </div>
+        }
+    })
+}
