@@ -157,6 +157,8 @@ CREATE INDEX class_sessions_batch ON class_sessions (batch_id, date);
 CREATE INDEX class_sessions_branch_date ON class_sessions (branch_id, date);
 CREATE INDEX class_sessions_room_date ON class_sessions (room_id, date);
 CREATE INDEX class_sessions_teacher_date ON class_sessions (teacher_id, date);
+CREATE INDEX class_sessions_event ON class_sessions (cancelled_by_event_id)
+    WHERE cancelled_by_event_id IS NOT NULL;
 CREATE INDEX class_sessions_substitute_date ON class_sessions (substitute_teacher_id, date)
     WHERE substitute_teacher_id IS NOT NULL;
 

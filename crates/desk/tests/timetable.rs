@@ -508,3 +508,35 @@ fn a_batch_pins_the_teachers_approved_version_else_the_official_one() {
         .unwrap_err();
     assert!(e.is_for("curriculum_id"));
 }
+
+#[test]
+fn a_one_day_event_can_move_its_classes_to_another_day_and_removing_it_moves_them_back() {
+    let p = plan();
+    let b = p.save(p.batch("Physics XI-A", p.room, p.teacher.0, vec![slot(1, "16:00", "17:30")])).unwrap();
+    p.save(p.batch("Chemistry XI", p.room, p.teacher_b, vec![slot(6, "16:30", "17:30")])).unwrap();
+    let event = |move_to: &str| SaveEvent {
+        branch_id: p.f.branch,
+        kind: EventKind::Holiday,
+        title: "Ugadi".into(),
+        start_date: "2026-06-08".into(),
+        cancels: true,
+        move_to: move_to.into(),
+        ..Default::default()
+    };
+    // Saturday 13 June has Chemistry in Room 1 at that time: refused, named.
+    let e = api(p.f.desk.save_event(&p.f.director, event("2026-06-13")).unwrap_err());
+    assert!(e.is_for("move_to"));
+    assert!(e.message.contains("Chemistry XI"), "{}", e.message);
+    let bad = SaveEvent { end_date: "2026-06-09".into(), ..event("2026-06-14") };
+    assert!(api(p.f.desk.save_event(&p.f.director, bad).unwrap_err()).is_for("move_to"));
+    let ugadi = p.f.desk.save_event(&p.f.director, event("2026-06-14")).unwrap();
+    assert_eq!(ugadi.cancelled_sessions, 1);
+    let moved = p.detail(b.id).sessions.into_iter().find(|s| s.slot_date == "2026-06-08").unwrap();
+    assert_eq!(
+        (moved.date.as_str(), moved.status, moved.moved),
+        ("2026-06-14", SessionStatus::Scheduled, true)
+    );
+    p.f.desk.remove_event(&p.f.director, RemoveEvent { id: ugadi.id }).unwrap();
+    let back = p.detail(b.id).sessions.into_iter().find(|s| s.slot_date == "2026-06-08").unwrap();
+    assert_eq!((back.date.as_str(), back.start.as_str(), back.moved), ("2026-06-08", "16:00", false));
+}

@@ -21,6 +21,23 @@ pub fn CoursesPage() -> Html {
         let selected = selected.clone();
         Callback::from(move |_: MouseEvent| selected.set(Some(id)))
     };
+    let archive_error = use_state(|| None::<ApiError>);
+    let archive = |c: &Course| {
+        let input = SaveCourse {
+            id: Some(c.id),
+            code: c.code.clone(),
+            name: c.name.clone(),
+            description: c.description.clone(),
+            duration_hours: c.duration_hours,
+            default_fee_minor: c.default_fee_minor,
+            active: !c.active,
+        };
+        let (error, s, reload) = (archive_error.clone(), s.clone(), reload.clone());
+        Callback::from(move |_: MouseEvent| {
+            let reload = reload.clone();
+            act(input.clone(), error.clone(), s.clone(), move |_| reload.emit(()));
+        })
+    };
     html! {
         <section id="courses">
             <header class="page-head">
@@ -32,6 +49,7 @@ pub fn CoursesPage() -> Html {
             if *adding {
                 <CourseForm on_done={let (a, r, sel) = (adding.clone(), reload.clone(), selected.clone()); Callback::from(move |c: Option<Course>| { a.set(false); if let Some(c) = c { sel.set(Some(c.id)); } r.emit(()); })} />
             }
+            <FormError error={(*archive_error).clone()} fields={vec![]} />
             <div class="split">
                 <div class="list-pane">
                     if let Some(Ok(list)) = &courses { <Roadmaps courses={list.clone()} manage={manage} /> }
@@ -46,7 +64,11 @@ pub fn CoursesPage() -> Html {
                                         <button onclick={open(c.id)}>
                                             <strong>{ &c.code }</strong>{ format!(" {}", c.name) }
                                             <span class="muted">{ format!(" · fee {}", money(c.default_fee_minor)) }</span>
+                                            if !c.active { <span class="tag">{ "archived" }</span> }
                                         </button>
+                                        if manage && *selected == Some(c.id) {
+                                            <button class="link" onclick={archive(c)}>{ if c.active { "Archive this course" } else { "Restore this course" } }</button>
+                                        }
                                     </li>
                                 }) }
                             </ul>
@@ -77,6 +99,7 @@ fn CourseForm(p: &CourseFormProps) -> Html {
     let name = use_state(String::new);
     let fee = use_state(String::new);
     let hours = use_state(String::new);
+    let description = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
         let (code, name, fee, hours, error, s, done) = (
@@ -88,6 +111,7 @@ fn CourseForm(p: &CourseFormProps) -> Html {
             s.clone(),
             p.on_done.clone(),
         );
+        let description = description.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(fee) = parse_money(&fee) else {
@@ -106,6 +130,7 @@ fn CourseForm(p: &CourseFormProps) -> Html {
                 name: (*name).clone(),
                 default_fee_minor: fee,
                 duration_hours: hours,
+                description: (*description).clone(),
                 active: true,
                 ..Default::default()
             };
@@ -117,13 +142,14 @@ fn CourseForm(p: &CourseFormProps) -> Html {
     let cancel = p.on_done.reform(|_| None);
     html! {
         <form class="card" id="course-form" {onsubmit} onkeydown={esc(cancel.clone())}>
-            <FormError error={err.clone()} fields={vec!["code", "name", "default_fee_minor", "duration_hours"]} />
+            <FormError error={err.clone()} fields={vec!["code", "name", "default_fee_minor", "duration_hours", "description"]} />
             <div class="row">
                 <Field label="Code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} autofocus=true hint="e.g. PHY-11" />
                 <Field label="Course name" name="name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
                 <Field label="Usual fee" name="default_fee_minor" value={(*fee).clone()} on_input={setter(&fee)} error={err.clone()} />
                 <Field label="Hours" name="duration_hours" kind="number" value={(*hours).clone()} on_input={setter(&hours)} error={err.clone()} />
             </div>
+            <Field label="What the course covers" name="description" value={(*description).clone()} on_input={setter(&description)} error={err.clone()} />
             <FormActions save="Save course" on_cancel={cancel} />
         </form>
     }

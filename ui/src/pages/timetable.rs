@@ -155,6 +155,7 @@ fn EventForm(p: &EventFormProps) -> Html {
     let end = use_state(String::new);
     let room = use_state(String::new);
     let cancels = use_state(|| true);
+    let move_to = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
         let st = (
@@ -167,7 +168,8 @@ fn EventForm(p: &EventFormProps) -> Html {
             room.clone(),
             cancels.clone(),
         );
-        let (error, s, done, branch) = (error.clone(), s.clone(), p.on_done.clone(), p.branch_id);
+        let (error, s, done, branch, move_to) =
+            (error.clone(), s.clone(), p.on_done.clone(), p.branch_id, move_to.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (kind, title, start_date, end_date, start, end, room, cancels) = st.clone();
@@ -182,6 +184,7 @@ fn EventForm(p: &EventFormProps) -> Html {
                 room_id: room.parse().ok().map(RoomId),
                 batch_id: None,
                 cancels: *cancels,
+                move_to: (*move_to).clone(),
             };
             let done = done.clone();
             act(input, error.clone(), s.clone(), move |_| done.emit(()));
@@ -196,7 +199,7 @@ fn EventForm(p: &EventFormProps) -> Html {
     };
     html! {
         <form class="card" id="event-form" {onsubmit} onkeydown={esc(p.on_done.clone())}>
-            <FormError error={err.clone()} fields={vec!["title", "start_date", "end_date", "start", "end", "room_id"]} />
+            <FormError error={err.clone()} fields={vec!["title", "start_date", "end_date", "start", "end", "room_id", "move_to"]} />
             <div class="row">
                 <Select label="Kind" name="kind" value={(*kind).clone()} options={kinds} on_change={setter(&kind)} />
                 <Field label="Title" name="title" value={(*title).clone()} on_input={setter(&title)} error={err.clone()} autofocus=true hint="e.g. Diwali" />
@@ -207,7 +210,10 @@ fn EventForm(p: &EventFormProps) -> Html {
                 <Field label="Start time" name="start" kind="time" value={(*start).clone()} on_input={setter(&start)} error={err.clone()} hint="empty: all day" />
                 <Field label="End time" name="end" kind="time" value={(*end).clone()} on_input={setter(&end)} error={err.clone()} />
                 <Select label="Books room" name="room_id" value={(*room).clone()} options={p.rooms.clone()} on_change={setter(&room)} error={err.clone()} none="No room" />
-                <label class="check"><input type="checkbox" id="field-cancels" checked={*cancels} onchange={toggle} />{ " Cancels the classes it covers" }</label>
+                <label class="check"><input type="checkbox" id="field-cancels" checked={*cancels} onchange={toggle} />{ " Takes the classes it covers off" }</label>
+                if *cancels {
+                    <Field label="Move them to" name="move_to" kind="date" value={(*move_to).clone()} on_input={setter(&move_to)} error={err.clone()} hint="empty: cancel them" />
+                }
             </div>
             <FormActions save="Save event" on_cancel={p.on_done.clone()} />
         </form>

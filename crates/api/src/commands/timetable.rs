@@ -276,13 +276,15 @@ pub struct Event {
     pub room_name: Option<String>,
     pub batch_id: Option<BatchId>,
     pub cancels: bool,
-    /// Sessions this event cancelled.
+    /// Sessions this event cancelled or moved.
     pub cancelled_sessions: u32,
 }
 
 /// Adds an event. Empty times mean all day. With `cancels`, the sessions of
-/// the branch (or of `batch_id`) in its dates and times are cancelled; with
-/// a room, the room is booked and clash-checked like a session.
+/// the branch (or of `batch_id`) in its dates and times are cancelled, or,
+/// with `move_to` (a one-day event), moved to that date at the same times
+/// (clash-checked); with a room, the room is booked and clash-checked like
+/// a session. Removing the event brings the sessions back.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SaveEvent {
@@ -296,6 +298,8 @@ pub struct SaveEvent {
     pub room_id: Option<RoomId>,
     pub batch_id: Option<BatchId>,
     pub cancels: bool,
+    /// YYYY-MM-DD, or empty to cancel instead of moving.
+    pub move_to: String,
 }
 command!(SaveEvent => "save_event", Permission -> Event);
 

@@ -128,7 +128,46 @@ impl Desk {
             created_at: now,
             updated_at: now,
         };
-        let cancelled = if row.cancels { sessions_cancelled_by(conn, &row, now)? } else { Vec::new() };
+        let move_to = if input.move_to.trim().is_empty() {
+            None
+        } else {
+            let to = parse_date("move_to", &input.move_to)?;
+            if !input.cancels || start_date != end_date {
+                return Err(ApiError::invalid(
+                    "move_to",
+                    "Only a one-day event that takes the classes off moves them.",
+                )
+                .into());
+            }
+            if to == start_date {
+                return Err(ApiError::invalid("move_to", "Choose another day to move the classes to.").into());
+            }
+            Some(to)
+        };
+        let mut cancelled = if row.cancels { sessions_cancelled_by(conn, &row, now)? } else { Vec::new() };
+        if let Some(to) = move_to {
+            let note = format!("Moved for {}", row.title);
+            for (_, new) in cancelled.iter_mut() {
+                *new = SessionRow {
+                    status: SCHEDULED.into(),
+                    date: to,
+                    moved: true,
+                    note: note.clone(),
+                    ..new.clone()
+                };
+            }
+            let moving: Vec<Uuid> = cancelled.iter().map(|(s, _)| s.id).collect();
+            for (_, s) in &cancelled {
+                let booked = Booked::load(conn, Some(s.room_id), Some(s.taught_by()), to, to)?;
+                booked.refuse_clashes(
+                    conn,
+                    &[Booking::of_session(s)],
+                    |b| moving.contains(&b.id),
+                    "move_to",
+                    "move_to",
+                )?;
+            }
+        }
         if let Some(room) = row.room_id {
             let booked = Booked::load(conn, Some(room), None, start_date, end_date)?;
             let cancelled_ids: Vec<Uuid> = cancelled.iter().map(|(s, _)| s.id).collect();
@@ -161,20 +200,26 @@ impl Desk {
             .ok_or_else(|| ApiError::not_found("event").on("id"))?;
         actor.require(Permission::ManageBatch, Some(BranchId(old.branch_id)))?;
         let now = self.clock().now();
-        let restored: Vec<(SessionRow, SessionRow)> =
-            store::sessions_of_branch(&db.conn, old.branch_id, old.start_date, old.end_date)?
-                .into_iter()
-                .filter(|s| s.cancelled_by_event_id == Some(old.id))
-                .map(|s| {
-                    let new = SessionRow {
-                        status: SCHEDULED.into(),
-                        cancelled_by_event_id: None,
-                        updated_at: now,
-                        ..s.clone()
-                    };
-                    (s, new)
-                })
-                .collect();
+        // Cancelled ones come back; moved ones go back to their own slot.
+        let restored: Vec<(SessionRow, SessionRow)> = store::sessions_of_event(&db.conn, old.id)?
+            .into_iter()
+            .map(|s| {
+                let length = s.end_min - s.start_min;
+                let back = s.scheduled(); // moved by the event, not cancelled
+                let new = SessionRow {
+                    status: SCHEDULED.into(),
+                    cancelled_by_event_id: None,
+                    date: if back { s.slot_date } else { s.date },
+                    start_min: if back { s.slot_start } else { s.start_min },
+                    end_min: if back { s.slot_start + length } else { s.end_min },
+                    moved: if back { false } else { s.moved },
+                    note: if back { String::new() } else { s.note.clone() },
+                    updated_at: now,
+                    ..s.clone()
+                };
+                (s, new)
+            })
+            .collect();
         for (_, s) in &restored {
             let booked = Booked::load(&db.conn, Some(s.room_id), Some(s.taught_by()), s.date, s.date)?;
             booked.refuse_clashes(&db.conn, &[Booking::of_session(s)], |b| b.id == old.id, "id", "id")?;

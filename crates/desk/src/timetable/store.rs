@@ -207,6 +207,15 @@ pub fn sessions_of_branch(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Sessions an event cancelled or moved.
+pub fn sessions_of_event(conn: &Connection, event: Uuid) -> Result<Vec<SessionRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SESSION_COLUMNS} FROM class_sessions s WHERE s.cancelled_by_event_id = ?1 ORDER BY s.date, s.start_min"
+    ))?;
+    let rows = stmt.query_map([event.to_string()], session_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Scheduled sessions in `room`, or taught by `teacher`, between two dates.
 pub fn sessions_booking(
     conn: &Connection,
