@@ -77,11 +77,15 @@ CREATE TABLE curriculum_lessons (
 CREATE INDEX curriculum_lessons_module ON curriculum_lessons (module_id, position);
 CREATE INDEX curriculum_lessons_curriculum ON curriculum_lessons (curriculum_id);
 
+-- A link (`url`), or an attached file kept in the row itself (base64, at
+-- most 2 MB) so that it reaches every desk with the curriculum.
 CREATE TABLE lesson_resources (
-    id          TEXT PRIMARY KEY,
-    lesson_id   TEXT NOT NULL REFERENCES curriculum_lessons (id),
-    title       TEXT NOT NULL,
-    url         TEXT NOT NULL,
+    id           TEXT PRIMARY KEY,
+    lesson_id    TEXT NOT NULL REFERENCES curriculum_lessons (id),
+    title        TEXT NOT NULL,
+    url          TEXT NOT NULL,
+    file_name    TEXT NOT NULL DEFAULT '',
+    content_b64  TEXT,
     deleted_at  TEXT,
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL

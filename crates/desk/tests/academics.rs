@@ -511,3 +511,35 @@ fn teachers_grade_submissions_and_students_keep_bookmarks_and_highlights() {
         f.desk.set_bookmark(&student, SetBookmark { lesson_id: other.modules[0].lessons[0].id, on: true });
     assert!(api(e.unwrap_err()).is_for("lesson_id"));
 }
+
+#[test]
+fn a_lesson_can_carry_an_attached_file_of_at_most_two_megabytes() {
+    let f = fixture();
+    let c = course(&f, "GEO");
+    let v = draft(&f, &f.director, c, None, &[10_000]);
+    let lesson = v.modules[0].lessons[0].id;
+    let b64 = |n: usize| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(vec![7u8; n])
+    };
+    let file = |name: &str, n: usize| SaveLessonResource {
+        lesson_id: lesson,
+        title: "Map".into(),
+        file_name: name.into(),
+        content_b64: b64(n),
+        ..Default::default()
+    };
+    let saved = f.desk.save_lesson_resource(&f.director, file("map.pdf", 1000)).unwrap();
+    let r = &saved.modules[0].lessons[0].resources[0];
+    assert_eq!(r.file_name.as_deref(), Some("map.pdf"));
+    let out = f.desk.save_resource_file(&f.director, SaveResourceFile { id: r.id }).unwrap();
+    assert_eq!(std::fs::read(&out.path).unwrap(), vec![7u8; 1000]);
+    assert!(api(f.desk.save_lesson_resource(&f.director, file("big.pdf", 2 * 1024 * 1024 + 1)).unwrap_err())
+        .is_for("content_b64"));
+    assert!(api(f.desk.save_lesson_resource(&f.director, file("../etc/passwd", 10)).unwrap_err())
+        .is_for("file_name"));
+    let both = SaveLessonResource { url: "https://example.com".into(), ..file("x.pdf", 10) };
+    assert!(api(f.desk.save_lesson_resource(&f.director, both).unwrap_err()).is_for("url"));
+    let neither = SaveLessonResource { lesson_id: lesson, title: "Nothing".into(), ..Default::default() };
+    assert!(api(f.desk.save_lesson_resource(&f.director, neither).unwrap_err()).is_for("url"));
+}

@@ -4,7 +4,7 @@
 //! are idempotent on the server and pulls resume from stored cursors.
 
 use branchdesk_api::sync::{
-    CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, PullRequest, PullResponse, PushRequest,
+    CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, Op, PullRequest, PullResponse, PushRequest,
     PushResponse, ServerError,
 };
 use branchdesk_desk::sync::apply::ApplyReport;
@@ -12,6 +12,25 @@ use branchdesk_desk::Desk;
 use std::time::Duration;
 
 pub const PUSH_BATCH: usize = 500;
+/// A push carries at most this many bytes of changed columns (the server
+/// takes 16 MB per request; attached files make some ops large).
+pub const PUSH_BUDGET_BYTES: usize = 4 * 1024 * 1024;
+
+/// The first ops that fit the byte budget (always at least one).
+pub fn within_budget(mut ops: Vec<Op>, budget: usize) -> Vec<Op> {
+    let mut used = 0;
+    let mut keep = 0;
+    for op in &ops {
+        let size = serde_json::to_string(&op.columns).map(|s| s.len()).unwrap_or(0) + 256;
+        if keep > 0 && used + size > budget {
+            break;
+        }
+        used += size;
+        keep += 1;
+    }
+    ops.truncate(keep);
+    ops
+}
 pub const PULL_PAGE: u32 = 1_000;
 
 #[derive(Debug, thiserror::Error)]
@@ -121,7 +140,7 @@ impl Client {
         let token = token.as_deref();
         let mut round = Round::default();
         loop {
-            let ops = desk.pending_ops(PUSH_BATCH)?;
+            let ops = within_budget(desk.pending_ops(PUSH_BATCH)?, PUSH_BUDGET_BYTES);
             if ops.is_empty() {
                 break;
             }
@@ -195,5 +214,35 @@ impl Client {
             "sync round done"
         );
         Ok(round)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(seq: u64, bytes: usize) -> Op {
+        let mut columns = serde_json::Map::new();
+        columns.insert("content_b64".into(), "x".repeat(bytes).into());
+        Op {
+            seq,
+            op_id: String::new(),
+            author_user_id: None,
+            scope: "org".into(),
+            entity: "lesson_resources".into(),
+            entity_id: String::new(),
+            kind: "insert".into(),
+            columns,
+            hlc: String::new(),
+            schema_version: 1,
+        }
+    }
+
+    #[test]
+    fn a_push_stops_at_the_byte_budget_but_always_carries_one_op() {
+        let ops = vec![op(1, 1000), op(2, 1000), op(3, 1000)];
+        assert_eq!(within_budget(ops.clone(), 2600).len(), 2);
+        assert_eq!(within_budget(ops.clone(), 10).len(), 1, "a single large op still goes");
+        assert_eq!(within_budget(ops, usize::MAX).len(), 3);
     }
 }

@@ -23,4 +23,5 @@ actor_commands! {
     get_my_curriculum(GetMyCurriculum),
     set_bookmark(SetBookmark),
     save_highlight(SaveHighlight),
+    save_resource_file(SaveResourceFile),
 }

@@ -146,6 +146,7 @@ commands! {
     academics::get_my_curriculum(ac::GetMyCurriculum),
     academics::set_bookmark(ac::SetBookmark),
     academics::save_highlight(ac::SaveHighlight),
+    academics::save_resource_file(ac::SaveResourceFile),
     timetable::list_batches(tt::ListBatches),
     timetable::save_batch(tt::SaveBatch),
     timetable::set_batch_active(tt::SetBatchActive),

@@ -8,6 +8,7 @@ use crate::format::parse_money;
 use crate::hooks::act;
 use crate::invoke::call;
 use branchdesk_api::commands::academics::*;
+use branchdesk_api::commands::imports::SavedFile;
 use branchdesk_api::ids::{CurriculumId, LessonId, ModuleId};
 use branchdesk_api::{ApiError, Permission};
 use yew::platform::spawn_local;
@@ -25,6 +26,7 @@ pub fn Editor(p: &EditorProps) -> Html {
     let s = use_session();
     let current = use_state(|| None::<Curriculum>);
     let error = use_state(|| None::<ApiError>);
+    let saved_file_state = use_state(|| None::<SavedFile>);
     {
         let (current, error, s) = (current.clone(), error.clone(), s.clone());
         use_effect_with(p.id, move |id| {
@@ -88,6 +90,7 @@ pub fn Editor(p: &EditorProps) -> Html {
     };
     let sum = &c.summary;
     let editable = sum.status.editable();
+    let saved_file = saved_file_state;
     let total_ok = sum.weightage_total_bp == FULL_WEIGHTAGE_BP;
     let me = Some(s.me.user.id);
     let own = sum.created_by == me || sum.teacher_id == me;
@@ -107,6 +110,7 @@ pub fn Editor(p: &EditorProps) -> Html {
                 <p class="muted">{ "Approved versions never change. Copy it into a new draft to make changes." }</p>
             }
             <FormError error={(*error).clone()} fields={vec![]} />
+            if let Some(f) = &*saved_file { <p class="notice success">{ format!("Saved to {}", f.path) }</p> }
             if c.modules.is_empty() { <p class="empty">{ "No modules yet. Add the first below." }</p> }
             <ol class="modules">
                 { for c.modules.iter().map(|m| html! {
@@ -126,7 +130,7 @@ pub fn Editor(p: &EditorProps) -> Html {
                                 <li class="lesson" tabindex="0" onkeydown={keys(CurriculumPart::Lesson, l.id.0)}>
                                     <span class="lesson-title">{ &l.title }</span>
                                     <span class="muted">{ format!(" {} %", percent(l.weightage_bp)) }</span>
-                                    { for l.resources.iter().map(|r| html! { <a class="resource" href={r.url.clone()} target="_blank">{ &r.title }</a> }) }
+                                    { for l.resources.iter().map(|r| resource_link(r, saved_file.clone(), error.clone(), s.clone())) }
                                     if editable {
                                         <span class="row-actions">
                                             <button title="Move up (Alt+↑)" onclick={mover(CurriculumPart::Lesson, l.id.0, true)}>{ "↑" }</button>
@@ -325,6 +329,7 @@ fn AddExtras(p: &AddPartsProps) -> Html {
     let lesson = use_state(String::new);
     let r_title = use_state(String::new);
     let r_url = use_state(String::new);
+    let r_file = use_state(|| None::<(String, String)>);
     let a_title = use_state(String::new);
     let a_marks = use_state(String::new);
     let a_due = use_state(String::new);
@@ -334,21 +339,26 @@ fn AddExtras(p: &AddPartsProps) -> Html {
     let add_resource = {
         let (lesson, title, url, error, s, saved) =
             (lesson.clone(), r_title.clone(), r_url.clone(), r_error.clone(), s.clone(), p.on_saved.clone());
+        let file = r_file.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Ok(lesson_id) = lesson.parse() else {
                 return error.set(Some(ApiError::invalid("lesson_id", "Choose the lesson.")));
             };
+            let (file_name, content_b64) = (*file).clone().unwrap_or_default();
             let input = SaveLessonResource {
                 id: None,
                 lesson_id: LessonId(lesson_id),
                 title: (*title).clone(),
                 url: (*url).clone(),
+                file_name,
+                content_b64,
             };
-            let (title, url, saved) = (title.clone(), url.clone(), saved.clone());
+            let (title, url, file, saved) = (title.clone(), url.clone(), file.clone(), saved.clone());
             act(input, error.clone(), s.clone(), move |c| {
                 title.set(String::new());
                 url.set(String::new());
+                file.set(None);
                 saved.emit(c);
             });
         })
@@ -390,11 +400,15 @@ fn AddExtras(p: &AddPartsProps) -> Html {
         <div class="add-parts">
             if !lessons.is_empty() {
                 <form class="inline-form" id="resource-form" onsubmit={add_resource}>
-                    <FormError error={re.clone()} fields={vec!["lesson_id", "title", "url"]} />
+                    <FormError error={re.clone()} fields={vec!["lesson_id", "title", "url", "file_name", "content_b64"]} />
                     <div class="row">
                         <Select label="Lesson" name="lesson_id" value={(*lesson).clone()} options={lessons.clone()} on_change={setter(&lesson)} error={re.clone()} none="Choose…" />
                         <Field label="Link title" name="title" id="field-resource-title" value={(*r_title).clone()} on_input={setter(&r_title)} error={re.clone()} />
-                        <Field label="Link" name="url" value={(*r_url).clone()} on_input={setter(&r_url)} error={re.clone()} hint="https://…" />
+                        <Field label="Link" name="url" value={(*r_url).clone()} on_input={setter(&r_url)} error={re.clone()} hint="https://…, or attach a file" />
+                        <div class="field"><label for="resource-file">{ "or a file (≤ 2 MB)" }</label>
+                            <input type="file" id="resource-file" onchange={pick_file(r_file.clone(), r_error.clone())} />
+                            if let Some((name, _)) = &*r_file { <div class="field-hint">{ name }</div> }
+                        </div>
                         <div class="actions"><button type="submit">{ "Attach link" }</button></div>
                     </div>
                 </form>
@@ -410,5 +424,52 @@ fn AddExtras(p: &AddPartsProps) -> Html {
                 </div>
             </form>
         </div>
+    }
+}
+
+/// Reads a chosen file into (name, base64) for a lesson resource.
+fn pick_file(
+    file: UseStateHandle<Option<(String, String)>>,
+    error: UseStateHandle<Option<ApiError>>,
+) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        let Some(f) = input.files().and_then(|l| l.get(0)) else { return };
+        if f.size() > MAX_ATTACHMENT_BYTES as f64 {
+            file.set(None);
+            return error
+                .set(Some(ApiError::invalid("content_b64", "Attach at most 2 MB, or give a link instead.")));
+        }
+        let (file, error) = (file.clone(), error.clone());
+        spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
+                Ok(buffer) => {
+                    use base64::Engine;
+                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                    file.set(Some((f.name(), base64::engine::general_purpose::STANDARD.encode(bytes))));
+                }
+                Err(_) => error.set(Some(ApiError::invalid("content_b64", "That file could not be read."))),
+            }
+        });
+    })
+}
+
+/// A resource as a link, or (for an attached file) a button that saves a copy.
+pub fn resource_link(
+    r: &LessonResource,
+    saved: UseStateHandle<Option<SavedFile>>,
+    error: UseStateHandle<Option<ApiError>>,
+    s: crate::components::session::SessionCtx,
+) -> Html {
+    match &r.file_name {
+        None => html! { <a class="resource" href={r.url.clone()} target="_blank">{ &r.title }</a> },
+        Some(name) => {
+            let id = r.id;
+            let onclick = Callback::from(move |_: MouseEvent| {
+                let saved = saved.clone();
+                act(SaveResourceFile { id }, error.clone(), s.clone(), move |f| saved.set(Some(f)));
+            });
+            html! { <button class="link resource" title={format!("Save a copy of {name}")} {onclick}>{ format!("{} ({name})", r.title) }</button> }
+        }
     }
 }

@@ -22,6 +22,7 @@ pub fn MyCurriculumCard(p: &MyCurriculumProps) -> Html {
     let text = use_state(String::new);
     let note = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
+    let saved = use_state(|| None::<branchdesk_api::commands::imports::SavedFile>);
     let toggle = |id: LessonId, on: bool| {
         let (error, s, reload) = (error.clone(), s.clone(), reload.clone());
         Callback::from(move |_: MouseEvent| {
@@ -64,6 +65,7 @@ pub fn MyCurriculumCard(p: &MyCurriculumProps) -> Html {
             <div class="card my-curriculum">
                 <h3>{ format!("{} · curriculum v{}", m.batch_name, c.summary.version) }</h3>
                 <FormError error={err.clone()} fields={vec!["text", "note", "lesson_id"]} />
+                if let Some(f) = &*saved { <p class="notice success">{ format!("Saved to {}", f.path) }</p> }
                 <ol class="modules">{ for c.modules.iter().map(|md| html! {
                     <li><strong>{ &md.title }</strong>
                         <ol class="lessons">{ for md.lessons.iter().map(|l| {
@@ -72,7 +74,7 @@ pub fn MyCurriculumCard(p: &MyCurriculumProps) -> Html {
                                 <li class="lesson">
                                     <button class="link bookmark" title={if marked { "Remove the bookmark" } else { "Bookmark" }} onclick={toggle(l.id, !marked)}>{ if marked { "★" } else { "☆" } }</button>
                                     { &l.title }
-                                    { for l.resources.iter().map(|r| html! { <a class="resource" href={r.url.clone()} target="_blank">{ &r.title }</a> }) }
+                                    { for l.resources.iter().map(|r| super::curriculum::resource_link(r, saved.clone(), error.clone(), s.clone())) }
                                     { for m.highlights.iter().filter(|h| h.lesson_id == l.id).map(|h| html! {
                                         <div class="muted highlight">{ format!("“{}”{}", h.text, if h.note.is_empty() { String::new() } else { format!(" — {}", h.note) }) }</div>
                                     }) }

@@ -125,11 +125,17 @@ pub struct CurriculumSummary {
     pub lesson_count: u32,
 }
 
+/// The largest file a lesson resource attaches.
+pub const MAX_ATTACHMENT_BYTES: usize = 2 * 1024 * 1024;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LessonResource {
     pub id: ResourceId,
     pub title: String,
+    /// Empty for an attached file.
     pub url: String,
+    /// The attached file's name, if it is one.
+    pub file_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,6 +222,8 @@ pub struct SaveLesson {
 }
 command!(SaveLesson => "save_lesson", Permission -> Curriculum);
 
+/// A link (`url`), or a file (`file_name` and its bytes as base64, at most
+/// 2 MB) that travels with the curriculum to every desk.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SaveLessonResource {
@@ -223,6 +231,8 @@ pub struct SaveLessonResource {
     pub lesson_id: LessonId,
     pub title: String,
     pub url: String,
+    pub file_name: String,
+    pub content_b64: String,
 }
 command!(SaveLessonResource => "save_lesson_resource", Permission -> Curriculum);
 
@@ -370,3 +380,11 @@ pub struct SaveHighlight {
     pub note: String,
 }
 command!(SaveHighlight => "save_highlight", Permission -> Highlight);
+
+/// Writes an attached file to the desk's exports folder to open it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveResourceFile {
+    pub id: ResourceId,
+}
+command!(SaveResourceFile => "save_resource_file", Permission -> super::imports::SavedFile);

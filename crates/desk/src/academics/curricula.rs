@@ -11,8 +11,8 @@ use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::{
     Assignment, CreateCurriculum, Curriculum, CurriculumPart, CurriculumStatus, CurriculumSummary,
     GetCurriculum, Lesson, LessonResource, ListCurricula, Module, MoveCurriculumPart, RemoveCurriculumPart,
-    ReviewCurriculum, SaveAssignment, SaveLesson, SaveLessonResource, SaveModule, SubmitCurriculum,
-    FULL_WEIGHTAGE_BP,
+    ReviewCurriculum, SaveAssignment, SaveLesson, SaveLessonResource, SaveModule, SaveResourceFile,
+    SubmitCurriculum, FULL_WEIGHTAGE_BP, MAX_ATTACHMENT_BYTES,
 };
 use branchdesk_api::ids::{AssignmentId, CourseId, CurriculumId, LessonId, ModuleId, ResourceId, UserId};
 use branchdesk_api::{ApiError, Permission};
@@ -102,6 +102,8 @@ pub struct ResourceRow {
     pub lesson_id: Uuid,
     pub title: String,
     pub url: String,
+    pub file_name: String,
+    pub content_b64: Option<String>,
     pub deleted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -230,7 +232,7 @@ fn lessons_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<LessonRow>> {
 
 fn resources_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<ResourceRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT r.id, r.lesson_id, r.title, r.url, r.deleted_at, r.created_at, r.updated_at
+        "SELECT r.id, r.lesson_id, r.title, r.url, r.file_name, r.content_b64, r.deleted_at, r.created_at, r.updated_at
          FROM lesson_resources r JOIN curriculum_lessons l ON l.id = r.lesson_id
          WHERE l.curriculum_id = ?1 AND r.deleted_at IS NULL ORDER BY r.created_at, r.id",
     )?;
@@ -240,9 +242,11 @@ fn resources_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<ResourceRow>>
             lesson_id: cols::uuid(r, 1)?,
             title: r.get(2)?,
             url: r.get(3)?,
-            deleted_at: cols::opt_time(r, 4)?,
-            created_at: cols::time(r, 5)?,
-            updated_at: cols::time(r, 6)?,
+            file_name: r.get(4)?,
+            content_b64: r.get(5)?,
+            deleted_at: cols::opt_time(r, 6)?,
+            created_at: cols::time(r, 7)?,
+            updated_at: cols::time(r, 8)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -337,6 +341,7 @@ pub(crate) fn full_view(conn: &Connection, c: &CurriculumRow) -> Result<Curricul
                         .iter()
                         .filter(|r| r.lesson_id == l.id)
                         .map(|r| LessonResource {
+                            file_name: r.content_b64.as_ref().map(|_| r.file_name.clone()),
                             id: ResourceId(r.id),
                             title: r.title.clone(),
                             url: r.url.clone(),
@@ -596,8 +601,9 @@ impl Desk {
         require_drafter(actor)?;
         let title = validate::required("title", "resource title", &input.title, 120)?;
         let url = validate::url("url", &input.url)?;
-        if url.is_empty() {
-            return Err(ApiError::invalid("url", "Enter the link to the resource.").into());
+        let (file_name, content_b64) = attachment(&input)?;
+        if url.is_empty() == content_b64.is_none() {
+            return Err(ApiError::invalid("url", "Give either a link or a file.").into());
         }
         let curriculum = self.lesson_curriculum(input.lesson_id)?;
         let c = self.curriculum_for_edit(actor, curriculum)?;
@@ -618,6 +624,8 @@ impl Desk {
                         lesson_id: input.lesson_id.0,
                         title,
                         url,
+                        file_name,
+                        content_b64,
                         updated_at: now,
                         ..old.clone()
                     };
@@ -628,6 +636,8 @@ impl Desk {
                     lesson_id: input.lesson_id.0,
                     title,
                     url,
+                    file_name,
+                    content_b64,
                     deleted_at: None,
                     created_at: now,
                     updated_at: now,
@@ -873,6 +883,34 @@ impl Desk {
     }
 }
 
+/// The attached file of a resource input, checked: (name, base64 content).
+fn attachment(input: &SaveLessonResource) -> Result<(String, Option<String>), ApiError> {
+    use base64::Engine;
+    if input.content_b64.is_empty() {
+        return Ok((String::new(), None));
+    }
+    let name = validate::required("file_name", "file name", &input.file_name, 120)?;
+    if name.contains(['/', '\\']) || name.starts_with('.') {
+        return Err(ApiError::invalid("file_name", "Use a plain file name, without folders."));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(input.content_b64.as_bytes())
+        .map_err(|_| ApiError::invalid("content_b64", "The file could not be read; choose it again."))?;
+    if bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(ApiError::invalid(
+            "content_b64",
+            format!(
+                "The file is {:.1} MB; attach at most 2 MB, or give a link instead.",
+                bytes.len() as f64 / 1_048_576.0
+            ),
+        ));
+    }
+    if bytes.is_empty() {
+        return Err(ApiError::invalid("content_b64", "The file is empty."));
+    }
+    Ok((name, Some(input.content_b64.clone())))
+}
+
 /// Indexes of `id` and the sibling it swaps with, if there is one.
 fn neighbours(ids: Vec<Uuid>, id: Uuid, up: bool) -> Option<(usize, usize)> {
     let i = ids.iter().position(|x| *x == id)?;
@@ -942,4 +980,36 @@ fn copy_contents(w: &mut Write<'_>, from: &Contents, to: Uuid) -> Result<()> {
         })?;
     }
     Ok(())
+}
+
+impl Desk {
+    /// Writes an attached file to `exports/` so it can be opened.
+    pub fn save_resource_file(
+        &self,
+        actor: &Actor,
+        input: SaveResourceFile,
+    ) -> Result<branchdesk_api::commands::imports::SavedFile> {
+        use base64::Engine;
+        actor
+            .require_somewhere(Permission::ViewBatch)
+            .or_else(|_| actor.require_somewhere(Permission::ViewOwnRecord))?;
+        let (name, content): (String, Option<String>) = self
+            .db()
+            .conn
+            .query_row(
+                "SELECT file_name, content_b64 FROM lesson_resources WHERE id = ?1 AND deleted_at IS NULL",
+                [input.id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| ApiError::not_found("resource").on("id"))?;
+        let bytes = content
+            .and_then(|c| base64::engine::general_purpose::STANDARD.decode(c.as_bytes()).ok())
+            .ok_or_else(|| ApiError::invalid("id", "This resource is a link, not a file."))?;
+        let dir = self.data_dir().join("exports");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(&name);
+        std::fs::write(&path, bytes)?;
+        Ok(branchdesk_api::commands::imports::SavedFile { path: path.display().to_string(), rows: 0 })
+    }
 }
