@@ -138,6 +138,14 @@ impl App {
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     }
 
+    /// Signs in on the login screen.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        self.type_into("#field-email", email).await;
+        self.type_into("#field-password", password).await;
+        self.click("#login-submit").await;
+        self.find("#areas").await;
+    }
+
     /// Quits the app and starts it again on the same data folder.
     pub async fn restart(self) -> App {
         let App { client, data_dir } = self;
@@ -184,4 +192,22 @@ pub fn seed_organisation(dir: &Path) {
         director_password: DIRECTOR_PASSWORD.into(),
     })
     .expect("seed organisation");
+}
+
+/// Seeds a set-up organisation and answers the desk, its director signed
+/// in, and the first branch, to seed more through the real services.
+pub fn seed_desk(
+    dir: &Path,
+) -> (branchdesk_desk::Desk, branchdesk_desk::Actor, branchdesk_api::ids::BranchId) {
+    seed_organisation(dir);
+    let desk = branchdesk_desk::Desk::open(branchdesk_desk::DeskConfig::new(dir)).expect("seed desk");
+    let (token, me) = desk
+        .login(branchdesk_api::commands::session::Login {
+            email: DIRECTOR_EMAIL.into(),
+            password: DIRECTOR_PASSWORD.into(),
+        })
+        .expect("director signs in");
+    let director = desk.actor(&token).expect("actor");
+    let branch = me.branches[0].id;
+    (desk, director, branch)
 }

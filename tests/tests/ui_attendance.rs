@@ -6,7 +6,6 @@
 
 use branchdesk_api::commands::academics::SaveCourse;
 use branchdesk_api::commands::org::SaveRoom;
-use branchdesk_api::commands::session::Login;
 use branchdesk_api::commands::students::{Enrol, SaveStudent};
 use branchdesk_api::commands::timetable::{SaveBatch, Slot};
 use branchdesk_e2e::*;
@@ -21,13 +20,7 @@ const EXCUSED: usize = 40;
 
 /// A batch meeting today (all day) with 60 students, taught by the director.
 fn seed_class(dir: &Path) {
-    seed_organisation(dir);
-    let desk = branchdesk_desk::Desk::open(branchdesk_desk::DeskConfig::new(dir)).expect("desk");
-    let (token, me) = desk
-        .login(Login { email: DIRECTOR_EMAIL.into(), password: DIRECTOR_PASSWORD.into() })
-        .expect("login");
-    let director = desk.actor(&token).expect("actor");
-    let branch = me.branches[0].id;
+    let (desk, director, branch) = seed_desk(dir);
     let room = desk
         .save_room(&director, SaveRoom { id: None, branch_id: branch, name: "Hall".into(), capacity: 80 })
         .expect("room")
@@ -96,9 +89,7 @@ async fn sixty_students_marked_from_the_keyboard_survive_a_restart() {
         return;
     }
     let app = App::launch(seed_class).await;
-    app.type_into("#field-email", DIRECTOR_EMAIL).await;
-    app.type_into("#field-password", DIRECTOR_PASSWORD).await;
-    app.click("#login-submit").await;
+    app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
     app.click(".today-session").await;
     app.wait_text("#sheet-counts", "60 not marked").await;
 
@@ -133,9 +124,7 @@ async fn sixty_students_marked_from_the_keyboard_survive_a_restart() {
 
     // Quit and start again: every mark and the note are as marked.
     let app = app.restart().await;
-    app.type_into("#field-email", DIRECTOR_EMAIL).await;
-    app.type_into("#field-password", DIRECTOR_PASSWORD).await;
-    app.click("#login-submit").await;
+    app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
     app.click(".today-session").await;
     app.wait_text("#sheet-counts", "51 present · 5 absent · 3 late · 1 excused · 0 not marked").await;
     let rows = app.client.find_all(Locator::Css("#sheet-rows tr.sheet-row")).await.unwrap();

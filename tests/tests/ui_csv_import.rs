@@ -16,9 +16,7 @@ async fn a_csv_with_two_bad_rows_is_reported_by_row_and_nothing_is_written() {
         return;
     }
     let app = App::launch(seed_organisation).await;
-    app.type_into("#field-email", DIRECTOR_EMAIL).await;
-    app.type_into("#field-password", DIRECTOR_PASSWORD).await;
-    app.click("#login-submit").await;
+    app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
     app.click("[data-area='Students']").await;
     app.click("#import-students").await;
 

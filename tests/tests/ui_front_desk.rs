@@ -5,20 +5,13 @@
 
 use branchdesk_api::commands::academics::SaveCourse;
 use branchdesk_api::commands::org::SaveRoom;
-use branchdesk_api::commands::session::Login;
 use branchdesk_api::commands::timetable::{SaveBatch, Slot};
 use branchdesk_e2e::*;
 use std::path::Path;
 
 /// An organisation with a course and a batch to enrol into.
 fn seed_batch(dir: &Path) {
-    seed_organisation(dir);
-    let desk = branchdesk_desk::Desk::open(branchdesk_desk::DeskConfig::new(dir)).expect("desk");
-    let (token, me) = desk
-        .login(Login { email: DIRECTOR_EMAIL.into(), password: DIRECTOR_PASSWORD.into() })
-        .expect("login");
-    let director = desk.actor(&token).expect("actor");
-    let branch = me.branches[0].id;
+    let (desk, director, branch) = seed_desk(dir);
     let room = desk
         .save_room(&director, SaveRoom { id: None, branch_id: branch, name: "Room 1".into(), capacity: 30 })
         .expect("room")
@@ -57,9 +50,7 @@ async fn take_an_enquiry_admit_it_and_find_the_student_from_anywhere() {
         return;
     }
     let app = App::launch(seed_batch).await;
-    app.type_into("#field-email", DIRECTOR_EMAIL).await;
-    app.type_into("#field-password", DIRECTOR_PASSWORD).await;
-    app.click("#login-submit").await;
+    app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
 
     app.click("[data-area='Enquiries']").await;
     app.click("#add-lead").await;

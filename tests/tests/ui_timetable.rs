@@ -3,7 +3,6 @@
 //! first batch), and the week timetable showing the first.
 
 use branchdesk_api::commands::org::SaveRoom;
-use branchdesk_api::commands::session::Login;
 use branchdesk_api::commands::users::{CreateUser, NewGrant};
 use branchdesk_e2e::*;
 use chrono::{Datelike, Duration, Local};
@@ -11,13 +10,7 @@ use std::path::Path;
 
 /// An organisation with a room and two teachers, as an admin would have set up.
 fn seed_branch(dir: &Path) {
-    seed_organisation(dir);
-    let desk = branchdesk_desk::Desk::open(branchdesk_desk::DeskConfig::new(dir)).expect("desk");
-    let (token, me) = desk
-        .login(Login { email: DIRECTOR_EMAIL.into(), password: DIRECTOR_PASSWORD.into() })
-        .expect("login");
-    let director = desk.actor(&token).expect("actor");
-    let branch = me.branches[0].id;
+    let (desk, director, branch) = seed_desk(dir);
     desk.save_room(&director, SaveRoom { id: None, branch_id: branch, name: "Room 1".into(), capacity: 30 })
         .expect("room");
     let teacher = desk
@@ -48,9 +41,7 @@ async fn plan_a_course_and_two_batches_see_the_clash_refused_and_the_week() {
         return;
     }
     let app = App::launch(seed_branch).await;
-    app.type_into("#field-email", DIRECTOR_EMAIL).await;
-    app.type_into("#field-password", DIRECTOR_PASSWORD).await;
-    app.click("#login-submit").await;
+    app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
 
     // A course with a curriculum: one module, one lesson of 100 %.
     app.click("[data-area='Courses']").await;

@@ -13,6 +13,8 @@ pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+#[doc(hidden)]
+pub mod bench;
 pub mod clock;
 pub mod db;
 pub mod error;

@@ -15,30 +15,15 @@ use branchdesk_api::commands::academics::SaveCourse;
 use branchdesk_api::commands::attendance::{AttendanceStatus, GetAttendanceReport, Mark, SaveMarks};
 use branchdesk_api::commands::imports::{ImportCsv, ImportKind};
 use branchdesk_api::commands::org::SaveRoom;
-use branchdesk_api::commands::session::Login;
 use branchdesk_api::commands::students::{Enrol, ListStudents};
-use branchdesk_api::commands::system::SetupOrganisation;
 use branchdesk_api::commands::timetable::{GetBatch, SaveBatch, Slot};
 use branchdesk_api::commands::users::{CreateUser, NewGrant};
 use branchdesk_api::sync::{Change, Op, DESK_SCHEMA_VERSION};
-use branchdesk_desk::{Desk, DeskConfig};
+use branchdesk_desk::bench::{arg, median, ms};
 use chrono::{Datelike, Duration as Days, Local};
 use rusqlite::Connection;
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
-
-fn arg(name: &str, default: usize) -> usize {
-    std::env::args().skip_while(|a| a != name).nth(1).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
+use std::time::Instant;
 
 const STATUSES: [&str; 4] = ["PRESENT", "PRESENT", "LATE", "ABSENT"];
 
@@ -46,21 +31,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let batches = arg("--batches", 20).max(1);
     let runs = arg("--runs", 20).max(1);
     let per_batch = 60;
-    let dir = tempfile::tempdir()?;
-    let desk = Desk::open(DeskConfig::new(dir.path()))?;
-    desk.setup_organisation(SetupOrganisation {
-        organisation_name: "Bench Academy".into(),
-        currency: "INR".into(),
-        branch_name: "Main".into(),
-        branch_code: "B1".into(),
-        director_name: "Bench Director".into(),
-        director_email: "bench@example.com".into(),
-        director_password: "Quiet-Lotus-2026".into(),
-    })?;
-    let (token, me) =
-        desk.login(Login { email: "bench@example.com".into(), password: "Quiet-Lotus-2026".into() })?;
-    let director = desk.actor(&token)?;
-    let branch = me.branches[0].id;
+    let sample = branchdesk_desk::bench::sample()?;
+    let (dir, desk, director, branch) = (&sample.dir, &sample.desk, sample.director.clone(), sample.branch);
     let teacher_role = desk
         .list_roles(&director, Default::default())?
         .into_iter()

@@ -10,10 +10,8 @@
 //! Usage: bench-front-desk [--students N] [--import M]   (defaults 100000 and 10000)
 
 use branchdesk_api::commands::imports::{ImportCsv, ImportKind};
-use branchdesk_api::commands::session::Login;
 use branchdesk_api::commands::students::SearchStudents;
-use branchdesk_api::commands::system::SetupOrganisation;
-use branchdesk_desk::{Desk, DeskConfig};
+use branchdesk_desk::bench::{arg, ms};
 use rusqlite::Connection;
 use std::time::{Duration, Instant};
 
@@ -26,10 +24,6 @@ const LAST: &[&str] = &[
     "Rao", "Iyer", "Shetty", "Kumar", "Menon", "Nair", "Reddy", "Sharma", "Gowda", "Pillai", "Hegde", "Bhat",
     "Kulkarni", "Patil", "Joshi", "Das", "Verma", "Singh", "Naidu", "Pai",
 ];
-
-fn arg(name: &str, default: usize) -> usize {
-    std::env::args().skip_while(|a| a != name).nth(1).and_then(|v| v.parse().ok()).unwrap_or(default)
-}
 
 /// Deterministic student rows: name, date of birth, phone, guardian name and phone.
 fn row(i: usize) -> [String; 5] {
@@ -55,28 +49,11 @@ fn csv(from: usize, to: usize) -> String {
     out
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let students = arg("--students", 100_000);
     let import = arg("--import", 10_000).min(students);
-    let dir = tempfile::tempdir()?;
-    let desk = Desk::open(DeskConfig::new(dir.path()))?;
-    desk.setup_organisation(SetupOrganisation {
-        organisation_name: "Bench Academy".into(),
-        currency: "INR".into(),
-        branch_name: "Main".into(),
-        branch_code: "B1".into(),
-        director_name: "Bench Director".into(),
-        director_email: "bench@example.com".into(),
-        director_password: "Quiet-Lotus-2026".into(),
-    })?;
-    let (token, me) =
-        desk.login(Login { email: "bench@example.com".into(), password: "Quiet-Lotus-2026".into() })?;
-    let director = desk.actor(&token)?;
-    let branch = me.branches[0].id;
+    let sample = branchdesk_desk::bench::sample()?;
+    let (dir, desk, director, branch) = (&sample.dir, &sample.desk, sample.director.clone(), sample.branch);
 
     // Baseline: the same rows, plain prepared INSERTs in one transaction.
     let plain = Connection::open(dir.path().join(branchdesk_desk::db::DB_FILE))?;

@@ -8,32 +8,13 @@
 //! Usage: bench-write-path [--rows N]   (default 10000; CI passes a small N)
 
 use branchdesk_api::commands::org::SaveRoom;
-use branchdesk_api::commands::session::Login;
-use branchdesk_api::commands::system::SetupOrganisation;
-use branchdesk_desk::{Desk, DeskConfig};
 use rusqlite::Connection;
 use std::time::{Duration, Instant};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let rows: usize = match std::env::args().skip_while(|a| a != "--rows").nth(1) {
-        Some(n) => n.parse()?,
-        None => 10_000,
-    };
-    let dir = tempfile::tempdir()?;
-    let desk = Desk::open(DeskConfig::new(dir.path()))?;
-    desk.setup_organisation(SetupOrganisation {
-        organisation_name: "Bench Academy".into(),
-        currency: "INR".into(),
-        branch_name: "Main".into(),
-        branch_code: "B1".into(),
-        director_name: "Bench Director".into(),
-        director_email: "bench@example.com".into(),
-        director_password: "Quiet-Lotus-2026".into(),
-    })?;
-    let (token, me) =
-        desk.login(Login { email: "bench@example.com".into(), password: "Quiet-Lotus-2026".into() })?;
-    let actor = desk.actor(&token)?;
-    let branch = me.branches[0].id;
+    let rows = branchdesk_desk::bench::arg("--rows", 10_000);
+    let sample = branchdesk_desk::bench::sample()?;
+    let (desk, actor, branch) = (&sample.desk, sample.director.clone(), sample.branch);
 
     let plain = Connection::open(desk.data_dir().join(branchdesk_desk::db::DB_FILE))?;
     plain.pragma_update(None, "synchronous", "FULL")?;

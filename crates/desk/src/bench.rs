@@ -1,0 +1,53 @@
+//! What the benchmark programs share: a sample organisation in a
+//! throwaway folder with its director signed in, arguments, and figures.
+//! Not used by the app.
+
+use crate::{Actor, Desk, DeskConfig, Result};
+use branchdesk_api::commands::session::Login;
+use branchdesk_api::commands::system::SetupOrganisation;
+use branchdesk_api::ids::BranchId;
+use std::time::Duration;
+
+pub const EMAIL: &str = "bench@example.com";
+pub const PASSWORD: &str = "Quiet-Lotus-2026";
+
+pub struct Sample {
+    /// Removed when the sample is dropped.
+    pub dir: tempfile::TempDir,
+    pub desk: Desk,
+    pub director: Actor,
+    pub branch: BranchId,
+}
+
+/// A fresh desk with "Bench Academy" set up and its director signed in.
+pub fn sample() -> Result<Sample> {
+    let dir = tempfile::tempdir()?;
+    let desk = Desk::open(DeskConfig::new(dir.path()))?;
+    desk.setup_organisation(SetupOrganisation {
+        organisation_name: "Bench Academy".into(),
+        currency: "INR".into(),
+        branch_name: "Main".into(),
+        branch_code: "B1".into(),
+        director_name: "Bench Director".into(),
+        director_email: EMAIL.into(),
+        director_password: PASSWORD.into(),
+    })?;
+    let (token, me) = desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() })?;
+    let director = desk.actor(&token)?;
+    let branch = me.branches[0].id;
+    Ok(Sample { dir, desk, director, branch })
+}
+
+/// `--name N` from the command line, or `default`.
+pub fn arg(name: &str, default: usize) -> usize {
+    std::env::args().skip_while(|a| a != name).nth(1).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+pub fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
