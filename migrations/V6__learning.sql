@@ -44,3 +44,22 @@ CREATE TABLE lesson_highlights (
     updated_at  TEXT NOT NULL
 );
 CREATE INDEX lesson_highlights_student ON lesson_highlights (student_id, lesson_id);
+
+-- A teacher's or staff member's profile, one per user account (id = the
+-- user's id). Bank details are secrets: redacted in the audit log and
+-- shown masked to anyone who does not run payroll.
+CREATE TABLE staff_profiles (
+    id                    TEXT PRIMARY KEY REFERENCES users (id),
+    kind                  TEXT NOT NULL CHECK (kind IN ('TEACHER', 'STAFF')),
+    specialties           TEXT NOT NULL DEFAULT '',
+    qualifications        TEXT NOT NULL DEFAULT '',
+    bio                   TEXT NOT NULL DEFAULT '',
+    department            TEXT NOT NULL DEFAULT '',
+    designation           TEXT NOT NULL DEFAULT '',
+    reporting_manager_id  TEXT REFERENCES users (id),
+    bank_account_name     TEXT NOT NULL DEFAULT '',
+    bank_account_number   TEXT NOT NULL DEFAULT '',
+    bank_ifsc             TEXT NOT NULL DEFAULT '',
+    created_at            TEXT NOT NULL,
+    updated_at            TEXT NOT NULL
+);

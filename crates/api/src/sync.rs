@@ -48,6 +48,7 @@ pub const SYNCED_ENTITIES: &[&str] = &[
     "submissions",
     "lesson_bookmarks",
     "lesson_highlights",
+    "staff_profiles",
 ];
 
 /// One change made on a desk, as its outbox recorded it.

@@ -111,3 +111,53 @@ fn create_edit_search_and_revoke() {
         f.desk.revoke_grant(&f.director, RevokeGrant { grant_id: user.grants[0].id }).unwrap_err().into();
     assert_eq!(e.code, ErrorCode::NotFound);
 }
+
+#[test]
+fn staff_profiles_show_bank_details_in_full_only_to_payroll() {
+    use branchdesk_api::commands::users::{GetStaffProfile, ProfileKind, SaveStaffProfile};
+    let f = common::fixture();
+    let (_, teacher) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
+    let (_, admin) = f.staff("admin@example.com", "ADMIN", Some(f.branch));
+    let save = |actor: &branchdesk_desk::Actor, input: SaveStaffProfile| {
+        f.desk.save_staff_profile(actor, input).map_err(branchdesk_api::ApiError::from)
+    };
+    let full = SaveStaffProfile {
+        user_id: teacher.user_id,
+        kind: ProfileKind::Teacher,
+        specialties: "Physics, Maths".into(),
+        qualifications: "M.Sc. Physics".into(),
+        reporting_manager_id: Some(admin.user_id),
+        bank_account_name: "Ravi Kumar".into(),
+        bank_account_number: "123456789012".into(),
+        bank_ifsc: "HDFC0001234".into(),
+        ..Default::default()
+    };
+    assert!(save(&f.director, SaveStaffProfile { bank_ifsc: "HDFC123".into(), ..full.clone() })
+        .unwrap_err()
+        .is_for("bank_ifsc"));
+    assert!(save(
+        &f.director,
+        SaveStaffProfile { reporting_manager_id: Some(teacher.user_id), ..full.clone() }
+    )
+    .unwrap_err()
+    .is_for("reporting_manager_id"));
+    let saved = save(&f.director, full.clone()).unwrap();
+    assert_eq!(saved.bank_account_number, "123456789012", "the director runs payroll");
+    // An administrator sees the account masked and cannot change it, but edits the rest.
+    let shown = f.desk.get_staff_profile(&admin, GetStaffProfile { user_id: teacher.user_id }).unwrap();
+    assert_eq!(shown.bank_account_number, "•••• 9012");
+    assert!(!shown.bank_visible);
+    let change_bank = SaveStaffProfile { bank_account_number: "999999999999".into(), ..full.clone() };
+    assert_eq!(save(&admin, change_bank).unwrap_err().code, branchdesk_api::ErrorCode::PermissionDenied);
+    let edit = SaveStaffProfile {
+        bio: "Teaches with experiments".into(),
+        bank_account_number: shown.bank_account_number.clone(),
+        bank_ifsc: shown.bank_ifsc.clone(),
+        ..full
+    };
+    assert_eq!(save(&admin, edit).unwrap().bio, "Teaches with experiments");
+    let back = f.desk.get_staff_profile(&f.director, GetStaffProfile { user_id: teacher.user_id }).unwrap();
+    assert_eq!(back.bank_account_number, "123456789012", "still the real number");
+    // Never in the audit log.
+    assert_eq!(f.count("SELECT count(*) FROM audit_log WHERE new_values LIKE '%123456789012%'"), 0);
+}

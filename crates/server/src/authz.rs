@@ -75,6 +75,22 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         "attendance" | "attendance_marks" | "session_lessons" | "submissions" => {
             needs(Permission::MarkAttendance, false)
         }
+        // Profiles of staff: their managers; bank details only from payroll.
+        "staff_profiles" => {
+            let bank = op
+                .columns
+                .iter()
+                .any(|(c, v)| c.starts_with("bank_") && v.as_str().is_some_and(|s| !s.is_empty()));
+            let manages = f.grants.iter().any(|g| g.permissions.contains(&Permission::ManageUser));
+            let payroll = f.grants.iter().any(|g| g.permissions.contains(&Permission::RunPayroll));
+            if !manages {
+                refuse(Permission::ManageUser)
+            } else if bank && !payroll {
+                refuse(Permission::RunPayroll)
+            } else {
+                Ok(())
+            }
+        }
         // A student's own bookmarks and highlights, in their branch.
         "lesson_bookmarks" | "lesson_highlights" => needs(Permission::ViewOwnRecord, false),
         // Drafted by whoever marked the absence; reviewed by the front desk.

@@ -110,6 +110,8 @@ commands! {
     users::issue_reset_code(u::IssueResetCode),
     users::grant_role(u::GrantRole),
     users::revoke_grant(u::RevokeGrant),
+    users::get_staff_profile(u::GetStaffProfile),
+    users::save_staff_profile(u::SaveStaffProfile),
     roles::list_roles(r::ListRoles),
     roles::save_role(r::SaveRole),
     roles::delete_role(r::DeleteRole),

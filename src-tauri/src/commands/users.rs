@@ -42,3 +42,8 @@ pub fn grant_role(state: State<'_, AppState>, input: GrantRole) -> Reply<GrantRo
 pub fn revoke_grant(state: State<'_, AppState>, input: RevokeGrant) -> Reply<RevokeGrant> {
     state.actor(|desk, actor| desk.revoke_grant(actor, input))
 }
+
+actor_commands! {
+    get_staff_profile(GetStaffProfile),
+    save_staff_profile(SaveStaffProfile),
+}

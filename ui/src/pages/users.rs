@@ -19,6 +19,7 @@ enum Panel {
     Reset(User),
     Code(String, ResetCode),
     Grant(User),
+    Profile(User),
 }
 
 #[component]
@@ -124,6 +125,7 @@ pub fn UsersPage() -> Html {
                                 if manage {
                                     <button onclick={open(Panel::Edit(u.clone()))}>{ "Edit" }</button>
                                     <button onclick={open(Panel::Grant(u.clone()))}>{ "Add role" }</button>
+                                    <button onclick={open(Panel::Profile(u.clone()))}>{ "Profile" }</button>
                                     <button onclick={open(Panel::Reset(u.clone()))}>{ "Set password" }</button>
                                     <button onclick={issue_code(u)}>{ "Reset code" }</button>
                                     if u.id != s.me.user.id {
@@ -163,6 +165,7 @@ pub fn UsersPage() -> Html {
                 Panel::Edit(u) => html! { <UserForm user={Some(u.clone())} on_saved={saved.clone()} on_cancel={close.clone()} /> },
                 Panel::Reset(u) => html! { <PasswordForm user={u.clone()} on_saved={saved.clone()} on_cancel={close.clone()} /> },
                 Panel::Grant(u) => html! { <GrantForm user={u.clone()} on_saved={saved.clone()} on_cancel={close.clone()} /> },
+                Panel::Profile(u) => html! { <ProfileForm user={u.clone()} on_saved={saved.clone()} on_cancel={close.clone()} /> },
                 Panel::Code(name, code) => html! {
                     <div class="card panel" role="status" id="reset-code">
                         <h2>{ format!("Reset code for {name}") }</h2>
@@ -444,4 +447,110 @@ pub fn esc(on_cancel: &Callback<()>) -> Callback<KeyboardEvent> {
             on_cancel.emit(());
         }
     })
+}
+
+/// A teacher's or staff member's profile; bank details in full only for payroll.
+#[component]
+fn ProfileForm(p: &UserActionProps) -> Html {
+    let (loaded, _) = use_query(GetStaffProfile { user_id: p.user.id });
+    show(&loaded, |profile: &StaffProfile| {
+        html! {
+            <ProfileFields user={p.user.clone()} profile={profile.clone()} on_saved={p.on_saved.clone()} on_cancel={p.on_cancel.clone()} />
+        }
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct ProfileFieldsProps {
+    user: User,
+    profile: StaffProfile,
+    on_saved: Callback<()>,
+    on_cancel: Callback<()>,
+}
+
+#[component]
+fn ProfileFields(p: &ProfileFieldsProps) -> Html {
+    let s = use_session();
+    let pr = &p.profile;
+    let staff = use_state(|| pr.kind == ProfileKind::Staff);
+    let specialties = use_state(|| pr.specialties.clone());
+    let qualifications = use_state(|| pr.qualifications.clone());
+    let bio = use_state(|| pr.bio.clone());
+    let department = use_state(|| pr.department.clone());
+    let designation = use_state(|| pr.designation.clone());
+    let account_name = use_state(|| pr.bank_account_name.clone());
+    let account = use_state(|| pr.bank_account_number.clone());
+    let ifsc = use_state(|| pr.bank_ifsc.clone());
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let f = (
+            staff.clone(),
+            specialties.clone(),
+            qualifications.clone(),
+            bio.clone(),
+            department.clone(),
+            designation.clone(),
+            account_name.clone(),
+            account.clone(),
+            ifsc.clone(),
+        );
+        let (error, s, done, user, manager) =
+            (error.clone(), s.clone(), p.on_saved.clone(), p.user.id, pr.reporting_manager_id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (
+                staff,
+                specialties,
+                qualifications,
+                bio,
+                department,
+                designation,
+                account_name,
+                account,
+                ifsc,
+            ) = f.clone();
+            let input = SaveStaffProfile {
+                user_id: user,
+                kind: if *staff { ProfileKind::Staff } else { ProfileKind::Teacher },
+                specialties: (*specialties).clone(),
+                qualifications: (*qualifications).clone(),
+                bio: (*bio).clone(),
+                department: (*department).clone(),
+                designation: (*designation).clone(),
+                reporting_manager_id: manager,
+                bank_account_name: (*account_name).clone(),
+                bank_account_number: (*account).clone(),
+                bank_ifsc: (*ifsc).clone(),
+            };
+            let done = done.clone();
+            act(input, error.clone(), s.clone(), move |_| done.emit(()));
+        })
+    };
+    let err = (*error).clone();
+    let payroll = pr.bank_visible;
+    html! {
+        <form class="card panel" id="profile-form" {onsubmit}>
+            <h2>{ format!("Profile of {}", p.user.full_name) }</h2>
+            <FormError error={err.clone()} fields={vec!["specialties", "qualifications", "bio", "department", "designation", "bank_account_name", "bank_account_number", "bank_ifsc"]} />
+            <label class="check"><input type="checkbox" checked={*staff} onchange={let st = staff.clone(); Callback::from(move |_: Event| st.set(!*st))} />{ " Office staff (not a teacher)" }</label>
+            <div class="row">
+                <Field label="Specialties" name="specialties" value={(*specialties).clone()} on_input={setter(&specialties)} error={err.clone()} />
+                <Field label="Qualifications" name="qualifications" value={(*qualifications).clone()} on_input={setter(&qualifications)} error={err.clone()} />
+            </div>
+            <div class="row">
+                <Field label="Department" name="department" value={(*department).clone()} on_input={setter(&department)} error={err.clone()} />
+                <Field label="Designation" name="designation" value={(*designation).clone()} on_input={setter(&designation)} error={err.clone()} />
+            </div>
+            <Field label="About" name="bio" value={(*bio).clone()} on_input={setter(&bio)} error={err.clone()} />
+            <fieldset>
+                <legend>{ if payroll { "Bank details" } else { "Bank details (only payroll sees and changes them)" } }</legend>
+                <div class="row">
+                    <Field label="Account holder" name="bank_account_name" value={(*account_name).clone()} on_input={if payroll { setter(&account_name) } else { Callback::noop() }} error={err.clone()} />
+                    <Field label="Account number" name="bank_account_number" value={(*account).clone()} on_input={if payroll { setter(&account) } else { Callback::noop() }} error={err.clone()} />
+                    <Field label="IFSC" name="bank_ifsc" value={(*ifsc).clone()} on_input={if payroll { setter(&ifsc) } else { Callback::noop() }} error={err.clone()} />
+                </div>
+            </fieldset>
+            <FormActions save="Save profile" on_cancel={p.on_cancel.clone()} />
+        </form>
+    }
 }

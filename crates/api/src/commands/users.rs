@@ -113,3 +113,65 @@ pub struct RevokeGrant {
     pub grant_id: GrantId,
 }
 command!(RevokeGrant => "revoke_grant", Permission -> User);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ProfileKind {
+    #[default]
+    Teacher,
+    Staff,
+}
+
+impl ProfileKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProfileKind::Teacher => "TEACHER",
+            ProfileKind::Staff => "STAFF",
+        }
+    }
+}
+
+/// A teacher's or staff member's profile. Bank details come masked
+/// (`bank_visible: false`) to anyone who does not run payroll.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffProfile {
+    pub user_id: UserId,
+    pub kind: ProfileKind,
+    pub specialties: String,
+    pub qualifications: String,
+    pub bio: String,
+    pub department: String,
+    pub designation: String,
+    pub reporting_manager_id: Option<UserId>,
+    pub reporting_manager_name: Option<String>,
+    pub bank_account_name: String,
+    pub bank_account_number: String,
+    pub bank_ifsc: String,
+    pub bank_visible: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetStaffProfile {
+    pub user_id: UserId,
+}
+command!(GetStaffProfile => "get_staff_profile", Permission -> StaffProfile);
+
+/// Saves a profile; the bank fields only from someone who runs payroll
+/// (from anyone else they must be left as they came, masked).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveStaffProfile {
+    pub user_id: UserId,
+    pub kind: ProfileKind,
+    pub specialties: String,
+    pub qualifications: String,
+    pub bio: String,
+    pub department: String,
+    pub designation: String,
+    pub reporting_manager_id: Option<UserId>,
+    pub bank_account_name: String,
+    pub bank_account_number: String,
+    pub bank_ifsc: String,
+}
+command!(SaveStaffProfile => "save_staff_profile", Permission -> StaffProfile);

@@ -4,6 +4,7 @@
 //! roles whose permissions they hold there themselves.
 
 pub mod grants;
+pub mod profiles;
 pub mod store;
 
 use crate::auth::{password, session};
@@ -242,7 +243,7 @@ impl Desk {
 
     /// Loads a user the actor may manage: `manage:user` over every branch the
     /// user's grants name (the whole organisation for an all-branch grant).
-    fn managed_user(&self, actor: &Actor, id: UserId) -> Result<UserRow> {
+    pub(crate) fn managed_user(&self, actor: &Actor, id: UserId) -> Result<UserRow> {
         actor.require_somewhere(Permission::ManageUser)?;
         let db = self.db();
         let row = store::by_id(&db.conn, id.0)?.ok_or_else(|| ApiError::not_found("user").on("id"))?;

@@ -1,0 +1,215 @@
+//! Teacher and staff profiles: what they teach, their place in the
+//! organisation, and bank details that only payroll sees in full.
+
+use super::store;
+use crate::db::cols;
+use crate::write::{Record, Scope};
+use crate::{validate, Actor, Desk, Result};
+use branchdesk_api::commands::users::{GetStaffProfile, ProfileKind, SaveStaffProfile, StaffProfile};
+use branchdesk_api::ids::UserId;
+use branchdesk_api::{ApiError, Permission};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileRow {
+    /// The user's id: one profile per account, on every desk.
+    pub id: Uuid,
+    pub kind: String,
+    pub specialties: String,
+    pub qualifications: String,
+    pub bio: String,
+    pub department: String,
+    pub designation: String,
+    pub reporting_manager_id: Option<Uuid>,
+    pub bank_account_name: String,
+    pub bank_account_number: String,
+    pub bank_ifsc: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Record for ProfileRow {
+    const TABLE: &'static str = "staff_profiles";
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn scope(&self) -> Scope {
+        Scope::Organisation
+    }
+}
+
+fn by_user(conn: &Connection, user: Uuid) -> Result<Option<ProfileRow>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, kind, specialties, qualifications, bio, department, designation, reporting_manager_id,
+                    bank_account_name, bank_account_number, bank_ifsc, created_at, updated_at
+             FROM staff_profiles WHERE id = ?1",
+        )?
+        .query_row([user.to_string()], |r| {
+            Ok(ProfileRow {
+                id: cols::uuid(r, 0)?,
+                kind: r.get(1)?,
+                specialties: r.get(2)?,
+                qualifications: r.get(3)?,
+                bio: r.get(4)?,
+                department: r.get(5)?,
+                designation: r.get(6)?,
+                reporting_manager_id: cols::opt_uuid(r, 7)?,
+                bank_account_name: r.get(8)?,
+                bank_account_number: r.get(9)?,
+                bank_ifsc: r.get(10)?,
+                created_at: cols::time(r, 11)?,
+                updated_at: cols::time(r, 12)?,
+            })
+        })
+        .optional()?)
+}
+
+/// "•••• 1234": enough to recognise an account, not to use it.
+pub fn mask(value: &str, keep: usize) -> String {
+    if value.is_empty() {
+        return String::new();
+    }
+    let tail: String = value.chars().rev().take(keep).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("•••• {tail}")
+}
+
+fn view(conn: &Connection, user: Uuid, row: Option<&ProfileRow>, payroll: bool) -> Result<StaffProfile> {
+    let Some(p) = row else {
+        return Ok(StaffProfile { user_id: UserId(user), bank_visible: payroll, ..Default::default() });
+    };
+    let manager = match p.reporting_manager_id {
+        Some(m) => store::by_id(conn, m)?.map(|u| u.full_name),
+        None => None,
+    };
+    let show = |v: &str, keep| if payroll { v.to_owned() } else { mask(v, keep) };
+    Ok(StaffProfile {
+        user_id: UserId(p.id),
+        kind: if p.kind == "STAFF" { ProfileKind::Staff } else { ProfileKind::Teacher },
+        specialties: p.specialties.clone(),
+        qualifications: p.qualifications.clone(),
+        bio: p.bio.clone(),
+        department: p.department.clone(),
+        designation: p.designation.clone(),
+        reporting_manager_id: p.reporting_manager_id.map(UserId),
+        reporting_manager_name: manager,
+        bank_account_name: p.bank_account_name.clone(),
+        bank_account_number: show(&p.bank_account_number, 4),
+        bank_ifsc: show(&p.bank_ifsc, 0),
+        bank_visible: payroll,
+    })
+}
+
+fn account_number(field: &str, v: &str) -> Result<String, ApiError> {
+    let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+    if !v.is_empty() && (!(9..=18).contains(&v.len()) || !v.chars().all(|c| c.is_ascii_digit())) {
+        return Err(ApiError::invalid(field, "An account number is 9 to 18 digits."));
+    }
+    Ok(v)
+}
+
+/// Indian IFSC: four letters, a zero, six letters or digits.
+fn ifsc(field: &str, v: &str) -> Result<String, ApiError> {
+    let v = v.trim().to_uppercase();
+    let ok = v.is_empty()
+        || (v.len() == 11
+            && v[..4].chars().all(|c| c.is_ascii_uppercase())
+            && &v[4..5] == "0"
+            && v[5..].chars().all(|c| c.is_ascii_alphanumeric()));
+    if !ok {
+        return Err(ApiError::invalid(field, "An IFSC looks like HDFC0001234."));
+    }
+    Ok(v)
+}
+
+impl Desk {
+    pub fn get_staff_profile(&self, actor: &Actor, input: GetStaffProfile) -> Result<StaffProfile> {
+        actor.require_somewhere(Permission::ViewUser)?;
+        let db = self.db();
+        store::by_id(&db.conn, input.user_id.0)?.ok_or_else(|| ApiError::not_found("user").on("user_id"))?;
+        let row = by_user(&db.conn, input.user_id.0)?;
+        view(&db.conn, input.user_id.0, row.as_ref(), actor.require_somewhere(Permission::RunPayroll).is_ok())
+    }
+
+    pub fn save_staff_profile(&self, actor: &Actor, input: SaveStaffProfile) -> Result<StaffProfile> {
+        let user = self.managed_user(actor, input.user_id)?;
+        let payroll = actor.require_somewhere(Permission::RunPayroll).is_ok();
+        let text = |field: &str, v: &str, max| validate::optional(field, v, max);
+        let specialties = text("specialties", &input.specialties, 300)?;
+        let qualifications = text("qualifications", &input.qualifications, 300)?;
+        let bio = text("bio", &input.bio, 2000)?;
+        let department = text("department", &input.department, 80)?;
+        let designation = text("designation", &input.designation, 80)?;
+        let bank_account_name = text("bank_account_name", &input.bank_account_name, 100)?;
+        let db = self.db();
+        if let Some(m) = input.reporting_manager_id {
+            if m.0 == user.id {
+                return Err(
+                    ApiError::invalid("reporting_manager_id", "Someone reports to another person.").into()
+                );
+            }
+            store::by_id(&db.conn, m.0)?
+                .filter(|u| u.active)
+                .ok_or_else(|| ApiError::invalid("reporting_manager_id", "Choose a person from the list."))?;
+        }
+        let old = by_user(&db.conn, user.id)?;
+        // Without payroll rights the bank fields come back as they were shown.
+        let (number, code) = if payroll {
+            (
+                account_number("bank_account_number", &input.bank_account_number)?,
+                ifsc("bank_ifsc", &input.bank_ifsc)?,
+            )
+        } else {
+            let shown = view(&db.conn, user.id, old.as_ref(), false)?;
+            if input.bank_account_number != shown.bank_account_number || input.bank_ifsc != shown.bank_ifsc {
+                return Err(ApiError::denied("Only payroll changes bank details.")
+                    .on("bank_account_number")
+                    .into());
+            }
+            old.as_ref().map(|o| (o.bank_account_number.clone(), o.bank_ifsc.clone())).unwrap_or_default()
+        };
+        let now = self.clock().now();
+        let row = ProfileRow {
+            id: user.id,
+            kind: input.kind.as_str().into(),
+            specialties,
+            qualifications,
+            bio,
+            department,
+            designation,
+            reporting_manager_id: input.reporting_manager_id.map(|m| m.0),
+            bank_account_name: if payroll {
+                bank_account_name
+            } else {
+                old.as_ref().map(|o| o.bank_account_name.clone()).unwrap_or_default()
+            },
+            bank_account_number: number,
+            bank_ifsc: code,
+            created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
+            updated_at: now,
+        };
+        drop(db);
+        self.write(Some(actor.user_id), |w| match &old {
+            Some(old) => w.update(old, &row).map(|_| ()),
+            None => w.insert(&row),
+        })?;
+        let db = self.db();
+        view(&db.conn, user.id, Some(&row), payroll)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn masks_and_bank_formats() {
+        assert_eq!(super::mask("123456789012", 4), "•••• 9012");
+        assert_eq!(super::mask("", 4), "");
+        assert!(super::ifsc("f", "hdfc0001234").is_ok());
+        assert!(super::ifsc("f", "HDFC1001234").is_err());
+        assert!(super::account_number("f", "1234 5678 9012").is_ok());
+        assert!(super::account_number("f", "12AB").is_err());
+    }
+}
