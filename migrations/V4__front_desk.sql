@@ -19,6 +19,8 @@ CREATE TABLE students (
     notes          TEXT    NOT NULL DEFAULT '',
     -- The STUDENT login tied to this profile, if given one.
     user_id        TEXT    REFERENCES users (id),
+    -- A JPEG or PNG of at most 1 MB, base64, so it reaches every desk.
+    photo_b64      TEXT,
     lead_id        TEXT,
     archived_at    TEXT,
     created_at     TEXT    NOT NULL,

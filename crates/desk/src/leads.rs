@@ -423,6 +423,7 @@ impl Desk {
                 grade: profile.grade,
                 notes: profile.notes,
                 user_id: None,
+                photo_b64: None,
                 lead_id: Some(lead.id),
                 archived_at: None,
                 created_at: now,

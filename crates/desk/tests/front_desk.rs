@@ -556,3 +556,35 @@ fn a_student_with_a_sign_in_sees_only_their_own_record() {
     );
     assert_eq!(api(f.desk.get_my_record(&f.director, GetMyRecord {}).unwrap_err()).code, ErrorCode::NotFound);
 }
+
+#[test]
+fn a_student_photo_is_a_small_jpeg_or_png() {
+    use base64::Engine;
+    let f = fixture();
+    let s = admit(&f, "Asha Rao", "98450 12345", Some(parent("Lakshmi", "99000 67890"))).unwrap().student;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A];
+    png.extend([0u8; 100]);
+    let with = f
+        .desk
+        .set_student_photo(&f.director, SetStudentPhoto { student_id: s.id, photo_b64: b64(&png) })
+        .unwrap();
+    assert!(with.photo.unwrap().starts_with("data:image/png;base64,iVBOR"));
+    let text = f.desk.set_student_photo(
+        &f.director,
+        SetStudentPhoto { student_id: s.id, photo_b64: b64(b"not a picture") },
+    );
+    assert!(api(text.unwrap_err()).is_for("photo_b64"));
+    let mut big = vec![0xFF, 0xD8, 0xFF];
+    big.extend(vec![0u8; 1024 * 1024]);
+    assert!(api(f
+        .desk
+        .set_student_photo(&f.director, SetStudentPhoto { student_id: s.id, photo_b64: b64(&big) })
+        .unwrap_err())
+    .is_for("photo_b64"));
+    let without = f
+        .desk
+        .set_student_photo(&f.director, SetStudentPhoto { student_id: s.id, photo_b64: String::new() })
+        .unwrap();
+    assert!(without.photo.is_none());
+}

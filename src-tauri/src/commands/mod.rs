@@ -177,6 +177,7 @@ commands! {
     students::list_roster(sd::ListRoster),
     students::give_student_login(sd::GiveStudentLogin),
     students::get_my_record(sd::GetMyRecord),
+    students::set_student_photo(sd::SetStudentPhoto),
     leads::save_lead(l::SaveLead),
     leads::list_leads(l::ListLeads),
     leads::get_lead(l::GetLead),

@@ -17,4 +17,5 @@ actor_commands! {
     list_roster(ListRoster),
     give_student_login(GiveStudentLogin),
     get_my_record(GetMyRecord),
+    set_student_photo(SetStudentPhoto),
 }

@@ -85,6 +85,7 @@ pub fn StudentPage(p: &StudentPageProps) -> Html {
     html! {
         <section id="student">
             <header class="page-head">
+                if let Some(src) = &st.photo { <img class="photo" src={src.clone()} alt={format!("Photo of {}", st.full_name)} /> }
                 <h1>{ &st.full_name }<span class="muted">{ format!(" · {}", st.code) }</span></h1>
                 if st.archived { <span class="tag">{ "archived" }</span> }
                 <button class="link" onclick={let nav = s.navigate.clone(); move |_| nav.emit(Page::Students)}>{ "All students" }</button>
@@ -111,6 +112,7 @@ pub fn StudentPage(p: &StudentPageProps) -> Html {
                 Tab::Profile => html! {
                     <>
                         <Profile student={st.clone()} on_saved={reload.clone()} />
+                        if manage { <Photo student={st.clone()} on_saved={reload.clone()} /> }
                         if !st.has_login && !st.archived && s.me.can(Permission::ManageUser) {
                             <SignIn student={st.clone()} on_saved={reload.clone()} />
                         } else if st.has_login {
@@ -485,5 +487,59 @@ fn SignIn(p: &PartProps) -> Html {
                 <div class="actions"><button type="submit">{ "Give a sign-in" }</button></div>
             </div>
         </form>
+    }
+}
+
+/// Choose (JPEG or PNG, at most 1 MB) or remove the student's photo.
+#[component]
+fn Photo(p: &PartProps) -> Html {
+    let s = use_session();
+    let error = use_state(|| None::<ApiError>);
+    let set = {
+        let (error, s, done, id) = (error.clone(), s.clone(), p.on_saved.clone(), p.student.id);
+        Callback::from(move |photo_b64: String| {
+            let done = done.clone();
+            act(SetStudentPhoto { student_id: id, photo_b64 }, error.clone(), s.clone(), move |_| {
+                done.emit(())
+            });
+        })
+    };
+    let onchange = {
+        let (error, set) = (error.clone(), set.clone());
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(f) = input.files().and_then(|l| l.get(0)) else { return };
+            if f.size() > MAX_PHOTO_BYTES as f64 {
+                return error.set(Some(ApiError::invalid("photo_b64", "Choose a picture of at most 1 MB.")));
+            }
+            let (error, set) = (error.clone(), set.clone());
+            spawn_local(async move {
+                match wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
+                    Ok(buffer) => {
+                        use base64::Engine;
+                        set.emit(
+                            base64::engine::general_purpose::STANDARD
+                                .encode(js_sys::Uint8Array::new(&buffer).to_vec()),
+                        )
+                    }
+                    Err(_) => {
+                        error.set(Some(ApiError::invalid("photo_b64", "That picture could not be read.")))
+                    }
+                }
+            });
+        })
+    };
+    let remove = {
+        let set = set.clone();
+        Callback::from(move |_: MouseEvent| set.emit(String::new()))
+    };
+    html! {
+        <div class="card inline-form" id="photo-form">
+            <FormError error={(*error).clone()} fields={vec![]} />
+            <div class="row">
+                <div class="field"><label for="photo-file">{ "Photo (JPEG or PNG, ≤ 1 MB)" }</label><input type="file" id="photo-file" accept="image/jpeg,image/png" {onchange} /></div>
+                if p.student.photo.is_some() { <div class="actions"><button type="button" onclick={remove}>{ "Remove photo" }</button></div> }
+            </div>
+        </div>
     }
 }

@@ -58,6 +58,8 @@ pub struct Student {
     pub notes: String,
     pub archived: bool,
     pub has_login: bool,
+    /// The photo as a `data:` URL, if there is one.
+    pub photo: Option<String>,
     pub guardians: Vec<Guardian>,
 }
 
@@ -322,3 +324,16 @@ pub struct MyRecord {
 #[serde(default)]
 pub struct GetMyRecord {}
 command!(GetMyRecord => "get_my_record", Permission -> MyRecord);
+
+/// The largest student photo.
+pub const MAX_PHOTO_BYTES: usize = 1024 * 1024;
+
+/// Sets (JPEG or PNG, base64, at most 1 MB) or, with an empty
+/// `photo_b64`, removes a student's photo.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetStudentPhoto {
+    pub student_id: StudentId,
+    pub photo_b64: String,
+}
+command!(SetStudentPhoto => "set_student_photo", Permission -> Student);

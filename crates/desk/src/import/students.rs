@@ -157,6 +157,7 @@ pub(super) fn import(desk: &Desk, actor: &Actor, input: &ImportCsv) -> Result<Im
                     grade: profile.grade,
                     notes: profile.notes,
                     user_id: None,
+                    photo_b64: None,
                     lead_id: None,
                     archived_at: None,
                     created_at: now,

@@ -23,6 +23,7 @@ pub struct StudentRow {
     pub grade: String,
     pub notes: String,
     pub user_id: Option<Uuid>,
+    pub photo_b64: Option<String>,
     pub lead_id: Option<Uuid>,
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -31,7 +32,8 @@ pub struct StudentRow {
 branch_record!(StudentRow, "students");
 
 pub const STUDENT_COLUMNS: &str = "s.id, s.branch_id, s.code, s.full_name, s.date_of_birth, s.phone, s.email,
-    s.address, s.school, s.grade, s.notes, s.user_id, s.lead_id, s.archived_at, s.created_at, s.updated_at";
+    s.address, s.school, s.grade, s.notes, s.user_id, s.lead_id, s.archived_at, s.created_at, s.updated_at,
+    s.photo_b64";
 
 pub fn student_from_row(r: &Row<'_>) -> rusqlite::Result<StudentRow> {
     Ok(StudentRow {
@@ -51,6 +53,7 @@ pub fn student_from_row(r: &Row<'_>) -> rusqlite::Result<StudentRow> {
         archived_at: cols::opt_time(r, 13)?,
         created_at: cols::time(r, 14)?,
         updated_at: cols::time(r, 15)?,
+        photo_b64: r.get(16)?,
     })
 }
 
