@@ -150,6 +150,7 @@ fn every_permission_command_refuses_a_user_without_grants() {
         vec![
             "change_password",
             "get_app_status",
+            "get_import_progress",
             "get_me",
             "get_organisation",
             "get_sync_state",

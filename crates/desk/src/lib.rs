@@ -66,6 +66,8 @@ pub struct Desk {
     /// Committed actions since the desk opened; the sync worker watches it
     /// to push soon after each change.
     writes: std::sync::atomic::AtomicU64,
+    /// How far the running CSV import is, for the progress bar.
+    pub(crate) import_progress: import::Progress,
 }
 
 impl Desk {
@@ -76,7 +78,13 @@ impl Desk {
         std::fs::create_dir_all(&config.data_dir)?;
         let db = db::Db::open(&config.data_dir, config.clock.as_ref())?;
         let device_id = db.device_id()?;
-        let desk = Desk { conn: Mutex::new(db), config, device_id, writes: Default::default() };
+        let desk = Desk {
+            conn: Mutex::new(db),
+            config,
+            device_id,
+            writes: Default::default(),
+            import_progress: Default::default(),
+        };
         desk.take_daily_backup_if_due()?;
         Ok(desk)
     }

@@ -181,3 +181,38 @@ fn exports_have_a_bom_and_neutralise_formulas_and_templates_import_cleanly() {
         assert!(report.errors.is_empty() || course_missing, "{kind:?}: {:?}", report.errors);
     }
 }
+
+#[test]
+fn a_running_import_reports_its_progress_without_waiting_for_it() {
+    let f = fixture();
+    let mut csv = String::from("full_name,date_of_birth,phone\n");
+    for i in 0..3000 {
+        csv.push_str(&format!("Student {i},2000-01-01,9{:09}\n", 100_000_000 + i));
+    }
+    assert_eq!(f.desk.import_progress().total, 0, "nothing runs yet");
+    let mut seen = Vec::new();
+    std::thread::scope(|scope| {
+        let run = scope.spawn(|| {
+            f.desk.import_csv(
+                &f.director,
+                ImportCsv {
+                    kind: ImportKind::Students,
+                    branch_id: f.branch,
+                    content: csv.clone(),
+                    commit: true,
+                },
+            )
+        });
+        while !run.is_finished() {
+            let p = f.desk.import_progress();
+            if p.total > 0 {
+                seen.push(p);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        assert_eq!(run.join().unwrap().unwrap().written, 3000);
+    });
+    assert!(!seen.is_empty(), "progress was readable while the import ran");
+    assert!(seen.iter().all(|p| p.total == 3000 && p.done <= 3000));
+    assert_eq!(f.desk.import_progress().total, 0, "and cleared after it");
+}

@@ -186,6 +186,7 @@ commands! {
     imports::import_csv(im::ImportCsv),
     imports::save_csv_template(im::SaveCsvTemplate),
     imports::export_csv(im::ExportCsv),
+    imports::get_import_progress(im::GetImportProgress),
     attendance::get_sheet(at::GetSheet),
     attendance::save_marks(at::SaveMarks),
     attendance::save_draft(at::SaveDraft),

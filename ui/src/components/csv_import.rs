@@ -5,7 +5,8 @@ use crate::components::session::use_session;
 use crate::hooks::act;
 use crate::invoke::call;
 use branchdesk_api::commands::imports::{
-    ImportCsv, ImportKind, ImportReport, SaveCsvTemplate, SavedFile, MAX_IMPORT_BYTES,
+    GetImportProgress, ImportCsv, ImportKind, ImportProgress, ImportReport, SaveCsvTemplate, SavedFile,
+    MAX_IMPORT_BYTES,
 };
 use branchdesk_api::ids::BranchId;
 use branchdesk_api::ApiError;
@@ -31,6 +32,24 @@ pub fn CsvImport(p: &CsvImportProps) -> Html {
     let busy = use_state(|| false);
     let error = use_state(|| None::<ApiError>);
     let template = use_state(|| None::<SavedFile>);
+    let progress = use_state(ImportProgress::default);
+    // While the desk works through a large file, ask how far it is.
+    {
+        let progress = progress.clone();
+        use_effect_with(*busy, move |busy| {
+            let timer = busy.then(|| {
+                gloo_timers::callback::Interval::new(250, move || {
+                    let progress = progress.clone();
+                    spawn_local(async move {
+                        if let Ok(p) = call(&GetImportProgress {}).await {
+                            progress.set(p);
+                        }
+                    });
+                })
+            });
+            move || drop(timer)
+        });
+    }
     let on_file = {
         let (content, report, error) = (content.clone(), report.clone(), error.clone());
         Callback::from(move |e: Event| {
@@ -126,7 +145,16 @@ pub fn CsvImport(p: &CsvImportProps) -> Html {
                     }
                 }
             </div>
-            if *busy { <p class="muted" role="status">{ format!("Working through {rows_in_file} rows…") }</p> }
+            if *busy {
+                <div role="status" id="import-progress">
+                    if progress.total > 0 {
+                        <progress max={progress.total.to_string()} value={progress.done.to_string()} />
+                        <span class="muted">{ format!(" {} {} of {} rows", if progress.writing { "Writing" } else { "Checked" }, progress.done, progress.total) }</span>
+                    } else {
+                        <span class="muted">{ format!("Working through {rows_in_file} rows…") }</span>
+                    }
+                </div>
+            }
             if let Some(r) = &*report {
                 <div id="import-report" role="status">
                     if r.written > 0 {

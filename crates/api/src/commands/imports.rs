@@ -92,3 +92,20 @@ pub struct ExportCsv {
     pub month: String,
 }
 command!(ExportCsv => "export_csv", Permission -> SavedFile);
+
+/// How far the import running on this desk is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProgress {
+    /// Rows checked (or, while `writing`, rows written).
+    pub done: u32,
+    /// The file's rows; 0 when no import runs.
+    pub total: u32,
+    pub writing: bool,
+}
+
+/// Counts only, so any signed-in person may ask; answered without waiting
+/// for the import's database lock.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetImportProgress {}
+command!(GetImportProgress => "get_import_progress", Session -> ImportProgress);

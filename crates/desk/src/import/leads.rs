@@ -44,6 +44,7 @@ fn column_of(field: &str) -> String {
 
 pub(super) fn import(desk: &Desk, actor: &Actor, input: &ImportCsv) -> Result<ImportReport> {
     let rows = read(&input.content, &COLUMNS)?;
+    desk.import_progress.start(rows.len());
     let today = desk.today();
     let now = desk.clock().now();
     let mut errors = Vec::new();
@@ -54,6 +55,7 @@ pub(super) fn import(desk: &Desk, actor: &Actor, input: &ImportCsv) -> Result<Im
         let conn = &db.conn;
         let first = first_rows_by_phone(&rows, &["phone", "guardian_phone"]);
         for row in &rows {
+            desk.import_progress.step();
             let code = row.get("course_code");
             let course_id = if code.trim().is_empty() {
                 None
@@ -114,7 +116,13 @@ pub(super) fn import(desk: &Desk, actor: &Actor, input: &ImportCsv) -> Result<Im
         )
         .into());
     }
-    desk.write(Some(actor.user_id), |w| planned.iter().try_for_each(|l| w.insert(l)))?;
+    desk.import_progress.writing();
+    desk.write(Some(actor.user_id), |w| {
+        planned.iter().try_for_each(|l| {
+            desk.import_progress.step();
+            w.insert(l)
+        })
+    })?;
     report.written = planned.len() as u32;
     Ok(report)
 }

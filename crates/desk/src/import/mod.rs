@@ -8,10 +8,48 @@ mod students;
 
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::imports::{
-    ImportCsv, ImportKind, ImportReport, RowProblem, SaveCsvTemplate, SavedFile, MAX_IMPORT_BYTES,
+    ImportCsv, ImportKind, ImportProgress, ImportReport, RowProblem, SaveCsvTemplate, SavedFile,
+    MAX_IMPORT_BYTES,
 };
 use branchdesk_api::{ApiError, Permission};
 use std::collections::HashMap;
+
+/// How far the running import is: rows checked, then rows written, of the
+/// file's rows. Read without the database lock while an import runs.
+#[derive(Default)]
+pub struct Progress {
+    done: std::sync::atomic::AtomicU32,
+    total: std::sync::atomic::AtomicU32,
+    writing: std::sync::atomic::AtomicBool,
+}
+
+impl Progress {
+    pub(crate) fn start(&self, total: usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.done.store(0, Relaxed);
+        self.total.store(total as u32, Relaxed);
+        self.writing.store(false, Relaxed);
+    }
+    pub(crate) fn step(&self) {
+        self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+    pub(crate) fn writing(&self) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.done.store(0, Relaxed);
+        self.writing.store(true, Relaxed);
+    }
+    pub(crate) fn finish(&self) {
+        self.total.store(0, std::sync::atomic::Ordering::Relaxed);
+    }
+    pub fn read(&self) -> ImportProgress {
+        use std::sync::atomic::Ordering::Relaxed;
+        ImportProgress {
+            done: self.done.load(Relaxed),
+            total: self.total.load(Relaxed),
+            writing: self.writing.load(Relaxed),
+        }
+    }
+}
 
 /// One data row: its spreadsheet row number and its cells by column name.
 #[derive(Debug)]
@@ -167,10 +205,18 @@ impl Desk {
             ImportKind::Leads => Permission::ManageLead,
         };
         actor.require(needs, Some(input.branch_id))?;
-        match input.kind {
+        let result = match input.kind {
             ImportKind::Students => students::import(self, actor, &input),
             ImportKind::Leads => leads::import(self, actor, &input),
-        }
+        };
+        self.import_progress.finish();
+        result
+    }
+
+    /// How far the import running on this desk is (total 0: none runs).
+    /// Counts only, read without the database lock the import holds.
+    pub fn import_progress(&self) -> ImportProgress {
+        self.import_progress.read()
     }
 
     pub fn save_csv_template(&self, actor: &Actor, input: SaveCsvTemplate) -> Result<SavedFile> {

@@ -62,6 +62,7 @@ struct Planned {
 
 pub(super) fn import(desk: &Desk, actor: &Actor, input: &ImportCsv) -> Result<ImportReport> {
     let rows = read(&input.content, &COLUMNS)?;
+    desk.import_progress.start(rows.len());
     let today = desk.today();
     let now = desk.clock().now();
     let branch = input.branch_id;
@@ -84,6 +85,7 @@ pub(super) fn import(desk: &Desk, actor: &Actor, input: &ImportCsv) -> Result<Im
         // Guardians new in this file, by (name, phone key): siblings share them.
         let mut new_guardians: HashMap<(String, String), GuardianRow> = HashMap::new();
         for row in &rows {
+            desk.import_progress.step();
             let save = SaveStudent {
                 branch_id: branch,
                 code: row.get("code"),
@@ -184,7 +186,9 @@ pub(super) fn import(desk: &Desk, actor: &Actor, input: &ImportCsv) -> Result<Im
     }
     desk.write(Some(actor.user_id), |w| {
         let mut written_guardians: HashSet<Uuid> = HashSet::new();
+        desk.import_progress.writing();
         for p in &planned {
+            desk.import_progress.step();
             w.insert(&p.student)?;
             if let Some(g) = &p.guardian {
                 // A guardian shared by siblings in the file is inserted once.
