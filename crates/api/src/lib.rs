@@ -10,6 +10,7 @@ pub mod ids;
 pub mod permissions;
 pub mod settings;
 pub mod sync;
+mod wire;
 
 pub use commands::Command;
 pub use error::{ApiError, ErrorCode};

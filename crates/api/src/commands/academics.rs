@@ -66,41 +66,17 @@ pub struct SaveRoadmap {
 }
 command!(SaveRoadmap => "save_roadmap", Permission -> Roadmap);
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum CurriculumStatus {
-    #[default]
-    Draft,
-    PendingApproval,
-    Approved,
-    Rejected,
+crate::wire::wire_enum! {
+    pub enum CurriculumStatus {
+        #[default]
+        Draft = "DRAFT" => "Draft",
+        PendingApproval = "PENDING_APPROVAL" => "Awaiting approval",
+        Approved = "APPROVED" => "Approved",
+        Rejected = "REJECTED" => "Rejected",
+    }
 }
 
 impl CurriculumStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CurriculumStatus::Draft => "DRAFT",
-            CurriculumStatus::PendingApproval => "PENDING_APPROVAL",
-            CurriculumStatus::Approved => "APPROVED",
-            CurriculumStatus::Rejected => "REJECTED",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Draft, Self::PendingApproval, Self::Approved, Self::Rejected]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            CurriculumStatus::Draft => "Draft",
-            CurriculumStatus::PendingApproval => "Awaiting approval",
-            CurriculumStatus::Approved => "Approved",
-            CurriculumStatus::Rejected => "Rejected",
-        }
-    }
-
     /// Only drafts and rejected versions change; an approved one is copied.
     pub fn editable(self) -> bool {
         matches!(self, CurriculumStatus::Draft | CurriculumStatus::Rejected)

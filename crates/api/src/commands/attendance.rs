@@ -7,39 +7,17 @@ use serde::{Deserialize, Serialize};
 
 pub const NOTE_MAX: usize = 200;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum AttendanceStatus {
-    #[default]
-    Present,
-    Absent,
-    Late,
-    Excused,
+crate::wire::wire_enum! {
+    pub enum AttendanceStatus {
+        #[default]
+        Present = "PRESENT" => "Present",
+        Absent = "ABSENT" => "Absent",
+        Late = "LATE" => "Late",
+        Excused = "EXCUSED" => "Excused",
+    }
 }
 
 impl AttendanceStatus {
-    pub const ALL: [AttendanceStatus; 4] = [
-        AttendanceStatus::Present,
-        AttendanceStatus::Absent,
-        AttendanceStatus::Late,
-        AttendanceStatus::Excused,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttendanceStatus::Present => "PRESENT",
-            AttendanceStatus::Absent => "ABSENT",
-            AttendanceStatus::Late => "LATE",
-            AttendanceStatus::Excused => "EXCUSED",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            AttendanceStatus::Present => "Present",
-            AttendanceStatus::Absent => "Absent",
-            AttendanceStatus::Late => "Late",
-            AttendanceStatus::Excused => "Excused",
-        }
-    }
     /// The key that marks it on the sheet.
     pub fn key(self) -> char {
         match self {
@@ -48,9 +26,6 @@ impl AttendanceStatus {
             AttendanceStatus::Late => 'L',
             AttendanceStatus::Excused => 'E',
         }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
     }
     /// Counts as attending (for percentages and lesson progress).
     pub fn attended(self) -> bool {
@@ -217,46 +192,15 @@ pub struct GetStudentAttendance {
 }
 command!(GetStudentAttendance => "get_student_attendance", Permission -> StudentAttendance);
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum NotificationState {
-    #[default]
-    Draft,
-    /// Reviewed; goes out when a delivery channel is online.
-    Approved,
-    Sent,
-    Failed,
-    Discarded,
-}
-
-impl NotificationState {
-    pub const ALL: [NotificationState; 5] = [
-        NotificationState::Draft,
-        NotificationState::Approved,
-        NotificationState::Sent,
-        NotificationState::Failed,
-        NotificationState::Discarded,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NotificationState::Draft => "DRAFT",
-            NotificationState::Approved => "APPROVED",
-            NotificationState::Sent => "SENT",
-            NotificationState::Failed => "FAILED",
-            NotificationState::Discarded => "DISCARDED",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            NotificationState::Draft => "Draft",
-            NotificationState::Approved => "Waiting to send",
-            NotificationState::Sent => "Sent",
-            NotificationState::Failed => "Failed",
-            NotificationState::Discarded => "Discarded",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
+crate::wire::wire_enum! {
+    pub enum NotificationState {
+        #[default]
+        Draft = "DRAFT" => "Draft",
+        /// Reviewed; goes out when a delivery channel is online.
+        Approved = "APPROVED" => "Waiting to send",
+        Sent = "SENT" => "Sent",
+        Failed = "FAILED" => "Failed",
+        Discarded = "DISCARDED" => "Discarded",
     }
 }
 

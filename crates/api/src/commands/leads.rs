@@ -5,87 +5,32 @@ use super::students::{DiscountKind, StudentDetail};
 use crate::ids::{BatchId, BranchId, CourseId, LeadId, UserId};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum LeadStatus {
-    #[default]
-    New,
-    Contacted,
-    Qualified,
-    Negotiation,
-    Converted,
-    Lost,
+crate::wire::wire_enum! {
+    pub enum LeadStatus {
+        #[default]
+        New = "NEW" => "New",
+        Contacted = "CONTACTED" => "Contacted",
+        Qualified = "QUALIFIED" => "Qualified",
+        Negotiation = "NEGOTIATION" => "Negotiation",
+        Converted = "CONVERTED" => "Converted",
+        Lost = "LOST" => "Lost",
+    }
 }
 
 impl LeadStatus {
-    pub const ALL: [LeadStatus; 6] = [
-        LeadStatus::New,
-        LeadStatus::Contacted,
-        LeadStatus::Qualified,
-        LeadStatus::Negotiation,
-        LeadStatus::Converted,
-        LeadStatus::Lost,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LeadStatus::New => "NEW",
-            LeadStatus::Contacted => "CONTACTED",
-            LeadStatus::Qualified => "QUALIFIED",
-            LeadStatus::Negotiation => "NEGOTIATION",
-            LeadStatus::Converted => "CONVERTED",
-            LeadStatus::Lost => "LOST",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            LeadStatus::New => "New",
-            LeadStatus::Contacted => "Contacted",
-            LeadStatus::Qualified => "Qualified",
-            LeadStatus::Negotiation => "Negotiation",
-            LeadStatus::Converted => "Converted",
-            LeadStatus::Lost => "Lost",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
     /// Still being worked on.
     pub fn open(self) -> bool {
         !matches!(self, LeadStatus::Converted | LeadStatus::Lost)
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ActivityKind {
-    #[default]
-    Call,
-    Visit,
-    Message,
-    Note,
-}
-
-impl ActivityKind {
-    pub const ALL: [ActivityKind; 4] =
-        [ActivityKind::Call, ActivityKind::Visit, ActivityKind::Message, ActivityKind::Note];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActivityKind::Call => "CALL",
-            ActivityKind::Visit => "VISIT",
-            ActivityKind::Message => "MESSAGE",
-            ActivityKind::Note => "NOTE",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            ActivityKind::Call => "Call",
-            ActivityKind::Visit => "Visit",
-            ActivityKind::Message => "Message",
-            ActivityKind::Note => "Note",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
+crate::wire::wire_enum! {
+    pub enum ActivityKind {
+        #[default]
+        Call = "CALL" => "Call",
+        Visit = "VISIT" => "Visit",
+        Message = "MESSAGE" => "Message",
+        Note = "NOTE" => "Note",
     }
 }
 

@@ -117,69 +117,31 @@ pub struct UnlinkGuardian {
 }
 command!(UnlinkGuardian => "unlink_guardian", Permission -> Student);
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum EnrolmentStatus {
-    #[default]
-    Active,
-    OnHold,
-    Completed,
-    Dropped,
+crate::wire::wire_enum! {
+    pub enum EnrolmentStatus {
+        #[default]
+        Active = "ACTIVE" => "Active",
+        OnHold = "ON_HOLD" => "On hold",
+        Completed = "COMPLETED" => "Completed",
+        Dropped = "DROPPED" => "Dropped",
+    }
 }
 
 impl EnrolmentStatus {
-    pub const ALL: [EnrolmentStatus; 4] = [
-        EnrolmentStatus::Active,
-        EnrolmentStatus::OnHold,
-        EnrolmentStatus::Completed,
-        EnrolmentStatus::Dropped,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EnrolmentStatus::Active => "ACTIVE",
-            EnrolmentStatus::OnHold => "ON_HOLD",
-            EnrolmentStatus::Completed => "COMPLETED",
-            EnrolmentStatus::Dropped => "DROPPED",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            EnrolmentStatus::Active => "Active",
-            EnrolmentStatus::OnHold => "On hold",
-            EnrolmentStatus::Completed => "Completed",
-            EnrolmentStatus::Dropped => "Dropped",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
     /// Takes a seat in the batch.
     pub fn holds_seat(self) -> bool {
         matches!(self, EnrolmentStatus::Active | EnrolmentStatus::OnHold)
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum DiscountKind {
-    #[default]
-    None,
-    /// `discount_value` in basis points (1000 = 10 %).
-    Percent,
-    /// `discount_value` in minor units off each fee.
-    Fixed,
-}
-
-impl DiscountKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DiscountKind::None => "NONE",
-            DiscountKind::Percent => "PERCENT",
-            DiscountKind::Fixed => "FIXED",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [DiscountKind::None, DiscountKind::Percent, DiscountKind::Fixed].into_iter().find(|v| v.as_str() == s)
+crate::wire::wire_enum! {
+    pub enum DiscountKind {
+        #[default]
+        None = "NONE" => "No discount",
+        /// `discount_value` in basis points (1000 = 10 %).
+        Percent = "PERCENT" => "Percent off",
+        /// `discount_value` in minor units off each fee.
+        Fixed = "FIXED" => "Amount off each fee",
     }
 }
 

@@ -17,66 +17,22 @@ pub struct Slot {
     pub end: String,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum FeeFrequency {
-    OneTime,
-    #[default]
-    Monthly,
-    Quarterly,
-}
-
-impl FeeFrequency {
-    pub const ALL: [FeeFrequency; 3] =
-        [FeeFrequency::OneTime, FeeFrequency::Monthly, FeeFrequency::Quarterly];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FeeFrequency::OneTime => "ONE_TIME",
-            FeeFrequency::Monthly => "MONTHLY",
-            FeeFrequency::Quarterly => "QUARTERLY",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            FeeFrequency::OneTime => "once",
-            FeeFrequency::Monthly => "a month",
-            FeeFrequency::Quarterly => "a quarter",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
+crate::wire::wire_enum! {
+    pub enum FeeFrequency {
+        OneTime = "ONE_TIME" => "once",
+        #[default]
+        Monthly = "MONTHLY" => "a month",
+        Quarterly = "QUARTERLY" => "a quarter",
     }
 }
 
-/// How the batch's teacher is paid for it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum CompensationModel {
-    #[default]
-    FixedMonthly,
-    PerSession,
-    PerStudent,
-}
-
-impl CompensationModel {
-    pub const ALL: [CompensationModel; 3] =
-        [CompensationModel::FixedMonthly, CompensationModel::PerSession, CompensationModel::PerStudent];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CompensationModel::FixedMonthly => "FIXED_MONTHLY",
-            CompensationModel::PerSession => "PER_SESSION",
-            CompensationModel::PerStudent => "PER_STUDENT",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            CompensationModel::FixedMonthly => "fixed a month",
-            CompensationModel::PerSession => "per session taught",
-            CompensationModel::PerStudent => "commission per enrolled student",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
+crate::wire::wire_enum! {
+    /// How the batch's teacher is paid for it.
+    pub enum CompensationModel {
+        #[default]
+        FixedMonthly = "FIXED_MONTHLY" => "fixed a month",
+        PerSession = "PER_SESSION" => "per session taught",
+        PerStudent = "PER_STUDENT" => "commission per enrolled student",
     }
 }
 
@@ -228,37 +184,13 @@ pub struct SetSessionCancelled {
 }
 command!(SetSessionCancelled => "set_session_cancelled", Permission -> ClassSession);
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum EventKind {
-    #[default]
-    Holiday,
-    Exam,
-    Closure,
-    Other,
-}
-
-impl EventKind {
-    pub const ALL: [EventKind; 4] =
-        [EventKind::Holiday, EventKind::Exam, EventKind::Closure, EventKind::Other];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Holiday => "HOLIDAY",
-            EventKind::Exam => "EXAM",
-            EventKind::Closure => "CLOSURE",
-            EventKind::Other => "OTHER",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            EventKind::Holiday => "Holiday",
-            EventKind::Exam => "Exam",
-            EventKind::Closure => "Branch closure",
-            EventKind::Other => "Other",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
+crate::wire::wire_enum! {
+    pub enum EventKind {
+        #[default]
+        Holiday = "HOLIDAY" => "Holiday",
+        Exam = "EXAM" => "Exam",
+        Closure = "CLOSURE" => "Branch closure",
+        Other = "OTHER" => "Other",
     }
 }
 

@@ -114,20 +114,11 @@ pub struct RevokeGrant {
 }
 command!(RevokeGrant => "revoke_grant", Permission -> User);
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ProfileKind {
-    #[default]
-    Teacher,
-    Staff,
-}
-
-impl ProfileKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProfileKind::Teacher => "TEACHER",
-            ProfileKind::Staff => "STAFF",
-        }
+crate::wire::wire_enum! {
+    pub enum ProfileKind {
+        #[default]
+        Teacher = "TEACHER" => "Teacher",
+        Staff = "STAFF" => "Office staff",
     }
 }
 
