@@ -128,25 +128,19 @@ fn activities(conn: &Connection, lead: Uuid) -> Result<Vec<LeadActivity>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Students and other open leads that look like this enquiry.
-fn duplicates_of(conn: &Connection, l: &LeadRow) -> Result<Vec<String>> {
+/// Students, and others among the branch's `open` leads, that look like
+/// this enquiry. The caller reads the open leads once for a whole list.
+fn duplicates_of(conn: &Connection, l: &LeadRow, open: &[LeadRow]) -> Result<Vec<String>> {
     let phones: Vec<String> = l.phone.iter().chain(l.guardian_phone.iter()).cloned().collect();
     let mut out: Vec<String> = students::possible_duplicates(conn, &l.full_name, &phones, l.student_id)?
         .into_iter()
         .map(|s| format!("Student {} {}", s.code, s.full_name))
         .collect();
-    let digits = |p: &Option<String>| p.as_deref().map(students::phone_key);
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM leads WHERE branch_id = ?1 AND id != ?2 AND status NOT IN ('CONVERTED', 'LOST')"
-    ))?;
-    let others = stmt.query_map((l.branch_id.to_string(), l.id.to_string()), from_row)?;
-    for other in others {
-        let other = other?;
-        let same_phone =
-            digits(&l.phone).is_some_and(|d| d.len() >= 7 && Some(&d) == digits(&other.phone).as_ref());
+    let key = |p: &Option<String>| p.as_deref().map(students::phone_key).filter(|k| k.len() >= 7);
+    for other in open.iter().filter(|o| o.id != l.id) {
+        let same_phone = key(&l.phone).is_some_and(|k| Some(&k) == key(&other.phone).as_ref());
         let same_family = other.full_name.eq_ignore_ascii_case(&l.full_name)
-            && digits(&l.guardian_phone)
-                .is_some_and(|d| d.len() >= 7 && Some(&d) == digits(&other.guardian_phone).as_ref());
+            && key(&l.guardian_phone).is_some_and(|k| Some(&k) == key(&other.guardian_phone).as_ref());
         if same_phone || same_family {
             out.push(format!(
                 "Lead {} ({})",
@@ -158,7 +152,13 @@ fn duplicates_of(conn: &Connection, l: &LeadRow) -> Result<Vec<String>> {
     Ok(out)
 }
 
-fn view(conn: &Connection, l: &LeadRow) -> Result<Lead> {
+/// One enquiry as shown, checked for duplicates against its branch's open ones.
+fn view_one(conn: &Connection, l: &LeadRow, today: NaiveDate) -> Result<Lead> {
+    let open = list(conn, l.branch_id, LeadView::Open, today)?;
+    view(conn, l, &open)
+}
+
+fn view(conn: &Connection, l: &LeadRow, open: &[LeadRow]) -> Result<Lead> {
     Ok(Lead {
         id: LeadId(l.id),
         branch_id: BranchId(l.branch_id),
@@ -184,7 +184,7 @@ fn view(conn: &Connection, l: &LeadRow) -> Result<Lead> {
         student_id: l.student_id.map(StudentId),
         notes: l.notes.clone(),
         activities: activities(conn, l.id)?,
-        possible_duplicates: duplicates_of(conn, l)?,
+        possible_duplicates: duplicates_of(conn, l, open)?,
     })
 }
 
@@ -283,21 +283,23 @@ impl Desk {
             Some(old) => w.update(old, &row.0).map(|_| ()),
             None => w.insert(&row.0),
         })?;
-        view(&self.db().conn, &row.0)
+        view_one(&self.db().conn, &row.0, self.today())
     }
 
     pub fn list_leads(&self, actor: &Actor, input: ListLeads) -> Result<Vec<Lead>> {
         actor.require(Permission::ManageLead, Some(input.branch_id))?;
         let db = self.db();
-        list(&db.conn, input.branch_id.0, input.view, self.today())?
+        let today = self.today();
+        let open = list(&db.conn, input.branch_id.0, LeadView::Open, today)?;
+        list(&db.conn, input.branch_id.0, input.view, today)?
             .iter()
-            .map(|l| view(&db.conn, l))
+            .map(|l| view(&db.conn, l, &open))
             .collect()
     }
 
     pub fn get_lead(&self, actor: &Actor, input: GetLead) -> Result<Lead> {
         let row = self.lead_for(actor, input.id)?;
-        view(&self.db().conn, &row)
+        view_one(&self.db().conn, &row, self.today())
     }
 
     pub fn log_lead_activity(&self, actor: &Actor, input: LogLeadActivity) -> Result<Lead> {
@@ -349,7 +351,7 @@ impl Desk {
             })?;
             w.update(&old, &new).map(|_| ())
         })?;
-        view(&self.db().conn, &new)
+        view_one(&self.db().conn, &new, self.today())
     }
 
     /// One action: student (and guardian) from the lead, enrolled, lead converted.

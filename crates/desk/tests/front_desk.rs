@@ -477,6 +477,32 @@ fn a_duplicate_enquiry_is_flagged() {
         .unwrap();
     assert_eq!(lead.possible_duplicates.len(), 1);
     assert!(lead.possible_duplicates[0].starts_with("Student "), "{:?}", lead.possible_duplicates);
+    // A second enquiry with the same number is flagged against the first, in the list too.
+    let again = f
+        .desk
+        .save_lead(
+            &f.director,
+            SaveLead {
+                branch_id: f.branch,
+                full_name: "Asha R".into(),
+                phone: "098450-12345".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(
+        again.possible_duplicates.iter().any(|d| d == "Lead Asha (New)"),
+        "{:?}",
+        again.possible_duplicates
+    );
+    let listed =
+        f.desk.list_leads(&f.director, ListLeads { branch_id: f.branch, view: LeadView::Open }).unwrap();
+    let first = listed.iter().find(|l| l.id == lead.id).unwrap();
+    assert!(
+        first.possible_duplicates.iter().any(|d| d == "Lead Asha R (New)"),
+        "{:?}",
+        first.possible_duplicates
+    );
 }
 
 #[test]
