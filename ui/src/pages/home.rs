@@ -13,9 +13,9 @@ pub fn HomePage() -> Html {
     let first = me.user.full_name.split_whitespace().next().unwrap_or(&me.user.full_name).to_owned();
     let areas: Vec<&str> = nav::visible(&me.permissions).iter().skip(1).map(|a| a.label).collect();
     let (today, _) = use_query(ListMySessionsToday {});
-    let own = me.can(branchdesk_api::Permission::ViewOwnRecord)
-        && me.user.grants.iter().all(|g| g.role_name == "STUDENT");
-    let (record, _) = use_query(branchdesk_api::commands::students::GetMyRecord {});
+    // Someone who sees their own record but nobody else's: a student.
+    let own =
+        me.can(branchdesk_api::Permission::ViewOwnRecord) && !me.can(branchdesk_api::Permission::ViewStudent);
     let teaching = matches!(&today, Some(Ok(list)) if !list.is_empty());
     html! {
         <section id="home">
@@ -23,19 +23,7 @@ pub fn HomePage() -> Html {
             if me.user.must_change_password {
                 <div class="notice">{ "Your password was reset by an administrator. Choose your own in My account." }</div>
             }
-            if own {
-                <div class="card" id="my-record">
-                    <h2>{ "My classes and attendance" }</h2>
-                    { show(&record, |r: &branchdesk_api::commands::students::MyRecord| html! {
-                        <>
-                            <ul class="plain">{ for r.enrolments.iter().map(|e| html! { <li><strong>{ &e.batch_name }</strong>{ format!(" · {} · {}", e.course_name, e.status.label()) }</li> }) }</ul>
-                            <p>{ format!("Attended {}.{} % of marked sessions.", r.attendance.percent_bp / 100, (r.attendance.percent_bp % 100) / 10) }</p>
-                            <ul class="plain">{ for r.attendance.lines.iter().take(20).map(|l| html! { <li>{ format!("{} · {} · {}", l.date, l.batch_name, l.status.label()) }</li> }) }</ul>
-                            { for r.enrolments.iter().filter(|e| e.status.holds_seat()).map(|e| html! { <super::learning::MyCurriculumCard batch_id={e.batch_id} /> }) }
-                        </>
-                    }) }
-                </div>
-            }
+            if own { <super::learning::MyRecordCard /> }
             if teaching {
                 <div class="card" id="today-sessions">
                     <h2>{ "Your classes today" }</h2>

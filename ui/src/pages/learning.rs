@@ -106,3 +106,22 @@ pub fn MyCurriculumCard(p: &MyCurriculumProps) -> Html {
         }
     })
 }
+
+/// A signed-in student's classes, attendance and curricula (their start page).
+#[component]
+pub fn MyRecordCard() -> Html {
+    let (record, _) = use_query(branchdesk_api::commands::students::GetMyRecord {});
+    html! {
+        <div class="card" id="my-record">
+            <h2>{ "My classes and attendance" }</h2>
+            { show(&record, |r: &branchdesk_api::commands::students::MyRecord| html! {
+                <>
+                    <ul class="plain">{ for r.enrolments.iter().map(|e| html! { <li><strong>{ &e.batch_name }</strong>{ format!(" · {} · {}", e.course_name, e.status.label()) }</li> }) }</ul>
+                    <p>{ format!("Attended {}.{} % of marked sessions.", r.attendance.percent_bp / 100, (r.attendance.percent_bp % 100) / 10) }</p>
+                    <ul class="plain">{ for r.attendance.lines.iter().take(20).map(|l| html! { <li>{ format!("{} · {} · {}", l.date, l.batch_name, l.status.label()) }</li> }) }</ul>
+                    { for r.enrolments.iter().filter(|e| e.status.holds_seat()).map(|e| html! { <MyCurriculumCard batch_id={e.batch_id} /> }) }
+                </>
+            }) }
+        </div>
+    }
+}
