@@ -53,6 +53,23 @@ macro_rules! branch_record {
 }
 pub(crate) use branch_record;
 
+/// `org_record!(Row, "table")`: a row with an `id` field that replicates in
+/// the organisation's scope.
+macro_rules! org_record {
+    ($row:ty, $table:literal) => {
+        impl $crate::write::Record for $row {
+            const TABLE: &'static str = $table;
+            fn id(&self) -> uuid::Uuid {
+                self.id
+            }
+            fn scope(&self) -> $crate::write::Scope {
+                $crate::write::Scope::Organisation
+            }
+        }
+    };
+}
+pub(crate) use org_record;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpKind {
     Insert,

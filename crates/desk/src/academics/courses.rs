@@ -2,7 +2,7 @@
 //! never deleted.
 
 use crate::db::cols;
-use crate::write::{Record, Scope};
+use crate::write::org_record;
 use crate::{error, validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::{
     Course, ListCourses, ListRoadmaps, Roadmap, SaveCourse, SaveRoadmap,
@@ -29,15 +29,7 @@ pub struct CourseRow {
     pub updated_at: DateTime<Utc>,
 }
 
-impl Record for CourseRow {
-    const TABLE: &'static str = "courses";
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn scope(&self) -> Scope {
-        Scope::Organisation
-    }
-}
+org_record!(CourseRow, "courses");
 
 impl CourseRow {
     fn view(&self) -> Course {
@@ -89,15 +81,7 @@ pub struct RoadmapRow {
     pub updated_at: DateTime<Utc>,
 }
 
-impl Record for RoadmapRow {
-    const TABLE: &'static str = "roadmaps";
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn scope(&self) -> Scope {
-        Scope::Organisation
-    }
-}
+org_record!(RoadmapRow, "roadmaps");
 
 impl RoadmapRow {
     fn view(&self) -> Roadmap {

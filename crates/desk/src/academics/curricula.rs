@@ -6,7 +6,7 @@
 use crate::db::cols;
 use crate::timetable::slots::parse_date;
 use crate::timetable::store::Names;
-use crate::write::{Record, Scope, Write};
+use crate::write::{org_record, Write};
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::{
     Assignment, CreateCurriculum, Curriculum, CurriculumPart, CurriculumStatus, CurriculumSummary,
@@ -20,20 +20,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
-
-macro_rules! org_record {
-    ($row:ty, $table:literal) => {
-        impl Record for $row {
-            const TABLE: &'static str = $table;
-            fn id(&self) -> Uuid {
-                self.id
-            }
-            fn scope(&self) -> Scope {
-                Scope::Organisation
-            }
-        }
-    };
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CurriculumRow {

@@ -2,9 +2,8 @@
 
 use super::slots::WeeklySlot;
 use crate::db::cols;
-use crate::write::{Record, Scope};
+use crate::write::branch_record;
 use crate::Result;
-use branchdesk_api::ids::BranchId;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -35,15 +34,7 @@ pub struct BatchRow {
     pub updated_at: DateTime<Utc>,
 }
 
-impl Record for BatchRow {
-    const TABLE: &'static str = "batches";
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn scope(&self) -> Scope {
-        Scope::Branch(BranchId(self.branch_id))
-    }
-}
+branch_record!(BatchRow, "batches");
 
 impl BatchRow {
     pub fn slots(&self) -> Vec<WeeklySlot> {
@@ -125,15 +116,7 @@ pub struct SessionRow {
     pub updated_at: DateTime<Utc>,
 }
 
-impl Record for SessionRow {
-    const TABLE: &'static str = "class_sessions";
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn scope(&self) -> Scope {
-        Scope::Branch(BranchId(self.branch_id))
-    }
-}
+branch_record!(SessionRow, "class_sessions");
 
 impl SessionRow {
     pub fn scheduled(&self) -> bool {
@@ -266,15 +249,7 @@ pub struct EventRow {
     pub updated_at: DateTime<Utc>,
 }
 
-impl Record for EventRow {
-    const TABLE: &'static str = "events";
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn scope(&self) -> Scope {
-        Scope::Branch(BranchId(self.branch_id))
-    }
-}
+branch_record!(EventRow, "events");
 
 impl EventRow {
     /// Does this (cancelling) event cover a session of `batch` on `date` at these times?

@@ -3,7 +3,7 @@
 
 use super::store;
 use crate::db::cols;
-use crate::write::{Record, Scope};
+use crate::write::org_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::users::{GetStaffProfile, ProfileKind, SaveStaffProfile, StaffProfile};
 use branchdesk_api::ids::UserId;
@@ -31,15 +31,7 @@ pub struct ProfileRow {
     pub updated_at: DateTime<Utc>,
 }
 
-impl Record for ProfileRow {
-    const TABLE: &'static str = "staff_profiles";
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn scope(&self) -> Scope {
-        Scope::Organisation
-    }
-}
+org_record!(ProfileRow, "staff_profiles");
 
 fn by_user(conn: &Connection, user: Uuid) -> Result<Option<ProfileRow>> {
     Ok(conn
