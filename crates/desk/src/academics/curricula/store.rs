@@ -1,0 +1,250 @@
+//! Rows and SQL for curriculum versions, modules, lessons, resources and
+//! assignments.
+
+use crate::db::cols;
+use crate::timetable::store::Names;
+use crate::write::org_record;
+use crate::Result;
+use branchdesk_api::commands::academics::CurriculumStatus;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CurriculumRow {
+    pub id: Uuid,
+    pub course_id: Uuid,
+    pub teacher_id: Option<Uuid>,
+    pub version: u32,
+    pub label: String,
+    pub status: String,
+    pub created_by: Option<Uuid>,
+    pub copied_from: Option<Uuid>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub reviewer_id: Option<Uuid>,
+    pub review_comment: String,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+org_record!(CurriculumRow, "curricula");
+
+impl CurriculumRow {
+    pub fn status(&self) -> CurriculumStatus {
+        CurriculumStatus::parse(&self.status).unwrap_or_default()
+    }
+
+    /// "v3 official" or "v4 (Ravi Kumar)".
+    pub fn short_label(&self, names: &Names) -> String {
+        match self.teacher_id {
+            None => format!("v{} official", self.version),
+            Some(t) => format!("v{} ({})", self.version, names.user(t)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ModuleRow {
+    pub id: Uuid,
+    pub curriculum_id: Uuid,
+    pub position: i64,
+    pub title: String,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+org_record!(ModuleRow, "curriculum_modules");
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LessonRow {
+    pub id: Uuid,
+    pub curriculum_id: Uuid,
+    pub module_id: Uuid,
+    pub position: i64,
+    pub title: String,
+    pub notes: String,
+    pub video_url: String,
+    pub weightage_bp: u32,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+org_record!(LessonRow, "curriculum_lessons");
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceRow {
+    pub id: Uuid,
+    pub lesson_id: Uuid,
+    pub title: String,
+    pub url: String,
+    pub file_name: String,
+    pub content_b64: Option<String>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+org_record!(ResourceRow, "lesson_resources");
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AssignmentRow {
+    pub id: Uuid,
+    pub curriculum_id: Uuid,
+    pub lesson_id: Option<Uuid>,
+    pub title: String,
+    pub instructions: String,
+    pub due_date: Option<NaiveDate>,
+    pub max_marks: u32,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+org_record!(AssignmentRow, "assignments");
+
+const CURRICULUM_COLUMNS: &str = "id, course_id, teacher_id, version, label, status, created_by, copied_from,
+    submitted_at, reviewer_id, review_comment, reviewed_at, created_at, updated_at";
+
+pub(crate) fn curriculum_from_row(r: &Row<'_>) -> rusqlite::Result<CurriculumRow> {
+    Ok(CurriculumRow {
+        id: cols::uuid(r, 0)?,
+        course_id: cols::uuid(r, 1)?,
+        teacher_id: cols::opt_uuid(r, 2)?,
+        version: r.get(3)?,
+        label: r.get(4)?,
+        status: r.get(5)?,
+        created_by: cols::opt_uuid(r, 6)?,
+        copied_from: cols::opt_uuid(r, 7)?,
+        submitted_at: cols::opt_time(r, 8)?,
+        reviewer_id: cols::opt_uuid(r, 9)?,
+        review_comment: r.get(10)?,
+        reviewed_at: cols::opt_time(r, 11)?,
+        created_at: cols::time(r, 12)?,
+        updated_at: cols::time(r, 13)?,
+    })
+}
+
+pub fn by_id(conn: &Connection, id: Uuid) -> Result<Option<CurriculumRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {CURRICULUM_COLUMNS} FROM curricula WHERE id = ?1"))?
+        .query_row([id.to_string()], curriculum_from_row)
+        .optional()?)
+}
+
+pub(crate) fn of_course(conn: &Connection, course: Uuid) -> Result<Vec<CurriculumRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CURRICULUM_COLUMNS} FROM curricula WHERE course_id = ?1 ORDER BY version DESC, id"
+    ))?;
+    let rows = stmt.query_map([course.to_string()], curriculum_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The version a new batch of `teacher` follows: their newest approved
+/// version of the course, else the newest approved official one.
+pub fn default_for(conn: &Connection, course: Uuid, teacher: Uuid) -> Result<Option<CurriculumRow>> {
+    let approved: Vec<CurriculumRow> =
+        of_course(conn, course)?.into_iter().filter(|c| c.status() == CurriculumStatus::Approved).collect();
+    let own = approved.iter().find(|c| c.teacher_id == Some(teacher));
+    Ok(own.or_else(|| approved.iter().find(|c| c.teacher_id.is_none())).cloned())
+}
+
+const MODULE_COLUMNS: &str = "id, curriculum_id, position, title, deleted_at, created_at, updated_at";
+
+pub(crate) fn module_from_row(r: &Row<'_>) -> rusqlite::Result<ModuleRow> {
+    Ok(ModuleRow {
+        id: cols::uuid(r, 0)?,
+        curriculum_id: cols::uuid(r, 1)?,
+        position: r.get(2)?,
+        title: r.get(3)?,
+        deleted_at: cols::opt_time(r, 4)?,
+        created_at: cols::time(r, 5)?,
+        updated_at: cols::time(r, 6)?,
+    })
+}
+
+pub(crate) fn module_by_id(conn: &Connection, id: Uuid) -> Result<Option<ModuleRow>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {MODULE_COLUMNS} FROM curriculum_modules WHERE id = ?1 AND deleted_at IS NULL"
+        ))?
+        .query_row([id.to_string()], module_from_row)
+        .optional()?)
+}
+
+pub(crate) fn modules_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<ModuleRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MODULE_COLUMNS} FROM curriculum_modules
+         WHERE curriculum_id = ?1 AND deleted_at IS NULL ORDER BY position, id"
+    ))?;
+    let rows = stmt.query_map([curriculum.to_string()], module_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn lessons_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<LessonRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.id, l.curriculum_id, l.module_id, l.position, l.title, l.notes, l.video_url, l.weightage_bp,
+                l.deleted_at, l.created_at, l.updated_at
+         FROM curriculum_lessons l JOIN curriculum_modules m ON m.id = l.module_id AND m.deleted_at IS NULL
+         WHERE l.curriculum_id = ?1 AND l.deleted_at IS NULL ORDER BY l.position, l.id",
+    )?;
+    let rows = stmt.query_map([curriculum.to_string()], |r| {
+        Ok(LessonRow {
+            id: cols::uuid(r, 0)?,
+            curriculum_id: cols::uuid(r, 1)?,
+            module_id: cols::uuid(r, 2)?,
+            position: r.get(3)?,
+            title: r.get(4)?,
+            notes: r.get(5)?,
+            video_url: r.get(6)?,
+            weightage_bp: r.get(7)?,
+            deleted_at: cols::opt_time(r, 8)?,
+            created_at: cols::time(r, 9)?,
+            updated_at: cols::time(r, 10)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn resources_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<ResourceRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.lesson_id, r.title, r.url, r.file_name, r.content_b64, r.deleted_at, r.created_at, r.updated_at
+         FROM lesson_resources r JOIN curriculum_lessons l ON l.id = r.lesson_id
+         WHERE l.curriculum_id = ?1 AND r.deleted_at IS NULL ORDER BY r.created_at, r.id",
+    )?;
+    let rows = stmt.query_map([curriculum.to_string()], |r| {
+        Ok(ResourceRow {
+            id: cols::uuid(r, 0)?,
+            lesson_id: cols::uuid(r, 1)?,
+            title: r.get(2)?,
+            url: r.get(3)?,
+            file_name: r.get(4)?,
+            content_b64: r.get(5)?,
+            deleted_at: cols::opt_time(r, 6)?,
+            created_at: cols::time(r, 7)?,
+            updated_at: cols::time(r, 8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn assignments_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<AssignmentRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, curriculum_id, lesson_id, title, instructions, due_date, max_marks, deleted_at, created_at,
+                updated_at
+         FROM assignments WHERE curriculum_id = ?1 AND deleted_at IS NULL ORDER BY due_date, created_at, id",
+    )?;
+    let rows = stmt.query_map([curriculum.to_string()], |r| {
+        Ok(AssignmentRow {
+            id: cols::uuid(r, 0)?,
+            curriculum_id: cols::uuid(r, 1)?,
+            lesson_id: cols::opt_uuid(r, 2)?,
+            title: r.get(3)?,
+            instructions: r.get(4)?,
+            due_date: cols::opt_date(r, 5)?,
+            max_marks: r.get(6)?,
+            deleted_at: cols::opt_time(r, 7)?,
+            created_at: cols::time(r, 8)?,
+            updated_at: cols::time(r, 9)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
