@@ -43,10 +43,7 @@ fn student_code(field: &str, value: &str) -> Result<String, ApiError> {
 }
 
 pub(crate) fn summary(conn: &Connection, s: &StudentRow) -> Result<StudentSummary> {
-    let guardian_phone = store::links(conn, s.id, false)?
-        .iter()
-        .filter_map(|l| store::guardian_by_id(conn, l.guardian_id).ok().flatten())
-        .find_map(|g| g.phone);
+    let guardian_phone = store::first_guardian_phone(conn, s.id)?;
     Ok(StudentSummary {
         id: StudentId(s.id),
         branch_id: BranchId(s.branch_id),

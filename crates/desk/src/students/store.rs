@@ -130,6 +130,19 @@ pub fn guardian_by_id(conn: &Connection, id: Uuid) -> Result<Option<GuardianRow>
         .optional()?)
 }
 
+/// The phone of the student's primary (else first) guardian who has one:
+/// one indexed read, for lists.
+pub fn first_guardian_phone(conn: &Connection, student: Uuid) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT g.phone FROM student_guardians l JOIN guardians g ON g.id = l.guardian_id
+             WHERE l.student_id = ?1 AND l.removed_at IS NULL AND g.phone IS NOT NULL
+             ORDER BY l.is_primary DESC, l.created_at LIMIT 1",
+        )?
+        .query_row([student.to_string()], |r| r.get(0))
+        .optional()?)
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkRow {
     pub id: Uuid,
