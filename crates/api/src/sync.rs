@@ -12,7 +12,7 @@ pub const ORG_SCOPE: &str = "org";
 /// The desk schema version this build writes into every op. The server
 /// accepts this one and the one before. A desk test keeps it equal to the
 /// newest migration.
-pub const DESK_SCHEMA_VERSION: u32 = 6;
+pub const DESK_SCHEMA_VERSION: u32 = 7;
 
 /// The tables that replicate. The desk guards exactly these against writes
 /// outside its write path; the server accepts ops for no others.
@@ -49,7 +49,12 @@ pub const SYNCED_ENTITIES: &[&str] = &[
     "lesson_bookmarks",
     "lesson_highlights",
     "staff_profiles",
+    "student_transfers",
 ];
+
+/// Rows that can change branch (a student's transfer): published in the
+/// sending branch's scope, carried by the server into the new branch's.
+pub const MOVABLE_ENTITIES: &[&str] = &["students", "guardians", "student_guardians", "student_transfers"];
 
 /// One change made on a desk, as its outbox recorded it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

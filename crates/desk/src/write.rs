@@ -156,16 +156,24 @@ impl<'c> Write<'c> {
     }
 
     pub fn insert<R: Record>(&mut self, row: &R) -> Result<()> {
+        self.insert_in(row.scope(), row)
+    }
+
+    /// Inserts a row published in `scope` rather than its own: a row made
+    /// for another branch by a transfer goes out from the sending branch.
+    pub fn insert_in<R: Record>(&mut self, scope: Scope, row: &R) -> Result<()> {
         let cols = columns(row)?;
         let names: Vec<&str> = cols.keys().map(String::as_str).collect();
         let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
         let sql = format!("INSERT INTO {} ({}) VALUES ({})", R::TABLE, names.join(", "), marks.join(", "));
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(cols.values().map(to_sql)))?;
-        self.record_op(R::TABLE, row.id(), row.scope(), OpKind::Insert, None, cols)
+        self.record_op(R::TABLE, row.id(), scope, OpKind::Insert, None, cols)
     }
 
     /// Writes the columns that differ between `old` and `new`. Returns false
-    /// (and writes nothing) when nothing changed.
+    /// (and writes nothing) when nothing changed. The change is published in
+    /// the scope the row was in, so a row that moves branch (a transfer)
+    /// goes out from the branch it leaves.
     pub fn update<R: Record>(&mut self, old: &R, new: &R) -> Result<bool> {
         let before = columns(old)?;
         let after = columns(new)?;
@@ -182,7 +190,7 @@ impl<'c> Write<'c> {
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
         let old_subset: Map<String, Value> =
             changed.keys().filter_map(|k| before.get(k).map(|v| (k.clone(), v.clone()))).collect();
-        self.record_op(R::TABLE, new.id(), new.scope(), OpKind::Update, Some(old_subset), changed)?;
+        self.record_op(R::TABLE, new.id(), old.scope(), OpKind::Update, Some(old_subset), changed)?;
         Ok(true)
     }
 

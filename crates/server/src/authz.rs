@@ -3,7 +3,7 @@
 //! the change (sync-design.md: the server authorises the person, not the
 //! machine). Pure: the stores gather the facts and call [`check`].
 
-use branchdesk_api::sync::Op;
+use branchdesk_api::sync::{Op, MOVABLE_ENTITIES};
 use branchdesk_api::Permission;
 use serde_json::{Map, Value};
 
@@ -63,6 +63,23 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         }
         Ok(())
     };
+    // A transfer: a student's rows published from the branch they leave
+    // and landing in another. The sending branch's enrolment manager (or a
+    // role over both) may move them; the row must be in that branch now.
+    let scope_branch = op.scope.strip_prefix("branch:");
+    if MOVABLE_ENTITIES.contains(&op.entity.as_str())
+        && scope_branch.is_some()
+        && after_branch != scope_branch
+    {
+        if f.before.is_some() && before_branch != scope_branch {
+            return Err("it moves a row from a branch it was not published in".into());
+        }
+        return if can(f.grants, Permission::ManageEnrolment, scope_branch) {
+            Ok(())
+        } else {
+            refuse(Permission::ManageEnrolment)
+        };
+    }
     match op.entity.as_str() {
         "organisations" | "branches" => needs(Permission::ManageOrganisation, true),
         "roles" => needs(Permission::ManageRole, true),
@@ -70,6 +87,7 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         "courses" | "roadmaps" => needs(Permission::ManageCourse, true),
         "batches" | "class_sessions" | "events" => needs(Permission::ManageBatch, false),
         "students" | "guardians" | "student_guardians" => needs(Permission::ManageStudent, false),
+        "student_transfers" => needs(Permission::ManageEnrolment, false),
         "enrolments" | "enrolment_log" => needs(Permission::ManageEnrolment, false),
         "leads" | "lead_activities" => needs(Permission::ManageLead, false),
         "attendance" | "attendance_marks" | "session_lessons" | "submissions" => {
@@ -229,6 +247,30 @@ mod tests {
 
     fn grant(p: &[Permission], branch: Option<&str>) -> AuthorGrant {
         AuthorGrant { permissions: p.to_vec(), branch_id: branch.map(str::to_owned) }
+    }
+
+    #[test]
+    fn the_sending_branch_moves_a_student_and_nobody_else_does() {
+        let moving = |by: &[AuthorGrant], scope: &str, before_branch: &str| {
+            let mut o = op("students", "update", "u", "s", json!({ "branch_id": "B" }));
+            o.scope = scope.into();
+            let before = json!({ "branch_id": before_branch }).as_object().unwrap().clone();
+            check(&Facts { op: &o, before: Some(&before), grants: by, target_branches: &[] })
+        };
+        let manager_a = [grant(&[Permission::ManageEnrolment, Permission::ManageStudent], Some("A"))];
+        assert!(moving(&manager_a, "branch:A", "A").is_ok(), "A's manager sends a student to B");
+        let clerk_a = [grant(&[Permission::ManageStudent], Some("A"))];
+        assert!(moving(&clerk_a, "branch:A", "A").is_err(), "moving needs the enrolment permission");
+        let manager_c = [grant(&[Permission::ManageEnrolment], Some("C"))];
+        assert!(moving(&manager_c, "branch:C", "A").is_err(), "published from a branch it is not in");
+        assert!(moving(&manager_c, "branch:A", "A").is_err(), "C's manager cannot move A's student");
+        // The copy of a shared guardian, made for B and sent from A.
+        let mut copy = op("guardians", "insert", "u", "g", json!({ "branch_id": "B", "full_name": "P" }));
+        copy.scope = "branch:A".into();
+        assert!(check(&Facts { op: &copy, before: None, grants: &manager_a, target_branches: &[] }).is_ok());
+        // Published in B itself, a row for B needs rights in B.
+        copy.scope = "branch:B".into();
+        assert!(check(&Facts { op: &copy, before: None, grants: &manager_a, target_branches: &[] }).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 pub mod authz;
 pub mod http;
+pub mod mirror;
 pub mod store;
 pub mod validate;
 

@@ -135,6 +135,41 @@ async fn pushed_ops_come_back_per_scope_in_order(backend: Backend) {
     assert!(page["changes"].as_array().unwrap().is_empty());
 }
 
+/// A transfer is published from the branch a student leaves; the server
+/// logs the whole row again in the branch it lands in, right after.
+async fn a_row_moved_to_another_branch_is_carried_into_its_scope(backend: Backend) {
+    let app = server(backend).await;
+    let branch = |scope: &str| scope.trim_start_matches("branch:").to_owned();
+    let student = |seq: u64, cols: Value| Op {
+        entity: "students".into(),
+        entity_id: "0193a0c1-0000-7000-8000-00000000beef".into(),
+        kind: if seq == 1 { "insert" } else { "update" }.into(),
+        columns: cols.as_object().unwrap().clone(),
+        ..op(DEVICE, seq, BRANCH_A)
+    };
+    let ops = vec![
+        student(1, json!({ "branch_id": branch(BRANCH_A), "full_name": "Asha Rao", "code": "K2-1" })),
+        op(DEVICE, 2, BRANCH_A),
+        student(3, json!({ "branch_id": branch(BRANCH_B) })),
+    ];
+    let (s, body) = push(&app, ops).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (_, page) = pull(&app, json!({ BRANCH_B: 0 })).await;
+    let changes = page["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{page}");
+    let carried = &changes[0]["op"];
+    assert_eq!(carried["scope"], BRANCH_B);
+    assert_eq!(carried["columns"]["full_name"], "Asha Rao", "the whole row, not just the moved column");
+    assert_eq!(carried["columns"]["branch_id"], branch(BRANCH_B));
+    let (_, page) = pull(&app, json!({ BRANCH_A: 0 })).await;
+    assert_eq!(page["changes"].as_array().unwrap().len(), 3, "the old branch sees the move too");
+    // A replay carries nothing twice.
+    let ops = vec![student(3, json!({ "branch_id": branch(BRANCH_B) }))];
+    assert_eq!(push(&app, ops).await.0, StatusCode::OK);
+    let (_, page) = pull(&app, json!({ BRANCH_B: 0 })).await;
+    assert_eq!(page["changes"].as_array().unwrap().len(), 1);
+}
+
 async fn a_replayed_batch_is_a_no_op_and_an_overlapping_one_adds_only_the_new_ops(backend: Backend) {
     let app = server(backend).await;
     push(&app, vec![op(DEVICE, 1, BRANCH_A), op(DEVICE, 2, BRANCH_A)]).await;
@@ -369,6 +404,7 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     pushed_ops_come_back_per_scope_in_order,
+    a_row_moved_to_another_branch_is_carried_into_its_scope,
     a_replayed_batch_is_a_no_op_and_an_overlapping_one_adds_only_the_new_ops,
     a_gap_is_refused_and_nothing_of_the_batch_is_stored,
     bad_requests_get_a_typed_4xx_that_names_the_problem,

@@ -525,3 +525,142 @@ async fn offline_desks_converge_on_sessions_and_surface_a_double_booking() {
         assert_eq!(review.len(), 6, "three Mondays of two batches each");
     }
 }
+
+/// A transfer made on a desk that follows only the sending branch reaches
+/// a desk that follows only the receiving one: the student, their guardian
+/// and their history arrive there, and the sending desk keeps its record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_student_transferred_on_one_branch_desk_arrives_at_the_other_with_history() {
+    use branchdesk_api::commands::academics::SaveCourse;
+    use branchdesk_api::commands::org::SaveBranch;
+    use branchdesk_api::commands::students::*;
+    use branchdesk_api::commands::timetable::{SaveBatch, Slot};
+    let (_server_dir, server, client, a) = first_desk().await;
+    let (director, me) = sign_in(&a.desk);
+    let k2 = me.branches[0].id;
+    let hsr = a
+        .desk
+        .save_branch(
+            &director,
+            SaveBranch { code: "HSR".into(), name: "HSR Layout".into(), ..Default::default() },
+        )
+        .unwrap()
+        .id;
+    let course = a
+        .desk
+        .save_course(
+            &director,
+            SaveCourse { code: "PHY".into(), name: "Physics".into(), ..Default::default() },
+        )
+        .unwrap()
+        .id;
+    let room = a
+        .desk
+        .save_room(&director, SaveRoom { id: None, branch_id: k2, name: "Room 1".into(), capacity: 30 })
+        .unwrap()
+        .id;
+    let batch = a
+        .desk
+        .save_batch(
+            &director,
+            SaveBatch {
+                branch_id: k2,
+                course_id: course,
+                name: "Physics XI-A".into(),
+                teacher_id: director.user_id,
+                room_id: room,
+                capacity: 20,
+                start_date: "2026-06-01".into(),
+                end_date: "2026-08-31".into(),
+                slots: vec![Slot { weekday: 1, start: "16:00".into(), end: "17:30".into() }],
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    client.sync(&a.desk).await.unwrap();
+
+    let branch_desk = |b: branchdesk_api::ids::BranchId| {
+        let client = &client;
+        let a = &a;
+        let server = &server;
+        async move {
+            let d = desk();
+            let code = client.issue_code(&a.desk, Some(vec![format!("branch:{b}")])).await.unwrap().code;
+            client.link(&d.desk, &server.url, &code).await.unwrap();
+            client.sync(&d.desk).await.unwrap();
+            d
+        }
+    };
+    let k = branch_desk(k2).await;
+    let h = branch_desk(hsr).await;
+    let (director_k, _) = sign_in(&k.desk);
+    let (director_h, _) = sign_in(&h.desk);
+    let asha = k
+        .desk
+        .save_student(
+            &director_k,
+            SaveStudent {
+                branch_id: k2,
+                full_name: "Asha Rao".into(),
+                phone: "98450 11111".into(),
+                date_of_birth: "2010-03-14".into(),
+                guardians: vec![GuardianInput {
+                    full_name: "Lakshmi Rao".into(),
+                    phone: "98450 22222".into(),
+                    relation: "Mother".into(),
+                    is_primary: true,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .student;
+    k.desk.enrol(&director_k, Enrol { student_id: asha.id, batch_id: batch, ..Default::default() }).unwrap();
+    client.sync(&k.desk).await.unwrap();
+    client.sync(&h.desk).await.unwrap();
+    assert!(h.desk.get_student(&director_h, GetStudent { id: asha.id }).is_err(), "not HSR's student yet");
+
+    k.desk
+        .transfer_student(
+            &director_k,
+            TransferStudent { student_id: asha.id, to_branch_id: hsr, reason: "Family moved".into() },
+        )
+        .unwrap();
+    client.sync(&k.desk).await.unwrap();
+    assert!(k.desk.refused_changes().unwrap().is_empty(), "{:?}", k.desk.refused_changes());
+    client.sync(&h.desk).await.unwrap();
+
+    let there = h.desk.get_student(&director_h, GetStudent { id: asha.id }).expect("arrived at HSR");
+    assert_eq!(there.student.branch_id, hsr);
+    assert_eq!(there.student.guardians[0].full_name, "Lakshmi Rao");
+    assert_eq!(there.earlier_branches[0].branch_name, "Koramangala");
+    assert_eq!(there.earlier_branches[0].enrolments[0].batch_name, "Physics XI-A");
+    assert_eq!(there.earlier_branches[0].enrolments[0].status, EnrolmentStatus::Dropped);
+    let listed =
+        h.desk.list_students(&director_h, ListStudents { branch_id: hsr, ..Default::default() }).unwrap();
+    assert_eq!(listed.len(), 1);
+    // The K2 desk keeps the enrolment it closed, and the record.
+    let kept = k.desk.get_student(&director_k, GetStudent { id: asha.id }).unwrap();
+    assert_eq!(kept.enrolments[0].status, EnrolmentStatus::Dropped);
+    // A later change at HSR reaches HSR's desks through HSR's scope.
+    h.desk
+        .save_student(
+            &director_h,
+            SaveStudent {
+                id: Some(asha.id),
+                branch_id: hsr,
+                full_name: "Asha R. Rao".into(),
+                phone: "98450 11111".into(),
+                date_of_birth: "2010-03-14".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    client.sync(&h.desk).await.unwrap();
+    assert!(h.desk.refused_changes().unwrap().is_empty(), "{:?}", h.desk.refused_changes());
+    client.sync(&a.desk).await.unwrap();
+    let at_a = a.desk.get_student(&director, GetStudent { id: asha.id }).unwrap();
+    assert_eq!((at_a.student.full_name.as_str(), at_a.student.branch_id), ("Asha R. Rao", hsr));
+}

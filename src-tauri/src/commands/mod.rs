@@ -178,6 +178,7 @@ commands! {
     students::give_student_login(sd::GiveStudentLogin),
     students::get_my_record(sd::GetMyRecord),
     students::set_student_photo(sd::SetStudentPhoto),
+    students::transfer_student(sd::TransferStudent),
     leads::save_lead(l::SaveLead),
     leads::list_leads(l::ListLeads),
     leads::get_lead(l::GetLead),

@@ -18,4 +18,5 @@ actor_commands! {
     give_student_login(GiveStudentLogin),
     get_my_record(GetMyRecord),
     set_student_photo(SetStudentPhoto),
+    transfer_student(TransferStudent),
 }

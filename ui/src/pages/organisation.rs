@@ -11,7 +11,7 @@ use yew::prelude::*;
 #[component]
 pub fn OrganisationPage() -> Html {
     let (org, reload_org) = use_query(GetOrganisation {});
-    let (branches, reload_branches) = use_query(ListBranches {});
+    let (branches, reload_branches) = use_query(ListBranches::default());
     let editing = use_state(|| None::<Option<Branch>>);
     let edit = |b: Option<Branch>| {
         let editing = editing.clone();

@@ -37,10 +37,13 @@ pub struct Branch {
     pub active: bool,
 }
 
-/// Branches the signed-in user may act in.
+/// Branches the signed-in user may act in; with `all`, every open branch
+/// of the organisation (e.g. where a student can be transferred to).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ListBranches {}
+pub struct ListBranches {
+    pub all: bool,
+}
 command!(ListBranches => "list_branches", Session -> Vec<Branch>);
 
 /// Creates a branch when `id` is None, else changes it.

@@ -181,7 +181,40 @@ pub struct StudentDetail {
     pub student: Student,
     pub enrolments: Vec<Enrolment>,
     pub possible_duplicates: Vec<StudentSummary>,
+    /// What happened at the branches the student was transferred from,
+    /// oldest first.
+    pub earlier_branches: Vec<BranchHistory>,
+    /// Set when the student left this desk's branch: the record is kept
+    /// here read-only, and this says where they went.
+    pub moved_away: Option<String>,
 }
+
+/// A student's time at one branch, as it stood when they were transferred
+/// out: kept with the transfer so the new branch sees the whole history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchHistory {
+    pub branch_id: BranchId,
+    pub branch_name: String,
+    pub to_branch_name: String,
+    /// RFC 3339
+    pub left_at: String,
+    pub reason: String,
+    pub transferred_by: String,
+    pub enrolments: Vec<Enrolment>,
+    pub attendance: super::attendance::StudentAttendance,
+}
+
+/// Moves a student to another branch with their history: open enrolments
+/// here are closed, guardians go with them (a guardian a sibling still here
+/// shares is copied), and the new branch receives the record.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TransferStudent {
+    pub student_id: StudentId,
+    pub to_branch_id: BranchId,
+    pub reason: String,
+}
+command!(TransferStudent => "transfer_student", Permission -> StudentDetail);
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

@@ -6,7 +6,7 @@ use crate::timetable::slots::parse_date;
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::academics::FULL_WEIGHTAGE_BP;
 use branchdesk_api::commands::attendance::*;
-use branchdesk_api::ids::{BranchId, StudentId};
+use branchdesk_api::ids::StudentId;
 use branchdesk_api::{ApiError, Permission};
 use chrono::{Datelike, Months, NaiveDate};
 use std::collections::BTreeMap;
@@ -113,51 +113,48 @@ impl Desk {
         let conn = &db.conn;
         let student = students::student_by_id(conn, input.student_id.0)?
             .ok_or_else(|| ApiError::not_found("student").on("student_id"))?;
-        actor.require(Permission::ViewAttendance, Some(BranchId(student.branch_id)))?;
-        drop(db);
-        self.student_attendance(student.id)
+        crate::students::transfer::viewable_in(conn, actor, Permission::ViewAttendance, &student)?;
+        student_attendance(conn, student.id)
     }
+}
 
-    /// A student's attendance lines, percentage and lesson progress.
-    pub(crate) fn student_attendance(&self, id: uuid::Uuid) -> Result<StudentAttendance> {
-        let db = self.db();
-        let conn = &db.conn;
-        let student = students::student_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("student"))?;
-        let names = crate::timetable::store::Names::load(conn, Some(student.branch_id))?;
-        let records = super::store::of_student(conn, student.id)?;
-        let attended = records
-            .iter()
-            .filter(|r| AttendanceStatus::parse(&r.status).is_some_and(AttendanceStatus::attended))
-            .count() as u32;
-        // Lesson progress: weightage of lessons covered in attended sessions, per batch.
-        let mut stmt = conn.prepare_cached(
-            "SELECT b.name, coalesce(sum(l.weightage_bp), 0)
+/// A student's attendance lines, percentage and lesson progress.
+pub(crate) fn student_attendance(conn: &rusqlite::Connection, id: uuid::Uuid) -> Result<StudentAttendance> {
+    let student = students::student_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("student"))?;
+    let names = crate::timetable::store::Names::load(conn, None)?; // the batches of earlier branches too
+    let records = super::store::of_student(conn, student.id)?;
+    let attended = records
+        .iter()
+        .filter(|r| AttendanceStatus::parse(&r.status).is_some_and(AttendanceStatus::attended))
+        .count() as u32;
+    // Lesson progress: weightage of lessons covered in attended sessions, per batch.
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.name, coalesce(sum(l.weightage_bp), 0)
              FROM batches b
              JOIN (SELECT DISTINCT a.batch_id, sl.lesson_id FROM attendance a
                    JOIN session_lessons sl ON sl.session_id = a.session_id AND sl.removed_at IS NULL
                    WHERE a.student_id = ?1 AND a.status IN ('PRESENT', 'LATE')) x ON x.batch_id = b.id
              JOIN curriculum_lessons l ON l.id = x.lesson_id AND l.curriculum_id = b.curriculum_id
              GROUP BY b.id ORDER BY b.name",
-        )?;
-        let progress = stmt
-            .query_map([student.id.to_string()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?.min(FULL_WEIGHTAGE_BP)))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(StudentAttendance {
-            percent_bp: percent_bp(attended, records.len() as u32),
-            lines: records
-                .into_iter()
-                .map(|r| StudentAttendanceLine {
-                    date: r.date.to_string(),
-                    batch_name: names.batch(r.batch_id),
-                    status: AttendanceStatus::parse(&r.status).unwrap_or_default(),
-                    note: r.note,
-                })
-                .collect(),
-            progress,
-        })
-    }
+    )?;
+    let progress = stmt
+        .query_map([student.id.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?.min(FULL_WEIGHTAGE_BP)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(StudentAttendance {
+        percent_bp: percent_bp(attended, records.len() as u32),
+        lines: records
+            .into_iter()
+            .map(|r| StudentAttendanceLine {
+                date: r.date.to_string(),
+                batch_name: names.batch(r.batch_id),
+                status: AttendanceStatus::parse(&r.status).unwrap_or_default(),
+                note: r.note,
+            })
+            .collect(),
+        progress,
+    })
 }
 
 #[cfg(test)]

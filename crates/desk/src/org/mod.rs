@@ -43,8 +43,16 @@ impl Desk {
         Ok(new.view())
     }
 
-    pub fn list_branches(&self, actor: &Actor, _input: ListBranches) -> Result<Vec<Branch>> {
-        store::branches_visible(&self.db().conn, &actor.branches())
+    pub fn list_branches(&self, actor: &Actor, input: ListBranches) -> Result<Vec<Branch>> {
+        let conn = &self.db().conn;
+        if input.all {
+            return Ok(store::all_branches(conn)?
+                .into_iter()
+                .filter(|b| b.active)
+                .map(|b| b.view())
+                .collect());
+        }
+        store::branches_visible(conn, &actor.branches())
     }
 
     pub fn save_branch(&self, actor: &Actor, input: SaveBranch) -> Result<Branch> {

@@ -4,6 +4,7 @@
 pub mod enrolments;
 pub mod search;
 pub mod store;
+pub mod transfer;
 
 use crate::auth::actor::Branches;
 use crate::timetable::slots::parse_date;
@@ -416,8 +417,11 @@ impl Desk {
     }
 
     pub fn get_student(&self, actor: &Actor, input: GetStudent) -> Result<StudentDetail> {
-        let row = self.student_for(actor, input.id, Permission::ViewStudent)?;
+        actor.require_somewhere(Permission::ViewStudent)?;
         let db = self.db();
+        let row = store::student_by_id(&db.conn, input.id.0)?
+            .ok_or_else(|| ApiError::not_found("student").on("id"))?;
+        let viewer = transfer::viewable_in(&db.conn, actor, Permission::ViewStudent, &row)?;
         let student = view(&db.conn, &row)?;
         let mut phones: Vec<String> = row.phone.iter().cloned().collect();
         phones.extend(student.guardians.iter().filter_map(|g| g.phone.clone()));
@@ -433,6 +437,8 @@ impl Desk {
                         .collect::<Result<Vec<_>>>()?,
                 )
                 .collect(),
+            earlier_branches: transfer::earlier_branches(&db.conn, &row)?,
+            moved_away: transfer::moved_away_note(&db.conn, &row, &viewer)?,
             student,
         })
     }
@@ -563,8 +569,7 @@ impl Desk {
         let db = self.db();
         let student = view(&db.conn, &row)?;
         let enrolments = enrolments::of_student(&db.conn, row.id)?;
-        drop(db);
-        let attendance = self.student_attendance(row.id)?;
+        let attendance = crate::attendance::report::student_attendance(&db.conn, row.id)?;
         Ok(MyRecord { student, enrolments, attendance })
     }
 }

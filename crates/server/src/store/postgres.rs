@@ -133,6 +133,8 @@ impl Store for PgStore {
 
         let mut rejected = Vec::new();
         let mut accepted: Vec<&Op> = Vec::new();
+        // Rows a transfer moved, logged again in their new branch's scope.
+        let mut carried: Vec<(usize, Op)> = Vec::new();
         for op in &new {
             let key = (op.entity.clone(), op.entity_id.clone());
             let verdict = if setting_up {
@@ -181,12 +183,24 @@ impl Store for PgStore {
                 }
                 _ => {}
             }
+            if let Some(copy) = crate::mirror::carried(op, row) {
+                carried.push((accepted.len(), copy));
+            }
             accepted.push(op);
+        }
+        // Each carried copy goes right after the op that moved its row.
+        let mut logged_ops: Vec<&Op> = Vec::with_capacity(accepted.len() + carried.len());
+        let mut copies = carried.iter().peekable();
+        for (i, op) in accepted.iter().enumerate() {
+            logged_ops.push(op);
+            while let Some((_, copy)) = copies.next_if(|(at, _)| *at == i) {
+                logged_ops.push(copy);
+            }
         }
 
         // Each scope's counter moves once; its ops take consecutive numbers in order.
         let mut per_scope: BTreeMap<&str, i64> = BTreeMap::new();
-        for op in &accepted {
+        for op in &logged_ops {
             *per_scope.entry(op.scope.as_str()).or_default() += 1;
         }
         let mut next: HashMap<&str, i64> = HashMap::new();
@@ -203,7 +217,7 @@ impl Store for PgStore {
             next.insert(scope, top - n + 1);
         }
         let (mut scopes, mut seqs, mut logged) = (vec![], vec![], vec![]);
-        for op in &accepted {
+        for op in &logged_ops {
             let n = next.get_mut(op.scope.as_str()).ok_or_else(|| StoreError::Backend("scope".into()))?;
             scopes.push(op.scope.as_str());
             seqs.push(*n);

@@ -148,18 +148,7 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
             rejected.push(Rejected { seq: op.seq, op_id: op.op_id.clone(), reason });
             continue;
         }
-        let scope_seq: i64 = tx
-            .prepare_cached(
-                "INSERT INTO scope_counters (scope, last_seq) VALUES (?1, 1)
-                 ON CONFLICT (scope) DO UPDATE SET last_seq = last_seq + 1
-                 RETURNING last_seq",
-            )?
-            .query_row([&op.scope], |r| r.get(0))?;
-        let json = serde_json::to_string(op).map_err(|e| StoreError::Backend(e.to_string()))?;
-        tx.prepare_cached(
-            "INSERT INTO change_log (scope, scope_seq, device_id, op) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(rusqlite::params![op.scope, scope_seq, device_id, json])?;
+        log_change(&tx, device_id, op)?;
         tx.prepare_cached(
             "INSERT INTO applied_ops (device_id, seq, op_id, status, received_at) VALUES (?1, ?2, ?3, 'accepted', ?4)",
         )?
@@ -167,6 +156,9 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
         let mut data = before.unwrap_or_default();
         data.insert("id".into(), Value::String(op.entity_id.clone()));
         data.extend(op.columns.iter().map(|(k, v)| (k.clone(), v.clone())));
+        if let Some(copy) = crate::mirror::carried(op, &data) {
+            log_change(&tx, device_id, &copy)?;
+        }
         tx.prepare_cached(
             "INSERT INTO entity_rows (entity, entity_id, data) VALUES (?1, ?2, ?3)
              ON CONFLICT (entity, entity_id) DO UPDATE SET data = ?3",
@@ -175,6 +167,21 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
     }
     tx.commit()?;
     Ok(PushResponse { acked_through: expected - 1, rejected })
+}
+
+/// Appends `op` to its scope's change log under the scope's next number.
+fn log_change(tx: &rusqlite::Transaction<'_>, device_id: &str, op: &Op) -> Result<(), StoreError> {
+    let scope_seq: i64 = tx
+        .prepare_cached(
+            "INSERT INTO scope_counters (scope, last_seq) VALUES (?1, 1)
+             ON CONFLICT (scope) DO UPDATE SET last_seq = last_seq + 1
+             RETURNING last_seq",
+        )?
+        .query_row([&op.scope], |r| r.get(0))?;
+    let json = serde_json::to_string(op).map_err(|e| StoreError::Backend(e.to_string()))?;
+    tx.prepare_cached("INSERT INTO change_log (scope, scope_seq, device_id, op) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(rusqlite::params![op.scope, scope_seq, device_id, json])?;
+    Ok(())
 }
 
 fn pull(conn: &mut Connection, req: &PullRequest, limit: usize) -> Result<PullResponse, StoreError> {
