@@ -21,7 +21,8 @@ say() { printf '==> %s\n' "$*" >&2; }
 apt_pkgs=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev
           libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
 if [ "$want_test" = 1 ]; then
-  apt_pkgs+=(xvfb xauth webkit2gtk-driver imagemagick)
+  # poppler-utils: pdftotext reads the receipt PDFs the money tests print.
+  apt_pkgs+=(xvfb xauth webkit2gtk-driver imagemagick poppler-utils)
   # The server tests start a throwaway PostgreSQL cluster.
   if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     apt_pkgs+=(postgresql)

@@ -47,4 +47,6 @@ id_type!(
     GuardianId,
     EnrolmentId,
     LeadId,
+    DueId,
+    ReceiptId,
 );

@@ -4,6 +4,7 @@
 //! Invariant: this crate builds for `wasm32-unknown-unknown` and does no IO;
 //! the UI, the desk services and the shell all speak these types.
 
+pub mod amount;
 pub mod commands;
 pub mod error;
 pub mod ids;

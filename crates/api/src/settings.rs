@@ -56,6 +56,10 @@ pub const ATTENDANCE_EDIT_DAYS: &str = "attendance.edit_window_days";
 pub const RECEIPT_FOOTER: &str = "receipt.footer";
 pub const AUTO_SEND_ALERTS: &str = "notifications.auto_send";
 pub const GUARDIAN_REQUIRED_UNDER: &str = "students.guardian_required_under_age";
+pub const GSTIN: &str = "tax.gstin";
+pub const GST_RATE_BP: &str = "tax.gst_rate_bp";
+pub const FEES_INCLUDE_TAX: &str = "tax.fees_include_tax";
+pub const YEAR_START_MONTH: &str = "finance.year_start_month";
 
 pub const CATALOGUE: &[SettingSpec] = &[
     SettingSpec {
@@ -120,6 +124,42 @@ pub const CATALOGUE: &[SettingSpec] = &[
         max: 30,
         per_branch: true,
         default: || SettingValue::Integer(18),
+    },
+    SettingSpec {
+        key: GSTIN,
+        label: "Organisation tax id (GSTIN), printed on receipts",
+        kind: SettingKind::Text,
+        min: 0,
+        max: 0,
+        per_branch: true,
+        default: || SettingValue::Text(String::new()),
+    },
+    SettingSpec {
+        key: GST_RATE_BP,
+        label: "GST on fees, in hundredths of a percent (1800 = 18 %; 0: none)",
+        kind: SettingKind::Integer,
+        min: 0,
+        max: 2800,
+        per_branch: true,
+        default: || SettingValue::Integer(1800),
+    },
+    SettingSpec {
+        key: FEES_INCLUDE_TAX,
+        label: "Fees include GST (else GST is added on top)",
+        kind: SettingKind::Flag,
+        min: 0,
+        max: 0,
+        per_branch: true,
+        default: || SettingValue::Flag(true),
+    },
+    SettingSpec {
+        key: YEAR_START_MONTH,
+        label: "Financial year starts in month (4 = April); receipt numbers restart then",
+        kind: SettingKind::Integer,
+        min: 1,
+        max: 12,
+        per_branch: false,
+        default: || SettingValue::Integer(4),
     },
 ];
 

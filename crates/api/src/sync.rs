@@ -12,7 +12,7 @@ pub const ORG_SCOPE: &str = "org";
 /// The desk schema version this build writes into every op. The server
 /// accepts this one and the one before. A desk test keeps it equal to the
 /// newest migration.
-pub const DESK_SCHEMA_VERSION: u32 = 7;
+pub const DESK_SCHEMA_VERSION: u32 = 8;
 
 /// The tables that replicate. The desk guards exactly these against writes
 /// outside its write path; the server accepts ops for no others.
@@ -50,6 +50,10 @@ pub const SYNCED_ENTITIES: &[&str] = &[
     "lesson_highlights",
     "staff_profiles",
     "student_transfers",
+    "dues",
+    "receipts",
+    "receipt_allocations",
+    "receipt_reversals",
 ];
 
 /// Rows that can change branch (a student's transfer): published in the
@@ -160,6 +164,10 @@ pub struct EnrolResponse {
     /// The branch scopes this desk may sync (`None`: every branch). The
     /// organisation scope is always included.
     pub scopes: Option<Vec<String>>,
+    /// This desk's number in the organisation (1: the desk that created
+    /// it): receipt numbers carry it, so no two desks' series meet.
+    #[serde(default)]
+    pub desk_no: u32,
 }
 
 /// `POST /v1/devices/codes`: which branches the new desk may sync.
@@ -169,6 +177,10 @@ pub struct CodeRequest {
     /// `None`: the same as the issuing desk.
     #[serde(default)]
     pub scopes: Option<Vec<String>>,
+    /// This desk's number in the organisation (1: the desk that created
+    /// it): receipt numbers carry it, so no two desks' series meet.
+    #[serde(default)]
+    pub desk_no: u32,
 }
 
 /// `POST /v1/devices/codes`: an enrolled desk asks for a code for another.

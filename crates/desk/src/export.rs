@@ -34,12 +34,17 @@ pub fn to_csv(header: &[&str], rows: &[Vec<String>]) -> Result<String> {
 impl Desk {
     /// Writes `text` to `exports/<name>-<time>.csv`; answers the path.
     pub(crate) fn save_export(&self, name: &str, text: &str) -> Result<String> {
+        let stamp = crate::clock::local_time(self.clock().now()).format("%Y%m%d-%H%M%S");
+        Ok(self.save_file(&format!("{name}-{stamp}.csv"), text.as_bytes())?.display().to_string())
+    }
+
+    /// Writes `bytes` to `exports/<file_name>` (replacing an older copy).
+    pub(crate) fn save_file(&self, file_name: &str, bytes: &[u8]) -> Result<std::path::PathBuf> {
         let dir = self.data_dir().join("exports");
         std::fs::create_dir_all(&dir)?;
-        let stamp = crate::clock::local_time(self.clock().now()).format("%Y%m%d-%H%M%S");
-        let path = dir.join(format!("{name}-{stamp}.csv"));
-        std::fs::write(&path, text)?;
-        Ok(path.display().to_string())
+        let path = dir.join(file_name);
+        std::fs::write(&path, bytes)?;
+        Ok(path)
     }
 
     pub fn export_csv(&self, actor: &Actor, input: ExportCsv) -> Result<SavedFile> {

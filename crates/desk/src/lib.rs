@@ -22,6 +22,7 @@ pub mod export;
 pub mod hlc;
 pub mod import;
 pub mod leads;
+pub mod money;
 pub mod notifications;
 pub mod org;
 pub mod roles;

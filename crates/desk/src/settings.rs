@@ -91,6 +91,15 @@ pub fn effective_int(conn: &Connection, key: &str, branch: Option<BranchId>) -> 
     }
 }
 
+/// A text setting's value in force; the default when unset.
+pub fn effective_text(conn: &Connection, key: &str, branch: Option<BranchId>) -> Result<String> {
+    let spec = catalogue::spec(key).ok_or_else(|| ApiError::internal(format!("unknown setting {key}")))?;
+    match effective(conn, spec, branch)?.0 {
+        SettingValue::Text(t) => Ok(t),
+        _ => Err(ApiError::internal(format!("setting {key} is not text")).into()),
+    }
+}
+
 /// A yes/no setting's value in force; the default when unset.
 pub fn effective_flag(conn: &Connection, key: &str, branch: Option<BranchId>) -> Result<bool> {
     let spec = catalogue::spec(key).ok_or_else(|| ApiError::internal(format!("unknown setting {key}")))?;

@@ -197,8 +197,8 @@ async fn enrol<S: Store>(
 ) -> Result<Json<EnrolResponse>, AppError> {
     let Json(req) = body.map_err(AppError::Body)?;
     validate::enrol(&req).map_err(AppError::Invalid)?;
-    let (token, scopes) = store.enrol(req.device_id, req.code).await?;
-    Ok(Json(EnrolResponse { token, scopes }))
+    let e = store.enrol(req.device_id, req.code).await?;
+    Ok(Json(EnrolResponse { token: e.token, scopes: e.scopes, desk_no: e.desk_no }))
 }
 
 /// A code for another desk, for some or all of the issuing desk's branches.

@@ -109,6 +109,7 @@ impl Client {
         let req = EnrolRequest { device_id: desk.device_id().into(), code: code.trim().into() };
         let res: EnrolResponse = self.post(&format!("{url}/v1/devices/enrol"), None, &req).await?;
         desk.link_with_scopes(Some((&url, &res.token)), res.scopes.as_deref())?;
+        desk.set_desk_no(res.desk_no)?;
         Ok(())
     }
 

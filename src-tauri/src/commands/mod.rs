@@ -22,6 +22,7 @@ mod audit;
 mod backups;
 mod imports;
 mod leads;
+mod money;
 mod org;
 mod roles;
 mod session;
@@ -82,7 +83,7 @@ macro_rules! commands {
 }
 
 use branchdesk_api::commands::{
-    academics as ac, attendance as at, audit as a, backups as b, imports as im, leads as l, org as o,
+    academics as ac, attendance as at, audit as a, backups as b, imports as im, leads as l, money as m, org as o,
     roles as r, session as s, settings as st, students as sd, system as sy, timetable as tt, users as u,
 };
 
@@ -179,6 +180,11 @@ commands! {
     students::get_my_record(sd::GetMyRecord),
     students::set_student_photo(sd::SetStudentPhoto),
     students::transfer_student(sd::TransferStudent),
+    money::get_student_account(m::GetStudentAccount),
+    money::collect_payment(m::CollectPayment),
+    money::reverse_receipt(m::ReverseReceipt),
+    money::save_receipt_pdf(m::SaveReceiptPdf),
+    money::list_dues(m::ListDues),
     leads::save_lead(l::SaveLead),
     leads::list_leads(l::ListLeads),
     leads::get_lead(l::GetLead),

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod backups;
 pub mod imports;
 pub mod leads;
+pub mod money;
 pub mod org;
 pub mod roles;
 pub mod session;

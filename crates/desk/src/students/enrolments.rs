@@ -166,7 +166,14 @@ pub(crate) fn write_enrolment(w: &mut Write<'_>, plan: &EnrolPlan, reason: &str)
         }
         None => w.insert(&plan.row)?,
     }
-    log(w, &plan.row, plan.old.as_ref().map(|o| o.status.clone()), reason)
+    log(w, &plan.row, plan.old.as_ref().map(|o| o.status.clone()), reason)?;
+    fees(w, &plan.row)
+}
+
+/// The enrolment's dues follow its status (money/mod.rs).
+fn fees(w: &mut Write<'_>, e: &EnrolmentRow) -> Result<()> {
+    let batch = batch_by_id(w.tx(), e.batch_id)?.ok_or_else(|| ApiError::not_found("batch"))?;
+    crate::money::write_enrolment_dues(w, e, &batch)
 }
 
 fn log(w: &mut Write<'_>, e: &EnrolmentRow, from: Option<String>, reason: &str) -> Result<()> {
@@ -257,7 +264,8 @@ impl Desk {
         };
         self.write(Some(actor.user_id), |w| {
             w.update(&old, &new)?;
-            log(w, &new, Some(old.status.clone()), &reason)
+            log(w, &new, Some(old.status.clone()), &reason)?;
+            fees(w, &new)
         })?;
         view(&self.db().conn, &new)
     }

@@ -75,6 +75,21 @@ impl Desk {
         Ok(())
     }
 
+    /// Keeps the number the server gave this desk (receipt numbers carry
+    /// it). A desk never linked is number 1: only the desk that created the
+    /// organisation can work before linking.
+    pub fn set_desk_no(&self, desk_no: u32) -> Result<()> {
+        if desk_no > 0 {
+            self.db().conn.execute("UPDATE sync_state SET desk_no = ?1", [desk_no])?;
+        }
+        Ok(())
+    }
+
+    /// This desk's number in the organisation.
+    pub fn desk_no(&self) -> Result<u32> {
+        Ok(self.db().conn.query_row("SELECT desk_no FROM sync_state", [], |r| r.get(0))?)
+    }
+
     /// Who may link or unlink this desk: an admin of settings somewhere.
     pub fn check_may_link(&self, actor: &crate::Actor) -> Result<()> {
         Ok(actor.require_somewhere(branchdesk_api::Permission::ManageSetting)?)

@@ -44,11 +44,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PullResponse, StoreError>> + Send;
 
     /// Enrols `device_id` with a one-time code; answers its bearer token.
-    fn enrol(
-        &self,
-        device_id: String,
-        code: String,
-    ) -> impl Future<Output = Result<(String, Option<Vec<String>>), StoreError>> + Send;
+    fn enrol(&self, device_id: String, code: String) -> impl Future<Output = Result<Enrolled, StoreError>> + Send;
 
     /// The device a bearer token belongs to (refused when revoked).
     fn authenticate(&self, token: String) -> impl Future<Output = Result<Device, StoreError>> + Send;
@@ -68,6 +64,15 @@ pub trait Store: Send + Sync + 'static {
 
     /// Whether the store answers (readiness probe).
     fn ready(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// What a desk receives when it enrols.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolled {
+    pub token: String,
+    pub scopes: Option<Vec<String>>,
+    /// The desk's number in the organisation, kept on re-enrolment.
+    pub desk_no: u32,
 }
 
 /// An enrolled desk, as a request's token proves it.

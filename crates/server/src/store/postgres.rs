@@ -1,7 +1,7 @@
 //! The PostgreSQL backend, for a chain: several stateless server instances
 //! can share one database.
 
-use super::{Device, Store, StoreError};
+use super::{Device, Enrolled, Store, StoreError};
 use crate::authz;
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use deadpool_postgres::{Manager, Pool};
@@ -292,11 +292,7 @@ impl Store for PgStore {
         Ok(PullResponse { changes, cursors, more })
     }
 
-    async fn enrol(
-        &self,
-        device_id: String,
-        code: String,
-    ) -> Result<(String, Option<Vec<String>>), StoreError> {
+    async fn enrol(&self, device_id: String, code: String) -> Result<Enrolled, StoreError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         let hash = super::digest(&super::normalise_code(&code));
@@ -319,8 +315,18 @@ impl Store for PgStore {
             &[&device_id, &super::digest(&token), &scopes],
         )
         .await?;
+        // One enrolment at a time takes the next number.
+        tx.execute("LOCK TABLE devices IN SHARE ROW EXCLUSIVE MODE", &[]).await?;
+        let desk_no: i32 = tx
+            .query_one(
+                "UPDATE devices SET desk_no = coalesce(desk_no, (SELECT coalesce(max(desk_no), 0) + 1 FROM devices))
+                 WHERE device_id = $1 RETURNING desk_no",
+                &[&device_id],
+            )
+            .await?
+            .get(0);
         tx.commit().await?;
-        Ok((token, super::scopes_from_text(scopes)))
+        Ok(Enrolled { token, scopes: super::scopes_from_text(scopes), desk_no: desk_no as u32 })
     }
 
     async fn authenticate(&self, token: String) -> Result<Device, StoreError> {

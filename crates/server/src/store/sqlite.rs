@@ -1,6 +1,6 @@
 //! The embedded SQLite backend: zero set-up, for a single centre or a trial.
 
-use super::{Device, Store, StoreError};
+use super::{Device, Enrolled, Store, StoreError};
 use crate::authz::{self, AuthorGrant};
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
@@ -221,11 +221,7 @@ impl Store for SqliteStore {
         self.blocking(move |c| pull(c, &req, limit)).await
     }
 
-    async fn enrol(
-        &self,
-        device_id: String,
-        code: String,
-    ) -> Result<(String, Option<Vec<String>>), StoreError> {
+    async fn enrol(&self, device_id: String, code: String) -> Result<Enrolled, StoreError> {
         self.blocking(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let now = chrono::Utc::now().to_rfc3339();
@@ -248,8 +244,14 @@ impl Store for SqliteStore {
                  ON CONFLICT (device_id) DO UPDATE SET token_hash = ?2, enrolled_at = ?3, revoked_at = NULL, scopes = ?4",
                 (&device_id, super::digest(&token), &now, &scopes),
             )?;
+            let desk_no: u32 = tx.query_row(
+                "UPDATE devices SET desk_no = coalesce(desk_no, (SELECT coalesce(max(desk_no), 0) + 1 FROM devices))
+                 WHERE device_id = ?1 RETURNING desk_no",
+                [&device_id],
+                |r| r.get(0),
+            )?;
             tx.commit()?;
-            Ok((token, super::scopes_from_text(scopes)))
+            Ok(Enrolled { token, scopes: super::scopes_from_text(scopes), desk_no })
         })
         .await
     }

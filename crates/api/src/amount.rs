@@ -1,0 +1,130 @@
+//! Money as people type and read it, in integer minor units (paise): no
+//! floating point anywhere an amount flows.
+
+/// Minor units as a clerk reads them: 250000 → "2,500.00" (Indian digit
+/// grouping: 1,00,000.00).
+pub fn format(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let m = minor.unsigned_abs();
+    let (whole, paise) = (m / 100, m % 100);
+    let digits = whole.to_string();
+    let grouped = if digits.len() <= 3 {
+        digits
+    } else {
+        let (head, tail) = digits.split_at(digits.len() - 3);
+        let mut parts: Vec<String> = Vec::new();
+        let mut rest = head;
+        while rest.len() > 2 {
+            let (a, b) = rest.split_at(rest.len() - 2);
+            parts.push(b.to_owned());
+            rest = a;
+        }
+        parts.push(rest.to_owned());
+        parts.reverse();
+        format!("{},{tail}", parts.join(","))
+    };
+    format!("{sign}{grouped}.{paise:02}")
+}
+
+/// An amount typed by a clerk ("2500", "2,500.5", "2500.50") in minor
+/// units. None when it is not an amount (letters, a sign, three decimals,
+/// too large); an empty text is zero.
+pub fn parse(text: &str) -> Option<i64> {
+    let t: String = text.trim().chars().filter(|c| *c != ',' && *c != ' ').collect();
+    if t.is_empty() {
+        return Some(0);
+    }
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty() && frac.is_empty() || frac.len() > 2 {
+        return None;
+    }
+    if !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
+    whole.checked_mul(100)?.checked_add(frac)
+}
+
+const ONES: [&str; 20] = [
+    "", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve",
+    "Thirteen", "Fourteen", "Fifteen", "Sixteen", "Seventeen", "Eighteen", "Nineteen",
+];
+const TENS: [&str; 10] = ["", "", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety"];
+
+fn below_hundred(n: u64) -> String {
+    match n {
+        0..=19 => ONES[n as usize].to_owned(),
+        _ if n % 10 == 0 => TENS[(n / 10) as usize].to_owned(),
+        _ => format!("{}-{}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
+    }
+}
+
+fn below_thousand(n: u64) -> String {
+    match (n / 100, n % 100) {
+        (0, r) => below_hundred(r),
+        (h, 0) => format!("{} Hundred", ONES[h as usize]),
+        (h, r) => format!("{} Hundred {}", ONES[h as usize], below_hundred(r)),
+    }
+}
+
+/// Rupees in words the Indian way (crore, lakh, thousand), as receipts
+/// print them: 150050 → "Rupees One Thousand Five Hundred and Paise Fifty Only".
+pub fn in_words(minor: i64) -> String {
+    let m = minor.unsigned_abs();
+    let (mut rupees, paise) = (m / 100, m % 100);
+    let mut parts = Vec::new();
+    for (unit, name) in [(10_000_000, "Crore"), (100_000, "Lakh"), (1_000, "Thousand")] {
+        if rupees >= unit {
+            let n = rupees / unit;
+            // Above 99 crore the crore count itself is spelt in full.
+            let count = if n >= 1000 { in_words((n * 100) as i64).replace("Rupees ", "").replace(" Only", "") } else { below_thousand(n) };
+            parts.push(format!("{count} {name}"));
+            rupees %= unit;
+        }
+    }
+    if rupees > 0 || parts.is_empty() {
+        parts.push(if rupees == 0 { "Zero".to_owned() } else { below_thousand(rupees) });
+    }
+    let sign = if minor < 0 { "Minus " } else { "" };
+    let words = parts.join(" ");
+    if paise > 0 {
+        format!("{sign}Rupees {words} and Paise {} Only", below_hundred(paise))
+    } else {
+        format!("{sign}Rupees {words} Only")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn amounts_read_the_indian_way() {
+        assert_eq!(format(250_000), "2,500.00");
+        assert_eq!(format(10_000_000), "1,00,000.00");
+        assert_eq!(format(-5), "-0.05");
+        assert_eq!(in_words(150_050), "Rupees One Thousand Five Hundred and Paise Fifty Only");
+        assert_eq!(in_words(1_180_000), "Rupees Eleven Thousand Eight Hundred Only");
+        assert_eq!(in_words(1_234_567_800), "Rupees One Crore Twenty-Three Lakh Forty-Five Thousand Six Hundred Seventy-Eight Only");
+        assert_eq!(in_words(0), "Rupees Zero Only");
+    }
+
+    #[test]
+    fn typed_amounts_are_exact_or_refused() {
+        assert_eq!(parse("2,500.5"), Some(250_050));
+        assert_eq!(parse("0.05"), Some(5));
+        assert_eq!(parse("12.345"), None, "three decimals");
+        assert_eq!(parse("-10"), None);
+        assert_eq!(parse("1e3"), None);
+        assert_eq!(parse("99999999999999999999"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn printing_and_typing_an_amount_round_trips(minor in 0i64..1_000_000_000_000) {
+            prop_assert_eq!(parse(&format(minor)), Some(minor));
+        }
+    }
+}

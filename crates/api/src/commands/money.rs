@@ -1,0 +1,172 @@
+//! Fees: dues from enrolments, payments with receipts numbered per desk,
+//! voids, refunds and bounced cheques as reversing entries. Every amount is
+//! integer minor units (paise); nothing here is ever a float.
+
+use super::command;
+use crate::ids::{BranchId, DueId, EnrolmentId, ReceiptId, StudentId};
+use serde::{Deserialize, Serialize};
+
+crate::wire::wire_enum! {
+    pub enum PaymentMethod {
+        #[default]
+        Cash = "CASH" => "Cash",
+        BankTransfer = "BANK_TRANSFER" => "Bank transfer",
+        Upi = "UPI" => "UPI",
+        Card = "CARD" => "Card",
+        Cheque = "CHEQUE" => "Cheque",
+    }
+}
+
+crate::wire::wire_enum! {
+    pub enum ReversalKind {
+        /// The whole receipt, entered by mistake.
+        #[default]
+        Void = "VOID" => "Voided",
+        /// Part or all of the money given back.
+        Refund = "REFUND" => "Refunded",
+        /// The cheque came back unpaid: the whole receipt, dues open again.
+        Bounce = "BOUNCE" => "Cheque bounced",
+    }
+}
+
+/// A fee a student owes, from an enrolment's fee plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Due {
+    pub id: DueId,
+    pub enrolment_id: Option<EnrolmentId>,
+    pub description: String,
+    /// YYYY-MM-DD
+    pub due_on: String,
+    pub amount_minor: i64,
+    /// From allocations of receipts not reversed (never more than the amount).
+    pub paid_minor: i64,
+    pub cancelled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub due_id: DueId,
+    pub description: String,
+    pub amount_minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reversal {
+    pub kind: ReversalKind,
+    pub amount_minor: i64,
+    pub reason: String,
+    pub by: String,
+    /// RFC 3339
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub id: ReceiptId,
+    pub branch_id: BranchId,
+    pub student_id: StudentId,
+    pub student_name: String,
+    /// e.g. K2/D3/26-27/0042: never changes once printed.
+    pub number: String,
+    pub amount_minor: i64,
+    /// GST included in the amount.
+    pub tax_minor: i64,
+    pub tax_rate_bp: u32,
+    pub method: PaymentMethod,
+    pub reference: String,
+    pub cheque_date: Option<String>,
+    pub collected_by: String,
+    /// RFC 3339
+    pub collected_at: String,
+    pub allocations: Vec<Allocation>,
+    /// Paid beyond the dues, kept as the student's credit.
+    pub advance_minor: i64,
+    pub reversals: Vec<Reversal>,
+    /// Amount less reversals.
+    pub net_minor: i64,
+}
+
+/// A student's fees at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentAccount {
+    pub student_id: StudentId,
+    pub dues: Vec<Due>,
+    pub receipts: Vec<Receipt>,
+    /// Owed on dues not cancelled, less what is paid.
+    pub pending_minor: i64,
+    /// Paid beyond the dues (an advance, or two desks collecting the same
+    /// due offline): never lost, shown for review.
+    pub advance_minor: i64,
+    pub next_due: Option<Due>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetStudentAccount {
+    pub student_id: StudentId,
+}
+command!(GetStudentAccount => "get_student_account", Permission -> StudentAccount);
+
+/// Collects a payment. Without `allocations` it goes to the oldest open
+/// dues first; money beyond the dues needs `confirm_advance`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CollectPayment {
+    pub student_id: StudentId,
+    /// Rupees as typed, e.g. "1500" or "1500.50".
+    pub amount: String,
+    pub method: PaymentMethod,
+    /// UPI/transaction id, card slip or cheque number.
+    pub reference: String,
+    /// YYYY-MM-DD, for a cheque.
+    pub cheque_date: String,
+    pub allocations: Option<Vec<(DueId, i64)>>,
+    pub confirm_advance: bool,
+}
+command!(CollectPayment => "collect_payment", Permission -> Receipt);
+
+/// Voids a whole receipt, refunds part of it, or records a bounced cheque.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReverseReceipt {
+    pub receipt_id: ReceiptId,
+    pub kind: ReversalKind,
+    /// For a refund: rupees as typed. A void or bounce reverses it all.
+    pub amount: String,
+    pub reason: String,
+}
+command!(ReverseReceipt => "reverse_receipt", Permission -> Receipt);
+
+/// Writes the receipt's PDF into the desk's exports folder.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveReceiptPdf {
+    pub receipt_id: ReceiptId,
+}
+command!(SaveReceiptPdf => "save_receipt_pdf", Permission -> String);
+
+crate::wire::wire_enum! {
+    pub enum DueWindow {
+        #[default]
+        Today = "TODAY" => "Due today",
+        Overdue = "OVERDUE" => "Overdue",
+        Upcoming = "UPCOMING" => "Next 30 days",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueLine {
+    pub student_id: StudentId,
+    pub student_name: String,
+    pub student_code: String,
+    pub guardian_phone: Option<String>,
+    pub due: Due,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListDues {
+    pub branch_id: BranchId,
+    pub window: DueWindow,
+}
+command!(ListDues => "list_dues", Permission -> Vec<DueLine>);

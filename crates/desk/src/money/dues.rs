@@ -1,0 +1,95 @@
+//! Dues from an enrolment's fee plan (the batch's fee and how often it
+//! falls due), less the enrolment's concession, with GST added when fees
+//! are quoted without it. Each due's id is derived from the enrolment and
+//! its date, so two desks enrolling the same student offline make the
+//! same dues once.
+
+use chrono::{Months, NaiveDate};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Every {
+    Once,
+    Months(u32),
+}
+
+pub fn due_id(enrolment: Uuid, due_on: NaiveDate) -> Uuid {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x1f6c_94d2_7a35_4e80_b9c1_3d52_e07a_6f18);
+    Uuid::new_v5(&NAMESPACE, format!("{enrolment}\u{0}{due_on}").as_bytes())
+}
+
+/// The dates fees fall due from `start` up to `end`, each with its words.
+pub fn schedule(every: Every, start: NaiveDate, end: NaiveDate, course: &str) -> Vec<(NaiveDate, String)> {
+    match every {
+        Every::Once => vec![(start, format!("{course} fee"))],
+        Every::Months(n) => {
+            let mut out = Vec::new();
+            let mut k = 0;
+            while let Some(d) = start.checked_add_months(Months::new(k * n)) {
+                if d > end || out.len() >= 120 {
+                    break;
+                }
+                let words = if n == 1 {
+                    format!("{course} fee, {}", d.format("%b %Y"))
+                } else {
+                    let last = d.checked_add_months(Months::new(n - 1)).unwrap_or(d);
+                    format!("{course} fee, {}–{}", d.format("%b"), last.format("%b %Y"))
+                };
+                out.push((d, words));
+                k += 1;
+            }
+            out
+        }
+    }
+}
+
+/// The fee after a concession: percent in basis points, or a fixed amount
+/// off each fee. Never below zero; halves round up.
+pub fn after_concession(fee: i64, percent_bp: Option<i64>, fixed: Option<i64>) -> i64 {
+    let off = match (percent_bp, fixed) {
+        (Some(bp), _) => (fee * bp.clamp(0, 10_000) + 5_000) / 10_000,
+        (None, Some(f)) => f,
+        (None, None) => 0,
+    };
+    (fee - off).max(0)
+}
+
+/// GST inside an amount that includes it, rounded to the paisa.
+pub fn tax_within(amount: i64, rate_bp: i64) -> i64 {
+    (amount * rate_bp + (10_000 + rate_bp) / 2) / (10_000 + rate_bp)
+}
+
+/// An amount quoted without GST, with it added.
+pub fn with_tax(amount: i64, rate_bp: i64) -> i64 {
+    amount + (amount * rate_bp + 5_000) / 10_000
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn monthly_and_quarterly_fees_fall_due_until_the_batch_ends() {
+        let monthly = schedule(Every::Months(1), d(2026, 6, 1), d(2026, 8, 31), "Physics");
+        assert_eq!(monthly.iter().map(|m| m.0).collect::<Vec<_>>(), [d(2026, 6, 1), d(2026, 7, 1), d(2026, 8, 1)]);
+        assert_eq!(monthly[0].1, "Physics fee, Jun 2026");
+        let quarterly = schedule(Every::Months(3), d(2026, 1, 31), d(2026, 12, 31), "Maths");
+        assert_eq!(quarterly.len(), 4);
+        assert_eq!(quarterly[1].0, d(2026, 4, 30), "month ends clamp");
+        assert_eq!(schedule(Every::Once, d(2026, 6, 1), d(2026, 6, 1), "X").len(), 1);
+    }
+
+    #[test]
+    fn concessions_and_tax_are_exact_in_paise() {
+        assert_eq!(after_concession(300_000, Some(1_000), None), 270_000);
+        assert_eq!(after_concession(300_000, None, Some(50_000)), 250_000);
+        assert_eq!(after_concession(300_000, None, Some(900_000)), 0);
+        assert_eq!(tax_within(118_000, 1_800), 18_000);
+        assert_eq!(with_tax(100_000, 1_800), 118_000);
+        assert_eq!(tax_within(100, 0), 0);
+    }
+}

@@ -1,0 +1,431 @@
+//! Fees: dues from enrolments, collecting payments with receipts numbered
+//! per desk, voids, refunds and bounced cheques as reversing rows, the
+//! receipt PDF, and the dues lists. Every amount is integer minor units.
+
+pub mod dues;
+pub mod numbers;
+pub mod pdf;
+pub mod settle;
+pub mod store;
+
+use crate::students::store::{student_by_id, EnrolmentRow, StudentRow};
+use crate::timetable::store::BatchRow;
+use crate::write::Write;
+use crate::{settings, validate, Actor, Desk, Result};
+use branchdesk_api::amount;
+use branchdesk_api::commands::money::*;
+use branchdesk_api::ids::{BranchId, DueId, EnrolmentId, ReceiptId, StudentId};
+use branchdesk_api::settings as keys;
+use branchdesk_api::{ApiError, Permission};
+use chrono::{Duration, NaiveDate};
+use rusqlite::Connection;
+use std::collections::BTreeMap;
+use store::{AllocationRow, DueRow, ReceiptRow, ReversalRow};
+use uuid::Uuid;
+
+pub const REFERENCE_MAX: usize = 60;
+pub const REASON_MAX: usize = 300;
+
+/// An amount typed by the clerk: more than zero, at most two decimals.
+fn amount_field(field: &str, text: &str) -> Result<i64, ApiError> {
+    match amount::parse(text) {
+        Some(0) => Err(ApiError::invalid(field, "Enter an amount more than zero.")),
+        Some(v) if v > 0 => Ok(v),
+        _ => Err(ApiError::invalid(field, "Enter the amount in rupees with at most two decimals, e.g. 1500.50.")),
+    }
+}
+
+/// Writes the dues of an active enrolment that do not exist yet (ids are
+/// derived, so a second desk's enrolment adds nothing); when an enrolment
+/// ends, cancels its later dues nothing has been paid on.
+pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &BatchRow) -> Result<()> {
+    let now = w.now();
+    let existing = store::dues_of_enrolment(w.tx(), e.id)?;
+    if e.status != "ACTIVE" {
+        if e.status == "DROPPED" || e.status == "COMPLETED" {
+            let after = e.status_since.date_naive();
+            for d in existing.iter().filter(|d| d.cancelled_at.is_none() && d.due_on > after) {
+                let paid: i64 = w
+                    .tx()
+                    .prepare_cached("SELECT count(*) FROM receipt_allocations WHERE due_id = ?1")?
+                    .query_row([d.id.to_string()], |r| r.get(0))?;
+                if paid == 0 {
+                    w.update(d, &DueRow { cancelled_at: Some(now), updated_at: now, ..d.clone() })?;
+                }
+            }
+        }
+        return Ok(());
+    }
+    if batch.fee_minor == 0 {
+        return Ok(());
+    }
+    let every = match batch.fee_frequency.as_str() {
+        "ONE_TIME" => dues::Every::Once,
+        "QUARTERLY" => dues::Every::Months(3),
+        _ => dues::Every::Months(1),
+    };
+    let branch = Some(BranchId(e.branch_id));
+    let rate = settings::effective_int(w.tx(), keys::GST_RATE_BP, branch)?;
+    let inclusive = settings::effective_flag(w.tx(), keys::FEES_INCLUDE_TAX, branch)?;
+    let fee = match e.discount_kind.as_str() {
+        "PERCENT" => dues::after_concession(batch.fee_minor, Some(e.discount_value), None),
+        "FIXED" => dues::after_concession(batch.fee_minor, None, Some(e.discount_value)),
+        _ => batch.fee_minor,
+    };
+    let amount = if inclusive { fee } else { dues::with_tax(fee, rate) };
+    let course = crate::academics::courses::by_id(w.tx(), batch.course_id)?.map(|c| c.name).unwrap_or_default();
+    for (due_on, description) in dues::schedule(every, e.start_date, batch.end_date, &course) {
+        let id = dues::due_id(e.id, due_on);
+        match existing.iter().find(|d| d.id == id) {
+            Some(d) if d.cancelled_at.is_some() => {
+                w.update(d, &DueRow { cancelled_at: None, updated_at: now, ..d.clone() })?;
+            }
+            Some(_) => {}
+            None => w.insert(&DueRow {
+                id,
+                branch_id: e.branch_id,
+                student_id: e.student_id,
+                enrolment_id: Some(e.id),
+                description,
+                due_on,
+                amount_minor: amount,
+                cancelled_at: None,
+                created_at: now,
+                updated_at: now,
+            })?,
+        }
+    }
+    Ok(())
+}
+
+fn due_view(d: &DueRow, paid: i64) -> Due {
+    Due {
+        id: DueId(d.id),
+        enrolment_id: d.enrolment_id.map(EnrolmentId),
+        description: d.description.clone(),
+        due_on: d.due_on.to_string(),
+        amount_minor: d.amount_minor,
+        paid_minor: paid,
+        cancelled: d.cancelled_at.is_some(),
+    }
+}
+
+fn user_name(conn: &Connection, id: Option<Uuid>) -> Result<String> {
+    Ok(match id {
+        Some(u) => crate::users::store::by_id(conn, u)?.map(|u| u.full_name).unwrap_or_default(),
+        None => String::new(),
+    })
+}
+
+pub(crate) fn receipt_view(conn: &Connection, r: &ReceiptRow) -> Result<Receipt> {
+    let money = store::receipt_money(conn, r)?;
+    let settled = settle::settle(&money);
+    let mut allocations = Vec::new();
+    for (due, amount) in &money.allocations {
+        let description = store::due_by_id(conn, *due)?.map(|d| d.description).unwrap_or_default();
+        allocations.push(Allocation { due_id: DueId(*due), description, amount_minor: *amount });
+    }
+    let mut reversals = Vec::new();
+    for v in store::reversals_of(conn, r.id)? {
+        reversals.push(Reversal {
+            kind: ReversalKind::parse(&v.kind).unwrap_or_default(),
+            amount_minor: v.amount_minor,
+            reason: v.reason.clone(),
+            by: user_name(conn, v.reversed_by)?,
+            at: v.reversed_at.to_rfc3339(),
+        });
+    }
+    Ok(Receipt {
+        id: ReceiptId(r.id),
+        branch_id: BranchId(r.branch_id),
+        student_id: StudentId(r.student_id),
+        student_name: student_by_id(conn, r.student_id)?.map(|s| s.full_name).unwrap_or_default(),
+        number: r.number.clone(),
+        amount_minor: r.amount_minor,
+        tax_minor: r.tax_minor,
+        tax_rate_bp: r.tax_rate_bp,
+        method: PaymentMethod::parse(&r.method).unwrap_or_default(),
+        reference: r.reference.clone(),
+        cheque_date: r.cheque_date.map(|d| d.to_string()),
+        collected_by: user_name(conn, r.collected_by)?,
+        collected_at: r.collected_at.to_rfc3339(),
+        allocations,
+        advance_minor: (r.amount_minor - money.allocations.iter().map(|(_, a)| a).sum::<i64>()).max(0),
+        reversals,
+        net_minor: settled.net,
+    })
+}
+
+/// A student's dues, receipts, pending amount, advance and next due.
+pub(crate) fn account(conn: &Connection, student: Uuid, today: NaiveDate) -> Result<StudentAccount> {
+    let dues = store::dues_of_student(conn, student)?;
+    let receipts = store::receipts_of_student(conn, student)?;
+    let mut money = Vec::new();
+    for r in &receipts {
+        money.push(store::receipt_money(conn, r)?);
+    }
+    let live: Vec<(Uuid, i64)> =
+        dues.iter().filter(|d| d.cancelled_at.is_none()).map(|d| (d.id, d.amount_minor)).collect();
+    let (paid, advance) = settle::account(&live, &money);
+    let views: Vec<Due> = dues.iter().map(|d| due_view(d, paid.get(&d.id).copied().unwrap_or(0))).collect();
+    let pending = views.iter().filter(|d| !d.cancelled).map(|d| d.amount_minor - d.paid_minor).sum();
+    let next_due = views
+        .iter()
+        .filter(|d| !d.cancelled && d.paid_minor < d.amount_minor)
+        .find(|d| d.due_on >= today.to_string())
+        .or_else(|| views.iter().find(|d| !d.cancelled && d.paid_minor < d.amount_minor))
+        .cloned();
+    Ok(StudentAccount {
+        student_id: StudentId(student),
+        receipts: receipts.iter().map(|r| receipt_view(conn, r)).collect::<Result<_>>()?,
+        dues: views,
+        pending_minor: pending,
+        advance_minor: advance,
+        next_due,
+    })
+}
+
+/// Where a payment goes: the clerk's split, or the oldest open dues first.
+fn allocate(
+    account: &StudentAccount,
+    amount: i64,
+    chosen: Option<&[(DueId, i64)]>,
+) -> Result<Vec<(Uuid, i64)>, ApiError> {
+    let open: BTreeMap<Uuid, (i64, &Due)> = account
+        .dues
+        .iter()
+        .filter(|d| !d.cancelled && d.paid_minor < d.amount_minor)
+        .map(|d| (d.id.0, (d.amount_minor - d.paid_minor, d)))
+        .collect();
+    let Some(chosen) = chosen else {
+        let mut left = amount;
+        let mut out = Vec::new();
+        for d in account.dues.iter().filter(|d| open.contains_key(&d.id.0)) {
+            let take = left.min(open[&d.id.0].0);
+            if take > 0 {
+                out.push((d.id.0, take));
+                left -= take;
+            }
+        }
+        return Ok(out);
+    };
+    let mut total = 0;
+    for (i, (due, part)) in chosen.iter().enumerate() {
+        let field = format!("allocations[{i}]");
+        let Some((left, d)) = open.get(&due.0) else {
+            return Err(ApiError::invalid(&field, "That due is paid, cancelled or not this student's."));
+        };
+        if *part <= 0 || part > left {
+            return Err(ApiError::invalid(
+                &field,
+                format!("Put between 0.01 and {} on {}.", amount::format(*left), d.description),
+            ));
+        }
+        total += part;
+    }
+    if total > amount {
+        return Err(ApiError::invalid("allocations", "The split adds up to more than the amount paid."));
+    }
+    Ok(chosen.iter().map(|(d, a)| (d.0, *a)).collect())
+}
+
+impl Desk {
+    fn student_in(&self, actor: &Actor, id: StudentId, p: Permission) -> Result<StudentRow> {
+        actor.require_somewhere(p)?;
+        let s = student_by_id(&self.db().conn, id.0)?.ok_or_else(|| ApiError::not_found("student").on("student_id"))?;
+        actor.require(p, Some(BranchId(s.branch_id)))?;
+        Ok(s)
+    }
+
+    pub fn get_student_account(&self, actor: &Actor, input: GetStudentAccount) -> Result<StudentAccount> {
+        let s = self.student_in(actor, input.student_id, Permission::ViewPayment)?;
+        account(&self.db().conn, s.id, self.today())
+    }
+
+    pub fn collect_payment(&self, actor: &Actor, input: CollectPayment) -> Result<Receipt> {
+        let student = self.student_in(actor, input.student_id, Permission::CollectPayment)?;
+        if student.archived_at.is_some() {
+            return Err(ApiError::invalid("student_id", "This student is archived; restore them to take a payment.").into());
+        }
+        let amount = amount_field("amount", &input.amount)?;
+        let reference = validate::optional("reference", &input.reference, REFERENCE_MAX)?;
+        let cheque_date = if input.method == PaymentMethod::Cheque {
+            if reference.is_empty() {
+                return Err(ApiError::invalid("reference", "Enter the cheque number.").into());
+            }
+            if input.cheque_date.trim().is_empty() {
+                return Err(ApiError::invalid("cheque_date", "Enter the date on the cheque.").into());
+            }
+            Some(crate::timetable::slots::parse_date("cheque_date", &input.cheque_date)?)
+        } else {
+            None
+        };
+        let now = self.clock().now();
+        let today = self.today();
+        let desk_no = self.desk_no()?;
+        let receipt = self.write(Some(actor.user_id), |w| {
+            let conn: &Connection = w.tx();
+            let acct = account(conn, student.id, today)?;
+            let parts = allocate(&acct, amount, input.allocations.as_deref())?;
+            let allocated: i64 = parts.iter().map(|(_, a)| a).sum();
+            if amount > allocated && !input.confirm_advance {
+                return Err(ApiError::invalid(
+                    "confirm_advance",
+                    format!(
+                        "{} is more than the {} due; confirm to keep {} as an advance.",
+                        amount::format(amount),
+                        amount::format(allocated),
+                        amount::format(amount - allocated)
+                    ),
+                )
+                .into());
+            }
+            let branch = Some(BranchId(student.branch_id));
+            let rate = settings::effective_int(conn, keys::GST_RATE_BP, branch)?;
+            let start_month = settings::effective_int(conn, keys::YEAR_START_MONTH, None)? as u32;
+            let fy = numbers::fiscal_year(today, start_month);
+            let serial = store::last_serial(conn, desk_no, &fy)? + 1;
+            let code = crate::org::store::branch_by_id(conn, student.branch_id)?.map(|b| b.code).unwrap_or_default();
+            let row = ReceiptRow {
+                id: Uuid::now_v7(),
+                branch_id: student.branch_id,
+                student_id: student.id,
+                number: numbers::receipt_number(&code, desk_no, &fy, serial),
+                desk_no,
+                fiscal_year: fy,
+                serial,
+                amount_minor: amount,
+                tax_minor: dues::tax_within(amount, rate),
+                tax_rate_bp: rate as u32,
+                method: input.method.as_str().into(),
+                reference: reference.clone(),
+                cheque_date,
+                collected_by: Some(actor.user_id.0),
+                collected_at: now,
+                created_at: now,
+                updated_at: now,
+            };
+            w.insert(&row)?;
+            for (due, part) in parts {
+                w.insert(&AllocationRow {
+                    id: Uuid::now_v7(),
+                    branch_id: student.branch_id,
+                    receipt_id: row.id,
+                    due_id: due,
+                    amount_minor: part,
+                    created_at: now,
+                    updated_at: now,
+                })?;
+            }
+            Ok(row)
+        })?;
+        receipt_view(&self.db().conn, &receipt)
+    }
+
+    pub fn reverse_receipt(&self, actor: &Actor, input: ReverseReceipt) -> Result<Receipt> {
+        actor.require_somewhere(Permission::VoidPayment)?;
+        let reason = validate::required("reason", "reason", &input.reason, REASON_MAX)?;
+        let receipt = store::receipt_by_id(&self.db().conn, input.receipt_id.0)?
+            .ok_or_else(|| ApiError::not_found("receipt").on("receipt_id"))?;
+        actor.require(Permission::VoidPayment, Some(BranchId(receipt.branch_id)))?;
+        if input.kind == ReversalKind::Bounce && receipt.method != "CHEQUE" {
+            return Err(ApiError::invalid("kind", "Only a cheque can bounce; void the receipt instead.").into());
+        }
+        let refund = match input.kind {
+            ReversalKind::Refund => Some(amount_field("amount", &input.amount)?),
+            _ => None,
+        };
+        let now = self.clock().now();
+        self.write(Some(actor.user_id), |w| {
+            let money = store::receipt_money(w.tx(), &receipt)?;
+            let net = settle::settle(&money).net;
+            if money.reversed_whole {
+                return Err(ApiError::conflict(format!("Receipt {} is already reversed.", receipt.number))
+                    .on("receipt_id")
+                    .into());
+            }
+            let (id, amount) = match refund {
+                Some(r) if r > net => {
+                    return Err(ApiError::invalid(
+                        "amount",
+                        format!("At most {} is left on this receipt to refund.", amount::format(net)),
+                    )
+                    .into())
+                }
+                Some(r) => (Uuid::now_v7(), r),
+                None => (store::whole_reversal_id(receipt.id), net.max(1)),
+            };
+            w.insert(&ReversalRow {
+                id,
+                branch_id: receipt.branch_id,
+                receipt_id: receipt.id,
+                kind: input.kind.as_str().into(),
+                amount_minor: amount,
+                reason: reason.clone(),
+                reversed_by: Some(actor.user_id.0),
+                reversed_at: now,
+                created_at: now,
+                updated_at: now,
+            })
+        })?;
+        receipt_view(&self.db().conn, &receipt)
+    }
+
+    pub fn save_receipt_pdf(&self, actor: &Actor, input: SaveReceiptPdf) -> Result<String> {
+        actor.require_somewhere(Permission::ViewPayment)?;
+        let (bytes, number) = {
+            let db = self.db();
+            let r = store::receipt_by_id(&db.conn, input.receipt_id.0)?
+                .ok_or_else(|| ApiError::not_found("receipt").on("receipt_id"))?;
+            actor.require(Permission::ViewPayment, Some(BranchId(r.branch_id)))?;
+            (pdf::receipt_pdf(&db.conn, &r, self.today())?, r.number)
+        };
+        let name = format!("receipt-{}.pdf", number.replace('/', "-"));
+        let path = self.save_file(&name, &bytes)?;
+        Ok(path.display().to_string())
+    }
+
+    pub fn list_dues(&self, actor: &Actor, input: ListDues) -> Result<Vec<DueLine>> {
+        actor.require(Permission::ViewPayment, Some(input.branch_id))?;
+        let today = self.today();
+        let (from, to) = match input.window {
+            DueWindow::Today => (today, today),
+            DueWindow::Overdue => (NaiveDate::MIN, today - Duration::days(1)),
+            DueWindow::Upcoming => (today + Duration::days(1), today + Duration::days(30)),
+        };
+        let db = self.db();
+        let conn = &db.conn;
+        let rows = store::branch_dues_between(conn, input.branch_id.0, from, to)?;
+        let money = store::branch_receipt_money(conn, input.branch_id.0, from, to)?;
+        let dues: Vec<(Uuid, i64)> = rows.iter().map(|(d, _, _)| (d.id, d.amount_minor)).collect();
+        let (paid, _) = settle::account(&dues, &money);
+        let mut out = Vec::new();
+        for (d, name, code) in rows {
+            let p = paid.get(&d.id).copied().unwrap_or(0);
+            if p >= d.amount_minor {
+                continue;
+            }
+            out.push(DueLine {
+                student_id: StudentId(d.student_id),
+                student_name: name,
+                student_code: code,
+                guardian_phone: crate::students::store::first_guardian_phone(conn, d.student_id)?,
+                due: due_view(&d, p),
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::amount_field;
+
+    #[test]
+    fn amounts_must_be_positive_with_two_decimals_at_most() {
+        assert_eq!(amount_field("amount", "1,500.50").unwrap(), 150_050);
+        for bad in ["0", "", "-5", "12.345", "ten"] {
+            assert_eq!(amount_field("amount", bad).unwrap_err().field.as_deref(), Some("amount"), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Rows and SQL for dues, receipts, allocations and reversals.
+
+use super::settle::ReceiptMoney;
+use crate::db::cols;
+use crate::write::branch_record;
+use crate::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::Serialize;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DueRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub student_id: Uuid,
+    pub enrolment_id: Option<Uuid>,
+    pub description: String,
+    pub due_on: NaiveDate,
+    pub amount_minor: i64,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(DueRow, "dues");
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReceiptRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub student_id: Uuid,
+    pub number: String,
+    pub desk_no: u32,
+    pub fiscal_year: String,
+    pub serial: u32,
+    pub amount_minor: i64,
+    pub tax_minor: i64,
+    pub tax_rate_bp: u32,
+    pub method: String,
+    pub reference: String,
+    pub cheque_date: Option<NaiveDate>,
+    pub collected_by: Option<Uuid>,
+    pub collected_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(ReceiptRow, "receipts");
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AllocationRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub receipt_id: Uuid,
+    pub due_id: Uuid,
+    pub amount_minor: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(AllocationRow, "receipt_allocations");
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReversalRow {
+    pub id: Uuid,
+    pub branch_id: Uuid,
+    pub receipt_id: Uuid,
+    pub kind: String,
+    pub amount_minor: i64,
+    pub reason: String,
+    pub reversed_by: Option<Uuid>,
+    pub reversed_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+branch_record!(ReversalRow, "receipt_reversals");
+
+/// A void or bounce of `receipt`: one id, however many desks record it.
+pub fn whole_reversal_id(receipt: Uuid) -> Uuid {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x6a0d_53e8_2c47_4b19_9f3e_c81a_74d5_02b6);
+    Uuid::new_v5(&NAMESPACE, receipt.as_bytes())
+}
+
+const DUE_COLUMNS: &str =
+    "d.id, d.branch_id, d.student_id, d.enrolment_id, d.description, d.due_on, d.amount_minor, d.cancelled_at, d.created_at, d.updated_at";
+
+fn due_from_row(r: &Row<'_>) -> rusqlite::Result<DueRow> {
+    Ok(DueRow {
+        id: cols::uuid(r, 0)?,
+        branch_id: cols::uuid(r, 1)?,
+        student_id: cols::uuid(r, 2)?,
+        enrolment_id: cols::opt_uuid(r, 3)?,
+        description: r.get(4)?,
+        due_on: cols::date(r, 5)?,
+        amount_minor: r.get(6)?,
+        cancelled_at: cols::opt_time(r, 7)?,
+        created_at: cols::time(r, 8)?,
+        updated_at: cols::time(r, 9)?,
+    })
+}
+
+pub fn due_by_id(conn: &Connection, id: Uuid) -> Result<Option<DueRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {DUE_COLUMNS} FROM dues d WHERE d.id = ?1"))?
+        .query_row([id.to_string()], due_from_row)
+        .optional()?)
+}
+
+pub fn dues_of_student(conn: &Connection, student: Uuid) -> Result<Vec<DueRow>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {DUE_COLUMNS} FROM dues d WHERE d.student_id = ?1 ORDER BY d.due_on, d.id"))?;
+    let rows = stmt.query_map([student.to_string()], due_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn dues_of_enrolment(conn: &Connection, enrolment: Uuid) -> Result<Vec<DueRow>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {DUE_COLUMNS} FROM dues d WHERE d.enrolment_id = ?1 ORDER BY d.due_on"))?;
+    let rows = stmt.query_map([enrolment.to_string()], due_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Open dues of a branch falling due in [from, to], with the student's name,
+/// code and guardian phone.
+pub fn branch_dues_between(
+    conn: &Connection,
+    branch: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(DueRow, String, String)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {DUE_COLUMNS}, s.full_name, s.code FROM dues d JOIN students s ON s.id = d.student_id
+         WHERE d.branch_id = ?1 AND d.cancelled_at IS NULL AND d.due_on BETWEEN ?2 AND ?3
+         ORDER BY d.due_on, s.full_name COLLATE NOCASE"
+    ))?;
+    let rows = stmt.query_map((branch.to_string(), from.to_string(), to.to_string()), |r| {
+        Ok((due_from_row(r)?, r.get(10)?, r.get(11)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+const RECEIPT_COLUMNS: &str = "id, branch_id, student_id, number, desk_no, fiscal_year, serial, amount_minor,
+    tax_minor, tax_rate_bp, method, reference, cheque_date, collected_by, collected_at, created_at, updated_at";
+
+fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRow> {
+    Ok(ReceiptRow {
+        id: cols::uuid(r, 0)?,
+        branch_id: cols::uuid(r, 1)?,
+        student_id: cols::uuid(r, 2)?,
+        number: r.get(3)?,
+        desk_no: r.get(4)?,
+        fiscal_year: r.get(5)?,
+        serial: r.get(6)?,
+        amount_minor: r.get(7)?,
+        tax_minor: r.get(8)?,
+        tax_rate_bp: r.get(9)?,
+        method: r.get(10)?,
+        reference: r.get(11)?,
+        cheque_date: cols::opt_date(r, 12)?,
+        collected_by: cols::opt_uuid(r, 13)?,
+        collected_at: cols::time(r, 14)?,
+        created_at: cols::time(r, 15)?,
+        updated_at: cols::time(r, 16)?,
+    })
+}
+
+pub fn receipt_by_id(conn: &Connection, id: Uuid) -> Result<Option<ReceiptRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE id = ?1"))?
+        .query_row([id.to_string()], receipt_from_row)
+        .optional()?)
+}
+
+pub fn receipts_of_student(conn: &Connection, student: Uuid) -> Result<Vec<ReceiptRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {RECEIPT_COLUMNS} FROM receipts WHERE student_id = ?1 ORDER BY collected_at, number"
+    ))?;
+    let rows = stmt.query_map([student.to_string()], receipt_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The last serial this desk gave in a financial year (0: none yet).
+pub fn last_serial(conn: &Connection, desk_no: u32, fiscal_year: &str) -> Result<u32> {
+    Ok(conn
+        .prepare_cached("SELECT coalesce(max(serial), 0) FROM receipts WHERE desk_no = ?1 AND fiscal_year = ?2")?
+        .query_row((desk_no, fiscal_year), |r| r.get(0))?)
+}
+
+pub fn allocations_of(conn: &Connection, receipt: Uuid) -> Result<Vec<AllocationRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, branch_id, receipt_id, due_id, amount_minor, created_at, updated_at
+         FROM receipt_allocations WHERE receipt_id = ?1 ORDER BY created_at, id",
+    )?;
+    let rows = stmt.query_map([receipt.to_string()], |r| {
+        Ok(AllocationRow {
+            id: cols::uuid(r, 0)?,
+            branch_id: cols::uuid(r, 1)?,
+            receipt_id: cols::uuid(r, 2)?,
+            due_id: cols::uuid(r, 3)?,
+            amount_minor: r.get(4)?,
+            created_at: cols::time(r, 5)?,
+            updated_at: cols::time(r, 6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn reversals_of(conn: &Connection, receipt: Uuid) -> Result<Vec<ReversalRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, branch_id, receipt_id, kind, amount_minor, reason, reversed_by, reversed_at, created_at, updated_at
+         FROM receipt_reversals WHERE receipt_id = ?1 ORDER BY reversed_at, id",
+    )?;
+    let rows = stmt.query_map([receipt.to_string()], |r| {
+        Ok(ReversalRow {
+            id: cols::uuid(r, 0)?,
+            branch_id: cols::uuid(r, 1)?,
+            receipt_id: cols::uuid(r, 2)?,
+            kind: r.get(3)?,
+            amount_minor: r.get(4)?,
+            reason: r.get(5)?,
+            reversed_by: cols::opt_uuid(r, 6)?,
+            reversed_at: cols::time(r, 7)?,
+            created_at: cols::time(r, 8)?,
+            updated_at: cols::time(r, 9)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The money of a receipt, for settling.
+pub fn receipt_money(conn: &Connection, r: &ReceiptRow) -> Result<ReceiptMoney> {
+    let reversals = reversals_of(conn, r.id)?;
+    Ok(ReceiptMoney {
+        amount: r.amount_minor,
+        allocations: allocations_of(conn, r.id)?.iter().map(|a| (a.due_id, a.amount_minor)).collect(),
+        reversed_whole: reversals.iter().any(|v| v.kind != "REFUND"),
+        refunded: reversals.iter().filter(|v| v.kind == "REFUND").map(|v| v.amount_minor).sum(),
+    })
+}
+
+/// Every receipt of a branch that allocated to a due in [from, to], as money
+/// to settle: three set reads instead of one per receipt (the dues list).
+pub fn branch_receipt_money(
+    conn: &Connection,
+    branch: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ReceiptMoney>> {
+    let mut money: HashMap<String, ReceiptMoney> = HashMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.amount_minor, a.due_id, a.amount_minor FROM receipts r
+         JOIN receipt_allocations a ON a.receipt_id = r.id
+         WHERE r.id IN (SELECT a2.receipt_id FROM receipt_allocations a2 JOIN dues d ON d.id = a2.due_id
+                        WHERE d.branch_id = ?1 AND d.due_on BETWEEN ?2 AND ?3)
+         ORDER BY r.id, a.created_at, a.id",
+    )?;
+    let mut rows = stmt.query((branch.to_string(), from.to_string(), to.to_string()))?;
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        let entry = money.entry(id).or_insert_with(|| ReceiptMoney {
+            amount: r.get(1).unwrap_or(0),
+            allocations: vec![],
+            reversed_whole: false,
+            refunded: 0,
+        });
+        entry.allocations.push((cols::uuid(r, 2)?, r.get(3)?));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.receipt_id, v.kind, v.amount_minor FROM receipt_reversals v WHERE v.branch_id = ?1",
+    )?;
+    let mut rows = stmt.query([branch.to_string()])?;
+    while let Some(r) = rows.next()? {
+        let id: String = r.get(0)?;
+        if let Some(m) = money.get_mut(&id) {
+            let kind: String = r.get(1)?;
+            if kind == "REFUND" {
+                m.refunded += r.get::<_, i64>(2)?;
+            } else {
+                m.reversed_whole = true;
+            }
+        }
+    }
+    Ok(money.into_values().collect())
+}

@@ -1,0 +1,187 @@
+//! Fees: dues from an enrolment, a partial payment with its receipt (number,
+//! tax, PDF), voids, refunds and bounced cheques as reversals, bad input.
+
+mod common;
+
+use branchdesk_api::commands::academics::SaveCourse;
+use branchdesk_api::commands::money::*;
+use branchdesk_api::commands::org::SaveRoom;
+use branchdesk_api::commands::students::*;
+use branchdesk_api::commands::timetable::{FeeFrequency, SaveBatch, Slot};
+use branchdesk_api::ids::StudentId;
+use branchdesk_api::{ApiError, ErrorCode};
+use common::{fixture, Fixture};
+
+fn api(e: branchdesk_desk::Error) -> ApiError {
+    e.into()
+}
+
+/// A student enrolled in a monthly ₹3,000 batch from June to August 2026.
+fn enrolled(f: &Fixture) -> StudentId {
+    let course =
+        f.desk.save_course(&f.director, SaveCourse { code: "PHY".into(), name: "Physics".into(), ..Default::default() }).unwrap().id;
+    let room = f
+        .desk
+        .save_room(&f.director, SaveRoom { id: None, branch_id: f.branch, name: "Room 1".into(), capacity: 30 })
+        .unwrap()
+        .id;
+    let batch = f
+        .desk
+        .save_batch(
+            &f.director,
+            SaveBatch {
+                branch_id: f.branch,
+                course_id: course,
+                name: "Physics XI".into(),
+                teacher_id: f.director.user_id,
+                room_id: room,
+                capacity: 20,
+                start_date: "2026-06-01".into(),
+                end_date: "2026-08-31".into(),
+                slots: vec![Slot { weekday: 1, start: "16:00".into(), end: "17:00".into() }],
+                fee_minor: 300_000,
+                fee_frequency: FeeFrequency::Monthly,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let student = f
+        .desk
+        .save_student(
+            &f.director,
+            SaveStudent {
+                branch_id: f.branch,
+                full_name: "Asha Rao".into(),
+                date_of_birth: "2008-03-14".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .student
+        .id;
+    f.desk.enrol(&f.director, Enrol { student_id: student, batch_id: batch, ..Default::default() }).unwrap();
+    student
+}
+
+fn pay(f: &Fixture, student: StudentId, amount: &str) -> Result<Receipt, ApiError> {
+    f.desk
+        .collect_payment(
+            &f.director,
+            CollectPayment { student_id: student, amount: amount.into(), ..Default::default() },
+        )
+        .map_err(api)
+}
+
+#[test]
+fn enrolment_makes_monthly_dues_and_a_partial_payment_goes_to_the_oldest_first() {
+    let f = fixture();
+    let s = enrolled(&f);
+    let account = f.desk.get_student_account(&f.director, GetStudentAccount { student_id: s }).unwrap();
+    assert_eq!(account.dues.iter().map(|d| d.due_on.as_str()).collect::<Vec<_>>(), ["2026-06-01", "2026-07-01", "2026-08-01"]);
+    assert_eq!(account.pending_minor, 900_000);
+
+    let r = pay(&f, s, "4,500").unwrap();
+    assert_eq!(r.number, "K2/D1/26-27/0001", "branch, desk, financial year, serial");
+    assert_eq!((r.amount_minor, r.tax_minor), (450_000, 68_644), "18 % GST inside ₹4,500");
+    assert_eq!(r.allocations.iter().map(|a| a.amount_minor).collect::<Vec<_>>(), [300_000, 150_000]);
+    let account = f.desk.get_student_account(&f.director, GetStudentAccount { student_id: s }).unwrap();
+    assert_eq!(account.pending_minor, 450_000);
+    assert_eq!(account.next_due.as_ref().unwrap().due_on, "2026-07-01", "July is half paid");
+    assert_eq!(pay(&f, s, "100").unwrap().number, "K2/D1/26-27/0002", "gap-free on this desk");
+
+    // The receipt PDF holds the exact number, amount, tax and pending amount.
+    let path = f.desk.save_receipt_pdf(&f.director, SaveReceiptPdf { receipt_id: r.id }).unwrap();
+    let out = std::process::Command::new("pdftotext").args([&path, "-"]).output().expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in ["Receipt K2/D1/26-27/0001", "4,500.00", "686.44", "Pending amount 4,400.00", "Asha Rao", "Four Thousand Five Hundred"] {
+        assert!(text.contains(needle), "{needle:?} not in:\n{text}");
+    }
+}
+
+#[test]
+fn a_void_opens_the_dues_again_once_and_refunds_are_bounded() {
+    let f = fixture();
+    let s = enrolled(&f);
+    let r = pay(&f, s, "3000").unwrap();
+    let reverse = |kind, amount: &str, reason: &str| {
+        f.desk
+            .reverse_receipt(&f.director, ReverseReceipt { receipt_id: r.id, kind, amount: amount.into(), reason: reason.into() })
+            .map_err(api)
+    };
+    assert_eq!(reverse(ReversalKind::Void, "", "").unwrap_err().field.as_deref(), Some("reason"));
+    assert_eq!(reverse(ReversalKind::Refund, "3000.01", "Overpaid").unwrap_err().field.as_deref(), Some("amount"));
+    assert_eq!(reverse(ReversalKind::Bounce, "", "Returned").unwrap_err().field.as_deref(), Some("kind"), "cash cannot bounce");
+    let refunded = reverse(ReversalKind::Refund, "500", "Fee revised").unwrap();
+    assert_eq!(refunded.net_minor, 250_000);
+    let voided = reverse(ReversalKind::Void, "", "Entered for the wrong student").unwrap();
+    assert_eq!(voided.net_minor, 0);
+    assert_eq!(reverse(ReversalKind::Void, "", "Again").unwrap_err().code, ErrorCode::Conflict, "reversed once");
+    let account = f.desk.get_student_account(&f.director, GetStudentAccount { student_id: s }).unwrap();
+    assert_eq!(account.pending_minor, 900_000, "June is open again");
+    assert_eq!(account.next_due.unwrap().due_on, "2026-06-01");
+    assert_eq!(f.count("SELECT count(*) FROM receipts"), 1, "the receipt stays; reversals are rows of their own");
+}
+
+#[test]
+fn bad_payments_are_refused_naming_the_field_and_nothing_is_written() {
+    let f = fixture();
+    let s = enrolled(&f);
+    for (amount, field) in [("0", "amount"), ("-10", "amount"), ("12.345", "amount"), ("abc", "amount"), ("9001", "confirm_advance")] {
+        assert_eq!(pay(&f, s, amount).unwrap_err().field.as_deref(), Some(field), "{amount}");
+    }
+    let cheque = |reference: &str, date: &str| {
+        f.desk
+            .collect_payment(
+                &f.director,
+                CollectPayment {
+                    student_id: s,
+                    amount: "1000".into(),
+                    method: PaymentMethod::Cheque,
+                    reference: reference.into(),
+                    cheque_date: date.into(),
+                    ..Default::default()
+                },
+            )
+            .map_err(api)
+    };
+    assert_eq!(cheque("", "2026-06-01").unwrap_err().field.as_deref(), Some("reference"));
+    assert_eq!(cheque("004512", "").unwrap_err().field.as_deref(), Some("cheque_date"));
+    assert_eq!(f.count("SELECT count(*) FROM receipts"), 0, "nothing half written");
+    // An advance needs the clerk's word; then it is kept, not lost.
+    let r = f
+        .desk
+        .collect_payment(
+            &f.director,
+            CollectPayment { student_id: s, amount: "9100".into(), confirm_advance: true, ..Default::default() },
+        )
+        .unwrap();
+    assert_eq!(r.advance_minor, 10_000);
+    let account = f.desk.get_student_account(&f.director, GetStudentAccount { student_id: s }).unwrap();
+    assert_eq!((account.pending_minor, account.advance_minor), (0, 10_000));
+    // With nothing left due, a cheque would all be advance: it needs the word too.
+    let c = cheque("004512", "2026-06-01");
+    assert_eq!(c.unwrap_err().field.as_deref(), Some("confirm_advance"), "nothing is due any more");
+    // Archived students take no payments.
+    f.desk.set_student_archived(&f.director, SetStudentArchived { id: s, archived: true }).unwrap();
+    assert_eq!(pay(&f, s, "100").unwrap_err().field.as_deref(), Some("student_id"));
+}
+
+#[test]
+fn the_dues_lists_show_what_is_open_and_a_teacher_may_not_collect() {
+    let f = fixture();
+    let s = enrolled(&f);
+    let list = |window| f.desk.list_dues(&f.director, ListDues { branch_id: f.branch, window }).unwrap();
+    // The fixture's today is 1 June 2026.
+    assert_eq!(list(DueWindow::Today).len(), 1);
+    assert_eq!(list(DueWindow::Upcoming).len(), 1, "1 July is within 30 days");
+    pay(&f, s, "3000").unwrap();
+    assert!(list(DueWindow::Today).is_empty(), "paid");
+    let (_, teacher) = f.staff("t@example.com", "TEACHER", Some(f.branch));
+    let refused = f
+        .desk
+        .collect_payment(&teacher, CollectPayment { student_id: s, amount: "100".into(), ..Default::default() })
+        .map_err(api)
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::PermissionDenied);
+}

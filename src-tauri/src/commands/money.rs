@@ -1,0 +1,11 @@
+//! Fees: a student's account, payments, reversals, receipt PDFs, dues lists.
+
+use branchdesk_api::commands::money::*;
+
+actor_commands! {
+    get_student_account(GetStudentAccount),
+    collect_payment(CollectPayment),
+    reverse_receipt(ReverseReceipt),
+    save_receipt_pdf(SaveReceiptPdf),
+    list_dues(ListDues),
+}
