@@ -47,10 +47,29 @@ pub fn parse(text: &str) -> Option<i64> {
 }
 
 const ONES: [&str; 20] = [
-    "", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten", "Eleven", "Twelve",
-    "Thirteen", "Fourteen", "Fifteen", "Sixteen", "Seventeen", "Eighteen", "Nineteen",
+    "",
+    "One",
+    "Two",
+    "Three",
+    "Four",
+    "Five",
+    "Six",
+    "Seven",
+    "Eight",
+    "Nine",
+    "Ten",
+    "Eleven",
+    "Twelve",
+    "Thirteen",
+    "Fourteen",
+    "Fifteen",
+    "Sixteen",
+    "Seventeen",
+    "Eighteen",
+    "Nineteen",
 ];
-const TENS: [&str; 10] = ["", "", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety"];
+const TENS: [&str; 10] =
+    ["", "", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety"];
 
 fn below_hundred(n: u64) -> String {
     match n {
@@ -78,7 +97,11 @@ pub fn in_words(minor: i64) -> String {
         if rupees >= unit {
             let n = rupees / unit;
             // Above 99 crore the crore count itself is spelt in full.
-            let count = if n >= 1000 { in_words((n * 100) as i64).replace("Rupees ", "").replace(" Only", "") } else { below_thousand(n) };
+            let count = if n >= 1000 {
+                in_words((n * 100) as i64).replace("Rupees ", "").replace(" Only", "")
+            } else {
+                below_thousand(n)
+            };
             parts.push(format!("{count} {name}"));
             rupees %= unit;
         }
@@ -107,7 +130,10 @@ mod tests {
         assert_eq!(format(-5), "-0.05");
         assert_eq!(in_words(150_050), "Rupees One Thousand Five Hundred and Paise Fifty Only");
         assert_eq!(in_words(1_180_000), "Rupees Eleven Thousand Eight Hundred Only");
-        assert_eq!(in_words(1_234_567_800), "Rupees One Crore Twenty-Three Lakh Forty-Five Thousand Six Hundred Seventy-Eight Only");
+        assert_eq!(
+            in_words(1_234_567_800),
+            "Rupees One Crore Twenty-Three Lakh Forty-Five Thousand Six Hundred Seventy-Eight Only"
+        );
         assert_eq!(in_words(0), "Rupees Zero Only");
     }
 

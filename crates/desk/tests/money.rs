@@ -18,11 +18,20 @@ fn api(e: branchdesk_desk::Error) -> ApiError {
 
 /// A student enrolled in a monthly ₹3,000 batch from June to August 2026.
 fn enrolled(f: &Fixture) -> StudentId {
-    let course =
-        f.desk.save_course(&f.director, SaveCourse { code: "PHY".into(), name: "Physics".into(), ..Default::default() }).unwrap().id;
+    let course = f
+        .desk
+        .save_course(
+            &f.director,
+            SaveCourse { code: "PHY".into(), name: "Physics".into(), ..Default::default() },
+        )
+        .unwrap()
+        .id;
     let room = f
         .desk
-        .save_room(&f.director, SaveRoom { id: None, branch_id: f.branch, name: "Room 1".into(), capacity: 30 })
+        .save_room(
+            &f.director,
+            SaveRoom { id: None, branch_id: f.branch, name: "Room 1".into(), capacity: 30 },
+        )
         .unwrap()
         .id;
     let batch = f
@@ -78,7 +87,10 @@ fn enrolment_makes_monthly_dues_and_a_partial_payment_goes_to_the_oldest_first()
     let f = fixture();
     let s = enrolled(&f);
     let account = f.desk.get_student_account(&f.director, GetStudentAccount { student_id: s }).unwrap();
-    assert_eq!(account.dues.iter().map(|d| d.due_on.as_str()).collect::<Vec<_>>(), ["2026-06-01", "2026-07-01", "2026-08-01"]);
+    assert_eq!(
+        account.dues.iter().map(|d| d.due_on.as_str()).collect::<Vec<_>>(),
+        ["2026-06-01", "2026-07-01", "2026-08-01"]
+    );
     assert_eq!(account.pending_minor, 900_000);
 
     let r = pay(&f, s, "4,500").unwrap();
@@ -94,7 +106,14 @@ fn enrolment_makes_monthly_dues_and_a_partial_payment_goes_to_the_oldest_first()
     let path = f.desk.save_receipt_pdf(&f.director, SaveReceiptPdf { receipt_id: r.id }).unwrap();
     let out = std::process::Command::new("pdftotext").args([&path, "-"]).output().expect("pdftotext runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    for needle in ["Receipt K2/D1/26-27/0001", "4,500.00", "686.44", "Pending amount 4,400.00", "Asha Rao", "Four Thousand Five Hundred"] {
+    for needle in [
+        "Receipt K2/D1/26-27/0001",
+        "4,500.00",
+        "686.44",
+        "Pending amount 4,400.00",
+        "Asha Rao",
+        "Four Thousand Five Hundred",
+    ] {
         assert!(text.contains(needle), "{needle:?} not in:\n{text}");
     }
 }
@@ -106,28 +125,52 @@ fn a_void_opens_the_dues_again_once_and_refunds_are_bounded() {
     let r = pay(&f, s, "3000").unwrap();
     let reverse = |kind, amount: &str, reason: &str| {
         f.desk
-            .reverse_receipt(&f.director, ReverseReceipt { receipt_id: r.id, kind, amount: amount.into(), reason: reason.into() })
+            .reverse_receipt(
+                &f.director,
+                ReverseReceipt { receipt_id: r.id, kind, amount: amount.into(), reason: reason.into() },
+            )
             .map_err(api)
     };
     assert_eq!(reverse(ReversalKind::Void, "", "").unwrap_err().field.as_deref(), Some("reason"));
-    assert_eq!(reverse(ReversalKind::Refund, "3000.01", "Overpaid").unwrap_err().field.as_deref(), Some("amount"));
-    assert_eq!(reverse(ReversalKind::Bounce, "", "Returned").unwrap_err().field.as_deref(), Some("kind"), "cash cannot bounce");
+    assert_eq!(
+        reverse(ReversalKind::Refund, "3000.01", "Overpaid").unwrap_err().field.as_deref(),
+        Some("amount")
+    );
+    assert_eq!(
+        reverse(ReversalKind::Bounce, "", "Returned").unwrap_err().field.as_deref(),
+        Some("kind"),
+        "cash cannot bounce"
+    );
     let refunded = reverse(ReversalKind::Refund, "500", "Fee revised").unwrap();
     assert_eq!(refunded.net_minor, 250_000);
     let voided = reverse(ReversalKind::Void, "", "Entered for the wrong student").unwrap();
     assert_eq!(voided.net_minor, 0);
-    assert_eq!(reverse(ReversalKind::Void, "", "Again").unwrap_err().code, ErrorCode::Conflict, "reversed once");
+    assert_eq!(
+        reverse(ReversalKind::Void, "", "Again").unwrap_err().code,
+        ErrorCode::Conflict,
+        "reversed once"
+    );
     let account = f.desk.get_student_account(&f.director, GetStudentAccount { student_id: s }).unwrap();
     assert_eq!(account.pending_minor, 900_000, "June is open again");
     assert_eq!(account.next_due.unwrap().due_on, "2026-06-01");
-    assert_eq!(f.count("SELECT count(*) FROM receipts"), 1, "the receipt stays; reversals are rows of their own");
+    assert_eq!(
+        f.count("SELECT count(*) FROM receipts"),
+        1,
+        "the receipt stays; reversals are rows of their own"
+    );
 }
 
 #[test]
 fn bad_payments_are_refused_naming_the_field_and_nothing_is_written() {
     let f = fixture();
     let s = enrolled(&f);
-    for (amount, field) in [("0", "amount"), ("-10", "amount"), ("12.345", "amount"), ("abc", "amount"), ("9001", "confirm_advance")] {
+    for (amount, field) in [
+        ("0", "amount"),
+        ("-10", "amount"),
+        ("12.345", "amount"),
+        ("abc", "amount"),
+        ("9001", "confirm_advance"),
+    ] {
         assert_eq!(pay(&f, s, amount).unwrap_err().field.as_deref(), Some(field), "{amount}");
     }
     let cheque = |reference: &str, date: &str| {
@@ -153,7 +196,12 @@ fn bad_payments_are_refused_naming_the_field_and_nothing_is_written() {
         .desk
         .collect_payment(
             &f.director,
-            CollectPayment { student_id: s, amount: "9100".into(), confirm_advance: true, ..Default::default() },
+            CollectPayment {
+                student_id: s,
+                amount: "9100".into(),
+                confirm_advance: true,
+                ..Default::default()
+            },
         )
         .unwrap();
     assert_eq!(r.advance_minor, 10_000);
@@ -180,7 +228,10 @@ fn the_dues_lists_show_what_is_open_and_a_teacher_may_not_collect() {
     let (_, teacher) = f.staff("t@example.com", "TEACHER", Some(f.branch));
     let refused = f
         .desk
-        .collect_payment(&teacher, CollectPayment { student_id: s, amount: "100".into(), ..Default::default() })
+        .collect_payment(
+            &teacher,
+            CollectPayment { student_id: s, amount: "100".into(), ..Default::default() },
+        )
         .map_err(api)
         .unwrap_err();
     assert_eq!(refused.code, ErrorCode::PermissionDenied);

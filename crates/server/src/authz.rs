@@ -89,12 +89,18 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         "students" | "guardians" | "student_guardians" => needs(Permission::ManageStudent, false),
         "student_transfers" => needs(Permission::ManageEnrolment, false),
         // Dues follow enrolments.
-        "dues" => needs(Permission::ManageEnrolment, false).or_else(|_| needs(Permission::CollectPayment, false)),
+        "dues" => {
+            needs(Permission::ManageEnrolment, false).or_else(|_| needs(Permission::CollectPayment, false))
+        }
         // Money is never refused after the fact (sync-design.md): money
         // taken offline happened. An author without the permission at
         // their clock time is accepted and flagged for review.
         "receipts" | "receipt_allocations" | "receipt_reversals" => {
-            let p = if op.entity == "receipt_reversals" { Permission::VoidPayment } else { Permission::CollectPayment };
+            let p = if op.entity == "receipt_reversals" {
+                Permission::VoidPayment
+            } else {
+                Permission::CollectPayment
+            };
             if needs(p, false).is_err() {
                 tracing::warn!(entity = %op.entity, id = %op.entity_id, author = ?op.author_user_id,
                     "money recorded by someone without the permission: accepted, flagged for review");

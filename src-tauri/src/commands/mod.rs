@@ -83,8 +83,9 @@ macro_rules! commands {
 }
 
 use branchdesk_api::commands::{
-    academics as ac, attendance as at, audit as a, backups as b, imports as im, leads as l, money as m, org as o,
-    roles as r, session as s, settings as st, students as sd, system as sy, timetable as tt, users as u,
+    academics as ac, attendance as at, audit as a, backups as b, imports as im, leads as l, money as m,
+    org as o, roles as r, session as s, settings as st, students as sd, system as sy, timetable as tt,
+    users as u,
 };
 
 commands! {

@@ -6,6 +6,7 @@ pub mod backups;
 pub mod batches;
 pub mod courses;
 pub mod curriculum;
+pub mod fees;
 pub mod home;
 pub mod leads;
 pub mod learning;

@@ -133,7 +133,7 @@ pub fn StudentPage(p: &StudentPageProps) -> Html {
                 Tab::Guardians => html! { <Guardians student={st.clone()} on_saved={reload.clone()} /> },
                 Tab::Enrolments => html! { <Enrolments detail={d.clone()} on_saved={reload.clone()} /> },
                 Tab::Attendance => html! { <AttendanceTab id={st.id} /> },
-                Tab::Fees => html! { <p class="empty">{ "No fees or payments have been recorded for this student." }</p> },
+                Tab::Fees => html! { <super::fees::Fees id={st.id} archived={st.archived} /> },
             } }
             }
         </section>

@@ -75,7 +75,10 @@ mod tests {
     #[test]
     fn monthly_and_quarterly_fees_fall_due_until_the_batch_ends() {
         let monthly = schedule(Every::Months(1), d(2026, 6, 1), d(2026, 8, 31), "Physics");
-        assert_eq!(monthly.iter().map(|m| m.0).collect::<Vec<_>>(), [d(2026, 6, 1), d(2026, 7, 1), d(2026, 8, 1)]);
+        assert_eq!(
+            monthly.iter().map(|m| m.0).collect::<Vec<_>>(),
+            [d(2026, 6, 1), d(2026, 7, 1), d(2026, 8, 1)]
+        );
         assert_eq!(monthly[0].1, "Physics fee, Jun 2026");
         let quarterly = schedule(Every::Months(3), d(2026, 1, 31), d(2026, 12, 31), "Maths");
         assert_eq!(quarterly.len(), 4);

@@ -31,7 +31,10 @@ fn amount_field(field: &str, text: &str) -> Result<i64, ApiError> {
     match amount::parse(text) {
         Some(0) => Err(ApiError::invalid(field, "Enter an amount more than zero.")),
         Some(v) if v > 0 => Ok(v),
-        _ => Err(ApiError::invalid(field, "Enter the amount in rupees with at most two decimals, e.g. 1500.50.")),
+        _ => Err(ApiError::invalid(
+            field,
+            "Enter the amount in rupees with at most two decimals, e.g. 1500.50.",
+        )),
     }
 }
 
@@ -73,7 +76,8 @@ pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &
         _ => batch.fee_minor,
     };
     let amount = if inclusive { fee } else { dues::with_tax(fee, rate) };
-    let course = crate::academics::courses::by_id(w.tx(), batch.course_id)?.map(|c| c.name).unwrap_or_default();
+    let course =
+        crate::academics::courses::by_id(w.tx(), batch.course_id)?.map(|c| c.name).unwrap_or_default();
     for (due_on, description) in dues::schedule(every, e.start_date, batch.end_date, &course) {
         let id = dues::due_id(e.id, due_on);
         match existing.iter().find(|d| d.id == id) {
@@ -232,7 +236,8 @@ fn allocate(
 impl Desk {
     fn student_in(&self, actor: &Actor, id: StudentId, p: Permission) -> Result<StudentRow> {
         actor.require_somewhere(p)?;
-        let s = student_by_id(&self.db().conn, id.0)?.ok_or_else(|| ApiError::not_found("student").on("student_id"))?;
+        let s = student_by_id(&self.db().conn, id.0)?
+            .ok_or_else(|| ApiError::not_found("student").on("student_id"))?;
         actor.require(p, Some(BranchId(s.branch_id)))?;
         Ok(s)
     }
@@ -245,7 +250,11 @@ impl Desk {
     pub fn collect_payment(&self, actor: &Actor, input: CollectPayment) -> Result<Receipt> {
         let student = self.student_in(actor, input.student_id, Permission::CollectPayment)?;
         if student.archived_at.is_some() {
-            return Err(ApiError::invalid("student_id", "This student is archived; restore them to take a payment.").into());
+            return Err(ApiError::invalid(
+                "student_id",
+                "This student is archived; restore them to take a payment.",
+            )
+            .into());
         }
         let amount = amount_field("amount", &input.amount)?;
         let reference = validate::optional("reference", &input.reference, REFERENCE_MAX)?;
@@ -285,7 +294,8 @@ impl Desk {
             let start_month = settings::effective_int(conn, keys::YEAR_START_MONTH, None)? as u32;
             let fy = numbers::fiscal_year(today, start_month);
             let serial = store::last_serial(conn, desk_no, &fy)? + 1;
-            let code = crate::org::store::branch_by_id(conn, student.branch_id)?.map(|b| b.code).unwrap_or_default();
+            let code =
+                crate::org::store::branch_by_id(conn, student.branch_id)?.map(|b| b.code).unwrap_or_default();
             let row = ReceiptRow {
                 id: Uuid::now_v7(),
                 branch_id: student.branch_id,
@@ -329,7 +339,9 @@ impl Desk {
             .ok_or_else(|| ApiError::not_found("receipt").on("receipt_id"))?;
         actor.require(Permission::VoidPayment, Some(BranchId(receipt.branch_id)))?;
         if input.kind == ReversalKind::Bounce && receipt.method != "CHEQUE" {
-            return Err(ApiError::invalid("kind", "Only a cheque can bounce; void the receipt instead.").into());
+            return Err(
+                ApiError::invalid("kind", "Only a cheque can bounce; void the receipt instead.").into()
+            );
         }
         let refund = match input.kind {
             ReversalKind::Refund => Some(amount_field("amount", &input.amount)?),

@@ -75,7 +75,11 @@ pub fn receipt_pdf(conn: &Connection, r: &ReceiptRow, today: NaiveDate) -> Resul
     }
     p.y -= 8.0;
     p.line(13.0, true, &format!("Receipt {}", r.number));
-    p.line(10.0, false, &format!("Date {}", crate::clock::local_time(r.collected_at).format("%d %b %Y, %H:%M")));
+    p.line(
+        10.0,
+        false,
+        &format!("Date {}", crate::clock::local_time(r.collected_at).format("%d %b %Y, %H:%M")),
+    );
     if let Some(s) = &student {
         p.line(10.0, false, &format!("Received from {} ({})", s.full_name, s.code));
     }
@@ -114,7 +118,13 @@ pub fn receipt_pdf(conn: &Connection, r: &ReceiptRow, today: NaiveDate) -> Resul
         p.line(
             10.0,
             true,
-            &format!("{} {} on {}: {}", v.kind.label(), amount::format(v.amount_minor), v.at.get(..10).unwrap_or_default(), v.reason),
+            &format!(
+                "{} {} on {}: {}",
+                v.kind.label(),
+                amount::format(v.amount_minor),
+                v.at.get(..10).unwrap_or_default(),
+                v.reason
+            ),
         );
     }
     if !footer.is_empty() {

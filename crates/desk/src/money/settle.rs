@@ -84,7 +84,12 @@ mod tests {
     }
 
     fn receipt() -> impl Strategy<Value = ReceiptMoney> {
-        (1i64..100_000, proptest::collection::vec((0usize..4, 1i64..50_000), 0..4), any::<bool>(), 0i64..150_000)
+        (
+            1i64..100_000,
+            proptest::collection::vec((0usize..4, 1i64..50_000), 0..4),
+            any::<bool>(),
+            0i64..150_000,
+        )
             .prop_map(|(amount, allocs, whole, refunded)| {
                 // Allocations never exceed the amount when collected.
                 let mut left = amount;
@@ -133,7 +138,12 @@ mod tests {
     #[test]
     fn a_refund_comes_off_the_advance_then_the_last_due() {
         let [a, b] = [Uuid::from_u128(1), Uuid::from_u128(2)];
-        let r = ReceiptMoney { amount: 1000, allocations: vec![(a, 500), (b, 300)], reversed_whole: false, refunded: 350 };
+        let r = ReceiptMoney {
+            amount: 1000,
+            allocations: vec![(a, 500), (b, 300)],
+            reversed_whole: false,
+            refunded: 350,
+        };
         assert_eq!(settle(&r), Settled { allocations: vec![(a, 500), (b, 150)], advance: 0, net: 650 });
     }
 }

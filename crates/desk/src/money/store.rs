@@ -106,15 +106,17 @@ pub fn due_by_id(conn: &Connection, id: Uuid) -> Result<Option<DueRow>> {
 }
 
 pub fn dues_of_student(conn: &Connection, student: Uuid) -> Result<Vec<DueRow>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT {DUE_COLUMNS} FROM dues d WHERE d.student_id = ?1 ORDER BY d.due_on, d.id"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {DUE_COLUMNS} FROM dues d WHERE d.student_id = ?1 ORDER BY d.due_on, d.id"
+    ))?;
     let rows = stmt.query_map([student.to_string()], due_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn dues_of_enrolment(conn: &Connection, enrolment: Uuid) -> Result<Vec<DueRow>> {
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT {DUE_COLUMNS} FROM dues d WHERE d.enrolment_id = ?1 ORDER BY d.due_on"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {DUE_COLUMNS} FROM dues d WHERE d.enrolment_id = ?1 ORDER BY d.due_on"
+    ))?;
     let rows = stmt.query_map([enrolment.to_string()], due_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -181,7 +183,9 @@ pub fn receipts_of_student(conn: &Connection, student: Uuid) -> Result<Vec<Recei
 /// The last serial this desk gave in a financial year (0: none yet).
 pub fn last_serial(conn: &Connection, desk_no: u32, fiscal_year: &str) -> Result<u32> {
     Ok(conn
-        .prepare_cached("SELECT coalesce(max(serial), 0) FROM receipts WHERE desk_no = ?1 AND fiscal_year = ?2")?
+        .prepare_cached(
+            "SELECT coalesce(max(serial), 0) FROM receipts WHERE desk_no = ?1 AND fiscal_year = ?2",
+        )?
         .query_row((desk_no, fiscal_year), |r| r.get(0))?)
 }
 

@@ -44,7 +44,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PullResponse, StoreError>> + Send;
 
     /// Enrols `device_id` with a one-time code; answers its bearer token.
-    fn enrol(&self, device_id: String, code: String) -> impl Future<Output = Result<Enrolled, StoreError>> + Send;
+    fn enrol(
+        &self,
+        device_id: String,
+        code: String,
+    ) -> impl Future<Output = Result<Enrolled, StoreError>> + Send;
 
     /// The device a bearer token belongs to (refused when revoked).
     fn authenticate(&self, token: String) -> impl Future<Output = Result<Device, StoreError>> + Send;

@@ -1,0 +1,217 @@
+//! A student's fees: dues with what is paid, collecting a payment (oldest
+//! dues first), receipts with their PDF, voids, refunds and bounced cheques.
+
+use crate::components::field::{setter, Field, FormActions, FormError, Select};
+use crate::components::session::use_session;
+use crate::format::money;
+use crate::hooks::{act, show, use_query};
+use crate::invoke::call;
+use branchdesk_api::commands::money::*;
+use branchdesk_api::ids::{ReceiptId, StudentId};
+use branchdesk_api::{ApiError, Permission};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FeesProps {
+    pub id: StudentId,
+    pub archived: bool,
+}
+
+#[component]
+pub fn Fees(p: &FeesProps) -> Html {
+    let s = use_session();
+    let (account, reload) = use_query(GetStudentAccount { student_id: p.id });
+    let notice = use_state(|| None::<String>);
+    let error = use_state(|| None::<ApiError>);
+    let collect = s.me.can(Permission::CollectPayment) && !p.archived;
+    let void = s.me.can(Permission::VoidPayment);
+    let on_done = {
+        let (reload, notice) = (reload.clone(), notice.clone());
+        Callback::from(move |text: String| {
+            notice.set(Some(text));
+            reload.emit(());
+        })
+    };
+    let pdf = |id: ReceiptId| {
+        let (notice, error, s) = (notice.clone(), error.clone(), s.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (notice, error, s) = (notice.clone(), error.clone(), s.clone());
+            spawn_local(async move {
+                match call(&SaveReceiptPdf { receipt_id: id }).await {
+                    Ok(path) => notice.set(Some(format!("Receipt saved as {path}"))),
+                    Err(e) => error.set(Some(s.check(e))),
+                }
+            });
+        })
+    };
+    html! {
+        <div id="fees">
+            if let Some(n) = &*notice { <div class="notice success" role="status" id="fees-notice">{ n }</div> }
+            <FormError error={(*error).clone()} fields={vec![]} />
+            { show(&account, |a: &StudentAccount| html! {
+                <>
+                    <p id="fees-summary">
+                        <strong>{ format!("Pending {}", money(a.pending_minor)) }</strong>
+                        if let Some(n) = &a.next_due { { format!(" · next due {} on {}", money(n.amount_minor - n.paid_minor), n.due_on) } }
+                        if a.advance_minor > 0 { <span class="tag">{ format!("advance {}", money(a.advance_minor)) }</span> }
+                    </p>
+                    if a.dues.is_empty() {
+                        <p class="empty">{ "No fees are due: enrol the student in a batch with a fee." }</p>
+                    } else {
+                        <table class="grid" id="dues">
+                            <thead><tr><th>{ "Due on" }</th><th>{ "For" }</th><th class="num">{ "Amount" }</th><th class="num">{ "Paid" }</th><th>{ "" }</th></tr></thead>
+                            <tbody>{ for a.dues.iter().map(|d| html! {
+                                <tr class={classes!(d.cancelled.then_some("muted"))}>
+                                    <td>{ &d.due_on }</td><td>{ &d.description }</td>
+                                    <td class="num">{ money(d.amount_minor) }</td><td class="num">{ money(d.paid_minor) }</td>
+                                    <td>{ if d.cancelled { "cancelled" } else if d.paid_minor >= d.amount_minor { "paid" } else if d.paid_minor > 0 { "part paid" } else { "open" } }</td>
+                                </tr>
+                            }) }</tbody>
+                        </table>
+                    }
+                    if collect { <Collect id={a.student_id} on_done={on_done.clone()} /> }
+                    <h3>{ "Receipts" }</h3>
+                    if a.receipts.is_empty() { <p class="empty">{ "No payments yet." }</p> }
+                    { for a.receipts.iter().rev().map(|r| html! {
+                        <div class="card receipt" id={format!("receipt-{}", r.number.replace('/', "-"))}>
+                            <strong>{ &r.number }</strong>
+                            { format!(" · {} · {} · {} · by {}", money(r.amount_minor), r.method.label(), r.collected_at.get(..10).unwrap_or_default(), r.collected_by) }
+                            if r.net_minor != r.amount_minor { <span class="tag">{ format!("now {}", money(r.net_minor)) }</span> }
+                            <ul class="log">
+                                { for r.reversals.iter().map(|v| html! { <li>{ format!("{} {} · {} · {}", v.kind.label(), money(v.amount_minor), v.by, v.reason) }</li> }) }
+                            </ul>
+                            <div class="row-actions">
+                                <button onclick={pdf(r.id)}>{ "Save PDF" }</button>
+                                if void && r.net_minor > 0 { <Reverse receipt={r.clone()} on_done={on_done.clone()} /> }
+                            </div>
+                        </div>
+                    }) }
+                </>
+            }) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CollectProps {
+    id: StudentId,
+    on_done: Callback<String>,
+}
+
+#[component]
+fn Collect(p: &CollectProps) -> Html {
+    let s = use_session();
+    let amount = use_state(String::new);
+    let method = use_state(|| PaymentMethod::Cash.as_str().to_owned());
+    let reference = use_state(String::new);
+    let cheque_date = use_state(String::new);
+    let advance = use_state(|| false);
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let f = (amount.clone(), method.clone(), reference.clone(), cheque_date.clone(), advance.clone());
+        let (error, s, done, id) = (error.clone(), s.clone(), p.on_done.clone(), p.id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (amount, method, reference, cheque_date, advance) = f.clone();
+            let input = CollectPayment {
+                student_id: id,
+                amount: (*amount).clone(),
+                method: PaymentMethod::parse(&method).unwrap_or_default(),
+                reference: (*reference).clone(),
+                cheque_date: (*cheque_date).clone(),
+                allocations: None,
+                confirm_advance: *advance,
+            };
+            let (done, fields) = (done.clone(), (amount.clone(), reference.clone(), advance.clone()));
+            act(input, error.clone(), s.clone(), move |r: Receipt| {
+                fields.0.set(String::new());
+                fields.1.set(String::new());
+                fields.2.set(false);
+                done.emit(format!("Receipt {} for {} saved.", r.number, money(r.amount_minor)));
+            });
+        })
+    };
+    let methods: Vec<(String, String)> =
+        PaymentMethod::ALL.iter().map(|m| (m.as_str().to_owned(), m.label().to_owned())).collect();
+    let err = (*error).clone();
+    let is_cheque = *method == PaymentMethod::Cheque.as_str();
+    html! {
+        <form class="card" id="collect-form" {onsubmit}>
+            <h3>{ "Collect a payment" }</h3>
+            <FormError error={err.clone()} fields={vec!["amount", "reference", "cheque_date", "confirm_advance", "allocations"]} />
+            <div class="row">
+                <Field label="Amount (₹)" name="amount" value={(*amount).clone()} on_input={setter(&amount)} error={err.clone()} hint="goes to the oldest dues first" />
+                <Select label="Method" name="method" value={(*method).clone()} options={methods} on_change={setter(&method)} />
+                <Field label={if is_cheque { "Cheque number" } else { "Reference (UPI / card / transfer)" }} name="reference" value={(*reference).clone()} on_input={setter(&reference)} error={err.clone()} />
+                if is_cheque {
+                    <Field label="Cheque date" name="cheque_date" kind="date" value={(*cheque_date).clone()} on_input={setter(&cheque_date)} error={err.clone()} />
+                }
+            </div>
+            if err.as_ref().is_some_and(|e| e.field.as_deref() == Some("confirm_advance")) || *advance {
+                <label class="check-inline"><input type="checkbox" id="confirm-advance" checked={*advance} onchange={let a = advance.clone(); Callback::from(move |_: Event| a.set(!*a))} />{ " Keep the rest as an advance" }</label>
+            }
+            <FormActions save="Collect and print receipt" id="collect-save" />
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReverseProps {
+    receipt: Receipt,
+    on_done: Callback<String>,
+}
+
+#[component]
+fn Reverse(p: &ReverseProps) -> Html {
+    let s = use_session();
+    let open = use_state(|| false);
+    let kind = use_state(|| ReversalKind::Void.as_str().to_owned());
+    let amount = use_state(String::new);
+    let reason = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    if !*open {
+        let open = open.clone();
+        return html! { <button class="void-open" onclick={move |_| open.set(true)}>{ "Void or refund…" }</button> };
+    }
+    let onsubmit = {
+        let (kind, amount, reason) = (kind.clone(), amount.clone(), reason.clone());
+        let (error, s, done, id, number) =
+            (error.clone(), s.clone(), p.on_done.clone(), p.receipt.id, p.receipt.number.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let k = ReversalKind::parse(&kind).unwrap_or_default();
+            let input = ReverseReceipt {
+                receipt_id: id,
+                kind: k,
+                amount: (*amount).clone(),
+                reason: (*reason).clone(),
+            };
+            let (done, number) = (done.clone(), number.clone());
+            act(input, error.clone(), s.clone(), move |_| done.emit(format!("{} {number}.", k.label())));
+        })
+    };
+    let kinds: Vec<(String, String)> = ReversalKind::ALL
+        .iter()
+        .filter(|k| **k != ReversalKind::Bounce || p.receipt.method == PaymentMethod::Cheque)
+        .map(|k| (k.as_str().to_owned(), k.label().to_owned()))
+        .collect();
+    let err = (*error).clone();
+    let cancel = {
+        let open = open.clone();
+        Callback::from(move |_: ()| open.set(false))
+    };
+    html! {
+        <form class="reverse-form" {onsubmit} onkeydown={super::courses::esc(cancel.clone())}>
+            <FormError error={err.clone()} fields={vec!["kind", "amount", "reason"]} />
+            <div class="row">
+                <Select label="What happened" name="kind" value={(*kind).clone()} options={kinds} on_change={setter(&kind)} />
+                if *kind == ReversalKind::Refund.as_str() {
+                    <Field label="Refund (₹)" name="amount" value={(*amount).clone()} on_input={setter(&amount)} error={err.clone()} />
+                }
+                <Field label="Reason" name="reason" value={(*reason).clone()} on_input={setter(&reason)} error={err.clone()} />
+            </div>
+            <FormActions save="Record" id="reverse-save" on_cancel={cancel} />
+        </form>
+    }
+}
