@@ -177,10 +177,6 @@ pub struct CodeRequest {
     /// `None`: the same as the issuing desk.
     #[serde(default)]
     pub scopes: Option<Vec<String>>,
-    /// This desk's number in the organisation (1: the desk that created
-    /// it): receipt numbers carry it, so no two desks' series meet.
-    #[serde(default)]
-    pub desk_no: u32,
 }
 
 /// `POST /v1/devices/codes`: an enrolled desk asks for a code for another.

@@ -596,6 +596,8 @@ async fn a_student_transferred_on_one_branch_desk_arrives_at_the_other_with_hist
     let h = branch_desk(hsr).await;
     let (director_k, _) = sign_in(&k.desk);
     let (director_h, _) = sign_in(&h.desk);
+    let numbers = [&a, &k, &h].map(|d| d.desk.desk_no().unwrap());
+    assert_eq!(numbers, [1, 2, 3], "each desk its own number, for receipt series");
     let asha = k
         .desk
         .save_student(

@@ -68,7 +68,7 @@ pub fn receipt_pdf(conn: &Connection, r: &ReceiptRow, today: NaiveDate) -> Resul
     let mut p = Page { content: Content::new(), y: 560.0 };
     p.line(16.0, true, &org);
     if let Some(b) = &branch {
-        p.line(10.0, false, &format!("{} {}", b.name, b.address).trim().to_owned());
+        p.line(10.0, false, format!("{} {}", b.name, b.address).trim());
     }
     if !gstin.is_empty() {
         p.line(10.0, false, &format!("GSTIN {gstin}"));
