@@ -117,7 +117,11 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("{css} never showed {needle:?}; last text: {last:?}");
+        let fatal = match self.client.find(Locator::Css("#fatal")).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        panic!("{css} never showed {needle:?}; last text: {last:?} {fatal}");
     }
 
     /// The labels of the sidebar's areas, in order.

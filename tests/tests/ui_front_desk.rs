@@ -1,17 +1,23 @@
 //! In the real app window, the front-desk clerk's day: take an enquiry,
-//! log a call, admit and enrol in one step, then find the student from
-//! anywhere by three letters of the name and by the last four digits of
-//! the phone.
+//! log a call, admit and enrol in one step, find the student from anywhere
+//! by three letters of the name and by the last four digits of the phone,
+//! take a partial fee payment (its receipt PDF read back), void it, and
+//! transfer the student to another branch with their history.
 
 use branchdesk_api::commands::academics::SaveCourse;
-use branchdesk_api::commands::org::SaveRoom;
+use branchdesk_api::commands::org::{SaveBranch, SaveRoom};
 use branchdesk_api::commands::timetable::{SaveBatch, Slot};
 use branchdesk_e2e::*;
 use std::path::Path;
 
-/// An organisation with a course and a batch to enrol into.
+/// An organisation of two branches with a course and a batch to enrol into.
 fn seed_batch(dir: &Path) {
     let (desk, director, branch) = seed_desk(dir);
+    desk.save_branch(
+        &director,
+        SaveBranch { code: "WF".into(), name: "Whitefield".into(), ..Default::default() },
+    )
+    .expect("second branch");
     let room = desk
         .save_room(&director, SaveRoom { id: None, branch_id: branch, name: "Room 1".into(), capacity: 30 })
         .expect("room")
@@ -104,5 +110,55 @@ async fn take_an_enquiry_admit_it_and_find_the_student_from_anywhere() {
     }
     app.find("#palette-input").await.send_keys(ENTER).await.unwrap();
     app.wait_text("#student h1", "Rohan Shetty").await;
+
+    // Fees: a partial payment goes to the oldest due; the receipt PDF holds
+    // the exact number, amount, tax and pending amount; a void opens it again.
+    app.click("#tab-fees").await;
+    let pending = |text: &str| -> i64 {
+        let figure = text.split("Pending ").nth(1).unwrap_or_default().split(' ').next().unwrap_or_default();
+        branchdesk_api::amount::parse(figure).unwrap_or_else(|| panic!("no pending amount in {text:?}"))
+    };
+    let before = pending(&app.wait_text("#fees-summary", "Pending").await);
+    assert!(before >= 250_000, "at least this month's fee is due: {before}");
+    app.type_into("#field-amount", "1000").await;
+    app.click("#collect-save").await;
+    let saved = app.wait_text("#fees-notice", "Receipt").await;
+    let number = saved.split_whitespace().nth(1).expect("receipt number").to_owned();
+    assert!(number.starts_with("K2/D1/") && number.len() <= 16, "{number}");
+    let after = branchdesk_api::amount::format(before - 100_000);
+    app.wait_text("#fees-summary", &format!("Pending {after}")).await;
+    app.click(".receipt .save-pdf").await;
+    let note = app.wait_text("#fees-notice", "saved as").await;
+    let path = note.split("saved as ").nth(1).expect("path").trim();
+    let out = std::process::Command::new("pdftotext").args([path, "-"]).output().expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        format!("Receipt {number}"),
+        "1,000.00".into(),
+        "GST 18.00 %".into(),
+        "152.54".into(),
+        format!("Pending amount {after}"),
+    ] {
+        assert!(text.contains(&needle), "{needle:?} not in the receipt:\n{text}");
+    }
+    app.screenshot("fees-receipt").await;
+    app.click(".receipt .void-open").await;
+    app.type_into("#field-reason", "Entered for the wrong student").await;
+    app.click("#reverse-save").await;
+    app.wait_text("#fees-notice", &format!("Voided {number}")).await;
+    app.wait_text("#fees-summary", &format!("Pending {}", branchdesk_api::amount::format(before))).await;
+    app.screenshot("fees-voided").await;
+
+    // Transfer to the other branch: the enrolment here closes and the new
+    // branch's page shows the record at Koramangala.
+    app.click("#tab-profile").await;
+    app.click("#transfer-open").await;
+    app.choose("#field-to_branch_id", "Whitefield (WF)").await;
+    app.type_into("#field-reason", "Family moved to Whitefield").await;
+    app.find("#field-reason").await.send_keys(ENTER).await.unwrap(); // Enter submits, as on every form
+    app.click("#tab-enrolments").await;
+    app.wait_text("#enrolments", "At Koramangala").await;
+    app.wait_text("#enrolments", "Family moved to Whitefield").await;
+    app.screenshot("student-transferred").await;
     app.close().await;
 }

@@ -82,7 +82,7 @@ pub fn Fees(p: &FeesProps) -> Html {
                                 { for r.reversals.iter().map(|v| html! { <li>{ format!("{} {} · {} · {}", v.kind.label(), money(v.amount_minor), v.by, v.reason) }</li> }) }
                             </ul>
                             <div class="row-actions">
-                                <button onclick={pdf(r.id)}>{ "Save PDF" }</button>
+                                <button class="save-pdf" onclick={pdf(r.id)}>{ "Save PDF" }</button>
                                 if void && r.net_minor > 0 { <Reverse receipt={r.clone()} on_done={on_done.clone()} /> }
                             </div>
                         </div>
@@ -151,7 +151,7 @@ fn Collect(p: &CollectProps) -> Html {
             if err.as_ref().is_some_and(|e| e.field.as_deref() == Some("confirm_advance")) || *advance {
                 <label class="check-inline"><input type="checkbox" id="confirm-advance" checked={*advance} onchange={let a = advance.clone(); Callback::from(move |_: Event| a.set(!*a))} />{ " Keep the rest as an advance" }</label>
             }
-            <FormActions save="Collect and print receipt" id="collect-save" />
+            <FormActions save="Collect payment" id="collect-save" />
         </form>
     }
 }

@@ -1,7 +1,7 @@
 //! One student: profile, guardians, enrolments (enrol, hold, drop,
 //! complete, with the log), and the records later areas add.
 
-use crate::components::field::{setter, Field, FormError, Select};
+use crate::components::field::{setter, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
 use crate::format::{money, parse_money};
 use crate::hooks::{act, use_query};
@@ -63,7 +63,8 @@ pub fn StudentPage(p: &StudentPageProps) -> Html {
         return html! { <section id="student"><FormError error={(*error).clone()} fields={vec![]} /><p class="muted">{ "Loading…" }</p></section> };
     };
     let st = &d.student;
-    let manage = s.me.can(Permission::ManageStudent);
+    // A branch the student left keeps their record read-only.
+    let manage = s.me.can(Permission::ManageStudent) && d.moved_away.is_none();
     let merge = |dup: StudentId| {
         let (error, s, reload, keep) = (error.clone(), s.clone(), reload.clone(), st.id);
         Callback::from(move |_: MouseEvent| {
@@ -91,6 +92,9 @@ pub fn StudentPage(p: &StudentPageProps) -> Html {
                 <button class="link" onclick={let nav = s.navigate.clone(); move |_| nav.emit(Page::Students)}>{ "All students" }</button>
             </header>
             <FormError error={(*error).clone()} fields={vec![]} />
+            if let Some(note) = &d.moved_away {
+                <div class="notice" id="moved-away" role="status">{ note }</div>
+            }
             if !d.possible_duplicates.is_empty() {
                 <div class="notice" id="student-duplicates">
                     <strong>{ "Possibly the same person: " }</strong>
@@ -113,6 +117,9 @@ pub fn StudentPage(p: &StudentPageProps) -> Html {
                     <>
                         <Profile student={st.clone()} on_saved={reload.clone()} />
                         if manage { <Photo student={st.clone()} on_saved={reload.clone()} /> }
+                        if manage && !st.archived && s.me.can(Permission::ManageEnrolment) {
+                            <Transfer student={st.clone()} on_saved={reload.clone()} />
+                        }
                         if !st.has_login && !st.archived && s.me.can(Permission::ManageUser) {
                             <SignIn student={st.clone()} on_saved={reload.clone()} />
                         } else if st.has_login {
@@ -327,7 +334,7 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
     let discount_reason = use_state(String::new);
     let reason = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
-    let manage = s.me.can(Permission::ManageEnrolment);
+    let manage = s.me.can(Permission::ManageEnrolment) && p.detail.moved_away.is_none();
     let onsubmit = {
         let f =
             (batch.clone(), start.clone(), discount_kind.clone(), discount.clone(), discount_reason.clone());
@@ -410,6 +417,7 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
             if manage && !p.detail.enrolments.is_empty() {
                 <div class="row"><Field label="Reason for a status change" name="reason" value={(*reason).clone()} on_input={setter(&reason)} error={err.clone()} hint="needed to drop or hold" /></div>
             }
+            { for p.detail.earlier_branches.iter().rev().map(earlier_branch) }
             if manage && !st.archived {
                 <form class="card" id="enrol-form" {onsubmit}>
                     <h3>{ "Enrol in a batch" }</h3>
@@ -426,6 +434,95 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
                 </form>
             }
         </div>
+    }
+}
+
+/// The student's record at a branch they left, as the transfer kept it.
+fn earlier_branch(h: &BranchHistory) -> Html {
+    let a = &h.attendance;
+    html! {
+        <details class="card earlier-branch">
+            <summary>
+                <strong>{ format!("At {}", h.branch_name) }</strong>
+                { format!(" · transferred to {} on {} by {} · {}", h.to_branch_name, h.left_at.get(..10).unwrap_or_default(), h.transferred_by, h.reason) }
+            </summary>
+            if h.enrolments.is_empty() { <p class="muted">{ "No enrolments there." }</p> }
+            <ul>
+                { for h.enrolments.iter().map(|e| html! {
+                    <li>{ format!("{} · {} · from {} · {}", e.batch_name, e.course_name, e.start_date, e.status.label()) }</li>
+                }) }
+            </ul>
+            if a.lines.is_empty() {
+                <p class="muted">{ "No attendance recorded there." }</p>
+            } else {
+                <p>{ format!("Attended {}.{} % of {} marked sessions there.", a.percent_bp / 100, (a.percent_bp % 100) / 10, a.lines.len()) }</p>
+                <table class="grid">
+                    <thead><tr><th>{ "Date" }</th><th>{ "Batch" }</th><th>{ "Mark" }</th><th>{ "Note" }</th></tr></thead>
+                    <tbody>{ for a.lines.iter().map(|l| html! { <tr><td>{ &l.date }</td><td>{ &l.batch_name }</td><td>{ l.status.label() }</td><td>{ &l.note }</td></tr> }) }</tbody>
+                </table>
+            }
+        </details>
+    }
+}
+
+/// Moves the student, with their history, to another branch.
+#[component]
+fn Transfer(p: &PartProps) -> Html {
+    let s = use_session();
+    let (branches, _) = use_query(branchdesk_api::commands::org::ListBranches { all: true });
+    let to = use_state(String::new);
+    let reason = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let open = use_state(|| false);
+    let st = &p.student;
+    if !*open {
+        let open = open.clone();
+        return html! {
+            <div class="actions"><button id="transfer-open" onclick={move |_| open.set(true)}>{ "Transfer to another branch…" }</button></div>
+        };
+    }
+    let onsubmit = {
+        let (to, reason, error, s, done, id) =
+            (to.clone(), reason.clone(), error.clone(), s.clone(), p.on_saved.clone(), st.id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Ok(branch) = to.parse() else {
+                return error
+                    .set(Some(ApiError::invalid("to_branch_id", "Choose the branch the student moves to.")));
+            };
+            let input = TransferStudent {
+                student_id: id,
+                to_branch_id: branchdesk_api::ids::BranchId(branch),
+                reason: (*reason).clone(),
+            };
+            let done = done.clone();
+            act(input, error.clone(), s.clone(), move |_| done.emit(()));
+        })
+    };
+    let options: Vec<(String, String)> = match &branches {
+        Some(Ok(list)) => list
+            .iter()
+            .filter(|b| b.id != st.branch_id)
+            .map(|b| (b.id.to_string(), format!("{} ({})", b.name, b.code)))
+            .collect(),
+        _ => vec![],
+    };
+    let err = (*error).clone();
+    let cancel = {
+        let open = open.clone();
+        Callback::from(move |_: ()| open.set(false))
+    };
+    html! {
+        <form class="card" id="transfer-form" {onsubmit} onkeydown={super::courses::esc(cancel.clone())}>
+            <h3>{ "Transfer to another branch" }</h3>
+            <p class="muted">{ "Open enrolments here are closed, guardians go along (a guardian a sibling here shares is copied), and the new branch sees the whole history. This branch keeps a read-only record." }</p>
+            <FormError error={err.clone()} fields={vec!["to_branch_id", "reason"]} />
+            <div class="row">
+                <Select label="To branch" name="to_branch_id" value={(*to).clone()} options={options} on_change={setter(&to)} error={err.clone()} none="Choose…" />
+                <Field label="Reason" name="reason" value={(*reason).clone()} on_input={setter(&reason)} error={err.clone()} />
+            </div>
+            <FormActions save="Transfer" id="transfer-save" on_cancel={cancel} />
+        </form>
     }
 }
 
