@@ -87,34 +87,40 @@ fn below_thousand(n: u64) -> String {
     }
 }
 
-/// Rupees in words the Indian way (crore, lakh, thousand), as receipts
-/// print them: 150050 → "Rupees One Thousand Five Hundred and Paise Fifty Only".
-pub fn in_words(minor: i64) -> String {
-    let m = minor.unsigned_abs();
-    let (mut rupees, paise) = (m / 100, m % 100);
+/// A whole number in words the Indian way: crore, lakh, thousand (a
+/// count of crores above 999 is itself spelt the same way).
+fn spell(n: u64) -> String {
+    let mut rest = n;
     let mut parts = Vec::new();
-    for (unit, name) in [(10_000_000, "Crore"), (100_000, "Lakh"), (1_000, "Thousand")] {
-        if rupees >= unit {
-            let n = rupees / unit;
-            // Above 99 crore the crore count itself is spelt in full.
-            let count = if n >= 1000 {
-                in_words((n * 100) as i64).replace("Rupees ", "").replace(" Only", "")
-            } else {
-                below_thousand(n)
-            };
-            parts.push(format!("{count} {name}"));
-            rupees %= unit;
+    if rest >= 10_000_000 {
+        parts.push(format!("{} Crore", spell(rest / 10_000_000)));
+        rest %= 10_000_000;
+    }
+    for (unit, name) in [(100_000, "Lakh"), (1_000, "Thousand")] {
+        if rest >= unit {
+            parts.push(format!("{} {name}", below_thousand(rest / unit)));
+            rest %= unit;
         }
     }
-    if rupees > 0 || parts.is_empty() {
-        parts.push(if rupees == 0 { "Zero".to_owned() } else { below_thousand(rupees) });
+    if rest > 0 {
+        parts.push(below_thousand(rest));
     }
-    let sign = if minor < 0 { "Minus " } else { "" };
-    let words = parts.join(" ");
-    if paise > 0 {
-        format!("{sign}Rupees {words} and Paise {} Only", below_hundred(paise))
+    if parts.is_empty() {
+        "Zero".to_owned()
     } else {
-        format!("{sign}Rupees {words} Only")
+        parts.join(" ")
+    }
+}
+
+/// Rupees in words, as receipts print them: 150050 → "Rupees One Thousand
+/// Five Hundred and Paise Fifty Only".
+pub fn in_words(minor: i64) -> String {
+    let m = minor.unsigned_abs();
+    let sign = if minor < 0 { "Minus " } else { "" };
+    let rupees = spell(m / 100);
+    match m % 100 {
+        0 => format!("{sign}Rupees {rupees} Only"),
+        paise => format!("{sign}Rupees {rupees} and Paise {} Only", below_hundred(paise)),
     }
 }
 
@@ -135,6 +141,7 @@ mod tests {
             "Rupees One Crore Twenty-Three Lakh Forty-Five Thousand Six Hundred Seventy-Eight Only"
         );
         assert_eq!(in_words(0), "Rupees Zero Only");
+        assert_eq!(in_words(1_234_000_000_000), "Rupees One Thousand Two Hundred Thirty-Four Crore Only");
     }
 
     #[test]

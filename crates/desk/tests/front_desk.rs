@@ -731,6 +731,16 @@ fn a_transferred_student_takes_their_history_and_the_old_branch_keeps_a_read_onl
     let v = f.desk.get_student(&manager, GetStudent { id: vikram.id }).unwrap();
     assert_eq!(v.student.guardians[0].id, asha.guardians[0].id);
     assert!(v.student.guardians[0].other_students.is_empty(), "Asha is linked to the copy now");
+    // The closed enrolment at K2 cannot be brought back for a student now at HSR.
+    let back = f
+        .desk
+        .set_enrolment_status(
+            &f.director,
+            SetEnrolmentStatus { id: dropped.id, status: EnrolmentStatus::Active, reason: String::new() },
+        )
+        .map_err(api)
+        .unwrap_err();
+    assert_eq!(back.field.as_deref(), Some("status"));
     // Moving her again to where she is, or back by someone without rights there, is refused.
     assert_eq!(transfer(&f.director, hsr, "Again").unwrap_err().field.as_deref(), Some("to_branch_id"));
     assert_eq!(transfer(&manager, f.branch, "Back").unwrap_err().code, ErrorCode::PermissionDenied);

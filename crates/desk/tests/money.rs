@@ -190,6 +190,40 @@ fn bad_payments_are_refused_naming_the_field_and_nothing_is_written() {
     };
     assert_eq!(cheque("", "2026-06-01").unwrap_err().field.as_deref(), Some("reference"));
     assert_eq!(cheque("004512", "").unwrap_err().field.as_deref(), Some("cheque_date"));
+    // The clerk's own split: each part within what is open on a due of this student.
+    let june =
+        f.desk.get_student_account(&f.director, GetStudentAccount { student_id: s }).unwrap().dues[0].id;
+    let split = |allocations: Vec<(branchdesk_api::ids::DueId, i64)>| {
+        f.desk
+            .collect_payment(
+                &f.director,
+                CollectPayment {
+                    student_id: s,
+                    amount: "1000".into(),
+                    allocations: Some(allocations),
+                    ..Default::default()
+                },
+            )
+            .map_err(api)
+    };
+    assert_eq!(
+        split(vec![(june, 300_001)]).unwrap_err().field.as_deref(),
+        Some("allocations[0]"),
+        "beyond the due"
+    );
+    assert_eq!(split(vec![(june, 0)]).unwrap_err().field.as_deref(), Some("allocations[0]"));
+    let stranger = branchdesk_api::ids::DueId(uuid::Uuid::new_v4());
+    assert_eq!(split(vec![(stranger, 100)]).unwrap_err().field.as_deref(), Some("allocations[0]"));
+    assert_eq!(
+        split(vec![(june, 100_000), (june, 100_000)]).unwrap_err().field.as_deref(),
+        Some("allocations"),
+        "more than paid"
+    );
+    assert_eq!(
+        split(vec![(june, 200_000), (june, 200_000)]).unwrap_err().field.as_deref(),
+        Some("allocations[1]"),
+        "June twice, beyond its fee"
+    );
     assert_eq!(f.count("SELECT count(*) FROM receipts"), 0, "nothing half written");
     // An advance needs the clerk's word; then it is kept, not lost.
     let r = f

@@ -407,7 +407,7 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
                     <ul class="log">
                         { for e.log.iter().map(|l| html! { <li class="muted">{ format!("{} → {} · {} · {}{}", l.from_status.map(|f| f.label()).unwrap_or("—"), l.to_status.label(), l.changed_by.clone().unwrap_or_default(), l.changed_at.get(..16).unwrap_or_default().replace('T', " "), if l.reason.is_empty() { String::new() } else { format!(" · {}", l.reason) }) }</li> }) }
                     </ul>
-                    if manage {
+                    if manage && e.branch_id == st.branch_id {
                         <div class="row-actions">
                             { for EnrolmentStatus::ALL.iter().filter(|s| **s != e.status).map(|to| html! { <button onclick={change(e, *to)}>{ format!("Mark {}", to.label().to_lowercase()) }</button> }) }
                         </div>

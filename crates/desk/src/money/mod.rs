@@ -195,7 +195,7 @@ fn allocate(
     amount: i64,
     chosen: Option<&[(DueId, i64)]>,
 ) -> Result<Vec<(Uuid, i64)>, ApiError> {
-    let open: BTreeMap<Uuid, (i64, &Due)> = account
+    let mut open: BTreeMap<Uuid, (i64, &Due)> = account
         .dues
         .iter()
         .filter(|d| !d.cancelled && d.paid_minor < d.amount_minor)
@@ -213,18 +213,21 @@ fn allocate(
         }
         return Ok(out);
     };
+
     let mut total = 0;
     for (i, (due, part)) in chosen.iter().enumerate() {
         let field = format!("allocations[{i}]");
-        let Some((left, d)) = open.get(&due.0) else {
+        let Some((left, d)) = open.get_mut(&due.0) else {
             return Err(ApiError::invalid(&field, "That due is paid, cancelled or not this student's."));
         };
-        if *part <= 0 || part > left {
+        if *part <= 0 || *part > *left {
             return Err(ApiError::invalid(
                 &field,
                 format!("Put between 0.01 and {} on {}.", amount::format(*left), d.description),
             ));
         }
+        // A due named twice has what the first part left.
+        *left -= part;
         total += part;
     }
     if total > amount {

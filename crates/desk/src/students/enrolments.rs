@@ -232,6 +232,14 @@ impl Desk {
             return Err(ApiError::invalid("reason", "Say why; the student's history shows it.").into());
         }
         if input.status.holds_seat() && !from.holds_seat() {
+            let student = store::student_by_id(&db.conn, old.student_id)?;
+            if student.is_some_and(|s| s.branch_id != old.branch_id) {
+                return Err(ApiError::invalid(
+                    "status",
+                    "The student has moved to another branch; enrol them in a batch there.",
+                )
+                .into());
+            }
             let batch = batch_by_id(&db.conn, old.batch_id)?.ok_or_else(|| ApiError::not_found("batch"))?;
             let taken = store::seats_taken(&db.conn, batch.id)?;
             if taken >= batch.capacity {

@@ -13,7 +13,7 @@
 use super::enrolments;
 use super::store::{self, EnrolmentRow, GuardianRow, LinkRow, StudentRow};
 use crate::db::cols;
-use crate::write::{branch_record, Record, Scope};
+use crate::write::{branch_record, Scope};
 use crate::{org, validate, Actor, Desk, Result};
 use branchdesk_api::commands::students::*;
 use branchdesk_api::ids::BranchId;
@@ -235,7 +235,6 @@ impl Desk {
                 created_at: now,
                 updated_at: now,
             };
-            debug_assert_eq!(row.scope(), Scope::Branch(BranchId(to)));
             w.insert_in(from, &row)
         })?;
         self.get_student(actor, GetStudent { id: input.student_id })
