@@ -4,11 +4,9 @@
 
 mod common;
 
-use branchdesk_api::commands::academics::SaveCourse;
 use branchdesk_api::commands::attendance::*;
-use branchdesk_api::commands::org::SaveRoom;
 use branchdesk_api::commands::students::*;
-use branchdesk_api::commands::timetable::{GetBatch, SaveBatch, SetSessionCancelled, Slot};
+use branchdesk_api::commands::timetable::{GetBatch, SetSessionCancelled};
 use branchdesk_api::ids::{SessionId, StudentId};
 use branchdesk_api::{ApiError, ErrorCode};
 use branchdesk_desk::Actor;
@@ -30,41 +28,7 @@ struct Class {
 fn class() -> Class {
     let f = fixture();
     let (_, teacher) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
-    let course = f
-        .desk
-        .save_course(
-            &f.director,
-            SaveCourse { code: "PHY".into(), name: "Physics".into(), ..Default::default() },
-        )
-        .unwrap()
-        .id;
-    let room = f
-        .desk
-        .save_room(
-            &f.director,
-            SaveRoom { id: None, branch_id: f.branch, name: "Room 1".into(), capacity: 30 },
-        )
-        .unwrap()
-        .id;
-    let batch = f
-        .desk
-        .save_batch(
-            &f.director,
-            SaveBatch {
-                branch_id: f.branch,
-                course_id: course,
-                name: "Physics XI-A".into(),
-                teacher_id: teacher.user_id,
-                room_id: room,
-                capacity: 30,
-                start_date: "2026-06-01".into(),
-                end_date: "2026-07-31".into(),
-                slots: vec![Slot { weekday: 1, start: "16:00".into(), end: "17:30".into() }],
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .id;
+    let batch = f.physics_batch(teacher.user_id, |_| {});
     let mut students = Vec::new();
     for (i, name) in ["Asha Rao", "Vikram Menon", "Zoya Khan"].iter().enumerate() {
         let guardians = if i == 0 {

@@ -3,11 +3,9 @@
 
 mod common;
 
-use branchdesk_api::commands::academics::SaveCourse;
 use branchdesk_api::commands::money::*;
-use branchdesk_api::commands::org::SaveRoom;
 use branchdesk_api::commands::students::*;
-use branchdesk_api::commands::timetable::{FeeFrequency, SaveBatch, Slot};
+use branchdesk_api::commands::timetable::FeeFrequency;
 use branchdesk_api::ids::StudentId;
 use branchdesk_api::{ApiError, ErrorCode};
 use common::{fixture, Fixture};
@@ -18,43 +16,11 @@ fn api(e: branchdesk_desk::Error) -> ApiError {
 
 /// A student enrolled in a monthly ₹3,000 batch from June to August 2026.
 fn enrolled(f: &Fixture) -> StudentId {
-    let course = f
-        .desk
-        .save_course(
-            &f.director,
-            SaveCourse { code: "PHY".into(), name: "Physics".into(), ..Default::default() },
-        )
-        .unwrap()
-        .id;
-    let room = f
-        .desk
-        .save_room(
-            &f.director,
-            SaveRoom { id: None, branch_id: f.branch, name: "Room 1".into(), capacity: 30 },
-        )
-        .unwrap()
-        .id;
-    let batch = f
-        .desk
-        .save_batch(
-            &f.director,
-            SaveBatch {
-                branch_id: f.branch,
-                course_id: course,
-                name: "Physics XI".into(),
-                teacher_id: f.director.user_id,
-                room_id: room,
-                capacity: 20,
-                start_date: "2026-06-01".into(),
-                end_date: "2026-08-31".into(),
-                slots: vec![Slot { weekday: 1, start: "16:00".into(), end: "17:00".into() }],
-                fee_minor: 300_000,
-                fee_frequency: FeeFrequency::Monthly,
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .id;
+    let batch = f.physics_batch(f.director.user_id, |b| {
+        b.end_date = "2026-08-31".into();
+        b.fee_minor = 300_000;
+        b.fee_frequency = FeeFrequency::Monthly;
+    });
     let student = f
         .desk
         .save_student(

@@ -3,12 +3,14 @@
 
 #![allow(dead_code)]
 
-use branchdesk_api::commands::org::SaveBranch;
+use branchdesk_api::commands::academics::SaveCourse;
+use branchdesk_api::commands::org::{SaveBranch, SaveRoom};
 use branchdesk_api::commands::roles::ListRoles;
 use branchdesk_api::commands::session::Login;
 use branchdesk_api::commands::system::SetupOrganisation;
+use branchdesk_api::commands::timetable::{SaveBatch, Slot};
 use branchdesk_api::commands::users::{CreateUser, NewGrant};
-use branchdesk_api::ids::{BranchId, RoleId};
+use branchdesk_api::ids::{BatchId, BranchId, RoleId, UserId};
 use branchdesk_desk::{Actor, Desk, DeskConfig, ManualClock, SessionToken};
 use chrono::{TimeZone, Utc};
 use std::sync::Arc;
@@ -91,6 +93,41 @@ impl Fixture {
             self.desk.login(Login { email: email.into(), password: STAFF_PASSWORD.into() }).unwrap();
         let actor = self.desk.actor(&token).unwrap();
         (token, actor)
+    }
+
+    /// A Physics course, Room 1 and `teacher`'s Monday 16:00 batch "Physics
+    /// XI-A" from 1 June to 31 July 2026; `tweak` changes the batch first.
+    pub fn physics_batch(&self, teacher: UserId, tweak: impl FnOnce(&mut SaveBatch)) -> BatchId {
+        let course = self
+            .desk
+            .save_course(
+                &self.director,
+                SaveCourse { code: "PHY".into(), name: "Physics".into(), ..Default::default() },
+            )
+            .unwrap()
+            .id;
+        let room = self
+            .desk
+            .save_room(
+                &self.director,
+                SaveRoom { id: None, branch_id: self.branch, name: "Room 1".into(), capacity: 30 },
+            )
+            .unwrap()
+            .id;
+        let mut batch = SaveBatch {
+            branch_id: self.branch,
+            course_id: course,
+            name: "Physics XI-A".into(),
+            teacher_id: teacher,
+            room_id: room,
+            capacity: 30,
+            start_date: "2026-06-01".into(),
+            end_date: "2026-07-31".into(),
+            slots: vec![Slot { weekday: 1, start: "16:00".into(), end: "17:30".into() }],
+            ..Default::default()
+        };
+        tweak(&mut batch);
+        self.desk.save_batch(&self.director, batch).unwrap().id
     }
 
     pub fn conn(&self) -> rusqlite::Connection {
