@@ -76,3 +76,8 @@ CREATE TABLE receipt_reversals (
     updated_at    TEXT    NOT NULL
 );
 CREATE INDEX receipt_reversals_receipt ON receipt_reversals (receipt_id);
+
+-- The phone to call about a student (primary guardian first), read for every
+-- line of the dues lists and the students list: one index probe each.
+CREATE INDEX student_guardians_first ON student_guardians (student_id, is_primary DESC, created_at, guardian_id)
+    WHERE removed_at IS NULL;

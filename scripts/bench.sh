@@ -12,6 +12,7 @@ target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 "$target_dir/release/bench-timetable" --batches 200 --runs 30
 "$target_dir/release/bench-front-desk" --students 100000 --import 10000
 "$target_dir/release/bench-attendance" --batches 20 --runs 20
+"$target_dir/release/bench-money" --students 10000 --runs 50
 "$target_dir/release/bench-ingest" --ops 50000
 # PostgreSQL ingest: a throwaway cluster on a private socket folder.
 pg_bin=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | tail -n 1)")

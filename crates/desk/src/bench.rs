@@ -51,3 +51,38 @@ pub fn median(mut v: Vec<Duration>) -> Duration {
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
+
+pub const FIRST: &[&str] = &[
+    "Asha", "Vikram", "Meena", "Rohan", "Kiran", "Lakshmi", "Arjun", "Priya", "Suresh", "Divya", "Rahul",
+    "Sneha", "Anil", "Kavya", "Nikhil", "Pooja", "Ravi", "Shreya", "Manoj", "Anjali", "Deepak", "Nisha",
+    "Varun", "Isha",
+];
+pub const LAST: &[&str] = &[
+    "Rao", "Iyer", "Shetty", "Kumar", "Menon", "Nair", "Reddy", "Sharma", "Gowda", "Pillai", "Hegde", "Bhat",
+    "Kulkarni", "Patil", "Joshi", "Das", "Verma", "Singh", "Naidu", "Pai",
+];
+
+/// Deterministic student rows: name, date of birth, phone, guardian name and phone.
+pub fn student_row(i: usize) -> [String; 5] {
+    let n = i.wrapping_mul(2_654_435_761) % 1_000_003;
+    let name = format!("{} {}", FIRST[n % FIRST.len()], LAST[(n / FIRST.len()) % LAST.len()]);
+    let dob = format!("20{:02}-{:02}-{:02}", 5 + n % 12, 1 + n % 12, 1 + n % 28);
+    [
+        name.clone(),
+        dob,
+        format!("9{:09}", 100_000_000 + i),
+        format!("Parent of {name}"),
+        format!("8{:09}", 100_000_000 + i),
+    ]
+}
+
+/// The students import file for rows `from..to` (with a guardian each).
+pub fn students_csv(from: usize, to: usize) -> String {
+    let mut out =
+        String::from("full_name,date_of_birth,phone,guardian_name,guardian_phone,guardian_relation\n");
+    for i in from..to {
+        let [a, b, c, d, e] = student_row(i);
+        out.push_str(&format!("{a},{b},{c},{d},{e},Parent\n"));
+    }
+    out
+}

@@ -11,43 +11,9 @@
 
 use branchdesk_api::commands::imports::{ImportCsv, ImportKind};
 use branchdesk_api::commands::students::SearchStudents;
-use branchdesk_desk::bench::{arg, ms};
+use branchdesk_desk::bench::{arg, ms, student_row as row, students_csv as csv, FIRST};
 use rusqlite::Connection;
 use std::time::{Duration, Instant};
-
-const FIRST: &[&str] = &[
-    "Asha", "Vikram", "Meena", "Rohan", "Kiran", "Lakshmi", "Arjun", "Priya", "Suresh", "Divya", "Rahul",
-    "Sneha", "Anil", "Kavya", "Nikhil", "Pooja", "Ravi", "Shreya", "Manoj", "Anjali", "Deepak", "Nisha",
-    "Varun", "Isha",
-];
-const LAST: &[&str] = &[
-    "Rao", "Iyer", "Shetty", "Kumar", "Menon", "Nair", "Reddy", "Sharma", "Gowda", "Pillai", "Hegde", "Bhat",
-    "Kulkarni", "Patil", "Joshi", "Das", "Verma", "Singh", "Naidu", "Pai",
-];
-
-/// Deterministic student rows: name, date of birth, phone, guardian name and phone.
-fn row(i: usize) -> [String; 5] {
-    let n = i.wrapping_mul(2_654_435_761) % 1_000_003;
-    let name = format!("{} {}", FIRST[n % FIRST.len()], LAST[(n / FIRST.len()) % LAST.len()]);
-    let dob = format!("20{:02}-{:02}-{:02}", 5 + n % 12, 1 + n % 12, 1 + n % 28);
-    [
-        name.clone(),
-        dob,
-        format!("9{:09}", 100_000_000 + i),
-        format!("Parent of {name}"),
-        format!("8{:09}", 100_000_000 + i),
-    ]
-}
-
-fn csv(from: usize, to: usize) -> String {
-    let mut out =
-        String::from("full_name,date_of_birth,phone,guardian_name,guardian_phone,guardian_relation\n");
-    for i in from..to {
-        let [a, b, c, d, e] = row(i);
-        out.push_str(&format!("{a},{b},{c},{d},{e},Parent\n"));
-    }
-    out
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let students = arg("--students", 100_000);

@@ -412,23 +412,21 @@ impl Desk {
         let conn = &db.conn;
         let rows = store::branch_dues_between(conn, input.branch_id.0, from, to)?;
         let money = store::branch_receipt_money(conn, input.branch_id.0, from, to)?;
-        let dues: Vec<(Uuid, i64)> = rows.iter().map(|(d, _, _)| (d.id, d.amount_minor)).collect();
+        let dues: Vec<(Uuid, i64)> = rows.iter().map(|(d, ..)| (d.id, d.amount_minor)).collect();
         let (paid, _) = settle::account(&dues, &money);
-        let mut out = Vec::new();
-        for (d, name, code) in rows {
-            let p = paid.get(&d.id).copied().unwrap_or(0);
-            if p >= d.amount_minor {
-                continue;
-            }
-            out.push(DueLine {
-                student_id: StudentId(d.student_id),
-                student_name: name,
-                student_code: code,
-                guardian_phone: crate::students::store::first_guardian_phone(conn, d.student_id)?,
-                due: due_view(&d, p),
-            });
-        }
-        Ok(out)
+        Ok(rows
+            .into_iter()
+            .filter_map(|(d, name, code, phone)| {
+                let p = paid.get(&d.id).copied().unwrap_or(0);
+                (p < d.amount_minor).then(|| DueLine {
+                    student_id: StudentId(d.student_id),
+                    student_name: name,
+                    student_code: code,
+                    guardian_phone: phone,
+                    due: due_view(&d, p),
+                })
+            })
+            .collect())
     }
 }
 

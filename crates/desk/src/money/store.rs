@@ -121,21 +121,28 @@ pub fn dues_of_enrolment(conn: &Connection, enrolment: Uuid) -> Result<Vec<DueRo
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Open dues of a branch falling due in [from, to], with the student's name,
-/// code and guardian phone.
+/// A due line of a list: the due, the student's name and code, and the
+/// phone of their primary (else first) guardian who has one.
+pub type DueListRow = (DueRow, String, String, Option<String>);
+
+/// Open dues of a branch falling due in [from, to], in one read.
 pub fn branch_dues_between(
     conn: &Connection,
     branch: Uuid,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<(DueRow, String, String)>> {
+) -> Result<Vec<DueListRow>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {DUE_COLUMNS}, s.full_name, s.code FROM dues d JOIN students s ON s.id = d.student_id
+        "SELECT {DUE_COLUMNS}, s.full_name, s.code,
+                (SELECT g.phone FROM student_guardians l JOIN guardians g ON g.id = l.guardian_id
+                 WHERE l.student_id = s.id AND l.removed_at IS NULL AND g.phone IS NOT NULL
+                 ORDER BY l.is_primary DESC, l.created_at LIMIT 1)
+         FROM dues d JOIN students s ON s.id = d.student_id
          WHERE d.branch_id = ?1 AND d.cancelled_at IS NULL AND d.due_on BETWEEN ?2 AND ?3
          ORDER BY d.due_on, s.full_name COLLATE NOCASE"
     ))?;
     let rows = stmt.query_map((branch.to_string(), from.to_string(), to.to_string()), |r| {
-        Ok((due_from_row(r)?, r.get(10)?, r.get(11)?))
+        Ok((due_from_row(r)?, r.get(10)?, r.get(11)?, r.get(12)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

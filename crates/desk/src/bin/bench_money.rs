@@ -1,0 +1,166 @@
+//! Fee costs. Prints figures; asserts nothing.
+//!
+//! N students (default 10,000, imported with a guardian each) are enrolled
+//! in monthly batches from ten days ago, so each has one overdue fee.
+//! - Collect a payment (command time: allocation, receipt number, receipt,
+//!   allocations, audit and outbox in one transaction) against a plain
+//!   INSERT of a receipt-shaped row in its own transaction, same file.
+//! - The overdue dues list of the branch (N lines) against a plain read of
+//!   the same due rows.
+//! - A receipt PDF (read, lay out, write the file).
+//!
+//! Usage: bench-money [--students N] [--runs R]   (defaults 10000 and 50)
+
+use branchdesk_api::commands::academics::SaveCourse;
+use branchdesk_api::commands::imports::{ImportCsv, ImportKind};
+use branchdesk_api::commands::money::{CollectPayment, DueWindow, ListDues, SaveReceiptPdf};
+use branchdesk_api::commands::org::SaveRoom;
+use branchdesk_api::commands::students::{Enrol, ListStudents};
+use branchdesk_api::commands::timetable::{FeeFrequency, SaveBatch, Slot};
+use branchdesk_desk::bench::{arg, median, ms, students_csv};
+use rusqlite::Connection;
+use std::time::Instant;
+
+const PER_BATCH: usize = 250;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let students = arg("--students", 10_000);
+    let runs = arg("--runs", 50).min(students);
+    let sample = branchdesk_desk::bench::sample()?;
+    let (dir, desk, director, branch) = (&sample.dir, &sample.desk, sample.director.clone(), sample.branch);
+    let today = chrono::Local::now().date_naive();
+    let start = (today - chrono::Duration::days(10)).to_string();
+
+    let t = Instant::now();
+    for from in (0..students).step_by(10_000) {
+        let content = students_csv(from, (from + 10_000).min(students));
+        desk.import_csv(
+            &director,
+            ImportCsv { kind: ImportKind::Students, branch_id: branch, content, commit: true },
+        )?;
+    }
+    let course = desk
+        .save_course(
+            &director,
+            SaveCourse { code: "MAT".into(), name: "Maths".into(), ..Default::default() },
+        )?
+        .id;
+    let list = desk.list_students(&director, ListStudents { branch_id: branch, include_archived: false })?;
+    for (b, chunk) in list.chunks(PER_BATCH).enumerate() {
+        let room = desk
+            .save_room(
+                &director,
+                SaveRoom { id: None, branch_id: branch, name: format!("Hall {b}"), capacity: 300 },
+            )?
+            .id;
+        let batch = desk
+            .save_batch(
+                &director,
+                SaveBatch {
+                    branch_id: branch,
+                    course_id: course,
+                    name: format!("Maths {b}"),
+                    teacher_id: director.user_id,
+                    room_id: room,
+                    capacity: PER_BATCH as u32,
+                    start_date: (today - chrono::Duration::days(30)).to_string(),
+                    end_date: (today + chrono::Duration::days(60)).to_string(),
+                    // One batch a slot of the week, so the director teaches them all.
+                    slots: vec![Slot {
+                        weekday: 1 + (b % 7) as u32,
+                        start: format!("{:02}:00", 6 + b / 7),
+                        end: format!("{:02}:50", 6 + b / 7),
+                    }],
+                    fee_minor: 250_000,
+                    fee_frequency: FeeFrequency::Monthly,
+                    ..Default::default()
+                },
+            )?
+            .id;
+        for s in chunk {
+            desk.enrol(
+                &director,
+                Enrol { student_id: s.id, batch_id: batch, start_date: start.clone(), ..Default::default() },
+            )?;
+        }
+    }
+    let seeded = t.elapsed();
+
+    // The overdue list: one fee a student.
+    let mut list_times = Vec::new();
+    let mut lines = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        lines = desk.list_dues(&director, ListDues { branch_id: branch, window: DueWindow::Overdue })?.len();
+        list_times.push(t.elapsed());
+    }
+    let plain = Connection::open(dir.path().join(branchdesk_desk::db::DB_FILE))?;
+    let mut plain_list = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let mut stmt = plain.prepare_cached(
+            "SELECT d.id, d.description, d.due_on, d.amount_minor, s.full_name, s.code FROM dues d
+             JOIN students s ON s.id = d.student_id WHERE d.branch_id = ?1 AND d.due_on < ?2",
+        )?;
+        let n = stmt.query_map((branch.to_string(), today.to_string()), |_| Ok(()))?.count();
+        plain_list.push(t.elapsed());
+        assert_eq!(n, lines);
+    }
+
+    // Collecting: part of each of `runs` students' fees.
+    let mut collect = Vec::new();
+    let mut receipts = Vec::new();
+    for s in list.iter().take(runs) {
+        let t = Instant::now();
+        let r = desk.collect_payment(
+            &director,
+            CollectPayment { student_id: s.id, amount: "1500".into(), ..Default::default() },
+        )?;
+        collect.push(t.elapsed());
+        receipts.push(r.id);
+    }
+    plain.pragma_update(None, "synchronous", "FULL")?;
+    plain.execute_batch(
+        "CREATE TABLE bench_plain_receipts (id TEXT PRIMARY KEY, student_id TEXT, number TEXT, amount_minor INTEGER,
+         method TEXT, collected_at TEXT)",
+    )?;
+    let mut plain_insert = Vec::new();
+    for (i, s) in list.iter().take(runs).enumerate() {
+        let t = Instant::now();
+        let tx = plain.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO bench_plain_receipts VALUES (?1, ?2, ?3, 150000, 'CASH', ?4)",
+            (uuid::Uuid::now_v7().to_string(), s.id.to_string(), format!("P/{i}"), today.to_string()),
+        )?;
+        tx.commit()?;
+        plain_insert.push(t.elapsed());
+    }
+
+    let mut pdf = Vec::new();
+    for id in receipts.iter().take(runs) {
+        let t = Instant::now();
+        desk.save_receipt_pdf(&director, SaveReceiptPdf { receipt_id: *id })?;
+        pdf.push(t.elapsed());
+    }
+
+    let (collect, plain_insert) = (median(collect), median(plain_insert));
+    let (list, plain_list) = (median(list_times), median(plain_list));
+    println!(
+        "money benchmark: {students} students enrolled ({:.1} s to seed), medians of {runs} runs",
+        seeded.as_secs_f64()
+    );
+    println!(
+        "  collect a payment                {:>9.2} ms  (goal <= 50 ms; plain INSERT in its own transaction {:.2} ms, {:.1}x)",
+        ms(collect),
+        ms(plain_insert),
+        collect.as_secs_f64() / plain_insert.as_secs_f64()
+    );
+    println!(
+        "  overdue dues list, {lines:>6} lines {:>9.1} ms  (goal <= 100 ms; plain read of the rows {:.1} ms, {:.1}x)",
+        ms(list),
+        ms(plain_list),
+        list.as_secs_f64() / plain_list.as_secs_f64()
+    );
+    println!("  receipt PDF, saved              {:>9.2} ms  (goal <= 200 ms)", ms(median(pdf)));
+    Ok(())
+}
