@@ -4,13 +4,9 @@ mod common;
 
 use branchdesk_api::commands::academics::*;
 use branchdesk_api::ids::{CourseId, UserId};
-use branchdesk_api::{ApiError, ErrorCode};
+use branchdesk_api::ErrorCode;
 use branchdesk_desk::Actor;
-use common::{fixture, Fixture};
-
-fn api(e: branchdesk_desk::Error) -> ApiError {
-    e.into()
-}
+use common::{api, fixture, Fixture};
 
 fn course(f: &Fixture, code: &str) -> CourseId {
     f.desk

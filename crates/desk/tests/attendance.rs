@@ -8,13 +8,9 @@ use branchdesk_api::commands::attendance::*;
 use branchdesk_api::commands::students::*;
 use branchdesk_api::commands::timetable::{GetBatch, SetSessionCancelled};
 use branchdesk_api::ids::{SessionId, StudentId};
-use branchdesk_api::{ApiError, ErrorCode};
+use branchdesk_api::ErrorCode;
 use branchdesk_desk::Actor;
-use common::{fixture, Fixture};
-
-fn api(e: branchdesk_desk::Error) -> ApiError {
-    e.into()
-}
+use common::{api, fixture, Fixture};
 
 struct Class {
     f: Fixture,

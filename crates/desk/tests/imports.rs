@@ -5,12 +5,8 @@ mod common;
 
 use branchdesk_api::commands::imports::*;
 use branchdesk_api::commands::students::SaveStudent;
-use branchdesk_api::{ApiError, ErrorCode};
-use common::fixture;
-
-fn api(e: branchdesk_desk::Error) -> ApiError {
-    e.into()
-}
+use branchdesk_api::ErrorCode;
+use common::{api, fixture};
 
 const GOOD: &str = "full_name,date_of_birth,phone,guardian_name,guardian_phone,guardian_relation
 Asha Rao,2010-03-14,98450 10001,Lakshmi Rao,98450 20001,Mother

@@ -8,11 +8,7 @@ use branchdesk_api::commands::students::*;
 use branchdesk_api::commands::timetable::FeeFrequency;
 use branchdesk_api::ids::StudentId;
 use branchdesk_api::{ApiError, ErrorCode};
-use common::{fixture, Fixture};
-
-fn api(e: branchdesk_desk::Error) -> ApiError {
-    e.into()
-}
+use common::{api, fixture, Fixture};
 
 /// A student enrolled in a monthly ₹3,000 batch from June to August 2026.
 fn enrolled(f: &Fixture) -> StudentId {

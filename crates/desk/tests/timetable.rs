@@ -8,11 +8,7 @@ use branchdesk_api::commands::timetable::*;
 use branchdesk_api::ids::{BatchId, CourseId, RoomId, UserId};
 use branchdesk_api::{ApiError, ErrorCode};
 use branchdesk_desk::Actor;
-use common::{fixture, Fixture};
-
-fn api(e: branchdesk_desk::Error) -> ApiError {
-    e.into()
-}
+use common::{api, fixture, Fixture};
 
 struct Plan {
     f: Fixture,

@@ -7,10 +7,12 @@ use branchdesk_api::commands::academics::SaveCourse;
 use branchdesk_api::commands::org::{SaveBranch, SaveRoom};
 use branchdesk_api::commands::roles::ListRoles;
 use branchdesk_api::commands::session::Login;
+use branchdesk_api::commands::students::{GuardianInput, SaveStudent, StudentSaved};
 use branchdesk_api::commands::system::SetupOrganisation;
 use branchdesk_api::commands::timetable::{SaveBatch, Slot};
 use branchdesk_api::commands::users::{CreateUser, NewGrant};
 use branchdesk_api::ids::{BatchId, BranchId, RoleId, UserId};
+use branchdesk_api::ApiError;
 use branchdesk_desk::{Actor, Desk, DeskConfig, ManualClock, SessionToken};
 use chrono::{TimeZone, Utc};
 use std::sync::Arc;
@@ -137,4 +139,42 @@ impl Fixture {
     pub fn count(&self, sql: &str) -> i64 {
         self.conn().query_row(sql, [], |r| r.get(0)).unwrap()
     }
+}
+
+/// A desk error as the UI receives it.
+pub fn api(e: branchdesk_desk::Error) -> ApiError {
+    e.into()
+}
+
+/// A mother with this name and phone, primary.
+pub fn parent(name: &str, phone: &str) -> GuardianInput {
+    GuardianInput {
+        full_name: name.into(),
+        phone: phone.into(),
+        relation: "Mother".into(),
+        is_primary: true,
+        ..Default::default()
+    }
+}
+
+/// Admits a student (born 14 March 2010) into the fixture's branch.
+pub fn admit(
+    f: &Fixture,
+    name: &str,
+    phone: &str,
+    guardian: Option<GuardianInput>,
+) -> Result<StudentSaved, ApiError> {
+    f.desk
+        .save_student(
+            &f.director,
+            SaveStudent {
+                branch_id: f.branch,
+                full_name: name.into(),
+                phone: phone.into(),
+                date_of_birth: "2010-03-14".into(),
+                guardians: guardian.into_iter().collect(),
+                ..Default::default()
+            },
+        )
+        .map_err(api)
 }
