@@ -1,12 +1,15 @@
 //! Students and guardians: admit, edit, archive, link siblings' parents,
 //! find possible duplicates, merge on the clerk's word, instant search.
 
+pub mod duplicates;
 pub mod enrolments;
 pub mod search;
 pub mod store;
 pub mod transfer;
 
-use crate::auth::actor::Branches;
+pub use duplicates::phone_key;
+pub(crate) use duplicates::possible_duplicates;
+
 use crate::timetable::slots::parse_date;
 use crate::write::Write;
 use crate::{settings, validate, Actor, Desk, Result};
@@ -238,41 +241,6 @@ pub fn age(born: NaiveDate, today: NaiveDate) -> i32 {
     years
 }
 
-/// Others that look like the same person: the same phone (theirs or a
-/// guardian's), or the same name with the same guardian phone.
-/// The part of a phone number that identifies it: its last ten digits
-/// (so "+91 98450 12345" and "098450-12345" are one number).
-pub fn phone_key(phone: &str) -> String {
-    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
-    digits[digits.len().saturating_sub(10)..].iter().collect()
-}
-
-/// Others that look like the same person: the same phone (theirs or a
-/// guardian's), or the same name with the same guardian phone.
-pub(crate) fn possible_duplicates(
-    conn: &Connection,
-    full_name: &str,
-    phones: &[String],
-    exclude: Option<Uuid>,
-) -> Result<Vec<StudentSummary>> {
-    let keys: Vec<String> = phones.iter().map(|p| phone_key(p)).filter(|k| k.len() >= 7).collect();
-    let mut found: Vec<StudentRow> = Vec::new();
-    for key in &keys {
-        for row in search::matching(conn, key, &Branches::All, 50)? {
-            if Some(row.id) == exclude || found.iter().any(|f| f.id == row.id) {
-                continue;
-            }
-            let same_phone = row.phone.as_deref().map(phone_key).as_ref() == Some(key);
-            let same_name_and_guardian = row.full_name.eq_ignore_ascii_case(full_name)
-                && search::phone_digits_of(conn, &row)?.iter().any(|p| &phone_key(p) == key);
-            if same_phone || same_name_and_guardian {
-                found.push(row);
-            }
-        }
-    }
-    found.iter().map(|r| summary(conn, r)).collect()
-}
-
 impl Desk {
     /// The next code of this desk's series in `branch`, e.g. K2-7QX-0042.
     fn next_student_code(&self, conn: &Connection, branch: Uuid) -> Result<String> {
@@ -450,73 +418,6 @@ impl Desk {
             .iter()
             .map(|s| summary(&db.conn, s))
             .collect()
-    }
-
-    pub fn find_duplicates(&self, actor: &Actor, input: FindDuplicates) -> Result<Vec<StudentSummary>> {
-        actor.require(Permission::ViewStudent, Some(input.branch_id))?;
-        let phones: Vec<String> =
-            [input.phone, input.guardian_phone].into_iter().filter(|p| !p.trim().is_empty()).collect();
-        possible_duplicates(&self.db().conn, input.full_name.trim(), &phones, None)
-    }
-
-    pub fn merge_students(&self, actor: &Actor, input: MergeStudents) -> Result<StudentDetail> {
-        let keep = self.student_for(actor, input.keep, Permission::ManageStudent)?;
-        let dup = self.student_for(actor, input.duplicate, Permission::ManageStudent)?;
-        if keep.id == dup.id {
-            return Err(ApiError::invalid("duplicate", "Choose two different students to merge.").into());
-        }
-        if keep.branch_id != dup.branch_id {
-            return Err(ApiError::invalid(
-                "duplicate",
-                "Both students must be in the same branch; transfer one first.",
-            )
-            .into());
-        }
-        let (links, enrols, leads) = {
-            let db = self.db();
-            (
-                store::links(&db.conn, dup.id, false)?,
-                store::enrolments(&db.conn, dup.id, false)?,
-                crate::leads::of_student(&db.conn, dup.id)?,
-            )
-        };
-        let branch = Some(BranchId(keep.branch_id));
-        if !enrols.is_empty() {
-            actor.require(Permission::ManageEnrolment, branch)?;
-        }
-        if !leads.is_empty() {
-            actor.require(Permission::ManageLead, branch)?;
-        }
-        let now = self.clock().now();
-        self.write(Some(actor.user_id), |w| {
-            for l in &links {
-                let kept = store::link_by_id(w.tx(), store::link_id(keep.id, l.guardian_id))?;
-                if kept.is_none() {
-                    w.insert(&LinkRow {
-                        id: store::link_id(keep.id, l.guardian_id),
-                        student_id: keep.id,
-                        created_at: now,
-                        updated_at: now,
-                        ..l.clone()
-                    })?;
-                }
-                w.update(l, &LinkRow { removed_at: Some(now), updated_at: now, ..l.clone() })?;
-            }
-            for e in &enrols {
-                w.update(e, &store::EnrolmentRow { student_id: keep.id, updated_at: now, ..e.clone() })?;
-            }
-            let note = format!("Merged into {} ({}).", keep.code, keep.full_name);
-            let notes = if dup.notes.is_empty() { note } else { format!("{}\n{note}", dup.notes) };
-            w.update(&dup, &StudentRow { archived_at: Some(now), notes, updated_at: now, ..dup.clone() })?;
-            for lead in &leads {
-                w.update(
-                    lead,
-                    &crate::leads::LeadRow { student_id: Some(keep.id), updated_at: now, ..lead.clone() },
-                )?;
-            }
-            Ok(())
-        })?;
-        self.get_student(actor, GetStudent { id: StudentId(keep.id) })
     }
 }
 
