@@ -19,7 +19,10 @@ fn a_transferred_student_takes_their_history_and_the_old_branch_keeps_a_read_onl
     use branchdesk_api::commands::timetable::GetBatch;
     let f = fixture();
     let hsr = f.second_branch();
-    let b = f.physics_batch(f.director.user_id, |b| b.name = "Physics XI".into());
+    let b = f.physics_batch(f.director.user_id, |b| {
+        b.name = "Physics XI".into();
+        b.fee_minor = 300_000;
+    });
     let asha =
         admit(&f, "Asha Rao", "98450 11111", Some(parent("Lakshmi Rao", "98450 22222"))).unwrap().student;
     let sibling = GuardianInput {
@@ -90,6 +93,10 @@ fn a_transferred_student_takes_their_history_and_the_old_branch_keeps_a_read_onl
     assert_eq!(history.enrolments[0].status, EnrolmentStatus::Dropped);
     assert_eq!(history.attendance.lines.len(), 1);
     assert_eq!(history.attendance.lines[0].status, AttendanceStatus::Present);
+    let fees = history.fees.as_ref().expect("fees at K2 go with the history");
+    let open: Vec<&str> = fees.dues.iter().filter(|d| !d.cancelled).map(|d| d.due_on.as_str()).collect();
+    assert_eq!(open, ["2026-06-01"], "July's fee was cancelled with the enrolment");
+    assert_eq!(fees.pending_minor, 300_000);
     let listed =
         f.desk.list_students(&clerk_hsr, ListStudents { branch_id: hsr, ..Default::default() }).unwrap();
     assert_eq!(listed.iter().map(|s| s.full_name.as_str()).collect::<Vec<_>>(), ["Asha Rao"]);

@@ -452,6 +452,9 @@ fn earlier_branch(h: &BranchHistory) -> Html {
                     <li>{ format!("{} · {} · from {} · {}", e.batch_name, e.course_name, e.start_date, e.status.label()) }</li>
                 }) }
             </ul>
+            if let Some(fees) = &h.fees {
+                <p>{ format!("Fees there: {} receipts, {} collected, {} pending when they left.", fees.receipts.len(), crate::format::money(fees.receipts.iter().map(|r| r.net_minor).sum()), crate::format::money(fees.pending_minor)) }</p>
+            }
             if a.lines.is_empty() {
                 <p class="muted">{ "No attendance recorded there." }</p>
             } else {

@@ -202,6 +202,9 @@ pub struct BranchHistory {
     pub transferred_by: String,
     pub enrolments: Vec<Enrolment>,
     pub attendance: super::attendance::StudentAttendance,
+    /// Dues and receipts there (money rows stay in the branch that took them).
+    #[serde(default)]
+    pub fees: Option<super::money::StudentAccount>,
 }
 
 /// Moves a student to another branch with their history: open enrolments
@@ -313,6 +316,9 @@ pub struct MyRecord {
     pub student: Student,
     pub enrolments: Vec<Enrolment>,
     pub attendance: super::attendance::StudentAttendance,
+    /// Their dues, receipts and what is pending.
+    #[serde(default)]
+    pub fees: Option<super::money::StudentAccount>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

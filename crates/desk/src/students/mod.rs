@@ -471,7 +471,8 @@ impl Desk {
         let student = view(&db.conn, &row)?;
         let enrolments = enrolments::of_student(&db.conn, row.id)?;
         let attendance = crate::attendance::report::student_attendance(&db.conn, row.id)?;
-        Ok(MyRecord { student, enrolments, attendance })
+        let fees = Some(crate::money::account(&db.conn, row.id, self.today())?);
+        Ok(MyRecord { student, enrolments, attendance, fees })
     }
 }
 

@@ -183,6 +183,7 @@ impl Desk {
                 transferred_by: by,
                 enrolments: enrolments::of_student(conn, student.id)?,
                 attendance: crate::attendance::report::student_attendance(conn, student.id)?,
+                fees: Some(crate::money::account(conn, student.id, now.date_naive())?),
             });
             let mut guardians = Vec::new();
             for link in store::links(conn, student.id, false)? {
