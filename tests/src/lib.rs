@@ -98,6 +98,15 @@ impl App {
 
     /// Chooses the option with this visible label in a drop-down.
     pub async fn choose(&self, css: &str, label: &str) {
+        // Away from the status bar fixed at the foot of the window.
+        self.find(css).await;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });",
+                vec![css.into()],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("scroll to {css}: {e}"));
         self.find(css)
             .await
             .select_by_label(label)

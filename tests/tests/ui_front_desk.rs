@@ -1,7 +1,8 @@
 //! In the real app window, the front-desk clerk's day: take an enquiry,
 //! log a call, admit and enrol in one step, find the student from anywhere
 //! by three letters of the name and by the last four digits of the phone,
-//! take a partial fee payment (its receipt PDF read back), void it, and
+//! take a partial fee payment (its receipt PDF read back), void it, find
+//! the fee again in the branch's dues due today, and
 //! transfer the student to another branch with their history.
 
 use branchdesk_api::commands::academics::SaveCourse;
@@ -149,10 +150,20 @@ async fn take_an_enquiry_admit_it_and_find_the_student_from_anywhere() {
     app.wait_text("#fees-summary", &format!("Pending {}", branchdesk_api::amount::format(before))).await;
     app.screenshot("fees-voided").await;
 
+    // The branch's fees due today list them; a click opens the student again.
+    app.click("[data-area='Fees due']").await;
+    app.click("#dues-today").await;
+    app.wait_text("#dues-list", "Rohan Shetty").await;
+    app.wait_text("#dues-list", "98860 77777").await; // the parent to call
+    app.screenshot("fees-due-today").await;
+    app.click("#dues-list button.link").await;
+    app.wait_text("#student h1", "Rohan Shetty").await;
+
     // Transfer to the other branch: the enrolment here closes and the new
     // branch's page shows the record at Koramangala.
     app.click("#tab-profile").await;
     app.click("#transfer-open").await;
+    app.wait_text("#field-to_branch_id", "Whitefield").await; // the branches load
     app.choose("#field-to_branch_id", "Whitefield (WF)").await;
     app.type_into("#field-reason", "Family moved to Whitefield").await;
     app.find("#field-reason").await.send_keys(ENTER).await.unwrap(); // Enter submits, as on every form

@@ -1,16 +1,61 @@
-//! A student's fees: dues with what is paid, collecting a payment (oldest
-//! dues first), receipts with their PDF, voids, refunds and bounced cheques.
+//! Fees: the branch's dues due today, overdue and coming up (a click opens
+//! the student), and a student's fees: dues with what is paid, collecting a
+//! payment (oldest dues first), receipts with their PDF, voids, refunds and
+//! bounced cheques.
 
 use crate::components::field::{setter, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
 use crate::format::money;
 use crate::hooks::{act, show, use_query};
 use crate::invoke::call;
+use crate::nav::Page;
 use branchdesk_api::commands::money::*;
 use branchdesk_api::ids::{ReceiptId, StudentId};
 use branchdesk_api::{ApiError, Permission};
 use yew::platform::spawn_local;
 use yew::prelude::*;
+
+#[component]
+pub fn DuesPage() -> Html {
+    let s = use_session();
+    let branch = use_state(|| s.me.branches.first().map(|b| b.id).unwrap_or_default());
+    let window = use_state(|| DueWindow::Overdue);
+    let (list, _) = use_query(ListDues { branch_id: *branch, window: *window });
+    html! {
+        <section id="dues-page">
+            <header class="page-head"><h1>{ "Fees due" }</h1>{ super::branch_picker(&s.me.branches, branch.clone()) }</header>
+            <div class="tabs" role="tablist">
+                { for DueWindow::ALL.iter().map(|w| { let window2 = window.clone(); let w = *w; html! {
+                    <button role="tab" id={format!("dues-{}", w.as_str().to_lowercase())} aria-selected={(*window == w).to_string()}
+                        class={classes!((*window == w).then_some("current"))} onclick={move |_| window2.set(w)}>{ w.label() }</button>
+                }}) }
+            </div>
+            { show(&list, |l: &Vec<DueLine>| {
+                if l.is_empty() {
+                    return html! { <p class="empty">{ "Nothing is due here." }</p> };
+                }
+                let total: i64 = l.iter().map(|d| d.due.amount_minor - d.due.paid_minor).sum();
+                html! {
+                    <>
+                        <p>{ format!("{} {}, {} to collect.", l.len(), if l.len() == 1 { "fee" } else { "fees" }, money(total)) }</p>
+                        <table class="grid" id="dues-list">
+                            <thead><tr><th>{ "Due on" }</th><th>{ "Student" }</th><th>{ "For" }</th><th class="num">{ "Open" }</th><th>{ "Parent's phone" }</th></tr></thead>
+                            <tbody>{ for l.iter().map(|d| { let (nav, id) = (s.navigate.clone(), d.student_id); html! {
+                                <tr>
+                                    <td>{ &d.due.due_on }</td>
+                                    <td><button class="link" onclick={move |_| nav.emit(Page::Student(id))}>{ format!("{} ({})", d.student_name, d.student_code) }</button></td>
+                                    <td>{ &d.due.description }</td>
+                                    <td class="num">{ money(d.due.amount_minor - d.due.paid_minor) }</td>
+                                    <td>{ d.guardian_phone.clone().unwrap_or_default() }</td>
+                                </tr>
+                            }}) }</tbody>
+                        </table>
+                    </>
+                }
+            }) }
+        </section>
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct FeesProps {

@@ -36,6 +36,7 @@ pub fn render(page: Page) -> Html {
         Page::Sheet(session_id) => html! { <sheet::SheetPage {session_id} /> },
         Page::Attendance => html! { <reports::ReportsPage /> },
         Page::Messages => html! { <messages::MessagesPage /> },
+        Page::Dues => html! { <fees::DuesPage /> },
         Page::Timetable => html! { <timetable::TimetablePage /> },
         Page::Batches => html! { <batches::BatchesPage /> },
         Page::Courses => html! { <courses::CoursesPage /> },
