@@ -8,7 +8,7 @@ pub mod pdf;
 pub mod settle;
 pub mod store;
 
-use crate::students::store::{student_by_id, EnrolmentRow, StudentRow};
+use crate::students::store::{student_by_id, EnrolmentRow};
 use crate::timetable::store::BatchRow;
 use crate::write::Write;
 use crate::{settings, validate, Actor, Desk, Result};
@@ -237,21 +237,13 @@ fn allocate(
 }
 
 impl Desk {
-    fn student_in(&self, actor: &Actor, id: StudentId, p: Permission) -> Result<StudentRow> {
-        actor.require_somewhere(p)?;
-        let s = student_by_id(&self.db().conn, id.0)?
-            .ok_or_else(|| ApiError::not_found("student").on("student_id"))?;
-        actor.require(p, Some(BranchId(s.branch_id)))?;
-        Ok(s)
-    }
-
     pub fn get_student_account(&self, actor: &Actor, input: GetStudentAccount) -> Result<StudentAccount> {
-        let s = self.student_in(actor, input.student_id, Permission::ViewPayment)?;
+        let s = self.student_for(actor, "student_id", input.student_id, Permission::ViewPayment)?;
         account(&self.db().conn, s.id, self.today())
     }
 
     pub fn collect_payment(&self, actor: &Actor, input: CollectPayment) -> Result<Receipt> {
-        let student = self.student_in(actor, input.student_id, Permission::CollectPayment)?;
+        let student = self.student_for(actor, "student_id", input.student_id, Permission::CollectPayment)?;
         if student.archived_at.is_some() {
             return Err(ApiError::invalid(
                 "student_id",

@@ -54,8 +54,8 @@ impl Desk {
     }
 
     pub fn merge_students(&self, actor: &Actor, input: MergeStudents) -> Result<StudentDetail> {
-        let keep = self.student_for(actor, input.keep, Permission::ManageStudent)?;
-        let dup = self.student_for(actor, input.duplicate, Permission::ManageStudent)?;
+        let keep = self.student_for(actor, "keep", input.keep, Permission::ManageStudent)?;
+        let dup = self.student_for(actor, "duplicate", input.duplicate, Permission::ManageStudent)?;
         if keep.id == dup.id {
             return Err(ApiError::invalid("duplicate", "Choose two different students to merge.").into());
         }

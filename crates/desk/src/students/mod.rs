@@ -250,10 +250,18 @@ impl Desk {
         Ok(format!("{prefix}{:04}", store::last_in_series(conn, &prefix)? + 1))
     }
 
-    fn student_for(&self, actor: &Actor, id: StudentId, p: Permission) -> Result<StudentRow> {
+    /// The student `id` (named `field` in the input), when `actor` holds
+    /// `p` in the student's branch.
+    pub(crate) fn student_for(
+        &self,
+        actor: &Actor,
+        field: &str,
+        id: StudentId,
+        p: Permission,
+    ) -> Result<StudentRow> {
         actor.require_somewhere(p)?;
         let row = store::student_by_id(&self.db().conn, id.0)?
-            .ok_or_else(|| ApiError::not_found("student").on("id"))?;
+            .ok_or_else(|| ApiError::not_found("student").on(field))?;
         actor.require(p, Some(BranchId(row.branch_id)))?;
         Ok(row)
     }
@@ -353,7 +361,7 @@ impl Desk {
     }
 
     pub fn set_student_archived(&self, actor: &Actor, input: SetStudentArchived) -> Result<Student> {
-        let old = self.student_for(actor, input.id, Permission::ManageStudent)?;
+        let old = self.student_for(actor, "id", input.id, Permission::ManageStudent)?;
         let now = self.clock().now();
         let new = StudentRow { archived_at: input.archived.then_some(now), updated_at: now, ..old.clone() };
         self.write(Some(actor.user_id), |w| w.update(&old, &new).map(|_| ()))?;
@@ -361,7 +369,7 @@ impl Desk {
     }
 
     pub fn link_guardian(&self, actor: &Actor, input: LinkGuardian) -> Result<Student> {
-        let student = self.student_for(actor, input.student_id, Permission::ManageStudent)?;
+        let student = self.student_for(actor, "student_id", input.student_id, Permission::ManageStudent)?;
         let plan = check_guardian(
             &self.db().conn,
             "guardian",
@@ -374,7 +382,7 @@ impl Desk {
     }
 
     pub fn unlink_guardian(&self, actor: &Actor, input: UnlinkGuardian) -> Result<Student> {
-        let student = self.student_for(actor, input.student_id, Permission::ManageStudent)?;
+        let student = self.student_for(actor, "student_id", input.student_id, Permission::ManageStudent)?;
         let old = store::link_by_id(&self.db().conn, store::link_id(student.id, input.guardian_id.0))?
             .filter(|l| l.removed_at.is_none())
             .ok_or_else(|| ApiError::not_found("guardian").on("guardian_id"))?;
@@ -423,7 +431,7 @@ impl Desk {
 
 impl Desk {
     pub fn give_student_login(&self, actor: &Actor, input: GiveStudentLogin) -> Result<Student> {
-        let student = self.student_for(actor, input.student_id, Permission::ManageStudent)?;
+        let student = self.student_for(actor, "student_id", input.student_id, Permission::ManageStudent)?;
         let branch = BranchId(student.branch_id);
         // An account is created: the server checks "manage users" for it.
         actor.require(Permission::ManageUser, Some(branch))?;
@@ -479,7 +487,7 @@ impl Desk {
 impl Desk {
     pub fn set_student_photo(&self, actor: &Actor, input: SetStudentPhoto) -> Result<Student> {
         use base64::Engine;
-        let old = self.student_for(actor, input.student_id, Permission::ManageStudent)?;
+        let old = self.student_for(actor, "student_id", input.student_id, Permission::ManageStudent)?;
         let photo = if input.photo_b64.trim().is_empty() {
             None
         } else {

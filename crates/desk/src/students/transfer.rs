@@ -106,7 +106,8 @@ pub(crate) fn earlier_branches(conn: &Connection, s: &StudentRow) -> Result<Vec<
     }
 }
 
-/// "Transferred to Branch on date", when the student left `branch`.
+/// "Transferred to Branch on date…", when the viewer sees the student only
+/// through branches the student left (`viewer_branches`, from [`viewable_in`]).
 pub(crate) fn moved_away_note(
     conn: &Connection,
     s: &StudentRow,
@@ -129,12 +130,9 @@ fn check_reason(reason: &str) -> Result<String, ApiError> {
 
 impl Desk {
     pub fn transfer_student(&self, actor: &Actor, input: TransferStudent) -> Result<StudentDetail> {
-        actor.require_somewhere(Permission::ManageEnrolment)?;
+        // The sending branch's enrolment manager, or a role over both, may move them.
+        let student = self.student_for(actor, "student_id", input.student_id, Permission::ManageEnrolment)?;
         let reason = check_reason(&input.reason)?;
-        let student = store::student_by_id(&self.db().conn, input.student_id.0)?
-            .ok_or_else(|| ApiError::not_found("student").on("student_id"))?;
-        // The sending branch's manager, or a role over both, may move them.
-        actor.require(Permission::ManageEnrolment, Some(BranchId(student.branch_id)))?;
         if student.archived_at.is_some() {
             return Err(
                 ApiError::invalid("student_id", "This student is archived; restore them first.").into()
