@@ -155,6 +155,8 @@ async fn take_an_enquiry_admit_it_and_find_the_student_from_anywhere() {
     app.click("#dues-today").await;
     app.wait_text("#dues-list", "Rohan Shetty").await;
     app.wait_text("#dues-list", "98860 77777").await; // the parent to call
+    app.click("#draft-reminders").await;
+    app.wait_text("#dues-notice", "1 reminder(s) drafted").await;
     app.screenshot("fees-due-today").await;
     app.click("#dues-list button.link").await;
     app.wait_text("#student h1", "Rohan Shetty").await;

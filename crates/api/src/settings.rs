@@ -60,6 +60,7 @@ pub const GSTIN: &str = "tax.gstin";
 pub const GST_RATE_BP: &str = "tax.gst_rate_bp";
 pub const FEES_INCLUDE_TAX: &str = "tax.fees_include_tax";
 pub const YEAR_START_MONTH: &str = "finance.year_start_month";
+pub const REMINDER_TEMPLATE: &str = "fees.reminder_template";
 
 pub const CATALOGUE: &[SettingSpec] = &[
     SettingSpec {
@@ -160,6 +161,21 @@ pub const CATALOGUE: &[SettingSpec] = &[
         max: 12,
         per_branch: false,
         default: || SettingValue::Integer(4),
+    },
+    SettingSpec {
+        key: REMINDER_TEMPLATE,
+        label: "Fee reminder to parents: {guardian}, {student}, {amount}, {due_on}, {for} and {branch} are filled in",
+        kind: SettingKind::Text,
+        min: 0,
+        max: 0,
+        per_branch: true,
+        default: || {
+            SettingValue::Text(
+                "Dear {guardian}, {student}'s fee of Rs {amount} ({for}) was due on {due_on}. \
+                 Please pay at the front desk. – {branch}"
+                    .into(),
+            )
+        },
     },
 ];
 

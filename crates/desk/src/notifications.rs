@@ -99,11 +99,7 @@ pub(crate) fn absence_alerts(
             continue;
         }
         let Some(student) = students::student_by_id(conn, a.student_id)? else { continue };
-        let guardian = students::links(conn, student.id, false)?
-            .into_iter()
-            .filter_map(|l| students::guardian_by_id(conn, l.guardian_id).ok().flatten())
-            .find(|g| g.phone.is_some());
-        let Some(g) = guardian else { continue };
+        let Some(g) = guardian_to_tell(conn, student.id)? else { continue };
         let body = format!(
             "Dear {}, {} was absent from {} on {}. Please call us if this is unexpected. – {}",
             g.full_name,
@@ -112,28 +108,130 @@ pub(crate) fn absence_alerts(
             s.date.format("%-d %b %Y"),
             branch_name
         );
-        out.push(NotificationRow {
-            id,
-            branch_id: s.branch_id,
-            kind: "ABSENCE".into(),
-            recipient_name: g.full_name.clone(),
-            recipient: g.phone.clone().unwrap_or_default(),
-            channel: "SMS".into(),
-            body,
-            state: if auto { NotificationState::Approved } else { NotificationState::Draft }.as_str().into(),
-            source_id: Some(a.id.to_string()),
-            student_id: Some(student.id),
-            reviewed_by: None,
-            sent_at: None,
-            error: String::new(),
-            created_at: now,
-            updated_at: now,
-        });
+        let draft = Draft { id, branch: s.branch_id, kind: "ABSENCE", source: a.id.to_string(), auto, now };
+        out.push(draft.to(&g, student.id, body));
     }
     Ok(out)
 }
 
+/// The primary (else first) guardian of a student who has a phone.
+fn guardian_to_tell(conn: &Connection, student: Uuid) -> Result<Option<students::GuardianRow>> {
+    for link in students::links(conn, student, false)? {
+        if let Some(g) = students::guardian_by_id(conn, link.guardian_id)?.filter(|g| g.phone.is_some()) {
+            return Ok(Some(g));
+        }
+    }
+    Ok(None)
+}
+
+/// What every drafted message shares.
+struct Draft {
+    id: Uuid,
+    branch: Uuid,
+    kind: &'static str,
+    source: String,
+    /// The branch sends without review.
+    auto: bool,
+    now: DateTime<Utc>,
+}
+
+impl Draft {
+    fn to(self, g: &students::GuardianRow, student: Uuid, body: String) -> NotificationRow {
+        NotificationRow {
+            id: self.id,
+            branch_id: self.branch,
+            kind: self.kind.into(),
+            recipient_name: g.full_name.clone(),
+            recipient: g.phone.clone().unwrap_or_default(),
+            channel: "SMS".into(),
+            body,
+            state: if self.auto { NotificationState::Approved } else { NotificationState::Draft }
+                .as_str()
+                .into(),
+            source_id: Some(self.source),
+            student_id: Some(student),
+            reviewed_by: None,
+            sent_at: None,
+            error: String::new(),
+            created_at: self.now,
+            updated_at: self.now,
+        }
+    }
+}
+
+/// A fee reminder's id: one per due and day, however many desks draft it
+/// (a due still open next week can be reminded again).
+pub fn reminder_id(due: Uuid, on: chrono::NaiveDate) -> Uuid {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x2e9b_6f14_d8a3_4c57_81f0_5ab2_c4e6_9d07);
+    Uuid::new_v5(&NAMESPACE, format!("{due}\u{0}{on}").as_bytes())
+}
+
+/// Fills the branch's reminder template: {guardian}, {student}, {amount},
+/// {due_on}, {for}, {branch}.
+pub fn fill_template(template: &str, fields: &[(&str, &str)]) -> String {
+    fields.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+}
+
 impl Desk {
+    /// Drafts a reminder to the parent for every open due in the window (one
+    /// per due and day; dues of students without a parent's phone get none),
+    /// into the queue the Messages page reviews. Answers how many it drafted.
+    pub fn draft_fee_reminders(
+        &self,
+        actor: &Actor,
+        input: branchdesk_api::commands::money::DraftFeeReminders,
+    ) -> Result<u32> {
+        actor.require(Permission::ReviewNotification, Some(input.branch_id))?;
+        let lines = self.list_dues(
+            actor,
+            branchdesk_api::commands::money::ListDues { branch_id: input.branch_id, window: input.window },
+        )?;
+        let today = self.today();
+        let now = self.clock().now();
+        let drafts = {
+            let db = self.db();
+            let conn = &db.conn;
+            let branch = Some(input.branch_id);
+            let auto = settings::effective_flag(conn, AUTO_SEND_ALERTS, branch)?;
+            let template =
+                settings::effective_text(conn, branchdesk_api::settings::REMINDER_TEMPLATE, branch)?;
+            let branch_name =
+                crate::org::store::branch_by_id(conn, input.branch_id.0)?.map(|b| b.name).unwrap_or_default();
+            let mut out = Vec::new();
+            for line in &lines {
+                let id = reminder_id(line.due.id.0, today);
+                if by_id(conn, id)?.is_some() {
+                    continue;
+                }
+                let Some(g) = guardian_to_tell(conn, line.student_id.0)? else { continue };
+                let amount = branchdesk_api::amount::format(line.due.amount_minor - line.due.paid_minor);
+                let body = fill_template(
+                    &template,
+                    &[
+                        ("guardian", &g.full_name),
+                        ("student", &line.student_name),
+                        ("amount", &amount),
+                        ("due_on", &line.due.due_on),
+                        ("for", &line.due.description),
+                        ("branch", &branch_name),
+                    ],
+                );
+                let draft = Draft {
+                    id,
+                    branch: input.branch_id.0,
+                    kind: "FEE_REMINDER",
+                    source: line.due.id.0.to_string(),
+                    auto,
+                    now,
+                };
+                out.push(draft.to(&g, line.student_id.0, body));
+            }
+            out
+        };
+        self.write(Some(actor.user_id), |w| drafts.iter().try_for_each(|d| w.insert(d)))?;
+        Ok(drafts.len() as u32)
+    }
+
     pub fn list_notifications(&self, actor: &Actor, input: ListNotifications) -> Result<Vec<Notification>> {
         actor.require(Permission::ReviewNotification, Some(input.branch_id))?;
         let db = self.db();

@@ -212,6 +212,62 @@ fn bad_payments_are_refused_naming_the_field_and_nothing_is_written() {
 }
 
 #[test]
+fn reminders_are_drafted_from_the_template_once_a_day_for_review() {
+    use branchdesk_api::commands::attendance::{ListNotifications, NotificationState};
+    let f = fixture();
+    let s = enrolled(&f);
+    let mother = GuardianInput {
+        full_name: "Lakshmi Rao".into(),
+        phone: "98450 22222".into(),
+        relation: "Mother".into(),
+        is_primary: true,
+        ..Default::default()
+    };
+    f.desk.link_guardian(&f.director, LinkGuardian { student_id: s, guardian: mother }).unwrap();
+    let draft = || {
+        f.desk
+            .draft_fee_reminders(
+                &f.director,
+                DraftFeeReminders { branch_id: f.branch, window: DueWindow::Today },
+            )
+            .unwrap()
+    };
+    assert_eq!(draft(), 1, "June's fee is due today");
+    assert_eq!(draft(), 0, "not twice the same day");
+    let drafts = f
+        .desk
+        .list_notifications(
+            &f.director,
+            ListNotifications { branch_id: f.branch, state: NotificationState::Draft },
+        )
+        .unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(drafts[0].recipient, "98450 22222");
+    assert!(
+        drafts[0].body.starts_with(
+            "Dear Lakshmi Rao, Asha Rao's fee of Rs 3,000.00 (Physics fee, Jun 2026) was due on 2026-06-01."
+        ),
+        "{}",
+        drafts[0].body
+    );
+    // Paid dues are not reminded; a teacher may not draft.
+    f.clock.advance(chrono::Duration::days(1));
+    pay(&f, s, "3000").unwrap();
+    let overdue = f.desk.draft_fee_reminders(
+        &f.director,
+        DraftFeeReminders { branch_id: f.branch, window: DueWindow::Overdue },
+    );
+    assert_eq!(overdue.unwrap(), 0);
+    let (_, teacher) = f.staff("t@example.com", "TEACHER", Some(f.branch));
+    let refused = f
+        .desk
+        .draft_fee_reminders(&teacher, DraftFeeReminders { branch_id: f.branch, window: DueWindow::Today })
+        .map_err(api)
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::PermissionDenied);
+}
+
+#[test]
 fn the_dues_lists_show_what_is_open_and_a_teacher_may_not_collect() {
     let f = fixture();
     let s = enrolled(&f);

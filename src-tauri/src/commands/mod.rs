@@ -186,6 +186,7 @@ commands! {
     money::reverse_receipt(m::ReverseReceipt),
     money::save_receipt_pdf(m::SaveReceiptPdf),
     money::list_dues(m::ListDues),
+    money::draft_fee_reminders(m::DraftFeeReminders),
     leads::save_lead(l::SaveLead),
     leads::list_leads(l::ListLeads),
     leads::get_lead(l::GetLead),

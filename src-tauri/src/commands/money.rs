@@ -8,4 +8,5 @@ actor_commands! {
     reverse_receipt(ReverseReceipt),
     save_receipt_pdf(SaveReceiptPdf),
     list_dues(ListDues),
+    draft_fee_reminders(DraftFeeReminders),
 }

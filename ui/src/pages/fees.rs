@@ -21,9 +21,27 @@ pub fn DuesPage() -> Html {
     let branch = use_state(|| s.me.branches.first().map(|b| b.id).unwrap_or_default());
     let window = use_state(|| DueWindow::Overdue);
     let (list, _) = use_query(ListDues { branch_id: *branch, window: *window });
+    let notice = use_state(|| None::<String>);
+    let error = use_state(|| None::<ApiError>);
+    let remind = {
+        let (notice, error, s, branch, window) = (notice.clone(), error.clone(), s.clone(), *branch, *window);
+        Callback::from(move |_: MouseEvent| {
+            let notice = notice.clone();
+            act(DraftFeeReminders { branch_id: branch, window }, error.clone(), s.clone(), move |n: u32| {
+                notice.set(Some(match n {
+                    0 => {
+                        "Every open fee here has a reminder already today (or no parent's phone).".to_owned()
+                    }
+                    n => format!("{n} reminder(s) drafted; review and send them under Messages."),
+                }))
+            });
+        })
+    };
     html! {
         <section id="dues-page">
             <header class="page-head"><h1>{ "Fees due" }</h1>{ super::branch_picker(&s.me.branches, branch.clone()) }</header>
+            <FormError error={(*error).clone()} fields={vec![]} />
+            if let Some(n) = &*notice { <div class="notice success" role="status" id="dues-notice">{ n }</div> }
             <div class="tabs" role="tablist">
                 { for DueWindow::ALL.iter().map(|w| { let window2 = window.clone(); let w = *w; html! {
                     <button role="tab" id={format!("dues-{}", w.as_str().to_lowercase())} aria-selected={(*window == w).to_string()}
@@ -37,7 +55,12 @@ pub fn DuesPage() -> Html {
                 let total: i64 = l.iter().map(|d| d.due.amount_minor - d.due.paid_minor).sum();
                 html! {
                     <>
-                        <p>{ format!("{} {}, {} to collect.", l.len(), if l.len() == 1 { "fee" } else { "fees" }, money(total)) }</p>
+                        <div class="toolbar">
+                            <span>{ format!("{} {}, {} to collect.", l.len(), if l.len() == 1 { "fee" } else { "fees" }, money(total)) }</span>
+                            if s.me.can(Permission::ReviewNotification) {
+                                <button id="draft-reminders" onclick={remind.clone()}>{ "Draft reminders to parents" }</button>
+                            }
+                        </div>
                         <table class="grid" id="dues-list">
                             <thead><tr><th>{ "Due on" }</th><th>{ "Student" }</th><th>{ "For" }</th><th class="num">{ "Open" }</th><th>{ "Parent's phone" }</th></tr></thead>
                             <tbody>{ for l.iter().map(|d| { let (nav, id) = (s.navigate.clone(), d.student_id); html! {

@@ -170,3 +170,14 @@ pub struct ListDues {
     pub window: DueWindow,
 }
 command!(ListDues => "list_dues", Permission -> Vec<DueLine>);
+
+/// Drafts a reminder to the parent of every open due in the window, from
+/// the branch's template, into the messages waiting for review. Answers how
+/// many were drafted (a due already reminded today is not again).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DraftFeeReminders {
+    pub branch_id: BranchId,
+    pub window: DueWindow,
+}
+command!(DraftFeeReminders => "draft_fee_reminders", Permission -> u32);
