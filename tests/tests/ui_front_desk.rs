@@ -158,6 +158,18 @@ async fn take_an_enquiry_admit_it_and_find_the_student_from_anywhere() {
     app.click("#draft-reminders").await;
     app.wait_text("#dues-notice", "1 reminder(s) drafted").await;
     app.screenshot("fees-due-today").await;
+    // The day book: the voided receipt counts for nothing, so the drawer
+    // should hold nothing; counting 100 needs a reason.
+    app.click("#day-book-tab").await;
+    app.wait_text("#day-book", "Meera Iyer").await;
+    app.type_into("#field-counted", "100").await;
+    app.click("#close-cash-save").await;
+    app.wait_text("#close-cash", "say why").await;
+    app.type_into("#field-note", "Float left from yesterday").await;
+    app.find("#field-note").await.send_keys(ENTER).await.unwrap();
+    app.wait_text("#day-book", "counted 100.00, expected 0.00, over").await;
+    app.screenshot("day-book").await;
+    app.click("#dues-today").await;
     app.click("#dues-list button.link").await;
     app.wait_text("#student h1", "Rohan Shetty").await;
 

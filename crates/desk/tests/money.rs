@@ -346,3 +346,82 @@ fn merging_duplicates_keeps_fees_with_the_record_that_holds_the_payments() {
     assert_eq!(account.dues.len(), 4, "three months of XI plus XI-B's one fee");
     assert_eq!(account.pending_minor, 900_000 + 100_000 - 100_000);
 }
+
+#[test]
+fn the_day_book_adds_up_each_collector_and_closing_cash_needs_a_reason_for_a_difference() {
+    let f = fixture();
+    let s = enrolled(&f);
+    let (_, clerk) = f.staff("clerk@example.com", "BACKOFFICE", Some(f.branch));
+    let collect = |who: &branchdesk_desk::Actor, amount: &str, method| {
+        let reference = if method == PaymentMethod::Upi { "UPI-77".into() } else { String::new() };
+        f.desk
+            .collect_payment(
+                who,
+                CollectPayment {
+                    student_id: s,
+                    amount: amount.into(),
+                    method,
+                    reference,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+    };
+    collect(&clerk, "1000", PaymentMethod::Cash);
+    let voided = collect(&clerk, "500", PaymentMethod::Cash);
+    collect(&clerk, "2000", PaymentMethod::Upi);
+    collect(&f.director, "700", PaymentMethod::Cash);
+    f.desk
+        .reverse_receipt(
+            &f.director,
+            ReverseReceipt {
+                receipt_id: voided.id,
+                kind: ReversalKind::Void,
+                reason: "Typed twice".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let book = f.desk.get_day_book(&clerk, GetDayBook { branch_id: f.branch, date: String::new() }).unwrap();
+    assert_eq!(book.total_minor, 370_000, "1,000 + 2,000 + 700; the voided 500 counts for nothing");
+    let theirs = book.collectors.iter().find(|c| c.collector == "Staff clerk@example.com").unwrap();
+    assert_eq!(theirs.expected_cash_minor, 100_000);
+    assert_eq!(theirs.by_method, vec![(PaymentMethod::Cash, 100_000), (PaymentMethod::Upi, 200_000)]);
+    assert_eq!(theirs.receipts.len(), 3);
+
+    let close = |counted: &str, note: &str| {
+        f.desk
+            .close_cash(
+                &clerk,
+                CloseCash {
+                    branch_id: f.branch,
+                    date: String::new(),
+                    counted: counted.into(),
+                    note: note.into(),
+                },
+            )
+            .map_err(api)
+    };
+    assert_eq!(close("", "").unwrap_err().field.as_deref(), Some("counted"));
+    assert_eq!(close("-5", "").unwrap_err().field.as_deref(), Some("counted"));
+    let short = close("950", "").unwrap_err();
+    assert_eq!(short.field.as_deref(), Some("note"));
+    assert!(short.message.contains("50.00 short"), "{}", short.message);
+    let future = f.desk.close_cash(
+        &clerk,
+        CloseCash {
+            branch_id: f.branch,
+            date: "2026-06-02".into(),
+            counted: "1000".into(),
+            note: String::new(),
+        },
+    );
+    assert_eq!(api(future.unwrap_err()).field.as_deref(), Some("date"));
+    let closed = close("950", "Gave change from the drawer").unwrap();
+    let theirs = closed.collectors.iter().find(|c| c.collector == "Staff clerk@example.com").unwrap();
+    let c = theirs.closing.as_ref().unwrap();
+    assert_eq!((c.expected_minor, c.counted_minor, c.difference_minor), (100_000, 95_000, -5_000));
+    // Counting again replaces the count (one closing per collector and day).
+    close("1000", "").unwrap();
+    assert_eq!(f.count("SELECT count(*) FROM cash_closings"), 1);
+}

@@ -95,6 +95,15 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         // Money is never refused after the fact (sync-design.md): money
         // taken offline happened. An author without the permission at
         // their clock time is accepted and flagged for review.
+        // A collector's own count of their drawer.
+        "cash_closings" => {
+            let own = op.columns.get("collector_id").or(f.before.and_then(|b| b.get("collector_id")));
+            if own.and_then(Value::as_str) == op.author_user_id.as_deref() {
+                needs(Permission::CollectPayment, false)
+            } else {
+                refuse(Permission::CollectPayment)
+            }
+        }
         "receipts" | "receipt_allocations" | "receipt_reversals" => {
             let p = if op.entity == "receipt_reversals" {
                 Permission::VoidPayment

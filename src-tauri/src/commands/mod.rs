@@ -187,6 +187,8 @@ commands! {
     money::save_receipt_pdf(m::SaveReceiptPdf),
     money::list_dues(m::ListDues),
     money::draft_fee_reminders(m::DraftFeeReminders),
+    money::get_day_book(m::GetDayBook),
+    money::close_cash(m::CloseCash),
     leads::save_lead(l::SaveLead),
     leads::list_leads(l::ListLeads),
     leads::get_lead(l::GetLead),

@@ -9,4 +9,6 @@ actor_commands! {
     save_receipt_pdf(SaveReceiptPdf),
     list_dues(ListDues),
     draft_fee_reminders(DraftFeeReminders),
+    get_day_book(GetDayBook),
+    close_cash(CloseCash),
 }

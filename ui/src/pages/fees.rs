@@ -20,6 +20,8 @@ pub fn DuesPage() -> Html {
     let s = use_session();
     let branch = use_state(|| s.me.branches.first().map(|b| b.id).unwrap_or_default());
     let window = use_state(|| DueWindow::Overdue);
+    // The day book instead of a list of dues.
+    let book = use_state(|| false);
     let (list, _) = use_query(ListDues { branch_id: *branch, window: *window });
     let notice = use_state(|| None::<String>);
     let error = use_state(|| None::<ApiError>);
@@ -43,11 +45,15 @@ pub fn DuesPage() -> Html {
             <FormError error={(*error).clone()} fields={vec![]} />
             if let Some(n) = &*notice { <div class="notice success" role="status" id="dues-notice">{ n }</div> }
             <div class="tabs" role="tablist">
-                { for DueWindow::ALL.iter().map(|w| { let window2 = window.clone(); let w = *w; html! {
-                    <button role="tab" id={format!("dues-{}", w.as_str().to_lowercase())} aria-selected={(*window == w).to_string()}
-                        class={classes!((*window == w).then_some("current"))} onclick={move |_| window2.set(w)}>{ w.label() }</button>
+                { for DueWindow::ALL.iter().map(|w| { let (window2, book2) = (window.clone(), book.clone()); let w = *w; let on = !*book && *window == w; html! {
+                    <button role="tab" id={format!("dues-{}", w.as_str().to_lowercase())} aria-selected={on.to_string()}
+                        class={classes!(on.then_some("current"))} onclick={move |_| { window2.set(w); book2.set(false) }}>{ w.label() }</button>
                 }}) }
+                <button role="tab" id="day-book-tab" aria-selected={book.to_string()} class={classes!(book.then_some("current"))}
+                    onclick={let b = book.clone(); move |_| b.set(true)}>{ "Day book" }</button>
             </div>
+            if *book { <DayBookView branch={*branch} /> }
+            if !*book {
             { show(&list, |l: &Vec<DueLine>| {
                 if l.is_empty() {
                     return html! { <p class="empty">{ "Nothing is due here." }</p> };
@@ -76,7 +82,77 @@ pub fn DuesPage() -> Html {
                     </>
                 }
             }) }
+            }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DayBookProps {
+    branch: branchdesk_api::ids::BranchId,
+}
+
+/// A day's receipts per collector, and closing one's own cash.
+#[component]
+fn DayBookView(p: &DayBookProps) -> Html {
+    let s = use_session();
+    let date = use_state(String::new);
+    let (book, reload) = use_query(GetDayBook { branch_id: p.branch, date: (*date).clone() });
+    let counted = use_state(String::new);
+    let note = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (counted, note, date, error, s, reload, branch) =
+            (counted.clone(), note.clone(), date.clone(), error.clone(), s.clone(), reload.clone(), p.branch);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let input = CloseCash {
+                branch_id: branch,
+                date: (*date).clone(),
+                counted: (*counted).clone(),
+                note: (*note).clone(),
+            };
+            let reload = reload.clone();
+            act(input, error.clone(), s.clone(), move |_| reload.emit(()));
+        })
+    };
+    let err = (*error).clone();
+    html! {
+        <div id="day-book">
+            <div class="row"><Field label="Day" name="date" kind="date" value={(*date).clone()} on_input={setter(&date)} hint="empty: today" /></div>
+            { show(&book, |b: &DayBook| html! {
+                <>
+                    <p><strong>{ format!("{} collected on {}", money(b.total_minor), b.date) }</strong></p>
+                    if b.collectors.is_empty() { <p class="empty">{ "No receipts on this day." }</p> }
+                    { for b.collectors.iter().map(|c| html! {
+                        <div class="card collector">
+                            <h3>{ &c.collector }</h3>
+                            <p>
+                                { for c.by_method.iter().map(|(m, v)| html! { <span class="tag">{ format!("{} {}", m.label(), money(*v)) }</span> }) }
+                                { format!("{}cash expected in the drawer {}", if c.by_method.is_empty() { "" } else { " · " }, money(c.expected_cash_minor)) }
+                            </p>
+                            <ul class="log">{ for c.receipts.iter().map(|r| html! {
+                                <li>{ format!("{} · {} · {} · {}{}", r.number, r.student_name, r.method.label(), money(r.amount_minor), if r.net_minor != r.amount_minor { format!(" (now {})", money(r.net_minor)) } else { String::new() }) }</li>
+                            }) }</ul>
+                            if let Some(k) = &c.closing {
+                                <p class={classes!((k.difference_minor != 0).then_some("warn"))}>{ format!("Closed: counted {}, expected {}, {} {}", money(k.counted_minor), money(k.expected_minor), if k.difference_minor < 0 { "short" } else if k.difference_minor > 0 { "over" } else { "exact" }, if k.note.is_empty() { String::new() } else { format!("· {}", k.note) }) }</p>
+                            }
+                        </div>
+                    }) }
+                </>
+            }) }
+            if s.me.can(Permission::CollectPayment) {
+                <form class="card" id="close-cash" {onsubmit}>
+                    <h3>{ "Close my cash for the day" }</h3>
+                    <FormError error={err.clone()} fields={vec!["date", "counted", "note"]} />
+                    <div class="row">
+                        <Field label="Cash counted (₹)" name="counted" value={(*counted).clone()} on_input={setter(&counted)} error={err.clone()} />
+                        <Field label="Why it differs" name="note" value={(*note).clone()} on_input={setter(&note)} error={err.clone()} hint="needed when short or over" />
+                    </div>
+                    <FormActions save="Close cash" id="close-cash-save" />
+                </form>
+            }
+        </div>
     }
 }
 

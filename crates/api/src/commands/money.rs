@@ -181,3 +181,60 @@ pub struct DraftFeeReminders {
     pub window: DueWindow,
 }
 command!(DraftFeeReminders => "draft_fee_reminders", Permission -> u32);
+
+/// A collector's count of their cash drawer at the end of a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CashClosing {
+    pub expected_minor: i64,
+    pub counted_minor: i64,
+    /// Counted less expected: short when negative.
+    pub difference_minor: i64,
+    pub note: String,
+    /// RFC 3339
+    pub closed_at: String,
+}
+
+/// One collector's day: their receipts, totals per method, and the cash
+/// that should be in their drawer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectorDay {
+    pub collector_id: crate::ids::UserId,
+    pub collector: String,
+    pub receipts: Vec<Receipt>,
+    /// Net of reversals, per method, in `PaymentMethod::ALL` order (zeros left out).
+    pub by_method: Vec<(PaymentMethod, i64)>,
+    /// Cash receipts of the day less what was voided or refunded of them.
+    pub expected_cash_minor: i64,
+    pub closing: Option<CashClosing>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayBook {
+    /// YYYY-MM-DD
+    pub date: String,
+    pub collectors: Vec<CollectorDay>,
+    pub total_minor: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetDayBook {
+    pub branch_id: BranchId,
+    /// YYYY-MM-DD; empty: today.
+    pub date: String,
+}
+command!(GetDayBook => "get_day_book", Permission -> DayBook);
+
+/// Closes the signed-in collector's cash for a day: the counted amount,
+/// and a note when it differs from what the receipts say.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CloseCash {
+    pub branch_id: BranchId,
+    /// YYYY-MM-DD; empty: today.
+    pub date: String,
+    /// Rupees as counted, e.g. "12500".
+    pub counted: String,
+    pub note: String,
+}
+command!(CloseCash => "close_cash", Permission -> DayBook);

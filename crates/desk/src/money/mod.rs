@@ -2,6 +2,7 @@
 //! per desk, voids, refunds and bounced cheques as reversing rows, the
 //! receipt PDF, and the dues lists. Every amount is integer minor units.
 
+pub mod daybook;
 pub mod dues;
 pub mod numbers;
 pub mod pdf;

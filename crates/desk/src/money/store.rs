@@ -187,6 +187,21 @@ pub fn receipts_of_student(conn: &Connection, student: Uuid) -> Result<Vec<Recei
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A branch's receipts collected between two UTC dates (`from` inclusive).
+pub fn receipts_of_branch_between(
+    conn: &Connection,
+    branch: Uuid,
+    from: &str,
+    to: &str,
+) -> Result<Vec<ReceiptRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {RECEIPT_COLUMNS} FROM receipts WHERE branch_id = ?1 AND collected_at >= ?2 AND collected_at < ?3
+         ORDER BY collected_at, number"
+    ))?;
+    let rows = stmt.query_map((branch.to_string(), from, to), receipt_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The last serial this desk gave in a financial year (0: none yet).
 pub fn last_serial(conn: &Connection, desk_no: u32, fiscal_year: &str) -> Result<u32> {
     Ok(conn
