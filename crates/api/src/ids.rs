@@ -49,4 +49,5 @@ id_type!(
     LeadId,
     DueId,
     ReceiptId,
+    ExpenseId,
 );

@@ -61,6 +61,7 @@ pub const GST_RATE_BP: &str = "tax.gst_rate_bp";
 pub const FEES_INCLUDE_TAX: &str = "tax.fees_include_tax";
 pub const YEAR_START_MONTH: &str = "finance.year_start_month";
 pub const REMINDER_TEMPLATE: &str = "fees.reminder_template";
+pub const EXPENSE_APPROVAL_ABOVE: &str = "expenses.approval_above_minor";
 
 pub const CATALOGUE: &[SettingSpec] = &[
     SettingSpec {
@@ -161,6 +162,15 @@ pub const CATALOGUE: &[SettingSpec] = &[
         max: 12,
         per_branch: false,
         default: || SettingValue::Integer(4),
+    },
+    SettingSpec {
+        key: EXPENSE_APPROVAL_ABOVE,
+        label: "Expenses above this many paise need another manager's approval (500000 = Rs 5,000)",
+        kind: SettingKind::Integer,
+        min: 0,
+        max: 1_000_000_000,
+        per_branch: true,
+        default: || SettingValue::Integer(500_000),
     },
     SettingSpec {
         key: REMINDER_TEMPLATE,

@@ -157,3 +157,52 @@ mod tests {
         }
     }
 }
+
+/// An attached file (`file_name`, its bytes as base64 in `content_b64`, at
+/// most 2 MB so it can travel in its row to every desk), checked: (name,
+/// content), or an empty name and None when nothing is attached.
+pub fn attached_file(file_name: &str, content_b64: &str) -> Result<(String, Option<String>), ApiError> {
+    use base64::Engine;
+    use branchdesk_api::commands::academics::MAX_ATTACHMENT_BYTES;
+    if content_b64.is_empty() {
+        return Ok((String::new(), None));
+    }
+    let name = required("file_name", "file name", file_name, 120)?;
+    if name.contains(['/', '\\']) || name.starts_with('.') {
+        return Err(ApiError::invalid("file_name", "Use a plain file name, without folders."));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(content_b64.as_bytes())
+        .map_err(|_| ApiError::invalid("content_b64", "The file could not be read; choose it again."))?;
+    if bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(ApiError::invalid(
+            "content_b64",
+            format!("The file is {:.1} MB; attach at most 2 MB.", bytes.len() as f64 / 1_048_576.0),
+        ));
+    }
+    if bytes.is_empty() {
+        return Err(ApiError::invalid("content_b64", "The file is empty."));
+    }
+    Ok((name, Some(content_b64.to_owned())))
+}
+
+/// A month typed as YYYY-MM (empty: the month of `today`): its first day
+/// and the first day of the next.
+pub fn month(
+    field: &str,
+    text: &str,
+    today: chrono::NaiveDate,
+) -> Result<(chrono::NaiveDate, chrono::NaiveDate), ApiError> {
+    use chrono::Datelike;
+    let text = text.trim();
+    let first = if text.is_empty() {
+        today.with_day(1).unwrap_or(today)
+    } else {
+        chrono::NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d")
+            .map_err(|_| ApiError::invalid(field, "Choose a month as YYYY-MM."))?
+    };
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .ok_or_else(|| ApiError::invalid(field, "Choose a month as YYYY-MM."))?;
+    Ok((first, next))
+}

@@ -11,4 +11,8 @@ actor_commands! {
     draft_fee_reminders(DraftFeeReminders),
     get_day_book(GetDayBook),
     close_cash(CloseCash),
+    record_expense(RecordExpense),
+    decide_expense(DecideExpense),
+    list_expenses(ListExpenses),
+    get_profit_and_loss(GetProfitAndLoss),
 }

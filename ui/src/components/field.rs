@@ -139,3 +139,30 @@ pub fn Select(p: &SelectProps) -> Html {
         </div>
     }
 }
+
+/// Reads a chosen file into (name, base64) for attaching (a lesson
+/// resource, a bill); larger than 2 MB is refused at once.
+pub fn pick_file(
+    file: UseStateHandle<Option<(String, String)>>,
+    error: UseStateHandle<Option<ApiError>>,
+) -> Callback<Event> {
+    Callback::from(move |e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        let Some(f) = input.files().and_then(|l| l.get(0)) else { return };
+        if f.size() > branchdesk_api::commands::academics::MAX_ATTACHMENT_BYTES as f64 {
+            file.set(None);
+            return error.set(Some(ApiError::invalid("content_b64", "Attach at most 2 MB.")));
+        }
+        let (file, error) = (file.clone(), error.clone());
+        yew::platform::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
+                Ok(buffer) => {
+                    use base64::Engine;
+                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+                    file.set(Some((f.name(), base64::engine::general_purpose::STANDARD.encode(bytes))));
+                }
+                Err(_) => error.set(Some(ApiError::invalid("content_b64", "That file could not be read."))),
+            }
+        });
+    })
+}

@@ -2,7 +2,7 @@
 //! the focused one), weightage to 100 %, approval.
 
 use super::courses::{percent, status_class};
-use crate::components::field::{setter, Field, FormError, Select};
+use crate::components::field::{pick_file, setter, Field, FormError, Select};
 use crate::components::session::use_session;
 use crate::format::parse_money;
 use crate::hooks::act;
@@ -425,33 +425,6 @@ fn AddExtras(p: &AddPartsProps) -> Html {
             </form>
         </div>
     }
-}
-
-/// Reads a chosen file into (name, base64) for a lesson resource.
-fn pick_file(
-    file: UseStateHandle<Option<(String, String)>>,
-    error: UseStateHandle<Option<ApiError>>,
-) -> Callback<Event> {
-    Callback::from(move |e: Event| {
-        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-        let Some(f) = input.files().and_then(|l| l.get(0)) else { return };
-        if f.size() > MAX_ATTACHMENT_BYTES as f64 {
-            file.set(None);
-            return error
-                .set(Some(ApiError::invalid("content_b64", "Attach at most 2 MB, or give a link instead.")));
-        }
-        let (file, error) = (file.clone(), error.clone());
-        spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(f.array_buffer()).await {
-                Ok(buffer) => {
-                    use base64::Engine;
-                    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                    file.set(Some((f.name(), base64::engine::general_purpose::STANDARD.encode(bytes))));
-                }
-                Err(_) => error.set(Some(ApiError::invalid("content_b64", "That file could not be read."))),
-            }
-        });
-    })
 }
 
 /// A resource as a link, or (for an attached file) a button that saves a copy.

@@ -1,6 +1,7 @@
 //! One module per page of the sidebar, plus the two screens before it.
 
 pub mod account;
+pub mod accounts;
 pub mod audit;
 pub mod backups;
 pub mod batches;
@@ -37,6 +38,8 @@ pub fn render(page: Page) -> Html {
         Page::Attendance => html! { <reports::ReportsPage /> },
         Page::Messages => html! { <messages::MessagesPage /> },
         Page::Dues => html! { <fees::DuesPage /> },
+        Page::Expenses => html! { <accounts::ExpensesPage /> },
+        Page::ProfitLoss => html! { <accounts::ProfitLossPage /> },
         Page::Timetable => html! { <timetable::TimetablePage /> },
         Page::Batches => html! { <batches::BatchesPage /> },
         Page::Courses => html! { <courses::CoursesPage /> },

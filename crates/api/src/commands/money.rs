@@ -238,3 +238,124 @@ pub struct CloseCash {
     pub note: String,
 }
 command!(CloseCash => "close_cash", Permission -> DayBook);
+
+crate::wire::wire_enum! {
+    pub enum ExpenseCategory {
+        Rent = "RENT" => "Rent",
+        Utilities = "UTILITIES" => "Electricity, water, internet",
+        #[default]
+        Supplies = "SUPPLIES" => "Supplies and printing",
+        Marketing = "MARKETING" => "Marketing",
+        Maintenance = "MAINTENANCE" => "Repairs and maintenance",
+        Travel = "TRAVEL" => "Travel",
+        Other = "OTHER" => "Other",
+    }
+}
+
+crate::wire::wire_enum! {
+    pub enum ExpenseStatus {
+        PendingApproval = "PENDING_APPROVAL" => "Waiting for approval",
+        #[default]
+        Approved = "APPROVED" => "Approved",
+        Rejected = "REJECTED" => "Rejected",
+        Voided = "VOIDED" => "Voided",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expense {
+    pub id: crate::ids::ExpenseId,
+    pub branch_id: BranchId,
+    /// YYYY-MM-DD
+    pub day: String,
+    pub category: ExpenseCategory,
+    pub vendor: String,
+    pub description: String,
+    pub amount_minor: i64,
+    pub method: PaymentMethod,
+    pub reference: String,
+    /// The attached bill's file name; empty when none.
+    pub bill_name: String,
+    pub status: ExpenseStatus,
+    pub recorded_by_id: Option<crate::ids::UserId>,
+    pub recorded_by: String,
+    pub decided_by: Option<String>,
+    pub decision_note: String,
+}
+
+/// Records an expense. Above the branch's approval limit it waits for
+/// another manager; otherwise it counts at once.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RecordExpense {
+    pub branch_id: BranchId,
+    /// YYYY-MM-DD; empty: today.
+    pub day: String,
+    pub category: ExpenseCategory,
+    pub vendor: String,
+    pub description: String,
+    /// Rupees as typed.
+    pub amount: String,
+    pub method: PaymentMethod,
+    pub reference: String,
+    /// The bill: a file name and its bytes as base64 (at most 2 MB), or empty.
+    pub file_name: String,
+    pub content_b64: String,
+}
+command!(RecordExpense => "record_expense", Permission -> Expense);
+
+/// Approves or rejects an expense waiting for approval (not one's own), or
+/// voids a recorded one; `note` says why (required to reject or void).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DecideExpense {
+    pub id: crate::ids::ExpenseId,
+    pub status: ExpenseStatus,
+    pub note: String,
+}
+command!(DecideExpense => "decide_expense", Permission -> Expense);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListExpenses {
+    pub branch_id: BranchId,
+    /// YYYY-MM; empty: this month.
+    pub month: String,
+}
+command!(ListExpenses => "list_expenses", Permission -> Vec<Expense>);
+
+/// One branch's month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BranchMonth {
+    pub branch_id: BranchId,
+    pub branch_name: String,
+    /// Receipts collected in the month.
+    pub fees_minor: i64,
+    /// Voids, refunds and bounces recorded in the month.
+    pub reversals_minor: i64,
+    /// Salaries paid in the month (payroll is not built yet: zero).
+    pub salaries_minor: i64,
+    /// Approved expenses dated in the month.
+    pub expenses_minor: i64,
+    pub net_minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfitAndLoss {
+    /// YYYY-MM
+    pub month: String,
+    pub branches: Vec<BranchMonth>,
+    /// The sum over the branches listed (the organisation roll-up).
+    pub total: BranchMonth,
+}
+
+/// A month's profit and loss for one branch, or with no branch every
+/// branch the person may see reports of, with the roll-up.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetProfitAndLoss {
+    pub branch_id: Option<BranchId>,
+    /// YYYY-MM; empty: this month.
+    pub month: String,
+}
+command!(GetProfitAndLoss => "get_profit_and_loss", Permission -> ProfitAndLoss);

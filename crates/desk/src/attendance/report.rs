@@ -2,13 +2,11 @@
 //! of absences), a student's own history and lesson progress.
 
 use crate::students::store as students;
-use crate::timetable::slots::parse_date;
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::academics::FULL_WEIGHTAGE_BP;
 use branchdesk_api::commands::attendance::*;
 use branchdesk_api::ids::StudentId;
 use branchdesk_api::{ApiError, Permission};
-use chrono::{Datelike, Months, NaiveDate};
 use std::collections::BTreeMap;
 
 /// Attended of marked, in basis points (0 when nothing is marked).
@@ -19,15 +17,6 @@ pub fn percent_bp(attended: u32, marked: u32) -> u32 {
     ((u64::from(attended) * u64::from(FULL_WEIGHTAGE_BP) + u64::from(marked) / 2) / u64::from(marked)) as u32
 }
 
-fn month_range(field: &str, month: &str) -> Result<(NaiveDate, NaiveDate), ApiError> {
-    let first = parse_date(field, &format!("{}-01", month.trim()))
-        .map_err(|_| ApiError::invalid(field, "Choose a month as YYYY-MM."))?;
-    let next = first
-        .checked_add_months(Months::new(1))
-        .ok_or_else(|| ApiError::invalid(field, "Choose a month as YYYY-MM."))?;
-    Ok((first, next))
-}
-
 impl Desk {
     pub fn get_attendance_report(
         &self,
@@ -35,13 +24,8 @@ impl Desk {
         input: GetAttendanceReport,
     ) -> Result<AttendanceReport> {
         actor.require(Permission::ViewAttendance, Some(input.branch_id))?;
-        let month = if input.month.trim().is_empty() {
-            let t = self.today();
-            format!("{:04}-{:02}", t.year(), t.month())
-        } else {
-            input.month.trim().to_owned()
-        };
-        let (from, to) = month_range("month", &month)?;
+        let (from, to) = crate::validate::month("month", &input.month, self.today())?;
+        let month = from.format("%Y-%m").to_string();
         let db = self.db();
         let mut stmt = db.conn.prepare_cached(
             "SELECT a.student_id, a.batch_id, a.status, s.code, s.full_name, b.name

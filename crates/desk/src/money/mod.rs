@@ -4,8 +4,10 @@
 
 pub mod daybook;
 pub mod dues;
+pub mod expenses;
 pub mod numbers;
 pub mod pdf;
+pub mod report;
 pub mod settle;
 pub mod store;
 

@@ -9,7 +9,7 @@ use crate::timetable::slots::parse_date;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::{
     Curriculum, CurriculumPart, MoveCurriculumPart, RemoveCurriculumPart, SaveAssignment, SaveLesson,
-    SaveLessonResource, SaveModule, SaveResourceFile, FULL_WEIGHTAGE_BP, MAX_ATTACHMENT_BYTES,
+    SaveLessonResource, SaveModule, SaveResourceFile, FULL_WEIGHTAGE_BP,
 };
 use branchdesk_api::ids::LessonId;
 use branchdesk_api::{ApiError, Permission};
@@ -126,7 +126,7 @@ impl Desk {
         require_drafter(actor)?;
         let title = validate::required("title", "resource title", &input.title, 120)?;
         let url = validate::url("url", &input.url)?;
-        let (file_name, content_b64) = attachment(&input)?;
+        let (file_name, content_b64) = validate::attached_file(&input.file_name, &input.content_b64)?;
         if url.is_empty() == content_b64.is_none() {
             return Err(ApiError::invalid("url", "Give either a link or a file.").into());
         }
@@ -332,34 +332,6 @@ impl Desk {
             .optional()?
             .ok_or_else(|| ApiError::not_found("part of the curriculum").on("id"))?)
     }
-}
-
-/// The attached file of a resource input, checked: (name, base64 content).
-fn attachment(input: &SaveLessonResource) -> Result<(String, Option<String>), ApiError> {
-    use base64::Engine;
-    if input.content_b64.is_empty() {
-        return Ok((String::new(), None));
-    }
-    let name = validate::required("file_name", "file name", &input.file_name, 120)?;
-    if name.contains(['/', '\\']) || name.starts_with('.') {
-        return Err(ApiError::invalid("file_name", "Use a plain file name, without folders."));
-    }
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(input.content_b64.as_bytes())
-        .map_err(|_| ApiError::invalid("content_b64", "The file could not be read; choose it again."))?;
-    if bytes.len() > MAX_ATTACHMENT_BYTES {
-        return Err(ApiError::invalid(
-            "content_b64",
-            format!(
-                "The file is {:.1} MB; attach at most 2 MB, or give a link instead.",
-                bytes.len() as f64 / 1_048_576.0
-            ),
-        ));
-    }
-    if bytes.is_empty() {
-        return Err(ApiError::invalid("content_b64", "The file is empty."));
-    }
-    Ok((name, Some(input.content_b64.clone())))
 }
 
 /// Indexes of `id` and the sibling it swaps with, if there is one.

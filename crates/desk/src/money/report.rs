@@ -1,0 +1,82 @@
+//! A month's profit and loss per branch (fees collected, reversals,
+//! salaries, approved expenses) and the organisation roll-up.
+
+use crate::{validate, Actor, Desk, Result};
+use branchdesk_api::commands::money::*;
+use branchdesk_api::ids::BranchId;
+use branchdesk_api::Permission;
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use uuid::Uuid;
+
+fn branch_month(
+    conn: &Connection,
+    branch: Uuid,
+    name: String,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<BranchMonth> {
+    // Receipts by their local collection day; reversals by theirs.
+    let (lo, hi) =
+        ((from - chrono::Duration::days(1)).to_string(), (to + chrono::Duration::days(1)).to_string());
+    let mut fees = 0;
+    for r in super::store::receipts_of_branch_between(conn, branch, &lo, &hi)? {
+        let day = crate::clock::local_date(r.collected_at);
+        if day >= from && day < to {
+            fees += r.amount_minor;
+        }
+    }
+    let mut reversals = 0;
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.amount_minor, v.reversed_at FROM receipt_reversals v
+         WHERE v.branch_id = ?1 AND v.reversed_at >= ?2 AND v.reversed_at < ?3",
+    )?;
+    let mut rows = stmt.query((branch.to_string(), &lo, &hi))?;
+    while let Some(r) = rows.next()? {
+        let at: chrono::DateTime<chrono::Utc> = crate::db::cols::time(r, 1)?;
+        let day = crate::clock::local_date(at);
+        if day >= from && day < to {
+            reversals += r.get::<_, i64>(0)?;
+        }
+    }
+    let expenses = super::expenses::approved_total(conn, branch, from, to)?;
+    Ok(BranchMonth {
+        branch_id: BranchId(branch),
+        branch_name: name,
+        fees_minor: fees,
+        reversals_minor: reversals,
+        salaries_minor: 0,
+        expenses_minor: expenses,
+        net_minor: fees - reversals - expenses,
+    })
+}
+
+impl Desk {
+    pub fn get_profit_and_loss(&self, actor: &Actor, input: GetProfitAndLoss) -> Result<ProfitAndLoss> {
+        match input.branch_id {
+            Some(b) => actor.require(Permission::ViewReport, Some(b))?,
+            None => actor.require_somewhere(Permission::ViewReport)?,
+        }
+        let (from, to) = validate::month("month", &input.month, self.today())?;
+        let db = self.db();
+        let conn = &db.conn;
+        let mut branches = Vec::new();
+        for b in crate::org::store::all_branches(conn)? {
+            let wanted = input.branch_id.is_none_or(|id| id.0 == b.id);
+            if wanted && actor.can(Permission::ViewReport, Some(BranchId(b.id))) {
+                branches.push(branch_month(conn, b.id, b.name, from, to)?);
+            }
+        }
+        let sum = |f: fn(&BranchMonth) -> i64| branches.iter().map(f).sum::<i64>();
+        let total = BranchMonth {
+            branch_id: BranchId::default(),
+            branch_name: "All branches".into(),
+            fees_minor: sum(|b| b.fees_minor),
+            reversals_minor: sum(|b| b.reversals_minor),
+            salaries_minor: sum(|b| b.salaries_minor),
+            expenses_minor: sum(|b| b.expenses_minor),
+            net_minor: sum(|b| b.net_minor),
+        };
+        Ok(ProfitAndLoss { month: from.format("%Y-%m").to_string(), branches, total })
+    }
+}
