@@ -112,52 +112,6 @@ pub fn currency(field: &str, value: &str) -> Result<String, ApiError> {
     Ok(v)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_trimmed_and_bounded() {
-        assert_eq!(required("full_name", "name", "  Asha  ", 10).unwrap(), "Asha");
-        assert!(required("full_name", "name", "   ", 10).unwrap_err().is_for("full_name"));
-        assert!(required("full_name", "name", &"x".repeat(11), 10).is_err());
-        assert!(required("full_name", "name", "a\u{7}b", 10).is_err());
-    }
-
-    #[test]
-    fn emails() {
-        assert_eq!(email("email", " Asha@Example.COM ").unwrap(), "asha@example.com");
-        for bad in ["", "asha", "asha@", "@x.in", "asha@x", "a b@x.in", "a@x..in", "a@@x.in", "a@.x.in"] {
-            assert!(email("email", bad).unwrap_err().is_for("email"), "{bad}");
-        }
-    }
-
-    #[test]
-    fn phones() {
-        assert_eq!(phone("phone", "").unwrap(), None);
-        assert_eq!(phone("phone", "+91 98450-12345").unwrap().as_deref(), Some("+91 98450-12345"));
-        for bad in ["12345", "98450x12345", "1+2345678", "1234567890123456"] {
-            assert!(phone("phone", bad).unwrap_err().is_for("phone"), "{bad}");
-        }
-    }
-
-    #[test]
-    fn codes() {
-        assert_eq!(branch_code("code", " k2 ").unwrap(), "K2");
-        assert!(branch_code("code", "K-2").is_err());
-        assert!(branch_code("code", "TOOLONG").is_err());
-        assert_eq!(currency("currency", "inr").unwrap(), "INR");
-        assert!(currency("currency", "RUPEE").is_err());
-        assert_eq!(code("code", " phy-11 ", 12).unwrap(), "PHY-11");
-        assert!(code("code", "PHY 11", 12).is_err());
-        assert_eq!(url("url", "").unwrap(), "");
-        assert!(url("url", "https://example.com/notes.pdf").is_ok());
-        for bad in ["example.com", "javascript:alert(1)", "https://", "https://a b"] {
-            assert!(url("url", bad).unwrap_err().is_for("url"), "{bad}");
-        }
-    }
-}
-
 /// An attached file (`file_name`, its bytes as base64 in `content_b64`, at
 /// most 2 MB so it can travel in its row to every desk), checked: (name,
 /// content), or an empty name and None when nothing is attached.
@@ -205,4 +159,50 @@ pub fn month(
         .checked_add_months(chrono::Months::new(1))
         .ok_or_else(|| ApiError::invalid(field, "Choose a month as YYYY-MM."))?;
     Ok((first, next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(required("full_name", "name", "  Asha  ", 10).unwrap(), "Asha");
+        assert!(required("full_name", "name", "   ", 10).unwrap_err().is_for("full_name"));
+        assert!(required("full_name", "name", &"x".repeat(11), 10).is_err());
+        assert!(required("full_name", "name", "a\u{7}b", 10).is_err());
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(email("email", " Asha@Example.COM ").unwrap(), "asha@example.com");
+        for bad in ["", "asha", "asha@", "@x.in", "asha@x", "a b@x.in", "a@x..in", "a@@x.in", "a@.x.in"] {
+            assert!(email("email", bad).unwrap_err().is_for("email"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phones() {
+        assert_eq!(phone("phone", "").unwrap(), None);
+        assert_eq!(phone("phone", "+91 98450-12345").unwrap().as_deref(), Some("+91 98450-12345"));
+        for bad in ["12345", "98450x12345", "1+2345678", "1234567890123456"] {
+            assert!(phone("phone", bad).unwrap_err().is_for("phone"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn codes() {
+        assert_eq!(branch_code("code", " k2 ").unwrap(), "K2");
+        assert!(branch_code("code", "K-2").is_err());
+        assert!(branch_code("code", "TOOLONG").is_err());
+        assert_eq!(currency("currency", "inr").unwrap(), "INR");
+        assert!(currency("currency", "RUPEE").is_err());
+        assert_eq!(code("code", " phy-11 ", 12).unwrap(), "PHY-11");
+        assert!(code("code", "PHY 11", 12).is_err());
+        assert_eq!(url("url", "").unwrap(), "");
+        assert!(url("url", "https://example.com/notes.pdf").is_ok());
+        for bad in ["example.com", "javascript:alert(1)", "https://", "https://a b"] {
+            assert!(url("url", bad).unwrap_err().is_for("url"), "{bad}");
+        }
+    }
 }
