@@ -50,4 +50,5 @@ id_type!(
     DueId,
     ReceiptId,
     ExpenseId,
+    SalaryLineId,
 );

@@ -5,7 +5,7 @@ mod common;
 
 use branchdesk_api::commands::money::*;
 use branchdesk_api::commands::students::*;
-use branchdesk_api::commands::timetable::{FeeFrequency, SaveBatch, Slot};
+use branchdesk_api::commands::timetable::FeeFrequency;
 use branchdesk_api::ids::StudentId;
 use branchdesk_api::{ApiError, ErrorCode};
 use common::{api, fixture, Fixture};
@@ -315,31 +315,13 @@ fn merging_duplicates_keeps_fees_with_the_record_that_holds_the_payments() {
     assert_eq!(refused.field.as_deref(), Some("duplicate"));
     assert!(refused.message.contains("K2/D1/26-27/0001"), "{}", refused.message);
     // The other way round keeps everything, and the dues of a merged record follow it.
-    let first: (String, String) = f
-        .conn()
-        .query_row("SELECT course_id, room_id FROM batches", [], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap();
-    let batch2 = f
-        .desk
-        .save_batch(
-            &f.director,
-            SaveBatch {
-                branch_id: f.branch,
-                course_id: branchdesk_api::ids::CourseId(first.0.parse().unwrap()),
-                room_id: branchdesk_api::ids::RoomId(first.1.parse().unwrap()),
-                name: "Physics XI-B".into(),
-                teacher_id: f.director.user_id,
-                capacity: 20,
-                start_date: "2026-06-01".into(),
-                end_date: "2026-08-31".into(),
-                slots: vec![Slot { weekday: 2, start: "16:00".into(), end: "17:00".into() }],
-                fee_minor: 100_000,
-                fee_frequency: FeeFrequency::OneTime,
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .id;
+    let batch2 = f.physics_batch(f.director.user_id, |b| {
+        b.name = "Physics XI-B".into();
+        b.slots[0].weekday = 2;
+        b.end_date = "2026-08-31".into();
+        b.fee_minor = 100_000;
+        b.fee_frequency = FeeFrequency::OneTime;
+    });
     f.desk.enrol(&f.director, Enrol { student_id: twin, batch_id: batch2, ..Default::default() }).unwrap();
     f.desk.merge_students(&f.director, MergeStudents { keep: paid, duplicate: twin }).unwrap();
     let account = f.desk.get_student_account(&f.director, GetStudentAccount { student_id: paid }).unwrap();

@@ -15,4 +15,9 @@ actor_commands! {
     decide_expense(DecideExpense),
     list_expenses(ListExpenses),
     get_profit_and_loss(GetProfitAndLoss),
+    set_salary(SetSalary),
+    run_payroll(RunPayroll),
+    adjust_salary(AdjustSalary),
+    pay_salary(PaySalary),
+    save_salary_slip(SaveSalarySlip),
 }

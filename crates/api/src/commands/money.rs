@@ -333,7 +333,7 @@ pub struct BranchMonth {
     pub fees_minor: i64,
     /// Voids, refunds and bounces recorded in the month.
     pub reversals_minor: i64,
-    /// Salaries paid in the month (payroll is not built yet: zero).
+    /// Salaries of the month that are paid.
     pub salaries_minor: i64,
     /// Approved expenses dated in the month.
     pub expenses_minor: i64,
@@ -359,3 +359,78 @@ pub struct GetProfitAndLoss {
     pub month: String,
 }
 command!(GetProfitAndLoss => "get_profit_and_loss", Permission -> ProfitAndLoss);
+
+/// One person's pay for a month at a branch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalaryLine {
+    pub id: crate::ids::SalaryLineId,
+    pub user_id: crate::ids::UserId,
+    pub name: String,
+    /// YYYY-MM
+    pub month: String,
+    pub fixed_minor: i64,
+    /// Fixed monthly pay of the batches they teach.
+    pub batch_fixed_minor: i64,
+    pub sessions_taught: u32,
+    pub session_minor: i64,
+    pub students: u32,
+    pub commission_minor: i64,
+    pub adjustments_minor: i64,
+    pub adjustment_note: String,
+    pub total_minor: i64,
+    /// RFC 3339; None until paid.
+    pub paid_at: Option<String>,
+    pub paid_method: Option<PaymentMethod>,
+    pub paid_reference: String,
+}
+
+/// Sets a person's fixed monthly salary at a branch (0 for none).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetSalary {
+    pub branch_id: BranchId,
+    pub user_id: crate::ids::UserId,
+    /// Rupees a month as typed.
+    pub fixed_monthly: String,
+}
+command!(SetSalary => "set_salary", Permission -> SalaryLine);
+
+/// Computes (or recomputes, leaving paid lines alone) a month's salaries
+/// for everyone with a salary or who taught at the branch that month.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RunPayroll {
+    pub branch_id: BranchId,
+    /// YYYY-MM; empty: this month.
+    pub month: String,
+}
+command!(RunPayroll => "run_payroll", Permission -> Vec<SalaryLine>);
+
+/// Adds a bonus (positive) or a deduction (negative) to an unpaid line.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AdjustSalary {
+    pub id: crate::ids::SalaryLineId,
+    /// Rupees, e.g. "500" or "-250.50".
+    pub amount: String,
+    pub note: String,
+}
+command!(AdjustSalary => "adjust_salary", Permission -> SalaryLine);
+
+/// Records that a salary line was paid, and how.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PaySalary {
+    pub id: crate::ids::SalaryLineId,
+    pub method: PaymentMethod,
+    pub reference: String,
+}
+command!(PaySalary => "pay_salary", Permission -> SalaryLine);
+
+/// Writes the salary slip's PDF into the desk's exports folder.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveSalarySlip {
+    pub id: crate::ids::SalaryLineId,
+}
+command!(SaveSalarySlip => "save_salary_slip", Permission -> String);

@@ -6,6 +6,7 @@ pub mod daybook;
 pub mod dues;
 pub mod expenses;
 pub mod numbers;
+pub mod payroll;
 pub mod pdf;
 pub mod report;
 pub mod settle;

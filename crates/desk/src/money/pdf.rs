@@ -132,6 +132,11 @@ pub fn receipt_pdf(conn: &Connection, r: &ReceiptRow, today: NaiveDate) -> Resul
         p.line(8.0, false, &footer);
     }
 
+    Ok(document(p))
+}
+
+/// One A5 page with the two standard fonts, as PDF bytes.
+fn document(p: Page) -> Vec<u8> {
     let (catalog, tree, page, regular, bold, content) =
         (Ref::new(1), Ref::new(2), Ref::new(3), Ref::new(4), Ref::new(5), Ref::new(6));
     let mut pdf = Pdf::new();
@@ -151,5 +156,51 @@ pub fn receipt_pdf(conn: &Connection, r: &ReceiptRow, today: NaiveDate) -> Resul
     pdf.type1_font(regular).base_font(Name(b"Helvetica")).encoding_predefined(Name(b"WinAnsiEncoding"));
     pdf.type1_font(bold).base_font(Name(b"Helvetica-Bold")).encoding_predefined(Name(b"WinAnsiEncoding"));
     pdf.stream(content, &p.content.finish());
-    Ok(pdf.finish())
+    pdf.finish()
+}
+
+/// A salary slip: organisation, branch, person, month, each part of the
+/// pay, adjustments, total in figures and words, and how it was paid.
+pub fn salary_slip_pdf(
+    conn: &Connection,
+    line: &super::payroll::SalaryLineRow,
+    view: &branchdesk_api::commands::money::SalaryLine,
+) -> Result<Vec<u8>> {
+    let org = crate::org::store::organisation(conn)?.map(|o| o.name).unwrap_or_default();
+    let branch = crate::org::store::branch_by_id(conn, line.branch_id)?.map(|b| b.name).unwrap_or_default();
+    let mut p = Page { content: Content::new(), y: 560.0 };
+    p.line(16.0, true, &org);
+    p.line(10.0, false, &branch);
+    p.y -= 8.0;
+    p.line(13.0, true, &format!("Salary slip {}", line.month));
+    p.line(10.0, false, &view.name);
+    p.y -= 6.0;
+    p.row("Fixed salary", view.fixed_minor);
+    if view.batch_fixed_minor != 0 {
+        p.row("Batches (fixed monthly)", view.batch_fixed_minor);
+    }
+    if view.sessions_taught > 0 {
+        p.row(&format!("{} sessions taught", view.sessions_taught), view.session_minor);
+    }
+    if view.students > 0 {
+        p.row(&format!("Commission on {} students", view.students), view.commission_minor);
+    }
+    if view.adjustments_minor != 0 {
+        p.row(&format!("Adjustments: {}", view.adjustment_note), view.adjustments_minor);
+    }
+    p.y -= 2.0;
+    p.text(Page::LEFT, 11.0, true, "Total");
+    let figure = amount::format(view.total_minor);
+    p.text(Page::RIGHT - figure.len() as f32 * 6.2, 11.0, true, &figure);
+    p.y -= 17.0;
+    p.line(9.0, false, &amount::in_words(view.total_minor));
+    match (&view.paid_at, view.paid_method) {
+        (Some(at), Some(m)) => p.line(
+            10.0,
+            false,
+            &format!("Paid on {} by {} {}", at.get(..10).unwrap_or_default(), m.label(), view.paid_reference),
+        ),
+        _ => p.line(10.0, true, "Not paid yet"),
+    }
+    Ok(document(p))
 }

@@ -40,14 +40,15 @@ fn branch_month(
         }
     }
     let expenses = super::expenses::approved_total(conn, branch, from, to)?;
+    let salaries = super::payroll::paid_total(conn, branch, &from.format("%Y-%m").to_string())?;
     Ok(BranchMonth {
         branch_id: BranchId(branch),
         branch_name: name,
         fees_minor: fees,
         reversals_minor: reversals,
-        salaries_minor: 0,
+        salaries_minor: salaries,
         expenses_minor: expenses,
-        net_minor: fees - reversals - expenses,
+        net_minor: fees - reversals - salaries - expenses,
     })
 }
 

@@ -11,7 +11,7 @@ use branchdesk_api::commands::students::{GuardianInput, SaveStudent, StudentSave
 use branchdesk_api::commands::system::SetupOrganisation;
 use branchdesk_api::commands::timetable::{SaveBatch, Slot};
 use branchdesk_api::commands::users::{CreateUser, NewGrant};
-use branchdesk_api::ids::{BatchId, BranchId, RoleId, UserId};
+use branchdesk_api::ids::{BatchId, BranchId, CourseId, RoleId, RoomId, UserId};
 use branchdesk_api::ApiError;
 use branchdesk_desk::{Actor, Desk, DeskConfig, ManualClock, SessionToken};
 use chrono::{TimeZone, Utc};
@@ -97,25 +97,32 @@ impl Fixture {
         (token, actor)
     }
 
-    /// A Physics course, Room 1 and `teacher`'s Monday 16:00 batch "Physics
-    /// XI-A" from 1 June to 31 July 2026; `tweak` changes the batch first.
+    /// `teacher`'s Monday 16:00 batch "Physics XI-A" in Room 1 from 1 June
+    /// to 31 July 2026, of the Physics course (both made on first use);
+    /// `tweak` changes the batch first (a second batch needs its own name
+    /// and day).
     pub fn physics_batch(&self, teacher: UserId, tweak: impl FnOnce(&mut SaveBatch)) -> BatchId {
-        let course = self
-            .desk
-            .save_course(
-                &self.director,
-                SaveCourse { code: "PHY".into(), name: "Physics".into(), ..Default::default() },
-            )
-            .unwrap()
-            .id;
-        let room = self
-            .desk
-            .save_room(
-                &self.director,
-                SaveRoom { id: None, branch_id: self.branch, name: "Room 1".into(), capacity: 30 },
-            )
-            .unwrap()
-            .id;
+        let known = |sql: &str| -> Option<uuid::Uuid> {
+            self.conn().query_row(sql, [], |r| r.get::<_, String>(0)).ok().and_then(|id| id.parse().ok())
+        };
+        let course = known("SELECT id FROM courses WHERE code = 'PHY'").map(CourseId).unwrap_or_else(|| {
+            self.desk
+                .save_course(
+                    &self.director,
+                    SaveCourse { code: "PHY".into(), name: "Physics".into(), ..Default::default() },
+                )
+                .unwrap()
+                .id
+        });
+        let room = known("SELECT id FROM rooms WHERE name = 'Room 1'").map(RoomId).unwrap_or_else(|| {
+            self.desk
+                .save_room(
+                    &self.director,
+                    SaveRoom { id: None, branch_id: self.branch, name: "Room 1".into(), capacity: 30 },
+                )
+                .unwrap()
+                .id
+        });
         let mut batch = SaveBatch {
             branch_id: self.branch,
             course_id: course,
