@@ -1,7 +1,8 @@
 //! In the real app window, the branch's accounts: a small expense counts at
 //! once, a large one waits for another manager (the person who recorded it
-//! is not offered Approve), a wrong one is voided with a reason, and the
-//! month's profit and loss shows what counts.
+//! is not offered Approve), a wrong one is voided with a reason; a salary
+//! is set, run, adjusted, paid and its slip saved; and the month's profit
+//! and loss shows what counts.
 
 use branchdesk_e2e::*;
 
@@ -43,11 +44,31 @@ async fn expenses_and_the_months_profit_and_loss() {
     app.wait_text("#expense-list", "Voided").await;
     app.screenshot("expenses").await;
 
-    // Nothing approved is left this month: the month's net is zero, and
-    // the rent waiting for approval does not count.
+    // Payroll: a fixed salary, this month's run, a bonus, paid by bank
+    // transfer, and the slip.
+    app.click("[data-area='Payroll']").await;
+    app.choose("#field-user_id", "Meera Iyer").await;
+    app.type_into("#field-fixed_monthly", "20000").await;
+    app.click("#salary-save").await;
+    app.wait_text("#payroll-notice", "salary is 20,000.00 a month").await;
+    app.wait_text("#salary-lines", "Meera Iyer").await;
+    app.type_into("#salary-lines input[aria-label='Adjustment']", "500").await;
+    app.type_into("#salary-lines input[aria-label='Why']", "Exam duty").await;
+    app.click("#salary-lines button.adjust").await;
+    app.wait_text("#payroll-notice", "now 20,500.00").await;
+    app.type_into("#salary-lines input[aria-label='Reference']", "NEFT-1").await;
+    app.click("#salary-lines button.pay").await;
+    app.wait_text("#salary-lines", "paid").await;
+    app.click("#salary-lines button").await; // the slip
+    app.wait_text("#payroll-notice", "Slip saved as").await;
+    app.screenshot("payroll").await;
+
+    // No expense approved is left this month; the salary paid counts, the
+    // rent waiting for approval does not.
     app.click("[data-area='Profit and loss']").await;
     let pl = app.wait_text("#pl-table", "Koramangala").await;
-    assert!(pl.contains("0.00"), "{pl}");
+    assert!(pl.contains("20,500.00"), "the salary paid counts: {pl}");
+    assert!(pl.contains("-20,500.00"), "nothing else: {pl}");
     assert!(!pl.contains("18,000.00"), "the rent waits for approval: {pl}");
     app.screenshot("profit-and-loss").await;
     app.close().await;

@@ -1,5 +1,6 @@
-//! Expenses of a branch (record with the bill, approve, reject, void) and
-//! the month's profit and loss per branch with the organisation roll-up.
+//! Expenses of a branch (record with the bill, approve, reject, void),
+//! payroll (run a month, adjust, pay, slips, fixed salaries), and the
+//! month's profit and loss per branch with the organisation roll-up.
 
 use crate::components::field::{pick_file, setter, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
@@ -203,5 +204,193 @@ pub fn ProfitLossPage() -> Html {
                 </>
             }) }
         </section>
+    }
+}
+
+#[component]
+pub fn PayrollPage() -> Html {
+    let s = use_session();
+    let branch = use_state(|| s.me.branches.first().map(|b| b.id).unwrap_or_default());
+    let month = use_state(String::new);
+    let lines = use_state(|| None::<Vec<SalaryLine>>);
+    let error = use_state(|| None::<ApiError>);
+    let notice = use_state(|| None::<String>);
+    let run = {
+        let (lines, error, s, branch, month) =
+            (lines.clone(), error.clone(), s.clone(), *branch, month.clone());
+        Callback::from(move |_: ()| {
+            let lines = lines.clone();
+            act(
+                RunPayroll { branch_id: branch, month: (*month).clone() },
+                error.clone(),
+                s.clone(),
+                move |l| lines.set(Some(l)),
+            );
+        })
+    };
+    let done = {
+        let (run, notice) = (run.clone(), notice.clone());
+        Callback::from(move |text: String| {
+            notice.set(Some(text));
+            run.emit(());
+        })
+    };
+    let slip = |id: branchdesk_api::ids::SalaryLineId| {
+        let (notice, error, s) = (notice.clone(), error.clone(), s.clone());
+        Callback::from(move |_: MouseEvent| {
+            let notice = notice.clone();
+            act(SaveSalarySlip { id }, error.clone(), s.clone(), move |path: String| {
+                notice.set(Some(format!("Slip saved as {path}")))
+            });
+        })
+    };
+    html! {
+        <section id="payroll">
+            <header class="page-head"><h1>{ "Payroll" }</h1>{ super::branch_picker(&s.me.branches, branch.clone()) }</header>
+            if let Some(n) = &*notice { <div class="notice success" role="status" id="payroll-notice">{ n }</div> }
+            <FormError error={(*error).clone()} fields={vec![]} />
+            <div class="row">
+                <Field label="Month" name="month" kind="month" value={(*month).clone()} on_input={setter(&month)} hint="empty: this month" />
+                <div class="actions"><button class="primary" id="run-payroll" onclick={run.reform(|_| ())}>{ "Run payroll" }</button></div>
+            </div>
+            <p class="muted">{ "Pay comes from the sessions actually taught (a substitute is credited, a cancelled session is not), each batch's pay terms, and fixed salaries. Running again updates unpaid lines; paid ones never change." }</p>
+            if let Some(l) = &*lines {
+                if l.is_empty() { <p class="empty">{ "No one earned anything this month here." }</p> } else {
+                    <table class="grid" id="salary-lines">
+                        <thead><tr><th>{ "Person" }</th><th class="num">{ "Fixed" }</th><th class="num">{ "Sessions" }</th><th class="num">{ "Commission" }</th><th class="num">{ "Adjustments" }</th><th class="num">{ "Total" }</th><th>{ "" }</th></tr></thead>
+                        <tbody>{ for l.iter().map(|x| html! {
+                            <tr>
+                                <td>{ &x.name }</td>
+                                <td class="num">{ money(x.fixed_minor + x.batch_fixed_minor) }</td>
+                                <td class="num">{ format!("{} · {}", x.sessions_taught, money(x.session_minor)) }</td>
+                                <td class="num">{ money(x.commission_minor) }</td>
+                                <td class="num">{ money(x.adjustments_minor) }<div class="muted">{ &x.adjustment_note }</div></td>
+                                <td class="num"><strong>{ money(x.total_minor) }</strong></td>
+                                <td class="row-actions">
+                                    <button onclick={slip(x.id)}>{ "Slip" }</button>
+                                    if let Some(at) = &x.paid_at {
+                                        <span class="tag">{ format!("paid {}", at.get(..10).unwrap_or_default()) }</span>
+                                    } else {
+                                        <LineActions line={x.clone()} on_done={done.clone()} />
+                                    }
+                                </td>
+                            </tr>
+                        }) }</tbody>
+                    </table>
+                }
+            }
+            <SalaryForm branch={*branch} on_done={done.clone()} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LineProps {
+    line: SalaryLine,
+    on_done: Callback<String>,
+}
+
+/// Adjust or pay one unpaid line.
+#[component]
+fn LineActions(p: &LineProps) -> Html {
+    let s = use_session();
+    let amount = use_state(String::new);
+    let note = use_state(String::new);
+    let method = use_state(|| PaymentMethod::BankTransfer.as_str().to_owned());
+    let reference = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let id = p.line.id;
+    let adjust = {
+        let (amount, note, error, s, done) =
+            (amount.clone(), note.clone(), error.clone(), s.clone(), p.on_done.clone());
+        Callback::from(move |_: MouseEvent| {
+            let done = done.clone();
+            act(
+                AdjustSalary { id, amount: (*amount).clone(), note: (*note).clone() },
+                error.clone(),
+                s.clone(),
+                move |l: SalaryLine| done.emit(format!("{} now {}.", l.name, money(l.total_minor))),
+            );
+        })
+    };
+    let pay = {
+        let (method, reference, error, s, done) =
+            (method.clone(), reference.clone(), error.clone(), s.clone(), p.on_done.clone());
+        Callback::from(move |_: MouseEvent| {
+            let done = done.clone();
+            let input = PaySalary {
+                id,
+                method: PaymentMethod::parse(&method).unwrap_or_default(),
+                reference: (*reference).clone(),
+            };
+            act(input, error.clone(), s.clone(), move |l: SalaryLine| {
+                done.emit(format!("{} paid {}.", l.name, money(l.total_minor)))
+            });
+        })
+    };
+    let methods: Vec<(String, String)> =
+        PaymentMethod::ALL.iter().map(|m| (m.as_str().into(), m.label().into())).collect();
+    let err = (*error).clone();
+    html! {
+        <div class="line-actions">
+            <FormError error={err.clone()} fields={vec![]} />
+            <input class="small" placeholder="± amount" aria-label="Adjustment" value={(*amount).clone()} oninput={let a = amount.clone(); Callback::from(move |e: InputEvent| a.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} />
+            <input class="small" placeholder="why" aria-label="Why" value={(*note).clone()} oninput={let n = note.clone(); Callback::from(move |e: InputEvent| n.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} />
+            <button class="adjust" onclick={adjust}>{ "Adjust" }</button>
+            <Select label="Paid by" name="paid_method" value={(*method).clone()} options={methods} on_change={setter(&method)} />
+            <input class="small" placeholder="reference" aria-label="Reference" value={(*reference).clone()} oninput={let r = reference.clone(); Callback::from(move |e: InputEvent| r.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} />
+            <button class="pay" onclick={pay}>{ "Mark paid" }</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SalaryFormProps {
+    branch: branchdesk_api::ids::BranchId,
+    on_done: Callback<String>,
+}
+
+/// A person's fixed monthly salary at the branch.
+#[component]
+fn SalaryForm(p: &SalaryFormProps) -> Html {
+    let s = use_session();
+    let (users, _) = use_query(branchdesk_api::commands::users::ListUsers::default());
+    let user = use_state(String::new);
+    let fixed = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (user, fixed, error, s, done, branch) =
+            (user.clone(), fixed.clone(), error.clone(), s.clone(), p.on_done.clone(), p.branch);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Ok(id) = user.parse() else {
+                return error.set(Some(ApiError::invalid("user_id", "Choose a person.")));
+            };
+            let input = SetSalary {
+                branch_id: branch,
+                user_id: branchdesk_api::ids::UserId(id),
+                fixed_monthly: (*fixed).clone(),
+            };
+            let done = done.clone();
+            act(input, error.clone(), s.clone(), move |l: SalaryLine| {
+                done.emit(format!("{}'s salary is {} a month.", l.name, money(l.fixed_minor)))
+            });
+        })
+    };
+    let options: Vec<(String, String)> = match &users {
+        Some(Ok(list)) => list.iter().map(|u| (u.id.to_string(), u.full_name.clone())).collect(),
+        _ => vec![],
+    };
+    let err = (*error).clone();
+    html! {
+        <form class="card" id="salary-form" {onsubmit}>
+            <h3>{ "Fixed monthly salary" }</h3>
+            <FormError error={err.clone()} fields={vec!["user_id", "fixed_monthly"]} />
+            <div class="row">
+                <Select label="Person" name="user_id" value={(*user).clone()} {options} on_change={setter(&user)} error={err.clone()} none="Choose…" />
+                <Field label="Salary a month (₹)" name="fixed_monthly" value={(*fixed).clone()} on_input={setter(&fixed)} error={err.clone()} hint="0 for none" />
+            </div>
+            <FormActions save="Set salary" id="salary-save" />
+        </form>
     }
 }

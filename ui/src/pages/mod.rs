@@ -39,6 +39,7 @@ pub fn render(page: Page) -> Html {
         Page::Messages => html! { <messages::MessagesPage /> },
         Page::Dues => html! { <fees::DuesPage /> },
         Page::Expenses => html! { <accounts::ExpensesPage /> },
+        Page::Payroll => html! { <accounts::PayrollPage /> },
         Page::ProfitLoss => html! { <accounts::ProfitLossPage /> },
         Page::Timetable => html! { <timetable::TimetablePage /> },
         Page::Batches => html! { <batches::BatchesPage /> },
