@@ -57,7 +57,7 @@ cargo run -q -p branchdesk-desk --bin bench-apply --locked -- --rows 2000 --page
 cargo run -q -p branchdesk-desk --bin bench-timetable --locked -- --batches 20 --runs 3
 cargo run -q -p branchdesk-desk --bin bench-front-desk --locked -- --students 2000 --import 1000
 cargo run -q -p branchdesk-desk --bin bench-attendance --locked -- --batches 1 --runs 2
-cargo run -q -p branchdesk-desk --bin bench-money --locked -- --students 300 --runs 5
+cargo run -q -p branchdesk-desk --bin bench-money --locked -- --students 300 --runs 5 --staff 6
 cargo run -q -p branchdesk-server --bin bench-ingest --locked -- --ops 2000
 DISPLAY="$display" cargo run -q -p branchdesk-e2e --bin bench-startup --locked -- --runs 1
 

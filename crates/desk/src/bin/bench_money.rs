@@ -8,8 +8,11 @@
 //! - The overdue dues list of the branch (N lines) against a plain read of
 //!   the same due rows.
 //! - A receipt PDF (read, lay out, write the file).
+//! - A monthly salary run for S staff (default 300): each with a fixed
+//!   salary, half of them teaching a per-session batch that met this month,
+//!   against a plain read of the same salary and session rows.
 //!
-//! Usage: bench-money [--students N] [--runs R]   (defaults 10000 and 50)
+//! Usage: bench-money [--students N] [--runs R] [--staff S]   (defaults 10000, 50, 300)
 
 use branchdesk_api::commands::academics::SaveCourse;
 use branchdesk_api::commands::imports::{ImportCsv, ImportKind};
@@ -143,6 +146,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         pdf.push(t.elapsed());
     }
 
+    let (payroll, payroll_plain, staff) = salary_run(desk, &director, branch, &plain, today)?;
+
     let (collect, plain_insert) = (median(collect), median(plain_insert));
     let (list, plain_list) = (median(list_times), median(plain_list));
     println!(
@@ -162,5 +167,106 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         list.as_secs_f64() / plain_list.as_secs_f64()
     );
     println!("  receipt PDF, saved              {:>9.2} ms  (goal <= 200 ms)", ms(median(pdf)));
+    println!(
+        "  salary run, {staff:>4} staff         {:>9.1} ms  (goal <= 1,000 ms; plain read of the rows {:.1} ms, {:.1}x)",
+        ms(payroll),
+        ms(payroll_plain),
+        payroll.as_secs_f64() / payroll_plain.as_secs_f64()
+    );
     Ok(())
+}
+
+/// S staff with fixed salaries, half teaching a per-session batch from the
+/// start of the month; answers the median run, the plain read and S.
+fn salary_run(
+    desk: &branchdesk_desk::Desk,
+    director: &branchdesk_desk::Actor,
+    branch: branchdesk_api::ids::BranchId,
+    plain: &Connection,
+    today: chrono::NaiveDate,
+) -> Result<(std::time::Duration, std::time::Duration, usize), Box<dyn std::error::Error>> {
+    use branchdesk_api::commands::money::{RunPayroll, SetSalary};
+    use branchdesk_api::commands::timetable::CompensationModel;
+    use branchdesk_api::commands::users::{CreateUser, NewGrant};
+    use chrono::Datelike;
+    let staff = arg("--staff", 300);
+    let teacher_role = desk
+        .list_roles(director, branchdesk_api::commands::roles::ListRoles {})?
+        .into_iter()
+        .find(|r| r.name == "TEACHER")
+        .ok_or("no TEACHER role")?
+        .id;
+    let course = desk
+        .save_course(
+            director,
+            SaveCourse { code: "SAL".into(), name: "Science".into(), ..Default::default() },
+        )?
+        .id;
+    let first = today.with_day(1).unwrap_or(today);
+    for i in 0..staff {
+        let user = desk.create_user(
+            director,
+            CreateUser {
+                full_name: format!("Staff {i:03}"),
+                email: format!("staff{i}@bench.example"),
+                phone: String::new(),
+                password: "Quiet-Lotus-2026".into(),
+                grants: vec![NewGrant { role_id: teacher_role, branch_id: Some(branch), expires_on: None }],
+            },
+        )?;
+        desk.set_salary(
+            director,
+            SetSalary { branch_id: branch, user_id: user.id, fixed_monthly: "25000".into() },
+        )?;
+        if i % 2 == 0 {
+            let room = desk
+                .save_room(
+                    director,
+                    SaveRoom { id: None, branch_id: branch, name: format!("Lab {i}"), capacity: 30 },
+                )?
+                .id;
+            desk.save_batch(
+                director,
+                SaveBatch {
+                    branch_id: branch,
+                    course_id: course,
+                    name: format!("Science {i}"),
+                    teacher_id: user.id,
+                    room_id: room,
+                    capacity: 30,
+                    start_date: first.to_string(),
+                    end_date: (first + chrono::Duration::days(60)).to_string(),
+                    slots: (1..=5)
+                        .map(|d| Slot { weekday: d, start: "15:00".into(), end: "16:00".into() })
+                        .collect(),
+                    comp_model: CompensationModel::PerSession,
+                    comp_amount_minor: 40_000,
+                    ..Default::default()
+                },
+            )?;
+        }
+    }
+    let mut runs = Vec::new();
+    let mut lines = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        lines = desk.run_payroll(director, RunPayroll { branch_id: branch, month: String::new() })?.len();
+        runs.push(t.elapsed());
+    }
+    assert!(lines >= staff, "{lines} lines for {staff} staff");
+    let mut plain_runs = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let configs = plain
+            .prepare_cached("SELECT user_id, fixed_monthly_minor FROM salary_configs WHERE branch_id = ?1")?
+            .query_map([branch.to_string()], |_| Ok(()))?
+            .count();
+        let sessions = plain
+            .prepare_cached("SELECT batch_id, teacher_id FROM class_sessions WHERE branch_id = ?1 AND date BETWEEN ?2 AND ?3")?
+            .query_map((branch.to_string(), first.to_string(), today.to_string()), |_| Ok(()))?
+            .count();
+        plain_runs.push(t.elapsed());
+        assert!(configs >= staff && sessions < usize::MAX);
+    }
+    Ok((median(runs), median(plain_runs), staff))
 }
