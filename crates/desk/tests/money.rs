@@ -407,3 +407,70 @@ fn the_day_book_adds_up_each_collector_and_closing_cash_needs_a_reason_for_a_dif
     close("1000", "").unwrap();
     assert_eq!(f.count("SELECT count(*) FROM cash_closings"), 1);
 }
+
+#[test]
+fn opening_balances_bring_dues_and_past_payments_with_row_errors_first() {
+    use branchdesk_api::commands::imports::{ImportCsv, ImportKind};
+    let f = fixture();
+    let s = f
+        .desk
+        .save_student(
+            &f.director,
+            SaveStudent {
+                branch_id: f.branch,
+                full_name: "Asha Rao".into(),
+                date_of_birth: "2008-03-14".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .student;
+    let code = s.code.clone();
+    let file = format!(
+        "student_code,kind,date,description,amount,method,reference\n\
+         {code},DUE,2026-04-10,Physics fee Apr 2026,3000,,\n\
+         {code},DUE,2026-05-10,Physics fee May 2026,3000,,\n\
+         {code},PAYMENT,2026-04-12,,4000,UPI,UTR-881\n\
+         NOPE-1,DUE,2026-04-10,Fee,100,,\n\
+         {code},PAYMENT,2026-07-01,,100,,\n\
+         {code},REFUND,2026-04-10,,100,,\n\
+         {code},PAYMENT,2026-04-12,,12.345,CASH,\n"
+    );
+    let run = |content: &str, commit| {
+        f.desk
+            .import_csv(
+                &f.director,
+                ImportCsv {
+                    kind: ImportKind::OpeningBalances,
+                    branch_id: f.branch,
+                    content: content.into(),
+                    commit,
+                },
+            )
+            .map_err(api)
+    };
+    let dry = run(&file, false).unwrap();
+    let problems: Vec<(u32, &str)> = dry.errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+    assert_eq!(problems, [(5, "student_code"), (6, "date"), (7, "kind"), (8, "amount")]);
+    assert_eq!(run(&file, true).unwrap_err().field.as_deref(), Some("content"), "all or nothing");
+    assert_eq!(f.count("SELECT count(*) FROM dues"), 0);
+
+    let good: String = file.lines().take(4).map(|l| format!("{l}\n")).collect();
+    assert_eq!(run(&good, true).unwrap().written, 3);
+    let account = f.desk.get_student_account(&f.director, GetStudentAccount { student_id: s.id }).unwrap();
+    assert_eq!(
+        (account.pending_minor, account.advance_minor),
+        (200_000, 0),
+        "4,000 paid April and part of May"
+    );
+    let r = &account.receipts[0];
+    assert_eq!(
+        (r.number.as_str(), r.collected_at.get(..10)),
+        ("K2/D1/26-27/0001", Some("2026-04-12")),
+        "dated the day it was paid"
+    );
+    assert!(r.reference.contains("UTR-881"));
+    // The same file again adds the dues nothing (derived ids).
+    run(&good.lines().take(3).map(|l| format!("{l}\n")).collect::<String>(), true).unwrap();
+    assert_eq!(f.count("SELECT count(*) FROM dues"), 2);
+}

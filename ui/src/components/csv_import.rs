@@ -129,7 +129,7 @@ pub fn CsvImport(p: &CsvImportProps) -> Html {
     html! {
         <div class="card" id="csv-import">
             <div class="toolbar">
-                <h2>{ match p.kind { ImportKind::Students => "Import students from CSV", ImportKind::Leads => "Import enquiries from CSV" } }</h2>
+                <h2>{ match p.kind { ImportKind::Students => "Import students from CSV", ImportKind::Leads => "Import enquiries from CSV", ImportKind::OpeningBalances => "Import opening balances (dues and past payments) from CSV" } }</h2>
                 <button type="button" id="csv-template" onclick={save_template}>{ "Save the template" }</button>
                 <button type="button" onclick={p.on_close.reform(|_| ())}>{ "Close" }</button>
             </div>

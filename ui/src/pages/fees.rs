@@ -22,7 +22,8 @@ pub fn DuesPage() -> Html {
     let window = use_state(|| DueWindow::Overdue);
     // The day book instead of a list of dues.
     let book = use_state(|| false);
-    let (list, _) = use_query(ListDues { branch_id: *branch, window: *window });
+    let (list, reload) = use_query(ListDues { branch_id: *branch, window: *window });
+    let importing = use_state(|| false);
     let notice = use_state(|| None::<String>);
     let error = use_state(|| None::<ApiError>);
     let remind = {
@@ -41,7 +42,18 @@ pub fn DuesPage() -> Html {
     };
     html! {
         <section id="dues-page">
-            <header class="page-head"><h1>{ "Fees due" }</h1>{ super::branch_picker(&s.me.branches, branch.clone()) }</header>
+            <header class="page-head">
+                <h1>{ "Fees due" }</h1>
+                if s.me.can(Permission::CollectPayment) && !*importing {
+                    <button id="import-balances" onclick={let i = importing.clone(); move |_| i.set(true)}>{ "Import opening balances" }</button>
+                }
+                { super::branch_picker(&s.me.branches, branch.clone()) }
+            </header>
+            if *importing {
+                <crate::components::csv_import::CsvImport kind={branchdesk_api::commands::imports::ImportKind::OpeningBalances} branch_id={*branch}
+                    on_imported={let r = reload.clone(); Callback::from(move |_| r.emit(()))}
+                    on_close={let i = importing.clone(); Callback::from(move |_| i.set(false))} />
+            }
             <FormError error={(*error).clone()} fields={vec![]} />
             if let Some(n) = &*notice { <div class="notice success" role="status" id="dues-notice">{ n }</div> }
             <div class="tabs" role="tablist">

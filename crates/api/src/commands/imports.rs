@@ -15,6 +15,8 @@ pub enum ImportKind {
     #[default]
     Students,
     Leads,
+    /// Students' outstanding dues and past payments, when switching over.
+    OpeningBalances,
 }
 
 /// A problem with one cell (or a whole row when `column` is empty).

@@ -3,6 +3,7 @@
 //! write nothing unless asked to commit, then everything in one
 //! transaction.
 
+mod balances;
 mod leads;
 mod students;
 
@@ -203,11 +204,13 @@ impl Desk {
         let needs = match input.kind {
             ImportKind::Students => Permission::ManageStudent,
             ImportKind::Leads => Permission::ManageLead,
+            ImportKind::OpeningBalances => Permission::CollectPayment,
         };
         actor.require(needs, Some(input.branch_id))?;
         let result = match input.kind {
             ImportKind::Students => students::import(self, actor, &input),
             ImportKind::Leads => leads::import(self, actor, &input),
+            ImportKind::OpeningBalances => balances::import(self, actor, &input),
         };
         self.import_progress.finish();
         result
@@ -223,6 +226,9 @@ impl Desk {
         let (needs, columns, name) = match input.kind {
             ImportKind::Students => (Permission::ManageStudent, &students::COLUMNS, "students-template"),
             ImportKind::Leads => (Permission::ManageLead, &leads::COLUMNS, "enquiries-template"),
+            ImportKind::OpeningBalances => {
+                (Permission::CollectPayment, &balances::COLUMNS, "opening-balances-template")
+            }
         };
         actor.require_somewhere(needs)?;
         let path = self.save_export(name, &template(columns))?;

@@ -12,7 +12,7 @@ pub mod report;
 pub mod settle;
 pub mod store;
 
-use crate::students::store::{student_by_id, EnrolmentRow};
+use crate::students::store::{student_by_id, EnrolmentRow, StudentRow};
 use crate::timetable::store::BatchRow;
 use crate::write::Write;
 use crate::{settings, validate, Actor, Desk, Result};
@@ -240,6 +240,85 @@ fn allocate(
     Ok(chosen.iter().map(|(d, a)| (d.0, *a)).collect())
 }
 
+/// A payment checked field by field, ready to write.
+pub(crate) struct Payment {
+    pub amount: i64,
+    pub method: PaymentMethod,
+    pub reference: String,
+    pub cheque_date: Option<NaiveDate>,
+    pub allocations: Option<Vec<(DueId, i64)>>,
+    pub confirm_advance: bool,
+    /// When it was collected (now, or the day of an opening balance).
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Writes a receipt and its allocations for `student` in the write's
+/// transaction: the dues as they stand in it, the next number of this
+/// desk's series for the financial year of `at`, GST inside the amount.
+pub(crate) fn write_payment(
+    w: &mut Write<'_>,
+    student: &StudentRow,
+    p: &Payment,
+    desk_no: u32,
+) -> Result<ReceiptRow> {
+    let day = crate::clock::local_date(p.at);
+    let now = w.now();
+    let conn: &Connection = w.tx();
+    let acct = account(conn, student.id, day)?;
+    let parts = allocate(&acct, p.amount, p.allocations.as_deref())?;
+    let allocated: i64 = parts.iter().map(|(_, a)| a).sum();
+    if p.amount > allocated && !p.confirm_advance {
+        return Err(ApiError::invalid(
+            "confirm_advance",
+            format!(
+                "{} is more than the {} due; confirm to keep {} as an advance.",
+                amount::format(p.amount),
+                amount::format(allocated),
+                amount::format(p.amount - allocated)
+            ),
+        )
+        .into());
+    }
+    let branch = Some(BranchId(student.branch_id));
+    let rate = settings::effective_int(conn, keys::GST_RATE_BP, branch)?;
+    let start_month = settings::effective_int(conn, keys::YEAR_START_MONTH, None)? as u32;
+    let fy = numbers::fiscal_year(day, start_month);
+    let serial = store::last_serial(conn, desk_no, &fy)? + 1;
+    let code = crate::org::store::branch_by_id(conn, student.branch_id)?.map(|b| b.code).unwrap_or_default();
+    let row = ReceiptRow {
+        id: Uuid::now_v7(),
+        branch_id: student.branch_id,
+        student_id: student.id,
+        number: numbers::receipt_number(&code, desk_no, &fy, serial),
+        desk_no,
+        fiscal_year: fy,
+        serial,
+        amount_minor: p.amount,
+        tax_minor: dues::tax_within(p.amount, rate),
+        tax_rate_bp: rate as u32,
+        method: p.method.as_str().into(),
+        reference: p.reference.clone(),
+        cheque_date: p.cheque_date,
+        collected_by: w.author().map(|a| a.0),
+        collected_at: p.at,
+        created_at: now,
+        updated_at: now,
+    };
+    w.insert(&row)?;
+    for (due, part) in parts {
+        w.insert(&AllocationRow {
+            id: Uuid::now_v7(),
+            branch_id: student.branch_id,
+            receipt_id: row.id,
+            due_id: due,
+            amount_minor: part,
+            created_at: now,
+            updated_at: now,
+        })?;
+    }
+    Ok(row)
+}
+
 impl Desk {
     pub fn get_student_account(&self, actor: &Actor, input: GetStudentAccount) -> Result<StudentAccount> {
         let s = self.student_for(actor, "student_id", input.student_id, Permission::ViewPayment)?;
@@ -268,66 +347,17 @@ impl Desk {
         } else {
             None
         };
-        let now = self.clock().now();
-        let today = self.today();
+        let payment = Payment {
+            amount,
+            method: input.method,
+            reference,
+            cheque_date,
+            allocations: input.allocations.clone(),
+            confirm_advance: input.confirm_advance,
+            at: self.clock().now(),
+        };
         let desk_no = self.desk_no()?;
-        let receipt = self.write(Some(actor.user_id), |w| {
-            let conn: &Connection = w.tx();
-            let acct = account(conn, student.id, today)?;
-            let parts = allocate(&acct, amount, input.allocations.as_deref())?;
-            let allocated: i64 = parts.iter().map(|(_, a)| a).sum();
-            if amount > allocated && !input.confirm_advance {
-                return Err(ApiError::invalid(
-                    "confirm_advance",
-                    format!(
-                        "{} is more than the {} due; confirm to keep {} as an advance.",
-                        amount::format(amount),
-                        amount::format(allocated),
-                        amount::format(amount - allocated)
-                    ),
-                )
-                .into());
-            }
-            let branch = Some(BranchId(student.branch_id));
-            let rate = settings::effective_int(conn, keys::GST_RATE_BP, branch)?;
-            let start_month = settings::effective_int(conn, keys::YEAR_START_MONTH, None)? as u32;
-            let fy = numbers::fiscal_year(today, start_month);
-            let serial = store::last_serial(conn, desk_no, &fy)? + 1;
-            let code =
-                crate::org::store::branch_by_id(conn, student.branch_id)?.map(|b| b.code).unwrap_or_default();
-            let row = ReceiptRow {
-                id: Uuid::now_v7(),
-                branch_id: student.branch_id,
-                student_id: student.id,
-                number: numbers::receipt_number(&code, desk_no, &fy, serial),
-                desk_no,
-                fiscal_year: fy,
-                serial,
-                amount_minor: amount,
-                tax_minor: dues::tax_within(amount, rate),
-                tax_rate_bp: rate as u32,
-                method: input.method.as_str().into(),
-                reference: reference.clone(),
-                cheque_date,
-                collected_by: Some(actor.user_id.0),
-                collected_at: now,
-                created_at: now,
-                updated_at: now,
-            };
-            w.insert(&row)?;
-            for (due, part) in parts {
-                w.insert(&AllocationRow {
-                    id: Uuid::now_v7(),
-                    branch_id: student.branch_id,
-                    receipt_id: row.id,
-                    due_id: due,
-                    amount_minor: part,
-                    created_at: now,
-                    updated_at: now,
-                })?;
-            }
-            Ok(row)
-        })?;
+        let receipt = self.write(Some(actor.user_id), |w| write_payment(w, &student, &payment, desk_no))?;
         receipt_view(&self.db().conn, &receipt)
     }
 
