@@ -6,13 +6,15 @@
 -- enrols; 1 for the desk that created the organisation).
 ALTER TABLE sync_state ADD COLUMN desk_no INTEGER NOT NULL DEFAULT 1;
 
--- id = UUIDv5(enrolment, due date): two desks enrolling the same student
--- offline make the same dues once.
+-- id = UUIDv5(enrolment, due date) (a late fee: UUIDv5(the due)): two
+-- desks enrolling the same student offline make the same dues once.
 CREATE TABLE dues (
     id            TEXT PRIMARY KEY,
     branch_id     TEXT    NOT NULL REFERENCES branches (id),
     student_id    TEXT    NOT NULL REFERENCES students (id),
     enrolment_id  TEXT    REFERENCES enrolments (id),
+    -- FEE from a fee plan, LATE_FEE by the late-fee rule, OPENING imported.
+    kind          TEXT    NOT NULL DEFAULT 'FEE' CHECK (kind IN ('FEE', 'LATE_FEE', 'OPENING')),
     description   TEXT    NOT NULL,
     due_on        TEXT    NOT NULL,
     amount_minor  INTEGER NOT NULL CHECK (amount_minor >= 0),

@@ -62,6 +62,8 @@ pub const FEES_INCLUDE_TAX: &str = "tax.fees_include_tax";
 pub const YEAR_START_MONTH: &str = "finance.year_start_month";
 pub const REMINDER_TEMPLATE: &str = "fees.reminder_template";
 pub const EXPENSE_APPROVAL_ABOVE: &str = "expenses.approval_above_minor";
+pub const LATE_FEE: &str = "fees.late_fee_minor";
+pub const LATE_FEE_AFTER_DAYS: &str = "fees.late_fee_after_days";
 
 pub const CATALOGUE: &[SettingSpec] = &[
     SettingSpec {
@@ -171,6 +173,24 @@ pub const CATALOGUE: &[SettingSpec] = &[
         max: 1_000_000_000,
         per_branch: true,
         default: || SettingValue::Integer(500_000),
+    },
+    SettingSpec {
+        key: LATE_FEE,
+        label: "Late fee added to a fee overdue past the grace days, in paise (0: no late fees)",
+        kind: SettingKind::Integer,
+        min: 0,
+        max: 100_000_000,
+        per_branch: true,
+        default: || SettingValue::Integer(0),
+    },
+    SettingSpec {
+        key: LATE_FEE_AFTER_DAYS,
+        label: "Days a fee may be overdue before a late fee is added",
+        kind: SettingKind::Integer,
+        min: 0,
+        max: 365,
+        per_branch: true,
+        default: || SettingValue::Integer(7),
     },
     SettingSpec {
         key: REMINDER_TEMPLATE,

@@ -474,3 +474,34 @@ fn opening_balances_bring_dues_and_past_payments_with_row_errors_first() {
     run(&good.lines().take(3).map(|l| format!("{l}\n")).collect::<String>(), true).unwrap();
     assert_eq!(f.count("SELECT count(*) FROM dues"), 2);
 }
+
+#[test]
+fn a_late_fee_is_added_once_to_fees_overdue_past_the_grace_days() {
+    use branchdesk_api::commands::settings::SaveSetting;
+    use branchdesk_api::settings::SettingValue;
+    let f = fixture();
+    let s = enrolled(&f);
+    let late = || f.desk.apply_late_fees(&f.director, ApplyLateFees { branch_id: f.branch }).map_err(api);
+    assert_eq!(late().unwrap_err().field.as_deref(), Some("branch_id"), "no late fee set");
+    f.desk
+        .save_setting(
+            &f.director,
+            SaveSetting {
+                key: "fees.late_fee_minor".into(),
+                branch_id: None,
+                value: SettingValue::Integer(10_000),
+            },
+        )
+        .unwrap();
+    assert_eq!(late().unwrap(), 0, "June's fee is due today, not late");
+    f.clock.advance(chrono::Duration::days(8));
+    assert_eq!(late().unwrap(), 1, "eight days overdue, past the seven days' grace");
+    assert_eq!(late().unwrap(), 0, "once");
+    let account = f.desk.get_student_account(&f.director, GetStudentAccount { student_id: s }).unwrap();
+    let fee = account.dues.iter().find(|d| d.description.starts_with("Late fee")).unwrap();
+    assert_eq!((fee.amount_minor, fee.due_on.as_str()), (10_000, "2026-06-09"));
+    // Paying the June fee late still leaves the late fee to pay; a late fee earns none of its own.
+    f.clock.advance(chrono::Duration::days(30));
+    pay(&f, s, "3000").unwrap();
+    assert_eq!(late().unwrap(), 1, "July's fee, now late too; not the late fee itself");
+}

@@ -198,6 +198,7 @@ commands! {
     money::adjust_salary(m::AdjustSalary),
     money::pay_salary(m::PaySalary),
     money::save_salary_slip(m::SaveSalarySlip),
+    money::apply_late_fees(m::ApplyLateFees),
     leads::save_lead(l::SaveLead),
     leads::list_leads(l::ListLeads),
     leads::get_lead(l::GetLead),

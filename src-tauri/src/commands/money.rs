@@ -20,4 +20,5 @@ actor_commands! {
     adjust_salary(AdjustSalary),
     pay_salary(PaySalary),
     save_salary_slip(SaveSalarySlip),
+    apply_late_fees(ApplyLateFees),
 }

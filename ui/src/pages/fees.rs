@@ -40,6 +40,20 @@ pub fn DuesPage() -> Html {
             });
         })
     };
+    let late = {
+        let (notice, error, s, branch, reload) =
+            (notice.clone(), error.clone(), s.clone(), *branch, reload.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (notice, reload) = (notice.clone(), reload.clone());
+            act(ApplyLateFees { branch_id: branch }, error.clone(), s.clone(), move |n: u32| {
+                notice.set(Some(match n {
+                    0 => "No fee is past the grace days without its late fee.".to_owned(),
+                    n => format!("{n} late fee(s) added; they fall due today."),
+                }));
+                reload.emit(());
+            });
+        })
+    };
     html! {
         <section id="dues-page">
             <header class="page-head">
@@ -77,6 +91,9 @@ pub fn DuesPage() -> Html {
                             <span>{ format!("{} {}, {} to collect.", l.len(), if l.len() == 1 { "fee" } else { "fees" }, money(total)) }</span>
                             if s.me.can(Permission::ReviewNotification) {
                                 <button id="draft-reminders" onclick={remind.clone()}>{ "Draft reminders to parents" }</button>
+                            }
+                            if *window == DueWindow::Overdue && s.me.can(Permission::CollectPayment) {
+                                <button id="apply-late-fees" onclick={late.clone()}>{ "Add late fees" }</button>
                             }
                         </div>
                         <table class="grid" id="dues-list">

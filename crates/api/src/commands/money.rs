@@ -434,3 +434,12 @@ pub struct SaveSalarySlip {
     pub id: crate::ids::SalaryLineId,
 }
 command!(SaveSalarySlip => "save_salary_slip", Permission -> String);
+
+/// Adds the branch's late fee (a setting; none when 0) once to every fee
+/// overdue past the grace days. Answers how many were added.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ApplyLateFees {
+    pub branch_id: BranchId,
+}
+command!(ApplyLateFees => "apply_late_fees", Permission -> u32);

@@ -62,6 +62,7 @@ fn check(desk: &Desk, conn: &rusqlite::Connection, input: &ImportCsv, row: &CsvR
                 branch_id: student.branch_id,
                 student_id: student.id,
                 enrolment_id: None,
+                kind: "OPENING".into(),
                 description,
                 due_on: day,
                 amount_minor: value,

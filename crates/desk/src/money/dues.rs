@@ -18,6 +18,12 @@ pub fn due_id(enrolment: Uuid, due_on: NaiveDate) -> Uuid {
     Uuid::new_v5(&NAMESPACE, format!("{enrolment}\u{0}{due_on}").as_bytes())
 }
 
+/// The late fee on a due: one, however many desks apply the rule.
+pub fn late_fee_id(due: Uuid) -> Uuid {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x0b7e_c3d1_46a9_4f82_9c15_e8d2_7a40_b3f6);
+    Uuid::new_v5(&NAMESPACE, due.as_bytes())
+}
+
 /// The dates fees fall due from `start` up to `end`, each with its words.
 pub fn schedule(every: Every, start: NaiveDate, end: NaiveDate, course: &str) -> Vec<(NaiveDate, String)> {
     match every {

@@ -94,6 +94,7 @@ pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &
                 branch_id: e.branch_id,
                 student_id: e.student_id,
                 enrolment_id: Some(e.id),
+                kind: "FEE".into(),
                 description,
                 due_on,
                 amount_minor: amount,
@@ -359,6 +360,55 @@ impl Desk {
         let desk_no = self.desk_no()?;
         let receipt = self.write(Some(actor.user_id), |w| write_payment(w, &student, &payment, desk_no))?;
         receipt_view(&self.db().conn, &receipt)
+    }
+
+    pub fn apply_late_fees(&self, actor: &Actor, input: ApplyLateFees) -> Result<u32> {
+        actor.require(Permission::CollectPayment, Some(input.branch_id))?;
+        let branch = Some(input.branch_id);
+        let (fee, grace) = {
+            let conn = &self.db().conn;
+            (
+                settings::effective_int(conn, keys::LATE_FEE, branch)?,
+                settings::effective_int(conn, keys::LATE_FEE_AFTER_DAYS, branch)?,
+            )
+        };
+        if fee == 0 {
+            return Err(ApiError::invalid(
+                "branch_id",
+                "This branch charges no late fee; set one under Settings (fees.late_fee_minor) first.",
+            )
+            .into());
+        }
+        let today = self.today();
+        let cutoff = today - Duration::days(grace);
+        let overdue =
+            self.list_dues(actor, ListDues { branch_id: input.branch_id, window: DueWindow::Overdue })?;
+        let now = self.clock().now();
+        self.write(Some(actor.user_id), |w| {
+            let mut added = 0;
+            for line in overdue.iter().filter(|l| l.due.due_on < cutoff.to_string()) {
+                let Some(due) = store::due_by_id(w.tx(), line.due.id.0)? else { continue };
+                let id = dues::late_fee_id(due.id);
+                if due.kind == "LATE_FEE" || store::due_by_id(w.tx(), id)?.is_some() {
+                    continue;
+                }
+                w.insert(&DueRow {
+                    id,
+                    branch_id: due.branch_id,
+                    student_id: due.student_id,
+                    enrolment_id: due.enrolment_id,
+                    kind: "LATE_FEE".into(),
+                    description: format!("Late fee: {}", due.description),
+                    due_on: today,
+                    amount_minor: fee,
+                    cancelled_at: None,
+                    created_at: now,
+                    updated_at: now,
+                })?;
+                added += 1;
+            }
+            Ok(added)
+        })
     }
 
     pub fn reverse_receipt(&self, actor: &Actor, input: ReverseReceipt) -> Result<Receipt> {

@@ -16,6 +16,8 @@ pub struct DueRow {
     pub branch_id: Uuid,
     pub student_id: Uuid,
     pub enrolment_id: Option<Uuid>,
+    /// FEE, LATE_FEE or OPENING.
+    pub kind: String,
     pub description: String,
     pub due_on: NaiveDate,
     pub amount_minor: i64,
@@ -81,7 +83,8 @@ pub fn whole_reversal_id(receipt: Uuid) -> Uuid {
 }
 
 const DUE_COLUMNS: &str =
-    "d.id, d.branch_id, d.student_id, d.enrolment_id, d.description, d.due_on, d.amount_minor, d.cancelled_at, d.created_at, d.updated_at";
+    "d.id, d.branch_id, d.student_id, d.enrolment_id, d.description, d.due_on, d.amount_minor,
+    d.cancelled_at, d.created_at, d.updated_at, d.kind";
 
 fn due_from_row(r: &Row<'_>) -> rusqlite::Result<DueRow> {
     Ok(DueRow {
@@ -95,6 +98,7 @@ fn due_from_row(r: &Row<'_>) -> rusqlite::Result<DueRow> {
         cancelled_at: cols::opt_time(r, 7)?,
         created_at: cols::time(r, 8)?,
         updated_at: cols::time(r, 9)?,
+        kind: r.get(10)?,
     })
 }
 
@@ -142,7 +146,7 @@ pub fn branch_dues_between(
          ORDER BY d.due_on, s.full_name COLLATE NOCASE"
     ))?;
     let rows = stmt.query_map((branch.to_string(), from.to_string(), to.to_string()), |r| {
-        Ok((due_from_row(r)?, r.get(10)?, r.get(11)?, r.get(12)?))
+        Ok((due_from_row(r)?, r.get(11)?, r.get(12)?, r.get(13)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
