@@ -143,6 +143,12 @@ async fn take_an_enquiry_admit_it_and_find_the_student_from_anywhere() {
         assert!(text.contains(&needle), "{needle:?} not in the receipt:\n{text}");
     }
     app.screenshot("fees-receipt").await;
+    let today = chrono::Local::now().date_naive();
+    app.set_value("#field-from", &today.to_string()).await;
+    app.set_value("#field-to", &(today + chrono::Duration::days(40)).to_string()).await;
+    app.click("#invoice-save").await;
+    app.wait_text("#fees-notice", "Invoice K2/D1/I").await;
+    app.wait_text("#invoice-list", "GST").await;
     app.click(".receipt .void-open").await;
     app.type_into("#field-reason", "Entered for the wrong student").await;
     app.click("#reverse-save").await;

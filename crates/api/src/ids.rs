@@ -51,4 +51,5 @@ id_type!(
     ReceiptId,
     ExpenseId,
     SalaryLineId,
+    InvoiceId,
 );

@@ -12,7 +12,7 @@ pub const ORG_SCOPE: &str = "org";
 /// The desk schema version this build writes into every op. The server
 /// accepts this one and the one before. A desk test keeps it equal to the
 /// newest migration.
-pub const DESK_SCHEMA_VERSION: u32 = 11;
+pub const DESK_SCHEMA_VERSION: u32 = 12;
 
 /// The tables that replicate. The desk guards exactly these against writes
 /// outside its write path; the server accepts ops for no others.
@@ -58,6 +58,7 @@ pub const SYNCED_ENTITIES: &[&str] = &[
     "expenses",
     "salary_configs",
     "salary_lines",
+    "invoices",
 ];
 
 /// Rows that can change branch (a student's transfer): published in the

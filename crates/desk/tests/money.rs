@@ -505,3 +505,35 @@ fn a_late_fee_is_added_once_to_fees_overdue_past_the_grace_days() {
     pay(&f, s, "3000").unwrap();
     assert_eq!(late().unwrap(), 1, "July's fee, now late too; not the late fee itself");
 }
+
+#[test]
+fn an_invoice_for_a_period_lists_its_fees_with_the_gst_and_is_numbered_from_the_desks_series() {
+    let f = fixture();
+    let s = enrolled(&f);
+    let issue = |from: &str, to: &str| {
+        f.desk
+            .issue_invoice(&f.director, IssueInvoice { student_id: s, from: from.into(), to: to.into() })
+            .map_err(api)
+    };
+    assert_eq!(
+        issue("2026-07-01", "2026-06-01").unwrap_err().field.as_deref(),
+        Some("to"),
+        "ends before it begins"
+    );
+    assert_eq!(issue("2026-09-01", "2026-12-31").unwrap_err().field.as_deref(), Some("to"), "no fees then");
+    assert_eq!(issue("June", "2026-07-31").unwrap_err().field.as_deref(), Some("from"));
+    let inv = issue("2026-06-01", "2026-07-31").unwrap();
+    assert_eq!(inv.number, "K2/D1/I2627/0001");
+    assert_eq!(inv.lines.len(), 2, "June and July");
+    assert_eq!((inv.total_minor, inv.tax_minor), (600_000, 91_525));
+    assert_eq!(issue("2026-08-01", "2026-08-31").unwrap().number, "K2/D1/I2627/0002", "gap-free");
+    let listed = f.desk.list_invoices(&f.director, ListInvoices { student_id: s }).unwrap();
+    assert_eq!(listed.len(), 2);
+    let path = f.desk.save_invoice_pdf(&f.director, SaveInvoicePdf { id: inv.id }).unwrap();
+    let out = std::process::Command::new("pdftotext").args([&path, "-"]).output().expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in ["Invoice K2/D1/I2627/0001", "Physics fee, Jul 2026", "6,000.00", "915.25", "Six Thousand"]
+    {
+        assert!(text.contains(needle), "{needle:?} not in:\n{text}");
+    }
+}

@@ -97,6 +97,7 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         // their clock time is accepted and flagged for review.
         "expenses" => needs(Permission::ManageExpense, false),
         "salary_configs" | "salary_lines" => needs(Permission::RunPayroll, false),
+        "invoices" => needs(Permission::CollectPayment, false),
         // A collector's own count of their drawer.
         "cash_closings" => {
             let own = op.columns.get("collector_id").or(f.before.and_then(|b| b.get("collector_id")));

@@ -21,4 +21,7 @@ actor_commands! {
     pay_salary(PaySalary),
     save_salary_slip(SaveSalarySlip),
     apply_late_fees(ApplyLateFees),
+    issue_invoice(IssueInvoice),
+    list_invoices(ListInvoices),
+    save_invoice_pdf(SaveInvoicePdf),
 }

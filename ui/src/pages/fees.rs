@@ -244,6 +244,7 @@ pub fn Fees(p: &FeesProps) -> Html {
                         </table>
                     }
                     if collect { <Collect id={a.student_id} on_done={on_done.clone()} /> }
+                    if collect { <Invoices id={a.student_id} on_done={on_done.clone()} /> }
                     <h3>{ "Receipts" }</h3>
                     if a.receipts.is_empty() { <p class="empty">{ "No payments yet." }</p> }
                     { for a.receipts.iter().rev().map(|r| html! {
@@ -385,6 +386,66 @@ fn Reverse(p: &ReverseProps) -> Html {
                 <Field label="Reason" name="reason" value={(*reason).clone()} on_input={setter(&reason)} error={err.clone()} />
             </div>
             <FormActions save="Record" id="reverse-save" on_cancel={cancel} />
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct InvoicesProps {
+    id: StudentId,
+    on_done: Callback<String>,
+}
+
+/// Invoices for a period: issue one, and save any as PDF.
+#[component]
+fn Invoices(p: &InvoicesProps) -> Html {
+    let s = use_session();
+    let (list, reload) = use_query(ListInvoices { student_id: p.id });
+    let from = use_state(String::new);
+    let to = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (from, to, error, s, done, reload, id) =
+            (from.clone(), to.clone(), error.clone(), s.clone(), p.on_done.clone(), reload.clone(), p.id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (done, reload) = (done.clone(), reload.clone());
+            act(
+                IssueInvoice { student_id: id, from: (*from).clone(), to: (*to).clone() },
+                error.clone(),
+                s.clone(),
+                move |i: Invoice| {
+                    done.emit(format!("Invoice {} for {} issued.", i.number, money(i.total_minor)));
+                    reload.emit(());
+                },
+            );
+        })
+    };
+    let pdf = |id: branchdesk_api::ids::InvoiceId| {
+        let (error, s, done) = (error.clone(), s.clone(), p.on_done.clone());
+        Callback::from(move |_: MouseEvent| {
+            let done = done.clone();
+            act(SaveInvoicePdf { id }, error.clone(), s.clone(), move |path: String| {
+                done.emit(format!("Invoice saved as {path}"))
+            });
+        })
+    };
+    let err = (*error).clone();
+    html! {
+        <form class="card" id="invoice-form" {onsubmit}>
+            <h3>{ "Invoice for a period" }</h3>
+            <FormError error={err.clone()} fields={vec!["from", "to"]} />
+            <div class="row">
+                <Field label="From" name="from" kind="date" value={(*from).clone()} on_input={setter(&from)} error={err.clone()} />
+                <Field label="To" name="to" kind="date" value={(*to).clone()} on_input={setter(&to)} error={err.clone()} />
+            </div>
+            <FormActions save="Issue invoice" id="invoice-save" />
+            { show(&list, |l: &Vec<Invoice>| html! {
+                <ul class="log" id="invoice-list">{ for l.iter().map(|i| html! {
+                    <li>{ format!("{} · {} to {} · {} (GST {}) ", i.number, i.period_from, i.period_to, money(i.total_minor), money(i.tax_minor)) }
+                        <button type="button" class="link" onclick={pdf(i.id)}>{ "Save PDF" }</button></li>
+                }) }</ul>
+            }) }
         </form>
     }
 }

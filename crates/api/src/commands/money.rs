@@ -443,3 +443,55 @@ pub struct ApplyLateFees {
     pub branch_id: BranchId,
 }
 command!(ApplyLateFees => "apply_late_fees", Permission -> u32);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceLine {
+    pub description: String,
+    /// YYYY-MM-DD
+    pub due_on: String,
+    pub amount_minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invoice {
+    pub id: crate::ids::InvoiceId,
+    pub student_id: StudentId,
+    /// e.g. K2/D1/I2627/0001: never changes once printed.
+    pub number: String,
+    /// YYYY-MM-DD
+    pub period_from: String,
+    pub period_to: String,
+    pub lines: Vec<InvoiceLine>,
+    /// GST included in the total.
+    pub total_minor: i64,
+    pub tax_minor: i64,
+    pub tax_rate_bp: u32,
+    /// RFC 3339
+    pub issued_at: String,
+}
+
+/// Issues an invoice for the fees of a student falling due in a period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IssueInvoice {
+    pub student_id: StudentId,
+    /// YYYY-MM-DD, both days included.
+    pub from: String,
+    pub to: String,
+}
+command!(IssueInvoice => "issue_invoice", Permission -> Invoice);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListInvoices {
+    pub student_id: StudentId,
+}
+command!(ListInvoices => "list_invoices", Permission -> Vec<Invoice>);
+
+/// Writes the invoice's PDF into the desk's exports folder.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveInvoicePdf {
+    pub id: crate::ids::InvoiceId,
+}
+command!(SaveInvoicePdf => "save_invoice_pdf", Permission -> String);

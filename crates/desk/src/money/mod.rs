@@ -5,6 +5,7 @@
 pub mod daybook;
 pub mod dues;
 pub mod expenses;
+pub mod invoices;
 pub mod numbers;
 pub mod payroll;
 pub mod pdf;

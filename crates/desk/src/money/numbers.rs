@@ -32,6 +32,12 @@ pub fn receipt_number(branch_code: &str, desk_no: u32, fiscal_year: &str, serial
     }
 }
 
+/// An invoice's number: `K2/D3/I2627/0042` — the desk's invoice series
+/// (`I` and the financial year without its dash), same rules as receipts.
+pub fn invoice_number(branch_code: &str, desk_no: u32, fiscal_year: &str, serial: u32) -> String {
+    receipt_number(branch_code, desk_no, &format!("I{}", fiscal_year.replace('-', "")), serial)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,6 +51,7 @@ mod tests {
         assert_eq!(fiscal_year(d, 1), "2026");
         assert_eq!(receipt_number("K2", 3, "25-26", 42), "K2/D3/25-26/0042");
         assert_eq!(receipt_number("KORAMANGALA", 3, "25-26", 42), "D3/25-26/0042");
+        assert_eq!(invoice_number("K2", 3, "25-26", 42), "K2/D3/I2526/0042");
     }
 
     proptest! {
@@ -63,6 +70,8 @@ mod tests {
             prop_assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/'));
             let b = receipt_number(&code, desks.1, &fy, serials.1);
             prop_assert_eq!(a == b, desks.0 == desks.1 && serials.0 == serials.1);
+            let i = invoice_number(&code, desks.0, &fy, serials.0);
+            prop_assert!(i.len() <= MAX_LEN && i != a, "{} / {}", i, a);
         }
     }
 }

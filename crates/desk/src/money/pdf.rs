@@ -204,3 +204,46 @@ pub fn salary_slip_pdf(
     }
     Ok(document(p))
 }
+
+/// An invoice: organisation, branch, GSTIN, number, date, student, period,
+/// each fee, taxable value and GST, total in figures and words.
+pub fn invoice_pdf(
+    conn: &Connection,
+    r: &super::invoices::InvoiceRow,
+    view: &branchdesk_api::commands::money::Invoice,
+) -> Result<Vec<u8>> {
+    let org = crate::org::store::organisation(conn)?.map(|o| o.name).unwrap_or_default();
+    let branch = crate::org::store::branch_by_id(conn, r.branch_id)?;
+    let branch_id = Some(branchdesk_api::ids::BranchId(r.branch_id));
+    let gstin = crate::settings::effective_text(conn, keys::GSTIN, branch_id)?;
+    let student = crate::students::store::student_by_id(conn, r.student_id)?;
+    let mut p = Page { content: Content::new(), y: 560.0 };
+    p.line(16.0, true, &org);
+    if let Some(b) = &branch {
+        p.line(10.0, false, format!("{} {}", b.name, b.address).trim());
+    }
+    if !gstin.is_empty() {
+        p.line(10.0, false, &format!("GSTIN {gstin}"));
+    }
+    p.y -= 8.0;
+    p.line(13.0, true, &format!("Invoice {}", view.number));
+    p.line(10.0, false, &format!("Date {}", crate::clock::local_time(r.issued_at).format("%d %b %Y")));
+    if let Some(s) = &student {
+        p.line(10.0, false, &format!("Billed to {} ({})", s.full_name, s.code));
+    }
+    p.line(10.0, false, &format!("For {} to {}", view.period_from, view.period_to));
+    p.y -= 6.0;
+    for l in &view.lines {
+        p.row(&format!("{} (due {})", l.description, l.due_on), l.amount_minor);
+    }
+    let rate = format!("{}.{:02} %", r.tax_rate_bp / 100, r.tax_rate_bp % 100);
+    p.row(&format!("Taxable value (GST {rate} included)"), r.total_minor - r.tax_minor);
+    p.row(&format!("GST {rate}"), r.tax_minor);
+    p.y -= 2.0;
+    p.text(Page::LEFT, 11.0, true, "Total");
+    let figure = amount::format(r.total_minor);
+    p.text(Page::RIGHT - figure.len() as f32 * 6.2, 11.0, true, &figure);
+    p.y -= 17.0;
+    p.line(9.0, false, &amount::in_words(r.total_minor));
+    Ok(document(p))
+}

@@ -7,3 +7,7 @@ CREATE UNIQUE INDEX devices_desk_no ON devices (desk_no);
 -- Receipt numbers are unique across every desk: this proves it.
 CREATE UNIQUE INDEX entity_rows_receipt_number ON entity_rows ((data ->> 'number'))
     WHERE entity = 'receipts';
+
+-- And invoice numbers.
+CREATE UNIQUE INDEX entity_rows_invoice_number ON entity_rows ((data ->> 'number'))
+    WHERE entity = 'invoices';
