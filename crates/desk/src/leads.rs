@@ -438,8 +438,13 @@ impl Desk {
             } else {
                 parse_date("start_date", &input.start_date)?
             };
-            let discount =
-                check_discount(input.discount_kind, input.discount_value, &input.discount_reason, &batch)?;
+            let discount = check_discount(
+                input.discount_kind,
+                input.discount_value,
+                &input.discount_reason,
+                input.discount_category,
+                &batch,
+            )?;
             let enrolment = plan_enrolment(conn, &student, &batch, start, discount, now)?;
             (student, guardian, enrolment)
         };

@@ -244,18 +244,46 @@ fn enrolment_checks_capacity_and_keeps_a_status_log() {
         )
         .unwrap();
     assert!(done.certificate_no.is_some());
-    // Discounts: a reason is needed and the value is bounded.
-    let d = f.desk.enrol(
-        &f.director,
-        Enrol {
-            student_id: s[0],
-            batch_id: b,
-            discount_kind: DiscountKind::Percent,
-            discount_value: 1000,
-            ..Default::default()
-        },
+    // Concessions: a kind and a reason are needed and the value is bounded;
+    // the fees that follow are the discounted ones.
+    let fresh = admit(&f, "D Four", "9845000999", Some(parent("P", "9900000999"))).unwrap().student.id;
+    let concession = |category, reason: &str, value| {
+        f.desk
+            .enrol(
+                &f.director,
+                Enrol {
+                    student_id: fresh,
+                    batch_id: b,
+                    discount_kind: DiscountKind::Percent,
+                    discount_value: value,
+                    discount_category: category,
+                    discount_reason: reason.into(),
+                    ..Default::default()
+                },
+            )
+            .map_err(api)
+    };
+    assert!(concession(ConcessionCategory::None, "Sibling of Asha", 1000)
+        .unwrap_err()
+        .is_for("discount_category"));
+    assert!(concession(ConcessionCategory::Sibling, "", 1000).unwrap_err().is_for("discount_reason"));
+    assert!(concession(ConcessionCategory::Sibling, "Sibling of Asha", 10_001)
+        .unwrap_err()
+        .is_for("discount_value"));
+    let e = concession(ConcessionCategory::Sibling, "Sibling of Asha", 1000).unwrap();
+    assert_eq!(e.discount_category, ConcessionCategory::Sibling);
+    let fees = f
+        .desk
+        .get_student_account(
+            &f.director,
+            branchdesk_api::commands::money::GetStudentAccount { student_id: fresh },
+        )
+        .unwrap();
+    assert!(
+        fees.dues.iter().filter(|d| !d.cancelled).all(|d| d.amount_minor == 270_000),
+        "10 % off ₹3,000: {:?}",
+        fees.dues
     );
-    assert!(api(d.unwrap_err()).is_for("discount_reason"));
 }
 
 #[test]

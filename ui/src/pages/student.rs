@@ -332,16 +332,23 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
     let discount_kind = use_state(|| DiscountKind::None.as_str().to_owned());
     let discount = use_state(String::new);
     let discount_reason = use_state(String::new);
+    let discount_category = use_state(|| ConcessionCategory::None.as_str().to_owned());
     let reason = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let manage = s.me.can(Permission::ManageEnrolment) && p.detail.moved_away.is_none();
     let onsubmit = {
-        let f =
-            (batch.clone(), start.clone(), discount_kind.clone(), discount.clone(), discount_reason.clone());
+        let f = (
+            batch.clone(),
+            start.clone(),
+            discount_kind.clone(),
+            discount.clone(),
+            discount_reason.clone(),
+            discount_category.clone(),
+        );
         let (error, s, done, id) = (error.clone(), s.clone(), p.on_saved.clone(), st.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (batch, start, kind, discount, discount_reason) = f.clone();
+            let (batch, start, kind, discount, discount_reason, category) = f.clone();
             let Ok(batch_id) = batch.parse() else {
                 return error.set(Some(ApiError::invalid("batch_id", "Choose a batch.")));
             };
@@ -359,6 +366,7 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
                 discount_kind: DiscountKind::parse(&kind).unwrap_or_default(),
                 discount_value: value,
                 discount_reason: (*discount_reason).clone(),
+                discount_category: ConcessionCategory::parse(&category).unwrap_or_default(),
             };
             let done = done.clone();
             act(input, error.clone(), s.clone(), move |_| done.emit(()));
@@ -387,6 +395,8 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
             .collect(),
         _ => vec![],
     };
+    let categories: Vec<(String, String)> =
+        ConcessionCategory::ALL.iter().map(|c| (c.as_str().to_owned(), c.label().to_owned())).collect();
     let kinds: Vec<(String, String)> = vec![
         ("NONE".into(), "No discount".into()),
         ("PERCENT".into(), "Percent off".into()),
@@ -394,14 +404,14 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
     ];
     html! {
         <div id="enrolments">
-            <FormError error={err.clone()} fields={vec!["batch_id", "start_date", "discount_value", "discount_reason", "reason"]} />
+            <FormError error={err.clone()} fields={vec!["batch_id", "start_date", "discount_value", "discount_category", "discount_reason", "reason"]} />
             if p.detail.enrolments.is_empty() { <p class="empty">{ "Not enrolled in any batch yet." }</p> }
             { for p.detail.enrolments.iter().map(|e| html! {
                 <div class="card enrolment">
                     <strong>{ &e.batch_name }</strong>{ format!(" · {} · from {}", e.course_name, e.start_date) }
                     <span class="tag">{ e.status.label() }</span>
                     if e.discount_kind != DiscountKind::None {
-                        <span class="muted">{ format!(" · discount {}: {}", match e.discount_kind { DiscountKind::Percent => format!("{} %", super::courses::percent(e.discount_value as u32)), _ => money(e.discount_value) }, e.discount_reason) }</span>
+                        <span class="muted">{ format!(" · {} {}: {}", e.discount_category.label().to_lowercase(), match e.discount_kind { DiscountKind::Percent => format!("{} %", super::courses::percent(e.discount_value as u32)), _ => money(e.discount_value) }, e.discount_reason) }</span>
                     }
                     if let Some(c) = &e.certificate_no { <span class="muted">{ format!(" · certificate {c}") }</span> }
                     <ul class="log">
@@ -428,7 +438,8 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
                     <div class="row">
                         <Select label="Discount" name="discount_kind" value={(*discount_kind).clone()} options={kinds} on_change={setter(&discount_kind)} />
                         <Field label="Percent or amount" name="discount_value" value={(*discount).clone()} on_input={setter(&discount)} error={err.clone()} />
-                        <Field label="Why (sibling, scholarship…)" name="discount_reason" value={(*discount_reason).clone()} on_input={setter(&discount_reason)} error={err.clone()} />
+                        <Select label="Concession" name="discount_category" value={(*discount_category).clone()} options={categories} on_change={setter(&discount_category)} error={err.clone()} />
+                        <Field label="Why" name="discount_reason" value={(*discount_reason).clone()} on_input={setter(&discount_reason)} error={err.clone()} />
                     </div>
                     <div class="actions"><button type="submit" class="primary" id="enrol-save">{ "Enrol" }</button></div>
                 </form>

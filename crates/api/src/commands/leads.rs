@@ -145,5 +145,6 @@ pub struct ConvertLead {
     pub discount_kind: DiscountKind,
     pub discount_value: i64,
     pub discount_reason: String,
+    pub discount_category: super::students::ConcessionCategory,
 }
 command!(ConvertLead => "convert_lead", Permission -> StudentDetail);

@@ -145,6 +145,18 @@ crate::wire::wire_enum! {
     }
 }
 
+crate::wire::wire_enum! {
+    /// Why a student pays less, for the fee reports (with a reason).
+    pub enum ConcessionCategory {
+        #[default]
+        None = "NONE" => "No concession",
+        Sibling = "SIBLING" => "Sibling",
+        StaffChild = "STAFF_CHILD" => "Staff child",
+        Scholarship = "SCHOLARSHIP" => "Scholarship",
+        Other = "OTHER" => "Other",
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrolmentLogEntry {
     pub from_status: Option<EnrolmentStatus>,
@@ -170,6 +182,7 @@ pub struct Enrolment {
     pub discount_kind: DiscountKind,
     pub discount_value: i64,
     pub discount_reason: String,
+    pub discount_category: ConcessionCategory,
     pub status: EnrolmentStatus,
     pub status_since: String,
     pub certificate_no: Option<String>,
@@ -279,6 +292,8 @@ pub struct Enrol {
     pub discount_kind: DiscountKind,
     pub discount_value: i64,
     pub discount_reason: String,
+    /// Needed with a discount: sibling, staff child, scholarship…
+    pub discount_category: ConcessionCategory,
 }
 command!(Enrol => "enrol", Permission -> Enrolment);
 

@@ -45,6 +45,7 @@ pub(crate) fn view(conn: &Connection, e: &EnrolmentRow) -> Result<Enrolment> {
         discount_kind: DiscountKind::parse(&e.discount_kind).unwrap_or_default(),
         discount_value: e.discount_value,
         discount_reason: e.discount_reason.clone(),
+        discount_category: ConcessionCategory::parse(&e.discount_category).unwrap_or_default(),
         status: EnrolmentStatus::parse(&e.status).unwrap_or_default(),
         status_since: e.status_since.to_rfc3339(),
         certificate_no: e.certificate_no.clone(),
@@ -67,17 +68,21 @@ pub(crate) struct Discount {
     pub kind: DiscountKind,
     pub value: i64,
     pub reason: String,
+    pub category: ConcessionCategory,
 }
 
 pub(crate) fn check_discount(
     kind: DiscountKind,
     value: i64,
     reason: &str,
+    category: ConcessionCategory,
     batch: &BatchRow,
 ) -> Result<Discount, ApiError> {
     let reason = validate::optional("discount_reason", reason, 200)?;
     match kind {
-        DiscountKind::None => return Ok(Discount { kind, value: 0, reason: String::new() }),
+        DiscountKind::None => {
+            return Ok(Discount { kind, value: 0, reason: String::new(), category: ConcessionCategory::None })
+        }
         DiscountKind::Percent if !(1..=i64::from(FULL_WEIGHTAGE_BP)).contains(&value) => {
             return Err(ApiError::invalid("discount_value", "Enter a discount from 0.01 % to 100 %."));
         }
@@ -89,13 +94,16 @@ pub(crate) fn check_discount(
         }
         _ => {}
     }
-    if reason.is_empty() {
+    if category == ConcessionCategory::None {
         return Err(ApiError::invalid(
-            "discount_reason",
-            "Say why (sibling, staff child, scholarship…); fee reports show it.",
+            "discount_category",
+            "Choose the kind of concession (sibling, staff child, scholarship…); fee reports group by it.",
         ));
     }
-    Ok(Discount { kind, value, reason })
+    if reason.is_empty() {
+        return Err(ApiError::invalid("discount_reason", "Say why; fee reports show it."));
+    }
+    Ok(Discount { kind, value, reason, category })
 }
 
 pub(crate) fn plan_enrolment(
@@ -150,6 +158,7 @@ pub(crate) fn plan_enrolment(
         discount_kind: discount.kind.as_str().into(),
         discount_value: discount.value,
         discount_reason: discount.reason,
+        discount_category: discount.category.as_str().into(),
         status: EnrolmentStatus::Active.as_str().into(),
         status_since: now,
         certificate_no: None,
@@ -205,8 +214,13 @@ impl Desk {
             } else {
                 parse_date("start_date", &input.start_date)?
             };
-            let discount =
-                check_discount(input.discount_kind, input.discount_value, &input.discount_reason, &batch)?;
+            let discount = check_discount(
+                input.discount_kind,
+                input.discount_value,
+                &input.discount_reason,
+                input.discount_category,
+                &batch,
+            )?;
             plan_enrolment(&db.conn, &student, &batch, start, discount, now)?
         };
         self.write(Some(actor.user_id), |w| write_enrolment(w, &plan, "Enrolled"))?;

@@ -209,6 +209,7 @@ pub struct EnrolmentRow {
     pub discount_kind: String,
     pub discount_value: i64,
     pub discount_reason: String,
+    pub discount_category: String,
     pub status: String,
     pub status_since: DateTime<Utc>,
     pub certificate_no: Option<String>,
@@ -225,7 +226,7 @@ pub fn enrolment_id(student: Uuid, batch: Uuid) -> Uuid {
 
 const ENROLMENT_COLUMNS: &str = "e.id, e.branch_id, e.student_id, e.batch_id, e.course_id, e.start_date,
     e.discount_kind, e.discount_value, e.discount_reason, e.status, e.status_since, e.certificate_no,
-    e.created_at, e.updated_at";
+    e.created_at, e.updated_at, e.discount_category";
 
 fn enrolment_from_row(r: &Row<'_>) -> rusqlite::Result<EnrolmentRow> {
     Ok(EnrolmentRow {
@@ -243,6 +244,7 @@ fn enrolment_from_row(r: &Row<'_>) -> rusqlite::Result<EnrolmentRow> {
         certificate_no: r.get(11)?,
         created_at: cols::time(r, 12)?,
         updated_at: cols::time(r, 13)?,
+        discount_category: r.get(14)?,
     })
 }
 
