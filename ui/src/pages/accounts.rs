@@ -200,7 +200,7 @@ pub fn ProfitLossPage() -> Html {
                             if r.branches.len() > 1 { { row(&r.total, true) } }
                         </tbody>
                     </table>
-                    <p class="muted">{ "Salaries show once payroll runs are recorded here." }</p>
+                    <p class="muted">{ "Fees by the day collected; voids and refunds by the day recorded; salaries of the month marked paid under Payroll; expenses approved, by their day." }</p>
                 </>
             }) }
         </section>
