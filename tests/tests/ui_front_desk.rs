@@ -175,6 +175,8 @@ async fn take_an_enquiry_admit_it_and_find_the_student_from_anywhere() {
     app.find("#field-note").await.send_keys(ENTER).await.unwrap();
     app.wait_text("#day-book", "counted 100.00, expected 0.00, over").await;
     app.screenshot("day-book").await;
+    app.click("#money-review-tab").await;
+    app.wait_text("#money-reviews", "Nothing needs review.").await;
     app.click("#dues-today").await;
     app.click("#dues-list button.link").await;
     app.wait_text("#student h1", "Rohan Shetty").await;

@@ -76,6 +76,7 @@ async fn plan_a_course_and_two_batches_see_the_clash_refused_and_the_week() {
         [today.weekday().num_days_from_monday() as usize];
     let plan = |name: &'static str, teacher: &'static str, start: &'static str, end: &'static str| {
         let app = &app;
+        let instalments = name.ends_with("-A");
         async move {
             app.click("#add-batch").await;
             app.type_into("#field-name", name).await;
@@ -88,13 +89,29 @@ async fn plan_a_course_and_two_batches_see_the_clash_refused_and_the_week() {
             app.choose("[name='slots[0].weekday']", weekday).await;
             app.set_value("[name='slots[0].start']", start).await;
             app.set_value("[name='slots[0].end']", end).await;
-            app.type_into("#field-fee_minor", "2,500").await;
+            if instalments {
+                // Two instalments; the second first typed after the batch ends.
+                app.choose("#field-fee_frequency", "in instalments").await;
+                app.set_value("[name='instalments[0].due_on']", &today.to_string()).await;
+                app.type_into("[name='instalments[0].amount_minor']", "3,000").await;
+                app.click("#add-instalment").await;
+                app.set_value("[name='instalments[1].due_on']", &(today + Duration::days(90)).to_string())
+                    .await;
+                app.type_into("[name='instalments[1].amount_minor']", "2,000").await;
+                app.click("#save-batch").await;
+                app.wait_text("#instalments .field-error", "while the batch runs").await;
+                app.set_value("[name='instalments[1].due_on']", &(today + Duration::days(30)).to_string())
+                    .await;
+            } else {
+                app.type_into("#field-fee_minor", "2,500").await;
+            }
             app.click("#save-batch").await;
         }
     };
     app.click("[data-area='Batches']").await;
     plan("Physics XI-A", "Ravi Kumar", "16:00", "17:30").await;
     app.wait_text("#batches-table", "Physics XI-A").await;
+    app.wait_text("#batches-table", "5,000.00 in instalments").await;
     app.wait_text("#batch-sessions", "scheduled").await;
     plan("Physics XI-B", "Asha Rao", "17:00", "18:00").await;
     let refused = app.wait_text("#batch-form .field-error", "already booked").await;

@@ -12,7 +12,7 @@ pub const ORG_SCOPE: &str = "org";
 /// The desk schema version this build writes into every op. The server
 /// accepts this one and the one before. A desk test keeps it equal to the
 /// newest migration.
-pub const DESK_SCHEMA_VERSION: u32 = 13;
+pub const DESK_SCHEMA_VERSION: u32 = 14;
 
 /// The tables that replicate. The desk guards exactly these against writes
 /// outside its write path; the server accepts ops for no others.
@@ -59,6 +59,8 @@ pub const SYNCED_ENTITIES: &[&str] = &[
     "salary_configs",
     "salary_lines",
     "invoices",
+    "salary_payments",
+    "money_reviews",
 ];
 
 /// Rows that can change branch (a student's transfer): published in the

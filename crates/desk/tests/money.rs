@@ -6,9 +6,10 @@ mod common;
 use branchdesk_api::commands::money::*;
 use branchdesk_api::commands::students::*;
 use branchdesk_api::commands::timetable::FeeFrequency;
+use branchdesk_api::commands::timetable::SaveBatch as SaveBatchInput;
 use branchdesk_api::ids::StudentId;
 use branchdesk_api::{ApiError, ErrorCode};
-use common::{api, fixture, Fixture};
+use common::{admit, api, fixture, parent, Fixture};
 
 /// A student enrolled in a monthly ₹3,000 batch from June to August 2026.
 fn enrolled(f: &Fixture) -> StudentId {
@@ -536,4 +537,69 @@ fn an_invoice_for_a_period_lists_its_fees_with_the_gst_and_is_numbered_from_the_
     {
         assert!(text.contains(needle), "{needle:?} not in:\n{text}");
     }
+}
+
+#[test]
+fn a_fee_in_instalments_falls_due_on_its_dates_with_a_fixed_concession_off_the_last() {
+    use branchdesk_api::commands::timetable::{GetBatch, Instalment};
+    let f = fixture();
+    let plan = |items: &[(&str, i64)]| -> Vec<Instalment> {
+        items.iter().map(|(d, a)| Instalment { due_on: (*d).into(), amount_minor: *a }).collect()
+    };
+    // ₹30,000 now, ₹20,000 in September, ₹10,000 in December (typed out of order).
+    let mut input = None;
+    let id = f.physics_batch(f.director.user_id, |b| {
+        b.end_date = "2027-03-31".into();
+        b.fee_frequency = FeeFrequency::Instalments;
+        b.instalments =
+            plan(&[("2026-12-01", 1_000_000), ("2026-06-01", 3_000_000), ("2026-09-01", 2_000_000)]);
+        input = Some(b.clone());
+    });
+    let input = input.unwrap();
+    let saved = f.desk.get_batch(&f.director, GetBatch { id }).unwrap().batch;
+    assert_eq!((saved.fee_frequency, saved.fee_minor), (FeeFrequency::Instalments, 6_000_000));
+    assert_eq!(saved.instalments[0].due_on, "2026-06-01", "in date order");
+
+    // Bad plans are refused naming the instalment's field; the plan stays.
+    for (items, field) in [
+        (vec![], "instalments"),
+        (vec![("2026-06-01", 3_000_000), ("2027-05-01", 100)], "instalments[1].due_on"),
+        (vec![("2026-06-01", 0)], "instalments[0].amount_minor"),
+        (vec![("01/06/2026", 100)], "instalments[0].due_on"),
+        (vec![("2026-07-01", 100), ("2026-07-01", 100)], "instalments[1].due_on"),
+    ] {
+        let bad = SaveBatchInput { id: Some(id), instalments: plan(&items), ..input.clone() };
+        let e = api(f.desk.save_batch(&f.director, bad).unwrap_err());
+        assert_eq!(e.field.as_deref(), Some(field), "{items:?}");
+    }
+    assert_eq!(f.desk.get_batch(&f.director, GetBatch { id }).unwrap().batch.fee_minor, 6_000_000);
+
+    let student =
+        admit(&f, "Asha Rao", "9876543210", Some(parent("Lata Rao", "9876543210"))).unwrap().student.id;
+    f.desk
+        .enrol(
+            &f.director,
+            Enrol {
+                student_id: student,
+                batch_id: id,
+                discount_kind: DiscountKind::Fixed,
+                discount_value: 1_500_000,
+                discount_reason: "Topper of the entrance test".into(),
+                discount_category: ConcessionCategory::Scholarship,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let account = f.desk.get_student_account(&f.director, GetStudentAccount { student_id: student }).unwrap();
+    let dues: Vec<(&str, i64, &str)> =
+        account.dues.iter().map(|d| (d.due_on.as_str(), d.amount_minor, d.description.as_str())).collect();
+    assert_eq!(
+        dues,
+        [
+            ("2026-06-01", 3_000_000, "Physics fee, instalment 1 of 3"),
+            ("2026-09-01", 1_500_000, "Physics fee, instalment 2 of 3"),
+        ],
+        "₹15,000 off: all of December's and half of September's"
+    );
+    assert_eq!(account.pending_minor, 4_500_000);
 }

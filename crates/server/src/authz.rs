@@ -44,6 +44,32 @@ fn branch_of(row: &Map<String, Value>) -> Option<&str> {
 /// The columns a reviewer sets when approving or rejecting a curriculum version.
 const REVIEW_COLUMNS: &[&str] = &["status", "reviewer_id", "review_comment", "reviewed_at", "updated_at"];
 
+/// Why accepted money needs a manager's review, if it does: its author did
+/// not hold the permission for it in the row's branch. Allocations are part
+/// of their receipt and are not flagged on their own.
+pub fn flag(f: &Facts<'_>) -> Option<String> {
+    let op = f.op;
+    let permission = match op.entity.as_str() {
+        "receipts" => Permission::CollectPayment,
+        "receipt_reversals" => Permission::VoidPayment,
+        "salary_payments" => Permission::RunPayroll,
+        _ => return None,
+    };
+    if op.kind != "insert" {
+        return None;
+    }
+    let branch = op.columns.get("branch_id").and_then(Value::as_str).or(f.before.and_then(branch_of));
+    if can(f.grants, permission, branch) {
+        return None;
+    }
+    tracing::warn!(entity = %op.entity, id = %op.entity_id, author = ?op.author_user_id,
+        "money recorded by someone without the permission: accepted, flagged for review");
+    Some(format!(
+        "Recorded by someone who could not {} there at the time.",
+        permission.label().to_lowercase()
+    ))
+}
+
 /// Ok, or why the op is refused (shown to the desk).
 pub fn check(f: &Facts<'_>) -> Result<(), String> {
     let op = f.op;
@@ -107,18 +133,9 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
                 refuse(Permission::CollectPayment)
             }
         }
-        "receipts" | "receipt_allocations" | "receipt_reversals" => {
-            let p = if op.entity == "receipt_reversals" {
-                Permission::VoidPayment
-            } else {
-                Permission::CollectPayment
-            };
-            if needs(p, false).is_err() {
-                tracing::warn!(entity = %op.entity, id = %op.entity_id, author = ?op.author_user_id,
-                    "money recorded by someone without the permission: accepted, flagged for review");
-            }
-            Ok(())
-        }
+        "receipts" | "receipt_allocations" | "receipt_reversals" | "salary_payments" => Ok(()),
+        // Written by the server for flagged money; marked by managers.
+        "money_reviews" => needs(Permission::VoidPayment, false),
         "enrolments" | "enrolment_log" => needs(Permission::ManageEnrolment, false),
         "leads" | "lead_activities" => needs(Permission::ManageLead, false),
         "attendance" | "attendance_marks" | "session_lessons" | "submissions" => {

@@ -25,6 +25,39 @@ pub fn carried(op: &Op, row: &Map<String, Value>) -> Option<Op> {
     Some(Op { op_id, scope, kind: "insert".into(), columns, ..op.clone() })
 }
 
+/// The review row the server writes beside flagged money: id derived from
+/// the op (a retried push makes it once), in the money's branch scope.
+pub fn review(op: &Op, row: &Map<String, Value>, reason: &str, now: &str) -> Option<Op> {
+    let branch = row.get("branch_id")?.as_str()?;
+    let namespace = uuid::Uuid::from_u128(0x3f9a_c216_8e4d_4b07_a5c1_72e8_d90b_614f);
+    let id = uuid::Uuid::new_v5(&namespace, op.op_id.as_bytes()).to_string();
+    let columns: Map<String, Value> = serde_json::json!({
+        "branch_id": branch,
+        "entity": op.entity,
+        "entity_id": op.entity_id,
+        "reason": reason,
+        "author_user_id": op.author_user_id,
+        "flagged_at": now,
+        "reviewed_at": null,
+        "reviewed_by": null,
+        "review_note": "",
+        "created_at": now,
+        "updated_at": now,
+    })
+    .as_object()
+    .cloned()
+    .unwrap_or_default();
+    Some(Op {
+        op_id: id.clone(),
+        scope: format!("branch:{branch}"),
+        entity: "money_reviews".into(),
+        entity_id: id,
+        kind: "insert".into(),
+        columns,
+        ..op.clone()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +89,21 @@ mod tests {
         assert_ne!(copy.op_id, o.op_id);
         assert_eq!(copy.op_id, carried(&o, row.as_object().unwrap()).unwrap().op_id, "repeatable");
         assert_eq!((copy.seq, copy.hlc.as_str()), (7, "h"));
+    }
+
+    #[test]
+    fn flagged_money_gets_one_review_row_in_its_branch() {
+        let o = op("receipts", "branch:A", json!({ "branch_id": "A", "amount_minor": 5 }));
+        let row = json!({ "id": "s1", "branch_id": "A" });
+        let r = review(&o, row.as_object().unwrap(), "why", "2026-06-01T09:00:00Z").expect("review");
+        assert_eq!((r.scope.as_str(), r.entity.as_str()), ("branch:A", "money_reviews"));
+        assert_eq!(r.op_id, r.entity_id);
+        assert_eq!(r.columns.get("entity_id"), Some(&json!("s1")));
+        assert_eq!(
+            r.op_id,
+            review(&o, row.as_object().unwrap(), "why", "later").unwrap().op_id,
+            "repeatable"
+        );
     }
 
     #[test]

@@ -380,6 +380,54 @@ async fn a_desk_syncs_only_the_branches_its_code_names(backend: Backend) {
     assert_eq!((s, b["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("scopes[0]")));
 }
 
+/// Money is never refused after the fact: a receipt whose author holds no
+/// grant to collect is stored and a review row is logged beside it in its
+/// branch, once however often the push is retried; a permitted
+/// collector's receipt is not flagged.
+async fn money_without_the_permission_is_kept_and_flagged_once(backend: Backend) {
+    const CLERK: &str = "0193a0c2-0000-7000-8000-000000000001";
+    const STRANGER: &str = "0193a0c2-0000-7000-8000-000000000002";
+    let app = server(backend).await;
+    let branch = BRANCH_A.trim_start_matches("branch:");
+    let row = |seq: u64, entity: &str, scope: &str, author: Option<&str>, cols: Value| Op {
+        entity: entity.into(),
+        author_user_id: author.map(str::to_owned),
+        columns: cols.as_object().unwrap().clone(),
+        ..op(DEVICE, seq, scope)
+    };
+    let receipt = |seq: u64, author: &str| {
+        row(seq, "receipts", BRANCH_A, Some(author), json!({ "branch_id": branch, "amount_minor": 150_000 }))
+    };
+    let ops = vec![
+        row(1, "roles", "org", None, json!({ "name": "BACKOFFICE", "permissions": ["collect:payment"] })),
+        row(
+            2,
+            "role_grants",
+            "org",
+            None,
+            json!({ "user_id": CLERK, "role_id": "0193a0c1-0000-7000-8000-000000000001", "branch_id": branch }),
+        ),
+        receipt(3, CLERK),
+        receipt(4, STRANGER),
+    ];
+    let (s, body) = push(&app, ops.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body["rejected"], json!([]), "money is never refused");
+    assert_eq!(push(&app, ops).await.0, StatusCode::OK, "a retry");
+    let (_, page) = pull(&app, json!({ BRANCH_A: 0 })).await;
+    let entities: Vec<&str> =
+        page["changes"].as_array().unwrap().iter().map(|c| c["op"]["entity"].as_str().unwrap()).collect();
+    assert_eq!(entities, ["receipts", "receipts", "money_reviews"], "{page}");
+    let review = &page["changes"][2]["op"]["columns"];
+    assert_eq!(review["entity_id"], ops_entity_id(4));
+    assert_eq!(review["author_user_id"], STRANGER);
+    assert_eq!(review["branch_id"], branch);
+}
+
+fn ops_entity_id(seq: u64) -> String {
+    op(DEVICE, seq, BRANCH_A).entity_id
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
@@ -405,6 +453,7 @@ macro_rules! on_both_backends {
 on_both_backends!(
     pushed_ops_come_back_per_scope_in_order,
     a_row_moved_to_another_branch_is_carried_into_its_scope,
+    money_without_the_permission_is_kept_and_flagged_once,
     a_replayed_batch_is_a_no_op_and_an_overlapping_one_adds_only_the_new_ops,
     a_gap_is_refused_and_nothing_of_the_batch_is_stored,
     bad_requests_get_a_typed_4xx_that_names_the_problem,

@@ -11,8 +11,7 @@ mod support;
 
 use branchdesk_api::commands::money::*;
 use branchdesk_api::commands::students::{Enrol, SaveStudent};
-use branchdesk_api::commands::timetable::{FeeFrequency, SaveBatch, Slot};
-use branchdesk_api::ids::{BatchId, StudentId};
+use branchdesk_api::ids::StudentId;
 use chrono::Duration;
 use proptest::prelude::*;
 use support::{sign_in, Node};
@@ -76,7 +75,7 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     let rt = support::runtime();
     let (server_dir, client, mut nodes, branch) = support::network(&rt, &[0, -30, 45]);
     let a = nodes[0].actor().clone();
-    let f = support_batch(&nodes[0], &a, branch);
+    let f = support::monthly_batch(&nodes[0], &a, branch);
     let students: Vec<StudentId> = ["Asha Rao", "Vikram Menon"]
         .iter()
         .map(|name| {
@@ -209,42 +208,6 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
         }
     }
     Ok(())
-}
-
-/// A monthly ₹3,000 batch, June to August 2026.
-fn support_batch(n: &Node, a: &branchdesk_desk::Actor, branch: branchdesk_api::ids::BranchId) -> BatchId {
-    use branchdesk_api::commands::academics::SaveCourse;
-    use branchdesk_api::commands::org::SaveRoom;
-    let course = n
-        .desk
-        .save_course(a, SaveCourse { code: "PHY".into(), name: "Physics".into(), ..Default::default() })
-        .unwrap()
-        .id;
-    let room = n
-        .desk
-        .save_room(a, SaveRoom { id: None, branch_id: branch, name: "Room 1".into(), capacity: 30 })
-        .unwrap()
-        .id;
-    n.desk
-        .save_batch(
-            a,
-            SaveBatch {
-                branch_id: branch,
-                course_id: course,
-                name: "Physics XI".into(),
-                teacher_id: a.user_id,
-                room_id: room,
-                capacity: 30,
-                start_date: "2026-06-01".into(),
-                end_date: "2026-08-31".into(),
-                slots: vec![Slot { weekday: 1, start: "08:00".into(), end: "09:00".into() }],
-                fee_minor: 300_000,
-                fee_frequency: FeeFrequency::Monthly,
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .id
 }
 
 /// The named case of the property: a receipt every desk holds, voided on

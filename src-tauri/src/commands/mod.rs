@@ -202,6 +202,8 @@ commands! {
     money::issue_invoice(m::IssueInvoice),
     money::list_invoices(m::ListInvoices),
     money::save_invoice_pdf(m::SaveInvoicePdf),
+    money::list_money_reviews(m::ListMoneyReviews),
+    money::mark_money_reviewed(m::MarkMoneyReviewed),
     leads::save_lead(l::SaveLead),
     leads::list_leads(l::ListLeads),
     leads::get_lead(l::GetLead),

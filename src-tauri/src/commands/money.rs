@@ -24,4 +24,6 @@ actor_commands! {
     issue_invoice(IssueInvoice),
     list_invoices(ListInvoices),
     save_invoice_pdf(SaveInvoicePdf),
+    list_money_reviews(ListMoneyReviews),
+    mark_money_reviewed(MarkMoneyReviewed),
 }

@@ -269,7 +269,8 @@ pub fn PayrollPage() -> Html {
                                 <td class="row-actions">
                                     <button onclick={slip(x.id)}>{ "Slip" }</button>
                                     if let Some(at) = &x.paid_at {
-                                        <span class="tag">{ format!("paid {}", at.get(..10).unwrap_or_default()) }</span>
+                                        <span class="tag">{ format!("paid {} {}", at.get(..10).unwrap_or_default(), x.payment_numbers.join(", ")) }</span>
+                                        if x.payment_numbers.len() > 1 { <span class="tag warn">{ "paid twice: see Fees due → Needs review" }</span> }
                                     } else {
                                         <LineActions line={x.clone()} on_done={done.clone()} />
                                     }

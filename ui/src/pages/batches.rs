@@ -123,6 +123,15 @@ fn BatchForm(p: &BatchFormProps) -> Html {
     let end = use_state(|| of(&b, |b| b.end_date.clone()));
     let fee = use_state(|| of(&b, |b| money(b.fee_minor)));
     let frequency = use_state(|| b.as_ref().map(|b| b.fee_frequency).unwrap_or_default().as_str().to_owned());
+    // (date, amount as typed) of an instalment plan.
+    let instalments = use_state(|| {
+        b.as_ref()
+            .map(|b| {
+                b.instalments.iter().map(|i| (i.due_on.clone(), money(i.amount_minor))).collect::<Vec<_>>()
+            })
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| vec![(String::new(), String::new())])
+    });
     let comp = use_state(|| b.as_ref().map(|b| b.comp_model).unwrap_or_default().as_str().to_owned());
     let comp_amount = use_state(|| of(&b, |b| money(b.comp_amount_minor)));
     let overheads = use_state(|| of(&b, |b| money(b.overheads_minor)));
@@ -143,7 +152,14 @@ fn BatchForm(p: &BatchFormProps) -> Html {
             start.clone(),
             end.clone(),
         );
-        let money_st = (fee.clone(), frequency.clone(), comp.clone(), comp_amount.clone(), overheads.clone());
+        let money_st = (
+            fee.clone(),
+            frequency.clone(),
+            comp.clone(),
+            comp_amount.clone(),
+            overheads.clone(),
+            instalments.clone(),
+        );
         let (slots, error, s, done, branch, id, curriculum) = (
             slots.clone(),
             error.clone(),
@@ -156,7 +172,8 @@ fn BatchForm(p: &BatchFormProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (name, course, teacher, assistant, room, capacity, start, end) = st.clone();
-            let (fee, frequency, comp, comp_amount, overheads) = money_st.clone();
+            let (fee, frequency, comp, comp_amount, overheads, instalments) = money_st.clone();
+            let by_instalments = FeeFrequency::parse(&frequency) == Some(FeeFrequency::Instalments);
             let amount = |v: &str, field: &str| {
                 parse_money(v).ok_or_else(|| ApiError::invalid(field, "Enter an amount, e.g. 2,500."))
             };
@@ -183,8 +200,22 @@ fn BatchForm(p: &BatchFormProps) -> Html {
                     start_date: (*start).clone(),
                     end_date: (*end).clone(),
                     slots: (*slots).clone(),
-                    fee_minor: amount(&fee, "fee_minor")?,
+                    fee_minor: if by_instalments { 0 } else { amount(&fee, "fee_minor")? },
                     fee_frequency: FeeFrequency::parse(&frequency).unwrap_or_default(),
+                    instalments: if by_instalments {
+                        instalments
+                            .iter()
+                            .enumerate()
+                            .map(|(i, (due_on, value))| {
+                                Ok(Instalment {
+                                    due_on: due_on.clone(),
+                                    amount_minor: amount(value, &format!("instalments[{i}].amount_minor"))?,
+                                })
+                            })
+                            .collect::<Result<_, ApiError>>()?
+                    } else {
+                        vec![]
+                    },
                     comp_model: CompensationModel::parse(&comp).unwrap_or_default(),
                     comp_amount_minor: amount(&comp_amount, "comp_amount_minor")?,
                     overheads_minor: amount(&overheads, "overheads_minor")?,
@@ -260,6 +291,42 @@ fn BatchForm(p: &BatchFormProps) -> Html {
             slots.set(list);
         })
     };
+    let by_instalments = FeeFrequency::parse(&frequency) == Some(FeeFrequency::Instalments);
+    let instalment_rows = instalments.iter().enumerate().map(|(i, (due_on, value))| {
+        let set = |date: bool| {
+            let instalments = instalments.clone();
+            Callback::from(move |v: String| {
+                let mut list = (*instalments).clone();
+                if let Some(x) = list.get_mut(i) {
+                    if date { x.0 = v } else { x.1 = v }
+                }
+                instalments.set(list);
+            })
+        };
+        let remove = {
+            let instalments = instalments.clone();
+            Callback::from(move |_: MouseEvent| {
+                let mut list = (*instalments).clone();
+                list.remove(i);
+                instalments.set(list);
+            })
+        };
+        html! {
+            <div class="row instalment">
+                <Field label={format!("Instalment {} due on", i + 1)} name={format!("instalments[{i}].due_on")} kind="date" value={due_on.clone()} on_input={set(true)} error={err.clone()} />
+                <Field label="Amount (₹)" name={format!("instalments[{i}].amount_minor")} value={value.clone()} on_input={set(false)} error={err.clone()} />
+                <div class="actions"><button type="button" onclick={remove} title="Remove this instalment">{ "Remove" }</button></div>
+            </div>
+        }
+    });
+    let add_instalment = {
+        let instalments = instalments.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut list = (*instalments).clone();
+            list.push((String::new(), String::new()));
+            instalments.set(list);
+        })
+    };
     let freq_opts: Vec<(String, String)> =
         FeeFrequency::ALL.iter().map(|f| (f.as_str().into(), f.label().into())).collect();
     let comp_opts: Vec<(String, String)> =
@@ -281,7 +348,7 @@ fn BatchForm(p: &BatchFormProps) -> Html {
     html! {
         <form class="card" id="batch-form" {onsubmit} onkeydown={esc(cancel.clone())}>
             <h2>{ if p.batch.is_some() { "Change batch" } else { "Plan a batch" } }</h2>
-            <FormError error={err.clone().filter(|e| !e.field.as_deref().is_some_and(|f| f.starts_with("slots[")))} fields={shown} />
+            <FormError error={err.clone().filter(|e| !e.field.as_deref().is_some_and(|f| f.starts_with("slots[") || f.starts_with("instalments")))} fields={shown} />
             <div class="row">
                 <Field label="Batch name" name="name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} autofocus=true hint="e.g. Physics XI-A 2026" />
                 <Select label="Course" name="course_id" value={(*course).clone()} options={course_opts} on_change={setter(&course)} error={err.clone()} none="Choose…" />
@@ -303,12 +370,23 @@ fn BatchForm(p: &BatchFormProps) -> Html {
                 <button type="button" id="add-slot" onclick={add_slot}>{ "Add a weekly time" }</button>
             </fieldset>
             <div class="row">
-                <Field label="Fee" name="fee_minor" value={(*fee).clone()} on_input={setter(&fee)} error={err.clone()} />
+                if !by_instalments {
+                    <Field label="Fee" name="fee_minor" value={(*fee).clone()} on_input={setter(&fee)} error={err.clone()} />
+                }
                 <Select label="Fee is paid" name="fee_frequency" value={(*frequency).clone()} options={freq_opts} on_change={setter(&frequency)} error={err.clone()} />
                 <Select label="Teacher is paid" name="comp_model" value={(*comp).clone()} options={comp_opts} on_change={setter(&comp)} error={err.clone()} />
                 <Field label="Pay amount" name="comp_amount_minor" value={(*comp_amount).clone()} on_input={setter(&comp_amount)} error={err.clone()} />
                 <Field label="Monthly overheads" name="overheads_minor" value={(*overheads).clone()} on_input={setter(&overheads)} error={err.clone()} />
             </div>
+            if by_instalments {
+                <fieldset class="instalments" id="instalments">
+                    <legend>{ "Instalments" }</legend>
+                    if let Some(e) = err.clone().filter(|e| e.field.as_deref() == Some("instalments")) { <div class="field-error" role="alert">{ e.message }</div> }
+                    { for instalment_rows }
+                    <button type="button" id="add-instalment" onclick={add_instalment}>{ "Add an instalment" }</button>
+                    <p class="muted">{ "Students who join after a date owe that instalment on joining. A fixed concession comes off the last instalments first; a percent off each." }</p>
+                </fieldset>
+            }
             <FormActions save="Save batch" id="save-batch" on_cancel={cancel} />
         </form>
     }

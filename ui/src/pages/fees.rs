@@ -22,6 +22,8 @@ pub fn DuesPage() -> Html {
     let window = use_state(|| DueWindow::Overdue);
     // The day book instead of a list of dues.
     let book = use_state(|| false);
+    // The money review list instead.
+    let review = use_state(|| false);
     let (list, reload) = use_query(ListDues { branch_id: *branch, window: *window });
     let importing = use_state(|| false);
     let notice = use_state(|| None::<String>);
@@ -71,15 +73,20 @@ pub fn DuesPage() -> Html {
             <FormError error={(*error).clone()} fields={vec![]} />
             if let Some(n) = &*notice { <div class="notice success" role="status" id="dues-notice">{ n }</div> }
             <div class="tabs" role="tablist">
-                { for DueWindow::ALL.iter().map(|w| { let (window2, book2) = (window.clone(), book.clone()); let w = *w; let on = !*book && *window == w; html! {
+                { for DueWindow::ALL.iter().map(|w| { let (window2, book2, review2) = (window.clone(), book.clone(), review.clone()); let w = *w; let on = !*book && !*review && *window == w; html! {
                     <button role="tab" id={format!("dues-{}", w.as_str().to_lowercase())} aria-selected={on.to_string()}
-                        class={classes!(on.then_some("current"))} onclick={move |_| { window2.set(w); book2.set(false) }}>{ w.label() }</button>
+                        class={classes!(on.then_some("current"))} onclick={move |_| { window2.set(w); book2.set(false); review2.set(false) }}>{ w.label() }</button>
                 }}) }
-                <button role="tab" id="day-book-tab" aria-selected={book.to_string()} class={classes!(book.then_some("current"))}
-                    onclick={let b = book.clone(); move |_| b.set(true)}>{ "Day book" }</button>
+                <button role="tab" id="day-book-tab" aria-selected={(*book && !*review).to_string()} class={classes!((*book && !*review).then_some("current"))}
+                    onclick={let (b, r) = (book.clone(), review.clone()); move |_| { b.set(true); r.set(false) }}>{ "Day book" }</button>
+                if s.me.can(Permission::VoidPayment) {
+                    <button role="tab" id="money-review-tab" aria-selected={review.to_string()} class={classes!(review.then_some("current"))}
+                        onclick={let r = review.clone(); move |_| r.set(true)}>{ "Needs review" }</button>
+                }
             </div>
-            if *book { <DayBookView branch={*branch} /> }
-            if !*book {
+            if *review { <super::money_review::MoneyReviews branch={*branch} /> }
+            if *book && !*review { <DayBookView branch={*branch} /> }
+            if !*book && !*review {
             { show(&list, |l: &Vec<DueLine>| {
                 if l.is_empty() {
                     return html! { <p class="empty">{ "Nothing is due here." }</p> };

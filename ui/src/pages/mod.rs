@@ -13,6 +13,7 @@ pub mod leads;
 pub mod learning;
 pub mod login;
 pub mod messages;
+pub mod money_review;
 pub mod organisation;
 pub mod reports;
 pub mod roles;

@@ -382,6 +382,9 @@ pub struct SalaryLine {
     pub paid_at: Option<String>,
     pub paid_method: Option<PaymentMethod>,
     pub paid_reference: String,
+    /// The payment's number (`K2/D1/S2627/0001`); two when two desks paid
+    /// it offline (then listed for review).
+    pub payment_numbers: Vec<String>,
 }
 
 /// Sets a person's fixed monthly salary at a branch (0 for none).
@@ -495,3 +498,36 @@ pub struct SaveInvoicePdf {
     pub id: crate::ids::InvoiceId,
 }
 command!(SaveInvoicePdf => "save_invoice_pdf", Permission -> String);
+
+/// Money that needs a manager's eye: what the server accepted but flagged
+/// (recorded by someone without the permission at the time), and salaries
+/// paid twice by two desks offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoneyReview {
+    /// What to pass to [`MarkMoneyReviewed`].
+    pub id: uuid::Uuid,
+    /// e.g. "Receipt K2/D2/26-27/0003 of ₹1,500.00 for Asha Rao".
+    pub what: String,
+    pub reason: String,
+    /// Who recorded the money, when known.
+    pub by: String,
+    /// RFC 3339.
+    pub flagged_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListMoneyReviews {
+    pub branch_id: BranchId,
+}
+command!(ListMoneyReviews => "list_money_reviews", Permission -> Vec<MoneyReview>);
+
+/// Takes an item off the review list, with what was done about it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MarkMoneyReviewed {
+    pub branch_id: BranchId,
+    pub id: uuid::Uuid,
+    pub note: String,
+}
+command!(MarkMoneyReviewed => "mark_money_reviewed", Permission -> ());

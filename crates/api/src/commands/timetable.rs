@@ -23,7 +23,17 @@ crate::wire::wire_enum! {
         #[default]
         Monthly = "MONTHLY" => "a month",
         Quarterly = "QUARTERLY" => "a quarter",
+        Instalments = "INSTALMENTS" => "in instalments",
     }
+}
+
+/// One instalment of a fee plan: the date it falls due and how much.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Instalment {
+    /// YYYY-MM-DD
+    pub due_on: String,
+    pub amount_minor: i64,
 }
 
 crate::wire::wire_enum! {
@@ -57,6 +67,9 @@ pub struct Batch {
     pub slots: Vec<Slot>,
     pub fee_minor: i64,
     pub fee_frequency: FeeFrequency,
+    /// The plan's instalments when `fee_frequency` is `Instalments`
+    /// (`fee_minor` is then their total).
+    pub instalments: Vec<Instalment>,
     pub comp_model: CompensationModel,
     pub comp_amount_minor: i64,
     pub overheads_minor: i64,
@@ -92,6 +105,9 @@ pub struct SaveBatch {
     pub slots: Vec<Slot>,
     pub fee_minor: i64,
     pub fee_frequency: FeeFrequency,
+    /// With `Instalments`: each date (within the batch's dates) and amount;
+    /// `fee_minor` is ignored and becomes their total.
+    pub instalments: Vec<Instalment>,
     pub comp_model: CompensationModel,
     pub comp_amount_minor: i64,
     pub overheads_minor: i64,

@@ -4,8 +4,100 @@
 //! its date, so two desks enrolling the same student offline make the
 //! same dues once.
 
+use branchdesk_api::commands::timetable::Instalment;
+use branchdesk_api::ApiError;
 use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+/// The most instalments one plan may have.
+pub const MAX_INSTALMENTS: usize = 24;
+
+/// One instalment of a batch's plan, as stored on the batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedInstalment {
+    pub due_on: NaiveDate,
+    pub amount_minor: i64,
+}
+
+impl PlannedInstalment {
+    pub fn view(&self) -> Instalment {
+        Instalment { due_on: self.due_on.to_string(), amount_minor: self.amount_minor }
+    }
+}
+
+/// Checks a typed instalment plan: 1 to 24 instalments, each on its own
+/// date within the batch's dates and for more than nothing; answers them
+/// in date order. Errors name the instalment's field.
+pub fn parse_plan(
+    input: &[Instalment],
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<Vec<PlannedInstalment>, ApiError> {
+    if input.is_empty() {
+        return Err(ApiError::invalid(
+            "instalments",
+            "Add at least one instalment with its date and amount.",
+        ));
+    }
+    if input.len() > MAX_INSTALMENTS {
+        return Err(ApiError::invalid("instalments", "A plan has at most 24 instalments."));
+    }
+    let mut plan: Vec<PlannedInstalment> = Vec::with_capacity(input.len());
+    for (i, it) in input.iter().enumerate() {
+        let field = |f: &str| format!("instalments[{i}].{f}");
+        let due_on = NaiveDate::parse_from_str(it.due_on.trim(), "%Y-%m-%d").map_err(|_| {
+            ApiError::invalid(&field("due_on"), "Enter the date it falls due, e.g. 2026-07-01.")
+        })?;
+        if due_on < start || due_on > end {
+            return Err(ApiError::invalid(
+                &field("due_on"),
+                format!("An instalment falls due while the batch runs ({start} to {end})."),
+            ));
+        }
+        if plan.iter().any(|p| p.due_on == due_on) {
+            return Err(ApiError::invalid(
+                &field("due_on"),
+                "Two instalments fall due that day; merge them.",
+            ));
+        }
+        if !(1..=crate::timetable::batches::MAX_AMOUNT_MINOR).contains(&it.amount_minor) {
+            return Err(ApiError::invalid(&field("amount_minor"), "Enter an amount above 0, e.g. 10,000."));
+        }
+        plan.push(PlannedInstalment { due_on, amount_minor: it.amount_minor });
+    }
+    plan.sort_by_key(|p| p.due_on);
+    Ok(plan)
+}
+
+/// An instalment plan's dues for a student starting on `start`: each
+/// instalment with its amount after the concession — a percent off each,
+/// a fixed amount off the plan as a whole, taken from the last instalment
+/// backwards — and those dated before the student joined due on joining.
+/// Instalments a fixed concession covers entirely are left out. Each is
+/// keyed by its planned date, so the due's id does not move.
+pub fn instalment_dues(
+    plan: &[PlannedInstalment],
+    start: NaiveDate,
+    percent_bp: Option<i64>,
+    fixed: Option<i64>,
+) -> Vec<(NaiveDate, NaiveDate, i64)> {
+    let mut amounts: Vec<i64> =
+        plan.iter().map(|p| after_concession(p.amount_minor, percent_bp, None)).collect();
+    if percent_bp.is_none() {
+        let mut off = fixed.unwrap_or(0).max(0);
+        for a in amounts.iter_mut().rev() {
+            let take = off.min(*a);
+            *a -= take;
+            off -= take;
+        }
+    }
+    plan.iter()
+        .zip(amounts)
+        .filter(|(_, a)| *a > 0)
+        .map(|(p, a)| (p.due_on, p.due_on.max(start), a))
+        .collect()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Every {
@@ -90,6 +182,44 @@ mod tests {
         assert_eq!(quarterly.len(), 4);
         assert_eq!(quarterly[1].0, d(2026, 4, 30), "month ends clamp");
         assert_eq!(schedule(Every::Once, d(2026, 6, 1), d(2026, 6, 1), "X").len(), 1);
+    }
+
+    fn plan(items: &[(&str, i64)]) -> Vec<Instalment> {
+        items.iter().map(|(d, a)| Instalment { due_on: (*d).into(), amount_minor: *a }).collect()
+    }
+
+    #[test]
+    fn an_instalment_plan_is_checked_field_by_field() {
+        let (start, end) = (d(2026, 6, 1), d(2027, 3, 31));
+        let ok =
+            parse_plan(&plan(&[("2026-09-01", 2_000_000), ("2026-06-01", 3_000_000)]), start, end).unwrap();
+        assert_eq!(ok[0].due_on, start, "sorted by date");
+        let field = |items: &[(&str, i64)]| parse_plan(&plan(items), start, end).unwrap_err().field;
+        assert_eq!(field(&[]).as_deref(), Some("instalments"));
+        assert_eq!(field(&[("2026-06-01", 1), ("1 July", 5)]).as_deref(), Some("instalments[1].due_on"));
+        assert_eq!(field(&[("2027-04-01", 5)]).as_deref(), Some("instalments[0].due_on"), "after the batch");
+        assert_eq!(field(&[("2026-07-01", 5), ("2026-07-01", 5)]).as_deref(), Some("instalments[1].due_on"));
+        assert_eq!(field(&[("2026-07-01", 0)]).as_deref(), Some("instalments[0].amount_minor"));
+        assert_eq!(field(&[("2026-07-01", -5)]).as_deref(), Some("instalments[0].amount_minor"));
+        let many: Vec<(&str, i64)> = vec![("2026-07-01", 1); 25];
+        assert_eq!(field(&many).as_deref(), Some("instalments"));
+    }
+
+    #[test]
+    fn a_late_joiner_owes_past_instalments_on_joining_and_fixed_concessions_come_off_the_end() {
+        let p = [
+            PlannedInstalment { due_on: d(2026, 6, 1), amount_minor: 3_000_000 },
+            PlannedInstalment { due_on: d(2026, 9, 1), amount_minor: 2_000_000 },
+            PlannedInstalment { due_on: d(2026, 12, 1), amount_minor: 1_000_000 },
+        ];
+        let joined = d(2026, 7, 15);
+        let dues = instalment_dues(&p, joined, None, None);
+        assert_eq!(dues[0], (d(2026, 6, 1), joined, 3_000_000));
+        assert_eq!(dues[1], (d(2026, 9, 1), d(2026, 9, 1), 2_000_000));
+        let fixed = instalment_dues(&p, d(2026, 6, 1), None, Some(1_500_000));
+        assert_eq!(fixed.iter().map(|x| x.2).collect::<Vec<_>>(), [3_000_000, 1_500_000], "last one covered");
+        let pct = instalment_dues(&p, d(2026, 6, 1), Some(1_000), None);
+        assert_eq!(pct.iter().map(|x| x.2).sum::<i64>(), 5_400_000);
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub mod numbers;
 pub mod payroll;
 pub mod pdf;
 pub mod report;
+pub mod reviews;
+pub mod salary_payments;
 pub mod settle;
 pub mod store;
 
@@ -67,24 +69,42 @@ pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &
     if batch.fee_minor == 0 {
         return Ok(());
     }
-    let every = match batch.fee_frequency.as_str() {
-        "ONE_TIME" => dues::Every::Once,
-        "QUARTERLY" => dues::Every::Months(3),
-        _ => dues::Every::Months(1),
-    };
     let branch = Some(BranchId(e.branch_id));
     let rate = settings::effective_int(w.tx(), keys::GST_RATE_BP, branch)?;
     let inclusive = settings::effective_flag(w.tx(), keys::FEES_INCLUDE_TAX, branch)?;
-    let fee = match e.discount_kind.as_str() {
-        "PERCENT" => dues::after_concession(batch.fee_minor, Some(e.discount_value), None),
-        "FIXED" => dues::after_concession(batch.fee_minor, None, Some(e.discount_value)),
-        _ => batch.fee_minor,
+    let (percent, fixed) = match e.discount_kind.as_str() {
+        "PERCENT" => (Some(e.discount_value), None),
+        "FIXED" => (None, Some(e.discount_value)),
+        _ => (None, None),
     };
-    let amount = if inclusive { fee } else { dues::with_tax(fee, rate) };
+    let taxed = |fee: i64| if inclusive { fee } else { dues::with_tax(fee, rate) };
     let course =
         crate::academics::courses::by_id(w.tx(), batch.course_id)?.map(|c| c.name).unwrap_or_default();
-    for (due_on, description) in dues::schedule(every, e.start_date, batch.end_date, &course) {
-        let id = dues::due_id(e.id, due_on);
+    // (the date that keys the due, when it falls due, amount, words)
+    let plan = batch.instalments();
+    let wanted: Vec<(NaiveDate, NaiveDate, i64, String)> = if plan.is_empty() {
+        let every = match batch.fee_frequency.as_str() {
+            "ONE_TIME" => dues::Every::Once,
+            "QUARTERLY" => dues::Every::Months(3),
+            _ => dues::Every::Months(1),
+        };
+        let amount = taxed(dues::after_concession(batch.fee_minor, percent, fixed));
+        dues::schedule(every, e.start_date, batch.end_date, &course)
+            .into_iter()
+            .map(|(on, words)| (on, on, amount, words))
+            .collect()
+    } else {
+        let n = plan.len();
+        dues::instalment_dues(&plan, e.start_date, percent, fixed)
+            .into_iter()
+            .map(|(key, on, amount)| {
+                let k = plan.iter().position(|p| p.due_on == key).unwrap_or(0) + 1;
+                (key, on, taxed(amount), format!("{course} fee, instalment {k} of {n}"))
+            })
+            .collect()
+    };
+    for (key, due_on, amount, description) in wanted {
+        let id = dues::due_id(e.id, key);
         match existing.iter().find(|d| d.id == id) {
             Some(d) if d.cancelled_at.is_some() => {
                 w.update(d, &DueRow { cancelled_at: None, updated_at: now, ..d.clone() })?;

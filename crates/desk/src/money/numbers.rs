@@ -35,7 +35,19 @@ pub fn receipt_number(branch_code: &str, desk_no: u32, fiscal_year: &str, serial
 /// An invoice's number: `K2/D3/I2627/0042` — the desk's invoice series
 /// (`I` and the financial year without its dash), same rules as receipts.
 pub fn invoice_number(branch_code: &str, desk_no: u32, fiscal_year: &str, serial: u32) -> String {
-    receipt_number(branch_code, desk_no, &format!("I{}", fiscal_year.replace('-', "")), serial)
+    series_number(branch_code, desk_no, 'I', fiscal_year, serial)
+}
+
+/// A number in one of the desk's other series (`I` invoices, `S` salary
+/// payments): the letter and the financial year without its dash.
+pub fn series_number(
+    branch_code: &str,
+    desk_no: u32,
+    series: char,
+    fiscal_year: &str,
+    serial: u32,
+) -> String {
+    receipt_number(branch_code, desk_no, &format!("{series}{}", fiscal_year.replace('-', "")), serial)
 }
 
 #[cfg(test)]
@@ -52,6 +64,7 @@ mod tests {
         assert_eq!(receipt_number("K2", 3, "25-26", 42), "K2/D3/25-26/0042");
         assert_eq!(receipt_number("KORAMANGALA", 3, "25-26", 42), "D3/25-26/0042");
         assert_eq!(invoice_number("K2", 3, "25-26", 42), "K2/D3/I2526/0042");
+        assert_eq!(series_number("K2", 3, 'S', "25-26", 42), "K2/D3/S2526/0042");
     }
 
     proptest! {

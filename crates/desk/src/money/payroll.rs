@@ -4,6 +4,7 @@
 //! not), commission per enrolled student — with adjustments, payment and
 //! the slip. Lines have derived ids; a paid line never changes.
 
+use super::salary_payments;
 use crate::db::cols;
 use crate::write::branch_record;
 use crate::{validate, Actor, Desk, Result};
@@ -188,16 +189,31 @@ fn lines_of_month(conn: &Connection, branch: Uuid, month: &str) -> Result<Vec<Sa
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Salaries paid for a month at a branch (the profit and loss).
+/// Salaries paid for a month at a branch (the profit and loss): every
+/// payment (a line paid twice counts twice until the money is recovered),
+/// and lines marked paid before payments were rows of their own.
 pub fn paid_total(conn: &Connection, branch: Uuid, month: &str) -> Result<i64> {
     Ok(conn
         .prepare_cached(
-            "SELECT coalesce(sum(total_minor), 0) FROM salary_lines WHERE branch_id = ?1 AND month = ?2 AND paid_at IS NOT NULL",
+            "SELECT coalesce((SELECT sum(p.amount_minor) FROM salary_payments p
+                              JOIN salary_lines l ON l.id = p.salary_line_id
+                              WHERE l.branch_id = ?1 AND l.month = ?2), 0)
+                  + coalesce((SELECT sum(total_minor) FROM salary_lines l
+                              WHERE l.branch_id = ?1 AND l.month = ?2 AND l.paid_at IS NOT NULL
+                                AND NOT EXISTS (SELECT 1 FROM salary_payments p WHERE p.salary_line_id = l.id)), 0)",
         )?
         .query_row((branch.to_string(), month), |r| r.get(0))?)
 }
 
+/// Whether a line is paid: it has a payment (or was marked paid before
+/// payments were rows of their own).
+fn is_paid(conn: &Connection, l: &SalaryLineRow) -> Result<bool> {
+    Ok(l.paid_at.is_some() || !salary_payments::of_line(conn, l.id)?.is_empty())
+}
+
 pub(crate) fn line_view(conn: &Connection, l: &SalaryLineRow) -> Result<SalaryLine> {
+    let payments = salary_payments::of_line(conn, l.id)?;
+    let first = payments.first();
     Ok(SalaryLine {
         id: SalaryLineId(l.id),
         user_id: UserId(l.user_id),
@@ -212,9 +228,13 @@ pub(crate) fn line_view(conn: &Connection, l: &SalaryLineRow) -> Result<SalaryLi
         adjustments_minor: l.adjustments_minor,
         adjustment_note: l.adjustment_note.clone(),
         total_minor: l.total_minor,
-        paid_at: l.paid_at.map(|t| t.to_rfc3339()),
-        paid_method: l.paid_method.as_deref().and_then(PaymentMethod::parse),
-        paid_reference: l.paid_reference.clone(),
+        paid_at: first.map(|p| p.paid_at).or(l.paid_at).map(|t| t.to_rfc3339()),
+        paid_method: first
+            .map(|p| p.method.as_str())
+            .or(l.paid_method.as_deref())
+            .and_then(PaymentMethod::parse),
+        paid_reference: first.map_or_else(|| l.paid_reference.clone(), |p| p.reference.clone()),
+        payment_numbers: payments.iter().map(|p| p.number.clone()).collect(),
     })
 }
 
@@ -316,8 +336,10 @@ impl Desk {
                 let e = earnings(user, &batches, &taught);
                 let base = fixed.get(&user).copied().unwrap_or(0);
                 let old = existing.get(&user);
-                if old.is_some_and(|o| o.paid_at.is_some()) {
-                    continue;
+                if let Some(o) = old {
+                    if is_paid(w.tx(), o)? {
+                        continue;
+                    }
                 }
                 let adjustments = old.map_or(0, |o| o.adjustments_minor);
                 let row = SalaryLineRow {
@@ -366,7 +388,7 @@ impl Desk {
         let line =
             line_by_id(&self.db().conn, id.0)?.ok_or_else(|| ApiError::not_found("salary line").on("id"))?;
         actor.require(Permission::RunPayroll, Some(BranchId(line.branch_id)))?;
-        if line.paid_at.is_some() {
+        if is_paid(&self.db().conn, &line)? {
             return Err(ApiError::conflict("This salary is paid; a paid line does not change.")
                 .on("id")
                 .into());
@@ -425,17 +447,21 @@ impl Desk {
         if input.method == PaymentMethod::Cheque && reference.is_empty() {
             return Err(ApiError::invalid("reference", "Enter the cheque number.").into());
         }
-        let now = self.clock().now();
-        let new = SalaryLineRow {
-            paid_at: Some(now),
-            paid_method: Some(input.method.as_str().into()),
-            paid_reference: reference,
-            paid_by: Some(actor.user_id.0),
-            updated_at: now,
-            ..old.clone()
-        };
-        self.write(Some(actor.user_id), |w| w.update(&old, &new).map(|_| ()))?;
-        line_view(&self.db().conn, &new)
+        let desk_no = self.desk_no()?;
+        let today = self.today();
+        self.write(Some(actor.user_id), |w| {
+            salary_payments::record(
+                w,
+                &old,
+                desk_no,
+                today,
+                input.method.as_str(),
+                reference,
+                actor.user_id.0,
+            )
+            .map(|_| ())
+        })?;
+        line_view(&self.db().conn, &old)
     }
 
     pub fn save_salary_slip(&self, actor: &Actor, input: SaveSalarySlip) -> Result<String> {

@@ -198,7 +198,13 @@ pub fn salary_slip_pdf(
         (Some(at), Some(m)) => p.line(
             10.0,
             false,
-            &format!("Paid on {} by {} {}", at.get(..10).unwrap_or_default(), m.label(), view.paid_reference),
+            &format!(
+                "Paid on {} by {} {} {}",
+                at.get(..10).unwrap_or_default(),
+                m.label(),
+                view.paid_reference,
+                view.payment_numbers.first().map(|n| format!("(payment {n})")).unwrap_or_default()
+            ),
         ),
         _ => p.line(10.0, true, "Not paid yet"),
     }

@@ -45,7 +45,12 @@ pub(crate) fn view(conn: &Connection, b: &BatchRow, names: &Names) -> Result<Bat
         end_date: b.end_date.to_string(),
         slots: b.slots().iter().map(WeeklySlot::view).collect(),
         fee_minor: b.fee_minor,
-        fee_frequency: FeeFrequency::parse(&b.fee_frequency).unwrap_or_default(),
+        fee_frequency: if b.instalments().is_empty() {
+            FeeFrequency::parse(&b.fee_frequency).unwrap_or_default()
+        } else {
+            FeeFrequency::Instalments
+        },
+        instalments: b.instalments().iter().map(|i| i.view()).collect(),
         comp_model: CompensationModel::parse(&b.comp_model).unwrap_or_default(),
         comp_amount_minor: b.comp_amount_minor,
         overheads_minor: b.overheads_minor,
@@ -285,7 +290,14 @@ impl Desk {
             .into());
         }
         let slots = parse_slots(&input.slots)?;
-        let fee_minor = amount("fee_minor", input.fee_minor)?;
+        let (fee_minor, fee_frequency, fee_instalments) = if input.fee_frequency == FeeFrequency::Instalments
+        {
+            let plan = crate::money::dues::parse_plan(&input.instalments, start_date, end_date)?;
+            let total = plan.iter().map(|i| i.amount_minor).sum();
+            (total, FeeFrequency::OneTime, serde_json::to_string(&plan)?)
+        } else {
+            (amount("fee_minor", input.fee_minor)?, input.fee_frequency, "[]".to_owned())
+        };
         let comp_amount_minor = amount("comp_amount_minor", input.comp_amount_minor)?;
         let overheads_minor = amount("overheads_minor", input.overheads_minor)?;
         let db = self.db();
@@ -381,7 +393,8 @@ impl Desk {
             end_date,
             schedule: serde_json::to_string(&slots)?,
             fee_minor,
-            fee_frequency: input.fee_frequency.as_str().into(),
+            fee_frequency: fee_frequency.as_str().into(),
+            fee_instalments,
             comp_model: input.comp_model.as_str().into(),
             comp_amount_minor,
             overheads_minor,

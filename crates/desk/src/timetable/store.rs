@@ -26,6 +26,9 @@ pub struct BatchRow {
     pub schedule: String,
     pub fee_minor: i64,
     pub fee_frequency: String,
+    /// JSON of `Vec<money::dues::PlannedInstalment>`; `[]` unless the fee
+    /// is paid in instalments.
+    pub fee_instalments: String,
     pub comp_model: String,
     pub comp_amount_minor: i64,
     pub overheads_minor: i64,
@@ -42,12 +45,17 @@ impl BatchRow {
         // (a newer desk's format) shows as no weekly times.
         serde_json::from_str(&self.schedule).unwrap_or_default()
     }
+
+    /// The instalment plan, empty when the fee follows `fee_frequency`.
+    pub fn instalments(&self) -> Vec<crate::money::dues::PlannedInstalment> {
+        serde_json::from_str(&self.fee_instalments).unwrap_or_default()
+    }
 }
 
 const BATCH_COLUMNS: &str =
     "id, branch_id, course_id, curriculum_id, name, teacher_id, assistant_id, room_id,
     capacity, start_date, end_date, schedule, fee_minor, fee_frequency, comp_model, comp_amount_minor,
-    overheads_minor, active, created_at, updated_at";
+    overheads_minor, active, created_at, updated_at, fee_instalments";
 
 fn batch_from_row(r: &Row<'_>) -> rusqlite::Result<BatchRow> {
     Ok(BatchRow {
@@ -71,6 +79,7 @@ fn batch_from_row(r: &Row<'_>) -> rusqlite::Result<BatchRow> {
         active: r.get(17)?,
         created_at: cols::time(r, 18)?,
         updated_at: cols::time(r, 19)?,
+        fee_instalments: r.get(20)?,
     })
 }
 

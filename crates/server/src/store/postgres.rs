@@ -135,10 +135,13 @@ impl Store for PgStore {
         let mut accepted: Vec<&Op> = Vec::new();
         // Rows a transfer moved, logged again in their new branch's scope.
         let mut carried: Vec<(usize, Op)> = Vec::new();
+        // Rows the server itself writes (review rows for flagged money).
+        let mut made: Vec<(String, String)> = Vec::new();
+        let now = chrono::Utc::now().to_rfc3339();
         for op in &new {
             let key = (op.entity.clone(), op.entity_id.clone());
             let verdict = if setting_up {
-                Ok(())
+                Ok(None)
             } else {
                 let mine: Vec<Map<String, Value>> = grant_rows
                     .iter()
@@ -156,17 +159,17 @@ impl Store for PgStore {
                 } else {
                     vec![]
                 };
-                authz::check(&authz::Facts {
-                    op,
-                    before: rows.get(&key),
-                    grants: &grants,
-                    target_branches: &target,
-                })
+                let facts =
+                    authz::Facts { op, before: rows.get(&key), grants: &grants, target_branches: &target };
+                authz::check(&facts).map(|()| authz::flag(&facts))
             };
-            if let Err(reason) = verdict {
-                rejected.push(Rejected { seq: op.seq, op_id: op.op_id.clone(), reason });
-                continue;
-            }
+            let flag = match verdict {
+                Ok(flag) => flag,
+                Err(reason) => {
+                    rejected.push(Rejected { seq: op.seq, op_id: op.op_id.clone(), reason });
+                    continue;
+                }
+            };
             // Later ops of the batch see this one.
             let row = rows.entry(key).or_default();
             row.insert("id".into(), Value::String(op.entity_id.clone()));
@@ -185,6 +188,11 @@ impl Store for PgStore {
             }
             if let Some(copy) = crate::mirror::carried(op, row) {
                 carried.push((accepted.len(), copy));
+            }
+            if let Some(review) = flag.and_then(|reason| crate::mirror::review(op, row, &reason, &now)) {
+                rows.insert((review.entity.clone(), review.entity_id.clone()), review.columns.clone());
+                made.push((review.entity.clone(), review.entity_id.clone()));
+                carried.push((accepted.len(), review));
             }
             accepted.push(op);
         }
@@ -242,8 +250,11 @@ impl Store for PgStore {
             &[&device_id, &op_seqs, &op_ids, &statuses, &reasons],
         )
         .await?;
-        let mut touched: Vec<(&str, &str)> =
-            accepted.iter().map(|o| (o.entity.as_str(), o.entity_id.as_str())).collect();
+        let mut touched: Vec<(&str, &str)> = accepted
+            .iter()
+            .map(|o| (o.entity.as_str(), o.entity_id.as_str()))
+            .chain(made.iter().map(|(e, i)| (e.as_str(), i.as_str())))
+            .collect();
         touched.sort_unstable();
         touched.dedup();
         let (mut t_entities, mut t_ids, mut t_data) = (vec![], vec![], vec![]);

@@ -127,17 +127,14 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
             |r| r.get(0),
         )?;
         let before = row(&tx, &op.entity, &op.entity_id)?;
-        let verdict = if setting_up {
-            Ok(())
+        let (verdict, flag) = if setting_up {
+            (Ok(()), None)
         } else {
             let grants = author_grants(&tx, op.author_user_id.as_deref())?;
             let target = if op.entity == "users" { grant_branches(&tx, &op.entity_id)? } else { vec![] };
-            authz::check(&authz::Facts {
-                op,
-                before: before.as_ref(),
-                grants: &grants,
-                target_branches: &target,
-            })
+            let facts =
+                authz::Facts { op, before: before.as_ref(), grants: &grants, target_branches: &target };
+            (authz::check(&facts), authz::flag(&facts))
         };
         if let Err(reason) = verdict {
             tx.prepare_cached(
@@ -159,14 +156,29 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
         if let Some(copy) = crate::mirror::carried(op, &data) {
             log_change(&tx, device_id, &copy)?;
         }
-        tx.prepare_cached(
-            "INSERT INTO entity_rows (entity, entity_id, data) VALUES (?1, ?2, ?3)
-             ON CONFLICT (entity, entity_id) DO UPDATE SET data = ?3",
-        )?
-        .execute(rusqlite::params![op.entity, op.entity_id, Value::Object(data).to_string()])?;
+        if let Some(review) = flag.and_then(|reason| crate::mirror::review(op, &data, &reason, &now)) {
+            log_change(&tx, device_id, &review)?;
+            keep_row(&tx, &review.entity, &review.entity_id, review.columns.clone())?;
+        }
+        keep_row(&tx, &op.entity, &op.entity_id, data)?;
     }
     tx.commit()?;
     Ok(PushResponse { acked_through: expected - 1, rejected })
+}
+
+/// Keeps a row as it now stands (authorisation reads it for later ops).
+fn keep_row(
+    tx: &rusqlite::Transaction<'_>,
+    entity: &str,
+    id: &str,
+    data: Map<String, Value>,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO entity_rows (entity, entity_id, data) VALUES (?1, ?2, ?3)
+         ON CONFLICT (entity, entity_id) DO UPDATE SET data = ?3",
+    )?
+    .execute(rusqlite::params![entity, id, Value::Object(data).to_string()])?;
+    Ok(())
 }
 
 /// Appends `op` to its scope's change log under the scope's next number.

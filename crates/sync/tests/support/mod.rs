@@ -95,3 +95,47 @@ pub fn quiesce(rt: &tokio::runtime::Runtime, client: &Client, nodes: &[Node]) ->
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
 }
+
+/// A monthly ₹3,000 batch, June to August 2026.
+pub fn monthly_batch(
+    n: &Node,
+    a: &branchdesk_desk::Actor,
+    branch: branchdesk_api::ids::BranchId,
+) -> branchdesk_api::ids::BatchId {
+    use branchdesk_api::commands::academics::SaveCourse;
+    use branchdesk_api::commands::org::SaveRoom;
+    let course = n
+        .desk
+        .save_course(a, SaveCourse { code: "PHY".into(), name: "Physics".into(), ..Default::default() })
+        .unwrap()
+        .id;
+    let room = n
+        .desk
+        .save_room(a, SaveRoom { id: None, branch_id: branch, name: "Room 1".into(), capacity: 30 })
+        .unwrap()
+        .id;
+    n.desk
+        .save_batch(
+            a,
+            branchdesk_api::commands::timetable::SaveBatch {
+                branch_id: branch,
+                course_id: course,
+                name: "Physics XI".into(),
+                teacher_id: a.user_id,
+                room_id: room,
+                capacity: 30,
+                start_date: "2026-06-01".into(),
+                end_date: "2026-08-31".into(),
+                slots: vec![branchdesk_api::commands::timetable::Slot {
+                    weekday: 1,
+                    start: "08:00".into(),
+                    end: "09:00".into(),
+                }],
+                fee_minor: 300_000,
+                fee_frequency: branchdesk_api::commands::timetable::FeeFrequency::Monthly,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id
+}
