@@ -5,6 +5,7 @@
 
 use branchdesk_api::sync::{Op, MOVABLE_ENTITIES};
 use branchdesk_api::Permission;
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 /// A grant of the op's author: the role's permissions, in one branch or all.
@@ -239,16 +240,42 @@ pub fn live_grant_branches(grants: &[Map<String, Value>]) -> Vec<Option<String>>
         .collect()
 }
 
+/// When money was recorded, by the clock of the desk that recorded it
+/// (its op's hybrid logical clock, never later than `now`): money is
+/// checked against the grants in force then (sync-design.md). Other ops:
+/// None, checked as of now.
+pub fn money_time(op: &Op, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if !matches!(
+        op.entity.as_str(),
+        "receipts" | "receipt_allocations" | "receipt_reversals" | "salary_payments"
+    ) {
+        return None;
+    }
+    let ms = i64::from_str_radix(op.hlc.get(..12)?, 16).ok()?;
+    Some(DateTime::from_timestamp_millis(ms)?.min(now))
+}
+
 /// The grants in force from the server's copies of the author's
 /// `role_grants` rows and their `roles` rows, as of `today` (YYYY-MM-DD).
+/// With `recorded_at` (money), a grant revoked after that moment still
+/// counts; otherwise any revocation does.
 pub fn grants_in_force(
     grants: &[Map<String, Value>],
     roles: &[Map<String, Value>],
     today: &str,
+    recorded_at: Option<DateTime<Utc>>,
 ) -> Vec<AuthorGrant> {
+    let live = |g: &Map<String, Value>| match g.get("revoked_at").and_then(Value::as_str) {
+        None => true,
+        Some(at) => recorded_at.is_some_and(|t| {
+            DateTime::parse_from_rfc3339(at).is_ok_and(|revoked| revoked.with_timezone(&Utc) > t)
+        }),
+    };
+    let today = recorded_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_else(|| today.to_owned());
+    let today = today.as_str();
     grants
         .iter()
-        .filter(|g| g.get("revoked_at").is_none_or(Value::is_null))
+        .filter(|g| live(g))
         .filter(|g| g.get("expires_on").and_then(Value::as_str).is_none_or(|d| d >= today))
         .filter_map(|g| {
             let role_id = g.get("role_id")?.as_str()?;
@@ -478,8 +505,37 @@ mod tests {
                 .clone(),
             json!({ "role_id": "r2", "branch_id": "D" }).as_object().unwrap().clone(),
         ];
-        let g = grants_in_force(&grants, &roles, "2026-06-01");
+        let g = grants_in_force(&grants, &roles, "2026-06-01", None);
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].branch_id.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn money_is_judged_by_the_grants_in_force_when_it_was_recorded() {
+        let roles =
+            vec![json!({ "id": "r1", "permissions": ["collect:payment"] }).as_object().unwrap().clone()];
+        let grants =
+            vec![json!({ "role_id": "r1", "branch_id": "A", "revoked_at": "2026-06-01T12:00:00+00:00",
+                                  "expires_on": "2026-06-30" })
+            .as_object()
+            .unwrap()
+            .clone()];
+        let at = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc));
+        let before = grants_in_force(&grants, &roles, "2026-07-05", at("2026-06-01T11:59:00+00:00"));
+        assert_eq!(before.len(), 1, "taken before the revocation, within the grant's dates");
+        assert!(grants_in_force(&grants, &roles, "2026-06-01", at("2026-06-01T12:01:00+00:00")).is_empty());
+        assert!(
+            grants_in_force(&grants, &roles, "2026-06-01", None).is_empty(),
+            "other ops: revoked is revoked"
+        );
+        let mut o = op("receipts", "insert", "u", "r", json!({ "branch_id": "A" }));
+        o.hlc = format!("{:012x}{:04x}-dev", 1_780_000_000_000u64, 3);
+        let now = Utc::now();
+        assert_eq!(
+            money_time(&o, now).unwrap().timestamp_millis(),
+            1_780_000_000_000.min(now.timestamp_millis())
+        );
+        o.entity = "rooms".into();
+        assert_eq!(money_time(&o, now), None);
     }
 }

@@ -148,7 +148,8 @@ impl Store for PgStore {
                     .filter(|g| g.get("user_id").and_then(Value::as_str) == op.author_user_id.as_deref())
                     .cloned()
                     .collect();
-                let grants = authz::grants_in_force(&mine, &role_rows, &today);
+                let at = authz::money_time(op, chrono::Utc::now());
+                let grants = authz::grants_in_force(&mine, &role_rows, &today, at);
                 let target: Vec<Option<String>> = if op.entity == "users" {
                     let theirs: Vec<Map<String, Value>> = grant_rows
                         .iter()

@@ -72,6 +72,7 @@ fn rows_where(
 fn author_grants(
     tx: &rusqlite::Transaction<'_>,
     author: Option<&str>,
+    recorded_at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<Vec<AuthorGrant>, StoreError> {
     let Some(author) = author else { return Ok(vec![]) };
     let grants = rows_where(
@@ -80,7 +81,12 @@ fn author_grants(
         author,
     )?;
     let roles = rows_where(tx, "SELECT data FROM entity_rows WHERE entity = ?1", "roles")?;
-    Ok(authz::grants_in_force(&grants, &roles, &chrono::Utc::now().format("%Y-%m-%d").to_string()))
+    Ok(authz::grants_in_force(
+        &grants,
+        &roles,
+        &chrono::Utc::now().format("%Y-%m-%d").to_string(),
+        recorded_at,
+    ))
 }
 
 /// The branches of a user's grants not revoked (None: every branch).
@@ -130,7 +136,8 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
         let (verdict, flag) = if setting_up {
             (Ok(()), None)
         } else {
-            let grants = author_grants(&tx, op.author_user_id.as_deref())?;
+            let at = authz::money_time(op, chrono::Utc::now());
+            let grants = author_grants(&tx, op.author_user_id.as_deref(), at)?;
             let target = if op.entity == "users" { grant_branches(&tx, &op.entity_id)? } else { vec![] };
             let facts =
                 authz::Facts { op, before: before.as_ref(), grants: &grants, target_branches: &target };
