@@ -81,6 +81,8 @@ async fn plan_a_course_and_two_batches_see_the_clash_refused_and_the_week() {
             app.click("#add-batch").await;
             app.type_into("#field-name", name).await;
             app.choose("#field-course_id", "PHY-11 Physics XI").await;
+            let fee = app.find("#field-fee_minor").await.prop("value").await.unwrap().unwrap_or_default();
+            assert_eq!(fee, "12,000.00", "the course's usual fee fills the fee");
             app.type_into("#field-capacity", "25").await;
             app.choose("#field-teacher_id", teacher).await;
             app.choose("#field-room_id", "Room 1 (30 seats)").await;

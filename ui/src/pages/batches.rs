@@ -327,6 +327,20 @@ fn BatchForm(p: &BatchFormProps) -> Html {
             instalments.set(list);
         })
     };
+    // A new batch's fee starts from the course's usual fee.
+    let choose_course = {
+        let (course, fee, list) = (course.clone(), fee.clone(), courses.clone());
+        Callback::from(move |id: String| {
+            if fee.trim().is_empty() || parse_money(&fee) == Some(0) {
+                if let Some(Ok(list)) = &list {
+                    if let Some(c) = list.iter().find(|c: &&Course| c.id.to_string() == id && c.default_fee_minor > 0) {
+                        fee.set(money(c.default_fee_minor));
+                    }
+                }
+            }
+            course.set(id);
+        })
+    };
     let freq_opts: Vec<(String, String)> =
         FeeFrequency::ALL.iter().map(|f| (f.as_str().into(), f.label().into())).collect();
     let comp_opts: Vec<(String, String)> =
@@ -351,7 +365,7 @@ fn BatchForm(p: &BatchFormProps) -> Html {
             <FormError error={err.clone().filter(|e| !e.field.as_deref().is_some_and(|f| f.starts_with("slots[") || f.starts_with("instalments")))} fields={shown} />
             <div class="row">
                 <Field label="Batch name" name="name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} autofocus=true hint="e.g. Physics XI-A 2026" />
-                <Select label="Course" name="course_id" value={(*course).clone()} options={course_opts} on_change={setter(&course)} error={err.clone()} none="Choose…" />
+                <Select label="Course" name="course_id" value={(*course).clone()} options={course_opts} on_change={choose_course} error={err.clone()} none="Choose…" />
                 <Field label="Seats" name="capacity" kind="number" value={(*capacity).clone()} on_input={setter(&capacity)} error={err.clone()} />
             </div>
             <div class="row">
