@@ -19,6 +19,7 @@ pub mod clock;
 pub mod db;
 pub mod error;
 pub mod export;
+pub mod failpoint;
 pub mod hlc;
 pub mod import;
 pub mod leads;
@@ -69,6 +70,8 @@ pub struct Desk {
     writes: std::sync::atomic::AtomicU64,
     /// How far the running CSV import is, for the progress bar.
     pub(crate) import_progress: import::Progress,
+    /// Crash points armed by the sync simulation.
+    pub failpoints: failpoint::Failpoints,
 }
 
 impl Desk {
@@ -85,6 +88,7 @@ impl Desk {
             device_id,
             writes: Default::default(),
             import_progress: Default::default(),
+            failpoints: Default::default(),
         };
         desk.take_daily_backup_if_due()?;
         Ok(desk)

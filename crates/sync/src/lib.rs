@@ -55,8 +55,41 @@ pub struct Round {
     pub applied: ApplyReport,
 }
 
-pub struct Client {
-    http: reqwest::Client,
+/// How a request reaches the server: HTTP in the app; an in-process,
+/// seeded network in the simulation tests. Answers the status and body, or
+/// why nothing came back.
+pub trait Transport: Send + Sync {
+    fn post(
+        &self,
+        url: String,
+        token: Option<String>,
+        body: Vec<u8>,
+    ) -> impl std::future::Future<Output = Result<(u16, Vec<u8>), String>> + Send;
+}
+
+/// The real network.
+pub struct Http(reqwest::Client);
+
+impl Transport for Http {
+    async fn post(
+        &self,
+        url: String,
+        token: Option<String>,
+        body: Vec<u8>,
+    ) -> Result<(u16, Vec<u8>), String> {
+        let mut req = self.0.post(url).header(reqwest::header::CONTENT_TYPE, "application/json").body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.map_err(|e| e.to_string())?;
+        let status = res.status().as_u16();
+        let bytes = res.bytes().await.map_err(|e| e.to_string())?;
+        Ok((status, bytes.to_vec()))
+    }
+}
+
+pub struct Client<T: Transport = Http> {
+    transport: T,
 }
 
 impl Default for Client {
@@ -72,7 +105,18 @@ impl Client {
             .timeout(Duration::from_secs(60))
             .build()
             .unwrap_or_default();
-        Self { http }
+        Self { transport: Http(http) }
+    }
+}
+
+impl<T: Transport> Client<T> {
+    /// A client whose requests go through `transport`.
+    pub fn over(transport: T) -> Self {
+        Self { transport }
+    }
+
+    pub fn transport(&self) -> &T {
+        &self.transport
     }
 
     async fn post<Req: serde::Serialize, Res: serde::de::DeserializeOwned>(
@@ -81,14 +125,13 @@ impl Client {
         token: Option<&str>,
         body: &Req,
     ) -> Result<Res, SyncError> {
-        let mut req = self.http.post(url).json(body);
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await.map_err(|e| SyncError::Unreachable(e.to_string()))?;
-        let status = res.status();
-        let bytes = res.bytes().await.map_err(|e| SyncError::Unreachable(e.to_string()))?;
-        if !status.is_success() {
+        let body = serde_json::to_vec(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        let (status, bytes) = self
+            .transport
+            .post(url.to_owned(), token.map(str::to_owned), body)
+            .await
+            .map_err(SyncError::Unreachable)?;
+        if !(200..300).contains(&status) {
             let body = serde_json::from_slice(&bytes).unwrap_or(ServerError {
                 code: "unknown".into(),
                 message: String::from_utf8_lossy(&bytes).into_owned(),
@@ -96,7 +139,7 @@ impl Client {
                 next_seq: None,
                 reused_seq: None,
             });
-            return Err(SyncError::Refused { status: status.as_u16(), body });
+            return Err(SyncError::Refused { status, body });
         }
         serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(e.to_string()))
     }

@@ -333,7 +333,9 @@ fn BatchForm(p: &BatchFormProps) -> Html {
         Callback::from(move |id: String| {
             if fee.trim().is_empty() || parse_money(&fee) == Some(0) {
                 if let Some(Ok(list)) = &list {
-                    if let Some(c) = list.iter().find(|c: &&Course| c.id.to_string() == id && c.default_fee_minor > 0) {
+                    if let Some(c) =
+                        list.iter().find(|c: &&Course| c.id.to_string() == id && c.default_fee_minor > 0)
+                    {
                         fee.set(money(c.default_fee_minor));
                     }
                 }

@@ -42,7 +42,11 @@ impl Desk {
         let mut report = ApplyReport::default();
         let mut columns_of: BTreeMap<String, HashSet<String>> = BTreeMap::new();
         let mut pending: Option<HashMap<String, BTreeMap<String, String>>> = None;
-        for c in changes {
+        for (i, c) in changes.iter().enumerate() {
+            if i == changes.len() / 2 && self.failpoints.fire(crate::failpoint::APPLY_MID_PAGE) {
+                // As if the desk died here: the page's transaction never commits.
+                return Err(ApiError::internal("crashed while applying a page (failpoint)").into());
+            }
             let op = &c.op;
             if !SYNCED_ENTITIES.contains(&op.entity.as_str()) {
                 return Err(ApiError::internal(format!("the server sent a change for {}", op.entity)).into());
@@ -61,6 +65,8 @@ impl Desk {
                     clocks.set(col, &op.hlc);
                 }
                 clocks.save(&tx, &op.entity, &op.entity_id)?;
+                tx.prepare_cached("UPDATE outbox SET echoed_at = ?1 WHERE seq = ?2")?
+                    .execute((&now, op.seq as i64))?;
                 echoed = echoed.max(op.seq);
                 report.echoed += 1;
                 continue;
@@ -81,7 +87,7 @@ impl Desk {
                 (None, _) => BTreeMap::new(),
                 (Some(_), Some(map)) => map.get(&op.entity_id).cloned().unwrap_or_default(),
                 (Some(_), slot @ None) => {
-                    slot.insert(pending_clocks(&tx, echoed)?).get(&op.entity_id).cloned().unwrap_or_default()
+                    slot.insert(pending_clocks(&tx)?).get(&op.entity_id).cloned().unwrap_or_default()
                 }
             };
             let mut winners = Map::new();
@@ -237,14 +243,13 @@ impl RowClocks {
 /// server has not echoed back yet.
 /// Per row, the newest clock of each column among this desk's own ops the
 /// server has not sent back yet.
-fn pending_clocks(tx: &Transaction<'_>, echoed: u64) -> Result<HashMap<String, BTreeMap<String, String>>> {
+fn pending_clocks(tx: &Transaction<'_>) -> Result<HashMap<String, BTreeMap<String, String>>> {
     let mut out: HashMap<String, BTreeMap<String, String>> = HashMap::new();
     let mut stmt = tx.prepare_cached(
-        "SELECT entity_id, hlc, columns FROM outbox WHERE seq > ?1 AND refused_reason IS NULL",
+        "SELECT entity_id, hlc, columns FROM outbox WHERE echoed_at IS NULL AND refused_reason IS NULL",
     )?;
-    let rows = stmt.query_map([echoed as i64], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-    })?;
+    let rows =
+        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
     for row in rows {
         let (id, hlc, columns) = row?;
         let columns: Map<String, Value> = serde_json::from_str(&columns)?;

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod net;
+
 use branchdesk_api::commands::session::Login;
 use branchdesk_api::commands::system::SetupOrganisation;
 use branchdesk_desk::{Actor, Desk, DeskConfig, ManualClock};
