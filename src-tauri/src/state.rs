@@ -6,14 +6,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Notify;
 
-/// How long the worker waits between rounds when all is well.
-const SYNC_EVERY: Duration = Duration::from_secs(15);
-/// How soon after a local change the worker pushes it (changes made within
-/// this time go together).
-const SYNC_AFTER_WRITE: Duration = Duration::from_millis(500);
-/// The longest wait after repeated failures.
-const SYNC_BACKOFF_MAX: Duration = Duration::from_secs(300);
-
 pub struct AppState {
     desk: Arc<Desk>,
     sync: Arc<branchdesk_sync::Client>,
@@ -42,46 +34,10 @@ impl AppState {
         self.wake_sync.notify_one();
     }
 
-    /// The background sync worker: a round at start, shortly after each
-    /// local change, every `SYNC_EVERY`, and when woken; backing off (with
-    /// jitter) while the server cannot be reached. A failed round is always
-    /// retried; it never waits for a new local change. Unlinked desks idle.
+    /// Starts the background sync worker (see `branchdesk_sync::worker`).
     pub fn start_sync_worker(&self) {
         let (desk, client, wake) = (self.desk.clone(), self.sync.clone(), self.wake_sync.clone());
-        tauri::async_runtime::spawn(async move {
-            let mut delay = Duration::from_secs(1);
-            let mut failing = false;
-            loop {
-                let seen = desk.write_count();
-                let due = tokio::time::Instant::now() + delay;
-                // Wait for the timer, a wake-up, or (unless backing off) a local change.
-                loop {
-                    tokio::select! {
-                        _ = wake.notified() => break,
-                        _ = tokio::time::sleep_until(due) => break,
-                        _ = tokio::time::sleep(SYNC_AFTER_WRITE) => {
-                            if !failing && desk.write_count() != seen {
-                                break;
-                            }
-                        }
-                    }
-                }
-                let linked = desk.sync_config().map(|c| c.server_url.is_some()).unwrap_or(false);
-                if !linked {
-                    delay = SYNC_EVERY;
-                    continue;
-                }
-                let result = client.sync(&desk).await;
-                failing = result.is_err();
-                delay = match result {
-                    Ok(_) => SYNC_EVERY,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "sync round failed; retrying");
-                        (delay.max(Duration::from_secs(1)) * 2).min(SYNC_BACKOFF_MAX) + jitter()
-                    }
-                };
-            }
-        });
+        tauri::async_runtime::spawn(branchdesk_sync::worker::run(desk, client, wake, Default::default()));
     }
 
     pub fn desk(&self) -> &Desk {
@@ -150,13 +106,4 @@ impl AppState {
             .map(drop)
             .unwrap_or_else(|e| tracing::error!(error = %e, "could not start the daily backup timer"));
     }
-}
-
-/// Up to a second of randomness, so desks that lost the server together do
-/// not all come back at the same instant.
-fn jitter() -> Duration {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u8(0);
-    Duration::from_millis(h.finish() % 1000)
 }

@@ -93,11 +93,17 @@ impl IntoResponse for AppError {
                 StatusCode::CONFLICT,
                 ServerError {
                     code: "schema_version".into(),
-                    message: format!(
-                        "This server accepts desk schema {} and {}; the desk sent {got}. Upgrade the desk.",
-                        branchdesk_api::sync::DESK_SCHEMA_VERSION.saturating_sub(1),
-                        branchdesk_api::sync::DESK_SCHEMA_VERSION
-                    ),
+                    message: {
+                        let now = branchdesk_api::sync::DESK_SCHEMA_VERSION;
+                        if got > now {
+                            format!("This desk (schema {got}) is newer than the server (schema {now}); update the server.")
+                        } else {
+                            format!(
+                                "The server takes desks of schema {} and {now}; this desk is at {got}. Update Branchdesk on this desk.",
+                                now.saturating_sub(1)
+                            )
+                        }
+                    },
                     field: Some(field),
                     next_seq: None,
                     reused_seq: None,

@@ -11,6 +11,8 @@ use branchdesk_desk::sync::apply::ApplyReport;
 use branchdesk_desk::Desk;
 use std::time::Duration;
 
+pub mod worker;
+
 pub const PUSH_BATCH: usize = 500;
 /// A push carries at most this many bytes of changed columns (the server
 /// takes 16 MB per request; attached files make some ops large).
@@ -43,6 +45,11 @@ pub enum SyncError {
     Refused { status: u16, body: ServerError },
     #[error("the server answered something unexpected: {0}")]
     Protocol(String),
+    /// The server does not take this desk's schema: it keeps working and
+    /// keeps its changes, receives the others', and sends its own once
+    /// updated (sync-design.md, "Schema").
+    #[error("this desk's changes wait until it is updated: {0}")]
+    Outdated(String),
     #[error(transparent)]
     Desk(#[from] branchdesk_desk::Error),
 }
@@ -183,6 +190,7 @@ impl<T: Transport> Client<T> {
         let token = config.device_token;
         let token = token.as_deref();
         let mut round = Round::default();
+        let mut outdated = None;
         loop {
             let ops = within_budget(desk.pending_ops(PUSH_BATCH)?, PUSH_BUDGET_BYTES);
             if ops.is_empty() {
@@ -201,6 +209,10 @@ impl<T: Transport> Client<T> {
                 // This desk was restored from an older backup: the server holds
                 // other ops under some of its numbers. Renumber the new ones
                 // after the server's and push again; nothing is dropped.
+                Err(SyncError::Refused { body, .. }) if body.code == "schema_version" => {
+                    outdated = Some(body.message);
+                    break;
+                }
                 Err(SyncError::Refused { body, .. }) if body.code == "seq_reused" => {
                     let (Some(reused), Some(next)) = (body.reused_seq, body.next_seq) else {
                         return Err(SyncError::Protocol("seq_reused without numbers".into()));
@@ -250,6 +262,9 @@ impl<T: Transport> Client<T> {
                 // Nothing new anywhere: the second pass would ask the same.
                 break;
             }
+        }
+        if let Some(why) = outdated {
+            return Err(SyncError::Outdated(why));
         }
         tracing::info!(
             pushed = round.pushed,
