@@ -14,6 +14,7 @@ target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 "$target_dir/release/bench-attendance" --batches 20 --runs 20
 "$target_dir/release/bench-money" --students 10000 --runs 50
 "$target_dir/release/bench-ingest" --ops 50000
+"$target_dir/release/bench-sync-latency" --runs 20
 # PostgreSQL ingest: a throwaway cluster on a private socket folder.
 pg_bin=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | tail -n 1)")
 pg_dir=$(mktemp -d)

@@ -78,5 +78,16 @@ async fn a_new_desk_joins_from_the_server_and_the_director_signs_in() {
         .unwrap();
     assert!(rooms.iter().any(|r| r.name == "Annexe"), "the first desk got the room through the server");
     app.screenshot("join-rooms").await;
+
+    // Settings lists both desks; revoking the first one stops it syncing.
+    app.click("[data-area='Settings']").await;
+    let desks = app.wait_text("#linked-desks", "D2 (this desk)").await;
+    assert!(desks.contains("D1"), "{desks}");
+    app.click("#linked-desks button.revoke").await;
+    app.client.accept_alert().await.unwrap();
+    app.wait_text("#linked-desks", "revoked").await;
+    let e = client.sync(&first).await.unwrap_err();
+    assert!(e.to_string().contains("unlinked"), "{e}");
+    app.screenshot("linked-desks").await;
     app.close().await;
 }

@@ -123,6 +123,48 @@ pub struct PullRequest {
     pub limit: u32,
 }
 
+/// Asks the server to answer as soon as any of these scopes has changes
+/// after its cursor, or after `timeout_ms` (at most 30 s) with none: the
+/// desk hears of another desk's change within a moment, not at its next
+/// timer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitRequest {
+    pub cursors: BTreeMap<String, u64>,
+    pub timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaitResponse {
+    /// The scopes with changes after the desk's cursor (empty: timed out).
+    pub changed: Vec<String>,
+}
+
+/// A desk enrolled with the server, as `/v1/devices/list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedDevice {
+    pub device_id: String,
+    pub desk_no: u32,
+    /// Branch scopes it syncs; None: every branch.
+    pub scopes: Option<Vec<String>>,
+    /// RFC 3339.
+    pub enrolled_at: String,
+    pub revoked_at: Option<String>,
+    /// When it last sent changes, if ever.
+    pub last_push_at: Option<String>,
+}
+
+/// Stops a desk from syncing (`/v1/devices/revoke`); its token is refused
+/// from then on. A desk may revoke only desks within its own branches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeRequest {
+    pub device_id: String,
+}
+
+/// The longest a wait may be asked to last.
+pub const MAX_WAIT_MS: u64 = 30_000;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     pub scope: String,
@@ -139,6 +181,10 @@ pub struct PullResponse {
     pub cursors: BTreeMap<String, u64>,
     /// More changes wait beyond this page.
     pub more: bool,
+    /// Each asked scope's newest `scope_seq` on the server, so a desk can
+    /// show how far a long download is.
+    #[serde(default)]
+    pub heads: BTreeMap<String, u64>,
 }
 
 /// The body of every error the server answers.

@@ -72,6 +72,8 @@ pub struct Desk {
     pub(crate) import_progress: import::Progress,
     /// Crash points armed by the sync simulation.
     pub failpoints: failpoint::Failpoints,
+    /// (done, total) of a long download the sync client is running.
+    receiving: Mutex<Option<(u64, u64)>>,
 }
 
 impl Desk {
@@ -89,6 +91,7 @@ impl Desk {
             writes: Default::default(),
             import_progress: Default::default(),
             failpoints: Default::default(),
+            receiving: Mutex::new(None),
         };
         desk.take_daily_backup_if_due()?;
         Ok(desk)
@@ -103,6 +106,18 @@ impl Desk {
     }
 
     /// How many actions have been committed since the desk opened.
+    /// Records how far a long download is (None when it is over).
+    pub fn set_receiving(&self, progress: Option<(u64, u64)>) {
+        *self.receiving.lock().unwrap_or_else(|e| e.into_inner()) = progress;
+    }
+
+    pub fn receiving(&self) -> Option<branchdesk_api::commands::system::Receiving> {
+        self.receiving
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .map(|(done, total)| branchdesk_api::commands::system::Receiving { done, total })
+    }
+
     pub fn write_count(&self) -> u64 {
         self.writes.load(std::sync::atomic::Ordering::Relaxed)
     }

@@ -44,6 +44,7 @@ impl Desk {
                 |r| r.get::<_, i64>(0),
             )? as u64,
             last_backup_at: self.newest_backup()?.map(|b| b.taken_at),
+            receiving: self.receiving(),
         })
     }
 }

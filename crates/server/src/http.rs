@@ -9,12 +9,13 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use branchdesk_api::sync::{
-    CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, PullRequest, PullResponse, PushRequest,
-    PushResponse, ServerError,
+    CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, LinkedDevice, PullRequest, PullResponse,
+    PushRequest, PushResponse, RevokeRequest, ServerError, WaitRequest, WaitResponse,
 };
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// Largest request body: about 20,000 ops of a typical size.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -27,9 +28,13 @@ pub fn app<S: Store>(store: S) -> Router {
         .route("/v1/ready", get(ready::<S>))
         .route("/v1/devices/enrol", post(enrol::<S>))
         .route("/v1/devices/codes", post(issue_code::<S>))
+        .route("/v1/devices/list", post(list_devices::<S>))
+        .route("/v1/devices/revoke", post(revoke_device::<S>))
         .route("/v1/sync/push", post(push::<S>))
         .route("/v1/sync/pull", post(pull::<S>))
+        .route("/v1/sync/wait", post(wait::<S>))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(Extension(Arc::new(Notify::new())))
         .with_state(Arc::new(store))
 }
 
@@ -230,8 +235,48 @@ async fn issue_code<S: Store>(
     Ok(Json(CodeResponse { code: store.issue_code(scopes).await?, valid_hours: 24 }))
 }
 
+/// The desks enrolled with this server.
+async fn list_devices<S: Store>(
+    State(store): State<Arc<S>>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<LinkedDevice>>, AppError> {
+    device(store.as_ref(), &headers).await?;
+    Ok(Json(store.devices().await?))
+}
+
+/// Revokes a desk within the asking desk's branches.
+async fn revoke_device<S: Store>(
+    State(store): State<Arc<S>>,
+    headers: HeaderMap,
+    body: Result<Json<RevokeRequest>, JsonRejection>,
+) -> Result<Json<Vec<LinkedDevice>>, AppError> {
+    let asking = device(store.as_ref(), &headers).await?;
+    let Json(req) = body.map_err(AppError::Body)?;
+    let all = store.devices().await?;
+    let target = all.iter().find(|d| d.device_id == req.device_id).ok_or_else(|| {
+        AppError::Invalid(Invalid::Field {
+            field: "device_id".into(),
+            message: "no desk with that id is enrolled".into(),
+        })
+    })?;
+    let within = match &target.scopes {
+        None => asking.scopes.is_none(),
+        Some(list) => list.iter().all(|s| asking.may_sync(s)),
+    };
+    if !within {
+        return Err(AppError::Forbidden {
+            code: "scope_not_allowed",
+            message: "That desk syncs branches this desk does not; revoke it from a desk that holds them."
+                .into(),
+        });
+    }
+    store.revoke(req.device_id).await?;
+    Ok(Json(store.devices().await?))
+}
+
 async fn push<S: Store>(
     State(store): State<Arc<S>>,
+    Extension(changed): Extension<Arc<Notify>>,
     headers: HeaderMap,
     body: Result<Json<PushRequest>, JsonRejection>,
 ) -> Result<Json<PushResponse>, AppError> {
@@ -247,7 +292,51 @@ async fn push<S: Store>(
     if let Some(op) = req.ops.iter().find(|o| !device.may_sync(&o.scope)) {
         return Err(scope_refused(&op.scope));
     }
-    Ok(Json(store.push(req.device_id, req.ops).await?))
+    let res = store.push(req.device_id, req.ops).await?;
+    // Desks waiting for changes look again (this instance's; others poll).
+    changed.notify_waiters();
+    Ok(Json(res))
+}
+
+/// Answers once any scope has changes after the desk's cursor, or after
+/// the timeout with none. Pushes to this instance wake it at once; a push
+/// to another instance behind the same database is seen within a second.
+async fn wait<S: Store>(
+    State(store): State<Arc<S>>,
+    Extension(changed): Extension<Arc<Notify>>,
+    headers: HeaderMap,
+    body: Result<Json<WaitRequest>, JsonRejection>,
+) -> Result<Json<WaitResponse>, AppError> {
+    let device = device(store.as_ref(), &headers).await?;
+    let Json(req) = body.map_err(AppError::Body)?;
+    validate::wait(&req).map_err(AppError::Invalid)?;
+    if let Some(scope) = req.cursors.keys().find(|s| !device.may_sync(s)) {
+        return Err(scope_refused(scope));
+    }
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(req.timeout_ms);
+    let scopes: Vec<String> = req.cursors.keys().cloned().collect();
+    loop {
+        // Listen before looking, so a push in between is not missed.
+        let notified = changed.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let heads = store.heads(scopes.clone()).await?;
+        let newer: Vec<String> = req
+            .cursors
+            .iter()
+            .filter(|(s, c)| heads.get(*s).is_some_and(|h| h > *c))
+            .map(|(s, _)| s.clone())
+            .collect();
+        let now = tokio::time::Instant::now();
+        if !newer.is_empty() || now >= deadline {
+            return Ok(Json(WaitResponse { changed: newer }));
+        }
+        let nap = (deadline - now).min(std::time::Duration::from_secs(1));
+        tokio::select! {
+            _ = &mut notified => {}
+            _ = tokio::time::sleep(nap) => {}
+        }
+    }
 }
 
 async fn pull<S: Store>(

@@ -2,7 +2,8 @@
 //! the field, e.g. `ops[3].scope`.
 
 use branchdesk_api::sync::{
-    EnrolRequest, Op, PullRequest, PushRequest, DESK_SCHEMA_VERSION, ORG_SCOPE, SYNCED_ENTITIES,
+    EnrolRequest, Op, PullRequest, PushRequest, WaitRequest, DESK_SCHEMA_VERSION, MAX_WAIT_MS, ORG_SCOPE,
+    SYNCED_ENTITIES,
 };
 use uuid::Uuid;
 
@@ -80,6 +81,14 @@ pub fn pull(req: &PullRequest) -> Result<(), Invalid> {
     }
     for s in req.cursors.keys() {
         scope(&format!("cursors.{s}"), s)?;
+    }
+    Ok(())
+}
+
+pub fn wait(req: &WaitRequest) -> Result<(), Invalid> {
+    pull(&PullRequest { cursors: req.cursors.clone(), limit: 0 })?;
+    if req.timeout_ms > MAX_WAIT_MS {
+        return Err(field("timeout_ms".into(), "wait at most 30,000 ms"));
     }
     Ok(())
 }

@@ -424,6 +424,38 @@ async fn money_without_the_permission_is_kept_and_flagged_once(backend: Backend)
     assert_eq!(review["branch_id"], branch);
 }
 
+/// A wait answers at once when a scope has changes after the cursor, after
+/// its timeout with none, as soon as a push lands while it waits, and
+/// refuses a timeout over 30 s naming the field.
+async fn a_wait_answers_when_changes_arrive(backend: Backend) {
+    let app = server(backend).await;
+    let body = |cursor: u64, timeout_ms: u64| {
+        json!({ "cursors": { BRANCH_A: cursor }, "timeout_ms": timeout_ms }).to_string()
+    };
+    let (s, b) = send(&app.app, "/v1/sync/wait", Some(&app.token), body(0, 50)).await;
+    assert_eq!(
+        (s, b["changed"].clone()),
+        (StatusCode::OK, json!([])),
+        "nothing yet: answered after the timeout"
+    );
+    assert_eq!(push(&app, vec![op(DEVICE, 1, BRANCH_A)]).await.0, StatusCode::OK);
+    let (_, b) = send(&app.app, "/v1/sync/wait", Some(&app.token), body(0, 10_000)).await;
+    assert_eq!(b["changed"], json!([BRANCH_A]), "answered at once");
+    // Waiting at the head, a push from elsewhere wakes it.
+    let waiting = {
+        let (router, token) = (app.app.clone(), app.token.clone());
+        tokio::spawn(async move { send(&router, "/v1/sync/wait", Some(&token), body(1, 20_000)).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert_eq!(push(&app, vec![op(DEVICE, 2, BRANCH_A)]).await.0, StatusCode::OK);
+    let (_, b) = waiting.await.unwrap();
+    assert_eq!(b["changed"], json!([BRANCH_A]));
+    let (s, b) = send(&app.app, "/v1/sync/wait", Some(&app.token), body(0, 60_000)).await;
+    assert_eq!((s, b["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("timeout_ms")));
+    let (s, _) = send(&app.app, "/v1/sync/wait", None, body(0, 10)).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
 fn ops_entity_id(seq: u64) -> String {
     op(DEVICE, seq, BRANCH_A).entity_id
 }
@@ -454,6 +486,7 @@ on_both_backends!(
     pushed_ops_come_back_per_scope_in_order,
     a_row_moved_to_another_branch_is_carried_into_its_scope,
     money_without_the_permission_is_kept_and_flagged_once,
+    a_wait_answers_when_changes_arrive,
     a_replayed_batch_is_a_no_op_and_an_overlapping_one_adds_only_the_new_ops,
     a_gap_is_refused_and_nothing_of_the_batch_is_stored,
     bad_requests_get_a_typed_4xx_that_names_the_problem,

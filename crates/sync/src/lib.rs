@@ -4,8 +4,8 @@
 //! are idempotent on the server and pulls resume from stored cursors.
 
 use branchdesk_api::sync::{
-    CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, Op, PullRequest, PullResponse, PushRequest,
-    PushResponse, ServerError,
+    CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, LinkedDevice, Op, PullRequest, PullResponse,
+    PushRequest, PushResponse, RevokeRequest, ServerError, WaitRequest, WaitResponse,
 };
 use branchdesk_desk::sync::apply::ApplyReport;
 use branchdesk_desk::Desk;
@@ -52,6 +52,23 @@ pub enum SyncError {
     Outdated(String),
     #[error(transparent)]
     Desk(#[from] branchdesk_desk::Error),
+}
+
+/// How much a round's pulls have to fetch and have fetched.
+#[derive(Debug, Default)]
+struct Progress {
+    seen: std::collections::BTreeSet<String>,
+    done: u64,
+    total: u64,
+}
+
+impl Progress {
+    /// The first page of a scope tells how far its head is.
+    fn first_look(&mut self, scope: &str, cursor: u64, head: u64) {
+        if self.seen.insert(scope.to_owned()) {
+            self.total += head.saturating_sub(cursor);
+        }
+    }
 }
 
 /// What one round did.
@@ -176,6 +193,36 @@ impl<T: Transport> Client<T> {
         self.post(&format!("{base}/v1/devices/codes"), config.device_token.as_deref(), &req).await
     }
 
+    /// The desks enrolled with this desk's server.
+    pub async fn linked_desks(&self, desk: &Desk) -> Result<Vec<LinkedDevice>, SyncError> {
+        let config = desk.sync_config()?;
+        let base = config.server_url.ok_or(SyncError::NotLinked)?;
+        self.post(&format!("{base}/v1/devices/list"), config.device_token.as_deref(), &serde_json::json!({}))
+            .await
+    }
+
+    /// Revokes another desk (within this desk's branches); answers the desks.
+    pub async fn revoke_desk(&self, desk: &Desk, device_id: &str) -> Result<Vec<LinkedDevice>, SyncError> {
+        let config = desk.sync_config()?;
+        let base = config.server_url.ok_or(SyncError::NotLinked)?;
+        let req = RevokeRequest { device_id: device_id.into() };
+        self.post(&format!("{base}/v1/devices/revoke"), config.device_token.as_deref(), &req).await
+    }
+
+    /// Waits (at most `timeout`, ≤ 30 s) until the server holds changes
+    /// after this desk's cursors; answers whether it does.
+    pub async fn wait_for_changes(&self, desk: &Desk, timeout: Duration) -> Result<bool, SyncError> {
+        let config = desk.sync_config()?;
+        let base = config.server_url.ok_or(SyncError::NotLinked)?;
+        let req = WaitRequest {
+            cursors: desk.sync_cursors()?.into_iter().collect(),
+            timeout_ms: (timeout.as_millis() as u64).min(branchdesk_api::sync::MAX_WAIT_MS),
+        };
+        let res: WaitResponse =
+            self.post(&format!("{base}/v1/sync/wait"), config.device_token.as_deref(), &req).await?;
+        Ok(!res.changed.is_empty())
+    }
+
     /// One full round for `desk`; records its outcome for the status bar.
     pub async fn sync(&self, desk: &Desk) -> Result<Round, SyncError> {
         let result = self.round(desk).await;
@@ -237,6 +284,31 @@ impl<T: Transport> Client<T> {
         }
         // Organisation first: branch rows refer to it. New branches may
         // appear while pulling it, so the scope list is read again after.
+        // A download longer than a page shows its progress.
+        let mut progress = Progress::default();
+        let pulled = self.pull_all(desk, &base, token, &mut round, &mut progress).await;
+        desk.set_receiving(None);
+        pulled?;
+        if let Some(why) = outdated {
+            return Err(SyncError::Outdated(why));
+        }
+        tracing::info!(
+            pushed = round.pushed,
+            pulled = round.pulled,
+            conflicts = round.applied.conflicts,
+            "sync round done"
+        );
+        Ok(round)
+    }
+
+    async fn pull_all(
+        &self,
+        desk: &Desk,
+        base: &str,
+        token: Option<&str>,
+        round: &mut Round,
+        progress: &mut Progress,
+    ) -> Result<(), SyncError> {
         for pass in 0..2 {
             for (scope, cursor) in desk.sync_cursors()? {
                 if pass == 1 && scope == branchdesk_api::sync::ORG_SCOPE {
@@ -246,7 +318,14 @@ impl<T: Transport> Client<T> {
                 loop {
                     let req = PullRequest { cursors: [(scope.clone(), cursor)].into(), limit: PULL_PAGE };
                     let page: PullResponse = self.post(&format!("{base}/v1/sync/pull"), token, &req).await?;
+                    if let Some(head) = page.heads.get(&scope) {
+                        progress.first_look(&scope, cursor, *head);
+                    }
                     let report = desk.apply_pulled(&page.changes, &page.cursors)?;
+                    progress.done += page.changes.len() as u64;
+                    if progress.total > u64::from(PULL_PAGE) {
+                        desk.set_receiving(Some((progress.done.min(progress.total), progress.total)));
+                    }
                     round.pulled += page.changes.len();
                     round.applied.applied += report.applied;
                     round.applied.echoed += report.echoed;
@@ -263,16 +342,7 @@ impl<T: Transport> Client<T> {
                 break;
             }
         }
-        if let Some(why) = outdated {
-            return Err(SyncError::Outdated(why));
-        }
-        tracing::info!(
-            pushed = round.pushed,
-            pulled = round.pulled,
-            conflicts = round.applied.conflicts,
-            "sync round done"
-        );
-        Ok(round)
+        Ok(())
     }
 }
 

@@ -20,6 +20,8 @@ pub struct Timing {
     /// The first wait after a failure; it doubles up to `backoff_max`.
     pub backoff_min: Duration,
     pub backoff_max: Duration,
+    /// How long each wait for other desks' changes stays open.
+    pub wait: Duration,
 }
 
 impl Default for Timing {
@@ -29,12 +31,41 @@ impl Default for Timing {
             after_write: Duration::from_millis(500),
             backoff_min: Duration::from_secs(1),
             backoff_max: Duration::from_secs(300),
+            wait: Duration::from_secs(25),
         }
     }
 }
 
 /// Runs forever (spawn it); `wake` asks for a round now ("Sync now").
+/// Beside the rounds, it keeps a wait open at the server so another desk's
+/// change starts a round within a moment.
 pub async fn run<T: Transport>(desk: Arc<Desk>, client: Arc<Client<T>>, wake: Arc<Notify>, timing: Timing) {
+    tokio::join!(
+        rounds(desk.clone(), client.clone(), wake.clone(), timing),
+        listen(desk, client, wake, timing)
+    );
+}
+
+/// Asks the server to answer when other desks' changes arrive, and wakes
+/// the rounds when they do.
+async fn listen<T: Transport>(desk: Arc<Desk>, client: Arc<Client<T>>, wake: Arc<Notify>, timing: Timing) {
+    loop {
+        let linked = desk.sync_config().map(|c| c.server_url.is_some()).unwrap_or(false);
+        if !linked {
+            tokio::time::sleep(timing.every).await;
+            continue;
+        }
+        match client.wait_for_changes(&desk, timing.wait).await {
+            Ok(true) => wake.notify_one(),
+            Ok(false) => {}
+            // An older server without waits, or no network: the rounds'
+            // own timer and backoff cover it; look again later.
+            Err(_) => tokio::time::sleep(timing.every).await,
+        }
+    }
+}
+
+async fn rounds<T: Transport>(desk: Arc<Desk>, client: Arc<Client<T>>, wake: Arc<Notify>, timing: Timing) {
     let mut delay = timing.backoff_min;
     let mut failing = false;
     loop {

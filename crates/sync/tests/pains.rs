@@ -51,7 +51,8 @@ impl Transport for Lever {
         if let Some(hook) = self.before.lock().unwrap().as_mut() {
             hook(&url);
         }
-        if self.fail_next.load(Ordering::SeqCst) > 0 {
+        // Waits for changes are not rounds: only rounds fail on demand.
+        if self.fail_next.load(Ordering::SeqCst) > 0 && !url.ends_with("/sync/wait") {
             self.fail_next.fetch_sub(1, Ordering::SeqCst);
             return Err("the server cannot be reached".into());
         }
@@ -294,9 +295,11 @@ fn pain_02_a_large_backlog_is_applied_page_by_page_while_the_desk_keeps_working(
     let (desk, actor, branch) = (b.desk.clone(), b.actor.clone(), w.branch);
     let saved_between_pages = Arc::new(AtomicUsize::new(0));
     let pulls = Arc::new(AtomicUsize::new(0));
-    let (saved, seen) = (saved_between_pages.clone(), pulls.clone());
+    let shown = Arc::new(Mutex::new(None));
+    let (saved, seen, shown_then) = (saved_between_pages.clone(), pulls.clone(), shown.clone());
     *b.lever().before.lock().unwrap() = Some(Box::new(move |url: &str| {
         if url.ends_with("/sync/pull") && seen.fetch_add(1, Ordering::SeqCst) == 1 {
+            *shown_then.lock().unwrap() = desk.receiving();
             // The first page is applied; the clerk saves before the next.
             let input = SaveRoom { id: None, branch_id: branch, name: "Between pages".into(), capacity: 5 };
             if desk.save_room(&actor, input).is_ok() {
@@ -313,6 +316,9 @@ fn pain_02_a_large_backlog_is_applied_page_by_page_while_the_desk_keeps_working(
     );
     assert_eq!(saved_between_pages.load(Ordering::SeqCst), 1, "the desk took a write between two pages");
     assert!(w.rooms(1).contains(&"Between pages".to_string()));
+    let progress = shown.lock().unwrap().expect("the download showed its progress");
+    assert_eq!((progress.done, progress.total), (1_000, 2_500), "one page of 2,500 in");
+    assert_eq!(w.nodes[1].desk.receiving(), None, "and nothing once it is over");
 }
 
 /// Pain 3 — devices silently disagree after a "successful" sync. A desk's

@@ -11,6 +11,12 @@ pub fn get_app_status(state: State<'_, AppState>, input: GetAppStatus) -> Reply<
 }
 
 #[tauri::command(async)]
+pub fn get_sync_progress(state: State<'_, AppState>, input: GetSyncProgress) -> Reply<GetSyncProgress> {
+    let _ = input;
+    state.public(|desk, _| Ok(desk.receiving()))
+}
+
+#[tauri::command(async)]
 pub fn setup_organisation(state: State<'_, AppState>, input: SetupOrganisation) -> Reply<SetupOrganisation> {
     state.public(|desk, _| desk.setup_organisation(input))
 }
@@ -73,6 +79,61 @@ pub async fn join_organisation(
             ))
         }
     }
+}
+
+#[tauri::command]
+pub async fn list_linked_desks(state: State<'_, AppState>, input: ListLinkedDesks) -> Reply<ListLinkedDesks> {
+    let _ = input;
+    state.actor(|desk, actor| desk.check_may_link(actor))?;
+    let devices = state.sync_client().linked_desks(&state.desk_arc()).await.map_err(sync_error)?;
+    linked_desks(&state, devices)
+}
+
+#[tauri::command]
+pub async fn revoke_desk(state: State<'_, AppState>, input: RevokeDesk) -> Reply<RevokeDesk> {
+    state.actor(|desk, actor| desk.check_may_link(actor))?;
+    let desk = state.desk_arc();
+    if input.device_id == desk.device_id() {
+        return Err(ApiError::invalid("device_id", "This is the desk you are using; unlink it instead."));
+    }
+    let devices = state.sync_client().revoke_desk(&desk, &input.device_id).await.map_err(|e| match e {
+        branchdesk_sync::SyncError::Refused { body, .. } => ApiError::invalid("device_id", body.message),
+        other => sync_error(other),
+    })?;
+    linked_desks(&state, devices)
+}
+
+/// The server's device list in words: branch names, this desk marked.
+fn linked_desks(
+    state: &AppState,
+    devices: Vec<branchdesk_api::sync::LinkedDevice>,
+) -> Result<Vec<LinkedDesk>, ApiError> {
+    let branches = state.actor(|desk, actor| {
+        desk.list_branches(actor, branchdesk_api::commands::org::ListBranches { all: true })
+    })?;
+    let me = state.desk().device_id().to_owned();
+    Ok(devices
+        .into_iter()
+        .map(|d| LinkedDesk {
+            branches: match &d.scopes {
+                None => "All branches".into(),
+                Some(list) => list
+                    .iter()
+                    .map(|s| {
+                        let id = s.trim_start_matches("branch:");
+                        branches.iter().find(|b| b.id.to_string() == id).map_or(s.clone(), |b| b.name.clone())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            },
+            this_desk: d.device_id == me,
+            revoked: d.revoked_at.is_some(),
+            device_id: d.device_id,
+            desk_no: d.desk_no,
+            enrolled_at: d.enrolled_at,
+            last_push_at: d.last_push_at,
+        })
+        .collect())
 }
 
 /// A sync failure as the field it concerns: the code, or the address.

@@ -70,6 +70,10 @@ pub fn StatusBar(p: &StatusBarProps) -> Html {
         <footer class="status-bar" aria-live="polite">
             <span class={classes!("dot", dot)}></span>
             <span id="sync-status">{ line }</span>
+            if let Some(r) = s.receiving {
+                <span class="tag" id="receiving">{ format!("Receiving changes: {} of {}", r.done, r.total) }</span>
+                <progress max={r.total.to_string()} value={r.done.to_string()}></progress>
+            }
             if s.open_conflicts > 0 { <span class="tag">{ format!("{} merge conflicts kept for review", s.open_conflicts) }</span> }
             if s.refused_changes > 0 { <span class="tag">{ format!("{} changes refused by the server (Settings)", s.refused_changes) }</span> }
             if s.server_url.is_some() {

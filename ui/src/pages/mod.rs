@@ -7,6 +7,7 @@ pub mod backups;
 pub mod batches;
 pub mod courses;
 pub mod curriculum;
+pub mod desks;
 pub mod fees;
 pub mod home;
 pub mod leads;

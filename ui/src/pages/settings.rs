@@ -193,6 +193,8 @@ fn ServerLink() -> Html {
                         <button onclick={issue} id="issue-desk-code">{ "Code for another desk" }</button>
                         <button onclick={unlink}>{ "Unlink" }</button>
                     </div>
+                    <super::desks::LinkedDesks />
+                    <super::desks::FollowMoreBranches server_url={u.clone()} on_done={reload.reform(|_| ())} />
                 }
             } else {
                 <p class="muted">{ "Not linked: this desk keeps its data to itself. Link it to the organisation's server to share with other desks." }</p>

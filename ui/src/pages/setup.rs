@@ -2,7 +2,7 @@
 
 use crate::components::field::{setter, Field, FormActions, FormError};
 use crate::invoke::call;
-use branchdesk_api::commands::system::{JoinOrganisation, SetupOrganisation};
+use branchdesk_api::commands::system::{GetSyncProgress, JoinOrganisation, Receiving, SetupOrganisation};
 use branchdesk_api::ApiError;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -130,6 +130,24 @@ fn JoinForm(p: &JoinProps) -> Html {
     let code = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
+    // How far the download is, asked twice a second while joining.
+    let progress = use_state(|| None::<Receiving>);
+    {
+        let (progress, joining) = (progress.clone(), *busy);
+        use_effect_with(joining, move |joining| {
+            let interval = joining.then(|| {
+                gloo_timers::callback::Interval::new(500, move || {
+                    let progress = progress.clone();
+                    spawn_local(async move {
+                        if let Ok(p) = call(&GetSyncProgress {}).await {
+                            progress.set(p);
+                        }
+                    });
+                })
+            });
+            move || drop(interval)
+        });
+    }
     let onsubmit = {
         let (url, code, error, busy, on_joined) =
             (url.clone(), code.clone(), error.clone(), busy.clone(), p.on_joined.clone());
@@ -156,7 +174,15 @@ fn JoinForm(p: &JoinProps) -> Html {
                 <FormError error={err.clone()} fields={vec!["server_url", "code"]} />
                 <Field label="Server address" name="server_url" value={(*url).clone()} on_input={setter(&url)} error={err.clone()} autofocus=true hint="e.g. https://sync.example.in" />
                 <Field label="Desk code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err} hint="From Settings → Sync server on a desk of the organisation, e.g. ABCD-EFGH" />
-                if *busy { <p class="muted" role="status">{ "Downloading the organisation…" }</p> }
+                if *busy {
+                    <p class="muted" role="status" id="join-progress">{
+                        match *progress {
+                            Some(r) => format!("Downloading the organisation: {} of {} changes…", r.done, r.total),
+                            None => "Downloading the organisation…".to_owned(),
+                        }
+                    }</p>
+                    if let Some(r) = *progress { <progress max={r.total.to_string()} value={r.done.to_string()}></progress> }
+                }
                 <FormActions save="Join" on_cancel={p.on_back.clone()} />
             </form>
         </div>

@@ -57,6 +57,8 @@ pub struct SyncState {
     /// This desk's changes the server refused.
     pub refused_changes: u64,
     pub last_backup_at: Option<DateTime<Utc>>,
+    /// A long download in progress, if any.
+    pub receiving: Option<Receiving>,
 }
 command!(GetSyncState => "get_sync_state", Session -> SyncState);
 
@@ -106,6 +108,47 @@ pub struct DeskCode {
     pub valid_hours: u32,
 }
 command!(IssueDeskCode => "issue_desk_code", Permission -> DeskCode);
+
+/// How far a long download from the server is (shown while a first sync
+/// or a big catch-up runs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receiving {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// Works without a sign-in: the join screen shows it during the first sync.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetSyncProgress {}
+command!(GetSyncProgress => "get_sync_progress", Public -> Option<Receiving>);
+
+/// The desks linked to this desk's server.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListLinkedDesks {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedDesk {
+    pub device_id: String,
+    pub desk_no: u32,
+    /// The branches it syncs, by name ("All branches" when not limited).
+    pub branches: String,
+    /// RFC 3339.
+    pub enrolled_at: String,
+    pub last_push_at: Option<String>,
+    pub revoked: bool,
+    pub this_desk: bool,
+}
+command!(ListLinkedDesks => "list_linked_desks", Permission -> Vec<LinkedDesk>);
+
+/// Stops a lost or replaced desk from syncing; answers the desks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RevokeDesk {
+    pub device_id: String,
+}
+command!(RevokeDesk => "revoke_desk", Permission -> Vec<LinkedDesk>);
 
 /// A change made on this desk that the server refused, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

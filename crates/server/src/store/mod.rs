@@ -43,6 +43,12 @@ pub trait Store: Send + Sync + 'static {
         limit: usize,
     ) -> impl Future<Output = Result<PullResponse, StoreError>> + Send;
 
+    /// The last `scope_seq` of each of `scopes` that has any change.
+    fn heads(
+        &self,
+        scopes: Vec<String>,
+    ) -> impl Future<Output = Result<std::collections::BTreeMap<String, u64>, StoreError>> + Send;
+
     /// Enrols `device_id` with a one-time code; answers its bearer token.
     fn enrol(
         &self,
@@ -58,6 +64,11 @@ pub trait Store: Send + Sync + 'static {
         &self,
         scopes: Option<Vec<String>>,
     ) -> impl Future<Output = Result<String, StoreError>> + Send;
+
+    /// Every device ever enrolled, by desk number.
+    fn devices(
+        &self,
+    ) -> impl Future<Output = Result<Vec<branchdesk_api::sync::LinkedDevice>, StoreError>> + Send;
 
     /// Stops a device from syncing.
     fn revoke(&self, device_id: String) -> impl Future<Output = Result<(), StoreError>> + Send;

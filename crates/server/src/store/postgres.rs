@@ -301,7 +301,15 @@ impl Store for PgStore {
                 changes.push(Change { scope: scope.clone(), scope_seq, device_id: row.get(1), op });
             }
         }
-        Ok(PullResponse { changes, cursors, more })
+        let scopes: Vec<String> = req.cursors.keys().cloned().collect();
+        let found = client
+            .query("SELECT scope, last_seq FROM scope_counters WHERE scope = ANY($1)", &[&scopes])
+            .await?;
+        let mut heads: BTreeMap<String, u64> = scopes.into_iter().map(|s| (s, 0)).collect();
+        for r in &found {
+            heads.insert(r.get(0), r.get::<_, i64>(1) as u64);
+        }
+        Ok(PullResponse { changes, cursors, more, heads })
     }
 
     async fn enrol(&self, device_id: String, code: String) -> Result<Enrolled, StoreError> {
@@ -391,6 +399,44 @@ impl Store for PgStore {
         .await?;
         tx.commit().await?;
         Ok(Some(code))
+    }
+
+    async fn devices(&self) -> Result<Vec<branchdesk_api::sync::LinkedDevice>, StoreError> {
+        let client = self.pool.get().await?;
+        // Times as RFC 3339 text, like the SQLite store's.
+        let rows = client
+            .query(
+                "SELECT d.device_id, d.desk_no, d.scopes,
+                        to_char(d.enrolled_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+                        to_char(d.revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),
+                        to_char((SELECT max(received_at) FROM applied_ops a WHERE a.device_id = d.device_id)
+                                AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
+                 FROM devices d ORDER BY d.desk_no",
+                &[],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| branchdesk_api::sync::LinkedDevice {
+                device_id: r.get(0),
+                desk_no: r.get::<_, Option<i32>>(1).unwrap_or(0) as u32,
+                scopes: super::scopes_from_text(r.get(2)),
+                enrolled_at: r.get::<_, Option<String>>(3).unwrap_or_default(),
+                revoked_at: r.get(4),
+                last_push_at: r.get(5),
+            })
+            .collect())
+    }
+
+    async fn heads(
+        &self,
+        scopes: Vec<String>,
+    ) -> Result<std::collections::BTreeMap<String, u64>, StoreError> {
+        let client = self.pool.get().await?;
+        let rows = client
+            .query("SELECT scope, last_seq FROM scope_counters WHERE scope = ANY($1)", &[&scopes])
+            .await?;
+        Ok(rows.iter().map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1) as u64)).collect())
     }
 
     async fn ready(&self) -> Result<(), StoreError> {

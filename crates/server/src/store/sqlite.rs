@@ -5,6 +5,7 @@ use crate::authz::{self, AuthorGrant};
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -228,7 +229,15 @@ fn pull(conn: &mut Connection, req: &PullRequest, limit: usize) -> Result<PullRe
             changes.push(Change { scope: scope.clone(), scope_seq, device_id, op });
         }
     }
-    Ok(PullResponse { changes, cursors, more })
+    let mut heads = BTreeMap::new();
+    for scope in req.cursors.keys() {
+        let head: Option<i64> = tx
+            .prepare_cached("SELECT last_seq FROM scope_counters WHERE scope = ?1")?
+            .query_row([scope], |r| r.get(0))
+            .optional()?;
+        heads.insert(scope.clone(), head.unwrap_or(0) as u64);
+    }
+    Ok(PullResponse { changes, cursors, more, heads })
 }
 
 impl Store for SqliteStore {
@@ -238,6 +247,23 @@ impl Store for SqliteStore {
 
     async fn pull(&self, req: PullRequest, limit: usize) -> Result<PullResponse, StoreError> {
         self.blocking(move |c| pull(c, &req, limit)).await
+    }
+
+    async fn heads(
+        &self,
+        scopes: Vec<String>,
+    ) -> Result<std::collections::BTreeMap<String, u64>, StoreError> {
+        self.blocking(move |c| {
+            let mut stmt = c.prepare_cached("SELECT last_seq FROM scope_counters WHERE scope = ?1")?;
+            let mut out = std::collections::BTreeMap::new();
+            for s in scopes {
+                if let Some(seq) = stmt.query_row([&s], |r| r.get::<_, i64>(0)).optional()? {
+                    out.insert(s, seq as u64);
+                }
+            }
+            Ok(out)
+        })
+        .await
     }
 
     async fn enrol(&self, device_id: String, code: String) -> Result<Enrolled, StoreError> {
@@ -307,6 +333,28 @@ impl Store for SqliteStore {
                 ),
             )?;
             Ok(code)
+        })
+        .await
+    }
+
+    async fn devices(&self) -> Result<Vec<branchdesk_api::sync::LinkedDevice>, StoreError> {
+        self.blocking(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT d.device_id, d.desk_no, d.scopes, d.enrolled_at, d.revoked_at,
+                        (SELECT max(received_at) FROM applied_ops a WHERE a.device_id = d.device_id)
+                 FROM devices d ORDER BY d.desk_no",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(branchdesk_api::sync::LinkedDevice {
+                    device_id: r.get(0)?,
+                    desk_no: r.get::<_, Option<u32>>(1)?.unwrap_or(0),
+                    scopes: super::scopes_from_text(r.get(2)?),
+                    enrolled_at: r.get(3)?,
+                    revoked_at: r.get(4)?,
+                    last_push_at: r.get(5)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
         .await
     }
