@@ -12,7 +12,7 @@ pub const ORG_SCOPE: &str = "org";
 /// The desk schema version this build writes into every op. The server
 /// accepts this one and the one before. A desk test keeps it equal to the
 /// newest migration.
-pub const DESK_SCHEMA_VERSION: u32 = 15;
+pub const DESK_SCHEMA_VERSION: u32 = 16;
 
 /// The tables that replicate. The desk guards exactly these against writes
 /// outside its write path; the server accepts ops for no others.
@@ -185,6 +185,21 @@ pub struct PullResponse {
     /// show how far a long download is.
     #[serde(default)]
     pub heads: BTreeMap<String, u64>,
+    /// For each scope with changes in the page, the chain at its last one
+    /// (see [`chain_step`]).
+    #[serde(default)]
+    pub chains: BTreeMap<String, String>,
+}
+
+/// One link of a scope's hash chain: BLAKE2s of the previous link and the
+/// op id, as hex. The first change's previous link is "".
+pub fn chain_step(previous: &str, op_id: &str) -> String {
+    use blake2::{Blake2s256, Digest};
+    let mut h = Blake2s256::new();
+    h.update(previous.as_bytes());
+    h.update([0u8]);
+    h.update(op_id.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The body of every error the server answers.

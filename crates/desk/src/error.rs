@@ -18,6 +18,10 @@ pub enum Error {
     Json(#[from] serde_json::Error),
     #[error("password hashing: {0}")]
     Hash(String),
+    /// A pulled page does not continue this desk's copy of a scope (its
+    /// hash chain differs from the server's): nothing of it was applied.
+    #[error("this desk's copy of {scope} differs from the server's; it is downloaded again")]
+    Diverged { scope: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

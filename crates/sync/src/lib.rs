@@ -309,6 +309,7 @@ impl<T: Transport> Client<T> {
         round: &mut Round,
         progress: &mut Progress,
     ) -> Result<(), SyncError> {
+        let mut restarted = std::collections::BTreeSet::new();
         for pass in 0..2 {
             for (scope, cursor) in desk.sync_cursors()? {
                 if pass == 1 && scope == branchdesk_api::sync::ORG_SCOPE {
@@ -321,7 +322,18 @@ impl<T: Transport> Client<T> {
                     if let Some(head) = page.heads.get(&scope) {
                         progress.first_look(&scope, cursor, *head);
                     }
-                    let report = desk.apply_pulled(&page.changes, &page.cursors)?;
+                    let report = match desk.apply_pulled(&page.changes, &page.cursors, &page.chains) {
+                        // This desk's copy of the scope differs from the
+                        // server's (a change missed or doubled somewhere):
+                        // download the scope again, once per round.
+                        Err(branchdesk_desk::Error::Diverged { scope: s }) if restarted.insert(s.clone()) => {
+                            tracing::warn!(scope = %s, "copy differs from the server's; downloading it again");
+                            desk.restart_scope(&s)?;
+                            cursor = 0;
+                            continue;
+                        }
+                        other => other?,
+                    };
                     progress.done += page.changes.len() as u64;
                     if progress.total > u64::from(PULL_PAGE) {
                         desk.set_receiving(Some((progress.done.min(progress.total), progress.total)));

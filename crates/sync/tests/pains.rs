@@ -351,6 +351,31 @@ fn pain_03_an_own_op_coming_back_out_of_order_does_not_let_an_older_value_win() 
     assert_eq!(w.name_of(0, s), "Asha Rao Kulkarni");
 }
 
+/// Pain 3, again — a desk whose copy skipped a change (as a broken cursor
+/// would) notices at the next page: the hash chain it computes no longer
+/// matches the server's, so it downloads that branch again and ends equal.
+#[test]
+fn pain_03_a_missed_change_is_noticed_and_the_branch_downloaded_again() {
+    let w = world(&[0, 5]);
+    w.room(0, "Room 1");
+    w.sync_all();
+    w.room(0, "Room 2");
+    w.room(0, "Room 3");
+    w.nodes[0].sync(&w.rt).unwrap();
+    let file = w.nodes[1].desk.data_dir().join(branchdesk_desk::db::DB_FILE);
+    rusqlite::Connection::open(file)
+        .unwrap()
+        .execute(
+            "UPDATE sync_cursors SET scope_seq = scope_seq + 1 WHERE scope = ?1",
+            [format!("branch:{}", w.branch)],
+        )
+        .unwrap();
+    let round = w.nodes[1].sync(&w.rt).unwrap();
+    assert_eq!(w.rooms(1), ["Room 1", "Room 2", "Room 3"], "the skipped room is back");
+    assert!(round.pulled >= 3, "the branch was downloaded again: {round:?}");
+    assert_eq!(w.nodes[1].sync(&w.rt).unwrap().pulled, 0, "and then it is in step");
+}
+
 /// Pain 4 — deleted rows come back. A role deleted on one desk while
 /// another desk, offline, edits it stays deleted everywhere.
 #[test]

@@ -100,7 +100,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for chunk in changes.chunks(page) {
         let cursors: BTreeMap<String, u64> = [(scope.clone(), chunk.last().unwrap().scope_seq)].into();
         let p = Instant::now();
-        desk.apply_pulled(chunk, &cursors)?;
+        desk.apply_pulled(chunk, &cursors, &Default::default())?;
         longest = longest.max(p.elapsed());
     }
     let applied = t.elapsed();
@@ -108,7 +108,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Incremental: one more small page on top of everything above.
     let extra: Vec<Change> = (rows..rows + 100).map(|i| change(&scope, &branch, i)).collect();
     let t = Instant::now();
-    desk.apply_pulled(&extra, &[(scope.clone(), (rows + 100) as u64)].into())?;
+    desk.apply_pulled(&extra, &[(scope.clone(), (rows + 100) as u64)].into(), &Default::default())?;
     let incremental = t.elapsed();
 
     let rate = |d: Duration| rows as f64 / d.as_secs_f64();

@@ -160,7 +160,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for page in changes.chunks(500) {
         let cursors: BTreeMap<String, u64> =
             [(scope.clone(), page.last().map(|c| c.scope_seq).unwrap_or(0))].into();
-        desk.apply_pulled(page, &cursors)?;
+        desk.apply_pulled(page, &cursors, &Default::default())?;
     }
     drop(changes);
 

@@ -30,10 +30,19 @@ pub struct ApplyReport {
 
 impl Desk {
     /// Applies one pulled page and moves the cursors, in one transaction.
-    pub fn apply_pulled(&self, changes: &[Change], cursors: &BTreeMap<String, u64>) -> Result<ApplyReport> {
+    /// `chains`: the server's chain at the page's last change of each scope;
+    /// a page that does not continue this desk's chain is refused whole
+    /// ([`Error::Diverged`]).
+    pub fn apply_pulled(
+        &self,
+        changes: &[Change],
+        cursors: &BTreeMap<String, u64>,
+        chains: &BTreeMap<String, String>,
+    ) -> Result<ApplyReport> {
         let mut db = self.db();
         let _permit = db.permit();
         let tx = db.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let chained = extend_chains(&tx, changes, chains)?;
         let (mut echoed, mut seen): (u64, String) =
             tx.query_row("SELECT echoed_seq, seen_hlc FROM sync_state", [], |r| {
                 Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
@@ -167,10 +176,49 @@ impl Desk {
                 (scope, *seq as i64),
             )?;
         }
+        for (scope, chain) in &chained {
+            tx.execute("UPDATE sync_cursors SET chain = ?2 WHERE scope = ?1", (scope, chain))?;
+        }
         tx.execute("UPDATE sync_state SET echoed_seq = ?1, seen_hlc = ?2", (echoed as i64, seen))?;
         tx.commit()?;
         Ok(report)
     }
+}
+
+/// A chain set before chains existed: the server's next one is taken as is.
+const UNKNOWN_CHAIN: &str = "unknown";
+
+/// Each scope's chain extended over the page's changes, checked against the
+/// server's where both are known; answers the chains to store.
+fn extend_chains(
+    tx: &Transaction<'_>,
+    changes: &[Change],
+    server: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>> {
+    let mut mine: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for c in changes {
+        if !mine.contains_key(&c.scope) {
+            let stored: String = tx
+                .prepare_cached("SELECT chain FROM sync_cursors WHERE scope = ?1")?
+                .query_row([&c.scope], |r| r.get(0))
+                .optional()?
+                .unwrap_or_default();
+            mine.insert(c.scope.clone(), (stored != UNKNOWN_CHAIN).then_some(stored));
+        }
+        if let Some(Some(chain)) = mine.get_mut(&c.scope) {
+            *chain = branchdesk_api::sync::chain_step(chain, &c.op.op_id);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (scope, chain) in mine {
+        match (chain, server.get(&scope)) {
+            (Some(m), Some(s)) if m != *s => return Err(Error::Diverged { scope }),
+            (_, Some(s)) => out.insert(scope, s.clone()),
+            (Some(m), None) => out.insert(scope, m),
+            (None, None) => out.insert(scope, UNKNOWN_CHAIN.to_owned()),
+        };
+    }
+    Ok(out)
 }
 
 fn merge_row(current: Option<&Map<String, Value>>, winners: &Map<String, Value>) -> Map<String, Value> {

@@ -118,6 +118,17 @@ impl Desk {
 
     /// The scopes this desk follows, organisation first (its rows are the
     /// parents of every branch's), with the last change applied from each.
+    /// Forgets how far this desk has a scope, so the next pull downloads it
+    /// all again (after its copy was found to differ from the server's).
+    pub fn restart_scope(&self, scope: &str) -> Result<()> {
+        self.db().conn.execute(
+            "INSERT INTO sync_cursors (scope, scope_seq, chain) VALUES (?1, 0, '')
+             ON CONFLICT (scope) DO UPDATE SET scope_seq = 0, chain = ''",
+            [scope],
+        )?;
+        Ok(())
+    }
+
     pub fn sync_cursors(&self) -> Result<Vec<(String, u64)>> {
         let db = self.db();
         let allowed: Option<Vec<String>> = db

@@ -114,6 +114,22 @@ pub(crate) fn scopes_from_text(text: Option<String>) -> Option<Vec<String>> {
     text.and_then(|t| serde_json::from_str(&t).ok())
 }
 
+/// The chain links of whole scopes' logs, from (scope, seq, op id) rows
+/// in scope and seq order: each scope's chain starts at "".
+pub(crate) fn chain_links(rows: Vec<(String, i64, String)>) -> Vec<(String, Vec<(i64, String)>)> {
+    let mut out: Vec<(String, Vec<(i64, String)>)> = Vec::new();
+    for (scope, seq, op_id) in rows {
+        if out.last().is_none_or(|(s, _)| *s != scope) {
+            out.push((scope.clone(), Vec::new()));
+        }
+        let links = &mut out.last_mut().expect("pushed above").1;
+        let previous = links.last().map(|(_, c)| c.as_str()).unwrap_or("");
+        let chain = branchdesk_api::sync::chain_step(previous, &op_id);
+        links.push((seq, chain));
+    }
+    out
+}
+
 /// Secrets (tokens, codes) are stored as BLAKE2 digests only.
 pub fn digest(secret: &str) -> String {
     use blake2::{Blake2s256, Digest};

@@ -40,6 +40,7 @@ impl PgStore {
             .run_async(&mut client)
             .await
             .map_err(|e| StoreError::Backend(e.to_string()))?;
+        chain_old_rows(&mut client).await?;
         drop(client);
         let _ = driver.await;
         let manager = Manager::new(config, NoTls);
@@ -47,6 +48,34 @@ impl PgStore {
             Pool::builder(manager).max_size(max).build().map_err(|e| StoreError::Backend(e.to_string()))?;
         Ok(Self { pool })
     }
+}
+
+/// Chains the changes logged before the log had chains (once, on connect).
+async fn chain_old_rows(client: &mut tokio_postgres::Client) -> Result<(), StoreError> {
+    let tx = client.transaction().await?;
+    let rows = tx
+        .query(
+            "SELECT scope, scope_seq, op ->> 'op_id' FROM change_log
+             WHERE scope IN (SELECT DISTINCT scope FROM change_log WHERE chain IS NULL)
+             ORDER BY scope, scope_seq FOR UPDATE",
+            &[],
+        )
+        .await?;
+    let rows: Vec<(String, i64, String)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    for (scope, links) in super::chain_links(rows) {
+        for (seq, chain) in &links {
+            tx.execute(
+                "UPDATE change_log SET chain = $3 WHERE scope = $1 AND scope_seq = $2",
+                &[&scope, seq, chain],
+            )
+            .await?;
+        }
+        if let Some((_, last)) = links.last() {
+            tx.execute("UPDATE scope_counters SET chain = $2 WHERE scope = $1", &[&scope, last]).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 impl Store for PgStore {
@@ -212,31 +241,38 @@ impl Store for PgStore {
         for op in &logged_ops {
             *per_scope.entry(op.scope.as_str()).or_default() += 1;
         }
-        let mut next: HashMap<&str, i64> = HashMap::new();
+        let mut next: HashMap<&str, (i64, String)> = HashMap::new();
         for (scope, n) in &per_scope {
-            let top: i64 = tx
+            // The counter row is the scope's lock; its chain is the last link.
+            let row = tx
                 .query_one(
                     "INSERT INTO scope_counters (scope, last_seq) VALUES ($1, $2)
                      ON CONFLICT (scope) DO UPDATE SET last_seq = scope_counters.last_seq + $2
-                     RETURNING last_seq",
+                     RETURNING last_seq, chain",
                     &[scope, n],
                 )
-                .await?
-                .get(0);
-            next.insert(scope, top - n + 1);
+                .await?;
+            let top: i64 = row.get(0);
+            next.insert(scope, (top - n + 1, row.get(1)));
         }
-        let (mut scopes, mut seqs, mut logged) = (vec![], vec![], vec![]);
+        let (mut scopes, mut seqs, mut logged, mut chains) = (vec![], vec![], vec![], vec![]);
         for op in &logged_ops {
-            let n = next.get_mut(op.scope.as_str()).ok_or_else(|| StoreError::Backend("scope".into()))?;
+            let (n, chain) =
+                next.get_mut(op.scope.as_str()).ok_or_else(|| StoreError::Backend("scope".into()))?;
+            *chain = branchdesk_api::sync::chain_step(chain, &op.op_id);
             scopes.push(op.scope.as_str());
             seqs.push(*n);
+            chains.push(chain.clone());
             *n += 1;
             logged.push(serde_json::to_value(op).map_err(|e| StoreError::Backend(e.to_string()))?);
         }
+        for (scope, (_, chain)) in &next {
+            tx.execute("UPDATE scope_counters SET chain = $2 WHERE scope = $1", &[scope, chain]).await?;
+        }
         tx.execute(
-            "INSERT INTO change_log (scope, scope_seq, device_id, op)
-             SELECT s, n, $4, o FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) AS t(s, n, o)",
-            &[&scopes, &seqs, &logged, &device_id],
+            "INSERT INTO change_log (scope, scope_seq, device_id, op, chain)
+             SELECT s, n, $4, o, c FROM unnest($1::text[], $2::bigint[], $3::jsonb[], $5::text[]) AS t(s, n, o, c)",
+            &[&scopes, &seqs, &logged, &device_id, &chains],
         )
         .await?;
         let refused: HashMap<u64, &str> = rejected.iter().map(|r| (r.seq, r.reason.as_str())).collect();
@@ -279,12 +315,13 @@ impl Store for PgStore {
         let client = self.pool.get().await?;
         let stmt = client
             .prepare(
-                "SELECT scope_seq, device_id, op FROM change_log
+                "SELECT scope_seq, device_id, op, chain FROM change_log
                  WHERE scope = $1 AND scope_seq > $2 ORDER BY scope_seq LIMIT $3",
             )
             .await?;
         let mut changes = Vec::new();
         let mut cursors = req.cursors.clone();
+        let mut chains = BTreeMap::new();
         let mut more = false;
         for (scope, cursor) in &req.cursors {
             let room = limit.saturating_sub(changes.len());
@@ -295,6 +332,9 @@ impl Store for PgStore {
                     break;
                 }
                 let scope_seq = row.get::<_, i64>(0) as u64;
+                if let Some(c) = row.get::<_, Option<String>>(3) {
+                    chains.insert(scope.clone(), c);
+                }
                 let op: Op =
                     serde_json::from_value(row.get(2)).map_err(|e| StoreError::Backend(e.to_string()))?;
                 cursors.insert(scope.clone(), scope_seq);
@@ -309,7 +349,7 @@ impl Store for PgStore {
         for r in &found {
             heads.insert(r.get(0), r.get::<_, i64>(1) as u64);
         }
-        Ok(PullResponse { changes, cursors, more, heads })
+        Ok(PullResponse { changes, cursors, more, heads, chains })
     }
 
     async fn enrol(&self, device_id: String, code: String) -> Result<Enrolled, StoreError> {

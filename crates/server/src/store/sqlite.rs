@@ -31,6 +31,7 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         embedded::migrations::runner().run(&mut conn).map_err(|e| StoreError::Backend(e.to_string()))?;
+        chain_old_rows(&mut conn)?;
         Ok(Self { conn: Arc::new(Mutex::new(conn)) })
     }
 
@@ -189,18 +190,50 @@ fn keep_row(
     Ok(())
 }
 
-/// Appends `op` to its scope's change log under the scope's next number.
+/// Appends `op` to its scope's change log under the scope's next number,
+/// extending the scope's hash chain.
 fn log_change(tx: &rusqlite::Transaction<'_>, device_id: &str, op: &Op) -> Result<(), StoreError> {
-    let scope_seq: i64 = tx
+    let (scope_seq, previous): (i64, String) = tx
         .prepare_cached(
             "INSERT INTO scope_counters (scope, last_seq) VALUES (?1, 1)
              ON CONFLICT (scope) DO UPDATE SET last_seq = last_seq + 1
-             RETURNING last_seq",
+             RETURNING last_seq, chain",
         )?
-        .query_row([&op.scope], |r| r.get(0))?;
+        .query_row([&op.scope], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let chain = branchdesk_api::sync::chain_step(&previous, &op.op_id);
+    tx.prepare_cached("UPDATE scope_counters SET chain = ?2 WHERE scope = ?1")?
+        .execute((&op.scope, &chain))?;
     let json = serde_json::to_string(op).map_err(|e| StoreError::Backend(e.to_string()))?;
-    tx.prepare_cached("INSERT INTO change_log (scope, scope_seq, device_id, op) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(rusqlite::params![op.scope, scope_seq, device_id, json])?;
+    tx.prepare_cached(
+        "INSERT INTO change_log (scope, scope_seq, device_id, op, chain) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(rusqlite::params![op.scope, scope_seq, device_id, json, chain])?;
+    Ok(())
+}
+
+/// Chains the changes logged before the log had chains (once, on open).
+fn chain_old_rows(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let rows: Vec<(String, i64, String)> = tx
+        .prepare(
+            "SELECT scope, scope_seq, json_extract(op, '$.op_id') FROM change_log
+             WHERE scope IN (SELECT DISTINCT scope FROM change_log WHERE chain IS NULL)
+             ORDER BY scope, scope_seq",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (scope, links) in super::chain_links(rows) {
+        for (seq, chain) in &links {
+            tx.execute(
+                "UPDATE change_log SET chain = ?3 WHERE scope = ?1 AND scope_seq = ?2",
+                (&scope, seq, chain),
+            )?;
+        }
+        if let Some((_, last)) = links.last() {
+            tx.execute("UPDATE scope_counters SET chain = ?2 WHERE scope = ?1", (&scope, last))?;
+        }
+    }
+    tx.commit()?;
     Ok(())
 }
 
@@ -208,21 +241,30 @@ fn pull(conn: &mut Connection, req: &PullRequest, limit: usize) -> Result<PullRe
     let tx = conn.transaction()?;
     let mut changes = Vec::new();
     let mut cursors = req.cursors.clone();
+    let mut chains = BTreeMap::new();
     let mut more = false;
     for (scope, cursor) in &req.cursors {
         let room = limit.saturating_sub(changes.len());
         let mut stmt = tx.prepare_cached(
-            "SELECT scope_seq, device_id, op FROM change_log
+            "SELECT scope_seq, device_id, op, chain FROM change_log
              WHERE scope = ?1 AND scope_seq > ?2 ORDER BY scope_seq LIMIT ?3",
         )?;
         let rows = stmt.query_map(rusqlite::params![scope, *cursor as i64, room as i64 + 1], |r| {
-            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, i64>(0)? as u64,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
         })?;
         for (i, row) in rows.enumerate() {
-            let (scope_seq, device_id, op) = row?;
+            let (scope_seq, device_id, op, chain) = row?;
             if i == room {
                 more = true;
                 break;
+            }
+            if let Some(c) = chain {
+                chains.insert(scope.clone(), c);
             }
             let op: Op = serde_json::from_str(&op).map_err(|e| StoreError::Backend(e.to_string()))?;
             cursors.insert(scope.clone(), scope_seq);
@@ -237,7 +279,7 @@ fn pull(conn: &mut Connection, req: &PullRequest, limit: usize) -> Result<PullRe
             .optional()?;
         heads.insert(scope.clone(), head.unwrap_or(0) as u64);
     }
-    Ok(PullResponse { changes, cursors, more, heads })
+    Ok(PullResponse { changes, cursors, more, heads, chains })
 }
 
 impl Store for SqliteStore {
