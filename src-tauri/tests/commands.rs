@@ -153,6 +153,7 @@ fn every_permission_command_refuses_a_user_without_grants() {
             "get_import_progress",
             "get_me",
             "get_organisation",
+            "get_sync_progress",
             "get_sync_state",
             "join_organisation",
             "list_branches",
