@@ -8,7 +8,7 @@ scripts/install-deps.sh --test
 cargo build --release -p branchdesk -p branchdesk-desk -p branchdesk-server -p branchdesk-e2e --bins --locked
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 "$target_dir/release/bench-write-path" --rows 10000
-"$target_dir/release/bench-apply" --rows 100000 --page 500
+"$target_dir/release/bench-apply" --rows 100000 --page 200
 "$target_dir/release/bench-timetable" --batches 200 --runs 30
 "$target_dir/release/bench-front-desk" --students 100000 --import 10000
 "$target_dir/release/bench-attendance" --batches 20 --runs 20

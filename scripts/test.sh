@@ -53,7 +53,7 @@ DISPLAY="$display" BRANCHDESK_UI_TESTS=1 cargo test --workspace --locked -- --te
 
 step "benchmarks, smoke mode (full runs: scripts/bench.sh)"
 cargo run -q -p branchdesk-desk --bin bench-write-path --locked -- --rows 300
-cargo run -q -p branchdesk-desk --bin bench-apply --locked -- --rows 2000 --page 500
+cargo run -q -p branchdesk-desk --bin bench-apply --locked -- --rows 2000 --page 200
 cargo run -q -p branchdesk-desk --bin bench-timetable --locked -- --batches 20 --runs 3
 cargo run -q -p branchdesk-desk --bin bench-front-desk --locked -- --students 2000 --import 1000
 cargo run -q -p branchdesk-desk --bin bench-attendance --locked -- --batches 1 --runs 2

@@ -199,7 +199,13 @@ pub fn chain_step(previous: &str, op_id: &str) -> String {
     h.update(previous.as_bytes());
     h.update([0u8]);
     h.update(op_id.as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for b in h.finalize() {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 0xf)] as char);
+    }
+    out
 }
 
 /// The body of every error the server answers.

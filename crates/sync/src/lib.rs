@@ -34,6 +34,34 @@ pub fn within_budget(mut ops: Vec<Op>, budget: usize) -> Vec<Op> {
     ops
 }
 pub const PULL_PAGE: u32 = 1_000;
+/// A pulled page is applied in transactions of at most this many changes,
+/// so the desk's write lock is held for well under a frame (16 ms) and a
+/// clerk's save never waits behind a long download.
+pub const APPLY_CHUNK: usize = 200;
+
+/// Applies a pulled page chunk by chunk; the cursors move with each chunk
+/// and the server's hash chain is checked at the page's end.
+fn apply_page(desk: &Desk, page: &PullResponse) -> Result<ApplyReport, branchdesk_desk::Error> {
+    let mut total = ApplyReport::default();
+    if page.changes.is_empty() {
+        return desk.apply_pulled(&[], &page.cursors, &page.chains);
+    }
+    let chunks = page.changes.chunks(APPLY_CHUNK);
+    let last = chunks.len() - 1;
+    for (i, chunk) in chunks.enumerate() {
+        let (cursors, chains) = if i == last {
+            (page.cursors.clone(), page.chains.clone())
+        } else {
+            (chunk.iter().map(|c| (c.scope.clone(), c.scope_seq)).collect(), Default::default())
+        };
+        let r = desk.apply_pulled(chunk, &cursors, &chains)?;
+        total.applied += r.applied;
+        total.echoed += r.echoed;
+        total.conflicts += r.conflicts;
+        total.unknown_columns += r.unknown_columns;
+    }
+    Ok(total)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -322,7 +350,7 @@ impl<T: Transport> Client<T> {
                     if let Some(head) = page.heads.get(&scope) {
                         progress.first_look(&scope, cursor, *head);
                     }
-                    let report = match desk.apply_pulled(&page.changes, &page.cursors, &page.chains) {
+                    let report = match apply_page(desk, &page) {
                         // This desk's copy of the scope differs from the
                         // server's (a change missed or doubled somewhere):
                         // download the scope again, once per round.

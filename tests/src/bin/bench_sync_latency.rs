@@ -134,5 +134,7 @@ fn main() {
         ms(*latencies.last().unwrap()),
         ms(med(&latencies)) / ms(baseline)
     );
-    println!("  of which the push waits 500 ms after the change so changes made together go together");
+    println!(
+        "  of which up to 500 ms is the worker's wait after a change, so changes made together go together"
+    );
 }

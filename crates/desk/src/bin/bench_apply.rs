@@ -7,7 +7,8 @@
 //! write lock is held) and a small incremental page on top of N rows (does
 //! the cost grow with the table?).
 //!
-//! Usage: bench-apply [--rows N] [--page P]   (defaults 100000 and 500)
+//! Usage: bench-apply [--rows N] [--page P]   (defaults 100000 and 200, the
+//! sync client's chunk: `branchdesk_sync::APPLY_CHUNK`)
 
 use branchdesk_api::commands::system::SetupOrganisation;
 use branchdesk_api::sync::{Change, Op, DESK_SCHEMA_VERSION};
@@ -50,7 +51,7 @@ fn change(scope: &str, branch: &str, i: usize) -> Change {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rows = arg("--rows", 100_000);
-    let page = arg("--page", 500);
+    let page = arg("--page", 200);
     let dir = tempfile::tempdir()?;
     let desk = Desk::open(DeskConfig::new(dir.path()))?;
     desk.setup_organisation(SetupOrganisation {
