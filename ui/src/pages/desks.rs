@@ -43,8 +43,8 @@ pub fn LinkedDesks() -> Html {
                         <tr class={classes!(d.revoked.then_some("muted"))}>
                             <td>{ format!("D{}{}", d.desk_no, if d.this_desk { " (this desk)" } else { "" }) }</td>
                             <td>{ &d.branches }</td>
-                            <td>{ d.enrolled_at.get(..10).unwrap_or_default() }</td>
-                            <td>{ d.last_push_at.as_deref().and_then(|t| t.get(..16)).map(|t| t.replace('T', " ")).unwrap_or_else(|| "never".into()) }</td>
+                            <td>{ local(&d.enrolled_at) }</td>
+                            <td>{ d.last_push_at.as_deref().map(local).unwrap_or_else(|| "never".into()) }</td>
                             <td class="row-actions">
                                 if d.revoked { <span class="tag">{ "revoked" }</span> }
                                 if !d.revoked && !d.this_desk { <button class="revoke" onclick={revoke(d.device_id.clone())}>{ "Revoke" }</button> }
@@ -55,6 +55,13 @@ pub fn LinkedDesks() -> Html {
             }) }
         </div>
     }
+}
+
+/// A server time (RFC 3339) in this desk's time zone.
+fn local(t: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(t)
+        .map(|t| crate::format::when(&t.with_timezone(&chrono::Utc)))
+        .unwrap_or_else(|_| t.to_owned())
 }
 
 #[derive(Properties, PartialEq)]
