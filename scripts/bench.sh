@@ -15,6 +15,7 @@ target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 "$target_dir/release/bench-money" --students 10000 --runs 50
 "$target_dir/release/bench-ingest" --ops 50000
 "$target_dir/release/bench-sync-latency" --runs 20
+"$target_dir/release/bench-first-sync" --rows 1000000
 # PostgreSQL ingest: a throwaway cluster on a private socket folder.
 pg_bin=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | tail -n 1)")
 pg_dir=$(mktemp -d)

@@ -60,6 +60,7 @@ cargo run -q -p branchdesk-desk --bin bench-attendance --locked -- --batches 1 -
 cargo run -q -p branchdesk-desk --bin bench-money --locked -- --students 300 --runs 5 --staff 6
 cargo run -q -p branchdesk-server --bin bench-ingest --locked -- --ops 2000
 cargo run -q -p branchdesk-e2e --bin bench-sync-latency --locked -- --runs 3
+cargo run -q -p branchdesk-e2e --bin bench-first-sync --locked -- --rows 5000
 DISPLAY="$display" cargo run -q -p branchdesk-e2e --bin bench-startup --locked -- --runs 1
 
 echo "all checks passed" >&2

@@ -1,0 +1,145 @@
+//! First sync of a large branch through a real server on loopback. Prints
+//! figures and ratios; asserts nothing.
+//!
+//! A sync server (embedded SQLite) holds an organisation and N rooms in one
+//! branch (stored through the server's own push, as a desk would have sent
+//! them). A fresh desk joins with a code and downloads everything through
+//! the real sync client: pages of 1,000 over HTTP, applied in transactions
+//! of 200 with the merge rules and hash-chain checks. Baseline: a bulk load
+//! of the same rows into the desk's file (prepared INSERTs, one transaction).
+//!
+//! Usage: bench-first-sync [--rows N]   (default 200000)
+
+use branchdesk_api::commands::session::Login;
+use branchdesk_api::commands::system::SetupOrganisation;
+use branchdesk_api::sync::{Op, DESK_SCHEMA_VERSION};
+use branchdesk_desk::{Desk, DeskConfig};
+use branchdesk_server::store::sqlite::SqliteStore;
+use branchdesk_server::store::Store;
+use branchdesk_sync::Client;
+use std::time::Instant;
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)?.parse().ok()).unwrap_or(default)
+}
+
+fn room(seq: u64, device: &str, author: &str, branch: &str, i: usize) -> Op {
+    let mut columns = serde_json::Map::new();
+    columns.insert("branch_id".into(), branch.into());
+    columns.insert("name".into(), format!("Room {i:07}").into());
+    columns.insert("capacity".into(), 30.into());
+    columns.insert("active".into(), true.into());
+    columns.insert("created_at".into(), "2026-06-01T09:00:00Z".into());
+    columns.insert("updated_at".into(), "2026-06-01T09:00:00Z".into());
+    Op {
+        seq,
+        op_id: uuid::Uuid::now_v7().to_string(),
+        author_user_id: Some(author.into()),
+        scope: format!("branch:{branch}"),
+        entity: "rooms".into(),
+        entity_id: uuid::Uuid::now_v7().to_string(),
+        kind: "insert".into(),
+        columns,
+        hlc: format!("{:012x}0000-{device}", 1_780_000_000_000u64 + seq),
+        schema_version: DESK_SCHEMA_VERSION,
+    }
+}
+
+fn main() {
+    let rows = arg("--rows", 200_000);
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let server_dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&server_dir.path().join("server.sqlite")).unwrap();
+    let bootstrap = rt.block_on(store.bootstrap_code()).unwrap().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let served = store.clone();
+    rt.spawn(async move {
+        let _ = branchdesk_server::serve(listener, served).await;
+    });
+    let client = Client::new();
+
+    // The office desk: the organisation, then N rooms stored by the server.
+    let office_dir = tempfile::tempdir().unwrap();
+    let office = Desk::open(DeskConfig::new(office_dir.path())).unwrap();
+    rt.block_on(client.link(&office, &url, &bootstrap)).unwrap();
+    office
+        .setup_organisation(SetupOrganisation {
+            organisation_name: "Kiran Coaching".into(),
+            currency: "INR".into(),
+            branch_name: "Koramangala".into(),
+            branch_code: "K2".into(),
+            director_name: "Meera Iyer".into(),
+            director_email: "meera@example.com".into(),
+            director_password: "Saffron-Kite-81".into(),
+        })
+        .unwrap();
+    let (_, me) = office
+        .login(Login { email: "meera@example.com".into(), password: "Saffron-Kite-81".into() })
+        .unwrap();
+    let branch = me.branches[0].id.to_string();
+    let author = me.user.id.to_string();
+    let pushed = rt.block_on(client.sync(&office)).unwrap().pushed as u64;
+    let device = office.device_id().to_owned();
+    let t = Instant::now();
+    let mut seq = pushed;
+    for chunk in (0..rows).collect::<Vec<_>>().chunks(5_000) {
+        let ops: Vec<Op> = chunk
+            .iter()
+            .map(|i| {
+                seq += 1;
+                room(seq, &device, &author, &branch, *i)
+            })
+            .collect();
+        rt.block_on(store.push(device.clone(), ops)).unwrap();
+    }
+    let stored = t.elapsed();
+
+    // A fresh desk joins and downloads it all.
+    let code = rt.block_on(client.issue_code(&office, None)).unwrap().code;
+    let new_dir = tempfile::tempdir().unwrap();
+    let desk = Desk::open(DeskConfig::new(new_dir.path())).unwrap();
+    rt.block_on(client.link(&desk, &url, &code)).unwrap();
+    let t = Instant::now();
+    let round = rt.block_on(client.sync(&desk)).unwrap();
+    let first_sync = t.elapsed();
+
+    // Baseline: the same rows bulk-loaded into the desk's file.
+    let conn = rusqlite::Connection::open(new_dir.path().join(branchdesk_desk::db::DB_FILE)).unwrap();
+    conn.pragma_update(None, "synchronous", "FULL").unwrap();
+    conn.execute_batch(
+        "CREATE TABLE bench_plain_rooms (id TEXT PRIMARY KEY, branch_id TEXT NOT NULL, name TEXT NOT NULL,
+         capacity INTEGER NOT NULL, active INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+         UNIQUE (branch_id, name));",
+    )
+    .unwrap();
+    let t = Instant::now();
+    let tx = conn.unchecked_transaction().unwrap();
+    {
+        let mut stmt = tx
+            .prepare("INSERT INTO bench_plain_rooms VALUES (?1, ?2, ?3, 30, 1, '2026-06-01T09:00:00Z', '2026-06-01T09:00:00Z')")
+            .unwrap();
+        for i in 0..rows {
+            stmt.execute((uuid::Uuid::now_v7().to_string(), &branch, format!("Room {i:07}"))).unwrap();
+        }
+    }
+    tx.commit().unwrap();
+    let bulk = t.elapsed();
+
+    let s = |d: std::time::Duration| d.as_secs_f64();
+    println!("first sync of a branch of {rows} rows through a server on loopback");
+    println!(
+        "  (set-up: the server stored them in {:.1} s, {:.0} ops/s)",
+        s(stored),
+        rows as f64 / s(stored)
+    );
+    println!("  baseline: bulk load of the same rows into the desk's file  {:.2} s", s(bulk));
+    println!(
+        "  first sync (pull pages over HTTP, apply with merge rules)   {:.2} s  ({} changes, {:.0} rows/s) = {:.1}x the baseline (goal <= 10 s for 1,000,000)",
+        s(first_sync),
+        round.pulled,
+        round.pulled as f64 / s(first_sync),
+        s(first_sync) / s(bulk)
+    );
+}
