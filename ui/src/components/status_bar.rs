@@ -63,7 +63,12 @@ pub fn StatusBar(p: &StatusBarProps) -> Html {
         .unwrap_or_else(|| "no backup yet".into());
     let (dot, line) = match (&s.server_url, &s.last_error) {
         (None, _) => ("offline", format!("Not linked to a server: working offline · {waiting}")),
-        (Some(_), Some(e)) => ("error", format!("Offline, retrying ({e}) · {waiting} · {synced}")),
+        // No network: the worker keeps retrying. Anything else (an update
+        // needed, the desk unlinked) needs a person, so it says so plainly.
+        (Some(_), Some(e)) if e.starts_with("the server cannot be reached") => {
+            ("error", format!("Offline, retrying ({e}) · {waiting} · {synced}"))
+        }
+        (Some(_), Some(e)) => ("error", format!("Not syncing: {e} · {waiting} · {synced}")),
         (Some(_), None) => ("online", format!("Online · {waiting} · {synced}")),
     };
     html! {
