@@ -175,3 +175,71 @@ fn a_salary_paid_on_two_offline_desks_is_two_payments_and_one_review_item() {
         assert_eq!(reviews(n, branch), []);
     }
 }
+
+#[test]
+fn a_fee_collected_on_two_offline_desks_is_kept_as_advance_and_listed_for_review() {
+    let rt = support::runtime();
+    let (_server, client, mut nodes, branch) = support::network(&rt, &[0, 20]);
+    let director = nodes[0].actor().clone();
+    let batch = support::monthly_batch(&nodes[0], &director, branch);
+    let student = nodes[0]
+        .desk
+        .save_student(
+            &director,
+            SaveStudent {
+                branch_id: branch,
+                full_name: "Asha Rao".into(),
+                date_of_birth: "2000-01-01".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .student
+        .id;
+    nodes[0]
+        .desk
+        .enrol(&director, Enrol { student_id: student, batch_id: batch, ..Default::default() })
+        .unwrap();
+    quiesce(&rt, &client, &nodes);
+    sign_in(&mut nodes[1]);
+    // The father pays June's ₹3,000 at one desk, the mother at the other.
+    for n in &nodes {
+        let input = CollectPayment { student_id: student, amount: "3000".into(), ..Default::default() };
+        n.desk.collect_payment(n.actor(), input).unwrap();
+    }
+    quiesce(&rt, &client, &nodes);
+    for n in &nodes {
+        let account =
+            n.desk.get_student_account(n.actor(), GetStudentAccount { student_id: student }).unwrap();
+        assert_eq!(account.receipts.len(), 2, "both receipts kept");
+        assert_eq!(account.advance_minor, 300_000, "the second ₹3,000 is the student's advance");
+        let list = reviews(n, branch);
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert!(list[0].what.contains("collected twice: ₹6,000.00 against ₹3,000.00"), "{}", list[0].what);
+    }
+    // Refunding the second payment takes it off the list.
+    let second = nodes[1]
+        .desk
+        .get_student_account(nodes[1].actor(), GetStudentAccount { student_id: student })
+        .unwrap()
+        .receipts
+        .into_iter()
+        .find(|r| r.number.contains("/D2/"))
+        .unwrap();
+    nodes[1]
+        .desk
+        .reverse_receipt(
+            nodes[1].actor(),
+            ReverseReceipt {
+                receipt_id: second.id,
+                kind: ReversalKind::Refund,
+                amount: "3000".into(),
+                reason: "Paid twice; returned to the mother".into(),
+            },
+        )
+        .unwrap();
+    quiesce(&rt, &client, &nodes);
+    for n in &nodes {
+        assert_eq!(reviews(n, branch), [], "refunded: nothing left to review");
+    }
+}

@@ -1,7 +1,8 @@
 //! The money review list: what the server accepted but flagged (money is
-//! never refused after the fact; see sync-design.md) and salaries two desks
-//! paid offline. A manager marks each item reviewed with a note; the mark
-//! replicates like any row.
+//! never refused after the fact; see sync-design.md), salaries two desks
+//! paid offline, and fees collected beyond their amount (two desks taking
+//! the same fee offline: the excess is the student's advance). A manager
+//! marks each item reviewed with a note; the mark replicates like any row.
 
 use super::salary_payments;
 use crate::db::cols;
@@ -63,6 +64,55 @@ fn by_id(conn: &Connection, id: Uuid) -> Result<Option<MoneyReviewRow>> {
 pub fn paid_twice_id(line: Uuid) -> Uuid {
     const NAMESPACE: Uuid = Uuid::from_u128(0x5e2d_90a7_13c4_4b6f_8d21_c7f0_4a9e_36b2);
     Uuid::new_v5(&NAMESPACE, line.as_bytes())
+}
+
+/// The review item for a fee collected beyond its amount.
+pub fn over_collected_id(due: Uuid) -> Uuid {
+    const NAMESPACE: Uuid = Uuid::from_u128(0x7b31_e4c8_02d9_4a5f_9e16_5c8a_f3d2_0b47);
+    Uuid::new_v5(&NAMESPACE, due.as_bytes())
+}
+
+/// A fee whose receipts (not voided or bounced, less their refunds) come to
+/// more than it: two desks collected it offline, or a clerk split a
+/// payment onto it twice. The excess is the student's advance, never lost.
+struct OverCollected {
+    due: Uuid,
+    student: String,
+    description: String,
+    amount: i64,
+    collected: i64,
+    receipts: String,
+    last_at: String,
+}
+
+fn over_collected(conn: &Connection, branch: Uuid) -> Result<Vec<OverCollected>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, s.full_name, d.description, d.amount_minor,
+                sum(a.amount_minor) - coalesce(sum((SELECT sum(v.amount_minor) FROM receipt_reversals v
+                                                    WHERE v.receipt_id = r.id AND v.kind = 'REFUND')), 0),
+                group_concat(r.number, ', '), max(r.collected_at)
+         FROM dues d
+         JOIN students s ON s.id = d.student_id
+         JOIN receipt_allocations a ON a.due_id = d.id
+         JOIN receipts r ON r.id = a.receipt_id
+         WHERE d.branch_id = ?1
+           AND NOT EXISTS (SELECT 1 FROM receipt_reversals v WHERE v.receipt_id = r.id AND v.kind <> 'REFUND')
+         GROUP BY d.id
+         HAVING count(DISTINCT r.id) > 1 AND sum(a.amount_minor) > d.amount_minor",
+    )?;
+    let rows = stmt.query_map([branch.to_string()], |r| {
+        Ok(OverCollected {
+            due: cols::uuid(r, 0)?,
+            student: r.get(1)?,
+            description: r.get(2)?,
+            amount: r.get(3)?,
+            collected: r.get(4)?,
+            receipts: r.get(5)?,
+            last_at: r.get(6)?,
+        })
+    })?;
+    let all: Vec<OverCollected> = rows.collect::<rusqlite::Result<_>>()?;
+    Ok(all.into_iter().filter(|o| o.collected > o.amount).collect())
 }
 
 fn user_name(conn: &Connection, id: Option<&str>) -> Result<String> {
@@ -159,6 +209,26 @@ impl Desk {
                 flagged_at: payments.last().map(|p| p.paid_at).unwrap_or(l.updated_at).to_rfc3339(),
             });
         }
+        for o in over_collected(conn, branch)? {
+            let id = over_collected_id(o.due);
+            if by_id(conn, id)?.is_some_and(|r| r.reviewed_at.is_some()) {
+                continue;
+            }
+            out.push(MoneyReview {
+                id,
+                what: format!(
+                    "{} of {} collected twice: ₹{} against ₹{} (receipts {})",
+                    o.description,
+                    o.student,
+                    amount::format(o.collected),
+                    amount::format(o.amount),
+                    o.receipts
+                ),
+                reason: "More was collected than the fee; the rest is kept as the student's advance. Refund it or keep it for the next fee.".into(),
+                by: String::new(),
+                flagged_at: o.last_at,
+            });
+        }
         Ok(out)
     }
 
@@ -180,16 +250,23 @@ impl Desk {
                 updated_at: now,
                 ..r.clone()
             }),
-            // A salary paid twice has no row until it is reviewed.
-            None => salary_payments::paid_twice(&self.db().conn, branch)?
-                .into_iter()
-                .find(|(line, _)| paid_twice_id(*line) == input.id)
-                .map(|(line, _)| MoneyReviewRow {
+            // Items found from the money itself have no row until reviewed.
+            None => {
+                let conn = &self.db().conn;
+                let found = salary_payments::paid_twice(conn, branch)?
+                    .into_iter()
+                    .find(|(line, _)| paid_twice_id(*line) == input.id)
+                    .map(|(line, _)| ("salary_lines", line, "paid more than once"))
+                    .or(over_collected(conn, branch)?
+                        .into_iter()
+                        .find(|o| over_collected_id(o.due) == input.id)
+                        .map(|o| ("dues", o.due, "collected beyond the fee")));
+                found.map(|(entity, entity_id, reason)| MoneyReviewRow {
                     id: input.id,
                     branch_id: branch,
-                    entity: "salary_lines".into(),
-                    entity_id: line.to_string(),
-                    reason: "paid more than once".into(),
+                    entity: entity.into(),
+                    entity_id: entity_id.to_string(),
+                    reason: reason.into(),
                     author_user_id: None,
                     flagged_at: now,
                     reviewed_at: Some(now),
@@ -197,7 +274,8 @@ impl Desk {
                     review_note: note.clone(),
                     created_at: now,
                     updated_at: now,
-                }),
+                })
+            }
         };
         let new = item.ok_or_else(|| ApiError::not_found("review item").on("id"))?;
         self.write(Some(actor.user_id), |w| match &old {
