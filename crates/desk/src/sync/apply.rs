@@ -43,10 +43,7 @@ impl Desk {
         let _permit = db.permit();
         let tx = db.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let chained = extend_chains(&tx, changes, chains)?;
-        let (mut echoed, mut seen): (u64, String) =
-            tx.query_row("SELECT echoed_seq, seen_hlc FROM sync_state", [], |r| {
-                Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
-            })?;
+        let mut seen: String = tx.query_row("SELECT seen_hlc FROM sync_state", [], |r| r.get(0))?;
         let now = self.clock().now().to_rfc3339();
         let mut report = ApplyReport::default();
         let mut columns_of: BTreeMap<String, HashSet<String>> = BTreeMap::new();
@@ -76,7 +73,6 @@ impl Desk {
                 clocks.save(&tx, &op.entity, &op.entity_id)?;
                 tx.prepare_cached("UPDATE outbox SET echoed_at = ?1 WHERE seq = ?2")?
                     .execute((&now, op.seq as i64))?;
-                echoed = echoed.max(op.seq);
                 report.echoed += 1;
                 continue;
             }
@@ -179,7 +175,7 @@ impl Desk {
         for (scope, chain) in &chained {
             tx.execute("UPDATE sync_cursors SET chain = ?2 WHERE scope = ?1", (scope, chain))?;
         }
-        tx.execute("UPDATE sync_state SET echoed_seq = ?1, seen_hlc = ?2", (echoed as i64, seen))?;
+        tx.execute("UPDATE sync_state SET seen_hlc = ?1", [seen])?;
         tx.commit()?;
         Ok(report)
     }
