@@ -8,7 +8,7 @@ mod support;
 
 use branchdesk_api::commands::money::*;
 use branchdesk_api::commands::session::Login;
-use branchdesk_api::commands::students::{Enrol, SaveStudent};
+use branchdesk_api::commands::students::Enrol;
 use branchdesk_api::commands::users::{CreateUser, NewGrant, RevokeGrant};
 use branchdesk_api::ids::BranchId;
 use support::{quiesce, sign_in, Node};
@@ -23,20 +23,7 @@ fn a_receipt_taken_after_a_revoked_role_is_kept_and_flagged_for_review_on_every_
     let (_server, client, mut nodes, branch) = support::network(&rt, &[0, 20]);
     let director = nodes[0].actor().clone();
     let batch = support::monthly_batch(&nodes[0], &director, branch);
-    let student = nodes[0]
-        .desk
-        .save_student(
-            &director,
-            SaveStudent {
-                branch_id: branch,
-                full_name: "Asha Rao".into(),
-                date_of_birth: "2000-01-01".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .student
-        .id;
+    let student = support::adult_student(&nodes[0].desk, &director, branch, "Asha Rao");
     nodes[0]
         .desk
         .enrol(&director, Enrol { student_id: student, batch_id: batch, ..Default::default() })
@@ -182,20 +169,7 @@ fn a_fee_collected_on_two_offline_desks_is_kept_as_advance_and_listed_for_review
     let (_server, client, mut nodes, branch) = support::network(&rt, &[0, 20]);
     let director = nodes[0].actor().clone();
     let batch = support::monthly_batch(&nodes[0], &director, branch);
-    let student = nodes[0]
-        .desk
-        .save_student(
-            &director,
-            SaveStudent {
-                branch_id: branch,
-                full_name: "Asha Rao".into(),
-                date_of_birth: "2000-01-01".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .student
-        .id;
+    let student = support::adult_student(&nodes[0].desk, &director, branch, "Asha Rao");
     nodes[0]
         .desk
         .enrol(&director, Enrol { student_id: student, batch_id: batch, ..Default::default() })

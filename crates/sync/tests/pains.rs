@@ -10,7 +10,7 @@ use branchdesk_api::commands::roles::{DeleteRole, ListRoles, SaveRole};
 use branchdesk_api::commands::session::Login;
 use branchdesk_api::commands::settings::SaveSetting;
 use branchdesk_api::commands::students::{GetStudent, SaveStudent};
-use branchdesk_api::commands::system::{ListConflicts, SetupOrganisation};
+use branchdesk_api::commands::system::ListConflicts;
 use branchdesk_api::commands::users::{CreateUser, NewGrant, RevokeGrant};
 use branchdesk_api::ids::{BranchId, StudentId};
 use branchdesk_api::settings::SettingValue;
@@ -25,8 +25,7 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use support::net::{Link, Net};
 
-const EMAIL: &str = "meera@example.com";
-const PASSWORD: &str = "Saffron-Kite-81";
+use support::{EMAIL, PASSWORD};
 
 type Hook = Box<dyn FnMut(&str) + Send>;
 
@@ -144,20 +143,9 @@ fn world_on(rt: tokio::runtime::Runtime, skews: &[i64]) -> World {
         };
         rt.block_on(client.link(&desk, "http://sim", &code)).unwrap();
         if d == 0 {
-            desk.setup_organisation(SetupOrganisation {
-                organisation_name: "Kiran Coaching".into(),
-                currency: "INR".into(),
-                branch_name: "Koramangala".into(),
-                branch_code: "K2".into(),
-                director_name: "Meera Iyer".into(),
-                director_email: EMAIL.into(),
-                director_password: PASSWORD.into(),
-            })
-            .unwrap();
-            rt.block_on(client.sync(&desk)).unwrap();
-        } else {
-            rt.block_on(client.sync(&desk)).unwrap();
+            support::setup_organisation(&desk);
         }
+        rt.block_on(client.sync(&desk)).unwrap();
         let (t, me) = desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
         branch = branch.or(Some(me.branches[0].id));
         let actor = desk.actor(&t).unwrap();

@@ -27,7 +27,6 @@ use branchdesk_api::commands::org::{SaveBranch, SaveRoom};
 use branchdesk_api::commands::session::Login;
 use branchdesk_api::commands::settings::SaveSetting;
 use branchdesk_api::commands::students::{Enrol, SaveStudent};
-use branchdesk_api::commands::system::SetupOrganisation;
 use branchdesk_api::commands::timetable::{FeeFrequency, GetBatch, SaveBatch, Slot};
 use branchdesk_api::ids::{BranchId, SessionId, StudentId};
 use branchdesk_api::settings::SettingValue;
@@ -46,10 +45,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use support::net::{Faults, Link, Net, Tally};
+use support::{EMAIL, PASSWORD};
 
 const DESKS: usize = 4;
-const EMAIL: &str = "meera@example.com";
-const PASSWORD: &str = "Saffron-Kite-81";
 const STEPS: usize = 32;
 
 /// The branches desk `d` follows: 0 both, 1 and 2 branch A, 3 branch B.
@@ -101,17 +99,7 @@ fn build_template<S: Store>(rt: &tokio::runtime::Runtime, store: S, dir: tempfil
         (0..DESKS).map(|d| Client::over(Link { net: net.clone(), desk: d })).collect();
     let url = "http://sim";
     rt.block_on(clients[0].link(&desks[0], url, &bootstrap)).unwrap();
-    desks[0]
-        .setup_organisation(SetupOrganisation {
-            organisation_name: "Kiran Coaching".into(),
-            currency: "INR".into(),
-            branch_name: "Koramangala".into(),
-            branch_code: "K2".into(),
-            director_name: "Meera Iyer".into(),
-            director_email: EMAIL.into(),
-            director_password: PASSWORD.into(),
-        })
-        .unwrap();
+    support::setup_organisation(&desks[0]);
     let login = |desk: &Desk| {
         let (t, me) = desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
         (desk.actor(&t).unwrap(), t, me)
@@ -163,19 +151,7 @@ fn build_template<S: Store>(rt: &tokio::runtime::Runtime, store: S, dir: tempfil
             .unwrap()
             .id;
         for k in 0..3 {
-            let s = desks[0]
-                .save_student(
-                    &a,
-                    SaveStudent {
-                        branch_id: *branch,
-                        full_name: format!("Student {i}-{k}"),
-                        date_of_birth: "2000-01-01".into(),
-                        ..Default::default()
-                    },
-                )
-                .unwrap()
-                .student
-                .id;
+            let s = support::adult_student(&desks[0], &a, *branch, &format!("Student {i}-{k}"));
             desks[0].enrol(&a, Enrol { student_id: s, batch_id: batch, ..Default::default() }).unwrap();
             students[i].push(s);
         }

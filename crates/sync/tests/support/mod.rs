@@ -65,21 +65,41 @@ pub fn network(
         let code = rt.block_on(client.issue_code(&nodes[0].desk, None)).unwrap().code;
         rt.block_on(client.link(&n.desk, &url, &code)).unwrap();
     }
-    nodes[0]
-        .desk
-        .setup_organisation(SetupOrganisation {
-            organisation_name: "Kiran Coaching".into(),
-            currency: "INR".into(),
-            branch_name: "Koramangala".into(),
-            branch_code: "K2".into(),
-            director_name: "Meera Iyer".into(),
-            director_email: EMAIL.into(),
-            director_password: PASSWORD.into(),
-        })
-        .unwrap();
+    setup_organisation(&nodes[0].desk);
     sign_in(&mut nodes[0]);
     let (_, me) = nodes[0].desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
     (server_dir, client, nodes, me.branches[0].id)
+}
+
+/// Creates the test organisation (Kiran Coaching, branch K2 Koramangala,
+/// director EMAIL / PASSWORD) on `desk`.
+pub fn setup_organisation(desk: &Desk) {
+    desk.setup_organisation(SetupOrganisation {
+        organisation_name: "Kiran Coaching".into(),
+        currency: "INR".into(),
+        branch_name: "Koramangala".into(),
+        branch_code: "K2".into(),
+        director_name: "Meera Iyer".into(),
+        director_email: EMAIL.into(),
+        director_password: PASSWORD.into(),
+    })
+    .unwrap();
+}
+
+/// An adult student (no guardian needed) in `branch`.
+pub fn adult_student(
+    desk: &Desk,
+    actor: &Actor,
+    branch: branchdesk_api::ids::BranchId,
+    name: &str,
+) -> branchdesk_api::ids::StudentId {
+    let input = branchdesk_api::commands::students::SaveStudent {
+        branch_id: branch,
+        full_name: name.into(),
+        date_of_birth: "2000-01-01".into(),
+        ..Default::default()
+    };
+    desk.save_student(actor, input).unwrap().student.id
 }
 
 /// Pushes and pulls on every desk until nothing is left to exchange.
