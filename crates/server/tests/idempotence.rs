@@ -1,8 +1,11 @@
-//! Property: however a device's ops are split into batches, retried and
-//! replayed, the server stores each exactly once, in seq order, with a
-//! gap-free scope_seq.
+//! The server's change log. Property: however a device's ops are split
+//! into batches, retried and replayed, the server stores each exactly once,
+//! in seq order, with a gap-free scope_seq. And each scope's log is a hash
+//! chain (the desk compares it after each page): the chain a pull reports
+//! is the one computed over what it sent, across pages, and a log written
+//! before chains existed is chained when the store opens.
 
-use branchdesk_api::sync::{Op, PullRequest, DESK_SCHEMA_VERSION};
+use branchdesk_api::sync::{chain_step, Op, PullRequest, DESK_SCHEMA_VERSION};
 use branchdesk_server::store::{sqlite::SqliteStore, Store, StoreError};
 use proptest::prelude::*;
 
@@ -54,4 +57,48 @@ proptest! {
         prop_assert_eq!(seqs, (1..=total).collect::<Vec<_>>());
         prop_assert_eq!(scope_seqs, (1..=total).collect::<Vec<_>>());
     }
+}
+
+/// Pulls the whole scope in pages of `limit`, checking each page's chain
+/// against the one computed over what arrived; answers the last chain.
+async fn pull_checking(store: &SqliteStore, limit: usize) -> String {
+    let (mut cursor, mut mine) = (0, String::new());
+    loop {
+        let page = store
+            .pull(PullRequest { cursors: [(SCOPE.to_owned(), cursor)].into(), limit: 0 }, limit)
+            .await
+            .unwrap();
+        for c in &page.changes {
+            mine = chain_step(&mine, &c.op.op_id);
+        }
+        if !page.changes.is_empty() {
+            assert_eq!(page.chains.get(SCOPE), Some(&mine), "page ending at {}", page.cursors[SCOPE]);
+        }
+        cursor = page.cursors[SCOPE];
+        if !page.more {
+            return mine;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_pulled_chain_matches_the_one_computed_and_old_logs_are_chained_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite");
+    let store = SqliteStore::open(&path).unwrap();
+    store.push(DEVICE.into(), (1..=7).map(op).collect()).await.unwrap();
+    let full = pull_checking(&store, 3).await;
+    let expected = (1..=7).fold(String::new(), |c, s| chain_step(&c, &op(s).op_id));
+    assert_eq!(full, expected);
+    drop(store);
+
+    // A log from before chains: the store chains it when it opens.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("UPDATE change_log SET chain = NULL; UPDATE scope_counters SET chain = '';").unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(pull_checking(&store, 4).await, expected);
+    // And new changes continue the chain.
+    store.push(DEVICE.into(), vec![op(8)]).await.unwrap();
+    assert_eq!(pull_checking(&store, 100).await, chain_step(&expected, &op(8).op_id));
 }
