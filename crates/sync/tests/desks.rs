@@ -84,6 +84,12 @@ fn a_revoked_desk_is_refused_and_listed_as_revoked() {
     let e = rt.block_on(client.revoke_desk(&small.desk, nodes[1].desk.device_id())).unwrap_err();
     assert!(matches!(&e, SyncError::Refused { status: 403, .. }), "{e}");
 
+    let e =
+        rt.block_on(client.revoke_desk(&nodes[0].desk, "0193a0c0-0000-7000-8000-000000000bad")).unwrap_err();
+    assert!(
+        matches!(&e, SyncError::Refused { status: 422, body } if body.field.as_deref() == Some("device_id")),
+        "an unknown desk is named as the bad field: {e}"
+    );
     let after = rt.block_on(client.revoke_desk(&nodes[0].desk, nodes[1].desk.device_id())).unwrap();
     assert!(after.iter().find(|d| d.device_id == nodes[1].desk.device_id()).unwrap().revoked_at.is_some());
     room(&nodes[1], a, "Made after the revocation");

@@ -89,6 +89,10 @@ fn a_receipt_taken_after_a_revoked_role_is_kept_and_flagged_for_review_on_every_
     };
     let e: branchdesk_api::ApiError = mark(&nodes[0], " ").unwrap_err().into();
     assert_eq!(e.field.as_deref(), Some("note"));
+    let unknown = MarkMoneyReviewed { branch_id: branch, id: Default::default(), note: "Checked".into() };
+    let e: branchdesk_api::ApiError =
+        nodes[0].desk.mark_money_reviewed(nodes[0].actor(), unknown).unwrap_err().into();
+    assert_eq!((e.code, e.field.as_deref()), (branchdesk_api::ErrorCode::NotFound, Some("id")));
     mark(&nodes[0], "Ravi handed the cash to the manager; receipt stands.").unwrap();
     quiesce(&rt, &client, &nodes);
     for n in &nodes {
