@@ -162,6 +162,49 @@ pub struct RevokeRequest {
     pub device_id: String,
 }
 
+/// Asks for a snapshot of one scope (`/v1/sync/snapshot`): a new desk's
+/// first sync, or a desk whose copy of the scope must be downloaded again.
+/// The answer is a SQLite file ([`SNAPSHOT_FORMAT`]):
+///
+/// - `snapshot(format, scope, cursor, chain, max_hlc, device_acked, row_count, digest, built_at)`:
+///   one row. `cursor` and `chain` are the scope's last change and hash
+///   chain the rows include, so the desk continues with paged pulls from
+///   there; `max_hlc` the newest clock among them; `device_acked` the asking
+///   desk's last op the server had stored.
+/// - `rows(entity, entity_id, data, clocks)`: every row the scope's log
+///   touched, as the merge rules leave it: `data` its columns (JSON object),
+///   `clocks` each column's winning stamp. Grouped by table in
+///   [`SYNCED_ENTITIES`] order; `digest` is [`snapshot_digest`] over them
+///   in rowid order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotRequest {
+    pub scope: String,
+}
+
+/// The layout of a snapshot file (see [`SnapshotRequest`]).
+pub const SNAPSHOT_FORMAT: u32 = 1;
+
+/// The running checksum of a snapshot's rows: BLAKE2s over each row's
+/// fields, each followed by a NUL.
+#[derive(Default, Clone)]
+pub struct SnapshotDigest(blake2::Blake2s256);
+
+impl SnapshotDigest {
+    pub fn row(&mut self, entity: &str, entity_id: &str, data: &str, clocks: &str) {
+        use blake2::Digest;
+        for part in [entity, entity_id, data, clocks] {
+            self.0.update(part.as_bytes());
+            self.0.update([0u8]);
+        }
+    }
+
+    pub fn hex(self) -> String {
+        use blake2::Digest;
+        hex(&self.0.finalize())
+    }
+}
+
 /// The longest a wait may be asked to last.
 pub const MAX_WAIT_MS: u64 = 30_000;
 
@@ -199,9 +242,13 @@ pub fn chain_step(previous: &str, op_id: &str) -> String {
     h.update(previous.as_bytes());
     h.update([0u8]);
     h.update(op_id.as_bytes());
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(64);
-    for b in h.finalize() {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
         out.push(HEX[usize::from(b >> 4)] as char);
         out.push(HEX[usize::from(b & 0xf)] as char);
     }

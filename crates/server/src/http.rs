@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use branchdesk_api::sync::{
     CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, LinkedDevice, PullRequest, PullResponse,
-    PushRequest, PushResponse, RevokeRequest, ServerError, WaitRequest, WaitResponse,
+    PushRequest, PushResponse, RevokeRequest, ServerError, SnapshotRequest, WaitRequest, WaitResponse,
 };
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -33,6 +33,7 @@ pub fn app<S: Store>(store: S) -> Router {
         .route("/v1/sync/push", post(push::<S>))
         .route("/v1/sync/pull", post(pull::<S>))
         .route("/v1/sync/wait", post(wait::<S>))
+        .route("/v1/sync/snapshot", post(snapshot::<S>))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(Extension(Arc::new(Notify::new())))
         .with_state(Arc::new(store))
@@ -337,6 +338,32 @@ async fn wait<S: Store>(
             _ = tokio::time::sleep(nap) => {}
         }
     }
+}
+
+/// A scope's rows as a SQLite file, for a desk's first sync of it (layout:
+/// `api::sync::SnapshotRequest`). Built in a throwaway folder, sent whole.
+async fn snapshot<S: Store>(
+    State(store): State<Arc<S>>,
+    headers: HeaderMap,
+    body: Result<Json<SnapshotRequest>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let device = device(store.as_ref(), &headers).await?;
+    let Json(req) = body.map_err(AppError::Body)?;
+    validate::scope("scope", &req.scope).map_err(AppError::Invalid)?;
+    if !device.may_sync(&req.scope) {
+        return Err(scope_refused(&req.scope));
+    }
+    let internal = |e: std::io::Error| AppError::Internal(e.to_string());
+    let dir = tempfile::tempdir().map_err(internal)?;
+    let path = dir.path().join("snapshot.sqlite");
+    let rows = store.snapshot(device.id, req.scope, path.clone()).await?;
+    let bytes = tokio::task::spawn_blocking(move || std::fs::read(&path))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(internal)?;
+    drop(dir);
+    tracing::info!(rows, bytes = bytes.len(), "snapshot sent");
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/vnd.sqlite3")], bytes).into_response())
 }
 
 async fn pull<S: Store>(

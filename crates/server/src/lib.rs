@@ -12,6 +12,7 @@
 pub mod authz;
 pub mod http;
 pub mod mirror;
+pub mod snapshot;
 pub mod store;
 pub mod validate;
 

@@ -5,7 +5,7 @@
 
 use branchdesk_api::sync::{
     CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, LinkedDevice, Op, PullRequest, PullResponse,
-    PushRequest, PushResponse, RevokeRequest, ServerError, WaitRequest, WaitResponse,
+    PushRequest, PushResponse, RevokeRequest, ServerError, SnapshotRequest, WaitRequest, WaitResponse,
 };
 use branchdesk_desk::sync::apply::ApplyReport;
 use branchdesk_desk::Desk;
@@ -177,6 +177,17 @@ impl<T: Transport> Client<T> {
         token: Option<&str>,
         body: &Req,
     ) -> Result<Res, SyncError> {
+        let bytes = self.post_raw(url, token, body).await?;
+        serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(e.to_string()))
+    }
+
+    /// A request whose answer is not JSON (a snapshot file).
+    async fn post_raw<Req: serde::Serialize>(
+        &self,
+        url: &str,
+        token: Option<&str>,
+        body: &Req,
+    ) -> Result<Vec<u8>, SyncError> {
         let body = serde_json::to_vec(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
         let (status, bytes) = self
             .transport
@@ -193,7 +204,41 @@ impl<T: Transport> Client<T> {
             });
             return Err(SyncError::Refused { status, body });
         }
-        serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(e.to_string()))
+        Ok(bytes)
+    }
+
+    /// Downloads and installs a snapshot of `scope` (its first sync, or
+    /// after its copy was found to differ); answers the cursor to pull on
+    /// from, or None from a server that makes no snapshots.
+    async fn snapshot(
+        &self,
+        desk: &Desk,
+        base: &str,
+        token: Option<&str>,
+        scope: &str,
+        round: &mut Round,
+    ) -> Result<Option<u64>, SyncError> {
+        let req = SnapshotRequest { scope: scope.to_owned() };
+        let bytes = match self.post_raw(&format!("{base}/v1/sync/snapshot"), token, &req).await {
+            Err(SyncError::Refused { status: 404 | 405, .. }) => return Ok(None),
+            other => other?,
+        };
+        let (head, report) = desk.receive_snapshot(scope, &bytes, |done, total| {
+            if total > u64::from(PULL_PAGE) {
+                desk.set_receiving(Some((done, total)));
+            }
+        })?;
+        tracing::info!(
+            scope,
+            rows = head.rows,
+            bytes = bytes.len(),
+            merged = report.merged,
+            cursor = head.cursor,
+            "snapshot installed"
+        );
+        round.pulled += head.rows as usize;
+        round.applied.applied += (report.inserted + report.merged) as usize;
+        Ok(Some(head.cursor))
     }
 
     /// Enrols the desk with the server at `url` using a one-time code (the
@@ -344,6 +389,9 @@ impl<T: Transport> Client<T> {
                     continue;
                 }
                 let mut cursor = cursor;
+                if cursor == 0 {
+                    cursor = self.snapshot(desk, base, token, &scope, round).await?.unwrap_or(0);
+                }
                 loop {
                     let req = PullRequest { cursors: [(scope.clone(), cursor)].into(), limit: PULL_PAGE };
                     let page: PullResponse = self.post(&format!("{base}/v1/sync/pull"), token, &req).await?;
@@ -357,7 +405,7 @@ impl<T: Transport> Client<T> {
                         Err(branchdesk_desk::Error::Diverged { scope: s }) if restarted.insert(s.clone()) => {
                             tracing::warn!(scope = %s, "copy differs from the server's; downloading it again");
                             desk.restart_scope(&s)?;
-                            cursor = 0;
+                            cursor = self.snapshot(desk, base, token, &s, round).await?.unwrap_or(0);
                             continue;
                         }
                         other => other?,

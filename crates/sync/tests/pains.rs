@@ -543,6 +543,11 @@ fn pain_09_an_edit_on_a_desk_whose_clock_runs_behind_still_wins() {
 #[test]
 fn pain_10_after_a_crash_mid_page_a_restart_resumes_from_the_stored_cursor() {
     let mut w = world(&[0, 5]);
+    // Desk B has the branch already (its first sync was a snapshot); what
+    // follows comes in pages.
+    w.room(0, "Room first");
+    w.nodes[0].sync(&w.rt).unwrap();
+    w.nodes[1].sync(&w.rt).unwrap();
     for k in 0..1_500 {
         w.room(0, &format!("Room {k:04}"));
     }
@@ -558,11 +563,46 @@ fn pain_10_after_a_crash_mid_page_a_restart_resumes_from_the_stored_cursor() {
     }));
     assert!(b.sync(&w.rt).is_err(), "the desk died in the middle of the second page");
     let kept = w.rooms(1).len();
-    assert_eq!(kept, 1_000, "the first page was committed, none of the second");
+    assert_eq!(kept, 1_001, "the first page was committed, none of the second");
     *w.nodes[1].lever().before.lock().unwrap() = None;
     w.nodes[1].restart();
     let round = w.nodes[1].sync(&w.rt).unwrap();
     assert!(round.pulled <= 600, "it fetched only what it lacked: {round:?}");
     assert_eq!(w.rooms(1), w.rooms(0));
-    assert_eq!(w.rooms(1).len(), 1_500);
+    assert_eq!(w.rooms(1).len(), 1_501);
+}
+
+/// Pain 10, snapshots — a desk downloading its branch again (as after a
+/// divergence, or a new desk's first sync) dies half-way through installing
+/// the snapshot. The chunks it put in stay, its cursor did not move; after
+/// the restart it installs again and holds every row once.
+#[test]
+fn pain_10_a_desk_that_dies_installing_a_snapshot_installs_again() {
+    let mut w = world(&[0, 5]);
+    for k in 0..2_500 {
+        w.room(0, &format!("Room {k:04}"));
+    }
+    w.nodes[0].sync(&w.rt).unwrap();
+    let scope = format!("branch:{}", w.branch);
+    w.nodes[1].desk.restart_scope(&scope).unwrap();
+    let b = &w.nodes[1];
+    let snapshots = Arc::new(AtomicUsize::new(0));
+    let (desk, seen) = (b.desk.clone(), snapshots.clone());
+    *b.lever().before.lock().unwrap() = Some(Box::new(move |url: &str| {
+        if url.ends_with("/sync/snapshot") && seen.fetch_add(1, Ordering::SeqCst) == 0 {
+            desk.failpoints.arm(branchdesk_desk::failpoint::INSTALL_MID_SNAPSHOT);
+        }
+    }));
+    assert!(b.sync(&w.rt).is_err(), "the desk died installing the branch");
+    let part = w.rooms(1).len();
+    assert!(part > 0 && part < 2_500, "some chunks were in: {part}");
+    let cursor = w.nodes[1].desk.sync_cursors().unwrap().into_iter().find(|(s, _)| *s == scope).unwrap().1;
+    assert_eq!(cursor, 0, "the cursor moves only once every row is in");
+    w.nodes[1].restart();
+    let round = w.nodes[1].sync(&w.rt).unwrap();
+    assert_eq!(w.rooms(1), w.rooms(0));
+    assert_eq!(w.rooms(1).len(), 2_500);
+    assert_eq!(snapshots.load(Ordering::SeqCst), 2, "installed again: {round:?}");
+    let cursor = w.nodes[1].desk.sync_cursors().unwrap().into_iter().find(|(s, _)| *s == scope).unwrap().1;
+    assert!(cursor >= 2_500, "and it goes on from the snapshot's cursor: {cursor}");
 }

@@ -43,128 +43,15 @@ impl Desk {
         let _permit = db.permit();
         let tx = db.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let chained = extend_chains(&tx, changes, chains)?;
-        let mut seen: String = tx.query_row("SELECT seen_hlc FROM sync_state", [], |r| r.get(0))?;
-        let now = self.clock().now().to_rfc3339();
-        let mut report = ApplyReport::default();
-        let mut columns_of: BTreeMap<String, HashSet<String>> = BTreeMap::new();
-        let mut pending: Option<HashMap<String, BTreeMap<String, String>>> = None;
+        let mut merge = Merge::new(self, &tx)?;
         for (i, c) in changes.iter().enumerate() {
             if i == changes.len() / 2 && self.failpoints.fire(crate::failpoint::APPLY_MID_PAGE) {
                 // As if the desk died here: the page's transaction never commits.
                 return Err(ApiError::internal("crashed while applying a page (failpoint)").into());
             }
-            let op = &c.op;
-            if !SYNCED_ENTITIES.contains(&op.entity.as_str()) {
-                return Err(ApiError::internal(format!("the server sent a change for {}", op.entity)).into());
-            }
-            let mut clocks = RowClocks::load(&tx, &op.entity, &op.entity_id)?;
-            // Our own op coming back is already applied here, unless this
-            // desk was restored from a backup taken before it.
-            let ours = c.device_id == self.device_id()
-                && tx
-                    .prepare_cached("SELECT op_id FROM outbox WHERE seq = ?1")?
-                    .query_row([op.seq as i64], |r| r.get::<_, String>(0))
-                    .optional()?
-                    .is_some_and(|id| id == op.op_id);
-            if ours {
-                for col in op.columns.keys() {
-                    clocks.set(col, &op.hlc);
-                }
-                clocks.save(&tx, &op.entity, &op.entity_id)?;
-                tx.prepare_cached("UPDATE outbox SET echoed_at = ?1 WHERE seq = ?2")?
-                    .execute((&now, op.seq as i64))?;
-                report.echoed += 1;
-                continue;
-            }
-            let clock_part = op.hlc.get(..16).unwrap_or_default();
-            if clock_part > seen.as_str() {
-                seen = clock_part.to_owned();
-            }
-            if !columns_of.contains_key(&op.entity) {
-                columns_of.insert(op.entity.clone(), table_columns(&tx, &op.entity)?);
-            }
-            let known = &columns_of[&op.entity];
-            let current = current_row(&tx, &op.entity, &op.entity_id)?;
-            // A row this desk does not hold has no own change pending (the
-            // write path applies every own change here first); for one it
-            // holds, the page reads this desk's pending ops once.
-            let pending = match (&current, &mut pending) {
-                (None, _) => BTreeMap::new(),
-                (Some(_), Some(map)) => map.get(&op.entity_id).cloned().unwrap_or_default(),
-                (Some(_), slot @ None) => {
-                    slot.insert(pending_clocks(&tx)?).get(&op.entity_id).cloned().unwrap_or_default()
-                }
-            };
-            let mut winners = Map::new();
-            for (col, value) in &op.columns {
-                if !known.contains(col) {
-                    report.unknown_columns += 1;
-                    continue;
-                }
-                let clock = newer(clocks.get(col), pending.get(col).cloned());
-                let local = current.as_ref().and_then(|row| row.get(col).cloned());
-                match clock {
-                    Some(clock) if clock >= op.hlc => {
-                        let clash = Clash {
-                            entity: &op.entity,
-                            entity_id: &op.entity_id,
-                            col,
-                            losing: value,
-                            losing_hlc: &op.hlc,
-                            winning: local.as_ref(),
-                            winning_hlc: &clock,
-                        };
-                        if record_clash(&tx, &clash, &now)? {
-                            report.conflicts += 1;
-                        }
-                    }
-                    clock => {
-                        if let (Some(clock), Some(local)) = (clock, local.as_ref()) {
-                            let clash = Clash {
-                                entity: &op.entity,
-                                entity_id: &op.entity_id,
-                                col,
-                                losing: local,
-                                losing_hlc: &clock,
-                                winning: Some(value),
-                                winning_hlc: &op.hlc,
-                            };
-                            if record_clash(&tx, &clash, &now)? {
-                                report.conflicts += 1;
-                            }
-                        }
-                        clocks.set(col, &op.hlc);
-                        winners.insert(col.clone(), value.clone());
-                    }
-                }
-            }
-            clocks.save(&tx, &op.entity, &op.entity_id)?;
-            if winners.is_empty() {
-                continue;
-            }
-            if current.is_none() {
-                winners.insert("id".into(), Value::String(op.entity_id.clone()));
-            }
-            let write = |cols: &Map<String, Value>| match current {
-                Some(_) => update(&tx, &op.entity, &op.entity_id, cols),
-                None => insert(&tx, &op.entity, cols),
-            };
-            match write(&winners) {
-                Err(e) if crate::error::is_unique_violation(&e) => {
-                    // Two desks chose the same name offline. Both sides
-                    // rename the same row the same way, so they converge;
-                    // the clash is kept for review. Sync never stalls on it.
-                    let merged = merge_row(current.as_ref(), &winners);
-                    if !super::unique::settle(&tx, op, &mut winners, &merged, &now)? {
-                        return Err(e);
-                    }
-                    write(&winners)?;
-                    report.conflicts += 1;
-                }
-                other => other?,
-            }
-            report.applied += 1;
+            merge.change(c)?;
         }
+        let report = merge.finish()?;
         for (scope, seq) in cursors {
             tx.execute(
                 "INSERT INTO sync_cursors (scope, scope_seq) VALUES (?1, ?2)
@@ -175,9 +62,168 @@ impl Desk {
         for (scope, chain) in &chained {
             tx.execute("UPDATE sync_cursors SET chain = ?2 WHERE scope = ?1", (scope, chain))?;
         }
-        tx.execute("UPDATE sync_state SET seen_hlc = ?1", [seen])?;
         tx.commit()?;
         Ok(report)
+    }
+}
+
+/// Merges changes into the desk's rows inside a caller's transaction: the
+/// pulled pages' applier and the snapshot installer share it.
+pub(super) struct Merge<'a> {
+    desk: &'a Desk,
+    tx: &'a Transaction<'a>,
+    seen: String,
+    now: String,
+    columns_of: BTreeMap<String, HashSet<String>>,
+    pending: Option<HashMap<String, BTreeMap<String, String>>>,
+    report: ApplyReport,
+}
+
+impl<'a> Merge<'a> {
+    pub(super) fn new(desk: &'a Desk, tx: &'a Transaction<'a>) -> Result<Merge<'a>> {
+        let seen: String = tx.query_row("SELECT seen_hlc FROM sync_state", [], |r| r.get(0))?;
+        Ok(Merge {
+            desk,
+            tx,
+            seen,
+            now: desk.clock().now().to_rfc3339(),
+            columns_of: BTreeMap::new(),
+            pending: None,
+            report: ApplyReport::default(),
+        })
+    }
+
+    /// Notes the newest clock received (the write path never stamps below it).
+    pub(super) fn saw(&mut self, hlc: &str) {
+        let clock_part = hlc.get(..16).unwrap_or_default();
+        if clock_part > self.seen.as_str() {
+            self.seen = clock_part.to_owned();
+        }
+    }
+
+    pub(super) fn finish(self) -> Result<ApplyReport> {
+        self.tx.execute("UPDATE sync_state SET seen_hlc = ?1", [&self.seen])?;
+        Ok(self.report)
+    }
+
+    /// Merges one change: per column, the newest clock wins; losers are
+    /// kept in `conflicts`.
+    pub(super) fn change(&mut self, c: &Change) -> Result<()> {
+        let tx = self.tx;
+        let now = &self.now.clone();
+        let op = &c.op;
+        if !SYNCED_ENTITIES.contains(&op.entity.as_str()) {
+            return Err(ApiError::internal(format!("the server sent a change for {}", op.entity)).into());
+        }
+        let mut clocks = RowClocks::load(tx, &op.entity, &op.entity_id)?;
+        // Our own op coming back is already applied here, unless this
+        // desk was restored from a backup taken before it.
+        let ours = c.device_id == self.desk.device_id()
+            && tx
+                .prepare_cached("SELECT op_id FROM outbox WHERE seq = ?1")?
+                .query_row([op.seq as i64], |r| r.get::<_, String>(0))
+                .optional()?
+                .is_some_and(|id| id == op.op_id);
+        if ours {
+            for col in op.columns.keys() {
+                clocks.set(col, &op.hlc);
+            }
+            clocks.save(tx, &op.entity, &op.entity_id)?;
+            tx.prepare_cached("UPDATE outbox SET echoed_at = ?1 WHERE seq = ?2")?
+                .execute((now, op.seq as i64))?;
+            self.report.echoed += 1;
+            return Ok(());
+        }
+        self.saw(&op.hlc);
+        if !self.columns_of.contains_key(&op.entity) {
+            self.columns_of.insert(op.entity.clone(), table_columns(tx, &op.entity)?);
+        }
+        let known = &self.columns_of[&op.entity];
+        let current = current_row(tx, &op.entity, &op.entity_id)?;
+        // A row this desk does not hold has no own change pending (the
+        // write path applies every own change here first); for one it
+        // holds, the page reads this desk's pending ops once.
+        let pending = match (&current, &mut self.pending) {
+            (None, _) => BTreeMap::new(),
+            (Some(_), Some(map)) => map.get(&op.entity_id).cloned().unwrap_or_default(),
+            (Some(_), slot @ None) => {
+                slot.insert(pending_clocks(tx)?).get(&op.entity_id).cloned().unwrap_or_default()
+            }
+        };
+        let mut winners = Map::new();
+        for (col, value) in &op.columns {
+            if !known.contains(col) {
+                self.report.unknown_columns += 1;
+                return Ok(());
+            }
+            let clock = newer(clocks.get(col), pending.get(col).cloned());
+            let local = current.as_ref().and_then(|row| row.get(col).cloned());
+            match clock {
+                Some(clock) if clock >= op.hlc => {
+                    let clash = Clash {
+                        entity: &op.entity,
+                        entity_id: &op.entity_id,
+                        col,
+                        losing: value,
+                        losing_hlc: &op.hlc,
+                        winning: local.as_ref(),
+                        winning_hlc: &clock,
+                    };
+                    if record_clash(tx, &clash, now)? {
+                        self.report.conflicts += 1;
+                    }
+                    // The stamp is known here now (it may be this desk's
+                    // own, arriving in a snapshot rather than as an echo).
+                    clocks.set(col, &op.hlc);
+                }
+                clock => {
+                    if let (Some(clock), Some(local)) = (clock, local.as_ref()) {
+                        let clash = Clash {
+                            entity: &op.entity,
+                            entity_id: &op.entity_id,
+                            col,
+                            losing: local,
+                            losing_hlc: &clock,
+                            winning: Some(value),
+                            winning_hlc: &op.hlc,
+                        };
+                        if record_clash(tx, &clash, now)? {
+                            self.report.conflicts += 1;
+                        }
+                    }
+                    clocks.set(col, &op.hlc);
+                    winners.insert(col.clone(), value.clone());
+                }
+            }
+        }
+        clocks.save(tx, &op.entity, &op.entity_id)?;
+        if winners.is_empty() {
+            return Ok(());
+        }
+        if current.is_none() {
+            winners.insert("id".into(), Value::String(op.entity_id.clone()));
+        }
+        let write = |cols: &Map<String, Value>| match current {
+            Some(_) => update(tx, &op.entity, &op.entity_id, cols),
+            None => insert(tx, &op.entity, cols),
+        };
+        match write(&winners) {
+            Err(e) if crate::error::is_unique_violation(&e) => {
+                // Two desks chose the same name offline. Both sides
+                // rename the same row the same way, so they converge;
+                // the clash is kept for review. Sync never stalls on it.
+                let merged = merge_row(current.as_ref(), &winners);
+                if !super::unique::settle(tx, op, &mut winners, &merged, now)? {
+                    return Err(e);
+                }
+                write(&winners)?;
+                self.report.conflicts += 1;
+            }
+            other => other?,
+        }
+        self.report.applied += 1;
+
+        Ok(())
     }
 }
 

@@ -3,6 +3,7 @@
 //! client lives in the `branchdesk-sync` crate.
 
 pub mod apply;
+pub mod snapshot;
 mod unique;
 
 use crate::{org, Desk, Result};

@@ -4,7 +4,9 @@ pub mod postgres;
 pub mod sqlite;
 
 use branchdesk_api::sync::{Op, PullRequest, PullResponse, PushResponse};
+use serde_json::{Map, Value};
 use std::future::Future;
+use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -77,8 +79,79 @@ pub trait Store: Send + Sync + 'static {
     /// (replacing any earlier unused one) for the first desk.
     fn bootstrap_code(&self) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
 
+    /// Writes a snapshot of `scope` into a new SQLite file at `dest` (see
+    /// `api::sync::SnapshotRequest` for its layout), read in one consistent
+    /// view of the store; answers how many rows it holds. `device_id` is the
+    /// asking desk (its last stored op goes in the file).
+    fn snapshot(
+        &self,
+        device_id: String,
+        scope: String,
+        dest: PathBuf,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
     /// Whether the store answers (readiness probe).
     fn ready(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// The server's copy of a synced row, merged by the desks' own rule: per
+/// column, the value with the newest clock wins (the clock ends with the
+/// writing device, so two stamps never tie). Merging is commutative, so
+/// the copy equals what a desk holds after applying the same ops in any
+/// order, and a snapshot can be read straight from it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Kept {
+    pub data: Map<String, Value>,
+    /// Column name → the clock of its value.
+    pub clocks: Map<String, Value>,
+}
+
+impl Kept {
+    pub fn merge(&mut self, id: &str, columns: &Map<String, Value>, hlc: &str) {
+        self.data.insert("id".into(), Value::String(id.to_owned()));
+        for (col, value) in columns {
+            let newer = self.clocks.get(col).and_then(Value::as_str).is_none_or(|c| c < hlc);
+            if newer {
+                self.data.insert(col.clone(), value.clone());
+                self.clocks.insert(col.clone(), Value::String(hlc.to_owned()));
+            }
+        }
+    }
+
+    pub fn from_json(data: &str, clocks: Option<&str>) -> Result<Self, StoreError> {
+        let parse = |s: &str| {
+            serde_json::from_str::<Map<String, Value>>(s).map_err(|e| StoreError::Backend(e.to_string()))
+        };
+        Ok(Kept { data: parse(data)?, clocks: clocks.map(parse).transpose()?.unwrap_or_default() })
+    }
+}
+
+/// Rebuilds the merged copies, the scope lists and each scope's newest
+/// clock from whole logs (for a store whose copies predate clocks): ops
+/// in any order, since merging is commutative.
+pub(crate) struct Refold {
+    pub rows: std::collections::HashMap<(String, String), Kept>,
+    pub scope_rows: std::collections::BTreeSet<(String, String, String)>,
+    pub max_hlc: std::collections::BTreeMap<String, String>,
+}
+
+impl Refold {
+    pub fn new() -> Self {
+        Refold { rows: Default::default(), scope_rows: Default::default(), max_hlc: Default::default() }
+    }
+
+    pub fn add(&mut self, scope: &str, op: &Op) {
+        self.rows.entry((op.entity.clone(), op.entity_id.clone())).or_default().merge(
+            &op.entity_id,
+            &op.columns,
+            &op.hlc,
+        );
+        self.scope_rows.insert((scope.to_owned(), op.entity.clone(), op.entity_id.clone()));
+        let max = self.max_hlc.entry(scope.to_owned()).or_default();
+        if *max < op.hlc {
+            *max = op.hlc.clone();
+        }
+    }
 }
 
 /// What a desk receives when it enrols.

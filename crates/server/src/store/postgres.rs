@@ -1,12 +1,13 @@
 //! The PostgreSQL backend, for a chain: several stateless server instances
 //! can share one database.
 
-use super::{Device, Enrolled, Store, StoreError};
+use super::{Device, Enrolled, Kept, Store, StoreError};
 use crate::authz;
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use deadpool_postgres::{Manager, Pool};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use tokio_postgres::{IsolationLevel, NoTls};
 
 mod embedded {
@@ -41,6 +42,7 @@ impl PgStore {
             .await
             .map_err(|e| StoreError::Backend(e.to_string()))?;
         chain_old_rows(&mut client).await?;
+        refold_old_rows(&mut client).await?;
         drop(client);
         let _ = driver.await;
         let manager = Manager::new(config, NoTls);
@@ -75,6 +77,67 @@ async fn chain_old_rows(client: &mut tokio_postgres::Client) -> Result<(), Store
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Fills the clocks, scope lists and newest clocks of a store whose rows
+/// were kept before they existed (once, on connect), from the whole log.
+async fn refold_old_rows(client: &mut tokio_postgres::Client) -> Result<(), StoreError> {
+    let tx = client.transaction().await?;
+    tx.execute("LOCK TABLE entity_rows IN EXCLUSIVE MODE", &[]).await?;
+    let stale: bool =
+        tx.query_one("SELECT EXISTS (SELECT 1 FROM entity_rows WHERE clocks IS NULL)", &[]).await?.get(0);
+    if !stale {
+        return Ok(());
+    }
+    let mut fold = super::Refold::new();
+    for r in tx.query("SELECT scope, op FROM change_log", &[]).await? {
+        let scope: String = r.get(0);
+        let op: Op = serde_json::from_value(r.get(1)).map_err(|e| StoreError::Backend(e.to_string()))?;
+        fold.add(&scope, &op);
+    }
+    tx.execute("DELETE FROM entity_rows", &[]).await?;
+    let (mut entities, mut ids, mut data, mut clocks) = (vec![], vec![], vec![], vec![]);
+    for ((entity, id), kept) in fold.rows {
+        entities.push(entity);
+        ids.push(id);
+        data.push(Value::Object(kept.data));
+        clocks.push(Value::Object(kept.clocks));
+    }
+    keep_rows(&tx, &entities, &ids, &data, &clocks).await?;
+    let (mut scopes, mut entities, mut ids) = (vec![], vec![], vec![]);
+    for (scope, entity, id) in fold.scope_rows {
+        scopes.push(scope);
+        entities.push(entity);
+        ids.push(id);
+    }
+    tx.execute(
+        "INSERT INTO scope_rows (scope, entity, entity_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING",
+        &[&scopes, &entities, &ids],
+    )
+    .await?;
+    for (scope, max) in &fold.max_hlc {
+        tx.execute("UPDATE scope_counters SET max_hlc = $2 WHERE scope = $1", &[scope, max]).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn keep_rows<E: AsRef<str> + tokio_postgres::types::ToSql + Sync>(
+    tx: &tokio_postgres::Transaction<'_>,
+    entities: &[E],
+    ids: &[E],
+    data: &[Value],
+    clocks: &[Value],
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO entity_rows (entity, entity_id, data, clocks)
+         SELECT e, i, d, c FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[]) AS t(e, i, d, c)
+         ON CONFLICT (entity, entity_id) DO UPDATE SET data = excluded.data, clocks = excluded.clocks",
+        &[&entities, &ids, &data, &clocks],
+    )
+    .await?;
     Ok(())
 }
 
@@ -122,15 +185,19 @@ impl Store for PgStore {
         // Everything the checks need, in three queries.
         let entities: Vec<&str> = new.iter().map(|o| o.entity.as_str()).collect();
         let ids: Vec<&str> = new.iter().map(|o| o.entity_id.as_str()).collect();
-        let mut rows: HashMap<(String, String), Map<String, Value>> = tx
+        let mut rows: HashMap<(String, String), Kept> = tx
             .query(
-                "SELECT e.entity, e.entity_id, e.data FROM entity_rows e
+                "SELECT e.entity, e.entity_id, e.data, e.clocks FROM entity_rows e
                  JOIN unnest($1::text[], $2::text[]) AS k(entity, entity_id) USING (entity, entity_id)",
                 &[&entities, &ids],
             )
             .await?
             .iter()
-            .filter_map(|r| Some(((r.get(0), r.get(1)), r.get::<_, Value>(2).as_object()?.clone())))
+            .filter_map(|r| {
+                let object = |v: Option<Value>| v.and_then(|v| v.as_object().cloned()).unwrap_or_default();
+                let kept = Kept { data: object(r.get(2)), clocks: object(r.get(3)) };
+                Some(((r.get(0), r.get(1)), kept))
+            })
             .collect();
         let authors: Vec<&str> = new
             .iter()
@@ -189,8 +256,12 @@ impl Store for PgStore {
                 } else {
                     vec![]
                 };
-                let facts =
-                    authz::Facts { op, before: rows.get(&key), grants: &grants, target_branches: &target };
+                let facts = authz::Facts {
+                    op,
+                    before: rows.get(&key).map(|k| &k.data),
+                    grants: &grants,
+                    target_branches: &target,
+                };
                 authz::check(&facts).map(|()| authz::flag(&facts))
             };
             let flag = match verdict {
@@ -201,9 +272,9 @@ impl Store for PgStore {
                 }
             };
             // Later ops of the batch see this one.
-            let row = rows.entry(key).or_default();
-            row.insert("id".into(), Value::String(op.entity_id.clone()));
-            row.extend(op.columns.iter().map(|(k, v)| (k.clone(), v.clone())));
+            let kept = rows.entry(key).or_default();
+            kept.merge(&op.entity_id, &op.columns, &op.hlc);
+            let row = &kept.data;
             match op.entity.as_str() {
                 "role_grants" => {
                     setting_up = false;
@@ -220,7 +291,9 @@ impl Store for PgStore {
                 carried.push((accepted.len(), copy));
             }
             if let Some(review) = flag.and_then(|reason| crate::mirror::review(op, row, &reason, &now)) {
-                rows.insert((review.entity.clone(), review.entity_id.clone()), review.columns.clone());
+                let mut made_row = Kept::default();
+                made_row.merge(&review.entity_id, &review.columns, &review.hlc);
+                rows.insert((review.entity.clone(), review.entity_id.clone()), made_row);
                 made.push((review.entity.clone(), review.entity_id.clone()));
                 carried.push((accepted.len(), review));
             }
@@ -266,9 +339,28 @@ impl Store for PgStore {
             *n += 1;
             logged.push(serde_json::to_value(op).map_err(|e| StoreError::Backend(e.to_string()))?);
         }
-        for (scope, (_, chain)) in &next {
-            tx.execute("UPDATE scope_counters SET chain = $2 WHERE scope = $1", &[scope, chain]).await?;
+        let mut newest: HashMap<&str, &str> = HashMap::new();
+        for op in &logged_ops {
+            let max = newest.entry(op.scope.as_str()).or_default();
+            if *max < op.hlc.as_str() {
+                *max = op.hlc.as_str();
+            }
         }
+        for (scope, (_, chain)) in &next {
+            tx.execute(
+                "UPDATE scope_counters SET chain = $2, max_hlc = GREATEST(max_hlc, $3) WHERE scope = $1",
+                &[scope, chain, &newest.get(scope).copied().unwrap_or_default()],
+            )
+            .await?;
+        }
+        let row_entities: Vec<&str> = logged_ops.iter().map(|o| o.entity.as_str()).collect();
+        let row_ids: Vec<&str> = logged_ops.iter().map(|o| o.entity_id.as_str()).collect();
+        tx.execute(
+            "INSERT INTO scope_rows (scope, entity, entity_id)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING",
+            &[&scopes, &row_entities, &row_ids],
+        )
+        .await?;
         tx.execute(
             "INSERT INTO change_log (scope, scope_seq, device_id, op, chain)
              SELECT s, n, $4, o, c FROM unnest($1::text[], $2::bigint[], $3::jsonb[], $5::text[]) AS t(s, n, o, c)",
@@ -294,19 +386,15 @@ impl Store for PgStore {
             .collect();
         touched.sort_unstable();
         touched.dedup();
-        let (mut t_entities, mut t_ids, mut t_data) = (vec![], vec![], vec![]);
+        let (mut t_entities, mut t_ids, mut t_data, mut t_clocks) = (vec![], vec![], vec![], vec![]);
         for (e, id) in touched {
+            let kept = &rows[&(e.to_owned(), id.to_owned())];
             t_entities.push(e);
             t_ids.push(id);
-            t_data.push(Value::Object(rows[&(e.to_owned(), id.to_owned())].clone()));
+            t_data.push(Value::Object(kept.data.clone()));
+            t_clocks.push(Value::Object(kept.clocks.clone()));
         }
-        tx.execute(
-            "INSERT INTO entity_rows (entity, entity_id, data)
-             SELECT e, i, d FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS t(e, i, d)
-             ON CONFLICT (entity, entity_id) DO UPDATE SET data = excluded.data",
-            &[&t_entities, &t_ids, &t_data],
-        )
-        .await?;
+        keep_rows(&tx, &t_entities, &t_ids, &t_data, &t_clocks).await?;
         tx.commit().await?;
         Ok(PushResponse { acked_through: last + new.len() as u64, rejected })
     }
@@ -477,6 +565,77 @@ impl Store for PgStore {
             .query("SELECT scope, last_seq FROM scope_counters WHERE scope = ANY($1)", &[&scopes])
             .await?;
         Ok(rows.iter().map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1) as u64)).collect())
+    }
+
+    async fn snapshot(&self, device_id: String, scope: String, dest: PathBuf) -> Result<u64, StoreError> {
+        use futures_util::TryStreamExt;
+        let mut client = self.pool.get().await?;
+        let tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await?;
+        let head = tx
+            .query_opt("SELECT last_seq, chain, max_hlc FROM scope_counters WHERE scope = $1", &[&scope])
+            .await?;
+        let device_acked: Option<i64> = tx
+            .query_one("SELECT max(seq) FROM applied_ops WHERE device_id = $1", &[&device_id])
+            .await?
+            .get(0);
+        let head = crate::snapshot::Head {
+            scope: scope.clone(),
+            cursor: head.as_ref().map_or(0, |r| r.get::<_, i64>(0) as u64),
+            chain: head.as_ref().map(|r| r.get(1)).unwrap_or_default(),
+            max_hlc: head.as_ref().map(|r| r.get(2)).unwrap_or_default(),
+            device_acked: device_acked.unwrap_or(0) as u64,
+        };
+        // The file is written on a blocking thread while rows stream in.
+        let (send, mut receive) = tokio::sync::mpsc::channel::<Vec<[String; 4]>>(4);
+        let writer = tokio::task::spawn_blocking(move || {
+            let mut out = crate::snapshot::Writer::create(&dest)?;
+            while let Some(batch) = receive.blocking_recv() {
+                for [entity, id, data, clocks] in batch {
+                    out.row(&entity, &id, &data, &clocks)?;
+                }
+            }
+            out.finish(&head)
+        });
+        let stmt = tx
+            .prepare(
+                "SELECT e.entity_id, e.data, coalesce(e.clocks, '{}')::text FROM scope_rows s
+                 JOIN entity_rows e ON e.entity = s.entity AND e.entity_id = s.entity_id
+                 WHERE s.scope = $1 AND s.entity = $2 ORDER BY s.entity_id",
+            )
+            .await?;
+        let read = async {
+            for entity in branchdesk_api::sync::SYNCED_ENTITIES {
+                let params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&scope, entity];
+                let rows = tx.query_raw(&stmt, params).await?;
+                futures_util::pin_mut!(rows);
+                let mut batch = Vec::with_capacity(1_000);
+                while let Some(r) = rows.try_next().await? {
+                    // As serde writes it (the SQLite store's text): JSONB
+                    // orders nested keys its own way.
+                    let data: Value = r.get(1);
+                    batch.push([(*entity).to_owned(), r.get(0), data.to_string(), r.get(2)]);
+                    if batch.len() == 1_000 {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(1_000));
+                        send.send(full).await.map_err(|e| StoreError::Backend(e.to_string()))?;
+                    }
+                }
+                if !batch.is_empty() {
+                    send.send(batch).await.map_err(|e| StoreError::Backend(e.to_string()))?;
+                }
+            }
+            Ok::<(), StoreError>(())
+        };
+        let read = read.await;
+        drop(send);
+        let written = writer.await.map_err(|e| StoreError::Backend(e.to_string()))?;
+        read?;
+        tx.commit().await?;
+        written
     }
 
     async fn ready(&self) -> Result<(), StoreError> {

@@ -1,12 +1,12 @@
 //! The embedded SQLite backend: zero set-up, for a single centre or a trial.
 
-use super::{Device, Enrolled, Store, StoreError};
+use super::{Device, Enrolled, Kept, Store, StoreError};
 use crate::authz::{self, AuthorGrant};
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 mod embedded {
@@ -16,6 +16,9 @@ mod embedded {
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    /// Snapshots are read through a connection of their own, so pushes go
+    /// on while one is written.
+    path: PathBuf,
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -32,7 +35,8 @@ impl SqliteStore {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         embedded::migrations::runner().run(&mut conn).map_err(|e| StoreError::Backend(e.to_string()))?;
         chain_old_rows(&mut conn)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        refold_old_rows(&mut conn)?;
+        Ok(Self { conn: Arc::new(Mutex::new(conn)), path: path.to_owned() })
     }
 
     async fn blocking<T: Send + 'static>(
@@ -49,16 +53,12 @@ impl SqliteStore {
     }
 }
 
-fn row(
-    tx: &rusqlite::Transaction<'_>,
-    entity: &str,
-    id: &str,
-) -> Result<Option<Map<String, Value>>, StoreError> {
-    let data: Option<String> = tx
-        .prepare_cached("SELECT data FROM entity_rows WHERE entity = ?1 AND entity_id = ?2")?
-        .query_row([entity, id], |r| r.get(0))
+fn row(tx: &rusqlite::Transaction<'_>, entity: &str, id: &str) -> Result<Option<Kept>, StoreError> {
+    let found: Option<(String, Option<String>)> = tx
+        .prepare_cached("SELECT data, clocks FROM entity_rows WHERE entity = ?1 AND entity_id = ?2")?
+        .query_row([entity, id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    data.map(|d| serde_json::from_str(&d).map_err(|e| StoreError::Backend(e.to_string()))).transpose()
+    found.map(|(d, c)| Kept::from_json(&d, c.as_deref())).transpose()
 }
 
 fn rows_where(
@@ -141,8 +141,12 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
             let at = authz::money_time(op, chrono::Utc::now());
             let grants = author_grants(&tx, op.author_user_id.as_deref(), at)?;
             let target = if op.entity == "users" { grant_branches(&tx, &op.entity_id)? } else { vec![] };
-            let facts =
-                authz::Facts { op, before: before.as_ref(), grants: &grants, target_branches: &target };
+            let facts = authz::Facts {
+                op,
+                before: before.as_ref().map(|k| &k.data),
+                grants: &grants,
+                target_branches: &target,
+            };
             (authz::check(&facts), authz::flag(&facts))
         };
         if let Err(reason) = verdict {
@@ -159,35 +163,36 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
             "INSERT INTO applied_ops (device_id, seq, op_id, status, received_at) VALUES (?1, ?2, ?3, 'accepted', ?4)",
         )?
         .execute(rusqlite::params![device_id, op.seq as i64, op.op_id, now])?;
-        let mut data = before.unwrap_or_default();
-        data.insert("id".into(), Value::String(op.entity_id.clone()));
-        data.extend(op.columns.iter().map(|(k, v)| (k.clone(), v.clone())));
-        if let Some(copy) = crate::mirror::carried(op, &data) {
+        let mut kept = before.unwrap_or_default();
+        kept.merge(&op.entity_id, &op.columns, &op.hlc);
+        if let Some(copy) = crate::mirror::carried(op, &kept.data) {
             log_change(&tx, device_id, &copy)?;
         }
-        if let Some(review) = flag.and_then(|reason| crate::mirror::review(op, &data, &reason, &now)) {
+        if let Some(review) = flag.and_then(|reason| crate::mirror::review(op, &kept.data, &reason, &now)) {
             log_change(&tx, device_id, &review)?;
-            keep_row(&tx, &review.entity, &review.entity_id, review.columns.clone())?;
+            let mut made = Kept::default();
+            made.merge(&review.entity_id, &review.columns, &review.hlc);
+            keep_row(&tx, &review.entity, &review.entity_id, &made)?;
         }
-        keep_row(&tx, &op.entity, &op.entity_id, data)?;
+        keep_row(&tx, &op.entity, &op.entity_id, &kept)?;
     }
     tx.commit()?;
     Ok(PushResponse { acked_through: expected - 1, rejected })
 }
 
-/// Keeps a row as it now stands (authorisation reads it for later ops).
-fn keep_row(
-    tx: &rusqlite::Transaction<'_>,
-    entity: &str,
-    id: &str,
-    data: Map<String, Value>,
-) -> Result<(), StoreError> {
+/// Keeps a row as it now stands (authorisation reads it for later ops;
+/// snapshots are read from it).
+fn keep_row(tx: &rusqlite::Transaction<'_>, entity: &str, id: &str, kept: &Kept) -> Result<(), StoreError> {
     tx.prepare_cached(
-        "INSERT INTO entity_rows (entity, entity_id, data) VALUES (?1, ?2, ?3)
-         ON CONFLICT (entity, entity_id) DO UPDATE SET data = ?3",
+        "INSERT INTO entity_rows (entity, entity_id, data, clocks) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (entity, entity_id) DO UPDATE SET data = ?3, clocks = ?4",
     )?
-    .execute(rusqlite::params![entity, id, Value::Object(data).to_string()])?;
+    .execute(rusqlite::params![entity, id, json(&kept.data), json(&kept.clocks)])?;
     Ok(())
+}
+
+fn json(map: &Map<String, Value>) -> String {
+    serde_json::to_string(map).unwrap_or_default()
 }
 
 /// Appends `op` to its scope's change log under the scope's next number,
@@ -201,8 +206,12 @@ fn log_change(tx: &rusqlite::Transaction<'_>, device_id: &str, op: &Op) -> Resul
         )?
         .query_row([&op.scope], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let chain = branchdesk_api::sync::chain_step(&previous, &op.op_id);
-    tx.prepare_cached("UPDATE scope_counters SET chain = ?2 WHERE scope = ?1")?
-        .execute((&op.scope, &chain))?;
+    tx.prepare_cached("UPDATE scope_counters SET chain = ?2, max_hlc = max(max_hlc, ?3) WHERE scope = ?1")?
+        .execute((&op.scope, &chain, &op.hlc))?;
+    tx.prepare_cached(
+        "INSERT INTO scope_rows (scope, entity, entity_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+    )?
+    .execute((&op.scope, &op.entity, &op.entity_id))?;
     let json = serde_json::to_string(op).map_err(|e| StoreError::Backend(e.to_string()))?;
     tx.prepare_cached(
         "INSERT INTO change_log (scope, scope_seq, device_id, op, chain) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -235,6 +244,81 @@ fn chain_old_rows(conn: &mut Connection) -> Result<(), StoreError> {
     }
     tx.commit()?;
     Ok(())
+}
+
+/// Fills the clocks, scope lists and newest clocks of a store whose rows
+/// were kept before they existed (once, on open), from the whole log.
+fn refold_old_rows(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let stale: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM entity_rows WHERE clocks IS NULL)", [], |r| r.get(0))?;
+    if !stale {
+        return Ok(());
+    }
+    let mut fold = super::Refold::new();
+    {
+        let mut stmt = tx.prepare("SELECT scope, op FROM change_log")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let scope: String = r.get(0)?;
+            let op: Op = serde_json::from_str(&r.get::<_, String>(1)?)
+                .map_err(|e| StoreError::Backend(e.to_string()))?;
+            fold.add(&scope, &op);
+        }
+    }
+    tx.execute("DELETE FROM entity_rows", [])?;
+    for ((entity, id), kept) in &fold.rows {
+        keep_row(&tx, entity, id, kept)?;
+    }
+    for (scope, entity, id) in &fold.scope_rows {
+        tx.execute(
+            "INSERT INTO scope_rows (scope, entity, entity_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            (scope, entity, id),
+        )?;
+    }
+    for (scope, max) in &fold.max_hlc {
+        tx.execute("UPDATE scope_counters SET max_hlc = ?2 WHERE scope = ?1", (scope, max))?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Reads `scope`'s rows into a snapshot file, in one read transaction of
+/// its own connection (WAL: writers go on meanwhile).
+fn snapshot(path: &Path, device_id: &str, scope: &str, dest: &Path) -> Result<u64, StoreError> {
+    let mut conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let tx = conn.transaction()?;
+    let (cursor, chain, max_hlc): (i64, String, String) = tx
+        .query_row("SELECT last_seq, chain, max_hlc FROM scope_counters WHERE scope = ?1", [scope], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?
+        .unwrap_or((0, String::new(), String::new()));
+    let device_acked: Option<i64> =
+        tx.query_row("SELECT max(seq) FROM applied_ops WHERE device_id = ?1", [device_id], |r| r.get(0))?;
+    let mut out = crate::snapshot::Writer::create(dest)?;
+    let mut stmt = tx.prepare(
+        "SELECT e.entity_id, e.data, e.clocks FROM scope_rows s
+         JOIN entity_rows e ON e.entity = s.entity AND e.entity_id = s.entity_id
+         WHERE s.scope = ?1 AND s.entity = ?2 ORDER BY s.entity_id",
+    )?;
+    for entity in branchdesk_api::sync::SYNCED_ENTITIES {
+        let mut rows = stmt.query([scope, entity])?;
+        while let Some(r) = rows.next()? {
+            let clocks: Option<String> = r.get(2)?;
+            let (id, data): (String, String) = (r.get(0)?, r.get(1)?);
+            out.row(entity, &id, &data, clocks.as_deref().unwrap_or("{}"))?;
+        }
+    }
+    let head = crate::snapshot::Head {
+        scope: scope.to_owned(),
+        cursor: cursor as u64,
+        chain,
+        max_hlc,
+        device_acked: device_acked.unwrap_or(0) as u64,
+    };
+    out.finish(&head)
 }
 
 fn pull(conn: &mut Connection, req: &PullRequest, limit: usize) -> Result<PullResponse, StoreError> {
@@ -429,6 +513,13 @@ impl Store for SqliteStore {
             Ok(Some(code))
         })
         .await
+    }
+
+    async fn snapshot(&self, device_id: String, scope: String, dest: PathBuf) -> Result<u64, StoreError> {
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || snapshot(&path, &device_id, &scope, &dest))
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))?
     }
 
     async fn ready(&self) -> Result<(), StoreError> {

@@ -1,0 +1,349 @@
+//! Installing a scope's snapshot: a new desk's first sync, or a scope this
+//! desk downloads again. The file (layout: `api::sync::SnapshotRequest`) is
+//! checked whole first: format, scope, row count and checksum. Its rows
+//! then go into the desk's tables table by table, parents before children,
+//! in short transactions: rows the desk does not hold with one
+//! `INSERT … SELECT` per chunk, rows it holds through the applier's merge
+//! (per column, the newest clock wins). The scope's cursor and chain move
+//! to the snapshot's only in the last transaction, so a desk that stops
+//! half-way installs again, skipping rows already in with the same clocks.
+
+use super::apply::Merge;
+use crate::{Desk, Error, Result};
+use branchdesk_api::sync::{Change, Op, SnapshotDigest, SNAPSHOT_FORMAT, SYNCED_ENTITIES};
+use branchdesk_api::ApiError;
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Rows per install transaction: the write lock stays well under a frame.
+pub const INSTALL_CHUNK: i64 = 1_000;
+
+/// What a snapshot file says of itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotHead {
+    pub scope: String,
+    pub cursor: u64,
+    pub chain: String,
+    pub max_hlc: String,
+    pub device_acked: u64,
+    pub rows: u64,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct InstallReport {
+    /// Rows copied in whole (the desk did not hold them).
+    pub inserted: u64,
+    /// Rows the desk held, merged column by column.
+    pub merged: u64,
+    /// Rows of tables this desk's schema does not have (a newer server).
+    pub skipped: u64,
+}
+
+fn bad(why: impl std::fmt::Display) -> Error {
+    ApiError::internal(format!("the snapshot from the server is not usable: {why}")).into()
+}
+
+/// Reads the file's head and checks it against its rows.
+pub fn check(file: &Path, scope: &str) -> Result<SnapshotHead> {
+    let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let (format, head, digest): (u32, SnapshotHead, String) = conn
+        .query_row(
+            "SELECT format, scope, cursor, chain, max_hlc, device_acked, row_count, digest FROM snapshot",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    SnapshotHead {
+                        scope: r.get(1)?,
+                        cursor: r.get::<_, i64>(2)? as u64,
+                        chain: r.get(3)?,
+                        max_hlc: r.get(4)?,
+                        device_acked: r.get::<_, i64>(5)? as u64,
+                        rows: r.get::<_, i64>(6)? as u64,
+                    },
+                    r.get(7)?,
+                ))
+            },
+        )
+        .map_err(bad)?;
+    if format != SNAPSHOT_FORMAT {
+        return Err(bad(format!("format {format}, this desk reads {SNAPSHOT_FORMAT}")));
+    }
+    if head.scope != scope {
+        return Err(bad(format!("it is of {}, not {scope}", head.scope)));
+    }
+    let mut sum = SnapshotDigest::default();
+    let mut count = 0u64;
+    let mut stmt = conn.prepare("SELECT entity, entity_id, data, clocks FROM rows ORDER BY rowid")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let text = |i| r.get_ref(i).and_then(|v| Ok(v.as_str()?));
+        sum.row(text(0)?, text(1)?, text(2)?, text(3)?);
+        count += 1;
+    }
+    if count != head.rows || sum.hex() != digest {
+        return Err(bad("its rows do not match its checksum"));
+    }
+    Ok(head)
+}
+
+impl Desk {
+    /// Receives a snapshot of `scope` as the server sent it: keeps it in a
+    /// file beside the desk's database while it is checked and installed.
+    pub fn receive_snapshot(
+        &self,
+        scope: &str,
+        bytes: &[u8],
+        progress: impl FnMut(u64, u64),
+    ) -> Result<(SnapshotHead, InstallReport)> {
+        let file =
+            tempfile::Builder::new().prefix("snapshot-").suffix(".sqlite").tempfile_in(self.data_dir())?;
+        std::fs::write(file.path(), bytes)?;
+        let head = check(file.path(), scope)?;
+        let report = self.install_snapshot(file.path(), &head, progress)?;
+        Ok((head, report))
+    }
+
+    /// Installs a checked snapshot of `head.scope` from `file`;
+    /// `progress(done, total)` after each chunk.
+    pub fn install_snapshot(
+        &self,
+        file: &Path,
+        head: &SnapshotHead,
+        mut progress: impl FnMut(u64, u64),
+    ) -> Result<InstallReport> {
+        let ranges: Vec<(String, i64, i64)> = {
+            let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            let mut stmt = conn.prepare("SELECT entity, min(rowid), max(rowid) FROM rows GROUP BY entity")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let file = file.to_str().ok_or_else(|| bad("its path is not text"))?;
+        let mut report = InstallReport::default();
+        let mut done = 0u64;
+        let order = self.tables_parents_first()?;
+        for (entity, lo, hi) in &ranges {
+            if !order.iter().any(|t| t == entity) {
+                report.skipped += (hi - lo + 1) as u64;
+            }
+        }
+        for table in &order {
+            let Some((_, lo, hi)) = ranges.iter().find(|(e, _, _)| e == table) else { continue };
+            // A table that refers to itself goes in at once (a row's
+            // parent may lie in a later chunk).
+            let step = if self.refers_to_itself(table)? { hi - lo + 1 } else { INSTALL_CHUNK };
+            let mut from = *lo;
+            while from <= *hi {
+                if done > 0 && self.failpoints.fire(crate::failpoint::INSTALL_MID_SNAPSHOT) {
+                    // As if the desk died here: the chunks so far stay, the cursor does not move.
+                    return Err(ApiError::internal("crashed while installing a snapshot (failpoint)").into());
+                }
+                let to = (from + step - 1).min(*hi);
+                self.install_chunk(file, table, from, to, &mut report)?;
+                done += (to - from + 1) as u64;
+                progress(done, head.rows);
+                from = to + 1;
+            }
+        }
+        let mut db = self.db();
+        let tx = db.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO sync_cursors (scope, scope_seq, chain) VALUES (?1, ?2, ?3)
+             ON CONFLICT (scope) DO UPDATE SET scope_seq = ?2, chain = ?3",
+            (&head.scope, head.cursor as i64, &head.chain),
+        )?;
+        tx.execute(
+            "UPDATE sync_state SET seen_hlc = max(seen_hlc, ?1)",
+            [head.max_hlc.get(..16).unwrap_or_default()],
+        )?;
+        // This desk's own changes the snapshot holds will not come back
+        // one by one.
+        tx.execute(
+            "UPDATE outbox SET echoed_at = ?3 WHERE echoed_at IS NULL AND scope = ?1 AND seq <= ?2",
+            (&head.scope, head.device_acked as i64, self.clock().now().to_rfc3339()),
+        )?;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Rows `from..=to` of the snapshot (all of `table`) in one transaction.
+    fn install_chunk(
+        &self,
+        file: &str,
+        table: &str,
+        from: i64,
+        to: i64,
+        report: &mut InstallReport,
+    ) -> Result<()> {
+        let mut db = self.db();
+        let _permit = db.permit();
+        db.conn.execute("ATTACH DATABASE ?1 AS snap", [file])?;
+        let result = (|| -> Result<()> {
+            let tx = db.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+            let held = held_rows(&tx, table, from, to)?;
+            tx.execute_batch("SAVEPOINT copy")?;
+            let copied = copy_rows(&tx, table, from, to).map_err(Error::from);
+            let merge_all = match copied {
+                Ok(n) => {
+                    tx.execute_batch("RELEASE copy")?;
+                    report.inserted += n as u64;
+                    false
+                }
+                // Two desks chose the same name offline (or some other
+                // clash): the applier's merge settles it row by row.
+                Err(e) if crate::error::is_unique_violation(&e) => {
+                    tx.execute_batch("ROLLBACK TO copy; RELEASE copy")?;
+                    true
+                }
+                Err(e) => return Err(e),
+            };
+            let rows = if merge_all { all_rows(&tx, from, to)? } else { held };
+            let mut merge = Merge::new(self, &tx)?;
+            for (id, data, clocks) in &rows {
+                for change in as_changes(table, id, data, clocks)? {
+                    merge.change(&change)?;
+                }
+                report.merged += 1;
+            }
+            merge.finish()?;
+            tx.commit()?;
+            Ok(())
+        })();
+        db.conn.execute("DETACH DATABASE snap", [])?;
+        result
+    }
+
+    /// Synced tables in an order where every table comes after the tables
+    /// its foreign keys name.
+    fn tables_parents_first(&self) -> Result<Vec<String>> {
+        let db = self.db();
+        let mut parents: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for table in SYNCED_ENTITIES {
+            let mut stmt = db.conn.prepare("SELECT \"table\" FROM pragma_foreign_key_list(?1)")?;
+            let names =
+                stmt.query_map([table], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            parents.insert(
+                table,
+                names.into_iter().filter(|p| p != table && SYNCED_ENTITIES.contains(&p.as_str())).collect(),
+            );
+        }
+        let mut order: Vec<String> = Vec::new();
+        while order.len() < parents.len() {
+            let before = order.len();
+            for (table, ps) in &parents {
+                if !order.iter().any(|t| t == table) && ps.iter().all(|p| order.contains(p)) {
+                    order.push((*table).to_owned());
+                }
+            }
+            if order.len() == before {
+                return Err(ApiError::internal("the synced tables' foreign keys form a cycle").into());
+            }
+        }
+        Ok(order)
+    }
+
+    fn refers_to_itself(&self, table: &str) -> Result<bool> {
+        Ok(self.db().conn.query_row(
+            "SELECT count(*) > 0 FROM pragma_foreign_key_list(?1) WHERE \"table\" = ?1",
+            [table],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+type SnapRow = (String, String, String);
+
+/// Rows of the chunk the desk holds already, unless it holds them with the
+/// same clocks (installed by an earlier, interrupted attempt).
+fn held_rows(tx: &Transaction<'_>, table: &str, from: i64, to: i64) -> Result<Vec<SnapRow>> {
+    let sql = format!(
+        "SELECT r.entity_id, r.data, r.clocks FROM snap.rows r
+         WHERE r.rowid BETWEEN ?1 AND ?2
+           AND EXISTS (SELECT 1 FROM main.{table} x WHERE x.id = r.entity_id)
+           AND NOT EXISTS (SELECT 1 FROM main.row_clocks c
+                           WHERE c.entity = r.entity AND c.entity_id = r.entity_id AND c.clocks = r.clocks)"
+    );
+    let mut stmt = tx.prepare(&sql)?;
+    let rows = stmt.query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn all_rows(tx: &Transaction<'_>, from: i64, to: i64) -> Result<Vec<SnapRow>> {
+    let mut stmt =
+        tx.prepare("SELECT entity_id, data, clocks FROM snap.rows WHERE rowid BETWEEN ?1 AND ?2")?;
+    let rows = stmt.query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Copies the chunk's rows the desk does not hold, with their clocks, in
+/// two statements. A column the row's data lacks takes the table's default
+/// (as an insert naming only some columns would).
+fn copy_rows(tx: &Transaction<'_>, table: &str, from: i64, to: i64) -> rusqlite::Result<usize> {
+    let mut stmt = tx.prepare("SELECT name, dflt_value FROM pragma_table_info(?1)")?;
+    let columns: Vec<(String, Option<String>)> =
+        stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
+    let values: Vec<String> = columns
+        .iter()
+        .map(|(name, default)| match name.as_str() {
+            "id" => "r.entity_id".to_owned(),
+            _ => format!(
+                "CASE WHEN json_type(r.data, '$.\"{name}\"') IS NULL THEN {} ELSE json_extract(r.data, '$.\"{name}\"') END",
+                default.as_deref().unwrap_or("NULL")
+            ),
+        })
+        .collect();
+    let absent = format!("NOT EXISTS (SELECT 1 FROM main.{table} x WHERE x.id = r.entity_id)");
+    tx.execute(
+        &format!(
+            "INSERT INTO main.row_clocks (entity, entity_id, clocks)
+             SELECT r.entity, r.entity_id, r.clocks FROM snap.rows r WHERE r.rowid BETWEEN ?1 AND ?2 AND {absent}
+             ON CONFLICT (entity, entity_id) DO UPDATE SET clocks = excluded.clocks"
+        ),
+        [from, to],
+    )?;
+    tx.execute(
+        &format!(
+            "INSERT INTO main.{table} ({}) SELECT {} FROM snap.rows r WHERE r.rowid BETWEEN ?1 AND ?2 AND {absent}",
+            names.join(", "),
+            values.join(", ")
+        ),
+        [from, to],
+    )
+}
+
+/// A snapshot row as changes the applier merges: one per distinct clock,
+/// holding the columns that clock won.
+fn as_changes(table: &str, id: &str, data: &str, clocks: &str) -> Result<Vec<Change>> {
+    let data: Map<String, Value> = serde_json::from_str(data)?;
+    let clocks: Map<String, Value> = serde_json::from_str(clocks)?;
+    let mut by_clock: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+    for (col, value) in &data {
+        if let Some(clock) = clocks.get(col).and_then(Value::as_str) {
+            by_clock.entry(clock).or_default().insert(col.clone(), value.clone());
+        }
+    }
+    Ok(by_clock
+        .into_iter()
+        .map(|(hlc, columns)| Change {
+            scope: String::new(),
+            scope_seq: 0,
+            device_id: String::new(),
+            op: Op {
+                seq: 0,
+                op_id: String::new(),
+                author_user_id: None,
+                scope: String::new(),
+                entity: table.to_owned(),
+                entity_id: id.to_owned(),
+                kind: "update".into(),
+                columns,
+                hlc: hlc.to_owned(),
+                schema_version: branchdesk_api::sync::DESK_SCHEMA_VERSION,
+            },
+        })
+        .collect())
+}
