@@ -60,6 +60,10 @@ pub enum AppError {
         message: String,
     },
     BadCode,
+    /// The desk's cursor is behind the kept log of a scope.
+    Behind {
+        scope: String,
+    },
     Internal(String),
 }
 
@@ -74,6 +78,7 @@ impl From<StoreError> for AppError {
                 code: "device_revoked",
                 message: "This desk was unlinked from the server by an administrator. Link it again with a new code.".into(),
             },
+            StoreError::Behind { scope, .. } => AppError::Behind { scope },
             StoreError::Backend(m) => AppError::Internal(m),
         }
     }
@@ -157,6 +162,18 @@ impl IntoResponse for AppError {
                     code: "bad_code".into(),
                     message: "That code is wrong, was used already or has expired. Ask for a new one.".into(),
                     field: Some("code".into()),
+                    next_seq: None,
+                    reused_seq: None,
+                },
+            ),
+            AppError::Behind { scope } => (
+                StatusCode::GONE,
+                ServerError {
+                    code: "resync_required".into(),
+                    message: format!(
+                        "This desk was offline longer than the server keeps changes; it downloads {scope} again."
+                    ),
+                    field: Some(format!("cursors.{scope}")),
                     next_seq: None,
                     reused_seq: None,
                 },

@@ -45,6 +45,13 @@ impl Backend {
         }
     }
 
+    async fn compact(&self, before: chrono::DateTime<chrono::Utc>) -> u64 {
+        match self {
+            Backend::Sqlite(s, _) => s.compact(before).await.unwrap(),
+            Backend::Pg(p) => p.compact(before).await.unwrap(),
+        }
+    }
+
     fn app(&self) -> Router {
         match self {
             Backend::Sqlite(s, _) => branchdesk_server::app(s.clone()),
@@ -456,6 +463,132 @@ async fn a_wait_answers_when_changes_arrive(backend: Backend) {
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 }
 
+async fn send_raw(app: &Router, path: &str, token: Option<&str>, body: String) -> (StatusCode, Vec<u8>) {
+    let mut req = Request::post(path).header("content-type", "application/json");
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let res = app.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+    let status = res.status();
+    (status, res.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+/// A scope's snapshot holds each row its log touched, merged by clock (a
+/// later-arriving older edit does not win), with the scope's cursor and
+/// chain and a checksum the desk verifies; another scope's rows stay out.
+async fn a_snapshot_holds_each_row_of_its_scope_merged_by_clock(backend: Backend) {
+    let app = server(backend).await;
+    let mut newer = op(DEVICE, 3, BRANCH_A);
+    newer.entity_id = ops_entity_id(1);
+    newer.kind = "update".into();
+    newer.columns = json!({ "name": "Newer" }).as_object().unwrap().clone();
+    newer.hlc = format!("{:012x}0000-{DEVICE}", 1_700_000_000_100u64);
+    let mut older = newer.clone();
+    older.seq = 4;
+    older.op_id = op(DEVICE, 4, BRANCH_A).op_id;
+    older.columns = json!({ "name": "Older", "capacity": 40 }).as_object().unwrap().clone();
+    older.hlc = format!("{:012x}0000-{OTHER}", 1_700_000_000_050u64);
+    let (s, b) =
+        push(&app, vec![op(DEVICE, 1, BRANCH_A), op(DEVICE, 2, BRANCH_B), newer.clone(), older.clone()])
+            .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (_, page) = pull(&app, json!({ BRANCH_A: 0 })).await;
+
+    let request = json!({ "scope": BRANCH_A }).to_string();
+    let (s, bytes) = send_raw(&app.app, "/v1/sync/snapshot", Some(&app.token), request).await;
+    assert_eq!(s, StatusCode::OK);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.sqlite");
+    std::fs::write(&file, &bytes).unwrap();
+    let head = branchdesk_desk::sync::snapshot::check(&file, BRANCH_A).expect("its checksum holds");
+    assert_eq!((head.cursor, head.rows, head.device_acked), (3, 1, 4));
+    assert_eq!(Some(head.chain.as_str()), page["chains"][BRANCH_A].as_str(), "the chain a pull reaches");
+    assert_eq!(head.max_hlc, newer.hlc);
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    let (entity, id, data, clocks): (String, String, String, String) = conn
+        .query_row("SELECT entity, entity_id, data, clocks FROM rows", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .unwrap();
+    assert_eq!((entity.as_str(), id), ("rooms", ops_entity_id(1)));
+    let data: Value = serde_json::from_str(&data).unwrap();
+    let clocks: Value = serde_json::from_str(&clocks).unwrap();
+    assert_eq!((data["name"].as_str(), data["capacity"].as_i64()), (Some("Newer"), Some(40)), "{data}");
+    assert_eq!(clocks["name"].as_str(), Some(newer.hlc.as_str()));
+    assert_eq!(clocks["capacity"].as_str(), Some(older.hlc.as_str()));
+    assert!(branchdesk_desk::sync::snapshot::check(&file, BRANCH_B).is_err(), "not the scope asked for");
+    conn.execute("UPDATE rows SET data = replace(data, 'Newer', 'Forged')", []).unwrap();
+    assert!(
+        branchdesk_desk::sync::snapshot::check(&file, BRANCH_A).is_err(),
+        "a changed row fails the checksum"
+    );
+
+    // A scope with no changes yet: an empty snapshot at cursor 0.
+    let (s, bytes) =
+        send_raw(&app.app, "/v1/sync/snapshot", Some(&app.token), json!({ "scope": "org" }).to_string())
+            .await;
+    assert_eq!(s, StatusCode::OK);
+    std::fs::write(dir.path().join("org.sqlite"), &bytes).unwrap();
+    let head = branchdesk_desk::sync::snapshot::check(&dir.path().join("org.sqlite"), "org").unwrap();
+    assert_eq!((head.cursor, head.rows), (0, 0));
+
+    // Bad requests.
+    let (s, b) = send(&app.app, "/v1/sync/snapshot", None, json!({ "scope": BRANCH_A }).to_string()).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
+    let (s, b) =
+        send(&app.app, "/v1/sync/snapshot", Some(&app.token), json!({ "scope": "branch:nope" }).to_string())
+            .await;
+    assert_eq!((s, b["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("scope")));
+    let (s, b) =
+        send(&app.app, "/v1/sync/snapshot", Some(&app.token), json!({ "scope": 7 }).to_string()).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("wrong_shape")));
+    let for_a = json!({ "scopes": [BRANCH_A] }).to_string();
+    let (_, code) = send(&app.app, "/v1/devices/codes", Some(&app.token), for_a).await;
+    let enrol = json!({ "device_id": OTHER, "code": code["code"] }).to_string();
+    let (_, e) = send(&app.app, "/v1/devices/enrol", None, enrol).await;
+    let other = e["token"].as_str().unwrap();
+    let (s, b) =
+        send(&app.app, "/v1/sync/snapshot", Some(other), json!({ "scope": BRANCH_B }).to_string()).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("scope_not_allowed")));
+}
+
+/// Changes older than the kept window leave the log: a desk whose cursor is
+/// behind them is told to download the scope again (410, naming the
+/// scope); a desk past them goes on, and the snapshot still holds every row.
+async fn a_cursor_behind_the_kept_log_must_download_the_scope_again(backend: Backend) {
+    let app = server(backend).await;
+    let (s, b) =
+        push(&app, vec![op(DEVICE, 1, BRANCH_A), op(DEVICE, 2, BRANCH_A), op(DEVICE, 3, BRANCH_B)]).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (_, page) = pull(&app, json!({ BRANCH_A: 0 })).await;
+    let chain = page["chains"][BRANCH_A].clone();
+    assert_eq!(
+        app._backend.compact(chrono::Utc::now() - chrono::Duration::days(1)).await,
+        0,
+        "nothing that old"
+    );
+    assert_eq!(app._backend.compact(chrono::Utc::now() + chrono::Duration::seconds(1)).await, 3);
+    let (s, b) = pull(&app, json!({ BRANCH_A: 1 })).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::GONE, Some("resync_required")), "{b}");
+    assert_eq!(b["field"].as_str(), Some(format!("cursors.{BRANCH_A}").as_str()));
+    let (s, b) = pull(&app, json!({ BRANCH_A: 0, BRANCH_B: 1 })).await;
+    assert_eq!(s, StatusCode::GONE, "a new desk must take a snapshot too: {b}");
+    let (s, b) = pull(&app, json!({ BRANCH_A: 2 })).await;
+    assert_eq!((s, b["changes"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{b}");
+    let (s, _) = push(&app, vec![op(DEVICE, 4, BRANCH_A)]).await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, b) = pull(&app, json!({ BRANCH_A: 2 })).await;
+    assert_eq!(b["changes"][0]["scope_seq"], 3, "numbers go on after the horizon: {b}");
+    let expected = branchdesk_api::sync::chain_step(chain.as_str().unwrap(), &op(DEVICE, 4, BRANCH_A).op_id);
+    assert_eq!(b["chains"][BRANCH_A].as_str(), Some(expected.as_str()), "and so does the chain");
+    let request = json!({ "scope": BRANCH_A }).to_string();
+    let (_, bytes) = send_raw(&app.app, "/v1/sync/snapshot", Some(&app.token), request).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.sqlite"), &bytes).unwrap();
+    let head = branchdesk_desk::sync::snapshot::check(&dir.path().join("s.sqlite"), BRANCH_A).unwrap();
+    assert_eq!((head.rows, head.cursor), (3, 3), "rows of dropped changes stay in the snapshot");
+}
+
 fn ops_entity_id(seq: u64) -> String {
     op(DEVICE, seq, BRANCH_A).entity_id
 }
@@ -493,5 +626,7 @@ on_both_backends!(
     pull_pages_and_says_when_more_wait,
     health_and_readiness,
     every_sync_request_needs_an_enrolled_unrevoked_device,
-    a_desk_syncs_only_the_branches_its_code_names
+    a_desk_syncs_only_the_branches_its_code_names,
+    a_snapshot_holds_each_row_of_its_scope_merged_by_clock,
+    a_cursor_behind_the_kept_log_must_download_the_scope_again
 );

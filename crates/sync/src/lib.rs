@@ -394,7 +394,23 @@ impl<T: Transport> Client<T> {
                 }
                 loop {
                     let req = PullRequest { cursors: [(scope.clone(), cursor)].into(), limit: PULL_PAGE };
-                    let page: PullResponse = self.post(&format!("{base}/v1/sync/pull"), token, &req).await?;
+                    let page: PullResponse = match self
+                        .post(&format!("{base}/v1/sync/pull"), token, &req)
+                        .await
+                    {
+                        // Away longer than the server keeps changes: the
+                        // scope comes again as a snapshot (rows this desk
+                        // holds are merged; its own pending changes stay).
+                        Err(SyncError::Refused { status: 410, body })
+                            if body.code == "resync_required" && restarted.insert(scope.clone()) =>
+                        {
+                            tracing::warn!(scope = %scope, "behind the server's kept changes; downloading it again");
+                            desk.restart_scope(&scope)?;
+                            cursor = self.snapshot(desk, base, token, &scope, round).await?.unwrap_or(0);
+                            continue;
+                        }
+                        other => other?,
+                    };
                     if let Some(head) = page.heads.get(&scope) {
                         progress.first_look(&scope, cursor, *head);
                     }

@@ -103,6 +103,7 @@ struct World {
     rt: tokio::runtime::Runtime,
     nodes: Vec<Node>,
     branch: BranchId,
+    store: SqliteStore,
     _server: tempfile::TempDir,
 }
 
@@ -117,7 +118,8 @@ fn world_on(rt: tokio::runtime::Runtime, skews: &[i64]) -> World {
     let server = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&server.path().join("s.sqlite")).unwrap();
     let bootstrap = rt.block_on(store.bootstrap_code()).unwrap().unwrap();
-    let net = Net::new(branchdesk_server::app(store), TestRng::deterministic_rng(RngAlgorithm::ChaCha));
+    let net =
+        Net::new(branchdesk_server::app(store.clone()), TestRng::deterministic_rng(RngAlgorithm::ChaCha));
     let mut nodes = Vec::new();
     let mut branch = None;
     for (d, skew) in skews.iter().enumerate() {
@@ -151,7 +153,7 @@ fn world_on(rt: tokio::runtime::Runtime, skews: &[i64]) -> World {
         let actor = desk.actor(&t).unwrap();
         nodes.push(Node { desk, clock, actor, client, _dir: dir });
     }
-    World { rt, nodes, branch: branch.unwrap(), _server: server }
+    World { rt, nodes, branch: branch.unwrap(), store, _server: server }
 }
 
 impl World {
@@ -404,6 +406,62 @@ fn pain_04_a_deleted_row_does_not_come_back_when_an_offline_edit_arrives() {
         let roles = n.desk.list_roles(&n.actor, ListRoles {}).unwrap();
         assert!(roles.iter().all(|r| r.id != role), "the deleted role is back: {roles:?}");
     }
+}
+
+/// Pain 4, the long absence — tombstones outlive the kept log. A desk away
+/// longer than the server keeps changes cannot pull where it left off: it
+/// downloads the organisation and its branch again as snapshots, keeps
+/// what it entered meanwhile, and a role deleted while it was away stays
+/// deleted although it edited it offline.
+#[test]
+fn pain_04_a_desk_away_longer_than_the_kept_log_downloads_again_and_deletes_stay() {
+    let w = world(&[0, 5]);
+    let (a, b) = (&w.nodes[0], &w.nodes[1]);
+    let role = a
+        .desk
+        .save_role(
+            &a.actor,
+            SaveRole {
+                id: None,
+                name: "Weekend helper".into(),
+                description: "Saturdays".into(),
+                permissions: vec![Permission::ViewStudent],
+            },
+        )
+        .unwrap()
+        .id;
+    let room = w.room(0, "Room before");
+    w.sync_all();
+    // Desk 1 goes away. The office deletes the role, renames the room and
+    // adds one; its changes age out of the server's log.
+    a.desk.delete_role(&a.actor, DeleteRole { id: role }).unwrap();
+    let rename =
+        SaveRoom { id: Some(room), branch_id: w.branch, name: "Renamed while away".into(), capacity: 20 };
+    a.desk.save_room(&a.actor, rename).unwrap();
+    w.room(0, "Made while away");
+    a.sync(&w.rt).unwrap();
+    let dropped = w.rt.block_on(w.store.compact(Utc::now() + chrono::Duration::seconds(1))).unwrap();
+    assert!(dropped > 0);
+    // Meanwhile desk 1, offline, edited the role and added a room.
+    b.clock.advance(Duration::seconds(120));
+    let edit = SaveRole {
+        id: Some(role),
+        name: "Weekend helper".into(),
+        description: "Saturdays and Sundays".into(),
+        permissions: vec![Permission::ViewStudent],
+    };
+    b.desk.save_role(&b.actor, edit).unwrap();
+    w.room(1, "Made offline");
+    let round = b.sync(&w.rt).expect("a desk behind the kept log downloads again");
+    assert!(round.pulled > 0, "{round:?}");
+    a.sync(&w.rt).unwrap();
+    assert_eq!(w.rooms(1), w.rooms(0));
+    assert_eq!(w.rooms(1), vec!["Made offline", "Made while away", "Renamed while away"]);
+    for n in &w.nodes {
+        let roles = n.desk.list_roles(&n.actor, ListRoles {}).unwrap();
+        assert!(roles.iter().all(|r| r.id != role), "the deleted role is back: {roles:?}");
+    }
+    assert_eq!(b.sync(&w.rt).unwrap().pulled, 0, "then it is in step");
 }
 
 /// Pain 5 — a schema change breaks old clients or loses their data. A desk

@@ -217,6 +217,8 @@ struct Coverage {
     crash_after_server_commit: u64,
     crash_mid_apply: u64,
     clock_jumps: u64,
+    /// New desks that joined after the workload through snapshots.
+    joined_late: u64,
 }
 
 /// Something the workload wrote and the desk confirmed.
@@ -638,9 +640,44 @@ fn run_seed<S: Store>(
     }
     sim.quiesce(rt)?;
     check(&sim)?;
+    if seed % 4 == 0 {
+        join_late(&sim, rt, root)?;
+        sim.cov.joined_late += 1;
+    }
     let mut cov = sim.cov;
     cov.net = net.tally();
     Ok(cov)
+}
+
+/// A new desk of branch A joins after the storm: its first sync is a
+/// snapshot of the organisation and of the branch (the server's rows merged
+/// by clock), then pages from their cursors. It must hold exactly what the
+/// branch's desks that lived through every fault hold.
+fn join_late(sim: &Sim<'_>, rt: &tokio::runtime::Runtime, root: &Path) -> Result<(), String> {
+    let dir = root.join("late");
+    let desk = open_desk(&dir, Arc::new(ManualClock::new(base_time() + Duration::minutes(30))));
+    let client = Client::over(Link { net: sim.net.clone(), desk: DESKS });
+    let scope = format!("branch:{}", sim.t.branches[0]);
+    let code = rt
+        .block_on(sim.clients[0].issue_code(sim.replicas[0].desk(), Some(vec![scope])))
+        .map_err(|e| e.to_string())?
+        .code;
+    rt.block_on(client.link(&desk, "http://sim", &code)).map_err(|e| e.to_string())?;
+    let round = rt.block_on(client.sync(&desk)).map_err(|e| format!("the late desk cannot sync: {e}"))?;
+    trace(|| format!("late desk joined: {round:?}"));
+    drop(desk);
+    let (late, a) = (dump(&dir), dump(&sim.replicas[1].dir));
+    if late != a {
+        let diff = a
+            .iter()
+            .find(|(k, v)| late.get(k) != Some(v))
+            .map(|(k, v)| (k.clone(), v.clone(), late.get(k).cloned()));
+        let extra = late.keys().find(|k| !a.contains_key(k)).cloned();
+        return Err(format!(
+            "a desk joining through snapshots differs from branch A's: {diff:?} extra {extra:?}"
+        ));
+    }
+    Ok(())
 }
 
 /// With `SIM_TRACE` set, what each step did (to read a failing seed).
@@ -689,6 +726,7 @@ fn assert_covered(cov: &Coverage, seeds: usize) {
         ("crashes after the server committed, before the ack", cov.crash_after_server_commit),
         ("crashes in the middle of applying a page", cov.crash_mid_apply),
         ("clock jumps", cov.clock_jumps),
+        ("a new desk joining through snapshots", cov.joined_late),
     ] {
         assert!(hits > 0, "over {seeds} seeds, never: {what} ({cov:?})");
     }
@@ -725,6 +763,7 @@ fn add(total: &mut Coverage, c: Coverage) {
     total.crash_after_server_commit += c.crash_after_server_commit;
     total.crash_mid_apply += c.crash_mid_apply;
     total.clock_jumps += c.clock_jumps;
+    total.joined_late += c.joined_late;
 }
 
 #[test]

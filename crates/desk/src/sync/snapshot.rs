@@ -180,6 +180,10 @@ impl Desk {
         let mut db = self.db();
         let _permit = db.permit();
         db.conn.execute("ATTACH DATABASE ?1 AS snap", [file])?;
+        // These rows can be fetched again (the cursor moves only at the
+        // end, in a transaction synced to disk like every other): no sync
+        // per chunk.
+        db.conn.pragma_update(None, "synchronous", "NORMAL")?;
         let result = (|| -> Result<()> {
             let tx = db.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
@@ -212,6 +216,7 @@ impl Desk {
             tx.commit()?;
             Ok(())
         })();
+        db.conn.pragma_update(None, "synchronous", "FULL")?;
         db.conn.execute("DETACH DATABASE snap", [])?;
         result
     }

@@ -23,6 +23,10 @@ pub enum StoreError {
     UnknownDevice,
     #[error("this desk was revoked")]
     Revoked,
+    /// The scope's log no longer holds the changes after this cursor: the
+    /// desk must download the scope again.
+    #[error("changes of {scope} up to {horizon} are no longer kept")]
+    Behind { scope: String, horizon: u64 },
     #[error("store: {0}")]
     Backend(String),
 }
@@ -88,6 +92,15 @@ pub trait Store: Send + Sync + 'static {
         device_id: String,
         scope: String,
         dest: PathBuf,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Drops each scope's changes logged before `before` (a prefix of the
+    /// log: commit order is time order) and moves its horizon; answers how
+    /// many changes were dropped. Pulls from behind a horizon are answered
+    /// with [`StoreError::Behind`].
+    fn compact(
+        &self,
+        before: chrono::DateTime<chrono::Utc>,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// Whether the store answers (readiness probe).

@@ -411,7 +411,18 @@ impl Store for PgStore {
         let mut cursors = req.cursors.clone();
         let mut chains = BTreeMap::new();
         let mut more = false;
+        let scopes: Vec<String> = req.cursors.keys().cloned().collect();
+        let horizons: HashMap<String, i64> = client
+            .query("SELECT scope, horizon FROM scope_counters WHERE scope = ANY($1)", &[&scopes])
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
         for (scope, cursor) in &req.cursors {
+            let horizon = horizons.get(scope).copied().unwrap_or(0);
+            if (*cursor as i64) < horizon {
+                return Err(StoreError::Behind { scope: scope.clone(), horizon: horizon as u64 });
+            }
             let room = limit.saturating_sub(changes.len());
             let rows = client.query(&stmt, &[scope, &(*cursor as i64), &(room as i64 + 1)]).await?;
             for (i, row) in rows.iter().enumerate() {
@@ -429,7 +440,6 @@ impl Store for PgStore {
                 changes.push(Change { scope: scope.clone(), scope_seq, device_id: row.get(1), op });
             }
         }
-        let scopes: Vec<String> = req.cursors.keys().cloned().collect();
         let found = client
             .query("SELECT scope, last_seq FROM scope_counters WHERE scope = ANY($1)", &[&scopes])
             .await?;
@@ -565,6 +575,33 @@ impl Store for PgStore {
             .query("SELECT scope, last_seq FROM scope_counters WHERE scope = ANY($1)", &[&scopes])
             .await?;
         Ok(rows.iter().map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1) as u64)).collect())
+    }
+
+    async fn compact(&self, before: chrono::DateTime<chrono::Utc>) -> Result<u64, StoreError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let horizons = tx
+            .query(
+                "SELECT scope, max(scope_seq) FROM change_log
+                 WHERE logged_at IS NULL OR logged_at < $1 GROUP BY scope",
+                &[&before],
+            )
+            .await?;
+        let mut dropped = 0;
+        for r in &horizons {
+            let (scope, horizon): (String, i64) = (r.get(0), r.get(1));
+            // The counter row first: pushes to the scope wait meanwhile.
+            tx.execute(
+                "UPDATE scope_counters SET horizon = GREATEST(horizon, $2) WHERE scope = $1",
+                &[&scope, &horizon],
+            )
+            .await?;
+            dropped += tx
+                .execute("DELETE FROM change_log WHERE scope = $1 AND scope_seq <= $2", &[&scope, &horizon])
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(dropped)
     }
 
     async fn snapshot(&self, device_id: String, scope: String, dest: PathBuf) -> Result<u64, StoreError> {

@@ -214,9 +214,9 @@ fn log_change(tx: &rusqlite::Transaction<'_>, device_id: &str, op: &Op) -> Resul
     .execute((&op.scope, &op.entity, &op.entity_id))?;
     let json = serde_json::to_string(op).map_err(|e| StoreError::Backend(e.to_string()))?;
     tx.prepare_cached(
-        "INSERT INTO change_log (scope, scope_seq, device_id, op, chain) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO change_log (scope, scope_seq, device_id, op, chain, logged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(rusqlite::params![op.scope, scope_seq, device_id, json, chain])?;
+    .execute(rusqlite::params![op.scope, scope_seq, device_id, json, chain, chrono::Utc::now().to_rfc3339()])?;
     Ok(())
 }
 
@@ -328,6 +328,14 @@ fn pull(conn: &mut Connection, req: &PullRequest, limit: usize) -> Result<PullRe
     let mut chains = BTreeMap::new();
     let mut more = false;
     for (scope, cursor) in &req.cursors {
+        let horizon: i64 = tx
+            .prepare_cached("SELECT horizon FROM scope_counters WHERE scope = ?1")?
+            .query_row([scope], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0);
+        if (*cursor as i64) < horizon {
+            return Err(StoreError::Behind { scope: scope.clone(), horizon: horizon as u64 });
+        }
         let room = limit.saturating_sub(changes.len());
         let mut stmt = tx.prepare_cached(
             "SELECT scope_seq, device_id, op, chain FROM change_log
@@ -511,6 +519,34 @@ impl Store for SqliteStore {
             )?;
             tx.commit()?;
             Ok(Some(code))
+        })
+        .await
+    }
+
+    async fn compact(&self, before: chrono::DateTime<chrono::Utc>) -> Result<u64, StoreError> {
+        self.blocking(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let before = before.to_rfc3339();
+            let horizons: Vec<(String, i64)> = tx
+                .prepare(
+                    "SELECT scope, max(scope_seq) FROM change_log
+                     WHERE logged_at IS NULL OR logged_at < ?1 GROUP BY scope",
+                )?
+                .query_map([&before], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut dropped = 0;
+            for (scope, horizon) in horizons {
+                dropped += tx.execute(
+                    "DELETE FROM change_log WHERE scope = ?1 AND scope_seq <= ?2",
+                    (&scope, horizon),
+                )? as u64;
+                tx.execute(
+                    "UPDATE scope_counters SET horizon = max(horizon, ?2) WHERE scope = ?1",
+                    (&scope, horizon),
+                )?;
+            }
+            tx.commit()?;
+            Ok(dropped)
         })
         .await
     }
