@@ -487,7 +487,7 @@ async fn a_snapshot_holds_each_row_of_its_scope_merged_by_clock(backend: Backend
     older.seq = 4;
     older.op_id = op(DEVICE, 4, BRANCH_A).op_id;
     older.columns = json!({ "name": "Older", "capacity": 40 }).as_object().unwrap().clone();
-    older.hlc = format!("{:012x}0000-{OTHER}", 1_700_000_000_050u64);
+    older.hlc = format!("{:012x}0000-{DEVICE}", 1_700_000_000_050u64);
     let (s, b) =
         push(&app, vec![op(DEVICE, 1, BRANCH_A), op(DEVICE, 2, BRANCH_B), newer.clone(), older.clone()])
             .await;
