@@ -196,6 +196,12 @@ impl<'a> Merge<'a> {
                 }
             }
         }
+        let whole = current.is_none()
+            && clocks.clocks.keys().all(|k| op.columns.contains_key(k))
+            && known.iter().all(|c| c == "id" || winners.contains_key(c));
+        if whole {
+            clocks.all(&op.hlc);
+        }
         clocks.save(tx, &op.entity, &op.entity_id)?;
         if winners.is_empty() {
             return Ok(());
@@ -287,6 +293,12 @@ fn table_columns(tx: &Transaction<'_>, entity: &str) -> Result<HashSet<String>> 
     Ok(cols)
 }
 
+/// In a row's clocks: the clock of every column of the table that has no
+/// entry of its own. Written only when every column got it at once (a row
+/// inserted whole), so a row's clocks take one short entry, not one per
+/// column.
+pub(super) const ALL_COLUMNS: &str = "*";
+
 /// The clocks of one row's columns.
 struct RowClocks {
     clocks: Map<String, Value>,
@@ -307,7 +319,18 @@ impl RowClocks {
     }
 
     fn get(&self, col: &str) -> Option<String> {
-        self.clocks.get(col).and_then(Value::as_str).map(str::to_owned)
+        self.clocks
+            .get(col)
+            .or_else(|| self.clocks.get(ALL_COLUMNS))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    }
+
+    /// Every column of the table has `hlc` (a row inserted whole).
+    fn all(&mut self, hlc: &str) {
+        self.clocks = Map::new();
+        self.clocks.insert(ALL_COLUMNS.into(), Value::String(hlc.to_owned()));
+        self.changed = true;
     }
 
     fn set(&mut self, col: &str, hlc: &str) {

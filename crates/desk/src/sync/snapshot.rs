@@ -261,15 +261,44 @@ impl Desk {
 
 type SnapRow = (String, String, String);
 
+/// A synced table's columns (name, default) for the installer's SQL.
+fn columns_of(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<Vec<(String, Option<String>)>> {
+    let mut stmt = tx.prepare_cached("SELECT name, dflt_value FROM pragma_table_info(?1)")?;
+    let cols = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    cols.collect()
+}
+
+/// A snapshot row's clocks as the desk keeps them (`row_clocks`). Both
+/// name the clock most columns share once, under "*" — on the server for
+/// every column of the row's data, on the desk for every column of the
+/// table — so the server's form is kept as it is when the row's data has
+/// every column of the table (nearly always), and spelt out column by
+/// column otherwise.
+fn stored_clocks(columns: &[(String, Option<String>)]) -> String {
+    let covers: Vec<String> = columns
+        .iter()
+        .filter(|(n, _)| n != "id")
+        .map(|(n, _)| format!("json_type(r.data, '$.\"{n}\"') IS NOT NULL"))
+        .collect();
+    format!(
+        "CASE WHEN json_extract(r.clocks, '$.\"*\"') IS NULL OR ({}) THEN r.clocks ELSE
+            (SELECT json_group_object(d.key, coalesce(json_extract(r.clocks, '$.\"' || d.key || '\"'),
+                                                      json_extract(r.clocks, '$.\"*\"')))
+             FROM json_each(r.data) d WHERE d.key <> 'id') END",
+        covers.join(" AND ")
+    )
+}
+
 /// Rows of the chunk the desk holds already, unless it holds them with the
 /// same clocks (installed by an earlier, interrupted attempt).
 fn held_rows(tx: &Transaction<'_>, table: &str, from: i64, to: i64) -> Result<Vec<SnapRow>> {
+    let clocks = stored_clocks(&columns_of(tx, table)?);
     let sql = format!(
         "SELECT r.entity_id, r.data, r.clocks FROM snap.rows r
          WHERE r.rowid BETWEEN ?1 AND ?2
            AND EXISTS (SELECT 1 FROM main.{table} x WHERE x.id = r.entity_id)
            AND NOT EXISTS (SELECT 1 FROM main.row_clocks c
-                           WHERE c.entity = r.entity AND c.entity_id = r.entity_id AND c.clocks = r.clocks)"
+                           WHERE c.entity = r.entity AND c.entity_id = r.entity_id AND c.clocks = {clocks})"
     );
     let mut stmt = tx.prepare(&sql)?;
     let rows = stmt.query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -287,9 +316,7 @@ fn all_rows(tx: &Transaction<'_>, from: i64, to: i64) -> Result<Vec<SnapRow>> {
 /// two statements. A column the row's data lacks takes the table's default
 /// (as an insert naming only some columns would).
 fn copy_rows(tx: &Transaction<'_>, table: &str, from: i64, to: i64) -> rusqlite::Result<usize> {
-    let mut stmt = tx.prepare("SELECT name, dflt_value FROM pragma_table_info(?1)")?;
-    let columns: Vec<(String, Option<String>)> =
-        stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let columns = columns_of(tx, table)?;
     let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
     let values: Vec<String> = columns
         .iter()
@@ -305,8 +332,9 @@ fn copy_rows(tx: &Transaction<'_>, table: &str, from: i64, to: i64) -> rusqlite:
     tx.execute(
         &format!(
             "INSERT INTO main.row_clocks (entity, entity_id, clocks)
-             SELECT r.entity, r.entity_id, r.clocks FROM snap.rows r WHERE r.rowid BETWEEN ?1 AND ?2 AND {absent}
-             ON CONFLICT (entity, entity_id) DO UPDATE SET clocks = excluded.clocks"
+             SELECT r.entity, r.entity_id, {} FROM snap.rows r WHERE r.rowid BETWEEN ?1 AND ?2 AND {absent}
+             ON CONFLICT (entity, entity_id) DO UPDATE SET clocks = excluded.clocks",
+            stored_clocks(&columns)
         ),
         [from, to],
     )?;
@@ -326,8 +354,9 @@ fn as_changes(table: &str, id: &str, data: &str, clocks: &str) -> Result<Vec<Cha
     let data: Map<String, Value> = serde_json::from_str(data)?;
     let clocks: Map<String, Value> = serde_json::from_str(clocks)?;
     let mut by_clock: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
-    for (col, value) in &data {
-        if let Some(clock) = clocks.get(col).and_then(Value::as_str) {
+    let common = clocks.get("*").and_then(Value::as_str);
+    for (col, value) in data.iter().filter(|(col, _)| *col != "id") {
+        if let Some(clock) = clocks.get(col).and_then(Value::as_str).or(common) {
             by_clock.entry(clock).or_default().insert(col.clone(), value.clone());
         }
     }

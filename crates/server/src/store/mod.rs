@@ -112,22 +112,57 @@ pub trait Store: Send + Sync + 'static {
 /// writing device, so two stamps never tie). Merging is commutative, so
 /// the copy equals what a desk holds after applying the same ops in any
 /// order, and a snapshot can be read straight from it.
+///
+/// Most rows were written by one op, so their columns share one clock:
+/// `clocks` keeps it once under [`ALL_COLUMNS`] and names only the columns
+/// whose clock differs (a desk expands it when it installs a snapshot).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Kept {
     pub data: Map<String, Value>,
-    /// Column name → the clock of its value.
+    /// Column name (or [`ALL_COLUMNS`]) → the clock of its value.
     pub clocks: Map<String, Value>,
 }
 
+/// In a kept row's clocks: the clock of every column not named.
+pub const ALL_COLUMNS: &str = "*";
+
 impl Kept {
+    /// The clock of a column's value, if it has one.
+    pub fn clock(&self, col: &str) -> Option<&str> {
+        match self.clocks.get(col) {
+            Some(c) => c.as_str(),
+            None if col != "id" && self.data.contains_key(col) => {
+                self.clocks.get(ALL_COLUMNS).and_then(Value::as_str)
+            }
+            None => None,
+        }
+    }
+
     pub fn merge(&mut self, id: &str, columns: &Map<String, Value>, hlc: &str) {
+        let effective: Vec<(String, String)> =
+            self.data.keys().filter_map(|k| self.clock(k).map(|c| (k.clone(), c.to_owned()))).collect();
+        let mut clocks: std::collections::BTreeMap<String, String> = effective.into_iter().collect();
         self.data.insert("id".into(), Value::String(id.to_owned()));
         for (col, value) in columns {
-            let newer = self.clocks.get(col).and_then(Value::as_str).is_none_or(|c| c < hlc);
-            if newer {
+            if clocks.get(col).is_none_or(|c| c.as_str() < hlc) {
                 self.data.insert(col.clone(), value.clone());
-                self.clocks.insert(col.clone(), Value::String(hlc.to_owned()));
+                clocks.insert(col.clone(), hlc.to_owned());
             }
+        }
+        // The commonest clock (the newer on a tie) is kept once.
+        let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for c in clocks.values() {
+            *counts.entry(c).or_default() += 1;
+        }
+        let common = counts.iter().max_by_key(|(c, n)| (**n, **c)).map(|(c, _)| (*c).to_owned());
+        self.clocks = Map::new();
+        if let Some(common) = common {
+            for (col, c) in &clocks {
+                if *c != common {
+                    self.clocks.insert(col.clone(), Value::String(c.clone()));
+                }
+            }
+            self.clocks.insert(ALL_COLUMNS.into(), Value::String(common));
         }
     }
 
@@ -136,6 +171,58 @@ impl Kept {
             serde_json::from_str::<Map<String, Value>>(s).map_err(|e| StoreError::Backend(e.to_string()))
         };
         Ok(Kept { data: parse(data)?, clocks: clocks.map(parse).transpose()?.unwrap_or_default() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cols(pairs: &[(&str, i64)]) -> Map<String, Value> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), Value::from(*v))).collect()
+    }
+
+    #[test]
+    fn one_op_keeps_one_clock_and_a_later_edit_names_its_columns() {
+        let mut k = Kept::default();
+        k.merge("r", &cols(&[("a", 1), ("b", 2), ("c", 3)]), "0001");
+        assert_eq!(Value::Object(k.clocks.clone()), serde_json::json!({ "*": "0001" }));
+        k.merge("r", &cols(&[("b", 20)]), "0003");
+        k.merge("r", &cols(&[("c", 30)]), "0000");
+        assert_eq!(Value::Object(k.clocks.clone()), serde_json::json!({ "*": "0001", "b": "0003" }));
+        assert_eq!((k.data["b"].as_i64(), k.data["c"].as_i64()), (Some(20), Some(3)), "the older edit lost");
+        assert_eq!((k.clock("a"), k.clock("id"), k.clock("zz")), (Some("0001"), None, None));
+    }
+
+    proptest! {
+        /// The kept row and each column's clock do not depend on the order
+        /// the ops arrive in: what every desk converges to.
+        #[test]
+        fn merging_is_independent_of_arrival_order(
+            ops in proptest::collection::vec((proptest::collection::btree_map("[a-e]", 0i64..5, 1..4), 0u32..50), 1..8),
+            seed in any::<u64>(),
+        ) {
+            // Distinct stamps, as the device suffix makes them.
+            let ops: Vec<(Map<String, Value>, String)> = ops
+                .into_iter()
+                .enumerate()
+                .map(|(i, (c, t))| (c.into_iter().map(|(k, v)| (k, Value::from(v))).collect(), format!("{t:04}-{i}")))
+                .collect();
+            let mut shuffled = ops.clone();
+            let mut rng = seed;
+            for i in (1..shuffled.len()).rev() {
+                rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                shuffled.swap(i, (rng >> 33) as usize % (i + 1));
+            }
+            let (mut a, mut b) = (Kept::default(), Kept::default());
+            for (c, h) in &ops { a.merge("r", c, h); }
+            for (c, h) in &shuffled { b.merge("r", c, h); }
+            prop_assert_eq!(&a.data, &b.data);
+            for col in a.data.keys() {
+                prop_assert_eq!(a.clock(col), b.clock(col));
+            }
+        }
     }
 }
 
