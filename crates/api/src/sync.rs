@@ -185,10 +185,11 @@ pub struct SnapshotRequest {
 /// The layout of a snapshot file (see [`SnapshotRequest`]).
 pub const SNAPSHOT_FORMAT: u32 = 1;
 
-/// The running checksum of a snapshot's rows: BLAKE2s over each row's
-/// fields, each followed by a NUL.
+/// The running checksum of a snapshot's rows: BLAKE2b-256 (the faster of
+/// the two on 64-bit machines) over each row's fields, each followed by a
+/// NUL.
 #[derive(Default, Clone)]
-pub struct SnapshotDigest(blake2::Blake2s256);
+pub struct SnapshotDigest(blake2::Blake2b<blake2::digest::consts::U32>);
 
 impl SnapshotDigest {
     pub fn row(&mut self, entity: &str, entity_id: &str, data: &str, clocks: &str) {

@@ -134,6 +134,13 @@ impl Desk {
             // A table that refers to itself goes in at once (a row's
             // parent may lie in a later chunk).
             let step = if self.refers_to_itself(table)? { hi - lo + 1 } else { INSTALL_CHUNK };
+            // Into an empty table every row is new: no row-by-row look for
+            // one held already (a clerk's row made meanwhile under the same
+            // id fails the copy, and the merge takes that chunk).
+            let fresh: bool =
+                self.db()
+                    .conn
+                    .query_row(&format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"), [], |r| r.get(0))?;
             let mut from = *lo;
             while from <= *hi {
                 if done > 0 && self.failpoints.fire(crate::failpoint::INSTALL_MID_SNAPSHOT) {
@@ -141,7 +148,7 @@ impl Desk {
                     return Err(ApiError::internal("crashed while installing a snapshot (failpoint)").into());
                 }
                 let to = (from + step - 1).min(*hi);
-                self.install_chunk(file, table, from, to, &mut report)?;
+                self.install_chunk(file, table, (from, to), fresh, &mut report)?;
                 done += (to - from + 1) as u64;
                 progress(done, head.rows);
                 from = to + 1;
@@ -173,8 +180,8 @@ impl Desk {
         &self,
         file: &str,
         table: &str,
-        from: i64,
-        to: i64,
+        (from, to): (i64, i64),
+        fresh: bool,
         report: &mut InstallReport,
     ) -> Result<()> {
         let mut db = self.db();
@@ -187,9 +194,9 @@ impl Desk {
         let result = (|| -> Result<()> {
             let tx = db.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
-            let held = held_rows(&tx, table, from, to)?;
+            let held = if fresh { Vec::new() } else { held_rows(&tx, table, from, to)? };
             tx.execute_batch("SAVEPOINT copy")?;
-            let copied = copy_rows(&tx, table, from, to).map_err(Error::from);
+            let copied = copy_rows(&tx, table, (from, to), !fresh).map_err(Error::from);
             let merge_all = match copied {
                 Ok(n) => {
                     tx.execute_batch("RELEASE copy")?;
@@ -315,7 +322,12 @@ fn all_rows(tx: &Transaction<'_>, from: i64, to: i64) -> Result<Vec<SnapRow>> {
 /// Copies the chunk's rows the desk does not hold, with their clocks, in
 /// two statements. A column the row's data lacks takes the table's default
 /// (as an insert naming only some columns would).
-fn copy_rows(tx: &Transaction<'_>, table: &str, from: i64, to: i64) -> rusqlite::Result<usize> {
+fn copy_rows(
+    tx: &Transaction<'_>,
+    table: &str,
+    (from, to): (i64, i64),
+    skip_held: bool,
+) -> rusqlite::Result<usize> {
     let columns = columns_of(tx, table)?;
     let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
     let values: Vec<String> = columns
@@ -328,7 +340,10 @@ fn copy_rows(tx: &Transaction<'_>, table: &str, from: i64, to: i64) -> rusqlite:
             ),
         })
         .collect();
-    let absent = format!("NOT EXISTS (SELECT 1 FROM main.{table} x WHERE x.id = r.entity_id)");
+    let absent = match skip_held {
+        true => format!("NOT EXISTS (SELECT 1 FROM main.{table} x WHERE x.id = r.entity_id)"),
+        false => "true".to_owned(),
+    };
     tx.execute(
         &format!(
             "INSERT INTO main.row_clocks (entity, entity_id, clocks)
