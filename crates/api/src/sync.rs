@@ -164,18 +164,18 @@ pub struct RevokeRequest {
 
 /// Asks for a snapshot of one scope (`/v1/sync/snapshot`): a new desk's
 /// first sync, or a desk whose copy of the scope must be downloaded again.
-/// The answer is a SQLite file ([`SNAPSHOT_FORMAT`]):
+/// The answer is a SQLite file ([`SNAPSHOT_FORMAT`]) followed by its
+/// checksum ([`snapshot_digest`], 64 hex digits):
 ///
-/// - `snapshot(format, scope, cursor, chain, max_hlc, device_acked, row_count, digest, built_at)`:
+/// - `snapshot(format, scope, cursor, chain, max_hlc, device_acked, row_count, built_at)`:
 ///   one row. `cursor` and `chain` are the scope's last change and hash
 ///   chain the rows include, so the desk continues with paged pulls from
 ///   there; `max_hlc` the newest clock among them; `device_acked` the asking
 ///   desk's last op the server had stored.
 /// - `rows(entity, entity_id, data, clocks)`: every row the scope's log
 ///   touched, as the merge rules leave it: `data` its columns (JSON object),
-///   `clocks` each column's winning stamp. Grouped by table in
-///   [`SYNCED_ENTITIES`] order; `digest` is [`snapshot_digest`] over them
-///   in rowid order.
+///   `clocks` each column's winning stamp, the one most columns share once
+///   under `"*"`. Grouped by table in [`SYNCED_ENTITIES`] order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SnapshotRequest {
@@ -185,25 +185,17 @@ pub struct SnapshotRequest {
 /// The layout of a snapshot file (see [`SnapshotRequest`]).
 pub const SNAPSHOT_FORMAT: u32 = 1;
 
-/// The running checksum of a snapshot's rows: BLAKE2b-256 (the faster of
-/// the two on 64-bit machines) over each row's fields, each followed by a
-/// NUL.
-#[derive(Default, Clone)]
-pub struct SnapshotDigest(blake2::Blake2b<blake2::digest::consts::U32>);
+/// The checksum that follows a snapshot file in the server's answer:
+/// BLAKE2b-256 of the file's bytes, as 64 hex digits.
+pub fn snapshot_digest(file: &[u8]) -> String {
+    use blake2::Digest;
+    hex(&blake2::Blake2b::<blake2::digest::consts::U32>::digest(file))
+}
 
-impl SnapshotDigest {
-    pub fn row(&mut self, entity: &str, entity_id: &str, data: &str, clocks: &str) {
-        use blake2::Digest;
-        for part in [entity, entity_id, data, clocks] {
-            self.0.update(part.as_bytes());
-            self.0.update([0u8]);
-        }
-    }
-
-    pub fn hex(self) -> String {
-        use blake2::Digest;
-        hex(&self.0.finalize())
-    }
+/// Splits a snapshot answer into the file and checks its checksum.
+pub fn snapshot_file(answer: &[u8]) -> Option<&[u8]> {
+    let (file, digest) = answer.split_at_checked(answer.len().checked_sub(64)?)?;
+    (snapshot_digest(file).as_bytes() == digest).then_some(file)
 }
 
 /// The longest a wait may be asked to last.

@@ -357,8 +357,9 @@ async fn wait<S: Store>(
     }
 }
 
-/// A scope's rows as a SQLite file, for a desk's first sync of it (layout:
-/// `api::sync::SnapshotRequest`). Built in a throwaway folder, sent whole.
+/// A scope's rows as a SQLite file followed by its checksum, for a desk's
+/// first sync of it (layout: `api::sync::SnapshotRequest`). Built in a
+/// throwaway folder, sent whole.
 async fn snapshot<S: Store>(
     State(store): State<Arc<S>>,
     headers: HeaderMap,
@@ -374,10 +375,17 @@ async fn snapshot<S: Store>(
     let dir = tempfile::tempdir().map_err(internal)?;
     let path = dir.path().join("snapshot.sqlite");
     let rows = store.snapshot(device.id, req.scope, path.clone()).await?;
-    let bytes = tokio::task::spawn_blocking(move || std::fs::read(&path))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(internal)?;
+    // The file, then its checksum.
+    let bytes = tokio::task::spawn_blocking(move || {
+        std::fs::read(&path).map(|mut file| {
+            let digest = branchdesk_api::sync::snapshot_digest(&file);
+            file.extend_from_slice(digest.as_bytes());
+            file
+        })
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(internal)?;
     drop(dir);
     tracing::info!(rows, bytes = bytes.len(), "snapshot sent");
     Ok(([(axum::http::header::CONTENT_TYPE, "application/vnd.sqlite3")], bytes).into_response())

@@ -499,8 +499,12 @@ async fn a_snapshot_holds_each_row_of_its_scope_merged_by_clock(backend: Backend
     assert_eq!(s, StatusCode::OK);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a.sqlite");
-    std::fs::write(&file, &bytes).unwrap();
-    let head = branchdesk_desk::sync::snapshot::check(&file, BRANCH_A).expect("its checksum holds");
+    let mut damaged = bytes.clone();
+    damaged[100] ^= 1;
+    assert!(branchdesk_api::sync::snapshot_file(&damaged).is_none(), "a damaged file fails its checksum");
+    assert!(branchdesk_api::sync::snapshot_file(&bytes[..bytes.len() - 1]).is_none());
+    std::fs::write(&file, branchdesk_api::sync::snapshot_file(&bytes).expect("its checksum holds")).unwrap();
+    let head = branchdesk_desk::sync::snapshot::check(&file, BRANCH_A).unwrap();
     assert_eq!((head.cursor, head.rows, head.device_acked), (3, 1, 4));
     assert_eq!(Some(head.chain.as_str()), page["chains"][BRANCH_A].as_str(), "the chain a pull reaches");
     assert_eq!(head.max_hlc, newer.hlc);
@@ -519,18 +523,16 @@ async fn a_snapshot_holds_each_row_of_its_scope_merged_by_clock(backend: Backend
     assert_eq!(clock("name"), Some(newer.hlc.as_str()));
     assert_eq!(clock("capacity"), Some(older.hlc.as_str()));
     assert!(branchdesk_desk::sync::snapshot::check(&file, BRANCH_B).is_err(), "not the scope asked for");
-    conn.execute("UPDATE rows SET data = replace(data, 'Newer', 'Forged')", []).unwrap();
-    assert!(
-        branchdesk_desk::sync::snapshot::check(&file, BRANCH_A).is_err(),
-        "a changed row fails the checksum"
-    );
+    conn.execute("DELETE FROM rows", []).unwrap();
+    assert!(branchdesk_desk::sync::snapshot::check(&file, BRANCH_A).is_err(), "rows missing from the file");
 
     // A scope with no changes yet: an empty snapshot at cursor 0.
     let (s, bytes) =
         send_raw(&app.app, "/v1/sync/snapshot", Some(&app.token), json!({ "scope": "org" }).to_string())
             .await;
     assert_eq!(s, StatusCode::OK);
-    std::fs::write(dir.path().join("org.sqlite"), &bytes).unwrap();
+    std::fs::write(dir.path().join("org.sqlite"), branchdesk_api::sync::snapshot_file(&bytes).unwrap())
+        .unwrap();
     let head = branchdesk_desk::sync::snapshot::check(&dir.path().join("org.sqlite"), "org").unwrap();
     assert_eq!((head.cursor, head.rows), (0, 0));
 
@@ -586,7 +588,8 @@ async fn a_cursor_behind_the_kept_log_must_download_the_scope_again(backend: Bac
     let request = json!({ "scope": BRANCH_A }).to_string();
     let (_, bytes) = send_raw(&app.app, "/v1/sync/snapshot", Some(&app.token), request).await;
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("s.sqlite"), &bytes).unwrap();
+    std::fs::write(dir.path().join("s.sqlite"), branchdesk_api::sync::snapshot_file(&bytes).unwrap())
+        .unwrap();
     let head = branchdesk_desk::sync::snapshot::check(&dir.path().join("s.sqlite"), BRANCH_A).unwrap();
     assert_eq!((head.rows, head.cursor), (3, 3), "rows of dropped changes stay in the snapshot");
 }

@@ -630,13 +630,21 @@ impl Store for PgStore {
         // The file is written on a blocking thread while rows stream in.
         let (send, mut receive) = tokio::sync::mpsc::channel::<Vec<[String; 4]>>(4);
         let writer = tokio::task::spawn_blocking(move || {
-            let mut out = crate::snapshot::Writer::create(&dest)?;
-            while let Some(batch) = receive.blocking_recv() {
-                for [entity, id, data, clocks] in batch {
-                    out.row(&entity, &id, &data, &clocks)?;
+            let mut conn = rusqlite::Connection::open(&dest)?;
+            crate::snapshot::create(&conn, "main")?;
+            let tx = conn.transaction()?;
+            {
+                let mut insert =
+                    tx.prepare("INSERT INTO rows (entity, entity_id, data, clocks) VALUES (?1, ?2, ?3, ?4)")?;
+                while let Some(batch) = receive.blocking_recv() {
+                    for row in batch {
+                        insert.execute(row)?;
+                    }
                 }
             }
-            out.finish(&head)
+            let rows = crate::snapshot::finish(&tx, "main", &head)?;
+            tx.commit()?;
+            Ok::<u64, StoreError>(rows)
         });
         let stmt = tx
             .prepare(

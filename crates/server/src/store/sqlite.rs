@@ -283,11 +283,15 @@ fn refold_old_rows(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Reads `scope`'s rows into a snapshot file, in one read transaction of
-/// its own connection (WAL: writers go on meanwhile).
+/// Writes `scope`'s rows into a snapshot file with one statement per table,
+/// read in one transaction of its own connection (WAL: writers go on
+/// meanwhile).
 fn snapshot(path: &Path, device_id: &str, scope: &str, dest: &Path) -> Result<u64, StoreError> {
-    let mut conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let mut conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    let dest = dest.to_str().ok_or_else(|| StoreError::Backend("snapshot path is not text".into()))?;
+    conn.execute("ATTACH DATABASE ?1 AS snap", [dest])?;
+    crate::snapshot::create(&conn, "snap")?;
     let tx = conn.transaction()?;
     let (cursor, chain, max_hlc): (i64, String, String) = tx
         .query_row("SELECT last_seq, chain, max_hlc FROM scope_counters WHERE scope = ?1", [scope], |r| {
@@ -297,20 +301,16 @@ fn snapshot(path: &Path, device_id: &str, scope: &str, dest: &Path) -> Result<u6
         .unwrap_or((0, String::new(), String::new()));
     let device_acked: Option<i64> =
         tx.query_row("SELECT max(seq) FROM applied_ops WHERE device_id = ?1", [device_id], |r| r.get(0))?;
-    let mut out = crate::snapshot::Writer::create(dest)?;
-    let mut stmt = tx.prepare(
-        "SELECT e.entity_id, e.data, e.clocks FROM scope_rows s
+    let mut copy = tx.prepare(
+        "INSERT INTO snap.rows (entity, entity_id, data, clocks)
+         SELECT s.entity, s.entity_id, e.data, coalesce(e.clocks, '{}') FROM scope_rows s
          JOIN entity_rows e ON e.entity = s.entity AND e.entity_id = s.entity_id
          WHERE s.scope = ?1 AND s.entity = ?2 ORDER BY s.entity_id",
     )?;
     for entity in branchdesk_api::sync::SYNCED_ENTITIES {
-        let mut rows = stmt.query([scope, entity])?;
-        while let Some(r) = rows.next()? {
-            let clocks: Option<String> = r.get(2)?;
-            let (id, data): (String, String) = (r.get(0)?, r.get(1)?);
-            out.row(entity, &id, &data, clocks.as_deref().unwrap_or("{}"))?;
-        }
+        copy.execute([scope, entity])?;
     }
+    drop(copy);
     let head = crate::snapshot::Head {
         scope: scope.to_owned(),
         cursor: cursor as u64,
@@ -318,7 +318,9 @@ fn snapshot(path: &Path, device_id: &str, scope: &str, dest: &Path) -> Result<u6
         max_hlc,
         device_acked: device_acked.unwrap_or(0) as u64,
     };
-    out.finish(&head)
+    let rows = crate::snapshot::finish(&tx, "snap", &head)?;
+    tx.commit()?;
+    Ok(rows)
 }
 
 fn pull(conn: &mut Connection, req: &PullRequest, limit: usize) -> Result<PullResponse, StoreError> {
