@@ -1,6 +1,7 @@
 //! Installing a scope's snapshot: a new desk's first sync, or a scope this
 //! desk downloads again. The file (layout: `api::sync::SnapshotRequest`) is
-//! checked whole first: format, scope, row count and checksum. Its rows
+//! checked whole first: its checksum as it arrives, then format, scope and
+//! row count; it is read from memory (attached as `snap`). Its rows
 //! then go into the desk's tables table by table, parents before children,
 //! in short transactions: rows the desk does not hold with one
 //! `INSERT … SELECT` per chunk, rows it holds through the applier's merge
@@ -45,13 +46,19 @@ fn bad(why: impl std::fmt::Display) -> Error {
     ApiError::internal(format!("the snapshot from the server is not usable: {why}")).into()
 }
 
-/// Reads the file's head and checks it against its rows (the file's
-/// checksum is checked as it arrives: [`Desk::receive_snapshot`]).
+/// Reads a snapshot file's head and checks it against its rows.
 pub fn check(file: &Path, scope: &str) -> Result<SnapshotHead> {
     let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    read_head(&conn, "main", scope)
+}
+
+/// The head of the snapshot attached as `schema`, checked: its format, its
+/// scope, and that it holds the rows it says (its bytes were checked
+/// against their checksum as they arrived: [`Desk::receive_snapshot`]).
+fn read_head(conn: &Connection, schema: &str, scope: &str) -> Result<SnapshotHead> {
     let (format, head): (u32, SnapshotHead) = conn
         .query_row(
-            "SELECT format, scope, cursor, chain, max_hlc, device_acked, row_count FROM snapshot",
+            &format!("SELECT format, scope, cursor, chain, max_hlc, device_acked, row_count FROM {schema}.snapshot"),
             [],
             |r| {
                 Ok((
@@ -74,48 +81,68 @@ pub fn check(file: &Path, scope: &str) -> Result<SnapshotHead> {
     if head.scope != scope {
         return Err(bad(format!("it is of {}, not {scope}", head.scope)));
     }
-    let count: i64 = conn.query_row("SELECT count(*) FROM rows", [], |r| r.get(0)).map_err(bad)?;
+    let count: i64 =
+        conn.query_row(&format!("SELECT count(*) FROM {schema}.rows"), [], |r| r.get(0)).map_err(bad)?;
     if count as u64 != head.rows {
         return Err(bad(format!("it says {} rows and holds {count}", head.rows)));
     }
     Ok(head)
 }
 
+/// The snapshot attached to the desk's connection as `snap`, in memory,
+/// for as long as it is installed.
+struct Attached<'a>(&'a Desk);
+
+impl<'a> Attached<'a> {
+    fn new(desk: &'a Desk, file: &[u8]) -> Result<Attached<'a>> {
+        desk.db().conn.execute("ATTACH DATABASE ':memory:' AS snap", [])?;
+        let attached = Attached(desk);
+        // (The lock is let go before `attached` could be dropped.) Writable:
+        // a transaction that writes the desk takes a lock on every schema.
+        desk.db().conn.deserialize_read_exact("snap", file, file.len(), false)?;
+        Ok(attached)
+    }
+}
+
+impl Drop for Attached<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.0.db().conn.execute("DETACH DATABASE snap", []) {
+            tracing::warn!(error = %e, "could not let go of a snapshot");
+        }
+    }
+}
+
 impl Desk {
     /// Receives a snapshot of `scope` as the server sent it (the file, then
-    /// its checksum): keeps it in a file beside the desk's database while
-    /// it is checked and installed.
+    /// its checksum): checks it, and installs it from memory.
     pub fn receive_snapshot(
         &self,
         scope: &str,
         bytes: &[u8],
         progress: impl FnMut(u64, u64),
     ) -> Result<(SnapshotHead, InstallReport)> {
-        let file =
-            tempfile::Builder::new().prefix("snapshot-").suffix(".sqlite").tempfile_in(self.data_dir())?;
-        let bytes = branchdesk_api::sync::snapshot_file(bytes)
+        let file = branchdesk_api::sync::snapshot_file(bytes)
             .ok_or_else(|| bad("it does not match its checksum (damaged on the way?)"))?;
-        std::fs::write(file.path(), bytes)?;
-        let head = check(file.path(), scope)?;
-        let report = self.install_snapshot(file.path(), &head, progress)?;
+        let _attached = Attached::new(self, file)?;
+        let head = read_head(&self.db().conn, "snap", scope)?;
+        let report = self.install_snapshot(&head, progress)?;
         Ok((head, report))
     }
 
-    /// Installs a checked snapshot of `head.scope` from `file`;
+    /// Installs the checked snapshot of `head.scope` attached as `snap`;
     /// `progress(done, total)` after each chunk.
-    pub fn install_snapshot(
+    fn install_snapshot(
         &self,
-        file: &Path,
         head: &SnapshotHead,
         mut progress: impl FnMut(u64, u64),
     ) -> Result<InstallReport> {
         let ranges: Vec<(String, i64, i64)> = {
-            let conn = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-            let mut stmt = conn.prepare("SELECT entity, min(rowid), max(rowid) FROM rows GROUP BY entity")?;
+            let db = self.db();
+            let mut stmt =
+                db.conn.prepare("SELECT entity, min(rowid), max(rowid) FROM snap.rows GROUP BY entity")?;
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        let file = file.to_str().ok_or_else(|| bad("its path is not text"))?;
         let mut report = InstallReport::default();
         let mut done = 0u64;
         let order = self.tables_parents_first()?;
@@ -143,7 +170,7 @@ impl Desk {
                     return Err(ApiError::internal("crashed while installing a snapshot (failpoint)").into());
                 }
                 let to = (from + step - 1).min(*hi);
-                self.install_chunk(file, table, (from, to), fresh, &mut report)?;
+                self.install_chunk(table, (from, to), fresh, &mut report)?;
                 done += (to - from + 1) as u64;
                 progress(done, head.rows);
                 from = to + 1;
@@ -173,7 +200,6 @@ impl Desk {
     /// Rows `from..=to` of the snapshot (all of `table`) in one transaction.
     fn install_chunk(
         &self,
-        file: &str,
         table: &str,
         (from, to): (i64, i64),
         fresh: bool,
@@ -181,7 +207,6 @@ impl Desk {
     ) -> Result<()> {
         let mut db = self.db();
         let _permit = db.permit();
-        db.conn.execute("ATTACH DATABASE ?1 AS snap", [file])?;
         // These rows can be fetched again (the cursor moves only at the
         // end, in a transaction synced to disk like every other): no sync
         // per chunk.
@@ -219,7 +244,6 @@ impl Desk {
             Ok(())
         })();
         db.conn.pragma_update(None, "synchronous", "FULL")?;
-        db.conn.execute("DETACH DATABASE snap", [])?;
         result
     }
 
