@@ -1,8 +1,11 @@
 //! Server ingest: ops/s through the real store (validation excluded) against
 //! a multi-row INSERT of the same rows into a plain table of the same
-//! database, in the same batch sizes. Prints figures; asserts nothing.
+//! database, in the same batch sizes: from one desk pushing batch after
+//! batch, and from several desks of different branches pushing at once (a
+//! server's real load; one desk's pushes wait on each commit). Prints
+//! figures; asserts nothing.
 //!
-//! Usage: bench-ingest [--ops N] [--batch B] [--database-url URL]
+//! Usage: bench-ingest [--ops N] [--batch B] [--desks K] [--database-url URL]
 //! Without a URL it measures the embedded SQLite store in a temp folder.
 
 use branchdesk_api::sync::{Op, DESK_SCHEMA_VERSION};
@@ -14,11 +17,23 @@ use std::time::{Duration, Instant};
 const DEVICE: &str = "0193a0c0-0000-7000-8000-0000000000d1";
 const SCOPE: &str = "branch:0193a0c0-0000-7000-8000-00000000000a";
 
+/// Desk `k` of several, each of its own branch.
+fn desk(k: usize) -> (String, String) {
+    (
+        format!("0193a0c0-0000-7000-8000-{:012x}", 0xe0 + k),
+        format!("branch:0193a0c0-0000-7000-8000-{:012x}", 0xb0 + k),
+    )
+}
+
 fn arg(name: &str) -> Option<String> {
     std::env::args().skip_while(|a| a != name).nth(1)
 }
 
 fn op(seq: u64) -> Op {
+    op_of(seq, DEVICE, SCOPE)
+}
+
+fn op_of(seq: u64, device: &str, scope: &str) -> Op {
     let mut columns = serde_json::Map::new();
     columns.insert("name".into(), format!("Room {seq}").into());
     columns.insert("capacity".into(), 30.into());
@@ -26,12 +41,12 @@ fn op(seq: u64) -> Op {
         seq,
         op_id: uuid::Uuid::new_v4().to_string(),
         author_user_id: None,
-        scope: SCOPE.into(),
+        scope: scope.into(),
         entity: "rooms".into(),
         entity_id: uuid::Uuid::new_v4().to_string(),
         kind: "insert".into(),
         columns,
-        hlc: format!("{:012x}0000-{DEVICE}", seq),
+        hlc: format!("{:012x}0000-{device}", seq),
         schema_version: DESK_SCHEMA_VERSION,
     }
 }
@@ -44,14 +59,41 @@ async fn ingest<S: Store>(store: &S, ops: &[Op], batch: usize) -> Duration {
     t.elapsed()
 }
 
-fn report(backend: &str, n: usize, baseline: Duration, store: Duration) {
+/// `desks` desks of different branches push `n` ops between them at once.
+async fn ingest_together<S: Store + Clone>(store: &S, n: usize, batch: usize, desks: usize) -> Duration {
+    let t = Instant::now();
+    let tasks: Vec<_> = (0..desks)
+        .map(|k| {
+            let store = store.clone();
+            let (device, scope) = desk(k);
+            let ops: Vec<Op> = (1..=(n / desks) as u64).map(|s| op_of(s, &device, &scope)).collect();
+            tokio::spawn(async move {
+                for chunk in ops.chunks(batch) {
+                    store.push(device.clone(), chunk.to_vec()).await.expect("push");
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("a desk's pushes");
+    }
+    t.elapsed()
+}
+
+fn report(backend: &str, n: usize, baseline: Duration, one: Duration, together: (usize, Duration)) {
     let rate = |d: Duration| n as f64 / d.as_secs_f64();
     println!("ingest benchmark ({backend}): {n} ops");
-    println!("  multi-row INSERT (baseline)  {:>9.0} rows/s", rate(baseline));
+    println!("  multi-row INSERT (baseline)          {:>9.0} rows/s", rate(baseline));
     println!(
-        "  store push                   {:>9.0} ops/s  ratio {:.2}x of baseline (goal >= 20,000 ops/s on PostgreSQL)",
-        rate(store),
-        baseline.as_secs_f64() / store.as_secs_f64()
+        "  store push, one desk                 {:>9.0} ops/s  ratio {:.2}x of baseline",
+        rate(one),
+        baseline.as_secs_f64() / one.as_secs_f64()
+    );
+    println!(
+        "  store push, {} desks at once          {:>9.0} ops/s  ratio {:.2}x of baseline (goal >= 20,000 ops/s on PostgreSQL)",
+        together.0,
+        rate(together.1),
+        baseline.as_secs_f64() / together.1.as_secs_f64()
     );
 }
 
@@ -59,11 +101,12 @@ fn report(backend: &str, n: usize, baseline: Duration, store: Duration) {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = arg("--ops").map(|v| v.parse()).transpose()?.unwrap_or(50_000);
     let batch: usize = arg("--batch").map(|v| v.parse()).transpose()?.unwrap_or(500);
+    let desks: usize = arg("--desks").map(|v| v.parse()).transpose()?.unwrap_or(4).max(1);
     let ops: Vec<Op> = (1..=n as u64).map(op).collect();
     let json: Vec<String> = ops.iter().map(|o| serde_json::to_string(o).unwrap_or_default()).collect();
     match arg("--database-url") {
         Some(url) => {
-            let store = PgStore::connect(&url, 4).await?;
+            let store = PgStore::connect(&url, 8).await?;
             let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
             tokio::spawn(conn);
             client
@@ -82,7 +125,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 client.execute(&sql, &params).await?;
             }
             let baseline = t.elapsed();
-            report("PostgreSQL", n, baseline, ingest(&store, &ops, batch).await);
+            let one = ingest(&store, &ops, batch).await;
+            let together = ingest_together(&store, n, batch, desks).await;
+            report("PostgreSQL", n, baseline, one, (desks, together));
         }
         None => {
             let dir = tempfile::tempdir()?;
@@ -105,7 +150,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 tx.commit()?;
             }
             let baseline = t.elapsed();
-            report("embedded SQLite", n, baseline, ingest(&store, &ops, batch).await);
+            let one = ingest(&store, &ops, batch).await;
+            let together = ingest_together(&store, n, batch, desks).await;
+            report("embedded SQLite", n, baseline, one, (desks, together));
         }
     }
     Ok(())

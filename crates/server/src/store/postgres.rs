@@ -363,7 +363,7 @@ impl Store for PgStore {
         .await?;
         tx.execute(
             "INSERT INTO change_log (scope, scope_seq, device_id, op, chain)
-             SELECT s, n, $4, o, c FROM unnest($1::text[], $2::bigint[], $3::jsonb[], $5::text[]) AS t(s, n, o, c)",
+             SELECT s, n, $4, o, c FROM unnest($1::text[], $2::bigint[], $3::json[], $5::text[]) AS t(s, n, o, c)",
             &[&scopes, &seqs, &logged, &device_id, &chains],
         )
         .await?;

@@ -32,6 +32,9 @@ impl SqliteStore {
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // 64 MB of pages: a push reads the rows and counters it changes,
+        // which the default 2 MB keeps re-reading from the OS.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         embedded::migrations::runner().run(&mut conn).map_err(|e| StoreError::Backend(e.to_string()))?;
         chain_old_rows(&mut conn)?;
