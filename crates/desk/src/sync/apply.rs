@@ -115,7 +115,6 @@ impl<'a> Merge<'a> {
         if !SYNCED_ENTITIES.contains(&op.entity.as_str()) {
             return Err(ApiError::internal(format!("the server sent a change for {}", op.entity)).into());
         }
-        let mut clocks = RowClocks::load(tx, &op.entity, &op.entity_id)?;
         // Our own op coming back is already applied here, unless this
         // desk was restored from a backup taken before it.
         let ours = c.device_id == self.desk.device_id()
@@ -125,6 +124,7 @@ impl<'a> Merge<'a> {
                 .optional()?
                 .is_some_and(|id| id == op.op_id);
         if ours {
+            let mut clocks = RowClocks::load(tx, &op.entity, &op.entity_id)?;
             for col in op.columns.keys() {
                 clocks.set(col, &op.hlc);
             }
@@ -140,6 +140,11 @@ impl<'a> Merge<'a> {
         }
         let known = &self.columns_of[&op.entity];
         let current = current_row(tx, &op.entity, &op.entity_id)?;
+        // A row's clocks are written with it: a row not here has none.
+        let mut clocks = match current {
+            Some(_) => RowClocks::load(tx, &op.entity, &op.entity_id)?,
+            None => RowClocks { clocks: Map::new(), changed: false },
+        };
         // A row this desk does not hold has no own change pending (the
         // write path applies every own change here first); for one it
         // holds, the page reads this desk's pending ops once.

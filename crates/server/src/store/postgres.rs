@@ -193,10 +193,10 @@ impl Store for PgStore {
             )
             .await?
             .iter()
-            .filter_map(|r| {
+            .map(|r| {
                 let object = |v: Option<Value>| v.and_then(|v| v.as_object().cloned()).unwrap_or_default();
                 let kept = Kept { data: object(r.get(2)), clocks: object(r.get(3)) };
-                Some(((r.get(0), r.get(1)), kept))
+                ((r.get(0), r.get(1)), kept)
             })
             .collect();
         let authors: Vec<&str> = new
