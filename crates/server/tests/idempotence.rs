@@ -3,7 +3,8 @@
 //! in seq order, with a gap-free scope_seq. And each scope's log is a hash
 //! chain (the desk compares it after each page): the chain a pull reports
 //! is the one computed over what it sent, across pages, and a log written
-//! before chains existed is chained when the store opens.
+//! before chains existed is chained when the store opens; rows kept before
+//! they carried clocks are folded again from the log.
 
 use branchdesk_api::sync::{chain_step, Op, PullRequest, DESK_SCHEMA_VERSION};
 use branchdesk_server::store::{sqlite::SqliteStore, Store, StoreError};
@@ -101,4 +102,57 @@ async fn a_pulled_chain_matches_the_one_computed_and_old_logs_are_chained_on_ope
     // And new changes continue the chain.
     store.push(DEVICE.into(), vec![op(8)]).await.unwrap();
     assert_eq!(pull_checking(&store, 100).await, chain_step(&expected, &op(8).op_id));
+}
+
+/// A store whose rows were kept before they carried clocks (before V6) is
+/// folded again from its log when it opens: its snapshot then holds every
+/// row merged by clock, as one built from the start would.
+#[tokio::test]
+async fn rows_kept_before_clocks_are_folded_again_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite");
+    let store = SqliteStore::open(&path).unwrap();
+    let mut ops: Vec<Op> = (1..=3).map(op).collect();
+    for (o, name) in ops.iter_mut().zip(["A", "B", "C"]) {
+        o.columns = serde_json::json!({ "name": name, "capacity": 10 }).as_object().unwrap().clone();
+    }
+    // Op 4 renames room 1; op 5, arriving later with an older clock, loses.
+    let mut rename = op(4);
+    rename.entity_id = op(1).entity_id;
+    rename.columns = serde_json::json!({ "name": "A renamed" }).as_object().unwrap().clone();
+    let mut older = op(5);
+    older.entity_id = op(1).entity_id;
+    older.hlc = format!("{:012x}0000-{DEVICE}", 2);
+    older.columns = serde_json::json!({ "name": "A older" }).as_object().unwrap().clone();
+    ops.extend([rename, older]);
+    store.push(DEVICE.into(), ops).await.unwrap();
+    let snapshot = |store: SqliteStore, name: &'static str| {
+        let dest = dir.path().join(name);
+        async move {
+            store.snapshot(DEVICE.into(), SCOPE.into(), dest.clone()).await.unwrap();
+            let conn = rusqlite::Connection::open(&dest).unwrap();
+            let mut stmt = conn.prepare("SELECT entity_id, data, clocks FROM rows ORDER BY rowid").unwrap();
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
+            rows.collect::<rusqlite::Result<Vec<(String, String, String)>>>().unwrap()
+        }
+    };
+    let before = snapshot(store.clone(), "before.sqlite").await;
+    assert_eq!(before.len(), 3);
+    assert!(before[0].1.contains("A renamed"), "{:?}", before[0]);
+    drop(store);
+
+    // As a store from before V6 left it: no clocks, no row lists, rows
+    // merged in arrival order (the older rename last).
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "UPDATE entity_rows SET clocks = NULL, data = json_set(data, '$.name', 'A older')
+           WHERE entity_id = '0193a0c1-0000-7000-8000-000000000001';
+         UPDATE entity_rows SET clocks = NULL;
+         DELETE FROM scope_rows;
+         UPDATE scope_counters SET max_hlc = '';",
+    )
+    .unwrap();
+    drop(conn);
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(snapshot(store, "after.sqlite").await, before);
 }
