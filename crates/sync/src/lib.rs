@@ -34,6 +34,8 @@ pub fn within_budget(mut ops: Vec<Op>, budget: usize) -> Vec<Op> {
     ops
 }
 pub const PULL_PAGE: u32 = 1_000;
+/// How long a snapshot download may take (other requests: a minute).
+pub const SNAPSHOT_TIMEOUT: Duration = Duration::from_secs(3_600);
 /// A pulled page is applied in transactions of at most this many changes,
 /// so the desk's write lock is held for well under a frame (16 ms) and a
 /// clerk's save never waits behind a long download.
@@ -129,7 +131,13 @@ impl Transport for Http {
         token: Option<String>,
         body: Vec<u8>,
     ) -> Result<(u16, Vec<u8>), String> {
+        let snapshot = url.ends_with("/v1/sync/snapshot");
         let mut req = self.0.post(url).header(reqwest::header::CONTENT_TYPE, "application/json").body(body);
+        if snapshot {
+            // A branch's snapshot may be tens of megabytes over a slow line:
+            // give it an hour rather than the minute other requests get.
+            req = req.timeout(SNAPSHOT_TIMEOUT);
+        }
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }

@@ -177,7 +177,7 @@ fn JoinForm(p: &JoinProps) -> Html {
                 if *busy {
                     <p class="muted" role="status" id="join-progress">{
                         match *progress {
-                            Some(r) => format!("Downloading the organisation: {} of {} changes…", r.done, r.total),
+                            Some(r) => format!("Downloading the organisation: {} of {} records…", r.done, r.total),
                             None => "Downloading the organisation…".to_owned(),
                         }
                     }</p>
