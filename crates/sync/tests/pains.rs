@@ -555,6 +555,28 @@ fn pain_07_a_unique_clash_while_applying_does_not_stall_sync() {
     }
 }
 
+/// Pain 7, through a snapshot — the same clash met while installing a
+/// snapshot (a desk downloading its branch again holds a room of the same
+/// name made offline): the chunk's copy is refused by the UNIQUE index and
+/// the merge settles it row by row, as the paged path does, alike on both
+/// desks.
+#[test]
+fn pain_07_a_unique_clash_while_installing_a_snapshot_is_settled_alike() {
+    let w = world(&[0, 5]);
+    w.room(0, "Lab");
+    w.nodes[0].sync(&w.rt).unwrap();
+    w.room(1, "Lab");
+    w.nodes[1].desk.restart_scope(&format!("branch:{}", w.branch)).unwrap();
+    w.nodes[1].sync(&w.rt).expect("the clash does not stop the install");
+    w.sync_all();
+    let rooms = w.rooms(0);
+    assert_eq!(rooms.len(), 2, "{rooms:?}");
+    assert_eq!(rooms, w.rooms(1));
+    for n in &w.nodes {
+        assert_eq!(n.desk.sync_state().unwrap().pending_changes, 0);
+    }
+}
+
 /// Pain 8 — the losing write of a conflict disappears without trace. Two
 /// desks rename one student offline: the later rename wins everywhere and
 /// the other is listed as a conflict with both values and both desks.
