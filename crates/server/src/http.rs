@@ -377,11 +377,13 @@ async fn snapshot<S: Store>(
     let rows = store.snapshot(device.id, req.scope, path.clone()).await?;
     // The file, then its checksum.
     let bytes = tokio::task::spawn_blocking(move || {
-        std::fs::read(&path).map(|mut file| {
-            let digest = branchdesk_api::sync::snapshot_digest(&file);
-            file.extend_from_slice(digest.as_bytes());
-            file
-        })
+        use std::io::Read;
+        let mut f = std::fs::File::open(&path)?;
+        let mut file = Vec::with_capacity(f.metadata()?.len() as usize + 64);
+        f.read_to_end(&mut file)?;
+        let digest = branchdesk_api::sync::snapshot_digest(&file);
+        file.extend_from_slice(digest.as_bytes());
+        Ok::<_, std::io::Error>(file)
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?

@@ -141,10 +141,14 @@ impl Transport for Http {
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
-        let res = req.send().await.map_err(|e| e.to_string())?;
+        let mut res = req.send().await.map_err(|e| e.to_string())?;
         let status = res.status().as_u16();
-        let bytes = res.bytes().await.map_err(|e| e.to_string())?;
-        Ok((status, bytes.to_vec()))
+        // Chunk by chunk into one buffer: a snapshot is copied once.
+        let mut body = Vec::with_capacity(res.content_length().unwrap_or(0).min(1 << 30) as usize);
+        while let Some(chunk) = res.chunk().await.map_err(|e| e.to_string())? {
+            body.extend_from_slice(&chunk);
+        }
+        Ok((status, body))
     }
 }
 
