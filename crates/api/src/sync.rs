@@ -63,6 +63,13 @@ pub const SYNCED_ENTITIES: &[&str] = &[
     "money_reviews",
 ];
 
+/// In a row's per-column clocks (the server's merged rows, snapshot files,
+/// a desk's `row_clocks`): the clock of every column without an entry of its
+/// own, so a row written by one op carries one stamp, not one per column.
+/// On the server it stands for the columns of the row's data; on a desk for
+/// the columns of the table (written there only when they coincide).
+pub const ALL_COLUMNS: &str = "*";
+
 /// Rows that can change branch (a student's transfer): published in the
 /// sending branch's scope, carried by the server into the new branch's.
 pub const MOVABLE_ENTITIES: &[&str] = &["students", "guardians", "student_guardians", "student_transfers"];

@@ -592,6 +592,13 @@ async fn a_cursor_behind_the_kept_log_must_download_the_scope_again(backend: Bac
         .unwrap();
     let head = branchdesk_desk::sync::snapshot::check(&dir.path().join("s.sqlite"), BRANCH_A).unwrap();
     assert_eq!((head.rows, head.cursor), (3, 3), "rows of dropped changes stay in the snapshot");
+    // Later compactions drop only what aged since (from each horizon on).
+    assert_eq!(app._backend.compact(chrono::Utc::now() - chrono::Duration::days(1)).await, 0);
+    assert_eq!(app._backend.compact(chrono::Utc::now() + chrono::Duration::seconds(1)).await, 1);
+    let (s, b) = pull(&app, json!({ BRANCH_A: 2 })).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::GONE, Some("resync_required")));
+    let (s, _) = pull(&app, json!({ BRANCH_A: 3 })).await;
+    assert_eq!(s, StatusCode::OK);
 }
 
 fn ops_entity_id(seq: u64) -> String {

@@ -386,6 +386,21 @@ impl<T: Transport> Client<T> {
         Ok(round)
     }
 
+    /// Forgets how far this desk has `scope` and takes it again from a
+    /// snapshot (from the start, on a server without snapshots); answers
+    /// the cursor to pull on from.
+    async fn download_again(
+        &self,
+        desk: &Desk,
+        base: &str,
+        token: Option<&str>,
+        scope: &str,
+        round: &mut Round,
+    ) -> Result<u64, SyncError> {
+        desk.restart_scope(scope)?;
+        Ok(self.snapshot(desk, base, token, scope, round).await?.unwrap_or(0))
+    }
+
     async fn pull_all(
         &self,
         desk: &Desk,
@@ -417,8 +432,7 @@ impl<T: Transport> Client<T> {
                             if body.code == "resync_required" && restarted.insert(scope.clone()) =>
                         {
                             tracing::warn!(scope = %scope, "behind the server's kept changes; downloading it again");
-                            desk.restart_scope(&scope)?;
-                            cursor = self.snapshot(desk, base, token, &scope, round).await?.unwrap_or(0);
+                            cursor = self.download_again(desk, base, token, &scope, round).await?;
                             continue;
                         }
                         other => other?,
@@ -432,8 +446,7 @@ impl<T: Transport> Client<T> {
                         // download the scope again, once per round.
                         Err(branchdesk_desk::Error::Diverged { scope: s }) if restarted.insert(s.clone()) => {
                             tracing::warn!(scope = %s, "copy differs from the server's; downloading it again");
-                            desk.restart_scope(&s)?;
-                            cursor = self.snapshot(desk, base, token, &s, round).await?.unwrap_or(0);
+                            cursor = self.download_again(desk, base, token, &s, round).await?;
                             continue;
                         }
                         other => other?,

@@ -9,7 +9,7 @@
 
 use crate::write::to_sql;
 use crate::{Desk, Error, Result};
-use branchdesk_api::sync::{Change, SYNCED_ENTITIES};
+use branchdesk_api::sync::{Change, ALL_COLUMNS, SYNCED_ENTITIES};
 use branchdesk_api::ApiError;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, OptionalExtension, Transaction, TransactionBehavior};
@@ -297,12 +297,6 @@ fn table_columns(tx: &Transaction<'_>, entity: &str) -> Result<HashSet<String>> 
     let cols = stmt.query_map([], |r| r.get::<_, String>(1))?.collect::<rusqlite::Result<_>>()?;
     Ok(cols)
 }
-
-/// In a row's clocks: the clock of every column of the table that has no
-/// entry of its own. Written only when every column got it at once (a row
-/// inserted whole), so a row's clocks take one short entry, not one per
-/// column.
-pub(super) const ALL_COLUMNS: &str = "*";
 
 /// The clocks of one row's columns.
 struct RowClocks {

@@ -11,7 +11,7 @@
 
 use super::apply::Merge;
 use crate::{Desk, Error, Result};
-use branchdesk_api::sync::{Change, Op, SNAPSHOT_FORMAT, SYNCED_ENTITIES};
+use branchdesk_api::sync::{Change, Op, ALL_COLUMNS, SNAPSHOT_FORMAT, SYNCED_ENTITIES};
 use branchdesk_api::ApiError;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use serde_json::{Map, Value};
@@ -295,7 +295,7 @@ fn columns_of(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<Vec<(String
 }
 
 /// A snapshot row's clocks as the desk keeps them (`row_clocks`). Both
-/// name the clock most columns share once, under "*" — on the server for
+/// name the clock most columns share once, under `ALL_COLUMNS` — on the server for
 /// every column of the row's data, on the desk for every column of the
 /// table — so the server's form is kept as it is when the row's data has
 /// every column of the table (nearly always), and spelt out column by
@@ -306,10 +306,10 @@ fn stored_clocks(columns: &[(String, Option<String>)]) -> String {
         .filter(|(n, _)| n != "id")
         .map(|(n, _)| format!("json_type(r.data, '$.\"{n}\"') IS NOT NULL"))
         .collect();
+    let all = format!("json_extract(r.clocks, '$.\"{ALL_COLUMNS}\"')");
     format!(
-        "CASE WHEN json_extract(r.clocks, '$.\"*\"') IS NULL OR ({}) THEN r.clocks ELSE
-            (SELECT json_group_object(d.key, coalesce(json_extract(r.clocks, '$.\"' || d.key || '\"'),
-                                                      json_extract(r.clocks, '$.\"*\"')))
+        "CASE WHEN {all} IS NULL OR ({}) THEN r.clocks ELSE
+            (SELECT json_group_object(d.key, coalesce(json_extract(r.clocks, '$.\"' || d.key || '\"'), {all}))
              FROM json_each(r.data) d WHERE d.key <> 'id') END",
         covers.join(" AND ")
     )
@@ -388,7 +388,7 @@ fn as_changes(table: &str, id: &str, data: &str, clocks: &str) -> Result<Vec<Cha
     let data: Map<String, Value> = serde_json::from_str(data)?;
     let clocks: Map<String, Value> = serde_json::from_str(clocks)?;
     let mut by_clock: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
-    let common = clocks.get("*").and_then(Value::as_str);
+    let common = clocks.get(ALL_COLUMNS).and_then(Value::as_str);
     for (col, value) in data.iter().filter(|(col, _)| *col != "id") {
         if let Some(clock) = clocks.get(col).and_then(Value::as_str).or(common) {
             by_clock.entry(clock).or_default().insert(col.clone(), value.clone());

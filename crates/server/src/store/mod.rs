@@ -3,7 +3,7 @@
 pub mod postgres;
 pub mod sqlite;
 
-use branchdesk_api::sync::{Op, PullRequest, PullResponse, PushResponse};
+use branchdesk_api::sync::{Op, PullRequest, PullResponse, PushResponse, ALL_COLUMNS};
 use serde_json::{Map, Value};
 use std::future::Future;
 use std::path::PathBuf;
@@ -123,9 +123,6 @@ pub struct Kept {
     pub clocks: Map<String, Value>,
 }
 
-/// In a kept row's clocks: the clock of every column not named.
-pub const ALL_COLUMNS: &str = "*";
-
 impl Kept {
     /// The clock of a column's value, if it has one.
     pub fn clock(&self, col: &str) -> Option<&str> {
@@ -136,6 +133,13 @@ impl Kept {
             }
             None => None,
         }
+    }
+
+    /// A row as one op leaves it (a row the server writes itself).
+    pub fn of(op: &Op) -> Kept {
+        let mut kept = Kept::default();
+        kept.merge(&op.entity_id, &op.columns, &op.hlc);
+        kept
     }
 
     pub fn merge(&mut self, id: &str, columns: &Map<String, Value>, hlc: &str) {

@@ -291,9 +291,7 @@ impl Store for PgStore {
                 carried.push((accepted.len(), copy));
             }
             if let Some(review) = flag.and_then(|reason| crate::mirror::review(op, row, &reason, &now)) {
-                let mut made_row = Kept::default();
-                made_row.merge(&review.entity_id, &review.columns, &review.hlc);
-                rows.insert((review.entity.clone(), review.entity_id.clone()), made_row);
+                rows.insert((review.entity.clone(), review.entity_id.clone()), Kept::of(&review));
                 made.push((review.entity.clone(), review.entity_id.clone()));
                 carried.push((accepted.len(), review));
             }
@@ -412,14 +410,18 @@ impl Store for PgStore {
         let mut chains = BTreeMap::new();
         let mut more = false;
         let scopes: Vec<String> = req.cursors.keys().cloned().collect();
-        let horizons: HashMap<String, i64> = client
-            .query("SELECT scope, horizon FROM scope_counters WHERE scope = ANY($1)", &[&scopes])
+        // Each scope's horizon and head (read first: a head may trail the
+        // page by a push that lands meanwhile, which progress allows for).
+        let counters: HashMap<String, (i64, i64)> = client
+            .query("SELECT scope, horizon, last_seq FROM scope_counters WHERE scope = ANY($1)", &[&scopes])
             .await?
             .iter()
-            .map(|r| (r.get(0), r.get(1)))
+            .map(|r| (r.get(0), (r.get(1), r.get(2))))
             .collect();
+        let heads: BTreeMap<String, u64> =
+            scopes.iter().map(|s| (s.clone(), counters.get(s).map_or(0, |c| c.1 as u64))).collect();
         for (scope, cursor) in &req.cursors {
-            let horizon = horizons.get(scope).copied().unwrap_or(0);
+            let horizon = counters.get(scope).map_or(0, |c| c.0);
             if (*cursor as i64) < horizon {
                 return Err(StoreError::Behind { scope: scope.clone(), horizon: horizon as u64 });
             }
@@ -439,13 +441,6 @@ impl Store for PgStore {
                 cursors.insert(scope.clone(), scope_seq);
                 changes.push(Change { scope: scope.clone(), scope_seq, device_id: row.get(1), op });
             }
-        }
-        let found = client
-            .query("SELECT scope, last_seq FROM scope_counters WHERE scope = ANY($1)", &[&scopes])
-            .await?;
-        let mut heads: BTreeMap<String, u64> = scopes.into_iter().map(|s| (s, 0)).collect();
-        for r in &found {
-            heads.insert(r.get(0), r.get::<_, i64>(1) as u64);
         }
         Ok(PullResponse { changes, cursors, more, heads, chains })
     }
@@ -580,24 +575,31 @@ impl Store for PgStore {
     async fn compact(&self, before: chrono::DateTime<chrono::Utc>) -> Result<u64, StoreError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        let horizons = tx
-            .query(
-                "SELECT scope, max(scope_seq) FROM change_log
-                 WHERE logged_at IS NULL OR logged_at < $1 GROUP BY scope",
-                &[&before],
+        let scopes = tx.query("SELECT scope, horizon, last_seq FROM scope_counters", &[]).await?;
+        let kept_from = tx
+            .prepare(
+                "SELECT scope_seq FROM change_log WHERE scope = $1 AND scope_seq > $2 AND logged_at >= $3
+                 ORDER BY scope_seq LIMIT 1",
             )
             .await?;
         let mut dropped = 0;
-        for r in &horizons {
-            let (scope, horizon): (String, i64) = (r.get(0), r.get(1));
+        for r in &scopes {
+            let (scope, horizon, head): (String, i64, i64) = (r.get(0), r.get(1), r.get(2));
+            // Commit order is time order: walk from the horizon to the
+            // first change inside the window (an hour's worth, not the log).
+            let first_kept = tx.query_opt(&kept_from, &[&scope, &horizon, &before]).await?;
+            let new_horizon = first_kept.map_or(head, |k| k.get::<_, i64>(0) - 1);
+            if new_horizon <= horizon {
+                continue;
+            }
             // The counter row first: pushes to the scope wait meanwhile.
-            tx.execute(
-                "UPDATE scope_counters SET horizon = GREATEST(horizon, $2) WHERE scope = $1",
-                &[&scope, &horizon],
-            )
-            .await?;
+            tx.execute("UPDATE scope_counters SET horizon = $2 WHERE scope = $1", &[&scope, &new_horizon])
+                .await?;
             dropped += tx
-                .execute("DELETE FROM change_log WHERE scope = $1 AND scope_seq <= $2", &[&scope, &horizon])
+                .execute(
+                    "DELETE FROM change_log WHERE scope = $1 AND scope_seq <= $2",
+                    &[&scope, &new_horizon],
+                )
                 .await?;
         }
         tx.commit().await?;

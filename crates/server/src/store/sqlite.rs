@@ -173,9 +173,7 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
         }
         if let Some(review) = flag.and_then(|reason| crate::mirror::review(op, &kept.data, &reason, &now)) {
             log_change(&tx, device_id, &review)?;
-            let mut made = Kept::default();
-            made.merge(&review.entity_id, &review.columns, &review.hlc);
-            keep_row(&tx, &review.entity, &review.entity_id, &made)?;
+            keep_row(&tx, &review.entity, &review.entity_id, &Kept::of(&review))?;
         }
         keep_row(&tx, &op.entity, &op.entity_id, &kept)?;
     }
@@ -211,15 +209,21 @@ fn log_change(tx: &rusqlite::Transaction<'_>, device_id: &str, op: &Op) -> Resul
     let chain = branchdesk_api::sync::chain_step(&previous, &op.op_id);
     tx.prepare_cached("UPDATE scope_counters SET chain = ?2, max_hlc = max(max_hlc, ?3) WHERE scope = ?1")?
         .execute((&op.scope, &chain, &op.hlc))?;
-    tx.prepare_cached(
-        "INSERT INTO scope_rows (scope, entity, entity_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-    )?
-    .execute((&op.scope, &op.entity, &op.entity_id))?;
+    list_row(tx, &op.scope, &op.entity, &op.entity_id)?;
     let json = serde_json::to_string(op).map_err(|e| StoreError::Backend(e.to_string()))?;
     tx.prepare_cached(
         "INSERT INTO change_log (scope, scope_seq, device_id, op, chain, logged_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(rusqlite::params![op.scope, scope_seq, device_id, json, chain, chrono::Utc::now().to_rfc3339()])?;
+    Ok(())
+}
+
+/// Lists a row among those its scope's snapshot holds.
+fn list_row(tx: &rusqlite::Transaction<'_>, scope: &str, entity: &str, id: &str) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO scope_rows (scope, entity, entity_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+    )?
+    .execute((scope, entity, id))?;
     Ok(())
 }
 
@@ -274,10 +278,7 @@ fn refold_old_rows(conn: &mut Connection) -> Result<(), StoreError> {
         keep_row(&tx, entity, id, kept)?;
     }
     for (scope, entity, id) in &fold.scope_rows {
-        tx.execute(
-            "INSERT INTO scope_rows (scope, entity, entity_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-            (scope, entity, id),
-        )?;
+        list_row(&tx, scope, entity, id)?;
     }
     for (scope, max) in &fold.max_hlc {
         tx.execute("UPDATE scope_counters SET max_hlc = ?2 WHERE scope = ?1", (scope, max))?;
@@ -332,12 +333,14 @@ fn pull(conn: &mut Connection, req: &PullRequest, limit: usize) -> Result<PullRe
     let mut cursors = req.cursors.clone();
     let mut chains = BTreeMap::new();
     let mut more = false;
+    let mut heads = BTreeMap::new();
     for (scope, cursor) in &req.cursors {
-        let horizon: i64 = tx
-            .prepare_cached("SELECT horizon FROM scope_counters WHERE scope = ?1")?
-            .query_row([scope], |r| r.get(0))
+        let (horizon, head): (i64, i64) = tx
+            .prepare_cached("SELECT horizon, last_seq FROM scope_counters WHERE scope = ?1")?
+            .query_row([scope], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
-            .unwrap_or(0);
+            .unwrap_or((0, 0));
+        heads.insert(scope.clone(), head as u64);
         if (*cursor as i64) < horizon {
             return Err(StoreError::Behind { scope: scope.clone(), horizon: horizon as u64 });
         }
@@ -367,14 +370,6 @@ fn pull(conn: &mut Connection, req: &PullRequest, limit: usize) -> Result<PullRe
             cursors.insert(scope.clone(), scope_seq);
             changes.push(Change { scope: scope.clone(), scope_seq, device_id, op });
         }
-    }
-    let mut heads = BTreeMap::new();
-    for scope in req.cursors.keys() {
-        let head: Option<i64> = tx
-            .prepare_cached("SELECT last_seq FROM scope_counters WHERE scope = ?1")?
-            .query_row([scope], |r| r.get(0))
-            .optional()?;
-        heads.insert(scope.clone(), head.unwrap_or(0) as u64);
     }
     Ok(PullResponse { changes, cursors, more, heads, chains })
 }
@@ -532,23 +527,30 @@ impl Store for SqliteStore {
         self.blocking(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let before = before.to_rfc3339();
-            let horizons: Vec<(String, i64)> = tx
-                .prepare(
-                    "SELECT scope, max(scope_seq) FROM change_log
-                     WHERE logged_at IS NULL OR logged_at < ?1 GROUP BY scope",
-                )?
-                .query_map([&before], |r| Ok((r.get(0)?, r.get(1)?)))?
+            let scopes: Vec<(String, i64, i64)> = tx
+                .prepare("SELECT scope, horizon, last_seq FROM scope_counters")?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             let mut dropped = 0;
-            for (scope, horizon) in horizons {
+            for (scope, horizon, head) in scopes {
+                // Commit order is time order: walk from the horizon to the
+                // first change inside the window (an hour's worth, not the log).
+                let kept_from: Option<i64> = tx
+                    .prepare_cached(
+                        "SELECT scope_seq FROM change_log WHERE scope = ?1 AND scope_seq > ?2 AND logged_at >= ?3
+                         ORDER BY scope_seq LIMIT 1",
+                    )?
+                    .query_row((&scope, horizon, &before), |r| r.get(0))
+                    .optional()?;
+                let new_horizon = kept_from.map_or(head, |seq| seq - 1);
+                if new_horizon <= horizon {
+                    continue;
+                }
                 dropped += tx.execute(
                     "DELETE FROM change_log WHERE scope = ?1 AND scope_seq <= ?2",
-                    (&scope, horizon),
+                    (&scope, new_horizon),
                 )? as u64;
-                tx.execute(
-                    "UPDATE scope_counters SET horizon = max(horizon, ?2) WHERE scope = ?1",
-                    (&scope, horizon),
-                )?;
+                tx.execute("UPDATE scope_counters SET horizon = ?2 WHERE scope = ?1", (&scope, new_horizon))?;
             }
             tx.commit()?;
             Ok(dropped)
