@@ -14,6 +14,8 @@ use std::time::Duration;
 
 pub use fantoccini;
 
+pub mod sync_bench;
+
 /// WebDriver's code point for the Enter key.
 pub const ENTER: &str = "\u{E007}";
 pub const DRIVER_URL: &str = "http://127.0.0.1:4444";

@@ -211,6 +211,14 @@ async fn device<S: Store>(store: &S, headers: &HeaderMap) -> Result<Device, AppE
     Ok(store.authenticate(token.trim().to_owned()).await?)
 }
 
+/// Refuses a request naming a scope the device is not enrolled to sync.
+fn may_sync<'a>(device: &Device, mut scopes: impl Iterator<Item = &'a str>) -> Result<(), AppError> {
+    match scopes.find(|s| !device.may_sync(s)) {
+        Some(scope) => Err(scope_refused(scope)),
+        None => Ok(()),
+    }
+}
+
 fn scope_refused(scope: &str) -> AppError {
     AppError::Forbidden {
         code: "scope_not_allowed",
@@ -307,9 +315,7 @@ async fn push<S: Store>(
         });
     }
     validate::push(&req).map_err(AppError::Invalid)?;
-    if let Some(op) = req.ops.iter().find(|o| !device.may_sync(&o.scope)) {
-        return Err(scope_refused(&op.scope));
-    }
+    may_sync(&device, req.ops.iter().map(|o| o.scope.as_str()))?;
     let res = store.push(req.device_id, req.ops).await?;
     // Desks waiting for changes look again (this instance's; others poll).
     changed.notify_waiters();
@@ -328,9 +334,7 @@ async fn wait<S: Store>(
     let device = device(store.as_ref(), &headers).await?;
     let Json(req) = body.map_err(AppError::Body)?;
     validate::wait(&req).map_err(AppError::Invalid)?;
-    if let Some(scope) = req.cursors.keys().find(|s| !device.may_sync(s)) {
-        return Err(scope_refused(scope));
-    }
+    may_sync(&device, req.cursors.keys().map(String::as_str))?;
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(req.timeout_ms);
     let scopes: Vec<String> = req.cursors.keys().cloned().collect();
     loop {
@@ -368,9 +372,7 @@ async fn snapshot<S: Store>(
     let device = device(store.as_ref(), &headers).await?;
     let Json(req) = body.map_err(AppError::Body)?;
     validate::scope("scope", &req.scope).map_err(AppError::Invalid)?;
-    if !device.may_sync(&req.scope) {
-        return Err(scope_refused(&req.scope));
-    }
+    may_sync(&device, std::iter::once(req.scope.as_str()))?;
     let internal = |e: std::io::Error| AppError::Internal(e.to_string());
     let dir = tempfile::tempdir().map_err(internal)?;
     let path = dir.path().join("snapshot.sqlite");
@@ -401,9 +403,7 @@ async fn pull<S: Store>(
     let device = device(store.as_ref(), &headers).await?;
     let Json(req) = body.map_err(AppError::Body)?;
     validate::pull(&req).map_err(AppError::Invalid)?;
-    if let Some(scope) = req.cursors.keys().find(|s| !device.may_sync(s)) {
-        return Err(scope_refused(scope));
-    }
+    may_sync(&device, req.cursors.keys().map(String::as_str))?;
     let limit = match req.limit as usize {
         0 => DEFAULT_PAGE,
         n => n.min(MAX_PAGE),

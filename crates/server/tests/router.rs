@@ -504,6 +504,18 @@ async fn a_snapshot_holds_each_row_of_its_scope_merged_by_clock(backend: Backend
     assert!(branchdesk_api::sync::snapshot_file(&damaged).is_none(), "a damaged file fails its checksum");
     assert!(branchdesk_api::sync::snapshot_file(&bytes[..bytes.len() - 1]).is_none());
     std::fs::write(&file, branchdesk_api::sync::snapshot_file(&bytes).expect("its checksum holds")).unwrap();
+    // A desk refuses a damaged snapshot or one of another scope, and keeps
+    // what it had (the file is let go each time: the second refusal says why).
+    let desk =
+        branchdesk_desk::Desk::open(branchdesk_desk::DeskConfig::new(&dir.path().join("desk"))).unwrap();
+    let before = desk.sync_cursors().unwrap();
+    let err = desk.receive_snapshot(BRANCH_A, &damaged, |_, _| {}).unwrap_err().to_string();
+    assert!(err.contains("checksum"), "{err}");
+    for _ in 0..2 {
+        let err = desk.receive_snapshot(BRANCH_B, &bytes, |_, _| {}).unwrap_err().to_string();
+        assert!(err.contains(&format!("it is of {BRANCH_A}")), "{err}");
+    }
+    assert_eq!(desk.sync_cursors().unwrap(), before);
     let head = branchdesk_desk::sync::snapshot::check(&file, BRANCH_A).unwrap();
     assert_eq!((head.cursor, head.rows, head.device_acked), (3, 1, 4));
     assert_eq!(Some(head.chain.as_str()), page["chains"][BRANCH_A].as_str(), "the chain a pull reaches");

@@ -12,7 +12,7 @@ use branchdesk_api::commands::settings::SaveSetting;
 use branchdesk_api::commands::students::{GetStudent, SaveStudent};
 use branchdesk_api::commands::system::ListConflicts;
 use branchdesk_api::commands::users::{CreateUser, NewGrant, RevokeGrant};
-use branchdesk_api::ids::{BranchId, StudentId};
+use branchdesk_api::ids::{BranchId, RoleId, StudentId};
 use branchdesk_api::settings::SettingValue;
 use branchdesk_api::Permission;
 use branchdesk_desk::{Actor, Desk, DeskConfig, ManualClock};
@@ -174,6 +174,19 @@ impl World {
             )
             .unwrap()
             .id
+    }
+
+    /// Saves the "Weekend helper" role on desk `d` (a new one for `None`)
+    /// with `description`; answers its id.
+    fn weekend_role(&self, d: usize, id: Option<RoleId>, description: &str) -> RoleId {
+        let n = &self.nodes[d];
+        let role = SaveRole {
+            id,
+            name: "Weekend helper".into(),
+            description: description.into(),
+            permissions: vec![Permission::ViewStudent],
+        };
+        n.desk.save_role(&n.actor, role).unwrap().id
     }
 
     fn rooms(&self, d: usize) -> Vec<String> {
@@ -372,35 +385,13 @@ fn pain_03_a_missed_change_is_noticed_and_the_branch_downloaded_again() {
 fn pain_04_a_deleted_row_does_not_come_back_when_an_offline_edit_arrives() {
     let w = world(&[0, 5]);
     let (a, b) = (&w.nodes[0], &w.nodes[1]);
-    let role = a
-        .desk
-        .save_role(
-            &a.actor,
-            SaveRole {
-                id: None,
-                name: "Weekend helper".into(),
-                description: "Saturdays".into(),
-                permissions: vec![Permission::ViewStudent],
-            },
-        )
-        .unwrap()
-        .id;
+    let role = w.weekend_role(0, None, "Saturdays");
     w.sync_all();
     // The office deletes it; desk 1, offline and two minutes later by its
     // clock, edits the description.
     a.desk.delete_role(&a.actor, DeleteRole { id: role }).unwrap();
     b.clock.advance(Duration::seconds(120));
-    b.desk
-        .save_role(
-            &b.actor,
-            SaveRole {
-                id: Some(role),
-                name: "Weekend helper".into(),
-                description: "Saturdays and Sundays".into(),
-                permissions: vec![Permission::ViewStudent],
-            },
-        )
-        .unwrap();
+    w.weekend_role(1, Some(role), "Saturdays and Sundays");
     w.sync_all();
     for n in &w.nodes {
         let roles = n.desk.list_roles(&n.actor, ListRoles {}).unwrap();
@@ -417,19 +408,7 @@ fn pain_04_a_deleted_row_does_not_come_back_when_an_offline_edit_arrives() {
 fn pain_04_a_desk_away_longer_than_the_kept_log_downloads_again_and_deletes_stay() {
     let w = world(&[0, 5]);
     let (a, b) = (&w.nodes[0], &w.nodes[1]);
-    let role = a
-        .desk
-        .save_role(
-            &a.actor,
-            SaveRole {
-                id: None,
-                name: "Weekend helper".into(),
-                description: "Saturdays".into(),
-                permissions: vec![Permission::ViewStudent],
-            },
-        )
-        .unwrap()
-        .id;
+    let role = w.weekend_role(0, None, "Saturdays");
     let room = w.room(0, "Room before");
     w.sync_all();
     // Desk 1 goes away. The office deletes the role, renames the room and
@@ -444,13 +423,7 @@ fn pain_04_a_desk_away_longer_than_the_kept_log_downloads_again_and_deletes_stay
     assert!(dropped > 0);
     // Meanwhile desk 1, offline, edited the role and added a room.
     b.clock.advance(Duration::seconds(120));
-    let edit = SaveRole {
-        id: Some(role),
-        name: "Weekend helper".into(),
-        description: "Saturdays and Sundays".into(),
-        permissions: vec![Permission::ViewStudent],
-    };
-    b.desk.save_role(&b.actor, edit).unwrap();
+    w.weekend_role(1, Some(role), "Saturdays and Sundays");
     w.room(1, "Made offline");
     let round = b.sync(&w.rt).expect("a desk behind the kept log downloads again");
     assert!(round.pulled > 0, "{round:?}");

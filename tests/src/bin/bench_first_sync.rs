@@ -12,11 +12,8 @@
 //!
 //! Usage: bench-first-sync [--rows N]   (default 200000)
 
-use branchdesk_api::commands::session::Login;
-use branchdesk_api::commands::system::SetupOrganisation;
 use branchdesk_api::sync::{Op, DESK_SCHEMA_VERSION};
-use branchdesk_desk::{Desk, DeskConfig};
-use branchdesk_server::store::sqlite::SqliteStore;
+use branchdesk_e2e::sync_bench;
 use branchdesk_server::store::Store;
 use branchdesk_sync::Client;
 use std::time::Instant;
@@ -51,37 +48,14 @@ fn room(seq: u64, device: &str, author: &str, branch: &str, i: usize) -> Op {
 fn main() {
     let rows = arg("--rows", 200_000);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let server_dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&server_dir.path().join("server.sqlite")).unwrap();
-    let bootstrap = rt.block_on(store.bootstrap_code()).unwrap().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let served = store.clone();
-    rt.spawn(async move {
-        let _ = branchdesk_server::serve(listener, served).await;
-    });
+    let server = sync_bench::serve(&rt);
     let client = Client::new();
 
     // The office desk: the organisation, then N rooms stored by the server.
-    let office_dir = tempfile::tempdir().unwrap();
-    let office = Desk::open(DeskConfig::new(office_dir.path())).unwrap();
-    rt.block_on(client.link(&office, &url, &bootstrap)).unwrap();
-    office
-        .setup_organisation(SetupOrganisation {
-            organisation_name: "Kiran Coaching".into(),
-            currency: "INR".into(),
-            branch_name: "Koramangala".into(),
-            branch_code: "K2".into(),
-            director_name: "Meera Iyer".into(),
-            director_email: "meera@example.com".into(),
-            director_password: "Saffron-Kite-81".into(),
-        })
-        .unwrap();
-    let (_, me) = office
-        .login(Login { email: "meera@example.com".into(), password: "Saffron-Kite-81".into() })
-        .unwrap();
-    let branch = me.branches[0].id.to_string();
-    let author = me.user.id.to_string();
+    let (office, actor, branch) = sync_bench::office(&rt, &client, &server);
+    let office = office.desk;
+    let branch = branch.to_string();
+    let author = actor.user_id.to_string();
     let pushed = rt.block_on(client.sync(&office)).unwrap().pushed as u64;
     let device = office.device_id().to_owned();
     let t = Instant::now();
@@ -94,21 +68,20 @@ fn main() {
                 room(seq, &device, &author, &branch, *i)
             })
             .collect();
-        rt.block_on(store.push(device.clone(), ops)).unwrap();
+        rt.block_on(server.store.push(device.clone(), ops)).unwrap();
     }
     let stored = t.elapsed();
 
     // A fresh desk joins and downloads it all.
     let code = rt.block_on(client.issue_code(&office, None)).unwrap().code;
-    let new_dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(DeskConfig::new(new_dir.path())).unwrap();
-    rt.block_on(client.link(&desk, &url, &code)).unwrap();
+    let joining = sync_bench::open_desk();
+    rt.block_on(client.link(&joining.desk, &server.url, &code)).unwrap();
     let t = Instant::now();
-    let round = rt.block_on(client.sync(&desk)).unwrap();
+    let round = rt.block_on(client.sync(&joining.desk)).unwrap();
     let first_sync = t.elapsed();
 
     // Baseline: the same rows bulk-loaded into the desk's file.
-    let conn = rusqlite::Connection::open(new_dir.path().join(branchdesk_desk::db::DB_FILE)).unwrap();
+    let conn = rusqlite::Connection::open(joining.dir.path().join(branchdesk_desk::db::DB_FILE)).unwrap();
     conn.pragma_update(None, "synchronous", "FULL").unwrap();
     conn.execute_batch(
         "CREATE TABLE bench_plain_rooms (id TEXT PRIMARY KEY, branch_id TEXT NOT NULL, name TEXT NOT NULL,

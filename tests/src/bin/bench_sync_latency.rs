@@ -10,11 +10,7 @@
 //! Usage: bench-sync-latency [--runs N]   (default 20)
 
 use branchdesk_api::commands::org::{ListRooms, SaveRoom};
-use branchdesk_api::commands::session::Login;
-use branchdesk_api::commands::system::SetupOrganisation;
-use branchdesk_desk::{Desk, DeskConfig};
-use branchdesk_server::store::sqlite::SqliteStore;
-use branchdesk_server::store::Store;
+use branchdesk_e2e::sync_bench;
 use branchdesk_sync::Client;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -42,41 +38,18 @@ async fn round_trip(addr: std::net::SocketAddr) -> Duration {
 fn main() {
     let runs = arg("--runs", 20);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let server_dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&server_dir.path().join("server.sqlite")).unwrap();
-    let bootstrap = rt.block_on(store.bootstrap_code()).unwrap().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let addr = listener.local_addr().unwrap();
-    rt.spawn(async move {
-        let _ = branchdesk_server::serve(listener, store).await;
-    });
-    let url = format!("http://{addr}");
-    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let a = Arc::new(Desk::open(DeskConfig::new(dir_a.path())).unwrap());
-    let b = Arc::new(Desk::open(DeskConfig::new(dir_b.path())).unwrap());
+    let server = sync_bench::serve(&rt);
+    let (addr, url) = (server.addr, server.url.clone());
     let client = Arc::new(Client::new());
-    rt.block_on(client.link(&a, &url, &bootstrap)).unwrap();
-    a.setup_organisation(SetupOrganisation {
-        organisation_name: "Kiran Coaching".into(),
-        currency: "INR".into(),
-        branch_name: "Koramangala".into(),
-        branch_code: "K2".into(),
-        director_name: "Meera Iyer".into(),
-        director_email: "meera@example.com".into(),
-        director_password: "Saffron-Kite-81".into(),
-    })
-    .unwrap();
-    let (t, me) =
-        a.login(Login { email: "meera@example.com".into(), password: "Saffron-Kite-81".into() }).unwrap();
-    let actor = a.actor(&t).unwrap();
-    let branch = me.branches[0].id;
+    let (office, actor, branch) = sync_bench::office(&rt, &client, &server);
+    let a = Arc::new(office.desk);
     rt.block_on(client.sync(&a)).unwrap();
     let code = rt.block_on(client.issue_code(&a, None)).unwrap().code;
+    let joining = sync_bench::open_desk();
+    let b = Arc::new(joining.desk);
     rt.block_on(client.link(&b, &url, &code)).unwrap();
     rt.block_on(client.sync(&b)).unwrap();
-    let (tb, _) =
-        b.login(Login { email: "meera@example.com".into(), password: "Saffron-Kite-81".into() }).unwrap();
-    let actor_b = b.actor(&tb).unwrap();
+    let (actor_b, _) = sync_bench::sign_in(&b);
     let holds_room = |name: &str| {
         b.list_rooms(&actor_b, ListRooms { branch_id: branch, include_inactive: true })
             .map(|rooms| rooms.iter().any(|r| r.name == name))
