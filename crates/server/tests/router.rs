@@ -507,7 +507,7 @@ async fn a_snapshot_holds_each_row_of_its_scope_merged_by_clock(backend: Backend
     // A desk refuses a damaged snapshot or one of another scope, and keeps
     // what it had (the file is let go each time: the second refusal says why).
     let desk =
-        branchdesk_desk::Desk::open(branchdesk_desk::DeskConfig::new(&dir.path().join("desk"))).unwrap();
+        branchdesk_desk::Desk::open(branchdesk_desk::DeskConfig::new(dir.path().join("desk"))).unwrap();
     let before = desk.sync_cursors().unwrap();
     let err = desk.receive_snapshot(BRANCH_A, &damaged, |_, _| {}).unwrap_err().to_string();
     assert!(err.contains("checksum"), "{err}");
