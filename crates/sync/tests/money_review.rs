@@ -17,17 +17,26 @@ fn reviews(n: &Node, branch: BranchId) -> Vec<MoneyReview> {
     n.desk.list_money_reviews(n.actor(), ListMoneyReviews { branch_id: branch }).unwrap()
 }
 
+/// Asha Rao, enrolled on desk 0 in a monthly batch; the director and her id.
+fn asha_enrolled(
+    office: &Node,
+    branch: BranchId,
+) -> (branchdesk_desk::Actor, branchdesk_api::ids::StudentId) {
+    let director = office.actor().clone();
+    let batch = support::monthly_batch(office, &director, branch);
+    let student = support::adult_student(&office.desk, &director, branch, "Asha Rao");
+    office
+        .desk
+        .enrol(&director, Enrol { student_id: student, batch_id: batch, ..Default::default() })
+        .unwrap();
+    (director, student)
+}
+
 #[test]
 fn a_receipt_taken_after_a_revoked_role_is_kept_and_flagged_for_review_on_every_desk() {
     let rt = support::runtime();
     let (_server, client, mut nodes, branch) = support::network(&rt, &[0, 20]);
-    let director = nodes[0].actor().clone();
-    let batch = support::monthly_batch(&nodes[0], &director, branch);
-    let student = support::adult_student(&nodes[0].desk, &director, branch, "Asha Rao");
-    nodes[0]
-        .desk
-        .enrol(&director, Enrol { student_id: student, batch_id: batch, ..Default::default() })
-        .unwrap();
+    let (director, student) = asha_enrolled(&nodes[0], branch);
     let front_desk = nodes[0]
         .desk
         .list_roles(&director, Default::default())
@@ -171,13 +180,7 @@ fn a_salary_paid_on_two_offline_desks_is_two_payments_and_one_review_item() {
 fn a_fee_collected_on_two_offline_desks_is_kept_as_advance_and_listed_for_review() {
     let rt = support::runtime();
     let (_server, client, mut nodes, branch) = support::network(&rt, &[0, 20]);
-    let director = nodes[0].actor().clone();
-    let batch = support::monthly_batch(&nodes[0], &director, branch);
-    let student = support::adult_student(&nodes[0].desk, &director, branch, "Asha Rao");
-    nodes[0]
-        .desk
-        .enrol(&director, Enrol { student_id: student, batch_id: batch, ..Default::default() })
-        .unwrap();
+    let (_, student) = asha_enrolled(&nodes[0], branch);
     quiesce(&rt, &client, &nodes);
     sign_in(&mut nodes[1]);
     // The father pays June's ₹3,000 at one desk, the mother at the other.
