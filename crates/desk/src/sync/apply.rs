@@ -110,7 +110,7 @@ impl<'a> Merge<'a> {
     /// kept in `conflicts`.
     pub(super) fn change(&mut self, c: &Change) -> Result<()> {
         let tx = self.tx;
-        let now = &self.now.clone();
+        let now = &self.now.clone(); // (self is borrowed mutably below)
         let op = &c.op;
         if !SYNCED_ENTITIES.contains(&op.entity.as_str()) {
             return Err(ApiError::internal(format!("the server sent a change for {}", op.entity)).into());
@@ -158,8 +158,9 @@ impl<'a> Merge<'a> {
         let mut winners = Map::new();
         for (col, value) in &op.columns {
             if !known.contains(col) {
+                // From a newer desk: the columns this desk knows still apply.
                 self.report.unknown_columns += 1;
-                return Ok(());
+                continue;
             }
             let clock = newer(clocks.get(col), pending.get(col).cloned());
             let local = current.as_ref().and_then(|row| row.get(col).cloned());
