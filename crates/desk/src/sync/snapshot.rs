@@ -147,15 +147,15 @@ impl Desk {
         let mut done = 0u64;
         let order = self.tables_parents_first()?;
         for (entity, lo, hi) in &ranges {
-            if !order.iter().any(|t| t == entity) {
+            if !order.iter().any(|(t, _)| t == entity) {
                 report.skipped += (hi - lo + 1) as u64;
             }
         }
-        for table in &order {
+        for (table, refers_to_itself) in &order {
             let Some((_, lo, hi)) = ranges.iter().find(|(e, _, _)| e == table) else { continue };
             // A table that refers to itself goes in at once (a row's
             // parent may lie in a later chunk).
-            let step = if self.refers_to_itself(table)? { hi - lo + 1 } else { INSTALL_CHUNK };
+            let step = if *refers_to_itself { hi - lo + 1 } else { INSTALL_CHUNK };
             // Into an empty table every row is new: no row-by-row look for
             // one held already (a clerk's row made meanwhile under the same
             // id fails the copy, and the merge takes that chunk).
@@ -248,25 +248,24 @@ impl Desk {
     }
 
     /// Synced tables in an order where every table comes after the tables
-    /// its foreign keys name.
-    fn tables_parents_first(&self) -> Result<Vec<String>> {
+    /// its foreign keys name, each with whether it refers to itself.
+    fn tables_parents_first(&self) -> Result<Vec<(String, bool)>> {
         let db = self.db();
         let mut parents: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for table in SYNCED_ENTITIES {
             let mut stmt = db.conn.prepare("SELECT \"table\" FROM pragma_foreign_key_list(?1)")?;
             let names =
                 stmt.query_map([table], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-            parents.insert(
-                table,
-                names.into_iter().filter(|p| p != table && SYNCED_ENTITIES.contains(&p.as_str())).collect(),
-            );
+            parents
+                .insert(table, names.into_iter().filter(|p| SYNCED_ENTITIES.contains(&p.as_str())).collect());
         }
-        let mut order: Vec<String> = Vec::new();
+        let mut order: Vec<(String, bool)> = Vec::new();
         while order.len() < parents.len() {
             let before = order.len();
             for (table, ps) in &parents {
-                if !order.iter().any(|t| t == table) && ps.iter().all(|p| order.contains(p)) {
-                    order.push((*table).to_owned());
+                let placed = |t: &str| order.iter().any(|(o, _)| o == t);
+                if !placed(table) && ps.iter().all(|p| p == table || placed(p)) {
+                    order.push(((*table).to_owned(), ps.iter().any(|p| p == table)));
                 }
             }
             if order.len() == before {
@@ -274,14 +273,6 @@ impl Desk {
             }
         }
         Ok(order)
-    }
-
-    fn refers_to_itself(&self, table: &str) -> Result<bool> {
-        Ok(self.db().conn.query_row(
-            "SELECT count(*) > 0 FROM pragma_foreign_key_list(?1) WHERE \"table\" = ?1",
-            [table],
-            |r| r.get(0),
-        )?)
     }
 }
 
