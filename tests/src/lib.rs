@@ -18,7 +18,13 @@ pub mod sync_bench;
 
 /// WebDriver's code point for the Enter key.
 pub const ENTER: &str = "\u{E007}";
+/// Where tauri-driver listens unless `BRANCHDESK_DRIVER_URL` says otherwise
+/// (two checkouts testing at once each start their own driver).
 pub const DRIVER_URL: &str = "http://127.0.0.1:4444";
+
+pub fn driver_url() -> String {
+    std::env::var("BRANCHDESK_DRIVER_URL").unwrap_or_else(|_| DRIVER_URL.to_owned())
+}
 
 /// True when the UI tests should run; prints why not otherwise.
 pub fn ui_tests_enabled(test: &str) -> bool {
@@ -186,9 +192,9 @@ pub async fn connect(data_dir: &Path) -> Client {
     );
     ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
-        .connect(DRIVER_URL)
+        .connect(&driver_url())
         .await
-        .unwrap_or_else(|e| panic!("could not reach tauri-driver at {DRIVER_URL}: {e}"))
+        .unwrap_or_else(|e| panic!("could not reach tauri-driver at {}: {e}", driver_url()))
 }
 
 pub const DIRECTOR_EMAIL: &str = "meera@example.com";
