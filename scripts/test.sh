@@ -33,7 +33,7 @@ for n in $(seq 99 140); do
 done
 [ -n "$display" ] || { echo "no free X display number" >&2; exit 1; }
 logs=$(mktemp -d)
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$logs/xvfb.log" 2>&1 &
+Xvfb "$display" -screen 0 1920x1080x24 -nolisten tcp >"$logs/xvfb.log" 2>&1 &
 xvfb_pid=$!
 DISPLAY="$display" tauri-driver --port 4444 --native-port 4445 --native-driver /usr/bin/WebKitWebDriver >"$logs/driver.log" 2>&1 &
 driver_pid=$!

@@ -160,6 +160,7 @@ fn every_permission_command_refuses_a_user_without_grants() {
             "list_my_sessions_today",
             "login",
             "logout",
+            "open_saved_file",
             "redeem_reset_code",
             "setup_organisation",
             "sync_now",

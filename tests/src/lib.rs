@@ -141,6 +141,16 @@ impl App {
         panic!("{css} never showed {needle:?}; last text: {last:?} {fatal}");
     }
 
+    /// The id of the element that has the keyboard focus ("" for none).
+    pub async fn focused_id(&self) -> String {
+        let v = self
+            .client
+            .execute("return document.activeElement ? document.activeElement.id : '';", vec![])
+            .await
+            .expect("read the focus");
+        v.as_str().unwrap_or_default().to_owned()
+    }
+
     /// The labels of the sidebar's areas, in order.
     pub async fn areas(&self) -> Vec<String> {
         self.find("#areas").await;

@@ -59,8 +59,8 @@ async fn expenses_and_the_months_profit_and_loss() {
     app.type_into("#salary-lines input[aria-label='Reference']", "NEFT-1").await;
     app.click("#salary-lines button.pay").await;
     app.wait_text("#salary-lines", "K2/D1/S2627/0001").await;
-    app.click("#salary-lines button").await; // the slip
-    app.wait_text("#payroll-notice", "Slip saved as").await;
+    app.click("#salary-lines .save-pdf").await; // the slip
+    app.wait_text("#payroll-notice", "Salary slip saved as").await;
     app.screenshot("payroll").await;
 
     // No expense approved is left this month; the salary paid counts, the

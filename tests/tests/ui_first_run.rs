@@ -12,6 +12,7 @@ async fn first_run_login_create_teacher_and_see_only_teacher_areas() {
 
     // First run: the wizard, with a mistake first.
     app.find("#setup-form").await;
+    assert_eq!(app.focused_id().await, "field-organisation_name", "the wizard starts in its first field");
     app.type_into("#field-organisation_name", "Kiran Coaching").await;
     app.type_into("#field-branch_name", "Koramangala").await;
     app.type_into("#field-branch_code", "K-2").await;
@@ -22,11 +23,14 @@ async fn first_run_login_create_teacher_and_see_only_teacher_areas() {
     app.click("#setup-submit").await;
     app.wait_text(".has-error .field-error", "letters or digits").await;
     app.type_into("#field-branch_code", "K2").await;
+    let stale = app.client.find_all(branchdesk_e2e::fantoccini::Locator::Css(".has-error")).await.unwrap();
+    assert!(stale.is_empty(), "the code's error clears once the code is changed");
     app.find("#field-branch_code").await.send_keys(ENTER).await.unwrap();
 
     // Sign in: the email is filled in already; Enter submits.
     app.wait_text("#login-notice", "organisation is ready").await;
     assert_eq!(app.find("#field-email").await.prop("value").await.unwrap().as_deref(), Some(DIRECTOR_EMAIL));
+    assert_eq!(app.focused_id().await, "field-password", "the cursor waits in the password");
     app.type_into("#field-password", DIRECTOR_PASSWORD).await;
     app.find("#field-password").await.send_keys(ENTER).await.unwrap();
     let director_areas = app.areas().await;

@@ -14,4 +14,9 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// A date from the desk (ISO) as a clerk reads it, day first: `1 Jun 2026`.
+pub fn day(iso: &str) -> String {
+    branchdesk_api::dates::long(iso)
+}
+
 pub use branchdesk_api::amount::{format as money, parse as parse_money};

@@ -43,10 +43,12 @@ pub fn act<C: Command>(
     session: crate::components::session::SessionCtx,
     done: impl FnOnce(C::Output) + 'static,
 ) {
+    // Cleared first, so the same error answered again shows again (a
+    // field hides its error once the person edits it).
+    error.set(None);
     spawn_local(async move {
         match call(&input).await {
             Ok(out) => {
-                error.set(None);
                 session.changed.emit(());
                 done(out);
             }

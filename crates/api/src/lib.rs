@@ -6,6 +6,7 @@
 
 pub mod amount;
 pub mod commands;
+pub mod dates;
 pub mod error;
 pub mod ids;
 pub mod permissions;

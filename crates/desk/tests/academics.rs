@@ -293,7 +293,7 @@ fn modules_and_lessons_reorder_and_resources_and_assignments_are_checked() {
                 curriculum_id: id,
                 title: "HW".into(),
                 max_marks: 10,
-                due_date: "31-12-2026".into(),
+                due_date: "31-11-2026".into(),
                 ..Default::default()
             },
             "due_date",

@@ -565,7 +565,7 @@ fn a_fee_in_instalments_falls_due_on_its_dates_with_a_fixed_concession_off_the_l
         (vec![], "instalments"),
         (vec![("2026-06-01", 3_000_000), ("2027-05-01", 100)], "instalments[1].due_on"),
         (vec![("2026-06-01", 0)], "instalments[0].amount_minor"),
-        (vec![("01/06/2026", 100)], "instalments[0].due_on"),
+        (vec![("31/06/2026", 100)], "instalments[0].due_on"),
         (vec![("2026-07-01", 100), ("2026-07-01", 100)], "instalments[1].due_on"),
     ] {
         let bad = SaveBatchInput { id: Some(id), instalments: plan(&items), ..input.clone() };

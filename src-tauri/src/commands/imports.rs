@@ -16,3 +16,31 @@ pub fn get_import_progress(
 ) -> super::Reply<GetImportProgress> {
     state.session(|desk, _| Ok(desk.import_progress()))
 }
+
+/// Opens a saved file (checked to be in the exports folder) with the
+/// program the computer uses for it; the `open` crate knows each system's way.
+#[tauri::command(async)]
+pub fn open_saved_file(
+    state: tauri::State<'_, crate::AppState>,
+    input: OpenSavedFile,
+) -> super::Reply<OpenSavedFile> {
+    let file = state.session(|desk, _| desk.saved_file(&input.path))?;
+    open::that_detached(&file).map_err(|e| {
+        tracing::warn!(path = %file.display(), error = %e, "could not open a saved file");
+        branchdesk_api::ApiError::new(
+            branchdesk_api::ErrorCode::Conflict,
+            format!(
+                "No program on this computer opens {}; the file is saved at {}.",
+                extension(&file),
+                file.display()
+            ),
+        )
+    })
+}
+
+fn extension(file: &std::path::Path) -> String {
+    match file.extension().and_then(|e| e.to_str()) {
+        Some(e) => format!("{} files", e.to_uppercase()),
+        None => "this file".into(),
+    }
+}

@@ -7,6 +7,7 @@ actor_commands! {
     collect_payment(CollectPayment),
     reverse_receipt(ReverseReceipt),
     save_receipt_pdf(SaveReceiptPdf),
+    get_printable(GetPrintable),
     list_dues(ListDues),
     draft_fee_reminders(DraftFeeReminders),
     get_day_book(GetDayBook),

@@ -26,24 +26,153 @@ pub struct FieldProps {
     pub id: Option<AttrValue>,
 }
 
+/// Focuses the element once, when it first shows (the HTML `autofocus`
+/// attribute acts only on page load, not on a form opened later).
+#[hook]
+pub fn use_focus_on_mount(node: NodeRef, on: bool) {
+    use_effect_with((), move |_| {
+        if on {
+            if let Some(el) = node.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
+/// The error for this field, hidden once the person changes the field
+/// after it appeared (it comes back with the next answer that names it).
+#[hook]
+fn use_live_error(error: Option<AttrValue>, value: AttrValue) -> Option<AttrValue> {
+    // The value the field held when the error arrived.
+    let held = use_state(|| None::<AttrValue>);
+    {
+        let (held, value) = (held.clone(), value.clone());
+        use_effect_with(error.clone(), move |e| held.set(e.as_ref().map(|_| value)));
+    }
+    match (&error, &*held) {
+        (Some(_), Some(v)) if *v != value => None,
+        _ => error,
+    }
+}
+
 #[component]
 pub fn Field(p: &FieldProps) -> Html {
     let oninput = {
         let cb = p.on_input.clone();
         Callback::from(move |e: InputEvent| cb.emit(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
-    let error = p.error.as_ref().filter(|e| e.is_for(&p.name)).map(|e| e.message.clone());
+    let node = use_node_ref();
+    use_focus_on_mount(node.clone(), p.autofocus);
+    let error = p.error.as_ref().filter(|e| e.is_for(&p.name)).map(|e| AttrValue::from(e.message.clone()));
+    let error = use_live_error(error, p.value.clone());
     let id = p.id.as_ref().map(|i| i.to_string()).unwrap_or_else(|| format!("field-{}", p.name));
     html! {
         <div class={classes!("field", error.is_some().then_some("has-error"))}>
             <label for={id.clone()}>{ &p.label }</label>
-            <input id={id.clone()} name={p.name.clone()} type={p.kind.clone()} value={p.value.clone()}
-                {oninput} autofocus={p.autofocus} autocomplete={p.autocomplete.clone()}
+            <input ref={node} id={id.clone()} name={p.name.clone()} type={p.kind.clone()} value={p.value.clone()}
+                {oninput} autocomplete={p.autocomplete.clone()}
                 aria-invalid={error.is_some().to_string()} aria-describedby={format!("{id}-msg")} />
             if let Some(msg) = error {
                 <div class="field-error" id={format!("{id}-msg")} role="alert">{ msg }</div>
             } else if let Some(h) = &p.hint {
                 <div class="field-hint" id={format!("{id}-msg")}>{ h }</div>
+            }
+        </div>
+    }
+}
+
+/// The last complete date typed into a field that drives a list (as typed,
+/// or empty for the desk's default), so a half-typed date does not reload
+/// the list with an error.
+#[hook]
+pub fn use_settled_date(text: String) -> String {
+    let settled = use_state(String::new);
+    {
+        let settled = settled.clone();
+        use_effect_with(text, move |t| {
+            if t.trim().is_empty() || branchdesk_api::dates::parse(t).is_ok() {
+                settled.set(t.clone());
+            }
+        });
+    }
+    (*settled).clone()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DateFieldProps {
+    pub label: AttrValue,
+    /// The input's field name, as errors name it.
+    pub name: AttrValue,
+    /// What the person typed, or an ISO date from the desk (shown day first).
+    pub value: AttrValue,
+    /// Gets the text as typed; the desk reads it day first.
+    pub on_input: Callback<String>,
+    #[prop_or_default]
+    pub error: Option<ApiError>,
+    #[prop_or_default]
+    pub autofocus: bool,
+    /// Said after the format, e.g. "empty: today".
+    #[prop_or_default]
+    pub hint: Option<AttrValue>,
+    #[prop_or_default]
+    pub id: Option<AttrValue>,
+}
+
+/// A date typed day first (DD/MM/YYYY) whatever the system's locale: a
+/// text field of our own rather than the webview's date input, which reads
+/// month first under an en-US system. An impossible date is refused beside
+/// the field as soon as the person leaves it.
+#[component]
+pub fn DateField(p: &DateFieldProps) -> Html {
+    use branchdesk_api::dates;
+    let shown = AttrValue::from(dates::show_iso(&p.value));
+    // The check made when the person left the field (None: fine or unchecked).
+    let local = use_state(|| None::<AttrValue>);
+    let oninput = {
+        let (cb, local) = (p.on_input.clone(), local.clone());
+        Callback::from(move |e: InputEvent| {
+            local.set(None);
+            cb.emit(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let onblur = {
+        let (cb, local) = (p.on_input.clone(), local.clone());
+        Callback::from(move |e: FocusEvent| {
+            let text = e.target_unchecked_into::<HtmlInputElement>().value();
+            if text.trim().is_empty() {
+                return;
+            }
+            match dates::parse(&text) {
+                // Written out in full, so the clerk sees which day was read.
+                Ok(d) => {
+                    let full = dates::show(d);
+                    if full != text {
+                        cb.emit(full);
+                    }
+                }
+                Err(e) => local.set(Some(e.message().into())),
+            }
+        })
+    };
+    let node = use_node_ref();
+    use_focus_on_mount(node.clone(), p.autofocus);
+    let error = p.error.as_ref().filter(|e| e.is_for(&p.name)).map(|e| AttrValue::from(e.message.clone()));
+    let error = use_live_error(error, p.value.clone()).or_else(|| (*local).clone());
+    let id = p.id.as_ref().map(|i| i.to_string()).unwrap_or_else(|| format!("field-{}", p.name));
+    let hint = match &p.hint {
+        Some(h) => format!("DD/MM/YYYY · {h}"),
+        None => "DD/MM/YYYY".to_owned(),
+    };
+    html! {
+        <div class={classes!("field", "date-field", error.is_some().then_some("has-error"))}>
+            <label for={id.clone()}>{ &p.label }</label>
+            <input ref={node} id={id.clone()} name={p.name.clone()} type="text" inputmode="numeric"
+                placeholder="DD/MM/YYYY" value={shown} {oninput} {onblur} autocomplete="off"
+                aria-invalid={error.is_some().to_string()} aria-describedby={format!("{id}-msg")} />
+            if let Some(msg) = error {
+                <div class="field-error" id={format!("{id}-msg")} role="alert">{ msg }</div>
+            } else {
+                <div class="field-hint" id={format!("{id}-msg")}>{ hint }</div>
             }
         </div>
     }
@@ -126,7 +255,8 @@ pub fn Select(p: &SelectProps) -> Html {
             cb.emit(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())
         })
     };
-    let error = p.error.as_ref().filter(|e| e.is_for(&p.name)).map(|e| e.message.clone());
+    let error = p.error.as_ref().filter(|e| e.is_for(&p.name)).map(|e| AttrValue::from(e.message.clone()));
+    let error = use_live_error(error, p.value.clone());
     let id = p.id.as_ref().map(|i| i.to_string()).unwrap_or_else(|| format!("field-{}", p.name));
     html! {
         <div class={classes!("field", error.is_some().then_some("has-error"))}>

@@ -62,6 +62,16 @@ pub fn Frame(p: &FrameProps) -> Html {
         let palette = palette.clone();
         Callback::from(move |_| palette.set(false))
     };
+    // Each area opens at its top, not where the last one was scrolled to.
+    let main = use_node_ref();
+    {
+        let main = main.clone();
+        use_effect_with(p.page, move |_| {
+            if let Some(el) = main.cast::<web_sys::Element>() {
+                el.set_scroll_top(0);
+            }
+        });
+    }
     let roles: Vec<String> =
         p.me.user.grants.iter().filter(|g| g.in_force).map(|g| g.role_name.clone()).collect();
     html! {
@@ -89,7 +99,7 @@ pub fn Frame(p: &FrameProps) -> Html {
                     <div class="muted small">{ "Ctrl+K: go to, find a student" }</div>
                 </div>
             </nav>
-            <main class="page">{ p.children.clone() }</main>
+            <main class="page" ref={main}>{ p.children.clone() }</main>
             <StatusBar version={p.status_version} />
             if *palette { <Palette areas={areas} students={p.me.can(branchdesk_api::Permission::ViewStudent)} on_pick={pick} on_close={close} /> }
         </div>

@@ -1,4 +1,5 @@
 pub mod csv_import;
+pub mod document;
 pub mod field;
 pub mod frame;
 pub mod palette;

@@ -2,9 +2,10 @@
 //! payroll (run a month, adjust, pay, slips, fixed salaries), and the
 //! month's profit and loss per branch with the organisation roll-up.
 
-use crate::components::field::{pick_file, setter, Field, FormActions, FormError, Select};
+use crate::components::document::DocumentActions;
+use crate::components::field::{pick_file, setter, DateField, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
-use crate::format::money;
+use crate::format::{day, money};
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::money::*;
 use branchdesk_api::ApiError;
@@ -49,7 +50,7 @@ pub fn ExpensesPage() -> Html {
                             <thead><tr><th>{ "Day" }</th><th>{ "Vendor" }</th><th>{ "Category" }</th><th class="num">{ "Amount" }</th><th>{ "Status" }</th><th>{ "" }</th></tr></thead>
                             <tbody>{ for l.iter().map(|e| html! {
                                 <tr>
-                                    <td>{ &e.day }</td>
+                                    <td>{ day(&e.day) }</td>
                                     <td>{ &e.vendor }<div class="muted">{ format!("{}{}", e.description, if e.bill_name.is_empty() { String::new() } else { format!(" · bill {}", e.bill_name) }) }</div></td>
                                     <td>{ e.category.label() }</td>
                                     <td class="num">{ money(e.amount_minor) }</td>
@@ -158,7 +159,7 @@ fn RecordForm(p: &RecordProps) -> Html {
                 <Select label="Category" name="category" value={(*category).clone()} options={categories} on_change={setter(&category)} />
             </div>
             <div class="row">
-                <Field label="Day" name="day" kind="date" value={(*day).clone()} on_input={setter(&day)} error={err.clone()} hint="empty: today" />
+                <DateField label="Day" name="day" value={(*day).clone()} on_input={setter(&day)} error={err.clone()} hint="empty: today" />
                 <Select label="Paid by" name="method" value={(*method).clone()} options={methods} on_change={setter(&method)} />
                 <Field label="Reference or cheque number" name="reference" value={(*reference).clone()} on_input={setter(&reference)} error={err.clone()} />
             </div>
@@ -235,14 +236,13 @@ pub fn PayrollPage() -> Html {
             run.emit(());
         })
     };
-    let slip = |id: branchdesk_api::ids::SalaryLineId| {
-        let (notice, error, s) = (notice.clone(), error.clone(), s.clone());
-        Callback::from(move |_: MouseEvent| {
-            let notice = notice.clone();
-            act(SaveSalarySlip { id }, error.clone(), s.clone(), move |path: String| {
-                notice.set(Some(format!("Slip saved as {path}")))
-            });
-        })
+    let say = {
+        let notice = notice.clone();
+        Callback::from(move |t: String| notice.set(Some(t)))
+    };
+    let on_error = {
+        let error = error.clone();
+        Callback::from(move |e: ApiError| error.set(Some(e)))
     };
     html! {
         <section id="payroll">
@@ -267,9 +267,9 @@ pub fn PayrollPage() -> Html {
                                 <td class="num">{ money(x.adjustments_minor) }<div class="muted">{ &x.adjustment_note }</div></td>
                                 <td class="num"><strong>{ money(x.total_minor) }</strong></td>
                                 <td class="row-actions">
-                                    <button onclick={slip(x.id)}>{ "Slip" }</button>
+                                    <DocumentActions kind={PrintKind::SalarySlip} id={x.id.0} on_notice={say.clone()} on_error={on_error.clone()} />
                                     if let Some(at) = &x.paid_at {
-                                        <span class="tag">{ format!("paid {} {}", at.get(..10).unwrap_or_default(), x.payment_numbers.join(", ")) }</span>
+                                        <span class="tag">{ format!("paid {} {}", day(at.get(..10).unwrap_or_default()), x.payment_numbers.join(", ")) }</span>
                                         if x.payment_numbers.len() > 1 { <span class="tag warn">{ "paid twice: see Fees due → Needs review" }</span> }
                                     } else {
                                         <LineActions line={x.clone()} on_done={done.clone()} />

@@ -2,9 +2,9 @@
 //! fee, teacher pay), see its sessions, cancel or cover one.
 
 use super::courses::esc;
-use crate::components::field::{setter, Field, FormActions, FormError, Select};
+use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
-use crate::format::{money, parse_money};
+use crate::format::{day, money, parse_money};
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::academics::{
     Course, GetCurriculum, ListCourses, ListSubmissions, RecordSubmission, Submission,
@@ -12,7 +12,9 @@ use branchdesk_api::commands::academics::{
 use branchdesk_api::commands::org::{ListRooms, Room};
 use branchdesk_api::commands::students::{Enrolment, ListRoster};
 use branchdesk_api::commands::timetable::*;
-use branchdesk_api::ids::{AssignmentId, BatchId, BranchId, CourseId, CurriculumId, RoomId, UserId};
+use branchdesk_api::ids::{
+    AssignmentId, BatchId, BranchId, CourseId, CurriculumId, RoomId, SessionId, UserId,
+};
 use branchdesk_api::{ApiError, Permission};
 use yew::prelude::*;
 
@@ -64,7 +66,7 @@ pub fn BatchesPage() -> Html {
                                     <td>{ &b.teacher_name }</td>
                                     <td>{ &b.room_name }</td>
                                     <td>{ slots_text(&b.slots) }</td>
-                                    <td>{ format!("{} – {}", b.start_date, b.end_date) }</td>
+                                    <td>{ format!("{} – {}", day(&b.start_date), day(&b.end_date)) }</td>
                                     <td>{ format!("{} {}", money(b.fee_minor), b.fee_frequency.label()) }</td>
                                     <td class="row-actions">if manage { <button onclick={edit(Some(b.clone()))}>{ "Edit" }</button> }</td>
                                 </tr>
@@ -313,7 +315,7 @@ fn BatchForm(p: &BatchFormProps) -> Html {
         };
         html! {
             <div class="row instalment">
-                <Field label={format!("Instalment {} due on", i + 1)} name={format!("instalments[{i}].due_on")} kind="date" value={due_on.clone()} on_input={set(true)} error={err.clone()} />
+                <DateField label={format!("Instalment {} due on", i + 1)} name={format!("instalments[{i}].due_on")} value={due_on.clone()} on_input={set(true)} error={err.clone()} />
                 <Field label="Amount (₹)" name={format!("instalments[{i}].amount_minor")} value={value.clone()} on_input={set(false)} error={err.clone()} />
                 <div class="actions"><button type="button" onclick={remove} title="Remove this instalment">{ "Remove" }</button></div>
             </div>
@@ -376,8 +378,8 @@ fn BatchForm(p: &BatchFormProps) -> Html {
                 <Select label="Room" name="room_id" value={(*room).clone()} options={room_opts} on_change={setter(&room)} error={err.clone()} none="Choose…" />
             </div>
             <div class="row">
-                <Field label="Starts" name="start_date" kind="date" value={(*start).clone()} on_input={setter(&start)} error={err.clone()} />
-                <Field label="Ends" name="end_date" kind="date" value={(*end).clone()} on_input={setter(&end)} error={err.clone()} />
+                <DateField label="Starts" name="start_date" value={(*start).clone()} on_input={setter(&start)} error={err.clone()} />
+                <DateField label="Ends" name="end_date" value={(*end).clone()} on_input={setter(&end)} error={err.clone()} />
             </div>
             <fieldset class="slots" id="slots">
                 <legend>{ "Weekly times" }</legend>
@@ -425,18 +427,31 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
     let error = use_state(|| None::<ApiError>);
     let manage = s.me.can(Permission::ManageBatch);
     let can_mark = s.me.can(Permission::MarkAttendance);
+    // Cancelling a class is asked first (a slip of the mouse beside
+    // "Attendance" must not cancel it); restoring is not.
+    let confirming = use_state(|| None::<SessionId>);
     let cancel = |c: &ClassSession| {
         let input = SetSessionCancelled {
             id: c.id,
             cancelled: c.status == SessionStatus::Scheduled,
             note: (*reason).clone(),
         };
-        let (error, s, reload) = (error.clone(), s.clone(), reload.clone());
+        let (error, s, reload, confirming) = (error.clone(), s.clone(), reload.clone(), confirming.clone());
         Callback::from(move |_: MouseEvent| {
             let reload = reload.clone();
+            confirming.set(None);
             act(input.clone(), error.clone(), s.clone(), move |_| reload.emit(()));
         })
     };
+    let ask = |c: &ClassSession| {
+        let (confirming, id) = (confirming.clone(), c.id);
+        Callback::from(move |_: MouseEvent| confirming.set(Some(id)))
+    };
+    let keep = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: ()| confirming.set(None))
+    };
+    let today = chrono::Local::now().date_naive().to_string();
     let substitute = |c: &ClassSession| {
         let (error, s, reload, id, note) =
             (error.clone(), s.clone(), reload.clone(), c.id, (*reason).clone());
@@ -490,8 +505,8 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
                         <thead><tr><th>{ "Date" }</th><th>{ "Time" }</th><th>{ "Room" }</th><th>{ "Taught by" }</th><th>{ "State" }</th><th></th></tr></thead>
                         <tbody>
                             { for d.sessions.iter().map(|c| html! {
-                                <tr class={classes!((c.status == SessionStatus::Cancelled).then_some("inactive"))}>
-                                    <td>{ &c.date }if c.moved { <span class="tag">{ "moved" }</span> }</td>
+                                <tr class={classes!((c.status == SessionStatus::Cancelled).then_some("inactive"), (c.date == today).then_some("today"))}>
+                                    <td>{ day(&c.date) }if c.date == today { <span class="tag today-tag">{ "today" }</span> }if c.moved { <span class="tag">{ "moved" }</span> }</td>
                                     <td>{ format!("{}–{}", c.start, c.end) }</td>
                                     <td>{ &c.room_name }</td>
                                     <td>
@@ -509,7 +524,14 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
                                         if c.status == SessionStatus::Scheduled && can_mark {
                                             <button onclick={let (nav, id) = (s.navigate.clone(), c.id); move |_| nav.emit(crate::nav::Page::Sheet(id))}>{ "Attendance" }</button>
                                         }
-                                        if manage { <button onclick={cancel(c)}>{ if c.status == SessionStatus::Scheduled { "Cancel" } else { "Restore" } }</button> }
+                                        if manage && c.status == SessionStatus::Scheduled {
+                                            if *confirming == Some(c.id) {
+                                                <ConfirmCancel when={format!("{} {}", day(&c.date), c.start)} on_confirm={cancel(c)} on_keep={keep.clone()} />
+                                            } else {
+                                                <button class="cancel-session" onclick={ask(c)}>{ "Cancel…" }</button>
+                                            }
+                                        }
+                                        if manage && c.status != SessionStatus::Scheduled { <button class="restore-session" onclick={cancel(c)}>{ "Restore" }</button> }
                                     </td>
                                 </tr>
                             }) }
@@ -518,6 +540,30 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
                 </>
             }) }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConfirmCancelProps {
+    /// "1 Jun 2026 16:00"
+    when: String,
+    on_confirm: Callback<MouseEvent>,
+    on_keep: Callback<()>,
+}
+
+/// "Cancel the class of 1 Jun 2026 16:00?": Enter confirms (the confirm
+/// button has the focus), Esc keeps it.
+#[component]
+fn ConfirmCancel(p: &ConfirmCancelProps) -> Html {
+    let yes = use_node_ref();
+    crate::components::field::use_focus_on_mount(yes.clone(), true);
+    let keep = p.on_keep.clone();
+    html! {
+        <span class="confirm-cancel" role="alertdialog" aria-label="Cancel this class?" onkeydown={esc(p.on_keep.clone())}>
+            <span>{ format!("Cancel the class of {}? ", p.when) }</span>
+            <button ref={yes} class="danger confirm-yes" onclick={p.on_confirm.clone()}>{ "Yes, cancel it " }<kbd>{ "Enter" }</kbd></button>
+            <button class="confirm-keep" onclick={move |_| keep.emit(())}>{ "Keep it " }<kbd>{ "Esc" }</kbd></button>
+        </span>
     }
 }
 
@@ -543,7 +589,7 @@ fn Submissions(p: &SubmissionsProps) -> Html {
                         "{} (out of {}{})",
                         a.title,
                         a.max_marks,
-                        a.due_date.as_ref().map(|d| format!(", due {d}")).unwrap_or_default()
+                        a.due_date.as_ref().map(|d| format!(", due {}", day(d))).unwrap_or_default()
                     ),
                 )
             })
@@ -596,7 +642,7 @@ struct SubmissionRowProps {
 #[component]
 fn SubmissionRow(p: &SubmissionRowProps) -> Html {
     let s = use_session();
-    let on = use_state(|| p.row.submitted_on.clone().unwrap_or_default());
+    let on = use_state(|| branchdesk_api::dates::show_iso(&p.row.submitted_on.clone().unwrap_or_default()));
     let marks = use_state(|| p.row.marks.map(|m| m.to_string()).unwrap_or_default());
     let feedback = use_state(|| p.row.feedback.clone());
     let error = use_state(|| None::<ApiError>);
@@ -627,12 +673,13 @@ fn SubmissionRow(p: &SubmissionRowProps) -> Html {
     };
     let input = |state: &UseStateHandle<String>, kind: &'static str, label: &'static str| {
         let state2 = state.clone();
-        html! { <input type={kind} aria-label={label} value={(**state).clone()} oninput={Callback::from(move |e: InputEvent| state2.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} /> }
+        let placeholder = (label == "Handed in on").then_some("DD/MM/YYYY");
+        html! { <input type={kind} aria-label={label} {placeholder} value={(**state).clone()} oninput={Callback::from(move |e: InputEvent| state2.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} /> }
     };
     html! {
         <tr>
             <td>{ format!("{} ({})", p.row.student_name, p.row.student_code) }if p.row.late { <span class="tag">{ "late" }</span> }</td>
-            <td>{ input(&on, "date", "Handed in on") }</td>
+            <td>{ input(&on, "text", "Handed in on") }</td>
             <td>{ input(&marks, "number", "Marks") }</td>
             <td>{ input(&feedback, "text", "Feedback") }if let Some(e) = &*error { <div class="field-error">{ &e.message }</div> }</td>
             <td><button onclick={save}>{ if p.row.submitted_on.is_some() { "Update" } else { "Record" } }</button></td>

@@ -2,9 +2,9 @@
 //! the focused one), weightage to 100 %, approval.
 
 use super::courses::{percent, status_class};
-use crate::components::field::{pick_file, setter, Field, FormError, Select};
+use crate::components::field::{pick_file, setter, DateField, Field, FormError, Select};
 use crate::components::session::use_session;
-use crate::format::parse_money;
+use crate::format::{day, parse_money};
 use crate::hooks::act;
 use crate::invoke::call;
 use branchdesk_api::commands::academics::*;
@@ -148,7 +148,7 @@ pub fn Editor(p: &EditorProps) -> Html {
                 <h3>{ "Assignments" }</h3>
                 <ul class="plain">
                     { for c.assignments.iter().map(|a| html! {
-                        <li>{ &a.title }<span class="muted">{ format!(" · {} marks{}", a.max_marks, a.due_date.as_ref().map(|d| format!(" · due {d}")).unwrap_or_default()) }</span></li>
+                        <li>{ &a.title }<span class="muted">{ format!(" · {} marks{}", a.max_marks, a.due_date.as_ref().map(|d| format!(" · due {}", day(d))).unwrap_or_default()) }</span></li>
                     }) }
                 </ul>
             }
@@ -418,7 +418,7 @@ fn AddExtras(p: &AddPartsProps) -> Html {
                 <div class="row">
                     <Field label="New assignment" name="title" id="field-assignment-title" value={(*a_title).clone()} on_input={setter(&a_title)} error={ae.clone()} />
                     <Field label="Out of" name="max_marks" kind="number" value={(*a_marks).clone()} on_input={setter(&a_marks)} error={ae.clone()} />
-                    <Field label="Due" name="due_date" kind="date" value={(*a_due).clone()} on_input={setter(&a_due)} error={ae.clone()} />
+                    <DateField label="Due" name="due_date" value={(*a_due).clone()} on_input={setter(&a_due)} error={ae.clone()} />
                     <Select label="For lesson" name="lesson_id" id="field-assignment-lesson" value={(*a_lesson).clone()} options={lessons} on_change={setter(&a_lesson)} none="Whole course" />
                     <div class="actions"><button type="submit">{ "Add assignment" }</button></div>
                 </div>

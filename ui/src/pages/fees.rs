@@ -3,14 +3,14 @@
 //! payment (oldest dues first), receipts with their PDF, voids, refunds and
 //! bounced cheques.
 
-use crate::components::field::{setter, Field, FormActions, FormError, Select};
+use crate::components::document::{print as print_receipt, DocumentActions};
+use crate::components::field::{setter, use_settled_date, DateField, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
-use crate::format::money;
+use crate::format::{day, money};
 use crate::hooks::{act, show, use_query};
-use crate::invoke::call;
 use crate::nav::Page;
 use branchdesk_api::commands::money::*;
-use branchdesk_api::ids::{ReceiptId, StudentId};
+use branchdesk_api::ids::StudentId;
 use branchdesk_api::{ApiError, Permission};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -107,7 +107,7 @@ pub fn DuesPage() -> Html {
                             <thead><tr><th>{ "Due on" }</th><th>{ "Student" }</th><th>{ "For" }</th><th class="num">{ "Open" }</th><th>{ "Parent's phone" }</th></tr></thead>
                             <tbody>{ for l.iter().map(|d| { let (nav, id) = (s.navigate.clone(), d.student_id); html! {
                                 <tr>
-                                    <td>{ &d.due.due_on }</td>
+                                    <td>{ day(&d.due.due_on) }</td>
                                     <td><button class="link" onclick={move |_| nav.emit(Page::Student(id))}>{ format!("{} ({})", d.student_name, d.student_code) }</button></td>
                                     <td>{ &d.due.description }</td>
                                     <td class="num">{ money(d.due.amount_minor - d.due.paid_minor) }</td>
@@ -133,7 +133,8 @@ struct DayBookProps {
 fn DayBookView(p: &DayBookProps) -> Html {
     let s = use_session();
     let date = use_state(String::new);
-    let (book, reload) = use_query(GetDayBook { branch_id: p.branch, date: (*date).clone() });
+    let settled = use_settled_date((*date).clone());
+    let (book, reload) = use_query(GetDayBook { branch_id: p.branch, date: settled });
     let counted = use_state(String::new);
     let note = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
@@ -155,10 +156,10 @@ fn DayBookView(p: &DayBookProps) -> Html {
     let err = (*error).clone();
     html! {
         <div id="day-book">
-            <div class="row"><Field label="Day" name="date" kind="date" value={(*date).clone()} on_input={setter(&date)} hint="empty: today" /></div>
+            <div class="row"><DateField label="Day" name="date" value={(*date).clone()} on_input={setter(&date)} hint="empty: today" /></div>
             { show(&book, |b: &DayBook| html! {
                 <>
-                    <p><strong>{ format!("{} collected on {}", money(b.total_minor), b.date) }</strong></p>
+                    <p><strong>{ format!("{} collected on {}", money(b.total_minor), day(&b.date)) }</strong></p>
                     if b.collectors.is_empty() { <p class="empty">{ "No receipts on this day." }</p> }
                     { for b.collectors.iter().map(|c| html! {
                         <div class="card collector">
@@ -206,34 +207,62 @@ pub fn Fees(p: &FeesProps) -> Html {
     let error = use_state(|| None::<ApiError>);
     let collect = s.me.can(Permission::CollectPayment) && !p.archived;
     let void = s.me.can(Permission::VoidPayment);
+    // The receipt just collected: its Print / Open / Save PDF sit in the
+    // notice at the top, and the notice is scrolled into sight.
+    let last = use_state(|| None::<Receipt>);
     let on_done = {
-        let (reload, notice) = (reload.clone(), notice.clone());
+        let (reload, notice, last) = (reload.clone(), notice.clone(), last.clone());
         Callback::from(move |text: String| {
+            last.set(None);
             notice.set(Some(text));
             reload.emit(());
         })
     };
-    let pdf = |id: ReceiptId| {
-        let (notice, error, s) = (notice.clone(), error.clone(), s.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (notice, error, s) = (notice.clone(), error.clone(), s.clone());
-            spawn_local(async move {
-                match call(&SaveReceiptPdf { receipt_id: id }).await {
-                    Ok(path) => notice.set(Some(format!("Receipt saved as {path}"))),
-                    Err(e) => error.set(Some(s.check(e))),
-                }
-            });
+    let on_receipt = {
+        let (reload, notice, last) = (reload.clone(), notice.clone(), last.clone());
+        Callback::from(move |r: Receipt| {
+            notice.set(Some(format!("Receipt {} for {} saved.", r.number, money(r.amount_minor))));
+            last.set(Some(r));
+            reload.emit(());
         })
+    };
+    {
+        use_effect_with((*notice).clone(), |n| {
+            if n.is_some() {
+                let el = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("fees-notice"));
+                if let Some(el) = el {
+                    el.scroll_into_view_with_bool(false);
+                }
+            }
+        });
+    }
+    let say = {
+        let (notice, last) = (notice.clone(), last.clone());
+        Callback::from(move |t: String| {
+            last.set(None);
+            notice.set(Some(t));
+        })
+    };
+    let on_error = {
+        let error = error.clone();
+        Callback::from(move |e: ApiError| error.set(Some(e)))
     };
     html! {
         <div id="fees">
-            if let Some(n) = &*notice { <div class="notice success" role="status" id="fees-notice">{ n }</div> }
+            if let Some(n) = &*notice {
+                <div class="notice success" role="status" id="fees-notice">
+                    { n }
+                    if let Some(r) = &*last { { " " }<DocumentActions kind={PrintKind::Receipt} id={r.id.0} on_notice={say.clone()} on_error={on_error.clone()} /> }
+                </div>
+            }
             <FormError error={(*error).clone()} fields={vec![]} />
             { show(&account, |a: &StudentAccount| html! {
                 <>
                     <p id="fees-summary">
                         <strong>{ format!("Pending {}", money(a.pending_minor)) }</strong>
-                        if let Some(n) = &a.next_due { { format!(" · next due {} on {}", money(n.amount_minor - n.paid_minor), n.due_on) } }
+                        if let Some(n) = &a.next_due { { format!(" · next due {} on {}", money(n.amount_minor - n.paid_minor), day(&n.due_on)) } }
                         if a.advance_minor > 0 { <span class="tag">{ format!("advance {}", money(a.advance_minor)) }</span> }
                     </p>
                     if a.dues.is_empty() {
@@ -243,27 +272,27 @@ pub fn Fees(p: &FeesProps) -> Html {
                             <thead><tr><th>{ "Due on" }</th><th>{ "For" }</th><th class="num">{ "Amount" }</th><th class="num">{ "Paid" }</th><th>{ "" }</th></tr></thead>
                             <tbody>{ for a.dues.iter().map(|d| html! {
                                 <tr class={classes!(d.cancelled.then_some("muted"))}>
-                                    <td>{ &d.due_on }</td><td>{ &d.description }</td>
+                                    <td>{ day(&d.due_on) }</td><td>{ &d.description }</td>
                                     <td class="num">{ money(d.amount_minor) }</td><td class="num">{ money(d.paid_minor) }</td>
                                     <td>{ if d.cancelled { "cancelled" } else if d.paid_minor >= d.amount_minor { "paid" } else if d.paid_minor > 0 { "part paid" } else { "open" } }</td>
                                 </tr>
                             }) }</tbody>
                         </table>
                     }
-                    if collect { <Collect id={a.student_id} on_done={on_done.clone()} /> }
+                    if collect { <Collect id={a.student_id} on_receipt={on_receipt.clone()} on_error={on_error.clone()} /> }
                     if collect { <Invoices id={a.student_id} on_done={on_done.clone()} /> }
                     <h3>{ "Receipts" }</h3>
                     if a.receipts.is_empty() { <p class="empty">{ "No payments yet." }</p> }
                     { for a.receipts.iter().rev().map(|r| html! {
                         <div class="card receipt" id={format!("receipt-{}", r.number.replace('/', "-"))}>
                             <strong>{ &r.number }</strong>
-                            { format!(" · {} · {} · {} · by {}", money(r.amount_minor), r.method.label(), r.collected_at.get(..10).unwrap_or_default(), r.collected_by) }
+                            { format!(" · {} · {} · {} · by {}", money(r.amount_minor), r.method.label(), day(r.collected_at.get(..10).unwrap_or_default()), r.collected_by) }
                             if r.net_minor != r.amount_minor { <span class="tag">{ format!("now {}", money(r.net_minor)) }</span> }
                             <ul class="log">
                                 { for r.reversals.iter().map(|v| html! { <li>{ format!("{} {} · {} · {}", v.kind.label(), money(v.amount_minor), v.by, v.reason) }</li> }) }
                             </ul>
                             <div class="row-actions">
-                                <button class="save-pdf" onclick={pdf(r.id)}>{ "Save PDF" }</button>
+                                <DocumentActions kind={PrintKind::Receipt} id={r.id.0} on_notice={say.clone()} on_error={on_error.clone()} />
                                 if void && r.net_minor > 0 { <Reverse receipt={r.clone()} on_done={on_done.clone()} /> }
                             </div>
                         </div>
@@ -277,7 +306,25 @@ pub fn Fees(p: &FeesProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct CollectProps {
     id: StudentId,
-    on_done: Callback<String>,
+    on_receipt: Callback<Receipt>,
+    /// A failed print after collecting (the payment itself is saved).
+    on_error: Callback<ApiError>,
+}
+
+/// Where the desk remembers "print the receipt after collecting".
+const PRINT_AFTER_KEY: &str = "branchdesk.print_after_collect";
+
+fn remembered(key: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .is_some_and(|v| v == "1")
+}
+
+fn remember(key: &str, on: bool) {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(key, if on { "1" } else { "0" });
+    }
 }
 
 #[component]
@@ -288,10 +335,12 @@ fn Collect(p: &CollectProps) -> Html {
     let reference = use_state(String::new);
     let cheque_date = use_state(String::new);
     let advance = use_state(|| false);
+    let print_after = use_state(|| remembered(PRINT_AFTER_KEY));
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
         let f = (amount.clone(), method.clone(), reference.clone(), cheque_date.clone(), advance.clone());
-        let (error, s, done, id) = (error.clone(), s.clone(), p.on_done.clone(), p.id);
+        let (error, s, done, id) = (error.clone(), s.clone(), p.on_receipt.clone(), p.id);
+        let (print_after, print_failed) = (print_after.clone(), p.on_error.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (amount, method, reference, cheque_date, advance) = f.clone();
@@ -305,11 +354,20 @@ fn Collect(p: &CollectProps) -> Html {
                 confirm_advance: *advance,
             };
             let (done, fields) = (done.clone(), (amount.clone(), reference.clone(), advance.clone()));
+            let (print, print_failed) = (*print_after, print_failed.clone());
             act(input, error.clone(), s.clone(), move |r: Receipt| {
                 fields.0.set(String::new());
                 fields.1.set(String::new());
                 fields.2.set(false);
-                done.emit(format!("Receipt {} for {} saved.", r.number, money(r.amount_minor)));
+                if print {
+                    let id = r.id.0;
+                    spawn_local(async move {
+                        if let Err(e) = print_receipt(PrintKind::Receipt, id).await {
+                            print_failed.emit(e);
+                        }
+                    });
+                }
+                done.emit(r);
             });
         })
     };
@@ -326,12 +384,14 @@ fn Collect(p: &CollectProps) -> Html {
                 <Select label="Method" name="method" value={(*method).clone()} options={methods} on_change={setter(&method)} />
                 <Field label={if is_cheque { "Cheque number" } else { "Reference (UPI / card / transfer)" }} name="reference" value={(*reference).clone()} on_input={setter(&reference)} error={err.clone()} />
                 if is_cheque {
-                    <Field label="Cheque date" name="cheque_date" kind="date" value={(*cheque_date).clone()} on_input={setter(&cheque_date)} error={err.clone()} />
+                    <DateField label="Cheque date" name="cheque_date" value={(*cheque_date).clone()} on_input={setter(&cheque_date)} error={err.clone()} />
                 }
             </div>
             if err.as_ref().is_some_and(|e| e.field.as_deref() == Some("confirm_advance")) || *advance {
                 <label class="check-inline"><input type="checkbox" id="confirm-advance" checked={*advance} onchange={let a = advance.clone(); Callback::from(move |_: Event| a.set(!*a))} />{ " Keep the rest as an advance" }</label>
             }
+            <label class="check-inline"><input type="checkbox" id="collect-print" checked={*print_after}
+                onchange={let pa = print_after.clone(); Callback::from(move |_: Event| { remember(PRINT_AFTER_KEY, !*pa); pa.set(!*pa) })} />{ " Print the receipt after collecting" }</label>
             <FormActions save="Collect payment" id="collect-save" />
         </form>
     }
@@ -428,14 +488,9 @@ fn Invoices(p: &InvoicesProps) -> Html {
             );
         })
     };
-    let pdf = |id: branchdesk_api::ids::InvoiceId| {
-        let (error, s, done) = (error.clone(), s.clone(), p.on_done.clone());
-        Callback::from(move |_: MouseEvent| {
-            let done = done.clone();
-            act(SaveInvoicePdf { id }, error.clone(), s.clone(), move |path: String| {
-                done.emit(format!("Invoice saved as {path}"))
-            });
-        })
+    let on_error = {
+        let error = error.clone();
+        Callback::from(move |e: ApiError| error.set(Some(e)))
     };
     let err = (*error).clone();
     html! {
@@ -443,14 +498,14 @@ fn Invoices(p: &InvoicesProps) -> Html {
             <h3>{ "Invoice for a period" }</h3>
             <FormError error={err.clone()} fields={vec!["from", "to"]} />
             <div class="row">
-                <Field label="From" name="from" kind="date" value={(*from).clone()} on_input={setter(&from)} error={err.clone()} />
-                <Field label="To" name="to" kind="date" value={(*to).clone()} on_input={setter(&to)} error={err.clone()} />
+                <DateField label="From" name="from" value={(*from).clone()} on_input={setter(&from)} error={err.clone()} />
+                <DateField label="To" name="to" value={(*to).clone()} on_input={setter(&to)} error={err.clone()} />
             </div>
             <FormActions save="Issue invoice" id="invoice-save" />
             { show(&list, |l: &Vec<Invoice>| html! {
                 <ul class="log" id="invoice-list">{ for l.iter().map(|i| html! {
-                    <li>{ format!("{} · {} to {} · {} (GST {}) ", i.number, i.period_from, i.period_to, money(i.total_minor), money(i.tax_minor)) }
-                        <button type="button" class="link" onclick={pdf(i.id)}>{ "Save PDF" }</button></li>
+                    <li>{ format!("{} · {} to {} · {} (GST {}) ", i.number, day(&i.period_from), day(&i.period_to), money(i.total_minor), money(i.tax_minor)) }
+                        <DocumentActions kind={PrintKind::Invoice} id={i.id.0} on_notice={p.on_done.clone()} on_error={on_error.clone()} /></li>
                 }) }</ul>
             }) }
         </form>

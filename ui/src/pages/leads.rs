@@ -3,9 +3,9 @@
 
 use super::courses::esc;
 use crate::components::csv_import::CsvImport;
-use crate::components::field::{setter, Field, FormActions, FormError, Select};
+use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
-use crate::format::money;
+use crate::format::{day, money};
 use crate::hooks::{act, show, use_query};
 use crate::nav::Page;
 use branchdesk_api::commands::academics::{Course, ListCourses};
@@ -83,7 +83,7 @@ pub fn EnquiriesPage() -> Html {
                                         <button onclick={choose(l)}>
                                             <strong>{ &l.full_name }</strong>
                                             <span class="tag">{ l.status.label() }</span>
-                                            <div class="muted">{ l.next_follow_up.as_ref().map(|d| format!("follow up {d}")).unwrap_or_else(|| "no follow-up set".into()) }</div>
+                                            <div class="muted">{ l.next_follow_up.as_ref().map(|d| format!("follow up {}", day(d))).unwrap_or_else(|| "no follow-up set".into()) }</div>
                                         </button>
                                     </li>
                                 }) }
@@ -174,7 +174,7 @@ fn LeadForm(p: &LeadFormProps) -> Html {
             <div class="row">
                 <Field label="Came from" name="source" value={(*source).clone()} on_input={setter(&source)} error={err.clone()} hint="walk-in, referral, website…" />
                 <Select label="Interested in" name="course_id" value={(*course).clone()} options={course_opts} on_change={setter(&course)} error={err.clone()} none="Not sure yet" />
-                <Field label="Follow up on" name="next_follow_up" kind="date" value={(*follow).clone()} on_input={setter(&follow)} error={err.clone()} />
+                <DateField label="Follow up on" name="next_follow_up" value={(*follow).clone()} on_input={setter(&follow)} error={err.clone()} />
                 <Field label="Notes" name="notes" value={(*notes).clone()} on_input={setter(&notes)} error={err.clone()} />
             </div>
             <FormActions save="Save enquiry" id="lead-save" on_cancel={cancel} />
@@ -280,7 +280,7 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
                         <Select label="What" name="kind" value={(*kind).clone()} options={kinds} on_change={setter(&kind)} />
                         <Field label="What happened" name="outcome" value={(*outcome).clone()} on_input={setter(&outcome)} error={err.clone()} />
                         <Select label="Now" name="status" value={(*status).clone()} options={statuses} on_change={setter(&status)} />
-                        <Field label="Next follow-up" name="next_follow_up" kind="date" value={(*follow).clone()} on_input={setter(&follow)} error={err.clone()} />
+                        <DateField label="Next follow-up" name="next_follow_up" value={(*follow).clone()} on_input={setter(&follow)} error={err.clone()} />
                     </div>
                     if *status == LeadStatus::Lost.as_str() {
                         <Field label="Why lost" name="lost_reason" value={(*lost_reason).clone()} on_input={setter(&lost_reason)} error={err.clone()} />
@@ -292,7 +292,7 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
                         <h3>{ "Admit and enrol" }</h3>
                         <div class="row">
                             <Select label="Batch" name="batch_id" value={(*batch).clone()} options={batch_opts} on_change={setter(&batch)} error={err.clone()} none="Choose…" />
-                            <Field label="Date of birth" name="date_of_birth" kind="date" value={(*dob).clone()} on_input={setter(&dob)} error={err.clone()} />
+                            <DateField label="Date of birth" name="date_of_birth" value={(*dob).clone()} on_input={setter(&dob)} error={err.clone()} />
                             <Field label="Parent is the student's" name="guardian_relation" value={(*relation).clone()} on_input={setter(&relation)} error={err.clone()} hint="Mother, Father…" />
                         </div>
                         <div class="actions"><button type="submit" class="primary" id="convert-save">{ "Admit" }</button></div>

@@ -120,11 +120,11 @@ pub fn MyRecordCard() -> Html {
                     <p>{ format!("Attended {}.{} % of marked sessions.", r.attendance.percent_bp / 100, (r.attendance.percent_bp % 100) / 10) }</p>
                     if let Some(fees) = &r.fees {
                         <p id="my-fees">{ match &fees.next_due {
-                            Some(d) => format!("Fees pending {}; next {} due on {}.", crate::format::money(fees.pending_minor), crate::format::money(d.amount_minor - d.paid_minor), d.due_on),
+                            Some(d) => format!("Fees pending {}; next {} due on {}.", crate::format::money(fees.pending_minor), crate::format::money(d.amount_minor - d.paid_minor), crate::format::day(&d.due_on)),
                             None => "No fees pending.".to_owned(),
                         } }</p>
                     }
-                    <ul class="plain">{ for r.attendance.lines.iter().take(20).map(|l| html! { <li>{ format!("{} · {} · {}", l.date, l.batch_name, l.status.label()) }</li> }) }</ul>
+                    <ul class="plain">{ for r.attendance.lines.iter().take(20).map(|l| html! { <li>{ format!("{} · {} · {}", crate::format::day(&l.date), l.batch_name, l.status.label()) }</li> }) }</ul>
                     { for r.enrolments.iter().filter(|e| e.status.holds_seat()).map(|e| html! { <MyCurriculumCard batch_id={e.batch_id} /> }) }
                 </>
             }) }

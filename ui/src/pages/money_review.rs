@@ -64,7 +64,7 @@ fn ReviewItem(p: &ItemProps) -> Html {
         <form class="card review-item" {onsubmit}>
             <h3>{ &r.what }</h3>
             <p>{ &r.reason }</p>
-            <p class="muted">{ format!("{}{}", if r.by.is_empty() { String::new() } else { format!("By {} · ", r.by) }, r.flagged_at.get(..10).unwrap_or_default()) }</p>
+            <p class="muted">{ format!("{}{}", if r.by.is_empty() { String::new() } else { format!("By {} · ", r.by) }, crate::format::day(r.flagged_at.get(..10).unwrap_or_default())) }</p>
             <FormError error={err.clone()} fields={vec!["note"]} />
             <div class="row">
                 <Field label="What was done" name="note" value={(*note).clone()} on_input={setter(&note)} error={err} hint="e.g. cash handed to the manager; receipt stands" />

@@ -4,6 +4,7 @@
 //! this desk at once, so a crash or a power cut loses none.
 
 use crate::components::session::use_session;
+use crate::format::day;
 use crate::invoke::call;
 use branchdesk_api::commands::attendance::*;
 use branchdesk_api::ids::{LessonId, SessionId, StudentId};
@@ -314,7 +315,7 @@ pub fn SheetPage(p: &SheetProps) -> Html {
     html! {
         <section id="sheet">
             <header class="page-head">
-                <h1>{ format!("{} · {} {}–{}", session.batch_name, session.date, session.start, session.end) }</h1>
+                <h1>{ format!("{} · {} {}–{}", session.batch_name, day(&session.date), session.start, session.end) }</h1>
                 <span class="muted">{ format!("{} · {}", session.room_name, session.substitute_name.clone().unwrap_or_else(|| session.teacher_name.clone())) }</span>
             </header>
             if let Some(why) = &sh.locked { <div class="notice warn" id="sheet-locked">{ why }</div> }

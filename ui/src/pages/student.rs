@@ -1,9 +1,9 @@
 //! One student: profile, guardians, enrolments (enrol, hold, drop,
 //! complete, with the log), and the records later areas add.
 
-use crate::components::field::{setter, Field, FormActions, FormError, Select};
+use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
-use crate::format::{money, parse_money};
+use crate::format::{day, money, parse_money};
 use crate::hooks::{act, use_query};
 use crate::invoke::call;
 use crate::nav::Page;
@@ -214,7 +214,7 @@ fn Profile(p: &PartProps) -> Html {
             <div class="row">
                 <Field label="Name" name="full_name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
                 <Field label="Student code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} />
-                <Field label="Date of birth" name="date_of_birth" kind="date" value={(*dob).clone()} on_input={setter(&dob)} error={err.clone()} />
+                <DateField label="Date of birth" name="date_of_birth" value={(*dob).clone()} on_input={setter(&dob)} error={err.clone()} />
             </div>
             <div class="row">
                 <Field label="Phone" name="phone" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
@@ -408,7 +408,7 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
             if p.detail.enrolments.is_empty() { <p class="empty">{ "Not enrolled in any batch yet." }</p> }
             { for p.detail.enrolments.iter().map(|e| html! {
                 <div class="card enrolment">
-                    <strong>{ &e.batch_name }</strong>{ format!(" · {} · from {}", e.course_name, e.start_date) }
+                    <strong>{ &e.batch_name }</strong>{ format!(" · {} · from {}", e.course_name, day(&e.start_date)) }
                     <span class="tag">{ e.status.label() }</span>
                     if e.discount_kind != DiscountKind::None {
                         <span class="muted">{ format!(" · {} {}: {}", e.discount_category.label().to_lowercase(), match e.discount_kind { DiscountKind::Percent => format!("{} %", super::courses::percent(e.discount_value as u32)), _ => money(e.discount_value) }, e.discount_reason) }</span>
@@ -433,7 +433,7 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
                     <h3>{ "Enrol in a batch" }</h3>
                     <div class="row">
                         <Select label="Batch" name="batch_id" value={(*batch).clone()} options={batch_opts} on_change={setter(&batch)} error={err.clone()} none="Choose…" />
-                        <Field label="Starts" name="start_date" kind="date" value={(*start).clone()} on_input={setter(&start)} error={err.clone()} hint="empty: today" />
+                        <DateField label="Starts" name="start_date" value={(*start).clone()} on_input={setter(&start)} error={err.clone()} hint="empty: today" />
                     </div>
                     <div class="row">
                         <Select label="Discount" name="discount_kind" value={(*discount_kind).clone()} options={kinds} on_change={setter(&discount_kind)} />
@@ -455,12 +455,12 @@ fn earlier_branch(h: &BranchHistory) -> Html {
         <details class="card earlier-branch">
             <summary>
                 <strong>{ format!("At {}", h.branch_name) }</strong>
-                { format!(" · transferred to {} on {} by {} · {}", h.to_branch_name, h.left_at.get(..10).unwrap_or_default(), h.transferred_by, h.reason) }
+                { format!(" · transferred to {} on {} by {} · {}", h.to_branch_name, day(h.left_at.get(..10).unwrap_or_default()), h.transferred_by, h.reason) }
             </summary>
             if h.enrolments.is_empty() { <p class="muted">{ "No enrolments there." }</p> }
             <ul>
                 { for h.enrolments.iter().map(|e| html! {
-                    <li>{ format!("{} · {} · from {} · {}", e.batch_name, e.course_name, e.start_date, e.status.label()) }</li>
+                    <li>{ format!("{} · {} · from {} · {}", e.batch_name, e.course_name, day(&e.start_date), e.status.label()) }</li>
                 }) }
             </ul>
             if let Some(fees) = &h.fees {
@@ -472,7 +472,7 @@ fn earlier_branch(h: &BranchHistory) -> Html {
                 <p>{ format!("Attended {}.{} % of {} marked sessions there.", a.percent_bp / 100, (a.percent_bp % 100) / 10, a.lines.len()) }</p>
                 <table class="grid">
                     <thead><tr><th>{ "Date" }</th><th>{ "Batch" }</th><th>{ "Mark" }</th><th>{ "Note" }</th></tr></thead>
-                    <tbody>{ for a.lines.iter().map(|l| html! { <tr><td>{ &l.date }</td><td>{ &l.batch_name }</td><td>{ l.status.label() }</td><td>{ &l.note }</td></tr> }) }</tbody>
+                    <tbody>{ for a.lines.iter().map(|l| html! { <tr><td>{ day(&l.date) }</td><td>{ &l.batch_name }</td><td>{ l.status.label() }</td><td>{ &l.note }</td></tr> }) }</tbody>
                 </table>
             }
         </details>
@@ -559,7 +559,7 @@ fn AttendanceTab(p: &AttendanceTabProps) -> Html {
                 { for a.progress.iter().map(|(batch, bp)| html! { <p class="muted">{ format!("{batch}: {}.{} % of the curriculum covered in sessions attended", bp / 100, (bp % 100) / 10) }</p> }) }
                 <table class="grid">
                     <thead><tr><th>{ "Date" }</th><th>{ "Batch" }</th><th>{ "Mark" }</th><th>{ "Note" }</th></tr></thead>
-                    <tbody>{ for a.lines.iter().map(|l| html! { <tr><td>{ &l.date }</td><td>{ &l.batch_name }</td><td>{ l.status.label() }</td><td>{ &l.note }</td></tr> }) }</tbody>
+                    <tbody>{ for a.lines.iter().map(|l| html! { <tr><td>{ day(&l.date) }</td><td>{ &l.batch_name }</td><td>{ l.status.label() }</td><td>{ &l.note }</td></tr> }) }</tbody>
                 </table>
             </div>
         }

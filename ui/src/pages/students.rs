@@ -3,7 +3,7 @@
 
 use super::courses::esc;
 use crate::components::csv_import::CsvImport;
-use crate::components::field::{setter, Field, FormActions, FormError};
+use crate::components::field::{setter, DateField, Field, FormActions, FormError};
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use crate::invoke::call;
@@ -187,7 +187,7 @@ fn AdmitForm(p: &AdmitProps) -> Html {
             <FormError error={err.clone()} fields={vec!["full_name", "date_of_birth", "phone", "email", "school", "grade", "guardians[0].full_name", "guardians[0].phone", "guardians[0].relation"]} />
             <div class="row">
                 <Field label="Student's name" name="full_name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} autofocus=true />
-                <Field label="Date of birth" name="date_of_birth" kind="date" value={(*dob).clone()} on_input={setter(&dob)} error={err.clone()} />
+                <DateField label="Date of birth" name="date_of_birth" value={(*dob).clone()} on_input={setter(&dob)} error={err.clone()} />
                 <Field label="Phone" name="phone" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
                 <Field label="Email" name="email" value={(*email).clone()} on_input={setter(&email)} error={err.clone()} />
             </div>

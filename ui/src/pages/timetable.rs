@@ -3,8 +3,9 @@
 //! exams, closures) are added here.
 
 use super::courses::esc;
-use crate::components::field::{setter, Field, FormActions, FormError, Select};
+use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
+use crate::format::day;
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::org::{ListRooms, Room};
 use branchdesk_api::commands::timetable::*;
@@ -90,7 +91,7 @@ pub fn TimetablePage() -> Html {
                     <details class="notice warn" id="clash-review">
                         <summary>{ format!("{} coming booking(s) clash: review them", list.len()) }</summary>
                         <ul class="plain">{ for list.iter().map(|e| html! {
-                            <li>{ format!("{} {}–{} {}: clashes with {}", e.date, e.start, e.end, e.title, e.clashes_with.join("; ")) }</li>
+                            <li>{ format!("{} {}–{} {}: clashes with {}", day(&e.date), e.start, e.end, e.title, e.clashes_with.join("; ")) }</li>
                         }) }</ul>
                     </details>
                 }
@@ -203,8 +204,8 @@ fn EventForm(p: &EventFormProps) -> Html {
             <div class="row">
                 <Select label="Kind" name="kind" value={(*kind).clone()} options={kinds} on_change={setter(&kind)} />
                 <Field label="Title" name="title" value={(*title).clone()} on_input={setter(&title)} error={err.clone()} autofocus=true hint="e.g. Diwali" />
-                <Field label="From" name="start_date" kind="date" value={(*start_date).clone()} on_input={setter(&start_date)} error={err.clone()} />
-                <Field label="To" name="end_date" kind="date" value={(*end_date).clone()} on_input={setter(&end_date)} error={err.clone()} hint="empty: one day" />
+                <DateField label="From" name="start_date" value={(*start_date).clone()} on_input={setter(&start_date)} error={err.clone()} />
+                <DateField label="To" name="end_date" value={(*end_date).clone()} on_input={setter(&end_date)} error={err.clone()} hint="empty: one day" />
             </div>
             <div class="row">
                 <Field label="Start time" name="start" kind="time" value={(*start).clone()} on_input={setter(&start)} error={err.clone()} hint="empty: all day" />
@@ -212,7 +213,7 @@ fn EventForm(p: &EventFormProps) -> Html {
                 <Select label="Books room" name="room_id" value={(*room).clone()} options={p.rooms.clone()} on_change={setter(&room)} error={err.clone()} none="No room" />
                 <label class="check"><input type="checkbox" id="field-cancels" checked={*cancels} onchange={toggle} />{ " Takes the classes it covers off" }</label>
                 if *cancels {
-                    <Field label="Move them to" name="move_to" kind="date" value={(*move_to).clone()} on_input={setter(&move_to)} error={err.clone()} hint="empty: cancel them" />
+                    <DateField label="Move them to" name="move_to" value={(*move_to).clone()} on_input={setter(&move_to)} error={err.clone()} hint="empty: cancel them" />
                 }
             </div>
             <FormActions save="Save event" on_cancel={p.on_done.clone()} />

@@ -1,6 +1,6 @@
 //! Users: find, create, edit, deactivate, reset passwords, grant roles.
 
-use crate::components::field::{setter, Field, FormActions, FormError};
+use crate::components::field::{setter, DateField, Field, FormActions, FormError};
 use crate::components::session::use_session;
 use crate::format;
 use crate::hooks::{act, show, use_query};
@@ -244,7 +244,7 @@ fn GrantPicker(p: &GrantPickerProps) -> Html {
                     }) }
                 </select>
             </div>
-            <Field label="Until (optional)" name="expires_on" kind="date" value={p.expires.clone()} on_input={p.on_expires.clone()} error={p.error.clone()} hint="Last day the role is in force" />
+            <DateField label="Until (optional)" name="expires_on" value={p.expires.clone()} on_input={p.on_expires.clone()} error={p.error.clone()} hint="Last day the role is in force" />
         </div>
     }
 }
@@ -433,9 +433,7 @@ fn parse_date(s: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
     if s.trim().is_empty() {
         return Ok(None);
     }
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| ApiError::invalid("expires_on", "Enter a date, or leave it empty."))
+    branchdesk_api::dates::parse(s).map(Some).map_err(|e| ApiError::invalid("expires_on", e.message()))
 }
 
 /// Esc inside a form cancels it.

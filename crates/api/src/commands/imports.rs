@@ -61,6 +61,15 @@ pub struct SavedFile {
     pub rows: u32,
 }
 
+/// Opens a file the desk saved (a receipt's PDF, an export) with the
+/// program the computer uses for it. Only files in the desk's exports folder.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OpenSavedFile {
+    pub path: String,
+}
+command!(OpenSavedFile => "open_saved_file", Session -> ());
+
 /// Writes the template for an import (header and one example row) to the
 /// desk's exports folder.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -146,6 +146,67 @@ pub struct SaveReceiptPdf {
 command!(SaveReceiptPdf => "save_receipt_pdf", Permission -> String);
 
 crate::wire::wire_enum! {
+    /// How a line of a printed document is set.
+    pub enum PrintStyle {
+        #[default]
+        Text = "TEXT" => "Text",
+        /// The organisation's name at the top.
+        Title = "TITLE" => "Title",
+        /// What the document is: "Receipt K2/D1/2627/0001".
+        Heading = "HEADING" => "Heading",
+        Strong = "STRONG" => "Strong",
+        /// The amount in words.
+        Small = "SMALL" => "Small",
+        /// The branch's footer.
+        Footnote = "FOOTNOTE" => "Footnote",
+        /// The amount received or the total, with `amount_minor`.
+        Total = "TOTAL" => "Total",
+    }
+}
+
+/// One line of a printed document; with an amount, the words on the left
+/// and the figure on the right.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrintLine {
+    pub style: PrintStyle,
+    pub text: String,
+    pub amount_minor: Option<i64>,
+    /// Extra space above the line, in points.
+    pub space_before: u8,
+}
+
+/// A receipt, salary slip or invoice as lines: the one layout its PDF and
+/// the print view are both drawn from, so what prints is what is saved.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Printable {
+    /// "Receipt K2/D1/2627/0001"
+    pub title: String,
+    pub lines: Vec<PrintLine>,
+}
+
+crate::wire::wire_enum! {
+    pub enum PrintKind {
+        #[default]
+        Receipt = "RECEIPT" => "Receipt",
+        SalarySlip = "SALARY_SLIP" => "Salary slip",
+        Invoice = "INVOICE" => "Invoice",
+    }
+}
+
+/// A receipt, salary slip or invoice laid out for the print dialog; who may
+/// read it is who may save its PDF.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetPrintable {
+    pub kind: PrintKind,
+    /// The receipt's, salary line's or invoice's id.
+    pub id: uuid::Uuid,
+}
+command!(GetPrintable => "get_printable", Permission -> Printable);
+
+crate::wire::wire_enum! {
     pub enum DueWindow {
         #[default]
         Today = "TODAY" => "Due today",

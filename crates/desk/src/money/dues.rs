@@ -46,9 +46,8 @@ pub fn parse_plan(
     let mut plan: Vec<PlannedInstalment> = Vec::with_capacity(input.len());
     for (i, it) in input.iter().enumerate() {
         let field = |f: &str| format!("instalments[{i}].{f}");
-        let due_on = NaiveDate::parse_from_str(it.due_on.trim(), "%Y-%m-%d").map_err(|_| {
-            ApiError::invalid(&field("due_on"), "Enter the date it falls due, e.g. 2026-07-01.")
-        })?;
+        let due_on = branchdesk_api::dates::parse(&it.due_on)
+            .map_err(|e| ApiError::invalid(&field("due_on"), e.message()))?;
         if due_on < start || due_on > end {
             return Err(ApiError::invalid(
                 &field("due_on"),

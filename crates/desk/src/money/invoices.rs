@@ -161,17 +161,18 @@ impl Desk {
         rows.iter().map(view).collect()
     }
 
-    pub fn save_invoice_pdf(&self, actor: &Actor, input: SaveInvoicePdf) -> Result<String> {
+    /// The invoice laid out for printing, and the name its PDF is saved under.
+    pub(crate) fn invoice_printable(&self, actor: &Actor, id: Uuid) -> Result<(Printable, String)> {
         actor.require_somewhere(Permission::ViewPayment)?;
-        let (bytes, number) = {
-            let db = self.db();
-            let r = by_id(&db.conn, input.id.0)?.ok_or_else(|| ApiError::not_found("invoice").on("id"))?;
-            actor.require(Permission::ViewPayment, Some(BranchId(r.branch_id)))?;
-            (super::pdf::invoice_pdf(&db.conn, &r, &view(&r)?)?, r.number)
-        };
-        Ok(self
-            .save_file(&format!("invoice-{}.pdf", number.replace('/', "-")), &bytes)?
-            .display()
-            .to_string())
+        let db = self.db();
+        let r = by_id(&db.conn, id)?.ok_or_else(|| ApiError::not_found("invoice").on("id"))?;
+        actor.require(Permission::ViewPayment, Some(BranchId(r.branch_id)))?;
+        let doc = super::pdf::invoice(&db.conn, &r, &view(&r)?)?;
+        Ok((doc, format!("invoice-{}.pdf", r.number.replace('/', "-"))))
+    }
+
+    pub fn save_invoice_pdf(&self, actor: &Actor, input: SaveInvoicePdf) -> Result<String> {
+        let (doc, name) = self.invoice_printable(actor, input.id.0)?;
+        Ok(self.save_file(&name, &super::pdf::render(&doc))?.display().to_string())
     }
 }

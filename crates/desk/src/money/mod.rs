@@ -483,18 +483,30 @@ impl Desk {
         receipt_view(&self.db().conn, &receipt)
     }
 
-    pub fn save_receipt_pdf(&self, actor: &Actor, input: SaveReceiptPdf) -> Result<String> {
+    /// The receipt laid out for printing, and the name its PDF is saved under.
+    pub(crate) fn receipt_printable(&self, actor: &Actor, id: Uuid) -> Result<(Printable, String)> {
         actor.require_somewhere(Permission::ViewPayment)?;
-        let (bytes, number) = {
-            let db = self.db();
-            let r = store::receipt_by_id(&db.conn, input.receipt_id.0)?
-                .ok_or_else(|| ApiError::not_found("receipt").on("receipt_id"))?;
-            actor.require(Permission::ViewPayment, Some(BranchId(r.branch_id)))?;
-            (pdf::receipt_pdf(&db.conn, &r, self.today())?, r.number)
+        let db = self.db();
+        let r = store::receipt_by_id(&db.conn, id)?
+            .ok_or_else(|| ApiError::not_found("receipt").on("receipt_id"))?;
+        actor.require(Permission::ViewPayment, Some(BranchId(r.branch_id)))?;
+        let doc = pdf::receipt(&db.conn, &r, self.today())?;
+        Ok((doc, format!("receipt-{}.pdf", r.number.replace('/', "-"))))
+    }
+
+    pub fn save_receipt_pdf(&self, actor: &Actor, input: SaveReceiptPdf) -> Result<String> {
+        let (doc, name) = self.receipt_printable(actor, input.receipt_id.0)?;
+        Ok(self.save_file(&name, &pdf::render(&doc))?.display().to_string())
+    }
+
+    /// A receipt, slip or invoice laid out for the print dialog.
+    pub fn get_printable(&self, actor: &Actor, input: GetPrintable) -> Result<Printable> {
+        let (doc, _) = match input.kind {
+            PrintKind::Receipt => self.receipt_printable(actor, input.id)?,
+            PrintKind::SalarySlip => self.slip_printable(actor, input.id)?,
+            PrintKind::Invoice => self.invoice_printable(actor, input.id)?,
         };
-        let name = format!("receipt-{}.pdf", number.replace('/', "-"));
-        let path = self.save_file(&name, &bytes)?;
-        Ok(path.display().to_string())
+        Ok(doc)
     }
 
     pub fn list_dues(&self, actor: &Actor, input: ListDues) -> Result<Vec<DueLine>> {

@@ -464,20 +464,20 @@ impl Desk {
         line_view(&self.db().conn, &old)
     }
 
-    pub fn save_salary_slip(&self, actor: &Actor, input: SaveSalarySlip) -> Result<String> {
+    /// The slip laid out for printing, and the name its PDF is saved under.
+    pub(crate) fn slip_printable(&self, actor: &Actor, id: Uuid) -> Result<(Printable, String)> {
         actor.require_somewhere(Permission::RunPayroll)?;
-        let (bytes, name) = {
-            let db = self.db();
-            let line = line_by_id(&db.conn, input.id.0)?
-                .ok_or_else(|| ApiError::not_found("salary line").on("id"))?;
-            actor.require(Permission::RunPayroll, Some(BranchId(line.branch_id)))?;
-            let view = line_view(&db.conn, &line)?;
-            (
-                super::pdf::salary_slip_pdf(&db.conn, &line, &view)?,
-                format!("salary-{}-{}.pdf", line.month, view.name.replace(' ', "-")),
-            )
-        };
-        Ok(self.save_file(&name, &bytes)?.display().to_string())
+        let db = self.db();
+        let line = line_by_id(&db.conn, id)?.ok_or_else(|| ApiError::not_found("salary line").on("id"))?;
+        actor.require(Permission::RunPayroll, Some(BranchId(line.branch_id)))?;
+        let view = line_view(&db.conn, &line)?;
+        let name = format!("salary-{}-{}.pdf", line.month, view.name.replace(' ', "-"));
+        Ok((super::pdf::salary_slip(&db.conn, &line, &view)?, name))
+    }
+
+    pub fn save_salary_slip(&self, actor: &Actor, input: SaveSalarySlip) -> Result<String> {
+        let (doc, name) = self.slip_printable(actor, input.id.0)?;
+        Ok(self.save_file(&name, &super::pdf::render(&doc))?.display().to_string())
     }
 }
 

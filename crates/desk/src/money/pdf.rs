@@ -7,6 +7,8 @@
 use super::store::ReceiptRow;
 use crate::Result;
 use branchdesk_api::amount;
+use branchdesk_api::commands::money::{PrintLine, PrintStyle, Printable};
+use branchdesk_api::dates;
 use branchdesk_api::settings as keys;
 use chrono::NaiveDate;
 use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
@@ -22,6 +24,40 @@ fn win_ansi(text: &str) -> Vec<u8> {
             _ => b'?',
         })
         .collect()
+}
+
+/// Builds a document's lines in order.
+#[derive(Default)]
+struct Lines {
+    lines: Vec<PrintLine>,
+    space: u8,
+}
+
+impl Lines {
+    fn gap(&mut self, points: u8) {
+        self.space = self.space.saturating_add(points);
+    }
+
+    fn push(&mut self, style: PrintStyle, text: &str, amount_minor: Option<i64>) {
+        let space_before = std::mem::take(&mut self.space);
+        self.lines.push(PrintLine { style, text: text.to_owned(), amount_minor, space_before });
+    }
+
+    fn line(&mut self, style: PrintStyle, text: &str) {
+        self.push(style, text, None);
+    }
+
+    fn row(&mut self, words: &str, minor: i64) {
+        self.push(PrintStyle::Text, words, Some(minor));
+    }
+
+    fn total(&mut self, words: &str, minor: i64) {
+        self.push(PrintStyle::Total, words, Some(minor));
+    }
+
+    fn done(self, title: String) -> Printable {
+        Printable { title, lines: self.lines }
+    }
 }
 
 struct Page {
@@ -41,21 +77,44 @@ impl Page {
         self.content.end_text();
     }
 
-    fn line(&mut self, size: f32, bold: bool, text: &str) {
-        self.text(Self::LEFT, size, bold, text);
-        self.y -= size + 6.0;
-    }
-
     /// Words on the left, an amount right-aligned (approximately) at the edge.
-    fn row(&mut self, words: &str, minor: i64) {
+    fn amount(&mut self, size: f32, bold: bool, words: &str, minor: i64) {
         let figure = amount::format(minor);
-        self.text(Self::LEFT, 10.0, false, words);
-        self.text(Self::RIGHT - figure.len() as f32 * 5.6, 10.0, false, &figure);
-        self.y -= 16.0;
+        let width = if bold { 6.2 } else { 5.6 };
+        self.text(Self::LEFT, size, bold, words);
+        self.text(Self::RIGHT - figure.len() as f32 * width, size, bold, &figure);
     }
 }
 
-pub fn receipt_pdf(conn: &Connection, r: &ReceiptRow, today: NaiveDate) -> Result<Vec<u8>> {
+/// A document as one A5 page.
+pub fn render(doc: &Printable) -> Vec<u8> {
+    let mut p = Page { content: Content::new(), y: 560.0 };
+    for l in &doc.lines {
+        p.y -= f32::from(l.space_before);
+        let (size, bold) = match l.style {
+            PrintStyle::Title => (16.0, true),
+            PrintStyle::Heading => (13.0, true),
+            PrintStyle::Text => (10.0, false),
+            PrintStyle::Strong => (10.0, true),
+            PrintStyle::Small => (9.0, false),
+            PrintStyle::Footnote => (8.0, false),
+            PrintStyle::Total => (11.0, true),
+        };
+        match l.amount_minor {
+            Some(minor) => {
+                p.amount(size, bold, &l.text, minor);
+                p.y -= size + 6.0;
+            }
+            None => {
+                p.text(Page::LEFT, size, bold, &l.text);
+                p.y -= size + 6.0;
+            }
+        }
+    }
+    document(p)
+}
+
+pub fn receipt(conn: &Connection, r: &ReceiptRow, today: NaiveDate) -> Result<Printable> {
     let view = super::receipt_view(conn, r)?;
     let account = super::account(conn, r.student_id, today)?;
     let org = crate::org::store::organisation(conn)?.map(|o| o.name).unwrap_or_default();
@@ -65,25 +124,24 @@ pub fn receipt_pdf(conn: &Connection, r: &ReceiptRow, today: NaiveDate) -> Resul
     let footer = crate::settings::effective_text(conn, keys::RECEIPT_FOOTER, branch_id)?;
     let student = crate::students::store::student_by_id(conn, r.student_id)?;
 
-    let mut p = Page { content: Content::new(), y: 560.0 };
-    p.line(16.0, true, &org);
+    let mut p = Lines::default();
+    p.line(PrintStyle::Title, &org);
     if let Some(b) = &branch {
-        p.line(10.0, false, format!("{} {}", b.name, b.address).trim());
+        p.line(PrintStyle::Text, format!("{} {}", b.name, b.address).trim());
     }
     if !gstin.is_empty() {
-        p.line(10.0, false, &format!("GSTIN {gstin}"));
+        p.line(PrintStyle::Text, &format!("GSTIN {gstin}"));
     }
-    p.y -= 8.0;
-    p.line(13.0, true, &format!("Receipt {}", r.number));
+    p.gap(8);
+    p.line(PrintStyle::Heading, &format!("Receipt {}", r.number));
     p.line(
-        10.0,
-        false,
+        PrintStyle::Text,
         &format!("Date {}", crate::clock::local_time(r.collected_at).format("%d %b %Y, %H:%M")),
     );
     if let Some(s) = &student {
-        p.line(10.0, false, &format!("Received from {} ({})", s.full_name, s.code));
+        p.line(PrintStyle::Text, &format!("Received from {} ({})", s.full_name, s.code));
     }
-    p.y -= 6.0;
+    p.gap(6);
     for a in &view.allocations {
         p.row(&a.description, a.amount_minor);
     }
@@ -93,46 +151,45 @@ pub fn receipt_pdf(conn: &Connection, r: &ReceiptRow, today: NaiveDate) -> Resul
     let rate = format!("{}.{:02} %", r.tax_rate_bp / 100, r.tax_rate_bp % 100);
     p.row(&format!("Taxable value (GST {rate} included)"), r.amount_minor - r.tax_minor);
     p.row(&format!("GST {rate}"), r.tax_minor);
-    p.y -= 2.0;
-    p.text(Page::LEFT, 11.0, true, "Amount received");
-    let figure = amount::format(r.amount_minor);
-    p.text(Page::RIGHT - figure.len() as f32 * 6.2, 11.0, true, &figure);
-    p.y -= 17.0;
-    p.line(9.0, false, &amount::in_words(r.amount_minor));
+    p.gap(2);
+    p.total("Amount received", r.amount_minor);
+    p.line(PrintStyle::Small, &amount::in_words(r.amount_minor));
     let method = match &view.cheque_date {
-        Some(d) => format!("{} {} dated {d}", view.method.label(), view.reference),
+        Some(d) => format!("{} {} dated {}", view.method.label(), view.reference, dates::long(d)),
         None if view.reference.is_empty() => view.method.label().to_owned(),
         None => format!("{} {}", view.method.label(), view.reference),
     };
-    p.line(10.0, false, &format!("Paid by {method}; collected by {}", view.collected_by));
-    p.y -= 4.0;
-    p.line(10.0, true, &format!("Pending amount {}", amount::format(account.pending_minor)));
+    p.line(PrintStyle::Text, &format!("Paid by {method}; collected by {}", view.collected_by));
+    p.gap(4);
+    p.line(PrintStyle::Strong, &format!("Pending amount {}", amount::format(account.pending_minor)));
     if let Some(next) = &account.next_due {
         p.line(
-            10.0,
-            false,
-            &format!("Next due {} on {}", amount::format(next.amount_minor - next.paid_minor), next.due_on),
+            PrintStyle::Text,
+            &format!(
+                "Next due {} on {}",
+                amount::format(next.amount_minor - next.paid_minor),
+                dates::long(&next.due_on)
+            ),
         );
     }
     for v in &view.reversals {
         p.line(
-            10.0,
-            true,
+            PrintStyle::Strong,
             &format!(
                 "{} {} on {}: {}",
                 v.kind.label(),
                 amount::format(v.amount_minor),
-                v.at.get(..10).unwrap_or_default(),
+                dates::long(v.at.get(..10).unwrap_or_default()),
                 v.reason
             ),
         );
     }
     if !footer.is_empty() {
-        p.y -= 8.0;
-        p.line(8.0, false, &footer);
+        p.gap(8);
+        p.line(PrintStyle::Footnote, &footer);
     }
 
-    Ok(document(p))
+    Ok(p.done(format!("Receipt {}", r.number)))
 }
 
 /// One A5 page with the two standard fonts, as PDF bytes.
@@ -161,20 +218,20 @@ fn document(p: Page) -> Vec<u8> {
 
 /// A salary slip: organisation, branch, person, month, each part of the
 /// pay, adjustments, total in figures and words, and how it was paid.
-pub fn salary_slip_pdf(
+pub fn salary_slip(
     conn: &Connection,
     line: &super::payroll::SalaryLineRow,
     view: &branchdesk_api::commands::money::SalaryLine,
-) -> Result<Vec<u8>> {
+) -> Result<Printable> {
     let org = crate::org::store::organisation(conn)?.map(|o| o.name).unwrap_or_default();
     let branch = crate::org::store::branch_by_id(conn, line.branch_id)?.map(|b| b.name).unwrap_or_default();
-    let mut p = Page { content: Content::new(), y: 560.0 };
-    p.line(16.0, true, &org);
-    p.line(10.0, false, &branch);
-    p.y -= 8.0;
-    p.line(13.0, true, &format!("Salary slip {}", line.month));
-    p.line(10.0, false, &view.name);
-    p.y -= 6.0;
+    let mut p = Lines::default();
+    p.line(PrintStyle::Title, &org);
+    p.line(PrintStyle::Text, &branch);
+    p.gap(8);
+    p.line(PrintStyle::Heading, &format!("Salary slip {}", line.month));
+    p.line(PrintStyle::Text, &view.name);
+    p.gap(6);
     p.row("Fixed salary", view.fixed_minor);
     if view.batch_fixed_minor != 0 {
         p.row("Batches (fixed monthly)", view.batch_fixed_minor);
@@ -188,68 +245,64 @@ pub fn salary_slip_pdf(
     if view.adjustments_minor != 0 {
         p.row(&format!("Adjustments: {}", view.adjustment_note), view.adjustments_minor);
     }
-    p.y -= 2.0;
-    p.text(Page::LEFT, 11.0, true, "Total");
-    let figure = amount::format(view.total_minor);
-    p.text(Page::RIGHT - figure.len() as f32 * 6.2, 11.0, true, &figure);
-    p.y -= 17.0;
-    p.line(9.0, false, &amount::in_words(view.total_minor));
+    p.gap(2);
+    p.total("Total", view.total_minor);
+    p.line(PrintStyle::Small, &amount::in_words(view.total_minor));
     match (&view.paid_at, view.paid_method) {
         (Some(at), Some(m)) => p.line(
-            10.0,
-            false,
+            PrintStyle::Text,
             &format!(
                 "Paid on {} by {} {} {}",
-                at.get(..10).unwrap_or_default(),
+                dates::long(at.get(..10).unwrap_or_default()),
                 m.label(),
                 view.paid_reference,
                 view.payment_numbers.first().map(|n| format!("(payment {n})")).unwrap_or_default()
             ),
         ),
-        _ => p.line(10.0, true, "Not paid yet"),
+        _ => p.line(PrintStyle::Strong, "Not paid yet"),
     }
-    Ok(document(p))
+    Ok(p.done(format!("Salary slip {} · {}", line.month, view.name)))
 }
 
 /// An invoice: organisation, branch, GSTIN, number, date, student, period,
 /// each fee, taxable value and GST, total in figures and words.
-pub fn invoice_pdf(
+pub fn invoice(
     conn: &Connection,
     r: &super::invoices::InvoiceRow,
     view: &branchdesk_api::commands::money::Invoice,
-) -> Result<Vec<u8>> {
+) -> Result<Printable> {
     let org = crate::org::store::organisation(conn)?.map(|o| o.name).unwrap_or_default();
     let branch = crate::org::store::branch_by_id(conn, r.branch_id)?;
     let branch_id = Some(branchdesk_api::ids::BranchId(r.branch_id));
     let gstin = crate::settings::effective_text(conn, keys::GSTIN, branch_id)?;
     let student = crate::students::store::student_by_id(conn, r.student_id)?;
-    let mut p = Page { content: Content::new(), y: 560.0 };
-    p.line(16.0, true, &org);
+    let mut p = Lines::default();
+    p.line(PrintStyle::Title, &org);
     if let Some(b) = &branch {
-        p.line(10.0, false, format!("{} {}", b.name, b.address).trim());
+        p.line(PrintStyle::Text, format!("{} {}", b.name, b.address).trim());
     }
     if !gstin.is_empty() {
-        p.line(10.0, false, &format!("GSTIN {gstin}"));
+        p.line(PrintStyle::Text, &format!("GSTIN {gstin}"));
     }
-    p.y -= 8.0;
-    p.line(13.0, true, &format!("Invoice {}", view.number));
-    p.line(10.0, false, &format!("Date {}", crate::clock::local_time(r.issued_at).format("%d %b %Y")));
+    p.gap(8);
+    p.line(PrintStyle::Heading, &format!("Invoice {}", view.number));
+    p.line(PrintStyle::Text, &format!("Date {}", crate::clock::local_time(r.issued_at).format("%d %b %Y")));
     if let Some(s) = &student {
-        p.line(10.0, false, &format!("Billed to {} ({})", s.full_name, s.code));
+        p.line(PrintStyle::Text, &format!("Billed to {} ({})", s.full_name, s.code));
     }
-    p.line(10.0, false, &format!("For {} to {}", view.period_from, view.period_to));
-    p.y -= 6.0;
+    p.line(
+        PrintStyle::Text,
+        &format!("For {} to {}", dates::long(&view.period_from), dates::long(&view.period_to)),
+    );
+    p.gap(6);
     for l in &view.lines {
-        p.row(&format!("{} (due {})", l.description, l.due_on), l.amount_minor);
+        p.row(&format!("{} (due {})", l.description, dates::long(&l.due_on)), l.amount_minor);
     }
     let rate = format!("{}.{:02} %", r.tax_rate_bp / 100, r.tax_rate_bp % 100);
     p.row(&format!("Taxable value (GST {rate} included)"), r.total_minor - r.tax_minor);
     p.row(&format!("GST {rate}"), r.tax_minor);
-    p.y -= 2.0;
-    p.text(Page::LEFT, 11.0, true, "Total");
-    let figure = amount::format(r.total_minor);
-    p.text(Page::RIGHT - figure.len() as f32 * 6.2, 11.0, true, &figure);
-    p.y -= 17.0;
-    p.line(9.0, false, &amount::in_words(r.total_minor));
-    Ok(document(p))
+    p.gap(2);
+    p.total("Total", r.total_minor);
+    p.line(PrintStyle::Small, &amount::in_words(r.total_minor));
+    Ok(p.done(format!("Invoice {}", view.number)))
 }
