@@ -378,7 +378,14 @@ impl Desk {
         let (student, guardian, enrolment) = {
             let db = self.db();
             let conn = &db.conn;
-            let guardian = if lead.guardian_phone.is_some() || !lead.guardian_name.is_empty() {
+            let guardian = if let Some(id) = input.guardian_id {
+                let relation = match input.guardian_relation.trim() {
+                    "" => "Parent".to_owned(),
+                    r => validate::required("guardian_relation", "relation (e.g. Mother)", r, 30)?,
+                };
+                let row = students::guardians::existing(conn, "guardian_id", id, lead.branch_id)?;
+                Some(students::GuardianPlan::Existing(row, relation, true))
+            } else if lead.guardian_phone.is_some() || !lead.guardian_name.is_empty() {
                 let g = GuardianInput {
                     full_name: if lead.guardian_name.is_empty() {
                         "Parent".into()
@@ -394,7 +401,8 @@ impl Desk {
                     is_primary: true,
                     ..Default::default()
                 };
-                Some(check_guardian(conn, "guardian", &g, lead.branch_id, now)?)
+                let plan = check_guardian(conn, "guardian", &g, lead.branch_id, now)?;
+                Some(students::guardians::reuse_same(conn, plan)?)
             } else {
                 None
             };

@@ -42,7 +42,7 @@ impl Desk {
         };
         let branch_name =
             validate::required("branch_name", "branch name", &input.branch_name, validate::NAME_MAX)?;
-        let branch_code = validate::branch_code("branch_code", &input.branch_code)?;
+        let branch_code = validate::branch_code("branch_code", &input.branch_code, None)?;
         let director_name =
             validate::required("director_name", "your full name", &input.director_name, validate::NAME_MAX)?;
         let director_email = validate::email("director_email", &input.director_email)?;

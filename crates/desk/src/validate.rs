@@ -69,13 +69,23 @@ pub fn phone(field: &str, value: &str) -> Result<Option<String>, ApiError> {
     Ok(Some(v.to_owned()))
 }
 
-/// A branch code as printed in receipt numbers: 1–6 letters or digits.
-pub fn branch_code(field: &str, value: &str) -> Result<String, ApiError> {
+/// A branch code, printed at the start of every receipt number: 1 to
+/// `BRANCH_CODE_MAX` letters or digits (`money/numbers.rs` says why).
+/// `kept` is the branch's code now: a longer one older versions allowed
+/// (up to 6) may be kept as it is, never given anew.
+pub fn branch_code(field: &str, value: &str, kept: Option<&str>) -> Result<String, ApiError> {
+    use branchdesk_api::commands::org::BRANCH_CODE_MAX;
     let v = value.trim().to_uppercase();
-    if v.is_empty() || v.len() > 6 || !v.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(ApiError::invalid(field, "Use 1 to 6 letters or digits, e.g. K2."));
+    let letters = !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric());
+    if letters && (v.len() <= BRANCH_CODE_MAX || kept == Some(v.as_str())) {
+        return Ok(v);
     }
-    Ok(v)
+    Err(ApiError::invalid(
+        field,
+        format!(
+            "Use 1 to {BRANCH_CODE_MAX} letters or digits, e.g. K2: the code is printed at the start of every receipt number."
+        ),
+    ))
 }
 
 /// A short code such as a course code: letters, digits and `-`, upper-cased.
@@ -192,9 +202,14 @@ mod tests {
 
     #[test]
     fn codes() {
-        assert_eq!(branch_code("code", " k2 ").unwrap(), "K2");
-        assert!(branch_code("code", "K-2").is_err());
-        assert!(branch_code("code", "TOOLONG").is_err());
+        assert_eq!(branch_code("code", " k2 ", None).unwrap(), "K2");
+        assert_eq!(branch_code("code", "kota2", None).unwrap(), "KOTA2");
+        assert!(branch_code("code", "K-2", None).is_err());
+        assert!(branch_code("code", "", None).is_err());
+        let long = branch_code("code", "KORAMN", None).unwrap_err();
+        assert!(long.is_for("code") && long.message.contains("1 to 5"), "{long:?}");
+        assert_eq!(branch_code("code", "koramn", Some("KORAMN")).unwrap(), "KORAMN", "an older code is kept");
+        assert!(branch_code("code", "KORAMX", Some("KORAMN")).is_err(), "but not given anew");
         assert_eq!(currency("currency", "inr").unwrap(), "INR");
         assert!(currency("currency", "RUPEE").is_err());
         assert_eq!(code("code", " phy-11 ", 12).unwrap(), "PHY-11");

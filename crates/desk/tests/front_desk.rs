@@ -122,7 +122,7 @@ fn siblings_share_a_guardian_and_duplicates_are_flagged_never_merged_silently() 
         "Vikram Rao",
         "",
         Some(GuardianInput {
-            existing_id: Some(mother),
+            guardian_id: Some(mother),
             relation: "Mother".into(),
             is_primary: true,
             ..Default::default()
@@ -152,6 +152,140 @@ fn siblings_share_a_guardian_and_duplicates_are_flagged_never_merged_silently() 
     let gone = f.desk.get_student(&f.director, GetStudent { id: again.student.id }).unwrap();
     assert!(gone.student.archived);
     assert!(gone.student.notes.contains(&a.code));
+}
+
+/// Issue 25, defect 6: a sibling admitted with the same parent (the phone
+/// typed any way, the name in any case) shares the one guardian; the
+/// branch's guardians with a phone are offered with their children.
+#[test]
+fn a_sibling_admitted_with_the_same_parent_shares_the_one_guardian() {
+    let f = fixture();
+    let asha = admit(&f, "Asha Rao", "", Some(parent("Sunita Rao", "+91 98290 12345"))).unwrap().student;
+    let ravi = admit(&f, "Ravi Rao", "", Some(parent("  sunita  RAO ", "98290-12345"))).unwrap();
+    let mother = asha.guardians[0].id;
+    assert_eq!(ravi.student.guardians[0].id, mother, "linked, not made again");
+    assert_eq!(f.count("SELECT count(*) FROM guardians"), 1);
+    assert!(ravi.possible_duplicates.is_empty(), "a sibling is not a duplicate");
+    let asha = f.desk.get_student(&f.director, GetStudent { id: asha.id }).unwrap().student;
+    assert_eq!(asha.guardians[0].other_students[0].full_name, "Ravi Rao", "both list her");
+    assert_eq!(ravi.student.guardians[0].other_students[0].full_name, "Asha Rao");
+    // An email typed for her the third time is kept; she is still one.
+    let mut with_email = parent("Sunita Rao", "9829012345");
+    with_email.email = "sunita@example.com".into();
+    let kiran = admit(&f, "Kiran Rao", "", Some(with_email)).unwrap().student;
+    assert_eq!(kiran.guardians[0].id, mother);
+    assert_eq!(kiran.guardians[0].email.as_deref(), Some("sunita@example.com"));
+    assert_eq!(f.count("SELECT count(*) FROM guardians"), 1);
+    // The same phone with another name: the clerk meant another guardian.
+    let meena = admit(&f, "Meena Rao", "", Some(parent("Mahesh Rao", "09829012345"))).unwrap().student;
+    assert_ne!(meena.guardians[0].id, mother);
+    assert_eq!(f.count("SELECT count(*) FROM guardians"), 2);
+    // Offered by phone, however it is written, with their children.
+    let find = |phone: &str| {
+        f.desk
+            .find_guardians(&f.director, FindGuardians { branch_id: f.branch, phone: phone.into() })
+            .unwrap()
+    };
+    let found = find("+91 98290 12345");
+    assert_eq!(found.iter().map(|g| g.full_name.as_str()).collect::<Vec<_>>(), ["Sunita Rao", "Mahesh Rao"]);
+    let mut children: Vec<(String, String)> =
+        found[0].children.iter().map(|c| (c.relation.clone(), c.full_name.clone())).collect();
+    children.sort();
+    assert_eq!(
+        children,
+        [
+            ("Mother".into(), "Asha Rao".into()),
+            ("Mother".into(), "Kiran Rao".into()),
+            ("Mother".into(), "Ravi Rao".into())
+        ]
+    );
+    assert_eq!(find("(982) 901-2345"), found);
+    assert_eq!(find("9829012345"), found);
+    assert!(find("98290").is_empty(), "not a whole number yet");
+    assert!(find("98290 12346").is_empty());
+    // Seeing them needs the right to see students in that branch.
+    let (_, marketing) = f.staff("m@example.com", "DIGITAL_MARKETING", Some(f.branch));
+    let e =
+        f.desk.find_guardians(&marketing, FindGuardians { branch_id: f.branch, phone: "9829012345".into() });
+    assert_eq!(api(e.unwrap_err()).code, ErrorCode::PermissionDenied);
+}
+
+/// A guardian chosen by id must exist and be of the student's branch; an
+/// enquiry admitted with a sibling's parent links the same guardian.
+#[test]
+fn a_chosen_guardian_is_checked_and_admission_from_an_enquiry_shares_it_too() {
+    let f = fixture();
+    let asha = admit(&f, "Asha Rao", "", Some(parent("Sunita Rao", "9829012345"))).unwrap().student;
+    let mother = asha.guardians[0].id;
+    let hsr = f.second_branch();
+    let elsewhere = f
+        .desk
+        .save_student(
+            &f.director,
+            SaveStudent {
+                branch_id: hsr,
+                full_name: "Dev Nair".into(),
+                guardians: vec![parent("Latha Nair", "9900012345")],
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .student
+        .guardians[0]
+        .id;
+    let chosen =
+        |id| GuardianInput { guardian_id: Some(id), relation: "Mother".into(), ..Default::default() };
+    let students = f.count("SELECT count(*) FROM students");
+    let e = admit(&f, "Ravi Rao", "", Some(chosen(elsewhere))).unwrap_err();
+    assert!(e.is_for("guardians[0].guardian_id") && e.code == ErrorCode::Invalid, "{e:?}");
+    let unknown = branchdesk_api::ids::GuardianId(uuid::Uuid::now_v7());
+    let e = admit(&f, "Ravi Rao", "", Some(chosen(unknown))).unwrap_err();
+    assert!(e.is_for("guardians[0].guardian_id") && e.code == ErrorCode::NotFound, "{e:?}");
+    assert_eq!(f.count("SELECT count(*) FROM students"), students, "nothing written");
+    let ravi = admit(&f, "Ravi Rao", "", Some(chosen(mother))).unwrap().student;
+    assert_eq!(ravi.guardians[0].id, mother);
+
+    // Admitting from enquiries: the parent typed again, or chosen.
+    let b = batch(&f, "Chemistry XI", 30);
+    let lead = |name: &str, parent: &str, phone: &str| {
+        f.desk
+            .save_lead(
+                &f.director,
+                SaveLead {
+                    branch_id: f.branch,
+                    full_name: name.into(),
+                    guardian_name: parent.into(),
+                    guardian_phone: phone.into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .id
+    };
+    let convert = |lead_id, guardian_id| {
+        f.desk
+            .convert_lead(
+                &f.director,
+                ConvertLead {
+                    lead_id,
+                    batch_id: b,
+                    guardian_relation: "Mother".into(),
+                    guardian_id,
+                    ..Default::default()
+                },
+            )
+            .map_err(api)
+    };
+    let kiran = convert(lead("Kiran Rao", "SUNITA RAO", "+91-98290-12345"), None).unwrap();
+    assert_eq!(kiran.student.guardians[0].id, mother, "same parent phone and name");
+    let meena_lead = lead("Meena Rao", "Parent", "9829012345");
+    let e = convert(meena_lead, Some(elsewhere)).unwrap_err();
+    assert!(e.is_for("guardian_id") && e.code == ErrorCode::Invalid, "{e:?}");
+    assert!(convert(meena_lead, Some(unknown)).unwrap_err().is_for("guardian_id"));
+    let meena = convert(meena_lead, Some(mother)).unwrap();
+    assert_eq!(meena.student.guardians[0].id, mother, "chosen from the offer");
+    assert_eq!(f.count(&format!("SELECT count(*) FROM guardians WHERE branch_id = '{}'", f.branch)), 1);
+    assert_eq!(f.count(&format!("SELECT count(*) FROM student_guardians WHERE guardian_id = '{mother}'")), 4);
 }
 
 #[test]

@@ -57,20 +57,20 @@ fn enrolment_makes_monthly_dues_and_a_partial_payment_goes_to_the_oldest_first()
     assert_eq!(account.pending_minor, 900_000);
 
     let r = pay(&f, s, "4,500").unwrap();
-    assert_eq!(r.number, "K2/D1/26-27/0001", "branch, desk, financial year, serial");
+    assert_eq!(r.number, "K2/1/260001", "branch, desk, financial year, serial");
     assert_eq!((r.amount_minor, r.tax_minor), (450_000, 68_644), "18 % GST inside ₹4,500");
     assert_eq!(r.allocations.iter().map(|a| a.amount_minor).collect::<Vec<_>>(), [300_000, 150_000]);
     let account = f.desk.get_student_account(&f.director, GetStudentAccount { student_id: s }).unwrap();
     assert_eq!(account.pending_minor, 450_000);
     assert_eq!(account.next_due.as_ref().unwrap().due_on, "2026-07-01", "July is half paid");
-    assert_eq!(pay(&f, s, "100").unwrap().number, "K2/D1/26-27/0002", "gap-free on this desk");
+    assert_eq!(pay(&f, s, "100").unwrap().number, "K2/1/260002", "gap-free on this desk");
 
     // The receipt PDF holds the exact number, amount, tax and pending amount.
     let path = f.desk.save_receipt_pdf(&f.director, SaveReceiptPdf { receipt_id: r.id }).unwrap();
     let out = std::process::Command::new("pdftotext").args([&path, "-"]).output().expect("pdftotext runs");
     let text = String::from_utf8_lossy(&out.stdout);
     for needle in [
-        "Receipt K2/D1/26-27/0001",
+        "Receipt K2/1/260001",
         "4,500.00",
         "686.44",
         "Pending amount 4,400.00",
@@ -79,6 +79,117 @@ fn enrolment_makes_monthly_dues_and_a_partial_payment_goes_to_the_oldest_first()
     ] {
         assert!(text.contains(needle), "{needle:?} not in:\n{text}");
     }
+}
+
+/// Issue 25: the branch code starts every number, for every code a branch
+/// can be given — KOTA2 is five characters, the longest — where the old
+/// format (`D1/26-27/0001`) dropped codes longer than two characters.
+#[test]
+fn receipt_and_invoice_numbers_carry_the_whole_branch_code() {
+    use branchdesk_api::commands::org::{SaveBranch, BRANCH_CODE_MAX};
+    let f = fixture();
+    let rename = |code: &str| {
+        f.desk
+            .save_branch(
+                &f.director,
+                SaveBranch {
+                    id: Some(f.branch),
+                    code: code.into(),
+                    name: "Kota".into(),
+                    ..Default::default()
+                },
+            )
+            .map_err(api)
+    };
+    let longer = "KOTA22";
+    assert_eq!(longer.len(), BRANCH_CODE_MAX + 1);
+    let refused = rename(longer).unwrap_err();
+    assert!(
+        refused.is_for("code") && refused.message.contains("at the start of every receipt number"),
+        "{refused:?}"
+    );
+    assert_eq!(rename("kota2").unwrap().code, "KOTA2");
+    let s = enrolled(&f);
+    let r = pay(&f, s, "3000").unwrap();
+    assert_eq!(r.number, "KOTA2/1/260001", "code, desk, year 2026-27, serial");
+    assert_eq!(pay(&f, s, "100").unwrap().number, "KOTA2/1/260002");
+    let inv = f
+        .desk
+        .issue_invoice(
+            &f.director,
+            IssueInvoice { student_id: s, from: "2026-07-01".into(), to: "2026-07-31".into() },
+        )
+        .unwrap();
+    assert_eq!(inv.number, "KOTA2/1/I260001");
+    // A receipt already printed keeps its number when the code changes.
+    rename("K2").unwrap();
+    let account = f.desk.get_student_account(&f.director, GetStudentAccount { student_id: s }).unwrap();
+    assert!(account.receipts.iter().all(|r| r.number.starts_with("KOTA2/1/")), "{:?}", account.receipts);
+    assert_eq!(pay(&f, s, "100").unwrap().number, "K2/1/260003");
+}
+
+/// Receipts printed in the old format keep their numbers, and this desk's
+/// series for the year goes on after them instead of starting again; a
+/// change of the month years start in (26-27 and 2026 both print as 26)
+/// does not start it again either.
+#[test]
+fn the_series_goes_on_after_numbers_printed_in_the_old_format() {
+    use branchdesk_api::commands::settings::SaveSetting;
+    use branchdesk_api::settings::SettingValue;
+    use branchdesk_api::sync::{Change, Op, DESK_SCHEMA_VERSION};
+    let f = fixture();
+    let s = enrolled(&f);
+    // Receipt 41 of this desk, printed before (as a restored desk holds it).
+    let scope = format!("branch:{}", f.branch);
+    let device = "0193a0c0-0000-7000-8000-00000000beef";
+    let columns = serde_json::json!({
+        "branch_id": f.branch.to_string(), "student_id": s.to_string(), "number": "K2/D1/26-27/0041",
+        "desk_no": 1, "fiscal_year": "26-27", "serial": 41, "amount_minor": 100_000, "tax_minor": 15_254,
+        "tax_rate_bp": 1800, "method": "CASH", "reference": "", "cheque_date": null, "collected_by": null,
+        "collected_at": "2026-05-30T09:00:00Z", "created_at": "2026-05-30T09:00:00Z",
+        "updated_at": "2026-05-30T09:00:00Z",
+    });
+    let change = Change {
+        scope: scope.clone(),
+        scope_seq: 1,
+        device_id: device.into(),
+        op: Op {
+            seq: 1,
+            op_id: uuid::Uuid::now_v7().to_string(),
+            author_user_id: None,
+            scope: scope.clone(),
+            entity: "receipts".into(),
+            entity_id: uuid::Uuid::now_v7().to_string(),
+            kind: "insert".into(),
+            columns: columns.as_object().unwrap().clone(),
+            hlc: format!("{:012x}0000-{device}", 1_780_131_600_000u64),
+            schema_version: DESK_SCHEMA_VERSION,
+        },
+    };
+    f.desk.apply_pulled(&[change], &[(scope, 1)].into(), &Default::default()).unwrap();
+    assert_eq!(pay(&f, s, "100").unwrap().number, "K2/1/260042", "serial 42, not 1");
+    // Years from January now: "2026" prints as 26 too, so the serial runs on.
+    f.desk
+        .save_setting(
+            &f.director,
+            SaveSetting {
+                key: "finance.year_start_month".into(),
+                branch_id: None,
+                value: SettingValue::Integer(1),
+            },
+        )
+        .unwrap();
+    assert_eq!(pay(&f, s, "100").unwrap().number, "K2/1/260043");
+    let mut numbers: Vec<String> = f
+        .desk
+        .get_student_account(&f.director, GetStudentAccount { student_id: s })
+        .unwrap()
+        .receipts
+        .into_iter()
+        .map(|r| r.number)
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, ["K2/1/260042", "K2/1/260043", "K2/D1/26-27/0041"], "the old one unchanged");
 }
 
 #[test]
@@ -314,7 +425,7 @@ fn merging_duplicates_keeps_fees_with_the_record_that_holds_the_payments() {
         f.desk.merge_students(&f.director, MergeStudents { keep: twin, duplicate: paid }).map_err(api);
     let refused = refused.unwrap_err();
     assert_eq!(refused.field.as_deref(), Some("duplicate"));
-    assert!(refused.message.contains("K2/D1/26-27/0001"), "{}", refused.message);
+    assert!(refused.message.contains("K2/1/260001"), "{}", refused.message);
     // The other way round keeps everything, and the dues of a merged record follow it.
     let batch2 = f.physics_batch(f.director.user_id, |b| {
         b.name = "Physics XI-B".into();
@@ -467,7 +578,7 @@ fn opening_balances_bring_dues_and_past_payments_with_row_errors_first() {
     let r = &account.receipts[0];
     assert_eq!(
         (r.number.as_str(), r.collected_at.get(..10)),
-        ("K2/D1/26-27/0001", Some("2026-04-12")),
+        ("K2/1/260001", Some("2026-04-12")),
         "dated the day it was paid"
     );
     assert!(r.reference.contains("UTR-881"));
@@ -524,17 +635,16 @@ fn an_invoice_for_a_period_lists_its_fees_with_the_gst_and_is_numbered_from_the_
     assert_eq!(issue("2026-09-01", "2026-12-31").unwrap_err().field.as_deref(), Some("to"), "no fees then");
     assert_eq!(issue("June", "2026-07-31").unwrap_err().field.as_deref(), Some("from"));
     let inv = issue("2026-06-01", "2026-07-31").unwrap();
-    assert_eq!(inv.number, "K2/D1/I2627/0001");
+    assert_eq!(inv.number, "K2/1/I260001");
     assert_eq!(inv.lines.len(), 2, "June and July");
     assert_eq!((inv.total_minor, inv.tax_minor), (600_000, 91_525));
-    assert_eq!(issue("2026-08-01", "2026-08-31").unwrap().number, "K2/D1/I2627/0002", "gap-free");
+    assert_eq!(issue("2026-08-01", "2026-08-31").unwrap().number, "K2/1/I260002", "gap-free");
     let listed = f.desk.list_invoices(&f.director, ListInvoices { student_id: s }).unwrap();
     assert_eq!(listed.len(), 2);
     let path = f.desk.save_invoice_pdf(&f.director, SaveInvoicePdf { id: inv.id }).unwrap();
     let out = std::process::Command::new("pdftotext").args([&path, "-"]).output().expect("pdftotext runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    for needle in ["Invoice K2/D1/I2627/0001", "Physics fee, Jul 2026", "6,000.00", "915.25", "Six Thousand"]
-    {
+    for needle in ["Invoice K2/1/I260001", "Physics fee, Jul 2026", "6,000.00", "915.25", "Six Thousand"] {
         assert!(text.contains(needle), "{needle:?} not in:\n{text}");
     }
 }

@@ -26,7 +26,7 @@ fn a_transferred_student_takes_their_history_and_the_old_branch_keeps_a_read_onl
     let asha =
         admit(&f, "Asha Rao", "98450 11111", Some(parent("Lakshmi Rao", "98450 22222"))).unwrap().student;
     let sibling = GuardianInput {
-        existing_id: Some(asha.guardians[0].id),
+        guardian_id: Some(asha.guardians[0].id),
         relation: "Mother".into(),
         is_primary: true,
         ..Default::default()

@@ -176,6 +176,7 @@ commands! {
     students::list_students(sd::ListStudents),
     students::search_students(sd::SearchStudents),
     students::find_duplicates(sd::FindDuplicates),
+    students::find_guardians(sd::FindGuardians),
     students::merge_students(sd::MergeStudents),
     students::enrol(sd::Enrol),
     students::set_enrolment_status(sd::SetEnrolmentStatus),

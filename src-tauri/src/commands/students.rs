@@ -11,6 +11,7 @@ actor_commands! {
     list_students(ListStudents),
     search_students(SearchStudents),
     find_duplicates(FindDuplicates),
+    find_guardians(FindGuardians),
     merge_students(MergeStudents),
     enrol(Enrol),
     set_enrolment_status(SetEnrolmentStatus),

@@ -4,6 +4,7 @@
 use super::courses::esc;
 use crate::components::csv_import::CsvImport;
 use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
+use crate::components::guardian_offer::GuardianOffer;
 use crate::components::session::use_session;
 use crate::format::{day, money};
 use crate::hooks::{act, show, use_query};
@@ -193,6 +194,18 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
     let s = use_session();
     let l = &p.lead;
     let (batches, _) = use_query(ListBatches { branch_id: l.branch_id, include_inactive: false });
+    // A guardian chosen from the offer for this enquiry's parent phone.
+    let g_phone = l.guardian_phone.clone().unwrap_or_default();
+    let guardian =
+        use_state(|| None::<(branchdesk_api::ids::LeadId, String, branchdesk_api::ids::GuardianId)>);
+    let chosen_guardian =
+        guardian.as_ref().filter(|(lead, phone, _)| *lead == l.id && *phone == g_phone).map(|c| c.2);
+    let choose_guardian = {
+        let (guardian, lead, phone) = (guardian.clone(), l.id, g_phone.clone());
+        Callback::from(move |g: branchdesk_api::commands::students::GuardianMatch| {
+            guardian.set(Some((lead, phone.clone(), g.id)))
+        })
+    };
     let kind = use_state(|| ActivityKind::Call.as_str().to_owned());
     let outcome = use_state(String::new);
     let status = use_state(|| l.status.as_str().to_owned());
@@ -234,6 +247,7 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
             };
             let input = ConvertLead {
                 lead_id: id,
+                guardian_id: chosen_guardian,
                 batch_id: branchdesk_api::ids::BatchId(batch_id),
                 date_of_birth: (*dob).clone(),
                 guardian_relation: (*relation).clone(),
@@ -290,6 +304,7 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
                 if admit {
                     <form class="inline-form card" id="convert-form" onsubmit={convert}>
                         <h3>{ "Admit and enrol" }</h3>
+                        <GuardianOffer branch_id={l.branch_id} phone={g_phone.clone()} chosen={chosen_guardian} on_choose={choose_guardian} />
                         <div class="row">
                             <Select label="Batch" name="batch_id" value={(*batch).clone()} options={batch_opts} on_change={setter(&batch)} error={err.clone()} none="Choose…" />
                             <DateField label="Date of birth" name="date_of_birth" value={(*dob).clone()} on_input={setter(&dob)} error={err.clone()} />

@@ -8,6 +8,13 @@ use branchdesk_api::commands::org::*;
 use branchdesk_api::ApiError;
 use yew::prelude::*;
 
+/// What the branch code field says under it (the setup screen's too).
+pub fn branch_code_hint() -> AttrValue {
+    AttrValue::from(format!(
+        "At most {BRANCH_CODE_MAX} letters or digits; printed at the start of every receipt number"
+    ))
+}
+
 #[component]
 pub fn OrganisationPage() -> Html {
     let (org, reload_org) = use_query(GetOrganisation {});
@@ -163,7 +170,7 @@ fn BranchForm(p: &BranchFormProps) -> Html {
             <h2>{ if b.is_some() { "Edit branch" } else { "New branch" } }</h2>
             <FormError error={err.clone()} fields={vec!["code", "name", "address", "phone"]} />
             <div class="row">
-                <Field label="Code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} autofocus=true hint="1–6 letters or digits, printed on receipts" />
+                <Field label="Code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} autofocus=true hint={branch_code_hint()} />
                 <Field label="Name" name="name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
                 <Field label="Phone" name="phone" kind="tel" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
             </div>

@@ -4,13 +4,14 @@
 use super::courses::esc;
 use crate::components::csv_import::CsvImport;
 use crate::components::field::{setter, DateField, Field, FormActions, FormError};
+use crate::components::guardian_offer::GuardianOffer;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use crate::invoke::call;
 use crate::nav::Page;
 use branchdesk_api::commands::imports::{ExportCsv, ExportList, ImportKind, SavedFile};
 use branchdesk_api::commands::students::*;
-use branchdesk_api::ids::BranchId;
+use branchdesk_api::ids::{BranchId, GuardianId};
 use branchdesk_api::{ApiError, Permission};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -111,6 +112,23 @@ fn AdmitForm(p: &AdmitProps) -> Html {
     let g_name = use_state(String::new);
     let g_phone = use_state(String::new);
     let g_relation = use_state(|| "Mother".to_owned());
+    // A guardian chosen from the offer; typing their name or phone again
+    // lets go of them.
+    let g_id = use_state(|| None::<GuardianId>);
+    let unchoosing = |h: &UseStateHandle<String>| {
+        let (h, g_id) = (h.clone(), g_id.clone());
+        Callback::from(move |v: String| {
+            g_id.set(None);
+            h.set(v);
+        })
+    };
+    let choose = {
+        let (g_name, g_id) = (g_name.clone(), g_id.clone());
+        Callback::from(move |g: GuardianMatch| {
+            g_name.set(g.full_name);
+            g_id.set(Some(g.id));
+        })
+    };
     let error = use_state(|| None::<ApiError>);
     let dupes = use_state(Vec::<StudentSummary>::new);
     // Look for possible duplicates as the clerk types the name and phones.
@@ -148,7 +166,8 @@ fn AdmitForm(p: &AdmitProps) -> Html {
             g_phone.clone(),
             g_relation.clone(),
         );
-        let (error, s, done, branch) = (error.clone(), s.clone(), p.on_done.clone(), p.branch_id);
+        let (error, s, done, branch, g_id) =
+            (error.clone(), s.clone(), p.on_done.clone(), p.branch_id, *g_id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (name, dob, phone, email, school, grade, g_name, g_phone, g_relation) = st.clone();
@@ -156,6 +175,7 @@ fn AdmitForm(p: &AdmitProps) -> Html {
                 vec![]
             } else {
                 vec![GuardianInput {
+                    guardian_id: g_id,
                     full_name: (*g_name).clone(),
                     phone: (*g_phone).clone(),
                     relation: (*g_relation).clone(),
@@ -199,10 +219,11 @@ fn AdmitForm(p: &AdmitProps) -> Html {
                 <legend>{ "Parent or guardian" }</legend>
                 if let Some(e) = err.clone().filter(|e| e.is_for("guardians")) { <div class="field-error" role="alert">{ e.message }</div> }
                 <div class="row">
-                    <Field label="Name" name="guardians[0].full_name" value={(*g_name).clone()} on_input={setter(&g_name)} error={err.clone()} />
-                    <Field label="Phone" name="guardians[0].phone" value={(*g_phone).clone()} on_input={setter(&g_phone)} error={err.clone()} />
+                    <Field label="Name" name="guardians[0].full_name" value={(*g_name).clone()} on_input={unchoosing(&g_name)} error={err.clone()} />
+                    <Field label="Phone" name="guardians[0].phone" value={(*g_phone).clone()} on_input={unchoosing(&g_phone)} error={err.clone()} />
                     <Field label="Relation" name="guardians[0].relation" value={(*g_relation).clone()} on_input={setter(&g_relation)} error={err.clone()} />
                 </div>
+                <GuardianOffer branch_id={p.branch_id} phone={(*g_phone).clone()} chosen={*g_id} on_choose={choose} />
             </fieldset>
             if !dupes.is_empty() {
                 <div class="notice" id="possible-duplicates" role="status">

@@ -132,7 +132,9 @@ pub struct LogLeadActivity {
 command!(LogLeadActivity => "log_lead_activity", Permission -> Lead);
 
 /// Admits a lead in one step: the student (and guardian) from the lead,
-/// enrolled into `batch_id`, the lead marked CONVERTED and linked.
+/// enrolled into `batch_id`, the lead marked CONVERTED and linked. The
+/// guardian is `guardian_id`, else one of the branch with the lead's
+/// parent phone and name, else a new one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ConvertLead {
@@ -140,6 +142,10 @@ pub struct ConvertLead {
     pub batch_id: BatchId,
     pub date_of_birth: String,
     pub guardian_relation: String,
+    /// A guardian of the branch to link (e.g. a sibling's parent offered
+    /// by `find_guardians` for the enquiry's parent phone) instead of one
+    /// made from the enquiry's parent name and phone.
+    pub guardian_id: Option<crate::ids::GuardianId>,
     /// YYYY-MM-DD; empty: today.
     pub start_date: String,
     pub discount_kind: DiscountKind,

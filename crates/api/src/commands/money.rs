@@ -66,7 +66,7 @@ pub struct Receipt {
     pub branch_id: BranchId,
     pub student_id: StudentId,
     pub student_name: String,
-    /// e.g. K2/D3/26-27/0042: never changes once printed.
+    /// e.g. K2/3/260042 (older ones K2/D3/26-27/0042): never changes once printed.
     pub number: String,
     pub amount_minor: i64,
     /// GST included in the amount.
@@ -443,7 +443,7 @@ pub struct SalaryLine {
     pub paid_at: Option<String>,
     pub paid_method: Option<PaymentMethod>,
     pub paid_reference: String,
-    /// The payment's number (`K2/D1/S2627/0001`); two when two desks paid
+    /// The payment's number (`K2/1/S260001`); two when two desks paid
     /// it offline (then listed for review).
     pub payment_numbers: Vec<String>,
 }
@@ -520,7 +520,7 @@ pub struct InvoiceLine {
 pub struct Invoice {
     pub id: crate::ids::InvoiceId,
     pub student_id: StudentId,
-    /// e.g. K2/D1/I2627/0001: never changes once printed.
+    /// e.g. K2/1/I260001: never changes once printed.
     pub number: String,
     /// YYYY-MM-DD
     pub period_from: String,
@@ -567,7 +567,7 @@ command!(SaveInvoicePdf => "save_invoice_pdf", Permission -> String);
 pub struct MoneyReview {
     /// What to pass to [`MarkMoneyReviewed`].
     pub id: uuid::Uuid,
-    /// e.g. "Receipt K2/D2/26-27/0003 of ₹1,500.00 for Asha Rao".
+    /// e.g. "Receipt K2/2/260003 of ₹1,500.00 for Asha Rao".
     pub what: String,
     pub reason: String,
     /// Who recorded the money, when known.

@@ -46,6 +46,13 @@ pub struct ListBranches {
 }
 command!(ListBranches => "list_branches", Session -> Vec<Branch>);
 
+/// The longest branch code a branch can be given: the code is printed at
+/// the start of every receipt, invoice and salary payment number, and
+/// those may not pass 16 characters (the GST rule for invoice numbers;
+/// the arithmetic is in the desk's `money/numbers.rs`). Branches given a
+/// longer code by an older version keep it.
+pub const BRANCH_CODE_MAX: usize = 5;
+
 /// Creates a branch when `id` is None, else changes it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

@@ -17,12 +17,15 @@ pub struct Guardian {
     pub other_students: Vec<StudentSummary>,
 }
 
-/// A guardian to link: an existing one (`existing_id`, e.g. a sibling's
-/// parent) or a new one from the other fields.
+/// A guardian to link: an existing one of the student's branch
+/// (`guardian_id`, e.g. a sibling's parent offered by `find_guardians`) or
+/// one from the other fields — itself an existing one when a guardian of
+/// the branch has the same phone and name, else a new one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GuardianInput {
-    pub existing_id: Option<GuardianId>,
+    #[serde(alias = "existing_id")]
+    pub guardian_id: Option<GuardianId>,
     pub full_name: String,
     pub phone: String,
     pub email: String,
@@ -269,6 +272,35 @@ pub struct FindDuplicates {
     pub guardian_phone: String,
 }
 command!(FindDuplicates => "find_duplicates", Permission -> Vec<StudentSummary>);
+
+/// Guardians of the branch with this phone, compared by its last ten
+/// digits ("+91 98290 12345" finds "9829012345"), each with the students
+/// they are linked to: offered while a sibling is admitted, so that
+/// siblings share one guardian. Fewer than seven digits find none.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FindGuardians {
+    pub branch_id: BranchId,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardianMatch {
+    pub id: GuardianId,
+    pub full_name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub children: Vec<GuardianChild>,
+}
+
+/// A student a guardian is linked to, and how (e.g. Mother).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardianChild {
+    pub student_id: StudentId,
+    pub full_name: String,
+    pub relation: String,
+}
+command!(FindGuardians => "find_guardians", Permission -> Vec<GuardianMatch>);
 
 /// Folds `duplicate` into `keep`: its guardians, enrolments and leads move
 /// to `keep`, and it is archived with a note. Only on the clerk's word.

@@ -118,11 +118,7 @@ impl Desk {
             let rate = settings::effective_int(conn, keys::GST_RATE_BP, Some(BranchId(student.branch_id)))?;
             let start_month = settings::effective_int(conn, keys::YEAR_START_MONTH, None)? as u32;
             let fy = numbers::fiscal_year(today, start_month);
-            let serial: u32 = conn
-                .prepare_cached(
-                    "SELECT coalesce(max(serial), 0) FROM invoices WHERE desk_no = ?1 AND fiscal_year = ?2",
-                )?
-                .query_row((desk_no, &fy), |r| r.get(0))?;
+            let serial = super::store::last_in_series(conn, "invoices", desk_no, &fy)?;
             let code =
                 crate::org::store::branch_by_id(conn, student.branch_id)?.map(|b| b.code).unwrap_or_default();
             let row = InvoiceRow {

@@ -1,5 +1,5 @@
 //! Salaries paid, as money of their own: each payment is an append-only
-//! row numbered from the desk's payment series (`K2/D1/S2627/0001`), never
+//! row numbered from the desk's payment series (`K2/1/S260001`), never
 //! changed. A salary line is paid once it has a payment; a line paid on two
 //! desks offline keeps both payments and shows in the review list.
 
@@ -95,11 +95,7 @@ pub(crate) fn record(
     let conn: &Connection = w.tx();
     let start_month = crate::settings::effective_int(conn, keys::YEAR_START_MONTH, None)? as u32;
     let fy = numbers::fiscal_year(today, start_month);
-    let serial: u32 = conn
-        .prepare_cached(
-            "SELECT coalesce(max(serial), 0) FROM salary_payments WHERE desk_no = ?1 AND fiscal_year = ?2",
-        )?
-        .query_row((desk_no, &fy), |r| r.get(0))?;
+    let serial = super::store::last_in_series(conn, "salary_payments", desk_no, &fy)?;
     let code = crate::org::store::branch_by_id(conn, line.branch_id)?.map(|b| b.code).unwrap_or_default();
     let row = SalaryPaymentRow {
         id: Uuid::now_v7(),

@@ -208,11 +208,19 @@ pub fn receipts_of_branch_between(
 
 /// The last serial this desk gave in a financial year (0: none yet).
 pub fn last_serial(conn: &Connection, desk_no: u32, fiscal_year: &str) -> Result<u32> {
+    last_in_series(conn, "receipts", desk_no, fiscal_year)
+}
+
+/// The highest serial of desk `desk_no` in `table`'s series for the
+/// financial year, counted over both stored forms that print alike
+/// (`numbers::year_keys`), so a printed number never repeats.
+pub fn last_in_series(conn: &Connection, table: &str, desk_no: u32, fiscal_year: &str) -> Result<u32> {
+    let [year, twin] = super::numbers::year_keys(fiscal_year);
     Ok(conn
-        .prepare_cached(
-            "SELECT coalesce(max(serial), 0) FROM receipts WHERE desk_no = ?1 AND fiscal_year = ?2",
-        )?
-        .query_row((desk_no, fiscal_year), |r| r.get(0))?)
+        .prepare_cached(&format!(
+            "SELECT coalesce(max(serial), 0) FROM {table} WHERE desk_no = ?1 AND fiscal_year IN (?2, ?3)"
+        ))?
+        .query_row((desk_no, year, twin), |r| r.get(0))?)
 }
 
 pub fn allocations_of(conn: &Connection, receipt: Uuid) -> Result<Vec<AllocationRow>> {

@@ -57,7 +57,11 @@ impl Desk {
 
     pub fn save_branch(&self, actor: &Actor, input: SaveBranch) -> Result<Branch> {
         actor.require(Permission::ManageOrganisation, None)?;
-        let code = validate::branch_code("code", &input.code)?;
+        let kept = match input.id {
+            Some(id) => store::branch_by_id(&self.db().conn, id.0)?.map(|b| b.code),
+            None => None,
+        };
+        let code = validate::branch_code("code", &input.code, kept.as_deref())?;
         let name = validate::required("name", "branch name", &input.name, validate::NAME_MAX)?;
         let address = validate::optional("address", &input.address, validate::TEXT_MAX)?;
         let phone = validate::phone("phone", &input.phone)?.unwrap_or_default();

@@ -3,6 +3,7 @@
 
 pub mod duplicates;
 pub mod enrolments;
+pub(crate) mod guardians;
 pub mod search;
 pub mod store;
 pub mod transfer;
@@ -124,10 +125,8 @@ pub(crate) fn check_guardian(
 ) -> Result<GuardianPlan> {
     let relation =
         validate::required(&format!("{field}.relation"), "relation (e.g. Mother)", &g.relation, 30)?;
-    if let Some(id) = g.existing_id {
-        let row = store::guardian_by_id(conn, id.0)?.filter(|r| r.branch_id == branch).ok_or_else(|| {
-            ApiError::invalid(&format!("{field}.existing_id"), "Choose a guardian of this branch.")
-        })?;
+    if let Some(id) = g.guardian_id {
+        let row = guardians::existing(conn, &format!("{field}.guardian_id"), id, branch)?;
         return Ok(GuardianPlan::Existing(row, relation, g.is_primary));
     }
     let full_name =
@@ -157,10 +156,21 @@ pub(crate) fn check_guardian(
     Ok(GuardianPlan::New(row, relation, g.is_primary))
 }
 
-/// Writes a guardian plan for `student`: the guardian when new, and the link.
+/// Writes a guardian plan for `student`: the guardian when new (or the
+/// email a matched one gains, `guardians::reuse_same`), and the link.
 pub(crate) fn write_guardian(w: &mut Write<'_>, student: &StudentRow, plan: &GuardianPlan) -> Result<()> {
     let (row, relation, primary) = match plan {
-        GuardianPlan::Existing(g, r, p) => (g, r, *p),
+        GuardianPlan::Existing(g, r, p) => {
+            if let Some(old) = store::guardian_by_id(w.tx(), g.id)? {
+                if old.email.is_none() && g.email.is_some() {
+                    w.update(
+                        &old,
+                        &GuardianRow { email: g.email.clone(), updated_at: w.now(), ..old.clone() },
+                    )?;
+                }
+            }
+            (g, r, *p)
+        }
         GuardianPlan::New(g, r, p) => {
             w.insert(g)?;
             (g, r, *p)
@@ -304,7 +314,8 @@ impl Desk {
         let mut plans = Vec::new();
         if old.is_none() {
             for (i, g) in input.guardians.iter().enumerate() {
-                plans.push(check_guardian(conn, &format!("guardians[{i}]"), g, input.branch_id.0, now)?);
+                let plan = check_guardian(conn, &format!("guardians[{i}]"), g, input.branch_id.0, now)?;
+                plans.push(guardians::reuse_same(conn, plan)?);
             }
             let under = settings::effective_int(
                 conn,
@@ -370,13 +381,12 @@ impl Desk {
 
     pub fn link_guardian(&self, actor: &Actor, input: LinkGuardian) -> Result<Student> {
         let student = self.student_for(actor, "student_id", input.student_id, Permission::ManageStudent)?;
-        let plan = check_guardian(
-            &self.db().conn,
-            "guardian",
-            &input.guardian,
-            student.branch_id,
-            self.clock().now(),
-        )?;
+        let plan = {
+            let db = self.db();
+            let plan =
+                check_guardian(&db.conn, "guardian", &input.guardian, student.branch_id, self.clock().now())?;
+            guardians::reuse_same(&db.conn, plan)?
+        };
         self.write(Some(actor.user_id), |w| write_guardian(w, &student, &plan))?;
         view(&self.db().conn, &student)
     }

@@ -111,23 +111,46 @@ pub struct GuardianRow {
 }
 branch_record!(GuardianRow, "guardians");
 
+fn guardian_from_row(r: &Row<'_>) -> rusqlite::Result<GuardianRow> {
+    Ok(GuardianRow {
+        id: cols::uuid(r, 0)?,
+        branch_id: cols::uuid(r, 1)?,
+        full_name: r.get(2)?,
+        phone: r.get(3)?,
+        email: r.get(4)?,
+        created_at: cols::time(r, 5)?,
+        updated_at: cols::time(r, 6)?,
+    })
+}
+
 pub fn guardian_by_id(conn: &Connection, id: Uuid) -> Result<Option<GuardianRow>> {
     Ok(conn
         .prepare_cached(
             "SELECT id, branch_id, full_name, phone, email, created_at, updated_at FROM guardians WHERE id = ?1",
         )?
-        .query_row([id.to_string()], |r| {
-            Ok(GuardianRow {
-                id: cols::uuid(r, 0)?,
-                branch_id: cols::uuid(r, 1)?,
-                full_name: r.get(2)?,
-                phone: r.get(3)?,
-                email: r.get(4)?,
-                created_at: cols::time(r, 5)?,
-                updated_at: cols::time(r, 6)?,
-            })
-        })
+        .query_row([id.to_string()], guardian_from_row)
         .optional()?)
+}
+
+/// Guardians of `branch` linked to a student whose search entry holds the
+/// digits `key` (a phone's last ten, `phone_key`), oldest first: one
+/// trigram index look-up, not a scan. The caller compares the phones.
+pub fn guardians_by_phone_digits(conn: &Connection, branch: Uuid, key: &str) -> Result<Vec<GuardianRow>> {
+    let digits: String = key.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < 3 {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT g.id, g.branch_id, g.full_name, g.phone, g.email, g.created_at, g.updated_at
+         FROM (SELECT rowid AS k FROM student_search WHERE student_search MATCH ?1 LIMIT 400) f
+         JOIN student_search_keys k ON k.k = f.k
+         JOIN student_guardians l ON l.student_id = k.student_id AND l.removed_at IS NULL
+         JOIN guardians g ON g.id = l.guardian_id
+         WHERE g.branch_id = ?2 AND g.phone IS NOT NULL
+         ORDER BY g.created_at, g.id",
+    )?;
+    let rows = stmt.query_map((format!("\"{digits}\""), branch.to_string()), guardian_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The phone of the student's primary (else first) guardian who has one:
