@@ -180,6 +180,7 @@ commands! {
     students::merge_students(sd::MergeStudents),
     students::enrol(sd::Enrol),
     students::set_enrolment_status(sd::SetEnrolmentStatus),
+    students::set_enrolment_concession(sd::SetEnrolmentConcession),
     students::list_roster(sd::ListRoster),
     students::give_student_login(sd::GiveStudentLogin),
     students::get_my_record(sd::GetMyRecord),

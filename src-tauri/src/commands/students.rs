@@ -15,6 +15,7 @@ actor_commands! {
     merge_students(MergeStudents),
     enrol(Enrol),
     set_enrolment_status(SetEnrolmentStatus),
+    set_enrolment_concession(SetEnrolmentConcession),
     list_roster(ListRoster),
     give_student_login(GiveStudentLogin),
     get_my_record(GetMyRecord),

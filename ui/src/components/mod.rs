@@ -1,3 +1,4 @@
+pub mod concession;
 pub mod csv_import;
 pub mod document;
 pub mod field;

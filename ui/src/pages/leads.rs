@@ -2,6 +2,7 @@
 //! call or visit, and admit in one step.
 
 use super::courses::esc;
+use crate::components::concession::{self, Concession, ConcessionFields};
 use crate::components::csv_import::CsvImport;
 use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
 use crate::components::guardian_offer::GuardianOffer;
@@ -214,6 +215,7 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
     let batch = use_state(String::new);
     let dob = use_state(String::new);
     let relation = use_state(|| "Parent".to_owned());
+    let concession = use_state(Concession::default);
     let error = use_state(|| None::<ApiError>);
     let log = {
         let f = (kind.clone(), outcome.clone(), status.clone(), lost_reason.clone(), follow.clone());
@@ -237,13 +239,17 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
         })
     };
     let convert = {
-        let f = (batch.clone(), dob.clone(), relation.clone());
+        let f = (batch.clone(), dob.clone(), relation.clone(), concession.clone());
         let (error, s, nav, id) = (error.clone(), s.clone(), s.navigate.clone(), l.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (batch, dob, relation) = f.clone();
+            let (batch, dob, relation, concession) = f.clone();
             let Ok(batch_id) = batch.parse() else {
                 return error.set(Some(ApiError::invalid("batch_id", "Choose the batch to enrol into.")));
+            };
+            let c = match concession.typed() {
+                Ok(c) => c,
+                Err(e) => return error.set(Some(e)),
             };
             let input = ConvertLead {
                 lead_id: id,
@@ -251,7 +257,11 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
                 batch_id: branchdesk_api::ids::BatchId(batch_id),
                 date_of_birth: (*dob).clone(),
                 guardian_relation: (*relation).clone(),
-                ..Default::default()
+                start_date: String::new(),
+                discount_kind: c.kind,
+                discount_value: c.value,
+                discount_reason: c.reason,
+                discount_category: c.category,
             };
             let nav = nav.clone();
             act(input, error.clone(), s.clone(), move |d| nav.emit(Page::Student(d.student.id)));
@@ -284,7 +294,7 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
             if !l.possible_duplicates.is_empty() {
                 <div class="notice" id="lead-duplicates">{ format!("Possibly already known: {}", l.possible_duplicates.join("; ")) }</div>
             }
-            <FormError error={err.clone()} fields={vec!["outcome", "lost_reason", "next_follow_up", "batch_id", "date_of_birth", "guardian_relation"]} />
+            <FormError error={err.clone()} fields={[&["outcome", "lost_reason", "next_follow_up", "batch_id", "date_of_birth", "guardian_relation"][..], &concession::FIELDS].concat()} />
             <ul class="log" id="lead-activities">
                 { for l.activities.iter().map(|a| html! { <li>{ format!("{} · {} · {}", a.kind.label(), a.done_at.get(..16).unwrap_or_default().replace('T', " "), a.done_by.clone().unwrap_or_default()) }<div>{ &a.outcome }</div></li> }) }
             </ul>
@@ -310,6 +320,7 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
                             <DateField label="Date of birth" name="date_of_birth" value={(*dob).clone()} on_input={setter(&dob)} error={err.clone()} />
                             <Field label="Parent is the student's" name="guardian_relation" value={(*relation).clone()} on_input={setter(&relation)} error={err.clone()} hint="Mother, Father…" />
                         </div>
+                        <ConcessionFields value={(*concession).clone()} on_change={setter(&concession)} error={err.clone()} />
                         <div class="actions"><button type="submit" class="primary" id="convert-save">{ "Admit" }</button></div>
                     </form>
                 }

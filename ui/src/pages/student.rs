@@ -1,15 +1,16 @@
 //! One student: profile, guardians, enrolments (enrol, hold, drop,
 //! complete, with the log), and the records later areas add.
 
+use crate::components::concession::{self, Concession, ConcessionFields};
 use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
-use crate::format::{day, money, parse_money};
+use crate::format::{day, money};
 use crate::hooks::{act, use_query};
 use crate::invoke::call;
 use crate::nav::Page;
 use branchdesk_api::commands::students::*;
 use branchdesk_api::commands::timetable::{Batch, ListBatches};
-use branchdesk_api::ids::StudentId;
+use branchdesk_api::ids::{EnrolmentId, StudentId};
 use branchdesk_api::{ApiError, Permission};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -329,44 +330,35 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
     let (batches, _) = use_query(ListBatches { branch_id: st.branch_id, include_inactive: false });
     let batch = use_state(String::new);
     let start = use_state(String::new);
-    let discount_kind = use_state(|| DiscountKind::None.as_str().to_owned());
-    let discount = use_state(String::new);
-    let discount_reason = use_state(String::new);
-    let discount_category = use_state(|| ConcessionCategory::None.as_str().to_owned());
+    let concession = use_state(Concession::default);
     let reason = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
+    // Which enrolment's concession is being changed.
+    let changing = use_state(|| None::<EnrolmentId>);
     let manage = s.me.can(Permission::ManageEnrolment) && p.detail.moved_away.is_none();
+    // Changing a concession changes what is charged: managers only (the desk checks the branch).
+    let reprice = manage && s.me.can(Permission::VoidPayment);
     let onsubmit = {
-        let f = (
-            batch.clone(),
-            start.clone(),
-            discount_kind.clone(),
-            discount.clone(),
-            discount_reason.clone(),
-            discount_category.clone(),
-        );
+        let f = (batch.clone(), start.clone(), concession.clone());
         let (error, s, done, id) = (error.clone(), s.clone(), p.on_saved.clone(), st.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (batch, start, kind, discount, discount_reason, category) = f.clone();
+            let (batch, start, concession) = f.clone();
             let Ok(batch_id) = batch.parse() else {
                 return error.set(Some(ApiError::invalid("batch_id", "Choose a batch.")));
             };
-            // Percent (up to two decimals) is basis points; an amount is minor units.
-            let Some(value) = parse_money(&discount) else {
-                return error.set(Some(ApiError::invalid(
-                    "discount_value",
-                    "Enter the discount as a number, e.g. 10 or 500.",
-                )));
+            let c = match concession.typed() {
+                Ok(c) => c,
+                Err(e) => return error.set(Some(e)),
             };
             let input = Enrol {
                 student_id: id,
                 batch_id: branchdesk_api::ids::BatchId(batch_id),
                 start_date: (*start).clone(),
-                discount_kind: DiscountKind::parse(&kind).unwrap_or_default(),
-                discount_value: value,
-                discount_reason: (*discount_reason).clone(),
-                discount_category: ConcessionCategory::parse(&category).unwrap_or_default(),
+                discount_kind: c.kind,
+                discount_value: c.value,
+                discount_reason: c.reason,
+                discount_category: c.category,
             };
             let done = done.clone();
             act(input, error.clone(), s.clone(), move |_| done.emit(()));
@@ -385,6 +377,19 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
             );
         })
     };
+    let open_change = |e: &Enrolment| {
+        let (changing, id) = (changing.clone(), e.id);
+        Callback::from(move |_: MouseEvent| changing.set(Some(id)))
+    };
+    let close_change = {
+        let (changing, done) = (changing.clone(), p.on_saved.clone());
+        Callback::from(move |saved: bool| {
+            changing.set(None);
+            if saved {
+                done.emit(());
+            }
+        })
+    };
     let err = (*error).clone();
     let batch_opts: Vec<(String, String)> = match &batches {
         Some(Ok(list)) => list
@@ -395,23 +400,18 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
             .collect(),
         _ => vec![],
     };
-    let categories: Vec<(String, String)> =
-        ConcessionCategory::ALL.iter().map(|c| (c.as_str().to_owned(), c.label().to_owned())).collect();
-    let kinds: Vec<(String, String)> = vec![
-        ("NONE".into(), "No discount".into()),
-        ("PERCENT".into(), "Percent off".into()),
-        ("FIXED".into(), "Amount off each fee".into()),
-    ];
+    let mut fields = vec!["batch_id", "start_date", "reason"];
+    fields.extend(concession::FIELDS);
     html! {
         <div id="enrolments">
-            <FormError error={err.clone()} fields={vec!["batch_id", "start_date", "discount_value", "discount_category", "discount_reason", "reason"]} />
+            <FormError error={err.clone()} fields={fields} />
             if p.detail.enrolments.is_empty() { <p class="empty">{ "Not enrolled in any batch yet." }</p> }
             { for p.detail.enrolments.iter().map(|e| html! {
-                <div class="card enrolment">
+                <div class="card enrolment" id={format!("enrolment-{}", e.id)}>
                     <strong>{ &e.batch_name }</strong>{ format!(" · {} · from {}", e.course_name, day(&e.start_date)) }
                     <span class="tag">{ e.status.label() }</span>
                     if e.discount_kind != DiscountKind::None {
-                        <span class="muted">{ format!(" · {} {}: {}", e.discount_category.label().to_lowercase(), match e.discount_kind { DiscountKind::Percent => format!("{} %", super::courses::percent(e.discount_value as u32)), _ => money(e.discount_value) }, e.discount_reason) }</span>
+                        <span class="muted concession">{ format!(" · {} {}: {}", e.discount_category.label().to_lowercase(), match e.discount_kind { DiscountKind::Percent => format!("{} %", super::courses::percent(e.discount_value as u32)), _ => money(e.discount_value) }, e.discount_reason) }</span>
                     }
                     if let Some(c) = &e.certificate_no { <span class="muted">{ format!(" · certificate {c}") }</span> }
                     <ul class="log">
@@ -420,7 +420,13 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
                     if manage && e.branch_id == st.branch_id {
                         <div class="row-actions">
                             { for EnrolmentStatus::ALL.iter().filter(|s| **s != e.status).map(|to| html! { <button onclick={change(e, *to)}>{ format!("Mark {}", to.label().to_lowercase()) }</button> }) }
+                            if reprice && e.status == EnrolmentStatus::Active && *changing != Some(e.id) {
+                                <button class="change-concession" id={format!("change-concession-{}", e.id)} onclick={open_change(e)}>{ "Change concession" }</button>
+                            }
                         </div>
+                    }
+                    if reprice && *changing == Some(e.id) {
+                        <ConcessionForm enrolment={e.clone()} on_close={close_change.clone()} />
                     }
                 </div>
             }) }
@@ -435,16 +441,73 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
                         <Select label="Batch" name="batch_id" value={(*batch).clone()} options={batch_opts} on_change={setter(&batch)} error={err.clone()} none="Choose…" />
                         <DateField label="Starts" name="start_date" value={(*start).clone()} on_input={setter(&start)} error={err.clone()} hint="empty: today" />
                     </div>
-                    <div class="row">
-                        <Select label="Discount" name="discount_kind" value={(*discount_kind).clone()} options={kinds} on_change={setter(&discount_kind)} />
-                        <Field label="Percent or amount" name="discount_value" value={(*discount).clone()} on_input={setter(&discount)} error={err.clone()} />
-                        <Select label="Concession" name="discount_category" value={(*discount_category).clone()} options={categories} on_change={setter(&discount_category)} error={err.clone()} />
-                        <Field label="Why" name="discount_reason" value={(*discount_reason).clone()} on_input={setter(&discount_reason)} error={err.clone()} />
-                    </div>
+                    <ConcessionFields value={(*concession).clone()} on_change={setter(&concession)} error={err.clone()} />
                     <div class="actions"><button type="submit" class="primary" id="enrol-save">{ "Enrol" }</button></div>
                 </form>
             }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConcessionFormProps {
+    enrolment: Enrolment,
+    /// True when the change was saved.
+    on_close: Callback<bool>,
+}
+
+/// Changes an active enrolment's concession: its unpaid dues are charged
+/// again at the new price. Enter saves, Esc cancels.
+#[component]
+fn ConcessionForm(p: &ConcessionFormProps) -> Html {
+    let s = use_session();
+    let concession = use_state(|| Concession::of(&p.enrolment));
+    let error = use_state(|| None::<ApiError>);
+    let form = use_node_ref();
+    {
+        // Keys go to the form at once, so Esc cancels without a click.
+        let form = form.clone();
+        use_effect_with((), move |_| {
+            use wasm_bindgen::JsCast;
+            let first = form
+                .cast::<web_sys::Element>()
+                .and_then(|f| f.query_selector("select").ok().flatten())
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(el) = first {
+                let _ = el.focus();
+            }
+        });
+    }
+    let onsubmit = {
+        let (concession, error, s, close, id) =
+            (concession.clone(), error.clone(), s.clone(), p.on_close.clone(), p.enrolment.id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let c = match concession.typed() {
+                Ok(c) => c,
+                Err(e) => return error.set(Some(e)),
+            };
+            let input = SetEnrolmentConcession {
+                id,
+                discount_kind: c.kind,
+                discount_value: c.value,
+                discount_reason: c.reason,
+                discount_category: c.category,
+            };
+            let close = close.clone();
+            act(input, error.clone(), s.clone(), move |_| close.emit(true));
+        })
+    };
+    let cancel = p.on_close.reform(|_| false);
+    let err = (*error).clone();
+    html! {
+        <form class="inline-form concession-form" id="concession-form" ref={form} {onsubmit} onkeydown={super::courses::esc(cancel.clone())}>
+            <h3>{ "Change concession" }</h3>
+            <p class="muted">{ "The dues not yet paid are charged again at the new price; paid ones stay as they are." }</p>
+            <FormError error={err.clone()} fields={concession::FIELDS.to_vec()} />
+            <ConcessionFields value={(*concession).clone()} on_change={setter(&concession)} error={err} id_prefix="concession-" />
+            <FormActions save="Save concession" id="concession-save" on_cancel={cancel} />
+        </form>
     }
 }
 

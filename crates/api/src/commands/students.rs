@@ -338,6 +338,22 @@ pub struct SetEnrolmentStatus {
 }
 command!(SetEnrolmentStatus => "set_enrolment_status", Permission -> Enrolment);
 
+/// Changes the concession of an enrolment that is active or on hold: its
+/// unpaid fee dues are charged again at the plan less the new concession
+/// (dues with money on them stay as they are), and the change is logged.
+/// Needs `manage:enrolment` and `void:payment` in the enrolment's branch.
+/// `discount_value` as in [`Enrol`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetEnrolmentConcession {
+    pub id: EnrolmentId,
+    pub discount_kind: DiscountKind,
+    pub discount_value: i64,
+    pub discount_reason: String,
+    pub discount_category: ConcessionCategory,
+}
+command!(SetEnrolmentConcession => "set_enrolment_concession", Permission -> Enrolment);
+
 /// Students enrolled in a batch, with their status.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

@@ -45,44 +45,26 @@ fn amount_field(field: &str, text: &str) -> Result<i64, ApiError> {
     }
 }
 
-/// Writes the dues of an active enrolment that do not exist yet (ids are
-/// derived, so a second desk's enrolment adds nothing); when an enrolment
-/// ends, cancels its later dues nothing has been paid on.
-pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &BatchRow) -> Result<()> {
-    let now = w.now();
-    let existing = store::dues_of_enrolment(w.tx(), e.id)?;
-    if e.status != "ACTIVE" {
-        if e.status == "DROPPED" || e.status == "COMPLETED" {
-            let after = e.status_since.date_naive();
-            for d in existing.iter().filter(|d| d.cancelled_at.is_none() && d.due_on > after) {
-                let paid: i64 = w
-                    .tx()
-                    .prepare_cached("SELECT count(*) FROM receipt_allocations WHERE due_id = ?1")?
-                    .query_row([d.id.to_string()], |r| r.get(0))?;
-                if paid == 0 {
-                    w.update(d, &DueRow { cancelled_at: Some(now), updated_at: now, ..d.clone() })?;
-                }
-            }
-        }
-        return Ok(());
-    }
-    if batch.fee_minor == 0 {
-        return Ok(());
-    }
+/// One FEE due an enrolment's plan keys: the date that keys its id, when it
+/// falls due, its amount less the concession in force (with GST when fees
+/// are quoted without it; 0 when the concession covers it), its words.
+struct PlannedDue {
+    key: NaiveDate,
+    due_on: NaiveDate,
+    amount: i64,
+    description: String,
+}
+
+/// Every FEE due the batch's plan keys for enrolment `e`, from its start.
+fn planned_dues(conn: &Connection, e: &EnrolmentRow, batch: &BatchRow) -> Result<Vec<PlannedDue>> {
     let branch = Some(BranchId(e.branch_id));
-    let rate = settings::effective_int(w.tx(), keys::GST_RATE_BP, branch)?;
-    let inclusive = settings::effective_flag(w.tx(), keys::FEES_INCLUDE_TAX, branch)?;
-    let (percent, fixed) = match e.discount_kind.as_str() {
-        "PERCENT" => (Some(e.discount_value), None),
-        "FIXED" => (None, Some(e.discount_value)),
-        _ => (None, None),
-    };
+    let rate = settings::effective_int(conn, keys::GST_RATE_BP, branch)?;
+    let inclusive = settings::effective_flag(conn, keys::FEES_INCLUDE_TAX, branch)?;
+    let (percent, fixed) = concession(e);
     let taxed = |fee: i64| if inclusive { fee } else { dues::with_tax(fee, rate) };
-    let course =
-        crate::academics::courses::by_id(w.tx(), batch.course_id)?.map(|c| c.name).unwrap_or_default();
-    // (the date that keys the due, when it falls due, amount, words)
+    let course = crate::academics::courses::by_id(conn, batch.course_id)?.map(|c| c.name).unwrap_or_default();
     let plan = batch.instalments();
-    let wanted: Vec<(NaiveDate, NaiveDate, i64, String)> = if plan.is_empty() {
+    Ok(if plan.is_empty() {
         let every = match batch.fee_frequency.as_str() {
             "ONE_TIME" => dues::Every::Once,
             "QUARTERLY" => dues::Every::Months(3),
@@ -91,38 +73,108 @@ pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &
         let amount = taxed(dues::after_concession(batch.fee_minor, percent, fixed));
         dues::schedule(every, e.start_date, batch.end_date, &course)
             .into_iter()
-            .map(|(on, words)| (on, on, amount, words))
+            .map(|(on, description)| PlannedDue { key: on, due_on: on, amount, description })
             .collect()
     } else {
         let n = plan.len();
-        dues::instalment_dues(&plan, e.start_date, percent, fixed)
-            .into_iter()
-            .map(|(key, on, amount)| {
-                let k = plan.iter().position(|p| p.due_on == key).unwrap_or(0) + 1;
-                (key, on, taxed(amount), format!("{course} fee, instalment {k} of {n}"))
+        let charged = dues::instalment_dues(&plan, e.start_date, percent, fixed);
+        plan.iter()
+            .enumerate()
+            .map(|(k, p)| {
+                let (due_on, amount) = charged
+                    .iter()
+                    .find(|c| c.0 == p.due_on)
+                    .map(|c| (c.1, taxed(c.2)))
+                    .unwrap_or((p.due_on.max(e.start_date), 0));
+                PlannedDue {
+                    key: p.due_on,
+                    due_on,
+                    amount,
+                    description: format!("{course} fee, instalment {} of {n}", k + 1),
+                }
             })
             .collect()
-    };
-    for (key, due_on, amount, description) in wanted {
-        let id = dues::due_id(e.id, key);
-        match existing.iter().find(|d| d.id == id) {
-            Some(d) if d.cancelled_at.is_some() => {
-                w.update(d, &DueRow { cancelled_at: None, updated_at: now, ..d.clone() })?;
+    })
+}
+
+/// An enrolment's concession as the plan functions take it: (percent in
+/// basis points, fixed amount).
+pub(crate) fn concession(e: &EnrolmentRow) -> (Option<i64>, Option<i64>) {
+    match e.discount_kind.as_str() {
+        "PERCENT" => (Some(e.discount_value), None),
+        "FIXED" => (None, Some(e.discount_value)),
+        _ => (None, None),
+    }
+}
+
+/// Makes an enrolment's FEE dues follow its status and its plan less the
+/// concession in force. Ids are derived, so a second desk's enrolment adds
+/// nothing. A due any receipt put money on is never touched.
+///
+/// - ACTIVE: every due the plan charges exists at its amount — written if
+///   missing, an unpaid one brought back (if cancelled) and re-priced.
+/// - ON_HOLD: the unpaid live dues are re-priced; nothing is added or
+///   brought back.
+/// - both: an unpaid live due the plan keys but no longer charges (the
+///   concession covers it) is cancelled.
+/// - DROPPED, COMPLETED: the unpaid dues after that day are cancelled.
+///
+/// Dues the plan does not key (those of an earlier period before the
+/// enrolment started again) and late fees (`LATE_FEE`, their own ids) are
+/// left as they are.
+pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &BatchRow) -> Result<()> {
+    let now = w.now();
+    let existing: Vec<DueRow> =
+        store::dues_of_enrolment(w.tx(), e.id)?.into_iter().filter(|d| d.kind == "FEE").collect();
+    let paid = store::allocated_dues_of_enrolment(w.tx(), e.id)?;
+    let cancel = |d: &DueRow| DueRow { cancelled_at: Some(now), updated_at: now, ..d.clone() };
+    let restore = match e.status.as_str() {
+        "ACTIVE" => true,
+        "ON_HOLD" => false,
+        "DROPPED" | "COMPLETED" => {
+            let after = e.status_since.date_naive();
+            for d in existing.iter().filter(|d| d.cancelled_at.is_none() && d.due_on > after) {
+                if !paid.contains(&d.id) {
+                    w.update(d, &cancel(d))?;
+                }
             }
-            Some(_) => {}
-            None => w.insert(&DueRow {
-                id,
-                branch_id: e.branch_id,
-                student_id: e.student_id,
-                enrolment_id: Some(e.id),
-                kind: "FEE".into(),
-                description,
-                due_on,
-                amount_minor: amount,
-                cancelled_at: None,
-                created_at: now,
-                updated_at: now,
-            })?,
+            return Ok(());
+        }
+        _ => return Ok(()),
+    };
+    for p in planned_dues(w.tx(), e, batch)? {
+        let id = dues::due_id(e.id, p.key);
+        let Some(d) = existing.iter().find(|d| d.id == id) else {
+            if restore && p.amount > 0 {
+                w.insert(&DueRow {
+                    id,
+                    branch_id: e.branch_id,
+                    student_id: e.student_id,
+                    enrolment_id: Some(e.id),
+                    kind: "FEE".into(),
+                    description: p.description,
+                    due_on: p.due_on,
+                    amount_minor: p.amount,
+                    cancelled_at: None,
+                    created_at: now,
+                    updated_at: now,
+                })?;
+            }
+            continue;
+        };
+        if paid.contains(&d.id) {
+            continue;
+        }
+        let live = d.cancelled_at.is_none();
+        if p.amount == 0 {
+            if live {
+                w.update(d, &cancel(d))?;
+            }
+        } else if live || restore {
+            let new = DueRow { amount_minor: p.amount, cancelled_at: None, updated_at: now, ..d.clone() };
+            if new.amount_minor != d.amount_minor || new.cancelled_at != d.cancelled_at {
+                w.update(d, &new)?;
+            }
         }
     }
     Ok(())

@@ -7,7 +7,7 @@ use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize)]
@@ -122,6 +122,17 @@ pub fn dues_of_enrolment(conn: &Connection, enrolment: Uuid) -> Result<Vec<DueRo
         "SELECT {DUE_COLUMNS} FROM dues d WHERE d.enrolment_id = ?1 ORDER BY d.due_on"
     ))?;
     let rows = stmt.query_map([enrolment.to_string()], due_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The dues of an enrolment that any receipt put money on (even one voided
+/// since): what was charged and paid is never re-priced.
+pub fn allocated_dues_of_enrolment(conn: &Connection, enrolment: Uuid) -> Result<HashSet<Uuid>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT a.due_id FROM receipt_allocations a JOIN dues d ON d.id = a.due_id
+         WHERE d.enrolment_id = ?1",
+    )?;
+    let rows = stmt.query_map([enrolment.to_string()], |r| cols::uuid(r, 0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

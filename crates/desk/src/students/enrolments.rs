@@ -198,6 +198,25 @@ fn log(w: &mut Write<'_>, e: &EnrolmentRow, from: Option<String>, reason: &str) 
     })
 }
 
+/// A concession as the enrolment log reads it: "Sibling 10 % (sister in
+/// XI-A)", "Scholarship 1,500.00 off (topper)" or "none".
+fn describe_concession(e: &EnrolmentRow) -> String {
+    let category = ConcessionCategory::parse(&e.discount_category).unwrap_or_default().label();
+    let amount = match DiscountKind::parse(&e.discount_kind).unwrap_or_default() {
+        DiscountKind::None => return "none".into(),
+        DiscountKind::Percent => {
+            let p = branchdesk_api::amount::format(e.discount_value);
+            format!("{} %", p.trim_end_matches('0').trim_end_matches('.'))
+        }
+        DiscountKind::Fixed => format!("{} off", branchdesk_api::amount::format(e.discount_value)),
+    };
+    if e.discount_reason.is_empty() {
+        format!("{category} {amount}")
+    } else {
+        format!("{category} {amount} ({})", e.discount_reason)
+    }
+}
+
 impl Desk {
     pub fn enrol(&self, actor: &Actor, input: Enrol) -> Result<Enrolment> {
         actor.require_somewhere(Permission::ManageEnrolment)?;
@@ -283,6 +302,84 @@ impl Desk {
             certificate_no,
             updated_at: now,
             ..old.clone()
+        };
+        self.write(Some(actor.user_id), |w| {
+            w.update(&old, &new)?;
+            log(w, &new, Some(old.status.clone()), &reason)?;
+            fees(w, &new)
+        })?;
+        view(&self.db().conn, &new)
+    }
+
+    /// Changes the concession of an active or held enrolment in one
+    /// transaction: the enrolment, a log entry (its status stays; the log
+    /// says what the concession was and is) and its unpaid dues re-priced.
+    /// It changes what is charged, so it needs `void:payment` in the
+    /// enrolment's branch besides `manage:enrolment`.
+    pub fn set_enrolment_concession(
+        &self,
+        actor: &Actor,
+        input: SetEnrolmentConcession,
+    ) -> Result<Enrolment> {
+        actor.require_somewhere(Permission::ManageEnrolment)?;
+        let (old, new, reason) = {
+            let db = self.db();
+            let old = store::enrolment_by_id(&db.conn, input.id.0)?
+                .ok_or_else(|| ApiError::not_found("enrolment").on("id"))?;
+            let branch = Some(BranchId(old.branch_id));
+            actor.require(Permission::ManageEnrolment, branch)?;
+            if !actor.can(Permission::VoidPayment, branch) {
+                return Err(ApiError::denied(format!(
+                    "Changing a concession changes what is charged, so it needs \"{}\" ({}) in this branch as well as \"{}\". Ask a manager.",
+                    Permission::VoidPayment.as_str(),
+                    Permission::VoidPayment.label().to_lowercase(),
+                    Permission::ManageEnrolment.as_str(),
+                ))
+                .into());
+            }
+            let status = EnrolmentStatus::parse(&old.status).unwrap_or_default();
+            if !status.holds_seat() {
+                return Err(ApiError::conflict(format!(
+                    "This enrolment is {}; mark it active again before changing its concession.",
+                    status.label().to_lowercase()
+                ))
+                .on("id")
+                .into());
+            }
+            let batch = batch_by_id(&db.conn, old.batch_id)?.ok_or_else(|| ApiError::not_found("batch"))?;
+            let d = check_discount(
+                input.discount_kind,
+                input.discount_value,
+                &input.discount_reason,
+                input.discount_category,
+                &batch,
+            )?;
+            if (d.kind.as_str(), d.value, d.reason.as_str(), d.category.as_str())
+                == (
+                    old.discount_kind.as_str(),
+                    old.discount_value,
+                    old.discount_reason.as_str(),
+                    old.discount_category.as_str(),
+                )
+            {
+                return Err(ApiError::invalid(
+                    "discount_kind",
+                    "That is the concession in force already; change its kind, value, category or reason.",
+                )
+                .into());
+            }
+            let now = self.clock().now();
+            let new = EnrolmentRow {
+                discount_kind: d.kind.as_str().into(),
+                discount_value: d.value,
+                discount_reason: d.reason,
+                discount_category: d.category.as_str().into(),
+                updated_at: now,
+                ..old.clone()
+            };
+            let reason =
+                format!("Concession changed: {} → {}", describe_concession(&old), describe_concession(&new));
+            (old, new, reason)
         };
         self.write(Some(actor.user_id), |w| {
             w.update(&old, &new)?;
