@@ -6,6 +6,7 @@
 //! only after asking, and an error that clears once its field is changed.
 
 use branchdesk_api::commands::academics::SaveCourse;
+use branchdesk_api::commands::leads::SaveLead;
 use branchdesk_api::commands::org::SaveRoom;
 use branchdesk_api::commands::students::{Enrol, GuardianInput, SaveStudent};
 use branchdesk_api::commands::timetable::{SaveBatch, Slot};
@@ -306,5 +307,80 @@ async fn a_receipt_prints_and_opens_and_forms_start_in_their_first_field() {
     app.click("#sessions-table tr.today .cancel-session").await;
     app.find(".confirm-yes").await.send_keys(ENTER).await.expect("Enter");
     app.wait_text("#sessions-table tr.today", "cancelled").await;
+    app.close().await;
+}
+
+/// The seed, and an enquiry for Asha's brother from the same mother.
+fn seed_with_sibling_enquiry(dir: &Path) {
+    seed(dir);
+    let desk = branchdesk_desk::Desk::open(branchdesk_desk::DeskConfig::new(dir)).expect("desk");
+    let (token, me) = desk
+        .login(branchdesk_api::commands::session::Login {
+            email: DIRECTOR_EMAIL.into(),
+            password: DIRECTOR_PASSWORD.into(),
+        })
+        .expect("sign in");
+    let director = desk.actor(&token).expect("actor");
+    desk.save_lead(
+        &director,
+        SaveLead {
+            branch_id: me.branches[0].id,
+            full_name: "Kabir Rao".into(),
+            phone: "98450 22222".into(),
+            guardian_name: "Sunita Rao".into(),
+            guardian_phone: "+91 98290 12345".into(),
+            source: "Sibling".into(),
+            ..Default::default()
+        },
+    )
+    .expect("enquiry");
+}
+
+#[tokio::test]
+async fn a_sibling_is_admitted_with_a_concession_charged_and_the_mother_shared() {
+    if !ui_tests_enabled("a_sibling_is_admitted_with_a_concession_charged_and_the_mother_shared") {
+        return;
+    }
+    let app = App::launch(seed_with_sibling_enquiry).await;
+    app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
+    app.client.set_window_size(1366, 768).await.expect("resize");
+    app.click("[data-area='Enquiries']").await;
+    app.click("#lead-list li button").await;
+    app.wait_text("#lead-detail", "Kabir Rao").await;
+
+    // The mother is already a guardian (her phone pasted with +91): use her.
+    app.wait_text("#convert-form #guardian-offer", "Sunita Rao (mother of Asha Rao)").await;
+    app.click("#convert-form .use-guardian").await;
+    app.choose("#field-batch_id", "Physics XI-A · Physics XI · 3,000.00").await;
+    app.type_into("#field-date_of_birth", "14/05/2012").await;
+    app.type_into("#field-guardian_relation", "Mother").await;
+    app.choose("#field-discount_kind", "Percent off").await;
+    app.type_into("#field-discount_value", "10").await;
+    app.choose("#field-discount_category", "Sibling").await;
+    app.type_into("#field-discount_reason", "Sister Asha in XI-A").await;
+    app.screenshot("admit-with-concession").await;
+    app.click("#convert-save").await;
+    app.wait_text("#student h1", "Kabir Rao").await;
+
+    app.click("#tab-enrolments").await;
+    app.wait_text("#enrolments .concession", "sibling 10 %").await;
+    app.click("#tab-fees").await;
+    let dues = app.wait_text("#dues", "2,700.00").await;
+    assert!(!dues.contains("3,000.00"), "every due is the fee less 10 %: {dues}");
+    app.click("#tab-guardians").await;
+    app.wait_text("#guardians", "Sunita Rao").await;
+
+    // A manager takes the concession off: the open dues are charged in full.
+    app.click("#tab-enrolments").await;
+    app.click("#enrolments .change-concession").await;
+    app.find("#concession-form").await;
+    assert_eq!(app.focused_id().await, "concession-discount_kind", "the form starts in its first field");
+    app.choose("#concession-discount_kind", "No discount").await;
+    app.click("#concession-save").await;
+    app.wait_text("#enrolments", "Concession changed").await;
+    app.click("#tab-fees").await;
+    let dues = app.wait_text("#dues", "3,000.00").await;
+    assert!(!dues.contains("2,700.00"), "the open dues follow the concession in force: {dues}");
+    app.screenshot("concession-changed").await;
     app.close().await;
 }

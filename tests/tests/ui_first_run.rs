@@ -13,6 +13,7 @@ async fn first_run_login_create_teacher_and_see_only_teacher_areas() {
     // First run: the wizard, with a mistake first.
     app.find("#setup-form").await;
     assert_eq!(app.focused_id().await, "field-organisation_name", "the wizard starts in its first field");
+    app.wait_text("#field-branch_code-msg", "printed at the start of every receipt number").await;
     app.type_into("#field-organisation_name", "Kiran Coaching").await;
     app.type_into("#field-branch_name", "Koramangala").await;
     app.type_into("#field-branch_code", "K-2").await;
