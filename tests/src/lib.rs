@@ -181,12 +181,14 @@ impl App {
     pub async fn restart(self) -> App {
         let App { client, data_dir } = self;
         let _ = client.close().await;
+        let _ = std::fs::remove_file(session_file());
         let client = connect(data_dir.path()).await;
         App { client, data_dir }
     }
 
     pub async fn close(self) {
         let _ = self.client.close().await;
+        let _ = std::fs::remove_file(session_file());
     }
 }
 
@@ -200,11 +202,43 @@ pub async fn connect(data_dir: &Path) -> Client {
             "args": ["--data-dir", data_dir],
         }),
     );
-    ClientBuilder::new(HttpConnector::new())
+    end_stale_session();
+    let client = ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
         .connect(&driver_url())
         .await
-        .unwrap_or_else(|e| panic!("could not reach tauri-driver at {}: {e}", driver_url()))
+        .unwrap_or_else(|e| panic!("could not reach tauri-driver at {}: {e}", driver_url()));
+    if let Ok(id) = client.session_id().await {
+        let _ = std::fs::write(session_file(), id.unwrap_or_default());
+    }
+    client
+}
+
+/// Where the open WebDriver session's id is kept, per driver.
+fn session_file() -> PathBuf {
+    let port: String = driver_url().chars().filter(char::is_ascii_digit).collect();
+    std::env::temp_dir().join(format!("branchdesk-ui-session-{port}"))
+}
+
+/// The driver holds one window at a time: a test that failed before closing
+/// its window would fail every test after it, so the next test ends it.
+fn end_stale_session() {
+    use std::io::{Read, Write};
+    let Ok(id) = std::fs::read_to_string(session_file()) else { return };
+    let _ = std::fs::remove_file(session_file());
+    let Some(addr) = driver_url().strip_prefix("http://").map(str::to_owned) else { return };
+    if id.is_empty() {
+        return;
+    }
+    if let Ok(mut conn) = std::net::TcpStream::connect(&addr) {
+        let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+        let req = format!(
+            "DELETE /session/{id} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        if conn.write_all(req.as_bytes()).is_ok() {
+            let _ = conn.read_to_end(&mut Vec::new());
+        }
+    }
 }
 
 pub const DIRECTOR_EMAIL: &str = "meera@example.com";

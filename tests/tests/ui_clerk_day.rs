@@ -76,14 +76,6 @@ fn seed(dir: &Path) {
         .expect("enrol");
 }
 
-async fn focused_class(app: &App) -> String {
-    let v = app
-        .client
-        .execute("return document.activeElement ? document.activeElement.className : '';", vec![])
-        .await;
-    v.expect("read focus").as_str().unwrap_or_default().to_owned()
-}
-
 /// What a person sees of the window: is anything but the page scrolled,
 /// is the status bar on screen, and is the page's primary action in sight.
 async fn layout(app: &App) -> serde_json::Value {
@@ -244,7 +236,11 @@ async fn a_receipt_prints_and_opens_and_forms_start_in_their_first_field() {
     app.wait_text("#student h1", "Asha Rao").await;
     app.click("#tab-fees").await;
     app.wait_text("#fees-summary", "Pending").await;
-    app.find("#collect-print").await.click().await.expect("tick print after collecting");
+    // The desk remembers the choice; tick it if it is not ticked.
+    let ticked = app.find("#collect-print").await.prop("checked").await.unwrap();
+    if ticked.as_deref() != Some("true") {
+        app.click("#collect-print").await;
+    }
     app.type_into("#field-amount", "1500").await;
     app.click("#collect-save").await;
     let saved = app.wait_text("#fees-notice", "Receipt").await;
@@ -299,13 +295,16 @@ async fn a_receipt_prints_and_opens_and_forms_start_in_their_first_field() {
     assert!(today.contains("today"), "today's class is marked: {today}");
     app.click("#sessions-table tr.today .cancel-session").await;
     app.find(".confirm-cancel").await;
-    assert!(focused_class(&app).await.contains("confirm-yes"), "Enter would confirm");
+    assert_eq!(app.focused_id().await, "confirm-note", "the reason takes the focus; Enter confirms");
     app.screenshot("cancel-asks").await;
-    app.find(".confirm-yes").await.send_keys(ESC).await.expect("Esc");
+    app.find("#confirm-note").await.send_keys(ESC).await.expect("Esc");
     assert!(app.client.find(Locator::Css(".confirm-cancel")).await.is_err(), "Esc keeps the class");
     assert!(app.text("#sessions-table tr.today").await.contains("scheduled"));
     app.click("#sessions-table tr.today .cancel-session").await;
-    app.find(".confirm-yes").await.send_keys(ENTER).await.expect("Enter");
+    app.find("#confirm-note").await.send_keys(ENTER).await.expect("Enter");
+    app.wait_text(".confirm-cancel", "Say why").await; // a cancellation needs its reason
+    app.type_into("#confirm-note", "Teacher unwell").await;
+    app.find("#confirm-note").await.send_keys(ENTER).await.expect("Enter");
     app.wait_text("#sessions-table tr.today", "cancelled").await;
     app.close().await;
 }

@@ -430,16 +430,11 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
     // Cancelling a class is asked first (a slip of the mouse beside
     // "Attendance" must not cancel it); restoring is not.
     let confirming = use_state(|| None::<SessionId>);
-    let cancel = |c: &ClassSession| {
-        let input = SetSessionCancelled {
-            id: c.id,
-            cancelled: c.status == SessionStatus::Scheduled,
-            note: (*reason).clone(),
-        };
-        let (error, s, reload, confirming) = (error.clone(), s.clone(), reload.clone(), confirming.clone());
+    let restore = |c: &ClassSession| {
+        let input = SetSessionCancelled { id: c.id, cancelled: false, note: (*reason).clone() };
+        let (error, s, reload) = (error.clone(), s.clone(), reload.clone());
         Callback::from(move |_: MouseEvent| {
             let reload = reload.clone();
-            confirming.set(None);
             act(input.clone(), error.clone(), s.clone(), move |_| reload.emit(()));
         })
     };
@@ -450,6 +445,13 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
     let keep = {
         let confirming = confirming.clone();
         Callback::from(move |_: ()| confirming.set(None))
+    };
+    let done = {
+        let (confirming, reload) = (confirming.clone(), reload.clone());
+        Callback::from(move |_: ()| {
+            confirming.set(None);
+            reload.emit(());
+        })
     };
     let today = chrono::Local::now().date_naive().to_string();
     let substitute = |c: &ClassSession| {
@@ -504,7 +506,7 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
                     <table class="grid" id="sessions-table">
                         <thead><tr><th>{ "Date" }</th><th>{ "Time" }</th><th>{ "Room" }</th><th>{ "Taught by" }</th><th>{ "State" }</th><th></th></tr></thead>
                         <tbody>
-                            { for d.sessions.iter().map(|c| html! {
+                            { for d.sessions.iter().map(|c| html! { <>
                                 <tr class={classes!((c.status == SessionStatus::Cancelled).then_some("inactive"), (c.date == today).then_some("today"))}>
                                     <td>{ day(&c.date) }if c.date == today { <span class="tag today-tag">{ "today" }</span> }if c.moved { <span class="tag">{ "moved" }</span> }</td>
                                     <td>{ format!("{}–{}", c.start, c.end) }</td>
@@ -524,17 +526,18 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
                                         if c.status == SessionStatus::Scheduled && can_mark {
                                             <button onclick={let (nav, id) = (s.navigate.clone(), c.id); move |_| nav.emit(crate::nav::Page::Sheet(id))}>{ "Attendance" }</button>
                                         }
-                                        if manage && c.status == SessionStatus::Scheduled {
-                                            if *confirming == Some(c.id) {
-                                                <ConfirmCancel when={format!("{} {}", day(&c.date), c.start)} on_confirm={cancel(c)} on_keep={keep.clone()} />
-                                            } else {
-                                                <button class="cancel-session" onclick={ask(c)}>{ "Cancel…" }</button>
-                                            }
+                                        if manage && c.status == SessionStatus::Scheduled && *confirming != Some(c.id) {
+                                            <button class="cancel-session" onclick={ask(c)}>{ "Cancel…" }</button>
                                         }
-                                        if manage && c.status != SessionStatus::Scheduled { <button class="restore-session" onclick={cancel(c)}>{ "Restore" }</button> }
+                                        if manage && c.status != SessionStatus::Scheduled { <button class="restore-session" onclick={restore(c)}>{ "Restore" }</button> }
                                     </td>
                                 </tr>
-                            }) }
+                                if manage && *confirming == Some(c.id) {
+                                    <tr class="confirm-row"><td colspan="6">
+                                        <ConfirmCancel id={c.id} when={format!("{} {}", day(&c.date), c.start)} note={(*reason).clone()} on_done={done.clone()} on_keep={keep.clone()} />
+                                    </td></tr>
+                                }
+                            </> }) }
                         </tbody>
                     </table>
                 </>
@@ -545,25 +548,41 @@ fn BatchSessions(p: &BatchSessionsProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ConfirmCancelProps {
+    id: SessionId,
     /// "1 Jun 2026 16:00"
     when: String,
-    on_confirm: Callback<MouseEvent>,
+    /// The reason typed above the table, if any.
+    note: String,
+    on_done: Callback<()>,
     on_keep: Callback<()>,
 }
 
-/// "Cancel the class of 1 Jun 2026 16:00?": Enter confirms (the confirm
-/// button has the focus), Esc keeps it.
+/// "Cancel the class of 1 Jun 2026 16:00? Why: …": the reason takes the
+/// focus, Enter confirms, Esc keeps the class.
 #[component]
 fn ConfirmCancel(p: &ConfirmCancelProps) -> Html {
-    let yes = use_node_ref();
-    crate::components::field::use_focus_on_mount(yes.clone(), true);
+    let s = use_session();
+    let note = use_state(|| p.note.clone());
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (note, error, s, done, id) = (note.clone(), error.clone(), s.clone(), p.on_done.clone(), p.id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let done = done.clone();
+            let input = SetSessionCancelled { id, cancelled: true, note: (*note).clone() };
+            act(input, error.clone(), s.clone(), move |_| done.emit(()));
+        })
+    };
     let keep = p.on_keep.clone();
+    let err = (*error).clone();
     html! {
-        <span class="confirm-cancel" role="alertdialog" aria-label="Cancel this class?" onkeydown={esc(p.on_keep.clone())}>
-            <span>{ format!("Cancel the class of {}? ", p.when) }</span>
-            <button ref={yes} class="danger confirm-yes" onclick={p.on_confirm.clone()}>{ "Yes, cancel it " }<kbd>{ "Enter" }</kbd></button>
-            <button class="confirm-keep" onclick={move |_| keep.emit(())}>{ "Keep it " }<kbd>{ "Esc" }</kbd></button>
-        </span>
+        <form class="confirm-cancel" role="alertdialog" aria-label="Cancel this class?" {onsubmit} onkeydown={esc(p.on_keep.clone())}>
+            <span>{ format!("Cancel the class of {}?", p.when) }</span>
+            <Field label="Why" name="note" id="confirm-note" value={(*note).clone()} on_input={setter(&note)} error={err.clone()} autofocus=true />
+            <button type="submit" class="danger confirm-yes">{ "Yes, cancel it " }<kbd>{ "Enter" }</kbd></button>
+            <button type="button" class="confirm-keep" onclick={move |_| keep.emit(())}>{ "Keep it " }<kbd>{ "Esc" }</kbd></button>
+            <FormError error={err} fields={vec!["note"]} />
+        </form>
     }
 }
 

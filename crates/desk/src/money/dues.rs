@@ -230,4 +230,38 @@ mod tests {
         assert_eq!(with_tax(100_000, 1_800), 118_000);
         assert_eq!(tax_within(100, 0), 0);
     }
+
+    #[test]
+    fn gst_inside_an_amount_rounds_to_the_nearest_paisa() {
+        // ₹1,000 at 18 %: 15,254.237… paise → 15,254; ₹1,500: 22,881.35… → 22,881;
+        // ₹10 at 18 %: 152.54… → 153 (rounds up past the half).
+        assert_eq!(tax_within(100_000, 1_800), 15_254);
+        assert_eq!(tax_within(150_000, 1_800), 22_881);
+        assert_eq!(tax_within(1_000, 1_800), 153);
+        assert_eq!(tax_within(105, 500), 5, "₹1.05 at 5 % holds exactly 5 paise");
+        assert_eq!(tax_within(1, 1_800), 0);
+    }
+
+    #[test]
+    fn a_fee_falling_due_on_the_batchs_last_day_is_billed_and_quarters_are_named() {
+        let monthly = schedule(Every::Months(1), d(2026, 6, 30), d(2026, 8, 30), "Physics");
+        assert_eq!(monthly.last().unwrap().0, d(2026, 8, 30), "the last day still owes its fee");
+        assert_eq!(monthly.len(), 3);
+        let quarterly = schedule(Every::Months(3), d(2026, 1, 1), d(2026, 6, 30), "Maths");
+        assert_eq!(
+            quarterly.iter().map(|q| q.1.as_str()).collect::<Vec<_>>(),
+            ["Maths fee, Jan–Mar 2026", "Maths fee, Apr–Jun 2026"]
+        );
+    }
+
+    #[test]
+    fn a_plan_may_use_its_whole_allowance_and_the_batchs_last_day() {
+        let (start, end) = (d(2026, 6, 1), d(2028, 5, 31));
+        let dates: Vec<String> =
+            (0..24u32).map(|k| (start + chrono::Months::new(k)).format("%Y-%m-%d").to_string()).collect();
+        let full: Vec<(&str, i64)> = dates.iter().map(|d| (d.as_str(), 100)).collect();
+        assert_eq!(parse_plan(&plan(&full), start, end).unwrap().len(), 24, "24 instalments are allowed");
+        let last = parse_plan(&plan(&[("2026-06-01", 100), ("2028-05-31", 100)]), start, end).unwrap();
+        assert_eq!(last[1].due_on, end, "an instalment on the batch's last day is inside it");
+    }
 }

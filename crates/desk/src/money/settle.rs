@@ -136,6 +136,22 @@ mod tests {
     }
 
     #[test]
+    fn money_allocated_to_a_cancelled_due_stays_the_students_advance() {
+        // One desk drops the enrolment (its later due is cancelled, so no
+        // longer listed) while an offline desk takes ₹500 against that due.
+        let [kept, cancelled] = [Uuid::from_u128(1), Uuid::from_u128(2)];
+        let r = ReceiptMoney {
+            amount: 80_000,
+            allocations: vec![(kept, 30_000), (cancelled, 50_000)],
+            reversed_whole: false,
+            refunded: 0,
+        };
+        let (paid, advance) = account(&[(kept, 30_000)], &[r]);
+        assert_eq!(paid[&kept], 30_000);
+        assert_eq!(advance, 50_000, "the ₹500 is credit, not lost or taken off");
+    }
+
+    #[test]
     fn a_refund_comes_off_the_advance_then_the_last_due() {
         let [a, b] = [Uuid::from_u128(1), Uuid::from_u128(2)];
         let r = ReceiptMoney {
