@@ -151,6 +151,20 @@ impl App {
         v.as_str().unwrap_or_default().to_owned()
     }
 
+    /// Waits until the element with this id has the keyboard focus; panics
+    /// with `why` and the element that has it instead.
+    pub async fn wait_focus(&self, id: &str, why: &str) {
+        let mut last = String::new();
+        for _ in 0..30 {
+            last = self.focused_id().await;
+            if last == id {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{why}: the focus is on {last:?}, not {id:?}");
+    }
+
     /// The labels of the sidebar's areas, in order.
     pub async fn areas(&self) -> Vec<String> {
         self.find("#areas").await;

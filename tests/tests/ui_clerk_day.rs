@@ -218,15 +218,15 @@ async fn a_receipt_prints_and_opens_and_forms_start_in_their_first_field() {
     app.click("[data-area='Enquiries']").await;
     app.click("#add-lead").await;
     app.find("#field-full_name").await;
-    assert_eq!(app.focused_id().await, "field-full_name", "New enquiry starts in the name");
+    app.wait_focus("field-full_name", "New enquiry starts in the name").await;
     app.click("[data-area='Courses']").await;
     app.click("#add-course").await;
     app.find("#field-code").await;
-    assert_eq!(app.focused_id().await, "field-code", "Add course starts in the code");
+    app.wait_focus("field-code", "Add course starts in the code").await;
     app.click("[data-area='Batches']").await;
     app.click("#add-batch").await;
     app.find("#field-name").await;
-    assert_eq!(app.focused_id().await, "field-name", "Plan a batch starts in the name");
+    app.wait_focus("field-name", "Plan a batch starts in the name").await;
 
     // Collect a fee with "print after collecting": the dialog opens on
     // the receipt, and the receipt's buttons are in sight at once.
@@ -295,7 +295,7 @@ async fn a_receipt_prints_and_opens_and_forms_start_in_their_first_field() {
     assert!(today.contains("today"), "today's class is marked: {today}");
     app.click("#sessions-table tr.today .cancel-session").await;
     app.find(".confirm-cancel").await;
-    assert_eq!(app.focused_id().await, "confirm-note", "the reason takes the focus; Enter confirms");
+    app.wait_focus("confirm-note", "the reason takes the focus; Enter confirms").await;
     app.screenshot("cancel-asks").await;
     app.find("#confirm-note").await.send_keys(ESC).await.expect("Esc");
     assert!(app.client.find(Locator::Css(".confirm-cancel")).await.is_err(), "Esc keeps the class");
@@ -373,7 +373,7 @@ async fn a_sibling_is_admitted_with_a_concession_charged_and_the_mother_shared()
     app.click("#tab-enrolments").await;
     app.click("#enrolments .change-concession").await;
     app.find("#concession-form").await;
-    assert_eq!(app.focused_id().await, "concession-discount_kind", "the form starts in its first field");
+    app.wait_focus("concession-discount_kind", "the form starts in its first field").await;
     app.choose("#concession-discount_kind", "No discount").await;
     app.click("#concession-save").await;
     app.wait_text("#enrolments", "Concession changed").await;

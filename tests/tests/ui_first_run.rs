@@ -12,7 +12,7 @@ async fn first_run_login_create_teacher_and_see_only_teacher_areas() {
 
     // First run: the wizard, with a mistake first.
     app.find("#setup-form").await;
-    assert_eq!(app.focused_id().await, "field-organisation_name", "the wizard starts in its first field");
+    app.wait_focus("field-organisation_name", "the wizard starts in its first field").await;
     app.wait_text("#field-branch_code-msg", "printed at the start of every receipt number").await;
     app.type_into("#field-organisation_name", "Kiran Coaching").await;
     app.type_into("#field-branch_name", "Koramangala").await;
@@ -31,7 +31,7 @@ async fn first_run_login_create_teacher_and_see_only_teacher_areas() {
     // Sign in: the email is filled in already; Enter submits.
     app.wait_text("#login-notice", "organisation is ready").await;
     assert_eq!(app.find("#field-email").await.prop("value").await.unwrap().as_deref(), Some(DIRECTOR_EMAIL));
-    assert_eq!(app.focused_id().await, "field-password", "the cursor waits in the password");
+    app.wait_focus("field-password", "the cursor waits in the password").await;
     app.type_into("#field-password", DIRECTOR_PASSWORD).await;
     app.find("#field-password").await.send_keys(ENTER).await.unwrap();
     let director_areas = app.areas().await;

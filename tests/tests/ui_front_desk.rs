@@ -81,7 +81,7 @@ async fn take_an_enquiry_admit_it_and_find_the_student_from_anywhere() {
 
     // Admit and enrol in one step: the student's page opens.
     app.choose("#field-batch_id", "Chemistry XI-A · Chemistry XI · 2,500.00").await;
-    app.set_value("#field-date_of_birth", "2009-08-20").await;
+    app.type_into("#field-date_of_birth", "20/08/2009").await; // day first, as a clerk types it
     app.type_into("#field-guardian_relation", "Father").await;
     app.click("#convert-save").await;
     app.wait_text("#student h1", "Rohan Shetty").await;
@@ -144,8 +144,8 @@ async fn take_an_enquiry_admit_it_and_find_the_student_from_anywhere() {
     }
     app.screenshot("fees-receipt").await;
     let today = chrono::Local::now().date_naive();
-    app.set_value("#field-from", &today.to_string()).await;
-    app.set_value("#field-to", &(today + chrono::Duration::days(40)).to_string()).await;
+    app.type_into("#field-from", &today.format("%d/%m/%Y").to_string()).await;
+    app.type_into("#field-to", &(today + chrono::Duration::days(40)).format("%-d/%-m/%Y").to_string()).await;
     app.click("#invoice-save").await;
     app.wait_text("#fees-notice", "Invoice K2/1/I").await;
     app.wait_text("#invoice-list", "GST").await;

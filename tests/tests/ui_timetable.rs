@@ -86,24 +86,32 @@ async fn plan_a_course_and_two_batches_see_the_clash_refused_and_the_week() {
             app.type_into("#field-capacity", "25").await;
             app.choose("#field-teacher_id", teacher).await;
             app.choose("#field-room_id", "Room 1 (30 seats)").await;
-            app.set_value("#field-start_date", &today.to_string()).await;
-            app.set_value("#field-end_date", &(today + Duration::days(60)).to_string()).await;
+            // Dates typed day first, as a clerk types them.
+            app.type_into("#field-start_date", &today.format("%d/%m/%Y").to_string()).await;
+            app.type_into("#field-end_date", &(today + Duration::days(60)).format("%d/%m/%Y").to_string())
+                .await;
             app.choose("[name='slots[0].weekday']", weekday).await;
             app.set_value("[name='slots[0].start']", start).await;
             app.set_value("[name='slots[0].end']", end).await;
             if instalments {
                 // Two instalments; the second first typed after the batch ends.
                 app.choose("#field-fee_frequency", "in instalments").await;
-                app.set_value("[name='instalments[0].due_on']", &today.to_string()).await;
+                app.type_into("[name='instalments[0].due_on']", &today.format("%d/%m/%Y").to_string()).await;
                 app.type_into("[name='instalments[0].amount_minor']", "3,000").await;
                 app.click("#add-instalment").await;
-                app.set_value("[name='instalments[1].due_on']", &(today + Duration::days(90)).to_string())
-                    .await;
+                app.type_into(
+                    "[name='instalments[1].due_on']",
+                    &(today + Duration::days(90)).format("%d/%m/%Y").to_string(),
+                )
+                .await;
                 app.type_into("[name='instalments[1].amount_minor']", "2,000").await;
                 app.click("#save-batch").await;
                 app.wait_text("#instalments .field-error", "while the batch runs").await;
-                app.set_value("[name='instalments[1].due_on']", &(today + Duration::days(30)).to_string())
-                    .await;
+                app.type_into(
+                    "[name='instalments[1].due_on']",
+                    &(today + Duration::days(30)).format("%d/%m/%Y").to_string(),
+                )
+                .await;
             } else {
                 app.type_into("#field-fee_minor", "2,500").await;
             }

@@ -51,7 +51,11 @@ pub fn parse_plan(
         if due_on < start || due_on > end {
             return Err(ApiError::invalid(
                 &field("due_on"),
-                format!("An instalment falls due while the batch runs ({start} to {end})."),
+                format!(
+                    "An instalment falls due while the batch runs ({} to {}).",
+                    branchdesk_api::dates::show(start),
+                    branchdesk_api::dates::show(end)
+                ),
             ));
         }
         if plan.iter().any(|p| p.due_on == due_on) {

@@ -124,9 +124,11 @@ pub(crate) fn plan_enrolment(
         return Err(ApiError::invalid("batch_id", "That batch is archived.").into());
     }
     if start_date > batch.end_date {
-        return Err(
-            ApiError::invalid("start_date", format!("{} ends on {}.", batch.name, batch.end_date)).into()
-        );
+        return Err(ApiError::invalid(
+            "start_date",
+            format!("{} ends on {}.", batch.name, branchdesk_api::dates::show(batch.end_date)),
+        )
+        .into());
     }
     let id = store::enrolment_id(student.id, batch.id);
     let old = store::enrolment_by_id(conn, id)?;
