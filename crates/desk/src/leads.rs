@@ -1,7 +1,6 @@
 //! Enquiries: take one, follow it up (calls, visits, messages, notes, the
 //! next follow-up date), and admit it in one step.
 
-use crate::db::cols;
 use crate::students::enrolments::{check_discount, plan_enrolment, write_enrolment};
 use crate::students::store::StudentRow;
 use crate::students::{self, check_guardian, write_guardian};
@@ -17,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct LeadRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -56,25 +55,7 @@ const COLUMNS: &str =
     owner_id, status, lost_reason, next_follow_up, student_id, notes, created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<LeadRow> {
-    Ok(LeadRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        full_name: r.get(2)?,
-        phone: r.get(3)?,
-        email: r.get(4)?,
-        guardian_name: r.get(5)?,
-        guardian_phone: r.get(6)?,
-        source: r.get(7)?,
-        course_id: cols::opt_uuid(r, 8)?,
-        owner_id: cols::opt_uuid(r, 9)?,
-        status: r.get(10)?,
-        lost_reason: r.get(11)?,
-        next_follow_up: cols::opt_date(r, 12)?,
-        student_id: cols::opt_uuid(r, 13)?,
-        notes: r.get(14)?,
-        created_at: cols::time(r, 15)?,
-        updated_at: cols::time(r, 16)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub fn by_id(conn: &Connection, id: Uuid) -> Result<Option<LeadRow>> {

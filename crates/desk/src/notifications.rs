@@ -4,7 +4,6 @@
 //! the branch's "send without review" setting says so.
 
 use crate::attendance::store::AttendanceRow;
-use crate::db::cols;
 use crate::students::store as students;
 use crate::timetable::store::{self as timetable, SessionRow};
 use crate::write::branch_record;
@@ -20,7 +19,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct NotificationRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -51,23 +50,7 @@ const COLUMNS: &str =
     reviewed_by, sent_at, error, created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<NotificationRow> {
-    Ok(NotificationRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        kind: r.get(2)?,
-        recipient_name: r.get(3)?,
-        recipient: r.get(4)?,
-        channel: r.get(5)?,
-        body: r.get(6)?,
-        state: r.get(7)?,
-        source_id: r.get(8)?,
-        student_id: cols::opt_uuid(r, 9)?,
-        reviewed_by: cols::opt_uuid(r, 10)?,
-        sent_at: cols::opt_time(r, 11)?,
-        error: r.get(12)?,
-        created_at: cols::time(r, 13)?,
-        updated_at: cols::time(r, 14)?,
-    })
+    crate::db::read::row(r)
 }
 
 fn by_id(conn: &Connection, id: Uuid) -> Result<Option<NotificationRow>> {

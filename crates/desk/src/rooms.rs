@@ -1,6 +1,5 @@
 //! Rooms of a branch, where batches meet. Archived, never deleted.
 
-use crate::db::cols;
 use crate::write::{Record, Scope};
 use crate::{error, org, validate, Actor, Desk, Result};
 use branchdesk_api::commands::org::{ListRooms, Room, SaveRoom, SetRoomActive};
@@ -13,7 +12,7 @@ use uuid::Uuid;
 
 pub const MAX_CAPACITY: u32 = 1_000;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct RoomRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -49,15 +48,7 @@ impl RoomRow {
 const COLUMNS: &str = "id, branch_id, name, capacity, active, created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<RoomRow> {
-    Ok(RoomRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        name: r.get(2)?,
-        capacity: r.get(3)?,
-        active: r.get(4)?,
-        created_at: cols::time(r, 5)?,
-        updated_at: cols::time(r, 6)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub(crate) fn by_id(conn: &Connection, id: Uuid) -> Result<Option<RoomRow>> {

@@ -232,3 +232,71 @@ fn pending_ops_are_the_unacknowledged_outbox_in_seq_order() {
         .unwrap();
     assert_eq!(f.desk.pending_ops(10).unwrap()[0].seq, total + 1);
 }
+
+/// Positional reads (`r.get(3)`, `cols::uuid(r, 0)`) in the desk's code:
+/// each is a column index kept in step with a column list by hand. Tables
+/// are moving to reads by column name from their row struct (`db::read`);
+/// this count may only go down — lower `MOST` when a module moves.
+#[test]
+fn positional_reads_only_go_down() {
+    const MOST: usize = 331;
+    fn scan(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                scan(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("db/cols.rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    for _ in 0..positional(line) {
+                        found.push(format!("{}:{}", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    /// `.get(7)`, `.get::<_, String>(7)`, `cols::time(r, 7)` on one line.
+    fn positional(line: &str) -> usize {
+        let mut count = 0;
+        let b = line.as_bytes();
+        for (i, _) in line.match_indices(".get") {
+            let mut j = i + 4;
+            if line[j..].starts_with("::<") {
+                match line[j..].find(">(") {
+                    Some(k) => j += k + 1,
+                    None => continue,
+                }
+            }
+            if b.get(j) == Some(&b'(') {
+                let digits = line[j + 1..].bytes().take_while(u8::is_ascii_digit).count();
+                if digits > 0 && b.get(j + 1 + digits) == Some(&b')') {
+                    count += 1;
+                }
+            }
+        }
+        for (i, _) in line.match_indices("cols::") {
+            let rest = &line[i..];
+            if let Some(open) = rest.find('(') {
+                let args = &rest[open + 1..];
+                if let Some(close) = args.find(')') {
+                    let last = args[..close].rsplit(',').next().unwrap_or("").trim();
+                    if !last.is_empty() && last.bytes().all(|c| c.is_ascii_digit()) {
+                        count += 1;
+                    }
+                }
+            }
+        }
+        count
+    }
+    let mut found = Vec::new();
+    scan(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+    println!("{} positional reads in crates/desk/src (at most {MOST})", found.len());
+    assert!(
+        found.len() <= MOST,
+        "{} positional reads, more than {MOST}: read new columns by name (db::read). First: {:?}",
+        found.len(),
+        &found[..found.len().min(5)]
+    );
+    assert_eq!(positional("r.get(3)? + cols::uuid(r, 0)? + r.get::<_, String>(12)?"), 3);
+    assert_eq!(positional("r.get(\"name\")? + map.get(&k) + cols::uuid(r, i)?"), 0);
+}

@@ -1,7 +1,6 @@
 //! Courses and roadmaps (ordered courses). Organisation-wide; archived,
 //! never deleted.
 
-use crate::db::cols;
 use crate::write::org_record;
 use crate::{error, validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::{
@@ -16,7 +15,7 @@ use uuid::Uuid;
 
 pub const MAX_FEE_MINOR: i64 = 10_000_000_000;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CourseRow {
     pub id: Uuid,
     pub code: String,
@@ -49,17 +48,7 @@ const COURSE_COLUMNS: &str =
     "id, code, name, description, duration_hours, default_fee_minor, active, created_at, updated_at";
 
 fn course_from_row(r: &Row<'_>) -> rusqlite::Result<CourseRow> {
-    Ok(CourseRow {
-        id: cols::uuid(r, 0)?,
-        code: r.get(1)?,
-        name: r.get(2)?,
-        description: r.get(3)?,
-        duration_hours: r.get(4)?,
-        default_fee_minor: r.get(5)?,
-        active: r.get(6)?,
-        created_at: cols::time(r, 7)?,
-        updated_at: cols::time(r, 8)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub fn by_id(conn: &Connection, id: Uuid) -> Result<Option<CourseRow>> {
@@ -69,7 +58,7 @@ pub fn by_id(conn: &Connection, id: Uuid) -> Result<Option<CourseRow>> {
         .optional()?)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct RoadmapRow {
     pub id: Uuid,
     pub name: String,
@@ -95,15 +84,7 @@ impl RoadmapRow {
 }
 
 fn roadmap_from_row(r: &Row<'_>) -> rusqlite::Result<RoadmapRow> {
-    Ok(RoadmapRow {
-        id: cols::uuid(r, 0)?,
-        name: r.get(1)?,
-        description: r.get(2)?,
-        course_ids: r.get(3)?,
-        active: r.get(4)?,
-        created_at: cols::time(r, 5)?,
-        updated_at: cols::time(r, 6)?,
-    })
+    crate::db::read::row(r)
 }
 
 const ROADMAP_COLUMNS: &str = "id, name, description, course_ids, active, created_at, updated_at";

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct AttendanceRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -69,20 +69,7 @@ const COLUMNS: &str =
     created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<AttendanceRow> {
-    Ok(AttendanceRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        session_id: cols::uuid(r, 2)?,
-        batch_id: cols::uuid(r, 3)?,
-        student_id: cols::uuid(r, 4)?,
-        date: cols::date(r, 5)?,
-        status: r.get(6)?,
-        note: r.get(7)?,
-        marked_by: cols::opt_uuid(r, 8)?,
-        marked_at: cols::time(r, 9)?,
-        created_at: cols::time(r, 10)?,
-        updated_at: cols::time(r, 11)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub fn of_session(conn: &Connection, session: Uuid) -> Result<Vec<AttendanceRow>> {

@@ -3,6 +3,7 @@
 
 pub mod cols;
 pub mod guard;
+pub mod read;
 
 use crate::clock::Clock;
 use crate::{backup, Result};

@@ -2,7 +2,6 @@
 //! the branch's limit they wait for another manager's approval; a wrong
 //! one is voided with a reason, never deleted.
 
-use crate::db::cols;
 use crate::timetable::slots::parse_date;
 use crate::write::branch_record;
 use crate::{settings, validate, Actor, Desk, Result};
@@ -16,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ExpenseRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -42,25 +41,7 @@ const COLUMNS: &str = "id, branch_id, day, category, vendor, description, amount
     bill_name, bill_b64, status, recorded_by, decided_by, decision_note, created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ExpenseRow> {
-    Ok(ExpenseRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        day: cols::date(r, 2)?,
-        category: r.get(3)?,
-        vendor: r.get(4)?,
-        description: r.get(5)?,
-        amount_minor: r.get(6)?,
-        method: r.get(7)?,
-        reference: r.get(8)?,
-        bill_name: r.get(9)?,
-        bill_b64: r.get(10)?,
-        status: r.get(11)?,
-        recorded_by: cols::opt_uuid(r, 12)?,
-        decided_by: cols::opt_uuid(r, 13)?,
-        decision_note: r.get(14)?,
-        created_at: cols::time(r, 15)?,
-        updated_at: cols::time(r, 16)?,
-    })
+    crate::db::read::row(r)
 }
 
 fn by_id(conn: &Connection, id: Uuid) -> Result<Option<ExpenseRow>> {

@@ -3,7 +3,6 @@
 //! once issued, printable as PDF.
 
 use super::{dues, numbers, store};
-use crate::db::cols;
 use crate::timetable::slots::parse_date;
 use crate::write::branch_record;
 use crate::{settings, Actor, Desk, Result};
@@ -16,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct InvoiceRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -44,25 +43,7 @@ const COLUMNS: &str =
     total_minor, tax_minor, tax_rate_bp, issued_by, issued_at, created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<InvoiceRow> {
-    Ok(InvoiceRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        student_id: cols::uuid(r, 2)?,
-        number: r.get(3)?,
-        desk_no: r.get(4)?,
-        fiscal_year: r.get(5)?,
-        serial: r.get(6)?,
-        period_from: cols::date(r, 7)?,
-        period_to: cols::date(r, 8)?,
-        lines: r.get(9)?,
-        total_minor: r.get(10)?,
-        tax_minor: r.get(11)?,
-        tax_rate_bp: r.get(12)?,
-        issued_by: cols::opt_uuid(r, 13)?,
-        issued_at: cols::time(r, 14)?,
-        created_at: cols::time(r, 15)?,
-        updated_at: cols::time(r, 16)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub(crate) fn by_id(conn: &Connection, id: Uuid) -> Result<Option<InvoiceRow>> {

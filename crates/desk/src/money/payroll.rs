@@ -92,7 +92,7 @@ pub struct SalaryConfigRow {
 }
 branch_record!(SalaryConfigRow, "salary_configs");
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SalaryLineRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -151,27 +151,7 @@ const LINE_COLUMNS: &str = "id, branch_id, month, user_id, fixed_minor, batch_fi
     paid_by, created_at, updated_at";
 
 fn line_from_row(r: &Row<'_>) -> rusqlite::Result<SalaryLineRow> {
-    Ok(SalaryLineRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        month: r.get(2)?,
-        user_id: cols::uuid(r, 3)?,
-        fixed_minor: r.get(4)?,
-        batch_fixed_minor: r.get(5)?,
-        sessions_taught: r.get(6)?,
-        session_minor: r.get(7)?,
-        students: r.get(8)?,
-        commission_minor: r.get(9)?,
-        adjustments_minor: r.get(10)?,
-        adjustment_note: r.get(11)?,
-        total_minor: r.get(12)?,
-        paid_at: cols::opt_time(r, 13)?,
-        paid_method: r.get(14)?,
-        paid_reference: r.get(15)?,
-        paid_by: cols::opt_uuid(r, 16)?,
-        created_at: cols::time(r, 17)?,
-        updated_at: cols::time(r, 18)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub(crate) fn line_by_id(conn: &Connection, id: Uuid) -> Result<Option<SalaryLineRow>> {

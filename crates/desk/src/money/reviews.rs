@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct MoneyReviewRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -37,20 +37,7 @@ const COLUMNS: &str = "id, branch_id, entity, entity_id, reason, author_user_id,
     reviewed_by, review_note, created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<MoneyReviewRow> {
-    Ok(MoneyReviewRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        entity: r.get(2)?,
-        entity_id: r.get(3)?,
-        reason: r.get(4)?,
-        author_user_id: r.get(5)?,
-        flagged_at: cols::time(r, 6)?,
-        reviewed_at: cols::opt_time(r, 7)?,
-        reviewed_by: cols::opt_uuid(r, 8)?,
-        review_note: r.get(9)?,
-        created_at: cols::time(r, 10)?,
-        updated_at: cols::time(r, 11)?,
-    })
+    crate::db::read::row(r)
 }
 
 fn by_id(conn: &Connection, id: Uuid) -> Result<Option<MoneyReviewRow>> {

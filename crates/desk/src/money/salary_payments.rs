@@ -13,7 +13,7 @@ use rusqlite::{Connection, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SalaryPaymentRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -38,23 +38,7 @@ const COLUMNS: &str =
     method, reference, paid_by, paid_at, created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<SalaryPaymentRow> {
-    Ok(SalaryPaymentRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        salary_line_id: cols::uuid(r, 2)?,
-        user_id: cols::uuid(r, 3)?,
-        number: r.get(4)?,
-        desk_no: r.get(5)?,
-        fiscal_year: r.get(6)?,
-        serial: r.get(7)?,
-        amount_minor: r.get(8)?,
-        method: r.get(9)?,
-        reference: r.get(10)?,
-        paid_by: cols::opt_uuid(r, 11)?,
-        paid_at: cols::time(r, 12)?,
-        created_at: cols::time(r, 13)?,
-        updated_at: cols::time(r, 14)?,
-    })
+    crate::db::read::row(r)
 }
 
 /// A line's payments, oldest first.

@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct DueRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -27,7 +27,7 @@ pub struct DueRow {
 }
 branch_record!(DueRow, "dues");
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ReceiptRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -87,19 +87,7 @@ const DUE_COLUMNS: &str =
     d.cancelled_at, d.created_at, d.updated_at, d.kind";
 
 fn due_from_row(r: &Row<'_>) -> rusqlite::Result<DueRow> {
-    Ok(DueRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        student_id: cols::uuid(r, 2)?,
-        enrolment_id: cols::opt_uuid(r, 3)?,
-        description: r.get(4)?,
-        due_on: cols::date(r, 5)?,
-        amount_minor: r.get(6)?,
-        cancelled_at: cols::opt_time(r, 7)?,
-        created_at: cols::time(r, 8)?,
-        updated_at: cols::time(r, 9)?,
-        kind: r.get(10)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub fn due_by_id(conn: &Connection, id: Uuid) -> Result<Option<DueRow>> {
@@ -166,25 +154,7 @@ const RECEIPT_COLUMNS: &str = "id, branch_id, student_id, number, desk_no, fisca
     tax_minor, tax_rate_bp, method, reference, cheque_date, collected_by, collected_at, created_at, updated_at";
 
 fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRow> {
-    Ok(ReceiptRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        student_id: cols::uuid(r, 2)?,
-        number: r.get(3)?,
-        desk_no: r.get(4)?,
-        fiscal_year: r.get(5)?,
-        serial: r.get(6)?,
-        amount_minor: r.get(7)?,
-        tax_minor: r.get(8)?,
-        tax_rate_bp: r.get(9)?,
-        method: r.get(10)?,
-        reference: r.get(11)?,
-        cheque_date: cols::opt_date(r, 12)?,
-        collected_by: cols::opt_uuid(r, 13)?,
-        collected_at: cols::time(r, 14)?,
-        created_at: cols::time(r, 15)?,
-        updated_at: cols::time(r, 16)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub fn receipt_by_id(conn: &Connection, id: Uuid) -> Result<Option<ReceiptRow>> {

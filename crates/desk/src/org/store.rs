@@ -43,7 +43,7 @@ impl OrganisationRow {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct BranchRow {
     pub id: Uuid,
     pub org_id: Uuid,
@@ -110,17 +110,7 @@ pub fn organisation_id(conn: &Connection) -> Result<Uuid> {
 const BRANCH_COLUMNS: &str = "id, org_id, code, name, address, phone, active, created_at, updated_at";
 
 fn branch_from_row(r: &Row<'_>) -> rusqlite::Result<BranchRow> {
-    Ok(BranchRow {
-        id: cols::uuid(r, 0)?,
-        org_id: cols::uuid(r, 1)?,
-        code: r.get(2)?,
-        name: r.get(3)?,
-        address: r.get(4)?,
-        phone: r.get(5)?,
-        active: r.get(6)?,
-        created_at: cols::time(r, 7)?,
-        updated_at: cols::time(r, 8)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub fn branch_by_id(conn: &Connection, id: Uuid) -> Result<Option<BranchRow>> {

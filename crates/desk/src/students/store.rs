@@ -1,15 +1,15 @@
 //! Rows and SQL for students, guardians, their links and enrolments.
 
-use crate::db::cols;
+use crate::db::read::{self, columns, Columns};
 use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::write::branch_record;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StudentRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -31,30 +31,10 @@ pub struct StudentRow {
 }
 branch_record!(StudentRow, "students");
 
-pub const STUDENT_COLUMNS: &str = "s.id, s.branch_id, s.code, s.full_name, s.date_of_birth, s.phone, s.email,
-    s.address, s.school, s.grade, s.notes, s.user_id, s.lead_id, s.archived_at, s.created_at, s.updated_at,
-    s.photo_b64";
+pub static STUDENT_COLUMNS: Columns = columns!(StudentRow, "s");
 
 pub fn student_from_row(r: &Row<'_>) -> rusqlite::Result<StudentRow> {
-    Ok(StudentRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        code: r.get(2)?,
-        full_name: r.get(3)?,
-        date_of_birth: cols::opt_date(r, 4)?,
-        phone: r.get(5)?,
-        email: r.get(6)?,
-        address: r.get(7)?,
-        school: r.get(8)?,
-        grade: r.get(9)?,
-        notes: r.get(10)?,
-        user_id: cols::opt_uuid(r, 11)?,
-        lead_id: cols::opt_uuid(r, 12)?,
-        archived_at: cols::opt_time(r, 13)?,
-        created_at: cols::time(r, 14)?,
-        updated_at: cols::time(r, 15)?,
-        photo_b64: r.get(16)?,
-    })
+    read::row(r)
 }
 
 pub fn student_by_id(conn: &Connection, id: Uuid) -> Result<Option<StudentRow>> {
@@ -99,7 +79,7 @@ pub fn last_in_series(conn: &Connection, prefix: &str) -> Result<u32> {
     Ok(last)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GuardianRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -111,23 +91,15 @@ pub struct GuardianRow {
 }
 branch_record!(GuardianRow, "guardians");
 
+static GUARDIAN_COLUMNS: Columns = columns!(GuardianRow, "g");
+
 fn guardian_from_row(r: &Row<'_>) -> rusqlite::Result<GuardianRow> {
-    Ok(GuardianRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        full_name: r.get(2)?,
-        phone: r.get(3)?,
-        email: r.get(4)?,
-        created_at: cols::time(r, 5)?,
-        updated_at: cols::time(r, 6)?,
-    })
+    read::row(r)
 }
 
 pub fn guardian_by_id(conn: &Connection, id: Uuid) -> Result<Option<GuardianRow>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT id, branch_id, full_name, phone, email, created_at, updated_at FROM guardians WHERE id = ?1",
-        )?
+        .prepare_cached(&format!("SELECT {GUARDIAN_COLUMNS} FROM guardians g WHERE g.id = ?1"))?
         .query_row([id.to_string()], guardian_from_row)
         .optional()?)
 }
@@ -140,17 +112,16 @@ pub fn guardians_by_phone_digits(conn: &Connection, branch: Uuid, key: &str) -> 
     if digits.len() < 3 {
         return Ok(Vec::new());
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT g.id, g.branch_id, g.full_name, g.phone, g.email, g.created_at, g.updated_at
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT DISTINCT {GUARDIAN_COLUMNS}
          FROM (SELECT rowid AS k FROM student_search WHERE student_search MATCH ?1 LIMIT 400) f
          JOIN student_search_keys k ON k.k = f.k
          JOIN student_guardians l ON l.student_id = k.student_id AND l.removed_at IS NULL
          JOIN guardians g ON g.id = l.guardian_id
          WHERE g.branch_id = ?2 AND g.phone IS NOT NULL
-         ORDER BY g.created_at, g.id",
-    )?;
-    let rows = stmt.query_map((format!("\"{digits}\""), branch.to_string()), guardian_from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+         ORDER BY g.created_at, g.id"
+    ))?;
+    Ok(read::all(&mut stmt, (format!("\"{digits}\""), branch.to_string()))?)
 }
 
 /// The phone of the student's primary (else first) guardian who has one:
@@ -166,7 +137,7 @@ pub fn first_guardian_phone(conn: &Connection, student: Uuid) -> Result<Option<S
         .optional()?)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LinkRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -186,21 +157,10 @@ pub fn link_id(student: Uuid, guardian: Uuid) -> Uuid {
     Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{guardian}").as_bytes())
 }
 
-const LINK_COLUMNS: &str =
-    "l.id, l.branch_id, l.student_id, l.guardian_id, l.relation, l.is_primary, l.removed_at, l.created_at, l.updated_at";
+static LINK_COLUMNS: Columns = columns!(LinkRow, "l");
 
 fn link_from_row(r: &Row<'_>) -> rusqlite::Result<LinkRow> {
-    Ok(LinkRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        student_id: cols::uuid(r, 2)?,
-        guardian_id: cols::uuid(r, 3)?,
-        relation: r.get(4)?,
-        is_primary: r.get(5)?,
-        removed_at: cols::opt_time(r, 6)?,
-        created_at: cols::time(r, 7)?,
-        updated_at: cols::time(r, 8)?,
-    })
+    read::row(r)
 }
 
 pub fn link_by_id(conn: &Connection, id: Uuid) -> Result<Option<LinkRow>> {
@@ -221,7 +181,7 @@ pub fn links(conn: &Connection, id: Uuid, by_guardian: bool) -> Result<Vec<LinkR
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnrolmentRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -247,28 +207,10 @@ pub fn enrolment_id(student: Uuid, batch: Uuid) -> Uuid {
     Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{batch}").as_bytes())
 }
 
-const ENROLMENT_COLUMNS: &str = "e.id, e.branch_id, e.student_id, e.batch_id, e.course_id, e.start_date,
-    e.discount_kind, e.discount_value, e.discount_reason, e.status, e.status_since, e.certificate_no,
-    e.created_at, e.updated_at, e.discount_category";
+static ENROLMENT_COLUMNS: Columns = columns!(EnrolmentRow, "e");
 
 fn enrolment_from_row(r: &Row<'_>) -> rusqlite::Result<EnrolmentRow> {
-    Ok(EnrolmentRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        student_id: cols::uuid(r, 2)?,
-        batch_id: cols::uuid(r, 3)?,
-        course_id: cols::uuid(r, 4)?,
-        start_date: cols::date(r, 5)?,
-        discount_kind: r.get(6)?,
-        discount_value: r.get(7)?,
-        discount_reason: r.get(8)?,
-        status: r.get(9)?,
-        status_since: cols::time(r, 10)?,
-        certificate_no: r.get(11)?,
-        created_at: cols::time(r, 12)?,
-        updated_at: cols::time(r, 13)?,
-        discount_category: r.get(14)?,
-    })
+    read::row(r)
 }
 
 pub fn enrolment_by_id(conn: &Connection, id: Uuid) -> Result<Option<EnrolmentRow>> {
@@ -297,7 +239,7 @@ pub fn seats_taken(conn: &Connection, batch: Uuid) -> Result<u32> {
         .query_row([batch.to_string()], |r| r.get(0))?)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnrolmentLogRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -310,22 +252,11 @@ pub struct EnrolmentLogRow {
 }
 branch_record!(EnrolmentLogRow, "enrolment_log");
 
+static LOG_COLUMNS: Columns = columns!(EnrolmentLogRow, "");
+
 pub fn enrolment_log(conn: &Connection, enrolment: Uuid) -> Result<Vec<EnrolmentLogRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, branch_id, enrolment_id, from_status, to_status, reason, changed_by, changed_at
-         FROM enrolment_log WHERE enrolment_id = ?1 ORDER BY changed_at, id",
-    )?;
-    let rows = stmt.query_map([enrolment.to_string()], |r| {
-        Ok(EnrolmentLogRow {
-            id: cols::uuid(r, 0)?,
-            branch_id: cols::uuid(r, 1)?,
-            enrolment_id: cols::uuid(r, 2)?,
-            from_status: r.get(3)?,
-            to_status: r.get(4)?,
-            reason: r.get(5)?,
-            changed_by: cols::opt_uuid(r, 6)?,
-            changed_at: cols::time(r, 7)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LOG_COLUMNS} FROM enrolment_log WHERE enrolment_id = ?1 ORDER BY changed_at, id"
+    ))?;
+    Ok(read::all(&mut stmt, [enrolment.to_string()])?)
 }

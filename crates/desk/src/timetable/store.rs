@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct BatchRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -58,29 +58,7 @@ const BATCH_COLUMNS: &str =
     overheads_minor, active, created_at, updated_at, fee_instalments";
 
 fn batch_from_row(r: &Row<'_>) -> rusqlite::Result<BatchRow> {
-    Ok(BatchRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        course_id: cols::uuid(r, 2)?,
-        curriculum_id: cols::opt_uuid(r, 3)?,
-        name: r.get(4)?,
-        teacher_id: cols::uuid(r, 5)?,
-        assistant_id: cols::opt_uuid(r, 6)?,
-        room_id: cols::uuid(r, 7)?,
-        capacity: r.get(8)?,
-        start_date: cols::date(r, 9)?,
-        end_date: cols::date(r, 10)?,
-        schedule: r.get(11)?,
-        fee_minor: r.get(12)?,
-        fee_frequency: r.get(13)?,
-        comp_model: r.get(14)?,
-        comp_amount_minor: r.get(15)?,
-        overheads_minor: r.get(16)?,
-        active: r.get(17)?,
-        created_at: cols::time(r, 18)?,
-        updated_at: cols::time(r, 19)?,
-        fee_instalments: r.get(20)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub fn batch_by_id(conn: &Connection, id: Uuid) -> Result<Option<BatchRow>> {
@@ -104,7 +82,7 @@ pub const CANCELLED: &str = "CANCELLED";
 /// later change that brings the slot back brings the session back too.
 pub const DROPPED_FROM_SCHEDULE: &str = "Not in the weekly schedule any more.";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SessionRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -148,25 +126,7 @@ const SESSION_COLUMNS: &str = "s.id, s.branch_id, s.batch_id, s.slot_date, s.slo
     s.note, s.created_at, s.updated_at";
 
 fn session_from_row(r: &Row<'_>) -> rusqlite::Result<SessionRow> {
-    Ok(SessionRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        batch_id: cols::uuid(r, 2)?,
-        slot_date: cols::date(r, 3)?,
-        slot_start: r.get(4)?,
-        date: cols::date(r, 5)?,
-        start_min: r.get(6)?,
-        end_min: r.get(7)?,
-        room_id: cols::uuid(r, 8)?,
-        teacher_id: cols::uuid(r, 9)?,
-        substitute_teacher_id: cols::opt_uuid(r, 10)?,
-        status: r.get(11)?,
-        moved: r.get(12)?,
-        cancelled_by_event_id: cols::opt_uuid(r, 13)?,
-        note: r.get(14)?,
-        created_at: cols::time(r, 15)?,
-        updated_at: cols::time(r, 16)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub fn session_by_id(conn: &Connection, id: Uuid) -> Result<Option<SessionRow>> {
@@ -240,7 +200,7 @@ pub fn sessions_taught_on(conn: &Connection, teacher: Uuid, date: NaiveDate) -> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct EventRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -277,22 +237,7 @@ const EVENT_COLUMNS: &str = "id, branch_id, kind, title, start_date, end_date, s
     batch_id, cancels, deleted_at, created_at, updated_at";
 
 fn event_from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
-    Ok(EventRow {
-        id: cols::uuid(r, 0)?,
-        branch_id: cols::uuid(r, 1)?,
-        kind: r.get(2)?,
-        title: r.get(3)?,
-        start_date: cols::date(r, 4)?,
-        end_date: cols::date(r, 5)?,
-        start_min: r.get(6)?,
-        end_min: r.get(7)?,
-        room_id: cols::opt_uuid(r, 8)?,
-        batch_id: cols::opt_uuid(r, 9)?,
-        cancels: r.get(10)?,
-        deleted_at: cols::opt_time(r, 11)?,
-        created_at: cols::time(r, 12)?,
-        updated_at: cols::time(r, 13)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub fn event_by_id(conn: &Connection, id: Uuid) -> Result<Option<EventRow>> {

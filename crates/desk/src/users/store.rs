@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct UserRow {
     pub id: Uuid,
     pub org_id: Uuid,
@@ -36,18 +36,7 @@ const COLUMNS: &str = "id, org_id, full_name, email, phone, password_hash, activ
                        must_change_password, created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
-    Ok(UserRow {
-        id: cols::uuid(r, 0)?,
-        org_id: cols::uuid(r, 1)?,
-        full_name: r.get(2)?,
-        email: r.get(3)?,
-        phone: r.get(4)?,
-        password_hash: r.get(5)?,
-        active: r.get(6)?,
-        must_change_password: r.get(7)?,
-        created_at: cols::time(r, 8)?,
-        updated_at: cols::time(r, 9)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub fn by_id(conn: &Connection, id: Uuid) -> Result<Option<UserRow>> {

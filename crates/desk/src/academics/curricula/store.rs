@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CurriculumRow {
     pub id: Uuid,
     pub course_id: Uuid,
@@ -44,7 +44,7 @@ impl CurriculumRow {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ModuleRow {
     pub id: Uuid,
     pub curriculum_id: Uuid,
@@ -105,22 +105,7 @@ const CURRICULUM_COLUMNS: &str = "id, course_id, teacher_id, version, label, sta
     submitted_at, reviewer_id, review_comment, reviewed_at, created_at, updated_at";
 
 pub(crate) fn curriculum_from_row(r: &Row<'_>) -> rusqlite::Result<CurriculumRow> {
-    Ok(CurriculumRow {
-        id: cols::uuid(r, 0)?,
-        course_id: cols::uuid(r, 1)?,
-        teacher_id: cols::opt_uuid(r, 2)?,
-        version: r.get(3)?,
-        label: r.get(4)?,
-        status: r.get(5)?,
-        created_by: cols::opt_uuid(r, 6)?,
-        copied_from: cols::opt_uuid(r, 7)?,
-        submitted_at: cols::opt_time(r, 8)?,
-        reviewer_id: cols::opt_uuid(r, 9)?,
-        review_comment: r.get(10)?,
-        reviewed_at: cols::opt_time(r, 11)?,
-        created_at: cols::time(r, 12)?,
-        updated_at: cols::time(r, 13)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub fn by_id(conn: &Connection, id: Uuid) -> Result<Option<CurriculumRow>> {
@@ -150,15 +135,7 @@ pub fn default_for(conn: &Connection, course: Uuid, teacher: Uuid) -> Result<Opt
 const MODULE_COLUMNS: &str = "id, curriculum_id, position, title, deleted_at, created_at, updated_at";
 
 pub(crate) fn module_from_row(r: &Row<'_>) -> rusqlite::Result<ModuleRow> {
-    Ok(ModuleRow {
-        id: cols::uuid(r, 0)?,
-        curriculum_id: cols::uuid(r, 1)?,
-        position: r.get(2)?,
-        title: r.get(3)?,
-        deleted_at: cols::opt_time(r, 4)?,
-        created_at: cols::time(r, 5)?,
-        updated_at: cols::time(r, 6)?,
-    })
+    crate::db::read::row(r)
 }
 
 pub(crate) fn module_by_id(conn: &Connection, id: Uuid) -> Result<Option<ModuleRow>> {
