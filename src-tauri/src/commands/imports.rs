@@ -1,12 +1,7 @@
-//! CSV imports, templates and exports.
+//! Import progress and opening a saved file (the other CSV commands are
+//! table rows in `mod.rs`).
 
 use branchdesk_api::commands::imports::*;
-
-actor_commands! {
-    import_csv(ImportCsv),
-    save_csv_template(SaveCsvTemplate),
-    export_csv(ExportCsv),
-}
 
 /// Counts only; read without the database lock a running import holds.
 #[tauri::command(async)]

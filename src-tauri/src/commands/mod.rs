@@ -1,36 +1,19 @@
-//! Every command the UI can call. Each takes one typed input from
-//! `branchdesk_api::commands`, whose `NAME` must equal the function's name
-//! (checked at compile time below), and answers `Reply<Input>`.
+//! Every command the UI can call, in one table. Each takes one typed input
+//! from `branchdesk_api::commands` and answers `Reply<Input>`.
 //!
-//! To add one: declare the input in the api crate with `command!`, write the
-//! desk service, add a thin function here, and list it in `commands!` below.
+//! A row is `kind name(Input)`: the command calls the desk service of the
+//! same name — `actor` as the signed-in person (`desk.name(actor, input)`),
+//! `session` with the session's token (`desk.name(token, input)`), `public`
+//! with no session (`desk.name(input)`) — and the table writes the function.
+//! A command that does more is written out in its area's module and named by
+//! its path (`public session::login(Login)`); the table only registers it.
+//! At compile time every row's name must equal its input's `NAME`, and its
+//! kind must fit the input's `ACCESS` (`public` for `Public`, `session` for
+//! `Session`, `actor` for `Session` or `Permission`).
 
-/// Thin commands that call the desk service of the same name for the
-/// signed-in actor: `actor_commands! { list_courses(ListCourses), ... }`.
-macro_rules! actor_commands {
-    ($($name:ident($input:ty)),* $(,)?) => {$(
-        #[tauri::command(async)]
-        pub fn $name(state: tauri::State<'_, crate::AppState>, input: $input) -> super::Reply<$input> {
-            state.actor(|desk, actor| desk.$name(actor, input))
-        }
-    )*};
-}
-
-mod academics;
-mod attendance;
-mod audit;
-mod backups;
 mod imports;
-mod leads;
-mod money;
-mod org;
-mod roles;
 mod session;
-mod settings;
-mod students;
 mod system;
-mod timetable;
-mod users;
 
 use branchdesk_api::commands::{Access, Command};
 use branchdesk_api::ApiError;
@@ -53,6 +36,16 @@ const fn same_name(a: &str, b: &str) -> bool {
     true
 }
 
+/// Whether a row's kind (`actor`, `session`, `public`) fits the access its
+/// api type declares.
+const fn fits(kind: &str, access: Access) -> bool {
+    match access {
+        Access::Public => same_name(kind, "public"),
+        Access::Session => same_name(kind, "session") || same_name(kind, "actor"),
+        Access::Permission => same_name(kind, "actor"),
+    }
+}
+
 /// One registered command: its name, who may call it, and a default input
 /// (used by the test that calls every command without permissions).
 pub struct Registered {
@@ -61,20 +54,60 @@ pub struct Registered {
     pub default_input: serde_json::Value,
 }
 
-macro_rules! commands {
-    ($($module:ident :: $name:ident ($input:ty)),* $(,)?) => {
-        $(const _: () = assert!(
+/// The function of a table row without a path: the desk service of the same name.
+macro_rules! thin_command {
+    (actor $name:ident $input:ty) => {
+        #[tauri::command(async)]
+        pub fn $name(state: tauri::State<'_, crate::AppState>, input: $input) -> Reply<$input> {
+            state.actor(|desk, actor| desk.$name(actor, input))
+        }
+    };
+    (session $name:ident $input:ty) => {
+        #[tauri::command(async)]
+        pub fn $name(state: tauri::State<'_, crate::AppState>, input: $input) -> Reply<$input> {
+            state.session(|desk, token| desk.$name(token, input))
+        }
+    };
+    (public $name:ident $input:ty) => {
+        #[tauri::command(async)]
+        pub fn $name(state: tauri::State<'_, crate::AppState>, input: $input) -> Reply<$input> {
+            state.public(|desk, _| desk.$name(input))
+        }
+    };
+}
+
+/// One row: its checks, and its function unless it is written out.
+macro_rules! command_row {
+    (@check $kind:ident $name:ident $input:ty) => {
+        const _: () = assert!(
             same_name(<$input as Command>::NAME, stringify!($name)),
             concat!("the api name of ", stringify!($input), " differs from the command ", stringify!($name))
-        );)*
+        );
+        const _: () = assert!(
+            fits(stringify!($kind), <$input as Command>::ACCESS),
+            concat!("the command ", stringify!($name), " is `", stringify!($kind), "` but ", stringify!($input), " declares another access")
+        );
+    };
+    ($kind:ident $name:ident ($input:ty)) => {
+        command_row!(@check $kind $name $input);
+        thin_command!($kind $name $input);
+    };
+    ($kind:ident $module:ident :: $name:ident ($input:ty)) => {
+        command_row!(@check $kind $name $input);
+    };
+}
+
+macro_rules! commands {
+    ($($kind:ident $($path:ident)::+ ($input:ty)),* $(,)?) => {
+        $(command_row!($kind $($path)::+ ($input));)*
 
         pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($module::$name),*]
+            tauri::generate_handler![$(self::$($path)::+),*]
         }
 
         pub fn registered() -> Vec<Registered> {
             vec![$(Registered {
-                name: stringify!($name),
+                name: <$input as Command>::NAME,
                 access: <$input as Command>::ACCESS,
                 default_input: serde_json::to_value(<$input>::default()).unwrap_or_default(),
             }),*]
@@ -89,142 +122,142 @@ use branchdesk_api::commands::{
 };
 
 commands! {
-    system::get_app_status(sy::GetAppStatus),
-    system::setup_organisation(sy::SetupOrganisation),
-    system::get_sync_state(sy::GetSyncState),
-    system::sync_now(sy::SyncNow),
-    system::link_server(sy::LinkServer),
-    system::join_organisation(sy::JoinOrganisation),
-    system::issue_desk_code(sy::IssueDeskCode),
-    system::get_sync_progress(sy::GetSyncProgress),
-    system::list_linked_desks(sy::ListLinkedDesks),
-    system::revoke_desk(sy::RevokeDesk),
-    system::list_refused_changes(sy::ListRefusedChanges),
-    system::list_conflicts(sy::ListConflicts),
-    system::resolve_conflict(sy::ResolveConflict),
-    session::login(s::Login),
-    session::logout(s::Logout),
-    session::get_me(s::GetMe),
-    session::change_password(s::ChangePassword),
-    session::redeem_reset_code(s::RedeemResetCode),
-    users::list_users(u::ListUsers),
-    users::create_user(u::CreateUser),
-    users::update_user(u::UpdateUser),
-    users::set_user_active(u::SetUserActive),
-    users::reset_user_password(u::ResetUserPassword),
-    users::issue_reset_code(u::IssueResetCode),
-    users::grant_role(u::GrantRole),
-    users::revoke_grant(u::RevokeGrant),
-    users::get_staff_profile(u::GetStaffProfile),
-    users::save_staff_profile(u::SaveStaffProfile),
-    roles::list_roles(r::ListRoles),
-    roles::save_role(r::SaveRole),
-    roles::delete_role(r::DeleteRole),
-    org::get_organisation(o::GetOrganisation),
-    org::update_organisation(o::UpdateOrganisation),
-    org::list_branches(o::ListBranches),
-    org::save_branch(o::SaveBranch),
-    org::list_rooms(o::ListRooms),
-    org::save_room(o::SaveRoom),
-    org::set_room_active(o::SetRoomActive),
-    settings::list_settings(st::ListSettings),
-    settings::save_setting(st::SaveSetting),
-    backups::list_backups(b::ListBackups),
-    backups::take_backup(b::TakeBackup),
-    backups::restore_backup(b::RestoreBackup),
-    audit::list_audit(a::ListAudit),
-    academics::list_courses(ac::ListCourses),
-    academics::save_course(ac::SaveCourse),
-    academics::list_roadmaps(ac::ListRoadmaps),
-    academics::save_roadmap(ac::SaveRoadmap),
-    academics::list_curricula(ac::ListCurricula),
-    academics::get_curriculum(ac::GetCurriculum),
-    academics::create_curriculum(ac::CreateCurriculum),
-    academics::save_module(ac::SaveModule),
-    academics::save_lesson(ac::SaveLesson),
-    academics::save_lesson_resource(ac::SaveLessonResource),
-    academics::save_assignment(ac::SaveAssignment),
-    academics::move_curriculum_part(ac::MoveCurriculumPart),
-    academics::remove_curriculum_part(ac::RemoveCurriculumPart),
-    academics::submit_curriculum(ac::SubmitCurriculum),
-    academics::review_curriculum(ac::ReviewCurriculum),
-    academics::list_submissions(ac::ListSubmissions),
-    academics::record_submission(ac::RecordSubmission),
-    academics::get_my_curriculum(ac::GetMyCurriculum),
-    academics::set_bookmark(ac::SetBookmark),
-    academics::save_highlight(ac::SaveHighlight),
-    academics::save_resource_file(ac::SaveResourceFile),
-    timetable::list_batches(tt::ListBatches),
-    timetable::save_batch(tt::SaveBatch),
-    timetable::set_batch_active(tt::SetBatchActive),
-    timetable::get_batch(tt::GetBatch),
-    timetable::list_teachers(tt::ListTeachers),
-    timetable::reschedule_session(tt::RescheduleSession),
-    timetable::set_substitute(tt::SetSubstitute),
-    timetable::set_session_cancelled(tt::SetSessionCancelled),
-    timetable::save_event(tt::SaveEvent),
-    timetable::remove_event(tt::RemoveEvent),
-    timetable::list_events(tt::ListEvents),
-    timetable::get_timetable(tt::GetTimetable),
-    timetable::list_my_sessions_today(tt::ListMySessionsToday),
-    timetable::list_clashes(tt::ListClashes),
-    students::save_student(sd::SaveStudent),
-    students::set_student_archived(sd::SetStudentArchived),
-    students::link_guardian(sd::LinkGuardian),
-    students::unlink_guardian(sd::UnlinkGuardian),
-    students::get_student(sd::GetStudent),
-    students::list_students(sd::ListStudents),
-    students::search_students(sd::SearchStudents),
-    students::find_duplicates(sd::FindDuplicates),
-    students::find_guardians(sd::FindGuardians),
-    students::merge_students(sd::MergeStudents),
-    students::enrol(sd::Enrol),
-    students::set_enrolment_status(sd::SetEnrolmentStatus),
-    students::set_enrolment_concession(sd::SetEnrolmentConcession),
-    students::list_roster(sd::ListRoster),
-    students::give_student_login(sd::GiveStudentLogin),
-    students::get_my_record(sd::GetMyRecord),
-    students::set_student_photo(sd::SetStudentPhoto),
-    students::transfer_student(sd::TransferStudent),
-    money::get_student_account(m::GetStudentAccount),
-    money::collect_payment(m::CollectPayment),
-    money::reverse_receipt(m::ReverseReceipt),
-    money::save_receipt_pdf(m::SaveReceiptPdf),
-    money::get_printable(m::GetPrintable),
-    money::list_dues(m::ListDues),
-    money::draft_fee_reminders(m::DraftFeeReminders),
-    money::get_day_book(m::GetDayBook),
-    money::close_cash(m::CloseCash),
-    money::record_expense(m::RecordExpense),
-    money::decide_expense(m::DecideExpense),
-    money::list_expenses(m::ListExpenses),
-    money::get_profit_and_loss(m::GetProfitAndLoss),
-    money::set_salary(m::SetSalary),
-    money::run_payroll(m::RunPayroll),
-    money::adjust_salary(m::AdjustSalary),
-    money::pay_salary(m::PaySalary),
-    money::save_salary_slip(m::SaveSalarySlip),
-    money::apply_late_fees(m::ApplyLateFees),
-    money::issue_invoice(m::IssueInvoice),
-    money::list_invoices(m::ListInvoices),
-    money::save_invoice_pdf(m::SaveInvoicePdf),
-    money::list_money_reviews(m::ListMoneyReviews),
-    money::mark_money_reviewed(m::MarkMoneyReviewed),
-    leads::save_lead(l::SaveLead),
-    leads::list_leads(l::ListLeads),
-    leads::get_lead(l::GetLead),
-    leads::log_lead_activity(l::LogLeadActivity),
-    leads::convert_lead(l::ConvertLead),
-    imports::import_csv(im::ImportCsv),
-    imports::save_csv_template(im::SaveCsvTemplate),
-    imports::export_csv(im::ExportCsv),
-    imports::open_saved_file(im::OpenSavedFile),
-    imports::get_import_progress(im::GetImportProgress),
-    attendance::get_sheet(at::GetSheet),
-    attendance::save_marks(at::SaveMarks),
-    attendance::save_draft(at::SaveDraft),
-    attendance::get_attendance_report(at::GetAttendanceReport),
-    attendance::get_student_attendance(at::GetStudentAttendance),
-    attendance::list_notifications(at::ListNotifications),
-    attendance::review_notifications(at::ReviewNotifications),
+    public system::get_app_status(sy::GetAppStatus),
+    public setup_organisation(sy::SetupOrganisation),
+    actor system::get_sync_state(sy::GetSyncState),
+    actor system::sync_now(sy::SyncNow),
+    actor system::link_server(sy::LinkServer),
+    public system::join_organisation(sy::JoinOrganisation),
+    actor system::issue_desk_code(sy::IssueDeskCode),
+    public system::get_sync_progress(sy::GetSyncProgress),
+    actor system::list_linked_desks(sy::ListLinkedDesks),
+    actor system::revoke_desk(sy::RevokeDesk),
+    actor list_refused_changes(sy::ListRefusedChanges),
+    actor list_conflicts(sy::ListConflicts),
+    actor resolve_conflict(sy::ResolveConflict),
+    public session::login(s::Login),
+    public session::logout(s::Logout),
+    session session::get_me(s::GetMe),
+    session change_password(s::ChangePassword),
+    public redeem_reset_code(s::RedeemResetCode),
+    actor list_users(u::ListUsers),
+    actor create_user(u::CreateUser),
+    actor update_user(u::UpdateUser),
+    actor set_user_active(u::SetUserActive),
+    actor reset_user_password(u::ResetUserPassword),
+    actor issue_reset_code(u::IssueResetCode),
+    actor grant_role(u::GrantRole),
+    actor revoke_grant(u::RevokeGrant),
+    actor get_staff_profile(u::GetStaffProfile),
+    actor save_staff_profile(u::SaveStaffProfile),
+    actor list_roles(r::ListRoles),
+    actor save_role(r::SaveRole),
+    actor delete_role(r::DeleteRole),
+    actor get_organisation(o::GetOrganisation),
+    actor update_organisation(o::UpdateOrganisation),
+    actor list_branches(o::ListBranches),
+    actor save_branch(o::SaveBranch),
+    actor list_rooms(o::ListRooms),
+    actor save_room(o::SaveRoom),
+    actor set_room_active(o::SetRoomActive),
+    actor list_settings(st::ListSettings),
+    actor save_setting(st::SaveSetting),
+    actor list_backups(b::ListBackups),
+    actor take_backup(b::TakeBackup),
+    actor restore_backup(b::RestoreBackup),
+    actor list_audit(a::ListAudit),
+    actor list_courses(ac::ListCourses),
+    actor save_course(ac::SaveCourse),
+    actor list_roadmaps(ac::ListRoadmaps),
+    actor save_roadmap(ac::SaveRoadmap),
+    actor list_curricula(ac::ListCurricula),
+    actor get_curriculum(ac::GetCurriculum),
+    actor create_curriculum(ac::CreateCurriculum),
+    actor save_module(ac::SaveModule),
+    actor save_lesson(ac::SaveLesson),
+    actor save_lesson_resource(ac::SaveLessonResource),
+    actor save_assignment(ac::SaveAssignment),
+    actor move_curriculum_part(ac::MoveCurriculumPart),
+    actor remove_curriculum_part(ac::RemoveCurriculumPart),
+    actor submit_curriculum(ac::SubmitCurriculum),
+    actor review_curriculum(ac::ReviewCurriculum),
+    actor list_submissions(ac::ListSubmissions),
+    actor record_submission(ac::RecordSubmission),
+    actor get_my_curriculum(ac::GetMyCurriculum),
+    actor set_bookmark(ac::SetBookmark),
+    actor save_highlight(ac::SaveHighlight),
+    actor save_resource_file(ac::SaveResourceFile),
+    actor list_batches(tt::ListBatches),
+    actor save_batch(tt::SaveBatch),
+    actor set_batch_active(tt::SetBatchActive),
+    actor get_batch(tt::GetBatch),
+    actor list_teachers(tt::ListTeachers),
+    actor reschedule_session(tt::RescheduleSession),
+    actor set_substitute(tt::SetSubstitute),
+    actor set_session_cancelled(tt::SetSessionCancelled),
+    actor save_event(tt::SaveEvent),
+    actor remove_event(tt::RemoveEvent),
+    actor list_events(tt::ListEvents),
+    actor get_timetable(tt::GetTimetable),
+    actor list_my_sessions_today(tt::ListMySessionsToday),
+    actor list_clashes(tt::ListClashes),
+    actor save_student(sd::SaveStudent),
+    actor set_student_archived(sd::SetStudentArchived),
+    actor link_guardian(sd::LinkGuardian),
+    actor unlink_guardian(sd::UnlinkGuardian),
+    actor get_student(sd::GetStudent),
+    actor list_students(sd::ListStudents),
+    actor search_students(sd::SearchStudents),
+    actor find_duplicates(sd::FindDuplicates),
+    actor find_guardians(sd::FindGuardians),
+    actor merge_students(sd::MergeStudents),
+    actor enrol(sd::Enrol),
+    actor set_enrolment_status(sd::SetEnrolmentStatus),
+    actor set_enrolment_concession(sd::SetEnrolmentConcession),
+    actor list_roster(sd::ListRoster),
+    actor give_student_login(sd::GiveStudentLogin),
+    actor get_my_record(sd::GetMyRecord),
+    actor set_student_photo(sd::SetStudentPhoto),
+    actor transfer_student(sd::TransferStudent),
+    actor get_student_account(m::GetStudentAccount),
+    actor collect_payment(m::CollectPayment),
+    actor reverse_receipt(m::ReverseReceipt),
+    actor save_receipt_pdf(m::SaveReceiptPdf),
+    actor get_printable(m::GetPrintable),
+    actor list_dues(m::ListDues),
+    actor draft_fee_reminders(m::DraftFeeReminders),
+    actor get_day_book(m::GetDayBook),
+    actor close_cash(m::CloseCash),
+    actor record_expense(m::RecordExpense),
+    actor decide_expense(m::DecideExpense),
+    actor list_expenses(m::ListExpenses),
+    actor get_profit_and_loss(m::GetProfitAndLoss),
+    actor set_salary(m::SetSalary),
+    actor run_payroll(m::RunPayroll),
+    actor adjust_salary(m::AdjustSalary),
+    actor pay_salary(m::PaySalary),
+    actor save_salary_slip(m::SaveSalarySlip),
+    actor apply_late_fees(m::ApplyLateFees),
+    actor issue_invoice(m::IssueInvoice),
+    actor list_invoices(m::ListInvoices),
+    actor save_invoice_pdf(m::SaveInvoicePdf),
+    actor list_money_reviews(m::ListMoneyReviews),
+    actor mark_money_reviewed(m::MarkMoneyReviewed),
+    actor save_lead(l::SaveLead),
+    actor list_leads(l::ListLeads),
+    actor get_lead(l::GetLead),
+    actor log_lead_activity(l::LogLeadActivity),
+    actor convert_lead(l::ConvertLead),
+    actor import_csv(im::ImportCsv),
+    actor save_csv_template(im::SaveCsvTemplate),
+    actor export_csv(im::ExportCsv),
+    session imports::open_saved_file(im::OpenSavedFile),
+    session imports::get_import_progress(im::GetImportProgress),
+    actor get_sheet(at::GetSheet),
+    actor save_marks(at::SaveMarks),
+    actor save_draft(at::SaveDraft),
+    actor get_attendance_report(at::GetAttendanceReport),
+    actor get_student_attendance(at::GetStudentAttendance),
+    actor list_notifications(at::ListNotifications),
+    actor review_notifications(at::ReviewNotifications),
 }

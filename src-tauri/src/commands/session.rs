@@ -23,13 +23,3 @@ pub fn get_me(state: State<'_, AppState>, input: GetMe) -> Reply<GetMe> {
     let _ = input;
     state.session(|desk, token| desk.me(token))
 }
-
-#[tauri::command(async)]
-pub fn change_password(state: State<'_, AppState>, input: ChangePassword) -> Reply<ChangePassword> {
-    state.session(|desk, token| desk.change_password(token, input))
-}
-
-#[tauri::command(async)]
-pub fn redeem_reset_code(state: State<'_, AppState>, input: RedeemResetCode) -> Reply<RedeemResetCode> {
-    state.public(|desk, _| desk.redeem_reset_code(input))
-}

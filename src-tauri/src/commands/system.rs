@@ -17,11 +17,6 @@ pub fn get_sync_progress(state: State<'_, AppState>, input: GetSyncProgress) -> 
 }
 
 #[tauri::command(async)]
-pub fn setup_organisation(state: State<'_, AppState>, input: SetupOrganisation) -> Reply<SetupOrganisation> {
-    state.public(|desk, _| desk.setup_organisation(input))
-}
-
-#[tauri::command(async)]
 pub fn get_sync_state(state: State<'_, AppState>, input: GetSyncState) -> Reply<GetSyncState> {
     let _ = input;
     state.actor(|desk, _| desk.sync_state())
@@ -145,22 +140,4 @@ fn sync_error(e: branchdesk_sync::SyncError) -> ApiError {
         }
         other => ApiError::invalid("server_url", other.to_string()),
     }
-}
-
-#[tauri::command(async)]
-pub fn list_refused_changes(
-    state: State<'_, AppState>,
-    input: ListRefusedChanges,
-) -> Reply<ListRefusedChanges> {
-    state.actor(|desk, actor| desk.list_refused_changes(actor, input))
-}
-
-#[tauri::command(async)]
-pub fn list_conflicts(state: State<'_, AppState>, input: ListConflicts) -> Reply<ListConflicts> {
-    state.actor(|desk, actor| desk.list_conflicts(actor, input))
-}
-
-#[tauri::command(async)]
-pub fn resolve_conflict(state: State<'_, AppState>, input: ResolveConflict) -> Reply<ResolveConflict> {
-    state.actor(|desk, actor| desk.resolve_conflict(actor, input))
 }
