@@ -3,6 +3,7 @@
 //! every page in one short transaction. Safe to repeat at any time: pushes
 //! are idempotent on the server and pulls resume from stored cursors.
 
+use branchdesk_api::commands::system::Joined;
 use branchdesk_api::sync::{
     CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, LinkedDevice, Op, PullRequest, PullResponse,
     PushRequest, PushResponse, RevokeRequest, ServerError, SnapshotRequest, WaitRequest, WaitResponse,
@@ -82,6 +83,35 @@ pub enum SyncError {
     Outdated(String),
     #[error(transparent)]
     Desk(#[from] branchdesk_desk::Error),
+}
+
+/// Why a desk could not join an organisation. A failed join leaves the desk
+/// unlinked; a code the server took stays used, so the next try needs a
+/// fresh one.
+#[derive(Debug, thiserror::Error)]
+pub enum JoinError {
+    /// The desk is set up already, or its database failed.
+    #[error(transparent)]
+    Desk(#[from] branchdesk_desk::Error),
+    /// The server did not enrol the desk: a bad address, no answer, or a
+    /// code it refused. Nothing was linked.
+    #[error(transparent)]
+    Link(SyncError),
+    /// Enrolled, but the first download failed.
+    #[error("Could not download the organisation: {0}")]
+    Download(SyncError),
+    /// Enrolled and downloaded, but the server holds no organisation yet.
+    #[error("That server holds no organisation yet. Create one on the first desk.")]
+    NoOrganisation,
+}
+
+/// The organisation a desk holds after its first download.
+fn joined(desk: &Desk) -> Result<Joined, JoinError> {
+    if !desk.is_set_up()? {
+        return Err(JoinError::NoOrganisation);
+    }
+    let organisation_name = desk.app_status(None)?.organisation_name.ok_or(JoinError::NoOrganisation)?;
+    Ok(Joined { organisation_name })
 }
 
 /// How much a round's pulls have to fetch and have fetched.
@@ -263,6 +293,26 @@ impl<T: Transport> Client<T> {
         desk.link_with_scopes(Some((&url, &res.token)), res.scopes.as_deref())?;
         desk.set_desk_no(res.desk_no)?;
         Ok(())
+    }
+
+    /// A new desk joins the organisation on the server at `url`: it links
+    /// with `code`, downloads the organisation in a first round (reporting
+    /// how far it is through `Desk::receiving`), and checks that it arrived.
+    /// On any failure after linking the desk is unlinked again.
+    pub async fn join(&self, desk: &Desk, url: &str, code: &str) -> Result<Joined, JoinError> {
+        desk.check_may_join()?;
+        self.link(desk, url, code).await.map_err(JoinError::Link)?;
+        let joined = match self.sync(desk).await {
+            Ok(_) => joined(desk),
+            Err(e) => Err(JoinError::Download(e)),
+        };
+        if let Err(e) = &joined {
+            tracing::warn!(error = %e, "joining failed; the desk is unlinked again");
+            if let Err(u) = desk.set_server(None) {
+                tracing::error!(error = %u, "could not unlink the desk after a failed join");
+            }
+        }
+        joined
     }
 
     /// A one-time code with which another desk can enrol, for some branch

@@ -2,6 +2,7 @@ use super::Reply;
 use crate::AppState;
 use branchdesk_api::commands::system::*;
 use branchdesk_api::ApiError;
+use branchdesk_sync::JoinError;
 use tauri::State;
 
 #[tauri::command(async)]
@@ -57,23 +58,12 @@ pub async fn join_organisation(
     state: State<'_, AppState>,
     input: JoinOrganisation,
 ) -> Reply<JoinOrganisation> {
-    let desk = state.desk_arc();
-    desk.check_may_join().map_err(ApiError::from)?;
-    state.sync_client().link(&desk, &input.server_url, &input.code).await.map_err(sync_error)?;
-    if let Err(e) = state.sync_client().sync(&desk).await {
-        let _ = desk.set_server(None);
-        return Err(ApiError::invalid("server_url", format!("Could not download the organisation: {e}")));
-    }
-    match desk.app_status(None).map_err(ApiError::from)?.organisation_name {
-        Some(organisation_name) if desk.is_set_up().unwrap_or(false) => Ok(Joined { organisation_name }),
-        _ => {
-            let _ = desk.set_server(None);
-            Err(ApiError::invalid(
-                "server_url",
-                "That server holds no organisation yet. Create one on the first desk.",
-            ))
-        }
-    }
+    let joined = state.sync_client().join(&state.desk_arc(), &input.server_url, &input.code).await;
+    joined.map_err(|e| match e {
+        JoinError::Desk(d) => d.into(),
+        JoinError::Link(e) => sync_error(e),
+        other => ApiError::invalid("server_url", other.to_string()),
+    })
 }
 
 #[tauri::command]
