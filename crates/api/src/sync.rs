@@ -12,7 +12,7 @@ pub const ORG_SCOPE: &str = "org";
 /// The desk schema version this build writes into every op. The server
 /// accepts this one and the one before. A desk test keeps it equal to the
 /// newest migration.
-pub const DESK_SCHEMA_VERSION: u32 = 16;
+pub const DESK_SCHEMA_VERSION: u32 = 17;
 
 /// The tables that replicate. The desk guards exactly these against writes
 /// outside its write path; the server accepts ops for no others.

@@ -435,11 +435,13 @@ fn teachers_grade_submissions_and_students_keep_bookmarks_and_highlights() {
                 student_id: asha,
                 marks: Some(17),
                 feedback: "Neat work".into(),
+                text: "Newton's second law:\r\n\tF = ma".into(),
                 ..Default::default()
             },
         )
         .unwrap();
     assert!(sub.late);
+    assert_eq!(sub.text, "Newton's second law:\n    F = ma", "pasted lines and tabs are kept");
     assert_eq!(sub.submitted_on.as_deref(), Some("2026-06-08"));
     let list = f
         .desk
@@ -447,6 +449,23 @@ fn teachers_grade_submissions_and_students_keep_bookmarks_and_highlights() {
         .unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].marks, Some(17));
+    assert!(list[0].text.starts_with("Newton's second law"), "the hand-in text is kept with the marks");
+    let long = f.desk.record_submission(
+        &teacher,
+        RecordSubmission {
+            assignment_id: assignment,
+            batch_id: batch.id,
+            student_id: asha,
+            text: "x".repeat(SUBMISSION_TEXT_MAX + 1),
+            ..Default::default()
+        },
+    );
+    assert!(api(long.unwrap_err()).is_for("text"));
+    let kept = f
+        .desk
+        .list_submissions(&teacher, ListSubmissions { assignment_id: assignment, batch_id: batch.id })
+        .unwrap();
+    assert!(kept[0].text.starts_with("Newton's"), "a refused change writes nothing");
     let future = f.desk.record_submission(
         &teacher,
         RecordSubmission {

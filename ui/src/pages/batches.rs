@@ -697,7 +697,8 @@ fn SubmissionRow(p: &SubmissionRowProps) -> Html {
     };
     html! {
         <tr>
-            <td>{ format!("{} ({})", p.row.student_name, p.row.student_code) }if p.row.late { <span class="tag">{ "late" }</span> }</td>
+            <td>{ format!("{} ({})", p.row.student_name, p.row.student_code) }if p.row.late { <span class="tag">{ "late" }</span> }
+                if !p.row.text.is_empty() { <div class="muted small hand-in" title={p.row.text.clone()}>{ p.row.text.chars().take(160).collect::<String>() }</div> }</td>
             <td>{ input(&on, "text", "Handed in on") }</td>
             <td>{ input(&marks, "number", "Marks") }</td>
             <td>{ input(&feedback, "text", "Feedback") }if let Some(e) = &*error { <div class="field-error">{ &e.message }</div> }</td>

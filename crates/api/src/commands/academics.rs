@@ -286,6 +286,8 @@ pub struct Submission {
     pub late: bool,
     pub marks: Option<u32>,
     pub feedback: String,
+    /// What was handed in, as text ("" when handed in on paper).
+    pub text: String,
 }
 
 /// The roster of a batch against one assignment of its curriculum.
@@ -309,7 +311,11 @@ pub struct RecordSubmission {
     pub submitted_on: String,
     pub marks: Option<u32>,
     pub feedback: String,
+    /// What was handed in, as text; at most `SUBMISSION_TEXT_MAX` characters.
+    pub text: String,
 }
+/// The longest hand-in text, in characters (about ten typed pages).
+pub const SUBMISSION_TEXT_MAX: usize = 20_000;
 command!(RecordSubmission => "record_submission", Permission -> Submission);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 
 use super::curricula;
 use crate::db::cols;
+use crate::db::read::{self, columns, Columns};
 use crate::students::store::{self as students, StudentRow};
 use crate::timetable::slots::parse_date;
 use crate::timetable::store::{batch_by_id, BatchRow};
@@ -18,7 +19,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SubmissionRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -32,8 +33,11 @@ pub struct SubmissionRow {
     pub graded_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub text: String,
 }
 branch_record!(SubmissionRow, "submissions");
+
+static SUBMISSION_COLUMNS: Columns = columns!(SubmissionRow, "");
 
 #[derive(Debug, Clone, Serialize)]
 pub struct BookmarkRow {
@@ -75,26 +79,8 @@ pub fn bookmark_id(student: Uuid, lesson: Uuid) -> Uuid {
 
 fn submission_by_id(conn: &Connection, id: Uuid) -> Result<Option<SubmissionRow>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT id, branch_id, assignment_id, student_id, batch_id, submitted_on, late, marks, feedback, graded_by,
-                    created_at, updated_at FROM submissions WHERE id = ?1",
-        )?
-        .query_row([id.to_string()], |r| {
-            Ok(SubmissionRow {
-                id: cols::uuid(r, 0)?,
-                branch_id: cols::uuid(r, 1)?,
-                assignment_id: cols::uuid(r, 2)?,
-                student_id: cols::uuid(r, 3)?,
-                batch_id: cols::uuid(r, 4)?,
-                submitted_on: cols::date(r, 5)?,
-                late: r.get(6)?,
-                marks: r.get(7)?,
-                feedback: r.get(8)?,
-                graded_by: cols::opt_uuid(r, 9)?,
-                created_at: cols::time(r, 10)?,
-                updated_at: cols::time(r, 11)?,
-            })
-        })
+        .prepare_cached(&format!("SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = ?1"))?
+        .query_row([id.to_string()], read::row)
         .optional()?)
 }
 
@@ -129,6 +115,7 @@ fn view(s: &StudentRow, sub: Option<&SubmissionRow>) -> Submission {
         late: sub.is_some_and(|x| x.late),
         marks: sub.and_then(|x| x.marks),
         feedback: sub.map(|x| x.feedback.clone()).unwrap_or_default(),
+        text: sub.map(|x| x.text.clone()).unwrap_or_default(),
     }
 }
 
@@ -194,6 +181,9 @@ impl Desk {
     pub fn record_submission(&self, actor: &Actor, input: RecordSubmission) -> Result<Submission> {
         actor.require_somewhere(Permission::MarkAttendance)?;
         let feedback = validate::optional("feedback", &input.feedback, 1000)?;
+        // Pasted work keeps its lines and tabs (as spaces).
+        let pasted = input.text.replace("\r\n", "\n").replace('\t', "    ");
+        let text = validate::optional("text", &pasted, SUBMISSION_TEXT_MAX)?;
         let now = self.clock().now();
         let (old, row, student) = {
             let db = self.db();
@@ -245,6 +235,7 @@ impl Desk {
                 graded_by: input.marks.map(|_| actor.user_id.0),
                 created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
                 updated_at: now,
+                text,
             };
             (old, row, student)
         };
