@@ -66,6 +66,24 @@ impl ApiError {
         Self::new(ErrorCode::Internal, message)
     }
 
+    /// A fault the person cannot fix (database, disk): a fixed sentence
+    /// naming the id under which the detail was logged, never the detail.
+    pub fn fault(error_id: &str) -> Self {
+        Self::internal(format!(
+            "Something went wrong on this desk (error {error_id}). Your last action was not saved; \
+             try again, and tell your administrator if it happens again."
+        ))
+    }
+
+    /// The logged error id an internal error names (`(error 3f9a2c1e)`),
+    /// if it names one.
+    pub fn error_id(&self) -> Option<&str> {
+        match self.code {
+            ErrorCode::Internal => error_id_in(&self.message),
+            _ => None,
+        }
+    }
+
     /// Attach the input field this error concerns.
     pub fn on(mut self, field: &str) -> Self {
         self.field = Some(field.to_owned());
@@ -75,6 +93,13 @@ impl ApiError {
     pub fn is_for(&self, field: &str) -> bool {
         self.field.as_deref() == Some(field)
     }
+}
+
+/// The error id a fault's sentence names (`(error 3f9a2c1e)`), if any.
+pub(crate) fn error_id_in(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once("(error ")?;
+    let (id, _) = rest.split_once(')')?;
+    (!id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit())).then_some(id)
 }
 
 #[cfg(test)]
@@ -89,5 +114,15 @@ mod tests {
         assert_eq!(json["field"], "email");
         let back: ApiError = serde_json::from_value(json).unwrap();
         assert_eq!(back, e);
+    }
+
+    #[test]
+    fn a_fault_names_its_error_id_and_nothing_else() {
+        let e = ApiError::fault("3f9a2c1e");
+        assert_eq!(e.code, ErrorCode::Internal);
+        assert_eq!(e.error_id(), Some("3f9a2c1e"));
+        assert!(e.message.starts_with("Something went wrong on this desk (error 3f9a2c1e)."), "{e}");
+        assert_eq!(ApiError::internal("no id here").error_id(), None);
+        assert_eq!(ApiError::invalid("x", "(error 3f9a2c1e)").error_id(), None, "only internal errors");
     }
 }

@@ -255,10 +255,105 @@ fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Declares [`ServerErrorCode`] from one list of variants and wire texts.
+macro_rules! server_error_codes {
+    ($( $(#[$doc:meta])* $variant:ident = $wire:literal, )*) => {
+        /// The `code` of a [`ServerError`]: the server answers with one and
+        /// the desk's sync client matches on it. The texts never change
+        /// (desks and servers of other versions read them); a code this
+        /// build does not know, from a newer peer, reads as
+        /// [`ServerErrorCode::Other`] and is never refused.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum ServerErrorCode {
+            $( $(#[$doc])* $variant, )*
+            /// A code this build does not know, as it was sent (empty when
+            /// the answer was not a typed error at all, e.g. a proxy's page).
+            Other(String),
+        }
+
+        impl ServerErrorCode {
+            /// Every code this build knows.
+            pub const KNOWN: &[ServerErrorCode] = &[$(ServerErrorCode::$variant),*];
+
+            /// As sent.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(ServerErrorCode::$variant => $wire,)*
+                    ServerErrorCode::Other(text) => text,
+                }
+            }
+
+            /// Total: an unknown text is [`ServerErrorCode::Other`].
+            pub fn parse(text: &str) -> Self {
+                match text {
+                    $($wire => ServerErrorCode::$variant,)*
+                    other => ServerErrorCode::Other(other.to_owned()),
+                }
+            }
+        }
+    };
+}
+
+server_error_codes! {
+    /// The body is larger than the server takes (413).
+    PayloadTooLarge = "payload_too_large",
+    /// The body is not sent as JSON (415).
+    NotJson = "not_json",
+    /// JSON of the wrong shape for the request (422).
+    WrongShape = "wrong_shape",
+    /// Not JSON at all (400).
+    MalformedJson = "malformed_json",
+    /// A value fails the server's checks; `field` names it (422).
+    Invalid = "invalid",
+    /// The desk's schema is one the server does not take (409); the desk
+    /// keeps its changes and says to update.
+    SchemaVersion = "schema_version",
+    /// A push skips op numbers (409); nothing of it was stored.
+    SeqGap = "seq_gap",
+    /// A restored desk reuses op numbers (409); `reused_seq` and
+    /// `next_seq` say how to renumber.
+    SeqReused = "seq_reused",
+    /// No token, or one no desk holds (401).
+    Unauthenticated = "unauthenticated",
+    /// The desk was unlinked by an administrator (403).
+    DeviceRevoked = "device_revoked",
+    /// A desk pushed another desk's ops (403).
+    DeviceMismatch = "device_mismatch",
+    /// A scope outside the branches the desk's code named (403).
+    ScopeNotAllowed = "scope_not_allowed",
+    /// A link code that is wrong, used or expired (403).
+    BadCode = "bad_code",
+    /// The cursor is behind the server's kept log (410): download the
+    /// scope again.
+    ResyncRequired = "resync_required",
+    /// A fault on the server (500); the detail is in its log under
+    /// `error_id`.
+    Internal = "internal",
+}
+
+impl std::fmt::Display for ServerErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ServerErrorCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ServerErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        Ok(ServerErrorCode::parse(&text))
+    }
+}
+
 /// The body of every error the server answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServerError {
-    pub code: String,
+    pub code: ServerErrorCode,
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -268,6 +363,28 @@ pub struct ServerError {
     pub next_seq: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reused_seq: Option<u64>,
+}
+
+impl ServerError {
+    pub fn new(code: ServerErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), field: None, next_seq: None, reused_seq: None }
+    }
+
+    /// With `internal`: the id under which the server logged the detail,
+    /// as the message names it (`(error 3f9a2c1e)`); the detail itself is
+    /// never sent.
+    pub fn error_id(&self) -> Option<&str> {
+        match self.code {
+            ServerErrorCode::Internal => crate::error::error_id_in(&self.message),
+            _ => None,
+        }
+    }
+
+    /// Names the request field the error concerns.
+    pub fn on(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
 }
 
 /// `POST /v1/devices/enrol`: a desk trades a one-time code for its token.
@@ -305,4 +422,49 @@ pub struct CodeRequest {
 pub struct CodeResponse {
     pub code: String,
     pub valid_hours: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_keep_their_wire_texts() {
+        let texts: Vec<&str> = ServerErrorCode::KNOWN.iter().map(ServerErrorCode::as_str).collect();
+        assert_eq!(
+            texts,
+            [
+                "payload_too_large",
+                "not_json",
+                "wrong_shape",
+                "malformed_json",
+                "invalid",
+                "schema_version",
+                "seq_gap",
+                "seq_reused",
+                "unauthenticated",
+                "device_revoked",
+                "device_mismatch",
+                "scope_not_allowed",
+                "bad_code",
+                "resync_required",
+                "internal",
+            ]
+        );
+        for code in ServerErrorCode::KNOWN {
+            let json = serde_json::to_string(code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(&serde_json::from_str::<ServerErrorCode>(&json).unwrap(), code);
+        }
+    }
+
+    #[test]
+    fn an_unknown_code_from_a_newer_peer_reads_as_other() {
+        let body = r#"{"code":"quota_exceeded","message":"Later.","retry_after":30}"#;
+        let e: ServerError = serde_json::from_str(body).unwrap();
+        assert_eq!(e.code, ServerErrorCode::Other("quota_exceeded".into()));
+        assert_eq!(serde_json::to_value(&e).unwrap()["code"], "quota_exceeded", "sent on as it came");
+        let e: ServerError = serde_json::from_str(r#"{"code":"resync_required","message":"m"}"#).unwrap();
+        assert_eq!(e.code, ServerErrorCode::ResyncRequired);
+    }
 }

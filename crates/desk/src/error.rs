@@ -28,22 +28,40 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
+        ApiError::from(&e)
+    }
+}
+
+/// What a person is answered. An error meant for them passes as it is; a
+/// fault underneath (SQLite, IO, an internal error of the desk's own) is
+/// logged with its detail under a new error id, and they see a fixed
+/// sentence naming that id ([`ApiError::fault`]).
+impl From<&Error> for ApiError {
+    fn from(e: &Error) -> ApiError {
         match e {
-            Error::Api(api) => api,
-            Error::Db(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::DiskFull => {
-                ApiError::new(
-                    ErrorCode::Internal,
-                    "The disk is full, so nothing was saved. Free some space and try again.",
-                )
-            }
+            Error::Api(api) if api.code != ErrorCode::Internal || api.error_id().is_some() => api.clone(),
             other => {
-                tracing::error!(error = %other, "desk operation failed");
-                ApiError::internal(format!(
-                    "Something went wrong on this desk and nothing was saved ({other})."
-                ))
+                let id = error_id();
+                tracing::error!(error_id = %id, error = %other, "desk operation failed");
+                match other {
+                    Error::Db(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::DiskFull => {
+                        ApiError::internal(format!(
+                            "The disk is full, so nothing was saved (error {id}). Free some space and try again."
+                        ))
+                    }
+                    _ => ApiError::fault(&id),
+                }
             }
         }
     }
+}
+
+/// A short id to find a fault's detail in the log by: 8 hex digits of a
+/// random UUID.
+pub fn error_id() -> String {
+    let mut id = uuid::Uuid::new_v4().simple().to_string();
+    id.truncate(8);
+    id
 }
 
 /// True when `e` is a UNIQUE constraint failure.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use branchdesk_api::commands::org::SaveRoom;
+use branchdesk_api::commands::org::{ListRooms, SaveRoom};
 use branchdesk_api::commands::session::ChangePassword;
 use branchdesk_api::ErrorCode;
 use branchdesk_desk::db::guard::{LOCAL_TABLES, SYNCED_TABLES};
@@ -135,6 +135,34 @@ fn a_failed_action_leaves_no_row_no_audit_and_no_outbox_op() {
     assert_eq!(err.code, ErrorCode::Duplicate);
     assert!(err.is_for("name"));
     assert_eq!(counts(), before);
+}
+
+/// A fault underneath (here another program dropped a table the action
+/// writes) answers `internal` with a fixed sentence and an error id; the
+/// SQLite message goes only to the log.
+#[test]
+fn a_database_fault_answers_an_error_id_and_no_sql() {
+    let f = fixture();
+    f.conn().execute_batch("DROP TABLE rooms").unwrap();
+    let err: branchdesk_api::ApiError = f
+        .desk
+        .save_room(&f.director, SaveRoom { id: None, branch_id: f.branch, name: "Lab".into(), capacity: 20 })
+        .unwrap_err()
+        .into();
+    assert_eq!(err.code, ErrorCode::Internal, "{err:?}");
+    let id = err.error_id().expect("the message names an error id");
+    assert!(id.len() == 8 && id.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+    assert_eq!(err, branchdesk_api::ApiError::fault(id), "the fixed sentence, nothing else");
+    for detail in ["rooms", "table", "SQL", "database"] {
+        assert!(!err.message.contains(detail), "{detail} shown to the clerk: {}", err.message);
+    }
+    // Each fault gets an id of its own.
+    let again: branchdesk_api::ApiError = f
+        .desk
+        .list_rooms(&f.director, ListRooms { branch_id: f.branch, include_inactive: true })
+        .unwrap_err()
+        .into();
+    assert_ne!(again.error_id(), Some(id));
 }
 
 #[test]

@@ -12,7 +12,8 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use branchdesk_api::sync::{
     CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, LinkedDevice, PullRequest, PullResponse,
-    PushRequest, PushResponse, RevokeRequest, ServerError, SnapshotRequest, WaitRequest, WaitResponse,
+    PushRequest, PushResponse, RevokeRequest, ServerError, ServerErrorCode, SnapshotRequest, WaitRequest,
+    WaitResponse,
 };
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -54,9 +55,10 @@ pub enum AppError {
     },
     /// No token, or one no device holds.
     Unauthenticated,
-    /// The token's device was revoked, or the body names another device.
+    /// The token's device was revoked, the body names another device, or
+    /// a scope outside the device's branches.
     Forbidden {
-        code: &'static str,
+        code: ServerErrorCode,
         message: String,
     },
     BadCode,
@@ -64,6 +66,8 @@ pub enum AppError {
     Behind {
         scope: String,
     },
+    /// A fault underneath (database, disk): the detail is logged under an
+    /// error id and never sent.
     Internal(String),
 }
 
@@ -75,7 +79,7 @@ impl From<StoreError> for AppError {
             StoreError::BadCode => AppError::BadCode,
             StoreError::UnknownDevice => AppError::Unauthenticated,
             StoreError::Revoked => AppError::Forbidden {
-                code: "device_revoked",
+                code: ServerErrorCode::DeviceRevoked,
                 message: "This desk was unlinked from the server by an administrator. Link it again with a new code.".into(),
             },
             StoreError::Behind { scope, .. } => AppError::Behind { scope },
@@ -86,114 +90,104 @@ impl From<StoreError> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        use ServerErrorCode as Code;
         let (status, body) = match self {
             AppError::Body(r) => {
                 let code = match r.status() {
-                    StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE => "not_json",
-                    StatusCode::UNPROCESSABLE_ENTITY => "wrong_shape",
-                    _ => "malformed_json",
+                    StatusCode::PAYLOAD_TOO_LARGE => Code::PayloadTooLarge,
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => Code::NotJson,
+                    StatusCode::UNPROCESSABLE_ENTITY => Code::WrongShape,
+                    _ => Code::MalformedJson,
                 };
-                (r.status(), ServerError { code: code.into(), message: r.body_text(), field: None, next_seq: None, reused_seq: None })
+                (r.status(), ServerError::new(code, r.body_text()))
             }
-            AppError::Invalid(Invalid::Field { field, message }) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ServerError { code: "invalid".into(), message, field: Some(field), next_seq: None, reused_seq: None },
-            ),
-            AppError::Invalid(Invalid::SchemaVersion { field, got }) => (
-                StatusCode::CONFLICT,
-                ServerError {
-                    code: "schema_version".into(),
-                    message: {
-                        let now = branchdesk_api::sync::DESK_SCHEMA_VERSION;
-                        if got > now {
-                            format!("This desk (schema {got}) is newer than the server (schema {now}); update the server.")
-                        } else {
-                            format!(
-                                "The server takes desks of schema {} and {now}; this desk is at {got}. Update Branchdesk on this desk.",
-                                now.saturating_sub(1)
-                            )
-                        }
-                    },
-                    field: Some(field),
-                    next_seq: None,
-                    reused_seq: None,
-                },
-            ),
+            AppError::Invalid(Invalid::Field { field, message }) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ServerError::new(Code::Invalid, message).on(field))
+            }
+            AppError::Invalid(Invalid::SchemaVersion { field, got }) => {
+                let now = branchdesk_api::sync::DESK_SCHEMA_VERSION;
+                let message = if got > now {
+                    format!("This desk (schema {got}) is newer than the server (schema {now}); update the server.")
+                } else {
+                    format!(
+                        "The server takes desks of schema {} and {now}; this desk is at {got}. Update Branchdesk on this desk.",
+                        now.saturating_sub(1)
+                    )
+                };
+                (StatusCode::CONFLICT, ServerError::new(Code::SchemaVersion, message).on(field))
+            }
             AppError::Gap { expected, got } => (
                 StatusCode::CONFLICT,
-                ServerError {
-                    code: "seq_gap".into(),
-                    message: format!(
-                        "The server expected op {expected} next but got {got}; push from {expected}."
-                    ),
-                    field: Some("ops".into()),
-                    next_seq: None,
-                    reused_seq: None,
-                },
+                ServerError::new(
+                    Code::SeqGap,
+                    format!("The server expected op {expected} next but got {got}; push from {expected}."),
+                )
+                .on("ops"),
             ),
             AppError::SeqReused { seq, next } => (
                 StatusCode::CONFLICT,
                 ServerError {
-                    code: "seq_reused".into(),
-                    // The desk reads the number after the colon; keep the shape.
-                    message: format!("Op {seq} differs from the one the server holds under that number: this desk was restored from an older backup. Its newer changes are renumbered from {next}."),
-                    field: Some("ops".into()),
                     next_seq: Some(next),
                     reused_seq: Some(seq),
+                    ..ServerError::new(
+                        Code::SeqReused,
+                        // The desk reads the number after the colon; keep the shape.
+                        format!("Op {seq} differs from the one the server holds under that number: this desk was restored from an older backup. Its newer changes are renumbered from {next}."),
+                    )
+                    .on("ops")
                 },
             ),
             AppError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
-                ServerError {
-                    code: "unauthenticated".into(),
-                    message: "This desk is not enrolled with the server (or its token is wrong). Link it with a code.".into(),
-                    field: None,
-                    next_seq: None,
-                    reused_seq: None,
-                },
+                ServerError::new(
+                    Code::Unauthenticated,
+                    "This desk is not enrolled with the server (or its token is wrong). Link it with a code.",
+                ),
             ),
-            AppError::Forbidden { code, message } => {
-                (StatusCode::FORBIDDEN, ServerError { code: code.into(), message, field: None, next_seq: None, reused_seq: None })
-            }
+            AppError::Forbidden { code, message } => (StatusCode::FORBIDDEN, ServerError::new(code, message)),
             AppError::BadCode => (
                 StatusCode::FORBIDDEN,
-                ServerError {
-                    code: "bad_code".into(),
-                    message: "That code is wrong, was used already or has expired. Ask for a new one.".into(),
-                    field: Some("code".into()),
-                    next_seq: None,
-                    reused_seq: None,
-                },
+                ServerError::new(
+                    Code::BadCode,
+                    "That code is wrong, was used already or has expired. Ask for a new one.",
+                )
+                .on("code"),
             ),
             AppError::Behind { scope } => (
                 StatusCode::GONE,
-                ServerError {
-                    code: "resync_required".into(),
-                    message: format!(
+                ServerError::new(
+                    Code::ResyncRequired,
+                    format!(
                         "This desk was offline longer than the server keeps changes; it downloads {scope} again."
                     ),
-                    field: Some(format!("cursors.{scope}")),
-                    next_seq: None,
-                    reused_seq: None,
-                },
+                )
+                .on(format!("cursors.{scope}")),
             ),
             AppError::Internal(detail) => {
-                tracing::error!(%detail, "request failed");
+                let id = error_id();
+                tracing::error!(error_id = %id, %detail, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    ServerError {
-                        code: "internal".into(),
-                        message: "The server could not store this; nothing was changed. Try again.".into(),
-                        field: None,
-                        next_seq: None,
-                        reused_seq: None,
-                    },
+                    ServerError::new(
+                        Code::Internal,
+                        format!(
+                            "The sync server ran into a fault (error {id}) and changed nothing. \
+                             The desk tries again on its own; tell your administrator if it keeps happening."
+                        ),
+                    ),
                 )
             }
         };
         (status, Json(body)).into_response()
     }
+}
+
+/// A short id to find a fault's detail in the server's log by: 8 hex
+/// digits of a random UUID.
+fn error_id() -> String {
+    let mut id = uuid::Uuid::new_v4().simple().to_string();
+    id.truncate(8);
+    id
 }
 
 async fn ready<S: Store>(State(store): State<Arc<S>>) -> Result<&'static str, AppError> {
@@ -221,7 +215,7 @@ fn may_sync<'a>(device: &Device, mut scopes: impl Iterator<Item = &'a str>) -> R
 
 fn scope_refused(scope: &str) -> AppError {
     AppError::Forbidden {
-        code: "scope_not_allowed",
+        code: ServerErrorCode::ScopeNotAllowed,
         message: format!(
             "This desk is not enrolled to sync {scope}. Ask for a code that includes that branch."
         ),
@@ -291,7 +285,7 @@ async fn revoke_device<S: Store>(
     };
     if !within {
         return Err(AppError::Forbidden {
-            code: "scope_not_allowed",
+            code: ServerErrorCode::ScopeNotAllowed,
             message: "That desk syncs branches this desk does not; revoke it from a desk that holds them."
                 .into(),
         });
@@ -310,7 +304,7 @@ async fn push<S: Store>(
     let Json(req) = body.map_err(AppError::Body)?;
     if req.device_id != device.id {
         return Err(AppError::Forbidden {
-            code: "device_mismatch",
+            code: ServerErrorCode::DeviceMismatch,
             message: "A desk can only push its own changes.".into(),
         });
     }

@@ -613,6 +613,29 @@ async fn a_cursor_behind_the_kept_log_must_download_the_scope_again(backend: Bac
     assert_eq!(s, StatusCode::OK);
 }
 
+/// A fault underneath (the change log's table gone from the server's
+/// file) answers 500 with a fixed sentence and an error id; the SQLite
+/// message stays in the server's log. The answer is built above the store,
+/// so the embedded store stands for both.
+#[tokio::test]
+async fn an_internal_failure_answers_500_with_an_error_id_and_no_detail() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("server.sqlite");
+    let app = server(Backend::Sqlite(SqliteStore::open(&file).unwrap(), dir)).await;
+    rusqlite::Connection::open(&file).unwrap().execute_batch("DROP TABLE change_log").unwrap();
+    let (s, b) = push(&app, vec![op(DEVICE, 1, BRANCH_A)]).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::INTERNAL_SERVER_ERROR, Some("internal")), "{b}");
+    let e: branchdesk_api::sync::ServerError = serde_json::from_value(b.clone()).unwrap();
+    assert_eq!(e.code, branchdesk_api::sync::ServerErrorCode::Internal);
+    let id = e.error_id().expect("the message names the error id");
+    assert!(id.len() == 8 && id.chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+    assert!(e.message.contains(&format!("(error {id})")), "{b}");
+    for detail in ["change_log", "table", "SQL", "sqlite"] {
+        assert!(!b.to_string().contains(detail), "{detail} sent to the desk: {b}");
+    }
+    assert_eq!((e.field, e.next_seq, e.reused_seq), (None, None, None));
+}
+
 fn ops_entity_id(seq: u64) -> String {
     op(DEVICE, seq, BRANCH_A).entity_id
 }

@@ -6,7 +6,8 @@
 use branchdesk_api::commands::system::Joined;
 use branchdesk_api::sync::{
     CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, LinkedDevice, Op, PullRequest, PullResponse,
-    PushRequest, PushResponse, RevokeRequest, ServerError, SnapshotRequest, WaitRequest, WaitResponse,
+    PushRequest, PushResponse, RevokeRequest, ServerError, ServerErrorCode, SnapshotRequest, WaitRequest,
+    WaitResponse,
 };
 use branchdesk_desk::sync::apply::ApplyReport;
 use branchdesk_desk::Desk;
@@ -98,7 +99,7 @@ pub enum JoinError {
     #[error(transparent)]
     Link(SyncError),
     /// Enrolled, but the first download failed.
-    #[error("Could not download the organisation: {0}")]
+    #[error("Could not download the organisation: {}", .0.for_clerk())]
     Download(SyncError),
     /// Enrolled and downloaded, but the server holds no organisation yet.
     #[error("That server holds no organisation yet. Create one on the first desk.")]
@@ -112,6 +113,18 @@ fn joined(desk: &Desk) -> Result<Joined, JoinError> {
     }
     let organisation_name = desk.app_status(None)?.organisation_name.ok_or(JoinError::NoOrganisation)?;
     Ok(Joined { organisation_name })
+}
+
+impl SyncError {
+    /// What a clerk is shown (the status bar): a fault on this desk as the
+    /// fixed sentence naming the id its detail was logged under, anything
+    /// else as it reads.
+    pub fn for_clerk(&self) -> String {
+        match self {
+            SyncError::Desk(e) => branchdesk_api::ApiError::from(e).message,
+            other => other.to_string(),
+        }
+    }
 }
 
 /// How much a round's pulls have to fetch and have fetched.
@@ -237,12 +250,9 @@ impl<T: Transport> Client<T> {
             .await
             .map_err(SyncError::Unreachable)?;
         if !(200..300).contains(&status) {
-            let body = serde_json::from_slice(&bytes).unwrap_or(ServerError {
-                code: "unknown".into(),
-                message: String::from_utf8_lossy(&bytes).into_owned(),
-                field: None,
-                next_seq: None,
-                reused_seq: None,
+            // Not a typed error (a proxy's page, say): no code, its text.
+            let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+                ServerError::new(ServerErrorCode::Other(String::new()), String::from_utf8_lossy(&bytes))
             });
             return Err(SyncError::Refused { status, body });
         }
@@ -361,7 +371,7 @@ impl<T: Transport> Client<T> {
     /// One full round for `desk`; records its outcome for the status bar.
     pub async fn sync(&self, desk: &Desk) -> Result<Round, SyncError> {
         let result = self.round(desk).await;
-        let error = result.as_ref().err().map(|e| e.to_string());
+        let error = result.as_ref().err().map(SyncError::for_clerk);
         desk.record_sync_result(error.as_deref())?;
         result
     }
@@ -391,11 +401,17 @@ impl<T: Transport> Client<T> {
                 // This desk was restored from an older backup: the server holds
                 // other ops under some of its numbers. Renumber the new ones
                 // after the server's and push again; nothing is dropped.
-                Err(SyncError::Refused { body, .. }) if body.code == "schema_version" => {
-                    outdated = Some(body.message);
+                Err(SyncError::Refused {
+                    body: ServerError { code: ServerErrorCode::SchemaVersion, message, .. },
+                    ..
+                }) => {
+                    outdated = Some(message);
                     break;
                 }
-                Err(SyncError::Refused { body, .. }) if body.code == "seq_reused" => {
+                Err(SyncError::Refused {
+                    body: body @ ServerError { code: ServerErrorCode::SeqReused, .. },
+                    ..
+                }) => {
                     let (Some(reused), Some(next)) = (body.reused_seq, body.next_seq) else {
                         return Err(SyncError::Protocol("seq_reused without numbers".into()));
                     };
@@ -478,9 +494,10 @@ impl<T: Transport> Client<T> {
                         // Away longer than the server keeps changes: the
                         // scope comes again as a snapshot (rows this desk
                         // holds are merged; its own pending changes stay).
-                        Err(SyncError::Refused { status: 410, body })
-                            if body.code == "resync_required" && restarted.insert(scope.clone()) =>
-                        {
+                        Err(SyncError::Refused {
+                            status: 410,
+                            body: ServerError { code: ServerErrorCode::ResyncRequired, .. },
+                        }) if restarted.insert(scope.clone()) => {
                             tracing::warn!(scope = %scope, "behind the server's kept changes; downloading it again");
                             cursor = self.download_again(desk, base, token, &scope, round).await?;
                             continue;

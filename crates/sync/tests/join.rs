@@ -114,7 +114,7 @@ async fn a_join_whose_download_fails_leaves_the_desk_unlinked_and_says_why() {
     let desk = node(7);
     let e = server.client_failing_sync().join(&desk.desk, URL, &code).await.unwrap_err();
     assert!(
-        matches!(&e, JoinError::Download(SyncError::Refused { status: 503, body }) if body.code == "unavailable"),
+        matches!(&e, JoinError::Download(SyncError::Refused { status: 503, body }) if body.code == branchdesk_api::sync::ServerErrorCode::Other("unavailable".into())),
         "{e:?}"
     );
     assert!(e.to_string().starts_with("Could not download the organisation"), "{e}");

@@ -669,6 +669,7 @@ fn SubmissionRow(p: &SubmissionRowProps) -> Html {
         let (on, marks, feedback, error, s, done) =
             (on.clone(), marks.clone(), feedback.clone(), error.clone(), s.clone(), p.on_saved.clone());
         let (batch_id, assignment_id, student_id) = (p.batch_id, p.assignment_id, p.row.student_id);
+        let text = p.row.text.clone();
         Callback::from(move |_: MouseEvent| {
             let marks = if marks.trim().is_empty() {
                 None
@@ -685,6 +686,7 @@ fn SubmissionRow(p: &SubmissionRowProps) -> Html {
                 submitted_on: (*on).clone(),
                 marks,
                 feedback: (*feedback).clone(),
+                text: text.clone(),
             };
             let done = done.clone();
             act(input, error.clone(), s.clone(), move |_| done.emit(()));

@@ -311,7 +311,8 @@ pub struct RecordSubmission {
     pub submitted_on: String,
     pub marks: Option<u32>,
     pub feedback: String,
-    /// What was handed in, as text; at most `SUBMISSION_TEXT_MAX` characters.
+    /// What was handed in, as text; at most `SUBMISSION_TEXT_MAX`
+    /// characters. Empty keeps the text already handed in.
     pub text: String,
 }
 /// The longest hand-in text, in characters (about ten typed pages).

@@ -235,7 +235,12 @@ impl Desk {
                 graded_by: input.marks.map(|_| actor.user_id.0),
                 created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
                 updated_at: now,
-                text,
+                // Grading keeps what was handed in unless new text comes.
+                text: if text.is_empty() {
+                    old.as_ref().map(|o| o.text.clone()).unwrap_or_default()
+                } else {
+                    text
+                },
             };
             (old, row, student)
         };
