@@ -1,6 +1,9 @@
-//! How times and sizes read to a clerk.
+//! How times, sizes, percentages and states read to a clerk.
 
+use branchdesk_api::commands::academics::CurriculumStatus;
+use branchdesk_api::commands::org::BRANCH_CODE_MAX;
 use chrono::{DateTime, Local, Utc};
+use yew::AttrValue;
 
 pub fn when(t: &DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%d %b %Y, %H:%M").to_string()
@@ -20,3 +23,26 @@ pub fn day(iso: &str) -> String {
 }
 
 pub use branchdesk_api::amount::{format as money, parse as parse_money};
+
+/// Basis points as a percentage: 9950 → "99.5".
+pub fn percent(bp: u32) -> String {
+    let m = money(i64::from(bp));
+    m.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// The tag class a curriculum version's state is shown with.
+pub fn status_class(s: CurriculumStatus) -> &'static str {
+    match s {
+        CurriculumStatus::Draft => "draft",
+        CurriculumStatus::PendingApproval => "pending",
+        CurriculumStatus::Approved => "ok",
+        CurriculumStatus::Rejected => "bad",
+    }
+}
+
+/// What the branch code field says under it (Organisation and the setup screen).
+pub fn branch_code_hint() -> AttrValue {
+    AttrValue::from(format!(
+        "At most {BRANCH_CODE_MAX} letters or digits; printed at the start of every receipt number"
+    ))
+}

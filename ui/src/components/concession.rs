@@ -45,7 +45,7 @@ impl Concession {
     pub fn of(e: &Enrolment) -> Self {
         let value = match e.discount_kind {
             DiscountKind::None => String::new(),
-            DiscountKind::Percent => crate::pages::courses::percent(e.discount_value.clamp(0, 10_000) as u32),
+            DiscountKind::Percent => crate::format::percent(e.discount_value.clamp(0, 10_000) as u32),
             DiscountKind::Fixed => money(e.discount_value).replace(',', ""),
         };
         Self {

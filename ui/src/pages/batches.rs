@@ -1,8 +1,8 @@
 //! Batches of a branch: plan one (course, teacher, room, weekly times,
 //! fee, teacher pay), see its sessions, cancel or cover one.
 
-use super::courses::esc;
 use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
+use crate::components::keys::esc;
 use crate::components::session::use_session;
 use crate::format::{day, money, parse_money};
 use crate::hooks::{act, show, use_query};

@@ -2,8 +2,9 @@
 //! fill it with modules and lessons, send it for approval, review it.
 
 use crate::components::field::{setter, Field, FormActions, FormError, Select};
+use crate::components::keys::esc;
 use crate::components::session::use_session;
-use crate::format::{money, parse_money};
+use crate::format::{money, parse_money, percent, status_class};
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::academics::*;
 use branchdesk_api::ids::{CourseId, CurriculumId};
@@ -155,15 +156,6 @@ fn CourseForm(p: &CourseFormProps) -> Html {
     }
 }
 
-/// Esc runs `cancel`.
-pub fn esc(cancel: Callback<()>) -> Callback<KeyboardEvent> {
-    Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Escape" {
-            cancel.emit(())
-        }
-    })
-}
-
 #[derive(Properties, PartialEq)]
 struct VersionsProps {
     course_id: CourseId,
@@ -239,21 +231,6 @@ fn Versions(p: &VersionsProps) -> Html {
             }
         </div>
     }
-}
-
-pub fn status_class(s: CurriculumStatus) -> &'static str {
-    match s {
-        CurriculumStatus::Draft => "draft",
-        CurriculumStatus::PendingApproval => "pending",
-        CurriculumStatus::Approved => "ok",
-        CurriculumStatus::Rejected => "bad",
-    }
-}
-
-/// Basis points as a percentage: 9950 → "99.5".
-pub fn percent(bp: u32) -> String {
-    let m = money(i64::from(bp));
-    m.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 #[derive(Properties, PartialEq)]

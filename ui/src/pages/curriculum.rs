@@ -1,10 +1,10 @@
 //! One curriculum version: modules and lessons in order (Alt+↑/↓ moves
 //! the focused one), weightage to 100 %, approval.
 
-use super::courses::{percent, status_class};
 use crate::components::field::{pick_file, setter, DateField, Field, FormError, Select};
+use crate::components::files::resource_link;
 use crate::components::session::use_session;
-use crate::format::{day, parse_money};
+use crate::format::{day, parse_money, percent, status_class};
 use crate::hooks::act;
 use crate::invoke::call;
 use branchdesk_api::commands::academics::*;
@@ -424,25 +424,5 @@ fn AddExtras(p: &AddPartsProps) -> Html {
                 </div>
             </form>
         </div>
-    }
-}
-
-/// A resource as a link, or (for an attached file) a button that saves a copy.
-pub fn resource_link(
-    r: &LessonResource,
-    saved: UseStateHandle<Option<SavedFile>>,
-    error: UseStateHandle<Option<ApiError>>,
-    s: crate::components::session::SessionCtx,
-) -> Html {
-    match &r.file_name {
-        None => html! { <a class="resource" href={r.url.clone()} target="_blank">{ &r.title }</a> },
-        Some(name) => {
-            let id = r.id;
-            let onclick = Callback::from(move |_: MouseEvent| {
-                let saved = saved.clone();
-                act(SaveResourceFile { id }, error.clone(), s.clone(), move |f| saved.set(Some(f)));
-            });
-            html! { <button class="link resource" title={format!("Save a copy of {name}")} {onclick}>{ format!("{} ({name})", r.title) }</button> }
-        }
     }
 }

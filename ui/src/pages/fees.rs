@@ -443,7 +443,7 @@ fn Reverse(p: &ReverseProps) -> Html {
         Callback::from(move |_: ()| open.set(false))
     };
     html! {
-        <form class="reverse-form" {onsubmit} onkeydown={super::courses::esc(cancel.clone())}>
+        <form class="reverse-form" {onsubmit} onkeydown={crate::components::keys::esc(cancel.clone())}>
             <FormError error={err.clone()} fields={vec!["kind", "amount", "reason"]} />
             <div class="row">
                 <Select label="What happened" name="kind" value={(*kind).clone()} options={kinds} on_change={setter(&kind)} />

@@ -1,11 +1,11 @@
 //! Enquiries: today's and overdue follow-ups first, take a new one, log a
 //! call or visit, and admit in one step.
 
-use super::courses::esc;
 use crate::components::concession::{self, Concession, ConcessionFields};
 use crate::components::csv_import::CsvImport;
 use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
 use crate::components::guardian_offer::GuardianOffer;
+use crate::components::keys::esc;
 use crate::components::session::use_session;
 use crate::format::{day, money};
 use crate::hooks::{act, show, use_query};
@@ -57,7 +57,7 @@ pub fn EnquiriesPage() -> Html {
                 { super::branch_picker(&s.me.branches, branch.clone()) }
                 if !*adding { <button class="primary" id="add-lead" onclick={let a = adding.clone(); move |_| a.set(true)}>{ "New enquiry" }</button> }
                 if !*importing { <button id="import-leads" onclick={let i = importing.clone(); move |_| i.set(true)}>{ "Import CSV" }</button> }
-                <button id="export-leads" onclick={super::students::export_list(ExportList::Leads, *branch, exported.clone(), error.clone(), s.clone())}>{ "Export CSV" }</button>
+                <button id="export-leads" onclick={crate::components::files::export_list(ExportList::Leads, *branch, exported.clone(), error.clone(), s.clone())}>{ "Export CSV" }</button>
             </header>
             <FormError error={(*error).clone()} fields={vec![]} />
             if let Some(f) = &*exported { <p class="notice success">{ format!("Saved {} rows to {}", f.rows, f.path) }</p> }

@@ -74,7 +74,7 @@ pub fn MyCurriculumCard(p: &MyCurriculumProps) -> Html {
                                 <li class="lesson">
                                     <button class="link bookmark" title={if marked { "Remove the bookmark" } else { "Bookmark" }} onclick={toggle(l.id, !marked)}>{ if marked { "★" } else { "☆" } }</button>
                                     { &l.title }
-                                    { for l.resources.iter().map(|r| super::curriculum::resource_link(r, saved.clone(), error.clone(), s.clone())) }
+                                    { for l.resources.iter().map(|r| crate::components::files::resource_link(r, saved.clone(), error.clone(), s.clone())) }
                                     { for m.highlights.iter().filter(|h| h.lesson_id == l.id).map(|h| html! {
                                         <div class="muted highlight">{ format!("“{}”{}", h.text, if h.note.is_empty() { String::new() } else { format!(" — {}", h.note) }) }</div>
                                     }) }

@@ -1,4 +1,30 @@
 //! One module per page of the sidebar, plus the two screens before it.
+//!
+//! Where a page's name differs from the sidebar's words or the api's
+//! command area (`branchdesk_api::commands::<area>`), it is said here once:
+//!
+//! | module | sidebar | api area |
+//! |---|---|---|
+//! | `home` | Today | `timetable` (today's classes) |
+//! | `leads` | Enquiries | `leads` |
+//! | `students`, `student` | Students (a student's page) | `students` |
+//! | `timetable`, `batches` | Timetable, Batches | `timetable` |
+//! | `courses`, `curriculum` (one version, inside Courses) | Courses | `academics` |
+//! | `learning` (a student's own lessons, on Today) | — | `academics` |
+//! | `reports`, `sheet` (one class's sheet) | Attendance | `attendance` |
+//! | `messages` | Messages | `attendance` (absence alerts) |
+//! | `fees`, `money_review` (on Fees due) | Fees due, a student's Fees tab | `money` |
+//! | `accounts` | Expenses, Payroll, Profit and loss | `money` |
+//! | `organisation`, `rooms` | Organisation, Rooms | `org` |
+//! | `settings`, `desks` (Settings → Sync server) | Settings | `settings`, `system` |
+//! | `account` | My account | `session` |
+//! | `users`, `roles`, `backups`, `audit` | same | same |
+//! | `login`, `setup` | (before the sidebar) | `session`, `system` |
+//!
+//! Helpers more than one page uses live outside `pages/`: text in
+//! `crate::format`, keys and saved files in `crate::components`. A page
+//! may show another page's component (a student's Fees tab is
+//! `fees::Fees`), never borrow its helpers.
 
 pub mod account;
 pub mod accounts;

@@ -1,19 +1,12 @@
 //! The organisation's name, currency and financial year; its branches.
 
 use crate::components::field::{setter, Field, FormActions, FormError};
+use crate::components::keys::esc;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
-use crate::pages::users::esc;
 use branchdesk_api::commands::org::*;
 use branchdesk_api::ApiError;
 use yew::prelude::*;
-
-/// What the branch code field says under it (the setup screen's too).
-pub fn branch_code_hint() -> AttrValue {
-    AttrValue::from(format!(
-        "At most {BRANCH_CODE_MAX} letters or digits; printed at the start of every receipt number"
-    ))
-}
 
 #[component]
 pub fn OrganisationPage() -> Html {
@@ -166,11 +159,11 @@ fn BranchForm(p: &BranchFormProps) -> Html {
     };
     let err = (*error).clone();
     html! {
-        <form class="card panel" {onsubmit} onkeydown={esc(&p.on_cancel)}>
+        <form class="card panel" {onsubmit} onkeydown={esc(p.on_cancel.clone())}>
             <h2>{ if b.is_some() { "Edit branch" } else { "New branch" } }</h2>
             <FormError error={err.clone()} fields={vec!["code", "name", "address", "phone"]} />
             <div class="row">
-                <Field label="Code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} autofocus=true hint={branch_code_hint()} />
+                <Field label="Code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} autofocus=true hint={crate::format::branch_code_hint()} />
                 <Field label="Name" name="name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
                 <Field label="Phone" name="phone" kind="tel" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
             </div>

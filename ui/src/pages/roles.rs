@@ -1,9 +1,9 @@
 //! Roles: the ten system roles and custom ones, as sets of permissions.
 
 use crate::components::field::{setter, Field, FormActions, FormError};
+use crate::components::keys::esc;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
-use crate::pages::users::esc;
 use branchdesk_api::commands::roles::{DeleteRole, ListRoles, Role, SaveRole};
 use branchdesk_api::{ApiError, Permission};
 use web_sys::HtmlInputElement;
@@ -128,7 +128,7 @@ fn RoleForm(p: &RoleFormProps) -> Html {
     let err = (*error).clone();
     let system = p.role.as_ref().is_some_and(|r| r.is_system);
     html! {
-        <form class="card panel" {onsubmit} onkeydown={esc(&p.on_cancel)}>
+        <form class="card panel" {onsubmit} onkeydown={esc(p.on_cancel.clone())}>
             <h2>{ if p.role.is_some() { "Edit role" } else { "New role" } }</h2>
             <FormError error={err.clone()} fields={vec!["name", "description", "permissions"]} />
             <div class="row">

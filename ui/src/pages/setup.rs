@@ -93,7 +93,7 @@ pub fn SetupPage(p: &SetupProps) -> Html {
                     <Field label="Organisation name" name="organisation_name" value={(*org).clone()} on_input={setter(&org)} error={err.clone()} autofocus=true hint="e.g. Kiran Coaching Centre" />
                     <div class="row">
                         <Field label="First branch" name="branch_name" value={(*branch).clone()} on_input={setter(&branch)} error={err.clone()} hint="e.g. Koramangala" />
-                        <Field label="Branch code" name="branch_code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} hint={super::organisation::branch_code_hint()} />
+                        <Field label="Branch code" name="branch_code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} hint={crate::format::branch_code_hint()} />
                         <Field label="Currency" name="currency" value={(*currency).clone()} on_input={setter(&currency)} error={err.clone()} />
                     </div>
                 </fieldset>

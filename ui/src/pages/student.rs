@@ -411,7 +411,7 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
                     <strong>{ &e.batch_name }</strong>{ format!(" · {} · from {}", e.course_name, day(&e.start_date)) }
                     <span class="tag">{ e.status.label() }</span>
                     if e.discount_kind != DiscountKind::None {
-                        <span class="muted concession">{ format!(" · {} {}: {}", e.discount_category.label().to_lowercase(), match e.discount_kind { DiscountKind::Percent => format!("{} %", super::courses::percent(e.discount_value as u32)), _ => money(e.discount_value) }, e.discount_reason) }</span>
+                        <span class="muted concession">{ format!(" · {} {}: {}", e.discount_category.label().to_lowercase(), match e.discount_kind { DiscountKind::Percent => format!("{} %", crate::format::percent(e.discount_value as u32)), _ => money(e.discount_value) }, e.discount_reason) }</span>
                     }
                     if let Some(c) = &e.certificate_no { <span class="muted">{ format!(" · certificate {c}") }</span> }
                     <ul class="log">
@@ -501,7 +501,7 @@ fn ConcessionForm(p: &ConcessionFormProps) -> Html {
     let cancel = p.on_close.reform(|_| false);
     let err = (*error).clone();
     html! {
-        <form class="inline-form concession-form" id="concession-form" ref={form} {onsubmit} onkeydown={super::courses::esc(cancel.clone())}>
+        <form class="inline-form concession-form" id="concession-form" ref={form} {onsubmit} onkeydown={crate::components::keys::esc(cancel.clone())}>
             <h3>{ "Change concession" }</h3>
             <p class="muted">{ "The dues not yet paid are charged again at the new price; paid ones stay as they are." }</p>
             <FormError error={err.clone()} fields={concession::FIELDS.to_vec()} />
@@ -590,7 +590,7 @@ fn Transfer(p: &PartProps) -> Html {
         Callback::from(move |_: ()| open.set(false))
     };
     html! {
-        <form class="card" id="transfer-form" {onsubmit} onkeydown={super::courses::esc(cancel.clone())}>
+        <form class="card" id="transfer-form" {onsubmit} onkeydown={crate::components::keys::esc(cancel.clone())}>
             <h3>{ "Transfer to another branch" }</h3>
             <p class="muted">{ "Open enrolments here are closed, guardians go along (a guardian a sibling here shares is copied), and the new branch sees the whole history. This branch keeps a read-only record." }</p>
             <FormError error={err.clone()} fields={vec!["to_branch_id", "reason"]} />

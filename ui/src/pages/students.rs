@@ -1,15 +1,16 @@
 //! Students of a branch: the list (filtered as you type), and admitting a
 //! new one with a guardian, warned of possible duplicates as you type.
 
-use super::courses::esc;
 use crate::components::csv_import::CsvImport;
 use crate::components::field::{setter, DateField, Field, FormActions, FormError};
+use crate::components::files::export_list;
 use crate::components::guardian_offer::GuardianOffer;
+use crate::components::keys::esc;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use crate::invoke::call;
 use crate::nav::Page;
-use branchdesk_api::commands::imports::{ExportCsv, ExportList, ImportKind, SavedFile};
+use branchdesk_api::commands::imports::{ExportList, ImportKind, SavedFile};
 use branchdesk_api::commands::students::*;
 use branchdesk_api::ids::{BranchId, GuardianId};
 use branchdesk_api::{ApiError, Permission};
@@ -237,20 +238,4 @@ fn AdmitForm(p: &AdmitProps) -> Html {
             <FormActions save="Admit" id="admit-save" on_cancel={cancel} />
         </form>
     }
-}
-
-/// Writes a list to the exports folder and says where.
-pub fn export_list(
-    list: ExportList,
-    branch_id: BranchId,
-    done: UseStateHandle<Option<SavedFile>>,
-    error: UseStateHandle<Option<ApiError>>,
-    s: crate::components::session::SessionCtx,
-) -> Callback<MouseEvent> {
-    Callback::from(move |_: MouseEvent| {
-        let done = done.clone();
-        act(ExportCsv { list, branch_id, ..Default::default() }, error.clone(), s.clone(), move |f| {
-            done.set(Some(f))
-        });
-    })
 }

@@ -2,8 +2,8 @@
 //! that sync brought together are marked for the manager; events (holidays,
 //! exams, closures) are added here.
 
-use super::courses::esc;
 use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
+use crate::components::keys::esc;
 use crate::components::session::use_session;
 use crate::format::day;
 use crate::hooks::{act, show, use_query};

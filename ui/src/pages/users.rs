@@ -1,6 +1,7 @@
 //! Users: find, create, edit, deactivate, reset passwords, grant roles.
 
 use crate::components::field::{setter, DateField, Field, FormActions, FormError};
+use crate::components::keys::esc;
 use crate::components::session::use_session;
 use crate::format;
 use crate::hooks::{act, show, use_query};
@@ -328,7 +329,7 @@ fn UserForm(p: &UserFormProps) -> Html {
     };
     let err = (*error).clone();
     html! {
-        <form class="card panel" id="user-form" {onsubmit} onkeydown={esc(&p.on_cancel)}>
+        <form class="card panel" id="user-form" {onsubmit} onkeydown={esc(p.on_cancel.clone())}>
             <h2>{ if u.is_some() { "Edit user" } else { "New user" } }</h2>
             <FormError error={err.clone()} fields={vec!["full_name", "email", "phone", "password", "role_id", "grants", "expires_on"]} />
             <div class="row">
@@ -373,7 +374,7 @@ fn PasswordForm(p: &UserActionProps) -> Html {
     };
     let err = (*error).clone();
     html! {
-        <form class="card panel" {onsubmit} onkeydown={esc(&p.on_cancel)}>
+        <form class="card panel" {onsubmit} onkeydown={esc(p.on_cancel.clone())}>
             <h2>{ format!("Set a temporary password for {}", p.user.full_name) }</h2>
             <p class="muted">{ "They are signed out and must choose their own password at their next sign-in." }</p>
             <FormError error={err.clone()} fields={vec!["new_password"]} />
@@ -420,7 +421,7 @@ fn GrantForm(p: &UserActionProps) -> Html {
     };
     let err = (*error).clone();
     html! {
-        <form class="card panel" {onsubmit} onkeydown={esc(&p.on_cancel)}>
+        <form class="card panel" {onsubmit} onkeydown={esc(p.on_cancel.clone())}>
             <h2>{ format!("Give {} a role", p.user.full_name) }</h2>
             <FormError error={err.clone()} fields={vec!["role_id", "expires_on"]} />
             <GrantPicker role={*role} branch={*branch} expires={(*expires).clone()} on_role={setter(&role)} on_branch={setter(&branch)} on_expires={setter(&expires)} error={err} />
@@ -434,17 +435,6 @@ fn parse_date(s: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
         return Ok(None);
     }
     branchdesk_api::dates::parse(s).map(Some).map_err(|e| ApiError::invalid("expires_on", e.message()))
-}
-
-/// Esc inside a form cancels it.
-pub fn esc(on_cancel: &Callback<()>) -> Callback<KeyboardEvent> {
-    let on_cancel = on_cancel.clone();
-    Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Escape" {
-            e.stop_propagation();
-            on_cancel.emit(());
-        }
-    })
 }
 
 /// A teacher's or staff member's profile; bank details in full only for payroll.
