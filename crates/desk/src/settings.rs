@@ -2,7 +2,6 @@
 //! `branchdesk_api::settings`. A branch value overrides the organisation's,
 //! which overrides the default.
 
-use crate::db::cols;
 use crate::write::{Record, Scope};
 use crate::{org, Actor, Desk, Result};
 use branchdesk_api::commands::settings::{ListSettings, SaveSetting, Setting, SettingSource};
@@ -18,7 +17,7 @@ use uuid::Uuid;
 /// every desk, so two desks setting one key write one row.
 const NAMESPACE: Uuid = Uuid::from_u128(0x6b3c_19e2_41d7_4b0e_9a3f_0c55_d1e8_7a21);
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SettingRow {
     pub id: Uuid,
     pub key: String,
@@ -49,15 +48,7 @@ pub fn setting_id(key: &str, branch: Option<BranchId>) -> Uuid {
 fn stored(conn: &Connection, key: &str, branch: Option<BranchId>) -> Result<Option<SettingRow>> {
     Ok(conn
         .prepare_cached("SELECT id, key, branch_id, value, updated_at FROM settings WHERE id = ?1")?
-        .query_row([setting_id(key, branch).to_string()], |r| {
-            Ok(SettingRow {
-                id: cols::uuid(r, 0)?,
-                key: r.get(1)?,
-                branch_id: cols::opt_uuid(r, 2)?,
-                value: r.get(3)?,
-                updated_at: cols::time(r, 4)?,
-            })
-        })
+        .query_row([setting_id(key, branch).to_string()], crate::db::read::row)
         .optional()?)
 }
 

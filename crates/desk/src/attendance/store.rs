@@ -1,6 +1,5 @@
 //! Rows and SQL for attendance records, the mark log and lessons covered.
 
-use crate::db::cols;
 use crate::write::branch_record;
 use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -31,7 +30,7 @@ pub fn attendance_id(student: Uuid, session: Uuid) -> Uuid {
     Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{session}").as_bytes())
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct MarkRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -47,7 +46,7 @@ pub struct MarkRow {
 }
 branch_record!(MarkRow, "attendance_marks");
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SessionLessonRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -93,21 +92,7 @@ pub fn marks_of_session(conn: &Connection, session: Uuid) -> Result<Vec<MarkRow>
                 marked_by, marked_at
          FROM attendance_marks WHERE session_id = ?1 ORDER BY marked_at, id",
     )?;
-    let rows = stmt.query_map([session.to_string()], |r| {
-        Ok(MarkRow {
-            id: cols::uuid(r, 0)?,
-            branch_id: cols::uuid(r, 1)?,
-            attendance_id: cols::uuid(r, 2)?,
-            session_id: cols::uuid(r, 3)?,
-            student_id: cols::uuid(r, 4)?,
-            old_status: r.get(5)?,
-            new_status: r.get(6)?,
-            note: r.get(7)?,
-            reason: r.get(8)?,
-            marked_by: cols::opt_uuid(r, 9)?,
-            marked_at: cols::time(r, 10)?,
-        })
-    })?;
+    let rows = stmt.query_map([session.to_string()], crate::db::read::row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -116,17 +101,7 @@ pub fn lessons_of_session(conn: &Connection, session: Uuid) -> Result<Vec<Sessio
         "SELECT id, branch_id, session_id, lesson_id, removed_at, created_at, updated_at
          FROM session_lessons WHERE session_id = ?1",
     )?;
-    let rows = stmt.query_map([session.to_string()], |r| {
-        Ok(SessionLessonRow {
-            id: cols::uuid(r, 0)?,
-            branch_id: cols::uuid(r, 1)?,
-            session_id: cols::uuid(r, 2)?,
-            lesson_id: cols::uuid(r, 3)?,
-            removed_at: cols::opt_time(r, 4)?,
-            created_at: cols::time(r, 5)?,
-            updated_at: cols::time(r, 6)?,
-        })
-    })?;
+    let rows = stmt.query_map([session.to_string()], crate::db::read::row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

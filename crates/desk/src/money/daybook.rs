@@ -4,7 +4,6 @@
 
 use super::store::{self, ReceiptRow};
 use super::{receipt_view, settle};
-use crate::db::cols;
 use crate::timetable::slots::parse_date;
 use crate::write::branch_record;
 use crate::{validate, Actor, Desk, Result};
@@ -17,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CashClosingRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -43,20 +42,7 @@ fn closing(conn: &Connection, id: Uuid) -> Result<Option<CashClosingRow>> {
             "SELECT id, branch_id, collector_id, day, expected_minor, counted_minor, note, closed_at, created_at, updated_at
              FROM cash_closings WHERE id = ?1",
         )?
-        .query_row([id.to_string()], |r| {
-            Ok(CashClosingRow {
-                id: cols::uuid(r, 0)?,
-                branch_id: cols::uuid(r, 1)?,
-                collector_id: cols::uuid(r, 2)?,
-                day: cols::date(r, 3)?,
-                expected_minor: r.get(4)?,
-                counted_minor: r.get(5)?,
-                note: r.get(6)?,
-                closed_at: cols::time(r, 7)?,
-                created_at: cols::time(r, 8)?,
-                updated_at: cols::time(r, 9)?,
-            })
-        })
+        .query_row([id.to_string()], crate::db::read::row)
         .optional()?)
 }
 

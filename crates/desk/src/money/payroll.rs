@@ -5,7 +5,6 @@
 //! the slip. Lines have derived ids; a paid line never changes.
 
 use super::salary_payments;
-use crate::db::cols;
 use crate::write::branch_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::amount;
@@ -81,7 +80,7 @@ pub fn earnings(user: Uuid, batches: &[BatchTerms], taught: &[Taught]) -> Earnin
     e
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SalaryConfigRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -133,16 +132,7 @@ fn configs(conn: &Connection, branch: Uuid) -> Result<Vec<SalaryConfigRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, branch_id, user_id, fixed_monthly_minor, created_at, updated_at FROM salary_configs WHERE branch_id = ?1",
     )?;
-    let rows = stmt.query_map([branch.to_string()], |r| {
-        Ok(SalaryConfigRow {
-            id: cols::uuid(r, 0)?,
-            branch_id: cols::uuid(r, 1)?,
-            user_id: cols::uuid(r, 2)?,
-            fixed_monthly_minor: r.get(3)?,
-            created_at: cols::time(r, 4)?,
-            updated_at: cols::time(r, 5)?,
-        })
-    })?;
+    let rows = stmt.query_map([branch.to_string()], crate::db::read::row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -49,7 +49,7 @@ pub struct ReceiptRow {
 }
 branch_record!(ReceiptRow, "receipts");
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct AllocationRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -61,7 +61,7 @@ pub struct AllocationRow {
 }
 branch_record!(AllocationRow, "receipt_allocations");
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ReversalRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -209,17 +209,7 @@ pub fn allocations_of(conn: &Connection, receipt: Uuid) -> Result<Vec<Allocation
         "SELECT id, branch_id, receipt_id, due_id, amount_minor, created_at, updated_at
          FROM receipt_allocations WHERE receipt_id = ?1 ORDER BY created_at, id",
     )?;
-    let rows = stmt.query_map([receipt.to_string()], |r| {
-        Ok(AllocationRow {
-            id: cols::uuid(r, 0)?,
-            branch_id: cols::uuid(r, 1)?,
-            receipt_id: cols::uuid(r, 2)?,
-            due_id: cols::uuid(r, 3)?,
-            amount_minor: r.get(4)?,
-            created_at: cols::time(r, 5)?,
-            updated_at: cols::time(r, 6)?,
-        })
-    })?;
+    let rows = stmt.query_map([receipt.to_string()], crate::db::read::row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -228,20 +218,7 @@ pub fn reversals_of(conn: &Connection, receipt: Uuid) -> Result<Vec<ReversalRow>
         "SELECT id, branch_id, receipt_id, kind, amount_minor, reason, reversed_by, reversed_at, created_at, updated_at
          FROM receipt_reversals WHERE receipt_id = ?1 ORDER BY reversed_at, id",
     )?;
-    let rows = stmt.query_map([receipt.to_string()], |r| {
-        Ok(ReversalRow {
-            id: cols::uuid(r, 0)?,
-            branch_id: cols::uuid(r, 1)?,
-            receipt_id: cols::uuid(r, 2)?,
-            kind: r.get(3)?,
-            amount_minor: r.get(4)?,
-            reason: r.get(5)?,
-            reversed_by: cols::opt_uuid(r, 6)?,
-            reversed_at: cols::time(r, 7)?,
-            created_at: cols::time(r, 8)?,
-            updated_at: cols::time(r, 9)?,
-        })
-    })?;
+    let rows = stmt.query_map([receipt.to_string()], crate::db::read::row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -1,7 +1,6 @@
 //! SQL for the organisation and its branches.
 
 use crate::auth::actor::Branches;
-use crate::db::cols;
 use crate::write::{Record, Scope};
 use crate::Result;
 use branchdesk_api::commands::org::{Branch, Organisation};
@@ -12,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct OrganisationRow {
     pub id: Uuid,
     pub name: String,
@@ -84,16 +83,7 @@ pub fn organisation(conn: &Connection) -> Result<Option<OrganisationRow>> {
         .query_row(
             "SELECT id, name, currency, fy_start_month, created_at, updated_at FROM organisations LIMIT 1",
             [],
-            |r| {
-                Ok(OrganisationRow {
-                    id: cols::uuid(r, 0)?,
-                    name: r.get(1)?,
-                    currency: r.get(2)?,
-                    fy_start_month: r.get(3)?,
-                    created_at: cols::time(r, 4)?,
-                    updated_at: cols::time(r, 5)?,
-                })
-            },
+            crate::db::read::row,
         )
         .optional()?)
 }

@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 pub const REASON_MAX: usize = 300;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct TransferRow {
     pub id: Uuid,
     /// The receiving branch.
@@ -52,20 +52,7 @@ fn latest(conn: &Connection, student: Uuid, into: Option<Uuid>) -> Result<Option
              WHERE student_id = ?1 AND (?2 IS NULL OR branch_id = ?2)
              ORDER BY transferred_at DESC LIMIT 1",
         )?
-        .query_row(rusqlite::params![student.to_string(), into.map(|b| b.to_string())], |r| {
-            Ok(TransferRow {
-                id: cols::uuid(r, 0)?,
-                branch_id: cols::uuid(r, 1)?,
-                from_branch_id: cols::uuid(r, 2)?,
-                student_id: cols::uuid(r, 3)?,
-                reason: r.get(4)?,
-                history: r.get(5)?,
-                transferred_by: cols::opt_uuid(r, 6)?,
-                transferred_at: cols::time(r, 7)?,
-                created_at: cols::time(r, 8)?,
-                updated_at: cols::time(r, 9)?,
-            })
-        })
+        .query_row(rusqlite::params![student.to_string(), into.map(|b| b.to_string())], crate::db::read::row)
         .optional()?)
 }
 

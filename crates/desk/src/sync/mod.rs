@@ -12,7 +12,7 @@ use branchdesk_api::ApiError;
 use rusqlite::OptionalExtension;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct SyncConfig {
     pub server_url: Option<String>,
     pub device_token: Option<String>,
@@ -26,14 +26,7 @@ impl Desk {
         Ok(db.conn.query_row(
             "SELECT server_url, device_token, last_synced_at, last_error FROM sync_state",
             [],
-            |r| {
-                Ok(SyncConfig {
-                    server_url: r.get(0)?,
-                    device_token: r.get(1)?,
-                    last_synced_at: r.get(2)?,
-                    last_error: r.get(3)?,
-                })
-            },
+            crate::db::read::row,
         )?)
     }
 

@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct GrantRow {
     pub id: Uuid,
     pub user_id: Uuid,
@@ -39,18 +39,7 @@ pub fn row_by_id(conn: &Connection, id: Uuid) -> Result<Option<GrantRow>> {
             "SELECT id, user_id, role_id, branch_id, expires_on, granted_by, created_at, revoked_at
              FROM role_grants WHERE id = ?1",
             [id.to_string()],
-            |r| {
-                Ok(GrantRow {
-                    id: cols::uuid(r, 0)?,
-                    user_id: cols::uuid(r, 1)?,
-                    role_id: cols::uuid(r, 2)?,
-                    branch_id: cols::opt_uuid(r, 3)?,
-                    expires_on: cols::opt_date(r, 4)?,
-                    granted_by: cols::opt_uuid(r, 5)?,
-                    created_at: cols::time(r, 6)?,
-                    revoked_at: cols::opt_time(r, 7)?,
-                })
-            },
+            crate::db::read::row,
         )
         .optional()?)
 }

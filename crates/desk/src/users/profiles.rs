@@ -2,7 +2,6 @@
 //! organisation, and bank details that only payroll sees in full.
 
 use super::store;
-use crate::db::cols;
 use crate::write::org_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::users::{GetStaffProfile, ProfileKind, SaveStaffProfile, StaffProfile};
@@ -13,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ProfileRow {
     /// The user's id: one profile per account, on every desk.
     pub id: Uuid,
@@ -40,23 +39,7 @@ fn by_user(conn: &Connection, user: Uuid) -> Result<Option<ProfileRow>> {
                     bank_account_name, bank_account_number, bank_ifsc, created_at, updated_at
              FROM staff_profiles WHERE id = ?1",
         )?
-        .query_row([user.to_string()], |r| {
-            Ok(ProfileRow {
-                id: cols::uuid(r, 0)?,
-                kind: r.get(1)?,
-                specialties: r.get(2)?,
-                qualifications: r.get(3)?,
-                bio: r.get(4)?,
-                department: r.get(5)?,
-                designation: r.get(6)?,
-                reporting_manager_id: cols::opt_uuid(r, 7)?,
-                bank_account_name: r.get(8)?,
-                bank_account_number: r.get(9)?,
-                bank_ifsc: r.get(10)?,
-                created_at: cols::time(r, 11)?,
-                updated_at: cols::time(r, 12)?,
-            })
-        })
+        .query_row([user.to_string()], crate::db::read::row)
         .optional()?)
 }
 

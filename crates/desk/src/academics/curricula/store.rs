@@ -1,7 +1,6 @@
 //! Rows and SQL for curriculum versions, modules, lessons, resources and
 //! assignments.
 
-use crate::db::cols;
 use crate::timetable::store::Names;
 use crate::write::org_record;
 use crate::Result;
@@ -56,7 +55,7 @@ pub struct ModuleRow {
 }
 org_record!(ModuleRow, "curriculum_modules");
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct LessonRow {
     pub id: Uuid,
     pub curriculum_id: Uuid,
@@ -72,7 +71,7 @@ pub struct LessonRow {
 }
 org_record!(LessonRow, "curriculum_lessons");
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ResourceRow {
     pub id: Uuid,
     pub lesson_id: Uuid,
@@ -86,7 +85,7 @@ pub struct ResourceRow {
 }
 org_record!(ResourceRow, "lesson_resources");
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct AssignmentRow {
     pub id: Uuid,
     pub curriculum_id: Uuid,
@@ -163,21 +162,7 @@ pub(crate) fn lessons_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<Less
          FROM curriculum_lessons l JOIN curriculum_modules m ON m.id = l.module_id AND m.deleted_at IS NULL
          WHERE l.curriculum_id = ?1 AND l.deleted_at IS NULL ORDER BY l.position, l.id",
     )?;
-    let rows = stmt.query_map([curriculum.to_string()], |r| {
-        Ok(LessonRow {
-            id: cols::uuid(r, 0)?,
-            curriculum_id: cols::uuid(r, 1)?,
-            module_id: cols::uuid(r, 2)?,
-            position: r.get(3)?,
-            title: r.get(4)?,
-            notes: r.get(5)?,
-            video_url: r.get(6)?,
-            weightage_bp: r.get(7)?,
-            deleted_at: cols::opt_time(r, 8)?,
-            created_at: cols::time(r, 9)?,
-            updated_at: cols::time(r, 10)?,
-        })
-    })?;
+    let rows = stmt.query_map([curriculum.to_string()], crate::db::read::row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -187,19 +172,7 @@ pub(crate) fn resources_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<Re
          FROM lesson_resources r JOIN curriculum_lessons l ON l.id = r.lesson_id
          WHERE l.curriculum_id = ?1 AND r.deleted_at IS NULL ORDER BY r.created_at, r.id",
     )?;
-    let rows = stmt.query_map([curriculum.to_string()], |r| {
-        Ok(ResourceRow {
-            id: cols::uuid(r, 0)?,
-            lesson_id: cols::uuid(r, 1)?,
-            title: r.get(2)?,
-            url: r.get(3)?,
-            file_name: r.get(4)?,
-            content_b64: r.get(5)?,
-            deleted_at: cols::opt_time(r, 6)?,
-            created_at: cols::time(r, 7)?,
-            updated_at: cols::time(r, 8)?,
-        })
-    })?;
+    let rows = stmt.query_map([curriculum.to_string()], crate::db::read::row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -209,19 +182,6 @@ pub(crate) fn assignments_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<
                 updated_at
          FROM assignments WHERE curriculum_id = ?1 AND deleted_at IS NULL ORDER BY due_date, created_at, id",
     )?;
-    let rows = stmt.query_map([curriculum.to_string()], |r| {
-        Ok(AssignmentRow {
-            id: cols::uuid(r, 0)?,
-            curriculum_id: cols::uuid(r, 1)?,
-            lesson_id: cols::opt_uuid(r, 2)?,
-            title: r.get(3)?,
-            instructions: r.get(4)?,
-            due_date: cols::opt_date(r, 5)?,
-            max_marks: r.get(6)?,
-            deleted_at: cols::opt_time(r, 7)?,
-            created_at: cols::time(r, 8)?,
-            updated_at: cols::time(r, 9)?,
-        })
-    })?;
+    let rows = stmt.query_map([curriculum.to_string()], crate::db::read::row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
