@@ -12,6 +12,7 @@ pub mod ids;
 pub mod permissions;
 pub mod settings;
 pub mod sync;
+pub mod tables;
 mod wire;
 
 pub use commands::Command;

@@ -14,54 +14,11 @@ pub const ORG_SCOPE: &str = "org";
 /// newest migration.
 pub const DESK_SCHEMA_VERSION: u32 = 17;
 
-/// The tables that replicate. The desk guards exactly these against writes
-/// outside its write path; the server accepts ops for no others.
-pub const SYNCED_ENTITIES: &[&str] = &[
-    "organisations",
-    "branches",
-    "users",
-    "roles",
-    "role_grants",
-    "rooms",
-    "settings",
-    "courses",
-    "roadmaps",
-    "curricula",
-    "curriculum_modules",
-    "curriculum_lessons",
-    "lesson_resources",
-    "assignments",
-    "batches",
-    "class_sessions",
-    "events",
-    "students",
-    "guardians",
-    "student_guardians",
-    "enrolments",
-    "enrolment_log",
-    "leads",
-    "lead_activities",
-    "attendance",
-    "attendance_marks",
-    "session_lessons",
-    "notifications",
-    "submissions",
-    "lesson_bookmarks",
-    "lesson_highlights",
-    "staff_profiles",
-    "student_transfers",
-    "dues",
-    "receipts",
-    "receipt_allocations",
-    "receipt_reversals",
-    "cash_closings",
-    "expenses",
-    "salary_configs",
-    "salary_lines",
-    "invoices",
-    "salary_payments",
-    "money_reviews",
-];
+/// The tables that replicate, in replication order: the names of
+/// [`crate::tables::TABLES`], where each is declared once. The desk guards
+/// exactly these against writes outside its write path; the server accepts
+/// ops for no others.
+pub const SYNCED_ENTITIES: &[&str] = &crate::tables::names();
 
 /// In a row's per-column clocks (the server's merged rows, snapshot files,
 /// a desk's `row_clocks`): the clock of every column without an entry of its

@@ -18,6 +18,10 @@ macro_rules! wire_enum {
         impl $name {
             pub const ALL: [$name; [$($wire),*].len()] = [$($name::$variant),*];
 
+            /// Every value as stored and sent, in the order of `ALL` (the
+            /// table catalogue's allowed values).
+            pub const VALUES: [&'static str; [$($wire),*].len()] = [$($wire),*];
+
             /// As stored and sent.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $wire,)* }
@@ -44,6 +48,7 @@ mod tests {
     fn every_value_round_trips_as_its_text() {
         for v in EnrolmentStatus::ALL {
             assert_eq!(EnrolmentStatus::parse(v.as_str()), Some(v));
+            assert!(EnrolmentStatus::VALUES.contains(&v.as_str()));
             let json = serde_json::to_string(&v).unwrap();
             assert_eq!(json, format!("\"{}\"", v.as_str()));
             assert_eq!(serde_json::from_str::<EnrolmentStatus>(&json).unwrap(), v);
