@@ -38,7 +38,7 @@ pub struct LeadRow {
 }
 branch_record!(LeadRow, "leads");
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ActivityRow {
     pub id: Uuid,
     pub branch_id: Uuid,

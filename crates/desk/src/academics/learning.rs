@@ -39,7 +39,7 @@ branch_record!(SubmissionRow, "submissions");
 
 static SUBMISSION_COLUMNS: Columns = columns!(SubmissionRow, "");
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct BookmarkRow {
     pub id: Uuid,
     pub branch_id: Uuid,
@@ -51,7 +51,7 @@ pub struct BookmarkRow {
 }
 branch_record!(BookmarkRow, "lesson_bookmarks");
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct HighlightRow {
     pub id: Uuid,
     pub branch_id: Uuid,

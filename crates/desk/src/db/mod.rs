@@ -5,6 +5,9 @@ pub mod cols;
 pub mod guard;
 pub mod read;
 
+#[cfg(test)]
+mod catalogue;
+
 use crate::clock::Clock;
 use crate::{backup, Result};
 use rusqlite::{Connection, OptionalExtension};
