@@ -1,10 +1,13 @@
 //! Checks a request as a whole before any of it is stored. Each failure names
-//! the field, e.g. `ops[3].scope`.
+//! the field, e.g. `ops[3].scope`. [`columns`] checks one op against the
+//! table catalogue as the store takes it: a bad op is refused on its own.
 
 use branchdesk_api::sync::{
     EnrolRequest, Op, PullRequest, PushRequest, WaitRequest, DESK_SCHEMA_VERSION, MAX_WAIT_MS, ORG_SCOPE,
     SYNCED_ENTITIES,
 };
+use branchdesk_api::tables::{Column, Entity, ScopeKind, Type};
+use serde_json::Value;
 use uuid::Uuid;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -31,7 +34,10 @@ pub fn scope(name: &str, value: &str) -> Result<(), Invalid> {
 
 fn op(i: usize, op: &Op, device_id: &str) -> Result<(), Invalid> {
     let at = |f: &str| format!("ops[{i}].{f}");
-    if op.schema_version != DESK_SCHEMA_VERSION && op.schema_version + 1 != DESK_SCHEMA_VERSION {
+    // The previous schema, this one, and the next (a desk updated before the
+    // server: its columns this server does not know are kept, see `columns`).
+    let window = DESK_SCHEMA_VERSION.saturating_sub(1)..=DESK_SCHEMA_VERSION.saturating_add(1);
+    if !window.contains(&op.schema_version) {
         return Err(Invalid::SchemaVersion { field: at("schema_version"), got: op.schema_version });
     }
     if op.seq == 0 {
@@ -58,6 +64,137 @@ fn op(i: usize, op: &Op, device_id: &str) -> Result<(), Invalid> {
         && op.hlc[16..].strip_prefix('-') == Some(device_id);
     if !stamp_ok {
         return Err(field(at("hlc"), "hlc is 16 hex digits, '-', and the pushing device's id"));
+    }
+    Ok(())
+}
+
+/// Checks an op's columns against the table catalogue (`api::tables`):
+/// every column known (unless the op comes from a desk one schema newer,
+/// whose new columns are kept as they are, as a desk one schema behind
+/// keeps them when it applies the op), each value of its column's type,
+/// NULL only where allowed, text no longer than its maximum, one of its
+/// allowed values, an integer within its range, a uuid, date or time that
+/// reads as one; a new row carries every column that is NOT NULL without a
+/// default; rows go out in their table's scope. Err: why the op is
+/// refused, naming the column. Foreign keys are not followed here.
+pub fn columns(op: &Op) -> Result<(), String> {
+    let Some(entity) = Entity::parse(&op.entity) else {
+        return Err(format!("{} is not a synced table", op.entity));
+    };
+    let table = entity.table();
+    let t = table.name;
+    let org = op.scope == ORG_SCOPE;
+    match table.scope {
+        ScopeKind::Organisation if !org => {
+            return Err(format!("{t} rows go out in the organisation's scope"))
+        }
+        ScopeKind::Branch if org => return Err(format!("{t} rows go out in a branch's scope")),
+        _ => {}
+    }
+    let newer = op.schema_version > DESK_SCHEMA_VERSION;
+    for (name, value) in &op.columns {
+        let Some(column) = table.column(name) else {
+            if newer {
+                continue;
+            }
+            return Err(format!("{t}.{name} is not a column of {t}"));
+        };
+        value_of(column, value).map_err(|why| format!("{t}.{name}: {why}"))?;
+        if name == "id" && value.as_str() != Some(op.entity_id.as_str()) {
+            return Err(format!("{t}.id: it differs from the op's entity_id"));
+        }
+    }
+    if op.kind == "insert" {
+        if let Some(c) =
+            table.columns.iter().find(|c| c.required() && c.name != "id" && !op.columns.contains_key(c.name))
+        {
+            return Err(format!("{t}.{}: a new row needs it", c.name));
+        }
+    }
+    Ok(())
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// One value against its column; Err: what is wrong, without the value
+/// (it may be long).
+fn value_of(c: &Column, v: &Value) -> Result<(), String> {
+    if v.is_null() {
+        return if c.null { Ok(()) } else { Err("it may not be NULL".into()) };
+    }
+    let text = || v.as_str().ok_or_else(|| format!("text is expected, not {}", kind_of(v)));
+    let at_most = |len: usize| match c.max_len {
+        Some(max) if len > max => Err(format!("at most {max} characters")),
+        _ => Ok(()),
+    };
+    match c.ty {
+        Type::Uuid => {
+            let s = text()?;
+            if s.len() != 36 || Uuid::parse_str(s).is_err() {
+                return Err("a UUID is expected".into());
+            }
+        }
+        Type::Text => {
+            let s = text()?;
+            if s.len() > c.max_len.unwrap_or(usize::MAX) {
+                at_most(s.chars().count())?;
+            }
+            if let Some(values) = c.values {
+                if !values.contains(&s) {
+                    return Err(format!("one of {} is expected", values.join(", ")));
+                }
+            }
+        }
+        Type::Integer => {
+            let n = v.as_i64().ok_or_else(|| format!("a whole number is expected, not {}", kind_of(v)))?;
+            if let Some((min, max)) = c.range {
+                if n < min || n > max {
+                    return Err(match (min, max) {
+                        (min, i64::MAX) => format!("at least {min}"),
+                        (i64::MIN, max) => format!("at most {max}"),
+                        (min, max) => format!("between {min} and {max}"),
+                    });
+                }
+            }
+        }
+        Type::Bool => {
+            if !(v.is_boolean() || v.as_i64().is_some_and(|n| n == 0 || n == 1)) {
+                return Err(format!("true or false is expected, not {}", kind_of(v)));
+            }
+        }
+        Type::Date => {
+            let s = text()?;
+            if s.len() != 10 || chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_err() {
+                return Err("a date (YYYY-MM-DD) is expected".into());
+            }
+        }
+        Type::Time => {
+            let s = text()?;
+            if s.len() > 64 || chrono::DateTime::parse_from_rfc3339(s).is_err() {
+                return Err("a time (RFC 3339) is expected".into());
+            }
+        }
+        Type::Json => match v {
+            Value::String(s) => {
+                if s.len() > c.max_len.unwrap_or(usize::MAX) {
+                    at_most(s.chars().count())?;
+                }
+                if serde_json::from_str::<serde::de::IgnoredAny>(s).is_err() {
+                    return Err("JSON is expected".into());
+                }
+            }
+            Value::Array(_) | Value::Object(_) => at_most(v.to_string().chars().count())?,
+            _ => return Err(format!("JSON text, a list or an object is expected, not {}", kind_of(v))),
+        },
     }
     Ok(())
 }

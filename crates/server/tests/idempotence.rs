@@ -22,7 +22,17 @@ fn op(seq: u64) -> Op {
         entity: "rooms".into(),
         entity_id: format!("0193a0c1-0000-7000-8000-{seq:012}"),
         kind: "insert".into(),
-        columns: Default::default(),
+        columns: serde_json::json!({
+            "id": format!("0193a0c1-0000-7000-8000-{seq:012}"),
+            "branch_id": SCOPE.trim_start_matches("branch:"),
+            "name": format!("Room {seq}"),
+            "capacity": 30,
+            "created_at": "2026-06-01T09:00:00Z",
+            "updated_at": "2026-06-01T09:00:00Z",
+        })
+        .as_object()
+        .unwrap()
+        .clone(),
         hlc: format!("{:012x}0000-{DEVICE}", seq),
         schema_version: DESK_SCHEMA_VERSION,
     }
@@ -114,14 +124,16 @@ async fn rows_kept_before_clocks_are_folded_again_on_open() {
     let store = SqliteStore::open(&path).unwrap();
     let mut ops: Vec<Op> = (1..=3).map(op).collect();
     for (o, name) in ops.iter_mut().zip(["A", "B", "C"]) {
-        o.columns = serde_json::json!({ "name": name, "capacity": 10 }).as_object().unwrap().clone();
+        o.columns.extend(serde_json::json!({ "name": name, "capacity": 10 }).as_object().unwrap().clone());
     }
     // Op 4 renames room 1; op 5, arriving later with an older clock, loses.
     let mut rename = op(4);
     rename.entity_id = op(1).entity_id;
+    rename.kind = "update".into();
     rename.columns = serde_json::json!({ "name": "A renamed" }).as_object().unwrap().clone();
     let mut older = op(5);
     older.entity_id = op(1).entity_id;
+    older.kind = "update".into();
     older.hlc = format!("{:012x}0000-{DEVICE}", 2);
     older.columns = serde_json::json!({ "name": "A older" }).as_object().unwrap().clone();
     ops.extend([rename, older]);

@@ -81,16 +81,41 @@ async fn server(backend: Backend) -> Server {
     Server { _backend: backend, app, token: body["token"].as_str().unwrap().to_owned() }
 }
 
+/// A whole new row of `entity` as a desk inserts it: every column the
+/// catalogue requires, with a plain value of its type, then `cols`.
+fn whole(entity: &str, id: &str, scope: &str, cols: Value) -> serde_json::Map<String, Value> {
+    use branchdesk_api::tables::{Entity, Type};
+    let table = Entity::parse(entity).expect("a synced table").table();
+    let mut row = serde_json::Map::new();
+    for c in table.columns.iter().filter(|c| c.required()) {
+        let value = match c.ty {
+            Type::Uuid if c.name == "id" => json!(id),
+            Type::Uuid if c.name == "branch_id" => json!(scope.trim_start_matches("branch:")),
+            Type::Uuid => json!("0193a0c1-0000-7000-8000-0000000000ff"),
+            Type::Text => json!(c.values.map_or("x", |v| v[0])),
+            Type::Integer => json!(c.range.map_or(1, |(min, _)| min.max(1))),
+            Type::Bool => json!(false),
+            Type::Date => json!("2026-06-01"),
+            Type::Time => json!("2026-06-01T09:00:00Z"),
+            Type::Json => json!("[]"),
+        };
+        row.insert(c.name.into(), value);
+    }
+    row.extend(cols.as_object().expect("columns are an object").clone());
+    row
+}
+
 fn op(device: &str, seq: u64, scope: &str) -> Op {
+    let entity_id = format!("0193a0c1-0000-7000-8000-{seq:012}");
     Op {
         seq,
         op_id: format!("0193a0c0-0000-7000-8000-{seq:012}"),
         author_user_id: None,
         scope: scope.into(),
         entity: "rooms".into(),
-        entity_id: format!("0193a0c1-0000-7000-8000-{seq:012}"),
+        columns: whole("rooms", &entity_id, scope, json!({ "name": format!("Room {seq}"), "capacity": 30 })),
+        entity_id,
         kind: "insert".into(),
-        columns: json!({ "name": format!("Room {seq}"), "capacity": 30 }).as_object().unwrap().clone(),
         hlc: format!("{:012x}{:04x}-{device}", 1_700_000_000_000u64 + seq, 0),
         schema_version: DESK_SCHEMA_VERSION,
     }
@@ -151,7 +176,11 @@ async fn a_row_moved_to_another_branch_is_carried_into_its_scope(backend: Backen
         entity: "students".into(),
         entity_id: "0193a0c1-0000-7000-8000-00000000beef".into(),
         kind: if seq == 1 { "insert" } else { "update" }.into(),
-        columns: cols.as_object().unwrap().clone(),
+        columns: if seq == 1 {
+            whole("students", "0193a0c1-0000-7000-8000-00000000beef", BRANCH_A, cols)
+        } else {
+            cols.as_object().unwrap().clone()
+        },
         ..op(DEVICE, seq, BRANCH_A)
     };
     let ops = vec![
@@ -399,11 +428,17 @@ async fn money_without_the_permission_is_kept_and_flagged_once(backend: Backend)
     let row = |seq: u64, entity: &str, scope: &str, author: Option<&str>, cols: Value| Op {
         entity: entity.into(),
         author_user_id: author.map(str::to_owned),
-        columns: cols.as_object().unwrap().clone(),
+        columns: whole(entity, &op(DEVICE, seq, scope).entity_id, scope, cols),
         ..op(DEVICE, seq, scope)
     };
     let receipt = |seq: u64, author: &str| {
-        row(seq, "receipts", BRANCH_A, Some(author), json!({ "branch_id": branch, "amount_minor": 150_000 }))
+        row(
+            seq,
+            "receipts",
+            BRANCH_A,
+            Some(author),
+            json!({ "branch_id": branch, "amount_minor": 150_000, "number": format!("A/1/{seq}") }),
+        )
     };
     let ops = vec![
         row(1, "roles", "org", None, json!({ "name": "BACKOFFICE", "permissions": ["collect:payment"] })),
@@ -636,6 +671,70 @@ async fn an_internal_failure_answers_500_with_an_error_id_and_no_detail() {
     assert_eq!((e.field, e.next_seq, e.reused_seq), (None, None, None));
 }
 
+/// Every op is checked against the table catalogue before it is stored: a
+/// bad one is refused on its own, naming the column, kept off the log, and
+/// the ops behind it go on. Money is no exception to being well formed.
+async fn a_malformed_op_is_refused_naming_its_column_and_the_rest_are_stored(backend: Backend) {
+    let app = server(backend).await;
+    let room = |seq: u64, cols: Value| {
+        let mut o = op(DEVICE, seq, BRANCH_A);
+        o.columns.extend(cols.as_object().unwrap().clone());
+        o
+    };
+    let of = |seq: u64, entity: &str, cols: Value| {
+        let base = op(DEVICE, seq, BRANCH_A);
+        Op { entity: entity.into(), columns: whole(entity, &base.entity_id, BRANCH_A, cols), ..base }
+    };
+    let mut missing = op(DEVICE, 10, BRANCH_A);
+    missing.columns.remove("created_at");
+    let mut wrong_id = op(DEVICE, 13, BRANCH_A);
+    wrong_id.columns.insert("id".into(), json!("0193a0c1-0000-7000-8000-0000000000aa"));
+    let mut org_room = op(DEVICE, 14, "org");
+    org_room.columns.insert("branch_id".into(), json!(BRANCH_A.trim_start_matches("branch:")));
+    let mut newer = room(15, json!({ "colour": "teal" }));
+    newer.schema_version = DESK_SCHEMA_VERSION + 1;
+    let refused: Vec<(Op, &str)> = vec![
+        (room(2, json!({ "colour": "teal" })), "rooms.colour"),
+        (room(3, json!({ "capacity": "30" })), "rooms.capacity"),
+        (room(4, json!({ "name": null })), "rooms.name"),
+        (room(5, json!({ "name": "x".repeat(1_001) })), "rooms.name"),
+        (of(6, "receipts", json!({ "method": "BITCOIN" })), "receipts.method"),
+        (room(7, json!({ "branch_id": "not-a-uuid" })), "rooms.branch_id"),
+        (of(8, "events", json!({ "start_date": "2026-13-01" })), "events.start_date"),
+        (room(9, json!({ "created_at": "yesterday" })), "rooms.created_at"),
+        (missing, "rooms.created_at"),
+        (of(11, "receipts", json!({ "student_id": "42" })), "receipts.student_id"),
+        (of(12, "receipts", json!({ "amount_minor": 0 })), "receipts.amount_minor"),
+        (wrong_id, "rooms.id"),
+        (org_room, "rooms"),
+    ];
+    let mut ops = vec![op(DEVICE, 1, BRANCH_A)];
+    ops.extend(refused.iter().map(|(o, _)| o.clone()));
+    ops.push(newer);
+    ops.push(op(DEVICE, 16, BRANCH_A));
+    let (s, body) = push(&app, ops).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(body["acked_through"], 16, "refused ops are stored as refused and acknowledged");
+    let rejected = body["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), refused.len(), "{body}");
+    for ((o, column), r) in refused.iter().zip(rejected) {
+        assert_eq!(r["seq"], o.seq);
+        let reason = r["reason"].as_str().unwrap();
+        assert!(reason.starts_with(column), "op {} is refused naming {column}: {reason}", o.seq);
+    }
+    let (_, page) = pull(&app, json!({ BRANCH_A: 0, "org": 0 })).await;
+    let stored: Vec<u64> =
+        page["changes"].as_array().unwrap().iter().map(|c| c["op"]["seq"].as_u64().unwrap()).collect();
+    assert_eq!(stored, vec![1, 15, 16], "only the good ops reach the log, the ones after the bad still do");
+    let kept = &page["changes"][1]["op"]["columns"];
+    assert_eq!(kept["colour"], "teal", "a desk one schema newer keeps its new column");
+    // Two schemas ahead is still refused as a whole.
+    let mut far = op(DEVICE, 17, BRANCH_A);
+    far.schema_version = DESK_SCHEMA_VERSION + 2;
+    let (s, b) = push(&app, vec![far]).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::CONFLICT, Some("schema_version")));
+}
+
 fn ops_entity_id(seq: u64) -> String {
     op(DEVICE, seq, BRANCH_A).entity_id
 }
@@ -675,5 +774,6 @@ on_both_backends!(
     every_sync_request_needs_an_enrolled_unrevoked_device,
     a_desk_syncs_only_the_branches_its_code_names,
     a_snapshot_holds_each_row_of_its_scope_merged_by_clock,
-    a_cursor_behind_the_kept_log_must_download_the_scope_again
+    a_cursor_behind_the_kept_log_must_download_the_scope_again,
+    a_malformed_op_is_refused_naming_its_column_and_the_rest_are_stored
 );

@@ -34,16 +34,23 @@ fn op(seq: u64) -> Op {
 }
 
 fn op_of(seq: u64, device: &str, scope: &str) -> Op {
+    // A whole room as a desk inserts it (the server refuses a new row
+    // missing a required column).
+    let entity_id = uuid::Uuid::new_v4().to_string();
     let mut columns = serde_json::Map::new();
+    columns.insert("id".into(), entity_id.clone().into());
+    columns.insert("branch_id".into(), scope.trim_start_matches("branch:").into());
     columns.insert("name".into(), format!("Room {seq}").into());
     columns.insert("capacity".into(), 30.into());
+    columns.insert("created_at".into(), "2026-06-01T09:00:00Z".into());
+    columns.insert("updated_at".into(), "2026-06-01T09:00:00Z".into());
     Op {
         seq,
         op_id: uuid::Uuid::new_v4().to_string(),
         author_user_id: None,
         scope: scope.into(),
         entity: "rooms".into(),
-        entity_id: uuid::Uuid::new_v4().to_string(),
+        entity_id,
         kind: "insert".into(),
         columns,
         hlc: format!("{:012x}0000-{device}", seq),

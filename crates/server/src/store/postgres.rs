@@ -236,7 +236,11 @@ impl Store for PgStore {
         let now = chrono::Utc::now().to_rfc3339();
         for op in &new {
             let key = (op.entity.clone(), op.entity_id.clone());
-            let verdict = if setting_up {
+            // A malformed op is refused before authorisation, money too
+            // (see `validate::columns`); the catalogue check asks for no grant.
+            let verdict = if let Err(reason) = crate::validate::columns(op) {
+                Err(reason)
+            } else if setting_up {
                 Ok(None)
             } else {
                 let mine: Vec<Map<String, Value>> = grant_rows

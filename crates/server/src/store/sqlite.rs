@@ -138,7 +138,11 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
             |r| r.get(0),
         )?;
         let before = row(&tx, &op.entity, &op.entity_id)?;
-        let (verdict, flag) = if setting_up {
+        // A malformed op is refused before authorisation, money too (see
+        // `validate::columns`); the catalogue check asks for no grant.
+        let (verdict, flag) = if let Err(reason) = crate::validate::columns(op) {
+            (Err(reason), None)
+        } else if setting_up {
             (Ok(()), None)
         } else {
             let at = authz::money_time(op, chrono::Utc::now());
