@@ -239,3 +239,79 @@ pub fn enrol(req: &EnrolRequest) -> Result<(), Invalid> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn op(entity: &str, kind: &str, cols: Value) -> Op {
+        Op {
+            seq: 1,
+            op_id: "0193a0c0-0000-7000-8000-000000000001".into(),
+            author_user_id: None,
+            scope: "branch:0193a0c0-0000-7000-8000-00000000000a".into(),
+            entity: entity.into(),
+            entity_id: "0193a0c1-0000-7000-8000-000000000001".into(),
+            kind: kind.into(),
+            columns: cols.as_object().unwrap().clone(),
+            hlc: String::new(),
+            schema_version: DESK_SCHEMA_VERSION,
+        }
+    }
+
+    #[test]
+    fn each_value_is_checked_against_its_column() {
+        let update = |entity: &str, cols: Value| columns(&op(entity, "update", cols));
+        assert_eq!(update("batches", json!({ "active": 1, "schedule": "[]", "fee_minor": 0 })), Ok(()));
+        let mut role = op("roles", "update", json!({ "permissions": ["manage:room"] }));
+        role.scope = ORG_SCOPE.into();
+        assert_eq!(columns(&role), Ok(()), "JSON as a list");
+        let refused = |entity: &str, cols: Value, why: &str| {
+            let e = update(entity, cols).unwrap_err();
+            assert!(e.contains(why), "{e}");
+        };
+        refused("batches", json!({ "active": 2 }), "batches.active: true or false");
+        refused("batches", json!({ "schedule": "[{" }), "batches.schedule: JSON");
+        refused("batches", json!({ "schedule": 5 }), "batches.schedule");
+        refused("batches", json!({ "fee_minor": 1.5 }), "batches.fee_minor: a whole number");
+        refused("batches", json!({ "fee_minor": -1 }), "batches.fee_minor: at least 0");
+        refused("class_sessions", json!({ "start_min": 1440 }), "between 0 and 1439");
+        refused("batches", json!({ "start_date": "2026-6-1" }), "batches.start_date: a date");
+        refused("batches", json!({ "teacher_id": "0193A0C1000070008000000000000001" }), "a UUID");
+        refused("rooms", json!({ "name": "é".repeat(1_001) }), "at most 1000 characters");
+        assert_eq!(update("rooms", json!({ "name": "é".repeat(1_000) })), Ok(()), "characters, not bytes");
+        refused("rooms", json!({ "colour": "teal" }), "rooms.colour is not a column");
+        let mut newer = op("rooms", "update", json!({ "colour": "teal", "capacity": 3 }));
+        newer.schema_version = DESK_SCHEMA_VERSION + 1;
+        assert_eq!(columns(&newer), Ok(()), "a newer desk's column is kept");
+        newer.columns.insert("capacity".into(), json!("3"));
+        assert!(columns(&newer).is_err(), "its known columns are still checked");
+        // NULL: allowed where the schema allows it; an update leaves the rest.
+        assert_eq!(update("students", json!({ "phone": null })), Ok(()));
+        refused("students", json!({ "full_name": null }), "students.full_name: it may not be NULL");
+        refused("sqlite_master", json!({}), "not a synced table");
+        let mut courses = op("courses", "update", json!({ "name": "Physics" }));
+        assert!(columns(&courses).unwrap_err().contains("organisation's scope"));
+        courses.scope = ORG_SCOPE.into();
+        assert_eq!(columns(&courses), Ok(()));
+    }
+
+    #[test]
+    fn nothing_from_the_network_panics_the_check() {
+        for v in
+            [json!(null), json!(u64::MAX), json!(-1e300), json!("\u{0}"), json!([]), json!({}), json!("")]
+        {
+            for t in branchdesk_api::tables::TABLES {
+                for c in t.columns {
+                    let mut cols = serde_json::Map::new();
+                    cols.insert(c.name.into(), v.clone());
+                    let _ = columns(&Op { columns: cols, ..op(t.name, "insert", json!({})) });
+                }
+            }
+        }
+        let mut far = op("rooms", "insert", json!({}));
+        far.schema_version = u32::MAX;
+        assert!(matches!(super::op(0, &far, "d"), Err(Invalid::SchemaVersion { .. })));
+    }
+}
