@@ -5,96 +5,10 @@
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::backups::{Backup, ListBackups, RestoreBackup, Restored, TakeBackup};
 use branchdesk_api::{ApiError, Permission};
-use chrono::{DateTime, NaiveDateTime, Utc};
 use rusqlite::{Connection, OpenFlags, MAIN_DB};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-pub const KEEP: usize = 7;
-const PREFIX: &str = "branchdesk-";
-const SUFFIX: &str = ".sqlite";
-const STAMP: &str = "%Y%m%d-%H%M%S%3f";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
-    Daily,
-    Manual,
-    BeforeMigration,
-    BeforeRestore,
-}
-
-impl Reason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::Daily => "daily",
-            Reason::Manual => "manual",
-            Reason::BeforeMigration => "before-migration",
-            Reason::BeforeRestore => "before-restore",
-        }
-    }
-}
-
-pub fn dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("backups")
-}
-
-/// Copies the live database into a new backup file and prunes old ones.
-pub fn take(conn: &Connection, data_dir: &Path, reason: Reason, now: DateTime<Utc>) -> Result<Backup> {
-    let dir = dir(data_dir);
-    std::fs::create_dir_all(&dir)?;
-    let name = format!("{PREFIX}{}-{}{SUFFIX}", now.format(STAMP), reason.as_str());
-    let path = dir.join(&name);
-    conn.backup(MAIN_DB, &path, None::<fn(rusqlite::backup::Progress)>)?;
-    prune(data_dir)?;
-    describe(&dir, &name)?.ok_or_else(|| ApiError::internal("the backup file vanished").into())
-}
-
-/// Backups on disk, newest first.
-pub fn list(data_dir: &Path) -> Result<Vec<Backup>> {
-    let dir = dir(data_dir);
-    let mut out = Vec::new();
-    match std::fs::read_dir(&dir) {
-        Ok(entries) => {
-            for entry in entries {
-                let name = entry?.file_name().to_string_lossy().into_owned();
-                if let Some(b) = describe(&dir, &name)? {
-                    out.push(b);
-                }
-            }
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e.into()),
-    }
-    out.sort_by(|a, b| b.taken_at.cmp(&a.taken_at).then(b.file_name.cmp(&a.file_name)));
-    Ok(out)
-}
-
-fn describe(dir: &Path, name: &str) -> Result<Option<Backup>> {
-    let Some(rest) = name.strip_prefix(PREFIX).and_then(|r| r.strip_suffix(SUFFIX)) else {
-        return Ok(None);
-    };
-    // "20261125-140501123-daily": the stamp is 18 characters.
-    if rest.len() < 20 || !rest.is_char_boundary(18) {
-        return Ok(None);
-    }
-    let (stamp, reason) = rest.split_at(18);
-    let Ok(taken) = NaiveDateTime::parse_from_str(stamp, STAMP) else {
-        return Ok(None);
-    };
-    let size = std::fs::metadata(dir.join(name))?.len();
-    Ok(Some(Backup {
-        file_name: name.to_owned(),
-        taken_at: taken.and_utc(),
-        reason: reason.trim_start_matches('-').to_owned(),
-        size_bytes: size,
-    }))
-}
-
-fn prune(data_dir: &Path) -> Result<()> {
-    for old in list(data_dir)?.into_iter().skip(KEEP) {
-        std::fs::remove_file(dir(data_dir).join(old.file_name))?;
-    }
-    Ok(())
-}
+pub use crate::db::backup_files::{dir, list, take, Reason, KEEP};
 
 /// Checks that a file is a readable Branchdesk database before it replaces ours.
 fn check_restorable(path: &Path) -> Result<(), ApiError> {
@@ -159,7 +73,7 @@ impl Desk {
         std::fs::remove_file(&staged)?;
         restored?;
         db.migrate()?;
-        crate::auth::session::end_all(&db.conn, now)?;
+        crate::sessions::end_all(&db.conn, now)?;
         tracing::info!(backup = %chosen.file_name, safety = %safety_copy.file_name, "restored a backup");
         Ok(Restored { safety_copy })
     }

@@ -9,12 +9,15 @@
 //!   caller's grants and the record's branch, never only in the UI.
 
 pub mod academics;
+pub mod actor;
 pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod backup;
 #[doc(hidden)]
 pub mod bench;
+#[cfg(test)]
+mod catalogue_check;
 pub mod clock;
 pub mod db;
 pub mod error;
@@ -26,8 +29,10 @@ pub mod leads;
 pub mod money;
 pub mod notifications;
 pub mod org;
+pub mod password;
 pub mod roles;
 pub mod rooms;
+pub mod sessions;
 pub mod settings;
 pub mod setup;
 pub mod status;
@@ -41,10 +46,10 @@ pub mod write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-pub use auth::actor::Actor;
-pub use auth::session::SessionToken;
+pub use actor::Actor;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
+pub use sessions::SessionToken;
 
 /// Where the desk keeps its data and which clock it reads.
 #[derive(Clone)]

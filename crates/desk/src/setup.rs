@@ -1,8 +1,8 @@
 //! First run: the organisation, its first branch, the ten system roles and
 //! the DIRECTOR account, in one transaction.
 
-use crate::auth::password;
 use crate::org::store::{self as org, BranchRow, OrganisationRow};
+use crate::password;
 use crate::roles::store::RoleRow;
 use crate::users::grants::GrantRow;
 use crate::users::store::{self as users, UserRow};

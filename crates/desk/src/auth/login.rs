@@ -1,8 +1,8 @@
 //! Signing in and out, lockout after repeated failures, changing one's own
 //! password and redeeming an admin's reset code.
 
-use super::password;
-use super::session::{self, SessionToken};
+use crate::password::{self, normalise_code};
+use crate::sessions::{self, SessionToken};
 use crate::users::store as users;
 use crate::{audit, Desk, Result};
 use branchdesk_api::commands::session::{ChangePassword, Login, Me, RedeemResetCode};
@@ -57,7 +57,7 @@ impl Desk {
              ON CONFLICT (user_id) DO UPDATE SET failures = 0, locked_until = NULL, last_login_at = ?2",
             (user.id.to_string(), now.to_rfc3339()),
         )?;
-        let token = session::start(&db.conn, user_id, now)?;
+        let token = sessions::start(&db.conn, user_id, now)?;
         audit_event(&db.conn, self.device_id(), user_id, "login", now)?;
         drop(db);
         let me = self.me(&token)?;
@@ -133,7 +133,7 @@ impl Desk {
                 .query_row(
                     "SELECT id FROM reset_codes
                      WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL AND expires_at > ?3",
-                    (user.id.to_string(), super::digest(&code), now.to_rfc3339()),
+                    (user.id.to_string(), password::digest(&code), now.to_rfc3339()),
                     |r| r.get(0),
                 )
                 .optional()?
@@ -157,10 +157,6 @@ impl Desk {
 }
 
 /// Codes are shown in groups (ABCD-EFGH); accept any case and separators.
-pub(crate) fn normalise_code(code: &str) -> String {
-    code.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_uppercase()
-}
-
 fn locked_until(conn: &Connection, user: UserId) -> Result<Option<DateTime<Utc>>> {
     Ok(conn
         .query_row("SELECT locked_until FROM login_state WHERE user_id = ?1", [user.to_string()], |r| {

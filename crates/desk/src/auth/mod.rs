@@ -1,13 +1,8 @@
-//! Identity: passwords, sessions, lockout, reset codes, and the [`Actor`]
-//! every permission check runs against.
+//! Signing in and out: passwords checked with lockout, reset codes, and
+//! the session a token stands for, read as the [`crate::Actor`] every
+//! permission check runs against. The pieces below it (the actor, password
+//! hashing, the sessions table) are modules of their own, so that users,
+//! backups and the organisation need not import the sign-in services.
 
-pub mod actor;
 pub mod login;
-pub mod password;
 pub mod session;
-
-pub(crate) fn digest(secret: &str) -> String {
-    use blake2::{Blake2s256, Digest};
-    let out = Blake2s256::digest(secret.as_bytes());
-    out.iter().map(|b| format!("{b:02x}")).collect()
-}

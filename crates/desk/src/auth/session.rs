@@ -1,59 +1,19 @@
-//! Sessions: a random token held by the shell, only its digest on disk;
-//! idle and absolute expiry read from settings; ended on logout, on
-//! deactivation and on restore.
+//! The session a token stands for: checked for idle and absolute expiry
+//! (from settings) and read as the actor with the grants in force; logout.
 
-use super::actor::{Actor, ActorGrant};
-use super::digest;
-use crate::users::store as users;
-use crate::{settings, Desk, Result};
-use branchdesk_api::ids::UserId;
-use branchdesk_api::settings::{SESSION_ABSOLUTE_HOURS, SESSION_IDLE_MINUTES};
-use branchdesk_api::{ApiError, ErrorCode};
-use chrono::{DateTime, Duration, Utc};
-use rusqlite::{Connection, OptionalExtension};
-
-/// The secret that proves a signed-in session. Never written to disk.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SessionToken(String);
-
-impl SessionToken {
-    pub(crate) fn generate() -> Self {
-        Self(format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple()))
-    }
-}
-
-impl std::fmt::Debug for SessionToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SessionToken(..)")
-    }
-}
+use crate::actor::{Actor, ActorGrant};
+use crate::password::digest;
+use crate::sessions::SessionToken;
 
 /// Only refresh `last_seen_at` this often, so reads stay reads.
 const SEEN_RESOLUTION_SECS: i64 = 30;
-
-pub(crate) fn start(conn: &Connection, user: UserId, now: DateTime<Utc>) -> Result<SessionToken> {
-    let hours = settings::effective_int(conn, SESSION_ABSOLUTE_HOURS, None)?;
-    let token = SessionToken::generate();
-    conn.execute(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
-         VALUES (?1, ?2, ?3, ?3, ?4)",
-        (digest(&token.0), user.to_string(), now.to_rfc3339(), (now + Duration::hours(hours)).to_rfc3339()),
-    )?;
-    Ok(token)
-}
-
-pub(crate) fn end_for_user(conn: &Connection, user: UserId, now: DateTime<Utc>) -> Result<()> {
-    conn.execute(
-        "UPDATE sessions SET ended_at = ?2 WHERE user_id = ?1 AND ended_at IS NULL",
-        (user.to_string(), now.to_rfc3339()),
-    )?;
-    Ok(())
-}
-
-pub(crate) fn end_all(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
-    conn.execute("UPDATE sessions SET ended_at = ?1 WHERE ended_at IS NULL", [now.to_rfc3339()])?;
-    Ok(())
-}
+use crate::users::store as users;
+use crate::{settings, Desk, Result};
+use branchdesk_api::ids::UserId;
+use branchdesk_api::settings::SESSION_IDLE_MINUTES;
+use branchdesk_api::{ApiError, ErrorCode};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Connection, OptionalExtension};
 
 impl Desk {
     /// Ends the session (logout). Unknown or ended tokens are fine.

@@ -1,15 +1,13 @@
 //! Opening the desk database: pragmas, the write permit, migrations (with a
 //! backup first) and the device row.
 
+pub mod backup_files;
 pub mod cols;
 pub mod guard;
 pub mod read;
 
-#[cfg(test)]
-mod catalogue;
-
 use crate::clock::Clock;
-use crate::{backup, Result};
+use crate::Result;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,7 +41,7 @@ impl Db {
         configure(&conn, &permit)?;
         let mut db = Db { conn, permit, path };
         if existed && db.has_pending_migrations()? {
-            backup::take(&db.conn, data_dir, backup::Reason::BeforeMigration, clock.now())?;
+            backup_files::take(&db.conn, data_dir, backup_files::Reason::BeforeMigration, clock.now())?;
         }
         db.migrate()?;
         db.ensure_device(clock)?;

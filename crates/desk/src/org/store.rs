@@ -1,6 +1,6 @@
 //! SQL for the organisation and its branches.
 
-use crate::auth::actor::Branches;
+use crate::actor::Branches;
 use crate::write::{Record, Scope};
 use crate::Result;
 use branchdesk_api::commands::org::{Branch, Organisation};

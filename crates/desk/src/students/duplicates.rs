@@ -4,7 +4,7 @@
 
 use super::store::{self, LinkRow, StudentRow};
 use super::{search, summary};
-use crate::auth::actor::Branches;
+use crate::actor::Branches;
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::students::*;
 use branchdesk_api::ids::{BranchId, StudentId};

@@ -454,7 +454,7 @@ impl Desk {
             );
         }
         let email = validate::email("email", &input.email)?;
-        crate::auth::password::check_strength("password", &input.password, &[&student.full_name, &email])?;
+        crate::password::check_strength("password", &input.password, &[&student.full_name, &email])?;
         let role = {
             let db = self.db();
             if crate::users::store::by_email(&db.conn, &email)?.is_some() {
@@ -464,7 +464,7 @@ impl Desk {
                 ApiError::conflict("The STUDENT role is missing; an administrator can recreate it.")
             })?
         };
-        let hash = crate::auth::password::hash(&input.password)?;
+        let hash = crate::password::hash(&input.password)?;
         let user = Uuid::now_v7();
         let grant = branchdesk_api::commands::users::NewGrant {
             role_id: branchdesk_api::ids::RoleId(role.id),

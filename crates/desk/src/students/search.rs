@@ -3,7 +3,7 @@
 //! triggers), or the start of a name or code for one or two characters.
 
 use super::store::{self, StudentRow, STUDENT_COLUMNS};
-use crate::auth::actor::Branches;
+use crate::actor::Branches;
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::students::{SearchStudents, StudentSummary};
 use branchdesk_api::Permission;

@@ -7,10 +7,10 @@ pub mod grants;
 pub mod profiles;
 pub mod store;
 
-use crate::auth::{password, session};
 use crate::roles::store as roles;
 use crate::write::Write;
 use crate::{org, validate, Actor, Desk, Result};
+use crate::{password, sessions};
 use branchdesk_api::commands::users::*;
 use branchdesk_api::ids::UserId;
 use branchdesk_api::{ApiError, Permission};
@@ -86,7 +86,7 @@ impl Desk {
             let user = view(&db.conn, row, today)?;
             let seen = user.id == actor.user_id
                 || match &visible {
-                    crate::auth::actor::Branches::All => true,
+                    crate::actor::Branches::All => true,
                     only => user.grants.iter().any(|g| g.branch_id.is_some_and(|b| only.contains(b))),
                 };
             if seen {
@@ -151,7 +151,7 @@ impl Desk {
             let new = UserRow { active: input.active, updated_at: w.now(), ..old.clone() };
             w.update(&old, &new)?;
             if !input.active {
-                session::end_for_user(w.tx(), UserId(old.id), w.now())?;
+                sessions::end_for_user(w.tx(), UserId(old.id), w.now())?;
             }
             Ok(())
         })?;
@@ -164,7 +164,7 @@ impl Desk {
         let hash = password::hash(&input.new_password)?;
         self.write(Some(actor.user_id), |w| {
             write_password(w, &old, hash, true)?;
-            session::end_for_user(w.tx(), UserId(old.id), w.now())
+            sessions::end_for_user(w.tx(), UserId(old.id), w.now())
         })?;
         self.user_view(old.id)
     }
@@ -187,7 +187,7 @@ impl Desk {
             (
                 Uuid::now_v7().to_string(),
                 user.id.to_string(),
-                crate::auth::digest(&crate::auth::login::normalise_code(&code)),
+                crate::password::digest(&crate::password::normalise_code(&code)),
                 actor.user_id.to_string(),
                 now.to_rfc3339(),
                 expires_at.to_rfc3339(),

@@ -119,11 +119,11 @@ fn the_catalogue_equals_the_migrated_schema_and_the_row_structs() {
             .unwrap()
             .query_map([], |r| {
                 Ok((
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get::<_, Option<String>>(4)?.is_some(),
-                    r.get::<_, i64>(5)? > 0,
+                    r.get("name")?,
+                    r.get("type")?,
+                    r.get("notnull")?,
+                    r.get::<_, Option<String>>("dflt_value")?.is_some(),
+                    r.get::<_, i64>("pk")? > 0,
                 ))
             })
             .unwrap()
@@ -151,7 +151,7 @@ fn the_catalogue_equals_the_migrated_schema_and_the_row_structs() {
         let fks: BTreeSet<(String, String)> = conn
             .prepare(&format!("PRAGMA foreign_key_list({})", t.name))
             .unwrap()
-            .query_map([], |r| Ok((r.get::<_, String>(3)?, r.get::<_, String>(2)?)))
+            .query_map([], |r| Ok((r.get::<_, String>("from")?, r.get::<_, String>("table")?)))
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
@@ -164,7 +164,7 @@ fn the_catalogue_equals_the_migrated_schema_and_the_row_structs() {
 
         let sql: String = conn
             .query_row("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", [t.name], |r| {
-                r.get(0)
+                r.get("sql")
             })
             .unwrap();
         for (col, values) in check_in_lists(&sql) {

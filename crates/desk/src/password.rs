@@ -64,6 +64,18 @@ pub fn check_strength(field: &str, password: &str, personal: &[&str]) -> Result<
     Ok(())
 }
 
+/// The digest stored in place of a secret (a session token, a reset code).
+pub(crate) fn digest(secret: &str) -> String {
+    use blake2::{Blake2s256, Digest};
+    let out = Blake2s256::digest(secret.as_bytes());
+    out.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A reset code as typed ("abcd-efgh") in the form it is digested in.
+pub(crate) fn normalise_code(code: &str) -> String {
+    code.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_uppercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
