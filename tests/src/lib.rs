@@ -290,3 +290,23 @@ pub fn seed_desk(
     let branch = me.branches[0].id;
     (desk, director, branch)
 }
+
+/// A room and a course on a seeded desk, for a batch: their ids.
+pub fn seed_room_and_course(
+    desk: &branchdesk_desk::Desk,
+    director: &branchdesk_desk::Actor,
+    branch: branchdesk_api::ids::BranchId,
+    (room, seats): (&str, u32),
+    (code, course): (&str, &str),
+) -> (branchdesk_api::ids::RoomId, branchdesk_api::ids::CourseId) {
+    use branchdesk_api::commands::{academics::SaveCourse, org::SaveRoom};
+    let room = desk
+        .save_room(director, SaveRoom { id: None, branch_id: branch, name: room.into(), capacity: seats })
+        .expect("room")
+        .id;
+    let course = desk
+        .save_course(director, SaveCourse { code: code.into(), name: course.into(), ..Default::default() })
+        .expect("course")
+        .id;
+    (room, course)
+}

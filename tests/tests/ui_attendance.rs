@@ -4,8 +4,6 @@
 //! exactly as marked. Keystrokes are counted; more than two per student
 //! fails the test.
 
-use branchdesk_api::commands::academics::SaveCourse;
-use branchdesk_api::commands::org::SaveRoom;
 use branchdesk_api::commands::students::{Enrol, SaveStudent};
 use branchdesk_api::commands::timetable::{SaveBatch, Slot};
 use branchdesk_e2e::*;
@@ -21,14 +19,7 @@ const EXCUSED: usize = 40;
 /// A batch meeting today (all day) with 60 students, taught by the director.
 fn seed_class(dir: &Path) {
     let (desk, director, branch) = seed_desk(dir);
-    let room = desk
-        .save_room(&director, SaveRoom { id: None, branch_id: branch, name: "Hall".into(), capacity: 80 })
-        .expect("room")
-        .id;
-    let course = desk
-        .save_course(&director, SaveCourse { code: "MTH".into(), name: "Maths".into(), ..Default::default() })
-        .expect("course")
-        .id;
+    let (room, course) = seed_room_and_course(&desk, &director, branch, ("Hall", 80), ("MTH", "Maths"));
     let today = Local::now().date_naive();
     let batch = desk
         .save_batch(

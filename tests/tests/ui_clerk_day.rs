@@ -5,9 +5,7 @@
 //! opened, the first field focused when a form opens, a class cancelled
 //! only after asking, and an error that clears once its field is changed.
 
-use branchdesk_api::commands::academics::SaveCourse;
 use branchdesk_api::commands::leads::SaveLead;
-use branchdesk_api::commands::org::SaveRoom;
 use branchdesk_api::commands::students::{Enrol, GuardianInput, SaveStudent};
 use branchdesk_api::commands::timetable::{SaveBatch, Slot};
 use branchdesk_e2e::fantoccini::Locator;
@@ -19,17 +17,8 @@ const ESC: &str = "\u{E00C}";
 /// A batch meeting every day from a week ago, with one student enrolled.
 fn seed(dir: &Path) {
     let (desk, director, branch) = seed_desk(dir);
-    let room = desk
-        .save_room(&director, SaveRoom { id: None, branch_id: branch, name: "Room 1".into(), capacity: 30 })
-        .expect("room")
-        .id;
-    let course = desk
-        .save_course(
-            &director,
-            SaveCourse { code: "PHY-11".into(), name: "Physics XI".into(), ..Default::default() },
-        )
-        .expect("course")
-        .id;
+    let (room, course) =
+        seed_room_and_course(&desk, &director, branch, ("Room 1", 30), ("PHY-11", "Physics XI"));
     let today = chrono::Local::now().date_naive();
     let batch = desk
         .save_batch(

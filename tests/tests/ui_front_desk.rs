@@ -5,8 +5,7 @@
 //! the fee again in the branch's dues due today, and
 //! transfer the student to another branch with their history.
 
-use branchdesk_api::commands::academics::SaveCourse;
-use branchdesk_api::commands::org::{SaveBranch, SaveRoom};
+use branchdesk_api::commands::org::SaveBranch;
 use branchdesk_api::commands::timetable::{SaveBatch, Slot};
 use branchdesk_e2e::*;
 use std::path::Path;
@@ -19,17 +18,8 @@ fn seed_batch(dir: &Path) {
         SaveBranch { code: "WF".into(), name: "Whitefield".into(), ..Default::default() },
     )
     .expect("second branch");
-    let room = desk
-        .save_room(&director, SaveRoom { id: None, branch_id: branch, name: "Room 1".into(), capacity: 30 })
-        .expect("room")
-        .id;
-    let course = desk
-        .save_course(
-            &director,
-            SaveCourse { code: "CHE-11".into(), name: "Chemistry XI".into(), ..Default::default() },
-        )
-        .expect("course")
-        .id;
+    let (room, course) =
+        seed_room_and_course(&desk, &director, branch, ("Room 1", 30), ("CHE-11", "Chemistry XI"));
     desk.save_batch(
         &director,
         SaveBatch {

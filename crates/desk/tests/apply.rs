@@ -54,6 +54,17 @@ fn a_change_with_a_column_this_desk_lacks_applies_the_ones_it_knows() {
     assert!(rooms.iter().any(|r| r.name == "Lab 2" && r.capacity == 30), "{rooms:?}");
 }
 
+/// "Lab 1" (20 seats), saved on this desk.
+fn lab(f: &Fixture) -> branchdesk_api::commands::org::Room {
+    let room = branchdesk_api::commands::org::SaveRoom {
+        id: None,
+        branch_id: f.branch,
+        name: "Lab 1".into(),
+        capacity: 20,
+    };
+    f.desk.save_room(&f.director, room).unwrap()
+}
+
 /// The newest op of this desk's outbox, as the server sends it back.
 fn own_latest(f: &Fixture) -> Change {
     f.conn()
@@ -90,17 +101,7 @@ fn own_latest(f: &Fixture) -> Change {
 #[test]
 fn the_desks_own_change_coming_back_is_marked_returned() {
     let f = fixture();
-    f.desk
-        .save_room(
-            &f.director,
-            branchdesk_api::commands::org::SaveRoom {
-                id: None,
-                branch_id: f.branch,
-                name: "Lab 1".into(),
-                capacity: 20,
-            },
-        )
-        .unwrap();
+    lab(&f);
     let mine = own_latest(&f);
     assert_eq!(mine.device_id, f.desk.device_id());
     let pending = "SELECT count(*) FROM outbox WHERE echoed_at IS NULL";
@@ -117,18 +118,7 @@ fn the_desks_own_change_coming_back_is_marked_returned() {
 #[test]
 fn a_losing_value_is_listed_only_where_the_two_sides_differ() {
     let f = fixture();
-    let room = f
-        .desk
-        .save_room(
-            &f.director,
-            branchdesk_api::commands::org::SaveRoom {
-                id: None,
-                branch_id: f.branch,
-                name: "Lab 1".into(),
-                capacity: 20,
-            },
-        )
-        .unwrap();
+    let room = lab(&f);
     // Another desk, earlier (its clock before this desk's edit), set the
     // same name and another capacity.
     let mut theirs = room_change(&f.branch.to_string(), "Lab 1", None);

@@ -9,32 +9,7 @@ use branchdesk_api::commands::timetable::FeeFrequency;
 use branchdesk_api::commands::timetable::SaveBatch as SaveBatchInput;
 use branchdesk_api::ids::StudentId;
 use branchdesk_api::{ApiError, ErrorCode};
-use common::{admit, api, fixture, parent, Fixture};
-
-/// A student enrolled in a monthly ₹3,000 batch from June to August 2026.
-fn enrolled(f: &Fixture) -> StudentId {
-    let batch = f.physics_batch(f.director.user_id, |b| {
-        b.end_date = "2026-08-31".into();
-        b.fee_minor = 300_000;
-        b.fee_frequency = FeeFrequency::Monthly;
-    });
-    let student = f
-        .desk
-        .save_student(
-            &f.director,
-            SaveStudent {
-                branch_id: f.branch,
-                full_name: "Asha Rao".into(),
-                date_of_birth: "2008-03-14".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .student
-        .id;
-    f.desk.enrol(&f.director, Enrol { student_id: student, batch_id: batch, ..Default::default() }).unwrap();
-    student
-}
+use common::{admit, api, enrolled, fixture, monthly_batch, parent, Fixture};
 
 fn pay(f: &Fixture, student: StudentId, amount: &str) -> Result<Receipt, ApiError> {
     f.desk
@@ -727,11 +702,7 @@ fn fee_dues(f: &Fixture, student: StudentId) -> Vec<Due> {
 fn admitting_from_an_enquiry_with_a_sibling_concession_charges_every_due_less_it() {
     use branchdesk_api::commands::leads::{ConvertLead, SaveLead};
     let f = fixture();
-    let batch = f.physics_batch(f.director.user_id, |b| {
-        b.end_date = "2026-08-31".into();
-        b.fee_minor = 300_000;
-        b.fee_frequency = FeeFrequency::Monthly;
-    });
+    let batch = monthly_batch(&f);
     let lead = f
         .desk
         .save_lead(

@@ -5,35 +5,13 @@
 mod common;
 
 use branchdesk_api::commands::money::*;
-use branchdesk_api::commands::students::{Enrol, SaveStudent};
-use branchdesk_api::commands::timetable::FeeFrequency;
 use branchdesk_api::ErrorCode;
-use common::{api, fixture, parent};
+use common::{api, enrolled, fixture};
 
 #[test]
 fn a_receipt_prints_the_lines_its_pdf_holds_and_only_its_readers_print_it() {
     let f = fixture();
-    let batch = f.physics_batch(f.director.user_id, |b| {
-        b.end_date = "2026-08-31".into();
-        b.fee_minor = 300_000;
-        b.fee_frequency = FeeFrequency::Monthly;
-    });
-    let student = f
-        .desk
-        .save_student(
-            &f.director,
-            SaveStudent {
-                branch_id: f.branch,
-                full_name: "Asha Rao".into(),
-                date_of_birth: "14/03/2008".into(),
-                guardians: vec![parent("Sunita Rao", "98290 12345")],
-                ..Default::default()
-            },
-        )
-        .unwrap()
-        .student
-        .id;
-    f.desk.enrol(&f.director, Enrol { student_id: student, batch_id: batch, ..Default::default() }).unwrap();
+    let student = enrolled(&f);
     let r = f
         .desk
         .collect_payment(

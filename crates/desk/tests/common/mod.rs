@@ -148,6 +148,45 @@ impl Fixture {
     }
 }
 
+/// The director's monthly ₹3,000 "Physics XI-A" from June to August 2026.
+pub fn monthly_batch(f: &Fixture) -> BatchId {
+    f.physics_batch(f.director.user_id, |b| {
+        b.end_date = "2026-08-31".into();
+        b.fee_minor = 300_000;
+        b.fee_frequency = branchdesk_api::commands::timetable::FeeFrequency::Monthly;
+    })
+}
+
+/// Asha Rao, enrolled in [`monthly_batch`] from its start: three dues.
+pub fn enrolled(f: &Fixture) -> branchdesk_api::ids::StudentId {
+    let batch = monthly_batch(f);
+    let student = f
+        .desk
+        .save_student(
+            &f.director,
+            SaveStudent {
+                branch_id: f.branch,
+                full_name: "Asha Rao".into(),
+                date_of_birth: "2008-03-14".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .student
+        .id;
+    f.desk
+        .enrol(
+            &f.director,
+            branchdesk_api::commands::students::Enrol {
+                student_id: student,
+                batch_id: batch,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    student
+}
+
 /// A desk error as the UI receives it.
 pub fn api(e: branchdesk_desk::Error) -> ApiError {
     e.into()
