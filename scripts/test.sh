@@ -8,6 +8,9 @@ root=$PWD
 
 scripts/install-deps.sh --test
 
+# Every platform's crates, so that trunk's offline build finds them on a new machine.
+cargo fetch --locked >/dev/null
+
 step() { printf '\n==> %s\n' "$*" >&2; }
 
 step "formatting"
