@@ -24,6 +24,17 @@ pub struct FieldProps {
     /// The element id when two forms on a page share a field name.
     #[prop_or_default]
     pub id: Option<AttrValue>,
+    #[prop_or_default]
+    pub placeholder: Option<AttrValue>,
+    #[prop_or_default]
+    pub inputmode: Option<AttrValue>,
+    /// Gets the text when the person leaves the field.
+    #[prop_or_default]
+    pub on_blur: Option<Callback<String>>,
+    /// The field's own finding (a date refused on leaving it), shown as an
+    /// error when the desk has none for the field.
+    #[prop_or_default]
+    pub note: Option<AttrValue>,
 }
 
 /// Focuses the element once, when it first shows (the HTML `autofocus`
@@ -61,16 +72,20 @@ pub fn Field(p: &FieldProps) -> Html {
         let cb = p.on_input.clone();
         Callback::from(move |e: InputEvent| cb.emit(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
+    let onblur = p.on_blur.clone().map(|cb| {
+        Callback::from(move |e: FocusEvent| cb.emit(e.target_unchecked_into::<HtmlInputElement>().value()))
+    });
     let node = use_node_ref();
     use_focus_on_mount(node.clone(), p.autofocus);
     let error = p.error.as_ref().filter(|e| e.is_for(&p.name)).map(|e| AttrValue::from(e.message.clone()));
-    let error = use_live_error(error, p.value.clone());
+    let error = use_live_error(error, p.value.clone()).or_else(|| p.note.clone());
     let id = p.id.as_ref().map(|i| i.to_string()).unwrap_or_else(|| format!("field-{}", p.name));
     html! {
         <div class={classes!("field", error.is_some().then_some("has-error"))}>
             <label for={id.clone()}>{ &p.label }</label>
             <input ref={node} id={id.clone()} name={p.name.clone()} type={p.kind.clone()} value={p.value.clone()}
-                {oninput} autocomplete={p.autocomplete.clone()}
+                {oninput} {onblur} autocomplete={p.autocomplete.clone()} placeholder={p.placeholder.clone()}
+                inputmode={p.inputmode.clone()}
                 aria-invalid={error.is_some().to_string()} aria-describedby={format!("{id}-msg")} />
             if let Some(msg) = error {
                 <div class="field-error" id={format!("{id}-msg")} role="alert">{ msg }</div>
@@ -125,56 +140,38 @@ pub struct DateFieldProps {
 #[component]
 pub fn DateField(p: &DateFieldProps) -> Html {
     use branchdesk_api::dates;
-    let shown = AttrValue::from(dates::show_iso(&p.value));
     // The check made when the person left the field (None: fine or unchecked).
     let local = use_state(|| None::<AttrValue>);
-    let oninput = {
+    let on_input = {
         let (cb, local) = (p.on_input.clone(), local.clone());
-        Callback::from(move |e: InputEvent| {
+        Callback::from(move |text: String| {
             local.set(None);
-            cb.emit(e.target_unchecked_into::<HtmlInputElement>().value())
+            cb.emit(text)
         })
     };
-    let onblur = {
+    let on_blur = {
         let (cb, local) = (p.on_input.clone(), local.clone());
-        Callback::from(move |e: FocusEvent| {
-            let text = e.target_unchecked_into::<HtmlInputElement>().value();
+        Callback::from(move |text: String| {
             if text.trim().is_empty() {
                 return;
             }
             match dates::parse(&text) {
                 // Written out in full, so the clerk sees which day was read.
-                Ok(d) => {
-                    let full = dates::show(d);
-                    if full != text {
-                        cb.emit(full);
-                    }
-                }
+                Ok(d) if dates::show(d) != text => cb.emit(dates::show(d)),
+                Ok(_) => {}
                 Err(e) => local.set(Some(e.message().into())),
             }
         })
     };
-    let node = use_node_ref();
-    use_focus_on_mount(node.clone(), p.autofocus);
-    let error = p.error.as_ref().filter(|e| e.is_for(&p.name)).map(|e| AttrValue::from(e.message.clone()));
-    let error = use_live_error(error, p.value.clone()).or_else(|| (*local).clone());
-    let id = p.id.as_ref().map(|i| i.to_string()).unwrap_or_else(|| format!("field-{}", p.name));
     let hint = match &p.hint {
         Some(h) => format!("DD/MM/YYYY · {h}"),
         None => "DD/MM/YYYY".to_owned(),
     };
     html! {
-        <div class={classes!("field", "date-field", error.is_some().then_some("has-error"))}>
-            <label for={id.clone()}>{ &p.label }</label>
-            <input ref={node} id={id.clone()} name={p.name.clone()} type="text" inputmode="numeric"
-                placeholder="DD/MM/YYYY" value={shown} {oninput} {onblur} autocomplete="off"
-                aria-invalid={error.is_some().to_string()} aria-describedby={format!("{id}-msg")} />
-            if let Some(msg) = error {
-                <div class="field-error" id={format!("{id}-msg")} role="alert">{ msg }</div>
-            } else {
-                <div class="field-hint" id={format!("{id}-msg")}>{ hint }</div>
-            }
-        </div>
+        <Field label={p.label.clone()} name={p.name.clone()} value={dates::show_iso(&p.value)} {on_input}
+            error={p.error.clone()} autofocus={p.autofocus} hint={hint} id={p.id.clone()}
+            autocomplete="off" placeholder="DD/MM/YYYY" inputmode="numeric" on_blur={on_blur}
+            note={(*local).clone()} />
     }
 }
 

@@ -42,8 +42,3 @@ pub fn json<T: serde::de::DeserializeOwned>(r: &Row<'_>, idx: usize) -> rusqlite
 fn parse_time(s: &str) -> Result<DateTime<Utc>, chrono::ParseError> {
     DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc))
 }
-
-pub fn date(r: &Row<'_>, idx: usize) -> rusqlite::Result<NaiveDate> {
-    let s: String = r.get(idx)?;
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| bad(idx, e))
-}

@@ -187,6 +187,24 @@ pub fn enrolled(f: &Fixture) -> branchdesk_api::ids::StudentId {
     student
 }
 
+/// A payment of `amount` (as typed) from the director, to the oldest dues.
+pub fn pay(
+    f: &Fixture,
+    student: branchdesk_api::ids::StudentId,
+    amount: &str,
+) -> Result<branchdesk_api::commands::money::Receipt, ApiError> {
+    f.desk
+        .collect_payment(
+            &f.director,
+            branchdesk_api::commands::money::CollectPayment {
+                student_id: student,
+                amount: amount.into(),
+                ..Default::default()
+            },
+        )
+        .map_err(api)
+}
+
 /// A desk error as the UI receives it.
 pub fn api(e: branchdesk_desk::Error) -> ApiError {
     e.into()
