@@ -41,6 +41,12 @@ pub fn row<T: DeserializeOwned>(r: &Row<'_>) -> rusqlite::Result<T> {
     serde_rusqlite::from_row::<T>(r).map_err(conversion)
 }
 
+/// The one value a single-column query selects (`SELECT count(*) …`,
+/// `SELECT value FROM settings …`): nothing to keep in step by name.
+pub fn value<T: rusqlite::types::FromSql>(r: &Row<'_>) -> rusqlite::Result<T> {
+    r.get(0)
+}
+
 /// Every row of a prepared query, read by column name; the column names
 /// are looked up once per query, not per row.
 pub fn all<T: DeserializeOwned>(stmt: &mut Statement<'_>, params: impl Params) -> rusqlite::Result<Vec<T>> {
