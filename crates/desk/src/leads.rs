@@ -4,7 +4,7 @@
 use crate::students::enrolments::{check_discount, plan_enrolment, write_enrolment};
 use crate::students::store::StudentRow;
 use crate::students::{self, check_guardian, write_guardian};
-use crate::timetable::slots::parse_date;
+use crate::validate::parse_date;
 use crate::write::branch_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::leads::*;

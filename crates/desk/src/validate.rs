@@ -2,11 +2,18 @@
 //! error naming the field, in words a clerk understands.
 
 use branchdesk_api::ApiError;
+use chrono::NaiveDate;
 
 pub const NAME_MAX: usize = 100;
 pub const TEXT_MAX: usize = 500;
 
 /// Trimmed, non-empty, at most `max` characters, no control characters.
+/// A date typed day first (`14/05/2012`) or sent as ISO; an impossible
+/// day is refused naming the field (`branchdesk_api::dates`).
+pub fn parse_date(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
+    branchdesk_api::dates::parse(value).map_err(|e| ApiError::invalid(field, e.message()))
+}
+
 pub fn required(field: &str, label: &str, value: &str, max: usize) -> Result<String, ApiError> {
     let v = value.trim();
     if v.is_empty() {

@@ -7,7 +7,7 @@
 use super::{problem, read, Columns, CsvRow};
 use crate::money::{self, store::DueRow, Payment};
 use crate::students::store::StudentRow;
-use crate::timetable::slots::parse_date;
+use crate::validate::parse_date;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::amount;
 use branchdesk_api::commands::imports::{ImportCsv, ImportReport, RowProblem};

@@ -4,7 +4,7 @@
 
 use super::store::{self, ReceiptRow};
 use super::{receipt_view, settle};
-use crate::timetable::slots::parse_date;
+use crate::validate::parse_date;
 use crate::write::branch_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::amount;

@@ -2,7 +2,7 @@
 //! the branch's limit they wait for another manager's approval; a wrong
 //! one is voided with a reason, never deleted.
 
-use crate::timetable::slots::parse_date;
+use crate::validate::parse_date;
 use crate::write::branch_record;
 use crate::{settings, validate, Actor, Desk, Result};
 use branchdesk_api::amount;

@@ -3,7 +3,7 @@
 //! once issued, printable as PDF.
 
 use super::{dues, numbers, store};
-use crate::timetable::slots::parse_date;
+use crate::validate::parse_date;
 use crate::write::branch_record;
 use crate::{settings, Actor, Desk, Result};
 use branchdesk_api::commands::money::*;

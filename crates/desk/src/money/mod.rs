@@ -417,7 +417,7 @@ impl Desk {
             if input.cheque_date.trim().is_empty() {
                 return Err(ApiError::invalid("cheque_date", "Enter the date on the cheque.").into());
             }
-            Some(crate::timetable::slots::parse_date("cheque_date", &input.cheque_date)?)
+            Some(crate::validate::parse_date("cheque_date", &input.cheque_date)?)
         } else {
             None
         };

@@ -2,8 +2,8 @@
 //! (ACTIVE, ON_HOLD, COMPLETED, DROPPED: who, when, why).
 
 use super::store::{self, EnrolmentLogRow, EnrolmentRow, StudentRow};
-use crate::timetable::slots::parse_date;
 use crate::timetable::store::{batch_by_id, BatchRow};
+use crate::validate::parse_date;
 use crate::write::Write;
 use crate::{academics, validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::FULL_WEIGHTAGE_BP;

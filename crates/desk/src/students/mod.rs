@@ -11,7 +11,7 @@ pub mod transfer;
 pub use duplicates::phone_key;
 pub(crate) use duplicates::possible_duplicates;
 
-use crate::timetable::slots::parse_date;
+use crate::validate::parse_date;
 use crate::write::Write;
 use crate::{settings, validate, Actor, Desk, Result};
 use branchdesk_api::commands::students::*;

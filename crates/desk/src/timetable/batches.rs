@@ -1,9 +1,10 @@
 //! Batches and the sessions generated from their weekly schedule.
 
 use super::clash::{Booked, Booking};
-use super::slots::{expand, parse_date, parse_slots, WeeklySlot, MAX_BATCH_DAYS};
+use super::slots::{expand, parse_slots, WeeklySlot, MAX_BATCH_DAYS};
 use super::store::{self, BatchRow, Names, SessionRow, CANCELLED, DROPPED_FROM_SCHEDULE, SCHEDULED};
 use crate::academics::{courses, curricula};
+use crate::validate::parse_date;
 use crate::write::Write;
 use crate::{error, rooms, validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::CurriculumStatus;

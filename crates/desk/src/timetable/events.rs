@@ -1,8 +1,9 @@
 //! Holidays, exams and closures: they cancel sessions or book a room.
 
 use super::clash::{Booked, Booking};
-use super::slots::{fmt_time, parse_date, parse_span, DAY_MINUTES, MAX_BATCH_DAYS};
+use super::slots::{fmt_time, parse_span, DAY_MINUTES, MAX_BATCH_DAYS};
 use super::store::{self, EventRow, SessionRow, CANCELLED, SCHEDULED};
+use crate::validate::parse_date;
 use crate::{rooms, validate, Actor, Desk, Result};
 use branchdesk_api::commands::timetable::{Event, EventKind, ListEvents, RemoveEvent, SaveEvent};
 use branchdesk_api::ids::{BatchId, BranchId, EventId, RoomId};

@@ -1,8 +1,9 @@
 //! One class session: move it, hand it to a substitute, cancel or restore it.
 
 use super::clash::{Booked, Booking};
-use super::slots::{fmt_time, parse_date, parse_span};
+use super::slots::{fmt_time, parse_span};
 use super::store::{self, Names, SessionRow, CANCELLED, SCHEDULED};
+use crate::validate::parse_date;
 use crate::{rooms, validate, Actor, Desk, Result};
 use branchdesk_api::commands::timetable::{
     ClassSession, ListMySessionsToday, RescheduleSession, SessionStatus, SetSessionCancelled, SetSubstitute,

@@ -78,12 +78,6 @@ pub fn parse_span(
     Ok((s, e))
 }
 
-/// A date typed day first (`14/05/2012`) or sent as ISO; an impossible
-/// day is refused naming the field (`branchdesk_api::dates`).
-pub fn parse_date(field: &str, value: &str) -> Result<NaiveDate, ApiError> {
-    branchdesk_api::dates::parse(value).map_err(|e| ApiError::invalid(field, e.message()))
-}
-
 /// Validated weekly slots, sorted; a batch cannot meet twice at once.
 pub fn parse_slots(slots: &[Slot]) -> Result<Vec<WeeklySlot>, ApiError> {
     if slots.is_empty() {

@@ -2,8 +2,9 @@
 //! double bookings that sync brought together.
 
 use super::clash::{self, Booking};
-use super::slots::{fmt_time, parse_date, week_start, Interval};
+use super::slots::{fmt_time, week_start, Interval};
 use super::store::{self, EventRow, Names, SessionRow};
+use crate::validate::parse_date;
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::timetable::{
     Event, EventKind, GetTimetable, ListClashes, TimetableEntry, Week,

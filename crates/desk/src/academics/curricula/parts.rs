@@ -5,7 +5,7 @@ use super::store::{assignments_of, lessons_of, module_by_id, modules_of, resourc
 use super::store::{AssignmentRow, LessonRow, ModuleRow, ResourceRow};
 use super::{require_drafter, Contents};
 use crate::db::cols;
-use crate::timetable::slots::parse_date;
+use crate::validate::parse_date;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::{
     Curriculum, CurriculumPart, MoveCurriculumPart, RemoveCurriculumPart, SaveAssignment, SaveLesson,
