@@ -27,6 +27,7 @@ pub mod hlc;
 pub mod import;
 pub mod leads;
 pub mod money;
+pub mod names;
 pub mod notifications;
 pub mod org;
 pub mod password;

@@ -4,9 +4,10 @@
 pub mod report;
 pub mod store;
 
+use crate::names::Names;
 use crate::notifications;
 use crate::students::store::{self as students, EnrolmentRow};
-use crate::timetable::store::{self as timetable, Names, SessionRow};
+use crate::timetable::store::{self as timetable, SessionRow};
 use crate::{settings, validate, Actor, Desk, Result};
 use branchdesk_api::commands::attendance::*;
 use branchdesk_api::commands::students::EnrolmentStatus;

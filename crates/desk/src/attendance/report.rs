@@ -105,7 +105,7 @@ impl Desk {
 /// A student's attendance lines, percentage and lesson progress.
 pub(crate) fn student_attendance(conn: &rusqlite::Connection, id: uuid::Uuid) -> Result<StudentAttendance> {
     let student = students::student_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("student"))?;
-    let names = crate::timetable::store::Names::load(conn, None)?; // the batches of earlier branches too
+    let names = crate::names::Names::load(conn, None)?; // the batches of earlier branches too
     let records = super::store::of_student(conn, student.id)?;
     let attended = records
         .iter()

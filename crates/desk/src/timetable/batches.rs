@@ -2,8 +2,9 @@
 
 use super::clash::{Booked, Booking};
 use super::slots::{expand, parse_slots, WeeklySlot, MAX_BATCH_DAYS};
-use super::store::{self, BatchRow, Names, SessionRow, CANCELLED, DROPPED_FROM_SCHEDULE, SCHEDULED};
+use super::store::{self, BatchRow, SessionRow, CANCELLED, DROPPED_FROM_SCHEDULE, SCHEDULED};
 use crate::academics::{courses, curricula};
+use crate::names::Names;
 use crate::validate::parse_date;
 use crate::write::Write;
 use crate::{error, rooms, validate, Actor, Desk, Result};

@@ -7,7 +7,8 @@
 //! timetable and the manager's review list.
 
 use super::slots::{fmt_time, Interval};
-use super::store::{self, EventRow, Names, SessionRow};
+use super::store::{self, EventRow, SessionRow};
+use crate::names::Names;
 use crate::Result;
 use branchdesk_api::ApiError;
 use chrono::NaiveDate;

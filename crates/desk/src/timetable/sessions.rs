@@ -2,7 +2,8 @@
 
 use super::clash::{Booked, Booking};
 use super::slots::{fmt_time, parse_span};
-use super::store::{self, Names, SessionRow, CANCELLED, SCHEDULED};
+use super::store::{self, SessionRow, CANCELLED, SCHEDULED};
+use crate::names::Names;
 use crate::validate::parse_date;
 use crate::{rooms, validate, Actor, Desk, Result};
 use branchdesk_api::commands::timetable::{

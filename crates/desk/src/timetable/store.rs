@@ -1,7 +1,6 @@
 //! Rows and SQL for batches, class sessions and events.
 
 use super::slots::WeeklySlot;
-use crate::db::cols;
 use crate::write::branch_record;
 use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -276,43 +275,4 @@ pub fn events_booking_room(
     ))?;
     let rows = stmt.query_map((room.to_string(), from.to_string(), to.to_string()), event_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Names for the ids a view shows, read once per view instead of per row.
-#[derive(Default)]
-pub struct Names {
-    pub batches: std::collections::HashMap<Uuid, String>,
-    pub rooms: std::collections::HashMap<Uuid, String>,
-    pub users: std::collections::HashMap<Uuid, String>,
-}
-
-impl Names {
-    /// Batches and rooms of `branch` (None: every branch) and every user.
-    pub fn load(conn: &Connection, branch: Option<Uuid>) -> Result<Names> {
-        let branch = branch.map(|b| b.to_string());
-        let map = |sql: &str, bind: bool| -> Result<std::collections::HashMap<Uuid, String>> {
-            let mut stmt = conn.prepare_cached(sql)?;
-            let read = |r: &Row<'_>| Ok((cols::uuid(r, 0)?, r.get(1)?));
-            let rows = if bind { stmt.query_map([&branch], read)? } else { stmt.query_map([], read)? };
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        };
-        Ok(Names {
-            batches: map("SELECT id, name FROM batches WHERE ?1 IS NULL OR branch_id = ?1", true)?,
-            rooms: map("SELECT id, name FROM rooms WHERE ?1 IS NULL OR branch_id = ?1", true)?,
-            users: map("SELECT id, full_name FROM users", false)?,
-        })
-    }
-
-    fn get(map: &std::collections::HashMap<Uuid, String>, id: Uuid) -> String {
-        map.get(&id).cloned().unwrap_or_else(|| "(unknown)".into())
-    }
-    pub fn batch(&self, id: Uuid) -> String {
-        Self::get(&self.batches, id)
-    }
-    pub fn room(&self, id: Uuid) -> String {
-        Self::get(&self.rooms, id)
-    }
-    pub fn user(&self, id: Uuid) -> String {
-        Self::get(&self.users, id)
-    }
 }

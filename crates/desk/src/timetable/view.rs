@@ -3,7 +3,8 @@
 
 use super::clash::{self, Booking};
 use super::slots::{fmt_time, week_start, Interval};
-use super::store::{self, EventRow, Names, SessionRow};
+use super::store::{self, EventRow, SessionRow};
+use crate::names::Names;
 use crate::validate::parse_date;
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::timetable::{

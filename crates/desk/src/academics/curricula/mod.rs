@@ -3,7 +3,7 @@
 //! edited and submitted again). An approved version never changes; it is
 //! copied into a new draft.
 
-use crate::timetable::store::Names;
+use crate::names::Names;
 use crate::write::Write;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::{

@@ -1,7 +1,7 @@
 //! Rows and SQL for curriculum versions, modules, lessons, resources and
 //! assignments.
 
-use crate::timetable::store::Names;
+use crate::names::Names;
 use crate::write::org_record;
 use crate::Result;
 use branchdesk_api::commands::academics::CurriculumStatus;
