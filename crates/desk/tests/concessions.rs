@@ -348,9 +348,12 @@ mod dues_follow_the_concession {
         fixed: Option<i64>,
     ) -> BTreeMap<uuid::Uuid, i64> {
         if instalments {
-            let plan: Vec<dues::PlannedInstalment> = INSTALMENTS
+            let plan: Vec<branchdesk_desk::timetable::plan::PlannedInstalment> = INSTALMENTS
                 .iter()
-                .map(|(d, a)| dues::PlannedInstalment { due_on: day(d), amount_minor: *a })
+                .map(|(d, a)| branchdesk_desk::timetable::plan::PlannedInstalment {
+                    due_on: day(d),
+                    amount_minor: *a,
+                })
                 .collect();
             dues::instalment_dues(&plan, start, percent, fixed)
                 .into_iter()

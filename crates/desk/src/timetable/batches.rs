@@ -294,7 +294,7 @@ impl Desk {
         let slots = parse_slots(&input.slots)?;
         let (fee_minor, fee_frequency, fee_instalments) = if input.fee_frequency == FeeFrequency::Instalments
         {
-            let plan = crate::money::dues::parse_plan(&input.instalments, start_date, end_date)?;
+            let plan = super::plan::parse_plan(&input.instalments, start_date, end_date)?;
             let total = plan.iter().map(|i| i.amount_minor).sum();
             (total, FeeFrequency::OneTime, serde_json::to_string(&plan)?)
         } else {

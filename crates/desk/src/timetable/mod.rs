@@ -5,6 +5,7 @@
 pub mod batches;
 pub mod clash;
 pub mod events;
+pub mod plan;
 pub mod sessions;
 pub mod slots;
 pub mod store;

@@ -25,7 +25,7 @@ pub struct BatchRow {
     pub schedule: String,
     pub fee_minor: i64,
     pub fee_frequency: String,
-    /// JSON of `Vec<money::dues::PlannedInstalment>`; `[]` unless the fee
+    /// JSON of `Vec<plan::PlannedInstalment>`; `[]` unless the fee
     /// is paid in instalments.
     pub fee_instalments: String,
     pub comp_model: String,
@@ -46,7 +46,7 @@ impl BatchRow {
     }
 
     /// The instalment plan, empty when the fee follows `fee_frequency`.
-    pub fn instalments(&self) -> Vec<crate::money::dues::PlannedInstalment> {
+    pub fn instalments(&self) -> Vec<super::plan::PlannedInstalment> {
         serde_json::from_str(&self.fee_instalments).unwrap_or_default()
     }
 }
