@@ -223,7 +223,7 @@ fn month_facts(
             "PER_STUDENT" => Terms::PerStudent(b.comp_amount_minor),
             _ => Terms::FixedMonthly(b.comp_amount_minor),
         };
-        let students = crate::students::store::seats_taken(conn, b.id)?;
+        let students = crate::timetable::store::seats_taken(conn, b.id)?;
         batches.push(BatchTerms { id: b.id, teacher: b.teacher_id, terms, students });
     }
     let taught = crate::timetable::store::sessions_of_branch(conn, branch, from, to)?

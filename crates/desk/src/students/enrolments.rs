@@ -141,7 +141,7 @@ pub(crate) fn plan_enrolment(
             .into());
         }
     }
-    let taken = store::seats_taken(conn, batch.id)?;
+    let taken = crate::timetable::store::seats_taken(conn, batch.id)?;
     if taken >= batch.capacity {
         return Err(ApiError::conflict(format!(
             "{} is full ({taken} of {} seats).",
@@ -276,7 +276,7 @@ impl Desk {
                 .into());
             }
             let batch = batch_by_id(&db.conn, old.batch_id)?.ok_or_else(|| ApiError::not_found("batch"))?;
-            let taken = store::seats_taken(&db.conn, batch.id)?;
+            let taken = crate::timetable::store::seats_taken(&db.conn, batch.id)?;
             if taken >= batch.capacity {
                 return Err(ApiError::conflict(format!(
                     "{} is full ({taken} of {} seats).",

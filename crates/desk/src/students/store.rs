@@ -230,15 +230,6 @@ pub fn enrolments(conn: &Connection, id: Uuid, by_batch: bool) -> Result<Vec<Enr
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Seats taken in a batch: active and on-hold enrolments.
-pub fn seats_taken(conn: &Connection, batch: Uuid) -> Result<u32> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT count(*) FROM enrolments WHERE batch_id = ?1 AND status IN ('ACTIVE', 'ON_HOLD')",
-        )?
-        .query_row([batch.to_string()], |r| r.get(0))?)
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnrolmentLogRow {
     pub id: Uuid,

@@ -352,7 +352,7 @@ impl Desk {
             .into());
         }
         if let Some(o) = &old {
-            let taken = crate::students::store::seats_taken(conn, o.id)?;
+            let taken = store::seats_taken(conn, o.id)?;
             if input.capacity < taken {
                 return Err(ApiError::invalid(
                     "capacity",

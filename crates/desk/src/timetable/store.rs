@@ -276,3 +276,13 @@ pub fn events_booking_room(
     let rows = stmt.query_map((room.to_string(), from.to_string(), to.to_string()), event_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Seats taken in a batch: its active and on-hold enrolments (the batch's
+/// capacity is the timetable's; who holds the seats is the students' area).
+pub fn seats_taken(conn: &Connection, batch: Uuid) -> Result<u32> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM enrolments WHERE batch_id = ?1 AND status IN ('ACTIVE', 'ON_HOLD')",
+        )?
+        .query_row([batch.to_string()], crate::db::read::value)?)
+}
