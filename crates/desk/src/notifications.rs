@@ -3,7 +3,6 @@
 //! when a delivery channel is online. Nothing goes out unreviewed unless
 //! the branch's "send without review" setting says so.
 
-use crate::attendance::store::AttendanceRow;
 use crate::students::store as students;
 use crate::timetable::store::{self as timetable, SessionRow};
 use crate::write::branch_record;
@@ -60,12 +59,19 @@ fn by_id(conn: &Connection, id: Uuid) -> Result<Option<NotificationRow>> {
         .optional()?)
 }
 
+/// A student newly marked absent: the attendance row (each alert's source)
+/// and who was absent.
+pub(crate) struct Absence {
+    pub attendance_id: Uuid,
+    pub student_id: Uuid,
+}
+
 /// Drafts for the primary guardian of each newly absent student (those
 /// without a guardian's phone get none). Existing drafts are not doubled.
 pub(crate) fn absence_alerts(
     conn: &Connection,
     s: &SessionRow,
-    absent: &[&AttendanceRow],
+    absent: &[Absence],
     now: DateTime<Utc>,
 ) -> Result<Vec<NotificationRow>> {
     if absent.is_empty() {
@@ -77,7 +83,7 @@ pub(crate) fn absence_alerts(
     let branch_name = crate::org::store::branch_by_id(conn, s.branch_id)?.map(|b| b.name).unwrap_or_default();
     let mut out = Vec::new();
     for a in absent {
-        let id = alert_id(a.id);
+        let id = alert_id(a.attendance_id);
         if by_id(conn, id)?.is_some() {
             continue;
         }
@@ -91,7 +97,14 @@ pub(crate) fn absence_alerts(
             s.date.format("%-d %b %Y"),
             branch_name
         );
-        let draft = Draft { id, branch: s.branch_id, kind: "ABSENCE", source: a.id.to_string(), auto, now };
+        let draft = Draft {
+            id,
+            branch: s.branch_id,
+            kind: "ABSENCE",
+            source: a.attendance_id.to_string(),
+            auto,
+            now,
+        };
         out.push(draft.to(&g, student.id, body));
     }
     Ok(out)

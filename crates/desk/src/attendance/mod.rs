@@ -241,13 +241,13 @@ impl Desk {
                 });
                 records.push((old.cloned(), row));
             }
-            let newly_absent: Vec<&AttendanceRow> = records
+            let newly_absent: Vec<notifications::Absence> = records
                 .iter()
                 .filter(|(old, new)| {
                     new.status == AttendanceStatus::Absent.as_str()
                         && old.as_ref().is_none_or(|o| o.status != new.status)
                 })
-                .map(|(_, new)| new)
+                .map(|(_, new)| notifications::Absence { attendance_id: new.id, student_id: new.student_id })
                 .collect();
             let alerts = notifications::absence_alerts(conn, &s, &newly_absent, now)?;
             let lesson_changes = self.plan_lessons(conn, &s, &input.lesson_ids, now)?;
