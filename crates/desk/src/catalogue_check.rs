@@ -19,9 +19,9 @@ fn row_fields(table: &str) -> &'static [&'static str] {
     use crate::academics::curricula::store::{
         AssignmentRow, CurriculumRow, LessonRow, ModuleRow, ResourceRow,
     };
-    use crate::academics::learning::{BookmarkRow, HighlightRow, SubmissionRow};
     use crate::attendance::store::{AttendanceRow, MarkRow, SessionLessonRow};
     use crate::leads::{ActivityRow, LeadRow};
+    use crate::learning::{BookmarkRow, HighlightRow, SubmissionRow};
     use crate::money::daybook::CashClosingRow;
     use crate::money::expenses::ExpenseRow;
     use crate::money::invoices::InvoiceRow;

@@ -26,6 +26,7 @@ pub mod failpoint;
 pub mod hlc;
 pub mod import;
 pub mod leads;
+pub mod learning;
 pub mod money;
 pub mod names;
 pub mod notifications;

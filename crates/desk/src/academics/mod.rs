@@ -2,7 +2,6 @@
 
 pub mod courses;
 pub mod curricula;
-pub mod learning;
 
 /// Basis points as a percentage for messages, e.g. 9950 → "99.5".
 pub fn percent(bp: u32) -> String {

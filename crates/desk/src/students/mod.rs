@@ -18,7 +18,7 @@ use branchdesk_api::commands::students::*;
 use branchdesk_api::ids::{BranchId, GuardianId, StudentId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{Datelike, NaiveDate};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use store::{GuardianRow, LinkRow, StudentRow};
 use uuid::Uuid;
 
@@ -480,17 +480,19 @@ impl Desk {
         })?;
         view(&self.db().conn, &new)
     }
+}
 
-    /// A signed-in student's own profile, enrolments and attendance.
-    pub fn get_my_record(&self, actor: &Actor, _input: GetMyRecord) -> Result<MyRecord> {
-        actor.require_somewhere(Permission::ViewOwnRecord)?;
-        let row = crate::academics::learning::own_student(&self.db().conn, actor)?;
-        let db = self.db();
-        let student = view(&db.conn, &row)?;
-        let enrolments = enrolments::of_student(&db.conn, row.id)?;
-        let attendance = crate::attendance::report::student_attendance(&db.conn, row.id)?;
-        let fees = Some(crate::money::account(&db.conn, row.id, self.today())?);
-        Ok(MyRecord { student, enrolments, attendance, fees })
+/// The student signed in as `actor`, if their account is tied to one.
+pub(crate) fn own_student(conn: &Connection, actor: &Actor) -> Result<StudentRow> {
+    let id: Option<String> = conn
+        .prepare_cached("SELECT id FROM students WHERE user_id = ?1")?
+        .query_row([actor.user_id.to_string()], crate::db::read::value)
+        .optional()?;
+    match id.and_then(|i| i.parse::<Uuid>().ok()) {
+        Some(id) => {
+            Ok(store::student_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("student profile"))?)
+        }
+        None => Err(ApiError::not_found("student profile for this sign-in").into()),
     }
 }
 

@@ -1,17 +1,20 @@
-//! What students do with a curriculum: assignment submissions (recorded
-//! and graded by the teacher), lesson bookmarks and highlights (by the
-//! student, signed in with their own account).
+//! What students do with a curriculum and see of themselves: assignment
+//! submissions (recorded and graded by the teacher), lesson bookmarks and
+//! highlights, and a signed-in student's own record (profile, enrolments,
+//! attendance, fees). Above academics, timetable, students, attendance and
+//! money, which it reads.
 
-use super::curricula;
+use crate::academics::curricula;
 use crate::db::cols;
 use crate::db::read::{self, columns, Columns};
+use crate::students::own_student;
 use crate::students::store::{self as students, StudentRow};
 use crate::timetable::store::{batch_by_id, BatchRow};
 use crate::validate::parse_date;
 use crate::write::branch_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::*;
-use branchdesk_api::commands::students::EnrolmentStatus;
+use branchdesk_api::commands::students::{EnrolmentStatus, GetMyRecord, MyRecord};
 use branchdesk_api::ids::{BranchId, LessonId, StudentId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -116,20 +119,6 @@ fn view(s: &StudentRow, sub: Option<&SubmissionRow>) -> Submission {
         marks: sub.and_then(|x| x.marks),
         feedback: sub.map(|x| x.feedback.clone()).unwrap_or_default(),
         text: sub.map(|x| x.text.clone()).unwrap_or_default(),
-    }
-}
-
-/// The student signed in as `actor`, if their account is tied to one.
-pub(crate) fn own_student(conn: &Connection, actor: &Actor) -> Result<StudentRow> {
-    let id: Option<String> = conn
-        .prepare_cached("SELECT id FROM students WHERE user_id = ?1")?
-        .query_row([actor.user_id.to_string()], |r| r.get(0))
-        .optional()?;
-    match id.and_then(|i| i.parse::<Uuid>().ok()) {
-        Some(id) => {
-            Ok(students::student_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("student profile"))?)
-        }
-        None => Err(ApiError::not_found("student profile for this sign-in").into()),
     }
 }
 
@@ -358,5 +347,19 @@ impl Desk {
         };
         self.write(Some(actor.user_id), |w| w.insert(&row))?;
         Ok(Highlight { id: row.id, lesson_id: input.lesson_id, text: row.text, note: row.note })
+    }
+}
+
+impl Desk {
+    /// A signed-in student's own profile, enrolments and attendance.
+    pub fn get_my_record(&self, actor: &Actor, _input: GetMyRecord) -> Result<MyRecord> {
+        actor.require_somewhere(Permission::ViewOwnRecord)?;
+        let row = own_student(&self.db().conn, actor)?;
+        let db = self.db();
+        let student = crate::students::view(&db.conn, &row)?;
+        let enrolments = crate::students::enrolments::of_student(&db.conn, row.id)?;
+        let attendance = crate::attendance::report::student_attendance(&db.conn, row.id)?;
+        let fees = Some(crate::money::account(&db.conn, row.id, self.today())?);
+        Ok(MyRecord { student, enrolments, attendance, fees })
     }
 }
