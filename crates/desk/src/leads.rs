@@ -1,7 +1,7 @@
 //! Enquiries: take one, follow it up (calls, visits, messages, notes, the
 //! next follow-up date), and admit it in one step.
 
-use crate::students::enrolments::{check_discount, plan_enrolment, write_enrolment};
+use crate::enrolments::{check_discount, plan_enrolment, write_enrolment};
 use crate::students::store::StudentRow;
 use crate::students::{self, check_guardian, write_guardian};
 use crate::validate::parse_date;

@@ -357,7 +357,7 @@ impl Desk {
         let row = own_student(&self.db().conn, actor)?;
         let db = self.db();
         let student = crate::students::view(&db.conn, &row)?;
-        let enrolments = crate::students::enrolments::of_student(&db.conn, row.id)?;
+        let enrolments = crate::students::roster::of_student(&db.conn, row.id)?;
         let attendance = crate::attendance::report::student_attendance(&db.conn, row.id)?;
         let fees = Some(crate::money::account(&db.conn, row.id, self.today())?);
         Ok(MyRecord { student, enrolments, attendance, fees })

@@ -20,6 +20,7 @@ pub mod bench;
 mod catalogue_check;
 pub mod clock;
 pub mod db;
+pub mod enrolments;
 pub mod error;
 pub mod export;
 pub mod failpoint;

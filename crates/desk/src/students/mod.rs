@@ -2,8 +2,8 @@
 //! find possible duplicates, merge on the clerk's word, instant search.
 
 pub mod duplicates;
-pub mod enrolments;
 pub(crate) mod guardians;
+pub(crate) mod roster;
 pub mod search;
 pub mod store;
 pub mod transfer;
@@ -412,7 +412,7 @@ impl Desk {
         let mut phones: Vec<String> = row.phone.iter().cloned().collect();
         phones.extend(student.guardians.iter().filter_map(|g| g.phone.clone()));
         Ok(StudentDetail {
-            enrolments: enrolments::of_student(&db.conn, row.id)?,
+            enrolments: roster::of_student(&db.conn, row.id)?,
             possible_duplicates: possible_duplicates(&db.conn, &row.full_name, &phones, Some(row.id))?
                 .into_iter()
                 .chain(

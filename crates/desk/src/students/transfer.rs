@@ -10,9 +10,9 @@
 //! follows only the new branch receives the student and their history, and
 //! the old branch keeps what happened there, read-only.
 
-use super::enrolments;
 use super::store::{self, EnrolmentRow, GuardianRow, LinkRow, StudentRow};
 use crate::db::cols;
+use crate::enrolments;
 use crate::write::{branch_record, Scope};
 use crate::{org, validate, Actor, Desk, Result};
 use branchdesk_api::commands::students::*;
@@ -166,7 +166,7 @@ impl Desk {
                 left_at: now.to_rfc3339(),
                 reason: reason.clone(),
                 transferred_by: by,
-                enrolments: enrolments::of_student(conn, student.id)?,
+                enrolments: super::roster::of_student(conn, student.id)?,
                 attendance: crate::attendance::report::student_attendance(conn, student.id)?,
                 fees: Some(crate::money::account(conn, student.id, now.date_naive())?),
             });
