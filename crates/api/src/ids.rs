@@ -22,6 +22,12 @@ macro_rules! id_type {
                 Self(u)
             }
         }
+
+        impl From<$name> for Uuid {
+            fn from(id: $name) -> Uuid {
+                id.0
+            }
+        }
     )*};
 }
 

@@ -46,14 +46,15 @@ pub fn record(conn: &Connection, e: &Entry<'_>) -> Result<()> {
     Ok(())
 }
 
-/// An event that changes no synced row (sign-in, lockout, a reset code).
+/// An event that changes no synced row (sign-in, lockout, a reset code);
+/// `entity_id` a typed id or a bare uuid.
 pub fn event(
     conn: &Connection,
     device_id: &str,
     user_id: Option<UserId>,
     action: &str,
     entity: &str,
-    entity_id: uuid::Uuid,
+    entity_id: impl Into<uuid::Uuid>,
     at: DateTime<Utc>,
 ) -> Result<()> {
     record(
@@ -64,7 +65,7 @@ pub fn event(
             device_id,
             action,
             entity,
-            entity_id: &entity_id.to_string(),
+            entity_id: &entity_id.into().to_string(),
             old_values: None,
             new_values: None,
         },
@@ -94,24 +95,12 @@ impl Desk {
         };
         let db = self.db();
         let mut stmt = db.conn.prepare_cached(
-            "SELECT a.at, COALESCE(u.full_name, 'system'), a.device_id, a.action, a.entity,
+            "SELECT a.at, COALESCE(u.full_name, 'system') AS user_name, a.device_id, a.action, a.entity,
                     a.entity_id, a.old_values, a.new_values
              FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
              WHERE ?1 IS NULL OR a.entity = ?1
              ORDER BY a.at DESC, a.id DESC LIMIT ?2",
         )?;
-        let rows = stmt.query_map(rusqlite::params![input.entity, limit], |r| {
-            Ok(AuditEntry {
-                at: crate::db::cols::time(r, 0)?,
-                user_name: r.get(1)?,
-                device_id: r.get(2)?,
-                action: r.get(3)?,
-                entity: r.get(4)?,
-                entity_id: r.get(5)?,
-                old_values: r.get(6)?,
-                new_values: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(crate::db::read::all(&mut stmt, rusqlite::params![input.entity, limit])?)
     }
 }

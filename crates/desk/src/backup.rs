@@ -14,9 +14,10 @@ pub use crate::db::backup_files::{dir, list, take, Reason, KEEP};
 fn check_restorable(path: &Path) -> Result<(), ApiError> {
     let unusable = || ApiError::invalid("file_name", "That backup is damaged or is not a Branchdesk backup.");
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|_| unusable())?;
-    let ok: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|_| unusable())?;
+    let ok: String =
+        conn.query_row("PRAGMA quick_check", [], crate::db::read::value).map_err(|_| unusable())?;
     let has_device: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'device'", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'device'", [], crate::db::read::value)
         .map_err(|_| unusable())?;
     if ok != "ok" || has_device != 1 {
         return Err(unusable());

@@ -8,7 +8,7 @@ use crate::users::grants::GrantRow;
 use crate::users::store::{self as users, UserRow};
 use crate::{roles, validate, Desk, Result};
 use branchdesk_api::commands::system::{SetupDone, SetupOrganisation};
-use branchdesk_api::ids::UserId;
+use branchdesk_api::ids::{GrantId, RoleId, UserId};
 use branchdesk_api::permissions::default_roles;
 use branchdesk_api::{ApiError, ErrorCode};
 use uuid::Uuid;
@@ -53,8 +53,8 @@ impl Desk {
         )?;
         let hash = password::hash(&input.director_password)?;
 
-        let director = Uuid::now_v7();
-        self.write(Some(UserId(director)), |w| {
+        let director = UserId(Uuid::now_v7());
+        self.write(Some(director), |w| {
             let now = w.now();
             let org_id = Uuid::now_v7();
             w.insert(&OrganisationRow {
@@ -107,9 +107,11 @@ impl Desk {
                 updated_at: now,
             })?;
             w.insert(&GrantRow {
-                id: Uuid::now_v7(),
+                id: GrantId(Uuid::now_v7()),
                 user_id: director,
-                role_id: owner_role.ok_or_else(|| ApiError::internal("the DIRECTOR role is missing"))?,
+                role_id: owner_role
+                    .map(RoleId)
+                    .ok_or_else(|| ApiError::internal("the DIRECTOR role is missing"))?,
                 branch_id: None,
                 expires_on: None,
                 granted_by: None,

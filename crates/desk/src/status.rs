@@ -1,7 +1,41 @@
 //! What the first screen and the status bar need to know about the desk.
 
+use crate::db::read;
 use crate::{org, Desk, Result, SessionToken};
 use branchdesk_api::commands::system::{AppStatus, SyncState};
+use serde::Deserialize;
+
+/// An outbox row as read; its columns are JSON text until sent.
+#[derive(Deserialize)]
+struct OutboxOp {
+    seq: u64,
+    op_id: String,
+    author_user_id: Option<String>,
+    scope: String,
+    entity: String,
+    entity_id: String,
+    kind: String,
+    columns: String,
+    hlc: String,
+    schema_version: u32,
+}
+
+impl OutboxOp {
+    fn into_op(self) -> Result<branchdesk_api::sync::Op> {
+        Ok(branchdesk_api::sync::Op {
+            seq: self.seq,
+            op_id: self.op_id,
+            author_user_id: self.author_user_id,
+            scope: self.scope,
+            entity: self.entity,
+            entity_id: self.entity_id,
+            kind: self.kind,
+            columns: serde_json::from_str(&self.columns)?,
+            hlc: self.hlc,
+            schema_version: self.schema_version,
+        })
+    }
+}
 
 impl Desk {
     /// Never fails for lack of a session: the first screen calls it.
@@ -26,7 +60,7 @@ impl Desk {
         let pending: i64 = self.db().conn.query_row(
             "SELECT coalesce((SELECT max(seq) FROM outbox), 0) - acked_seq FROM sync_state",
             [],
-            |r| r.get(0),
+            read::value,
         )?;
         let config = self.sync_config()?;
         Ok(SyncState {
@@ -41,7 +75,7 @@ impl Desk {
             refused_changes: self.db().conn.query_row(
                 "SELECT count(*) FROM outbox WHERE refused_reason IS NOT NULL",
                 [],
-                |r| r.get::<_, i64>(0),
+                read::value::<i64>,
             )? as u64,
             last_backup_at: self.newest_backup()?.map(|b| b.taken_at),
             receiving: self.receiving(),
@@ -57,21 +91,8 @@ impl Desk {
             "SELECT seq, op_id, author_user_id, scope, entity, entity_id, kind, columns, hlc, schema_version
              FROM outbox WHERE seq > (SELECT acked_seq FROM sync_state) ORDER BY seq LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok(branchdesk_api::sync::Op {
-                seq: r.get::<_, i64>(0)? as u64,
-                op_id: r.get(1)?,
-                author_user_id: r.get(2)?,
-                scope: r.get(3)?,
-                entity: r.get(4)?,
-                entity_id: r.get(5)?,
-                kind: r.get(6)?,
-                columns: crate::db::cols::json(r, 7)?,
-                hlc: r.get(8)?,
-                schema_version: r.get(9)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows: Vec<OutboxOp> = read::all(&mut stmt, [limit as i64])?;
+        rows.into_iter().map(OutboxOp::into_op).collect()
     }
 
     /// Marks every op up to `seq` as stored by the server. Acked ops stay in

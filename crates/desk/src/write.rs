@@ -2,7 +2,7 @@
 //! turns each into the SQL, an audit row and an outbox op, and
 //! [`Desk::write`] commits them all in one transaction, or none.
 
-use crate::db::schema_version;
+use crate::db::{read, schema_version};
 use crate::hlc::Hlc;
 use crate::{audit, Desk, Result};
 use branchdesk_api::ids::{BranchId, UserId};
@@ -37,30 +37,30 @@ pub trait Record: Serialize {
 }
 
 /// `branch_record!(Row, "table")`: a row with `id` and `branch_id` fields
-/// that replicates in its branch's scope.
+/// (typed ids or bare uuids) that replicates in its branch's scope.
 macro_rules! branch_record {
     ($row:ty, $table:literal) => {
         impl $crate::write::Record for $row {
             const TABLE: &'static str = $table;
             fn id(&self) -> uuid::Uuid {
-                self.id
+                uuid::Uuid::from(self.id)
             }
             fn scope(&self) -> $crate::write::Scope {
-                $crate::write::Scope::Branch(branchdesk_api::ids::BranchId(self.branch_id))
+                $crate::write::Scope::Branch(branchdesk_api::ids::BranchId::from(self.branch_id))
             }
         }
     };
 }
 pub(crate) use branch_record;
 
-/// `org_record!(Row, "table")`: a row with an `id` field that replicates in
-/// the organisation's scope.
+/// `org_record!(Row, "table")`: a row with an `id` field (a typed id or a
+/// bare uuid) that replicates in the organisation's scope.
 macro_rules! org_record {
     ($row:ty, $table:literal) => {
         impl $crate::write::Record for $row {
             const TABLE: &'static str = $table;
             fn id(&self) -> uuid::Uuid {
-                self.id
+                uuid::Uuid::from(self.id)
             }
             fn scope(&self) -> $crate::write::Scope {
                 $crate::write::Scope::Organisation
@@ -110,7 +110,7 @@ impl Desk {
         // The newest op holds the last seq and clock stamp (see the outbox table).
         let last: Option<(i64, String)> = tx
             .prepare_cached("SELECT seq, hlc FROM outbox ORDER BY seq DESC LIMIT 1")?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row([], |r| Ok((r.get("seq")?, r.get("hlc")?)))
             .optional()?;
         let (next_seq, own) = match last {
             Some((seq, stamp)) => (seq + 1, Hlc::parse(&stamp).unwrap_or(Hlc::ZERO)),
@@ -118,7 +118,7 @@ impl Desk {
         };
         // Never stamp below a clock received from another desk.
         let seen: String =
-            tx.prepare_cached("SELECT seen_hlc FROM sync_state")?.query_row([], |r| r.get(0))?;
+            tx.prepare_cached("SELECT seen_hlc FROM sync_state")?.query_row([], read::value)?;
         let hlc = own.max(Hlc::parse(&seen).unwrap_or(Hlc::ZERO));
         let mut w = Write {
             tx,
@@ -210,7 +210,7 @@ impl<'c> Write<'c> {
             .query_row(
                 &format!("SELECT json_quote({column}) FROM {table} WHERE id = ?1"),
                 [id.to_string()],
-                |r| r.get::<_, String>(0),
+                read::value::<String>,
             )
             .optional()?
             .map(|s| serde_json::from_str(&s))

@@ -1,6 +1,7 @@
 //! Signing in and out, lockout after repeated failures, changing one's own
 //! password and redeeming an admin's reset code.
 
+use crate::db::read;
 use crate::password::{self, normalise_code};
 use crate::sessions::{self, SessionToken};
 use crate::users::store as users;
@@ -10,6 +11,7 @@ use branchdesk_api::ids::UserId;
 use branchdesk_api::{ApiError, ErrorCode};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, OptionalExtension};
+use serde::Deserialize;
 
 pub const MAX_FAILURES: i64 = 5;
 pub const LOCK_MINUTES: i64 = 15;
@@ -28,7 +30,7 @@ impl Desk {
             let db = self.db();
             let user = users::by_email(&db.conn, &email)?;
             let locked = match &user {
-                Some(u) => locked_until(&db.conn, UserId(u.id))?,
+                Some(u) => locked_until(&db.conn, u.id)?,
                 None => None,
             };
             (user, locked)
@@ -44,7 +46,7 @@ impl Desk {
         // Verify without holding the database: argon2id takes a while.
         let ok = password::verify(&input.password, &user.password_hash);
         let db = self.db();
-        let user_id = UserId(user.id);
+        let user_id = user.id;
         if !ok {
             return Err(register_failure(&db.conn, self.device_id(), user_id, now)?.into());
         }
@@ -68,7 +70,7 @@ impl Desk {
         let actor = self.actor(token)?;
         let db = self.db();
         let today = crate::clock::local_date(self.clock().now());
-        let row = users::by_id(&db.conn, actor.user_id.0)?.ok_or_else(|| ApiError::not_found("user"))?;
+        let row = users::by_id(&db.conn, actor.user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
         let user = crate::users::view(&db.conn, row, today)?;
         let branches = crate::org::store::branches_visible(&db.conn, &actor.branches())?;
         Ok(Me { user, permissions: actor.permissions(), all_branches: actor.all_branches(), branches })
@@ -78,7 +80,7 @@ impl Desk {
         let actor = self.actor(token)?;
         let user = {
             let db = self.db();
-            users::by_id(&db.conn, actor.user_id.0)?.ok_or_else(|| ApiError::not_found("user"))?
+            users::by_id(&db.conn, actor.user_id)?.ok_or_else(|| ApiError::not_found("user"))?
         };
         if input.current_password.is_empty() {
             return Err(ApiError::invalid("current_password", "Enter your current password.").into());
@@ -123,7 +125,7 @@ impl Desk {
         let Some(user) = user.filter(|u| u.active) else {
             return Err(bad_code().into());
         };
-        let user_id = UserId(user.id);
+        let user_id = user.id;
         let code_id: Option<String> = {
             let db = self.db();
             if let Some(until) = locked_until(&db.conn, user_id)?.filter(|u| *u > now) {
@@ -134,7 +136,7 @@ impl Desk {
                     "SELECT id FROM reset_codes
                      WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL AND expires_at > ?3",
                     (user.id.to_string(), password::digest(&code), now.to_rfc3339()),
-                    |r| r.get(0),
+                    read::value,
                 )
                 .optional()?
         };
@@ -156,14 +158,17 @@ impl Desk {
     }
 }
 
-/// Codes are shown in groups (ABCD-EFGH); accept any case and separators.
+#[derive(Deserialize)]
+struct Lock {
+    locked_until: Option<DateTime<Utc>>,
+}
+
+/// Until when the account is locked, if it ever was.
 fn locked_until(conn: &Connection, user: UserId) -> Result<Option<DateTime<Utc>>> {
     Ok(conn
-        .query_row("SELECT locked_until FROM login_state WHERE user_id = ?1", [user.to_string()], |r| {
-            crate::db::cols::opt_time(r, 0)
-        })
+        .query_row("SELECT locked_until FROM login_state WHERE user_id = ?1", [user.to_string()], read::row)
         .optional()?
-        .flatten())
+        .and_then(|l: Lock| l.locked_until))
 }
 
 fn locked(until: DateTime<Utc>) -> ApiError {
@@ -184,7 +189,7 @@ fn register_failure(conn: &Connection, device: &str, user: UserId, now: DateTime
          ON CONFLICT (user_id) DO UPDATE SET failures = failures + 1
          RETURNING failures",
         [user.to_string()],
-        |r| r.get(0),
+        read::value,
     )?;
     if failures >= MAX_FAILURES {
         let until = now + Duration::minutes(LOCK_MINUTES);
@@ -213,5 +218,5 @@ fn audit_event(
     action: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    audit::event(conn, device, Some(user), action, "sessions", user.0, now)
+    audit::event(conn, device, Some(user), action, "sessions", user, now)
 }

@@ -14,6 +14,7 @@ use branchdesk_api::settings::SESSION_IDLE_MINUTES;
 use branchdesk_api::{ApiError, ErrorCode};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, OptionalExtension};
+use serde::Deserialize;
 
 impl Desk {
     /// Ends the session (logout). Unknown or ended tokens are fine.
@@ -32,24 +33,17 @@ impl Desk {
         let conn = &db.conn;
         let now = self.clock().now();
         let hash = digest(&token.0);
-        let row = conn
+        let row: Option<SessionLookup> = conn
             .query_row(
                 "SELECT user_id, last_seen_at, expires_at, ended_at FROM sessions WHERE token_hash = ?1",
                 [&hash],
-                |r| {
-                    Ok((
-                        crate::db::cols::uuid(r, 0)?,
-                        crate::db::cols::time(r, 1)?,
-                        crate::db::cols::time(r, 2)?,
-                        r.get::<_, Option<String>>(3)?,
-                    ))
-                },
+                crate::db::read::row,
             )
             .optional()?;
-        let Some((user_id, last_seen, expires_at, ended)) = row else {
+        let Some(SessionLookup { user_id, last_seen_at: last_seen, expires_at, ended_at }) = row else {
             return Err(signed_out().into());
         };
-        if ended.is_some() {
+        if ended_at.is_some() {
             return Err(signed_out().into());
         }
         let idle = settings::effective_int(conn, SESSION_IDLE_MINUTES, None)?;
@@ -61,8 +55,7 @@ impl Desk {
             )
             .into());
         }
-        let user_id = UserId(user_id);
-        let Some(user) = users::by_id(conn, user_id.0)? else {
+        let Some(user) = users::by_id(conn, user_id)? else {
             return Err(signed_out().into());
         };
         if !user.active {
@@ -83,6 +76,15 @@ impl Desk {
             .collect();
         Ok(Actor { user_id, full_name: user.full_name, grants })
     }
+}
+
+/// A session as looked up by its token's digest.
+#[derive(Deserialize)]
+struct SessionLookup {
+    user_id: UserId,
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    ended_at: Option<String>,
 }
 
 fn end_session(conn: &Connection, hash: &str, now: DateTime<Utc>) -> Result<()> {

@@ -56,7 +56,7 @@ impl Db {
         let history: i64 = self.conn.query_row(
             "SELECT count(*) FROM sqlite_master WHERE name = 'refinery_schema_history'",
             [],
-            |r| r.get(0),
+            read::value,
         )?;
         if history == 0 {
             return Ok(true);
@@ -83,12 +83,12 @@ impl Db {
     }
 
     pub fn device_id(&self) -> Result<String> {
-        Ok(self.conn.query_row("SELECT device_id FROM device", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("SELECT device_id FROM device", [], read::value)?)
     }
 
     fn ensure_device(&self, clock: &dyn Clock) -> Result<()> {
         let exists: Option<String> =
-            self.conn.query_row("SELECT device_id FROM device", [], |r| r.get(0)).optional()?;
+            self.conn.query_row("SELECT device_id FROM device", [], read::value).optional()?;
         if exists.is_none() {
             self.conn.execute(
                 "INSERT INTO device (singleton, device_id, created_at) VALUES (1, ?1, ?2)",

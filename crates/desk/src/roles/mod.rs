@@ -56,7 +56,7 @@ impl Desk {
             }
             match input.id {
                 Some(id) => Some(
-                    store::by_id(&db.conn, id.0)?
+                    store::by_id(&db.conn, id)?
                         .filter(|r| r.deleted_at.is_none())
                         .ok_or_else(|| ApiError::not_found("role").on("id"))?,
                 ),

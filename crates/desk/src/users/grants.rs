@@ -1,46 +1,34 @@
 //! SQL for role grants: a role held in one branch or all, until a date.
 
-use crate::db::cols;
-use crate::write::{Record, Scope};
+use crate::db::read;
+use crate::write::org_record;
 use crate::Result;
 use branchdesk_api::commands::users::Grant;
 use branchdesk_api::ids::{BranchId, GrantId, RoleId, UserId};
 use branchdesk_api::Permission;
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Row};
-use serde::Serialize;
-use uuid::Uuid;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GrantRow {
-    pub id: Uuid,
-    pub user_id: Uuid,
-    pub role_id: Uuid,
-    pub branch_id: Option<Uuid>,
+    pub id: GrantId,
+    pub user_id: UserId,
+    pub role_id: RoleId,
+    pub branch_id: Option<BranchId>,
     pub expires_on: Option<NaiveDate>,
-    pub granted_by: Option<Uuid>,
+    pub granted_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-impl Record for GrantRow {
-    const TABLE: &'static str = "role_grants";
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn scope(&self) -> Scope {
-        Scope::Organisation
-    }
-}
+org_record!(GrantRow, "role_grants");
 
-pub fn row_by_id(conn: &Connection, id: Uuid) -> Result<Option<GrantRow>> {
+static COLUMNS: read::Columns = read::columns!(GrantRow, "");
+
+pub fn row_by_id(conn: &Connection, id: GrantId) -> Result<Option<GrantRow>> {
     Ok(conn
-        .query_row(
-            "SELECT id, user_id, role_id, branch_id, expires_on, granted_by, created_at, revoked_at
-             FROM role_grants WHERE id = ?1",
-            [id.to_string()],
-            crate::db::read::row,
-        )
+        .query_row(&format!("SELECT {COLUMNS} FROM role_grants WHERE id = ?1"), [id.to_string()], read::row)
         .optional()?)
 }
 
@@ -54,31 +42,44 @@ pub struct GrantInfo {
 /// The user's grants that are not revoked (expired ones included, marked).
 pub fn for_user(conn: &Connection, user: UserId, today: NaiveDate) -> Result<Vec<GrantInfo>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT g.id, g.role_id, r.name, g.branch_id, b.name, g.expires_on, r.permissions
+        "SELECT g.id, g.role_id, r.name AS role_name, g.branch_id, b.name AS branch_name, g.expires_on,
+                r.permissions
          FROM role_grants g
          JOIN roles r ON r.id = g.role_id AND r.deleted_at IS NULL
          LEFT JOIN branches b ON b.id = g.branch_id
          WHERE g.user_id = ?1 AND g.revoked_at IS NULL
          ORDER BY r.name, b.name",
     )?;
-    let rows = stmt.query_map([user.to_string()], |r| from_row(r, today))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let lines: Vec<GrantLine> = read::all(&mut stmt, [user.to_string()])?;
+    lines.into_iter().map(|g| g.info(today)).collect()
 }
 
-fn from_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<GrantInfo> {
-    let expires_on = cols::opt_date(r, 5)?;
-    let permissions: Vec<String> = cols::json(r, 6)?;
-    Ok(GrantInfo {
-        grant: Grant {
-            id: GrantId(cols::uuid(r, 0)?),
-            role_id: RoleId(cols::uuid(r, 1)?),
-            role_name: r.get(2)?,
-            branch_id: cols::opt_uuid(r, 3)?.map(BranchId),
-            branch_name: r.get::<_, Option<String>>(4)?.unwrap_or_else(|| "All branches".into()),
-            expires_on,
-            in_force: expires_on.is_none_or(|d| d >= today),
-        },
-        // Unknown names (from a newer desk) grant nothing here.
-        permissions: permissions.iter().filter_map(|p| Permission::parse(p)).collect(),
-    })
+/// A grant with its role's and branch's names, as read.
+#[derive(Deserialize)]
+struct GrantLine {
+    id: GrantId,
+    role_id: RoleId,
+    role_name: String,
+    branch_id: Option<BranchId>,
+    branch_name: Option<String>,
+    expires_on: Option<NaiveDate>,
+    /// The role's permissions, a JSON array of names.
+    permissions: String,
+}
+
+impl GrantLine {
+    fn info(self, today: NaiveDate) -> Result<GrantInfo> {
+        Ok(GrantInfo {
+            grant: Grant {
+                id: self.id,
+                role_id: self.role_id,
+                role_name: self.role_name,
+                branch_id: self.branch_id,
+                branch_name: self.branch_name.unwrap_or_else(|| "All branches".into()),
+                expires_on: self.expires_on,
+                in_force: self.expires_on.is_none_or(|d| d >= today),
+            },
+            permissions: crate::roles::store::parse_permissions(&self.permissions)?,
+        })
+    }
 }

@@ -12,7 +12,7 @@ use crate::write::Write;
 use crate::{org, validate, Actor, Desk, Result};
 use crate::{password, sessions};
 use branchdesk_api::commands::users::*;
-use branchdesk_api::ids::UserId;
+use branchdesk_api::ids::{GrantId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{Duration, NaiveDate};
 use grants::GrantRow;
@@ -46,9 +46,9 @@ pub(crate) fn write_password(
 
 /// The user as shown, with their grants.
 pub fn view(conn: &Connection, row: UserRow, today: NaiveDate) -> Result<User> {
-    let grants = grants::for_user(conn, UserId(row.id), today)?.into_iter().map(|g| g.grant).collect();
+    let grants = grants::for_user(conn, row.id, today)?.into_iter().map(|g| g.grant).collect();
     Ok(User {
-        id: UserId(row.id),
+        id: row.id,
         last_login_at: store::last_login_at(conn, row.id)?,
         full_name: row.full_name,
         email: row.email,
@@ -113,7 +113,7 @@ impl Desk {
             }
         }
         let hash = password::hash(&input.password)?;
-        let id = Uuid::now_v7();
+        let id = UserId(Uuid::now_v7());
         self.write(Some(actor.user_id), |w| {
             insert_account(w, id, (p.full_name, p.email, p.phone), hash, &input.grants, actor.user_id)
         })?;
@@ -144,14 +144,14 @@ impl Desk {
 
     pub fn set_user_active(&self, actor: &Actor, input: SetUserActive) -> Result<User> {
         let old = self.managed_user(actor, input.id)?;
-        if old.id == actor.user_id.0 && !input.active {
+        if old.id == actor.user_id && !input.active {
             return Err(ApiError::conflict("You cannot deactivate your own account.").into());
         }
         self.write(Some(actor.user_id), |w| {
             let new = UserRow { active: input.active, updated_at: w.now(), ..old.clone() };
             w.update(&old, &new)?;
             if !input.active {
-                sessions::end_for_user(w.tx(), UserId(old.id), w.now())?;
+                sessions::end_for_user(w.tx(), old.id, w.now())?;
             }
             Ok(())
         })?;
@@ -164,7 +164,7 @@ impl Desk {
         let hash = password::hash(&input.new_password)?;
         self.write(Some(actor.user_id), |w| {
             write_password(w, &old, hash, true)?;
-            sessions::end_for_user(w.tx(), UserId(old.id), w.now())
+            sessions::end_for_user(w.tx(), old.id, w.now())
         })?;
         self.user_view(old.id)
     }
@@ -218,11 +218,11 @@ impl Desk {
 
     pub fn revoke_grant(&self, actor: &Actor, input: RevokeGrant) -> Result<User> {
         actor.require_somewhere(Permission::ManageUser)?;
-        let grant = grants::row_by_id(&self.db().conn, input.grant_id.0)?
+        let grant = grants::row_by_id(&self.db().conn, input.grant_id)?
             .filter(|g| g.revoked_at.is_none())
             .ok_or_else(|| ApiError::not_found("role grant").on("grant_id"))?;
-        actor.require(Permission::ManageUser, grant.branch_id.map(Into::into))?;
-        if grant.user_id == actor.user_id.0 {
+        actor.require(Permission::ManageUser, grant.branch_id)?;
+        if grant.user_id == actor.user_id {
             return Err(
                 ApiError::conflict("You cannot revoke your own role; ask another administrator.").into()
             );
@@ -235,7 +235,7 @@ impl Desk {
         self.user_view(grant.user_id)
     }
 
-    fn user_view(&self, id: Uuid) -> Result<User> {
+    fn user_view(&self, id: UserId) -> Result<User> {
         let db = self.db();
         let row = store::by_id(&db.conn, id)?.ok_or_else(|| ApiError::not_found("user"))?;
         view(&db.conn, row, self.today())
@@ -246,7 +246,7 @@ impl Desk {
     pub(crate) fn managed_user(&self, actor: &Actor, id: UserId) -> Result<UserRow> {
         actor.require_somewhere(Permission::ManageUser)?;
         let db = self.db();
-        let row = store::by_id(&db.conn, id.0)?.ok_or_else(|| ApiError::not_found("user").on("id"))?;
+        let row = store::by_id(&db.conn, id)?.ok_or_else(|| ApiError::not_found("user").on("id"))?;
         let held = grants::for_user(&db.conn, id, self.today())?;
         if held.is_empty() {
             actor.require(Permission::ManageUser, None)?;
@@ -265,7 +265,7 @@ impl Desk {
 /// A grant must name a live role and branch, not be expired, and not give
 /// more than the granting manager holds in that branch.
 fn check_grant(conn: &Connection, actor: &Actor, g: &NewGrant, today: NaiveDate) -> Result<()> {
-    let role = roles::by_id(conn, g.role_id.0)?
+    let role = roles::by_id(conn, g.role_id)?
         .filter(|r| r.deleted_at.is_none())
         .ok_or_else(|| ApiError::invalid("role_id", "Choose a role from the list."))?;
     if let Some(b) = g.branch_id {
@@ -289,15 +289,17 @@ fn check_grant(conn: &Connection, actor: &Actor, g: &NewGrant, today: NaiveDate)
 }
 
 /// A new account and its grants, inside an open write (also for actions
-/// that create an account as part of something larger).
+/// that create an account as part of something larger). `id`: a `UserId`
+/// or the uuid of one.
 pub(crate) fn insert_account(
     w: &mut Write<'_>,
-    id: Uuid,
+    id: impl Into<UserId>,
     (full_name, email, phone): (String, String, Option<String>),
     hash: String,
     grants: &[NewGrant],
     by: UserId,
 ) -> Result<()> {
+    let id = id.into();
     let org_id = org::store::organisation_id(w.tx())?;
     let now = w.now();
     w.insert(&UserRow {
@@ -318,14 +320,14 @@ pub(crate) fn insert_account(
     Ok(())
 }
 
-fn new_grant_row(user: Uuid, g: &NewGrant, by: UserId, now: chrono::DateTime<chrono::Utc>) -> GrantRow {
+fn new_grant_row(user: UserId, g: &NewGrant, by: UserId, now: chrono::DateTime<chrono::Utc>) -> GrantRow {
     GrantRow {
-        id: Uuid::now_v7(),
+        id: GrantId(Uuid::now_v7()),
         user_id: user,
-        role_id: g.role_id.0,
-        branch_id: g.branch_id.map(|b| b.0),
+        role_id: g.role_id,
+        branch_id: g.branch_id,
         expires_on: g.expires_on,
-        granted_by: Some(by.0),
+        granted_by: Some(by),
         created_at: now,
         revoked_at: None,
     }

@@ -2,6 +2,7 @@
 //! organisation, and bank details that only payroll sees in full.
 
 use super::store;
+use crate::db::read::{columns, Columns};
 use crate::write::org_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::users::{GetStaffProfile, ProfileKind, SaveStaffProfile, StaffProfile};
@@ -10,19 +11,18 @@ use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
-use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ProfileRow {
     /// The user's id: one profile per account, on every desk.
-    pub id: Uuid,
-    pub kind: String,
+    pub id: UserId,
+    pub kind: ProfileKind,
     pub specialties: String,
     pub qualifications: String,
     pub bio: String,
     pub department: String,
     pub designation: String,
-    pub reporting_manager_id: Option<Uuid>,
+    pub reporting_manager_id: Option<UserId>,
     pub bank_account_name: String,
     pub bank_account_number: String,
     pub bank_ifsc: String,
@@ -32,13 +32,11 @@ pub struct ProfileRow {
 
 org_record!(ProfileRow, "staff_profiles");
 
-fn by_user(conn: &Connection, user: Uuid) -> Result<Option<ProfileRow>> {
+static COLUMNS: Columns = columns!(ProfileRow, "");
+
+fn by_user(conn: &Connection, user: UserId) -> Result<Option<ProfileRow>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT id, kind, specialties, qualifications, bio, department, designation, reporting_manager_id,
-                    bank_account_name, bank_account_number, bank_ifsc, created_at, updated_at
-             FROM staff_profiles WHERE id = ?1",
-        )?
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM staff_profiles WHERE id = ?1"))?
         .query_row([user.to_string()], crate::db::read::row)
         .optional()?)
 }
@@ -52,9 +50,9 @@ pub fn mask(value: &str, keep: usize) -> String {
     format!("•••• {tail}")
 }
 
-fn view(conn: &Connection, user: Uuid, row: Option<&ProfileRow>, payroll: bool) -> Result<StaffProfile> {
+fn view(conn: &Connection, user: UserId, row: Option<&ProfileRow>, payroll: bool) -> Result<StaffProfile> {
     let Some(p) = row else {
-        return Ok(StaffProfile { user_id: UserId(user), bank_visible: payroll, ..Default::default() });
+        return Ok(StaffProfile { user_id: user, bank_visible: payroll, ..Default::default() });
     };
     let manager = match p.reporting_manager_id {
         Some(m) => store::by_id(conn, m)?.map(|u| u.full_name),
@@ -62,14 +60,14 @@ fn view(conn: &Connection, user: Uuid, row: Option<&ProfileRow>, payroll: bool) 
     };
     let show = |v: &str, keep| if payroll { v.to_owned() } else { mask(v, keep) };
     Ok(StaffProfile {
-        user_id: UserId(p.id),
-        kind: if p.kind == "STAFF" { ProfileKind::Staff } else { ProfileKind::Teacher },
+        user_id: p.id,
+        kind: p.kind,
         specialties: p.specialties.clone(),
         qualifications: p.qualifications.clone(),
         bio: p.bio.clone(),
         department: p.department.clone(),
         designation: p.designation.clone(),
-        reporting_manager_id: p.reporting_manager_id.map(UserId),
+        reporting_manager_id: p.reporting_manager_id,
         reporting_manager_name: manager,
         bank_account_name: p.bank_account_name.clone(),
         bank_account_number: show(&p.bank_account_number, 4),
@@ -104,9 +102,9 @@ impl Desk {
     pub fn get_staff_profile(&self, actor: &Actor, input: GetStaffProfile) -> Result<StaffProfile> {
         actor.require_somewhere(Permission::ViewUser)?;
         let db = self.db();
-        store::by_id(&db.conn, input.user_id.0)?.ok_or_else(|| ApiError::not_found("user").on("user_id"))?;
-        let row = by_user(&db.conn, input.user_id.0)?;
-        view(&db.conn, input.user_id.0, row.as_ref(), actor.require_somewhere(Permission::RunPayroll).is_ok())
+        store::by_id(&db.conn, input.user_id)?.ok_or_else(|| ApiError::not_found("user").on("user_id"))?;
+        let row = by_user(&db.conn, input.user_id)?;
+        view(&db.conn, input.user_id, row.as_ref(), actor.require_somewhere(Permission::RunPayroll).is_ok())
     }
 
     pub fn save_staff_profile(&self, actor: &Actor, input: SaveStaffProfile) -> Result<StaffProfile> {
@@ -121,12 +119,12 @@ impl Desk {
         let bank_account_name = text("bank_account_name", &input.bank_account_name, 100)?;
         let db = self.db();
         if let Some(m) = input.reporting_manager_id {
-            if m.0 == user.id {
+            if m == user.id {
                 return Err(
                     ApiError::invalid("reporting_manager_id", "Someone reports to another person.").into()
                 );
             }
-            store::by_id(&db.conn, m.0)?
+            store::by_id(&db.conn, m)?
                 .filter(|u| u.active)
                 .ok_or_else(|| ApiError::invalid("reporting_manager_id", "Choose a person from the list."))?;
         }
@@ -149,13 +147,13 @@ impl Desk {
         let now = self.clock().now();
         let row = ProfileRow {
             id: user.id,
-            kind: input.kind.as_str().into(),
+            kind: input.kind,
             specialties,
             qualifications,
             bio,
             department,
             designation,
-            reporting_manager_id: input.reporting_manager_id.map(|m| m.0),
+            reporting_manager_id: input.reporting_manager_id,
             bank_account_name: if payroll {
                 bank_account_name
             } else {

@@ -1,16 +1,17 @@
 //! SQL for user accounts.
 
-use crate::db::cols;
-use crate::write::{Record, Scope};
+use crate::db::read::{self, columns, Columns};
+use crate::write::org_record;
 use crate::Result;
+use branchdesk_api::ids::UserId;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row};
-use serde::Serialize;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UserRow {
-    pub id: Uuid,
+    pub id: UserId,
     pub org_id: Uuid,
     pub full_name: String,
     pub email: String,
@@ -22,34 +23,22 @@ pub struct UserRow {
     pub updated_at: DateTime<Utc>,
 }
 
-impl Record for UserRow {
-    const TABLE: &'static str = "users";
-    fn id(&self) -> Uuid {
-        self.id
-    }
-    fn scope(&self) -> Scope {
-        Scope::Organisation
-    }
-}
+org_record!(UserRow, "users");
 
-const COLUMNS: &str = "id, org_id, full_name, email, phone, password_hash, active,
-                       must_change_password, created_at, updated_at";
+static COLUMNS: Columns = columns!(UserRow, "");
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
-    crate::db::read::row(r)
-}
-
-pub fn by_id(conn: &Connection, id: Uuid) -> Result<Option<UserRow>> {
+/// By id (a `UserId` or the uuid of one).
+pub fn by_id(conn: &Connection, id: impl Into<Uuid>) -> Result<Option<UserRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"))?
-        .query_row([id.to_string()], from_row)
+        .query_row([id.into().to_string()], read::row)
         .optional()?)
 }
 
 pub fn by_email(conn: &Connection, email: &str) -> Result<Option<UserRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE email = ?1"))?
-        .query_row([email], from_row)
+        .query_row([email], read::row)
         .optional()?)
 }
 
@@ -62,19 +51,22 @@ pub fn search(conn: &Connection, query: &str, include_inactive: bool) -> Result<
            AND (?2 OR active)
          ORDER BY full_name COLLATE NOCASE, email"
     ))?;
-    let rows = stmt.query_map(rusqlite::params![pattern, include_inactive], from_row)?;
+    let rows = stmt.query_map(rusqlite::params![pattern, include_inactive], read::row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn last_login_at(conn: &Connection, id: Uuid) -> Result<Option<DateTime<Utc>>> {
+#[derive(Deserialize)]
+struct LastLogin {
+    last_login_at: Option<DateTime<Utc>>,
+}
+
+pub fn last_login_at(conn: &Connection, id: UserId) -> Result<Option<DateTime<Utc>>> {
     Ok(conn
-        .query_row("SELECT last_login_at FROM login_state WHERE user_id = ?1", [id.to_string()], |r| {
-            cols::opt_time(r, 0)
-        })
+        .query_row("SELECT last_login_at FROM login_state WHERE user_id = ?1", [id.to_string()], read::row)
         .optional()?
-        .flatten())
+        .and_then(|l: LastLogin| l.last_login_at))
 }
 
 pub fn count(conn: &Connection) -> Result<u64> {
-    Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get::<_, i64>(0))? as u64)
+    Ok(conn.query_row("SELECT count(*) FROM users", [], read::value::<i64>)? as u64)
 }
