@@ -1,5 +1,5 @@
 //! Names for the ids a view shows (batches, rooms, people), read once per
-//! view instead of once per row. Shared by the timetable, attendance and
+//! view instead of once per row (looked up by a typed id or its uuid). Shared by the timetable, attendance and
 //! curricula views, so it belongs to none of them.
 
 use crate::db::read;
@@ -41,16 +41,16 @@ impl Names {
         })
     }
 
-    fn get(map: &HashMap<Uuid, String>, id: Uuid) -> String {
-        map.get(&id).cloned().unwrap_or_else(|| "(unknown)".into())
+    fn get(map: &HashMap<Uuid, String>, id: impl Into<Uuid>) -> String {
+        map.get(&id.into()).cloned().unwrap_or_else(|| "(unknown)".into())
     }
-    pub fn batch(&self, id: Uuid) -> String {
+    pub fn batch(&self, id: impl Into<Uuid>) -> String {
         Self::get(&self.batches, id)
     }
-    pub fn room(&self, id: Uuid) -> String {
+    pub fn room(&self, id: impl Into<Uuid>) -> String {
         Self::get(&self.rooms, id)
     }
-    pub fn user(&self, id: Uuid) -> String {
+    pub fn user(&self, id: impl Into<Uuid>) -> String {
         Self::get(&self.users, id)
     }
 }

@@ -78,10 +78,7 @@ pub(crate) fn teachers(conn: &Connection, branch: Uuid, today: NaiveDate) -> Res
          WHERE u.active AND EXISTS (SELECT 1 FROM json_each(r.permissions) p WHERE p.value = 'mark:attendance')
          ORDER BY u.full_name",
     )?;
-    let rows = stmt.query_map((branch.to_string(), today.to_string()), |r| {
-        Ok(Teacher { id: UserId(crate::db::cols::uuid(r, 0)?), full_name: r.get(1)? })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(crate::db::read::all(&mut stmt, (branch.to_string(), today.to_string()))?)
 }
 
 fn require_teacher(

@@ -46,10 +46,10 @@ impl Booking {
             .iter_days()
             .take_while(|d| *d <= e.end_date)
             .map(|date| Booking {
-                id: e.id,
+                id: e.id.into(),
                 batch_id: None,
                 at: Interval { date, start: e.start_min, end: e.end_min },
-                room_id: Some(room),
+                room_id: Some(room.into()),
                 teacher_id: None,
             })
             .collect()
@@ -96,7 +96,7 @@ impl Booked {
         let mut events = HashMap::new();
         if let Some(room) = room {
             for e in store::events_booking_room(conn, room, from, to)? {
-                events.insert(e.id, e.title.clone());
+                events.insert(e.id.into(), e.title.clone());
                 for b in Booking::of_event(&e) {
                     by_day.entry(b.at.date).or_default().push(b);
                 }

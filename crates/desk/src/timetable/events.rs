@@ -5,8 +5,8 @@ use super::slots::{fmt_time, parse_span, DAY_MINUTES, MAX_BATCH_DAYS};
 use super::store::{self, EventRow, SessionRow, CANCELLED, SCHEDULED};
 use crate::validate::parse_date;
 use crate::{rooms, validate, Actor, Desk, Result};
-use branchdesk_api::commands::timetable::{Event, EventKind, ListEvents, RemoveEvent, SaveEvent};
-use branchdesk_api::ids::{BatchId, BranchId, EventId, RoomId};
+use branchdesk_api::commands::timetable::{Event, ListEvents, RemoveEvent, SaveEvent};
+use branchdesk_api::ids::EventId;
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -15,22 +15,22 @@ use uuid::Uuid;
 fn view(conn: &Connection, e: &EventRow) -> Result<Event> {
     let cancelled: u32 = conn
         .prepare_cached("SELECT count(*) FROM class_sessions WHERE cancelled_by_event_id = ?1")?
-        .query_row([e.id.to_string()], |r| r.get(0))?;
+        .query_row([e.id.to_string()], crate::db::read::value)?;
     Ok(Event {
-        id: EventId(e.id),
-        branch_id: BranchId(e.branch_id),
-        kind: EventKind::parse(&e.kind).unwrap_or(EventKind::Other),
+        id: e.id,
+        branch_id: e.branch_id,
+        kind: e.kind,
         title: e.title.clone(),
         start_date: e.start_date.to_string(),
         end_date: e.end_date.to_string(),
         start: fmt_time(e.start_min),
         end: fmt_time(e.end_min),
-        room_id: e.room_id.map(RoomId),
+        room_id: e.room_id,
         room_name: match e.room_id {
-            Some(r) => rooms::by_id(conn, r)?.map(|room| room.name),
+            Some(r) => rooms::by_id(conn, r.into())?.map(|room| room.name),
             None => None,
         },
-        batch_id: e.batch_id.map(BatchId),
+        batch_id: e.batch_id,
         cancels: e.cancels,
         cancelled_sessions: cancelled,
     })
@@ -63,7 +63,7 @@ impl Desk {
         let from = if input.from.trim().is_empty() { self.today() } else { parse_date("from", &input.from)? };
         let db = self.db();
         let to = from + chrono::Duration::days(MAX_BATCH_DAYS);
-        store::events_of_branch(&db.conn, input.branch_id.0, from, to)?
+        store::events_of_branch(&db.conn, input.branch_id, from, to)?
             .iter()
             .map(|e| view(&db.conn, e))
             .collect()
@@ -114,16 +114,16 @@ impl Desk {
         }
         let now = self.clock().now();
         let row = EventRow {
-            id: Uuid::now_v7(),
-            branch_id: input.branch_id.0,
-            kind: input.kind.as_str().into(),
+            id: EventId(Uuid::now_v7()),
+            branch_id: input.branch_id,
+            kind: input.kind,
             title,
             start_date,
             end_date,
             start_min,
             end_min,
-            room_id: input.room_id.map(|r| r.0),
-            batch_id: input.batch_id.map(|b| b.0),
+            room_id: input.room_id,
+            batch_id: input.batch_id,
             cancels: input.cancels,
             deleted_at: None,
             created_at: now,
@@ -170,7 +170,7 @@ impl Desk {
             }
         }
         if let Some(room) = row.room_id {
-            let booked = Booked::load(conn, Some(room), None, start_date, end_date)?;
+            let booked = Booked::load(conn, Some(room.0), None, start_date, end_date)?;
             let cancelled_ids: Vec<Uuid> = cancelled.iter().map(|(s, _)| s.id).collect();
             booked.refuse_clashes(
                 conn,
@@ -196,10 +196,10 @@ impl Desk {
     pub fn remove_event(&self, actor: &Actor, input: RemoveEvent) -> Result<Event> {
         actor.require_somewhere(Permission::ManageBatch)?;
         let db = self.db();
-        let old = store::event_by_id(&db.conn, input.id.0)?
+        let old = store::event_by_id(&db.conn, input.id)?
             .filter(|e| e.deleted_at.is_none())
             .ok_or_else(|| ApiError::not_found("event").on("id"))?;
-        actor.require(Permission::ManageBatch, Some(BranchId(old.branch_id)))?;
+        actor.require(Permission::ManageBatch, Some(old.branch_id))?;
         let now = self.clock().now();
         // Cancelled ones come back; moved ones go back to their own slot.
         let restored: Vec<(SessionRow, SessionRow)> = store::sessions_of_event(&db.conn, old.id)?
@@ -223,7 +223,7 @@ impl Desk {
             .collect();
         for (_, s) in &restored {
             let booked = Booked::load(&db.conn, Some(s.room_id), Some(s.taught_by()), s.date, s.date)?;
-            booked.refuse_clashes(&db.conn, &[Booking::of_session(s)], |b| b.id == old.id, "id", "id")?;
+            booked.refuse_clashes(&db.conn, &[Booking::of_session(s)], |b| b.id == old.id.0, "id", "id")?;
         }
         let new = EventRow { deleted_at: Some(now), updated_at: now, ..old.clone() };
         drop(db);

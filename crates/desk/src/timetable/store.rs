@@ -1,8 +1,11 @@
 //! Rows and SQL for batches, class sessions and events.
 
 use super::slots::WeeklySlot;
+use crate::db::read;
 use crate::write::branch_record;
 use crate::Result;
+use branchdesk_api::commands::timetable::EventKind;
+use branchdesk_api::ids::{BatchId, BranchId, EventId, RoomId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -96,7 +99,7 @@ pub struct SessionRow {
     pub substitute_teacher_id: Option<Uuid>,
     pub status: String,
     pub moved: bool,
-    pub cancelled_by_event_id: Option<Uuid>,
+    pub cancelled_by_event_id: Option<EventId>,
     pub note: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -143,10 +146,11 @@ pub fn sessions_of_batch(conn: &Connection, batch: Uuid) -> Result<Vec<SessionRo
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A branch's sessions between two dates (inclusive), in time order.
+/// A branch's sessions between two dates (inclusive), in time order;
+/// `branch` a `BranchId` or the uuid of one.
 pub fn sessions_of_branch(
     conn: &Connection,
-    branch: Uuid,
+    branch: impl Into<Uuid>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<SessionRow>> {
@@ -154,12 +158,13 @@ pub fn sessions_of_branch(
         "SELECT {SESSION_COLUMNS} FROM class_sessions s
          WHERE s.branch_id = ?1 AND s.date BETWEEN ?2 AND ?3 ORDER BY s.date, s.start_min"
     ))?;
-    let rows = stmt.query_map((branch.to_string(), from.to_string(), to.to_string()), session_from_row)?;
+    let rows =
+        stmt.query_map((branch.into().to_string(), from.to_string(), to.to_string()), session_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Sessions an event cancelled or moved.
-pub fn sessions_of_event(conn: &Connection, event: Uuid) -> Result<Vec<SessionRow>> {
+pub fn sessions_of_event(conn: &Connection, event: EventId) -> Result<Vec<SessionRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {SESSION_COLUMNS} FROM class_sessions s WHERE s.cancelled_by_event_id = ?1 ORDER BY s.date, s.start_min"
     ))?;
@@ -201,16 +206,16 @@ pub fn sessions_taught_on(conn: &Connection, teacher: Uuid, date: NaiveDate) -> 
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct EventRow {
-    pub id: Uuid,
-    pub branch_id: Uuid,
-    pub kind: String,
+    pub id: EventId,
+    pub branch_id: BranchId,
+    pub kind: EventKind,
     pub title: String,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub start_min: u16,
     pub end_min: u16,
-    pub room_id: Option<Uuid>,
-    pub batch_id: Option<Uuid>,
+    pub room_id: Option<RoomId>,
+    pub batch_id: Option<BatchId>,
     pub cancels: bool,
     pub deleted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -224,7 +229,7 @@ impl EventRow {
     pub fn covers(&self, batch: Uuid, date: NaiveDate, start: u16, end: u16) -> bool {
         self.deleted_at.is_none()
             && self.cancels
-            && self.batch_id.is_none_or(|b| b == batch)
+            && self.batch_id.is_none_or(|b| Uuid::from(b) == batch)
             && date >= self.start_date
             && date <= self.end_date
             && start < self.end_min
@@ -239,17 +244,18 @@ fn event_from_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
     crate::db::read::row(r)
 }
 
-pub fn event_by_id(conn: &Connection, id: Uuid) -> Result<Option<EventRow>> {
+pub fn event_by_id(conn: &Connection, id: EventId) -> Result<Option<EventRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = ?1"))?
         .query_row([id.to_string()], event_from_row)
         .optional()?)
 }
 
-/// Live events of a branch that touch the dates `from..=to`.
+/// Live events of a branch that touch the dates `from..=to`; `branch` a
+/// `BranchId` or the uuid of one.
 pub fn events_of_branch(
     conn: &Connection,
-    branch: Uuid,
+    branch: impl Into<Uuid>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<EventRow>> {
@@ -258,7 +264,8 @@ pub fn events_of_branch(
          WHERE branch_id = ?1 AND deleted_at IS NULL AND start_date <= ?3 AND end_date >= ?2
          ORDER BY start_date, start_min"
     ))?;
-    let rows = stmt.query_map((branch.to_string(), from.to_string(), to.to_string()), event_from_row)?;
+    let rows =
+        stmt.query_map((branch.into().to_string(), from.to_string(), to.to_string()), event_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -284,5 +291,5 @@ pub fn seats_taken(conn: &Connection, batch: Uuid) -> Result<u32> {
         .prepare_cached(
             "SELECT count(*) FROM enrolments WHERE batch_id = ?1 AND status IN ('ACTIVE', 'ON_HOLD')",
         )?
-        .query_row([batch.to_string()], crate::db::read::value)?)
+        .query_row([batch.to_string()], read::value)?)
 }

@@ -7,10 +7,8 @@ use super::store::{self, EventRow, SessionRow};
 use crate::names::Names;
 use crate::validate::parse_date;
 use crate::{Actor, Desk, Result};
-use branchdesk_api::commands::timetable::{
-    Event, EventKind, GetTimetable, ListClashes, TimetableEntry, Week,
-};
-use branchdesk_api::ids::{BatchId, BranchId, EventId, RoomId};
+use branchdesk_api::commands::timetable::{Event, GetTimetable, ListClashes, TimetableEntry, Week};
+use branchdesk_api::ids::BranchId;
 use branchdesk_api::Permission;
 use chrono::{Duration, NaiveDate};
 use rusqlite::Connection;
@@ -32,8 +30,8 @@ fn entries(
     to: NaiveDate,
 ) -> Result<Vec<TimetableEntry>> {
     let names = Names::load(conn, Some(branch.0))?;
-    let sessions = store::sessions_of_branch(conn, branch.0, from, to)?;
-    let events = store::events_of_branch(conn, branch.0, from, to)?;
+    let sessions = store::sessions_of_branch(conn, branch, from, to)?;
+    let events = store::events_of_branch(conn, branch, from, to)?;
     let mut items: Vec<Item<'_>> = sessions.iter().map(Item::Session).collect();
     for e in &events {
         for day in e.start_date.iter_days().take_while(|d| *d <= e.end_date) {
@@ -50,10 +48,10 @@ fn entries(
             Item::Event(e, day) if e.room_id.is_some() => bookings.push((
                 i,
                 Booking {
-                    id: e.id,
+                    id: e.id.into(),
                     batch_id: None,
                     at: Interval { date: *day, start: e.start_min, end: e.end_min },
-                    room_id: e.room_id,
+                    room_id: e.room_id.map(Into::into),
                     teacher_id: None,
                 },
             )),
@@ -94,20 +92,20 @@ fn entries(
                 }
             }
             Item::Event(e, day) => TimetableEntry {
-                id: e.id,
+                id: e.id.into(),
                 session: None,
                 event: Some(Event {
-                    id: EventId(e.id),
-                    branch_id: BranchId(e.branch_id),
-                    kind: EventKind::parse(&e.kind).unwrap_or(EventKind::Other),
+                    id: e.id,
+                    branch_id: e.branch_id,
+                    kind: e.kind,
                     title: e.title.clone(),
                     start_date: e.start_date.to_string(),
                     end_date: e.end_date.to_string(),
                     start: fmt_time(e.start_min),
                     end: fmt_time(e.end_min),
-                    room_id: e.room_id.map(RoomId),
+                    room_id: e.room_id,
                     room_name: e.room_id.map(|r| names.room(r)),
-                    batch_id: e.batch_id.map(BatchId),
+                    batch_id: e.batch_id,
                     cancels: e.cancels,
                     cancelled_sessions: 0,
                 }),
