@@ -70,8 +70,8 @@ impl Desk {
         let mut log: HashMap<Uuid, Vec<MarkLogEntry>> = HashMap::new();
         for m in store::marks_of_session(conn, s.id)? {
             log.entry(m.student_id).or_default().push(MarkLogEntry {
-                old_status: m.old_status.as_deref().and_then(AttendanceStatus::parse),
-                new_status: AttendanceStatus::parse(&m.new_status).unwrap_or_default(),
+                old_status: m.old_status,
+                new_status: m.new_status,
                 note: m.note,
                 reason: m.reason,
                 marked_by: m.marked_by.map(|u| names.user(u)),
@@ -87,7 +87,7 @@ impl Desk {
                 code: student.code,
                 full_name: student.full_name,
                 roll,
-                status: record.and_then(|r| AttendanceStatus::parse(&r.status)),
+                status: record.map(|r| r.status),
                 note: record.map(|r| r.note.clone()).unwrap_or_default(),
                 history: log.remove(&e.student_id).unwrap_or_default(),
             });
@@ -106,7 +106,7 @@ impl Desk {
         let covered = store::lessons_of_session(conn, s.id)?
             .into_iter()
             .filter(|l| l.removed_at.is_none())
-            .map(|l| LessonId(l.lesson_id))
+            .map(|l| l.lesson_id)
             .collect();
         let (locked, needs_reason) = self.lock_of(conn, actor, s)?;
         Ok(Sheet {
@@ -209,7 +209,7 @@ impl Desk {
                 }
                 let note = validate::optional(&format!("marks[{i}].note"), &m.note, NOTE_MAX)?;
                 let old = existing.get(&m.student_id.0);
-                if old.is_some_and(|o| o.status == m.status.as_str() && o.note == note) {
+                if old.is_some_and(|o| o.status == m.status && o.note == note) {
                     continue;
                 }
                 let row = AttendanceRow {
@@ -219,7 +219,7 @@ impl Desk {
                     batch_id: s.batch_id,
                     student_id: m.student_id.0,
                     date: s.date,
-                    status: m.status.as_str().into(),
+                    status: m.status,
                     note: note.clone(),
                     marked_by: Some(actor.user_id.0),
                     marked_at: now,
@@ -232,8 +232,8 @@ impl Desk {
                     attendance_id: row.id,
                     session_id: s.id,
                     student_id: row.student_id,
-                    old_status: old.map(|o| o.status.clone()),
-                    new_status: row.status.clone(),
+                    old_status: old.map(|o| o.status),
+                    new_status: row.status,
                     note,
                     reason: reason.clone(),
                     marked_by: Some(actor.user_id.0),
@@ -244,7 +244,7 @@ impl Desk {
             let newly_absent: Vec<notifications::Absence> = records
                 .iter()
                 .filter(|(old, new)| {
-                    new.status == AttendanceStatus::Absent.as_str()
+                    new.status == AttendanceStatus::Absent
                         && old.as_ref().is_none_or(|o| o.status != new.status)
                 })
                 .map(|(_, new)| notifications::Absence { attendance_id: new.id, student_id: new.student_id })
@@ -291,12 +291,12 @@ impl Desk {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<(Option<SessionLessonRow>, SessionLessonRow)>> {
         let curriculum = timetable::batch_by_id(conn, s.batch_id)?.and_then(|b| b.curriculum_id);
-        let allowed: HashSet<Uuid> = match curriculum {
-            Some(c) => lesson_choices(conn, c)?.into_iter().map(|l| l.id.0).collect(),
+        let allowed: HashSet<LessonId> = match curriculum {
+            Some(c) => lesson_choices(conn, c)?.into_iter().map(|l| l.id).collect(),
             None => HashSet::new(),
         };
         for (i, l) in wanted.iter().enumerate() {
-            if !allowed.contains(&l.0) {
+            if !allowed.contains(l) {
                 return Err(ApiError::invalid(
                     &format!("lesson_ids[{i}]"),
                     "Choose a lesson of the batch's curriculum.",
@@ -304,8 +304,8 @@ impl Desk {
                 .into());
             }
         }
-        let wanted: HashSet<Uuid> = wanted.iter().map(|l| l.0).collect();
-        let existing: HashMap<Uuid, SessionLessonRow> =
+        let wanted: HashSet<LessonId> = wanted.iter().copied().collect();
+        let existing: HashMap<LessonId, SessionLessonRow> =
             store::lessons_of_session(conn, s.id)?.into_iter().map(|l| (l.lesson_id, l)).collect();
         let mut changes = Vec::new();
         for lesson in &wanted {
@@ -343,12 +343,9 @@ impl Desk {
 
 fn lesson_choices(conn: &Connection, curriculum: Uuid) -> Result<Vec<LessonChoice>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT l.id, l.title, m.title FROM curriculum_lessons l
+        "SELECT l.id, l.title, m.title AS module FROM curriculum_lessons l
          JOIN curriculum_modules m ON m.id = l.module_id AND m.deleted_at IS NULL
          WHERE l.curriculum_id = ?1 AND l.deleted_at IS NULL ORDER BY m.position, l.position",
     )?;
-    let rows = stmt.query_map([curriculum.to_string()], |r| {
-        Ok(LessonChoice { id: LessonId(crate::db::cols::uuid(r, 0)?), title: r.get(1)?, module: r.get(2)? })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(crate::db::read::all(&mut stmt, [curriculum.to_string()])?)
 }

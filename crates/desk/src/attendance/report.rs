@@ -1,13 +1,16 @@
 //! Attendance figures: a month per student and batch (with the longest run
 //! of absences), a student's own history and lesson progress.
 
+use crate::db::read;
 use crate::students::store as students;
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::academics::FULL_WEIGHTAGE_BP;
 use branchdesk_api::commands::attendance::*;
 use branchdesk_api::ids::StudentId;
 use branchdesk_api::{ApiError, Permission};
+use serde::Deserialize;
 use std::collections::BTreeMap;
+use uuid::Uuid;
 
 /// Attended of marked, in basis points (0 when nothing is marked).
 pub fn percent_bp(attended: u32, marked: u32) -> u32 {
@@ -28,25 +31,26 @@ impl Desk {
         let month = from.format("%Y-%m").to_string();
         let db = self.db();
         let mut stmt = db.conn.prepare_cached(
-            "SELECT a.student_id, a.batch_id, a.status, s.code, s.full_name, b.name
+            "SELECT a.student_id, a.batch_id, a.status, s.code, s.full_name, b.name AS batch_name
              FROM attendance a JOIN students s ON s.id = a.student_id JOIN batches b ON b.id = a.batch_id
              WHERE a.branch_id = ?1 AND a.date >= ?2 AND a.date < ?3 AND (?4 IS NULL OR a.batch_id = ?4)
              ORDER BY a.student_id, a.batch_id, a.date",
         )?;
         let batch = input.batch_id.map(|b| b.to_string());
-        let mut rows: BTreeMap<(String, String), (StudentMonth, u32)> = BTreeMap::new();
-        let mut q = stmt.query((input.branch_id.to_string(), from.to_string(), to.to_string(), batch))?;
-        while let Some(r) = q.next()? {
-            let key: (String, String) = (r.get(0)?, r.get(1)?);
-            let status = AttendanceStatus::parse(&r.get::<_, String>(2)?).unwrap_or_default();
+        let marks: Vec<MonthMark> =
+            read::all(&mut stmt, (input.branch_id.to_string(), from.to_string(), to.to_string(), batch))?;
+        let mut rows: BTreeMap<(StudentId, Uuid), (StudentMonth, u32)> = BTreeMap::new();
+        for r in marks {
+            let key = (r.student_id, r.batch_id);
+            let status = r.status;
             let entry = match rows.get_mut(&key) {
                 Some(e) => e,
                 None => {
                     let m = StudentMonth {
-                        student_id: StudentId(crate::db::cols::uuid(r, 0)?),
-                        code: r.get(3)?,
-                        full_name: r.get(4)?,
-                        batch_name: r.get(5)?,
+                        student_id: r.student_id,
+                        code: r.code,
+                        full_name: r.full_name,
+                        batch_name: r.batch_name,
                         present: 0,
                         late: 0,
                         absent: 0,
@@ -102,18 +106,26 @@ impl Desk {
     }
 }
 
+/// One mark of the month, with the names the report shows.
+#[derive(Deserialize)]
+struct MonthMark {
+    student_id: StudentId,
+    batch_id: Uuid,
+    status: AttendanceStatus,
+    code: String,
+    full_name: String,
+    batch_name: String,
+}
+
 /// A student's attendance lines, percentage and lesson progress.
-pub(crate) fn student_attendance(conn: &rusqlite::Connection, id: uuid::Uuid) -> Result<StudentAttendance> {
+pub(crate) fn student_attendance(conn: &rusqlite::Connection, id: Uuid) -> Result<StudentAttendance> {
     let student = students::student_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("student"))?;
     let names = crate::names::Names::load(conn, None)?; // the batches of earlier branches too
     let records = super::store::of_student(conn, student.id)?;
-    let attended = records
-        .iter()
-        .filter(|r| AttendanceStatus::parse(&r.status).is_some_and(AttendanceStatus::attended))
-        .count() as u32;
+    let attended = records.iter().filter(|r| r.status.attended()).count() as u32;
     // Lesson progress: weightage of lessons covered in attended sessions, per batch.
     let mut stmt = conn.prepare_cached(
-        "SELECT b.name, coalesce(sum(l.weightage_bp), 0)
+        "SELECT b.name, coalesce(sum(l.weightage_bp), 0) AS covered_bp
              FROM batches b
              JOIN (SELECT DISTINCT a.batch_id, sl.lesson_id FROM attendance a
                    JOIN session_lessons sl ON sl.session_id = a.session_id AND sl.removed_at IS NULL
@@ -123,7 +135,7 @@ pub(crate) fn student_attendance(conn: &rusqlite::Connection, id: uuid::Uuid) ->
     )?;
     let progress = stmt
         .query_map([student.id.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?.min(FULL_WEIGHTAGE_BP)))
+            Ok((r.get::<_, String>("name")?, r.get::<_, u32>("covered_bp")?.min(FULL_WEIGHTAGE_BP)))
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(StudentAttendance {
@@ -133,7 +145,7 @@ pub(crate) fn student_attendance(conn: &rusqlite::Connection, id: uuid::Uuid) ->
             .map(|r| StudentAttendanceLine {
                 date: r.date.to_string(),
                 batch_name: names.batch(r.batch_id),
-                status: AttendanceStatus::parse(&r.status).unwrap_or_default(),
+                status: r.status,
                 note: r.note,
             })
             .collect(),

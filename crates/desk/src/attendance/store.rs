@@ -2,6 +2,8 @@
 
 use crate::write::branch_record;
 use crate::Result;
+use branchdesk_api::commands::attendance::AttendanceStatus;
+use branchdesk_api::ids::LessonId;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -15,7 +17,7 @@ pub struct AttendanceRow {
     pub batch_id: Uuid,
     pub student_id: Uuid,
     pub date: NaiveDate,
-    pub status: String,
+    pub status: AttendanceStatus,
     pub note: String,
     pub marked_by: Option<Uuid>,
     pub marked_at: DateTime<Utc>,
@@ -37,8 +39,8 @@ pub struct MarkRow {
     pub attendance_id: Uuid,
     pub session_id: Uuid,
     pub student_id: Uuid,
-    pub old_status: Option<String>,
-    pub new_status: String,
+    pub old_status: Option<AttendanceStatus>,
+    pub new_status: AttendanceStatus,
     pub note: String,
     pub reason: String,
     pub marked_by: Option<Uuid>,
@@ -51,14 +53,14 @@ pub struct SessionLessonRow {
     pub id: Uuid,
     pub branch_id: Uuid,
     pub session_id: Uuid,
-    pub lesson_id: Uuid,
+    pub lesson_id: LessonId,
     pub removed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 branch_record!(SessionLessonRow, "session_lessons");
 
-pub fn session_lesson_id(session: Uuid, lesson: Uuid) -> Uuid {
+pub fn session_lesson_id(session: Uuid, lesson: LessonId) -> Uuid {
     const NAMESPACE: Uuid = Uuid::from_u128(0x1f7c_94b2_6d0e_4a3f_8c51_e2a6_07d9_b4c3);
     Uuid::new_v5(&NAMESPACE, format!("{session}\u{0}{lesson}").as_bytes())
 }
@@ -109,6 +111,6 @@ pub fn lessons_of_session(conn: &Connection, session: Uuid) -> Result<Vec<Sessio
 pub fn draft(conn: &Connection, session: Uuid) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT marks FROM attendance_drafts WHERE session_id = ?1")?
-        .query_row([session.to_string()], |r| r.get(0))
+        .query_row([session.to_string()], crate::db::read::value)
         .optional()?)
 }
