@@ -5,7 +5,6 @@
 //! money, which it reads.
 
 use crate::academics::curricula;
-use crate::db::cols;
 use crate::db::read::{self, columns, Columns};
 use crate::students::own_student;
 use crate::students::store::{self as students, StudentRow};
@@ -15,25 +14,25 @@ use crate::write::branch_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::*;
 use branchdesk_api::commands::students::{EnrolmentStatus, GetMyRecord, MyRecord};
-use branchdesk_api::ids::{BranchId, LessonId, StudentId};
+use branchdesk_api::ids::{AssignmentId, BranchId, LessonId, StudentId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SubmissionRow {
     pub id: Uuid,
     pub branch_id: Uuid,
-    pub assignment_id: Uuid,
+    pub assignment_id: AssignmentId,
     pub student_id: Uuid,
     pub batch_id: Uuid,
     pub submitted_on: NaiveDate,
     pub late: bool,
     pub marks: Option<u32>,
     pub feedback: String,
-    pub graded_by: Option<Uuid>,
+    pub graded_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub text: String,
@@ -47,19 +46,21 @@ pub struct BookmarkRow {
     pub id: Uuid,
     pub branch_id: Uuid,
     pub student_id: Uuid,
-    pub lesson_id: Uuid,
+    pub lesson_id: LessonId,
     pub removed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 branch_record!(BookmarkRow, "lesson_bookmarks");
 
+static BOOKMARK_COLUMNS: Columns = columns!(BookmarkRow, "");
+
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct HighlightRow {
     pub id: Uuid,
     pub branch_id: Uuid,
     pub student_id: Uuid,
-    pub lesson_id: Uuid,
+    pub lesson_id: LessonId,
     pub text: String,
     pub note: String,
     pub removed_at: Option<DateTime<Utc>>,
@@ -72,12 +73,12 @@ fn derived(namespace: u128, a: Uuid, b: Uuid) -> Uuid {
     Uuid::new_v5(&Uuid::from_u128(namespace), format!("{a}\u{0}{b}").as_bytes())
 }
 
-pub fn submission_id(assignment: Uuid, student: Uuid) -> Uuid {
-    derived(0x7d3b_19e4_a2c6_4f08_b5e1_38d4_c9a2_6f17, assignment, student)
+pub fn submission_id(assignment: AssignmentId, student: Uuid) -> Uuid {
+    derived(0x7d3b_19e4_a2c6_4f08_b5e1_38d4_c9a2_6f17, assignment.into(), student)
 }
 
-pub fn bookmark_id(student: Uuid, lesson: Uuid) -> Uuid {
-    derived(0x2e6f_84a1_d09b_4c37_9f2a_61c8_e4b5_03d9, student, lesson)
+pub fn bookmark_id(student: Uuid, lesson: LessonId) -> Uuid {
+    derived(0x2e6f_84a1_d09b_4c37_9f2a_61c8_e4b5_03d9, student, lesson.into())
 }
 
 fn submission_by_id(conn: &Connection, id: Uuid) -> Result<Option<SubmissionRow>> {
@@ -87,22 +88,28 @@ fn submission_by_id(conn: &Connection, id: Uuid) -> Result<Option<SubmissionRow>
         .optional()?)
 }
 
+/// What grading needs of an assignment.
+#[derive(Deserialize)]
+struct AssignmentTerms {
+    curriculum_id: Uuid,
+    due_date: Option<NaiveDate>,
+    max_marks: u32,
+}
+
 /// The assignment, checked to belong to the batch's curriculum: (due date, max marks).
 fn assignment_of_batch(
     conn: &Connection,
-    assignment: Uuid,
+    assignment: AssignmentId,
     batch: &BatchRow,
 ) -> Result<(Option<NaiveDate>, u32)> {
-    let row: Option<(String, Option<String>, u32)> = conn
+    let terms: Option<AssignmentTerms> = conn
         .prepare_cached(
             "SELECT curriculum_id, due_date, max_marks FROM assignments WHERE id = ?1 AND deleted_at IS NULL",
         )?
-        .query_row([assignment.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row([assignment.to_string()], read::row)
         .optional()?;
-    match row {
-        Some((c, due, max)) if Some(c.as_str()) == batch.curriculum_id.map(|u| u.to_string()).as_deref() => {
-            Ok((due.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()), max))
-        }
+    match terms {
+        Some(t) if batch.curriculum_id == Some(t.curriculum_id) => Ok((t.due_date, t.max_marks)),
         _ => {
             Err(ApiError::invalid("assignment_id", "Choose an assignment of this batch's curriculum.").into())
         }
@@ -137,7 +144,7 @@ fn lesson_of_student(conn: &Connection, student: &StudentRow, lesson: LessonId) 
                             JOIN enrolments e ON e.batch_id = b.id AND e.student_id = ?2 AND e.status != 'DROPPED'
                             WHERE l.id = ?1 AND l.deleted_at IS NULL)",
         )?
-        .query_row((lesson.to_string(), student.id.to_string()), |r| r.get(0))?;
+        .query_row((lesson.to_string(), student.id.to_string()), read::value)?;
     if ok {
         Ok(())
     } else {
@@ -153,14 +160,14 @@ impl Desk {
         let batch = batch_by_id(conn, input.batch_id.0)?
             .ok_or_else(|| ApiError::not_found("batch").on("batch_id"))?;
         actor.require(Permission::ViewBatch, Some(BranchId(batch.branch_id)))?;
-        assignment_of_batch(conn, input.assignment_id.0, &batch)?;
+        assignment_of_batch(conn, input.assignment_id, &batch)?;
         let mut out = Vec::new();
         for e in students::enrolments(conn, batch.id, true)? {
             if EnrolmentStatus::parse(&e.status) == Some(EnrolmentStatus::Dropped) {
                 continue;
             }
             let Some(s) = students::student_by_id(conn, e.student_id)? else { continue };
-            let sub = submission_by_id(conn, submission_id(input.assignment_id.0, s.id))?;
+            let sub = submission_by_id(conn, submission_id(input.assignment_id, s.id))?;
             out.push(view(&s, sub.as_ref()));
         }
         out.sort_by_key(|s| s.student_name.to_lowercase());
@@ -189,7 +196,7 @@ impl Desk {
                     ApiError::denied("Only this batch's teachers or a manager grade its work.").into()
                 );
             }
-            let (due, max) = assignment_of_batch(conn, input.assignment_id.0, &batch)?;
+            let (due, max) = assignment_of_batch(conn, input.assignment_id, &batch)?;
             if !in_batch(conn, input.student_id.0, batch.id)? {
                 return Err(ApiError::invalid("student_id", "That student is not in this batch.").into());
             }
@@ -209,19 +216,19 @@ impl Desk {
             if input.marks.is_some_and(|m| m > max) {
                 return Err(ApiError::invalid("marks", format!("Marks are out of {max}.")).into());
             }
-            let id = submission_id(input.assignment_id.0, student.id);
+            let id = submission_id(input.assignment_id, student.id);
             let old = submission_by_id(conn, id)?;
             let row = SubmissionRow {
                 id,
                 branch_id: batch.branch_id,
-                assignment_id: input.assignment_id.0,
+                assignment_id: input.assignment_id,
                 student_id: student.id,
                 batch_id: batch.id,
                 submitted_on: on,
                 late: due.is_some_and(|d| on > d),
                 marks: input.marks,
                 feedback,
-                graded_by: input.marks.map(|_| actor.user_id.0),
+                graded_by: input.marks.map(|_| actor.user_id),
                 created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
                 updated_at: now,
                 // Grading keeps what was handed in unless new text comes.
@@ -253,31 +260,18 @@ impl Desk {
             Some(c) => curricula::by_id(conn, c)?.map(|row| curricula::full_view(conn, &row)).transpose()?,
             None => None,
         };
-        let mut bookmarks = Vec::new();
-        let mut stmt = conn.prepare_cached(
-            "SELECT lesson_id FROM lesson_bookmarks WHERE student_id = ?1 AND removed_at IS NULL",
-        )?;
-        for id in stmt.query_map([student.id.to_string()], |r| cols::uuid(r, 0))? {
-            bookmarks.push(LessonId(id?));
-        }
-        let mut highlights = Vec::new();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {BOOKMARK_COLUMNS} FROM lesson_bookmarks WHERE student_id = ?1 AND removed_at IS NULL"
+        ))?;
+        let bookmarks: Vec<BookmarkRow> = read::all(&mut stmt, [student.id.to_string()])?;
+        let bookmarks = bookmarks.into_iter().map(|b| b.lesson_id).collect();
         let mut stmt = conn.prepare_cached(
             "SELECT id, lesson_id, text, note FROM lesson_highlights WHERE student_id = ?1 AND removed_at IS NULL ORDER BY created_at",
         )?;
-        let rows = stmt.query_map([student.id.to_string()], |r| {
-            Ok(Highlight {
-                id: cols::uuid(r, 0)?,
-                lesson_id: LessonId(cols::uuid(r, 1)?),
-                text: r.get(2)?,
-                note: r.get(3)?,
-            })
-        })?;
-        for h in rows {
-            highlights.push(h?);
-        }
+        let highlights: Vec<Highlight> = read::all(&mut stmt, [student.id.to_string()])?;
         let mut submissions = Vec::new();
         for a in curriculum.iter().flat_map(|c| c.assignments.iter()) {
-            let sub = submission_by_id(conn, submission_id(a.id.0, student.id))?;
+            let sub = submission_by_id(conn, submission_id(a.id, student.id))?;
             submissions.push((a.id, view(&student, sub.as_ref())));
         }
         Ok(MyCurriculum { batch_name: batch.name, curriculum, bookmarks, highlights, submissions })
@@ -292,26 +286,23 @@ impl Desk {
             lesson_of_student(&db.conn, &student, input.lesson_id)?;
             let old: Option<BookmarkRow> = db
                 .conn
-                .prepare_cached("SELECT removed_at, created_at FROM lesson_bookmarks WHERE id = ?1")?
-                .query_row([bookmark_id(student.id, input.lesson_id.0).to_string()], |r| {
-                    Ok(BookmarkRow {
-                        id: bookmark_id(student.id, input.lesson_id.0),
-                        branch_id: student.branch_id,
-                        student_id: student.id,
-                        lesson_id: input.lesson_id.0,
-                        removed_at: cols::opt_time(r, 0)?,
-                        created_at: cols::time(r, 1)?,
-                        updated_at: cols::time(r, 1)?,
-                    })
-                })
-                .optional()?;
+                .prepare_cached(&format!("SELECT {BOOKMARK_COLUMNS} FROM lesson_bookmarks WHERE id = ?1"))?
+                .query_row([bookmark_id(student.id, input.lesson_id).to_string()], read::row)
+                .optional()?
+                // As always: the bookmark goes with the student's branch of
+                // now, and its last change counts from when it was made.
+                .map(|old: BookmarkRow| BookmarkRow {
+                    branch_id: student.branch_id,
+                    updated_at: old.created_at,
+                    ..old
+                });
             (student, old)
         };
         let row = BookmarkRow {
-            id: bookmark_id(student.id, input.lesson_id.0),
+            id: bookmark_id(student.id, input.lesson_id),
             branch_id: student.branch_id,
             student_id: student.id,
-            lesson_id: input.lesson_id.0,
+            lesson_id: input.lesson_id,
             removed_at: (!input.on).then_some(now),
             created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
             updated_at: now,
@@ -338,7 +329,7 @@ impl Desk {
             id: Uuid::now_v7(),
             branch_id: student.branch_id,
             student_id: student.id,
-            lesson_id: input.lesson_id.0,
+            lesson_id: input.lesson_id,
             text,
             note,
             removed_at: None,

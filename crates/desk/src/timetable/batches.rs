@@ -364,7 +364,7 @@ impl Desk {
                     curricula::by_id(conn, id.0)?.filter(|c| c.course_id == course.id).ok_or_else(|| {
                         ApiError::invalid("curriculum_id", "Choose a curriculum version of this course.")
                     })?;
-                if c.status() != CurriculumStatus::Approved
+                if c.status != CurriculumStatus::Approved
                     && old.as_ref().and_then(|o| o.curriculum_id) != Some(c.id)
                 {
                     return Err(ApiError::invalid(

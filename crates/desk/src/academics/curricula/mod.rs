@@ -53,7 +53,7 @@ fn summary(c: &CurriculumRow, contents: &Contents, names: &Names) -> CurriculumS
         label: c.label.clone(),
         teacher_id: c.teacher_id.map(UserId),
         teacher_name: c.teacher_id.map(|t| names.user(t)),
-        status: c.status(),
+        status: c.status,
         created_by: c.created_by.map(UserId),
         reviewer_name: c.reviewer_id.map(|t| names.user(t)),
         review_comment: c.review_comment.clone(),
@@ -137,10 +137,10 @@ fn require_drafter(actor: &Actor) -> Result<(), ApiError> {
 }
 
 fn require_editable(c: &CurriculumRow) -> Result<(), ApiError> {
-    if c.status().editable() {
+    if c.status.editable() {
         return Ok(());
     }
-    let why = match c.status() {
+    let why = match c.status {
         CurriculumStatus::Approved => {
             "This version is approved and can no longer change; copy it into a new draft."
         }
@@ -219,7 +219,7 @@ impl Desk {
                 teacher_id: input.teacher_id.map(|t| t.0),
                 version,
                 label,
-                status: CurriculumStatus::Draft.as_str().into(),
+                status: CurriculumStatus::Draft,
                 created_by: Some(actor.user_id.0),
                 copied_from: source.as_ref().map(|(id, _)| *id),
                 submitted_at: None,
@@ -262,7 +262,7 @@ impl Desk {
             .into());
         }
         self.set_status(actor, &c, |row, now| {
-            row.status = CurriculumStatus::PendingApproval.as_str().into();
+            row.status = CurriculumStatus::PendingApproval;
             row.submitted_at = Some(now);
         })
     }
@@ -272,7 +272,7 @@ impl Desk {
         let comment = validate::optional("comment", &input.comment, 1000)?;
         let c =
             by_id(&self.db().conn, input.id.0)?.ok_or_else(|| ApiError::not_found("curriculum").on("id"))?;
-        if c.status() != CurriculumStatus::PendingApproval {
+        if c.status != CurriculumStatus::PendingApproval {
             return Err(ApiError::conflict("Only a version awaiting approval can be approved or rejected.")
                 .on("id")
                 .into());
@@ -288,9 +288,7 @@ impl Desk {
             );
         }
         self.set_status(actor, &c, |row, now| {
-            row.status = if input.approve { CurriculumStatus::Approved } else { CurriculumStatus::Rejected }
-                .as_str()
-                .into();
+            row.status = if input.approve { CurriculumStatus::Approved } else { CurriculumStatus::Rejected };
             row.reviewer_id = Some(actor.user_id.0);
             row.review_comment = comment.clone();
             row.reviewed_at = Some(now);

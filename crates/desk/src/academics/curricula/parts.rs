@@ -4,7 +4,7 @@
 use super::store::{assignments_of, lessons_of, module_by_id, modules_of, resources_of};
 use super::store::{AssignmentRow, LessonRow, ModuleRow, ResourceRow};
 use super::{require_drafter, Contents};
-use crate::db::cols;
+use crate::db::read;
 use crate::validate::parse_date;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::{
@@ -14,6 +14,7 @@ use branchdesk_api::commands::academics::{
 use branchdesk_api::ids::LessonId;
 use branchdesk_api::{ApiError, Permission};
 use rusqlite::OptionalExtension;
+use serde::Deserialize;
 use uuid::Uuid;
 
 impl Desk {
@@ -181,9 +182,10 @@ impl Desk {
             .query_row(
                 "SELECT curriculum_id FROM curriculum_lessons WHERE id = ?1 AND deleted_at IS NULL",
                 [lesson.to_string()],
-                |r| cols::uuid(r, 0),
+                read::row,
             )
             .optional()?
+            .map(|p: PartOf| p.curriculum_id)
             .ok_or_else(|| ApiError::invalid("lesson_id", "Choose a lesson of this curriculum."))?)
     }
 
@@ -328,10 +330,17 @@ impl Desk {
         Ok(self
             .db()
             .conn
-            .query_row(sql, [id.to_string()], |r| cols::uuid(r, 0))
+            .query_row(sql, [id.to_string()], read::row)
             .optional()?
+            .map(|p: PartOf| p.curriculum_id)
             .ok_or_else(|| ApiError::not_found("part of the curriculum").on("id"))?)
     }
+}
+
+/// The curriculum a part of one belongs to.
+#[derive(Deserialize)]
+struct PartOf {
+    curriculum_id: Uuid,
 }
 
 /// Indexes of `id` and the sibling it swaps with, if there is one.
@@ -371,7 +380,7 @@ impl Desk {
             .query_row(
                 "SELECT file_name, content_b64 FROM lesson_resources WHERE id = ?1 AND deleted_at IS NULL",
                 [input.id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get("file_name")?, r.get("content_b64")?)),
             )
             .optional()?
             .ok_or_else(|| ApiError::not_found("resource").on("id"))?;

@@ -17,7 +17,7 @@ pub struct CurriculumRow {
     pub teacher_id: Option<Uuid>,
     pub version: u32,
     pub label: String,
-    pub status: String,
+    pub status: CurriculumStatus,
     pub created_by: Option<Uuid>,
     pub copied_from: Option<Uuid>,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -30,10 +30,6 @@ pub struct CurriculumRow {
 org_record!(CurriculumRow, "curricula");
 
 impl CurriculumRow {
-    pub fn status(&self) -> CurriculumStatus {
-        CurriculumStatus::parse(&self.status).unwrap_or_default()
-    }
-
     /// "v3 official" or "v4 (Ravi Kumar)".
     pub fn short_label(&self, names: &Names) -> String {
         match self.teacher_id {
@@ -126,7 +122,7 @@ pub(crate) fn of_course(conn: &Connection, course: Uuid) -> Result<Vec<Curriculu
 /// version of the course, else the newest approved official one.
 pub fn default_for(conn: &Connection, course: Uuid, teacher: Uuid) -> Result<Option<CurriculumRow>> {
     let approved: Vec<CurriculumRow> =
-        of_course(conn, course)?.into_iter().filter(|c| c.status() == CurriculumStatus::Approved).collect();
+        of_course(conn, course)?.into_iter().filter(|c| c.status == CurriculumStatus::Approved).collect();
     let own = approved.iter().find(|c| c.teacher_id == Some(teacher));
     Ok(own.or_else(|| approved.iter().find(|c| c.teacher_id.is_none())).cloned())
 }
