@@ -225,7 +225,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
         let n = stmt
             .query_map((branch.to_string(), format!("{month}-01"), format!("{month}-32")), |r| {
-                r.get::<_, String>(0)
+                r.get::<_, String>("student_id")
             })?
             .count();
         std::hint::black_box(n);

@@ -16,6 +16,7 @@ use branchdesk_api::commands::org::SaveRoom;
 use branchdesk_api::commands::timetable::{GetTimetable, SaveBatch, Slot};
 use branchdesk_api::commands::users::{CreateUser, NewGrant};
 use branchdesk_desk::bench::{arg, median, ms};
+use branchdesk_desk::db::read;
 use rusqlite::Connection;
 use std::time::Instant;
 
@@ -88,7 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let planning = t.elapsed();
     let conn = Connection::open(dir.path().join(branchdesk_desk::db::DB_FILE))?;
-    let sessions: i64 = conn.query_row("SELECT count(*) FROM class_sessions", [], |r| r.get(0))?;
+    let sessions: i64 = conn.query_row("SELECT count(*) FROM class_sessions", [], read::value)?;
 
     // Clash check of one batch, over different batches.
     let mut check = Vec::new();
@@ -100,12 +101,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         check.push(t.elapsed());
         let t = Instant::now();
         let room: String =
-            conn.query_row("SELECT room_id FROM batches WHERE id = ?1", [id.to_string()], |r| r.get(0))?;
+            conn.query_row("SELECT room_id FROM batches WHERE id = ?1", [id.to_string()], read::value)?;
         let mut stmt = conn.prepare_cached(
             "SELECT id, date, start_min, end_min, teacher_id FROM class_sessions
              WHERE room_id = ?1 AND date BETWEEN '2026-06-01' AND '2027-05-31'",
         )?;
-        let n = stmt.query_map([room], |r| r.get::<_, String>(0))?.count();
+        let n = stmt.query_map([room], |r| r.get::<_, String>("id"))?.count();
         std::hint::black_box(n);
         plain_room.push(t.elapsed());
     }
@@ -129,7 +130,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
              JOIN users u ON u.id = s.teacher_id
              WHERE s.branch_id = ?1 AND s.date BETWEEN '2026-09-14' AND '2026-09-20'",
         )?;
-        let n = stmt.query_map([branch.to_string()], |r| r.get::<_, String>(0))?.count();
+        let n = stmt.query_map([branch.to_string()], |r| r.get::<_, String>("id"))?.count();
         std::hint::black_box(n);
         plain_week.push(t.elapsed());
     }
