@@ -10,8 +10,7 @@ use crate::write::Write;
 use crate::{error, rooms, validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::CurriculumStatus;
 use branchdesk_api::commands::timetable::{
-    Batch, BatchDetail, CompensationModel, FeeFrequency, GetBatch, ListBatches, ListTeachers, SaveBatch,
-    SetBatchActive, Teacher,
+    Batch, BatchDetail, FeeFrequency, GetBatch, ListBatches, ListTeachers, SaveBatch, SetBatchActive, Teacher,
 };
 use branchdesk_api::ids::{BatchId, BranchId, CourseId, CurriculumId, RoomId, UserId};
 use branchdesk_api::{ApiError, Permission};
@@ -47,13 +46,9 @@ pub(crate) fn view(conn: &Connection, b: &BatchRow, names: &Names) -> Result<Bat
         end_date: b.end_date.to_string(),
         slots: b.slots().iter().map(WeeklySlot::view).collect(),
         fee_minor: b.fee_minor,
-        fee_frequency: if b.instalments().is_empty() {
-            FeeFrequency::parse(&b.fee_frequency).unwrap_or_default()
-        } else {
-            FeeFrequency::Instalments
-        },
+        fee_frequency: if b.instalments().is_empty() { b.fee_frequency } else { FeeFrequency::Instalments },
         instalments: b.instalments().iter().map(|i| i.view()).collect(),
-        comp_model: CompensationModel::parse(&b.comp_model).unwrap_or_default(),
+        comp_model: b.comp_model,
         comp_amount_minor: b.comp_amount_minor,
         overheads_minor: b.overheads_minor,
         active: b.active,
@@ -392,9 +387,9 @@ impl Desk {
             end_date,
             schedule: serde_json::to_string(&slots)?,
             fee_minor,
-            fee_frequency: fee_frequency.as_str().into(),
+            fee_frequency,
             fee_instalments,
-            comp_model: input.comp_model.as_str().into(),
+            comp_model: input.comp_model,
             comp_amount_minor,
             overheads_minor,
             active: old.as_ref().is_none_or(|o| o.active),

@@ -4,7 +4,7 @@ use super::slots::WeeklySlot;
 use crate::db::read;
 use crate::write::branch_record;
 use crate::Result;
-use branchdesk_api::commands::timetable::EventKind;
+use branchdesk_api::commands::timetable::{CompensationModel, EventKind, FeeFrequency};
 use branchdesk_api::ids::{BatchId, BranchId, EventId, RoomId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -27,11 +27,12 @@ pub struct BatchRow {
     /// JSON of `Vec<WeeklySlot>`.
     pub schedule: String,
     pub fee_minor: i64,
-    pub fee_frequency: String,
+    /// Never `INSTALMENTS`: a plan is stored as `ONE_TIME` with `fee_instalments`.
+    pub fee_frequency: FeeFrequency,
     /// JSON of `Vec<plan::PlannedInstalment>`; `[]` unless the fee
     /// is paid in instalments.
     pub fee_instalments: String,
-    pub comp_model: String,
+    pub comp_model: CompensationModel,
     pub comp_amount_minor: i64,
     pub overheads_minor: i64,
     pub active: bool,
