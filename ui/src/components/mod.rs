@@ -1,8 +1,10 @@
+pub mod branch;
 pub mod concession;
 pub mod csv_import;
 pub mod document;
 pub mod field;
 pub mod files;
+pub mod form;
 pub mod frame;
 pub mod guardian_offer;
 pub mod keys;

@@ -2,6 +2,7 @@
 //! payroll (run a month, adjust, pay, slips, fixed salaries), and the
 //! month's profit and loss per branch with the organisation roll-up.
 
+use crate::components::branch::branch_picker;
 use crate::components::document::DocumentActions;
 use crate::components::field::{pick_file, setter, DateField, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
@@ -31,7 +32,7 @@ pub fn ExpensesPage() -> Html {
     let me = Some(s.me.user.id);
     html! {
         <section id="expenses">
-            <header class="page-head"><h1>{ "Expenses" }</h1>{ super::branch_picker(&s.me.branches, branch.clone()) }</header>
+            <header class="page-head"><h1>{ "Expenses" }</h1>{ branch_picker(&s.me.branches, branch.clone()) }</header>
             <RecordForm branch={*branch} on_done={reload.clone()} />
             <div class="row">
                 <Field label="Month" name="month" kind="month" value={(*month).clone()} on_input={setter(&month)} hint="empty: this month" />
@@ -246,7 +247,7 @@ pub fn PayrollPage() -> Html {
     };
     html! {
         <section id="payroll">
-            <header class="page-head"><h1>{ "Payroll" }</h1>{ super::branch_picker(&s.me.branches, branch.clone()) }</header>
+            <header class="page-head"><h1>{ "Payroll" }</h1>{ branch_picker(&s.me.branches, branch.clone()) }</header>
             if let Some(n) = &*notice { <div class="notice success" role="status" id="payroll-notice">{ n }</div> }
             <FormError error={(*error).clone()} fields={vec![]} />
             <div class="row">

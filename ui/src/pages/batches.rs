@@ -1,6 +1,7 @@
 //! Batches of a branch: plan one (course, teacher, room, weekly times,
 //! fee, teacher pay), see its sessions, cancel or cover one.
 
+use crate::components::branch::branch_picker;
 use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
 use crate::components::keys::esc;
 use crate::components::session::use_session;
@@ -44,7 +45,7 @@ pub fn BatchesPage() -> Html {
         <section id="batches">
             <header class="page-head">
                 <h1>{ "Batches" }</h1>
-                { super::branch_picker(&s.me.branches, branch.clone()) }
+                { branch_picker(&s.me.branches, branch.clone()) }
                 if manage && editing.is_none() { <button class="primary" id="add-batch" onclick={edit(None)}>{ "Plan a batch" }</button> }
             </header>
             if let Some(current) = (*editing).clone() {

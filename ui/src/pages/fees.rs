@@ -3,6 +3,7 @@
 //! payment (oldest dues first), receipts with their PDF, voids, refunds and
 //! bounced cheques.
 
+use crate::components::branch::branch_picker;
 use crate::components::document::{print as print_receipt, DocumentActions};
 use crate::components::field::{setter, use_settled_date, DateField, Field, FormActions, FormError, Select};
 use crate::components::session::use_session;
@@ -63,7 +64,7 @@ pub fn DuesPage() -> Html {
                 if s.me.can(Permission::CollectPayment) && !*importing {
                     <button id="import-balances" onclick={let i = importing.clone(); move |_| i.set(true)}>{ "Import opening balances" }</button>
                 }
-                { super::branch_picker(&s.me.branches, branch.clone()) }
+                { branch_picker(&s.me.branches, branch.clone()) }
             </header>
             if *importing {
                 <crate::components::csv_import::CsvImport kind={branchdesk_api::commands::imports::ImportKind::OpeningBalances} branch_id={*branch}

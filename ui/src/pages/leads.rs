@@ -1,9 +1,11 @@
 //! Enquiries: today's and overdue follow-ups first, take a new one, log a
 //! call or visit, and admit in one step.
 
+use crate::components::branch::branch_picker;
 use crate::components::concession::{self, Concession, ConcessionFields};
 use crate::components::csv_import::CsvImport;
-use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
+use crate::components::field::{DateField, Field, FormActions, FormError, Select};
+use crate::components::form::{use_form, use_form_with};
 use crate::components::guardian_offer::GuardianOffer;
 use crate::components::keys::esc;
 use crate::components::session::use_session;
@@ -14,7 +16,7 @@ use branchdesk_api::commands::academics::{Course, ListCourses};
 use branchdesk_api::commands::imports::{ExportList, ImportKind, SavedFile};
 use branchdesk_api::commands::leads::*;
 use branchdesk_api::commands::timetable::{Batch, ListBatches};
-use branchdesk_api::ids::{BranchId, CourseId};
+use branchdesk_api::ids::{BatchId, BranchId, CourseId, GuardianId, LeadId};
 use branchdesk_api::{ApiError, Permission};
 use yew::prelude::*;
 
@@ -54,7 +56,7 @@ pub fn EnquiriesPage() -> Html {
         <section id="enquiries">
             <header class="page-head">
                 <h1>{ "Enquiries" }</h1>
-                { super::branch_picker(&s.me.branches, branch.clone()) }
+                { branch_picker(&s.me.branches, branch.clone()) }
                 if !*adding { <button class="primary" id="add-lead" onclick={let a = adding.clone(); move |_| a.set(true)}>{ "New enquiry" }</button> }
                 if !*importing { <button id="import-leads" onclick={let i = importing.clone(); move |_| i.set(true)}>{ "Import CSV" }</button> }
                 <button id="export-leads" onclick={crate::components::files::export_list(ExportList::Leads, *branch, exported.clone(), error.clone(), s.clone())}>{ "Export CSV" }</button>
@@ -115,44 +117,14 @@ struct LeadFormProps {
 fn LeadForm(p: &LeadFormProps) -> Html {
     let s = use_session();
     let (courses, _) = use_query(ListCourses { include_inactive: false });
-    let name = use_state(String::new);
-    let phone = use_state(String::new);
-    let g_name = use_state(String::new);
-    let g_phone = use_state(String::new);
-    let source = use_state(String::new);
-    let course = use_state(String::new);
-    let follow = use_state(String::new);
-    let notes = use_state(String::new);
+    let form = use_form::<SaveLead>();
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let f = (
-            name.clone(),
-            phone.clone(),
-            g_name.clone(),
-            g_phone.clone(),
-            source.clone(),
-            course.clone(),
-            follow.clone(),
-            notes.clone(),
-        );
-        let (error, s, done, branch) = (error.clone(), s.clone(), p.on_done.clone(), p.branch_id);
+        let (form, error, s, done, branch) =
+            (form.clone(), error.clone(), s.clone(), p.on_done.clone(), p.branch_id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (name, phone, g_name, g_phone, source, course, follow, notes) = f.clone();
-            let input = SaveLead {
-                id: None,
-                branch_id: branch,
-                full_name: (*name).clone(),
-                phone: (*phone).clone(),
-                email: String::new(),
-                guardian_name: (*g_name).clone(),
-                guardian_phone: (*g_phone).clone(),
-                source: (*source).clone(),
-                course_id: course.parse().ok().map(CourseId),
-                owner_id: None,
-                next_follow_up: (*follow).clone(),
-                notes: (*notes).clone(),
-            };
+            let input = SaveLead { branch_id: branch, ..form.value().clone() };
             let done = done.clone();
             act(input, error.clone(), s.clone(), move |l| done.emit(Some(l)));
         })
@@ -168,16 +140,16 @@ fn LeadForm(p: &LeadFormProps) -> Html {
             <h2>{ "New enquiry" }</h2>
             <FormError error={err.clone()} fields={vec!["full_name", "phone", "guardian_name", "guardian_phone", "source", "course_id", "next_follow_up", "notes"]} />
             <div class="row">
-                <Field label="Student's name" name="full_name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} autofocus=true />
-                <Field label="Phone" name="phone" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
-                <Field label="Parent's name" name="guardian_name" value={(*g_name).clone()} on_input={setter(&g_name)} error={err.clone()} />
-                <Field label="Parent's phone" name="guardian_phone" value={(*g_phone).clone()} on_input={setter(&g_phone)} error={err.clone()} />
+                <Field label="Student's name" name="full_name" value={form.full_name.clone()} on_input={form.field(|f, v| f.full_name = v)} error={err.clone()} autofocus=true />
+                <Field label="Phone" name="phone" value={form.phone.clone()} on_input={form.field(|f, v| f.phone = v)} error={err.clone()} />
+                <Field label="Parent's name" name="guardian_name" value={form.guardian_name.clone()} on_input={form.field(|f, v| f.guardian_name = v)} error={err.clone()} />
+                <Field label="Parent's phone" name="guardian_phone" value={form.guardian_phone.clone()} on_input={form.field(|f, v| f.guardian_phone = v)} error={err.clone()} />
             </div>
             <div class="row">
-                <Field label="Came from" name="source" value={(*source).clone()} on_input={setter(&source)} error={err.clone()} hint="walk-in, referral, website…" />
-                <Select label="Interested in" name="course_id" value={(*course).clone()} options={course_opts} on_change={setter(&course)} error={err.clone()} none="Not sure yet" />
-                <DateField label="Follow up on" name="next_follow_up" value={(*follow).clone()} on_input={setter(&follow)} error={err.clone()} />
-                <Field label="Notes" name="notes" value={(*notes).clone()} on_input={setter(&notes)} error={err.clone()} />
+                <Field label="Came from" name="source" value={form.source.clone()} on_input={form.field(|f, v| f.source = v)} error={err.clone()} hint="walk-in, referral, website…" />
+                <Select label="Interested in" name="course_id" value={form.course_id.map(|c| c.to_string()).unwrap_or_default()} options={course_opts} on_change={form.field(|f, v: String| f.course_id = v.parse().ok().map(CourseId))} error={err.clone()} none="Not sure yet" />
+                <DateField label="Follow up on" name="next_follow_up" value={form.next_follow_up.clone()} on_input={form.field(|f, v| f.next_follow_up = v)} error={err.clone()} />
+                <Field label="Notes" name="notes" value={form.notes.clone()} on_input={form.field(|f, v| f.notes = v)} error={err.clone()} />
             </div>
             <FormActions save="Save enquiry" id="lead-save" on_cancel={cancel} />
         </form>
@@ -197,8 +169,7 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
     let (batches, _) = use_query(ListBatches { branch_id: l.branch_id, include_inactive: false });
     // A guardian chosen from the offer for this enquiry's parent phone.
     let g_phone = l.guardian_phone.clone().unwrap_or_default();
-    let guardian =
-        use_state(|| None::<(branchdesk_api::ids::LeadId, String, branchdesk_api::ids::GuardianId)>);
+    let guardian = use_state(|| None::<(LeadId, String, GuardianId)>);
     let chosen_guardian =
         guardian.as_ref().filter(|(lead, phone, _)| *lead == l.id && *phone == g_phone).map(|c| c.2);
     let choose_guardian = {
@@ -207,61 +178,37 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
             guardian.set(Some((lead, phone.clone(), g.id)))
         })
     };
-    let kind = use_state(|| ActivityKind::Call.as_str().to_owned());
-    let outcome = use_state(String::new);
-    let status = use_state(|| l.status.as_str().to_owned());
-    let lost_reason = use_state(String::new);
-    let follow = use_state(String::new);
-    let batch = use_state(String::new);
-    let dob = use_state(String::new);
-    let relation = use_state(|| "Parent".to_owned());
-    let concession = use_state(Concession::default);
+    let activity = use_form_with(|| LogLeadActivity {
+        kind: ActivityKind::Call,
+        status: Some(l.status),
+        ..LogLeadActivity::default()
+    });
+    let admission = use_form_with(|| AdmitDraft {
+        admit: ConvertLead { guardian_relation: "Parent".to_owned(), ..ConvertLead::default() },
+        ..AdmitDraft::default()
+    });
     let error = use_state(|| None::<ApiError>);
     let log = {
-        let f = (kind.clone(), outcome.clone(), status.clone(), lost_reason.clone(), follow.clone());
-        let (error, s, done, id) = (error.clone(), s.clone(), p.on_changed.clone(), l.id);
+        let (activity, error, s, done, id) =
+            (activity.clone(), error.clone(), s.clone(), p.on_changed.clone(), l.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (kind, outcome, status, lost_reason, follow) = f.clone();
-            let input = LogLeadActivity {
-                lead_id: id,
-                kind: ActivityKind::parse(&kind).unwrap_or_default(),
-                outcome: (*outcome).clone(),
-                status: LeadStatus::parse(&status),
-                lost_reason: (*lost_reason).clone(),
-                next_follow_up: (*follow).clone(),
-            };
-            let (done, outcome) = (done.clone(), outcome.clone());
+            let input = LogLeadActivity { lead_id: id, ..activity.value().clone() };
+            let (done, activity) = (done.clone(), activity.clone());
             act(input, error.clone(), s.clone(), move |l| {
-                outcome.set(String::new());
+                activity.update(|f| f.outcome.clear());
                 done.emit(Some(l));
             });
         })
     };
     let convert = {
-        let f = (batch.clone(), dob.clone(), relation.clone(), concession.clone());
-        let (error, s, nav, id) = (error.clone(), s.clone(), s.navigate.clone(), l.id);
+        let (admission, error, s, nav, id) =
+            (admission.clone(), error.clone(), s.clone(), s.navigate.clone(), l.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (batch, dob, relation, concession) = f.clone();
-            let Ok(batch_id) = batch.parse() else {
-                return error.set(Some(ApiError::invalid("batch_id", "Choose the batch to enrol into.")));
-            };
-            let c = match concession.typed() {
-                Ok(c) => c,
+            let input = match admission.input(id, chosen_guardian) {
+                Ok(input) => input,
                 Err(e) => return error.set(Some(e)),
-            };
-            let input = ConvertLead {
-                lead_id: id,
-                guardian_id: chosen_guardian,
-                batch_id: branchdesk_api::ids::BatchId(batch_id),
-                date_of_birth: (*dob).clone(),
-                guardian_relation: (*relation).clone(),
-                start_date: String::new(),
-                discount_kind: c.kind,
-                discount_value: c.value,
-                discount_reason: c.reason,
-                discount_category: c.category,
             };
             let nav = nav.clone();
             act(input, error.clone(), s.clone(), move |d| nav.emit(Page::Student(d.student.id)));
@@ -301,13 +248,13 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
             if l.status.open() {
                 <form class="inline-form" id="activity-form" onsubmit={log}>
                     <div class="row">
-                        <Select label="What" name="kind" value={(*kind).clone()} options={kinds} on_change={setter(&kind)} />
-                        <Field label="What happened" name="outcome" value={(*outcome).clone()} on_input={setter(&outcome)} error={err.clone()} />
-                        <Select label="Now" name="status" value={(*status).clone()} options={statuses} on_change={setter(&status)} />
-                        <DateField label="Next follow-up" name="next_follow_up" value={(*follow).clone()} on_input={setter(&follow)} error={err.clone()} />
+                        <Select label="What" name="kind" value={activity.kind.as_str()} options={kinds} on_change={activity.field(|f, v: String| f.kind = ActivityKind::parse(&v).unwrap_or_default())} />
+                        <Field label="What happened" name="outcome" value={activity.outcome.clone()} on_input={activity.field(|f, v| f.outcome = v)} error={err.clone()} />
+                        <Select label="Now" name="status" value={activity.status.map(|s| s.as_str()).unwrap_or_default()} options={statuses} on_change={activity.field(|f, v: String| f.status = LeadStatus::parse(&v))} />
+                        <DateField label="Next follow-up" name="next_follow_up" value={activity.next_follow_up.clone()} on_input={activity.field(|f, v| f.next_follow_up = v)} error={err.clone()} />
                     </div>
-                    if *status == LeadStatus::Lost.as_str() {
-                        <Field label="Why lost" name="lost_reason" value={(*lost_reason).clone()} on_input={setter(&lost_reason)} error={err.clone()} />
+                    if activity.status == Some(LeadStatus::Lost) {
+                        <Field label="Why lost" name="lost_reason" value={activity.lost_reason.clone()} on_input={activity.field(|f, v| f.lost_reason = v)} error={err.clone()} />
                     }
                     <div class="actions"><button type="submit" id="activity-save">{ "Log it" }</button></div>
                 </form>
@@ -316,11 +263,11 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
                         <h3>{ "Admit and enrol" }</h3>
                         <GuardianOffer branch_id={l.branch_id} phone={g_phone.clone()} chosen={chosen_guardian} on_choose={choose_guardian} />
                         <div class="row">
-                            <Select label="Batch" name="batch_id" value={(*batch).clone()} options={batch_opts} on_change={setter(&batch)} error={err.clone()} none="Choose…" />
-                            <DateField label="Date of birth" name="date_of_birth" value={(*dob).clone()} on_input={setter(&dob)} error={err.clone()} />
-                            <Field label="Parent is the student's" name="guardian_relation" value={(*relation).clone()} on_input={setter(&relation)} error={err.clone()} hint="Mother, Father…" />
+                            <Select label="Batch" name="batch_id" value={admission.batch.map(|b| b.to_string()).unwrap_or_default()} options={batch_opts} on_change={admission.field(|f, v: String| f.batch = v.parse().ok().map(BatchId))} error={err.clone()} none="Choose…" />
+                            <DateField label="Date of birth" name="date_of_birth" value={admission.admit.date_of_birth.clone()} on_input={admission.field(|f, v| f.admit.date_of_birth = v)} error={err.clone()} />
+                            <Field label="Parent is the student's" name="guardian_relation" value={admission.admit.guardian_relation.clone()} on_input={admission.field(|f, v| f.admit.guardian_relation = v)} error={err.clone()} hint="Mother, Father…" />
                         </div>
-                        <ConcessionFields value={(*concession).clone()} on_change={setter(&concession)} error={err.clone()} />
+                        <ConcessionFields value={admission.concession.clone()} on_change={admission.field(|f, v| f.concession = v)} error={err.clone()} />
                         <div class="actions"><button type="submit" class="primary" id="convert-save">{ "Admit" }</button></div>
                     </form>
                 }
@@ -328,5 +275,34 @@ fn LeadDetail(p: &LeadDetailProps) -> Html {
                 <button class="link" onclick={let nav = s.navigate.clone(); move |_| nav.emit(Page::Student(id))}>{ "Open the student" }</button>
             }
         </div>
+    }
+}
+
+/// The admission form: the admission as sent, the batch until one is
+/// chosen and the concession as typed.
+#[derive(Clone, Default, PartialEq)]
+struct AdmitDraft {
+    admit: ConvertLead,
+    batch: Option<BatchId>,
+    concession: Concession,
+}
+
+impl AdmitDraft {
+    /// The admission of `lead`, or the field that is not yet right.
+    fn input(&self, lead: LeadId, guardian: Option<GuardianId>) -> Result<ConvertLead, ApiError> {
+        let Some(batch_id) = self.batch else {
+            return Err(ApiError::invalid("batch_id", "Choose the batch to enrol into."));
+        };
+        let c = self.concession.typed()?;
+        Ok(ConvertLead {
+            lead_id: lead,
+            guardian_id: guardian,
+            batch_id,
+            discount_kind: c.kind,
+            discount_value: c.value,
+            discount_reason: c.reason,
+            discount_category: c.category,
+            ..self.admit.clone()
+        })
     }
 }

@@ -1,6 +1,7 @@
 //! Messages to parents waiting for review: check them, then send (or
 //! discard) the chosen ones in one action.
 
+use crate::components::branch::branch_picker;
 use crate::components::field::FormError;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
@@ -61,7 +62,7 @@ pub fn MessagesPage() -> Html {
     };
     html! {
         <section id="messages">
-            <header class="page-head"><h1>{ "Messages to parents" }</h1>{ super::branch_picker(&s.me.branches, branch.clone()) }</header>
+            <header class="page-head"><h1>{ "Messages to parents" }</h1>{ branch_picker(&s.me.branches, branch.clone()) }</header>
             <div class="tabs" role="tablist">
                 { for NotificationState::ALL.iter().map(|st| { let state2 = state.clone(); let st = *st; html! {
                     <button role="tab" class={classes!((*state == st).then_some("current"))} onclick={move |_| state2.set(st)}>{ st.label() }</button>

@@ -22,9 +22,10 @@
 //! | `login`, `setup` | (before the sidebar) | `session`, `system` |
 //!
 //! Helpers more than one page uses live outside `pages/`: text in
-//! `crate::format`, keys and saved files in `crate::components`. A page
-//! may show another page's component (a student's Fees tab is
-//! `fees::Fees`), never borrow its helpers.
+//! `crate::format`; keys, saved files, the branch chooser and a form's
+//! state (`components::form::use_form`) in `crate::components`. A page may
+//! show another page's component (a student's Fees tab is `fees::Fees`),
+//! never borrow its helpers.
 
 pub mod account;
 pub mod accounts;
@@ -80,28 +81,5 @@ pub fn render(page: Page) -> Html {
         Page::Backups => html! { <backups::BackupsPage /> },
         Page::Audit => html! { <audit::AuditPage /> },
         Page::Account => html! { <account::AccountPage /> },
-    }
-}
-
-/// The branch chooser of a page working on one branch; shown only to
-/// people with more than one.
-pub fn branch_picker(
-    branches: &[branchdesk_api::commands::org::Branch],
-    branch: UseStateHandle<branchdesk_api::ids::BranchId>,
-) -> Html {
-    if branches.len() < 2 {
-        return html! {};
-    }
-    let onchange = Callback::from(move |e: Event| {
-        if let Ok(id) = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse() {
-            branch.set(branchdesk_api::ids::BranchId(id));
-        }
-    });
-    html! {
-        <label class="branch-picker">{ "Branch " }
-            <select id="branch-picker" {onchange}>
-                { for branches.iter().map(|b| html! { <option value={b.id.to_string()}>{ &b.name }</option> }) }
-            </select>
-        </label>
     }
 }

@@ -1,6 +1,7 @@
 //! Attendance by month: every student of a branch (or one batch), those
 //! below a threshold, those with absences in a row.
 
+use crate::components::branch::branch_picker;
 use crate::components::field::{setter, Field, FormError, Select};
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
@@ -53,7 +54,7 @@ pub fn ReportsPage() -> Html {
     };
     html! {
         <section id="attendance-report">
-            <header class="page-head"><h1>{ "Attendance" }</h1>{ super::branch_picker(&s.me.branches, branch.clone()) }<button id="export-attendance" onclick={export}>{ "Export CSV" }</button></header>
+            <header class="page-head"><h1>{ "Attendance" }</h1>{ branch_picker(&s.me.branches, branch.clone()) }<button id="export-attendance" onclick={export}>{ "Export CSV" }</button></header>
             <FormError error={(*error).clone()} fields={vec![]} />
             if let Some(f) = &*exported { <p class="notice success">{ format!("Saved {} rows to {}", f.rows, f.path) }</p> }
             <div class="toolbar">

@@ -1,6 +1,7 @@
 //! Rooms of a branch: add, rename, change capacity, archive.
 
-use crate::components::field::{setter, Field, FormError};
+use crate::components::field::{Field, FormError};
+use crate::components::form::use_form;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::org::{ListRooms, Room, SaveRoom, SetRoomActive};
@@ -14,9 +15,7 @@ pub fn RoomsPage() -> Html {
     let s = use_session();
     let branch = use_state(|| s.me.branches.first().map(|b| b.id).unwrap_or_default());
     let (rooms, reload) = use_query(ListRooms { branch_id: *branch, include_inactive: true });
-    let editing = use_state(|| None::<Room>);
-    let name = use_state(String::new);
-    let capacity = use_state(String::new);
+    let form = use_form::<RoomDraft>();
     let error = use_state(|| None::<ApiError>);
     let manage = s.me.can(Permission::ManageRoom);
 
@@ -24,44 +23,24 @@ pub fn RoomsPage() -> Html {
         return html! { <section id="rooms"><h1>{ "Rooms" }</h1><p class="empty">{ "You hold no role in a branch, so there are no rooms to show." }</p></section> };
     }
     let onsubmit = {
-        let (name, capacity, editing, error, s, reload, branch) = (
-            name.clone(),
-            capacity.clone(),
-            editing.clone(),
-            error.clone(),
-            s.clone(),
-            reload.clone(),
-            branch.clone(),
-        );
+        let (form, error, s, reload, branch) =
+            (form.clone(), error.clone(), s.clone(), reload.clone(), branch.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Ok(cap) = capacity.trim().parse::<u32>() else {
-                return error
-                    .set(Some(ApiError::invalid("capacity", "Enter how many students fit, e.g. 30.")));
+            let input = match form.input(*branch) {
+                Ok(input) => input,
+                Err(e) => return error.set(Some(e)),
             };
-            let input = SaveRoom {
-                id: editing.as_ref().map(|r| r.id),
-                branch_id: *branch,
-                name: (*name).clone(),
-                capacity: cap,
-            };
-            let (name, capacity, editing, reload) =
-                (name.clone(), capacity.clone(), editing.clone(), reload.clone());
+            let (form, reload) = (form.clone(), reload.clone());
             act(input, error.clone(), s.clone(), move |_| {
-                name.set(String::new());
-                capacity.set(String::new());
-                editing.set(None);
+                form.reset();
                 reload.emit(());
             });
         })
     };
     let edit = |r: &Room| {
-        let (editing, name, capacity, r) = (editing.clone(), name.clone(), capacity.clone(), r.clone());
-        Callback::from(move |_: MouseEvent| {
-            name.set(r.name.clone());
-            capacity.set(r.capacity.to_string());
-            editing.set(Some(r.clone()));
-        })
+        let (form, r) = (form.clone(), r.clone());
+        Callback::from(move |_: MouseEvent| form.set(RoomDraft::of(&r)))
     };
     let archive = |r: &Room| {
         let input = SetRoomActive { id: r.id, active: !r.active };
@@ -80,6 +59,7 @@ pub fn RoomsPage() -> Html {
         })
     };
     let err = (*error).clone();
+    let editing = form.room.id.is_some();
     html! {
         <section id="rooms">
             <header class="page-head"><h1>{ "Rooms" }</h1></header>
@@ -95,9 +75,9 @@ pub fn RoomsPage() -> Html {
                 <form class="card inline-form" id="room-form" {onsubmit}>
                     <FormError error={err.clone()} fields={vec!["name", "capacity"]} />
                     <div class="row">
-                        <Field label={if editing.is_some() { "Room name (editing)" } else { "New room" }} name="name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} hint="e.g. Room 2 or Physics Lab" />
-                        <Field label="Seats" name="capacity" kind="number" value={(*capacity).clone()} on_input={setter(&capacity)} error={err.clone()} />
-                        <div class="actions"><button type="submit" class="primary">{ if editing.is_some() { "Save room " } else { "Add room " } }<kbd>{ "Enter" }</kbd></button></div>
+                        <Field label={if editing { "Room name (editing)" } else { "New room" }} name="name" value={form.room.name.clone()} on_input={form.field(|f, v| f.room.name = v)} error={err.clone()} hint="e.g. Room 2 or Physics Lab" />
+                        <Field label="Seats" name="capacity" kind="number" value={form.capacity.clone()} on_input={form.field(|f, v| f.capacity = v)} error={err.clone()} />
+                        <div class="actions"><button type="submit" class="primary">{ if editing { "Save room " } else { "Add room " } }<kbd>{ "Enter" }</kbd></button></div>
                     </div>
                 </form>
             }
@@ -126,5 +106,28 @@ pub fn RoomsPage() -> Html {
                 }
             }) }
         </section>
+    }
+}
+
+/// The room form: the room as saved, its seats as typed.
+#[derive(Clone, Default, PartialEq)]
+struct RoomDraft {
+    room: SaveRoom,
+    capacity: String,
+}
+
+impl RoomDraft {
+    fn of(r: &Room) -> Self {
+        let room =
+            SaveRoom { id: Some(r.id), branch_id: r.branch_id, name: r.name.clone(), capacity: r.capacity };
+        RoomDraft { room, capacity: r.capacity.to_string() }
+    }
+
+    /// The room to save in `branch`, or the field that is not yet right.
+    fn input(&self, branch: BranchId) -> Result<SaveRoom, ApiError> {
+        let Ok(capacity) = self.capacity.trim().parse::<u32>() else {
+            return Err(ApiError::invalid("capacity", "Enter how many students fit, e.g. 30."));
+        };
+        Ok(SaveRoom { branch_id: branch, capacity, ..self.room.clone() })
     }
 }

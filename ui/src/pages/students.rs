@@ -1,6 +1,7 @@
 //! Students of a branch: the list (filtered as you type), and admitting a
 //! new one with a guardian, warned of possible duplicates as you type.
 
+use crate::components::branch::branch_picker;
 use crate::components::csv_import::CsvImport;
 use crate::components::field::{setter, DateField, Field, FormActions, FormError};
 use crate::components::files::export_list;
@@ -42,7 +43,7 @@ pub fn StudentsPage() -> Html {
         <section id="students">
             <header class="page-head">
                 <h1>{ "Students" }</h1>
-                { super::branch_picker(&s.me.branches, branch.clone()) }
+                { branch_picker(&s.me.branches, branch.clone()) }
                 if manage && !*adding { <button class="primary" id="admit-student" onclick={let a = adding.clone(); move |_| a.set(true)}>{ "Admit a student" }</button> }
                 if manage && !*importing { <button id="import-students" onclick={let i = importing.clone(); move |_| i.set(true)}>{ "Import CSV" }</button> }
                 <button id="export-students" onclick={export_list(ExportList::Students, *branch, exported.clone(), error.clone(), s.clone())}>{ "Export CSV" }</button>

@@ -2,6 +2,7 @@
 //! that sync brought together are marked for the manager; events (holidays,
 //! exams, closures) are added here.
 
+use crate::components::branch::branch_picker;
 use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
 use crate::components::keys::esc;
 use crate::components::session::use_session;
@@ -80,7 +81,7 @@ pub fn TimetablePage() -> Html {
         <section id="timetable" {onkeydown}>
             <header class="page-head">
                 <h1>{ "Timetable" }</h1>
-                { super::branch_picker(&s.me.branches, branch.clone()) }
+                { branch_picker(&s.me.branches, branch.clone()) }
                 if manage && !*adding { <button id="add-event" onclick={let a = adding.clone(); move |_| a.set(true)}>{ "Add holiday or event" }</button> }
             </header>
             if *adding {
