@@ -3,6 +3,7 @@
 
 use crate::components::concession::{self, Concession, ConcessionFields};
 use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
+use crate::components::form::{use_form, use_form_with};
 use crate::components::session::use_session;
 use crate::format::{day, money};
 use crate::hooks::{act, use_query};
@@ -10,7 +11,7 @@ use crate::invoke::call;
 use crate::nav::Page;
 use branchdesk_api::commands::students::*;
 use branchdesk_api::commands::timetable::{Batch, ListBatches};
-use branchdesk_api::ids::{EnrolmentId, StudentId};
+use branchdesk_api::ids::{BatchId, BranchId, EnrolmentId, StudentId};
 use branchdesk_api::{ApiError, Permission};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -147,50 +148,29 @@ struct PartProps {
 fn Profile(p: &PartProps) -> Html {
     let s = use_session();
     let st = &p.student;
-    let name = use_state(|| st.full_name.clone());
-    let dob = use_state(|| st.date_of_birth.clone().unwrap_or_default());
-    let phone = use_state(|| st.phone.clone().unwrap_or_default());
-    let email = use_state(|| st.email.clone().unwrap_or_default());
-    let address = use_state(|| st.address.clone());
-    let school = use_state(|| st.school.clone());
-    let grade = use_state(|| st.grade.clone());
-    let notes = use_state(|| st.notes.clone());
-    let code = use_state(|| st.code.clone());
+    let form = use_form_with(|| SaveStudent {
+        code: st.code.clone(),
+        full_name: st.full_name.clone(),
+        date_of_birth: st.date_of_birth.clone().unwrap_or_default(),
+        phone: st.phone.clone().unwrap_or_default(),
+        email: st.email.clone().unwrap_or_default(),
+        address: st.address.clone(),
+        school: st.school.clone(),
+        grade: st.grade.clone(),
+        notes: st.notes.clone(),
+        ..SaveStudent::default()
+    });
     let error = use_state(|| None::<ApiError>);
     let saved = use_state(|| false);
     let manage = s.me.can(Permission::ManageStudent);
     let onsubmit = {
-        let f = (
-            name.clone(),
-            dob.clone(),
-            phone.clone(),
-            email.clone(),
-            address.clone(),
-            school.clone(),
-            grade.clone(),
-            notes.clone(),
-            code.clone(),
-        );
-        let (error, s, done, id, branch, saved) =
-            (error.clone(), s.clone(), p.on_saved.clone(), st.id, st.branch_id, saved.clone());
+        let (form, error, s, done, saved) =
+            (form.clone(), error.clone(), s.clone(), p.on_saved.clone(), saved.clone());
+        let (id, branch_id) = (st.id, st.branch_id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (name, dob, phone, email, address, school, grade, notes, code) = f.clone();
-            let input = SaveStudent {
-                id: Some(id),
-                branch_id: branch,
-                code: (*code).clone(),
-                full_name: (*name).clone(),
-                date_of_birth: (*dob).clone(),
-                phone: (*phone).clone(),
-                email: (*email).clone(),
-                address: (*address).clone(),
-                school: (*school).clone(),
-                grade: (*grade).clone(),
-                notes: (*notes).clone(),
-                guardians: vec![],
-            };
             let (done, saved) = (done.clone(), saved.clone());
+            let input = SaveStudent { id: Some(id), branch_id, ..form.value().clone() };
             act(input, error.clone(), s.clone(), move |_| {
                 saved.set(true);
                 done.emit(());
@@ -213,19 +193,19 @@ fn Profile(p: &PartProps) -> Html {
             <FormError error={err.clone()} fields={vec!["full_name", "code", "date_of_birth", "phone", "email", "address", "school", "grade", "notes"]} />
             if *saved { <div class="notice success" role="status">{ "Saved." }</div> }
             <div class="row">
-                <Field label="Name" name="full_name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
-                <Field label="Student code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} />
-                <DateField label="Date of birth" name="date_of_birth" value={(*dob).clone()} on_input={setter(&dob)} error={err.clone()} />
+                <Field label="Name" name="full_name" value={form.full_name.clone()} on_input={form.field(|f, v| f.full_name = v)} error={err.clone()} />
+                <Field label="Student code" name="code" value={form.code.clone()} on_input={form.field(|f, v| f.code = v)} error={err.clone()} />
+                <DateField label="Date of birth" name="date_of_birth" value={form.date_of_birth.clone()} on_input={form.field(|f, v| f.date_of_birth = v)} error={err.clone()} />
             </div>
             <div class="row">
-                <Field label="Phone" name="phone" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
-                <Field label="Email" name="email" value={(*email).clone()} on_input={setter(&email)} error={err.clone()} />
-                <Field label="School" name="school" value={(*school).clone()} on_input={setter(&school)} error={err.clone()} />
-                <Field label="Grade" name="grade" value={(*grade).clone()} on_input={setter(&grade)} error={err.clone()} />
+                <Field label="Phone" name="phone" value={form.phone.clone()} on_input={form.field(|f, v| f.phone = v)} error={err.clone()} />
+                <Field label="Email" name="email" value={form.email.clone()} on_input={form.field(|f, v| f.email = v)} error={err.clone()} />
+                <Field label="School" name="school" value={form.school.clone()} on_input={form.field(|f, v| f.school = v)} error={err.clone()} />
+                <Field label="Grade" name="grade" value={form.grade.clone()} on_input={form.field(|f, v| f.grade = v)} error={err.clone()} />
             </div>
             <div class="row">
-                <Field label="Address" name="address" value={(*address).clone()} on_input={setter(&address)} error={err.clone()} />
-                <Field label="Notes" name="notes" value={(*notes).clone()} on_input={setter(&notes)} error={err.clone()} />
+                <Field label="Address" name="address" value={form.address.clone()} on_input={form.field(|f, v| f.address = v)} error={err.clone()} />
+                <Field label="Notes" name="notes" value={form.notes.clone()} on_input={form.field(|f, v| f.notes = v)} error={err.clone()} />
             </div>
             if manage {
                 <div class="actions">
@@ -240,33 +220,17 @@ fn Profile(p: &PartProps) -> Html {
 #[component]
 fn Guardians(p: &PartProps) -> Html {
     let s = use_session();
-    let name = use_state(String::new);
-    let phone = use_state(String::new);
-    let relation = use_state(String::new);
+    let form = use_form::<GuardianInput>();
     let error = use_state(|| None::<ApiError>);
     let st = &p.student;
     let manage = s.me.can(Permission::ManageStudent);
     let onsubmit = {
-        let (name, phone, relation, error, s, done, id) = (
-            name.clone(),
-            phone.clone(),
-            relation.clone(),
-            error.clone(),
-            s.clone(),
-            p.on_saved.clone(),
-            st.id,
-        );
+        let (form, error, s, done, id) = (form.clone(), error.clone(), s.clone(), p.on_saved.clone(), st.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let guardian = GuardianInput {
-                full_name: (*name).clone(),
-                phone: (*phone).clone(),
-                relation: (*relation).clone(),
-                is_primary: false,
-                ..Default::default()
-            };
             let done = done.clone();
-            act(LinkGuardian { student_id: id, guardian }, error.clone(), s.clone(), move |_| done.emit(()));
+            let input = LinkGuardian { student_id: id, guardian: form.value().clone() };
+            act(input, error.clone(), s.clone(), move |_| done.emit(()));
         })
     };
     let unlink = |g: &Guardian| {
@@ -306,9 +270,9 @@ fn Guardians(p: &PartProps) -> Html {
                 <form class="card inline-form" id="guardian-form" {onsubmit}>
                     <FormError error={err.clone()} fields={vec!["guardian.full_name", "guardian.phone", "guardian.relation"]} />
                     <div class="row">
-                        <Field label="Guardian's name" name="guardian.full_name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
-                        <Field label="Phone" name="guardian.phone" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
-                        <Field label="Relation" name="guardian.relation" value={(*relation).clone()} on_input={setter(&relation)} error={err.clone()} />
+                        <Field label="Guardian's name" name="guardian.full_name" value={form.full_name.clone()} on_input={form.field(|f, v| f.full_name = v)} error={err.clone()} />
+                        <Field label="Phone" name="guardian.phone" value={form.phone.clone()} on_input={form.field(|f, v| f.phone = v)} error={err.clone()} />
+                        <Field label="Relation" name="guardian.relation" value={form.relation.clone()} on_input={form.field(|f, v| f.relation = v)} error={err.clone()} />
                         <div class="actions"><button type="submit">{ "Add guardian" }</button></div>
                     </div>
                 </form>
@@ -328,9 +292,8 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
     let s = use_session();
     let st = &p.detail.student;
     let (batches, _) = use_query(ListBatches { branch_id: st.branch_id, include_inactive: false });
-    let batch = use_state(String::new);
-    let start = use_state(String::new);
-    let concession = use_state(Concession::default);
+    let form = use_form::<EnrolDraft>();
+    // The reason a status button sends (a drop or hold needs one).
     let reason = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     // Which enrolment's concession is being changed.
@@ -339,26 +302,12 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
     // Changing a concession changes what is charged: managers only (the desk checks the branch).
     let reprice = manage && s.me.can(Permission::VoidPayment);
     let onsubmit = {
-        let f = (batch.clone(), start.clone(), concession.clone());
-        let (error, s, done, id) = (error.clone(), s.clone(), p.on_saved.clone(), st.id);
+        let (form, error, s, done, id) = (form.clone(), error.clone(), s.clone(), p.on_saved.clone(), st.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (batch, start, concession) = f.clone();
-            let Ok(batch_id) = batch.parse() else {
-                return error.set(Some(ApiError::invalid("batch_id", "Choose a batch.")));
-            };
-            let c = match concession.typed() {
-                Ok(c) => c,
+            let input = match form.input(id) {
+                Ok(input) => input,
                 Err(e) => return error.set(Some(e)),
-            };
-            let input = Enrol {
-                student_id: id,
-                batch_id: branchdesk_api::ids::BatchId(batch_id),
-                start_date: (*start).clone(),
-                discount_kind: c.kind,
-                discount_value: c.value,
-                discount_reason: c.reason,
-                discount_category: c.category,
             };
             let done = done.clone();
             act(input, error.clone(), s.clone(), move |_| done.emit(()));
@@ -438,10 +387,10 @@ fn Enrolments(p: &EnrolmentsProps) -> Html {
                 <form class="card" id="enrol-form" {onsubmit}>
                     <h3>{ "Enrol in a batch" }</h3>
                     <div class="row">
-                        <Select label="Batch" name="batch_id" value={(*batch).clone()} options={batch_opts} on_change={setter(&batch)} error={err.clone()} none="Choose…" />
-                        <DateField label="Starts" name="start_date" value={(*start).clone()} on_input={setter(&start)} error={err.clone()} hint="empty: today" />
+                        <Select label="Batch" name="batch_id" value={form.batch.map(|b| b.to_string()).unwrap_or_default()} options={batch_opts} on_change={form.field(|f, v: String| f.batch = v.parse().ok().map(BatchId))} error={err.clone()} none="Choose…" />
+                        <DateField label="Starts" name="start_date" value={form.enrol.start_date.clone()} on_input={form.field(|f, v| f.enrol.start_date = v)} error={err.clone()} hint="empty: today" />
                     </div>
-                    <ConcessionFields value={(*concession).clone()} on_change={setter(&concession)} error={err.clone()} />
+                    <ConcessionFields value={form.concession.clone()} on_change={form.field(|f, v| f.concession = v)} error={err.clone()} />
                     <div class="actions"><button type="submit" class="primary" id="enrol-save">{ "Enrol" }</button></div>
                 </form>
             }
@@ -547,8 +496,7 @@ fn earlier_branch(h: &BranchHistory) -> Html {
 fn Transfer(p: &PartProps) -> Html {
     let s = use_session();
     let (branches, _) = use_query(branchdesk_api::commands::org::ListBranches { all: true });
-    let to = use_state(String::new);
-    let reason = use_state(String::new);
+    let form = use_form::<TransferDraft>();
     let error = use_state(|| None::<ApiError>);
     let open = use_state(|| false);
     let st = &p.student;
@@ -559,18 +507,12 @@ fn Transfer(p: &PartProps) -> Html {
         };
     }
     let onsubmit = {
-        let (to, reason, error, s, done, id) =
-            (to.clone(), reason.clone(), error.clone(), s.clone(), p.on_saved.clone(), st.id);
+        let (form, error, s, done, id) = (form.clone(), error.clone(), s.clone(), p.on_saved.clone(), st.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Ok(branch) = to.parse() else {
-                return error
-                    .set(Some(ApiError::invalid("to_branch_id", "Choose the branch the student moves to.")));
-            };
-            let input = TransferStudent {
-                student_id: id,
-                to_branch_id: branchdesk_api::ids::BranchId(branch),
-                reason: (*reason).clone(),
+            let input = match form.input(id) {
+                Ok(input) => input,
+                Err(e) => return error.set(Some(e)),
             };
             let done = done.clone();
             act(input, error.clone(), s.clone(), move |_| done.emit(()));
@@ -595,8 +537,8 @@ fn Transfer(p: &PartProps) -> Html {
             <p class="muted">{ "Open enrolments here are closed, guardians go along (a guardian a sibling here shares is copied), and the new branch sees the whole history. This branch keeps a read-only record." }</p>
             <FormError error={err.clone()} fields={vec!["to_branch_id", "reason"]} />
             <div class="row">
-                <Select label="To branch" name="to_branch_id" value={(*to).clone()} options={options} on_change={setter(&to)} error={err.clone()} none="Choose…" />
-                <Field label="Reason" name="reason" value={(*reason).clone()} on_input={setter(&reason)} error={err.clone()} />
+                <Select label="To branch" name="to_branch_id" value={form.to.map(|b| b.to_string()).unwrap_or_default()} options={options} on_change={form.field(|f, v: String| f.to = v.parse().ok().map(BranchId))} error={err.clone()} none="Choose…" />
+                <Field label="Reason" name="reason" value={form.transfer.reason.clone()} on_input={form.field(|f, v| f.transfer.reason = v)} error={err.clone()} />
             </div>
             <FormActions save="Transfer" id="transfer-save" on_cancel={cancel} />
         </form>
@@ -633,21 +575,19 @@ fn AttendanceTab(p: &AttendanceTabProps) -> Html {
 #[component]
 fn SignIn(p: &PartProps) -> Html {
     let s = use_session();
-    let email = use_state(|| p.student.email.clone().unwrap_or_default());
-    let password = use_state(String::new);
+    let form = use_form_with(|| GiveStudentLogin {
+        email: p.student.email.clone().unwrap_or_default(),
+        ..GiveStudentLogin::default()
+    });
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (email, password, error, s, done, id) =
-            (email.clone(), password.clone(), error.clone(), s.clone(), p.on_saved.clone(), p.student.id);
+        let (form, error, s, done, id) =
+            (form.clone(), error.clone(), s.clone(), p.on_saved.clone(), p.student.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let done = done.clone();
-            act(
-                GiveStudentLogin { student_id: id, email: (*email).clone(), password: (*password).clone() },
-                error.clone(),
-                s.clone(),
-                move |_| done.emit(()),
-            );
+            let input = GiveStudentLogin { student_id: id, ..form.value().clone() };
+            act(input, error.clone(), s.clone(), move |_| done.emit(()));
         })
     };
     let err = (*error).clone();
@@ -656,8 +596,8 @@ fn SignIn(p: &PartProps) -> Html {
             <h3>{ "Let this student sign in" }</h3>
             <FormError error={err.clone()} fields={vec!["email", "password"]} />
             <div class="row">
-                <Field label="Their email" name="email" id="field-login-email" value={(*email).clone()} on_input={setter(&email)} error={err.clone()} />
-                <Field label="First password" name="password" id="field-login-password" kind="password" value={(*password).clone()} on_input={setter(&password)} error={err.clone()} hint="they can change it in My account" />
+                <Field label="Their email" name="email" id="field-login-email" value={form.email.clone()} on_input={form.field(|f, v| f.email = v)} error={err.clone()} />
+                <Field label="First password" name="password" id="field-login-password" kind="password" value={form.password.clone()} on_input={form.field(|f, v| f.password = v)} error={err.clone()} hint="they can change it in My account" />
                 <div class="actions"><button type="submit">{ "Give a sign-in" }</button></div>
             </div>
         </form>
@@ -715,5 +655,49 @@ fn Photo(p: &PartProps) -> Html {
                 if p.student.photo.is_some() { <div class="actions"><button type="button" onclick={remove}>{ "Remove photo" }</button></div> }
             </div>
         </div>
+    }
+}
+
+/// The enrolment form: the enrolment as sent, the batch until one is
+/// chosen and the concession as typed.
+#[derive(Clone, Default, PartialEq)]
+struct EnrolDraft {
+    enrol: Enrol,
+    batch: Option<BatchId>,
+    concession: Concession,
+}
+
+impl EnrolDraft {
+    /// The student's enrolment, or the field that is not yet right.
+    fn input(&self, student: StudentId) -> Result<Enrol, ApiError> {
+        let Some(batch_id) = self.batch else {
+            return Err(ApiError::invalid("batch_id", "Choose a batch."));
+        };
+        let c = self.concession.typed()?;
+        Ok(Enrol {
+            student_id: student,
+            batch_id,
+            discount_kind: c.kind,
+            discount_value: c.value,
+            discount_reason: c.reason,
+            discount_category: c.category,
+            ..self.enrol.clone()
+        })
+    }
+}
+
+/// The transfer form: the branch until one is chosen, and the reason.
+#[derive(Clone, Default, PartialEq)]
+struct TransferDraft {
+    transfer: TransferStudent,
+    to: Option<BranchId>,
+}
+
+impl TransferDraft {
+    fn input(&self, student: StudentId) -> Result<TransferStudent, ApiError> {
+        let Some(to_branch_id) = self.to else {
+            return Err(ApiError::invalid("to_branch_id", "Choose the branch the student moves to."));
+        };
+        Ok(TransferStudent { student_id: student, to_branch_id, ..self.transfer.clone() })
     }
 }
