@@ -5,7 +5,8 @@
 
 use crate::components::branch::branch_picker;
 use crate::components::document::{print as print_receipt, DocumentActions};
-use crate::components::field::{setter, use_settled_date, DateField, Field, FormActions, FormError, Select};
+use crate::components::field::{use_settled_date, DateField, Field, FormActions, FormError, Select};
+use crate::components::form::use_form;
 use crate::components::session::use_session;
 use crate::format::{day, money};
 use crate::hooks::{act, show, use_query};
@@ -133,23 +134,17 @@ struct DayBookProps {
 #[component]
 fn DayBookView(p: &DayBookProps) -> Html {
     let s = use_session();
-    let date = use_state(String::new);
-    let settled = use_settled_date((*date).clone());
+    // The day shown is the day closed.
+    let form = use_form::<CloseCash>();
+    let settled = use_settled_date(form.date.clone());
     let (book, reload) = use_query(GetDayBook { branch_id: p.branch, date: settled });
-    let counted = use_state(String::new);
-    let note = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (counted, note, date, error, s, reload, branch) =
-            (counted.clone(), note.clone(), date.clone(), error.clone(), s.clone(), reload.clone(), p.branch);
+        let (form, error, s, reload, branch) =
+            (form.clone(), error.clone(), s.clone(), reload.clone(), p.branch);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let input = CloseCash {
-                branch_id: branch,
-                date: (*date).clone(),
-                counted: (*counted).clone(),
-                note: (*note).clone(),
-            };
+            let input = CloseCash { branch_id: branch, ..form.value().clone() };
             let reload = reload.clone();
             act(input, error.clone(), s.clone(), move |_| reload.emit(()));
         })
@@ -157,7 +152,7 @@ fn DayBookView(p: &DayBookProps) -> Html {
     let err = (*error).clone();
     html! {
         <div id="day-book">
-            <div class="row"><DateField label="Day" name="date" value={(*date).clone()} on_input={setter(&date)} hint="empty: today" /></div>
+            <div class="row"><DateField label="Day" name="date" value={form.date.clone()} on_input={form.field(|f, v| f.date = v)} hint="empty: today" /></div>
             { show(&book, |b: &DayBook| html! {
                 <>
                     <p><strong>{ format!("{} collected on {}", money(b.total_minor), day(&b.date)) }</strong></p>
@@ -184,8 +179,8 @@ fn DayBookView(p: &DayBookProps) -> Html {
                     <h3>{ "Close my cash for the day" }</h3>
                     <FormError error={err.clone()} fields={vec!["date", "counted", "note"]} />
                     <div class="row">
-                        <Field label="Cash counted (₹)" name="counted" value={(*counted).clone()} on_input={setter(&counted)} error={err.clone()} />
-                        <Field label="Why it differs" name="note" value={(*note).clone()} on_input={setter(&note)} error={err.clone()} hint="needed when short or over" />
+                        <Field label="Cash counted (₹)" name="counted" value={form.counted.clone()} on_input={form.field(|f, v| f.counted = v)} error={err.clone()} />
+                        <Field label="Why it differs" name="note" value={form.note.clone()} on_input={form.field(|f, v| f.note = v)} error={err.clone()} hint="needed when short or over" />
                     </div>
                     <FormActions save="Close cash" id="close-cash-save" />
                 </form>
@@ -331,35 +326,24 @@ fn remember(key: &str, on: bool) {
 #[component]
 fn Collect(p: &CollectProps) -> Html {
     let s = use_session();
-    let amount = use_state(String::new);
-    let method = use_state(|| PaymentMethod::Cash.as_str().to_owned());
-    let reference = use_state(String::new);
-    let cheque_date = use_state(String::new);
-    let advance = use_state(|| false);
+    let form = use_form::<CollectPayment>();
     let print_after = use_state(|| remembered(PRINT_AFTER_KEY));
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let f = (amount.clone(), method.clone(), reference.clone(), cheque_date.clone(), advance.clone());
-        let (error, s, done, id) = (error.clone(), s.clone(), p.on_receipt.clone(), p.id);
+        let (form, error, s, done, id) = (form.clone(), error.clone(), s.clone(), p.on_receipt.clone(), p.id);
         let (print_after, print_failed) = (print_after.clone(), p.on_error.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (amount, method, reference, cheque_date, advance) = f.clone();
-            let input = CollectPayment {
-                student_id: id,
-                amount: (*amount).clone(),
-                method: PaymentMethod::parse(&method).unwrap_or_default(),
-                reference: (*reference).clone(),
-                cheque_date: (*cheque_date).clone(),
-                allocations: None,
-                confirm_advance: *advance,
-            };
-            let (done, fields) = (done.clone(), (amount.clone(), reference.clone(), advance.clone()));
+            let input = CollectPayment { student_id: id, allocations: None, ..form.value().clone() };
+            let (done, form) = (done.clone(), form.clone());
             let (print, print_failed) = (*print_after, print_failed.clone());
             act(input, error.clone(), s.clone(), move |r: Receipt| {
-                fields.0.set(String::new());
-                fields.1.set(String::new());
-                fields.2.set(false);
+                // The method and the cheque date stay for the next payment.
+                form.update(|f| {
+                    f.amount.clear();
+                    f.reference.clear();
+                    f.confirm_advance = false;
+                });
                 if print {
                     let id = r.id.0;
                     spawn_local(async move {
@@ -375,21 +359,21 @@ fn Collect(p: &CollectProps) -> Html {
     let methods: Vec<(String, String)> =
         PaymentMethod::ALL.iter().map(|m| (m.as_str().to_owned(), m.label().to_owned())).collect();
     let err = (*error).clone();
-    let is_cheque = *method == PaymentMethod::Cheque.as_str();
+    let is_cheque = form.method == PaymentMethod::Cheque;
     html! {
         <form class="card" id="collect-form" {onsubmit}>
             <h3>{ "Collect a payment" }</h3>
             <FormError error={err.clone()} fields={vec!["amount", "reference", "cheque_date", "confirm_advance", "allocations"]} />
             <div class="row">
-                <Field label="Amount (₹)" name="amount" value={(*amount).clone()} on_input={setter(&amount)} error={err.clone()} hint="goes to the oldest dues first" />
-                <Select label="Method" name="method" value={(*method).clone()} options={methods} on_change={setter(&method)} />
-                <Field label={if is_cheque { "Cheque number" } else { "Reference (UPI / card / transfer)" }} name="reference" value={(*reference).clone()} on_input={setter(&reference)} error={err.clone()} />
+                <Field label="Amount (₹)" name="amount" value={form.amount.clone()} on_input={form.field(|f, v| f.amount = v)} error={err.clone()} hint="goes to the oldest dues first" />
+                <Select label="Method" name="method" value={form.method.as_str()} options={methods} on_change={form.field(|f, v: String| f.method = PaymentMethod::parse(&v).unwrap_or_default())} />
+                <Field label={if is_cheque { "Cheque number" } else { "Reference (UPI / card / transfer)" }} name="reference" value={form.reference.clone()} on_input={form.field(|f, v| f.reference = v)} error={err.clone()} />
                 if is_cheque {
-                    <DateField label="Cheque date" name="cheque_date" value={(*cheque_date).clone()} on_input={setter(&cheque_date)} error={err.clone()} />
+                    <DateField label="Cheque date" name="cheque_date" value={form.cheque_date.clone()} on_input={form.field(|f, v| f.cheque_date = v)} error={err.clone()} />
                 }
             </div>
-            if err.as_ref().is_some_and(|e| e.field.as_deref() == Some("confirm_advance")) || *advance {
-                <label class="check-inline"><input type="checkbox" id="confirm-advance" checked={*advance} onchange={let a = advance.clone(); Callback::from(move |_: Event| a.set(!*a))} />{ " Keep the rest as an advance" }</label>
+            if err.as_ref().is_some_and(|e| e.field.as_deref() == Some("confirm_advance")) || form.confirm_advance {
+                <label class="check-inline"><input type="checkbox" id="confirm-advance" checked={form.confirm_advance} onchange={form.field(|f, _: Event| f.confirm_advance = !f.confirm_advance)} />{ " Keep the rest as an advance" }</label>
             }
             <label class="check-inline"><input type="checkbox" id="collect-print" checked={*print_after}
                 onchange={let pa = print_after.clone(); Callback::from(move |_: Event| { remember(PRINT_AFTER_KEY, !*pa); pa.set(!*pa) })} />{ " Print the receipt after collecting" }</label>
@@ -408,28 +392,25 @@ struct ReverseProps {
 fn Reverse(p: &ReverseProps) -> Html {
     let s = use_session();
     let open = use_state(|| false);
-    let kind = use_state(|| ReversalKind::Void.as_str().to_owned());
-    let amount = use_state(String::new);
-    let reason = use_state(String::new);
+    let form = use_form::<ReverseReceipt>();
     let error = use_state(|| None::<ApiError>);
     if !*open {
         let open = open.clone();
         return html! { <button class="void-open" onclick={move |_| open.set(true)}>{ "Void or refund…" }</button> };
     }
     let onsubmit = {
-        let (kind, amount, reason) = (kind.clone(), amount.clone(), reason.clone());
-        let (error, s, done, id, number) =
-            (error.clone(), s.clone(), p.on_done.clone(), p.receipt.id, p.receipt.number.clone());
+        let (form, error, s, done, id, number) = (
+            form.clone(),
+            error.clone(),
+            s.clone(),
+            p.on_done.clone(),
+            p.receipt.id,
+            p.receipt.number.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let k = ReversalKind::parse(&kind).unwrap_or_default();
-            let input = ReverseReceipt {
-                receipt_id: id,
-                kind: k,
-                amount: (*amount).clone(),
-                reason: (*reason).clone(),
-            };
-            let (done, number) = (done.clone(), number.clone());
+            let input = ReverseReceipt { receipt_id: id, ..form.value().clone() };
+            let (done, number, k) = (done.clone(), number.clone(), input.kind);
             act(input, error.clone(), s.clone(), move |_| done.emit(format!("{} {number}.", k.label())));
         })
     };
@@ -447,11 +428,11 @@ fn Reverse(p: &ReverseProps) -> Html {
         <form class="reverse-form" {onsubmit} onkeydown={crate::components::keys::esc(cancel.clone())}>
             <FormError error={err.clone()} fields={vec!["kind", "amount", "reason"]} />
             <div class="row">
-                <Select label="What happened" name="kind" value={(*kind).clone()} options={kinds} on_change={setter(&kind)} />
-                if *kind == ReversalKind::Refund.as_str() {
-                    <Field label="Refund (₹)" name="amount" value={(*amount).clone()} on_input={setter(&amount)} error={err.clone()} />
+                <Select label="What happened" name="kind" value={form.kind.as_str()} options={kinds} on_change={form.field(|f, v: String| f.kind = ReversalKind::parse(&v).unwrap_or_default())} />
+                if form.kind == ReversalKind::Refund {
+                    <Field label="Refund (₹)" name="amount" value={form.amount.clone()} on_input={form.field(|f, v| f.amount = v)} error={err.clone()} />
                 }
-                <Field label="Reason" name="reason" value={(*reason).clone()} on_input={setter(&reason)} error={err.clone()} />
+                <Field label="Reason" name="reason" value={form.reason.clone()} on_input={form.field(|f, v| f.reason = v)} error={err.clone()} />
             </div>
             <FormActions save="Record" id="reverse-save" on_cancel={cancel} />
         </form>
@@ -469,24 +450,19 @@ struct InvoicesProps {
 fn Invoices(p: &InvoicesProps) -> Html {
     let s = use_session();
     let (list, reload) = use_query(ListInvoices { student_id: p.id });
-    let from = use_state(String::new);
-    let to = use_state(String::new);
+    let form = use_form::<IssueInvoice>();
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (from, to, error, s, done, reload, id) =
-            (from.clone(), to.clone(), error.clone(), s.clone(), p.on_done.clone(), reload.clone(), p.id);
+        let (form, error, s, done, reload, id) =
+            (form.clone(), error.clone(), s.clone(), p.on_done.clone(), reload.clone(), p.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (done, reload) = (done.clone(), reload.clone());
-            act(
-                IssueInvoice { student_id: id, from: (*from).clone(), to: (*to).clone() },
-                error.clone(),
-                s.clone(),
-                move |i: Invoice| {
-                    done.emit(format!("Invoice {} for {} issued.", i.number, money(i.total_minor)));
-                    reload.emit(());
-                },
-            );
+            let input = IssueInvoice { student_id: id, ..form.value().clone() };
+            act(input, error.clone(), s.clone(), move |i: Invoice| {
+                done.emit(format!("Invoice {} for {} issued.", i.number, money(i.total_minor)));
+                reload.emit(());
+            });
         })
     };
     let on_error = {
@@ -499,8 +475,8 @@ fn Invoices(p: &InvoicesProps) -> Html {
             <h3>{ "Invoice for a period" }</h3>
             <FormError error={err.clone()} fields={vec!["from", "to"]} />
             <div class="row">
-                <DateField label="From" name="from" value={(*from).clone()} on_input={setter(&from)} error={err.clone()} />
-                <DateField label="To" name="to" value={(*to).clone()} on_input={setter(&to)} error={err.clone()} />
+                <DateField label="From" name="from" value={form.from.clone()} on_input={form.field(|f, v| f.from = v)} error={err.clone()} />
+                <DateField label="To" name="to" value={form.to.clone()} on_input={form.field(|f, v| f.to = v)} error={err.clone()} />
             </div>
             <FormActions save="Issue invoice" id="invoice-save" />
             { show(&list, |l: &Vec<Invoice>| html! {
