@@ -3,6 +3,7 @@
 
 use crate::components::branch::branch_picker;
 use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
+use crate::components::form::use_form_with;
 use crate::components::keys::esc;
 use crate::components::session::use_session;
 use crate::format::{day, money, parse_money};
@@ -96,9 +97,106 @@ pub fn slots_text(slots: &[Slot]) -> String {
         .join(", ")
 }
 
-/// A field of the batch being edited, or empty for a new one.
-fn of(b: &Option<Batch>, f: fn(&Batch) -> String) -> String {
-    b.as_ref().map(f).unwrap_or_default()
+/// The batch form: the batch as saved (name, dates, weekly times, how the
+/// fee and the teacher are paid), and what is chosen or typed before it is
+/// one: the course, teacher and room until chosen, the seats and amounts
+/// as typed.
+#[derive(Clone, Default, PartialEq)]
+struct BatchDraft {
+    batch: SaveBatch,
+    course: Option<CourseId>,
+    teacher: Option<UserId>,
+    room: Option<RoomId>,
+    capacity: String,
+    fee: String,
+    /// (date, amount as typed) of an instalment plan.
+    instalments: Vec<(String, String)>,
+    comp_amount: String,
+    overheads: String,
+}
+
+impl BatchDraft {
+    /// The batch being changed, or a new one with one weekly time.
+    fn of(b: Option<&Batch>) -> Self {
+        let Some(b) = b else {
+            let slots = vec![Slot { weekday: 1, start: "16:00".into(), end: "17:30".into() }];
+            return BatchDraft {
+                batch: SaveBatch { slots, ..SaveBatch::default() },
+                instalments: vec![(String::new(), String::new())],
+                ..BatchDraft::default()
+            };
+        };
+        let instalments: Vec<_> =
+            b.instalments.iter().map(|i| (i.due_on.clone(), money(i.amount_minor))).collect();
+        BatchDraft {
+            batch: SaveBatch {
+                name: b.name.clone(),
+                assistant_id: b.assistant_id,
+                start_date: b.start_date.clone(),
+                end_date: b.end_date.clone(),
+                slots: b.slots.clone(),
+                fee_frequency: b.fee_frequency,
+                comp_model: b.comp_model,
+                ..SaveBatch::default()
+            },
+            course: Some(b.course_id),
+            teacher: Some(b.teacher_id),
+            room: Some(b.room_id),
+            capacity: b.capacity.to_string(),
+            fee: money(b.fee_minor),
+            instalments: if instalments.is_empty() {
+                vec![(String::new(), String::new())]
+            } else {
+                instalments
+            },
+            comp_amount: money(b.comp_amount_minor),
+            overheads: money(b.overheads_minor),
+        }
+    }
+
+    fn by_instalments(&self) -> bool {
+        self.batch.fee_frequency == FeeFrequency::Instalments
+    }
+
+    /// The batch to save in `branch` (`batch`: the one being changed), or
+    /// the first field that is not yet right.
+    fn input(&self, branch: BranchId, batch: Option<&Batch>) -> Result<SaveBatch, ApiError> {
+        let amount = |v: &str, field: &str| {
+            parse_money(v).ok_or_else(|| ApiError::invalid(field, "Enter an amount, e.g. 2,500."))
+        };
+        let by_instalments = self.by_instalments();
+        Ok(SaveBatch {
+            id: batch.map(|b| b.id),
+            branch_id: branch,
+            curriculum_id: batch.and_then(|b| b.curriculum_id),
+            course_id: self.course.ok_or_else(|| ApiError::invalid("course_id", "Choose a course."))?,
+            teacher_id: self.teacher.ok_or_else(|| ApiError::invalid("teacher_id", "Choose a teacher."))?,
+            room_id: self.room.ok_or_else(|| ApiError::invalid("room_id", "Choose a room."))?,
+            capacity: self
+                .capacity
+                .trim()
+                .parse()
+                .map_err(|_| ApiError::invalid("capacity", "Enter how many students, e.g. 30."))?,
+            fee_minor: if by_instalments { 0 } else { amount(&self.fee, "fee_minor")? },
+            instalments: if by_instalments {
+                self.instalments
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (due_on, value))| {
+                        Ok(Instalment {
+                            due_on: due_on.clone(),
+                            amount_minor: amount(value, &format!("instalments[{i}].amount_minor"))?,
+                        })
+                    })
+                    .collect::<Result<_, ApiError>>()?
+            } else {
+                vec![]
+            },
+            comp_amount_minor: amount(&self.comp_amount, "comp_amount_minor")?,
+            overheads_minor: amount(&self.overheads, "overheads_minor")?,
+            ..self.batch.clone()
+        })
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -115,116 +213,14 @@ fn BatchForm(p: &BatchFormProps) -> Html {
     let (courses, _) = use_query(ListCourses { include_inactive: false });
     let (teachers, _) = use_query(ListTeachers { branch_id: p.branch_id });
     let (rooms, _) = use_query(ListRooms { branch_id: p.branch_id, include_inactive: false });
-    let b = p.batch.clone();
-    let name = use_state(|| of(&b, |b| b.name.clone()));
-    let course = use_state(|| of(&b, |b| b.course_id.to_string()));
-    let teacher = use_state(|| of(&b, |b| b.teacher_id.to_string()));
-    let assistant = use_state(|| of(&b, |b| b.assistant_id.map(|a| a.to_string()).unwrap_or_default()));
-    let room = use_state(|| of(&b, |b| b.room_id.to_string()));
-    let capacity = use_state(|| of(&b, |b| b.capacity.to_string()));
-    let start = use_state(|| of(&b, |b| b.start_date.clone()));
-    let end = use_state(|| of(&b, |b| b.end_date.clone()));
-    let fee = use_state(|| of(&b, |b| money(b.fee_minor)));
-    let frequency = use_state(|| b.as_ref().map(|b| b.fee_frequency).unwrap_or_default().as_str().to_owned());
-    // (date, amount as typed) of an instalment plan.
-    let instalments = use_state(|| {
-        b.as_ref()
-            .map(|b| {
-                b.instalments.iter().map(|i| (i.due_on.clone(), money(i.amount_minor))).collect::<Vec<_>>()
-            })
-            .filter(|l| !l.is_empty())
-            .unwrap_or_else(|| vec![(String::new(), String::new())])
-    });
-    let comp = use_state(|| b.as_ref().map(|b| b.comp_model).unwrap_or_default().as_str().to_owned());
-    let comp_amount = use_state(|| of(&b, |b| money(b.comp_amount_minor)));
-    let overheads = use_state(|| of(&b, |b| money(b.overheads_minor)));
-    let slots = use_state(|| {
-        b.as_ref()
-            .map(|b| b.slots.clone())
-            .unwrap_or_else(|| vec![Slot { weekday: 1, start: "16:00".into(), end: "17:30".into() }])
-    });
+    let form = use_form_with(|| BatchDraft::of(p.batch.as_ref()));
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let st = (
-            name.clone(),
-            course.clone(),
-            teacher.clone(),
-            assistant.clone(),
-            room.clone(),
-            capacity.clone(),
-            start.clone(),
-            end.clone(),
-        );
-        let money_st = (
-            fee.clone(),
-            frequency.clone(),
-            comp.clone(),
-            comp_amount.clone(),
-            overheads.clone(),
-            instalments.clone(),
-        );
-        let (slots, error, s, done, branch, id, curriculum) = (
-            slots.clone(),
-            error.clone(),
-            s.clone(),
-            p.on_done.clone(),
-            p.branch_id,
-            p.batch.as_ref().map(|b| b.id),
-            p.batch.as_ref().and_then(|b| b.curriculum_id),
-        );
+        let (form, error, s, done, branch, batch) =
+            (form.clone(), error.clone(), s.clone(), p.on_done.clone(), p.branch_id, p.batch.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (name, course, teacher, assistant, room, capacity, start, end) = st.clone();
-            let (fee, frequency, comp, comp_amount, overheads, instalments) = money_st.clone();
-            let by_instalments = FeeFrequency::parse(&frequency) == Some(FeeFrequency::Instalments);
-            let amount = |v: &str, field: &str| {
-                parse_money(v).ok_or_else(|| ApiError::invalid(field, "Enter an amount, e.g. 2,500."))
-            };
-            let parsed = (|| -> Result<SaveBatch, ApiError> {
-                Ok(SaveBatch {
-                    id,
-                    branch_id: branch,
-                    course_id: CourseId(
-                        course.parse().map_err(|_| ApiError::invalid("course_id", "Choose a course."))?,
-                    ),
-                    curriculum_id: curriculum,
-                    name: (*name).clone(),
-                    teacher_id: UserId(
-                        teacher.parse().map_err(|_| ApiError::invalid("teacher_id", "Choose a teacher."))?,
-                    ),
-                    assistant_id: assistant.parse().ok().map(UserId),
-                    room_id: RoomId(
-                        room.parse().map_err(|_| ApiError::invalid("room_id", "Choose a room."))?,
-                    ),
-                    capacity: capacity
-                        .trim()
-                        .parse()
-                        .map_err(|_| ApiError::invalid("capacity", "Enter how many students, e.g. 30."))?,
-                    start_date: (*start).clone(),
-                    end_date: (*end).clone(),
-                    slots: (*slots).clone(),
-                    fee_minor: if by_instalments { 0 } else { amount(&fee, "fee_minor")? },
-                    fee_frequency: FeeFrequency::parse(&frequency).unwrap_or_default(),
-                    instalments: if by_instalments {
-                        instalments
-                            .iter()
-                            .enumerate()
-                            .map(|(i, (due_on, value))| {
-                                Ok(Instalment {
-                                    due_on: due_on.clone(),
-                                    amount_minor: amount(value, &format!("instalments[{i}].amount_minor"))?,
-                                })
-                            })
-                            .collect::<Result<_, ApiError>>()?
-                    } else {
-                        vec![]
-                    },
-                    comp_model: CompensationModel::parse(&comp).unwrap_or_default(),
-                    comp_amount_minor: amount(&comp_amount, "comp_amount_minor")?,
-                    overheads_minor: amount(&overheads, "overheads_minor")?,
-                })
-            })();
-            match parsed {
+            match form.input(branch, batch.as_ref()) {
                 Ok(input) => {
                     let done = done.clone();
                     act(input, error.clone(), s.clone(), move |b| done.emit(Some(b)));
@@ -252,25 +248,19 @@ fn BatchForm(p: &BatchFormProps) -> Html {
             .collect(),
         _ => vec![],
     });
-    let slot_rows = slots.iter().enumerate().map(|(i, slot)| {
-        let set = |f: fn(&mut Slot, String)| {
-            let slots = slots.clone();
-            Callback::from(move |v: String| {
-                let mut list = (*slots).clone();
-                if let Some(s) = list.get_mut(i) {
-                    f(s, v);
+    let slot_rows = form.batch.slots.iter().enumerate().map(|(i, slot)| {
+        let set = |put: fn(&mut Slot, String)| {
+            form.field(move |f, v| {
+                if let Some(s) = f.batch.slots.get_mut(i) {
+                    put(s, v);
                 }
-                slots.set(list);
             })
         };
-        let remove = {
-            let slots = slots.clone();
-            Callback::from(move |_: MouseEvent| {
-                let mut list = (*slots).clone();
-                list.remove(i);
-                slots.set(list);
-            })
-        };
+        let remove = form.field(move |f, _: MouseEvent| {
+            if i < f.batch.slots.len() {
+                f.batch.slots.remove(i);
+            }
+        });
         let day_opts: Vec<(String, String)> = WEEKDAYS.iter().enumerate().map(|(d, n)| ((d + 1).to_string(), n.to_string())).collect();
         html! {
             <div class="row slot">
@@ -281,39 +271,28 @@ fn BatchForm(p: &BatchFormProps) -> Html {
             </div>
         }
     });
-    let add_slot = {
-        let slots = slots.clone();
-        Callback::from(move |_: MouseEvent| {
-            let mut list = (*slots).clone();
-            let last = list.last().cloned().unwrap_or(Slot {
-                weekday: 0,
-                start: "16:00".into(),
-                end: "17:30".into(),
-            });
-            list.push(Slot { weekday: last.weekday % 7 + 1, ..last });
-            slots.set(list);
-        })
-    };
-    let by_instalments = FeeFrequency::parse(&frequency) == Some(FeeFrequency::Instalments);
-    let instalment_rows = instalments.iter().enumerate().map(|(i, (due_on, value))| {
+    let add_slot = form.field(|f, _: MouseEvent| {
+        let last = f.batch.slots.last().cloned().unwrap_or(Slot {
+            weekday: 0,
+            start: "16:00".into(),
+            end: "17:30".into(),
+        });
+        f.batch.slots.push(Slot { weekday: last.weekday % 7 + 1, ..last });
+    });
+    let by_instalments = form.by_instalments();
+    let instalment_rows = form.instalments.iter().enumerate().map(|(i, (due_on, value))| {
         let set = |date: bool| {
-            let instalments = instalments.clone();
-            Callback::from(move |v: String| {
-                let mut list = (*instalments).clone();
-                if let Some(x) = list.get_mut(i) {
+            form.field(move |f, v| {
+                if let Some(x) = f.instalments.get_mut(i) {
                     if date { x.0 = v } else { x.1 = v }
                 }
-                instalments.set(list);
             })
         };
-        let remove = {
-            let instalments = instalments.clone();
-            Callback::from(move |_: MouseEvent| {
-                let mut list = (*instalments).clone();
-                list.remove(i);
-                instalments.set(list);
-            })
-        };
+        let remove = form.field(move |f, _: MouseEvent| {
+            if i < f.instalments.len() {
+                f.instalments.remove(i);
+            }
+        });
         html! {
             <div class="row instalment">
                 <DateField label={format!("Instalment {} due on", i + 1)} name={format!("instalments[{i}].due_on")} value={due_on.clone()} on_input={set(true)} error={err.clone()} />
@@ -322,28 +301,26 @@ fn BatchForm(p: &BatchFormProps) -> Html {
             </div>
         }
     });
-    let add_instalment = {
-        let instalments = instalments.clone();
-        Callback::from(move |_: MouseEvent| {
-            let mut list = (*instalments).clone();
-            list.push((String::new(), String::new()));
-            instalments.set(list);
-        })
-    };
+    let add_instalment = form.field(|f, _: MouseEvent| f.instalments.push((String::new(), String::new())));
     // A new batch's fee starts from the course's usual fee.
     let choose_course = {
-        let (course, fee, list) = (course.clone(), fee.clone(), courses.clone());
+        let (form, list) = (form.clone(), courses.clone());
         Callback::from(move |id: String| {
-            if fee.trim().is_empty() || parse_money(&fee) == Some(0) {
-                if let Some(Ok(list)) = &list {
-                    if let Some(c) =
-                        list.iter().find(|c: &&Course| c.id.to_string() == id && c.default_fee_minor > 0)
-                    {
-                        fee.set(money(c.default_fee_minor));
+            let usual = match &list {
+                Some(Ok(list)) => list
+                    .iter()
+                    .find(|c: &&Course| c.id.to_string() == id && c.default_fee_minor > 0)
+                    .map(|c| c.default_fee_minor),
+                _ => None,
+            };
+            form.update(move |f| {
+                if f.fee.trim().is_empty() || parse_money(&f.fee) == Some(0) {
+                    if let Some(fee) = usual {
+                        f.fee = money(fee);
                     }
                 }
-            }
-            course.set(id);
+                f.course = id.parse().ok().map(CourseId);
+            });
         })
     };
     let freq_opts: Vec<(String, String)> =
@@ -369,18 +346,18 @@ fn BatchForm(p: &BatchFormProps) -> Html {
             <h2>{ if p.batch.is_some() { "Change batch" } else { "Plan a batch" } }</h2>
             <FormError error={err.clone().filter(|e| !e.field.as_deref().is_some_and(|f| f.starts_with("slots[") || f.starts_with("instalments")))} fields={shown} />
             <div class="row">
-                <Field label="Batch name" name="name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} autofocus=true hint="e.g. Physics XI-A 2026" />
-                <Select label="Course" name="course_id" value={(*course).clone()} options={course_opts} on_change={choose_course} error={err.clone()} none="Choose…" />
-                <Field label="Seats" name="capacity" kind="number" value={(*capacity).clone()} on_input={setter(&capacity)} error={err.clone()} />
+                <Field label="Batch name" name="name" value={form.batch.name.clone()} on_input={form.field(|f, v| f.batch.name = v)} error={err.clone()} autofocus=true hint="e.g. Physics XI-A 2026" />
+                <Select label="Course" name="course_id" value={form.course.map(|c| c.to_string()).unwrap_or_default()} options={course_opts} on_change={choose_course} error={err.clone()} none="Choose…" />
+                <Field label="Seats" name="capacity" kind="number" value={form.capacity.clone()} on_input={form.field(|f, v| f.capacity = v)} error={err.clone()} />
             </div>
             <div class="row">
-                <Select label="Teacher" name="teacher_id" value={(*teacher).clone()} options={teacher_opts.clone()} on_change={setter(&teacher)} error={err.clone()} none="Choose…" />
-                <Select label="Assistant" name="assistant_id" value={(*assistant).clone()} options={teacher_opts} on_change={setter(&assistant)} error={err.clone()} none="None" />
-                <Select label="Room" name="room_id" value={(*room).clone()} options={room_opts} on_change={setter(&room)} error={err.clone()} none="Choose…" />
+                <Select label="Teacher" name="teacher_id" value={form.teacher.map(|t| t.to_string()).unwrap_or_default()} options={teacher_opts.clone()} on_change={form.field(|f, v: String| f.teacher = v.parse().ok().map(UserId))} error={err.clone()} none="Choose…" />
+                <Select label="Assistant" name="assistant_id" value={form.batch.assistant_id.map(|a| a.to_string()).unwrap_or_default()} options={teacher_opts} on_change={form.field(|f, v: String| f.batch.assistant_id = v.parse().ok().map(UserId))} error={err.clone()} none="None" />
+                <Select label="Room" name="room_id" value={form.room.map(|r| r.to_string()).unwrap_or_default()} options={room_opts} on_change={form.field(|f, v: String| f.room = v.parse().ok().map(RoomId))} error={err.clone()} none="Choose…" />
             </div>
             <div class="row">
-                <DateField label="Starts" name="start_date" value={(*start).clone()} on_input={setter(&start)} error={err.clone()} />
-                <DateField label="Ends" name="end_date" value={(*end).clone()} on_input={setter(&end)} error={err.clone()} />
+                <DateField label="Starts" name="start_date" value={form.batch.start_date.clone()} on_input={form.field(|f, v| f.batch.start_date = v)} error={err.clone()} />
+                <DateField label="Ends" name="end_date" value={form.batch.end_date.clone()} on_input={form.field(|f, v| f.batch.end_date = v)} error={err.clone()} />
             </div>
             <fieldset class="slots" id="slots">
                 <legend>{ "Weekly times" }</legend>
@@ -390,12 +367,12 @@ fn BatchForm(p: &BatchFormProps) -> Html {
             </fieldset>
             <div class="row">
                 if !by_instalments {
-                    <Field label="Fee" name="fee_minor" value={(*fee).clone()} on_input={setter(&fee)} error={err.clone()} />
+                    <Field label="Fee" name="fee_minor" value={form.fee.clone()} on_input={form.field(|f, v| f.fee = v)} error={err.clone()} />
                 }
-                <Select label="Fee is paid" name="fee_frequency" value={(*frequency).clone()} options={freq_opts} on_change={setter(&frequency)} error={err.clone()} />
-                <Select label="Teacher is paid" name="comp_model" value={(*comp).clone()} options={comp_opts} on_change={setter(&comp)} error={err.clone()} />
-                <Field label="Pay amount" name="comp_amount_minor" value={(*comp_amount).clone()} on_input={setter(&comp_amount)} error={err.clone()} />
-                <Field label="Monthly overheads" name="overheads_minor" value={(*overheads).clone()} on_input={setter(&overheads)} error={err.clone()} />
+                <Select label="Fee is paid" name="fee_frequency" value={form.batch.fee_frequency.as_str()} options={freq_opts} on_change={form.field(|f, v: String| f.batch.fee_frequency = FeeFrequency::parse(&v).unwrap_or_default())} error={err.clone()} />
+                <Select label="Teacher is paid" name="comp_model" value={form.batch.comp_model.as_str()} options={comp_opts} on_change={form.field(|f, v: String| f.batch.comp_model = CompensationModel::parse(&v).unwrap_or_default())} error={err.clone()} />
+                <Field label="Pay amount" name="comp_amount_minor" value={form.comp_amount.clone()} on_input={form.field(|f, v| f.comp_amount = v)} error={err.clone()} />
+                <Field label="Monthly overheads" name="overheads_minor" value={form.overheads.clone()} on_input={form.field(|f, v| f.overheads = v)} error={err.clone()} />
             </div>
             if by_instalments {
                 <fieldset class="instalments" id="instalments">
@@ -563,14 +540,14 @@ struct ConfirmCancelProps {
 #[component]
 fn ConfirmCancel(p: &ConfirmCancelProps) -> Html {
     let s = use_session();
-    let note = use_state(|| p.note.clone());
+    let form = use_form_with(|| SetSessionCancelled { id: p.id, cancelled: true, note: p.note.clone() });
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (note, error, s, done, id) = (note.clone(), error.clone(), s.clone(), p.on_done.clone(), p.id);
+        let (form, error, s, done, id) = (form.clone(), error.clone(), s.clone(), p.on_done.clone(), p.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let done = done.clone();
-            let input = SetSessionCancelled { id, cancelled: true, note: (*note).clone() };
+            let input = SetSessionCancelled { id, cancelled: true, ..form.value().clone() };
             act(input, error.clone(), s.clone(), move |_| done.emit(()));
         })
     };
@@ -579,7 +556,7 @@ fn ConfirmCancel(p: &ConfirmCancelProps) -> Html {
     html! {
         <form class="confirm-cancel" role="alertdialog" aria-label="Cancel this class?" {onsubmit} onkeydown={esc(p.on_keep.clone())}>
             <span>{ format!("Cancel the class of {}?", p.when) }</span>
-            <Field label="Why" name="note" id="confirm-note" value={(*note).clone()} on_input={setter(&note)} error={err.clone()} autofocus=true />
+            <Field label="Why" name="note" id="confirm-note" value={form.note.clone()} on_input={form.field(|f, v| f.note = v)} error={err.clone()} autofocus=true />
             <button type="submit" class="danger confirm-yes">{ "Yes, cancel it " }<kbd>{ "Enter" }</kbd></button>
             <button type="button" class="confirm-keep" onclick={move |_| keep.emit(())}>{ "Keep it " }<kbd>{ "Esc" }</kbd></button>
             <FormError error={err} fields={vec!["note"]} />
@@ -662,50 +639,67 @@ struct SubmissionRowProps {
 #[component]
 fn SubmissionRow(p: &SubmissionRowProps) -> Html {
     let s = use_session();
-    let on = use_state(|| branchdesk_api::dates::show_iso(&p.row.submitted_on.clone().unwrap_or_default()));
-    let marks = use_state(|| p.row.marks.map(|m| m.to_string()).unwrap_or_default());
-    let feedback = use_state(|| p.row.feedback.clone());
+    let form = use_form_with(|| SubmissionDraft {
+        record: RecordSubmission {
+            submitted_on: branchdesk_api::dates::show_iso(&p.row.submitted_on.clone().unwrap_or_default()),
+            feedback: p.row.feedback.clone(),
+            ..RecordSubmission::default()
+        },
+        marks: p.row.marks.map(|m| m.to_string()).unwrap_or_default(),
+    });
     let error = use_state(|| None::<ApiError>);
     let save = {
-        let (on, marks, feedback, error, s, done) =
-            (on.clone(), marks.clone(), feedback.clone(), error.clone(), s.clone(), p.on_saved.clone());
+        let (form, error, s, done) = (form.clone(), error.clone(), s.clone(), p.on_saved.clone());
         let (batch_id, assignment_id, student_id) = (p.batch_id, p.assignment_id, p.row.student_id);
         let text = p.row.text.clone();
         Callback::from(move |_: MouseEvent| {
-            let marks = if marks.trim().is_empty() {
-                None
-            } else {
-                match marks.trim().parse() {
-                    Ok(m) => Some(m),
-                    Err(_) => return error.set(Some(ApiError::invalid("marks", "Enter whole marks."))),
-                }
+            let marks = match form.marks() {
+                Ok(m) => m,
+                Err(e) => return error.set(Some(e)),
             };
             let input = RecordSubmission {
                 assignment_id,
                 batch_id,
                 student_id,
-                submitted_on: (*on).clone(),
                 marks,
-                feedback: (*feedback).clone(),
                 text: text.clone(),
+                ..form.record.clone()
             };
             let done = done.clone();
             act(input, error.clone(), s.clone(), move |_| done.emit(()));
         })
     };
-    let input = |state: &UseStateHandle<String>, kind: &'static str, label: &'static str| {
-        let state2 = state.clone();
+    let input = |value: &str, on_input: Callback<String>, kind: &'static str, label: &'static str| {
         let placeholder = (label == "Handed in on").then_some("DD/MM/YYYY");
-        html! { <input type={kind} aria-label={label} {placeholder} value={(**state).clone()} oninput={Callback::from(move |e: InputEvent| state2.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} /> }
+        html! { <input type={kind} aria-label={label} {placeholder} value={value.to_owned()} oninput={on_input.reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value())} /> }
     };
     html! {
         <tr>
             <td>{ format!("{} ({})", p.row.student_name, p.row.student_code) }if p.row.late { <span class="tag">{ "late" }</span> }
                 if !p.row.text.is_empty() { <div class="muted small hand-in" title={p.row.text.clone()}>{ p.row.text.chars().take(160).collect::<String>() }</div> }</td>
-            <td>{ input(&on, "text", "Handed in on") }</td>
-            <td>{ input(&marks, "number", "Marks") }</td>
-            <td>{ input(&feedback, "text", "Feedback") }if let Some(e) = &*error { <div class="field-error">{ &e.message }</div> }</td>
+            <td>{ input(&form.record.submitted_on, form.field(|f, v| f.record.submitted_on = v), "text", "Handed in on") }</td>
+            <td>{ input(&form.marks, form.field(|f, v| f.marks = v), "number", "Marks") }</td>
+            <td>{ input(&form.record.feedback, form.field(|f, v| f.record.feedback = v), "text", "Feedback") }if let Some(e) = &*error { <div class="field-error">{ &e.message }</div> }</td>
             <td><button onclick={save}>{ if p.row.submitted_on.is_some() { "Update" } else { "Record" } }</button></td>
         </tr>
+    }
+}
+
+/// A hand-in being recorded: the date and feedback as sent, the marks as
+/// typed.
+#[derive(Clone, Default, PartialEq)]
+struct SubmissionDraft {
+    record: RecordSubmission,
+    marks: String,
+}
+
+impl SubmissionDraft {
+    /// The marks (none when left empty), or the error naming the field.
+    fn marks(&self) -> Result<Option<u32>, ApiError> {
+        let marks = self.marks.trim();
+        if marks.is_empty() {
+            return Ok(None);
+        }
+        marks.parse().map(Some).map_err(|_| ApiError::invalid("marks", "Enter whole marks."))
     }
 }
