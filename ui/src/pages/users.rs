@@ -1,6 +1,7 @@
 //! Users: find, create, edit, deactivate, reset passwords, grant roles.
 
-use crate::components::field::{setter, DateField, Field, FormActions, FormError};
+use crate::components::field::{DateField, Field, FormActions, FormError};
+use crate::components::form::{use_form, use_form_with};
 use crate::components::keys::esc;
 use crate::components::session::use_session;
 use crate::format;
@@ -250,11 +251,38 @@ fn GrantPicker(p: &GrantPickerProps) -> Html {
     }
 }
 
-fn default_branch(s: &crate::components::session::SessionCtx) -> Option<BranchId> {
-    if s.me.all_branches && s.me.branches.len() != 1 {
-        None
-    } else {
-        s.me.branches.first().map(|b| b.id)
+/// A role to give: the role until one is chosen, the branch (none: all)
+/// and the last day as typed.
+#[derive(Clone, Default, PartialEq)]
+struct GrantDraft {
+    role: Option<RoleId>,
+    branch: Option<BranchId>,
+    expires: String,
+}
+
+impl GrantDraft {
+    /// Starts in the person's only branch, or all branches when they hold all.
+    fn new(s: &crate::components::session::SessionCtx) -> Self {
+        let branch = if s.me.all_branches && s.me.branches.len() != 1 {
+            None
+        } else {
+            s.me.branches.first().map(|b| b.id)
+        };
+        GrantDraft { branch, ..GrantDraft::default() }
+    }
+
+    /// The grant (none without a role), or the last day's error.
+    fn grant(&self) -> Result<Option<NewGrant>, ApiError> {
+        let expires_on = parse_date(&self.expires)?;
+        Ok(self.role.map(|role_id| NewGrant { role_id, branch_id: self.branch, expires_on }))
+    }
+
+    /// The grant, asking for the role first when none is chosen.
+    fn chosen(&self) -> Result<NewGrant, ApiError> {
+        let Some(role_id) = self.role else {
+            return Err(ApiError::invalid("role_id", "Choose a role from the list."));
+        };
+        Ok(NewGrant { role_id, branch_id: self.branch, expires_on: parse_date(&self.expires)? })
     }
 }
 
@@ -262,67 +290,46 @@ fn default_branch(s: &crate::components::session::SessionCtx) -> Option<BranchId
 fn UserForm(p: &UserFormProps) -> Html {
     let s = use_session();
     let u = p.user.clone();
-    let name = use_state(|| u.as_ref().map(|u| u.full_name.clone()).unwrap_or_default());
-    let email = use_state(|| u.as_ref().map(|u| u.email.clone()).unwrap_or_default());
-    let phone = use_state(|| u.as_ref().and_then(|u| u.phone.clone()).unwrap_or_default());
-    let password = use_state(String::new);
-    let role = use_state(|| None::<RoleId>);
-    let branch = use_state(|| default_branch(&s));
-    let expires = use_state(String::new);
+    // A new user's name, email, phone and password, with their first role;
+    // an edit sends the first three.
+    let form = use_form_with(|| UserDraft {
+        user: CreateUser {
+            full_name: u.as_ref().map(|u| u.full_name.clone()).unwrap_or_default(),
+            email: u.as_ref().map(|u| u.email.clone()).unwrap_or_default(),
+            phone: u.as_ref().and_then(|u| u.phone.clone()).unwrap_or_default(),
+            ..CreateUser::default()
+        },
+        grant: GrantDraft::new(&s),
+    });
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (name, email, phone, password, role, branch, expires, error, s, on_saved, u) = (
-            name.clone(),
-            email.clone(),
-            phone.clone(),
-            password.clone(),
-            role.clone(),
-            branch.clone(),
-            expires.clone(),
-            error.clone(),
-            s.clone(),
-            p.on_saved.clone(),
-            u.clone(),
-        );
+        let (form, error, s, on_saved, u) =
+            (form.clone(), error.clone(), s.clone(), p.on_saved.clone(), u.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let done = {
                 let on_saved = on_saved.clone();
                 move |_| on_saved.emit(())
             };
+            let user = &form.user;
             match &u {
                 Some(u) => act(
                     UpdateUser {
                         id: u.id,
-                        full_name: (*name).clone(),
-                        email: (*email).clone(),
-                        phone: (*phone).clone(),
+                        full_name: user.full_name.clone(),
+                        email: user.email.clone(),
+                        phone: user.phone.clone(),
                     },
                     error.clone(),
                     s.clone(),
                     done,
                 ),
                 None => {
-                    let expires_on = match parse_date(&expires) {
-                        Ok(d) => d,
+                    let grants = match form.grant.grant() {
+                        Ok(g) => g.into_iter().collect(),
                         Err(e) => return error.set(Some(e)),
                     };
-                    let grants = role
-                        .map(|role_id| NewGrant { role_id, branch_id: *branch, expires_on })
-                        .into_iter()
-                        .collect();
-                    act(
-                        CreateUser {
-                            full_name: (*name).clone(),
-                            email: (*email).clone(),
-                            phone: (*phone).clone(),
-                            password: (*password).clone(),
-                            grants,
-                        },
-                        error.clone(),
-                        s.clone(),
-                        done,
-                    )
+                    act(CreateUser { grants, ..user.clone() }, error.clone(), s.clone(), done)
                 }
             }
         })
@@ -333,13 +340,13 @@ fn UserForm(p: &UserFormProps) -> Html {
             <h2>{ if u.is_some() { "Edit user" } else { "New user" } }</h2>
             <FormError error={err.clone()} fields={vec!["full_name", "email", "phone", "password", "role_id", "grants", "expires_on"]} />
             <div class="row">
-                <Field label="Full name" name="full_name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} autofocus=true />
-                <Field label="Email" name="email" kind="email" value={(*email).clone()} on_input={setter(&email)} error={err.clone()} hint="They sign in with it" />
-                <Field label="Phone (optional)" name="phone" kind="tel" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
+                <Field label="Full name" name="full_name" value={form.user.full_name.clone()} on_input={form.field(|f, v| f.user.full_name = v)} error={err.clone()} autofocus=true />
+                <Field label="Email" name="email" kind="email" value={form.user.email.clone()} on_input={form.field(|f, v| f.user.email = v)} error={err.clone()} hint="They sign in with it" />
+                <Field label="Phone (optional)" name="phone" kind="tel" value={form.user.phone.clone()} on_input={form.field(|f, v| f.user.phone = v)} error={err.clone()} />
             </div>
             if u.is_none() {
-                <Field label="First password" name="password" kind="password" value={(*password).clone()} on_input={setter(&password)} error={err.clone()} hint="At least 10 characters; tell it to them in person" autocomplete="new-password" />
-                <GrantPicker role={*role} branch={*branch} expires={(*expires).clone()} on_role={setter(&role)} on_branch={setter(&branch)} on_expires={setter(&expires)} error={err.clone()} />
+                <Field label="First password" name="password" kind="password" value={form.user.password.clone()} on_input={form.field(|f, v| f.user.password = v)} error={err.clone()} hint="At least 10 characters; tell it to them in person" autocomplete="new-password" />
+                <GrantPicker role={form.grant.role} branch={form.grant.branch} expires={form.grant.expires.clone()} on_role={form.field(|f, v| f.grant.role = v)} on_branch={form.field(|f, v| f.grant.branch = v)} on_expires={form.field(|f, v| f.grant.expires = v)} error={err.clone()} />
             }
             <FormActions save="Save" id="user-save" on_cancel={p.on_cancel.clone()} />
         </form>
@@ -356,20 +363,16 @@ struct UserActionProps {
 #[component]
 fn PasswordForm(p: &UserActionProps) -> Html {
     let s = use_session();
-    let password = use_state(String::new);
+    let form = use_form::<ResetUserPassword>();
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (password, error, s, on_saved, id) =
-            (password.clone(), error.clone(), s.clone(), p.on_saved.clone(), p.user.id);
+        let (form, error, s, on_saved, id) =
+            (form.clone(), error.clone(), s.clone(), p.on_saved.clone(), p.user.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let on_saved = on_saved.clone();
-            act(
-                ResetUserPassword { id, new_password: (*password).clone() },
-                error.clone(),
-                s.clone(),
-                move |_| on_saved.emit(()),
-            );
+            let input = ResetUserPassword { id, ..form.value().clone() };
+            act(input, error.clone(), s.clone(), move |_| on_saved.emit(()));
         })
     };
     let err = (*error).clone();
@@ -378,7 +381,7 @@ fn PasswordForm(p: &UserActionProps) -> Html {
             <h2>{ format!("Set a temporary password for {}", p.user.full_name) }</h2>
             <p class="muted">{ "They are signed out and must choose their own password at their next sign-in." }</p>
             <FormError error={err.clone()} fields={vec!["new_password"]} />
-            <Field label="Temporary password" name="new_password" kind="password" value={(*password).clone()} on_input={setter(&password)} error={err} autofocus=true autocomplete="new-password" />
+            <Field label="Temporary password" name="new_password" kind="password" value={form.new_password.clone()} on_input={form.field(|f, v| f.new_password = v)} error={err} autofocus=true autocomplete="new-password" />
             <FormActions save="Set password" on_cancel={p.on_cancel.clone()} />
         </form>
     }
@@ -387,36 +390,19 @@ fn PasswordForm(p: &UserActionProps) -> Html {
 #[component]
 fn GrantForm(p: &UserActionProps) -> Html {
     let s = use_session();
-    let role = use_state(|| None::<RoleId>);
-    let branch = use_state(|| default_branch(&s));
-    let expires = use_state(String::new);
+    let form = use_form_with(|| GrantDraft::new(&s));
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (role, branch, expires, error, s, on_saved, user_id) = (
-            role.clone(),
-            branch.clone(),
-            expires.clone(),
-            error.clone(),
-            s.clone(),
-            p.on_saved.clone(),
-            p.user.id,
-        );
+        let (form, error, s, on_saved, user_id) =
+            (form.clone(), error.clone(), s.clone(), p.on_saved.clone(), p.user.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(role_id) = *role else {
-                return error.set(Some(ApiError::invalid("role_id", "Choose a role from the list.")));
-            };
-            let expires_on = match parse_date(&expires) {
-                Ok(d) => d,
+            let grant = match form.chosen() {
+                Ok(grant) => grant,
                 Err(e) => return error.set(Some(e)),
             };
             let on_saved = on_saved.clone();
-            act(
-                GrantRole { user_id, grant: NewGrant { role_id, branch_id: *branch, expires_on } },
-                error.clone(),
-                s.clone(),
-                move |_| on_saved.emit(()),
-            );
+            act(GrantRole { user_id, grant }, error.clone(), s.clone(), move |_| on_saved.emit(()));
         })
     };
     let err = (*error).clone();
@@ -424,7 +410,7 @@ fn GrantForm(p: &UserActionProps) -> Html {
         <form class="card panel" {onsubmit} onkeydown={esc(p.on_cancel.clone())}>
             <h2>{ format!("Give {} a role", p.user.full_name) }</h2>
             <FormError error={err.clone()} fields={vec!["role_id", "expires_on"]} />
-            <GrantPicker role={*role} branch={*branch} expires={(*expires).clone()} on_role={setter(&role)} on_branch={setter(&branch)} on_expires={setter(&expires)} error={err} />
+            <GrantPicker role={form.role} branch={form.branch} expires={form.expires.clone()} on_role={form.field(|f, v| f.role = v)} on_branch={form.field(|f, v| f.branch = v)} on_expires={form.field(|f, v| f.expires = v)} error={err} />
             <FormActions save="Give role" on_cancel={p.on_cancel.clone()} />
         </form>
     }
@@ -460,56 +446,27 @@ struct ProfileFieldsProps {
 fn ProfileFields(p: &ProfileFieldsProps) -> Html {
     let s = use_session();
     let pr = &p.profile;
-    let staff = use_state(|| pr.kind == ProfileKind::Staff);
-    let specialties = use_state(|| pr.specialties.clone());
-    let qualifications = use_state(|| pr.qualifications.clone());
-    let bio = use_state(|| pr.bio.clone());
-    let department = use_state(|| pr.department.clone());
-    let designation = use_state(|| pr.designation.clone());
-    let account_name = use_state(|| pr.bank_account_name.clone());
-    let account = use_state(|| pr.bank_account_number.clone());
-    let ifsc = use_state(|| pr.bank_ifsc.clone());
+    let form = use_form_with(|| SaveStaffProfile {
+        user_id: p.user.id,
+        kind: pr.kind,
+        specialties: pr.specialties.clone(),
+        qualifications: pr.qualifications.clone(),
+        bio: pr.bio.clone(),
+        department: pr.department.clone(),
+        designation: pr.designation.clone(),
+        reporting_manager_id: pr.reporting_manager_id,
+        bank_account_name: pr.bank_account_name.clone(),
+        bank_account_number: pr.bank_account_number.clone(),
+        bank_ifsc: pr.bank_ifsc.clone(),
+    });
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let f = (
-            staff.clone(),
-            specialties.clone(),
-            qualifications.clone(),
-            bio.clone(),
-            department.clone(),
-            designation.clone(),
-            account_name.clone(),
-            account.clone(),
-            ifsc.clone(),
-        );
-        let (error, s, done, user, manager) =
-            (error.clone(), s.clone(), p.on_saved.clone(), p.user.id, pr.reporting_manager_id);
+        let (form, error, s, done, user, manager) =
+            (form.clone(), error.clone(), s.clone(), p.on_saved.clone(), p.user.id, pr.reporting_manager_id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (
-                staff,
-                specialties,
-                qualifications,
-                bio,
-                department,
-                designation,
-                account_name,
-                account,
-                ifsc,
-            ) = f.clone();
-            let input = SaveStaffProfile {
-                user_id: user,
-                kind: if *staff { ProfileKind::Staff } else { ProfileKind::Teacher },
-                specialties: (*specialties).clone(),
-                qualifications: (*qualifications).clone(),
-                bio: (*bio).clone(),
-                department: (*department).clone(),
-                designation: (*designation).clone(),
-                reporting_manager_id: manager,
-                bank_account_name: (*account_name).clone(),
-                bank_account_number: (*account).clone(),
-                bank_ifsc: (*ifsc).clone(),
-            };
+            let input =
+                SaveStaffProfile { user_id: user, reporting_manager_id: manager, ..form.value().clone() };
             let done = done.clone();
             act(input, error.clone(), s.clone(), move |_| done.emit(()));
         })
@@ -520,25 +477,33 @@ fn ProfileFields(p: &ProfileFieldsProps) -> Html {
         <form class="card panel" id="profile-form" {onsubmit}>
             <h2>{ format!("Profile of {}", p.user.full_name) }</h2>
             <FormError error={err.clone()} fields={vec!["specialties", "qualifications", "bio", "department", "designation", "bank_account_name", "bank_account_number", "bank_ifsc"]} />
-            <label class="check"><input type="checkbox" checked={*staff} onchange={let st = staff.clone(); Callback::from(move |_: Event| st.set(!*st))} />{ " Office staff (not a teacher)" }</label>
+            <label class="check"><input type="checkbox" checked={form.kind == ProfileKind::Staff} onchange={form.field(|f, _: Event| f.kind = if f.kind == ProfileKind::Staff { ProfileKind::Teacher } else { ProfileKind::Staff })} />{ " Office staff (not a teacher)" }</label>
             <div class="row">
-                <Field label="Specialties" name="specialties" value={(*specialties).clone()} on_input={setter(&specialties)} error={err.clone()} />
-                <Field label="Qualifications" name="qualifications" value={(*qualifications).clone()} on_input={setter(&qualifications)} error={err.clone()} />
+                <Field label="Specialties" name="specialties" value={form.specialties.clone()} on_input={form.field(|f, v| f.specialties = v)} error={err.clone()} />
+                <Field label="Qualifications" name="qualifications" value={form.qualifications.clone()} on_input={form.field(|f, v| f.qualifications = v)} error={err.clone()} />
             </div>
             <div class="row">
-                <Field label="Department" name="department" value={(*department).clone()} on_input={setter(&department)} error={err.clone()} />
-                <Field label="Designation" name="designation" value={(*designation).clone()} on_input={setter(&designation)} error={err.clone()} />
+                <Field label="Department" name="department" value={form.department.clone()} on_input={form.field(|f, v| f.department = v)} error={err.clone()} />
+                <Field label="Designation" name="designation" value={form.designation.clone()} on_input={form.field(|f, v| f.designation = v)} error={err.clone()} />
             </div>
-            <Field label="About" name="bio" value={(*bio).clone()} on_input={setter(&bio)} error={err.clone()} />
+            <Field label="About" name="bio" value={form.bio.clone()} on_input={form.field(|f, v| f.bio = v)} error={err.clone()} />
             <fieldset>
                 <legend>{ if payroll { "Bank details" } else { "Bank details (only payroll sees and changes them)" } }</legend>
                 <div class="row">
-                    <Field label="Account holder" name="bank_account_name" value={(*account_name).clone()} on_input={if payroll { setter(&account_name) } else { Callback::noop() }} error={err.clone()} />
-                    <Field label="Account number" name="bank_account_number" value={(*account).clone()} on_input={if payroll { setter(&account) } else { Callback::noop() }} error={err.clone()} />
-                    <Field label="IFSC" name="bank_ifsc" value={(*ifsc).clone()} on_input={if payroll { setter(&ifsc) } else { Callback::noop() }} error={err.clone()} />
+                    <Field label="Account holder" name="bank_account_name" value={form.bank_account_name.clone()} on_input={if payroll { form.field(|f, v| f.bank_account_name = v) } else { Callback::noop() }} error={err.clone()} />
+                    <Field label="Account number" name="bank_account_number" value={form.bank_account_number.clone()} on_input={if payroll { form.field(|f, v| f.bank_account_number = v) } else { Callback::noop() }} error={err.clone()} />
+                    <Field label="IFSC" name="bank_ifsc" value={form.bank_ifsc.clone()} on_input={if payroll { form.field(|f, v| f.bank_ifsc = v) } else { Callback::noop() }} error={err.clone()} />
                 </div>
             </fieldset>
             <FormActions save="Save profile" on_cancel={p.on_cancel.clone()} />
         </form>
     }
+}
+
+/// The user form: a new user's details and password as sent, with the
+/// first role to give them.
+#[derive(Clone, PartialEq)]
+struct UserDraft {
+    user: CreateUser,
+    grant: GrantDraft,
 }
