@@ -268,16 +268,17 @@ pub fn Select(p: &SelectProps) -> Html {
 }
 
 /// Reads a chosen file into (name, base64) for attaching (a lesson
-/// resource, a bill); larger than 2 MB is refused at once.
+/// resource, a bill) and hands it to `file`; larger than 2 MB is refused
+/// at once (`file` gets None).
 pub fn pick_file(
-    file: UseStateHandle<Option<(String, String)>>,
+    file: Callback<Option<(String, String)>>,
     error: UseStateHandle<Option<ApiError>>,
 ) -> Callback<Event> {
     Callback::from(move |e: Event| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         let Some(f) = input.files().and_then(|l| l.get(0)) else { return };
         if f.size() > branchdesk_api::commands::academics::MAX_ATTACHMENT_BYTES as f64 {
-            file.set(None);
+            file.emit(None);
             return error.set(Some(ApiError::invalid("content_b64", "Attach at most 2 MB.")));
         }
         let (file, error) = (file.clone(), error.clone());
@@ -286,7 +287,7 @@ pub fn pick_file(
                 Ok(buffer) => {
                     use base64::Engine;
                     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                    file.set(Some((f.name(), base64::engine::general_purpose::STANDARD.encode(bytes))));
+                    file.emit(Some((f.name(), base64::engine::general_purpose::STANDARD.encode(bytes))));
                 }
                 Err(_) => error.set(Some(ApiError::invalid("content_b64", "That file could not be read."))),
             }

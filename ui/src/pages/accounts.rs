@@ -5,10 +5,12 @@
 use crate::components::branch::branch_picker;
 use crate::components::document::DocumentActions;
 use crate::components::field::{pick_file, setter, DateField, Field, FormActions, FormError, Select};
+use crate::components::form::{use_form, use_form_with};
 use crate::components::session::use_session;
 use crate::format::{day, money};
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::money::*;
+use branchdesk_api::ids::UserId;
 use branchdesk_api::ApiError;
 use yew::prelude::*;
 
@@ -84,50 +86,16 @@ struct RecordProps {
 #[component]
 fn RecordForm(p: &RecordProps) -> Html {
     let s = use_session();
-    let day = use_state(String::new);
-    let vendor = use_state(String::new);
-    let description = use_state(String::new);
-    let amount = use_state(String::new);
-    let category = use_state(|| ExpenseCategory::Supplies.as_str().to_owned());
-    let method = use_state(|| PaymentMethod::Cash.as_str().to_owned());
-    let reference = use_state(String::new);
-    let file = use_state(|| None::<(String, String)>);
+    let form = use_form::<RecordExpense>();
     let error = use_state(|| None::<ApiError>);
     let saved = use_state(|| None::<String>);
     let onsubmit = {
-        let f = (
-            day.clone(),
-            vendor.clone(),
-            description.clone(),
-            amount.clone(),
-            category.clone(),
-            method.clone(),
-            reference.clone(),
-            file.clone(),
-        );
-        let (error, s, done, branch, saved) =
-            (error.clone(), s.clone(), p.on_done.clone(), p.branch, saved.clone());
+        let (form, error, s, done, branch, saved) =
+            (form.clone(), error.clone(), s.clone(), p.on_done.clone(), p.branch, saved.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (day, vendor, description, amount, category, method, reference, file) = f.clone();
-            let (file_name, content_b64) = (*file).clone().unwrap_or_default();
-            let input = RecordExpense {
-                branch_id: branch,
-                day: (*day).clone(),
-                category: ExpenseCategory::parse(&category).unwrap_or_default(),
-                vendor: (*vendor).clone(),
-                description: (*description).clone(),
-                amount: (*amount).clone(),
-                method: PaymentMethod::parse(&method).unwrap_or_default(),
-                reference: (*reference).clone(),
-                file_name,
-                content_b64,
-            };
-            let (done, saved, clear) = (
-                done.clone(),
-                saved.clone(),
-                (vendor.clone(), description.clone(), amount.clone(), reference.clone(), file.clone()),
-            );
+            let input = RecordExpense { branch_id: branch, ..form.value().clone() };
+            let (done, saved, form) = (done.clone(), saved.clone(), form.clone());
             act(input, error.clone(), s.clone(), move |x: Expense| {
                 saved.set(Some(format!(
                     "{} to {}: {}.",
@@ -135,11 +103,15 @@ fn RecordForm(p: &RecordProps) -> Html {
                     x.vendor,
                     x.status.label().to_lowercase()
                 )));
-                clear.0.set(String::new());
-                clear.1.set(String::new());
-                clear.2.set(String::new());
-                clear.3.set(String::new());
-                clear.4.set(None);
+                // The day, category and method stay for the next bill.
+                form.update(|f| {
+                    f.vendor.clear();
+                    f.description.clear();
+                    f.amount.clear();
+                    f.reference.clear();
+                    f.file_name.clear();
+                    f.content_b64.clear();
+                });
                 done.emit(());
             });
         })
@@ -155,18 +127,18 @@ fn RecordForm(p: &RecordProps) -> Html {
             if let Some(t) = &*saved { <div class="notice success" role="status" id="expense-saved">{ t }</div> }
             <FormError error={err.clone()} fields={vec!["day", "vendor", "description", "amount", "reference", "file_name", "content_b64"]} />
             <div class="row">
-                <Field label="Paid to" name="vendor" value={(*vendor).clone()} on_input={setter(&vendor)} error={err.clone()} />
-                <Field label="Amount (₹)" name="amount" value={(*amount).clone()} on_input={setter(&amount)} error={err.clone()} hint="above the branch's limit it waits for approval" />
-                <Select label="Category" name="category" value={(*category).clone()} options={categories} on_change={setter(&category)} />
+                <Field label="Paid to" name="vendor" value={form.vendor.clone()} on_input={form.field(|f, v| f.vendor = v)} error={err.clone()} />
+                <Field label="Amount (₹)" name="amount" value={form.amount.clone()} on_input={form.field(|f, v| f.amount = v)} error={err.clone()} hint="above the branch's limit it waits for approval" />
+                <Select label="Category" name="category" value={form.category.as_str()} options={categories} on_change={form.field(|f, v: String| f.category = ExpenseCategory::parse(&v).unwrap_or_default())} />
             </div>
             <div class="row">
-                <DateField label="Day" name="day" value={(*day).clone()} on_input={setter(&day)} error={err.clone()} hint="empty: today" />
-                <Select label="Paid by" name="method" value={(*method).clone()} options={methods} on_change={setter(&method)} />
-                <Field label="Reference or cheque number" name="reference" value={(*reference).clone()} on_input={setter(&reference)} error={err.clone()} />
+                <DateField label="Day" name="day" value={form.day.clone()} on_input={form.field(|f, v| f.day = v)} error={err.clone()} hint="empty: today" />
+                <Select label="Paid by" name="method" value={form.method.as_str()} options={methods} on_change={form.field(|f, v: String| f.method = PaymentMethod::parse(&v).unwrap_or_default())} />
+                <Field label="Reference or cheque number" name="reference" value={form.reference.clone()} on_input={form.field(|f, v| f.reference = v)} error={err.clone()} />
             </div>
             <div class="row">
-                <Field label="What for" name="description" value={(*description).clone()} on_input={setter(&description)} error={err.clone()} />
-                <label class="field">{ "Bill (at most 2 MB)" }<input type="file" id="expense-bill" onchange={pick_file(file.clone(), error.clone())} /></label>
+                <Field label="What for" name="description" value={form.description.clone()} on_input={form.field(|f, v| f.description = v)} error={err.clone()} />
+                <label class="field">{ "Bill (at most 2 MB)" }<input type="file" id="expense-bill" onchange={pick_file(form.field(|f, file: Option<(String, String)>| (f.file_name, f.content_b64) = file.unwrap_or_default()), error.clone())} /></label>
             </div>
             <FormActions save="Record expense" id="expense-save" />
         </form>
@@ -296,19 +268,16 @@ struct LineProps {
 #[component]
 fn LineActions(p: &LineProps) -> Html {
     let s = use_session();
-    let amount = use_state(String::new);
-    let note = use_state(String::new);
-    let method = use_state(|| PaymentMethod::BankTransfer.as_str().to_owned());
-    let reference = use_state(String::new);
+    let adjustment = use_form::<AdjustSalary>();
+    let payment = use_form_with(|| PaySalary { method: PaymentMethod::BankTransfer, ..PaySalary::default() });
     let error = use_state(|| None::<ApiError>);
     let id = p.line.id;
     let adjust = {
-        let (amount, note, error, s, done) =
-            (amount.clone(), note.clone(), error.clone(), s.clone(), p.on_done.clone());
+        let (adjustment, error, s, done) = (adjustment.clone(), error.clone(), s.clone(), p.on_done.clone());
         Callback::from(move |_: MouseEvent| {
             let done = done.clone();
             act(
-                AdjustSalary { id, amount: (*amount).clone(), note: (*note).clone() },
+                AdjustSalary { id, ..adjustment.value().clone() },
                 error.clone(),
                 s.clone(),
                 move |l: SalaryLine| done.emit(format!("{} now {}.", l.name, money(l.total_minor))),
@@ -316,19 +285,19 @@ fn LineActions(p: &LineProps) -> Html {
         })
     };
     let pay = {
-        let (method, reference, error, s, done) =
-            (method.clone(), reference.clone(), error.clone(), s.clone(), p.on_done.clone());
+        let (payment, error, s, done) = (payment.clone(), error.clone(), s.clone(), p.on_done.clone());
         Callback::from(move |_: MouseEvent| {
             let done = done.clone();
-            let input = PaySalary {
-                id,
-                method: PaymentMethod::parse(&method).unwrap_or_default(),
-                reference: (*reference).clone(),
-            };
-            act(input, error.clone(), s.clone(), move |l: SalaryLine| {
-                done.emit(format!("{} paid {}.", l.name, money(l.total_minor)))
-            });
+            act(
+                PaySalary { id, ..payment.value().clone() },
+                error.clone(),
+                s.clone(),
+                move |l: SalaryLine| done.emit(format!("{} paid {}.", l.name, money(l.total_minor))),
+            );
         })
+    };
+    let typed = |cb: Callback<String>| {
+        cb.reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value())
     };
     let methods: Vec<(String, String)> =
         PaymentMethod::ALL.iter().map(|m| (m.as_str().into(), m.label().into())).collect();
@@ -336,11 +305,11 @@ fn LineActions(p: &LineProps) -> Html {
     html! {
         <div class="line-actions">
             <FormError error={err.clone()} fields={vec![]} />
-            <input class="small" placeholder="± amount" aria-label="Adjustment" value={(*amount).clone()} oninput={let a = amount.clone(); Callback::from(move |e: InputEvent| a.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} />
-            <input class="small" placeholder="why" aria-label="Why" value={(*note).clone()} oninput={let n = note.clone(); Callback::from(move |e: InputEvent| n.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} />
+            <input class="small" placeholder="± amount" aria-label="Adjustment" value={adjustment.amount.clone()} oninput={typed(adjustment.field(|f, v| f.amount = v))} />
+            <input class="small" placeholder="why" aria-label="Why" value={adjustment.note.clone()} oninput={typed(adjustment.field(|f, v| f.note = v))} />
             <button class="adjust" onclick={adjust}>{ "Adjust" }</button>
-            <Select label="Paid by" name="paid_method" value={(*method).clone()} options={methods} on_change={setter(&method)} />
-            <input class="small" placeholder="reference" aria-label="Reference" value={(*reference).clone()} oninput={let r = reference.clone(); Callback::from(move |e: InputEvent| r.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} />
+            <Select label="Paid by" name="paid_method" value={payment.method.as_str()} options={methods} on_change={payment.field(|f, v: String| f.method = PaymentMethod::parse(&v).unwrap_or_default())} />
+            <input class="small" placeholder="reference" aria-label="Reference" value={payment.reference.clone()} oninput={typed(payment.field(|f, v| f.reference = v))} />
             <button class="pay" onclick={pay}>{ "Mark paid" }</button>
         </div>
     }
@@ -357,22 +326,17 @@ struct SalaryFormProps {
 fn SalaryForm(p: &SalaryFormProps) -> Html {
     let s = use_session();
     let (users, _) = use_query(branchdesk_api::commands::users::ListUsers::default());
-    let user = use_state(String::new);
-    let fixed = use_state(String::new);
+    let form = use_form::<SalaryDraft>();
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (user, fixed, error, s, done, branch) =
-            (user.clone(), fixed.clone(), error.clone(), s.clone(), p.on_done.clone(), p.branch);
+        let (form, error, s, done, branch) =
+            (form.clone(), error.clone(), s.clone(), p.on_done.clone(), p.branch);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Ok(id) = user.parse() else {
+            let Some(user_id) = form.user else {
                 return error.set(Some(ApiError::invalid("user_id", "Choose a person.")));
             };
-            let input = SetSalary {
-                branch_id: branch,
-                user_id: branchdesk_api::ids::UserId(id),
-                fixed_monthly: (*fixed).clone(),
-            };
+            let input = SetSalary { branch_id: branch, user_id, ..form.salary.clone() };
             let done = done.clone();
             act(input, error.clone(), s.clone(), move |l: SalaryLine| {
                 done.emit(format!("{}'s salary is {} a month.", l.name, money(l.fixed_minor)))
@@ -389,10 +353,17 @@ fn SalaryForm(p: &SalaryFormProps) -> Html {
             <h3>{ "Fixed monthly salary" }</h3>
             <FormError error={err.clone()} fields={vec!["user_id", "fixed_monthly"]} />
             <div class="row">
-                <Select label="Person" name="user_id" value={(*user).clone()} {options} on_change={setter(&user)} error={err.clone()} none="Choose…" />
-                <Field label="Salary a month (₹)" name="fixed_monthly" value={(*fixed).clone()} on_input={setter(&fixed)} error={err.clone()} hint="0 for none" />
+                <Select label="Person" name="user_id" value={form.user.map(|u| u.to_string()).unwrap_or_default()} {options} on_change={form.field(|f, v: String| f.user = v.parse().ok().map(UserId))} error={err.clone()} none="Choose…" />
+                <Field label="Salary a month (₹)" name="fixed_monthly" value={form.salary.fixed_monthly.clone()} on_input={form.field(|f, v| f.salary.fixed_monthly = v)} error={err.clone()} hint="0 for none" />
             </div>
             <FormActions save="Set salary" id="salary-save" />
         </form>
     }
+}
+
+/// The salary form: the person until one is chosen, the amount as typed.
+#[derive(Clone, Default, PartialEq)]
+struct SalaryDraft {
+    salary: SetSalary,
+    user: Option<UserId>,
 }

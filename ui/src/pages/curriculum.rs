@@ -406,7 +406,7 @@ fn AddExtras(p: &AddPartsProps) -> Html {
                         <Field label="Link title" name="title" id="field-resource-title" value={(*r_title).clone()} on_input={setter(&r_title)} error={re.clone()} />
                         <Field label="Link" name="url" value={(*r_url).clone()} on_input={setter(&r_url)} error={re.clone()} hint="https://…, or attach a file" />
                         <div class="field"><label for="resource-file">{ "or a file (≤ 2 MB)" }</label>
-                            <input type="file" id="resource-file" onchange={pick_file(r_file.clone(), r_error.clone())} />
+                            <input type="file" id="resource-file" onchange={pick_file(setter(&r_file), r_error.clone())} />
                             if let Some((name, _)) = &*r_file { <div class="field-hint">{ name }</div> }
                         </div>
                         <div class="actions"><button type="submit">{ "Attach link" }</button></div>
