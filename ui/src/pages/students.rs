@@ -3,8 +3,9 @@
 
 use crate::components::branch::branch_picker;
 use crate::components::csv_import::CsvImport;
-use crate::components::field::{setter, DateField, Field, FormActions, FormError};
+use crate::components::field::{DateField, Field, FormActions, FormError};
 use crate::components::files::export_list;
+use crate::components::form::use_form;
 use crate::components::guardian_offer::GuardianOffer;
 use crate::components::keys::esc;
 use crate::components::session::use_session;
@@ -13,7 +14,7 @@ use crate::invoke::call;
 use crate::nav::Page;
 use branchdesk_api::commands::imports::{ExportList, ImportKind, SavedFile};
 use branchdesk_api::commands::students::*;
-use branchdesk_api::ids::{BranchId, GuardianId};
+use branchdesk_api::ids::BranchId;
 use branchdesk_api::{ApiError, Permission};
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -105,38 +106,22 @@ struct AdmitProps {
 #[component]
 fn AdmitForm(p: &AdmitProps) -> Html {
     let s = use_session();
-    let name = use_state(String::new);
-    let dob = use_state(String::new);
-    let phone = use_state(String::new);
-    let email = use_state(String::new);
-    let school = use_state(String::new);
-    let grade = use_state(String::new);
-    let g_name = use_state(String::new);
-    let g_phone = use_state(String::new);
-    let g_relation = use_state(|| "Mother".to_owned());
-    // A guardian chosen from the offer; typing their name or phone again
-    // lets go of them.
-    let g_id = use_state(|| None::<GuardianId>);
-    let unchoosing = |h: &UseStateHandle<String>| {
-        let (h, g_id) = (h.clone(), g_id.clone());
-        Callback::from(move |v: String| {
-            g_id.set(None);
-            h.set(v);
-        })
-    };
-    let choose = {
-        let (g_name, g_id) = (g_name.clone(), g_id.clone());
-        Callback::from(move |g: GuardianMatch| {
-            g_name.set(g.full_name);
-            g_id.set(Some(g.id));
-        })
-    };
+    let form = use_form::<AdmitDraft>();
+    let choose = form.field(|f, g: GuardianMatch| {
+        f.guardian.full_name = g.full_name;
+        f.guardian.guardian_id = Some(g.id);
+    });
     let error = use_state(|| None::<ApiError>);
     let dupes = use_state(Vec::<StudentSummary>::new);
     // Look for possible duplicates as the clerk types the name and phones.
     {
         let dupes = dupes.clone();
-        let key = ((*name).clone(), (*phone).clone(), (*g_phone).clone(), p.branch_id);
+        let key = (
+            form.student.full_name.clone(),
+            form.student.phone.clone(),
+            form.guardian.phone.clone(),
+            p.branch_id,
+        );
         use_effect_with(key, move |(name, phone, g_phone, branch)| {
             let input = FindDuplicates {
                 branch_id: *branch,
@@ -157,47 +142,12 @@ fn AdmitForm(p: &AdmitProps) -> Html {
         });
     }
     let onsubmit = {
-        let st = (
-            name.clone(),
-            dob.clone(),
-            phone.clone(),
-            email.clone(),
-            school.clone(),
-            grade.clone(),
-            g_name.clone(),
-            g_phone.clone(),
-            g_relation.clone(),
-        );
-        let (error, s, done, branch, g_id) =
-            (error.clone(), s.clone(), p.on_done.clone(), p.branch_id, *g_id);
+        let (form, error, s, done, branch) =
+            (form.clone(), error.clone(), s.clone(), p.on_done.clone(), p.branch_id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (name, dob, phone, email, school, grade, g_name, g_phone, g_relation) = st.clone();
-            let guardians = if g_name.trim().is_empty() && g_phone.trim().is_empty() {
-                vec![]
-            } else {
-                vec![GuardianInput {
-                    guardian_id: g_id,
-                    full_name: (*g_name).clone(),
-                    phone: (*g_phone).clone(),
-                    relation: (*g_relation).clone(),
-                    is_primary: true,
-                    ..Default::default()
-                }]
-            };
-            let input = SaveStudent {
-                branch_id: branch,
-                full_name: (*name).clone(),
-                date_of_birth: (*dob).clone(),
-                phone: (*phone).clone(),
-                email: (*email).clone(),
-                school: (*school).clone(),
-                grade: (*grade).clone(),
-                guardians,
-                ..Default::default()
-            };
             let done = done.clone();
-            act(input, error.clone(), s.clone(), move |saved| done.emit(Some(saved)));
+            act(form.input(branch), error.clone(), s.clone(), move |saved| done.emit(Some(saved)));
         })
     };
     let err = (*error).clone();
@@ -208,24 +158,24 @@ fn AdmitForm(p: &AdmitProps) -> Html {
             <h2>{ "Admit a student" }</h2>
             <FormError error={err.clone()} fields={vec!["full_name", "date_of_birth", "phone", "email", "school", "grade", "guardians[0].full_name", "guardians[0].phone", "guardians[0].relation"]} />
             <div class="row">
-                <Field label="Student's name" name="full_name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} autofocus=true />
-                <DateField label="Date of birth" name="date_of_birth" value={(*dob).clone()} on_input={setter(&dob)} error={err.clone()} />
-                <Field label="Phone" name="phone" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
-                <Field label="Email" name="email" value={(*email).clone()} on_input={setter(&email)} error={err.clone()} />
+                <Field label="Student's name" name="full_name" value={form.student.full_name.clone()} on_input={form.field(|f, v| f.student.full_name = v)} error={err.clone()} autofocus=true />
+                <DateField label="Date of birth" name="date_of_birth" value={form.student.date_of_birth.clone()} on_input={form.field(|f, v| f.student.date_of_birth = v)} error={err.clone()} />
+                <Field label="Phone" name="phone" value={form.student.phone.clone()} on_input={form.field(|f, v| f.student.phone = v)} error={err.clone()} />
+                <Field label="Email" name="email" value={form.student.email.clone()} on_input={form.field(|f, v| f.student.email = v)} error={err.clone()} />
             </div>
             <div class="row">
-                <Field label="School" name="school" value={(*school).clone()} on_input={setter(&school)} error={err.clone()} />
-                <Field label="Grade" name="grade" value={(*grade).clone()} on_input={setter(&grade)} error={err.clone()} />
+                <Field label="School" name="school" value={form.student.school.clone()} on_input={form.field(|f, v| f.student.school = v)} error={err.clone()} />
+                <Field label="Grade" name="grade" value={form.student.grade.clone()} on_input={form.field(|f, v| f.student.grade = v)} error={err.clone()} />
             </div>
             <fieldset>
                 <legend>{ "Parent or guardian" }</legend>
                 if let Some(e) = err.clone().filter(|e| e.is_for("guardians")) { <div class="field-error" role="alert">{ e.message }</div> }
                 <div class="row">
-                    <Field label="Name" name="guardians[0].full_name" value={(*g_name).clone()} on_input={unchoosing(&g_name)} error={err.clone()} />
-                    <Field label="Phone" name="guardians[0].phone" value={(*g_phone).clone()} on_input={unchoosing(&g_phone)} error={err.clone()} />
-                    <Field label="Relation" name="guardians[0].relation" value={(*g_relation).clone()} on_input={setter(&g_relation)} error={err.clone()} />
+                    <Field label="Name" name="guardians[0].full_name" value={form.guardian.full_name.clone()} on_input={form.field(|f, v| f.let_go().full_name = v)} error={err.clone()} />
+                    <Field label="Phone" name="guardians[0].phone" value={form.guardian.phone.clone()} on_input={form.field(|f, v| f.let_go().phone = v)} error={err.clone()} />
+                    <Field label="Relation" name="guardians[0].relation" value={form.guardian.relation.clone()} on_input={form.field(|f, v| f.guardian.relation = v)} error={err.clone()} />
                 </div>
-                <GuardianOffer branch_id={p.branch_id} phone={(*g_phone).clone()} chosen={*g_id} on_choose={choose} />
+                <GuardianOffer branch_id={p.branch_id} phone={form.guardian.phone.clone()} chosen={form.guardian.guardian_id} on_choose={choose} />
             </fieldset>
             if !dupes.is_empty() {
                 <div class="notice" id="possible-duplicates" role="status">
@@ -238,5 +188,44 @@ fn AdmitForm(p: &AdmitProps) -> Html {
             }
             <FormActions save="Admit" id="admit-save" on_cancel={cancel} />
         </form>
+    }
+}
+
+/// The admission form: the student and their first guardian as sent.
+#[derive(Clone, PartialEq)]
+struct AdmitDraft {
+    student: SaveStudent,
+    /// A guardian chosen from the offer keeps their id until their name
+    /// or phone is typed again.
+    guardian: GuardianInput,
+}
+
+impl Default for AdmitDraft {
+    fn default() -> Self {
+        AdmitDraft {
+            student: SaveStudent::default(),
+            guardian: GuardianInput {
+                relation: "Mother".to_owned(),
+                is_primary: true,
+                ..GuardianInput::default()
+            },
+        }
+    }
+}
+
+impl AdmitDraft {
+    /// The guardian, no longer the one chosen from the offer.
+    fn let_go(&mut self) -> &mut GuardianInput {
+        self.guardian.guardian_id = None;
+        &mut self.guardian
+    }
+
+    /// The student to admit in `branch`, with the guardian unless both
+    /// their name and phone are empty.
+    fn input(&self, branch: BranchId) -> SaveStudent {
+        let g = &self.guardian;
+        let guardians =
+            if g.full_name.trim().is_empty() && g.phone.trim().is_empty() { vec![] } else { vec![g.clone()] };
+        SaveStudent { branch_id: branch, guardians, ..self.student.clone() }
     }
 }
