@@ -1,7 +1,8 @@
 //! Courses and their curriculum versions: add a course, draft a version,
 //! fill it with modules and lessons, send it for approval, review it.
 
-use crate::components::field::{setter, Field, FormActions, FormError, Select};
+use crate::components::field::{Field, FormActions, FormError, Select};
+use crate::components::form::use_form;
 use crate::components::keys::esc;
 use crate::components::session::use_session;
 use crate::format::{money, parse_money, percent, status_class};
@@ -96,44 +97,15 @@ struct CourseFormProps {
 #[component]
 fn CourseForm(p: &CourseFormProps) -> Html {
     let s = use_session();
-    let code = use_state(String::new);
-    let name = use_state(String::new);
-    let fee = use_state(String::new);
-    let hours = use_state(String::new);
-    let description = use_state(String::new);
+    let form = use_form::<CourseDraft>();
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (code, name, fee, hours, error, s, done) = (
-            code.clone(),
-            name.clone(),
-            fee.clone(),
-            hours.clone(),
-            error.clone(),
-            s.clone(),
-            p.on_done.clone(),
-        );
-        let description = description.clone();
+        let (form, error, s, done) = (form.clone(), error.clone(), s.clone(), p.on_done.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(fee) = parse_money(&fee) else {
-                return error.set(Some(ApiError::invalid(
-                    "default_fee_minor",
-                    "Enter the fee as an amount, e.g. 12,000.",
-                )));
-            };
-            let Ok(hours) = (if hours.trim().is_empty() { Ok(0) } else { hours.trim().parse::<u32>() })
-            else {
-                return error
-                    .set(Some(ApiError::invalid("duration_hours", "Enter the length in whole hours.")));
-            };
-            let input = SaveCourse {
-                code: (*code).clone(),
-                name: (*name).clone(),
-                default_fee_minor: fee,
-                duration_hours: hours,
-                description: (*description).clone(),
-                active: true,
-                ..Default::default()
+            let input = match form.input() {
+                Ok(input) => input,
+                Err(e) => return error.set(Some(e)),
             };
             let done = done.clone();
             act(input, error.clone(), s.clone(), move |c| done.emit(Some(c)));
@@ -145,12 +117,12 @@ fn CourseForm(p: &CourseFormProps) -> Html {
         <form class="card" id="course-form" {onsubmit} onkeydown={esc(cancel.clone())}>
             <FormError error={err.clone()} fields={vec!["code", "name", "default_fee_minor", "duration_hours", "description"]} />
             <div class="row">
-                <Field label="Code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} autofocus=true hint="e.g. PHY-11" />
-                <Field label="Course name" name="name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
-                <Field label="Usual fee" name="default_fee_minor" value={(*fee).clone()} on_input={setter(&fee)} error={err.clone()} />
-                <Field label="Hours" name="duration_hours" kind="number" value={(*hours).clone()} on_input={setter(&hours)} error={err.clone()} />
+                <Field label="Code" name="code" value={form.course.code.clone()} on_input={form.field(|f, v| f.course.code = v)} error={err.clone()} autofocus=true hint="e.g. PHY-11" />
+                <Field label="Course name" name="name" value={form.course.name.clone()} on_input={form.field(|f, v| f.course.name = v)} error={err.clone()} />
+                <Field label="Usual fee" name="default_fee_minor" value={form.fee.clone()} on_input={form.field(|f, v| f.fee = v)} error={err.clone()} />
+                <Field label="Hours" name="duration_hours" kind="number" value={form.hours.clone()} on_input={form.field(|f, v| f.hours = v)} error={err.clone()} />
             </div>
-            <Field label="What the course covers" name="description" value={(*description).clone()} on_input={setter(&description)} error={err.clone()} />
+            <Field label="What the course covers" name="description" value={form.course.description.clone()} on_input={form.field(|f, v| f.course.description = v)} error={err.clone()} />
             <FormActions save="Save course" on_cancel={cancel} />
         </form>
     }
@@ -245,51 +217,36 @@ fn Roadmaps(p: &RoadmapsProps) -> Html {
     let s = use_session();
     let (roadmaps, reload) = use_query(ListRoadmaps {});
     let editing = use_state(|| false);
-    let name = use_state(String::new);
-    let chosen = use_state(Vec::<CourseId>::new);
+    let form = use_form::<SaveRoadmap>();
     let error = use_state(|| None::<ApiError>);
     let name_of = |id: &CourseId| {
         p.courses.iter().find(|c| c.id == *id).map(|c| c.code.clone()).unwrap_or_else(|| "?".into())
     };
-    let add = {
-        let chosen = chosen.clone();
-        Callback::from(move |v: String| {
-            if let Ok(id) = v.parse() {
-                let mut list = (*chosen).clone();
-                if !list.contains(&CourseId(id)) {
-                    list.push(CourseId(id));
-                }
-                chosen.set(list);
+    let add = form.field(|f, v: String| {
+        if let Ok(id) = v.parse() {
+            if !f.course_ids.contains(&CourseId(id)) {
+                f.course_ids.push(CourseId(id));
             }
-        })
-    };
+        }
+    });
     let shift = |i: usize, up: bool| {
-        let chosen = chosen.clone();
-        Callback::from(move |_: MouseEvent| {
-            let mut list = (*chosen).clone();
-            let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < list.len()) };
-            if let Some(j) = j {
+        form.field(move |f, _: MouseEvent| {
+            let list = &mut f.course_ids;
+            let j = if up { i.checked_sub(1) } else { Some(i + 1) };
+            if let Some(j) = j.filter(|j| *j < list.len() && i < list.len()) {
                 list.swap(i, j);
             }
-            chosen.set(list);
         })
     };
     let onsubmit = {
-        let (name, chosen, error, s, reload, editing) =
-            (name.clone(), chosen.clone(), error.clone(), s.clone(), reload.clone(), editing.clone());
+        let (form, error, s, reload, editing) =
+            (form.clone(), error.clone(), s.clone(), reload.clone(), editing.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let input = SaveRoadmap {
-                id: None,
-                name: (*name).clone(),
-                description: String::new(),
-                course_ids: (*chosen).clone(),
-            };
-            let (name, chosen, reload, editing) =
-                (name.clone(), chosen.clone(), reload.clone(), editing.clone());
+            let input = SaveRoadmap { id: None, description: String::new(), ..form.value().clone() };
+            let (form, reload, editing) = (form.clone(), reload.clone(), editing.clone());
             act(input, error.clone(), s.clone(), move |_| {
-                name.set(String::new());
-                chosen.set(Vec::new());
+                form.reset();
                 editing.set(false);
                 reload.emit(());
             });
@@ -313,9 +270,9 @@ fn Roadmaps(p: &RoadmapsProps) -> Html {
             if *editing {
                 <form id="roadmap-form" {onsubmit} onkeydown={esc(Callback::from({ let e = editing.clone(); move |_| e.set(false) }))}>
                     <FormError error={err.clone()} fields={vec!["name", "course_ids"]} />
-                    <Field label="Roadmap name" name="name" id="field-roadmap-name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
+                    <Field label="Roadmap name" name="name" id="field-roadmap-name" value={form.name.clone()} on_input={form.field(|f, v| f.name = v)} error={err.clone()} />
                     <Select label="Add a course" name="course_ids" value="" options={options} on_change={add} error={err.clone()} none="Choose…" />
-                    <ol>{ for chosen.iter().enumerate().map(|(i, c)| html! {
+                    <ol>{ for form.course_ids.iter().enumerate().map(|(i, c)| html! {
                         <li>{ name_of(c) }<span class="row-actions">
                             <button type="button" onclick={shift(i, true)}>{ "↑" }</button>
                             <button type="button" onclick={shift(i, false)}>{ "↓" }</button>
@@ -325,5 +282,27 @@ fn Roadmaps(p: &RoadmapsProps) -> Html {
                 </form>
             }
         </div>
+    }
+}
+
+/// The course form: the course as saved, its fee and hours as typed.
+#[derive(Clone, Default, PartialEq)]
+struct CourseDraft {
+    course: SaveCourse,
+    fee: String,
+    hours: String,
+}
+
+impl CourseDraft {
+    /// A new, active course, or the field that is not yet right.
+    fn input(&self) -> Result<SaveCourse, ApiError> {
+        let Some(default_fee_minor) = parse_money(&self.fee) else {
+            return Err(ApiError::invalid("default_fee_minor", "Enter the fee as an amount, e.g. 12,000."));
+        };
+        let hours = self.hours.trim();
+        let Ok(duration_hours) = (if hours.is_empty() { Ok(0) } else { hours.parse::<u32>() }) else {
+            return Err(ApiError::invalid("duration_hours", "Enter the length in whole hours."));
+        };
+        Ok(SaveCourse { id: None, default_fee_minor, duration_hours, active: true, ..self.course.clone() })
     }
 }
