@@ -1,6 +1,7 @@
 //! The organisation's name, currency and financial year; its branches.
 
-use crate::components::field::{setter, Field, FormActions, FormError};
+use crate::components::field::{Field, FormActions, FormError};
+use crate::components::form::use_form_with;
 use crate::components::keys::esc;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
@@ -63,39 +64,30 @@ struct OrgFormProps {
 #[component]
 fn OrgForm(p: &OrgFormProps) -> Html {
     let s = use_session();
-    let name = use_state(|| p.org.name.clone());
-    let currency = use_state(|| p.org.currency.clone());
-    let month = use_state(|| p.org.fy_start_month.to_string());
+    let form = use_form_with(|| OrgDraft {
+        org: UpdateOrganisation {
+            name: p.org.name.clone(),
+            currency: p.org.currency.clone(),
+            ..UpdateOrganisation::default()
+        },
+        month: p.org.fy_start_month.to_string(),
+    });
     let error = use_state(|| None::<ApiError>);
     let saved = use_state(|| false);
     let onsubmit = {
-        let (name, currency, month, error, saved, s, on_saved) = (
-            name.clone(),
-            currency.clone(),
-            month.clone(),
-            error.clone(),
-            saved.clone(),
-            s.clone(),
-            p.on_saved.clone(),
-        );
+        let (form, error, saved, s, on_saved) =
+            (form.clone(), error.clone(), saved.clone(), s.clone(), p.on_saved.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Ok(fy_start_month) = month.trim().parse() else {
-                return error.set(Some(ApiError::invalid(
-                    "fy_start_month",
-                    "Choose a month from 1 (January) to 12 (December).",
-                )));
+            let input = match form.input() {
+                Ok(input) => input,
+                Err(e) => return error.set(Some(e)),
             };
             let (saved, on_saved) = (saved.clone(), on_saved.clone());
-            act(
-                UpdateOrganisation { name: (*name).clone(), currency: (*currency).clone(), fy_start_month },
-                error.clone(),
-                s.clone(),
-                move |_| {
-                    saved.set(true);
-                    on_saved.emit(());
-                },
-            );
+            act(input, error.clone(), s.clone(), move |_| {
+                saved.set(true);
+                on_saved.emit(());
+            });
         })
     };
     let err = (*error).clone();
@@ -104,9 +96,9 @@ fn OrgForm(p: &OrgFormProps) -> Html {
             <FormError error={err.clone()} fields={vec!["name", "currency", "fy_start_month"]} />
             if *saved { <div class="notice success" role="status">{ "Saved." }</div> }
             <div class="row">
-                <Field label="Name" name="name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
-                <Field label="Currency" name="currency" value={(*currency).clone()} on_input={setter(&currency)} error={err.clone()} hint="Amounts are kept in its smallest unit" />
-                <Field label="Financial year starts in month" name="fy_start_month" kind="number" value={(*month).clone()} on_input={setter(&month)} error={err.clone()} hint="4 = April" />
+                <Field label="Name" name="name" value={form.org.name.clone()} on_input={form.field(|f, v| f.org.name = v)} error={err.clone()} />
+                <Field label="Currency" name="currency" value={form.org.currency.clone()} on_input={form.field(|f, v| f.org.currency = v)} error={err.clone()} hint="Amounts are kept in its smallest unit" />
+                <Field label="Financial year starts in month" name="fy_start_month" kind="number" value={form.month.clone()} on_input={form.field(|f, v| f.month = v)} error={err.clone()} hint="4 = April" />
             </div>
             <FormActions save="Save" />
         </form>
@@ -124,37 +116,23 @@ struct BranchFormProps {
 fn BranchForm(p: &BranchFormProps) -> Html {
     let s = use_session();
     let b = p.branch.clone();
-    let code = use_state(|| b.as_ref().map(|b| b.code.clone()).unwrap_or_default());
-    let name = use_state(|| b.as_ref().map(|b| b.name.clone()).unwrap_or_default());
-    let address = use_state(|| b.as_ref().map(|b| b.address.clone()).unwrap_or_default());
-    let phone = use_state(|| b.as_ref().map(|b| b.phone.clone()).unwrap_or_default());
+    let form = use_form_with(|| SaveBranch {
+        code: b.as_ref().map(|b| b.code.clone()).unwrap_or_default(),
+        name: b.as_ref().map(|b| b.name.clone()).unwrap_or_default(),
+        address: b.as_ref().map(|b| b.address.clone()).unwrap_or_default(),
+        phone: b.as_ref().map(|b| b.phone.clone()).unwrap_or_default(),
+        ..SaveBranch::default()
+    });
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (code, name, address, phone, error, s, on_saved, id) = (
-            code.clone(),
-            name.clone(),
-            address.clone(),
-            phone.clone(),
-            error.clone(),
-            s.clone(),
-            p.on_saved.clone(),
-            b.as_ref().map(|b| b.id),
-        );
+        let (form, error, s, on_saved, id) =
+            (form.clone(), error.clone(), s.clone(), p.on_saved.clone(), b.as_ref().map(|b| b.id));
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let on_saved = on_saved.clone();
-            act(
-                SaveBranch {
-                    id,
-                    code: (*code).clone(),
-                    name: (*name).clone(),
-                    address: (*address).clone(),
-                    phone: (*phone).clone(),
-                },
-                error.clone(),
-                s.clone(),
-                move |_| on_saved.emit(()),
-            );
+            act(SaveBranch { id, ..form.value().clone() }, error.clone(), s.clone(), move |_| {
+                on_saved.emit(())
+            });
         })
     };
     let err = (*error).clone();
@@ -163,12 +141,32 @@ fn BranchForm(p: &BranchFormProps) -> Html {
             <h2>{ if b.is_some() { "Edit branch" } else { "New branch" } }</h2>
             <FormError error={err.clone()} fields={vec!["code", "name", "address", "phone"]} />
             <div class="row">
-                <Field label="Code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} autofocus=true hint={crate::format::branch_code_hint()} />
-                <Field label="Name" name="name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
-                <Field label="Phone" name="phone" kind="tel" value={(*phone).clone()} on_input={setter(&phone)} error={err.clone()} />
+                <Field label="Code" name="code" value={form.code.clone()} on_input={form.field(|f, v| f.code = v)} error={err.clone()} autofocus=true hint={crate::format::branch_code_hint()} />
+                <Field label="Name" name="name" value={form.name.clone()} on_input={form.field(|f, v| f.name = v)} error={err.clone()} />
+                <Field label="Phone" name="phone" kind="tel" value={form.phone.clone()} on_input={form.field(|f, v| f.phone = v)} error={err.clone()} />
             </div>
-            <Field label="Address" name="address" value={(*address).clone()} on_input={setter(&address)} error={err.clone()} />
+            <Field label="Address" name="address" value={form.address.clone()} on_input={form.field(|f, v| f.address = v)} error={err.clone()} />
             <FormActions save="Save branch" on_cancel={p.on_cancel.clone()} />
         </form>
+    }
+}
+
+/// The organisation form: what is saved, the financial year's first month
+/// as typed.
+#[derive(Clone, Default, PartialEq)]
+struct OrgDraft {
+    org: UpdateOrganisation,
+    month: String,
+}
+
+impl OrgDraft {
+    fn input(&self) -> Result<UpdateOrganisation, ApiError> {
+        let Ok(fy_start_month) = self.month.trim().parse() else {
+            return Err(ApiError::invalid(
+                "fy_start_month",
+                "Choose a month from 1 (January) to 12 (December).",
+            ));
+        };
+        Ok(UpdateOrganisation { fy_start_month, ..self.org.clone() })
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::components::branch::branch_picker;
 use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
+use crate::components::form::use_form_with;
 use crate::components::keys::esc;
 use crate::components::session::use_session;
 use crate::format::day;
@@ -149,45 +150,15 @@ struct EventFormProps {
 #[component]
 fn EventForm(p: &EventFormProps) -> Html {
     let s = use_session();
-    let kind = use_state(|| EventKind::Holiday.as_str().to_owned());
-    let title = use_state(String::new);
-    let start_date = use_state(String::new);
-    let end_date = use_state(String::new);
-    let start = use_state(String::new);
-    let end = use_state(String::new);
-    let room = use_state(String::new);
-    let cancels = use_state(|| true);
-    let move_to = use_state(String::new);
+    let form =
+        use_form_with(|| SaveEvent { kind: EventKind::Holiday, cancels: true, ..SaveEvent::default() });
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let st = (
-            kind.clone(),
-            title.clone(),
-            start_date.clone(),
-            end_date.clone(),
-            start.clone(),
-            end.clone(),
-            room.clone(),
-            cancels.clone(),
-        );
-        let (error, s, done, branch, move_to) =
-            (error.clone(), s.clone(), p.on_done.clone(), p.branch_id, move_to.clone());
+        let (form, error, s, done, branch) =
+            (form.clone(), error.clone(), s.clone(), p.on_done.clone(), p.branch_id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (kind, title, start_date, end_date, start, end, room, cancels) = st.clone();
-            let input = SaveEvent {
-                branch_id: branch,
-                kind: EventKind::parse(&kind).unwrap_or_default(),
-                title: (*title).clone(),
-                start_date: (*start_date).clone(),
-                end_date: (*end_date).clone(),
-                start: (*start).clone(),
-                end: (*end).clone(),
-                room_id: room.parse().ok().map(RoomId),
-                batch_id: None,
-                cancels: *cancels,
-                move_to: (*move_to).clone(),
-            };
+            let input = SaveEvent { branch_id: branch, batch_id: None, ..form.value().clone() };
             let done = done.clone();
             act(input, error.clone(), s.clone(), move |_| done.emit(()));
         })
@@ -195,26 +166,23 @@ fn EventForm(p: &EventFormProps) -> Html {
     let err = (*error).clone();
     let kinds: Vec<(String, String)> =
         EventKind::ALL.iter().map(|k| (k.as_str().into(), k.label().into())).collect();
-    let toggle = {
-        let cancels = cancels.clone();
-        Callback::from(move |_: yew::Event| cancels.set(!*cancels))
-    };
+    let toggle = form.field(|f, _: yew::Event| f.cancels = !f.cancels);
     html! {
         <form class="card" id="event-form" {onsubmit} onkeydown={esc(p.on_done.clone())}>
             <FormError error={err.clone()} fields={vec!["title", "start_date", "end_date", "start", "end", "room_id", "move_to"]} />
             <div class="row">
-                <Select label="Kind" name="kind" value={(*kind).clone()} options={kinds} on_change={setter(&kind)} />
-                <Field label="Title" name="title" value={(*title).clone()} on_input={setter(&title)} error={err.clone()} autofocus=true hint="e.g. Diwali" />
-                <DateField label="From" name="start_date" value={(*start_date).clone()} on_input={setter(&start_date)} error={err.clone()} />
-                <DateField label="To" name="end_date" value={(*end_date).clone()} on_input={setter(&end_date)} error={err.clone()} hint="empty: one day" />
+                <Select label="Kind" name="kind" value={form.kind.as_str()} options={kinds} on_change={form.field(|f, v: String| f.kind = EventKind::parse(&v).unwrap_or_default())} />
+                <Field label="Title" name="title" value={form.title.clone()} on_input={form.field(|f, v| f.title = v)} error={err.clone()} autofocus=true hint="e.g. Diwali" />
+                <DateField label="From" name="start_date" value={form.start_date.clone()} on_input={form.field(|f, v| f.start_date = v)} error={err.clone()} />
+                <DateField label="To" name="end_date" value={form.end_date.clone()} on_input={form.field(|f, v| f.end_date = v)} error={err.clone()} hint="empty: one day" />
             </div>
             <div class="row">
-                <Field label="Start time" name="start" kind="time" value={(*start).clone()} on_input={setter(&start)} error={err.clone()} hint="empty: all day" />
-                <Field label="End time" name="end" kind="time" value={(*end).clone()} on_input={setter(&end)} error={err.clone()} />
-                <Select label="Books room" name="room_id" value={(*room).clone()} options={p.rooms.clone()} on_change={setter(&room)} error={err.clone()} none="No room" />
-                <label class="check"><input type="checkbox" id="field-cancels" checked={*cancels} onchange={toggle} />{ " Takes the classes it covers off" }</label>
-                if *cancels {
-                    <DateField label="Move them to" name="move_to" value={(*move_to).clone()} on_input={setter(&move_to)} error={err.clone()} hint="empty: cancel them" />
+                <Field label="Start time" name="start" kind="time" value={form.start.clone()} on_input={form.field(|f, v| f.start = v)} error={err.clone()} hint="empty: all day" />
+                <Field label="End time" name="end" kind="time" value={form.end.clone()} on_input={form.field(|f, v| f.end = v)} error={err.clone()} />
+                <Select label="Books room" name="room_id" value={form.room_id.map(|r| r.to_string()).unwrap_or_default()} options={p.rooms.clone()} on_change={form.field(|f, v: String| f.room_id = v.parse().ok().map(RoomId))} error={err.clone()} none="No room" />
+                <label class="check"><input type="checkbox" id="field-cancels" checked={form.cancels} onchange={toggle} />{ " Takes the classes it covers off" }</label>
+                if form.cancels {
+                    <DateField label="Move them to" name="move_to" value={form.move_to.clone()} on_input={form.field(|f, v| f.move_to = v)} error={err.clone()} hint="empty: cancel them" />
                 }
             </div>
             <FormActions save="Save event" on_cancel={p.on_done.clone()} />
