@@ -1,6 +1,7 @@
 //! First run: the organisation, its first branch and the director's account.
 
-use crate::components::field::{setter, Field, FormActions, FormError};
+use crate::components::field::{Field, FormActions, FormError};
+use crate::components::form::{use_form, use_form_with};
 use crate::invoke::call;
 use branchdesk_api::commands::system::{GetSyncProgress, JoinOrganisation, Receiving, SetupOrganisation};
 use branchdesk_api::ApiError;
@@ -17,14 +18,10 @@ pub struct SetupProps {
 
 #[component]
 pub fn SetupPage(p: &SetupProps) -> Html {
-    let org = use_state(String::new);
-    let currency = use_state(|| "INR".to_owned());
-    let branch = use_state(String::new);
-    let code = use_state(String::new);
-    let name = use_state(String::new);
-    let email = use_state(String::new);
-    let password = use_state(String::new);
-    let confirm = use_state(String::new);
+    let form = use_form_with(|| SetupDraft {
+        setup: SetupOrganisation { currency: "INR".to_owned(), ..SetupOrganisation::default() },
+        confirm: String::new(),
+    });
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     let joining = use_state(|| false);
@@ -41,33 +38,12 @@ pub fn SetupPage(p: &SetupProps) -> Html {
     };
 
     let onsubmit = {
-        let (org, currency, branch, code, name, email, password, confirm, error, busy, on_done) = (
-            org.clone(),
-            currency.clone(),
-            branch.clone(),
-            code.clone(),
-            name.clone(),
-            email.clone(),
-            password.clone(),
-            confirm.clone(),
-            error.clone(),
-            busy.clone(),
-            p.on_done.clone(),
-        );
+        let (form, error, busy, on_done) = (form.clone(), error.clone(), busy.clone(), p.on_done.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if *password != *confirm {
-                error.set(Some(ApiError::invalid("confirm_password", "The two passwords differ.")));
-                return;
-            }
-            let input = SetupOrganisation {
-                organisation_name: (*org).clone(),
-                currency: (*currency).clone(),
-                branch_name: (*branch).clone(),
-                branch_code: (*code).clone(),
-                director_name: (*name).clone(),
-                director_email: (*email).clone(),
-                director_password: (*password).clone(),
+            let input = match form.input() {
+                Ok(input) => input,
+                Err(e) => return error.set(Some(e)),
             };
             let (error, busy, on_done) = (error.clone(), busy.clone(), on_done.clone());
             busy.set(true);
@@ -90,22 +66,22 @@ pub fn SetupPage(p: &SetupProps) -> Html {
                 <FormError error={err.clone()} fields={vec!["organisation_name", "currency", "branch_name", "branch_code", "director_name", "director_email", "director_password", "confirm_password"]} />
                 <fieldset>
                     <legend>{ "Organisation" }</legend>
-                    <Field label="Organisation name" name="organisation_name" value={(*org).clone()} on_input={setter(&org)} error={err.clone()} autofocus=true hint="e.g. Kiran Coaching Centre" />
+                    <Field label="Organisation name" name="organisation_name" value={form.setup.organisation_name.clone()} on_input={form.field(|f, v| f.setup.organisation_name = v)} error={err.clone()} autofocus=true hint="e.g. Kiran Coaching Centre" />
                     <div class="row">
-                        <Field label="First branch" name="branch_name" value={(*branch).clone()} on_input={setter(&branch)} error={err.clone()} hint="e.g. Koramangala" />
-                        <Field label="Branch code" name="branch_code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} hint={crate::format::branch_code_hint()} />
-                        <Field label="Currency" name="currency" value={(*currency).clone()} on_input={setter(&currency)} error={err.clone()} />
+                        <Field label="First branch" name="branch_name" value={form.setup.branch_name.clone()} on_input={form.field(|f, v| f.setup.branch_name = v)} error={err.clone()} hint="e.g. Koramangala" />
+                        <Field label="Branch code" name="branch_code" value={form.setup.branch_code.clone()} on_input={form.field(|f, v| f.setup.branch_code = v)} error={err.clone()} hint={crate::format::branch_code_hint()} />
+                        <Field label="Currency" name="currency" value={form.setup.currency.clone()} on_input={form.field(|f, v| f.setup.currency = v)} error={err.clone()} />
                     </div>
                 </fieldset>
                 <fieldset>
                     <legend>{ "Your account (director)" }</legend>
                     <div class="row">
-                        <Field label="Full name" name="director_name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} />
-                        <Field label="Email" name="director_email" kind="email" value={(*email).clone()} on_input={setter(&email)} error={err.clone()} autocomplete="username" />
+                        <Field label="Full name" name="director_name" value={form.setup.director_name.clone()} on_input={form.field(|f, v| f.setup.director_name = v)} error={err.clone()} />
+                        <Field label="Email" name="director_email" kind="email" value={form.setup.director_email.clone()} on_input={form.field(|f, v| f.setup.director_email = v)} error={err.clone()} autocomplete="username" />
                     </div>
                     <div class="row">
-                        <Field label="Password" name="director_password" kind="password" value={(*password).clone()} on_input={setter(&password)} error={err.clone()} hint="At least 10 characters, letters with digits or symbols" autocomplete="new-password" />
-                        <Field label="Password again" name="confirm_password" kind="password" value={(*confirm).clone()} on_input={setter(&confirm)} error={err.clone()} autocomplete="new-password" />
+                        <Field label="Password" name="director_password" kind="password" value={form.setup.director_password.clone()} on_input={form.field(|f, v| f.setup.director_password = v)} error={err.clone()} hint="At least 10 characters, letters with digits or symbols" autocomplete="new-password" />
+                        <Field label="Password again" name="confirm_password" kind="password" value={form.confirm.clone()} on_input={form.field(|f, v| f.confirm = v)} error={err.clone()} autocomplete="new-password" />
                     </div>
                 </fieldset>
                 <div class="actions">
@@ -126,8 +102,7 @@ struct JoinProps {
 /// its sync server, so the people who work there can sign in here.
 #[component]
 fn JoinForm(p: &JoinProps) -> Html {
-    let url = use_state(String::new);
-    let code = use_state(String::new);
+    let form = use_form::<JoinOrganisation>();
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     // How far the download is, asked twice a second while joining.
@@ -149,12 +124,11 @@ fn JoinForm(p: &JoinProps) -> Html {
         });
     }
     let onsubmit = {
-        let (url, code, error, busy, on_joined) =
-            (url.clone(), code.clone(), error.clone(), busy.clone(), p.on_joined.clone());
+        let (form, error, busy, on_joined) = (form.clone(), error.clone(), busy.clone(), p.on_joined.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (error, busy, on_joined) = (error.clone(), busy.clone(), on_joined.clone());
-            let input = JoinOrganisation { server_url: (*url).clone(), code: (*code).clone() };
+            let input = form.value().clone();
             busy.set(true);
             spawn_local(async move {
                 match call(&input).await {
@@ -172,8 +146,8 @@ fn JoinForm(p: &JoinProps) -> Html {
             <p class="muted">{ "This desk downloads the organisation from its server. Then everyone with an account signs in here as usual, also offline." }</p>
             <form id="join-form" {onsubmit}>
                 <FormError error={err.clone()} fields={vec!["server_url", "code"]} />
-                <Field label="Server address" name="server_url" value={(*url).clone()} on_input={setter(&url)} error={err.clone()} autofocus=true hint="e.g. https://sync.example.in" />
-                <Field label="Desk code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err} hint="From Settings → Sync server on a desk of the organisation, e.g. ABCD-EFGH" />
+                <Field label="Server address" name="server_url" value={form.server_url.clone()} on_input={form.field(|f, v| f.server_url = v)} error={err.clone()} autofocus=true hint="e.g. https://sync.example.in" />
+                <Field label="Desk code" name="code" value={form.code.clone()} on_input={form.field(|f, v| f.code = v)} error={err} hint="From Settings → Sync server on a desk of the organisation, e.g. ABCD-EFGH" />
                 if *busy {
                     <p class="muted" role="status" id="join-progress">{
                         match *progress {
@@ -186,5 +160,22 @@ fn JoinForm(p: &JoinProps) -> Html {
                 <FormActions save="Join" on_cancel={p.on_back.clone()} />
             </form>
         </div>
+    }
+}
+
+/// The first-run form: the organisation, branch and director as sent, and
+/// the password typed again.
+#[derive(Clone, PartialEq)]
+struct SetupDraft {
+    setup: SetupOrganisation,
+    confirm: String,
+}
+
+impl SetupDraft {
+    fn input(&self) -> Result<SetupOrganisation, ApiError> {
+        if self.setup.director_password != self.confirm {
+            return Err(ApiError::invalid("confirm_password", "The two passwords differ."));
+        }
+        Ok(self.setup.clone())
     }
 }
