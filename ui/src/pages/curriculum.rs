@@ -1,8 +1,9 @@
 //! One curriculum version: modules and lessons in order (Alt+↑/↓ moves
 //! the focused one), weightage to 100 %, approval.
 
-use crate::components::field::{pick_file, setter, DateField, Field, FormError, Select};
+use crate::components::field::{pick_file, DateField, Field, FormError, Select};
 use crate::components::files::resource_link;
+use crate::components::form::use_form;
 use crate::components::session::use_session;
 use crate::format::{day, parse_money, percent, status_class};
 use crate::hooks::act;
@@ -178,56 +179,39 @@ struct AddPartsProps {
 #[component]
 fn AddParts(p: &AddPartsProps) -> Html {
     let s = use_session();
-    let module_title = use_state(String::new);
-    let lesson_title = use_state(String::new);
-    let weight = use_state(String::new);
-    let module = use_state(|| None::<ModuleId>);
+    let module = use_form::<SaveModule>();
+    let lesson = use_form::<LessonDraft>();
     let error = use_state(|| None::<ApiError>);
     let module_error = use_state(|| None::<ApiError>);
-    let chosen = (*module).or_else(|| p.curriculum.modules.last().map(|m| m.id));
+    // The module a lesson goes to: the one chosen, else the last.
+    let chosen = lesson.module.or_else(|| p.curriculum.modules.last().map(|m| m.id));
     let add_module = {
-        let (title, error, s, saved, id) = (
-            module_title.clone(),
-            module_error.clone(),
-            s.clone(),
-            p.on_saved.clone(),
-            p.curriculum.summary.id,
-        );
+        let (module, error, s, saved, id) =
+            (module.clone(), module_error.clone(), s.clone(), p.on_saved.clone(), p.curriculum.summary.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (title2, saved) = (title.clone(), saved.clone());
-            act(
-                SaveModule { id: None, curriculum_id: id, title: (*title).clone() },
-                error.clone(),
-                s.clone(),
-                move |c| {
-                    title2.set(String::new());
-                    saved.emit(c);
-                },
-            );
+            let (module, saved) = (module.clone(), saved.clone());
+            let input = SaveModule { id: None, curriculum_id: id, ..module.value().clone() };
+            act(input, error.clone(), s.clone(), move |c| {
+                module.update(|f| f.title.clear());
+                saved.emit(c);
+            });
         })
     };
     let add_lesson = {
-        let (title, weight, error, s, saved) =
-            (lesson_title.clone(), weight.clone(), error.clone(), s.clone(), p.on_saved.clone());
+        let (lesson, error, s, saved) = (lesson.clone(), error.clone(), s.clone(), p.on_saved.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(module_id) = chosen else {
-                return error.set(Some(ApiError::invalid("module_id", "Add a module first.")));
+            let input = match lesson.input(chosen) {
+                Ok(input) => input,
+                Err(e) => return error.set(Some(e)),
             };
-            // Percent with up to two decimals is basis points: 12.5 % → 1250.
-            let Some(bp) = parse_money(&weight).and_then(|v| u32::try_from(v).ok()) else {
-                return error.set(Some(ApiError::invalid(
-                    "weightage_bp",
-                    "Enter the lesson's share in percent, e.g. 12.5.",
-                )));
-            };
-            let input =
-                SaveLesson { module_id, title: (*title).clone(), weightage_bp: bp, ..Default::default() };
-            let (title2, weight2, saved) = (title.clone(), weight.clone(), saved.clone());
+            let (lesson, saved) = (lesson.clone(), saved.clone());
             act(input, error.clone(), s.clone(), move |c| {
-                title2.set(String::new());
-                weight2.set(String::new());
+                lesson.update(|f| {
+                    f.lesson.title.clear();
+                    f.weight.clear();
+                });
                 saved.emit(c);
             });
         })
@@ -241,7 +225,7 @@ fn AddParts(p: &AddPartsProps) -> Html {
             <form class="inline-form" id="module-form" onsubmit={add_module}>
                 <FormError error={(*module_error).clone()} fields={vec!["title"]} />
                 <div class="row">
-                    <Field label="New module" name="title" id="field-module-title" value={(*module_title).clone()} on_input={setter(&module_title)} error={(*module_error).clone()} hint="e.g. Mechanics" />
+                    <Field label="New module" name="title" id="field-module-title" value={module.title.clone()} on_input={module.field(|f, v| f.title = v)} error={(*module_error).clone()} hint="e.g. Mechanics" />
                     <div class="actions"><button type="submit">{ "Add module" }</button></div>
                 </div>
             </form>
@@ -249,9 +233,9 @@ fn AddParts(p: &AddPartsProps) -> Html {
                 <form class="inline-form" id="lesson-form" onsubmit={add_lesson}>
                     <div class="row">
                         <Select label="Module" name="module_id" value={chosen.map(|m| m.to_string()).unwrap_or_default()} options={options}
-                            on_change={let m = module.clone(); Callback::from(move |v: String| m.set(v.parse().ok().map(ModuleId)))} error={err.clone()} />
-                        <Field label="New lesson" name="title" id="field-lesson-title" value={(*lesson_title).clone()} on_input={setter(&lesson_title)} error={err.clone()} />
-                        <Field label="Share %" name="weightage_bp" value={(*weight).clone()} on_input={setter(&weight)} error={err.clone()} hint="all lessons add up to 100" />
+                            on_change={lesson.field(|f, v: String| f.module = v.parse().ok().map(ModuleId))} error={err.clone()} />
+                        <Field label="New lesson" name="title" id="field-lesson-title" value={lesson.lesson.title.clone()} on_input={lesson.field(|f, v| f.lesson.title = v)} error={err.clone()} />
+                        <Field label="Share %" name="weightage_bp" value={lesson.weight.clone()} on_input={lesson.field(|f, v| f.weight = v)} error={err.clone()} hint="all lessons add up to 100" />
                         <div class="actions"><button type="submit">{ "Add lesson" }</button></div>
                     </div>
                 </form>
@@ -288,26 +272,21 @@ fn Submit(p: &StepProps) -> Html {
 #[component]
 fn Review(p: &StepProps) -> Html {
     let s = use_session();
-    let comment = use_state(String::new);
+    let form = use_form::<ReviewCurriculum>();
     let error = use_state(|| None::<ApiError>);
     let decide = |approve: bool| {
-        let (error, s, done, id, comment) =
-            (error.clone(), s.clone(), p.on_done.clone(), p.id, comment.clone());
+        let (error, s, done, id, form) = (error.clone(), s.clone(), p.on_done.clone(), p.id, form.clone());
         Callback::from(move |_: MouseEvent| {
             let done = done.clone();
-            act(
-                ReviewCurriculum { id, approve, comment: (*comment).clone() },
-                error.clone(),
-                s.clone(),
-                move |sum| done.emit(sum),
-            );
+            let input = ReviewCurriculum { id, approve, ..form.value().clone() };
+            act(input, error.clone(), s.clone(), move |sum| done.emit(sum));
         })
     };
     let err = (*error).clone();
     html! {
         <div class="review card">
             <FormError error={err.clone()} fields={vec!["comment"]} />
-            <Field label="Review comment" name="comment" value={(*comment).clone()} on_input={setter(&comment)} error={err} hint="Required to reject: say what needs to change." />
+            <Field label="Review comment" name="comment" value={form.comment.clone()} on_input={form.field(|f, v| f.comment = v)} error={err} hint="Required to reject: say what needs to change." />
             <div class="actions">
                 <button class="primary" id="approve-curriculum" onclick={decide(true)}>{ "Approve" }</button>
                 <button id="reject-curriculum" onclick={decide(false)}>{ "Reject" }</button>
@@ -326,71 +305,44 @@ fn AddExtras(p: &AddPartsProps) -> Html {
         .iter()
         .flat_map(|m| m.lessons.iter().map(move |l| (l.id.to_string(), format!("{} · {}", m.title, l.title))))
         .collect();
-    let lesson = use_state(String::new);
-    let r_title = use_state(String::new);
-    let r_url = use_state(String::new);
-    let r_file = use_state(|| None::<(String, String)>);
-    let a_title = use_state(String::new);
-    let a_marks = use_state(String::new);
-    let a_due = use_state(String::new);
-    let a_lesson = use_state(String::new);
+    let resource = use_form::<ResourceDraft>();
+    let assignment = use_form::<AssignmentDraft>();
     let r_error = use_state(|| None::<ApiError>);
     let a_error = use_state(|| None::<ApiError>);
     let add_resource = {
-        let (lesson, title, url, error, s, saved) =
-            (lesson.clone(), r_title.clone(), r_url.clone(), r_error.clone(), s.clone(), p.on_saved.clone());
-        let file = r_file.clone();
+        let (resource, error, s, saved) = (resource.clone(), r_error.clone(), s.clone(), p.on_saved.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Ok(lesson_id) = lesson.parse() else {
+            let Some(lesson_id) = resource.lesson else {
                 return error.set(Some(ApiError::invalid("lesson_id", "Choose the lesson.")));
             };
-            let (file_name, content_b64) = (*file).clone().unwrap_or_default();
-            let input = SaveLessonResource {
-                id: None,
-                lesson_id: LessonId(lesson_id),
-                title: (*title).clone(),
-                url: (*url).clone(),
-                file_name,
-                content_b64,
-            };
-            let (title, url, file, saved) = (title.clone(), url.clone(), file.clone(), saved.clone());
+            let input = SaveLessonResource { id: None, lesson_id, ..resource.resource.clone() };
+            let (resource, saved) = (resource.clone(), saved.clone());
             act(input, error.clone(), s.clone(), move |c| {
-                title.set(String::new());
-                url.set(String::new());
-                file.set(None);
+                // The lesson stays chosen for the next link.
+                resource.update(|f| f.resource = SaveLessonResource::default());
                 saved.emit(c);
             });
         })
     };
     let add_assignment = {
-        let (title, marks, due, lesson, error, s, saved, id) = (
-            a_title.clone(),
-            a_marks.clone(),
-            a_due.clone(),
-            a_lesson.clone(),
-            a_error.clone(),
-            s.clone(),
-            p.on_saved.clone(),
-            p.curriculum.summary.id,
-        );
+        let (assignment, error, s, saved, id) =
+            (assignment.clone(), a_error.clone(), s.clone(), p.on_saved.clone(), p.curriculum.summary.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Ok(max_marks) = marks.trim().parse::<u32>() else {
+            let Ok(max_marks) = assignment.marks.trim().parse::<u32>() else {
                 return error.set(Some(ApiError::invalid("max_marks", "Enter the maximum marks, e.g. 20.")));
             };
             let input = SaveAssignment {
                 id: None,
                 curriculum_id: id,
-                lesson_id: lesson.parse().ok().map(LessonId),
-                title: (*title).clone(),
                 instructions: String::new(),
-                due_date: (*due).clone(),
                 max_marks,
+                ..assignment.assignment.clone()
             };
-            let (title, saved) = (title.clone(), saved.clone());
+            let (assignment, saved) = (assignment.clone(), saved.clone());
             act(input, error.clone(), s.clone(), move |c| {
-                title.set(String::new());
+                assignment.update(|f| f.assignment.title.clear());
                 saved.emit(c);
             });
         })
@@ -402,12 +354,12 @@ fn AddExtras(p: &AddPartsProps) -> Html {
                 <form class="inline-form" id="resource-form" onsubmit={add_resource}>
                     <FormError error={re.clone()} fields={vec!["lesson_id", "title", "url", "file_name", "content_b64"]} />
                     <div class="row">
-                        <Select label="Lesson" name="lesson_id" value={(*lesson).clone()} options={lessons.clone()} on_change={setter(&lesson)} error={re.clone()} none="Choose…" />
-                        <Field label="Link title" name="title" id="field-resource-title" value={(*r_title).clone()} on_input={setter(&r_title)} error={re.clone()} />
-                        <Field label="Link" name="url" value={(*r_url).clone()} on_input={setter(&r_url)} error={re.clone()} hint="https://…, or attach a file" />
+                        <Select label="Lesson" name="lesson_id" value={resource.lesson.map(|l| l.to_string()).unwrap_or_default()} options={lessons.clone()} on_change={resource.field(|f, v: String| f.lesson = v.parse().ok().map(LessonId))} error={re.clone()} none="Choose…" />
+                        <Field label="Link title" name="title" id="field-resource-title" value={resource.resource.title.clone()} on_input={resource.field(|f, v| f.resource.title = v)} error={re.clone()} />
+                        <Field label="Link" name="url" value={resource.resource.url.clone()} on_input={resource.field(|f, v| f.resource.url = v)} error={re.clone()} hint="https://…, or attach a file" />
                         <div class="field"><label for="resource-file">{ "or a file (≤ 2 MB)" }</label>
-                            <input type="file" id="resource-file" onchange={pick_file(setter(&r_file), r_error.clone())} />
-                            if let Some((name, _)) = &*r_file { <div class="field-hint">{ name }</div> }
+                            <input type="file" id="resource-file" onchange={pick_file(resource.field(|f, file: Option<(String, String)>| (f.resource.file_name, f.resource.content_b64) = file.unwrap_or_default()), r_error.clone())} />
+                            if !resource.resource.file_name.is_empty() { <div class="field-hint">{ &resource.resource.file_name }</div> }
                         </div>
                         <div class="actions"><button type="submit">{ "Attach link" }</button></div>
                     </div>
@@ -416,13 +368,50 @@ fn AddExtras(p: &AddPartsProps) -> Html {
             <form class="inline-form" id="assignment-form" onsubmit={add_assignment}>
                 <FormError error={ae.clone()} fields={vec!["title", "max_marks", "due_date", "lesson_id"]} />
                 <div class="row">
-                    <Field label="New assignment" name="title" id="field-assignment-title" value={(*a_title).clone()} on_input={setter(&a_title)} error={ae.clone()} />
-                    <Field label="Out of" name="max_marks" kind="number" value={(*a_marks).clone()} on_input={setter(&a_marks)} error={ae.clone()} />
-                    <DateField label="Due" name="due_date" value={(*a_due).clone()} on_input={setter(&a_due)} error={ae.clone()} />
-                    <Select label="For lesson" name="lesson_id" id="field-assignment-lesson" value={(*a_lesson).clone()} options={lessons} on_change={setter(&a_lesson)} none="Whole course" />
+                    <Field label="New assignment" name="title" id="field-assignment-title" value={assignment.assignment.title.clone()} on_input={assignment.field(|f, v| f.assignment.title = v)} error={ae.clone()} />
+                    <Field label="Out of" name="max_marks" kind="number" value={assignment.marks.clone()} on_input={assignment.field(|f, v| f.marks = v)} error={ae.clone()} />
+                    <DateField label="Due" name="due_date" value={assignment.assignment.due_date.clone()} on_input={assignment.field(|f, v| f.assignment.due_date = v)} error={ae.clone()} />
+                    <Select label="For lesson" name="lesson_id" id="field-assignment-lesson" value={assignment.assignment.lesson_id.map(|l| l.to_string()).unwrap_or_default()} options={lessons} on_change={assignment.field(|f, v: String| f.assignment.lesson_id = v.parse().ok().map(LessonId))} none="Whole course" />
                     <div class="actions"><button type="submit">{ "Add assignment" }</button></div>
                 </div>
             </form>
         </div>
     }
+}
+
+/// The lesson form: the lesson as saved, its module until one is chosen
+/// (else the last) and its share as typed.
+#[derive(Clone, Default, PartialEq)]
+struct LessonDraft {
+    lesson: SaveLesson,
+    module: Option<ModuleId>,
+    weight: String,
+}
+
+impl LessonDraft {
+    /// The lesson for `module`, or the field that is not yet right.
+    fn input(&self, module: Option<ModuleId>) -> Result<SaveLesson, ApiError> {
+        let Some(module_id) = module else {
+            return Err(ApiError::invalid("module_id", "Add a module first."));
+        };
+        // Percent with up to two decimals is basis points: 12.5 % → 1250.
+        let Some(weightage_bp) = parse_money(&self.weight).and_then(|v| u32::try_from(v).ok()) else {
+            return Err(ApiError::invalid("weightage_bp", "Enter the lesson's share in percent, e.g. 12.5."));
+        };
+        Ok(SaveLesson { module_id, weightage_bp, ..self.lesson.clone() })
+    }
+}
+
+/// The link form: the lesson until one is chosen, and the link or file.
+#[derive(Clone, Default, PartialEq)]
+struct ResourceDraft {
+    resource: SaveLessonResource,
+    lesson: Option<LessonId>,
+}
+
+/// The assignment form: the assignment as saved, its marks as typed.
+#[derive(Clone, Default, PartialEq)]
+struct AssignmentDraft {
+    assignment: SaveAssignment,
+    marks: String,
 }
