@@ -1,6 +1,7 @@
 //! My account: profile and changing one's own password.
 
-use crate::components::field::{setter, Field, FormActions, FormError};
+use crate::components::field::{Field, FormActions, FormError};
+use crate::components::form::use_form;
 use crate::components::session::use_session;
 use crate::hooks::act;
 use branchdesk_api::commands::session::ChangePassword;
@@ -10,28 +11,21 @@ use yew::prelude::*;
 #[component]
 pub fn AccountPage() -> Html {
     let s = use_session();
-    let current = use_state(String::new);
-    let new = use_state(String::new);
-    let confirm = use_state(String::new);
+    let form = use_form::<PasswordDraft>();
     let error = use_state(|| None::<ApiError>);
     let saved = use_state(|| false);
     let onsubmit = {
-        let (current, new, confirm, error, saved, s) =
-            (current.clone(), new.clone(), confirm.clone(), error.clone(), saved.clone(), s.clone());
+        let (form, error, saved, s) = (form.clone(), error.clone(), saved.clone(), s.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             saved.set(false);
-            if *new != *confirm {
-                error.set(Some(ApiError::invalid("confirm_password", "The two new passwords differ.")));
-                return;
-            }
-            let input = ChangePassword { current_password: (*current).clone(), new_password: (*new).clone() };
-            let (current, new, confirm, saved) =
-                (current.clone(), new.clone(), confirm.clone(), saved.clone());
+            let input = match form.input() {
+                Ok(input) => input,
+                Err(e) => return error.set(Some(e)),
+            };
+            let (form, saved) = (form.clone(), saved.clone());
             act(input, error.clone(), s.clone(), move |_| {
-                for f in [current, new, confirm] {
-                    f.set(String::new());
-                }
+                form.reset();
                 saved.set(true);
             });
         })
@@ -55,11 +49,27 @@ pub fn AccountPage() -> Html {
             if *saved { <div class="notice success" role="status">{ "Password changed." }</div> }
             <form class="card narrow" id="password-form" {onsubmit}>
                 <FormError error={err.clone()} fields={vec!["current_password", "new_password", "confirm_password"]} />
-                <Field label="Current password" name="current_password" kind="password" value={(*current).clone()} on_input={setter(&current)} error={err.clone()} autocomplete="current-password" autofocus=true />
-                <Field label="New password" name="new_password" kind="password" value={(*new).clone()} on_input={setter(&new)} error={err.clone()} hint="At least 10 characters, letters with digits or symbols" autocomplete="new-password" />
-                <Field label="New password again" name="confirm_password" kind="password" value={(*confirm).clone()} on_input={setter(&confirm)} error={err.clone()} autocomplete="new-password" />
+                <Field label="Current password" name="current_password" kind="password" value={form.change.current_password.clone()} on_input={form.field(|f, v| f.change.current_password = v)} error={err.clone()} autocomplete="current-password" autofocus=true />
+                <Field label="New password" name="new_password" kind="password" value={form.change.new_password.clone()} on_input={form.field(|f, v| f.change.new_password = v)} error={err.clone()} hint="At least 10 characters, letters with digits or symbols" autocomplete="new-password" />
+                <Field label="New password again" name="confirm_password" kind="password" value={form.confirm.clone()} on_input={form.field(|f, v| f.confirm = v)} error={err.clone()} autocomplete="new-password" />
                 <FormActions save="Change password" />
             </form>
         </section>
+    }
+}
+
+/// The password form: the change as sent, the new password typed again.
+#[derive(Clone, Default, PartialEq)]
+struct PasswordDraft {
+    change: ChangePassword,
+    confirm: String,
+}
+
+impl PasswordDraft {
+    fn input(&self) -> Result<ChangePassword, ApiError> {
+        if self.change.new_password != self.confirm {
+            return Err(ApiError::invalid("confirm_password", "The two new passwords differ."));
+        }
+        Ok(self.change.clone())
     }
 }

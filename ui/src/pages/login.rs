@@ -1,6 +1,7 @@
 //! Sign in; or set a new password with a reset code from an administrator.
 
-use crate::components::field::{setter, Field, FormError};
+use crate::components::field::{Field, FormError};
+use crate::components::form::use_form_with;
 use crate::invoke::call;
 use branchdesk_api::commands::session::{Login, Me, RedeemResetCode};
 use branchdesk_api::ApiError;
@@ -16,21 +17,18 @@ pub struct LoginProps {
 
 #[component]
 pub fn LoginPage(p: &LoginProps) -> Html {
-    let email = use_state(|| p.email.clone());
-    let password = use_state(String::new);
-    let code = use_state(String::new);
-    let new_password = use_state(String::new);
+    let form = use_form_with(|| LoginDraft {
+        login: Login { email: p.email.clone(), password: String::new() },
+        ..LoginDraft::default()
+    });
     let with_code = use_state(|| false);
     let error = use_state(|| None::<ApiError>);
     let notice = use_state(|| p.notice.clone());
     let busy = use_state(|| false);
 
     let onsubmit = {
-        let (email, password, code, new_password, with_code, error, notice, busy, on_signed_in) = (
-            email.clone(),
-            password.clone(),
-            code.clone(),
-            new_password.clone(),
+        let (form, with_code, error, notice, busy, on_signed_in) = (
+            form.clone(),
             with_code.clone(),
             error.clone(),
             notice.clone(),
@@ -39,26 +37,22 @@ pub fn LoginPage(p: &LoginProps) -> Html {
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (error, notice, busy, on_signed_in, with_code, password) = (
+            let (error, notice, busy, on_signed_in, with_code, form) = (
                 error.clone(),
                 notice.clone(),
                 busy.clone(),
                 on_signed_in.clone(),
                 with_code.clone(),
-                password.clone(),
+                form.clone(),
             );
             busy.set(true);
             if *with_code {
-                let input = RedeemResetCode {
-                    email: (*email).clone(),
-                    code: (*code).clone(),
-                    new_password: (*new_password).clone(),
-                };
+                let input = form.redeem();
                 spawn_local(async move {
                     match call(&input).await {
                         Ok(()) => {
                             error.set(None);
-                            password.set(String::new());
+                            form.update(|f| f.login.password.clear());
                             notice.set(Some("Password set. Sign in with the new password.".into()));
                             with_code.set(false);
                         }
@@ -67,7 +61,7 @@ pub fn LoginPage(p: &LoginProps) -> Html {
                     busy.set(false);
                 });
             } else {
-                let input = Login { email: (*email).clone(), password: (*password).clone() };
+                let input = form.login.clone();
                 spawn_local(async move {
                     match call(&input).await {
                         Ok(me) => on_signed_in.emit(me),
@@ -94,12 +88,12 @@ pub fn LoginPage(p: &LoginProps) -> Html {
             if let Some(n) = &*notice { <div class="notice" id="login-notice">{ n }</div> }
             <form id="login-form" {onsubmit}>
                 <FormError error={err.clone()} fields={vec!["email", "password", "code", "new_password"]} />
-                <Field label="Email" name="email" kind="email" value={(*email).clone()} on_input={setter(&email)} error={err.clone()} autofocus={p.email.is_empty()} autocomplete="username" />
+                <Field label="Email" name="email" kind="email" value={form.login.email.clone()} on_input={form.field(|f, v| f.login.email = v)} error={err.clone()} autofocus={p.email.is_empty()} autocomplete="username" />
                 if *with_code {
-                    <Field label="Reset code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err.clone()} hint="The code your administrator gave you, e.g. ABCD-EFGH" />
-                    <Field label="New password" name="new_password" kind="password" value={(*new_password).clone()} on_input={setter(&new_password)} error={err.clone()} autocomplete="new-password" />
+                    <Field label="Reset code" name="code" value={form.code.clone()} on_input={form.field(|f, v| f.code = v)} error={err.clone()} hint="The code your administrator gave you, e.g. ABCD-EFGH" />
+                    <Field label="New password" name="new_password" kind="password" value={form.new_password.clone()} on_input={form.field(|f, v| f.new_password = v)} error={err.clone()} autocomplete="new-password" />
                 } else {
-                    <Field label="Password" name="password" kind="password" value={(*password).clone()} on_input={setter(&password)} error={err.clone()} autofocus={!p.email.is_empty()} autocomplete="current-password" />
+                    <Field label="Password" name="password" kind="password" value={form.login.password.clone()} on_input={form.field(|f, v| f.login.password = v)} error={err.clone()} autofocus={!p.email.is_empty()} autocomplete="current-password" />
                 }
                 <div class="actions">
                     <button type="submit" class="primary" id="login-submit" disabled={*busy}>
@@ -111,5 +105,24 @@ pub fn LoginPage(p: &LoginProps) -> Html {
                 </div>
             </form>
         </div>
+    }
+}
+
+/// The sign-in form: the sign-in as sent, and the reset code with the new
+/// password for setting one with the same email.
+#[derive(Clone, Default, PartialEq)]
+struct LoginDraft {
+    login: Login,
+    code: String,
+    new_password: String,
+}
+
+impl LoginDraft {
+    fn redeem(&self) -> RedeemResetCode {
+        RedeemResetCode {
+            email: self.login.email.clone(),
+            code: self.code.clone(),
+            new_password: self.new_password.clone(),
+        }
     }
 }

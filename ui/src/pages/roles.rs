@@ -1,6 +1,7 @@
 //! Roles: the ten system roles and custom ones, as sets of permissions.
 
-use crate::components::field::{setter, Field, FormActions, FormError};
+use crate::components::field::{Field, FormActions, FormError};
+use crate::components::form::use_form_with;
 use crate::components::keys::esc;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
@@ -83,46 +84,34 @@ struct RoleFormProps {
 #[component]
 fn RoleForm(p: &RoleFormProps) -> Html {
     let s = use_session();
-    let name = use_state(|| p.role.as_ref().map(|r| r.name.clone()).unwrap_or_default());
-    let description = use_state(|| p.role.as_ref().map(|r| r.description.clone()).unwrap_or_default());
-    let perms = use_state(|| p.role.as_ref().map(|r| r.permissions.clone()).unwrap_or_default());
+    let form = use_form_with(|| SaveRole {
+        id: None,
+        name: p.role.as_ref().map(|r| r.name.clone()).unwrap_or_default(),
+        description: p.role.as_ref().map(|r| r.description.clone()).unwrap_or_default(),
+        permissions: p.role.as_ref().map(|r| r.permissions.clone()).unwrap_or_default(),
+    });
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (name, description, perms, error, s, on_saved, id) = (
-            name.clone(),
-            description.clone(),
-            perms.clone(),
-            error.clone(),
-            s.clone(),
-            p.on_saved.clone(),
-            p.role.as_ref().map(|r| r.id),
-        );
+        let (form, error, s, on_saved, id) =
+            (form.clone(), error.clone(), s.clone(), p.on_saved.clone(), p.role.as_ref().map(|r| r.id));
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let on_saved = on_saved.clone();
-            act(
-                SaveRole {
-                    id,
-                    name: (*name).clone(),
-                    description: (*description).clone(),
-                    permissions: (*perms).clone(),
-                },
-                error.clone(),
-                s.clone(),
-                move |_| on_saved.emit(()),
-            );
+            act(SaveRole { id, ..form.value().clone() }, error.clone(), s.clone(), move |_| {
+                on_saved.emit(())
+            });
         })
     };
     let toggle = |perm: Permission| {
-        let perms = perms.clone();
+        let form = form.clone();
         Callback::from(move |e: Event| {
             let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-            let mut v = (*perms).clone();
-            v.retain(|x| *x != perm);
-            if on {
-                v.push(perm);
-            }
-            perms.set(v);
+            form.update(move |f| {
+                f.permissions.retain(|x| *x != perm);
+                if on {
+                    f.permissions.push(perm);
+                }
+            });
         })
     };
     let err = (*error).clone();
@@ -132,15 +121,15 @@ fn RoleForm(p: &RoleFormProps) -> Html {
             <h2>{ if p.role.is_some() { "Edit role" } else { "New role" } }</h2>
             <FormError error={err.clone()} fields={vec!["name", "description", "permissions"]} />
             <div class="row">
-                if system { <div class="field"><label>{ "Name" }</label><div>{ &*name }</div></div> }
-                else { <Field label="Name" name="name" value={(*name).clone()} on_input={setter(&name)} error={err.clone()} autofocus=true hint="e.g. FRONT_DESK_LEAD" /> }
-                <Field label="What it is for" name="description" value={(*description).clone()} on_input={setter(&description)} error={err.clone()} />
+                if system { <div class="field"><label>{ "Name" }</label><div>{ &form.name }</div></div> }
+                else { <Field label="Name" name="name" value={form.name.clone()} on_input={form.field(|f, v| f.name = v)} error={err.clone()} autofocus=true hint="e.g. FRONT_DESK_LEAD" /> }
+                <Field label="What it is for" name="description" value={form.description.clone()} on_input={form.field(|f, v| f.description = v)} error={err.clone()} />
             </div>
             if let Some(e) = err.as_ref().filter(|e| e.is_for("permissions")) { <div class="field-error" role="alert">{ &e.message }</div> }
             <div class="perm-grid">
                 { for Permission::ALL.iter().map(|perm| html! {
                     <label class="check">
-                        <input type="checkbox" checked={perms.contains(perm)} onchange={toggle(*perm)} />
+                        <input type="checkbox" checked={form.permissions.contains(perm)} onchange={toggle(*perm)} />
                         <span>{ perm.label() }<code>{ perm.as_str() }</code></span>
                     </label>
                 }) }
