@@ -3,7 +3,8 @@
 //! lost or replaced desk; and this desk following more branches with a
 //! code from a desk that holds them.
 
-use crate::components::field::{setter, Field, FormActions, FormError};
+use crate::components::field::{Field, FormActions, FormError};
+use crate::components::form::use_form;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::system::{LinkServer, LinkedDesk, ListLinkedDesks, RevokeDesk};
@@ -75,25 +76,21 @@ pub struct FollowProps {
 #[component]
 pub fn FollowMoreBranches(p: &FollowProps) -> Html {
     let s = use_session();
-    let code = use_state(String::new);
+    let form = use_form::<LinkServer>();
     let error = use_state(|| None::<ApiError>);
     let done = use_state(|| false);
     let onsubmit = {
-        let (code, error, s, url, on_done, done) =
-            (code.clone(), error.clone(), s.clone(), p.server_url.clone(), p.on_done.clone(), done.clone());
+        let (form, error, s, url, on_done, done) =
+            (form.clone(), error.clone(), s.clone(), p.server_url.clone(), p.on_done.clone(), done.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (on_done, done, code2) = (on_done.clone(), done.clone(), code.clone());
-            act(
-                LinkServer { server_url: url.clone(), code: (*code).clone() },
-                error.clone(),
-                s.clone(),
-                move |_| {
-                    code2.set(String::new());
-                    done.set(true);
-                    on_done.emit(());
-                },
-            );
+            let (on_done, done, form2) = (on_done.clone(), done.clone(), form.clone());
+            let input = LinkServer { server_url: url.clone(), ..form.value().clone() };
+            act(input, error.clone(), s.clone(), move |_| {
+                form2.reset();
+                done.set(true);
+                on_done.emit(());
+            });
         })
     };
     let err = (*error).clone();
@@ -104,7 +101,7 @@ pub fn FollowMoreBranches(p: &FollowProps) -> Html {
             if *done { <div class="notice success" role="status">{ "Linked again; the new branches arrive with the next sync." }</div> }
             <FormError error={err.clone()} fields={vec!["code"]} />
             <div class="row">
-                <Field label="Code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err} />
+                <Field label="Code" name="code" value={form.code.clone()} on_input={form.field(|f, v| f.code = v)} error={err} />
             </div>
             <FormActions save="Follow these branches" />
         </form>

@@ -1,7 +1,8 @@
 //! A signed-in student's view of a batch's curriculum: lessons in order
 //! with their links, bookmarks, passages they kept, and their marks.
 
-use crate::components::field::{setter, Field, FormError, Select};
+use crate::components::field::{Field, FormError, Select};
+use crate::components::form::use_form;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::academics::{GetMyCurriculum, MyCurriculum, SaveHighlight, SetBookmark};
@@ -18,9 +19,7 @@ pub struct MyCurriculumProps {
 pub fn MyCurriculumCard(p: &MyCurriculumProps) -> Html {
     let s = use_session();
     let (data, reload) = use_query(GetMyCurriculum { batch_id: p.batch_id });
-    let lesson = use_state(String::new);
-    let text = use_state(String::new);
-    let note = use_state(String::new);
+    let form = use_form::<HighlightDraft>();
     let error = use_state(|| None::<ApiError>);
     let saved = use_state(|| None::<branchdesk_api::commands::imports::SavedFile>);
     let toggle = |id: LessonId, on: bool| {
@@ -31,24 +30,18 @@ pub fn MyCurriculumCard(p: &MyCurriculumProps) -> Html {
         })
     };
     let keep = {
-        let (lesson, text, note, error, s, reload) =
-            (lesson.clone(), text.clone(), note.clone(), error.clone(), s.clone(), reload.clone());
+        let (form, error, s, reload) = (form.clone(), error.clone(), s.clone(), reload.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Ok(id) = lesson.parse() else {
+            let Some(lesson_id) = form.lesson else {
                 return error.set(Some(ApiError::invalid("lesson_id", "Choose the lesson.")));
             };
-            let (text, note, reload) = (text.clone(), note.clone(), reload.clone());
-            act(
-                SaveHighlight { lesson_id: LessonId(id), text: (*text).clone(), note: (*note).clone() },
-                error.clone(),
-                s.clone(),
-                move |_| {
-                    text.set(String::new());
-                    note.set(String::new());
-                    reload.emit(());
-                },
-            );
+            let (form2, reload) = (form.clone(), reload.clone());
+            act(SaveHighlight { lesson_id, ..form.highlight.clone() }, error.clone(), s.clone(), move |_| {
+                // The lesson stays chosen for the next passage.
+                form2.update(|f| f.highlight = SaveHighlight::default());
+                reload.emit(());
+            });
         })
     };
     let err = (*error).clone();
@@ -96,9 +89,9 @@ pub fn MyCurriculumCard(p: &MyCurriculumProps) -> Html {
                 }
                 <form class="inline-form" onsubmit={keep.clone()}>
                     <div class="row">
-                        <Select label="Keep a passage from" name="lesson_id" id={format!("highlight-lesson-{}", p.batch_id)} value={(*lesson).clone()} options={lessons} on_change={setter(&lesson)} error={err.clone()} none="Choose…" />
-                        <Field label="Passage" name="text" id={format!("highlight-text-{}", p.batch_id)} value={(*text).clone()} on_input={setter(&text)} error={err.clone()} />
-                        <Field label="Your note" name="note" id={format!("highlight-note-{}", p.batch_id)} value={(*note).clone()} on_input={setter(&note)} error={err.clone()} />
+                        <Select label="Keep a passage from" name="lesson_id" id={format!("highlight-lesson-{}", p.batch_id)} value={form.lesson.map(|l| l.to_string()).unwrap_or_default()} options={lessons} on_change={form.field(|f, v: String| f.lesson = v.parse().ok().map(LessonId))} error={err.clone()} none="Choose…" />
+                        <Field label="Passage" name="text" id={format!("highlight-text-{}", p.batch_id)} value={form.highlight.text.clone()} on_input={form.field(|f, v| f.highlight.text = v)} error={err.clone()} />
+                        <Field label="Your note" name="note" id={format!("highlight-note-{}", p.batch_id)} value={form.highlight.note.clone()} on_input={form.field(|f, v| f.highlight.note = v)} error={err.clone()} />
                         <div class="actions"><button type="submit">{ "Keep" }</button></div>
                     </div>
                 </form>
@@ -130,4 +123,11 @@ pub fn MyRecordCard() -> Html {
             }) }
         </div>
     }
+}
+
+/// The passage form: the lesson until one is chosen, the passage and note.
+#[derive(Clone, Default, PartialEq)]
+struct HighlightDraft {
+    highlight: SaveHighlight,
+    lesson: Option<LessonId>,
 }

@@ -1,6 +1,7 @@
 //! Settings for the whole organisation or one branch, typed.
 
-use crate::components::field::{setter, Field, FormActions, FormError};
+use crate::components::field::{Field, FormActions, FormError};
+use crate::components::form::use_form;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::settings::{ListSettings, SaveSetting, Setting, SettingSource};
@@ -122,8 +123,8 @@ fn SettingRow(p: &SettingRowProps) -> Html {
 fn ServerLink() -> Html {
     let s = use_session();
     let (state, reload) = use_query(GetSyncState {});
-    let url = use_state(String::new);
-    let code = use_state(String::new);
+    // Unlinking sends an empty address with the code as typed.
+    let form = use_form::<LinkServer>();
     let issued = use_state(|| None::<DeskCode>);
     let error = use_state(|| None::<ApiError>);
     let manage = s.me.can(Permission::ManageSetting);
@@ -132,12 +133,11 @@ fn ServerLink() -> Html {
         _ => None,
     };
     let link: Callback<String> = {
-        let (error, s, reload, url, code) =
-            (error.clone(), s.clone(), reload.clone(), url.clone(), code.clone());
+        let (error, s, reload, form) = (error.clone(), s.clone(), reload.clone(), form.clone());
         Callback::from(move |server_url: String| {
-            let (reload, url) = (reload.clone(), url.clone());
-            act(LinkServer { server_url, code: (*code).clone() }, error.clone(), s.clone(), move |_| {
-                url.set(String::new());
+            let (reload, form2) = (reload.clone(), form.clone());
+            act(LinkServer { server_url, ..form.value().clone() }, error.clone(), s.clone(), move |_| {
+                form2.update(|f| f.server_url.clear());
                 reload.emit(());
             })
         })
@@ -161,10 +161,10 @@ fn ServerLink() -> Html {
         })
     };
     let onsubmit = {
-        let (url, link) = (url.clone(), link.clone());
+        let (form, link) = (form.clone(), link.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            link.emit((*url).clone());
+            link.emit(form.server_url.clone());
         })
     };
     let unlink = link.reform(|_: MouseEvent| String::new());
@@ -202,8 +202,8 @@ fn ServerLink() -> Html {
                     <form {onsubmit}>
                         <FormError error={err.clone()} fields={vec!["server_url", "code"]} />
                         <div class="row">
-                            <Field label="Server address" name="server_url" value={(*url).clone()} on_input={setter(&url)} error={err.clone()} hint="e.g. https://sync.example.in" />
-                            <Field label="Code" name="code" value={(*code).clone()} on_input={setter(&code)} error={err} hint="The server's bootstrap code for the first desk, else a code from a linked desk" />
+                            <Field label="Server address" name="server_url" value={form.server_url.clone()} on_input={form.field(|f, v| f.server_url = v)} error={err.clone()} hint="e.g. https://sync.example.in" />
+                            <Field label="Code" name="code" value={form.code.clone()} on_input={form.field(|f, v| f.code = v)} error={err} hint="The server's bootstrap code for the first desk, else a code from a linked desk" />
                         </div>
                         <FormActions save="Link this desk" />
                     </form>
