@@ -20,8 +20,7 @@ use branchdesk_api::ids::{
 use branchdesk_api::{ApiError, Permission};
 use yew::prelude::*;
 
-pub const WEEKDAYS: [&str; 7] =
-    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 #[component]
 pub fn BatchesPage() -> Html {
@@ -82,7 +81,7 @@ pub fn BatchesPage() -> Html {
     }
 }
 
-pub fn slots_text(slots: &[Slot]) -> String {
+fn slots_text(slots: &[Slot]) -> String {
     slots
         .iter()
         .map(|s| {
