@@ -10,6 +10,7 @@ pub mod dates;
 pub mod error;
 pub mod ids;
 pub mod permissions;
+pub mod pin;
 pub mod settings;
 pub mod sync;
 pub mod tables;

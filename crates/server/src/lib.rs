@@ -14,11 +14,22 @@ pub mod http;
 pub mod mirror;
 pub mod snapshot;
 pub mod store;
+pub mod tls;
 pub mod validate;
 
 pub use http::app;
 
-/// Serves the API on `listener` until the process ends.
+/// Serves the API over plain HTTP on `listener` until the process ends
+/// (tests on loopback; a server behind a TLS-terminating proxy).
 pub async fn serve<S: store::Store>(listener: tokio::net::TcpListener, store: S) -> std::io::Result<()> {
     axum::serve(listener, app(store)).await
+}
+
+/// Serves the API over HTTPS on `listener` until the process ends.
+pub async fn serve_tls<S: store::Store>(
+    listener: tokio::net::TcpListener,
+    tls: std::sync::Arc<rustls::ServerConfig>,
+    store: S,
+) -> std::io::Result<()> {
+    axum::serve(tls::TlsListener::new(listener, tls)?, app(store)).await
 }

@@ -1,9 +1,11 @@
 //! `branchdesk-server`: with no configuration it stores its data in
-//! ./branchdesk-server-data (embedded SQLite) and listens on 127.0.0.1:8470.
+//! ./branchdesk-server-data (embedded SQLite), makes its own certificate
+//! there, and serves HTTPS on 127.0.0.1:8470.
 
 use branchdesk_server::store::postgres::PgStore;
 use branchdesk_server::store::sqlite::SqliteStore;
 use branchdesk_server::store::Store;
+use branchdesk_server::tls;
 use clap::Parser;
 use std::path::PathBuf;
 
@@ -27,6 +29,20 @@ struct Args {
     #[arg(long, env = "BRANCHDESK_KEEP_CHANGES_DAYS", default_value_t = 180,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     keep_changes_days: u32,
+    /// The server's certificate chain (PEM), from a certificate authority
+    /// desks' systems trust. Without it the server makes its own, and desk
+    /// codes carry its pin.
+    #[arg(long, env = "BRANCHDESK_TLS_CERT", requires = "tls_key", conflicts_with = "behind_proxy")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "BRANCHDESK_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Serve plain HTTP because a reverse proxy in front of this server ends
+    /// TLS with a certificate desks trust (nginx, Caddy, a cloud load
+    /// balancer). Never use it when desks reach this port directly: tokens,
+    /// codes and every record would cross the network readable.
+    #[arg(long, env = "BRANCHDESK_BEHIND_PROXY")]
+    behind_proxy: bool,
 }
 
 #[tokio::main]
@@ -39,30 +55,55 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     let args = Args::parse();
+    let tls = if args.behind_proxy {
+        tracing::warn!("serving plain HTTP: a proxy in front must end TLS for the desks");
+        None
+    } else {
+        let source = match (&args.tls_cert, &args.tls_key) {
+            (Some(cert), Some(key)) => tls::Source::Files { cert: cert.clone(), key: key.clone() },
+            _ => tls::Source::SelfMade { dir: args.data_dir.join("tls") },
+        };
+        Some(tls::load(&source)?)
+    };
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
+    let serving = Serving { listener, tls, keep_days: args.keep_changes_days };
     match &args.database_url {
         Some(url) => {
             let store = PgStore::connect(url, args.pool).await?;
-            tracing::info!(listen = %listener.local_addr()?, "serving on PostgreSQL");
-            run(listener, store, args.keep_changes_days).await
+            tracing::info!(listen = %serving.listener.local_addr()?, "serving on PostgreSQL");
+            run(serving, store).await
         }
         None => {
             std::fs::create_dir_all(&args.data_dir)?;
             let store = SqliteStore::open(&args.data_dir.join("server.sqlite"))?;
-            tracing::info!(listen = %listener.local_addr()?, data_dir = %args.data_dir.display(), "serving on embedded SQLite");
-            run(listener, store, args.keep_changes_days).await
+            tracing::info!(listen = %serving.listener.local_addr()?, data_dir = %args.data_dir.display(), "serving on embedded SQLite");
+            run(serving, store).await
         }
     }
 }
 
-async fn run<S: Store + Clone>(
+struct Serving {
     listener: tokio::net::TcpListener,
-    store: S,
+    tls: Option<tls::Identity>,
     keep_days: u32,
-) -> Result<(), Box<dyn std::error::Error>> {
+}
+
+async fn run<S: Store + Clone>(serving: Serving, store: S) -> Result<(), Box<dyn std::error::Error>> {
+    let Serving { listener, tls, keep_days } = serving;
+    // For the person starting the server: what desks trust it by, and the
+    // code the first desk links with (with the pin when the server made
+    // its own certificate).
+    let pin = tls.as_ref().filter(|t| t.self_made).map(|t| t.pin.clone());
+    match &tls {
+        Some(t) if t.self_made => println!("Certificate pin (self-made certificate): {}", t.pin),
+        Some(t) => {
+            println!("Certificate pin (given certificate, checked by desks against their roots): {}", t.pin)
+        }
+        None => println!("Plain HTTP behind a TLS-terminating proxy"),
+    }
     if let Some(code) = store.bootstrap_code().await? {
-        // For the person starting the server: the first desk links with it.
-        println!("Bootstrap code for the first desk: {code}");
+        let code = branchdesk_api::pin::JoinCode { secret: code, pin };
+        println!("Bootstrap code for the first desk: {}", code.show());
     }
     // Hourly: drop changes older than the kept window.
     let compacting = store.clone();
@@ -78,10 +119,16 @@ async fn run<S: Store + Clone>(
             }
         }
     });
-    axum::serve(listener, branchdesk_server::app(store))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let app = branchdesk_server::app(store);
+    let stop = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match tls {
+        Some(t) => {
+            let listener = tls::TlsListener::new(listener, t.config)?;
+            axum::serve(listener, app).with_graceful_shutdown(stop).await?
+        }
+        None => axum::serve(listener, app).with_graceful_shutdown(stop).await?,
+    }
     Ok(())
 }

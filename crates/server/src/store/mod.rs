@@ -313,19 +313,30 @@ pub fn digest(secret: &str) -> String {
     Blake2s256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Eight characters without look-alikes, shown as XXXX-XXXX.
+/// A one-time desk code: 80 random bits, shown as XXXX-XXXX-XXXX-XXXX
+/// (`branchdesk_api::pin`).
 pub fn new_code() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let bytes = uuid::Uuid::new_v4().into_bytes();
-    let c: String = bytes.iter().take(8).map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char).collect();
-    format!("{}-{}", &c[..4], &c[4..])
+    let mut random = [0u8; 10];
+    fill_random(&mut random);
+    branchdesk_api::pin::code_from_random(&random)
 }
 
 /// Codes are typed by people: case and separators do not matter.
 pub fn normalise_code(code: &str) -> String {
-    code.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_uppercase()
+    branchdesk_api::pin::normalise_code(code)
 }
 
+/// Bytes from the operating system's secure random source.
+fn fill_random(out: &mut [u8]) {
+    use ring::rand::SecureRandom;
+    // The system's source failing is not something the server can work
+    // around: it must not hand out guessable secrets.
+    ring::rand::SystemRandom::new().fill(out).expect("the operating system's random source failed");
+}
+
+/// A device's bearer token: 256 random bits in hex.
 pub fn new_token() -> String {
-    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+    let mut random = [0u8; 32];
+    fill_random(&mut random);
+    random.iter().map(|b| format!("{b:02x}")).collect()
 }
