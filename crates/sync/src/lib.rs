@@ -4,6 +4,7 @@
 //! are idempotent on the server and pulls resume from stored cursors.
 
 use branchdesk_api::commands::system::Joined;
+use branchdesk_api::pin::JoinCode;
 use branchdesk_api::sync::{
     CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, LinkedDevice, Op, PullRequest, PullResponse,
     PushRequest, PushResponse, RevokeRequest, ServerError, ServerErrorCode, SnapshotRequest, WaitRequest,
@@ -13,7 +14,10 @@ use branchdesk_desk::sync::apply::ApplyReport;
 use branchdesk_desk::Desk;
 use std::time::Duration;
 
+pub mod https;
 pub mod worker;
+
+pub use https::Https;
 
 pub const PUSH_BATCH: usize = 500;
 /// A push carries at most this many bytes of changed columns (the server
@@ -152,50 +156,41 @@ pub struct Round {
     pub applied: ApplyReport,
 }
 
-/// How a request reaches the server: HTTP in the app; an in-process,
-/// seeded network in the simulation tests. Answers the status and body, or
-/// why nothing came back.
-pub trait Transport: Send + Sync {
-    fn post(
-        &self,
-        url: String,
-        token: Option<String>,
-        body: Vec<u8>,
-    ) -> impl std::future::Future<Output = Result<(u16, Vec<u8>), String>> + Send;
+/// The server a desk talks to: its address, the desk's token, and the pin
+/// of the certificate it trusts the server by (none: the system's roots).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Peer {
+    pub base: String,
+    pub token: Option<String>,
+    pub pin: Option<String>,
 }
 
-/// The real network.
-pub struct Http(reqwest::Client);
-
-impl Transport for Http {
-    async fn post(
-        &self,
-        url: String,
-        token: Option<String>,
-        body: Vec<u8>,
-    ) -> Result<(u16, Vec<u8>), String> {
-        let snapshot = url.ends_with("/v1/sync/snapshot");
-        let mut req = self.0.post(url).header(reqwest::header::CONTENT_TYPE, "application/json").body(body);
-        if snapshot {
-            // A branch's snapshot may be tens of megabytes over a slow line:
-            // give it an hour rather than the minute other requests get.
-            req = req.timeout(SNAPSHOT_TIMEOUT);
-        }
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let mut res = req.send().await.map_err(|e| e.to_string())?;
-        let status = res.status().as_u16();
-        // Chunk by chunk into one buffer: a snapshot is copied once.
-        let mut body = Vec::with_capacity(res.content_length().unwrap_or(0).min(1 << 30) as usize);
-        while let Some(chunk) = res.chunk().await.map_err(|e| e.to_string())? {
-            body.extend_from_slice(&chunk);
-        }
-        Ok((status, body))
+impl Peer {
+    /// The server this desk is linked to.
+    pub fn of(desk: &Desk) -> Result<Peer, SyncError> {
+        let config = desk.sync_config()?;
+        let base = config.server_url.ok_or(SyncError::NotLinked)?;
+        Ok(Peer { base, token: config.device_token, pin: config.server_pin })
     }
 }
 
-pub struct Client<T: Transport = Http> {
+/// One request: where it goes, with what, and how the server is trusted.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub url: String,
+    pub token: Option<String>,
+    pub pin: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// How a request reaches the server: HTTPS in the app; an in-process,
+/// seeded network in the simulation tests. Answers the status and body, or
+/// why nothing came back.
+pub trait Transport: Send + Sync {
+    fn post(&self, req: Request) -> impl std::future::Future<Output = Result<(u16, Vec<u8>), String>> + Send;
+}
+
+pub struct Client<T: Transport = Https> {
     transport: T,
 }
 
@@ -207,12 +202,7 @@ impl Default for Client {
 
 impl Client {
     pub fn new() -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(60))
-            .build()
-            .unwrap_or_default();
-        Self { transport: Http(http) }
+        Self { transport: Https::new() }
     }
 }
 
@@ -228,27 +218,29 @@ impl<T: Transport> Client<T> {
 
     async fn post<Req: serde::Serialize, Res: serde::de::DeserializeOwned>(
         &self,
-        url: &str,
-        token: Option<&str>,
+        peer: &Peer,
+        path: &str,
         body: &Req,
     ) -> Result<Res, SyncError> {
-        let bytes = self.post_raw(url, token, body).await?;
+        let bytes = self.post_raw(peer, path, body).await?;
         serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(e.to_string()))
     }
 
     /// A request whose answer is not JSON (a snapshot file).
     async fn post_raw<Req: serde::Serialize>(
         &self,
-        url: &str,
-        token: Option<&str>,
+        peer: &Peer,
+        path: &str,
         body: &Req,
     ) -> Result<Vec<u8>, SyncError> {
         let body = serde_json::to_vec(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
-        let (status, bytes) = self
-            .transport
-            .post(url.to_owned(), token.map(str::to_owned), body)
-            .await
-            .map_err(SyncError::Unreachable)?;
+        let req = Request {
+            url: format!("{}{path}", peer.base),
+            token: peer.token.clone(),
+            pin: peer.pin.clone(),
+            body,
+        };
+        let (status, bytes) = self.transport.post(req).await.map_err(SyncError::Unreachable)?;
         if !(200..300).contains(&status) {
             // Not a typed error (a proxy's page, say): no code, its text.
             let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
@@ -265,13 +257,12 @@ impl<T: Transport> Client<T> {
     async fn snapshot(
         &self,
         desk: &Desk,
-        base: &str,
-        token: Option<&str>,
+        peer: &Peer,
         scope: &str,
         round: &mut Round,
     ) -> Result<Option<u64>, SyncError> {
         let req = SnapshotRequest { scope: scope.to_owned() };
-        let bytes = match self.post_raw(&format!("{base}/v1/sync/snapshot"), token, &req).await {
+        let bytes = match self.post_raw(peer, "/v1/sync/snapshot", &req).await {
             Err(SyncError::Refused { status: 404 | 405, .. }) => return Ok(None),
             other => other?,
         };
@@ -295,12 +286,17 @@ impl<T: Transport> Client<T> {
 
     /// Enrols the desk with the server at `url` using a one-time code (the
     /// server's bootstrap code for the first desk, else one an enrolled desk
-    /// issued) and links it.
+    /// issued) and links it. A code that carries the server's pin is sent
+    /// only to a server presenting that certificate; the desk keeps the pin.
     pub async fn link(&self, desk: &Desk, url: &str, code: &str) -> Result<(), SyncError> {
         let url = Desk::check_server_url(url)?;
-        let req = EnrolRequest { device_id: desk.device_id().into(), code: code.trim().into() };
-        let res: EnrolResponse = self.post(&format!("{url}/v1/devices/enrol"), None, &req).await?;
+        let code = JoinCode::parse(code)
+            .map_err(|why| SyncError::Desk(branchdesk_api::ApiError::invalid("code", why).into()))?;
+        let req = EnrolRequest { device_id: desk.device_id().into(), code: code.secret.clone() };
+        let peer = Peer { base: url.clone(), token: None, pin: code.pin.clone() };
+        let res: EnrolResponse = self.post(&peer, "/v1/devices/enrol", &req).await?;
         desk.link_with_scopes(Some((&url, &res.token)), res.scopes.as_deref())?;
+        desk.set_server_pin(code.pin.as_deref())?;
         desk.set_desk_no(res.desk_no)?;
         Ok(())
     }
@@ -332,39 +328,36 @@ impl<T: Transport> Client<T> {
         desk: &Desk,
         scopes: Option<Vec<String>>,
     ) -> Result<CodeResponse, SyncError> {
-        let config = desk.sync_config()?;
-        let base = config.server_url.ok_or(SyncError::NotLinked)?;
+        let peer = &Peer::of(desk)?;
         let req = CodeRequest { scopes };
-        self.post(&format!("{base}/v1/devices/codes"), config.device_token.as_deref(), &req).await
+        let res: CodeResponse = self.post(peer, "/v1/devices/codes", &req).await?;
+        // The new desk trusts the server as this one does: by its pin.
+        let code = JoinCode { secret: res.code, pin: peer.pin.clone() }.show();
+        Ok(CodeResponse { code, ..res })
     }
 
     /// The desks enrolled with this desk's server.
     pub async fn linked_desks(&self, desk: &Desk) -> Result<Vec<LinkedDevice>, SyncError> {
-        let config = desk.sync_config()?;
-        let base = config.server_url.ok_or(SyncError::NotLinked)?;
-        self.post(&format!("{base}/v1/devices/list"), config.device_token.as_deref(), &serde_json::json!({}))
-            .await
+        let peer = &Peer::of(desk)?;
+        self.post(peer, "/v1/devices/list", &serde_json::json!({})).await
     }
 
     /// Revokes another desk (within this desk's branches); answers the desks.
     pub async fn revoke_desk(&self, desk: &Desk, device_id: &str) -> Result<Vec<LinkedDevice>, SyncError> {
-        let config = desk.sync_config()?;
-        let base = config.server_url.ok_or(SyncError::NotLinked)?;
+        let peer = &Peer::of(desk)?;
         let req = RevokeRequest { device_id: device_id.into() };
-        self.post(&format!("{base}/v1/devices/revoke"), config.device_token.as_deref(), &req).await
+        self.post(peer, "/v1/devices/revoke", &req).await
     }
 
     /// Waits (at most `timeout`, ≤ 30 s) until the server holds changes
     /// after this desk's cursors; answers whether it does.
     pub async fn wait_for_changes(&self, desk: &Desk, timeout: Duration) -> Result<bool, SyncError> {
-        let config = desk.sync_config()?;
-        let base = config.server_url.ok_or(SyncError::NotLinked)?;
+        let peer = &Peer::of(desk)?;
         let req = WaitRequest {
             cursors: desk.sync_cursors()?.into_iter().collect(),
             timeout_ms: (timeout.as_millis() as u64).min(branchdesk_api::sync::MAX_WAIT_MS),
         };
-        let res: WaitResponse =
-            self.post(&format!("{base}/v1/sync/wait"), config.device_token.as_deref(), &req).await?;
+        let res: WaitResponse = self.post(peer, "/v1/sync/wait", &req).await?;
         Ok(!res.changed.is_empty())
     }
 
@@ -377,10 +370,7 @@ impl<T: Transport> Client<T> {
     }
 
     async fn round(&self, desk: &Desk) -> Result<Round, SyncError> {
-        let config = desk.sync_config()?;
-        let base = config.server_url.ok_or(SyncError::NotLinked)?;
-        let token = config.device_token;
-        let token = token.as_deref();
+        let peer = &Peer::of(desk)?;
         let mut round = Round::default();
         let mut outdated = None;
         loop {
@@ -391,11 +381,7 @@ impl<T: Transport> Client<T> {
             let n = ops.len();
             let last = ops[n - 1].seq;
             let res: Result<PushResponse, SyncError> = self
-                .post(
-                    &format!("{base}/v1/sync/push"),
-                    token,
-                    &PushRequest { device_id: desk.device_id().into(), ops },
-                )
+                .post(peer, "/v1/sync/push", &PushRequest { device_id: desk.device_id().into(), ops })
                 .await;
             let res = match res {
                 // This desk was restored from an older backup: the server holds
@@ -437,7 +423,7 @@ impl<T: Transport> Client<T> {
         // appear while pulling it, so the scope list is read again after.
         // A download longer than a page shows its progress.
         let mut progress = Progress::default();
-        let pulled = self.pull_all(desk, &base, token, &mut round, &mut progress).await;
+        let pulled = self.pull_all(desk, peer, &mut round, &mut progress).await;
         desk.set_receiving(None);
         pulled?;
         if let Some(why) = outdated {
@@ -458,20 +444,18 @@ impl<T: Transport> Client<T> {
     async fn download_again(
         &self,
         desk: &Desk,
-        base: &str,
-        token: Option<&str>,
+        peer: &Peer,
         scope: &str,
         round: &mut Round,
     ) -> Result<u64, SyncError> {
         desk.restart_scope(scope)?;
-        Ok(self.snapshot(desk, base, token, scope, round).await?.unwrap_or(0))
+        Ok(self.snapshot(desk, peer, scope, round).await?.unwrap_or(0))
     }
 
     async fn pull_all(
         &self,
         desk: &Desk,
-        base: &str,
-        token: Option<&str>,
+        peer: &Peer,
         round: &mut Round,
         progress: &mut Progress,
     ) -> Result<(), SyncError> {
@@ -483,14 +467,11 @@ impl<T: Transport> Client<T> {
                 }
                 let mut cursor = cursor;
                 if cursor == 0 {
-                    cursor = self.snapshot(desk, base, token, &scope, round).await?.unwrap_or(0);
+                    cursor = self.snapshot(desk, peer, &scope, round).await?.unwrap_or(0);
                 }
                 loop {
                     let req = PullRequest { cursors: [(scope.clone(), cursor)].into(), limit: PULL_PAGE };
-                    let page: PullResponse = match self
-                        .post(&format!("{base}/v1/sync/pull"), token, &req)
-                        .await
-                    {
+                    let page: PullResponse = match self.post(peer, "/v1/sync/pull", &req).await {
                         // Away longer than the server keeps changes: the
                         // scope comes again as a snapshot (rows this desk
                         // holds are merged; its own pending changes stay).
@@ -499,7 +480,7 @@ impl<T: Transport> Client<T> {
                             body: ServerError { code: ServerErrorCode::ResyncRequired, .. },
                         }) if restarted.insert(scope.clone()) => {
                             tracing::warn!(scope = %scope, "behind the server's kept changes; downloading it again");
-                            cursor = self.download_again(desk, base, token, &scope, round).await?;
+                            cursor = self.download_again(desk, peer, &scope, round).await?;
                             continue;
                         }
                         other => other?,
@@ -513,7 +494,7 @@ impl<T: Transport> Client<T> {
                         // download the scope again, once per round.
                         Err(branchdesk_desk::Error::Diverged { scope: s }) if restarted.insert(s.clone()) => {
                             tracing::warn!(scope = %s, "copy differs from the server's; downloading it again");
-                            cursor = self.download_again(desk, base, token, &s, round).await?;
+                            cursor = self.download_again(desk, peer, &s, round).await?;
                             continue;
                         }
                         other => other?,

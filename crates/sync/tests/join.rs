@@ -24,12 +24,8 @@ struct InProcess {
 }
 
 impl Transport for InProcess {
-    async fn post(
-        &self,
-        url: String,
-        token: Option<String>,
-        body: Vec<u8>,
-    ) -> Result<(u16, Vec<u8>), String> {
+    async fn post(&self, req: branchdesk_sync::Request) -> Result<(u16, Vec<u8>), String> {
+        let branchdesk_sync::Request { url, token, body, .. } = req;
         let path = url.find("/v1/").map(|i| url[i..].to_owned()).ok_or("no /v1/ in the address")?;
         if self.failing_sync && path.starts_with("/v1/sync/") {
             let body = br#"{"code":"unavailable","message":"The server is being updated."}"#;

@@ -40,12 +40,8 @@ struct Lever {
 }
 
 impl Transport for Lever {
-    async fn post(
-        &self,
-        url: String,
-        token: Option<String>,
-        body: Vec<u8>,
-    ) -> Result<(u16, Vec<u8>), String> {
+    async fn post(&self, req: branchdesk_sync::Request) -> Result<(u16, Vec<u8>), String> {
+        let branchdesk_sync::Request { url, token, body, .. } = req;
         self.attempts.fetch_add(1, Ordering::SeqCst);
         if let Some(hook) = self.before.lock().unwrap().as_mut() {
             hook(&url);
@@ -64,7 +60,7 @@ impl Transport for Lever {
             }
             body = serde_json::to_vec(&v).unwrap();
         }
-        self.link.post(url, token, body).await
+        self.link.post(branchdesk_sync::Request { url, token, pin: None, body }).await
     }
 }
 

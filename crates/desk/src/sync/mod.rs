@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 pub struct SyncConfig {
     pub server_url: Option<String>,
     pub device_token: Option<String>,
+    /// The pin of the server's certificate (`branchdesk_api::pin`).
+    pub server_pin: Option<String>,
     pub last_synced_at: Option<String>,
     pub last_error: Option<String>,
 }
@@ -24,26 +26,51 @@ impl Desk {
     pub fn sync_config(&self) -> Result<SyncConfig> {
         let db = self.db();
         Ok(db.conn.query_row(
-            "SELECT server_url, device_token, last_synced_at, last_error FROM sync_state",
+            "SELECT server_url, device_token, server_pin, last_synced_at, last_error FROM sync_state",
             [],
             crate::db::read::row,
         )?)
     }
 
-    /// Checks a server address as typed.
+    /// Checks a server address as typed: `https://`, or plain `http://` to
+    /// this machine only (a trial server, or one behind a local proxy).
     pub fn check_server_url(url: &str) -> Result<String> {
         let u = url.trim().trim_end_matches('/');
-        if !(u.starts_with("http://") || u.starts_with("https://"))
-            || u.len() > 500
-            || u.contains(char::is_whitespace)
-        {
-            return Err(ApiError::invalid(
-                "server_url",
-                "Enter the server's address, e.g. https://sync.example.in",
-            )
-            .into());
+        let example = "Enter the server's address, e.g. https://sync.example.in";
+        let bad = |why: &str| -> crate::Error { ApiError::invalid("server_url", why).into() };
+        if u.len() > 500 || u.contains(char::is_whitespace) {
+            return Err(bad(example));
+        }
+        let rest = match (u.strip_prefix("https://"), u.strip_prefix("http://")) {
+            (Some(rest), _) => rest,
+            (None, Some(rest)) => {
+                if !is_loopback(authority(rest)) {
+                    return Err(bad(
+                        "Use https:// for a server on another computer: plain http:// would send \
+                         everything readable across the network.",
+                    ));
+                }
+                rest
+            }
+            _ => return Err(bad(example)),
+        };
+        let host = authority(rest);
+        if host.is_empty() || rest.split(['/', '?', '#']).next().is_some_and(|a| a.contains('@')) {
+            return Err(bad(example));
         }
         Ok(u.to_owned())
+    }
+
+    /// Keeps the pin of the server's certificate this desk trusts (None:
+    /// the system's certificate authorities vouch for it).
+    pub fn set_server_pin(&self, pin: Option<&str>) -> Result<()> {
+        if let Some(p) = pin {
+            if branchdesk_api::pin::JoinCode::parse(&format!("X/{p}")).is_err() {
+                return Err(ApiError::invalid("code", "The server's pin in this code is damaged.").into());
+            }
+        }
+        self.db().conn.execute("UPDATE sync_state SET server_pin = ?1", [pin])?;
+        Ok(())
     }
 
     /// Links the desk to a server with the token it enrolled with, or
@@ -63,6 +90,7 @@ impl Desk {
         let scopes = scopes.map(serde_json::to_string).transpose()?;
         self.db().conn.execute(
             "UPDATE sync_state SET server_url = ?1, device_token = ?2, scopes = ?4,
+                    server_pin = CASE WHEN ?1 IS NULL THEN NULL ELSE server_pin END,
                     linked_at = CASE WHEN ?1 IS NULL THEN NULL ELSE ?3 END, last_error = NULL",
             (url, token, now, scopes),
         )?;
@@ -295,4 +323,19 @@ impl Desk {
             Ok(())
         })
     }
+}
+
+/// The host of an address's authority (`host`, `host:port`, `[::1]:port`).
+fn authority(rest: &str) -> &str {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    }
+}
+
+/// This machine: `localhost` or a loopback address.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }

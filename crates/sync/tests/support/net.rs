@@ -199,12 +199,8 @@ pub struct Link {
 }
 
 impl Transport for Link {
-    async fn post(
-        &self,
-        url: String,
-        token: Option<String>,
-        body: Vec<u8>,
-    ) -> Result<(u16, Vec<u8>), String> {
+    async fn post(&self, req: branchdesk_sync::Request) -> Result<(u16, Vec<u8>), String> {
+        let branchdesk_sync::Request { url, token, body, .. } = req;
         self.net.send(self.desk, url, token, body).await
     }
 }
