@@ -95,15 +95,15 @@ fn list(conn: &Connection, branch: Uuid, view: LeadView, today: NaiveDate) -> Re
 
 fn activities(conn: &Connection, lead: Uuid) -> Result<Vec<LeadActivity>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT a.kind, a.outcome, u.full_name, a.done_at FROM lead_activities a
+        "SELECT a.kind, a.outcome, u.full_name AS done_by, a.done_at FROM lead_activities a
          LEFT JOIN users u ON u.id = a.done_by WHERE a.lead_id = ?1 ORDER BY a.done_at DESC, a.id DESC",
     )?;
     let rows = stmt.query_map([lead.to_string()], |r| {
         Ok(LeadActivity {
-            kind: ActivityKind::parse(&r.get::<_, String>(0)?).unwrap_or_default(),
-            outcome: r.get(1)?,
-            done_by: r.get(2)?,
-            done_at: r.get(3)?,
+            kind: ActivityKind::parse(&r.get::<_, String>("kind")?).unwrap_or_default(),
+            outcome: r.get("outcome")?,
+            done_by: r.get("done_by")?,
+            done_at: r.get("done_at")?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -62,7 +62,7 @@ pub(super) fn import(desk: &Desk, actor: &Actor, input: &ImportCsv) -> Result<Im
             } else {
                 let found: Option<String> = conn
                     .prepare_cached("SELECT id FROM courses WHERE code = ?1")?
-                    .query_row([code.trim()], |r| r.get(0))
+                    .query_row([code.trim()], crate::db::read::value)
                     .optional()?;
                 match found.and_then(|id| id.parse().ok()) {
                     Some(id) => Some(CourseId(id)),

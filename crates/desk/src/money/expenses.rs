@@ -58,7 +58,7 @@ pub fn approved_total(conn: &Connection, branch: Uuid, from: NaiveDate, to: Naiv
             "SELECT coalesce(sum(amount_minor), 0) FROM expenses
              WHERE branch_id = ?1 AND status = 'APPROVED' AND day >= ?2 AND day < ?3",
         )?
-        .query_row((branch.to_string(), from.to_string(), to.to_string()), |r| r.get(0))?)
+        .query_row((branch.to_string(), from.to_string(), to.to_string()), crate::db::read::value)?)
 }
 
 fn view(conn: &Connection, e: &ExpenseRow) -> Result<Expense> {

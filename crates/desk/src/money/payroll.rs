@@ -172,7 +172,7 @@ pub fn paid_total(conn: &Connection, branch: Uuid, month: &str) -> Result<i64> {
                               WHERE l.branch_id = ?1 AND l.month = ?2 AND l.paid_at IS NOT NULL
                                 AND NOT EXISTS (SELECT 1 FROM salary_payments p WHERE p.salary_line_id = l.id)), 0)",
         )?
-        .query_row((branch.to_string(), month), |r| r.get(0))?)
+        .query_row((branch.to_string(), month), crate::db::read::value)?)
 }
 
 /// Whether a line is paid: it has a payment (or was marked paid before

@@ -26,6 +26,11 @@ fn branch_month(
             fees += r.amount_minor;
         }
     }
+    #[derive(serde::Deserialize)]
+    struct Reversed {
+        amount_minor: i64,
+        reversed_at: chrono::DateTime<chrono::Utc>,
+    }
     let mut reversals = 0;
     let mut stmt = conn.prepare_cached(
         "SELECT v.amount_minor, v.reversed_at FROM receipt_reversals v
@@ -33,10 +38,11 @@ fn branch_month(
     )?;
     let mut rows = stmt.query((branch.to_string(), &lo, &hi))?;
     while let Some(r) = rows.next()? {
-        let at: chrono::DateTime<chrono::Utc> = crate::db::cols::time(r, 1)?;
+        let v: Reversed = crate::db::read::row(r)?;
+        let at = v.reversed_at;
         let day = crate::clock::local_date(at);
         if day >= from && day < to {
-            reversals += r.get::<_, i64>(0)?;
+            reversals += v.amount_minor;
         }
     }
     let expenses = super::expenses::approved_total(conn, branch, from, to)?;

@@ -5,7 +5,6 @@
 //! marks each item reviewed with a note; the mark replicates like any row.
 
 use super::salary_payments;
-use crate::db::cols;
 use crate::write::branch_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::amount;
@@ -62,6 +61,7 @@ pub fn over_collected_id(due: Uuid) -> Uuid {
 /// A fee whose receipts (not voided or bounced, less their refunds) come to
 /// more than it: two desks collected it offline, or a clerk split a
 /// payment onto it twice. The excess is the student's advance, never lost.
+#[derive(serde::Deserialize)]
 struct OverCollected {
     due: Uuid,
     student: String,
@@ -74,10 +74,11 @@ struct OverCollected {
 
 fn over_collected(conn: &Connection, branch: Uuid) -> Result<Vec<OverCollected>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT d.id, s.full_name, d.description, d.amount_minor,
+        "SELECT d.id AS due, s.full_name AS student, d.description, d.amount_minor AS amount,
                 sum(a.amount_minor) - coalesce(sum((SELECT sum(v.amount_minor) FROM receipt_reversals v
-                                                    WHERE v.receipt_id = r.id AND v.kind = 'REFUND')), 0),
-                group_concat(r.number, ', '), max(r.collected_at)
+                                                    WHERE v.receipt_id = r.id AND v.kind = 'REFUND')), 0)
+                  AS collected,
+                group_concat(r.number, ', ') AS receipts, max(r.collected_at) AS last_at
          FROM dues d
          JOIN students s ON s.id = d.student_id
          JOIN receipt_allocations a ON a.due_id = d.id
@@ -87,18 +88,7 @@ fn over_collected(conn: &Connection, branch: Uuid) -> Result<Vec<OverCollected>>
          GROUP BY d.id
          HAVING count(DISTINCT r.id) > 1 AND sum(a.amount_minor) > d.amount_minor",
     )?;
-    let rows = stmt.query_map([branch.to_string()], |r| {
-        Ok(OverCollected {
-            due: cols::uuid(r, 0)?,
-            student: r.get(1)?,
-            description: r.get(2)?,
-            amount: r.get(3)?,
-            collected: r.get(4)?,
-            receipts: r.get(5)?,
-            last_at: r.get(6)?,
-        })
-    })?;
-    let all: Vec<OverCollected> = rows.collect::<rusqlite::Result<_>>()?;
+    let all: Vec<OverCollected> = crate::db::read::all(&mut stmt, [branch.to_string()])?;
     Ok(all.into_iter().filter(|o| o.collected > o.amount).collect())
 }
 
@@ -122,7 +112,9 @@ fn describe(conn: &Connection, entity: &str, entity_id: &str) -> Result<String> 
         "receipt_reversals" => {
             let row: Option<(String, i64, String)> = conn
                 .prepare_cached("SELECT kind, amount_minor, receipt_id FROM receipt_reversals WHERE id = ?1")?
-                .query_row([entity_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .query_row([entity_id], |r| {
+                    Ok((r.get("kind")?, r.get("amount_minor")?, r.get("receipt_id")?))
+                })
                 .optional()?;
             match row {
                 Some((kind, value, receipt_id)) => {
@@ -138,7 +130,7 @@ fn describe(conn: &Connection, entity: &str, entity_id: &str) -> Result<String> 
         }
         "salary_payments" => conn
             .prepare_cached("SELECT number, amount_minor FROM salary_payments WHERE id = ?1")?
-            .query_row([entity_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .query_row([entity_id], |r| Ok((r.get::<_, String>("number")?, r.get::<_, i64>("amount_minor")?)))
             .optional()?
             .map(|(n, a)| format!("Salary payment {n} of ₹{}", amount::format(a))),
         _ => None,

@@ -4,7 +4,6 @@
 //! desks offline keeps both payments and shows in the review list.
 
 use super::numbers;
-use crate::db::cols;
 use crate::write::{branch_record, Write};
 use crate::Result;
 use branchdesk_api::settings as keys;
@@ -54,14 +53,19 @@ pub fn of_line(conn: &Connection, line: Uuid) -> Result<Vec<SalaryPaymentRow>> {
 /// the payments' numbers.
 pub fn paid_twice(conn: &Connection, branch: Uuid) -> Result<Vec<(Uuid, Vec<String>)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT salary_line_id, group_concat(number, ', ') FROM salary_payments
+        "SELECT salary_line_id, group_concat(number, ', ') AS numbers FROM salary_payments
          WHERE branch_id = ?1 GROUP BY salary_line_id HAVING count(*) > 1",
     )?;
-    let rows = stmt.query_map([branch.to_string()], |r| {
-        let numbers: String = r.get(1)?;
-        Ok((cols::uuid(r, 0)?, numbers.split(", ").map(str::to_owned).collect()))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    #[derive(serde::Deserialize)]
+    struct PaidTwice {
+        salary_line_id: Uuid,
+        numbers: String,
+    }
+    let rows: Vec<PaidTwice> = crate::db::read::all(&mut stmt, [branch.to_string()])?;
+    Ok(rows
+        .into_iter()
+        .map(|p| (p.salary_line_id, p.numbers.split(", ").map(str::to_owned).collect()))
+        .collect())
 }
 
 /// Records a payment of `amount` on a line under the desk's next number.

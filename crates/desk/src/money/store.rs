@@ -1,7 +1,6 @@
 //! Rows and SQL for dues, receipts, allocations and reversals.
 
 use super::settle::ReceiptMoney;
-use crate::db::cols;
 use crate::write::branch_record;
 use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -120,7 +119,7 @@ pub fn allocated_dues_of_enrolment(conn: &Connection, enrolment: Uuid) -> Result
         "SELECT DISTINCT a.due_id FROM receipt_allocations a JOIN dues d ON d.id = a.due_id
          WHERE d.enrolment_id = ?1",
     )?;
-    let rows = stmt.query_map([enrolment.to_string()], |r| cols::uuid(r, 0))?;
+    let rows = stmt.query_map([enrolment.to_string()], crate::db::read::row::<Uuid>)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -136,16 +135,16 @@ pub fn branch_dues_between(
     to: NaiveDate,
 ) -> Result<Vec<DueListRow>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {DUE_COLUMNS}, s.full_name, s.code,
+        "SELECT {DUE_COLUMNS}, s.full_name AS student_name, s.code AS student_code,
                 (SELECT g.phone FROM student_guardians l JOIN guardians g ON g.id = l.guardian_id
                  WHERE l.student_id = s.id AND l.removed_at IS NULL AND g.phone IS NOT NULL
-                 ORDER BY l.is_primary DESC, l.created_at LIMIT 1)
+                 ORDER BY l.is_primary DESC, l.created_at LIMIT 1) AS guardian_phone
          FROM dues d JOIN students s ON s.id = d.student_id
          WHERE d.branch_id = ?1 AND d.cancelled_at IS NULL AND d.due_on BETWEEN ?2 AND ?3
          ORDER BY d.due_on, s.full_name COLLATE NOCASE"
     ))?;
     let rows = stmt.query_map((branch.to_string(), from.to_string(), to.to_string()), |r| {
-        Ok((due_from_row(r)?, r.get(11)?, r.get(12)?, r.get(13)?))
+        Ok((due_from_row(r)?, r.get("student_name")?, r.get("student_code")?, r.get("guardian_phone")?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -201,7 +200,7 @@ pub fn last_in_series(conn: &Connection, table: &str, desk_no: u32, fiscal_year:
         .prepare_cached(&format!(
             "SELECT coalesce(max(serial), 0) FROM {table} WHERE desk_no = ?1 AND fiscal_year IN (?2, ?3)"
         ))?
-        .query_row((desk_no, year, twin), |r| r.get(0))?)
+        .query_row((desk_no, year, twin), crate::db::read::value)?)
 }
 
 pub fn allocations_of(conn: &Connection, receipt: Uuid) -> Result<Vec<AllocationRow>> {
@@ -241,9 +240,14 @@ pub fn branch_receipt_money(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<ReceiptMoney>> {
+    #[derive(serde::Deserialize)]
+    struct Allocated {
+        due_id: Uuid,
+        amount_minor: i64,
+    }
     let mut money: HashMap<String, ReceiptMoney> = HashMap::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT r.id, r.amount_minor, a.due_id, a.amount_minor FROM receipts r
+        "SELECT r.id, r.amount_minor AS receipt_amount, a.due_id, a.amount_minor FROM receipts r
          JOIN receipt_allocations a ON a.receipt_id = r.id
          WHERE r.id IN (SELECT a2.receipt_id FROM receipt_allocations a2 JOIN dues d ON d.id = a2.due_id
                         WHERE d.branch_id = ?1 AND d.due_on BETWEEN ?2 AND ?3)
@@ -251,25 +255,26 @@ pub fn branch_receipt_money(
     )?;
     let mut rows = stmt.query((branch.to_string(), from.to_string(), to.to_string()))?;
     while let Some(r) = rows.next()? {
-        let id: String = r.get(0)?;
+        let id: String = r.get("id")?;
         let entry = money.entry(id).or_insert_with(|| ReceiptMoney {
-            amount: r.get(1).unwrap_or(0),
+            amount: r.get("receipt_amount").unwrap_or(0),
             allocations: vec![],
             reversed_whole: false,
             refunded: 0,
         });
-        entry.allocations.push((cols::uuid(r, 2)?, r.get(3)?));
+        let a: Allocated = crate::db::read::row(r)?;
+        entry.allocations.push((a.due_id, a.amount_minor));
     }
     let mut stmt = conn.prepare_cached(
         "SELECT v.receipt_id, v.kind, v.amount_minor FROM receipt_reversals v WHERE v.branch_id = ?1",
     )?;
     let mut rows = stmt.query([branch.to_string()])?;
     while let Some(r) = rows.next()? {
-        let id: String = r.get(0)?;
+        let id: String = r.get("receipt_id")?;
         if let Some(m) = money.get_mut(&id) {
-            let kind: String = r.get(1)?;
+            let kind: String = r.get("kind")?;
             if kind == "REFUND" {
-                m.refunded += r.get::<_, i64>(2)?;
+                m.refunded += r.get::<_, i64>("amount_minor")?;
             } else {
                 m.reversed_whole = true;
             }

@@ -69,7 +69,7 @@ pub fn students_with_code(conn: &Connection, code: &str) -> Result<Vec<StudentRo
 /// The highest number used with `prefix` (e.g. "K2-7QX-").
 pub fn last_in_series(conn: &Connection, prefix: &str) -> Result<u32> {
     let mut stmt = conn.prepare_cached("SELECT code FROM students WHERE code LIKE ?1 || '%'")?;
-    let codes = stmt.query_map([prefix], |r| r.get::<_, String>(0))?;
+    let codes = stmt.query_map([prefix], crate::db::read::value::<String>)?;
     let mut last = 0;
     for code in codes {
         if let Some(n) = code?.get(prefix.len()..).and_then(|t| t.parse::<u32>().ok()) {
@@ -133,7 +133,7 @@ pub fn first_guardian_phone(conn: &Connection, student: Uuid) -> Result<Option<S
              WHERE l.student_id = ?1 AND l.removed_at IS NULL AND g.phone IS NOT NULL
              ORDER BY l.is_primary DESC, l.created_at LIMIT 1",
         )?
-        .query_row([student.to_string()], |r| r.get(0))
+        .query_row([student.to_string()], crate::db::read::value)
         .optional()?)
 }
 

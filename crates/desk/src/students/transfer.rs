@@ -4,7 +4,6 @@
 //! attendance and fees).
 
 use super::store::StudentRow;
-use crate::db::cols;
 use crate::write::branch_record;
 use crate::{org, Actor, Result};
 use branchdesk_api::commands::students::*;
@@ -53,7 +52,7 @@ pub(crate) fn branches_left(conn: &Connection, student: Uuid) -> Result<Vec<Uuid
     let mut stmt = conn.prepare_cached(
         "SELECT from_branch_id FROM student_transfers WHERE student_id = ?1 ORDER BY transferred_at DESC",
     )?;
-    let rows = stmt.query_map([student.to_string()], |r| cols::uuid(r, 0))?;
+    let rows = stmt.query_map([student.to_string()], crate::db::read::row::<Uuid>)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
