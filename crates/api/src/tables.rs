@@ -15,7 +15,7 @@
 use crate::commands::academics::{CurriculumStatus, MAX_ATTACHMENT_BYTES};
 use crate::commands::attendance::{AttendanceStatus, NotificationState};
 use crate::commands::leads::{ActivityKind, LeadStatus};
-use crate::commands::money::{ExpenseCategory, ExpenseStatus, PaymentMethod, ReversalKind};
+use crate::commands::money::{DueKind, ExpenseCategory, ExpenseStatus, PaymentMethod, ReversalKind};
 use crate::commands::students::{ConcessionCategory, DiscountKind, EnrolmentStatus, MAX_PHOTO_BYTES};
 use crate::commands::timetable::{CompensationModel, EventKind};
 use crate::commands::users::ProfileKind;
@@ -212,7 +212,6 @@ const SESSION_STATUS: &[&str] = &["SCHEDULED", "CANCELLED"];
 /// The CHECK keeps ONE_TIME for an instalment plan (`FeeFrequency::Instalments`
 /// lives in `fee_instalments`), so this column's values are the CHECK's.
 const FEE_FREQUENCY: &[&str] = &["ONE_TIME", "MONTHLY", "QUARTERLY"];
-const DUE_KIND: &[&str] = &["FEE", "LATE_FEE", "OPENING"];
 const NOTIFICATION_KIND: &[&str] = &["ABSENCE", "FEE_REMINDER", "OTHER"];
 const NOTIFICATION_CHANNEL: &[&str] = &["SMS", "WHATSAPP", "EMAIL"];
 
@@ -638,7 +637,7 @@ tables! {
         uuid("branch_id").refs("branches"),
         uuid("student_id").refs("students"),
         uuid("enrolment_id").null().refs("enrolments"),
-        text("kind", LINE).defaulted().one_of(DUE_KIND),
+        text("kind", LINE).defaulted().one_of(&DueKind::VALUES),
         text("description", PROSE),
         date("due_on"),
         minor("amount_minor", 0),

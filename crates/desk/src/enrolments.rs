@@ -11,7 +11,7 @@ use crate::write::Write;
 use crate::{academics, validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::FULL_WEIGHTAGE_BP;
 use branchdesk_api::commands::students::*;
-use branchdesk_api::ids::BranchId;
+use branchdesk_api::ids::{BatchId, BranchId, CourseId, EnrolmentId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -111,16 +111,16 @@ pub(crate) fn plan_enrolment(
         .into());
     }
     let row = EnrolmentRow {
-        id,
-        branch_id: batch.branch_id,
+        id: EnrolmentId(id),
+        branch_id: BranchId(batch.branch_id),
         student_id: student.id,
-        batch_id: batch.id,
-        course_id: batch.course_id,
+        batch_id: BatchId(batch.id),
+        course_id: CourseId(batch.course_id),
         start_date,
-        discount_kind: discount.kind.as_str().into(),
+        discount_kind: discount.kind,
         discount_value: discount.value,
         discount_reason: discount.reason,
-        discount_category: discount.category.as_str().into(),
+        discount_category: discount.category,
         status: EnrolmentStatus::Active.as_str().into(),
         status_since: now,
         certificate_no: None,
@@ -137,25 +137,25 @@ pub(crate) fn write_enrolment(w: &mut Write<'_>, plan: &EnrolPlan, reason: &str)
         }
         None => w.insert(&plan.row)?,
     }
-    log(w, &plan.row, plan.old.as_ref().map(|o| o.status.clone()), reason)?;
+    log(w, &plan.row, plan.old.as_ref().map(EnrolmentRow::typed_status), reason)?;
     fees(w, &plan.row)
 }
 
 /// The enrolment's dues follow its status (money/mod.rs).
 fn fees(w: &mut Write<'_>, e: &EnrolmentRow) -> Result<()> {
-    let batch = batch_by_id(w.tx(), e.batch_id)?.ok_or_else(|| ApiError::not_found("batch"))?;
+    let batch = batch_by_id(w.tx(), e.batch_id.0)?.ok_or_else(|| ApiError::not_found("batch"))?;
     crate::money::write_enrolment_dues(w, e, &batch)
 }
 
-fn log(w: &mut Write<'_>, e: &EnrolmentRow, from: Option<String>, reason: &str) -> Result<()> {
+fn log(w: &mut Write<'_>, e: &EnrolmentRow, from: Option<EnrolmentStatus>, reason: &str) -> Result<()> {
     w.insert(&EnrolmentLogRow {
         id: Uuid::now_v7(),
         branch_id: e.branch_id,
         enrolment_id: e.id,
         from_status: from,
-        to_status: e.status.clone(),
+        to_status: e.typed_status(),
         reason: reason.to_owned(),
-        changed_by: w.author().map(|a| a.0),
+        changed_by: w.author(),
         changed_at: w.now(),
     })
 }
@@ -163,8 +163,8 @@ fn log(w: &mut Write<'_>, e: &EnrolmentRow, from: Option<String>, reason: &str) 
 /// A concession as the enrolment log reads it: "Sibling 10 % (sister in
 /// XI-A)", "Scholarship 1,500.00 off (topper)" or "none".
 fn describe_concession(e: &EnrolmentRow) -> String {
-    let category = ConcessionCategory::parse(&e.discount_category).unwrap_or_default().label();
-    let amount = match DiscountKind::parse(&e.discount_kind).unwrap_or_default() {
+    let category = e.discount_category.label();
+    let amount = match e.discount_kind {
         DiscountKind::None => return "none".into(),
         DiscountKind::Percent => {
             let p = branchdesk_api::amount::format(e.discount_value);
@@ -214,8 +214,8 @@ impl Desk {
         let db = self.db();
         let old = store::enrolment_by_id(&db.conn, input.id.0)?
             .ok_or_else(|| ApiError::not_found("enrolment").on("id"))?;
-        actor.require(Permission::ManageEnrolment, Some(BranchId(old.branch_id)))?;
-        let from = EnrolmentStatus::parse(&old.status).unwrap_or_default();
+        actor.require(Permission::ManageEnrolment, Some(old.branch_id))?;
+        let from = old.typed_status();
         if from == input.status {
             return Err(ApiError::invalid(
                 "status",
@@ -228,14 +228,14 @@ impl Desk {
         }
         if input.status.holds_seat() && !from.holds_seat() {
             let student = store::student_by_id(&db.conn, old.student_id)?;
-            if student.is_some_and(|s| s.branch_id != old.branch_id) {
+            if student.is_some_and(|s| s.branch_id != old.branch_id.0) {
                 return Err(ApiError::invalid(
                     "status",
                     "The student has moved to another branch; enrol them in a batch there.",
                 )
                 .into());
             }
-            let batch = batch_by_id(&db.conn, old.batch_id)?.ok_or_else(|| ApiError::not_found("batch"))?;
+            let batch = batch_by_id(&db.conn, old.batch_id.0)?.ok_or_else(|| ApiError::not_found("batch"))?;
             let taken = crate::timetable::store::seats_taken(&db.conn, batch.id)?;
             if taken >= batch.capacity {
                 return Err(ApiError::conflict(format!(
@@ -251,7 +251,7 @@ impl Desk {
                 let student =
                     store::student_by_id(&db.conn, old.student_id)?.map(|s| s.code).unwrap_or_default();
                 let course =
-                    academics::courses::by_id(&db.conn, old.course_id)?.map(|c| c.code).unwrap_or_default();
+                    academics::courses::by_id(&db.conn, old.course_id.0)?.map(|c| c.code).unwrap_or_default();
                 Some(format!("{student}/{course}"))
             }
             (_, existing) => existing.clone(),
@@ -267,7 +267,7 @@ impl Desk {
         };
         self.write(Some(actor.user_id), |w| {
             w.update(&old, &new)?;
-            log(w, &new, Some(old.status.clone()), &reason)?;
+            log(w, &new, Some(from), &reason)?;
             fees(w, &new)
         })?;
         view(&self.db().conn, &new)
@@ -288,7 +288,7 @@ impl Desk {
             let db = self.db();
             let old = store::enrolment_by_id(&db.conn, input.id.0)?
                 .ok_or_else(|| ApiError::not_found("enrolment").on("id"))?;
-            let branch = Some(BranchId(old.branch_id));
+            let branch = Some(old.branch_id);
             actor.require(Permission::ManageEnrolment, branch)?;
             if !actor.can(Permission::VoidPayment, branch) {
                 return Err(ApiError::denied(format!(
@@ -299,7 +299,7 @@ impl Desk {
                 ))
                 .into());
             }
-            let status = EnrolmentStatus::parse(&old.status).unwrap_or_default();
+            let status = old.typed_status();
             if !status.holds_seat() {
                 return Err(ApiError::conflict(format!(
                     "This enrolment is {}; mark it active again before changing its concession.",
@@ -308,7 +308,7 @@ impl Desk {
                 .on("id")
                 .into());
             }
-            let batch = batch_by_id(&db.conn, old.batch_id)?.ok_or_else(|| ApiError::not_found("batch"))?;
+            let batch = batch_by_id(&db.conn, old.batch_id.0)?.ok_or_else(|| ApiError::not_found("batch"))?;
             let d = check_discount(
                 input.discount_kind,
                 input.discount_value,
@@ -316,12 +316,12 @@ impl Desk {
                 input.discount_category,
                 &batch,
             )?;
-            if (d.kind.as_str(), d.value, d.reason.as_str(), d.category.as_str())
+            if (d.kind, d.value, d.reason.as_str(), d.category)
                 == (
-                    old.discount_kind.as_str(),
+                    old.discount_kind,
                     old.discount_value,
                     old.discount_reason.as_str(),
-                    old.discount_category.as_str(),
+                    old.discount_category,
                 )
             {
                 return Err(ApiError::invalid(
@@ -332,10 +332,10 @@ impl Desk {
             }
             let now = self.clock().now();
             let new = EnrolmentRow {
-                discount_kind: d.kind.as_str().into(),
+                discount_kind: d.kind,
                 discount_value: d.value,
                 discount_reason: d.reason,
-                discount_category: d.category.as_str().into(),
+                discount_category: d.category,
                 updated_at: now,
                 ..old.clone()
             };
@@ -345,7 +345,7 @@ impl Desk {
         };
         self.write(Some(actor.user_id), |w| {
             w.update(&old, &new)?;
-            log(w, &new, Some(old.status.clone()), &reason)?;
+            log(w, &new, Some(old.typed_status()), &reason)?;
             fees(w, &new)
         })?;
         view(&self.db().conn, &new)

@@ -26,7 +26,7 @@ impl Desk {
             let db = self.db();
             // Receipts are never rewritten (money is append-only): the
             // record that holds payments must be the one kept.
-            if let Some(r) = crate::money::store::receipts_of_student(&db.conn, dup.id)?.first() {
+            if let Some(r) = crate::money::store::receipts_of_student(&db.conn, StudentId(dup.id))?.first() {
                 return Err(ApiError::invalid(
                     "duplicate",
                     format!(
@@ -40,7 +40,7 @@ impl Desk {
                 store::links(&db.conn, dup.id, false)?,
                 store::enrolments(&db.conn, dup.id, false)?,
                 crate::leads::of_student(&db.conn, dup.id)?,
-                crate::money::store::dues_of_student(&db.conn, dup.id)?,
+                crate::money::store::dues_of_student(&db.conn, StudentId(dup.id))?,
             )
         };
         let branch = Some(BranchId(keep.branch_id));
@@ -72,7 +72,11 @@ impl Desk {
             for d in &dues {
                 w.update(
                     d,
-                    &crate::money::store::DueRow { student_id: keep.id, updated_at: now, ..d.clone() },
+                    &crate::money::store::DueRow {
+                        student_id: StudentId(keep.id),
+                        updated_at: now,
+                        ..d.clone()
+                    },
                 )?;
             }
             let note = format!("Merged into {} ({}).", keep.code, keep.full_name);

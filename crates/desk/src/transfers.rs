@@ -17,7 +17,7 @@ use crate::students::transfer::{earlier_branches, TransferRow, REASON_MAX};
 use crate::write::Scope;
 use crate::{org, validate, Actor, Desk, Result};
 use branchdesk_api::commands::students::*;
-use branchdesk_api::ids::BranchId;
+use branchdesk_api::ids::{BranchId, StudentId};
 use branchdesk_api::{ApiError, Permission};
 use rusqlite::Connection;
 use uuid::Uuid;
@@ -79,7 +79,7 @@ impl Desk {
                 transferred_by: by,
                 enrolments: crate::students::roster::of_student(conn, student.id)?,
                 attendance: crate::attendance::report::student_attendance(conn, student.id)?,
-                fees: Some(crate::money::account(conn, student.id, now.date_naive())?),
+                fees: Some(crate::money::account(conn, StudentId(student.id), now.date_naive())?),
             });
             let mut guardians = Vec::new();
             for link in store::links(conn, student.id, false)? {

@@ -40,6 +40,7 @@ pub trait Record: Serialize {
 /// (typed ids or bare uuids) that replicates in its branch's scope.
 macro_rules! branch_record {
     ($row:ty, $table:literal) => {
+        #[allow(clippy::useless_conversion)]
         impl $crate::write::Record for $row {
             const TABLE: &'static str = $table;
             fn id(&self) -> uuid::Uuid {
@@ -57,6 +58,7 @@ pub(crate) use branch_record;
 /// bare uuid) that replicates in the organisation's scope.
 macro_rules! org_record {
     ($row:ty, $table:literal) => {
+        #[allow(clippy::useless_conversion)]
         impl $crate::write::Record for $row {
             const TABLE: &'static str = $table;
             fn id(&self) -> uuid::Uuid {

@@ -281,7 +281,7 @@ mod dues_follow_the_concession {
 
     use super::*;
     use branchdesk_api::commands::org::SaveRoom;
-    use branchdesk_api::ids::{BatchId, EnrolmentId};
+    use branchdesk_api::ids::{BatchId, DueId, EnrolmentId};
     use branchdesk_desk::money::dues;
     use chrono::NaiveDate;
     use proptest::prelude::*;
@@ -346,7 +346,7 @@ mod dues_follow_the_concession {
         start: NaiveDate,
         percent: Option<i64>,
         fixed: Option<i64>,
-    ) -> BTreeMap<uuid::Uuid, i64> {
+    ) -> BTreeMap<DueId, i64> {
         if instalments {
             let plan: Vec<branchdesk_desk::timetable::plan::PlannedInstalment> = INSTALMENTS
                 .iter()
@@ -357,14 +357,14 @@ mod dues_follow_the_concession {
                 .collect();
             dues::instalment_dues(&plan, start, percent, fixed)
                 .into_iter()
-                .map(|(key, _, amount)| (dues::due_id(enrolment.0, key), amount))
+                .map(|(key, _, amount)| (dues::due_id(enrolment, key), amount))
                 .collect()
         } else {
             let amount = dues::after_concession(MONTHLY_FEE, percent, fixed);
             dues::schedule(dues::Every::Months(1), start, day("2026-11-30"), "")
                 .into_iter()
                 .filter(|_| amount > 0)
-                .map(|(on, _)| (dues::due_id(enrolment.0, on), amount))
+                .map(|(on, _)| (dues::due_id(enrolment, on), amount))
                 .collect()
         }
     }
@@ -405,7 +405,7 @@ mod dues_follow_the_concession {
         let mut concession: (DiscountKind, i64, ConcessionCategory) =
             (DiscountKind::None, 0, ConcessionCategory::None);
         let mut received = 0i64;
-        let mut paid_amounts: BTreeMap<uuid::Uuid, i64> = BTreeMap::new();
+        let mut paid_amounts: BTreeMap<DueId, i64> = BTreeMap::new();
         for (i, s) in steps.iter().enumerate() {
             match s {
                 Step::Concession(k, v) => {
@@ -478,12 +478,12 @@ mod dues_follow_the_concession {
             for d in &account.dues {
                 if d.paid_minor > 0 {
                     prop_assert!(!d.cancelled, "step {i}: a due with money on it is never cancelled: {d:?}");
-                    let first = *paid_amounts.entry(d.id.0).or_insert(d.amount_minor);
+                    let first = *paid_amounts.entry(d.id).or_insert(d.amount_minor);
                     prop_assert_eq!(d.amount_minor, first, "step {}: a paid due never changes: {:?}", i, d);
                 } else if !d.cancelled {
                     prop_assert_eq!(
                         Some(d.amount_minor),
-                        plan.get(&d.id.0).copied(),
+                        plan.get(&d.id).copied(),
                         "step {}: {:?} after {:?}",
                         i,
                         d,
@@ -495,12 +495,12 @@ mod dues_follow_the_concession {
                 }
             }
             for (id, _) in paid_amounts.iter() {
-                prop_assert!(account.dues.iter().any(|d| d.id.0 == *id), "a paid due stays");
+                prop_assert!(account.dues.iter().any(|d| d.id == *id), "a paid due stays");
             }
             if active {
                 for id in plan.keys() {
                     prop_assert!(
-                        account.dues.iter().any(|d| d.id.0 == *id && !d.cancelled),
+                        account.dues.iter().any(|d| d.id == *id && !d.cancelled),
                         "step {i}: the plan charges {id}, missing"
                     );
                 }

@@ -29,6 +29,19 @@ crate::wire::wire_enum! {
     }
 }
 
+crate::wire::wire_enum! {
+    /// Where a due comes from.
+    pub enum DueKind {
+        /// From an enrolment's fee plan.
+        #[default]
+        Fee = "FEE" => "Fee",
+        /// By the late-fee rule.
+        LateFee = "LATE_FEE" => "Late fee",
+        /// An opening balance, imported.
+        Opening = "OPENING" => "Opening balance",
+    }
+}
+
 /// A fee a student owes, from an enrolment's fee plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Due {

@@ -11,7 +11,8 @@ use crate::validate::parse_date;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::amount;
 use branchdesk_api::commands::imports::{ImportCsv, ImportReport, RowProblem};
-use branchdesk_api::commands::money::PaymentMethod;
+use branchdesk_api::commands::money::{DueKind, PaymentMethod};
+use branchdesk_api::ids::{BranchId, DueId, StudentId};
 use branchdesk_api::ApiError;
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -27,9 +28,9 @@ enum Entry {
     Paid(Box<(StudentRow, Payment)>),
 }
 
-fn opening_due_id(student: Uuid, day: NaiveDate, description: &str, amount: i64) -> Uuid {
+fn opening_due_id(student: Uuid, day: NaiveDate, description: &str, amount: i64) -> DueId {
     const NAMESPACE: Uuid = Uuid::from_u128(0x58f2_0c6d_e913_4a7b_8d24_b1c0_9e63_f5a2);
-    Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{day}\u{0}{description}\u{0}{amount}").as_bytes())
+    DueId(Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{day}\u{0}{description}\u{0}{amount}").as_bytes()))
 }
 
 fn check(desk: &Desk, conn: &rusqlite::Connection, input: &ImportCsv, row: &CsvRow) -> Result<Entry> {
@@ -59,10 +60,10 @@ fn check(desk: &Desk, conn: &rusqlite::Connection, input: &ImportCsv, row: &CsvR
                 validate::required("description", "what the due is for", &row.get("description"), 120)?;
             Ok(Entry::Due(DueRow {
                 id: opening_due_id(student.id, day, &description, value),
-                branch_id: student.branch_id,
-                student_id: student.id,
+                branch_id: BranchId(student.branch_id),
+                student_id: StudentId(student.id),
                 enrolment_id: None,
-                kind: "OPENING".into(),
+                kind: DueKind::Opening,
                 description,
                 due_on: day,
                 amount_minor: value,

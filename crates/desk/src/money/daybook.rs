@@ -9,7 +9,7 @@ use crate::write::branch_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::amount;
 use branchdesk_api::commands::money::*;
-use branchdesk_api::ids::UserId;
+use branchdesk_api::ids::{BranchId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
@@ -19,8 +19,8 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CashClosingRow {
     pub id: Uuid,
-    pub branch_id: Uuid,
-    pub collector_id: Uuid,
+    pub branch_id: BranchId,
+    pub collector_id: UserId,
     pub day: NaiveDate,
     pub expected_minor: i64,
     pub counted_minor: i64,
@@ -31,7 +31,7 @@ pub struct CashClosingRow {
 }
 branch_record!(CashClosingRow, "cash_closings");
 
-pub fn closing_id(branch: Uuid, day: NaiveDate, collector: Uuid) -> Uuid {
+pub fn closing_id(branch: BranchId, day: NaiveDate, collector: UserId) -> Uuid {
     const NAMESPACE: Uuid = Uuid::from_u128(0x7d3e_a1c9_40f2_4b86_a5d0_e2b9_13f7_6c48);
     Uuid::new_v5(&NAMESPACE, format!("{branch}\u{0}{day}\u{0}{collector}").as_bytes())
 }
@@ -47,7 +47,7 @@ fn closing(conn: &Connection, id: Uuid) -> Result<Option<CashClosingRow>> {
 }
 
 /// The branch's receipts collected on `day` at the desk's wall clock.
-fn receipts_of_day(conn: &Connection, branch: Uuid, day: NaiveDate) -> Result<Vec<ReceiptRow>> {
+fn receipts_of_day(conn: &Connection, branch: BranchId, day: NaiveDate) -> Result<Vec<ReceiptRow>> {
     // A day's instants lie within a day either side in UTC, whatever the zone.
     let from = (day - Duration::days(1)).to_string();
     let to = (day + Duration::days(2)).to_string();
@@ -57,9 +57,9 @@ fn receipts_of_day(conn: &Connection, branch: Uuid, day: NaiveDate) -> Result<Ve
         .collect())
 }
 
-fn day_book(conn: &Connection, branch: Uuid, day: NaiveDate) -> Result<DayBook> {
+fn day_book(conn: &Connection, branch: BranchId, day: NaiveDate) -> Result<DayBook> {
     let receipts = receipts_of_day(conn, branch, day)?;
-    let mut collectors: Vec<Uuid> = receipts.iter().filter_map(|r| r.collected_by).collect();
+    let mut collectors: Vec<UserId> = receipts.iter().filter_map(|r| r.collected_by).collect();
     collectors.sort();
     collectors.dedup();
     let mut out = Vec::new();
@@ -71,7 +71,7 @@ fn day_book(conn: &Connection, branch: Uuid, day: NaiveDate) -> Result<DayBook> 
         let mut cash = 0;
         for method in PaymentMethod::ALL {
             let mut sum = 0;
-            for r in theirs.iter().filter(|r| r.method == method.as_str()) {
+            for r in theirs.iter().filter(|r| r.method == method) {
                 let net = settle::settle(&store::receipt_money(conn, r)?).net;
                 sum += net;
                 if method == PaymentMethod::Cash {
@@ -94,8 +94,8 @@ fn day_book(conn: &Connection, branch: Uuid, day: NaiveDate) -> Result<DayBook> 
             closed_at: c.closed_at.to_rfc3339(),
         });
         out.push(CollectorDay {
-            collector_id: UserId(who),
-            collector: crate::users::store::by_id(conn, who)?.map(|u| u.full_name).unwrap_or_default(),
+            collector_id: who,
+            collector: crate::users::store::by_id(conn, who.0)?.map(|u| u.full_name).unwrap_or_default(),
             receipts: views,
             by_method,
             expected_cash_minor: cash,
@@ -120,7 +120,7 @@ impl Desk {
     pub fn get_day_book(&self, actor: &Actor, input: GetDayBook) -> Result<DayBook> {
         actor.require(Permission::ViewPayment, Some(input.branch_id))?;
         let day = self.book_day(&input.date)?;
-        day_book(&self.db().conn, input.branch_id.0, day)
+        day_book(&self.db().conn, input.branch_id, day)
     }
 
     pub fn close_cash(&self, actor: &Actor, input: CloseCash) -> Result<DayBook> {
@@ -136,7 +136,7 @@ impl Desk {
         })?;
         let note = validate::optional("note", &input.note, 300)?;
         let now = self.clock().now();
-        let branch = input.branch_id.0;
+        let branch = input.branch_id;
         self.write(Some(actor.user_id), |w| {
             let book = day_book(w.tx(), branch, day)?;
             let expected = book
@@ -155,11 +155,11 @@ impl Desk {
                 )
                 .into());
             }
-            let id = closing_id(branch, day, actor.user_id.0);
+            let id = closing_id(branch, day, actor.user_id);
             let row = CashClosingRow {
                 id,
                 branch_id: branch,
-                collector_id: actor.user_id.0,
+                collector_id: actor.user_id,
                 day,
                 expected_minor: expected,
                 counted_minor: counted,
@@ -182,10 +182,11 @@ impl Desk {
 #[cfg(test)]
 mod tests {
     use super::closing_id;
+    use branchdesk_api::ids::{BranchId, UserId};
 
     #[test]
     fn one_closing_per_collector_and_day() {
-        let (b, c) = (uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2));
+        let (b, c) = (BranchId(uuid::Uuid::from_u128(1)), UserId(uuid::Uuid::from_u128(2)));
         let d = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
         assert_eq!(closing_id(b, d, c), closing_id(b, d, c));
         assert_ne!(closing_id(b, d, c), closing_id(b, d.succ_opt().unwrap(), c));

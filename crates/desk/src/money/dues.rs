@@ -5,6 +5,7 @@
 //! same dues once.
 
 use crate::timetable::plan::PlannedInstalment;
+use branchdesk_api::ids::{DueId, EnrolmentId};
 use chrono::{Months, NaiveDate};
 use uuid::Uuid;
 
@@ -43,15 +44,15 @@ pub enum Every {
     Months(u32),
 }
 
-pub fn due_id(enrolment: Uuid, due_on: NaiveDate) -> Uuid {
+pub fn due_id(enrolment: EnrolmentId, due_on: NaiveDate) -> DueId {
     const NAMESPACE: Uuid = Uuid::from_u128(0x1f6c_94d2_7a35_4e80_b9c1_3d52_e07a_6f18);
-    Uuid::new_v5(&NAMESPACE, format!("{enrolment}\u{0}{due_on}").as_bytes())
+    DueId(Uuid::new_v5(&NAMESPACE, format!("{enrolment}\u{0}{due_on}").as_bytes()))
 }
 
 /// The late fee on a due: one, however many desks apply the rule.
-pub fn late_fee_id(due: Uuid) -> Uuid {
+pub fn late_fee_id(due: DueId) -> DueId {
     const NAMESPACE: Uuid = Uuid::from_u128(0x0b7e_c3d1_46a9_4f82_9c15_e8d2_7a40_b3f6);
-    Uuid::new_v5(&NAMESPACE, due.as_bytes())
+    DueId(Uuid::new_v5(&NAMESPACE, due.0.as_bytes()))
 }
 
 /// The dates fees fall due from `start` up to `end`, each with its words.

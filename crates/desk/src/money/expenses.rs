@@ -7,7 +7,7 @@ use crate::write::branch_record;
 use crate::{settings, validate, Actor, Desk, Result};
 use branchdesk_api::amount;
 use branchdesk_api::commands::money::*;
-use branchdesk_api::ids::{BranchId, ExpenseId};
+use branchdesk_api::ids::{BranchId, ExpenseId, UserId};
 use branchdesk_api::settings::EXPENSE_APPROVAL_ABOVE;
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,20 +17,20 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ExpenseRow {
-    pub id: Uuid,
-    pub branch_id: Uuid,
+    pub id: ExpenseId,
+    pub branch_id: BranchId,
     pub day: NaiveDate,
-    pub category: String,
+    pub category: ExpenseCategory,
     pub vendor: String,
     pub description: String,
     pub amount_minor: i64,
-    pub method: String,
+    pub method: PaymentMethod,
     pub reference: String,
     pub bill_name: String,
     pub bill_b64: Option<String>,
-    pub status: String,
-    pub recorded_by: Option<Uuid>,
-    pub decided_by: Option<Uuid>,
+    pub status: ExpenseStatus,
+    pub recorded_by: Option<UserId>,
+    pub decided_by: Option<UserId>,
     pub decision_note: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -44,7 +44,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ExpenseRow> {
     crate::db::read::row(r)
 }
 
-fn by_id(conn: &Connection, id: Uuid) -> Result<Option<ExpenseRow>> {
+fn by_id(conn: &Connection, id: ExpenseId) -> Result<Option<ExpenseRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM expenses WHERE id = ?1"))?
         .query_row([id.to_string()], from_row)
@@ -52,7 +52,7 @@ fn by_id(conn: &Connection, id: Uuid) -> Result<Option<ExpenseRow>> {
 }
 
 /// Approved expenses of a branch dated in [from, to).
-pub fn approved_total(conn: &Connection, branch: Uuid, from: NaiveDate, to: NaiveDate) -> Result<i64> {
+pub fn approved_total(conn: &Connection, branch: BranchId, from: NaiveDate, to: NaiveDate) -> Result<i64> {
     Ok(conn
         .prepare_cached(
             "SELECT coalesce(sum(amount_minor), 0) FROM expenses
@@ -62,25 +62,25 @@ pub fn approved_total(conn: &Connection, branch: Uuid, from: NaiveDate, to: Naiv
 }
 
 fn view(conn: &Connection, e: &ExpenseRow) -> Result<Expense> {
-    let name = |id: Option<Uuid>| -> Result<Option<String>> {
+    let name = |id: Option<UserId>| -> Result<Option<String>> {
         Ok(match id {
-            Some(u) => crate::users::store::by_id(conn, u)?.map(|u| u.full_name),
+            Some(u) => crate::users::store::by_id(conn, u.0)?.map(|u| u.full_name),
             None => None,
         })
     };
     Ok(Expense {
-        id: ExpenseId(e.id),
-        branch_id: BranchId(e.branch_id),
+        id: e.id,
+        branch_id: e.branch_id,
         day: e.day.to_string(),
-        category: ExpenseCategory::parse(&e.category).unwrap_or_default(),
+        category: e.category,
         vendor: e.vendor.clone(),
         description: e.description.clone(),
         amount_minor: e.amount_minor,
-        method: PaymentMethod::parse(&e.method).unwrap_or_default(),
+        method: e.method,
         reference: e.reference.clone(),
         bill_name: e.bill_name.clone(),
-        status: ExpenseStatus::parse(&e.status).unwrap_or_default(),
-        recorded_by_id: e.recorded_by.map(branchdesk_api::ids::UserId),
+        status: e.status,
+        recorded_by_id: e.recorded_by,
         recorded_by: name(e.recorded_by)?.unwrap_or_default(),
         decided_by: name(e.decided_by)?,
         decision_note: e.decision_note.clone(),
@@ -119,19 +119,19 @@ impl Desk {
             if amount_minor > limit { ExpenseStatus::PendingApproval } else { ExpenseStatus::Approved };
         let now = self.clock().now();
         let row = ExpenseRow {
-            id: Uuid::now_v7(),
-            branch_id: input.branch_id.0,
+            id: ExpenseId(Uuid::now_v7()),
+            branch_id: input.branch_id,
             day,
-            category: input.category.as_str().into(),
+            category: input.category,
             vendor,
             description,
             amount_minor,
-            method: input.method.as_str().into(),
+            method: input.method,
             reference,
             bill_name,
             bill_b64,
-            status: status.as_str().into(),
-            recorded_by: Some(actor.user_id.0),
+            status,
+            recorded_by: Some(actor.user_id),
             decided_by: None,
             decision_note: String::new(),
             created_at: now,
@@ -143,14 +143,12 @@ impl Desk {
 
     pub fn decide_expense(&self, actor: &Actor, input: DecideExpense) -> Result<Expense> {
         actor.require_somewhere(Permission::ManageExpense)?;
-        let old =
-            by_id(&self.db().conn, input.id.0)?.ok_or_else(|| ApiError::not_found("expense").on("id"))?;
-        actor.require(Permission::ManageExpense, Some(BranchId(old.branch_id)))?;
+        let old = by_id(&self.db().conn, input.id)?.ok_or_else(|| ApiError::not_found("expense").on("id"))?;
+        actor.require(Permission::ManageExpense, Some(old.branch_id))?;
         let note = validate::optional("note", &input.note, 300)?;
-        let from = ExpenseStatus::parse(&old.status).unwrap_or_default();
-        match (from, input.status) {
+        match (old.status, input.status) {
             (ExpenseStatus::PendingApproval, ExpenseStatus::Approved | ExpenseStatus::Rejected) => {
-                if old.recorded_by == Some(actor.user_id.0) {
+                if old.recorded_by == Some(actor.user_id) {
                     return Err(
                         ApiError::invalid("status", "Another manager approves what you recorded.").into()
                     );
@@ -174,8 +172,8 @@ impl Desk {
         }
         let now = self.clock().now();
         let new = ExpenseRow {
-            status: input.status.as_str().into(),
-            decided_by: Some(actor.user_id.0),
+            status: input.status,
+            decided_by: Some(actor.user_id),
             decision_note: note,
             updated_at: now,
             ..old.clone()

@@ -7,7 +7,7 @@ use crate::validate::parse_date;
 use crate::write::branch_record;
 use crate::{settings, Actor, Desk, Result};
 use branchdesk_api::commands::money::*;
-use branchdesk_api::ids::{BranchId, InvoiceId, StudentId};
+use branchdesk_api::ids::{BranchId, InvoiceId, StudentId, UserId};
 use branchdesk_api::settings as keys;
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,9 +17,9 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct InvoiceRow {
-    pub id: Uuid,
-    pub branch_id: Uuid,
-    pub student_id: Uuid,
+    pub id: InvoiceId,
+    pub branch_id: BranchId,
+    pub student_id: StudentId,
     pub number: String,
     pub desk_no: u32,
     pub fiscal_year: String,
@@ -31,7 +31,7 @@ pub struct InvoiceRow {
     pub total_minor: i64,
     pub tax_minor: i64,
     pub tax_rate_bp: u32,
-    pub issued_by: Option<Uuid>,
+    pub issued_by: Option<UserId>,
     pub issued_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -46,7 +46,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<InvoiceRow> {
     crate::db::read::row(r)
 }
 
-pub(crate) fn by_id(conn: &Connection, id: Uuid) -> Result<Option<InvoiceRow>> {
+pub(crate) fn by_id(conn: &Connection, id: InvoiceId) -> Result<Option<InvoiceRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM invoices WHERE id = ?1"))?
         .query_row([id.to_string()], from_row)
@@ -55,8 +55,8 @@ pub(crate) fn by_id(conn: &Connection, id: Uuid) -> Result<Option<InvoiceRow>> {
 
 pub(crate) fn view(r: &InvoiceRow) -> Result<Invoice> {
     Ok(Invoice {
-        id: InvoiceId(r.id),
-        student_id: StudentId(r.student_id),
+        id: r.id,
+        student_id: r.student_id,
         number: r.number.clone(),
         period_from: r.period_from.to_string(),
         period_to: r.period_to.to_string(),
@@ -81,7 +81,7 @@ impl Desk {
         let desk_no = self.desk_no()?;
         let row = self.write(Some(actor.user_id), |w| {
             let conn: &Connection = w.tx();
-            let lines: Vec<InvoiceLine> = store::dues_of_student(conn, student.id)?
+            let lines: Vec<InvoiceLine> = store::dues_of_student(conn, StudentId(student.id))?
                 .into_iter()
                 .filter(|d| d.cancelled_at.is_none() && d.due_on >= from && d.due_on <= to)
                 .map(|d| InvoiceLine {
@@ -96,16 +96,17 @@ impl Desk {
                     ApiError::invalid("to", "No fees of this student fall due in that period.").into()
                 );
             }
-            let rate = settings::effective_int(conn, keys::GST_RATE_BP, Some(BranchId(student.branch_id)))?;
+            let branch = BranchId(student.branch_id);
+            let rate = settings::effective_int(conn, keys::GST_RATE_BP, Some(branch))?;
             let start_month = settings::effective_int(conn, keys::YEAR_START_MONTH, None)? as u32;
             let fy = numbers::fiscal_year(today, start_month);
             let serial = super::store::last_in_series(conn, "invoices", desk_no, &fy)?;
             let code =
                 crate::org::store::branch_by_id(conn, student.branch_id)?.map(|b| b.code).unwrap_or_default();
             let row = InvoiceRow {
-                id: Uuid::now_v7(),
-                branch_id: student.branch_id,
-                student_id: student.id,
+                id: InvoiceId(Uuid::now_v7()),
+                branch_id: branch,
+                student_id: StudentId(student.id),
                 number: numbers::invoice_number(&code, desk_no, &fy, serial + 1),
                 desk_no,
                 fiscal_year: fy,
@@ -116,7 +117,7 @@ impl Desk {
                 total_minor: total,
                 tax_minor: dues::tax_within(total, rate),
                 tax_rate_bp: rate as u32,
-                issued_by: Some(actor.user_id.0),
+                issued_by: Some(actor.user_id),
                 issued_at: now,
                 created_at: now,
                 updated_at: now,
@@ -139,17 +140,17 @@ impl Desk {
     }
 
     /// The invoice laid out for printing, and the name its PDF is saved under.
-    pub(crate) fn invoice_printable(&self, actor: &Actor, id: Uuid) -> Result<(Printable, String)> {
+    pub(crate) fn invoice_printable(&self, actor: &Actor, id: InvoiceId) -> Result<(Printable, String)> {
         actor.require_somewhere(Permission::ViewPayment)?;
         let db = self.db();
         let r = by_id(&db.conn, id)?.ok_or_else(|| ApiError::not_found("invoice").on("id"))?;
-        actor.require(Permission::ViewPayment, Some(BranchId(r.branch_id)))?;
+        actor.require(Permission::ViewPayment, Some(r.branch_id))?;
         let doc = super::pdf::invoice(&db.conn, &r, &view(&r)?)?;
         Ok((doc, format!("invoice-{}.pdf", r.number.replace('/', "-"))))
     }
 
     pub fn save_invoice_pdf(&self, actor: &Actor, input: SaveInvoicePdf) -> Result<String> {
-        let (doc, name) = self.invoice_printable(actor, input.id.0)?;
+        let (doc, name) = self.invoice_printable(actor, input.id)?;
         Ok(self.save_file(&name, &super::pdf::render(&doc))?.display().to_string())
     }
 }

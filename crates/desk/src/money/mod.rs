@@ -21,7 +21,8 @@ use crate::write::Write;
 use crate::{settings, validate, Actor, Desk, Result};
 use branchdesk_api::amount;
 use branchdesk_api::commands::money::*;
-use branchdesk_api::ids::{BranchId, DueId, EnrolmentId, ReceiptId, StudentId};
+use branchdesk_api::commands::students::DiscountKind;
+use branchdesk_api::ids::{BranchId, DueId, InvoiceId, ReceiptId, SalaryLineId, StudentId, UserId};
 use branchdesk_api::settings as keys;
 use branchdesk_api::{ApiError, Permission};
 use chrono::{Duration, NaiveDate};
@@ -57,7 +58,7 @@ struct PlannedDue {
 
 /// Every FEE due the batch's plan keys for enrolment `e`, from its start.
 fn planned_dues(conn: &Connection, e: &EnrolmentRow, batch: &BatchRow) -> Result<Vec<PlannedDue>> {
-    let branch = Some(BranchId(e.branch_id));
+    let branch = Some(e.branch_id);
     let rate = settings::effective_int(conn, keys::GST_RATE_BP, branch)?;
     let inclusive = settings::effective_flag(conn, keys::FEES_INCLUDE_TAX, branch)?;
     let (percent, fixed) = concession(e);
@@ -100,10 +101,10 @@ fn planned_dues(conn: &Connection, e: &EnrolmentRow, batch: &BatchRow) -> Result
 /// An enrolment's concession as the plan functions take it: (percent in
 /// basis points, fixed amount).
 pub(crate) fn concession(e: &EnrolmentRow) -> (Option<i64>, Option<i64>) {
-    match e.discount_kind.as_str() {
-        "PERCENT" => (Some(e.discount_value), None),
-        "FIXED" => (None, Some(e.discount_value)),
-        _ => (None, None),
+    match e.discount_kind {
+        DiscountKind::Percent => (Some(e.discount_value), None),
+        DiscountKind::Fixed => (None, Some(e.discount_value)),
+        DiscountKind::None => (None, None),
     }
 }
 
@@ -125,7 +126,7 @@ pub(crate) fn concession(e: &EnrolmentRow) -> (Option<i64>, Option<i64>) {
 pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &BatchRow) -> Result<()> {
     let now = w.now();
     let existing: Vec<DueRow> =
-        store::dues_of_enrolment(w.tx(), e.id)?.into_iter().filter(|d| d.kind == "FEE").collect();
+        store::dues_of_enrolment(w.tx(), e.id)?.into_iter().filter(|d| d.kind == DueKind::Fee).collect();
     let paid = store::allocated_dues_of_enrolment(w.tx(), e.id)?;
     let cancel = |d: &DueRow| DueRow { cancelled_at: Some(now), updated_at: now, ..d.clone() };
     let restore = match e.status.as_str() {
@@ -149,9 +150,9 @@ pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &
                 w.insert(&DueRow {
                     id,
                     branch_id: e.branch_id,
-                    student_id: e.student_id,
+                    student_id: StudentId(e.student_id),
                     enrolment_id: Some(e.id),
-                    kind: "FEE".into(),
+                    kind: DueKind::Fee,
                     description: p.description,
                     due_on: p.due_on,
                     amount_minor: p.amount,
@@ -182,8 +183,8 @@ pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &
 
 fn due_view(d: &DueRow, paid: i64) -> Due {
     Due {
-        id: DueId(d.id),
-        enrolment_id: d.enrolment_id.map(EnrolmentId),
+        id: d.id,
+        enrolment_id: d.enrolment_id,
         description: d.description.clone(),
         due_on: d.due_on.to_string(),
         amount_minor: d.amount_minor,
@@ -192,9 +193,9 @@ fn due_view(d: &DueRow, paid: i64) -> Due {
     }
 }
 
-fn user_name(conn: &Connection, id: Option<Uuid>) -> Result<String> {
+fn user_name(conn: &Connection, id: Option<UserId>) -> Result<String> {
     Ok(match id {
-        Some(u) => crate::users::store::by_id(conn, u)?.map(|u| u.full_name).unwrap_or_default(),
+        Some(u) => crate::users::store::by_id(conn, u.0)?.map(|u| u.full_name).unwrap_or_default(),
         None => String::new(),
     })
 }
@@ -205,12 +206,12 @@ pub(crate) fn receipt_view(conn: &Connection, r: &ReceiptRow) -> Result<Receipt>
     let mut allocations = Vec::new();
     for (due, amount) in &money.allocations {
         let description = store::due_by_id(conn, *due)?.map(|d| d.description).unwrap_or_default();
-        allocations.push(Allocation { due_id: DueId(*due), description, amount_minor: *amount });
+        allocations.push(Allocation { due_id: *due, description, amount_minor: *amount });
     }
     let mut reversals = Vec::new();
     for v in store::reversals_of(conn, r.id)? {
         reversals.push(Reversal {
-            kind: ReversalKind::parse(&v.kind).unwrap_or_default(),
+            kind: v.kind,
             amount_minor: v.amount_minor,
             reason: v.reason.clone(),
             by: user_name(conn, v.reversed_by)?,
@@ -218,15 +219,15 @@ pub(crate) fn receipt_view(conn: &Connection, r: &ReceiptRow) -> Result<Receipt>
         });
     }
     Ok(Receipt {
-        id: ReceiptId(r.id),
-        branch_id: BranchId(r.branch_id),
-        student_id: StudentId(r.student_id),
-        student_name: student_by_id(conn, r.student_id)?.map(|s| s.full_name).unwrap_or_default(),
+        id: r.id,
+        branch_id: r.branch_id,
+        student_id: r.student_id,
+        student_name: student_by_id(conn, r.student_id.0)?.map(|s| s.full_name).unwrap_or_default(),
         number: r.number.clone(),
         amount_minor: r.amount_minor,
         tax_minor: r.tax_minor,
         tax_rate_bp: r.tax_rate_bp,
-        method: PaymentMethod::parse(&r.method).unwrap_or_default(),
+        method: r.method,
         reference: r.reference.clone(),
         cheque_date: r.cheque_date.map(|d| d.to_string()),
         collected_by: user_name(conn, r.collected_by)?,
@@ -239,14 +240,14 @@ pub(crate) fn receipt_view(conn: &Connection, r: &ReceiptRow) -> Result<Receipt>
 }
 
 /// A student's dues, receipts, pending amount, advance and next due.
-pub(crate) fn account(conn: &Connection, student: Uuid, today: NaiveDate) -> Result<StudentAccount> {
+pub(crate) fn account(conn: &Connection, student: StudentId, today: NaiveDate) -> Result<StudentAccount> {
     let dues = store::dues_of_student(conn, student)?;
     let receipts = store::receipts_of_student(conn, student)?;
     let mut money = Vec::new();
     for r in &receipts {
         money.push(store::receipt_money(conn, r)?);
     }
-    let live: Vec<(Uuid, i64)> =
+    let live: Vec<(DueId, i64)> =
         dues.iter().filter(|d| d.cancelled_at.is_none()).map(|d| (d.id, d.amount_minor)).collect();
     let (paid, advance) = settle::account(&live, &money);
     let views: Vec<Due> = dues.iter().map(|d| due_view(d, paid.get(&d.id).copied().unwrap_or(0))).collect();
@@ -258,7 +259,7 @@ pub(crate) fn account(conn: &Connection, student: Uuid, today: NaiveDate) -> Res
         .or_else(|| views.iter().find(|d| !d.cancelled && d.paid_minor < d.amount_minor))
         .cloned();
     Ok(StudentAccount {
-        student_id: StudentId(student),
+        student_id: student,
         receipts: receipts.iter().map(|r| receipt_view(conn, r)).collect::<Result<_>>()?,
         dues: views,
         pending_minor: pending,
@@ -272,20 +273,20 @@ fn allocate(
     account: &StudentAccount,
     amount: i64,
     chosen: Option<&[(DueId, i64)]>,
-) -> Result<Vec<(Uuid, i64)>, ApiError> {
-    let mut open: BTreeMap<Uuid, (i64, &Due)> = account
+) -> Result<Vec<(DueId, i64)>, ApiError> {
+    let mut open: BTreeMap<DueId, (i64, &Due)> = account
         .dues
         .iter()
         .filter(|d| !d.cancelled && d.paid_minor < d.amount_minor)
-        .map(|d| (d.id.0, (d.amount_minor - d.paid_minor, d)))
+        .map(|d| (d.id, (d.amount_minor - d.paid_minor, d)))
         .collect();
     let Some(chosen) = chosen else {
         let mut left = amount;
         let mut out = Vec::new();
-        for d in account.dues.iter().filter(|d| open.contains_key(&d.id.0)) {
-            let take = left.min(open[&d.id.0].0);
+        for d in account.dues.iter().filter(|d| open.contains_key(&d.id)) {
+            let take = left.min(open[&d.id].0);
             if take > 0 {
-                out.push((d.id.0, take));
+                out.push((d.id, take));
                 left -= take;
             }
         }
@@ -295,7 +296,7 @@ fn allocate(
     let mut total = 0;
     for (i, (due, part)) in chosen.iter().enumerate() {
         let field = format!("allocations[{i}]");
-        let Some((left, d)) = open.get_mut(&due.0) else {
+        let Some((left, d)) = open.get_mut(due) else {
             return Err(ApiError::invalid(&field, "That due is paid, cancelled or not this student's."));
         };
         if *part <= 0 || *part > *left {
@@ -311,7 +312,7 @@ fn allocate(
     if total > amount {
         return Err(ApiError::invalid("allocations", "The split adds up to more than the amount paid."));
     }
-    Ok(chosen.iter().map(|(d, a)| (d.0, *a)).collect())
+    Ok(chosen.to_vec())
 }
 
 /// A payment checked field by field, ready to write.
@@ -338,7 +339,7 @@ pub(crate) fn write_payment(
     let day = crate::clock::local_date(p.at);
     let now = w.now();
     let conn: &Connection = w.tx();
-    let acct = account(conn, student.id, day)?;
+    let acct = account(conn, StudentId(student.id), day)?;
     let parts = allocate(&acct, p.amount, p.allocations.as_deref())?;
     let allocated: i64 = parts.iter().map(|(_, a)| a).sum();
     if p.amount > allocated && !p.confirm_advance {
@@ -353,16 +354,16 @@ pub(crate) fn write_payment(
         )
         .into());
     }
-    let branch = Some(BranchId(student.branch_id));
-    let rate = settings::effective_int(conn, keys::GST_RATE_BP, branch)?;
+    let branch = BranchId(student.branch_id);
+    let rate = settings::effective_int(conn, keys::GST_RATE_BP, Some(branch))?;
     let start_month = settings::effective_int(conn, keys::YEAR_START_MONTH, None)? as u32;
     let fy = numbers::fiscal_year(day, start_month);
     let serial = store::last_serial(conn, desk_no, &fy)? + 1;
     let code = crate::org::store::branch_by_id(conn, student.branch_id)?.map(|b| b.code).unwrap_or_default();
     let row = ReceiptRow {
-        id: Uuid::now_v7(),
-        branch_id: student.branch_id,
-        student_id: student.id,
+        id: ReceiptId(Uuid::now_v7()),
+        branch_id: branch,
+        student_id: StudentId(student.id),
         number: numbers::receipt_number(&code, desk_no, &fy, serial),
         desk_no,
         fiscal_year: fy,
@@ -370,10 +371,10 @@ pub(crate) fn write_payment(
         amount_minor: p.amount,
         tax_minor: dues::tax_within(p.amount, rate),
         tax_rate_bp: rate as u32,
-        method: p.method.as_str().into(),
+        method: p.method,
         reference: p.reference.clone(),
         cheque_date: p.cheque_date,
-        collected_by: w.author().map(|a| a.0),
+        collected_by: w.author(),
         collected_at: p.at,
         created_at: now,
         updated_at: now,
@@ -382,7 +383,7 @@ pub(crate) fn write_payment(
     for (due, part) in parts {
         w.insert(&AllocationRow {
             id: Uuid::now_v7(),
-            branch_id: student.branch_id,
+            branch_id: branch,
             receipt_id: row.id,
             due_id: due,
             amount_minor: part,
@@ -396,7 +397,7 @@ pub(crate) fn write_payment(
 impl Desk {
     pub fn get_student_account(&self, actor: &Actor, input: GetStudentAccount) -> Result<StudentAccount> {
         let s = self.student_for(actor, "student_id", input.student_id, Permission::ViewPayment)?;
-        account(&self.db().conn, s.id, self.today())
+        account(&self.db().conn, StudentId(s.id), self.today())
     }
 
     pub fn collect_payment(&self, actor: &Actor, input: CollectPayment) -> Result<Receipt> {
@@ -460,9 +461,9 @@ impl Desk {
         self.write(Some(actor.user_id), |w| {
             let mut added = 0;
             for line in overdue.iter().filter(|l| l.due.due_on < cutoff.to_string()) {
-                let Some(due) = store::due_by_id(w.tx(), line.due.id.0)? else { continue };
+                let Some(due) = store::due_by_id(w.tx(), line.due.id)? else { continue };
                 let id = dues::late_fee_id(due.id);
-                if due.kind == "LATE_FEE" || store::due_by_id(w.tx(), id)?.is_some() {
+                if due.kind == DueKind::LateFee || store::due_by_id(w.tx(), id)?.is_some() {
                     continue;
                 }
                 w.insert(&DueRow {
@@ -470,7 +471,7 @@ impl Desk {
                     branch_id: due.branch_id,
                     student_id: due.student_id,
                     enrolment_id: due.enrolment_id,
-                    kind: "LATE_FEE".into(),
+                    kind: DueKind::LateFee,
                     description: format!("Late fee: {}", due.description),
                     due_on: today,
                     amount_minor: fee,
@@ -487,10 +488,10 @@ impl Desk {
     pub fn reverse_receipt(&self, actor: &Actor, input: ReverseReceipt) -> Result<Receipt> {
         actor.require_somewhere(Permission::VoidPayment)?;
         let reason = validate::required("reason", "reason", &input.reason, REASON_MAX)?;
-        let receipt = store::receipt_by_id(&self.db().conn, input.receipt_id.0)?
+        let receipt = store::receipt_by_id(&self.db().conn, input.receipt_id)?
             .ok_or_else(|| ApiError::not_found("receipt").on("receipt_id"))?;
-        actor.require(Permission::VoidPayment, Some(BranchId(receipt.branch_id)))?;
-        if input.kind == ReversalKind::Bounce && receipt.method != "CHEQUE" {
+        actor.require(Permission::VoidPayment, Some(receipt.branch_id))?;
+        if input.kind == ReversalKind::Bounce && receipt.method != PaymentMethod::Cheque {
             return Err(
                 ApiError::invalid("kind", "Only a cheque can bounce; void the receipt instead.").into()
             );
@@ -523,10 +524,10 @@ impl Desk {
                 id,
                 branch_id: receipt.branch_id,
                 receipt_id: receipt.id,
-                kind: input.kind.as_str().into(),
+                kind: input.kind,
                 amount_minor: amount,
                 reason: reason.clone(),
-                reversed_by: Some(actor.user_id.0),
+                reversed_by: Some(actor.user_id),
                 reversed_at: now,
                 created_at: now,
                 updated_at: now,
@@ -536,27 +537,27 @@ impl Desk {
     }
 
     /// The receipt laid out for printing, and the name its PDF is saved under.
-    pub(crate) fn receipt_printable(&self, actor: &Actor, id: Uuid) -> Result<(Printable, String)> {
+    pub(crate) fn receipt_printable(&self, actor: &Actor, id: ReceiptId) -> Result<(Printable, String)> {
         actor.require_somewhere(Permission::ViewPayment)?;
         let db = self.db();
         let r = store::receipt_by_id(&db.conn, id)?
             .ok_or_else(|| ApiError::not_found("receipt").on("receipt_id"))?;
-        actor.require(Permission::ViewPayment, Some(BranchId(r.branch_id)))?;
+        actor.require(Permission::ViewPayment, Some(r.branch_id))?;
         let doc = pdf::receipt(&db.conn, &r, self.today())?;
         Ok((doc, format!("receipt-{}.pdf", r.number.replace('/', "-"))))
     }
 
     pub fn save_receipt_pdf(&self, actor: &Actor, input: SaveReceiptPdf) -> Result<String> {
-        let (doc, name) = self.receipt_printable(actor, input.receipt_id.0)?;
+        let (doc, name) = self.receipt_printable(actor, input.receipt_id)?;
         Ok(self.save_file(&name, &pdf::render(&doc))?.display().to_string())
     }
 
     /// A receipt, slip or invoice laid out for the print dialog.
     pub fn get_printable(&self, actor: &Actor, input: GetPrintable) -> Result<Printable> {
         let (doc, _) = match input.kind {
-            PrintKind::Receipt => self.receipt_printable(actor, input.id)?,
-            PrintKind::SalarySlip => self.slip_printable(actor, input.id)?,
-            PrintKind::Invoice => self.invoice_printable(actor, input.id)?,
+            PrintKind::Receipt => self.receipt_printable(actor, ReceiptId(input.id))?,
+            PrintKind::SalarySlip => self.slip_printable(actor, SalaryLineId(input.id))?,
+            PrintKind::Invoice => self.invoice_printable(actor, InvoiceId(input.id))?,
         };
         Ok(doc)
     }
@@ -571,16 +572,16 @@ impl Desk {
         };
         let db = self.db();
         let conn = &db.conn;
-        let rows = store::branch_dues_between(conn, input.branch_id.0, from, to)?;
-        let money = store::branch_receipt_money(conn, input.branch_id.0, from, to)?;
-        let dues: Vec<(Uuid, i64)> = rows.iter().map(|(d, ..)| (d.id, d.amount_minor)).collect();
+        let rows = store::branch_dues_between(conn, input.branch_id, from, to)?;
+        let money = store::branch_receipt_money(conn, input.branch_id, from, to)?;
+        let dues: Vec<(DueId, i64)> = rows.iter().map(|(d, ..)| (d.id, d.amount_minor)).collect();
         let (paid, _) = settle::account(&dues, &money);
         Ok(rows
             .into_iter()
             .filter_map(|(d, name, code, phone)| {
                 let p = paid.get(&d.id).copied().unwrap_or(0);
                 (p < d.amount_minor).then(|| DueLine {
-                    student_id: StudentId(d.student_id),
+                    student_id: d.student_id,
                     student_name: name,
                     student_code: code,
                     guardian_phone: phone,

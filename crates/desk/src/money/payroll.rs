@@ -83,8 +83,8 @@ pub fn earnings(user: Uuid, batches: &[BatchTerms], taught: &[Taught]) -> Earnin
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SalaryConfigRow {
     pub id: Uuid,
-    pub branch_id: Uuid,
-    pub user_id: Uuid,
+    pub branch_id: BranchId,
+    pub user_id: UserId,
     pub fixed_monthly_minor: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -93,10 +93,10 @@ branch_record!(SalaryConfigRow, "salary_configs");
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SalaryLineRow {
-    pub id: Uuid,
-    pub branch_id: Uuid,
+    pub id: SalaryLineId,
+    pub branch_id: BranchId,
     pub month: String,
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub fixed_minor: i64,
     pub batch_fixed_minor: i64,
     pub sessions_taught: u32,
@@ -107,9 +107,9 @@ pub struct SalaryLineRow {
     pub adjustment_note: String,
     pub total_minor: i64,
     pub paid_at: Option<DateTime<Utc>>,
-    pub paid_method: Option<String>,
+    pub paid_method: Option<PaymentMethod>,
     pub paid_reference: String,
-    pub paid_by: Option<Uuid>,
+    pub paid_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -120,15 +120,15 @@ fn derived(parts: &str) -> Uuid {
     Uuid::new_v5(&NAMESPACE, parts.as_bytes())
 }
 
-pub fn config_id(branch: Uuid, user: Uuid) -> Uuid {
+pub fn config_id(branch: BranchId, user: UserId) -> Uuid {
     derived(&format!("config\u{0}{branch}\u{0}{user}"))
 }
 
-pub fn line_id(branch: Uuid, month: &str, user: Uuid) -> Uuid {
-    derived(&format!("line\u{0}{branch}\u{0}{month}\u{0}{user}"))
+pub fn line_id(branch: BranchId, month: &str, user: UserId) -> SalaryLineId {
+    SalaryLineId(derived(&format!("line\u{0}{branch}\u{0}{month}\u{0}{user}")))
 }
 
-fn configs(conn: &Connection, branch: Uuid) -> Result<Vec<SalaryConfigRow>> {
+fn configs(conn: &Connection, branch: BranchId) -> Result<Vec<SalaryConfigRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, branch_id, user_id, fixed_monthly_minor, created_at, updated_at FROM salary_configs WHERE branch_id = ?1",
     )?;
@@ -144,14 +144,14 @@ fn line_from_row(r: &Row<'_>) -> rusqlite::Result<SalaryLineRow> {
     crate::db::read::row(r)
 }
 
-pub(crate) fn line_by_id(conn: &Connection, id: Uuid) -> Result<Option<SalaryLineRow>> {
+pub(crate) fn line_by_id(conn: &Connection, id: SalaryLineId) -> Result<Option<SalaryLineRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {LINE_COLUMNS} FROM salary_lines WHERE id = ?1"))?
         .query_row([id.to_string()], line_from_row)
         .optional()?)
 }
 
-fn lines_of_month(conn: &Connection, branch: Uuid, month: &str) -> Result<Vec<SalaryLineRow>> {
+fn lines_of_month(conn: &Connection, branch: BranchId, month: &str) -> Result<Vec<SalaryLineRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {LINE_COLUMNS} FROM salary_lines WHERE branch_id = ?1 AND month = ?2"
     ))?;
@@ -162,7 +162,7 @@ fn lines_of_month(conn: &Connection, branch: Uuid, month: &str) -> Result<Vec<Sa
 /// Salaries paid for a month at a branch (the profit and loss): every
 /// payment (a line paid twice counts twice until the money is recovered),
 /// and lines marked paid before payments were rows of their own.
-pub fn paid_total(conn: &Connection, branch: Uuid, month: &str) -> Result<i64> {
+pub fn paid_total(conn: &Connection, branch: BranchId, month: &str) -> Result<i64> {
     Ok(conn
         .prepare_cached(
             "SELECT coalesce((SELECT sum(p.amount_minor) FROM salary_payments p
@@ -185,9 +185,9 @@ pub(crate) fn line_view(conn: &Connection, l: &SalaryLineRow) -> Result<SalaryLi
     let payments = salary_payments::of_line(conn, l.id)?;
     let first = payments.first();
     Ok(SalaryLine {
-        id: SalaryLineId(l.id),
-        user_id: UserId(l.user_id),
-        name: crate::users::store::by_id(conn, l.user_id)?.map(|u| u.full_name).unwrap_or_default(),
+        id: l.id,
+        user_id: l.user_id,
+        name: crate::users::store::by_id(conn, l.user_id.0)?.map(|u| u.full_name).unwrap_or_default(),
         month: l.month.clone(),
         fixed_minor: l.fixed_minor,
         batch_fixed_minor: l.batch_fixed_minor,
@@ -199,10 +199,7 @@ pub(crate) fn line_view(conn: &Connection, l: &SalaryLineRow) -> Result<SalaryLi
         adjustment_note: l.adjustment_note.clone(),
         total_minor: l.total_minor,
         paid_at: first.map(|p| p.paid_at).or(l.paid_at).map(|t| t.to_rfc3339()),
-        paid_method: first
-            .map(|p| p.method.as_str())
-            .or(l.paid_method.as_deref())
-            .and_then(PaymentMethod::parse),
+        paid_method: first.map(|p| p.method).or(l.paid_method),
         paid_reference: first.map_or_else(|| l.paid_reference.clone(), |p| p.reference.clone()),
         payment_numbers: payments.iter().map(|p| p.number.clone()).collect(),
     })
@@ -212,12 +209,12 @@ pub(crate) fn line_view(conn: &Connection, l: &SalaryLineRow) -> Result<SalaryLi
 /// sessions taught in [from, to] up to `today`, in three reads.
 fn month_facts(
     conn: &Connection,
-    branch: Uuid,
+    branch: BranchId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<(Vec<BatchTerms>, Vec<Taught>)> {
     let mut batches = Vec::new();
-    for b in crate::timetable::store::batches_of_branch(conn, branch, true)? {
+    for b in crate::timetable::store::batches_of_branch(conn, branch.0, true)? {
         let terms = match b.comp_model.as_str() {
             "PER_SESSION" => Terms::PerSession(b.comp_amount_minor),
             "PER_STUDENT" => Terms::PerStudent(b.comp_amount_minor),
@@ -226,7 +223,7 @@ fn month_facts(
         let students = crate::timetable::store::seats_taken(conn, b.id)?;
         batches.push(BatchTerms { id: b.id, teacher: b.teacher_id, terms, students });
     }
-    let taught = crate::timetable::store::sessions_of_branch(conn, branch, from, to)?
+    let taught = crate::timetable::store::sessions_of_branch(conn, branch.0, from, to)?
         .into_iter()
         .filter(|s| s.status == "SCHEDULED")
         .map(|s| Taught { batch: s.batch_id, by: s.substitute_teacher_id.unwrap_or(s.teacher_id) })
@@ -252,17 +249,17 @@ impl Desk {
             return Err(ApiError::invalid("user_id", "Choose a person from the list.").into());
         }
         let now = self.clock().now();
-        let id = config_id(input.branch_id.0, input.user_id.0);
+        let id = config_id(input.branch_id, input.user_id);
         self.write(Some(actor.user_id), |w| {
             let row = SalaryConfigRow {
                 id,
-                branch_id: input.branch_id.0,
-                user_id: input.user_id.0,
+                branch_id: input.branch_id,
+                user_id: input.user_id,
                 fixed_monthly_minor: fixed,
                 created_at: now,
                 updated_at: now,
             };
-            let old = configs(w.tx(), input.branch_id.0)?.into_iter().find(|c| c.id == id);
+            let old = configs(w.tx(), input.branch_id)?.into_iter().find(|c| c.id == id);
             match old {
                 Some(old) => {
                     w.update(&old, &SalaryConfigRow { created_at: old.created_at, ..row }).map(|_| ())
@@ -287,23 +284,23 @@ impl Desk {
         }
         let month = from.format("%Y-%m").to_string();
         let last = (next - chrono::Duration::days(1)).min(today);
-        let branch = input.branch_id.0;
+        let branch = input.branch_id;
         let now = self.clock().now();
         self.write(Some(actor.user_id), |w| {
             let (batches, taught) = month_facts(w.tx(), branch, from, last)?;
-            let fixed: BTreeMap<Uuid, i64> =
+            let fixed: BTreeMap<UserId, i64> =
                 configs(w.tx(), branch)?.into_iter().map(|c| (c.user_id, c.fixed_monthly_minor)).collect();
-            let existing: BTreeMap<Uuid, SalaryLineRow> =
+            let existing: BTreeMap<UserId, SalaryLineRow> =
                 lines_of_month(w.tx(), branch, &month)?.into_iter().map(|l| (l.user_id, l)).collect();
-            let people: BTreeSet<Uuid> = fixed
+            let people: BTreeSet<UserId> = fixed
                 .keys()
                 .copied()
-                .chain(batches.iter().map(|b| b.teacher))
-                .chain(taught.iter().map(|t| t.by))
+                .chain(batches.iter().map(|b| UserId(b.teacher)))
+                .chain(taught.iter().map(|t| UserId(t.by)))
                 .chain(existing.keys().copied())
                 .collect();
             for user in people {
-                let e = earnings(user, &batches, &taught);
+                let e = earnings(user.0, &batches, &taught);
                 let base = fixed.get(&user).copied().unwrap_or(0);
                 let old = existing.get(&user);
                 if let Some(o) = old {
@@ -356,8 +353,8 @@ impl Desk {
     fn unpaid_line(&self, actor: &Actor, id: SalaryLineId) -> Result<SalaryLineRow> {
         actor.require_somewhere(Permission::RunPayroll)?;
         let line =
-            line_by_id(&self.db().conn, id.0)?.ok_or_else(|| ApiError::not_found("salary line").on("id"))?;
-        actor.require(Permission::RunPayroll, Some(BranchId(line.branch_id)))?;
+            line_by_id(&self.db().conn, id)?.ok_or_else(|| ApiError::not_found("salary line").on("id"))?;
+        actor.require(Permission::RunPayroll, Some(line.branch_id))?;
         if is_paid(&self.db().conn, &line)? {
             return Err(ApiError::conflict("This salary is paid; a paid line does not change.")
                 .on("id")
@@ -420,33 +417,25 @@ impl Desk {
         let desk_no = self.desk_no()?;
         let today = self.today();
         self.write(Some(actor.user_id), |w| {
-            salary_payments::record(
-                w,
-                &old,
-                desk_no,
-                today,
-                input.method.as_str(),
-                reference,
-                actor.user_id.0,
-            )
-            .map(|_| ())
+            salary_payments::record(w, &old, desk_no, today, input.method, reference, actor.user_id)
+                .map(|_| ())
         })?;
         line_view(&self.db().conn, &old)
     }
 
     /// The slip laid out for printing, and the name its PDF is saved under.
-    pub(crate) fn slip_printable(&self, actor: &Actor, id: Uuid) -> Result<(Printable, String)> {
+    pub(crate) fn slip_printable(&self, actor: &Actor, id: SalaryLineId) -> Result<(Printable, String)> {
         actor.require_somewhere(Permission::RunPayroll)?;
         let db = self.db();
         let line = line_by_id(&db.conn, id)?.ok_or_else(|| ApiError::not_found("salary line").on("id"))?;
-        actor.require(Permission::RunPayroll, Some(BranchId(line.branch_id)))?;
+        actor.require(Permission::RunPayroll, Some(line.branch_id))?;
         let view = line_view(&db.conn, &line)?;
         let name = format!("salary-{}-{}.pdf", line.month, view.name.replace(' ', "-"));
         Ok((super::pdf::salary_slip(&db.conn, &line, &view)?, name))
     }
 
     pub fn save_salary_slip(&self, actor: &Actor, input: SaveSalarySlip) -> Result<String> {
-        let (doc, name) = self.slip_printable(actor, input.id.0)?;
+        let (doc, name) = self.slip_printable(actor, input.id)?;
         Ok(self.save_file(&name, &super::pdf::render(&doc))?.display().to_string())
     }
 }

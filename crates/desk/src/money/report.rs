@@ -7,11 +7,10 @@ use branchdesk_api::ids::BranchId;
 use branchdesk_api::Permission;
 use chrono::NaiveDate;
 use rusqlite::Connection;
-use uuid::Uuid;
 
 fn branch_month(
     conn: &Connection,
-    branch: Uuid,
+    branch: BranchId,
     name: String,
     from: NaiveDate,
     to: NaiveDate,
@@ -48,7 +47,7 @@ fn branch_month(
     let expenses = super::expenses::approved_total(conn, branch, from, to)?;
     let salaries = super::payroll::paid_total(conn, branch, &from.format("%Y-%m").to_string())?;
     Ok(BranchMonth {
-        branch_id: BranchId(branch),
+        branch_id: branch,
         branch_name: name,
         fees_minor: fees,
         reversals_minor: reversals,
@@ -69,9 +68,10 @@ impl Desk {
         let conn = &db.conn;
         let mut branches = Vec::new();
         for b in crate::org::store::all_branches(conn)? {
-            let wanted = input.branch_id.is_none_or(|id| id.0 == b.id);
-            if wanted && actor.can(Permission::ViewReport, Some(BranchId(b.id))) {
-                branches.push(branch_month(conn, b.id, b.name, from, to)?);
+            let id = BranchId(b.id);
+            let wanted = input.branch_id.is_none_or(|wanted| wanted == id);
+            if wanted && actor.can(Permission::ViewReport, Some(id)) {
+                branches.push(branch_month(conn, id, b.name, from, to)?);
             }
         }
         let sum = |f: fn(&BranchMonth) -> i64| branches.iter().map(f).sum::<i64>();

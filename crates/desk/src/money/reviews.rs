@@ -9,6 +9,7 @@ use crate::write::branch_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::amount;
 use branchdesk_api::commands::money::{ListMoneyReviews, MarkMoneyReviewed, MoneyReview};
+use branchdesk_api::ids::{BranchId, DueId, ReceiptId, SalaryLineId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -18,14 +19,14 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct MoneyReviewRow {
     pub id: Uuid,
-    pub branch_id: Uuid,
+    pub branch_id: BranchId,
     pub entity: String,
     pub entity_id: String,
     pub reason: String,
     pub author_user_id: Option<String>,
     pub flagged_at: DateTime<Utc>,
     pub reviewed_at: Option<DateTime<Utc>>,
-    pub reviewed_by: Option<Uuid>,
+    pub reviewed_by: Option<UserId>,
     pub review_note: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -47,15 +48,15 @@ fn by_id(conn: &Connection, id: Uuid) -> Result<Option<MoneyReviewRow>> {
 }
 
 /// The review item for a salary line paid more than once.
-pub fn paid_twice_id(line: Uuid) -> Uuid {
+pub fn paid_twice_id(line: SalaryLineId) -> Uuid {
     const NAMESPACE: Uuid = Uuid::from_u128(0x5e2d_90a7_13c4_4b6f_8d21_c7f0_4a9e_36b2);
-    Uuid::new_v5(&NAMESPACE, line.as_bytes())
+    Uuid::new_v5(&NAMESPACE, line.0.as_bytes())
 }
 
 /// The review item for a fee collected beyond its amount.
-pub fn over_collected_id(due: Uuid) -> Uuid {
+pub fn over_collected_id(due: DueId) -> Uuid {
     const NAMESPACE: Uuid = Uuid::from_u128(0x7b31_e4c8_02d9_4a5f_9e16_5c8a_f3d2_0b47);
-    Uuid::new_v5(&NAMESPACE, due.as_bytes())
+    Uuid::new_v5(&NAMESPACE, due.0.as_bytes())
 }
 
 /// A fee whose receipts (not voided or bounced, less their refunds) come to
@@ -63,7 +64,7 @@ pub fn over_collected_id(due: Uuid) -> Uuid {
 /// payment onto it twice. The excess is the student's advance, never lost.
 #[derive(serde::Deserialize)]
 struct OverCollected {
-    due: Uuid,
+    due: DueId,
     student: String,
     description: String,
     amount: i64,
@@ -72,7 +73,7 @@ struct OverCollected {
     last_at: String,
 }
 
-fn over_collected(conn: &Connection, branch: Uuid) -> Result<Vec<OverCollected>> {
+fn over_collected(conn: &Connection, branch: BranchId) -> Result<Vec<OverCollected>> {
     let mut stmt = conn.prepare_cached(
         "SELECT d.id AS due, s.full_name AS student, d.description, d.amount_minor AS amount,
                 sum(a.amount_minor) - coalesce(sum((SELECT sum(v.amount_minor) FROM receipt_reversals v
@@ -101,8 +102,8 @@ fn user_name(conn: &Connection, id: Option<&str>) -> Result<String> {
 fn describe(conn: &Connection, entity: &str, entity_id: &str) -> Result<String> {
     let id = entity_id.parse::<Uuid>().unwrap_or_default();
     let receipt = |id: Uuid| -> Result<Option<String>> {
-        let Some(r) = super::store::receipt_by_id(conn, id)? else { return Ok(None) };
-        let student = crate::students::store::student_by_id(conn, r.student_id)?
+        let Some(r) = super::store::receipt_by_id(conn, ReceiptId(id))? else { return Ok(None) };
+        let student = crate::students::store::student_by_id(conn, r.student_id.0)?
             .map(|s| s.full_name)
             .unwrap_or_default();
         Ok(Some(format!("receipt {} of ₹{} for {student}", r.number, amount::format(r.amount_minor))))
@@ -148,7 +149,7 @@ impl Desk {
         actor.require(Permission::VoidPayment, Some(input.branch_id))?;
         let db = self.db();
         let conn = &db.conn;
-        let branch = input.branch_id.0;
+        let branch = input.branch_id;
         let mut out = Vec::new();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM money_reviews WHERE branch_id = ?1 AND reviewed_at IS NULL ORDER BY flagged_at"
@@ -171,7 +172,8 @@ impl Desk {
             }
             let Some(l) = super::payroll::line_by_id(conn, line)? else { continue };
             let payments = salary_payments::of_line(conn, line)?;
-            let name = crate::users::store::by_id(conn, l.user_id)?.map(|u| u.full_name).unwrap_or_default();
+            let name =
+                crate::users::store::by_id(conn, l.user_id.0)?.map(|u| u.full_name).unwrap_or_default();
             out.push(MoneyReview {
                 id,
                 what: format!(
@@ -215,7 +217,7 @@ impl Desk {
         actor.require(Permission::VoidPayment, Some(input.branch_id))?;
         let note = validate::required("note", "what was done about it", &input.note, 200)?;
         let now = self.clock().now();
-        let branch = input.branch_id.0;
+        let branch = input.branch_id;
         let old = by_id(&self.db().conn, input.id)?;
         let item = match &old {
             Some(r) if r.branch_id != branch => None,
@@ -224,7 +226,7 @@ impl Desk {
             }
             Some(r) => Some(MoneyReviewRow {
                 reviewed_at: Some(now),
-                reviewed_by: Some(actor.user_id.0),
+                reviewed_by: Some(actor.user_id),
                 review_note: note.clone(),
                 updated_at: now,
                 ..r.clone()
@@ -235,21 +237,21 @@ impl Desk {
                 let found = salary_payments::paid_twice(conn, branch)?
                     .into_iter()
                     .find(|(line, _)| paid_twice_id(*line) == input.id)
-                    .map(|(line, _)| ("salary_lines", line, "paid more than once"))
+                    .map(|(line, _)| ("salary_lines", line.to_string(), "paid more than once"))
                     .or(over_collected(conn, branch)?
                         .into_iter()
                         .find(|o| over_collected_id(o.due) == input.id)
-                        .map(|o| ("dues", o.due, "collected beyond the fee")));
+                        .map(|o| ("dues", o.due.to_string(), "collected beyond the fee")));
                 found.map(|(entity, entity_id, reason)| MoneyReviewRow {
                     id: input.id,
                     branch_id: branch,
                     entity: entity.into(),
-                    entity_id: entity_id.to_string(),
+                    entity_id,
                     reason: reason.into(),
                     author_user_id: None,
                     flagged_at: now,
                     reviewed_at: Some(now),
-                    reviewed_by: Some(actor.user_id.0),
+                    reviewed_by: Some(actor.user_id),
                     review_note: note.clone(),
                     created_at: now,
                     updated_at: now,

@@ -12,20 +12,23 @@ use rusqlite::{Connection, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
+use branchdesk_api::commands::money::PaymentMethod;
+use branchdesk_api::ids::{BranchId, SalaryLineId, UserId};
+
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SalaryPaymentRow {
     pub id: Uuid,
-    pub branch_id: Uuid,
-    pub salary_line_id: Uuid,
-    pub user_id: Uuid,
+    pub branch_id: BranchId,
+    pub salary_line_id: SalaryLineId,
+    pub user_id: UserId,
     pub number: String,
     pub desk_no: u32,
     pub fiscal_year: String,
     pub serial: u32,
     pub amount_minor: i64,
-    pub method: String,
+    pub method: PaymentMethod,
     pub reference: String,
-    pub paid_by: Option<Uuid>,
+    pub paid_by: Option<UserId>,
     pub paid_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -41,7 +44,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SalaryPaymentRow> {
 }
 
 /// A line's payments, oldest first.
-pub fn of_line(conn: &Connection, line: Uuid) -> Result<Vec<SalaryPaymentRow>> {
+pub fn of_line(conn: &Connection, line: SalaryLineId) -> Result<Vec<SalaryPaymentRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM salary_payments WHERE salary_line_id = ?1 ORDER BY paid_at, number"
     ))?;
@@ -51,14 +54,14 @@ pub fn of_line(conn: &Connection, line: Uuid) -> Result<Vec<SalaryPaymentRow>> {
 
 /// Salary lines of a branch paid more than once (two desks offline), with
 /// the payments' numbers.
-pub fn paid_twice(conn: &Connection, branch: Uuid) -> Result<Vec<(Uuid, Vec<String>)>> {
+pub fn paid_twice(conn: &Connection, branch: BranchId) -> Result<Vec<(SalaryLineId, Vec<String>)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT salary_line_id, group_concat(number, ', ') AS numbers FROM salary_payments
          WHERE branch_id = ?1 GROUP BY salary_line_id HAVING count(*) > 1",
     )?;
     #[derive(serde::Deserialize)]
     struct PaidTwice {
-        salary_line_id: Uuid,
+        salary_line_id: SalaryLineId,
         numbers: String,
     }
     let rows: Vec<PaidTwice> = crate::db::read::all(&mut stmt, [branch.to_string()])?;
@@ -75,16 +78,16 @@ pub(crate) fn record(
     line: &super::payroll::SalaryLineRow,
     desk_no: u32,
     today: NaiveDate,
-    method: &str,
+    method: PaymentMethod,
     reference: String,
-    paid_by: Uuid,
+    paid_by: UserId,
 ) -> Result<SalaryPaymentRow> {
     let now = w.now();
     let conn: &Connection = w.tx();
     let start_month = crate::settings::effective_int(conn, keys::YEAR_START_MONTH, None)? as u32;
     let fy = numbers::fiscal_year(today, start_month);
     let serial = super::store::last_in_series(conn, "salary_payments", desk_no, &fy)?;
-    let code = crate::org::store::branch_by_id(conn, line.branch_id)?.map(|b| b.code).unwrap_or_default();
+    let code = crate::org::store::branch_by_id(conn, line.branch_id.0)?.map(|b| b.code).unwrap_or_default();
     let row = SalaryPaymentRow {
         id: Uuid::now_v7(),
         branch_id: line.branch_id,
@@ -95,7 +98,7 @@ pub(crate) fn record(
         fiscal_year: fy,
         serial: serial + 1,
         amount_minor: line.total_minor,
-        method: method.into(),
+        method,
         reference,
         paid_by: Some(paid_by),
         paid_at: now,

@@ -9,21 +9,21 @@
 //!   anything beyond (two desks collecting the same due offline) counts as
 //!   the student's advance, flagged, never lost.
 
+use branchdesk_api::ids::DueId;
 use std::collections::BTreeMap;
-use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiptMoney {
     pub amount: i64,
     /// In the order the clerk allocated.
-    pub allocations: Vec<(Uuid, i64)>,
+    pub allocations: Vec<(DueId, i64)>,
     pub reversed_whole: bool,
     pub refunded: i64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settled {
-    pub allocations: Vec<(Uuid, i64)>,
+    pub allocations: Vec<(DueId, i64)>,
     pub advance: i64,
     /// Amount less reversals.
     pub net: i64,
@@ -53,8 +53,8 @@ pub fn settle(r: &ReceiptMoney) -> Settled {
 
 /// Paid per due (at most its amount) and the advance beyond the dues, for
 /// one student's dues and receipts.
-pub fn account(dues: &[(Uuid, i64)], receipts: &[ReceiptMoney]) -> (BTreeMap<Uuid, i64>, i64) {
-    let mut given: BTreeMap<Uuid, i64> = BTreeMap::new();
+pub fn account(dues: &[(DueId, i64)], receipts: &[ReceiptMoney]) -> (BTreeMap<DueId, i64>, i64) {
+    let mut given: BTreeMap<DueId, i64> = BTreeMap::new();
     let mut advance = 0;
     for r in receipts {
         let s = settle(r);
@@ -78,9 +78,10 @@ pub fn account(dues: &[(Uuid, i64)], receipts: &[ReceiptMoney]) -> (BTreeMap<Uui
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use uuid::Uuid;
 
-    fn ids() -> Vec<Uuid> {
-        (0..4u128).map(Uuid::from_u128).collect()
+    fn ids() -> Vec<DueId> {
+        (0..4u128).map(|n| DueId(Uuid::from_u128(n))).collect()
     }
 
     fn receipt() -> impl Strategy<Value = ReceiptMoney> {
@@ -125,7 +126,7 @@ mod tests {
             amounts in proptest::collection::vec(0i64..60_000, 4),
             receipts in proptest::collection::vec(receipt(), 0..6),
         ) {
-            let dues: Vec<(Uuid, i64)> = ids().into_iter().zip(amounts).collect();
+            let dues: Vec<(DueId, i64)> = ids().into_iter().zip(amounts).collect();
             let (paid, advance) = account(&dues, &receipts);
             for (due, amount) in &dues {
                 prop_assert!(paid[due] <= *amount && paid[due] >= 0);
@@ -139,7 +140,7 @@ mod tests {
     fn money_allocated_to_a_cancelled_due_stays_the_students_advance() {
         // One desk drops the enrolment (its later due is cancelled, so no
         // longer listed) while an offline desk takes ₹500 against that due.
-        let [kept, cancelled] = [Uuid::from_u128(1), Uuid::from_u128(2)];
+        let [kept, cancelled] = [DueId(Uuid::from_u128(1)), DueId(Uuid::from_u128(2))];
         let r = ReceiptMoney {
             amount: 80_000,
             allocations: vec![(kept, 30_000), (cancelled, 50_000)],
@@ -153,7 +154,7 @@ mod tests {
 
     #[test]
     fn a_refund_comes_off_the_advance_then_the_last_due() {
-        let [a, b] = [Uuid::from_u128(1), Uuid::from_u128(2)];
+        let [a, b] = [DueId(Uuid::from_u128(1)), DueId(Uuid::from_u128(2))];
         let r = ReceiptMoney {
             amount: 1000,
             allocations: vec![(a, 500), (b, 300)],

@@ -9,14 +9,16 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
+use branchdesk_api::commands::money::{DueKind, PaymentMethod, ReversalKind};
+use branchdesk_api::ids::{BranchId, DueId, EnrolmentId, ReceiptId, StudentId, UserId};
+
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct DueRow {
-    pub id: Uuid,
-    pub branch_id: Uuid,
-    pub student_id: Uuid,
-    pub enrolment_id: Option<Uuid>,
-    /// FEE, LATE_FEE or OPENING.
-    pub kind: String,
+    pub id: DueId,
+    pub branch_id: BranchId,
+    pub student_id: StudentId,
+    pub enrolment_id: Option<EnrolmentId>,
+    pub kind: DueKind,
     pub description: String,
     pub due_on: NaiveDate,
     pub amount_minor: i64,
@@ -28,9 +30,9 @@ branch_record!(DueRow, "dues");
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ReceiptRow {
-    pub id: Uuid,
-    pub branch_id: Uuid,
-    pub student_id: Uuid,
+    pub id: ReceiptId,
+    pub branch_id: BranchId,
+    pub student_id: StudentId,
     pub number: String,
     pub desk_no: u32,
     pub fiscal_year: String,
@@ -38,10 +40,10 @@ pub struct ReceiptRow {
     pub amount_minor: i64,
     pub tax_minor: i64,
     pub tax_rate_bp: u32,
-    pub method: String,
+    pub method: PaymentMethod,
     pub reference: String,
     pub cheque_date: Option<NaiveDate>,
-    pub collected_by: Option<Uuid>,
+    pub collected_by: Option<UserId>,
     pub collected_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -51,9 +53,9 @@ branch_record!(ReceiptRow, "receipts");
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct AllocationRow {
     pub id: Uuid,
-    pub branch_id: Uuid,
-    pub receipt_id: Uuid,
-    pub due_id: Uuid,
+    pub branch_id: BranchId,
+    pub receipt_id: ReceiptId,
+    pub due_id: DueId,
     pub amount_minor: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -63,12 +65,12 @@ branch_record!(AllocationRow, "receipt_allocations");
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ReversalRow {
     pub id: Uuid,
-    pub branch_id: Uuid,
-    pub receipt_id: Uuid,
-    pub kind: String,
+    pub branch_id: BranchId,
+    pub receipt_id: ReceiptId,
+    pub kind: ReversalKind,
     pub amount_minor: i64,
     pub reason: String,
-    pub reversed_by: Option<Uuid>,
+    pub reversed_by: Option<UserId>,
     pub reversed_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -76,9 +78,9 @@ pub struct ReversalRow {
 branch_record!(ReversalRow, "receipt_reversals");
 
 /// A void or bounce of `receipt`: one id, however many desks record it.
-pub fn whole_reversal_id(receipt: Uuid) -> Uuid {
+pub fn whole_reversal_id(receipt: ReceiptId) -> Uuid {
     const NAMESPACE: Uuid = Uuid::from_u128(0x6a0d_53e8_2c47_4b19_9f3e_c81a_74d5_02b6);
-    Uuid::new_v5(&NAMESPACE, receipt.as_bytes())
+    Uuid::new_v5(&NAMESPACE, receipt.0.as_bytes())
 }
 
 const DUE_COLUMNS: &str =
@@ -89,14 +91,14 @@ fn due_from_row(r: &Row<'_>) -> rusqlite::Result<DueRow> {
     crate::db::read::row(r)
 }
 
-pub fn due_by_id(conn: &Connection, id: Uuid) -> Result<Option<DueRow>> {
+pub fn due_by_id(conn: &Connection, id: DueId) -> Result<Option<DueRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {DUE_COLUMNS} FROM dues d WHERE d.id = ?1"))?
         .query_row([id.to_string()], due_from_row)
         .optional()?)
 }
 
-pub fn dues_of_student(conn: &Connection, student: Uuid) -> Result<Vec<DueRow>> {
+pub fn dues_of_student(conn: &Connection, student: StudentId) -> Result<Vec<DueRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {DUE_COLUMNS} FROM dues d WHERE d.student_id = ?1 ORDER BY d.due_on, d.id"
     ))?;
@@ -104,7 +106,7 @@ pub fn dues_of_student(conn: &Connection, student: Uuid) -> Result<Vec<DueRow>> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn dues_of_enrolment(conn: &Connection, enrolment: Uuid) -> Result<Vec<DueRow>> {
+pub fn dues_of_enrolment(conn: &Connection, enrolment: EnrolmentId) -> Result<Vec<DueRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {DUE_COLUMNS} FROM dues d WHERE d.enrolment_id = ?1 ORDER BY d.due_on"
     ))?;
@@ -114,12 +116,12 @@ pub fn dues_of_enrolment(conn: &Connection, enrolment: Uuid) -> Result<Vec<DueRo
 
 /// The dues of an enrolment that any receipt put money on (even one voided
 /// since): what was charged and paid is never re-priced.
-pub fn allocated_dues_of_enrolment(conn: &Connection, enrolment: Uuid) -> Result<HashSet<Uuid>> {
+pub fn allocated_dues_of_enrolment(conn: &Connection, enrolment: EnrolmentId) -> Result<HashSet<DueId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT DISTINCT a.due_id FROM receipt_allocations a JOIN dues d ON d.id = a.due_id
          WHERE d.enrolment_id = ?1",
     )?;
-    let rows = stmt.query_map([enrolment.to_string()], crate::db::read::row::<Uuid>)?;
+    let rows = stmt.query_map([enrolment.to_string()], crate::db::read::row::<DueId>)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -130,7 +132,7 @@ pub type DueListRow = (DueRow, String, String, Option<String>);
 /// Open dues of a branch falling due in [from, to], in one read.
 pub fn branch_dues_between(
     conn: &Connection,
-    branch: Uuid,
+    branch: BranchId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<DueListRow>> {
@@ -156,14 +158,14 @@ fn receipt_from_row(r: &Row<'_>) -> rusqlite::Result<ReceiptRow> {
     crate::db::read::row(r)
 }
 
-pub fn receipt_by_id(conn: &Connection, id: Uuid) -> Result<Option<ReceiptRow>> {
+pub fn receipt_by_id(conn: &Connection, id: ReceiptId) -> Result<Option<ReceiptRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {RECEIPT_COLUMNS} FROM receipts WHERE id = ?1"))?
         .query_row([id.to_string()], receipt_from_row)
         .optional()?)
 }
 
-pub fn receipts_of_student(conn: &Connection, student: Uuid) -> Result<Vec<ReceiptRow>> {
+pub fn receipts_of_student(conn: &Connection, student: StudentId) -> Result<Vec<ReceiptRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {RECEIPT_COLUMNS} FROM receipts WHERE student_id = ?1 ORDER BY collected_at, number"
     ))?;
@@ -174,7 +176,7 @@ pub fn receipts_of_student(conn: &Connection, student: Uuid) -> Result<Vec<Recei
 /// A branch's receipts collected between two UTC dates (`from` inclusive).
 pub fn receipts_of_branch_between(
     conn: &Connection,
-    branch: Uuid,
+    branch: BranchId,
     from: &str,
     to: &str,
 ) -> Result<Vec<ReceiptRow>> {
@@ -203,7 +205,7 @@ pub fn last_in_series(conn: &Connection, table: &str, desk_no: u32, fiscal_year:
         .query_row((desk_no, year, twin), crate::db::read::value)?)
 }
 
-pub fn allocations_of(conn: &Connection, receipt: Uuid) -> Result<Vec<AllocationRow>> {
+pub fn allocations_of(conn: &Connection, receipt: ReceiptId) -> Result<Vec<AllocationRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, branch_id, receipt_id, due_id, amount_minor, created_at, updated_at
          FROM receipt_allocations WHERE receipt_id = ?1 ORDER BY created_at, id",
@@ -212,7 +214,7 @@ pub fn allocations_of(conn: &Connection, receipt: Uuid) -> Result<Vec<Allocation
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn reversals_of(conn: &Connection, receipt: Uuid) -> Result<Vec<ReversalRow>> {
+pub fn reversals_of(conn: &Connection, receipt: ReceiptId) -> Result<Vec<ReversalRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, branch_id, receipt_id, kind, amount_minor, reason, reversed_by, reversed_at, created_at, updated_at
          FROM receipt_reversals WHERE receipt_id = ?1 ORDER BY reversed_at, id",
@@ -227,8 +229,8 @@ pub fn receipt_money(conn: &Connection, r: &ReceiptRow) -> Result<ReceiptMoney> 
     Ok(ReceiptMoney {
         amount: r.amount_minor,
         allocations: allocations_of(conn, r.id)?.iter().map(|a| (a.due_id, a.amount_minor)).collect(),
-        reversed_whole: reversals.iter().any(|v| v.kind != "REFUND"),
-        refunded: reversals.iter().filter(|v| v.kind == "REFUND").map(|v| v.amount_minor).sum(),
+        reversed_whole: reversals.iter().any(|v| v.kind != ReversalKind::Refund),
+        refunded: reversals.iter().filter(|v| v.kind == ReversalKind::Refund).map(|v| v.amount_minor).sum(),
     })
 }
 
@@ -236,13 +238,13 @@ pub fn receipt_money(conn: &Connection, r: &ReceiptRow) -> Result<ReceiptMoney> 
 /// to settle: three set reads instead of one per receipt (the dues list).
 pub fn branch_receipt_money(
     conn: &Connection,
-    branch: Uuid,
+    branch: BranchId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<ReceiptMoney>> {
     #[derive(serde::Deserialize)]
     struct Allocated {
-        due_id: Uuid,
+        due_id: DueId,
         amount_minor: i64,
     }
     let mut money: HashMap<String, ReceiptMoney> = HashMap::new();
@@ -265,6 +267,10 @@ pub fn branch_receipt_money(
         let a: Allocated = crate::db::read::row(r)?;
         entry.allocations.push((a.due_id, a.amount_minor));
     }
+    #[derive(serde::Deserialize)]
+    struct Reversed {
+        kind: ReversalKind,
+    }
     let mut stmt = conn.prepare_cached(
         "SELECT v.receipt_id, v.kind, v.amount_minor FROM receipt_reversals v WHERE v.branch_id = ?1",
     )?;
@@ -272,8 +278,8 @@ pub fn branch_receipt_money(
     while let Some(r) = rows.next()? {
         let id: String = r.get("receipt_id")?;
         if let Some(m) = money.get_mut(&id) {
-            let kind: String = r.get("kind")?;
-            if kind == "REFUND" {
+            let kind: ReversalKind = crate::db::read::row::<Reversed>(r)?.kind;
+            if kind == ReversalKind::Refund {
                 m.refunded += r.get::<_, i64>("amount_minor")?;
             } else {
                 m.reversed_whole = true;

@@ -6,44 +6,44 @@ use super::store::{self, EnrolmentRow};
 use crate::timetable::store::batch_by_id;
 use crate::{academics, Actor, Desk, Result};
 use branchdesk_api::commands::students::*;
-use branchdesk_api::ids::{BatchId, BranchId, CourseId, EnrolmentId, StudentId};
+use branchdesk_api::ids::{BranchId, StudentId};
 use branchdesk_api::{ApiError, Permission};
 use rusqlite::Connection;
 use uuid::Uuid;
 
 pub(crate) fn view(conn: &Connection, e: &EnrolmentRow) -> Result<Enrolment> {
     let student = store::student_by_id(conn, e.student_id)?;
-    let batch = batch_by_id(conn, e.batch_id)?;
-    let course = academics::courses::by_id(conn, e.course_id)?;
+    let batch = batch_by_id(conn, e.batch_id.0)?;
+    let course = academics::courses::by_id(conn, e.course_id.0)?;
     let mut log = Vec::new();
     for l in store::enrolment_log(conn, e.id)? {
         log.push(EnrolmentLogEntry {
-            from_status: l.from_status.as_deref().and_then(EnrolmentStatus::parse),
-            to_status: EnrolmentStatus::parse(&l.to_status).unwrap_or_default(),
+            from_status: l.from_status,
+            to_status: l.to_status,
             reason: l.reason,
             changed_by: match l.changed_by {
-                Some(u) => crate::users::store::by_id(conn, u)?.map(|u| u.full_name),
+                Some(u) => crate::users::store::by_id(conn, u.0)?.map(|u| u.full_name),
                 None => None,
             },
             changed_at: l.changed_at.to_rfc3339(),
         });
     }
     Ok(Enrolment {
-        id: EnrolmentId(e.id),
-        branch_id: BranchId(e.branch_id),
+        id: e.id,
+        branch_id: e.branch_id,
         student_id: StudentId(e.student_id),
         student_code: student.as_ref().map(|s| s.code.clone()).unwrap_or_default(),
         student_name: student.map(|s| s.full_name).unwrap_or_default(),
-        batch_id: BatchId(e.batch_id),
+        batch_id: e.batch_id,
         batch_name: batch.map(|b| b.name).unwrap_or_default(),
-        course_id: CourseId(e.course_id),
+        course_id: e.course_id,
         course_name: course.map(|c| c.name).unwrap_or_default(),
         start_date: e.start_date.to_string(),
-        discount_kind: DiscountKind::parse(&e.discount_kind).unwrap_or_default(),
+        discount_kind: e.discount_kind,
         discount_value: e.discount_value,
         discount_reason: e.discount_reason.clone(),
-        discount_category: ConcessionCategory::parse(&e.discount_category).unwrap_or_default(),
-        status: EnrolmentStatus::parse(&e.status).unwrap_or_default(),
+        discount_category: e.discount_category,
+        status: e.typed_status(),
         status_since: e.status_since.to_rfc3339(),
         certificate_no: e.certificate_no.clone(),
         log,

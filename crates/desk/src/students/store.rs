@@ -7,6 +7,9 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use branchdesk_api::commands::students::{ConcessionCategory, DiscountKind, EnrolmentStatus};
+use branchdesk_api::ids::{BatchId, BranchId, CourseId, EnrolmentId, UserId};
+
 use crate::write::branch_record;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -183,16 +186,17 @@ pub fn links(conn: &Connection, id: Uuid, by_guardian: bool) -> Result<Vec<LinkR
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnrolmentRow {
-    pub id: Uuid,
-    pub branch_id: Uuid,
+    pub id: EnrolmentId,
+    pub branch_id: BranchId,
+    /// `Uuid` and `String` while attendance and learning read them so.
     pub student_id: Uuid,
-    pub batch_id: Uuid,
-    pub course_id: Uuid,
+    pub batch_id: BatchId,
+    pub course_id: CourseId,
     pub start_date: NaiveDate,
-    pub discount_kind: String,
+    pub discount_kind: DiscountKind,
     pub discount_value: i64,
     pub discount_reason: String,
-    pub discount_category: String,
+    pub discount_category: ConcessionCategory,
     pub status: String,
     pub status_since: DateTime<Utc>,
     pub certificate_no: Option<String>,
@@ -200,6 +204,13 @@ pub struct EnrolmentRow {
     pub updated_at: DateTime<Utc>,
 }
 branch_record!(EnrolmentRow, "enrolments");
+
+impl EnrolmentRow {
+    /// The stored status, typed (ACTIVE if it is none this desk knows).
+    pub fn typed_status(&self) -> EnrolmentStatus {
+        EnrolmentStatus::parse(&self.status).unwrap_or_default()
+    }
+}
 
 /// One enrolment per (student, batch), however many desks enrol them.
 pub fn enrolment_id(student: Uuid, batch: Uuid) -> Uuid {
@@ -233,19 +244,19 @@ pub fn enrolments(conn: &Connection, id: Uuid, by_batch: bool) -> Result<Vec<Enr
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EnrolmentLogRow {
     pub id: Uuid,
-    pub branch_id: Uuid,
-    pub enrolment_id: Uuid,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub branch_id: BranchId,
+    pub enrolment_id: EnrolmentId,
+    pub from_status: Option<EnrolmentStatus>,
+    pub to_status: EnrolmentStatus,
     pub reason: String,
-    pub changed_by: Option<Uuid>,
+    pub changed_by: Option<UserId>,
     pub changed_at: DateTime<Utc>,
 }
 branch_record!(EnrolmentLogRow, "enrolment_log");
 
 static LOG_COLUMNS: Columns = columns!(EnrolmentLogRow, "");
 
-pub fn enrolment_log(conn: &Connection, enrolment: Uuid) -> Result<Vec<EnrolmentLogRow>> {
+pub fn enrolment_log(conn: &Connection, enrolment: EnrolmentId) -> Result<Vec<EnrolmentLogRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {LOG_COLUMNS} FROM enrolment_log WHERE enrolment_id = ?1 ORDER BY changed_at, id"
     ))?;
