@@ -13,7 +13,9 @@
 //! its own). Adding a column: one line in its table.
 
 use crate::commands::academics::{CurriculumStatus, MAX_ATTACHMENT_BYTES};
-use crate::commands::attendance::{AttendanceStatus, NotificationState};
+use crate::commands::attendance::{
+    AttendanceStatus, NotificationChannel, NotificationKind, NotificationState,
+};
 use crate::commands::leads::{ActivityKind, LeadStatus};
 use crate::commands::money::{DueKind, ExpenseCategory, ExpenseStatus, PaymentMethod, ReversalKind};
 use crate::commands::students::{ConcessionCategory, DiscountKind, EnrolmentStatus, MAX_PHOTO_BYTES};
@@ -212,8 +214,6 @@ const SESSION_STATUS: &[&str] = &["SCHEDULED", "CANCELLED"];
 /// The CHECK keeps ONE_TIME for an instalment plan (`FeeFrequency::Instalments`
 /// lives in `fee_instalments`), so this column's values are the CHECK's.
 const FEE_FREQUENCY: &[&str] = &["ONE_TIME", "MONTHLY", "QUARTERLY"];
-const NOTIFICATION_KIND: &[&str] = &["ABSENCE", "FEE_REMINDER", "OTHER"];
-const NOTIFICATION_CHANNEL: &[&str] = &["SMS", "WHATSAPP", "EMAIL"];
 
 tables! {
     Organisations = "organisations", Organisation, [
@@ -556,10 +556,10 @@ tables! {
     Notifications = "notifications", Branch, [
         id(),
         uuid("branch_id").refs("branches"),
-        text("kind", LINE).one_of(NOTIFICATION_KIND),
+        text("kind", LINE).one_of(&NotificationKind::VALUES),
         text("recipient_name", LINE),
         text("recipient", LINE),
-        text("channel", LINE).one_of(NOTIFICATION_CHANNEL),
+        text("channel", LINE).one_of(&NotificationChannel::VALUES),
         text("body", PROSE),
         text("state", LINE).one_of(&NotificationState::VALUES),
         text("source_id", LINE).null(),

@@ -18,20 +18,20 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct LeadRow {
-    pub id: Uuid,
-    pub branch_id: Uuid,
+    pub id: LeadId,
+    pub branch_id: BranchId,
     pub full_name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
     pub guardian_name: String,
     pub guardian_phone: Option<String>,
     pub source: String,
-    pub course_id: Option<Uuid>,
-    pub owner_id: Option<Uuid>,
-    pub status: String,
+    pub course_id: Option<CourseId>,
+    pub owner_id: Option<UserId>,
+    pub status: LeadStatus,
     pub lost_reason: String,
     pub next_follow_up: Option<NaiveDate>,
-    pub student_id: Option<Uuid>,
+    pub student_id: Option<StudentId>,
     pub notes: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -41,11 +41,11 @@ branch_record!(LeadRow, "leads");
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ActivityRow {
     pub id: Uuid,
-    pub branch_id: Uuid,
-    pub lead_id: Uuid,
-    pub kind: String,
+    pub branch_id: BranchId,
+    pub lead_id: LeadId,
+    pub kind: ActivityKind,
     pub outcome: String,
-    pub done_by: Option<Uuid>,
+    pub done_by: Option<UserId>,
     pub done_at: DateTime<Utc>,
 }
 branch_record!(ActivityRow, "lead_activities");
@@ -58,7 +58,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<LeadRow> {
     crate::db::read::row(r)
 }
 
-pub fn by_id(conn: &Connection, id: Uuid) -> Result<Option<LeadRow>> {
+pub fn by_id(conn: &Connection, id: LeadId) -> Result<Option<LeadRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM leads WHERE id = ?1"))?
         .query_row([id.to_string()], from_row)
@@ -66,13 +66,13 @@ pub fn by_id(conn: &Connection, id: Uuid) -> Result<Option<LeadRow>> {
 }
 
 /// Leads linked to a student (after a conversion or a merge).
-pub fn of_student(conn: &Connection, student: Uuid) -> Result<Vec<LeadRow>> {
+pub fn of_student(conn: &Connection, student: StudentId) -> Result<Vec<LeadRow>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM leads WHERE student_id = ?1"))?;
     let rows = stmt.query_map([student.to_string()], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn list(conn: &Connection, branch: Uuid, view: LeadView, today: NaiveDate) -> Result<Vec<LeadRow>> {
+fn list(conn: &Connection, branch: BranchId, view: LeadView, today: NaiveDate) -> Result<Vec<LeadRow>> {
     let open = "status NOT IN ('CONVERTED', 'LOST')";
     let (filter, dated) = match view {
         LeadView::Open => (open.to_owned(), false),
@@ -93,7 +93,7 @@ fn list(conn: &Connection, branch: Uuid, view: LeadView, today: NaiveDate) -> Re
     Ok(rows?)
 }
 
-fn activities(conn: &Connection, lead: Uuid) -> Result<Vec<LeadActivity>> {
+fn activities(conn: &Connection, lead: LeadId) -> Result<Vec<LeadActivity>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.kind, a.outcome, u.full_name AS done_by, a.done_at FROM lead_activities a
          LEFT JOIN users u ON u.id = a.done_by WHERE a.lead_id = ?1 ORDER BY a.done_at DESC, a.id DESC",
@@ -123,11 +123,7 @@ fn duplicates_of(conn: &Connection, l: &LeadRow, open: &[LeadRow]) -> Result<Vec
         let same_family = other.full_name.eq_ignore_ascii_case(&l.full_name)
             && key(&l.guardian_phone).is_some_and(|k| Some(&k) == key(&other.guardian_phone).as_ref());
         if same_phone || same_family {
-            out.push(format!(
-                "Lead {} ({})",
-                other.full_name,
-                LeadStatus::parse(&other.status).unwrap_or_default().label()
-            ));
+            out.push(format!("Lead {} ({})", other.full_name, other.status.label()));
         }
     }
     Ok(out)
@@ -141,28 +137,28 @@ fn view_one(conn: &Connection, l: &LeadRow, today: NaiveDate) -> Result<Lead> {
 
 fn view(conn: &Connection, l: &LeadRow, open: &[LeadRow]) -> Result<Lead> {
     Ok(Lead {
-        id: LeadId(l.id),
-        branch_id: BranchId(l.branch_id),
+        id: l.id,
+        branch_id: l.branch_id,
         full_name: l.full_name.clone(),
         phone: l.phone.clone(),
         email: l.email.clone(),
         guardian_name: l.guardian_name.clone(),
         guardian_phone: l.guardian_phone.clone(),
         source: l.source.clone(),
-        course_id: l.course_id.map(CourseId),
+        course_id: l.course_id,
         course_name: match l.course_id {
-            Some(c) => crate::academics::courses::by_id(conn, c)?.map(|c| c.name),
+            Some(c) => crate::academics::courses::by_id(conn, c.0)?.map(|c| c.name),
             None => None,
         },
-        owner_id: l.owner_id.map(UserId),
+        owner_id: l.owner_id,
         owner_name: match l.owner_id {
-            Some(u) => crate::users::store::by_id(conn, u)?.map(|u| u.full_name),
+            Some(u) => crate::users::store::by_id(conn, u.0)?.map(|u| u.full_name),
             None => None,
         },
-        status: LeadStatus::parse(&l.status).unwrap_or_default(),
+        status: l.status,
         lost_reason: l.lost_reason.clone(),
         next_follow_up: l.next_follow_up.map(|d| d.to_string()),
-        student_id: l.student_id.map(StudentId),
+        student_id: l.student_id,
         notes: l.notes.clone(),
         activities: activities(conn, l.id)?,
         possible_duplicates: duplicates_of(conn, l, open)?,
@@ -215,8 +211,8 @@ pub(crate) fn check_lead(
     }
     let old = match input.id {
         Some(id) => {
-            let old = by_id(conn, id.0)?.ok_or_else(|| ApiError::not_found("enquiry").on("id"))?;
-            if old.branch_id != input.branch_id.0 {
+            let old = by_id(conn, id)?.ok_or_else(|| ApiError::not_found("enquiry").on("id"))?;
+            if old.branch_id != input.branch_id {
                 return Err(ApiError::invalid("branch_id", "An enquiry stays in its branch.").into());
             }
             Some(old)
@@ -224,17 +220,17 @@ pub(crate) fn check_lead(
         None => None,
     };
     let row = LeadRow {
-        id: old.as_ref().map(|o| o.id).unwrap_or_else(Uuid::now_v7),
-        branch_id: input.branch_id.0,
+        id: old.as_ref().map_or_else(|| LeadId(Uuid::now_v7()), |o| o.id),
+        branch_id: input.branch_id,
         full_name,
         phone,
         email,
         guardian_name,
         guardian_phone,
         source,
-        course_id: input.course_id.map(|c| c.0),
-        owner_id: input.owner_id.map(|o| o.0).or(Some(author.0)),
-        status: old.as_ref().map(|o| o.status.clone()).unwrap_or_else(|| LeadStatus::New.as_str().into()),
+        course_id: input.course_id,
+        owner_id: input.owner_id.or(Some(author)),
+        status: old.as_ref().map_or(LeadStatus::New, |o| o.status),
         lost_reason: old.as_ref().map(|o| o.lost_reason.clone()).unwrap_or_default(),
         next_follow_up: next,
         student_id: old.as_ref().and_then(|o| o.student_id),
@@ -248,8 +244,8 @@ pub(crate) fn check_lead(
 impl Desk {
     fn lead_for(&self, actor: &Actor, id: LeadId) -> Result<LeadRow> {
         actor.require_somewhere(Permission::ManageLead)?;
-        let row = by_id(&self.db().conn, id.0)?.ok_or_else(|| ApiError::not_found("enquiry").on("id"))?;
-        actor.require(Permission::ManageLead, Some(BranchId(row.branch_id)))?;
+        let row = by_id(&self.db().conn, id)?.ok_or_else(|| ApiError::not_found("enquiry").on("id"))?;
+        actor.require(Permission::ManageLead, Some(row.branch_id))?;
         Ok(row)
     }
 
@@ -271,11 +267,8 @@ impl Desk {
         actor.require(Permission::ManageLead, Some(input.branch_id))?;
         let db = self.db();
         let today = self.today();
-        let open = list(&db.conn, input.branch_id.0, LeadView::Open, today)?;
-        list(&db.conn, input.branch_id.0, input.view, today)?
-            .iter()
-            .map(|l| view(&db.conn, l, &open))
-            .collect()
+        let open = list(&db.conn, input.branch_id, LeadView::Open, today)?;
+        list(&db.conn, input.branch_id, input.view, today)?.iter().map(|l| view(&db.conn, l, &open)).collect()
     }
 
     pub fn get_lead(&self, actor: &Actor, input: GetLead) -> Result<Lead> {
@@ -286,7 +279,7 @@ impl Desk {
     pub fn log_lead_activity(&self, actor: &Actor, input: LogLeadActivity) -> Result<Lead> {
         let old = self.lead_for(actor, input.lead_id)?;
         let outcome = validate::required("outcome", "what happened", &input.outcome, 1000)?;
-        let current = LeadStatus::parse(&old.status).unwrap_or_default();
+        let current = old.status;
         if !current.open() {
             return Err(ApiError::conflict(format!(
                 "This enquiry is {}; it takes no more follow-ups.",
@@ -313,21 +306,15 @@ impl Desk {
             v => follow_up("next_follow_up", v, self.today())?,
         };
         let now = self.clock().now();
-        let new = LeadRow {
-            status: status.as_str().into(),
-            lost_reason,
-            next_follow_up: next,
-            updated_at: now,
-            ..old.clone()
-        };
+        let new = LeadRow { status, lost_reason, next_follow_up: next, updated_at: now, ..old.clone() };
         self.write(Some(actor.user_id), |w| {
             w.insert(&ActivityRow {
                 id: Uuid::now_v7(),
                 branch_id: old.branch_id,
                 lead_id: old.id,
-                kind: input.kind.as_str().into(),
+                kind: input.kind,
                 outcome: outcome.clone(),
-                done_by: Some(actor.user_id.0),
+                done_by: Some(actor.user_id),
                 done_at: now,
             })?;
             w.update(&old, &new).map(|_| ())
@@ -338,16 +325,16 @@ impl Desk {
     /// One action: student (and guardian) from the lead, enrolled, lead converted.
     pub fn convert_lead(&self, actor: &Actor, input: ConvertLead) -> Result<StudentDetail> {
         let lead = self.lead_for(actor, input.lead_id)?;
-        let branch = Some(BranchId(lead.branch_id));
+        let branch = Some(lead.branch_id);
         actor.require(Permission::ManageStudent, branch)?;
         actor.require(Permission::ManageEnrolment, branch)?;
-        if !LeadStatus::parse(&lead.status).unwrap_or_default().open() {
+        if !lead.status.open() {
             return Err(ApiError::conflict("This enquiry is already closed.").on("lead_id").into());
         }
         let today = self.today();
         let now = self.clock().now();
         let input_student = branchdesk_api::commands::students::SaveStudent {
-            branch_id: BranchId(lead.branch_id),
+            branch_id: lead.branch_id,
             full_name: lead.full_name.clone(),
             date_of_birth: input.date_of_birth.clone(),
             phone: lead.phone.clone().unwrap_or_default(),
@@ -397,13 +384,13 @@ impl Desk {
                     return Err(ApiError::invalid("guardian_relation", format!("A student under {under} needs a guardian; add the parent's phone to the enquiry first.")).into());
                 }
             }
-            let code = crate::org::store::branch_by_id(conn, lead.branch_id)?
+            let code = crate::org::store::branch_by_id(conn, lead.branch_id.0)?
                 .map(|b| b.code)
                 .unwrap_or_else(|| "S".into());
             let prefix = format!("{code}-{}-", students::desk_tag(self.device_id()));
             let student = StudentRow {
                 id: Uuid::now_v7(),
-                branch_id: lead.branch_id,
+                branch_id: lead.branch_id.0,
                 code: format!("{prefix}{:04}", crate::students::store::last_in_series(conn, &prefix)? + 1),
                 full_name: profile.full_name,
                 date_of_birth: profile.date_of_birth,
@@ -438,8 +425,8 @@ impl Desk {
             (student, guardian, enrolment)
         };
         let converted = LeadRow {
-            status: LeadStatus::Converted.as_str().into(),
-            student_id: Some(student.id),
+            status: LeadStatus::Converted,
+            student_id: Some(student.typed_id()),
             next_follow_up: None,
             updated_at: now,
             ..lead.clone()
@@ -455,12 +442,12 @@ impl Desk {
                 id: Uuid::now_v7(),
                 branch_id: lead.branch_id,
                 lead_id: lead.id,
-                kind: ActivityKind::Note.as_str().into(),
+                kind: ActivityKind::Note,
                 outcome: format!("Admitted as {} and enrolled.", student.code),
-                done_by: Some(actor.user_id.0),
+                done_by: Some(actor.user_id),
                 done_at: now,
             })
         })?;
-        self.get_student(actor, GetStudent { id: StudentId(student.id) })
+        self.get_student(actor, GetStudent { id: student.typed_id() })
     }
 }

@@ -350,7 +350,7 @@ impl Desk {
         let student = crate::students::view(&db.conn, &row)?;
         let enrolments = crate::students::roster::of_student(&db.conn, row.id)?;
         let attendance = crate::attendance::report::student_attendance(&db.conn, row.id)?;
-        let fees = Some(crate::money::account(&db.conn, StudentId(row.id), self.today())?);
+        let fees = Some(crate::money::account(&db.conn, row.typed_id(), self.today())?);
         Ok(MyRecord { student, enrolments, attendance, fees })
     }
 }

@@ -5,7 +5,7 @@
 use crate::students::store::{self, LinkRow, StudentRow};
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::students::*;
-use branchdesk_api::ids::{BranchId, StudentId};
+use branchdesk_api::ids::StudentId;
 use branchdesk_api::{ApiError, Permission};
 
 impl Desk {
@@ -26,7 +26,7 @@ impl Desk {
             let db = self.db();
             // Receipts are never rewritten (money is append-only): the
             // record that holds payments must be the one kept.
-            if let Some(r) = crate::money::store::receipts_of_student(&db.conn, StudentId(dup.id))?.first() {
+            if let Some(r) = crate::money::store::receipts_of_student(&db.conn, dup.typed_id())?.first() {
                 return Err(ApiError::invalid(
                     "duplicate",
                     format!(
@@ -37,13 +37,13 @@ impl Desk {
                 .into());
             }
             (
-                store::links(&db.conn, dup.id, false)?,
+                store::links_of_student(&db.conn, dup.typed_id())?,
                 store::enrolments(&db.conn, dup.id, false)?,
-                crate::leads::of_student(&db.conn, dup.id)?,
-                crate::money::store::dues_of_student(&db.conn, StudentId(dup.id))?,
+                crate::leads::of_student(&db.conn, dup.typed_id())?,
+                crate::money::store::dues_of_student(&db.conn, dup.typed_id())?,
             )
         };
-        let branch = Some(BranchId(keep.branch_id));
+        let branch = Some(keep.typed_branch_id());
         if !enrols.is_empty() {
             actor.require(Permission::ManageEnrolment, branch)?;
         }
@@ -53,11 +53,11 @@ impl Desk {
         let now = self.clock().now();
         self.write(Some(actor.user_id), |w| {
             for l in &links {
-                let kept = store::link_by_id(w.tx(), store::link_id(keep.id, l.guardian_id))?;
-                if kept.is_none() {
+                let id = store::link_id(keep.typed_id(), l.guardian_id);
+                if store::link_by_id(w.tx(), id)?.is_none() {
                     w.insert(&LinkRow {
-                        id: store::link_id(keep.id, l.guardian_id),
-                        student_id: keep.id,
+                        id,
+                        student_id: keep.typed_id(),
                         created_at: now,
                         updated_at: now,
                         ..l.clone()
@@ -73,7 +73,7 @@ impl Desk {
                 w.update(
                     d,
                     &crate::money::store::DueRow {
-                        student_id: StudentId(keep.id),
+                        student_id: keep.typed_id(),
                         updated_at: now,
                         ..d.clone()
                     },
@@ -85,7 +85,11 @@ impl Desk {
             for lead in &leads {
                 w.update(
                     lead,
-                    &crate::leads::LeadRow { student_id: Some(keep.id), updated_at: now, ..lead.clone() },
+                    &crate::leads::LeadRow {
+                        student_id: Some(keep.typed_id()),
+                        updated_at: now,
+                        ..lead.clone()
+                    },
                 )?;
             }
             Ok(())

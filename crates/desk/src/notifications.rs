@@ -8,9 +8,10 @@ use crate::timetable::store::{self as timetable, SessionRow};
 use crate::write::branch_record;
 use crate::{settings, Actor, Desk, Result};
 use branchdesk_api::commands::attendance::{
-    ListNotifications, Notification, NotificationState, ReviewNotifications,
+    ListNotifications, Notification, NotificationChannel, NotificationKind, NotificationState,
+    ReviewNotifications,
 };
-use branchdesk_api::ids::BranchId;
+use branchdesk_api::ids::{BranchId, DueId, StudentId, UserId};
 use branchdesk_api::settings::AUTO_SEND_ALERTS;
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, Utc};
@@ -21,16 +22,16 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct NotificationRow {
     pub id: Uuid,
-    pub branch_id: Uuid,
-    pub kind: String,
+    pub branch_id: BranchId,
+    pub kind: NotificationKind,
     pub recipient_name: String,
     pub recipient: String,
-    pub channel: String,
+    pub channel: NotificationChannel,
     pub body: String,
-    pub state: String,
+    pub state: NotificationState,
     pub source_id: Option<String>,
-    pub student_id: Option<Uuid>,
-    pub reviewed_by: Option<Uuid>,
+    pub student_id: Option<StudentId>,
+    pub reviewed_by: Option<UserId>,
     pub sent_at: Option<DateTime<Utc>>,
     pub error: String,
     pub created_at: DateTime<Utc>,
@@ -88,7 +89,7 @@ pub(crate) fn absence_alerts(
             continue;
         }
         let Some(student) = students::student_by_id(conn, a.student_id)? else { continue };
-        let Some(g) = guardian_to_tell(conn, student.id)? else { continue };
+        let Some(g) = guardian_to_tell(conn, student.typed_id())? else { continue };
         let body = format!(
             "Dear {}, {} was absent from {} on {}. Please call us if this is unexpected. – {}",
             g.full_name,
@@ -99,20 +100,20 @@ pub(crate) fn absence_alerts(
         );
         let draft = Draft {
             id,
-            branch: s.branch_id,
-            kind: "ABSENCE",
+            branch,
+            kind: NotificationKind::Absence,
             source: a.attendance_id.to_string(),
             auto,
             now,
         };
-        out.push(draft.to(&g, student.id, body));
+        out.push(draft.to(&g, student.typed_id(), body));
     }
     Ok(out)
 }
 
 /// The primary (else first) guardian of a student who has a phone.
-fn guardian_to_tell(conn: &Connection, student: Uuid) -> Result<Option<students::GuardianRow>> {
-    for link in students::links(conn, student, false)? {
+fn guardian_to_tell(conn: &Connection, student: StudentId) -> Result<Option<students::GuardianRow>> {
+    for link in students::links_of_student(conn, student)? {
         if let Some(g) = students::guardian_by_id(conn, link.guardian_id)?.filter(|g| g.phone.is_some()) {
             return Ok(Some(g));
         }
@@ -123,8 +124,8 @@ fn guardian_to_tell(conn: &Connection, student: Uuid) -> Result<Option<students:
 /// What every drafted message shares.
 struct Draft {
     id: Uuid,
-    branch: Uuid,
-    kind: &'static str,
+    branch: BranchId,
+    kind: NotificationKind,
     source: String,
     /// The branch sends without review.
     auto: bool,
@@ -132,18 +133,16 @@ struct Draft {
 }
 
 impl Draft {
-    fn to(self, g: &students::GuardianRow, student: Uuid, body: String) -> NotificationRow {
+    fn to(self, g: &students::GuardianRow, student: StudentId, body: String) -> NotificationRow {
         NotificationRow {
             id: self.id,
             branch_id: self.branch,
-            kind: self.kind.into(),
+            kind: self.kind,
             recipient_name: g.full_name.clone(),
             recipient: g.phone.clone().unwrap_or_default(),
-            channel: "SMS".into(),
+            channel: NotificationChannel::Sms,
             body,
-            state: if self.auto { NotificationState::Approved } else { NotificationState::Draft }
-                .as_str()
-                .into(),
+            state: if self.auto { NotificationState::Approved } else { NotificationState::Draft },
             source_id: Some(self.source),
             student_id: Some(student),
             reviewed_by: None,
@@ -157,7 +156,7 @@ impl Draft {
 
 /// A fee reminder's id: one per due and day, however many desks draft it
 /// (a due still open next week can be reminded again).
-pub fn reminder_id(due: Uuid, on: chrono::NaiveDate) -> Uuid {
+pub fn reminder_id(due: DueId, on: chrono::NaiveDate) -> Uuid {
     const NAMESPACE: Uuid = Uuid::from_u128(0x2e9b_6f14_d8a3_4c57_81f0_5ab2_c4e6_9d07);
     Uuid::new_v5(&NAMESPACE, format!("{due}\u{0}{on}").as_bytes())
 }
@@ -195,11 +194,11 @@ impl Desk {
                 crate::org::store::branch_by_id(conn, input.branch_id.0)?.map(|b| b.name).unwrap_or_default();
             let mut out = Vec::new();
             for line in &lines {
-                let id = reminder_id(line.due.id.0, today);
+                let id = reminder_id(line.due.id, today);
                 if by_id(conn, id)?.is_some() {
                     continue;
                 }
-                let Some(g) = guardian_to_tell(conn, line.student_id.0)? else { continue };
+                let Some(g) = guardian_to_tell(conn, line.student_id)? else { continue };
                 let amount = branchdesk_api::amount::format(line.due.amount_minor - line.due.paid_minor);
                 let body = fill_template(
                     &template,
@@ -214,13 +213,13 @@ impl Desk {
                 );
                 let draft = Draft {
                     id,
-                    branch: input.branch_id.0,
-                    kind: "FEE_REMINDER",
-                    source: line.due.id.0.to_string(),
+                    branch: input.branch_id,
+                    kind: NotificationKind::FeeReminder,
+                    source: line.due.id.to_string(),
                     auto,
                     now,
                 };
-                out.push(draft.to(&g, line.student_id.0, body));
+                out.push(draft.to(&g, line.student_id, body));
             }
             out
         };
@@ -240,17 +239,17 @@ impl Desk {
         let mut out = Vec::new();
         for n in rows {
             let student_name = match n.student_id {
-                Some(s) => students::student_by_id(&db.conn, s)?.map(|s| s.full_name),
+                Some(s) => students::student_by_id(&db.conn, s.0)?.map(|s| s.full_name),
                 None => None,
             };
             out.push(Notification {
                 id: n.id,
-                kind: n.kind,
+                kind: n.kind.as_str().into(),
                 recipient_name: n.recipient_name,
                 recipient: n.recipient,
-                channel: n.channel,
+                channel: n.channel.as_str().into(),
                 body: n.body,
-                state: NotificationState::parse(&n.state).unwrap_or_default(),
+                state: n.state,
                 student_name,
                 created_at: n.created_at.to_rfc3339(),
             });
@@ -270,8 +269,8 @@ impl Desk {
             for (i, id) in input.ids.iter().enumerate() {
                 let n = by_id(&db.conn, *id)?
                     .ok_or_else(|| ApiError::not_found("message").on(&format!("ids[{i}]")))?;
-                actor.require(Permission::ReviewNotification, Some(BranchId(n.branch_id)))?;
-                if n.state != NotificationState::Draft.as_str() {
+                actor.require(Permission::ReviewNotification, Some(n.branch_id))?;
+                if n.state != NotificationState::Draft {
                     return Err(ApiError::conflict(
                         "One of these messages was already reviewed; reload the list.",
                     )
@@ -289,8 +288,8 @@ impl Desk {
                 w.update(
                     n,
                     &NotificationRow {
-                        state: state.as_str().into(),
-                        reviewed_by: Some(actor.user_id.0),
+                        state,
+                        reviewed_by: Some(actor.user_id),
                         updated_at: now,
                         ..n.clone()
                     },

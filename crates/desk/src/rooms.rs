@@ -14,6 +14,7 @@ pub const MAX_CAPACITY: u32 = 1_000;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct RoomRow {
+    /// `id` and `branch_id` stay `Uuid` while the timetable reads them so.
     pub id: Uuid,
     pub branch_id: Uuid,
     pub name: String,
@@ -58,7 +59,7 @@ pub(crate) fn by_id(conn: &Connection, id: Uuid) -> Result<Option<RoomRow>> {
         .optional()?)
 }
 
-fn for_branch(conn: &Connection, branch: Uuid, include_inactive: bool) -> Result<Vec<RoomRow>> {
+fn for_branch(conn: &Connection, branch: BranchId, include_inactive: bool) -> Result<Vec<RoomRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM rooms WHERE branch_id = ?1 AND (?2 OR active) ORDER BY name"
     ))?;
@@ -83,10 +84,7 @@ impl Desk {
     pub fn list_rooms(&self, actor: &Actor, input: ListRooms) -> Result<Vec<Room>> {
         actor.require(Permission::ViewRoom, Some(input.branch_id))?;
         let db = self.db();
-        Ok(for_branch(&db.conn, input.branch_id.0, input.include_inactive)?
-            .iter()
-            .map(RoomRow::view)
-            .collect())
+        Ok(for_branch(&db.conn, input.branch_id, input.include_inactive)?.iter().map(RoomRow::view).collect())
     }
 
     pub fn save_room(&self, actor: &Actor, input: SaveRoom) -> Result<Room> {

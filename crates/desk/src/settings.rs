@@ -5,7 +5,7 @@
 use crate::write::{Record, Scope};
 use crate::{org, Actor, Desk, Result};
 use branchdesk_api::commands::settings::{ListSettings, SaveSetting, Setting, SettingSource};
-use branchdesk_api::ids::BranchId;
+use branchdesk_api::ids::{BranchId, SettingId};
 use branchdesk_api::settings::{self as catalogue, SettingSpec, SettingValue};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, Utc};
@@ -19,9 +19,9 @@ const NAMESPACE: Uuid = Uuid::from_u128(0x6b3c_19e2_41d7_4b0e_9a3f_0c55_d1e8_7a2
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SettingRow {
-    pub id: Uuid,
+    pub id: SettingId,
     pub key: String,
-    pub branch_id: Option<Uuid>,
+    pub branch_id: Option<BranchId>,
     /// JSON of the typed value.
     pub value: String,
     pub updated_at: DateTime<Utc>,
@@ -30,19 +30,19 @@ pub struct SettingRow {
 impl Record for SettingRow {
     const TABLE: &'static str = "settings";
     fn id(&self) -> Uuid {
-        self.id
+        self.id.0
     }
     fn scope(&self) -> Scope {
         match self.branch_id {
-            Some(b) => Scope::Branch(BranchId(b)),
+            Some(b) => Scope::Branch(b),
             None => Scope::Organisation,
         }
     }
 }
 
-pub fn setting_id(key: &str, branch: Option<BranchId>) -> Uuid {
+pub fn setting_id(key: &str, branch: Option<BranchId>) -> SettingId {
     let scope = branch.map(|b| b.to_string()).unwrap_or_else(|| "org".into());
-    Uuid::new_v5(&NAMESPACE, format!("{key}\u{0}{scope}").as_bytes())
+    SettingId(Uuid::new_v5(&NAMESPACE, format!("{key}\u{0}{scope}").as_bytes()))
 }
 
 fn stored(conn: &Connection, key: &str, branch: Option<BranchId>) -> Result<Option<SettingRow>> {
@@ -169,7 +169,7 @@ impl Desk {
                 None => w.insert(&SettingRow {
                     id: setting_id(spec.key, input.branch_id),
                     key: spec.key.to_owned(),
-                    branch_id: input.branch_id.map(|b| b.0),
+                    branch_id: input.branch_id,
                     value,
                     updated_at: w.now(),
                 })?,

@@ -204,6 +204,26 @@ crate::wire::wire_enum! {
     }
 }
 
+crate::wire::wire_enum! {
+    /// What a queued message is about.
+    pub enum NotificationKind {
+        #[default]
+        Absence = "ABSENCE" => "Absence alert",
+        FeeReminder = "FEE_REMINDER" => "Fee reminder",
+        Other = "OTHER" => "Other",
+    }
+}
+
+crate::wire::wire_enum! {
+    /// How a queued message goes out.
+    pub enum NotificationChannel {
+        #[default]
+        Sms = "SMS" => "SMS",
+        WhatsApp = "WHATSAPP" => "WhatsApp",
+        Email = "EMAIL" => "Email",
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
     pub id: uuid::Uuid,

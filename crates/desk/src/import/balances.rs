@@ -12,7 +12,7 @@ use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::amount;
 use branchdesk_api::commands::imports::{ImportCsv, ImportReport, RowProblem};
 use branchdesk_api::commands::money::{DueKind, PaymentMethod};
-use branchdesk_api::ids::{BranchId, DueId, StudentId};
+use branchdesk_api::ids::{DueId, StudentId};
 use branchdesk_api::ApiError;
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -28,7 +28,7 @@ enum Entry {
     Paid(Box<(StudentRow, Payment)>),
 }
 
-fn opening_due_id(student: Uuid, day: NaiveDate, description: &str, amount: i64) -> DueId {
+fn opening_due_id(student: StudentId, day: NaiveDate, description: &str, amount: i64) -> DueId {
     const NAMESPACE: Uuid = Uuid::from_u128(0x58f2_0c6d_e913_4a7b_8d24_b1c0_9e63_f5a2);
     DueId(Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{day}\u{0}{description}\u{0}{amount}").as_bytes()))
 }
@@ -37,7 +37,7 @@ fn check(desk: &Desk, conn: &rusqlite::Connection, input: &ImportCsv, row: &CsvR
     let code = row.get("student_code").trim().to_uppercase();
     let student = crate::students::store::students_with_code(conn, &code)?
         .into_iter()
-        .find(|s| s.branch_id == input.branch_id.0 && s.archived_at.is_none())
+        .find(|s| s.typed_branch_id() == input.branch_id && s.archived_at.is_none())
         .ok_or_else(|| {
             ApiError::invalid("student_code", format!("No student of this branch has the code {code}."))
         })?;
@@ -59,9 +59,9 @@ fn check(desk: &Desk, conn: &rusqlite::Connection, input: &ImportCsv, row: &CsvR
             let description =
                 validate::required("description", "what the due is for", &row.get("description"), 120)?;
             Ok(Entry::Due(DueRow {
-                id: opening_due_id(student.id, day, &description, value),
-                branch_id: BranchId(student.branch_id),
-                student_id: StudentId(student.id),
+                id: opening_due_id(student.typed_id(), day, &description, value),
+                branch_id: student.typed_branch_id(),
+                student_id: student.typed_id(),
                 enrolment_id: None,
                 kind: DueKind::Opening,
                 description,

@@ -7,6 +7,7 @@ use crate::students::{self as st, check_guardian, check_profile, phone_key, writ
 use crate::{settings, Actor, Desk, Result};
 use branchdesk_api::commands::imports::{ImportCsv, ImportReport, RowProblem};
 use branchdesk_api::commands::students::{GuardianInput, SaveStudent};
+use branchdesk_api::ids::{BranchId, GuardianId};
 use branchdesk_api::ApiError;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -118,7 +119,7 @@ pub(super) fn import(desk: &Desk, actor: &Actor, input: &ImportCsv) -> Result<Im
                     }
                 }
             };
-            let guardian = match guardian_of(conn, row, branch.0, now, &mut new_guardians) {
+            let guardian = match guardian_of(conn, row, branch, now, &mut new_guardians) {
                 Ok(g) => g,
                 Err(p) => {
                     errors.push(p);
@@ -185,7 +186,7 @@ pub(super) fn import(desk: &Desk, actor: &Actor, input: &ImportCsv) -> Result<Im
         .into());
     }
     desk.write(Some(actor.user_id), |w| {
-        let mut written_guardians: HashSet<Uuid> = HashSet::new();
+        let mut written_guardians: HashSet<GuardianId> = HashSet::new();
         desk.import_progress.writing();
         for p in &planned {
             desk.import_progress.step();
@@ -236,7 +237,7 @@ fn check_code(
 fn guardian_of(
     conn: &rusqlite::Connection,
     row: &CsvRow,
-    branch: Uuid,
+    branch: BranchId,
     now: chrono::DateTime<chrono::Utc>,
     new_guardians: &mut HashMap<(String, String), GuardianRow>,
 ) -> Result<Option<GuardianPlan>, RowProblem> {

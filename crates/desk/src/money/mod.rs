@@ -21,7 +21,7 @@ use crate::write::Write;
 use crate::{settings, validate, Actor, Desk, Result};
 use branchdesk_api::amount;
 use branchdesk_api::commands::money::*;
-use branchdesk_api::commands::students::DiscountKind;
+use branchdesk_api::commands::students::{DiscountKind, EnrolmentStatus};
 use branchdesk_api::ids::{BranchId, DueId, InvoiceId, ReceiptId, SalaryLineId, StudentId, UserId};
 use branchdesk_api::settings as keys;
 use branchdesk_api::{ApiError, Permission};
@@ -129,10 +129,10 @@ pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &
         store::dues_of_enrolment(w.tx(), e.id)?.into_iter().filter(|d| d.kind == DueKind::Fee).collect();
     let paid = store::allocated_dues_of_enrolment(w.tx(), e.id)?;
     let cancel = |d: &DueRow| DueRow { cancelled_at: Some(now), updated_at: now, ..d.clone() };
-    let restore = match e.status.as_str() {
-        "ACTIVE" => true,
-        "ON_HOLD" => false,
-        "DROPPED" | "COMPLETED" => {
+    let restore = match EnrolmentStatus::parse(&e.status) {
+        Some(EnrolmentStatus::Active) => true,
+        Some(EnrolmentStatus::OnHold) => false,
+        Some(EnrolmentStatus::Dropped | EnrolmentStatus::Completed) => {
             let after = e.status_since.date_naive();
             for d in existing.iter().filter(|d| d.cancelled_at.is_none() && d.due_on > after) {
                 if !paid.contains(&d.id) {
@@ -141,7 +141,7 @@ pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &
             }
             return Ok(());
         }
-        _ => return Ok(()),
+        None => return Ok(()),
     };
     for p in planned_dues(w.tx(), e, batch)? {
         let id = dues::due_id(e.id, p.key);

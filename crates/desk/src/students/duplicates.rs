@@ -7,9 +7,9 @@ use super::{search, summary};
 use crate::actor::Branches;
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::students::*;
+use branchdesk_api::ids::StudentId;
 use branchdesk_api::Permission;
 use rusqlite::Connection;
-use uuid::Uuid;
 
 /// The part of a phone number that identifies it: its last ten digits
 /// (so "+91 98450 12345" and "098450-12345" are one number).
@@ -24,13 +24,13 @@ pub(crate) fn possible_duplicates(
     conn: &Connection,
     full_name: &str,
     phones: &[String],
-    exclude: Option<Uuid>,
+    exclude: Option<StudentId>,
 ) -> Result<Vec<StudentSummary>> {
     let keys: Vec<String> = phones.iter().map(|p| phone_key(p)).filter(|k| k.len() >= 7).collect();
     let mut found: Vec<StudentRow> = Vec::new();
     for key in &keys {
         for row in search::matching(conn, key, &Branches::All, 50)? {
-            if Some(row.id) == exclude || found.iter().any(|f| f.id == row.id) {
+            if Some(row.typed_id()) == exclude || found.iter().any(|f| f.id == row.id) {
                 continue;
             }
             let same_phone = row.phone.as_deref().map(phone_key).as_ref() == Some(key);

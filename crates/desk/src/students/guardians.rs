@@ -7,17 +7,16 @@ use super::store::{self, GuardianRow};
 use super::{phone_key, GuardianPlan};
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::students::{FindGuardians, GuardianChild, GuardianMatch};
-use branchdesk_api::ids::{GuardianId, StudentId};
+use branchdesk_api::ids::{BranchId, GuardianId};
 use branchdesk_api::{ApiError, Permission};
 use rusqlite::Connection;
-use uuid::Uuid;
 
 /// The fewest digits a phone has (`validate::phone`).
 const PHONE_MIN_DIGITS: usize = 7;
 
 /// Guardians of `branch` whose phone is `phone` by its last ten digits,
 /// oldest first.
-pub(crate) fn with_phone(conn: &Connection, branch: Uuid, phone: &str) -> Result<Vec<GuardianRow>> {
+pub(crate) fn with_phone(conn: &Connection, branch: BranchId, phone: &str) -> Result<Vec<GuardianRow>> {
     let key = phone_key(phone);
     if key.len() < PHONE_MIN_DIGITS {
         return Ok(Vec::new());
@@ -34,8 +33,13 @@ fn name_key(name: &str) -> String {
 }
 
 /// The guardian `id` (named `field`), when it is one of `branch`'s.
-pub(crate) fn existing(conn: &Connection, field: &str, id: GuardianId, branch: Uuid) -> Result<GuardianRow> {
-    let row = store::guardian_by_id(conn, id.0)?.ok_or_else(|| ApiError::not_found("guardian").on(field))?;
+pub(crate) fn existing(
+    conn: &Connection,
+    field: &str,
+    id: GuardianId,
+    branch: BranchId,
+) -> Result<GuardianRow> {
+    let row = store::guardian_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("guardian").on(field))?;
     if row.branch_id != branch {
         return Err(ApiError::invalid(field, "Choose a guardian of the student's own branch.").into());
     }
@@ -65,29 +69,23 @@ pub(crate) fn reuse_same(conn: &Connection, plan: GuardianPlan) -> Result<Guardi
 
 fn matched(conn: &Connection, g: GuardianRow) -> Result<GuardianMatch> {
     let mut children = Vec::new();
-    for link in store::links(conn, g.id, true)? {
-        if let Some(s) = store::student_by_id(conn, link.student_id)? {
+    for link in store::links_of_guardian(conn, g.id)? {
+        if let Some(s) = store::student_by_id(conn, link.student_id.0)? {
             children.push(GuardianChild {
-                student_id: StudentId(s.id),
+                student_id: link.student_id,
                 full_name: s.full_name,
                 relation: link.relation,
             });
         }
     }
-    Ok(GuardianMatch {
-        id: GuardianId(g.id),
-        full_name: g.full_name,
-        phone: g.phone,
-        email: g.email,
-        children,
-    })
+    Ok(GuardianMatch { id: g.id, full_name: g.full_name, phone: g.phone, email: g.email, children })
 }
 
 impl Desk {
     pub fn find_guardians(&self, actor: &Actor, input: FindGuardians) -> Result<Vec<GuardianMatch>> {
         actor.require(Permission::ViewStudent, Some(input.branch_id))?;
         let db = self.db();
-        with_phone(&db.conn, input.branch_id.0, &input.phone)?
+        with_phone(&db.conn, input.branch_id, &input.phone)?
             .into_iter()
             .map(|g| matched(&db.conn, g))
             .collect()

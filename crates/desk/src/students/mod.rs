@@ -15,7 +15,7 @@ use crate::validate::parse_date;
 use crate::write::Write;
 use crate::{settings, validate, Actor, Desk, Result};
 use branchdesk_api::commands::students::*;
-use branchdesk_api::ids::{BranchId, GuardianId, StudentId};
+use branchdesk_api::ids::{BranchId, GuardianId, StudentId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OptionalExtension};
@@ -48,10 +48,10 @@ fn student_code(field: &str, value: &str) -> Result<String, ApiError> {
 }
 
 pub(crate) fn summary(conn: &Connection, s: &StudentRow) -> Result<StudentSummary> {
-    let guardian_phone = store::first_guardian_phone(conn, s.id)?;
+    let guardian_phone = store::first_guardian_phone(conn, s.typed_id())?;
     Ok(StudentSummary {
-        id: StudentId(s.id),
-        branch_id: BranchId(s.branch_id),
+        id: s.typed_id(),
+        branch_id: s.typed_branch_id(),
         code: s.code.clone(),
         full_name: s.full_name.clone(),
         phone: s.phone.clone(),
@@ -62,16 +62,16 @@ pub(crate) fn summary(conn: &Connection, s: &StudentRow) -> Result<StudentSummar
 
 pub(crate) fn view(conn: &Connection, s: &StudentRow) -> Result<Student> {
     let mut guardians = Vec::new();
-    for link in store::links(conn, s.id, false)? {
+    for link in store::links_of_student(conn, s.typed_id())? {
         let Some(g) = store::guardian_by_id(conn, link.guardian_id)? else { continue };
         let mut other_students = Vec::new();
-        for other in store::links(conn, g.id, true)?.iter().filter(|l| l.student_id != s.id) {
-            if let Some(row) = store::student_by_id(conn, other.student_id)? {
+        for other in store::links_of_guardian(conn, g.id)?.iter().filter(|l| l.student_id != s.typed_id()) {
+            if let Some(row) = store::student_by_id(conn, other.student_id.0)? {
                 other_students.push(summary(conn, &row)?);
             }
         }
         guardians.push(Guardian {
-            id: GuardianId(g.id),
+            id: g.id,
             full_name: g.full_name,
             phone: g.phone,
             email: g.email,
@@ -81,8 +81,8 @@ pub(crate) fn view(conn: &Connection, s: &StudentRow) -> Result<Student> {
         });
     }
     Ok(Student {
-        id: StudentId(s.id),
-        branch_id: BranchId(s.branch_id),
+        id: s.typed_id(),
+        branch_id: s.typed_branch_id(),
         code: s.code.clone(),
         full_name: s.full_name.clone(),
         date_of_birth: s.date_of_birth.map(|d| d.to_string()),
@@ -120,7 +120,7 @@ pub(crate) fn check_guardian(
     conn: &Connection,
     field: &str,
     g: &GuardianInput,
-    branch: Uuid,
+    branch: BranchId,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<GuardianPlan> {
     let relation =
@@ -145,7 +145,7 @@ pub(crate) fn check_guardian(
         .into());
     }
     let row = GuardianRow {
-        id: Uuid::now_v7(),
+        id: GuardianId(Uuid::now_v7()),
         branch_id: branch,
         full_name,
         phone,
@@ -176,12 +176,12 @@ pub(crate) fn write_guardian(w: &mut Write<'_>, student: &StudentRow, plan: &Gua
             (g, r, *p)
         }
     };
-    let id = store::link_id(student.id, row.id);
+    let id = store::link_id(student.typed_id(), row.id);
     let now = w.now();
     let link = LinkRow {
         id,
-        branch_id: student.branch_id,
-        student_id: student.id,
+        branch_id: student.typed_branch_id(),
+        student_id: student.typed_id(),
         guardian_id: row.id,
         relation: relation.clone(),
         is_primary: primary,
@@ -253,9 +253,9 @@ pub fn age(born: NaiveDate, today: NaiveDate) -> i32 {
 
 impl Desk {
     /// The next code of this desk's series in `branch`, e.g. K2-7QX-0042.
-    fn next_student_code(&self, conn: &Connection, branch: Uuid) -> Result<String> {
+    fn next_student_code(&self, conn: &Connection, branch: BranchId) -> Result<String> {
         let code =
-            crate::org::store::branch_by_id(conn, branch)?.map(|b| b.code).unwrap_or_else(|| "S".into());
+            crate::org::store::branch_by_id(conn, branch.0)?.map(|b| b.code).unwrap_or_else(|| "S".into());
         let prefix = format!("{code}-{}-", desk_tag(self.device_id()));
         Ok(format!("{prefix}{:04}", store::last_in_series(conn, &prefix)? + 1))
     }
@@ -272,7 +272,7 @@ impl Desk {
         actor.require_somewhere(p)?;
         let row = store::student_by_id(&self.db().conn, id.0)?
             .ok_or_else(|| ApiError::not_found("student").on(field))?;
-        actor.require(p, Some(BranchId(row.branch_id)))?;
+        actor.require(p, Some(row.typed_branch_id()))?;
         Ok(row)
     }
 
@@ -289,7 +289,7 @@ impl Desk {
             Some(id) => {
                 let old = store::student_by_id(conn, id.0)?
                     .ok_or_else(|| ApiError::not_found("student").on("id"))?;
-                if old.branch_id != input.branch_id.0 {
+                if old.typed_branch_id() != input.branch_id {
                     return Err(
                         ApiError::invalid("branch_id", "A student changes branch by a transfer.").into()
                     );
@@ -301,7 +301,7 @@ impl Desk {
         let code = if input.code.trim().is_empty() {
             match &old {
                 Some(o) => o.code.clone(),
-                None => self.next_student_code(conn, input.branch_id.0)?,
+                None => self.next_student_code(conn, input.branch_id)?,
             }
         } else {
             student_code("code", &input.code)?
@@ -314,7 +314,7 @@ impl Desk {
         let mut plans = Vec::new();
         if old.is_none() {
             for (i, g) in input.guardians.iter().enumerate() {
-                let plan = check_guardian(conn, &format!("guardians[{i}]"), g, input.branch_id.0, now)?;
+                let plan = check_guardian(conn, &format!("guardians[{i}]"), g, input.branch_id, now)?;
                 plans.push(guardians::reuse_same(conn, plan)?);
             }
             let under = settings::effective_int(
@@ -334,7 +334,8 @@ impl Desk {
         }
         let mut phones: Vec<String> = profile.phone.iter().cloned().collect();
         phones.extend(plans.iter().filter_map(|p| p.row().phone.clone()));
-        let duplicates = possible_duplicates(conn, &profile.full_name, &phones, old.as_ref().map(|o| o.id))?;
+        let duplicates =
+            possible_duplicates(conn, &profile.full_name, &phones, old.as_ref().map(StudentRow::typed_id))?;
         drop(db);
         let row = StudentRow {
             id: old.as_ref().map(|o| o.id).unwrap_or_else(Uuid::now_v7),
@@ -383,8 +384,13 @@ impl Desk {
         let student = self.student_for(actor, "student_id", input.student_id, Permission::ManageStudent)?;
         let plan = {
             let db = self.db();
-            let plan =
-                check_guardian(&db.conn, "guardian", &input.guardian, student.branch_id, self.clock().now())?;
+            let plan = check_guardian(
+                &db.conn,
+                "guardian",
+                &input.guardian,
+                student.typed_branch_id(),
+                self.clock().now(),
+            )?;
             guardians::reuse_same(&db.conn, plan)?
         };
         self.write(Some(actor.user_id), |w| write_guardian(w, &student, &plan))?;
@@ -393,7 +399,7 @@ impl Desk {
 
     pub fn unlink_guardian(&self, actor: &Actor, input: UnlinkGuardian) -> Result<Student> {
         let student = self.student_for(actor, "student_id", input.student_id, Permission::ManageStudent)?;
-        let old = store::link_by_id(&self.db().conn, store::link_id(student.id, input.guardian_id.0))?
+        let old = store::link_by_id(&self.db().conn, store::link_id(student.typed_id(), input.guardian_id))?
             .filter(|l| l.removed_at.is_none())
             .ok_or_else(|| ApiError::not_found("guardian").on("guardian_id"))?;
         let now = self.clock().now();
@@ -413,16 +419,21 @@ impl Desk {
         phones.extend(student.guardians.iter().filter_map(|g| g.phone.clone()));
         Ok(StudentDetail {
             enrolments: roster::of_student(&db.conn, row.id)?,
-            possible_duplicates: possible_duplicates(&db.conn, &row.full_name, &phones, Some(row.id))?
-                .into_iter()
-                .chain(
-                    store::students_with_code(&db.conn, &row.code)?
-                        .iter()
-                        .filter(|s| s.id != row.id)
-                        .map(|s| summary(&db.conn, s))
-                        .collect::<Result<Vec<_>>>()?,
-                )
-                .collect(),
+            possible_duplicates: possible_duplicates(
+                &db.conn,
+                &row.full_name,
+                &phones,
+                Some(row.typed_id()),
+            )?
+            .into_iter()
+            .chain(
+                store::students_with_code(&db.conn, &row.code)?
+                    .iter()
+                    .filter(|s| s.id != row.id)
+                    .map(|s| summary(&db.conn, s))
+                    .collect::<Result<Vec<_>>>()?,
+            )
+            .collect(),
             earlier_branches: transfer::earlier_branches(&db.conn, &row)?,
             moved_away: transfer::moved_away_note(&db.conn, &row, &viewer)?,
             student,
@@ -432,7 +443,7 @@ impl Desk {
     pub fn list_students(&self, actor: &Actor, input: ListStudents) -> Result<Vec<StudentSummary>> {
         actor.require(Permission::ViewStudent, Some(input.branch_id))?;
         let db = self.db();
-        store::students_of_branch(&db.conn, input.branch_id.0, input.include_archived)?
+        store::students_of_branch(&db.conn, input.branch_id, input.include_archived)?
             .iter()
             .map(|s| summary(&db.conn, s))
             .collect()
@@ -442,7 +453,7 @@ impl Desk {
 impl Desk {
     pub fn give_student_login(&self, actor: &Actor, input: GiveStudentLogin) -> Result<Student> {
         let student = self.student_for(actor, "student_id", input.student_id, Permission::ManageStudent)?;
-        let branch = BranchId(student.branch_id);
+        let branch = student.typed_branch_id();
         // An account is created: the server checks "manage users" for it.
         actor.require(Permission::ManageUser, Some(branch))?;
         if student.user_id.is_some() {
@@ -472,7 +483,7 @@ impl Desk {
             expires_on: None,
         };
         let now = self.clock().now();
-        let new = StudentRow { user_id: Some(user), updated_at: now, ..student.clone() };
+        let new = StudentRow { user_id: Some(UserId(user)), updated_at: now, ..student.clone() };
         self.write(Some(actor.user_id), |w| {
             let account = (student.full_name.clone(), email.clone(), student.phone.clone());
             crate::users::insert_account(w, user, account, hash, &[grant], actor.user_id)?;

@@ -8,12 +8,15 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use branchdesk_api::commands::students::{ConcessionCategory, DiscountKind, EnrolmentStatus};
-use branchdesk_api::ids::{BatchId, BranchId, CourseId, EnrolmentId, UserId};
+use branchdesk_api::ids::{BatchId, BranchId, CourseId, EnrolmentId, GuardianId, LeadId, StudentId, UserId};
 
 use crate::write::branch_record;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StudentRow {
+    /// `id` and `branch_id` stay `Uuid` while attendance and learning read
+    /// them so; [`StudentRow::typed_id`] and [`StudentRow::typed_branch_id`]
+    /// are the one place they become typed.
     pub id: Uuid,
     pub branch_id: Uuid,
     pub code: String,
@@ -25,14 +28,24 @@ pub struct StudentRow {
     pub school: String,
     pub grade: String,
     pub notes: String,
-    pub user_id: Option<Uuid>,
+    pub user_id: Option<UserId>,
     pub photo_b64: Option<String>,
-    pub lead_id: Option<Uuid>,
+    pub lead_id: Option<LeadId>,
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 branch_record!(StudentRow, "students");
+
+impl StudentRow {
+    pub fn typed_id(&self) -> StudentId {
+        StudentId(self.id)
+    }
+
+    pub fn typed_branch_id(&self) -> BranchId {
+        BranchId(self.branch_id)
+    }
+}
 
 pub static STUDENT_COLUMNS: Columns = columns!(StudentRow, "s");
 
@@ -49,7 +62,7 @@ pub fn student_by_id(conn: &Connection, id: Uuid) -> Result<Option<StudentRow>> 
 
 pub fn students_of_branch(
     conn: &Connection,
-    branch: Uuid,
+    branch: BranchId,
     include_archived: bool,
 ) -> Result<Vec<StudentRow>> {
     let mut stmt = conn.prepare_cached(&format!(
@@ -84,8 +97,8 @@ pub fn last_in_series(conn: &Connection, prefix: &str) -> Result<u32> {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GuardianRow {
-    pub id: Uuid,
-    pub branch_id: Uuid,
+    pub id: GuardianId,
+    pub branch_id: BranchId,
     pub full_name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
@@ -100,7 +113,7 @@ fn guardian_from_row(r: &Row<'_>) -> rusqlite::Result<GuardianRow> {
     read::row(r)
 }
 
-pub fn guardian_by_id(conn: &Connection, id: Uuid) -> Result<Option<GuardianRow>> {
+pub fn guardian_by_id(conn: &Connection, id: GuardianId) -> Result<Option<GuardianRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {GUARDIAN_COLUMNS} FROM guardians g WHERE g.id = ?1"))?
         .query_row([id.to_string()], guardian_from_row)
@@ -110,7 +123,7 @@ pub fn guardian_by_id(conn: &Connection, id: Uuid) -> Result<Option<GuardianRow>
 /// Guardians of `branch` linked to a student whose search entry holds the
 /// digits `key` (a phone's last ten, `phone_key`), oldest first: one
 /// trigram index look-up, not a scan. The caller compares the phones.
-pub fn guardians_by_phone_digits(conn: &Connection, branch: Uuid, key: &str) -> Result<Vec<GuardianRow>> {
+pub fn guardians_by_phone_digits(conn: &Connection, branch: BranchId, key: &str) -> Result<Vec<GuardianRow>> {
     let digits: String = key.chars().filter(char::is_ascii_digit).collect();
     if digits.len() < 3 {
         return Ok(Vec::new());
@@ -129,7 +142,7 @@ pub fn guardians_by_phone_digits(conn: &Connection, branch: Uuid, key: &str) -> 
 
 /// The phone of the student's primary (else first) guardian who has one:
 /// one indexed read, for lists.
-pub fn first_guardian_phone(conn: &Connection, student: Uuid) -> Result<Option<String>> {
+pub fn first_guardian_phone(conn: &Connection, student: StudentId) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached(
             "SELECT g.phone FROM student_guardians l JOIN guardians g ON g.id = l.guardian_id
@@ -143,9 +156,9 @@ pub fn first_guardian_phone(conn: &Connection, student: Uuid) -> Result<Option<S
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LinkRow {
     pub id: Uuid,
-    pub branch_id: Uuid,
-    pub student_id: Uuid,
-    pub guardian_id: Uuid,
+    pub branch_id: BranchId,
+    pub student_id: StudentId,
+    pub guardian_id: GuardianId,
     pub relation: String,
     pub is_primary: bool,
     pub removed_at: Option<DateTime<Utc>>,
@@ -155,7 +168,7 @@ pub struct LinkRow {
 branch_record!(LinkRow, "student_guardians");
 
 /// Linking a guardian twice, on any desk, is one row.
-pub fn link_id(student: Uuid, guardian: Uuid) -> Uuid {
+pub fn link_id(student: StudentId, guardian: GuardianId) -> Uuid {
     const NAMESPACE: Uuid = Uuid::from_u128(0x3b7e_0c4a_91d2_4f6b_8e15_a7c3_d9f2_0b61);
     Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{guardian}").as_bytes())
 }
@@ -173,8 +186,17 @@ pub fn link_by_id(conn: &Connection, id: Uuid) -> Result<Option<LinkRow>> {
         .optional()?)
 }
 
-/// Live links of a student (or, with `by_guardian`, of a guardian).
-pub fn links(conn: &Connection, id: Uuid, by_guardian: bool) -> Result<Vec<LinkRow>> {
+/// Live links of a student.
+pub fn links_of_student(conn: &Connection, student: StudentId) -> Result<Vec<LinkRow>> {
+    links(conn, student.0, false)
+}
+
+/// Live links of a guardian.
+pub fn links_of_guardian(conn: &Connection, guardian: GuardianId) -> Result<Vec<LinkRow>> {
+    links(conn, guardian.0, true)
+}
+
+fn links(conn: &Connection, id: Uuid, by_guardian: bool) -> Result<Vec<LinkRow>> {
     let column = if by_guardian { "guardian_id" } else { "student_id" };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {LINK_COLUMNS} FROM student_guardians l WHERE l.{column} = ?1 AND l.removed_at IS NULL

@@ -7,7 +7,7 @@ use super::store::StudentRow;
 use crate::write::branch_record;
 use crate::{org, Actor, Result};
 use branchdesk_api::commands::students::*;
-use branchdesk_api::ids::BranchId;
+use branchdesk_api::ids::{BranchId, StudentId, UserId};
 use branchdesk_api::Permission;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
@@ -20,13 +20,13 @@ pub const REASON_MAX: usize = 300;
 pub struct TransferRow {
     pub id: Uuid,
     /// The receiving branch.
-    pub branch_id: Uuid,
-    pub from_branch_id: Uuid,
-    pub student_id: Uuid,
+    pub branch_id: BranchId,
+    pub from_branch_id: BranchId,
+    pub student_id: StudentId,
     pub reason: String,
     /// JSON: `Vec<BranchHistory>`, oldest branch first, this one last.
     pub history: String,
-    pub transferred_by: Option<Uuid>,
+    pub transferred_by: Option<UserId>,
     pub transferred_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -34,7 +34,7 @@ pub struct TransferRow {
 branch_record!(TransferRow, "student_transfers");
 
 /// The newest transfer of a student (into `into`, when given).
-fn latest(conn: &Connection, student: Uuid, into: Option<Uuid>) -> Result<Option<TransferRow>> {
+fn latest(conn: &Connection, student: StudentId, into: Option<BranchId>) -> Result<Option<TransferRow>> {
     Ok(conn
         .prepare_cached(
             "SELECT id, branch_id, from_branch_id, student_id, reason, history, transferred_by,
@@ -78,7 +78,7 @@ pub(crate) fn viewable_in(
 /// The student's history at the branches before the one they are in now,
 /// as the transfer into it recorded.
 pub(crate) fn earlier_branches(conn: &Connection, s: &StudentRow) -> Result<Vec<BranchHistory>> {
-    match latest(conn, s.id, Some(s.branch_id))? {
+    match latest(conn, s.typed_id(), Some(s.typed_branch_id()))? {
         Some(t) => Ok(serde_json::from_str(&t.history)?),
         None => Ok(vec![]),
     }
@@ -94,8 +94,8 @@ pub(crate) fn moved_away_note(
     if viewer_branches.contains(&s.branch_id) {
         return Ok(None);
     }
-    let Some(t) = latest(conn, s.id, None)? else { return Ok(None) };
-    let to = org::store::branch_by_id(conn, t.branch_id)?.map(|b| b.name).unwrap_or_default();
+    let Some(t) = latest(conn, s.typed_id(), None)? else { return Ok(None) };
+    let to = org::store::branch_by_id(conn, t.branch_id.0)?.map(|b| b.name).unwrap_or_default();
     Ok(Some(format!(
         "Transferred to {to} on {}. The record here is kept read-only.",
         t.transferred_at.format("%-d %b %Y")
