@@ -187,7 +187,7 @@ impl Desk {
             let db = self.db();
             let student = store::student_by_id(&db.conn, input.student_id.0)?
                 .ok_or_else(|| ApiError::invalid("student_id", "Choose a student from the list."))?;
-            actor.require(Permission::ManageEnrolment, Some(BranchId(student.branch_id)))?;
+            actor.require(Permission::ManageEnrolment, Some(student.typed_branch_id()))?;
             let batch = batch_by_id(&db.conn, input.batch_id.0)?
                 .ok_or_else(|| ApiError::invalid("batch_id", "Choose a batch from the list."))?;
             let start = if input.start_date.trim().is_empty() {
@@ -228,7 +228,7 @@ impl Desk {
         }
         if input.status.holds_seat() && !from.holds_seat() {
             let student = store::student_by_id(&db.conn, old.student_id)?;
-            if student.is_some_and(|s| s.branch_id != old.branch_id.0) {
+            if student.is_some_and(|s| s.typed_branch_id() != old.branch_id) {
                 return Err(ApiError::invalid(
                     "status",
                     "The student has moved to another branch; enrol them in a batch there.",

@@ -94,6 +94,6 @@ impl Desk {
             }
             Ok(())
         })?;
-        self.get_student(actor, GetStudent { id: StudentId(keep.id) })
+        self.get_student(actor, GetStudent { id: keep.typed_id() })
     }
 }

@@ -22,7 +22,7 @@ use crate::{settings, validate, Actor, Desk, Result};
 use branchdesk_api::amount;
 use branchdesk_api::commands::money::*;
 use branchdesk_api::commands::students::{DiscountKind, EnrolmentStatus};
-use branchdesk_api::ids::{BranchId, DueId, InvoiceId, ReceiptId, SalaryLineId, StudentId, UserId};
+use branchdesk_api::ids::{DueId, InvoiceId, ReceiptId, SalaryLineId, StudentId, UserId};
 use branchdesk_api::settings as keys;
 use branchdesk_api::{ApiError, Permission};
 use chrono::{Duration, NaiveDate};
@@ -339,7 +339,7 @@ pub(crate) fn write_payment(
     let day = crate::clock::local_date(p.at);
     let now = w.now();
     let conn: &Connection = w.tx();
-    let acct = account(conn, StudentId(student.id), day)?;
+    let acct = account(conn, student.typed_id(), day)?;
     let parts = allocate(&acct, p.amount, p.allocations.as_deref())?;
     let allocated: i64 = parts.iter().map(|(_, a)| a).sum();
     if p.amount > allocated && !p.confirm_advance {
@@ -354,7 +354,7 @@ pub(crate) fn write_payment(
         )
         .into());
     }
-    let branch = BranchId(student.branch_id);
+    let branch = student.typed_branch_id();
     let rate = settings::effective_int(conn, keys::GST_RATE_BP, Some(branch))?;
     let start_month = settings::effective_int(conn, keys::YEAR_START_MONTH, None)? as u32;
     let fy = numbers::fiscal_year(day, start_month);
@@ -363,7 +363,7 @@ pub(crate) fn write_payment(
     let row = ReceiptRow {
         id: ReceiptId(Uuid::now_v7()),
         branch_id: branch,
-        student_id: StudentId(student.id),
+        student_id: student.typed_id(),
         number: numbers::receipt_number(&code, desk_no, &fy, serial),
         desk_no,
         fiscal_year: fy,
@@ -397,7 +397,7 @@ pub(crate) fn write_payment(
 impl Desk {
     pub fn get_student_account(&self, actor: &Actor, input: GetStudentAccount) -> Result<StudentAccount> {
         let s = self.student_for(actor, "student_id", input.student_id, Permission::ViewPayment)?;
-        account(&self.db().conn, StudentId(s.id), self.today())
+        account(&self.db().conn, s.typed_id(), self.today())
     }
 
     pub fn collect_payment(&self, actor: &Actor, input: CollectPayment) -> Result<Receipt> {

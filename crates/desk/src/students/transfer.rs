@@ -70,7 +70,7 @@ pub(crate) fn viewable_in(
         .filter(|b| actor.can(p, Some(BranchId(*b))))
         .collect();
     if places.is_empty() {
-        actor.require(p, Some(BranchId(s.branch_id)))?;
+        actor.require(p, Some(s.typed_branch_id()))?;
     }
     Ok(places)
 }
