@@ -6,14 +6,13 @@
 use super::numbers;
 use crate::write::{branch_record, Write};
 use crate::Result;
+use branchdesk_api::commands::money::PaymentMethod;
+use branchdesk_api::ids::{BranchId, SalaryLineId, UserId};
 use branchdesk_api::settings as keys;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, Row};
 use serde::Serialize;
 use uuid::Uuid;
-
-use branchdesk_api::commands::money::PaymentMethod;
-use branchdesk_api::ids::{BranchId, SalaryLineId, UserId};
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SalaryPaymentRow {

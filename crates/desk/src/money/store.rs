@@ -3,14 +3,13 @@
 use super::settle::ReceiptMoney;
 use crate::write::branch_record;
 use crate::Result;
+use branchdesk_api::commands::money::{DueKind, PaymentMethod, ReversalKind};
+use branchdesk_api::ids::{BranchId, DueId, EnrolmentId, ReceiptId, StudentId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
-
-use branchdesk_api::commands::money::{DueKind, PaymentMethod, ReversalKind};
-use branchdesk_api::ids::{BranchId, DueId, EnrolmentId, ReceiptId, StudentId, UserId};
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct DueRow {

@@ -1,16 +1,14 @@
 //! Rows and SQL for students, guardians, their links and enrolments.
 
 use crate::db::read::{self, columns, Columns};
+use crate::write::branch_record;
 use crate::Result;
+use branchdesk_api::commands::students::{ConcessionCategory, DiscountKind, EnrolmentStatus};
+use branchdesk_api::ids::{BatchId, BranchId, CourseId, EnrolmentId, GuardianId, LeadId, StudentId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-use branchdesk_api::commands::students::{ConcessionCategory, DiscountKind, EnrolmentStatus};
-use branchdesk_api::ids::{BatchId, BranchId, CourseId, EnrolmentId, GuardianId, LeadId, StudentId, UserId};
-
-use crate::write::branch_record;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StudentRow {
