@@ -5,7 +5,6 @@
 use crate::students::store::{self, LinkRow, StudentRow};
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::students::*;
-use branchdesk_api::ids::StudentId;
 use branchdesk_api::{ApiError, Permission};
 
 impl Desk {
