@@ -1,5 +1,5 @@
-//! What the sync benchmarks share: a real server on loopback (embedded
-//! SQLite in a throwaway folder) and the office desk that created the
+//! What the sync benchmarks share: a real server on loopback over HTTPS
+//! (embedded SQLite in a throwaway folder) and the office desk that created the
 //! organisation, linked with the server's bootstrap code and signed in.
 
 use branchdesk_api::commands::session::Login;
@@ -27,13 +27,19 @@ pub fn serve(rt: &Runtime) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("server.sqlite")).unwrap();
     let bootstrap = rt.block_on(store.bootstrap_code()).unwrap().unwrap();
+    // HTTPS as desks meet it: the server's own certificate, trusted by pin.
+    let tls = branchdesk_server::tls::load(&branchdesk_server::tls::Source::SelfMade {
+        dir: dir.path().join("tls"),
+    })
+    .unwrap();
+    let bootstrap = branchdesk_api::pin::JoinCode { secret: bootstrap, pin: Some(tls.pin.clone()) }.show();
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     let addr = listener.local_addr().unwrap();
     let served = store.clone();
     rt.spawn(async move {
-        let _ = branchdesk_server::serve(listener, served).await;
+        let _ = branchdesk_server::serve_tls(listener, tls.config, served).await;
     });
-    Server { url: format!("http://{addr}"), addr, store, bootstrap, _dir: dir }
+    Server { url: format!("https://{addr}"), addr, store, bootstrap, _dir: dir }
 }
 
 /// A desk in its own folder (kept as long as the desk).

@@ -12,7 +12,7 @@ pub const ORG_SCOPE: &str = "org";
 /// The desk schema version this build writes into every op. The server
 /// accepts this one and the one before. A desk test keeps it equal to the
 /// newest migration.
-pub const DESK_SCHEMA_VERSION: u32 = 17;
+pub const DESK_SCHEMA_VERSION: u32 = 18;
 
 /// The tables that replicate, in replication order: the names of
 /// [`crate::tables::TABLES`], where each is declared once. The desk guards

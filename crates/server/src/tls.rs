@@ -158,7 +158,12 @@ impl TlsListener {
         tokio::spawn(async move {
             loop {
                 let Ok(slot) = slots.clone().acquire_owned().await else { return };
-                let (stream, addr) = match tcp.accept().await {
+                // The server stopped (its listener dropped): free the port.
+                let accepted = tokio::select! {
+                    a = tcp.accept() => a,
+                    () = tx.closed() => return,
+                };
+                let (stream, addr) = match accepted {
                     Ok(x) => x,
                     Err(e) => {
                         // Out of file descriptors and the like: wait, go on.
@@ -178,9 +183,6 @@ impl TlsListener {
                         Err(_) => tracing::debug!(%addr, "TLS handshake timed out"),
                     }
                 });
-                if tx.is_closed() {
-                    return;
-                }
             }
         });
         Ok(Self { ready, local })

@@ -42,7 +42,7 @@ impl Server {
         // Owned at once, so Drop reaps it on every path.
         let mut server = Server {
             child,
-            url: format!("http://127.0.0.1:{port}"),
+            url: format!("https://127.0.0.1:{port}"),
             port,
             data: data.to_path_buf(),
             bootstrap: None,

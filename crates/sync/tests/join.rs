@@ -14,7 +14,7 @@ use http_body_util::BodyExt;
 use support::{node, setup_organisation, sign_in};
 use tower::ServiceExt;
 
-const URL: &str = "http://sync.test";
+const URL: &str = "https://sync.test";
 
 /// The server's router reached without a socket; with `failing_sync` set,
 /// every `/v1/sync/…` request is answered 503 (enrolling still works).
@@ -149,7 +149,7 @@ async fn a_wrong_or_used_code_is_refused_as_the_code_and_nothing_is_linked() {
 async fn bad_addresses_and_a_set_up_desk_are_refused_before_anything_is_linked() {
     let (server, first, code) = Server::with_organisation().await;
     let desk = node(7);
-    for url in ["", "   ", "sync.example.in", "http://a b"] {
+    for url in ["", "   ", "sync.example.in", "http://a b", "http://sync.example.in", "https://user@evil/"] {
         let e = server.client().join(&desk.desk, url, &code).await.unwrap_err();
         assert_eq!(field(&e).as_deref(), Some("server_url"), "{url:?}: {e:?}");
         assert!(!linked(&desk.desk));

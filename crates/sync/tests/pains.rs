@@ -139,7 +139,7 @@ fn world_on(rt: tokio::runtime::Runtime, skews: &[i64]) -> World {
             let first: &Node = &nodes[0];
             rt.block_on(first.client.issue_code(&first.desk, None)).unwrap().code
         };
-        rt.block_on(client.link(&desk, "http://sim", &code)).unwrap();
+        rt.block_on(client.link(&desk, "https://sim", &code)).unwrap();
         if d == 0 {
             support::setup_organisation(&desk);
         }

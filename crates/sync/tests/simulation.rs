@@ -97,7 +97,7 @@ fn build_template<S: Store>(rt: &tokio::runtime::Runtime, store: S, dir: tempfil
     let desks: Vec<Desk> = (0..DESKS).map(|d| open_desk(&desk_dir(dir.path(), d), clock.clone())).collect();
     let clients: Vec<Client<Link>> =
         (0..DESKS).map(|d| Client::over(Link { net: net.clone(), desk: d })).collect();
-    let url = "http://sim";
+    let url = "https://sim";
     rt.block_on(clients[0].link(&desks[0], url, &bootstrap)).unwrap();
     support::setup_organisation(&desks[0]);
     let login = |desk: &Desk| {
@@ -663,7 +663,7 @@ fn join_late(sim: &Sim<'_>, rt: &tokio::runtime::Runtime, root: &Path) -> Result
         .block_on(sim.clients[0].issue_code(sim.replicas[0].desk(), Some(vec![scope])))
         .map_err(|e| e.to_string())?
         .code;
-    rt.block_on(client.link(&desk, "http://sim", &code)).map_err(|e| e.to_string())?;
+    rt.block_on(client.link(&desk, "https://sim", &code)).map_err(|e| e.to_string())?;
     let round = rt.block_on(client.sync(&desk)).map_err(|e| format!("the late desk cannot sync: {e}"))?;
     trace(|| format!("late desk joined: {round:?}"));
     drop(desk);

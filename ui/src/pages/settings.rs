@@ -126,6 +126,8 @@ fn ServerLink() -> Html {
     // Unlinking sends an empty address with the code as typed.
     let form = use_form::<LinkServer>();
     let issued = use_state(|| None::<DeskCode>);
+    // The code carries the server's pin: too long to retype, so it is copied.
+    let copied = use_state(|| false);
     let error = use_state(|| None::<ApiError>);
     let manage = s.me.can(Permission::ManageSetting);
     let current = match &state {
@@ -146,8 +148,10 @@ fn ServerLink() -> Html {
         use_state(|| if s.me.all_branches { None } else { s.me.branches.first().map(|b| b.id) });
     let issue = {
         let (error, s, issued, code_branch) = (error.clone(), s.clone(), issued.clone(), code_branch.clone());
+        let copied = copied.clone();
         Callback::from(move |_: MouseEvent| {
             let issued = issued.clone();
+            copied.set(false);
             act(IssueDeskCode { branch_id: *code_branch }, error.clone(), s.clone(), move |c| {
                 issued.set(Some(c))
             })
@@ -168,6 +172,17 @@ fn ServerLink() -> Html {
         })
     };
     let unlink = link.reform(|_: MouseEvent| String::new());
+    let copy = {
+        let (issued, copied) = (issued.clone(), copied.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (Some(code), Some(window)) = ((*issued).clone(), web_sys::window()) else { return };
+            let promise = window.navigator().clipboard().write_text(&code.code);
+            let copied = copied.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                copied.set(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
+            });
+        })
+    };
     let err = (*error).clone();
     html! {
         <div class="card" id="server-link">
@@ -177,8 +192,9 @@ fn ServerLink() -> Html {
                 <FormError error={err.clone()} fields={vec![]} />
                 if let Some(c) = &*issued {
                     <div class="notice" role="status" id="desk-code">
-                        { "Code for the new desk: " }<strong class="code-inline">{ &c.code }</strong>
-                        { format!(" — works once, for {} hours. On the new desk choose “Join it from its server”.", c.valid_hours) }
+                        { "Code for the new desk: " }<strong class="code-inline" id="desk-code-text">{ &c.code }</strong>
+                        { format!(" — works once, for {} hours. On the new desk choose “Join it from its server” and paste it whole.", c.valid_hours) }
+                        <button type="button" onclick={copy.clone()} id="copy-desk-code">{ if *copied { "Copied" } else { "Copy code" } }</button>
                     </div>
                 }
                 if manage {
@@ -203,7 +219,7 @@ fn ServerLink() -> Html {
                         <FormError error={err.clone()} fields={vec!["server_url", "code"]} />
                         <div class="row">
                             <Field label="Server address" name="server_url" value={form.server_url.clone()} on_input={form.field(|f, v| f.server_url = v)} error={err.clone()} hint="e.g. https://sync.example.in" />
-                            <Field label="Code" name="code" value={form.code.clone()} on_input={form.field(|f, v| f.code = v)} error={err} hint="The server's bootstrap code for the first desk, else a code from a linked desk" />
+                            <Field label="Code" name="code" value={form.code.clone()} on_input={form.field(|f, v| f.code = v)} error={err} hint="The server's bootstrap code for the first desk, else a code from a linked desk: paste it whole" />
                         </div>
                         <FormActions save="Link this desk" />
                     </form>

@@ -147,7 +147,7 @@ fn JoinForm(p: &JoinProps) -> Html {
             <form id="join-form" {onsubmit}>
                 <FormError error={err.clone()} fields={vec!["server_url", "code"]} />
                 <Field label="Server address" name="server_url" value={form.server_url.clone()} on_input={form.field(|f, v| f.server_url = v)} error={err.clone()} autofocus=true hint="e.g. https://sync.example.in" />
-                <Field label="Desk code" name="code" value={form.code.clone()} on_input={form.field(|f, v| f.code = v)} error={err} hint="From Settings → Sync server on a desk of the organisation, e.g. ABCD-EFGH" />
+                <Field label="Desk code" name="code" value={form.code.clone()} on_input={form.field(|f, v| f.code = v)} error={err} hint="From Settings → Sync server on a desk of the organisation: paste the whole code, e.g. ABCD-EFGH-JKLM-NPQR/…" />
                 if *busy {
                     <p class="muted" role="status" id="join-progress">{
                         match *progress {

@@ -53,10 +53,17 @@ pub fn network(
     let server_dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&server_dir.path().join("s.sqlite")).unwrap();
     let bootstrap = rt.block_on(store.bootstrap_code()).unwrap().unwrap();
+    // The real HTTPS path: the server's own certificate, trusted by the pin
+    // its codes carry.
+    let tls = branchdesk_server::tls::load(&branchdesk_server::tls::Source::SelfMade {
+        dir: server_dir.path().join("tls"),
+    })
+    .unwrap();
+    let bootstrap = branchdesk_api::pin::JoinCode { secret: bootstrap, pin: Some(tls.pin.clone()) }.show();
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let url = format!("https://{}", listener.local_addr().unwrap());
     rt.spawn(async move {
-        let _ = branchdesk_server::serve(listener, store).await;
+        let _ = branchdesk_server::serve_tls(listener, tls.config, store).await;
     });
     let client = Client::new();
     let mut nodes: Vec<Node> = skews.iter().map(|s| node(*s)).collect();
