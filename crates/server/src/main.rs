@@ -18,9 +18,15 @@ struct Args {
     /// Folder of the embedded SQLite store (when no database URL is given).
     #[arg(long, env = "BRANCHDESK_SERVER_DATA", default_value = "branchdesk-server-data")]
     data_dir: PathBuf,
-    /// PostgreSQL instead of embedded SQLite, e.g. postgres://branchdesk@localhost/branchdesk
+    /// PostgreSQL instead of embedded SQLite, e.g.
+    /// postgres://branchdesk@db.internal/branchdesk?sslmode=verify-full
+    /// (sslmode: disable, prefer — the default — require, verify-full)
     #[arg(long, env = "BRANCHDESK_DATABASE_URL")]
     database_url: Option<String>,
+    /// Certificate authorities (PEM) that vouch for PostgreSQL's certificate
+    /// when the URL says sslmode=verify-full (default: the system's).
+    #[arg(long, env = "BRANCHDESK_DATABASE_CA")]
+    database_ca: Option<PathBuf>,
     /// Connections in the PostgreSQL pool.
     #[arg(long, env = "BRANCHDESK_DB_POOL", default_value_t = 16)]
     pool: usize,
@@ -69,7 +75,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let serving = Serving { listener, tls, keep_days: args.keep_changes_days };
     match &args.database_url {
         Some(url) => {
-            let store = PgStore::connect(url, args.pool).await?;
+            let store = PgStore::connect_with_ca(url, args.pool, args.database_ca.as_deref()).await?;
             tracing::info!(listen = %serving.listener.local_addr()?, "serving on PostgreSQL");
             run(serving, store).await
         }

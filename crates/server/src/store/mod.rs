@@ -1,5 +1,6 @@
 //! One store trait, one module per backend.
 
+mod pg_tls;
 pub mod postgres;
 pub mod sqlite;
 

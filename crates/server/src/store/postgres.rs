@@ -8,7 +8,7 @@ use deadpool_postgres::{Manager, Pool};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use tokio_postgres::{IsolationLevel, NoTls};
+use tokio_postgres::IsolationLevel;
 
 mod embedded {
     refinery::embed_migrations!("migrations/postgres");
@@ -20,8 +20,17 @@ pub struct PgStore {
 }
 
 impl From<tokio_postgres::Error> for StoreError {
+    /// With its causes: "error performing TLS handshake" alone does not say
+    /// that the certificate was not trusted.
     fn from(e: tokio_postgres::Error) -> Self {
-        StoreError::Backend(e.to_string())
+        let mut text = e.to_string();
+        let mut cause = std::error::Error::source(&e);
+        while let Some(c) = cause {
+            text.push_str(": ");
+            text.push_str(&c.to_string());
+            cause = c.source();
+        }
+        StoreError::Backend(text)
     }
 }
 
@@ -34,8 +43,18 @@ impl From<deadpool_postgres::PoolError> for StoreError {
 impl PgStore {
     /// Connects, migrates, and keeps a pool of up to `max` connections.
     pub async fn connect(url: &str, max: usize) -> Result<Self, StoreError> {
-        let config: tokio_postgres::Config = url.parse()?;
-        let (mut client, conn) = config.connect(NoTls).await?;
+        Self::connect_with_ca(url, max, None).await
+    }
+
+    /// As [`PgStore::connect`], checking the database's certificate
+    /// against `ca` when the URL says `sslmode=verify-full`.
+    pub async fn connect_with_ca(
+        url: &str,
+        max: usize,
+        ca: Option<&std::path::Path>,
+    ) -> Result<Self, StoreError> {
+        let (config, tls) = super::pg_tls::config(url, ca)?;
+        let (mut client, conn) = config.connect(tls.clone()).await?;
         let driver = tokio::spawn(conn);
         embedded::migrations::runner()
             .run_async(&mut client)
@@ -45,7 +64,7 @@ impl PgStore {
         refold_old_rows(&mut client).await?;
         drop(client);
         let _ = driver.await;
-        let manager = Manager::new(config, NoTls);
+        let manager = Manager::new(config, tls);
         let pool =
             Pool::builder(manager).max_size(max).build().map_err(|e| StoreError::Backend(e.to_string()))?;
         Ok(Self { pool })

@@ -58,6 +58,16 @@ impl Cluster {
     }
 
     pub fn start() -> Cluster {
+        Self::start_with(None)
+    }
+
+    /// A cluster that also listens on 127.0.0.1 over TLS only (plain TCP is
+    /// rejected), presenting `cert_pem` / `key_pem`.
+    pub fn start_tls(cert_pem: &str, key_pem: &str) -> Cluster {
+        Self::start_with(Some((cert_pem, key_pem)))
+    }
+
+    fn start_with(tls: Option<(&str, &str)>) -> Cluster {
         let dir = tempfile::tempdir().unwrap();
         if is_root() {
             let ok =
@@ -69,10 +79,30 @@ impl Cluster {
         let data = cluster.data().to_string_lossy().into_owned();
         cluster
             .run("initdb", &["-D", &data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "-N"]);
-        let opts = format!(
-            "-p {port} -k {} -c listen_addresses='' -c fsync=off -c synchronous_commit=off",
-            cluster.dir.path().display()
-        );
+        let mut opts =
+            format!("-p {port} -k {} -c fsync=off -c synchronous_commit=off", cluster.dir.path().display());
+        match tls {
+            None => opts.push_str(" -c listen_addresses=''"),
+            Some((cert, key)) => {
+                let data = cluster.data();
+                std::fs::write(data.join("server.crt"), cert).unwrap();
+                std::fs::write(data.join("server.key"), key).unwrap();
+                std::fs::write(
+                    data.join("pg_hba.conf"),
+                    "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n",
+                )
+                .unwrap();
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(data.join("server.key"), std::fs::Permissions::from_mode(0o600))
+                    .unwrap();
+                if is_root() {
+                    let ok =
+                        Command::new("chown").args(["-R", "postgres:postgres"]).arg(&data).status().unwrap();
+                    assert!(ok.success(), "chown to postgres");
+                }
+                opts.push_str(" -c listen_addresses=127.0.0.1 -c ssl=on");
+            }
+        }
         let log = cluster.dir.path().join("log").to_string_lossy().into_owned();
         cluster.run("pg_ctl", &["-D", &data, "-o", &opts, "-l", &log, "-w", "start"]);
         cluster
@@ -80,6 +110,11 @@ impl Cluster {
 
     fn data(&self) -> PathBuf {
         self.dir.path().join("data")
+    }
+
+    /// A connection URL for database `db` over TCP on loopback.
+    pub fn tcp_url(&self, db: &str, sslmode: &str) -> String {
+        format!("host=127.0.0.1 port={} user=postgres dbname={db} sslmode={sslmode}", self.port)
     }
 
     /// A connection URL for database `db` over the cluster's socket.
