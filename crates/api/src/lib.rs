@@ -5,6 +5,7 @@
 //! the UI, the desk services and the shell all speak these types.
 
 pub mod amount;
+pub mod canonical;
 pub mod commands;
 pub mod dates;
 pub mod error;

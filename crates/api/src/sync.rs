@@ -51,6 +51,11 @@ pub struct Op {
     /// Hybrid-logical-clock stamp: 12 hex digits of ms, 4 of counter, `-`, device.
     pub hlc: String,
     pub schema_version: u32,
+    /// The author's Ed25519 signature over the op's canonical bytes
+    /// (`canonical::op_bytes`), 128 hex digits; absent from desks that do
+    /// not sign yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -33,6 +33,7 @@ impl OutboxOp {
             columns: serde_json::from_str(&self.columns)?,
             hlc: self.hlc,
             schema_version: self.schema_version,
+            signature: None,
         })
     }
 }

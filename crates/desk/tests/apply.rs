@@ -35,6 +35,7 @@ fn room_change(branch: &str, name: &str, extra: Option<(&str, serde_json::Value)
             columns,
             hlc: format!("{:012x}0000-{device}", 1_800_000_000_000u64),
             schema_version: DESK_SCHEMA_VERSION + 1,
+            signature: None,
         },
     }
 }
@@ -89,6 +90,7 @@ fn own_latest(f: &Fixture) -> Change {
                         columns: serde_json::from_str(&columns).unwrap(),
                         hlc: r.get(9)?,
                         schema_version: r.get(10)?,
+                        signature: None,
                     },
                 })
             },

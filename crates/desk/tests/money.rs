@@ -129,6 +129,7 @@ fn the_series_goes_on_after_numbers_printed_in_the_old_format() {
             columns: columns.as_object().unwrap().clone(),
             hlc: format!("{:012x}0000-{device}", 1_780_131_600_000u64),
             schema_version: DESK_SCHEMA_VERSION,
+            signature: None,
         },
     };
     f.desk.apply_pulled(&[change], &[(scope, 1)].into(), &Default::default()).unwrap();

@@ -323,6 +323,7 @@ mod tests {
             columns: cols.as_object().unwrap().clone(),
             hlc: "0".into(),
             schema_version: 2,
+            signature: None,
         }
     }
 

@@ -75,6 +75,7 @@ mod tests {
             columns: cols.as_object().unwrap().clone(),
             hlc: "h".into(),
             schema_version: 7,
+            signature: None,
         }
     }
 

@@ -257,6 +257,7 @@ mod tests {
             columns: cols.as_object().unwrap().clone(),
             hlc: String::new(),
             schema_version: DESK_SCHEMA_VERSION,
+            signature: None,
         }
     }
 

@@ -35,6 +35,7 @@ fn op(seq: u64) -> Op {
         .clone(),
         hlc: format!("{:012x}0000-{DEVICE}", seq),
         schema_version: DESK_SCHEMA_VERSION,
+        signature: None,
     }
 }
 

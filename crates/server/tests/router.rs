@@ -118,6 +118,7 @@ fn op(device: &str, seq: u64, scope: &str) -> Op {
         kind: "insert".into(),
         hlc: format!("{:012x}{:04x}-{device}", 1_700_000_000_000u64 + seq, 0),
         schema_version: DESK_SCHEMA_VERSION,
+        signature: None,
     }
 }
 

@@ -541,6 +541,7 @@ mod tests {
             columns,
             hlc: String::new(),
             schema_version: 1,
+            signature: None,
         }
     }
 

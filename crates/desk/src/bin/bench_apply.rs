@@ -45,6 +45,7 @@ fn change(scope: &str, branch: &str, i: usize) -> Change {
             columns,
             hlc: format!("{:012x}0000-{device}", 1_800_000_000_000u64 + i as u64),
             schema_version: DESK_SCHEMA_VERSION,
+            signature: None,
         },
     }
 }

@@ -151,6 +151,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         columns,
                         hlc: format!("{:012x}0000-{device}", 1_700_000_000_000u64 + n),
                         schema_version: DESK_SCHEMA_VERSION,
+                        signature: None,
                     },
                 });
             }

@@ -402,6 +402,7 @@ fn as_changes(table: &str, id: &str, data: &str, clocks: &str) -> Result<Vec<Cha
                 columns,
                 hlc: hlc.to_owned(),
                 schema_version: branchdesk_api::sync::DESK_SCHEMA_VERSION,
+                signature: None,
             },
         })
         .collect())

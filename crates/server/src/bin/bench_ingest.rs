@@ -55,6 +55,7 @@ fn op_of(seq: u64, device: &str, scope: &str) -> Op {
         columns,
         hlc: format!("{:012x}0000-{device}", seq),
         schema_version: DESK_SCHEMA_VERSION,
+        signature: None,
     }
 }
 
