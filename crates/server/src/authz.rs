@@ -43,6 +43,9 @@ fn branch_of(row: &Map<String, Value>) -> Option<&str> {
     row.get("branch_id").and_then(Value::as_str)
 }
 
+/// Money the server never lets change once recorded.
+pub const APPEND_ONLY: &[&str] = &["receipts", "receipt_allocations", "receipt_reversals", "salary_payments"];
+
 /// The columns a reviewer sets when approving or rejecting a curriculum version.
 const REVIEW_COLUMNS: &[&str] = &["status", "reviewer_id", "review_comment", "reviewed_at", "updated_at"];
 
@@ -78,6 +81,14 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
     let Some(entity) = Entity::parse(&op.entity) else {
         return Err(format!("{} is not a synced table", op.entity));
     };
+    // Money is append-only, on the server as on the desk: a payment once
+    // recorded is reversed by a new row, never changed or written over.
+    if APPEND_ONLY.contains(&op.entity.as_str()) && (op.kind != "insert" || f.before.is_some()) {
+        return Err(format!(
+            "{} rows are never changed once recorded (a payment is reversed by a new row)",
+            op.entity
+        ));
+    }
     let after_branch = op.columns.get("branch_id").and_then(Value::as_str).or(f.before.and_then(branch_of));
     let before_branch = f.before.and_then(branch_of);
     let refuse = |p: Permission| Err(format!("its author may not {} there", p.label().to_lowercase()));
@@ -585,5 +596,24 @@ mod tests {
         );
         o.entity = "rooms".into();
         assert_eq!(money_time(&o, now), None);
+    }
+
+    #[test]
+    fn recorded_money_is_never_changed_or_written_over() {
+        let director = [grant(&Permission::ALL, None)];
+        for entity in APPEND_ONLY {
+            let cols = json!({"branch_id": "b1", "amount_minor": 100});
+            let before = cols.as_object().unwrap().clone();
+            let insert = op(entity, "insert", "u1", "r1", cols.clone());
+            let fresh = Facts { op: &insert, before: None, grants: &director, target_branches: &[] };
+            assert!(check(&fresh).is_ok(), "{entity}: a new row is taken");
+            let over = Facts { op: &insert, before: Some(&before), grants: &director, target_branches: &[] };
+            assert!(check(&over).is_err(), "{entity}: an insert over a recorded row is refused");
+            let update = op(entity, "update", "u1", "r1", json!({"amount_minor": 1}));
+            let changed =
+                Facts { op: &update, before: Some(&before), grants: &director, target_branches: &[] };
+            let why = check(&changed).unwrap_err();
+            assert!(why.contains("never changed"), "{entity}: {why}");
+        }
     }
 }

@@ -309,6 +309,8 @@ async fn push<S: Store>(
         });
     }
     validate::push(&req).map_err(AppError::Invalid)?;
+    let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
+    validate::clock(&req, now_ms).map_err(AppError::Invalid)?;
     may_sync(&device, req.ops.iter().map(|o| o.scope.as_str()))?;
     let res = store.push(req.device_id, req.ops).await?;
     // Desks waiting for changes look again (this instance's; others poll).

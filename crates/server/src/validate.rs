@@ -59,9 +59,10 @@ fn op(i: usize, op: &Op, device_id: &str) -> Result<(), Invalid> {
     if op.kind != "insert" && op.kind != "update" {
         return Err(field(at("kind"), "kind is insert or update"));
     }
-    let stamp_ok = op.hlc.len() > 17
-        && op.hlc[..16].chars().all(|c| c.is_ascii_hexdigit())
-        && op.hlc[16..].strip_prefix('-') == Some(device_id);
+    // Sliced by `get`, never by index: a multi-byte character across byte
+    // 16 is a bad stamp, not a panic.
+    let stamp_ok = op.hlc.get(..16).is_some_and(|h| h.bytes().all(|c| c.is_ascii_hexdigit()))
+        && op.hlc.get(16..).and_then(|rest| rest.strip_prefix('-')) == Some(device_id);
     if !stamp_ok {
         return Err(field(at("hlc"), "hlc is 16 hex digits, '-', and the pushing device's id"));
     }
@@ -212,6 +213,33 @@ pub fn push(req: &PushRequest) -> Result<(), Invalid> {
     Ok(())
 }
 
+/// How far ahead of the server's clock an op's stamp may be: desks' clocks
+/// drift and a laptop may sit a day in the wrong time zone, but a stamp far
+/// ahead would win every later edit and push every desk's clock with it.
+pub const MAX_CLOCK_AHEAD_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// Refuses a push whose ops are stamped more than [`MAX_CLOCK_AHEAD_MS`]
+/// after `now_ms` (the server's clock). The whole push waits, so nothing is
+/// lost: the desk shows why and sends again once its clock is right and the
+/// stamps are no longer ahead.
+pub fn clock(req: &PushRequest, now_ms: u64) -> Result<(), Invalid> {
+    for (i, o) in req.ops.iter().enumerate() {
+        let wall = o.hlc.get(..12).and_then(|h| u64::from_str_radix(h, 16).ok()).unwrap_or(u64::MAX);
+        if wall > now_ms.saturating_add(MAX_CLOCK_AHEAD_MS) {
+            let hours = (wall - now_ms) / 3_600_000;
+            return Err(field(
+                format!("ops[{i}].hlc"),
+                format!(
+                    "This desk's clock was {hours} hours ahead of the server's when it saved this change. \
+                     Set the computer's date and time right; the change is kept and goes once it is no \
+                     longer ahead."
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn pull(req: &PullRequest) -> Result<(), Invalid> {
     if req.cursors.is_empty() {
         return Err(field("cursors".into(), "name at least one scope"));
@@ -314,5 +342,34 @@ mod tests {
         let mut far = op("rooms", "insert", json!({}));
         far.schema_version = u32::MAX;
         assert!(matches!(super::op(0, &far, "d"), Err(Invalid::SchemaVersion { .. })));
+    }
+
+    #[test]
+    fn a_stamp_with_multibyte_junk_is_refused_not_a_panic() {
+        let mut o = op("students", "insert", json!({}));
+        for junk in ["ऄऄऄऄऄऄऄऄ-dev", "0123456789abcdeऄ-dev", "0123456789abcdef-ऄ", "é", ""]
+        {
+            o.hlc = junk.to_owned();
+            assert!(super::op(0, &o, "dev").is_err(), "{junk}");
+        }
+        o.hlc = "0123456789abcdef-dev".into();
+        assert!(super::op(0, &o, "dev").is_ok());
+    }
+
+    #[test]
+    fn a_push_stamped_more_than_a_day_ahead_waits() {
+        let now_ms: u64 = 1_780_000_000_000;
+        let stamped = |ms: u64| {
+            let mut o = op("students", "insert", json!({}));
+            o.hlc = format!("{ms:012x}0000-dev");
+            PushRequest { device_id: "dev".into(), ops: vec![o] }
+        };
+        assert!(clock(&stamped(now_ms + MAX_CLOCK_AHEAD_MS - 1), now_ms).is_ok(), "a day's drift is allowed");
+        let e = clock(&stamped(now_ms + MAX_CLOCK_AHEAD_MS + 3_600_000 * 5), now_ms).unwrap_err();
+        assert!(format!("{e:?}").contains("ops[0].hlc"), "{e:?}");
+        assert!(clock(&stamped((1 << 48) - 1), now_ms).is_err(), "the end of the clock's range");
+        let mut junk = stamped(now_ms);
+        junk.ops[0].hlc = "zzzz".into();
+        assert!(clock(&junk, now_ms).is_err());
     }
 }
