@@ -107,6 +107,9 @@ impl Drop for WritePermit {
     }
 }
 
+/// `branchdesk_digits(text)` takes one argument: the text to keep the digits of.
+const DIGITS_ARGUMENT: usize = 0;
+
 fn configure(conn: &Connection, permit: &Arc<AtomicBool>) -> Result<()> {
     // WAL for concurrent reads; synchronous=FULL because a printed receipt
     // must survive a power cut (NORMAL may lose the last commits).
@@ -136,7 +139,7 @@ fn configure(conn: &Connection, permit: &Arc<AtomicBool>) -> Result<()> {
         rusqlite::functions::FunctionFlags::SQLITE_UTF8
             | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
         |ctx| {
-            let text: Option<String> = ctx.get(0)?;
+            let text: Option<String> = ctx.get(DIGITS_ARGUMENT)?;
             Ok(text.map(|t| t.chars().filter(char::is_ascii_digit).collect::<String>()))
         },
     )?;

@@ -7,6 +7,7 @@
 //! desk's own ops the server has not echoed back yet. Each losing value is
 //! kept in `conflicts`.
 
+use crate::db::read;
 use crate::write::to_sql;
 use crate::{Desk, Error, Result};
 use branchdesk_api::sync::{Change, ALL_COLUMNS, SYNCED_ENTITIES};
@@ -81,7 +82,7 @@ pub(super) struct Merge<'a> {
 
 impl<'a> Merge<'a> {
     pub(super) fn new(desk: &'a Desk, tx: &'a Transaction<'a>) -> Result<Merge<'a>> {
-        let seen: String = tx.query_row("SELECT seen_hlc FROM sync_state", [], |r| r.get(0))?;
+        let seen: String = tx.query_row("SELECT seen_hlc FROM sync_state", [], read::value)?;
         Ok(Merge {
             desk,
             tx,
@@ -120,7 +121,7 @@ impl<'a> Merge<'a> {
         let ours = c.device_id == self.desk.device_id()
             && tx
                 .prepare_cached("SELECT op_id FROM outbox WHERE seq = ?1")?
-                .query_row([op.seq as i64], |r| r.get::<_, String>(0))
+                .query_row([op.seq as i64], read::value::<String>)
                 .optional()?
                 .is_some_and(|id| id == op.op_id);
         if ours {
@@ -254,7 +255,7 @@ fn extend_chains(
         if !mine.contains_key(&c.scope) {
             let stored: String = tx
                 .prepare_cached("SELECT chain FROM sync_cursors WHERE scope = ?1")?
-                .query_row([&c.scope], |r| r.get(0))
+                .query_row([&c.scope], read::value)
                 .optional()?
                 .unwrap_or_default();
             mine.insert(c.scope.clone(), (stored != UNKNOWN_CHAIN).then_some(stored));
@@ -294,8 +295,8 @@ fn newer(a: Option<String>, b: Option<String>) -> Option<String> {
 
 /// Column names of a synced table (the only names spliced into SQL).
 fn table_columns(tx: &Transaction<'_>, entity: &str) -> Result<HashSet<String>> {
-    let mut stmt = tx.prepare(&format!("PRAGMA table_info({entity})"))?;
-    let cols = stmt.query_map([], |r| r.get::<_, String>(1))?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt = tx.prepare_cached("SELECT name FROM pragma_table_info(?1)")?;
+    let cols = stmt.query_map([entity], read::value::<String>)?.collect::<rusqlite::Result<_>>()?;
     Ok(cols)
 }
 
@@ -309,7 +310,7 @@ impl RowClocks {
     fn load(tx: &Transaction<'_>, entity: &str, id: &str) -> Result<RowClocks> {
         let json: Option<String> = tx
             .prepare_cached("SELECT clocks FROM row_clocks WHERE entity = ?1 AND entity_id = ?2")?
-            .query_row((entity, id), |r| r.get(0))
+            .query_row((entity, id), read::value)
             .optional()?;
         let clocks = match json {
             Some(j) => serde_json::from_str(&j)?,
@@ -361,12 +362,10 @@ fn pending_clocks(tx: &Transaction<'_>) -> Result<HashMap<String, BTreeMap<Strin
     let mut stmt = tx.prepare_cached(
         "SELECT entity_id, hlc, columns FROM outbox WHERE echoed_at IS NULL AND refused_reason IS NULL",
     )?;
-    let rows =
-        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
-    for row in rows {
-        let (id, hlc, columns) = row?;
+    let ops: Vec<PendingOp> = read::all(&mut stmt, [])?;
+    for PendingOp { entity_id, hlc, columns } in ops {
         let columns: Map<String, Value> = serde_json::from_str(&columns)?;
-        let clocks = out.entry(id).or_default();
+        let clocks = out.entry(entity_id).or_default();
         for col in columns.keys() {
             let e = clocks.entry(col.clone()).or_default();
             if *e < hlc {
@@ -375,6 +374,15 @@ fn pending_clocks(tx: &Transaction<'_>) -> Result<HashMap<String, BTreeMap<Strin
         }
     }
     Ok(out)
+}
+
+/// One of this desk's own ops the server has not sent back yet.
+#[derive(serde::Deserialize)]
+struct PendingOp {
+    entity_id: String,
+    hlc: String,
+    /// The columns it set, as JSON.
+    columns: String,
 }
 
 fn current_row(tx: &Transaction<'_>, entity: &str, id: &str) -> Result<Option<Map<String, Value>>> {

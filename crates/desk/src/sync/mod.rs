@@ -6,10 +6,13 @@ pub mod apply;
 pub mod snapshot;
 mod unique;
 
+use crate::db::read;
 use crate::{org, Desk, Result};
 use branchdesk_api::sync::ORG_SCOPE;
 use branchdesk_api::ApiError;
+use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -28,7 +31,7 @@ impl Desk {
         Ok(db.conn.query_row(
             "SELECT server_url, device_token, server_pin, last_synced_at, last_error FROM sync_state",
             [],
-            crate::db::read::row,
+            read::row,
         )?)
     }
 
@@ -109,7 +112,7 @@ impl Desk {
 
     /// This desk's number in the organisation.
     pub fn desk_no(&self) -> Result<u32> {
-        Ok(self.db().conn.query_row("SELECT desk_no FROM sync_state", [], |r| r.get(0))?)
+        Ok(self.db().conn.query_row("SELECT desk_no FROM sync_state", [], read::value)?)
     }
 
     /// Who may link or unlink this desk: an admin of settings somewhere.
@@ -155,7 +158,7 @@ impl Desk {
         let db = self.db();
         let allowed: Option<Vec<String>> = db
             .conn
-            .query_row("SELECT scopes FROM sync_state", [], |r| r.get::<_, Option<String>>(0))?
+            .query_row("SELECT scopes FROM sync_state", [], read::value::<Option<String>>)?
             .and_then(|s| serde_json::from_str(&s).ok());
         let mut scopes = vec![ORG_SCOPE.to_owned()];
         scopes.extend(
@@ -164,11 +167,9 @@ impl Desk {
                 .map(|b| format!("branch:{}", b.id))
                 .filter(|s| allowed.as_ref().is_none_or(|a| a.contains(s))),
         );
-        let stored: BTreeMap<String, u64> = db
-            .conn
-            .prepare_cached("SELECT scope, scope_seq FROM sync_cursors")?
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?
-            .collect::<rusqlite::Result<_>>()?;
+        let cursors: Vec<Cursor> =
+            read::all(&mut *db.conn.prepare_cached("SELECT scope, scope_seq FROM sync_cursors")?, [])?;
+        let stored: BTreeMap<String, u64> = cursors.into_iter().map(|c| (c.scope, c.scope_seq)).collect();
         Ok(scopes
             .into_iter()
             .map(|s| {
@@ -190,29 +191,21 @@ impl Desk {
     pub fn refused_changes(&self) -> Result<Vec<branchdesk_api::commands::system::RefusedChange>> {
         let db = self.db();
         let mut stmt = db.conn.prepare_cached(
-            "SELECT o.seq, o.entity, o.entity_id, o.kind, o.created_at, coalesce(u.full_name, ''), o.refused_reason
+            "SELECT o.seq, o.entity, o.entity_id, o.kind, o.created_at AS at,
+                    coalesce(u.full_name, '') AS author, o.refused_reason AS reason
              FROM outbox o LEFT JOIN users u ON u.id = o.author_user_id
              WHERE o.refused_reason IS NOT NULL ORDER BY o.seq DESC LIMIT 500",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(branchdesk_api::commands::system::RefusedChange {
-                seq: r.get::<_, i64>(0)? as u64,
-                entity: r.get(1)?,
-                entity_id: r.get(2)?,
-                kind: r.get(3)?,
-                at: crate::db::cols::time(r, 4)?,
-                author: r.get(5)?,
-                reason: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(read::all(&mut stmt, [])?)
     }
 
     /// Values that lost a merge and are not yet resolved.
     pub fn open_conflicts(&self) -> Result<u64> {
-        Ok(self.db().conn.query_row("SELECT count(*) FROM conflicts WHERE resolved_at IS NULL", [], |r| {
-            r.get::<_, i64>(0)
-        })? as u64)
+        Ok(self.db().conn.query_row(
+            "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL",
+            [],
+            read::value::<i64>,
+        )? as u64)
     }
 }
 
@@ -243,20 +236,21 @@ impl Desk {
         )?;
         // A stamp is 16 hex digits, '-', then the writing desk's id.
         let device = |hlc: String| hlc.get(17..).unwrap_or_default().to_owned();
-        let rows = stmt.query_map([], |r| {
-            Ok(branchdesk_api::commands::system::Conflict {
-                id: r.get(8)?,
-                entity: r.get(0)?,
-                entity_id: r.get(1)?,
-                column: r.get(2)?,
-                losing_value: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                winning_value: r.get(4)?,
-                losing_device: device(r.get(5)?),
-                winning_device: device(r.get(6)?),
-                detected_at: crate::db::cols::time(r, 7)?,
+        let rows: Vec<ConflictRow> = read::all(&mut stmt, [])?;
+        Ok(rows
+            .into_iter()
+            .map(|c| branchdesk_api::commands::system::Conflict {
+                id: c.id,
+                entity: c.entity,
+                entity_id: c.entity_id,
+                column: c.col,
+                losing_value: c.losing_value.unwrap_or_default(),
+                winning_value: c.winning_value,
+                losing_device: device(c.losing_hlc),
+                winning_device: device(c.winning_hlc),
+                detected_at: c.detected_at,
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect())
     }
 }
 
@@ -271,16 +265,16 @@ impl Desk {
         use crate::write::Scope;
         use branchdesk_api::ids::BranchId;
         actor.require_somewhere(branchdesk_api::Permission::ManageSetting)?;
-        let row: Option<(String, String, String, String)> = self
+        let row: Option<OpenConflict> = self
             .db()
             .conn
             .query_row(
                 "SELECT entity, entity_id, col, losing_value FROM conflicts WHERE id = ?1 AND resolved_at IS NULL",
                 [&input.id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                read::row,
             )
             .optional()?;
-        let Some((entity, entity_id, col, losing)) = row else {
+        let Some(OpenConflict { entity, entity_id, col, losing_value: losing }) = row else {
             return Err(ApiError::not_found("conflict").on("id").into());
         };
         // Only names the schema knows reach the SQL below.
@@ -295,16 +289,18 @@ impl Desk {
                 let known: bool = w.tx().query_row(
                     "SELECT count(*) > 0 FROM pragma_table_info(?1) WHERE name = ?2",
                     (table, &col),
-                    |r| r.get(0),
+                    read::value,
                 )?;
                 if !known {
                     return Err(ApiError::internal("conflict on an unknown column").into());
                 }
                 let branch: Option<String> = w
                     .tx()
-                    .query_row(&format!("SELECT branch_id FROM {table} WHERE id = ?1"), [&entity_id], |r| {
-                        r.get(0)
-                    })
+                    .query_row(
+                        &format!("SELECT branch_id FROM {table} WHERE id = ?1"),
+                        [&entity_id],
+                        read::value,
+                    )
                     .optional()
                     .ok()
                     .flatten()
@@ -338,4 +334,34 @@ fn authority(rest: &str) -> &str {
 fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// How far this desk has applied one scope.
+#[derive(Deserialize)]
+struct Cursor {
+    scope: String,
+    scope_seq: u64,
+}
+
+/// A `conflicts` row as the conflicts list shows it.
+#[derive(Deserialize)]
+struct ConflictRow {
+    id: String,
+    entity: String,
+    entity_id: String,
+    col: String,
+    losing_value: Option<String>,
+    winning_value: Option<String>,
+    losing_hlc: String,
+    winning_hlc: String,
+    detected_at: DateTime<Utc>,
+}
+
+/// An unresolved conflict's losing value and where it belongs.
+#[derive(Deserialize)]
+struct OpenConflict {
+    entity: String,
+    entity_id: String,
+    col: String,
+    losing_value: String,
 }

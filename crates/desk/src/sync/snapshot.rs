@@ -10,10 +10,12 @@
 //! half-way installs again, skipping rows already in with the same clocks.
 
 use super::apply::Merge;
+use crate::db::read;
 use crate::{Desk, Error, Result};
 use branchdesk_api::sync::{Change, Op, ALL_COLUMNS, SNAPSHOT_FORMAT, SYNCED_ENTITIES};
 use branchdesk_api::ApiError;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -56,25 +58,22 @@ pub fn check(file: &Path, scope: &str) -> Result<SnapshotHead> {
 /// scope, and that it holds the rows it says (its bytes were checked
 /// against their checksum as they arrived: [`Desk::receive_snapshot`]).
 fn read_head(conn: &Connection, schema: &str, scope: &str) -> Result<SnapshotHead> {
-    let (format, head): (u32, SnapshotHead) = conn
+    let stored: StoredHead = conn
         .query_row(
             &format!("SELECT format, scope, cursor, chain, max_hlc, device_acked, row_count FROM {schema}.snapshot"),
             [],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    SnapshotHead {
-                        scope: r.get(1)?,
-                        cursor: r.get::<_, i64>(2)? as u64,
-                        chain: r.get(3)?,
-                        max_hlc: r.get(4)?,
-                        device_acked: r.get::<_, i64>(5)? as u64,
-                        rows: r.get::<_, i64>(6)? as u64,
-                    },
-                ))
-            },
+            read::row,
         )
         .map_err(bad)?;
+    let format = stored.format;
+    let head = SnapshotHead {
+        scope: stored.scope,
+        cursor: stored.cursor,
+        chain: stored.chain,
+        max_hlc: stored.max_hlc,
+        device_acked: stored.device_acked,
+        rows: stored.row_count,
+    };
     if format != SNAPSHOT_FORMAT {
         return Err(bad(format!("format {format}, this desk reads {SNAPSHOT_FORMAT}")));
     }
@@ -82,7 +81,7 @@ fn read_head(conn: &Connection, schema: &str, scope: &str) -> Result<SnapshotHea
         return Err(bad(format!("it is of {}, not {scope}", head.scope)));
     }
     let count: i64 =
-        conn.query_row(&format!("SELECT count(*) FROM {schema}.rows"), [], |r| r.get(0)).map_err(bad)?;
+        conn.query_row(&format!("SELECT count(*) FROM {schema}.rows"), [], read::value).map_err(bad)?;
     if count as u64 != head.rows {
         return Err(bad(format!("it says {} rows and holds {count}", head.rows)));
     }
@@ -136,33 +135,37 @@ impl Desk {
         head: &SnapshotHead,
         mut progress: impl FnMut(u64, u64),
     ) -> Result<InstallReport> {
-        let ranges: Vec<(String, i64, i64)> = {
+        let ranges: Vec<EntityRows> = {
             let db = self.db();
-            let mut stmt =
-                db.conn.prepare("SELECT entity, min(rowid), max(rowid) FROM snap.rows GROUP BY entity")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
+            let mut stmt = db.conn.prepare(
+                "SELECT entity, min(rowid) AS first, max(rowid) AS last FROM snap.rows GROUP BY entity",
+            )?;
+            read::all(&mut stmt, [])?
         };
         let mut report = InstallReport::default();
         let mut done = 0u64;
         let order = self.tables_parents_first()?;
-        for (entity, lo, hi) in &ranges {
+        for EntityRows { entity, first, last } in &ranges {
             if !order.iter().any(|(t, _)| t == entity) {
-                report.skipped += (hi - lo + 1) as u64;
+                report.skipped += (last - first + 1) as u64;
             }
         }
         for (table, refers_to_itself) in &order {
-            let Some((_, lo, hi)) = ranges.iter().find(|(e, _, _)| e == table) else { continue };
+            let Some(EntityRows { first: lo, last: hi, .. }) = ranges.iter().find(|r| r.entity == *table)
+            else {
+                continue;
+            };
             // A table that refers to itself goes in at once (a row's
             // parent may lie in a later chunk).
             let step = if *refers_to_itself { hi - lo + 1 } else { INSTALL_CHUNK };
             // Into an empty table every row is new: no row-by-row look for
             // one held already (a clerk's row made meanwhile under the same
             // id fails the copy, and the merge takes that chunk).
-            let fresh: bool =
-                self.db()
-                    .conn
-                    .query_row(&format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"), [], |r| r.get(0))?;
+            let fresh: bool = self.db().conn.query_row(
+                &format!("SELECT NOT EXISTS (SELECT 1 FROM {table})"),
+                [],
+                read::value,
+            )?;
             let mut from = *lo;
             while from <= *hi {
                 if done > 0 && self.failpoints.fire(crate::failpoint::INSTALL_MID_SNAPSHOT) {
@@ -233,8 +236,8 @@ impl Desk {
             };
             let rows = if merge_all { all_rows(&tx, from, to)? } else { held };
             let mut merge = Merge::new(self, &tx)?;
-            for (id, data, clocks) in &rows {
-                for change in as_changes(table, id, data, clocks)? {
+            for SnapRow { entity_id, data, clocks } in &rows {
+                for change in as_changes(table, entity_id, data, clocks)? {
                     merge.change(&change)?;
                 }
                 report.merged += 1;
@@ -255,7 +258,7 @@ impl Desk {
         for table in SYNCED_ENTITIES {
             let mut stmt = db.conn.prepare("SELECT \"table\" FROM pragma_foreign_key_list(?1)")?;
             let names =
-                stmt.query_map([table], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+                stmt.query_map([table], read::value::<String>)?.collect::<rusqlite::Result<Vec<_>>>()?;
             parents
                 .insert(table, names.into_iter().filter(|p| SYNCED_ENTITIES.contains(&p.as_str())).collect());
         }
@@ -276,13 +279,43 @@ impl Desk {
     }
 }
 
-type SnapRow = (String, String, String);
+/// The head of a snapshot file as its `snapshot` table stores it.
+#[derive(Deserialize)]
+struct StoredHead {
+    format: u32,
+    scope: String,
+    cursor: u64,
+    chain: String,
+    max_hlc: String,
+    device_acked: u64,
+    row_count: u64,
+}
 
-/// A synced table's columns (name, default) for the installer's SQL.
-fn columns_of(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<Vec<(String, Option<String>)>> {
-    let mut stmt = tx.prepare_cached("SELECT name, dflt_value FROM pragma_table_info(?1)")?;
-    let cols = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    cols.collect()
+/// Where one table's rows lie in a snapshot's `rows` (by rowid).
+#[derive(Deserialize)]
+struct EntityRows {
+    entity: String,
+    first: i64,
+    last: i64,
+}
+
+/// A snapshot row: the row's data and its clocks, as JSON.
+#[derive(Deserialize)]
+struct SnapRow {
+    entity_id: String,
+    data: String,
+    clocks: String,
+}
+
+/// A synced table's column, with its default, for the installer's SQL.
+#[derive(Deserialize)]
+struct Column {
+    name: String,
+    dflt_value: Option<String>,
+}
+
+fn columns_of(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<Vec<Column>> {
+    read::all(&mut *tx.prepare_cached("SELECT name, dflt_value FROM pragma_table_info(?1)")?, [table])
 }
 
 /// A snapshot row's clocks as the desk keeps them (`row_clocks`). Both
@@ -291,11 +324,12 @@ fn columns_of(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<Vec<(String
 /// table — so the server's form is kept as it is when the row's data has
 /// every column of the table (nearly always), and spelt out column by
 /// column otherwise.
-fn stored_clocks(columns: &[(String, Option<String>)]) -> String {
+fn stored_clocks(columns: &[Column]) -> String {
     let covers: Vec<String> = columns
         .iter()
-        .filter(|(n, _)| n != "id")
-        .map(|(n, _)| format!("json_type(r.data, '$.\"{n}\"') IS NOT NULL"))
+        .map(|c| &c.name)
+        .filter(|n| *n != "id")
+        .map(|n| format!("json_type(r.data, '$.\"{n}\"') IS NOT NULL"))
         .collect();
     let all = format!("json_extract(r.clocks, '$.\"{ALL_COLUMNS}\"')");
     format!(
@@ -317,16 +351,13 @@ fn held_rows(tx: &Transaction<'_>, table: &str, from: i64, to: i64) -> Result<Ve
            AND NOT EXISTS (SELECT 1 FROM main.row_clocks c
                            WHERE c.entity = r.entity AND c.entity_id = r.entity_id AND c.clocks = {clocks})"
     );
-    let mut stmt = tx.prepare(&sql)?;
-    let rows = stmt.query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(read::all(&mut tx.prepare(&sql)?, [from, to])?)
 }
 
 fn all_rows(tx: &Transaction<'_>, from: i64, to: i64) -> Result<Vec<SnapRow>> {
     let mut stmt =
         tx.prepare("SELECT entity_id, data, clocks FROM snap.rows WHERE rowid BETWEEN ?1 AND ?2")?;
-    let rows = stmt.query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(read::all(&mut stmt, [from, to])?)
 }
 
 /// Copies the chunk's rows the desk does not hold, with their clocks, in
@@ -339,10 +370,10 @@ fn copy_rows(
     skip_held: bool,
 ) -> rusqlite::Result<usize> {
     let columns = columns_of(tx, table)?;
-    let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
     let values: Vec<String> = columns
         .iter()
-        .map(|(name, default)| match name.as_str() {
+        .map(|Column { name, dflt_value: default }| match name.as_str() {
             "id" => "r.entity_id".to_owned(),
             _ => format!(
                 "CASE WHEN json_type(r.data, '$.\"{name}\"') IS NULL THEN {} ELSE json_extract(r.data, '$.\"{name}\"') END",

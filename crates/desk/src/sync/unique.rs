@@ -6,6 +6,7 @@
 //! instead of a rejection).
 
 use super::apply::{record_clash, Clash};
+use crate::db::read;
 use crate::Result;
 use branchdesk_api::sync::Op;
 use rusqlite::{OptionalExtension, Transaction};
@@ -52,7 +53,7 @@ pub(super) fn settle(
     let mut params: Vec<String> = values.clone();
     params.push(op.entity_id.clone());
     let other: Option<String> =
-        tx.prepare(&sql)?.query_row(rusqlite::params_from_iter(params.iter()), |r| r.get(0)).optional()?;
+        tx.prepare(&sql)?.query_row(rusqlite::params_from_iter(params.iter()), read::value).optional()?;
     let Some(other) = other else { return Ok(false) };
     let col = key[key.len() - 1];
     let value = &values[values.len() - 1];
