@@ -19,7 +19,7 @@ use crate::commands::attendance::{
 use crate::commands::leads::{ActivityKind, LeadStatus};
 use crate::commands::money::{DueKind, ExpenseCategory, ExpenseStatus, PaymentMethod, ReversalKind};
 use crate::commands::students::{ConcessionCategory, DiscountKind, EnrolmentStatus, MAX_PHOTO_BYTES};
-use crate::commands::timetable::{CompensationModel, EventKind};
+use crate::commands::timetable::{CompensationModel, EventKind, SessionStatus};
 use crate::commands::users::ProfileKind;
 
 /// Where a table's rows replicate.
@@ -210,7 +210,6 @@ pub const fn names() -> [&'static str; Entity::ALL.len()] {
     out
 }
 
-const SESSION_STATUS: &[&str] = &["SCHEDULED", "CANCELLED"];
 /// The CHECK keeps ONE_TIME for an instalment plan (`FeeFrequency::Instalments`
 /// lives in `fee_instalments`), so this column's values are the CHECK's.
 const FEE_FREQUENCY: &[&str] = &["ONE_TIME", "MONTHLY", "QUARTERLY"];
@@ -400,7 +399,7 @@ tables! {
         uuid("room_id").refs("rooms"),
         uuid("teacher_id").refs("users"),
         uuid("substitute_teacher_id").null().refs("users"),
-        text("status", LINE).one_of(SESSION_STATUS),
+        text("status", LINE).one_of(&SessionStatus::VALUES),
         flag("moved").defaulted(),
         uuid("cancelled_by_event_id").null(),
         text("note", PROSE).defaulted(),

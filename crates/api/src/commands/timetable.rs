@@ -122,12 +122,13 @@ pub struct SetBatchActive {
 }
 command!(SetBatchActive => "set_batch_active", Permission -> Batch);
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum SessionStatus {
-    #[default]
-    Scheduled,
-    Cancelled,
+crate::wire::wire_enum! {
+    /// A class session's state: the values of `class_sessions.status`.
+    pub enum SessionStatus {
+        #[default]
+        Scheduled = "SCHEDULED" => "Scheduled",
+        Cancelled = "CANCELLED" => "Cancelled",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -22,6 +22,7 @@ use crate::{settings, validate, Actor, Desk, Result};
 use branchdesk_api::amount;
 use branchdesk_api::commands::money::*;
 use branchdesk_api::commands::students::{DiscountKind, EnrolmentStatus};
+use branchdesk_api::commands::timetable::FeeFrequency;
 use branchdesk_api::ids::{DueId, InvoiceId, ReceiptId, SalaryLineId, StudentId, UserId};
 use branchdesk_api::settings as keys;
 use branchdesk_api::{ApiError, Permission};
@@ -66,10 +67,12 @@ fn planned_dues(conn: &Connection, e: &EnrolmentRow, batch: &BatchRow) -> Result
     let course = crate::academics::courses::by_id(conn, batch.course_id)?.map(|c| c.name).unwrap_or_default();
     let plan = batch.instalments();
     Ok(if plan.is_empty() {
-        let every = match batch.fee_frequency.as_str() {
-            "ONE_TIME" => dues::Every::Once,
-            "QUARTERLY" => dues::Every::Months(3),
-            _ => dues::Every::Months(1),
+        let every = match batch.fee_frequency {
+            FeeFrequency::OneTime => dues::Every::Once,
+            FeeFrequency::Quarterly => dues::Every::Months(3),
+            // A batch's plan is never stored as INSTALMENTS (it is ONE_TIME
+            // with its instalments), so that reads as monthly, as before.
+            FeeFrequency::Monthly | FeeFrequency::Instalments => dues::Every::Months(1),
         };
         let amount = taxed(dues::after_concession(batch.fee_minor, percent, fixed));
         dues::schedule(every, e.start_date, batch.end_date, &course)

@@ -9,6 +9,7 @@ use crate::write::branch_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::amount;
 use branchdesk_api::commands::money::*;
+use branchdesk_api::commands::timetable::CompensationModel;
 use branchdesk_api::ids::{BranchId, SalaryLineId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -215,17 +216,17 @@ fn month_facts(
 ) -> Result<(Vec<BatchTerms>, Vec<Taught>)> {
     let mut batches = Vec::new();
     for b in crate::timetable::store::batches_of_branch(conn, branch.0, true)? {
-        let terms = match b.comp_model.as_str() {
-            "PER_SESSION" => Terms::PerSession(b.comp_amount_minor),
-            "PER_STUDENT" => Terms::PerStudent(b.comp_amount_minor),
-            _ => Terms::FixedMonthly(b.comp_amount_minor),
+        let terms = match b.comp_model {
+            CompensationModel::PerSession => Terms::PerSession(b.comp_amount_minor),
+            CompensationModel::PerStudent => Terms::PerStudent(b.comp_amount_minor),
+            CompensationModel::FixedMonthly => Terms::FixedMonthly(b.comp_amount_minor),
         };
         let students = crate::timetable::store::seats_taken(conn, b.id)?;
         batches.push(BatchTerms { id: b.id, teacher: b.teacher_id, terms, students });
     }
     let taught = crate::timetable::store::sessions_of_branch(conn, branch.0, from, to)?
         .into_iter()
-        .filter(|s| s.status == "SCHEDULED")
+        .filter(|s| s.scheduled())
         .map(|s| Taught { batch: s.batch_id, by: s.substitute_teacher_id.unwrap_or(s.teacher_id) })
         .collect();
     Ok((batches, taught))

@@ -2,7 +2,7 @@
 
 use super::clash::{Booked, Booking};
 use super::slots::{expand, parse_slots, WeeklySlot, MAX_BATCH_DAYS};
-use super::store::{self, BatchRow, SessionRow, CANCELLED, DROPPED_FROM_SCHEDULE, SCHEDULED};
+use super::store::{self, BatchRow, SessionRow, DROPPED_FROM_SCHEDULE};
 use crate::academics::{courses, curricula};
 use crate::names::Names;
 use crate::validate::parse_date;
@@ -10,7 +10,8 @@ use crate::write::Write;
 use crate::{error, rooms, validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::CurriculumStatus;
 use branchdesk_api::commands::timetable::{
-    Batch, BatchDetail, FeeFrequency, GetBatch, ListBatches, ListTeachers, SaveBatch, SetBatchActive, Teacher,
+    Batch, BatchDetail, FeeFrequency, GetBatch, ListBatches, ListTeachers, SaveBatch, SessionStatus,
+    SetBatchActive, Teacher,
 };
 use branchdesk_api::ids::{BatchId, BranchId, CourseId, CurriculumId, RoomId, UserId};
 use branchdesk_api::{ApiError, Permission};
@@ -144,8 +145,8 @@ pub(crate) fn plan_sessions(
         let id = store::session_id(b.id, date, slot.start);
         let cancelling = events.iter().find(|e| e.covers(b.id, date, slot.start, slot.end)).map(|e| e.id);
         let (status, by_event) = match cancelling {
-            Some(e) => (CANCELLED, Some(e)),
-            None => (SCHEDULED, None),
+            Some(e) => (SessionStatus::Cancelled, Some(e)),
+            None => (SessionStatus::Scheduled, None),
         };
         match existing.remove(&id) {
             Some(old) if old.moved => kept.push(old),
@@ -163,7 +164,7 @@ pub(crate) fn plan_sessions(
                     ..old.clone()
                 };
                 if automatic {
-                    new.status = status.into();
+                    new.status = status;
                     new.cancelled_by_event_id = by_event;
                     if old.note == DROPPED_FROM_SCHEDULE {
                         new.note = String::new();
@@ -183,7 +184,7 @@ pub(crate) fn plan_sessions(
                 room_id: b.room_id,
                 teacher_id: b.teacher_id,
                 substitute_teacher_id: None,
-                status: status.into(),
+                status,
                 moved: false,
                 cancelled_by_event_id: by_event,
                 note: String::new(),
@@ -199,7 +200,7 @@ pub(crate) fn plan_sessions(
             continue;
         }
         let new = SessionRow {
-            status: CANCELLED.into(),
+            status: SessionStatus::Cancelled,
             note: DROPPED_FROM_SCHEDULE.into(),
             updated_at: now,
             ..old.clone()
@@ -248,10 +249,7 @@ impl Desk {
             .iter()
             .map(|s| super::sessions::view(s, &names))
             .collect();
-        let scheduled = sessions
-            .iter()
-            .filter(|s| s.status == branchdesk_api::commands::timetable::SessionStatus::Scheduled)
-            .count() as u32;
+        let scheduled = sessions.iter().filter(|s| s.status == SessionStatus::Scheduled).count() as u32;
         Ok(BatchDetail {
             batch: view(&db.conn, &b, &names)?,
             sessions_cancelled: sessions.len() as u32 - scheduled,

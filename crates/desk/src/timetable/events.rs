@@ -2,10 +2,10 @@
 
 use super::clash::{Booked, Booking};
 use super::slots::{fmt_time, parse_span, DAY_MINUTES, MAX_BATCH_DAYS};
-use super::store::{self, EventRow, SessionRow, CANCELLED, SCHEDULED};
+use super::store::{self, EventRow, SessionRow};
 use crate::validate::parse_date;
 use crate::{rooms, validate, Actor, Desk, Result};
-use branchdesk_api::commands::timetable::{Event, ListEvents, RemoveEvent, SaveEvent};
+use branchdesk_api::commands::timetable::{Event, ListEvents, RemoveEvent, SaveEvent, SessionStatus};
 use branchdesk_api::ids::EventId;
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, Utc};
@@ -47,7 +47,7 @@ fn sessions_cancelled_by(
         .filter(|s| s.scheduled() && e.covers(s.batch_id, s.date, s.start_min, s.end_min))
         .map(|s| {
             let new = SessionRow {
-                status: CANCELLED.into(),
+                status: SessionStatus::Cancelled,
                 cancelled_by_event_id: Some(e.id),
                 updated_at: now,
                 ..s.clone()
@@ -150,7 +150,7 @@ impl Desk {
             let note = format!("Moved for {}", row.title);
             for (_, new) in cancelled.iter_mut() {
                 *new = SessionRow {
-                    status: SCHEDULED.into(),
+                    status: SessionStatus::Scheduled,
                     date: to,
                     moved: true,
                     note: note.clone(),
@@ -208,7 +208,7 @@ impl Desk {
                 let length = s.end_min - s.start_min;
                 let back = s.scheduled(); // moved by the event, not cancelled
                 let new = SessionRow {
-                    status: SCHEDULED.into(),
+                    status: SessionStatus::Scheduled,
                     cancelled_by_event_id: None,
                     date: if back { s.slot_date } else { s.date },
                     start_min: if back { s.slot_start } else { s.start_min },

@@ -2,7 +2,7 @@
 
 use super::clash::{Booked, Booking};
 use super::slots::{fmt_time, parse_span};
-use super::store::{self, SessionRow, CANCELLED, SCHEDULED};
+use super::store::{self, SessionRow};
 use crate::names::Names;
 use crate::validate::parse_date;
 use crate::{rooms, validate, Actor, Desk, Result};
@@ -26,7 +26,7 @@ pub(crate) fn view(s: &SessionRow, names: &Names) -> ClassSession {
         teacher_name: names.user(s.teacher_id),
         substitute_id: s.substitute_teacher_id.map(UserId),
         substitute_name: s.substitute_teacher_id.map(|u| names.user(u)),
-        status: if s.scheduled() { SessionStatus::Scheduled } else { SessionStatus::Cancelled },
+        status: s.status,
         moved: s.moved,
         slot_date: s.slot_date.to_string(),
         note: s.note.clone(),
@@ -141,7 +141,7 @@ impl Desk {
             .into());
         }
         let new = SessionRow {
-            status: if input.cancelled { CANCELLED } else { SCHEDULED }.into(),
+            status: if input.cancelled { SessionStatus::Cancelled } else { SessionStatus::Scheduled },
             cancelled_by_event_id: None,
             note,
             updated_at: self.clock().now(),

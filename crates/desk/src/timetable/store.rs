@@ -4,7 +4,7 @@ use super::slots::WeeklySlot;
 use crate::db::read;
 use crate::write::branch_record;
 use crate::Result;
-use branchdesk_api::commands::timetable::{CompensationModel, EventKind, FeeFrequency};
+use branchdesk_api::commands::timetable::{CompensationModel, EventKind, FeeFrequency, SessionStatus};
 use branchdesk_api::ids::{BatchId, BranchId, EventId, RoomId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -79,8 +79,6 @@ pub fn batches_of_branch(conn: &Connection, branch: Uuid, include_inactive: bool
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub const SCHEDULED: &str = "SCHEDULED";
-pub const CANCELLED: &str = "CANCELLED";
 /// The note on a session whose weekly slot a schedule change removed; a
 /// later change that brings the slot back brings the session back too.
 pub const DROPPED_FROM_SCHEDULE: &str = "Not in the weekly schedule any more.";
@@ -98,7 +96,7 @@ pub struct SessionRow {
     pub room_id: Uuid,
     pub teacher_id: Uuid,
     pub substitute_teacher_id: Option<Uuid>,
-    pub status: String,
+    pub status: SessionStatus,
     pub moved: bool,
     pub cancelled_by_event_id: Option<EventId>,
     pub note: String,
@@ -110,7 +108,7 @@ branch_record!(SessionRow, "class_sessions");
 
 impl SessionRow {
     pub fn scheduled(&self) -> bool {
-        self.status == SCHEDULED
+        self.status == SessionStatus::Scheduled
     }
     /// Who teaches it: the substitute when there is one.
     pub fn taught_by(&self) -> Uuid {
