@@ -11,7 +11,7 @@ use crate::write::Write;
 use crate::{academics, validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::FULL_WEIGHTAGE_BP;
 use branchdesk_api::commands::students::*;
-use branchdesk_api::ids::{BatchId, BranchId, CourseId, EnrolmentId};
+use branchdesk_api::ids::EnrolmentId;
 use branchdesk_api::{ApiError, Permission};
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -93,7 +93,7 @@ pub(crate) fn plan_enrolment(
     let id = store::enrolment_id(student.id, batch.id);
     let old = store::enrolment_by_id(conn, id)?;
     if let Some(o) = &old {
-        if EnrolmentStatus::parse(&o.status).is_some_and(EnrolmentStatus::holds_seat) {
+        if o.status.holds_seat() {
             return Err(ApiError::duplicate(
                 "batch_id",
                 format!("{} is already enrolled in {}.", student.full_name, batch.name),
@@ -112,16 +112,16 @@ pub(crate) fn plan_enrolment(
     }
     let row = EnrolmentRow {
         id: EnrolmentId(id),
-        branch_id: BranchId(batch.branch_id),
+        branch_id: batch.branch_id,
         student_id: student.id,
-        batch_id: BatchId(batch.id),
-        course_id: CourseId(batch.course_id),
+        batch_id: batch.id,
+        course_id: batch.course_id,
         start_date,
         discount_kind: discount.kind,
         discount_value: discount.value,
         discount_reason: discount.reason,
         discount_category: discount.category,
-        status: EnrolmentStatus::Active.as_str().into(),
+        status: EnrolmentStatus::Active,
         status_since: now,
         certificate_no: None,
         created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
@@ -137,13 +137,13 @@ pub(crate) fn write_enrolment(w: &mut Write<'_>, plan: &EnrolPlan, reason: &str)
         }
         None => w.insert(&plan.row)?,
     }
-    log(w, &plan.row, plan.old.as_ref().map(EnrolmentRow::typed_status), reason)?;
+    log(w, &plan.row, plan.old.as_ref().map(|e| e.status), reason)?;
     fees(w, &plan.row)
 }
 
 /// The enrolment's dues follow its status (money/mod.rs).
 fn fees(w: &mut Write<'_>, e: &EnrolmentRow) -> Result<()> {
-    let batch = batch_by_id(w.tx(), e.batch_id.0)?.ok_or_else(|| ApiError::not_found("batch"))?;
+    let batch = batch_by_id(w.tx(), e.batch_id)?.ok_or_else(|| ApiError::not_found("batch"))?;
     crate::money::write_enrolment_dues(w, e, &batch)
 }
 
@@ -153,7 +153,7 @@ fn log(w: &mut Write<'_>, e: &EnrolmentRow, from: Option<EnrolmentStatus>, reaso
         branch_id: e.branch_id,
         enrolment_id: e.id,
         from_status: from,
-        to_status: e.typed_status(),
+        to_status: e.status,
         reason: reason.to_owned(),
         changed_by: w.author(),
         changed_at: w.now(),
@@ -185,10 +185,10 @@ impl Desk {
         let now = self.clock().now();
         let plan = {
             let db = self.db();
-            let student = store::student_by_id(&db.conn, input.student_id.0)?
+            let student = store::student_by_id(&db.conn, input.student_id)?
                 .ok_or_else(|| ApiError::invalid("student_id", "Choose a student from the list."))?;
-            actor.require(Permission::ManageEnrolment, Some(student.typed_branch_id()))?;
-            let batch = batch_by_id(&db.conn, input.batch_id.0)?
+            actor.require(Permission::ManageEnrolment, Some(student.branch_id))?;
+            let batch = batch_by_id(&db.conn, input.batch_id)?
                 .ok_or_else(|| ApiError::invalid("batch_id", "Choose a batch from the list."))?;
             let start = if input.start_date.trim().is_empty() {
                 self.today()
@@ -215,7 +215,7 @@ impl Desk {
         let old = store::enrolment_by_id(&db.conn, input.id.0)?
             .ok_or_else(|| ApiError::not_found("enrolment").on("id"))?;
         actor.require(Permission::ManageEnrolment, Some(old.branch_id))?;
-        let from = old.typed_status();
+        let from = old.status;
         if from == input.status {
             return Err(ApiError::invalid(
                 "status",
@@ -228,14 +228,14 @@ impl Desk {
         }
         if input.status.holds_seat() && !from.holds_seat() {
             let student = store::student_by_id(&db.conn, old.student_id)?;
-            if student.is_some_and(|s| s.typed_branch_id() != old.branch_id) {
+            if student.is_some_and(|s| s.branch_id != old.branch_id) {
                 return Err(ApiError::invalid(
                     "status",
                     "The student has moved to another branch; enrol them in a batch there.",
                 )
                 .into());
             }
-            let batch = batch_by_id(&db.conn, old.batch_id.0)?.ok_or_else(|| ApiError::not_found("batch"))?;
+            let batch = batch_by_id(&db.conn, old.batch_id)?.ok_or_else(|| ApiError::not_found("batch"))?;
             let taken = crate::timetable::store::seats_taken(&db.conn, batch.id)?;
             if taken >= batch.capacity {
                 return Err(ApiError::conflict(format!(
@@ -251,7 +251,7 @@ impl Desk {
                 let student =
                     store::student_by_id(&db.conn, old.student_id)?.map(|s| s.code).unwrap_or_default();
                 let course =
-                    academics::courses::by_id(&db.conn, old.course_id.0)?.map(|c| c.code).unwrap_or_default();
+                    academics::courses::by_id(&db.conn, old.course_id)?.map(|c| c.code).unwrap_or_default();
                 Some(format!("{student}/{course}"))
             }
             (_, existing) => existing.clone(),
@@ -259,7 +259,7 @@ impl Desk {
         drop(db);
         let now = self.clock().now();
         let new = EnrolmentRow {
-            status: input.status.as_str().into(),
+            status: input.status,
             status_since: now,
             certificate_no,
             updated_at: now,
@@ -299,7 +299,7 @@ impl Desk {
                 ))
                 .into());
             }
-            let status = old.typed_status();
+            let status = old.status;
             if !status.holds_seat() {
                 return Err(ApiError::conflict(format!(
                     "This enrolment is {}; mark it active again before changing its concession.",
@@ -308,7 +308,7 @@ impl Desk {
                 .on("id")
                 .into());
             }
-            let batch = batch_by_id(&db.conn, old.batch_id.0)?.ok_or_else(|| ApiError::not_found("batch"))?;
+            let batch = batch_by_id(&db.conn, old.batch_id)?.ok_or_else(|| ApiError::not_found("batch"))?;
             let d = check_discount(
                 input.discount_kind,
                 input.discount_value,
@@ -345,7 +345,7 @@ impl Desk {
         };
         self.write(Some(actor.user_id), |w| {
             w.update(&old, &new)?;
-            log(w, &new, Some(old.typed_status()), &reason)?;
+            log(w, &new, Some(old.status), &reason)?;
             fees(w, &new)
         })?;
         view(&self.db().conn, &new)

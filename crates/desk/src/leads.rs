@@ -147,7 +147,7 @@ fn view(conn: &Connection, l: &LeadRow, open: &[LeadRow]) -> Result<Lead> {
         source: l.source.clone(),
         course_id: l.course_id,
         course_name: match l.course_id {
-            Some(c) => crate::academics::courses::by_id(conn, c.0)?.map(|c| c.name),
+            Some(c) => crate::academics::courses::by_id(conn, c)?.map(|c| c.name),
             None => None,
         },
         owner_id: l.owner_id,
@@ -201,7 +201,7 @@ pub(crate) fn check_lead(
     let notes = validate::optional("notes", &input.notes, 2000)?;
     let next = follow_up("next_follow_up", &input.next_follow_up, today)?;
     if let Some(c) = input.course_id {
-        crate::academics::courses::by_id(conn, c.0)?
+        crate::academics::courses::by_id(conn, c)?
             .ok_or_else(|| ApiError::invalid("course_id", "Choose a course from the list."))?;
     }
     if let Some(o) = input.owner_id {
@@ -384,13 +384,13 @@ impl Desk {
                     return Err(ApiError::invalid("guardian_relation", format!("A student under {under} needs a guardian; add the parent's phone to the enquiry first.")).into());
                 }
             }
-            let code = crate::org::store::branch_by_id(conn, lead.branch_id.0)?
+            let code = crate::org::store::branch_by_id(conn, lead.branch_id)?
                 .map(|b| b.code)
                 .unwrap_or_else(|| "S".into());
             let prefix = format!("{code}-{}-", students::desk_tag(self.device_id()));
             let student = StudentRow {
-                id: Uuid::now_v7(),
-                branch_id: lead.branch_id.0,
+                id: StudentId(Uuid::now_v7()),
+                branch_id: lead.branch_id,
                 code: format!("{prefix}{:04}", crate::students::store::last_in_series(conn, &prefix)? + 1),
                 full_name: profile.full_name,
                 date_of_birth: profile.date_of_birth,
@@ -407,7 +407,7 @@ impl Desk {
                 created_at: now,
                 updated_at: now,
             };
-            let batch = crate::timetable::store::batch_by_id(conn, input.batch_id.0)?
+            let batch = crate::timetable::store::batch_by_id(conn, input.batch_id)?
                 .ok_or_else(|| ApiError::invalid("batch_id", "Choose a batch to enrol into."))?;
             let start = if input.start_date.trim().is_empty() {
                 today
@@ -426,7 +426,7 @@ impl Desk {
         };
         let converted = LeadRow {
             status: LeadStatus::Converted,
-            student_id: Some(student.typed_id()),
+            student_id: Some(student.id),
             next_follow_up: None,
             updated_at: now,
             ..lead.clone()
@@ -448,6 +448,6 @@ impl Desk {
                 done_at: now,
             })
         })?;
-        self.get_student(actor, GetStudent { id: student.typed_id() })
+        self.get_student(actor, GetStudent { id: student.id })
     }
 }

@@ -14,7 +14,7 @@ use crate::write::branch_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::*;
 use branchdesk_api::commands::students::{EnrolmentStatus, GetMyRecord, MyRecord};
-use branchdesk_api::ids::{AssignmentId, BranchId, LessonId, StudentId, UserId};
+use branchdesk_api::ids::{AssignmentId, BatchId, BranchId, CurriculumId, LessonId, StudentId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
@@ -24,10 +24,10 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SubmissionRow {
     pub id: Uuid,
-    pub branch_id: Uuid,
+    pub branch_id: BranchId,
     pub assignment_id: AssignmentId,
-    pub student_id: Uuid,
-    pub batch_id: Uuid,
+    pub student_id: StudentId,
+    pub batch_id: BatchId,
     pub submitted_on: NaiveDate,
     pub late: bool,
     pub marks: Option<u32>,
@@ -44,8 +44,8 @@ static SUBMISSION_COLUMNS: Columns = columns!(SubmissionRow, "");
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct BookmarkRow {
     pub id: Uuid,
-    pub branch_id: Uuid,
-    pub student_id: Uuid,
+    pub branch_id: BranchId,
+    pub student_id: StudentId,
     pub lesson_id: LessonId,
     pub removed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -58,8 +58,8 @@ static BOOKMARK_COLUMNS: Columns = columns!(BookmarkRow, "");
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct HighlightRow {
     pub id: Uuid,
-    pub branch_id: Uuid,
-    pub student_id: Uuid,
+    pub branch_id: BranchId,
+    pub student_id: StudentId,
     pub lesson_id: LessonId,
     pub text: String,
     pub note: String,
@@ -73,12 +73,12 @@ fn derived(namespace: u128, a: Uuid, b: Uuid) -> Uuid {
     Uuid::new_v5(&Uuid::from_u128(namespace), format!("{a}\u{0}{b}").as_bytes())
 }
 
-pub fn submission_id(assignment: AssignmentId, student: Uuid) -> Uuid {
-    derived(0x7d3b_19e4_a2c6_4f08_b5e1_38d4_c9a2_6f17, assignment.into(), student)
+pub fn submission_id(assignment: AssignmentId, student: StudentId) -> Uuid {
+    derived(0x7d3b_19e4_a2c6_4f08_b5e1_38d4_c9a2_6f17, assignment.into(), student.into())
 }
 
-pub fn bookmark_id(student: Uuid, lesson: LessonId) -> Uuid {
-    derived(0x2e6f_84a1_d09b_4c37_9f2a_61c8_e4b5_03d9, student, lesson.into())
+pub fn bookmark_id(student: StudentId, lesson: LessonId) -> Uuid {
+    derived(0x2e6f_84a1_d09b_4c37_9f2a_61c8_e4b5_03d9, student.into(), lesson.into())
 }
 
 fn submission_by_id(conn: &Connection, id: Uuid) -> Result<Option<SubmissionRow>> {
@@ -91,7 +91,7 @@ fn submission_by_id(conn: &Connection, id: Uuid) -> Result<Option<SubmissionRow>
 /// What grading needs of an assignment.
 #[derive(Deserialize)]
 struct AssignmentTerms {
-    curriculum_id: Uuid,
+    curriculum_id: CurriculumId,
     due_date: Option<NaiveDate>,
     max_marks: u32,
 }
@@ -118,7 +118,7 @@ fn assignment_of_batch(
 
 fn view(s: &StudentRow, sub: Option<&SubmissionRow>) -> Submission {
     Submission {
-        student_id: StudentId(s.id),
+        student_id: s.id,
         student_name: s.full_name.clone(),
         student_code: s.code.clone(),
         submitted_on: sub.map(|x| x.submitted_on.to_string()),
@@ -130,9 +130,9 @@ fn view(s: &StudentRow, sub: Option<&SubmissionRow>) -> Submission {
 }
 
 /// Is `student` (still) in `batch`?
-fn in_batch(conn: &Connection, student: Uuid, batch: Uuid) -> Result<bool> {
+fn in_batch(conn: &Connection, student: StudentId, batch: BatchId) -> Result<bool> {
     Ok(students::enrolment_by_id(conn, students::enrolment_id(student, batch))?
-        .is_some_and(|e| EnrolmentStatus::parse(&e.status).is_some_and(|s| s != EnrolmentStatus::Dropped)))
+        .is_some_and(|e| e.status != EnrolmentStatus::Dropped))
 }
 
 /// The lesson, checked to be in a curriculum one of the student's batches follows.
@@ -157,13 +157,13 @@ impl Desk {
         actor.require_somewhere(Permission::ViewBatch)?;
         let db = self.db();
         let conn = &db.conn;
-        let batch = batch_by_id(conn, input.batch_id.0)?
-            .ok_or_else(|| ApiError::not_found("batch").on("batch_id"))?;
-        actor.require(Permission::ViewBatch, Some(BranchId(batch.branch_id)))?;
+        let batch =
+            batch_by_id(conn, input.batch_id)?.ok_or_else(|| ApiError::not_found("batch").on("batch_id"))?;
+        actor.require(Permission::ViewBatch, Some(batch.branch_id))?;
         assignment_of_batch(conn, input.assignment_id, &batch)?;
         let mut out = Vec::new();
         for e in students::enrolments(conn, batch.id, true)? {
-            if EnrolmentStatus::parse(&e.status) == Some(EnrolmentStatus::Dropped) {
+            if e.status == EnrolmentStatus::Dropped {
                 continue;
             }
             let Some(s) = students::student_by_id(conn, e.student_id)? else { continue };
@@ -184,12 +184,12 @@ impl Desk {
         let (old, row, student) = {
             let db = self.db();
             let conn = &db.conn;
-            let batch = batch_by_id(conn, input.batch_id.0)?
+            let batch = batch_by_id(conn, input.batch_id)?
                 .ok_or_else(|| ApiError::not_found("batch").on("batch_id"))?;
-            let branch = Some(BranchId(batch.branch_id));
+            let branch = Some(batch.branch_id);
             actor.require(Permission::MarkAttendance, branch)?;
-            if batch.teacher_id != actor.user_id.0
-                && batch.assistant_id != Some(actor.user_id.0)
+            if batch.teacher_id != actor.user_id
+                && batch.assistant_id != Some(actor.user_id)
                 && !actor.can(Permission::ManageBatch, branch)
             {
                 return Err(
@@ -197,10 +197,10 @@ impl Desk {
                 );
             }
             let (due, max) = assignment_of_batch(conn, input.assignment_id, &batch)?;
-            if !in_batch(conn, input.student_id.0, batch.id)? {
+            if !in_batch(conn, input.student_id, batch.id)? {
                 return Err(ApiError::invalid("student_id", "That student is not in this batch.").into());
             }
-            let student = students::student_by_id(conn, input.student_id.0)?
+            let student = students::student_by_id(conn, input.student_id)?
                 .ok_or_else(|| ApiError::not_found("student"))?;
             let today = self.today();
             let on = if input.submitted_on.trim().is_empty() {
@@ -252,7 +252,7 @@ impl Desk {
         let db = self.db();
         let conn = &db.conn;
         let student = own_student(conn, actor)?;
-        let batch = batch_by_id(conn, input.batch_id.0)?.filter(|b| b.branch_id == student.branch_id);
+        let batch = batch_by_id(conn, input.batch_id)?.filter(|b| b.branch_id == student.branch_id);
         let Some(batch) = batch.filter(|b| in_batch(conn, student.id, b.id).unwrap_or(false)) else {
             return Err(ApiError::invalid("batch_id", "You are not in that batch.").into());
         };
@@ -350,7 +350,7 @@ impl Desk {
         let student = crate::students::view(&db.conn, &row)?;
         let enrolments = crate::students::roster::of_student(&db.conn, row.id)?;
         let attendance = crate::attendance::report::student_attendance(&db.conn, row.id)?;
-        let fees = Some(crate::money::account(&db.conn, row.typed_id(), self.today())?);
+        let fees = Some(crate::money::account(&db.conn, row.id, self.today())?);
         Ok(MyRecord { student, enrolments, attendance, fees })
     }
 }

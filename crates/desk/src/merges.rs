@@ -25,7 +25,7 @@ impl Desk {
             let db = self.db();
             // Receipts are never rewritten (money is append-only): the
             // record that holds payments must be the one kept.
-            if let Some(r) = crate::money::store::receipts_of_student(&db.conn, dup.typed_id())?.first() {
+            if let Some(r) = crate::money::store::receipts_of_student(&db.conn, dup.id)?.first() {
                 return Err(ApiError::invalid(
                     "duplicate",
                     format!(
@@ -36,13 +36,13 @@ impl Desk {
                 .into());
             }
             (
-                store::links_of_student(&db.conn, dup.typed_id())?,
+                store::links_of_student(&db.conn, dup.id)?,
                 store::enrolments(&db.conn, dup.id, false)?,
-                crate::leads::of_student(&db.conn, dup.typed_id())?,
-                crate::money::store::dues_of_student(&db.conn, dup.typed_id())?,
+                crate::leads::of_student(&db.conn, dup.id)?,
+                crate::money::store::dues_of_student(&db.conn, dup.id)?,
             )
         };
-        let branch = Some(keep.typed_branch_id());
+        let branch = Some(keep.branch_id);
         if !enrols.is_empty() {
             actor.require(Permission::ManageEnrolment, branch)?;
         }
@@ -52,11 +52,11 @@ impl Desk {
         let now = self.clock().now();
         self.write(Some(actor.user_id), |w| {
             for l in &links {
-                let id = store::link_id(keep.typed_id(), l.guardian_id);
+                let id = store::link_id(keep.id, l.guardian_id);
                 if store::link_by_id(w.tx(), id)?.is_none() {
                     w.insert(&LinkRow {
                         id,
-                        student_id: keep.typed_id(),
+                        student_id: keep.id,
                         created_at: now,
                         updated_at: now,
                         ..l.clone()
@@ -71,11 +71,7 @@ impl Desk {
             for d in &dues {
                 w.update(
                     d,
-                    &crate::money::store::DueRow {
-                        student_id: keep.typed_id(),
-                        updated_at: now,
-                        ..d.clone()
-                    },
+                    &crate::money::store::DueRow { student_id: keep.id, updated_at: now, ..d.clone() },
                 )?;
             }
             let note = format!("Merged into {} ({}).", keep.code, keep.full_name);
@@ -84,15 +80,11 @@ impl Desk {
             for lead in &leads {
                 w.update(
                     lead,
-                    &crate::leads::LeadRow {
-                        student_id: Some(keep.typed_id()),
-                        updated_at: now,
-                        ..lead.clone()
-                    },
+                    &crate::leads::LeadRow { student_id: Some(keep.id), updated_at: now, ..lead.clone() },
                 )?;
             }
             Ok(())
         })?;
-        self.get_student(actor, GetStudent { id: keep.typed_id() })
+        self.get_student(actor, GetStudent { id: keep.id })
     }
 }

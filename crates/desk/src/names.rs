@@ -4,6 +4,7 @@
 
 use crate::db::read;
 use crate::Result;
+use branchdesk_api::ids::BranchId;
 use rusqlite::Connection;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -23,7 +24,7 @@ struct IdName {
 
 impl Names {
     /// Batches and rooms of `branch` (None: every branch) and every user.
-    pub fn load(conn: &Connection, branch: Option<Uuid>) -> Result<Names> {
+    pub fn load(conn: &Connection, branch: Option<BranchId>) -> Result<Names> {
         let branch = branch.map(|b| b.to_string());
         let map = |sql: &str| -> Result<HashMap<Uuid, String>> {
             let mut stmt = conn.prepare_cached(sql)?;

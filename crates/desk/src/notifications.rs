@@ -64,7 +64,7 @@ fn by_id(conn: &Connection, id: Uuid) -> Result<Option<NotificationRow>> {
 /// and who was absent.
 pub(crate) struct Absence {
     pub attendance_id: Uuid,
-    pub student_id: Uuid,
+    pub student_id: StudentId,
 }
 
 /// Drafts for the primary guardian of each newly absent student (those
@@ -78,10 +78,10 @@ pub(crate) fn absence_alerts(
     if absent.is_empty() {
         return Ok(Vec::new());
     }
-    let branch = BranchId(s.branch_id);
+    let branch = s.branch_id;
     let auto = settings::effective_flag(conn, AUTO_SEND_ALERTS, Some(branch))?;
     let batch = timetable::batch_by_id(conn, s.batch_id)?.map(|b| b.name).unwrap_or_default();
-    let branch_name = crate::org::store::branch_by_id(conn, s.branch_id)?.map(|b| b.name).unwrap_or_default();
+    let branch_name = crate::org::store::branch_by_id(conn, branch)?.map(|b| b.name).unwrap_or_default();
     let mut out = Vec::new();
     for a in absent {
         let id = alert_id(a.attendance_id);
@@ -89,7 +89,7 @@ pub(crate) fn absence_alerts(
             continue;
         }
         let Some(student) = students::student_by_id(conn, a.student_id)? else { continue };
-        let Some(g) = guardian_to_tell(conn, student.typed_id())? else { continue };
+        let Some(g) = guardian_to_tell(conn, student.id)? else { continue };
         let body = format!(
             "Dear {}, {} was absent from {} on {}. Please call us if this is unexpected. – {}",
             g.full_name,
@@ -106,7 +106,7 @@ pub(crate) fn absence_alerts(
             auto,
             now,
         };
-        out.push(draft.to(&g, student.typed_id(), body));
+        out.push(draft.to(&g, student.id, body));
     }
     Ok(out)
 }
@@ -191,7 +191,7 @@ impl Desk {
             let template =
                 settings::effective_text(conn, branchdesk_api::settings::REMINDER_TEMPLATE, branch)?;
             let branch_name =
-                crate::org::store::branch_by_id(conn, input.branch_id.0)?.map(|b| b.name).unwrap_or_default();
+                crate::org::store::branch_by_id(conn, input.branch_id)?.map(|b| b.name).unwrap_or_default();
             let mut out = Vec::new();
             for line in &lines {
                 let id = reminder_id(line.due.id, today);
@@ -239,7 +239,7 @@ impl Desk {
         let mut out = Vec::new();
         for n in rows {
             let student_name = match n.student_id {
-                Some(s) => students::student_by_id(&db.conn, s.0)?.map(|s| s.full_name),
+                Some(s) => students::student_by_id(&db.conn, s)?.map(|s| s.full_name),
                 None => None,
             };
             out.push(Notification {

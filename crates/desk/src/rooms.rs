@@ -14,9 +14,8 @@ pub const MAX_CAPACITY: u32 = 1_000;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct RoomRow {
-    /// `id` and `branch_id` stay `Uuid` while the timetable reads them so.
-    pub id: Uuid,
-    pub branch_id: Uuid,
+    pub id: RoomId,
+    pub branch_id: BranchId,
     pub name: String,
     pub capacity: u32,
     pub active: bool,
@@ -27,18 +26,18 @@ pub struct RoomRow {
 impl Record for RoomRow {
     const TABLE: &'static str = "rooms";
     fn id(&self) -> Uuid {
-        self.id
+        self.id.into()
     }
     fn scope(&self) -> Scope {
-        Scope::Branch(BranchId(self.branch_id))
+        Scope::Branch(self.branch_id)
     }
 }
 
 impl RoomRow {
     fn view(&self) -> Room {
         Room {
-            id: RoomId(self.id),
-            branch_id: BranchId(self.branch_id),
+            id: self.id,
+            branch_id: self.branch_id,
             name: self.name.clone(),
             capacity: self.capacity,
             active: self.active,
@@ -52,7 +51,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<RoomRow> {
     crate::db::read::row(r)
 }
 
-pub(crate) fn by_id(conn: &Connection, id: Uuid) -> Result<Option<RoomRow>> {
+pub(crate) fn by_id(conn: &Connection, id: RoomId) -> Result<Option<RoomRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM rooms WHERE id = ?1"))?
         .query_row([id.to_string()], from_row)
@@ -70,8 +69,8 @@ fn for_branch(conn: &Connection, branch: BranchId, include_inactive: bool) -> Re
 /// A new room row with the given fields, for services and benchmarks.
 pub fn new_row(branch: BranchId, name: String, capacity: u32, now: DateTime<Utc>) -> RoomRow {
     RoomRow {
-        id: Uuid::now_v7(),
-        branch_id: branch.0,
+        id: RoomId(Uuid::now_v7()),
+        branch_id: branch,
         name,
         capacity,
         active: true,
@@ -97,13 +96,13 @@ impl Desk {
         }
         let existing = {
             let db = self.db();
-            org::store::branch_by_id(&db.conn, input.branch_id.0)?
+            org::store::branch_by_id(&db.conn, input.branch_id)?
                 .ok_or_else(|| ApiError::invalid("branch_id", "Choose a branch from the list."))?;
             match input.id {
                 Some(id) => {
-                    let old = by_id(&db.conn, id.0)?.ok_or_else(|| ApiError::not_found("room").on("id"))?;
+                    let old = by_id(&db.conn, id)?.ok_or_else(|| ApiError::not_found("room").on("id"))?;
                     // Moving a room between branches would need rights in both; not offered.
-                    if old.branch_id != input.branch_id.0 {
+                    if old.branch_id != input.branch_id {
                         return Err(ApiError::invalid("branch_id", "A room stays in its branch.").into());
                     }
                     Some(old)
@@ -133,8 +132,8 @@ impl Desk {
 
     pub fn set_room_active(&self, actor: &Actor, input: SetRoomActive) -> Result<Room> {
         actor.require_somewhere(Permission::ManageRoom)?;
-        let old = by_id(&self.db().conn, input.id.0)?.ok_or_else(|| ApiError::not_found("room").on("id"))?;
-        actor.require(Permission::ManageRoom, Some(BranchId(old.branch_id)))?;
+        let old = by_id(&self.db().conn, input.id)?.ok_or_else(|| ApiError::not_found("room").on("id"))?;
+        actor.require(Permission::ManageRoom, Some(old.branch_id))?;
         let new = self.write(Some(actor.user_id), |w| {
             let new = RoomRow { active: input.active, updated_at: w.now(), ..old.clone() };
             w.update(&old, &new)?;

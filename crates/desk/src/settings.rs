@@ -155,7 +155,7 @@ impl Desk {
         }
         let value = validate(spec, input.value)?;
         if let Some(b) = input.branch_id {
-            org::store::branch_by_id(&self.db().conn, b.0)?
+            org::store::branch_by_id(&self.db().conn, b)?
                 .ok_or_else(|| ApiError::invalid("branch_id", "Choose a branch from the list."))?;
         }
         let old = stored(&self.db().conn, spec.key, input.branch_id)?;

@@ -37,23 +37,23 @@ impl Desk {
             );
         }
         let to = input.to_branch_id;
-        if to == student.typed_branch_id() {
+        if to == student.branch_id {
             return Err(ApiError::invalid("to_branch_id", "The student is already in this branch.").into());
         }
-        let target = org::store::branch_by_id(&self.db().conn, to.0)?
+        let target = org::store::branch_by_id(&self.db().conn, to)?
             .filter(|b| b.active)
             .ok_or_else(|| ApiError::invalid("to_branch_id", "Choose an open branch from the list."))?;
-        let from = Scope::Branch(student.typed_branch_id());
+        let from = Scope::Branch(student.branch_id);
         let now = self.clock().now();
         self.write(Some(actor.user_id), |w| {
             let open: Vec<EnrolmentRow> = store::enrolments(w.tx(), student.id, false)?
                 .into_iter()
-                .filter(|e| EnrolmentStatus::parse(&e.status).is_some_and(EnrolmentStatus::holds_seat))
+                .filter(|e| e.status.holds_seat())
                 .collect();
             let closing = format!("Transferred to {}", target.name);
             for e in open {
                 let closed = EnrolmentRow {
-                    status: EnrolmentStatus::Dropped.as_str().into(),
+                    status: EnrolmentStatus::Dropped,
                     status_since: now,
                     updated_at: now,
                     ..e.clone()
@@ -71,7 +71,7 @@ impl Desk {
                 crate::users::store::by_id(conn, actor.user_id.0)?.map(|u| u.full_name).unwrap_or_default();
             let mut history = earlier_branches(conn, &student)?;
             history.push(BranchHistory {
-                branch_id: student.typed_branch_id(),
+                branch_id: student.branch_id,
                 branch_name: here,
                 to_branch_name: target.name.clone(),
                 left_at: now.to_rfc3339(),
@@ -79,19 +79,19 @@ impl Desk {
                 transferred_by: by,
                 enrolments: crate::students::roster::of_student(conn, student.id)?,
                 attendance: crate::attendance::report::student_attendance(conn, student.id)?,
-                fees: Some(crate::money::account(conn, student.typed_id(), now.date_naive())?),
+                fees: Some(crate::money::account(conn, student.id, now.date_naive())?),
             });
             let mut guardians = Vec::new();
-            for link in store::links_of_student(conn, student.typed_id())? {
+            for link in store::links_of_student(conn, student.id)? {
                 let shared = store::links_of_guardian(conn, link.guardian_id)?
                     .iter()
-                    .any(|l| l.student_id != student.typed_id());
+                    .any(|l| l.student_id != student.id);
                 let g = store::guardian_by_id(conn, link.guardian_id)?
                     .ok_or_else(|| ApiError::internal("a guardian link names no guardian"))?;
                 guardians.push((link, g, shared));
             }
             // The lead stays at this branch (it keeps its link to the student).
-            let moved = StudentRow { branch_id: to.0, lead_id: None, updated_at: now, ..student.clone() };
+            let moved = StudentRow { branch_id: to, lead_id: None, updated_at: now, ..student.clone() };
             w.update(&student, &moved)?;
             for (link, g, shared) in guardians {
                 if shared {
@@ -107,7 +107,7 @@ impl Desk {
                     let gone = LinkRow { removed_at: Some(now), updated_at: now, ..link.clone() };
                     w.update(&link, &gone)?;
                     let new_link = LinkRow {
-                        id: store::link_id(student.typed_id(), copy.id),
+                        id: store::link_id(student.id, copy.id),
                         branch_id: to,
                         guardian_id: copy.id,
                         removed_at: None,
@@ -124,8 +124,8 @@ impl Desk {
             let row = TransferRow {
                 id: Uuid::now_v7(),
                 branch_id: to,
-                from_branch_id: student.typed_branch_id(),
-                student_id: student.typed_id(),
+                from_branch_id: student.branch_id,
+                student_id: student.id,
                 reason: reason.clone(),
                 history: serde_json::to_string(&history)?,
                 transferred_by: Some(actor.user_id),

@@ -114,7 +114,7 @@ fn marks_are_one_record_per_student_and_session_with_every_change_logged() {
             .unwrap();
     assert_eq!(saved.rows[1].status, Some(AttendanceStatus::Late));
     assert_eq!(saved.rows[1].note, "Bus late");
-    let id = branchdesk_desk::attendance::store::attendance_id(c.students[0].0, s0.0);
+    let id = branchdesk_desk::attendance::store::attendance_id(c.students[0], s0);
     assert_eq!(
         c.f.count(&format!("SELECT count(*) FROM attendance WHERE id = '{id}'")),
         1,

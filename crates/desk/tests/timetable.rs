@@ -94,8 +94,8 @@ fn sessions_are_generated_from_the_weekly_schedule_with_derived_ids() {
     // The id is derived from (batch, date, slot start): any desk generating
     // the same meeting gets the same row.
     let expected =
-        branchdesk_desk::timetable::store::session_id(b.id.0, "2026-06-01".parse().unwrap(), 16 * 60);
-    assert_eq!(d.sessions[0].id.0, expected);
+        branchdesk_desk::timetable::store::session_id(b.id, "2026-06-01".parse().unwrap(), 16 * 60);
+    assert_eq!(d.sessions[0].id, expected);
     // Saving again changes nothing and doubles nothing.
     let before = p.f.count("SELECT count(*) FROM outbox");
     p.save(SaveBatch {

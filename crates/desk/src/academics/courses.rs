@@ -17,7 +17,7 @@ pub const MAX_FEE_MINOR: i64 = 10_000_000_000;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CourseRow {
-    pub id: Uuid,
+    pub id: CourseId,
     pub code: String,
     pub name: String,
     pub description: String,
@@ -33,7 +33,7 @@ org_record!(CourseRow, "courses");
 impl CourseRow {
     fn view(&self) -> Course {
         Course {
-            id: CourseId(self.id),
+            id: self.id,
             code: self.code.clone(),
             name: self.name.clone(),
             description: self.description.clone(),
@@ -51,7 +51,7 @@ fn course_from_row(r: &Row<'_>) -> rusqlite::Result<CourseRow> {
     crate::db::read::row(r)
 }
 
-pub fn by_id(conn: &Connection, id: Uuid) -> Result<Option<CourseRow>> {
+pub fn by_id(conn: &Connection, id: CourseId) -> Result<Option<CourseRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COURSE_COLUMNS} FROM courses WHERE id = ?1"))?
         .query_row([id.to_string()], course_from_row)
@@ -119,14 +119,14 @@ impl Desk {
         }
         let old = match input.id {
             Some(id) => {
-                Some(by_id(&self.db().conn, id.0)?.ok_or_else(|| ApiError::not_found("course").on("id"))?)
+                Some(by_id(&self.db().conn, id)?.ok_or_else(|| ApiError::not_found("course").on("id"))?)
             }
             None => None,
         };
         let result = self.write(Some(actor.user_id), |w| {
             let now = w.now();
             let row = CourseRow {
-                id: old.as_ref().map(|o| o.id).unwrap_or_else(Uuid::now_v7),
+                id: old.as_ref().map(|o| o.id).unwrap_or_else(|| CourseId(Uuid::now_v7())),
                 code,
                 name,
                 description,
@@ -178,7 +178,7 @@ impl Desk {
                         ApiError::invalid("course_ids", "A course appears only once in a roadmap.").into()
                     );
                 }
-                by_id(&db.conn, c.0)?
+                by_id(&db.conn, *c)?
                     .ok_or_else(|| ApiError::invalid("course_ids", "Choose courses from the list."))?;
             }
             match input.id {

@@ -11,7 +11,7 @@ use crate::timetable::store::{self as timetable, SessionRow};
 use crate::{settings, validate, Actor, Desk, Result};
 use branchdesk_api::commands::attendance::*;
 use branchdesk_api::commands::students::EnrolmentStatus;
-use branchdesk_api::ids::{BranchId, LessonId, SessionId, StudentId};
+use branchdesk_api::ids::{CurriculumId, LessonId, SessionId, StudentId};
 use branchdesk_api::settings::ATTENDANCE_EDIT_DAYS;
 use branchdesk_api::{ApiError, Permission};
 use chrono::NaiveDate;
@@ -26,8 +26,7 @@ fn enrolled_on(e: &EnrolmentRow, date: NaiveDate) -> bool {
     if e.start_date > date {
         return false;
     }
-    let status = EnrolmentStatus::parse(&e.status).unwrap_or_default();
-    status == EnrolmentStatus::Active || crate::clock::local_date(e.status_since) > date
+    e.status == EnrolmentStatus::Active || crate::clock::local_date(e.status_since) > date
 }
 
 /// (roll number, enrolment) of the students on a session's roster.
@@ -47,11 +46,11 @@ impl Desk {
     /// one they cover), or any in a branch where they plan batches.
     fn session_to_mark(&self, actor: &Actor, id: SessionId) -> Result<SessionRow> {
         actor.require_somewhere(Permission::MarkAttendance)?;
-        let s = timetable::session_by_id(&self.db().conn, id.0)?
+        let s = timetable::session_by_id(&self.db().conn, id)?
             .ok_or_else(|| ApiError::not_found("session").on("session_id"))?;
-        let branch = Some(BranchId(s.branch_id));
+        let branch = Some(s.branch_id);
         actor.require(Permission::MarkAttendance, branch)?;
-        let own = s.taught_by() == actor.user_id.0 || s.teacher_id == actor.user_id.0;
+        let own = s.taught_by() == actor.user_id || s.teacher_id == actor.user_id;
         if !own && !actor.can(Permission::ManageBatch, branch) {
             return Err(ApiError::denied(
                 "This is another teacher's class; only its teacher, a substitute or a manager marks it.",
@@ -65,9 +64,9 @@ impl Desk {
         let db = self.db();
         let conn = &db.conn;
         let names = Names::load(conn, Some(s.branch_id))?;
-        let records: HashMap<Uuid, AttendanceRow> =
+        let records: HashMap<StudentId, AttendanceRow> =
             store::of_session(conn, s.id)?.into_iter().map(|a| (a.student_id, a)).collect();
-        let mut log: HashMap<Uuid, Vec<MarkLogEntry>> = HashMap::new();
+        let mut log: HashMap<StudentId, Vec<MarkLogEntry>> = HashMap::new();
         for m in store::marks_of_session(conn, s.id)? {
             log.entry(m.student_id).or_default().push(MarkLogEntry {
                 old_status: m.old_status,
@@ -83,7 +82,7 @@ impl Desk {
             let Some(student) = students::student_by_id(conn, e.student_id)? else { continue };
             let record = records.get(&e.student_id);
             rows.push(SheetRow {
-                student_id: StudentId(e.student_id),
+                student_id: e.student_id,
                 code: student.code,
                 full_name: student.full_name,
                 roll,
@@ -132,9 +131,9 @@ impl Desk {
                 false,
             ));
         }
-        let window = settings::effective_int(conn, ATTENDANCE_EDIT_DAYS, Some(BranchId(s.branch_id)))?;
+        let window = settings::effective_int(conn, ATTENDANCE_EDIT_DAYS, Some(s.branch_id))?;
         if (today - s.date).num_days() > window {
-            if !actor.can(Permission::EditOldAttendance, Some(BranchId(s.branch_id))) {
+            if !actor.can(Permission::EditOldAttendance, Some(s.branch_id)) {
                 return Ok((
                     Some(format!("Marks older than {window} days are changed by a manager, with a reason.")),
                     false,
@@ -186,21 +185,22 @@ impl Desk {
                 )
                 .into());
             }
-            let on_roster: HashSet<Uuid> = roster(conn, &s)?.into_iter().map(|(_, e)| e.student_id).collect();
-            let existing: HashMap<Uuid, AttendanceRow> =
+            let on_roster: HashSet<StudentId> =
+                roster(conn, &s)?.into_iter().map(|(_, e)| e.student_id).collect();
+            let existing: HashMap<StudentId, AttendanceRow> =
                 store::of_session(conn, s.id)?.into_iter().map(|a| (a.student_id, a)).collect();
             let mut seen = HashSet::new();
             let mut records: Vec<(Option<AttendanceRow>, AttendanceRow)> = Vec::new();
             let mut logs = Vec::new();
             for (i, m) in input.marks.iter().enumerate() {
-                if !on_roster.contains(&m.student_id.0) {
+                if !on_roster.contains(&m.student_id) {
                     return Err(ApiError::invalid(
                         &format!("marks[{i}].student_id"),
                         "That student is not enrolled in this batch on this date.",
                     )
                     .into());
                 }
-                if !seen.insert(m.student_id.0) {
+                if !seen.insert(m.student_id) {
                     return Err(ApiError::invalid(
                         &format!("marks[{i}].student_id"),
                         "A student is marked twice.",
@@ -208,20 +208,20 @@ impl Desk {
                     .into());
                 }
                 let note = validate::optional(&format!("marks[{i}].note"), &m.note, NOTE_MAX)?;
-                let old = existing.get(&m.student_id.0);
+                let old = existing.get(&m.student_id);
                 if old.is_some_and(|o| o.status == m.status && o.note == note) {
                     continue;
                 }
                 let row = AttendanceRow {
-                    id: store::attendance_id(m.student_id.0, s.id),
+                    id: store::attendance_id(m.student_id, s.id),
                     branch_id: s.branch_id,
                     session_id: s.id,
                     batch_id: s.batch_id,
-                    student_id: m.student_id.0,
+                    student_id: m.student_id,
                     date: s.date,
                     status: m.status,
                     note: note.clone(),
-                    marked_by: Some(actor.user_id.0),
+                    marked_by: Some(actor.user_id),
                     marked_at: now,
                     created_at: old.map(|o| o.created_at).unwrap_or(now),
                     updated_at: now,
@@ -236,7 +236,7 @@ impl Desk {
                     new_status: row.status,
                     note,
                     reason: reason.clone(),
-                    marked_by: Some(actor.user_id.0),
+                    marked_by: Some(actor.user_id),
                     marked_at: now,
                 });
                 records.push((old.cloned(), row));
@@ -341,7 +341,7 @@ impl Desk {
     }
 }
 
-fn lesson_choices(conn: &Connection, curriculum: Uuid) -> Result<Vec<LessonChoice>> {
+fn lesson_choices(conn: &Connection, curriculum: CurriculumId) -> Result<Vec<LessonChoice>> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.id, l.title, m.title AS module FROM curriculum_lessons l
          JOIN curriculum_modules m ON m.id = l.module_id AND m.deleted_at IS NULL

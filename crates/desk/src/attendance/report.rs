@@ -99,7 +99,7 @@ impl Desk {
         actor.require_somewhere(Permission::ViewAttendance)?;
         let db = self.db();
         let conn = &db.conn;
-        let student = students::student_by_id(conn, input.student_id.0)?
+        let student = students::student_by_id(conn, input.student_id)?
             .ok_or_else(|| ApiError::not_found("student").on("student_id"))?;
         crate::students::transfer::viewable_in(conn, actor, Permission::ViewAttendance, &student)?;
         student_attendance(conn, student.id)
@@ -118,7 +118,7 @@ struct MonthMark {
 }
 
 /// A student's attendance lines, percentage and lesson progress.
-pub(crate) fn student_attendance(conn: &rusqlite::Connection, id: Uuid) -> Result<StudentAttendance> {
+pub(crate) fn student_attendance(conn: &rusqlite::Connection, id: StudentId) -> Result<StudentAttendance> {
     let student = students::student_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("student"))?;
     let names = crate::names::Names::load(conn, None)?; // the batches of earlier branches too
     let records = super::store::of_student(conn, student.id)?;

@@ -120,7 +120,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for session in sessions.iter().filter(|s| s.date.as_str() < today.to_string().as_str()) {
             for (k, s) in students[b * per_batch..(b + 1) * per_batch].iter().enumerate() {
                 n += 1;
-                let id = branchdesk_desk::attendance::store::attendance_id(s.id.0, session.id.0);
+                let id = branchdesk_desk::attendance::store::attendance_id(s.id, session.id);
                 let mut columns = serde_json::Map::new();
                 for (key, value) in [
                     ("branch_id", branch.to_string()),

@@ -37,7 +37,7 @@ fn check(desk: &Desk, conn: &rusqlite::Connection, input: &ImportCsv, row: &CsvR
     let code = row.get("student_code").trim().to_uppercase();
     let student = crate::students::store::students_with_code(conn, &code)?
         .into_iter()
-        .find(|s| s.typed_branch_id() == input.branch_id && s.archived_at.is_none())
+        .find(|s| s.branch_id == input.branch_id && s.archived_at.is_none())
         .ok_or_else(|| {
             ApiError::invalid("student_code", format!("No student of this branch has the code {code}."))
         })?;
@@ -59,9 +59,9 @@ fn check(desk: &Desk, conn: &rusqlite::Connection, input: &ImportCsv, row: &CsvR
             let description =
                 validate::required("description", "what the due is for", &row.get("description"), 120)?;
             Ok(Entry::Due(DueRow {
-                id: opening_due_id(student.typed_id(), day, &description, value),
-                branch_id: student.typed_branch_id(),
-                student_id: student.typed_id(),
+                id: opening_due_id(student.id, day, &description, value),
+                branch_id: student.branch_id,
+                student_id: student.id,
                 enrolment_id: None,
                 kind: DueKind::Opening,
                 description,

@@ -7,7 +7,7 @@ use crate::students::{self as st, check_guardian, check_profile, phone_key, writ
 use crate::{settings, Actor, Desk, Result};
 use branchdesk_api::commands::imports::{ImportCsv, ImportReport, RowProblem};
 use branchdesk_api::commands::students::{GuardianInput, SaveStudent};
-use branchdesk_api::ids::{BranchId, GuardianId};
+use branchdesk_api::ids::{BranchId, GuardianId, StudentId};
 use branchdesk_api::ApiError;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -73,12 +73,12 @@ pub(super) fn import(desk: &Desk, actor: &Actor, input: &ImportCsv) -> Result<Im
     {
         let db = desk.db();
         let conn = &db.conn;
-        crate::org::store::branch_by_id(conn, branch.0)?
+        crate::org::store::branch_by_id(conn, branch)?
             .ok_or_else(|| ApiError::invalid("branch_id", "Choose a branch from the list."))?;
         let under =
             settings::effective_int(conn, branchdesk_api::settings::GUARDIAN_REQUIRED_UNDER, Some(branch))?;
         let branch_code =
-            crate::org::store::branch_by_id(conn, branch.0)?.map(|b| b.code).unwrap_or_else(|| "S".into());
+            crate::org::store::branch_by_id(conn, branch)?.map(|b| b.code).unwrap_or_else(|| "S".into());
         let prefix = format!("{branch_code}-{}-", st::desk_tag(desk.device_id()));
         let mut next = store::last_in_series(conn, &prefix)?;
         let mut codes_in_file: HashSet<String> = HashSet::new();
@@ -148,8 +148,8 @@ pub(super) fn import(desk: &Desk, actor: &Actor, input: &ImportCsv) -> Result<Im
             duplicates.extend(profile.phone.as_deref().and_then(|p| same_phone(row, "phone", p, &first)));
             planned.push(Planned {
                 student: StudentRow {
-                    id: Uuid::now_v7(),
-                    branch_id: branch.0,
+                    id: StudentId(Uuid::now_v7()),
+                    branch_id: branch,
                     code,
                     full_name: profile.full_name,
                     date_of_birth: profile.date_of_birth,

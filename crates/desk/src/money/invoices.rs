@@ -81,7 +81,7 @@ impl Desk {
         let desk_no = self.desk_no()?;
         let row = self.write(Some(actor.user_id), |w| {
             let conn: &Connection = w.tx();
-            let lines: Vec<InvoiceLine> = store::dues_of_student(conn, student.typed_id())?
+            let lines: Vec<InvoiceLine> = store::dues_of_student(conn, student.id)?
                 .into_iter()
                 .filter(|d| d.cancelled_at.is_none() && d.due_on >= from && d.due_on <= to)
                 .map(|d| InvoiceLine {
@@ -96,7 +96,7 @@ impl Desk {
                     ApiError::invalid("to", "No fees of this student fall due in that period.").into()
                 );
             }
-            let branch = student.typed_branch_id();
+            let branch = student.branch_id;
             let rate = settings::effective_int(conn, keys::GST_RATE_BP, Some(branch))?;
             let start_month = settings::effective_int(conn, keys::YEAR_START_MONTH, None)? as u32;
             let fy = numbers::fiscal_year(today, start_month);
@@ -106,7 +106,7 @@ impl Desk {
             let row = InvoiceRow {
                 id: InvoiceId(Uuid::now_v7()),
                 branch_id: branch,
-                student_id: student.typed_id(),
+                student_id: student.id,
                 number: numbers::invoice_number(&code, desk_no, &fy, serial + 1),
                 desk_no,
                 fiscal_year: fy,

@@ -132,10 +132,10 @@ pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &
         store::dues_of_enrolment(w.tx(), e.id)?.into_iter().filter(|d| d.kind == DueKind::Fee).collect();
     let paid = store::allocated_dues_of_enrolment(w.tx(), e.id)?;
     let cancel = |d: &DueRow| DueRow { cancelled_at: Some(now), updated_at: now, ..d.clone() };
-    let restore = match EnrolmentStatus::parse(&e.status) {
-        Some(EnrolmentStatus::Active) => true,
-        Some(EnrolmentStatus::OnHold) => false,
-        Some(EnrolmentStatus::Dropped | EnrolmentStatus::Completed) => {
+    let restore = match e.status {
+        EnrolmentStatus::Active => true,
+        EnrolmentStatus::OnHold => false,
+        EnrolmentStatus::Dropped | EnrolmentStatus::Completed => {
             let after = e.status_since.date_naive();
             for d in existing.iter().filter(|d| d.cancelled_at.is_none() && d.due_on > after) {
                 if !paid.contains(&d.id) {
@@ -144,7 +144,6 @@ pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &
             }
             return Ok(());
         }
-        None => return Ok(()),
     };
     for p in planned_dues(w.tx(), e, batch)? {
         let id = dues::due_id(e.id, p.key);
@@ -153,7 +152,7 @@ pub(crate) fn write_enrolment_dues(w: &mut Write<'_>, e: &EnrolmentRow, batch: &
                 w.insert(&DueRow {
                     id,
                     branch_id: e.branch_id,
-                    student_id: StudentId(e.student_id),
+                    student_id: e.student_id,
                     enrolment_id: Some(e.id),
                     kind: DueKind::Fee,
                     description: p.description,
@@ -225,7 +224,7 @@ pub(crate) fn receipt_view(conn: &Connection, r: &ReceiptRow) -> Result<Receipt>
         id: r.id,
         branch_id: r.branch_id,
         student_id: r.student_id,
-        student_name: student_by_id(conn, r.student_id.0)?.map(|s| s.full_name).unwrap_or_default(),
+        student_name: student_by_id(conn, r.student_id)?.map(|s| s.full_name).unwrap_or_default(),
         number: r.number.clone(),
         amount_minor: r.amount_minor,
         tax_minor: r.tax_minor,
@@ -342,7 +341,7 @@ pub(crate) fn write_payment(
     let day = crate::clock::local_date(p.at);
     let now = w.now();
     let conn: &Connection = w.tx();
-    let acct = account(conn, student.typed_id(), day)?;
+    let acct = account(conn, student.id, day)?;
     let parts = allocate(&acct, p.amount, p.allocations.as_deref())?;
     let allocated: i64 = parts.iter().map(|(_, a)| a).sum();
     if p.amount > allocated && !p.confirm_advance {
@@ -357,7 +356,7 @@ pub(crate) fn write_payment(
         )
         .into());
     }
-    let branch = student.typed_branch_id();
+    let branch = student.branch_id;
     let rate = settings::effective_int(conn, keys::GST_RATE_BP, Some(branch))?;
     let start_month = settings::effective_int(conn, keys::YEAR_START_MONTH, None)? as u32;
     let fy = numbers::fiscal_year(day, start_month);
@@ -366,7 +365,7 @@ pub(crate) fn write_payment(
     let row = ReceiptRow {
         id: ReceiptId(Uuid::now_v7()),
         branch_id: branch,
-        student_id: student.typed_id(),
+        student_id: student.id,
         number: numbers::receipt_number(&code, desk_no, &fy, serial),
         desk_no,
         fiscal_year: fy,
@@ -400,7 +399,7 @@ pub(crate) fn write_payment(
 impl Desk {
     pub fn get_student_account(&self, actor: &Actor, input: GetStudentAccount) -> Result<StudentAccount> {
         let s = self.student_for(actor, "student_id", input.student_id, Permission::ViewPayment)?;
-        account(&self.db().conn, s.typed_id(), self.today())
+        account(&self.db().conn, s.id, self.today())
     }
 
     pub fn collect_payment(&self, actor: &Actor, input: CollectPayment) -> Result<Receipt> {

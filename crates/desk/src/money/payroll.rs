@@ -10,7 +10,7 @@ use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::amount;
 use branchdesk_api::commands::money::*;
 use branchdesk_api::commands::timetable::CompensationModel;
-use branchdesk_api::ids::{BranchId, SalaryLineId, UserId};
+use branchdesk_api::ids::{BatchId, BranchId, SalaryLineId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -28,8 +28,8 @@ pub enum Terms {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BatchTerms {
-    pub id: Uuid,
-    pub teacher: Uuid,
+    pub id: BatchId,
+    pub teacher: UserId,
     pub terms: Terms,
     /// Students holding a seat.
     pub students: u32,
@@ -38,8 +38,8 @@ pub struct BatchTerms {
 /// One session taught in the month, by whoever taught it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Taught {
-    pub batch: Uuid,
-    pub by: Uuid,
+    pub batch: BatchId,
+    pub by: UserId,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -59,7 +59,7 @@ impl Earnings {
 
 /// What `user` earned from `batches` in a month in which `taught` happened.
 /// A fixed-monthly batch pays its teacher when it met at all that month.
-pub fn earnings(user: Uuid, batches: &[BatchTerms], taught: &[Taught]) -> Earnings {
+pub fn earnings(user: UserId, batches: &[BatchTerms], taught: &[Taught]) -> Earnings {
     let mut e = Earnings::default();
     for b in batches {
         match b.terms {
@@ -215,7 +215,7 @@ fn month_facts(
     to: NaiveDate,
 ) -> Result<(Vec<BatchTerms>, Vec<Taught>)> {
     let mut batches = Vec::new();
-    for b in crate::timetable::store::batches_of_branch(conn, branch.0, true)? {
+    for b in crate::timetable::store::batches_of_branch(conn, branch, true)? {
         let terms = match b.comp_model {
             CompensationModel::PerSession => Terms::PerSession(b.comp_amount_minor),
             CompensationModel::PerStudent => Terms::PerStudent(b.comp_amount_minor),
@@ -227,7 +227,7 @@ fn month_facts(
     let taught = crate::timetable::store::sessions_of_branch(conn, branch.0, from, to)?
         .into_iter()
         .filter(|s| s.scheduled())
-        .map(|s| Taught { batch: s.batch_id, by: s.substitute_teacher_id.unwrap_or(s.teacher_id) })
+        .map(|s| Taught { batch: s.batch_id, by: s.taught_by() })
         .collect();
     Ok((batches, taught))
 }
@@ -296,12 +296,12 @@ impl Desk {
             let people: BTreeSet<UserId> = fixed
                 .keys()
                 .copied()
-                .chain(batches.iter().map(|b| UserId(b.teacher)))
-                .chain(taught.iter().map(|t| UserId(t.by)))
+                .chain(batches.iter().map(|b| b.teacher))
+                .chain(taught.iter().map(|t| t.by))
                 .chain(existing.keys().copied())
                 .collect();
             for user in people {
-                let e = earnings(user.0, &batches, &taught);
+                let e = earnings(user, &batches, &taught);
                 let base = fixed.get(&user).copied().unwrap_or(0);
                 let old = existing.get(&user);
                 if let Some(o) = old {
@@ -448,8 +448,9 @@ mod tests {
 
     #[test]
     fn substitutes_are_credited_and_fixed_batches_pay_once_a_month() {
-        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
-        let (x, y, z) = (Uuid::from_u128(10), Uuid::from_u128(11), Uuid::from_u128(12));
+        let (a, b) = (UserId(Uuid::from_u128(1)), UserId(Uuid::from_u128(2)));
+        let (x, y, z) =
+            (BatchId(Uuid::from_u128(10)), BatchId(Uuid::from_u128(11)), BatchId(Uuid::from_u128(12)));
         let batches = vec![
             BatchTerms { id: x, teacher: a, terms: Terms::PerSession(50_000), students: 20 },
             BatchTerms { id: y, teacher: a, terms: Terms::FixedMonthly(1_000_000), students: 10 },
@@ -480,9 +481,9 @@ mod tests {
         /// over everyone equals the sessions taught times their rates.
         #[test]
         fn each_session_taught_is_paid_once(by in proptest::collection::vec((0u128..4, 0usize..3), 0..40)) {
-            let people: Vec<Uuid> = (0..4u128).map(Uuid::from_u128).collect();
+            let people: Vec<UserId> = (0..4u128).map(|i| UserId(Uuid::from_u128(i))).collect();
             let batches: Vec<BatchTerms> = (0..3u128)
-                .map(|i| BatchTerms { id: Uuid::from_u128(100 + i), teacher: people[i as usize], terms: Terms::PerSession(1_000 * (i as i64 + 1)), students: 0 })
+                .map(|i| BatchTerms { id: BatchId(Uuid::from_u128(100 + i)), teacher: people[i as usize], terms: Terms::PerSession(1_000 * (i as i64 + 1)), students: 0 })
                 .collect();
             let taught: Vec<Taught> = by.iter().map(|(p, b)| Taught { batch: batches[*b].id, by: people[*p as usize] }).collect();
             let paid: i64 = people.iter().map(|p| earnings(*p, &batches, &taught).per_session).sum();

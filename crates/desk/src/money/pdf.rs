@@ -118,11 +118,11 @@ pub fn receipt(conn: &Connection, r: &ReceiptRow, today: NaiveDate) -> Result<Pr
     let view = super::receipt_view(conn, r)?;
     let account = super::account(conn, r.student_id, today)?;
     let org = crate::org::store::organisation(conn)?.map(|o| o.name).unwrap_or_default();
-    let branch = crate::org::store::branch_by_id(conn, r.branch_id.0)?;
+    let branch = crate::org::store::branch_by_id(conn, r.branch_id)?;
     let branch_id = Some(r.branch_id);
     let gstin = crate::settings::effective_text(conn, keys::GSTIN, branch_id)?;
     let footer = crate::settings::effective_text(conn, keys::RECEIPT_FOOTER, branch_id)?;
-    let student = crate::students::store::student_by_id(conn, r.student_id.0)?;
+    let student = crate::students::store::student_by_id(conn, r.student_id)?;
 
     let mut p = Lines::default();
     p.line(PrintStyle::Title, &org);
@@ -224,7 +224,7 @@ pub fn salary_slip(
     view: &branchdesk_api::commands::money::SalaryLine,
 ) -> Result<Printable> {
     let org = crate::org::store::organisation(conn)?.map(|o| o.name).unwrap_or_default();
-    let branch = crate::org::store::branch_by_id(conn, line.branch_id.0)?.map(|b| b.name).unwrap_or_default();
+    let branch = crate::org::store::branch_by_id(conn, line.branch_id)?.map(|b| b.name).unwrap_or_default();
     let mut p = Lines::default();
     p.line(PrintStyle::Title, &org);
     p.line(PrintStyle::Text, &branch);
@@ -272,10 +272,10 @@ pub fn invoice(
     view: &branchdesk_api::commands::money::Invoice,
 ) -> Result<Printable> {
     let org = crate::org::store::organisation(conn)?.map(|o| o.name).unwrap_or_default();
-    let branch = crate::org::store::branch_by_id(conn, r.branch_id.0)?;
+    let branch = crate::org::store::branch_by_id(conn, r.branch_id)?;
     let branch_id = Some(r.branch_id);
     let gstin = crate::settings::effective_text(conn, keys::GSTIN, branch_id)?;
-    let student = crate::students::store::student_by_id(conn, r.student_id.0)?;
+    let student = crate::students::store::student_by_id(conn, r.student_id)?;
     let mut p = Lines::default();
     p.line(PrintStyle::Title, &org);
     if let Some(b) = &branch {

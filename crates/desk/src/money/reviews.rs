@@ -103,7 +103,7 @@ fn describe(conn: &Connection, entity: &str, entity_id: &str) -> Result<String> 
     let id = entity_id.parse::<Uuid>().unwrap_or_default();
     let receipt = |id: Uuid| -> Result<Option<String>> {
         let Some(r) = super::store::receipt_by_id(conn, ReceiptId(id))? else { return Ok(None) };
-        let student = crate::students::store::student_by_id(conn, r.student_id.0)?
+        let student = crate::students::store::student_by_id(conn, r.student_id)?
             .map(|s| s.full_name)
             .unwrap_or_default();
         Ok(Some(format!("receipt {} of ₹{} for {student}", r.number, amount::format(r.amount_minor))))

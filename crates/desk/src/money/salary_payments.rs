@@ -86,7 +86,7 @@ pub(crate) fn record(
     let start_month = crate::settings::effective_int(conn, keys::YEAR_START_MONTH, None)? as u32;
     let fy = numbers::fiscal_year(today, start_month);
     let serial = super::store::last_in_series(conn, "salary_payments", desk_no, &fy)?;
-    let code = crate::org::store::branch_by_id(conn, line.branch_id.0)?.map(|b| b.code).unwrap_or_default();
+    let code = crate::org::store::branch_by_id(conn, line.branch_id)?.map(|b| b.code).unwrap_or_default();
     let row = SalaryPaymentRow {
         id: Uuid::now_v7(),
         branch_id: line.branch_id,

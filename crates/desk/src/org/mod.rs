@@ -58,7 +58,7 @@ impl Desk {
     pub fn save_branch(&self, actor: &Actor, input: SaveBranch) -> Result<Branch> {
         actor.require(Permission::ManageOrganisation, None)?;
         let kept = match input.id {
-            Some(id) => store::branch_by_id(&self.db().conn, id.0)?.map(|b| b.code),
+            Some(id) => store::branch_by_id(&self.db().conn, id)?.map(|b| b.code),
             None => None,
         };
         let code = validate::branch_code("code", &input.code, kept.as_deref())?;
@@ -78,7 +78,7 @@ impl Desk {
             }
             match input.id {
                 Some(id) => Some(
-                    store::branch_by_id(&db.conn, id.0)?
+                    store::branch_by_id(&db.conn, id)?
                         .ok_or_else(|| ApiError::not_found("branch").on("id"))?,
                 ),
                 None => None,

@@ -103,7 +103,7 @@ fn branch_from_row(r: &Row<'_>) -> rusqlite::Result<BranchRow> {
     crate::db::read::row(r)
 }
 
-pub fn branch_by_id(conn: &Connection, id: Uuid) -> Result<Option<BranchRow>> {
+pub fn branch_by_id(conn: &Connection, id: BranchId) -> Result<Option<BranchRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {BRANCH_COLUMNS} FROM branches WHERE id = ?1"))?
         .query_row([id.to_string()], branch_from_row)

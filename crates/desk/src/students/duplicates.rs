@@ -30,7 +30,7 @@ pub(crate) fn possible_duplicates(
     let mut found: Vec<StudentRow> = Vec::new();
     for key in &keys {
         for row in search::matching(conn, key, &Branches::All, 50)? {
-            if Some(row.typed_id()) == exclude || found.iter().any(|f| f.id == row.id) {
+            if Some(row.id) == exclude || found.iter().any(|f| f.id == row.id) {
                 continue;
             }
             let same_phone = row.phone.as_deref().map(phone_key).as_ref() == Some(key);

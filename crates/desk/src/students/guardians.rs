@@ -70,7 +70,7 @@ pub(crate) fn reuse_same(conn: &Connection, plan: GuardianPlan) -> Result<Guardi
 fn matched(conn: &Connection, g: GuardianRow) -> Result<GuardianMatch> {
     let mut children = Vec::new();
     for link in store::links_of_guardian(conn, g.id)? {
-        if let Some(s) = store::student_by_id(conn, link.student_id.0)? {
+        if let Some(s) = store::student_by_id(conn, link.student_id)? {
             children.push(GuardianChild {
                 student_id: link.student_id,
                 full_name: s.full_name,

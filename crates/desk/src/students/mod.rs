@@ -48,10 +48,10 @@ fn student_code(field: &str, value: &str) -> Result<String, ApiError> {
 }
 
 pub(crate) fn summary(conn: &Connection, s: &StudentRow) -> Result<StudentSummary> {
-    let guardian_phone = store::first_guardian_phone(conn, s.typed_id())?;
+    let guardian_phone = store::first_guardian_phone(conn, s.id)?;
     Ok(StudentSummary {
-        id: s.typed_id(),
-        branch_id: s.typed_branch_id(),
+        id: s.id,
+        branch_id: s.branch_id,
         code: s.code.clone(),
         full_name: s.full_name.clone(),
         phone: s.phone.clone(),
@@ -62,11 +62,11 @@ pub(crate) fn summary(conn: &Connection, s: &StudentRow) -> Result<StudentSummar
 
 pub(crate) fn view(conn: &Connection, s: &StudentRow) -> Result<Student> {
     let mut guardians = Vec::new();
-    for link in store::links_of_student(conn, s.typed_id())? {
+    for link in store::links_of_student(conn, s.id)? {
         let Some(g) = store::guardian_by_id(conn, link.guardian_id)? else { continue };
         let mut other_students = Vec::new();
-        for other in store::links_of_guardian(conn, g.id)?.iter().filter(|l| l.student_id != s.typed_id()) {
-            if let Some(row) = store::student_by_id(conn, other.student_id.0)? {
+        for other in store::links_of_guardian(conn, g.id)?.iter().filter(|l| l.student_id != s.id) {
+            if let Some(row) = store::student_by_id(conn, other.student_id)? {
                 other_students.push(summary(conn, &row)?);
             }
         }
@@ -81,8 +81,8 @@ pub(crate) fn view(conn: &Connection, s: &StudentRow) -> Result<Student> {
         });
     }
     Ok(Student {
-        id: s.typed_id(),
-        branch_id: s.typed_branch_id(),
+        id: s.id,
+        branch_id: s.branch_id,
         code: s.code.clone(),
         full_name: s.full_name.clone(),
         date_of_birth: s.date_of_birth.map(|d| d.to_string()),
@@ -176,12 +176,12 @@ pub(crate) fn write_guardian(w: &mut Write<'_>, student: &StudentRow, plan: &Gua
             (g, r, *p)
         }
     };
-    let id = store::link_id(student.typed_id(), row.id);
+    let id = store::link_id(student.id, row.id);
     let now = w.now();
     let link = LinkRow {
         id,
-        branch_id: student.typed_branch_id(),
-        student_id: student.typed_id(),
+        branch_id: student.branch_id,
+        student_id: student.id,
         guardian_id: row.id,
         relation: relation.clone(),
         is_primary: primary,
@@ -255,7 +255,7 @@ impl Desk {
     /// The next code of this desk's series in `branch`, e.g. K2-7QX-0042.
     fn next_student_code(&self, conn: &Connection, branch: BranchId) -> Result<String> {
         let code =
-            crate::org::store::branch_by_id(conn, branch.0)?.map(|b| b.code).unwrap_or_else(|| "S".into());
+            crate::org::store::branch_by_id(conn, branch)?.map(|b| b.code).unwrap_or_else(|| "S".into());
         let prefix = format!("{code}-{}-", desk_tag(self.device_id()));
         Ok(format!("{prefix}{:04}", store::last_in_series(conn, &prefix)? + 1))
     }
@@ -270,9 +270,9 @@ impl Desk {
         p: Permission,
     ) -> Result<StudentRow> {
         actor.require_somewhere(p)?;
-        let row = store::student_by_id(&self.db().conn, id.0)?
+        let row = store::student_by_id(&self.db().conn, id)?
             .ok_or_else(|| ApiError::not_found("student").on(field))?;
-        actor.require(p, Some(row.typed_branch_id()))?;
+        actor.require(p, Some(row.branch_id))?;
         Ok(row)
     }
 
@@ -283,13 +283,13 @@ impl Desk {
         let now = self.clock().now();
         let db = self.db();
         let conn = &db.conn;
-        crate::org::store::branch_by_id(conn, input.branch_id.0)?
+        crate::org::store::branch_by_id(conn, input.branch_id)?
             .ok_or_else(|| ApiError::invalid("branch_id", "Choose a branch from the list."))?;
         let old = match input.id {
             Some(id) => {
-                let old = store::student_by_id(conn, id.0)?
-                    .ok_or_else(|| ApiError::not_found("student").on("id"))?;
-                if old.typed_branch_id() != input.branch_id {
+                let old =
+                    store::student_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("student").on("id"))?;
+                if old.branch_id != input.branch_id {
                     return Err(
                         ApiError::invalid("branch_id", "A student changes branch by a transfer.").into()
                     );
@@ -334,12 +334,11 @@ impl Desk {
         }
         let mut phones: Vec<String> = profile.phone.iter().cloned().collect();
         phones.extend(plans.iter().filter_map(|p| p.row().phone.clone()));
-        let duplicates =
-            possible_duplicates(conn, &profile.full_name, &phones, old.as_ref().map(StudentRow::typed_id))?;
+        let duplicates = possible_duplicates(conn, &profile.full_name, &phones, old.as_ref().map(|s| s.id))?;
         drop(db);
         let row = StudentRow {
-            id: old.as_ref().map(|o| o.id).unwrap_or_else(Uuid::now_v7),
-            branch_id: input.branch_id.0,
+            id: old.as_ref().map_or_else(|| StudentId(Uuid::now_v7()), |o| o.id),
+            branch_id: input.branch_id,
             code,
             full_name: profile.full_name,
             date_of_birth: profile.date_of_birth,
@@ -384,13 +383,8 @@ impl Desk {
         let student = self.student_for(actor, "student_id", input.student_id, Permission::ManageStudent)?;
         let plan = {
             let db = self.db();
-            let plan = check_guardian(
-                &db.conn,
-                "guardian",
-                &input.guardian,
-                student.typed_branch_id(),
-                self.clock().now(),
-            )?;
+            let plan =
+                check_guardian(&db.conn, "guardian", &input.guardian, student.branch_id, self.clock().now())?;
             guardians::reuse_same(&db.conn, plan)?
         };
         self.write(Some(actor.user_id), |w| write_guardian(w, &student, &plan))?;
@@ -399,7 +393,7 @@ impl Desk {
 
     pub fn unlink_guardian(&self, actor: &Actor, input: UnlinkGuardian) -> Result<Student> {
         let student = self.student_for(actor, "student_id", input.student_id, Permission::ManageStudent)?;
-        let old = store::link_by_id(&self.db().conn, store::link_id(student.typed_id(), input.guardian_id))?
+        let old = store::link_by_id(&self.db().conn, store::link_id(student.id, input.guardian_id))?
             .filter(|l| l.removed_at.is_none())
             .ok_or_else(|| ApiError::not_found("guardian").on("guardian_id"))?;
         let now = self.clock().now();
@@ -411,7 +405,7 @@ impl Desk {
     pub fn get_student(&self, actor: &Actor, input: GetStudent) -> Result<StudentDetail> {
         actor.require_somewhere(Permission::ViewStudent)?;
         let db = self.db();
-        let row = store::student_by_id(&db.conn, input.id.0)?
+        let row = store::student_by_id(&db.conn, input.id)?
             .ok_or_else(|| ApiError::not_found("student").on("id"))?;
         let viewer = transfer::viewable_in(&db.conn, actor, Permission::ViewStudent, &row)?;
         let student = view(&db.conn, &row)?;
@@ -419,21 +413,16 @@ impl Desk {
         phones.extend(student.guardians.iter().filter_map(|g| g.phone.clone()));
         Ok(StudentDetail {
             enrolments: roster::of_student(&db.conn, row.id)?,
-            possible_duplicates: possible_duplicates(
-                &db.conn,
-                &row.full_name,
-                &phones,
-                Some(row.typed_id()),
-            )?
-            .into_iter()
-            .chain(
-                store::students_with_code(&db.conn, &row.code)?
-                    .iter()
-                    .filter(|s| s.id != row.id)
-                    .map(|s| summary(&db.conn, s))
-                    .collect::<Result<Vec<_>>>()?,
-            )
-            .collect(),
+            possible_duplicates: possible_duplicates(&db.conn, &row.full_name, &phones, Some(row.id))?
+                .into_iter()
+                .chain(
+                    store::students_with_code(&db.conn, &row.code)?
+                        .iter()
+                        .filter(|s| s.id != row.id)
+                        .map(|s| summary(&db.conn, s))
+                        .collect::<Result<Vec<_>>>()?,
+                )
+                .collect(),
             earlier_branches: transfer::earlier_branches(&db.conn, &row)?,
             moved_away: transfer::moved_away_note(&db.conn, &row, &viewer)?,
             student,
@@ -453,7 +442,7 @@ impl Desk {
 impl Desk {
     pub fn give_student_login(&self, actor: &Actor, input: GiveStudentLogin) -> Result<Student> {
         let student = self.student_for(actor, "student_id", input.student_id, Permission::ManageStudent)?;
-        let branch = student.typed_branch_id();
+        let branch = student.branch_id;
         // An account is created: the server checks "manage users" for it.
         actor.require(Permission::ManageUser, Some(branch))?;
         if student.user_id.is_some() {
@@ -500,9 +489,8 @@ pub(crate) fn own_student(conn: &Connection, actor: &Actor) -> Result<StudentRow
         .query_row([actor.user_id.to_string()], crate::db::read::value)
         .optional()?;
     match id.and_then(|i| i.parse::<Uuid>().ok()) {
-        Some(id) => {
-            Ok(store::student_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("student profile"))?)
-        }
+        Some(id) => Ok(store::student_by_id(conn, StudentId(id))?
+            .ok_or_else(|| ApiError::not_found("student profile"))?),
         None => Err(ApiError::not_found("student profile for this sign-in").into()),
     }
 }

@@ -6,15 +6,14 @@ use super::store::{self, EnrolmentRow};
 use crate::timetable::store::batch_by_id;
 use crate::{academics, Actor, Desk, Result};
 use branchdesk_api::commands::students::*;
-use branchdesk_api::ids::{BranchId, StudentId};
+use branchdesk_api::ids::StudentId;
 use branchdesk_api::{ApiError, Permission};
 use rusqlite::Connection;
-use uuid::Uuid;
 
 pub(crate) fn view(conn: &Connection, e: &EnrolmentRow) -> Result<Enrolment> {
     let student = store::student_by_id(conn, e.student_id)?;
-    let batch = batch_by_id(conn, e.batch_id.0)?;
-    let course = academics::courses::by_id(conn, e.course_id.0)?;
+    let batch = batch_by_id(conn, e.batch_id)?;
+    let course = academics::courses::by_id(conn, e.course_id)?;
     let mut log = Vec::new();
     for l in store::enrolment_log(conn, e.id)? {
         log.push(EnrolmentLogEntry {
@@ -31,7 +30,7 @@ pub(crate) fn view(conn: &Connection, e: &EnrolmentRow) -> Result<Enrolment> {
     Ok(Enrolment {
         id: e.id,
         branch_id: e.branch_id,
-        student_id: StudentId(e.student_id),
+        student_id: e.student_id,
         student_code: student.as_ref().map(|s| s.code.clone()).unwrap_or_default(),
         student_name: student.map(|s| s.full_name).unwrap_or_default(),
         batch_id: e.batch_id,
@@ -43,14 +42,14 @@ pub(crate) fn view(conn: &Connection, e: &EnrolmentRow) -> Result<Enrolment> {
         discount_value: e.discount_value,
         discount_reason: e.discount_reason.clone(),
         discount_category: e.discount_category,
-        status: e.typed_status(),
+        status: e.status,
         status_since: e.status_since.to_rfc3339(),
         certificate_no: e.certificate_no.clone(),
         log,
     })
 }
 
-pub(crate) fn of_student(conn: &Connection, student: Uuid) -> Result<Vec<Enrolment>> {
+pub(crate) fn of_student(conn: &Connection, student: StudentId) -> Result<Vec<Enrolment>> {
     store::enrolments(conn, student, false)?.iter().map(|e| view(conn, e)).collect()
 }
 
@@ -58,9 +57,9 @@ impl Desk {
     pub fn list_roster(&self, actor: &Actor, input: ListRoster) -> Result<Vec<Enrolment>> {
         actor.require_somewhere(Permission::ViewBatch)?;
         let db = self.db();
-        let batch = batch_by_id(&db.conn, input.batch_id.0)?
+        let batch = batch_by_id(&db.conn, input.batch_id)?
             .ok_or_else(|| ApiError::not_found("batch").on("batch_id"))?;
-        actor.require(Permission::ViewBatch, Some(BranchId(batch.branch_id)))?;
+        actor.require(Permission::ViewBatch, Some(batch.branch_id))?;
         let mut list: Vec<Enrolment> = store::enrolments(&db.conn, batch.id, true)?
             .iter()
             .map(|e| view(&db.conn, e))

@@ -86,7 +86,7 @@ pub(crate) fn matching(
 pub(crate) fn phone_digits_of(conn: &Connection, s: &StudentRow) -> Result<Vec<String>> {
     let digits = |p: &str| p.chars().filter(char::is_ascii_digit).collect::<String>();
     let mut out: Vec<String> = s.phone.iter().map(|p| digits(p)).collect();
-    for link in store::links_of_student(conn, s.typed_id())? {
+    for link in store::links_of_student(conn, s.id)? {
         if let Some(g) = store::guardian_by_id(conn, link.guardian_id)? {
             out.extend(g.phone.iter().map(|p| digits(p)));
         }

@@ -12,11 +12,8 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StudentRow {
-    /// `id` and `branch_id` stay `Uuid` while attendance and learning read
-    /// them so; [`StudentRow::typed_id`] and [`StudentRow::typed_branch_id`]
-    /// are the one place they become typed.
-    pub id: Uuid,
-    pub branch_id: Uuid,
+    pub id: StudentId,
+    pub branch_id: BranchId,
     pub code: String,
     pub full_name: String,
     pub date_of_birth: Option<NaiveDate>,
@@ -35,23 +32,13 @@ pub struct StudentRow {
 }
 branch_record!(StudentRow, "students");
 
-impl StudentRow {
-    pub fn typed_id(&self) -> StudentId {
-        StudentId(self.id)
-    }
-
-    pub fn typed_branch_id(&self) -> BranchId {
-        BranchId(self.branch_id)
-    }
-}
-
 pub static STUDENT_COLUMNS: Columns = columns!(StudentRow, "s");
 
 pub fn student_from_row(r: &Row<'_>) -> rusqlite::Result<StudentRow> {
     read::row(r)
 }
 
-pub fn student_by_id(conn: &Connection, id: Uuid) -> Result<Option<StudentRow>> {
+pub fn student_by_id(conn: &Connection, id: StudentId) -> Result<Option<StudentRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {STUDENT_COLUMNS} FROM students s WHERE s.id = ?1"))?
         .query_row([id.to_string()], student_from_row)
@@ -208,8 +195,7 @@ fn links(conn: &Connection, id: Uuid, by_guardian: bool) -> Result<Vec<LinkRow>>
 pub struct EnrolmentRow {
     pub id: EnrolmentId,
     pub branch_id: BranchId,
-    /// `Uuid` and `String` while attendance and learning read them so.
-    pub student_id: Uuid,
+    pub student_id: StudentId,
     pub batch_id: BatchId,
     pub course_id: CourseId,
     pub start_date: NaiveDate,
@@ -217,7 +203,7 @@ pub struct EnrolmentRow {
     pub discount_value: i64,
     pub discount_reason: String,
     pub discount_category: ConcessionCategory,
-    pub status: String,
+    pub status: EnrolmentStatus,
     pub status_since: DateTime<Utc>,
     pub certificate_no: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -225,15 +211,8 @@ pub struct EnrolmentRow {
 }
 branch_record!(EnrolmentRow, "enrolments");
 
-impl EnrolmentRow {
-    /// The stored status, typed (ACTIVE if it is none this desk knows).
-    pub fn typed_status(&self) -> EnrolmentStatus {
-        EnrolmentStatus::parse(&self.status).unwrap_or_default()
-    }
-}
-
 /// One enrolment per (student, batch), however many desks enrol them.
-pub fn enrolment_id(student: Uuid, batch: Uuid) -> Uuid {
+pub fn enrolment_id(student: StudentId, batch: BatchId) -> Uuid {
     const NAMESPACE: Uuid = Uuid::from_u128(0x5d2a_7e19_c3b8_4a06_b1f4_62e8_0d9c_a3f5);
     Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{batch}").as_bytes())
 }
@@ -251,13 +230,14 @@ pub fn enrolment_by_id(conn: &Connection, id: Uuid) -> Result<Option<EnrolmentRo
         .optional()?)
 }
 
-/// A student's enrolments (`by_batch`: a batch's), newest first.
-pub fn enrolments(conn: &Connection, id: Uuid, by_batch: bool) -> Result<Vec<EnrolmentRow>> {
+/// A student's enrolments (`by_batch`: a batch's), newest first; `id` a
+/// `StudentId` or a `BatchId` (or the uuid of one).
+pub fn enrolments(conn: &Connection, id: impl Into<Uuid>, by_batch: bool) -> Result<Vec<EnrolmentRow>> {
     let column = if by_batch { "batch_id" } else { "student_id" };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ENROLMENT_COLUMNS} FROM enrolments e WHERE e.{column} = ?1 ORDER BY e.start_date DESC, e.id"
     ))?;
-    let rows = stmt.query_map([id.to_string()], enrolment_from_row)?;
+    let rows = stmt.query_map([id.into().to_string()], enrolment_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -48,11 +48,11 @@ fn latest(conn: &Connection, student: StudentId, into: Option<BranchId>) -> Resu
 }
 
 /// Branches the student left (newest transfer out of each first).
-pub(crate) fn branches_left(conn: &Connection, student: Uuid) -> Result<Vec<Uuid>> {
+pub(crate) fn branches_left(conn: &Connection, student: StudentId) -> Result<Vec<BranchId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT from_branch_id FROM student_transfers WHERE student_id = ?1 ORDER BY transferred_at DESC",
     )?;
-    let rows = stmt.query_map([student.to_string()], crate::db::read::row::<Uuid>)?;
+    let rows = stmt.query_map([student.to_string()], crate::db::read::row::<BranchId>)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -64,13 +64,13 @@ pub(crate) fn viewable_in(
     actor: &Actor,
     p: Permission,
     s: &StudentRow,
-) -> Result<Vec<Uuid>> {
-    let places: Vec<Uuid> = std::iter::once(s.branch_id)
+) -> Result<Vec<BranchId>> {
+    let places: Vec<BranchId> = std::iter::once(s.branch_id)
         .chain(branches_left(conn, s.id)?)
-        .filter(|b| actor.can(p, Some(BranchId(*b))))
+        .filter(|b| actor.can(p, Some(*b)))
         .collect();
     if places.is_empty() {
-        actor.require(p, Some(s.typed_branch_id()))?;
+        actor.require(p, Some(s.branch_id))?;
     }
     Ok(places)
 }
@@ -78,7 +78,7 @@ pub(crate) fn viewable_in(
 /// The student's history at the branches before the one they are in now,
 /// as the transfer into it recorded.
 pub(crate) fn earlier_branches(conn: &Connection, s: &StudentRow) -> Result<Vec<BranchHistory>> {
-    match latest(conn, s.typed_id(), Some(s.typed_branch_id()))? {
+    match latest(conn, s.id, Some(s.branch_id))? {
         Some(t) => Ok(serde_json::from_str(&t.history)?),
         None => Ok(vec![]),
     }
@@ -89,13 +89,13 @@ pub(crate) fn earlier_branches(conn: &Connection, s: &StudentRow) -> Result<Vec<
 pub(crate) fn moved_away_note(
     conn: &Connection,
     s: &StudentRow,
-    viewer_branches: &[Uuid],
+    viewer_branches: &[BranchId],
 ) -> Result<Option<String>> {
     if viewer_branches.contains(&s.branch_id) {
         return Ok(None);
     }
-    let Some(t) = latest(conn, s.typed_id(), None)? else { return Ok(None) };
-    let to = org::store::branch_by_id(conn, t.branch_id.0)?.map(|b| b.name).unwrap_or_default();
+    let Some(t) = latest(conn, s.id, None)? else { return Ok(None) };
+    let to = org::store::branch_by_id(conn, t.branch_id)?.map(|b| b.name).unwrap_or_default();
     Ok(Some(format!(
         "Transferred to {to} on {}. The record here is kept read-only.",
         t.transferred_at.format("%-d %b %Y")

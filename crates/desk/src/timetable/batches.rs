@@ -13,7 +13,7 @@ use branchdesk_api::commands::timetable::{
     Batch, BatchDetail, FeeFrequency, GetBatch, ListBatches, ListTeachers, SaveBatch, SessionStatus,
     SetBatchActive, Teacher,
 };
-use branchdesk_api::ids::{BatchId, BranchId, CourseId, CurriculumId, RoomId, UserId};
+use branchdesk_api::ids::{BatchId, BranchId, SessionId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
@@ -30,17 +30,17 @@ pub(crate) fn view(conn: &Connection, b: &BatchRow, names: &Names) -> Result<Bat
         None => None,
     };
     Ok(Batch {
-        id: BatchId(b.id),
-        branch_id: BranchId(b.branch_id),
-        course_id: CourseId(b.course_id),
+        id: b.id,
+        branch_id: b.branch_id,
+        course_id: b.course_id,
         course_name: course.map(|c| c.name).unwrap_or_default(),
-        curriculum_id: b.curriculum_id.map(CurriculumId),
+        curriculum_id: b.curriculum_id,
         curriculum_label,
         name: b.name.clone(),
-        teacher_id: UserId(b.teacher_id),
+        teacher_id: b.teacher_id,
         teacher_name: names.user(b.teacher_id),
-        assistant_id: b.assistant_id.map(UserId),
-        room_id: RoomId(b.room_id),
+        assistant_id: b.assistant_id,
+        room_id: b.room_id,
         room_name: names.room(b.room_id),
         capacity: b.capacity,
         start_date: b.start_date.to_string(),
@@ -64,7 +64,7 @@ fn amount(field: &str, value: i64) -> Result<i64, ApiError> {
 }
 
 /// People who may teach in `branch`: active users holding "mark attendance" there.
-pub(crate) fn teachers(conn: &Connection, branch: Uuid, today: NaiveDate) -> Result<Vec<Teacher>> {
+pub(crate) fn teachers(conn: &Connection, branch: BranchId, today: NaiveDate) -> Result<Vec<Teacher>> {
     let mut stmt = conn.prepare_cached(
         "SELECT DISTINCT u.id, u.full_name FROM users u
          JOIN role_grants g ON g.user_id = u.id AND g.revoked_at IS NULL
@@ -81,7 +81,7 @@ fn require_teacher(
     conn: &Connection,
     field: &str,
     user: UserId,
-    branch: Uuid,
+    branch: BranchId,
     today: NaiveDate,
 ) -> Result<()> {
     if teachers(conn, branch, today)?.iter().any(|t| t.id == user) {
@@ -129,7 +129,7 @@ pub(crate) fn plan_sessions(
     from: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(SessionPlan, Vec<SessionRow>)> {
-    let mut existing: HashMap<Uuid, SessionRow> = store::sessions_of_batch(conn, b.id)?
+    let mut existing: HashMap<SessionId, SessionRow> = store::sessions_of_batch(conn, b.id)?
         .into_iter()
         .filter(|s| s.slot_date >= from)
         .map(|s| (s.id, s))
@@ -224,15 +224,21 @@ pub(crate) fn check_clashes(
         return Ok(());
     }
     let booked = Booked::load(conn, Some(b.room_id), Some(b.teacher_id), from, b.end_date)?;
-    booked.refuse_clashes(conn, &candidates, |other| other.batch_id == Some(b.id), "room_id", "teacher_id")
+    booked.refuse_clashes(
+        conn,
+        &candidates,
+        |other| other.batch_id == Some(b.id.into()),
+        "room_id",
+        "teacher_id",
+    )
 }
 
 impl Desk {
     pub fn list_batches(&self, actor: &Actor, input: ListBatches) -> Result<Vec<Batch>> {
         actor.require(Permission::ViewBatch, Some(input.branch_id))?;
         let db = self.db();
-        let names = Names::load(&db.conn, Some(input.branch_id.0))?;
-        store::batches_of_branch(&db.conn, input.branch_id.0, input.include_inactive)?
+        let names = Names::load(&db.conn, Some(input.branch_id))?;
+        store::batches_of_branch(&db.conn, input.branch_id, input.include_inactive)?
             .iter()
             .map(|b| view(&db.conn, b, &names))
             .collect()
@@ -242,8 +248,8 @@ impl Desk {
         actor.require_somewhere(Permission::ViewBatch)?;
         let db = self.db();
         let b =
-            store::batch_by_id(&db.conn, input.id.0)?.ok_or_else(|| ApiError::not_found("batch").on("id"))?;
-        actor.require(Permission::ViewBatch, Some(BranchId(b.branch_id)))?;
+            store::batch_by_id(&db.conn, input.id)?.ok_or_else(|| ApiError::not_found("batch").on("id"))?;
+        actor.require(Permission::ViewBatch, Some(b.branch_id))?;
         let names = Names::load(&db.conn, Some(b.branch_id))?;
         let sessions: Vec<_> = store::sessions_of_batch(&db.conn, b.id)?
             .iter()
@@ -260,7 +266,7 @@ impl Desk {
 
     pub fn list_teachers(&self, actor: &Actor, input: ListTeachers) -> Result<Vec<Teacher>> {
         actor.require(Permission::ViewBatch, Some(input.branch_id))?;
-        teachers(&self.db().conn, input.branch_id.0, self.today())
+        teachers(&self.db().conn, input.branch_id, self.today())
     }
 
     pub fn save_batch(&self, actor: &Actor, input: SaveBatch) -> Result<Batch> {
@@ -294,15 +300,15 @@ impl Desk {
         let overheads_minor = amount("overheads_minor", input.overheads_minor)?;
         let db = self.db();
         let conn = &db.conn;
-        let branch = input.branch_id.0;
-        crate::org::store::branch_by_id(conn, branch)?
+        let branch = input.branch_id;
+        crate::org::store::branch_by_id(conn, input.branch_id)?
             .ok_or_else(|| ApiError::invalid("branch_id", "Choose a branch from the list."))?;
-        let course = courses::by_id(conn, input.course_id.0)?
+        let course = courses::by_id(conn, input.course_id)?
             .ok_or_else(|| ApiError::invalid("course_id", "Choose a course from the list."))?;
         let old = match input.id {
             Some(id) => {
                 let old =
-                    store::batch_by_id(conn, id.0)?.ok_or_else(|| ApiError::not_found("batch").on("id"))?;
+                    store::batch_by_id(conn, id)?.ok_or_else(|| ApiError::not_found("batch").on("id"))?;
                 if old.branch_id != branch {
                     return Err(ApiError::invalid("branch_id", "A batch stays in its branch.").into());
                 }
@@ -326,7 +332,7 @@ impl Desk {
             }
             require_teacher(conn, "assistant_id", a, branch, today)?;
         }
-        let room = rooms::by_id(conn, input.room_id.0)?
+        let room = rooms::by_id(conn, input.room_id)?
             .filter(|r| r.branch_id == branch && r.active)
             .ok_or_else(|| ApiError::invalid("room_id", "Choose a room of this branch from the list."))?;
         if input.capacity == 0 {
@@ -354,7 +360,7 @@ impl Desk {
         let curriculum_id = match input.curriculum_id {
             Some(id) => {
                 let c =
-                    curricula::by_id(conn, id.0)?.filter(|c| c.course_id == course.id).ok_or_else(|| {
+                    curricula::by_id(conn, id)?.filter(|c| c.course_id == course.id).ok_or_else(|| {
                         ApiError::invalid("curriculum_id", "Choose a curriculum version of this course.")
                     })?;
                 if c.status != CurriculumStatus::Approved
@@ -368,17 +374,17 @@ impl Desk {
                 }
                 Some(c.id)
             }
-            None => curricula::default_for(conn, course.id, input.teacher_id.0)?.map(|c| c.id),
+            None => curricula::default_for(conn, course.id, input.teacher_id)?.map(|c| c.id),
         };
         let now = self.clock().now();
         let row = BatchRow {
-            id: old.as_ref().map(|o| o.id).unwrap_or_else(Uuid::now_v7),
+            id: old.as_ref().map(|o| o.id).unwrap_or_else(|| BatchId(Uuid::now_v7())),
             branch_id: branch,
             course_id: course.id,
             curriculum_id,
             name,
-            teacher_id: input.teacher_id.0,
-            assistant_id: input.assistant_id.map(|a| a.0),
+            teacher_id: input.teacher_id,
+            assistant_id: input.assistant_id,
             room_id: room.id,
             capacity: input.capacity,
             start_date,
@@ -426,8 +432,8 @@ impl Desk {
         actor.require_somewhere(Permission::ManageBatch)?;
         let db = self.db();
         let old =
-            store::batch_by_id(&db.conn, input.id.0)?.ok_or_else(|| ApiError::not_found("batch").on("id"))?;
-        actor.require(Permission::ManageBatch, Some(BranchId(old.branch_id)))?;
+            store::batch_by_id(&db.conn, input.id)?.ok_or_else(|| ApiError::not_found("batch").on("id"))?;
+        actor.require(Permission::ManageBatch, Some(old.branch_id))?;
         let now = self.clock().now();
         let row = BatchRow { active: input.active, updated_at: now, ..old.clone() };
         let from = old.start_date.max(self.today());
@@ -446,7 +452,7 @@ impl Desk {
     #[doc(hidden)]
     pub fn bench_check_batch(&self, batch: BatchId) -> Result<()> {
         let db = self.db();
-        let b = store::batch_by_id(&db.conn, batch.0)?.ok_or_else(|| ApiError::not_found("batch"))?;
+        let b = store::batch_by_id(&db.conn, batch)?.ok_or_else(|| ApiError::not_found("batch"))?;
         let from = b.start_date;
         let (plan, kept) = plan_sessions(&db.conn, &b, from, self.clock().now())?;
         check_clashes(&db.conn, &b, &plan, &kept, from)

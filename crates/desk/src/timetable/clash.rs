@@ -10,6 +10,7 @@ use super::slots::{fmt_time, Interval};
 use super::store::{self, EventRow, SessionRow};
 use crate::names::Names;
 use crate::Result;
+use branchdesk_api::ids::{RoomId, UserId};
 use branchdesk_api::ApiError;
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -31,11 +32,11 @@ pub struct Booking {
 impl Booking {
     pub fn of_session(s: &SessionRow) -> Booking {
         Booking {
-            id: s.id,
-            batch_id: Some(s.batch_id),
+            id: s.id.into(),
+            batch_id: Some(s.batch_id.into()),
             at: Interval { date: s.date, start: s.start_min, end: s.end_min },
-            room_id: Some(s.room_id),
-            teacher_id: Some(s.taught_by()),
+            room_id: Some(s.room_id.into()),
+            teacher_id: Some(s.taught_by().into()),
         }
     }
 
@@ -84,8 +85,8 @@ pub struct Booked {
 impl Booked {
     pub fn load(
         conn: &Connection,
-        room: Option<Uuid>,
-        teacher: Option<Uuid>,
+        room: Option<RoomId>,
+        teacher: Option<UserId>,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Booked> {

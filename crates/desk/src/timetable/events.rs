@@ -93,15 +93,15 @@ impl Desk {
         };
         let db = self.db();
         let conn = &db.conn;
-        crate::org::store::branch_by_id(conn, input.branch_id.0)?
+        crate::org::store::branch_by_id(conn, input.branch_id)?
             .ok_or_else(|| ApiError::invalid("branch_id", "Choose a branch from the list."))?;
         if let Some(r) = input.room_id {
-            rooms::by_id(conn, r.0)?
-                .filter(|room| room.branch_id == input.branch_id.0 && room.active)
+            rooms::by_id(conn, r)?
+                .filter(|room| room.branch_id == input.branch_id && room.active)
                 .ok_or_else(|| ApiError::invalid("room_id", "Choose a room of this branch from the list."))?;
         }
         if let Some(b) = input.batch_id {
-            store::batch_by_id(conn, b.0)?.filter(|batch| batch.branch_id == input.branch_id.0).ok_or_else(
+            store::batch_by_id(conn, b)?.filter(|batch| batch.branch_id == input.branch_id).ok_or_else(
                 || ApiError::invalid("batch_id", "Choose a batch of this branch from the list."),
             )?;
         }
@@ -157,7 +157,7 @@ impl Desk {
                     ..new.clone()
                 };
             }
-            let moving: Vec<Uuid> = cancelled.iter().map(|(s, _)| s.id).collect();
+            let moving: Vec<Uuid> = cancelled.iter().map(|(s, _)| s.id.into()).collect();
             for (_, s) in &cancelled {
                 let booked = Booked::load(conn, Some(s.room_id), Some(s.taught_by()), to, to)?;
                 booked.refuse_clashes(
@@ -170,8 +170,8 @@ impl Desk {
             }
         }
         if let Some(room) = row.room_id {
-            let booked = Booked::load(conn, Some(room.0), None, start_date, end_date)?;
-            let cancelled_ids: Vec<Uuid> = cancelled.iter().map(|(s, _)| s.id).collect();
+            let booked = Booked::load(conn, Some(room), None, start_date, end_date)?;
+            let cancelled_ids: Vec<Uuid> = cancelled.iter().map(|(s, _)| s.id.into()).collect();
             booked.refuse_clashes(
                 conn,
                 &Booking::of_event(&row),

@@ -9,22 +9,22 @@ use crate::{rooms, validate, Actor, Desk, Result};
 use branchdesk_api::commands::timetable::{
     ClassSession, ListMySessionsToday, RescheduleSession, SessionStatus, SetSessionCancelled, SetSubstitute,
 };
-use branchdesk_api::ids::{BatchId, BranchId, RoomId, SessionId, UserId};
+use branchdesk_api::ids::SessionId;
 use branchdesk_api::{ApiError, Permission};
 
 pub(crate) fn view(s: &SessionRow, names: &Names) -> ClassSession {
     ClassSession {
-        id: SessionId(s.id),
-        batch_id: BatchId(s.batch_id),
+        id: s.id,
+        batch_id: s.batch_id,
         batch_name: names.batch(s.batch_id),
         date: s.date.to_string(),
         start: fmt_time(s.start_min),
         end: fmt_time(s.end_min),
-        room_id: RoomId(s.room_id),
+        room_id: s.room_id,
         room_name: names.room(s.room_id),
-        teacher_id: UserId(s.teacher_id),
+        teacher_id: s.teacher_id,
         teacher_name: names.user(s.teacher_id),
-        substitute_id: s.substitute_teacher_id.map(UserId),
+        substitute_id: s.substitute_teacher_id,
         substitute_name: s.substitute_teacher_id.map(|u| names.user(u)),
         status: s.status,
         moved: s.moved,
@@ -38,9 +38,9 @@ const NOTE_MAX: usize = 200;
 impl Desk {
     fn session_for_change(&self, actor: &Actor, id: SessionId) -> Result<SessionRow> {
         actor.require_somewhere(Permission::ManageBatch)?;
-        let s = store::session_by_id(&self.db().conn, id.0)?
+        let s = store::session_by_id(&self.db().conn, id)?
             .ok_or_else(|| ApiError::not_found("session").on("id"))?;
-        actor.require(Permission::ManageBatch, Some(BranchId(s.branch_id)))?;
+        actor.require(Permission::ManageBatch, Some(s.branch_id))?;
         Ok(s)
     }
 
@@ -79,12 +79,12 @@ impl Desk {
         let note = validate::optional("note", &input.note, NOTE_MAX)?;
         let room_id = match input.room_id {
             Some(r) => {
-                rooms::by_id(&self.db().conn, r.0)?
+                rooms::by_id(&self.db().conn, r)?
                     .filter(|room| room.branch_id == old.branch_id && room.active)
                     .ok_or_else(|| {
                         ApiError::invalid("room_id", "Choose a room of this branch from the list.")
                     })?;
-                r.0
+                r
             }
             None => old.room_id,
         };
@@ -105,7 +105,7 @@ impl Desk {
         let old = self.session_for_change(actor, input.id)?;
         let note = validate::optional("note", &input.note, NOTE_MAX)?;
         let substitute = match input.substitute_id {
-            Some(u) if u.0 == old.teacher_id => None,
+            Some(u) if u == old.teacher_id => None,
             Some(u) => {
                 let ok = super::batches::teachers(&self.db().conn, old.branch_id, self.today())?
                     .iter()
@@ -117,7 +117,7 @@ impl Desk {
                     )
                     .into());
                 }
-                Some(u.0)
+                Some(u)
             }
             None => None,
         };
@@ -158,10 +158,10 @@ impl Desk {
     ) -> Result<Vec<ClassSession>> {
         let db = self.db();
         let names = Names::load(&db.conn, None)?;
-        let rows = store::sessions_taught_on(&db.conn, actor.user_id.0, self.today())?;
+        let rows = store::sessions_taught_on(&db.conn, actor.user_id, self.today())?;
         Ok(rows
             .iter()
-            .filter(|s| actor.can(Permission::ViewBatch, Some(BranchId(s.branch_id))))
+            .filter(|s| actor.can(Permission::ViewBatch, Some(s.branch_id)))
             .map(|s| view(s, &names))
             .collect())
     }

@@ -5,7 +5,7 @@ use crate::db::read;
 use crate::write::branch_record;
 use crate::Result;
 use branchdesk_api::commands::timetable::{CompensationModel, EventKind, FeeFrequency, SessionStatus};
-use branchdesk_api::ids::{BatchId, BranchId, EventId, RoomId};
+use branchdesk_api::ids::{BatchId, BranchId, CourseId, CurriculumId, EventId, RoomId, SessionId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -13,14 +13,14 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct BatchRow {
-    pub id: Uuid,
-    pub branch_id: Uuid,
-    pub course_id: Uuid,
-    pub curriculum_id: Option<Uuid>,
+    pub id: BatchId,
+    pub branch_id: BranchId,
+    pub course_id: CourseId,
+    pub curriculum_id: Option<CurriculumId>,
     pub name: String,
-    pub teacher_id: Uuid,
-    pub assistant_id: Option<Uuid>,
-    pub room_id: Uuid,
+    pub teacher_id: UserId,
+    pub assistant_id: Option<UserId>,
+    pub room_id: RoomId,
     pub capacity: u32,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
@@ -64,14 +64,18 @@ fn batch_from_row(r: &Row<'_>) -> rusqlite::Result<BatchRow> {
     crate::db::read::row(r)
 }
 
-pub fn batch_by_id(conn: &Connection, id: Uuid) -> Result<Option<BatchRow>> {
+pub fn batch_by_id(conn: &Connection, id: BatchId) -> Result<Option<BatchRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {BATCH_COLUMNS} FROM batches WHERE id = ?1"))?
         .query_row([id.to_string()], batch_from_row)
         .optional()?)
 }
 
-pub fn batches_of_branch(conn: &Connection, branch: Uuid, include_inactive: bool) -> Result<Vec<BatchRow>> {
+pub fn batches_of_branch(
+    conn: &Connection,
+    branch: BranchId,
+    include_inactive: bool,
+) -> Result<Vec<BatchRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {BATCH_COLUMNS} FROM batches WHERE branch_id = ?1 AND (?2 OR active) ORDER BY name"
     ))?;
@@ -85,17 +89,17 @@ pub const DROPPED_FROM_SCHEDULE: &str = "Not in the weekly schedule any more.";
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SessionRow {
-    pub id: Uuid,
-    pub branch_id: Uuid,
-    pub batch_id: Uuid,
+    pub id: SessionId,
+    pub branch_id: BranchId,
+    pub batch_id: BatchId,
     pub slot_date: NaiveDate,
     pub slot_start: u16,
     pub date: NaiveDate,
     pub start_min: u16,
     pub end_min: u16,
-    pub room_id: Uuid,
-    pub teacher_id: Uuid,
-    pub substitute_teacher_id: Option<Uuid>,
+    pub room_id: RoomId,
+    pub teacher_id: UserId,
+    pub substitute_teacher_id: Option<UserId>,
     pub status: SessionStatus,
     pub moved: bool,
     pub cancelled_by_event_id: Option<EventId>,
@@ -111,15 +115,15 @@ impl SessionRow {
         self.status == SessionStatus::Scheduled
     }
     /// Who teaches it: the substitute when there is one.
-    pub fn taught_by(&self) -> Uuid {
+    pub fn taught_by(&self) -> UserId {
         self.substitute_teacher_id.unwrap_or(self.teacher_id)
     }
 }
 
 /// Two desks generating the same meeting of a batch derive the same id.
-pub fn session_id(batch: Uuid, slot_date: NaiveDate, slot_start: u16) -> Uuid {
+pub fn session_id(batch: BatchId, slot_date: NaiveDate, slot_start: u16) -> SessionId {
     const NAMESPACE: Uuid = Uuid::from_u128(0x6c1a_53e2_8f0d_4b7e_9a31_b2d4_c5e6_f708);
-    Uuid::new_v5(&NAMESPACE, format!("{batch}\u{0}{slot_date}\u{0}{slot_start}").as_bytes())
+    SessionId(Uuid::new_v5(&NAMESPACE, format!("{batch}\u{0}{slot_date}\u{0}{slot_start}").as_bytes()))
 }
 
 const SESSION_COLUMNS: &str = "s.id, s.branch_id, s.batch_id, s.slot_date, s.slot_start, s.date, s.start_min,
@@ -130,14 +134,14 @@ fn session_from_row(r: &Row<'_>) -> rusqlite::Result<SessionRow> {
     crate::db::read::row(r)
 }
 
-pub fn session_by_id(conn: &Connection, id: Uuid) -> Result<Option<SessionRow>> {
+pub fn session_by_id(conn: &Connection, id: SessionId) -> Result<Option<SessionRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {SESSION_COLUMNS} FROM class_sessions s WHERE s.id = ?1"))?
         .query_row([id.to_string()], session_from_row)
         .optional()?)
 }
 
-pub fn sessions_of_batch(conn: &Connection, batch: Uuid) -> Result<Vec<SessionRow>> {
+pub fn sessions_of_batch(conn: &Connection, batch: BatchId) -> Result<Vec<SessionRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {SESSION_COLUMNS} FROM class_sessions s WHERE s.batch_id = ?1 ORDER BY s.date, s.start_min"
     ))?;
@@ -174,8 +178,8 @@ pub fn sessions_of_event(conn: &Connection, event: EventId) -> Result<Vec<Sessio
 /// Scheduled sessions in `room`, or taught by `teacher`, between two dates.
 pub fn sessions_booking(
     conn: &Connection,
-    room: Option<Uuid>,
-    teacher: Option<Uuid>,
+    room: Option<RoomId>,
+    teacher: Option<UserId>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<SessionRow>> {
@@ -192,7 +196,7 @@ pub fn sessions_booking(
 }
 
 /// The sessions a person teaches (or substitutes) on one day.
-pub fn sessions_taught_on(conn: &Connection, teacher: Uuid, date: NaiveDate) -> Result<Vec<SessionRow>> {
+pub fn sessions_taught_on(conn: &Connection, teacher: UserId, date: NaiveDate) -> Result<Vec<SessionRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {SESSION_COLUMNS} FROM class_sessions s
          WHERE s.date = ?2 AND (s.substitute_teacher_id = ?1
@@ -225,10 +229,10 @@ branch_record!(EventRow, "events");
 
 impl EventRow {
     /// Does this (cancelling) event cover a session of `batch` on `date` at these times?
-    pub fn covers(&self, batch: Uuid, date: NaiveDate, start: u16, end: u16) -> bool {
+    pub fn covers(&self, batch: BatchId, date: NaiveDate, start: u16, end: u16) -> bool {
         self.deleted_at.is_none()
             && self.cancels
-            && self.batch_id.is_none_or(|b| Uuid::from(b) == batch)
+            && self.batch_id.is_none_or(|b| b == batch)
             && date >= self.start_date
             && date <= self.end_date
             && start < self.end_min
@@ -271,7 +275,7 @@ pub fn events_of_branch(
 /// Live events booking `room` that touch the dates `from..=to`.
 pub fn events_booking_room(
     conn: &Connection,
-    room: Uuid,
+    room: RoomId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<EventRow>> {
@@ -285,7 +289,7 @@ pub fn events_booking_room(
 
 /// Seats taken in a batch: its active and on-hold enrolments (the batch's
 /// capacity is the timetable's; who holds the seats is the students' area).
-pub fn seats_taken(conn: &Connection, batch: Uuid) -> Result<u32> {
+pub fn seats_taken(conn: &Connection, batch: BatchId) -> Result<u32> {
     Ok(conn
         .prepare_cached(
             "SELECT count(*) FROM enrolments WHERE batch_id = ?1 AND status IN ('ACTIVE', 'ON_HOLD')",

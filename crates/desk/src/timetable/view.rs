@@ -29,7 +29,7 @@ fn entries(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<TimetableEntry>> {
-    let names = Names::load(conn, Some(branch.0))?;
+    let names = Names::load(conn, Some(branch))?;
     let sessions = store::sessions_of_branch(conn, branch, from, to)?;
     let events = store::events_of_branch(conn, branch, from, to)?;
     let mut items: Vec<Item<'_>> = sessions.iter().map(Item::Session).collect();
@@ -76,7 +76,7 @@ fn entries(
             Item::Session(s) => {
                 let session = super::sessions::view(s, &names);
                 TimetableEntry {
-                    id: s.id,
+                    id: s.id.into(),
                     date: session.date.clone(),
                     start: session.start.clone(),
                     end: session.end.clone(),

@@ -269,7 +269,7 @@ fn check_grant(conn: &Connection, actor: &Actor, g: &NewGrant, today: NaiveDate)
         .filter(|r| r.deleted_at.is_none())
         .ok_or_else(|| ApiError::invalid("role_id", "Choose a role from the list."))?;
     if let Some(b) = g.branch_id {
-        org::store::branch_by_id(conn, b.0)?
+        org::store::branch_by_id(conn, b)?
             .ok_or_else(|| ApiError::invalid("branch_id", "Choose a branch from the list."))?;
     }
     if g.expires_on.is_some_and(|d| d < today) {

@@ -10,7 +10,7 @@ use branchdesk_api::commands::academics::{
     Assignment, CreateCurriculum, Curriculum, CurriculumStatus, CurriculumSummary, GetCurriculum, Lesson,
     LessonResource, ListCurricula, Module, ReviewCurriculum, SubmitCurriculum, FULL_WEIGHTAGE_BP,
 };
-use branchdesk_api::ids::{AssignmentId, CourseId, CurriculumId, LessonId, ModuleId, ResourceId, UserId};
+use branchdesk_api::ids::{AssignmentId, CurriculumId, LessonId, ModuleId, ResourceId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
@@ -31,7 +31,7 @@ struct Contents {
 }
 
 impl Contents {
-    fn load(conn: &Connection, curriculum: Uuid) -> Result<Contents> {
+    fn load(conn: &Connection, curriculum: CurriculumId) -> Result<Contents> {
         Ok(Contents {
             modules: modules_of(conn, curriculum)?,
             lessons: lessons_of(conn, curriculum)?,
@@ -47,14 +47,14 @@ impl Contents {
 
 fn summary(c: &CurriculumRow, contents: &Contents, names: &Names) -> CurriculumSummary {
     CurriculumSummary {
-        id: CurriculumId(c.id),
-        course_id: CourseId(c.course_id),
+        id: c.id,
+        course_id: c.course_id,
         version: c.version,
         label: c.label.clone(),
-        teacher_id: c.teacher_id.map(UserId),
+        teacher_id: c.teacher_id,
         teacher_name: c.teacher_id.map(|t| names.user(t)),
         status: c.status,
-        created_by: c.created_by.map(UserId),
+        created_by: c.created_by,
         reviewer_name: c.reviewer_id.map(|t| names.user(t)),
         review_comment: c.review_comment.clone(),
         weightage_total_bp: contents.weightage_total(),
@@ -70,15 +70,15 @@ pub(crate) fn full_view(conn: &Connection, c: &CurriculumRow) -> Result<Curricul
         .modules
         .iter()
         .map(|m| Module {
-            id: ModuleId(m.id),
+            id: m.id,
             title: m.title.clone(),
             lessons: contents
                 .lessons
                 .iter()
                 .filter(|l| l.module_id == m.id)
                 .map(|l| Lesson {
-                    id: LessonId(l.id),
-                    module_id: ModuleId(m.id),
+                    id: l.id,
+                    module_id: m.id,
                     title: l.title.clone(),
                     notes: l.notes.clone(),
                     video_url: l.video_url.clone(),
@@ -89,7 +89,7 @@ pub(crate) fn full_view(conn: &Connection, c: &CurriculumRow) -> Result<Curricul
                         .filter(|r| r.lesson_id == l.id)
                         .map(|r| LessonResource {
                             file_name: r.content_b64.as_ref().map(|_| r.file_name.clone()),
-                            id: ResourceId(r.id),
+                            id: r.id,
                             title: r.title.clone(),
                             url: r.url.clone(),
                         })
@@ -102,8 +102,8 @@ pub(crate) fn full_view(conn: &Connection, c: &CurriculumRow) -> Result<Curricul
         .assignments
         .iter()
         .map(|a| Assignment {
-            id: AssignmentId(a.id),
-            lesson_id: a.lesson_id.map(LessonId),
+            id: a.id,
+            lesson_id: a.lesson_id,
             title: a.title.clone(),
             instructions: a.instructions.clone(),
             due_date: a.due_date.map(|d| d.to_string()),
@@ -122,7 +122,7 @@ fn require_author(actor: &Actor, c: &CurriculumRow) -> Result<(), ApiError> {
     if actor.can(Permission::ManageCourse, None) {
         return Ok(());
     }
-    if c.teacher_id == Some(actor.user_id.0) && actor.require_somewhere(Permission::DraftCurriculum).is_ok() {
+    if c.teacher_id == Some(actor.user_id) && actor.require_somewhere(Permission::DraftCurriculum).is_ok() {
         return Ok(());
     }
     Err(ApiError::denied("Only the course managers, or the teacher whose version this is, may change it."))
@@ -151,7 +151,7 @@ fn require_editable(c: &CurriculumRow) -> Result<(), ApiError> {
 
 impl Desk {
     /// Loads a version for a change of its contents by `actor`.
-    fn curriculum_for_edit(&self, actor: &Actor, id: Uuid) -> Result<CurriculumRow> {
+    fn curriculum_for_edit(&self, actor: &Actor, id: CurriculumId) -> Result<CurriculumRow> {
         let c = by_id(&self.db().conn, id)?
             .ok_or_else(|| ApiError::not_found("curriculum").on("curriculum_id"))?;
         require_author(actor, &c)?;
@@ -159,7 +159,7 @@ impl Desk {
         Ok(c)
     }
 
-    fn curriculum_view(&self, id: Uuid) -> Result<Curriculum> {
+    fn curriculum_view(&self, id: CurriculumId) -> Result<Curriculum> {
         let db = self.db();
         let c = by_id(&db.conn, id)?.ok_or_else(|| ApiError::not_found("curriculum"))?;
         full_view(&db.conn, &c)
@@ -169,7 +169,7 @@ impl Desk {
         actor.require_somewhere(Permission::ViewBatch)?;
         let db = self.db();
         let names = Names::load(&db.conn, None)?;
-        of_course(&db.conn, input.course_id.0)?
+        of_course(&db.conn, input.course_id)?
             .iter()
             .map(|c| Ok(summary(c, &Contents::load(&db.conn, c.id)?, &names)))
             .collect()
@@ -178,7 +178,7 @@ impl Desk {
     pub fn get_curriculum(&self, actor: &Actor, input: GetCurriculum) -> Result<Curriculum> {
         actor.require_somewhere(Permission::ViewBatch)?;
         let db = self.db();
-        let c = by_id(&db.conn, input.id.0)?.ok_or_else(|| ApiError::not_found("curriculum").on("id"))?;
+        let c = by_id(&db.conn, input.id)?.ok_or_else(|| ApiError::not_found("curriculum").on("id"))?;
         full_view(&db.conn, &c)
     }
 
@@ -192,7 +192,7 @@ impl Desk {
         }
         let (source, version) = {
             let db = self.db();
-            let course = crate::academics::courses::by_id(&db.conn, input.course_id.0)?
+            let course = crate::academics::courses::by_id(&db.conn, input.course_id)?
                 .ok_or_else(|| ApiError::invalid("course_id", "Choose a course from the list."))?;
             if let Some(t) = input.teacher_id {
                 crate::users::store::by_id(&db.conn, t.0)?
@@ -201,7 +201,7 @@ impl Desk {
             }
             let source = match input.copy_from {
                 Some(id) => {
-                    let c = by_id(&db.conn, id.0)?.filter(|c| c.course_id == course.id).ok_or_else(|| {
+                    let c = by_id(&db.conn, id)?.filter(|c| c.course_id == course.id).ok_or_else(|| {
                         ApiError::invalid("copy_from", "Choose a version of this course to copy.")
                     })?;
                     Some((c.id, Contents::load(&db.conn, c.id)?))
@@ -214,13 +214,13 @@ impl Desk {
         let row = self.write(Some(actor.user_id), |w| {
             let now = w.now();
             let row = CurriculumRow {
-                id: Uuid::now_v7(),
-                course_id: input.course_id.0,
-                teacher_id: input.teacher_id.map(|t| t.0),
+                id: CurriculumId(Uuid::now_v7()),
+                course_id: input.course_id,
+                teacher_id: input.teacher_id,
                 version,
                 label,
                 status: CurriculumStatus::Draft,
-                created_by: Some(actor.user_id.0),
+                created_by: Some(actor.user_id),
                 copied_from: source.as_ref().map(|(id, _)| *id),
                 submitted_at: None,
                 reviewer_id: None,
@@ -241,7 +241,7 @@ impl Desk {
 
     pub fn submit_curriculum(&self, actor: &Actor, input: SubmitCurriculum) -> Result<CurriculumSummary> {
         require_drafter(actor)?;
-        let c = self.curriculum_for_edit(actor, input.id.0)?;
+        let c = self.curriculum_for_edit(actor, input.id)?;
         let contents = Contents::load(&self.db().conn, c.id)?;
         if contents.lessons.is_empty() {
             return Err(ApiError::invalid(
@@ -271,13 +271,13 @@ impl Desk {
         actor.require(Permission::ApproveCurriculum, None)?;
         let comment = validate::optional("comment", &input.comment, 1000)?;
         let c =
-            by_id(&self.db().conn, input.id.0)?.ok_or_else(|| ApiError::not_found("curriculum").on("id"))?;
+            by_id(&self.db().conn, input.id)?.ok_or_else(|| ApiError::not_found("curriculum").on("id"))?;
         if c.status != CurriculumStatus::PendingApproval {
             return Err(ApiError::conflict("Only a version awaiting approval can be approved or rejected.")
                 .on("id")
                 .into());
         }
-        if c.created_by == Some(actor.user_id.0) || c.teacher_id == Some(actor.user_id.0) {
+        if c.created_by == Some(actor.user_id) || c.teacher_id == Some(actor.user_id) {
             return Err(ApiError::denied("Someone other than its author must review this version.")
                 .on("id")
                 .into());
@@ -289,7 +289,7 @@ impl Desk {
         }
         self.set_status(actor, &c, |row, now| {
             row.status = if input.approve { CurriculumStatus::Approved } else { CurriculumStatus::Rejected };
-            row.reviewer_id = Some(actor.user_id.0);
+            row.reviewer_id = Some(actor.user_id);
             row.review_comment = comment.clone();
             row.reviewed_at = Some(now);
         })
@@ -313,11 +313,11 @@ impl Desk {
 }
 
 /// New ids for every part of a version, written as a new draft's contents.
-fn copy_contents(w: &mut Write<'_>, from: &Contents, to: Uuid) -> Result<()> {
+fn copy_contents(w: &mut Write<'_>, from: &Contents, to: CurriculumId) -> Result<()> {
     let now = w.now();
     let mut lesson_ids = std::collections::HashMap::new();
     for m in &from.modules {
-        let module_id = Uuid::now_v7();
+        let module_id = ModuleId(Uuid::now_v7());
         w.insert(&ModuleRow {
             id: module_id,
             curriculum_id: to,
@@ -326,7 +326,7 @@ fn copy_contents(w: &mut Write<'_>, from: &Contents, to: Uuid) -> Result<()> {
             ..m.clone()
         })?;
         for l in from.lessons.iter().filter(|l| l.module_id == m.id) {
-            let id = Uuid::now_v7();
+            let id = LessonId(Uuid::now_v7());
             lesson_ids.insert(l.id, id);
             w.insert(&LessonRow {
                 id,
@@ -341,7 +341,7 @@ fn copy_contents(w: &mut Write<'_>, from: &Contents, to: Uuid) -> Result<()> {
     for r in &from.resources {
         if let Some(&lesson_id) = lesson_ids.get(&r.lesson_id) {
             w.insert(&ResourceRow {
-                id: Uuid::now_v7(),
+                id: ResourceId(Uuid::now_v7()),
                 lesson_id,
                 created_at: now,
                 updated_at: now,
@@ -352,7 +352,7 @@ fn copy_contents(w: &mut Write<'_>, from: &Contents, to: Uuid) -> Result<()> {
     for a in &from.assignments {
         let lesson_id = a.lesson_id.and_then(|l| lesson_ids.get(&l).copied());
         w.insert(&AssignmentRow {
-            id: Uuid::now_v7(),
+            id: AssignmentId(Uuid::now_v7()),
             curriculum_id: to,
             lesson_id,
             created_at: now,

@@ -11,7 +11,7 @@ use branchdesk_api::commands::academics::{
     Curriculum, CurriculumPart, MoveCurriculumPart, RemoveCurriculumPart, SaveAssignment, SaveLesson,
     SaveLessonResource, SaveModule, SaveResourceFile, FULL_WEIGHTAGE_BP,
 };
-use branchdesk_api::ids::LessonId;
+use branchdesk_api::ids::{AssignmentId, CurriculumId, LessonId, ModuleId, ResourceId};
 use branchdesk_api::{ApiError, Permission};
 use rusqlite::OptionalExtension;
 use serde::Deserialize;
@@ -21,7 +21,7 @@ impl Desk {
     pub fn save_module(&self, actor: &Actor, input: SaveModule) -> Result<Curriculum> {
         require_drafter(actor)?;
         let title = validate::required("title", "module title", &input.title, 120)?;
-        let c = self.curriculum_for_edit(actor, input.curriculum_id.0)?;
+        let c = self.curriculum_for_edit(actor, input.curriculum_id)?;
         let (old, next_position) = {
             let db = self.db();
             let modules = modules_of(&db.conn, c.id)?;
@@ -29,7 +29,7 @@ impl Desk {
                 Some(id) => Some(
                     modules
                         .iter()
-                        .find(|m| m.id == id.0)
+                        .find(|m| m.id == id)
                         .cloned()
                         .ok_or_else(|| ApiError::not_found("module").on("id"))?,
                 ),
@@ -45,7 +45,7 @@ impl Desk {
                     w.update(&old, &new)?;
                 }
                 None => w.insert(&ModuleRow {
-                    id: Uuid::now_v7(),
+                    id: ModuleId(Uuid::now_v7()),
                     curriculum_id: c.id,
                     position: next_position,
                     title,
@@ -69,7 +69,7 @@ impl Desk {
         }
         let (module, lessons) = {
             let db = self.db();
-            let module = module_by_id(&db.conn, input.module_id.0)?
+            let module = module_by_id(&db.conn, input.module_id)?
                 .ok_or_else(|| ApiError::invalid("module_id", "Choose a module of this curriculum."))?;
             let lessons = lessons_of(&db.conn, module.curriculum_id)?;
             (module, lessons)
@@ -79,7 +79,7 @@ impl Desk {
             Some(id) => Some(
                 lessons
                     .iter()
-                    .find(|l| l.id == id.0)
+                    .find(|l| l.id == id)
                     .cloned()
                     .ok_or_else(|| ApiError::not_found("lesson").on("id"))?,
             ),
@@ -105,7 +105,7 @@ impl Desk {
                     w.update(&old, &new)?;
                 }
                 None => w.insert(&LessonRow {
-                    id: Uuid::now_v7(),
+                    id: LessonId(Uuid::now_v7()),
                     curriculum_id: c.id,
                     module_id: module.id,
                     position: next_position,
@@ -137,7 +137,7 @@ impl Desk {
             Some(id) => Some(
                 resources_of(&self.db().conn, c.id)?
                     .into_iter()
-                    .find(|r| r.id == id.0)
+                    .find(|r| r.id == id)
                     .ok_or_else(|| ApiError::not_found("resource").on("id"))?,
             ),
             None => None,
@@ -147,7 +147,7 @@ impl Desk {
             match old {
                 Some(old) => {
                     let new = ResourceRow {
-                        lesson_id: input.lesson_id.0,
+                        lesson_id: input.lesson_id,
                         title,
                         url,
                         file_name,
@@ -158,8 +158,8 @@ impl Desk {
                     w.update(&old, &new)?;
                 }
                 None => w.insert(&ResourceRow {
-                    id: Uuid::now_v7(),
-                    lesson_id: input.lesson_id.0,
+                    id: ResourceId(Uuid::now_v7()),
+                    lesson_id: input.lesson_id,
                     title,
                     url,
                     file_name,
@@ -175,7 +175,7 @@ impl Desk {
     }
 
     /// The curriculum a live lesson belongs to.
-    fn lesson_curriculum(&self, lesson: LessonId) -> Result<Uuid> {
+    fn lesson_curriculum(&self, lesson: LessonId) -> Result<CurriculumId> {
         Ok(self
             .db()
             .conn
@@ -201,7 +201,7 @@ impl Desk {
         if input.max_marks == 0 || input.max_marks > 1000 {
             return Err(ApiError::invalid("max_marks", "Enter the maximum marks, from 1 to 1,000.").into());
         }
-        let c = self.curriculum_for_edit(actor, input.curriculum_id.0)?;
+        let c = self.curriculum_for_edit(actor, input.curriculum_id)?;
         if let Some(l) = input.lesson_id {
             if self.lesson_curriculum(l).ok() != Some(c.id) {
                 return Err(ApiError::invalid("lesson_id", "Choose a lesson of this curriculum.").into());
@@ -211,7 +211,7 @@ impl Desk {
             Some(id) => Some(
                 assignments_of(&self.db().conn, c.id)?
                     .into_iter()
-                    .find(|a| a.id == id.0)
+                    .find(|a| a.id == id)
                     .ok_or_else(|| ApiError::not_found("assignment").on("id"))?,
             ),
             None => None,
@@ -219,9 +219,9 @@ impl Desk {
         self.write(Some(actor.user_id), |w| {
             let now = w.now();
             let row = AssignmentRow {
-                id: old.as_ref().map(|o| o.id).unwrap_or_else(Uuid::now_v7),
+                id: old.as_ref().map(|o| o.id).unwrap_or_else(|| AssignmentId(Uuid::now_v7())),
                 curriculum_id: c.id,
-                lesson_id: input.lesson_id.map(|l| l.0),
+                lesson_id: input.lesson_id,
                 title,
                 instructions,
                 due_date,
@@ -252,7 +252,8 @@ impl Desk {
             match input.part {
                 CurriculumPart::Module => {
                     let list = &contents.modules;
-                    if let Some((a, b)) = neighbours(list.iter().map(|m| m.id).collect(), input.id, input.up)
+                    if let Some((a, b)) =
+                        neighbours(list.iter().map(|m| m.id).collect(), ModuleId(input.id), input.up)
                     {
                         let (ma, mb) = (&list[a], &list[b]);
                         let (pa, pb) = distinct_positions(ma.position, mb.position, a < b);
@@ -261,11 +262,11 @@ impl Desk {
                     }
                 }
                 CurriculumPart::Lesson => {
-                    let module = contents.lessons.iter().find(|l| l.id == input.id).map(|l| l.module_id);
+                    let lesson = LessonId(input.id);
+                    let module = contents.lessons.iter().find(|l| l.id == lesson).map(|l| l.module_id);
                     let list: Vec<&LessonRow> =
                         contents.lessons.iter().filter(|l| Some(l.module_id) == module).collect();
-                    if let Some((a, b)) = neighbours(list.iter().map(|l| l.id).collect(), input.id, input.up)
-                    {
+                    if let Some((a, b)) = neighbours(list.iter().map(|l| l.id).collect(), lesson, input.up) {
                         let (la, lb) = (list[a], list[b]);
                         let (pa, pb) = distinct_positions(la.position, lb.position, a < b);
                         w.update(la, &LessonRow { position: pb, updated_at: now, ..la.clone() })?;
@@ -288,25 +289,26 @@ impl Desk {
             let now = Some(w.now());
             match input.part {
                 CurriculumPart::Module => {
-                    for m in contents.modules.iter().filter(|m| m.id == input.id) {
+                    let module = ModuleId(input.id);
+                    for m in contents.modules.iter().filter(|m| m.id == module) {
                         w.update(m, &ModuleRow { deleted_at: now, ..m.clone() })?;
                     }
-                    for l in contents.lessons.iter().filter(|l| l.module_id == input.id) {
+                    for l in contents.lessons.iter().filter(|l| l.module_id == module) {
                         w.update(l, &LessonRow { deleted_at: now, ..l.clone() })?;
                     }
                 }
                 CurriculumPart::Lesson => {
-                    for l in contents.lessons.iter().filter(|l| l.id == input.id) {
+                    for l in contents.lessons.iter().filter(|l| l.id == LessonId(input.id)) {
                         w.update(l, &LessonRow { deleted_at: now, ..l.clone() })?;
                     }
                 }
                 CurriculumPart::Resource => {
-                    for r in contents.resources.iter().filter(|r| r.id == input.id) {
+                    for r in contents.resources.iter().filter(|r| r.id == ResourceId(input.id)) {
                         w.update(r, &ResourceRow { deleted_at: now, ..r.clone() })?;
                     }
                 }
                 CurriculumPart::Assignment => {
-                    for a in contents.assignments.iter().filter(|a| a.id == input.id) {
+                    for a in contents.assignments.iter().filter(|a| a.id == AssignmentId(input.id)) {
                         w.update(a, &AssignmentRow { deleted_at: now, ..a.clone() })?;
                     }
                 }
@@ -317,7 +319,7 @@ impl Desk {
     }
 
     /// The curriculum a live part belongs to.
-    fn part_curriculum(&self, part: CurriculumPart, id: Uuid) -> Result<Uuid> {
+    fn part_curriculum(&self, part: CurriculumPart, id: Uuid) -> Result<CurriculumId> {
         let sql = match part {
             CurriculumPart::Module => "SELECT curriculum_id FROM curriculum_modules WHERE id = ?1 AND deleted_at IS NULL",
             CurriculumPart::Lesson => "SELECT curriculum_id FROM curriculum_lessons WHERE id = ?1 AND deleted_at IS NULL",
@@ -340,11 +342,11 @@ impl Desk {
 /// The curriculum a part of one belongs to.
 #[derive(Deserialize)]
 struct PartOf {
-    curriculum_id: Uuid,
+    curriculum_id: CurriculumId,
 }
 
 /// Indexes of `id` and the sibling it swaps with, if there is one.
-fn neighbours(ids: Vec<Uuid>, id: Uuid, up: bool) -> Option<(usize, usize)> {
+fn neighbours<T: PartialEq>(ids: Vec<T>, id: T, up: bool) -> Option<(usize, usize)> {
     let i = ids.iter().position(|x| *x == id)?;
     let j = if up { i.checked_sub(1)? } else { i + 1 };
     (j < ids.len()).then_some((i, j))

@@ -5,23 +5,23 @@ use crate::names::Names;
 use crate::write::org_record;
 use crate::Result;
 use branchdesk_api::commands::academics::CurriculumStatus;
+use branchdesk_api::ids::{AssignmentId, CourseId, CurriculumId, LessonId, ModuleId, ResourceId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
-use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CurriculumRow {
-    pub id: Uuid,
-    pub course_id: Uuid,
-    pub teacher_id: Option<Uuid>,
+    pub id: CurriculumId,
+    pub course_id: CourseId,
+    pub teacher_id: Option<UserId>,
     pub version: u32,
     pub label: String,
     pub status: CurriculumStatus,
-    pub created_by: Option<Uuid>,
-    pub copied_from: Option<Uuid>,
+    pub created_by: Option<UserId>,
+    pub copied_from: Option<CurriculumId>,
     pub submitted_at: Option<DateTime<Utc>>,
-    pub reviewer_id: Option<Uuid>,
+    pub reviewer_id: Option<UserId>,
     pub review_comment: String,
     pub reviewed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -41,8 +41,8 @@ impl CurriculumRow {
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ModuleRow {
-    pub id: Uuid,
-    pub curriculum_id: Uuid,
+    pub id: ModuleId,
+    pub curriculum_id: CurriculumId,
     pub position: i64,
     pub title: String,
     pub deleted_at: Option<DateTime<Utc>>,
@@ -53,9 +53,9 @@ org_record!(ModuleRow, "curriculum_modules");
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct LessonRow {
-    pub id: Uuid,
-    pub curriculum_id: Uuid,
-    pub module_id: Uuid,
+    pub id: LessonId,
+    pub curriculum_id: CurriculumId,
+    pub module_id: ModuleId,
     pub position: i64,
     pub title: String,
     pub notes: String,
@@ -69,8 +69,8 @@ org_record!(LessonRow, "curriculum_lessons");
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ResourceRow {
-    pub id: Uuid,
-    pub lesson_id: Uuid,
+    pub id: ResourceId,
+    pub lesson_id: LessonId,
     pub title: String,
     pub url: String,
     pub file_name: String,
@@ -83,9 +83,9 @@ org_record!(ResourceRow, "lesson_resources");
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct AssignmentRow {
-    pub id: Uuid,
-    pub curriculum_id: Uuid,
-    pub lesson_id: Option<Uuid>,
+    pub id: AssignmentId,
+    pub curriculum_id: CurriculumId,
+    pub lesson_id: Option<LessonId>,
     pub title: String,
     pub instructions: String,
     pub due_date: Option<NaiveDate>,
@@ -103,14 +103,14 @@ pub(crate) fn curriculum_from_row(r: &Row<'_>) -> rusqlite::Result<CurriculumRow
     crate::db::read::row(r)
 }
 
-pub fn by_id(conn: &Connection, id: Uuid) -> Result<Option<CurriculumRow>> {
+pub fn by_id(conn: &Connection, id: CurriculumId) -> Result<Option<CurriculumRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {CURRICULUM_COLUMNS} FROM curricula WHERE id = ?1"))?
         .query_row([id.to_string()], curriculum_from_row)
         .optional()?)
 }
 
-pub(crate) fn of_course(conn: &Connection, course: Uuid) -> Result<Vec<CurriculumRow>> {
+pub(crate) fn of_course(conn: &Connection, course: CourseId) -> Result<Vec<CurriculumRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {CURRICULUM_COLUMNS} FROM curricula WHERE course_id = ?1 ORDER BY version DESC, id"
     ))?;
@@ -120,7 +120,7 @@ pub(crate) fn of_course(conn: &Connection, course: Uuid) -> Result<Vec<Curriculu
 
 /// The version a new batch of `teacher` follows: their newest approved
 /// version of the course, else the newest approved official one.
-pub fn default_for(conn: &Connection, course: Uuid, teacher: Uuid) -> Result<Option<CurriculumRow>> {
+pub fn default_for(conn: &Connection, course: CourseId, teacher: UserId) -> Result<Option<CurriculumRow>> {
     let approved: Vec<CurriculumRow> =
         of_course(conn, course)?.into_iter().filter(|c| c.status == CurriculumStatus::Approved).collect();
     let own = approved.iter().find(|c| c.teacher_id == Some(teacher));
@@ -133,7 +133,7 @@ pub(crate) fn module_from_row(r: &Row<'_>) -> rusqlite::Result<ModuleRow> {
     crate::db::read::row(r)
 }
 
-pub(crate) fn module_by_id(conn: &Connection, id: Uuid) -> Result<Option<ModuleRow>> {
+pub(crate) fn module_by_id(conn: &Connection, id: ModuleId) -> Result<Option<ModuleRow>> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {MODULE_COLUMNS} FROM curriculum_modules WHERE id = ?1 AND deleted_at IS NULL"
@@ -142,7 +142,7 @@ pub(crate) fn module_by_id(conn: &Connection, id: Uuid) -> Result<Option<ModuleR
         .optional()?)
 }
 
-pub(crate) fn modules_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<ModuleRow>> {
+pub(crate) fn modules_of(conn: &Connection, curriculum: CurriculumId) -> Result<Vec<ModuleRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {MODULE_COLUMNS} FROM curriculum_modules
          WHERE curriculum_id = ?1 AND deleted_at IS NULL ORDER BY position, id"
@@ -151,7 +151,7 @@ pub(crate) fn modules_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<Modu
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub(crate) fn lessons_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<LessonRow>> {
+pub(crate) fn lessons_of(conn: &Connection, curriculum: CurriculumId) -> Result<Vec<LessonRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.id, l.curriculum_id, l.module_id, l.position, l.title, l.notes, l.video_url, l.weightage_bp,
                 l.deleted_at, l.created_at, l.updated_at
@@ -162,7 +162,7 @@ pub(crate) fn lessons_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<Less
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub(crate) fn resources_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<ResourceRow>> {
+pub(crate) fn resources_of(conn: &Connection, curriculum: CurriculumId) -> Result<Vec<ResourceRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT r.id, r.lesson_id, r.title, r.url, r.file_name, r.content_b64, r.deleted_at, r.created_at, r.updated_at
          FROM lesson_resources r JOIN curriculum_lessons l ON l.id = r.lesson_id
@@ -172,7 +172,7 @@ pub(crate) fn resources_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<Re
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub(crate) fn assignments_of(conn: &Connection, curriculum: Uuid) -> Result<Vec<AssignmentRow>> {
+pub(crate) fn assignments_of(conn: &Connection, curriculum: CurriculumId) -> Result<Vec<AssignmentRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, curriculum_id, lesson_id, title, instructions, due_date, max_marks, deleted_at, created_at,
                 updated_at
