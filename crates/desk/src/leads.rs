@@ -152,7 +152,7 @@ fn view(conn: &Connection, l: &LeadRow, open: &[LeadRow]) -> Result<Lead> {
         },
         owner_id: l.owner_id,
         owner_name: match l.owner_id {
-            Some(u) => crate::users::store::by_id(conn, u.0)?.map(|u| u.full_name),
+            Some(u) => crate::users::store::by_id(conn, u)?.map(|u| u.full_name),
             None => None,
         },
         status: l.status,
@@ -205,7 +205,7 @@ pub(crate) fn check_lead(
             .ok_or_else(|| ApiError::invalid("course_id", "Choose a course from the list."))?;
     }
     if let Some(o) = input.owner_id {
-        crate::users::store::by_id(conn, o.0)?
+        crate::users::store::by_id(conn, o)?
             .filter(|u| u.active)
             .ok_or_else(|| ApiError::invalid("owner_id", "Choose a person from the list."))?;
     }

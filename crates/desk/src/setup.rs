@@ -8,7 +8,7 @@ use crate::users::grants::GrantRow;
 use crate::users::store::{self as users, UserRow};
 use crate::{roles, validate, Desk, Result};
 use branchdesk_api::commands::system::{SetupDone, SetupOrganisation};
-use branchdesk_api::ids::{GrantId, RoleId, UserId};
+use branchdesk_api::ids::{BranchId, GrantId, OrgId, RoleId, UserId};
 use branchdesk_api::permissions::default_roles;
 use branchdesk_api::{ApiError, ErrorCode};
 use uuid::Uuid;
@@ -56,7 +56,7 @@ impl Desk {
         let director = UserId(Uuid::now_v7());
         self.write(Some(director), |w| {
             let now = w.now();
-            let org_id = Uuid::now_v7();
+            let org_id = OrgId(Uuid::now_v7());
             w.insert(&OrganisationRow {
                 id: org_id,
                 name: org_name,
@@ -66,7 +66,7 @@ impl Desk {
                 updated_at: now,
             })?;
             w.insert(&BranchRow {
-                id: Uuid::now_v7(),
+                id: BranchId(Uuid::now_v7()),
                 org_id,
                 code: branch_code,
                 name: branch_name,
@@ -78,7 +78,7 @@ impl Desk {
             })?;
             let mut owner_role = None;
             for (name, description, permissions) in default_roles() {
-                let id = Uuid::now_v7();
+                let id = RoleId(Uuid::now_v7());
                 if name == roles::OWNER_ROLE {
                     owner_role = Some(id);
                 }
@@ -109,9 +109,7 @@ impl Desk {
             w.insert(&GrantRow {
                 id: GrantId(Uuid::now_v7()),
                 user_id: director,
-                role_id: owner_role
-                    .map(RoleId)
-                    .ok_or_else(|| ApiError::internal("the DIRECTOR role is missing"))?,
+                role_id: owner_role.ok_or_else(|| ApiError::internal("the DIRECTOR role is missing"))?,
                 branch_id: None,
                 expires_on: None,
                 granted_by: None,

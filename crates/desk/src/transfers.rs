@@ -68,7 +68,7 @@ impl Desk {
             let conn: &Connection = w.tx();
             let here = org::store::branch_by_id(conn, student.branch_id)?.map(|b| b.name).unwrap_or_default();
             let by =
-                crate::users::store::by_id(conn, actor.user_id.0)?.map(|u| u.full_name).unwrap_or_default();
+                crate::users::store::by_id(conn, actor.user_id)?.map(|u| u.full_name).unwrap_or_default();
             let mut history = earlier_branches(conn, &student)?;
             history.push(BranchHistory {
                 branch_id: student.branch_id,

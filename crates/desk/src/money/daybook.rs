@@ -95,7 +95,7 @@ fn day_book(conn: &Connection, branch: BranchId, day: NaiveDate) -> Result<DayBo
         });
         out.push(CollectorDay {
             collector_id: who,
-            collector: crate::users::store::by_id(conn, who.0)?.map(|u| u.full_name).unwrap_or_default(),
+            collector: crate::users::store::by_id(conn, who)?.map(|u| u.full_name).unwrap_or_default(),
             receipts: views,
             by_method,
             expected_cash_minor: cash,

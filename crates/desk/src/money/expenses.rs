@@ -64,7 +64,7 @@ pub fn approved_total(conn: &Connection, branch: BranchId, from: NaiveDate, to: 
 fn view(conn: &Connection, e: &ExpenseRow) -> Result<Expense> {
     let name = |id: Option<UserId>| -> Result<Option<String>> {
         Ok(match id {
-            Some(u) => crate::users::store::by_id(conn, u.0)?.map(|u| u.full_name),
+            Some(u) => crate::users::store::by_id(conn, u)?.map(|u| u.full_name),
             None => None,
         })
     };

@@ -197,7 +197,7 @@ fn due_view(d: &DueRow, paid: i64) -> Due {
 
 fn user_name(conn: &Connection, id: Option<UserId>) -> Result<String> {
     Ok(match id {
-        Some(u) => crate::users::store::by_id(conn, u.0)?.map(|u| u.full_name).unwrap_or_default(),
+        Some(u) => crate::users::store::by_id(conn, u)?.map(|u| u.full_name).unwrap_or_default(),
         None => String::new(),
     })
 }

@@ -188,7 +188,7 @@ pub(crate) fn line_view(conn: &Connection, l: &SalaryLineRow) -> Result<SalaryLi
     Ok(SalaryLine {
         id: l.id,
         user_id: l.user_id,
-        name: crate::users::store::by_id(conn, l.user_id.0)?.map(|u| u.full_name).unwrap_or_default(),
+        name: crate::users::store::by_id(conn, l.user_id)?.map(|u| u.full_name).unwrap_or_default(),
         month: l.month.clone(),
         fixed_minor: l.fixed_minor,
         batch_fixed_minor: l.batch_fixed_minor,
@@ -245,7 +245,7 @@ impl Desk {
                 .into())
             }
         };
-        let person = crate::users::store::by_id(&self.db().conn, input.user_id.0)?;
+        let person = crate::users::store::by_id(&self.db().conn, input.user_id)?;
         if person.is_none() {
             return Err(ApiError::invalid("user_id", "Choose a person from the list.").into());
         }

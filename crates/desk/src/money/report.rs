@@ -68,7 +68,7 @@ impl Desk {
         let conn = &db.conn;
         let mut branches = Vec::new();
         for b in crate::org::store::all_branches(conn)? {
-            let id = BranchId(b.id);
+            let id = b.id;
             let wanted = input.branch_id.is_none_or(|wanted| wanted == id);
             if wanted && actor.can(Permission::ViewReport, Some(id)) {
                 branches.push(branch_month(conn, id, b.name, from, to)?);

@@ -95,7 +95,7 @@ fn over_collected(conn: &Connection, branch: BranchId) -> Result<Vec<OverCollect
 
 fn user_name(conn: &Connection, id: Option<&str>) -> Result<String> {
     let Some(id) = id.and_then(|i| i.parse::<Uuid>().ok()) else { return Ok(String::new()) };
-    Ok(crate::users::store::by_id(conn, id)?.map(|u| u.full_name).unwrap_or_default())
+    Ok(crate::users::store::by_id(conn, UserId(id))?.map(|u| u.full_name).unwrap_or_default())
 }
 
 /// Words for the money a flag is about.
@@ -172,8 +172,7 @@ impl Desk {
             }
             let Some(l) = super::payroll::line_by_id(conn, line)? else { continue };
             let payments = salary_payments::of_line(conn, line)?;
-            let name =
-                crate::users::store::by_id(conn, l.user_id.0)?.map(|u| u.full_name).unwrap_or_default();
+            let name = crate::users::store::by_id(conn, l.user_id)?.map(|u| u.full_name).unwrap_or_default();
             out.push(MoneyReview {
                 id,
                 what: format!(

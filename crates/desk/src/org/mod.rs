@@ -4,6 +4,7 @@ pub mod store;
 
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::org::*;
+use branchdesk_api::ids::BranchId;
 use branchdesk_api::{ApiError, ErrorCode, Permission};
 use store::{BranchRow, OrganisationRow};
 use uuid::Uuid;
@@ -68,7 +69,7 @@ impl Desk {
         let existing = {
             let db = self.db();
             if let Some(other) = store::branch_by_code(&db.conn, &code)? {
-                if input.id.map(|i| i.0) != Some(other.id) {
+                if input.id != Some(other.id) {
                     return Err(ApiError::duplicate(
                         "code",
                         format!("Branch {} already uses the code {code}.", other.name),
@@ -94,7 +95,7 @@ impl Desk {
                 }
                 None => {
                     let row = BranchRow {
-                        id: Uuid::now_v7(),
+                        id: BranchId(Uuid::now_v7()),
                         org_id: store::organisation_id(w.tx())?,
                         code,
                         name,

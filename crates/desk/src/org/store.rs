@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct OrganisationRow {
-    pub id: Uuid,
+    pub id: OrgId,
     pub name: String,
     pub currency: String,
     pub fy_start_month: u32,
@@ -24,7 +24,7 @@ pub struct OrganisationRow {
 impl Record for OrganisationRow {
     const TABLE: &'static str = "organisations";
     fn id(&self) -> Uuid {
-        self.id
+        self.id.into()
     }
     fn scope(&self) -> Scope {
         Scope::Organisation
@@ -34,7 +34,7 @@ impl Record for OrganisationRow {
 impl OrganisationRow {
     pub fn view(&self) -> Organisation {
         Organisation {
-            id: OrgId(self.id),
+            id: self.id,
             name: self.name.clone(),
             currency: self.currency.clone(),
             fy_start_month: self.fy_start_month,
@@ -44,8 +44,8 @@ impl OrganisationRow {
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct BranchRow {
-    pub id: Uuid,
-    pub org_id: Uuid,
+    pub id: BranchId,
+    pub org_id: OrgId,
     pub code: String,
     pub name: String,
     pub address: String,
@@ -58,7 +58,7 @@ pub struct BranchRow {
 impl Record for BranchRow {
     const TABLE: &'static str = "branches";
     fn id(&self) -> Uuid {
-        self.id
+        self.id.into()
     }
     fn scope(&self) -> Scope {
         Scope::Organisation
@@ -68,7 +68,7 @@ impl Record for BranchRow {
 impl BranchRow {
     pub fn view(&self) -> Branch {
         Branch {
-            id: BranchId(self.id),
+            id: self.id,
             code: self.code.clone(),
             name: self.name.clone(),
             address: self.address.clone(),
@@ -89,7 +89,7 @@ pub fn organisation(conn: &Connection) -> Result<Option<OrganisationRow>> {
 }
 
 /// The organisation's id; an error before first-run setup.
-pub fn organisation_id(conn: &Connection) -> Result<Uuid> {
+pub fn organisation_id(conn: &Connection) -> Result<OrgId> {
     Ok(organisation(conn)?
         .ok_or_else(|| {
             ApiError::new(branchdesk_api::ErrorCode::SetupState, "Set up the organisation first.")
@@ -124,5 +124,5 @@ pub fn all_branches(conn: &Connection) -> Result<Vec<BranchRow>> {
 }
 
 pub fn branches_visible(conn: &Connection, which: &Branches) -> Result<Vec<Branch>> {
-    Ok(all_branches(conn)?.into_iter().filter(|b| which.contains(BranchId(b.id))).map(|b| b.view()).collect())
+    Ok(all_branches(conn)?.into_iter().filter(|b| which.contains(b.id)).map(|b| b.view()).collect())
 }

@@ -15,7 +15,7 @@ pub const OWNER_ROLE: &str = "DIRECTOR";
 
 fn view(row: RoleRow, holders: u32) -> Role {
     Role {
-        id: RoleId(row.id),
+        id: row.id,
         name: row.name,
         description: row.description,
         is_system: row.is_system,
@@ -50,7 +50,7 @@ impl Desk {
         let existing = {
             let db = self.db();
             if let Some(other) = store::live_by_name(&db.conn, &name)? {
-                if Some(RoleId(other.id)) != input.id {
+                if Some(other.id) != input.id {
                     return Err(ApiError::duplicate("name", "A role with this name exists already.").into());
                 }
             }
@@ -63,7 +63,7 @@ impl Desk {
                 None => None,
             }
         };
-        let id = existing.as_ref().map(|r| r.id).unwrap_or_else(Uuid::now_v7);
+        let id = existing.as_ref().map(|r| r.id).unwrap_or_else(|| RoleId(Uuid::now_v7()));
         if let Some(old) = &existing {
             if old.is_system && old.name != name {
                 return Err(ApiError::invalid("name", "System roles keep their names.").into());
@@ -114,7 +114,7 @@ impl Desk {
             let db = self.db();
             store::list(&db.conn)?
                 .into_iter()
-                .find(|(r, _)| r.id == input.id.0)
+                .find(|(r, _)| r.id == input.id)
                 .ok_or_else(|| ApiError::not_found("role").on("id"))?
         };
         if old.is_system {

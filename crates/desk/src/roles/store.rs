@@ -3,16 +3,16 @@
 use crate::db::read::{self, columns, Columns};
 use crate::write::org_record;
 use crate::Result;
+use branchdesk_api::ids::{OrgId, RoleId};
 use branchdesk_api::Permission;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Deserializer, Serialize};
-use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RoleRow {
-    pub id: Uuid,
-    pub org_id: Uuid,
+    pub id: RoleId,
+    pub org_id: OrgId,
     pub name: String,
     pub description: String,
     pub is_system: bool,
@@ -39,11 +39,10 @@ fn permission_names<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<
     parse_permissions(&String::deserialize(d)?).map_err(serde::de::Error::custom)
 }
 
-/// By id (a `RoleId` or the uuid of one).
-pub fn by_id(conn: &Connection, id: impl Into<Uuid>) -> Result<Option<RoleRow>> {
+pub fn by_id(conn: &Connection, id: RoleId) -> Result<Option<RoleRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM roles WHERE id = ?1"))?
-        .query_row([id.into().to_string()], read::row)
+        .query_row([id.to_string()], read::row)
         .optional()?)
 }
 

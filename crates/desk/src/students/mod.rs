@@ -467,7 +467,7 @@ impl Desk {
         let hash = crate::password::hash(&input.password)?;
         let user = Uuid::now_v7();
         let grant = branchdesk_api::commands::users::NewGrant {
-            role_id: branchdesk_api::ids::RoleId(role.id),
+            role_id: role.id,
             branch_id: Some(branch),
             expires_on: None,
         };

@@ -21,7 +21,7 @@ pub(crate) fn view(conn: &Connection, e: &EnrolmentRow) -> Result<Enrolment> {
             to_status: l.to_status,
             reason: l.reason,
             changed_by: match l.changed_by {
-                Some(u) => crate::users::store::by_id(conn, u.0)?.map(|u| u.full_name),
+                Some(u) => crate::users::store::by_id(conn, u)?.map(|u| u.full_name),
                 None => None,
             },
             changed_at: l.changed_at.to_rfc3339(),

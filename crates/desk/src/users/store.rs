@@ -3,16 +3,15 @@
 use crate::db::read::{self, columns, Columns};
 use crate::write::org_record;
 use crate::Result;
-use branchdesk_api::ids::UserId;
+use branchdesk_api::ids::{OrgId, UserId};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UserRow {
     pub id: UserId,
-    pub org_id: Uuid,
+    pub org_id: OrgId,
     pub full_name: String,
     pub email: String,
     pub phone: Option<String>,
@@ -27,11 +26,10 @@ org_record!(UserRow, "users");
 
 static COLUMNS: Columns = columns!(UserRow, "");
 
-/// By id (a `UserId` or the uuid of one).
-pub fn by_id(conn: &Connection, id: impl Into<Uuid>) -> Result<Option<UserRow>> {
+pub fn by_id(conn: &Connection, id: UserId) -> Result<Option<UserRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"))?
-        .query_row([id.into().to_string()], read::row)
+        .query_row([id.to_string()], read::row)
         .optional()?)
 }
 

@@ -195,7 +195,7 @@ impl Desk {
             let course = crate::academics::courses::by_id(&db.conn, input.course_id)?
                 .ok_or_else(|| ApiError::invalid("course_id", "Choose a course from the list."))?;
             if let Some(t) = input.teacher_id {
-                crate::users::store::by_id(&db.conn, t.0)?
+                crate::users::store::by_id(&db.conn, t)?
                     .filter(|u| u.active)
                     .ok_or_else(|| ApiError::invalid("teacher_id", "Choose a teacher from the list."))?;
             }
