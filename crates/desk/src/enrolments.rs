@@ -11,7 +11,6 @@ use crate::write::Write;
 use crate::{academics, validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::FULL_WEIGHTAGE_BP;
 use branchdesk_api::commands::students::*;
-use branchdesk_api::ids::EnrolmentId;
 use branchdesk_api::{ApiError, Permission};
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -111,7 +110,7 @@ pub(crate) fn plan_enrolment(
         .into());
     }
     let row = EnrolmentRow {
-        id: EnrolmentId(id),
+        id,
         branch_id: batch.branch_id,
         student_id: student.id,
         batch_id: batch.id,
@@ -212,7 +211,7 @@ impl Desk {
         actor.require_somewhere(Permission::ManageEnrolment)?;
         let reason = validate::optional("reason", &input.reason, 300)?;
         let db = self.db();
-        let old = store::enrolment_by_id(&db.conn, input.id.0)?
+        let old = store::enrolment_by_id(&db.conn, input.id)?
             .ok_or_else(|| ApiError::not_found("enrolment").on("id"))?;
         actor.require(Permission::ManageEnrolment, Some(old.branch_id))?;
         let from = old.status;
@@ -286,7 +285,7 @@ impl Desk {
         actor.require_somewhere(Permission::ManageEnrolment)?;
         let (old, new, reason) = {
             let db = self.db();
-            let old = store::enrolment_by_id(&db.conn, input.id.0)?
+            let old = store::enrolment_by_id(&db.conn, input.id)?
                 .ok_or_else(|| ApiError::not_found("enrolment").on("id"))?;
             let branch = Some(old.branch_id);
             actor.require(Permission::ManageEnrolment, branch)?;

@@ -60,7 +60,7 @@ pub fn by_id(conn: &Connection, id: CourseId) -> Result<Option<CourseRow>> {
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct RoadmapRow {
-    pub id: Uuid,
+    pub id: RoadmapId,
     pub name: String,
     pub description: String,
     /// JSON array of course ids, in order.
@@ -75,7 +75,7 @@ org_record!(RoadmapRow, "roadmaps");
 impl RoadmapRow {
     fn view(&self) -> Roadmap {
         Roadmap {
-            id: RoadmapId(self.id),
+            id: self.id,
             name: self.name.clone(),
             description: self.description.clone(),
             course_ids: serde_json::from_str(&self.course_ids).unwrap_or_default(),
@@ -195,7 +195,7 @@ impl Desk {
         let row = self.write(Some(actor.user_id), |w| {
             let now = w.now();
             let row = RoadmapRow {
-                id: old.as_ref().map(|o| o.id).unwrap_or_else(Uuid::now_v7),
+                id: old.as_ref().map(|o| o.id).unwrap_or_else(|| RoadmapId(Uuid::now_v7())),
                 name,
                 description,
                 course_ids: serde_json::to_string(&input.course_ids)?,

@@ -465,14 +465,14 @@ impl Desk {
             })?
         };
         let hash = crate::password::hash(&input.password)?;
-        let user = Uuid::now_v7();
+        let user = UserId(Uuid::now_v7());
         let grant = branchdesk_api::commands::users::NewGrant {
             role_id: role.id,
             branch_id: Some(branch),
             expires_on: None,
         };
         let now = self.clock().now();
-        let new = StudentRow { user_id: Some(UserId(user)), updated_at: now, ..student.clone() };
+        let new = StudentRow { user_id: Some(user), updated_at: now, ..student.clone() };
         self.write(Some(actor.user_id), |w| {
             let account = (student.full_name.clone(), email.clone(), student.phone.clone());
             crate::users::insert_account(w, user, account, hash, &[grant], actor.user_id)?;

@@ -212,9 +212,9 @@ pub struct EnrolmentRow {
 branch_record!(EnrolmentRow, "enrolments");
 
 /// One enrolment per (student, batch), however many desks enrol them.
-pub fn enrolment_id(student: StudentId, batch: BatchId) -> Uuid {
+pub fn enrolment_id(student: StudentId, batch: BatchId) -> EnrolmentId {
     const NAMESPACE: Uuid = Uuid::from_u128(0x5d2a_7e19_c3b8_4a06_b1f4_62e8_0d9c_a3f5);
-    Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{batch}").as_bytes())
+    EnrolmentId(Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{batch}").as_bytes()))
 }
 
 static ENROLMENT_COLUMNS: Columns = columns!(EnrolmentRow, "e");
@@ -223,7 +223,7 @@ fn enrolment_from_row(r: &Row<'_>) -> rusqlite::Result<EnrolmentRow> {
     read::row(r)
 }
 
-pub fn enrolment_by_id(conn: &Connection, id: Uuid) -> Result<Option<EnrolmentRow>> {
+pub fn enrolment_by_id(conn: &Connection, id: EnrolmentId) -> Result<Option<EnrolmentRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {ENROLMENT_COLUMNS} FROM enrolments e WHERE e.id = ?1"))?
         .query_row([id.to_string()], enrolment_from_row)
