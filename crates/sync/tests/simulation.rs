@@ -359,10 +359,8 @@ impl Sim<'_> {
                     ..Default::default()
                 };
                 desk.save_marks(actor, input).ok().map(|_| {
-                    let id = branchdesk_desk::attendance::store::attendance_id(
-                        enrolled.0,
-                        self.t.sessions[branch].0,
-                    );
+                    let id =
+                        branchdesk_desk::attendance::store::attendance_id(enrolled, self.t.sessions[branch]);
                     at("attendance", id.to_string())
                 })
             }
