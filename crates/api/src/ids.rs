@@ -48,6 +48,7 @@ id_type!(
     AssignmentId,
     BatchId,
     SessionId,
+    AttendanceId,
     EventId,
     StudentId,
     GuardianId,

@@ -11,7 +11,7 @@ use branchdesk_api::commands::attendance::{
     ListNotifications, Notification, NotificationChannel, NotificationKind, NotificationState,
     ReviewNotifications,
 };
-use branchdesk_api::ids::{BranchId, DueId, StudentId, UserId};
+use branchdesk_api::ids::{AttendanceId, BranchId, DueId, StudentId, UserId};
 use branchdesk_api::settings::AUTO_SEND_ALERTS;
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, Utc};
@@ -40,7 +40,7 @@ pub struct NotificationRow {
 branch_record!(NotificationRow, "notifications");
 
 /// An absence alert's id: one per attendance record, however many desks draft it.
-pub fn alert_id(attendance: Uuid) -> Uuid {
+pub fn alert_id(attendance: AttendanceId) -> Uuid {
     const NAMESPACE: Uuid = Uuid::from_u128(0x4c8d_1e7a_b2f3_4096_9e1d_73a5_c6b2_08f4);
     Uuid::new_v5(&NAMESPACE, attendance.to_string().as_bytes())
 }
@@ -63,7 +63,7 @@ fn by_id(conn: &Connection, id: Uuid) -> Result<Option<NotificationRow>> {
 /// A student newly marked absent: the attendance row (each alert's source)
 /// and who was absent.
 pub(crate) struct Absence {
-    pub attendance_id: Uuid,
+    pub attendance_id: AttendanceId,
     pub student_id: StudentId,
 }
 

@@ -3,7 +3,7 @@
 use crate::write::branch_record;
 use crate::Result;
 use branchdesk_api::commands::attendance::AttendanceStatus;
-use branchdesk_api::ids::{BatchId, BranchId, LessonId, SessionId, StudentId, UserId};
+use branchdesk_api::ids::{AttendanceId, BatchId, BranchId, LessonId, SessionId, StudentId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct AttendanceRow {
-    pub id: Uuid,
+    pub id: AttendanceId,
     pub branch_id: BranchId,
     pub session_id: SessionId,
     pub batch_id: BatchId,
@@ -27,16 +27,16 @@ pub struct AttendanceRow {
 branch_record!(AttendanceRow, "attendance");
 
 /// One record per (student, session), on every desk.
-pub fn attendance_id(student: StudentId, session: SessionId) -> Uuid {
+pub fn attendance_id(student: StudentId, session: SessionId) -> AttendanceId {
     const NAMESPACE: Uuid = Uuid::from_u128(0x9a4e_2f61_0c3d_4b58_a7e2_5d19_c0f8_3b6e);
-    Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{session}").as_bytes())
+    AttendanceId(Uuid::new_v5(&NAMESPACE, format!("{student}\u{0}{session}").as_bytes()))
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct MarkRow {
     pub id: Uuid,
     pub branch_id: BranchId,
-    pub attendance_id: Uuid,
+    pub attendance_id: AttendanceId,
     pub session_id: SessionId,
     pub student_id: StudentId,
     pub old_status: Option<AttendanceStatus>,
