@@ -162,7 +162,7 @@ impl Desk {
         actor.require(Permission::ViewBatch, Some(batch.branch_id))?;
         assignment_of_batch(conn, input.assignment_id, &batch)?;
         let mut out = Vec::new();
-        for e in students::enrolments(conn, batch.id, true)? {
+        for e in students::enrolments_of_batch(conn, batch.id)? {
             if e.status == EnrolmentStatus::Dropped {
                 continue;
             }

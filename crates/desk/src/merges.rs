@@ -37,7 +37,7 @@ impl Desk {
             }
             (
                 store::links_of_student(&db.conn, dup.id)?,
-                store::enrolments(&db.conn, dup.id, false)?,
+                store::enrolments_of_student(&db.conn, dup.id)?,
                 crate::leads::of_student(&db.conn, dup.id)?,
                 crate::money::store::dues_of_student(&db.conn, dup.id)?,
             )

@@ -46,7 +46,7 @@ impl Desk {
         let from = Scope::Branch(student.branch_id);
         let now = self.clock().now();
         self.write(Some(actor.user_id), |w| {
-            let open: Vec<EnrolmentRow> = store::enrolments(w.tx(), student.id, false)?
+            let open: Vec<EnrolmentRow> = store::enrolments_of_student(w.tx(), student.id)?
                 .into_iter()
                 .filter(|e| e.status.holds_seat())
                 .collect();

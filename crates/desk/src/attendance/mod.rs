@@ -31,7 +31,7 @@ fn enrolled_on(e: &EnrolmentRow, date: NaiveDate) -> bool {
 
 /// (roll number, enrolment) of the students on a session's roster.
 fn roster(conn: &Connection, s: &SessionRow) -> Result<Vec<(u32, EnrolmentRow)>> {
-    let mut all = students::enrolments(conn, s.batch_id, true)?;
+    let mut all = students::enrolments_of_batch(conn, s.batch_id)?;
     all.sort_by_key(|e| (e.created_at, e.id));
     Ok(all
         .into_iter()

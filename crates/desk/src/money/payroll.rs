@@ -224,7 +224,7 @@ fn month_facts(
         let students = crate::timetable::store::seats_taken(conn, b.id)?;
         batches.push(BatchTerms { id: b.id, teacher: b.teacher_id, terms, students });
     }
-    let taught = crate::timetable::store::sessions_of_branch(conn, branch.0, from, to)?
+    let taught = crate::timetable::store::sessions_of_branch(conn, branch, from, to)?
         .into_iter()
         .filter(|s| s.scheduled())
         .map(|s| Taught { batch: s.batch_id, by: s.taught_by() })

@@ -50,7 +50,7 @@ pub(crate) fn view(conn: &Connection, e: &EnrolmentRow) -> Result<Enrolment> {
 }
 
 pub(crate) fn of_student(conn: &Connection, student: StudentId) -> Result<Vec<Enrolment>> {
-    store::enrolments(conn, student, false)?.iter().map(|e| view(conn, e)).collect()
+    store::enrolments_of_student(conn, student)?.iter().map(|e| view(conn, e)).collect()
 }
 
 impl Desk {
@@ -60,7 +60,7 @@ impl Desk {
         let batch = batch_by_id(&db.conn, input.batch_id)?
             .ok_or_else(|| ApiError::not_found("batch").on("batch_id"))?;
         actor.require(Permission::ViewBatch, Some(batch.branch_id))?;
-        let mut list: Vec<Enrolment> = store::enrolments(&db.conn, batch.id, true)?
+        let mut list: Vec<Enrolment> = store::enrolments_of_batch(&db.conn, batch.id)?
             .iter()
             .map(|e| view(&db.conn, e))
             .collect::<Result<_>>()?;

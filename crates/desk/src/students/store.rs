@@ -230,14 +230,22 @@ pub fn enrolment_by_id(conn: &Connection, id: EnrolmentId) -> Result<Option<Enro
         .optional()?)
 }
 
-/// A student's enrolments (`by_batch`: a batch's), newest first; `id` a
-/// `StudentId` or a `BatchId` (or the uuid of one).
-pub fn enrolments(conn: &Connection, id: impl Into<Uuid>, by_batch: bool) -> Result<Vec<EnrolmentRow>> {
+/// A student's enrolments, newest first.
+pub fn enrolments_of_student(conn: &Connection, student: StudentId) -> Result<Vec<EnrolmentRow>> {
+    enrolments(conn, student.into(), false)
+}
+
+/// A batch's enrolments, newest first.
+pub fn enrolments_of_batch(conn: &Connection, batch: BatchId) -> Result<Vec<EnrolmentRow>> {
+    enrolments(conn, batch.into(), true)
+}
+
+fn enrolments(conn: &Connection, id: Uuid, by_batch: bool) -> Result<Vec<EnrolmentRow>> {
     let column = if by_batch { "batch_id" } else { "student_id" };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ENROLMENT_COLUMNS} FROM enrolments e WHERE e.{column} = ?1 ORDER BY e.start_date DESC, e.id"
     ))?;
-    let rows = stmt.query_map([id.into().to_string()], enrolment_from_row)?;
+    let rows = stmt.query_map([id.to_string()], enrolment_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -149,11 +149,10 @@ pub fn sessions_of_batch(conn: &Connection, batch: BatchId) -> Result<Vec<Sessio
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// A branch's sessions between two dates (inclusive), in time order;
-/// `branch` a `BranchId` or the uuid of one.
+/// A branch's sessions between two dates (inclusive), in time order.
 pub fn sessions_of_branch(
     conn: &Connection,
-    branch: impl Into<Uuid>,
+    branch: BranchId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<SessionRow>> {
@@ -161,8 +160,7 @@ pub fn sessions_of_branch(
         "SELECT {SESSION_COLUMNS} FROM class_sessions s
          WHERE s.branch_id = ?1 AND s.date BETWEEN ?2 AND ?3 ORDER BY s.date, s.start_min"
     ))?;
-    let rows =
-        stmt.query_map((branch.into().to_string(), from.to_string(), to.to_string()), session_from_row)?;
+    let rows = stmt.query_map((branch.to_string(), from.to_string(), to.to_string()), session_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -254,11 +252,10 @@ pub fn event_by_id(conn: &Connection, id: EventId) -> Result<Option<EventRow>> {
         .optional()?)
 }
 
-/// Live events of a branch that touch the dates `from..=to`; `branch` a
-/// `BranchId` or the uuid of one.
+/// Live events of a branch that touch the dates `from..=to`.
 pub fn events_of_branch(
     conn: &Connection,
-    branch: impl Into<Uuid>,
+    branch: BranchId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<EventRow>> {
@@ -267,8 +264,7 @@ pub fn events_of_branch(
          WHERE branch_id = ?1 AND deleted_at IS NULL AND start_date <= ?3 AND end_date >= ?2
          ORDER BY start_date, start_min"
     ))?;
-    let rows =
-        stmt.query_map((branch.into().to_string(), from.to_string(), to.to_string()), event_from_row)?;
+    let rows = stmt.query_map((branch.to_string(), from.to_string(), to.to_string()), event_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
