@@ -224,13 +224,7 @@ pub(crate) fn check_clashes(
         return Ok(());
     }
     let booked = Booked::load(conn, Some(b.room_id), Some(b.teacher_id), from, b.end_date)?;
-    booked.refuse_clashes(
-        conn,
-        &candidates,
-        |other| other.batch_id == Some(b.id.into()),
-        "room_id",
-        "teacher_id",
-    )
+    booked.refuse_clashes(conn, &candidates, |other| other.batch_id == Some(b.id), "room_id", "teacher_id")
 }
 
 impl Desk {

@@ -10,7 +10,7 @@ use super::slots::{fmt_time, Interval};
 use super::store::{self, EventRow, SessionRow};
 use crate::names::Names;
 use crate::Result;
-use branchdesk_api::ids::{RoomId, UserId};
+use branchdesk_api::ids::{BatchId, RoomId, UserId};
 use branchdesk_api::ApiError;
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -23,20 +23,20 @@ pub struct Booking {
     /// The session's or event's id.
     pub id: Uuid,
     /// The batch a session belongs to.
-    pub batch_id: Option<Uuid>,
+    pub batch_id: Option<BatchId>,
     pub at: Interval,
-    pub room_id: Option<Uuid>,
-    pub teacher_id: Option<Uuid>,
+    pub room_id: Option<RoomId>,
+    pub teacher_id: Option<UserId>,
 }
 
 impl Booking {
     pub fn of_session(s: &SessionRow) -> Booking {
         Booking {
             id: s.id.into(),
-            batch_id: Some(s.batch_id.into()),
+            batch_id: Some(s.batch_id),
             at: Interval { date: s.date, start: s.start_min, end: s.end_min },
-            room_id: Some(s.room_id.into()),
-            teacher_id: Some(s.taught_by().into()),
+            room_id: Some(s.room_id),
+            teacher_id: Some(s.taught_by()),
         }
     }
 
@@ -50,7 +50,7 @@ impl Booking {
                 id: e.id.into(),
                 batch_id: None,
                 at: Interval { date, start: e.start_min, end: e.end_min },
-                room_id: Some(room.into()),
+                room_id: Some(room),
                 teacher_id: None,
             })
             .collect()
@@ -164,13 +164,18 @@ pub fn describe(title: &str, at: &Interval) -> String {
 /// Every pair of overlapping bookings sharing a room or a teacher, as
 /// (booking index, other booking index). Sorted sweep per day and resource.
 pub fn find_all(bookings: &[Booking]) -> Vec<(usize, usize)> {
-    let mut groups: HashMap<(NaiveDate, Uuid), Vec<usize>> = HashMap::new();
+    #[derive(PartialEq, Eq, Hash)]
+    enum Held {
+        Room(RoomId),
+        Teacher(UserId),
+    }
+    let mut groups: HashMap<(NaiveDate, Held), Vec<usize>> = HashMap::new();
     for (i, b) in bookings.iter().enumerate() {
         if let Some(r) = b.room_id {
-            groups.entry((b.at.date, r)).or_default().push(i);
+            groups.entry((b.at.date, Held::Room(r))).or_default().push(i);
         }
         if let Some(t) = b.teacher_id {
-            groups.entry((b.at.date, t)).or_default().push(i);
+            groups.entry((b.at.date, Held::Teacher(t))).or_default().push(i);
         }
     }
     let mut pairs = Vec::new();
@@ -206,8 +211,8 @@ mod tests {
                 start,
                 end,
             },
-            room_id: Some(Uuid::from_u128(1000 + room)),
-            teacher_id: Some(Uuid::from_u128(2000 + teacher)),
+            room_id: Some(RoomId(Uuid::from_u128(1000 + room))),
+            teacher_id: Some(UserId(Uuid::from_u128(2000 + teacher))),
         }
     }
 

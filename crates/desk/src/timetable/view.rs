@@ -51,7 +51,7 @@ fn entries(
                     id: e.id.into(),
                     batch_id: None,
                     at: Interval { date: *day, start: e.start_min, end: e.end_min },
-                    room_id: e.room_id.map(Into::into),
+                    room_id: e.room_id,
                     teacher_id: None,
                 },
             )),
