@@ -291,6 +291,18 @@ server_error_codes! {
     /// A fault on the server (500); the detail is in its log under
     /// `error_id`.
     Internal = "internal",
+    /// Another live desk is enrolled under the id a link asked for (409):
+    /// a code cannot take over a desk's identity.
+    DeviceInUse = "device_in_use",
+    /// Too many link attempts from this address or in total (429);
+    /// `retry_after_s` says when to try again.
+    RateLimited = "rate_limited",
+    /// The server is at its limit of snapshot builds or requests (503);
+    /// `retry_after_s` says when to try again.
+    Busy = "busy",
+    /// The request took longer than the server allows (503); nothing of it
+    /// that was not committed stays.
+    TimedOut = "timed_out",
 }
 
 impl std::fmt::Display for ServerErrorCode {
@@ -325,11 +337,22 @@ pub struct ServerError {
     pub next_seq: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reused_seq: Option<u64>,
+    /// With `rate_limited` and `busy`: seconds to wait before trying again
+    /// (the same as the answer's Retry-After header).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_s: Option<u64>,
 }
 
 impl ServerError {
     pub fn new(code: ServerErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), field: None, next_seq: None, reused_seq: None }
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+            next_seq: None,
+            reused_seq: None,
+            retry_after_s: None,
+        }
     }
 
     /// With `internal`: the id under which the server logged the detail,

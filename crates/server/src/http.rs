@@ -1,6 +1,7 @@
 //! The HTTP API under `/v1`. `app(store)` builds the router, so tests can
 //! send it requests without a socket.
 
+use crate::limits::{retry_seconds, Client, Guard, Limits};
 use crate::store::{Device, Store, StoreError};
 use crate::validate::{self, Invalid};
 use axum::extract::rejection::JsonRejection;
@@ -9,7 +10,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{middleware, Extension, Json, Router};
 use branchdesk_api::sync::{
     CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, LinkedDevice, PullRequest, PullResponse,
     PushRequest, PushResponse, RevokeRequest, ServerError, ServerErrorCode, SnapshotRequest, WaitRequest,
@@ -17,14 +18,30 @@ use branchdesk_api::sync::{
 };
 use std::sync::Arc;
 use tokio::sync::Notify;
+use tower::limit::GlobalConcurrencyLimitLayer;
 
 /// Largest request body: about 20,000 ops of a typical size.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub const DEFAULT_PAGE: usize = 1_000;
 pub const MAX_PAGE: usize = 10_000;
 
+/// The router with the limits the server runs with.
 pub fn app<S: Store>(store: S) -> Router {
-    Router::new()
+    app_with(store, Limits::default())
+}
+
+/// The router under `limits`: every route but the wait and the snapshot
+/// within `request_timeout` and among `concurrent_requests`; the wait and
+/// the snapshot each within their own time.
+pub fn app_with<S: Store>(store: S, limits: Limits) -> Router {
+    app_guarded(store, Arc::new(Guard::new(limits)))
+}
+
+/// As [`app_with`], with the limits' state held by the caller too.
+pub fn app_guarded<S: Store>(store: S, guard: Arc<Guard>) -> Router {
+    let limits = guard.limits.clone();
+    let within = |limit: std::time::Duration| middleware::from_fn_with_state(limit, answer_within);
+    let ordinary = Router::new()
         .route("/v1/health", get(|| async { "ok" }))
         .route("/v1/ready", get(ready::<S>))
         .route("/v1/devices/enrol", post(enrol::<S>))
@@ -33,11 +50,32 @@ pub fn app<S: Store>(store: S) -> Router {
         .route("/v1/devices/revoke", post(revoke_device::<S>))
         .route("/v1/sync/push", post(push::<S>))
         .route("/v1/sync/pull", post(pull::<S>))
-        .route("/v1/sync/wait", post(wait::<S>))
+        .route_layer(GlobalConcurrencyLimitLayer::with_semaphore(guard.requests.clone()))
+        .route_layer(within(limits.request_timeout));
+    let wait = Router::new().route("/v1/sync/wait", post(wait::<S>)).route_layer(within(limits.wait_timeout));
+    let snapshot = Router::new()
         .route("/v1/sync/snapshot", post(snapshot::<S>))
+        .route_layer(within(limits.snapshot_timeout));
+    ordinary
+        .merge(wait)
+        .merge(snapshot)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(Extension(Arc::new(Notify::new())))
+        .layer(Extension(guard))
         .with_state(Arc::new(store))
+}
+
+/// Answers 503 `timed_out` when the handler takes longer than `limit`
+/// (dropping it: a store transaction not yet committed is rolled back).
+async fn answer_within(
+    State(limit): State<std::time::Duration>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => AppError::TimedOut.into_response(),
+    }
 }
 
 /// Every error the API answers, mapped to a status and a typed body.
@@ -62,6 +100,18 @@ pub enum AppError {
         message: String,
     },
     BadCode,
+    /// A live desk holds the id a link asked for.
+    DeviceInUse,
+    /// Too many link attempts; try again after this many seconds.
+    RateLimited {
+        retry_after_s: u64,
+    },
+    /// No snapshot turn came free in time.
+    Busy {
+        retry_after_s: u64,
+    },
+    /// The request ran past its time.
+    TimedOut,
     /// The desk's cursor is behind the kept log of a scope.
     Behind {
         scope: String,
@@ -77,6 +127,7 @@ impl From<StoreError> for AppError {
             StoreError::Gap { expected, got } => AppError::Gap { expected, got },
             StoreError::SeqReused { seq, next } => AppError::SeqReused { seq, next },
             StoreError::BadCode => AppError::BadCode,
+            StoreError::DeviceInUse => AppError::DeviceInUse,
             StoreError::UnknownDevice => AppError::Unauthenticated,
             StoreError::Revoked => AppError::Forbidden {
                 code: ServerErrorCode::DeviceRevoked,
@@ -153,6 +204,45 @@ impl IntoResponse for AppError {
                 )
                 .on("code"),
             ),
+            AppError::DeviceInUse => (
+                StatusCode::CONFLICT,
+                ServerError::new(
+                    Code::DeviceInUse,
+                    "Another linked desk already uses this desk's identity. If this desk was copied \
+                     from another one, unlink that desk on the server first (Settings → Sync server).",
+                )
+                .on("device_id"),
+            ),
+            AppError::RateLimited { retry_after_s } => {
+                let body = ServerError {
+                    retry_after_s: Some(retry_after_s),
+                    ..ServerError::new(
+                        Code::RateLimited,
+                        format!(
+                            "Too many attempts to link desks with this server; try again in {}.",
+                            in_words(retry_after_s)
+                        ),
+                    )
+                };
+                return retry_later(StatusCode::TOO_MANY_REQUESTS, body, retry_after_s);
+            }
+            AppError::Busy { retry_after_s } => {
+                let body = ServerError {
+                    retry_after_s: Some(retry_after_s),
+                    ..ServerError::new(
+                        Code::Busy,
+                        "The sync server is busy preparing downloads for other desks; this desk tries again on its own.",
+                    )
+                };
+                return retry_later(StatusCode::SERVICE_UNAVAILABLE, body, retry_after_s);
+            }
+            AppError::TimedOut => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                ServerError::new(
+                    Code::TimedOut,
+                    "The sync server took too long to answer; this desk tries again on its own.",
+                ),
+            ),
             AppError::Behind { scope } => (
                 StatusCode::GONE,
                 ServerError::new(
@@ -179,6 +269,20 @@ impl IntoResponse for AppError {
             }
         };
         (status, Json(body)).into_response()
+    }
+}
+
+/// A refusal to be retried later, with its Retry-After header.
+fn retry_later(status: StatusCode, body: ServerError, retry_after_s: u64) -> Response {
+    (status, [(axum::http::header::RETRY_AFTER, retry_after_s.to_string())], Json(body)).into_response()
+}
+
+/// "40 seconds", "3 minutes".
+fn in_words(seconds: u64) -> String {
+    match seconds {
+        0..=1 => "a second".into(),
+        2..=90 => format!("{seconds} seconds"),
+        _ => format!("{} minutes", seconds.div_ceil(60)),
     }
 }
 
@@ -222,13 +326,26 @@ fn scope_refused(scope: &str) -> AppError {
     }
 }
 
+/// Trades a code for a token. Attempts are limited per address and in
+/// total before anything else is looked at. A token sent along (a linked
+/// desk linking again for more branches) lets the desk keep its own id.
 async fn enrol<S: Store>(
     State(store): State<Arc<S>>,
+    Extension(guard): Extension<Arc<Guard>>,
+    client: Client,
+    headers: HeaderMap,
     body: Result<Json<EnrolRequest>, JsonRejection>,
 ) -> Result<Json<EnrolResponse>, AppError> {
+    guard
+        .enrol_attempt(client.0)
+        .map_err(|wait| AppError::RateLimited { retry_after_s: retry_seconds(wait) })?;
     let Json(req) = body.map_err(AppError::Body)?;
     validate::enrol(&req).map_err(AppError::Invalid)?;
-    let e = store.enrol(req.device_id, req.code).await?;
+    let holder = match headers.contains_key(AUTHORIZATION) {
+        true => device(store.as_ref(), &headers).await.ok().map(|d| d.id),
+        false => None,
+    };
+    let e = store.enrol(req.device_id, req.code, holder).await?;
     Ok(Json(EnrolResponse { token: e.token, scopes: e.scopes, desk_no: e.desk_no }))
 }
 
@@ -243,6 +360,7 @@ async fn issue_code<S: Store>(
     let scopes = match req.scopes {
         None => issuer.scopes.clone(),
         Some(list) => {
+            validate::scope_count("scopes", list.len()).map_err(AppError::Invalid)?;
             for (i, s) in list.iter().enumerate() {
                 validate::scope(&format!("scopes[{i}]"), s).map_err(AppError::Invalid)?;
                 if !issuer.may_sync(s) {
@@ -252,7 +370,8 @@ async fn issue_code<S: Store>(
             Some(list)
         }
     };
-    Ok(Json(CodeResponse { code: store.issue_code(scopes).await?, valid_hours: 24 }))
+    let code = store.issue_code(issuer.id, scopes).await?;
+    Ok(Json(CodeResponse { code, valid_hours: crate::store::CODE_HOURS as u32 }))
 }
 
 /// The desks enrolled with this server.
@@ -362,6 +481,7 @@ async fn wait<S: Store>(
 /// throwaway folder, sent whole.
 async fn snapshot<S: Store>(
     State(store): State<Arc<S>>,
+    Extension(guard): Extension<Arc<Guard>>,
     headers: HeaderMap,
     body: Result<Json<SnapshotRequest>, JsonRejection>,
 ) -> Result<Response, AppError> {
@@ -369,6 +489,12 @@ async fn snapshot<S: Store>(
     let Json(req) = body.map_err(AppError::Body)?;
     validate::scope("scope", &req.scope).map_err(AppError::Invalid)?;
     may_sync(&device, std::iter::once(req.scope.as_str()))?;
+    // A few builds at once: each reads a whole branch and writes a file.
+    let turn = tokio::time::timeout(guard.limits.snapshot_queue, guard.snapshots.clone().acquire_owned());
+    let _turn = match turn.await {
+        Ok(Ok(permit)) => permit,
+        _ => return Err(AppError::Busy { retry_after_s: 30 }),
+    };
     let internal = |e: std::io::Error| AppError::Internal(e.to_string());
     let dir = tempfile::tempdir().map_err(internal)?;
     let path = dir.path().join("snapshot.sqlite");
@@ -393,6 +519,7 @@ async fn snapshot<S: Store>(
 
 async fn pull<S: Store>(
     State(store): State<Arc<S>>,
+    Extension(guard): Extension<Arc<Guard>>,
     headers: HeaderMap,
     body: Result<Json<PullRequest>, JsonRejection>,
 ) -> Result<Json<PullResponse>, AppError> {
@@ -404,5 +531,5 @@ async fn pull<S: Store>(
         0 => DEFAULT_PAGE,
         n => n.min(MAX_PAGE),
     };
-    Ok(Json(store.pull(req, limit).await?))
+    Ok(Json(store.pull(req, limit, guard.limits.page_bytes).await?))
 }

@@ -11,6 +11,7 @@
 
 pub mod authz;
 pub mod http;
+pub mod limits;
 pub mod mirror;
 pub mod snapshot;
 pub mod store;
@@ -22,7 +23,8 @@ pub use http::app;
 /// Serves the API over plain HTTP on `listener` until the process ends
 /// (tests on loopback; a server behind a TLS-terminating proxy).
 pub async fn serve<S: store::Store>(listener: tokio::net::TcpListener, store: S) -> std::io::Result<()> {
-    axum::serve(listener, app(store)).await
+    let app = app(store).into_make_service_with_connect_info::<limits::ClientAddr>();
+    axum::serve(listener, app).await
 }
 
 /// Serves the API over HTTPS on `listener` until the process ends.
@@ -31,5 +33,6 @@ pub async fn serve_tls<S: store::Store>(
     tls: std::sync::Arc<rustls::ServerConfig>,
     store: S,
 ) -> std::io::Result<()> {
-    axum::serve(tls::TlsListener::new(listener, tls)?, app(store)).await
+    let app = app(store).into_make_service_with_connect_info::<limits::ClientAddr>();
+    axum::serve(tls::TlsListener::new(listener, tls)?, app).await
 }

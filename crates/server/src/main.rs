@@ -12,6 +12,8 @@ use std::path::PathBuf;
 #[derive(Parser)]
 #[command(about = "The Branchdesk sync server")]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on.
     #[arg(long, env = "BRANCHDESK_LISTEN", default_value = "127.0.0.1:8470")]
     listen: String,
@@ -51,6 +53,14 @@ struct Args {
     behind_proxy: bool,
 }
 
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Print a fresh bootstrap code for the first desk (valid 24 hours;
+    /// any earlier unused one stops working), then exit. Refused once a
+    /// desk is linked: linked desks issue codes for the next ones.
+    NewBootstrapCode,
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Logs go to stderr; stdout carries only what the operator must read.
@@ -71,6 +81,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         Some(tls::load(&source)?)
     };
+    if let Some(Command::NewBootstrapCode) = args.command {
+        return match &args.database_url {
+            Some(url) => {
+                let store = PgStore::connect_with_ca(url, 1, args.database_ca.as_deref()).await?;
+                new_bootstrap_code(tls.as_ref(), store).await
+            }
+            None => {
+                std::fs::create_dir_all(&args.data_dir)?;
+                new_bootstrap_code(tls.as_ref(), SqliteStore::open(&args.data_dir.join("server.sqlite"))?)
+                    .await
+            }
+        };
+    }
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     let serving = Serving { listener, tls, keep_days: args.keep_changes_days };
     match &args.database_url {
@@ -94,12 +117,33 @@ struct Serving {
     keep_days: u32,
 }
 
+/// The pin desks check a self-made certificate by, to go in codes.
+fn code_pin(tls: Option<&tls::Identity>) -> Option<String> {
+    tls.filter(|t| t.self_made).map(|t| t.pin.clone())
+}
+
+async fn new_bootstrap_code<S: Store>(
+    tls: Option<&tls::Identity>,
+    store: S,
+) -> Result<(), Box<dyn std::error::Error>> {
+    match store.bootstrap_code().await? {
+        Some(code) => {
+            let code = branchdesk_api::pin::JoinCode { secret: code, pin: code_pin(tls) };
+            println!("Bootstrap code for the first desk (valid 24 hours): {}", code.show());
+            Ok(())
+        }
+        None => Err("a desk is already linked to this server: issue a code from a linked desk \
+                     (Settings → Sync server) instead"
+            .into()),
+    }
+}
+
 async fn run<S: Store + Clone>(serving: Serving, store: S) -> Result<(), Box<dyn std::error::Error>> {
     let Serving { listener, tls, keep_days } = serving;
     // For the person starting the server: what desks trust it by, and the
     // code the first desk links with (with the pin when the server made
     // its own certificate).
-    let pin = tls.as_ref().filter(|t| t.self_made).map(|t| t.pin.clone());
+    let pin = code_pin(tls.as_ref());
     match &tls {
         Some(t) if t.self_made => println!("Certificate pin (self-made certificate): {}", t.pin),
         Some(t) => {
@@ -109,7 +153,7 @@ async fn run<S: Store + Clone>(serving: Serving, store: S) -> Result<(), Box<dyn
     }
     if let Some(code) = store.bootstrap_code().await? {
         let code = branchdesk_api::pin::JoinCode { secret: code, pin };
-        println!("Bootstrap code for the first desk: {}", code.show());
+        println!("Bootstrap code for the first desk (valid 24 hours): {}", code.show());
     }
     // Hourly: drop changes older than the kept window.
     let compacting = store.clone();
@@ -125,7 +169,8 @@ async fn run<S: Store + Clone>(serving: Serving, store: S) -> Result<(), Box<dyn
             }
         }
     });
-    let app = branchdesk_server::app(store);
+    let app = branchdesk_server::app(store)
+        .into_make_service_with_connect_info::<branchdesk_server::limits::ClientAddr>();
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;
     };

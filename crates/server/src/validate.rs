@@ -240,10 +240,23 @@ pub fn clock(req: &PushRequest, now_ms: u64) -> Result<(), Invalid> {
     Ok(())
 }
 
+/// Most scopes one request may name (an organisation with far more
+/// branches than any desk follows).
+pub const MAX_SCOPES: usize = 200;
+
+/// Refuses a list of more than [`MAX_SCOPES`] scopes, naming it.
+pub fn scope_count(name: &str, count: usize) -> Result<(), Invalid> {
+    if count > MAX_SCOPES {
+        return Err(field(name.into(), format!("name at most {MAX_SCOPES} scopes in one request")));
+    }
+    Ok(())
+}
+
 pub fn pull(req: &PullRequest) -> Result<(), Invalid> {
     if req.cursors.is_empty() {
         return Err(field("cursors".into(), "name at least one scope"));
     }
+    scope_count("cursors", req.cursors.len())?;
     for s in req.cursors.keys() {
         scope(&format!("cursors.{s}"), s)?;
     }

@@ -63,7 +63,7 @@ proptest! {
             }
         }
         prop_assert_eq!(acked, total);
-        let page = rt.block_on(store.pull(PullRequest { cursors: [(SCOPE.to_string(), 0)].into(), limit: 0 }, 1000)).unwrap();
+        let page = rt.block_on(store.pull(PullRequest { cursors: [(SCOPE.to_string(), 0)].into(), limit: 0 }, 1000, usize::MAX)).unwrap();
         let seqs: Vec<u64> = page.changes.iter().map(|c| c.op.seq).collect();
         let scope_seqs: Vec<u64> = page.changes.iter().map(|c| c.scope_seq).collect();
         prop_assert_eq!(seqs, (1..=total).collect::<Vec<_>>());
@@ -77,7 +77,7 @@ async fn pull_checking(store: &SqliteStore, limit: usize) -> String {
     let (mut cursor, mut mine) = (0, String::new());
     loop {
         let page = store
-            .pull(PullRequest { cursors: [(SCOPE.to_owned(), cursor)].into(), limit: 0 }, limit)
+            .pull(PullRequest { cursors: [(SCOPE.to_owned(), cursor)].into(), limit: 0 }, limit, usize::MAX)
             .await
             .unwrap();
         for c in &page.changes {

@@ -4,11 +4,14 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use branchdesk_api::sync::{Op, DESK_SCHEMA_VERSION};
+use branchdesk_server::limits::{ClientAddr, Guard, Limits, Rate};
 use branchdesk_server::store::postgres::PgStore;
 use branchdesk_server::store::sqlite::SqliteStore;
 use branchdesk_server::store::Store;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
 use tower::ServiceExt;
 
 const BRANCH_A: &str = "branch:0193a0c0-0000-7000-8000-00000000000a";
@@ -21,8 +24,8 @@ mod support;
 /// The same scenarios run on each store backend.
 enum Backend {
     /// The folder is held so it lives as long as the store.
-    Sqlite(SqliteStore, #[allow(dead_code)] tempfile::TempDir),
-    Pg(PgStore),
+    Sqlite(SqliteStore, tempfile::TempDir),
+    Pg(PgStore, String),
 }
 
 fn sqlite() -> Backend {
@@ -34,34 +37,60 @@ impl Backend {
     async fn bootstrap_code(&self) -> Option<String> {
         match self {
             Backend::Sqlite(s, _) => s.bootstrap_code().await.unwrap(),
-            Backend::Pg(p) => p.bootstrap_code().await.unwrap(),
+            Backend::Pg(p, _) => p.bootstrap_code().await.unwrap(),
         }
     }
 
     async fn revoke(&self, device: &str) {
         match self {
             Backend::Sqlite(s, _) => s.revoke(device.into()).await.unwrap(),
-            Backend::Pg(p) => p.revoke(device.into()).await.unwrap(),
+            Backend::Pg(p, _) => p.revoke(device.into()).await.unwrap(),
         }
     }
 
     async fn compact(&self, before: chrono::DateTime<chrono::Utc>) -> u64 {
         match self {
             Backend::Sqlite(s, _) => s.compact(before).await.unwrap(),
-            Backend::Pg(p) => p.compact(before).await.unwrap(),
+            Backend::Pg(p, _) => p.compact(before).await.unwrap(),
         }
     }
 
     fn app(&self) -> Router {
+        self.app_guarded(Arc::new(Guard::new(Limits::default())))
+    }
+
+    fn app_guarded(&self, guard: Arc<Guard>) -> Router {
         match self {
-            Backend::Sqlite(s, _) => branchdesk_server::app(s.clone()),
-            Backend::Pg(p) => branchdesk_server::app(p.clone()),
+            Backend::Sqlite(s, _) => branchdesk_server::http::app_guarded(s.clone(), guard),
+            Backend::Pg(p, _) => branchdesk_server::http::app_guarded(p.clone(), guard),
+        }
+    }
+
+    async fn devices(&self) -> Vec<branchdesk_api::sync::LinkedDevice> {
+        match self {
+            Backend::Sqlite(s, _) => s.devices().await.unwrap(),
+            Backend::Pg(p, _) => p.devices().await.unwrap(),
+        }
+    }
+
+    /// Runs a statement on the store's database behind its back (to age a code).
+    async fn sql(&self, sql: &str) {
+        match self {
+            Backend::Sqlite(_, dir) => {
+                let conn = rusqlite::Connection::open(dir.path().join("server.sqlite")).unwrap();
+                conn.execute_batch(sql).unwrap();
+            }
+            Backend::Pg(_, url) => {
+                let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+                tokio::spawn(conn);
+                client.batch_execute(sql).await.unwrap();
+            }
         }
     }
 }
 
 struct Server {
-    _backend: Backend,
+    backend: Backend,
     app: Router,
     token: String,
 }
@@ -78,7 +107,7 @@ async fn server(backend: Backend) -> Server {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{body}");
-    Server { _backend: backend, app, token: body["token"].as_str().unwrap().to_owned() }
+    Server { backend, app, token: body["token"].as_str().unwrap().to_owned() }
 }
 
 /// A whole new row of `entity` as a desk inserts it: every column the
@@ -615,11 +644,11 @@ async fn a_cursor_behind_the_kept_log_must_download_the_scope_again(backend: Bac
     let (_, page) = pull(&app, json!({ BRANCH_A: 0 })).await;
     let chain = page["chains"][BRANCH_A].clone();
     assert_eq!(
-        app._backend.compact(chrono::Utc::now() - chrono::Duration::days(1)).await,
+        app.backend.compact(chrono::Utc::now() - chrono::Duration::days(1)).await,
         0,
         "nothing that old"
     );
-    assert_eq!(app._backend.compact(chrono::Utc::now() + chrono::Duration::seconds(1)).await, 3);
+    assert_eq!(app.backend.compact(chrono::Utc::now() + chrono::Duration::seconds(1)).await, 3);
     let (s, b) = pull(&app, json!({ BRANCH_A: 1 })).await;
     assert_eq!((s, b["code"].as_str()), (StatusCode::GONE, Some("resync_required")), "{b}");
     assert_eq!(b["field"].as_str(), Some(format!("cursors.{BRANCH_A}").as_str()));
@@ -641,8 +670,8 @@ async fn a_cursor_behind_the_kept_log_must_download_the_scope_again(backend: Bac
     let head = branchdesk_desk::sync::snapshot::check(&dir.path().join("s.sqlite"), BRANCH_A).unwrap();
     assert_eq!((head.rows, head.cursor), (3, 3), "rows of dropped changes stay in the snapshot");
     // Later compactions drop only what aged since (from each horizon on).
-    assert_eq!(app._backend.compact(chrono::Utc::now() - chrono::Duration::days(1)).await, 0);
-    assert_eq!(app._backend.compact(chrono::Utc::now() + chrono::Duration::seconds(1)).await, 1);
+    assert_eq!(app.backend.compact(chrono::Utc::now() - chrono::Duration::days(1)).await, 0);
+    assert_eq!(app.backend.compact(chrono::Utc::now() + chrono::Duration::seconds(1)).await, 1);
     let (s, b) = pull(&app, json!({ BRANCH_A: 2 })).await;
     assert_eq!((s, b["code"].as_str()), (StatusCode::GONE, Some("resync_required")));
     let (s, _) = pull(&app, json!({ BRANCH_A: 3 })).await;
@@ -740,6 +769,285 @@ fn ops_entity_id(seq: u64) -> String {
     op(DEVICE, seq, BRANCH_A).entity_id
 }
 
+/// An enrolment request from a client address, answered with its headers.
+async fn enrol_from(
+    app: &Router,
+    from: &str,
+    token: Option<&str>,
+    device: &str,
+    code: &Value,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let mut req = Request::post("/v1/devices/enrol").header("content-type", "application/json");
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let mut req = req.body(Body::from(json!({ "device_id": device, "code": code }).to_string())).unwrap();
+    let addr: std::net::SocketAddr = format!("{from}:40000").parse().unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo(ClientAddr(addr)));
+    let res = app.clone().oneshot(req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+async fn issue(app: &Router, token: &str) -> Value {
+    let (s, b) = send(app, "/v1/devices/codes", Some(token), "{}").await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    b["code"].clone()
+}
+
+/// A bootstrap code expires like an issued one, and is refused once a
+/// desk is linked; a fresh one can be made while none is.
+async fn a_bootstrap_code_expires_and_is_refused_once_a_desk_is_linked(backend: Backend) {
+    let app = backend.app();
+    let old = backend.bootstrap_code().await.unwrap();
+    backend
+        .sql("UPDATE enrolment_codes SET created_at = created_at, expires_at = '2020-01-01T00:00:00+00:00' WHERE kind = 'bootstrap'")
+        .await;
+    let (s, b) =
+        send(&app, "/v1/devices/enrol", None, json!({ "device_id": DEVICE, "code": old }).to_string()).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("bad_code")), "{b}");
+    assert!(backend.devices().await.is_empty(), "nothing stored");
+
+    // What `branchdesk-server new-bootstrap-code` does: a fresh code, the
+    // earlier one dead.
+    let fresh = backend.bootstrap_code().await.unwrap();
+    let (s, b) =
+        send(&app, "/v1/devices/enrol", None, json!({ "device_id": DEVICE, "code": fresh }).to_string())
+            .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let token = b["token"].as_str().unwrap().to_owned();
+    assert!(backend.bootstrap_code().await.is_none(), "no bootstrap code while a desk is linked");
+
+    // A bootstrap code left over (made while no desk was linked) no longer
+    // works once one is.
+    let leftover = "ABCD-EFGH-JKLM-NPQR";
+    let hash = branchdesk_server::store::digest(&branchdesk_server::store::normalise_code(leftover));
+    backend
+        .sql(&format!(
+            "INSERT INTO enrolment_codes (code_hash, kind, created_at, expires_at)
+             VALUES ('{hash}', 'bootstrap', '2026-01-01T00:00:00+00:00', '2999-01-01T00:00:00+00:00')"
+        ))
+        .await;
+    let (s, b) =
+        send(&app, "/v1/devices/enrol", None, json!({ "device_id": OTHER, "code": leftover }).to_string())
+            .await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("bad_code")), "{b}");
+    assert_eq!(backend.devices().await.len(), 1);
+    // The linked desk goes on.
+    let (s, _) = send(
+        &app,
+        "/v1/sync/push",
+        Some(&token),
+        json!({ "device_id": DEVICE, "ops": [op(DEVICE, 1, BRANCH_A)] }).to_string(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+/// A code cannot take over a live desk's identity; a desk linking again
+/// with its own token keeps its id; revoking a desk voids its unused
+/// codes; a revoked desk's id links again only with a code made after.
+async fn codes_die_with_their_desk_and_a_live_desks_id_cannot_be_taken(backend: Backend) {
+    const THIRD: &str = "0193a0c0-0000-7000-8000-0000000000d3";
+    let srv = server(backend).await;
+    let app = &srv.app;
+    let c1 = issue(app, &srv.token).await;
+    let (s, b) =
+        send(app, "/v1/devices/enrol", None, json!({ "device_id": OTHER, "code": c1 }).to_string()).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let other_token = b["token"].as_str().unwrap().to_owned();
+    let other_no = b["desk_no"].clone();
+
+    // Taking DEVICE's identity with a valid code: refused, code kept.
+    let c2 = issue(app, &other_token).await;
+    let (s, b) =
+        send(app, "/v1/devices/enrol", None, json!({ "device_id": DEVICE, "code": c2 }).to_string()).await;
+    assert_eq!(
+        (s, b["code"].as_str(), b["field"].as_str()),
+        (StatusCode::CONFLICT, Some("device_in_use"), Some("device_id")),
+        "{b}"
+    );
+    let (s, b) = send(
+        app,
+        "/v1/devices/enrol",
+        Some(&other_token),
+        json!({ "device_id": DEVICE, "code": c2 }).to_string(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "another desk's token does not help: {b}");
+    let (s, _) = push(&srv, vec![op(DEVICE, 1, BRANCH_A)]).await;
+    assert_eq!(s, StatusCode::OK, "DEVICE's token still works");
+
+    // DEVICE links again with its own token (to follow more branches).
+    let c3 = issue(app, &other_token).await;
+    let (s, b) = send(
+        app,
+        "/v1/devices/enrol",
+        Some(&srv.token),
+        json!({ "device_id": DEVICE, "code": c3 }).to_string(),
+    )
+    .await;
+    assert_eq!((s, b["desk_no"].as_u64()), (StatusCode::OK, Some(1)), "{b}");
+    let device_token = b["token"].as_str().unwrap().to_owned();
+
+    // OTHER is revoked: c2, which it issued and nobody used, dies with it.
+    let early = issue(app, &device_token).await;
+    srv.backend.revoke(OTHER).await;
+    let (s, b) =
+        send(app, "/v1/devices/enrol", None, json!({ "device_id": THIRD, "code": c2 }).to_string()).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("bad_code")), "{b}");
+    // Its id links again only with a code made after the revocation.
+    let (s, b) =
+        send(app, "/v1/devices/enrol", None, json!({ "device_id": OTHER, "code": early }).to_string()).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("bad_code")), "{b}");
+    let (s, b) =
+        send(app, "/v1/devices/enrol", None, json!({ "device_id": THIRD, "code": early }).to_string()).await;
+    assert_eq!(s, StatusCode::OK, "the refused attempt left the code unused: {b}");
+    let late = issue(app, &device_token).await;
+    let (s, b) =
+        send(app, "/v1/devices/enrol", None, json!({ "device_id": OTHER, "code": late }).to_string()).await;
+    assert_eq!((s, &b["desk_no"]), (StatusCode::OK, &other_no), "{b}");
+    assert_eq!(srv.backend.devices().await.len(), 3);
+}
+
+/// Link attempts are limited per address and in total, answered 429 with
+/// Retry-After; a refused attempt does not use its code, and other
+/// requests go on.
+async fn link_attempts_are_rate_limited_per_address_and_in_total(backend: Backend) {
+    let guard = Arc::new(Guard::new(Limits {
+        enrol_per_address: Rate { burst: 3, every: Duration::from_secs(120) },
+        enrol_total: Rate { burst: 6, every: Duration::from_secs(60) },
+        ..Limits::default()
+    }));
+    let code = json!(backend.bootstrap_code().await.unwrap());
+    let app = backend.app_guarded(guard);
+    let wrong = json!("AAAA-AAAA-AAAA-AAAA");
+    for _ in 0..3 {
+        let (s, _, _) = enrol_from(&app, "10.0.0.1", None, DEVICE, &wrong).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+    let (s, h, b) = enrol_from(&app, "10.0.0.1", None, DEVICE, &code).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")), "{b}");
+    let after: u64 = h["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=120).contains(&after), "{after}");
+    assert_eq!(b["retry_after_s"].as_u64(), Some(after));
+    assert!(backend.devices().await.is_empty(), "nothing stored");
+
+    // Another address goes on, with the very code refused above.
+    let (s, _, b) = enrol_from(&app, "10.0.0.2", None, DEVICE, &code).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let token = b["token"].as_str().unwrap().to_owned();
+    let (s, _, _) = enrol_from(&app, "10.0.0.3", None, OTHER, &wrong).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = enrol_from(&app, "10.0.0.4", None, OTHER, &wrong).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Six attempts in all: the total is spent for everyone.
+    let (s, h, _) = enrol_from(&app, "10.0.0.5", None, OTHER, &wrong).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert!(h.contains_key("retry-after"));
+    // Sync goes on.
+    let (s, _) =
+        send(&app, "/v1/sync/pull", Some(&token), json!({ "cursors": { "org": 0 } }).to_string()).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+/// Pages stop before a byte limit (never empty); a request names at most
+/// 200 scopes; the general timeout spares the wait and the snapshot; a
+/// snapshot waits its turn and is answered 503 busy when none comes.
+async fn pulls_are_bounded_and_slow_or_crowded_requests_refused(backend: Backend) {
+    let srv = server(backend).await;
+    let (s, _) = push(&srv, (1..=6).map(|i| op(DEVICE, i, BRANCH_A)).collect()).await;
+    assert_eq!(s, StatusCode::OK);
+    let one = serde_json::to_string(&op(DEVICE, 1, BRANCH_A)).unwrap().len();
+    let guard = |limits: Limits| Arc::new(Guard::new(limits));
+    let small = srv.backend.app_guarded(guard(Limits { page_bytes: one * 5 / 2, ..Limits::default() }));
+    let (s, b) =
+        send(&small, "/v1/sync/pull", Some(&srv.token), json!({ "cursors": { BRANCH_A: 0 } }).to_string())
+            .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!((b["changes"].as_array().unwrap().len(), &b["more"]), (2, &json!(true)), "{b}");
+    assert_eq!(b["cursors"][BRANCH_A], 2);
+    let tiny = srv.backend.app_guarded(guard(Limits { page_bytes: 1, ..Limits::default() }));
+    let (_, b) = send(
+        &tiny,
+        "/v1/sync/pull",
+        Some(&srv.token),
+        json!({ "cursors": { BRANCH_A: 5, "org": 0 } }).to_string(),
+    )
+    .await;
+    assert_eq!(b["changes"].as_array().unwrap().len(), 1, "always one change: {b}");
+
+    let many: serde_json::Map<String, Value> =
+        (0..201).map(|i| (format!("branch:0193a0c0-0000-7000-8000-{i:012}"), json!(0))).collect();
+    for (path, extra) in [("/v1/sync/pull", "limit"), ("/v1/sync/wait", "timeout_ms")] {
+        let (s, b) =
+            send(&srv.app, path, Some(&srv.token), json!({ "cursors": many, extra: 0 }).to_string()).await;
+        assert_eq!(
+            (s, b["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("cursors")),
+            "{path}: {b}"
+        );
+    }
+
+    // Every request turn taken: an ordinary request waits out its time and
+    // is answered 503; the wait and the snapshot are outside the cap and
+    // the general timeout.
+    let full = guard(Limits {
+        concurrent_requests: 2,
+        request_timeout: Duration::from_millis(100),
+        ..Limits::default()
+    });
+    let hurried = srv.backend.app_guarded(full.clone());
+    let turns = full.requests.clone().try_acquire_many_owned(2).unwrap();
+    let (s, b) =
+        send(&hurried, "/v1/sync/pull", Some(&srv.token), json!({ "cursors": { BRANCH_A: 0 } }).to_string())
+            .await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("timed_out")), "{b}");
+    let (s, b) = send(
+        &hurried,
+        "/v1/sync/wait",
+        Some(&srv.token),
+        json!({ "cursors": { BRANCH_A: 6 }, "timeout_ms": 300 }).to_string(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, _) =
+        send_raw(&hurried, "/v1/sync/snapshot", Some(&srv.token), json!({ "scope": BRANCH_A }).to_string())
+            .await;
+    assert_eq!(s, StatusCode::OK);
+    drop(turns);
+    let (s, _) =
+        send(&hurried, "/v1/sync/pull", Some(&srv.token), json!({ "cursors": { BRANCH_A: 0 } }).to_string())
+            .await;
+    assert_eq!(s, StatusCode::OK, "served once a turn is free");
+
+    // Every snapshot turn taken: the next waits its queue time, then 503.
+    let crowded = guard(Limits {
+        concurrent_snapshots: 1,
+        snapshot_queue: Duration::from_millis(50),
+        ..Limits::default()
+    });
+    let app = srv.backend.app_guarded(crowded.clone());
+    let held = crowded.snapshots.clone().try_acquire_owned().unwrap();
+    let req = Request::post("/v1/sync/snapshot")
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {}", srv.token))
+        .body(Body::from(json!({ "scope": BRANCH_A }).to_string()))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(res.headers().contains_key("retry-after"));
+    let b: Value = serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(b["code"], "busy");
+    let (s, _) = pull(&srv, json!({ BRANCH_A: 0 })).await;
+    assert_eq!(s, StatusCode::OK, "other requests go on meanwhile");
+    drop(held);
+    let (s, _) =
+        send_raw(&app, "/v1/sync/snapshot", Some(&srv.token), json!({ "scope": BRANCH_A }).to_string()).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
@@ -756,7 +1064,7 @@ macro_rules! on_both_backends {
             let cluster = support::Cluster::start();
             $(
                 let url = cluster.database(stringify!($name)).await;
-                $name(Backend::Pg(PgStore::connect(&url, 4).await.unwrap())).await;
+                $name(Backend::Pg(PgStore::connect(&url, 4).await.unwrap(), url.clone())).await;
             )*
         }
     };
@@ -776,5 +1084,9 @@ on_both_backends!(
     a_desk_syncs_only_the_branches_its_code_names,
     a_snapshot_holds_each_row_of_its_scope_merged_by_clock,
     a_cursor_behind_the_kept_log_must_download_the_scope_again,
-    a_malformed_op_is_refused_naming_its_column_and_the_rest_are_stored
+    a_malformed_op_is_refused_naming_its_column_and_the_rest_are_stored,
+    a_bootstrap_code_expires_and_is_refused_once_a_desk_is_linked,
+    codes_die_with_their_desk_and_a_live_desks_id_cannot_be_taken,
+    link_attempts_are_rate_limited_per_address_and_in_total,
+    pulls_are_bounded_and_slow_or_crowded_requests_refused
 );

@@ -126,6 +126,20 @@ impl SyncError {
     pub fn for_clerk(&self) -> String {
         match self {
             SyncError::Desk(e) => branchdesk_api::ApiError::from(e).message,
+            SyncError::Refused { body, .. } if body.code == ServerErrorCode::RateLimited => {
+                let wait = match body.retry_after_s.unwrap_or(60) {
+                    0..=60 => "a minute".to_owned(),
+                    s => format!("{} minutes", s.div_ceil(60)),
+                };
+                format!(
+                    "The sync server is turning away link attempts for a while (too many tries, from this \
+                     network or from everyone). Check the code and try again in {wait}."
+                )
+            }
+            SyncError::Refused { body, .. } if body.code == ServerErrorCode::Busy => {
+                "The sync server is busy preparing downloads for other desks; this desk tries again on its own."
+                    .to_owned()
+            }
             other => other.to_string(),
         }
     }
@@ -293,7 +307,11 @@ impl<T: Transport> Client<T> {
         let code = JoinCode::parse(code)
             .map_err(|why| SyncError::Desk(branchdesk_api::ApiError::invalid("code", why).into()))?;
         let req = EnrolRequest { device_id: desk.device_id().into(), code: code.secret.clone() };
-        let peer = Peer { base: url.clone(), token: None, pin: code.pin.clone() };
+        // Linking again to the same server (to follow more branches): the
+        // desk's token shows the server that this desk keeps its own id.
+        let current = desk.sync_config()?;
+        let token = current.device_token.filter(|_| current.server_url.as_deref() == Some(url.as_str()));
+        let peer = Peer { base: url.clone(), token, pin: code.pin.clone() };
         let res: EnrolResponse = self.post(&peer, "/v1/devices/enrol", &req).await?;
         desk.link_with_scopes(Some((&url, &res.token)), res.scopes.as_deref())?;
         desk.set_server_pin(code.pin.as_deref())?;

@@ -62,7 +62,7 @@ pub async fn join_organisation(
     joined.map_err(|e| match e {
         JoinError::Desk(d) => d.into(),
         JoinError::Link(e) => sync_error(e),
-        other => ApiError::invalid("server_url", other.to_string()),
+        other => ApiError::invalid("server_url", other.for_clerk()),
     })
 }
 
@@ -128,6 +128,6 @@ fn sync_error(e: branchdesk_sync::SyncError) -> ApiError {
         branchdesk_sync::SyncError::Refused { body, .. } if body.field.as_deref() == Some("code") => {
             ApiError::invalid("code", body.message)
         }
-        other => ApiError::invalid("server_url", other.to_string()),
+        other => ApiError::invalid("server_url", other.for_clerk()),
     }
 }

@@ -24,6 +24,10 @@ pub enum StoreError {
     UnknownDevice,
     #[error("this desk was revoked")]
     Revoked,
+    /// A live desk already enrols under that id, and the request does not
+    /// carry its token.
+    #[error("a linked desk already has that id")]
+    DeviceInUse,
     /// The scope's log no longer holds the changes after this cursor: the
     /// desk must download the scope again.
     #[error("changes of {scope} up to {horizon} are no longer kept")]
@@ -43,11 +47,14 @@ pub trait Store: Send + Sync + 'static {
         ops: Vec<Op>,
     ) -> impl Future<Output = Result<PushResponse, StoreError>> + Send;
 
-    /// Changes after each scope's cursor, oldest first, at most `limit`.
+    /// Changes after each scope's cursor, oldest first, at most `limit`,
+    /// stopping before their stored ops reach `max_bytes` (but always with
+    /// one change when there is one); `more` says the page stopped short.
     fn pull(
         &self,
         req: PullRequest,
         limit: usize,
+        max_bytes: usize,
     ) -> impl Future<Output = Result<PullResponse, StoreError>> + Send;
 
     /// The last `scope_seq` of each of `scopes` that has any change.
@@ -57,18 +64,26 @@ pub trait Store: Send + Sync + 'static {
     ) -> impl Future<Output = Result<std::collections::BTreeMap<String, u64>, StoreError>> + Send;
 
     /// Enrols `device_id` with a one-time code; answers its bearer token.
+    /// `holder` is the device whose live token came with the request. The
+    /// code is refused (and stays unused) when it is a bootstrap code and a
+    /// live desk exists, when its issuer was revoked, or when `device_id`
+    /// was revoked after the code was made; a live desk's id is refused
+    /// unless its holder asks ([`StoreError::DeviceInUse`]). See [`may_enrol`].
     fn enrol(
         &self,
         device_id: String,
         code: String,
+        holder: Option<String>,
     ) -> impl Future<Output = Result<Enrolled, StoreError>> + Send;
 
     /// The device a bearer token belongs to (refused when revoked).
     fn authenticate(&self, token: String) -> impl Future<Output = Result<Device, StoreError>> + Send;
 
-    /// A new one-time code for another desk, valid for a day.
+    /// A new one-time code for another desk, valid for a day, made by
+    /// `issuer` (its unused codes die when it is revoked).
     fn issue_code(
         &self,
+        issuer: String,
         scopes: Option<Vec<String>>,
     ) -> impl Future<Output = Result<String, StoreError>> + Send;
 
@@ -77,11 +92,12 @@ pub trait Store: Send + Sync + 'static {
         &self,
     ) -> impl Future<Output = Result<Vec<branchdesk_api::sync::LinkedDevice>, StoreError>> + Send;
 
-    /// Stops a device from syncing.
+    /// Stops a device from syncing and voids the unused codes it made.
     fn revoke(&self, device_id: String) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// On a server no desk has enrolled with yet: a fresh bootstrap code
-    /// (replacing any earlier unused one) for the first desk.
+    /// On a server with no live desk: a fresh bootstrap code (replacing
+    /// any earlier unused one) for the first desk, valid for
+    /// [`BOOTSTRAP_HOURS`].
     fn bootstrap_code(&self) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
 
     /// Writes a snapshot of `scope` into a new SQLite file at `dest` (see
@@ -257,6 +273,46 @@ impl Refold {
             *max = op.hlc.clone();
         }
     }
+}
+
+/// How long a bootstrap code and an issued code stay valid.
+pub const BOOTSTRAP_HOURS: i64 = 24;
+pub const CODE_HOURS: i64 = 24;
+
+/// What a store reads about a code and the enrolling id before taking the
+/// code, in the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EnrolFacts {
+    pub bootstrap: bool,
+    /// The code was issued by a desk that has since been revoked.
+    pub issuer_revoked: bool,
+    /// Desks enrolled and not revoked.
+    pub live_desks: i64,
+    /// A device row holds the enrolling id.
+    pub known: bool,
+    /// ... and it is not revoked.
+    pub live: bool,
+    /// ... it was revoked before the code was made.
+    pub revoked_before_code: bool,
+}
+
+/// Whether `device_id` may enrol with a code (found unused and unexpired)
+/// of which `facts` were read; `holder` is the device whose live token
+/// came with the request.
+pub(crate) fn may_enrol(facts: &EnrolFacts, device_id: &str, holder: Option<&str>) -> Result<(), StoreError> {
+    if facts.bootstrap && facts.live_desks > 0 {
+        return Err(StoreError::BadCode);
+    }
+    if facts.issuer_revoked {
+        return Err(StoreError::BadCode);
+    }
+    if facts.known && facts.live && holder != Some(device_id) {
+        return Err(StoreError::DeviceInUse);
+    }
+    if facts.known && !facts.live && !facts.revoked_before_code {
+        return Err(StoreError::BadCode);
+    }
+    Ok(())
 }
 
 /// What a desk receives when it enrols.

@@ -420,11 +420,16 @@ impl Store for PgStore {
         Ok(PushResponse { acked_through: last + new.len() as u64, rejected })
     }
 
-    async fn pull(&self, req: PullRequest, limit: usize) -> Result<PullResponse, StoreError> {
+    async fn pull(
+        &self,
+        req: PullRequest,
+        limit: usize,
+        max_bytes: usize,
+    ) -> Result<PullResponse, StoreError> {
         let client = self.pool.get().await?;
         let stmt = client
             .prepare(
-                "SELECT scope_seq, device_id, op, chain FROM change_log
+                "SELECT scope_seq, device_id, op, chain, octet_length(op::text) FROM change_log
                  WHERE scope = $1 AND scope_seq > $2 ORDER BY scope_seq LIMIT $3",
             )
             .await?;
@@ -432,6 +437,8 @@ impl Store for PgStore {
         let mut cursors = req.cursors.clone();
         let mut chains = BTreeMap::new();
         let mut more = false;
+        // The page's size so far, and whether it stopped for it.
+        let (mut bytes, mut full) = (0usize, false);
         let scopes: Vec<String> = req.cursors.keys().cloned().collect();
         // Each scope's horizon and head (read first: a head may trail the
         // page by a push that lands meanwhile, which progress allows for).
@@ -448,13 +455,22 @@ impl Store for PgStore {
             if (*cursor as i64) < horizon {
                 return Err(StoreError::Behind { scope: scope.clone(), horizon: horizon as u64 });
             }
+            if full {
+                continue;
+            }
             let room = limit.saturating_sub(changes.len());
             let rows = client.query(&stmt, &[scope, &(*cursor as i64), &(room as i64 + 1)]).await?;
             for (i, row) in rows.iter().enumerate() {
+                let size = row.get::<_, i32>(4).max(0) as usize;
                 if i == room {
                     more = true;
                     break;
                 }
+                if !changes.is_empty() && bytes + size > max_bytes {
+                    (more, full) = (true, true);
+                    break;
+                }
+                bytes += size;
                 let scope_seq = row.get::<_, i64>(0) as u64;
                 if let Some(c) = row.get::<_, Option<String>>(3) {
                     chains.insert(scope.clone(), c);
@@ -468,22 +484,52 @@ impl Store for PgStore {
         Ok(PullResponse { changes, cursors, more, heads, chains })
     }
 
-    async fn enrol(&self, device_id: String, code: String) -> Result<Enrolled, StoreError> {
+    async fn enrol(
+        &self,
+        device_id: String,
+        code: String,
+        holder: Option<String>,
+    ) -> Result<Enrolled, StoreError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
+        // One enrolment at a time: what it reads (live desks, the id's row,
+        // the next desk number) holds until it commits.
+        tx.execute("LOCK TABLE devices IN SHARE ROW EXCLUSIVE MODE", &[]).await?;
         let hash = super::digest(&super::normalise_code(&code));
         let row = tx
             .query_opt(
-                "UPDATE enrolment_codes SET used_at = now(), used_by = $2
-                 WHERE code_hash = $1 AND used_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-                 RETURNING scopes",
+                "SELECT c.kind = 'bootstrap',
+                        c.issued_by IS NOT NULL AND NOT EXISTS
+                            (SELECT 1 FROM devices i WHERE i.device_id = c.issued_by AND i.revoked_at IS NULL),
+                        (SELECT count(*) FROM devices WHERE revoked_at IS NULL),
+                        d.device_id IS NOT NULL, d.revoked_at IS NULL,
+                        coalesce(d.revoked_at < c.created_at, false)
+                 FROM enrolment_codes c LEFT JOIN devices d ON d.device_id = $2
+                 WHERE c.code_hash = $1 AND c.used_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > now())
+                 FOR UPDATE OF c",
                 &[&hash, &device_id],
             )
             .await?;
         let Some(row) = row else {
             return Err(StoreError::BadCode);
         };
-        let scopes: Option<String> = row.get(0);
+        let facts = super::EnrolFacts {
+            bootstrap: row.get(0),
+            issuer_revoked: row.get(1),
+            live_desks: row.get(2),
+            known: row.get(3),
+            live: row.get(4),
+            revoked_before_code: row.get(5),
+        };
+        super::may_enrol(&facts, &device_id, holder.as_deref())?;
+        let scopes: Option<String> = tx
+            .query_one(
+                "UPDATE enrolment_codes SET used_at = now(), used_by = $2 WHERE code_hash = $1 AND used_at IS NULL
+                 RETURNING scopes",
+                &[&hash, &device_id],
+            )
+            .await?
+            .get(0);
         let token = super::new_token();
         tx.execute(
             "INSERT INTO devices (device_id, token_hash, scopes) VALUES ($1, $2, $3)
@@ -491,8 +537,6 @@ impl Store for PgStore {
             &[&device_id, &super::digest(&token), &scopes],
         )
         .await?;
-        // One enrolment at a time takes the next number.
-        tx.execute("LOCK TABLE devices IN SHARE ROW EXCLUSIVE MODE", &[]).await?;
         let desk_no: i32 = tx
             .query_one(
                 "UPDATE devices SET desk_no = coalesce(desk_no, (SELECT coalesce(max(desk_no), 0) + 1 FROM devices))
@@ -520,37 +564,52 @@ impl Store for PgStore {
         }
     }
 
-    async fn issue_code(&self, scopes: Option<Vec<String>>) -> Result<String, StoreError> {
+    async fn issue_code(&self, issuer: String, scopes: Option<Vec<String>>) -> Result<String, StoreError> {
         let client = self.pool.get().await?;
         let code = super::new_code();
         client
             .execute(
-                "INSERT INTO enrolment_codes (code_hash, kind, expires_at, scopes)
-                 VALUES ($1, 'enrol', now() + interval '24 hours', $2)",
-                &[&super::digest(&super::normalise_code(&code)), &super::scopes_to_text(&scopes)],
+                "INSERT INTO enrolment_codes (code_hash, kind, expires_at, scopes, issued_by)
+                 VALUES ($1, 'enrol', now() + make_interval(hours => $3::int), $2, $4)",
+                &[
+                    &super::digest(&super::normalise_code(&code)),
+                    &super::scopes_to_text(&scopes),
+                    &(super::CODE_HOURS as i32),
+                    &issuer,
+                ],
             )
             .await?;
         Ok(code)
     }
 
     async fn revoke(&self, device_id: String) -> Result<(), StoreError> {
-        let client = self.pool.get().await?;
-        client.execute("UPDATE devices SET revoked_at = now() WHERE device_id = $1", &[&device_id]).await?;
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        tx.execute(
+            "UPDATE devices SET revoked_at = now() WHERE device_id = $1 AND revoked_at IS NULL",
+            &[&device_id],
+        )
+        .await?;
+        tx.execute("DELETE FROM enrolment_codes WHERE issued_by = $1 AND used_at IS NULL", &[&device_id])
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 
     async fn bootstrap_code(&self) -> Result<Option<String>, StoreError> {
         let mut client = self.pool.get().await?;
         let tx = client.build_transaction().isolation_level(IsolationLevel::Serializable).start().await?;
-        let devices: i64 = tx.query_one("SELECT count(*) FROM devices", &[]).await?.get(0);
-        if devices > 0 {
+        let live: i64 =
+            tx.query_one("SELECT count(*) FROM devices WHERE revoked_at IS NULL", &[]).await?.get(0);
+        if live > 0 {
             return Ok(None);
         }
         tx.execute("DELETE FROM enrolment_codes WHERE kind = 'bootstrap' AND used_at IS NULL", &[]).await?;
         let code = super::new_code();
         tx.execute(
-            "INSERT INTO enrolment_codes (code_hash, kind) VALUES ($1, 'bootstrap')",
-            &[&super::digest(&super::normalise_code(&code))],
+            "INSERT INTO enrolment_codes (code_hash, kind, expires_at)
+             VALUES ($1, 'bootstrap', now() + make_interval(hours => $2::int))",
+            &[&super::digest(&super::normalise_code(&code)), &(super::BOOTSTRAP_HOURS as i32)],
         )
         .await?;
         tx.commit().await?;

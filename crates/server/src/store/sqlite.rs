@@ -331,8 +331,15 @@ fn snapshot(path: &Path, device_id: &str, scope: &str, dest: &Path) -> Result<u6
     Ok(rows)
 }
 
-fn pull(conn: &mut Connection, req: &PullRequest, limit: usize) -> Result<PullResponse, StoreError> {
+fn pull(
+    conn: &mut Connection,
+    req: &PullRequest,
+    limit: usize,
+    max_bytes: usize,
+) -> Result<PullResponse, StoreError> {
     let tx = conn.transaction()?;
+    // The page's size so far, and whether it stopped for it.
+    let (mut bytes, mut full) = (0usize, false);
     let mut changes = Vec::new();
     let mut cursors = req.cursors.clone();
     let mut chains = BTreeMap::new();
@@ -347,6 +354,9 @@ fn pull(conn: &mut Connection, req: &PullRequest, limit: usize) -> Result<PullRe
         heads.insert(scope.clone(), head as u64);
         if (*cursor as i64) < horizon {
             return Err(StoreError::Behind { scope: scope.clone(), horizon: horizon as u64 });
+        }
+        if full {
+            continue;
         }
         let room = limit.saturating_sub(changes.len());
         let mut stmt = tx.prepare_cached(
@@ -367,6 +377,11 @@ fn pull(conn: &mut Connection, req: &PullRequest, limit: usize) -> Result<PullRe
                 more = true;
                 break;
             }
+            if !changes.is_empty() && bytes + op.len() > max_bytes {
+                (more, full) = (true, true);
+                break;
+            }
+            bytes += op.len();
             if let Some(c) = chain {
                 chains.insert(scope.clone(), c);
             }
@@ -383,8 +398,13 @@ impl Store for SqliteStore {
         self.blocking(move |c| push(c, &device_id, &ops)).await
     }
 
-    async fn pull(&self, req: PullRequest, limit: usize) -> Result<PullResponse, StoreError> {
-        self.blocking(move |c| pull(c, &req, limit)).await
+    async fn pull(
+        &self,
+        req: PullRequest,
+        limit: usize,
+        max_bytes: usize,
+    ) -> Result<PullResponse, StoreError> {
+        self.blocking(move |c| pull(c, &req, limit, max_bytes)).await
     }
 
     async fn heads(
@@ -404,23 +424,46 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn enrol(&self, device_id: String, code: String) -> Result<Enrolled, StoreError> {
+    async fn enrol(
+        &self,
+        device_id: String,
+        code: String,
+        holder: Option<String>,
+    ) -> Result<Enrolled, StoreError> {
         self.blocking(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let now = chrono::Utc::now().to_rfc3339();
             let hash = super::digest(&super::normalise_code(&code));
-            let scopes: Option<Option<String>> = tx
+            let facts: Option<super::EnrolFacts> = tx
                 .query_row(
-                    "UPDATE enrolment_codes SET used_at = ?2, used_by = ?3
-                     WHERE code_hash = ?1 AND used_at IS NULL AND (expires_at IS NULL OR expires_at > ?2)
-                     RETURNING scopes",
+                    "SELECT c.kind = 'bootstrap',
+                            c.issued_by IS NOT NULL AND NOT EXISTS
+                                (SELECT 1 FROM devices i WHERE i.device_id = c.issued_by AND i.revoked_at IS NULL),
+                            (SELECT count(*) FROM devices WHERE revoked_at IS NULL),
+                            d.device_id IS NOT NULL, d.revoked_at IS NULL,
+                            coalesce(d.revoked_at < c.created_at, 0)
+                     FROM enrolment_codes c LEFT JOIN devices d ON d.device_id = ?3
+                     WHERE c.code_hash = ?1 AND c.used_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > ?2)",
                     (&hash, &now, &device_id),
-                    |r| r.get(0),
+                    |r| {
+                        Ok(super::EnrolFacts {
+                            bootstrap: r.get(0)?,
+                            issuer_revoked: r.get(1)?,
+                            live_desks: r.get(2)?,
+                            known: r.get(3)?,
+                            live: r.get(4)?,
+                            revoked_before_code: r.get(5)?,
+                        })
+                    },
                 )
                 .optional()?;
-            let Some(scopes) = scopes else {
-                return Err(StoreError::BadCode);
-            };
+            let facts = facts.ok_or(StoreError::BadCode)?;
+            super::may_enrol(&facts, &device_id, holder.as_deref())?;
+            let scopes: Option<String> = tx.query_row(
+                "UPDATE enrolment_codes SET used_at = ?2, used_by = ?3 WHERE code_hash = ?1 RETURNING scopes",
+                (&hash, &now, &device_id),
+                |r| r.get(0),
+            )?;
             let token = super::new_token();
             tx.execute(
                 "INSERT INTO devices (device_id, token_hash, enrolled_at, scopes) VALUES (?1, ?2, ?3, ?4)
@@ -457,17 +500,19 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn issue_code(&self, scopes: Option<Vec<String>>) -> Result<String, StoreError> {
+    async fn issue_code(&self, issuer: String, scopes: Option<Vec<String>>) -> Result<String, StoreError> {
         self.blocking(move |c| {
             let code = super::new_code();
             let now = chrono::Utc::now();
             c.execute(
-                "INSERT INTO enrolment_codes (code_hash, kind, created_at, expires_at, scopes) VALUES (?1, 'enrol', ?2, ?3, ?4)",
+                "INSERT INTO enrolment_codes (code_hash, kind, created_at, expires_at, scopes, issued_by)
+                 VALUES (?1, 'enrol', ?2, ?3, ?4, ?5)",
                 (
                     super::digest(&super::normalise_code(&code)),
                     now.to_rfc3339(),
-                    (now + chrono::Duration::hours(24)).to_rfc3339(),
+                    (now + chrono::Duration::hours(super::CODE_HOURS)).to_rfc3339(),
                     super::scopes_to_text(&scopes),
+                    issuer,
                 ),
             )?;
             Ok(code)
@@ -499,10 +544,13 @@ impl Store for SqliteStore {
 
     async fn revoke(&self, device_id: String) -> Result<(), StoreError> {
         self.blocking(move |c| {
-            c.execute(
-                "UPDATE devices SET revoked_at = ?2 WHERE device_id = ?1",
-                (device_id, chrono::Utc::now().to_rfc3339()),
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "UPDATE devices SET revoked_at = ?2 WHERE device_id = ?1 AND revoked_at IS NULL",
+                (&device_id, chrono::Utc::now().to_rfc3339()),
             )?;
+            tx.execute("DELETE FROM enrolment_codes WHERE issued_by = ?1 AND used_at IS NULL", [&device_id])?;
+            tx.commit()?;
             Ok(())
         })
         .await
@@ -511,15 +559,21 @@ impl Store for SqliteStore {
     async fn bootstrap_code(&self) -> Result<Option<String>, StoreError> {
         self.blocking(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let devices: i64 = tx.query_row("SELECT count(*) FROM devices", [], |r| r.get(0))?;
-            if devices > 0 {
+            let live: i64 =
+                tx.query_row("SELECT count(*) FROM devices WHERE revoked_at IS NULL", [], |r| r.get(0))?;
+            if live > 0 {
                 return Ok(None);
             }
             tx.execute("DELETE FROM enrolment_codes WHERE kind = 'bootstrap' AND used_at IS NULL", [])?;
             let code = super::new_code();
+            let now = chrono::Utc::now();
             tx.execute(
-                "INSERT INTO enrolment_codes (code_hash, kind, created_at) VALUES (?1, 'bootstrap', ?2)",
-                (super::digest(&super::normalise_code(&code)), chrono::Utc::now().to_rfc3339()),
+                "INSERT INTO enrolment_codes (code_hash, kind, created_at, expires_at) VALUES (?1, 'bootstrap', ?2, ?3)",
+                (
+                    super::digest(&super::normalise_code(&code)),
+                    now.to_rfc3339(),
+                    (now + chrono::Duration::hours(super::BOOTSTRAP_HOURS)).to_rfc3339(),
+                ),
             )?;
             tx.commit()?;
             Ok(Some(code))
