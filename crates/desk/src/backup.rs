@@ -55,6 +55,9 @@ impl Desk {
 
     /// Saves a safety copy of the current data, then replaces it with the
     /// chosen backup, migrates it if it is older, and ends every session.
+    /// Backups hold no device token, so the desk keeps the link it has now
+    /// when the backup is of this desk and linked to the same server; any
+    /// other backup comes back unlinked from sync and is linked again.
     pub fn restore_backup(&self, actor: &Actor, input: RestoreBackup) -> Result<Restored> {
         actor.require_somewhere(Permission::ManageBackup)?;
         let chosen = list(self.data_dir())?
@@ -65,6 +68,10 @@ impl Desk {
         check_restorable(&source)?;
         let mut db = self.db();
         let now = self.clock().now();
+        let link: (Option<String>, Option<String>) =
+            db.conn.query_row("SELECT server_url, device_token FROM sync_state", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         // The safety copy is taken first and pruning must not remove the
         // chosen file, so copy the source aside while pruning runs.
         let staged = self.data_dir().join("restore-in-progress.sqlite");
@@ -74,6 +81,14 @@ impl Desk {
         std::fs::remove_file(&staged)?;
         restored?;
         db.migrate()?;
+        if let (Some(url), Some(token)) = link {
+            db.conn.execute(
+                "UPDATE sync_state SET device_token = ?2
+                 WHERE server_url = ?1 AND device_token IS NULL
+                   AND (SELECT device_id FROM device) = ?3",
+                (url, token, self.device_id()),
+            )?;
+        }
         crate::sessions::end_all(&db.conn, now)?;
         tracing::info!(backup = %chosen.file_name, safety = %safety_copy.file_name, "restored a backup");
         Ok(Restored { safety_copy })

@@ -103,3 +103,44 @@ fn a_database_with_pending_migrations_is_backed_up_before_migrating() {
         copy.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'users'", [], |r| r.get(0)).unwrap();
     assert_eq!(has_users, 0, "the copy predates the migration");
 }
+
+/// A backup file holds no device token (whoever copies it cannot sync as
+/// this desk), but keeps the server's address and pin; restoring it on the
+/// same desk keeps the link the desk has.
+#[test]
+fn a_backup_holds_no_device_token_and_restoring_keeps_the_desks_link() {
+    let f = fixture();
+    const TOKEN: &str = "5e3c2b7a9d1f40e8b6a2c4d8f0e1a3b5c7d9e2f4a6b8c0d1e3f5a7b9c2d4e6f8";
+    f.desk.set_server(Some(("https://sync.example.in", TOKEN))).unwrap();
+    f.desk.set_server_pin(Some("abcdefghijklmnopqrstuvwxyz")).unwrap();
+    let backup = f.desk.take_backup(&f.director, TakeBackup {}).unwrap();
+
+    let path = f.desk.data_dir().join("backups").join(&backup.file_name);
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(!bytes.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes()), "not even in freed space");
+    let file = rusqlite::Connection::open(&path).unwrap();
+    let (url, token, pin): (Option<String>, Option<String>, Option<String>) = file
+        .query_row("SELECT server_url, device_token, server_pin FROM sync_state", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(url.as_deref(), Some("https://sync.example.in"));
+    assert_eq!(token, None);
+    assert_eq!(pin.as_deref(), Some("abcdefghijklmnopqrstuvwxyz"), "the pin is not secret");
+    drop(file);
+    let partials = std::fs::read_dir(f.desk.data_dir().join("backups"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".partial"))
+        .count();
+    assert_eq!(partials, 0);
+
+    f.clock.advance(Duration::seconds(1));
+    f.desk.restore_backup(&f.director, RestoreBackup { file_name: backup.file_name }).unwrap();
+    let config = f.desk.sync_config().unwrap();
+    assert_eq!(config.device_token.as_deref(), Some(TOKEN), "the desk stays linked");
+    assert_eq!(config.server_pin.as_deref(), Some("abcdefghijklmnopqrstuvwxyz"));
+    // The safety copy taken before the restore holds no token either.
+    let newest = f.desk.newest_backup().unwrap().unwrap();
+    let bytes = std::fs::read(f.desk.data_dir().join("backups").join(newest.file_name)).unwrap();
+    assert!(!bytes.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes()));
+}

@@ -44,9 +44,35 @@ pub fn take(conn: &Connection, data_dir: &Path, reason: Reason, now: DateTime<Ut
     std::fs::create_dir_all(&dir)?;
     let name = format!("{PREFIX}{}-{}{SUFFIX}", now.format(STAMP), reason.as_str());
     let path = dir.join(&name);
-    conn.backup(MAIN_DB, &path, None::<fn(rusqlite::backup::Progress)>)?;
+    // Copied under a name `list` ignores, and shown only once the desk's
+    // secrets are out of it.
+    let partial = dir.join(format!("{name}.partial"));
+    conn.backup(MAIN_DB, &partial, None::<fn(rusqlite::backup::Progress)>)?;
+    scrub(&partial)?;
+    std::fs::rename(&partial, &path)?;
     prune(data_dir)?;
     describe(&dir, &name)?.ok_or_else(|| ApiError::internal("the backup file vanished").into())
+}
+
+/// Leaves the desk's bearer token out of a backup copy: whoever holds the
+/// file must not be able to sync as this desk. The server's address and
+/// pin stay (they are not secret); restoring keeps the link the desk has
+/// (`Desk::restore_backup`). `secure_delete` overwrites the token's old
+/// bytes in the file, and the journal stays in memory so no copy of the
+/// page lands beside it.
+fn scrub(path: &Path) -> Result<()> {
+    let copy = Connection::open(path)?;
+    copy.pragma_update(None, "journal_mode", "MEMORY")?;
+    copy.pragma_update(None, "secure_delete", "ON")?;
+    let has_token: bool = copy.query_row(
+        "SELECT count(*) > 0 FROM pragma_table_info('sync_state') WHERE name = 'device_token'",
+        [],
+        |r| r.get(0),
+    )?;
+    if has_token {
+        copy.execute("UPDATE sync_state SET device_token = NULL WHERE device_token IS NOT NULL", [])?;
+    }
+    Ok(())
 }
 
 /// Backups on disk, newest first.
