@@ -2,6 +2,7 @@
 //! ./branchdesk-server-data (embedded SQLite), makes its own certificate
 //! there, and serves HTTPS on 127.0.0.1:8470.
 
+use branchdesk_server::limits::Limits;
 use branchdesk_server::store::postgres::PgStore;
 use branchdesk_server::store::sqlite::SqliteStore;
 use branchdesk_server::store::Store;
@@ -48,7 +49,8 @@ struct Args {
     /// Serve plain HTTP because a reverse proxy in front of this server ends
     /// TLS with a certificate desks trust (nginx, Caddy, a cloud load
     /// balancer). Never use it when desks reach this port directly: tokens,
-    /// codes and every record would cross the network readable.
+    /// codes and every record would cross the network readable. Link
+    /// attempts are then limited by the last X-Forwarded-For address.
     #[arg(long, env = "BRANCHDESK_BEHIND_PROXY")]
     behind_proxy: bool,
 }
@@ -95,7 +97,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
     }
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
-    let serving = Serving { listener, tls, keep_days: args.keep_changes_days };
+    // Behind a proxy every connection comes from the proxy: the link limit
+    // per address goes by the address the proxy saw.
+    let limits = Limits { trust_forwarded: args.behind_proxy, ..Limits::default() };
+    let serving = Serving { listener, tls, keep_days: args.keep_changes_days, limits };
     match &args.database_url {
         Some(url) => {
             let store = PgStore::connect_with_ca(url, args.pool, args.database_ca.as_deref()).await?;
@@ -115,6 +120,7 @@ struct Serving {
     listener: tokio::net::TcpListener,
     tls: Option<tls::Identity>,
     keep_days: u32,
+    limits: Limits,
 }
 
 /// The pin desks check a self-made certificate by, to go in codes.
@@ -139,7 +145,7 @@ async fn new_bootstrap_code<S: Store>(
 }
 
 async fn run<S: Store + Clone>(serving: Serving, store: S) -> Result<(), Box<dyn std::error::Error>> {
-    let Serving { listener, tls, keep_days } = serving;
+    let Serving { listener, tls, keep_days, limits } = serving;
     // For the person starting the server: what desks trust it by, and the
     // code the first desk links with (with the pin when the server made
     // its own certificate).
@@ -169,7 +175,7 @@ async fn run<S: Store + Clone>(serving: Serving, store: S) -> Result<(), Box<dyn
             }
         }
     });
-    let app = branchdesk_server::app(store)
+    let app = branchdesk_server::http::app_with(store, limits)
         .into_make_service_with_connect_info::<branchdesk_server::limits::ClientAddr>();
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;

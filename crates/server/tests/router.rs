@@ -1048,6 +1048,39 @@ async fn pulls_are_bounded_and_slow_or_crowded_requests_refused(backend: Backend
     assert_eq!(s, StatusCode::OK);
 }
 
+/// Behind a proxy (every connection from its address) the limit goes by
+/// the address the proxy appended to X-Forwarded-For, and only then.
+#[tokio::test]
+async fn behind_a_proxy_the_link_limit_goes_by_the_forwarded_address() {
+    let backend = sqlite();
+    let limits = |trust| Limits {
+        enrol_per_address: Rate { burst: 1, every: Duration::from_secs(600) },
+        trust_forwarded: trust,
+        ..Limits::default()
+    };
+    let attempt = |app: Router, forwarded: &'static str| async move {
+        let mut req = Request::post("/v1/devices/enrol")
+            .header("content-type", "application/json")
+            .header("x-forwarded-for", forwarded)
+            .body(Body::from(json!({ "device_id": DEVICE, "code": "AAAA-AAAA" }).to_string()))
+            .unwrap();
+        let proxy: std::net::SocketAddr = "10.9.9.9:5000".parse().unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(ClientAddr(proxy)));
+        app.oneshot(req).await.unwrap().status()
+    };
+    let proxied = backend.app_guarded(Arc::new(Guard::new(limits(true))));
+    assert_eq!(attempt(proxied.clone(), "203.0.113.7, 198.51.100.1").await, StatusCode::FORBIDDEN);
+    assert_eq!(attempt(proxied.clone(), "203.0.113.7, 198.51.100.2").await, StatusCode::FORBIDDEN);
+    assert_eq!(attempt(proxied, "203.0.113.8, 198.51.100.2").await, StatusCode::TOO_MANY_REQUESTS);
+    let direct = backend.app_guarded(Arc::new(Guard::new(limits(false))));
+    assert_eq!(attempt(direct.clone(), "198.51.100.1").await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        attempt(direct, "198.51.100.2").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a forged header is ignored"
+    );
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
