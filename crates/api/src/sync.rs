@@ -434,6 +434,10 @@ mod tests {
                 "bad_code",
                 "resync_required",
                 "internal",
+                "device_in_use",
+                "rate_limited",
+                "busy",
+                "timed_out",
             ]
         );
         for code in ServerErrorCode::KNOWN {
