@@ -62,7 +62,7 @@ pub async fn join_organisation(
     joined.map_err(|e| match e {
         JoinError::Desk(d) => d.into(),
         JoinError::Link(e) => sync_error(e),
-        other => ApiError::invalid("server_url", other.for_clerk()),
+        other => ApiError::invalid("server_url", other.to_string()),
     })
 }
 
@@ -123,11 +123,16 @@ fn linked_desks(
 
 /// A sync failure as the field it concerns: the code, or the address.
 fn sync_error(e: branchdesk_sync::SyncError) -> ApiError {
+    use branchdesk_api::sync::ServerErrorCode;
+    // Too many link attempts: said beside the code, with when to retry.
+    let rate_limited = matches!(&e, branchdesk_sync::SyncError::Refused { body, .. }
+        if body.code == ServerErrorCode::RateLimited);
     match e {
         branchdesk_sync::SyncError::Desk(d) => d.into(),
         branchdesk_sync::SyncError::Refused { body, .. } if body.field.as_deref() == Some("code") => {
             ApiError::invalid("code", body.message)
         }
+        other if rate_limited => ApiError::invalid("code", other.for_clerk()),
         other => ApiError::invalid("server_url", other.for_clerk()),
     }
 }
