@@ -70,7 +70,7 @@ impl Desk {
         let now = self.clock().now();
         let link: (Option<String>, Option<String>) =
             db.conn.query_row("SELECT server_url, device_token FROM sync_state", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                Ok((r.get("server_url")?, r.get("device_token")?))
             })?;
         // The safety copy is taken first and pruning must not remove the
         // chosen file, so copy the source aside while pruning runs.

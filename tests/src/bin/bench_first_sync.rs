@@ -42,6 +42,7 @@ fn room(seq: u64, device: &str, author: &str, branch: &str, i: usize) -> Op {
         columns,
         hlc: format!("{:012x}0000-{device}", 1_780_000_000_000u64 + seq),
         schema_version: DESK_SCHEMA_VERSION,
+        signature: None,
     }
 }
 

@@ -67,7 +67,7 @@ fn scrub(path: &Path) -> Result<()> {
     let has_token: bool = copy.query_row(
         "SELECT count(*) > 0 FROM pragma_table_info('sync_state') WHERE name = 'device_token'",
         [],
-        |r| r.get(0),
+        crate::db::read::value,
     )?;
     if has_token {
         copy.execute("UPDATE sync_state SET device_token = NULL WHERE device_token IS NOT NULL", [])?;

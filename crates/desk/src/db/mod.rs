@@ -2,7 +2,6 @@
 //! backup first) and the device row.
 
 pub mod backup_files;
-pub mod cols;
 pub mod guard;
 pub mod read;
 
