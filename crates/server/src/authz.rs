@@ -600,7 +600,7 @@ mod tests {
 
     #[test]
     fn recorded_money_is_never_changed_or_written_over() {
-        let director = [grant(&Permission::ALL, None)];
+        let director = [grant(Permission::ALL, None)];
         for entity in APPEND_ONLY {
             let cols = json!({"branch_id": "b1", "amount_minor": 100});
             let before = cols.as_object().unwrap().clone();

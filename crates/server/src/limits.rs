@@ -92,7 +92,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let trust = parts.extensions.get::<Arc<Guard>>().is_some_and(|g| g.limits.trust_forwarded);
         let forwarded = trust
-            .then(|| parts.headers.get_all("x-forwarded-for").iter().last().cloned())
+            .then(|| parts.headers.get_all("x-forwarded-for").iter().next_back().cloned())
             .flatten()
             .and_then(|v| v.to_str().ok()?.rsplit(',').next()?.trim().parse().ok());
         let connected = parts.extensions.get::<ConnectInfo<ClientAddr>>().map(|c| c.0 .0.ip());

@@ -3,6 +3,11 @@
 //! every page in one short transaction. Safe to repeat at any time: pushes
 //! are idempotent on the server and pulls resume from stored cursors.
 
+// `SyncError` carries the server's typed refusal whole (code, sentence,
+// retry time) so callers match on it; it is returned once per request, not
+// in a hot loop, so its size costs nothing worth boxing it for.
+#![allow(clippy::result_large_err)]
+
 use branchdesk_api::commands::system::Joined;
 use branchdesk_api::pin::JoinCode;
 use branchdesk_api::sync::{

@@ -2,6 +2,7 @@
 //! suffer (sync-design.md, "What users of other sync engines suffer"). Each
 //! runs real desks against the real server router and store, in process,
 //! through a transport that can fail, stall or age requests on demand.
+#![allow(clippy::result_large_err)] // the client's own error type, as in its crate
 
 mod support;
 

@@ -27,7 +27,7 @@ fn view(conn: &Connection, e: &EventRow) -> Result<Event> {
         end: fmt_time(e.end_min),
         room_id: e.room_id,
         room_name: match e.room_id {
-            Some(r) => rooms::by_id(conn, r.into())?.map(|room| room.name),
+            Some(r) => rooms::by_id(conn, r)?.map(|room| room.name),
             None => None,
         },
         batch_id: e.batch_id,
