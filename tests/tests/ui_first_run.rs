@@ -48,6 +48,8 @@ async fn first_run_login_create_teacher_and_see_only_teacher_areas() {
     app.type_into("#field-full_name", "Ravi Kumar").await;
     app.type_into("#field-email", "ravi@example.com").await;
     app.type_into("#field-password", "Teak-Window-57").await;
+    // The roles arrive after the form opens: wait for the one to choose.
+    app.wait_text("#field-role_id", "TEACHER").await;
     app.find("#field-role_id").await.select_by_label("TEACHER — Course delivery, attendance").await.unwrap();
     app.click("#user-save").await;
     app.wait_text("#users-table", "ravi@example.com").await;
