@@ -16,6 +16,20 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use uuid::Uuid;
 
+/// A seat is free in `batch`; else a conflict naming `field`.
+fn check_seat(conn: &Connection, batch: &BatchRow, field: &str) -> Result<()> {
+    let taken = crate::timetable::store::seats_taken(conn, batch.id)?;
+    if taken >= batch.capacity {
+        return Err(ApiError::conflict(format!(
+            "{} is full ({taken} of {} seats).",
+            batch.name, batch.capacity
+        ))
+        .on(field)
+        .into());
+    }
+    Ok(())
+}
+
 /// An enrolment request, checked against the student, the batch and its seats.
 pub(crate) struct EnrolPlan {
     pub row: EnrolmentRow,
@@ -100,15 +114,7 @@ pub(crate) fn plan_enrolment(
             .into());
         }
     }
-    let taken = crate::timetable::store::seats_taken(conn, batch.id)?;
-    if taken >= batch.capacity {
-        return Err(ApiError::conflict(format!(
-            "{} is full ({taken} of {} seats).",
-            batch.name, batch.capacity
-        ))
-        .on("batch_id")
-        .into());
-    }
+    check_seat(conn, batch, "batch_id")?;
     let row = EnrolmentRow {
         id,
         branch_id: batch.branch_id,
@@ -235,15 +241,7 @@ impl Desk {
                 .into());
             }
             let batch = batch_by_id(&db.conn, old.batch_id)?.ok_or_else(|| ApiError::not_found("batch"))?;
-            let taken = crate::timetable::store::seats_taken(&db.conn, batch.id)?;
-            if taken >= batch.capacity {
-                return Err(ApiError::conflict(format!(
-                    "{} is full ({taken} of {} seats).",
-                    batch.name, batch.capacity
-                ))
-                .on("status")
-                .into());
-            }
+            check_seat(&db.conn, &batch, "status")?;
         }
         let certificate_no = match (input.status, &old.certificate_no) {
             (EnrolmentStatus::Completed, None) => {
