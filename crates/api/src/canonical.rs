@@ -105,7 +105,8 @@ pub fn push_value(out: &mut Vec<u8>, v: &Value) {
 pub mod signing {
     use super::op_bytes;
     use crate::sync::Op;
-    use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+    use ed25519_dalek::{Signature, Signer, Verifier, VerifyingKey};
+    pub use ed25519_dalek::SigningKey;
 
     /// Why a signature does not hold.
     #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -139,7 +140,7 @@ pub mod signing {
         key.verify(&op_bytes(device_id, op), &Signature::from_bytes(&sig)).map_err(|_| Unsigned::Wrong)
     }
 
-    fn hex(bytes: &[u8]) -> String {
+    pub fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
 

@@ -12,7 +12,12 @@ pub const ORG_SCOPE: &str = "org";
 /// The desk schema version this build writes into every op. The server
 /// accepts this one and the one before. A desk test keeps it equal to the
 /// newest migration.
-pub const DESK_SCHEMA_VERSION: u32 = 18;
+pub const DESK_SCHEMA_VERSION: u32 = 19;
+
+/// What the `signature` of an op the server made itself holds (money
+/// review rows, rows a transfer carried into another branch). The server
+/// refuses any op from a desk that carries it.
+pub const SERVER_MARK: &str = "server";
 
 /// The tables that replicate, in replication order: the names of
 /// [`crate::tables::TABLES`], where each is declared once. The desk guards

@@ -109,6 +109,10 @@ pub const LINE: usize = 1_000;
 /// Free text: notes, descriptions, reasons, comments, messages, links
 /// (the desk's own limits are at most 5,000).
 pub const PROSE: usize = 10_000;
+/// An Ed25519 public key in hex.
+pub const KEY: usize = 64;
+/// A sealed private key in hex: nonce, key and tag.
+pub const SEALED_KEY: usize = 120;
 /// A small JSON document: a schedule, an instalment plan, a role's
 /// permissions, a setting's value, an invoice's lines.
 pub const DOCUMENT: usize = 200_000;
@@ -245,6 +249,8 @@ tables! {
         flag("must_change_password").defaulted(),
         time("created_at"),
         time("updated_at"),
+        text("public_key", KEY).null(),
+        text("sealed_key", SEALED_KEY).null(),
     ];
     Roles = "roles", Organisation, [
         id(),

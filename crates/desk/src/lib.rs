@@ -26,6 +26,7 @@ pub mod export;
 pub mod failpoint;
 pub mod hlc;
 pub mod import;
+pub mod keys;
 pub mod leads;
 pub mod learning;
 pub mod merges;
@@ -84,6 +85,8 @@ pub struct Desk {
     pub failpoints: failpoint::Failpoints,
     /// (done, total) of a long download the sync client is running.
     receiving: Mutex<Option<(u64, u64)>>,
+    /// The signing keys of the people signed in here (`keys.rs`).
+    pub(crate) keys: keys::KeyRing,
 }
 
 impl Desk {
@@ -102,6 +105,7 @@ impl Desk {
             import_progress: Default::default(),
             failpoints: Default::default(),
             receiving: Mutex::new(None),
+            keys: Default::default(),
         };
         desk.take_daily_backup_if_due()?;
         Ok(desk)

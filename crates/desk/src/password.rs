@@ -1,25 +1,118 @@
-//! argon2id password hashes and the strength rule.
+//! Password checks and the strength rule. One argon2id run over a
+//! password gives 64 bytes: the first 32 are kept as the account's password
+//! check, the last 32 seal the person's signing key (`keys.rs`), so signing
+//! in proves the password and opens the key at once (docs/trust.md).
+//!
+//! Stored form: `$bdk1$m=<KiB>,t=<passes>,p=<lanes>$<salt hex>$<check hex>`.
+//! Hashes of earlier versions (PHC `$argon2id$…` strings) are still checked
+//! and replaced at the person's next sign-in.
 
 use crate::{Error, Result};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
+use argon2::password_hash::{rand_core::OsRng, rand_core::RngCore, PasswordHash, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
 use branchdesk_api::ApiError;
 
 pub const MIN_LEN: usize = 10;
 pub const MAX_LEN: usize = 128;
 
-pub fn hash(password: &str) -> Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| Error::Hash(e.to_string()))
+const PREFIX: &str = "$bdk1$";
+/// Memory (KiB), passes and lanes of a new hash: OWASP's argon2id floor
+/// of 19 MiB and 2 passes (sign-in stays well under half a second on two
+/// cores). Stored with each hash, so raising them later re-hashes nobody.
+const M_KIB: u32 = 19 * 1024;
+const T: u32 = 2;
+const P: u32 = 1;
+
+/// The key that seals a person's signing key; only ever in memory.
+pub struct SealKey(pub(crate) [u8; 32]);
+
+/// What a new password gives: the stored check and the sealing key.
+pub struct Derived {
+    pub hash: String,
+    pub seal: SealKey,
 }
 
+/// The outcome of checking a password against a stored hash.
+pub enum Checked {
+    Wrong,
+    /// Right, against a hash of an earlier version (no sealing key): the
+    /// caller replaces it.
+    Legacy,
+    Right(SealKey),
+}
+
+fn run(password: &str, salt: &[u8], m: u32, t: u32, p: u32) -> Result<[u8; 64]> {
+    let params = Params::new(m, t, p, Some(64)).map_err(|e| Error::Hash(e.to_string()))?;
+    let mut out = [0u8; 64];
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password_into(password.as_bytes(), salt, &mut out)
+        .map_err(|e| Error::Hash(e.to_string()))?;
+    Ok(out)
+}
+
+/// A new password's stored check and sealing key, with a fresh salt.
+pub fn derive(password: &str) -> Result<Derived> {
+    let mut salt = [0u8; 16];
+    OsRng.fill_bytes(&mut salt);
+    let out = run(password, &salt, M_KIB, T, P)?;
+    let (check, seal) = out.split_at(32);
+    Ok(Derived {
+        hash: format!("{PREFIX}m={M_KIB},t={T},p={P}${}${}", hex(&salt), hex(check)),
+        seal: SealKey(seal.try_into().expect("32 bytes")),
+    })
+}
+
+/// Checks `password` against a stored hash of either form.
+pub fn check(password: &str, stored: &str) -> Checked {
+    let Some(rest) = stored.strip_prefix(PREFIX) else {
+        let legacy = PasswordHash::new(stored)
+            .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok());
+        return if legacy { Checked::Legacy } else { Checked::Wrong };
+    };
+    let parsed = (|| {
+        let mut parts = rest.split('$');
+        let (params, salt, check) = (parts.next()?, parts.next()?, parts.next()?);
+        let mut m = None;
+        let mut t = None;
+        let mut p = None;
+        for kv in params.split(',') {
+            let (k, v) = kv.split_once('=')?;
+            let v: u32 = v.parse().ok()?;
+            match k {
+                "m" => m = Some(v),
+                "t" => t = Some(v),
+                "p" => p = Some(v),
+                _ => return None,
+            }
+        }
+        Some((m?, t?, p?, unhex(salt)?, unhex(check)?))
+    })();
+    let Some((m, t, p, salt, check)) = parsed else { return Checked::Wrong };
+    let Ok(out) = run(password, &salt, m, t, p) else { return Checked::Wrong };
+    let (got, seal) = out.split_at(32);
+    // Compared without an early exit, so timing says nothing about the check.
+    let same = got.len() == check.len() && got.iter().zip(&check).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    if same {
+        Checked::Right(SealKey(seal.try_into().expect("32 bytes")))
+    } else {
+        Checked::Wrong
+    }
+}
+
+/// True when `password` is the one `stored` was made from (either form).
 pub fn verify(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-        .unwrap_or(false)
+    !matches!(check(password, stored), Checked::Wrong)
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) || !s.is_ascii() {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
 }
 
 const COMMON: &[&str] = &[
@@ -81,12 +174,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hash_verifies_only_the_same_password() {
-        let h = hash("Tr1cky-Horse").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify("Tr1cky-Horse", &h));
-        assert!(!verify("tr1cky-horse", &h));
-        assert!(!verify("Tr1cky-Horse", "not a hash"));
+    fn a_password_opens_only_its_own_hash_and_gives_the_same_sealing_key() {
+        let d = derive("Tr1cky-Horse").unwrap();
+        assert!(d.hash.starts_with("$bdk1$m=19456,t=2,p=1$"), "{}", d.hash);
+        let Checked::Right(seal) = check("Tr1cky-Horse", &d.hash) else { panic!("right password refused") };
+        assert_eq!(seal.0, d.seal.0, "the same password unseals the same key");
+        assert!(matches!(check("tr1cky-horse", &d.hash), Checked::Wrong));
+        for bad in ["not a hash", "$bdk1$", "$bdk1$m=1,t=1,p=1$zz$00", "$bdk1$m=19456,t=2,p=1$00$", "$bdk1$q=1$00$00"] {
+            assert!(matches!(check("Tr1cky-Horse", bad), Checked::Wrong), "{bad}");
+        }
+        // Two hashes of one password differ (salt), and so do their keys.
+        let again = derive("Tr1cky-Horse").unwrap();
+        assert_ne!(again.hash, d.hash);
+        assert_ne!(again.seal.0, d.seal.0);
+    }
+
+    #[test]
+    fn an_earlier_hash_still_signs_in_and_asks_to_be_replaced() {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let salt = SaltString::generate(&mut OsRng);
+        let old = Argon2::default().hash_password(b"Tr1cky-Horse", &salt).unwrap().to_string();
+        assert!(matches!(check("Tr1cky-Horse", &old), Checked::Legacy));
+        assert!(matches!(check("Tr1cky-Horsf", &old), Checked::Wrong));
     }
 
     #[test]

@@ -51,10 +51,12 @@ impl Desk {
             &input.director_password,
             &[&director_name, &director_email],
         )?;
-        let hash = password::hash(&input.director_password)?;
-
         let director = UserId(Uuid::now_v7());
-        self.write(Some(director), |w| {
+        let creds = crate::keys::credentials(director, &input.director_password)?;
+        // The director's first ops are signed with their new key; they
+        // sign in next, which opens it again.
+        self.keys.put(director, creds.signing.clone());
+        let done = self.write(Some(director), |w| {
             let now = w.now();
             let org_id = OrgId(Uuid::now_v7());
             w.insert(&OrganisationRow {
@@ -100,11 +102,13 @@ impl Desk {
                 full_name: director_name,
                 email: director_email.clone(),
                 phone: None,
-                password_hash: hash,
+                password_hash: creds.password_hash.clone(),
                 active: true,
                 must_change_password: false,
                 created_at: now,
                 updated_at: now,
+                public_key: Some(creds.public_key.clone()),
+                sealed_key: Some(creds.sealed_key.clone()),
             })?;
             w.insert(&GrantRow {
                 id: GrantId(Uuid::now_v7()),
@@ -117,6 +121,8 @@ impl Desk {
                 revoked_at: None,
             })?;
             Ok(SetupDone { director_email })
-        })
+        });
+        self.keys.forget(director);
+        done
     }
 }

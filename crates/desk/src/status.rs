@@ -18,6 +18,9 @@ struct OutboxOp {
     columns: String,
     hlc: String,
     schema_version: u32,
+    signature: Option<String>,
+    /// The author holds a key here, so an unsigned op of theirs waits.
+    author_has_key: bool,
 }
 
 impl OutboxOp {
@@ -33,7 +36,7 @@ impl OutboxOp {
             columns: serde_json::from_str(&self.columns)?,
             hlc: self.hlc,
             schema_version: self.schema_version,
-            signature: None,
+            signature: self.signature,
         })
     }
 }
@@ -86,14 +89,22 @@ impl Desk {
 
 impl Desk {
     /// Outbox ops the server has not acknowledged, oldest first, as pushed.
+    /// They stop before an unsigned op whose author has a key (one made
+    /// before this version, or renumbered after a restore): it waits until
+    /// that person signs in here and it is signed (`sync::held`).
     pub fn pending_ops(&self, limit: usize) -> Result<Vec<branchdesk_api::sync::Op>> {
         let db = self.db();
         let mut stmt = db.conn.prepare_cached(
-            "SELECT seq, op_id, author_user_id, scope, entity, entity_id, kind, columns, hlc, schema_version
-             FROM outbox WHERE seq > (SELECT acked_seq FROM sync_state) ORDER BY seq LIMIT ?1",
+            "SELECT o.seq, o.op_id, o.author_user_id, o.scope, o.entity, o.entity_id, o.kind, o.columns,
+                    o.hlc, o.schema_version, o.signature, u.public_key IS NOT NULL AS author_has_key
+             FROM outbox o LEFT JOIN users u ON u.id = o.author_user_id
+             WHERE o.seq > (SELECT acked_seq FROM sync_state) ORDER BY o.seq LIMIT ?1",
         )?;
         let rows: Vec<OutboxOp> = read::all(&mut stmt, [limit as i64])?;
-        rows.into_iter().map(OutboxOp::into_op).collect()
+        rows.into_iter()
+            .take_while(|o| o.signature.is_some() || !o.author_has_key)
+            .map(OutboxOp::into_op)
+            .collect()
     }
 
     /// Marks every op up to `seq` as stored by the server. Acked ops stay in
@@ -123,8 +134,12 @@ impl Desk {
         let tx = db.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Through negative numbers, so no two ops ever share a seq midway.
         tx.execute("UPDATE outbox SET seq = -seq WHERE seq >= ?1", [from as i64])?;
-        tx.execute("UPDATE outbox SET seq = -seq + ?1 WHERE seq < 0", [shift])?;
+        tx.execute("UPDATE outbox SET seq = -seq + ?1, signature = NULL WHERE seq < 0", [shift])?;
         tx.commit()?;
+        drop(db);
+        // The seq is signed: the moved ops are signed again by whoever is
+        // signed in here; the others wait for their authors.
+        self.resign_for_signed_in()?;
         tracing::warn!(from, to, "renumbered this desk's ops after a restore");
         Ok(())
     }

@@ -5,7 +5,9 @@
 use crate::db::{read, schema_version};
 use crate::hlc::Hlc;
 use crate::{audit, Desk, Result};
+use branchdesk_api::canonical::signing::{self, SigningKey};
 use branchdesk_api::ids::{BranchId, UserId};
+use branchdesk_api::sync::Op;
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, OptionalExtension, Transaction, TransactionBehavior};
@@ -96,6 +98,8 @@ pub struct Write<'c> {
     hlc: Hlc,
     next_seq: i64,
     schema_version: u32,
+    /// The author's key, when they are signed in here (`keys.rs`).
+    signer: Option<SigningKey>,
 }
 
 impl Desk {
@@ -130,6 +134,7 @@ impl Desk {
             hlc,
             next_seq,
             schema_version: schema_version(),
+            signer: author.and_then(|a| self.keys.get(a)),
         };
         let out = action(&mut w)?;
         w.commit()?;
@@ -241,25 +246,42 @@ impl<'c> Write<'c> {
         new: Map<String, Value>,
     ) -> Result<()> {
         self.hlc = self.hlc.tick(self.now.timestamp_millis().max(0) as u64);
+        let op = Op {
+            seq: self.next_seq as u64,
+            op_id: Uuid::now_v7().to_string(),
+            author_user_id: self.author.map(|a| a.to_string()),
+            scope: scope.as_text(),
+            entity: entity.to_owned(),
+            entity_id: id.to_string(),
+            kind: kind.as_str().to_owned(),
+            columns: new,
+            hlc: self.hlc.stamp(&self.device_id),
+            schema_version: self.schema_version,
+            signature: None,
+        };
+        // Signed as it enters the outbox; an author not signed in here
+        // (an op made before this version) is signed at their next sign-in.
+        let signature = self.signer.as_ref().map(|key| signing::sign(key, &self.device_id, &op));
         self.tx
             .prepare_cached(
                 "INSERT INTO outbox (seq, op_id, device_id, author_user_id, scope, entity, entity_id,
-                                     kind, columns, hlc, schema_version, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                     kind, columns, hlc, schema_version, created_at, signature)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(rusqlite::params![
                 self.next_seq,
-                Uuid::now_v7().to_string(),
+                op.op_id,
                 self.device_id,
-                self.author.map(|a| a.to_string()),
-                scope.as_text(),
+                op.author_user_id,
+                op.scope,
                 entity,
-                id.to_string(),
-                kind.as_str(),
-                Value::Object(new.clone()).to_string(),
-                self.hlc.stamp(&self.device_id),
+                op.entity_id,
+                op.kind,
+                Value::Object(op.columns.clone()).to_string(),
+                op.hlc,
                 self.schema_version,
                 self.now.to_rfc3339(),
+                signature,
             ])?;
         self.next_seq += 1;
         audit::record(
@@ -270,9 +292,9 @@ impl<'c> Write<'c> {
                 device_id: &self.device_id,
                 action: kind.as_str(),
                 entity,
-                entity_id: &id.to_string(),
+                entity_id: &op.entity_id,
                 old_values: old.map(Value::Object),
-                new_values: Some(Value::Object(new)),
+                new_values: Some(Value::Object(op.columns)),
             },
         )
     }

@@ -206,13 +206,24 @@ fn audit_rows_never_hold_password_hashes() {
         .unwrap();
     assert_eq!(
         f.count(
-            "SELECT count(*) FROM audit_log WHERE new_values LIKE '%argon2%' OR old_values LIKE '%argon2%'"
+            "SELECT count(*) FROM audit_log WHERE new_values LIKE '%$bdk1$%' OR old_values LIKE '%$bdk1$%'"
         ),
         0
     );
+    // The sealed private key is redacted too (it opens with the password).
+    let sealed = |which: &str| {
+        f.count(&format!(
+            "SELECT count(*) FROM audit_log WHERE json_extract({which}, '$.sealed_key') IS NOT NULL
+                AND json_extract({which}, '$.sealed_key') <> '[redacted]'"
+        ))
+    };
+    assert_eq!((sealed("new_values"), sealed("old_values")), (0, 0));
+    assert!(f.count("SELECT count(*) FROM audit_log WHERE json_extract(new_values, '$.sealed_key') = '[redacted]'") >= 2);
     assert!(f.count("SELECT count(*) FROM audit_log WHERE new_values LIKE '%[redacted]%'") >= 2);
-    // The outbox still carries the hash: other desks need it for offline login.
-    assert!(f.count("SELECT count(*) FROM outbox WHERE columns LIKE '%argon2id%'") >= 2);
+    // The outbox still carries the hash and the sealed key: other desks
+    // need them to sign the person in offline and open their key.
+    assert!(f.count("SELECT count(*) FROM outbox WHERE columns LIKE '%$bdk1$%'") >= 2);
+    assert!(f.count("SELECT count(*) FROM outbox WHERE columns LIKE '%sealed_key%'") >= 2);
 }
 
 #[test]

@@ -46,6 +46,11 @@ fn branch_of(row: &Map<String, Value>) -> Option<&str> {
 /// Money the server never lets change once recorded.
 pub const APPEND_ONLY: &[&str] = &["receipts", "receipt_allocations", "receipt_reversals", "salary_payments"];
 
+/// What a person changes of their own account: a new password brings a
+/// new key pair (signed by the current key: `signatures.rs`).
+const SELF_SERVICE: &[&str] =
+    &["password_hash", "public_key", "sealed_key", "must_change_password", "updated_at"];
+
 /// The columns a reviewer sets when approving or rejecting a curriculum version.
 const REVIEW_COLUMNS: &[&str] = &["status", "reviewer_id", "review_comment", "reviewed_at", "updated_at"];
 
@@ -224,7 +229,7 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
                 && op
                     .columns
                     .keys()
-                    .all(|c| ["password_hash", "must_change_password", "updated_at"].contains(&c.as_str()));
+                    .all(|c| SELF_SERVICE.contains(&c.as_str()));
             if own && self_service {
                 return Ok(());
             }

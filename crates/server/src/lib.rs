@@ -13,6 +13,7 @@ pub mod authz;
 pub mod http;
 pub mod limits;
 pub mod mirror;
+pub mod signatures;
 pub mod snapshot;
 pub mod store;
 pub mod tls;

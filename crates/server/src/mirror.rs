@@ -22,7 +22,14 @@ pub fn carried(op: &Op, row: &Map<String, Value>) -> Option<Op> {
     // A distinct, repeatable id: the same op carried twice is one change.
     let namespace = uuid::Uuid::from_u128(0x8c41_2f0e_5b7a_4d93_a6e2_19f0_7c3d_b58e);
     let op_id = uuid::Uuid::new_v5(&namespace, format!("{}\u{0}{scope}", op.op_id).as_bytes()).to_string();
-    Some(Op { op_id, scope, kind: "insert".into(), columns, ..op.clone() })
+    Some(Op {
+        op_id,
+        scope,
+        kind: "insert".into(),
+        columns,
+        signature: Some(branchdesk_api::sync::SERVER_MARK.into()),
+        ..op.clone()
+    })
 }
 
 /// The review row the server writes beside flagged money: id derived from
@@ -54,6 +61,8 @@ pub fn review(op: &Op, row: &Map<String, Value>, reason: &str, now: &str) -> Opt
         entity_id: id,
         kind: "insert".into(),
         columns,
+        author_user_id: None,
+        signature: Some(branchdesk_api::sync::SERVER_MARK.into()),
         ..op.clone()
     })
 }

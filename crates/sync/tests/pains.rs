@@ -38,6 +38,9 @@ struct Lever {
     attempts: AtomicUsize,
     schema: AtomicU32,
     before: Mutex<Option<Hook>>,
+    /// The desk behind the link: a re-stamped op is signed again by its
+    /// author, as a desk of that version would have signed it.
+    desk: Mutex<Option<Arc<Desk>>>,
 }
 
 impl Transport for Lever {
@@ -56,8 +59,12 @@ impl Transport for Lever {
         let version = self.schema.load(Ordering::SeqCst);
         if version > 0 && url.ends_with("/sync/push") {
             let mut v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            let desk = self.desk.lock().unwrap().clone().expect("the lever's desk");
             for op in v["ops"].as_array_mut().unwrap() {
                 op["schema_version"] = version.into();
+                let mut typed: branchdesk_api::sync::Op = serde_json::from_value(op.clone()).unwrap();
+                assert!(desk.sign_as_author(&mut typed), "its author is signed in");
+                *op = serde_json::to_value(typed).unwrap();
             }
             body = serde_json::to_vec(&v).unwrap();
         }
@@ -133,6 +140,7 @@ fn world_on(rt: tokio::runtime::Runtime, skews: &[i64]) -> World {
             attempts: AtomicUsize::new(0),
             schema: AtomicU32::new(0),
             before: Mutex::new(None),
+            desk: Mutex::new(Some(desk.clone())),
         }));
         let code = if d == 0 {
             bootstrap.clone()

@@ -2,7 +2,8 @@
 //! password and redeeming an admin's reset code.
 
 use crate::db::read;
-use crate::password::{self, normalise_code};
+use crate::keys;
+use crate::password::{self, normalise_code, Checked};
 use crate::sessions::{self, SessionToken};
 use crate::users::store as users;
 use crate::{audit, Desk, Result};
@@ -44,24 +45,46 @@ impl Desk {
             return Err(locked(until).into());
         }
         // Verify without holding the database: argon2id takes a while.
-        let ok = password::verify(&input.password, &user.password_hash);
-        let db = self.db();
+        let checked = password::check(&input.password, &user.password_hash);
         let user_id = user.id;
-        if !ok {
-            return Err(register_failure(&db.conn, self.device_id(), user_id, now)?.into());
+        {
+            let db = self.db();
+            if matches!(checked, Checked::Wrong) {
+                return Err(register_failure(&db.conn, self.device_id(), user_id, now)?.into());
+            }
+            if !user.active {
+                return Err(ApiError::denied("This account is deactivated. Ask an administrator.").into());
+            }
+            db.conn.execute(
+                "INSERT INTO login_state (user_id, failures, locked_until, last_login_at)
+                 VALUES (?1, 0, NULL, ?2)
+                 ON CONFLICT (user_id) DO UPDATE SET failures = 0, locked_until = NULL, last_login_at = ?2",
+                (user.id.to_string(), now.to_rfc3339()),
+            )?;
         }
-        if !user.active {
-            return Err(ApiError::denied("This account is deactivated. Ask an administrator.").into());
-        }
-        db.conn.execute(
-            "INSERT INTO login_state (user_id, failures, locked_until, last_login_at)
-             VALUES (?1, 0, NULL, ?2)
-             ON CONFLICT (user_id) DO UPDATE SET failures = 0, locked_until = NULL, last_login_at = ?2",
-            (user.id.to_string(), now.to_rfc3339()),
-        )?;
-        let token = sessions::start(&db.conn, user_id, now)?;
+        // The person's signing key, opened by the password; an account from
+        // before signing gets its key (and a hash of this version) now.
+        let opened = match (&checked, &user.sealed_key) {
+            (Checked::Right(seal), Some(sealed)) => keys::unseal(seal, user_id, sealed),
+            _ => None,
+        };
+        let key = match opened {
+            Some(key) => key,
+            None => {
+                let creds = keys::credentials(user_id, &input.password)?;
+                self.keys.put(user_id, creds.signing.clone());
+                self.write(Some(user_id), |w| {
+                    crate::users::write_password(w, &user, &creds, user.must_change_password)
+                })?;
+                creds.signing
+            }
+        };
+        let db = self.db();
+        let token = sessions::start(&db.conn, user_id, now, |t| keys::seal_for_session(t, user_id, &key))?;
         audit_event(&db.conn, self.device_id(), user_id, "login", now)?;
         drop(db);
+        self.keys.put(user_id, key);
+        self.resign_held_ops(user_id)?;
         let me = self.me(&token)?;
         Ok((token, me))
     }
@@ -85,7 +108,7 @@ impl Desk {
         if input.current_password.is_empty() {
             return Err(ApiError::invalid("current_password", "Enter your current password.").into());
         }
-        if !password::verify(&input.current_password, &user.password_hash) {
+        if matches!(password::check(&input.current_password, &user.password_hash), Checked::Wrong) {
             return Err(ApiError::new(ErrorCode::WrongCredentials, "That is not your current password.")
                 .on("current_password")
                 .into());
@@ -98,8 +121,20 @@ impl Desk {
             .into());
         }
         password::check_strength("new_password", &input.new_password, &[&user.full_name, &user.email])?;
-        let hash = password::hash(&input.new_password)?;
-        self.write(Some(actor.user_id), |w| crate::users::write_password(w, &user, hash, false))
+        // A new password brings a new key, signed in by the current one;
+        // the person's other sessions here held the old key and end.
+        let creds = keys::credentials(user.id, &input.new_password)?;
+        self.write(Some(actor.user_id), |w| {
+            crate::users::write_password(w, &user, &creds, false)?;
+            sessions::end_others(w.tx(), user.id, token, w.now())?;
+            w.tx().execute(
+                "UPDATE sessions SET sealed_key = ?2 WHERE token_hash = ?1",
+                (password::digest(&token.0), keys::seal_for_session(token, user.id, &creds.signing)?),
+            )?;
+            Ok(())
+        })?;
+        self.keys.put(user.id, creds.signing);
+        Ok(())
     }
 
     pub fn redeem_reset_code(&self, input: RedeemResetCode) -> Result<()> {
@@ -146,15 +181,21 @@ impl Desk {
             return Err(bad_code().into());
         };
         password::check_strength("new_password", &input.new_password, &[&user.full_name, &user.email])?;
-        let hash = password::hash(&input.new_password)?;
-        self.write(Some(user_id), |w| {
-            crate::users::write_password(w, &user, hash, false)?;
+        // The forgotten password's key cannot be opened: the code's holder
+        // gets a new one (docs/trust.md: the server accepts it through a
+        // reset record signed by the manager who issued the code).
+        let creds = keys::credentials(user_id, &input.new_password)?;
+        self.keys.put(user_id, creds.signing.clone());
+        let done = self.write(Some(user_id), |w| {
+            crate::users::write_password(w, &user, &creds, false)?;
             w.tx().execute(
                 "UPDATE reset_codes SET used_at = ?2 WHERE id = ?1",
                 (code_id, w.now().to_rfc3339()),
             )?;
             Ok(())
-        })
+        });
+        self.keys.forget(user_id);
+        done
     }
 }
 

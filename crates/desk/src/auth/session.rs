@@ -20,10 +20,17 @@ impl Desk {
     /// Ends the session (logout). Unknown or ended tokens are fine.
     pub fn logout(&self, token: &SessionToken) -> Result<()> {
         let db = self.db();
-        db.conn.execute(
-            "UPDATE sessions SET ended_at = ?2 WHERE token_hash = ?1 AND ended_at IS NULL",
-            (digest(&token.0), self.clock().now().to_rfc3339()),
-        )?;
+        let ended: Option<String> = db
+            .conn
+            .query_row(
+                "UPDATE sessions SET ended_at = ?2 WHERE token_hash = ?1 AND ended_at IS NULL RETURNING user_id",
+                (digest(&token.0), self.clock().now().to_rfc3339()),
+                crate::db::read::value,
+            )
+            .optional()?;
+        if let Some(user) = ended.and_then(|u| uuid::Uuid::parse_str(&u).ok()) {
+            self.keys.forget(UserId::from(user));
+        }
         Ok(())
     }
 
@@ -35,12 +42,12 @@ impl Desk {
         let hash = digest(&token.0);
         let row: Option<SessionLookup> = conn
             .query_row(
-                "SELECT user_id, last_seen_at, expires_at, ended_at FROM sessions WHERE token_hash = ?1",
+                "SELECT user_id, last_seen_at, expires_at, ended_at, sealed_key FROM sessions WHERE token_hash = ?1",
                 [&hash],
                 crate::db::read::row,
             )
             .optional()?;
-        let Some(SessionLookup { user_id, last_seen_at: last_seen, expires_at, ended_at }) = row else {
+        let Some(SessionLookup { user_id, last_seen_at: last_seen, expires_at, ended_at, sealed_key }) = row else {
             return Err(signed_out().into());
         };
         if ended_at.is_some() {
@@ -61,6 +68,12 @@ impl Desk {
         if !user.active {
             end_session(conn, &hash, now)?;
             return Err(ApiError::new(ErrorCode::Unauthenticated, "This account was deactivated.").into());
+        }
+        // After a restart the key is opened again with the session's token.
+        if !self.keys.has(user_id) {
+            if let Some(key) = sealed_key.and_then(|s| crate::keys::open_for_session(token, user_id, &s)) {
+                self.keys.put(user_id, key);
+            }
         }
         if (now - last_seen).num_seconds() >= SEEN_RESOLUTION_SECS {
             conn.execute(
@@ -85,6 +98,7 @@ struct SessionLookup {
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     ended_at: Option<String>,
+    sealed_key: Option<String>,
 }
 
 fn end_session(conn: &Connection, hash: &str, now: DateTime<Utc>) -> Result<()> {

@@ -464,8 +464,8 @@ impl Desk {
                 ApiError::conflict("The STUDENT role is missing; an administrator can recreate it.")
             })?
         };
-        let hash = crate::password::hash(&input.password)?;
         let user = UserId(Uuid::now_v7());
+        let creds = crate::keys::credentials(user, &input.password)?;
         let grant = branchdesk_api::commands::users::NewGrant {
             role_id: role.id,
             branch_id: Some(branch),
@@ -475,7 +475,7 @@ impl Desk {
         let new = StudentRow { user_id: Some(user), updated_at: now, ..student.clone() };
         self.write(Some(actor.user_id), |w| {
             let account = (student.full_name.clone(), email.clone(), student.phone.clone());
-            crate::users::insert_account(w, user, account, hash, &[grant], actor.user_id)?;
+            crate::users::insert_account(w, user, account, creds, &[grant], actor.user_id)?;
             w.update(&student, &new).map(|_| ())
         })?;
         view(&self.db().conn, &new)

@@ -3,6 +3,7 @@
 //! client lives in the `branchdesk-sync` crate.
 
 pub mod apply;
+mod held;
 pub mod snapshot;
 mod unique;
 

@@ -17,21 +17,25 @@ use branchdesk_api::{ApiError, Permission};
 use chrono::{Duration, NaiveDate};
 use grants::GrantRow;
 use rusqlite::Connection;
+use crate::keys::Credentials;
 use store::UserRow;
 use uuid::Uuid;
 
 pub const RESET_CODE_HOURS: i64 = 24;
 
-/// Stores a new password hash through the write path and clears any
-/// lockout. `must_change` marks a temporary password set by an admin.
+/// Stores a new password's credentials (its check and a new signing key)
+/// through the write path and clears any lockout. `must_change` marks a
+/// temporary password set by an admin.
 pub(crate) fn write_password(
     w: &mut Write<'_>,
     user: &UserRow,
-    hash: String,
+    creds: &Credentials,
     must_change: bool,
 ) -> Result<()> {
     let new = UserRow {
-        password_hash: hash,
+        password_hash: creds.password_hash.clone(),
+        public_key: Some(creds.public_key.clone()),
+        sealed_key: Some(creds.sealed_key.clone()),
         must_change_password: must_change,
         updated_at: w.now(),
         ..user.clone()
@@ -112,10 +116,10 @@ impl Desk {
                 return Err(ApiError::duplicate("email", "Another user already has this email.").into());
             }
         }
-        let hash = password::hash(&input.password)?;
         let id = UserId(Uuid::now_v7());
+        let creds = crate::keys::credentials(id, &input.password)?;
         self.write(Some(actor.user_id), |w| {
-            insert_account(w, id, (p.full_name, p.email, p.phone), hash, &input.grants, actor.user_id)
+            insert_account(w, id, (p.full_name, p.email, p.phone), creds, &input.grants, actor.user_id)
         })?;
         self.user_view(id)
     }
@@ -161,11 +165,12 @@ impl Desk {
     pub fn reset_user_password(&self, actor: &Actor, input: ResetUserPassword) -> Result<User> {
         let old = self.managed_user(actor, input.id)?;
         password::check_strength("new_password", &input.new_password, &[&old.full_name, &old.email])?;
-        let hash = password::hash(&input.new_password)?;
+        let creds = crate::keys::credentials(old.id, &input.new_password)?;
         self.write(Some(actor.user_id), |w| {
-            write_password(w, &old, hash, true)?;
+            write_password(w, &old, &creds, true)?;
             sessions::end_for_user(w.tx(), old.id, w.now())
         })?;
+        self.keys.forget(old.id);
         self.user_view(old.id)
     }
 
@@ -295,7 +300,7 @@ pub(crate) fn insert_account(
     w: &mut Write<'_>,
     id: impl Into<UserId>,
     (full_name, email, phone): (String, String, Option<String>),
-    hash: String,
+    creds: Credentials,
     grants: &[NewGrant],
     by: UserId,
 ) -> Result<()> {
@@ -308,11 +313,13 @@ pub(crate) fn insert_account(
         full_name,
         email,
         phone,
-        password_hash: hash,
+        password_hash: creds.password_hash,
         active: true,
         must_change_password: false,
         created_at: now,
         updated_at: now,
+        public_key: Some(creds.public_key),
+        sealed_key: Some(creds.sealed_key),
     })?;
     for g in grants {
         w.insert(&new_grant_row(id, g, by, now))?;

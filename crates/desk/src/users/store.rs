@@ -20,6 +20,11 @@ pub struct UserRow {
     pub must_change_password: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Ed25519, 64 hex digits (`keys.rs`); None until the person's first
+    /// sign-in on a desk that signs.
+    pub public_key: Option<String>,
+    /// The private key sealed by the password.
+    pub sealed_key: Option<String>,
 }
 
 org_record!(UserRow, "users");

@@ -3,6 +3,7 @@
 
 use super::{Device, Enrolled, Kept, Store, StoreError};
 use crate::authz;
+use crate::signatures::{self, KeyFacts};
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use deadpool_postgres::{Manager, Pool};
 use serde_json::{Map, Value};
@@ -245,6 +246,38 @@ impl Store for PgStore {
             .await?
             .get(0);
         let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+        // The authors' keys on record, and whether a director's is.
+        let mut keys: HashMap<String, String> = tx
+            .query(
+                "SELECT entity_id, data ->> 'public_key' FROM entity_rows
+                 WHERE entity = 'users' AND entity_id = ANY($1) AND data ->> 'public_key' IS NOT NULL",
+                &[&authors],
+            )
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let keyed: Vec<String> = tx
+            .query(
+                "SELECT entity_id FROM entity_rows WHERE entity = 'users' AND data ->> 'public_key' IS NOT NULL",
+                &[],
+            )
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let cut_over = !keyed.is_empty() && {
+            let theirs: Vec<Map<String, Value>> = tx
+                .query(
+                    "SELECT data FROM entity_rows WHERE entity = 'role_grants' AND data ->> 'user_id' = ANY($1)",
+                    &[&keyed],
+                )
+                .await?
+                .iter()
+                .filter_map(|r| r.get::<_, Value>(0).as_object().cloned())
+                .collect();
+            signatures::cut_over(&keyed, &theirs, &role_rows, &today)
+        };
 
         let mut rejected = Vec::new();
         let mut accepted: Vec<&Op> = Vec::new();
@@ -257,7 +290,11 @@ impl Store for PgStore {
             let key = (op.entity.clone(), op.entity_id.clone());
             // A malformed op is refused before authorisation, money too
             // (see `validate::columns`); the catalogue check asks for no grant.
+            let author_key = op.author_user_id.as_ref().and_then(|a| keys.get(a)).map(String::as_str);
+            let key_facts = KeyFacts { setting_up, cut_over, author_key: signatures::key_of_text(author_key) };
             let verdict = if let Err(reason) = crate::validate::columns(op) {
+                Err(reason)
+            } else if let Err(reason) = signatures::check(&device_id, op, &key_facts) {
                 Err(reason)
             } else if setting_up {
                 Ok(None)
@@ -299,6 +336,11 @@ impl Store for PgStore {
             kept.merge(&op.entity_id, &op.columns, &op.hlc);
             let row = &kept.data;
             match op.entity.as_str() {
+                "users" => {
+                    if let Some(k) = signatures::key_of(Some(row)) {
+                        keys.insert(op.entity_id.clone(), k.to_owned());
+                    }
+                }
                 "role_grants" => {
                     setting_up = false;
                     grant_rows.retain(|g| g.get("id").and_then(Value::as_str) != Some(&op.entity_id));

@@ -2,6 +2,7 @@
 
 use super::{Device, Enrolled, Kept, Store, StoreError};
 use crate::authz::{self, AuthorGrant};
+use crate::signatures::{self, KeyFacts};
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde_json::{Map, Value};
@@ -94,6 +95,22 @@ fn author_grants(
     ))
 }
 
+/// Whether a director's key is on record (`signatures::cut_over`).
+fn cut_over(tx: &rusqlite::Transaction<'_>) -> Result<bool, StoreError> {
+    let keyed: Vec<String> = tx
+        .prepare_cached(
+            "SELECT entity_id FROM entity_rows WHERE entity = 'users' AND json_extract(data, '$.public_key') IS NOT NULL",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if keyed.is_empty() {
+        return Ok(false);
+    }
+    let grants = rows_where(tx, "SELECT data FROM entity_rows WHERE entity = ?1", "role_grants")?;
+    let roles = rows_where(tx, "SELECT data FROM entity_rows WHERE entity = ?1", "roles")?;
+    Ok(signatures::cut_over(&keyed, &grants, &roles, &chrono::Utc::now().format("%Y-%m-%d").to_string()))
+}
+
 /// The branches of a user's grants not revoked (None: every branch).
 fn grant_branches(tx: &rusqlite::Transaction<'_>, user: &str) -> Result<Vec<Option<String>>, StoreError> {
     let rows = rows_where(
@@ -124,6 +141,7 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
     }
     let mut expected = last + 1;
     let now = chrono::Utc::now().to_rfc3339();
+    let cut_over = cut_over(&tx)?;
     let mut rejected = Vec::new();
     for op in ops.iter().filter(|op| op.seq > last) {
         if op.seq != expected {
@@ -140,7 +158,14 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
         let before = row(&tx, &op.entity, &op.entity_id)?;
         // A malformed op is refused before authorisation, money too (see
         // `validate::columns`); the catalogue check asks for no grant.
+        let author_row = match op.author_user_id.as_deref() {
+            Some(a) => row(&tx, "users", a)?,
+            None => None,
+        };
+        let keys = KeyFacts { setting_up, cut_over, author_key: signatures::key_of(author_row.as_ref().map(|k| &k.data)) };
         let (verdict, flag) = if let Err(reason) = crate::validate::columns(op) {
+            (Err(reason), None)
+        } else if let Err(reason) = signatures::check(device_id, op, &keys) {
             (Err(reason), None)
         } else if setting_up {
             (Ok(()), None)

@@ -1,0 +1,162 @@
+//! Who made a change, proven rather than claimed (docs/trust.md). Every op
+//! is checked against its author's public key **as the server holds it
+//! when the op arrives** — never against the op's own clock — before any
+//! rule of `authz.rs` reads the author's grants. Pure: the stores gather
+//! the facts and call [`check`].
+
+use crate::authz;
+use branchdesk_api::canonical::signing::{self, Unsigned};
+use branchdesk_api::sync::Op;
+use branchdesk_api::Permission;
+use serde_json::{Map, Value};
+
+/// What the server knows of the keys behind one op.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyFacts<'a> {
+    /// No grant is stored yet: the first desk is uploading the organisation
+    /// it created (the one exception; it ends with the first grant).
+    pub setting_up: bool,
+    /// A director's key is on record: from then on every op must be signed
+    /// by its author's key (the organisation has moved over).
+    pub cut_over: bool,
+    /// The author's public key on record (the server's copy of their
+    /// account), if any.
+    pub author_key: Option<&'a str>,
+}
+
+/// Ok, or why the op is refused (shown to the desk).
+pub fn check(device_id: &str, op: &Op, k: &KeyFacts<'_>) -> Result<(), String> {
+    if op.signature.as_deref() == Some(branchdesk_api::sync::SERVER_MARK) {
+        return Err("it claims to be a change made by the server".into());
+    }
+    if k.setting_up {
+        return Ok(());
+    }
+    let Some(author) = op.author_user_id.as_deref() else {
+        return Err("it names no author".into());
+    };
+    match k.author_key {
+        Some(key) => signing::verify(Some(key), device_id, op).map_err(|e| match e {
+            Unsigned::Missing => format!("it is not signed, and its author {author} signs their changes"),
+            Unsigned::Malformed => "its signature is not 128 hex digits".into(),
+            Unsigned::NoKey => "its author's key on record is damaged".into(),
+            Unsigned::Wrong => {
+                "its signature does not match the change and its author's current key (a changed op, another \
+                 desk or number, or a key since replaced)"
+                    .into()
+            }
+        }),
+        // Before the move-over an account without a key acts on the desk's
+        // word, as before signing; after it, never.
+        None if k.cut_over => Err(format!(
+            "its author {author} has no signing key on record: they sign in once on a desk of this version \
+             (or a manager resets their password)"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The public key an account's row holds, if it is one.
+pub fn key_of(user_row: Option<&Map<String, Value>>) -> Option<&str> {
+    key_of_text(user_row?.get("public_key")?.as_str())
+}
+
+/// A stored public key, if it is one (64 hex digits).
+pub fn key_of_text(key: Option<&str>) -> Option<&str> {
+    key.filter(|k| k.len() == 64)
+}
+
+/// True once some account with a key on record holds an organisation-wide
+/// grant of a role that manages the organisation. `keyed`: the accounts
+/// with a key; `grants`: their grant rows; `roles`: every role row.
+pub fn cut_over(keyed: &[String], grants: &[Map<String, Value>], roles: &[Map<String, Value>], today: &str) -> bool {
+    keyed.iter().any(|user| {
+        let theirs: Vec<Map<String, Value>> = grants
+            .iter()
+            .filter(|g| g.get("user_id").and_then(Value::as_str) == Some(user.as_str()))
+            .cloned()
+            .collect();
+        authz::grants_in_force(&theirs, roles, today, None)
+            .iter()
+            .any(|g| g.branch_id.is_none() && g.permissions.contains(&Permission::ManageOrganisation))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use branchdesk_api::canonical::signing::{public_hex, sign, SigningKey};
+    use serde_json::json;
+
+    fn op() -> Op {
+        Op {
+            seq: 3,
+            op_id: "0193a0c0-0000-7000-8000-000000000001".into(),
+            author_user_id: Some("u1".into()),
+            scope: "org".into(),
+            entity: "users".into(),
+            entity_id: "u1".into(),
+            kind: "update".into(),
+            columns: json!({ "full_name": "Asha" }).as_object().unwrap().clone(),
+            hlc: "000193a0c0000000-d1".into(),
+            schema_version: 19,
+            signature: None,
+        }
+    }
+
+    const AFTER: KeyFacts<'static> = KeyFacts { setting_up: false, cut_over: true, author_key: None };
+
+    #[test]
+    fn a_signed_op_passes_only_with_its_authors_current_key_and_unchanged() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let public = public_hex(&key);
+        let mut o = op();
+        o.signature = Some(sign(&key, "d1", &o));
+        let facts = KeyFacts { author_key: Some(&public), ..AFTER };
+        assert_eq!(check("d1", &o, &facts), Ok(()));
+        assert!(check("d2", &o, &facts).is_err(), "pushed by another desk");
+        let mut changed = o.clone();
+        changed.columns.insert("full_name".into(), json!("Mallory"));
+        assert!(check("d1", &changed, &facts).is_err(), "a column changed after signing");
+        let mut replayed = o.clone();
+        replayed.seq = 9;
+        assert!(check("d1", &replayed, &facts).is_err(), "the same op under another seq");
+        let replaced = public_hex(&SigningKey::from_bytes(&[8; 32]));
+        assert!(check("d1", &o, &KeyFacts { author_key: Some(&replaced), ..AFTER }).is_err(), "a replaced key");
+        let mut unsigned = o.clone();
+        unsigned.signature = None;
+        let e = check("d1", &unsigned, &facts).unwrap_err();
+        assert!(e.contains("not signed"), "{e}");
+        unsigned.schema_version = 18;
+        assert!(check("d1", &unsigned, &facts).is_err(), "an older schema is no excuse");
+    }
+
+    #[test]
+    fn a_keyless_author_acts_only_before_the_move_over_and_the_server_mark_never() {
+        let o = op();
+        assert_eq!(check("d1", &o, &KeyFacts { cut_over: false, ..AFTER }), Ok(()));
+        assert!(check("d1", &o, &AFTER).unwrap_err().contains("no signing key"));
+        let mut marked = o.clone();
+        marked.signature = Some(branchdesk_api::sync::SERVER_MARK.into());
+        assert!(check("d1", &marked, &KeyFacts { setting_up: true, ..AFTER }).is_err());
+        let mut nobody = o.clone();
+        nobody.author_user_id = None;
+        assert!(check("d1", &nobody, &KeyFacts { cut_over: false, ..AFTER }).is_err());
+        assert_eq!(check("d1", &o, &KeyFacts { setting_up: true, ..AFTER }), Ok(()));
+    }
+
+    #[test]
+    fn the_move_over_needs_a_directors_key() {
+        let roles = vec![
+            json!({ "id": "dir", "permissions": ["manage:organisation"] }).as_object().unwrap().clone(),
+            json!({ "id": "clerk", "permissions": ["collect:payment"] }).as_object().unwrap().clone(),
+        ];
+        let grants = vec![
+            json!({ "user_id": "d", "role_id": "dir", "branch_id": null }).as_object().unwrap().clone(),
+            json!({ "user_id": "c", "role_id": "clerk", "branch_id": null }).as_object().unwrap().clone(),
+            json!({ "user_id": "m", "role_id": "dir", "branch_id": "A" }).as_object().unwrap().clone(),
+        ];
+        assert!(!cut_over(&["c".into(), "m".into()], &grants, &roles, "2026-06-01"));
+        assert!(cut_over(&["c".into(), "d".into()], &grants, &roles, "2026-06-01"));
+    }
+}
