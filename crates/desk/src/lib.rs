@@ -23,6 +23,7 @@ pub mod db;
 pub mod enrolments;
 pub mod error;
 pub mod export;
+pub mod exports_dir;
 pub mod failpoint;
 pub mod hlc;
 pub mod import;
