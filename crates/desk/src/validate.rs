@@ -59,13 +59,28 @@ pub fn email(field: &str, value: &str) -> Result<String, ApiError> {
 
 /// Empty means no phone. Otherwise digits with optional +, spaces, dashes
 /// and brackets, 7 to 15 digits (ITU E.164).
+/// Characters that hide or reorder text (bidirectional marks, zero widths,
+/// the byte-order mark). Chat apps wrap copied numbers in them
+/// (`\u{202A}+91 98450 12345\u{202C}`); `invoice\u{202E}fdp.exe` reads as
+/// `invoiceexe.pdf`.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// `value` without [`is_invisible`] characters.
+pub fn without_invisible(value: &str) -> String {
+    value.chars().filter(|c| !is_invisible(*c)).collect()
+}
+
 pub fn phone(field: &str, value: &str) -> Result<Option<String>, ApiError> {
-    let v = value.trim();
+    let visible = without_invisible(value);
+    let v = visible.trim();
     if v.is_empty() {
         return Ok(None);
     }
     let allowed = v.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
-    let plus_ok = !v[1..].contains('+');
+    // A `+` only in front (by characters: the text may start with any of them).
+    let plus_ok = !v.chars().skip(1).any(|c| c == '+');
     let digits = v.chars().filter(char::is_ascii_digit).count();
     if !allowed || !plus_ok || !(7..=15).contains(&digits) {
         return Err(ApiError::invalid(

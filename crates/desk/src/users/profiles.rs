@@ -77,7 +77,7 @@ fn view(conn: &Connection, user: UserId, row: Option<&ProfileRow>, payroll: bool
 }
 
 fn account_number(field: &str, v: &str) -> Result<String, ApiError> {
-    let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+    let v: String = v.chars().filter(|c| !c.is_whitespace() && !validate::is_invisible(*c)).collect();
     if !v.is_empty() && (!(9..=18).contains(&v.len()) || !v.chars().all(|c| c.is_ascii_digit())) {
         return Err(ApiError::invalid(field, "An account number is 9 to 18 digits."));
     }
@@ -86,12 +86,14 @@ fn account_number(field: &str, v: &str) -> Result<String, ApiError> {
 
 /// Indian IFSC: four letters, a zero, six letters or digits.
 fn ifsc(field: &str, v: &str) -> Result<String, ApiError> {
-    let v = v.trim().to_uppercase();
-    let ok = v.is_empty()
-        || (v.len() == 11
-            && v[..4].chars().all(|c| c.is_ascii_uppercase())
-            && &v[4..5] == "0"
-            && v[5..].chars().all(|c| c.is_ascii_alphanumeric()));
+    let v = validate::without_invisible(v).trim().to_uppercase();
+    // By characters, not bytes: the text may hold any character at all.
+    let c: Vec<char> = v.chars().collect();
+    let ok = c.is_empty()
+        || (c.len() == 11
+            && c[..4].iter().all(char::is_ascii_uppercase)
+            && c[4] == '0'
+            && c[5..].iter().all(char::is_ascii_alphanumeric));
     if !ok {
         return Err(ApiError::invalid(field, "An IFSC looks like HDFC0001234."));
     }
@@ -184,5 +186,22 @@ mod tests {
         assert!(super::ifsc("f", "HDFC1001234").is_err());
         assert!(super::account_number("f", "1234 5678 9012").is_ok());
         assert!(super::account_number("f", "12AB").is_err());
+        assert_eq!(super::ifsc("f", "\u{202A}hdfc0001234\u{202C}").unwrap(), "HDFC0001234");
+        assert!(super::ifsc("f", "\u{202A}HDFC000123").unwrap_err().is_for("f"));
+        assert!(
+            super::ifsc("f", "HDFé000001").unwrap_err().is_for("f"),
+            "11 bytes, a character across byte 4"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bank_checkers_answer_a_value_or_a_typed_error(s in "(\u{202A}|ज|é|[A-Za-z0-9 ]){0,14}|.*") {
+            for r in [super::ifsc("f", &s), super::account_number("f", &s)] {
+                if let Err(e) = r {
+                    proptest::prop_assert!(e.is_for("f") && e.code == branchdesk_api::ErrorCode::Invalid);
+                }
+            }
+        }
     }
 }
