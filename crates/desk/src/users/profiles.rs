@@ -6,9 +6,9 @@ use crate::db::read::{columns, Columns};
 use crate::write::org_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::users::{GetStaffProfile, ProfileKind, SaveStaffProfile, StaffProfile};
-use branchdesk_api::ids::UserId;
+use branchdesk_api::ids::{BranchId, UserId};
 use branchdesk_api::{ApiError, Permission};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -100,18 +100,45 @@ fn ifsc(field: &str, v: &str) -> Result<String, ApiError> {
     Ok(v)
 }
 
+/// The branches a staff member works in, as their grants name them (None:
+/// every branch; no grant at all counts as the whole organisation).
+fn their_branches(conn: &Connection, user: UserId, today: NaiveDate) -> Result<Vec<Option<BranchId>>> {
+    let held: Vec<Option<BranchId>> =
+        super::grants::for_user(conn, user, today)?.into_iter().map(|g| g.grant.branch_id).collect();
+    Ok(if held.is_empty() { vec![None] } else { held })
+}
+
+/// The actor holds `p` in every branch the person works in.
+fn over_all(actor: &Actor, p: Permission, branches: &[Option<BranchId>]) -> bool {
+    branches.iter().all(|b| actor.can(p, *b))
+}
+
 impl Desk {
+    /// A staff profile, to someone who sees users in a branch the person
+    /// works in; bank details in full only to someone who runs payroll in
+    /// every branch the person works in.
     pub fn get_staff_profile(&self, actor: &Actor, input: GetStaffProfile) -> Result<StaffProfile> {
         actor.require_somewhere(Permission::ViewUser)?;
         let db = self.db();
         store::by_id(&db.conn, input.user_id)?.ok_or_else(|| ApiError::not_found("user").on("user_id"))?;
+        let branches = their_branches(&db.conn, input.user_id, self.today())?;
+        let sees =
+            input.user_id == actor.user_id || branches.iter().any(|b| actor.can(Permission::ViewUser, *b));
+        if !sees {
+            return Err(ApiError::denied("This person works in branches you do not see.")
+                .on("user_id")
+                .into());
+        }
         let row = by_user(&db.conn, input.user_id)?;
-        view(&db.conn, input.user_id, row.as_ref(), actor.require_somewhere(Permission::RunPayroll).is_ok())
+        view(&db.conn, input.user_id, row.as_ref(), over_all(actor, Permission::RunPayroll, &branches))
     }
 
     pub fn save_staff_profile(&self, actor: &Actor, input: SaveStaffProfile) -> Result<StaffProfile> {
         let user = self.managed_user(actor, input.user_id)?;
-        let payroll = actor.require_somewhere(Permission::RunPayroll).is_ok();
+        let payroll = {
+            let db = self.db();
+            over_all(actor, Permission::RunPayroll, &their_branches(&db.conn, user.id, self.today())?)
+        };
         let text = |field: &str, v: &str, max| validate::optional(field, v, max);
         let specialties = text("specialties", &input.specialties, 300)?;
         let qualifications = text("qualifications", &input.qualifications, 300)?;
