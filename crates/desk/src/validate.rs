@@ -135,6 +135,21 @@ pub fn url(field: &str, value: &str) -> Result<String, ApiError> {
     }
 }
 
+/// An amount at most [`amount::MAX_MINOR`] (₹10 crore) either way, so
+/// every sum of amounts stays in range; the error names `field`.
+///
+/// [`amount::MAX_MINOR`]: branchdesk_api::amount::MAX_MINOR
+pub fn bounded_amount(field: &str, minor: i64) -> Result<i64, ApiError> {
+    use branchdesk_api::amount::{format, MAX_MINOR};
+    if minor.unsigned_abs() > MAX_MINOR.unsigned_abs() {
+        return Err(ApiError::invalid(
+            field,
+            format!("Enter at most {} (ten crore rupees).", format(MAX_MINOR)),
+        ));
+    }
+    Ok(minor)
+}
+
 /// An ISO 4217 currency code.
 pub fn currency(field: &str, value: &str) -> Result<String, ApiError> {
     let v = value.trim().to_uppercase();
