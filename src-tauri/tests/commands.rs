@@ -168,6 +168,57 @@ fn every_permission_command_refuses_a_user_without_grants() {
     );
 }
 
+/// Someone signed in with a temporary password is refused by every
+/// command but those that let them choose their own (and sign out), with
+/// `password_change_required`. A new command that skips the check fails here.
+#[test]
+fn a_temporary_password_allows_nothing_but_changing_it() {
+    let s = shell();
+    s.set_up_and_sign_in();
+    let roles = s.ok("list_roles", json!({}));
+    let gm = roles.as_array().unwrap().iter().find(|r| r["name"] == "GENERAL_MANAGER").unwrap()["id"].clone();
+    let user = s.ok(
+        "create_user",
+        json!({
+            "full_name": "Temp Person", "email": "temp@example.com", "phone": "",
+            "password": "Teak-Window-57",
+            "grants": [{ "role_id": gm, "branch_id": null, "expires_on": null }]
+        }),
+    );
+    s.ok("reset_user_password", json!({ "id": user["id"], "new_password": "Harbour-Lamp-42" }));
+    s.ok("logout", json!({}));
+    let me = s.ok("login", json!({ "email": "temp@example.com", "password": "Harbour-Lamp-42" }));
+    assert_eq!(me["user"]["must_change_password"], true);
+
+    // Open to them: signing in and out, who they are, changing the password;
+    // and what needs no session at all.
+    let open = [
+        "change_password",
+        "get_app_status",
+        "get_import_progress",
+        "get_me",
+        "get_sync_progress",
+        "join_organisation",
+        "login",
+        "logout",
+        "redeem_reset_code",
+        "setup_organisation",
+    ];
+    let mut checked = 0;
+    for c in registered().into_iter().filter(|c| !open.contains(&c.name)) {
+        let e = s.call(c.name, c.default_input.clone()).expect_err(c.name);
+        assert_eq!(e["code"], "password_change_required", "{} answered {e}", c.name);
+        checked += 1;
+    }
+    assert!(checked >= 100, "only {checked} commands checked");
+    s.ok("get_me", json!({}));
+    s.ok(
+        "change_password",
+        json!({ "current_password": "Harbour-Lamp-42", "new_password": "Mango-Bridge-93" }),
+    );
+    s.ok("list_students", json!({ "branch_id": me["branches"][0]["id"] }));
+}
+
 #[test]
 fn command_names_are_unique() {
     let mut names: Vec<_> = registered().into_iter().map(|c| c.name).collect();

@@ -48,9 +48,10 @@ fn check_no_escalation(actor: &Actor, before: &[Permission], after: &[Permission
 
 impl Desk {
     pub fn list_roles(&self, actor: &Actor, _input: ListRoles) -> Result<Vec<Role>> {
-        if !actor.permissions().contains(&Permission::ManageUser) {
-            actor.require_somewhere(Permission::ViewRole)?;
-        }
+        // Who grants roles sees them too.
+        actor
+            .require_somewhere(Permission::ManageUser)
+            .or_else(|_| actor.require_somewhere(Permission::ViewRole))?;
         let db = self.db();
         Ok(store::list(&db.conn)?.into_iter().map(|(r, n)| view(r, n)).collect())
     }
