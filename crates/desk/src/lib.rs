@@ -104,7 +104,11 @@ impl Desk {
             failpoints: Default::default(),
             receiving: Mutex::new(None),
         };
-        desk.take_daily_backup_if_due()?;
+        // A desk whose disk is full still opens: the failure is logged, the
+        // older backups stay, and the hourly timer tries again.
+        if let Err(e) = desk.take_daily_backup_if_due() {
+            tracing::error!(error = %e, "the daily backup could not be taken");
+        }
         Ok(desk)
     }
 
