@@ -61,6 +61,19 @@ impl Shell {
         );
         self.ok("login", json!({ "email": "meera@example.com", "password": "Saffron-Kite-81" }))
     }
+
+    /// A new account holding the system role `role` in `branch` (null: all).
+    fn create_user(&self, name: &str, email: &str, role: &str, branch: Value) -> Value {
+        let roles = self.ok("list_roles", json!({}));
+        let role = roles.as_array().unwrap().iter().find(|r| r["name"] == role).unwrap()["id"].clone();
+        self.ok(
+            "create_user",
+            json!({
+                "full_name": name, "email": email, "phone": "", "password": "Teak-Window-57",
+                "grants": [{ "role_id": role, "branch_id": branch, "expires_on": null }]
+            }),
+        )
+    }
 }
 
 #[test]
@@ -113,18 +126,8 @@ fn commands_that_need_a_session_refuse_without_one() {
 fn every_permission_command_refuses_a_user_without_grants() {
     let s = shell();
     s.set_up_and_sign_in();
-    let roles = s.ok("list_roles", json!({}));
-    let teacher = roles.as_array().unwrap().iter().find(|r| r["name"] == "TEACHER").unwrap()["id"].clone();
     let me = s.ok("get_me", json!({}));
-    let branch = me["branches"][0]["id"].clone();
-    let user = s.ok(
-        "create_user",
-        json!({
-            "full_name": "No Grants", "email": "nogrants@example.com", "phone": "",
-            "password": "Teak-Window-57",
-            "grants": [{ "role_id": teacher, "branch_id": branch, "expires_on": null }]
-        }),
-    );
+    let user = s.create_user("No Grants", "nogrants@example.com", "TEACHER", me["branches"][0]["id"].clone());
     s.ok("revoke_grant", json!({ "grant_id": user["grants"][0]["id"] }));
     s.ok("logout", json!({}));
     let me = s.ok("login", json!({ "email": "nogrants@example.com", "password": "Teak-Window-57" }));
@@ -175,16 +178,7 @@ fn every_permission_command_refuses_a_user_without_grants() {
 fn a_temporary_password_allows_nothing_but_changing_it() {
     let s = shell();
     s.set_up_and_sign_in();
-    let roles = s.ok("list_roles", json!({}));
-    let gm = roles.as_array().unwrap().iter().find(|r| r["name"] == "GENERAL_MANAGER").unwrap()["id"].clone();
-    let user = s.ok(
-        "create_user",
-        json!({
-            "full_name": "Temp Person", "email": "temp@example.com", "phone": "",
-            "password": "Teak-Window-57",
-            "grants": [{ "role_id": gm, "branch_id": null, "expires_on": null }]
-        }),
-    );
+    let user = s.create_user("Temp Person", "temp@example.com", "GENERAL_MANAGER", Value::Null);
     s.ok("reset_user_password", json!({ "id": user["id"], "new_password": "Harbour-Lamp-42" }));
     s.ok("logout", json!({}));
     let me = s.ok("login", json!({ "email": "temp@example.com", "password": "Harbour-Lamp-42" }));
