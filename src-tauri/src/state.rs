@@ -70,13 +70,16 @@ impl AppState {
         f(&self.desk, &token).map_err(|e| self.forget_if_ended(e.into()))
     }
 
-    /// For commands that act as the signed-in person.
+    /// For commands that act as the signed-in person; someone with a
+    /// temporary password is refused here before any service runs (the
+    /// services check it again through `Actor`).
     pub fn actor<T>(
         &self,
         f: impl FnOnce(&Desk, &Actor) -> branchdesk_desk::Result<T>,
     ) -> Result<T, ApiError> {
         self.session(|desk, token| {
             let actor = desk.actor(token)?;
+            actor.may_act()?;
             f(desk, &actor)
         })
     }

@@ -61,6 +61,19 @@ impl Shell {
         );
         self.ok("login", json!({ "email": "meera@example.com", "password": "Saffron-Kite-81" }))
     }
+
+    /// A new account holding the system role `role` in `branch` (null: all).
+    fn create_user(&self, name: &str, email: &str, role: &str, branch: Value) -> Value {
+        let roles = self.ok("list_roles", json!({}));
+        let role = roles.as_array().unwrap().iter().find(|r| r["name"] == role).unwrap()["id"].clone();
+        self.ok(
+            "create_user",
+            json!({
+                "full_name": name, "email": email, "phone": "", "password": "Teak-Window-57",
+                "grants": [{ "role_id": role, "branch_id": branch, "expires_on": null }]
+            }),
+        )
+    }
 }
 
 #[test]
@@ -113,18 +126,8 @@ fn commands_that_need_a_session_refuse_without_one() {
 fn every_permission_command_refuses_a_user_without_grants() {
     let s = shell();
     s.set_up_and_sign_in();
-    let roles = s.ok("list_roles", json!({}));
-    let teacher = roles.as_array().unwrap().iter().find(|r| r["name"] == "TEACHER").unwrap()["id"].clone();
     let me = s.ok("get_me", json!({}));
-    let branch = me["branches"][0]["id"].clone();
-    let user = s.ok(
-        "create_user",
-        json!({
-            "full_name": "No Grants", "email": "nogrants@example.com", "phone": "",
-            "password": "Teak-Window-57",
-            "grants": [{ "role_id": teacher, "branch_id": branch, "expires_on": null }]
-        }),
-    );
+    let user = s.create_user("No Grants", "nogrants@example.com", "TEACHER", me["branches"][0]["id"].clone());
     s.ok("revoke_grant", json!({ "grant_id": user["grants"][0]["id"] }));
     s.ok("logout", json!({}));
     let me = s.ok("login", json!({ "email": "nogrants@example.com", "password": "Teak-Window-57" }));
@@ -166,6 +169,48 @@ fn every_permission_command_refuses_a_user_without_grants() {
             "sync_now",
         ]
     );
+}
+
+/// Someone signed in with a temporary password is refused by every
+/// command but those that let them choose their own (and sign out), with
+/// `password_change_required`. A new command that skips the check fails here.
+#[test]
+fn a_temporary_password_allows_nothing_but_changing_it() {
+    let s = shell();
+    s.set_up_and_sign_in();
+    let user = s.create_user("Temp Person", "temp@example.com", "GENERAL_MANAGER", Value::Null);
+    s.ok("reset_user_password", json!({ "id": user["id"], "new_password": "Harbour-Lamp-42" }));
+    s.ok("logout", json!({}));
+    let me = s.ok("login", json!({ "email": "temp@example.com", "password": "Harbour-Lamp-42" }));
+    assert_eq!(me["user"]["must_change_password"], true);
+
+    // Open to them: signing in and out, who they are, changing the password;
+    // and what needs no session at all.
+    let open = [
+        "change_password",
+        "get_app_status",
+        "get_import_progress",
+        "get_me",
+        "get_sync_progress",
+        "join_organisation",
+        "login",
+        "logout",
+        "redeem_reset_code",
+        "setup_organisation",
+    ];
+    let mut checked = 0;
+    for c in registered().into_iter().filter(|c| !open.contains(&c.name)) {
+        let e = s.call(c.name, c.default_input.clone()).expect_err(c.name);
+        assert_eq!(e["code"], "password_change_required", "{} answered {e}", c.name);
+        checked += 1;
+    }
+    assert!(checked >= 100, "only {checked} commands checked");
+    s.ok("get_me", json!({}));
+    s.ok(
+        "change_password",
+        json!({ "current_password": "Harbour-Lamp-42", "new_password": "Mango-Bridge-93" }),
+    );
+    s.ok("list_students", json!({ "branch_id": me["branches"][0]["id"] }));
 }
 
 #[test]

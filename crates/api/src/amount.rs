@@ -1,6 +1,12 @@
 //! Money as people type and read it, in integer minor units (paise): no
 //! floating point anywhere an amount flows.
 
+/// The largest amount a person may type or a fee may be, in minor units:
+/// ₹10 crore. Far above any fee, salary or expense of a coaching centre,
+/// and small enough that 900 million of them still add up within an i64,
+/// so no total, balance or report can overflow.
+pub const MAX_MINOR: i64 = 10_000_000_000;
+
 /// Minor units as a clerk reads them: 250000 → "2,500.00" (Indian digit
 /// grouping: 1,00,000.00).
 pub fn format(minor: i64) -> String {

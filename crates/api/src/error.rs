@@ -22,6 +22,9 @@ pub enum ErrorCode {
     Conflict,
     /// Setup has not been done yet, or was done already.
     SetupState,
+    /// The person signed in with a temporary password and must choose their
+    /// own before doing anything else.
+    PasswordChangeRequired,
     /// Something broke that the user cannot fix; details are in the log.
     Internal,
 }

@@ -1,7 +1,7 @@
 //! The signed-in person as permission checks see them: their grants in force.
 
 use branchdesk_api::ids::{BranchId, UserId};
-use branchdesk_api::{ApiError, Permission};
+use branchdesk_api::{ApiError, ErrorCode, Permission};
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone)]
@@ -16,6 +16,10 @@ pub struct Actor {
     pub user_id: UserId,
     pub full_name: String,
     pub grants: Vec<ActorGrant>,
+    /// Signed in with a temporary password: until they choose their own,
+    /// every check refuses ([`Actor::may_act`]); only the sign-in services
+    /// (who am I, change my password, sign out) serve them.
+    pub must_change_password: bool,
 }
 
 /// The branches in which an actor holds a permission.
@@ -35,10 +39,32 @@ impl Branches {
 }
 
 impl Actor {
+    /// The check every service goes through (each permission check calls
+    /// it; services open to any signed-in person call it themselves): a
+    /// person with a temporary password does nothing until they change it.
+    pub fn may_act(&self) -> Result<(), ApiError> {
+        if self.must_change_password {
+            return Err(ApiError::new(
+                ErrorCode::PasswordChangeRequired,
+                "Choose your own password first (My account): an administrator set a temporary one for you.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The grants checks may use: none until the password is changed.
+    fn grants_in_force(&self) -> &[ActorGrant] {
+        if self.must_change_password {
+            &[]
+        } else {
+            &self.grants
+        }
+    }
+
     /// May the actor use `p` in `branch`? `None` asks for the whole
     /// organisation, which only a grant over every branch gives.
     pub fn can(&self, p: Permission, branch: Option<BranchId>) -> bool {
-        self.grants.iter().any(|g| {
+        self.grants_in_force().iter().any(|g| {
             g.permissions.contains(&p)
                 && match (g.branch_id, branch) {
                     (None, _) => true,
@@ -49,6 +75,7 @@ impl Actor {
     }
 
     pub fn require(&self, p: Permission, branch: Option<BranchId>) -> Result<(), ApiError> {
+        self.may_act()?;
         if self.can(p, branch) {
             return Ok(());
         }
@@ -61,6 +88,7 @@ impl Actor {
 
     /// The actor holds `p` in at least one branch.
     pub fn require_somewhere(&self, p: Permission) -> Result<(), ApiError> {
+        self.may_act()?;
         if self.grants.iter().any(|g| g.permissions.contains(&p)) {
             return Ok(());
         }
@@ -72,7 +100,7 @@ impl Actor {
 
     pub fn branches_with(&self, p: Permission) -> Branches {
         let mut only = BTreeSet::new();
-        for g in self.grants.iter().filter(|g| g.permissions.contains(&p)) {
+        for g in self.grants_in_force().iter().filter(|g| g.permissions.contains(&p)) {
             match g.branch_id {
                 None => return Branches::All,
                 Some(b) => {
@@ -83,6 +111,7 @@ impl Actor {
         Branches::Only(only)
     }
 
+    /// What the grants hold, as the person is shown it (not a check).
     pub fn permissions(&self) -> Vec<Permission> {
         let set: BTreeSet<Permission> =
             self.grants.iter().flat_map(|g| g.permissions.iter().copied()).collect();
@@ -108,7 +137,7 @@ mod tests {
     use uuid::Uuid;
 
     fn actor(grants: Vec<ActorGrant>) -> Actor {
-        Actor { user_id: UserId::default(), full_name: "T".into(), grants }
+        Actor { user_id: UserId::default(), full_name: "T".into(), grants, must_change_password: false }
     }
 
     #[test]
@@ -122,6 +151,21 @@ mod tests {
         assert!(!actor.can(Permission::ViewUser, Some(a)));
         assert_eq!(actor.branches_with(Permission::ManageRoom), Branches::Only([a].into()));
         assert!(actor.require(Permission::ManageRoom, Some(b)).is_err());
+    }
+
+    #[test]
+    fn a_temporary_password_refuses_every_check_until_changed() {
+        let mut a = actor(vec![ActorGrant { branch_id: None, permissions: Permission::ALL.to_vec() }]);
+        a.must_change_password = true;
+        assert!(!a.can(Permission::ViewUser, None));
+        assert_eq!(a.branches_with(Permission::ViewUser), Branches::Only(BTreeSet::new()));
+        for e in [
+            a.require(Permission::ViewUser, None).unwrap_err(),
+            a.require_somewhere(Permission::ViewUser).unwrap_err(),
+        ] {
+            assert_eq!(e.code, ErrorCode::PasswordChangeRequired);
+        }
+        assert_eq!(a.permissions().len(), Permission::ALL.len(), "shown as held");
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! The audit log: who changed what, from which desk, old and new values.
 //! Secrets never reach it.
 
+use crate::actor::Branches;
 use crate::{Desk, Result};
 use branchdesk_api::commands::audit::{AuditEntry, ListAudit};
-use branchdesk_api::ids::UserId;
+use branchdesk_api::ids::{BranchId, UserId};
+use branchdesk_api::tables::Entity;
 use branchdesk_api::Permission;
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 
 pub const REDACTED: &str = "[redacted]";
@@ -87,12 +89,17 @@ fn redact(v: &Value) -> Value {
 }
 
 impl Desk {
+    /// The newest audit entries. Someone who reads the log in some branches
+    /// only sees the entries of rows in those branches; entries of rows of
+    /// the whole organisation (users, roles, courses) and sign-ins need the
+    /// permission organisation-wide.
     pub fn list_audit(&self, actor: &crate::Actor, input: ListAudit) -> Result<Vec<AuditEntry>> {
         actor.require_somewhere(Permission::ViewAudit)?;
         let limit = match input.limit {
             0 => 200,
             n => n.min(5_000),
-        };
+        } as usize;
+        let visible = actor.branches_with(Permission::ViewAudit);
         let db = self.db();
         let mut stmt = db.conn.prepare_cached(
             "SELECT a.at, COALESCE(u.full_name, 'system') AS user_name, a.device_id, a.action, a.entity,
@@ -101,6 +108,47 @@ impl Desk {
              WHERE ?1 IS NULL OR a.entity = ?1
              ORDER BY a.at DESC, a.id DESC LIMIT ?2",
         )?;
-        Ok(crate::db::read::all(&mut stmt, rusqlite::params![input.entity, limit])?)
+        let Branches::Only(branches) = visible else {
+            return Ok(crate::db::read::all(&mut stmt, rusqlite::params![input.entity, limit as i64])?);
+        };
+        // Read newest first, without a limit (-1), until enough are kept.
+        let mut out = Vec::new();
+        for entry in crate::db::read::each::<AuditEntry>(&mut stmt, rusqlite::params![input.entity, -1])? {
+            let entry = entry?;
+            if branch_of(&db.conn, &entry)?.is_some_and(|b| branches.contains(&b)) {
+                out.push(entry);
+                if out.len() == limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
     }
+}
+
+/// The branch of the row an entry is about: the row's `branch_id` now, or
+/// the one its values name (a row since removed); None for rows of the
+/// whole organisation and for events.
+fn branch_of(conn: &Connection, e: &AuditEntry) -> Result<Option<BranchId>> {
+    let Some(table) = Entity::parse(&e.entity).map(Entity::table) else {
+        return Ok(None);
+    };
+    if table.column("branch_id").is_none() {
+        return Ok(None);
+    }
+    let now: Option<Option<String>> = conn
+        .prepare_cached(&format!("SELECT branch_id FROM {} WHERE id = ?1", table.name))?
+        .query_row([&e.entity_id], crate::db::read::value)
+        .optional()?;
+    let named = || {
+        [&e.new_values, &e.old_values].into_iter().flatten().find_map(|v| {
+            let v: Value = serde_json::from_str(v).ok()?;
+            v.get("branch_id")?.as_str().map(str::to_owned)
+        })
+    };
+    let text = match now {
+        Some(b) => b,
+        None => named(),
+    };
+    Ok(text.and_then(|b| uuid::Uuid::parse_str(&b).ok()).map(BranchId))
 }

@@ -4,13 +4,14 @@
 
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::backups::{Backup, ListBackups, RestoreBackup, Restored, TakeBackup};
-use branchdesk_api::{ApiError, Permission};
+use branchdesk_api::{ApiError, ErrorCode, Permission};
 use rusqlite::{Connection, OpenFlags, MAIN_DB};
 use std::path::Path;
 
-pub use crate::db::backup_files::{dir, list, take, Reason, KEEP};
+pub use crate::db::backup_files::{dir, list, take, take_with, Reason, KEEP};
 
-/// Checks that a file is a readable Branchdesk database before it replaces ours.
+/// Checks that a file is a readable Branchdesk database of a schema this
+/// build knows before it replaces ours.
 fn check_restorable(path: &Path) -> Result<(), ApiError> {
     let unusable = || ApiError::invalid("file_name", "That backup is damaged or is not a Branchdesk backup.");
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|_| unusable())?;
@@ -22,7 +23,33 @@ fn check_restorable(path: &Path) -> Result<(), ApiError> {
     if ok != "ok" || has_device != 1 {
         return Err(unusable());
     }
+    let version: Option<i64> = conn
+        .query_row("SELECT max(version) FROM refinery_schema_history", [], crate::db::read::value)
+        .map_err(|_| unusable())?;
+    let known = crate::db::schema_version();
+    if version.unwrap_or(0) > i64::from(known) {
+        return Err(ApiError::invalid(
+            "file_name",
+            format!(
+                "That backup was made by a newer Branchdesk (data version {}; this one reads up to {known}). \
+                 Update Branchdesk on this computer, then restore it.",
+                version.unwrap_or(0)
+            ),
+        ));
+    }
     Ok(())
+}
+
+/// Changes made on this desk that its server has not yet acknowledged,
+/// when it is linked to one (an unlinked desk sends nothing).
+fn unsent_changes(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT CASE WHEN server_url IS NULL THEN 0
+                ELSE coalesce((SELECT max(seq) FROM outbox), 0) - acked_seq END
+         FROM sync_state",
+        [],
+        crate::db::read::value,
+    )?)
 }
 
 impl Desk {
@@ -33,7 +60,7 @@ impl Desk {
 
     pub fn take_backup(&self, actor: &Actor, _input: TakeBackup) -> Result<Backup> {
         actor.require_somewhere(Permission::ManageBackup)?;
-        take(&self.db().conn, self.data_dir(), Reason::Manual, self.clock().now())
+        take_with(&self.db().conn, self.data_dir(), Reason::Manual, self.clock().now(), &self.failpoints)
     }
 
     /// Takes the daily backup unless one was taken today (desk-local date).
@@ -46,7 +73,7 @@ impl Desk {
         if done_today {
             return Ok(None);
         }
-        Ok(Some(take(&self.db().conn, self.data_dir(), Reason::Daily, now)?))
+        Ok(Some(take_with(&self.db().conn, self.data_dir(), Reason::Daily, now, &self.failpoints)?))
     }
 
     pub fn newest_backup(&self) -> Result<Option<Backup>> {
@@ -55,6 +82,8 @@ impl Desk {
 
     /// Saves a safety copy of the current data, then replaces it with the
     /// chosen backup, migrates it if it is older, and ends every session.
+    /// A backup of a newer schema is refused; changes not yet sent to the
+    /// server would be lost, so they are named and need `discard_unsent`.
     /// Backups hold no device token, so the desk keeps the link it has now
     /// when the backup is of this desk and linked to the same server; any
     /// other backup comes back unlinked from sync and is linked again.
@@ -67,6 +96,18 @@ impl Desk {
         let source = dir(self.data_dir()).join(&chosen.file_name);
         check_restorable(&source)?;
         let mut db = self.db();
+        let unsent = unsent_changes(&db.conn)?;
+        if unsent > 0 && !input.discard_unsent {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "{unsent} change(s) made on this desk are not yet on the server, and restoring this backup \
+                     loses them. Sync first, or restore anyway."
+                ),
+            )
+            .on("discard_unsent")
+            .into());
+        }
         let now = self.clock().now();
         let link: (Option<String>, Option<String>) =
             db.conn.query_row("SELECT server_url, device_token FROM sync_state", [], |r| {
@@ -76,7 +117,7 @@ impl Desk {
         // chosen file, so copy the source aside while pruning runs.
         let staged = self.data_dir().join("restore-in-progress.sqlite");
         std::fs::copy(&source, &staged)?;
-        let safety_copy = take(&db.conn, self.data_dir(), Reason::BeforeRestore, now)?;
+        let safety_copy = take_with(&db.conn, self.data_dir(), Reason::BeforeRestore, now, &self.failpoints)?;
         let restored = db.conn.restore(MAIN_DB, &staged, None::<fn(rusqlite::backup::Progress)>);
         std::fs::remove_file(&staged)?;
         restored?;

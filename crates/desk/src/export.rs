@@ -7,7 +7,7 @@ use branchdesk_api::commands::attendance::GetAttendanceReport;
 use branchdesk_api::commands::imports::{ExportCsv, ExportList, SavedFile};
 use branchdesk_api::commands::leads::{LeadView, ListLeads};
 use branchdesk_api::commands::students::{ListRoster, ListStudents};
-use branchdesk_api::{ApiError, ErrorCode, Permission};
+use branchdesk_api::{ApiError, Permission};
 
 /// A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is
 /// run as a formula by spreadsheet software; a leading apostrophe makes it
@@ -36,33 +36,6 @@ impl Desk {
     pub(crate) fn save_export(&self, name: &str, text: &str) -> Result<String> {
         let stamp = crate::clock::local_time(self.clock().now()).format("%Y%m%d-%H%M%S");
         Ok(self.save_file(&format!("{name}-{stamp}.csv"), text.as_bytes())?.display().to_string())
-    }
-
-    /// A file this desk saved, checked before another program opens it:
-    /// it must exist inside the exports folder (no `..`, no link out of it).
-    pub fn saved_file(&self, path: &str) -> Result<std::path::PathBuf> {
-        let outside = || ApiError::invalid("path", "Only files this desk saved can be opened from here.");
-        if path.trim().is_empty() {
-            return Err(ApiError::invalid("path", "Say which file to open.").into());
-        }
-        let dir = self.data_dir().join("exports");
-        let dir = std::fs::canonicalize(&dir).map_err(|_| outside())?;
-        let file = std::fs::canonicalize(path.trim()).map_err(|_| {
-            ApiError::new(ErrorCode::NotFound, "That file is no longer there; save it again.").on("path")
-        })?;
-        if !file.starts_with(&dir) || !file.is_file() {
-            return Err(outside().into());
-        }
-        Ok(file)
-    }
-
-    /// Writes `bytes` to `exports/<file_name>` (replacing an older copy).
-    pub(crate) fn save_file(&self, file_name: &str, bytes: &[u8]) -> Result<std::path::PathBuf> {
-        let dir = self.data_dir().join("exports");
-        std::fs::create_dir_all(&dir)?;
-        let path = dir.join(file_name);
-        std::fs::write(&path, bytes)?;
-        Ok(path)
     }
 
     pub fn export_csv(&self, actor: &Actor, input: ExportCsv) -> Result<SavedFile> {

@@ -8,6 +8,8 @@ use std::sync::Mutex;
 
 /// In the middle of applying a pulled page, before it commits.
 pub const APPLY_MID_PAGE: &str = "apply.mid_page";
+/// A backup copy written but not yet in place: it fails as a full disk would.
+pub const BACKUP_WRITE: &str = "backup.write";
 /// Between two chunks of a snapshot being installed.
 pub const INSTALL_MID_SNAPSHOT: &str = "install.mid_snapshot";
 

@@ -23,6 +23,7 @@ pub mod db;
 pub mod enrolments;
 pub mod error;
 pub mod export;
+pub mod exports_dir;
 pub mod failpoint;
 pub mod hlc;
 pub mod import;
@@ -107,7 +108,11 @@ impl Desk {
             receiving: Mutex::new(None),
             keys: Default::default(),
         };
-        desk.take_daily_backup_if_due()?;
+        // A desk whose disk is full still opens: the failure is logged, the
+        // older backups stay, and the hourly timer tries again.
+        if let Err(e) = desk.take_daily_backup_if_due() {
+            tracing::error!(error = %e, "the daily backup could not be taken");
+        }
         Ok(desk)
     }
 

@@ -59,13 +59,28 @@ pub fn email(field: &str, value: &str) -> Result<String, ApiError> {
 
 /// Empty means no phone. Otherwise digits with optional +, spaces, dashes
 /// and brackets, 7 to 15 digits (ITU E.164).
+/// Characters that hide or reorder text (bidirectional marks, zero widths,
+/// the byte-order mark). Chat apps wrap copied numbers in them
+/// (`\u{202A}+91 98450 12345\u{202C}`); `invoice\u{202E}fdp.exe` reads as
+/// `invoiceexe.pdf`.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// `value` without [`is_invisible`] characters.
+pub fn without_invisible(value: &str) -> String {
+    value.chars().filter(|c| !is_invisible(*c)).collect()
+}
+
 pub fn phone(field: &str, value: &str) -> Result<Option<String>, ApiError> {
-    let v = value.trim();
+    let visible = without_invisible(value);
+    let v = visible.trim();
     if v.is_empty() {
         return Ok(None);
     }
     let allowed = v.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
-    let plus_ok = !v[1..].contains('+');
+    // A `+` only in front (by characters: the text may start with any of them).
+    let plus_ok = !v.chars().skip(1).any(|c| c == '+');
     let digits = v.chars().filter(char::is_ascii_digit).count();
     if !allowed || !plus_ok || !(7..=15).contains(&digits) {
         return Err(ApiError::invalid(
@@ -118,6 +133,21 @@ pub fn url(field: &str, value: &str) -> Result<String, ApiError> {
         Some(host) if !host.is_empty() && !v.chars().any(char::is_whitespace) => Ok(v),
         _ => Err(ApiError::invalid(field, "Enter a link starting with https://")),
     }
+}
+
+/// An amount at most [`amount::MAX_MINOR`] (₹10 crore) either way, so
+/// every sum of amounts stays in range; the error names `field`.
+///
+/// [`amount::MAX_MINOR`]: branchdesk_api::amount::MAX_MINOR
+pub fn bounded_amount(field: &str, minor: i64) -> Result<i64, ApiError> {
+    use branchdesk_api::amount::{format, MAX_MINOR};
+    if minor.unsigned_abs() > MAX_MINOR.unsigned_abs() {
+        return Err(ApiError::invalid(
+            field,
+            format!("Enter at most {} (ten crore rupees).", format(MAX_MINOR)),
+        ));
+    }
+    Ok(minor)
 }
 
 /// An ISO 4217 currency code.

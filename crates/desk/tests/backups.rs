@@ -36,8 +36,13 @@ fn restore_brings_back_the_old_data_after_a_safety_copy_and_signs_everyone_out()
     f.clock.advance(Duration::seconds(1));
     f.desk.save_room(&f.director, room("After")).unwrap();
 
-    let restored =
-        f.desk.restore_backup(&f.director, RestoreBackup { file_name: backup.file_name.clone() }).unwrap();
+    let restored = f
+        .desk
+        .restore_backup(
+            &f.director,
+            RestoreBackup { file_name: backup.file_name.clone(), ..Default::default() },
+        )
+        .unwrap();
     assert_eq!(restored.safety_copy.reason, "before-restore");
     let e: ApiError = f.desk.actor(&f.token).unwrap_err().into();
     assert_eq!(e.code, ErrorCode::Unauthenticated);
@@ -73,14 +78,20 @@ fn restore_refuses_unknown_and_damaged_files() {
     let f = fixture();
     let e: ApiError = f
         .desk
-        .restore_backup(&f.director, RestoreBackup { file_name: "../branchdesk.sqlite".into() })
+        .restore_backup(
+            &f.director,
+            RestoreBackup { file_name: "../branchdesk.sqlite".into(), ..Default::default() },
+        )
         .unwrap_err()
         .into();
     assert!(e.is_for("file_name"));
     let fake = "branchdesk-20260101-000000000-manual.sqlite";
     std::fs::write(f.dir.path().join("backups").join(fake), b"not a database at all").unwrap();
-    let e: ApiError =
-        f.desk.restore_backup(&f.director, RestoreBackup { file_name: fake.into() }).unwrap_err().into();
+    let e: ApiError = f
+        .desk
+        .restore_backup(&f.director, RestoreBackup { file_name: fake.into(), ..Default::default() })
+        .unwrap_err()
+        .into();
     assert!(e.message.contains("damaged"), "{}", e.message);
 }
 
@@ -135,7 +146,9 @@ fn a_backup_holds_no_device_token_and_restoring_keeps_the_desks_link() {
     assert_eq!(partials, 0);
 
     f.clock.advance(Duration::seconds(1));
-    f.desk.restore_backup(&f.director, RestoreBackup { file_name: backup.file_name }).unwrap();
+    // Its setup was never sent to that (made-up) server: restore anyway.
+    let input = RestoreBackup { file_name: backup.file_name, discard_unsent: true };
+    f.desk.restore_backup(&f.director, input).unwrap();
     let config = f.desk.sync_config().unwrap();
     assert_eq!(config.device_token.as_deref(), Some(TOKEN), "the desk stays linked");
     assert_eq!(config.server_pin.as_deref(), Some("abcdefghijklmnopqrstuvwxyz"));
@@ -143,4 +156,93 @@ fn a_backup_holds_no_device_token_and_restoring_keeps_the_desks_link() {
     let newest = f.desk.newest_backup().unwrap().unwrap();
     let bytes = std::fs::read(f.desk.data_dir().join("backups").join(newest.file_name)).unwrap();
     assert!(!bytes.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes()));
+}
+
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A backup that cannot be written (the disk is full) leaves the seven
+/// older ones as they were, no partial file, and says so.
+#[test]
+fn a_failed_backup_leaves_the_older_ones_alone_and_says_so() {
+    let f = fixture();
+    for _ in 0..7 {
+        f.clock.advance(Duration::seconds(1));
+        f.desk.take_backup(&f.director, TakeBackup {}).unwrap();
+    }
+    let folder = f.dir.path().join("backups");
+    let before = names_in(&folder);
+    assert_eq!(before.len(), 7);
+    f.clock.advance(Duration::seconds(1));
+    f.desk.failpoints.arm(branchdesk_desk::failpoint::BACKUP_WRITE);
+    let e: ApiError = f.desk.take_backup(&f.director, TakeBackup {}).unwrap_err().into();
+    assert_eq!(e.code, ErrorCode::Internal);
+    assert!(e.message.contains("older backups are kept") && e.error_id().is_some(), "{}", e.message);
+    assert_eq!(names_in(&folder), before, "nothing pruned, no partial copy left");
+    // The next one works and prunes as usual.
+    f.desk.take_backup(&f.director, TakeBackup {}).unwrap();
+    assert_eq!(names_in(&folder).len(), 7);
+}
+
+/// A partial copy left by a crash is never listed and is cleared by the
+/// next backup.
+#[test]
+fn a_partial_copy_left_by_a_crash_is_ignored_and_cleared() {
+    let f = fixture();
+    let folder = f.dir.path().join("backups");
+    let stale = folder.join("branchdesk-20260101-000000000-manual.sqlite.partial");
+    std::fs::write(&stale, b"half a database").unwrap();
+    assert!(f
+        .desk
+        .list_backups(&f.director, ListBackups {})
+        .unwrap()
+        .iter()
+        .all(|b| !b.file_name.ends_with(".partial")));
+    f.clock.advance(Duration::seconds(1));
+    f.desk.take_backup(&f.director, TakeBackup {}).unwrap();
+    assert!(!stale.exists());
+}
+
+#[test]
+fn a_backup_from_a_newer_version_is_refused() {
+    let f = fixture();
+    f.clock.advance(Duration::seconds(1));
+    let backup = f.desk.take_backup(&f.director, TakeBackup {}).unwrap();
+    let path = f.dir.path().join("backups").join(&backup.file_name);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES (999, 'future', '', '0')",
+            [],
+        )
+        .unwrap();
+    let input = RestoreBackup { file_name: backup.file_name, discard_unsent: true };
+    let e: ApiError = f.desk.restore_backup(&f.director, input).unwrap_err().into();
+    assert!(e.is_for("file_name") && e.message.contains("newer Branchdesk"), "{e:?}");
+    assert!(f.desk.actor(&f.token).is_ok(), "nothing happened: still signed in");
+}
+
+/// Changes not yet on the server are lost by a restore: it says how many
+/// and goes on only when told to.
+#[test]
+fn a_restore_names_the_changes_not_yet_sent_and_needs_a_yes() {
+    let f = fixture();
+    f.clock.advance(Duration::seconds(1));
+    let backup = f.desk.take_backup(&f.director, TakeBackup {}).unwrap();
+    f.desk.set_server(Some(("https://sync.example.in", "token"))).unwrap();
+    let unsent = f.desk.sync_state().unwrap().pending_changes;
+    assert!(unsent > 0);
+    let input = RestoreBackup { file_name: backup.file_name.clone(), discard_unsent: false };
+    let e: ApiError = f.desk.restore_backup(&f.director, input).unwrap_err().into();
+    assert!(e.code == ErrorCode::Conflict && e.is_for("discard_unsent"), "{e:?}");
+    assert!(e.message.contains(&format!("{unsent} change(s)")), "{}", e.message);
+    assert!(f.desk.actor(&f.token).is_ok(), "nothing happened: still signed in");
+    let input = RestoreBackup { file_name: backup.file_name, discard_unsent: true };
+    f.desk.restore_backup(&f.director, input).unwrap();
 }

@@ -373,7 +373,9 @@ async fn a_desk_restored_from_an_old_backup_loses_nothing() {
         .unwrap();
     client.sync(&a.desk).await.unwrap();
 
-    a.desk.restore_backup(&director, RestoreBackup { file_name: backup.file_name }).unwrap();
+    a.desk
+        .restore_backup(&director, RestoreBackup { file_name: backup.file_name, ..Default::default() })
+        .unwrap();
     let (director, branch) = sign_in();
     assert!(rooms(&a.desk).is_empty(), "the backup predates the room");
     a.clock.advance(Duration::seconds(1));

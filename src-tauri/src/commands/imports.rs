@@ -19,7 +19,7 @@ pub fn open_saved_file(
     state: tauri::State<'_, crate::AppState>,
     input: OpenSavedFile,
 ) -> super::Reply<OpenSavedFile> {
-    let file = state.session(|desk, _| desk.saved_file(&input.path))?;
+    let file = state.actor(|desk, _| desk.saved_file(&input.path))?;
     open::that_detached(&file).map_err(|e| {
         tracing::warn!(path = %file.display(), error = %e, "could not open a saved file");
         branchdesk_api::ApiError::new(

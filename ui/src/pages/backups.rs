@@ -25,12 +25,15 @@ pub fn BackupsPage() -> Html {
             })
         })
     };
-    let restore = {
+    // `discard_unsent`: restore although changes are not yet on the server
+    // (the desk refuses without it and says how many).
+    let restore = |discard_unsent: bool| {
         let (error, s, confirm) = (error.clone(), s.clone(), confirm.clone());
         Callback::from(move |_: MouseEvent| {
             let Some(b) = (*confirm).clone() else { return };
             let s2 = s.clone();
-            act(RestoreBackup { file_name: b.file_name.clone() }, error.clone(), s.clone(), move |r| {
+            let input = RestoreBackup { file_name: b.file_name.clone(), discard_unsent };
+            act(input, error.clone(), s.clone(), move |r| {
                 s2.signed_out.emit(format!(
                     "The backup of {} is back in place. Your data from before was saved as {}. Sign in again.",
                     format::when(&b.taken_at),
@@ -44,9 +47,13 @@ pub fn BackupsPage() -> Html {
         Callback::from(move |_: MouseEvent| confirm.set(Some(b.clone())))
     };
     let cancel = {
-        let confirm = confirm.clone();
-        Callback::from(move |_: MouseEvent| confirm.set(None))
+        let (confirm, error) = (confirm.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            confirm.set(None);
+            error.set(None);
+        })
     };
+    let unsent = error.as_ref().is_some_and(|e| e.is_for("discard_unsent"));
     html! {
         <section id="backups">
             <header class="page-head">
@@ -61,7 +68,11 @@ pub fn BackupsPage() -> Html {
                     <h2>{ format!("Restore the backup of {}?", format::when(&b.taken_at)) }</h2>
                     <p>{ "Everything entered on this desk after that time will be replaced. A safety copy of the current data is saved first, so this can be undone by restoring that copy. Everyone is signed out." }</p>
                     <div class="actions">
-                        <button class="primary danger" id="confirm-restore" onclick={restore}>{ "Restore" }</button>
+                        if unsent {
+                            <button class="primary danger" id="confirm-restore-anyway" onclick={restore(true)}>{ "Restore anyway" }</button>
+                        } else {
+                            <button class="primary danger" id="confirm-restore" onclick={restore(false)}>{ "Restore" }</button>
+                        }
                         <button onclick={cancel}>{ "Cancel" }</button>
                     </div>
                 </div>

@@ -27,6 +27,10 @@ command!(TakeBackup => "take_backup", Permission -> Backup);
 #[serde(default)]
 pub struct RestoreBackup {
     pub file_name: String,
+    /// Restore even though changes made on this desk are not yet on the
+    /// server (they are lost); without it such a restore is refused,
+    /// naming this field and how many changes.
+    pub discard_unsent: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::Serialize;
 use uuid::Uuid;
 
-pub const MAX_FEE_MINOR: i64 = 10_000_000_000;
+pub const MAX_FEE_MINOR: i64 = branchdesk_api::amount::MAX_MINOR;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CourseRow {

@@ -87,7 +87,12 @@ impl Desk {
             .filter(|g| g.grant.in_force)
             .map(|g| ActorGrant { branch_id: g.grant.branch_id, permissions: g.permissions })
             .collect();
-        Ok(Actor { user_id, full_name: user.full_name, grants })
+        Ok(Actor {
+            user_id,
+            full_name: user.full_name,
+            grants,
+            must_change_password: user.must_change_password,
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 //! the backup service (backup.rs), so that opening the database can
 //! take one before a migration without importing the services.
 
+use crate::failpoint::{Failpoints, BACKUP_WRITE};
 use crate::Result;
 use branchdesk_api::commands::backups::Backup;
 use branchdesk_api::ApiError;
@@ -40,18 +41,88 @@ pub fn dir(data_dir: &Path) -> PathBuf {
 
 /// Copies the live database into a new backup file and prunes old ones.
 pub fn take(conn: &Connection, data_dir: &Path, reason: Reason, now: DateTime<Utc>) -> Result<Backup> {
+    take_with(conn, data_dir, reason, now, &Failpoints::default())
+}
+
+/// [`take`], with crash points a test may arm ([`BACKUP_WRITE`]).
+///
+/// The copy is written under a name `list` ignores, its secrets taken
+/// out, synced to disk, and only then renamed to its final name (and the
+/// folder synced), so a power cut or a full disk never leaves a partial
+/// file that looks like a backup. Old backups are pruned only after a new
+/// one is in place: a failed backup leaves them all, and says so.
+pub fn take_with(
+    conn: &Connection,
+    data_dir: &Path,
+    reason: Reason,
+    now: DateTime<Utc>,
+    failpoints: &Failpoints,
+) -> Result<Backup> {
     let dir = dir(data_dir);
-    std::fs::create_dir_all(&dir)?;
     let name = format!("{PREFIX}{}-{}{SUFFIX}", now.format(STAMP), reason.as_str());
-    let path = dir.join(&name);
-    // Copied under a name `list` ignores, and shown only once the desk's
-    // secrets are out of it.
     let partial = dir.join(format!("{name}.partial"));
-    conn.backup(MAIN_DB, &partial, None::<fn(rusqlite::backup::Progress)>)?;
-    scrub(&partial)?;
-    std::fs::rename(&partial, &path)?;
+    let written = write_then_rename(conn, &dir, &partial, &dir.join(&name), failpoints);
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(failed(e));
+    }
     prune(data_dir)?;
     describe(&dir, &name)?.ok_or_else(|| ApiError::internal("the backup file vanished").into())
+}
+
+/// A failed backup as the person is told it: the cause is logged under an
+/// error id, and they learn that the older backups are untouched.
+fn failed(e: crate::Error) -> crate::Error {
+    let id = crate::error::error_id();
+    tracing::error!(error_id = %id, error = %e, "a backup could not be written");
+    ApiError::internal(format!(
+        "The backup could not be written (error {id}); the older backups are kept as they were. \
+         Check that the disk has free space, then try again."
+    ))
+    .into()
+}
+
+fn write_then_rename(
+    conn: &Connection,
+    dir: &Path,
+    partial: &Path,
+    path: &Path,
+    failpoints: &Failpoints,
+) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    remove_partials(dir)?;
+    conn.backup(MAIN_DB, partial, None::<fn(rusqlite::backup::Progress)>)?;
+    scrub(partial)?;
+    if failpoints.fire(BACKUP_WRITE) {
+        return Err(std::io::Error::from_raw_os_error(ENOSPC).into());
+    }
+    std::fs::File::open(partial)?.sync_all()?;
+    std::fs::rename(partial, path)?;
+    sync_dir(dir)
+}
+
+/// No space left on device (the same number on Linux, macOS and Windows' CRT).
+const ENOSPC: i32 = 28;
+
+/// Makes a rename in `dir` durable (a folder cannot be opened for syncing
+/// on Windows, where the rename is durable once it returns).
+fn sync_dir(dir: &Path) -> Result<()> {
+    if cfg!(unix) {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
+/// Removes copies a crash or a full disk left half-written.
+fn remove_partials(dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(PREFIX) && name.ends_with(".partial") {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// Leaves the desk's bearer token out of a backup copy: whoever holds the

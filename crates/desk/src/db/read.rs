@@ -55,6 +55,18 @@ pub fn all<T: DeserializeOwned>(stmt: &mut Statement<'_>, params: impl Params) -
     rows.map(|r| r.map_err(conversion)).collect()
 }
 
+/// The rows of a prepared query one at a time, read by column name, for a
+/// reader that may stop early (the column names looked up once).
+pub fn each<'s, T: DeserializeOwned + 's>(
+    stmt: &'s mut Statement<'_>,
+    params: impl Params,
+) -> rusqlite::Result<impl Iterator<Item = rusqlite::Result<T>> + 's> {
+    let names = serde_rusqlite::columns_from_statement(stmt);
+    stmt.query_and_then(params, move |r| {
+        serde_rusqlite::from_row_with_columns::<T>(r, &names).map_err(conversion)
+    })
+}
+
 /// The fields of a row struct, in declaration order: its table's columns.
 pub fn fields<T: DeserializeOwned>() -> &'static [&'static str] {
     struct Fields(Option<&'static [&'static str]>);

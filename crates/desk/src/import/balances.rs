@@ -46,7 +46,7 @@ fn check(desk: &Desk, conn: &rusqlite::Connection, input: &ImportCsv, row: &CsvR
         return Err(ApiError::invalid("date", "Opening balances are in the past; this date is not.").into());
     }
     let value = match amount::parse(&row.get("amount")) {
-        Some(v) if v > 0 => v,
+        Some(v) if v > 0 => validate::bounded_amount("amount", v)?,
         _ => {
             return Err(
                 ApiError::invalid("amount", "Enter rupees more than zero, at most two decimals.").into()

@@ -141,13 +141,19 @@ pub(crate) fn read(content: &str, columns: &Columns) -> Result<Vec<CsvRow>, ApiE
                 ),
             ));
         }
-        let cells = header.iter().cloned().zip(record.iter().map(str::to_owned)).collect();
+        // A line break inside a cell reads as `\n` whichever system wrote it.
+        let cells = header.iter().cloned().zip(record.iter().map(one_line_end)).collect();
         rows.push(CsvRow { number, cells });
     }
     if rows.is_empty() {
         return Err(ApiError::invalid("content", "The file has a header but no rows to import."));
     }
     Ok(rows)
+}
+
+/// `cell` with Windows (`\r\n`) and old Mac (`\r`) line breaks as `\n`.
+fn one_line_end(cell: &str) -> String {
+    cell.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// For each phone number in `columns` of the file, the first row with it

@@ -134,6 +134,7 @@ impl Desk {
         let counted = amount::parse(&input.counted).filter(|c| *c >= 0).ok_or_else(|| {
             ApiError::invalid("counted", "Enter rupees with at most two decimals, e.g. 12500.")
         })?;
+        let counted = crate::validate::bounded_amount("counted", counted)?;
         let note = validate::optional("note", &input.note, 300)?;
         let now = self.clock().now();
         let branch = input.branch_id;

@@ -98,7 +98,7 @@ impl Desk {
         let vendor = validate::required("vendor", "vendor (who was paid)", &input.vendor, 100)?;
         let description = validate::optional("description", &input.description, 300)?;
         let amount_minor = match amount::parse(&input.amount) {
-            Some(v) if v > 0 => v,
+            Some(v) if v > 0 => validate::bounded_amount("amount", v)?,
             _ => {
                 return Err(ApiError::invalid(
                     "amount",

@@ -39,7 +39,7 @@ pub const REASON_MAX: usize = 300;
 fn amount_field(field: &str, text: &str) -> Result<i64, ApiError> {
     match amount::parse(text) {
         Some(0) => Err(ApiError::invalid(field, "Enter an amount more than zero.")),
-        Some(v) if v > 0 => Ok(v),
+        Some(v) if v > 0 => validate::bounded_amount(field, v),
         _ => Err(ApiError::invalid(
             field,
             "Enter the amount in rupees with at most two decimals, e.g. 1500.50.",

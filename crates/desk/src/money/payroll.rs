@@ -236,7 +236,9 @@ impl Desk {
     pub fn set_salary(&self, actor: &Actor, input: SetSalary) -> Result<SalaryLine> {
         actor.require(Permission::RunPayroll, Some(input.branch_id))?;
         let fixed = match amount::parse(&input.fixed_monthly) {
-            Some(v) if v >= 0 && !input.fixed_monthly.trim().is_empty() => v,
+            Some(v) if v >= 0 && !input.fixed_monthly.trim().is_empty() => {
+                validate::bounded_amount("fixed_monthly", v)?
+            }
             _ => {
                 return Err(ApiError::invalid(
                     "fixed_monthly",
@@ -373,6 +375,7 @@ impl Desk {
         };
         let value = match amount::parse(digits) {
             Some(v) if v > 0 => {
+                validate::bounded_amount("amount", v)?;
                 if negative {
                     -v
                 } else {

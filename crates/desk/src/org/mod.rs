@@ -10,7 +10,8 @@ use store::{BranchRow, OrganisationRow};
 use uuid::Uuid;
 
 impl Desk {
-    pub fn get_organisation(&self, _actor: &Actor, _input: GetOrganisation) -> Result<Organisation> {
+    pub fn get_organisation(&self, actor: &Actor, _input: GetOrganisation) -> Result<Organisation> {
+        actor.may_act()?;
         let db = self.db();
         Ok(store::organisation(&db.conn)?
             .ok_or_else(|| ApiError::new(ErrorCode::SetupState, "Set up the organisation first."))?
@@ -45,6 +46,7 @@ impl Desk {
     }
 
     pub fn list_branches(&self, actor: &Actor, input: ListBranches) -> Result<Vec<Branch>> {
+        actor.may_act()?;
         let conn = &self.db().conn;
         if input.all {
             return Ok(store::all_branches(conn)?

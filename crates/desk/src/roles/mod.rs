@@ -30,11 +30,28 @@ fn clean_permissions(mut perms: Vec<Permission>) -> Vec<Permission> {
     perms
 }
 
+/// A role may be granted in any branch, so whoever edits it adds only
+/// permissions they hold in every branch: organisation-wide. (Removing
+/// any is fine; keeping what the role had is fine.)
+fn check_no_escalation(actor: &Actor, before: &[Permission], after: &[Permission]) -> Result<(), ApiError> {
+    let lacking: Vec<&str> =
+        after.iter().filter(|p| !before.contains(p) && !actor.can(**p, None)).map(|p| p.label()).collect();
+    if lacking.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::denied(format!(
+        "You can only add permissions you hold in every branch yourself. You lack: {}.",
+        lacking.join("; ").to_lowercase()
+    ))
+    .on("permissions"))
+}
+
 impl Desk {
     pub fn list_roles(&self, actor: &Actor, _input: ListRoles) -> Result<Vec<Role>> {
-        if !actor.permissions().contains(&Permission::ManageUser) {
-            actor.require_somewhere(Permission::ViewRole)?;
-        }
+        // Who grants roles sees them too.
+        actor
+            .require_somewhere(Permission::ManageUser)
+            .or_else(|_| actor.require_somewhere(Permission::ViewRole))?;
         let db = self.db();
         Ok(store::list(&db.conn)?.into_iter().map(|(r, n)| view(r, n)).collect())
     }
@@ -76,6 +93,8 @@ impl Desk {
                 .into());
             }
         }
+        let held_before = existing.as_ref().map(|r| r.permissions.as_slice()).unwrap_or_default();
+        check_no_escalation(actor, held_before, &permissions)?;
         self.write(Some(actor.user_id), |w| {
             let now = w.now();
             match existing {

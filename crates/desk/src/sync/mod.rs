@@ -3,6 +3,7 @@
 //! client lives in the `branchdesk-sync` crate.
 
 pub mod apply;
+mod conflicts;
 mod held;
 pub mod snapshot;
 mod unique;
@@ -11,8 +12,6 @@ use crate::db::read;
 use crate::{org, Desk, Result};
 use branchdesk_api::sync::ORG_SCOPE;
 use branchdesk_api::ApiError;
-use chrono::{DateTime, Utc};
-use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -222,106 +221,6 @@ impl Desk {
     }
 }
 
-impl Desk {
-    /// Unresolved merge conflicts, newest first, for a manager.
-    pub fn list_conflicts(
-        &self,
-        actor: &crate::Actor,
-        _input: branchdesk_api::commands::system::ListConflicts,
-    ) -> Result<Vec<branchdesk_api::commands::system::Conflict>> {
-        actor.require_somewhere(branchdesk_api::Permission::ManageSetting)?;
-        let db = self.db();
-        let mut stmt = db.conn.prepare_cached(
-            "SELECT entity, entity_id, col, losing_value, winning_value, losing_hlc, winning_hlc, detected_at, id
-             FROM conflicts WHERE resolved_at IS NULL ORDER BY detected_at DESC LIMIT 500",
-        )?;
-        // A stamp is 16 hex digits, '-', then the writing desk's id.
-        let device = |hlc: String| hlc.get(17..).unwrap_or_default().to_owned();
-        let rows: Vec<ConflictRow> = read::all(&mut stmt, [])?;
-        Ok(rows
-            .into_iter()
-            .map(|c| branchdesk_api::commands::system::Conflict {
-                id: c.id,
-                entity: c.entity,
-                entity_id: c.entity_id,
-                column: c.col,
-                losing_value: c.losing_value.unwrap_or_default(),
-                winning_value: c.winning_value,
-                losing_device: device(c.losing_hlc),
-                winning_device: device(c.winning_hlc),
-                detected_at: c.detected_at,
-            })
-            .collect())
-    }
-}
-
-impl Desk {
-    /// Keeps the value in force, or takes back the losing one through the
-    /// write path (a new change, so it wins everywhere after the next sync).
-    pub fn resolve_conflict(
-        &self,
-        actor: &crate::Actor,
-        input: branchdesk_api::commands::system::ResolveConflict,
-    ) -> Result<()> {
-        use crate::write::Scope;
-        use branchdesk_api::ids::BranchId;
-        actor.require_somewhere(branchdesk_api::Permission::ManageSetting)?;
-        let row: Option<OpenConflict> = self
-            .db()
-            .conn
-            .query_row(
-                "SELECT entity, entity_id, col, losing_value FROM conflicts WHERE id = ?1 AND resolved_at IS NULL",
-                [&input.id],
-                read::row,
-            )
-            .optional()?;
-        let Some(OpenConflict { entity, entity_id, col, losing_value: losing }) = row else {
-            return Err(ApiError::not_found("conflict").on("id").into());
-        };
-        // Only names the schema knows reach the SQL below.
-        let table = branchdesk_api::sync::SYNCED_ENTITIES
-            .iter()
-            .find(|t| **t == entity)
-            .ok_or_else(|| ApiError::internal("conflict on an unknown table"))?;
-        let id = uuid::Uuid::parse_str(&entity_id).map_err(|_| ApiError::internal("conflict on a bad id"))?;
-        let value: serde_json::Value = serde_json::from_str(&losing)?;
-        self.write(Some(actor.user_id), |w| {
-            if input.take_losing_value {
-                let known: bool = w.tx().query_row(
-                    "SELECT count(*) > 0 FROM pragma_table_info(?1) WHERE name = ?2",
-                    (table, &col),
-                    read::value,
-                )?;
-                if !known {
-                    return Err(ApiError::internal("conflict on an unknown column").into());
-                }
-                let branch: Option<String> = w
-                    .tx()
-                    .query_row(
-                        &format!("SELECT branch_id FROM {table} WHERE id = ?1"),
-                        [&entity_id],
-                        read::value,
-                    )
-                    .optional()
-                    .ok()
-                    .flatten()
-                    .flatten();
-                // Rooms and branch settings replicate per branch; the rest organisation-wide.
-                let scope = match (*table, branch.and_then(|b| uuid::Uuid::parse_str(&b).ok())) {
-                    ("rooms" | "settings", Some(b)) => Scope::Branch(BranchId(b)),
-                    _ => Scope::Organisation,
-                };
-                w.set_column(table, id, scope, &col, value)?;
-            }
-            w.tx().execute(
-                "UPDATE conflicts SET resolved_at = ?2 WHERE id = ?1",
-                (&input.id, w.now().to_rfc3339()),
-            )?;
-            Ok(())
-        })
-    }
-}
-
 /// The host of an address's authority (`host`, `host:port`, `[::1]:port`).
 fn authority(rest: &str) -> &str {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -342,27 +241,4 @@ fn is_loopback(host: &str) -> bool {
 struct Cursor {
     scope: String,
     scope_seq: u64,
-}
-
-/// A `conflicts` row as the conflicts list shows it.
-#[derive(Deserialize)]
-struct ConflictRow {
-    id: String,
-    entity: String,
-    entity_id: String,
-    col: String,
-    losing_value: Option<String>,
-    winning_value: Option<String>,
-    losing_hlc: String,
-    winning_hlc: String,
-    detected_at: DateTime<Utc>,
-}
-
-/// An unresolved conflict's losing value and where it belongs.
-#[derive(Deserialize)]
-struct OpenConflict {
-    entity: String,
-    entity_id: String,
-    col: String,
-    losing_value: String,
 }

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The largest amount a batch field takes (ten crore rupees in paise).
-pub const MAX_AMOUNT_MINOR: i64 = 10_000_000_000;
+pub const MAX_AMOUNT_MINOR: i64 = branchdesk_api::amount::MAX_MINOR;
 
 pub(crate) fn view(conn: &Connection, b: &BatchRow, names: &Names) -> Result<Batch> {
     let course = courses::by_id(conn, b.course_id)?;

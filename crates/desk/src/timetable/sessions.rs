@@ -156,6 +156,7 @@ impl Desk {
         actor: &Actor,
         _input: ListMySessionsToday,
     ) -> Result<Vec<ClassSession>> {
+        actor.may_act()?;
         let db = self.db();
         let names = Names::load(&db.conn, None)?;
         let rows = store::sessions_taught_on(&db.conn, actor.user_id, self.today())?;

@@ -6,9 +6,9 @@ use crate::db::read::{columns, Columns};
 use crate::write::org_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::users::{GetStaffProfile, ProfileKind, SaveStaffProfile, StaffProfile};
-use branchdesk_api::ids::UserId;
+use branchdesk_api::ids::{BranchId, UserId};
 use branchdesk_api::{ApiError, Permission};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -77,7 +77,7 @@ fn view(conn: &Connection, user: UserId, row: Option<&ProfileRow>, payroll: bool
 }
 
 fn account_number(field: &str, v: &str) -> Result<String, ApiError> {
-    let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+    let v: String = v.chars().filter(|c| !c.is_whitespace() && !validate::is_invisible(*c)).collect();
     if !v.is_empty() && (!(9..=18).contains(&v.len()) || !v.chars().all(|c| c.is_ascii_digit())) {
         return Err(ApiError::invalid(field, "An account number is 9 to 18 digits."));
     }
@@ -86,30 +86,59 @@ fn account_number(field: &str, v: &str) -> Result<String, ApiError> {
 
 /// Indian IFSC: four letters, a zero, six letters or digits.
 fn ifsc(field: &str, v: &str) -> Result<String, ApiError> {
-    let v = v.trim().to_uppercase();
-    let ok = v.is_empty()
-        || (v.len() == 11
-            && v[..4].chars().all(|c| c.is_ascii_uppercase())
-            && &v[4..5] == "0"
-            && v[5..].chars().all(|c| c.is_ascii_alphanumeric()));
+    let v = validate::without_invisible(v).trim().to_uppercase();
+    // By characters, not bytes: the text may hold any character at all.
+    let c: Vec<char> = v.chars().collect();
+    let ok = c.is_empty()
+        || (c.len() == 11
+            && c[..4].iter().all(char::is_ascii_uppercase)
+            && c[4] == '0'
+            && c[5..].iter().all(char::is_ascii_alphanumeric));
     if !ok {
         return Err(ApiError::invalid(field, "An IFSC looks like HDFC0001234."));
     }
     Ok(v)
 }
 
+/// The branches a staff member works in, as their grants name them (None:
+/// every branch; no grant at all counts as the whole organisation).
+fn their_branches(conn: &Connection, user: UserId, today: NaiveDate) -> Result<Vec<Option<BranchId>>> {
+    let held: Vec<Option<BranchId>> =
+        super::grants::for_user(conn, user, today)?.into_iter().map(|g| g.grant.branch_id).collect();
+    Ok(if held.is_empty() { vec![None] } else { held })
+}
+
+/// The actor holds `p` in every branch the person works in.
+fn over_all(actor: &Actor, p: Permission, branches: &[Option<BranchId>]) -> bool {
+    branches.iter().all(|b| actor.can(p, *b))
+}
+
 impl Desk {
+    /// A staff profile, to someone who sees users in a branch the person
+    /// works in; bank details in full only to someone who runs payroll in
+    /// every branch the person works in.
     pub fn get_staff_profile(&self, actor: &Actor, input: GetStaffProfile) -> Result<StaffProfile> {
         actor.require_somewhere(Permission::ViewUser)?;
         let db = self.db();
         store::by_id(&db.conn, input.user_id)?.ok_or_else(|| ApiError::not_found("user").on("user_id"))?;
+        let branches = their_branches(&db.conn, input.user_id, self.today())?;
+        let sees =
+            input.user_id == actor.user_id || branches.iter().any(|b| actor.can(Permission::ViewUser, *b));
+        if !sees {
+            return Err(ApiError::denied("This person works in branches you do not see.")
+                .on("user_id")
+                .into());
+        }
         let row = by_user(&db.conn, input.user_id)?;
-        view(&db.conn, input.user_id, row.as_ref(), actor.require_somewhere(Permission::RunPayroll).is_ok())
+        view(&db.conn, input.user_id, row.as_ref(), over_all(actor, Permission::RunPayroll, &branches))
     }
 
     pub fn save_staff_profile(&self, actor: &Actor, input: SaveStaffProfile) -> Result<StaffProfile> {
         let user = self.managed_user(actor, input.user_id)?;
-        let payroll = actor.require_somewhere(Permission::RunPayroll).is_ok();
+        let payroll = {
+            let db = self.db();
+            over_all(actor, Permission::RunPayroll, &their_branches(&db.conn, user.id, self.today())?)
+        };
         let text = |field: &str, v: &str, max| validate::optional(field, v, max);
         let specialties = text("specialties", &input.specialties, 300)?;
         let qualifications = text("qualifications", &input.qualifications, 300)?;
@@ -184,5 +213,22 @@ mod tests {
         assert!(super::ifsc("f", "HDFC1001234").is_err());
         assert!(super::account_number("f", "1234 5678 9012").is_ok());
         assert!(super::account_number("f", "12AB").is_err());
+        assert_eq!(super::ifsc("f", "\u{202A}hdfc0001234\u{202C}").unwrap(), "HDFC0001234");
+        assert!(super::ifsc("f", "\u{202A}HDFC000123").unwrap_err().is_for("f"));
+        assert!(
+            super::ifsc("f", "HDFé000001").unwrap_err().is_for("f"),
+            "11 bytes, a character across byte 4"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bank_checkers_answer_a_value_or_a_typed_error(s in "(\u{202A}|ज|é|[A-Za-z0-9 ]){0,14}|.*") {
+            for r in [super::ifsc("f", &s), super::account_number("f", &s)] {
+                if let Err(e) = r {
+                    proptest::prop_assert!(e.is_for("f") && e.code == branchdesk_api::ErrorCode::Invalid);
+                }
+            }
+        }
     }
 }

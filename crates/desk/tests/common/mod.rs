@@ -242,3 +242,39 @@ pub fn admit(
         )
         .map_err(api)
 }
+
+/// An update of one row pulled from another desk, stamped `ms`
+/// milliseconds after the epoch by that desk's clock (later wins).
+pub fn pulled_update(
+    entity: &str,
+    id: impl ToString,
+    scope: &str,
+    columns: serde_json::Value,
+    ms: u64,
+) -> branchdesk_api::sync::Change {
+    let device = "0193a0c0-0000-7000-8000-00000000cafe";
+    branchdesk_api::sync::Change {
+        scope: scope.into(),
+        scope_seq: 1,
+        device_id: device.into(),
+        op: branchdesk_api::sync::Op {
+            seq: 1,
+            op_id: uuid::Uuid::now_v7().to_string(),
+            author_user_id: None,
+            scope: scope.into(),
+            entity: entity.into(),
+            entity_id: id.to_string(),
+            kind: "update".into(),
+            columns: columns.as_object().expect("columns are an object").clone(),
+            hlc: format!("{ms:012x}0000-{device}"),
+            schema_version: branchdesk_api::sync::DESK_SCHEMA_VERSION,
+            signature: None,
+        },
+    }
+}
+
+/// Applies `change` as a pulled page of one.
+pub fn apply(f: &Fixture, change: branchdesk_api::sync::Change) {
+    let cursors = [(change.scope.clone(), 1)].into();
+    f.desk.apply_pulled(&[change], &cursors, &Default::default()).expect("the change applies");
+}

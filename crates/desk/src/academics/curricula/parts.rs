@@ -389,10 +389,8 @@ impl Desk {
         let bytes = content
             .and_then(|c| base64::engine::general_purpose::STANDARD.decode(c.as_bytes()).ok())
             .ok_or_else(|| ApiError::invalid("id", "This resource is a link, not a file."))?;
-        let dir = self.data_dir().join("exports");
-        std::fs::create_dir_all(&dir)?;
-        let path = dir.join(&name);
-        std::fs::write(&path, bytes)?;
+        // The name came from a synced row: `save_file` keeps it inside `exports/`.
+        let path = self.save_file(&name, &bytes)?;
         Ok(branchdesk_api::commands::imports::SavedFile { path: path.display().to_string(), rows: 0 })
     }
 }
