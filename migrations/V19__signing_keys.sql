@@ -5,6 +5,11 @@
 -- password (one argon2id run gives the password check and the sealing key).
 ALTER TABLE users ADD COLUMN public_key TEXT;
 ALTER TABLE users ADD COLUMN sealed_key TEXT;
+-- A password reset a manager signed: the public key of a one-time key made
+-- from the reset code (80 random bits), and until when it may be used.
+-- Whoever holds the code registers the account's new key once, on any desk.
+ALTER TABLE users ADD COLUMN reset_key TEXT;
+ALTER TABLE users ADD COLUMN reset_expires_at TEXT;
 
 -- The author's signature over the op's canonical bytes; NULL for ops made
 -- before this version (they wait until their author signs in here again).

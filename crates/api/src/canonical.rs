@@ -105,8 +105,8 @@ pub fn push_value(out: &mut Vec<u8>, v: &Value) {
 pub mod signing {
     use super::op_bytes;
     use crate::sync::Op;
-    use ed25519_dalek::{Signature, Signer, Verifier, VerifyingKey};
     pub use ed25519_dalek::SigningKey;
+    use ed25519_dalek::{Signature, Signer, Verifier, VerifyingKey};
 
     /// Why a signature does not hold.
     #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

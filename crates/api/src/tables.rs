@@ -251,6 +251,8 @@ tables! {
         time("updated_at"),
         text("public_key", KEY).null(),
         text("sealed_key", SEALED_KEY).null(),
+        text("reset_key", KEY).null(),
+        time("reset_expires_at").null(),
     ];
     Roles = "roles", Organisation, [
         id(),

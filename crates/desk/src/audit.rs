@@ -15,7 +15,9 @@ pub const REDACTED: &str = "[redacted]";
 
 /// Columns whose values never enter the audit log.
 pub fn is_secret(column: &str) -> bool {
-    ["password", "token", "code_hash", "secret", "sealed", "bank_account", "ifsc"].iter().any(|s| column.contains(s))
+    ["password", "token", "code_hash", "secret", "sealed", "bank_account", "ifsc"]
+        .iter()
+        .any(|s| column.contains(s))
 }
 
 pub struct Entry<'a> {

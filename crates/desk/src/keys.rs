@@ -27,7 +27,9 @@ pub struct Credentials {
 
 fn random<const N: usize>() -> Result<[u8; N]> {
     let mut out = [0u8; N];
-    SystemRandom::new().fill(&mut out).map_err(|_| Error::Hash("the system's random source failed".into()))?;
+    SystemRandom::new()
+        .fill(&mut out)
+        .map_err(|_| Error::Hash("the system's random source failed".into()))?;
     Ok(out)
 }
 
@@ -100,6 +102,24 @@ pub fn open_for_session(token: &SessionToken, user: UserId, sealed: &str) -> Opt
     open_with(&session_key(token), user, sealed)
 }
 
+/// The one-time key a reset code gives for `user` (the code as typed or
+/// normalised). Its public half goes on the account when a manager issues
+/// the code; the redeeming desk signs the new credentials with it.
+pub fn reset_key(user: UserId, code: &str) -> SigningKey {
+    use blake2::{Blake2s256, Digest};
+    let mut h = Blake2s256::new();
+    h.update(b"branchdesk/reset-key/v1\0");
+    h.update(user.to_string().as_bytes());
+    h.update(b"\0");
+    h.update(crate::password::normalise_code(code).as_bytes());
+    SigningKey::from_bytes(&h.finalize().into())
+}
+
+/// A reset code: 80 random bits, shown as XXXX-XXXX-XXXX-XXXX.
+pub fn reset_code() -> Result<String> {
+    Ok(branchdesk_api::pin::code_from_random(&random::<10>()?))
+}
+
 /// The keys of the people with a session open on this desk, in memory only.
 #[derive(Default)]
 pub struct KeyRing(Mutex<HashMap<UserId, SigningKey>>);
@@ -136,14 +156,18 @@ mod tests {
         let c = credentials(user, "Tr1cky-Horse").unwrap();
         assert_eq!(c.public_key.len(), branchdesk_api::tables::KEY);
         assert_eq!(c.sealed_key.len(), branchdesk_api::tables::SEALED_KEY);
-        let crate::password::Checked::Right(seal) = crate::password::check("Tr1cky-Horse", &c.password_hash) else {
+        let crate::password::Checked::Right(seal) = crate::password::check("Tr1cky-Horse", &c.password_hash)
+        else {
             panic!("the password opens its own hash")
         };
         let opened = unseal(&seal, user, &c.sealed_key).expect("opens");
         assert_eq!(opened.to_bytes(), c.signing.to_bytes());
         let other = crate::password::derive("Tr1cky-Horse").unwrap();
         assert!(unseal(&other.seal, user, &c.sealed_key).is_none(), "another salt, another key");
-        assert!(unseal(&seal, UserId::from(uuid::Uuid::now_v7()), &c.sealed_key).is_none(), "bound to its account");
+        assert!(
+            unseal(&seal, UserId::from(uuid::Uuid::now_v7()), &c.sealed_key).is_none(),
+            "bound to its account"
+        );
         let mut flipped = c.sealed_key.clone().into_bytes();
         flipped[40] = if flipped[40] == b'0' { b'1' } else { b'0' };
         assert!(unseal(&seal, user, &String::from_utf8(flipped).unwrap()).is_none(), "tampering shows");

@@ -180,7 +180,13 @@ mod tests {
         let Checked::Right(seal) = check("Tr1cky-Horse", &d.hash) else { panic!("right password refused") };
         assert_eq!(seal.0, d.seal.0, "the same password unseals the same key");
         assert!(matches!(check("tr1cky-horse", &d.hash), Checked::Wrong));
-        for bad in ["not a hash", "$bdk1$", "$bdk1$m=1,t=1,p=1$zz$00", "$bdk1$m=19456,t=2,p=1$00$", "$bdk1$q=1$00$00"] {
+        for bad in [
+            "not a hash",
+            "$bdk1$",
+            "$bdk1$m=1,t=1,p=1$zz$00",
+            "$bdk1$m=19456,t=2,p=1$00$",
+            "$bdk1$q=1$00$00",
+        ] {
             assert!(matches!(check("Tr1cky-Horse", bad), Checked::Wrong), "{bad}");
         }
         // Two hashes of one password differ (salt), and so do their keys.

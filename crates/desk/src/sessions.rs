@@ -51,7 +51,12 @@ pub(crate) fn start(
 
 /// Ends the person's sessions on this desk other than `keep` (after a
 /// password change, the others hold a key that no longer signs).
-pub(crate) fn end_others(conn: &Connection, user: UserId, keep: &SessionToken, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn end_others(
+    conn: &Connection,
+    user: UserId,
+    keep: &SessionToken,
+    now: DateTime<Utc>,
+) -> Result<()> {
     conn.execute(
         "UPDATE sessions SET ended_at = ?3 WHERE user_id = ?1 AND token_hash <> ?2 AND ended_at IS NULL",
         (user.to_string(), digest(&keep.0), now.to_rfc3339()),

@@ -109,6 +109,8 @@ impl Desk {
                 updated_at: now,
                 public_key: Some(creds.public_key.clone()),
                 sealed_key: Some(creds.sealed_key.clone()),
+                reset_key: None,
+                reset_expires_at: None,
             })?;
             w.insert(&GrantRow {
                 id: GrantId(Uuid::now_v7()),

@@ -105,9 +105,21 @@ pub struct Write<'c> {
 impl Desk {
     /// Runs `action` as one transaction on the write path. On error nothing
     /// is kept: no domain row, no audit row, no outbox op.
+    /// Its ops are signed with the author's key when they are signed in here.
     pub(crate) fn write<T>(
         &self,
         author: Option<UserId>,
+        action: impl FnOnce(&mut Write<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.write_signed(author, author.and_then(|a| self.keys.get(a)), action)
+    }
+
+    /// [`Desk::write`] with its ops signed by `signer` (a redeemed reset
+    /// code's one-time key).
+    pub(crate) fn write_signed<T>(
+        &self,
+        author: Option<UserId>,
+        signer: Option<SigningKey>,
         action: impl FnOnce(&mut Write<'_>) -> Result<T>,
     ) -> Result<T> {
         let mut db = self.db();
@@ -134,7 +146,7 @@ impl Desk {
             hlc,
             next_seq,
             schema_version: schema_version(),
-            signer: author.and_then(|a| self.keys.get(a)),
+            signer,
         };
         let out = action(&mut w)?;
         w.commit()?;

@@ -131,7 +131,7 @@ fn a_reset_code_works_once_and_expires() {
     let f = fixture();
     let (_, teacher) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
     let code = f.desk.issue_reset_code(&f.director, IssueResetCode { id: teacher.user_id }).unwrap();
-    assert_eq!(code.code.len(), 9);
+    assert_eq!(code.code.len(), 19, "80 bits in four groups");
     let redeem = |code: &str, pw: &str| {
         f.desk.redeem_reset_code(RedeemResetCode {
             email: "ravi@example.com".into(),
@@ -139,7 +139,7 @@ fn a_reset_code_works_once_and_expires() {
             new_password: pw.into(),
         })
     };
-    assert!(err(redeem("AAAA-AAAA", "Copper-Bell-93")).is_for("code"));
+    assert!(err(redeem("AAAA-AAAA-AAAA-AAAA", "Copper-Bell-93")).is_for("code"));
     assert!(err(redeem(&code.code, "weak")).is_for("new_password"));
     // Lower case and without the dash is accepted.
     redeem(&code.code.replace('-', "").to_lowercase(), "Copper-Bell-93").unwrap();

@@ -218,7 +218,11 @@ fn audit_rows_never_hold_password_hashes() {
         ))
     };
     assert_eq!((sealed("new_values"), sealed("old_values")), (0, 0));
-    assert!(f.count("SELECT count(*) FROM audit_log WHERE json_extract(new_values, '$.sealed_key') = '[redacted]'") >= 2);
+    assert!(
+        f.count(
+            "SELECT count(*) FROM audit_log WHERE json_extract(new_values, '$.sealed_key') = '[redacted]'"
+        ) >= 2
+    );
     assert!(f.count("SELECT count(*) FROM audit_log WHERE new_values LIKE '%[redacted]%'") >= 2);
     // The outbox still carries the hash and the sealed key: other desks
     // need them to sign the person in offline and open their key.

@@ -47,9 +47,17 @@ fn branch_of(row: &Map<String, Value>) -> Option<&str> {
 pub const APPEND_ONLY: &[&str] = &["receipts", "receipt_allocations", "receipt_reversals", "salary_payments"];
 
 /// What a person changes of their own account: a new password brings a
-/// new key pair (signed by the current key: `signatures.rs`).
-const SELF_SERVICE: &[&str] =
-    &["password_hash", "public_key", "sealed_key", "must_change_password", "updated_at"];
+/// new key pair (signed by the current key, or by a reset code's one-time
+/// key, which it clears: `signatures.rs`).
+const SELF_SERVICE: &[&str] = &[
+    "password_hash",
+    "public_key",
+    "sealed_key",
+    "reset_key",
+    "reset_expires_at",
+    "must_change_password",
+    "updated_at",
+];
 
 /// The columns a reviewer sets when approving or rejecting a curriculum version.
 const REVIEW_COLUMNS: &[&str] = &["status", "reviewer_id", "review_comment", "reviewed_at", "updated_at"];
@@ -225,11 +233,8 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         E::RoleGrants => needs(Permission::ManageUser, after_branch.is_none() && before_branch.is_none()),
         E::Users => {
             let own = op.author_user_id.as_deref() == Some(op.entity_id.as_str());
-            let self_service = op.kind == "update"
-                && op
-                    .columns
-                    .keys()
-                    .all(|c| SELF_SERVICE.contains(&c.as_str()));
+            let self_service =
+                op.kind == "update" && op.columns.keys().all(|c| SELF_SERVICE.contains(&c.as_str()));
             if own && self_service {
                 return Ok(());
             }

@@ -22,6 +22,9 @@ pub struct KeyFacts<'a> {
     /// The author's public key on record (the server's copy of their
     /// account), if any.
     pub author_key: Option<&'a str>,
+    /// For a change to the author's own account: the one-time key of a
+    /// reset a manager issued for it, while it has not expired.
+    pub reset_key: Option<&'a str>,
 }
 
 /// Ok, or why the op is refused (shown to the desk).
@@ -35,6 +38,16 @@ pub fn check(device_id: &str, op: &Op, k: &KeyFacts<'_>) -> Result<(), String> {
     let Some(author) = op.author_user_id.as_deref() else {
         return Err("it names no author".into());
     };
+    // A redeemed reset: the new credentials signed by the code's one-time
+    // key, which they clear (so it signs once).
+    let clears_reset = op.columns.get("reset_key").is_some_and(Value::is_null);
+    if let Some(reset) =
+        k.reset_key.filter(|_| clears_reset && op.entity == "users" && op.entity_id == author)
+    {
+        if signing::verify(Some(reset), device_id, op).is_ok() {
+            return Ok(());
+        }
+    }
     match k.author_key {
         Some(key) => signing::verify(Some(key), device_id, op).map_err(|e| match e {
             Unsigned::Missing => format!("it is not signed, and its author {author} signs their changes"),
@@ -61,6 +74,16 @@ pub fn key_of(user_row: Option<&Map<String, Value>>) -> Option<&str> {
     key_of_text(user_row?.get("public_key")?.as_str())
 }
 
+/// The reset key on an account's row while its reset has not expired.
+pub fn reset_of(user_row: Option<&Map<String, Value>>, now: chrono::DateTime<chrono::Utc>) -> Option<&str> {
+    let row = user_row?;
+    let until = chrono::DateTime::parse_from_rfc3339(row.get("reset_expires_at")?.as_str()?).ok()?;
+    if until <= now {
+        return None;
+    }
+    key_of_text(row.get("reset_key")?.as_str())
+}
+
 /// A stored public key, if it is one (64 hex digits).
 pub fn key_of_text(key: Option<&str>) -> Option<&str> {
     key.filter(|k| k.len() == 64)
@@ -69,7 +92,12 @@ pub fn key_of_text(key: Option<&str>) -> Option<&str> {
 /// True once some account with a key on record holds an organisation-wide
 /// grant of a role that manages the organisation. `keyed`: the accounts
 /// with a key; `grants`: their grant rows; `roles`: every role row.
-pub fn cut_over(keyed: &[String], grants: &[Map<String, Value>], roles: &[Map<String, Value>], today: &str) -> bool {
+pub fn cut_over(
+    keyed: &[String],
+    grants: &[Map<String, Value>],
+    roles: &[Map<String, Value>],
+    today: &str,
+) -> bool {
     keyed.iter().any(|user| {
         let theirs: Vec<Map<String, Value>> = grants
             .iter()
@@ -104,7 +132,8 @@ mod tests {
         }
     }
 
-    const AFTER: KeyFacts<'static> = KeyFacts { setting_up: false, cut_over: true, author_key: None };
+    const AFTER: KeyFacts<'static> =
+        KeyFacts { setting_up: false, cut_over: true, author_key: None, reset_key: None };
 
     #[test]
     fn a_signed_op_passes_only_with_its_authors_current_key_and_unchanged() {
@@ -122,7 +151,10 @@ mod tests {
         replayed.seq = 9;
         assert!(check("d1", &replayed, &facts).is_err(), "the same op under another seq");
         let replaced = public_hex(&SigningKey::from_bytes(&[8; 32]));
-        assert!(check("d1", &o, &KeyFacts { author_key: Some(&replaced), ..AFTER }).is_err(), "a replaced key");
+        assert!(
+            check("d1", &o, &KeyFacts { author_key: Some(&replaced), ..AFTER }).is_err(),
+            "a replaced key"
+        );
         let mut unsigned = o.clone();
         unsigned.signature = None;
         let e = check("d1", &unsigned, &facts).unwrap_err();
@@ -143,6 +175,34 @@ mod tests {
         nobody.author_user_id = None;
         assert!(check("d1", &nobody, &KeyFacts { cut_over: false, ..AFTER }).is_err());
         assert_eq!(check("d1", &o, &KeyFacts { setting_up: true, ..AFTER }), Ok(()));
+    }
+
+    #[test]
+    fn a_reset_codes_key_signs_the_accounts_new_credentials_once() {
+        let current = public_hex(&SigningKey::from_bytes(&[1; 32]));
+        let reset = SigningKey::from_bytes(&[2; 32]);
+        let reset_public = public_hex(&reset);
+        let mut o = op();
+        o.columns = json!({ "public_key": "ab".repeat(32), "reset_key": null }).as_object().unwrap().clone();
+        o.signature = Some(sign(&reset, "d1", &o));
+        let facts = KeyFacts { author_key: Some(&current), reset_key: Some(&reset_public), ..AFTER };
+        assert_eq!(check("d1", &o, &facts), Ok(()));
+        assert!(
+            check("d1", &o, &KeyFacts { reset_key: None, ..facts }).is_err(),
+            "no reset issued, or expired"
+        );
+        let mut keeps = o.clone();
+        keeps.columns.remove("reset_key");
+        keeps.signature = Some(sign(&reset, "d1", &keeps));
+        assert!(check("d1", &keeps, &facts).is_err(), "it must clear the reset");
+        let mut other = o.clone();
+        other.entity_id = "u2".into();
+        other.signature = Some(sign(&reset, "d1", &other));
+        assert!(check("d1", &other, &facts).is_err(), "only the account's own row");
+        let row = json!({ "reset_key": reset_public, "reset_expires_at": "2026-06-02T09:00:00+00:00" });
+        let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc);
+        assert_eq!(reset_of(row.as_object(), at("2026-06-02T08:59:00Z")), Some(reset_public.as_str()));
+        assert_eq!(reset_of(row.as_object(), at("2026-06-02T09:00:00Z")), None, "expired");
     }
 
     #[test]

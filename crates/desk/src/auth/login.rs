@@ -7,6 +7,7 @@ use crate::password::{self, normalise_code, Checked};
 use crate::sessions::{self, SessionToken};
 use crate::users::store as users;
 use crate::{audit, Desk, Result};
+use branchdesk_api::canonical::signing::public_hex;
 use branchdesk_api::commands::session::{ChangePassword, Login, Me, RedeemResetCode};
 use branchdesk_api::ids::UserId;
 use branchdesk_api::{ApiError, ErrorCode};
@@ -161,41 +162,30 @@ impl Desk {
             return Err(bad_code().into());
         };
         let user_id = user.id;
-        let code_id: Option<String> = {
+        {
             let db = self.db();
             if let Some(until) = locked_until(&db.conn, user_id)?.filter(|u| *u > now) {
                 return Err(locked(until).into());
             }
-            db.conn
-                .query_row(
-                    "SELECT id FROM reset_codes
-                     WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL AND expires_at > ?3",
-                    (user.id.to_string(), password::digest(&code), now.to_rfc3339()),
-                    read::value,
-                )
-                .optional()?
-        };
-        let Some(code_id) = code_id else {
+        }
+        // The code is right when the one-time key it gives is the one the
+        // manager put on the account, and it has not expired.
+        let reset = keys::reset_key(user_id, &code);
+        let issued = user.reset_key.as_deref() == Some(public_hex(&reset).as_str())
+            && user.reset_expires_at.is_some_and(|until| until > now);
+        if !issued {
             let db = self.db();
             register_failure(&db.conn, self.device_id(), user_id, now)?;
             return Err(bad_code().into());
-        };
+        }
         password::check_strength("new_password", &input.new_password, &[&user.full_name, &user.email])?;
-        // The forgotten password's key cannot be opened: the code's holder
-        // gets a new one (docs/trust.md: the server accepts it through a
-        // reset record signed by the manager who issued the code).
+        // The forgotten password's key cannot be opened: the account gets a
+        // new one, signed in by the code's one-time key (the server accepts
+        // that key once, for this account, until the code expires).
         let creds = keys::credentials(user_id, &input.new_password)?;
-        self.keys.put(user_id, creds.signing.clone());
-        let done = self.write(Some(user_id), |w| {
-            crate::users::write_password(w, &user, &creds, false)?;
-            w.tx().execute(
-                "UPDATE reset_codes SET used_at = ?2 WHERE id = ?1",
-                (code_id, w.now().to_rfc3339()),
-            )?;
-            Ok(())
-        });
-        self.keys.forget(user_id);
-        done
+        self.write_signed(Some(user_id), Some(reset), |w| {
+            crate::users::write_password(w, &user, &creds, false)
+        })
     }
 }
 

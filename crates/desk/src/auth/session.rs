@@ -47,7 +47,8 @@ impl Desk {
                 crate::db::read::row,
             )
             .optional()?;
-        let Some(SessionLookup { user_id, last_seen_at: last_seen, expires_at, ended_at, sealed_key }) = row else {
+        let Some(SessionLookup { user_id, last_seen_at: last_seen, expires_at, ended_at, sealed_key }) = row
+        else {
             return Err(signed_out().into());
         };
         if ended_at.is_some() {

@@ -7,6 +7,7 @@ pub mod grants;
 pub mod profiles;
 pub mod store;
 
+use crate::keys::Credentials;
 use crate::roles::store as roles;
 use crate::write::Write;
 use crate::{org, validate, Actor, Desk, Result};
@@ -17,7 +18,6 @@ use branchdesk_api::{ApiError, Permission};
 use chrono::{Duration, NaiveDate};
 use grants::GrantRow;
 use rusqlite::Connection;
-use crate::keys::Credentials;
 use store::UserRow;
 use uuid::Uuid;
 
@@ -36,6 +36,8 @@ pub(crate) fn write_password(
         password_hash: creds.password_hash.clone(),
         public_key: Some(creds.public_key.clone()),
         sealed_key: Some(creds.sealed_key.clone()),
+        reset_key: None,
+        reset_expires_at: None,
         must_change_password: must_change,
         updated_at: w.now(),
         ..user.clone()
@@ -174,40 +176,25 @@ impl Desk {
         self.user_view(old.id)
     }
 
+    /// A one-time reset code for an account, redeemable on any desk of the
+    /// organisation once synced: the account carries the public key the
+    /// code gives (`keys::reset_key`), signed in by the manager; a newer
+    /// code replaces it, and redeeming clears it.
     pub fn issue_reset_code(&self, actor: &Actor, input: IssueResetCode) -> Result<ResetCode> {
         let user = self.managed_user(actor, input.id)?;
-        let code = generate_code();
-        let now = self.clock().now();
-        let expires_at = now + Duration::hours(RESET_CODE_HOURS);
-        let db = self.db();
-        let tx = db.conn.unchecked_transaction()?;
-        // Earlier unused codes stop working: only the newest one counts.
-        tx.execute(
-            "UPDATE reset_codes SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL",
-            (user.id.to_string(), now.to_rfc3339()),
-        )?;
-        tx.execute(
-            "INSERT INTO reset_codes (id, user_id, code_hash, issued_by, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            (
-                Uuid::now_v7().to_string(),
-                user.id.to_string(),
-                crate::password::digest(&crate::password::normalise_code(&code)),
-                actor.user_id.to_string(),
-                now.to_rfc3339(),
-                expires_at.to_rfc3339(),
-            ),
-        )?;
-        crate::audit::event(
-            &tx,
-            self.device_id(),
-            Some(actor.user_id),
-            "issue_reset_code",
-            "users",
-            user.id,
-            now,
-        )?;
-        tx.commit()?;
+        let code = crate::keys::reset_code()?;
+        let public = branchdesk_api::canonical::signing::public_hex(&crate::keys::reset_key(user.id, &code));
+        let expires_at = self.write(Some(actor.user_id), |w| {
+            let expires_at = w.now() + Duration::hours(RESET_CODE_HOURS);
+            let new = UserRow {
+                reset_key: Some(public),
+                reset_expires_at: Some(expires_at),
+                updated_at: w.now(),
+                ..user.clone()
+            };
+            w.update(&user, &new)?;
+            Ok(expires_at)
+        })?;
         Ok(ResetCode { code, expires_at })
     }
 
@@ -320,6 +307,8 @@ pub(crate) fn insert_account(
         updated_at: now,
         public_key: Some(creds.public_key),
         sealed_key: Some(creds.sealed_key),
+        reset_key: None,
+        reset_expires_at: None,
     })?;
     for g in grants {
         w.insert(&new_grant_row(id, g, by, now))?;
@@ -338,13 +327,4 @@ fn new_grant_row(user: UserId, g: &NewGrant, by: UserId, now: chrono::DateTime<c
         created_at: now,
         revoked_at: None,
     }
-}
-
-/// Eight characters from an alphabet without look-alikes, shown as XXXX-XXXX.
-fn generate_code() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let bytes = Uuid::new_v4().into_bytes();
-    let chars: String =
-        bytes.iter().take(8).map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char).collect();
-    format!("{}-{}", &chars[..4], &chars[4..])
 }

@@ -25,6 +25,10 @@ pub struct UserRow {
     pub public_key: Option<String>,
     /// The private key sealed by the password.
     pub sealed_key: Option<String>,
+    /// A reset a manager issued: the public key the reset code gives
+    /// (`keys::reset_key`) and until when it may be redeemed.
+    pub reset_key: Option<String>,
+    pub reset_expires_at: Option<DateTime<Utc>>,
 }
 
 org_record!(UserRow, "users");

@@ -266,8 +266,9 @@ impl Store for PgStore {
             .iter()
             .map(|r| r.get(0))
             .collect();
-        let cut_over = !keyed.is_empty() && {
-            let theirs: Vec<Map<String, Value>> = tx
+        let cut_over = !keyed.is_empty()
+            && {
+                let theirs: Vec<Map<String, Value>> = tx
                 .query(
                     "SELECT data FROM entity_rows WHERE entity = 'role_grants' AND data ->> 'user_id' = ANY($1)",
                     &[&keyed],
@@ -276,8 +277,8 @@ impl Store for PgStore {
                 .iter()
                 .filter_map(|r| r.get::<_, Value>(0).as_object().cloned())
                 .collect();
-            signatures::cut_over(&keyed, &theirs, &role_rows, &today)
-        };
+                signatures::cut_over(&keyed, &theirs, &role_rows, &today)
+            };
 
         let mut rejected = Vec::new();
         let mut accepted: Vec<&Op> = Vec::new();
@@ -291,7 +292,16 @@ impl Store for PgStore {
             // A malformed op is refused before authorisation, money too
             // (see `validate::columns`); the catalogue check asks for no grant.
             let author_key = op.author_user_id.as_ref().and_then(|a| keys.get(a)).map(String::as_str);
-            let key_facts = KeyFacts { setting_up, cut_over, author_key: signatures::key_of_text(author_key) };
+            let own_row = match op.author_user_id.as_deref() {
+                Some(a) if op.entity == "users" && op.entity_id == a => rows.get(&key).map(|k| &k.data),
+                _ => None,
+            };
+            let key_facts = KeyFacts {
+                setting_up,
+                cut_over,
+                author_key: signatures::key_of_text(author_key),
+                reset_key: signatures::reset_of(own_row, chrono::Utc::now()),
+            };
             let verdict = if let Err(reason) = crate::validate::columns(op) {
                 Err(reason)
             } else if let Err(reason) = signatures::check(&device_id, op, &key_facts) {

@@ -162,7 +162,13 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
             Some(a) => row(&tx, "users", a)?,
             None => None,
         };
-        let keys = KeyFacts { setting_up, cut_over, author_key: signatures::key_of(author_row.as_ref().map(|k| &k.data)) };
+        let author_data = author_row.as_ref().map(|k| &k.data);
+        let keys = KeyFacts {
+            setting_up,
+            cut_over,
+            author_key: signatures::key_of(author_data),
+            reset_key: signatures::reset_of(author_data, chrono::Utc::now()),
+        };
         let (verdict, flag) = if let Err(reason) = crate::validate::columns(op) {
             (Err(reason), None)
         } else if let Err(reason) = signatures::check(device_id, op, &keys) {

@@ -1,0 +1,215 @@
+//! Who made a change is proven, not claimed (docs/trust.md), through the
+//! real server over HTTPS: a reset code issued on one desk is redeemed on
+//! another and its new key signs from then on; whoever holds a desk's
+//! token and database cannot change the director's password; a key
+//! replaced by a password change signs nothing more, whatever clock it
+//! claims.
+
+mod support;
+
+use branchdesk_api::canonical::signing::{self, SigningKey};
+use branchdesk_api::commands::session::{ChangePassword, Login, RedeemResetCode};
+use branchdesk_api::commands::students::{ListStudents, SaveStudent};
+use branchdesk_api::commands::users::{CreateUser, IssueResetCode, NewGrant};
+use branchdesk_api::ids::{BranchId, UserId};
+use branchdesk_api::sync::Op;
+use branchdesk_desk::password::{self, Checked};
+use branchdesk_desk::{keys, Clock, Desk};
+use support::{quiesce, Node, EMAIL, PASSWORD};
+
+const RAVI: &str = "ravi@example.com";
+
+/// Ravi Kumar, back office in `branch`, made by the director on `office`.
+fn ravi(office: &Node, branch: BranchId) -> UserId {
+    let director = office.actor();
+    let role = office
+        .desk
+        .list_roles(director, Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == "BACKOFFICE")
+        .unwrap()
+        .id;
+    office
+        .desk
+        .create_user(
+            director,
+            CreateUser {
+                full_name: "Ravi Kumar".into(),
+                email: RAVI.into(),
+                phone: String::new(),
+                password: "Teak-Window-57".into(),
+                grants: vec![NewGrant { role_id: role, branch_id: Some(branch), expires_on: None }],
+            },
+        )
+        .unwrap()
+        .id
+}
+
+fn signs_in(desk: &Desk, email: &str, password: &str) -> bool {
+    desk.login(Login { email: email.into(), password: password.into() }).is_ok()
+}
+
+fn refused(desk: &Desk) -> Vec<String> {
+    desk.refused_changes()
+        .unwrap()
+        .into_iter()
+        .map(|r| format!("{} {}: {}", r.entity, r.kind, r.reason))
+        .collect()
+}
+
+#[test]
+fn a_reset_code_from_one_desk_is_redeemed_on_another_once_and_its_new_key_signs() {
+    let rt = support::runtime();
+    let (_server, client, nodes, branch) = support::network(&rt, &[0, 30]);
+    let (office, hall) = (&nodes[0], &nodes[1]);
+    let ravi = ravi(office, branch);
+    quiesce(&rt, &client, &nodes);
+    // The server judges a code's expiry by its own clock: the desks' are
+    // brought to today.
+    for n in &nodes {
+        n.clock.advance(chrono::Utc::now() - n.clock.now());
+    }
+    let code = office.desk.issue_reset_code(office.actor(), IssueResetCode { id: ravi }).unwrap().code;
+    assert_eq!(code.len(), 19, "80 bits as XXXX-XXXX-XXXX-XXXX: {code}");
+    quiesce(&rt, &client, &nodes);
+    let redeem = |desk: &Desk, code: &str| {
+        desk.redeem_reset_code(RedeemResetCode {
+            email: RAVI.into(),
+            code: code.into(),
+            new_password: "Copper-Lantern-38".into(),
+        })
+    };
+    let wrong = redeem(&hall.desk, "ABCD-EFGH-JKLM-NPQR").unwrap_err();
+    assert!(format!("{wrong:?}").contains("code"), "{wrong:?}");
+    redeem(&hall.desk, &code.to_lowercase()).expect("the code works on another desk of the organisation");
+    quiesce(&rt, &client, &nodes);
+    assert_eq!(refused(&hall.desk), Vec::<String>::new(), "the server took the new key");
+    assert!(redeem(&office.desk, &code).is_err(), "a code signs once");
+    assert!(signs_in(&office.desk, RAVI, "Copper-Lantern-38"), "the new password reached the office");
+    assert!(!signs_in(&office.desk, RAVI, "Teak-Window-57"));
+    // Ravi works on the hall desk with the new key: the server takes it.
+    let (t, _) = hall.desk.login(Login { email: RAVI.into(), password: "Copper-Lantern-38".into() }).unwrap();
+    let actor = hall.desk.actor(&t).unwrap();
+    let input = SaveStudent {
+        branch_id: branch,
+        full_name: "Asha Rao".into(),
+        date_of_birth: "2000-01-01".into(),
+        ..Default::default()
+    };
+    hall.desk.save_student(&actor, input).unwrap();
+    quiesce(&rt, &client, &nodes);
+    assert_eq!(refused(&hall.desk), Vec::<String>::new());
+    let office_students = office
+        .desk
+        .list_students(office.actor(), ListStudents { branch_id: branch, include_archived: false })
+        .unwrap();
+    assert!(office_students.iter().any(|s| s.full_name == "Asha Rao"), "{office_students:?}");
+}
+
+/// A change of an account written straight into a desk's outbox, as
+/// whoever holds the desk's file and token could: authored as `author`,
+/// stamped `at` by the desk's clock, signed by `key`.
+fn forge(
+    desk: &Desk,
+    author: UserId,
+    columns: serde_json::Value,
+    at: chrono::DateTime<chrono::Utc>,
+    key: &SigningKey,
+) {
+    let conn = rusqlite::Connection::open(desk.data_dir().join(branchdesk_desk::db::DB_FILE)).unwrap();
+    let seq: i64 = conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM outbox", [], |r| r.get(0)).unwrap();
+    let mut op = Op {
+        seq: seq as u64,
+        op_id: uuid::Uuid::now_v7().to_string(),
+        author_user_id: Some(author.to_string()),
+        scope: "org".into(),
+        entity: "users".into(),
+        entity_id: author.to_string(),
+        kind: "update".into(),
+        columns: columns.as_object().unwrap().clone(),
+        hlc: format!("{:012x}0000-{}", at.timestamp_millis(), desk.device_id()),
+        schema_version: branchdesk_api::sync::DESK_SCHEMA_VERSION,
+        signature: None,
+    };
+    op.signature = Some(signing::sign(key, desk.device_id(), &op));
+    conn.execute(
+        "INSERT INTO outbox (seq, op_id, device_id, author_user_id, scope, entity, entity_id, kind, columns,
+                             hlc, schema_version, created_at, signature)
+         VALUES (?1, ?2, ?3, ?4, 'org', 'users', ?4, 'update', ?5, ?6, ?7, ?8, ?9)",
+        rusqlite::params![
+            seq,
+            op.op_id,
+            desk.device_id(),
+            author.to_string(),
+            serde_json::Value::Object(op.columns.clone()).to_string(),
+            op.hlc,
+            op.schema_version,
+            at.to_rfc3339(),
+            op.signature
+        ],
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_desks_token_and_file_do_not_let_anyone_change_the_directors_password() {
+    let rt = support::runtime();
+    let (_server, client, nodes, _branch) = support::network(&rt, &[0, 30]);
+    quiesce(&rt, &client, &nodes);
+    let director = nodes[0].actor().user_id;
+    // The intruder's own password and key, claimed as the director's.
+    let own = branchdesk_desk::keys::credentials(nodes[0].actor().user_id, "Intruder-Pass-99").unwrap();
+    let columns = serde_json::json!({
+        "password_hash": own.password_hash,
+        "public_key": own.public_key,
+        "sealed_key": own.sealed_key,
+    });
+    forge(&nodes[1].desk, director, columns, nodes[1].clock.now(), &own.signing);
+    quiesce(&rt, &client, &nodes);
+    let why = refused(&nodes[1].desk);
+    assert_eq!(why.len(), 1, "{why:?}");
+    assert!(why[0].contains("signature does not match"), "{why:?}");
+    assert!(!signs_in(&nodes[0].desk, EMAIL, "Intruder-Pass-99"), "the office keeps the director's password");
+    assert!(signs_in(&nodes[0].desk, EMAIL, PASSWORD));
+}
+
+#[test]
+fn a_key_replaced_by_a_password_change_signs_nothing_more_whatever_clock_it_claims() {
+    let rt = support::runtime();
+    let (_server, client, nodes, _branch) = support::network(&rt, &[0, 30]);
+    quiesce(&rt, &client, &nodes);
+    let director = nodes[0].actor().user_id;
+    // Someone who knows the old password keeps a copy of the account as it
+    // was: the old key opens from it.
+    let (old_hash, old_sealed) = {
+        let conn =
+            rusqlite::Connection::open(nodes[1].desk.data_dir().join(branchdesk_desk::db::DB_FILE)).unwrap();
+        conn.query_row(
+            "SELECT password_hash, sealed_key FROM users WHERE id = ?1",
+            [director.to_string()],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+        )
+        .unwrap()
+    };
+    let Checked::Right(seal) = password::check(PASSWORD, &old_hash) else { panic!("the old password") };
+    let old = keys::unseal(&seal, director, &old_sealed).expect("the old key");
+    let (t, _) = nodes[0].desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
+    let change =
+        ChangePassword { current_password: PASSWORD.into(), new_password: "Harbour-Quill-72".into() };
+    nodes[0].desk.change_password(&t, change).unwrap();
+    rt.block_on(client.sync(&nodes[0].desk)).unwrap();
+    // The old key signs a change of the director's own name from the hall
+    // desk, its clock an hour before the password changed.
+    let backdated = nodes[0].clock.now() - chrono::Duration::hours(1);
+    forge(&nodes[1].desk, director, serde_json::json!({ "full_name": "Someone Else" }), backdated, &old);
+    quiesce(&rt, &client, &nodes);
+    let why = refused(&nodes[1].desk);
+    assert!(why.iter().any(|w| w.contains("key since replaced")), "{why:?}");
+    for n in &nodes {
+        let (t, me) =
+            n.desk.login(Login { email: EMAIL.into(), password: "Harbour-Quill-72".into() }).unwrap();
+        assert_eq!(me.user.full_name, "Meera Iyer");
+        n.desk.logout(&t).unwrap();
+    }
+}
