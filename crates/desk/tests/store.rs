@@ -342,3 +342,54 @@ fn positional_reads_only_go_down() {
     assert_eq!(positional("r.get(3)? + cols::uuid(r, 0)? + r.get::<_, String>(12)?"), 3);
     assert_eq!(positional("r.get(\"name\")? + map.get(&k) + cols::uuid(r, i)?"), 0);
 }
+
+#[test]
+fn recorded_money_is_never_changed_by_a_local_write_but_rows_from_the_server_still_arrive() {
+    let f = fixture();
+    let student = enrolled(&f);
+    let receipt = pay(&f, student, "1000").unwrap();
+    let conn = f.conn();
+    // A tool that fakes the write path's permit still cannot change money.
+    conn.create_scalar_function(
+        "branchdesk_write_permitted",
+        0,
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+        |_| Ok(true),
+    )
+    .unwrap();
+    conn.create_scalar_function(
+        "branchdesk_applying",
+        0,
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+        |_| Ok(false),
+    )
+    .unwrap();
+    for sql in [
+        "UPDATE receipts SET amount_minor = 1 WHERE id = ?1",
+        "DELETE FROM receipt_allocations WHERE receipt_id = ?1",
+        "DELETE FROM receipts WHERE id = ?1",
+    ] {
+        let e = conn.execute(sql, [receipt.id.to_string()]).unwrap_err();
+        assert!(e.to_string().contains("never changed once recorded"), "{sql}: {e}");
+    }
+    // The same row as another desk recorded it (the server merges an
+    // insert of a derived row) arrives through the applier.
+    let scope = format!("branch:{}", f.branch);
+    apply(
+        &f,
+        pulled_update(
+            "receipts",
+            receipt.id,
+            &scope,
+            serde_json::json!({ "reference": "from the hall desk" }),
+            u64::MAX >> 20,
+        ),
+    );
+    assert_eq!(
+        f.count(&format!(
+            "SELECT count(*) FROM receipts WHERE reference = 'from the hall desk' AND id = '{}'",
+            receipt.id
+        )),
+        1
+    );
+}

@@ -34,6 +34,13 @@ pub const LOCAL_TABLES: &[&str] = &[
 ];
 
 pub const PERMIT_FUNCTION: &str = "branchdesk_write_permitted";
+/// True while the sync applier holds the permit.
+pub const APPLYING_FUNCTION: &str = "branchdesk_applying";
+
+/// Money never changed once recorded: a person's action may only add rows
+/// (a payment is reversed by a new row); rows as the server holds them
+/// still arrive through the applier (a snapshot re-installed over them).
+pub const APPEND_ONLY: &[&str] = &["receipts", "receipt_allocations", "receipt_reversals", "salary_payments"];
 
 pub fn install(conn: &Connection) -> Result<()> {
     let mut sql = String::new();
@@ -43,6 +50,16 @@ pub fn install(conn: &Connection) -> Result<()> {
                 "CREATE TRIGGER IF NOT EXISTS guard_{table}_{op} BEFORE {op} ON {table} \
                  WHEN NOT {PERMIT_FUNCTION}() BEGIN \
                  SELECT RAISE(ABORT, '{table} can only be changed through the Branchdesk write path'); \
+                 END;\n",
+            ));
+        }
+    }
+    for table in APPEND_ONLY {
+        for op in ["UPDATE", "DELETE"] {
+            sql.push_str(&format!(
+                "CREATE TRIGGER IF NOT EXISTS append_only_{table}_{op} BEFORE {op} ON {table} \
+                 WHEN NOT {APPLYING_FUNCTION}() BEGIN \
+                 SELECT RAISE(ABORT, '{table} rows are never changed once recorded; a payment is reversed by a new row'); \
                  END;\n",
             ));
         }

@@ -9,7 +9,7 @@ use crate::clock::Clock;
 use crate::Result;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 
 pub const DB_FILE: &str = "branchdesk.sqlite";
@@ -27,16 +27,22 @@ pub fn schema_version() -> u32 {
 /// only it) touch synced tables.
 pub struct Db {
     pub(crate) conn: Connection,
-    permit: Arc<AtomicBool>,
+    permit: Arc<AtomicU8>,
     path: PathBuf,
 }
+
+/// Who holds the permit: nobody, the write path (a person's action), or
+/// the sync applier (rows as the server holds them).
+const NOBODY: u8 = 0;
+const WRITE_PATH: u8 = 1;
+const APPLIER: u8 = 2;
 
 impl Db {
     pub fn open(data_dir: &Path, clock: &dyn Clock) -> Result<Db> {
         let path = data_dir.join(DB_FILE);
         let existed = std::fs::metadata(&path).map(|m| m.len() > 0).unwrap_or(false);
         let conn = Connection::open(&path)?;
-        let permit = Arc::new(AtomicBool::new(false));
+        let permit = Arc::new(AtomicU8::new(NOBODY));
         configure(&conn, &permit)?;
         let mut db = Db { conn, permit, path };
         if existed && db.has_pending_migrations()? {
@@ -68,16 +74,24 @@ impl Db {
 
     /// Applies pending migrations and (re)installs the guard triggers.
     pub fn migrate(&mut self) -> Result<()> {
-        let permit = self.permit();
+        let permit = self.apply_permit();
         embedded::migrations::runner().run(&mut self.conn)?;
         drop(permit);
         guard::install(&self.conn)?;
         Ok(())
     }
 
-    /// Allows writes to synced tables until the returned guard drops.
+    /// Allows a person's action to write synced tables until the returned
+    /// guard drops; recorded money stays append-only (`guard.rs`).
     pub(crate) fn permit(&self) -> WritePermit {
-        self.permit.store(true, Ordering::SeqCst);
+        self.permit.store(WRITE_PATH, Ordering::SeqCst);
+        WritePermit(self.permit.clone())
+    }
+
+    /// Allows the sync applier (and migrations) to write synced tables,
+    /// money rows as the server holds them included.
+    pub(crate) fn apply_permit(&self) -> WritePermit {
+        self.permit.store(APPLIER, Ordering::SeqCst);
         WritePermit(self.permit.clone())
     }
 
@@ -98,18 +112,18 @@ impl Db {
     }
 }
 
-pub(crate) struct WritePermit(Arc<AtomicBool>);
+pub(crate) struct WritePermit(Arc<AtomicU8>);
 
 impl Drop for WritePermit {
     fn drop(&mut self) {
-        self.0.store(false, Ordering::SeqCst);
+        self.0.store(NOBODY, Ordering::SeqCst);
     }
 }
 
 /// `branchdesk_digits(text)` takes one argument: the text to keep the digits of.
 const DIGITS_ARGUMENT: usize = 0;
 
-fn configure(conn: &Connection, permit: &Arc<AtomicBool>) -> Result<()> {
+fn configure(conn: &Connection, permit: &Arc<AtomicU8>) -> Result<()> {
     // WAL for concurrent reads; synchronous=FULL because a printed receipt
     // must survive a power cut (NORMAL may lose the last commits).
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -129,7 +143,14 @@ fn configure(conn: &Connection, permit: &Arc<AtomicBool>) -> Result<()> {
         guard::PERMIT_FUNCTION,
         0,
         rusqlite::functions::FunctionFlags::SQLITE_UTF8,
-        move |_| Ok(flag.load(Ordering::SeqCst)),
+        move |_| Ok(flag.load(Ordering::SeqCst) != NOBODY),
+    )?;
+    let flag = permit.clone();
+    conn.create_scalar_function(
+        guard::APPLYING_FUNCTION,
+        0,
+        rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+        move |_| Ok(flag.load(Ordering::SeqCst) == APPLIER),
     )?;
     // The search index (V4) keeps phone numbers as bare digits.
     conn.create_scalar_function(

@@ -41,7 +41,7 @@ impl Desk {
         chains: &BTreeMap<String, String>,
     ) -> Result<ApplyReport> {
         let mut db = self.db();
-        let _permit = db.permit();
+        let _permit = db.apply_permit();
         let tx = db.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let chained = extend_chains(&tx, changes, chains)?;
         let mut merge = Merge::new(self, &tx)?;

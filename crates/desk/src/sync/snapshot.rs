@@ -209,7 +209,7 @@ impl Desk {
         report: &mut InstallReport,
     ) -> Result<()> {
         let mut db = self.db();
-        let _permit = db.permit();
+        let _permit = db.apply_permit();
         // These rows can be fetched again (the cursor moves only at the
         // end, in a transaction synced to disk like every other): no sync
         // per chunk.
