@@ -2,12 +2,16 @@
 //! a multi-row INSERT of the same rows into a plain table of the same
 //! database, in the same batch sizes: from one desk pushing batch after
 //! batch, and from several desks of different branches pushing at once (a
-//! server's real load; one desk's pushes wait on each commit). Prints
-//! figures; asserts nothing.
+//! server's real load; one desk's pushes wait on each commit). The ops are
+//! a director's, checked against their grants; then the director's key is
+//! put on record and the same load goes again with every op's signature
+//! checked (docs/trust.md), and the two are compared. Prints figures;
+//! asserts nothing.
 //!
 //! Usage: bench-ingest [--ops N] [--batch B] [--desks K] [--database-url URL]
 //! Without a URL it measures the embedded SQLite store in a temp folder.
 
+use branchdesk_api::canonical::signing::{self, SigningKey};
 use branchdesk_api::sync::{Op, DESK_SCHEMA_VERSION};
 use branchdesk_server::store::postgres::PgStore;
 use branchdesk_server::store::sqlite::SqliteStore;
@@ -17,12 +21,74 @@ use std::time::{Duration, Instant};
 const DEVICE: &str = "0193a0c0-0000-7000-8000-0000000000d1";
 const SCOPE: &str = "branch:0193a0c0-0000-7000-8000-00000000000a";
 
-/// Desk `k` of several, each of its own branch.
-fn desk(k: usize) -> (String, String) {
+const DIRECTOR: &str = "0193a0c0-0000-7000-8000-0000000000aa";
+const NOW: &str = "2026-06-01T09:00:00Z";
+
+/// Desk `k` of several, each of its own branch; the second round's desks
+/// are others (`round` 1), in the same branches.
+fn desk(k: usize, round: usize) -> (String, String) {
     (
-        format!("0193a0c0-0000-7000-8000-{:012x}", 0xe0 + k),
+        format!("0193a0c0-0000-7000-8000-{:012x}", 0xe0 + k + 0x100 * round),
         format!("branch:0193a0c0-0000-7000-8000-{:012x}", 0xb0 + k),
     )
+}
+
+fn org_op(seq: u64, entity: &str, id: &str, kind: &str, columns: serde_json::Value) -> Op {
+    Op {
+        seq,
+        op_id: uuid::Uuid::new_v4().to_string(),
+        author_user_id: Some(DIRECTOR.into()),
+        scope: "org".into(),
+        entity: entity.into(),
+        entity_id: id.into(),
+        kind: kind.into(),
+        columns: columns.as_object().cloned().unwrap_or_default(),
+        hlc: format!("{seq:012x}0000-{DEVICE}"),
+        schema_version: DESK_SCHEMA_VERSION,
+        signature: None,
+    }
+}
+
+/// The organisation a first desk uploads: its director (no key yet) with
+/// an organisation-wide grant of a role that manages rooms.
+fn organisation() -> Vec<Op> {
+    use serde_json::json;
+    let org = "0193a0c0-0000-7000-8000-0000000000c1";
+    let role = "0193a0c0-0000-7000-8000-0000000000c2";
+    vec![
+        org_op(
+            1,
+            "organisations",
+            org,
+            "insert",
+            json!({ "id": org, "name": "Bench Academy", "currency": "INR",
+            "fy_start_month": 4, "created_at": NOW, "updated_at": NOW }),
+        ),
+        org_op(
+            2,
+            "roles",
+            role,
+            "insert",
+            json!({ "id": role, "org_id": org, "name": "DIRECTOR",
+            "permissions": ["manage:organisation", "manage:room"], "created_at": NOW, "updated_at": NOW }),
+        ),
+        org_op(
+            3,
+            "users",
+            DIRECTOR,
+            "insert",
+            json!({ "id": DIRECTOR, "org_id": org, "full_name": "Bench Director",
+            "email": "bench@example.com", "password_hash": "x", "created_at": NOW, "updated_at": NOW }),
+        ),
+        org_op(
+            4,
+            "role_grants",
+            "0193a0c0-0000-7000-8000-0000000000c3",
+            "insert",
+            json!({ "id": "0193a0c0-0000-7000-8000-0000000000c3", "user_id": DIRECTOR, "role_id": role,
+                "created_at": NOW }),
+        ),
+    ]
 }
 
 fn arg(name: &str) -> Option<String> {
@@ -31,6 +97,12 @@ fn arg(name: &str) -> Option<String> {
 
 fn op(seq: u64) -> Op {
     op_of(seq, DEVICE, SCOPE)
+}
+
+/// The same op signed by the director on `device`.
+fn signed(mut op: Op, device: &str, key: Option<&SigningKey>) -> Op {
+    op.signature = key.map(|k| signing::sign(k, device, &op));
+    op
 }
 
 fn op_of(seq: u64, device: &str, scope: &str) -> Op {
@@ -47,7 +119,7 @@ fn op_of(seq: u64, device: &str, scope: &str) -> Op {
     Op {
         seq,
         op_id: uuid::Uuid::new_v4().to_string(),
-        author_user_id: None,
+        author_user_id: Some(DIRECTOR.into()),
         scope: scope.into(),
         entity: "rooms".into(),
         entity_id,
@@ -59,25 +131,47 @@ fn op_of(seq: u64, device: &str, scope: &str) -> Op {
     }
 }
 
+/// Pushes `ops` from the bench's first desk; every one must be accepted.
+async fn push_all<S: Store>(store: &S, ops: &[Op], batch: usize) {
+    for chunk in ops.chunks(batch) {
+        let res = store.push(DEVICE.into(), chunk.to_vec()).await.expect("push");
+        assert!(res.rejected.is_empty(), "the bench's ops are refused: {:?}", res.rejected.first());
+    }
+}
+
 async fn ingest<S: Store>(store: &S, ops: &[Op], batch: usize) -> Duration {
     let t = Instant::now();
-    for chunk in ops.chunks(batch) {
-        store.push(DEVICE.into(), chunk.to_vec()).await.expect("push");
-    }
+    push_all(store, ops, batch).await;
     t.elapsed()
 }
 
-/// `desks` desks of different branches push `n` ops between them at once.
-async fn ingest_together<S: Store + Clone>(store: &S, n: usize, batch: usize, desks: usize) -> Duration {
-    let t = Instant::now();
-    let tasks: Vec<_> = (0..desks)
+/// `desks` desks of different branches push `n` ops between them at once,
+/// signed by `key` when given. Signing is done before the clock starts.
+async fn ingest_together<S: Store + Clone>(
+    store: &S,
+    n: usize,
+    batch: usize,
+    desks: usize,
+    round: usize,
+    key: Option<&SigningKey>,
+) -> Duration {
+    let work: Vec<(String, Vec<Op>)> = (0..desks)
         .map(|k| {
+            let (device, scope) = desk(k, round);
+            let ops =
+                (1..=(n / desks) as u64).map(|s| signed(op_of(s, &device, &scope), &device, key)).collect();
+            (device, ops)
+        })
+        .collect();
+    let t = Instant::now();
+    let tasks: Vec<_> = work
+        .into_iter()
+        .map(|(device, ops)| {
             let store = store.clone();
-            let (device, scope) = desk(k);
-            let ops: Vec<Op> = (1..=(n / desks) as u64).map(|s| op_of(s, &device, &scope)).collect();
             tokio::spawn(async move {
                 for chunk in ops.chunks(batch) {
-                    store.push(device.clone(), chunk.to_vec()).await.expect("push");
+                    let res = store.push(device.clone(), chunk.to_vec()).await.expect("push");
+                    assert!(res.rejected.is_empty(), "refused: {:?}", res.rejected.first());
                 }
             })
         })
@@ -88,7 +182,42 @@ async fn ingest_together<S: Store + Clone>(store: &S, n: usize, batch: usize, de
     t.elapsed()
 }
 
-fn report(backend: &str, n: usize, baseline: Duration, one: Duration, together: (usize, Duration)) {
+/// Every load on one store: the organisation, one desk, several desks
+/// (unsigned: the director has no key yet), then the director's key on
+/// record and several other desks again, every op signed and checked.
+async fn loads<S: Store + Clone>(
+    store: &S,
+    n: usize,
+    batch: usize,
+    desks: usize,
+) -> (Duration, Duration, Duration) {
+    let org = organisation();
+    push_all(store, &org, batch).await;
+    let ops: Vec<Op> = (1..=n as u64).map(|s| op(s + org.len() as u64)).collect();
+    let one = ingest(store, &ops, batch).await;
+    let unsigned = ingest_together(store, n, batch, desks, 0, None).await;
+    let key = SigningKey::from_bytes(&[42; 32]);
+    let seq = (n + org.len() + 1) as u64;
+    let register = org_op(
+        seq,
+        "users",
+        DIRECTOR,
+        "update",
+        serde_json::json!({ "public_key": signing::public_hex(&key) }),
+    );
+    push_all(store, &[signed(register, DEVICE, Some(&key))], batch).await;
+    let checked = ingest_together(store, n, batch, desks, 1, Some(&key)).await;
+    (one, unsigned, checked)
+}
+
+fn report(
+    backend: &str,
+    n: usize,
+    baseline: Duration,
+    one: Duration,
+    together: (usize, Duration),
+    checked: Duration,
+) {
     let rate = |d: Duration| n as f64 / d.as_secs_f64();
     println!("ingest benchmark ({backend}): {n} ops");
     println!("  multi-row INSERT (baseline)          {:>9.0} rows/s", rate(baseline));
@@ -102,6 +231,12 @@ fn report(backend: &str, n: usize, baseline: Duration, one: Duration, together: 
         together.0,
         rate(together.1),
         baseline.as_secs_f64() / together.1.as_secs_f64()
+    );
+    println!(
+        "  store push, {} desks, signatures checked {:>7.0} ops/s  ratio {:.2}x of unsigned (goal >= 0.6x)",
+        together.0,
+        rate(checked),
+        together.1.as_secs_f64() / checked.as_secs_f64()
     );
 }
 
@@ -133,9 +268,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 client.execute(&sql, &params).await?;
             }
             let baseline = t.elapsed();
-            let one = ingest(&store, &ops, batch).await;
-            let together = ingest_together(&store, n, batch, desks).await;
-            report("PostgreSQL", n, baseline, one, (desks, together));
+            let (one, together, checked) = loads(&store, n, batch, desks).await;
+            report("PostgreSQL", n, baseline, one, (desks, together), checked);
         }
         None => {
             let dir = tempfile::tempdir()?;
@@ -158,9 +292,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 tx.commit()?;
             }
             let baseline = t.elapsed();
-            let one = ingest(&store, &ops, batch).await;
-            let together = ingest_together(&store, n, batch, desks).await;
-            report("embedded SQLite", n, baseline, one, (desks, together));
+            let (one, together, checked) = loads(&store, n, batch, desks).await;
+            report("embedded SQLite", n, baseline, one, (desks, together), checked);
         }
     }
     Ok(())
