@@ -4,10 +4,8 @@
 //! rule of `authz.rs` reads the author's grants. Pure: the stores gather
 //! the facts and call [`check`].
 
-use crate::authz;
 use branchdesk_api::canonical::signing::{self, Unsigned};
 use branchdesk_api::sync::Op;
-use branchdesk_api::Permission;
 use serde_json::{Map, Value};
 
 /// What the server knows of the keys behind one op.
@@ -16,8 +14,9 @@ pub struct KeyFacts<'a> {
     /// No grant is stored yet: the first desk is uploading the organisation
     /// it created (the one exception; it ends with the first grant).
     pub setting_up: bool,
-    /// A director's key is on record: from then on every op must be signed
-    /// by its author's key (the organisation has moved over).
+    /// Every active account has a key on record: from then on every op
+    /// must be signed by its author's key (the organisation has moved
+    /// over; one created by this version starts so).
     pub cut_over: bool,
     /// The author's public key on record (the server's copy of their
     /// account), if any.
@@ -69,6 +68,33 @@ pub fn check(device_id: &str, op: &Op, k: &KeyFacts<'_>) -> Result<(), String> {
     }
 }
 
+/// The active accounts without a key on record. The organisation has moved
+/// over when there is none; the stores read it once per push and note each
+/// accepted change of an account.
+#[derive(Debug, Default)]
+pub struct Keyless(std::collections::HashSet<String>);
+
+impl Keyless {
+    pub fn of(ids: impl IntoIterator<Item = String>) -> Self {
+        Self(ids.into_iter().collect())
+    }
+
+    /// Notes an account as it stands after an accepted change.
+    pub fn note(&mut self, id: &str, row: &Map<String, Value>) {
+        let active = !matches!(row.get("active"), Some(Value::Bool(false)))
+            && row.get("active") != Some(&Value::from(0));
+        if active && key_of(Some(row)).is_none() {
+            self.0.insert(id.to_owned());
+        } else {
+            self.0.remove(id);
+        }
+    }
+
+    pub fn cut_over(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// The public key an account's row holds, if it is one.
 pub fn key_of(user_row: Option<&Map<String, Value>>) -> Option<&str> {
     key_of_text(user_row?.get("public_key")?.as_str())
@@ -87,27 +113,6 @@ pub fn reset_of(user_row: Option<&Map<String, Value>>, now: chrono::DateTime<chr
 /// A stored public key, if it is one (64 hex digits).
 pub fn key_of_text(key: Option<&str>) -> Option<&str> {
     key.filter(|k| k.len() == 64)
-}
-
-/// True once some account with a key on record holds an organisation-wide
-/// grant of a role that manages the organisation. `keyed`: the accounts
-/// with a key; `grants`: their grant rows; `roles`: every role row.
-pub fn cut_over(
-    keyed: &[String],
-    grants: &[Map<String, Value>],
-    roles: &[Map<String, Value>],
-    today: &str,
-) -> bool {
-    keyed.iter().any(|user| {
-        let theirs: Vec<Map<String, Value>> = grants
-            .iter()
-            .filter(|g| g.get("user_id").and_then(Value::as_str) == Some(user.as_str()))
-            .cloned()
-            .collect();
-        authz::grants_in_force(&theirs, roles, today, None)
-            .iter()
-            .any(|g| g.branch_id.is_none() && g.permissions.contains(&Permission::ManageOrganisation))
-    })
 }
 
 #[cfg(test)]
@@ -203,20 +208,5 @@ mod tests {
         let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc);
         assert_eq!(reset_of(row.as_object(), at("2026-06-02T08:59:00Z")), Some(reset_public.as_str()));
         assert_eq!(reset_of(row.as_object(), at("2026-06-02T09:00:00Z")), None, "expired");
-    }
-
-    #[test]
-    fn the_move_over_needs_a_directors_key() {
-        let roles = vec![
-            json!({ "id": "dir", "permissions": ["manage:organisation"] }).as_object().unwrap().clone(),
-            json!({ "id": "clerk", "permissions": ["collect:payment"] }).as_object().unwrap().clone(),
-        ];
-        let grants = vec![
-            json!({ "user_id": "d", "role_id": "dir", "branch_id": null }).as_object().unwrap().clone(),
-            json!({ "user_id": "c", "role_id": "clerk", "branch_id": null }).as_object().unwrap().clone(),
-            json!({ "user_id": "m", "role_id": "dir", "branch_id": "A" }).as_object().unwrap().clone(),
-        ];
-        assert!(!cut_over(&["c".into(), "m".into()], &grants, &roles, "2026-06-01"));
-        assert!(cut_over(&["c".into(), "d".into()], &grants, &roles, "2026-06-01"));
     }
 }

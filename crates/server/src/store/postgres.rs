@@ -3,7 +3,7 @@
 
 use super::{Device, Enrolled, Kept, Store, StoreError};
 use crate::authz;
-use crate::signatures::{self, KeyFacts};
+use crate::signatures::{self, KeyFacts, Keyless};
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use deadpool_postgres::{Manager, Pool};
 use serde_json::{Map, Value};
@@ -246,7 +246,7 @@ impl Store for PgStore {
             .await?
             .get(0);
         let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-        // The authors' keys on record, and whether a director's is.
+        // The authors' keys on record.
         let mut keys: HashMap<String, String> = tx
             .query(
                 "SELECT entity_id, data ->> 'public_key' FROM entity_rows
@@ -257,28 +257,18 @@ impl Store for PgStore {
             .iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect();
-        let keyed: Vec<String> = tx
-            .query(
-                "SELECT entity_id FROM entity_rows WHERE entity = 'users' AND data ->> 'public_key' IS NOT NULL",
+        // The active accounts without a key on record (`signatures::Keyless`).
+        let mut keyless = Keyless::of(
+            tx.query(
+                "SELECT entity_id FROM entity_rows WHERE entity = 'users'
+                   AND data ->> 'public_key' IS NULL
+                   AND coalesce(data ->> 'active', 'true') NOT IN ('false', '0')",
                 &[],
             )
             .await?
             .iter()
-            .map(|r| r.get(0))
-            .collect();
-        let cut_over = !keyed.is_empty()
-            && {
-                let theirs: Vec<Map<String, Value>> = tx
-                .query(
-                    "SELECT data FROM entity_rows WHERE entity = 'role_grants' AND data ->> 'user_id' = ANY($1)",
-                    &[&keyed],
-                )
-                .await?
-                .iter()
-                .filter_map(|r| r.get::<_, Value>(0).as_object().cloned())
-                .collect();
-                signatures::cut_over(&keyed, &theirs, &role_rows, &today)
-            };
+            .map(|r| r.get::<_, String>(0)),
+        );
 
         let mut rejected = Vec::new();
         let mut accepted: Vec<&Op> = Vec::new();
@@ -298,7 +288,7 @@ impl Store for PgStore {
             };
             let key_facts = KeyFacts {
                 setting_up,
-                cut_over,
+                cut_over: keyless.cut_over(),
                 author_key: signatures::key_of_text(author_key),
                 reset_key: signatures::reset_of(own_row, chrono::Utc::now()),
             };
@@ -350,6 +340,7 @@ impl Store for PgStore {
                     if let Some(k) = signatures::key_of(Some(row)) {
                         keys.insert(op.entity_id.clone(), k.to_owned());
                     }
+                    keyless.note(&op.entity_id, row);
                 }
                 "role_grants" => {
                     setting_up = false;

@@ -2,7 +2,7 @@
 
 use super::{Device, Enrolled, Kept, Store, StoreError};
 use crate::authz::{self, AuthorGrant};
-use crate::signatures::{self, KeyFacts};
+use crate::signatures::{self, KeyFacts, Keyless};
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde_json::{Map, Value};
@@ -95,20 +95,17 @@ fn author_grants(
     ))
 }
 
-/// Whether a director's key is on record (`signatures::cut_over`).
-fn cut_over(tx: &rusqlite::Transaction<'_>) -> Result<bool, StoreError> {
-    let keyed: Vec<String> = tx
+/// The active accounts without a key on record (`signatures::Keyless`).
+fn keyless(tx: &rusqlite::Transaction<'_>) -> Result<Keyless, StoreError> {
+    let ids: Vec<String> = tx
         .prepare_cached(
-            "SELECT entity_id FROM entity_rows WHERE entity = 'users' AND json_extract(data, '$.public_key') IS NOT NULL",
+            "SELECT entity_id FROM entity_rows WHERE entity = 'users'
+               AND json_extract(data, '$.public_key') IS NULL
+               AND coalesce(json_extract(data, '$.active'), 1) <> 0",
         )?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    if keyed.is_empty() {
-        return Ok(false);
-    }
-    let grants = rows_where(tx, "SELECT data FROM entity_rows WHERE entity = ?1", "role_grants")?;
-    let roles = rows_where(tx, "SELECT data FROM entity_rows WHERE entity = ?1", "roles")?;
-    Ok(signatures::cut_over(&keyed, &grants, &roles, &chrono::Utc::now().format("%Y-%m-%d").to_string()))
+    Ok(Keyless::of(ids))
 }
 
 /// The branches of a user's grants not revoked (None: every branch).
@@ -141,7 +138,7 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
     }
     let mut expected = last + 1;
     let now = chrono::Utc::now().to_rfc3339();
-    let cut_over = cut_over(&tx)?;
+    let mut keyless = keyless(&tx)?;
     let mut rejected = Vec::new();
     for op in ops.iter().filter(|op| op.seq > last) {
         if op.seq != expected {
@@ -165,7 +162,7 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
         let author_data = author_row.as_ref().map(|k| &k.data);
         let keys = KeyFacts {
             setting_up,
-            cut_over,
+            cut_over: keyless.cut_over(),
             author_key: signatures::key_of(author_data),
             reset_key: signatures::reset_of(author_data, chrono::Utc::now()),
         };
@@ -209,6 +206,9 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
         if let Some(review) = flag.and_then(|reason| crate::mirror::review(op, &kept.data, &reason, &now)) {
             log_change(&tx, device_id, &review)?;
             keep_row(&tx, &review.entity, &review.entity_id, &Kept::of(&review))?;
+        }
+        if op.entity == "users" {
+            keyless.note(&op.entity_id, &kept.data);
         }
         keep_row(&tx, &op.entity, &op.entity_id, &kept)?;
     }
