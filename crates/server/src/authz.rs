@@ -46,6 +46,27 @@ fn branch_of(row: &Map<String, Value>) -> Option<&str> {
 /// Money the server never lets change once recorded.
 pub const APPEND_ONLY: &[&str] = &["receipts", "receipt_allocations", "receipt_reversals", "salary_payments"];
 
+/// Columns two desks recording the same derived money row (one reversal
+/// per receipt) may write differently: who, when and why. Every other
+/// column of a recorded row says what the money is and stays.
+const RECORDED_ASIDE: &[&str] = &["kind", "reason", "reversed_by", "reversed_at", "created_at", "updated_at"];
+
+/// The first column of `op` (an insert over the recorded `before`) that
+/// would change what is recorded, if any. Values compare as the signed
+/// bytes do (`100` and `100.0` are one number).
+fn rewritten<'a>(op: &'a Op, before: &Map<String, Value>) -> Option<&'a str> {
+    let bytes = |v: &Value| {
+        let mut out = Vec::new();
+        branchdesk_api::canonical::push_value(&mut out, v);
+        out
+    };
+    op.columns
+        .iter()
+        .filter(|(c, _)| !RECORDED_ASIDE.contains(&c.as_str()))
+        .find(|(c, v)| before.get(c.as_str()).is_some_and(|held| bytes(held) != bytes(v)))
+        .map(|(c, _)| c.as_str())
+}
+
 /// What a person changes of their own account: a new password brings a
 /// new key pair (signed by the current key, or by a reset code's one-time
 /// key, which it clears: `signatures.rs`).
@@ -103,6 +124,16 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
             "{} rows are never changed once recorded (a payment is reversed by a new row)",
             op.entity
         ));
+    }
+    // An insert over a recorded row is taken only as the same record
+    // again: whatever it says of the money must be what is recorded.
+    if APPEND_ONLY.contains(&op.entity.as_str()) {
+        if let Some(column) = f.before.and_then(|before| rewritten(op, before)) {
+            return Err(format!(
+                "{} rows are never changed once recorded: this one is recorded with another {column}",
+                op.entity
+            ));
+        }
     }
     let after_branch = op.columns.get("branch_id").and_then(Value::as_str).or(f.before.and_then(branch_of));
     let before_branch = f.before.and_then(branch_of);
@@ -626,6 +657,26 @@ mod tests {
                 Facts { op: &update, before: Some(&before), grants: &director, target_branches: &[] };
             let why = check(&changed).unwrap_err();
             assert!(why.contains("never changed"), "{entity}: {why}");
+            // Inserted again over the recorded row with another amount.
+            let mut again = op(entity, "insert", "u1", "r1", json!({"branch_id": "b1", "amount_minor": 1}));
+            let rewrite =
+                Facts { op: &again, before: Some(&before), grants: &director, target_branches: &[] };
+            let why = check(&rewrite).unwrap_err();
+            assert!(why.contains("another amount_minor"), "{entity}: {why}");
+            again.columns.insert("amount_minor".into(), json!(100.0));
+            again.columns.insert("updated_at".into(), json!("later"));
+            let same = Facts { op: &again, before: Some(&before), grants: &director, target_branches: &[] };
+            assert!(check(&same).is_ok(), "{entity}: the same amount, written otherwise, at another time");
         }
+        // Two desks void one receipt offline: one derived reversal, each
+        // with its own reason and moment.
+        let voided = json!({"receipt_id": "r", "amount_minor": 100, "kind": "VOID", "reason": "typo",
+                            "reversed_at": "t1"});
+        let before = voided.as_object().unwrap().clone();
+        let cols = json!({"receipt_id": "r", "amount_minor": 100, "kind": "BOUNCE", "reason": "cheque bounced",
+                          "reversed_at": "t2"});
+        let bounced = op("receipt_reversals", "insert", "u2", "v", cols);
+        let second = Facts { op: &bounced, before: Some(&before), grants: &director, target_branches: &[] };
+        assert!(check(&second).is_ok(), "the second desk's reversal merges");
     }
 }

@@ -206,7 +206,8 @@ pub fn push(req: &PushRequest) -> Result<(), Invalid> {
     }
     for (i, o) in req.ops.iter().enumerate() {
         op(i, o, &req.device_id)?;
-        if i > 0 && o.seq != req.ops[i - 1].seq + 1 {
+        // Checked: a seq at the end of its range is followed by nothing.
+        if i > 0 && req.ops[i - 1].seq.checked_add(1) != Some(o.seq) {
             return Err(field(format!("ops[{i}].seq"), "ops must be in consecutive seq order"));
         }
     }
@@ -367,6 +368,19 @@ mod tests {
         }
         o.hlc = "0123456789abcdef-dev".into();
         assert!(super::op(0, &o, "dev").is_ok());
+    }
+
+    #[test]
+    fn a_seq_at_the_end_of_its_range_is_refused_not_a_panic() {
+        let device = "0193a0c0-0000-7000-8000-0000000000dd";
+        let mut first = op("students", "insert", json!({}));
+        first.hlc = format!("0123456789abcdef-{device}");
+        first.seq = u64::MAX;
+        for next in [0, 1, 5, u64::MAX] {
+            let second = Op { seq: next, ..first.clone() };
+            let req = PushRequest { device_id: device.into(), ops: vec![first.clone(), second] };
+            assert!(push(&req).is_err(), "u64::MAX then {next}");
+        }
     }
 
     #[test]
