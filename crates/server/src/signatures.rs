@@ -47,6 +47,15 @@ pub fn check(device_id: &str, op: &Op, k: &KeyFacts<'_>) -> Result<(), String> {
             return Ok(());
         }
     }
+    // A desk that signs makes every account with its key: a new account
+    // without one, from someone who signs, would take the organisation
+    // back to acting on the desk's word for it.
+    let keyless_account = op.entity == "users"
+        && op.kind == "insert"
+        && key_of_text(op.columns.get("public_key").and_then(Value::as_str)).is_none();
+    if keyless_account && k.author_key.is_some() {
+        return Err("a new account comes with its signing key (made with its first password)".into());
+    }
     match k.author_key {
         Some(key) => signing::verify(Some(key), device_id, op).map_err(|e| match e {
             Unsigned::Missing => format!("it is not signed, and its author {author} signs their changes"),

@@ -368,20 +368,15 @@ impl Scenario {
                 let mut row = hostile::user_row(&self.org, &ghost, "Gita Rao", "gita@example.com", "");
                 row["public_key"] = Value::Null;
                 row["sealed_key"] = Value::Null;
-                let grant = new_id();
-                let cols = json!({
-                    "id": grant, "user_id": ghost, "role_id": self.org.clerk_role, "branch_id": b,
-                    "expires_on": null, "granted_by": dk.id, "created_at": NOW, "revoked_at": null,
-                });
-                let ops = vec![
-                    self.signed_op(Who::A, (&dk, &dk.key), "users", &ghost, "insert", row),
-                    self.signed_op(Who::A, (&dk, &dk.key), "role_grants", &grant, "insert", cols),
-                ];
-                self.a.push_ok(&self.wire, ops).await;
+                // A keyless account cannot be made by someone who signs
+                // (it would act on the desk's word again).
+                let op = self.signed_op(Who::A, (&dk, &dk.key), "users", &ghost, "insert", row);
+                self.attack("a new account without a key", Who::A, vec![op], "comes with its signing key")
+                    .await;
                 let s = new_id();
                 let cols = with_id(self.org.student("K2-0002", "Nobody"), &s);
                 let op = self.op(Who::A, Some(&ghost), "students", &s, "insert", cols.clone());
-                self.attack("a keyless clerk's unsigned student", Who::A, vec![op], "no signing key").await;
+                self.attack("an author refused an account", Who::A, vec![op], "no signing key").await;
                 let op = self.op(Who::A, Some(&new_id()), "students", &s, "insert", cols.clone());
                 self.attack("an author not on record", Who::A, vec![op], "no signing key").await;
                 let stranger = Person { id: new_id(), key: mallory.clone() };
