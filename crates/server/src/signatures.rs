@@ -26,6 +26,17 @@ pub struct KeyFacts<'a> {
     pub reset_key: Option<&'a str>,
 }
 
+impl KeyFacts<'_> {
+    /// Whether an op's foreign-key parents must be on record (or earlier in
+    /// the push): in an organisation that has moved over. Before that, one
+    /// an older desk made may hold rows whose parents never reached the
+    /// server (older desks sent what they held), and its changes act on
+    /// the desk's word anyway.
+    pub fn parents_checked(&self) -> bool {
+        self.cut_over && !self.setting_up
+    }
+}
+
 /// Ok, or why the op is refused (shown to the desk).
 pub fn check(device_id: &str, op: &Op, k: &KeyFacts<'_>) -> Result<(), String> {
     if op.signature.as_deref() == Some(branchdesk_api::sync::SERVER_MARK) {
@@ -77,30 +88,46 @@ pub fn check(device_id: &str, op: &Op, k: &KeyFacts<'_>) -> Result<(), String> {
     }
 }
 
-/// The active accounts without a key on record. The organisation has moved
-/// over when there is none; the stores read it once per push and note each
-/// accepted change of an account.
+/// The active accounts, with and without a key on record. The organisation
+/// has moved over when some have one and none lacks it; the stores read it
+/// once per push and note each accepted change of an account.
 #[derive(Debug, Default)]
-pub struct Keyless(std::collections::HashSet<String>);
+pub struct Keyless {
+    without: std::collections::HashSet<String>,
+    with: std::collections::HashSet<String>,
+}
 
 impl Keyless {
-    pub fn of(ids: impl IntoIterator<Item = String>) -> Self {
-        Self(ids.into_iter().collect())
+    /// From (account, has a key) for every active account.
+    pub fn of(accounts: impl IntoIterator<Item = (String, bool)>) -> Self {
+        let mut k = Self::default();
+        for (id, keyed) in accounts {
+            if keyed {
+                k.with.insert(id)
+            } else {
+                k.without.insert(id)
+            };
+        }
+        k
     }
 
     /// Notes an account as it stands after an accepted change.
     pub fn note(&mut self, id: &str, row: &Map<String, Value>) {
         let active = !matches!(row.get("active"), Some(Value::Bool(false)))
             && row.get("active") != Some(&Value::from(0));
-        if active && key_of(Some(row)).is_none() {
-            self.0.insert(id.to_owned());
-        } else {
-            self.0.remove(id);
+        self.without.remove(id);
+        self.with.remove(id);
+        if active {
+            if key_of(Some(row)).is_some() {
+                self.with.insert(id.to_owned())
+            } else {
+                self.without.insert(id.to_owned())
+            };
         }
     }
 
     pub fn cut_over(&self) -> bool {
-        self.0.is_empty()
+        self.without.is_empty() && !self.with.is_empty()
     }
 }
 

@@ -115,6 +115,38 @@ pub fn columns(op: &Op) -> Result<(), String> {
     Ok(())
 }
 
+/// A row an op's column points at: (column, table, id).
+pub type Parent<'a> = (&'static str, &'static str, &'a str);
+
+/// The rows `op`'s columns point at (foreign keys that are not NULL). The
+/// stores refuse the op unless each is in their copy or earlier in the
+/// same push.
+pub fn parents(op: &Op) -> Vec<Parent<'_>> {
+    let Some(table) = Entity::parse(&op.entity).map(|e| e.table()) else { return vec![] };
+    table
+        .columns
+        .iter()
+        .filter_map(|c| Some((c.name, c.references?, op.columns.get(c.name)?.as_str()?)))
+        .collect()
+}
+
+/// Why `op` is refused for a missing parent, if it is; `exists` answers
+/// whether the server holds a row (or the store's fault).
+pub fn missing_parent<E>(
+    op: &Op,
+    mut exists: impl FnMut(&str, &str) -> Result<bool, E>,
+) -> Result<Result<(), String>, E> {
+    for (column, table, id) in parents(op) {
+        if !exists(table, id)? {
+            return Ok(Err(format!(
+                "{}.{column}: the server holds no {table} row {id} (its parent comes first)",
+                op.entity
+            )));
+        }
+    }
+    Ok(Ok(()))
+}
+
 fn kind_of(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",

@@ -99,6 +99,13 @@ async fn an_organisation_from_before_signing_moves_over_as_its_people_sign_in() 
         ),
         d.op(
             MEERA,
+            "branches",
+            BRANCH,
+            "insert",
+            json!({ "org_id": ORG, "code": "K2", "name": "Koramangala", "created_at": NOW, "updated_at": NOW }),
+        ),
+        d.op(
+            MEERA,
             "roles",
             ROLE,
             "insert",
@@ -151,4 +158,9 @@ async fn an_organisation_from_before_signing_moves_over_as_its_people_sign_in() 
     assert!(d.one(keyless).await.is_some_and(|r| r.contains("no signing key")));
     let signed = d.room(RAVI, Some(&ravi));
     assert_eq!(d.one(signed).await, None);
+    // Moved over, a row's parents must be on record.
+    let mut orphan = d.room(RAVI, None);
+    orphan.columns.insert("branch_id".into(), json!("0193a0c0-0000-7000-8000-0000000000bf"));
+    orphan.signature = Some(sign(&ravi, DEVICE, &orphan));
+    assert!(d.one(orphan).await.is_some_and(|r| r.contains("rooms.branch_id")));
 }

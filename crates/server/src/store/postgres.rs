@@ -219,6 +219,19 @@ impl Store for PgStore {
                 ((r.get(0), r.get(1)), kept)
             })
             .collect();
+        // The rows the ops point at that the server already holds.
+        let (parent_tables, parent_ids): (Vec<&str>, Vec<&str>) =
+            new.iter().flat_map(|o| crate::validate::parents(o)).map(|(_, t, id)| (t, id)).unzip();
+        let held_parents: std::collections::HashSet<(String, String)> = tx
+            .query(
+                "SELECT e.entity, e.entity_id FROM entity_rows e
+                 JOIN unnest($1::text[], $2::text[]) AS k(entity, entity_id) USING (entity, entity_id)",
+                &[&parent_tables, &parent_ids],
+            )
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
         let authors: Vec<&str> = new
             .iter()
             .filter_map(|o| o.author_user_id.as_deref())
@@ -260,14 +273,13 @@ impl Store for PgStore {
         // The active accounts without a key on record (`signatures::Keyless`).
         let mut keyless = Keyless::of(
             tx.query(
-                "SELECT entity_id FROM entity_rows WHERE entity = 'users'
-                   AND data ->> 'public_key' IS NULL
+                "SELECT entity_id, data ->> 'public_key' IS NOT NULL FROM entity_rows WHERE entity = 'users'
                    AND coalesce(data ->> 'active', 'true') NOT IN ('false', '0')",
                 &[],
             )
             .await?
             .iter()
-            .map(|r| r.get::<_, String>(0)),
+            .map(|r| (r.get::<_, String>(0), r.get::<_, bool>(1))),
         );
 
         let mut rejected = Vec::new();
@@ -295,6 +307,14 @@ impl Store for PgStore {
             let verdict = if let Err(reason) = crate::validate::columns(op) {
                 Err(reason)
             } else if let Err(reason) = signatures::check(&device_id, op, &key_facts) {
+                Err(reason)
+            } else if let Err(reason) = match key_facts.parents_checked() {
+                true => crate::validate::missing_parent(op, |t, id| {
+                    let key = (t.to_owned(), id.to_owned());
+                    Ok::<_, StoreError>(held_parents.contains(&key) || rows.contains_key(&key))
+                })?,
+                false => Ok(()),
+            } {
                 Err(reason)
             } else if setting_up {
                 Ok(None)

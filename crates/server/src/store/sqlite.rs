@@ -95,15 +95,21 @@ fn author_grants(
     ))
 }
 
+/// Whether the server holds the row.
+fn exists(tx: &rusqlite::Transaction<'_>, entity: &str, id: &str) -> Result<bool, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM entity_rows WHERE entity = ?1 AND entity_id = ?2")?
+        .exists([entity, id])?)
+}
+
 /// The active accounts without a key on record (`signatures::Keyless`).
 fn keyless(tx: &rusqlite::Transaction<'_>) -> Result<Keyless, StoreError> {
-    let ids: Vec<String> = tx
+    let ids: Vec<(String, bool)> = tx
         .prepare_cached(
-            "SELECT entity_id FROM entity_rows WHERE entity = 'users'
-               AND json_extract(data, '$.public_key') IS NULL
-               AND coalesce(json_extract(data, '$.active'), 1) <> 0",
+            "SELECT entity_id, json_extract(data, '$.public_key') IS NOT NULL FROM entity_rows
+             WHERE entity = 'users' AND coalesce(json_extract(data, '$.active'), 1) <> 0",
         )?
-        .query_map([], |r| r.get(0))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(Keyless::of(ids))
 }
@@ -169,6 +175,11 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
         let (verdict, flag) = if let Err(reason) = crate::validate::columns(op) {
             (Err(reason), None)
         } else if let Err(reason) = signatures::check(device_id, op, &keys) {
+            (Err(reason), None)
+        } else if let Err(reason) = match keys.parents_checked() {
+            true => crate::validate::missing_parent(op, |t, id| exists(&tx, t, id))?,
+            false => Ok(()),
+        } {
             (Err(reason), None)
         } else if setting_up {
             (Ok(()), None)

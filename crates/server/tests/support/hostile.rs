@@ -478,6 +478,17 @@ impl Org {
         })
     }
 
+    /// June's salary line of `user`, unpaid.
+    pub fn salary_line(&self, user: &str, total: i64) -> Value {
+        json!({
+            "branch_id": self.branch, "month": "2026-06", "user_id": user, "fixed_minor": total,
+            "batch_fixed_minor": 0, "sessions_taught": 0, "session_minor": 0, "students": 0,
+            "commission_minor": 0, "adjustments_minor": 0, "adjustment_note": "", "total_minor": total,
+            "paid_at": null, "paid_method": null, "paid_reference": "", "paid_by": null,
+            "created_at": NOW, "updated_at": NOW,
+        })
+    }
+
     pub fn salary_payment(&self, line: &str, user: &str, payer: &str, amount: i64) -> Value {
         json!({
             "branch_id": self.branch, "salary_line_id": line, "user_id": user, "number": "K2/1/S260001",
