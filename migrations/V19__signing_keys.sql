@@ -20,3 +20,21 @@ ALTER TABLE outbox ADD COLUMN signature TEXT;
 -- session open signs without asking for the password again, and a copied
 -- database signs nothing.
 ALTER TABLE sessions ADD COLUMN sealed_key TEXT;
+
+-- Changes pulled from the server that this desk cannot apply (a value its
+-- schema does not know, a missing parent row, an update of recorded
+-- money): kept with the reason, listed beside refused changes; the cursor
+-- moves on, so one bad change never stalls a scope.
+CREATE TABLE set_aside_changes (
+    op_id           TEXT PRIMARY KEY,
+    scope           TEXT NOT NULL,
+    scope_seq       INTEGER NOT NULL,
+    device_id       TEXT NOT NULL,
+    author_user_id  TEXT,
+    entity          TEXT NOT NULL,
+    entity_id       TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    op              TEXT NOT NULL,  -- the op as received (JSON)
+    reason          TEXT NOT NULL,
+    set_aside_at    TEXT NOT NULL
+);

@@ -65,6 +65,23 @@ pub fn error_id() -> String {
 }
 
 /// True when `e` is a UNIQUE constraint failure.
+/// Why a pulled change cannot be applied on this desk's schema (a CHECK,
+/// NOT NULL or foreign key it breaks, a type it cannot take), if that is
+/// the failure; other failures (a fault, a full disk) stop the page.
+pub fn unappliable(e: &Error) -> Option<String> {
+    match e {
+        Error::Db(rusqlite::Error::SqliteFailure(f, msg))
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::ConstraintViolation | rusqlite::ErrorCode::TypeMismatch
+            ) =>
+        {
+            Some(msg.clone().unwrap_or_else(|| f.to_string()))
+        }
+        _ => None,
+    }
+}
+
 pub fn is_unique_violation(e: &Error) -> bool {
     matches!(e, Error::Db(rusqlite::Error::SqliteFailure(f, _))
         if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE

@@ -77,7 +77,8 @@ impl Desk {
             last_error: config.last_error,
             open_conflicts: self.open_conflicts()?,
             refused_changes: self.db().conn.query_row(
-                "SELECT count(*) FROM outbox WHERE refused_reason IS NOT NULL",
+                "SELECT (SELECT count(*) FROM outbox WHERE refused_reason IS NOT NULL)
+                      + (SELECT count(*) FROM set_aside_changes)",
                 [],
                 read::value::<i64>,
             )? as u64,

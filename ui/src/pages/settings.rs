@@ -246,7 +246,8 @@ fn RefusedList() -> Html {
     match &list {
         Some(Ok(l)) if !l.is_empty() => html! {
             <div class="card" id="refused-changes">
-                <h2>{ "Changes the server refused" }</h2>
+                <h2>{ "Changes refused or set aside" }</h2>
+                <p class="muted">{ "Changes made here that the server refused, and changes received that this desk cannot apply (it may need updating). Nothing is dropped silently." }</p>
                 <table class="grid small">
                     <thead><tr><th>{ "When" }</th><th>{ "Who" }</th><th>{ "What" }</th><th>{ "Why" }</th></tr></thead>
                     <tbody>

@@ -70,8 +70,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("one transaction per row", rows, plain_each, action_each);
     report("all rows in one transaction", rows, plain_bulk, action_bulk);
     let (signed, ops): (i64, i64) =
-        plain
-            .query_row("SELECT count(signature), count(*) FROM outbox", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        plain.query_row("SELECT count(signature) AS signed, count(*) AS ops FROM outbox", [], |r| {
+            Ok((r.get("signed")?, r.get("ops")?))
+        })?;
     println!("  ops signed by their author (Ed25519) {signed} of {ops}");
     Ok(())
 }

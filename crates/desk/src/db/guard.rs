@@ -30,6 +30,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "student_search_docsize",
     "student_search_config",
     "attendance_drafts",
+    "set_aside_changes",
     "refinery_schema_history",
 ];
 

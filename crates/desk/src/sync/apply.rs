@@ -27,6 +27,8 @@ pub struct ApplyReport {
     pub conflicts: usize,
     /// Columns this desk's schema does not have (from a newer desk), skipped.
     pub unknown_columns: usize,
+    /// Changes this desk cannot apply, kept in `set_aside_changes`.
+    pub set_aside: usize,
 }
 
 impl Desk {
@@ -107,15 +109,70 @@ impl<'a> Merge<'a> {
         Ok(self.report)
     }
 
+    /// Merges one change, or sets it aside with the reason when this desk
+    /// cannot apply it (`set_aside_changes`): one bad change never stalls a
+    /// scope. A fault (a full disk, a damaged file) still stops the page.
+    pub(super) fn change(&mut self, c: &Change) -> Result<()> {
+        let op = &c.op;
+        let refused = if !SYNCED_ENTITIES.contains(&op.entity.as_str()) {
+            Some(format!("{} is not a table this desk keeps", op.entity))
+        } else if crate::db::guard::APPEND_ONLY.contains(&op.entity.as_str()) && op.kind != "insert" {
+            Some(format!("{} rows are never changed once recorded", op.entity))
+        } else {
+            None
+        };
+        if let Some(reason) = refused {
+            return self.set_aside(c, &reason);
+        }
+        self.tx.execute_batch("SAVEPOINT pulled_change")?;
+        match self.merge(c) {
+            Ok(()) => {
+                self.tx.execute_batch("RELEASE pulled_change")?;
+                Ok(())
+            }
+            Err(e) => {
+                self.tx.execute_batch("ROLLBACK TO pulled_change; RELEASE pulled_change")?;
+                match crate::error::unappliable(&e) {
+                    Some(reason) => self.set_aside(c, &reason),
+                    None => Err(e),
+                }
+            }
+        }
+    }
+
+    fn set_aside(&mut self, c: &Change, reason: &str) -> Result<()> {
+        let op = &c.op;
+        tracing::warn!(entity = %op.entity, id = %op.entity_id, %reason, "a pulled change is set aside");
+        self.tx
+            .prepare_cached(
+                "INSERT INTO set_aside_changes (op_id, scope, scope_seq, device_id, author_user_id, entity,
+                                                entity_id, kind, op, reason, set_aside_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (op_id) DO NOTHING",
+            )?
+            .execute(rusqlite::params![
+                op.op_id,
+                c.scope,
+                c.scope_seq as i64,
+                c.device_id,
+                op.author_user_id,
+                op.entity,
+                op.entity_id,
+                op.kind,
+                serde_json::to_string(op)?,
+                reason,
+                self.now,
+            ])?;
+        self.report.set_aside += 1;
+        Ok(())
+    }
+
     /// Merges one change: per column, the newest clock wins; losers are
     /// kept in `conflicts`.
-    pub(super) fn change(&mut self, c: &Change) -> Result<()> {
+    fn merge(&mut self, c: &Change) -> Result<()> {
         let tx = self.tx;
         let now = &self.now.clone(); // (self is borrowed mutably below)
         let op = &c.op;
-        if !SYNCED_ENTITIES.contains(&op.entity.as_str()) {
-            return Err(ApiError::internal(format!("the server sent a change for {}", op.entity)).into());
-        }
         // Our own op coming back is already applied here, unless this
         // desk was restored from a backup taken before it.
         let ours = c.device_id == self.desk.device_id()

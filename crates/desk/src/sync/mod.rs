@@ -194,7 +194,12 @@ impl Desk {
             "SELECT o.seq, o.entity, o.entity_id, o.kind, o.created_at AS at,
                     coalesce(u.full_name, '') AS author, o.refused_reason AS reason
              FROM outbox o LEFT JOIN users u ON u.id = o.author_user_id
-             WHERE o.refused_reason IS NOT NULL ORDER BY o.seq DESC LIMIT 500",
+             WHERE o.refused_reason IS NOT NULL
+             UNION ALL
+             SELECT 0 AS seq, s.entity, s.entity_id, 'received ' || s.kind AS kind, s.set_aside_at AS at,
+                    coalesce(u.full_name, '') AS author, 'not applied here: ' || s.reason AS reason
+             FROM set_aside_changes s LEFT JOIN users u ON u.id = s.author_user_id
+             ORDER BY at DESC LIMIT 500",
         )?;
         Ok(read::all(&mut stmt, [])?)
     }
