@@ -55,7 +55,7 @@ fn organisation() -> Vec<Op> {
     use serde_json::json;
     let org = "0193a0c0-0000-7000-8000-0000000000c1";
     let role = "0193a0c0-0000-7000-8000-0000000000c2";
-    vec![
+    let mut ops = vec![
         org_op(
             1,
             "organisations",
@@ -88,7 +88,17 @@ fn organisation() -> Vec<Op> {
             json!({ "id": "0193a0c0-0000-7000-8000-0000000000c3", "user_id": DIRECTOR, "role_id": role,
                 "created_at": NOW }),
         ),
-    ]
+    ];
+    // The branches the desks push into (a row's parent must be on record).
+    let branches = std::iter::once(SCOPE.to_owned()).chain((0..16).map(|k| desk(k, 0).1));
+    for scope in branches {
+        let id = scope.trim_start_matches("branch:").to_owned();
+        let seq = ops.len() as u64 + 1;
+        let columns = json!({ "id": id, "org_id": org, "code": format!("B{seq}"), "name": format!("Branch {seq}"),
+            "created_at": NOW, "updated_at": NOW });
+        ops.push(org_op(seq, "branches", &id, "insert", columns));
+    }
+    ops
 }
 
 fn arg(name: &str) -> Option<String> {
