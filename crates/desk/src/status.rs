@@ -1,45 +1,9 @@
 //! What the first screen and the status bar need to know about the desk.
 
 use crate::db::read;
+use crate::write::OutboxOp;
 use crate::{org, Desk, Result, SessionToken};
 use branchdesk_api::commands::system::{AppStatus, SyncState};
-use serde::Deserialize;
-
-/// An outbox row as read; its columns are JSON text until sent.
-#[derive(Deserialize)]
-struct OutboxOp {
-    seq: u64,
-    op_id: String,
-    author_user_id: Option<String>,
-    scope: String,
-    entity: String,
-    entity_id: String,
-    kind: String,
-    columns: String,
-    hlc: String,
-    schema_version: u32,
-    signature: Option<String>,
-    /// The author holds a key here, so an unsigned op of theirs waits.
-    author_has_key: bool,
-}
-
-impl OutboxOp {
-    fn into_op(self) -> Result<branchdesk_api::sync::Op> {
-        Ok(branchdesk_api::sync::Op {
-            seq: self.seq,
-            op_id: self.op_id,
-            author_user_id: self.author_user_id,
-            scope: self.scope,
-            entity: self.entity,
-            entity_id: self.entity_id,
-            kind: self.kind,
-            columns: serde_json::from_str(&self.columns)?,
-            hlc: self.hlc,
-            schema_version: self.schema_version,
-            signature: self.signature,
-        })
-    }
-}
 
 impl Desk {
     /// Never fails for lack of a session: the first screen calls it.

@@ -11,7 +11,7 @@ use branchdesk_api::sync::Op;
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, OptionalExtension, Transaction, TransactionBehavior};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -314,6 +314,44 @@ impl<'c> Write<'c> {
     fn commit(self) -> Result<()> {
         self.tx.commit()?;
         Ok(())
+    }
+}
+
+/// An outbox row as read; its columns are JSON text until sent.
+#[derive(Deserialize)]
+pub(crate) struct OutboxOp {
+    pub seq: u64,
+    op_id: String,
+    author_user_id: Option<String>,
+    scope: String,
+    entity: String,
+    entity_id: String,
+    kind: String,
+    columns: String,
+    hlc: String,
+    schema_version: u32,
+    pub signature: Option<String>,
+    /// The author holds a key here, so an unsigned op of theirs waits
+    /// (`Desk::pending_ops`; other reads leave it out).
+    #[serde(default)]
+    pub author_has_key: bool,
+}
+
+impl OutboxOp {
+    pub fn into_op(self) -> Result<branchdesk_api::sync::Op> {
+        Ok(branchdesk_api::sync::Op {
+            seq: self.seq,
+            op_id: self.op_id,
+            author_user_id: self.author_user_id,
+            scope: self.scope,
+            entity: self.entity,
+            entity_id: self.entity_id,
+            kind: self.kind,
+            columns: serde_json::from_str(&self.columns)?,
+            hlc: self.hlc,
+            schema_version: self.schema_version,
+            signature: self.signature,
+        })
     }
 }
 

@@ -403,3 +403,27 @@ fn recorded_money_is_never_changed_by_a_local_write_but_rows_from_the_server_sti
     assert_eq!(f.count("SELECT count(*) FROM receipts WHERE amount_minor = 1"), 0);
     assert_eq!(f.count("SELECT count(*) FROM set_aside_changes WHERE entity = 'receipts'"), 1);
 }
+
+#[test]
+fn an_unsigned_op_waits_for_its_author_and_is_signed_at_their_next_sign_in() {
+    let f = fixture();
+    f.desk
+        .save_room(&f.director, SaveRoom { id: None, branch_id: f.branch, name: "Lab".into(), capacity: 20 })
+        .unwrap();
+    let pending = f.desk.pending_ops(100).unwrap();
+    assert!(!pending.is_empty() && pending.iter().all(|o| o.signature.is_some()), "signed as written");
+    // As if made before this version: the newest op has no signature.
+    let conn = f.conn();
+    conn.execute("UPDATE outbox SET signature = NULL WHERE seq = (SELECT max(seq) FROM outbox)", []).unwrap();
+    let held = f.desk.pending_ops(100).unwrap();
+    assert_eq!(held.len(), pending.len() - 1, "the push stops before it");
+    let again = branchdesk_api::commands::session::Login {
+        email: DIRECTOR_EMAIL.into(),
+        password: DIRECTOR_PASSWORD.into(),
+    };
+    f.desk.login(again).unwrap();
+    let signed = f.desk.pending_ops(100).unwrap();
+    assert_eq!(signed.len(), pending.len());
+    let last = signed.last().unwrap();
+    assert_eq!(last.signature, pending.last().unwrap().signature, "the same key signs the same op");
+}

@@ -4,26 +4,10 @@
 //! already open); until then the push stops before them (`pending_ops`).
 
 use crate::db::read;
+use crate::write::OutboxOp;
 use crate::{Desk, Result};
 use branchdesk_api::canonical::signing;
 use branchdesk_api::ids::UserId;
-use branchdesk_api::sync::Op;
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct Unsent {
-    seq: u64,
-    op_id: String,
-    author_user_id: Option<String>,
-    scope: String,
-    entity: String,
-    entity_id: String,
-    kind: String,
-    columns: String,
-    hlc: String,
-    schema_version: u32,
-    signature: Option<String>,
-}
 
 impl Desk {
     /// Signs `user`'s unsent ops whose signature is missing or not by
@@ -32,7 +16,7 @@ impl Desk {
         let Some(key) = self.keys.get(user) else { return Ok(0) };
         let public = signing::public_hex(&key);
         let db = self.db();
-        let unsent: Vec<Unsent> = read::all(
+        let unsent: Vec<OutboxOp> = read::all(
             &mut db.conn.prepare(
                 "SELECT seq, op_id, author_user_id, scope, entity, entity_id, kind, columns, hlc,
                         schema_version, signature
@@ -44,19 +28,7 @@ impl Desk {
         let tx = db.conn.unchecked_transaction()?;
         let mut signed = 0;
         for u in unsent {
-            let op = Op {
-                seq: u.seq,
-                op_id: u.op_id,
-                author_user_id: u.author_user_id,
-                scope: u.scope,
-                entity: u.entity,
-                entity_id: u.entity_id,
-                kind: u.kind,
-                columns: serde_json::from_str(&u.columns)?,
-                hlc: u.hlc,
-                schema_version: u.schema_version,
-                signature: u.signature,
-            };
+            let op = u.into_op()?;
             if signing::verify(Some(&public), self.device_id(), &op).is_ok() {
                 continue;
             }
@@ -76,7 +48,7 @@ impl Desk {
     /// Signs `op` anew with its author's key, when that person is signed in
     /// here; false otherwise. For tools that replay this desk's ops with a
     /// field changed (the sync tests stamp another schema version).
-    pub fn sign_as_author(&self, op: &mut Op) -> bool {
+    pub fn sign_as_author(&self, op: &mut branchdesk_api::sync::Op) -> bool {
         let author = op.author_user_id.as_deref().and_then(|a| uuid::Uuid::parse_str(a).ok());
         let Some(key) = author.and_then(|a| self.keys.get(UserId::from(a))) else { return false };
         op.signature = Some(signing::sign(&key, self.device_id(), op));
