@@ -34,7 +34,7 @@ async fn a_new_desk_joins_from_the_server_and_the_director_signs_in() {
     let client = branchdesk_sync::Client::new();
     client.link(&first, &url, &bootstrap).await.unwrap();
     client.sync(&first).await.unwrap();
-    let code = client.issue_code(&first, None).await.unwrap().code;
+    let code = client.issue_code(&first, first.signed_in_here().first().copied(), None).await.unwrap().code;
 
     // The new desk, in the real window.
     let app = App::launch(|_| {}).await;

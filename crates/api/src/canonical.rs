@@ -34,6 +34,44 @@ pub fn op_bytes(device_id: &str, op: &Op) -> Vec<u8> {
     out
 }
 
+/// What every signed desk-management request's bytes start with.
+pub const REQUEST_DOMAIN: &[u8] = b"branchdesk/request/v1";
+
+/// The bytes a person signs to manage desks from `device_id`: the action,
+/// what it names, who asks and when (all as texts, as above).
+pub fn request_bytes(
+    device_id: &str,
+    action: crate::sync::DeviceAction<'_>,
+    user_id: &str,
+    at: &str,
+) -> Vec<u8> {
+    use crate::sync::DeviceAction;
+    let mut out = Vec::with_capacity(192);
+    out.extend_from_slice(REQUEST_DOMAIN);
+    push_text(&mut out, device_id);
+    match action {
+        DeviceAction::IssueCode { scopes } => {
+            push_text(&mut out, "issue_code");
+            match scopes {
+                None => push_len(&mut out, u32::MAX as usize),
+                Some(list) => {
+                    push_len(&mut out, list.len());
+                    for s in list {
+                        push_text(&mut out, s);
+                    }
+                }
+            }
+        }
+        DeviceAction::Revoke { device_id } => {
+            push_text(&mut out, "revoke");
+            push_text(&mut out, device_id);
+        }
+    }
+    push_text(&mut out, user_id);
+    push_text(&mut out, at);
+    out
+}
+
 fn push_len(out: &mut Vec<u8>, n: usize) {
     // Nothing on the wire comes near 4 GB (bodies are capped far below).
     out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_be_bytes());
@@ -138,6 +176,31 @@ pub mod signing {
         let public: [u8; 32] = public.and_then(unhex).ok_or(Unsigned::NoKey)?;
         let key = VerifyingKey::from_bytes(&public).map_err(|_| Unsigned::NoKey)?;
         key.verify(&op_bytes(device_id, op), &Signature::from_bytes(&sig)).map_err(|_| Unsigned::Wrong)
+    }
+
+    /// A person's signature on a desk-management request.
+    pub fn sign_request(
+        key: &SigningKey,
+        device_id: &str,
+        action: crate::sync::DeviceAction<'_>,
+        user_id: &str,
+        at: &str,
+    ) -> String {
+        hex(&key.sign(&super::request_bytes(device_id, action, user_id, at)).to_bytes())
+    }
+
+    /// Checks a request's signature against the person's public key.
+    pub fn verify_request(
+        public: Option<&str>,
+        device_id: &str,
+        action: crate::sync::DeviceAction<'_>,
+        authority: &crate::sync::Authority,
+    ) -> Result<(), Unsigned> {
+        let sig: [u8; 64] = unhex(&authority.signature).ok_or(Unsigned::Malformed)?;
+        let public: [u8; 32] = public.and_then(unhex).ok_or(Unsigned::NoKey)?;
+        let key = VerifyingKey::from_bytes(&public).map_err(|_| Unsigned::NoKey)?;
+        let bytes = super::request_bytes(device_id, action, &authority.user_id, &authority.at);
+        key.verify(&bytes, &Signature::from_bytes(&sig)).map_err(|_| Unsigned::Wrong)
     }
 
     pub fn hex(bytes: &[u8]) -> String {

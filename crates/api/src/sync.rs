@@ -12,7 +12,7 @@ pub const ORG_SCOPE: &str = "org";
 /// The desk schema version this build writes into every op. The server
 /// accepts this one and the one before. A desk test keeps it equal to the
 /// newest migration.
-pub const DESK_SCHEMA_VERSION: u32 = 19;
+pub const DESK_SCHEMA_VERSION: u32 = 20;
 
 /// What the `signature` of an op the server made itself holds (money
 /// review rows, rows a transfer carried into another branch). The server
@@ -134,6 +134,49 @@ pub struct LinkedDevice {
 #[serde(deny_unknown_fields)]
 pub struct RevokeRequest {
     pub device_id: String,
+    /// The person who asks (needed once the organisation has grants).
+    #[serde(default)]
+    pub authority: Option<Authority>,
+}
+
+/// A person's signature on a request that manages desks (a code for
+/// another desk, revoking one): the desk's token says which desk asks,
+/// this says who, checked against their key and grants on the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Authority {
+    pub user_id: String,
+    /// When it was signed (RFC 3339); the server takes it for a few
+    /// minutes either side of its own clock.
+    pub at: String,
+    /// 128 hex digits over [`crate::canonical::request_bytes`].
+    pub signature: String,
+}
+
+/// What a desk-management request does, as signed: the action and what it
+/// names (the scopes of a code, `*` for all; the desk revoked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceAction<'a> {
+    IssueCode { scopes: Option<&'a [String]> },
+    Revoke { device_id: &'a str },
+}
+
+/// `POST /v1/keys/prove`: a person whose account has no key on the server
+/// yet (made before signing) proves their password once over the pinned
+/// link, so that the key their desk made for them is taken as theirs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProveRequest {
+    pub user_id: String,
+    pub password: String,
+    /// The new key (64 hex digits) the desk will register for them.
+    pub public_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProveResponse {
+    /// The key is recorded as proven (or the account has it already).
+    pub proven: bool,
 }
 
 /// Asks for a snapshot of one scope (`/v1/sync/snapshot`): a new desk's
@@ -308,6 +351,12 @@ server_error_codes! {
     /// The request took longer than the server allows (503); nothing of it
     /// that was not committed stays.
     TimedOut = "timed_out",
+    /// A password proof that does not hold (403): the server knows
+    /// another password for that account, or no such account.
+    ProofFailed = "proof_failed",
+    /// A desk-management request without a valid signature of a person
+    /// allowed to make it (403).
+    NotAuthorised = "not_authorised",
 }
 
 impl std::fmt::Display for ServerErrorCode {
@@ -405,6 +454,9 @@ pub struct CodeRequest {
     /// `None`: the same as the issuing desk.
     #[serde(default)]
     pub scopes: Option<Vec<String>>,
+    /// The person who asks (needed once the organisation has grants).
+    #[serde(default)]
+    pub authority: Option<Authority>,
 }
 
 /// `POST /v1/devices/codes`: an enrolled desk asks for a code for another.
@@ -443,6 +495,8 @@ mod tests {
                 "rate_limited",
                 "busy",
                 "timed_out",
+                "proof_failed",
+                "not_authorised",
             ]
         );
         for code in ServerErrorCode::KNOWN {

@@ -88,6 +88,8 @@ pub struct Desk {
     receiving: Mutex<Option<(u64, u64)>>,
     /// The signing keys of the people signed in here (`keys.rs`).
     pub(crate) keys: keys::KeyRing,
+    /// Passwords held in memory for a key's one-time proof (`sync::proofs`).
+    pub(crate) proofs: sync::proofs::Waiting,
 }
 
 impl Desk {
@@ -107,6 +109,7 @@ impl Desk {
             failpoints: Default::default(),
             receiving: Mutex::new(None),
             keys: Default::default(),
+            proofs: Default::default(),
         };
         // A desk whose disk is full still opens: the failure is logged, the
         // older backups stay, and the hourly timer tries again.

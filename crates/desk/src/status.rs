@@ -48,28 +48,35 @@ impl Desk {
             )? as u64,
             last_backup_at: self.newest_backup()?.map(|b| b.taken_at),
             receiving: self.receiving(),
+            held_for: self.held_for()?,
         })
     }
 }
 
 impl Desk {
     /// Outbox ops the server has not acknowledged, oldest first, as pushed.
-    /// They stop before an unsigned op whose author has a key (one made
-    /// before this version, or renumbered after a restore): it waits until
-    /// that person signs in here and it is signed (`sync::held`).
+    /// They stop before an op that waits (`sync::proofs::held`): unsigned
+    /// (made before this version, or renumbered after a restore) until its
+    /// author signs in here, or by an author whose key has not yet been
+    /// taken by the server through their password proof.
     pub fn pending_ops(&self, limit: usize) -> Result<Vec<branchdesk_api::sync::Op>> {
+        let awaiting = self.awaiting_proof()?;
         let db = self.db();
         let mut stmt = db.conn.prepare_cached(
-            "SELECT o.seq, o.op_id, o.author_user_id, o.scope, o.entity, o.entity_id, o.kind, o.columns,
-                    o.hlc, o.schema_version, o.signature, u.public_key IS NOT NULL AS author_has_key
-             FROM outbox o LEFT JOIN users u ON u.id = o.author_user_id
-             WHERE o.seq > (SELECT acked_seq FROM sync_state) ORDER BY o.seq LIMIT ?1",
+            "SELECT seq, op_id, author_user_id, scope, entity, entity_id, kind, columns, hlc,
+                    schema_version, signature
+             FROM outbox WHERE seq > (SELECT acked_seq FROM sync_state) ORDER BY seq LIMIT ?1",
         )?;
         let rows: Vec<OutboxOp> = read::all(&mut stmt, [limit as i64])?;
-        rows.into_iter()
-            .take_while(|o| o.signature.is_some() || !o.author_has_key)
-            .map(OutboxOp::into_op)
-            .collect()
+        let mut ops = Vec::with_capacity(rows.len());
+        for row in rows {
+            let op = row.into_op()?;
+            if crate::sync::proofs::held(&op, &awaiting).is_some() {
+                break;
+            }
+            ops.push(op);
+        }
+        Ok(ops)
     }
 
     /// Marks every op up to `seq` as stored by the server. Acked ops stay in

@@ -331,10 +331,6 @@ pub(crate) struct OutboxOp {
     hlc: String,
     schema_version: u32,
     pub signature: Option<String>,
-    /// The author holds a key here, so an unsigned op of theirs waits
-    /// (`Desk::pending_ops`; other reads leave it out).
-    #[serde(default)]
-    pub author_has_key: bool,
 }
 
 impl OutboxOp {

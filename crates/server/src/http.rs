@@ -12,9 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Extension, Json, Router};
 use branchdesk_api::sync::{
-    CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, LinkedDevice, PullRequest, PullResponse,
-    PushRequest, PushResponse, RevokeRequest, ServerError, ServerErrorCode, SnapshotRequest, WaitRequest,
-    WaitResponse,
+    Authority, CodeRequest, CodeResponse, DeviceAction, EnrolRequest, EnrolResponse, LinkedDevice,
+    ProveRequest, ProveResponse, PullRequest, PullResponse, PushRequest, PushResponse, RevokeRequest,
+    ServerError, ServerErrorCode, SnapshotRequest, WaitRequest, WaitResponse,
 };
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -48,6 +48,7 @@ pub fn app_guarded<S: Store>(store: S, guard: Arc<Guard>) -> Router {
         .route("/v1/devices/codes", post(issue_code::<S>))
         .route("/v1/devices/list", post(list_devices::<S>))
         .route("/v1/devices/revoke", post(revoke_device::<S>))
+        .route("/v1/keys/prove", post(prove_key::<S>))
         .route("/v1/sync/push", post(push::<S>))
         .route("/v1/sync/pull", post(pull::<S>))
         .route_layer(GlobalConcurrencyLimitLayer::with_semaphore(guard.requests.clone()))
@@ -112,6 +113,10 @@ pub enum AppError {
     },
     /// The request ran past its time.
     TimedOut,
+    /// A push carries an op with an author and no signature.
+    Unsigned {
+        seq: u64,
+    },
     /// The desk's cursor is behind the kept log of a scope.
     Behind {
         scope: String,
@@ -134,6 +139,7 @@ impl From<StoreError> for AppError {
                 message: "This desk was unlinked from the server by an administrator. Link it again with a new code.".into(),
             },
             StoreError::Behind { scope, .. } => AppError::Behind { scope },
+            StoreError::Unsigned { seq } => AppError::Unsigned { seq },
             StoreError::Backend(m) => AppError::Internal(m),
         }
     }
@@ -188,6 +194,17 @@ impl IntoResponse for AppError {
                     .on("ops")
                 },
             ),
+            AppError::Unsigned { seq } => (
+                StatusCode::CONFLICT,
+                ServerError::new(
+                    Code::SchemaVersion,
+                    format!(
+                        "Change {seq} is not signed: this desk runs an earlier version. Update Branchdesk on it; \
+                         its changes wait, and are sent signed once their authors sign in there."
+                    ),
+                )
+                .on("ops"),
+            ),
             AppError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
                 ServerError::new(
@@ -219,7 +236,7 @@ impl IntoResponse for AppError {
                     ..ServerError::new(
                         Code::RateLimited,
                         format!(
-                            "Too many attempts to link desks with this server; try again in {}.",
+                            "Too many attempts to link desks or prove passwords with this server; try again in {}.",
                             in_words(retry_after_s)
                         ),
                     )
@@ -357,15 +374,19 @@ async fn issue_code<S: Store>(
 ) -> Result<Json<CodeResponse>, AppError> {
     let issuer = device(store.as_ref(), &headers).await?;
     let Json(req) = body.map_err(AppError::Body)?;
+    if let Some(list) = &req.scopes {
+        validate::scope_count("scopes", list.len()).map_err(AppError::Invalid)?;
+        for (i, s) in list.iter().enumerate() {
+            validate::scope(&format!("scopes[{i}]"), s).map_err(AppError::Invalid)?;
+        }
+    }
+    let action = DeviceAction::IssueCode { scopes: req.scopes.as_deref() };
+    authorise(store.as_ref(), &issuer.id, action, req.authority.as_ref()).await?;
     let scopes = match req.scopes {
         None => issuer.scopes.clone(),
         Some(list) => {
-            validate::scope_count("scopes", list.len()).map_err(AppError::Invalid)?;
-            for (i, s) in list.iter().enumerate() {
-                validate::scope(&format!("scopes[{i}]"), s).map_err(AppError::Invalid)?;
-                if !issuer.may_sync(s) {
-                    return Err(scope_refused(s));
-                }
+            if let Some(s) = list.iter().find(|s| !issuer.may_sync(s)) {
+                return Err(scope_refused(s));
             }
             Some(list)
         }
@@ -391,6 +412,8 @@ async fn revoke_device<S: Store>(
 ) -> Result<Json<Vec<LinkedDevice>>, AppError> {
     let asking = device(store.as_ref(), &headers).await?;
     let Json(req) = body.map_err(AppError::Body)?;
+    let action = DeviceAction::Revoke { device_id: &req.device_id };
+    authorise(store.as_ref(), &asking.id, action, req.authority.as_ref()).await?;
     let all = store.devices().await?;
     let target = all.iter().find(|d| d.device_id == req.device_id).ok_or_else(|| {
         AppError::Invalid(Invalid::Field {
@@ -411,6 +434,65 @@ async fn revoke_device<S: Store>(
     }
     store.revoke(req.device_id).await?;
     Ok(Json(store.devices().await?))
+}
+
+/// Refuses a desk-management request unless the person it names signed
+/// it and may make it (`people::authorise`).
+async fn authorise<S: Store>(
+    store: &S,
+    device_id: &str,
+    action: DeviceAction<'_>,
+    authority: Option<&Authority>,
+) -> Result<(), AppError> {
+    if let Some(a) = authority {
+        validate::authority(a).map_err(AppError::Invalid)?;
+    }
+    let person = match authority {
+        Some(a) => store.person(a.user_id.clone()).await?,
+        None => store.person(String::new()).await?,
+    };
+    crate::people::authorise(&person, device_id, action, authority, chrono::Utc::now())
+        .map_err(|message| AppError::Forbidden { code: ServerErrorCode::NotAuthorised, message })
+}
+
+/// An account made before signing proves its password once, over this
+/// link, for the key its desk made (`people::may_prove`). Limited as link
+/// attempts are; the password is checked off the async threads.
+async fn prove_key<S: Store>(
+    State(store): State<Arc<S>>,
+    Extension(guard): Extension<Arc<Guard>>,
+    client: Client,
+    headers: HeaderMap,
+    body: Result<Json<ProveRequest>, JsonRejection>,
+) -> Result<Json<ProveResponse>, AppError> {
+    let asking = device(store.as_ref(), &headers).await?;
+    guard
+        .proof_attempt(client.0)
+        .map_err(|wait| AppError::RateLimited { retry_after_s: retry_seconds(wait) })?;
+    let Json(req) = body.map_err(AppError::Body)?;
+    validate::prove(&req).map_err(AppError::Invalid)?;
+    let person = store.person(req.user_id.clone()).await?;
+    let failed = |message: String| AppError::Forbidden { code: ServerErrorCode::ProofFailed, message };
+    match crate::people::may_prove(&person, &req.public_key).map_err(failed)? {
+        crate::people::Proof::HasIt => return Ok(Json(ProveResponse { proven: true })),
+        crate::people::Proof::Unchecked => {}
+        crate::people::Proof::Check(hash) => {
+            let password = req.password.clone();
+            let matches =
+                tokio::task::spawn_blocking(move || crate::people::password_matches(&password, &hash))
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+            if !matches {
+                return Err(failed(
+                    "The server knows another password for this account (changed on a desk that has not \
+                     synced, or wrong). A manager can reset it."
+                        .into(),
+                ));
+            }
+        }
+    }
+    store.record_proof(req.user_id, req.public_key.to_ascii_lowercase(), asking.id).await?;
+    Ok(Json(ProveResponse { proven: true }))
 }
 
 async fn push<S: Store>(

@@ -13,6 +13,7 @@ pub mod authz;
 pub mod http;
 pub mod limits;
 pub mod mirror;
+pub mod people;
 pub mod signatures;
 pub mod snapshot;
 pub mod store;

@@ -128,6 +128,9 @@ impl Bucket {
 pub struct Guard {
     pub limits: Limits,
     buckets: Mutex<Buckets>,
+    /// Password proofs (`/v1/keys/prove`) are limited as link attempts
+    /// are, in buckets of their own.
+    proofs: Mutex<Buckets>,
     /// Turns for ordinary requests (`concurrent_requests`).
     pub requests: Arc<tokio::sync::Semaphore>,
     /// Turns for snapshot builds (`concurrent_snapshots`).
@@ -144,11 +147,12 @@ struct Buckets {
 impl Guard {
     pub fn new(limits: Limits) -> Self {
         let now = Instant::now();
+        let buckets = || {
+            Mutex::new(Buckets { total: Bucket::full(limits.enrol_total, now), by_address: HashMap::new() })
+        };
         Guard {
-            buckets: Mutex::new(Buckets {
-                total: Bucket::full(limits.enrol_total, now),
-                by_address: HashMap::new(),
-            }),
+            buckets: buckets(),
+            proofs: buckets(),
             requests: Arc::new(tokio::sync::Semaphore::new(limits.concurrent_requests.max(1))),
             snapshots: Arc::new(tokio::sync::Semaphore::new(limits.concurrent_snapshots.max(1))),
             limits,
@@ -158,10 +162,19 @@ impl Guard {
     /// Takes a link attempt from `client`'s bucket and the total one, or
     /// answers how long to wait (nothing is taken then).
     pub fn enrol_attempt(&self, client: Option<IpAddr>) -> Result<(), Duration> {
+        self.attempt(&self.buckets, client)
+    }
+
+    /// Takes a password-proof attempt, as [`Guard::enrol_attempt`] does.
+    pub fn proof_attempt(&self, client: Option<IpAddr>) -> Result<(), Duration> {
+        self.attempt(&self.proofs, client)
+    }
+
+    fn attempt(&self, buckets: &Mutex<Buckets>, client: Option<IpAddr>) -> Result<(), Duration> {
         let (per, total_rate) = (self.limits.enrol_per_address, self.limits.enrol_total);
         let now = Instant::now();
         let key = client.map(network);
-        let mut b = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let mut b = buckets.lock().unwrap_or_else(|p| p.into_inner());
         let total = b.total.refilled(total_rate, now);
         let mine = key
             .and_then(|k| b.by_address.get(&k).copied())

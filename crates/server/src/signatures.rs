@@ -14,9 +14,9 @@ pub struct KeyFacts<'a> {
     /// No grant is stored yet: the first desk is uploading the organisation
     /// it created (the one exception; it ends with the first grant).
     pub setting_up: bool,
-    /// Every active account has a key on record: from then on every op
-    /// must be signed by its author's key (the organisation has moved
-    /// over; one created by this version starts so).
+    /// Every active account has a key on record (the organisation has
+    /// moved over; one created by this version starts so): from then on a
+    /// row's parents must be on record.
     pub cut_over: bool,
     /// The author's public key on record (the server's copy of their
     /// account), if any.
@@ -24,6 +24,10 @@ pub struct KeyFacts<'a> {
     /// For a change to the author's own account: the one-time key of a
     /// reset a manager issued for it, while it has not expired.
     pub reset_key: Option<&'a str>,
+    /// For an author with no key on record: the key they proved their
+    /// password for (`/v1/keys/prove`), which stands as theirs until their
+    /// desk's change registering it arrives.
+    pub proven_key: Option<&'a str>,
 }
 
 impl KeyFacts<'_> {
@@ -78,14 +82,26 @@ pub fn check(device_id: &str, op: &Op, k: &KeyFacts<'_>) -> Result<(), String> {
                     .into()
             }
         }),
-        // Before the move-over an account without a key acts on the desk's
-        // word, as before signing; after it, never.
-        None if k.cut_over => Err(format!(
-            "its author {author} has no signing key on record: they sign in once on a desk of this version \
-             (or a manager resets their password)"
-        )),
-        None => Ok(()),
+        // An account from before signing: the key its owner proved the
+        // password for stands as theirs until one is on record (the change
+        // that registers it comes after the changes the desk re-signed).
+        None => match k.proven_key {
+            Some(proven) => signing::verify(Some(proven), device_id, op).map_err(|_| {
+                format!("its signature does not match the key {author} proved their password for")
+            }),
+            None => Err(format!(
+                "its author {author} has no signing key on record: they sign in once on a desk of this version \
+                 while it reaches the server (or a manager resets their password)"
+            )),
+        },
     }
+}
+
+/// An op with an author and no signature, outside the first upload: the
+/// whole push is refused as from an outdated desk, which keeps its changes
+/// (they are signed once it is updated and their authors sign in there).
+pub fn unsigned(op: &Op, setting_up: bool) -> bool {
+    !setting_up && op.author_user_id.is_some() && op.signature.is_none()
 }
 
 /// The active accounts, with and without a key on record. The organisation
@@ -174,7 +190,7 @@ mod tests {
     }
 
     const AFTER: KeyFacts<'static> =
-        KeyFacts { setting_up: false, cut_over: true, author_key: None, reset_key: None };
+        KeyFacts { setting_up: false, cut_over: true, author_key: None, reset_key: None, proven_key: None };
 
     #[test]
     fn a_signed_op_passes_only_with_its_authors_current_key_and_unchanged() {
@@ -205,10 +221,34 @@ mod tests {
     }
 
     #[test]
-    fn a_keyless_author_acts_only_before_the_move_over_and_the_server_mark_never() {
+    fn a_keyless_author_registers_only_the_key_they_proved_and_the_server_mark_never() {
         let o = op();
-        assert_eq!(check("d1", &o, &KeyFacts { cut_over: false, ..AFTER }), Ok(()));
+        assert!(check("d1", &o, &KeyFacts { cut_over: false, ..AFTER })
+            .unwrap_err()
+            .contains("no signing key"));
         assert!(check("d1", &o, &AFTER).unwrap_err().contains("no signing key"));
+        assert!(
+            unsigned(&o, false) && !unsigned(&o, true),
+            "unsigned refuses the push outside the first upload"
+        );
+        let new_key = SigningKey::from_bytes(&[5; 32]);
+        let public = public_hex(&new_key);
+        let mut register = op();
+        register.columns =
+            json!({ "public_key": public, "password_hash": "$bdk1$…" }).as_object().unwrap().clone();
+        register.signature = Some(sign(&new_key, "d1", &register));
+        let proven = KeyFacts { proven_key: Some(&public), cut_over: false, ..AFTER };
+        assert_eq!(check("d1", &register, &proven), Ok(()));
+        assert!(check("d1", &register, &KeyFacts { proven_key: None, ..proven }).is_err(), "not proven");
+        let other = public_hex(&SigningKey::from_bytes(&[6; 32]));
+        assert!(
+            check("d1", &register, &KeyFacts { proven_key: Some(&other), ..proven }).is_err(),
+            "another key"
+        );
+        let mut before = op();
+        before.signature = Some(sign(&new_key, "d1", &before));
+        assert_eq!(check("d1", &before, &proven), Ok(()), "changes re-signed before the registration");
+        assert!(check("d1", &before, &KeyFacts { proven_key: None, ..proven }).is_err());
         let mut marked = o.clone();
         marked.signature = Some(branchdesk_api::sync::SERVER_MARK.into());
         assert!(check("d1", &marked, &KeyFacts { setting_up: true, ..AFTER }).is_err());

@@ -3,8 +3,8 @@
 //! table catalogue as the store takes it: a bad op is refused on its own.
 
 use branchdesk_api::sync::{
-    EnrolRequest, Op, PullRequest, PushRequest, WaitRequest, DESK_SCHEMA_VERSION, MAX_WAIT_MS, ORG_SCOPE,
-    SYNCED_ENTITIES,
+    Authority, EnrolRequest, Op, ProveRequest, PullRequest, PushRequest, WaitRequest, DESK_SCHEMA_VERSION,
+    MAX_WAIT_MS, ORG_SCOPE, SYNCED_ENTITIES,
 };
 use branchdesk_api::tables::{Column, Entity, ScopeKind, Type};
 use serde_json::Value;
@@ -310,6 +310,34 @@ pub fn enrol(req: &EnrolRequest) -> Result<(), Invalid> {
     }
     if req.code.trim().is_empty() || req.code.len() > 64 {
         return Err(field("code".into(), "enter the code the server or an administrator gave you"));
+    }
+    Ok(())
+}
+
+/// A password proof: an account id, a password of sane length, a key.
+pub fn prove(req: &ProveRequest) -> Result<(), Invalid> {
+    if Uuid::parse_str(&req.user_id).is_err() {
+        return Err(field("user_id".into(), "user_id must be a UUID"));
+    }
+    if req.password.is_empty() || req.password.chars().count() > 256 {
+        return Err(field("password".into(), "a password of 1 to 256 characters"));
+    }
+    if req.public_key.len() != 64 || !req.public_key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(field("public_key".into(), "public_key must be 64 hex digits"));
+    }
+    Ok(())
+}
+
+/// Who signs a desk-management request: an account id, a time, a signature.
+pub fn authority(a: &Authority) -> Result<(), Invalid> {
+    if Uuid::parse_str(&a.user_id).is_err() {
+        return Err(field("authority.user_id".into(), "user_id must be a UUID"));
+    }
+    if a.at.chars().count() > 40 {
+        return Err(field("authority.at".into(), "at most 40 characters"));
+    }
+    if a.signature.len() != 128 || !a.signature.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(field("authority.signature".into(), "signature must be 128 hex digits"));
     }
     Ok(())
 }

@@ -1,13 +1,13 @@
-//! An organisation made before signing moves over (docs/trust.md): while
-//! some active account has no key on record, such accounts act on the
-//! desk's word and register their key with their first signed change; an
-//! account with a key must sign from its first key on; once every active
-//! account has one, nothing unsigned gets through.
+//! An organisation made before signing moves over (docs/trust.md): an
+//! older desk's unsigned changes are refused with their whole push (the
+//! desk keeps them); an account without a key on record registers the key
+//! its desk made only once its owner has proved their password to the
+//! server, signed by that key; from its first key on it must sign.
 
 use branchdesk_api::canonical::signing::{public_hex, sign, SigningKey};
 use branchdesk_api::sync::{Op, PushResponse, DESK_SCHEMA_VERSION};
 use branchdesk_server::store::sqlite::SqliteStore;
-use branchdesk_server::store::Store;
+use branchdesk_server::store::{Store, StoreError};
 use serde_json::{json, Value};
 
 const DEVICE: &str = "0193a0c0-0000-7000-8000-0000000000d1";
@@ -44,12 +44,22 @@ impl Desk {
         }
     }
 
-    async fn push(&self, ops: Vec<Op>) -> PushResponse {
-        self.store.push(DEVICE.into(), ops).await.unwrap()
+    async fn push(&mut self, ops: Vec<Op>) -> PushResponse {
+        self.try_push(ops).await.unwrap()
+    }
+
+    /// A push refused whole leaves its seqs unused: the next op takes them.
+    async fn try_push(&mut self, ops: Vec<Op>) -> Result<PushResponse, StoreError> {
+        let n = ops.len() as u64;
+        let res = self.store.push(DEVICE.into(), ops).await;
+        if res.is_err() {
+            self.seq -= n;
+        }
+        res
     }
 
     /// Pushes one op; its refusal, if refused.
-    async fn one(&self, op: Op) -> Option<String> {
+    async fn one(&mut self, op: Op) -> Option<String> {
         self.push(vec![op]).await.rejected.pop().map(|r| r.reason)
     }
 
@@ -63,6 +73,20 @@ impl Desk {
             "insert",
             json!({ "branch_id": BRANCH, "name": format!("Room {}", self.seq + 1), "capacity": 20,
                     "created_at": NOW, "updated_at": NOW }),
+        );
+        op.signature = key.map(|k| sign(k, DEVICE, &op));
+        op
+    }
+
+    /// A grant of the director's role to `who`, by Meera (signed by `key`).
+    fn grant(&mut self, who: &str, key: Option<&SigningKey>) -> Op {
+        let id = uuid::Uuid::now_v7().to_string();
+        let mut op = self.op(
+            MEERA,
+            "role_grants",
+            &id,
+            "insert",
+            json!({ "user_id": who, "role_id": ROLE, "created_at": NOW }),
         );
         op.signature = key.map(|k| sign(k, DEVICE, &op));
         op
@@ -116,49 +140,60 @@ async fn an_organisation_from_before_signing_moves_over_as_its_people_sign_in() 
     ];
     for (id, name, active) in [(MEERA, "meera", true), (RAVI, "ravi", true), (GONE, "gone", false)] {
         upload.push(d.op(MEERA, "users", id, "insert", user(id, name, active)));
-        let grant = uuid::Uuid::now_v7().to_string();
-        upload.push(d.op(
-            MEERA,
-            "role_grants",
-            &grant,
-            "insert",
-            json!({ "user_id": id, "role_id": ROLE, "created_at": NOW }),
-        ));
     }
+    // The first grant ends the first upload's exception.
+    upload.push(d.grant(MEERA, None));
     assert_eq!(d.push(upload).await.rejected, vec![]);
 
-    // Moving over: an account without a key acts on the desk's word.
+    // An older desk's unsigned change is refused with its whole push:
+    // nothing is stored, and that desk keeps it until it is updated.
     let room = d.room(RAVI, None);
-    assert_eq!(d.one(room).await, None);
-    // Meera signs in on an updated desk: her key registers itself; from
-    // then on her changes must carry her signature.
+    assert!(matches!(d.try_push(vec![room]).await, Err(StoreError::Unsigned { .. })));
+
+    // Meera signs in on an updated desk, which makes her key: it registers
+    // only once she has proved her password to the server.
     let meera = SigningKey::from_bytes(&[1; 32]);
+    let register = d.register(MEERA, &meera);
+    assert!(d.one(register).await.is_some_and(|r| r.contains("no signing key")), "not proven yet");
+    d.store.record_proof(MEERA.into(), public_hex(&meera), DEVICE.into()).await.unwrap();
     let register = d.register(MEERA, &meera);
     assert_eq!(d.one(register).await, None);
     let unsigned = d.room(MEERA, None);
-    assert!(d.one(unsigned).await.is_some_and(|r| r.contains("not signed")));
+    assert!(matches!(d.try_push(vec![unsigned]).await, Err(StoreError::Unsigned { .. })));
+    for who in [RAVI, GONE] {
+        let grant = d.grant(who, Some(&meera));
+        assert_eq!(d.one(grant).await, None);
+    }
     let forged = d.room(MEERA, Some(&SigningKey::from_bytes(&[9; 32])));
     assert!(d.one(forged).await.is_some_and(|r| r.contains("does not match")));
     let signed = d.room(MEERA, Some(&meera));
     assert_eq!(d.one(signed).await, None);
-    let still = d.room(RAVI, None);
-    assert_eq!(d.one(still).await, None, "Ravi has not signed in since the update yet");
 
-    // Ravi signs in: every active account has a key (a deactivated one
-    // does not count) and nothing unsigned gets through any more.
+    // Ravi has not proved his password: a key his desk made acts for
+    // nothing, not even registering itself.
     let ravi = SigningKey::from_bytes(&[2; 32]);
+    let early = d.room(RAVI, Some(&ravi));
+    assert!(d.one(early).await.is_some_and(|r| r.contains("no signing key")));
+    let register = d.register(RAVI, &ravi);
+    assert!(d.one(register).await.is_some_and(|r| r.contains("no signing key")));
+    // A proof for Meera's account does not make Ravi's key.
+    let mut borrowed = d.register(RAVI, &meera);
+    borrowed.signature = Some(sign(&meera, DEVICE, &borrowed));
+    assert!(d.one(borrowed).await.is_some_and(|r| r.contains("no signing key")));
+    d.store.record_proof(RAVI.into(), public_hex(&ravi), DEVICE.into()).await.unwrap();
     let register = d.register(RAVI, &ravi);
     assert_eq!(d.one(register).await, None);
-    let unsigned = d.room(RAVI, None);
-    assert!(d.one(unsigned).await.is_some_and(|r| r.contains("not signed")));
     let mut older = d.room(RAVI, None);
     older.schema_version = DESK_SCHEMA_VERSION - 1;
-    assert!(d.one(older).await.is_some_and(|r| r.contains("not signed")), "an older schema is no excuse");
-    let keyless = d.room(GONE, None);
+    assert!(
+        matches!(d.try_push(vec![older]).await, Err(StoreError::Unsigned { .. })),
+        "an older schema is no excuse"
+    );
+    let keyless = d.room(GONE, Some(&SigningKey::from_bytes(&[3; 32])));
     assert!(d.one(keyless).await.is_some_and(|r| r.contains("no signing key")));
     let signed = d.room(RAVI, Some(&ravi));
     assert_eq!(d.one(signed).await, None);
-    // Moved over, a row's parents must be on record.
+    // Every active account has a key: a row's parents must be on record.
     let mut orphan = d.room(RAVI, None);
     orphan.columns.insert("branch_id".into(), json!("0193a0c0-0000-7000-8000-0000000000bf"));
     orphan.signature = Some(sign(&ravi, DEVICE, &orphan));

@@ -3,6 +3,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
+use branchdesk_api::canonical::signing::{self, SigningKey};
 use branchdesk_api::sync::{Op, DESK_SCHEMA_VERSION};
 use branchdesk_server::limits::{ClientAddr, Guard, Limits, Rate};
 use branchdesk_server::store::postgres::PgStore;
@@ -461,26 +462,43 @@ async fn money_without_the_permission_is_kept_and_flagged_once(backend: Backend)
         columns: whole(entity, &op(DEVICE, seq, scope).entity_id, scope, cols),
         ..op(DEVICE, seq, scope)
     };
-    let receipt = |seq: u64, author: &str| {
-        row(
+    const NOT_YET: &str = "0193a0c2-0000-7000-8000-000000000003";
+    let (clerk_key, stranger_key) = (SigningKey::from_bytes(&[1; 32]), SigningKey::from_bytes(&[2; 32]));
+    let receipt = |seq: u64, author: &str, key: &SigningKey| {
+        let mut op = row(
             seq,
             "receipts",
             BRANCH_A,
             Some(author),
             json!({ "branch_id": branch, "amount_minor": 150_000, "number": format!("A/1/{seq}") }),
-        )
+        );
+        op.signature = Some(signing::sign(key, DEVICE, &op));
+        op
+    };
+    // Accounts as the first upload brings them: one that has not signed in
+    // since the update keeps the organisation moving over.
+    let account = |seq: u64, id: &str, key: Option<&SigningKey>| {
+        let mut op = row(seq, "users", "org", None, json!({ "id": id }));
+        op.entity_id = id.into();
+        if let Some(k) = key {
+            op.columns.insert("public_key".into(), json!(signing::public_hex(k)));
+        }
+        op
     };
     let ops = vec![
         row(1, "roles", "org", None, json!({ "name": "BACKOFFICE", "permissions": ["collect:payment"] })),
+        account(2, CLERK, Some(&clerk_key)),
+        account(3, STRANGER, Some(&stranger_key)),
+        account(4, NOT_YET, None),
         row(
-            2,
+            5,
             "role_grants",
             "org",
             None,
             json!({ "user_id": CLERK, "role_id": "0193a0c1-0000-7000-8000-000000000001", "branch_id": branch }),
         ),
-        receipt(3, CLERK),
-        receipt(4, STRANGER),
+        receipt(6, CLERK, &clerk_key),
+        receipt(7, STRANGER, &stranger_key),
     ];
     let (s, body) = push(&app, ops.clone()).await;
     assert_eq!(s, StatusCode::OK, "{body}");
@@ -491,7 +509,7 @@ async fn money_without_the_permission_is_kept_and_flagged_once(backend: Backend)
         page["changes"].as_array().unwrap().iter().map(|c| c["op"]["entity"].as_str().unwrap()).collect();
     assert_eq!(entities, ["receipts", "receipts", "money_reviews"], "{page}");
     let review = &page["changes"][2]["op"]["columns"];
-    assert_eq!(review["entity_id"], ops_entity_id(4));
+    assert_eq!(review["entity_id"], ops_entity_id(7));
     assert_eq!(review["author_user_id"], STRANGER);
     assert_eq!(review["branch_id"], branch);
 }

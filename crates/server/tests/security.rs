@@ -13,8 +13,8 @@
 mod hostile;
 mod support;
 
-use branchdesk_api::canonical::signing::SigningKey;
-use branchdesk_api::sync::{Op, DESK_SCHEMA_VERSION, ORG_SCOPE, SERVER_MARK};
+use branchdesk_api::canonical::signing::{public_hex, SigningKey};
+use branchdesk_api::sync::{DeviceAction, Op, DESK_SCHEMA_VERSION, ORG_SCOPE, SERVER_MARK};
 use branchdesk_api::tables::{ScopeKind, Type, TABLES};
 use hostile::{
     new_id, now_ms, signed, stamp_at, with_id, Answer, Desk, Org, Person, Server, Wire, World, NOW,
@@ -53,6 +53,8 @@ const ATTACKS: &[&str] = &[
     "too_many_scopes",
     "live_device_id_enrolled_again",
     "enrolment_brute_force",
+    "desk_management_by_the_wrong_person",
+    "password_proof_guessing",
 ];
 
 /// Attacks that currently get through (each has an ignored test below
@@ -113,9 +115,9 @@ impl Scenario {
         let setup = org.setup_ops(&mut a);
         let first_op = setup[0].clone();
         a.push_ok(&wire, setup).await;
-        let code = a.issue_code(&wire).await;
+        let code = a.issue_code(&wire, &org.director).await;
         let h = Desk::enrol(&wire, &code).await;
-        let code = a.issue_code(&wire).await;
+        let code = a.issue_code(&wire, &org.director).await;
         let b = Desk::enrol(&wire, &code).await;
         // Legitimate, signed work: the clerk admits a student and takes a
         // fee; the director adds a room and pays a salary.
@@ -388,9 +390,9 @@ impl Scenario {
                 let s = new_id();
                 let cols = with_id(self.org.student("K2-0002", "Nobody"), &s);
                 let op = self.op(Who::A, Some(&ghost), "students", &s, "insert", cols.clone());
-                self.attack("an author refused an account", Who::A, vec![op], "no signing key").await;
+                self.attack("an author refused an account", Who::A, vec![op], "not signed").await;
                 let op = self.op(Who::A, Some(&new_id()), "students", &s, "insert", cols.clone());
-                self.attack("an author not on record", Who::A, vec![op], "no signing key").await;
+                self.attack("an author not on record", Who::A, vec![op], "not signed").await;
                 let stranger = Person { id: new_id(), key: mallory.clone() };
                 let op = self.signed_op(Who::A, (&stranger, &mallory), "students", &s, "insert", cols);
                 self.attack("an author not on record, signed", Who::A, vec![op], "no signing key").await;
@@ -929,7 +931,7 @@ impl Scenario {
             }
             "live_device_id_enrolled_again" => {
                 let before = self.world().await;
-                let code = self.h.issue_code(&self.wire).await;
+                let code = self.h.issue_code(&self.wire, &self.org.director).await;
                 let a = self.wire.enrol(&self.a.id.clone(), &code, None).await;
                 assert_eq!((a.status, a.code()), (409, "device_in_use"), "desk A's id, no token: {a:?}");
                 let a = self.wire.enrol(&self.a.id.clone(), &code, Some(&self.b.token)).await;
@@ -963,10 +965,91 @@ impl Scenario {
                 let after = limited.expect("guessing codes is rate-limited");
                 assert!(after <= 10, "limited after {after} guesses");
                 // While limited, even a right code is not looked at.
-                let code = self.h.issue_code(&self.wire).await;
+                let code = self.h.issue_code(&self.wire, &self.org.director).await;
                 let a = self.wire.enrol(&new_id(), &code, None).await;
                 assert_eq!((a.status, a.code()), (429, "rate_limited"), "{a:?}");
                 self.nothing_stored("enrolment brute force", &before).await;
+            }
+            // A desk's token is not enough to hand out codes or revoke
+            // desks: a person allowed to must sign the request, now.
+            "desk_management_by_the_wrong_person" => {
+                let before = self.world().await;
+                let (d, c) = (self.org.director.clone(), self.org.clerk.clone());
+                let all = DeviceAction::IssueCode { scopes: None };
+                let revoke_b = DeviceAction::Revoke { device_id: &self.b.id };
+                let forged = Person { id: d.id.clone(), key: c.key.clone() };
+                let cases = [
+                    ("no person", json!({})),
+                    ("the clerk", json!({ "authority": self.a.authority(&c, all, 0) })),
+                    (
+                        "the director's name, the clerk's key",
+                        json!({ "authority": self.a.authority(&forged, all, 0) }),
+                    ),
+                    ("signed an hour ago", json!({ "authority": self.a.authority(&d, all, -60) })),
+                    ("signed for another desk", json!({ "authority": self.b.authority(&d, all, 0) })),
+                    ("signed to revoke a desk", json!({ "authority": self.a.authority(&d, revoke_b, 0) })),
+                ];
+                for (what, body) in cases {
+                    let a = self.wire.post("/v1/devices/codes", Some(&self.a.token), &body).await;
+                    assert_eq!(
+                        (a.status, a.code()),
+                        (403, "not_authorised"),
+                        "a code asked by {what}: {a:?}"
+                    );
+                }
+                let by_clerk =
+                    json!({ "device_id": self.b.id, "authority": self.a.authority(&c, revoke_b, 0) });
+                let a = self.wire.post("/v1/devices/revoke", Some(&self.a.token), &by_clerk).await;
+                assert_eq!((a.status, a.code()), (403, "not_authorised"), "the clerk revokes desk B: {a:?}");
+                let unsigned = json!({ "device_id": self.b.id });
+                let a = self.wire.post("/v1/devices/revoke", Some(&self.a.token), &unsigned).await;
+                assert_eq!((a.status, a.code()), (403, "not_authorised"), "nobody revokes desk B: {a:?}");
+                let b = self
+                    .wire
+                    .post("/v1/sync/pull", Some(&self.b.token), &json!({ "cursors": { "org": 0 } }))
+                    .await;
+                assert_eq!(b.status, 200, "desk B is still linked: {b:?}");
+                self.nothing_stored("desk management by the wrong person", &before).await;
+            }
+            // An account with a key cannot be taken over by "proving" a
+            // password for a new key, and guesses are limited.
+            "password_proof_guessing" => {
+                let c = self.org.clerk.clone();
+                let proof = |password: &str| json!({ "user_id": c.id, "password": password, "public_key": public_hex(&mallory) });
+                let a = self.wire.post("/v1/keys/prove", Some(&self.a.token), &proof("Teak-Window-57")).await;
+                assert_eq!((a.status, a.code()), (403, "proof_failed"), "an account with a key: {a:?}");
+                let a = self.wire.post("/v1/keys/prove", None, &proof("x")).await;
+                assert_eq!(a.status, 401, "no token: {a:?}");
+                let bad = json!({ "user_id": "nope", "password": "x", "public_key": "zz" });
+                let a = self.wire.post("/v1/keys/prove", Some(&self.a.token), &bad).await;
+                assert_eq!((a.status, a.body["field"].as_str()), (422, Some("user_id")), "{a:?}");
+                let mut limited = None;
+                for i in 0..15 {
+                    let a = self
+                        .wire
+                        .post("/v1/keys/prove", Some(&self.b.token), &proof(&format!("guess-{i}")))
+                        .await;
+                    match a.status {
+                        403 => assert_eq!(a.code(), "proof_failed", "{a:?}"),
+                        429 => {
+                            limited = Some(i);
+                            break;
+                        }
+                        _ => panic!("a guessed password: {a:?}"),
+                    }
+                }
+                assert!(limited.is_some_and(|i| i <= 10), "guessing passwords is rate-limited: {limited:?}");
+                // The clerk's own key still signs; the stranger's key does not.
+                let s = new_id();
+                let cols = with_id(self.org.student("K2-0003", "Not Mallory's"), &s);
+                let op = self.signed_op(Who::A, (&c, &mallory), "students", &s, "insert", cols);
+                self.attack(
+                    "a change signed by the 'proved' key",
+                    Who::A,
+                    vec![op],
+                    "signature does not match",
+                )
+                .await;
             }
             other => panic!("no attack named {other}"),
         }

@@ -100,7 +100,9 @@ fn desk() -> TestDesk {
 async fn link(client: &Client, server: &Server, d: &TestDesk, first: Option<&TestDesk>) {
     let code = match first {
         None => server.bootstrap.clone().expect("a fresh server prints a bootstrap code"),
-        Some(f) => client.issue_code(&f.desk, None).await.unwrap().code,
+        Some(f) => {
+            client.issue_code(&f.desk, f.desk.signed_in_here().first().copied(), None).await.unwrap().code
+        }
     };
     client.link(&d.desk, &server.url, &code).await.unwrap();
 }
@@ -421,7 +423,11 @@ async fn a_branch_desk_holds_only_its_branch() {
     client.sync(&a.desk).await.unwrap();
 
     let b = desk();
-    let code = client.issue_code(&a.desk, Some(vec![format!("branch:{k2}")])).await.unwrap().code;
+    let code = client
+        .issue_code(&a.desk, a.desk.signed_in_here().first().copied(), Some(vec![format!("branch:{k2}")]))
+        .await
+        .unwrap()
+        .code;
     client.link(&b.desk, &server.url, &code).await.unwrap();
     client.sync(&b.desk).await.unwrap();
     let (tb, _) = b.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
@@ -588,7 +594,15 @@ async fn a_student_transferred_on_one_branch_desk_arrives_at_the_other_with_hist
         let server = &server;
         async move {
             let d = desk();
-            let code = client.issue_code(&a.desk, Some(vec![format!("branch:{b}")])).await.unwrap().code;
+            let code = client
+                .issue_code(
+                    &a.desk,
+                    a.desk.signed_in_here().first().copied(),
+                    Some(vec![format!("branch:{b}")]),
+                )
+                .await
+                .unwrap()
+                .code;
             client.link(&d.desk, &server.url, &code).await.unwrap();
             client.sync(&d.desk).await.unwrap();
             d

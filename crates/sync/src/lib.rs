@@ -9,11 +9,12 @@
 #![allow(clippy::result_large_err)]
 
 use branchdesk_api::commands::system::Joined;
+use branchdesk_api::ids::UserId;
 use branchdesk_api::pin::JoinCode;
 use branchdesk_api::sync::{
-    CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, LinkedDevice, Op, PullRequest, PullResponse,
-    PushRequest, PushResponse, RevokeRequest, ServerError, ServerErrorCode, SnapshotRequest, WaitRequest,
-    WaitResponse,
+    CodeRequest, CodeResponse, DeviceAction, EnrolRequest, EnrolResponse, LinkedDevice, Op, ProveRequest,
+    ProveResponse, PullRequest, PullResponse, PushRequest, PushResponse, RevokeRequest, ServerError,
+    ServerErrorCode, SnapshotRequest, WaitRequest, WaitResponse,
 };
 use branchdesk_desk::sync::apply::ApplyReport;
 use branchdesk_desk::Desk;
@@ -345,14 +346,19 @@ impl<T: Transport> Client<T> {
     }
 
     /// A one-time code with which another desk can enrol, for some branch
-    /// scopes (`None`: the same as this desk's).
+    /// scopes (`None`: the same as this desk's), asked for by a person
+    /// signed in here (`None` only before the organisation reaches the
+    /// server: nobody holds a grant there yet).
     pub async fn issue_code(
         &self,
         desk: &Desk,
+        asking: Option<UserId>,
         scopes: Option<Vec<String>>,
     ) -> Result<CodeResponse, SyncError> {
         let peer = &Peer::of(desk)?;
-        let req = CodeRequest { scopes };
+        let action = DeviceAction::IssueCode { scopes: scopes.as_deref() };
+        let authority = asking.map(|a| desk.authority(a, action)).transpose()?;
+        let req = CodeRequest { scopes, authority };
         let res: CodeResponse = self.post(peer, "/v1/devices/codes", &req).await?;
         // The new desk trusts the server as this one does: by its pin.
         let code = JoinCode { secret: res.code, pin: peer.pin.clone() }.show();
@@ -365,10 +371,17 @@ impl<T: Transport> Client<T> {
         self.post(peer, "/v1/devices/list", &serde_json::json!({})).await
     }
 
-    /// Revokes another desk (within this desk's branches); answers the desks.
-    pub async fn revoke_desk(&self, desk: &Desk, device_id: &str) -> Result<Vec<LinkedDevice>, SyncError> {
+    /// Revokes another desk, as `asking` (who manages settings for every
+    /// branch); answers the desks.
+    pub async fn revoke_desk(
+        &self,
+        desk: &Desk,
+        asking: UserId,
+        device_id: &str,
+    ) -> Result<Vec<LinkedDevice>, SyncError> {
         let peer = &Peer::of(desk)?;
-        let req = RevokeRequest { device_id: device_id.into() };
+        let authority = desk.authority(asking, DeviceAction::Revoke { device_id })?;
+        let req = RevokeRequest { device_id: device_id.into(), authority: Some(authority) };
         self.post(peer, "/v1/devices/revoke", &req).await
     }
 
@@ -392,10 +405,35 @@ impl<T: Transport> Client<T> {
         result
     }
 
+    /// Makes the password proofs this desk holds (`proofs.rs` on the desk):
+    /// a refused one is noted and its ops keep waiting.
+    async fn prove_keys(&self, desk: &Desk, peer: &Peer) -> Result<(), SyncError> {
+        for p in desk.proofs_to_make()? {
+            let req = ProveRequest {
+                user_id: p.user_id.to_string(),
+                password: p.password,
+                public_key: p.public_key.clone(),
+            };
+            match self.post::<_, ProveResponse>(peer, "/v1/keys/prove", &req).await {
+                Ok(_) => desk.proof_taken(p.user_id, &p.public_key)?,
+                Err(SyncError::Refused {
+                    body: ServerError { code: ServerErrorCode::ProofFailed, message, .. },
+                    ..
+                }) => {
+                    tracing::warn!(user = %p.user_id, reason = %message, "the server refused a password proof");
+                    desk.proof_refused(p.user_id, &p.public_key, &message)?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
     async fn round(&self, desk: &Desk) -> Result<Round, SyncError> {
         let peer = &Peer::of(desk)?;
         let mut round = Round::default();
         let mut outdated = None;
+        self.prove_keys(desk, peer).await?;
         loop {
             let ops = within_budget(desk.pending_ops(PUSH_BATCH)?, PUSH_BUDGET_BYTES);
             if ops.is_empty() {

@@ -43,8 +43,14 @@ fn a_desk_of_one_branch_follows_another_after_linking_with_a_code_for_both() {
     rt.block_on(client.sync(&nodes[0].desk)).unwrap();
 
     let mut desk = node(5);
-    let code =
-        rt.block_on(client.issue_code(&nodes[0].desk, Some(vec![format!("branch:{a}")]))).unwrap().code;
+    let code = rt
+        .block_on(client.issue_code(
+            &nodes[0].desk,
+            nodes[0].desk.signed_in_here().first().copied(),
+            Some(vec![format!("branch:{a}")]),
+        ))
+        .unwrap()
+        .code;
     rt.block_on(client.link(&desk.desk, &url(&nodes[0]), &code)).unwrap();
     rt.block_on(client.sync(&desk.desk)).unwrap();
     sign_in(&mut desk);
@@ -52,7 +58,10 @@ fn a_desk_of_one_branch_follows_another_after_linking_with_a_code_for_both() {
     let number = desk.desk.desk_no().unwrap();
 
     let both = Some(vec![format!("branch:{a}"), format!("branch:{b}")]);
-    let code = rt.block_on(client.issue_code(&nodes[0].desk, both)).unwrap().code;
+    let code = rt
+        .block_on(client.issue_code(&nodes[0].desk, nodes[0].desk.signed_in_here().first().copied(), both))
+        .unwrap()
+        .code;
     rt.block_on(client.link(&desk.desk, &url(&nodes[0]), &code)).unwrap();
     rt.block_on(client.sync(&desk.desk)).unwrap();
     assert_eq!((rooms_in(&desk, a), rooms_in(&desk, b)), (1, 1), "branch B arrives too");
@@ -76,21 +85,40 @@ fn a_revoked_desk_is_refused_and_listed_as_revoked() {
 
     // A desk of branch A alone may not revoke the all-branch desks.
     let mut small = node(9);
-    let code =
-        rt.block_on(client.issue_code(&nodes[0].desk, Some(vec![format!("branch:{a}")]))).unwrap().code;
+    let code = rt
+        .block_on(client.issue_code(
+            &nodes[0].desk,
+            nodes[0].desk.signed_in_here().first().copied(),
+            Some(vec![format!("branch:{a}")]),
+        ))
+        .unwrap()
+        .code;
     rt.block_on(client.link(&small.desk, &url(&nodes[0]), &code)).unwrap();
     rt.block_on(client.sync(&small.desk)).unwrap();
     sign_in(&mut small);
-    let e = rt.block_on(client.revoke_desk(&small.desk, nodes[1].desk.device_id())).unwrap_err();
+    let e = rt
+        .block_on(client.revoke_desk(&small.desk, small.desk.signed_in_here()[0], nodes[1].desk.device_id()))
+        .unwrap_err();
     assert!(matches!(&e, SyncError::Refused { status: 403, .. }), "{e}");
 
-    let e =
-        rt.block_on(client.revoke_desk(&nodes[0].desk, "0193a0c0-0000-7000-8000-000000000bad")).unwrap_err();
+    let e = rt
+        .block_on(client.revoke_desk(
+            &nodes[0].desk,
+            nodes[0].desk.signed_in_here()[0],
+            "0193a0c0-0000-7000-8000-000000000bad",
+        ))
+        .unwrap_err();
     assert!(
         matches!(&e, SyncError::Refused { status: 422, body } if body.field.as_deref() == Some("device_id")),
         "an unknown desk is named as the bad field: {e}"
     );
-    let after = rt.block_on(client.revoke_desk(&nodes[0].desk, nodes[1].desk.device_id())).unwrap();
+    let after = rt
+        .block_on(client.revoke_desk(
+            &nodes[0].desk,
+            nodes[0].desk.signed_in_here()[0],
+            nodes[1].desk.device_id(),
+        ))
+        .unwrap();
     assert!(after.iter().find(|d| d.device_id == nodes[1].desk.device_id()).unwrap().revoked_at.is_some());
     room(&nodes[1], a, "Made after the revocation");
     let e = rt.block_on(client.sync(&nodes[1].desk)).unwrap_err();

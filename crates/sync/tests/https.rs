@@ -55,7 +55,10 @@ async fn a_pinned_code_links_over_https_and_the_desk_keeps_the_pin() {
     let round = client.sync(&desk.desk).await.unwrap();
     assert!(round.pushed > 0, "the organisation went up over HTTPS");
     // A code issued through this desk carries the same pin on.
-    let issued = JoinCode::parse(&client.issue_code(&desk.desk, None).await.unwrap().code).unwrap();
+    let issued = JoinCode::parse(
+        &client.issue_code(&desk.desk, desk.desk.signed_in_here().first().copied(), None).await.unwrap().code,
+    )
+    .unwrap();
     assert_eq!(issued.pin, server.code.pin);
     assert_eq!(issued.secret.len(), 19, "80 bits shown as XXXX-XXXX-XXXX-XXXX");
 }

@@ -74,7 +74,11 @@ impl Server {
         client.link(&first.desk, URL, &server.bootstrap).await.unwrap();
         setup_organisation(&first.desk);
         client.sync(&first.desk).await.unwrap();
-        let code = client.issue_code(&first.desk, None).await.unwrap().code;
+        let code = client
+            .issue_code(&first.desk, first.desk.signed_in_here().first().copied(), None)
+            .await
+            .unwrap()
+            .code;
         (server, first, code)
     }
 }

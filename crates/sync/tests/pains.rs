@@ -146,7 +146,13 @@ fn world_on(rt: tokio::runtime::Runtime, skews: &[i64]) -> World {
             bootstrap.clone()
         } else {
             let first: &Node = &nodes[0];
-            rt.block_on(first.client.issue_code(&first.desk, None)).unwrap().code
+            rt.block_on(first.client.issue_code(
+                &first.desk,
+                first.desk.signed_in_here().first().copied(),
+                None,
+            ))
+            .unwrap()
+            .code
         };
         rt.block_on(client.link(&desk, "https://sim", &code)).unwrap();
         if d == 0 {

@@ -160,7 +160,14 @@ fn build_template<S: Store>(rt: &tokio::runtime::Runtime, store: S, dir: tempfil
     rt.block_on(clients[0].sync(&desks[0])).unwrap();
     for d in 1..DESKS {
         let scope = format!("branch:{}", branches[follows(d)[0]]);
-        let code = rt.block_on(clients[0].issue_code(&desks[0], Some(vec![scope]))).unwrap().code;
+        let code = rt
+            .block_on(clients[0].issue_code(
+                &desks[0],
+                desks[0].signed_in_here().first().copied(),
+                Some(vec![scope]),
+            ))
+            .unwrap()
+            .code;
         rt.block_on(clients[d].link(&desks[d], url, &code)).unwrap();
     }
     for _ in 0..2 {
@@ -658,7 +665,11 @@ fn join_late(sim: &Sim<'_>, rt: &tokio::runtime::Runtime, root: &Path) -> Result
     let client = Client::over(Link { net: sim.net.clone(), desk: DESKS });
     let scope = format!("branch:{}", sim.t.branches[0]);
     let code = rt
-        .block_on(sim.clients[0].issue_code(sim.replicas[0].desk(), Some(vec![scope])))
+        .block_on(sim.clients[0].issue_code(
+            sim.replicas[0].desk(),
+            sim.replicas[0].desk().signed_in_here().first().copied(),
+            Some(vec![scope]),
+        ))
         .map_err(|e| e.to_string())?
         .code;
     rt.block_on(client.link(&desk, "https://sim", &code)).map_err(|e| e.to_string())?;

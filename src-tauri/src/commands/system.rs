@@ -47,9 +47,11 @@ pub async fn link_server(state: State<'_, AppState>, input: LinkServer) -> Reply
 
 #[tauri::command]
 pub async fn issue_desk_code(state: State<'_, AppState>, input: IssueDeskCode) -> Reply<IssueDeskCode> {
-    state.actor(|desk, actor| desk.check_may_link(actor))?;
+    let asking = state
+        .actor(|desk, actor| desk.check_may_issue_code(actor, input.branch_id).map(|()| actor.user_id))?;
     let scopes = input.branch_id.map(|b| vec![format!("branch:{b}")]);
-    let code = state.sync_client().issue_code(&state.desk_arc(), scopes).await.map_err(sync_error)?;
+    let code =
+        state.sync_client().issue_code(&state.desk_arc(), Some(asking), scopes).await.map_err(sync_error)?;
     Ok(DeskCode { code: code.code, valid_hours: code.valid_hours })
 }
 
@@ -69,22 +71,23 @@ pub async fn join_organisation(
 #[tauri::command]
 pub async fn list_linked_desks(state: State<'_, AppState>, input: ListLinkedDesks) -> Reply<ListLinkedDesks> {
     let _ = input;
-    state.actor(|desk, actor| desk.check_may_link(actor))?;
+    state.actor(|desk, actor| desk.check_may_list_desks(actor))?;
     let devices = state.sync_client().linked_desks(&state.desk_arc()).await.map_err(sync_error)?;
     linked_desks(&state, devices)
 }
 
 #[tauri::command]
 pub async fn revoke_desk(state: State<'_, AppState>, input: RevokeDesk) -> Reply<RevokeDesk> {
-    state.actor(|desk, actor| desk.check_may_link(actor))?;
+    let asking = state.actor(|desk, actor| desk.check_may_link(actor).map(|()| actor.user_id))?;
     let desk = state.desk_arc();
     if input.device_id == desk.device_id() {
         return Err(ApiError::invalid("device_id", "This is the desk you are using; unlink it instead."));
     }
-    let devices = state.sync_client().revoke_desk(&desk, &input.device_id).await.map_err(|e| match e {
-        branchdesk_sync::SyncError::Refused { body, .. } => ApiError::invalid("device_id", body.message),
-        other => sync_error(other),
-    })?;
+    let devices =
+        state.sync_client().revoke_desk(&desk, asking, &input.device_id).await.map_err(|e| match e {
+            branchdesk_sync::SyncError::Refused { body, .. } => ApiError::invalid("device_id", body.message),
+            other => sync_error(other),
+        })?;
     linked_desks(&state, devices)
 }
 

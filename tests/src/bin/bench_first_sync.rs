@@ -74,7 +74,8 @@ fn main() {
     let stored = t.elapsed();
 
     // A fresh desk joins and downloads it all.
-    let code = rt.block_on(client.issue_code(&office, None)).unwrap().code;
+    let code =
+        rt.block_on(client.issue_code(&office, office.signed_in_here().first().copied(), None)).unwrap().code;
     let joining = sync_bench::open_desk();
     rt.block_on(client.link(&joining.desk, &server.url, &code)).unwrap();
     let t = Instant::now();

@@ -44,7 +44,7 @@ fn main() {
     let (office, actor, branch) = sync_bench::office(&rt, &client, &server);
     let a = Arc::new(office.desk);
     rt.block_on(client.sync(&a)).unwrap();
-    let code = rt.block_on(client.issue_code(&a, None)).unwrap().code;
+    let code = rt.block_on(client.issue_code(&a, Some(actor.user_id), None)).unwrap().code;
     let joining = sync_bench::open_desk();
     let b = Arc::new(joining.desk);
     rt.block_on(client.link(&b, &url, &code)).unwrap();

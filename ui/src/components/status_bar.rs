@@ -80,6 +80,7 @@ pub fn StatusBar(p: &StatusBarProps) -> Html {
                 <progress max={r.total.to_string()} value={r.done.to_string()}></progress>
             }
             if s.open_conflicts > 0 { <span class="tag">{ format!("{} merge conflicts kept for review", s.open_conflicts) }</span> }
+            if let Some(why) = &s.held_for { <span class="tag pending" id="held-for">{ why }</span> }
             if s.refused_changes > 0 { <span class="tag">{ format!("{} changes refused by the server (Settings)", s.refused_changes) }</span> }
             if s.server_url.is_some() {
                 <button class="link small" id="sync-now" onclick={sync_now} disabled={*busy}>{ if *busy { "Syncing…" } else { "Sync now" } }</button>

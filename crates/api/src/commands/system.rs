@@ -59,6 +59,10 @@ pub struct SyncState {
     pub last_backup_at: Option<DateTime<Utc>>,
     /// A long download in progress, if any.
     pub receiving: Option<Receiving>,
+    /// Why this desk's changes wait before one of them (who must sign in
+    /// here first), if they do.
+    #[serde(default)]
+    pub held_for: Option<String>,
 }
 command!(GetSyncState => "get_sync_state", Session -> SyncState);
 

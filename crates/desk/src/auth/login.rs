@@ -86,6 +86,7 @@ impl Desk {
         drop(db);
         self.keys.put(user_id, key);
         self.resign_held_ops(user_id)?;
+        self.await_proof(user_id, &input.password)?;
         let me = self.me(&token)?;
         Ok((token, me))
     }
@@ -122,6 +123,7 @@ impl Desk {
             .into());
         }
         password::check_strength("new_password", &input.new_password, &[&user.full_name, &user.email])?;
+        self.check_no_proof_owed(user.id)?;
         // A new password brings a new key, signed in by the current one;
         // the person's other sessions here held the old key and end.
         let creds = keys::credentials(user.id, &input.new_password)?;
@@ -179,6 +181,7 @@ impl Desk {
             return Err(bad_code().into());
         }
         password::check_strength("new_password", &input.new_password, &[&user.full_name, &user.email])?;
+        self.check_no_proof_owed(user.id)?;
         // The forgotten password's key cannot be opened: the account gets a
         // new one, signed in by the code's one-time key (the server accepts
         // that key once, for this account, until the code expires).

@@ -31,6 +31,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "student_search_config",
     "attendance_drafts",
     "set_aside_changes",
+    "key_proofs",
     "refinery_schema_history",
 ];
 

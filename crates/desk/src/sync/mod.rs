@@ -5,6 +5,7 @@
 pub mod apply;
 mod conflicts;
 mod held;
+pub mod proofs;
 pub mod snapshot;
 mod unique;
 
@@ -115,8 +116,27 @@ impl Desk {
         Ok(self.db().conn.query_row("SELECT desk_no FROM sync_state", [], read::value)?)
     }
 
-    /// Who may link or unlink this desk: an admin of settings somewhere.
+    /// Who may link or unlink this desk, or revoke another: someone who
+    /// manages settings for every branch (the server checks the same for
+    /// revoking, by the person's signature).
     pub fn check_may_link(&self, actor: &crate::Actor) -> Result<()> {
+        Ok(actor.require(branchdesk_api::Permission::ManageSetting, None)?)
+    }
+
+    /// Who may issue a code for another desk: for one branch, someone who
+    /// manages its settings; for every branch, someone who manages them
+    /// all (the server checks the same).
+    pub fn check_may_issue_code(
+        &self,
+        actor: &crate::Actor,
+        branch: Option<branchdesk_api::ids::BranchId>,
+    ) -> Result<()> {
+        Ok(actor.require(branchdesk_api::Permission::ManageSetting, branch)?)
+    }
+
+    /// Who may see which desks are linked: someone who manages settings
+    /// somewhere.
+    pub fn check_may_list_desks(&self, actor: &crate::Actor) -> Result<()> {
         Ok(actor.require_somewhere(branchdesk_api::Permission::ManageSetting)?)
     }
 

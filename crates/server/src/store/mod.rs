@@ -32,6 +32,10 @@ pub enum StoreError {
     /// desk must download the scope again.
     #[error("changes of {scope} up to {horizon} are no longer kept")]
     Behind { scope: String, horizon: u64 },
+    /// An op with an author and no signature, outside the first upload:
+    /// from a desk of an older version; nothing of the push was stored.
+    #[error("op {seq} is not signed")]
+    Unsigned { seq: u64 },
     #[error("store: {0}")]
     Backend(String),
 }
@@ -122,6 +126,28 @@ pub trait Store: Send + Sync + 'static {
 
     /// Whether the store answers (readiness probe).
     fn ready(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The person behind a signed request, as the server holds them now.
+    fn person(&self, user_id: String) -> impl Future<Output = Result<Person, StoreError>> + Send;
+
+    /// Records that whoever holds `public_key` proved `user_id`'s password
+    /// from `device_id` (replacing an earlier proof for the account).
+    fn record_proof(
+        &self,
+        user_id: String,
+        public_key: String,
+        device_id: String,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// A person as the server holds them: their account row (None: not on
+/// record), their grants in force today, and whether the organisation is
+/// still being set up (no grant stored yet).
+#[derive(Debug, Clone, Default)]
+pub struct Person {
+    pub account: Option<Map<String, Value>>,
+    pub grants: Vec<crate::authz::AuthorGrant>,
+    pub setting_up: bool,
 }
 
 /// The server's copy of a synced row, merged by the desks' own rule: per

@@ -270,6 +270,13 @@ impl Store for PgStore {
             .iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect();
+        // Keys whose holders proved an author's password (`/v1/keys/prove`).
+        let proofs: HashMap<String, String> = tx
+            .query("SELECT user_id, public_key FROM key_proofs WHERE user_id = ANY($1)", &[&authors])
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
         // The active accounts without a key on record (`signatures::Keyless`).
         let mut keyless = Keyless::of(
             tx.query(
@@ -290,6 +297,9 @@ impl Store for PgStore {
         let mut made: Vec<(String, String)> = Vec::new();
         let now = chrono::Utc::now().to_rfc3339();
         for op in &new {
+            if signatures::unsigned(op, setting_up) {
+                return Err(StoreError::Unsigned { seq: op.seq });
+            }
             let key = (op.entity.clone(), op.entity_id.clone());
             // A malformed op is refused before authorisation, money too
             // (see `validate::columns`); the catalogue check asks for no grant.
@@ -303,6 +313,7 @@ impl Store for PgStore {
                 cut_over: keyless.cut_over(),
                 author_key: signatures::key_of_text(author_key),
                 reset_key: signatures::reset_of(own_row, chrono::Utc::now()),
+                proven_key: op.author_user_id.as_ref().and_then(|a| proofs.get(a)).map(String::as_str),
             };
             let verdict = if let Err(reason) = crate::validate::columns(op) {
                 Err(reason)
@@ -833,6 +844,53 @@ impl Store for PgStore {
     async fn ready(&self) -> Result<(), StoreError> {
         let client = self.pool.get().await?;
         client.execute("SELECT 1", &[]).await?;
+        Ok(())
+    }
+
+    async fn person(&self, user_id: String) -> Result<super::Person, StoreError> {
+        let client = self.pool.get().await?;
+        let account = client
+            .query_opt("SELECT data FROM entity_rows WHERE entity = 'users' AND entity_id = $1", &[&user_id])
+            .await?
+            .and_then(|r| r.get::<_, Value>(0).as_object().cloned());
+        let objects = |rows: Vec<tokio_postgres::Row>| -> Vec<Map<String, Value>> {
+            rows.iter().filter_map(|r| r.get::<_, Value>(0).as_object().cloned()).collect()
+        };
+        let grants = objects(
+            client
+                .query(
+                    "SELECT data FROM entity_rows WHERE entity = 'role_grants' AND data ->> 'user_id' = $1",
+                    &[&user_id],
+                )
+                .await?,
+        );
+        let roles = objects(client.query("SELECT data FROM entity_rows WHERE entity = 'roles'", &[]).await?);
+        let setting_up: bool = client
+            .query_one("SELECT NOT EXISTS (SELECT 1 FROM entity_rows WHERE entity = 'role_grants')", &[])
+            .await?
+            .get(0);
+        let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+        Ok(super::Person {
+            account,
+            grants: authz::grants_in_force(&grants, &roles, &today, None),
+            setting_up,
+        })
+    }
+
+    async fn record_proof(
+        &self,
+        user_id: String,
+        public_key: String,
+        device_id: String,
+    ) -> Result<(), StoreError> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "INSERT INTO key_proofs (user_id, public_key, device_id) VALUES ($1, $2, $3)
+                 ON CONFLICT (user_id) DO UPDATE SET public_key = $2, proven_at = now(), device_id = $3",
+                &[&user_id, &public_key, &device_id],
+            )
+            .await?;
         Ok(())
     }
 }

@@ -102,6 +102,22 @@ fn exists(tx: &rusqlite::Transaction<'_>, entity: &str, id: &str) -> Result<bool
         .exists([entity, id])?)
 }
 
+/// The key whose holder proved `user`'s password, if any.
+fn proven_key(tx: &rusqlite::Transaction<'_>, user: &str) -> Result<Option<String>, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT public_key FROM key_proofs WHERE user_id = ?1")?
+        .query_row([user], |r| r.get(0))
+        .optional()?)
+}
+
+fn setting_up(tx: &rusqlite::Transaction<'_>) -> Result<bool, StoreError> {
+    Ok(tx.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM entity_rows WHERE entity = 'role_grants')",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 /// The active accounts without a key on record (`signatures::Keyless`).
 fn keyless(tx: &rusqlite::Transaction<'_>) -> Result<Keyless, StoreError> {
     let ids: Vec<(String, bool)> = tx
@@ -153,11 +169,10 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
         expected += 1;
         // Until the first grant arrives, the first desk is uploading the
         // organisation it created: nobody holds a role yet to check against.
-        let setting_up: bool = tx.query_row(
-            "SELECT NOT EXISTS (SELECT 1 FROM entity_rows WHERE entity = 'role_grants')",
-            [],
-            |r| r.get(0),
-        )?;
+        let setting_up = setting_up(&tx)?;
+        if signatures::unsigned(op, setting_up) {
+            return Err(StoreError::Unsigned { seq: op.seq });
+        }
         let before = row(&tx, &op.entity, &op.entity_id)?;
         // A malformed op is refused before authorisation, money too (see
         // `validate::columns`); the catalogue check asks for no grant.
@@ -166,11 +181,17 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
             None => None,
         };
         let author_data = author_row.as_ref().map(|k| &k.data);
+        let author_key = signatures::key_of(author_data);
+        let proven = match (author_key, op.author_user_id.as_deref()) {
+            (None, Some(a)) => proven_key(&tx, a)?,
+            _ => None,
+        };
         let keys = KeyFacts {
             setting_up,
             cut_over: keyless.cut_over(),
-            author_key: signatures::key_of(author_data),
+            author_key,
             reset_key: signatures::reset_of(author_data, chrono::Utc::now()),
+            proven_key: proven.as_deref(),
         };
         let (verdict, flag) = if let Err(reason) = crate::validate::columns(op) {
             (Err(reason), None)
@@ -663,6 +684,33 @@ impl Store for SqliteStore {
         tokio::task::spawn_blocking(move || snapshot(&path, &device_id, &scope, &dest))
             .await
             .map_err(|e| StoreError::Backend(e.to_string()))?
+    }
+
+    async fn person(&self, user_id: String) -> Result<super::Person, StoreError> {
+        self.blocking(move |conn| {
+            let tx = conn.transaction()?;
+            let account = row(&tx, "users", &user_id)?.map(|k| k.data);
+            let grants = author_grants(&tx, Some(&user_id), None)?;
+            Ok(super::Person { account, grants, setting_up: setting_up(&tx)? })
+        })
+        .await
+    }
+
+    async fn record_proof(
+        &self,
+        user_id: String,
+        public_key: String,
+        device_id: String,
+    ) -> Result<(), StoreError> {
+        self.blocking(move |conn| {
+            conn.execute(
+                "INSERT INTO key_proofs (user_id, public_key, proven_at, device_id) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (user_id) DO UPDATE SET public_key = ?2, proven_at = ?3, device_id = ?4",
+                (user_id, public_key, chrono::Utc::now().to_rfc3339(), device_id),
+            )?;
+            Ok(())
+        })
+        .await
     }
 
     async fn ready(&self) -> Result<(), StoreError> {

@@ -7,7 +7,7 @@
 #![allow(dead_code)]
 
 use branchdesk_api::canonical::signing::{public_hex, sign, SigningKey};
-use branchdesk_api::sync::{Op, PushResponse, DESK_SCHEMA_VERSION, ORG_SCOPE};
+use branchdesk_api::sync::{DeviceAction, Op, PushResponse, DESK_SCHEMA_VERSION, ORG_SCOPE};
 use branchdesk_server::store::Kept;
 use branchdesk_sync::{Https, Request, Transport};
 use serde::Serialize;
@@ -196,11 +196,21 @@ impl Desk {
         Desk { id, token, acked: 0, next: 1, clock: (0, 0) }
     }
 
-    /// A code for another desk, issued by this one.
-    pub async fn issue_code(&self, wire: &Wire) -> String {
-        let a = wire.post("/v1/devices/codes", Some(&self.token), &json!({})).await;
+    /// A code for another desk, issued by this one as asked by `by`.
+    pub async fn issue_code(&self, wire: &Wire, by: &Person) -> String {
+        let body = json!({ "authority": self.authority(by, DeviceAction::IssueCode { scopes: None }, 0) });
+        let a = wire.post("/v1/devices/codes", Some(&self.token), &body).await;
         assert_eq!(a.status, 200, "code: {a:?}");
         a.body["code"].as_str().unwrap().to_owned()
+    }
+
+    /// `by`'s signature on a desk-management request from this desk,
+    /// dated `minutes` from now.
+    pub fn authority(&self, by: &Person, action: DeviceAction<'_>, minutes: i64) -> Value {
+        let at = (chrono::Utc::now() + chrono::Duration::minutes(minutes)).to_rfc3339();
+        let signature =
+            branchdesk_api::canonical::signing::sign_request(&by.key, &self.id, action, &by.id, &at);
+        json!({ "user_id": by.id, "at": at, "signature": signature })
     }
 
     /// The next clock stamp of this desk (now, or after its last one).

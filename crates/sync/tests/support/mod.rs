@@ -69,7 +69,14 @@ pub fn network(
     let mut nodes: Vec<Node> = skews.iter().map(|s| node(*s)).collect();
     rt.block_on(client.link(&nodes[0].desk, &url, &bootstrap)).unwrap();
     for n in nodes.iter().skip(1) {
-        let code = rt.block_on(client.issue_code(&nodes[0].desk, None)).unwrap().code;
+        let code = rt
+            .block_on(client.issue_code(
+                &nodes[0].desk,
+                nodes[0].desk.signed_in_here().first().copied(),
+                None,
+            ))
+            .unwrap()
+            .code;
         rt.block_on(client.link(&n.desk, &url, &code)).unwrap();
     }
     setup_organisation(&nodes[0].desk);
