@@ -31,6 +31,9 @@ impl Desk {
             read::value,
         )?;
         let config = self.sync_config()?;
+        // Before the fields below: a temporary database guard lives to the
+        // end of the expression that builds the state.
+        let held_for = self.held_for()?;
         Ok(SyncState {
             pending_changes: pending as u64,
             server_url: config.server_url,
@@ -48,7 +51,7 @@ impl Desk {
             )? as u64,
             last_backup_at: self.newest_backup()?.map(|b| b.taken_at),
             receiving: self.receiving(),
-            held_for: self.held_for()?,
+            held_for,
         })
     }
 }

@@ -9,7 +9,7 @@ use branchdesk_server::store::sqlite::SqliteStore;
 use branchdesk_server::store::Store;
 use branchdesk_server::tls::{self, Source};
 use branchdesk_sync::{Client, SyncError};
-use support::{node, setup_organisation};
+use support::{node, setup_organisation, sign_in};
 
 /// A server on a free loopback port with its own certificate (kept in
 /// `tls_dir`), its store, and its bootstrap code with the pin.
@@ -46,7 +46,7 @@ fn unreachable_text(e: &SyncError) -> String {
 async fn a_pinned_code_links_over_https_and_the_desk_keeps_the_pin() {
     let dir = tempfile::tempdir().unwrap();
     let server = serve(dir.path(), "tls", 0).await;
-    let desk = node(0);
+    let mut desk = node(0);
     let client = Client::new();
     client.link(&desk.desk, &server.url, &server.code.show()).await.unwrap();
     let config = desk.desk.sync_config().unwrap();
@@ -55,10 +55,10 @@ async fn a_pinned_code_links_over_https_and_the_desk_keeps_the_pin() {
     let round = client.sync(&desk.desk).await.unwrap();
     assert!(round.pushed > 0, "the organisation went up over HTTPS");
     // A code issued through this desk carries the same pin on.
-    let issued = JoinCode::parse(
-        &client.issue_code(&desk.desk, desk.desk.signed_in_here().first().copied(), None).await.unwrap().code,
-    )
-    .unwrap();
+    sign_in(&mut desk);
+    let issued =
+        JoinCode::parse(&client.issue_code(&desk.desk, Some(desk.actor().user_id), None).await.unwrap().code)
+            .unwrap();
     assert_eq!(issued.pin, server.code.pin);
     assert_eq!(issued.secret.len(), 19, "80 bits shown as XXXX-XXXX-XXXX-XXXX");
 }

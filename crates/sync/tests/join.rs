@@ -70,15 +70,13 @@ impl Server {
     async fn with_organisation() -> (Server, support::Node, String) {
         let server = Server::new().await;
         let client = server.client();
-        let first = node(0);
+        let mut first = node(0);
         client.link(&first.desk, URL, &server.bootstrap).await.unwrap();
         setup_organisation(&first.desk);
         client.sync(&first.desk).await.unwrap();
-        let code = client
-            .issue_code(&first.desk, first.desk.signed_in_here().first().copied(), None)
-            .await
-            .unwrap()
-            .code;
+        // The director asks for the code, signed in on the first desk.
+        sign_in(&mut first);
+        let code = client.issue_code(&first.desk, Some(first.actor().user_id), None).await.unwrap().code;
         (server, first, code)
     }
 }

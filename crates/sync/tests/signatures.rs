@@ -213,3 +213,90 @@ fn a_key_replaced_by_a_password_change_signs_nothing_more_whatever_clock_it_clai
         n.desk.logout(&t).unwrap();
     }
 }
+
+/// An argon2 hash as desks wrote them before signing (PHC string).
+fn old_hash(password: &str) -> String {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let salt = SaltString::encode_b64(b"an old desk salt").unwrap();
+    argon2::Argon2::default().hash_password(password.as_bytes(), &salt).unwrap().to_string()
+}
+
+/// Makes `user`'s account one from before signing in a database: `hash`,
+/// no key. `guarded` databases (a desk's) need their write permit.
+fn make_old(path: &std::path::Path, user: UserId, hash: &str, guarded: bool) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    if guarded {
+        conn.create_scalar_function("branchdesk_write_permitted", 0, Default::default(), |_| Ok(true))
+            .unwrap();
+        let n = conn
+            .execute(
+                "UPDATE users SET password_hash = ?2, public_key = NULL, sealed_key = NULL WHERE id = ?1",
+                (user.to_string(), hash),
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    } else {
+        let n = conn
+            .execute(
+                "UPDATE entity_rows SET data = json_remove(json_set(data, '$.password_hash', ?2), '$.public_key', '$.sealed_key')
+                 WHERE entity = 'users' AND entity_id = ?1",
+                (user.to_string(), hash),
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+}
+
+#[test]
+fn an_account_from_before_signing_proves_its_password_once_before_its_key_counts() {
+    let rt = support::runtime();
+    let (server, client, nodes, branch) = support::network(&rt, &[0, 30]);
+    let (office, hall) = (&nodes[0], &nodes[1]);
+    let ravi = ravi(office, branch);
+    quiesce(&rt, &client, &nodes);
+    // Ravi's account as an older desk made it, on the server and on the
+    // hall desk — but the server knows an older password.
+    let server_db = server.path().join("s.sqlite");
+    make_old(&server_db, ravi, &old_hash("Older-Pass-11"), false);
+    make_old(
+        &hall.desk.data_dir().join(branchdesk_desk::db::DB_FILE),
+        ravi,
+        &old_hash("Teak-Window-57"),
+        true,
+    );
+
+    // He signs in on the hall desk: it makes his key and registers it, and
+    // everything he does waits until the server has taken his proof.
+    let (t, _) = hall.desk.login(Login { email: RAVI.into(), password: "Teak-Window-57".into() }).unwrap();
+    let actor = hall.desk.actor(&t).unwrap();
+    let student = SaveStudent {
+        branch_id: branch,
+        full_name: "Kavya Menon".into(),
+        date_of_birth: "2001-02-03".into(),
+        ..Default::default()
+    };
+    hall.desk.save_student(&actor, student).unwrap();
+    let waiting = hall.desk.sync_state().unwrap().held_for.unwrap_or_default();
+    assert!(waiting.contains("Ravi Kumar"), "{waiting}");
+    assert!(hall.desk.pending_ops(100).unwrap().iter().all(|o| o.author_user_id != Some(ravi.to_string())));
+    rt.block_on(client.sync(&hall.desk)).unwrap();
+    let refused_proof = hall.desk.sync_state().unwrap().held_for.unwrap_or_default();
+    assert!(refused_proof.contains("another password"), "the server knows another one: {refused_proof}");
+    assert!(refused(&hall.desk).is_empty(), "nothing was sent to be refused");
+
+    // With the password the server knows (the older desk's change synced),
+    // his next sign-in proves it and his changes go.
+    make_old(&server_db, ravi, &old_hash("Teak-Window-57"), false);
+    hall.desk.logout(&t).unwrap();
+    hall.desk.login(Login { email: RAVI.into(), password: "Teak-Window-57".into() }).unwrap();
+    quiesce(&rt, &client, &nodes);
+    assert_eq!(hall.desk.sync_state().unwrap().held_for, None);
+    assert!(refused(&hall.desk).is_empty(), "{:?}", refused(&hall.desk));
+    let seen = office
+        .desk
+        .list_students(office.actor(), ListStudents { branch_id: branch, include_archived: false })
+        .unwrap();
+    assert!(seen.iter().any(|s| s.full_name == "Kavya Menon"), "Ravi's change reached the office");
+    // His new key is on record: the office's copy opens with his password.
+    assert!(signs_in(&office.desk, RAVI, "Teak-Window-57"));
+}
