@@ -86,6 +86,34 @@ impl App {
         self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
+    /// Clicks the button reading `label` in the first `within` element
+    /// whose text contains `containing` (a row of a table, say).
+    pub async fn click_button(&self, within: &str, containing: &str, label: &str) {
+        let xpath = format!(
+            "(//{within}[contains(normalize-space(.), '{containing}')]//button[starts-with(normalize-space(.), '{label}')])[1]"
+        );
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_else(|e| panic!("no button {label:?} in a {within} with {containing:?}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {label:?}: {e}"));
+    }
+
+    /// Waits (at most 20 s) until nothing matches `css`.
+    pub async fn wait_gone(&self, css: &str) {
+        for _ in 0..100 {
+            if self.client.find(Locator::Css(css)).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("{css} is still shown");
+    }
+
     pub async fn text(&self, css: &str) -> String {
         self.find(css).await.text().await.unwrap_or_default()
     }

@@ -427,3 +427,23 @@ fn an_unsigned_op_waits_for_its_author_and_is_signed_at_their_next_sign_in() {
     let last = signed.last().unwrap();
     assert_eq!(last.signature, pending.last().unwrap().signature, "the same key signs the same op");
 }
+
+#[test]
+fn a_signed_change_waiting_to_be_sent_keeps_its_signature_across_sign_ins() {
+    use branchdesk_api::commands::session::{ChangePassword, Login};
+    let f = fixture();
+    let login =
+        |password: &str| f.desk.login(Login { email: DIRECTOR_EMAIL.into(), password: password.into() });
+    let (t, _) = login(DIRECTOR_PASSWORD).unwrap();
+    let change = ChangePassword {
+        current_password: DIRECTOR_PASSWORD.into(),
+        new_password: "Harbour-Quill-72".into(),
+    };
+    f.desk.change_password(&t, change).unwrap();
+    let before = f.desk.pending_ops(1000).unwrap();
+    f.desk.logout(&t).unwrap();
+    login("Harbour-Quill-72").unwrap();
+    // The change is signed by the key it replaces (the one the server holds);
+    // signing it again with the new key would get it refused.
+    assert_eq!(f.desk.pending_ops(1000).unwrap(), before);
+}

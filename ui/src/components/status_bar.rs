@@ -81,7 +81,7 @@ pub fn StatusBar(p: &StatusBarProps) -> Html {
             }
             if s.open_conflicts > 0 { <span class="tag">{ format!("{} merge conflicts kept for review", s.open_conflicts) }</span> }
             if let Some(why) = &s.held_for { <span class="tag pending" id="held-for">{ why }</span> }
-            if s.refused_changes > 0 { <span class="tag">{ format!("{} changes refused by the server (Settings)", s.refused_changes) }</span> }
+            if s.refused_changes > 0 { <span class="tag" id="refused-count">{ match s.refused_changes { 1 => "1 change refused or set aside (Settings)".to_owned(), n => format!("{n} changes refused or set aside (Settings)") } }</span> }
             if s.server_url.is_some() {
                 <button class="link small" id="sync-now" onclick={sync_now} disabled={*busy}>{ if *busy { "Syncing…" } else { "Sync now" } }</button>
             }

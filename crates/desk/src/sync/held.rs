@@ -10,17 +10,20 @@ use branchdesk_api::canonical::signing;
 use branchdesk_api::ids::UserId;
 
 impl Desk {
-    /// Signs `user`'s unsent ops whose signature is missing or not by
-    /// their key open here. Answers how many were signed.
+    /// Signs `user`'s unsent ops that carry no signature (made before this
+    /// version, or renumbered after a restore, which clears it). An op
+    /// already signed is left as it is: a password change is signed by the
+    /// key it replaces, a redeemed reset by the reset's one-time key, and
+    /// the server checks them against those. Answers how many were signed.
     pub(crate) fn resign_held_ops(&self, user: UserId) -> Result<usize> {
         let Some(key) = self.keys.get(user) else { return Ok(0) };
-        let public = signing::public_hex(&key);
         let db = self.db();
         let unsent: Vec<OutboxOp> = read::all(
             &mut db.conn.prepare(
                 "SELECT seq, op_id, author_user_id, scope, entity, entity_id, kind, columns, hlc,
                         schema_version, signature
                  FROM outbox WHERE seq > (SELECT acked_seq FROM sync_state) AND author_user_id = ?1
+                   AND signature IS NULL
                  ORDER BY seq",
             )?,
             [user.to_string()],
@@ -29,9 +32,6 @@ impl Desk {
         let mut signed = 0;
         for u in unsent {
             let op = u.into_op()?;
-            if signing::verify(Some(&public), self.device_id(), &op).is_ok() {
-                continue;
-            }
             tx.execute(
                 "UPDATE outbox SET signature = ?2 WHERE seq = ?1",
                 (op.seq as i64, signing::sign(&key, self.device_id(), &op)),

@@ -156,10 +156,10 @@ impl Desk {
         };
         Ok(Some(match (why, refused) {
             (Held::Unproven, Some(reason)) => format!("Changes wait for {name}: {reason}"),
-            (Held::Unproven, None) => format!(
-                "Changes wait for {name} to sign in on this desk while it reaches the server (a one-time check of their password)"
-            ),
-            (Held::Unsigned, _) => format!("Changes made before the update wait for {name} to sign in on this desk"),
+            (Held::Unproven, None) => {
+                format!("Changes wait for {name} to sign in here while online (a one-time password check)")
+            }
+            (Held::Unsigned, _) => format!("Changes wait for {name} to sign in here (made before the update)"),
         }))
     }
 
