@@ -159,7 +159,9 @@ impl Desk {
             (Held::Unproven, None) => {
                 format!("Changes wait for {name} to sign in here while online (a one-time password check)")
             }
-            (Held::Unsigned, _) => format!("Changes wait for {name} to sign in here (made before the update)"),
+            (Held::Unsigned, _) => {
+                format!("Changes wait for {name} to sign in here (made before the update)")
+            }
         }))
     }
 
