@@ -62,6 +62,18 @@ pub fn derive(password: &str) -> Result<Derived> {
     })
 }
 
+/// A stored check of a password nobody knows, made once per run with the
+/// current parameters: checking against it costs what checking a real
+/// account costs, so a sign-in for an unknown email answers no faster.
+pub fn decoy() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        let mut secret = [0u8; 16];
+        OsRng.fill_bytes(&mut secret);
+        derive(&hex(&secret)).map(|d| d.hash).unwrap_or_default()
+    })
+}
+
 /// Checks `password` against a stored hash of either form.
 pub fn check(password: &str, stored: &str) -> Checked {
     let Some(rest) = stored.strip_prefix(PREFIX) else {

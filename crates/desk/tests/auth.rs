@@ -45,6 +45,66 @@ fn wrong_password_and_unknown_email_get_the_same_answer_on_the_password_field() 
 }
 
 #[test]
+fn an_unknown_email_is_answered_as_a_wrong_password_lock_included() {
+    let f = fixture();
+    // The same words, tries and lock as for a real account, and the same
+    // work: the time of a wrong password for a real account and for an
+    // unknown email differ by less than half.
+    let time = |email: &str| {
+        let t = std::time::Instant::now();
+        let e = err(login(&f, email, "Wrong-Guess-11"));
+        (t.elapsed(), e)
+    };
+    for left in (1..=4).rev() {
+        let (known, a) = time(DIRECTOR_EMAIL);
+        let (unknown, b) = time("nobody@example.com");
+        assert_eq!((a.code, &a.message, a.field.as_deref()), (b.code, &b.message, b.field.as_deref()));
+        assert!(a.message.contains(&format!("{left} ")), "{}", a.message);
+        let (fast, slow) = if known < unknown { (known, unknown) } else { (unknown, known) };
+        assert!(fast * 2 > slow, "an unknown email took {unknown:?}, a real one {known:?}");
+    }
+    let (a, b) =
+        (err(login(&f, DIRECTOR_EMAIL, "Wrong-Guess-11")), err(login(&f, "nobody@example.com", "x1")));
+    assert_eq!((a.code, b.code), (ErrorCode::AccountLocked, ErrorCode::AccountLocked));
+    assert_eq!(a.message, b.message);
+    assert_eq!(err(login(&f, "nobody@example.com", "x1")).code, ErrorCode::AccountLocked, "still locked");
+    // Another unknown email has its own count.
+    assert_eq!(err(login(&f, "someone@example.com", "x1")).code, ErrorCode::WrongCredentials);
+}
+
+#[test]
+fn wrong_reset_codes_never_lock_the_password_and_a_locked_password_takes_a_code() {
+    let f = fixture();
+    let (_, teacher) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
+    let redeem = |code: &str, pw: &str| {
+        f.desk.redeem_reset_code(RedeemResetCode {
+            email: "ravi@example.com".into(),
+            code: code.into(),
+            new_password: pw.into(),
+        })
+    };
+    // Someone guesses codes: after five, codes are paused for the account,
+    // but Ravi still signs in with his password.
+    for _ in 0..4 {
+        assert_eq!(err(redeem("AAAA-AAAA-AAAA-AAAA", "Copper-Bell-93")).code, ErrorCode::Invalid);
+    }
+    let e = err(redeem("AAAA-AAAA-AAAA-AAAA", "Copper-Bell-93"));
+    assert!(e.is_for("code") && e.message.contains("not taken until"), "{}", e.message);
+    login(&f, "ravi@example.com", STAFF_PASSWORD).expect("the password is not locked by wrong codes");
+    let code = f.desk.issue_reset_code(&f.director, IssueResetCode { id: teacher.user_id }).unwrap();
+    assert!(err(redeem(&code.code, "Copper-Bell-93")).message.contains("not taken until"), "paused");
+    f.clock.advance(Duration::minutes(16));
+    // Ravi forgets his password and locks it; the manager's code still works
+    // and the new password signs in at once.
+    for _ in 0..5 {
+        let _ = login(&f, "ravi@example.com", "Forgotten-Pass-1");
+    }
+    assert_eq!(err(login(&f, "ravi@example.com", STAFF_PASSWORD)).code, ErrorCode::AccountLocked);
+    redeem(&code.code, "Copper-Bell-93").expect("a code while the password is locked");
+    login(&f, "ravi@example.com", "Copper-Bell-93").expect("the new password, at once");
+}
+
+#[test]
 fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
     let f = fixture();
     for _ in 0..4 {

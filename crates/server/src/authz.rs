@@ -26,6 +26,9 @@ pub struct Facts<'a> {
     /// For a change to an existing user account: the branches of that
     /// user's grants (None: every branch).
     pub target_branches: &'a [Option<String>],
+    /// For a grant of a role: that role's permissions as the server holds
+    /// them (None: the role is not on record).
+    pub granted: Option<&'a [Permission]>,
 }
 
 fn can(grants: &[AuthorGrant], p: Permission, branch: Option<&str>) -> bool {
@@ -173,7 +176,20 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
     // catalogue does not compile here until it has a rule of its own.
     match entity {
         E::Organisations | E::Branches => needs(Permission::ManageOrganisation, true),
-        E::Roles => needs(Permission::ManageRole, true),
+        // A role may gain only what its editor holds in every branch (it
+        // can be granted in any of them).
+        E::Roles => {
+            needs(Permission::ManageRole, true)?;
+            let had = f.before.map(role_permissions).unwrap_or_default();
+            let added = op.columns.get("permissions").map(permissions_of).unwrap_or_default();
+            match added.into_iter().find(|p| !had.contains(p) && !can(f.grants, *p, None)) {
+                Some(p) => Err(format!(
+                    "it adds \"{}\" to a role, which its author does not hold in every branch",
+                    p.label().to_lowercase()
+                )),
+                None => Ok(()),
+            }
+        }
         E::Rooms => needs(Permission::ManageRoom, false),
         E::Courses | E::Roadmaps => needs(Permission::ManageCourse, true),
         E::Batches | E::ClassSessions | E::Events => needs(Permission::ManageBatch, false),
@@ -261,7 +277,26 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
             }
         }
         E::Settings => needs(Permission::ManageSetting, after_branch.is_none() && before_branch.is_none()),
-        E::RoleGrants => needs(Permission::ManageUser, after_branch.is_none() && before_branch.is_none()),
+        // A grant gives no more than its author holds where it applies;
+        // ending one (revoked_at) needs only the right to manage users.
+        E::RoleGrants => {
+            needs(Permission::ManageUser, after_branch.is_none() && before_branch.is_none())?;
+            let gives = f.before.is_none()
+                || ["role_id", "branch_id", "expires_on"].iter().any(|c| op.columns.contains_key(*c));
+            if !gives {
+                return Ok(());
+            }
+            let Some(permissions) = f.granted else {
+                return Err("it grants a role the server does not hold".into());
+            };
+            match permissions.iter().find(|p| !can(f.grants, **p, after_branch)) {
+                Some(p) => Err(format!(
+                    "it grants a role allowing \"{}\", which its author does not hold there",
+                    p.label().to_lowercase()
+                )),
+                None => Ok(()),
+            }
+        }
         E::Users => {
             let own = op.author_user_id.as_deref() == Some(op.entity_id.as_str());
             let self_service =
@@ -288,6 +323,23 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
                 refuse(Permission::ManageUser)
             }
         }
+    }
+}
+
+/// A role row's permissions (a JSON list, or its text as a desk stores it).
+pub fn role_permissions(role: &Map<String, Value>) -> Vec<Permission> {
+    role.get("permissions").map(permissions_of).unwrap_or_default()
+}
+
+fn permissions_of(v: &Value) -> Vec<Permission> {
+    match v {
+        Value::Array(a) => a.iter().filter_map(|p| Permission::parse(p.as_str()?)).collect(),
+        Value::String(s) => serde_json::from_str::<Vec<String>>(s)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| Permission::parse(p))
+            .collect(),
+        _ => vec![],
     }
 }
 
@@ -343,15 +395,7 @@ pub fn grants_in_force(
             if role.get("deleted_at").is_some_and(|d| !d.is_null()) {
                 return None;
             }
-            let perms = match role.get("permissions")? {
-                Value::Array(a) => a.iter().filter_map(|p| Permission::parse(p.as_str()?)).collect(),
-                Value::String(s) => serde_json::from_str::<Vec<String>>(s)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|p| Permission::parse(p))
-                    .collect(),
-                _ => vec![],
-            };
+            let perms = role_permissions(role);
             Some(AuthorGrant {
                 permissions: perms,
                 branch_id: g.get("branch_id").and_then(Value::as_str).map(str::to_owned),
@@ -404,10 +448,12 @@ mod tests {
             } else {
                 "branch:A".into()
             };
-            let as_director = Facts { op: &o, before: None, grants: &director, target_branches: &[] };
+            let as_director =
+                Facts { op: &o, before: None, grants: &director, granted: None, target_branches: &[] };
             assert_eq!(check(&as_director), Ok(()), "{name}: the director may");
             assert_eq!(flag(&as_director), None, "{name}: nothing to review");
-            let as_nobody = Facts { op: &o, before: None, grants: &nobody, target_branches: &[] };
+            let as_nobody =
+                Facts { op: &o, before: None, grants: &nobody, granted: None, target_branches: &[] };
             if ACCEPTED_AND_FLAGGED.contains(&entity) {
                 assert_eq!(check(&as_nobody), Ok(()), "{name}: money is never refused after the fact");
                 assert_eq!(
@@ -421,9 +467,14 @@ mod tests {
             }
         }
         let unknown = op("sqlite_master", "insert", "u", "row", json!({}));
-        assert!(
-            check(&Facts { op: &unknown, before: None, grants: &director, target_branches: &[] }).is_err()
-        );
+        assert!(check(&Facts {
+            op: &unknown,
+            before: None,
+            grants: &director,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_err());
     }
 
     #[test]
@@ -432,7 +483,7 @@ mod tests {
             let mut o = op("students", "update", "u", "s", json!({ "branch_id": "B" }));
             o.scope = scope.into();
             let before = json!({ "branch_id": before_branch }).as_object().unwrap().clone();
-            check(&Facts { op: &o, before: Some(&before), grants: by, target_branches: &[] })
+            check(&Facts { op: &o, before: Some(&before), grants: by, granted: None, target_branches: &[] })
         };
         let manager_a = [grant(&[Permission::ManageEnrolment, Permission::ManageStudent], Some("A"))];
         assert!(moving(&manager_a, "branch:A", "A").is_ok(), "A's manager sends a student to B");
@@ -444,29 +495,63 @@ mod tests {
         // The copy of a shared guardian, made for B and sent from A.
         let mut copy = op("guardians", "insert", "u", "g", json!({ "branch_id": "B", "full_name": "P" }));
         copy.scope = "branch:A".into();
-        assert!(check(&Facts { op: &copy, before: None, grants: &manager_a, target_branches: &[] }).is_ok());
+        assert!(check(&Facts {
+            op: &copy,
+            before: None,
+            grants: &manager_a,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_ok());
         // Published in B itself, a row for B needs rights in B.
         copy.scope = "branch:B".into();
-        assert!(check(&Facts { op: &copy, before: None, grants: &manager_a, target_branches: &[] }).is_err());
+        assert!(check(&Facts {
+            op: &copy,
+            before: None,
+            grants: &manager_a,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_err());
     }
 
     #[test]
     fn a_branch_admin_changes_rooms_of_their_branch_only() {
         let admin = [grant(&[Permission::ManageRoom], Some("A"))];
         let ok = op("rooms", "insert", "u", "r", json!({ "branch_id": "A", "name": "Lab" }));
-        assert!(check(&Facts { op: &ok, before: None, grants: &admin, target_branches: &[] }).is_ok());
+        assert!(check(&Facts { op: &ok, before: None, grants: &admin, granted: None, target_branches: &[] })
+            .is_ok());
         let other = op("rooms", "insert", "u", "r", json!({ "branch_id": "B", "name": "Lab" }));
-        assert!(check(&Facts { op: &other, before: None, grants: &admin, target_branches: &[] }).is_err());
+        assert!(check(&Facts {
+            op: &other,
+            before: None,
+            grants: &admin,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_err());
         // Moving a room of branch B into A needs rights over B too.
         let before = json!({ "branch_id": "B" }).as_object().unwrap().clone();
         let moved = op("rooms", "update", "u", "r", json!({ "branch_id": "A" }));
-        assert!(check(&Facts { op: &moved, before: Some(&before), grants: &admin, target_branches: &[] })
-            .is_err());
+        assert!(check(&Facts {
+            op: &moved,
+            before: Some(&before),
+            grants: &admin,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_err());
         // An edit of a row that stays in A, where the op does not repeat the branch.
         let before_a = json!({ "branch_id": "A" }).as_object().unwrap().clone();
         let edit = op("rooms", "update", "u", "r", json!({ "capacity": 40 }));
-        assert!(check(&Facts { op: &edit, before: Some(&before_a), grants: &admin, target_branches: &[] })
-            .is_ok());
+        assert!(check(&Facts {
+            op: &edit,
+            before: Some(&before_a),
+            grants: &admin,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_ok());
     }
 
     #[test]
@@ -474,15 +559,34 @@ mod tests {
         let admin = [grant(&[Permission::ManageBatch], Some("A"))];
         for entity in ["batches", "class_sessions", "events"] {
             let here = op(entity, "insert", "u", "x", json!({ "branch_id": "A" }));
-            assert!(check(&Facts { op: &here, before: None, grants: &admin, target_branches: &[] }).is_ok());
+            assert!(check(&Facts {
+                op: &here,
+                before: None,
+                grants: &admin,
+                granted: None,
+                target_branches: &[]
+            })
+            .is_ok());
             let there = op(entity, "insert", "u", "x", json!({ "branch_id": "B" }));
-            assert!(check(&Facts { op: &there, before: None, grants: &admin, target_branches: &[] }).is_err());
+            assert!(check(&Facts {
+                op: &there,
+                before: None,
+                grants: &admin,
+                granted: None,
+                target_branches: &[]
+            })
+            .is_err());
         }
         let course = op("courses", "insert", "u", "c", json!({ "code": "PHY" }));
         let branch_wide = [grant(&[Permission::ManageCourse], Some("A"))];
-        assert!(
-            check(&Facts { op: &course, before: None, grants: &branch_wide, target_branches: &[] }).is_err()
-        );
+        assert!(check(&Facts {
+            op: &course,
+            before: None,
+            grants: &branch_wide,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_err());
     }
 
     #[test]
@@ -492,13 +596,27 @@ mod tests {
         {
             let here = op(entity, "insert", "u", "x", json!({ "branch_id": "A" }));
             assert_eq!(
-                check(&Facts { op: &here, before: None, grants: &clerk, target_branches: &[] }).is_ok(),
+                check(&Facts {
+                    op: &here,
+                    before: None,
+                    grants: &clerk,
+                    granted: None,
+                    target_branches: &[]
+                })
+                .is_ok(),
                 ok,
                 "{entity}"
             );
             let there = op(entity, "insert", "u", "x", json!({ "branch_id": "B" }));
             assert!(
-                check(&Facts { op: &there, before: None, grants: &clerk, target_branches: &[] }).is_err(),
+                check(&Facts {
+                    op: &there,
+                    before: None,
+                    grants: &clerk,
+                    granted: None,
+                    target_branches: &[]
+                })
+                .is_err(),
                 "{entity}"
             );
         }
@@ -508,11 +626,23 @@ mod tests {
     fn teachers_draft_their_own_versions_and_reviewers_only_review() {
         let teacher = [grant(&[Permission::DraftCurriculum], Some("A"))];
         let own = op("curricula", "insert", "t", "c", json!({ "teacher_id": "t", "status": "DRAFT" }));
-        assert!(check(&Facts { op: &own, before: None, grants: &teacher, target_branches: &[] }).is_ok());
+        assert!(check(&Facts {
+            op: &own,
+            before: None,
+            grants: &teacher,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_ok());
         let official = op("curricula", "insert", "t", "c", json!({ "teacher_id": null, "status": "DRAFT" }));
-        assert!(
-            check(&Facts { op: &official, before: None, grants: &teacher, target_branches: &[] }).is_err()
-        );
+        assert!(check(&Facts {
+            op: &official,
+            before: None,
+            grants: &teacher,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_err());
         let reviewer = [grant(&[Permission::ApproveCurriculum], None)];
         let before = json!({ "teacher_id": null, "status": "PENDING_APPROVAL" }).as_object().unwrap().clone();
         let approve =
@@ -521,6 +651,7 @@ mod tests {
             op: &approve,
             before: Some(&before),
             grants: &reviewer,
+            granted: None,
             target_branches: &[]
         })
         .is_ok());
@@ -529,23 +660,100 @@ mod tests {
             op: &rename,
             before: Some(&before),
             grants: &reviewer,
+            granted: None,
             target_branches: &[]
         })
         .is_err());
         let lesson = op("curriculum_lessons", "insert", "x", "l", json!({ "title": "L" }));
-        assert!(check(&Facts { op: &lesson, before: None, grants: &reviewer, target_branches: &[] }).is_err());
-        assert!(check(&Facts { op: &lesson, before: None, grants: &teacher, target_branches: &[] }).is_ok());
+        assert!(check(&Facts {
+            op: &lesson,
+            before: None,
+            grants: &reviewer,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_err());
+        assert!(check(&Facts {
+            op: &lesson,
+            before: None,
+            grants: &teacher,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_ok());
     }
 
     #[test]
     fn organisation_wide_changes_need_an_all_branch_grant() {
         let branch_admin = [grant(Permission::ALL, Some("A"))];
         let role = op("roles", "insert", "u", "r", json!({ "name": "X" }));
-        assert!(
-            check(&Facts { op: &role, before: None, grants: &branch_admin, target_branches: &[] }).is_err()
-        );
+        assert!(check(&Facts {
+            op: &role,
+            before: None,
+            grants: &branch_admin,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_err());
         let director = [grant(Permission::ALL, None)];
-        assert!(check(&Facts { op: &role, before: None, grants: &director, target_branches: &[] }).is_ok());
+        assert!(check(&Facts {
+            op: &role,
+            before: None,
+            grants: &director,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_ok());
+    }
+
+    #[test]
+    fn a_role_gains_only_what_its_editor_holds_everywhere_and_a_grant_gives_no_more() {
+        use Permission::*;
+        let editor = [grant(&[ManageRole, ManageUser, ViewStudent], None), grant(&[VoidPayment], Some("A"))];
+        let before = json!({ "id": "r", "permissions": ["view:student"] });
+        let before = before.as_object().unwrap();
+        let facts = |o: &Op| Facts {
+            op: o,
+            before: Some(before),
+            grants: &editor,
+            target_branches: &[],
+            granted: None,
+        };
+        let same = op("roles", "update", "u", "r", json!({ "permissions": ["view:student", "manage:user"] }));
+        assert!(check(&facts(&same)).is_ok(), "held in every branch");
+        let more =
+            op("roles", "update", "u", "r", json!({ "permissions": "[\"view:student\",\"void:payment\"]" }));
+        let e = check(&facts(&more)).unwrap_err();
+        assert!(e.contains("void payments") || e.contains("void"), "held in one branch only: {e}");
+        let fewer = op("roles", "update", "u", "r", json!({ "permissions": [] }));
+        assert!(check(&facts(&fewer)).is_ok(), "taking away is fine");
+
+        let manager = [grant(&[ManageUser, ViewStudent], Some("A"))];
+        let give = |o: &Op, granted: &[Permission]| {
+            check(&Facts {
+                op: o,
+                before: None,
+                grants: &manager,
+                target_branches: &[],
+                granted: Some(granted),
+            })
+        };
+        let in_a = op("role_grants", "insert", "u", "g", json!({ "branch_id": "A", "role_id": "r" }));
+        assert!(give(&in_a, &[ViewStudent]).is_ok());
+        assert!(give(&in_a, &[ViewStudent, RunPayroll]).is_err(), "more than the manager holds");
+        let unknown =
+            Facts { op: &in_a, before: None, grants: &manager, target_branches: &[], granted: None };
+        assert!(check(&unknown).is_err(), "a role not on record");
+        let held = json!({ "id": "g", "branch_id": "A", "role_id": "r" });
+        let revoke = op("role_grants", "update", "u", "g", json!({ "revoked_at": "2026-06-01T09:00:00Z" }));
+        let ending = Facts {
+            op: &revoke,
+            before: held.as_object(),
+            grants: &manager,
+            target_branches: &[],
+            granted: None,
+        };
+        assert!(check(&ending).is_ok(), "ending a grant gives nothing");
     }
 
     #[test]
@@ -553,11 +761,26 @@ mod tests {
         let none: [AuthorGrant; 0] = [];
         let pw =
             op("users", "update", "me", "me", json!({ "password_hash": "$argon2id$..", "updated_at": "t" }));
-        assert!(check(&Facts { op: &pw, before: None, grants: &none, target_branches: &[] }).is_ok());
+        assert!(check(&Facts { op: &pw, before: None, grants: &none, granted: None, target_branches: &[] })
+            .is_ok());
         let name = op("users", "update", "me", "me", json!({ "full_name": "Boss" }));
-        assert!(check(&Facts { op: &name, before: None, grants: &none, target_branches: &[] }).is_err());
+        assert!(check(&Facts {
+            op: &name,
+            before: None,
+            grants: &none,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_err());
         let other = op("users", "update", "me", "you", json!({ "password_hash": "x" }));
-        assert!(check(&Facts { op: &other, before: None, grants: &none, target_branches: &[] }).is_err());
+        assert!(check(&Facts {
+            op: &other,
+            before: None,
+            grants: &none,
+            granted: None,
+            target_branches: &[]
+        })
+        .is_err());
     }
 
     #[test]
@@ -570,6 +793,7 @@ mod tests {
             op: &edit,
             before: Some(&before),
             grants: &admin,
+            granted: None,
             target_branches: &director
         })
         .is_err());
@@ -578,12 +802,19 @@ mod tests {
             op: &edit,
             before: Some(&before),
             grants: &admin,
+            granted: None,
             target_branches: &teacher_a
         })
         .is_ok());
         let both = [Some("A".to_owned()), Some("B".to_owned())];
-        assert!(check(&Facts { op: &edit, before: Some(&before), grants: &admin, target_branches: &both })
-            .is_err());
+        assert!(check(&Facts {
+            op: &edit,
+            before: Some(&before),
+            grants: &admin,
+            granted: None,
+            target_branches: &both
+        })
+        .is_err());
     }
 
     #[test]
@@ -648,24 +879,47 @@ mod tests {
             let cols = json!({"branch_id": "b1", "amount_minor": 100});
             let before = cols.as_object().unwrap().clone();
             let insert = op(entity, "insert", "u1", "r1", cols.clone());
-            let fresh = Facts { op: &insert, before: None, grants: &director, target_branches: &[] };
+            let fresh =
+                Facts { op: &insert, before: None, grants: &director, granted: None, target_branches: &[] };
             assert!(check(&fresh).is_ok(), "{entity}: a new row is taken");
-            let again = Facts { op: &insert, before: Some(&before), grants: &director, target_branches: &[] };
+            let again = Facts {
+                op: &insert,
+                before: Some(&before),
+                grants: &director,
+                granted: None,
+                target_branches: &[],
+            };
             assert!(check(&again).is_ok(), "{entity}: the same derived row from a second desk merges");
             let update = op(entity, "update", "u1", "r1", json!({"amount_minor": 1}));
-            let changed =
-                Facts { op: &update, before: Some(&before), grants: &director, target_branches: &[] };
+            let changed = Facts {
+                op: &update,
+                before: Some(&before),
+                grants: &director,
+                granted: None,
+                target_branches: &[],
+            };
             let why = check(&changed).unwrap_err();
             assert!(why.contains("never changed"), "{entity}: {why}");
             // Inserted again over the recorded row with another amount.
             let mut again = op(entity, "insert", "u1", "r1", json!({"branch_id": "b1", "amount_minor": 1}));
-            let rewrite =
-                Facts { op: &again, before: Some(&before), grants: &director, target_branches: &[] };
+            let rewrite = Facts {
+                op: &again,
+                before: Some(&before),
+                grants: &director,
+                granted: None,
+                target_branches: &[],
+            };
             let why = check(&rewrite).unwrap_err();
             assert!(why.contains("another amount_minor"), "{entity}: {why}");
             again.columns.insert("amount_minor".into(), json!(100.0));
             again.columns.insert("updated_at".into(), json!("later"));
-            let same = Facts { op: &again, before: Some(&before), grants: &director, target_branches: &[] };
+            let same = Facts {
+                op: &again,
+                before: Some(&before),
+                grants: &director,
+                granted: None,
+                target_branches: &[],
+            };
             assert!(check(&same).is_ok(), "{entity}: the same amount, written otherwise, at another time");
         }
         // Two desks void one receipt offline: one derived reversal, each
@@ -676,7 +930,13 @@ mod tests {
         let cols = json!({"receipt_id": "r", "amount_minor": 100, "kind": "BOUNCE", "reason": "cheque bounced",
                           "reversed_at": "t2"});
         let bounced = op("receipt_reversals", "insert", "u2", "v", cols);
-        let second = Facts { op: &bounced, before: Some(&before), grants: &director, target_branches: &[] };
+        let second = Facts {
+            op: &bounced,
+            before: Some(&before),
+            grants: &director,
+            granted: None,
+            target_branches: &[],
+        };
         assert!(check(&second).is_ok(), "the second desk's reversal merges");
     }
 }

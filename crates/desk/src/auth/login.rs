@@ -32,15 +32,20 @@ impl Desk {
             let db = self.db();
             let user = users::by_email(&db.conn, &email)?;
             let locked = match &user {
-                Some(u) => locked_until(&db.conn, u.id)?,
+                Some(u) => Attempts::Account(u.id).locked_until(&db.conn)?,
                 None => None,
             };
             (user, locked)
         };
+        // An email no account holds gets the same work and the same answers
+        // as a wrong password, lock included: nothing tells whether it exists.
         let Some(user) = user else {
-            return Err(ApiError::new(ErrorCode::WrongCredentials, "Wrong email or password.")
-                .on("password")
-                .into());
+            let who = Attempts::Unknown(password::digest(&email));
+            if let Some(until) = who.locked_until(&self.db().conn)?.filter(|until| *until > now) {
+                return Err(locked(until).into());
+            }
+            let _ = password::check(&input.password, password::decoy());
+            return Err(who.failed(&self.db().conn, self.device_id(), now)?.into());
         };
         if let Some(until) = locked_until.filter(|until| *until > now) {
             return Err(locked(until).into());
@@ -51,7 +56,7 @@ impl Desk {
         {
             let db = self.db();
             if matches!(checked, Checked::Wrong) {
-                return Err(register_failure(&db.conn, self.device_id(), user_id, now)?.into());
+                return Err(Attempts::Account(user_id).failed(&db.conn, self.device_id(), now)?.into());
             }
             if !user.active {
                 return Err(ApiError::denied("This account is deactivated. Ask an administrator.").into());
@@ -164,10 +169,13 @@ impl Desk {
             return Err(bad_code().into());
         };
         let user_id = user.id;
+        // Wrong codes pause codes for the account, never its password
+        // sign-in; a locked password does not stop a manager's code (that is
+        // what the lock message sends people for).
         {
             let db = self.db();
-            if let Some(until) = locked_until(&db.conn, user_id)?.filter(|u| *u > now) {
-                return Err(locked(until).into());
+            if let Some(until) = codes_paused_until(&db.conn, user_id)?.filter(|u| *u > now) {
+                return Err(codes_paused(until).into());
             }
         }
         // The code is right when the one-time key it gives is the one the
@@ -177,8 +185,7 @@ impl Desk {
             && user.reset_expires_at.is_some_and(|until| until > now);
         if !issued {
             let db = self.db();
-            register_failure(&db.conn, self.device_id(), user_id, now)?;
-            return Err(bad_code().into());
+            return Err(wrong_code(&db.conn, user_id, now)?.unwrap_or_else(bad_code).into());
         }
         password::check_strength("new_password", &input.new_password, &[&user.full_name, &user.email])?;
         self.check_no_proof_owed(user.id)?;
@@ -187,7 +194,15 @@ impl Desk {
         // that key once, for this account, until the code expires).
         let creds = keys::credentials(user_id, &input.new_password)?;
         self.write_signed(Some(user_id), Some(reset), |w| {
-            crate::users::write_password(w, &user, &creds, false)
+            crate::users::write_password(w, &user, &creds, false)?;
+            // The new password signs in at once, whatever the old one's lock.
+            w.tx().execute(
+                "UPDATE login_state SET failures = 0, locked_until = NULL, code_failures = 0,
+                        codes_locked_until = NULL
+                 WHERE user_id = ?1",
+                [user_id.to_string()],
+            )?;
+            Ok(())
         })
     }
 }
@@ -197,12 +212,64 @@ struct Lock {
     locked_until: Option<DateTime<Utc>>,
 }
 
-/// Until when the account is locked, if it ever was.
-fn locked_until(conn: &Connection, user: UserId) -> Result<Option<DateTime<Utc>>> {
-    Ok(conn
-        .query_row("SELECT locked_until FROM login_state WHERE user_id = ?1", [user.to_string()], read::row)
-        .optional()?
-        .and_then(|l: Lock| l.locked_until))
+/// Whose wrong sign-ins are counted: an account's, or those for an email
+/// no account holds (by its digest), counted and locked alike.
+enum Attempts {
+    Account(UserId),
+    Unknown(String),
+}
+
+impl Attempts {
+    /// Until when sign-in is locked, if it ever was.
+    fn locked_until(&self, conn: &Connection) -> Result<Option<DateTime<Utc>>> {
+        let (sql, key) = match self {
+            Attempts::Account(u) => {
+                ("SELECT locked_until FROM login_state WHERE user_id = ?1", u.to_string())
+            }
+            Attempts::Unknown(d) => {
+                ("SELECT locked_until FROM unknown_sign_ins WHERE email_digest = ?1", d.clone())
+            }
+        };
+        Ok(conn.query_row(sql, [key], read::row).optional()?.and_then(|l: Lock| l.locked_until))
+    }
+
+    /// Counts a failed attempt; the fifth locks sign-in for 15 minutes.
+    fn failed(&self, conn: &Connection, device: &str, now: DateTime<Utc>) -> Result<ApiError> {
+        let (count, lock) = match self {
+            Attempts::Account(_) => (
+                "INSERT INTO login_state (user_id, failures) VALUES (?1, 1)
+                 ON CONFLICT (user_id) DO UPDATE SET failures = failures + 1 RETURNING failures",
+                "UPDATE login_state SET failures = 0, locked_until = ?2 WHERE user_id = ?1",
+            ),
+            Attempts::Unknown(_) => (
+                "INSERT INTO unknown_sign_ins (email_digest, failures) VALUES (?1, 1)
+                 ON CONFLICT (email_digest) DO UPDATE SET failures = failures + 1 RETURNING failures",
+                "UPDATE unknown_sign_ins SET failures = 0, locked_until = ?2 WHERE email_digest = ?1",
+            ),
+        };
+        let key = match self {
+            Attempts::Account(u) => u.to_string(),
+            Attempts::Unknown(d) => d.clone(),
+        };
+        let failures: i64 = conn.query_row(count, [&key], read::value)?;
+        if failures >= MAX_FAILURES {
+            let until = now + Duration::minutes(LOCK_MINUTES);
+            conn.execute(lock, (&key, until.to_rfc3339()))?;
+            if let Attempts::Account(user) = self {
+                audit_event(conn, device, *user, "lock", now)?;
+            }
+            return Ok(locked(until));
+        }
+        let left = MAX_FAILURES - failures;
+        Ok(ApiError::new(
+            ErrorCode::WrongCredentials,
+            format!(
+                "Wrong email or password. {left} {} left before the account locks for {LOCK_MINUTES} minutes.",
+                if left == 1 { "try" } else { "tries" }
+            ),
+        )
+        .on("password"))
+    }
 }
 
 fn locked(until: DateTime<Utc>) -> ApiError {
@@ -210,39 +277,60 @@ fn locked(until: DateTime<Utc>) -> ApiError {
     ApiError::new(
         ErrorCode::AccountLocked,
         format!(
-            "Too many wrong passwords: this account is locked until {}. Try again then, or ask an administrator to reset the password.",
+            "Too many wrong passwords: this account is locked until {}. Try again then, or ask an administrator for a reset code.",
             local.format("%H:%M")
         ),
     )
 }
 
-/// Counts a failed attempt; the fifth locks the account for 15 minutes.
-fn register_failure(conn: &Connection, device: &str, user: UserId, now: DateTime<Utc>) -> Result<ApiError> {
+#[derive(Deserialize)]
+struct CodesPause {
+    codes_locked_until: Option<DateTime<Utc>>,
+}
+
+/// Until when reset codes are not taken for the account, if ever.
+fn codes_paused_until(conn: &Connection, user: UserId) -> Result<Option<DateTime<Utc>>> {
+    Ok(conn
+        .query_row(
+            "SELECT codes_locked_until FROM login_state WHERE user_id = ?1",
+            [user.to_string()],
+            read::row,
+        )
+        .optional()?
+        .and_then(|l: CodesPause| l.codes_locked_until))
+}
+
+fn codes_paused(until: DateTime<Utc>) -> ApiError {
+    let local = until.with_timezone(&chrono::Local);
+    ApiError::new(
+        ErrorCode::AccountLocked,
+        format!(
+            "Too many wrong codes: reset codes for this account are not taken until {}. Signing in with the password still works.",
+            local.format("%H:%M")
+        ),
+    )
+    .on("code")
+}
+
+/// Counts a wrong reset code; the fifth pauses codes (not the password)
+/// for 15 minutes, answered then.
+fn wrong_code(conn: &Connection, user: UserId, now: DateTime<Utc>) -> Result<Option<ApiError>> {
     let failures: i64 = conn.query_row(
-        "INSERT INTO login_state (user_id, failures) VALUES (?1, 1)
-         ON CONFLICT (user_id) DO UPDATE SET failures = failures + 1
-         RETURNING failures",
+        "INSERT INTO login_state (user_id, code_failures) VALUES (?1, 1)
+         ON CONFLICT (user_id) DO UPDATE SET code_failures = code_failures + 1
+         RETURNING code_failures",
         [user.to_string()],
         read::value,
     )?;
-    if failures >= MAX_FAILURES {
-        let until = now + Duration::minutes(LOCK_MINUTES);
-        conn.execute(
-            "UPDATE login_state SET failures = 0, locked_until = ?2 WHERE user_id = ?1",
-            (user.to_string(), until.to_rfc3339()),
-        )?;
-        audit_event(conn, device, user, "lock", now)?;
-        return Ok(locked(until));
+    if failures < MAX_FAILURES {
+        return Ok(None);
     }
-    let left = MAX_FAILURES - failures;
-    Ok(ApiError::new(
-        ErrorCode::WrongCredentials,
-        format!(
-            "Wrong email or password. {left} {} left before the account locks for {LOCK_MINUTES} minutes.",
-            if left == 1 { "try" } else { "tries" }
-        ),
-    )
-    .on("password"))
+    let until = now + Duration::minutes(LOCK_MINUTES);
+    conn.execute(
+        "UPDATE login_state SET code_failures = 0, codes_locked_until = ?2 WHERE user_id = ?1",
+        (user.to_string(), until.to_rfc3339()),
+    )?;
+    Ok(Some(codes_paused(until)))
 }
 
 fn audit_event(

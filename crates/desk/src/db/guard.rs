@@ -32,6 +32,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "attendance_drafts",
     "set_aside_changes",
     "key_proofs",
+    "unknown_sign_ins",
     "refinery_schema_history",
 ];
 

@@ -325,6 +325,15 @@ pub(crate) struct EnrolFacts {
 /// Whether `device_id` may enrol with a code (found unused and unexpired)
 /// of which `facts` were read; `holder` is the device whose live token
 /// came with the request.
+/// The role a `role_grants` op grants: its own `role_id`, or the one
+/// the grant already names.
+pub(crate) fn granted_role<'a>(op: &'a Op, before: Option<&'a Map<String, Value>>) -> Option<&'a str> {
+    if op.entity != "role_grants" {
+        return None;
+    }
+    op.columns.get("role_id").or_else(|| before?.get("role_id"))?.as_str()
+}
+
 pub(crate) fn may_enrol(facts: &EnrolFacts, device_id: &str, holder: Option<&str>) -> Result<(), StoreError> {
     if facts.bootstrap && facts.live_desks > 0 {
         return Err(StoreError::BadCode);

@@ -347,11 +347,18 @@ impl Store for PgStore {
                 } else {
                     vec![]
                 };
+                let granted = super::granted_role(op, rows.get(&key).map(|k| &k.data)).and_then(|role| {
+                    role_rows
+                        .iter()
+                        .find(|r| r.get("id").and_then(Value::as_str) == Some(role))
+                        .map(authz::role_permissions)
+                });
                 let facts = authz::Facts {
                     op,
                     before: rows.get(&key).map(|k| &k.data),
                     grants: &grants,
                     target_branches: &target,
+                    granted: granted.as_deref(),
                 };
                 authz::check(&facts).map(|()| authz::flag(&facts))
             };

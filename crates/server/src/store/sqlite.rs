@@ -1,6 +1,6 @@
 //! The embedded SQLite backend: zero set-up, for a single centre or a trial.
 
-use super::{Device, Enrolled, Kept, Store, StoreError};
+use super::{granted_role, Device, Enrolled, Kept, Store, StoreError};
 use crate::authz::{self, AuthorGrant};
 use crate::signatures::{self, KeyFacts, Keyless};
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
@@ -208,11 +208,16 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
             let at = authz::money_time(op, chrono::Utc::now());
             let grants = author_grants(&tx, op.author_user_id.as_deref(), at)?;
             let target = if op.entity == "users" { grant_branches(&tx, &op.entity_id)? } else { vec![] };
+            let granted = match granted_role(op, before.as_ref().map(|k| &k.data)) {
+                Some(role) => row(&tx, "roles", role)?.map(|k| authz::role_permissions(&k.data)),
+                None => None,
+            };
             let facts = authz::Facts {
                 op,
                 before: before.as_ref().map(|k| &k.data),
                 grants: &grants,
                 target_branches: &target,
+                granted: granted.as_deref(),
             };
             (authz::check(&facts), authz::flag(&facts))
         };
