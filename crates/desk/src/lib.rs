@@ -111,6 +111,12 @@ impl Desk {
             keys: Default::default(),
             proofs: Default::default(),
         };
+        // The decoy an unknown email is checked against is made off the
+        // main thread now, so the first such sign-in takes no longer than
+        // any other.
+        std::thread::spawn(|| {
+            password::decoy();
+        });
         // A desk whose disk is full still opens: the failure is logged, the
         // older backups stay, and the hourly timer tries again.
         if let Err(e) = desk.take_daily_backup_if_due() {

@@ -47,22 +47,19 @@ fn wrong_password_and_unknown_email_get_the_same_answer_on_the_password_field() 
 #[test]
 fn an_unknown_email_is_answered_as_a_wrong_password_lock_included() {
     let f = fixture();
-    // The same words, tries and lock as for a real account, and the same
-    // work: the time of a wrong password for a real account and for an
-    // unknown email differ by less than half.
-    let time = |email: &str| {
-        let t = std::time::Instant::now();
-        let e = err(login(&f, email, "Wrong-Guess-11"));
-        (t.elapsed(), e)
-    };
+    // The same words, tries and lock as for a real account.
     for left in (1..=4).rev() {
-        let (known, a) = time(DIRECTOR_EMAIL);
-        let (unknown, b) = time("nobody@example.com");
+        let a = err(login(&f, DIRECTOR_EMAIL, "Wrong-Guess-11"));
+        let b = err(login(&f, "nobody@example.com", "Wrong-Guess-11"));
         assert_eq!((a.code, &a.message, a.field.as_deref()), (b.code, &b.message, b.field.as_deref()));
         assert!(a.message.contains(&format!("{left} ")), "{}", a.message);
-        let (fast, slow) = if known < unknown { (known, unknown) } else { (unknown, known) };
-        assert!(fast * 2 > slow, "an unknown email took {unknown:?}, a real one {known:?}");
     }
+    // And the same work: the unknown email is checked against a decoy hash
+    // made with the parameters a real account's hash has.
+    let params = |h: &str| h.split('$').nth(2).map(str::to_owned);
+    let real = branchdesk_desk::password::derive("Any-Password-1").unwrap().hash;
+    assert_eq!(params(branchdesk_desk::password::decoy()), params(&real));
+    assert!(params(&real).is_some_and(|p| p.starts_with("m=")), "{real}");
     let (a, b) =
         (err(login(&f, DIRECTOR_EMAIL, "Wrong-Guess-11")), err(login(&f, "nobody@example.com", "x1")));
     assert_eq!((a.code, b.code), (ErrorCode::AccountLocked, ErrorCode::AccountLocked));
