@@ -429,7 +429,7 @@ async fn a_branch_desk_holds_only_its_branch() {
 
     let b = desk();
     let code = client
-        .issue_code(&a.desk, Some(director(&a)), Some(vec![format!("branch:{k2}")]))
+        .issue_code(&a.desk, Some(director.user_id), Some(vec![format!("branch:{k2}")]))
         .await
         .unwrap()
         .code;
@@ -600,7 +600,7 @@ async fn a_student_transferred_on_one_branch_desk_arrives_at_the_other_with_hist
         async move {
             let d = desk();
             let code = client
-                .issue_code(&a.desk, Some(director(a)), Some(vec![format!("branch:{b}")]))
+                .issue_code(&a.desk, Some(director.user_id), Some(vec![format!("branch:{b}")]))
                 .await
                 .unwrap()
                 .code;
