@@ -65,6 +65,7 @@ impl Desk {
         for (scope, chain) in &chained {
             tx.execute("UPDATE sync_cursors SET chain = ?2 WHERE scope = ?1", (scope, chain))?;
         }
+        raise_echo_floor(&tx)?;
         tx.commit()?;
         Ok(report)
     }
@@ -410,6 +411,20 @@ impl RowClocks {
     }
 }
 
+/// Moves `sync_state.echo_floor` up to this desk's oldest op not yet sent
+/// back (nor refused), or past the newest op when all are: reads only the
+/// outbox from the old floor on.
+pub(crate) fn raise_echo_floor(tx: &Transaction<'_>) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE sync_state SET echo_floor = coalesce(
+             (SELECT min(seq) FROM outbox
+               WHERE seq >= sync_state.echo_floor AND echoed_at IS NULL AND refused_reason IS NULL),
+             (SELECT coalesce(max(seq), 0) + 1 FROM outbox))",
+    )?
+    .execute([])?;
+    Ok(())
+}
+
 /// Per column, the newest clock among this desk's ops on the row that the
 /// server has not echoed back yet.
 /// Per row, the newest clock of each column among this desk's own ops the
@@ -417,7 +432,8 @@ impl RowClocks {
 fn pending_clocks(tx: &Transaction<'_>) -> Result<HashMap<String, BTreeMap<String, String>>> {
     let mut out: HashMap<String, BTreeMap<String, String>> = HashMap::new();
     let mut stmt = tx.prepare_cached(
-        "SELECT entity_id, hlc, columns FROM outbox WHERE echoed_at IS NULL AND refused_reason IS NULL",
+        "SELECT entity_id, hlc, columns FROM outbox
+         WHERE seq >= (SELECT echo_floor FROM sync_state) AND echoed_at IS NULL AND refused_reason IS NULL",
     )?;
     let ops: Vec<PendingOp> = read::all(&mut stmt, [])?;
     for PendingOp { entity_id, hlc, columns } in ops {

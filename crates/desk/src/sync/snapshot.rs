@@ -193,9 +193,11 @@ impl Desk {
         // This desk's own changes the snapshot holds will not come back
         // one by one.
         tx.execute(
-            "UPDATE outbox SET echoed_at = ?3 WHERE echoed_at IS NULL AND scope = ?1 AND seq <= ?2",
+            "UPDATE outbox SET echoed_at = ?3
+             WHERE seq >= (SELECT echo_floor FROM sync_state) AND seq <= ?2 AND echoed_at IS NULL AND scope = ?1",
             (&head.scope, head.device_acked as i64, self.clock().now().to_rfc3339()),
         )?;
+        super::apply::raise_echo_floor(&tx)?;
         tx.commit()?;
         Ok(report)
     }

@@ -25,3 +25,13 @@ CREATE TABLE unknown_sign_ins (
 -- codes for the account, never its password sign-in.
 ALTER TABLE login_state ADD COLUMN code_failures INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE login_state ADD COLUMN codes_locked_until TEXT;
+
+-- This desk's own ops not yet sent back by the server all lie at or above
+-- `echo_floor` (the applier moves it up as they return): a range of the
+-- outbox's own key replaces the index on unreturned ops, which cost every
+-- user action one more page written and synced.
+ALTER TABLE sync_state ADD COLUMN echo_floor INTEGER NOT NULL DEFAULT 0;
+UPDATE sync_state SET echo_floor = coalesce(
+    (SELECT min(seq) FROM outbox WHERE echoed_at IS NULL AND refused_reason IS NULL),
+    (SELECT coalesce(max(seq), 0) + 1 FROM outbox));
+DROP INDEX outbox_not_echoed;
