@@ -448,8 +448,13 @@ mod tests {
             } else {
                 "branch:A".into()
             };
-            let as_director =
-                Facts { op: &o, before: None, grants: &director, granted: None, target_branches: &[] };
+            let as_director = Facts {
+                op: &o,
+                before: None,
+                grants: &director,
+                granted: Some(Permission::ALL),
+                target_branches: &[],
+            };
             assert_eq!(check(&as_director), Ok(()), "{name}: the director may");
             assert_eq!(flag(&as_director), None, "{name}: nothing to review");
             let as_nobody =
