@@ -66,10 +66,14 @@ fn main() {
             .iter()
             .map(|i| {
                 seq += 1;
-                room(seq, &device, &author, &branch, *i)
+                // Signed by the director, as the office desk would.
+                let mut op = room(seq, &device, &author, &branch, *i);
+                assert!(office.sign_as_author(&mut op), "the director is signed in on the office desk");
+                op
             })
             .collect();
-        rt.block_on(server.store.push(device.clone(), ops)).unwrap();
+        let res = rt.block_on(server.store.push(device.clone(), ops)).unwrap();
+        assert!(res.rejected.is_empty(), "the server refused rooms: {:?}", res.rejected.first());
     }
     let stored = t.elapsed();
 
@@ -107,7 +111,7 @@ fn main() {
     let s = |d: std::time::Duration| d.as_secs_f64();
     println!("first sync of a branch of {rows} rows through a server on loopback");
     println!(
-        "  (set-up: the server stored them in {:.1} s, {:.0} ops/s)",
+        "  (set-up: signed and stored by the server in {:.1} s, {:.0} ops/s)",
         s(stored),
         rows as f64 / s(stored)
     );
