@@ -290,6 +290,9 @@ impl Store for PgStore {
         );
 
         let mut rejected = Vec::new();
+        // Each author's grants in force now, read once per push; cleared
+        // when a grant or a role changes in it.
+        let mut grants_now: HashMap<String, Vec<authz::AuthorGrant>> = HashMap::new();
         let mut accepted: Vec<&Op> = Vec::new();
         // Rows a transfer moved, logged again in their new branch's scope.
         let mut carried: Vec<(usize, Op)> = Vec::new();
@@ -330,13 +333,22 @@ impl Store for PgStore {
             } else if setting_up {
                 Ok(None)
             } else {
-                let mine: Vec<Map<String, Value>> = grant_rows
-                    .iter()
-                    .filter(|g| g.get("user_id").and_then(Value::as_str) == op.author_user_id.as_deref())
-                    .cloned()
-                    .collect();
                 let at = authz::money_time(op, chrono::Utc::now());
-                let grants = authz::grants_in_force(&mine, &role_rows, &today, at);
+                let author = op.author_user_id.clone().unwrap_or_default();
+                let in_force = || {
+                    let mine: Vec<Map<String, Value>> = grant_rows
+                        .iter()
+                        .filter(|g| g.get("user_id").and_then(Value::as_str) == Some(author.as_str()))
+                        .cloned()
+                        .collect();
+                    authz::grants_in_force(&mine, &role_rows, &today, at)
+                };
+                // Grants as of now are read once per author and push (money is
+                // judged as of its own time, each op on its own).
+                let grants = match at {
+                    Some(_) => in_force(),
+                    None => grants_now.entry(author.clone()).or_insert_with(in_force).clone(),
+                };
                 let target: Vec<Option<String>> = if op.entity == "users" {
                     let theirs: Vec<Map<String, Value>> = grant_rows
                         .iter()
@@ -382,10 +394,12 @@ impl Store for PgStore {
                 }
                 "role_grants" => {
                     setting_up = false;
+                    grants_now.clear();
                     grant_rows.retain(|g| g.get("id").and_then(Value::as_str) != Some(&op.entity_id));
                     grant_rows.push(row.clone());
                 }
                 "roles" => {
+                    grants_now.clear();
                     role_rows.retain(|r| r.get("id").and_then(Value::as_str) != Some(&op.entity_id));
                     role_rows.push(row.clone());
                 }

@@ -161,6 +161,9 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
     let mut expected = last + 1;
     let now = chrono::Utc::now().to_rfc3339();
     let mut keyless = keyless(&tx)?;
+    // Each author's grants in force now, read once per push; cleared when a
+    // grant or a role changes in it.
+    let mut grants_now: std::collections::HashMap<String, Vec<AuthorGrant>> = Default::default();
     let mut rejected = Vec::new();
     for op in ops.iter().filter(|op| op.seq > last) {
         if op.seq != expected {
@@ -206,7 +209,19 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
             (Ok(()), None)
         } else {
             let at = authz::money_time(op, chrono::Utc::now());
-            let grants = author_grants(&tx, op.author_user_id.as_deref(), at)?;
+            // Grants as of now are read once per author and push (money is
+            // judged as of its own time, each op on its own).
+            let grants = match (at, op.author_user_id.as_deref()) {
+                (None, Some(author)) => match grants_now.get(author) {
+                    Some(g) => g.clone(),
+                    None => {
+                        let g = author_grants(&tx, Some(author), None)?;
+                        grants_now.insert(author.to_owned(), g.clone());
+                        g
+                    }
+                },
+                _ => author_grants(&tx, op.author_user_id.as_deref(), at)?,
+            };
             let target = if op.entity == "users" { grant_branches(&tx, &op.entity_id)? } else { vec![] };
             let granted = match granted_role(op, before.as_ref().map(|k| &k.data)) {
                 Some(role) => row(&tx, "roles", role)?.map(|k| authz::role_permissions(&k.data)),
@@ -246,6 +261,9 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
         }
         if op.entity == "users" {
             keyless.note(&op.entity_id, &kept.data);
+        }
+        if op.entity == "role_grants" || op.entity == "roles" {
+            grants_now.clear();
         }
         keep_row(&tx, &op.entity, &op.entity_id, &kept)?;
     }
