@@ -164,13 +164,24 @@ pub enum DeviceAction<'a> {
 /// `POST /v1/keys/prove`: a person whose account has no key on the server
 /// yet (made before signing) proves their password once over the pinned
 /// link, so that the key their desk made for them is taken as theirs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProveRequest {
     pub user_id: String,
     pub password: String,
     /// The new key (64 hex digits) the desk will register for them.
     pub public_key: String,
+}
+
+/// Never prints the password (requests may be logged).
+impl std::fmt::Debug for ProveRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProveRequest")
+            .field("user_id", &self.user_id)
+            .field("password", &"<redacted>")
+            .field("public_key", &self.public_key)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -24,8 +24,8 @@ use std::sync::Mutex;
 #[derive(Default)]
 pub struct Waiting(Mutex<HashMap<UserId, String>>);
 
-/// A proof this desk can make now.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A proof this desk can make now (no `Debug`: it holds a password).
+#[derive(Clone, PartialEq, Eq)]
 pub struct ProofToMake {
     pub user_id: UserId,
     pub public_key: String,
