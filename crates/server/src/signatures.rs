@@ -221,7 +221,7 @@ mod tests {
     }
 
     #[test]
-    fn a_keyless_author_registers_only_the_key_they_proved_and_the_server_mark_never() {
+    fn a_keyless_author_acts_only_with_the_key_they_proved_and_the_server_mark_never() {
         let o = op();
         assert!(check("d1", &o, &KeyFacts { cut_over: false, ..AFTER })
             .unwrap_err()

@@ -134,6 +134,31 @@ impl Desk {
         Ok(actor.require(branchdesk_api::Permission::ManageSetting, branch)?)
     }
 
+    /// The people whose key is open on this desk (signed in here now).
+    pub fn signed_in_here(&self) -> Vec<branchdesk_api::ids::UserId> {
+        self.keys.users()
+    }
+
+    /// `user`'s signature on a desk-management request from this desk,
+    /// when they are signed in here (their key is open).
+    pub fn authority(
+        &self,
+        user: branchdesk_api::ids::UserId,
+        action: branchdesk_api::sync::DeviceAction<'_>,
+    ) -> Result<branchdesk_api::sync::Authority> {
+        let key = self.keys.get(user).ok_or_else(|| {
+            branchdesk_api::ApiError::denied("Sign in again on this desk: your signing key is not open here.")
+        })?;
+        // The computer's own clock, not the desk's (a test desk's runs on
+        // a manual one): the server takes the request only within minutes
+        // of its own time, as a handshake would.
+        let at = chrono::Utc::now().to_rfc3339();
+        let user_id = user.to_string();
+        let signature =
+            branchdesk_api::canonical::signing::sign_request(&key, self.device_id(), action, &user_id, &at);
+        Ok(branchdesk_api::sync::Authority { user_id, at, signature })
+    }
+
     /// Who may see which desks are linked: someone who manages settings
     /// somewhere.
     pub fn check_may_list_desks(&self, actor: &crate::Actor) -> Result<()> {
