@@ -178,6 +178,46 @@ pub mod signing {
         key.verify(&op_bytes(device_id, op), &Signature::from_bytes(&sig)).map_err(|_| Unsigned::Wrong)
     }
 
+    /// Checks many ops' signatures at once (Ed25519 batch verification,
+    /// about half the work per signature of one-by-one checks): true only
+    /// when every `(op, author's public key)` holds. A false answer does not
+    /// say which failed; check those one by one with [`verify`]. An empty
+    /// batch holds.
+    ///
+    /// Batch checking accepts exactly the signatures a one-by-one check
+    /// accepts, except for signatures built with small-order points by the
+    /// key's own holder (a difference between cofactored and cofactorless
+    /// checks that lets no one sign for a key they do not hold).
+    #[cfg(feature = "batch-verify")]
+    pub fn verify_batch(device_id: &str, items: &[(&Op, &str)]) -> bool {
+        let mut messages = Vec::with_capacity(items.len());
+        let mut signatures = Vec::with_capacity(items.len());
+        let mut keys: Vec<VerifyingKey> = Vec::with_capacity(items.len());
+        // One author usually signs a whole push: their key is decoded once.
+        let mut last: Option<(&str, VerifyingKey)> = None;
+        for (op, public) in items {
+            let Some(sig) = op.signature.as_deref().and_then(unhex::<64>) else {
+                return false;
+            };
+            let key = match last {
+                Some((hex_key, key)) if hex_key == *public => key,
+                _ => {
+                    let Some(key) = unhex::<32>(public).and_then(|b| VerifyingKey::from_bytes(&b).ok())
+                    else {
+                        return false;
+                    };
+                    last = Some((public, key));
+                    key
+                }
+            };
+            messages.push(op_bytes(device_id, op));
+            signatures.push(Signature::from_bytes(&sig));
+            keys.push(key);
+        }
+        let messages: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
+        ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_ok()
+    }
+
     /// A person's signature on a desk-management request.
     pub fn sign_request(
         key: &SigningKey,

@@ -28,6 +28,10 @@ pub struct KeyFacts<'a> {
     /// password for (`/v1/keys/prove`), which stands as theirs until their
     /// desk's change registering it arrives.
     pub proven_key: Option<&'a str>,
+    /// The key this op's signature was already found to hold for, in its
+    /// push's batch ([`Ahead`]); the op's own check is then skipped while
+    /// its author's key on record is still that one.
+    pub checked_ahead: Option<&'a str>,
 }
 
 impl KeyFacts<'_> {
@@ -72,6 +76,7 @@ pub fn check(device_id: &str, op: &Op, k: &KeyFacts<'_>) -> Result<(), String> {
         return Err("a new account comes with its signing key (made with its first password)".into());
     }
     match k.author_key {
+        Some(key) if k.checked_ahead == Some(key) => Ok(()),
         Some(key) => signing::verify(Some(key), device_id, op).map_err(|e| match e {
             Unsigned::Missing => format!("it is not signed, and its author {author} signs their changes"),
             Unsigned::Malformed => "its signature is not 128 hex digits".into(),
@@ -102,6 +107,63 @@ pub fn check(device_id: &str, op: &Op, k: &KeyFacts<'_>) -> Result<(), String> {
 /// (they are signed once it is updated and their authors sign in there).
 pub fn unsigned(op: &Op, setting_up: bool) -> bool {
     !setting_up && op.author_user_id.is_some() && op.signature.is_none()
+}
+
+/// A push's signatures checked together before its ops are judged one by
+/// one (`signing::verify_batch`, about half the work per signature): every
+/// op whose author has a key on record as the push starts, except a reset
+/// redemption (signed by the reset's key) and the server's mark. When all
+/// hold, each op's [`check`] skips its own verification (`checked_ahead`)
+/// as long as its author's key is still the one it was checked against. A
+/// batch with any bad signature proves nothing: every op is then checked
+/// on its own, which names the bad ones.
+#[derive(Debug, Default)]
+pub struct Ahead {
+    /// Per op of the push, in order: the key its signature holds for.
+    checked: Vec<Option<String>>,
+}
+
+impl Ahead {
+    /// Checks `ops` (a push's new ops, in order) against their authors'
+    /// keys as `key_on_record` gives them now. Nothing is checked ahead
+    /// while the organisation is being set up.
+    pub fn check<'o>(
+        device_id: &str,
+        ops: impl IntoIterator<Item = &'o Op>,
+        setting_up: bool,
+        key_on_record: impl Fn(&str) -> Option<String>,
+    ) -> Self {
+        if setting_up {
+            return Self::default();
+        }
+        let ops: Vec<&Op> = ops.into_iter().collect();
+        let mut keys: std::collections::HashMap<&str, Option<String>> = Default::default();
+        let checked: Vec<Option<String>> = ops
+            .iter()
+            .map(|op| {
+                let author = op.author_user_id.as_deref()?;
+                let redeems_reset = op.entity == "users"
+                    && op.entity_id == author
+                    && op.columns.get("reset_key").is_some_and(Value::is_null);
+                let marked = op.signature.as_deref() == Some(branchdesk_api::sync::SERVER_MARK);
+                if redeems_reset || marked || op.signature.is_none() {
+                    return None;
+                }
+                keys.entry(author).or_insert_with(|| key_on_record(author)).clone()
+            })
+            .collect();
+        let batch: Vec<(&Op, &str)> =
+            ops.iter().zip(&checked).filter_map(|(op, key)| Some((*op, key.as_deref()?))).collect();
+        match !batch.is_empty() && signing::verify_batch(device_id, &batch) {
+            true => Self { checked },
+            false => Self::default(),
+        }
+    }
+
+    /// The key the `i`-th op's signature was found to hold for, if any.
+    pub fn key(&self, i: usize) -> Option<&str> {
+        self.checked.get(i)?.as_deref()
+    }
 }
 
 /// The active accounts, with and without a key on record. The organisation
@@ -189,8 +251,64 @@ mod tests {
         }
     }
 
-    const AFTER: KeyFacts<'static> =
-        KeyFacts { setting_up: false, cut_over: true, author_key: None, reset_key: None, proven_key: None };
+    const AFTER: KeyFacts<'static> = KeyFacts {
+        setting_up: false,
+        cut_over: true,
+        author_key: None,
+        reset_key: None,
+        proven_key: None,
+        checked_ahead: None,
+    };
+
+    #[test]
+    fn a_batch_vouches_for_its_ops_only_when_every_signature_holds_and_the_key_is_unchanged() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let public = public_hex(&key);
+        let signed = |seq: u64| {
+            let mut o = op();
+            o.seq = seq;
+            o.signature = Some(sign(&key, "d1", &o));
+            o
+        };
+        let ops = vec![signed(1), signed(2), signed(3)];
+        let on_record = |_: &str| Some(public.clone());
+        let ahead = Ahead::check("d1", &ops, false, on_record);
+        assert!((0..3).all(|i| ahead.key(i) == Some(public.as_str())));
+        let facts = KeyFacts { author_key: Some(&public), checked_ahead: ahead.key(1), ..AFTER };
+        assert_eq!(check("d1", &ops[1], &facts), Ok(()));
+        // One forged op among good ones: the batch vouches for none, and the
+        // one-by-one check names the forged one.
+        let mut forged = ops.clone();
+        forged[1].columns.insert("full_name".into(), json!("Mallory"));
+        let ahead = Ahead::check("d1", &forged, false, on_record);
+        assert!((0..3).all(|i| ahead.key(i).is_none()));
+        let facts = KeyFacts { author_key: Some(&public), checked_ahead: ahead.key(1), ..AFTER };
+        assert!(check("d1", &forged[1], &facts).is_err());
+        assert_eq!(check("d1", &forged[0], &facts), Ok(()));
+        // Pushed by another desk: nothing holds.
+        assert!(Ahead::check("d2", &ops, false, on_record).key(0).is_none());
+        // A key replaced within the push: the batch's word is for the old key.
+        let replaced = public_hex(&SigningKey::from_bytes(&[8; 32]));
+        let ahead = Ahead::check("d1", &ops, false, on_record);
+        let facts = KeyFacts { author_key: Some(&replaced), checked_ahead: ahead.key(2), ..AFTER };
+        assert!(check("d1", &ops[2], &facts).is_err());
+        // No key on record, or the organisation being set up: nothing ahead.
+        assert!(Ahead::check("d1", &ops, false, |_| None).key(0).is_none());
+        assert!(Ahead::check("d1", &ops, true, on_record).key(0).is_none());
+        // A reset redemption is signed by the reset's key: left out, and the
+        // rest still vouched for.
+        let reset = SigningKey::from_bytes(&[2; 32]);
+        let mut redeem = op();
+        redeem.seq = 4;
+        redeem.columns =
+            json!({ "public_key": "ab".repeat(32), "reset_key": null }).as_object().unwrap().clone();
+        redeem.signature = Some(sign(&reset, "d1", &redeem));
+        let mut with_reset = ops.clone();
+        with_reset.push(redeem);
+        let ahead = Ahead::check("d1", &with_reset, false, on_record);
+        assert_eq!(ahead.key(0), Some(public.as_str()));
+        assert_eq!(ahead.key(3), None);
+    }
 
     #[test]
     fn a_signed_op_passes_only_with_its_authors_current_key_and_unchanged() {

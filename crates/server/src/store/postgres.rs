@@ -3,7 +3,7 @@
 
 use super::{Device, Enrolled, Kept, Store, StoreError};
 use crate::authz;
-use crate::signatures::{self, KeyFacts, Keyless};
+use crate::signatures::{self, Ahead, KeyFacts, Keyless};
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use deadpool_postgres::{Manager, Pool};
 use serde_json::{Map, Value};
@@ -299,7 +299,10 @@ impl Store for PgStore {
         // Rows the server itself writes (review rows for flagged money).
         let mut made: Vec<(String, String)> = Vec::new();
         let now = chrono::Utc::now().to_rfc3339();
-        for op in &new {
+        let ahead = Ahead::check(&device_id, new.iter().copied(), setting_up, |author| {
+            signatures::key_of_text(keys.get(author).map(String::as_str)).map(str::to_owned)
+        });
+        for (i, op) in new.iter().enumerate() {
             if signatures::unsigned(op, setting_up) {
                 return Err(StoreError::Unsigned { seq: op.seq });
             }
@@ -317,6 +320,7 @@ impl Store for PgStore {
                 author_key: signatures::key_of_text(author_key),
                 reset_key: signatures::reset_of(own_row, chrono::Utc::now()),
                 proven_key: op.author_user_id.as_ref().and_then(|a| proofs.get(a)).map(String::as_str),
+                checked_ahead: ahead.key(i),
             };
             let verdict = if let Err(reason) = crate::validate::columns(op) {
                 Err(reason)

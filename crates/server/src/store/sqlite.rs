@@ -2,7 +2,7 @@
 
 use super::{granted_role, Device, Enrolled, Kept, Store, StoreError};
 use crate::authz::{self, AuthorGrant};
-use crate::signatures::{self, KeyFacts, Keyless};
+use crate::signatures::{self, Ahead, KeyFacts, Keyless};
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde_json::{Map, Value};
@@ -165,7 +165,14 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
     // grant or a role changes in it.
     let mut grants_now: std::collections::HashMap<String, Vec<AuthorGrant>> = Default::default();
     let mut rejected = Vec::new();
-    for op in ops.iter().filter(|op| op.seq > last) {
+    let new: Vec<&Op> = ops.iter().filter(|op| op.seq > last).collect();
+    let ahead = Ahead::check(device_id, new.iter().copied(), setting_up(&tx)?, |author| {
+        row(&tx, "users", author)
+            .ok()
+            .flatten()
+            .and_then(|r| signatures::key_of(Some(&r.data)).map(str::to_owned))
+    });
+    for (i, op) in new.into_iter().enumerate() {
         if op.seq != expected {
             return Err(StoreError::Gap { expected, got: op.seq });
         }
@@ -195,6 +202,7 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
             author_key,
             reset_key: signatures::reset_of(author_data, chrono::Utc::now()),
             proven_key: proven.as_deref(),
+            checked_ahead: ahead.key(i),
         };
         let (verdict, flag) = if let Err(reason) = crate::validate::columns(op) {
             (Err(reason), None)
