@@ -41,8 +41,16 @@ pub fn credentials(user: UserId, password: &str) -> Result<Credentials> {
     Ok(Credentials { password_hash: derived.hash, public_key: public_hex(&signing), sealed_key, signing })
 }
 
+/// The password check and sealed key made again with today's work factor
+/// for the same password and the same key pair (the public key on record
+/// stays): for an account whose hash is [`crate::password::outdated`].
+pub fn remade(user: UserId, password: &str, signing: &SigningKey) -> Result<(String, String)> {
+    let derived = crate::password::derive(password)?;
+    Ok((derived.hash, seal_with(&derived.seal.0, user, signing)?))
+}
+
 /// The same key sealed with another key (a session's).
-fn seal_with(key: &[u8; 32], user: UserId, signing: &SigningKey) -> Result<String> {
+pub(crate) fn seal_with(key: &[u8; 32], user: UserId, signing: &SigningKey) -> Result<String> {
     let aead = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, key).expect("a 32-byte key"));
     let nonce = random::<NONCE_LEN>()?;
     let mut sealed = signing.to_bytes().to_vec();

@@ -75,6 +75,21 @@ impl Desk {
             _ => None,
         };
         let key = match opened {
+            // A hash made with less work than today's is made again now,
+            // for the same key: the person's own change, signed by it.
+            Some(key) if password::outdated(&user.password_hash) => {
+                let (password_hash, sealed_key) = keys::remade(user_id, &input.password, &key)?;
+                self.write_signed(Some(user_id), Some(key.clone()), |w| {
+                    let new = users::UserRow {
+                        password_hash,
+                        sealed_key: Some(sealed_key),
+                        updated_at: w.now(),
+                        ..user.clone()
+                    };
+                    w.update(&user, &new).map(drop)
+                })?;
+                key
+            }
             Some(key) => key,
             None => {
                 let creds = keys::credentials(user_id, &input.password)?;
@@ -341,4 +356,76 @@ fn audit_event(
     now: DateTime<Utc>,
 ) -> Result<()> {
     audit::event(conn, device, Some(user), action, "sessions", user, now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use branchdesk_api::commands::system::SetupOrganisation;
+
+    const EMAIL: &str = "meera@example.com";
+    const PASSWORD: &str = "Saffron-Kite-81";
+
+    fn user_ops(desk: &Desk, user: UserId) -> Vec<(String, Option<String>)> {
+        let db = desk.db();
+        let mut stmt = db
+            .conn
+            .prepare("SELECT columns, signature FROM outbox WHERE entity = 'users' AND entity_id = ?1 ORDER BY seq")
+            .unwrap();
+        let rows = stmt.query_map([user.to_string()], |r| Ok((r.get("columns")?, r.get("signature")?)));
+        rows.unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    #[test]
+    fn a_hash_made_with_less_work_is_made_again_at_sign_in_for_the_same_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let desk = Desk::open(crate::DeskConfig::new(dir.path())).unwrap();
+        desk.setup_organisation(SetupOrganisation {
+            organisation_name: "Kiran Coaching".into(),
+            currency: "INR".into(),
+            branch_name: "Koramangala".into(),
+            branch_code: "K2".into(),
+            director_name: "Meera Iyer".into(),
+            director_email: EMAIL.into(),
+            director_password: PASSWORD.into(),
+        })
+        .unwrap();
+        // The director's key, sealed under a hash of the earlier work
+        // factor (19 MiB, 2 passes), as a desk of that version left it.
+        let user = users::by_email(&desk.db().conn, EMAIL).unwrap().unwrap();
+        let Checked::Right(seal) = password::check(PASSWORD, &user.password_hash) else { panic!("opens") };
+        let key = keys::unseal(&seal, user.id, user.sealed_key.as_deref().unwrap()).unwrap();
+        let old = password::derive_with(PASSWORD, 19 * 1024, 2).unwrap();
+        let old_sealed = keys::seal_with(&old.seal.0, user.id, &key).unwrap();
+        {
+            let db = desk.db();
+            let _permit = db.apply_permit();
+            db.conn
+                .execute(
+                    "UPDATE users SET password_hash = ?1, sealed_key = ?2 WHERE id = ?3",
+                    (&old.hash, &old_sealed, user.id.to_string()),
+                )
+                .unwrap();
+        }
+        assert!(password::outdated(&old.hash));
+        let before = user_ops(&desk, user.id).len();
+
+        let (token, _) = desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
+        let now = users::by_id(&desk.db().conn, user.id).unwrap().unwrap();
+        assert!(!password::outdated(&now.password_hash), "{}", now.password_hash);
+        assert_eq!(now.public_key, user.public_key, "the same key pair");
+        assert_ne!(now.sealed_key.as_deref(), Some(old_sealed.as_str()));
+        let ops = user_ops(&desk, user.id);
+        assert_eq!(ops.len(), before + 1, "one change, the person's own");
+        let (columns, signature) = ops.last().unwrap();
+        let columns: serde_json::Map<String, serde_json::Value> = serde_json::from_str(columns).unwrap();
+        let mut names: Vec<&str> = columns.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["password_hash", "sealed_key", "updated_at"]);
+        assert!(signature.is_some(), "signed by the key it seals");
+        desk.logout(&token).unwrap();
+        // The same password opens the new hash, and nothing is made again.
+        desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
+        assert_eq!(user_ops(&desk, user.id).len(), before + 1);
+    }
 }
