@@ -9,7 +9,6 @@ mod state;
 
 pub use state::AppState;
 
-use branchdesk_desk::{Desk, DeskConfig};
 use std::path::PathBuf;
 use tauri::Manager;
 
@@ -41,11 +40,7 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             tracing::info!(data_dir = %data_dir.display(), "opening the desk");
-            let desk = Desk::open(DeskConfig::new(&data_dir))?;
-            let state = AppState::new(desk);
-            state.start_daily_backups();
-            state.start_sync_worker();
-            app.manage(state);
+            app.manage(AppState::open(data_dir)?);
             Ok(())
         })
         .invoke_handler(commands::handler())

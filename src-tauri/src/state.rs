@@ -1,13 +1,21 @@
 //! What the shell keeps between commands: the desk and this window's session.
 
+use branchdesk_api::commands::recovery::{Recovered, Recovery};
 use branchdesk_api::{ApiError, ErrorCode};
-use branchdesk_desk::{Actor, Desk, SessionToken};
-use std::sync::{Arc, Mutex};
+use branchdesk_desk::{Actor, Desk, DeskConfig, SessionToken};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::Notify;
 
+/// The desk, or why its data would not open (the recovery screen shows).
+enum Opened {
+    Desk(Arc<Desk>),
+    Damaged { data_dir: PathBuf, problem: String },
+}
+
 pub struct AppState {
-    desk: Arc<Desk>,
+    opened: RwLock<Opened>,
     sync: Arc<branchdesk_sync::Client>,
     wake_sync: Arc<Notify>,
     /// The session of whoever signed in at this window. The token never
@@ -16,13 +24,73 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Opens the desk in `data_dir`; damaged data opens the recovery
+    /// screen instead, and any other failure stops the app.
+    pub fn open(data_dir: PathBuf) -> branchdesk_desk::Result<Self> {
+        let opened = match Desk::open(DeskConfig::new(&data_dir)) {
+            Ok(desk) => Opened::Desk(Arc::new(desk)),
+            Err(branchdesk_desk::Error::Damaged(problem)) => {
+                tracing::error!(%problem, data_dir = %data_dir.display(), "the desk's data is damaged");
+                Opened::Damaged { data_dir, problem }
+            }
+            Err(e) => return Err(e),
+        };
+        let state = Self {
+            opened: RwLock::new(opened),
+            sync: Arc::new(branchdesk_sync::Client::new()),
+            wake_sync: Arc::new(Notify::new()),
+            token: Mutex::new(None),
+        };
+        state.start_background_work();
+        Ok(state)
+    }
+
     pub fn new(desk: Desk) -> Self {
         Self {
-            desk: Arc::new(desk),
+            opened: RwLock::new(Opened::Desk(Arc::new(desk))),
             sync: Arc::new(branchdesk_sync::Client::new()),
             wake_sync: Arc::new(Notify::new()),
             token: Mutex::new(None),
         }
+    }
+
+    /// The daily backups and the sync worker, once there is a desk.
+    fn start_background_work(&self) {
+        if self.desk_arc().is_ok() {
+            self.start_daily_backups();
+            self.start_sync_worker();
+        }
+    }
+
+    /// What the recovery screen shows; None when the desk is sound.
+    pub fn recovery(&self) -> Result<Option<Recovery>, ApiError> {
+        match &*self.opened.read().unwrap_or_else(|p| p.into_inner()) {
+            Opened::Desk(_) => Ok(None),
+            Opened::Damaged { data_dir, problem } => {
+                branchdesk_desk::recovery::inspect(data_dir, problem).map(Some).map_err(Into::into)
+            }
+        }
+    }
+
+    /// Puts a backup in place of damaged data and opens the desk from it.
+    pub fn recover(&self, file_name: &str) -> Result<Recovered, ApiError> {
+        let mut opened = self.opened.write().unwrap_or_else(|p| p.into_inner());
+        let Opened::Damaged { data_dir, .. } = &*opened else {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "This desk's data is sound. Backups are restored from Settings → Backups.",
+            ));
+        };
+        let data_dir = data_dir.clone();
+        let recovered = branchdesk_desk::recovery::restore(&data_dir, file_name, chrono::Utc::now())?;
+        *opened = match Desk::open(DeskConfig::new(&data_dir)) {
+            Ok(desk) => Opened::Desk(Arc::new(desk)),
+            Err(branchdesk_desk::Error::Damaged(problem)) => Opened::Damaged { data_dir, problem },
+            Err(e) => return Err(e.into()),
+        };
+        drop(opened);
+        self.start_background_work();
+        Ok(recovered)
     }
 
     pub fn sync_client(&self) -> &branchdesk_sync::Client {
@@ -35,13 +103,10 @@ impl AppState {
     }
 
     /// Starts the background sync worker (see `branchdesk_sync::worker`).
-    pub fn start_sync_worker(&self) {
-        let (desk, client, wake) = (self.desk.clone(), self.sync.clone(), self.wake_sync.clone());
+    fn start_sync_worker(&self) {
+        let Ok(desk) = self.desk_arc() else { return };
+        let (client, wake) = (self.sync.clone(), self.wake_sync.clone());
         tauri::async_runtime::spawn(branchdesk_sync::worker::run(desk, client, wake, Default::default()));
-    }
-
-    pub fn desk(&self) -> &Desk {
-        &self.desk
     }
 
     fn token(&self) -> Option<SessionToken> {
@@ -57,7 +122,7 @@ impl AppState {
         &self,
         f: impl FnOnce(&Desk, Option<&SessionToken>) -> branchdesk_desk::Result<T>,
     ) -> Result<T, ApiError> {
-        f(&self.desk, self.token().as_ref()).map_err(Into::into)
+        f(&self.desk_arc()?, self.token().as_ref()).map_err(Into::into)
     }
 
     /// For commands that need a session; a session that ended is forgotten.
@@ -67,7 +132,7 @@ impl AppState {
     ) -> Result<T, ApiError> {
         let token =
             self.token().ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "Please sign in first."))?;
-        f(&self.desk, &token).map_err(|e| self.forget_if_ended(e.into()))
+        f(&self.desk_arc()?, &token).map_err(|e| self.forget_if_ended(e.into()))
     }
 
     /// For commands that act as the signed-in person; someone with a
@@ -91,13 +156,20 @@ impl AppState {
         e
     }
 
-    pub fn desk_arc(&self) -> Arc<Desk> {
-        self.desk.clone()
+    /// The desk; an error while its data waits for recovery.
+    pub fn desk_arc(&self) -> Result<Arc<Desk>, ApiError> {
+        match &*self.opened.read().unwrap_or_else(|p| p.into_inner()) {
+            Opened::Desk(desk) => Ok(desk.clone()),
+            Opened::Damaged { .. } => Err(ApiError::new(
+                ErrorCode::Conflict,
+                "This desk's data is damaged. Restore a backup on the recovery screen first.",
+            )),
+        }
     }
 
     /// Checks hourly whether the daily backup is due (the desk may run for days).
-    pub fn start_daily_backups(&self) {
-        let desk = self.desk.clone();
+    fn start_daily_backups(&self) {
+        let Ok(desk) = self.desk_arc() else { return };
         std::thread::Builder::new()
             .name("daily-backup".into())
             .spawn(move || loop {

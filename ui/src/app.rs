@@ -5,6 +5,7 @@ use crate::components::session::SessionCtx;
 use crate::invoke::call;
 use crate::nav::Page;
 use crate::pages;
+use branchdesk_api::commands::recovery::{GetRecovery, Recovery};
 use branchdesk_api::commands::session::{Logout, Me};
 use branchdesk_api::commands::system::GetAppStatus;
 use yew::platform::spawn_local;
@@ -17,6 +18,7 @@ enum Screen {
     Login { notice: Option<String>, email: String },
     Main(Box<Me>),
     Broken(String),
+    Recovery(Box<Recovery>),
 }
 
 #[component]
@@ -28,6 +30,11 @@ pub fn App() -> Html {
         let screen = screen.clone();
         use_effect_with((), move |_| {
             spawn_local(async move {
+                // Damaged data opens the recovery screen; nothing else works then.
+                if let Ok(Some(r)) = call(&GetRecovery {}).await {
+                    screen.set(Screen::Recovery(Box::new(r)));
+                    return;
+                }
                 screen.set(match call(&GetAppStatus {}).await {
                     Ok(s) if !s.setup_done => Screen::Setup,
                     Ok(s) => match s.signed_in {
@@ -48,6 +55,15 @@ pub fn App() -> Html {
     match &*screen {
         Screen::Loading => html! { <div class="center muted">{ "Opening the desk…" }</div> },
         Screen::Broken(msg) => html! { <div class="center form-error" role="alert">{ msg }</div> },
+        Screen::Recovery(r) => {
+            let on_recovered = {
+                let screen = screen.clone();
+                Callback::from(move |notice: String| {
+                    screen.set(Screen::Login { notice: Some(notice), email: String::new() })
+                })
+            };
+            html! { <pages::recovery::RecoveryPage recovery={(**r).clone()} {on_recovered} /> }
+        }
         Screen::Setup => {
             let on_done = {
                 let screen = screen.clone();

@@ -12,7 +12,7 @@ pub use crate::db::backup_files::{dir, list, take, take_with, Reason, KEEP};
 
 /// Checks that a file is a readable Branchdesk database of a schema this
 /// build knows before it replaces ours.
-fn check_restorable(path: &Path) -> Result<(), ApiError> {
+pub(crate) fn check_restorable(path: &Path) -> Result<(), ApiError> {
     let unusable = || ApiError::invalid("file_name", "That backup is damaged or is not a Branchdesk backup.");
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|_| unusable())?;
     let ok: String =

@@ -22,6 +22,11 @@ pub enum Error {
     /// hash chain differs from the server's): nothing of it was applied.
     #[error("this desk's copy of {scope} differs from the server's; it is downloaded again")]
     Diverged { scope: String },
+    /// The database file cannot be read as a sound Branchdesk database
+    /// (not a database, or its integrity check fails): the desk opens its
+    /// recovery screen instead (`recovery.rs`).
+    #[error("the desk's data is damaged: {0}")]
+    Damaged(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

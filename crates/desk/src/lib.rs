@@ -36,6 +36,7 @@ pub mod names;
 pub mod notifications;
 pub mod org;
 pub mod password;
+pub mod recovery;
 pub mod roles;
 pub mod rooms;
 pub mod sessions;

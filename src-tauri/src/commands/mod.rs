@@ -117,12 +117,14 @@ macro_rules! commands {
 
 use branchdesk_api::commands::{
     academics as ac, attendance as at, audit as a, backups as b, imports as im, leads as l, money as m,
-    org as o, roles as r, session as s, settings as st, students as sd, system as sy, timetable as tt,
-    users as u,
+    org as o, recovery as rc, roles as r, session as s, settings as st, students as sd, system as sy,
+    timetable as tt, users as u,
 };
 
 commands! {
     public system::get_app_status(sy::GetAppStatus),
+    public system::get_recovery(rc::GetRecovery),
+    public system::recover_from_backup(rc::RecoverFromBackup),
     public setup_organisation(sy::SetupOrganisation),
     actor system::get_sync_state(sy::GetSyncState),
     actor system::sync_now(sy::SyncNow),

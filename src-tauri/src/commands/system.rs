@@ -1,5 +1,6 @@
 use super::Reply;
 use crate::AppState;
+use branchdesk_api::commands::recovery::*;
 use branchdesk_api::commands::system::*;
 use branchdesk_api::ApiError;
 use branchdesk_sync::JoinError;
@@ -9,6 +10,17 @@ use tauri::State;
 pub fn get_app_status(state: State<'_, AppState>, input: GetAppStatus) -> Reply<GetAppStatus> {
     let _ = input;
     state.public(|desk, token| desk.app_status(token))
+}
+
+#[tauri::command(async)]
+pub fn get_recovery(state: State<'_, AppState>, input: GetRecovery) -> Reply<GetRecovery> {
+    let _ = input;
+    state.recovery()
+}
+
+#[tauri::command(async)]
+pub fn recover_from_backup(state: State<'_, AppState>, input: RecoverFromBackup) -> Reply<RecoverFromBackup> {
+    state.recover(&input.file_name)
 }
 
 #[tauri::command(async)]
@@ -28,14 +40,14 @@ pub async fn sync_now(state: State<'_, AppState>, input: SyncNow) -> Reply<SyncN
     let _ = input;
     state.actor(|_, _| Ok(()))?;
     // The round's outcome (or error) is recorded for the status bar.
-    let _ = state.sync_client().sync(&state.desk_arc()).await;
+    let _ = state.sync_client().sync(&state.desk_arc()?).await;
     state.actor(|desk, _| desk.sync_state())
 }
 
 #[tauri::command]
 pub async fn link_server(state: State<'_, AppState>, input: LinkServer) -> Reply<LinkServer> {
     state.actor(|desk, actor| desk.check_may_link(actor))?;
-    let desk = state.desk_arc();
+    let desk = state.desk_arc()?;
     if input.server_url.trim().is_empty() {
         desk.set_server(None).map_err(ApiError::from)?;
     } else {
@@ -51,7 +63,7 @@ pub async fn issue_desk_code(state: State<'_, AppState>, input: IssueDeskCode) -
         .actor(|desk, actor| desk.check_may_issue_code(actor, input.branch_id).map(|()| actor.user_id))?;
     let scopes = input.branch_id.map(|b| vec![format!("branch:{b}")]);
     let code =
-        state.sync_client().issue_code(&state.desk_arc(), Some(asking), scopes).await.map_err(sync_error)?;
+        state.sync_client().issue_code(&state.desk_arc()?, Some(asking), scopes).await.map_err(sync_error)?;
     Ok(DeskCode { code: code.code, valid_hours: code.valid_hours })
 }
 
@@ -60,7 +72,7 @@ pub async fn join_organisation(
     state: State<'_, AppState>,
     input: JoinOrganisation,
 ) -> Reply<JoinOrganisation> {
-    let joined = state.sync_client().join(&state.desk_arc(), &input.server_url, &input.code).await;
+    let joined = state.sync_client().join(&state.desk_arc()?, &input.server_url, &input.code).await;
     joined.map_err(|e| match e {
         JoinError::Desk(d) => d.into(),
         JoinError::Link(e) => sync_error(e),
@@ -72,14 +84,14 @@ pub async fn join_organisation(
 pub async fn list_linked_desks(state: State<'_, AppState>, input: ListLinkedDesks) -> Reply<ListLinkedDesks> {
     let _ = input;
     state.actor(|desk, actor| desk.check_may_list_desks(actor))?;
-    let devices = state.sync_client().linked_desks(&state.desk_arc()).await.map_err(sync_error)?;
+    let devices = state.sync_client().linked_desks(&state.desk_arc()?).await.map_err(sync_error)?;
     linked_desks(&state, devices)
 }
 
 #[tauri::command]
 pub async fn revoke_desk(state: State<'_, AppState>, input: RevokeDesk) -> Reply<RevokeDesk> {
     let asking = state.actor(|desk, actor| desk.check_may_link(actor).map(|()| actor.user_id))?;
-    let desk = state.desk_arc();
+    let desk = state.desk_arc()?;
     if input.device_id == desk.device_id() {
         return Err(ApiError::invalid("device_id", "This is the desk you are using; unlink it instead."));
     }
@@ -99,7 +111,7 @@ fn linked_desks(
     let branches = state.actor(|desk, actor| {
         desk.list_branches(actor, branchdesk_api::commands::org::ListBranches { all: true })
     })?;
-    let me = state.desk().device_id().to_owned();
+    let me = state.desk_arc()?.device_id().to_owned();
     Ok(devices
         .into_iter()
         .map(|d| LinkedDesk {

@@ -1,4 +1,4 @@
-//! One module per page of the sidebar, plus the two screens before it.
+//! One module per page of the sidebar, plus the screens before it.
 //!
 //! Where a page's name differs from the sidebar's words or the api's
 //! command area (`branchdesk_api::commands::<area>`), it is said here once:
@@ -19,7 +19,7 @@
 //! | `settings`, `desks` (Settings → Sync server) | Settings | `settings`, `system` |
 //! | `account` | My account | `session` |
 //! | `users`, `roles`, `backups`, `audit` | same | same |
-//! | `login`, `setup` | (before the sidebar) | `session`, `system` |
+//! | `login`, `setup`, `recovery` | (before the sidebar) | `session`, `system`, `recovery` |
 //!
 //! Helpers more than one page uses live outside `pages/`: text in
 //! `crate::format`; keys, saved files, the branch chooser and a form's
@@ -43,6 +43,7 @@ pub mod login;
 pub mod messages;
 pub mod money_review;
 pub mod organisation;
+pub mod recovery;
 pub mod reports;
 pub mod roles;
 pub mod rooms;

@@ -12,6 +12,7 @@ pub mod imports;
 pub mod leads;
 pub mod money;
 pub mod org;
+pub mod recovery;
 pub mod roles;
 pub mod session;
 pub mod settings;

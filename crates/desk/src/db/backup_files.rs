@@ -106,7 +106,7 @@ const ENOSPC: i32 = 28;
 
 /// Makes a rename in `dir` durable (a folder cannot be opened for syncing
 /// on Windows, where the rename is durable once it returns).
-fn sync_dir(dir: &Path) -> Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
     if cfg!(unix) {
         std::fs::File::open(dir)?.sync_all()?;
     }

@@ -41,9 +41,21 @@ impl Db {
     pub fn open(data_dir: &Path, clock: &dyn Clock) -> Result<Db> {
         let path = data_dir.join(DB_FILE);
         let existed = std::fs::metadata(&path).map(|m| m.len() > 0).unwrap_or(false);
+        // A write-ahead log left beside the file: the app did not close
+        // cleanly last time (SQLite removes it when the last connection
+        // closes), so the whole file is checked, not only its structure.
+        let after_crash = std::fs::metadata(wal_path(&path)).map(|m| m.len() > 0).unwrap_or(false);
+        // No data but backups of it: the file was lost or emptied (a disk
+        // error, a copy cut short), not a new desk to set up.
+        if !existed && !backup_files::list(data_dir)?.is_empty() {
+            return Err(crate::Error::Damaged("the data file is missing or empty".into()));
+        }
         let conn = Connection::open(&path)?;
         let permit = Arc::new(AtomicU8::new(NOBODY));
-        configure(&conn, &permit)?;
+        configure(&conn, &permit).map_err(damaged)?;
+        if existed {
+            check_integrity(&conn, after_crash)?;
+        }
         let mut db = Db { conn, permit, path };
         if existed && db.has_pending_migrations()? {
             backup_files::take(&db.conn, data_dir, backup_files::Reason::BeforeMigration, clock.now())?;
@@ -118,6 +130,38 @@ impl Drop for WritePermit {
     fn drop(&mut self) {
         self.0.store(NOBODY, Ordering::SeqCst);
     }
+}
+
+/// The write-ahead log beside a database file.
+pub fn wal_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+/// A file SQLite cannot read as a database, or finds corrupt, is damaged;
+/// other failures (a locked or unwritable file) stay what they are.
+fn damaged(e: crate::Error) -> crate::Error {
+    match e {
+        crate::Error::Db(rusqlite::Error::SqliteFailure(f, msg))
+            if matches!(f.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) =>
+        {
+            crate::Error::Damaged(msg.unwrap_or_else(|| f.to_string()))
+        }
+        other => other,
+    }
+}
+
+/// SQLite's quick check (the file's structure: pages, b-trees, records) at
+/// every opening; its full integrity check (indexes against their tables
+/// too) after a crash. The first problem found is the answer.
+fn check_integrity(conn: &Connection, full: bool) -> Result<()> {
+    let sql = if full { "PRAGMA integrity_check(1)" } else { "PRAGMA quick_check(1)" };
+    let first: String = conn.query_row(sql, [], read::value).map_err(|e| damaged(e.into()))?;
+    if first != "ok" {
+        return Err(crate::Error::Damaged(first));
+    }
+    Ok(())
 }
 
 /// `branchdesk_digits(text)` takes one argument: the text to keep the digits of.
