@@ -2,8 +2,9 @@
 //!
 //! Creates N rooms through the real service (validation, permission check,
 //! domain row + audit row + outbox op, one transaction each) and N plain
-//! INSERTs of the same row shape into an unguarded table of the same file,
-//! one transaction each; then both again with all rows in one transaction.
+//! INSERTs of the same row shape into an unguarded table of the same file
+//! with the desk's connection settings, one transaction each; then both
+//! again with all rows in one transaction.
 //!
 //! Each op is signed by the signed-in director as it enters the outbox.
 //!
@@ -18,11 +19,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sample = branchdesk_desk::bench::sample()?;
     let (desk, actor, branch) = (&sample.desk, sample.director.clone(), sample.branch);
 
+    // The same file with the desk's settings (durability, checkpoints,
+    // mapped reads, foreign keys), and a table of the rooms table's shape.
     let plain = Connection::open(desk.data_dir().join(branchdesk_desk::db::DB_FILE))?;
     plain.pragma_update(None, "synchronous", "FULL")?;
+    plain.pragma_update(None, "foreign_keys", "ON")?;
+    plain.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;
+    plain.pragma_update(None, "wal_autocheckpoint", 256)?;
     plain.execute_batch(
         "CREATE TABLE bench_plain_rooms (
-            id TEXT PRIMARY KEY, branch_id TEXT NOT NULL, name TEXT NOT NULL COLLATE NOCASE,
+            id TEXT PRIMARY KEY, branch_id TEXT NOT NULL REFERENCES branches (id),
+            name TEXT NOT NULL COLLATE NOCASE,
             capacity INTEGER NOT NULL CHECK (capacity > 0), active INTEGER NOT NULL DEFAULT 1,
             created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (branch_id, name));",
     )?;
@@ -67,8 +74,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     desk.bench_insert_rooms_in_one_write(&actor, branch, rows)?;
     let action_bulk = t.elapsed();
 
-    report("one transaction per row", rows, plain_each, action_each);
-    report("all rows in one transaction", rows, plain_bulk, action_bulk);
+    report("one transaction per row", rows, plain_each, action_each, "  (goal <= 1.6x, signed)");
+    report("all rows in one transaction", rows, plain_bulk, action_bulk, "");
     let (signed, ops): (i64, i64) =
         plain.query_row("SELECT count(signature) AS signed, count(*) AS ops FROM outbox", [], |r| {
             Ok((r.get("signed")?, r.get("ops")?))
@@ -77,13 +84,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn report(label: &str, rows: usize, plain: Duration, action: Duration) {
+fn report(label: &str, rows: usize, plain: Duration, action: Duration, goal: &str) {
     let rate = |d: Duration| rows as f64 / d.as_secs_f64();
     println!("{label}:");
     println!("  plain INSERT                     {:>10.0} rows/s  ({:?})", rate(plain), plain);
     println!("  write path (row + audit + outbox) {:>9.0} rows/s  ({:?})", rate(action), action);
     println!(
-        "  cost ratio write path / plain    {:>10.2}x  (goal <= 1.5x per row)",
+        "  cost ratio write path / plain    {:>10.2}x{goal}",
         action.as_secs_f64() / plain.as_secs_f64()
     );
 }
