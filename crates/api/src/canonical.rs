@@ -243,8 +243,16 @@ pub mod signing {
         key.verify(&bytes, &Signature::from_bytes(&sig)).map_err(|_| Unsigned::Wrong)
     }
 
+    /// Lower-case hex, two digits a byte (without a `format!` per byte:
+    /// every op's signature passes through here).
     pub fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(bytes.len() * 2);
+        for b in bytes {
+            out.push(char::from(DIGITS[usize::from(b >> 4)]));
+            out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        }
+        out
     }
 
     /// Exactly `N` bytes from lower- or upper-case hex, else None.
@@ -259,6 +267,17 @@ pub mod signing {
             out[i] = (digit(pair[0])? * 16 + digit(pair[1])?) as u8;
         }
         Some(out)
+    }
+
+    #[cfg(test)]
+    #[test]
+    fn hex_is_two_lower_case_digits_a_byte_and_unhex_reads_it_back() {
+        let bytes: [u8; 4] = [0x00, 0x0f, 0xab, 0xff];
+        assert_eq!(hex(&bytes), "000fabff");
+        assert_eq!(unhex::<4>("000fabff"), Some(bytes));
+        assert_eq!(unhex::<4>("000FABFF"), Some(bytes));
+        assert_eq!(unhex::<4>("000fabf"), None);
+        assert_eq!(unhex::<4>("000fabfg"), None);
     }
 }
 
