@@ -82,7 +82,11 @@ impl AppState {
             ));
         };
         let data_dir = data_dir.clone();
-        let recovered = branchdesk_desk::recovery::restore(&data_dir, file_name, chrono::Utc::now())?;
+        let recovered = branchdesk_desk::recovery::restore(
+            &data_dir,
+            file_name,
+            branchdesk_desk::Clock::now(&branchdesk_desk::SystemClock),
+        )?;
         *opened = match Desk::open(DeskConfig::new(&data_dir)) {
             Ok(desk) => Opened::Desk(Arc::new(desk)),
             Err(branchdesk_desk::Error::Damaged(problem)) => Opened::Damaged { data_dir, problem },
@@ -122,7 +126,8 @@ impl AppState {
         &self,
         f: impl FnOnce(&Desk, Option<&SessionToken>) -> branchdesk_desk::Result<T>,
     ) -> Result<T, ApiError> {
-        f(&self.desk_arc()?, self.token().as_ref()).map_err(Into::into)
+        let desk = self.desk_arc()?;
+        f(&desk, self.token().as_ref()).map_err(Into::into)
     }
 
     /// For commands that need a session; a session that ended is forgotten.
@@ -132,7 +137,8 @@ impl AppState {
     ) -> Result<T, ApiError> {
         let token =
             self.token().ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "Please sign in first."))?;
-        f(&self.desk_arc()?, &token).map_err(|e| self.forget_if_ended(e.into()))
+        let desk = self.desk_arc()?;
+        f(&desk, &token).map_err(|e| self.forget_if_ended(e.into()))
     }
 
     /// For commands that act as the signed-in person; someone with a

@@ -85,8 +85,17 @@ pub fn decoy() -> &'static str {
     })
 }
 
+/// A stored hash of this version, read.
+struct Stored {
+    m: u32,
+    t: u32,
+    p: u32,
+    salt: Vec<u8>,
+    check: Vec<u8>,
+}
+
 /// The parameters, salt and check of a stored hash of this version.
-fn parse(stored: &str) -> Option<(u32, u32, u32, Vec<u8>, Vec<u8>)> {
+fn parse(stored: &str) -> Option<Stored> {
     let rest = stored.strip_prefix(PREFIX)?;
     let mut parts = rest.split('$');
     let (params, salt, check) = (parts.next()?, parts.next()?, parts.next()?);
@@ -109,14 +118,14 @@ fn parse(stored: &str) -> Option<(u32, u32, u32, Vec<u8>, Vec<u8>)> {
     if m > MAX_M_KIB || t > MAX_T || p > MAX_P {
         return None;
     }
-    Some((m, t, p, unhex(salt)?, unhex(check)?))
+    Some(Stored { m, t, p, salt: unhex(salt)?, check: unhex(check)? })
 }
 
 /// True when a stored hash was made with less work than a new one takes
 /// (or in an earlier form): it is re-made at the next sign-in.
 pub fn outdated(stored: &str) -> bool {
     match parse(stored) {
-        Some((m, t, _, _, _)) => m < M_KIB || t < T,
+        Some(s) => s.m < M_KIB || s.t < T,
         None => true,
     }
 }
@@ -128,7 +137,7 @@ pub fn check(password: &str, stored: &str) -> Checked {
             .is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok());
         return if legacy { Checked::Legacy } else { Checked::Wrong };
     }
-    let Some((m, t, p, salt, check)) = parse(stored) else { return Checked::Wrong };
+    let Some(Stored { m, t, p, salt, check }) = parse(stored) else { return Checked::Wrong };
     let Ok(out) = run(password, &salt, m, t, p) else { return Checked::Wrong };
     let (got, seal) = out.split_at(32);
     // Compared without an early exit, so timing says nothing about the check.

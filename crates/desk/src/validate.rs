@@ -135,6 +135,42 @@ pub fn url(field: &str, value: &str) -> Result<String, ApiError> {
     }
 }
 
+/// A link from a synced row, checked again before the browser opens it:
+/// `url`'s rules, and no control characters, no `user:password@` part (it
+/// disguises where a link goes) and a host of letters (any script), digits,
+/// dots and dashes (no `javascript:`, `file:` or `data:` can pass).
+pub fn link_to_open(field: &str, value: &str) -> Result<String, ApiError> {
+    let refused =
+        || ApiError::invalid(field, "This link is not an ordinary web address, so it is not opened.");
+    // Control characters, and the invisible ones that reorder or hide
+    // text (bidirectional overrides, zero-width marks): a link shown as
+    // "…exe.pdf" may be "…fdp.exe".
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    };
+    if value.chars().any(hidden) {
+        return Err(refused());
+    }
+    let v = url(field, value).map_err(|_| refused())?;
+    let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://")).ok_or_else(refused)?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit_once(':').map_or(authority, |(h, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            authority
+        }
+    });
+    let host_ok = !host.is_empty()
+        && host.chars().all(|c| !c.is_ascii() || c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && !host.starts_with(['.', '-']);
+    if v.is_empty() || !host_ok {
+        return Err(refused());
+    }
+    Ok(v)
+}
+
 /// An amount at most [`amount::MAX_MINOR`] (₹10 crore) either way, so
 /// every sum of amounts stays in range; the error names `field`.
 ///

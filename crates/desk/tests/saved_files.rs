@@ -113,3 +113,41 @@ fn a_link_planted_in_exports_is_not_written_through() {
     assert_eq!(e.code, branchdesk_api::ErrorCode::Invalid, "{e:?}");
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "kept");
 }
+
+/// A link another desk wrote into a lesson is checked again before the
+/// browser opens it: only an ordinary web address passes.
+#[test]
+fn a_hostile_link_from_another_desk_is_not_opened() {
+    let f = fixture();
+    let id = attached(&f);
+    let open = || f.desk.open_resource_link(&f.director, OpenResourceLink { id });
+    let mut ms = 1_900_000_000_000u64;
+    for hostile in [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,<script>alert(1)</script>",
+        "https://bank.example.com@evil.example/",
+        "https://exa mple.com/",
+        "https://example.com/\nSet-Cookie: x",
+        "https://example.com/\u{202e}fdp.exe",
+        "https:///etc/passwd",
+        "https://-evil/",
+        "",
+        "ftp://example.com/x",
+    ] {
+        ms += 1000;
+        apply(&f, pulled_update("lesson_resources", id, "org", serde_json::json!({ "url": hostile }), ms));
+        let e = common::api(open().expect_err(hostile));
+        assert!(e.is_for("id"), "{hostile}: {e:?}");
+    }
+    for good in
+        ["https://example.com/rivers?part=2#map", "http://10.0.0.5:8080/notes", "https://नक्शा.भारत/नदी"]
+    {
+        ms += 1000;
+        apply(&f, pulled_update("lesson_resources", id, "org", serde_json::json!({ "url": good }), ms));
+        assert_eq!(open().unwrap(), good);
+    }
+    let gone = branchdesk_api::ids::ResourceId::from(uuid::Uuid::now_v7());
+    let e = common::api(f.desk.open_resource_link(&f.director, OpenResourceLink { id: gone }).unwrap_err());
+    assert_eq!(e.code, branchdesk_api::ErrorCode::NotFound);
+}

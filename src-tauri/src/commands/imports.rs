@@ -1,5 +1,5 @@
-//! Import progress and opening a saved file (the other CSV commands are
-//! table rows in `mod.rs`).
+//! Import progress, and what the operating system opens: a saved file, a
+//! lesson's link (the other CSV commands are table rows in `mod.rs`).
 
 use branchdesk_api::commands::imports::*;
 
@@ -31,6 +31,24 @@ pub fn open_saved_file(
             ),
         )
     })
+}
+
+/// Opens a lesson's link in the computer's browser (never inside the app's
+/// window), once the desk has checked the link it holds again.
+#[tauri::command(async)]
+pub fn open_resource_link(
+    state: tauri::State<'_, crate::AppState>,
+    input: branchdesk_api::commands::academics::OpenResourceLink,
+) -> super::Reply<branchdesk_api::commands::academics::OpenResourceLink> {
+    let url = state.actor(|desk, actor| desk.open_resource_link(actor, input))?;
+    open::that_detached(&url).map_err(|e| {
+        tracing::warn!(error = %e, "could not open a link");
+        branchdesk_api::ApiError::new(
+            branchdesk_api::ErrorCode::Conflict,
+            format!("No web browser on this computer opened the link; it is {url}"),
+        )
+    })?;
+    Ok(url)
 }
 
 fn extension(file: &std::path::Path) -> String {

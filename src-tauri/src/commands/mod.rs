@@ -189,6 +189,7 @@ commands! {
     actor set_bookmark(ac::SetBookmark),
     actor save_highlight(ac::SaveHighlight),
     actor save_resource_file(ac::SaveResourceFile),
+    actor imports::open_resource_link(ac::OpenResourceLink),
     actor list_batches(tt::ListBatches),
     actor save_batch(tt::SaveBatch),
     actor set_batch_active(tt::SetBatchActive),

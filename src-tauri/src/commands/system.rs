@@ -40,7 +40,8 @@ pub async fn sync_now(state: State<'_, AppState>, input: SyncNow) -> Reply<SyncN
     let _ = input;
     state.actor(|_, _| Ok(()))?;
     // The round's outcome (or error) is recorded for the status bar.
-    let _ = state.sync_client().sync(&state.desk_arc()?).await;
+    let desk = state.desk_arc()?;
+    let _ = state.sync_client().sync(&desk).await;
     state.actor(|desk, _| desk.sync_state())
 }
 
@@ -62,8 +63,8 @@ pub async fn issue_desk_code(state: State<'_, AppState>, input: IssueDeskCode) -
     let asking = state
         .actor(|desk, actor| desk.check_may_issue_code(actor, input.branch_id).map(|()| actor.user_id))?;
     let scopes = input.branch_id.map(|b| vec![format!("branch:{b}")]);
-    let code =
-        state.sync_client().issue_code(&state.desk_arc()?, Some(asking), scopes).await.map_err(sync_error)?;
+    let desk = state.desk_arc()?;
+    let code = state.sync_client().issue_code(&desk, Some(asking), scopes).await.map_err(sync_error)?;
     Ok(DeskCode { code: code.code, valid_hours: code.valid_hours })
 }
 
@@ -72,7 +73,8 @@ pub async fn join_organisation(
     state: State<'_, AppState>,
     input: JoinOrganisation,
 ) -> Reply<JoinOrganisation> {
-    let joined = state.sync_client().join(&state.desk_arc()?, &input.server_url, &input.code).await;
+    let desk = state.desk_arc()?;
+    let joined = state.sync_client().join(&desk, &input.server_url, &input.code).await;
     joined.map_err(|e| match e {
         JoinError::Desk(d) => d.into(),
         JoinError::Link(e) => sync_error(e),
@@ -84,7 +86,8 @@ pub async fn join_organisation(
 pub async fn list_linked_desks(state: State<'_, AppState>, input: ListLinkedDesks) -> Reply<ListLinkedDesks> {
     let _ = input;
     state.actor(|desk, actor| desk.check_may_list_desks(actor))?;
-    let devices = state.sync_client().linked_desks(&state.desk_arc()?).await.map_err(sync_error)?;
+    let desk = state.desk_arc()?;
+    let devices = state.sync_client().linked_desks(&desk).await.map_err(sync_error)?;
     linked_desks(&state, devices)
 }
 

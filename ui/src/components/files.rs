@@ -4,7 +4,7 @@
 
 use crate::components::session::SessionCtx;
 use crate::hooks::act;
-use branchdesk_api::commands::academics::{LessonResource, SaveResourceFile};
+use branchdesk_api::commands::academics::{LessonResource, OpenResourceLink, SaveResourceFile};
 use branchdesk_api::commands::imports::{ExportCsv, ExportList, SavedFile};
 use branchdesk_api::ids::BranchId;
 use branchdesk_api::ApiError;
@@ -34,7 +34,19 @@ pub fn resource_link(
     s: SessionCtx,
 ) -> Html {
     match &r.file_name {
-        None => html! { <a class="resource" href={r.url.clone()} target="_blank">{ &r.title }</a> },
+        // Opened in the computer's browser by the desk, which checks the
+        // link it holds again (the app's own window never navigates away).
+        None => {
+            let id = r.id;
+            let onclick = {
+                let error = error.clone();
+                let s = s.clone();
+                Callback::from(move |_: MouseEvent| {
+                    act(OpenResourceLink { id }, error.clone(), s.clone(), |_| ())
+                })
+            };
+            html! { <button class="link resource" title={r.url.clone()} {onclick}>{ &r.title }</button> }
+        }
         Some(name) => {
             let id = r.id;
             let onclick = Callback::from(move |_: MouseEvent| {

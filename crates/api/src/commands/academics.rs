@@ -371,3 +371,12 @@ pub struct SaveResourceFile {
     pub id: ResourceId,
 }
 command!(SaveResourceFile => "save_resource_file", Permission -> super::imports::SavedFile);
+
+/// Opens a linked resource in the computer's browser, after checking the
+/// link again (it came from a synced row). Answers the link opened.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OpenResourceLink {
+    pub id: ResourceId,
+}
+command!(OpenResourceLink => "open_resource_link", Permission -> String);

@@ -393,4 +393,27 @@ impl Desk {
         let path = self.save_file(&name, &bytes)?;
         Ok(branchdesk_api::commands::imports::SavedFile { path: path.display().to_string(), rows: 0 })
     }
+
+    /// A linked resource's address, read from the desk (not taken from the
+    /// screen) and checked again: a synced row may hold anything.
+    pub fn open_resource_link(
+        &self,
+        actor: &Actor,
+        input: branchdesk_api::commands::academics::OpenResourceLink,
+    ) -> Result<String> {
+        actor
+            .require_somewhere(Permission::ViewBatch)
+            .or_else(|_| actor.require_somewhere(Permission::ViewOwnRecord))?;
+        let url: String = self
+            .db()
+            .conn
+            .query_row(
+                "SELECT url FROM lesson_resources WHERE id = ?1 AND deleted_at IS NULL",
+                [input.id.to_string()],
+                |r| r.get("url"),
+            )
+            .optional()?
+            .ok_or_else(|| ApiError::not_found("resource").on("id"))?;
+        Ok(crate::validate::link_to_open("id", &url)?)
+    }
 }
