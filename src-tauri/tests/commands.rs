@@ -299,7 +299,7 @@ fn every_command_answers_arbitrary_input_with_a_value_or_a_typed_error() {
                         Err(Value::String(_)) => {}
                         Err(e) => {
                             prop_assert!(e["code"].is_string(), "{} answered {e} to {sent}", c.name);
-                            }
+                        }
                     }
                     Ok(())
                 },
