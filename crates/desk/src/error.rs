@@ -54,6 +54,16 @@ impl From<&Error> for ApiError {
                             "The disk is full, so nothing was saved (error {id}). Free some space and try again."
                         ))
                     }
+                    // A row this change points at is gone: removed by a
+                    // pull between the page loading and the save.
+                    Error::Db(rusqlite::Error::SqliteFailure(f, _))
+                        if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
+                    {
+                        ApiError::conflict(format!(
+                            "Something this refers to is no longer on this desk (perhaps removed on another \
+                             desk), so nothing was saved (error {id}). Reload the page and try again."
+                        ))
+                    }
                     _ => ApiError::fault(&id),
                 }
             }
@@ -69,7 +79,6 @@ pub fn error_id() -> String {
     id
 }
 
-/// True when `e` is a UNIQUE constraint failure.
 /// Why a pulled change cannot be applied on this desk's schema (a CHECK,
 /// NOT NULL or foreign key it breaks, a type it cannot take), if that is
 /// the failure; other failures (a fault, a full disk) stop the page.
@@ -87,6 +96,7 @@ pub fn unappliable(e: &Error) -> Option<String> {
     }
 }
 
+/// True when `e` is a UNIQUE constraint failure.
 pub fn is_unique_violation(e: &Error) -> bool {
     matches!(e, Error::Db(rusqlite::Error::SqliteFailure(f, _))
         if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE

@@ -200,6 +200,7 @@ pub(crate) fn check_lead(
     let source = validate::optional("source", &input.source, 60)?;
     let notes = validate::optional("notes", &input.notes, 2000)?;
     let next = follow_up("next_follow_up", &input.next_follow_up, today)?;
+    crate::org::store::chosen_branch(conn, input.branch_id)?;
     if let Some(c) = input.course_id {
         crate::academics::courses::by_id(conn, c)?
             .ok_or_else(|| ApiError::invalid("course_id", "Choose a course from the list."))?;

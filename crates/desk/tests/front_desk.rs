@@ -8,7 +8,7 @@ use branchdesk_api::commands::leads::*;
 use branchdesk_api::commands::org::SaveRoom;
 use branchdesk_api::commands::students::*;
 use branchdesk_api::commands::timetable::{SaveBatch, Slot};
-use branchdesk_api::ids::{BatchId, StudentId};
+use branchdesk_api::ids::{BatchId, BranchId, StudentId};
 use branchdesk_api::ErrorCode;
 use common::{admit, api, fixture, parent, Fixture};
 
@@ -500,6 +500,17 @@ fn an_enquiry_is_followed_up_and_converted_in_one_step() {
         },
     );
     assert!(api(e.unwrap_err()).is_for("next_follow_up"));
+    // The director may enquire anywhere, but only in a branch that exists.
+    let e = f.desk.save_lead(
+        &f.director,
+        SaveLead {
+            branch_id: BranchId(uuid::Uuid::new_v4()),
+            full_name: "Nowhere".into(),
+            phone: "9845099999".into(),
+            ..Default::default()
+        },
+    );
+    assert!(api(e.unwrap_err()).is_for("branch_id"));
     let called = f
         .desk
         .log_lead_activity(

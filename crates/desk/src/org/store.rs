@@ -110,6 +110,12 @@ pub fn branch_by_id(conn: &Connection, id: BranchId) -> Result<Option<BranchRow>
         .optional()?)
 }
 
+/// The branch a person chose, or an invalid-input error on `branch_id`.
+pub fn chosen_branch(conn: &Connection, id: BranchId) -> Result<BranchRow> {
+    Ok(branch_by_id(conn, id)?
+        .ok_or_else(|| ApiError::invalid("branch_id", "Choose a branch from the list."))?)
+}
+
 pub fn branch_by_code(conn: &Connection, code: &str) -> Result<Option<BranchRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {BRANCH_COLUMNS} FROM branches WHERE code = ?1"))?

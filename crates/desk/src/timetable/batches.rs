@@ -295,8 +295,7 @@ impl Desk {
         let db = self.db();
         let conn = &db.conn;
         let branch = input.branch_id;
-        crate::org::store::branch_by_id(conn, input.branch_id)?
-            .ok_or_else(|| ApiError::invalid("branch_id", "Choose a branch from the list."))?;
+        crate::org::store::chosen_branch(conn, input.branch_id)?;
         let course = courses::by_id(conn, input.course_id)?
             .ok_or_else(|| ApiError::invalid("course_id", "Choose a course from the list."))?;
         let old = match input.id {

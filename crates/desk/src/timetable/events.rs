@@ -93,8 +93,7 @@ impl Desk {
         };
         let db = self.db();
         let conn = &db.conn;
-        crate::org::store::branch_by_id(conn, input.branch_id)?
-            .ok_or_else(|| ApiError::invalid("branch_id", "Choose a branch from the list."))?;
+        crate::org::store::chosen_branch(conn, input.branch_id)?;
         if let Some(r) = input.room_id {
             rooms::by_id(conn, r)?
                 .filter(|room| room.branch_id == input.branch_id && room.active)

@@ -261,8 +261,7 @@ fn check_grant(conn: &Connection, actor: &Actor, g: &NewGrant, today: NaiveDate)
         .filter(|r| r.deleted_at.is_none())
         .ok_or_else(|| ApiError::invalid("role_id", "Choose a role from the list."))?;
     if let Some(b) = g.branch_id {
-        org::store::branch_by_id(conn, b)?
-            .ok_or_else(|| ApiError::invalid("branch_id", "Choose a branch from the list."))?;
+        org::store::chosen_branch(conn, b)?;
     }
     if g.expires_on.is_some_and(|d| d < today) {
         return Err(ApiError::invalid("expires_on", "The end date is in the past.").into());
