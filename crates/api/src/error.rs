@@ -25,6 +25,9 @@ pub enum ErrorCode {
     /// The person signed in with a temporary password and must choose their
     /// own before doing anything else.
     PasswordChangeRequired,
+    /// The password was right; the sign-in also needs the code from the
+    /// person's authenticator app (or a recovery code).
+    TwoFactorCodeNeeded,
     /// Something broke that the user cannot fix; details are in the log.
     Internal,
 }

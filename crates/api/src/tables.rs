@@ -113,6 +113,10 @@ pub const PROSE: usize = 10_000;
 pub const KEY: usize = 64;
 /// A sealed private key in hex: nonce, key and tag.
 pub const SEALED_KEY: usize = 120;
+/// A sealed TOTP secret: nonce, 20 bytes and tag, in hex.
+pub const TOTP_SEALED: usize = 96;
+/// Ten recovery-code digests of 64 hex digits, comma-separated.
+pub const TOTP_RECOVERY: usize = 649;
 /// A small JSON document: a schedule, an instalment plan, a role's
 /// permissions, a setting's value, an invoice's lines.
 pub const DOCUMENT: usize = 200_000;
@@ -253,6 +257,8 @@ tables! {
         text("sealed_key", SEALED_KEY).null(),
         text("reset_key", KEY).null(),
         time("reset_expires_at").null(),
+        text("totp_sealed", TOTP_SEALED).null(),
+        text("totp_recovery", TOTP_RECOVERY).null(),
     ];
     Roles = "roles", Organisation, [
         id(),

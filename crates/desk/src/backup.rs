@@ -88,7 +88,9 @@ impl Desk {
     /// when the backup is of this desk and linked to the same server; any
     /// other backup comes back unlinked from sync and is linked again.
     pub fn restore_backup(&self, actor: &Actor, input: RestoreBackup) -> Result<Restored> {
-        actor.require_somewhere(Permission::ManageBackup)?;
+        // A backup holds every branch: putting one back needs the right
+        // for the whole organisation.
+        actor.require(Permission::ManageBackup, None)?;
         let chosen = list(self.data_dir())?
             .into_iter()
             .find(|b| b.file_name == input.file_name)

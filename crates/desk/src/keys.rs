@@ -23,6 +23,8 @@ pub struct Credentials {
     pub public_key: String,
     pub sealed_key: String,
     pub signing: SigningKey,
+    /// The key the new password gives (seals the second factor's secret).
+    pub(crate) seal: crate::password::SealKey,
 }
 
 fn random<const N: usize>() -> Result<[u8; N]> {
@@ -38,7 +40,13 @@ pub fn credentials(user: UserId, password: &str) -> Result<Credentials> {
     let derived = crate::password::derive(password)?;
     let signing = SigningKey::from_bytes(&random::<32>()?);
     let sealed_key = seal_with(&derived.seal.0, user, &signing)?;
-    Ok(Credentials { password_hash: derived.hash, public_key: public_hex(&signing), sealed_key, signing })
+    Ok(Credentials {
+        password_hash: derived.hash,
+        public_key: public_hex(&signing),
+        sealed_key,
+        signing,
+        seal: derived.seal,
+    })
 }
 
 /// The password check and sealed key made again with today's work factor
@@ -51,38 +59,40 @@ pub fn remade(user: UserId, password: &str, signing: &SigningKey) -> Result<(Str
 
 /// The same key sealed with another key (a session's).
 pub(crate) fn seal_with(key: &[u8; 32], user: UserId, signing: &SigningKey) -> Result<String> {
+    seal_bytes(key, &user.to_string(), &signing.to_bytes())
+}
+
+/// `plain` sealed with `key` (ChaCha20-Poly1305, a random nonce, `aad`
+/// bound in), as hex: the nonce, then the sealed bytes.
+pub(crate) fn seal_bytes(key: &[u8; 32], aad: &str, plain: &[u8]) -> Result<String> {
     let aead = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, key).expect("a 32-byte key"));
     let nonce = random::<NONCE_LEN>()?;
-    let mut sealed = signing.to_bytes().to_vec();
-    aead.seal_in_place_append_tag(
-        Nonce::assume_unique_for_key(nonce),
-        Aad::from(user.to_string().as_bytes()),
-        &mut sealed,
-    )
-    .map_err(|_| Error::Hash("sealing the signing key failed".into()))?;
+    let mut sealed = plain.to_vec();
+    aead.seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad.as_bytes()), &mut sealed)
+        .map_err(|_| Error::Hash("sealing failed".into()))?;
     Ok(format!("{}{}", hex(&nonce), hex(&sealed)))
+}
+
+/// What [`seal_bytes`] sealed, if `key` and `aad` are the ones it used.
+pub(crate) fn open_bytes(key: &[u8; 32], aad: &str, sealed: &str) -> Option<Vec<u8>> {
+    let bytes = unhex(sealed)?;
+    if bytes.len() < NONCE_LEN + CHACHA20_POLY1305.tag_len() {
+        return None;
+    }
+    let (nonce, body) = bytes.split_at(NONCE_LEN);
+    let aead = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, key).ok()?);
+    let mut body = body.to_vec();
+    let plain =
+        aead.open_in_place(Nonce::try_assume_unique_for_key(nonce).ok()?, Aad::from(aad.as_bytes()), &mut body).ok()?;
+    Some(plain.to_vec())
 }
 
 /// The private key in `sealed`, if `key` seals it for this `user` (the
 /// user's id is bound in: a sealed key copied onto another account opens
 /// nothing).
 fn open_with(key: &[u8; 32], user: UserId, sealed: &str) -> Option<SigningKey> {
-    let bytes = unhex(sealed)?;
-    if bytes.len() != NONCE_LEN + 32 + CHACHA20_POLY1305.tag_len() {
-        return None;
-    }
-    let (nonce, body) = bytes.split_at(NONCE_LEN);
-    let aead = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, key).ok()?);
-    let mut body = body.to_vec();
-    let plain = aead
-        .open_in_place(
-            Nonce::try_assume_unique_for_key(nonce).ok()?,
-            Aad::from(user.to_string().as_bytes()),
-            &mut body,
-        )
-        .ok()?;
-    let plain: &[u8; 32] = (&*plain).try_into().ok()?;
-    Some(SigningKey::from_bytes(plain))
+    let plain: [u8; 32] = open_bytes(key, &user.to_string(), sealed)?.try_into().ok()?;
+    Some(SigningKey::from_bytes(&plain))
 }
 
 /// The account's private key, opened with the key its password gave.

@@ -91,6 +91,8 @@ pub struct Desk {
     pub(crate) keys: keys::KeyRing,
     /// Passwords held in memory for a key's one-time proof (`sync::proofs`).
     pub(crate) proofs: sync::proofs::Waiting,
+    /// Second-factor secrets shown for set-up and not yet confirmed.
+    pub(crate) two_factor: auth::two_factor::Pending,
 }
 
 impl Desk {
@@ -111,6 +113,7 @@ impl Desk {
             receiving: Mutex::new(None),
             keys: Default::default(),
             proofs: Default::default(),
+            two_factor: Default::default(),
         };
         // The decoy an unknown email is checked against is made off the
         // main thread now, so the first such sign-in takes no longer than

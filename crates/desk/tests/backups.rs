@@ -246,3 +246,19 @@ fn a_restore_names_the_changes_not_yet_sent_and_needs_a_yes() {
     let input = RestoreBackup { file_name: backup.file_name, discard_unsent: true };
     f.desk.restore_backup(&f.director, input).unwrap();
 }
+
+/// A backup holds every branch, so only someone who may manage backups for
+/// the whole organisation puts one back; a branch's administrator may take
+/// one.
+#[test]
+fn restoring_needs_the_right_for_the_whole_organisation() {
+    let f = fixture();
+    let (_, admin) = f.staff("branch.admin@example.com", "ADMIN", Some(f.branch));
+    f.clock.advance(Duration::seconds(1));
+    let backup = f.desk.take_backup(&admin, TakeBackup {}).unwrap();
+    let input = RestoreBackup { file_name: backup.file_name.clone(), discard_unsent: true };
+    let e: ApiError = f.desk.restore_backup(&admin, input.clone()).unwrap_err().into();
+    assert_eq!(e.code, ErrorCode::PermissionDenied);
+    assert!(e.message.contains("whole organisation"), "{}", e.message);
+    f.desk.restore_backup(&f.director, input).unwrap();
+}

@@ -80,6 +80,8 @@ const SELF_SERVICE: &[&str] = &[
     "reset_key",
     "reset_expires_at",
     "must_change_password",
+    "totp_sealed",
+    "totp_recovery",
     "updated_at",
 ];
 

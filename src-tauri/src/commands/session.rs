@@ -11,6 +11,13 @@ pub fn login(state: State<'_, AppState>, input: Login) -> Reply<Login> {
 }
 
 #[tauri::command(async)]
+pub fn login_with_code(state: State<'_, AppState>, input: LoginWithCode) -> Reply<LoginWithCode> {
+    let (token, me) = state.public(|desk, _| desk.login_with_code(input))?;
+    state.set_token(Some(token));
+    Ok(me)
+}
+
+#[tauri::command(async)]
 pub fn logout(state: State<'_, AppState>, input: Logout) -> Reply<Logout> {
     let _ = input;
     state.public(|desk, token| token.map(|t| desk.logout(t)).transpose())?;

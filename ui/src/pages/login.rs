@@ -3,8 +3,8 @@
 use crate::components::field::{Field, FormError};
 use crate::components::form::use_form_with;
 use crate::invoke::call;
-use branchdesk_api::commands::session::{Login, Me, RedeemResetCode};
-use branchdesk_api::ApiError;
+use branchdesk_api::commands::session::{Login, LoginWithCode, Me, RedeemResetCode};
+use branchdesk_api::{ApiError, ErrorCode};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -22,30 +22,51 @@ pub fn LoginPage(p: &LoginProps) -> Html {
         ..LoginDraft::default()
     });
     let with_code = use_state(|| false);
+    // The password was right and the account asks for its second factor.
+    let needs_second = use_state(|| false);
     let error = use_state(|| None::<ApiError>);
     let notice = use_state(|| p.notice.clone());
     let busy = use_state(|| false);
 
     let onsubmit = {
-        let (form, with_code, error, notice, busy, on_signed_in) = (
+        let (form, with_code, error, notice, busy, on_signed_in, needs_second) = (
             form.clone(),
             with_code.clone(),
             error.clone(),
             notice.clone(),
             busy.clone(),
             p.on_signed_in.clone(),
+            needs_second.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (error, notice, busy, on_signed_in, with_code, form) = (
+            let (error, notice, busy, on_signed_in, with_code, form, needs_second) = (
                 error.clone(),
                 notice.clone(),
                 busy.clone(),
                 on_signed_in.clone(),
                 with_code.clone(),
                 form.clone(),
+                needs_second.clone(),
             );
             busy.set(true);
+            if *needs_second && !*with_code {
+                let input = LoginWithCode {
+                    email: form.login.email.clone(),
+                    password: form.login.password.clone(),
+                    code: form.second.clone(),
+                };
+                spawn_local(async move {
+                    match call(&input).await {
+                        Ok(me) => on_signed_in.emit(me),
+                        Err(e) => {
+                            error.set(Some(e));
+                            busy.set(false);
+                        }
+                    }
+                });
+                return;
+            }
             if *with_code {
                 let input = form.redeem();
                 spawn_local(async move {
@@ -65,6 +86,12 @@ pub fn LoginPage(p: &LoginProps) -> Html {
                 spawn_local(async move {
                     match call(&input).await {
                         Ok(me) => on_signed_in.emit(me),
+                        Err(e) if e.code == ErrorCode::TwoFactorCodeNeeded => {
+                            error.set(None);
+                            notice.set(Some(e.message));
+                            needs_second.set(true);
+                            busy.set(false);
+                        }
                         Err(e) => {
                             error.set(Some(e));
                             busy.set(false);
@@ -94,6 +121,9 @@ pub fn LoginPage(p: &LoginProps) -> Html {
                     <Field label="New password" name="new_password" kind="password" value={form.new_password.clone()} on_input={form.field(|f, v| f.new_password = v)} error={err.clone()} autocomplete="new-password" />
                 } else {
                     <Field label="Password" name="password" kind="password" value={form.login.password.clone()} on_input={form.field(|f, v| f.login.password = v)} error={err.clone()} autofocus={!p.email.is_empty()} autocomplete="current-password" />
+                    if *needs_second {
+                        <Field label="Code from your authenticator app" name="code" value={form.second.clone()} on_input={form.field(|f, v| f.second = v)} error={err.clone()} autofocus=true autocomplete="one-time-code" hint="Six digits; or one of your recovery codes if the phone is lost" />
+                    }
                 }
                 <div class="actions">
                     <button type="submit" class="primary" id="login-submit" disabled={*busy}>
@@ -115,6 +145,8 @@ struct LoginDraft {
     login: Login,
     code: String,
     new_password: String,
+    /// The second factor's code, when the account asks for it.
+    second: String,
 }
 
 impl LoginDraft {

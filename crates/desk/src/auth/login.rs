@@ -2,13 +2,14 @@
 //! password and redeeming an admin's reset code.
 
 use crate::db::read;
+use crate::auth::two_factor;
 use crate::keys;
 use crate::password::{self, normalise_code, Checked};
 use crate::sessions::{self, SessionToken};
 use crate::users::store as users;
 use crate::{audit, Desk, Result};
 use branchdesk_api::canonical::signing::public_hex;
-use branchdesk_api::commands::session::{ChangePassword, Login, Me, RedeemResetCode};
+use branchdesk_api::commands::session::{ChangePassword, Login, LoginWithCode, Me, RedeemResetCode};
 use branchdesk_api::ids::UserId;
 use branchdesk_api::{ApiError, ErrorCode};
 use chrono::{DateTime, Duration, Utc};
@@ -18,8 +19,26 @@ use serde::Deserialize;
 pub const MAX_FAILURES: i64 = 5;
 pub const LOCK_MINUTES: i64 = 15;
 
+/// Whether the account signs in with a second factor.
+fn row_has_second_factor(conn: &Connection, user: UserId) -> Result<bool> {
+    Ok(users::by_id(conn, user)?.is_some_and(|u| u.totp_sealed.is_some()))
+}
+
 impl Desk {
+    /// Signs in with email and password; someone who set up two-factor
+    /// sign-in is asked for their code (`two_factor_code_needed`).
     pub fn login(&self, input: Login) -> Result<(SessionToken, Me)> {
+        self.sign_in(input, None)
+    }
+
+    /// Signs in with email, password and the second factor's code (or a
+    /// recovery code).
+    pub fn login_with_code(&self, input: LoginWithCode) -> Result<(SessionToken, Me)> {
+        let code = input.code;
+        self.sign_in(Login { email: input.email, password: input.password }, Some(&code))
+    }
+
+    fn sign_in(&self, input: Login, code: Option<&str>) -> Result<(SessionToken, Me)> {
         let email = input.email.trim().to_lowercase();
         if email.is_empty() {
             return Err(ApiError::invalid("email", "Enter your email.").into());
@@ -61,6 +80,14 @@ impl Desk {
             if !user.active {
                 return Err(ApiError::denied("This account is deactivated. Ask an administrator.").into());
             }
+        }
+        // The second factor, for someone who set it up.
+        let second = match (&checked, &user.totp_sealed) {
+            (Checked::Right(seal), Some(sealed)) => Some(self.second_factor(&user, seal, sealed, code, now)?),
+            _ => None,
+        };
+        {
+            let db = self.db();
             db.conn.execute(
                 "INSERT INTO login_state (user_id, failures, locked_until, last_login_at)
                  VALUES (?1, 0, NULL, ?2)
@@ -95,11 +122,23 @@ impl Desk {
                 let creds = keys::credentials(user_id, &input.password)?;
                 self.keys.put(user_id, creds.signing.clone());
                 self.write(Some(user_id), |w| {
-                    crate::users::write_password(w, &user, &creds, user.must_change_password)
+                    crate::users::write_password(w, &user, &creds, user.must_change_password, None)
                 })?;
                 creds.signing
             }
         };
+        // A recovery code is used up: the account keeps the others.
+        if let Some(two_factor::Second::Recovery(left)) = second {
+            self.write_signed(Some(user_id), Some(key.clone()), |w| {
+                let now_row = users::by_id(w.tx(), user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
+                let new = users::UserRow {
+                    totp_recovery: Some(left),
+                    updated_at: w.now(),
+                    ..now_row.clone()
+                };
+                w.update(&now_row, &new).map(drop)
+            })?;
+        }
         let db = self.db();
         let token = sessions::start(&db.conn, user_id, now, |t| keys::seal_for_session(t, user_id, &key))?;
         audit_event(&db.conn, self.device_id(), user_id, "login", now)?;
@@ -111,6 +150,51 @@ impl Desk {
         Ok((token, me))
     }
 
+    /// Checks the second factor typed at sign-in; a wrong code counts as a
+    /// wrong password does (the same lock).
+    fn second_factor(
+        &self,
+        user: &users::UserRow,
+        seal: &password::SealKey,
+        sealed: &str,
+        code: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<two_factor::Second> {
+        let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
+            return Err(ApiError::new(
+                ErrorCode::TwoFactorCodeNeeded,
+                "Enter the six-digit code your authenticator app shows, or one of your recovery codes.",
+            )
+            .on("code")
+            .into());
+        };
+        let Some(secret) = two_factor::open(seal, user.id, sealed) else {
+            return Err(ApiError::invalid(
+                "code",
+                "Your two-factor set-up cannot be read with this password. Ask an administrator to set a new password.",
+            )
+            .into());
+        };
+        let db = self.db();
+        let last = two_factor::last_step(&db.conn, user.id)?;
+        match two_factor::check(&secret, user.totp_recovery.as_deref(), last, code, now) {
+            two_factor::Second::Code(step) => {
+                two_factor::record_step(&db.conn, user.id, step)?;
+                Ok(two_factor::Second::Code(step))
+            }
+            two_factor::Second::Wrong => {
+                let e = Attempts::Account(user.id).failed(&db.conn, self.device_id(), now)?;
+                let message = match e.code {
+                    ErrorCode::AccountLocked => e.message,
+                    _ => "That code is not right (or was used already). Type the six digits your app shows now."
+                        .to_owned(),
+                };
+                Err(ApiError { code: ErrorCode::WrongCredentials, field: Some("code".into()), message }.into())
+            }
+            recovery => Ok(recovery),
+        }
+    }
+
     pub fn me(&self, token: &SessionToken) -> Result<Me> {
         let actor = self.actor(token)?;
         let db = self.db();
@@ -118,7 +202,13 @@ impl Desk {
         let row = users::by_id(&db.conn, actor.user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
         let user = crate::users::view(&db.conn, row, today)?;
         let branches = crate::org::store::branches_visible(&db.conn, &actor.branches())?;
-        Ok(Me { user, permissions: actor.permissions(), all_branches: actor.all_branches(), branches })
+        Ok(Me {
+            two_factor: row_has_second_factor(&db.conn, actor.user_id)?,
+            user,
+            permissions: actor.permissions(),
+            all_branches: actor.all_branches(),
+            branches,
+        })
     }
 
     pub fn change_password(&self, token: &SessionToken, input: ChangePassword) -> Result<()> {
@@ -130,7 +220,8 @@ impl Desk {
         if input.current_password.is_empty() {
             return Err(ApiError::invalid("current_password", "Enter your current password.").into());
         }
-        if matches!(password::check(&input.current_password, &user.password_hash), Checked::Wrong) {
+        let current = password::check(&input.current_password, &user.password_hash);
+        if matches!(current, Checked::Wrong) {
             return Err(ApiError::new(ErrorCode::WrongCredentials, "That is not your current password.")
                 .on("current_password")
                 .into());
@@ -147,8 +238,16 @@ impl Desk {
         // A new password brings a new key, signed in by the current one;
         // the person's other sessions here held the old key and end.
         let creds = keys::credentials(user.id, &input.new_password)?;
+        // The second factor goes with the password: opened with the old
+        // one, sealed with the new.
+        let second = match (&current, &user.totp_sealed) {
+            (Checked::Right(old), Some(sealed)) => two_factor::open(old, user.id, sealed)
+                .map(|secret| two_factor::seal(&creds.seal, user.id, &secret))
+                .transpose()?,
+            _ => None,
+        };
         self.write(Some(actor.user_id), |w| {
-            crate::users::write_password(w, &user, &creds, false)?;
+            crate::users::write_password(w, &user, &creds, false, second)?;
             sessions::end_others(w.tx(), user.id, token, w.now())?;
             w.tx().execute(
                 "UPDATE sessions SET sealed_key = ?2 WHERE token_hash = ?1",
@@ -209,7 +308,7 @@ impl Desk {
         // that key once, for this account, until the code expires).
         let creds = keys::credentials(user_id, &input.new_password)?;
         self.write_signed(Some(user_id), Some(reset), |w| {
-            crate::users::write_password(w, &user, &creds, false)?;
+            crate::users::write_password(w, &user, &creds, false, None)?;
             // The new password signs in at once, whatever the old one's lock.
             w.tx().execute(
                 "UPDATE login_state SET failures = 0, locked_until = NULL, code_failures = 0,

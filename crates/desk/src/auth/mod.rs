@@ -6,3 +6,4 @@
 
 pub mod login;
 pub mod session;
+pub mod two_factor;

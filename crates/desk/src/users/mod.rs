@@ -26,18 +26,27 @@ pub const RESET_CODE_HOURS: i64 = 24;
 /// Stores a new password's credentials (its check and a new signing key)
 /// through the write path and clears any lockout. `must_change` marks a
 /// temporary password set by an admin.
+///
+/// `two_factor`: the second factor's secret sealed by the new password
+/// (a change by the person, who opened it with the old one); None turns
+/// two-factor sign-in off (a reset: the forgotten password cannot open it,
+/// so the person sets it up again).
 pub(crate) fn write_password(
     w: &mut Write<'_>,
     user: &UserRow,
     creds: &Credentials,
     must_change: bool,
+    two_factor: Option<String>,
 ) -> Result<()> {
+    let kept = two_factor.is_some();
     let new = UserRow {
         password_hash: creds.password_hash.clone(),
         public_key: Some(creds.public_key.clone()),
         sealed_key: Some(creds.sealed_key.clone()),
         reset_key: None,
         reset_expires_at: None,
+        totp_recovery: if kept { user.totp_recovery.clone() } else { None },
+        totp_sealed: two_factor,
         must_change_password: must_change,
         updated_at: w.now(),
         ..user.clone()
@@ -169,7 +178,7 @@ impl Desk {
         password::check_strength("new_password", &input.new_password, &[&old.full_name, &old.email])?;
         let creds = crate::keys::credentials(old.id, &input.new_password)?;
         self.write(Some(actor.user_id), |w| {
-            write_password(w, &old, &creds, true)?;
+            write_password(w, &old, &creds, true, None)?;
             sessions::end_for_user(w.tx(), old.id, w.now())
         })?;
         self.keys.forget(old.id);

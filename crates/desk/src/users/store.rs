@@ -29,6 +29,11 @@ pub struct UserRow {
     /// (`keys::reset_key`) and until when it may be redeemed.
     pub reset_key: Option<String>,
     pub reset_expires_at: Option<DateTime<Utc>>,
+    /// The second factor's secret, sealed by the password
+    /// (`auth/two_factor.rs`); None: not set up.
+    pub totp_sealed: Option<String>,
+    /// Digests of the unused recovery codes, comma-separated.
+    pub totp_recovery: Option<String>,
 }
 
 org_record!(UserRow, "users");
