@@ -6,7 +6,7 @@ use crate::invoke::call;
 use crate::nav::Page;
 use crate::pages;
 use branchdesk_api::commands::recovery::{GetRecovery, Recovery};
-use branchdesk_api::commands::session::{Logout, Me};
+use branchdesk_api::commands::session::{GetMe, Logout, Me};
 use branchdesk_api::commands::system::GetAppStatus;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -91,7 +91,10 @@ pub fn App() -> Html {
             let on_signed_in = {
                 let (screen, page) = (screen.clone(), page.clone());
                 Callback::from(move |me: Me| {
-                    page.set(if me.user.must_change_password { Page::Account } else { Page::Home });
+                    // A temporary password, or a role needing a second factor
+                    // not set up yet: they start where they can fix it.
+                    let to_fix = me.user.must_change_password || me.two_factor_due_by.is_some();
+                    page.set(if to_fix { Page::Account } else { Page::Home });
                     screen.set(Screen::Main(Box::new(me)));
                 })
             };
@@ -119,7 +122,24 @@ pub fn App() -> Html {
                 let v = status_version.clone();
                 Callback::from(move |_| v.set(*v + 1))
             };
-            let ctx = SessionCtx { me: (**me).clone(), signed_out, changed, navigate: on_navigate.clone() };
+            let reload_me = {
+                let screen = screen.clone();
+                Callback::from(move |_| {
+                    let screen = screen.clone();
+                    spawn_local(async move {
+                        if let Ok(me) = call(&GetMe {}).await {
+                            screen.set(Screen::Main(Box::new(me)));
+                        }
+                    });
+                })
+            };
+            let ctx = SessionCtx {
+                me: (**me).clone(),
+                signed_out,
+                changed,
+                navigate: on_navigate.clone(),
+                reload_me,
+            };
             html! {
                 <ContextProvider<SessionCtx> context={ctx}>
                     <Frame me={(**me).clone()} page={*page} {on_navigate} {on_logout} status_version={*status_version}>

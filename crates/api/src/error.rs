@@ -28,6 +28,9 @@ pub enum ErrorCode {
     /// The password was right; the sign-in also needs the code from the
     /// person's authenticator app (or a recovery code).
     TwoFactorCodeNeeded,
+    /// A role the person holds needs two-factor sign-in, and the days to
+    /// set it up have passed: nothing else is served until they do.
+    TwoFactorSetupRequired,
     /// Something broke that the user cannot fix; details are in the log.
     Internal,
 }

@@ -68,6 +68,16 @@ permissions! {
     ViewOwnRecord = "view:own-record", "See one's own attendance, progress and dues";
 }
 
+impl Permission {
+    /// Whether a role of these permissions needs two-factor sign-in when
+    /// nobody chose otherwise for it: one that collects or voids money,
+    /// runs payroll or manages people's accounts.
+    pub fn need_two_factor(permissions: &[Permission]) -> bool {
+        use Permission::*;
+        permissions.iter().any(|p| matches!(p, CollectPayment | VoidPayment | RunPayroll | ManageUser))
+    }
+}
+
 /// The ten roles every organisation starts with (seed 003). They are system
 /// roles: their names are fixed and they cannot be deleted.
 pub fn default_roles() -> Vec<(&'static str, &'static str, Vec<Permission>)> {

@@ -270,6 +270,7 @@ tables! {
         time("created_at"),
         time("updated_at"),
         time("deleted_at").null(),
+        flag("two_factor").null(),
     ];
     RoleGrants = "role_grants", Organisation, [
         id(),

@@ -2,6 +2,7 @@
 
 use branchdesk_api::ids::{BranchId, UserId};
 use branchdesk_api::{ApiError, ErrorCode, Permission};
+use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone)]
@@ -20,7 +21,16 @@ pub struct Actor {
     /// every check refuses ([`Actor::may_act`]); only the sign-in services
     /// (who am I, change my password, sign out) serve them.
     pub must_change_password: bool,
+    /// A role they hold needs two-factor sign-in and they have not set it
+    /// up: by when they must (the services serve them until then).
+    pub two_factor_due_by: Option<DateTime<Utc>>,
+    /// That time has passed: every check refuses until they set it up.
+    pub two_factor_overdue: bool,
 }
+
+/// Days a person has to set up two-factor sign-in once a role they hold
+/// needs it (counted on each desk from the first time it sees them so).
+pub const TWO_FACTOR_GRACE_DAYS: i64 = 7;
 
 /// The branches in which an actor holds a permission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,12 +59,19 @@ impl Actor {
                 "Choose your own password first (My account): an administrator set a temporary one for you.",
             ));
         }
+        if self.two_factor_overdue {
+            return Err(ApiError::new(
+                ErrorCode::TwoFactorSetupRequired,
+                "Set up two-factor sign-in first (My account): a role you hold needs it.",
+            ));
+        }
         Ok(())
     }
 
-    /// The grants checks may use: none until the password is changed.
+    /// The grants checks may use: none until the password is changed and
+    /// an overdue second factor set up.
     fn grants_in_force(&self) -> &[ActorGrant] {
-        if self.must_change_password {
+        if self.must_change_password || self.two_factor_overdue {
             &[]
         } else {
             &self.grants
@@ -137,7 +154,14 @@ mod tests {
     use uuid::Uuid;
 
     fn actor(grants: Vec<ActorGrant>) -> Actor {
-        Actor { user_id: UserId::default(), full_name: "T".into(), grants, must_change_password: false }
+        Actor {
+            user_id: UserId::default(),
+            full_name: "T".into(),
+            grants,
+            must_change_password: false,
+            two_factor_due_by: None,
+            two_factor_overdue: false,
+        }
     }
 
     #[test]

@@ -68,8 +68,12 @@ pub(crate) fn seal_bytes(key: &[u8; 32], aad: &str, plain: &[u8]) -> Result<Stri
     let aead = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, key).expect("a 32-byte key"));
     let nonce = random::<NONCE_LEN>()?;
     let mut sealed = plain.to_vec();
-    aead.seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad.as_bytes()), &mut sealed)
-        .map_err(|_| Error::Hash("sealing failed".into()))?;
+    aead.seal_in_place_append_tag(
+        Nonce::assume_unique_for_key(nonce),
+        Aad::from(aad.as_bytes()),
+        &mut sealed,
+    )
+    .map_err(|_| Error::Hash("sealing failed".into()))?;
     Ok(format!("{}{}", hex(&nonce), hex(&sealed)))
 }
 
@@ -82,8 +86,9 @@ pub(crate) fn open_bytes(key: &[u8; 32], aad: &str, sealed: &str) -> Option<Vec<
     let (nonce, body) = bytes.split_at(NONCE_LEN);
     let aead = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, key).ok()?);
     let mut body = body.to_vec();
-    let plain =
-        aead.open_in_place(Nonce::try_assume_unique_for_key(nonce).ok()?, Aad::from(aad.as_bytes()), &mut body).ok()?;
+    let plain = aead
+        .open_in_place(Nonce::try_assume_unique_for_key(nonce).ok()?, Aad::from(aad.as_bytes()), &mut body)
+        .ok()?;
     Some(plain.to_vec())
 }
 

@@ -94,6 +94,7 @@ impl Desk {
                     created_at: now,
                     updated_at: now,
                     deleted_at: None,
+                    two_factor: None,
                 })?;
             }
             w.insert(&UserRow {
@@ -111,6 +112,8 @@ impl Desk {
                 sealed_key: Some(creds.sealed_key.clone()),
                 reset_key: None,
                 reset_expires_at: None,
+                totp_sealed: None,
+                totp_recovery: None,
             })?;
             w.insert(&GrantRow {
                 id: GrantId(Uuid::now_v7()),

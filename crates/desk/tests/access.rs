@@ -176,6 +176,7 @@ fn system_roles_are_protected_and_custom_roles_work() {
                 name: "DIRECTOR".into(),
                 description: String::new(),
                 permissions: vec![Permission::ViewUser],
+                two_factor: None,
             },
         )
         .unwrap_err()
@@ -190,6 +191,7 @@ fn system_roles_are_protected_and_custom_roles_work() {
                 name: "front desk lead".into(),
                 description: "Evening shift".into(),
                 permissions: vec![Permission::ViewStudent, Permission::ViewStudent],
+                two_factor: None,
             },
         )
         .unwrap();

@@ -15,7 +15,13 @@ fn role(f: &Fixture, name: &str) -> Role {
 fn with(r: &Role, extra: Permission) -> SaveRole {
     let mut permissions = r.permissions.clone();
     permissions.push(extra);
-    SaveRole { id: Some(r.id), name: r.name.clone(), description: r.description.clone(), permissions }
+    SaveRole {
+        id: Some(r.id),
+        name: r.name.clone(),
+        description: r.description.clone(),
+        permissions,
+        two_factor: None,
+    }
 }
 
 #[test]
@@ -34,6 +40,7 @@ fn an_admin_cannot_add_a_permission_they_lack_to_their_own_role() {
         name: "CASHIER".into(),
         description: String::new(),
         permissions: vec![Permission::ViewStudent, Permission::VoidPayment],
+        two_factor: None,
     };
     let e: ApiError = f.desk.save_role(&admin, new.clone()).unwrap_err().into();
     assert!(e.is_for("permissions"), "{e:?}");

@@ -4,6 +4,8 @@
 
 mod common;
 
+use branchdesk_api::commands::org::ListRooms;
+use branchdesk_api::commands::roles::{ListRoles, SaveRole};
 use branchdesk_api::commands::session::{
     ChangePassword, ConfirmTwoFactor, Login, LoginWithCode, StartTwoFactor,
 };
@@ -40,8 +42,17 @@ fn turn_on(f: &Fixture) -> (Vec<u8>, Vec<String>) {
 
 fn sign_in(f: &Fixture, password: &str, code: &str) -> branchdesk_desk::Result<()> {
     f.desk
-        .login_with_code(LoginWithCode { email: DIRECTOR_EMAIL.into(), password: password.into(), code: code.into() })
+        .login_with_code(LoginWithCode {
+            email: DIRECTOR_EMAIL.into(),
+            password: password.into(),
+            code: code.into(),
+        })
         .map(drop)
+}
+
+/// Signs in with the password alone.
+fn password_only(f: &Fixture, email: &str, password: &str) -> branchdesk_desk::SessionToken {
+    f.desk.login(Login { email: email.into(), password: password.into() }).unwrap().0
 }
 
 #[test]
@@ -53,7 +64,10 @@ fn after_set_up_a_sign_in_needs_the_code_the_app_shows() {
     assert!(f.desk.me(&f.token).unwrap().two_factor);
     // The password alone: asked for the code, on its field.
     f.clock.advance(Duration::seconds(60));
-    let e = api(f.desk.login(Login { email: DIRECTOR_EMAIL.into(), password: DIRECTOR_PASSWORD.into() }).unwrap_err());
+    let e = api(f
+        .desk
+        .login(Login { email: DIRECTOR_EMAIL.into(), password: DIRECTOR_PASSWORD.into() })
+        .unwrap_err());
     assert_eq!(e.code, ErrorCode::TwoFactorCodeNeeded);
     assert!(e.is_for("code"));
     // A wrong password is still a wrong password, code or not.
@@ -102,23 +116,30 @@ fn a_recovery_code_signs_in_once() {
 #[test]
 fn set_up_needs_the_password_and_a_code_of_the_secret_shown() {
     let f = fixture();
-    let e = api(
-        f.desk
-            .confirm_two_factor(&f.token, ConfirmTwoFactor { password: DIRECTOR_PASSWORD.into(), code: "123456".into() })
-            .unwrap_err(),
-    );
+    let e = api(f
+        .desk
+        .confirm_two_factor(
+            &f.token,
+            ConfirmTwoFactor { password: DIRECTOR_PASSWORD.into(), code: "123456".into() },
+        )
+        .unwrap_err());
     assert!(e.is_for("code"), "nothing was started: {e:?}");
     let setup = f.desk.start_two_factor(&f.token, StartTwoFactor {}).unwrap();
     let secret = from_base32(&setup.secret).unwrap();
     let code = app_code(&f, &secret);
-    let e = api(
-        f.desk.confirm_two_factor(&f.token, ConfirmTwoFactor { password: "Not-Mine-123".into(), code: code.clone() }).unwrap_err(),
-    );
+    let e = api(f
+        .desk
+        .confirm_two_factor(
+            &f.token,
+            ConfirmTwoFactor { password: "Not-Mine-123".into(), code: code.clone() },
+        )
+        .unwrap_err());
     assert!(e.is_for("password"));
     let other = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
-    let e = api(
-        f.desk.confirm_two_factor(&f.token, ConfirmTwoFactor { password: DIRECTOR_PASSWORD.into(), code: other }).unwrap_err(),
-    );
+    let e = api(f
+        .desk
+        .confirm_two_factor(&f.token, ConfirmTwoFactor { password: DIRECTOR_PASSWORD.into(), code: other })
+        .unwrap_err());
     assert!(e.is_for("code"));
     assert!(!f.desk.me(&f.token).unwrap().two_factor, "still off");
     // Without it, the password alone still signs in.
@@ -132,7 +153,10 @@ fn the_secret_follows_a_password_change_and_a_reset_turns_it_off() {
     f.desk
         .change_password(
             &f.token,
-            ChangePassword { current_password: DIRECTOR_PASSWORD.into(), new_password: "Copper-Lantern-38".into() },
+            ChangePassword {
+                current_password: DIRECTOR_PASSWORD.into(),
+                new_password: "Copper-Lantern-38".into(),
+            },
         )
         .unwrap();
     f.clock.advance(Duration::seconds(60));
@@ -141,7 +165,86 @@ fn the_secret_follows_a_password_change_and_a_reset_turns_it_off() {
     // it is off until the person sets it up again.
     let (_, admin) = f.staff("admin@example.com", "ADMIN", None);
     let director = f.desk.me(&f.token).unwrap().user.id;
-    f.desk.reset_user_password(&admin, ResetUserPassword { id: director, new_password: "Harbour-Lamp-42".into() }).unwrap();
-    let (_, me) = f.desk.login(Login { email: DIRECTOR_EMAIL.into(), password: "Harbour-Lamp-42".into() }).unwrap();
+    f.desk
+        .reset_user_password(
+            &admin,
+            ResetUserPassword { id: director, new_password: "Harbour-Lamp-42".into() },
+        )
+        .unwrap();
+    let (_, me) =
+        f.desk.login(Login { email: DIRECTOR_EMAIL.into(), password: "Harbour-Lamp-42".into() }).unwrap();
     assert!(!me.two_factor);
+}
+
+#[test]
+fn a_money_role_gives_a_week_to_set_up_then_nothing_else_is_served() {
+    let f = fixture();
+    // The director's role collects money: due a week from the first time
+    // this desk saw them so.
+    let due = f.desk.me(&f.token).unwrap().two_factor_due_by.expect("due");
+    assert_eq!(due, f.clock.now() + Duration::days(7));
+    f.clock.advance(Duration::days(6));
+    let token = password_only(&f, DIRECTOR_EMAIL, DIRECTOR_PASSWORD);
+    let director = f.desk.actor(&token).unwrap();
+    f.desk.list_roles(&director, ListRoles {}).unwrap();
+    assert_eq!(f.desk.me(&token).unwrap().two_factor_due_by, Some(due), "the week does not restart");
+    // Two days later signing in with the password alone still works …
+    f.clock.advance(Duration::days(2));
+    let token = password_only(&f, DIRECTOR_EMAIL, DIRECTOR_PASSWORD);
+    // … but every other service refuses, naming what to do …
+    let director = f.desk.actor(&token).unwrap();
+    let e = api(f.desk.list_roles(&director, ListRoles {}).unwrap_err());
+    assert_eq!(e.code, ErrorCode::TwoFactorSetupRequired);
+    assert!(e.message.contains("My account"), "{}", e.message);
+    // … until it is set up.
+    let f = Fixture { token, ..f };
+    turn_on(&f);
+    assert_eq!(f.desk.me(&f.token).unwrap().two_factor_due_by, None);
+    let director = f.desk.actor(&f.token).unwrap();
+    f.desk.list_roles(&director, ListRoles {}).unwrap();
+}
+
+#[test]
+fn each_role_can_be_chosen_to_need_it_or_not() {
+    let f = fixture();
+    let roles = f.desk.list_roles(&f.director, ListRoles {}).unwrap();
+    let by_name = |n: &str| roles.iter().find(|r| r.name == n).unwrap().clone();
+    let (teacher, backoffice) = (by_name("TEACHER"), by_name("BACKOFFICE"));
+    assert!(!teacher.two_factor && !teacher.two_factor_chosen, "a teacher's role handles no money");
+    assert!(backoffice.two_factor && !backoffice.two_factor_chosen, "the front desk collects fees");
+    let (t, _) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
+    assert_eq!(f.desk.me(&t).unwrap().two_factor_due_by, None);
+    let (c, _) = f.staff("asha@example.com", "BACKOFFICE", Some(f.branch));
+    assert!(f.desk.me(&c).unwrap().two_factor_due_by.is_some());
+    // The director chooses that the front desk does without it …
+    let saved = f
+        .desk
+        .save_role(
+            &f.director,
+            SaveRole {
+                id: Some(backoffice.id),
+                name: backoffice.name.clone(),
+                description: backoffice.description.clone(),
+                permissions: backoffice.permissions.clone(),
+                two_factor: Some(false),
+            },
+        )
+        .unwrap();
+    assert!(!saved.two_factor && saved.two_factor_chosen);
+    f.clock.advance(Duration::days(30));
+    let c = password_only(&f, "asha@example.com", STAFF_PASSWORD);
+    let clerk = f.desk.actor(&c).unwrap();
+    assert_eq!(f.desk.me(&c).unwrap().two_factor_due_by, None);
+    f.desk.list_rooms(&clerk, ListRooms { branch_id: f.branch, include_inactive: false }).unwrap();
+    // … and that teachers need it: due from the next time the desk sees them.
+    let t_role = SaveRole {
+        id: Some(teacher.id),
+        name: teacher.name.clone(),
+        description: teacher.description.clone(),
+        permissions: teacher.permissions.clone(),
+        two_factor: Some(true),
+    };
+    f.desk.save_role(&f.director, t_role).unwrap();
+    let t = password_only(&f, "ravi@example.com", STAFF_PASSWORD);
+    assert_eq!(f.desk.me(&t).unwrap().two_factor_due_by, Some(f.clock.now() + Duration::days(7)));
 }

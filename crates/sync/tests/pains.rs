@@ -196,6 +196,7 @@ impl World {
             name: "Weekend helper".into(),
             description: description.into(),
             permissions: vec![Permission::ViewStudent],
+            two_factor: None,
         };
         n.desk.save_role(&n.actor, role).unwrap().id
     }

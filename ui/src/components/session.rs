@@ -13,6 +13,8 @@ pub struct SessionCtx {
     pub changed: Callback<()>,
     /// Open another page (e.g. a student's, from a search result).
     pub navigate: Callback<crate::nav::Page>,
+    /// Fetch `me` again (after a change to the person's own sign-in).
+    pub reload_me: Callback<()>,
 }
 
 impl SessionCtx {

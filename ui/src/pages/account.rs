@@ -7,6 +7,7 @@ use crate::components::session::use_session;
 use crate::hooks::act;
 use branchdesk_api::commands::session::{ChangePassword, ConfirmTwoFactor, StartTwoFactor, TwoFactorSetup};
 use branchdesk_api::ApiError;
+use chrono::{DateTime, Utc};
 use yew::prelude::*;
 
 #[component]
@@ -55,7 +56,7 @@ pub fn AccountPage() -> Html {
                 <Field label="New password again" name="confirm_password" kind="password" value={form.confirm.clone()} on_input={form.field(|f, v| f.confirm = v)} error={err.clone()} autocomplete="new-password" />
                 <FormActions save="Change password" />
             </form>
-            <TwoFactorCard on={s.me.two_factor} />
+            <TwoFactorCard on={s.me.two_factor} due_by={s.me.two_factor_due_by} />
         </section>
     }
 }
@@ -64,6 +65,8 @@ pub fn AccountPage() -> Html {
 struct TwoFactorProps {
     /// Set up already (as of signing in).
     on: bool,
+    /// A role the person holds needs it: by when.
+    due_by: Option<DateTime<Utc>>,
 }
 
 /// Two-factor sign-in: set up with a QR code (or the secret typed into
@@ -84,13 +87,16 @@ fn TwoFactorCard(p: &TwoFactorProps) -> Html {
         })
     };
     let onsubmit = {
-        let (form, codes, error, setup, s) = (form.clone(), codes.clone(), error.clone(), setup.clone(), s.clone());
+        let (form, codes, error, setup, s) =
+            (form.clone(), codes.clone(), error.clone(), setup.clone(), s.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (codes, setup) = (codes.clone(), setup.clone());
+            let reload_me = s.reload_me.clone();
             act((*form).clone(), error.clone(), s.clone(), move |r| {
                 setup.set(None);
                 codes.set(Some(r.codes));
+                reload_me.emit(());
             })
         })
     };
@@ -124,12 +130,25 @@ fn TwoFactorCard(p: &TwoFactorProps) -> Html {
                 } else if p.on {
                     <p>{ "On: signing in asks for the code from your authenticator app. A lost phone: use a recovery code, or ask an administrator to set a new password (which turns it off until you set it up again)." }</p>
                 } else {
+                    if let Some(by) = p.due_by {
+                        <div class="notice" id="two-factor-due">{ due_notice(by) }</div>
+                    }
                     <FormError error={err.clone()} fields={Vec::<&str>::new()} />
                     <p>{ "Off. With it on, a stolen password alone does not sign anyone in as you." }</p>
                     <button class="primary" id="two-factor-start" onclick={start}>{ "Set up" }</button>
                 }
             </div>
         </>
+    }
+}
+
+/// What a person due to set up two-factor sign-in reads.
+pub fn due_notice(by: DateTime<Utc>) -> String {
+    if by <= Utc::now() {
+        "A role you hold needs two-factor sign-in, and its week has passed: set it up to go on working."
+            .into()
+    } else {
+        format!("A role you hold needs two-factor sign-in. Set it up by {}; after that, nothing else opens until you do.", crate::format::when(&by))
     }
 }
 

@@ -23,6 +23,9 @@ pub fn HomePage() -> Html {
             if me.user.must_change_password {
                 <div class="notice">{ "Your password was reset by an administrator. Choose your own in My account." }</div>
             }
+            if let Some(by) = me.two_factor_due_by {
+                <div class="notice" id="two-factor-due">{ super::account::due_notice(by) }</div>
+            }
             if own { <super::learning::MyRecordCard /> }
             if teaching {
                 <div class="card" id="today-sessions">

@@ -7,7 +7,7 @@ use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::roles::{DeleteRole, ListRoles, Role, SaveRole};
 use branchdesk_api::{ApiError, Permission};
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[component]
@@ -89,6 +89,7 @@ fn RoleForm(p: &RoleFormProps) -> Html {
         name: p.role.as_ref().map(|r| r.name.clone()).unwrap_or_default(),
         description: p.role.as_ref().map(|r| r.description.clone()).unwrap_or_default(),
         permissions: p.role.as_ref().map(|r| r.permissions.clone()).unwrap_or_default(),
+        two_factor: p.role.as_ref().filter(|r| r.two_factor_chosen).map(|r| r.two_factor),
     });
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
@@ -114,6 +115,23 @@ fn RoleForm(p: &RoleFormProps) -> Html {
             });
         })
     };
+    let on_two_factor = {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let choice = match e.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            };
+            form.update(move |f| f.two_factor = choice);
+        })
+    };
+    let by_rule = Permission::need_two_factor(&form.permissions);
+    let chosen = match form.two_factor {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "rule",
+    };
     let err = (*error).clone();
     let system = p.role.as_ref().is_some_and(|r| r.is_system);
     html! {
@@ -133,6 +151,17 @@ fn RoleForm(p: &RoleFormProps) -> Html {
                         <span>{ perm.label() }<code>{ perm.as_str() }</code></span>
                     </label>
                 }) }
+            </div>
+            <div class="field">
+                <label for="field-two_factor">{ "Two-factor sign-in for holders" }</label>
+                <select id="field-two_factor" name="two_factor" onchange={on_two_factor}>
+                    <option value="rule" selected={chosen == "rule"}>
+                        { format!("By the usual rule: {}", if by_rule { "required (handles money or accounts)" } else { "not required" }) }
+                    </option>
+                    <option value="yes" selected={chosen == "yes"}>{ "Required" }</option>
+                    <option value="no" selected={chosen == "no"}>{ "Not required" }</option>
+                </select>
+                <div class="field-hint">{ "Holders get a week from their next sign-in to set it up in My account." }</div>
             </div>
             <FormActions save="Save role" on_cancel={p.on_cancel.clone()} />
         </form>

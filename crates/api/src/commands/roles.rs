@@ -10,6 +10,11 @@ pub struct Role {
     pub description: String,
     pub is_system: bool,
     pub permissions: Vec<Permission>,
+    /// Holders sign in with a second factor (chosen, or by the default rule:
+    /// roles that collect or void money, run payroll or manage users).
+    pub two_factor: bool,
+    /// `two_factor` was chosen for this role rather than following the rule.
+    pub two_factor_chosen: bool,
     /// Active users holding a grant of this role.
     pub holders: u32,
 }
@@ -27,6 +32,8 @@ pub struct SaveRole {
     pub name: String,
     pub description: String,
     pub permissions: Vec<Permission>,
+    /// Two-factor sign-in for holders: None follows the default rule.
+    pub two_factor: Option<bool>,
 }
 command!(SaveRole => "save_role", Permission -> Role);
 

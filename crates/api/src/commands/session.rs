@@ -22,6 +22,9 @@ pub struct Me {
     pub branches: Vec<Branch>,
     /// Whether the person signs in with a second factor.
     pub two_factor: bool,
+    /// A role they hold needs a second factor they have not set up: by when
+    /// they must (afterwards nothing but setting it up is served).
+    pub two_factor_due_by: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Me {

@@ -1,8 +1,8 @@
 //! Signing in and out, lockout after repeated failures, changing one's own
 //! password and redeeming an admin's reset code.
 
-use crate::db::read;
 use crate::auth::two_factor;
+use crate::db::read;
 use crate::keys;
 use crate::password::{self, normalise_code, Checked};
 use crate::sessions::{self, SessionToken};
@@ -131,11 +131,8 @@ impl Desk {
         if let Some(two_factor::Second::Recovery(left)) = second {
             self.write_signed(Some(user_id), Some(key.clone()), |w| {
                 let now_row = users::by_id(w.tx(), user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
-                let new = users::UserRow {
-                    totp_recovery: Some(left),
-                    updated_at: w.now(),
-                    ..now_row.clone()
-                };
+                let new =
+                    users::UserRow { totp_recovery: Some(left), updated_at: w.now(), ..now_row.clone() };
                 w.update(&now_row, &new).map(drop)
             })?;
         }
@@ -184,12 +181,15 @@ impl Desk {
             }
             two_factor::Second::Wrong => {
                 let e = Attempts::Account(user.id).failed(&db.conn, self.device_id(), now)?;
-                let message = match e.code {
-                    ErrorCode::AccountLocked => e.message,
-                    _ => "That code is not right (or was used already). Type the six digits your app shows now."
-                        .to_owned(),
-                };
-                Err(ApiError { code: ErrorCode::WrongCredentials, field: Some("code".into()), message }.into())
+                if e.code == ErrorCode::AccountLocked {
+                    return Err(e.on("code").into());
+                }
+                Err(ApiError::new(
+                    ErrorCode::WrongCredentials,
+                    "That code is not right (or was used already). Type the six digits your app shows now.",
+                )
+                .on("code")
+                .into())
             }
             recovery => Ok(recovery),
         }
@@ -204,6 +204,7 @@ impl Desk {
         let branches = crate::org::store::branches_visible(&db.conn, &actor.branches())?;
         Ok(Me {
             two_factor: row_has_second_factor(&db.conn, actor.user_id)?,
+            two_factor_due_by: actor.two_factor_due_by,
             user,
             permissions: actor.permissions(),
             all_branches: actor.all_branches(),
@@ -391,7 +392,7 @@ fn locked(until: DateTime<Utc>) -> ApiError {
     ApiError::new(
         ErrorCode::AccountLocked,
         format!(
-            "Too many wrong passwords: this account is locked until {}. Try again then, or ask an administrator for a reset code.",
+            "Too many wrong passwords or codes: this account is locked until {}. Try again then, or ask an administrator for a reset code.",
             local.format("%H:%M")
         ),
     )

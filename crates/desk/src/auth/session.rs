@@ -83,17 +83,64 @@ impl Desk {
             )?;
         }
         let today = crate::clock::local_date(now);
-        let grants = crate::users::grants::for_user(conn, user_id, today)?
+        let in_force: Vec<_> = crate::users::grants::for_user(conn, user_id, today)?
             .into_iter()
             .filter(|g| g.grant.in_force)
-            .map(|g| ActorGrant { branch_id: g.grant.branch_id, permissions: g.permissions })
             .collect();
+        let needs_second = user.totp_sealed.is_none() && in_force.iter().any(|g| g.two_factor);
+        let due_by = two_factor_due_since(conn, user_id, needs_second, now)?
+            .map(|since| since + Duration::days(crate::actor::TWO_FACTOR_GRACE_DAYS));
         Ok(Actor {
             user_id,
             full_name: user.full_name,
-            grants,
+            grants: in_force
+                .into_iter()
+                .map(|g| ActorGrant { branch_id: g.grant.branch_id, permissions: g.permissions })
+                .collect(),
             must_change_password: user.must_change_password,
+            two_factor_due_by: due_by,
+            two_factor_overdue: due_by.is_some_and(|by| now >= by),
         })
+    }
+}
+
+/// Since when this desk has seen the person due to set up two-factor
+/// sign-in: started the first time they are seen needing it, cleared once
+/// they no longer do (set up, or the role changed).
+fn two_factor_due_since(
+    conn: &Connection,
+    user: UserId,
+    needed: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>> {
+    let since = conn
+        .query_row(
+            "SELECT two_factor_due_since FROM login_state WHERE user_id = ?1",
+            [user.to_string()],
+            crate::db::read::value::<Option<String>>,
+        )
+        .optional()?
+        .flatten()
+        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&Utc));
+    match (needed, since) {
+        (true, Some(since)) => Ok(Some(since)),
+        (true, None) => {
+            conn.execute(
+                "INSERT INTO login_state (user_id, two_factor_due_since) VALUES (?1, ?2)
+                 ON CONFLICT (user_id) DO UPDATE SET two_factor_due_since = ?2",
+                (user.to_string(), now.to_rfc3339()),
+            )?;
+            Ok(Some(now))
+        }
+        (false, Some(_)) => {
+            conn.execute(
+                "UPDATE login_state SET two_factor_due_since = NULL WHERE user_id = ?1",
+                [user.to_string()],
+            )?;
+            Ok(None)
+        }
+        (false, None) => Ok(None),
     }
 }
 

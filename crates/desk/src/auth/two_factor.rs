@@ -133,7 +133,13 @@ pub(crate) enum Second {
 }
 
 /// Checks `typed` against the person's secret (opened) and recovery codes.
-pub(crate) fn check(secret: &[u8], recovery: Option<&str>, last_step: Option<i64>, typed: &str, now: DateTime<Utc>) -> Second {
+pub(crate) fn check(
+    secret: &[u8],
+    recovery: Option<&str>,
+    last_step: Option<i64>,
+    typed: &str,
+    now: DateTime<Utc>,
+) -> Second {
     if let Some(step) = matching_step(secret, typed, now) {
         return match last_step {
             Some(last) if step <= last => Second::Wrong,
@@ -189,10 +195,19 @@ impl Desk {
         let text = base32(&secret);
         let label = |s: &str| -> String {
             s.chars()
-                .map(|c| if c.is_ascii_alphanumeric() || "@.-_".contains(c) { c.to_string() } else { format!("%{:02X}", c as u32 & 0xff) })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || "@.-_".contains(c) {
+                        c.to_string()
+                    } else {
+                        format!("%{:02X}", c as u32 & 0xff)
+                    }
+                })
                 .collect()
         };
-        let issuer = format!("Branchdesk {}", issuer.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect::<String>().trim());
+        let issuer = format!(
+            "Branchdesk {}",
+            issuer.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect::<String>().trim()
+        );
         let uri = format!(
             "otpauth://totp/{}:{}?secret={text}&issuer={}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECONDS}",
             label(&issuer),
@@ -201,7 +216,12 @@ impl Desk {
         );
         let qr = qrcode::QrCode::new(uri.as_bytes()).map_err(|e| crate::Error::Hash(e.to_string()))?;
         let qr_dark = qr.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect();
-        let grouped = text.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ");
+        let grouped = text
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
         Ok(TwoFactorSetup { secret: grouped, uri, qr_width: qr.width() as u32, qr_dark })
     }
 
@@ -216,8 +236,9 @@ impl Desk {
         if input.password.is_empty() {
             return Err(ApiError::invalid("password", "Enter your password.").into());
         }
-        let user = users::by_id(&self.db().conn, actor.user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
-        let Checked::Right(seal) = password::check(&input.password, &user.password_hash) else {
+        let user =
+            users::by_id(&self.db().conn, actor.user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
+        let Checked::Right(key) = password::check(&input.password, &user.password_hash) else {
             return Err(ApiError::invalid("password", "That is not your password.").into());
         };
         let now = self.clock().now();
@@ -233,7 +254,7 @@ impl Desk {
             codes.push(keys::reset_code()?);
         }
         let digests: Vec<String> = codes.iter().map(|c| password::digest(&normalise_code(c))).collect();
-        let sealed = seal(&seal, user.id, &secret)?;
+        let sealed = seal(&key, user.id, &secret)?;
         self.write(Some(user.id), |w| {
             let new = users::UserRow {
                 totp_sealed: Some(sealed),
@@ -311,7 +332,10 @@ mod tests {
         assert!(matches!(check(secret, Some(&left), None, codes[0], now), Second::Wrong), "used once");
         let code = format!("{:06}", code_at(secret, step_of(now) as u64));
         assert!(matches!(check(secret, None, None, &code, now), Second::Code(_)));
-        assert!(matches!(check(secret, None, Some(step_of(now)), &code, now), Second::Wrong), "taken already");
+        assert!(
+            matches!(check(secret, None, Some(step_of(now)), &code, now), Second::Wrong),
+            "taken already"
+        );
         assert!(matches!(check(secret, None, None, "000000", now), Second::Wrong) || code == "000000");
     }
 }

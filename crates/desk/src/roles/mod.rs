@@ -15,6 +15,8 @@ pub const OWNER_ROLE: &str = "DIRECTOR";
 
 fn view(row: RoleRow, holders: u32) -> Role {
     Role {
+        two_factor: row.requires_two_factor(),
+        two_factor_chosen: row.two_factor.is_some(),
         id: row.id,
         name: row.name,
         description: row.description,
@@ -99,7 +101,14 @@ impl Desk {
             let now = w.now();
             match existing {
                 Some(old) => {
-                    let new = RoleRow { name, description, permissions, updated_at: now, ..old.clone() };
+                    let new = RoleRow {
+                        name,
+                        description,
+                        permissions,
+                        two_factor: input.two_factor,
+                        updated_at: now,
+                        ..old.clone()
+                    };
                     w.update(&old, &new)?;
                 }
                 None => {
@@ -114,6 +123,7 @@ impl Desk {
                         created_at: now,
                         updated_at: now,
                         deleted_at: None,
+                        two_factor: input.two_factor,
                     })?;
                 }
             }

@@ -22,6 +22,15 @@ pub struct RoleRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
+    /// Whether holders sign in with a second factor; None: the default
+    /// rule ([`Permission::need_two_factor`]).
+    pub two_factor: Option<bool>,
+}
+
+impl RoleRow {
+    pub fn requires_two_factor(&self) -> bool {
+        self.two_factor.unwrap_or_else(|| Permission::need_two_factor(&self.permissions))
+    }
 }
 
 org_record!(RoleRow, "roles");

@@ -37,13 +37,15 @@ pub fn row_by_id(conn: &Connection, id: GrantId) -> Result<Option<GrantRow>> {
 pub struct GrantInfo {
     pub grant: Grant,
     pub permissions: Vec<Permission>,
+    /// The role needs two-factor sign-in.
+    pub two_factor: bool,
 }
 
 /// The user's grants that are not revoked (expired ones included, marked).
 pub fn for_user(conn: &Connection, user: UserId, today: NaiveDate) -> Result<Vec<GrantInfo>> {
     let mut stmt = conn.prepare_cached(
         "SELECT g.id, g.role_id, r.name AS role_name, g.branch_id, b.name AS branch_name, g.expires_on,
-                r.permissions
+                r.permissions, r.two_factor
          FROM role_grants g
          JOIN roles r ON r.id = g.role_id AND r.deleted_at IS NULL
          LEFT JOIN branches b ON b.id = g.branch_id
@@ -65,11 +67,14 @@ struct GrantLine {
     expires_on: Option<NaiveDate>,
     /// The role's permissions, a JSON array of names.
     permissions: String,
+    two_factor: Option<bool>,
 }
 
 impl GrantLine {
     fn info(self, today: NaiveDate) -> Result<GrantInfo> {
+        let permissions = crate::roles::store::parse_permissions(&self.permissions)?;
         Ok(GrantInfo {
+            two_factor: self.two_factor.unwrap_or_else(|| Permission::need_two_factor(&permissions)),
             grant: Grant {
                 id: self.id,
                 role_id: self.role_id,
@@ -79,7 +84,7 @@ impl GrantLine {
                 expires_on: self.expires_on,
                 in_force: self.expires_on.is_none_or(|d| d >= today),
             },
-            permissions: crate::roles::store::parse_permissions(&self.permissions)?,
+            permissions,
         })
     }
 }

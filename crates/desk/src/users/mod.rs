@@ -317,6 +317,8 @@ pub(crate) fn insert_account(
         sealed_key: Some(creds.sealed_key),
         reset_key: None,
         reset_expires_at: None,
+        totp_sealed: None,
+        totp_recovery: None,
     })?;
     for g in grants {
         w.insert(&new_grant_row(id, g, by, now))?;
