@@ -18,7 +18,7 @@ SUDO=""
 
 say() { printf '==> %s\n' "$*" >&2; }
 
-apt_pkgs=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev
+apt_pkgs=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev libdbus-1-dev
           libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
 if [ "$want_test" = 1 ]; then
   # poppler-utils: pdftotext reads the receipt PDFs the money tests print.

@@ -2,7 +2,7 @@
 
 use branchdesk_api::commands::recovery::{Recovered, Recovery};
 use branchdesk_api::{ApiError, ErrorCode};
-use branchdesk_desk::{Actor, Desk, DeskConfig, SessionToken};
+use branchdesk_desk::{Actor, Desk, DeskConfig, KeyStore, SessionToken};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -11,7 +11,28 @@ use tokio::sync::Notify;
 /// The desk, or why its data would not open (the recovery screen shows).
 enum Opened {
     Desk(Arc<Desk>),
-    Damaged { data_dir: PathBuf, problem: String },
+    /// The data is damaged, or (`key_missing`) its key is not at hand.
+    Damaged {
+        data_dir: PathBuf,
+        problem: String,
+        key_missing: bool,
+    },
+}
+
+impl Opened {
+    /// Opens the desk in `data_dir`; damaged data or a missing key opens
+    /// the recovery screen instead, and any other failure is returned.
+    fn open(data_dir: PathBuf) -> branchdesk_desk::Result<Opened> {
+        let key_missing = match Desk::open(DeskConfig::new(&data_dir)) {
+            Ok(desk) => return Ok(Opened::Desk(Arc::new(desk))),
+            Err(branchdesk_desk::Error::Damaged(problem)) => (problem, false),
+            Err(branchdesk_desk::Error::KeyUnavailable(problem)) => (problem, true),
+            Err(e) => return Err(e),
+        };
+        let (problem, key_missing) = key_missing;
+        tracing::error!(%problem, key_missing, data_dir = %data_dir.display(), "the desk's data did not open");
+        Ok(Opened::Damaged { data_dir, problem, key_missing })
+    }
 }
 
 pub struct AppState {
@@ -27,14 +48,7 @@ impl AppState {
     /// Opens the desk in `data_dir`; damaged data opens the recovery
     /// screen instead, and any other failure stops the app.
     pub fn open(data_dir: PathBuf) -> branchdesk_desk::Result<Self> {
-        let opened = match Desk::open(DeskConfig::new(&data_dir)) {
-            Ok(desk) => Opened::Desk(Arc::new(desk)),
-            Err(branchdesk_desk::Error::Damaged(problem)) => {
-                tracing::error!(%problem, data_dir = %data_dir.display(), "the desk's data is damaged");
-                Opened::Damaged { data_dir, problem }
-            }
-            Err(e) => return Err(e),
-        };
+        let opened = Opened::open(data_dir)?;
         let state = Self {
             opened: RwLock::new(opened),
             sync: Arc::new(branchdesk_sync::Client::new()),
@@ -66,35 +80,63 @@ impl AppState {
     pub fn recovery(&self) -> Result<Option<Recovery>, ApiError> {
         match &*self.opened.read().unwrap_or_else(|p| p.into_inner()) {
             Opened::Desk(_) => Ok(None),
-            Opened::Damaged { data_dir, problem } => {
-                branchdesk_desk::recovery::inspect(data_dir, problem).map(Some).map_err(Into::into)
+            Opened::Damaged { data_dir, problem, key_missing } => {
+                branchdesk_desk::recovery::inspect(data_dir, problem, KeyStore::from_env(), *key_missing)
+                    .map(Some)
+                    .map_err(Into::into)
             }
         }
     }
 
-    /// Puts a backup in place of damaged data and opens the desk from it.
-    pub fn recover(&self, file_name: &str) -> Result<Recovered, ApiError> {
+    /// Puts a backup in place of damaged data and opens the desk from it
+    /// (`recovery_key`: that of the desk that made it, when another).
+    pub fn recover(&self, file_name: &str, recovery_key: &str) -> Result<Recovered, ApiError> {
         let mut opened = self.opened.write().unwrap_or_else(|p| p.into_inner());
-        let Opened::Damaged { data_dir, .. } = &*opened else {
-            return Err(ApiError::new(
-                ErrorCode::Conflict,
-                "This desk's data is sound. Backups are restored from Settings → Backups.",
-            ));
+        let data_dir = match &*opened {
+            Opened::Damaged { data_dir, key_missing: false, .. } => data_dir.clone(),
+            Opened::Damaged { key_missing: true, .. } => {
+                // The data may be sound: nothing is restored over it.
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    "This desk's data is locked, not damaged: type its recovery key to open it.",
+                )
+                .on("recovery_key"));
+            }
+            Opened::Desk(_) => {
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    "This desk's data is sound. Backups are restored from Settings → Backups.",
+                ))
+            }
         };
-        let data_dir = data_dir.clone();
         let recovered = branchdesk_desk::recovery::restore(
             &data_dir,
             file_name,
+            recovery_key,
+            KeyStore::from_env(),
             branchdesk_desk::Clock::now(&branchdesk_desk::SystemClock),
         )?;
-        *opened = match Desk::open(DeskConfig::new(&data_dir)) {
-            Ok(desk) => Opened::Desk(Arc::new(desk)),
-            Err(branchdesk_desk::Error::Damaged(problem)) => Opened::Damaged { data_dir, problem },
-            Err(e) => return Err(e.into()),
-        };
+        *opened = Opened::open(data_dir)?;
         drop(opened);
         self.start_background_work();
         Ok(recovered)
+    }
+
+    /// Puts the desk's key back from its recovery key and opens the desk.
+    pub fn unlock(&self, recovery_key: &str) -> Result<(), ApiError> {
+        let mut opened = self.opened.write().unwrap_or_else(|p| p.into_inner());
+        let Opened::Damaged { data_dir, key_missing: true, .. } = &*opened else {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "This desk's key is in place; nothing to unlock.",
+            ));
+        };
+        let data_dir = data_dir.clone();
+        branchdesk_desk::recovery::unlock(&data_dir, KeyStore::from_env(), recovery_key)?;
+        *opened = Opened::open(data_dir)?;
+        drop(opened);
+        self.start_background_work();
+        Ok(())
     }
 
     pub fn sync_client(&self) -> &branchdesk_sync::Client {
@@ -168,7 +210,7 @@ impl AppState {
             Opened::Desk(desk) => Ok(desk.clone()),
             Opened::Damaged { .. } => Err(ApiError::new(
                 ErrorCode::Conflict,
-                "This desk's data is damaged. Restore a backup on the recovery screen first.",
+                "This desk's data did not open. Use the recovery screen first.",
             )),
         }
     }

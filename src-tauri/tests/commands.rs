@@ -152,6 +152,7 @@ fn every_permission_command_refuses_a_user_without_grants() {
         open,
         vec![
             "change_password",
+            "confirm_two_factor",
             "get_app_status",
             "get_import_progress",
             "get_me",
@@ -163,12 +164,15 @@ fn every_permission_command_refuses_a_user_without_grants() {
             "list_branches",
             "list_my_sessions_today",
             "login",
+            "login_with_code",
             "logout",
             "open_saved_file",
             "recover_from_backup",
             "redeem_reset_code",
             "setup_organisation",
+            "start_two_factor",
             "sync_now",
+            "unlock_with_recovery_key",
         ]
     );
 }
@@ -197,10 +201,12 @@ fn a_temporary_password_allows_nothing_but_changing_it() {
         "get_sync_progress",
         "join_organisation",
         "login",
+        "login_with_code",
         "logout",
         "recover_from_backup",
         "redeem_reset_code",
         "setup_organisation",
+        "unlock_with_recovery_key",
     ];
     let mut checked = 0;
     for c in registered().into_iter().filter(|c| !open.contains(&c.name)) {

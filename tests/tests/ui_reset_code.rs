@@ -50,7 +50,8 @@ fn seed(dir: &std::path::Path) {
     };
     desk.save_student(&ravi, student).expect("a student");
     desk.logout(&token).expect("Ravi signs out");
-    let raw = rusqlite::Connection::open(dir.join(branchdesk_desk::db::DB_FILE)).expect("the desk's file");
+    let raw = branchdesk_desk::db::open_connection(dir, branchdesk_desk::KeyStore::from_env())
+        .expect("the desk's file");
     raw.execute("UPDATE outbox SET signature = NULL WHERE author_user_id = ?1", [ravi.user_id.to_string()])
         .expect("unsigned");
     let room = desk

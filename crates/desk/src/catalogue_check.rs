@@ -109,7 +109,7 @@ fn check_in_lists(sql: &str) -> BTreeMap<String, BTreeSet<String>> {
 #[test]
 fn the_catalogue_equals_the_migrated_schema_and_the_row_structs() {
     let dir = tempfile::tempdir().unwrap();
-    let db = crate::db::Db::open(dir.path(), &crate::clock::SystemClock).unwrap();
+    let db = crate::db::Db::open(dir.path(), &crate::clock::SystemClock, crate::KeyStore::File).unwrap();
     let conn = &db.conn;
     for t in TABLES {
         let declared: Vec<&str> = t.columns.iter().map(|c| c.name).collect();

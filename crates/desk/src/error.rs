@@ -27,6 +27,11 @@ pub enum Error {
     /// recovery screen instead (`recovery.rs`).
     #[error("the desk's data is damaged: {0}")]
     Damaged(String),
+    /// The data is encrypted and the key that opens it is not at hand (a
+    /// locked or emptied key store, another computer): the desk asks for
+    /// its recovery key and offers no restore over it (`db/key.rs`).
+    #[error("the key to the desk's data is missing: {0}")]
+    KeyUnavailable(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -14,6 +14,7 @@ pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod base32;
 #[doc(hidden)]
 pub mod bench;
 #[cfg(test)]
@@ -56,6 +57,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use actor::Actor;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use db::key::KeyStore;
 pub use error::{Error, Result};
 pub use sessions::SessionToken;
 
@@ -65,11 +67,15 @@ pub struct DeskConfig {
     /// Folder holding `branchdesk.sqlite` and `backups/`.
     pub data_dir: PathBuf,
     pub clock: Arc<dyn Clock>,
+    /// Where the database key is kept (`db/key.rs`).
+    pub key_store: KeyStore,
 }
 
 impl DeskConfig {
+    /// The system clock and the key store `BRANCHDESK_KEY_STORE` names
+    /// (the operating system's by default).
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
-        Self { data_dir: data_dir.into(), clock: Arc::new(SystemClock) }
+        Self { data_dir: data_dir.into(), clock: Arc::new(SystemClock), key_store: KeyStore::from_env() }
     }
 }
 
@@ -101,7 +107,7 @@ impl Desk {
     /// daily backup when one is due.
     pub fn open(config: DeskConfig) -> Result<Desk> {
         std::fs::create_dir_all(&config.data_dir)?;
-        let db = db::Db::open(&config.data_dir, config.clock.as_ref())?;
+        let db = db::Db::open(&config.data_dir, config.clock.as_ref(), config.key_store)?;
         let device_id = db.device_id()?;
         let desk = Desk {
             conn: Mutex::new(db),

@@ -65,9 +65,12 @@ fn restore_brings_back_the_old_data_after_a_safety_copy_and_signs_everyone_out()
     assert_eq!(names, vec!["Before".to_string()]);
 
     // The safety copy holds what was there before the restore.
-    let safety =
-        rusqlite::Connection::open(f.dir.path().join("backups").join(&restored.safety_copy.file_name))
-            .unwrap();
+    let safety = branchdesk_desk::db::open_with_desk_key(
+        &f.dir.path().join("backups").join(&restored.safety_copy.file_name),
+        f.dir.path(),
+        branchdesk_desk::KeyStore::File,
+    )
+    .unwrap();
     let n: i64 =
         safety.query_row("SELECT count(*) FROM rooms WHERE name = 'After'", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 1);
@@ -99,6 +102,7 @@ fn restore_refuses_unknown_and_damaged_files() {
 fn a_database_with_pending_migrations_is_backed_up_before_migrating() {
     let dir = tempfile::tempdir().unwrap();
     {
+        // A database from before encryption, as an older desk left it.
         let conn = rusqlite::Connection::open(dir.path().join(branchdesk_desk::db::DB_FILE)).unwrap();
         conn.execute_batch("CREATE TABLE precious (v TEXT); INSERT INTO precious VALUES ('keep me');")
             .unwrap();
@@ -107,7 +111,12 @@ fn a_database_with_pending_migrations_is_backed_up_before_migrating() {
     let desk = open(dir.path(), clock);
     let backups = branchdesk_desk::backup::list(desk.data_dir()).unwrap();
     let pre = backups.iter().find(|b| b.reason == "before-migration").expect("a pre-migration backup");
-    let copy = rusqlite::Connection::open(dir.path().join("backups").join(&pre.file_name)).unwrap();
+    let copy = branchdesk_desk::db::open_with_desk_key(
+        &dir.path().join("backups").join(&pre.file_name),
+        dir.path(),
+        branchdesk_desk::KeyStore::File,
+    )
+    .unwrap();
     let v: String = copy.query_row("SELECT v FROM precious", [], |r| r.get(0)).unwrap();
     assert_eq!(v, "keep me");
     let has_users: i64 =
@@ -129,7 +138,9 @@ fn a_backup_holds_no_device_token_and_restoring_keeps_the_desks_link() {
     let path = f.desk.data_dir().join("backups").join(&backup.file_name);
     let bytes = std::fs::read(&path).unwrap();
     assert!(!bytes.windows(TOKEN.len()).any(|w| w == TOKEN.as_bytes()), "not even in freed space");
-    let file = rusqlite::Connection::open(&path).unwrap();
+    let file =
+        branchdesk_desk::db::open_with_desk_key(&path, f.desk.data_dir(), branchdesk_desk::KeyStore::File)
+            .unwrap();
     let (url, token, pin): (Option<String>, Option<String>, Option<String>) = file
         .query_row("SELECT server_url, device_token, server_pin FROM sync_state", [], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -147,7 +158,7 @@ fn a_backup_holds_no_device_token_and_restoring_keeps_the_desks_link() {
 
     f.clock.advance(Duration::seconds(1));
     // Its setup was never sent to that (made-up) server: restore anyway.
-    let input = RestoreBackup { file_name: backup.file_name, discard_unsent: true };
+    let input = RestoreBackup { file_name: backup.file_name, discard_unsent: true, ..Default::default() };
     f.desk.restore_backup(&f.director, input).unwrap();
     let config = f.desk.sync_config().unwrap();
     assert_eq!(config.device_token.as_deref(), Some(TOKEN), "the desk stays linked");
@@ -215,14 +226,14 @@ fn a_backup_from_a_newer_version_is_refused() {
     f.clock.advance(Duration::seconds(1));
     let backup = f.desk.take_backup(&f.director, TakeBackup {}).unwrap();
     let path = f.dir.path().join("backups").join(&backup.file_name);
-    rusqlite::Connection::open(&path)
+    branchdesk_desk::db::open_with_desk_key(&path, f.dir.path(), branchdesk_desk::KeyStore::File)
         .unwrap()
         .execute(
             "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES (999, 'future', '', '0')",
             [],
         )
         .unwrap();
-    let input = RestoreBackup { file_name: backup.file_name, discard_unsent: true };
+    let input = RestoreBackup { file_name: backup.file_name, discard_unsent: true, ..Default::default() };
     let e: ApiError = f.desk.restore_backup(&f.director, input).unwrap_err().into();
     assert!(e.is_for("file_name") && e.message.contains("newer Branchdesk"), "{e:?}");
     assert!(f.desk.actor(&f.token).is_ok(), "nothing happened: still signed in");
@@ -238,12 +249,13 @@ fn a_restore_names_the_changes_not_yet_sent_and_needs_a_yes() {
     f.desk.set_server(Some(("https://sync.example.in", "token"))).unwrap();
     let unsent = f.desk.sync_state().unwrap().pending_changes;
     assert!(unsent > 0);
-    let input = RestoreBackup { file_name: backup.file_name.clone(), discard_unsent: false };
+    let input =
+        RestoreBackup { file_name: backup.file_name.clone(), discard_unsent: false, ..Default::default() };
     let e: ApiError = f.desk.restore_backup(&f.director, input).unwrap_err().into();
     assert!(e.code == ErrorCode::Conflict && e.is_for("discard_unsent"), "{e:?}");
     assert!(e.message.contains(&format!("{unsent} change(s)")), "{}", e.message);
     assert!(f.desk.actor(&f.token).is_ok(), "nothing happened: still signed in");
-    let input = RestoreBackup { file_name: backup.file_name, discard_unsent: true };
+    let input = RestoreBackup { file_name: backup.file_name, discard_unsent: true, ..Default::default() };
     f.desk.restore_backup(&f.director, input).unwrap();
 }
 
@@ -256,7 +268,8 @@ fn restoring_needs_the_right_for_the_whole_organisation() {
     let (_, admin) = f.staff("branch.admin@example.com", "ADMIN", Some(f.branch));
     f.clock.advance(Duration::seconds(1));
     let backup = f.desk.take_backup(&admin, TakeBackup {}).unwrap();
-    let input = RestoreBackup { file_name: backup.file_name.clone(), discard_unsent: true };
+    let input =
+        RestoreBackup { file_name: backup.file_name.clone(), discard_unsent: true, ..Default::default() };
     let e: ApiError = f.desk.restore_backup(&admin, input.clone()).unwrap_err().into();
     assert_eq!(e.code, ErrorCode::PermissionDenied);
     assert!(e.message.contains("whole organisation"), "{}", e.message);

@@ -29,7 +29,11 @@ fn desk_with_a_backup() -> (tempfile::TempDir, std::sync::Arc<branchdesk_desk::M
 }
 
 fn open_err(dir: &Path, clock: std::sync::Arc<branchdesk_desk::ManualClock>) -> String {
-    match Desk::open(DeskConfig { data_dir: dir.to_path_buf(), clock }) {
+    match Desk::open(DeskConfig {
+        data_dir: dir.to_path_buf(),
+        clock,
+        key_store: branchdesk_desk::KeyStore::File,
+    }) {
         Err(Error::Damaged(problem)) => problem,
         Err(other) => panic!("expected damaged data, got {other}"),
         Ok(_) => panic!("a damaged file opened"),
@@ -62,15 +66,21 @@ fn a_truncated_file_is_damaged_and_the_newest_good_backup_takes_its_place() {
     truncate(&live, len / 2);
     let problem = open_err(dir.path(), clock.clone());
 
-    let offer = recovery::inspect(dir.path(), &problem).unwrap();
+    let offer = recovery::inspect(dir.path(), &problem, branchdesk_desk::KeyStore::File, false).unwrap();
     assert_eq!(offer.problem, problem);
     let newest = &offer.backups[0];
     assert!(offer.backups.iter().any(|b| b.file_name == backup));
     assert!(offer.backups.windows(2).all(|w| w[0].taken_at >= w[1].taken_at), "newest first");
     assert_eq!(offer.unusable, 0);
 
-    let recovered =
-        recovery::restore(dir.path(), &newest.file_name, branchdesk_desk::Clock::now(&*clock)).unwrap();
+    let recovered = recovery::restore(
+        dir.path(),
+        &newest.file_name,
+        "",
+        branchdesk_desk::KeyStore::File,
+        branchdesk_desk::Clock::now(&*clock),
+    )
+    .unwrap();
     assert_eq!(recovered.restored.file_name, newest.file_name);
     // The damaged file is kept, byte for byte, outside the backups folder
     // (where pruning could remove it or a restore list offer it).
@@ -94,12 +104,23 @@ fn garbage_an_emptied_file_and_a_lost_file_are_damaged_not_a_new_desk() {
             _ => std::fs::remove_file(&live).unwrap(),
         }
         open_err(dir.path(), clock.clone());
-        assert!(!recovery::inspect(dir.path(), "x").unwrap().backups.is_empty(), "{damage}");
+        assert!(
+            !recovery::inspect(dir.path(), "x", branchdesk_desk::KeyStore::File, false)
+                .unwrap()
+                .backups
+                .is_empty(),
+            "{damage}"
+        );
     }
     // A new folder with no backups is a new desk, as before.
     let fresh = tempfile::tempdir().unwrap();
     let clock = std::sync::Arc::new(branchdesk_desk::ManualClock::new(chrono::Utc::now()));
-    assert!(Desk::open(DeskConfig { data_dir: fresh.path().to_path_buf(), clock }).is_ok());
+    assert!(Desk::open(DeskConfig {
+        data_dir: fresh.path().to_path_buf(),
+        clock,
+        key_store: branchdesk_desk::KeyStore::File
+    })
+    .is_ok());
 }
 
 #[test]
@@ -122,11 +143,11 @@ fn only_a_sound_backup_of_a_known_schema_is_offered_or_restored() {
     let (dir, clock, backup) = desk_with_a_backup();
     let backups = dir.path().join("backups");
     // One backup damaged, one from a newer Branchdesk.
-    let all = recovery::inspect(dir.path(), "x").unwrap().backups;
+    let all = recovery::inspect(dir.path(), "x", branchdesk_desk::KeyStore::File, false).unwrap().backups;
     assert!(all.len() >= 2, "the daily backup and the manual one");
     let other = all.iter().find(|b| b.file_name != backup).unwrap().file_name.clone();
     std::fs::write(backups.join(&other), b"not a database").unwrap();
-    rusqlite::Connection::open(backups.join(&backup))
+    branchdesk_desk::db::open_with_desk_key(&backups.join(&backup), dir.path(), branchdesk_desk::KeyStore::File)
         .unwrap()
         .execute(
             "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES (999, 'future', '', '0')",
@@ -134,11 +155,17 @@ fn only_a_sound_backup_of_a_known_schema_is_offered_or_restored() {
         )
         .unwrap();
     truncate(&dir.path().join(DB_FILE), 0);
-    let offer = recovery::inspect(dir.path(), "x").unwrap();
+    let offer = recovery::inspect(dir.path(), "x", branchdesk_desk::KeyStore::File, false).unwrap();
     assert!(offer.backups.is_empty(), "{:?}", offer.backups);
     assert_eq!(offer.unusable, 2);
     for (name, says) in [(&backup, "newer Branchdesk"), (&other, "damaged")] {
-        let e: ApiError = match recovery::restore(dir.path(), name, branchdesk_desk::Clock::now(&*clock)) {
+        let e: ApiError = match recovery::restore(
+            dir.path(),
+            name,
+            "",
+            branchdesk_desk::KeyStore::File,
+            branchdesk_desk::Clock::now(&*clock),
+        ) {
             Err(Error::Api(e)) => e,
             other => panic!("{other:?}"),
         };
@@ -146,7 +173,13 @@ fn only_a_sound_backup_of_a_known_schema_is_offered_or_restored() {
     }
     // Names that are not backups in the folder, paths included.
     for name in ["", "../branchdesk.sqlite", "/etc/passwd", "branchdesk.sqlite"] {
-        let e: ApiError = match recovery::restore(dir.path(), name, branchdesk_desk::Clock::now(&*clock)) {
+        let e: ApiError = match recovery::restore(
+            dir.path(),
+            name,
+            "",
+            branchdesk_desk::KeyStore::File,
+            branchdesk_desk::Clock::now(&*clock),
+        ) {
             Err(Error::Api(e)) => e,
             other => panic!("{name}: {other:?}"),
         };

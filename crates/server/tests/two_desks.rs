@@ -91,7 +91,12 @@ struct TestDesk {
 fn desk() -> TestDesk {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap()));
-    let desk = Desk::open(DeskConfig { data_dir: dir.path().to_path_buf(), clock: clock.clone() }).unwrap();
+    let desk = Desk::open(DeskConfig {
+        data_dir: dir.path().to_path_buf(),
+        clock: clock.clone(),
+        key_store: branchdesk_desk::KeyStore::File,
+    })
+    .unwrap();
     TestDesk { _dir: dir, clock, desk }
 }
 

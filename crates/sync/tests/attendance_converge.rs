@@ -42,7 +42,7 @@ fn count(n: &Node, sql: &str) -> i64 {
 }
 
 fn rusqlite_conn(n: &Node) -> rusqlite::Connection {
-    rusqlite::Connection::open(n.desk.data_dir().join(branchdesk_desk::db::DB_FILE)).unwrap()
+    branchdesk_desk::db::open_connection(n.desk.data_dir(), branchdesk_desk::KeyStore::File).unwrap()
 }
 
 fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {

@@ -21,7 +21,7 @@ fn room(n: &Node, branch: BranchId, name: &str) {
 }
 
 fn rooms_in(n: &Node, branch: BranchId) -> i64 {
-    let c = rusqlite::Connection::open(n.desk.data_dir().join(branchdesk_desk::db::DB_FILE)).unwrap();
+    let c = branchdesk_desk::db::open_connection(n.desk.data_dir(), branchdesk_desk::KeyStore::File).unwrap();
     c.query_row("SELECT count(*) FROM rooms WHERE branch_id = ?1", [branch.to_string()], |r| r.get(0))
         .unwrap()
 }

@@ -175,7 +175,8 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     for n in &nodes {
         let held = receipts_on(n, &students);
         prop_assert_eq!(&held, &reference, "every desk holds the same receipts and reversals");
-        let c = conn(&n.desk.data_dir().join(branchdesk_desk::db::DB_FILE));
+        let c =
+            branchdesk_desk::db::open_connection(n.desk.data_dir(), branchdesk_desk::KeyStore::File).unwrap();
         let whole_twice: i64 = one(
             &c,
             "SELECT count(*) FROM (SELECT receipt_id FROM receipt_reversals WHERE kind <> 'REFUND'

@@ -94,7 +94,12 @@ impl Node {
         let dir = self.desk.data_dir().to_path_buf();
         let (t, _) = {
             // A fresh sign-in after the restart, as a clerk would.
-            let desk = Desk::open(DeskConfig { data_dir: dir.clone(), clock: self.clock.clone() }).unwrap();
+            let desk = Desk::open(DeskConfig {
+                data_dir: dir.clone(),
+                clock: self.clock.clone(),
+                key_store: branchdesk_desk::KeyStore::File,
+            })
+            .unwrap();
             let signed = desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap();
             self.desk = Arc::new(desk);
             signed
@@ -132,7 +137,12 @@ fn world_on(rt: tokio::runtime::Runtime, skews: &[i64]) -> World {
             Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap() + Duration::seconds(*skew),
         ));
         let desk = Arc::new(
-            Desk::open(DeskConfig { data_dir: dir.path().to_path_buf(), clock: clock.clone() }).unwrap(),
+            Desk::open(DeskConfig {
+                data_dir: dir.path().to_path_buf(),
+                clock: clock.clone(),
+                key_store: branchdesk_desk::KeyStore::File,
+            })
+            .unwrap(),
         );
         let client = Arc::new(Client::over(Lever {
             link: Link { net: net.clone(), desk: d },
@@ -377,8 +387,7 @@ fn pain_03_a_missed_change_is_noticed_and_the_branch_downloaded_again() {
     w.room(0, "Room 2");
     w.room(0, "Room 3");
     w.nodes[0].sync(&w.rt).unwrap();
-    let file = w.nodes[1].desk.data_dir().join(branchdesk_desk::db::DB_FILE);
-    rusqlite::Connection::open(file)
+    branchdesk_desk::db::open_connection(w.nodes[1].desk.data_dir(), branchdesk_desk::KeyStore::File)
         .unwrap()
         .execute(
             "UPDATE sync_cursors SET scope_seq = scope_seq + 1 WHERE scope = ?1",

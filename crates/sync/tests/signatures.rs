@@ -117,7 +117,8 @@ fn forge(
     at: chrono::DateTime<chrono::Utc>,
     key: &SigningKey,
 ) {
-    let conn = rusqlite::Connection::open(desk.data_dir().join(branchdesk_desk::db::DB_FILE)).unwrap();
+    let conn =
+        branchdesk_desk::db::open_connection(desk.data_dir(), branchdesk_desk::KeyStore::File).unwrap();
     let seq: i64 = conn.query_row("SELECT coalesce(max(seq), 0) + 1 FROM outbox", [], |r| r.get(0)).unwrap();
     let mut op = Op {
         seq: seq as u64,
@@ -184,7 +185,8 @@ fn a_key_replaced_by_a_password_change_signs_nothing_more_whatever_clock_it_clai
     // was: the old key opens from it.
     let (old_hash, old_sealed) = {
         let conn =
-            rusqlite::Connection::open(nodes[1].desk.data_dir().join(branchdesk_desk::db::DB_FILE)).unwrap();
+            branchdesk_desk::db::open_connection(nodes[1].desk.data_dir(), branchdesk_desk::KeyStore::File)
+                .unwrap();
         conn.query_row(
             "SELECT password_hash, sealed_key FROM users WHERE id = ?1",
             [director.to_string()],
@@ -223,8 +225,7 @@ fn old_hash(password: &str) -> String {
 
 /// Makes `user`'s account one from before signing in a database: `hash`,
 /// no key. `guarded` databases (a desk's) need their write permit.
-fn make_old(path: &std::path::Path, user: UserId, hash: &str, guarded: bool) {
-    let conn = rusqlite::Connection::open(path).unwrap();
+fn make_old(conn: rusqlite::Connection, user: UserId, hash: &str, guarded: bool) {
     if guarded {
         conn.create_scalar_function("branchdesk_write_permitted", 0, Default::default(), |_| Ok(true))
             .unwrap();
@@ -257,9 +258,9 @@ fn an_account_from_before_signing_proves_its_password_once_before_its_key_counts
     // Ravi's account as an older desk made it, on the server and on the
     // hall desk — but the server knows an older password.
     let server_db = server.path().join("s.sqlite");
-    make_old(&server_db, ravi, &old_hash("Older-Pass-11"), false);
+    make_old(rusqlite::Connection::open(&server_db).unwrap(), ravi, &old_hash("Older-Pass-11"), false);
     make_old(
-        &hall.desk.data_dir().join(branchdesk_desk::db::DB_FILE),
+        branchdesk_desk::db::open_connection(hall.desk.data_dir(), branchdesk_desk::KeyStore::File).unwrap(),
         ravi,
         &old_hash("Teak-Window-57"),
         true,
@@ -286,7 +287,7 @@ fn an_account_from_before_signing_proves_its_password_once_before_its_key_counts
 
     // With the password the server knows (the older desk's change synced),
     // his next sign-in proves it and his changes go.
-    make_old(&server_db, ravi, &old_hash("Teak-Window-57"), false);
+    make_old(rusqlite::Connection::open(&server_db).unwrap(), ravi, &old_hash("Teak-Window-57"), false);
     hall.desk.logout(&t).unwrap();
     hall.desk.login(Login { email: RAVI.into(), password: "Teak-Window-57".into() }).unwrap();
     quiesce(&rt, &client, &nodes);

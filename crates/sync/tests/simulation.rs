@@ -80,7 +80,8 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 fn open_desk(dir: &Path, clock: Arc<ManualClock>) -> Desk {
-    Desk::open(DeskConfig { data_dir: dir.to_path_buf(), clock }).unwrap()
+    Desk::open(DeskConfig { data_dir: dir.to_path_buf(), clock, key_store: branchdesk_desk::KeyStore::File })
+        .unwrap()
 }
 
 fn desk_dir(root: &Path, d: usize) -> PathBuf {
@@ -468,7 +469,7 @@ type Rows = BTreeMap<(String, String), Value>;
 
 /// Every synced table's rows on a desk, keyed by (table, primary key).
 fn dump(dir: &Path) -> Rows {
-    let conn = rusqlite::Connection::open(dir.join(branchdesk_desk::db::DB_FILE)).unwrap();
+    let conn = branchdesk_desk::db::open_connection(dir, branchdesk_desk::KeyStore::File).unwrap();
     let mut out = Rows::new();
     for table in SYNCED_ENTITIES {
         let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
@@ -517,7 +518,7 @@ fn check(sim: &Sim<'_>) -> Result<(), String> {
         if state.refused_changes != 0 {
             return Err(format!("desk {d} had {} changes refused (all authors may)", state.refused_changes));
         }
-        let conn = rusqlite::Connection::open(r.dir.join(branchdesk_desk::db::DB_FILE)).unwrap();
+        let conn = branchdesk_desk::db::open_connection(&r.dir, branchdesk_desk::KeyStore::File).unwrap();
         let orphans = one(&conn, "SELECT count(*) FROM pragma_foreign_key_check");
         if orphans != 0 {
             return Err(format!("desk {d} has {orphans} rows whose parent is missing"));

@@ -20,7 +20,15 @@ pub fn get_recovery(state: State<'_, AppState>, input: GetRecovery) -> Reply<Get
 
 #[tauri::command(async)]
 pub fn recover_from_backup(state: State<'_, AppState>, input: RecoverFromBackup) -> Reply<RecoverFromBackup> {
-    state.recover(&input.file_name)
+    state.recover(&input.file_name, &input.recovery_key)
+}
+
+#[tauri::command(async)]
+pub fn unlock_with_recovery_key(
+    state: State<'_, AppState>,
+    input: UnlockWithRecoveryKey,
+) -> Reply<UnlockWithRecoveryKey> {
+    state.unlock(&input.recovery_key)
 }
 
 #[tauri::command(async)]

@@ -87,7 +87,8 @@ fn main() {
     let first_sync = t.elapsed();
 
     // Baseline: the same rows bulk-loaded into the desk's file.
-    let conn = rusqlite::Connection::open(joining.dir.path().join(branchdesk_desk::db::DB_FILE)).unwrap();
+    let conn =
+        branchdesk_desk::db::open_connection(joining.dir.path(), branchdesk_desk::KeyStore::File).unwrap();
     conn.pragma_update(None, "synchronous", "FULL").unwrap();
     conn.execute_batch(
         "CREATE TABLE bench_plain_rooms (id TEXT PRIMARY KEY, branch_id TEXT NOT NULL, name TEXT NOT NULL,

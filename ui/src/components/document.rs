@@ -28,7 +28,11 @@ async fn save(kind: PrintKind, id: Uuid) -> Result<String, ApiError> {
 /// Lays the document out in `#print-sheet` (the only thing the print
 /// stylesheet shows) and opens the print dialog.
 pub async fn print(kind: PrintKind, id: Uuid) -> Result<(), ApiError> {
-    let doc = call(&GetPrintable { kind, id }).await?;
+    print_document(&call(&GetPrintable { kind, id }).await?)
+}
+
+/// Lays `doc` out in `#print-sheet` and opens the print dialog.
+pub fn print_document(doc: &Printable) -> Result<(), ApiError> {
     let failed = || ApiError::internal("The print view could not be laid out.");
     let window = web_sys::window().ok_or_else(failed)?;
     let document = window.document().ok_or_else(failed)?;
@@ -44,7 +48,7 @@ pub async fn print(kind: PrintKind, id: Uuid) -> Result<(), ApiError> {
     };
     sheet.set_text_content(None);
     sheet.set_attribute("data-title", &doc.title).map_err(|_| failed())?;
-    lay_out(&document, &sheet, &doc).ok_or_else(failed)?;
+    lay_out(&document, &sheet, doc).ok_or_else(failed)?;
     window.print().map_err(|_| ApiError::internal("The print dialog could not be opened."))
 }
 

@@ -31,6 +31,9 @@ pub struct RestoreBackup {
     /// server (they are lost); without it such a restore is refused,
     /// naming this field and how many changes.
     pub discard_unsent: bool,
+    /// The recovery key of the desk that made the backup, when it was
+    /// another desk (its backups are encrypted with that desk's key).
+    pub recovery_key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,3 +41,24 @@ pub struct Restored {
     pub safety_copy: Backup,
 }
 command!(RestoreBackup => "restore_backup", Permission -> Restored);
+
+/// This desk's recovery key: the key its data and backups are encrypted
+/// with, for the director to print and keep away from the computer. Asked
+/// for with the password each time it is shown.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetRecoveryKey {
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryKey {
+    /// 52 letters and digits in groups of four.
+    pub key: String,
+    pub organisation: String,
+    /// Which desk it opens (its backups name no desk).
+    pub device_id: String,
+    /// The folder its data and backups are in, on this computer.
+    pub data_dir: String,
+}
+command!(GetRecoveryKey => "get_recovery_key", Permission -> RecoveryKey);

@@ -17,6 +17,13 @@ pub struct Recovery {
     /// Backups in the folder that are damaged themselves or from a newer
     /// Branchdesk, and so are not offered.
     pub unusable: usize,
+    /// The data is encrypted and its key is not on this computer (a locked
+    /// key store, another computer): the screen asks for the recovery key
+    /// and offers no backup over data that may well be sound.
+    pub key_missing: bool,
+    /// Backups that do not open with this computer's key: another desk's
+    /// (offered with a field for that desk's recovery key), or damaged.
+    pub locked: Vec<Backup>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -29,6 +36,9 @@ command!(GetRecovery => "get_recovery", Public -> Option<Recovery>);
 #[serde(default)]
 pub struct RecoverFromBackup {
     pub file_name: String,
+    /// For a backup of another desk (one of `Recovery.locked`): that
+    /// desk's recovery key.
+    pub recovery_key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,3 +48,13 @@ pub struct Recovered {
     pub damaged_copy: String,
 }
 command!(RecoverFromBackup => "recover_from_backup", Public -> Recovered);
+
+/// Opens the desk's data with its recovery key when the key store has lost
+/// the key (or the data came from another computer); the key is kept
+/// again and the desk opens as usual.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UnlockWithRecoveryKey {
+    pub recovery_key: String,
+}
+command!(UnlockWithRecoveryKey => "unlock_with_recovery_key", Public -> ());

@@ -13,7 +13,6 @@
 use branchdesk_api::commands::system::SetupOrganisation;
 use branchdesk_api::sync::{Change, Op, DESK_SCHEMA_VERSION};
 use branchdesk_desk::{Desk, DeskConfig};
-use rusqlite::Connection;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -64,8 +63,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         director_email: "bench@example.com".into(),
         director_password: "Quiet-Lotus-2026".into(),
     })?;
-    let branch = branchdesk_desk::org::store::all_branches(&rusqlite::Connection::open(
-        dir.path().join(branchdesk_desk::db::DB_FILE),
+    let branch = branchdesk_desk::org::store::all_branches(&branchdesk_desk::db::open_connection(
+        dir.path(),
+        branchdesk_desk::KeyStore::from_env(),
     )?)?[0]
         .id
         .to_string();
@@ -73,7 +73,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let changes: Vec<Change> = (0..rows).map(|i| change(&scope, &branch, i)).collect();
 
     // Baseline: the same rows, raw prepared INSERTs, one transaction per page.
-    let plain = Connection::open(dir.path().join(branchdesk_desk::db::DB_FILE))?;
+    let plain = branchdesk_desk::db::open_connection(dir.path(), branchdesk_desk::KeyStore::from_env())?;
     plain.pragma_update(None, "synchronous", "FULL")?;
     plain.execute_batch(
         "CREATE TABLE bench_plain_rooms (id TEXT PRIMARY KEY, branch_id TEXT NOT NULL, name TEXT NOT NULL COLLATE NOCASE,

@@ -21,7 +21,6 @@ use branchdesk_api::commands::users::{CreateUser, NewGrant};
 use branchdesk_api::sync::{Change, Op, DESK_SCHEMA_VERSION};
 use branchdesk_desk::bench::{arg, median, ms};
 use chrono::{Datelike, Duration as Days, Local};
-use rusqlite::Connection;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -184,7 +183,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             save.push(t.elapsed());
         }
     }
-    let plain = Connection::open(dir.path().join(branchdesk_desk::db::DB_FILE))?;
+    let plain = branchdesk_desk::db::open_connection(dir.path(), branchdesk_desk::KeyStore::from_env())?;
     plain.pragma_update(None, "synchronous", "FULL")?;
     plain.execute_batch("CREATE TABLE bench_plain_marks (id TEXT PRIMARY KEY, student TEXT, status TEXT)")?;
     let mut plain_save = Vec::new();

@@ -12,7 +12,6 @@
 use branchdesk_api::commands::imports::{ImportCsv, ImportKind};
 use branchdesk_api::commands::students::SearchStudents;
 use branchdesk_desk::bench::{arg, ms, student_row as row, students_csv as csv, FIRST};
-use rusqlite::Connection;
 use std::time::{Duration, Instant};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (dir, desk, director, branch) = (&sample.dir, &sample.desk, sample.director.clone(), sample.branch);
 
     // Baseline: the same rows, plain prepared INSERTs in one transaction.
-    let plain = Connection::open(dir.path().join(branchdesk_desk::db::DB_FILE))?;
+    let plain = branchdesk_desk::db::open_connection(dir.path(), branchdesk_desk::KeyStore::from_env())?;
     plain.pragma_update(None, "synchronous", "FULL")?;
     plain.execute_batch(
         "CREATE TABLE bench_plain_students (id TEXT PRIMARY KEY, full_name TEXT, date_of_birth TEXT, phone TEXT,

@@ -97,7 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         lines = desk.list_dues(&director, ListDues { branch_id: branch, window: DueWindow::Overdue })?.len();
         list_times.push(t.elapsed());
     }
-    let plain = Connection::open(dir.path().join(branchdesk_desk::db::DB_FILE))?;
+    let plain = branchdesk_desk::db::open_connection(dir.path(), branchdesk_desk::KeyStore::from_env())?;
     let mut plain_list = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();

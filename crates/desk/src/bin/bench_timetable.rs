@@ -17,7 +17,6 @@ use branchdesk_api::commands::timetable::{GetTimetable, SaveBatch, Slot};
 use branchdesk_api::commands::users::{CreateUser, NewGrant};
 use branchdesk_desk::bench::{arg, median, ms};
 use branchdesk_desk::db::read;
-use rusqlite::Connection;
 use std::time::Instant;
 
 const ROOMS: usize = 40;
@@ -88,7 +87,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ids.push(desk.save_batch(&director, input)?.id);
     }
     let planning = t.elapsed();
-    let conn = Connection::open(dir.path().join(branchdesk_desk::db::DB_FILE))?;
+    let conn = branchdesk_desk::db::open_connection(dir.path(), branchdesk_desk::KeyStore::from_env())?;
     let sessions: i64 = conn.query_row("SELECT count(*) FROM class_sessions", [], read::value)?;
 
     // Clash check of one batch, over different batches.

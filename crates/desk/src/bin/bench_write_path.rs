@@ -21,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The same file with the desk's settings (durability, checkpoints,
     // mapped reads, foreign keys), and a table of the rooms table's shape.
-    let plain = Connection::open(desk.data_dir().join(branchdesk_desk::db::DB_FILE))?;
+    let plain = branchdesk_desk::db::open_connection(desk.data_dir(), branchdesk_desk::KeyStore::from_env())?;
     plain.pragma_update(None, "synchronous", "FULL")?;
     plain.pragma_update(None, "foreign_keys", "ON")?;
     plain.pragma_update(None, "mmap_size", 256 * 1024 * 1024)?;

@@ -3,6 +3,7 @@
 //! the backup service (backup.rs), so that opening the database can
 //! take one before a migration without importing the services.
 
+use crate::db::key::{self, DeskKey};
 use crate::failpoint::{Failpoints, BACKUP_WRITE};
 use crate::Result;
 use branchdesk_api::commands::backups::Backup;
@@ -22,6 +23,7 @@ pub enum Reason {
     Manual,
     BeforeMigration,
     BeforeRestore,
+    BeforeEncryption,
 }
 
 impl Reason {
@@ -31,6 +33,7 @@ impl Reason {
             Reason::Manual => "manual",
             Reason::BeforeMigration => "before-migration",
             Reason::BeforeRestore => "before-restore",
+            Reason::BeforeEncryption => "before-encryption",
         }
     }
 }
@@ -39,9 +42,55 @@ pub fn dir(data_dir: &Path) -> PathBuf {
     data_dir.join("backups")
 }
 
-/// Copies the live database into a new backup file and prunes old ones.
-pub fn take(conn: &Connection, data_dir: &Path, reason: Reason, now: DateTime<Utc>) -> Result<Backup> {
-    take_with(conn, data_dir, reason, now, &Failpoints::default())
+/// Copies the live database (open with `key`) into a new backup file,
+/// encrypted with the same key, and prunes old ones.
+pub fn take(
+    conn: &Connection,
+    key: &DeskKey,
+    data_dir: &Path,
+    reason: Reason,
+    now: DateTime<Utc>,
+) -> Result<Backup> {
+    take_with(conn, key, data_dir, reason, now, &Failpoints::default())
+}
+
+/// The backup of a plain database from before encryption, itself
+/// encrypted with `key` (the online backup copies only between files
+/// with the same key, so this one is an export).
+pub(crate) fn take_encrypting(
+    plain: &Connection,
+    key: &DeskKey,
+    data_dir: &Path,
+    now: DateTime<Utc>,
+) -> Result<Backup> {
+    take_as(plain, key, Copy::Export, data_dir, Reason::BeforeEncryption, now, &Failpoints::default())
+}
+
+/// Encrypts, with `key`, every backup still plain (made before the desk
+/// encrypted its data): each exported to a temporary name and renamed over
+/// the plain one. Run again at every upgrade step until none is left.
+pub(crate) fn encrypt_plain_backups(data_dir: &Path, key: &DeskKey) -> Result<()> {
+    let dir = dir(data_dir);
+    for b in list(data_dir)? {
+        let path = dir.join(&b.file_name);
+        if !key::is_plain(&path)? {
+            continue;
+        }
+        let partial = dir.join(format!("{}.partial", b.file_name));
+        let plain = Connection::open(&path)?;
+        key::export(&plain, &partial, Some(key))?;
+        drop(plain);
+        std::fs::rename(&partial, &path)?;
+    }
+    sync_dir(&dir)
+}
+
+/// How a backup is copied: SQLite's online backup (same key on both
+/// sides), or `sqlcipher_export` (from a plain file).
+#[derive(Clone, Copy)]
+enum Copy {
+    Backup,
+    Export,
 }
 
 /// [`take`], with crash points a test may arm ([`BACKUP_WRITE`]).
@@ -53,6 +102,19 @@ pub fn take(conn: &Connection, data_dir: &Path, reason: Reason, now: DateTime<Ut
 /// one is in place: a failed backup leaves them all, and says so.
 pub fn take_with(
     conn: &Connection,
+    key: &DeskKey,
+    data_dir: &Path,
+    reason: Reason,
+    now: DateTime<Utc>,
+    failpoints: &Failpoints,
+) -> Result<Backup> {
+    take_as(conn, key, Copy::Backup, data_dir, reason, now, failpoints)
+}
+
+fn take_as(
+    conn: &Connection,
+    key: &DeskKey,
+    copy: Copy,
     data_dir: &Path,
     reason: Reason,
     now: DateTime<Utc>,
@@ -61,7 +123,7 @@ pub fn take_with(
     let dir = dir(data_dir);
     let name = format!("{PREFIX}{}-{}{SUFFIX}", now.format(STAMP), reason.as_str());
     let partial = dir.join(format!("{name}.partial"));
-    let written = write_then_rename(conn, &dir, &partial, &dir.join(&name), failpoints);
+    let written = write_then_rename(conn, key, copy, &dir, &partial, &dir.join(&name), failpoints);
     if let Err(e) = written {
         let _ = std::fs::remove_file(&partial);
         return Err(failed(e));
@@ -84,15 +146,28 @@ fn failed(e: crate::Error) -> crate::Error {
 
 fn write_then_rename(
     conn: &Connection,
+    key: &DeskKey,
+    copy: Copy,
     dir: &Path,
     partial: &Path,
     path: &Path,
     failpoints: &Failpoints,
 ) -> Result<()> {
-    std::fs::create_dir_all(dir)?;
+    key::owner_only_dir(dir)?;
     remove_partials(dir)?;
-    conn.backup(MAIN_DB, partial, None::<fn(rusqlite::backup::Progress)>)?;
-    scrub(partial)?;
+    match copy {
+        Copy::Backup => {
+            let mut to = Connection::open(partial)?;
+            key.apply(&to)?;
+            rusqlite::backup::Backup::new_with_names(conn, MAIN_DB, &mut to, MAIN_DB)?.run_to_completion(
+                1024,
+                std::time::Duration::ZERO,
+                None,
+            )?;
+        }
+        Copy::Export => key::export(conn, partial, Some(key))?,
+    }
+    scrub(partial, key)?;
     if failpoints.fire(BACKUP_WRITE) {
         return Err(std::io::Error::from_raw_os_error(ENOSPC).into());
     }
@@ -131,8 +206,9 @@ fn remove_partials(dir: &Path) -> Result<()> {
 /// (`Desk::restore_backup`). `secure_delete` overwrites the token's old
 /// bytes in the file, and the journal stays in memory so no copy of the
 /// page lands beside it.
-fn scrub(path: &Path) -> Result<()> {
+fn scrub(path: &Path, key: &DeskKey) -> Result<()> {
     let copy = Connection::open(path)?;
+    key.apply(&copy)?;
     copy.pragma_update(None, "journal_mode", "MEMORY")?;
     copy.pragma_update(None, "secure_delete", "ON")?;
     let has_token: bool = copy.query_row(

@@ -3,10 +3,12 @@
 
 pub mod backup_files;
 pub mod guard;
+pub mod key;
 pub mod read;
 
 use crate::clock::Clock;
 use crate::Result;
+use key::{DeskKey, KeyStore, Keys};
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -34,6 +36,8 @@ pub struct Db {
     pub(crate) conn: Connection,
     permit: Arc<AtomicU8>,
     path: PathBuf,
+    /// The key the file and its backups are encrypted with (`key.rs`).
+    pub(crate) key: DeskKey,
 }
 
 /// Who holds the permit: nobody, the write path (a person's action), or
@@ -43,7 +47,12 @@ const WRITE_PATH: u8 = 1;
 const APPLIER: u8 = 2;
 
 impl Db {
-    pub fn open(data_dir: &Path, clock: &dyn Clock) -> Result<Db> {
+    /// Opens the desk's database, encrypted with the key `store` keeps:
+    /// a new desk gets a new key; a plain file from before encryption is
+    /// backed up and encrypted ([`encrypt_plain`]); a file the key at hand
+    /// does not fit is [`crate::Error::KeyUnavailable`], never "damaged".
+    pub fn open(data_dir: &Path, clock: &dyn Clock, store: KeyStore) -> Result<Db> {
+        key::owner_only_dir(data_dir)?;
         let path = data_dir.join(DB_FILE);
         let existed = std::fs::metadata(&path).map(|m| m.len() > 0).unwrap_or(false);
         // A write-ahead log left beside the file: the app did not close
@@ -55,15 +64,49 @@ impl Db {
         if !existed && !backup_files::list(data_dir)?.is_empty() {
             return Err(crate::Error::Damaged("the data file is missing or empty".into()));
         }
+        let keys = Keys::new(store, data_dir);
+        let (key, checked) =
+            if !existed {
+                (new_key(&keys, data_dir)?, true)
+            } else if key::is_plain(&path)? {
+                (encrypt_plain(data_dir, &keys, clock, after_crash)?, true)
+            } else {
+                let key = keys.load()?.ok_or_else(|| {
+                    crate::Error::KeyUnavailable(
+                        "the key to this desk's data is not in this computer's key store or key file".into(),
+                    )
+                })?;
+                match key::stored_check(data_dir)? {
+                    Some(check) if check != key.check_value() => return Err(crate::Error::KeyUnavailable(
+                        "the key found on this computer is not the one this desk's data was encrypted with"
+                            .into(),
+                    )),
+                    Some(_) => (key, true),
+                    None => (key, false),
+                }
+            };
         let conn = Connection::open(&path)?;
+        key.apply(&conn)?;
         let permit = Arc::new(AtomicU8::new(NOBODY));
-        configure(&conn, &permit).map_err(damaged)?;
+        // Not a database under a key the check value confirmed: damaged.
+        // Without the check value, a wrong key cannot be ruled out.
+        let unreadable = |e| if checked { damaged(e) } else { key_unproven(e) };
+        configure(&conn, &permit).map_err(unreadable)?;
         if existed {
-            check_integrity(&conn, after_crash)?;
+            check_integrity(&conn, after_crash).map_err(unreadable)?;
         }
-        let mut db = Db { conn, permit, path };
+        if !checked {
+            key::store_check(data_dir, &key)?;
+        }
+        let mut db = Db { conn, permit, path, key };
         if existed && db.has_pending_migrations()? {
-            backup_files::take(&db.conn, data_dir, backup_files::Reason::BeforeMigration, clock.now())?;
+            backup_files::take(
+                &db.conn,
+                &db.key,
+                data_dir,
+                backup_files::Reason::BeforeMigration,
+                clock.now(),
+            )?;
         }
         db.migrate()?;
         db.ensure_device(clock)?;
@@ -137,6 +180,72 @@ impl Drop for WritePermit {
     }
 }
 
+/// The key for a new desk: the one this computer keeps for the folder if
+/// any (its backups may be under it), else a new one, kept before any
+/// data is written under it.
+fn new_key(keys: &Keys, data_dir: &Path) -> Result<DeskKey> {
+    let key = match keys.load()? {
+        Some(k) => k,
+        None => {
+            let k = DeskKey::generate()?;
+            let place = keys.save(&k)?;
+            tracing::info!(%place, "a new key for this desk's data");
+            k
+        }
+    };
+    key::store_check(data_dir, &key)?;
+    Ok(key)
+}
+
+/// A database from before encryption: checked, backed up (encrypted, like
+/// every backup from now on), written whole into an encrypted file that
+/// then takes its name (a crash leaves the plain file or the encrypted
+/// one, never half), and its older backups encrypted in turn.
+fn encrypt_plain(data_dir: &Path, keys: &Keys, clock: &dyn Clock, after_crash: bool) -> Result<DeskKey> {
+    let path = data_dir.join(DB_FILE);
+    let key = new_key(keys, data_dir)?;
+    {
+        let plain = Connection::open(&path)?;
+        plain.pragma_update(None, "foreign_keys", "OFF").map_err(|e| damaged(e.into()))?;
+        check_integrity(&plain, after_crash)?;
+        backup_files::take_encrypting(&plain, &key, data_dir, clock.now())?;
+        let encrypted = data_dir.join(format!("{DB_FILE}.encrypting"));
+        key::export(&plain, &encrypted, Some(&key))?;
+        plain.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        drop(plain);
+        std::fs::rename(&encrypted, &path)?;
+        for side in [wal_path(&path), data_dir.join(format!("{DB_FILE}-shm"))] {
+            match std::fs::remove_file(side) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+                _ => {}
+            }
+        }
+        backup_files::sync_dir(data_dir)?;
+    }
+    backup_files::encrypt_plain_backups(data_dir, &key)?;
+    tracing::info!("the desk's data and its backups are now encrypted");
+    Ok(key)
+}
+
+/// Another connection to the desk database in `data_dir` (tests and
+/// benchmarks that look at the file beside the desk), keyed with the key
+/// `store` keeps.
+pub fn open_connection(data_dir: &Path, store: KeyStore) -> Result<Connection> {
+    open_with_desk_key(&data_dir.join(DB_FILE), data_dir, store)
+}
+
+/// A database file of the desk in `data_dir` (its own, or a backup), keyed
+/// with that desk's key.
+pub fn open_with_desk_key(file: &Path, data_dir: &Path, store: KeyStore) -> Result<Connection> {
+    let key = Keys::new(store, data_dir)
+        .load()?
+        .ok_or_else(|| crate::Error::KeyUnavailable("no key for this desk's data".into()))?;
+    let conn = Connection::open(file)?;
+    key.apply(&conn)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
 /// The write-ahead log beside a database file.
 pub fn wal_path(db: &Path) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
@@ -153,6 +262,19 @@ fn damaged(e: crate::Error) -> crate::Error {
         {
             crate::Error::Damaged(msg.unwrap_or_else(|| f.to_string()))
         }
+        other => other,
+    }
+}
+
+/// A file that does not read as a database under a key nothing vouches
+/// for: the key may be wrong, so the data is not called damaged.
+fn key_unproven(e: crate::Error) -> crate::Error {
+    match damaged(e) {
+        crate::Error::Damaged(_) => crate::Error::KeyUnavailable(
+            "this desk's data does not open with the key on this computer, and nothing says whether the key \
+             or the file is at fault"
+                .into(),
+        ),
         other => other,
     }
 }

@@ -31,7 +31,8 @@ pub struct Fixture {
 }
 
 pub fn open(dir: &std::path::Path, clock: Arc<ManualClock>) -> Desk {
-    Desk::open(DeskConfig { data_dir: dir.to_path_buf(), clock }).expect("desk opens")
+    Desk::open(DeskConfig { data_dir: dir.to_path_buf(), clock, key_store: branchdesk_desk::KeyStore::File })
+        .expect("desk opens")
 }
 
 pub fn fixture() -> Fixture {
@@ -140,7 +141,7 @@ impl Fixture {
     }
 
     pub fn conn(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(self.dir.path().join(branchdesk_desk::db::DB_FILE)).unwrap()
+        branchdesk_desk::db::open_connection(self.dir.path(), branchdesk_desk::KeyStore::File).unwrap()
     }
 
     pub fn count(&self, sql: &str) -> i64 {

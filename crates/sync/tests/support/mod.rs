@@ -35,7 +35,12 @@ pub fn node(skew_s: i64) -> Node {
     let dir = tempfile::tempdir().unwrap();
     let start = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap() + Duration::seconds(skew_s);
     let clock = Arc::new(ManualClock::new(start));
-    let desk = Desk::open(DeskConfig { data_dir: dir.path().to_path_buf(), clock: clock.clone() }).unwrap();
+    let desk = Desk::open(DeskConfig {
+        data_dir: dir.path().to_path_buf(),
+        clock: clock.clone(),
+        key_store: branchdesk_desk::KeyStore::File,
+    })
+    .unwrap();
     Node { _dir: dir, clock, desk, actor: None }
 }
 
