@@ -13,6 +13,7 @@ target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 "$target_dir/release/bench-front-desk" --students 100000 --import 10000
 "$target_dir/release/bench-attendance" --batches 20 --runs 20
 "$target_dir/release/bench-money" --students 10000 --runs 50
+"$target_dir/release/bench-at-rest" --actions 2000 --students 20000 --repeat 20
 "$target_dir/release/bench-ingest" --ops 50000
 "$target_dir/release/bench-sync-latency" --runs 20
 "$target_dir/release/bench-first-sync" --rows 1000000

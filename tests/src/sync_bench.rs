@@ -49,8 +49,13 @@ pub struct Opened {
 }
 
 pub fn open_desk() -> Opened {
+    open_desk_in(branchdesk_desk::KeyStore::from_env())
+}
+
+/// [`open_desk`], its key kept in `store` (`Unencrypted`: a plain file).
+pub fn open_desk_in(store: branchdesk_desk::KeyStore) -> Opened {
     let dir = tempfile::tempdir().unwrap();
-    Opened { desk: Desk::open(DeskConfig::new(dir.path())).unwrap(), dir }
+    Opened { desk: Desk::open(DeskConfig { key_store: store, ..DeskConfig::new(dir.path()) }).unwrap(), dir }
 }
 
 /// The office desk: linked first, the organisation set up (branch K2),

@@ -91,9 +91,11 @@ pub fn App() -> Html {
             let on_signed_in = {
                 let (screen, page) = (screen.clone(), page.clone());
                 Callback::from(move |me: Me| {
-                    // A temporary password, or a role needing a second factor
-                    // not set up yet: they start where they can fix it.
-                    let to_fix = me.user.must_change_password || me.two_factor_due_by.is_some();
+                    // A temporary password, or a second factor a role needs
+                    // and whose week has passed: they start where they can
+                    // fix it. Within the week, Today says so with a button.
+                    let overdue = me.two_factor_due_by.is_some_and(|by| by <= chrono::Utc::now());
+                    let to_fix = me.user.must_change_password || overdue;
                     page.set(if to_fix { Page::Account } else { Page::Home });
                     screen.set(Screen::Main(Box::new(me)));
                 })

@@ -21,8 +21,13 @@ pub struct Sample {
 
 /// A fresh desk with "Bench Academy" set up and its director signed in.
 pub fn sample() -> Result<Sample> {
+    sample_in(crate::KeyStore::from_env())
+}
+
+/// [`sample`], its key kept in `store` (`Unencrypted`: a plain file).
+pub fn sample_in(store: crate::KeyStore) -> Result<Sample> {
     let dir = tempfile::tempdir()?;
-    let desk = Desk::open(DeskConfig::new(dir.path()))?;
+    let desk = Desk::open(DeskConfig { key_store: store, ..DeskConfig::new(dir.path()) })?;
     desk.setup_organisation(SetupOrganisation {
         organisation_name: "Bench Academy".into(),
         currency: "INR".into(),

@@ -24,7 +24,10 @@ pub fn HomePage() -> Html {
                 <div class="notice">{ "Your password was reset by an administrator. Choose your own in My account." }</div>
             }
             if let Some(by) = me.two_factor_due_by {
-                <div class="notice" id="two-factor-due">{ super::account::due_notice(by) }</div>
+                <div class="notice" id="two-factor-due">
+                    { super::account::due_notice(by) }{ " " }
+                    <button class="link" onclick={let nav = s.navigate.clone(); move |_| nav.emit(crate::nav::Page::Account)}>{ "Set it up now" }</button>
+                </div>
             }
             if own { <super::learning::MyRecordCard /> }
             if teaching {

@@ -28,9 +28,10 @@ pub const CHECK_FILE: &str = "branchdesk.key-check";
 /// The name the key is kept under in the system's key store.
 const SERVICE: &str = "Branchdesk desk data";
 
-/// A desk's database key. Its bytes are wiped when it is dropped.
+/// A desk's database key (None: no encryption, for the benchmark that
+/// measures what encryption costs). Its bytes are wiped when it is dropped.
 #[derive(Clone, PartialEq, Eq)]
-pub struct DeskKey([u8; KEY_BYTES]);
+pub struct DeskKey(Option<[u8; KEY_BYTES]>);
 
 impl std::fmt::Debug for DeskKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -40,7 +41,9 @@ impl std::fmt::Debug for DeskKey {
 
 impl Drop for DeskKey {
     fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.0);
+        if let Some(bytes) = &mut self.0 {
+            zeroize::Zeroize::zeroize(bytes);
+        }
     }
 }
 
@@ -50,11 +53,20 @@ impl DeskKey {
         SystemRandom::new()
             .fill(&mut bytes)
             .map_err(|_| Error::Hash("the system's random source failed".into()))?;
-        Ok(DeskKey(bytes))
+        Ok(DeskKey(Some(bytes)))
+    }
+
+    /// No key: the file stays plain ([`KeyStore::Unencrypted`]).
+    pub fn unencrypted() -> DeskKey {
+        DeskKey(None)
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.0.as_ref().map_or(&[], |b| &b[..])
     }
 
     fn hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        self.bytes().iter().map(|b| format!("{b:02x}")).collect()
     }
 
     fn from_hex(text: &str) -> Option<DeskKey> {
@@ -66,12 +78,16 @@ impl DeskKey {
         for (i, b) in bytes.iter_mut().enumerate() {
             *b = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
         }
-        Some(DeskKey(bytes))
+        Some(DeskKey(Some(bytes)))
     }
 
-    /// The key as SQLCipher takes a raw one: `x'…'` (64 hex digits).
+    /// The key as SQLCipher takes a raw one: `x'…'` (64 hex digits); empty
+    /// (a plain file) for no key.
     pub(crate) fn sql_literal(&self) -> String {
-        format!("x'{}'", self.hex())
+        match self.0 {
+            Some(_) => format!("x'{}'", self.hex()),
+            None => String::new(),
+        }
     }
 
     /// Keys `conn`; the first statement on a connection to an encrypted file.
@@ -79,7 +95,10 @@ impl DeskKey {
         // SQLCipher writes its own lines to stderr when a key does not fit;
         // the desk says what that means itself (`Error::KeyUnavailable`).
         conn.pragma_update(None, "cipher_log_level", "NONE")?;
-        conn.pragma_update(None, "key", self.sql_literal())
+        match self.0 {
+            Some(_) => conn.pragma_update(None, "key", self.sql_literal()),
+            None => Ok(()),
+        }
     }
 
     /// The key check value: a one-way digest that says whether a key is
@@ -87,14 +106,14 @@ impl DeskKey {
     pub fn check_value(&self) -> String {
         let mut h = Blake2b512::new();
         h.update(b"branchdesk/key-check/v1");
-        h.update(self.0);
+        h.update(self.bytes());
         h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// The recovery key as printed for the director: 52 base32 letters and
     /// digits in groups of four.
     pub fn recovery_text(&self) -> String {
-        let letters = crate::base32::base32(&self.0);
+        let letters = crate::base32::base32(self.bytes());
         letters
             .as_bytes()
             .chunks(4)
@@ -114,7 +133,7 @@ impl DeskKey {
         };
         let bytes = crate::base32::from_base32(text).ok_or_else(bad)?;
         let bytes: [u8; KEY_BYTES] = bytes.try_into().map_err(|_| bad())?;
-        Ok(DeskKey(bytes))
+        Ok(DeskKey(Some(bytes)))
     }
 }
 
@@ -126,6 +145,9 @@ pub enum KeyStore {
     System,
     /// Only the owner-only key file (tests; `BRANCHDESK_KEY_STORE=file`).
     File,
+    /// No key and no encryption: only for `bench-at-rest` and
+    /// `bench-first-sync`, which measure what encryption costs against it.
+    Unencrypted,
 }
 
 impl KeyStore {
@@ -168,6 +190,9 @@ impl Keys {
     /// The key, from the key store or else the key file; None when neither
     /// holds one.
     pub fn load(&self) -> Result<Option<DeskKey>> {
+        if self.store == KeyStore::Unencrypted {
+            return Ok(Some(DeskKey::unencrypted()));
+        }
         if let Some(entry) = self.entry() {
             match entry.get_password() {
                 Ok(hex) => {
@@ -192,6 +217,9 @@ impl Keys {
     /// Keeps `key`: in the key store when it takes it, else in the key file.
     /// Where it went, in words, for the log and the README's promise.
     pub fn save(&self, key: &DeskKey) -> Result<&'static str> {
+        if self.store == KeyStore::Unencrypted {
+            return Ok("nowhere (unencrypted)");
+        }
         if let Some(entry) = self.entry() {
             match entry.set_password(&key.hex()) {
                 Ok(()) => {

@@ -66,7 +66,9 @@ impl Db {
         }
         let keys = Keys::new(store, data_dir);
         let (key, checked) =
-            if !existed {
+            if store == KeyStore::Unencrypted {
+                (DeskKey::unencrypted(), true)
+            } else if !existed {
                 (new_key(&keys, data_dir)?, true)
             } else if key::is_plain(&path)? {
                 (encrypt_plain(data_dir, &keys, clock, after_crash)?, true)

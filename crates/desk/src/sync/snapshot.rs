@@ -94,7 +94,10 @@ struct Attached<'a>(&'a Desk);
 
 impl<'a> Attached<'a> {
     fn new(desk: &'a Desk, file: &[u8]) -> Result<Attached<'a>> {
-        desk.db().conn.execute("ATTACH DATABASE ':memory:' AS snap", [])?;
+        // KEY '': the snapshot's bytes are plain; attached without it, the
+        // schema would take the desk's key (SQLCipher) and read them as
+        // ciphertext.
+        desk.db().conn.execute("ATTACH DATABASE ':memory:' AS snap KEY ''", [])?;
         let attached = Attached(desk);
         // (The lock is let go before `attached` could be dropped.) Writable:
         // a transaction that writes the desk takes a lock on every schema.
