@@ -47,6 +47,8 @@ async fn first_run_login_create_teacher_and_see_only_teacher_areas() {
     app.click("#new-user").await;
     app.type_into("#field-full_name", "Ravi Kumar").await;
     app.type_into("#field-email", "ravi@example.com").await;
+    // He is beside her: a first password rather than an invitation code.
+    app.click("#invite-password").await;
     app.type_into("#field-password", "Teak-Window-57").await;
     // The roles arrive after the form opens: wait for the one to choose.
     app.wait_text("#field-role_id", "TEACHER").await;

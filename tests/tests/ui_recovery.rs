@@ -46,3 +46,49 @@ async fn a_damaged_data_file_opens_the_recovery_screen_and_the_newest_backup_bri
     app.screenshot("recovery-rooms-back").await;
     app.close().await;
 }
+
+/// In the real app window: the key store lost the desk's key. The desk
+/// says its data is locked (not damaged), offers no backup over it, and
+/// the recovery key — typed in lower case with spaces — opens it again.
+#[tokio::test]
+async fn a_lost_key_opens_the_locked_screen_and_the_recovery_key_opens_the_data() {
+    if !ui_tests_enabled("a_lost_key_opens_the_locked_screen_and_the_recovery_key_opens_the_data") {
+        return;
+    }
+    let recovery_key = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let kept = recovery_key.clone();
+    let app = App::launch(move |dir: &std::path::Path| {
+        let (desk, director, branch) = seed_desk(dir);
+        desk.save_room(
+            &director,
+            SaveRoom { id: None, branch_id: branch, name: "Kept Room".into(), capacity: 12 },
+        )
+        .expect("room");
+        let key = desk
+            .get_recovery_key(
+                &director,
+                branchdesk_api::commands::backups::GetRecoveryKey { password: DIRECTOR_PASSWORD.into() },
+            )
+            .expect("the recovery key");
+        *kept.lock().expect("key") = key.key;
+        drop(desk);
+        // This machine has no key store: the key is in the fallback file.
+        std::fs::remove_file(dir.join(branchdesk_desk::db::key::KEY_FILE)).expect("the key file");
+    })
+    .await;
+    let screen = app.wait_text("#recovery", "locked").await;
+    assert!(!screen.contains("Restore"), "no backup is offered over locked data: {screen}");
+    app.type_into("#field-recovery_key", "ABCD EFGH").await;
+    app.click("#unlock").await;
+    app.wait_text("#recovery .field-error", "52 letters").await;
+    app.screenshot("locked-screen-wrong-key").await;
+    let typed = recovery_key.lock().expect("key").to_lowercase().replace('-', " ");
+    app.type_into("#field-recovery_key", &typed).await;
+    app.screenshot("locked-screen").await;
+    app.click("#unlock").await;
+    app.wait_text("#login-notice", "open again").await;
+    app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
+    app.click("[data-area='Rooms']").await;
+    app.wait_text("main", "Kept Room").await;
+    app.close().await;
+}

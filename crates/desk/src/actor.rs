@@ -53,16 +53,24 @@ impl Actor {
     /// it; services open to any signed-in person call it themselves): a
     /// person with a temporary password does nothing until they change it.
     pub fn may_act(&self) -> Result<(), ApiError> {
-        if self.must_change_password {
-            return Err(ApiError::new(
-                ErrorCode::PasswordChangeRequired,
-                "Choose your own password first (My account): an administrator set a temporary one for you.",
-            ));
-        }
+        self.may_set_up_two_factor()?;
         if self.two_factor_overdue {
             return Err(ApiError::new(
                 ErrorCode::TwoFactorSetupRequired,
                 "Set up two-factor sign-in first (My account): a role you hold needs it.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Setting up two-factor sign-in is open to anyone signed in, an
+    /// overdue person above all, but not before a temporary password is
+    /// replaced (the set-up asks for the password).
+    pub fn may_set_up_two_factor(&self) -> Result<(), ApiError> {
+        if self.must_change_password {
+            return Err(ApiError::new(
+                ErrorCode::PasswordChangeRequired,
+                "Choose your own password first (My account): an administrator set a temporary one for you.",
             ));
         }
         Ok(())

@@ -3,9 +3,11 @@
 mod common;
 
 use branchdesk_api::commands::session::{ChangePassword, Login, RedeemResetCode};
-use branchdesk_api::commands::users::{IssueResetCode, ResetUserPassword, SetUserActive};
+use branchdesk_api::commands::users::{
+    InviteUser, IssueResetCode, NewGrant, ResetUserPassword, SetUserActive,
+};
 use branchdesk_api::{ApiError, ErrorCode};
-use branchdesk_desk::Result;
+use branchdesk_desk::{Clock, Result};
 use chrono::Duration;
 use common::*;
 
@@ -217,4 +219,85 @@ fn a_deactivated_user_cannot_sign_in_and_is_signed_out() {
     assert_eq!(err(login(&f, "ravi@example.com", STAFF_PASSWORD)).code, ErrorCode::PermissionDenied);
     let e = err(f.desk.set_user_active(&f.director, SetUserActive { id: f.director.user_id, active: false }));
     assert_eq!(e.code, ErrorCode::Conflict);
+}
+
+fn invite(f: &Fixture, email: &str) -> branchdesk_desk::Result<branchdesk_api::commands::users::Invitation> {
+    f.desk.invite_user(
+        &f.director,
+        InviteUser {
+            full_name: "Ravi Kumar".into(),
+            email: email.into(),
+            phone: "\u{202a}+91 98450 12345\u{202c}".into(),
+            grants: vec![NewGrant {
+                role_id: f.role("TEACHER"),
+                branch_id: Some(f.branch),
+                expires_on: None,
+            }],
+        },
+    )
+}
+
+#[test]
+fn an_invited_person_chooses_their_own_password_with_the_code_within_a_week() {
+    let f = fixture();
+    let invitation = invite(&f, "ravi@example.com").unwrap();
+    assert_eq!(invitation.code.code.len(), 19, "{}", invitation.code.code);
+    assert_eq!(invitation.code.expires_at, f.clock.now() + Duration::days(7));
+    assert!(!invitation.user.must_change_password, "the password will be their own");
+    // Nobody was told a password: none signs in.
+    for guess in ["", "Teak-Window-57", &invitation.code.code] {
+        let e = api(f
+            .desk
+            .login(Login { email: "ravi@example.com".into(), password: guess.into() })
+            .unwrap_err());
+        assert_ne!(e.code, ErrorCode::Internal, "{e:?}");
+    }
+    // Six days later he types it loosely and chooses his own password.
+    f.clock.advance(Duration::days(6));
+    let redeem = |code: &str| {
+        f.desk.redeem_reset_code(RedeemResetCode {
+            email: " Ravi@Example.com ".into(),
+            code: code.into(),
+            new_password: "Copper-Lantern-38".into(),
+        })
+    };
+    redeem(&invitation.code.code.to_lowercase().replace('-', " ")).unwrap();
+    f.desk.login(Login { email: "ravi@example.com".into(), password: "Copper-Lantern-38".into() }).unwrap();
+    assert!(api(redeem(&invitation.code.code).unwrap_err()).is_for("code"), "an invitation works once");
+}
+
+#[test]
+fn an_invitation_needs_what_a_new_account_needs_and_expires_after_a_week() {
+    let f = fixture();
+    let e = api(invite(&f, "not an email").unwrap_err());
+    assert!(e.is_for("email"), "{e:?}");
+    let e = api(f
+        .desk
+        .invite_user(
+            &f.director,
+            InviteUser { full_name: "Asha".into(), email: "asha@example.com".into(), ..Default::default() },
+        )
+        .unwrap_err());
+    assert!(e.is_for("grants"), "{e:?}");
+    let invitation = invite(&f, "ravi@example.com").unwrap();
+    assert_eq!(api(invite(&f, "RAVI@example.com").unwrap_err()).code, ErrorCode::Duplicate);
+    let (_, teacher) = f.staff("t@example.com", "TEACHER", Some(f.branch));
+    let e = api(f
+        .desk
+        .invite_user(
+            &teacher,
+            InviteUser { full_name: "X Y".into(), email: "x@example.com".into(), ..Default::default() },
+        )
+        .unwrap_err());
+    assert_eq!(e.code, ErrorCode::PermissionDenied);
+    f.clock.advance(Duration::days(7) + Duration::minutes(1));
+    let e = api(f
+        .desk
+        .redeem_reset_code(RedeemResetCode {
+            email: "ravi@example.com".into(),
+            code: invitation.code.code,
+            new_password: "Copper-Lantern-38".into(),
+        })
+        .unwrap_err());
+    assert!(e.is_for("code") && e.message.contains("expired"), "{e:?}");
 }

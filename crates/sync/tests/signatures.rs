@@ -10,7 +10,7 @@ mod support;
 use branchdesk_api::canonical::signing::{self, SigningKey};
 use branchdesk_api::commands::session::{ChangePassword, Login, RedeemResetCode};
 use branchdesk_api::commands::students::{ListStudents, SaveStudent};
-use branchdesk_api::commands::users::{CreateUser, IssueResetCode, NewGrant};
+use branchdesk_api::commands::users::{CreateUser, InviteUser, IssueResetCode, NewGrant};
 use branchdesk_api::ids::{BranchId, UserId};
 use branchdesk_api::sync::Op;
 use branchdesk_desk::password::{self, Checked};
@@ -105,6 +105,62 @@ fn a_reset_code_from_one_desk_is_redeemed_on_another_once_and_its_new_key_signs(
         .list_students(office.actor(), ListStudents { branch_id: branch, include_archived: false })
         .unwrap();
     assert!(office_students.iter().any(|s| s.full_name == "Asha Rao"), "{office_students:?}");
+}
+
+#[test]
+fn an_invitation_from_one_desk_registers_the_new_persons_own_key_on_another() {
+    let rt = support::runtime();
+    let (_server, client, nodes, branch) = support::network(&rt, &[0, 30]);
+    let (office, hall) = (&nodes[0], &nodes[1]);
+    for n in &nodes {
+        n.clock.advance(chrono::Utc::now() - n.clock.now());
+    }
+    let role = office
+        .desk
+        .list_roles(office.actor(), Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == "TEACHER")
+        .unwrap()
+        .id;
+    let invitation = office
+        .desk
+        .invite_user(
+            office.actor(),
+            InviteUser {
+                full_name: "Ravi Kumar".into(),
+                email: RAVI.into(),
+                phone: String::new(),
+                grants: vec![NewGrant { role_id: role, branch_id: Some(branch), expires_on: None }],
+            },
+        )
+        .unwrap();
+    quiesce(&rt, &client, &nodes);
+    assert_eq!(refused(&office.desk), Vec::<String>::new(), "the server took the invitation");
+    hall.desk
+        .redeem_reset_code(RedeemResetCode {
+            email: RAVI.into(),
+            code: invitation.code.code.clone(),
+            new_password: "Copper-Lantern-38".into(),
+        })
+        .expect("the invitation works on another desk of the organisation");
+    quiesce(&rt, &client, &nodes);
+    assert_eq!(refused(&hall.desk), Vec::<String>::new(), "the server took his own key");
+    assert!(signs_in(&office.desk, RAVI, "Copper-Lantern-38"), "his password reached the office");
+    // What he signs with his own key is taken: a change of his password.
+    let (t, _) = hall.desk.login(Login { email: RAVI.into(), password: "Copper-Lantern-38".into() }).unwrap();
+    hall.desk
+        .change_password(
+            &t,
+            ChangePassword {
+                current_password: "Copper-Lantern-38".into(),
+                new_password: "Marigold-Ferry-64".into(),
+            },
+        )
+        .unwrap();
+    quiesce(&rt, &client, &nodes);
+    assert_eq!(refused(&hall.desk), Vec::<String>::new());
+    assert!(signs_in(&office.desk, RAVI, "Marigold-Ferry-64"), "signed by his own key, taken by the server");
 }
 
 /// A change of an account written straight into a desk's outbox, as

@@ -148,6 +148,7 @@ commands! {
     public redeem_reset_code(s::RedeemResetCode),
     actor list_users(u::ListUsers),
     actor create_user(u::CreateUser),
+    actor invite_user(u::InviteUser),
     actor update_user(u::UpdateUser),
     actor set_user_active(u::SetUserActive),
     actor reset_user_password(u::ResetUserPassword),

@@ -117,7 +117,7 @@ pub fn LoginPage(p: &LoginProps) -> Html {
                 <FormError error={err.clone()} fields={vec!["email", "password", "code", "new_password"]} />
                 <Field label="Email" name="email" kind="email" value={form.login.email.clone()} on_input={form.field(|f, v| f.login.email = v)} error={err.clone()} autofocus={p.email.is_empty()} autocomplete="username" />
                 if *with_code {
-                    <Field label="Reset code" name="code" value={form.code.clone()} on_input={form.field(|f, v| f.code = v)} error={err.clone()} hint="The code your administrator gave you, e.g. ABCD-EFGH-JKLM-NPQR; dashes and capitals may be left out" />
+                    <Field label="Reset or invitation code" name="code" value={form.code.clone()} on_input={form.field(|f, v| f.code = v)} error={err.clone()} hint="The code you were given, e.g. ABCD-EFGH-JKLM-NPQR; dashes and capitals may be left out" />
                     <Field label="New password" name="new_password" kind="password" value={form.new_password.clone()} on_input={form.field(|f, v| f.new_password = v)} error={err.clone()} autocomplete="new-password" />
                 } else {
                     <Field label="Password" name="password" kind="password" value={form.login.password.clone()} on_input={form.field(|f, v| f.login.password = v)} error={err.clone()} autofocus={!p.email.is_empty()} autocomplete="current-password" />
@@ -130,7 +130,7 @@ pub fn LoginPage(p: &LoginProps) -> Html {
                         { if *with_code { "Set new password " } else if *busy { "Signing in… " } else { "Sign in " } }<kbd>{ "Enter" }</kbd>
                     </button>
                     <button type="button" class="link" onclick={toggle}>
-                        { if *with_code { "Back to sign in" } else { "I have a reset code" } }
+                        { if *with_code { "Back to sign in" } else { "I have a reset code or invitation" } }
                     </button>
                 </div>
             </form>

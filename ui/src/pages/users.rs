@@ -19,6 +19,7 @@ enum Panel {
     New,
     Edit(User),
     Reset(User),
+    /// A reset or invitation code: the panel's title, and the code.
     Code(String, ResetCode),
     Grant(User),
     Profile(User),
@@ -52,6 +53,14 @@ pub fn UsersPage() -> Html {
             reload.emit(());
         })
     };
+    // An invitation: the list shows the new person, the panel their code.
+    let invited = {
+        let (panel, reload) = (panel.clone(), reload.clone());
+        Callback::from(move |i: Invitation| {
+            panel.set(Panel::Code(format!("Invitation code for {}", i.user.full_name), i.code));
+            reload.emit(());
+        })
+    };
     let onkeydown = {
         let (panel, error) = (panel.clone(), error.clone());
         Callback::from(move |e: KeyboardEvent| {
@@ -80,7 +89,9 @@ pub fn UsersPage() -> Html {
         let (error, s, panel) = (error.clone(), s.clone(), panel.clone());
         Callback::from(move |_: MouseEvent| {
             let (panel, name) = (panel.clone(), name.clone());
-            act(input.clone(), error.clone(), s.clone(), move |code| panel.set(Panel::Code(name, code)))
+            act(input.clone(), error.clone(), s.clone(), move |code| {
+                panel.set(Panel::Code(format!("Reset code for {name}"), code))
+            })
         })
     };
     let revoke = |g: &Grant| {
@@ -163,16 +174,16 @@ pub fn UsersPage() -> Html {
             <FormError error={(*error).clone()} fields={vec![]} />
             { match &*panel {
                 Panel::Closed => html! {},
-                Panel::New => html! { <UserForm user={None::<User>} on_saved={saved.clone()} on_cancel={close.clone()} /> },
-                Panel::Edit(u) => html! { <UserForm user={Some(u.clone())} on_saved={saved.clone()} on_cancel={close.clone()} /> },
+                Panel::New => html! { <UserForm user={None::<User>} on_saved={saved.clone()} on_cancel={close.clone()} on_invited={invited.clone()} /> },
+                Panel::Edit(u) => html! { <UserForm user={Some(u.clone())} on_saved={saved.clone()} on_cancel={close.clone()} on_invited={invited.clone()} /> },
                 Panel::Reset(u) => html! { <PasswordForm user={u.clone()} on_saved={saved.clone()} on_cancel={close.clone()} /> },
                 Panel::Grant(u) => html! { <GrantForm user={u.clone()} on_saved={saved.clone()} on_cancel={close.clone()} /> },
                 Panel::Profile(u) => html! { <ProfileForm user={u.clone()} on_saved={saved.clone()} on_cancel={close.clone()} /> },
-                Panel::Code(name, code) => html! {
+                Panel::Code(title, code) => html! {
                     <div class="card panel" role="status" id="reset-code">
-                        <h2>{ format!("Reset code for {name}") }</h2>
+                        <h2>{ title }</h2>
                         <p class="code">{ &code.code }</p>
-                        <p class="muted">{ format!("Give it to them in person. It works once, until {}. On the sign-in screen they choose “I have a reset code”.", format::when(&code.expires_at)) }</p>
+                        <p class="muted">{ format!("Give it to them in person. It works once, until {}, on any desk of the organisation once this desk has synced. On the sign-in screen they choose “I have a reset code or invitation” and set their own password.", format::when(&code.expires_at)) }</p>
                         <div class="actions"><button onclick={close.reform(|_| ())}>{ "Done " }<kbd>{ "Esc" }</kbd></button></div>
                     </div>
                 },
@@ -187,6 +198,8 @@ struct UserFormProps {
     user: Option<User>,
     on_saved: Callback<()>,
     on_cancel: Callback<()>,
+    /// A new user invited with a code rather than given a password.
+    on_invited: Callback<Invitation>,
 }
 
 /// The role and branch pickers of a grant.
@@ -300,11 +313,12 @@ fn UserForm(p: &UserFormProps) -> Html {
             ..CreateUser::default()
         },
         grant: GrantDraft::new(&s),
+        invite: true,
     });
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (form, error, s, on_saved, u) =
-            (form.clone(), error.clone(), s.clone(), p.on_saved.clone(), u.clone());
+        let (form, error, s, on_saved, u, on_invited) =
+            (form.clone(), error.clone(), s.clone(), p.on_saved.clone(), u.clone(), p.on_invited.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let done = {
@@ -329,7 +343,18 @@ fn UserForm(p: &UserFormProps) -> Html {
                         Ok(g) => g.into_iter().collect(),
                         Err(e) => return error.set(Some(e)),
                     };
-                    act(CreateUser { grants, ..user.clone() }, error.clone(), s.clone(), done)
+                    if form.invite {
+                        let input = InviteUser {
+                            full_name: user.full_name.clone(),
+                            email: user.email.clone(),
+                            phone: user.phone.clone(),
+                            grants,
+                        };
+                        let on_invited = on_invited.clone();
+                        act(input, error.clone(), s.clone(), move |i| on_invited.emit(i))
+                    } else {
+                        act(CreateUser { grants, ..user.clone() }, error.clone(), s.clone(), done)
+                    }
                 }
             }
         })
@@ -345,7 +370,14 @@ fn UserForm(p: &UserFormProps) -> Html {
                 <Field label="Phone (optional)" name="phone" kind="tel" value={form.user.phone.clone()} on_input={form.field(|f, v| f.user.phone = v)} error={err.clone()} />
             </div>
             if u.is_none() {
-                <Field label="First password" name="password" kind="password" value={form.user.password.clone()} on_input={form.field(|f, v| f.user.password = v)} error={err.clone()} hint="At least 10 characters; tell it to them in person" autocomplete="new-password" />
+                <fieldset class="choice" id="how-they-get-in">
+                    <legend>{ "How they get in" }</legend>
+                    <label class="check-inline"><input type="radio" name="invite" id="invite-code" checked={form.invite} onchange={form.field(|f, _: Event| f.invite = true)} />{ " An invitation code: they choose their own password" }</label>
+                    <label class="check-inline"><input type="radio" name="invite" id="invite-password" checked={!form.invite} onchange={form.field(|f, _: Event| f.invite = false)} />{ " A first password I tell them" }</label>
+                </fieldset>
+                if !form.invite {
+                    <Field label="First password" name="password" kind="password" value={form.user.password.clone()} on_input={form.field(|f, v| f.user.password = v)} error={err.clone()} hint="At least 10 characters; tell it to them in person" autocomplete="new-password" />
+                }
                 <GrantPicker role={form.grant.role} branch={form.grant.branch} expires={form.grant.expires.clone()} on_role={form.field(|f, v| f.grant.role = v)} on_branch={form.field(|f, v| f.grant.branch = v)} on_expires={form.field(|f, v| f.grant.expires = v)} error={err.clone()} />
             }
             <FormActions save="Save" id="user-save" on_cancel={p.on_cancel.clone()} />
@@ -506,4 +538,6 @@ fn ProfileFields(p: &ProfileFieldsProps) -> Html {
 struct UserDraft {
     user: CreateUser,
     grant: GrantDraft,
+    /// Invite with a code (the default) rather than set a first password.
+    invite: bool,
 }

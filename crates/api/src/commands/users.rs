@@ -57,6 +57,26 @@ pub struct CreateUser {
 }
 command!(CreateUser => "create_user", Permission -> User);
 
+/// A new account whose password nobody but its holder will know: the
+/// answer carries a one-time invitation code (a week's reset code) with
+/// which they choose their own on the sign-in screen of any desk of the
+/// organisation, once the account has synced there.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InviteUser {
+    pub full_name: String,
+    pub email: String,
+    pub phone: String,
+    pub grants: Vec<NewGrant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub user: User,
+    pub code: ResetCode,
+}
+command!(InviteUser => "invite_user", Permission -> Invitation);
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UpdateUser {

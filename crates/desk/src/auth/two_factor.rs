@@ -147,6 +147,7 @@ impl Desk {
     /// memory until they confirm it with a code.
     pub fn start_two_factor(&self, token: &SessionToken, _input: StartTwoFactor) -> Result<TwoFactorSetup> {
         let actor = self.actor(token)?;
+        actor.may_set_up_two_factor()?;
         let (email, issuer) = {
             let db = self.db();
             let user = users::by_id(&db.conn, actor.user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
@@ -196,6 +197,7 @@ impl Desk {
     /// codes, shown this once.
     pub fn confirm_two_factor(&self, token: &SessionToken, input: ConfirmTwoFactor) -> Result<RecoveryCodes> {
         let actor = self.actor(token)?;
+        actor.may_set_up_two_factor()?;
         let secret = self.two_factor.get(actor.user_id).ok_or_else(|| {
             ApiError::invalid("code", "Start the set-up again: this desk holds no new secret for you.")
         })?;

@@ -9,7 +9,9 @@
 //!   outbox, signed, one transaction each, synchronous=FULL);
 //! - a CSV import of S students (check and commit, one transaction);
 //! - instant search: the front desk's keystroke queries over those
-//!   students, each run R times.
+//!   students, each run R times;
+//! - opening the desk again (SQLite's quick check of the file included),
+//!   and the quick check alone.
 //!
 //! Usage: bench-at-rest [--actions N] [--students S] [--repeat R]
 //!        (defaults 2000, 20000, 20; CI passes small numbers)
@@ -25,6 +27,8 @@ struct Figures {
     actions: Duration,
     import: Duration,
     search: Duration,
+    open: Duration,
+    quick_check: Duration,
     file_bytes: u64,
 }
 
@@ -71,8 +75,22 @@ fn run(
         }
     }
     let search = t.elapsed();
-    let file_bytes = std::fs::metadata(sample.dir.path().join(branchdesk_desk::db::DB_FILE))?.len();
-    Ok(Figures { actions, import, search, file_bytes })
+    let branchdesk_desk::bench::Sample { dir, desk, .. } = sample;
+    drop(desk);
+    let t = Instant::now();
+    let reopened = branchdesk_desk::Desk::open(branchdesk_desk::DeskConfig {
+        key_store: store,
+        ..branchdesk_desk::DeskConfig::new(dir.path())
+    })?;
+    let open = t.elapsed();
+    drop(reopened);
+    let conn = branchdesk_desk::db::open_connection(dir.path(), store)?;
+    let t = Instant::now();
+    let ok: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+    let quick_check = t.elapsed();
+    assert_eq!(ok, "ok");
+    let file_bytes = std::fs::metadata(dir.path().join(branchdesk_desk::db::DB_FILE))?.len();
+    Ok(Figures { actions, import, search, open, quick_check, file_bytes })
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -103,6 +121,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     line("write path, one action each", |f| f.actions);
     line("CSV import (check and commit)", |f| f.import);
     line("search, every keystroke query", |f| f.search);
+    line("opening the desk (quick check included)", |f| f.open);
+    line("the quick check alone", |f| f.quick_check);
     println!(
         "  file size                            plain {} bytes, encrypted {} bytes",
         plain[0].file_bytes, encrypted[0].file_bytes

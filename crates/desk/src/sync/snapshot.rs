@@ -96,12 +96,18 @@ impl<'a> Attached<'a> {
     fn new(desk: &'a Desk, file: &[u8]) -> Result<Attached<'a>> {
         // KEY '': the snapshot's bytes are plain; attached without it, the
         // schema would take the desk's key (SQLCipher) and read them as
-        // ciphertext.
+        // ciphertext. For the same reason the bytes cannot be deserialized
+        // into it (that re-attaches without a key): they are opened in a
+        // connection of their own and copied across page by page.
         desk.db().conn.execute("ATTACH DATABASE ':memory:' AS snap KEY ''", [])?;
         let attached = Attached(desk);
-        // (The lock is let go before `attached` could be dropped.) Writable:
-        // a transaction that writes the desk takes a lock on every schema.
-        desk.db().conn.deserialize_read_exact("snap", file, file.len(), false)?;
+        let mut bytes = Connection::open_in_memory()?;
+        bytes.deserialize_read_exact(rusqlite::MAIN_DB, file, file.len(), true)?;
+        // (The lock is let go before `attached` could be dropped.)
+        let mut db = desk.db();
+        rusqlite::backup::Backup::new_with_names(&bytes, rusqlite::MAIN_DB, &mut db.conn, "snap")?
+            .run_to_completion(4096, std::time::Duration::ZERO, None)?;
+        drop(db);
         Ok(attached)
     }
 }

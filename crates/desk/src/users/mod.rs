@@ -22,6 +22,8 @@ use store::UserRow;
 use uuid::Uuid;
 
 pub const RESET_CODE_HOURS: i64 = 24;
+/// Days an invitation code stays good (a new person may start next week).
+pub const INVITATION_DAYS: i64 = 7;
 
 /// Stores a new password's credentials (its check and a new signing key)
 /// through the write path and clears any lockout. `must_change` marks a
@@ -112,27 +114,68 @@ impl Desk {
     }
 
     pub fn create_user(&self, actor: &Actor, input: CreateUser) -> Result<User> {
-        actor.require_somewhere(Permission::ManageUser)?;
-        let p = clean_profile(&input.full_name, &input.email, &input.phone)?;
+        let p = self.check_new_account(actor, &input.full_name, &input.email, &input.phone, &input.grants)?;
         password::check_strength("password", &input.password, &[&p.full_name, &p.email])?;
-        if input.grants.is_empty() {
-            return Err(ApiError::invalid("grants", "Give the user at least one role.").into());
-        }
-        {
-            let db = self.db();
-            for g in &input.grants {
-                check_grant(&db.conn, actor, g, self.today())?;
-            }
-            if store::by_email(&db.conn, &p.email)?.is_some() {
-                return Err(ApiError::duplicate("email", "Another user already has this email.").into());
-            }
-        }
         let id = UserId(Uuid::now_v7());
         let creds = crate::keys::credentials(id, &input.password)?;
         self.write(Some(actor.user_id), |w| {
             insert_account(w, id, (p.full_name, p.email, p.phone), creds, &input.grants, actor.user_id)
         })?;
         self.user_view(id)
+    }
+
+    /// An account with an invitation code instead of a password anyone
+    /// was told: the code is a reset code good for [`INVITATION_DAYS`]
+    /// (the signed record `docs/trust.md` describes), so the person's own
+    /// password and signing key register themselves when they redeem it,
+    /// on any desk of the organisation.
+    pub fn invite_user(&self, actor: &Actor, input: InviteUser) -> Result<Invitation> {
+        let p = self.check_new_account(actor, &input.full_name, &input.email, &input.phone, &input.grants)?;
+        let id = UserId(Uuid::now_v7());
+        // A password nobody knows (160 random bits, never kept), so the
+        // account has credentials of the usual form until the code
+        // replaces them.
+        let unknown = format!("{}{}", crate::keys::reset_code()?, crate::keys::reset_code()?);
+        let creds = crate::keys::credentials(id, &unknown)?;
+        let code = crate::keys::reset_code()?;
+        let public = branchdesk_api::canonical::signing::public_hex(&crate::keys::reset_key(id, &code));
+        let expires_at = self.write(Some(actor.user_id), |w| {
+            insert_account(w, id, (p.full_name, p.email, p.phone), creds, &input.grants, actor.user_id)?;
+            let created =
+                store::by_id(w.tx(), id)?.ok_or_else(|| ApiError::internal("the new account vanished"))?;
+            let expires_at = w.now() + Duration::days(INVITATION_DAYS);
+            let invited =
+                UserRow { reset_key: Some(public), reset_expires_at: Some(expires_at), ..created.clone() };
+            w.update(&created, &invited)?;
+            Ok(expires_at)
+        })?;
+        Ok(Invitation { user: self.user_view(id)?, code: ResetCode { code, expires_at } })
+    }
+
+    /// The checks a new account passes, by either way in: the right to
+    /// manage users, a clean name, email and phone, at least one role the
+    /// actor may give, and an email nobody has; the cleaned profile.
+    fn check_new_account(
+        &self,
+        actor: &Actor,
+        full_name: &str,
+        email: &str,
+        phone: &str,
+        grants: &[NewGrant],
+    ) -> Result<Profile> {
+        actor.require_somewhere(Permission::ManageUser)?;
+        let p = clean_profile(full_name, email, phone)?;
+        if grants.is_empty() {
+            return Err(ApiError::invalid("grants", "Give the user at least one role.").into());
+        }
+        let db = self.db();
+        for g in grants {
+            check_grant(&db.conn, actor, g, self.today())?;
+        }
+        if store::by_email(&db.conn, &p.email)?.is_some() {
+            return Err(ApiError::duplicate("email", "Another user already has this email.").into());
+        }
+        Ok(p)
     }
 
     pub fn update_user(&self, actor: &Actor, input: UpdateUser) -> Result<User> {
