@@ -86,7 +86,7 @@ fn run(
     drop(reopened);
     let conn = branchdesk_desk::db::open_connection(dir.path(), store)?;
     let t = Instant::now();
-    let ok: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+    let ok: String = conn.query_row("PRAGMA quick_check(1)", [], branchdesk_desk::db::read::value)?;
     let quick_check = t.elapsed();
     assert_eq!(ok, "ok");
     let file_bytes = std::fs::metadata(dir.path().join(branchdesk_desk::db::DB_FILE))?.len();
