@@ -16,6 +16,9 @@ pub fn AccountPage() -> Html {
     let form = use_form::<PasswordDraft>();
     let error = use_state(|| None::<ApiError>);
     let saved = use_state(|| false);
+    // Decided once, so the card keeps its place (and the recovery codes it
+    // shows) when setting it up clears the due date.
+    let two_factor_first = use_state(|| s.me.two_factor_due_by.is_some());
     let onsubmit = {
         let (form, error, saved, s) = (form.clone(), error.clone(), saved.clone(), s.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -44,6 +47,10 @@ pub fn AccountPage() -> Html {
                     <dt>{ "Phone" }</dt><dd>{ u.phone.clone().unwrap_or_else(|| "—".into()) }</dd>
                 </dl>
             </div>
+            // Due to set it up (Today's button leads here): first on the page.
+            if *two_factor_first {
+                <TwoFactorCard on={s.me.two_factor} due_by={s.me.two_factor_due_by} />
+            }
             <h2>{ "Change password" }</h2>
             if u.must_change_password && !*saved {
                 <div class="notice">{ "An administrator set a temporary password for you. Choose your own now." }</div>
@@ -56,7 +63,9 @@ pub fn AccountPage() -> Html {
                 <Field label="New password again" name="confirm_password" kind="password" value={form.confirm.clone()} on_input={form.field(|f, v| f.confirm = v)} error={err.clone()} autocomplete="new-password" />
                 <FormActions save="Change password" />
             </form>
-            <TwoFactorCard on={s.me.two_factor} due_by={s.me.two_factor_due_by} />
+            if !*two_factor_first {
+                <TwoFactorCard on={s.me.two_factor} due_by={s.me.two_factor_due_by} />
+            }
         </section>
     }
 }

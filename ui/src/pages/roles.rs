@@ -55,7 +55,7 @@ pub fn RolesPage() -> Html {
                     <tbody>
                         { for list.iter().map(|r| html! {
                             <tr>
-                                <td><strong>{ &r.name }</strong> if r.is_system { <span class="tag">{ "system" }</span> }</td>
+                                <td><strong>{ &r.name }</strong> if r.is_system { <span class="tag">{ "system" }</span> } if r.two_factor { <span class="tag" title="Holders sign in with a code from an authenticator app">{ "two-factor" }</span> }</td>
                                 <td>{ &r.description }</td>
                                 <td>{ r.permissions.len() }</td>
                                 <td>{ r.holders }</td>
