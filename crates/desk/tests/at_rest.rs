@@ -104,7 +104,7 @@ fn a_copied_database_or_backup_shows_no_name_hash_or_bank_number() {
     assert_eq!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::NotADatabase), "{e}");
     // The key file (no key store here) and the check value are the owner's only.
     #[cfg(unix)]
-    for name in [KEY_FILE, CHECK_FILE] {
+    for name in [KEY_FILE, CHECK_FILE, DB_FILE] {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(f.dir.path().join(name)).unwrap().permissions().mode();
         assert_eq!(mode & 0o077, 0, "{name}: {mode:o}");
@@ -114,6 +114,10 @@ fn a_copied_database_or_backup_shows_no_name_hash_or_bank_number() {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(f.dir.path()).unwrap().permissions().mode();
         assert_eq!(mode & 0o077, 0, "the data folder: {mode:o}");
+        for file in data_files(f.dir.path()) {
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{}: {mode:o}", file.display());
+        }
     }
 }
 

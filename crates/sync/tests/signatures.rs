@@ -357,3 +357,27 @@ fn an_account_from_before_signing_proves_its_password_once_before_its_key_counts
     // His new key is on record: the office's copy opens with his password.
     assert!(signs_in(&office.desk, RAVI, "Teak-Window-57"));
 }
+
+/// The lockout trade-off (docs/trust.md): a lock is the desk's own. Five
+/// wrong guesses at the hall desk lock the director's sign-in there for 15
+/// minutes, and the lock does not travel: the office desk lets her in, so
+/// a guesser cannot lock her out of every desk at once.
+#[test]
+fn a_lock_is_the_desks_own_and_ends_after_fifteen_minutes() {
+    let rt = support::runtime();
+    let (_server, client, nodes, _branch) = support::network(&rt, &[0, 30]);
+    let (office, hall) = (&nodes[0], &nodes[1]);
+    quiesce(&rt, &client, &nodes);
+    for _ in 0..5 {
+        assert!(!signs_in(&hall.desk, EMAIL, "Wrong-Guess-2026"));
+    }
+    let e = branchdesk_api::ApiError::from(
+        hall.desk.login(Login { email: EMAIL.into(), password: PASSWORD.into() }).unwrap_err(),
+    );
+    assert_eq!(e.code, branchdesk_api::ErrorCode::AccountLocked, "{e:?}");
+    quiesce(&rt, &client, &nodes);
+    assert!(!signs_in(&hall.desk, EMAIL, PASSWORD), "a sync leaves the hall's lock as it was");
+    assert!(signs_in(&office.desk, EMAIL, PASSWORD), "the office desk is not locked");
+    hall.clock.advance(chrono::Duration::minutes(16));
+    assert!(signs_in(&hall.desk, EMAIL, PASSWORD), "the lock ends by itself");
+}

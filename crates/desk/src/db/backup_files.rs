@@ -168,6 +168,7 @@ fn write_then_rename(
         Copy::Export => key::export(conn, partial, Some(key))?,
     }
     scrub(partial, key)?;
+    key::owner_only_file(partial)?;
     if failpoints.fire(BACKUP_WRITE) {
         return Err(std::io::Error::from_raw_os_error(ENOSPC).into());
     }

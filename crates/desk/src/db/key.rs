@@ -282,6 +282,19 @@ pub fn owner_only_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Makes a file the desk wrote readable by its owner only (Unix); SQLite
+/// gives the database's log and shared-memory files the same mode.
+pub fn owner_only_file(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 /// Whether the file at `path` is a plain (unencrypted) SQLite database: its
 /// first 16 bytes are SQLite's header text, where an encrypted file starts
 /// with random salt.

@@ -94,6 +94,11 @@ impl Db {
         // Without the check value, a wrong key cannot be ruled out.
         let unreadable = |e| if checked { damaged(e) } else { key_unproven(e) };
         configure(&conn, &permit).map_err(unreadable)?;
+        for file in [path.clone(), wal_path(&path), data_dir.join(format!("{DB_FILE}-shm"))] {
+            if file.exists() {
+                key::owner_only_file(&file)?;
+            }
+        }
         if existed {
             check_integrity(&conn, after_crash).map_err(unreadable)?;
         }
@@ -248,6 +253,9 @@ pub fn open_with_desk_key(file: &Path, data_dir: &Path, store: KeyStore) -> Resu
     Ok(conn)
 }
 
+/// The everyday page cache (negative: KiB), 64 MB: see `configure`.
+const CACHE_KIB: i64 = -64 * 1024;
+
 /// The write-ahead log beside a database file.
 pub fn wal_path(db: &Path) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
@@ -310,7 +318,7 @@ fn configure(conn: &Connection, permit: &Arc<AtomicU8>) -> Result<()> {
     // page cache), so the cache takes the map's place: 64 MB instead of
     // SQLite's 2 MB, or every search decrypts the same pages again
     // (bench-at-rest: search 11x slower with the default).
-    conn.pragma_update(None, "cache_size", -64 * 1024)?;
+    conn.pragma_update(None, "cache_size", CACHE_KIB)?;
     // Checkpoint the WAL every 256 pages (1 MB) instead of 1,000: a
     // checkpoint runs inside the commit that crosses the mark, so a smaller
     // one keeps every write short (bench-apply: longest lock at 1M rows).
