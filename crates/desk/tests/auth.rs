@@ -69,6 +69,27 @@ fn an_unknown_email_is_answered_as_a_wrong_password_lock_included() {
     assert_eq!(err(login(&f, "nobody@example.com", "x1")).code, ErrorCode::AccountLocked, "still locked");
     // Another unknown email has its own count.
     assert_eq!(err(login(&f, "someone@example.com", "x1")).code, ErrorCode::WrongCredentials);
+    // The account arrives (here: is made) while its email is locked: the
+    // lock holds for it until it ends.
+    f.desk
+        .create_user(
+            &f.director,
+            branchdesk_api::commands::users::CreateUser {
+                full_name: "Nobody Yet".into(),
+                email: "nobody@example.com".into(),
+                phone: String::new(),
+                password: STAFF_PASSWORD.into(),
+                grants: vec![NewGrant {
+                    role_id: f.role("TEACHER"),
+                    branch_id: Some(f.branch),
+                    expires_on: None,
+                }],
+            },
+        )
+        .unwrap();
+    assert_eq!(err(login(&f, "nobody@example.com", STAFF_PASSWORD)).code, ErrorCode::AccountLocked);
+    f.clock.advance(Duration::minutes(16));
+    login(&f, "nobody@example.com", STAFF_PASSWORD).unwrap();
 }
 
 #[test]

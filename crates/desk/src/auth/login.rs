@@ -51,7 +51,11 @@ impl Desk {
             let db = self.db();
             let user = users::by_email(&db.conn, &email)?;
             let locked = match &user {
-                Some(u) => Attempts::Account(u.id).locked_until(&db.conn)?,
+                // Guesses made before the account reached this desk (by
+                // sync) locked its email; that lock holds for it too.
+                Some(u) => Attempts::Account(u.id)
+                    .locked_until(&db.conn)?
+                    .max(Attempts::Unknown(password::digest(&email)).locked_until(&db.conn)?),
                 None => None,
             };
             (user, locked)
