@@ -43,6 +43,17 @@ pub fn sample_in(store: crate::KeyStore) -> Result<Sample> {
     Ok(Sample { dir, desk, director, branch })
 }
 
+/// What a front-desk clerk types into student search: three letters of a
+/// first name, the last four digits of a phone, part of a code, two letters.
+pub fn search_queries() -> Vec<String> {
+    FIRST
+        .iter()
+        .map(|f| f[..3].to_lowercase())
+        .chain((0..12).map(|i| format!("{:04}", 1000 + i * 777)))
+        .chain(["B1-", "ra", "me", "Sh"].iter().map(|s| s.to_string()))
+        .collect()
+}
+
 /// `--name N` from the command line, or `default`.
 pub fn arg(name: &str, default: usize) -> usize {
     std::env::args().skip_while(|a| a != name).nth(1).and_then(|v| v.parse().ok()).unwrap_or(default)

@@ -6,8 +6,7 @@
 mod common;
 
 use branchdesk_api::commands::backups::{GetRecoveryKey, RestoreBackup, TakeBackup};
-use branchdesk_api::commands::org::{ListRooms, SaveRoom};
-use branchdesk_api::commands::session::Login;
+use branchdesk_api::commands::org::SaveRoom;
 use branchdesk_api::commands::users::SaveStaffProfile;
 use branchdesk_api::ApiError;
 use branchdesk_desk::db::key::{self, CHECK_FILE, KEY_FILE};
@@ -39,20 +38,6 @@ fn data_files(dir: &Path) -> Vec<std::path::PathBuf> {
         files.push(e.unwrap().path());
     }
     files
-}
-
-fn room_names(desk: &Desk) -> Vec<String> {
-    let (token, me) =
-        desk.login(Login { email: DIRECTOR_EMAIL.into(), password: DIRECTOR_PASSWORD.into() }).unwrap();
-    let actor = desk.actor(&token).unwrap();
-    let mut names: Vec<String> = desk
-        .list_rooms(&actor, ListRooms { branch_id: me.branches[0].id, include_inactive: true })
-        .unwrap()
-        .into_iter()
-        .map(|r| r.name)
-        .collect();
-    names.sort();
-    names
 }
 
 fn recovery_key(f: &Fixture) -> String {

@@ -5,8 +5,7 @@
 mod common;
 
 use branchdesk_api::commands::backups::TakeBackup;
-use branchdesk_api::commands::org::{ListRooms, SaveRoom};
-use branchdesk_api::commands::session::Login;
+use branchdesk_api::commands::org::SaveRoom;
 use branchdesk_api::{ApiError, ErrorCode};
 use branchdesk_desk::db::DB_FILE;
 use branchdesk_desk::{recovery, Desk, DeskConfig, Error};
@@ -40,22 +39,22 @@ fn open_err(dir: &Path, clock: std::sync::Arc<branchdesk_desk::ManualClock>) -> 
     }
 }
 
-fn truncate(path: &Path, len: u64) {
-    std::fs::OpenOptions::new().write(true).open(path).unwrap().set_len(len).unwrap();
+/// Why restoring the backup `name` (no recovery key) was refused.
+fn refused_restore(dir: &Path, name: &str, clock: &branchdesk_desk::ManualClock) -> ApiError {
+    match recovery::restore(
+        dir,
+        name,
+        "",
+        branchdesk_desk::KeyStore::File,
+        branchdesk_desk::Clock::now(clock),
+    ) {
+        Err(Error::Api(e)) => e,
+        other => panic!("{name}: {other:?}"),
+    }
 }
 
-fn room_names(desk: &Desk, password: &str) -> Vec<String> {
-    let (token, me) = desk.login(Login { email: DIRECTOR_EMAIL.into(), password: password.into() }).unwrap();
-    let actor = desk.actor(&token).unwrap();
-    let branch = me.branches[0].id;
-    let mut names: Vec<String> = desk
-        .list_rooms(&actor, ListRooms { branch_id: branch, include_inactive: true })
-        .unwrap()
-        .into_iter()
-        .map(|r| r.name)
-        .collect();
-    names.sort();
-    names
+fn truncate(path: &Path, len: u64) {
+    std::fs::OpenOptions::new().write(true).open(path).unwrap().set_len(len).unwrap();
 }
 
 #[test]
@@ -88,7 +87,7 @@ fn a_truncated_file_is_damaged_and_the_newest_good_backup_takes_its_place() {
     assert!(kept.starts_with(dir.path().join(recovery::DAMAGED_DIR)));
     assert_eq!(std::fs::metadata(kept).unwrap().len(), len / 2);
     let desk = open(dir.path(), clock);
-    let names = room_names(&desk, DIRECTOR_PASSWORD);
+    let names = room_names(&desk);
     assert!(names.contains(&"Before".to_owned()), "{names:?}");
     assert!(!names.contains(&"After".to_owned()), "made after the backup: {names:?}");
 }
@@ -159,30 +158,12 @@ fn only_a_sound_backup_of_a_known_schema_is_offered_or_restored() {
     assert!(offer.backups.is_empty(), "{:?}", offer.backups);
     assert_eq!(offer.unusable, 2);
     for (name, says) in [(&backup, "newer Branchdesk"), (&other, "damaged")] {
-        let e: ApiError = match recovery::restore(
-            dir.path(),
-            name,
-            "",
-            branchdesk_desk::KeyStore::File,
-            branchdesk_desk::Clock::now(&*clock),
-        ) {
-            Err(Error::Api(e)) => e,
-            other => panic!("{other:?}"),
-        };
+        let e = refused_restore(dir.path(), name, &clock);
         assert!(e.is_for("file_name") && e.message.contains(says), "{e:?}");
     }
     // Names that are not backups in the folder, paths included.
     for name in ["", "../branchdesk.sqlite", "/etc/passwd", "branchdesk.sqlite"] {
-        let e: ApiError = match recovery::restore(
-            dir.path(),
-            name,
-            "",
-            branchdesk_desk::KeyStore::File,
-            branchdesk_desk::Clock::now(&*clock),
-        ) {
-            Err(Error::Api(e)) => e,
-            other => panic!("{name}: {other:?}"),
-        };
+        let e = refused_restore(dir.path(), name, &clock);
         assert_eq!(e.code, ErrorCode::Invalid, "{name}");
         assert!(e.is_for("file_name"), "{name}");
     }

@@ -19,7 +19,7 @@
 use branchdesk_api::commands::imports::{ImportCsv, ImportKind};
 use branchdesk_api::commands::org::SaveRoom;
 use branchdesk_api::commands::students::SearchStudents;
-use branchdesk_desk::bench::{arg, ms, sample_in, students_csv, FIRST};
+use branchdesk_desk::bench::{arg, ms, sample_in, students_csv};
 use branchdesk_desk::KeyStore;
 use std::time::{Duration, Instant};
 
@@ -62,12 +62,7 @@ fn run(
     let import = t.elapsed();
     assert_eq!(done.written as usize, students);
 
-    let queries: Vec<String> = FIRST
-        .iter()
-        .map(|f| f[..3].to_lowercase())
-        .chain((0..12).map(|i| format!("{:04}", 1000 + i * 777)))
-        .chain(["B1-", "ra", "me", "Sh"].iter().map(|s| s.to_string()))
-        .collect();
+    let queries = branchdesk_desk::bench::search_queries();
     let t = Instant::now();
     for _ in 0..repeat {
         for q in &queries {

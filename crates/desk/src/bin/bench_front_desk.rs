@@ -11,7 +11,7 @@
 
 use branchdesk_api::commands::imports::{ImportCsv, ImportKind};
 use branchdesk_api::commands::students::SearchStudents;
-use branchdesk_desk::bench::{arg, ms, student_row as row, students_csv as csv, FIRST};
+use branchdesk_desk::bench::{arg, ms, student_row as row, students_csv as csv};
 use std::time::{Duration, Instant};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -67,12 +67,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         at = to;
     }
 
-    let queries: Vec<String> = FIRST
-        .iter()
-        .map(|f| f[..3].to_lowercase())
-        .chain((0..12).map(|i| format!("{:04}", 1000 + i * 777)))
-        .chain(["B1-", "ra", "me", "Sh"].iter().map(|s| s.to_string()))
-        .collect();
+    let queries = branchdesk_desk::bench::search_queries();
     let mut times = Vec::new();
     let mut hits = 0;
     for q in &queries {

@@ -207,6 +207,22 @@ pub fn pay(
 }
 
 /// A desk error as the UI receives it.
+/// The rooms of the desk's first branch, by name, as its director sees them.
+pub fn room_names(desk: &Desk) -> Vec<String> {
+    let (token, me) =
+        desk.login(Login { email: DIRECTOR_EMAIL.into(), password: DIRECTOR_PASSWORD.into() }).unwrap();
+    let actor = desk.actor(&token).unwrap();
+    let rooms = desk
+        .list_rooms(
+            &actor,
+            branchdesk_api::commands::org::ListRooms { branch_id: me.branches[0].id, include_inactive: true },
+        )
+        .unwrap();
+    let mut names: Vec<String> = rooms.into_iter().map(|r| r.name).collect();
+    names.sort();
+    names
+}
+
 pub fn api(e: branchdesk_desk::Error) -> ApiError {
     e.into()
 }
