@@ -126,9 +126,25 @@ fn the_domain_crate_does_not_know_tauri() {
 }
 
 #[test]
+fn the_print_crate_draws_documents_and_knows_no_database_or_network() {
+    let g = graph(HOST);
+    let deps = g.closure("branchdesk-print");
+    for forbidden in ["branchdesk-desk", "rusqlite", "tokio", "reqwest", "tauri"] {
+        assert!(!deps.contains(forbidden), "branchdesk-print depends on {forbidden}");
+    }
+}
+
+#[test]
 fn only_the_shell_depends_on_tauri() {
     let g = graph(HOST);
-    let members = ["branchdesk-api", "branchdesk-desk", "branchdesk-ui", "branchdesk-e2e", "branchdesk"];
+    let members = [
+        "branchdesk-api",
+        "branchdesk-desk",
+        "branchdesk-print",
+        "branchdesk-ui",
+        "branchdesk-e2e",
+        "branchdesk",
+    ];
     let with_tauri: Vec<_> = members.iter().filter(|m| g.direct(m).contains("tauri")).collect();
     assert_eq!(with_tauri, vec![&"branchdesk"]);
 }

@@ -32,6 +32,17 @@ pub fn format(minor: i64) -> String {
     format!("{sign}{grouped}.{paise:02}")
 }
 
+/// An amount as printed on a document of an organisation keeping its
+/// books in `currency`: "₹2,500.00" for rupees, "USD 2,500.00" for
+/// another, the bare figure when the currency is not known.
+pub fn format_in(currency: &str, minor: i64) -> String {
+    match currency {
+        "" => format(minor),
+        "INR" => format!("₹{}", format(minor)),
+        c => format!("{c} {}", format(minor)),
+    }
+}
+
 /// An amount typed by a clerk ("2500", "2,500.5", "2500.50") in minor
 /// units. None when it is not an amount (letters, a sign, three decimals,
 /// too large); an empty text is zero.
@@ -140,6 +151,9 @@ mod tests {
         assert_eq!(format(250_000), "2,500.00");
         assert_eq!(format(10_000_000), "1,00,000.00");
         assert_eq!(format(-5), "-0.05");
+        assert_eq!(format_in("INR", 250_000), "₹2,500.00");
+        assert_eq!(format_in("USD", -5), "USD -0.05");
+        assert_eq!(format_in("", 100), "1.00");
         assert_eq!(in_words(150_050), "Rupees One Thousand Five Hundred and Paise Fifty Only");
         assert_eq!(in_words(1_180_000), "Rupees Eleven Thousand Eight Hundred Only");
         assert_eq!(

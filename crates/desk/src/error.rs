@@ -16,6 +16,8 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("stored data: {0}")]
     Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Print(#[from] branchdesk_print::PrintError),
     #[error("password hashing: {0}")]
     Hash(String),
     /// A pulled page does not continue this desk's copy of a scope (its

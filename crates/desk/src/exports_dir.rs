@@ -97,6 +97,16 @@ impl Desk {
         Ok(path)
     }
 
+    /// Prints `doc` as PDF into `exports/<file_name>`; answers the path.
+    pub(crate) fn save_pdf(
+        &self,
+        file_name: &str,
+        doc: &branchdesk_api::commands::money::Printable,
+    ) -> Result<String> {
+        let pdf = branchdesk_print::render(doc)?;
+        Ok(self.save_file(file_name, &pdf)?.display().to_string())
+    }
+
     /// A file this desk saved, checked before another program opens it:
     /// it must exist inside the exports folder (no `..`, no link out of it).
     pub fn saved_file(&self, path: &str) -> Result<PathBuf> {

@@ -55,6 +55,43 @@ fn a_receipt_prints_the_lines_its_pdf_holds_and_only_its_readers_print_it() {
 }
 
 #[test]
+fn a_receipt_for_a_name_in_devanagari_prints_the_name_and_the_rupee_sign() {
+    let f = fixture();
+    let student = f
+        .desk
+        .save_student(
+            &f.director,
+            branchdesk_api::commands::students::SaveStudent {
+                branch_id: f.branch,
+                full_name: "आरव शर्मा".into(),
+                date_of_birth: "14/03/2008".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .student;
+    let r = f
+        .desk
+        .collect_payment(
+            &f.director,
+            CollectPayment {
+                student_id: student.id,
+                amount: "1,500".into(),
+                confirm_advance: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let path = f.desk.save_receipt_pdf(&f.director, SaveReceiptPdf { receipt_id: r.id }).unwrap();
+    let out = std::process::Command::new("pdftotext").args(["-raw", &path, "-"]).output().expect("pdftotext");
+    let pdf = String::from_utf8(out.stdout).unwrap();
+    assert!(pdf.contains(&format!("Received from आरव शर्मा ({})", student.code)), "{pdf}");
+    assert!(pdf.contains("₹1,500.00"), "{pdf}");
+    assert!(!pdf.contains('?'), "nothing prints as a question mark: {pdf}");
+    assert!(std::fs::metadata(&path).unwrap().len() <= 100 * 1024);
+}
+
+#[test]
 fn only_a_file_the_desk_saved_in_its_exports_folder_may_be_opened() {
     let f = fixture();
     let exports = f.dir.path().join("exports");

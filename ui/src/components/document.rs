@@ -4,8 +4,8 @@
 //! it to the computer's PDF viewer.
 
 use crate::components::session::use_session;
-use crate::format::money;
 use crate::invoke::call;
+use branchdesk_api::amount::format_in;
 use branchdesk_api::commands::imports::OpenSavedFile;
 use branchdesk_api::commands::money::{
     GetPrintable, PrintKind, PrintStyle, Printable, SaveInvoicePdf, SaveReceiptPdf, SaveSalarySlip,
@@ -77,7 +77,7 @@ fn lay_out(document: &web_sys::Document, sheet: &web_sys::Element, doc: &Printab
         if let Some(minor) = l.amount_minor {
             let figure = document.create_element("span").ok()?;
             figure.set_class_name("figure");
-            figure.set_text_content(Some(&money(minor)));
+            figure.set_text_content(Some(&format_in(&doc.currency, minor)));
             line.append_child(&figure).ok()?;
         }
         sheet.append_child(&line).ok()?;

@@ -186,6 +186,7 @@ fn recovery_sheet(k: &RecoveryKey) -> Printable {
     };
     Printable {
         title: "Branchdesk recovery key".into(),
+        currency: String::new(),
         lines: vec![
             line(PrintStyle::Title, &k.organisation, 0),
             line(PrintStyle::Heading, "Branchdesk recovery key", 6),

@@ -196,6 +196,8 @@ pub struct PrintLine {
 pub struct Printable {
     /// "Receipt K2/D1/2627/0001"
     pub title: String,
+    /// The organisation's currency ("INR" prints figures as "₹2,500.00").
+    pub currency: String,
     pub lines: Vec<PrintLine>,
 }
 

@@ -145,12 +145,12 @@ impl Desk {
         let db = self.db();
         let r = by_id(&db.conn, id)?.ok_or_else(|| ApiError::not_found("invoice").on("id"))?;
         actor.require(Permission::ViewPayment, Some(r.branch_id))?;
-        let doc = super::pdf::invoice(&db.conn, &r, &view(&r)?)?;
+        let doc = super::documents::invoice(&db.conn, &r, &view(&r)?)?;
         Ok((doc, format!("invoice-{}.pdf", r.number.replace('/', "-"))))
     }
 
     pub fn save_invoice_pdf(&self, actor: &Actor, input: SaveInvoicePdf) -> Result<String> {
         let (doc, name) = self.invoice_printable(actor, input.id)?;
-        Ok(self.save_file(&name, &super::pdf::render(&doc))?.display().to_string())
+        self.save_pdf(&name, &doc)
     }
 }

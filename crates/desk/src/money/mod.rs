@@ -3,12 +3,12 @@
 //! receipt PDF, and the dues lists. Every amount is integer minor units.
 
 pub mod daybook;
+pub mod documents;
 pub mod dues;
 pub mod expenses;
 pub mod invoices;
 pub mod numbers;
 pub mod payroll;
-pub mod pdf;
 pub mod report;
 pub mod reviews;
 pub mod salary_payments;
@@ -545,13 +545,13 @@ impl Desk {
         let r = store::receipt_by_id(&db.conn, id)?
             .ok_or_else(|| ApiError::not_found("receipt").on("receipt_id"))?;
         actor.require(Permission::ViewPayment, Some(r.branch_id))?;
-        let doc = pdf::receipt(&db.conn, &r, self.today())?;
+        let doc = documents::receipt(&db.conn, &r, self.today())?;
         Ok((doc, format!("receipt-{}.pdf", r.number.replace('/', "-"))))
     }
 
     pub fn save_receipt_pdf(&self, actor: &Actor, input: SaveReceiptPdf) -> Result<String> {
         let (doc, name) = self.receipt_printable(actor, input.receipt_id)?;
-        Ok(self.save_file(&name, &pdf::render(&doc))?.display().to_string())
+        self.save_pdf(&name, &doc)
     }
 
     /// A receipt, slip or invoice laid out for the print dialog.

@@ -435,12 +435,12 @@ impl Desk {
         actor.require(Permission::RunPayroll, Some(line.branch_id))?;
         let view = line_view(&db.conn, &line)?;
         let name = format!("salary-{}-{}.pdf", line.month, view.name.replace(' ', "-"));
-        Ok((super::pdf::salary_slip(&db.conn, &line, &view)?, name))
+        Ok((super::documents::salary_slip(&db.conn, &line, &view)?, name))
     }
 
     pub fn save_salary_slip(&self, actor: &Actor, input: SaveSalarySlip) -> Result<String> {
         let (doc, name) = self.slip_printable(actor, input.id)?;
-        Ok(self.save_file(&name, &super::pdf::render(&doc))?.display().to_string())
+        self.save_pdf(&name, &doc)
     }
 }
 

@@ -1,8 +1,9 @@
-//! The receipt as a one-page A5 PDF: organisation header, student, what
-//! was paid for, amount in figures and words, GST, method, collector,
-//! pending amount and next due date, and any reversal. Text in the standard
-//! Helvetica font (WinAnsi), so readers need no embedded font; characters
-//! outside it print as '?'.
+//! What a receipt, salary slip and invoice say, line by line
+//! ([`Printable`]): organisation header, student or person, what was paid
+//! for, amounts in figures and words, GST, method, collector, pending
+//! amount and next due date, reversals. The print crate draws the PDF from
+//! these lines and the print view shows the same lines, so what prints is
+//! what is saved.
 
 use super::store::ReceiptRow;
 use crate::Result;
@@ -11,20 +12,7 @@ use branchdesk_api::commands::money::{PrintLine, PrintStyle, Printable};
 use branchdesk_api::dates;
 use branchdesk_api::settings as keys;
 use chrono::NaiveDate;
-use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str};
 use rusqlite::Connection;
-
-/// Text as WinAnsi bytes (Latin-1 covers it for what receipts print).
-fn win_ansi(text: &str) -> Vec<u8> {
-    text.chars()
-        .map(|c| match c {
-            '–' | '—' => b'-',
-            '₹' => b'?',
-            c if (c as u32) < 0x100 => c as u32 as u8,
-            _ => b'?',
-        })
-        .collect()
-}
 
 /// Builds a document's lines in order.
 #[derive(Default)]
@@ -55,63 +43,10 @@ impl Lines {
         self.push(PrintStyle::Total, words, Some(minor));
     }
 
-    fn done(self, title: String) -> Printable {
-        Printable { title, lines: self.lines }
+    fn done(self, conn: &Connection, title: String) -> Result<Printable> {
+        let currency = crate::org::store::organisation(conn)?.map(|o| o.currency).unwrap_or_default();
+        Ok(Printable { title, currency, lines: self.lines })
     }
-}
-
-struct Page {
-    content: Content,
-    y: f32,
-}
-
-impl Page {
-    const LEFT: f32 = 40.0;
-    const RIGHT: f32 = 380.0;
-
-    fn text(&mut self, x: f32, size: f32, bold: bool, text: &str) {
-        self.content.begin_text();
-        self.content.set_font(Name(if bold { b"F2" } else { b"F1" }), size);
-        self.content.next_line(x, self.y);
-        self.content.show(Str(&win_ansi(text)));
-        self.content.end_text();
-    }
-
-    /// Words on the left, an amount right-aligned (approximately) at the edge.
-    fn amount(&mut self, size: f32, bold: bool, words: &str, minor: i64) {
-        let figure = amount::format(minor);
-        let width = if bold { 6.2 } else { 5.6 };
-        self.text(Self::LEFT, size, bold, words);
-        self.text(Self::RIGHT - figure.len() as f32 * width, size, bold, &figure);
-    }
-}
-
-/// A document as one A5 page.
-pub fn render(doc: &Printable) -> Vec<u8> {
-    let mut p = Page { content: Content::new(), y: 560.0 };
-    for l in &doc.lines {
-        p.y -= f32::from(l.space_before);
-        let (size, bold) = match l.style {
-            PrintStyle::Title => (16.0, true),
-            PrintStyle::Heading => (13.0, true),
-            PrintStyle::Text => (10.0, false),
-            PrintStyle::Strong => (10.0, true),
-            PrintStyle::Small => (9.0, false),
-            PrintStyle::Footnote => (8.0, false),
-            PrintStyle::Total => (11.0, true),
-        };
-        match l.amount_minor {
-            Some(minor) => {
-                p.amount(size, bold, &l.text, minor);
-                p.y -= size + 6.0;
-            }
-            None => {
-                p.text(Page::LEFT, size, bold, &l.text);
-                p.y -= size + 6.0;
-            }
-        }
-    }
-    document(p)
 }
 
 pub fn receipt(conn: &Connection, r: &ReceiptRow, today: NaiveDate) -> Result<Printable> {
@@ -189,31 +124,7 @@ pub fn receipt(conn: &Connection, r: &ReceiptRow, today: NaiveDate) -> Result<Pr
         p.line(PrintStyle::Footnote, &footer);
     }
 
-    Ok(p.done(format!("Receipt {}", r.number)))
-}
-
-/// One A5 page with the two standard fonts, as PDF bytes.
-fn document(p: Page) -> Vec<u8> {
-    let (catalog, tree, page, regular, bold, content) =
-        (Ref::new(1), Ref::new(2), Ref::new(3), Ref::new(4), Ref::new(5), Ref::new(6));
-    let mut pdf = Pdf::new();
-    pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree).kids([page]).count(1);
-    let mut pg = pdf.page(page);
-    pg.media_box(Rect::new(0.0, 0.0, 420.0, 595.0));
-    pg.parent(tree);
-    pg.contents(content);
-    {
-        let mut resources = pg.resources();
-        let mut fonts = resources.fonts();
-        fonts.pair(Name(b"F1"), regular);
-        fonts.pair(Name(b"F2"), bold);
-    }
-    drop(pg);
-    pdf.type1_font(regular).base_font(Name(b"Helvetica")).encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.type1_font(bold).base_font(Name(b"Helvetica-Bold")).encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.stream(content, &p.content.finish());
-    pdf.finish()
+    p.done(conn, format!("Receipt {}", r.number))
 }
 
 /// A salary slip: organisation, branch, person, month, each part of the
@@ -261,7 +172,7 @@ pub fn salary_slip(
         ),
         _ => p.line(PrintStyle::Strong, "Not paid yet"),
     }
-    Ok(p.done(format!("Salary slip {} · {}", line.month, view.name)))
+    p.done(conn, format!("Salary slip {} · {}", line.month, view.name))
 }
 
 /// An invoice: organisation, branch, GSTIN, number, date, student, period,
@@ -304,5 +215,5 @@ pub fn invoice(
     p.gap(2);
     p.total("Total", r.total_minor);
     p.line(PrintStyle::Small, &amount::in_words(r.total_minor));
-    Ok(p.done(format!("Invoice {}", view.number)))
+    p.done(conn, format!("Invoice {}", view.number))
 }
