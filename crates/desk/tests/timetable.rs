@@ -536,3 +536,100 @@ fn a_one_day_event_can_move_its_classes_to_another_day_and_removing_it_moves_the
     let back = p.detail(b.id).sessions.into_iter().find(|s| s.slot_date == "2026-06-08").unwrap();
     assert_eq!((back.date.as_str(), back.start.as_str(), back.moved), ("2026-06-08", "16:00", false));
 }
+
+#[test]
+fn editing_an_event_brings_back_the_classes_it_leaves_and_takes_off_those_it_now_covers() {
+    let p = plan();
+    let b = p.save(p.batch("Physics XI-A", p.room, p.teacher.0, vec![slot(1, "16:00", "17:30")])).unwrap();
+    let status = |date: &str| p.detail(b.id).sessions.into_iter().find(|s| s.date == date).unwrap().status;
+    let diwali = SaveEvent {
+        branch_id: p.f.branch,
+        kind: EventKind::Holiday,
+        title: "Diwali".into(),
+        start_date: "08/06/2026".into(),
+        cancels: true,
+        ..Default::default()
+    };
+    let saved = p.f.desk.save_event(&p.f.director, diwali.clone()).unwrap();
+    assert_eq!(status("2026-06-08"), SessionStatus::Cancelled);
+
+    // Entered on the wrong Monday: moved a week on, renamed.
+    let edit = SaveEvent {
+        id: Some(saved.id),
+        title: "Diwali break".into(),
+        start_date: "15/06/2026".into(),
+        ..diwali.clone()
+    };
+    let edited = p.f.desk.save_event(&p.f.director, edit.clone()).unwrap();
+    assert_eq!((edited.id, edited.title.as_str(), edited.cancelled_sessions), (saved.id, "Diwali break", 1));
+    assert_eq!(status("2026-06-08"), SessionStatus::Scheduled, "the class it left comes back");
+    assert_eq!(status("2026-06-15"), SessionStatus::Cancelled, "the class it now covers goes");
+    let listed =
+        p.f.desk.list_events(&p.f.director, ListEvents { branch_id: p.f.branch, from: "01/06/2026".into() });
+    assert_eq!(listed.unwrap().len(), 1, "an edit changes the event, it adds none");
+
+    // No longer cancelling, and booking nothing: refused, nothing changed.
+    let e =
+        api(p.f.desk.save_event(&p.f.director, SaveEvent { cancels: false, ..edit.clone() }).unwrap_err());
+    assert!(e.is_for("cancels"));
+    assert_eq!(status("2026-06-15"), SessionStatus::Cancelled);
+    // Keeping the classes but booking their room at their time: refused on the room.
+    let e = api(p
+        .f
+        .desk
+        .save_event(
+            &p.f.director,
+            SaveEvent {
+                cancels: false,
+                room_id: Some(p.room),
+                start: "16:00".into(),
+                end: "18:00".into(),
+                ..edit.clone()
+            },
+        )
+        .unwrap_err());
+    assert!(e.is_for("room_id"), "{e:?}");
+    assert_eq!(status("2026-06-15"), SessionStatus::Cancelled, "nothing half written");
+    // Moving classes is chosen when an event is added, and an unknown or removed event is named.
+    let e = api(p
+        .f
+        .desk
+        .save_event(&p.f.director, SaveEvent { move_to: "16/06/2026".into(), ..edit.clone() })
+        .unwrap_err());
+    assert!(e.is_for("move_to"));
+    p.f.desk.remove_event(&p.f.director, RemoveEvent { id: saved.id }).unwrap();
+    assert_eq!(status("2026-06-15"), SessionStatus::Scheduled);
+    let e = api(p.f.desk.save_event(&p.f.director, edit).unwrap_err());
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::NotFound, Some("id")));
+}
+
+#[test]
+fn an_event_that_moved_its_classes_keeps_its_day_when_edited() {
+    let p = plan();
+    let b = p.save(p.batch("Physics XI-A", p.room, p.teacher.0, vec![slot(1, "16:00", "17:30")])).unwrap();
+    let ugadi = SaveEvent {
+        branch_id: p.f.branch,
+        kind: EventKind::Holiday,
+        title: "Ugadi".into(),
+        start_date: "2026-06-08".into(),
+        cancels: true,
+        move_to: "2026-06-14".into(),
+        ..Default::default()
+    };
+    let saved = p.f.desk.save_event(&p.f.director, ugadi.clone()).unwrap();
+    let renamed = SaveEvent {
+        id: Some(saved.id),
+        title: "Ugadi (Yugadi)".into(),
+        move_to: String::new(),
+        ..ugadi.clone()
+    };
+    assert_eq!(p.f.desk.save_event(&p.f.director, renamed.clone()).unwrap().title, "Ugadi (Yugadi)");
+    let moved = p.detail(b.id).sessions.into_iter().find(|s| s.slot_date == "2026-06-08").unwrap();
+    assert_eq!((moved.date.as_str(), moved.status), ("2026-06-14", SessionStatus::Scheduled), "still moved");
+    let e = api(p
+        .f
+        .desk
+        .save_event(&p.f.director, SaveEvent { start_date: "2026-06-09".into(), ..renamed })
+        .unwrap_err());
+    assert!(e.is_for("start_date"), "{e:?}");
+}

@@ -237,6 +237,9 @@ pub struct Event {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SaveEvent {
+    /// None adds an event; an id changes that event: the classes it no
+    /// longer covers come back, those it now covers are taken off.
+    pub id: Option<EventId>,
     pub branch_id: BranchId,
     pub kind: EventKind,
     pub title: String,

@@ -70,6 +70,13 @@ impl Booking {
     }
 }
 
+impl Booking {
+    /// True when the two would be in one room or with one teacher at once.
+    pub fn clashes_with(&self, other: &Booking) -> bool {
+        self.shares_with(other).is_some()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shared {
     Room,

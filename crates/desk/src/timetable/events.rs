@@ -57,6 +57,82 @@ fn sessions_cancelled_by(
         .collect())
 }
 
+/// The sessions an edit of `old` into `new` changes: those it cancelled
+/// and no longer covers come back (clash-checked: their slot may be taken
+/// since), those it now covers are taken off. An event that moved its
+/// classes keeps its days and hours; a room it books is checked as when
+/// it was added.
+fn edited_sessions(
+    conn: &Connection,
+    old: &EventRow,
+    new: &EventRow,
+    move_to: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<(SessionRow, SessionRow)>> {
+    if !move_to.trim().is_empty() {
+        return Err(ApiError::invalid(
+            "move_to",
+            "Classes are moved when an event is added. Remove this event and add it again to move them.",
+        )
+        .into());
+    }
+    let of_event = store::sessions_of_event(conn, old.id)?;
+    let span = |e: &EventRow| (e.start_date, e.end_date, e.start_min, e.end_min, e.cancels, e.batch_id);
+    if of_event.iter().any(SessionRow::scheduled) && span(old) != span(new) {
+        return Err(ApiError::invalid(
+            "start_date",
+            "This event moved its classes to another day, so its days and hours stay. Remove it (the classes \
+             go back to their own day) and add it again to change them.",
+        )
+        .into());
+    }
+    let restored: Vec<(SessionRow, SessionRow)> = of_event
+        .into_iter()
+        .filter(|s| !s.scheduled() && !new.covers(s.batch_id, s.date, s.start_min, s.end_min))
+        .map(|s| {
+            let back = SessionRow {
+                status: SessionStatus::Scheduled,
+                cancelled_by_event_id: None,
+                updated_at: now,
+                ..s.clone()
+            };
+            (s, back)
+        })
+        .collect();
+    let bookings = Booking::of_event(new);
+    for (_, s) in &restored {
+        let booked = Booked::load(conn, Some(s.room_id), Some(s.taught_by()), s.date, s.date)?;
+        booked.refuse_clashes(
+            conn,
+            &[Booking::of_session(s)],
+            |b| b.id == old.id.0,
+            "start_date",
+            "start_date",
+        )?;
+        if bookings.iter().any(|b| Booking::of_session(s).clashes_with(b)) {
+            return Err(ApiError::conflict(format!(
+                "The class of {} this event no longer takes off would be in the room it books.",
+                branchdesk_api::dates::long(&s.date.to_string())
+            ))
+            .on("room_id")
+            .into());
+        }
+    }
+    let taken = if new.cancels { sessions_cancelled_by(conn, new, now)? } else { Vec::new() };
+    if let Some(room) = new.room_id {
+        let booked = Booked::load(conn, Some(room), None, new.start_date, new.end_date)?;
+        let off: Vec<Uuid> = taken.iter().map(|(s, _)| s.id.into()).collect();
+        booked.refuse_clashes(
+            conn,
+            &bookings,
+            |b| b.id == new.id.0 || off.contains(&b.id),
+            "room_id",
+            "room_id",
+        )?;
+    }
+    Ok(restored.into_iter().chain(taken).collect())
+}
+
 impl Desk {
     pub fn list_events(&self, actor: &Actor, input: ListEvents) -> Result<Vec<Event>> {
         actor.require(Permission::ViewBatch, Some(input.branch_id))?;
@@ -112,8 +188,16 @@ impl Desk {
             .into());
         }
         let now = self.clock().now();
+        let old = match input.id {
+            Some(id) => Some(
+                store::event_by_id(conn, id)?
+                    .filter(|e| e.deleted_at.is_none() && e.branch_id == input.branch_id)
+                    .ok_or_else(|| ApiError::not_found("event").on("id"))?,
+            ),
+            None => None,
+        };
         let row = EventRow {
-            id: EventId(Uuid::now_v7()),
+            id: old.as_ref().map_or_else(|| EventId(Uuid::now_v7()), |o| o.id),
             branch_id: input.branch_id,
             kind: input.kind,
             title,
@@ -125,9 +209,21 @@ impl Desk {
             batch_id: input.batch_id,
             cancels: input.cancels,
             deleted_at: None,
-            created_at: now,
+            created_at: old.as_ref().map_or(now, |o| o.created_at),
             updated_at: now,
         };
+        if let Some(old) = old {
+            let sessions = edited_sessions(conn, &old, &row, &input.move_to, now)?;
+            drop(db);
+            self.write(Some(actor.user_id), |w| {
+                w.update(&old, &row)?;
+                for (o, n) in &sessions {
+                    w.update(o, n)?;
+                }
+                Ok(())
+            })?;
+            return view(&self.db().conn, &row);
+        }
         let move_to = if input.move_to.trim().is_empty() {
             None
         } else {
