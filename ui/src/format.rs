@@ -46,3 +46,19 @@ pub fn branch_code_hint() -> AttrValue {
         "At most {BRANCH_CODE_MAX} letters or digits; printed at the start of every receipt number"
     ))
 }
+
+/// The days of the week, Monday first (a weekly slot's `weekday` is 1–7).
+pub const WEEKDAYS: [&str; 7] =
+    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/// A batch's weekly times: "Mon 16:00–17:30, Thu 16:00–17:30".
+pub fn slots_text(slots: &[branchdesk_api::commands::timetable::Slot]) -> String {
+    slots
+        .iter()
+        .map(|s| {
+            let day = (s.weekday as usize).checked_sub(1).and_then(|i| WEEKDAYS.get(i));
+            format!("{} {}–{}", day.map(|d| &d[..3]).unwrap_or("?"), s.start, s.end)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,26 +1,21 @@
 //! Batches of a branch: plan one (course, teacher, room, weekly times,
-//! fee, teacher pay), see its sessions, cancel or cover one.
+//! fee, teacher pay), close or reopen one, open its students and sessions
+//! (`batch_sessions.rs`).
 
 use crate::components::branch::branch_picker;
-use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
+use crate::components::confirm::Confirm;
+use crate::components::field::{DateField, Field, FormActions, FormError, Select};
 use crate::components::form::use_form_with;
 use crate::components::keys::esc;
 use crate::components::session::use_session;
-use crate::format::{day, money, parse_money};
+use crate::format::{day, money, parse_money, slots_text, WEEKDAYS};
 use crate::hooks::{act, show, use_query};
-use branchdesk_api::commands::academics::{
-    Course, GetCurriculum, ListCourses, ListSubmissions, RecordSubmission, Submission,
-};
+use branchdesk_api::commands::academics::{Course, ListCourses};
 use branchdesk_api::commands::org::{ListRooms, Room};
-use branchdesk_api::commands::students::{Enrolment, ListRoster};
 use branchdesk_api::commands::timetable::*;
-use branchdesk_api::ids::{
-    AssignmentId, BatchId, BranchId, CourseId, CurriculumId, RoomId, SessionId, UserId,
-};
+use branchdesk_api::ids::{BatchId, BranchId, CourseId, RoomId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use yew::prelude::*;
-
-const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 #[component]
 pub fn BatchesPage() -> Html {
@@ -29,6 +24,9 @@ pub fn BatchesPage() -> Html {
     let (batches, reload) = use_query(ListBatches { branch_id: *branch, include_inactive: true });
     let editing = use_state(|| None::<Option<Batch>>);
     let open = use_state(|| None::<BatchId>);
+    // Closing a batch is asked first (it cancels its classes from today).
+    let closing = use_state(|| None::<BatchId>);
+    let error = use_state(|| None::<ApiError>);
     let manage = s.me.can(Permission::ManageBatch);
     if s.me.branches.is_empty() {
         return html! { <section id="batches"><h1>{ "Batches" }</h1><p class="empty">{ "You hold no role in a branch, so there are no batches to show." }</p></section> };
@@ -36,6 +34,27 @@ pub fn BatchesPage() -> Html {
     let edit = |b: Option<Batch>| {
         let editing = editing.clone();
         Callback::from(move |_: MouseEvent| editing.set(Some(b.clone())))
+    };
+    let set_active = |id: BatchId, active: bool| {
+        let (error, s, reload, closing) = (error.clone(), s.clone(), reload.clone(), closing.clone());
+        Callback::from(move |_: ()| {
+            let (reload, closing) = (reload.clone(), closing.clone());
+            act(SetBatchActive { id, active }, error.clone(), s.clone(), move |_| {
+                closing.set(None);
+                reload.emit(());
+            });
+        })
+    };
+    let ask_close = |id: BatchId| {
+        let (closing, error) = (closing.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            error.set(None);
+            closing.set(Some(id));
+        })
+    };
+    let keep = {
+        let closing = closing.clone();
+        Callback::from(move |_: ()| closing.set(None))
     };
     let choose = |id: BatchId| {
         let open = open.clone();
@@ -57,10 +76,12 @@ pub fn BatchesPage() -> Html {
                     return html! { <p class="empty">{ if manage { "No batches yet. Plan the first: a course, a teacher, a room and its weekly times." } else { "No batches yet." } }</p> };
                 }
                 html! {
+                    <>
+                    <FormError error={(*error).clone()} fields={Vec::<&'static str>::new()} />
                     <table class="grid" id="batches-table">
                         <thead><tr><th>{ "Batch" }</th><th>{ "Course" }</th><th>{ "Teacher" }</th><th>{ "Room" }</th><th>{ "When" }</th><th>{ "Dates" }</th><th>{ "Fee" }</th><th></th></tr></thead>
                         <tbody>
-                            { for list.iter().map(|b| html! {
+                            { for list.iter().map(|b| html! { <>
                                 <tr class={classes!((!b.active).then_some("inactive"), (*open == Some(b.id)).then_some("chosen"))}>
                                     <td><button class="link" onclick={choose(b.id)}>{ &b.name }</button></td>
                                     <td>{ &b.course_name }<div class="muted">{ b.curriculum_label.clone().unwrap_or_else(|| "no approved curriculum".into()) }</div></td>
@@ -69,31 +90,27 @@ pub fn BatchesPage() -> Html {
                                     <td>{ slots_text(&b.slots) }</td>
                                     <td>{ format!("{} – {}", day(&b.start_date), day(&b.end_date)) }</td>
                                     <td>{ format!("{} {}", money(b.fee_minor), b.fee_frequency.label()) }</td>
-                                    <td class="row-actions">if manage { <button onclick={edit(Some(b.clone()))}>{ "Edit" }</button> }</td>
+                                    <td class="row-actions">
+                                        if manage { <button onclick={edit(Some(b.clone()))}>{ "Edit" }</button> }
+                                        if manage && b.active && *closing != Some(b.id) { <button class="close-batch" onclick={ask_close(b.id)}>{ "Close…" }</button> }
+                                        if manage && !b.active { <button class="reopen-batch" onclick={set_active(b.id, true).reform(|_: MouseEvent| ())}>{ "Reopen" }</button> }
+                                    </td>
                                 </tr>
-                            }) }
+                                if *closing == Some(b.id) {
+                                    <tr class="confirm-row"><td colspan="8">
+                                        <Confirm question={format!("Close {}? Its classes from today on are cancelled; reopening brings them back.", b.name)}
+                                            yes="Yes, close it" on_yes={set_active(b.id, false)} on_no={keep.clone()} />
+                                    </td></tr>
+                                }
+                            </> }) }
                         </tbody>
                     </table>
+                    </>
                 }
             }) }
-            if let Some(id) = *open { <BatchSessions id={id} branch_id={*branch} /> }
+            if let Some(id) = *open { <super::batch_sessions::BatchSessions id={id} branch_id={*branch} /> }
         </section>
     }
-}
-
-fn slots_text(slots: &[Slot]) -> String {
-    slots
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {}–{}",
-                WEEKDAYS.get(s.weekday as usize - 1).map(|d| &d[..3]).unwrap_or("?"),
-                s.start,
-                s.end
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The batch form: the batch as saved (name, dates, weekly times, how the
@@ -384,321 +401,5 @@ fn BatchForm(p: &BatchFormProps) -> Html {
             }
             <FormActions save="Save batch" id="save-batch" on_cancel={cancel} />
         </form>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct BatchSessionsProps {
-    id: BatchId,
-    branch_id: BranchId,
-}
-
-/// A batch's sessions: cancel or restore one, or hand it to a substitute.
-#[component]
-fn BatchSessions(p: &BatchSessionsProps) -> Html {
-    let s = use_session();
-    let (detail, reload) = use_query(GetBatch { id: p.id });
-    let (teachers, _) = use_query(ListTeachers { branch_id: p.branch_id });
-    let (roster, _) = use_query(ListRoster { batch_id: p.id });
-    let reason = use_state(String::new);
-    let error = use_state(|| None::<ApiError>);
-    let manage = s.me.can(Permission::ManageBatch);
-    let can_mark = s.me.can(Permission::MarkAttendance);
-    // Cancelling a class is asked first (a slip of the mouse beside
-    // "Attendance" must not cancel it); restoring is not.
-    let confirming = use_state(|| None::<SessionId>);
-    let restore = |c: &ClassSession| {
-        let input = SetSessionCancelled { id: c.id, cancelled: false, note: (*reason).clone() };
-        let (error, s, reload) = (error.clone(), s.clone(), reload.clone());
-        Callback::from(move |_: MouseEvent| {
-            let reload = reload.clone();
-            act(input.clone(), error.clone(), s.clone(), move |_| reload.emit(()));
-        })
-    };
-    let ask = |c: &ClassSession| {
-        let (confirming, id) = (confirming.clone(), c.id);
-        Callback::from(move |_: MouseEvent| confirming.set(Some(id)))
-    };
-    let keep = {
-        let confirming = confirming.clone();
-        Callback::from(move |_: ()| confirming.set(None))
-    };
-    let done = {
-        let (confirming, reload) = (confirming.clone(), reload.clone());
-        Callback::from(move |_: ()| {
-            confirming.set(None);
-            reload.emit(());
-        })
-    };
-    let today = chrono::Local::now().date_naive().to_string();
-    let substitute = |c: &ClassSession| {
-        let (error, s, reload, id, note) =
-            (error.clone(), s.clone(), reload.clone(), c.id, (*reason).clone());
-        Callback::from(move |e: yew::Event| {
-            let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
-            let reload = reload.clone();
-            act(
-                SetSubstitute { id, substitute_id: v.parse().ok().map(UserId), note: note.clone() },
-                error.clone(),
-                s.clone(),
-                move |_| reload.emit(()),
-            );
-        })
-    };
-    let people: Vec<Teacher> = match &teachers {
-        Some(Ok(t)) => t.clone(),
-        _ => vec![],
-    };
-    html! {
-        <div class="card" id="batch-sessions">
-            { show(&detail, |d: &BatchDetail| html! {
-                <>
-                    <h2>{ format!("{} · students", d.batch.name) }</h2>
-                    { show(&roster, |list: &Vec<Enrolment>| {
-                        let seats = list.iter().filter(|e| e.status.holds_seat()).count();
-                        html! {
-                            <>
-                                <p class="muted">{ format!("{seats} of {} seats taken.", d.batch.capacity) }</p>
-                                if list.is_empty() { <p class="empty">{ "No students enrolled yet. Enrol them from a student's page or by admitting an enquiry." }</p> }
-                                <ul class="plain roster" id="batch-roster">
-                                    { for list.iter().map(|e| { let (nav, id) = (s.navigate.clone(), e.student_id); html! {
-                                        <li class={classes!((!e.status.holds_seat()).then_some("inactive"))}>
-                                            <button class="link" onclick={move |_| nav.emit(crate::nav::Page::Student(id))}>{ format!("{} ({})", e.student_name, e.student_code) }</button>
-                                            <span class="tag">{ e.status.label() }</span>
-                                        </li>
-                                    }}) }
-                                </ul>
-                            </>
-                        }
-                    }) }
-                    if let Some(c) = d.batch.curriculum_id { <Submissions batch_id={d.batch.id} curriculum_id={c} /> }
-                    <h2>{ format!("{} · sessions", d.batch.name) }</h2>
-                    <p class="muted">{ format!("{} scheduled, {} cancelled. {}", d.sessions_scheduled, d.sessions_cancelled, slots_text(&d.batch.slots)) }</p>
-                    if manage {
-                        <div class="row">
-                            <Field label="Reason (for a cancellation or cover)" name="note" value={(*reason).clone()} on_input={setter(&reason)} error={(*error).clone()} />
-                        </div>
-                        <FormError error={(*error).clone()} fields={vec!["note"]} />
-                    }
-                    <table class="grid" id="sessions-table">
-                        <thead><tr><th>{ "Date" }</th><th>{ "Time" }</th><th>{ "Room" }</th><th>{ "Taught by" }</th><th>{ "State" }</th><th></th></tr></thead>
-                        <tbody>
-                            { for d.sessions.iter().map(|c| html! { <>
-                                <tr class={classes!((c.status == SessionStatus::Cancelled).then_some("inactive"), (c.date == today).then_some("today"))}>
-                                    <td>{ day(&c.date) }if c.date == today { <span class="tag today-tag">{ "today" }</span> }if c.moved { <span class="tag">{ "moved" }</span> }</td>
-                                    <td>{ format!("{}–{}", c.start, c.end) }</td>
-                                    <td>{ &c.room_name }</td>
-                                    <td>
-                                        if manage && c.status == SessionStatus::Scheduled {
-                                            <select aria-label="Taught by" onchange={substitute(c)}>
-                                                <option value="" selected={c.substitute_id.is_none()}>{ format!("{} (batch teacher)", c.teacher_name) }</option>
-                                                { for people.iter().filter(|t| t.id != c.teacher_id).map(|t| html! { <option value={t.id.to_string()} selected={c.substitute_id == Some(t.id)}>{ format!("{} (substitute)", t.full_name) }</option> }) }
-                                            </select>
-                                        } else {
-                                            { c.substitute_name.clone().unwrap_or_else(|| c.teacher_name.clone()) }
-                                        }
-                                    </td>
-                                    <td>{ if c.status == SessionStatus::Scheduled { "scheduled".to_string() } else { format!("cancelled{}", if c.note.is_empty() { String::new() } else { format!(": {}", c.note) }) } }</td>
-                                    <td class="row-actions">
-                                        if c.status == SessionStatus::Scheduled && can_mark {
-                                            <button onclick={let (nav, id) = (s.navigate.clone(), c.id); move |_| nav.emit(crate::nav::Page::Sheet(id))}>{ "Attendance" }</button>
-                                        }
-                                        if manage && c.status == SessionStatus::Scheduled && *confirming != Some(c.id) {
-                                            <button class="cancel-session" onclick={ask(c)}>{ "Cancel…" }</button>
-                                        }
-                                        if manage && c.status != SessionStatus::Scheduled { <button class="restore-session" onclick={restore(c)}>{ "Restore" }</button> }
-                                    </td>
-                                </tr>
-                                if manage && *confirming == Some(c.id) {
-                                    <tr class="confirm-row"><td colspan="6">
-                                        <ConfirmCancel id={c.id} when={format!("{} {}", day(&c.date), c.start)} note={(*reason).clone()} on_done={done.clone()} on_keep={keep.clone()} />
-                                    </td></tr>
-                                }
-                            </> }) }
-                        </tbody>
-                    </table>
-                </>
-            }) }
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct ConfirmCancelProps {
-    id: SessionId,
-    /// "1 Jun 2026 16:00"
-    when: String,
-    /// The reason typed above the table, if any.
-    note: String,
-    on_done: Callback<()>,
-    on_keep: Callback<()>,
-}
-
-/// "Cancel the class of 1 Jun 2026 16:00? Why: …": the reason takes the
-/// focus, Enter confirms, Esc keeps the class.
-#[component]
-fn ConfirmCancel(p: &ConfirmCancelProps) -> Html {
-    let s = use_session();
-    let form = use_form_with(|| SetSessionCancelled { id: p.id, cancelled: true, note: p.note.clone() });
-    let error = use_state(|| None::<ApiError>);
-    let onsubmit = {
-        let (form, error, s, done, id) = (form.clone(), error.clone(), s.clone(), p.on_done.clone(), p.id);
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let done = done.clone();
-            let input = SetSessionCancelled { id, cancelled: true, ..form.value().clone() };
-            act(input, error.clone(), s.clone(), move |_| done.emit(()));
-        })
-    };
-    let keep = p.on_keep.clone();
-    let err = (*error).clone();
-    html! {
-        <form class="confirm-cancel" role="alertdialog" aria-label="Cancel this class?" {onsubmit} onkeydown={esc(p.on_keep.clone())}>
-            <span>{ format!("Cancel the class of {}?", p.when) }</span>
-            <Field label="Why" name="note" id="confirm-note" value={form.note.clone()} on_input={form.field(|f, v| f.note = v)} error={err.clone()} autofocus=true />
-            <button type="submit" class="danger confirm-yes">{ "Yes, cancel it " }<kbd>{ "Enter" }</kbd></button>
-            <button type="button" class="confirm-keep" onclick={move |_| keep.emit(())}>{ "Keep it " }<kbd>{ "Esc" }</kbd></button>
-            <FormError error={err} fields={vec!["note"]} />
-        </form>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct SubmissionsProps {
-    batch_id: BatchId,
-    curriculum_id: CurriculumId,
-}
-
-/// Assignments of the batch's curriculum: who handed in what, and marks.
-#[component]
-fn Submissions(p: &SubmissionsProps) -> Html {
-    let (curriculum, _) = use_query(GetCurriculum { id: p.curriculum_id });
-    let chosen = use_state(String::new);
-    let assignments: Vec<(String, String)> = match &curriculum {
-        Some(Ok(c)) => c
-            .assignments
-            .iter()
-            .map(|a| {
-                (
-                    a.id.to_string(),
-                    format!(
-                        "{} (out of {}{})",
-                        a.title,
-                        a.max_marks,
-                        a.due_date.as_ref().map(|d| format!(", due {}", day(d))).unwrap_or_default()
-                    ),
-                )
-            })
-            .collect(),
-        _ => vec![],
-    };
-    if assignments.is_empty() {
-        return html! {};
-    }
-    html! {
-        <div id="submissions">
-            <h2>{ "Assignments" }</h2>
-            <Select label="Assignment" name="assignment_id" value={(*chosen).clone()} options={assignments} on_change={setter(&chosen)} none="Choose…" />
-            if let Ok(a) = chosen.parse() {
-                <SubmissionTable batch_id={p.batch_id} assignment_id={AssignmentId(a)} />
-            }
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct SubmissionTableProps {
-    batch_id: BatchId,
-    assignment_id: AssignmentId,
-}
-
-#[component]
-fn SubmissionTable(p: &SubmissionTableProps) -> Html {
-    let (list, reload) = use_query(ListSubmissions { assignment_id: p.assignment_id, batch_id: p.batch_id });
-    show(&list, |rows: &Vec<Submission>| {
-        html! {
-            <table class="grid" id="submissions-table">
-                <thead><tr><th>{ "Student" }</th><th>{ "Handed in" }</th><th>{ "Marks" }</th><th>{ "Feedback" }</th><th></th></tr></thead>
-                <tbody>{ for rows.iter().map(|r| html! {
-                    <SubmissionRow key={r.student_id.to_string()} row={r.clone()} batch_id={p.batch_id} assignment_id={p.assignment_id} on_saved={reload.clone()} />
-                }) }</tbody>
-            </table>
-        }
-    })
-}
-
-#[derive(Properties, PartialEq)]
-struct SubmissionRowProps {
-    row: Submission,
-    batch_id: BatchId,
-    assignment_id: AssignmentId,
-    on_saved: Callback<()>,
-}
-
-#[component]
-fn SubmissionRow(p: &SubmissionRowProps) -> Html {
-    let s = use_session();
-    let form = use_form_with(|| SubmissionDraft {
-        record: RecordSubmission {
-            submitted_on: branchdesk_api::dates::show_iso(&p.row.submitted_on.clone().unwrap_or_default()),
-            feedback: p.row.feedback.clone(),
-            ..RecordSubmission::default()
-        },
-        marks: p.row.marks.map(|m| m.to_string()).unwrap_or_default(),
-    });
-    let error = use_state(|| None::<ApiError>);
-    let save = {
-        let (form, error, s, done) = (form.clone(), error.clone(), s.clone(), p.on_saved.clone());
-        let (batch_id, assignment_id, student_id) = (p.batch_id, p.assignment_id, p.row.student_id);
-        let text = p.row.text.clone();
-        Callback::from(move |_: MouseEvent| {
-            let marks = match form.marks() {
-                Ok(m) => m,
-                Err(e) => return error.set(Some(e)),
-            };
-            let input = RecordSubmission {
-                assignment_id,
-                batch_id,
-                student_id,
-                marks,
-                text: text.clone(),
-                ..form.record.clone()
-            };
-            let done = done.clone();
-            act(input, error.clone(), s.clone(), move |_| done.emit(()));
-        })
-    };
-    let input = |value: &str, on_input: Callback<String>, kind: &'static str, label: &'static str| {
-        let placeholder = (label == "Handed in on").then_some("DD/MM/YYYY");
-        html! { <input type={kind} aria-label={label} {placeholder} value={value.to_owned()} oninput={on_input.reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value())} /> }
-    };
-    html! {
-        <tr>
-            <td>{ format!("{} ({})", p.row.student_name, p.row.student_code) }if p.row.late { <span class="tag">{ "late" }</span> }
-                if !p.row.text.is_empty() { <div class="muted small hand-in" title={p.row.text.clone()}>{ p.row.text.chars().take(160).collect::<String>() }</div> }</td>
-            <td>{ input(&form.record.submitted_on, form.field(|f, v| f.record.submitted_on = v), "text", "Handed in on") }</td>
-            <td>{ input(&form.marks, form.field(|f, v| f.marks = v), "number", "Marks") }</td>
-            <td>{ input(&form.record.feedback, form.field(|f, v| f.record.feedback = v), "text", "Feedback") }if let Some(e) = &*error { <div class="field-error">{ &e.message }</div> }</td>
-            <td><button onclick={save}>{ if p.row.submitted_on.is_some() { "Update" } else { "Record" } }</button></td>
-        </tr>
-    }
-}
-
-/// A hand-in being recorded: the date and feedback as sent, the marks as
-/// typed.
-#[derive(Clone, Default, PartialEq)]
-struct SubmissionDraft {
-    record: RecordSubmission,
-    marks: String,
-}
-
-impl SubmissionDraft {
-    /// The marks (none when left empty), or the error naming the field.
-    fn marks(&self) -> Result<Option<u32>, ApiError> {
-        let marks = self.marks.trim();
-        if marks.is_empty() {
-            return Ok(None);
-        }
-        marks.parse().map(Some).map_err(|_| ApiError::invalid("marks", "Enter whole marks."))
     }
 }

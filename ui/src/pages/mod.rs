@@ -8,7 +8,7 @@
 //! | `home` | Today | `timetable` (today's classes) |
 //! | `leads` | Enquiries | `leads` |
 //! | `students`, `student` | Students (a student's page) | `students` |
-//! | `timetable`, `batches` | Timetable, Batches | `timetable` |
+//! | `timetable`, `batches`, `batch_sessions` (a batch's students and classes), `submissions` (its hand-ins) | Timetable, Batches | `timetable`, `academics` |
 //! | `courses`, `curriculum` (one version, inside Courses) | Courses | `academics` |
 //! | `learning` (a student's own lessons, on Today) | — | `academics` |
 //! | `reports`, `sheet` (one class's sheet) | Attendance | `attendance` |
@@ -31,6 +31,7 @@ pub mod account;
 pub mod accounts;
 pub mod audit;
 pub mod backups;
+pub mod batch_sessions;
 pub mod batches;
 pub mod courses;
 pub mod curriculum;
@@ -52,6 +53,7 @@ pub mod setup;
 pub mod sheet;
 pub mod student;
 pub mod students;
+pub mod submissions;
 pub mod timetable;
 pub mod users;
 

@@ -1,8 +1,9 @@
 //! The week timetable of a branch, a room or a teacher; double bookings
 //! that sync brought together are marked for the manager; events (holidays,
-//! exams, closures) are added here.
+//! exams, closures) are added, listed, changed and removed here.
 
 use crate::components::branch::branch_picker;
+use crate::components::confirm::Confirm;
 use crate::components::field::{setter, DateField, Field, FormActions, FormError, Select};
 use crate::components::form::use_form_with;
 use crate::components::keys::esc;
@@ -10,8 +11,9 @@ use crate::components::session::use_session;
 use crate::format::day;
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::org::{ListRooms, Room};
+use branchdesk_api::commands::timetable::Event;
 use branchdesk_api::commands::timetable::*;
-use branchdesk_api::ids::{BranchId, RoomId, UserId};
+use branchdesk_api::ids::{BranchId, EventId, RoomId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{Duration, NaiveDate};
 use yew::prelude::*;
@@ -33,7 +35,10 @@ pub fn TimetablePage() -> Html {
     let date = use_state(String::new);
     let room = use_state(String::new);
     let teacher = use_state(String::new);
-    let adding = use_state(|| false);
+    // The event form: None closed, Some(None) a new event, Some(Some(e)) changing e.
+    let editing = use_state(|| None::<Option<Event>>);
+    let removing = use_state(|| None::<EventId>);
+    let error = use_state(|| None::<ApiError>);
     let query = GetTimetable {
         branch_id: *branch,
         date: (*date).clone(),
@@ -44,6 +49,14 @@ pub fn TimetablePage() -> Html {
     let (rooms, _) = use_query(ListRooms { branch_id: *branch, include_inactive: false });
     let (teachers, _) = use_query(ListTeachers { branch_id: *branch });
     let (clashes, _) = use_query(ListClashes { branch_id: *branch });
+    let (events, reload_events) = use_query(ListEvents { branch_id: *branch, from: String::new() });
+    let changed = {
+        let (reload, reload_events) = (reload.clone(), reload_events.clone());
+        Callback::from(move |_: ()| {
+            reload.emit(());
+            reload_events.emit(());
+        })
+    };
     if s.me.branches.is_empty() {
         return html! { <section id="timetable"><h1>{ "Timetable" }</h1><p class="empty">{ "You hold no role in a branch, so there is no timetable to show." }</p></section> };
     }
@@ -83,10 +96,10 @@ pub fn TimetablePage() -> Html {
             <header class="page-head">
                 <h1>{ "Timetable" }</h1>
                 { branch_picker(&s.me.branches, branch.clone()) }
-                if manage && !*adding { <button id="add-event" onclick={let a = adding.clone(); move |_| a.set(true)}>{ "Add holiday or event" }</button> }
+                if manage && editing.is_none() { <button id="add-event" onclick={let e = editing.clone(); move |_| e.set(Some(None))}>{ "Add holiday or event" }</button> }
             </header>
-            if *adding {
-                <EventForm branch_id={*branch} rooms={room_opts.clone()} on_done={let (a, r) = (adding.clone(), reload.clone()); Callback::from(move |_| { a.set(false); r.emit(()); })} />
+            if let Some(event) = (*editing).clone() {
+                <EventForm branch_id={*branch} rooms={room_opts.clone()} {event} on_done={let (e, c) = (editing.clone(), changed.clone()); Callback::from(move |_| { e.set(None); c.emit(()); })} />
             }
             if let Some(Ok(list)) = &clashes {
                 if !list.is_empty() {
@@ -136,13 +149,86 @@ pub fn TimetablePage() -> Html {
                     <p class="muted">{ format!("Week of {}. [ and ] move a week.", day_label(&w.week_start)) }</p>
                 </>
             }) }
+            <h2>{ "Holidays and events ahead" }</h2>
+            <FormError error={(*error).clone()} fields={vec!["id"]} />
+            { show(&events, |list: &Vec<Event>| {
+                if list.is_empty() {
+                    return html! { <p class="empty">{ "No holidays or events ahead. Add one to take classes off for a day or book a room for an exam." }</p> };
+                }
+                html! {
+                    <table class="grid" id="events-table">
+                        <thead><tr><th>{ "Event" }</th><th>{ "Days" }</th><th>{ "Hours" }</th><th>{ "Room" }</th><th>{ "Classes" }</th><th></th></tr></thead>
+                        <tbody>
+                            { for list.iter().map(|e| html! { <>
+                                <tr>
+                                    <td>{ &e.title }<div class="muted">{ e.kind.label() }</div></td>
+                                    <td>{ event_days(e) }</td>
+                                    <td>{ if all_day(e) { "all day".to_string() } else { format!("{}–{}", e.start, e.end) } }</td>
+                                    <td>{ e.room_name.clone().unwrap_or_else(|| "—".into()) }</td>
+                                    <td>{ classes_text(e) }</td>
+                                    <td class="row-actions">
+                                        if manage {
+                                            <button class="edit-event" onclick={let (ed, ev) = (editing.clone(), e.clone()); move |_| ed.set(Some(Some(ev.clone())))}>{ "Edit" }</button>
+                                            if *removing != Some(e.id) {
+                                                <button class="remove-event" onclick={let (r, id) = (removing.clone(), e.id); move |_| r.set(Some(id))}>{ "Remove…" }</button>
+                                            }
+                                        }
+                                    </td>
+                                </tr>
+                                if *removing == Some(e.id) {
+                                    <tr class="confirm-row"><td colspan="6">
+                                        <Confirm question={remove_question(e)} yes="Yes, remove it"
+                                            on_yes={let (r, er, s, c, id) = (removing.clone(), error.clone(), s.clone(), changed.clone(), e.id); Callback::from(move |_| {
+                                                let (r, c) = (r.clone(), c.clone());
+                                                act(RemoveEvent { id }, er.clone(), s.clone(), move |_| { r.set(None); c.emit(()); });
+                                            })}
+                                            on_no={let r = removing.clone(); Callback::from(move |_| r.set(None))} />
+                                    </td></tr>
+                                }
+                            </> }) }
+                        </tbody>
+                    </table>
+                }
+            }) }
         </section>
+    }
+}
+
+fn all_day(e: &Event) -> bool {
+    e.start == "00:00" && e.end == "24:00"
+}
+
+/// "Mon 8 Jun" or "Mon 8 Jun – Fri 12 Jun"
+fn event_days(e: &Event) -> String {
+    if e.start_date == e.end_date {
+        day(&e.start_date)
+    } else {
+        format!("{} – {}", day(&e.start_date), day(&e.end_date))
+    }
+}
+
+fn classes_text(e: &Event) -> String {
+    match (e.cancels, e.cancelled_sessions) {
+        (false, _) => "kept".into(),
+        (true, 0) => "none on these days".into(),
+        (true, 1) => "1 class off".into(),
+        (true, n) => format!("{n} classes off"),
+    }
+}
+
+fn remove_question(e: &Event) -> String {
+    match e.cancelled_sessions {
+        0 => format!("Remove {}?", e.title),
+        1 => format!("Remove {}? The class it took off comes back.", e.title),
+        n => format!("Remove {}? The {n} classes it took off come back.", e.title),
     }
 }
 
 #[derive(Properties, PartialEq)]
 struct EventFormProps {
     branch_id: BranchId,
+    /// The event being changed; None adds one.
+    event: Option<Event>,
     rooms: Vec<(String, String)>,
     on_done: Callback<()>,
 }
@@ -150,15 +236,31 @@ struct EventFormProps {
 #[component]
 fn EventForm(p: &EventFormProps) -> Html {
     let s = use_session();
-    let form =
-        use_form_with(|| SaveEvent { kind: EventKind::Holiday, cancels: true, ..SaveEvent::default() });
+    let form = use_form_with(|| match &p.event {
+        Some(e) => SaveEvent {
+            id: Some(e.id),
+            branch_id: e.branch_id,
+            kind: e.kind,
+            title: e.title.clone(),
+            start_date: e.start_date.clone(),
+            end_date: if e.end_date == e.start_date { String::new() } else { e.end_date.clone() },
+            start: if all_day(e) { String::new() } else { e.start.clone() },
+            end: if all_day(e) { String::new() } else { e.end.clone() },
+            room_id: e.room_id,
+            batch_id: e.batch_id,
+            cancels: e.cancels,
+            move_to: String::new(),
+        },
+        None => SaveEvent { kind: EventKind::Holiday, cancels: true, ..SaveEvent::default() },
+    });
+    let editing = p.event.is_some();
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
         let (form, error, s, done, branch) =
             (form.clone(), error.clone(), s.clone(), p.on_done.clone(), p.branch_id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let input = SaveEvent { branch_id: branch, batch_id: None, ..form.value().clone() };
+            let input = SaveEvent { branch_id: branch, ..form.value().clone() };
             let done = done.clone();
             act(input, error.clone(), s.clone(), move |_| done.emit(()));
         })
@@ -181,11 +283,11 @@ fn EventForm(p: &EventFormProps) -> Html {
                 <Field label="End time" name="end" kind="time" value={form.end.clone()} on_input={form.field(|f, v| f.end = v)} error={err.clone()} />
                 <Select label="Books room" name="room_id" value={form.room_id.map(|r| r.to_string()).unwrap_or_default()} options={p.rooms.clone()} on_change={form.field(|f, v: String| f.room_id = v.parse().ok().map(RoomId))} error={err.clone()} none="No room" />
                 <label class="check"><input type="checkbox" id="field-cancels" checked={form.cancels} onchange={toggle} />{ " Takes the classes it covers off" }</label>
-                if form.cancels {
+                if form.cancels && !editing {
                     <DateField label="Move them to" name="move_to" value={form.move_to.clone()} on_input={form.field(|f, v| f.move_to = v)} error={err.clone()} hint="empty: cancel them" />
                 }
             </div>
-            <FormActions save="Save event" on_cancel={p.on_done.clone()} />
+            <FormActions save={if editing { "Save changes" } else { "Save event" }} on_cancel={p.on_done.clone()} />
         </form>
     }
 }
