@@ -633,3 +633,57 @@ fn an_event_that_moved_its_classes_keeps_its_day_when_edited() {
         .unwrap_err());
     assert!(e.is_for("start_date"), "{e:?}");
 }
+
+#[test]
+fn closing_a_batch_takes_off_every_class_ahead_and_reopening_brings_each_back_where_it_was() {
+    let p = plan();
+    let b = p.save(p.batch("Physics XI-A", p.room, p.teacher.0, vec![slot(1, "16:00", "17:30")])).unwrap();
+    let first = p.detail(b.id).sessions[0].clone();
+    // One class moved to Room 2 at 18:00, one taken off by a holiday.
+    p.f.desk
+        .reschedule_session(
+            &p.f.director,
+            RescheduleSession {
+                id: first.id,
+                date: first.date.clone(),
+                start: "18:00".into(),
+                end: "19:30".into(),
+                room_id: Some(p.room_b),
+                note: "Teacher at a workshop".into(),
+            },
+        )
+        .unwrap();
+    p.f.desk
+        .save_event(
+            &p.f.director,
+            SaveEvent {
+                branch_id: p.f.branch,
+                title: "Bakrid".into(),
+                start_date: "2026-06-08".into(),
+                cancels: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+
+    let closed =
+        p.f.desk.set_batch_active(&p.f.director, SetBatchActive { id: b.id, active: false }).unwrap();
+    assert!(!closed.active);
+    let d = p.detail(b.id);
+    assert_eq!(d.sessions_scheduled, 0, "the moved class goes too");
+    let moved = d.sessions.iter().find(|s| s.id == first.id).unwrap();
+    assert_eq!((moved.status, moved.note.as_str()), (SessionStatus::Cancelled, "The batch is closed."));
+
+    p.f.desk.set_batch_active(&p.f.director, SetBatchActive { id: b.id, active: true }).unwrap();
+    let d = p.detail(b.id);
+    let moved = d.sessions.iter().find(|s| s.id == first.id).unwrap();
+    assert_eq!(
+        (moved.status, moved.start.as_str(), moved.room_id, moved.moved),
+        (SessionStatus::Scheduled, "18:00", p.room_b, true),
+        "back at the time it was moved to"
+    );
+    let holiday = d.sessions.iter().find(|s| s.date == "2026-06-08").unwrap();
+    assert_eq!(holiday.status, SessionStatus::Cancelled, "the holiday still holds");
+    assert_eq!(d.sessions_cancelled, 1);
+    assert!(d.sessions.iter().all(|s| s.note != "The batch is closed."));
+}

@@ -18,6 +18,9 @@ use yew::prelude::*;
 pub struct BatchSessionsProps {
     pub id: BatchId,
     pub branch_id: BranchId,
+    /// Whether the batch is open; closing or reopening it changes its
+    /// classes, so they are read again.
+    pub active: bool,
 }
 
 /// A batch's sessions: cancel or restore one, or hand it to a substitute.
@@ -25,6 +28,14 @@ pub struct BatchSessionsProps {
 pub fn BatchSessions(p: &BatchSessionsProps) -> Html {
     let s = use_session();
     let (detail, reload) = use_query(GetBatch { id: p.id });
+    {
+        let (reload, previous) = (reload.clone(), use_mut_ref(|| p.active));
+        use_effect_with(p.active, move |active| {
+            if previous.replace(*active) != *active {
+                reload.emit(());
+            }
+        });
+    }
     let (teachers, _) = use_query(ListTeachers { branch_id: p.branch_id });
     let (roster, _) = use_query(ListRoster { batch_id: p.id });
     let reason = use_state(String::new);
@@ -266,7 +277,7 @@ fn MoveSession(p: &MoveSessionProps) -> Html {
                 <Field label="Start time" name="start" kind="time" value={form.start.clone()} on_input={form.field(|f, v| f.start = v)} error={err.clone()} />
                 <Field label="End time" name="end" kind="time" value={form.end.clone()} on_input={form.field(|f, v| f.end = v)} error={err.clone()} />
                 <Select label="Room" name="room_id" value={form.room_id.map(|r| r.to_string()).unwrap_or_default()} options={room_opts} on_change={form.field(|f, v: String| f.room_id = v.parse().ok().map(RoomId))} error={err.clone()} />
-                <Field label="Why" name="note" value={form.note.clone()} on_input={form.field(|f, v| f.note = v)} error={err.clone()} hint="e.g. teacher at a workshop" />
+                <Field label="Why" name="note" id="move-note" value={form.note.clone()} on_input={form.field(|f, v| f.note = v)} error={err.clone()} hint="e.g. teacher at a workshop" />
             </div>
             <FormActions save="Move class" id="save-move" on_cancel={p.on_keep.clone()} />
         </form>

@@ -108,7 +108,10 @@ pub fn BatchesPage() -> Html {
                     </>
                 }
             }) }
-            if let Some(id) = *open { <super::batch_sessions::BatchSessions id={id} branch_id={*branch} /> }
+            if let Some(id) = *open {
+                <super::batch_sessions::BatchSessions id={id} branch_id={*branch}
+                    active={matches!(&batches, Some(Ok(list)) if list.iter().any(|b| b.id == id && b.active))} />
+            }
         </section>
     }
 }

@@ -2,7 +2,7 @@
 
 use super::clash::{Booked, Booking};
 use super::slots::{expand, parse_slots, WeeklySlot, MAX_BATCH_DAYS};
-use super::store::{self, BatchRow, SessionRow, DROPPED_FROM_SCHEDULE};
+use super::store::{self, BatchRow, SessionRow, BATCH_CLOSED, DROPPED_FROM_SCHEDULE};
 use crate::academics::{courses, curricula};
 use crate::names::Names;
 use crate::validate::parse_date;
@@ -149,11 +149,23 @@ pub(crate) fn plan_sessions(
             None => (SessionStatus::Scheduled, None),
         };
         match existing.remove(&id) {
+            // A moved class keeps its day and time; closing the batch took
+            // it off, reopening brings it back there.
+            Some(old) if old.moved && old.note == BATCH_CLOSED && !old.scheduled() => {
+                let new = SessionRow {
+                    status: SessionStatus::Scheduled,
+                    note: String::new(),
+                    updated_at: now,
+                    ..old.clone()
+                };
+                plan.updates.push((old, new));
+            }
             Some(old) if old.moved => kept.push(old),
             Some(old) => {
                 let automatic = old.scheduled()
                     || old.cancelled_by_event_id.is_some()
-                    || old.note == DROPPED_FROM_SCHEDULE;
+                    || old.note == DROPPED_FROM_SCHEDULE
+                    || old.note == BATCH_CLOSED;
                 let mut new = SessionRow {
                     date,
                     start_min: slot.start,
@@ -166,7 +178,7 @@ pub(crate) fn plan_sessions(
                 if automatic {
                     new.status = status;
                     new.cancelled_by_event_id = by_event;
-                    if old.note == DROPPED_FROM_SCHEDULE {
+                    if old.note == DROPPED_FROM_SCHEDULE || old.note == BATCH_CLOSED {
                         new.note = String::new();
                     }
                 }
@@ -193,15 +205,16 @@ pub(crate) fn plan_sessions(
             }),
         }
     }
-    // Slots the schedule no longer has.
+    // Slots the schedule no longer has, or every class of a closed batch.
     for (_, old) in existing {
-        if old.moved || !old.scheduled() {
+        let closing = !b.active && old.scheduled();
+        if !closing && (old.moved || !old.scheduled()) {
             kept.push(old);
             continue;
         }
         let new = SessionRow {
             status: SessionStatus::Cancelled,
-            note: DROPPED_FROM_SCHEDULE.into(),
+            note: if closing { BATCH_CLOSED } else { DROPPED_FROM_SCHEDULE }.into(),
             updated_at: now,
             ..old.clone()
         };

@@ -87,6 +87,10 @@ pub fn batches_of_branch(
 /// later change that brings the slot back brings the session back too.
 pub const DROPPED_FROM_SCHEDULE: &str = "Not in the weekly schedule any more.";
 
+/// The note on a class cancelled by closing its batch (moved ones too);
+/// reopening the batch brings each back, a moved one at its new time.
+pub const BATCH_CLOSED: &str = "The batch is closed.";
+
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SessionRow {
     pub id: SessionId,
