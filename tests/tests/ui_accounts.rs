@@ -30,11 +30,30 @@ async fn expenses_and_the_months_profit_and_loss() {
     app.type_into("#field-vendor", "Landlord").await;
     app.type_into("#field-amount", "18000").await;
     app.choose("#field-category", "Rent").await;
+    // The rent bill, attached as a clerk picks a file.
+    let bill = tempfile::tempdir().unwrap();
+    let bill_file = bill.path().join("rent-june.pdf");
+    std::fs::write(&bill_file, b"%PDF-1.4 rent").unwrap();
+    app.find("#expense-bill").await.send_keys(bill_file.to_str().unwrap()).await.unwrap();
     app.click("#expense-save").await;
     app.wait_text("#expense-saved", "waiting for approval").await;
     app.wait_text("#expense-list", "Landlord").await;
     let actions = app.text("#expense-list tbody tr:first-child td:last-child").await;
-    assert_eq!(actions.trim(), "Void", "the person who recorded it is not offered Approve");
+    assert_eq!(actions.trim(), "BillVoid", "the person who recorded it is not offered Approve");
+    // Whoever approves opens the bill first; this machine has no PDF viewer,
+    // so the answer says where the copy was saved.
+    app.click("#expense-list tbody tr:first-child .open-bill").await;
+    let mut said = String::new();
+    for _ in 0..100 {
+        said = app.text("#expenses").await;
+        if said.contains("Bill opened") || said.contains("is saved at") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(said.contains("Bill opened") || said.contains("is saved at"), "{said}");
+    let saved = app.data_dir.path().join("exports").join("rent-june.pdf");
+    assert_eq!(std::fs::read(saved).unwrap(), b"%PDF-1.4 rent", "the bill's own bytes");
 
     // Void the stationery: a reason is needed.
     app.click("#expense-list tr:last-child button").await;
@@ -42,6 +61,8 @@ async fn expenses_and_the_months_profit_and_loss() {
     app.type_into("#field-note", "Entered twice").await;
     app.click("#expense-list tr:last-child button").await;
     app.wait_text("#expense-list", "Voided").await;
+    let chosen = app.find("#expense-bill").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(chosen, "", "the next expense starts without the last bill");
     app.screenshot("expenses").await;
 
     // Payroll: a fixed salary, this month's run, a bonus, paid by bank

@@ -104,8 +104,20 @@ fn expenses_above_the_limit_wait_for_another_manager_and_bad_input_is_refused() 
         )
         .unwrap();
     assert_eq!(bill.bill_name, "bill.pdf");
+    // The approver opens the bill: saved into exports with its own bytes.
+    let saved = f.desk.save_expense_bill(&f.director, SaveExpenseBill { id: bill.id }).unwrap();
+    assert!(saved.path.ends_with("bill.pdf"), "{}", saved.path);
+    assert!(std::path::Path::new(&saved.path).starts_with(f.dir.path().join("exports")));
+    assert_eq!(std::fs::read(&saved.path).unwrap(), b"%PDF-1");
     let (_, teacher) = f.staff("t@example.com", "TEACHER", Some(f.branch));
     assert_eq!(record(&f, &teacher, "100", "V").unwrap_err().code, ErrorCode::PermissionDenied);
+    let e = api(f.desk.save_expense_bill(&teacher, SaveExpenseBill { id: bill.id }).unwrap_err());
+    assert_eq!(e.code, ErrorCode::PermissionDenied, "a teacher may not read the branch's bills");
+    let without =
+        f.desk.list_expenses(&f.director, ListExpenses { branch_id: f.branch, month: String::new() });
+    let without = without.unwrap().into_iter().find(|e| e.bill_name.is_empty()).unwrap();
+    let e = api(f.desk.save_expense_bill(&f.director, SaveExpenseBill { id: without.id }).unwrap_err());
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Invalid, Some("id")), "{}", e.message);
     let listed = f
         .desk
         .list_expenses(&f.director, ListExpenses { branch_id: f.branch, month: String::new() })

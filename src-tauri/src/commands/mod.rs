@@ -240,6 +240,7 @@ commands! {
     actor record_expense(m::RecordExpense),
     actor decide_expense(m::DecideExpense),
     actor list_expenses(m::ListExpenses),
+    actor save_expense_bill(m::SaveExpenseBill),
     actor get_profit_and_loss(m::GetProfitAndLoss),
     actor set_salary(m::SetSalary),
     actor run_payroll(m::RunPayroll),

@@ -9,6 +9,8 @@ use crate::components::form::{use_form, use_form_with};
 use crate::components::session::use_session;
 use crate::format::{day, money};
 use crate::hooks::{act, show, use_query};
+use crate::invoke::call;
+use branchdesk_api::commands::imports::OpenSavedFile;
 use branchdesk_api::commands::money::*;
 use branchdesk_api::ids::UserId;
 use branchdesk_api::ApiError;
@@ -31,6 +33,32 @@ pub fn ExpensesPage() -> Html {
             });
         })
     };
+    let notice = use_state(|| None::<String>);
+    // The bill saved into the exports folder, then opened in the
+    // computer's viewer (where it has none, the message says where it is).
+    let open_bill = |e: &Expense| {
+        let (error, notice, s, id) = (error.clone(), notice.clone(), s.clone(), e.id);
+        Callback::from(move |_: MouseEvent| {
+            let (error, notice, s) = (error.clone(), notice.clone(), s.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let opened = async {
+                    let saved = call(&SaveExpenseBill { id }).await?;
+                    call(&OpenSavedFile { path: saved.path.clone() }).await?;
+                    Ok::<_, ApiError>(saved.path)
+                };
+                match opened.await {
+                    Ok(path) => {
+                        error.set(None);
+                        notice.set(Some(format!("Bill opened ({path}).")));
+                    }
+                    Err(e) => {
+                        notice.set(None);
+                        error.set(Some(s.check(e)));
+                    }
+                }
+            });
+        })
+    };
     let me = Some(s.me.user.id);
     html! {
         <section id="expenses">
@@ -41,6 +69,7 @@ pub fn ExpensesPage() -> Html {
                 <Field label="Why (to reject or void)" name="note" value={(*note).clone()} on_input={setter(&note)} error={(*error).clone()} />
             </div>
             <FormError error={(*error).clone()} fields={vec!["note"]} />
+            if let Some(n) = &*notice { <p class="notice" role="status">{ n }</p> }
             { show(&list, |l: &Vec<Expense>| {
                 if l.is_empty() {
                     return html! { <p class="empty">{ "No expenses recorded this month." }</p> };
@@ -59,6 +88,9 @@ pub fn ExpensesPage() -> Html {
                                     <td class="num">{ money(e.amount_minor) }</td>
                                     <td>{ e.status.label() }<div class="muted">{ format!("{}{}", e.decided_by.clone().map(|d| format!("{d} ")).unwrap_or_default(), e.decision_note) }</div></td>
                                     <td class="row-actions">
+                                        if !e.bill_name.is_empty() {
+                                            <button class="open-bill" title={format!("Open {}", e.bill_name)} onclick={open_bill(e)}>{ "Bill" }</button>
+                                        }
                                         if e.status == ExpenseStatus::PendingApproval && e.recorded_by_id != me {
                                             <button onclick={decide(e, ExpenseStatus::Approved)}>{ "Approve" }</button>
                                             <button onclick={decide(e, ExpenseStatus::Rejected)}>{ "Reject" }</button>
@@ -89,13 +121,22 @@ fn RecordForm(p: &RecordProps) -> Html {
     let form = use_form::<RecordExpense>();
     let error = use_state(|| None::<ApiError>);
     let saved = use_state(|| None::<String>);
+    let bill_input = use_state(|| 0u32);
     let onsubmit = {
-        let (form, error, s, done, branch, saved) =
-            (form.clone(), error.clone(), s.clone(), p.on_done.clone(), p.branch, saved.clone());
+        let (form, error, s, done, branch, saved, bill_input) = (
+            form.clone(),
+            error.clone(),
+            s.clone(),
+            p.on_done.clone(),
+            p.branch,
+            saved.clone(),
+            bill_input.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let input = RecordExpense { branch_id: branch, ..form.value().clone() };
-            let (done, saved, form) = (done.clone(), saved.clone(), form.clone());
+            let (done, saved, form, bill_input) =
+                (done.clone(), saved.clone(), form.clone(), bill_input.clone());
             act(input, error.clone(), s.clone(), move |x: Expense| {
                 saved.set(Some(format!(
                     "{} to {}: {}.",
@@ -112,6 +153,8 @@ fn RecordForm(p: &RecordProps) -> Html {
                     f.file_name.clear();
                     f.content_b64.clear();
                 });
+                // A new file input: the old one would still show the last bill's name.
+                bill_input.set(*bill_input + 1);
                 done.emit(());
             });
         })
@@ -138,7 +181,7 @@ fn RecordForm(p: &RecordProps) -> Html {
             </div>
             <div class="row">
                 <Field label="What for" name="description" value={form.description.clone()} on_input={form.field(|f, v| f.description = v)} error={err.clone()} />
-                <label class="field">{ "Bill (at most 2 MB)" }<input type="file" id="expense-bill" onchange={pick_file(form.field(|f, file: Option<(String, String)>| (f.file_name, f.content_b64) = file.unwrap_or_default()), error.clone())} /></label>
+                <label class="field">{ "Bill (at most 2 MB)" }<input type="file" id="expense-bill" key={bill_input.to_string()} onchange={pick_file(form.field(|f, file: Option<(String, String)>| (f.file_name, f.content_b64) = file.unwrap_or_default()), error.clone())} /></label>
             </div>
             <FormActions save="Record expense" id="expense-save" />
         </form>

@@ -400,6 +400,15 @@ pub struct ListExpenses {
 }
 command!(ListExpenses => "list_expenses", Permission -> Vec<Expense>);
 
+/// Writes an expense's bill into the desk's exports folder, to be opened
+/// before the expense is approved.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveExpenseBill {
+    pub id: crate::ids::ExpenseId,
+}
+command!(SaveExpenseBill => "save_expense_bill", Permission -> crate::commands::imports::SavedFile);
+
 /// One branch's month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BranchMonth {
