@@ -114,6 +114,16 @@ impl App {
         panic!("{css} is still shown");
     }
 
+    /// How many elements match `css` now (no waiting).
+    pub async fn count(&self, css: &str) -> usize {
+        let n = self
+            .client
+            .execute("return document.querySelectorAll(arguments[0]).length;", vec![css.into()])
+            .await
+            .unwrap_or_else(|e| panic!("count {css}: {e}"));
+        n.as_u64().unwrap_or_else(|| panic!("count {css}: {n}")) as usize
+    }
+
     pub async fn text(&self, css: &str) -> String {
         self.find(css).await.text().await.unwrap_or_default()
     }

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod dates;
 pub mod error;
 pub mod ids;
+pub mod markdown;
 pub mod permissions;
 pub mod pin;
 pub mod settings;

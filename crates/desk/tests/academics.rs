@@ -558,3 +558,55 @@ fn a_lesson_can_carry_an_attached_file_of_at_most_two_megabytes() {
     let neither = SaveLessonResource { lesson_id: lesson, title: "Nothing".into(), ..Default::default() };
     assert!(api(f.desk.save_lesson_resource(&f.director, neither).unwrap_err()).is_for("url"));
 }
+
+#[test]
+fn a_lesson_is_renamed_and_reweighted_and_opens_only_its_own_links() {
+    let f = fixture();
+    let c = course(&f, "PHY");
+    let v = draft(&f, &f.director, c, None, &[6_000, 4_000]);
+    let (module, lesson) = (v.modules[0].id, v.modules[0].lessons[0].clone());
+    // Rename the module; rename, re-weight and write notes for a lesson.
+    let v = f
+        .desk
+        .save_module(
+            &f.director,
+            SaveModule { id: Some(module), curriculum_id: v.summary.id, title: "Mechanics I".into() },
+        )
+        .unwrap();
+    assert_eq!(v.modules[0].title, "Mechanics I");
+    let notes = "Read **chapter 3**. See [the simulation](https://phet.example.org/forces) \
+                 and not [this](javascript:alert(1)).";
+    let edit = SaveLesson {
+        id: Some(lesson.id),
+        module_id: module,
+        title: "Newton's laws".into(),
+        weightage_bp: 5_000,
+        notes: notes.into(),
+        video_url: "https://video.example.org/newton".into(),
+    };
+    let v = f.desk.save_lesson(&f.director, edit.clone()).unwrap();
+    let l = &v.modules[0].lessons[0];
+    assert_eq!((l.title.as_str(), l.weightage_bp, l.notes.as_str()), ("Newton's laws", 5_000, notes));
+    assert_eq!(v.modules[0].lessons.len(), 2, "an edit adds no lesson");
+    assert_eq!(v.summary.weightage_total_bp, 9_000);
+    // A video link that is not a web address, and notes past the limit, are refused by field.
+    let bad = SaveLesson { video_url: "javascript:alert(1)".into(), ..edit.clone() };
+    assert!(api(f.desk.save_lesson(&f.director, bad).unwrap_err()).is_for("video_url"));
+    let long = SaveLesson { notes: "x".repeat(branchdesk_api::markdown::NOTES_MAX + 1), ..edit };
+    assert!(api(f.desk.save_lesson(&f.director, long).unwrap_err()).is_for("notes"));
+
+    let open = |url: &str| {
+        f.desk.open_lesson_link(&f.director, OpenLessonLink { lesson_id: lesson.id, url: url.into() })
+    };
+    assert_eq!(open("").unwrap(), "https://video.example.org/newton", "empty: the video");
+    assert_eq!(open("https://phet.example.org/forces").unwrap(), "https://phet.example.org/forces");
+    for refused in ["javascript:alert(1)", "https://elsewhere.example.com/", "file:///etc/passwd"] {
+        assert!(api(open(refused).unwrap_err()).is_for("url"), "{refused} opened");
+    }
+    let other = v.modules[0].lessons[1].id;
+    let e = api(f
+        .desk
+        .open_lesson_link(&f.director, OpenLessonLink { lesson_id: other, url: String::new() })
+        .unwrap_err());
+    assert!(e.is_for("url"), "a lesson without a video says so: {e:?}");
+}

@@ -41,6 +41,22 @@ pub fn open_resource_link(
     input: branchdesk_api::commands::academics::OpenResourceLink,
 ) -> super::Reply<branchdesk_api::commands::academics::OpenResourceLink> {
     let url = state.actor(|desk, actor| desk.open_resource_link(actor, input))?;
+    open_in_browser(url)
+}
+
+/// Opens a lesson's video or a link in its notes in the computer's
+/// browser, once the desk has found it in that lesson and checked it.
+#[tauri::command(async)]
+pub fn open_lesson_link(
+    state: tauri::State<'_, crate::AppState>,
+    input: branchdesk_api::commands::academics::OpenLessonLink,
+) -> super::Reply<branchdesk_api::commands::academics::OpenLessonLink> {
+    let url = state.actor(|desk, actor| desk.open_lesson_link(actor, input))?;
+    open_in_browser(url)
+}
+
+/// `url` (checked by the desk) in the computer's browser; answers it.
+fn open_in_browser(url: String) -> Result<String, branchdesk_api::ApiError> {
     open::that_detached(&url).map_err(|e| {
         tracing::warn!(error = %e, "could not open a link");
         branchdesk_api::ApiError::new(

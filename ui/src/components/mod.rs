@@ -9,6 +9,7 @@ pub mod form;
 pub mod frame;
 pub mod guardian_offer;
 pub mod keys;
+pub mod lesson_notes;
 pub mod palette;
 pub mod session;
 pub mod status_bar;

@@ -4,6 +4,7 @@
 use crate::components::field::{pick_file, DateField, Field, FormError, Select};
 use crate::components::files::resource_link;
 use crate::components::form::use_form;
+use crate::components::lesson_notes::LessonNotes;
 use crate::components::session::use_session;
 use crate::format::{day, parse_money, percent, status_class};
 use crate::hooks::act;
@@ -28,6 +29,8 @@ pub fn Editor(p: &EditorProps) -> Html {
     let current = use_state(|| None::<Curriculum>);
     let error = use_state(|| None::<ApiError>);
     let saved_file_state = use_state(|| None::<SavedFile>);
+    // The one part being changed in place, if any.
+    let editing = use_state(|| None::<branchdesk_api::uuid::Uuid>);
     {
         let (current, error, s) = (current.clone(), error.clone(), s.clone());
         use_effect_with(p.id, move |id| {
@@ -46,11 +49,20 @@ pub fn Editor(p: &EditorProps) -> Html {
     };
     // Every change answers the whole version; show it and refresh the list.
     let apply = {
-        let (current, changed) = (current.clone(), p.on_changed.clone());
+        let (current, changed, editing) = (current.clone(), p.on_changed.clone(), editing.clone());
         Callback::from(move |c: Curriculum| {
             current.set(Some(c));
+            editing.set(None);
             changed.emit(());
         })
+    };
+    let edit = |id: branchdesk_api::uuid::Uuid| {
+        let editing = editing.clone();
+        Callback::from(move |_: MouseEvent| editing.set(Some(id)))
+    };
+    let stop_editing = {
+        let editing = editing.clone();
+        Callback::from(move |_: ()| editing.set(None))
     };
     let run = {
         let (error, s, apply) = (error.clone(), s.clone(), apply.clone());
@@ -117,9 +129,14 @@ pub fn Editor(p: &EditorProps) -> Html {
                 { for c.modules.iter().map(|m| html! {
                     <li class="module">
                         <div class="module-head" tabindex="0" onkeydown={keys(CurriculumPart::Module, m.id.0)}>
-                            <strong>{ &m.title }</strong>
-                            if editable {
+                            if *editing == Some(m.id.0) {
+                                <super::curriculum_edit::RenameModule curriculum_id={sum.id} module={m.clone()} on_saved={apply.clone()} on_cancel={stop_editing.clone()} />
+                            } else {
+                                <strong>{ &m.title }</strong>
+                            }
+                            if editable && *editing != Some(m.id.0) {
                                 <span class="row-actions">
+                                    <button class="rename-module" onclick={edit(m.id.0)}>{ "Rename" }</button>
                                     <button title="Move up (Alt+↑)" onclick={mover(CurriculumPart::Module, m.id.0, true)}>{ "↑" }</button>
                                     <button title="Move down (Alt+↓)" onclick={mover(CurriculumPart::Module, m.id.0, false)}>{ "↓" }</button>
                                     <button onclick={remove(CurriculumPart::Module, m.id.0)}>{ "Remove" }</button>
@@ -132,12 +149,18 @@ pub fn Editor(p: &EditorProps) -> Html {
                                     <span class="lesson-title">{ &l.title }</span>
                                     <span class="muted">{ format!(" {} %", percent(l.weightage_bp)) }</span>
                                     { for l.resources.iter().map(|r| resource_link(r, saved_file.clone(), error.clone(), s.clone())) }
-                                    if editable {
+                                    if editable && *editing != Some(l.id.0) {
                                         <span class="row-actions">
+                                            <button class="edit-lesson" onclick={edit(l.id.0)}>{ "Edit" }</button>
                                             <button title="Move up (Alt+↑)" onclick={mover(CurriculumPart::Lesson, l.id.0, true)}>{ "↑" }</button>
                                             <button title="Move down (Alt+↓)" onclick={mover(CurriculumPart::Lesson, l.id.0, false)}>{ "↓" }</button>
                                             <button onclick={remove(CurriculumPart::Lesson, l.id.0)}>{ "Remove" }</button>
                                         </span>
+                                    }
+                                    if *editing == Some(l.id.0) {
+                                        <super::curriculum_edit::EditLesson module_id={m.id} lesson={l.clone()} on_saved={apply.clone()} on_cancel={stop_editing.clone()} />
+                                    } else {
+                                        <LessonNotes lesson_id={l.id} notes={l.notes.clone()} video_url={l.video_url.clone()} />
                                     }
                                 </li>
                             }) }

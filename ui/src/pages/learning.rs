@@ -1,5 +1,6 @@
 //! A signed-in student's view of a batch's curriculum: lessons in order
-//! with their links, bookmarks, passages they kept, and their marks.
+//! with their notes, videos and links, bookmarks, passages they kept, and
+//! their marks.
 
 use crate::components::field::{Field, FormError, Select};
 use crate::components::form::use_form;
@@ -68,6 +69,7 @@ pub fn MyCurriculumCard(p: &MyCurriculumProps) -> Html {
                                     <button class="link bookmark" title={if marked { "Remove the bookmark" } else { "Bookmark" }} onclick={toggle(l.id, !marked)}>{ if marked { "★" } else { "☆" } }</button>
                                     { &l.title }
                                     { for l.resources.iter().map(|r| crate::components::files::resource_link(r, saved.clone(), error.clone(), s.clone())) }
+                                    <crate::components::lesson_notes::LessonNotes lesson_id={l.id} notes={l.notes.clone()} video_url={l.video_url.clone()} />
                                     { for m.highlights.iter().filter(|h| h.lesson_id == l.id).map(|h| html! {
                                         <div class="muted highlight">{ format!("“{}”{}", h.text, if h.note.is_empty() { String::new() } else { format!(" — {}", h.note) }) }</div>
                                     }) }

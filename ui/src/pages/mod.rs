@@ -9,7 +9,7 @@
 //! | `leads` | Enquiries | `leads` |
 //! | `students`, `student` | Students (a student's page) | `students` |
 //! | `timetable`, `batches`, `batch_sessions` (a batch's students and classes), `submissions` (its hand-ins) | Timetable, Batches | `timetable`, `academics` |
-//! | `courses`, `curriculum` (one version, inside Courses) | Courses | `academics` |
+//! | `courses`, `curriculum` (one version, inside Courses), `curriculum_edit` (a module or lesson changed in place) | Courses | `academics` |
 //! | `learning` (a student's own lessons, on Today) | — | `academics` |
 //! | `reports`, `sheet` (one class's sheet) | Attendance | `attendance` |
 //! | `messages` | Messages | `attendance` (absence alerts) |
@@ -35,6 +35,7 @@ pub mod batch_sessions;
 pub mod batches;
 pub mod courses;
 pub mod curriculum;
+pub mod curriculum_edit;
 pub mod desks;
 pub mod fees;
 pub mod home;

@@ -380,3 +380,14 @@ pub struct OpenResourceLink {
     pub id: ResourceId,
 }
 command!(OpenResourceLink => "open_resource_link", Permission -> String);
+
+/// Opens a lesson's video (`url` empty) or a link in its notes in the
+/// computer's browser. The desk opens only the lesson's own video link or a
+/// link its notes hold, checked again. Answers the link opened.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OpenLessonLink {
+    pub lesson_id: LessonId,
+    pub url: String,
+}
+command!(OpenLessonLink => "open_lesson_link", Permission -> String);
