@@ -83,7 +83,17 @@ impl App {
     }
 
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        let el = self.find(css).await;
+        // Away from the status bar fixed at the foot of the window, which
+        // would take a click meant for an element under it.
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center' });",
+                vec![serde_json::to_value(&el).unwrap()],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("scroll to {css}: {e}"));
+        el.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
     /// Clicks the button reading `label` in the first `within` element

@@ -5,6 +5,7 @@
 //! a batch closed (asked first) and reopened.
 
 use branchdesk_api::commands::org::SaveRoom;
+use branchdesk_api::commands::students::{Enrol, SaveStudent};
 use branchdesk_api::commands::timetable::{SaveBatch, Slot};
 use branchdesk_api::commands::users::{CreateUser, NewGrant};
 use branchdesk_e2e::*;
@@ -54,26 +55,45 @@ fn seed(dir: &Path) {
         teachers.push(user.id);
     }
     let weekday = today().weekday().number_from_monday();
+    let mut batches = Vec::new();
     for (name, teacher, start, end) in
         [("Physics XI-A", teachers[0], "16:00", "17:30"), ("Chemistry XI", teachers[1], "18:00", "19:00")]
     {
-        desk.save_batch(
+        let batch = desk
+            .save_batch(
+                &director,
+                SaveBatch {
+                    branch_id: branch,
+                    course_id: course,
+                    name: name.into(),
+                    teacher_id: teacher,
+                    room_id: room,
+                    capacity: 25,
+                    start_date: today().to_string(),
+                    end_date: (today() + Duration::days(55)).to_string(),
+                    slots: vec![Slot { weekday, start: start.into(), end: end.into() }],
+                    ..Default::default()
+                },
+            )
+            .expect("batch");
+        batches.push(batch.id);
+    }
+    // One student in Physics XI-A, for its roster.
+    let student = desk
+        .save_student(
             &director,
-            SaveBatch {
+            SaveStudent {
                 branch_id: branch,
-                course_id: course,
-                name: name.into(),
-                teacher_id: teacher,
-                room_id: room,
-                capacity: 25,
-                start_date: today().to_string(),
-                end_date: (today() + Duration::days(55)).to_string(),
-                slots: vec![Slot { weekday, start: start.into(), end: end.into() }],
+                full_name: "आरव शर्मा".into(),
+                date_of_birth: "14/03/2000".into(),
                 ..Default::default()
             },
         )
-        .expect("batch");
-    }
+        .expect("student")
+        .student
+        .id;
+    desk.enrol(&director, Enrol { student_id: student, batch_id: batches[0], ..Default::default() })
+        .expect("enrol");
 }
 
 #[tokio::test]
@@ -125,6 +145,13 @@ async fn a_holiday_is_added_moved_and_removed_a_class_moved_and_a_batch_closed()
     app.click("[data-area='Batches']").await;
     app.click_button("tr", "Physics XI-A", "Physics XI-A").await;
     app.wait_text("#sessions-table", "16:00–17:30").await;
+    // The batch's roster, exported for the teacher's register.
+    app.click("#export-roster").await;
+    let said = app.wait_text("#roster-exported", "Roster of 1 student saved to").await;
+    let path = said.split(" saved to ").nth(1).expect("a path").trim();
+    let csv = std::fs::read_to_string(path).expect("the roster file");
+    assert!(csv.trim_start_matches('\u{feff}').starts_with("code,full_name,status,start_date"), "{csv}");
+    assert!(csv.contains("आरव शर्मा"), "{csv}");
     app.click("#sessions-table .move-session").await;
     app.wait_focus("field-date", "the date of the class being moved takes the focus").await;
     app.set_value("#field-start", "17:30").await;

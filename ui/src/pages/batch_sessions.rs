@@ -7,6 +7,7 @@ use crate::components::keys::esc;
 use crate::components::session::use_session;
 use crate::format::{day, slots_text};
 use crate::hooks::{act, show, use_query};
+use branchdesk_api::commands::imports::{ExportCsv, ExportList, SavedFile};
 use branchdesk_api::commands::org::{ListRooms, Room};
 use branchdesk_api::commands::students::{Enrolment, ListRoster};
 use branchdesk_api::commands::timetable::*;
@@ -39,6 +40,21 @@ pub fn BatchSessions(p: &BatchSessionsProps) -> Html {
     let (teachers, _) = use_query(ListTeachers { branch_id: p.branch_id });
     let (roster, _) = use_query(ListRoster { batch_id: p.id });
     let reason = use_state(String::new);
+    let exported = use_state(|| None::<SavedFile>);
+    let error_for_export = use_state(|| None::<ApiError>);
+    let export_roster = {
+        let input = ExportCsv {
+            list: ExportList::Roster,
+            branch_id: p.branch_id,
+            batch_id: Some(p.id),
+            month: String::new(),
+        };
+        let (exported, error, s) = (exported.clone(), error_for_export.clone(), s.clone());
+        Callback::from(move |_: MouseEvent| {
+            let exported = exported.clone();
+            act(input.clone(), error.clone(), s.clone(), move |f| exported.set(Some(f)));
+        })
+    };
     let error = use_state(|| None::<ApiError>);
     let manage = s.me.can(Permission::ManageBatch);
     let can_mark = s.me.can(Permission::MarkAttendance);
@@ -111,7 +127,12 @@ pub fn BatchSessions(p: &BatchSessionsProps) -> Html {
         <div class="card" id="batch-sessions">
             { show(&detail, |d: &BatchDetail| html! {
                 <>
-                    <h2>{ format!("{} · students", d.batch.name) }</h2>
+                    <div class="toolbar">
+                        <h2>{ format!("{} · students", d.batch.name) }</h2>
+                        <button id="export-roster" onclick={export_roster.clone()}>{ "Export CSV" }</button>
+                    </div>
+                    if let Some(f) = &*exported { <p class="notice success" id="roster-exported">{ format!("Roster of {} saved to {}", if f.rows == 1 { "1 student".to_string() } else { format!("{} students", f.rows) }, f.path) }</p> }
+                    <FormError error={(*error_for_export).clone()} fields={vec!["batch_id"]} />
                     { show(&roster, |list: &Vec<Enrolment>| {
                         let seats = list.iter().filter(|e| e.status.holds_seat()).count();
                         html! {
