@@ -11,6 +11,42 @@ pub enum SettingKind {
     Flag,
 }
 
+/// What an integer setting counts, so that it is typed and shown as
+/// people read it: rupees as "5,000.00", a rate as "18" (per cent); kept
+/// in paise and basis points.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SettingUnit {
+    #[default]
+    Count,
+    /// Kept in paise, typed in rupees.
+    Money,
+    /// Kept in hundredths of a per cent, typed in per cent.
+    Percent,
+}
+
+impl SettingUnit {
+    /// An integer as a person reads it: 500000 paise → "5,000.00".
+    pub fn show(self, value: i64) -> String {
+        match self {
+            SettingUnit::Count => value.to_string(),
+            SettingUnit::Money => crate::amount::format(value),
+            SettingUnit::Percent => {
+                let text = crate::amount::format(value);
+                text.trim_end_matches('0').trim_end_matches('.').to_owned()
+            }
+        }
+    }
+
+    /// What a person typed, in the unit kept: "5,000" → 500000; "18" → 1800.
+    pub fn parse(self, text: &str) -> Option<i64> {
+        match self {
+            SettingUnit::Count => text.trim().parse().ok(),
+            SettingUnit::Money | SettingUnit::Percent => crate::amount::parse(text),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum SettingValue {
@@ -42,6 +78,8 @@ pub struct SettingSpec {
     pub key: &'static str,
     pub label: &'static str,
     pub kind: SettingKind,
+    /// What an integer counts (money and rates are typed as people read them).
+    pub unit: SettingUnit,
     /// Allowed range for integers.
     pub min: i64,
     pub max: i64,
@@ -70,6 +108,7 @@ pub const CATALOGUE: &[SettingSpec] = &[
         key: SESSION_IDLE_MINUTES,
         label: "Log out after this many idle minutes",
         kind: SettingKind::Integer,
+        unit: SettingUnit::Count,
         min: 5,
         max: 24 * 60,
         per_branch: false,
@@ -79,6 +118,7 @@ pub const CATALOGUE: &[SettingSpec] = &[
         key: SESSION_ABSOLUTE_HOURS,
         label: "Log out after this many hours in any case",
         kind: SettingKind::Integer,
+        unit: SettingUnit::Count,
         min: 1,
         max: 72,
         per_branch: false,
@@ -88,6 +128,7 @@ pub const CATALOGUE: &[SettingSpec] = &[
         key: DATE_FORMAT,
         label: "Date format (DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD)",
         kind: SettingKind::Text,
+        unit: SettingUnit::Count,
         min: 0,
         max: 0,
         per_branch: true,
@@ -97,6 +138,7 @@ pub const CATALOGUE: &[SettingSpec] = &[
         key: ATTENDANCE_EDIT_DAYS,
         label: "Days after which attendance needs a manager to change",
         kind: SettingKind::Integer,
+        unit: SettingUnit::Count,
         min: 0,
         max: 365,
         per_branch: true,
@@ -106,6 +148,7 @@ pub const CATALOGUE: &[SettingSpec] = &[
         key: RECEIPT_FOOTER,
         label: "Footer printed on receipts",
         kind: SettingKind::Text,
+        unit: SettingUnit::Count,
         min: 0,
         max: 0,
         per_branch: true,
@@ -115,6 +158,7 @@ pub const CATALOGUE: &[SettingSpec] = &[
         key: AUTO_SEND_ALERTS,
         label: "Send absence alerts and reminders without review",
         kind: SettingKind::Flag,
+        unit: SettingUnit::Count,
         min: 0,
         max: 0,
         per_branch: true,
@@ -124,6 +168,7 @@ pub const CATALOGUE: &[SettingSpec] = &[
         key: GUARDIAN_REQUIRED_UNDER,
         label: "A student younger than this many years needs a guardian (0: never)",
         kind: SettingKind::Integer,
+        unit: SettingUnit::Count,
         min: 0,
         max: 30,
         per_branch: true,
@@ -133,6 +178,7 @@ pub const CATALOGUE: &[SettingSpec] = &[
         key: GSTIN,
         label: "Organisation tax id (GSTIN), printed on receipts",
         kind: SettingKind::Text,
+        unit: SettingUnit::Count,
         min: 0,
         max: 0,
         per_branch: true,
@@ -140,8 +186,9 @@ pub const CATALOGUE: &[SettingSpec] = &[
     },
     SettingSpec {
         key: GST_RATE_BP,
-        label: "GST on fees, in hundredths of a percent (1800 = 18 %; 0: none)",
+        label: "GST on fees, in per cent (18 for 18 %; 0: none)",
         kind: SettingKind::Integer,
+        unit: SettingUnit::Percent,
         min: 0,
         max: 2800,
         per_branch: true,
@@ -151,6 +198,7 @@ pub const CATALOGUE: &[SettingSpec] = &[
         key: FEES_INCLUDE_TAX,
         label: "Fees include GST (else GST is added on top)",
         kind: SettingKind::Flag,
+        unit: SettingUnit::Count,
         min: 0,
         max: 0,
         per_branch: true,
@@ -160,6 +208,7 @@ pub const CATALOGUE: &[SettingSpec] = &[
         key: YEAR_START_MONTH,
         label: "Financial year starts in month (4 = April); receipt numbers restart then",
         kind: SettingKind::Integer,
+        unit: SettingUnit::Count,
         min: 1,
         max: 12,
         per_branch: false,
@@ -167,8 +216,9 @@ pub const CATALOGUE: &[SettingSpec] = &[
     },
     SettingSpec {
         key: EXPENSE_APPROVAL_ABOVE,
-        label: "Expenses above this many paise need another manager's approval (500000 = Rs 5,000)",
+        label: "Expenses above this amount (₹) need another manager's approval",
         kind: SettingKind::Integer,
+        unit: SettingUnit::Money,
         min: 0,
         max: 1_000_000_000,
         per_branch: true,
@@ -176,8 +226,9 @@ pub const CATALOGUE: &[SettingSpec] = &[
     },
     SettingSpec {
         key: LATE_FEE,
-        label: "Late fee added to a fee overdue past the grace days, in paise (0: no late fees)",
+        label: "Late fee added to a fee overdue past the grace days (₹; 0: no late fees)",
         kind: SettingKind::Integer,
+        unit: SettingUnit::Money,
         min: 0,
         max: 100_000_000,
         per_branch: true,
@@ -187,6 +238,7 @@ pub const CATALOGUE: &[SettingSpec] = &[
         key: LATE_FEE_AFTER_DAYS,
         label: "Days a fee may be overdue before a late fee is added",
         kind: SettingKind::Integer,
+        unit: SettingUnit::Count,
         min: 0,
         max: 365,
         per_branch: true,
@@ -196,6 +248,7 @@ pub const CATALOGUE: &[SettingSpec] = &[
         key: REMINDER_TEMPLATE,
         label: "Fee reminder to parents: {guardian}, {student}, {amount}, {due_on}, {for} and {branch} are filled in",
         kind: SettingKind::Text,
+        unit: SettingUnit::Count,
         min: 0,
         max: 0,
         per_branch: true,

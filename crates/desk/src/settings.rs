@@ -106,6 +106,7 @@ fn view(conn: &Connection, spec: &SettingSpec, branch: Option<BranchId>) -> Resu
         key: spec.key.to_owned(),
         label: spec.label.to_owned(),
         kind: spec.kind,
+        unit: spec.unit,
         per_branch: spec.per_branch,
         value,
         source,
@@ -120,9 +121,10 @@ fn validate(spec: &SettingSpec, value: SettingValue) -> Result<SettingValue, Api
         ));
     }
     match value {
-        SettingValue::Integer(i) if i < spec.min || i > spec.max => {
-            Err(ApiError::invalid("value", format!("Enter a number from {} to {}.", spec.min, spec.max)))
-        }
+        SettingValue::Integer(i) if i < spec.min || i > spec.max => Err(ApiError::invalid(
+            "value",
+            format!("Enter a number from {} to {}.", spec.unit.show(spec.min), spec.unit.show(spec.max)),
+        )),
         SettingValue::Text(t) => {
             let t = crate::validate::optional("value", &t, crate::validate::TEXT_MAX)?;
             if spec.key == catalogue::DATE_FORMAT

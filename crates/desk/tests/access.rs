@@ -226,6 +226,16 @@ fn settings_are_typed_ranged_and_overridden_per_branch() {
     assert!(bad(SESSION_IDLE_MINUTES, None, SettingValue::Flag(true)).is_for("value"));
     assert!(bad(SESSION_IDLE_MINUTES, Some(f.branch), SettingValue::Integer(30)).is_for("branch_id"));
     assert!(bad("no.such.key", None, SettingValue::Integer(3)).is_for("key"));
+    // Money and rates are shown, and their limits said, as people read them.
+    let rate = get(None, branchdesk_api::settings::GST_RATE_BP);
+    assert_eq!(rate.unit, branchdesk_api::settings::SettingUnit::Percent);
+    let e = bad(branchdesk_api::settings::GST_RATE_BP, None, SettingValue::Integer(5_000));
+    assert_eq!(e.message, "Enter a number from 0 to 28.");
+    let limit = get(None, branchdesk_api::settings::EXPENSE_APPROVAL_ABOVE);
+    assert_eq!(limit.unit, branchdesk_api::settings::SettingUnit::Money);
+    assert_eq!(limit.unit.parse("5,000"), Some(500_000), "typed in rupees, kept in paise");
+    assert_eq!(rate.unit.parse("18"), Some(1_800));
+    assert_eq!(rate.unit.show(1_250), "12.5");
     // The idle limit takes effect on sessions.
     save(SESSION_IDLE_MINUTES, None, SettingValue::Integer(10)).unwrap();
     f.clock.advance(chrono::Duration::minutes(11));

@@ -30,10 +30,12 @@ pub fn MessagesPage() -> Html {
                 error.clone(),
                 s.clone(),
                 move |n| {
-                    done.set(Some(format!(
-                        "{n} message(s) {}.",
-                        if approve { "will be sent when a channel is online" } else { "discarded" }
-                    )));
+                    let what = if n == 1 { "1 message".to_owned() } else { format!("{n} messages") };
+                    done.set(Some(if approve {
+                        format!("{what} will be sent when a channel is online.")
+                    } else {
+                        format!("{what} discarded.")
+                    }));
                     chosen2.set(Vec::new());
                     reload.emit(());
                 },
@@ -82,8 +84,10 @@ pub fn MessagesPage() -> Html {
                 if l.is_empty() { <p class="empty">{ "No messages here." }</p> } else {
                     <ul class="plain" id="message-list">{ for l.iter().map(|n| html! {
                         <li class="card">
-                            if *state == NotificationState::Draft { <input type="checkbox" checked={chosen.contains(&n.id)} onchange={toggle(n.id)} /> }
-                            <strong>{ format!(" {} ({} {})", n.recipient_name, n.channel, n.recipient) }</strong>
+                            <label class="check">
+                                if *state == NotificationState::Draft { <input type="checkbox" checked={chosen.contains(&n.id)} onchange={toggle(n.id)} /> }
+                                <strong>{ format!(" {} ({} {})", n.recipient_name, n.channel, n.recipient) }</strong>
+                            </label>
                             <div>{ &n.body }</div>
                         </li>
                     }) }</ul>

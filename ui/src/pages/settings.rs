@@ -9,7 +9,7 @@ use branchdesk_api::commands::system::{
     DeskCode, GetSyncState, IssueDeskCode, LinkServer, ListConflicts, ListRefusedChanges, ResolveConflict,
 };
 use branchdesk_api::ids::BranchId;
-use branchdesk_api::settings::{SettingKind, SettingValue};
+use branchdesk_api::settings::{SettingKind, SettingUnit, SettingValue};
 use branchdesk_api::{ApiError, Permission};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -59,8 +59,10 @@ struct SettingRowProps {
 #[component]
 fn SettingRow(p: &SettingRowProps) -> Html {
     let s = use_session();
+    let unit = p.setting.unit;
     let text = use_state(|| match &p.setting.value {
         SettingValue::Flag(b) => b.to_string(),
+        SettingValue::Integer(i) => unit.show(*i),
         v => v.display(),
     });
     let error = use_state(|| None::<ApiError>);
@@ -74,9 +76,16 @@ fn SettingRow(p: &SettingRowProps) -> Html {
             let value = match kind {
                 SettingKind::Text => SettingValue::Text((*text).clone()),
                 SettingKind::Flag => SettingValue::Flag(*text == "true"),
-                SettingKind::Integer => match text.trim().parse() {
-                    Ok(i) => SettingValue::Integer(i),
-                    Err(_) => return error.set(Some(ApiError::invalid("value", "Enter a whole number."))),
+                SettingKind::Integer => match unit.parse(&text) {
+                    Some(i) => SettingValue::Integer(i),
+                    None => {
+                        let why = match unit {
+                            SettingUnit::Count => "Enter a whole number.",
+                            SettingUnit::Money => "Enter an amount in rupees, e.g. 5,000.",
+                            SettingUnit::Percent => "Enter a rate in per cent, e.g. 18.",
+                        };
+                        return error.set(Some(ApiError::invalid("value", why)));
+                    }
                 },
             };
             let on_saved = on_saved.clone();
@@ -109,7 +118,8 @@ fn SettingRow(p: &SettingRowProps) -> Html {
             <label for={id.clone()}>{ &p.setting.label }<span class="muted small">{ format!(" ({source})") }</span></label>
             { match kind {
                 SettingKind::Flag => html! { <input id={id.clone()} type="checkbox" checked={*text == "true"} {onchange} disabled={!manage} /> },
-                SettingKind::Integer => html! { <input id={id.clone()} type="number" value={(*text).clone()} {oninput} disabled={!manage} /> },
+                SettingKind::Integer if unit == SettingUnit::Count => html! { <input id={id.clone()} type="number" value={(*text).clone()} {oninput} disabled={!manage} /> },
+                SettingKind::Integer => html! { <input id={id.clone()} type="text" inputmode="decimal" value={(*text).clone()} {oninput} disabled={!manage} /> },
                 SettingKind::Text => html! { <input id={id.clone()} type="text" value={(*text).clone()} {oninput} disabled={!manage} /> },
             } }
             if manage { <button type="submit">{ "Save" }</button> }

@@ -8,6 +8,7 @@ pub struct Setting {
     pub key: String,
     pub label: String,
     pub kind: SettingKind,
+    pub unit: crate::settings::SettingUnit,
     pub per_branch: bool,
     /// The value in force for the asked scope.
     pub value: SettingValue,
