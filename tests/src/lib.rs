@@ -83,9 +83,14 @@ impl App {
     }
 
     pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Clicks `css` once scrolled to the middle of the window, away from the
+    /// status bar fixed at its foot (which would take a click meant for an
+    /// element under it).
+    pub async fn click_centred(&self, css: &str) {
         let el = self.find(css).await;
-        // Away from the status bar fixed at the foot of the window, which
-        // would take a click meant for an element under it.
         self.client
             .execute(
                 "arguments[0].scrollIntoView({ block: 'center' });",

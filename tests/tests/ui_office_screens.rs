@@ -63,7 +63,7 @@ async fn a_backup_is_taken_a_restore_called_off_and_the_recovery_key_needs_the_p
     })
     .await;
     app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
-    app.click("[data-area='Backups']").await;
+    app.click_centred("[data-area='Backups']").await;
     let before = app.count("#backups-table tbody tr").await;
     app.click("#take-backup").await;
     for _ in 0..100 {

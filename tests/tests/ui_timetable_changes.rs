@@ -152,7 +152,7 @@ async fn a_holiday_is_added_moved_and_removed_a_class_moved_and_a_batch_closed()
     let csv = std::fs::read_to_string(path).expect("the roster file");
     assert!(csv.trim_start_matches('\u{feff}').starts_with("code,full_name,status,start_date"), "{csv}");
     assert!(csv.contains("आरव शर्मा"), "{csv}");
-    app.click("#sessions-table .move-session").await;
+    app.click_centred("#sessions-table .move-session").await;
     app.wait_focus("field-date", "the date of the class being moved takes the focus").await;
     app.set_value("#field-start", "17:30").await;
     app.set_value("#field-end", "19:00").await;
