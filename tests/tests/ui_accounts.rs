@@ -16,7 +16,7 @@ async fn expenses_and_the_months_profit_and_loss() {
     })
     .await;
     app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
-    app.click("[data-area='Expenses']").await;
+    app.click_centred("[data-area='Expenses']").await;
     app.wait_text("#expenses", "No expenses recorded this month").await;
 
     // Bad input first: no vendor.
@@ -67,7 +67,7 @@ async fn expenses_and_the_months_profit_and_loss() {
 
     // Payroll: a fixed salary, this month's run, a bonus, paid by bank
     // transfer, and the slip.
-    app.click("[data-area='Payroll']").await;
+    app.click_centred("[data-area='Payroll']").await;
     app.choose("#field-user_id", "Meera Iyer").await;
     app.type_into("#field-fixed_monthly", "20000").await;
     app.click("#salary-save").await;
@@ -86,7 +86,7 @@ async fn expenses_and_the_months_profit_and_loss() {
 
     // No expense approved is left this month; the salary paid counts, the
     // rent waiting for approval does not.
-    app.click("[data-area='Profit and loss']").await;
+    app.click_centred("[data-area='Profit and loss']").await;
     let pl = app.wait_text("#pl-table", "Koramangala").await;
     assert!(pl.contains("20,500.00"), "the salary paid counts: {pl}");
     assert!(pl.contains("-20,500.00"), "nothing else: {pl}");

@@ -100,7 +100,7 @@ async fn every_page_fits_a_budget_laptop_screen() {
         app.client.set_window_size(w, h).await.expect("resize the window");
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         for area in app.areas().await {
-            app.click(&format!("[data-area='{area}']")).await;
+            app.click_centred(&format!("[data-area='{area}']")).await;
             app.find(".page h1, .page h2").await;
             tokio::time::sleep(std::time::Duration::from_millis(150)).await;
             let l = layout(&app).await;
@@ -117,14 +117,14 @@ async fn every_page_fits_a_budget_laptop_screen() {
         }
     }
     // A page scrolled down does not hand its position to the next one.
-    app.click("[data-area='Batches']").await;
+    app.click_centred("[data-area='Batches']").await;
     app.click("#batches-table button").await;
     app.find("#sessions-table").await;
     app.client.execute("document.querySelector('.page').scrollTop = 5000;", vec![]).await.expect("scroll");
     let scrolled =
         app.client.execute("return document.querySelector('.page').scrollTop;", vec![]).await.unwrap();
     assert!(scrolled.as_f64().unwrap_or_default() > 0.0, "the batch page is long enough to scroll");
-    app.click("[data-area='Students']").await;
+    app.click_centred("[data-area='Students']").await;
     app.find("#students-table").await;
     let top = app.client.execute("return document.querySelector('.page').scrollTop;", vec![]).await.unwrap();
     assert_eq!(top.as_f64(), Some(0.0), "the next page starts at its top");
@@ -141,7 +141,7 @@ async fn dates_are_typed_day_first_and_impossible_ones_are_refused() {
     app.client.set_window_size(1366, 768).await.expect("resize");
 
     // A new student born on 14 May 2012, typed as a clerk types it.
-    app.click("[data-area='Students']").await;
+    app.click_centred("[data-area='Students']").await;
     app.click("#admit-student").await;
     app.type_into("#field-full_name", "Kabir Rao").await;
     app.type_into("#field-date_of_birth", "31/02/2012").await;
@@ -177,7 +177,7 @@ async fn dates_are_typed_day_first_and_impossible_ones_are_refused() {
     app.screenshot("date-fixed").await;
 
     // A holiday today, typed day first, shows in this week's timetable.
-    app.click("[data-area='Timetable']").await;
+    app.click_centred("[data-area='Timetable']").await;
     app.click("#add-event").await;
     app.type_into("#field-title", "Diwali").await;
     let today = chrono::Local::now().date_naive();
@@ -204,15 +204,15 @@ async fn a_receipt_prints_and_opens_and_forms_start_in_their_first_field() {
     };
 
     // Focus: each form opens in its first field.
-    app.click("[data-area='Enquiries']").await;
+    app.click_centred("[data-area='Enquiries']").await;
     app.click("#add-lead").await;
     app.find("#field-full_name").await;
     app.wait_focus("field-full_name", "New enquiry starts in the name").await;
-    app.click("[data-area='Courses']").await;
+    app.click_centred("[data-area='Courses']").await;
     app.click("#add-course").await;
     app.find("#field-code").await;
     app.wait_focus("field-code", "Add course starts in the code").await;
-    app.click("[data-area='Batches']").await;
+    app.click_centred("[data-area='Batches']").await;
     app.click("#add-batch").await;
     app.find("#field-name").await;
     app.wait_focus("field-name", "Plan a batch starts in the name").await;
@@ -220,7 +220,7 @@ async fn a_receipt_prints_and_opens_and_forms_start_in_their_first_field() {
     // Collect a fee with "print after collecting": the dialog opens on
     // the receipt, and the receipt's buttons are in sight at once.
     app.client.execute(stub, vec![]).await.expect("stub print");
-    app.click("[data-area='Students']").await;
+    app.click_centred("[data-area='Students']").await;
     app.click("#students-table button").await;
     app.wait_text("#student h1", "Asha Rao").await;
     app.click("#tab-fees").await;
@@ -278,7 +278,7 @@ async fn a_receipt_prints_and_opens_and_forms_start_in_their_first_field() {
 
     // Cancel a class: asked first, Esc keeps it, Enter cancels it; today's
     // class is marked.
-    app.click("[data-area='Batches']").await;
+    app.click_centred("[data-area='Batches']").await;
     app.click("#batches-table button").await;
     let today = app.text("#sessions-table tr.today").await;
     assert!(today.contains("today"), "today's class is marked: {today}");
@@ -332,7 +332,7 @@ async fn a_sibling_is_admitted_with_a_concession_charged_and_the_mother_shared()
     let app = App::launch(seed_with_sibling_enquiry).await;
     app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
     app.client.set_window_size(1366, 768).await.expect("resize");
-    app.click("[data-area='Enquiries']").await;
+    app.click_centred("[data-area='Enquiries']").await;
     app.click("#lead-list li button").await;
     app.wait_text("#lead-detail", "Kabir Rao").await;
 

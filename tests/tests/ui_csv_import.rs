@@ -17,7 +17,7 @@ async fn a_csv_with_two_bad_rows_is_reported_by_row_and_nothing_is_written() {
     }
     let app = App::launch(seed_organisation).await;
     app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
-    app.click("[data-area='Students']").await;
+    app.click_centred("[data-area='Students']").await;
     app.click("#import-students").await;
 
     let file = app.data_dir.path().join("students.csv");

@@ -40,7 +40,7 @@ async fn a_module_and_a_lesson_are_changed_in_place_and_notes_show_safely() {
     }
     let app = App::launch(seed).await;
     app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
-    app.click("[data-area='Courses']").await;
+    app.click_centred("[data-area='Courses']").await;
     app.click_button("li", "PHY-11", "PHY-11").await;
     app.click_button("tr", "Draft", "Open").await;
     app.wait_text("#curriculum-editor", "Mechancis").await;

@@ -43,7 +43,7 @@ async fn first_run_login_create_teacher_and_see_only_teacher_areas() {
     app.wait_text("#sync-status", "changes waiting to sync").await;
 
     // Create a teacher.
-    app.click("[data-area='Users']").await;
+    app.click_centred("[data-area='Users']").await;
     app.click("#new-user").await;
     app.type_into("#field-full_name", "Ravi Kumar").await;
     app.type_into("#field-email", "ravi@example.com").await;

@@ -49,7 +49,7 @@ async fn take_an_enquiry_admit_it_and_find_the_student_from_anywhere() {
     let app = App::launch(seed_batch).await;
     app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
 
-    app.click("[data-area='Enquiries']").await;
+    app.click_centred("[data-area='Enquiries']").await;
     app.click("#add-lead").await;
     app.type_into("#field-full_name", "Rohan Shetty").await;
     app.type_into("#field-phone", "98860 12345").await;
@@ -82,7 +82,7 @@ async fn take_an_enquiry_admit_it_and_find_the_student_from_anywhere() {
     app.screenshot("student-admitted").await;
 
     // From anywhere: Ctrl+K, three letters of the name.
-    app.click("[data-area='Today']").await;
+    app.click_centred("[data-area='Today']").await;
     app.find("[data-area='Today']").await.send_keys(CTRL_K).await.unwrap();
     app.type_into("#palette-input", "roh").await;
     app.wait_text("#palette-results", "Rohan Shetty").await;
@@ -147,7 +147,7 @@ async fn take_an_enquiry_admit_it_and_find_the_student_from_anywhere() {
     app.screenshot("fees-voided").await;
 
     // The branch's fees due today list them; a click opens the student again.
-    app.click("[data-area='Fees due']").await;
+    app.click_centred("[data-area='Fees due']").await;
     app.click("#dues-today").await;
     app.wait_text("#dues-list", "Rohan Shetty").await;
     app.wait_text("#dues-list", "98860 77777").await; // the parent to call

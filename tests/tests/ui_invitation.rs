@@ -15,7 +15,7 @@ async fn an_invited_teacher_sets_his_own_password_and_the_director_shows_the_rec
     app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
 
     // Users → New user: an invitation is the default way in.
-    app.click("[data-area='Users']").await;
+    app.click_centred("[data-area='Users']").await;
     app.click("#new-user").await;
     app.type_into("#field-full_name", "Ravi Kumar").await;
     app.type_into("#field-email", "Ravi@Example.com").await;
@@ -31,7 +31,7 @@ async fn an_invited_teacher_sets_his_own_password_and_the_director_shows_the_rec
     app.screenshot("users-invitation-code").await;
 
     // Backups → Recovery key: the password first, then the key.
-    app.click("[data-area='Backups']").await;
+    app.click_centred("[data-area='Backups']").await;
     app.click("#recovery-key-form button[type=submit]").await;
     app.wait_text("#recovery-key", "Enter your password").await;
     app.type_into("#recovery-key-form #field-password", "Wrong-Password-1").await;
@@ -44,7 +44,7 @@ async fn an_invited_teacher_sets_his_own_password_and_the_director_shows_the_rec
     app.screenshot("backups-recovery-key").await;
 
     // Roles → BACKOFFICE: two-factor by the usual rule (required), chosen off.
-    app.click("[data-area='Roles']").await;
+    app.click_centred("[data-area='Roles']").await;
     app.click_button("tr", "BACKOFFICE", "Edit").await;
     app.wait_text("#field-two_factor", "required (handles money or accounts)").await;
     app.choose("#field-two_factor", "Not required").await;

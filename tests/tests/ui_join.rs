@@ -55,7 +55,7 @@ async fn a_new_desk_joins_from_the_server_and_the_director_signs_in() {
     app.type_into("#field-password", DIRECTOR_PASSWORD).await;
     app.find("#field-password").await.send_keys(ENTER).await.unwrap();
     app.wait_text("#signed-in-as", "Meera Iyer").await;
-    app.click("[data-area='Rooms']").await;
+    app.click_centred("[data-area='Rooms']").await;
     app.wait_text("#rooms-table", "Physics Lab").await;
     app.wait_text("#sync-status", "Online").await;
 
@@ -80,7 +80,7 @@ async fn a_new_desk_joins_from_the_server_and_the_director_signs_in() {
     app.screenshot("join-rooms").await;
 
     // Settings lists both desks; revoking the first one stops it syncing.
-    app.click("[data-area='Settings']").await;
+    app.click_centred("[data-area='Settings']").await;
     let desks = app.wait_text("#linked-desks", "D2 (this desk)").await;
     assert!(desks.contains("D1"), "{desks}");
     app.click("#linked-desks button.revoke").await;

@@ -41,7 +41,7 @@ async fn a_damaged_data_file_opens_the_recovery_screen_and_the_newest_backup_bri
     assert!(notice.contains("damaged"), "where the damaged file went: {notice}");
     app.screenshot("recovery-restored").await;
     app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
-    app.click("[data-area='Rooms']").await;
+    app.click_centred("[data-area='Rooms']").await;
     app.wait_text("main", "Physics Lab").await;
     app.screenshot("recovery-rooms-back").await;
     app.close().await;
@@ -88,7 +88,7 @@ async fn a_lost_key_opens_the_locked_screen_and_the_recovery_key_opens_the_data(
     app.click("#unlock").await;
     app.wait_text("#login-notice", "open again").await;
     app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
-    app.click("[data-area='Rooms']").await;
+    app.click_centred("[data-area='Rooms']").await;
     app.wait_text("main", "Kept Room").await;
     app.close().await;
 }

@@ -93,13 +93,13 @@ async fn a_reset_code_typed_loosely_sets_a_new_password_and_a_set_aside_change_i
     app.screenshot("status-bar-waits-for-a-sign-in").await;
 
     // Settings lists the change that could not be applied, and why.
-    app.click("[data-area='Settings']").await;
+    app.click_centred("[data-area='Settings']").await;
     let listed = app.wait_text("#refused-changes", "received update rooms").await;
     assert!(listed.contains("CHECK") || listed.contains("capacity"), "{listed}");
     app.screenshot("settings-set-aside-change").await;
 
     // Users → Reset code for Ravi.
-    app.click("[data-area='Users']").await;
+    app.click_centred("[data-area='Users']").await;
     app.find("#users-table").await;
     let row = app.wait_text("#users-table", "Ravi Kumar").await;
     assert!(row.contains(RAVI), "{row}");

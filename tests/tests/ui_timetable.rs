@@ -44,7 +44,7 @@ async fn plan_a_course_and_two_batches_see_the_clash_refused_and_the_week() {
     app.sign_in(DIRECTOR_EMAIL, DIRECTOR_PASSWORD).await;
 
     // A course with a curriculum: one module, one lesson of 100 %.
-    app.click("[data-area='Courses']").await;
+    app.click_centred("[data-area='Courses']").await;
     app.click("#add-course").await;
     app.type_into("#field-code", "PHY-11").await;
     app.type_into("#field-name", "Physics XI").await;
@@ -118,7 +118,7 @@ async fn plan_a_course_and_two_batches_see_the_clash_refused_and_the_week() {
             app.click("#save-batch").await;
         }
     };
-    app.click("[data-area='Batches']").await;
+    app.click_centred("[data-area='Batches']").await;
     plan("Physics XI-A", "Ravi Kumar", "16:00", "17:30").await;
     app.wait_text("#batches-table", "Physics XI-A").await;
     app.wait_text("#batches-table", "5,000.00 in instalments").await;
@@ -132,7 +132,7 @@ async fn plan_a_course_and_two_batches_see_the_clash_refused_and_the_week() {
     assert!(!table.contains("Physics XI-B"), "the refused batch was saved: {table}");
 
     // The week timetable shows today's class.
-    app.click("[data-area='Timetable']").await;
+    app.click_centred("[data-area='Timetable']").await;
     let week = app.wait_text("#week-grid", "Physics XI-A").await;
     assert!(week.contains("16:00–17:30"), "{week}");
     assert!(week.contains("Room 1"), "{week}");

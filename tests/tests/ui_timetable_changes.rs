@@ -106,7 +106,7 @@ async fn a_holiday_is_added_moved_and_removed_a_class_moved_and_a_batch_closed()
     let (next_week, week_after) = (today() + Duration::days(7), today() + Duration::days(14));
 
     // A holiday typed day first, on next week's classes.
-    app.click("[data-area='Timetable']").await;
+    app.click_centred("[data-area='Timetable']").await;
     app.wait_text("#timetable", "No holidays or events ahead").await;
     app.click("#add-event").await;
     app.type_into("#field-title", "Diwali").await;
@@ -142,7 +142,7 @@ async fn a_holiday_is_added_moved_and_removed_a_class_moved_and_a_batch_closed()
 
     // Today's Physics class moved an hour and a half later: Room 1 then
     // holds Chemistry, so the move is refused naming it; Room 2 is free.
-    app.click("[data-area='Batches']").await;
+    app.click_centred("[data-area='Batches']").await;
     app.click_button("tr", "Physics XI-A", "Physics XI-A").await;
     app.wait_text("#sessions-table", "16:00–17:30").await;
     // The batch's roster, exported for the teacher's register.
