@@ -97,6 +97,24 @@ impl Desk {
         Ok(path)
     }
 
+    /// Writes a file attached to a row (its name and base64 content, both
+    /// from a synced row, so the name is made safe by [`Desk::save_file`])
+    /// into `exports/`. Without content it is refused on `field` with `none`.
+    pub(crate) fn save_attached(
+        &self,
+        file_name: &str,
+        content_b64: Option<&str>,
+        field: &str,
+        none: &str,
+    ) -> Result<branchdesk_api::commands::imports::SavedFile> {
+        use base64::Engine;
+        let bytes = content_b64
+            .and_then(|c| base64::engine::general_purpose::STANDARD.decode(c.as_bytes()).ok())
+            .ok_or_else(|| ApiError::invalid(field, none))?;
+        let path = self.save_file(file_name, &bytes)?;
+        Ok(branchdesk_api::commands::imports::SavedFile { path: path.display().to_string(), rows: 0 })
+    }
+
     /// Prints `doc` as PDF into `exports/<file_name>`; answers the path.
     pub(crate) fn save_pdf(
         &self,

@@ -10,18 +10,47 @@ use crate::Result;
 use branchdesk_api::amount;
 use branchdesk_api::commands::money::{PrintLine, PrintStyle, Printable};
 use branchdesk_api::dates;
+use branchdesk_api::ids::BranchId;
 use branchdesk_api::settings as keys;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
 /// Builds a document's lines in order.
-#[derive(Default)]
 struct Lines {
     lines: Vec<PrintLine>,
     space: u8,
+    /// The organisation's currency, for the figures.
+    currency: String,
 }
 
 impl Lines {
+    /// The organisation's name at the top, then its branch: with the
+    /// address and the branch's GSTIN (receipts and invoices), or only the
+    /// branch's name (salary slips).
+    fn headed(conn: &Connection, branch_id: BranchId, with_address: bool) -> Result<Lines> {
+        let org = crate::org::store::organisation(conn)?;
+        let branch = crate::org::store::branch_by_id(conn, branch_id)?;
+        let mut p = Lines {
+            lines: Vec::new(),
+            space: 0,
+            currency: org.as_ref().map(|o| o.currency.clone()).unwrap_or_default(),
+        };
+        p.line(PrintStyle::Title, &org.map(|o| o.name).unwrap_or_default());
+        if !with_address {
+            p.line(PrintStyle::Text, &branch.map(|b| b.name).unwrap_or_default());
+        } else {
+            if let Some(b) = &branch {
+                p.line(PrintStyle::Text, format!("{} {}", b.name, b.address).trim());
+            }
+            let gstin = crate::settings::effective_text(conn, keys::GSTIN, Some(branch_id))?;
+            if !gstin.is_empty() {
+                p.line(PrintStyle::Text, &format!("GSTIN {gstin}"));
+            }
+        }
+        p.gap(8);
+        Ok(p)
+    }
+
     fn gap(&mut self, points: u8) {
         self.space = self.space.saturating_add(points);
     }
@@ -43,31 +72,18 @@ impl Lines {
         self.push(PrintStyle::Total, words, Some(minor));
     }
 
-    fn done(self, conn: &Connection, title: String) -> Result<Printable> {
-        let currency = crate::org::store::organisation(conn)?.map(|o| o.currency).unwrap_or_default();
-        Ok(Printable { title, currency, lines: self.lines })
+    fn done(self, title: String) -> Printable {
+        Printable { title, currency: self.currency, lines: self.lines }
     }
 }
 
 pub fn receipt(conn: &Connection, r: &ReceiptRow, today: NaiveDate) -> Result<Printable> {
     let view = super::receipt_view(conn, r)?;
     let account = super::account(conn, r.student_id, today)?;
-    let org = crate::org::store::organisation(conn)?.map(|o| o.name).unwrap_or_default();
-    let branch = crate::org::store::branch_by_id(conn, r.branch_id)?;
-    let branch_id = Some(r.branch_id);
-    let gstin = crate::settings::effective_text(conn, keys::GSTIN, branch_id)?;
-    let footer = crate::settings::effective_text(conn, keys::RECEIPT_FOOTER, branch_id)?;
+    let footer = crate::settings::effective_text(conn, keys::RECEIPT_FOOTER, Some(r.branch_id))?;
     let student = crate::students::store::student_by_id(conn, r.student_id)?;
 
-    let mut p = Lines::default();
-    p.line(PrintStyle::Title, &org);
-    if let Some(b) = &branch {
-        p.line(PrintStyle::Text, format!("{} {}", b.name, b.address).trim());
-    }
-    if !gstin.is_empty() {
-        p.line(PrintStyle::Text, &format!("GSTIN {gstin}"));
-    }
-    p.gap(8);
+    let mut p = Lines::headed(conn, r.branch_id, true)?;
     p.line(PrintStyle::Heading, &format!("Receipt {}", r.number));
     p.line(
         PrintStyle::Text,
@@ -124,7 +140,7 @@ pub fn receipt(conn: &Connection, r: &ReceiptRow, today: NaiveDate) -> Result<Pr
         p.line(PrintStyle::Footnote, &footer);
     }
 
-    p.done(conn, format!("Receipt {}", r.number))
+    Ok(p.done(format!("Receipt {}", r.number)))
 }
 
 /// A salary slip: organisation, branch, person, month, each part of the
@@ -134,12 +150,7 @@ pub fn salary_slip(
     line: &super::payroll::SalaryLineRow,
     view: &branchdesk_api::commands::money::SalaryLine,
 ) -> Result<Printable> {
-    let org = crate::org::store::organisation(conn)?.map(|o| o.name).unwrap_or_default();
-    let branch = crate::org::store::branch_by_id(conn, line.branch_id)?.map(|b| b.name).unwrap_or_default();
-    let mut p = Lines::default();
-    p.line(PrintStyle::Title, &org);
-    p.line(PrintStyle::Text, &branch);
-    p.gap(8);
+    let mut p = Lines::headed(conn, line.branch_id, false)?;
     p.line(PrintStyle::Heading, &format!("Salary slip {}", line.month));
     p.line(PrintStyle::Text, &view.name);
     p.gap(6);
@@ -172,7 +183,7 @@ pub fn salary_slip(
         ),
         _ => p.line(PrintStyle::Strong, "Not paid yet"),
     }
-    p.done(conn, format!("Salary slip {} · {}", line.month, view.name))
+    Ok(p.done(format!("Salary slip {} · {}", line.month, view.name)))
 }
 
 /// An invoice: organisation, branch, GSTIN, number, date, student, period,
@@ -182,20 +193,8 @@ pub fn invoice(
     r: &super::invoices::InvoiceRow,
     view: &branchdesk_api::commands::money::Invoice,
 ) -> Result<Printable> {
-    let org = crate::org::store::organisation(conn)?.map(|o| o.name).unwrap_or_default();
-    let branch = crate::org::store::branch_by_id(conn, r.branch_id)?;
-    let branch_id = Some(r.branch_id);
-    let gstin = crate::settings::effective_text(conn, keys::GSTIN, branch_id)?;
     let student = crate::students::store::student_by_id(conn, r.student_id)?;
-    let mut p = Lines::default();
-    p.line(PrintStyle::Title, &org);
-    if let Some(b) = &branch {
-        p.line(PrintStyle::Text, format!("{} {}", b.name, b.address).trim());
-    }
-    if !gstin.is_empty() {
-        p.line(PrintStyle::Text, &format!("GSTIN {gstin}"));
-    }
-    p.gap(8);
+    let mut p = Lines::headed(conn, r.branch_id, true)?;
     p.line(PrintStyle::Heading, &format!("Invoice {}", view.number));
     p.line(PrintStyle::Text, &format!("Date {}", crate::clock::local_time(r.issued_at).format("%d %b %Y")));
     if let Some(s) = &student {
@@ -215,5 +214,5 @@ pub fn invoice(
     p.gap(2);
     p.total("Total", r.total_minor);
     p.line(PrintStyle::Small, &amount::in_words(r.total_minor));
-    p.done(conn, format!("Invoice {}", view.number))
+    Ok(p.done(format!("Invoice {}", view.number)))
 }

@@ -186,17 +186,10 @@ impl Desk {
     /// Writes the expense's bill to `exports/` (under the name it was
     /// attached with, made safe: it came from a synced row).
     pub fn save_expense_bill(&self, actor: &Actor, input: SaveExpenseBill) -> Result<SavedFile> {
-        use base64::Engine;
         actor.require_somewhere(Permission::ManageExpense)?;
         let e = by_id(&self.db().conn, input.id)?.ok_or_else(|| ApiError::not_found("expense").on("id"))?;
         actor.require(Permission::ManageExpense, Some(e.branch_id))?;
-        let bytes = e
-            .bill_b64
-            .as_deref()
-            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.as_bytes()).ok())
-            .ok_or_else(|| ApiError::invalid("id", "No bill is attached to this expense."))?;
-        let path = self.save_file(&e.bill_name, &bytes)?;
-        Ok(SavedFile { path: path.display().to_string(), rows: 0 })
+        self.save_attached(&e.bill_name, e.bill_b64.as_deref(), "id", "No bill is attached to this expense.")
     }
 
     pub fn list_expenses(&self, actor: &Actor, input: ListExpenses) -> Result<Vec<Expense>> {

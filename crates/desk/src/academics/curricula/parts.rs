@@ -372,7 +372,6 @@ impl Desk {
         actor: &Actor,
         input: SaveResourceFile,
     ) -> Result<branchdesk_api::commands::imports::SavedFile> {
-        use base64::Engine;
         actor
             .require_somewhere(Permission::ViewBatch)
             .or_else(|_| actor.require_somewhere(Permission::ViewOwnRecord))?;
@@ -386,12 +385,7 @@ impl Desk {
             )
             .optional()?
             .ok_or_else(|| ApiError::not_found("resource").on("id"))?;
-        let bytes = content
-            .and_then(|c| base64::engine::general_purpose::STANDARD.decode(c.as_bytes()).ok())
-            .ok_or_else(|| ApiError::invalid("id", "This resource is a link, not a file."))?;
-        // The name came from a synced row: `save_file` keeps it inside `exports/`.
-        let path = self.save_file(&name, &bytes)?;
-        Ok(branchdesk_api::commands::imports::SavedFile { path: path.display().to_string(), rows: 0 })
+        self.save_attached(&name, content.as_deref(), "id", "This resource is a link, not a file.")
     }
 
     /// A linked resource's address, read from the desk (not taken from the
