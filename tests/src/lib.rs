@@ -363,3 +363,61 @@ pub fn seed_room_and_course(
         .id;
     (room, course)
 }
+
+/// A teacher of `branch` on a seeded desk (password "Teak-Window-57"): their id.
+pub fn seed_teacher(
+    desk: &branchdesk_desk::Desk,
+    director: &branchdesk_desk::Actor,
+    branch: branchdesk_api::ids::BranchId,
+    (name, email): (&str, &str),
+) -> branchdesk_api::ids::UserId {
+    use branchdesk_api::commands::users::{CreateUser, NewGrant};
+    let role = desk
+        .list_roles(director, Default::default())
+        .expect("roles")
+        .into_iter()
+        .find(|r| r.name == "TEACHER")
+        .expect("the TEACHER role")
+        .id;
+    desk.create_user(
+        director,
+        CreateUser {
+            full_name: name.into(),
+            email: email.into(),
+            phone: String::new(),
+            password: "Teak-Window-57".into(),
+            grants: vec![NewGrant { role_id: role, branch_id: Some(branch), expires_on: None }],
+        },
+    )
+    .expect("teacher")
+    .id
+}
+
+/// A batch meeting on today's weekday from `start` to `end`, from today for
+/// `days` days: the fields a test changes stay open to `..`.
+pub fn batch_from_today(
+    branch: branchdesk_api::ids::BranchId,
+    course: branchdesk_api::ids::CourseId,
+    room: branchdesk_api::ids::RoomId,
+    teacher: branchdesk_api::ids::UserId,
+    (start, end): (&str, &str),
+    days: i64,
+) -> branchdesk_api::commands::timetable::SaveBatch {
+    use chrono::Datelike;
+    let today = chrono::Local::now().date_naive();
+    branchdesk_api::commands::timetable::SaveBatch {
+        branch_id: branch,
+        course_id: course,
+        teacher_id: teacher,
+        room_id: room,
+        capacity: 30,
+        start_date: today.to_string(),
+        end_date: (today + chrono::Duration::days(days)).to_string(),
+        slots: vec![branchdesk_api::commands::timetable::Slot {
+            weekday: today.weekday().number_from_monday(),
+            start: start.into(),
+            end: end.into(),
+        }],
+        ..Default::default()
+    }
+}

@@ -5,9 +5,8 @@
 //! fails the test.
 
 use branchdesk_api::commands::students::{Enrol, SaveStudent};
-use branchdesk_api::commands::timetable::{SaveBatch, Slot};
+use branchdesk_api::commands::timetable::SaveBatch;
 use branchdesk_e2e::*;
-use chrono::{Datelike, Local};
 use fantoccini::Locator;
 use std::path::Path;
 
@@ -20,29 +19,12 @@ const EXCUSED: usize = 40;
 fn seed_class(dir: &Path) {
     let (desk, director, branch) = seed_desk(dir);
     let (room, course) = seed_room_and_course(&desk, &director, branch, ("Hall", 80), ("MTH", "Maths"));
-    let today = Local::now().date_naive();
-    let batch = desk
-        .save_batch(
-            &director,
-            SaveBatch {
-                branch_id: branch,
-                course_id: course,
-                name: "Maths X".into(),
-                teacher_id: director.user_id,
-                room_id: room,
-                capacity: 70,
-                start_date: today.to_string(),
-                end_date: (today + chrono::Duration::days(30)).to_string(),
-                slots: vec![Slot {
-                    weekday: today.weekday().number_from_monday(),
-                    start: "00:00".into(),
-                    end: "23:59".into(),
-                }],
-                ..Default::default()
-            },
-        )
-        .expect("batch")
-        .id;
+    let class = SaveBatch {
+        name: "Maths X".into(),
+        capacity: 70,
+        ..batch_from_today(branch, course, room, director.user_id, ("00:00", "23:59"), 30)
+    };
+    let batch = desk.save_batch(&director, class).expect("batch").id;
     for i in 1..=STUDENTS {
         let s = desk
             .save_student(

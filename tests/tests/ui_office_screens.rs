@@ -7,9 +7,8 @@
 use branchdesk_api::commands::attendance::AttendanceStatus;
 use branchdesk_api::commands::attendance::{Mark, SaveMarks};
 use branchdesk_api::commands::students::{Enrol, GuardianInput, SaveStudent};
-use branchdesk_api::commands::timetable::{GetBatch, SaveBatch, Slot};
+use branchdesk_api::commands::timetable::{GetBatch, SaveBatch};
 use branchdesk_e2e::*;
-use chrono::{Datelike, Local};
 use std::path::Path;
 
 #[tokio::test]
@@ -100,29 +99,11 @@ async fn a_backup_is_taken_a_restore_called_off_and_the_recovery_key_needs_the_p
 fn seed_absence(dir: &Path) {
     let (desk, director, branch) = seed_desk(dir);
     let (room, course) = seed_room_and_course(&desk, &director, branch, ("Hall", 40), ("MTH", "Maths"));
-    let today = Local::now().date_naive();
-    let batch = desk
-        .save_batch(
-            &director,
-            SaveBatch {
-                branch_id: branch,
-                course_id: course,
-                name: "Maths X".into(),
-                teacher_id: director.user_id,
-                room_id: room,
-                capacity: 30,
-                start_date: today.to_string(),
-                end_date: (today + chrono::Duration::days(30)).to_string(),
-                slots: vec![Slot {
-                    weekday: today.weekday().number_from_monday(),
-                    start: "00:00".into(),
-                    end: "23:59".into(),
-                }],
-                ..Default::default()
-            },
-        )
-        .expect("batch")
-        .id;
+    let class = SaveBatch {
+        name: "Maths X".into(),
+        ..batch_from_today(branch, course, room, director.user_id, ("00:00", "23:59"), 30)
+    };
+    let batch = desk.save_batch(&director, class).expect("batch").id;
     let student = desk
         .save_student(
             &director,

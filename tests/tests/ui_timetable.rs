@@ -3,7 +3,6 @@
 //! first batch), and the week timetable showing the first.
 
 use branchdesk_api::commands::org::SaveRoom;
-use branchdesk_api::commands::users::{CreateUser, NewGrant};
 use branchdesk_e2e::*;
 use chrono::{Datelike, Duration, Local};
 use std::path::Path;
@@ -13,25 +12,8 @@ fn seed_branch(dir: &Path) {
     let (desk, director, branch) = seed_desk(dir);
     desk.save_room(&director, SaveRoom { id: None, branch_id: branch, name: "Room 1".into(), capacity: 30 })
         .expect("room");
-    let teacher = desk
-        .list_roles(&director, Default::default())
-        .expect("roles")
-        .into_iter()
-        .find(|r| r.name == "TEACHER")
-        .expect("teacher role")
-        .id;
-    for (name, email) in [("Ravi Kumar", "ravi@example.com"), ("Asha Rao", "asha@example.com")] {
-        desk.create_user(
-            &director,
-            CreateUser {
-                full_name: name.into(),
-                email: email.into(),
-                phone: String::new(),
-                password: "Teak-Window-57".into(),
-                grants: vec![NewGrant { role_id: teacher, branch_id: Some(branch), expires_on: None }],
-            },
-        )
-        .expect("teacher");
+    for who in [("Ravi Kumar", "ravi@example.com"), ("Asha Rao", "asha@example.com")] {
+        seed_teacher(&desk, &director, branch, who);
     }
 }
 

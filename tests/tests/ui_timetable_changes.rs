@@ -6,10 +6,9 @@
 
 use branchdesk_api::commands::org::SaveRoom;
 use branchdesk_api::commands::students::{Enrol, SaveStudent};
-use branchdesk_api::commands::timetable::{SaveBatch, Slot};
-use branchdesk_api::commands::users::{CreateUser, NewGrant};
+use branchdesk_api::commands::timetable::SaveBatch;
 use branchdesk_e2e::*;
-use chrono::{Datelike, Duration, Local, NaiveDate};
+use chrono::{Duration, Local, NaiveDate};
 use std::path::Path;
 
 fn today() -> NaiveDate {
@@ -28,55 +27,18 @@ fn seed(dir: &Path) {
     let (room, course) = seed_room_and_course(&desk, &director, branch, ("Room 1", 30), ("PHY", "Physics"));
     desk.save_room(&director, SaveRoom { id: None, branch_id: branch, name: "Room 2".into(), capacity: 30 })
         .expect("room 2");
-    let teacher_role = desk
-        .list_roles(&director, Default::default())
-        .unwrap()
-        .into_iter()
-        .find(|r| r.name == "TEACHER")
-        .unwrap();
-    let mut teachers = Vec::new();
-    for (name, email) in [("Ravi Kumar", "ravi@example.com"), ("Asha Rao", "asha@example.com")] {
-        let user = desk
-            .create_user(
-                &director,
-                CreateUser {
-                    full_name: name.into(),
-                    email: email.into(),
-                    phone: String::new(),
-                    password: "Teak-Window-57".into(),
-                    grants: vec![NewGrant {
-                        role_id: teacher_role.id,
-                        branch_id: Some(branch),
-                        expires_on: None,
-                    }],
-                },
-            )
-            .expect("teacher");
-        teachers.push(user.id);
-    }
-    let weekday = today().weekday().number_from_monday();
+    let teachers = [("Ravi Kumar", "ravi@example.com"), ("Asha Rao", "asha@example.com")]
+        .map(|who| seed_teacher(&desk, &director, branch, who));
     let mut batches = Vec::new();
-    for (name, teacher, start, end) in
-        [("Physics XI-A", teachers[0], "16:00", "17:30"), ("Chemistry XI", teachers[1], "18:00", "19:00")]
+    for (name, teacher, hours) in
+        [("Physics XI-A", teachers[0], ("16:00", "17:30")), ("Chemistry XI", teachers[1], ("18:00", "19:00"))]
     {
-        let batch = desk
-            .save_batch(
-                &director,
-                SaveBatch {
-                    branch_id: branch,
-                    course_id: course,
-                    name: name.into(),
-                    teacher_id: teacher,
-                    room_id: room,
-                    capacity: 25,
-                    start_date: today().to_string(),
-                    end_date: (today() + Duration::days(55)).to_string(),
-                    slots: vec![Slot { weekday, start: start.into(), end: end.into() }],
-                    ..Default::default()
-                },
-            )
-            .expect("batch");
-        batches.push(batch.id);
+        let batch = SaveBatch {
+            name: name.into(),
+            capacity: 25,
+            ..batch_from_today(branch, course, room, teacher, hours, 55)
+        };
+        batches.push(desk.save_batch(&director, batch).expect("batch").id);
     }
     // One student in Physics XI-A, for its roster.
     let student = desk
