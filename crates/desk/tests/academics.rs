@@ -3,7 +3,7 @@
 mod common;
 
 use branchdesk_api::commands::academics::*;
-use branchdesk_api::ids::{CourseId, UserId};
+use branchdesk_api::ids::{CourseId, LessonId, UserId};
 use branchdesk_api::ErrorCode;
 use branchdesk_desk::Actor;
 use common::{api, fixture, Fixture};
@@ -609,4 +609,10 @@ fn a_lesson_is_renamed_and_reweighted_and_opens_only_its_own_links() {
         .open_lesson_link(&f.director, OpenLessonLink { lesson_id: other, url: String::new() })
         .unwrap_err());
     assert!(e.is_for("url"), "a lesson without a video says so: {e:?}");
+    let unknown = LessonId(uuid::Uuid::now_v7());
+    let e = api(f
+        .desk
+        .open_lesson_link(&f.director, OpenLessonLink { lesson_id: unknown, url: String::new() })
+        .unwrap_err());
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::NotFound, Some("lesson_id")));
 }

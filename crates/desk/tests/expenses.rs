@@ -118,6 +118,9 @@ fn expenses_above_the_limit_wait_for_another_manager_and_bad_input_is_refused() 
     let without = without.unwrap().into_iter().find(|e| e.bill_name.is_empty()).unwrap();
     let e = api(f.desk.save_expense_bill(&f.director, SaveExpenseBill { id: without.id }).unwrap_err());
     assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Invalid, Some("id")), "{}", e.message);
+    let unknown = branchdesk_api::ids::ExpenseId(uuid::Uuid::now_v7());
+    let e = api(f.desk.save_expense_bill(&f.director, SaveExpenseBill { id: unknown }).unwrap_err());
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::NotFound, Some("id")));
     let listed = f
         .desk
         .list_expenses(&f.director, ListExpenses { branch_id: f.branch, month: String::new() })

@@ -687,3 +687,39 @@ fn closing_a_batch_takes_off_every_class_ahead_and_reopening_brings_each_back_wh
     assert_eq!(d.sessions_cancelled, 1);
     assert!(d.sessions.iter().all(|s| s.note != "The batch is closed."));
 }
+
+#[test]
+fn an_event_is_changed_only_in_its_own_branch_and_only_by_who_plans_batches() {
+    let p = plan();
+    let other = p.f.second_branch();
+    let theirs =
+        p.f.desk
+            .save_event(
+                &p.f.director,
+                SaveEvent {
+                    branch_id: other,
+                    title: "Founders' day".into(),
+                    start_date: "2026-06-10".into(),
+                    cancels: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    // Named as this branch's event: refused as unknown, the event untouched.
+    let hijack = SaveEvent {
+        id: Some(theirs.id),
+        branch_id: p.f.branch,
+        title: "Renamed".into(),
+        start_date: "2026-06-10".into(),
+        cancels: true,
+        ..Default::default()
+    };
+    let e = api(p.f.desk.save_event(&p.f.director, hijack.clone()).unwrap_err());
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::NotFound, Some("id")));
+    let listed =
+        p.f.desk.list_events(&p.f.director, ListEvents { branch_id: other, from: "2026-06-01".into() });
+    assert_eq!(listed.unwrap()[0].title, "Founders' day");
+    // A teacher plans no batches, so changes no event.
+    let e = api(p.f.desk.save_event(&p.teacher.1, SaveEvent { branch_id: other, ..hijack }).unwrap_err());
+    assert_eq!(e.code, ErrorCode::PermissionDenied);
+}
