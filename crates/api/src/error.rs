@@ -31,6 +31,9 @@ pub enum ErrorCode {
     /// A role the person holds needs two-factor sign-in, and the days to
     /// set it up have passed: nothing else is served until they do.
     TwoFactorSetupRequired,
+    /// An attached file this desk does not hold yet: it is fetched from the
+    /// server when the desk is online.
+    NotDownloaded,
     /// Something broke that the user cannot fix; details are in the log.
     Internal,
 }

@@ -12,7 +12,7 @@ pub const ORG_SCOPE: &str = "org";
 /// The desk schema version this build writes into every op. The server
 /// accepts this one and the one before. A desk test keeps it equal to the
 /// newest migration.
-pub const DESK_SCHEMA_VERSION: u32 = 21;
+pub const DESK_SCHEMA_VERSION: u32 = 22;
 
 /// What the `signature` of an op the server made itself holds (money
 /// review rows, rows a transfer carried into another branch). The server
@@ -210,6 +210,15 @@ pub struct SnapshotRequest {
     pub scope: String,
 }
 
+/// Asks for the file of an attachment (`POST /v1/blobs/get`); the answer
+/// is the file's bytes. Files go up as `POST /v1/blobs/put/{sha256}` with
+/// the bytes as the body, before the rows that name them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlobRequest {
+    pub attachment_id: String,
+}
+
 /// The layout of a snapshot file (see [`SnapshotRequest`]).
 pub const SNAPSHOT_FORMAT: u32 = 1;
 
@@ -368,6 +377,8 @@ server_error_codes! {
     /// A desk-management request without a valid signature of a person
     /// allowed to make it (403).
     NotAuthorised = "not_authorised",
+    /// No such attachment, or the server does not hold its file (404).
+    NotFound = "not_found",
 }
 
 impl std::fmt::Display for ServerErrorCode {

@@ -13,6 +13,7 @@
 //! its own). Adding a column: one line in its table.
 
 use crate::commands::academics::{CurriculumStatus, MAX_ATTACHMENT_BYTES};
+use crate::commands::attachments::{AttachmentOwner, MAX_FILE_BYTES};
 use crate::commands::attendance::{
     AttendanceStatus, NotificationChannel, NotificationKind, NotificationState,
 };
@@ -806,6 +807,20 @@ tables! {
         time("reviewed_at").null(),
         uuid("reviewed_by").null(),
         text("review_note", PROSE).defaulted(),
+        time("created_at"),
+        time("updated_at"),
+    ];
+    Attachments = "attachments", Branch, [
+        id(),
+        uuid("branch_id").refs("branches"),
+        text("owner_table", LINE).one_of(&AttachmentOwner::VALUES),
+        uuid("owner_id"),
+        text("file_name", LINE),
+        text("media_type", LINE),
+        int("size_bytes").range(1, MAX_FILE_BYTES as i64),
+        text("sha256", LINE),
+        uuid("added_by").null().refs("users"),
+        time("removed_at").null(),
         time("created_at"),
         time("updated_at"),
     ];

@@ -5,6 +5,7 @@
 //! money, which it reads.
 
 use crate::academics::curricula;
+use crate::attachments;
 use crate::db::read::{self, columns, Columns};
 use crate::students::own_student;
 use crate::students::store::{self as students, StudentRow};
@@ -13,6 +14,7 @@ use crate::validate::parse_date;
 use crate::write::branch_record;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::academics::*;
+use branchdesk_api::commands::attachments::AttachmentOwner;
 use branchdesk_api::commands::students::{EnrolmentStatus, GetMyRecord, MyRecord};
 use branchdesk_api::ids::{AssignmentId, BatchId, BranchId, CurriculumId, LessonId, StudentId, UserId};
 use branchdesk_api::{ApiError, Permission};
@@ -81,7 +83,7 @@ pub fn bookmark_id(student: StudentId, lesson: LessonId) -> Uuid {
     derived(0x2e6f_84a1_d09b_4c37_9f2a_61c8_e4b5_03d9, student.into(), lesson.into())
 }
 
-fn submission_by_id(conn: &Connection, id: Uuid) -> Result<Option<SubmissionRow>> {
+pub(crate) fn submission_by_id(conn: &Connection, id: Uuid) -> Result<Option<SubmissionRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {SUBMISSION_COLUMNS} FROM submissions WHERE id = ?1"))?
         .query_row([id.to_string()], read::row)
@@ -116,8 +118,12 @@ fn assignment_of_batch(
     }
 }
 
-fn view(s: &StudentRow, sub: Option<&SubmissionRow>) -> Submission {
-    Submission {
+fn view(conn: &Connection, s: &StudentRow, sub: Option<&SubmissionRow>) -> Result<Submission> {
+    let files = match sub {
+        Some(x) => attachments::store::of_owner(conn, x.id)?,
+        None => Vec::new(),
+    };
+    Ok(Submission {
         student_id: s.id,
         student_name: s.full_name.clone(),
         student_code: s.code.clone(),
@@ -126,7 +132,8 @@ fn view(s: &StudentRow, sub: Option<&SubmissionRow>) -> Submission {
         marks: sub.and_then(|x| x.marks),
         feedback: sub.map(|x| x.feedback.clone()).unwrap_or_default(),
         text: sub.map(|x| x.text.clone()).unwrap_or_default(),
-    }
+        files,
+    })
 }
 
 /// Is `student` (still) in `batch`?
@@ -168,7 +175,7 @@ impl Desk {
             }
             let Some(s) = students::student_by_id(conn, e.student_id)? else { continue };
             let sub = submission_by_id(conn, submission_id(input.assignment_id, s.id))?;
-            out.push(view(&s, sub.as_ref()));
+            out.push(view(conn, &s, sub.as_ref())?);
         }
         out.sort_by_key(|s| s.student_name.to_lowercase());
         Ok(out)
@@ -244,7 +251,83 @@ impl Desk {
             Some(old) => w.update(old, &row).map(|_| ()),
             None => w.insert(&row),
         })?;
-        Ok(view(&student, Some(&row)))
+        view(&self.db().conn, &student, Some(&row))
+    }
+
+    /// A signed-in student hands in their own work (`HandIn`).
+    pub fn hand_in(&self, actor: &Actor, input: HandIn) -> Result<Submission> {
+        actor.require_somewhere(Permission::ViewOwnRecord)?;
+        let pasted = input.text.replace("\r\n", "\n").replace('\t', "    ");
+        let text = validate::optional("text", &pasted, SUBMISSION_TEXT_MAX)?;
+        let file = attachments::checked("file", &input.file)?;
+        if text.is_empty() && file.is_none() {
+            return Err(ApiError::invalid("text", "Type your work here or attach a file.").into());
+        }
+        let now = self.clock().now();
+        let today = self.today();
+        let (old, row, student) = {
+            let db = self.db();
+            let conn = &db.conn;
+            let student = own_student(conn, actor)?;
+            let batch = batch_by_id(conn, input.batch_id)?
+                .filter(|b| b.branch_id == student.branch_id && in_batch(conn, student.id, b.id).unwrap_or(false))
+                .ok_or_else(|| ApiError::invalid("batch_id", "You are not in that batch."))?;
+            actor.require(Permission::ViewOwnRecord, Some(batch.branch_id))?;
+            if !batch.active || batch.end_date < today {
+                return Err(ApiError::invalid(
+                    "batch_id",
+                    format!(
+                        "{} ended on {}; work can no longer be handed in there.",
+                        batch.name,
+                        branchdesk_api::dates::long(&batch.end_date.to_string())
+                    ),
+                )
+                .into());
+            }
+            let (due, _) = assignment_of_batch(conn, input.assignment_id, &batch)?;
+            let id = submission_id(input.assignment_id, student.id);
+            let old = submission_by_id(conn, id)?;
+            if old.as_ref().is_some_and(|o| o.marks.is_some()) {
+                return Err(ApiError::conflict(
+                    "Your teacher has graded this already; ask them before handing in again.",
+                )
+                .into());
+            }
+            let row = SubmissionRow {
+                id,
+                branch_id: batch.branch_id,
+                assignment_id: input.assignment_id,
+                student_id: student.id,
+                batch_id: batch.id,
+                submitted_on: today,
+                late: due.is_some_and(|d| today > d),
+                marks: None,
+                feedback: old.as_ref().map(|o| o.feedback.clone()).unwrap_or_default(),
+                graded_by: None,
+                created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
+                updated_at: now,
+                // A file alone keeps the text handed in before.
+                text: if text.is_empty() {
+                    old.as_ref().map(|o| o.text.clone()).unwrap_or_default()
+                } else {
+                    text
+                },
+            };
+            (old, row, student)
+        };
+        self.write(Some(actor.user_id), |w| {
+            match &old {
+                Some(old) => w.update(old, &row).map(|_| ())?,
+                None => w.insert(&row)?,
+            }
+            match &file {
+                Some(f) => {
+                    attachments::attach(w, f, row.branch_id, AttachmentOwner::Submissions, row.id).map(|_| ())
+                }
+                None => Ok(()),
+            }
+        })?;
+        view(&self.db().conn, &student, Some(&row))
     }
 
     pub fn get_my_curriculum(&self, actor: &Actor, input: GetMyCurriculum) -> Result<MyCurriculum> {
@@ -272,7 +355,7 @@ impl Desk {
         let mut submissions = Vec::new();
         for a in curriculum.iter().flat_map(|c| c.assignments.iter()) {
             let sub = submission_by_id(conn, submission_id(a.id, student.id))?;
-            submissions.push((a.id, view(&student, sub.as_ref())));
+            submissions.push((a.id, view(conn, &student, sub.as_ref())?));
         }
         Ok(MyCurriculum { batch_name: batch.name, curriculum, bookmarks, highlights, submissions })
     }

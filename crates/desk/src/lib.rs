@@ -10,6 +10,7 @@
 
 pub mod academics;
 pub mod actor;
+pub mod attachments;
 pub mod attendance;
 pub mod audit;
 pub mod auth;
@@ -35,6 +36,7 @@ pub mod merges;
 pub mod money;
 pub mod names;
 pub mod notifications;
+pub mod open_files;
 pub mod org;
 pub mod password;
 pub mod recovery;

@@ -29,7 +29,24 @@ pub struct Facts<'a> {
     /// For a grant of a role: that role's permissions as the server holds
     /// them (None: the role is not on record).
     pub granted: Option<&'a [Permission]>,
+    /// The rows a student's own change and an attachment are judged by.
+    pub related: Related,
 }
+
+/// What the server holds of the rows around an op (`store::related`):
+/// for an attachment, the record it is attached to; for a row of a
+/// student's own (a hand-in, a bookmark, a highlight, a hand-in's file),
+/// the user account of that student.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Related {
+    pub owner: Option<Map<String, Value>>,
+    pub student_account: Option<String>,
+}
+
+/// The columns a student's own hand-in may set (`submissions`); marks,
+/// feedback and who graded are the teacher's.
+const HAND_IN_COLUMNS: &[&str] =
+    &["branch_id", "assignment_id", "student_id", "batch_id", "submitted_on", "late", "text", "created_at", "updated_at"];
 
 fn can(grants: &[AuthorGrant], p: Permission, branch: Option<&str>) -> bool {
     grants.iter().any(|g| {
@@ -173,6 +190,13 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
             refuse(Permission::ManageEnrolment)
         };
     }
+    // The author is the student the row belongs to, with their own record's
+    // permission in its branch.
+    let own_student_row = || {
+        f.related.student_account.is_some()
+            && f.related.student_account.as_deref() == op.author_user_id.as_deref()
+            && needs(Permission::ViewOwnRecord, false).is_ok()
+    };
     use Entity as E;
     // Every synced table by name, no default arm: a table added to the
     // catalogue does not compile here until it has a rule of its own.
@@ -221,9 +245,27 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         E::MoneyReviews => needs(Permission::VoidPayment, false),
         E::Enrolments | E::EnrolmentLog => needs(Permission::ManageEnrolment, false),
         E::Leads | E::LeadActivities => needs(Permission::ManageLead, false),
-        E::Attendance | E::AttendanceMarks | E::SessionLessons | E::Submissions => {
-            needs(Permission::MarkAttendance, false)
-        }
+        E::Attendance | E::AttendanceMarks | E::SessionLessons => needs(Permission::MarkAttendance, false),
+        // Graded by the batch's teachers; handed in by the student alone,
+        // who sets no marks, feedback or grader.
+        E::Submissions => needs(Permission::MarkAttendance, false).or_else(|refused| {
+            if !own_student_row() {
+                return Err(refused);
+            }
+            let teachers = op.columns.iter().find(|(c, v)| match c.as_str() {
+                c if HAND_IN_COLUMNS.contains(&c) => false,
+                "marks" | "graded_by" => !v.is_null(),
+                "feedback" => {
+                    let was = f.before.and_then(|b| b.get("feedback")).and_then(Value::as_str).unwrap_or("");
+                    v.as_str() != Some(was)
+                }
+                _ => true,
+            });
+            match teachers {
+                Some((c, _)) => Err(format!("a student's own hand-in cannot set {c}")),
+                None => Ok(()),
+            }
+        }),
         // Profiles of staff: their managers; bank details only from payroll.
         E::StaffProfiles => {
             let bank = op
@@ -241,7 +283,33 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
             }
         }
         // A student's own bookmarks and highlights, in their branch.
-        E::LessonBookmarks | E::LessonHighlights => needs(Permission::ViewOwnRecord, false),
+        E::LessonBookmarks | E::LessonHighlights => match own_student_row() {
+            true => Ok(()),
+            false => Err("it is another student's (or nobody's) own row".into()),
+        },
+        // A file goes with its record, in the record's branch: a bill with
+        // its expense, a hand-in's file with the hand-in (its student or a
+        // teacher of the branch).
+        E::Attachments => {
+            let Some(owner) = f.related.owner.as_ref() else {
+                return Err("the record it is attached to is not on the server".into());
+            };
+            if branch_of(owner) != after_branch {
+                return Err("it is attached to a record of another branch".into());
+            }
+            let owner_table = op.columns.get("owner_table").or(f.before.and_then(|b| b.get("owner_table")));
+            match owner_table.and_then(Value::as_str) {
+                Some("expenses") => needs(Permission::ManageExpense, false),
+                Some("submissions") => needs(Permission::MarkAttendance, false).or_else(|refused| {
+                    if own_student_row() {
+                        Ok(())
+                    } else {
+                        Err(refused)
+                    }
+                }),
+                _ => Err("it is attached to a table that takes no files".into()),
+            }
+        }
         // Drafted by whoever marked the absence; reviewed by the front desk.
         E::Notifications => {
             if f.before.is_none() {
@@ -455,12 +523,12 @@ mod tests {
                 before: None,
                 grants: &director,
                 granted: Some(Permission::ALL),
-                target_branches: &[],
+                target_branches: &[], related: Default::default()
             };
             assert_eq!(check(&as_director), Ok(()), "{name}: the director may");
             assert_eq!(flag(&as_director), None, "{name}: nothing to review");
             let as_nobody =
-                Facts { op: &o, before: None, grants: &nobody, granted: None, target_branches: &[] };
+                Facts { op: &o, before: None, grants: &nobody, granted: None, target_branches: &[], related: Default::default() };
             if ACCEPTED_AND_FLAGGED.contains(&entity) {
                 assert_eq!(check(&as_nobody), Ok(()), "{name}: money is never refused after the fact");
                 assert_eq!(
@@ -479,7 +547,7 @@ mod tests {
             before: None,
             grants: &director,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_err());
     }
@@ -490,7 +558,7 @@ mod tests {
             let mut o = op("students", "update", "u", "s", json!({ "branch_id": "B" }));
             o.scope = scope.into();
             let before = json!({ "branch_id": before_branch }).as_object().unwrap().clone();
-            check(&Facts { op: &o, before: Some(&before), grants: by, granted: None, target_branches: &[] })
+            check(&Facts { op: &o, before: Some(&before), grants: by, granted: None, target_branches: &[], related: Default::default() })
         };
         let manager_a = [grant(&[Permission::ManageEnrolment, Permission::ManageStudent], Some("A"))];
         assert!(moving(&manager_a, "branch:A", "A").is_ok(), "A's manager sends a student to B");
@@ -507,7 +575,7 @@ mod tests {
             before: None,
             grants: &manager_a,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_ok());
         // Published in B itself, a row for B needs rights in B.
@@ -517,7 +585,7 @@ mod tests {
             before: None,
             grants: &manager_a,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_err());
     }
@@ -526,7 +594,7 @@ mod tests {
     fn a_branch_admin_changes_rooms_of_their_branch_only() {
         let admin = [grant(&[Permission::ManageRoom], Some("A"))];
         let ok = op("rooms", "insert", "u", "r", json!({ "branch_id": "A", "name": "Lab" }));
-        assert!(check(&Facts { op: &ok, before: None, grants: &admin, granted: None, target_branches: &[] })
+        assert!(check(&Facts { op: &ok, before: None, grants: &admin, granted: None, target_branches: &[], related: Default::default() })
             .is_ok());
         let other = op("rooms", "insert", "u", "r", json!({ "branch_id": "B", "name": "Lab" }));
         assert!(check(&Facts {
@@ -534,7 +602,7 @@ mod tests {
             before: None,
             grants: &admin,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_err());
         // Moving a room of branch B into A needs rights over B too.
@@ -545,7 +613,7 @@ mod tests {
             before: Some(&before),
             grants: &admin,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_err());
         // An edit of a row that stays in A, where the op does not repeat the branch.
@@ -556,7 +624,7 @@ mod tests {
             before: Some(&before_a),
             grants: &admin,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_ok());
     }
@@ -571,7 +639,7 @@ mod tests {
                 before: None,
                 grants: &admin,
                 granted: None,
-                target_branches: &[]
+                target_branches: &[], related: Default::default()
             })
             .is_ok());
             let there = op(entity, "insert", "u", "x", json!({ "branch_id": "B" }));
@@ -580,7 +648,7 @@ mod tests {
                 before: None,
                 grants: &admin,
                 granted: None,
-                target_branches: &[]
+                target_branches: &[], related: Default::default()
             })
             .is_err());
         }
@@ -591,7 +659,7 @@ mod tests {
             before: None,
             grants: &branch_wide,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_err());
     }
@@ -608,7 +676,7 @@ mod tests {
                     before: None,
                     grants: &clerk,
                     granted: None,
-                    target_branches: &[]
+                    target_branches: &[], related: Default::default()
                 })
                 .is_ok(),
                 ok,
@@ -621,7 +689,7 @@ mod tests {
                     before: None,
                     grants: &clerk,
                     granted: None,
-                    target_branches: &[]
+                    target_branches: &[], related: Default::default()
                 })
                 .is_err(),
                 "{entity}"
@@ -638,7 +706,7 @@ mod tests {
             before: None,
             grants: &teacher,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_ok());
         let official = op("curricula", "insert", "t", "c", json!({ "teacher_id": null, "status": "DRAFT" }));
@@ -647,7 +715,7 @@ mod tests {
             before: None,
             grants: &teacher,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_err());
         let reviewer = [grant(&[Permission::ApproveCurriculum], None)];
@@ -659,7 +727,7 @@ mod tests {
             before: Some(&before),
             grants: &reviewer,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_ok());
         let rename = op("curricula", "update", "r", "c", json!({ "label": "mine" }));
@@ -668,7 +736,7 @@ mod tests {
             before: Some(&before),
             grants: &reviewer,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_err());
         let lesson = op("curriculum_lessons", "insert", "x", "l", json!({ "title": "L" }));
@@ -677,7 +745,7 @@ mod tests {
             before: None,
             grants: &reviewer,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_err());
         assert!(check(&Facts {
@@ -685,7 +753,7 @@ mod tests {
             before: None,
             grants: &teacher,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_ok());
     }
@@ -699,7 +767,7 @@ mod tests {
             before: None,
             grants: &branch_admin,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_err());
         let director = [grant(Permission::ALL, None)];
@@ -708,7 +776,7 @@ mod tests {
             before: None,
             grants: &director,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_ok());
     }
@@ -725,8 +793,7 @@ mod tests {
                 before: Some(before),
                 grants: &editor,
                 target_branches: &[],
-                granted: None,
-            })
+                granted: None, related: Default::default() })
         };
         let same = op("roles", "update", "u", "r", json!({ "permissions": ["view:student", "manage:user"] }));
         assert!(facts(&same).is_ok(), "held in every branch");
@@ -744,14 +811,13 @@ mod tests {
                 before: None,
                 grants: &manager,
                 target_branches: &[],
-                granted: Some(granted),
-            })
+                granted: Some(granted), related: Default::default() })
         };
         let in_a = op("role_grants", "insert", "u", "g", json!({ "branch_id": "A", "role_id": "r" }));
         assert!(give(&in_a, &[ViewStudent]).is_ok());
         assert!(give(&in_a, &[ViewStudent, RunPayroll]).is_err(), "more than the manager holds");
         let unknown =
-            Facts { op: &in_a, before: None, grants: &manager, target_branches: &[], granted: None };
+            Facts { op: &in_a, before: None, grants: &manager, target_branches: &[], granted: None, related: Default::default() };
         assert!(check(&unknown).is_err(), "a role not on record");
         let held = json!({ "id": "g", "branch_id": "A", "role_id": "r" });
         let revoke = op("role_grants", "update", "u", "g", json!({ "revoked_at": "2026-06-01T09:00:00Z" }));
@@ -760,8 +826,7 @@ mod tests {
             before: held.as_object(),
             grants: &manager,
             target_branches: &[],
-            granted: None,
-        };
+            granted: None, related: Default::default() };
         assert!(check(&ending).is_ok(), "ending a grant gives nothing");
     }
 
@@ -770,7 +835,7 @@ mod tests {
         let none: [AuthorGrant; 0] = [];
         let pw =
             op("users", "update", "me", "me", json!({ "password_hash": "$argon2id$..", "updated_at": "t" }));
-        assert!(check(&Facts { op: &pw, before: None, grants: &none, granted: None, target_branches: &[] })
+        assert!(check(&Facts { op: &pw, before: None, grants: &none, granted: None, target_branches: &[], related: Default::default() })
             .is_ok());
         let name = op("users", "update", "me", "me", json!({ "full_name": "Boss" }));
         assert!(check(&Facts {
@@ -778,7 +843,7 @@ mod tests {
             before: None,
             grants: &none,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_err());
         let other = op("users", "update", "me", "you", json!({ "password_hash": "x" }));
@@ -787,7 +852,7 @@ mod tests {
             before: None,
             grants: &none,
             granted: None,
-            target_branches: &[]
+            target_branches: &[], related: Default::default()
         })
         .is_err());
     }
@@ -803,8 +868,7 @@ mod tests {
             before: Some(&before),
             grants: &admin,
             granted: None,
-            target_branches: &director
-        })
+            target_branches: &director, related: Default::default() })
         .is_err());
         let teacher_a = [Some("A".to_owned())];
         assert!(check(&Facts {
@@ -812,8 +876,7 @@ mod tests {
             before: Some(&before),
             grants: &admin,
             granted: None,
-            target_branches: &teacher_a
-        })
+            target_branches: &teacher_a, related: Default::default() })
         .is_ok());
         let both = [Some("A".to_owned()), Some("B".to_owned())];
         assert!(check(&Facts {
@@ -821,8 +884,7 @@ mod tests {
             before: Some(&before),
             grants: &admin,
             granted: None,
-            target_branches: &both
-        })
+            target_branches: &both, related: Default::default() })
         .is_err());
     }
 
@@ -889,14 +951,14 @@ mod tests {
             let before = cols.as_object().unwrap().clone();
             let insert = op(entity, "insert", "u1", "r1", cols.clone());
             let fresh =
-                Facts { op: &insert, before: None, grants: &director, granted: None, target_branches: &[] };
+                Facts { op: &insert, before: None, grants: &director, granted: None, target_branches: &[], related: Default::default() };
             assert!(check(&fresh).is_ok(), "{entity}: a new row is taken");
             let again = Facts {
                 op: &insert,
                 before: Some(&before),
                 grants: &director,
                 granted: None,
-                target_branches: &[],
+                target_branches: &[], related: Default::default()
             };
             assert!(check(&again).is_ok(), "{entity}: the same derived row from a second desk merges");
             let update = op(entity, "update", "u1", "r1", json!({"amount_minor": 1}));
@@ -905,7 +967,7 @@ mod tests {
                 before: Some(&before),
                 grants: &director,
                 granted: None,
-                target_branches: &[],
+                target_branches: &[], related: Default::default()
             };
             let why = check(&changed).unwrap_err();
             assert!(why.contains("never changed"), "{entity}: {why}");
@@ -916,7 +978,7 @@ mod tests {
                 before: Some(&before),
                 grants: &director,
                 granted: None,
-                target_branches: &[],
+                target_branches: &[], related: Default::default()
             };
             let why = check(&rewrite).unwrap_err();
             assert!(why.contains("another amount_minor"), "{entity}: {why}");
@@ -927,7 +989,7 @@ mod tests {
                 before: Some(&before),
                 grants: &director,
                 granted: None,
-                target_branches: &[],
+                target_branches: &[], related: Default::default()
             };
             assert!(check(&same).is_ok(), "{entity}: the same amount, written otherwise, at another time");
         }
@@ -944,7 +1006,7 @@ mod tests {
             before: Some(&before),
             grants: &director,
             granted: None,
-            target_branches: &[],
+            target_branches: &[], related: Default::default()
         };
         assert!(check(&second).is_ok(), "the second desk's reversal merges");
     }

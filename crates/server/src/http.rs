@@ -14,7 +14,7 @@ use axum::{middleware, Extension, Json, Router};
 use branchdesk_api::sync::{
     Authority, CodeRequest, CodeResponse, DeviceAction, EnrolRequest, EnrolResponse, LinkedDevice,
     ProveRequest, ProveResponse, PullRequest, PullResponse, PushRequest, PushResponse, RevokeRequest,
-    ServerError, ServerErrorCode, SnapshotRequest, WaitRequest, WaitResponse,
+    BlobRequest, ServerError, ServerErrorCode, SnapshotRequest, WaitRequest, WaitResponse,
 };
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -51,6 +51,8 @@ pub fn app_guarded<S: Store>(store: S, guard: Arc<Guard>) -> Router {
         .route("/v1/keys/prove", post(prove_key::<S>))
         .route("/v1/sync/push", post(push::<S>))
         .route("/v1/sync/pull", post(pull::<S>))
+        .route("/v1/blobs/put/{sha256}", post(put_blob::<S>))
+        .route("/v1/blobs/get", post(get_blob::<S>))
         .route_layer(GlobalConcurrencyLimitLayer::with_semaphore(guard.requests.clone()))
         .route_layer(within(limits.request_timeout));
     let wait = Router::new().route("/v1/sync/wait", post(wait::<S>)).route_layer(within(limits.wait_timeout));
@@ -121,6 +123,8 @@ pub enum AppError {
     Behind {
         scope: String,
     },
+    /// No such row or file (404).
+    NotFound(String),
     /// A fault underneath (database, disk): the detail is logged under an
     /// error id and never sent.
     Internal(String),
@@ -270,6 +274,7 @@ impl IntoResponse for AppError {
                 )
                 .on(format!("cursors.{scope}")),
             ),
+            AppError::NotFound(message) => (StatusCode::NOT_FOUND, ServerError::new(Code::NotFound, message)),
             AppError::Internal(detail) => {
                 let id = error_id();
                 tracing::error!(error_id = %id, %detail, "request failed");
@@ -597,6 +602,45 @@ async fn snapshot<S: Store>(
     drop(dir);
     tracing::info!(rows, bytes = bytes.len(), "snapshot sent");
     Ok(([(axum::http::header::CONTENT_TYPE, "application/vnd.sqlite3")], bytes).into_response())
+}
+
+/// Keeps a file a desk is about to attach: the path names its SHA-256,
+/// which the body must match; at most `attachments::MAX_FILE_BYTES`.
+async fn put_blob<S: Store>(
+    State(store): State<Arc<S>>,
+    axum::extract::Path(sha256): axum::extract::Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<serde_json::Value>, AppError> {
+    device(store.as_ref(), &headers).await?;
+    let invalid = |message: &str| AppError::Invalid(Invalid::Field { field: "sha256".into(), message: message.into() });
+    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(invalid("name the file by its SHA-256 in 64 lowercase hex digits"));
+    }
+    if body.is_empty() || body.len() > branchdesk_api::commands::attachments::MAX_FILE_BYTES {
+        return Err(AppError::Invalid(Invalid::Field { field: "body".into(), message: "a file of 1 byte to 10 MB".into() }));
+    }
+    if !crate::store::blob_matches(&sha256, &body) {
+        return Err(invalid("the file's SHA-256 is not the one its name gives"));
+    }
+    store.put_blob(sha256, body.to_vec()).await?;
+    Ok(Json(serde_json::json!({ "stored": true })))
+}
+
+/// The file of an attachment, to a desk that syncs the attachment's branch.
+async fn get_blob<S: Store>(
+    State(store): State<Arc<S>>,
+    headers: HeaderMap,
+    body: Result<Json<BlobRequest>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let device = device(store.as_ref(), &headers).await?;
+    let Json(req) = body.map_err(AppError::Body)?;
+    let not_found = || AppError::NotFound("The server holds no such attached file.".into());
+    let (row, bytes) = store.attachment_file(req.attachment_id).await?.ok_or_else(not_found)?;
+    let branch = row.get("branch_id").and_then(serde_json::Value::as_str).unwrap_or_default();
+    may_sync(&device, std::iter::once(format!("branch:{branch}").as_str()))?;
+    let bytes = bytes.ok_or_else(not_found)?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }
 
 async fn pull<S: Store>(

@@ -254,6 +254,11 @@ impl<T: Transport> Client<T> {
         body: &Req,
     ) -> Result<Vec<u8>, SyncError> {
         let body = serde_json::to_vec(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        self.send(peer, path, body).await
+    }
+
+    /// A request with `body` as it is (a file going up); answers the body.
+    async fn send(&self, peer: &Peer, path: &str, body: Vec<u8>) -> Result<Vec<u8>, SyncError> {
         let req = Request {
             url: format!("{}{path}", peer.base),
             token: peer.token.clone(),
@@ -429,11 +434,41 @@ impl<T: Transport> Client<T> {
         Ok(())
     }
 
+    /// Uploads the attached files the server does not hold yet, so the
+    /// rows that name them are taken when pushed.
+    async fn upload_files(&self, desk: &Desk, peer: &Peer) -> Result<(), SyncError> {
+        for sha256 in desk.blobs_to_upload()? {
+            let Some(bytes) = desk.blob_bytes(&sha256)? else { continue };
+            match self.send(peer, &format!("/v1/blobs/put/{sha256}"), bytes).await {
+                Ok(_) => desk.blob_uploaded(&sha256)?,
+                // A file the server will not take (damaged on this desk):
+                // its row is refused when pushed, with the reason, and the
+                // round goes on.
+                Err(SyncError::Refused { status: 422, body }) => {
+                    tracing::warn!(%sha256, reason = %body.message, "the server refused an attached file");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Fetches an attachment's file from the server and keeps it on the
+    /// desk (the desk checks it is the file the row names).
+    pub async fn fetch_file(&self, desk: &Desk, attachment_id: uuid::Uuid) -> Result<(), SyncError> {
+        let peer = &Peer::of(desk)?;
+        let req = branchdesk_api::sync::BlobRequest { attachment_id: attachment_id.to_string() };
+        let bytes = self.post_raw(peer, "/v1/blobs/get", &req).await?;
+        desk.keep_fetched_blob(attachment_id, &bytes)?;
+        Ok(())
+    }
+
     async fn round(&self, desk: &Desk) -> Result<Round, SyncError> {
         let peer = &Peer::of(desk)?;
         let mut round = Round::default();
         let mut outdated = None;
         self.prove_keys(desk, peer).await?;
+        self.upload_files(desk, peer).await?;
         loop {
             let ops = within_budget(desk.pending_ops(PUSH_BATCH)?, PUSH_BUDGET_BYTES);
             if ops.is_empty() {

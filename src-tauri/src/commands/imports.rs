@@ -1,5 +1,5 @@
-//! Import progress, and what the operating system opens: a saved file, a
-//! lesson's link (the other CSV commands are table rows in `mod.rs`).
+//! Import progress, attached files (fetched when not on the desk), and
+//! what the operating system opens: a saved file, a lesson's link (the other CSV commands are table rows in `mod.rs`).
 
 use branchdesk_api::commands::imports::*;
 
@@ -31,6 +31,28 @@ pub fn open_saved_file(
             ),
         )
     })
+}
+
+/// Saves an attached file into the exports folder, fetching it from the
+/// server first when this desk does not hold it (after the desk has checked
+/// the person may open it). Offline, the desk's "not downloaded yet" stands.
+#[tauri::command]
+pub async fn open_attachment(
+    state: tauri::State<'_, crate::AppState>,
+    input: branchdesk_api::commands::attachments::OpenAttachment,
+) -> super::Reply<branchdesk_api::commands::attachments::OpenAttachment> {
+    let id = input.id;
+    match state.actor(|desk, actor| desk.open_attachment(actor, input.clone())) {
+        Err(e) if e.code == branchdesk_api::ErrorCode::NotDownloaded => {
+            let desk = state.desk_arc()?;
+            if let Err(why) = state.sync_client().fetch_file(&desk, id).await {
+                tracing::info!(attachment = %id, error = %why, "an attached file could not be fetched");
+                return Err(e);
+            }
+            state.actor(|desk, actor| desk.open_attachment(actor, input))
+        }
+        other => other,
+    }
 }
 
 /// Opens a lesson's link in the computer's browser (never inside the app's

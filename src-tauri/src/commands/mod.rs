@@ -191,6 +191,8 @@ commands! {
     actor review_curriculum(ac::ReviewCurriculum),
     actor list_submissions(ac::ListSubmissions),
     actor record_submission(ac::RecordSubmission),
+    actor hand_in(ac::HandIn),
+    actor imports::open_attachment(branchdesk_api::commands::attachments::OpenAttachment),
     actor get_my_curriculum(ac::GetMyCurriculum),
     actor set_bookmark(ac::SetBookmark),
     actor save_highlight(ac::SaveHighlight),

@@ -288,6 +288,8 @@ pub struct Submission {
     pub feedback: String,
     /// What was handed in, as text ("" when handed in on paper).
     pub text: String,
+    /// Files handed in with it, oldest first.
+    pub files: Vec<super::attachments::Attachment>,
 }
 
 /// The roster of a batch against one assignment of its curriculum.
@@ -318,6 +320,21 @@ pub struct RecordSubmission {
 /// The longest hand-in text, in characters (about ten typed pages).
 pub const SUBMISSION_TEXT_MAX: usize = 20_000;
 command!(RecordSubmission => "record_submission", Permission -> Submission);
+
+/// A signed-in student hands in their own work for an assignment of one of
+/// their batches: text, a file, or both. After the due date it is taken and
+/// marked late; once graded it can no longer be changed. Handing in again
+/// before grading replaces the text, and a new file is added beside the
+/// ones handed in before.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HandIn {
+    pub assignment_id: AssignmentId,
+    pub batch_id: crate::ids::BatchId,
+    pub text: String,
+    pub file: super::attachments::FileUpload,
+}
+command!(HandIn => "hand_in", Permission -> Submission);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Highlight {

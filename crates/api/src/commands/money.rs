@@ -352,6 +352,9 @@ pub struct Expense {
     pub reference: String,
     /// The attached bill's file name; empty when none.
     pub bill_name: String,
+    /// The bill as an attachment (bills recorded before attachments are
+    /// opened with `SaveExpenseBill`).
+    pub bill: Option<super::attachments::Attachment>,
     pub status: ExpenseStatus,
     pub recorded_by_id: Option<crate::ids::UserId>,
     pub recorded_by: String,
@@ -374,7 +377,8 @@ pub struct RecordExpense {
     pub amount: String,
     pub method: PaymentMethod,
     pub reference: String,
-    /// The bill: a file name and its bytes as base64 (at most 2 MB), or empty.
+    /// The bill: a file name and its bytes as base64 (at most
+    /// `attachments::MAX_FILE_BYTES`, of a kind in `FILE_KINDS`), or empty.
     pub file_name: String,
     pub content_b64: String,
 }

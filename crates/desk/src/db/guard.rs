@@ -33,6 +33,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "set_aside_changes",
     "key_proofs",
     "unknown_sign_ins",
+    "attachment_blobs",
     "refinery_schema_history",
 ];
 

@@ -4,7 +4,8 @@
 
 use crate::validate::parse_date;
 use crate::write::branch_record;
-use crate::{settings, validate, Actor, Desk, Result};
+use crate::{attachments, settings, validate, Actor, Desk, Result};
+use branchdesk_api::commands::attachments::{AttachmentOwner, FileUpload};
 use branchdesk_api::amount;
 use branchdesk_api::commands::imports::SavedFile;
 use branchdesk_api::commands::money::*;
@@ -80,6 +81,7 @@ fn view(conn: &Connection, e: &ExpenseRow) -> Result<Expense> {
         method: e.method,
         reference: e.reference.clone(),
         bill_name: e.bill_name.clone(),
+        bill: crate::attachments::store::of_owner(conn, e.id.into())?.pop(),
         status: e.status,
         recorded_by_id: e.recorded_by,
         recorded_by: name(e.recorded_by)?.unwrap_or_default(),
@@ -112,7 +114,8 @@ impl Desk {
         if input.method == PaymentMethod::Cheque && reference.is_empty() {
             return Err(ApiError::invalid("reference", "Enter the cheque number.").into());
         }
-        let (bill_name, bill_b64) = validate::attached_file(&input.file_name, &input.content_b64)?;
+        let upload = FileUpload { file_name: input.file_name.clone(), content_b64: input.content_b64.clone() };
+        let bill = attachments::checked("content_b64", &upload)?;
         let db = self.db();
         let limit = settings::effective_int(&db.conn, EXPENSE_APPROVAL_ABOVE, Some(input.branch_id))?;
         drop(db);
@@ -129,8 +132,8 @@ impl Desk {
             amount_minor,
             method: input.method,
             reference,
-            bill_name,
-            bill_b64,
+            bill_name: bill.as_ref().map(|b| b.name.clone()).unwrap_or_default(),
+            bill_b64: None,
             status,
             recorded_by: Some(actor.user_id),
             decided_by: None,
@@ -138,7 +141,14 @@ impl Desk {
             created_at: now,
             updated_at: now,
         };
-        self.write(Some(actor.user_id), |w| w.insert(&row))?;
+        self.write(Some(actor.user_id), |w| {
+            w.insert(&row)?;
+            match &bill {
+                Some(b) => attachments::attach(w, b, row.branch_id, AttachmentOwner::Expenses, row.id.into())
+                    .map(|_| ()),
+                None => Ok(()),
+            }
+        })?;
         view(&self.db().conn, &row)
     }
 
@@ -183,8 +193,9 @@ impl Desk {
         view(&self.db().conn, &new)
     }
 
-    /// Writes the expense's bill to `exports/` (under the name it was
-    /// attached with, made safe: it came from a synced row).
+    /// Writes the bill of an expense recorded before attachments (carried
+    /// in its row) to `exports/`, under the name it was attached with, made
+    /// safe: it came from a synced row. Newer bills open as attachments.
     pub fn save_expense_bill(&self, actor: &Actor, input: SaveExpenseBill) -> Result<SavedFile> {
         actor.require_somewhere(Permission::ManageExpense)?;
         let e = by_id(&self.db().conn, input.id)?.ok_or_else(|| ApiError::not_found("expense").on("id"))?;

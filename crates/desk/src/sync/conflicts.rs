@@ -34,7 +34,8 @@ pub fn managing_permission(entity: Entity) -> Permission {
         | E::CurriculumLessons
         | E::LessonResources
         | E::Assignments => Permission::ManageCourse,
-        E::Batches | E::ClassSessions | E::Events => Permission::ManageBatch,
+        // A file's row never takes a losing value back (see `append_only`).
+        E::Batches | E::ClassSessions | E::Events | E::Attachments => Permission::ManageBatch,
         E::Students | E::Guardians | E::StudentGuardians | E::LessonBookmarks | E::LessonHighlights => {
             Permission::ManageStudent
         }
@@ -51,12 +52,17 @@ pub fn managing_permission(entity: Entity) -> Permission {
     }
 }
 
-/// Money once recorded is reversed by a new row, never changed: a losing
-/// value is not taken back into these.
+/// Money once recorded is reversed by a new row, never changed, and an
+/// attached file stays the file it is: a losing value is not taken back
+/// into these.
 fn append_only(entity: Entity) -> bool {
     matches!(
         entity,
-        Entity::Receipts | Entity::ReceiptAllocations | Entity::ReceiptReversals | Entity::SalaryPayments
+        Entity::Receipts
+            | Entity::ReceiptAllocations
+            | Entity::ReceiptReversals
+            | Entity::SalaryPayments
+            | Entity::Attachments
     )
 }
 

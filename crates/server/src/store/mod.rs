@@ -130,6 +130,16 @@ pub trait Store: Send + Sync + 'static {
     /// The person behind a signed request, as the server holds them now.
     fn person(&self, user_id: String) -> impl Future<Output = Result<Person, StoreError>> + Send;
 
+    /// Keeps a file (checked against its SHA-256 by the caller), once.
+    fn put_blob(&self, sha256: String, bytes: Vec<u8>) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// An attachment row as the server holds it (None: no such row), and
+    /// its file if the server holds that.
+    fn attachment_file(
+        &self,
+        attachment_id: String,
+    ) -> impl Future<Output = Result<Option<(Map<String, Value>, Option<Vec<u8>>)>, StoreError>> + Send;
+
     /// Records that whoever holds `public_key` proved `user_id`'s password
     /// from `device_id` (replacing an earlier proof for the account).
     fn record_proof(
@@ -299,6 +309,78 @@ impl Refold {
             *max = op.hlc.clone();
         }
     }
+}
+
+/// For an attachment: the record it is attached to (table, id), when the
+/// table is one that takes files.
+pub(crate) fn owner_key(op: &Op, before: Option<&Map<String, Value>>) -> Option<(String, String)> {
+    if op.entity != "attachments" {
+        return None;
+    }
+    let col = |c: &str| op.columns.get(c).or_else(|| before?.get(c)).and_then(Value::as_str);
+    let table = col("owner_table")?;
+    branchdesk_api::commands::attachments::AttachmentOwner::parse(table)?;
+    Some((table.to_owned(), col("owner_id")?.to_owned()))
+}
+
+/// The student a row of a student's own belongs to: a hand-in, a bookmark,
+/// a highlight, or a file attached to a hand-in (through `owner`).
+pub(crate) fn student_of(
+    op: &Op,
+    before: Option<&Map<String, Value>>,
+    owner: Option<&Map<String, Value>>,
+) -> Option<String> {
+    let col = |c: &str| op.columns.get(c).or_else(|| before?.get(c)).and_then(Value::as_str);
+    let id = match op.entity.as_str() {
+        "submissions" | "lesson_bookmarks" | "lesson_highlights" => col("student_id"),
+        "attachments" if col("owner_table") == Some("submissions") => owner?.get("student_id")?.as_str(),
+        _ => None,
+    };
+    id.map(str::to_owned)
+}
+
+/// What authorisation needs of the rows around `op` (`authz::Related`),
+/// read through `row` (entity, id → the row the server holds).
+pub(crate) fn related<E>(
+    op: &Op,
+    before: Option<&Map<String, Value>>,
+    mut row: impl FnMut(&str, &str) -> Result<Option<Map<String, Value>>, E>,
+) -> Result<crate::authz::Related, E> {
+    let owner = match owner_key(op, before) {
+        Some((table, id)) => row(&table, &id)?,
+        None => None,
+    };
+    let student_account = match student_of(op, before, owner.as_ref()) {
+        Some(student) => account_of(row("students", &student)?.as_ref()),
+        None => None,
+    };
+    Ok(crate::authz::Related { owner, student_account })
+}
+
+/// The user account a student's row names.
+pub(crate) fn account_of(student: Option<&Map<String, Value>>) -> Option<String> {
+    student?.get("user_id")?.as_str().map(str::to_owned)
+}
+
+/// The file an attachment op names, when the server must hold it first:
+/// Err says why the op is refused.
+pub(crate) fn missing_blob<E>(op: &Op, mut held: impl FnMut(&str) -> Result<bool, E>) -> Result<Result<(), String>, E> {
+    if op.entity != "attachments" {
+        return Ok(Ok(()));
+    }
+    match op.columns.get("sha256").and_then(Value::as_str) {
+        Some(sha) if !held(sha)? => Ok(Err(format!(
+            "attachments.sha256: the server holds no file {sha} (a desk uploads the file before its row)"
+        ))),
+        _ => Ok(Ok(())),
+    }
+}
+
+/// A file sent to `/v1/blobs/put/{sha256}`: its name must be its SHA-256.
+pub fn blob_matches(sha256: &str, bytes: &[u8]) -> bool {
+    let digest = ring::digest::digest(&ring::digest::SHA256, bytes);
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    hex == sha256
 }
 
 /// How long a bootstrap code and an issued code stay valid.

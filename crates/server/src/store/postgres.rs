@@ -73,6 +73,22 @@ impl PgStore {
 }
 
 /// Chains the changes logged before the log had chains (once, on connect).
+/// A row as this push left it, else as the store holds it.
+async fn held_row(
+    tx: &tokio_postgres::Transaction<'_>,
+    rows: &HashMap<(String, String), Kept>,
+    entity: &str,
+    id: &str,
+) -> Result<Option<Map<String, Value>>, StoreError> {
+    if let Some(k) = rows.get(&(entity.to_owned(), id.to_owned())) {
+        return Ok(Some(k.data.clone()));
+    }
+    let found = tx
+        .query_opt("SELECT data FROM entity_rows WHERE entity = $1 AND entity_id = $2", &[&entity, &id])
+        .await?;
+    Ok(found.and_then(|r| r.get::<_, Value>(0).as_object().cloned()))
+}
+
 async fn chain_old_rows(client: &mut tokio_postgres::Client) -> Result<(), StoreError> {
     let tx = client.transaction().await?;
     let rows = tx
@@ -334,6 +350,15 @@ impl Store for PgStore {
                 false => Ok(()),
             } {
                 Err(reason)
+            } else if let Err(reason) = match op.entity == "attachments" {
+                true => {
+                    let sha = op.columns.get("sha256").and_then(Value::as_str).unwrap_or_default();
+                    let held = tx.query_opt("SELECT 1 FROM blobs WHERE sha256 = $1", &[&sha]).await?.is_some();
+                    super::missing_blob(op, |_| Ok::<_, StoreError>(held))?
+                }
+                false => Ok(()),
+            } {
+                Err(reason)
             } else if setting_up {
                 Ok(None)
             } else {
@@ -369,12 +394,23 @@ impl Store for PgStore {
                         .find(|r| r.get("id").and_then(Value::as_str) == Some(role))
                         .map(authz::role_permissions)
                 });
+                let before = rows.get(&key).map(|k| &k.data);
+                // The rows around it: this push's own first, then the store's.
+                let owner = match super::owner_key(op, before) {
+                    Some((t, id)) => held_row(&tx, &rows, &t, &id).await?,
+                    None => None,
+                };
+                let student_account = match super::student_of(op, before, owner.as_ref()) {
+                    Some(s) => super::account_of(held_row(&tx, &rows, "students", &s).await?.as_ref()),
+                    None => None,
+                };
                 let facts = authz::Facts {
                     op,
-                    before: rows.get(&key).map(|k| &k.data),
+                    before,
                     grants: &grants,
                     target_branches: &target,
                     granted: granted.as_deref(),
+                    related: authz::Related { owner, student_account },
                 };
                 authz::check(&facts).map(|()| authz::flag(&facts))
             };
@@ -870,6 +906,33 @@ impl Store for PgStore {
         let client = self.pool.get().await?;
         client.execute("SELECT 1", &[]).await?;
         Ok(())
+    }
+
+    async fn put_blob(&self, sha256: String, bytes: Vec<u8>) -> Result<(), StoreError> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "INSERT INTO blobs (sha256, bytes, size) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[&sha256, &bytes, &(bytes.len() as i64)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn attachment_file(
+        &self,
+        attachment_id: String,
+    ) -> Result<Option<(Map<String, Value>, Option<Vec<u8>>)>, StoreError> {
+        let client = self.pool.get().await?;
+        let found = client
+            .query_opt(
+                "SELECT e.data, b.bytes FROM entity_rows e
+                 LEFT JOIN blobs b ON b.sha256 = e.data ->> 'sha256'
+                 WHERE e.entity = 'attachments' AND e.entity_id = $1",
+                &[&attachment_id],
+            )
+            .await?;
+        Ok(found.map(|r| (r.get::<_, Value>(0).as_object().cloned().unwrap_or_default(), r.get(1))))
     }
 
     async fn person(&self, user_id: String) -> Result<super::Person, StoreError> {

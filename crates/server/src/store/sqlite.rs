@@ -102,6 +102,10 @@ fn exists(tx: &rusqlite::Transaction<'_>, entity: &str, id: &str) -> Result<bool
         .exists([entity, id])?)
 }
 
+fn has_blob(tx: &rusqlite::Transaction<'_>, sha256: &str) -> Result<bool, StoreError> {
+    Ok(tx.prepare_cached("SELECT 1 FROM blobs WHERE sha256 = ?1")?.exists([sha256])?)
+}
+
 /// The key whose holder proved `user`'s password, if any.
 fn proven_key(tx: &rusqlite::Transaction<'_>, user: &str) -> Result<Option<String>, StoreError> {
     Ok(tx
@@ -213,6 +217,8 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
             false => Ok(()),
         } {
             (Err(reason), None)
+        } else if let Err(reason) = super::missing_blob(op, |sha| has_blob(&tx, sha))? {
+            (Err(reason), None)
         } else if setting_up {
             (Ok(()), None)
         } else {
@@ -235,12 +241,16 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
                 Some(role) => row(&tx, "roles", role)?.map(|k| authz::role_permissions(&k.data)),
                 None => None,
             };
+            let related = super::related(op, before.as_ref().map(|k| &k.data), |t, id| {
+                row(&tx, t, id).map(|k| k.map(|k| k.data))
+            })?;
             let facts = authz::Facts {
                 op,
                 before: before.as_ref().map(|k| &k.data),
                 grants: &grants,
                 target_branches: &target,
                 granted: granted.as_deref(),
+                related,
             };
             (authz::check(&facts), authz::flag(&facts))
         };
@@ -746,5 +756,33 @@ impl Store for SqliteStore {
 
     async fn ready(&self) -> Result<(), StoreError> {
         self.blocking(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?)).await
+    }
+
+    async fn put_blob(&self, sha256: String, bytes: Vec<u8>) -> Result<(), StoreError> {
+        self.blocking(move |conn| {
+            conn.execute(
+                "INSERT INTO blobs (sha256, bytes, size, stored_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                rusqlite::params![sha256, bytes, bytes.len() as i64, chrono::Utc::now().to_rfc3339()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn attachment_file(
+        &self,
+        attachment_id: String,
+    ) -> Result<Option<(Map<String, Value>, Option<Vec<u8>>)>, StoreError> {
+        self.blocking(move |conn| {
+            let tx = conn.transaction()?;
+            let Some(kept) = row(&tx, "attachments", &attachment_id)? else { return Ok(None) };
+            let sha = kept.data.get("sha256").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let bytes: Option<Vec<u8>> = tx
+                .prepare_cached("SELECT bytes FROM blobs WHERE sha256 = ?1")?
+                .query_row([sha], |r| r.get(0))
+                .optional()?;
+            Ok(Some((kept.data, bytes)))
+        })
+        .await
     }
 }
