@@ -519,6 +519,7 @@ mod tests {
                 "timed_out",
                 "proof_failed",
                 "not_authorised",
+                "not_found",
             ]
         );
         for code in ServerErrorCode::KNOWN {

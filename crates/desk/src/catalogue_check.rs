@@ -19,6 +19,7 @@ fn row_fields(table: &str) -> &'static [&'static str] {
     use crate::academics::curricula::store::{
         AssignmentRow, CurriculumRow, LessonRow, ModuleRow, ResourceRow,
     };
+    use crate::attachments::store::AttachmentRow;
     use crate::attendance::store::{AttendanceRow, MarkRow, SessionLessonRow};
     use crate::leads::{ActivityRow, LeadRow};
     use crate::learning::{BookmarkRow, HighlightRow, SubmissionRow};
@@ -85,6 +86,7 @@ fn row_fields(table: &str) -> &'static [&'static str] {
         InvoiceRow,
         SalaryPaymentRow,
         MoneyReviewRow,
+        AttachmentRow,
     );
     panic!("{table} has no row struct listed here (a `Record` of that table)")
 }

@@ -270,7 +270,9 @@ impl Desk {
             let conn = &db.conn;
             let student = own_student(conn, actor)?;
             let batch = batch_by_id(conn, input.batch_id)?
-                .filter(|b| b.branch_id == student.branch_id && in_batch(conn, student.id, b.id).unwrap_or(false))
+                .filter(|b| {
+                    b.branch_id == student.branch_id && in_batch(conn, student.id, b.id).unwrap_or(false)
+                })
                 .ok_or_else(|| ApiError::invalid("batch_id", "You are not in that batch."))?;
             actor.require(Permission::ViewOwnRecord, Some(batch.branch_id))?;
             if !batch.active || batch.end_date < today {

@@ -66,7 +66,10 @@ impl Desk {
             .into());
         };
         if attachments::sha256_hex(&bytes) != row.sha256 {
-            return Err(ApiError::conflict("This file is damaged on this desk; ask for it to be attached again.").into());
+            return Err(ApiError::conflict(
+                "This file is damaged on this desk; ask for it to be attached again.",
+            )
+            .into());
         }
         let Some((_, endings, _)) = attachments::kind_of(&bytes) else {
             return Err(ApiError::invalid("id", "This file is not of a kind the desk opens.").into());

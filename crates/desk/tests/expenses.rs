@@ -4,6 +4,7 @@
 
 mod common;
 
+use branchdesk_api::commands::attachments::OpenAttachment;
 use branchdesk_api::commands::money::*;
 use branchdesk_api::commands::students::{Enrol, SaveStudent};
 use branchdesk_api::ErrorCode;
@@ -82,7 +83,7 @@ fn expenses_above_the_limit_wait_for_another_manager_and_bad_input_is_refused() 
         with(RecordExpense { method: PaymentMethod::Cheque, ..base.clone() }).as_deref(),
         Some("reference")
     );
-    let big = "A".repeat(3 * 1024 * 1024);
+    let big = "A".repeat(14 * 1024 * 1024); // 10.5 MB of bytes
     assert_eq!(
         with(RecordExpense { file_name: "bill.pdf".into(), content_b64: big, ..base.clone() }).as_deref(),
         Some("content_b64")
@@ -96,6 +97,18 @@ fn expenses_above_the_limit_wait_for_another_manager_and_bad_input_is_refused() 
         .as_deref(),
         Some("content_b64")
     );
+    // A program renamed as a bill is refused: the kind is told by the content.
+    assert_eq!(
+        with(RecordExpense {
+            file_name: "bill.pdf".into(),
+            content_b64: "TVqQAAMAAAAEAAAA".into(),
+            ..base.clone()
+        })
+        .as_deref(),
+        Some("content_b64")
+    );
+    let blobs = f.count("SELECT count(*) FROM attachment_blobs");
+    assert_eq!(blobs, 0, "a refused expense keeps no file");
     let bill = f
         .desk
         .record_expense(
@@ -104,18 +117,24 @@ fn expenses_above_the_limit_wait_for_another_manager_and_bad_input_is_refused() 
         )
         .unwrap();
     assert_eq!(bill.bill_name, "bill.pdf");
+    let attached = bill.bill.clone().expect("the bill is an attachment");
+    assert_eq!(
+        (attached.media_type.as_str(), attached.size_bytes, attached.on_desk),
+        ("application/pdf", 6, true)
+    );
     // The approver opens the bill: saved into exports with its own bytes.
-    let saved = f.desk.save_expense_bill(&f.director, SaveExpenseBill { id: bill.id }).unwrap();
+    let saved = f.desk.open_attachment(&f.director, OpenAttachment { id: attached.id }).unwrap();
     assert!(saved.path.ends_with("bill.pdf"), "{}", saved.path);
     assert!(std::path::Path::new(&saved.path).starts_with(f.dir.path().join("exports")));
     assert_eq!(std::fs::read(&saved.path).unwrap(), b"%PDF-1");
     let (_, teacher) = f.staff("t@example.com", "TEACHER", Some(f.branch));
     assert_eq!(record(&f, &teacher, "100", "V").unwrap_err().code, ErrorCode::PermissionDenied);
-    let e = api(f.desk.save_expense_bill(&teacher, SaveExpenseBill { id: bill.id }).unwrap_err());
+    let e = api(f.desk.open_attachment(&teacher, OpenAttachment { id: attached.id }).unwrap_err());
     assert_eq!(e.code, ErrorCode::PermissionDenied, "a teacher may not read the branch's bills");
     let without =
         f.desk.list_expenses(&f.director, ListExpenses { branch_id: f.branch, month: String::new() });
     let without = without.unwrap().into_iter().find(|e| e.bill_name.is_empty()).unwrap();
+    assert!(without.bill.is_none());
     let e = api(f.desk.save_expense_bill(&f.director, SaveExpenseBill { id: without.id }).unwrap_err());
     assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Invalid, Some("id")), "{}", e.message);
     let unknown = branchdesk_api::ids::ExpenseId(uuid::Uuid::now_v7());

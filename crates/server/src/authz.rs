@@ -45,8 +45,17 @@ pub struct Related {
 
 /// The columns a student's own hand-in may set (`submissions`); marks,
 /// feedback and who graded are the teacher's.
-const HAND_IN_COLUMNS: &[&str] =
-    &["branch_id", "assignment_id", "student_id", "batch_id", "submitted_on", "late", "text", "created_at", "updated_at"];
+const HAND_IN_COLUMNS: &[&str] = &[
+    "branch_id",
+    "assignment_id",
+    "student_id",
+    "batch_id",
+    "submitted_on",
+    "late",
+    "text",
+    "created_at",
+    "updated_at",
+];
 
 fn can(grants: &[AuthorGrant], p: Permission, branch: Option<&str>) -> bool {
     grants.iter().any(|g| {
@@ -523,12 +532,19 @@ mod tests {
                 before: None,
                 grants: &director,
                 granted: Some(Permission::ALL),
-                target_branches: &[], related: Default::default()
+                target_branches: &[],
+                related: Default::default(),
             };
             assert_eq!(check(&as_director), Ok(()), "{name}: the director may");
             assert_eq!(flag(&as_director), None, "{name}: nothing to review");
-            let as_nobody =
-                Facts { op: &o, before: None, grants: &nobody, granted: None, target_branches: &[], related: Default::default() };
+            let as_nobody = Facts {
+                op: &o,
+                before: None,
+                grants: &nobody,
+                granted: None,
+                target_branches: &[],
+                related: Default::default(),
+            };
             if ACCEPTED_AND_FLAGGED.contains(&entity) {
                 assert_eq!(check(&as_nobody), Ok(()), "{name}: money is never refused after the fact");
                 assert_eq!(
@@ -547,7 +563,8 @@ mod tests {
             before: None,
             grants: &director,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_err());
     }
@@ -558,7 +575,14 @@ mod tests {
             let mut o = op("students", "update", "u", "s", json!({ "branch_id": "B" }));
             o.scope = scope.into();
             let before = json!({ "branch_id": before_branch }).as_object().unwrap().clone();
-            check(&Facts { op: &o, before: Some(&before), grants: by, granted: None, target_branches: &[], related: Default::default() })
+            check(&Facts {
+                op: &o,
+                before: Some(&before),
+                grants: by,
+                granted: None,
+                target_branches: &[],
+                related: Default::default(),
+            })
         };
         let manager_a = [grant(&[Permission::ManageEnrolment, Permission::ManageStudent], Some("A"))];
         assert!(moving(&manager_a, "branch:A", "A").is_ok(), "A's manager sends a student to B");
@@ -575,7 +599,8 @@ mod tests {
             before: None,
             grants: &manager_a,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_ok());
         // Published in B itself, a row for B needs rights in B.
@@ -585,7 +610,8 @@ mod tests {
             before: None,
             grants: &manager_a,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_err());
     }
@@ -594,15 +620,23 @@ mod tests {
     fn a_branch_admin_changes_rooms_of_their_branch_only() {
         let admin = [grant(&[Permission::ManageRoom], Some("A"))];
         let ok = op("rooms", "insert", "u", "r", json!({ "branch_id": "A", "name": "Lab" }));
-        assert!(check(&Facts { op: &ok, before: None, grants: &admin, granted: None, target_branches: &[], related: Default::default() })
-            .is_ok());
+        assert!(check(&Facts {
+            op: &ok,
+            before: None,
+            grants: &admin,
+            granted: None,
+            target_branches: &[],
+            related: Default::default()
+        })
+        .is_ok());
         let other = op("rooms", "insert", "u", "r", json!({ "branch_id": "B", "name": "Lab" }));
         assert!(check(&Facts {
             op: &other,
             before: None,
             grants: &admin,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_err());
         // Moving a room of branch B into A needs rights over B too.
@@ -613,7 +647,8 @@ mod tests {
             before: Some(&before),
             grants: &admin,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_err());
         // An edit of a row that stays in A, where the op does not repeat the branch.
@@ -624,7 +659,8 @@ mod tests {
             before: Some(&before_a),
             grants: &admin,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_ok());
     }
@@ -639,7 +675,8 @@ mod tests {
                 before: None,
                 grants: &admin,
                 granted: None,
-                target_branches: &[], related: Default::default()
+                target_branches: &[],
+                related: Default::default()
             })
             .is_ok());
             let there = op(entity, "insert", "u", "x", json!({ "branch_id": "B" }));
@@ -648,7 +685,8 @@ mod tests {
                 before: None,
                 grants: &admin,
                 granted: None,
-                target_branches: &[], related: Default::default()
+                target_branches: &[],
+                related: Default::default()
             })
             .is_err());
         }
@@ -659,7 +697,8 @@ mod tests {
             before: None,
             grants: &branch_wide,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_err());
     }
@@ -676,7 +715,8 @@ mod tests {
                     before: None,
                     grants: &clerk,
                     granted: None,
-                    target_branches: &[], related: Default::default()
+                    target_branches: &[],
+                    related: Default::default()
                 })
                 .is_ok(),
                 ok,
@@ -689,7 +729,8 @@ mod tests {
                     before: None,
                     grants: &clerk,
                     granted: None,
-                    target_branches: &[], related: Default::default()
+                    target_branches: &[],
+                    related: Default::default()
                 })
                 .is_err(),
                 "{entity}"
@@ -706,7 +747,8 @@ mod tests {
             before: None,
             grants: &teacher,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_ok());
         let official = op("curricula", "insert", "t", "c", json!({ "teacher_id": null, "status": "DRAFT" }));
@@ -715,7 +757,8 @@ mod tests {
             before: None,
             grants: &teacher,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_err());
         let reviewer = [grant(&[Permission::ApproveCurriculum], None)];
@@ -727,7 +770,8 @@ mod tests {
             before: Some(&before),
             grants: &reviewer,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_ok());
         let rename = op("curricula", "update", "r", "c", json!({ "label": "mine" }));
@@ -736,7 +780,8 @@ mod tests {
             before: Some(&before),
             grants: &reviewer,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_err());
         let lesson = op("curriculum_lessons", "insert", "x", "l", json!({ "title": "L" }));
@@ -745,7 +790,8 @@ mod tests {
             before: None,
             grants: &reviewer,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_err());
         assert!(check(&Facts {
@@ -753,7 +799,8 @@ mod tests {
             before: None,
             grants: &teacher,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_ok());
     }
@@ -767,7 +814,8 @@ mod tests {
             before: None,
             grants: &branch_admin,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_err());
         let director = [grant(Permission::ALL, None)];
@@ -776,7 +824,8 @@ mod tests {
             before: None,
             grants: &director,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_ok());
     }
@@ -793,7 +842,9 @@ mod tests {
                 before: Some(before),
                 grants: &editor,
                 target_branches: &[],
-                granted: None, related: Default::default() })
+                granted: None,
+                related: Default::default(),
+            })
         };
         let same = op("roles", "update", "u", "r", json!({ "permissions": ["view:student", "manage:user"] }));
         assert!(facts(&same).is_ok(), "held in every branch");
@@ -811,13 +862,21 @@ mod tests {
                 before: None,
                 grants: &manager,
                 target_branches: &[],
-                granted: Some(granted), related: Default::default() })
+                granted: Some(granted),
+                related: Default::default(),
+            })
         };
         let in_a = op("role_grants", "insert", "u", "g", json!({ "branch_id": "A", "role_id": "r" }));
         assert!(give(&in_a, &[ViewStudent]).is_ok());
         assert!(give(&in_a, &[ViewStudent, RunPayroll]).is_err(), "more than the manager holds");
-        let unknown =
-            Facts { op: &in_a, before: None, grants: &manager, target_branches: &[], granted: None, related: Default::default() };
+        let unknown = Facts {
+            op: &in_a,
+            before: None,
+            grants: &manager,
+            target_branches: &[],
+            granted: None,
+            related: Default::default(),
+        };
         assert!(check(&unknown).is_err(), "a role not on record");
         let held = json!({ "id": "g", "branch_id": "A", "role_id": "r" });
         let revoke = op("role_grants", "update", "u", "g", json!({ "revoked_at": "2026-06-01T09:00:00Z" }));
@@ -826,7 +885,9 @@ mod tests {
             before: held.as_object(),
             grants: &manager,
             target_branches: &[],
-            granted: None, related: Default::default() };
+            granted: None,
+            related: Default::default(),
+        };
         assert!(check(&ending).is_ok(), "ending a grant gives nothing");
     }
 
@@ -835,15 +896,23 @@ mod tests {
         let none: [AuthorGrant; 0] = [];
         let pw =
             op("users", "update", "me", "me", json!({ "password_hash": "$argon2id$..", "updated_at": "t" }));
-        assert!(check(&Facts { op: &pw, before: None, grants: &none, granted: None, target_branches: &[], related: Default::default() })
-            .is_ok());
+        assert!(check(&Facts {
+            op: &pw,
+            before: None,
+            grants: &none,
+            granted: None,
+            target_branches: &[],
+            related: Default::default()
+        })
+        .is_ok());
         let name = op("users", "update", "me", "me", json!({ "full_name": "Boss" }));
         assert!(check(&Facts {
             op: &name,
             before: None,
             grants: &none,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_err());
         let other = op("users", "update", "me", "you", json!({ "password_hash": "x" }));
@@ -852,7 +921,8 @@ mod tests {
             before: None,
             grants: &none,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default()
         })
         .is_err());
     }
@@ -868,7 +938,9 @@ mod tests {
             before: Some(&before),
             grants: &admin,
             granted: None,
-            target_branches: &director, related: Default::default() })
+            target_branches: &director,
+            related: Default::default()
+        })
         .is_err());
         let teacher_a = [Some("A".to_owned())];
         assert!(check(&Facts {
@@ -876,7 +948,9 @@ mod tests {
             before: Some(&before),
             grants: &admin,
             granted: None,
-            target_branches: &teacher_a, related: Default::default() })
+            target_branches: &teacher_a,
+            related: Default::default()
+        })
         .is_ok());
         let both = [Some("A".to_owned()), Some("B".to_owned())];
         assert!(check(&Facts {
@@ -884,7 +958,9 @@ mod tests {
             before: Some(&before),
             grants: &admin,
             granted: None,
-            target_branches: &both, related: Default::default() })
+            target_branches: &both,
+            related: Default::default()
+        })
         .is_err());
     }
 
@@ -950,15 +1026,22 @@ mod tests {
             let cols = json!({"branch_id": "b1", "amount_minor": 100});
             let before = cols.as_object().unwrap().clone();
             let insert = op(entity, "insert", "u1", "r1", cols.clone());
-            let fresh =
-                Facts { op: &insert, before: None, grants: &director, granted: None, target_branches: &[], related: Default::default() };
+            let fresh = Facts {
+                op: &insert,
+                before: None,
+                grants: &director,
+                granted: None,
+                target_branches: &[],
+                related: Default::default(),
+            };
             assert!(check(&fresh).is_ok(), "{entity}: a new row is taken");
             let again = Facts {
                 op: &insert,
                 before: Some(&before),
                 grants: &director,
                 granted: None,
-                target_branches: &[], related: Default::default()
+                target_branches: &[],
+                related: Default::default(),
             };
             assert!(check(&again).is_ok(), "{entity}: the same derived row from a second desk merges");
             let update = op(entity, "update", "u1", "r1", json!({"amount_minor": 1}));
@@ -967,7 +1050,8 @@ mod tests {
                 before: Some(&before),
                 grants: &director,
                 granted: None,
-                target_branches: &[], related: Default::default()
+                target_branches: &[],
+                related: Default::default(),
             };
             let why = check(&changed).unwrap_err();
             assert!(why.contains("never changed"), "{entity}: {why}");
@@ -978,7 +1062,8 @@ mod tests {
                 before: Some(&before),
                 grants: &director,
                 granted: None,
-                target_branches: &[], related: Default::default()
+                target_branches: &[],
+                related: Default::default(),
             };
             let why = check(&rewrite).unwrap_err();
             assert!(why.contains("another amount_minor"), "{entity}: {why}");
@@ -989,7 +1074,8 @@ mod tests {
                 before: Some(&before),
                 grants: &director,
                 granted: None,
-                target_branches: &[], related: Default::default()
+                target_branches: &[],
+                related: Default::default(),
             };
             assert!(check(&same).is_ok(), "{entity}: the same amount, written otherwise, at another time");
         }
@@ -1006,7 +1092,8 @@ mod tests {
             before: Some(&before),
             grants: &director,
             granted: None,
-            target_branches: &[], related: Default::default()
+            target_branches: &[],
+            related: Default::default(),
         };
         assert!(check(&second).is_ok(), "the second desk's reversal merges");
     }

@@ -12,9 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Extension, Json, Router};
 use branchdesk_api::sync::{
-    Authority, CodeRequest, CodeResponse, DeviceAction, EnrolRequest, EnrolResponse, LinkedDevice,
-    ProveRequest, ProveResponse, PullRequest, PullResponse, PushRequest, PushResponse, RevokeRequest,
-    BlobRequest, ServerError, ServerErrorCode, SnapshotRequest, WaitRequest, WaitResponse,
+    Authority, BlobRequest, CodeRequest, CodeResponse, DeviceAction, EnrolRequest, EnrolResponse,
+    LinkedDevice, ProveRequest, ProveResponse, PullRequest, PullResponse, PushRequest, PushResponse,
+    RevokeRequest, ServerError, ServerErrorCode, SnapshotRequest, WaitRequest, WaitResponse,
 };
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -613,12 +613,16 @@ async fn put_blob<S: Store>(
     body: axum::body::Bytes,
 ) -> Result<Json<serde_json::Value>, AppError> {
     device(store.as_ref(), &headers).await?;
-    let invalid = |message: &str| AppError::Invalid(Invalid::Field { field: "sha256".into(), message: message.into() });
+    let invalid =
+        |message: &str| AppError::Invalid(Invalid::Field { field: "sha256".into(), message: message.into() });
     if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return Err(invalid("name the file by its SHA-256 in 64 lowercase hex digits"));
     }
     if body.is_empty() || body.len() > branchdesk_api::commands::attachments::MAX_FILE_BYTES {
-        return Err(AppError::Invalid(Invalid::Field { field: "body".into(), message: "a file of 1 byte to 10 MB".into() }));
+        return Err(AppError::Invalid(Invalid::Field {
+            field: "body".into(),
+            message: "a file of 1 byte to 10 MB".into(),
+        }));
     }
     if !crate::store::blob_matches(&sha256, &body) {
         return Err(invalid("the file's SHA-256 is not the one its name gives"));

@@ -17,11 +17,7 @@ pub const FILE_KINDS: &[(&str, &[&str], &str)] = &[
     ("image/jpeg", &["jpg", "jpeg"], "JPEG photo"),
     ("image/png", &["png"], "PNG image"),
     ("image/webp", &["webp"], "WebP image"),
-    (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        &["docx"],
-        "Word document",
-    ),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", &["docx"], "Word document"),
     ("text/plain", &["txt"], "text file"),
 ];
 
@@ -52,8 +48,9 @@ pub struct FileUpload {
 }
 
 impl FileUpload {
+    /// No file was chosen (an empty file has a name).
     pub fn is_empty(&self) -> bool {
-        self.content_b64.is_empty()
+        self.content_b64.is_empty() && self.file_name.trim().is_empty()
     }
 }
 

@@ -65,9 +65,13 @@ pub fn checked(field: &str, file: &FileUpload) -> std::result::Result<Option<New
         return Err(ApiError::invalid(field, "The file has no name; choose it again."));
     }
     if name.chars().count() > 120 {
-        return Err(ApiError::invalid(field, "The file's name is too long; rename it to at most 120 characters."));
+        return Err(ApiError::invalid(
+            field,
+            "The file's name is too long; rename it to at most 120 characters.",
+        ));
     }
-    if name.contains(['/', '\\']) || name.starts_with('.') || name.chars().any(crate::validate::is_invisible) {
+    if name.contains(['/', '\\']) || name.starts_with('.') || name.chars().any(crate::validate::is_invisible)
+    {
         return Err(ApiError::invalid(field, "Use a plain file name, without folders."));
     }
     let bytes = base64::engine::general_purpose::STANDARD
@@ -94,7 +98,10 @@ pub fn checked(field: &str, file: &FileUpload) -> std::result::Result<Option<New
         Some((_, ext)) if ext.len() <= 5 && !ext.contains(' ') => {
             return Err(ApiError::invalid(
                 field,
-                format!("This file is a {kind}, but its name ends in .{ext}. Rename it to end in .{}.", endings[0]),
+                format!(
+                    "This file is a {kind}, but its name ends in .{ext}. Rename it to end in .{}.",
+                    endings[0]
+                ),
             ))
         }
         _ => format!("{name}.{}", endings[0]),
@@ -157,8 +164,10 @@ impl Desk {
         let db = self.db();
         let row = store::by_id(&db.conn, attachment)?.ok_or_else(|| ApiError::not_found("file").on("id"))?;
         if sha256_hex(bytes) != row.sha256 {
-            return Err(ApiError::conflict("The server sent a different file than the one attached; nothing was kept.")
-                .into());
+            return Err(ApiError::conflict(
+                "The server sent a different file than the one attached; nothing was kept.",
+            )
+            .into());
         }
         store::keep_blob(&db.conn, &row.sha256, bytes, true, self.clock().now())
     }
@@ -206,7 +215,8 @@ mod tests {
         for bad in ["../x.txt", "C:\\x.txt", ".hidden.txt", "a\u{202e}txt.exe"] {
             assert!(checked("file", &upload(bad, b"hi")).is_err(), "{bad}");
         }
-        let e = checked("file", &FileUpload { file_name: "a.txt".into(), content_b64: "%%%".into() }).unwrap_err();
+        let e = checked("file", &FileUpload { file_name: "a.txt".into(), content_b64: "%%%".into() })
+            .unwrap_err();
         assert!(e.message.contains("could not be read"));
     }
 }

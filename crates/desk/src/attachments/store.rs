@@ -74,7 +74,13 @@ pub fn blob(conn: &Connection, sha256: &str) -> Result<Option<Vec<u8>>> {
 }
 
 /// Keeps a file once per hash; `uploaded`: the server holds it already.
-pub fn keep_blob(conn: &Connection, sha256: &str, bytes: &[u8], uploaded: bool, now: DateTime<Utc>) -> Result<()> {
+pub fn keep_blob(
+    conn: &Connection,
+    sha256: &str,
+    bytes: &[u8],
+    uploaded: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO attachment_blobs (sha256, bytes, uploaded, added_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (sha256) DO UPDATE SET uploaded = max(uploaded, excluded.uploaded)",
@@ -85,8 +91,8 @@ pub fn keep_blob(conn: &Connection, sha256: &str, bytes: &[u8], uploaded: bool, 
 
 /// The hashes of the files the server does not hold yet, oldest first.
 pub fn not_uploaded(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT sha256 FROM attachment_blobs WHERE uploaded = 0 ORDER BY added_at, sha256")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT sha256 FROM attachment_blobs WHERE uploaded = 0 ORDER BY added_at, sha256")?;
     let rows = stmt.query_map([], read::value)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

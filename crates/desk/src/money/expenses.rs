@@ -5,8 +5,8 @@
 use crate::validate::parse_date;
 use crate::write::branch_record;
 use crate::{attachments, settings, validate, Actor, Desk, Result};
-use branchdesk_api::commands::attachments::{AttachmentOwner, FileUpload};
 use branchdesk_api::amount;
+use branchdesk_api::commands::attachments::{AttachmentOwner, FileUpload};
 use branchdesk_api::commands::imports::SavedFile;
 use branchdesk_api::commands::money::*;
 use branchdesk_api::ids::{BranchId, ExpenseId, UserId};
@@ -114,7 +114,8 @@ impl Desk {
         if input.method == PaymentMethod::Cheque && reference.is_empty() {
             return Err(ApiError::invalid("reference", "Enter the cheque number.").into());
         }
-        let upload = FileUpload { file_name: input.file_name.clone(), content_b64: input.content_b64.clone() };
+        let upload =
+            FileUpload { file_name: input.file_name.clone(), content_b64: input.content_b64.clone() };
         let bill = attachments::checked("content_b64", &upload)?;
         let db = self.db();
         let limit = settings::effective_int(&db.conn, EXPENSE_APPROVAL_ABOVE, Some(input.branch_id))?;

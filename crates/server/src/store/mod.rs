@@ -131,7 +131,8 @@ pub trait Store: Send + Sync + 'static {
     fn person(&self, user_id: String) -> impl Future<Output = Result<Person, StoreError>> + Send;
 
     /// Keeps a file (checked against its SHA-256 by the caller), once.
-    fn put_blob(&self, sha256: String, bytes: Vec<u8>) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn put_blob(&self, sha256: String, bytes: Vec<u8>)
+        -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// An attachment row as the server holds it (None: no such row), and
     /// its file if the server holds that.
@@ -364,7 +365,10 @@ pub(crate) fn account_of(student: Option<&Map<String, Value>>) -> Option<String>
 
 /// The file an attachment op names, when the server must hold it first:
 /// Err says why the op is refused.
-pub(crate) fn missing_blob<E>(op: &Op, mut held: impl FnMut(&str) -> Result<bool, E>) -> Result<Result<(), String>, E> {
+pub(crate) fn missing_blob<E>(
+    op: &Op,
+    mut held: impl FnMut(&str) -> Result<bool, E>,
+) -> Result<Result<(), String>, E> {
     if op.entity != "attachments" {
         return Ok(Ok(()));
     }

@@ -353,7 +353,8 @@ impl Store for PgStore {
             } else if let Err(reason) = match op.entity == "attachments" {
                 true => {
                     let sha = op.columns.get("sha256").and_then(Value::as_str).unwrap_or_default();
-                    let held = tx.query_opt("SELECT 1 FROM blobs WHERE sha256 = $1", &[&sha]).await?.is_some();
+                    let held =
+                        tx.query_opt("SELECT 1 FROM blobs WHERE sha256 = $1", &[&sha]).await?.is_some();
                     super::missing_blob(op, |_| Ok::<_, StoreError>(held))?
                 }
                 false => Ok(()),
