@@ -520,7 +520,8 @@ mod tests {
         let nobody: [AuthorGrant; 0] = [];
         for entity in Entity::ALL {
             let name = entity.name();
-            let cols = json!({ "branch_id": "A", "collector_id": "u", "teacher_id": "u", "title": "x" });
+            let cols = json!({ "branch_id": "A", "collector_id": "u", "teacher_id": "u", "title": "x",
+                               "owner_table": "expenses" });
             let mut o = op(name, "insert", "u", "row", cols);
             o.scope = if entity.table().scope == branchdesk_api::tables::ScopeKind::Organisation {
                 "org".into()
@@ -533,7 +534,8 @@ mod tests {
                 grants: &director,
                 granted: Some(Permission::ALL),
                 target_branches: &[],
-                related: Default::default(),
+                // A student's own rows are the student's: here the author's.
+                related: mine(Some("u"), Some(json!({ "branch_id": "A" }))),
             };
             assert_eq!(check(&as_director), Ok(()), "{name}: the director may");
             assert_eq!(flag(&as_director), None, "{name}: nothing to review");
@@ -1096,5 +1098,95 @@ mod tests {
             related: Default::default(),
         };
         assert!(check(&second).is_ok(), "the second desk's reversal merges");
+    }
+
+    fn mine(student_account: Option<&str>, owner: Option<Value>) -> Related {
+        Related {
+            owner: owner.map(|o| o.as_object().unwrap().clone()),
+            student_account: student_account.map(str::to_owned),
+        }
+    }
+
+    fn judged(o: &Op, before: Option<&Map<String, Value>>, grants: &[AuthorGrant], related: Related) -> Result<(), String> {
+        check(&Facts { op: o, before, grants, target_branches: &[], granted: None, related })
+    }
+
+    #[test]
+    fn a_student_writes_their_own_hand_in_and_never_its_marks() {
+        let student = [grant(&[Permission::ViewOwnRecord], Some("A"))];
+        let hand_in = json!({ "branch_id": "A", "student_id": "s1", "text": "F = ma", "submitted_on": "2026-06-03",
+                              "late": false, "marks": null, "graded_by": null, "feedback": "" });
+        let o = op("submissions", "insert", "u1", "x", hand_in.clone());
+        assert!(judged(&o, None, &student, mine(Some("u1"), None)).is_ok());
+        assert!(judged(&o, None, &student, mine(Some("u2"), None)).is_err(), "another student's hand-in");
+        assert!(judged(&o, None, &student, mine(None, None)).is_err(), "a student the server does not know");
+        let mut graded = hand_in.clone();
+        graded["marks"] = json!(20);
+        let e = judged(&op("submissions", "insert", "u1", "x", graded), None, &student, mine(Some("u1"), None));
+        assert!(e.unwrap_err().contains("marks"));
+        // Handing in again leaves the teacher's feedback as it is.
+        let before = json!({ "branch_id": "A", "student_id": "s1", "feedback": "Redo Q2" }).as_object().unwrap().clone();
+        let again = op("submissions", "update", "u1", "x", json!({ "text": "v2", "updated_at": "t" }));
+        assert!(judged(&again, Some(&before), &student, mine(Some("u1"), None)).is_ok());
+        let wiped = op("submissions", "update", "u1", "x", json!({ "feedback": "" }));
+        assert!(judged(&wiped, Some(&before), &student, mine(Some("u1"), None)).is_err());
+        // In another branch than their grant, no.
+        let there = op("submissions", "insert", "u1", "x", json!({ "branch_id": "B", "student_id": "s1" }));
+        assert!(judged(&there, None, &student, mine(Some("u1"), None)).is_err());
+        // A teacher of the branch grades.
+        let teacher = [grant(&[Permission::MarkAttendance], Some("A"))];
+        let grade = op("submissions", "update", "t", "x", json!({ "marks": 18, "graded_by": "t" }));
+        assert!(judged(&grade, Some(&before), &teacher, mine(Some("u1"), None)).is_ok());
+        // Bookmarks are the student's own too.
+        let mark = op("lesson_bookmarks", "insert", "u1", "b", json!({ "branch_id": "A", "student_id": "s1" }));
+        assert!(judged(&mark, None, &student, mine(Some("u1"), None)).is_ok());
+        assert!(judged(&mark, None, &student, mine(Some("u9"), None)).is_err());
+    }
+
+    #[test]
+    fn a_file_goes_with_its_record_in_its_branch() {
+        let file = |owner: &str| {
+            op("attachments", "insert", "u1", "f", json!({ "branch_id": "A", "owner_table": owner, "owner_id": "r" }))
+        };
+        let student = [grant(&[Permission::ViewOwnRecord], Some("A"))];
+        let hand_in = Some(json!({ "branch_id": "A", "student_id": "s1" }));
+        assert!(judged(&file("submissions"), None, &student, mine(Some("u1"), hand_in.clone())).is_ok());
+        assert!(judged(&file("submissions"), None, &student, mine(Some("u2"), hand_in.clone())).is_err());
+        let e = judged(&file("submissions"), None, &student, mine(Some("u1"), None)).unwrap_err();
+        assert!(e.contains("not on the server"), "{e}");
+        let elsewhere = Some(json!({ "branch_id": "B", "student_id": "s1" }));
+        assert!(judged(&file("submissions"), None, &student, mine(Some("u1"), elsewhere)).is_err());
+        // A bill goes with an expense, by whoever manages the branch's expenses.
+        let expense = Some(json!({ "branch_id": "A" }));
+        assert!(judged(&file("expenses"), None, &student, mine(None, expense.clone())).is_err());
+        let manager = [grant(&[Permission::ManageExpense], Some("A"))];
+        assert!(judged(&file("expenses"), None, &manager, mine(None, expense.clone())).is_ok());
+        let other_branch = [grant(&[Permission::ManageExpense], Some("B"))];
+        assert!(judged(&file("expenses"), None, &other_branch, mine(None, expense)).is_err());
+        assert!(judged(&file("leads"), None, &manager, mine(None, Some(json!({ "branch_id": "A" })))).is_err());
+    }
+
+    proptest::proptest! {
+        /// Whatever columns a hand-in op carries and whoever writes it, it
+        /// is taken only from a teacher of its branch, or from its own
+        /// student setting no marks, grader or new feedback.
+        #[test]
+        fn only_a_teacher_or_the_student_themselves_writes_a_hand_in(
+            teacher in proptest::bool::ANY,
+            own in proptest::bool::ANY,
+            branch_granted in proptest::bool::ANY,
+            sets_marks in proptest::bool::ANY,
+            sets_feedback in proptest::bool::ANY,
+        ) {
+            let p = if teacher { Permission::MarkAttendance } else { Permission::ViewOwnRecord };
+            let grants = [grant(&[p], Some(if branch_granted { "A" } else { "B" }))];
+            let mut cols = json!({ "branch_id": "A", "student_id": "s1", "text": "x" });
+            if sets_marks { cols["marks"] = json!(5); }
+            if sets_feedback { cols["feedback"] = json!("ok"); }
+            let o = op("submissions", "insert", "u1", "x", cols);
+            let verdict = judged(&o, None, &grants, mine(Some(if own { "u1" } else { "u2" }), None));
+            let allowed = branch_granted && (teacher || (own && !sets_marks && !sets_feedback));
+            proptest::prop_assert_eq!(verdict.is_ok(), allowed, "{:?}", verdict);
+        }
     }
 }

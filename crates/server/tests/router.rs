@@ -1099,6 +1099,74 @@ async fn behind_a_proxy_the_link_limit_goes_by_the_forwarded_address() {
     );
 }
 
+/// Sends `bytes` as a file to `/v1/blobs/put/{sha}`.
+async fn put_file(app: &Router, token: Option<&str>, sha: &str, bytes: &[u8]) -> (StatusCode, Value) {
+    send(app, &format!("/v1/blobs/put/{sha}"), token, bytes.to_vec()).await
+}
+
+fn sha_of(bytes: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, bytes).as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An attached file goes up before its row, under its SHA-256 (checked),
+/// and a row naming a file the server lacks is refused on its own; the
+/// file comes down only to a desk syncing the row's branch.
+async fn files_go_up_before_their_rows_and_come_down_to_desks_of_their_branch(backend: Backend) {
+    let app = server(backend).await;
+    let pdf = b"%PDF-1.7 bill";
+    let sha = sha_of(pdf);
+    let (s, b) = put_file(&app.app, Some(&app.token), &sha_of(b"other"), pdf).await;
+    assert_eq!((s, b["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("sha256")), "{b}");
+    let (s, b) = put_file(&app.app, Some(&app.token), "..%2F..%2Fetc", pdf).await;
+    assert_eq!((s, b["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("sha256")), "{b}");
+    let (s, _) = put_file(&app.app, Some(&app.token), &sha_of(b""), b"").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "an empty file");
+    let (s, _) = put_file(&app.app, None, &sha, pdf).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    let attachment = "0193a0c1-0000-7000-8000-00000000a001";
+    let file_row = |seq: u64| Op {
+        entity: "attachments".into(),
+        entity_id: attachment.into(),
+        columns: whole(
+            "attachments",
+            attachment,
+            BRANCH_A,
+            json!({ "owner_table": "expenses", "sha256": sha, "size_bytes": pdf.len(), "file_name": "bill.pdf" }),
+        ),
+        ..op(DEVICE, seq, BRANCH_A)
+    };
+    let (s, b) = push(&app, vec![file_row(1)]).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let reason = b["rejected"][0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("holds no file"), "refused before its file came: {b}");
+    let (s, b) = put_file(&app.app, Some(&app.token), &sha, pdf).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (s, _) = put_file(&app.app, Some(&app.token), &sha, pdf).await;
+    assert_eq!(s, StatusCode::OK, "the same file again is a no-op");
+    let mut again = file_row(2);
+    again.op_id = "0193a0c0-0000-7000-8000-00000000a002".into();
+    let (s, b) = push(&app, vec![again]).await;
+    assert_eq!((s, b["rejected"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{b}");
+
+    let ask = |id: &str| json!({ "attachment_id": id }).to_string();
+    let (s, bytes) = send_raw(&app.app, "/v1/blobs/get", Some(&app.token), ask(attachment)).await;
+    assert_eq!((s, bytes.as_slice()), (StatusCode::OK, &pdf[..]));
+    let (s, b) = send(&app.app, "/v1/blobs/get", Some(&app.token), ask("0193a0c1-0000-7000-8000-00000000ffff")).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+    let (s, _) = send_raw(&app.app, "/v1/blobs/get", None, ask(attachment)).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // A desk enrolled for branch B only does not get branch A's file.
+    let (_, code) =
+        send(&app.app, "/v1/devices/codes", Some(&app.token), json!({ "scopes": [BRANCH_B] }).to_string()).await;
+    let (_, e) =
+        send(&app.app, "/v1/devices/enrol", None, json!({ "device_id": OTHER, "code": code["code"] }).to_string())
+            .await;
+    let other = e["token"].as_str().unwrap().to_owned();
+    let (s, b) = send(&app.app, "/v1/blobs/get", Some(&other), ask(attachment)).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("scope_not_allowed")));
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
@@ -1123,6 +1191,7 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     pushed_ops_come_back_per_scope_in_order,
+    files_go_up_before_their_rows_and_come_down_to_desks_of_their_branch,
     a_row_moved_to_another_branch_is_carried_into_its_scope,
     money_without_the_permission_is_kept_and_flagged_once,
     a_wait_answers_when_changes_arrive,
