@@ -46,6 +46,7 @@ pub struct Related {
 /// The columns a student's own hand-in may set (`submissions`); marks,
 /// feedback and who graded are the teacher's.
 const HAND_IN_COLUMNS: &[&str] = &[
+    "id",
     "branch_id",
     "assignment_id",
     "student_id",
@@ -1107,14 +1108,19 @@ mod tests {
         }
     }
 
-    fn judged(o: &Op, before: Option<&Map<String, Value>>, grants: &[AuthorGrant], related: Related) -> Result<(), String> {
+    fn judged(
+        o: &Op,
+        before: Option<&Map<String, Value>>,
+        grants: &[AuthorGrant],
+        related: Related,
+    ) -> Result<(), String> {
         check(&Facts { op: o, before, grants, target_branches: &[], granted: None, related })
     }
 
     #[test]
     fn a_student_writes_their_own_hand_in_and_never_its_marks() {
         let student = [grant(&[Permission::ViewOwnRecord], Some("A"))];
-        let hand_in = json!({ "branch_id": "A", "student_id": "s1", "text": "F = ma", "submitted_on": "2026-06-03",
+        let hand_in = json!({ "id": "x", "branch_id": "A", "student_id": "s1", "text": "F = ma", "submitted_on": "2026-06-03",
                               "late": false, "marks": null, "graded_by": null, "feedback": "" });
         let o = op("submissions", "insert", "u1", "x", hand_in.clone());
         assert!(judged(&o, None, &student, mine(Some("u1"), None)).is_ok());
@@ -1122,10 +1128,14 @@ mod tests {
         assert!(judged(&o, None, &student, mine(None, None)).is_err(), "a student the server does not know");
         let mut graded = hand_in.clone();
         graded["marks"] = json!(20);
-        let e = judged(&op("submissions", "insert", "u1", "x", graded), None, &student, mine(Some("u1"), None));
+        let e =
+            judged(&op("submissions", "insert", "u1", "x", graded), None, &student, mine(Some("u1"), None));
         assert!(e.unwrap_err().contains("marks"));
         // Handing in again leaves the teacher's feedback as it is.
-        let before = json!({ "branch_id": "A", "student_id": "s1", "feedback": "Redo Q2" }).as_object().unwrap().clone();
+        let before = json!({ "branch_id": "A", "student_id": "s1", "feedback": "Redo Q2" })
+            .as_object()
+            .unwrap()
+            .clone();
         let again = op("submissions", "update", "u1", "x", json!({ "text": "v2", "updated_at": "t" }));
         assert!(judged(&again, Some(&before), &student, mine(Some("u1"), None)).is_ok());
         let wiped = op("submissions", "update", "u1", "x", json!({ "feedback": "" }));
@@ -1138,7 +1148,8 @@ mod tests {
         let grade = op("submissions", "update", "t", "x", json!({ "marks": 18, "graded_by": "t" }));
         assert!(judged(&grade, Some(&before), &teacher, mine(Some("u1"), None)).is_ok());
         // Bookmarks are the student's own too.
-        let mark = op("lesson_bookmarks", "insert", "u1", "b", json!({ "branch_id": "A", "student_id": "s1" }));
+        let mark =
+            op("lesson_bookmarks", "insert", "u1", "b", json!({ "branch_id": "A", "student_id": "s1" }));
         assert!(judged(&mark, None, &student, mine(Some("u1"), None)).is_ok());
         assert!(judged(&mark, None, &student, mine(Some("u9"), None)).is_err());
     }
@@ -1146,7 +1157,13 @@ mod tests {
     #[test]
     fn a_file_goes_with_its_record_in_its_branch() {
         let file = |owner: &str| {
-            op("attachments", "insert", "u1", "f", json!({ "branch_id": "A", "owner_table": owner, "owner_id": "r" }))
+            op(
+                "attachments",
+                "insert",
+                "u1",
+                "f",
+                json!({ "branch_id": "A", "owner_table": owner, "owner_id": "r" }),
+            )
         };
         let student = [grant(&[Permission::ViewOwnRecord], Some("A"))];
         let hand_in = Some(json!({ "branch_id": "A", "student_id": "s1" }));
@@ -1163,7 +1180,9 @@ mod tests {
         assert!(judged(&file("expenses"), None, &manager, mine(None, expense.clone())).is_ok());
         let other_branch = [grant(&[Permission::ManageExpense], Some("B"))];
         assert!(judged(&file("expenses"), None, &other_branch, mine(None, expense)).is_err());
-        assert!(judged(&file("leads"), None, &manager, mine(None, Some(json!({ "branch_id": "A" })))).is_err());
+        assert!(
+            judged(&file("leads"), None, &manager, mine(None, Some(json!({ "branch_id": "A" })))).is_err()
+        );
     }
 
     proptest::proptest! {

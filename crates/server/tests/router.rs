@@ -1152,16 +1152,22 @@ async fn files_go_up_before_their_rows_and_come_down_to_desks_of_their_branch(ba
     let ask = |id: &str| json!({ "attachment_id": id }).to_string();
     let (s, bytes) = send_raw(&app.app, "/v1/blobs/get", Some(&app.token), ask(attachment)).await;
     assert_eq!((s, bytes.as_slice()), (StatusCode::OK, &pdf[..]));
-    let (s, b) = send(&app.app, "/v1/blobs/get", Some(&app.token), ask("0193a0c1-0000-7000-8000-00000000ffff")).await;
+    let (s, b) =
+        send(&app.app, "/v1/blobs/get", Some(&app.token), ask("0193a0c1-0000-7000-8000-00000000ffff")).await;
     assert_eq!((s, b["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
     let (s, _) = send_raw(&app.app, "/v1/blobs/get", None, ask(attachment)).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     // A desk enrolled for branch B only does not get branch A's file.
     let (_, code) =
-        send(&app.app, "/v1/devices/codes", Some(&app.token), json!({ "scopes": [BRANCH_B] }).to_string()).await;
-    let (_, e) =
-        send(&app.app, "/v1/devices/enrol", None, json!({ "device_id": OTHER, "code": code["code"] }).to_string())
+        send(&app.app, "/v1/devices/codes", Some(&app.token), json!({ "scopes": [BRANCH_B] }).to_string())
             .await;
+    let (_, e) = send(
+        &app.app,
+        "/v1/devices/enrol",
+        None,
+        json!({ "device_id": OTHER, "code": code["code"] }).to_string(),
+    )
+    .await;
     let other = e["token"].as_str().unwrap().to_owned();
     let (s, b) = send(&app.app, "/v1/blobs/get", Some(&other), ask(attachment)).await;
     assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("scope_not_allowed")));
