@@ -268,18 +268,27 @@ pub fn Select(p: &SelectProps) -> Html {
 }
 
 /// Reads a chosen file into (name, base64) for attaching (a lesson
-/// resource, a bill) and hands it to `file`; larger than 2 MB is refused
-/// at once (`file` gets None).
+/// resource, a bill, a hand-in) and hands it to `file`; larger than
+/// `max_bytes` is refused at once (`file` gets None) with an error on `field`.
 pub fn pick_file(
     file: Callback<Option<(String, String)>>,
     error: UseStateHandle<Option<ApiError>>,
+    max_bytes: usize,
+    field: &'static str,
 ) -> Callback<Event> {
     Callback::from(move |e: Event| {
+        use branchdesk_api::commands::attachments::size_text;
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         let Some(f) = input.files().and_then(|l| l.get(0)) else { return };
-        if f.size() > branchdesk_api::commands::academics::MAX_ATTACHMENT_BYTES as f64 {
+        if f.size() > max_bytes as f64 {
             file.emit(None);
-            return error.set(Some(ApiError::invalid("content_b64", "Attach at most 2 MB.")));
+            let message = format!(
+                "{} is {}; attach at most {}.",
+                f.name(),
+                size_text(f.size() as u64),
+                size_text(max_bytes as u64)
+            );
+            return error.set(Some(ApiError::invalid(field, message)));
         }
         let (file, error) = (file.clone(), error.clone());
         yew::platform::spawn_local(async move {
@@ -289,7 +298,7 @@ pub fn pick_file(
                     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
                     file.emit(Some((f.name(), base64::engine::general_purpose::STANDARD.encode(bytes))));
                 }
-                Err(_) => error.set(Some(ApiError::invalid("content_b64", "That file could not be read."))),
+                Err(_) => error.set(Some(ApiError::invalid(field, "That file could not be read."))),
             }
         });
     })

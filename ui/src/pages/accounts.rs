@@ -10,6 +10,7 @@ use crate::components::session::use_session;
 use crate::format::{day, money};
 use crate::hooks::{act, show, use_query};
 use crate::invoke::call;
+use branchdesk_api::commands::attachments::{OpenAttachment, MAX_FILE_BYTES};
 use branchdesk_api::commands::imports::OpenSavedFile;
 use branchdesk_api::commands::money::*;
 use branchdesk_api::ids::UserId;
@@ -38,11 +39,16 @@ pub fn ExpensesPage() -> Html {
     // computer's viewer (where it has none, the message says where it is).
     let open_bill = |e: &Expense| {
         let (error, notice, s, id) = (error.clone(), notice.clone(), s.clone(), e.id);
+        let attachment = e.bill.as_ref().map(|b| b.id);
         Callback::from(move |_: MouseEvent| {
             let (error, notice, s) = (error.clone(), notice.clone(), s.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let opened = async {
-                    let saved = call(&SaveExpenseBill { id }).await?;
+                    // Bills attached before attachments were carried in their row.
+                    let saved = match attachment {
+                        Some(a) => call(&OpenAttachment { id: a }).await?,
+                        None => call(&SaveExpenseBill { id }).await?,
+                    };
                     call(&OpenSavedFile { path: saved.path.clone() }).await?;
                     Ok::<_, ApiError>(saved.path)
                 };
@@ -181,7 +187,7 @@ fn RecordForm(p: &RecordProps) -> Html {
             </div>
             <div class="row">
                 <Field label="What for" name="description" value={form.description.clone()} on_input={form.field(|f, v| f.description = v)} error={err.clone()} />
-                <label class="field">{ "Bill (at most 2 MB)" }<input type="file" id="expense-bill" key={bill_input.to_string()} onchange={pick_file(form.field(|f, file: Option<(String, String)>| (f.file_name, f.content_b64) = file.unwrap_or_default()), error.clone())} /></label>
+                <label class="field">{ "Bill (PDF or photo, at most 10 MB)" }<input type="file" id="expense-bill" accept={crate::components::attachments::ACCEPT} key={bill_input.to_string()} onchange={pick_file(form.field(|f, file: Option<(String, String)>| (f.file_name, f.content_b64) = file.unwrap_or_default()), error.clone(), MAX_FILE_BYTES, "content_b64")} /></label>
             </div>
             <FormActions save="Record expense" id="expense-save" />
         </form>

@@ -381,7 +381,7 @@ fn AddExtras(p: &AddPartsProps) -> Html {
                         <Field label="Link title" name="title" id="field-resource-title" value={resource.resource.title.clone()} on_input={resource.field(|f, v| f.resource.title = v)} error={re.clone()} />
                         <Field label="Link" name="url" value={resource.resource.url.clone()} on_input={resource.field(|f, v| f.resource.url = v)} error={re.clone()} hint="https://…, or attach a file" />
                         <div class="field"><label for="resource-file">{ "or a file (≤ 2 MB)" }</label>
-                            <input type="file" id="resource-file" onchange={pick_file(resource.field(|f, file: Option<(String, String)>| (f.resource.file_name, f.resource.content_b64) = file.unwrap_or_default()), r_error.clone())} />
+                            <input type="file" id="resource-file" onchange={pick_file(resource.field(|f, file: Option<(String, String)>| (f.resource.file_name, f.resource.content_b64) = file.unwrap_or_default()), r_error.clone(), branchdesk_api::commands::academics::MAX_ATTACHMENT_BYTES, "content_b64")} />
                             if !resource.resource.file_name.is_empty() { <div class="field-hint">{ &resource.resource.file_name }</div> }
                         </div>
                         <div class="actions"><button type="submit">{ "Attach link" }</button></div>

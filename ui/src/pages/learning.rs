@@ -1,13 +1,14 @@
 //! A signed-in student's view of a batch's curriculum: lessons in order
-//! with their notes, videos and links, bookmarks, passages they kept, and
-//! their marks.
+//! with their notes, videos and links, bookmarks, passages they kept, their
+//! hand-ins (text and files) and marks.
 
-use crate::components::field::{Field, FormError, Select};
+use crate::components::field::{pick_file, Field, FormError, Select};
 use crate::components::form::use_form;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
-use branchdesk_api::commands::academics::{GetMyCurriculum, MyCurriculum, SaveHighlight, SetBookmark};
-use branchdesk_api::ids::{BatchId, LessonId};
+use branchdesk_api::commands::academics::{GetMyCurriculum, HandIn, MyCurriculum, SaveHighlight, SetBookmark};
+use branchdesk_api::commands::attachments::{FileUpload, MAX_FILE_BYTES};
+use branchdesk_api::ids::{AssignmentId, BatchId, LessonId};
 use branchdesk_api::ApiError;
 use yew::prelude::*;
 
@@ -80,13 +81,21 @@ pub fn MyCurriculumCard(p: &MyCurriculumProps) -> Html {
                 }) }</ol>
                 if !m.submissions.is_empty() {
                     <h4>{ "Assignments" }</h4>
-                    <ul class="plain">{ for m.submissions.iter().map(|(id, sub)| {
-                        let title = c.assignments.iter().find(|a| a.id == *id).map(|a| format!("{} (out of {})", a.title, a.max_marks)).unwrap_or_default();
-                        html! { <li>{ title }{ " · " }{ match (&sub.submitted_on, sub.marks) {
-                            (None, _) => "not handed in".to_string(),
-                            (Some(d), None) => format!("handed in {d}, not marked yet"),
-                            (Some(d), Some(m)) => format!("handed in {d}, {m} marks{}", if sub.feedback.is_empty() { String::new() } else { format!(": {}", sub.feedback) }),
-                        } }</li> }
+                    <ul class="plain assignments">{ for m.submissions.iter().map(|(id, sub)| {
+                        let a = c.assignments.iter().find(|a| a.id == *id);
+                        let title = a.map(|a| format!("{} (out of {}{})", a.title, a.max_marks, a.due_date.as_ref().map(|d| format!(", due {}", crate::format::day(d))).unwrap_or_default())).unwrap_or_default();
+                        html! { <li class="assignment">
+                            <strong>{ title }</strong>{ " · " }{ match (&sub.submitted_on, sub.marks) {
+                                (None, _) => "not handed in".to_string(),
+                                (Some(d), None) => format!("handed in {}{}, not marked yet", crate::format::day(d), if sub.late { " (late)" } else { "" }),
+                                (Some(d), Some(m)) => format!("handed in {}, {m} marks{}", crate::format::day(d), if sub.feedback.is_empty() { String::new() } else { format!(": {}", sub.feedback) }),
+                            } }
+                            if !sub.text.is_empty() { <div class="muted small hand-in">{ sub.text.chars().take(200).collect::<String>() }</div> }
+                            <crate::components::attachments::Files files={sub.files.clone()} />
+                            if sub.marks.is_none() {
+                                <HandInForm batch_id={p.batch_id} assignment_id={*id} again={sub.submitted_on.is_some()} on_done={reload.clone()} />
+                            }
+                        </li> }
                     }) }</ul>
                 }
                 <form class="inline-form" onsubmit={keep.clone()}>
@@ -132,4 +141,57 @@ pub fn MyRecordCard() -> Html {
 struct HighlightDraft {
     highlight: SaveHighlight,
     lesson: Option<LessonId>,
+}
+
+#[derive(Properties, PartialEq)]
+struct HandInProps {
+    batch_id: BatchId,
+    assignment_id: AssignmentId,
+    /// Handed in before: this adds to it.
+    again: bool,
+    on_done: Callback<()>,
+}
+
+/// A student's hand-in: typed or pasted text, a file, or both.
+#[component]
+fn HandInForm(p: &HandInProps) -> Html {
+    let s = use_session();
+    let form = use_form::<HandIn>();
+    let error = use_state(|| None::<ApiError>);
+    // A new file input after each hand-in, so the chosen file clears.
+    let round = use_state(|| 0u32);
+    let submit = {
+        let (form, error, s, done, round) = (form.clone(), error.clone(), s.clone(), p.on_done.clone(), round.clone());
+        let (batch_id, assignment_id) = (p.batch_id, p.assignment_id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (form2, done, round) = (form.clone(), done.clone(), round.clone());
+            act(HandIn { batch_id, assignment_id, ..(*form).clone() }, error.clone(), s.clone(), move |_| {
+                form2.update(|f| *f = HandIn::default());
+                round.set(*round + 1);
+                done.emit(());
+            });
+        })
+    };
+    let err = (*error).clone();
+    let id = p.assignment_id;
+    html! {
+        <form class="hand-in" onsubmit={submit}>
+            <FormError error={err.clone()} fields={vec!["text", "file"]} />
+            <label class="field">{ if p.again { "Add to your work" } else { "Your work" } }
+                <textarea id={format!("hand-in-text-{id}")} rows="3" value={form.text.clone()} placeholder="Type or paste your answer"
+                    oninput={form.field(|f, v: String| f.text = v).reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value())} />
+                if let Some(e) = err.as_ref().filter(|e| e.is_for("text")) { <div class="field-error" role="alert">{ &e.message }</div> }
+            </label>
+            <label class="field">{ "File (PDF, photo, Word or text, at most 10 MB)" }
+                <input type="file" id={format!("hand-in-file-{id}")} key={round.to_string()} accept={crate::components::attachments::ACCEPT}
+                    onchange={pick_file(form.field(|f, file: Option<(String, String)>| {
+                        let (file_name, content_b64) = file.unwrap_or_default();
+                        f.file = FileUpload { file_name, content_b64 };
+                    }), error.clone(), MAX_FILE_BYTES, "file")} />
+                if let Some(e) = err.as_ref().filter(|e| e.is_for("file")) { <div class="field-error" role="alert">{ &e.message }</div> }
+            </label>
+            <div class="actions"><button type="submit">{ "Hand in" }</button></div>
+        </form>
+    }
 }

@@ -1,5 +1,6 @@
 //! A batch's hand-ins: for each assignment of its curriculum, who handed
-//! in what and when, and the teacher's marks and feedback.
+//! in what and when (text and files, opened from here), and the teacher's
+//! marks and feedback (Enter in a row saves it).
 
 use crate::components::field::{setter, Select};
 use crate::components::form::use_form_with;
@@ -99,7 +100,7 @@ fn SubmissionRow(p: &SubmissionRowProps) -> Html {
         let (form, error, s, done) = (form.clone(), error.clone(), s.clone(), p.on_saved.clone());
         let (batch_id, assignment_id, student_id) = (p.batch_id, p.assignment_id, p.row.student_id);
         let text = p.row.text.clone();
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |(): ()| {
             let marks = match form.marks() {
                 Ok(m) => m,
                 Err(e) => return error.set(Some(e)),
@@ -116,18 +117,30 @@ fn SubmissionRow(p: &SubmissionRowProps) -> Html {
             act(input, error.clone(), s.clone(), move |_| done.emit(()));
         })
     };
+    // Enter in any of the row's fields saves it: a teacher grades a stack
+    // of hand-ins from the keyboard, Tab to the next field, Enter to save.
+    let onkeydown = {
+        let save = save.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                e.prevent_default();
+                save.emit(());
+            }
+        })
+    };
     let input = |value: &str, on_input: Callback<String>, kind: &'static str, label: &'static str| {
         let placeholder = (label == "Handed in on").then_some("DD/MM/YYYY");
-        html! { <input type={kind} aria-label={label} {placeholder} value={value.to_owned()} oninput={on_input.reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value())} /> }
+        html! { <input type={kind} aria-label={label} {placeholder} value={value.to_owned()} onkeydown={onkeydown.clone()} oninput={on_input.reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value())} /> }
     };
     html! {
         <tr>
             <td>{ format!("{} ({})", p.row.student_name, p.row.student_code) }if p.row.late { <span class="tag">{ "late" }</span> }
-                if !p.row.text.is_empty() { <div class="muted small hand-in" title={p.row.text.clone()}>{ p.row.text.chars().take(160).collect::<String>() }</div> }</td>
+                if !p.row.text.is_empty() { <div class="muted small hand-in" title={p.row.text.clone()}>{ p.row.text.chars().take(160).collect::<String>() }</div> }
+                <crate::components::attachments::Files files={p.row.files.clone()} /></td>
             <td>{ input(&form.record.submitted_on, form.field(|f, v| f.record.submitted_on = v), "text", "Handed in on") }</td>
             <td>{ input(&form.marks, form.field(|f, v| f.marks = v), "number", "Marks") }</td>
             <td>{ input(&form.record.feedback, form.field(|f, v| f.record.feedback = v), "text", "Feedback") }if let Some(e) = &*error { <div class="field-error">{ &e.message }</div> }</td>
-            <td><button onclick={save}>{ if p.row.submitted_on.is_some() { "Update" } else { "Record" } }</button></td>
+            <td><button onclick={save.reform(|_: MouseEvent| ())}>{ if p.row.submitted_on.is_some() { "Update" } else { "Record" } }</button></td>
         </tr>
     }
 }
