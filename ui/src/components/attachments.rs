@@ -42,7 +42,7 @@ pub fn Files(p: &FilesProps) -> Html {
         <span class="files">
             { for p.files.iter().map(|a| html! {
                 <button type="button" class="link file" title={format!("Open {} ({})", a.file_name, size_text(a.size_bytes))} onclick={open(a)}>
-                    { format!("📎 {}", a.file_name) }
+                    { &a.file_name }
                     if !a.on_desk { <span class="tag muted">{ "not downloaded yet" }</span> }
                 </button>
             }) }

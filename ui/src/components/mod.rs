@@ -1,6 +1,6 @@
+pub mod attachments;
 pub mod branch;
 pub mod concession;
-pub mod attachments;
 pub mod confirm;
 pub mod csv_import;
 pub mod document;

@@ -6,7 +6,9 @@ use crate::components::field::{pick_file, Field, FormError, Select};
 use crate::components::form::use_form;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
-use branchdesk_api::commands::academics::{GetMyCurriculum, HandIn, MyCurriculum, SaveHighlight, SetBookmark};
+use branchdesk_api::commands::academics::{
+    GetMyCurriculum, HandIn, MyCurriculum, SaveHighlight, SetBookmark,
+};
 use branchdesk_api::commands::attachments::{FileUpload, MAX_FILE_BYTES};
 use branchdesk_api::ids::{AssignmentId, BatchId, LessonId};
 use branchdesk_api::ApiError;
@@ -87,8 +89,8 @@ pub fn MyCurriculumCard(p: &MyCurriculumProps) -> Html {
                         html! { <li class="assignment">
                             <strong>{ title }</strong>{ " · " }{ match (&sub.submitted_on, sub.marks) {
                                 (None, _) => "not handed in".to_string(),
-                                (Some(d), None) => format!("handed in {}{}, not marked yet", crate::format::day(d), if sub.late { " (late)" } else { "" }),
-                                (Some(d), Some(m)) => format!("handed in {}, {m} marks{}", crate::format::day(d), if sub.feedback.is_empty() { String::new() } else { format!(": {}", sub.feedback) }),
+                                (Some(d), None) => format!("handed in on {}{}, not marked yet", crate::format::day(d), if sub.late { " (late)" } else { "" }),
+                                (Some(d), Some(m)) => format!("handed in on {}, {m} marks{}", crate::format::day(d), if sub.feedback.is_empty() { String::new() } else { format!(": {}", sub.feedback) }),
                             } }
                             if !sub.text.is_empty() { <div class="muted small hand-in">{ sub.text.chars().take(200).collect::<String>() }</div> }
                             <crate::components::attachments::Files files={sub.files.clone()} />
@@ -161,7 +163,8 @@ fn HandInForm(p: &HandInProps) -> Html {
     // A new file input after each hand-in, so the chosen file clears.
     let round = use_state(|| 0u32);
     let submit = {
-        let (form, error, s, done, round) = (form.clone(), error.clone(), s.clone(), p.on_done.clone(), round.clone());
+        let (form, error, s, done, round) =
+            (form.clone(), error.clone(), s.clone(), p.on_done.clone(), round.clone());
         let (batch_id, assignment_id) = (p.batch_id, p.assignment_id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
