@@ -139,7 +139,7 @@ pub trait Store: Send + Sync + 'static {
     fn attachment_file(
         &self,
         attachment_id: String,
-    ) -> impl Future<Output = Result<Option<(Map<String, Value>, Option<Vec<u8>>)>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<AttachedFile>, StoreError>> + Send;
 
     /// Records that whoever holds `public_key` proved `user_id`'s password
     /// from `device_id` (replacing an earlier proof for the account).
@@ -150,6 +150,9 @@ pub trait Store: Send + Sync + 'static {
         device_id: String,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
+
+/// An attachment row as the server holds it, and its file if held.
+pub type AttachedFile = (Map<String, Value>, Option<Vec<u8>>);
 
 /// A person as the server holds them: their account row (None: not on
 /// record), their grants in force today, and whether the organisation is

@@ -923,7 +923,7 @@ impl Store for PgStore {
     async fn attachment_file(
         &self,
         attachment_id: String,
-    ) -> Result<Option<(Map<String, Value>, Option<Vec<u8>>)>, StoreError> {
+    ) -> Result<Option<super::AttachedFile>, StoreError> {
         let client = self.pool.get().await?;
         let found = client
             .query_opt(

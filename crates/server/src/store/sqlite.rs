@@ -772,7 +772,7 @@ impl Store for SqliteStore {
     async fn attachment_file(
         &self,
         attachment_id: String,
-    ) -> Result<Option<(Map<String, Value>, Option<Vec<u8>>)>, StoreError> {
+    ) -> Result<Option<super::AttachedFile>, StoreError> {
         self.blocking(move |conn| {
             let tx = conn.transaction()?;
             let Some(kept) = row(&tx, "attachments", &attachment_id)? else { return Ok(None) };
