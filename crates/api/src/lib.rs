@@ -11,6 +11,7 @@ pub mod dates;
 pub mod error;
 pub mod ids;
 pub mod markdown;
+pub mod payroll;
 pub mod permissions;
 pub mod pin;
 pub mod settings;

@@ -102,6 +102,14 @@ pub const REMINDER_TEMPLATE: &str = "fees.reminder_template";
 pub const EXPENSE_APPROVAL_ABOVE: &str = "expenses.approval_above_minor";
 pub const LATE_FEE: &str = "fees.late_fee_minor";
 pub const LATE_FEE_AFTER_DAYS: &str = "fees.late_fee_after_days";
+pub const PF_APPLIES: &str = "payroll.pf_applies";
+pub const PF_RATE_BP: &str = "payroll.pf_rate_bp";
+pub const PF_WAGE_CEILING: &str = "payroll.pf_wage_ceiling_minor";
+pub const ESI_APPLIES: &str = "payroll.esi_applies";
+pub const ESI_EMPLOYEE_BP: &str = "payroll.esi_employee_bp";
+pub const ESI_EMPLOYER_BP: &str = "payroll.esi_employer_bp";
+pub const ESI_THRESHOLD: &str = "payroll.esi_threshold_minor";
+pub const PT_STATE: &str = "payroll.pt_state";
 
 pub const CATALOGUE: &[SettingSpec] = &[
     SettingSpec {
@@ -243,6 +251,86 @@ pub const CATALOGUE: &[SettingSpec] = &[
         max: 365,
         per_branch: true,
         default: || SettingValue::Integer(7),
+    },
+    SettingSpec {
+        key: PF_APPLIES,
+        label: "Deduct provident fund (EPF) from salaries",
+        kind: SettingKind::Flag,
+        unit: SettingUnit::Count,
+        min: 0,
+        max: 0,
+        per_branch: true,
+        default: || SettingValue::Flag(true),
+    },
+    SettingSpec {
+        key: PF_RATE_BP,
+        label: "Provident fund, employee's and employer's share each, in per cent of basic pay",
+        kind: SettingKind::Integer,
+        unit: SettingUnit::Percent,
+        min: 0,
+        max: 2500,
+        per_branch: false,
+        default: || SettingValue::Integer(1200),
+    },
+    SettingSpec {
+        key: PF_WAGE_CEILING,
+        label: "Provident fund is reckoned on basic pay up to (₹ a month)",
+        kind: SettingKind::Integer,
+        unit: SettingUnit::Money,
+        min: 0,
+        max: 100_000_000,
+        per_branch: false,
+        default: || SettingValue::Integer(1_500_000),
+    },
+    SettingSpec {
+        key: ESI_APPLIES,
+        label: "Deduct ESI from salaries up to its wage limit",
+        kind: SettingKind::Flag,
+        unit: SettingUnit::Count,
+        min: 0,
+        max: 0,
+        per_branch: true,
+        default: || SettingValue::Flag(true),
+    },
+    SettingSpec {
+        key: ESI_EMPLOYEE_BP,
+        label: "ESI, employee's share, in per cent of gross pay",
+        kind: SettingKind::Integer,
+        unit: SettingUnit::Percent,
+        min: 0,
+        max: 1000,
+        per_branch: false,
+        default: || SettingValue::Integer(75),
+    },
+    SettingSpec {
+        key: ESI_EMPLOYER_BP,
+        label: "ESI, employer's share, in per cent of gross pay",
+        kind: SettingKind::Integer,
+        unit: SettingUnit::Percent,
+        min: 0,
+        max: 1000,
+        per_branch: false,
+        default: || SettingValue::Integer(325),
+    },
+    SettingSpec {
+        key: ESI_THRESHOLD,
+        label: "ESI covers gross pay up to (₹ a month)",
+        kind: SettingKind::Integer,
+        unit: SettingUnit::Money,
+        min: 0,
+        max: 100_000_000,
+        per_branch: false,
+        default: || SettingValue::Integer(2_100_000),
+    },
+    SettingSpec {
+        key: PT_STATE,
+        label: "Professional tax by the slabs of (MH, KA or WB; empty: none)",
+        kind: SettingKind::Text,
+        unit: SettingUnit::Count,
+        min: 0,
+        max: 0,
+        per_branch: true,
+        default: || SettingValue::Text(String::new()),
     },
     SettingSpec {
         key: REMINDER_TEMPLATE,

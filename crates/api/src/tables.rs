@@ -18,7 +18,9 @@ use crate::commands::attendance::{
     AttendanceStatus, NotificationChannel, NotificationKind, NotificationState,
 };
 use crate::commands::leads::{ActivityKind, LeadStatus};
-use crate::commands::money::{DueKind, ExpenseCategory, ExpenseStatus, PaymentMethod, ReversalKind};
+use crate::commands::money::{
+    ComponentKind, DueKind, ExpenseCategory, ExpenseStatus, PaymentMethod, ReversalKind,
+};
 use crate::commands::students::{ConcessionCategory, DiscountKind, EnrolmentStatus, MAX_PHOTO_BYTES};
 use crate::commands::timetable::{CompensationModel, EventKind, SessionStatus};
 use crate::commands::users::ProfileKind;
@@ -634,6 +636,7 @@ tables! {
         text("bank_ifsc", LINE).defaulted(),
         time("created_at"),
         time("updated_at"),
+        date("joined_on").null(),
     ];
     StudentTransfers = "student_transfers", Branch, [
         id(),
@@ -759,6 +762,18 @@ tables! {
         uuid("paid_by").null().refs("users"),
         time("created_at"),
         time("updated_at"),
+        int("basic_minor").defaulted(),
+        int("allowances_minor").defaulted(),
+        int("unpaid_days").defaulted(),
+        int("leave_deduction_minor").defaulted(),
+        int("gross_minor").defaulted(),
+        int("pf_employee_minor").defaulted(),
+        int("pf_employer_minor").defaulted(),
+        int("esi_employee_minor").defaulted(),
+        int("esi_employer_minor").defaulted(),
+        int("pt_minor").defaulted(),
+        int("tds_minor").defaulted(),
+        int("advance_recovery_minor").defaulted(),
     ];
     Invoices = "invoices", Branch, [
         id(),
@@ -821,6 +836,29 @@ tables! {
         text("sha256", LINE),
         uuid("added_by").null().refs("users"),
         time("removed_at").null(),
+        time("created_at"),
+        time("updated_at"),
+    ];
+    SalaryComponents = "salary_components", Branch, [
+        id(),
+        uuid("branch_id").refs("branches"),
+        uuid("user_id").refs("users"),
+        text("kind", LINE).one_of(&ComponentKind::VALUES),
+        text("name", LINE),
+        minor("amount_minor", 0),
+        date("effective_from"),
+        time("created_at"),
+        time("updated_at"),
+    ];
+    SalaryAdvances = "salary_advances", Branch, [
+        id(),
+        uuid("branch_id").refs("branches"),
+        uuid("user_id").refs("users"),
+        date("given_on"),
+        minor("amount_minor", 1),
+        minor("monthly_recovery_minor", 1),
+        text("note", PROSE).defaulted(),
+        uuid("given_by").null().refs("users"),
         time("created_at"),
         time("updated_at"),
     ];

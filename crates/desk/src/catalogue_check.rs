@@ -29,6 +29,7 @@ fn row_fields(table: &str) -> &'static [&'static str] {
     use crate::money::payroll::{SalaryConfigRow, SalaryLineRow};
     use crate::money::reviews::MoneyReviewRow;
     use crate::money::salary_payments::SalaryPaymentRow;
+    use crate::money::salary_structure::{AdvanceRow, ComponentRow};
     use crate::money::store::{AllocationRow, DueRow, ReceiptRow, ReversalRow};
     use crate::notifications::NotificationRow;
     use crate::org::store::{BranchRow, OrganisationRow};
@@ -87,6 +88,8 @@ fn row_fields(table: &str) -> &'static [&'static str] {
         SalaryPaymentRow,
         MoneyReviewRow,
         AttachmentRow,
+        ComponentRow,
+        AdvanceRow,
     );
     panic!("{table} has no row struct listed here (a `Record` of that table)")
 }

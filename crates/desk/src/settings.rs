@@ -132,6 +132,15 @@ fn validate(spec: &SettingSpec, value: SettingValue) -> Result<SettingValue, Api
             {
                 return Err(ApiError::invalid("value", "Choose DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD."));
             }
+            if spec.key == catalogue::PT_STATE && !t.is_empty() {
+                return match branchdesk_api::payroll::pt_state(&t) {
+                    Some(state) => Ok(SettingValue::Text(state.code.to_owned())),
+                    None => Err(ApiError::invalid(
+                        "value",
+                        "Enter MH (Maharashtra), KA (Karnataka) or WB (West Bengal), or leave it empty for none.",
+                    )),
+                };
+            }
             Ok(SettingValue::Text(t))
         }
         other => Ok(other),

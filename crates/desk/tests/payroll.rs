@@ -6,14 +6,22 @@
 mod common;
 
 use branchdesk_api::commands::money::*;
+use branchdesk_api::commands::settings::SaveSetting;
 use branchdesk_api::commands::students::{Enrol, SaveStudent};
 use branchdesk_api::commands::timetable::{CompensationModel, GetBatch, SetSessionCancelled, SetSubstitute};
+use branchdesk_api::settings::{self as keys, SettingValue};
 use branchdesk_api::ErrorCode;
-use common::{api, fixture};
+use common::{api, fixture, Fixture};
 
 #[test]
 fn a_month_of_pay_from_sessions_taught_batches_and_salaries() {
     let f = fixture();
+    // A small branch, below the head counts for PF and ESI (tested below).
+    for key in [keys::PF_APPLIES, keys::ESI_APPLIES] {
+        let off =
+            SaveSetting { key: key.into(), branch_id: Some(f.branch), value: SettingValue::Flag(false) };
+        f.desk.save_setting(&f.director, off).unwrap();
+    }
     let (_, ravi) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
     let (_, sita) = f.staff("sita@example.com", "TEACHER", Some(f.branch));
     let (_, clerk) = f.staff("clerk@example.com", "BACKOFFICE", Some(f.branch));
@@ -175,4 +183,189 @@ fn a_month_of_pay_from_sessions_taught_batches_and_salaries() {
         SetSalary { branch_id: f.branch, user_id: clerk.user_id, fixed_monthly: "-1".into() },
     );
     assert_eq!(api(bad.unwrap_err()).field.as_deref(), Some("fixed_monthly"));
+}
+
+fn set(f: &Fixture, key: &str, value: SettingValue) {
+    f.desk
+        .save_setting(&f.director, SaveSetting { key: key.into(), branch_id: Some(f.branch), value })
+        .unwrap();
+}
+
+fn component(
+    f: &Fixture,
+    user: branchdesk_api::ids::UserId,
+    kind: ComponentKind,
+    name: &str,
+    amount: &str,
+    from: &str,
+) -> Result<SalaryStructure, branchdesk_api::ApiError> {
+    f.desk
+        .save_salary_component(
+            &f.director,
+            SaveSalaryComponent {
+                branch_id: f.branch,
+                user_id: user,
+                kind,
+                name: name.into(),
+                amount: amount.into(),
+                effective_from: from.into(),
+            },
+        )
+        .map_err(api)
+}
+
+/// A clerk's structure in Maharashtra: basic and HRA with PF, ESI and
+/// professional tax, TDS, a raise from July that leaves June alone, unpaid
+/// leave, an advance recovered over months, the register and the slip
+/// with its year to date.
+#[test]
+fn a_salary_structure_with_statutory_deductions_advances_and_leave() {
+    use branchdesk_api::commands::users::SaveStaffProfile;
+    let f = fixture();
+    set(&f, keys::PT_STATE, SettingValue::Text("mh".into()));
+    let (_, clerk) = f.staff("clerk@example.com", "BACKOFFICE", Some(f.branch));
+    let who = clerk.user_id;
+    let profile = SaveStaffProfile { user_id: who, joined_on: "15/04/2026".into(), ..Default::default() };
+    f.desk.save_staff_profile(&f.director, profile).unwrap();
+
+    // Bad input first: before joining, no amount, a name kept for another kind.
+    let e = component(&f, who, ComponentKind::Basic, "Basic", "12000", "01/04/2026").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("effective_from"), "{}", e.message);
+    assert!(e.message.contains("15/04/2026"), "{}", e.message);
+    assert_eq!(
+        component(&f, who, ComponentKind::Basic, "Basic", "", "").unwrap_err().field.as_deref(),
+        Some("amount")
+    );
+    assert_eq!(
+        component(&f, who, ComponentKind::Basic, " ", "100", "").unwrap_err().field.as_deref(),
+        Some("name")
+    );
+
+    component(&f, who, ComponentKind::Basic, "Basic", "12,000", "01/05/2026").unwrap();
+    component(&f, who, ComponentKind::Allowance, "HRA", "6000", "1-5-2026").unwrap();
+    let e = component(&f, who, ComponentKind::Tds, "hra", "100", "01/06/2026").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("kind"), "{}", e.message);
+    component(&f, who, ComponentKind::Tds, "TDS", "500", "01/05/2026").unwrap();
+    // A raise from July.
+    let s = component(&f, who, ComponentKind::Basic, "Basic", "14000", "01/07/2026").unwrap();
+    assert_eq!(s.monthly_fixed_minor, 1_800_000, "today (June) the old basic is in force");
+    assert_eq!(s.components.len(), 4);
+    // An advance of ₹5,000 given in June, ₹2,000 a month from July.
+    let advance = |amount: &str, monthly: &str, on: &str| {
+        f.desk
+            .record_advance(
+                &f.director,
+                RecordAdvance {
+                    branch_id: f.branch,
+                    user_id: who,
+                    given_on: on.into(),
+                    amount: amount.into(),
+                    monthly_recovery: monthly.into(),
+                    note: "Medical".into(),
+                },
+            )
+            .map_err(api)
+    };
+    assert_eq!(advance("5000", "6000", "").unwrap_err().field.as_deref(), Some("monthly_recovery"));
+    assert_eq!(
+        advance("5000", "2000", "02/07/2026").unwrap_err().field.as_deref(),
+        Some("given_on"),
+        "a day to come"
+    );
+    assert_eq!(advance("5000", "2000", "").unwrap().advance_outstanding_minor, 500_000);
+
+    // June: ₹18,000 gross; PF 12 % of ₹12,000; ESI 0.75 % of ₹18,000; PT ₹200; TDS ₹500; no recovery yet.
+    f.clock.advance(chrono::Duration::days(30)); // 1 July
+    let run = |month: &str| {
+        f.desk.run_payroll(&f.director, RunPayroll { branch_id: f.branch, month: month.into() }).map_err(api)
+    };
+    let june = run("2026-06").unwrap().into_iter().find(|l| l.user_id == who).unwrap();
+    assert_eq!((june.basic_minor, june.allowances_minor, june.gross_minor), (1_200_000, 600_000, 1_800_000));
+    assert_eq!((june.pf_employee_minor, june.pf_employer_minor), (144_000, 144_000));
+    assert_eq!((june.esi_employee_minor, june.esi_employer_minor), (13_500, 58_500));
+    assert_eq!((june.pt_minor, june.tds_minor, june.advance_recovery_minor), (20_000, 50_000, 0));
+    assert_eq!(june.total_minor, 1_800_000 - 144_000 - 13_500 - 20_000 - 50_000);
+    assert_eq!(june.total_minor, june.gross_minor - june.deductions_minor);
+
+    // Three days of unpaid leave in June (30 days): a tenth of fixed pay.
+    let days =
+        |id, d: &str| f.desk.set_unpaid_days(&f.director, SetUnpaidDays { id, days: d.into() }).map_err(api);
+    assert_eq!(days(june.id, "31").unwrap_err().field.as_deref(), Some("days"));
+    assert_eq!(days(june.id, "three").unwrap_err().field.as_deref(), Some("days"));
+    let june = days(june.id, "3").unwrap();
+    assert_eq!((june.leave_deduction_minor, june.gross_minor), (180_000, 1_620_000));
+    assert_eq!(june.pf_employee_minor, 129_600, "PF on the basic earned");
+    assert_eq!(
+        run("2026-06").unwrap().iter().find(|l| l.id == june.id).unwrap().unpaid_days,
+        3,
+        "a rerun keeps them"
+    );
+    f.desk
+        .pay_salary(
+            &f.director,
+            PaySalary { id: june.id, method: PaymentMethod::BankTransfer, reference: "NEFT-1".into() },
+        )
+        .unwrap();
+    // A change inside a paid month is refused; June stays as paid.
+    let e = component(&f, who, ComponentKind::Allowance, "HRA", "9000", "01/06/2026").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("effective_from"), "{}", e.message);
+
+    // July: the raise and the first ₹2,000 of the advance.
+    f.clock.advance(chrono::Duration::days(31)); // 1 August
+    let july = run("2026-07").unwrap().into_iter().find(|l| l.user_id == who).unwrap();
+    assert_eq!((july.basic_minor, july.gross_minor), (1_400_000, 2_000_000));
+    assert_eq!(july.pf_employee_minor, 168_000);
+    assert_eq!(july.esi_employee_minor, 15_000, "₹20,000 is within the ESI limit");
+    assert_eq!(july.advance_recovery_minor, 200_000);
+    let june_again = run("2026-06").unwrap().into_iter().find(|l| l.user_id == who).unwrap();
+    assert_eq!(june_again.gross_minor, 1_620_000, "the raise did not reach June");
+    // Year to date (from April): June and July.
+    assert_eq!(july.ytd_gross_minor, 1_620_000 + 2_000_000);
+    assert_eq!(july.ytd_net_minor, june_again.total_minor + july.total_minor);
+    assert_eq!(july.ytd_deductions_minor, june_again.deductions_minor + july.deductions_minor);
+
+    // Deductions larger than earnings: refused naming the person, nothing written.
+    component(&f, who, ComponentKind::Tds, "TDS", "30000", "01/07/2026").unwrap();
+    let before = f.count("SELECT count(*) FROM outbox");
+    let e = run("2026-07").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("user_id"));
+    assert!(
+        e.message.contains("Staff clerk@example.com") && e.message.contains("gross pay"),
+        "{}",
+        e.message
+    );
+    assert_eq!(f.count("SELECT count(*) FROM outbox"), before, "nothing half written");
+    component(&f, who, ComponentKind::Tds, "TDS", "500", "01/07/2026").unwrap();
+
+    // The slip: earnings, deductions, net and the year to date.
+    let july = run("2026-07").unwrap().into_iter().find(|l| l.user_id == who).unwrap();
+    let path = f.desk.save_salary_slip(&f.director, SaveSalarySlip { id: july.id }).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", &path, "-"])
+        .output()
+        .expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "Basic pay",
+        "14,000.00",
+        "Allowances",
+        "Gross pay",
+        "Provident fund (employee)",
+        "1,680.00",
+        "ESI (employee)",
+        "Professional tax",
+        "TDS (income tax)",
+        "Advance recovered",
+        "2,000.00",
+        "Net pay",
+        "Year to date",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in:\n{text}");
+    }
+    // Someone without payroll rights sees no structure.
+    let e = api(f
+        .desk
+        .get_salary_structure(&clerk, GetSalaryStructure { branch_id: f.branch, user_id: who })
+        .unwrap_err());
+    assert_eq!(e.code, ErrorCode::PermissionDenied);
 }

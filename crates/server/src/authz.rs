@@ -239,7 +239,9 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         // taken offline happened. An author without the permission at
         // their clock time is accepted and flagged for review.
         E::Expenses => needs(Permission::ManageExpense, false),
-        E::SalaryConfigs | E::SalaryLines => needs(Permission::RunPayroll, false),
+        E::SalaryConfigs | E::SalaryLines | E::SalaryComponents | E::SalaryAdvances => {
+            needs(Permission::RunPayroll, false)
+        }
         E::Invoices => needs(Permission::CollectPayment, false),
         // A collector's own count of their drawer.
         E::CashClosings => {

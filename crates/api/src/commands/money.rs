@@ -466,7 +466,30 @@ pub struct SalaryLine {
     pub commission_minor: i64,
     pub adjustments_minor: i64,
     pub adjustment_note: String,
+    /// Basic and allowances from the structure in force for the month
+    /// (`fixed_minor` is their sum).
+    pub basic_minor: i64,
+    pub allowances_minor: i64,
+    /// Days of unpaid leave, and what they took off fixed pay.
+    pub unpaid_days: u32,
+    pub leave_deduction_minor: i64,
+    pub gross_minor: i64,
+    pub pf_employee_minor: i64,
+    pub pf_employer_minor: i64,
+    pub esi_employee_minor: i64,
+    pub esi_employer_minor: i64,
+    pub pt_minor: i64,
+    pub tds_minor: i64,
+    pub advance_recovery_minor: i64,
+    /// Everything taken from gross pay.
+    pub deductions_minor: i64,
+    /// Net pay: what is paid.
     pub total_minor: i64,
+    /// From the start of the financial year to this month, this month
+    /// included: gross, deductions and net.
+    pub ytd_gross_minor: i64,
+    pub ytd_deductions_minor: i64,
+    pub ytd_net_minor: i64,
     /// RFC 3339; None until paid.
     pub paid_at: Option<String>,
     pub paid_method: Option<PaymentMethod>,
@@ -476,7 +499,8 @@ pub struct SalaryLine {
     pub payment_numbers: Vec<String>,
 }
 
-/// Sets a person's fixed monthly salary at a branch (0 for none).
+/// Sets a person's basic pay from this month on (0 for none): the
+/// "Basic" component of their structure, in one step.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SetSalary {
@@ -486,6 +510,106 @@ pub struct SetSalary {
     pub fixed_monthly: String,
 }
 command!(SetSalary => "set_salary", Permission -> SalaryLine);
+
+crate::wire::wire_enum! {
+    /// What a salary component is: basic pay (provident fund is reckoned
+    /// on it), another fixed earning, or the income tax deducted monthly.
+    pub enum ComponentKind {
+        #[default]
+        Basic = "BASIC" => "Basic pay",
+        Allowance = "ALLOWANCE" => "Allowance",
+        Tds = "TDS" => "TDS (income tax deducted)",
+    }
+}
+
+/// One component of a person's salary as entered: its amount from a day on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalaryComponent {
+    pub id: uuid::Uuid,
+    pub kind: ComponentKind,
+    pub name: String,
+    pub amount_minor: i64,
+    /// YYYY-MM-DD
+    pub effective_from: String,
+    /// In force today (the latest entry of its name on or before today).
+    pub in_force: bool,
+}
+
+/// Sets a component of a person's salary from a day on: a new component,
+/// a raise from next month (months before keep what they were), or 0 to
+/// end it. Not before the person joined (their staff profile).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveSalaryComponent {
+    pub branch_id: BranchId,
+    pub user_id: crate::ids::UserId,
+    pub kind: ComponentKind,
+    /// "Basic", "HRA", "Conveyance", "TDS".
+    pub name: String,
+    /// Rupees a month as typed.
+    pub amount: String,
+    /// DD/MM/YYYY; empty: the first of this month.
+    pub effective_from: String,
+}
+command!(SaveSalaryComponent => "save_salary_component", Permission -> SalaryStructure);
+
+/// Money advanced to a person, recovered from their pay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalaryAdvance {
+    pub id: uuid::Uuid,
+    pub given_on: String,
+    pub amount_minor: i64,
+    pub monthly_recovery_minor: i64,
+    pub note: String,
+}
+
+/// A person's salary at a branch: every component as entered (newest
+/// first), what is in force today, advances and what is left of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalaryStructure {
+    pub user_id: crate::ids::UserId,
+    pub name: String,
+    /// YYYY-MM-DD, from the staff profile.
+    pub joined_on: Option<String>,
+    pub components: Vec<SalaryComponent>,
+    /// Basic and allowances in force today, a month.
+    pub monthly_fixed_minor: i64,
+    pub advances: Vec<SalaryAdvance>,
+    pub advance_outstanding_minor: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetSalaryStructure {
+    pub branch_id: BranchId,
+    pub user_id: crate::ids::UserId,
+}
+command!(GetSalaryStructure => "get_salary_structure", Permission -> SalaryStructure);
+
+/// Gives a person an advance, recovered by `monthly_recovery` from the
+/// month after `given_on` (at most the amount).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RecordAdvance {
+    pub branch_id: BranchId,
+    pub user_id: crate::ids::UserId,
+    /// DD/MM/YYYY; empty: today.
+    pub given_on: String,
+    pub amount: String,
+    pub monthly_recovery: String,
+    pub note: String,
+}
+command!(RecordAdvance => "record_advance", Permission -> SalaryStructure);
+
+/// Days of unpaid leave in an unpaid month's line (the leave register
+/// will fill it; until then payroll enters it).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetUnpaidDays {
+    pub id: crate::ids::SalaryLineId,
+    pub days: String,
+}
+command!(SetUnpaidDays => "set_unpaid_days", Permission -> SalaryLine);
 
 /// Computes (or recomputes, leaving paid lines alone) a month's salaries
 /// for everyone with a salary or who taught at the branch that month.

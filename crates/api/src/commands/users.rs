@@ -159,6 +159,8 @@ pub struct StaffProfile {
     pub bank_account_number: String,
     pub bank_ifsc: String,
     pub bank_visible: bool,
+    /// YYYY-MM-DD; None: not recorded.
+    pub joined_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -184,5 +186,7 @@ pub struct SaveStaffProfile {
     pub bank_account_name: String,
     pub bank_account_number: String,
     pub bank_ifsc: String,
+    /// DD/MM/YYYY; empty: not recorded.
+    pub joined_on: String,
 }
 command!(SaveStaffProfile => "save_staff_profile", Permission -> StaffProfile);

@@ -154,7 +154,19 @@ pub fn salary_slip(
     p.line(PrintStyle::Heading, &format!("Salary slip {}", line.month));
     p.line(PrintStyle::Text, &view.name);
     p.gap(6);
-    p.row("Fixed salary", view.fixed_minor);
+    p.line(PrintStyle::Strong, "Earnings");
+    let itemised = view.basic_minor != 0 || view.allowances_minor != 0;
+    if itemised {
+        p.row("Basic pay", view.basic_minor);
+        if view.allowances_minor != 0 {
+            p.row("Allowances", view.allowances_minor);
+        }
+        if view.unpaid_days > 0 {
+            p.row(&format!("Unpaid leave, {} days", view.unpaid_days), -view.leave_deduction_minor);
+        }
+    } else if view.fixed_minor != 0 {
+        p.row("Fixed salary", view.fixed_minor);
+    }
     if view.batch_fixed_minor != 0 {
         p.row("Batches (fixed monthly)", view.batch_fixed_minor);
     }
@@ -167,9 +179,43 @@ pub fn salary_slip(
     if view.adjustments_minor != 0 {
         p.row(&format!("Adjustments: {}", view.adjustment_note), view.adjustments_minor);
     }
+    p.total("Gross pay", view.gross_minor);
+    if view.deductions_minor != 0 {
+        p.gap(4);
+        p.line(PrintStyle::Strong, "Deductions");
+        for (label, v) in [
+            ("Provident fund (employee)", view.pf_employee_minor),
+            ("ESI (employee)", view.esi_employee_minor),
+            ("Professional tax", view.pt_minor),
+            ("TDS (income tax)", view.tds_minor),
+            ("Advance recovered", view.advance_recovery_minor),
+        ] {
+            if v != 0 {
+                p.row(label, v);
+            }
+        }
+        p.total("Total deductions", view.deductions_minor);
+    }
     p.gap(2);
-    p.total("Total", view.total_minor);
+    p.total("Net pay", view.total_minor);
     p.line(PrintStyle::Small, &amount::in_words(view.total_minor));
+    if view.pf_employer_minor != 0 || view.esi_employer_minor != 0 {
+        let currency = p.currency.clone();
+        p.line(
+            PrintStyle::Small,
+            &format!(
+                "Paid by the employer besides: provident fund {}, ESI {}",
+                amount::format_in(&currency, view.pf_employer_minor),
+                amount::format_in(&currency, view.esi_employer_minor)
+            ),
+        );
+    }
+    p.gap(4);
+    p.line(PrintStyle::Strong, "Year to date");
+    p.row("Gross pay", view.ytd_gross_minor);
+    p.row("Deductions", view.ytd_deductions_minor);
+    p.row("Net pay", view.ytd_net_minor);
+    p.gap(4);
     match (&view.paid_at, view.paid_method) {
         (Some(at), Some(m)) => p.line(
             PrintStyle::Text,

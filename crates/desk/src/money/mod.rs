@@ -8,10 +8,12 @@ pub mod dues;
 pub mod expenses;
 pub mod invoices;
 pub mod numbers;
+pub mod pay;
 pub mod payroll;
 pub mod report;
 pub mod reviews;
 pub mod salary_payments;
+pub mod salary_structure;
 pub mod settle;
 pub mod store;
 

@@ -113,8 +113,39 @@ pub struct SalaryLineRow {
     pub paid_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub basic_minor: i64,
+    pub allowances_minor: i64,
+    pub unpaid_days: u32,
+    pub leave_deduction_minor: i64,
+    pub gross_minor: i64,
+    pub pf_employee_minor: i64,
+    pub pf_employer_minor: i64,
+    pub esi_employee_minor: i64,
+    pub esi_employer_minor: i64,
+    pub pt_minor: i64,
+    pub tds_minor: i64,
+    pub advance_recovery_minor: i64,
 }
 branch_record!(SalaryLineRow, "salary_lines");
+
+impl SalaryLineRow {
+    /// Gross pay (a line from before itemised slips: its total).
+    pub fn gross(&self) -> i64 {
+        if self.gross_minor == 0 && self.basic_minor == 0 {
+            self.total_minor
+        } else {
+            self.gross_minor
+        }
+    }
+
+    pub fn deductions(&self) -> i64 {
+        self.pf_employee_minor
+            + self.esi_employee_minor
+            + self.pt_minor
+            + self.tds_minor
+            + self.advance_recovery_minor
+    }
+}
 
 fn derived(parts: &str) -> Uuid {
     const NAMESPACE: Uuid = Uuid::from_u128(0x93c1_7e2a_5d48_4f0b_b6e3_0a9d_28f1_c574);
@@ -137,9 +168,7 @@ fn configs(conn: &Connection, branch: BranchId) -> Result<Vec<SalaryConfigRow>> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-const LINE_COLUMNS: &str = "id, branch_id, month, user_id, fixed_minor, batch_fixed_minor, sessions_taught, session_minor,
-    students, commission_minor, adjustments_minor, adjustment_note, total_minor, paid_at, paid_method, paid_reference,
-    paid_by, created_at, updated_at";
+static LINE_COLUMNS: crate::db::read::Columns = crate::db::read::columns!(SalaryLineRow, "");
 
 fn line_from_row(r: &Row<'_>) -> rusqlite::Result<SalaryLineRow> {
     crate::db::read::row(r)
@@ -182,7 +211,143 @@ fn is_paid(conn: &Connection, l: &SalaryLineRow) -> Result<bool> {
     Ok(l.paid_at.is_some() || !salary_payments::of_line(conn, l.id)?.is_empty())
 }
 
+/// The first day of the financial year `month` (YYYY-MM) falls in, as YYYY-MM.
+fn year_start(conn: &Connection, month: &str) -> Result<String> {
+    let start =
+        crate::settings::effective_int(conn, branchdesk_api::settings::YEAR_START_MONTH, None)? as u32;
+    let (y, m) = month
+        .split_once('-')
+        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
+        .unwrap_or((0, 1));
+    let year = if m >= start { y } else { y - 1 };
+    Ok(format!("{year:04}-{start:02}"))
+}
+
+/// Gross, deductions and net of a person's lines at a branch from the
+/// start of the financial year to `l`'s month, this month included.
+fn year_to_date(conn: &Connection, l: &SalaryLineRow) -> Result<(i64, i64, i64)> {
+    let from = year_start(conn, &l.month)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LINE_COLUMNS} FROM salary_lines WHERE branch_id = ?1 AND user_id = ?2 AND month >= ?3 AND month <= ?4"
+    ))?;
+    let lines: Vec<SalaryLineRow> = crate::db::read::all(
+        &mut stmt,
+        (l.branch_id.to_string(), l.user_id.to_string(), from, l.month.clone()),
+    )?;
+    Ok(lines.iter().fold((0, 0, 0), |(g, d, n), x| (g + x.gross(), d + x.deductions(), n + x.total_minor)))
+}
+
+/// The first day of the month after `day`'s.
+pub(crate) fn next_month_start(day: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    let first = day.with_day(1).unwrap_or(day);
+    first.checked_add_months(chrono::Months::new(1)).unwrap_or(first)
+}
+
+/// A person's line for the month starting `first`: fixed pay from the
+/// structure in force on its first day, `e` earned from teaching, the
+/// adjustments and unpaid days the old line holds (or the ones given),
+/// the statutory deductions and the advance recovered. A month whose
+/// deductions exceed its gross pay is refused, naming the person.
+#[allow(clippy::too_many_arguments)]
+fn compute_line(
+    conn: &Connection,
+    branch: BranchId,
+    first: NaiveDate,
+    user: UserId,
+    e: &Earnings,
+    old: Option<&SalaryLineRow>,
+    (adjustments, unpaid_days): (i64, u32),
+    now: DateTime<Utc>,
+) -> Result<SalaryLineRow> {
+    use super::{pay, salary_structure as structure};
+    use chrono::Datelike;
+    let month = first.format("%Y-%m").to_string();
+    let (basic, allowances, tds) = structure::fixed_on(conn, branch, user, first)?;
+    let (outstanding, instalment) = structure::advance_due(conn, branch, user, first)?;
+    let days = (next_month_start(first) - first).num_days() as u32;
+    let input = pay::Month {
+        basic,
+        allowances,
+        variable: e.total(),
+        adjustments,
+        tds,
+        unpaid_days,
+        days_in_month: days,
+        february: first.month() == 2,
+        advance_outstanding: outstanding,
+        advance_instalment: instalment,
+    };
+    let name = || -> Result<String> {
+        Ok(crate::users::store::by_id(conn, user)?.map(|u| u.full_name).unwrap_or_default())
+    };
+    let slip = match pay::slip(&structure::rules(conn, branch)?, &input) {
+        Ok(s) => s,
+        Err(pay::PayError::TooManyUnpaidDays) => {
+            return Err(ApiError::invalid("days", format!("{month} has {days} days.")).into())
+        }
+        Err(pay::PayError::DeductionsExceedGross { gross, statutory }) => {
+            let currency = crate::org::store::organisation(conn)?.map(|o| o.currency).unwrap_or_default();
+            return Err(ApiError::invalid(
+                "user_id",
+                format!(
+                    "{}: PF, ESI, professional tax and TDS come to {} against gross pay of {} in {month}. Check their salary structure; nothing was saved.",
+                    name()?,
+                    amount::format_in(&currency, statutory),
+                    amount::format_in(&currency, gross)
+                ),
+            )
+            .into());
+        }
+    };
+    Ok(SalaryLineRow {
+        id: line_id(branch, &month, user),
+        branch_id: branch,
+        month,
+        user_id: user,
+        fixed_minor: basic + allowances,
+        batch_fixed_minor: e.batch_fixed,
+        sessions_taught: e.sessions,
+        session_minor: e.per_session,
+        students: e.students,
+        commission_minor: e.commission,
+        adjustments_minor: adjustments,
+        adjustment_note: old.map(|o| o.adjustment_note.clone()).unwrap_or_default(),
+        total_minor: slip.net,
+        paid_at: None,
+        paid_method: None,
+        paid_reference: String::new(),
+        paid_by: None,
+        created_at: old.map_or(now, |o| o.created_at),
+        updated_at: now,
+        basic_minor: basic,
+        allowances_minor: allowances,
+        unpaid_days,
+        leave_deduction_minor: slip.leave_deduction,
+        gross_minor: slip.gross,
+        pf_employee_minor: slip.pf_employee,
+        pf_employer_minor: slip.pf_employer,
+        esi_employee_minor: slip.esi_employee,
+        esi_employer_minor: slip.esi_employer,
+        pt_minor: slip.pt,
+        tds_minor: slip.tds,
+        advance_recovery_minor: slip.advance_recovery,
+    })
+}
+
+/// What the line's person earned from teaching, as the line records it.
+fn earned(l: &SalaryLineRow) -> Earnings {
+    Earnings {
+        batch_fixed: l.batch_fixed_minor,
+        sessions: l.sessions_taught,
+        per_session: l.session_minor,
+        students: l.students,
+        commission: l.commission_minor,
+    }
+}
+
 pub(crate) fn line_view(conn: &Connection, l: &SalaryLineRow) -> Result<SalaryLine> {
+    let ytd = year_to_date(conn, l)?;
     let payments = salary_payments::of_line(conn, l.id)?;
     let first = payments.first();
     Ok(SalaryLine {
@@ -198,7 +363,23 @@ pub(crate) fn line_view(conn: &Connection, l: &SalaryLineRow) -> Result<SalaryLi
         commission_minor: l.commission_minor,
         adjustments_minor: l.adjustments_minor,
         adjustment_note: l.adjustment_note.clone(),
+        basic_minor: l.basic_minor,
+        allowances_minor: l.allowances_minor,
+        unpaid_days: l.unpaid_days,
+        leave_deduction_minor: l.leave_deduction_minor,
+        gross_minor: l.gross(),
+        pf_employee_minor: l.pf_employee_minor,
+        pf_employer_minor: l.pf_employer_minor,
+        esi_employee_minor: l.esi_employee_minor,
+        esi_employer_minor: l.esi_employer_minor,
+        pt_minor: l.pt_minor,
+        tds_minor: l.tds_minor,
+        advance_recovery_minor: l.advance_recovery_minor,
+        deductions_minor: l.deductions(),
         total_minor: l.total_minor,
+        ytd_gross_minor: ytd.0,
+        ytd_deductions_minor: ytd.1,
+        ytd_net_minor: ytd.2,
         paid_at: first.map(|p| p.paid_at).or(l.paid_at).map(|t| t.to_rfc3339()),
         paid_method: first.map(|p| p.method).or(l.paid_method),
         paid_reference: first.map_or_else(|| l.paid_reference.clone(), |p| p.reference.clone()),
@@ -235,40 +416,29 @@ fn month_facts(
 impl Desk {
     pub fn set_salary(&self, actor: &Actor, input: SetSalary) -> Result<SalaryLine> {
         actor.require(Permission::RunPayroll, Some(input.branch_id))?;
-        let fixed = match amount::parse(&input.fixed_monthly) {
-            Some(v) if v >= 0 && !input.fixed_monthly.trim().is_empty() => {
-                validate::bounded_amount("fixed_monthly", v)?
-            }
-            _ => {
-                return Err(ApiError::invalid(
-                    "fixed_monthly",
-                    "Enter the monthly salary in rupees (0 for none).",
-                )
-                .into())
-            }
-        };
-        let person = crate::users::store::by_id(&self.db().conn, input.user_id)?;
-        if person.is_none() {
-            return Err(ApiError::invalid("user_id", "Choose a person from the list.").into());
+        let typed = input.fixed_monthly.trim();
+        if typed.is_empty() || amount::parse(typed).is_none_or(|v| v < 0) {
+            return Err(ApiError::invalid(
+                "fixed_monthly",
+                "Enter the monthly salary in rupees (0 for none).",
+            )
+            .into());
         }
-        let now = self.clock().now();
-        let id = config_id(input.branch_id, input.user_id);
-        self.write(Some(actor.user_id), |w| {
-            let row = SalaryConfigRow {
-                id,
-                branch_id: input.branch_id,
-                user_id: input.user_id,
-                fixed_monthly_minor: fixed,
-                created_at: now,
-                updated_at: now,
-            };
-            let old = configs(w.tx(), input.branch_id)?.into_iter().find(|c| c.id == id);
-            match old {
-                Some(old) => {
-                    w.update(&old, &SalaryConfigRow { created_at: old.created_at, ..row }).map(|_| ())
-                }
-                None => w.insert(&row),
+        // The basic pay component from this month on.
+        let component = SaveSalaryComponent {
+            branch_id: input.branch_id,
+            user_id: input.user_id,
+            kind: ComponentKind::Basic,
+            name: "Basic".into(),
+            amount: input.fixed_monthly.clone(),
+            effective_from: String::new(),
+        };
+        self.save_salary_component(actor, component).map_err(|e| {
+            let mut e = ApiError::from(e);
+            if matches!(e.field.as_deref(), Some("amount")) {
+                e.field = Some("fixed_monthly".into());
             }
+            crate::Error::from(e)
         })?;
         let lines =
             self.run_payroll(actor, RunPayroll { branch_id: input.branch_id, month: String::new() })?;
@@ -291,12 +461,16 @@ impl Desk {
         let now = self.clock().now();
         self.write(Some(actor.user_id), |w| {
             let (batches, taught) = month_facts(w.tx(), branch, from, last)?;
-            let fixed: BTreeMap<UserId, i64> =
-                configs(w.tx(), branch)?.into_iter().map(|c| (c.user_id, c.fixed_monthly_minor)).collect();
+            let mut with_pay: BTreeSet<UserId> = configs(w.tx(), branch)?
+                .into_iter()
+                .filter(|c| c.fixed_monthly_minor > 0)
+                .map(|c| c.user_id)
+                .collect();
+            with_pay.extend(super::salary_structure::people(w.tx(), branch)?);
             let existing: BTreeMap<UserId, SalaryLineRow> =
                 lines_of_month(w.tx(), branch, &month)?.into_iter().map(|l| (l.user_id, l)).collect();
-            let people: BTreeSet<UserId> = fixed
-                .keys()
+            let people: BTreeSet<UserId> = with_pay
+                .iter()
                 .copied()
                 .chain(batches.iter().map(|b| b.teacher))
                 .chain(taught.iter().map(|t| t.by))
@@ -304,38 +478,17 @@ impl Desk {
                 .collect();
             for user in people {
                 let e = earnings(user, &batches, &taught);
-                let base = fixed.get(&user).copied().unwrap_or(0);
                 let old = existing.get(&user);
                 if let Some(o) = old {
                     if is_paid(w.tx(), o)? {
                         continue;
                     }
                 }
-                let adjustments = old.map_or(0, |o| o.adjustments_minor);
-                let row = SalaryLineRow {
-                    id: line_id(branch, &month, user),
-                    branch_id: branch,
-                    month: month.clone(),
-                    user_id: user,
-                    fixed_minor: base,
-                    batch_fixed_minor: e.batch_fixed,
-                    sessions_taught: e.sessions,
-                    session_minor: e.per_session,
-                    students: e.students,
-                    commission_minor: e.commission,
-                    adjustments_minor: adjustments,
-                    adjustment_note: old.map(|o| o.adjustment_note.clone()).unwrap_or_default(),
-                    total_minor: base + e.total() + adjustments,
-                    paid_at: None,
-                    paid_method: None,
-                    paid_reference: String::new(),
-                    paid_by: None,
-                    created_at: old.map_or(now, |o| o.created_at),
-                    updated_at: now,
-                };
+                let kept = old.map_or((0, 0), |o| (o.adjustments_minor, o.unpaid_days));
+                let row = compute_line(w.tx(), branch, from, user, &e, old, kept, now)?;
                 match old {
                     // Nothing earned and nothing recorded: no line.
-                    None if row.total_minor == 0 => {}
+                    None if row.gross_minor == 0 && row.total_minor == 0 => {}
                     None => w.insert(&row)?,
                     Some(o) => {
                         w.update(o, &SalaryLineRow { updated_at: o.updated_at, ..row.clone() })?;
@@ -392,19 +545,42 @@ impl Desk {
         };
         let note = validate::required("note", "reason for the adjustment", &input.note, 200)?;
         let adjustments = old.adjustments_minor + value;
-        let total = old.total_minor + value;
-        if total < 0 {
-            return Err(ApiError::invalid("amount", "A deduction cannot take the salary below zero.").into());
-        }
         let joined =
             if old.adjustment_note.is_empty() { note } else { format!("{}; {note}", old.adjustment_note) };
-        let new = SalaryLineRow {
-            adjustments_minor: adjustments,
-            adjustment_note: joined,
-            total_minor: total,
-            updated_at: self.clock().now(),
-            ..old.clone()
+        let new = self.recomputed(&old, adjustments, old.unpaid_days)?;
+        if new.gross_minor == 0 && old.gross() + value < 0 {
+            return Err(ApiError::invalid("amount", "A deduction cannot take the salary below zero.").into());
+        }
+        let new = SalaryLineRow { adjustment_note: joined, ..new };
+        self.write(Some(actor.user_id), |w| w.update(&old, &new).map(|_| ()))?;
+        line_view(&self.db().conn, &new)
+    }
+
+    /// An unpaid line computed again with other adjustments or unpaid days.
+    fn recomputed(&self, old: &SalaryLineRow, adjustments: i64, unpaid_days: u32) -> Result<SalaryLineRow> {
+        let first = NaiveDate::parse_from_str(&format!("{}-01", old.month), "%Y-%m-%d")
+            .map_err(|_| ApiError::invalid("id", "This line's month is not a month."))?;
+        compute_line(
+            &self.db().conn,
+            old.branch_id,
+            first,
+            old.user_id,
+            &earned(old),
+            Some(old),
+            (adjustments, unpaid_days),
+            self.clock().now(),
+        )
+    }
+
+    pub fn set_unpaid_days(&self, actor: &Actor, input: SetUnpaidDays) -> Result<SalaryLine> {
+        let old = self.unpaid_line(actor, input.id)?;
+        let days: u32 = match input.days.trim() {
+            "" => 0,
+            t => t
+                .parse()
+                .map_err(|_| ApiError::invalid("days", "Enter whole days of unpaid leave (0 for none)."))?,
         };
+        let new = self.recomputed(&old, old.adjustments_minor, days)?;
         self.write(Some(actor.user_id), |w| w.update(&old, &new).map(|_| ()))?;
         line_view(&self.db().conn, &new)
     }

@@ -28,13 +28,14 @@ pub struct ProfileRow {
     pub bank_ifsc: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub joined_on: Option<chrono::NaiveDate>,
 }
 
 org_record!(ProfileRow, "staff_profiles");
 
 static COLUMNS: Columns = columns!(ProfileRow, "");
 
-fn by_user(conn: &Connection, user: UserId) -> Result<Option<ProfileRow>> {
+pub(crate) fn by_user(conn: &Connection, user: UserId) -> Result<Option<ProfileRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM staff_profiles WHERE id = ?1"))?
         .query_row([user.to_string()], crate::db::read::row)
@@ -73,6 +74,7 @@ fn view(conn: &Connection, user: UserId, row: Option<&ProfileRow>, payroll: bool
         bank_account_number: show(&p.bank_account_number, 4),
         bank_ifsc: show(&p.bank_ifsc, 0),
         bank_visible: payroll,
+        joined_on: p.joined_on.map(|d| d.to_string()),
     })
 }
 
@@ -146,6 +148,20 @@ impl Desk {
         let department = text("department", &input.department, 80)?;
         let designation = text("designation", &input.designation, 80)?;
         let bank_account_name = text("bank_account_name", &input.bank_account_name, 100)?;
+        let joined_on = match input.joined_on.trim() {
+            "" => None,
+            typed => {
+                let day = validate::parse_date("joined_on", typed)?;
+                if day > self.today() {
+                    return Err(ApiError::invalid(
+                        "joined_on",
+                        "Enter the day they joined, not a day to come.",
+                    )
+                    .into());
+                }
+                Some(day)
+            }
+        };
         let db = self.db();
         if let Some(m) = input.reporting_manager_id {
             if m == user.id {
@@ -192,6 +208,7 @@ impl Desk {
             bank_ifsc: code,
             created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
             updated_at: now,
+            joined_on,
         };
         drop(db);
         self.write(Some(actor.user_id), |w| match &old {
