@@ -76,7 +76,8 @@ async fn expenses_and_the_months_profit_and_loss() {
     app.type_into("#salary-lines input[aria-label='Adjustment']", "500").await;
     app.type_into("#salary-lines input[aria-label='Why']", "Exam duty").await;
     app.click("#salary-lines button.adjust").await;
-    app.wait_text("#payroll-notice", "now 20,500.00").await;
+    // ₹20,500 gross less PF on the ₹15,000 ceiling (₹1,800) and ESI (₹154).
+    app.wait_text("#payroll-notice", "now 18,546.00").await;
     app.type_into("#salary-lines input[aria-label='Reference']", "NEFT-1").await;
     app.click("#salary-lines button.pay").await;
     app.wait_text("#salary-lines", "K2/1/S260001").await;
@@ -88,8 +89,8 @@ async fn expenses_and_the_months_profit_and_loss() {
     // rent waiting for approval does not.
     app.click_centred("[data-area='Profit and loss']").await;
     let pl = app.wait_text("#pl-table", "Koramangala").await;
-    assert!(pl.contains("20,500.00"), "the salary paid counts: {pl}");
-    assert!(pl.contains("-20,500.00"), "nothing else: {pl}");
+    assert!(pl.contains("18,546.00"), "the salary paid counts: {pl}");
+    assert!(pl.contains("-18,546.00"), "nothing else: {pl}");
     assert!(!pl.contains("18,000.00"), "the rent waits for approval: {pl}");
     app.screenshot("profit-and-loss").await;
     app.close().await;

@@ -1,11 +1,10 @@
-//! Expenses of a branch (record with the bill, approve, reject, void),
-//! payroll (run a month, adjust, pay, slips, fixed salaries), and the
-//! month's profit and loss per branch with the organisation roll-up.
+//! Expenses of a branch (record with the bill, approve, reject, void) and
+//! the month's profit and loss per branch with the organisation roll-up
+//! (payroll is `payroll.rs`).
 
 use crate::components::branch::branch_picker;
-use crate::components::document::DocumentActions;
 use crate::components::field::{pick_file, setter, DateField, Field, FormActions, FormError, Select};
-use crate::components::form::{use_form, use_form_with};
+use crate::components::form::use_form;
 use crate::components::session::use_session;
 use crate::format::{day, money};
 use crate::hooks::{act, show, use_query};
@@ -13,7 +12,6 @@ use crate::invoke::call;
 use branchdesk_api::commands::attachments::{OpenAttachment, MAX_FILE_BYTES};
 use branchdesk_api::commands::imports::OpenSavedFile;
 use branchdesk_api::commands::money::*;
-use branchdesk_api::ids::UserId;
 use branchdesk_api::ApiError;
 use yew::prelude::*;
 
@@ -228,191 +226,4 @@ pub fn ProfitLossPage() -> Html {
             }) }
         </section>
     }
-}
-
-#[component]
-pub fn PayrollPage() -> Html {
-    let s = use_session();
-    let branch = use_state(|| s.me.branches.first().map(|b| b.id).unwrap_or_default());
-    let month = use_state(String::new);
-    let lines = use_state(|| None::<Vec<SalaryLine>>);
-    let error = use_state(|| None::<ApiError>);
-    let notice = use_state(|| None::<String>);
-    let run = {
-        let (lines, error, s, branch, month) =
-            (lines.clone(), error.clone(), s.clone(), *branch, month.clone());
-        Callback::from(move |_: ()| {
-            let lines = lines.clone();
-            act(
-                RunPayroll { branch_id: branch, month: (*month).clone() },
-                error.clone(),
-                s.clone(),
-                move |l| lines.set(Some(l)),
-            );
-        })
-    };
-    let done = {
-        let (run, notice) = (run.clone(), notice.clone());
-        Callback::from(move |text: String| {
-            notice.set(Some(text));
-            run.emit(());
-        })
-    };
-    let say = {
-        let notice = notice.clone();
-        Callback::from(move |t: String| notice.set(Some(t)))
-    };
-    let on_error = {
-        let error = error.clone();
-        Callback::from(move |e: ApiError| error.set(Some(e)))
-    };
-    html! {
-        <section id="payroll">
-            <header class="page-head"><h1>{ "Payroll" }</h1>{ branch_picker(&s.me.branches, branch.clone()) }</header>
-            if let Some(n) = &*notice { <div class="notice success" role="status" id="payroll-notice">{ n }</div> }
-            <FormError error={(*error).clone()} fields={vec![]} />
-            <div class="row">
-                <Field label="Month" name="month" kind="month" value={(*month).clone()} on_input={setter(&month)} hint="empty: this month" />
-                <div class="actions"><button class="primary" id="run-payroll" onclick={run.reform(|_| ())}>{ "Run payroll" }</button></div>
-            </div>
-            <p class="muted">{ "Pay comes from the sessions actually taught (a substitute is credited, a cancelled session is not), each batch's pay terms, and fixed salaries. Running again updates unpaid lines; paid ones never change." }</p>
-            if let Some(l) = &*lines {
-                if l.is_empty() { <p class="empty">{ "No one earned anything this month here." }</p> } else {
-                    <table class="grid" id="salary-lines">
-                        <thead><tr><th>{ "Person" }</th><th class="num">{ "Fixed" }</th><th class="num">{ "Sessions" }</th><th class="num">{ "Commission" }</th><th class="num">{ "Adjustments" }</th><th class="num">{ "Total" }</th><th>{ "" }</th></tr></thead>
-                        <tbody>{ for l.iter().map(|x| html! {
-                            <tr>
-                                <td>{ &x.name }</td>
-                                <td class="num">{ money(x.fixed_minor + x.batch_fixed_minor) }</td>
-                                <td class="num">{ format!("{} · {}", x.sessions_taught, money(x.session_minor)) }</td>
-                                <td class="num">{ money(x.commission_minor) }</td>
-                                <td class="num">{ money(x.adjustments_minor) }<div class="muted">{ &x.adjustment_note }</div></td>
-                                <td class="num"><strong>{ money(x.total_minor) }</strong></td>
-                                <td class="row-actions">
-                                    <DocumentActions kind={PrintKind::SalarySlip} id={x.id.0} on_notice={say.clone()} on_error={on_error.clone()} />
-                                    if let Some(at) = &x.paid_at {
-                                        <span class="tag">{ format!("paid {} {}", day(at.get(..10).unwrap_or_default()), x.payment_numbers.join(", ")) }</span>
-                                        if x.payment_numbers.len() > 1 { <span class="tag warn">{ "paid twice: see Fees due → Needs review" }</span> }
-                                    } else {
-                                        <LineActions line={x.clone()} on_done={done.clone()} />
-                                    }
-                                </td>
-                            </tr>
-                        }) }</tbody>
-                    </table>
-                }
-            }
-            <SalaryForm branch={*branch} on_done={done.clone()} />
-        </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct LineProps {
-    line: SalaryLine,
-    on_done: Callback<String>,
-}
-
-/// Adjust or pay one unpaid line.
-#[component]
-fn LineActions(p: &LineProps) -> Html {
-    let s = use_session();
-    let adjustment = use_form::<AdjustSalary>();
-    let payment = use_form_with(|| PaySalary { method: PaymentMethod::BankTransfer, ..PaySalary::default() });
-    let error = use_state(|| None::<ApiError>);
-    let id = p.line.id;
-    let adjust = {
-        let (adjustment, error, s, done) = (adjustment.clone(), error.clone(), s.clone(), p.on_done.clone());
-        Callback::from(move |_: MouseEvent| {
-            let done = done.clone();
-            act(
-                AdjustSalary { id, ..adjustment.value().clone() },
-                error.clone(),
-                s.clone(),
-                move |l: SalaryLine| done.emit(format!("{} now {}.", l.name, money(l.total_minor))),
-            );
-        })
-    };
-    let pay = {
-        let (payment, error, s, done) = (payment.clone(), error.clone(), s.clone(), p.on_done.clone());
-        Callback::from(move |_: MouseEvent| {
-            let done = done.clone();
-            act(
-                PaySalary { id, ..payment.value().clone() },
-                error.clone(),
-                s.clone(),
-                move |l: SalaryLine| done.emit(format!("{} paid {}.", l.name, money(l.total_minor))),
-            );
-        })
-    };
-    let typed = |cb: Callback<String>| {
-        cb.reform(|e: InputEvent| e.target_unchecked_into::<web_sys::HtmlInputElement>().value())
-    };
-    let methods: Vec<(String, String)> =
-        PaymentMethod::ALL.iter().map(|m| (m.as_str().into(), m.label().into())).collect();
-    let err = (*error).clone();
-    html! {
-        <div class="line-actions">
-            <FormError error={err.clone()} fields={vec![]} />
-            <input class="small" placeholder="± amount" aria-label="Adjustment" value={adjustment.amount.clone()} oninput={typed(adjustment.field(|f, v| f.amount = v))} />
-            <input class="small" placeholder="why" aria-label="Why" value={adjustment.note.clone()} oninput={typed(adjustment.field(|f, v| f.note = v))} />
-            <button class="adjust" onclick={adjust}>{ "Adjust" }</button>
-            <Select label="Paid by" name="paid_method" value={payment.method.as_str()} options={methods} on_change={payment.field(|f, v: String| f.method = PaymentMethod::parse(&v).unwrap_or_default())} />
-            <input class="small" placeholder="reference" aria-label="Reference" value={payment.reference.clone()} oninput={typed(payment.field(|f, v| f.reference = v))} />
-            <button class="pay" onclick={pay}>{ "Mark paid" }</button>
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct SalaryFormProps {
-    branch: branchdesk_api::ids::BranchId,
-    on_done: Callback<String>,
-}
-
-/// A person's fixed monthly salary at the branch.
-#[component]
-fn SalaryForm(p: &SalaryFormProps) -> Html {
-    let s = use_session();
-    let (users, _) = use_query(branchdesk_api::commands::users::ListUsers::default());
-    let form = use_form::<SalaryDraft>();
-    let error = use_state(|| None::<ApiError>);
-    let onsubmit = {
-        let (form, error, s, done, branch) =
-            (form.clone(), error.clone(), s.clone(), p.on_done.clone(), p.branch);
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let Some(user_id) = form.user else {
-                return error.set(Some(ApiError::invalid("user_id", "Choose a person.")));
-            };
-            let input = SetSalary { branch_id: branch, user_id, ..form.salary.clone() };
-            let done = done.clone();
-            act(input, error.clone(), s.clone(), move |l: SalaryLine| {
-                done.emit(format!("{}'s salary is {} a month.", l.name, money(l.fixed_minor)))
-            });
-        })
-    };
-    let options: Vec<(String, String)> = match &users {
-        Some(Ok(list)) => list.iter().map(|u| (u.id.to_string(), u.full_name.clone())).collect(),
-        _ => vec![],
-    };
-    let err = (*error).clone();
-    html! {
-        <form class="card" id="salary-form" {onsubmit}>
-            <h3>{ "Fixed monthly salary" }</h3>
-            <FormError error={err.clone()} fields={vec!["user_id", "fixed_monthly"]} />
-            <div class="row">
-                <Select label="Person" name="user_id" value={form.user.map(|u| u.to_string()).unwrap_or_default()} {options} on_change={form.field(|f, v: String| f.user = v.parse().ok().map(UserId))} error={err.clone()} none="Choose…" />
-                <Field label="Salary a month (₹)" name="fixed_monthly" value={form.salary.fixed_monthly.clone()} on_input={form.field(|f, v| f.salary.fixed_monthly = v)} error={err.clone()} hint="0 for none" />
-            </div>
-            <FormActions save="Set salary" id="salary-save" />
-        </form>
-    }
-}
-
-/// The salary form: the person until one is chosen, the amount as typed.
-#[derive(Clone, Default, PartialEq)]
-struct SalaryDraft {
-    salary: SetSalary,
-    user: Option<UserId>,
 }

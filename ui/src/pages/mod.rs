@@ -45,6 +45,7 @@ pub mod login;
 pub mod messages;
 pub mod money_review;
 pub mod organisation;
+pub mod payroll;
 pub mod recovery;
 pub mod reports;
 pub mod roles;
@@ -72,7 +73,7 @@ pub fn render(page: Page) -> Html {
         Page::Messages => html! { <messages::MessagesPage /> },
         Page::Dues => html! { <fees::DuesPage /> },
         Page::Expenses => html! { <accounts::ExpensesPage /> },
-        Page::Payroll => html! { <accounts::PayrollPage /> },
+        Page::Payroll => html! { <payroll::PayrollPage /> },
         Page::ProfitLoss => html! { <accounts::ProfitLossPage /> },
         Page::Timetable => html! { <timetable::TimetablePage /> },
         Page::Batches => html! { <batches::BatchesPage /> },

@@ -490,6 +490,7 @@ fn ProfileFields(p: &ProfileFieldsProps) -> Html {
         bank_account_name: pr.bank_account_name.clone(),
         bank_account_number: pr.bank_account_number.clone(),
         bank_ifsc: pr.bank_ifsc.clone(),
+        joined_on: pr.joined_on.as_deref().map(branchdesk_api::dates::show_iso).unwrap_or_default(),
     });
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
@@ -508,7 +509,7 @@ fn ProfileFields(p: &ProfileFieldsProps) -> Html {
     html! {
         <form class="card panel" id="profile-form" {onsubmit}>
             <h2>{ format!("Profile of {}", p.user.full_name) }</h2>
-            <FormError error={err.clone()} fields={vec!["specialties", "qualifications", "bio", "department", "designation", "bank_account_name", "bank_account_number", "bank_ifsc"]} />
+            <FormError error={err.clone()} fields={vec!["specialties", "qualifications", "bio", "department", "designation", "joined_on", "bank_account_name", "bank_account_number", "bank_ifsc"]} />
             <label class="check"><input type="checkbox" checked={form.kind == ProfileKind::Staff} onchange={form.field(|f, _: Event| f.kind = if f.kind == ProfileKind::Staff { ProfileKind::Teacher } else { ProfileKind::Staff })} />{ " Office staff (not a teacher)" }</label>
             <div class="row">
                 <Field label="Specialties" name="specialties" value={form.specialties.clone()} on_input={form.field(|f, v| f.specialties = v)} error={err.clone()} />
@@ -517,6 +518,7 @@ fn ProfileFields(p: &ProfileFieldsProps) -> Html {
             <div class="row">
                 <Field label="Department" name="department" value={form.department.clone()} on_input={form.field(|f, v| f.department = v)} error={err.clone()} />
                 <Field label="Designation" name="designation" value={form.designation.clone()} on_input={form.field(|f, v| f.designation = v)} error={err.clone()} />
+                <crate::components::field::DateField label="Joined on" name="joined_on" value={form.joined_on.clone()} on_input={form.field(|f, v| f.joined_on = v)} error={err.clone()} />
             </div>
             <Field label="About" name="bio" value={form.bio.clone()} on_input={form.field(|f, v| f.bio = v)} error={err.clone()} />
             <fieldset>
