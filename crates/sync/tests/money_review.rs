@@ -151,7 +151,8 @@ fn a_salary_paid_on_two_offline_desks_is_two_payments_and_one_review_item() {
                 GetProfitAndLoss { branch_id: Some(branch), month: "2026-06".into() },
             )
             .unwrap();
-        assert_eq!(pl.total.salaries_minor, 4_000_000, "money paid out twice is counted twice");
+        // ₹20,000 less PF (₹1,800) and ESI (₹150), paid twice.
+        assert_eq!(pl.total.salaries_minor, 2 * 1_805_000, "money paid out twice is counted twice");
         let list = reviews(n, branch);
         assert_eq!(list.len(), 1, "{list:?}");
         assert!(list[0].what.contains("paid 2 times"), "{}", list[0].what);
