@@ -2,7 +2,8 @@
 //! basic, HRA and TDS set from this month (a component before the day they
 //! joined is refused), an advance given, the month's register with PF,
 //! ESI, professional tax and TDS itemised and the employer's share below,
-//! and unpaid leave entered in the register with Enter.
+//! unpaid leave entered in the register with Enter, and a pay rate for
+//! batches added to the organisation's table.
 
 use branchdesk_api::commands::settings::SaveSetting;
 use branchdesk_api::commands::users::SaveStaffProfile;
@@ -94,5 +95,17 @@ async fn a_salary_structure_and_the_months_register() {
     app.wait_text("#payroll-notice", "3 unpaid days").await;
     app.wait_text("#salary-lines", "3 unpaid days").await;
     app.screenshot("payroll-structure").await;
+
+    // The organisation's pay rates: a rate without an amount refused, then kept.
+    app.wait_text("#pay-rates", "No rates yet").await;
+    app.type_into("#rate-name", "Senior per session").await;
+    app.choose("#rate-model", "per session taught").await;
+    app.type_into("#rate-amount", "six hundred").await;
+    app.click_centred("#rate-save").await;
+    app.wait_text("#pay-rates", "Enter the rate in rupees").await;
+    app.type_into("#rate-amount", "600").await;
+    app.click_centred("#rate-save").await;
+    let rates = app.wait_text("#rates", "Senior per session").await;
+    assert!(rates.contains("600.00") && rates.contains("per session taught"), "{rates}");
     app.close().await;
 }

@@ -59,4 +59,5 @@ id_type!(
     ExpenseId,
     SalaryLineId,
     InvoiceId,
+    CommissionRateId,
 );

@@ -382,6 +382,15 @@ tables! {
         time("created_at"),
         time("updated_at"),
     ];
+    CommissionRates = "commission_rates", Organisation, [
+        id(),
+        text("name", LINE),
+        text("model", LINE).one_of(&CompensationModel::VALUES),
+        minor("amount_minor", 0),
+        flag("active").defaulted(),
+        time("created_at"),
+        time("updated_at"),
+    ];
     Batches = "batches", Branch, [
         id(),
         uuid("branch_id").refs("branches"),
@@ -404,6 +413,7 @@ tables! {
         time("created_at"),
         time("updated_at"),
         json("fee_instalments", DOCUMENT).defaulted(),
+        uuid("commission_rate_id").null().refs("commission_rates"),
     ];
     ClassSessions = "class_sessions", Branch, [
         id(),

@@ -38,6 +38,7 @@ fn row_fields(table: &str) -> &'static [&'static str] {
     use crate::settings::SettingRow;
     use crate::students::store::{EnrolmentLogRow, EnrolmentRow, GuardianRow, LinkRow, StudentRow};
     use crate::students::transfer::TransferRow;
+    use crate::timetable::rates::CommissionRateRow;
     use crate::timetable::store::{BatchRow, EventRow, SessionRow};
     use crate::users::grants::GrantRow;
     use crate::users::profiles::ProfileRow;
@@ -90,6 +91,7 @@ fn row_fields(table: &str) -> &'static [&'static str] {
         AttachmentRow,
         ComponentRow,
         AdvanceRow,
+        CommissionRateRow,
     );
     panic!("{table} has no row struct listed here (a `Record` of that table)")
 }

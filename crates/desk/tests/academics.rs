@@ -3,7 +3,7 @@
 mod common;
 
 use branchdesk_api::commands::academics::*;
-use branchdesk_api::ids::{CourseId, LessonId, UserId};
+use branchdesk_api::ids::{CourseId, LessonId, RoadmapId, UserId};
 use branchdesk_api::ErrorCode;
 use branchdesk_desk::Actor;
 use common::{api, fixture, Fixture};
@@ -615,4 +615,49 @@ fn a_lesson_is_renamed_and_reweighted_and_opens_only_its_own_links() {
         .open_lesson_link(&f.director, OpenLessonLink { lesson_id: unknown, url: String::new() })
         .unwrap_err());
     assert_eq!((e.code, e.field.as_deref()), (ErrorCode::NotFound, Some("lesson_id")));
+}
+
+/// A roadmap is courses in the order a student takes them: at least one,
+/// each once, from the list; renamed in place; only an organisation-wide
+/// course manager keeps them, and teachers read them.
+#[test]
+fn a_roadmap_orders_courses_once_each_and_is_kept_by_course_managers() {
+    let f = fixture();
+    let (phy, che, mat) = (course(&f, "PHY"), course(&f, "CHE"), course(&f, "MAT"));
+    let save = |who: &Actor, id, name: &str, courses: Vec<CourseId>| {
+        f.desk
+            .save_roadmap(
+                who,
+                SaveRoadmap { id, name: name.into(), description: String::new(), course_ids: courses },
+            )
+            .map_err(api)
+    };
+    assert_eq!(save(&f.director, None, "JEE", vec![]).unwrap_err().field.as_deref(), Some("course_ids"));
+    assert_eq!(save(&f.director, None, " ", vec![phy]).unwrap_err().field.as_deref(), Some("name"));
+    let e = save(&f.director, None, "JEE", vec![phy, che, phy]).unwrap_err();
+    assert_eq!(
+        (e.field.as_deref(), e.message.as_str()),
+        (Some("course_ids"), "A course appears only once in a roadmap.")
+    );
+    let unknown = CourseId(uuid::Uuid::now_v7());
+    assert_eq!(
+        save(&f.director, None, "JEE", vec![phy, unknown]).unwrap_err().field.as_deref(),
+        Some("course_ids")
+    );
+    let (_, branch_admin) = f.staff("admin@example.com", "ADMIN", Some(f.branch));
+    assert_eq!(save(&branch_admin, None, "JEE", vec![phy]).unwrap_err().code, ErrorCode::PermissionDenied);
+
+    let jee = save(&f.director, None, "JEE two-year", vec![mat, phy, che]).unwrap();
+    assert_eq!(jee.course_ids, vec![mat, phy, che], "in the order given");
+    let renamed = save(&f.director, Some(jee.id), "JEE Main two-year", vec![phy, che, mat]).unwrap();
+    assert_eq!(renamed.id, jee.id);
+    let (_, teacher) = f.staff("t@example.com", "TEACHER", Some(f.branch));
+    let listed = f.desk.list_roadmaps(&teacher, ListRoadmaps {}).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].name.as_str(), listed[0].course_ids.clone()),
+        ("JEE Main two-year", vec![phy, che, mat])
+    );
+    let e = save(&f.director, Some(RoadmapId(uuid::Uuid::now_v7())), "X", vec![phy]).unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::NotFound, Some("id")));
 }

@@ -369,3 +369,94 @@ fn a_salary_structure_with_statutory_deductions_advances_and_leave() {
         .unwrap_err());
     assert_eq!(e.code, ErrorCode::PermissionDenied);
 }
+
+/// The organisation's pay rates: a batch on a rate pays by it, a change of
+/// the rate reaches every batch on it for months not yet paid, a retired
+/// rate is offered to no new batch, and only payroll over every branch
+/// keeps the table.
+#[test]
+fn batches_on_an_organisation_rate_pay_by_it() {
+    use branchdesk_api::commands::timetable::{ListCommissionRates, SaveCommissionRate};
+    let f = fixture();
+    for key in [keys::PF_APPLIES, keys::ESI_APPLIES] {
+        set(&f, key, SettingValue::Flag(false));
+    }
+    let save = |who: &branchdesk_desk::Actor, input: SaveCommissionRate| {
+        f.desk.save_commission_rate(who, input).map_err(api)
+    };
+    let rate = |name: &str, amount: &str| SaveCommissionRate {
+        name: name.into(),
+        model: CompensationModel::PerSession,
+        amount: amount.into(),
+        ..Default::default()
+    };
+    assert_eq!(save(&f.director, rate(" ", "600")).unwrap_err().field.as_deref(), Some("name"));
+    assert_eq!(
+        save(&f.director, rate("Senior", "six hundred")).unwrap_err().field.as_deref(),
+        Some("amount")
+    );
+    let (_, branch_payroll) = f.staff("pay@example.com", "PAYROLL_MANAGER", Some(f.branch));
+    assert_eq!(save(&branch_payroll, rate("Senior", "600")).unwrap_err().code, ErrorCode::PermissionDenied);
+    let senior = save(&f.director, rate("Senior per session", "600")).unwrap();
+    let e = save(&f.director, rate("senior PER session", "500")).unwrap_err();
+    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Duplicate, Some("name")));
+
+    let (_, ravi) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
+    let batch = f.physics_batch(ravi.user_id, |b| {
+        b.end_date = "2026-06-30".into();
+        b.commission_rate_id = Some(senior.id);
+    });
+    let shown = f.desk.get_batch(&f.director, GetBatch { id: batch }).unwrap().batch;
+    assert_eq!((shown.comp_model, shown.comp_amount_minor), (CompensationModel::PerSession, 60_000));
+    f.clock.advance(chrono::Duration::days(30)); // 1 July: June's five Mondays taught
+    let pay = || {
+        f.desk
+            .run_payroll(&f.director, RunPayroll { branch_id: f.branch, month: "2026-06".into() })
+            .unwrap()
+            .into_iter()
+            .find(|l| l.user_id == ravi.user_id)
+            .unwrap()
+    };
+    assert_eq!((pay().sessions_taught, pay().session_minor), (5, 300_000));
+    // The rate goes up: June, not yet paid, follows.
+    save(&f.director, SaveCommissionRate { id: Some(senior.id), ..rate("Senior per session", "700") })
+        .unwrap();
+    assert_eq!(pay().session_minor, 350_000);
+    // Retired: kept by the batch on it, offered to no new one.
+    save(
+        &f.director,
+        SaveCommissionRate { id: Some(senior.id), active: false, ..rate("Senior per session", "700") },
+    )
+    .unwrap();
+    let listed =
+        f.desk.list_commission_rates(&f.director, ListCommissionRates { include_inactive: true }).unwrap();
+    assert_eq!((listed.len(), listed[0].batches, listed[0].active), (1, 1, false));
+    assert!(f.desk.list_commission_rates(&f.director, ListCommissionRates::default()).unwrap().is_empty());
+    let again = f.desk.get_batch(&f.director, GetBatch { id: batch }).unwrap().batch;
+    assert_eq!(pay().session_minor, 350_000);
+    let e = f
+        .desk
+        .save_batch(
+            &f.director,
+            branchdesk_api::commands::timetable::SaveBatch {
+                branch_id: f.branch,
+                course_id: again.course_id,
+                name: "Physics XI-B".into(),
+                teacher_id: ravi.user_id,
+                room_id: again.room_id,
+                capacity: 20,
+                start_date: "2026-07-01".into(),
+                end_date: "2026-07-31".into(),
+                slots: vec![branchdesk_api::commands::timetable::Slot {
+                    weekday: 4,
+                    start: "10:00".into(),
+                    end: "11:00".into(),
+                }],
+                commission_rate_id: Some(senior.id),
+                ..Default::default()
+            },
+        )
+        .map_err(api)
+        .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("commission_rate_id"), "{}", e.message);
+}

@@ -242,6 +242,8 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         E::SalaryConfigs | E::SalaryLines | E::SalaryComponents | E::SalaryAdvances => {
             needs(Permission::RunPayroll, false)
         }
+        // The organisation's table of pay rates: payroll over every branch.
+        E::CommissionRates => needs(Permission::RunPayroll, true),
         E::Invoices => needs(Permission::CollectPayment, false),
         // A collector's own count of their drawer.
         E::CashClosings => {

@@ -199,6 +199,8 @@ commands! {
     actor save_resource_file(ac::SaveResourceFile),
     actor imports::open_resource_link(ac::OpenResourceLink),
     actor imports::open_lesson_link(ac::OpenLessonLink),
+    actor list_commission_rates(tt::ListCommissionRates),
+    actor save_commission_rate(tt::SaveCommissionRate),
     actor list_batches(tt::ListBatches),
     actor save_batch(tt::SaveBatch),
     actor set_batch_active(tt::SetBatchActive),

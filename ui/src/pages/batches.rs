@@ -156,6 +156,7 @@ impl BatchDraft {
                 slots: b.slots.clone(),
                 fee_frequency: b.fee_frequency,
                 comp_model: b.comp_model,
+                commission_rate_id: b.commission_rate_id,
                 ..SaveBatch::default()
             },
             course: Some(b.course_id),
@@ -232,6 +233,8 @@ fn BatchForm(p: &BatchFormProps) -> Html {
     let (courses, _) = use_query(ListCourses { include_inactive: false });
     let (teachers, _) = use_query(ListTeachers { branch_id: p.branch_id });
     let (rooms, _) = use_query(ListRooms { branch_id: p.branch_id, include_inactive: false });
+    let (rates, _) =
+        use_query(branchdesk_api::commands::timetable::ListCommissionRates { include_inactive: true });
     let form = use_form_with(|| BatchDraft::of(p.batch.as_ref()));
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
@@ -346,6 +349,21 @@ fn BatchForm(p: &BatchFormProps) -> Html {
         FeeFrequency::ALL.iter().map(|f| (f.as_str().into(), f.label().into())).collect();
     let comp_opts: Vec<(String, String)> =
         CompensationModel::ALL.iter().map(|c| (c.as_str().into(), c.label().into())).collect();
+    // The organisation's pay rates (none listed to someone who may not read them).
+    let rate_opts: Vec<(String, String)> = match &rates {
+        Some(Ok(list)) => list
+            .iter()
+            .filter(|r| r.active || Some(r.id) == form.batch.commission_rate_id)
+            .map(|r| {
+                (
+                    r.id.to_string(),
+                    format!("{} ({} {})", r.name, crate::format::money(r.amount_minor), r.model.label()),
+                )
+            })
+            .collect(),
+        _ => vec![],
+    };
+    let on_rate = form.batch.commission_rate_id.is_some();
     let cancel = p.on_done.reform(|_| None);
     let shown = vec![
         "name",
@@ -358,6 +376,7 @@ fn BatchForm(p: &BatchFormProps) -> Html {
         "end_date",
         "fee_minor",
         "comp_amount_minor",
+        "commission_rate_id",
         "overheads_minor",
     ];
     html! {
@@ -389,8 +408,13 @@ fn BatchForm(p: &BatchFormProps) -> Html {
                     <Field label="Fee" name="fee_minor" value={form.fee.clone()} on_input={form.field(|f, v| f.fee = v)} error={err.clone()} />
                 }
                 <Select label="Fee is paid" name="fee_frequency" value={form.batch.fee_frequency.as_str()} options={freq_opts} on_change={form.field(|f, v: String| f.batch.fee_frequency = FeeFrequency::parse(&v).unwrap_or_default())} error={err.clone()} />
-                <Select label="Teacher is paid" name="comp_model" value={form.batch.comp_model.as_str()} options={comp_opts} on_change={form.field(|f, v: String| f.batch.comp_model = CompensationModel::parse(&v).unwrap_or_default())} error={err.clone()} />
-                <Field label="Pay amount" name="comp_amount_minor" value={form.comp_amount.clone()} on_input={form.field(|f, v| f.comp_amount = v)} error={err.clone()} />
+                if !rate_opts.is_empty() {
+                    <Select label="Pay rate" name="commission_rate_id" value={form.batch.commission_rate_id.map(|r| r.to_string()).unwrap_or_default()} options={rate_opts} on_change={form.field(|f, v: String| f.batch.commission_rate_id = v.parse().ok().map(branchdesk_api::ids::CommissionRateId))} error={err.clone()} none="Its own terms" />
+                }
+                if !on_rate {
+                    <Select label="Teacher is paid" name="comp_model" value={form.batch.comp_model.as_str()} options={comp_opts} on_change={form.field(|f, v: String| f.batch.comp_model = CompensationModel::parse(&v).unwrap_or_default())} error={err.clone()} />
+                    <Field label="Pay amount" name="comp_amount_minor" value={form.comp_amount.clone()} on_input={form.field(|f, v| f.comp_amount = v)} error={err.clone()} />
+                }
                 <Field label="Monthly overheads" name="overheads_minor" value={form.overheads.clone()} on_input={form.field(|f, v| f.overheads = v)} error={err.clone()} />
             </div>
             if by_instalments {

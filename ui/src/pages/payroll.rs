@@ -103,6 +103,7 @@ pub fn PayrollPage() -> Html {
             }
             <SalaryForm branch={*branch} on_done={done.clone()} />
             <StructureCard branch={*branch} on_changed={run.clone()} />
+            <RatesCard />
         </section>
     }
 }
@@ -397,6 +398,85 @@ fn StructureCard(p: &StructureProps) -> Html {
                     </div>
                 </form>
             }
+        </div>
+    }
+}
+
+/// The organisation's pay rates for teachers, which batches refer to.
+#[component]
+fn RatesCard() -> Html {
+    use branchdesk_api::commands::timetable::{
+        CommissionRate, CompensationModel, ListCommissionRates, SaveCommissionRate,
+    };
+    let s = use_session();
+    let (rates, reload) = use_query(ListCommissionRates { include_inactive: true });
+    let form = use_form::<SaveCommissionRate>();
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (form, error, s, reload) = (form.clone(), error.clone(), s.clone(), reload.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (reset, reload) = (form.clone(), reload.clone());
+            act(form.value().clone(), error.clone(), s.clone(), move |_| {
+                reset.update(|f| *f = SaveCommissionRate::default());
+                reload.emit(());
+            });
+        })
+    };
+    let edit = |r: &CommissionRate| {
+        let (form, r) = (form.clone(), r.clone());
+        Callback::from(move |_: MouseEvent| {
+            let r = r.clone();
+            form.update(move |f| {
+                *f = SaveCommissionRate {
+                    id: Some(r.id),
+                    name: r.name.clone(),
+                    model: r.model,
+                    amount: money(r.amount_minor),
+                    active: r.active,
+                }
+            })
+        })
+    };
+    let models: Vec<(String, String)> =
+        CompensationModel::ALL.iter().map(|m| (m.as_str().into(), m.label().into())).collect();
+    let err = (*error).clone();
+    let list = match &rates {
+        Some(Ok(list)) if list.is_empty() => {
+            html! { <p class="empty">{ "No rates yet. A batch on a rate pays its teacher by it; change the rate and every such batch follows." }</p> }
+        }
+        Some(Ok(list)) => html! {
+            <table class="grid" id="rates">
+                <thead><tr><th>{ "Rate" }</th><th>{ "Pays" }</th><th class="num">{ "Amount" }</th><th class="num">{ "Batches" }</th><th></th></tr></thead>
+                <tbody>{ for list.iter().map(|r| html! {
+                    <tr class={classes!((!r.active).then_some("muted"))}>
+                        <td>{ &r.name }if !r.active { <span class="tag">{ "retired" }</span> }</td>
+                        <td>{ r.model.label() }</td><td class="num">{ money(r.amount_minor) }</td><td class="num">{ r.batches }</td>
+                        <td><button type="button" class="link" onclick={edit(r)}>{ "Change" }</button></td>
+                    </tr>
+                }) }</tbody>
+            </table>
+        },
+        // Someone without payroll over every branch still reads the table
+        // when they plan batches; otherwise it is not shown.
+        _ => return html! {},
+    };
+    html! {
+        <div class="card" id="pay-rates">
+            <h3>{ "Pay rates for teachers" }</h3>
+            { list }
+            <FormError error={err.clone()} fields={vec!["name", "amount"]} />
+            <form class="inline-form" id="rate-form" {onsubmit}>
+                <div class="row">
+                    <Field label="Rate" name="name" id="rate-name" value={form.name.clone()} on_input={form.field(|f, v| f.name = v)} error={err.clone()} hint="e.g. Senior per session" />
+                    <Select label="Pays" name="model" id="rate-model" value={form.model.as_str()} options={models} on_change={form.field(|f, v: String| f.model = CompensationModel::parse(&v).unwrap_or_default())} />
+                    <Field label="Amount (₹)" name="amount" id="rate-amount" value={form.amount.clone()} on_input={form.field(|f, v| f.amount = v)} error={err.clone()} />
+                    if form.id.is_some() {
+                        <label class="check"><input type="checkbox" checked={!form.active} onchange={form.field(|f, _: Event| f.active = !f.active)} />{ " Retired" }</label>
+                    }
+                    <div class="actions"><button type="submit" id="rate-save">{ if form.id.is_some() { "Save rate" } else { "Add rate" } }</button></div>
+                </div>
+            </form>
         </div>
     }
 }

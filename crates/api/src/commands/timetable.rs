@@ -5,7 +5,9 @@
 //! comes back as an error naming the field, not a decoding failure.
 
 use super::command;
-use crate::ids::{BatchId, BranchId, CourseId, CurriculumId, EventId, RoomId, SessionId, UserId};
+use crate::ids::{
+    BatchId, BranchId, CommissionRateId, CourseId, CurriculumId, EventId, RoomId, SessionId, UserId,
+};
 use serde::{Deserialize, Serialize};
 
 /// One weekly slot: `weekday` 1 = Monday … 7 = Sunday.
@@ -72,6 +74,9 @@ pub struct Batch {
     pub instalments: Vec<Instalment>,
     pub comp_model: CompensationModel,
     pub comp_amount_minor: i64,
+    /// The organisation's rate the teacher is paid by (its model and
+    /// amount are then the ones above), if any.
+    pub commission_rate_id: Option<CommissionRateId>,
     pub overheads_minor: i64,
     pub active: bool,
 }
@@ -110,6 +115,9 @@ pub struct SaveBatch {
     pub instalments: Vec<Instalment>,
     pub comp_model: CompensationModel,
     pub comp_amount_minor: i64,
+    /// Pay the teacher by one of the organisation's rates instead (the
+    /// model and amount above are then ignored).
+    pub commission_rate_id: Option<CommissionRateId>,
     pub overheads_minor: i64,
 }
 command!(SaveBatch => "save_batch", Permission -> Batch);
@@ -340,3 +348,48 @@ pub struct ListClashes {
     pub branch_id: BranchId,
 }
 command!(ListClashes => "list_clashes", Permission -> Vec<TimetableEntry>);
+
+/// One of the organisation's pay rates for teachers, which batches refer to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommissionRate {
+    pub id: CommissionRateId,
+    pub name: String,
+    pub model: CompensationModel,
+    pub amount_minor: i64,
+    pub active: bool,
+    /// Batches paying by it, in every branch.
+    pub batches: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListCommissionRates {
+    pub include_inactive: bool,
+}
+command!(ListCommissionRates => "list_commission_rates", Permission -> Vec<CommissionRate>);
+
+/// Creates a rate when `id` is None, else changes it (the pay of months
+/// not yet paid follows); `active` false keeps it off new batches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveCommissionRate {
+    pub id: Option<CommissionRateId>,
+    pub name: String,
+    pub model: CompensationModel,
+    /// Rupees as typed.
+    pub amount: String,
+    pub active: bool,
+}
+
+impl Default for SaveCommissionRate {
+    fn default() -> Self {
+        Self {
+            id: None,
+            name: String::new(),
+            model: CompensationModel::default(),
+            amount: String::new(),
+            active: true,
+        }
+    }
+}
+command!(SaveCommissionRate => "save_commission_rate", Permission -> CommissionRate);

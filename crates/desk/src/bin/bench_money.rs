@@ -266,7 +266,7 @@ fn salary_run(
     for _ in 0..5 {
         let t = Instant::now();
         let configs = plain
-            .prepare_cached("SELECT user_id, fixed_monthly_minor FROM salary_configs WHERE branch_id = ?1")?
+            .prepare_cached("SELECT user_id, amount_minor FROM salary_components WHERE branch_id = ?1")?
             .query_map([branch.to_string()], |_| Ok(()))?
             .count();
         let sessions = plain

@@ -258,6 +258,7 @@ fn compute_line(
     e: &Earnings,
     old: Option<&SalaryLineRow>,
     (adjustments, unpaid_days): (i64, u32),
+    rules: &super::pay::Rules,
     now: DateTime<Utc>,
 ) -> Result<SalaryLineRow> {
     use super::{pay, salary_structure as structure};
@@ -281,7 +282,7 @@ fn compute_line(
     let name = || -> Result<String> {
         Ok(crate::users::store::by_id(conn, user)?.map(|u| u.full_name).unwrap_or_default())
     };
-    let slip = match pay::slip(&structure::rules(conn, branch)?, &input) {
+    let slip = match pay::slip(rules, &input) {
         Ok(s) => s,
         Err(pay::PayError::TooManyUnpaidDays) => {
             return Err(ApiError::invalid("days", format!("{month} has {days} days.")).into())
@@ -397,10 +398,16 @@ fn month_facts(
 ) -> Result<(Vec<BatchTerms>, Vec<Taught>)> {
     let mut batches = Vec::new();
     for b in crate::timetable::store::batches_of_branch(conn, branch, true)? {
-        let terms = match b.comp_model {
-            CompensationModel::PerSession => Terms::PerSession(b.comp_amount_minor),
-            CompensationModel::PerStudent => Terms::PerStudent(b.comp_amount_minor),
-            CompensationModel::FixedMonthly => Terms::FixedMonthly(b.comp_amount_minor),
+        // A batch on one of the organisation's rates pays by the rate.
+        let rate = match b.commission_rate_id {
+            Some(id) => crate::timetable::rates::by_id(conn, id)?,
+            None => None,
+        };
+        let (model, amount) = rate.map_or((b.comp_model, b.comp_amount_minor), |r| (r.model, r.amount_minor));
+        let terms = match model {
+            CompensationModel::PerSession => Terms::PerSession(amount),
+            CompensationModel::PerStudent => Terms::PerStudent(amount),
+            CompensationModel::FixedMonthly => Terms::FixedMonthly(amount),
         };
         let students = crate::timetable::store::seats_taken(conn, b.id)?;
         batches.push(BatchTerms { id: b.id, teacher: b.teacher_id, terms, students });
@@ -461,6 +468,7 @@ impl Desk {
         let now = self.clock().now();
         self.write(Some(actor.user_id), |w| {
             let (batches, taught) = month_facts(w.tx(), branch, from, last)?;
+            let rules = super::salary_structure::rules(w.tx(), branch)?;
             let mut with_pay: BTreeSet<UserId> = configs(w.tx(), branch)?
                 .into_iter()
                 .filter(|c| c.fixed_monthly_minor > 0)
@@ -485,7 +493,7 @@ impl Desk {
                     }
                 }
                 let kept = old.map_or((0, 0), |o| (o.adjustments_minor, o.unpaid_days));
-                let row = compute_line(w.tx(), branch, from, user, &e, old, kept, now)?;
+                let row = compute_line(w.tx(), branch, from, user, &e, old, kept, &rules, now)?;
                 match old {
                     // Nothing earned and nothing recorded: no line.
                     None if row.gross_minor == 0 && row.total_minor == 0 => {}
@@ -560,14 +568,17 @@ impl Desk {
     fn recomputed(&self, old: &SalaryLineRow, adjustments: i64, unpaid_days: u32) -> Result<SalaryLineRow> {
         let first = NaiveDate::parse_from_str(&format!("{}-01", old.month), "%Y-%m-%d")
             .map_err(|_| ApiError::invalid("id", "This line's month is not a month."))?;
+        let db = self.db();
+        let rules = super::salary_structure::rules(&db.conn, old.branch_id)?;
         compute_line(
-            &self.db().conn,
+            &db.conn,
             old.branch_id,
             first,
             old.user_id,
             &earned(old),
             Some(old),
             (adjustments, unpaid_days),
+            &rules,
             self.clock().now(),
         )
     }

@@ -44,9 +44,12 @@ pub fn managing_permission(entity: Entity) -> Permission {
         E::Attendance | E::AttendanceMarks | E::SessionLessons | E::Submissions => Permission::MarkAttendance,
         E::Notifications => Permission::ReviewNotification,
         E::Expenses => Permission::ManageExpense,
-        E::SalaryConfigs | E::SalaryLines | E::SalaryPayments | E::SalaryComponents | E::SalaryAdvances => {
-            Permission::RunPayroll
-        }
+        E::SalaryConfigs
+        | E::SalaryLines
+        | E::SalaryPayments
+        | E::SalaryComponents
+        | E::SalaryAdvances
+        | E::CommissionRates => Permission::RunPayroll,
         E::Invoices | E::CashClosings => Permission::CollectPayment,
         E::Receipts | E::ReceiptAllocations | E::ReceiptReversals | E::MoneyReviews => {
             Permission::VoidPayment

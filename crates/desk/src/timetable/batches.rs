@@ -25,6 +25,10 @@ pub const MAX_AMOUNT_MINOR: i64 = branchdesk_api::amount::MAX_MINOR;
 
 pub(crate) fn view(conn: &Connection, b: &BatchRow, names: &Names) -> Result<Batch> {
     let course = courses::by_id(conn, b.course_id)?;
+    let rate = match b.commission_rate_id {
+        Some(id) => super::rates::by_id(conn, id)?,
+        None => None,
+    };
     let curriculum_label = match b.curriculum_id {
         Some(id) => curricula::by_id(conn, id)?.map(|c| c.short_label(names)),
         None => None,
@@ -49,10 +53,22 @@ pub(crate) fn view(conn: &Connection, b: &BatchRow, names: &Names) -> Result<Bat
         fee_minor: b.fee_minor,
         fee_frequency: if b.instalments().is_empty() { b.fee_frequency } else { FeeFrequency::Instalments },
         instalments: b.instalments().iter().map(|i| i.view()).collect(),
-        comp_model: b.comp_model,
-        comp_amount_minor: b.comp_amount_minor,
+        comp_model: rate.as_ref().map_or(b.comp_model, |r| r.model),
+        comp_amount_minor: rate.as_ref().map_or(b.comp_amount_minor, |r| r.amount_minor),
+        commission_rate_id: b.commission_rate_id,
         overheads_minor: b.overheads_minor,
         active: b.active,
+    })
+}
+
+/// The rate a saved batch is on now.
+fn old_rate(
+    conn: &Connection,
+    batch: Option<BatchId>,
+) -> Result<Option<branchdesk_api::ids::CommissionRateId>> {
+    Ok(match batch {
+        Some(id) => super::store::batch_by_id(conn, id)?.and_then(|b| b.commission_rate_id),
+        None => None,
     })
 }
 
@@ -309,6 +325,16 @@ impl Desk {
         let conn = &db.conn;
         let branch = input.branch_id;
         crate::org::store::chosen_branch(conn, input.branch_id)?;
+        if let Some(rate) = input.commission_rate_id {
+            // A rate already on the batch may stay after it is retired.
+            let kept = old_rate(conn, input.id)? == Some(rate);
+            match super::rates::by_id(conn, rate)? {
+                Some(r) if r.active || kept => {}
+                _ => {
+                    return Err(ApiError::invalid("commission_rate_id", "Choose a rate from the list.").into())
+                }
+            }
+        }
         let course = courses::by_id(conn, input.course_id)?
             .ok_or_else(|| ApiError::invalid("course_id", "Choose a course from the list."))?;
         let old = match input.id {
@@ -401,6 +427,7 @@ impl Desk {
             fee_instalments,
             comp_model: input.comp_model,
             comp_amount_minor,
+            commission_rate_id: input.commission_rate_id,
             overheads_minor,
             active: old.as_ref().is_none_or(|o| o.active),
             created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),

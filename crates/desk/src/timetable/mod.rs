@@ -6,6 +6,7 @@ pub mod batches;
 pub mod clash;
 pub mod events;
 pub mod plan;
+pub mod rates;
 pub mod sessions;
 pub mod slots;
 pub mod store;

@@ -38,6 +38,7 @@ pub struct BatchRow {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub commission_rate_id: Option<branchdesk_api::ids::CommissionRateId>,
 }
 
 branch_record!(BatchRow, "batches");
@@ -58,7 +59,7 @@ impl BatchRow {
 const BATCH_COLUMNS: &str =
     "id, branch_id, course_id, curriculum_id, name, teacher_id, assistant_id, room_id,
     capacity, start_date, end_date, schedule, fee_minor, fee_frequency, comp_model, comp_amount_minor,
-    overheads_minor, active, created_at, updated_at, fee_instalments";
+    overheads_minor, active, created_at, updated_at, fee_instalments, commission_rate_id";
 
 fn batch_from_row(r: &Row<'_>) -> rusqlite::Result<BatchRow> {
     crate::db::read::row(r)
