@@ -3,7 +3,8 @@
 # Debian/Ubuntu machine. Every step is skipped when its tool is already there,
 # so a warm machine pays nothing.  Usage: scripts/install-deps.sh [--test]
 #   --test   also the UI-test tools (Xvfb, WebKitWebDriver, tauri-driver),
-#            the screenshot helper, and PostgreSQL for the server tests.
+#            the screenshot helper, PostgreSQL for the server tests and an
+#            SMTP server (aiosmtpd) for the message tests.
 set -euo pipefail
 
 want_test=0
@@ -22,7 +23,8 @@ apt_pkgs=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev libdbus-1-
           libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
 if [ "$want_test" = 1 ]; then
   # poppler-utils: pdftotext reads the receipt PDFs the money tests print.
-  apt_pkgs+=(xvfb xauth webkit2gtk-driver imagemagick poppler-utils)
+  # python3-aiosmtpd: the real SMTP server the message tests send to.
+  apt_pkgs+=(xvfb xauth webkit2gtk-driver imagemagick poppler-utils python3-aiosmtpd)
   # The server tests start a throwaway PostgreSQL cluster.
   if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     apt_pkgs+=(postgresql)

@@ -39,6 +39,7 @@ pub struct AppState {
     opened: RwLock<Opened>,
     sync: Arc<branchdesk_sync::Client>,
     wake_sync: Arc<Notify>,
+    wake_send: Arc<Notify>,
     /// The session of whoever signed in at this window. The token never
     /// leaves the Rust side, so page scripts cannot read it.
     token: Mutex<Option<SessionToken>>,
@@ -53,6 +54,7 @@ impl AppState {
             opened: RwLock::new(opened),
             sync: Arc::new(branchdesk_sync::Client::new()),
             wake_sync: Arc::new(Notify::new()),
+            wake_send: Arc::new(Notify::new()),
             token: Mutex::new(None),
         };
         state.start_background_work();
@@ -64,15 +66,17 @@ impl AppState {
             opened: RwLock::new(Opened::Desk(Arc::new(desk))),
             sync: Arc::new(branchdesk_sync::Client::new()),
             wake_sync: Arc::new(Notify::new()),
+            wake_send: Arc::new(Notify::new()),
             token: Mutex::new(None),
         }
     }
 
-    /// The daily backups and the sync worker, once there is a desk.
+    /// The daily backups, the sync worker and the sender, once there is a desk.
     fn start_background_work(&self) {
         if self.desk_arc().is_ok() {
             self.start_daily_backups();
             self.start_sync_worker();
+            self.start_sender();
         }
     }
 
@@ -153,6 +157,17 @@ impl AppState {
         let Ok(desk) = self.desk_arc() else { return };
         let (client, wake) = (self.sync.clone(), self.wake_sync.clone());
         tauri::async_runtime::spawn(branchdesk_sync::worker::run(desk, client, wake, Default::default()));
+    }
+
+    /// Asks the sender to look for messages to send now.
+    pub fn wake_sender(&self) {
+        self.wake_send.notify_one();
+    }
+
+    /// Starts the sender of a desk of its own (`branchdesk_send::worker`).
+    fn start_sender(&self) {
+        let Ok(desk) = self.desk_arc() else { return };
+        tauri::async_runtime::spawn(branchdesk_send::worker::run(desk, self.wake_send.clone()));
     }
 
     fn token(&self) -> Option<SessionToken> {

@@ -421,3 +421,54 @@ pub fn batch_from_today(
         ..Default::default()
     }
 }
+
+/// A class meeting today (all day, taught by the director) with Aarav
+/// Sharma, whose mother Sunita prefers email, and Diya Patel, whose father
+/// has only a phone; the desk sends email through the test mail server on
+/// `mail_port` (plain, on loopback). Answers the batch.
+pub fn seed_class_with_email_parent(dir: &Path, mail_port: u16) -> branchdesk_api::ids::BatchId {
+    use branchdesk_api::commands::attendance::NotificationChannel;
+    use branchdesk_api::commands::channels::{EmailChannel, EmailSecurity, SaveEmailChannel};
+    use branchdesk_api::commands::students::{Enrol, GuardianInput, SaveStudent};
+    let (desk, director, branch) = seed_desk(dir);
+    let (room, course) = seed_room_and_course(&desk, &director, branch, ("Hall", 40), ("MTH", "Maths"));
+    let class = branchdesk_api::commands::timetable::SaveBatch {
+        name: "Maths X".into(),
+        ..batch_from_today(branch, course, room, director.user_id, ("00:00", "23:59"), 30)
+    };
+    let batch = desk.save_batch(&director, class).expect("batch").id;
+    let parents = [
+        ("Aarav Sharma", "Sunita Sharma", "", "sunita@example.com", Some(NotificationChannel::Email)),
+        ("Diya Patel", "Mahesh Patel", "98450 20003", "", None),
+    ];
+    for (name, parent, phone, email, prefers) in parents {
+        let guardian = GuardianInput {
+            full_name: parent.into(),
+            phone: phone.into(),
+            email: email.into(),
+            relation: "Parent".into(),
+            is_primary: true,
+            preferred_channel: prefers,
+            ..Default::default()
+        };
+        let student = SaveStudent {
+            branch_id: branch,
+            full_name: name.into(),
+            date_of_birth: "2010-03-14".into(),
+            guardians: vec![guardian],
+            ..Default::default()
+        };
+        let s = desk.save_student(&director, student).expect("student").student.id;
+        desk.enrol(&director, Enrol { student_id: s, batch_id: batch, ..Default::default() }).expect("enrol");
+    }
+    let email = EmailChannel {
+        host: "127.0.0.1".into(),
+        port: mail_port,
+        security: EmailSecurity::Plain,
+        from_address: "office@kiran-coaching.example".into(),
+        from_name: "Kiran Coaching".into(),
+        ..Default::default()
+    };
+    desk.save_email_channel(&director, SaveEmailChannel { email }).expect("mail settings");
+    batch
+}

@@ -141,6 +141,7 @@ fn only_the_shell_depends_on_tauri() {
         "branchdesk-api",
         "branchdesk-desk",
         "branchdesk-print",
+        "branchdesk-send",
         "branchdesk-ui",
         "branchdesk-e2e",
         "branchdesk",
@@ -158,6 +159,8 @@ fn the_server_never_depends_on_the_desk_and_sync_never_on_tauri() {
     );
     let sync = g.closure("branchdesk-sync");
     assert!(!sync.contains("tauri") && !sync.contains("wry"), "the sync client depends on Tauri");
+    let send = g.closure("branchdesk-send");
+    assert!(!send.contains("tauri") && !send.contains("wry"), "the sender depends on Tauri");
 }
 
 /// The top-level modules of `crates/desk/src` each names (`use crate::x`,

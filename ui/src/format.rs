@@ -62,3 +62,9 @@ pub fn slots_text(slots: &[branchdesk_api::commands::timetable::Slot]) -> String
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// The channels a guardian may prefer, as (value, label) for a select.
+pub fn channel_options() -> Vec<(String, String)> {
+    use branchdesk_api::commands::attendance::NotificationChannel;
+    NotificationChannel::ALL.iter().map(|c| (c.as_str().to_owned(), c.label().to_owned())).collect()
+}

@@ -10,81 +10,8 @@ use branchdesk_api::commands::timetable::{GetBatch, SetSessionCancelled};
 use branchdesk_api::ids::{SessionId, StudentId};
 use branchdesk_api::ErrorCode;
 use branchdesk_desk::Actor;
-use common::{api, fixture, Fixture};
-
-struct Class {
-    f: Fixture,
-    teacher: Actor,
-    students: Vec<StudentId>,
-    /// Monday 1 June (today), then the following Mondays.
-    sessions: Vec<SessionId>,
-}
-
-/// Ravi's Monday batch with three students (the first with a mother's phone).
-fn class() -> Class {
-    let f = fixture();
-    let (_, teacher) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
-    let batch = f.physics_batch(teacher.user_id, |_| {});
-    let mut students = Vec::new();
-    for (i, name) in ["Asha Rao", "Vikram Menon", "Zoya Khan"].iter().enumerate() {
-        let guardians = if i == 0 {
-            vec![GuardianInput {
-                full_name: "Lakshmi Rao".into(),
-                phone: "98450 20001".into(),
-                relation: "Mother".into(),
-                is_primary: true,
-                ..Default::default()
-            }]
-        } else {
-            vec![GuardianInput {
-                full_name: "Parent".into(),
-                email: format!("p{i}@example.com"),
-                relation: "Father".into(),
-                ..Default::default()
-            }]
-        };
-        let s = f
-            .desk
-            .save_student(
-                &f.director,
-                SaveStudent {
-                    branch_id: f.branch,
-                    full_name: name.to_string(),
-                    date_of_birth: "2009-01-01".into(),
-                    guardians,
-                    ..Default::default()
-                },
-            )
-            .unwrap()
-            .student
-            .id;
-        f.desk
-            .enrol(
-                &f.director,
-                Enrol {
-                    student_id: s,
-                    batch_id: batch,
-                    start_date: "2026-06-01".into(),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-        students.push(s);
-    }
-    let sessions = f
-        .desk
-        .get_batch(&f.director, GetBatch { id: batch })
-        .unwrap()
-        .sessions
-        .iter()
-        .map(|s| s.id)
-        .collect();
-    Class { f, teacher, students, sessions }
-}
-
-fn mark(student: StudentId, status: AttendanceStatus, note: &str) -> Mark {
-    Mark { student_id: student, status, note: note.into() }
-}
+use common::class::{class, mark};
+use common::{api, fixture};
 
 #[test]
 fn marks_are_one_record_per_student_and_session_with_every_change_logged() {
@@ -174,9 +101,11 @@ fn an_absence_drafts_one_alert_for_the_guardian_reviewed_before_sending() {
                 ListNotifications { branch_id: c.f.branch, state: NotificationState::Draft },
             )
             .unwrap();
-    // Vikram's guardian has no phone: no SMS drafted for him.
-    assert_eq!(drafts.len(), 1);
-    assert_eq!(drafts[0].recipient, "98450 20001");
+    // Asha's mother by SMS; Vikram's guardian has no phone: by email.
+    let mut drafts = drafts;
+    drafts.sort_by(|a, b| b.channel.cmp(&a.channel));
+    let to: Vec<(&str, &str)> = drafts.iter().map(|d| (d.channel.as_str(), d.recipient.as_str())).collect();
+    assert_eq!(to, [("SMS", "98450 20001"), ("EMAIL", "p1@example.com")]);
     assert!(
         drafts[0].body.contains("Asha Rao was absent from Physics XI-A on 1 Jun 2026"),
         "{}",
@@ -201,7 +130,7 @@ fn an_absence_drafts_one_alert_for_the_guardian_reviewed_before_sending() {
                 ListNotifications { branch_id: c.f.branch, state: NotificationState::Draft },
             )
             .unwrap();
-    assert_eq!(drafts.len(), 1);
+    assert_eq!(drafts.len(), 2);
     // A teacher cannot send; the front desk reviews and sends in one action.
     let e =
         c.f.desk

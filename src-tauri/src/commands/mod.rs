@@ -12,6 +12,7 @@
 //! `Session`, `actor` for `Session` or `Permission`).
 
 mod imports;
+mod messages;
 mod session;
 mod system;
 
@@ -278,5 +279,9 @@ commands! {
     actor get_attendance_report(at::GetAttendanceReport),
     actor get_student_attendance(at::GetStudentAttendance),
     actor list_notifications(at::ListNotifications),
-    actor review_notifications(at::ReviewNotifications),
+    actor messages::review_notifications(at::ReviewNotifications),
+    actor messages::resend_notification(branchdesk_api::commands::channels::ResendNotification),
+    actor get_channels(branchdesk_api::commands::channels::GetChannels),
+    actor save_email_channel(branchdesk_api::commands::channels::SaveEmailChannel),
+    actor messages::test_email_channel(branchdesk_api::commands::channels::TestEmailChannel),
 }

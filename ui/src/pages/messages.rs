@@ -1,5 +1,6 @@
-//! Messages to parents waiting for review: check them, then send (or
-//! discard) the chosen ones in one action.
+//! Messages to parents: drafts to review (send or discard the chosen ones
+//! in one action), those waiting to go out, sent, failed (with the
+//! provider's reason, corrected and sent again) and discarded.
 
 use crate::components::branch::branch_picker;
 use crate::components::field::FormError;
@@ -8,6 +9,7 @@ use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::attendance::{
     ListNotifications, Notification, NotificationState, ReviewNotifications,
 };
+use branchdesk_api::commands::channels::ResendNotification;
 use branchdesk_api::ApiError;
 use yew::prelude::*;
 
@@ -32,7 +34,7 @@ pub fn MessagesPage() -> Html {
                 move |n| {
                     let what = if n == 1 { "1 message".to_owned() } else { format!("{n} messages") };
                     done.set(Some(if approve {
-                        format!("{what} will be sent when a channel is online.")
+                        format!("{what} approved: each goes out by its guardian's channel.")
                     } else {
                         format!("{what} discarded.")
                     }));
@@ -89,10 +91,59 @@ pub fn MessagesPage() -> Html {
                                 <strong>{ format!(" {} ({} {})", n.recipient_name, n.channel, n.recipient) }</strong>
                             </label>
                             <div>{ &n.body }</div>
+                            { delivery(n) }
+                            if n.state == NotificationState::Failed {
+                                <Resend message={n.clone()} on_done={reload.clone()} />
+                            }
                         </li>
                     }) }</ul>
                 }
             }) }
         </section>
+    }
+}
+
+/// When a message went (or goes next) and why it did not.
+fn delivery(n: &Notification) -> Html {
+    let at = n.when.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+    let at = at.map(|t| crate::format::when(&t.with_timezone(&chrono::Utc))).unwrap_or_default();
+    let tries = if n.attempts == 1 { "once".to_owned() } else { format!("{} times", n.attempts) };
+    match n.state {
+        NotificationState::Sent => html! { <p class="muted delivery">{ format!("Sent {at}.") }</p> },
+        NotificationState::Failed => html! { <p class="field-error delivery" role="alert">{ format!("Not sent: {}", n.error) }</p> },
+        NotificationState::Approved if n.attempts > 0 => html! {
+            <p class="muted delivery">{ format!("Tried {tries}: {} Next try {at}.", n.error) }</p>
+        },
+        _ => html! {},
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ResendProps {
+    message: Notification,
+    on_done: Callback<()>,
+}
+
+/// A failed message sent again, to the address or number as corrected.
+#[component]
+fn Resend(p: &ResendProps) -> Html {
+    let s = use_session();
+    let recipient = use_state(|| p.message.recipient.clone());
+    let error = use_state(|| None::<ApiError>);
+    let onsubmit = {
+        let (recipient, error, s, on_done, id) = (recipient.clone(), error.clone(), s.clone(), p.on_done.clone(), p.message.id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let on_done = on_done.clone();
+            act(ResendNotification { id, recipient: (*recipient).clone() }, error.clone(), s.clone(), move |_| on_done.emit(()));
+        })
+    };
+    let label = format!("{} to", p.message.channel);
+    html! {
+        <form class="row resend" {onsubmit}>
+            <crate::components::field::Field label={label} name="recipient" id={format!("resend-{}", p.message.id)} value={(*recipient).clone()} on_input={let r = recipient.clone(); Callback::from(move |v| r.set(v))} error={(*error).clone()} />
+            <div class="actions"><button type="submit">{ "Send again" }</button></div>
+            <FormError error={(*error).clone()} fields={vec!["recipient"]} />
+        </form>
     }
 }

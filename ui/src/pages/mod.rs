@@ -33,6 +33,7 @@ pub mod audit;
 pub mod backups;
 pub mod batch_sessions;
 pub mod batches;
+pub mod channels;
 pub mod courses;
 pub mod curriculum;
 pub mod curriculum_edit;

@@ -37,6 +37,7 @@ pub fn SettingsPage() -> Html {
                 </select>
             </div>
             <ServerLink />
+            <super::channels::EmailChannelCard />
             <RefusedChanges />
             { show(&settings, |list: &Vec<Setting>| html! {
                 <div class="card">

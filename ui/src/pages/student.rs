@@ -9,6 +9,7 @@ use crate::format::{day, money};
 use crate::hooks::{act, use_query};
 use crate::invoke::call;
 use crate::nav::Page;
+use branchdesk_api::commands::attendance::NotificationChannel;
 use branchdesk_api::commands::students::*;
 use branchdesk_api::commands::timetable::{Batch, ListBatches};
 use branchdesk_api::ids::{BatchId, BranchId, EnrolmentId, StudentId};
@@ -245,16 +246,42 @@ fn Guardians(p: &PartProps) -> Html {
             act(input.clone(), error.clone(), s.clone(), move |_| done.emit(()));
         })
     };
+    // A guardian's channel changed in place (linked again with it).
+    let prefer_error = use_state(|| None::<ApiError>);
+    let prefer = |g: &Guardian| {
+        let (error, s, done) = (prefer_error.clone(), s.clone(), p.on_saved.clone());
+        let input = LinkGuardian {
+            student_id: st.id,
+            guardian: GuardianInput {
+                guardian_id: Some(g.id),
+                relation: g.relation.clone(),
+                is_primary: g.is_primary,
+                ..GuardianInput::default()
+            },
+        };
+        Callback::from(move |v: String| {
+            let done = done.clone();
+            let mut input = input.clone();
+            input.guardian.preferred_channel = NotificationChannel::parse(&v).or(Some(NotificationChannel::Sms));
+            act(input, error.clone(), s.clone(), move |_| done.emit(()));
+        })
+    };
     let err = (*error).clone();
     html! {
         <div id="guardians">
             if st.guardians.is_empty() { <p class="empty">{ "No guardian yet." }</p> }
+            <FormError error={(*prefer_error).clone()} fields={vec![]} />
             <ul class="plain">
                 { for st.guardians.iter().map(|g| html! {
                     <li class="card">
                         <strong>{ &g.full_name }</strong>{ format!(" · {}", g.relation) }
                         if g.is_primary { <span class="tag">{ "primary" }</span> }
                         <div>{ g.phone.clone().unwrap_or_default() }{ " " }{ g.email.clone().unwrap_or_default() }</div>
+                        if manage {
+                            <Select label="Messages by" name={format!("preferred-{}", g.id)} value={g.preferred_channel.map(|c| c.as_str()).unwrap_or_default()} options={crate::format::channel_options()} none="SMS (usual)" on_change={prefer(g)} />
+                        } else if let Some(c) = g.preferred_channel {
+                            <div class="muted">{ format!("Messages by {}", c.label()) }</div>
+                        }
                         if !g.other_students.is_empty() {
                             <div class="muted">{ "Also guardian of: " }
                                 { for g.other_students.iter().map(|o| { let (nav, id) = (s.navigate.clone(), o.id); html! {
@@ -268,11 +295,15 @@ fn Guardians(p: &PartProps) -> Html {
             </ul>
             if manage {
                 <form class="card inline-form" id="guardian-form" {onsubmit}>
-                    <FormError error={err.clone()} fields={vec!["guardian.full_name", "guardian.phone", "guardian.relation"]} />
+                    <FormError error={err.clone()} fields={vec!["guardian.full_name", "guardian.phone", "guardian.relation", "guardian.email", "guardian.preferred_channel"]} />
                     <div class="row">
                         <Field label="Guardian's name" name="guardian.full_name" value={form.full_name.clone()} on_input={form.field(|f, v| f.full_name = v)} error={err.clone()} />
                         <Field label="Phone" name="guardian.phone" value={form.phone.clone()} on_input={form.field(|f, v| f.phone = v)} error={err.clone()} />
                         <Field label="Relation" name="guardian.relation" value={form.relation.clone()} on_input={form.field(|f, v| f.relation = v)} error={err.clone()} />
+                    </div>
+                    <div class="row">
+                        <Field label="Email" name="guardian.email" kind="email" value={form.email.clone()} on_input={form.field(|f, v| f.email = v)} error={err.clone()} />
+                        <Select label="Messages by" name="guardian.preferred_channel" value={form.preferred_channel.map(|c| c.as_str()).unwrap_or_default()} options={crate::format::channel_options()} none="SMS (usual)" on_change={form.field(|f, v: String| f.preferred_channel = NotificationChannel::parse(&v))} error={err.clone()} />
                         <div class="actions"><button type="submit">{ "Add guardian" }</button></div>
                     </div>
                 </form>

@@ -3,7 +3,7 @@
 
 use crate::components::branch::branch_picker;
 use crate::components::csv_import::CsvImport;
-use crate::components::field::{DateField, Field, FormActions, FormError};
+use crate::components::field::{DateField, Field, FormActions, FormError, Select};
 use crate::components::files::export_list;
 use crate::components::form::use_form;
 use crate::components::guardian_offer::GuardianOffer;
@@ -13,6 +13,7 @@ use crate::hooks::{act, show, use_query};
 use crate::invoke::call;
 use crate::nav::Page;
 use branchdesk_api::commands::imports::{ExportList, ImportKind, SavedFile};
+use branchdesk_api::commands::attendance::NotificationChannel;
 use branchdesk_api::commands::students::*;
 use branchdesk_api::ids::BranchId;
 use branchdesk_api::{ApiError, Permission};
@@ -156,7 +157,7 @@ fn AdmitForm(p: &AdmitProps) -> Html {
     html! {
         <form class="card" id="admit-form" {onsubmit} onkeydown={esc(cancel.clone())}>
             <h2>{ "Admit a student" }</h2>
-            <FormError error={err.clone()} fields={vec!["full_name", "date_of_birth", "phone", "email", "school", "grade", "guardians[0].full_name", "guardians[0].phone", "guardians[0].relation"]} />
+            <FormError error={err.clone()} fields={vec!["full_name", "date_of_birth", "phone", "email", "school", "grade", "guardians[0].full_name", "guardians[0].phone", "guardians[0].relation", "guardians[0].email", "guardians[0].preferred_channel"]} />
             <div class="row">
                 <Field label="Student's name" name="full_name" value={form.student.full_name.clone()} on_input={form.field(|f, v| f.student.full_name = v)} error={err.clone()} autofocus=true />
                 <DateField label="Date of birth" name="date_of_birth" value={form.student.date_of_birth.clone()} on_input={form.field(|f, v| f.student.date_of_birth = v)} error={err.clone()} />
@@ -174,6 +175,10 @@ fn AdmitForm(p: &AdmitProps) -> Html {
                     <Field label="Name" name="guardians[0].full_name" value={form.guardian.full_name.clone()} on_input={form.field(|f, v| f.let_go().full_name = v)} error={err.clone()} />
                     <Field label="Phone" name="guardians[0].phone" value={form.guardian.phone.clone()} on_input={form.field(|f, v| f.let_go().phone = v)} error={err.clone()} />
                     <Field label="Relation" name="guardians[0].relation" value={form.guardian.relation.clone()} on_input={form.field(|f, v| f.guardian.relation = v)} error={err.clone()} />
+                </div>
+                <div class="row">
+                    <Field label="Guardian's email" name="guardians[0].email" kind="email" value={form.guardian.email.clone()} on_input={form.field(|f, v| f.let_go().email = v)} error={err.clone()} />
+                    <Select label="Messages by" name="guardians[0].preferred_channel" value={form.guardian.preferred_channel.map(|c| c.as_str()).unwrap_or_default()} options={crate::format::channel_options()} none="SMS (usual)" on_change={form.field(|f, v: String| f.guardian.preferred_channel = NotificationChannel::parse(&v))} error={err.clone()} />
                 </div>
                 <GuardianOffer branch_id={p.branch_id} phone={form.guardian.phone.clone()} chosen={form.guardian.guardian_id} on_choose={choose} />
             </fieldset>

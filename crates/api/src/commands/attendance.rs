@@ -196,7 +196,8 @@ crate::wire::wire_enum! {
     pub enum NotificationState {
         #[default]
         Draft = "DRAFT" => "Draft",
-        /// Reviewed; goes out when a delivery channel is online.
+        /// Reviewed; goes out through its channel (tried again after a
+        /// temporary failure).
         Approved = "APPROVED" => "Waiting to send",
         Sent = "SENT" => "Sent",
         Failed = "FAILED" => "Failed",
@@ -235,6 +236,15 @@ pub struct Notification {
     pub state: NotificationState,
     pub student_name: Option<String>,
     pub created_at: String,
+    /// Why it failed (or is being tried again), in the provider's words.
+    #[serde(default)]
+    pub error: String,
+    /// How many times sending was tried.
+    #[serde(default)]
+    pub attempts: u32,
+    /// When it was sent, or is next tried (RFC 3339).
+    #[serde(default)]
+    pub when: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod attendance;
 pub mod audit;
 pub mod backups;
+pub mod channels;
 pub mod imports;
 pub mod leads;
 pub mod money;

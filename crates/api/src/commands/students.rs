@@ -10,6 +10,8 @@ pub struct Guardian {
     pub full_name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// The channel messages reach them on; None: the branch's usual (SMS).
+    pub preferred_channel: Option<crate::commands::attendance::NotificationChannel>,
     /// e.g. Mother, Father, Uncle.
     pub relation: String,
     pub is_primary: bool,
@@ -31,6 +33,8 @@ pub struct GuardianInput {
     pub email: String,
     pub relation: String,
     pub is_primary: bool,
+    /// Messages go by this channel (it needs the phone or email for it).
+    pub preferred_channel: Option<crate::commands::attendance::NotificationChannel>,
 }
 
 /// A student as lists and search show them.

@@ -34,6 +34,8 @@ pub const LOCAL_TABLES: &[&str] = &[
     "key_proofs",
     "unknown_sign_ins",
     "attachment_blobs",
+    "channel_settings",
+    "deliveries",
     "refinery_schema_history",
 ];
 

@@ -15,6 +15,7 @@ use crate::validate::parse_date;
 use crate::write::Write;
 use crate::{settings, validate, Actor, Desk, Result};
 use branchdesk_api::commands::students::*;
+use branchdesk_api::commands::attendance::NotificationChannel;
 use branchdesk_api::ids::{BranchId, GuardianId, StudentId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{Datelike, NaiveDate};
@@ -75,6 +76,7 @@ pub(crate) fn view(conn: &Connection, s: &StudentRow) -> Result<Student> {
             full_name: g.full_name,
             phone: g.phone,
             email: g.email,
+            preferred_channel: g.preferred_channel,
             relation: link.relation,
             is_primary: link.is_primary,
             other_students,
@@ -126,7 +128,11 @@ pub(crate) fn check_guardian(
     let relation =
         validate::required(&format!("{field}.relation"), "relation (e.g. Mother)", &g.relation, 30)?;
     if let Some(id) = g.guardian_id {
-        let row = guardians::existing(conn, &format!("{field}.guardian_id"), id, branch)?;
+        let mut row = guardians::existing(conn, &format!("{field}.guardian_id"), id, branch)?;
+        if g.preferred_channel.is_some() {
+            row.preferred_channel = g.preferred_channel;
+            reachable(field, &row)?;
+        }
         return Ok(GuardianPlan::Existing(row, relation, g.is_primary));
     }
     let full_name =
@@ -150,10 +156,24 @@ pub(crate) fn check_guardian(
         full_name,
         phone,
         email,
+        preferred_channel: g.preferred_channel,
         created_at: now,
         updated_at: now,
     };
+    reachable(field, &row)?;
     Ok(GuardianPlan::New(row, relation, g.is_primary))
+}
+
+/// A guardian's preferred channel needs the address it sends to.
+fn reachable(field: &str, g: &GuardianRow) -> Result<()> {
+    let missing = match g.preferred_channel {
+        Some(NotificationChannel::Email) if g.email.is_none() => "Enter the guardian's email to send them email.",
+        Some(NotificationChannel::Sms | NotificationChannel::WhatsApp) if g.phone.is_none() => {
+            "Enter the guardian's phone to send them SMS or WhatsApp."
+        }
+        _ => return Ok(()),
+    };
+    Err(ApiError::invalid(&format!("{field}.preferred_channel"), missing).into())
 }
 
 /// Writes a guardian plan for `student`: the guardian when new (or the
@@ -162,11 +182,11 @@ pub(crate) fn write_guardian(w: &mut Write<'_>, student: &StudentRow, plan: &Gua
     let (row, relation, primary) = match plan {
         GuardianPlan::Existing(g, r, p) => {
             if let Some(old) = store::guardian_by_id(w.tx(), g.id)? {
-                if old.email.is_none() && g.email.is_some() {
-                    w.update(
-                        &old,
-                        &GuardianRow { email: g.email.clone(), updated_at: w.now(), ..old.clone() },
-                    )?;
+                let email = old.email.clone().or_else(|| g.email.clone());
+                let preferred_channel = g.preferred_channel.or(old.preferred_channel);
+                if email != old.email || preferred_channel != old.preferred_channel {
+                    let new = GuardianRow { email, preferred_channel, updated_at: w.now(), ..old.clone() };
+                    w.update(&old, &new)?;
                 }
             }
             (g, r, *p)

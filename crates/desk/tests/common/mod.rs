@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod class;
+
 use branchdesk_api::commands::academics::SaveCourse;
 use branchdesk_api::commands::org::{SaveBranch, SaveRoom};
 use branchdesk_api::commands::roles::ListRoles;

@@ -1,7 +1,13 @@
 //! The notification queue: messages to parents drafted by the desk
-//! (absence alerts; fee reminders later), reviewed by a person, then sent
-//! when a delivery channel is online. Nothing goes out unreviewed unless
-//! the branch's "send without review" setting says so.
+//! (absence alerts, fee reminders), reviewed by a person, then sent through
+//! the guardian's channel (`delivery.rs`, on a desk that sends by itself;
+//! `channels.rs`, what it sends through). Nothing goes out unreviewed
+//! unless the branch's "send without review" setting says so.
+
+mod channels;
+mod delivery;
+
+pub use delivery::{Outcome, Outgoing};
 
 use crate::students::store as students;
 use crate::timetable::store::{self as timetable, SessionRow};
@@ -68,7 +74,7 @@ pub(crate) struct Absence {
 }
 
 /// Drafts for the primary guardian of each newly absent student (those
-/// without a guardian's phone get none). Existing drafts are not doubled.
+/// whose guardians have neither phone nor email get none). Existing drafts are not doubled.
 pub(crate) fn absence_alerts(
     conn: &Connection,
     s: &SessionRow,
@@ -92,7 +98,7 @@ pub(crate) fn absence_alerts(
         let Some(g) = guardian_to_tell(conn, student.id)? else { continue };
         let body = format!(
             "Dear {}, {} was absent from {} on {}. Please call us if this is unexpected. – {}",
-            g.full_name,
+            g.0.full_name,
             student.full_name,
             batch,
             s.date.format("%-d %b %Y"),
@@ -111,14 +117,32 @@ pub(crate) fn absence_alerts(
     Ok(out)
 }
 
-/// The primary (else first) guardian of a student who has a phone.
-fn guardian_to_tell(conn: &Connection, student: StudentId) -> Result<Option<students::GuardianRow>> {
+/// The primary (else first) guardian of a student that a message can
+/// reach, with the channel and address: their preferred channel when they
+/// have its address, else SMS to their phone, else email.
+fn guardian_to_tell(
+    conn: &Connection,
+    student: StudentId,
+) -> Result<Option<(students::GuardianRow, NotificationChannel, String)>> {
     for link in students::links_of_student(conn, student)? {
-        if let Some(g) = students::guardian_by_id(conn, link.guardian_id)?.filter(|g| g.phone.is_some()) {
-            return Ok(Some(g));
+        let Some(g) = students::guardian_by_id(conn, link.guardian_id)? else { continue };
+        if let Some((channel, address)) = channel_for(&g) {
+            return Ok(Some((g, channel, address)));
         }
     }
     Ok(None)
+}
+
+/// How a guardian is reached: by preference where possible.
+fn channel_for(g: &students::GuardianRow) -> Option<(NotificationChannel, String)> {
+    let address = |c: NotificationChannel| match c {
+        NotificationChannel::Email => g.email.clone(),
+        NotificationChannel::Sms | NotificationChannel::WhatsApp => g.phone.clone(),
+    };
+    let preferred = g.preferred_channel.into_iter();
+    preferred
+        .chain([NotificationChannel::Sms, NotificationChannel::Email])
+        .find_map(|c| address(c).map(|a| (c, a)))
 }
 
 /// What every drafted message shares.
@@ -133,14 +157,19 @@ struct Draft {
 }
 
 impl Draft {
-    fn to(self, g: &students::GuardianRow, student: StudentId, body: String) -> NotificationRow {
+    fn to(
+        self,
+        (g, channel, recipient): &(students::GuardianRow, NotificationChannel, String),
+        student: StudentId,
+        body: String,
+    ) -> NotificationRow {
         NotificationRow {
             id: self.id,
             branch_id: self.branch,
             kind: self.kind,
             recipient_name: g.full_name.clone(),
-            recipient: g.phone.clone().unwrap_or_default(),
-            channel: NotificationChannel::Sms,
+            recipient: recipient.clone(),
+            channel: *channel,
             body,
             state: if self.auto { NotificationState::Approved } else { NotificationState::Draft },
             source_id: Some(self.source),
@@ -203,7 +232,7 @@ impl Desk {
                 let body = fill_template(
                     &template,
                     &[
-                        ("guardian", &g.full_name),
+                        ("guardian", &g.0.full_name),
                         ("student", &line.student_name),
                         ("amount", &amount),
                         ("due_on", &line.due.due_on),
@@ -227,20 +256,52 @@ impl Desk {
         Ok(drafts.len() as u32)
     }
 
+    /// A branch's messages in one state, newest first. On a desk that sends
+    /// by itself, an approved message shows as sent or failed once its
+    /// delivery says so.
     pub fn list_notifications(&self, actor: &Actor, input: ListNotifications) -> Result<Vec<Notification>> {
         actor.require(Permission::ReviewNotification, Some(input.branch_id))?;
         let db = self.db();
+        let columns = COLUMNS.split(',').map(|c| format!("n.{}", c.trim())).collect::<Vec<_>>().join(", ");
         let mut stmt = db.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM notifications WHERE branch_id = ?1 AND state = ?2 ORDER BY created_at DESC LIMIT 500"
+            "SELECT {columns}, d.state AS delivery, coalesce(d.attempts, 0) AS attempts,
+                    coalesce(d.error, '') AS delivery_error, d.next_attempt_at, d.updated_at AS delivered_at
+             FROM notifications n LEFT JOIN deliveries d ON d.notification_id = n.id
+             WHERE n.branch_id = ?1
+               AND CASE WHEN n.state = 'APPROVED' AND d.state IN ('SENT', 'FAILED') THEN d.state ELSE n.state END = ?2
+             ORDER BY n.created_at DESC LIMIT 500"
         ))?;
-        let rows: Vec<NotificationRow> = stmt
-            .query_map((input.branch_id.to_string(), input.state.as_str()), from_row)?
+        struct Listed {
+            n: NotificationRow,
+            delivery: Option<String>,
+            attempts: u32,
+            error: String,
+            next: Option<String>,
+            delivered_at: Option<String>,
+        }
+        let rows: Vec<Listed> = stmt
+            .query_map((input.branch_id.to_string(), input.state.as_str()), |r| {
+                Ok(Listed {
+                    n: from_row(r)?,
+                    delivery: r.get("delivery")?,
+                    attempts: r.get("attempts")?,
+                    error: r.get("delivery_error")?,
+                    next: r.get("next_attempt_at")?,
+                    delivered_at: r.get("delivered_at")?,
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::new();
-        for n in rows {
+        for Listed { n, delivery, attempts, error, next, delivered_at } in rows {
             let student_name = match n.student_id {
                 Some(s) => students::student_by_id(&db.conn, s)?.map(|s| s.full_name),
                 None => None,
+            };
+            let (state, when) = match (n.state, delivery.as_deref()) {
+                (NotificationState::Approved, Some("SENT")) => (NotificationState::Sent, delivered_at),
+                (NotificationState::Approved, Some("FAILED")) => (NotificationState::Failed, delivered_at),
+                (NotificationState::Approved, Some("RETRY")) => (NotificationState::Approved, next),
+                (state, _) => (state, n.sent_at.map(|t| t.to_rfc3339())),
             };
             out.push(Notification {
                 id: n.id,
@@ -249,9 +310,12 @@ impl Desk {
                 recipient: n.recipient,
                 channel: n.channel.as_str().into(),
                 body: n.body,
-                state: n.state,
+                state,
                 student_name,
                 created_at: n.created_at.to_rfc3339(),
+                error: if error.is_empty() { n.error } else { error },
+                attempts,
+                when,
             });
         }
         Ok(out)
