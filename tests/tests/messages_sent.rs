@@ -28,13 +28,20 @@ async fn an_approved_absence_alert_reaches_the_parent_once() {
         .iter()
         .map(|r| Mark {
             student_id: r.student_id,
-            status: if r.full_name == "Aarav Sharma" { AttendanceStatus::Absent } else { AttendanceStatus::Present },
+            status: if r.full_name == "Aarav Sharma" {
+                AttendanceStatus::Absent
+            } else {
+                AttendanceStatus::Present
+            },
             note: String::new(),
         })
         .collect();
     desk.save_marks(&director, SaveMarks { session_id: session.id, marks, ..Default::default() }).unwrap();
     let drafts = desk
-        .list_notifications(&director, ListNotifications { branch_id: branch, state: NotificationState::Draft })
+        .list_notifications(
+            &director,
+            ListNotifications { branch_id: branch, state: NotificationState::Draft },
+        )
         .unwrap();
     assert_eq!(drafts.len(), 1, "{drafts:?}");
     assert_eq!((drafts[0].channel.as_str(), drafts[0].recipient.as_str()), ("EMAIL", "sunita@example.com"));
@@ -42,13 +49,15 @@ async fn an_approved_absence_alert_reaches_the_parent_once() {
     // Drafts wait for review: nothing leaves.
     let round = branchdesk_send::worker::round(&desk, &[]).await.unwrap();
     assert_eq!(round.sent, 0);
-    desk.review_notifications(&director, ReviewNotifications { ids: vec![drafts[0].id], approve: true }).unwrap();
+    desk.review_notifications(&director, ReviewNotifications { ids: vec![drafts[0].id], approve: true })
+        .unwrap();
     let round = branchdesk_send::worker::round(&desk, &[]).await.unwrap();
     assert_eq!(round, branchdesk_send::worker::Round { sent: 1, retry: 0, failed: 0 });
 
     let got = mail.wait_for(1, Duration::from_secs(5));
     assert_eq!(got.len(), 1);
-    let day = chrono::NaiveDate::parse_from_str(&session.date, "%Y-%m-%d").unwrap().format("%-d %b %Y").to_string();
+    let day =
+        chrono::NaiveDate::parse_from_str(&session.date, "%Y-%m-%d").unwrap().format("%-d %b %Y").to_string();
     assert!(got[0].contains("To: Sunita Sharma <sunita@example.com>"), "{}", got[0]);
     assert!(got[0].contains(&format!("Aarav Sharma was absent from Maths X on {day}")), "{}", got[0]);
 
@@ -57,7 +66,10 @@ async fn an_approved_absence_alert_reaches_the_parent_once() {
     }
     assert_eq!(mail.received().len(), 1, "sent once");
     let sent = desk
-        .list_notifications(&director, ListNotifications { branch_id: branch, state: NotificationState::Sent })
+        .list_notifications(
+            &director,
+            ListNotifications { branch_id: branch, state: NotificationState::Sent },
+        )
         .unwrap();
     assert_eq!(sent.len(), 1);
 }

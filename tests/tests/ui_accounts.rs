@@ -42,7 +42,7 @@ async fn expenses_and_the_months_profit_and_loss() {
     assert_eq!(actions.trim(), "BillVoid", "the person who recorded it is not offered Approve");
     // Whoever approves opens the bill first; this machine has no PDF viewer,
     // so the answer says where the copy was saved.
-    app.click("#expense-list tbody tr:first-child .open-bill").await;
+    app.click_centred("#expense-list tbody tr:first-child .open-bill").await;
     let mut said = String::new();
     for _ in 0..100 {
         said = app.text("#expenses").await;

@@ -475,9 +475,9 @@ tables! {
         text("full_name", LINE),
         text("phone", LINE).null(),
         text("email", LINE).null(),
-        text("preferred_channel", LINE).null().one_of(&["SMS", "WHATSAPP", "EMAIL"]),
         time("created_at"),
         time("updated_at"),
+        text("preferred_channel", LINE).null().one_of(&["SMS", "WHATSAPP", "EMAIL"]),
     ];
     StudentGuardians = "student_guardians", Branch, [
         id(),

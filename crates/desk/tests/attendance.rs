@@ -6,12 +6,11 @@ mod common;
 
 use branchdesk_api::commands::attendance::*;
 use branchdesk_api::commands::students::*;
-use branchdesk_api::commands::timetable::{GetBatch, SetSessionCancelled};
-use branchdesk_api::ids::{SessionId, StudentId};
+use branchdesk_api::commands::timetable::SetSessionCancelled;
 use branchdesk_api::ErrorCode;
 use branchdesk_desk::Actor;
+use common::api;
 use common::class::{class, mark};
-use common::{api, fixture};
 
 #[test]
 fn marks_are_one_record_per_student_and_session_with_every_change_logged() {

@@ -34,10 +34,14 @@ fn mail_settings() -> SaveEmailChannel {
 /// alert is drafted, and approved when `approve`.
 fn absent_vikram(c: &Class, approve: bool) -> uuid::Uuid {
     let marks = vec![mark(c.students[1], AttendanceStatus::Absent, "")];
-    c.f.desk.save_marks(&c.teacher, SaveMarks { session_id: c.sessions[0], marks, ..Default::default() }).unwrap();
+    c.f.desk
+        .save_marks(&c.teacher, SaveMarks { session_id: c.sessions[0], marks, ..Default::default() })
+        .unwrap();
     let id = listed(c, NotificationState::Draft)[0].id;
     if approve {
-        c.f.desk.review_notifications(&c.f.director, ReviewNotifications { ids: vec![id], approve: true }).unwrap();
+        c.f.desk
+            .review_notifications(&c.f.director, ReviewNotifications { ids: vec![id], approve: true })
+            .unwrap();
     }
     id
 }
@@ -53,12 +57,18 @@ fn an_approved_email_is_due_once_and_shows_as_sent() {
     c.f.desk.save_email_channel(&c.f.director, mail_settings()).unwrap();
     // A draft waits for review.
     assert!(c.f.desk.messages_due(10).unwrap().is_empty());
-    c.f.desk.review_notifications(&c.f.director, ReviewNotifications { ids: vec![id], approve: true }).unwrap();
+    c.f.desk
+        .review_notifications(&c.f.director, ReviewNotifications { ids: vec![id], approve: true })
+        .unwrap();
     let due = c.f.desk.messages_due(10).unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].recipient, "p1@example.com");
     assert_eq!(due[0].subject, "Absence: Vikram Menon – Koramangala");
-    assert!(due[0].body.contains("Vikram Menon was absent from Physics XI-A on 1 Jun 2026"), "{}", due[0].body);
+    assert!(
+        due[0].body.contains("Vikram Menon was absent from Physics XI-A on 1 Jun 2026"),
+        "{}",
+        due[0].body
+    );
 
     c.f.desk.start_delivery(id).unwrap();
     // Being sent: not handed out again.
@@ -94,7 +104,10 @@ fn a_temporary_failure_waits_longer_each_time_then_fails_with_the_reason() {
         c.f.desk.start_delivery(id).unwrap();
         c.f.desk.record_delivery(id, &busy).unwrap();
         let waiting = listed(&c, NotificationState::Approved);
-        assert_eq!((waiting[0].attempts, waiting[0].error.as_str()), (tries, "The mail server answered 451: busy"));
+        assert_eq!(
+            (waiting[0].attempts, waiting[0].error.as_str()),
+            (tries, "The mail server answered 451: busy")
+        );
         // Not due a minute before its time; due at it.
         c.f.clock.advance(chrono::Duration::minutes(wait - 1));
         assert!(c.f.desk.messages_due(10).unwrap().is_empty(), "waits {wait} minutes after try {tries}");
@@ -127,21 +140,28 @@ fn a_failed_message_is_corrected_and_resent_in_one_action() {
     let id = absent_vikram(&c, true);
     c.f.desk.save_email_channel(&c.f.director, mail_settings()).unwrap();
     // Not failed yet: nothing to resend.
-    let early = c.f.desk.resend_notification(&c.f.director, ResendNotification { id, recipient: String::new() });
+    let early =
+        c.f.desk.resend_notification(&c.f.director, ResendNotification { id, recipient: String::new() });
     assert_eq!(api(early.unwrap_err()).code, ErrorCode::Conflict);
     c.f.desk.start_delivery(id).unwrap();
     c.f.desk.record_delivery(id, &Outcome::Failed { reason: "550 No such mailbox".into() }).unwrap();
     assert!(c.f.desk.messages_due(10).unwrap().is_empty());
 
-    let bad = c.f.desk.resend_notification(&c.f.director, ResendNotification { id, recipient: "p1 at example".into() });
+    let bad =
+        c.f.desk
+            .resend_notification(&c.f.director, ResendNotification { id, recipient: "p1 at example".into() });
     assert_eq!(api(bad.unwrap_err()).field.as_deref(), Some("recipient"));
     assert_eq!(listed(&c, NotificationState::Failed).len(), 1, "a refused resend changes nothing");
-    let denied = c.f.desk.resend_notification(&c.teacher, ResendNotification { id, recipient: String::new() });
+    let denied =
+        c.f.desk.resend_notification(&c.teacher, ResendNotification { id, recipient: String::new() });
     assert_eq!(api(denied.unwrap_err()).code, ErrorCode::PermissionDenied);
 
     let ops = c.f.count("SELECT count(*) FROM outbox");
     c.f.desk
-        .resend_notification(&c.f.director, ResendNotification { id, recipient: " Parent1@Example.com ".into() })
+        .resend_notification(
+            &c.f.director,
+            ResendNotification { id, recipient: " Parent1@Example.com ".into() },
+        )
         .unwrap();
     assert_eq!(c.f.count("SELECT count(*) FROM outbox"), ops + 1, "the corrected address syncs");
     let due = c.f.desk.messages_due(10).unwrap();
@@ -169,19 +189,21 @@ fn mail_settings_are_checked_kept_apart_and_their_password_never_shown() {
     again.email.port = 465;
     again.email.security = EmailSecurity::Tls;
     c.f.desk.save_email_channel(&c.f.director, again).unwrap();
-    assert_eq!(c.f.desk.email_channel().unwrap().map(|e| (e.port, e.password)), Some((465, PASSWORD.to_owned())));
+    assert_eq!(
+        c.f.desk.email_channel().unwrap().map(|e| (e.port, e.password)),
+        Some((465, PASSWORD.to_owned()))
+    );
     // Neither synced nor audited.
     let like = format!("%{PASSWORD}%");
-    let found: i64 = c
-        .f
-        .conn()
-        .query_row(
-            "SELECT (SELECT count(*) FROM outbox WHERE columns LIKE ?1)
+    let found: i64 =
+        c.f.conn()
+            .query_row(
+                "SELECT (SELECT count(*) FROM outbox WHERE columns LIKE ?1)
                   + (SELECT count(*) FROM audit_log WHERE old_values LIKE ?1 OR new_values LIKE ?1)",
-            [&like],
-            |r| r.get(0),
-        )
-        .unwrap();
+                [&like],
+                |r| r.get(0),
+            )
+            .unwrap();
     assert_eq!(found, 0);
 }
 

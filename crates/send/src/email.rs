@@ -34,7 +34,8 @@ impl Mailer {
         let c = &self.channel;
         let mut tls = TlsParameters::builder(c.host.clone());
         for pem in &self.extra_roots_pem {
-            tls = tls.add_root_certificate(Certificate::from_pem(pem).map_err(|e| format!("certificate: {e}"))?);
+            tls = tls
+                .add_root_certificate(Certificate::from_pem(pem).map_err(|e| format!("certificate: {e}"))?);
         }
         let tls = || tls.clone().build_rustls().map_err(|e| format!("TLS: {e}"));
         let security = match c.security {
@@ -65,7 +66,9 @@ impl Mailer {
         );
         let to = Mailbox::new(
             (!m.recipient_name.is_empty()).then(|| m.recipient_name.clone()),
-            m.recipient.parse().map_err(|e| format!("The address {} is not an email address ({e}).", m.recipient))?,
+            m.recipient
+                .parse()
+                .map_err(|e| format!("The address {} is not an email address ({e}).", m.recipient))?,
         );
         let domain = c.from_address.rsplit('@').next().unwrap_or("localhost");
         Message::builder()
@@ -86,7 +89,9 @@ impl Mailer {
         };
         let transport = match self.transport() {
             Ok(t) => t,
-            Err(reason) => return Outcome::Retry { reason: format!("The mail settings did not work: {reason}") },
+            Err(reason) => {
+                return Outcome::Retry { reason: format!("The mail settings did not work: {reason}") }
+            }
         };
         match tokio::time::timeout(self.timeout * 2, transport.send(message)).await {
             Err(_) => Outcome::Retry { reason: "The mail server did not answer in time.".into() },

@@ -5,6 +5,6 @@
 //! crate only talks to the providers.
 
 pub mod email;
-pub mod worker;
 #[cfg(feature = "test-server")]
 pub mod test_server;
+pub mod worker;

@@ -29,7 +29,10 @@ fn script() -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 impl MailServer {
@@ -37,13 +40,15 @@ impl MailServer {
         let folder = tempfile::tempdir().expect("a folder for the mail");
         let port = free_port();
         // Debian's Python, which has python3-aiosmtpd (not another on PATH).
-        let python = if std::path::Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
+        let python =
+            if std::path::Path::new("/usr/bin/python3").exists() { "/usr/bin/python3" } else { "python3" };
         let mut cmd = Command::new(python);
         cmd.arg(script()).arg("--port").arg(port.to_string()).arg("--folder").arg(folder.path());
         let mut cert_pem = None;
         if options.starttls {
-            let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
-                .expect("a certificate");
+            let made =
+                rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+                    .expect("a certificate");
             let (cert, key) = (folder.path().join("cert.pem"), folder.path().join("key.pem"));
             std::fs::write(&cert, made.cert.pem()).expect("cert written");
             std::fs::write(&key, made.signing_key.serialize_pem()).expect("key written");

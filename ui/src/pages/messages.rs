@@ -110,7 +110,9 @@ fn delivery(n: &Notification) -> Html {
     let tries = if n.attempts == 1 { "once".to_owned() } else { format!("{} times", n.attempts) };
     match n.state {
         NotificationState::Sent => html! { <p class="muted delivery">{ format!("Sent {at}.") }</p> },
-        NotificationState::Failed => html! { <p class="field-error delivery" role="alert">{ format!("Not sent: {}", n.error) }</p> },
+        NotificationState::Failed => {
+            html! { <p class="field-error delivery" role="alert">{ format!("Not sent: {}", n.error) }</p> }
+        }
         NotificationState::Approved if n.attempts > 0 => html! {
             <p class="muted delivery">{ format!("Tried {tries}: {} Next try {at}.", n.error) }</p>
         },
@@ -131,11 +133,17 @@ fn Resend(p: &ResendProps) -> Html {
     let recipient = use_state(|| p.message.recipient.clone());
     let error = use_state(|| None::<ApiError>);
     let onsubmit = {
-        let (recipient, error, s, on_done, id) = (recipient.clone(), error.clone(), s.clone(), p.on_done.clone(), p.message.id);
+        let (recipient, error, s, on_done, id) =
+            (recipient.clone(), error.clone(), s.clone(), p.on_done.clone(), p.message.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let on_done = on_done.clone();
-            act(ResendNotification { id, recipient: (*recipient).clone() }, error.clone(), s.clone(), move |_| on_done.emit(()));
+            act(
+                ResendNotification { id, recipient: (*recipient).clone() },
+                error.clone(),
+                s.clone(),
+                move |_| on_done.emit(()),
+            );
         })
     };
     let label = format!("{} to", p.message.channel);

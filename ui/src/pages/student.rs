@@ -262,7 +262,8 @@ fn Guardians(p: &PartProps) -> Html {
         Callback::from(move |v: String| {
             let done = done.clone();
             let mut input = input.clone();
-            input.guardian.preferred_channel = NotificationChannel::parse(&v).or(Some(NotificationChannel::Sms));
+            input.guardian.preferred_channel =
+                NotificationChannel::parse(&v).or(Some(NotificationChannel::Sms));
             act(input, error.clone(), s.clone(), move |_| done.emit(()));
         })
     };

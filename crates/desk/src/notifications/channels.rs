@@ -2,15 +2,15 @@
 //! `channel_settings`): each one's settings as JSON and its secret apart,
 //! never synced, never audited, never answered back.
 
-use crate::{validate, Actor, Desk, Result};
 use super::Outgoing;
+use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::attendance::NotificationChannel;
 use branchdesk_api::commands::channels::{
     Channels, EmailChannel, EmailSecurity, GetChannels, SaveEmailChannel, TestEmailChannel,
 };
 use branchdesk_api::{ApiError, ErrorCode, Permission};
-use uuid::Uuid;
 use rusqlite::{Connection, OptionalExtension};
+use uuid::Uuid;
 
 const EMAIL: &str = "EMAIL";
 
@@ -18,7 +18,7 @@ const EMAIL: &str = "EMAIL";
 pub(crate) fn email_channel(conn: &Connection) -> Result<Option<EmailChannel>> {
     let row: Option<(String, String)> = conn
         .prepare_cached("SELECT config, secret FROM channel_settings WHERE channel = ?1")?
-        .query_row([EMAIL], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([EMAIL], |r| Ok((r.get("config")?, r.get("secret")?)))
         .optional()?;
     let Some((config, secret)) = row else { return Ok(None) };
     let mut email: EmailChannel = serde_json::from_str(&config)?;
@@ -37,7 +37,10 @@ fn host(value: &str) -> std::result::Result<String, ApiError> {
         && host.split('.').all(|l| !l.is_empty() && l.len() <= 63)
         && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
     if !fits {
-        return Err(ApiError::invalid(field, "A mail server's name has letters, digits, dots and dashes only."));
+        return Err(ApiError::invalid(
+            field,
+            "A mail server's name has letters, digits, dots and dashes only.",
+        ));
     }
     Ok(host)
 }
@@ -61,7 +64,10 @@ fn header_text(field: &str, value: &str, max: usize) -> std::result::Result<Stri
 
 /// The email channel as typed, checked; `saved` is the one saved before
 /// (its password stays when none is typed).
-fn check_email(input: &EmailChannel, saved: Option<&EmailChannel>) -> std::result::Result<EmailChannel, ApiError> {
+fn check_email(
+    input: &EmailChannel,
+    saved: Option<&EmailChannel>,
+) -> std::result::Result<EmailChannel, ApiError> {
     let host = host(&input.host)?;
     if input.port == 0 {
         return Err(ApiError::invalid("email.port", "Enter the port: 587 for STARTTLS, 465 for TLS."));
@@ -141,8 +147,9 @@ impl Desk {
         let email = self.email_channel()?.ok_or_else(|| {
             ApiError::new(ErrorCode::Conflict, "Save the mail server's settings first.").on("email.host")
         })?;
-        let organisation =
-            crate::org::store::organisation(&self.db().conn)?.map(|o| o.name).unwrap_or_else(|| "Branchdesk".into());
+        let organisation = crate::org::store::organisation(&self.db().conn)?
+            .map(|o| o.name)
+            .unwrap_or_else(|| "Branchdesk".into());
         let out = Outgoing {
             id: Uuid::now_v7(),
             channel: NotificationChannel::Email,
@@ -198,7 +205,8 @@ mod tests {
     #[test]
     fn a_saved_password_stays_unless_the_user_name_changes() {
         let saved = check_email(&typed(), None).expect("valid");
-        let again = check_email(&EmailChannel { password: String::new(), ..typed() }, Some(&saved)).expect("kept");
+        let again =
+            check_email(&EmailChannel { password: String::new(), ..typed() }, Some(&saved)).expect("kept");
         assert_eq!(again.password, "s3cret");
         let other = EmailChannel { username: "other@example.com".into(), password: String::new(), ..typed() };
         assert_eq!(check_email(&other, Some(&saved)).unwrap_err().field.as_deref(), Some("email.password"));

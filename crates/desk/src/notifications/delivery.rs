@@ -5,6 +5,7 @@
 //! syncs leaves all of this to the server.
 
 use super::{by_id, NotificationRow};
+use crate::db::read;
 use crate::students::store as students;
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::attendance::{NotificationChannel, NotificationKind, NotificationState};
@@ -93,7 +94,7 @@ impl Desk {
                    AND (d.notification_id IS NULL OR (d.state = 'RETRY' AND d.next_attempt_at <= ?1))
                  ORDER BY n.created_at, n.id LIMIT ?2"
             ))?
-            .query_map((stamp(now), limit as i64), |r| r.get::<_, String>(0))?
+            .query_map((stamp(now), limit as i64), |r| r.get::<_, String>("id"))?
             .filter_map(|id| id.map(|id| Uuid::parse_str(&id).ok()).transpose())
             .collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::new();
@@ -137,14 +138,16 @@ impl Desk {
         let attempts: i64 = db
             .conn
             .prepare_cached("SELECT attempts FROM deliveries WHERE notification_id = ?1")?
-            .query_row([id.to_string()], |r| r.get(0))
+            .query_row([id.to_string()], read::value)
             .optional()?
             .unwrap_or(1);
         let (state, next, provider_ref, error) = match outcome {
             Outcome::Sent { provider_ref } => ("SENT", None, provider_ref.clone(), String::new()),
             Outcome::Failed { reason } => ("FAILED", None, String::new(), reason.clone()),
             Outcome::Retry { reason } => match BACKOFF_MINUTES.get(attempts.saturating_sub(1) as usize) {
-                Some(wait) => ("RETRY", Some(stamp(now + Duration::minutes(*wait))), String::new(), reason.clone()),
+                Some(wait) => {
+                    ("RETRY", Some(stamp(now + Duration::minutes(*wait))), String::new(), reason.clone())
+                }
                 None => ("FAILED", None, String::new(), format!("Gave up after {attempts} tries: {reason}")),
             },
         };
@@ -164,20 +167,23 @@ impl Desk {
             .db()
             .conn
             .prepare_cached("SELECT min(next_attempt_at) FROM deliveries WHERE state = 'RETRY'")?
-            .query_row([], |r| r.get(0))?;
+            .query_row([], read::value)?;
         Ok(next.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc)))
     }
 
     /// Sends a failed message again, to a corrected address or number when
     /// one is typed; one action.
     pub fn resend_notification(&self, actor: &Actor, input: ResendNotification) -> Result<()> {
+        actor.require_somewhere(Permission::ReviewNotification)?;
         let n = by_id(&self.db().conn, input.id)?.ok_or_else(|| ApiError::not_found("message").on("id"))?;
         actor.require(Permission::ReviewNotification, Some(n.branch_id))?;
         let failed: bool = self
             .db()
             .conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM deliveries WHERE notification_id = ?1 AND state = 'FAILED')")?
-            .query_row([n.id.to_string()], |r| r.get(0))?;
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM deliveries WHERE notification_id = ?1 AND state = 'FAILED')",
+            )?
+            .query_row([n.id.to_string()], read::value)?;
         if n.state != NotificationState::Approved || !failed {
             return Err(ApiError::conflict("Only a message that failed can be sent again; reload the list.")
                 .on("id")
@@ -189,8 +195,10 @@ impl Desk {
         } else {
             Some(match n.channel {
                 NotificationChannel::Email => crate::validate::email("recipient", typed)?,
-                NotificationChannel::Sms | NotificationChannel::WhatsApp => crate::validate::phone("recipient", typed)?
-                    .ok_or_else(|| ApiError::invalid("recipient", "Enter the phone number to send to."))?,
+                NotificationChannel::Sms | NotificationChannel::WhatsApp => {
+                    crate::validate::phone("recipient", typed)?
+                        .ok_or_else(|| ApiError::invalid("recipient", "Enter the phone number to send to."))?
+                }
             })
         };
         self.write(Some(actor.user_id), |w| {

@@ -14,8 +14,8 @@ pub(crate) use duplicates::possible_duplicates;
 use crate::validate::parse_date;
 use crate::write::Write;
 use crate::{settings, validate, Actor, Desk, Result};
-use branchdesk_api::commands::students::*;
 use branchdesk_api::commands::attendance::NotificationChannel;
+use branchdesk_api::commands::students::*;
 use branchdesk_api::ids::{BranchId, GuardianId, StudentId, UserId};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{Datelike, NaiveDate};
@@ -167,7 +167,9 @@ pub(crate) fn check_guardian(
 /// A guardian's preferred channel needs the address it sends to.
 fn reachable(field: &str, g: &GuardianRow) -> Result<()> {
     let missing = match g.preferred_channel {
-        Some(NotificationChannel::Email) if g.email.is_none() => "Enter the guardian's email to send them email.",
+        Some(NotificationChannel::Email) if g.email.is_none() => {
+            "Enter the guardian's email to send them email."
+        }
         Some(NotificationChannel::Sms | NotificationChannel::WhatsApp) if g.phone.is_none() => {
             "Enter the guardian's phone to send them SMS or WhatsApp."
         }

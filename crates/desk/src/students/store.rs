@@ -3,8 +3,8 @@
 use crate::db::read::{self, columns, Columns};
 use crate::write::branch_record;
 use crate::Result;
-use branchdesk_api::commands::students::{ConcessionCategory, DiscountKind, EnrolmentStatus};
 use branchdesk_api::commands::attendance::NotificationChannel;
+use branchdesk_api::commands::students::{ConcessionCategory, DiscountKind, EnrolmentStatus};
 use branchdesk_api::ids::{BatchId, BranchId, CourseId, EnrolmentId, GuardianId, LeadId, StudentId, UserId};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -88,10 +88,10 @@ pub struct GuardianRow {
     pub full_name: String,
     pub phone: Option<String>,
     pub email: Option<String>,
-    /// The channel that reaches them (None: the branch's usual, SMS).
-    pub preferred_channel: Option<NotificationChannel>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The channel that reaches them (None: the branch's usual, SMS).
+    pub preferred_channel: Option<NotificationChannel>,
 }
 branch_record!(GuardianRow, "guardians");
 

@@ -80,4 +80,3 @@ pub fn class() -> Class {
 pub fn mark(student: StudentId, status: AttendanceStatus, note: &str) -> Mark {
     Mark { student_id: student, status, note: note.into() }
 }
-
