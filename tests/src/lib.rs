@@ -423,8 +423,9 @@ pub fn batch_from_today(
 }
 
 /// A class meeting today (all day, taught by the director) with Aarav
-/// Sharma, whose mother Sunita prefers email, and Diya Patel, whose father
-/// has only a phone; the desk sends email through the test mail server on
+/// Sharma, whose mother Sunita prefers email, Diya Patel, whose father has
+/// only a phone, and Kabir Rao, whose mother's address the mail server
+/// refuses; the desk sends email through the test mail server on
 /// `mail_port` (plain, on loopback). Answers the batch.
 pub fn seed_class_with_email_parent(dir: &Path, mail_port: u16) -> branchdesk_api::ids::BatchId {
     use branchdesk_api::commands::attendance::NotificationChannel;
@@ -440,6 +441,8 @@ pub fn seed_class_with_email_parent(dir: &Path, mail_port: u16) -> branchdesk_ap
     let parents = [
         ("Aarav Sharma", "Sunita Sharma", "", "sunita@example.com", Some(NotificationChannel::Email)),
         ("Diya Patel", "Mahesh Patel", "98450 20003", "", None),
+        // Her mail server says there is no such mailbox.
+        ("Kabir Rao", "Anita Rao", "", "anita@refused.example", Some(NotificationChannel::Email)),
     ];
     for (name, parent, phone, email, prefers) in parents {
         let guardian = GuardianInput {

@@ -1,17 +1,21 @@
 //! In the real app window at 1366 × 768, on a desk of its own: the director
 //! checks the mail settings in Settings (a mistyped sender refused by name)
-//! and sends a test email; Aarav is marked absent on today's sheet; his
-//! mother's alert is approved on the Messages page and the local SMTP
-//! server receives one email with his name and the day, shown as sent.
-//! Diya, present, has nothing drafted.
+//! and sends a test email; Aarav and Kabir are marked absent on today's
+//! sheet; their mothers' alerts are approved on the Messages page and the
+//! local SMTP server receives one email with Aarav's name and the day,
+//! shown as sent; Kabir's mother's address is refused, shown as failed with
+//! the server's reason, corrected and sent again. Diya, present, has
+//! nothing drafted.
 
 use branchdesk_e2e::*;
 use branchdesk_send::test_server::{MailServer, Options};
 use std::time::Duration;
 
 #[tokio::test]
-async fn an_absence_approved_on_screen_reaches_the_mothers_inbox_once() {
-    if !ui_tests_enabled("an_absence_approved_on_screen_reaches_the_mothers_inbox_once") {
+async fn absences_approved_on_screen_reach_the_mothers_once_and_a_refused_address_is_corrected() {
+    if !ui_tests_enabled(
+        "absences_approved_on_screen_reach_the_mothers_once_and_a_refused_address_is_corrected",
+    ) {
         return;
     }
     let mail = MailServer::start(Options::default());
@@ -45,18 +49,19 @@ async fn an_absence_approved_on_screen_reaches_the_mothers_inbox_once() {
     // Today's sheet: Aarav absent, Diya present, saved.
     app.click_centred("[data-area='Today']").await;
     app.click(".today-session").await;
-    app.wait_text("#sheet-counts", "2 not marked").await;
-    app.find("#sheet-rows").await.send_keys("ap").await.unwrap();
+    app.wait_text("#sheet-counts", "3 not marked").await;
+    app.find("#sheet-rows").await.send_keys("apa").await.unwrap();
     app.wait_text("#sheet-counts", "0 not marked").await;
     app.find("#sheet-rows").await.send_keys(ENTER).await.unwrap();
     app.wait_text("#sheet-saved", "Saved").await;
 
-    // Messages: one draft, by email to his mother; approved.
+    // Messages: two drafts, by email to the mothers; approved together.
     app.click_centred("[data-area='Messages']").await;
-    let draft = app.wait_text("#message-list", "Sunita Sharma").await;
-    assert!(draft.contains("EMAIL sunita@example.com"), "{draft}");
-    assert!(!draft.contains("Mahesh Patel"), "{draft}");
-    assert_eq!(app.count("#message-list > li").await, 1);
+    let drafts = app.wait_text("#message-list", "Sunita Sharma").await;
+    assert!(drafts.contains("Email sunita@example.com"), "{drafts}");
+    assert!(drafts.contains("Email anita@refused.example"), "{drafts}");
+    assert!(!drafts.contains("Mahesh Patel"), "{drafts}");
+    assert_eq!(app.count("#message-list > li").await, 2);
     app.screenshot("messages-draft-email").await;
     app.click_button("div", "Choose all", "Choose all").await;
     app.click("#send-chosen").await;
@@ -71,10 +76,23 @@ async fn an_absence_approved_on_screen_reaches_the_mothers_inbox_once() {
 
     app.click_button("div", "Waiting to send", "Sent").await;
     let sent = app.wait_text("#message-list", "Sent ").await;
-    assert!(sent.contains("Sunita Sharma"), "{sent}");
+    assert!(sent.contains("Sunita Sharma") && !sent.contains("Anita Rao"), "{sent}");
     app.screenshot("messages-sent").await;
+
+    // Kabir's mother: failed with the server's words; corrected, sent again.
+    app.click_button("div", "Waiting to send", "Failed").await;
+    let failed = app.wait_text("#message-list", "Not sent").await;
+    assert!(failed.contains("550") && failed.contains("No such mailbox"), "{failed}");
+    app.screenshot("messages-failed").await;
+    app.type_into("#message-list .resend input", "anita@example.com").await;
+    app.click_button("li", "Anita Rao", "Send again").await;
+    let got = mail.wait_for(3, Duration::from_secs(30));
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(got[2].contains("To: Anita Rao <anita@example.com>"), "{}", got[2]);
+    assert!(got[2].contains("Kabir Rao was absent"), "{}", got[2]);
+    app.wait_gone("#message-list .resend").await;
     // Nothing more goes out.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(mail.received().len(), 2);
+    assert_eq!(mail.received().len(), 3);
     app.close().await;
 }

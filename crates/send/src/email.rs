@@ -108,7 +108,7 @@ impl Mailer {
 /// busy, slow, a TLS or sign-in problem the office can fix) is tried again.
 fn read_error(e: &lettre::transport::smtp::Error) -> Outcome {
     let reason = match e.status() {
-        Some(code) => format!("The mail server answered {code}: {e}"),
+        Some(_) => format!("The mail server said: {e}"),
         None => format!("The mail server could not be reached: {e}"),
     };
     // 530/535: the server refused the sign-in, not this message.

@@ -7,7 +7,7 @@ use crate::components::field::FormError;
 use crate::components::session::use_session;
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::attendance::{
-    ListNotifications, Notification, NotificationState, ReviewNotifications,
+    ListNotifications, Notification, NotificationChannel, NotificationState, ReviewNotifications,
 };
 use branchdesk_api::commands::channels::ResendNotification;
 use branchdesk_api::ApiError;
@@ -88,7 +88,7 @@ pub fn MessagesPage() -> Html {
                         <li class="card">
                             <label class="check">
                                 if *state == NotificationState::Draft { <input type="checkbox" checked={chosen.contains(&n.id)} onchange={toggle(n.id)} /> }
-                                <strong>{ format!(" {} ({} {})", n.recipient_name, n.channel, n.recipient) }</strong>
+                                <strong>{ format!(" {} ({} {})", n.recipient_name, channel_label(&n.channel), n.recipient) }</strong>
                             </label>
                             <div>{ &n.body }</div>
                             { delivery(n) }
@@ -101,6 +101,11 @@ pub fn MessagesPage() -> Html {
             }) }
         </section>
     }
+}
+
+/// "Email" for "EMAIL".
+fn channel_label(wire: &str) -> &str {
+    NotificationChannel::parse(wire).map(|c| c.label()).unwrap_or(wire)
 }
 
 /// When a message went (or goes next) and why it did not.
@@ -146,7 +151,7 @@ fn Resend(p: &ResendProps) -> Html {
             );
         })
     };
-    let label = format!("{} to", p.message.channel);
+    let label = format!("{} to", channel_label(&p.message.channel));
     html! {
         <form class="row resend" {onsubmit}>
             <crate::components::field::Field label={label} name="recipient" id={format!("resend-{}", p.message.id)} value={(*recipient).clone()} on_input={let r = recipient.clone(); Callback::from(move |v| r.set(v))} error={(*error).clone()} />
