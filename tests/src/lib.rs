@@ -67,12 +67,22 @@ impl App {
     }
 
     pub async fn find(&self, css: &str) -> Element {
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(Locator::Css(css))
+        match self.client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await {
+            Ok(el) => el,
+            Err(e) => panic!("{css} did not appear: {e}; the page showed: {}", self.page_text().await),
+        }
+    }
+
+    /// What the page shows, shortened: for a test that failed to say where it was.
+    async fn page_text(&self) -> String {
+        let text = self
+            .client
+            .execute("return document.body ? document.body.innerText : '';", vec![])
             .await
-            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(600).collect()
     }
 
     pub async fn type_into(&self, css: &str, text: &str) -> usize {
@@ -83,7 +93,9 @@ impl App {
     }
 
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        if let Err(e) = self.find(css).await.click().await {
+            panic!("click {css}: {e:?}; the page showed: {}", self.page_text().await);
+        }
     }
 
     /// Clicks `css` once scrolled to the middle of the window, away from the
