@@ -154,7 +154,7 @@ async fn an_absence_alert_is_reviewed_and_sent() {
     app.wait_text("#send-chosen", "Send 1 chosen").await;
     app.screenshot("messages-review").await;
     app.click("#send-chosen").await;
-    app.wait_text("#messages .notice", "1 message will be sent").await;
+    app.wait_text("#messages .notice", "1 message approved").await;
     app.wait_text("#messages", "No messages here.").await;
     app.close().await;
 }
