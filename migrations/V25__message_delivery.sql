@@ -31,3 +31,7 @@ CREATE TABLE deliveries (
     updated_at       TEXT    NOT NULL
 );
 CREATE INDEX deliveries_retry ON deliveries (next_attempt_at) WHERE state = 'RETRY';
+
+-- The message list reads a page of one state newest first, ties by id.
+DROP INDEX notifications_branch_state;
+CREATE INDEX notifications_branch_state ON notifications (branch_id, state, created_at, id);

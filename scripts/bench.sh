@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 (cd ui && trunk build --offline --release)
 cargo build --release -p branchdesk -p branchdesk-desk -p branchdesk-server -p branchdesk-e2e --bins --locked
+cargo build --release -p branchdesk-send --features test-server --bins --locked
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 "$target_dir/release/bench-write-path" --rows 10000
 "$target_dir/release/bench-apply" --rows 100000 --page 200
@@ -14,6 +15,8 @@ target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 "$target_dir/release/bench-attendance" --batches 20 --runs 20
 "$target_dir/release/bench-money" --students 10000 --runs 50
 "$target_dir/release/bench-at-rest" --actions 2000 --students 20000 --repeat 20
+"$target_dir/release/bench-messages" --messages 100000 --runs 20
+"$target_dir/release/bench-sender" --messages 2000
 "$target_dir/release/bench-ingest" --ops 50000
 "$target_dir/release/bench-sync-latency" --runs 20
 "$target_dir/release/bench-first-sync" --rows 1000000

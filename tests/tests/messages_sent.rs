@@ -40,7 +40,7 @@ async fn an_approved_absence_alert_reaches_the_parent_once() {
     let drafts = desk
         .list_notifications(
             &director,
-            ListNotifications { branch_id: branch, state: NotificationState::Draft },
+            ListNotifications { branch_id: branch, state: NotificationState::Draft, ..Default::default() },
         )
         .unwrap();
     assert_eq!(drafts.len(), 1, "{drafts:?}");
@@ -68,7 +68,7 @@ async fn an_approved_absence_alert_reaches_the_parent_once() {
     let sent = desk
         .list_notifications(
             &director,
-            ListNotifications { branch_id: branch, state: NotificationState::Sent },
+            ListNotifications { branch_id: branch, state: NotificationState::Sent, ..Default::default() },
         )
         .unwrap();
     assert_eq!(sent.len(), 1);

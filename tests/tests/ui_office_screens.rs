@@ -152,6 +152,10 @@ async fn an_absence_alert_is_reviewed_and_sent() {
     assert_eq!(send.prop("disabled").await.unwrap().as_deref(), Some("true"), "nothing chosen, nothing sent");
     app.click("#message-list input[type='checkbox']").await;
     app.wait_text("#send-chosen", "Send 1 chosen").await;
+    // What the SMS costs, before it is sent (the default 20 paise a part).
+    // The seeded alert is longer than one part: two parts at 20 paise.
+    app.wait_text("#sms-estimate", "1 chosen: 1 by SMS (2 parts) ≈ ₹0.40").await;
+    assert!(app.text("#message-list").await.contains("2 SMS parts"));
     app.screenshot("messages-review").await;
     app.click("#send-chosen").await;
     app.wait_text("#messages .notice", "1 message approved").await;

@@ -15,6 +15,7 @@ pub mod payroll;
 pub mod permissions;
 pub mod pin;
 pub mod settings;
+pub mod sms;
 pub mod sync;
 pub mod tables;
 mod wire;

@@ -110,6 +110,7 @@ pub const ESI_EMPLOYEE_BP: &str = "payroll.esi_employee_bp";
 pub const ESI_EMPLOYER_BP: &str = "payroll.esi_employer_bp";
 pub const ESI_THRESHOLD: &str = "payroll.esi_threshold_minor";
 pub const PT_STATE: &str = "payroll.pt_state";
+pub const SMS_PART_COST: &str = "messages.sms_part_cost_minor";
 
 pub const CATALOGUE: &[SettingSpec] = &[
     SettingSpec {
@@ -231,6 +232,16 @@ pub const CATALOGUE: &[SettingSpec] = &[
         max: 1_000_000_000,
         per_branch: true,
         default: || SettingValue::Integer(500_000),
+    },
+    SettingSpec {
+        key: SMS_PART_COST,
+        label: "What one SMS part costs, for the estimate before sending (₹; 0: no estimate)",
+        kind: SettingKind::Integer,
+        unit: SettingUnit::Money,
+        min: 0,
+        max: 10_000,
+        per_branch: false,
+        default: || SettingValue::Integer(20),
     },
     SettingSpec {
         key: LATE_FEE,

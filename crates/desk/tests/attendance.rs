@@ -97,7 +97,11 @@ fn an_absence_drafts_one_alert_for_the_guardian_reviewed_before_sending() {
         c.f.desk
             .list_notifications(
                 &c.f.director,
-                ListNotifications { branch_id: c.f.branch, state: NotificationState::Draft },
+                ListNotifications {
+                    branch_id: c.f.branch,
+                    state: NotificationState::Draft,
+                    ..Default::default()
+                },
             )
             .unwrap();
     // Asha's mother by SMS; Vikram's guardian has no phone: by email.
@@ -126,7 +130,11 @@ fn an_absence_drafts_one_alert_for_the_guardian_reviewed_before_sending() {
         c.f.desk
             .list_notifications(
                 &c.f.director,
-                ListNotifications { branch_id: c.f.branch, state: NotificationState::Draft },
+                ListNotifications {
+                    branch_id: c.f.branch,
+                    state: NotificationState::Draft,
+                    ..Default::default()
+                },
             )
             .unwrap();
     assert_eq!(drafts.len(), 2);
@@ -148,7 +156,11 @@ fn an_absence_drafts_one_alert_for_the_guardian_reviewed_before_sending() {
         c.f.desk
             .list_notifications(
                 &c.f.director,
-                ListNotifications { branch_id: c.f.branch, state: NotificationState::Approved },
+                ListNotifications {
+                    branch_id: c.f.branch,
+                    state: NotificationState::Approved,
+                    ..Default::default()
+                },
             )
             .unwrap();
     assert_eq!(queued.len(), 1);

@@ -47,7 +47,12 @@ fn absent_vikram(c: &Class, approve: bool) -> uuid::Uuid {
 }
 
 fn listed(c: &Class, state: NotificationState) -> Vec<Notification> {
-    c.f.desk.list_notifications(&c.f.director, ListNotifications { branch_id: c.f.branch, state }).unwrap()
+    c.f.desk
+        .list_notifications(
+            &c.f.director,
+            ListNotifications { branch_id: c.f.branch, state, ..Default::default() },
+        )
+        .unwrap()
 }
 
 #[test]
@@ -243,4 +248,50 @@ fn a_guardian_is_reached_on_the_channel_they_prefer_when_it_has_an_address() {
         )
         .unwrap();
     assert_eq!(student.guardians[0].preferred_channel, Some(NotificationChannel::WhatsApp));
+}
+
+#[test]
+fn a_long_list_comes_a_page_at_a_time_newest_first_with_nothing_twice() {
+    let s = branchdesk_desk::bench::sample().unwrap();
+    // 130 messages: 102 sent on this desk, 7 each failed, waiting, drafts and discarded.
+    branchdesk_desk::bench::seed_messages(&s, 130).unwrap();
+    let page = |state, older_than: String| {
+        s.desk
+            .list_notifications(&s.director, ListNotifications { branch_id: s.branch, state, older_than })
+            .unwrap()
+    };
+    let mut seen = Vec::new();
+    let mut sizes = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let got = page(NotificationState::Sent, cursor.clone());
+        sizes.push(got.len());
+        if got.is_empty() {
+            break;
+        }
+        assert!(got.iter().all(|n| n.state == NotificationState::Sent));
+        cursor = got.last().unwrap().cursor.clone();
+        seen.extend(got);
+    }
+    assert_eq!(sizes, [MESSAGES_PAGE, MESSAGES_PAGE, 2, 0]);
+    let mut ids: Vec<_> = seen.iter().map(|n| n.id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 102, "nothing twice");
+    assert!(seen.windows(2).all(|w| w[0].created_at >= w[1].created_at), "newest first");
+    let counts: Vec<usize> =
+        [NotificationState::Approved, NotificationState::Failed, NotificationState::Draft]
+            .into_iter()
+            .map(|st| page(st, String::new()).len())
+            .collect();
+    assert_eq!(counts, [7, 7, 7]);
+    let bad = s.desk.list_notifications(
+        &s.director,
+        ListNotifications {
+            branch_id: s.branch,
+            state: NotificationState::Sent,
+            older_than: "yesterday".into(),
+        },
+    );
+    assert_eq!(api(bad.unwrap_err()).field.as_deref(), Some("older_than"));
 }

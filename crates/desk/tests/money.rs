@@ -316,7 +316,7 @@ fn reminders_are_drafted_from_the_template_once_a_day_for_review() {
         .desk
         .list_notifications(
             &f.director,
-            ListNotifications { branch_id: f.branch, state: NotificationState::Draft },
+            ListNotifications { branch_id: f.branch, state: NotificationState::Draft, ..Default::default() },
         )
         .unwrap();
     assert_eq!(drafts.len(), 1);

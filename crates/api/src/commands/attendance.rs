@@ -245,13 +245,22 @@ pub struct Notification {
     /// When it was sent, or is next tried (RFC 3339).
     #[serde(default)]
     pub when: Option<String>,
+    /// Where the next page starts after this message (`older_than`).
+    #[serde(default)]
+    pub cursor: String,
 }
+
+/// Messages come a page at a time, newest first.
+pub const MESSAGES_PAGE: usize = 50;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ListNotifications {
     pub branch_id: BranchId,
     pub state: NotificationState,
+    /// The `cursor` of the last message of the page before; empty for the
+    /// newest page.
+    pub older_than: String,
 }
 command!(ListNotifications => "list_notifications", Permission -> Vec<Notification>);
 

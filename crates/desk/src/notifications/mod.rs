@@ -15,7 +15,7 @@ use crate::write::branch_record;
 use crate::{settings, Actor, Desk, Result};
 use branchdesk_api::commands::attendance::{
     ListNotifications, Notification, NotificationChannel, NotificationKind, NotificationState,
-    ReviewNotifications,
+    ReviewNotifications, MESSAGES_PAGE,
 };
 use branchdesk_api::ids::{AttendanceId, BranchId, DueId, StudentId, UserId};
 use branchdesk_api::settings::AUTO_SEND_ALERTS;
@@ -256,43 +256,72 @@ impl Desk {
         Ok(drafts.len() as u32)
     }
 
-    /// A branch's messages in one state, newest first. On a desk that sends
-    /// by itself, an approved message shows as sent or failed once its
-    /// delivery says so.
+    /// A branch's messages in one state, newest first, a page
+    /// ([`MESSAGES_PAGE`]) at a time. On a desk that sends by itself, an
+    /// approved message shows as sent or failed once its delivery says so.
     pub fn list_notifications(&self, actor: &Actor, input: ListNotifications) -> Result<Vec<Notification>> {
         actor.require(Permission::ReviewNotification, Some(input.branch_id))?;
+        let (before_at, before_id) = match input.older_than.split_once('|') {
+            Some((at, id)) if Uuid::parse_str(id).is_ok() => (at.to_owned(), id.to_owned()),
+            None if input.older_than.is_empty() => ("~".to_owned(), String::new()),
+            _ => {
+                return Err(
+                    ApiError::invalid("older_than", "Reload the list: this page no longer exists.").into()
+                )
+            }
+        };
+        // Each part is one range of the (branch, state, created_at) index,
+        // read newest first: never a sort of every message in a state.
+        let parts: &[(&str, &str)] = match input.state {
+            NotificationState::Approved => {
+                &[("APPROVED", "(d.state IS NULL OR d.state IN ('SENDING', 'RETRY'))")]
+            }
+            NotificationState::Sent => &[("SENT", "1"), ("APPROVED", "d.state = 'SENT'")],
+            NotificationState::Failed => &[("FAILED", "1"), ("APPROVED", "d.state = 'FAILED'")],
+            NotificationState::Draft => &[("DRAFT", "1")],
+            NotificationState::Discarded => &[("DISCARDED", "1")],
+        };
         let db = self.db();
         let columns = COLUMNS.split(',').map(|c| format!("n.{}", c.trim())).collect::<Vec<_>>().join(", ");
-        let mut stmt = db.conn.prepare_cached(&format!(
-            "SELECT {columns}, d.state AS delivery, coalesce(d.attempts, 0) AS attempts,
-                    coalesce(d.error, '') AS delivery_error, d.next_attempt_at, d.updated_at AS delivered_at
-             FROM notifications n LEFT JOIN deliveries d ON d.notification_id = n.id
-             WHERE n.branch_id = ?1
-               AND CASE WHEN n.state = 'APPROVED' AND d.state IN ('SENT', 'FAILED') THEN d.state ELSE n.state END = ?2
-             ORDER BY n.created_at DESC LIMIT 500"
-        ))?;
         struct Listed {
             n: NotificationRow,
+            stored_at: String,
             delivery: Option<String>,
             attempts: u32,
             error: String,
             next: Option<String>,
             delivered_at: Option<String>,
         }
-        let rows: Vec<Listed> = stmt
-            .query_map((input.branch_id.to_string(), input.state.as_str()), |r| {
+        let mut rows: Vec<Listed> = Vec::new();
+        for (state, delivered) in parts {
+            let mut stmt = db.conn.prepare_cached(&format!(
+                "SELECT {columns}, n.created_at AS stored_at, d.state AS delivery,
+                        coalesce(d.attempts, 0) AS attempts, coalesce(d.error, '') AS delivery_error,
+                        d.next_attempt_at, d.updated_at AS delivered_at
+                 FROM notifications n LEFT JOIN deliveries d ON d.notification_id = n.id
+                 WHERE n.branch_id = ?1 AND n.state = '{state}' AND {delivered}
+                   AND (n.created_at < ?2 OR (n.created_at = ?2 AND n.id < ?3))
+                 ORDER BY n.created_at DESC, n.id DESC LIMIT {MESSAGES_PAGE}"
+            ))?;
+            let part = stmt.query_map((input.branch_id.to_string(), &before_at, &before_id), |r| {
                 Ok(Listed {
                     n: from_row(r)?,
+                    stored_at: r.get("stored_at")?,
                     delivery: r.get("delivery")?,
                     attempts: r.get("attempts")?,
                     error: r.get("delivery_error")?,
                     next: r.get("next_attempt_at")?,
                     delivered_at: r.get("delivered_at")?,
                 })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+            })?;
+            for row in part {
+                rows.push(row?);
+            }
+        }
+        rows.sort_by(|a, b| (&b.stored_at, b.n.id).cmp(&(&a.stored_at, a.n.id)));
+        rows.truncate(MESSAGES_PAGE);
         let mut out = Vec::new();
-        for Listed { n, delivery, attempts, error, next, delivered_at } in rows {
+        for Listed { n, stored_at, delivery, attempts, error, next, delivered_at } in rows {
             let student_name = match n.student_id {
                 Some(s) => students::student_by_id(&db.conn, s)?.map(|s| s.full_name),
                 None => None,
@@ -316,6 +345,7 @@ impl Desk {
                 error: if error.is_empty() { n.error } else { error },
                 attempts,
                 when,
+                cursor: format!("{stored_at}|{}", n.id),
             });
         }
         Ok(out)
