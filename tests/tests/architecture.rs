@@ -139,6 +139,7 @@ fn only_the_shell_depends_on_tauri() {
     let g = graph(HOST);
     let members = [
         "branchdesk-api",
+        "branchdesk-channels",
         "branchdesk-desk",
         "branchdesk-print",
         "branchdesk-send",
@@ -161,6 +162,11 @@ fn the_server_never_depends_on_the_desk_and_sync_never_on_tauri() {
     assert!(!sync.contains("tauri") && !sync.contains("wry"), "the sync client depends on Tauri");
     let send = g.closure("branchdesk-send");
     assert!(!send.contains("tauri") && !send.contains("wry"), "the sender depends on Tauri");
+    // The channels serve the server too: no database, no desk.
+    let channels = g.closure("branchdesk-channels");
+    for forbidden in ["branchdesk-desk", "rusqlite", "tauri"] {
+        assert!(!channels.contains(forbidden), "branchdesk-channels depends on {forbidden}");
+    }
 }
 
 /// The top-level modules of `crates/desk/src` each names (`use crate::x`,

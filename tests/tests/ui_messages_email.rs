@@ -7,8 +7,8 @@
 //! the server's reason, corrected and sent again. Diya, present, has
 //! nothing drafted.
 
+use branchdesk_channels::test_server::{MailServer, Options};
 use branchdesk_e2e::*;
-use branchdesk_send::test_server::{MailServer, Options};
 use std::time::Duration;
 
 #[tokio::test]

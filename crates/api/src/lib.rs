@@ -7,7 +7,9 @@
 pub mod amount;
 pub mod canonical;
 pub mod commands;
+pub mod contact;
 pub mod dates;
+pub mod delivery;
 pub mod error;
 pub mod ids;
 pub mod markdown;

@@ -61,7 +61,6 @@ pub use actor::Actor;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use db::key::KeyStore;
 pub use error::{Error, Result};
-pub use notifications::{Outcome, Outgoing};
 pub use sessions::SessionToken;
 
 /// Where the desk keeps its data and which clock it reads.

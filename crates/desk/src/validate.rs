@@ -34,27 +34,9 @@ pub fn optional(field: &str, value: &str, max: usize) -> Result<String, ApiError
     Ok(v.to_owned())
 }
 
-/// A plausible email address, lower-cased.
+/// A plausible email address, lower-cased (`branchdesk_api::contact`).
 pub fn email(field: &str, value: &str) -> Result<String, ApiError> {
-    let v = value.trim().to_lowercase();
-    if v.is_empty() {
-        return Err(ApiError::invalid(field, "Enter an email address."));
-    }
-    let bad = || ApiError::invalid(field, "Enter an email like name@example.com.");
-    if v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(bad());
-    }
-    let (local, domain) = v.split_once('@').ok_or_else(bad)?;
-    let domain_ok = domain.contains('.')
-        && !domain.contains('@')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains("..")
-        && domain.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'));
-    if local.is_empty() || local.len() > 64 || !domain_ok {
-        return Err(bad());
-    }
-    Ok(v)
+    branchdesk_api::contact::email(field, value)
 }
 
 /// Empty means no phone. Otherwise digits with optional +, spaces, dashes

@@ -9,8 +9,8 @@ mod common;
 use branchdesk_api::commands::attendance::*;
 use branchdesk_api::commands::channels::*;
 use branchdesk_api::commands::students::*;
+use branchdesk_api::delivery::Outcome;
 use branchdesk_api::ErrorCode;
-use branchdesk_desk::Outcome;
 use common::class::{class, mark, Class};
 use common::{admit, api, fixture};
 

@@ -460,3 +460,43 @@ fn batches_on_an_organisation_rate_pay_by_it() {
         .unwrap_err();
     assert_eq!(e.field.as_deref(), Some("commission_rate_id"), "{}", e.message);
 }
+
+/// A fixed salary set before salary structures (an older desk's
+/// `salary_configs` row) becomes the person's basic the first time a
+/// component is added, from when it was set: adding an allowance in June
+/// leaves May's pay as it was, and the structure shows the basic.
+#[test]
+fn a_fixed_salary_from_before_structures_becomes_the_basic_and_past_months_keep_it() {
+    let f = fixture();
+    let (_, clerk) = f.staff("clerk@example.com", "BACKOFFICE", Some(f.branch));
+    let who = clerk.user_id;
+    // Set on a desk of the version before structures, and synced here.
+    let mut legacy = common::pulled_update(
+        "salary_configs",
+        "0193a0c1-0000-7000-8000-00000000f1ed",
+        &format!("branch:{}", f.branch),
+        serde_json::json!({
+            "branch_id": f.branch.to_string(), "user_id": who.to_string(), "fixed_monthly_minor": 1_000_000,
+            "created_at": "2026-03-10T09:00:00Z", "updated_at": "2026-03-10T09:00:00Z",
+        }),
+        1_773_133_200_000,
+    );
+    legacy.op.kind = "insert".into();
+    common::apply(&f, legacy);
+    let s = component(&f, who, ComponentKind::Allowance, "HRA", "2000", "01/06/2026").unwrap();
+    let basic = s.components.iter().find(|c| c.name == "Basic").expect("the old salary as basic");
+    assert_eq!((basic.amount_minor, basic.effective_from.as_str()), (1_000_000, "2026-03-01"));
+    assert_eq!(s.monthly_fixed_minor, 1_200_000);
+    let may = f
+        .desk
+        .run_payroll(&f.director, RunPayroll { branch_id: f.branch, month: "2026-05".into() })
+        .map_err(api)
+        .unwrap()
+        .into_iter()
+        .find(|l| l.user_id == who)
+        .unwrap();
+    assert_eq!((may.basic_minor, may.allowances_minor), (1_000_000, 0), "May keeps the old salary");
+    // A second component adds no second basic.
+    let s = component(&f, who, ComponentKind::Tds, "TDS", "300", "01/06/2026").unwrap();
+    assert_eq!(s.components.iter().filter(|c| c.name == "Basic").count(), 1);
+}

@@ -2,9 +2,10 @@
 //! after an approval) it sends what is due, one message at a time, and
 //! records each answer. A desk that syncs finds nothing due here.
 
-use crate::email::Mailer;
 use branchdesk_api::commands::attendance::NotificationChannel;
-use branchdesk_desk::{Desk, Outcome};
+use branchdesk_api::delivery::Outcome;
+use branchdesk_channels::email::Mailer;
+use branchdesk_desk::Desk;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;

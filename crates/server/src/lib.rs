@@ -12,8 +12,10 @@
 pub mod authz;
 pub mod http;
 pub mod limits;
+pub mod messages;
 pub mod mirror;
 pub mod people;
+pub mod sender;
 pub mod signatures;
 pub mod snapshot;
 pub mod store;

@@ -53,6 +53,10 @@ struct Args {
     /// attempts are then limited by the last X-Forwarded-For address.
     #[arg(long, env = "BRANCHDESK_BEHIND_PROXY")]
     behind_proxy: bool,
+    /// Certificate authorities (PEM) the mail server is trusted by beyond
+    /// the system's (an office relay with a certificate of its own).
+    #[arg(long, env = "BRANCHDESK_MAIL_CA")]
+    mail_ca: Option<PathBuf>,
 }
 
 #[derive(clap::Subcommand)]
@@ -61,6 +65,35 @@ enum Command {
     /// any earlier unused one stops working), then exit. Refused once a
     /// desk is linked: linked desks issue codes for the next ones.
     NewBootstrapCode,
+    /// Set the mail server the organisation's messages leave by (kept on
+    /// this server only), then exit. The password is read from the
+    /// BRANCHDESK_MAIL_PASSWORD variable, never from the command line.
+    EmailSettings(EmailArgs),
+}
+
+#[derive(clap::Args)]
+struct EmailArgs {
+    /// The mail server, e.g. smtp.example.com.
+    #[arg(long)]
+    host: String,
+    /// 587 for STARTTLS, 465 for TLS.
+    #[arg(long, default_value_t = 587)]
+    port: u16,
+    /// starttls, tls, or none (a mail server on this computer only).
+    #[arg(long, default_value = "starttls")]
+    security: String,
+    /// The user name to sign in with (none: the server takes mail without).
+    #[arg(long, default_value = "")]
+    username: String,
+    /// Messages come from this address…
+    #[arg(long)]
+    from_address: String,
+    /// …under this name, e.g. the organisation's.
+    #[arg(long, default_value = "")]
+    from_name: String,
+    /// Send a test email here once the settings are saved.
+    #[arg(long)]
+    test_to: Option<String>,
 }
 
 #[tokio::main]
@@ -96,11 +129,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         };
     }
+    if let Some(Command::EmailSettings(email)) = &args.command {
+        let mail_ca = read_mail_ca(args.mail_ca.as_deref())?;
+        return match &args.database_url {
+            Some(url) => {
+                let store = PgStore::connect_with_ca(url, 1, args.database_ca.as_deref()).await?;
+                email_settings(email, mail_ca, store).await
+            }
+            None => {
+                std::fs::create_dir_all(&args.data_dir)?;
+                email_settings(email, mail_ca, SqliteStore::open(&args.data_dir.join("server.sqlite"))?).await
+            }
+        };
+    }
+    let mail_ca = read_mail_ca(args.mail_ca.as_deref())?;
     let listener = tokio::net::TcpListener::bind(&args.listen).await?;
     // Behind a proxy every connection comes from the proxy: the link limit
     // per address goes by the address the proxy saw.
     let limits = Limits { trust_forwarded: args.behind_proxy, ..Limits::default() };
-    let serving = Serving { listener, tls, keep_days: args.keep_changes_days, limits };
+    let serving = Serving { listener, tls, keep_days: args.keep_changes_days, limits, mail_ca };
     match &args.database_url {
         Some(url) => {
             let store = PgStore::connect_with_ca(url, args.pool, args.database_ca.as_deref()).await?;
@@ -121,6 +168,76 @@ struct Serving {
     tls: Option<tls::Identity>,
     keep_days: u32,
     limits: Limits,
+    mail_ca: Vec<Vec<u8>>,
+}
+
+fn read_mail_ca(path: Option<&std::path::Path>) -> Result<Vec<Vec<u8>>, Box<dyn std::error::Error>> {
+    match path {
+        Some(p) => Ok(vec![std::fs::read(p).map_err(|e| format!("--mail-ca {}: {e}", p.display()))?]),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Checks and keeps the mail settings; sends a test email when asked.
+async fn email_settings<S: Store>(
+    args: &EmailArgs,
+    mail_ca: Vec<Vec<u8>>,
+    store: S,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use branchdesk_api::commands::channels::{EmailChannel, EmailSecurity};
+    let security = match args.security.to_ascii_lowercase().as_str() {
+        "starttls" => EmailSecurity::StartTls,
+        "tls" => EmailSecurity::Tls,
+        "none" => EmailSecurity::Plain,
+        other => return Err(format!("--security {other}: use starttls, tls or none").into()),
+    };
+    let typed = EmailChannel {
+        host: args.host.clone(),
+        port: args.port,
+        security,
+        username: args.username.clone(),
+        password: std::env::var("BRANCHDESK_MAIL_PASSWORD").unwrap_or_default(),
+        from_address: args.from_address.clone(),
+        from_name: args.from_name.clone(),
+    };
+    let saved = store.email_channel().await?;
+    let email = typed.checked(saved.as_ref()).map_err(|e| {
+        let field = e.field.as_deref().unwrap_or_default().trim_start_matches("email.").replace('_', "-");
+        match field.as_str() {
+            "password" => format!("{} (set BRANCHDESK_MAIL_PASSWORD)", e.message),
+            "" => e.message.clone(),
+            f => format!("--{f}: {}", e.message),
+        }
+    })?;
+    store.save_email_channel(email.clone()).await?;
+    println!(
+        "Mail settings saved: {} port {} ({}), from {}",
+        email.host, email.port, args.security, email.from_address
+    );
+    if let Some(to) = &args.test_to {
+        let to =
+            branchdesk_api::contact::email("test-to", to).map_err(|e| format!("--test-to: {}", e.message))?;
+        let test = branchdesk_api::delivery::Outgoing {
+            id: uuid::Uuid::new_v4(),
+            channel: branchdesk_api::commands::attendance::NotificationChannel::Email,
+            recipient_name: String::new(),
+            recipient: to.clone(),
+            subject: "Test email from the Branchdesk server".into(),
+            body: "The sync server can send the organisation's messages by email.".into(),
+        };
+        let mailer = branchdesk_channels::email::Mailer {
+            extra_roots_pem: mail_ca,
+            ..branchdesk_channels::email::Mailer::new(email)
+        };
+        match mailer.send(&test).await {
+            branchdesk_api::delivery::Outcome::Sent { .. } => println!("Test email sent to {to}."),
+            branchdesk_api::delivery::Outcome::Retry { reason }
+            | branchdesk_api::delivery::Outcome::Failed { reason } => {
+                return Err(format!("The test email was not sent: {reason}").into())
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The pin desks check a self-made certificate by, to go in codes.
@@ -145,7 +262,7 @@ async fn new_bootstrap_code<S: Store>(
 }
 
 async fn run<S: Store + Clone>(serving: Serving, store: S) -> Result<(), Box<dyn std::error::Error>> {
-    let Serving { listener, tls, keep_days, limits } = serving;
+    let Serving { listener, tls, keep_days, limits, mail_ca } = serving;
     // For the person starting the server: what desks trust it by, and the
     // code the first desk links with (with the pin when the server made
     // its own certificate).
@@ -175,6 +292,8 @@ async fn run<S: Store + Clone>(serving: Serving, store: S) -> Result<(), Box<dyn
             }
         }
     });
+    // The organisation's messages leave from here.
+    tokio::spawn(branchdesk_server::sender::run(std::sync::Arc::new(store.clone()), mail_ca));
     let app = branchdesk_server::http::app_with(store, limits)
         .into_make_service_with_connect_info::<branchdesk_server::limits::ClientAddr>();
     let stop = async {

@@ -74,6 +74,37 @@ impl Backend {
         }
     }
 
+    /// Sets the organisation's mail server (a test server on loopback).
+    async fn set_email(&self, port: u16) {
+        let email = branchdesk_api::commands::channels::EmailChannel {
+            host: "127.0.0.1".into(),
+            port,
+            security: branchdesk_api::commands::channels::EmailSecurity::Plain,
+            from_address: "office@kiran.example".into(),
+            from_name: "Kiran Coaching".into(),
+            ..Default::default()
+        };
+        match self {
+            Backend::Sqlite(s, _) => s.save_email_channel(email).await.unwrap(),
+            Backend::Pg(p, _) => p.save_email_channel(email).await.unwrap(),
+        }
+    }
+
+    /// One round of the server's sender.
+    async fn send_round(&self) -> branchdesk_server::sender::Round {
+        match self {
+            Backend::Sqlite(s, _) => branchdesk_server::sender::round(s, &[]).await.unwrap(),
+            Backend::Pg(p, _) => branchdesk_server::sender::round(p, &[]).await.unwrap(),
+        }
+    }
+
+    async fn next_retry_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        match self {
+            Backend::Sqlite(s, _) => s.next_retry_at().await.unwrap(),
+            Backend::Pg(p, _) => p.next_retry_at().await.unwrap(),
+        }
+    }
+
     /// Runs a statement on the store's database behind its back (to age a code).
     async fn sql(&self, sql: &str) {
         match self {
@@ -1173,6 +1204,122 @@ async fn files_go_up_before_their_rows_and_come_down_to_desks_of_their_branch(ba
     assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("scope_not_allowed")));
 }
 
+/// A message approved on a desk is sent by the server once, whichever desk
+/// approves it and however often; what became of it comes back to the
+/// branch's desks as the server's own change; a refused address fails with
+/// the mail server's reason and goes again once corrected; a busy server
+/// is tried again later, not at once.
+async fn an_approved_message_is_sent_once_and_its_outcome_comes_back(backend: Backend) {
+    use branchdesk_server::sender::Round;
+    let mail = branchdesk_channels::test_server::MailServer::start(Default::default());
+    let app = server(backend).await;
+    let mut seq = 0;
+    let mut message = |id: &str, cols: Value| {
+        seq += 1;
+        let insert = cols.get("body").is_some();
+        Op {
+            entity: "notifications".into(),
+            entity_id: id.into(),
+            kind: if insert { "insert" } else { "update" }.into(),
+            columns: if insert {
+                let mut row = whole("notifications", id, BRANCH_A, cols);
+                row.insert("student_id".into(), Value::Null);
+                row.insert("reviewed_by".into(), Value::Null);
+                row
+            } else {
+                cols.as_object().unwrap().clone()
+            },
+            ..op(DEVICE, seq, BRANCH_A)
+        }
+    };
+    let draft = |to: &str| {
+        json!({ "state": "DRAFT", "kind": "ABSENCE", "channel": "EMAIL", "recipient": to,
+                "recipient_name": "Sunita Sharma", "body": "Aarav Sharma was absent from Maths X today." })
+    };
+    let alert = "0193a0c1-0000-7000-8000-00000000a1e1";
+    let ops =
+        vec![message(alert, draft("sunita@example.com")), message(alert, json!({ "state": "APPROVED" }))];
+    let (s, body) = push(&app, ops).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(app.backend.send_round().await, Round::default(), "no mail server set: nothing leaves");
+
+    app.backend.set_email(mail.port).await;
+    assert_eq!(app.backend.send_round().await, Round { sent: 1, retry: 0, failed: 0 });
+    let got = mail.wait_for(1, Duration::from_secs(5));
+    assert!(got[0].contains("To: Sunita Sharma <sunita@example.com>"), "{}", got[0]);
+    assert!(got[0].contains("Aarav Sharma was absent from Maths X today."), "{}", got[0]);
+    assert_eq!(app.backend.send_round().await, Round::default(), "sent once");
+
+    let last = |page: &Value| page["changes"].as_array().unwrap().last().cloned().unwrap();
+    let (_, page) = pull(&app, json!({ BRANCH_A: 0 })).await;
+    let outcome = last(&page);
+    assert_eq!(
+        (outcome["device_id"].as_str(), outcome["op"]["signature"].as_str()),
+        (Some("server"), Some("server"))
+    );
+    assert_eq!(outcome["op"]["entity_id"], alert);
+    assert_eq!(outcome["op"]["columns"]["state"], "SENT");
+    assert!(outcome["op"]["columns"]["sent_at"].is_string());
+
+    // A second desk's approval of the same alert arrives late. Stamped
+    // before the send, it loses the merge and nothing more is needed …
+    let (s, _) = push(&app, vec![message(alert, json!({ "state": "APPROVED", "reviewed_by": null }))]).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(app.backend.send_round().await, Round::default());
+    let (_, again) = pull(&app, json!({ BRANCH_A: page["cursors"][BRANCH_A] })).await;
+    assert_eq!(again["changes"].as_array().unwrap().len(), 1, "only the approval: {again}");
+    // … stamped after it (that desk's clock runs ahead), it would win, so
+    // the server says again that the alert was sent, with a later stamp.
+    let ahead = chrono::Utc::now().timestamp_millis() as u64 + 3_600_000;
+    let late = Op {
+        hlc: format!("{ahead:012x}0000-{DEVICE}"),
+        ..message(alert, json!({ "state": "APPROVED", "reviewed_by": null }))
+    };
+    let (s, body) = push(&app, vec![late.clone()]).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(app.backend.send_round().await, Round::default());
+    let (_, again) = pull(&app, json!({ BRANCH_A: again["cursors"][BRANCH_A] })).await;
+    let restated = last(&again);
+    assert_eq!(restated["op"]["columns"]["state"], "SENT", "{again}");
+    assert!(restated["op"]["hlc"].as_str().unwrap() > late.hlc.as_str(), "{restated}");
+    assert_eq!(mail.received().len(), 1);
+
+    // A refused address fails with the mail server's reason …
+    let refused = "0193a0c1-0000-7000-8000-00000000a1e2";
+    let ops = vec![
+        message(refused, draft("sunita@refused.example")),
+        message(refused, json!({ "state": "APPROVED" })),
+    ];
+    assert_eq!(push(&app, ops).await.0, StatusCode::OK);
+    assert_eq!(app.backend.send_round().await, Round { sent: 0, retry: 0, failed: 1 });
+    let (_, page) = pull(&app, json!({ BRANCH_A: again["cursors"][BRANCH_A] })).await;
+    let failed = last(&page);
+    assert_eq!(failed["op"]["columns"]["state"], "FAILED");
+    assert!(failed["op"]["columns"]["error"].as_str().unwrap().contains("550"), "{failed}");
+    // … and goes once the address is corrected and it is approved again.
+    // (The desk stamps it after the failure it pulled.)
+    let fix = json!({ "state": "APPROVED", "recipient": "sunita@example.com", "error": "" });
+    let now = chrono::Utc::now().timestamp_millis() as u64 + 1_000;
+    let fix = Op { hlc: format!("{now:012x}0000-{DEVICE}"), ..message(refused, fix) };
+    assert_eq!(push(&app, vec![fix]).await.0, StatusCode::OK);
+    assert_eq!(app.backend.send_round().await, Round { sent: 1, retry: 0, failed: 0 });
+    assert_eq!(mail.wait_for(2, Duration::from_secs(5)).len(), 2);
+
+    // A busy mail server: tried again after a wait, the desks told why.
+    let busy = "0193a0c1-0000-7000-8000-00000000a1e3";
+    let ops =
+        vec![message(busy, draft("sunita@busy.example")), message(busy, json!({ "state": "APPROVED" }))];
+    assert_eq!(push(&app, ops).await.0, StatusCode::OK);
+    assert_eq!(app.backend.send_round().await, Round { sent: 0, retry: 1, failed: 0 });
+    assert_eq!(app.backend.send_round().await, Round::default(), "not again at once");
+    let next = app.backend.next_retry_at().await.expect("a retry is due later");
+    assert!(next > chrono::Utc::now() + chrono::Duration::seconds(30), "{next}");
+    let (_, page) = pull(&app, json!({ BRANCH_A: 0 })).await;
+    let waiting = last(&page);
+    assert_eq!(waiting["op"]["columns"]["state"], "APPROVED");
+    assert!(waiting["op"]["columns"]["error"].as_str().unwrap().contains("451"), "{waiting}");
+}
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
@@ -1214,5 +1361,6 @@ on_both_backends!(
     a_bootstrap_code_expires_and_is_refused_once_a_desk_is_linked,
     codes_die_with_their_desk_and_a_live_desks_id_cannot_be_taken,
     link_attempts_are_rate_limited_per_address_and_in_total,
-    pulls_are_bounded_and_slow_or_crowded_requests_refused
+    pulls_are_bounded_and_slow_or_crowded_requests_refused,
+    an_approved_message_is_sent_once_and_its_outcome_comes_back
 );

@@ -324,6 +324,11 @@ impl<T: Transport> Client<T> {
         let token = current.device_token.filter(|_| current.server_url.as_deref() == Some(url.as_str()));
         let peer = Peer { base: url.clone(), token, pin: code.pin.clone() };
         let res: EnrolResponse = self.post(&peer, "/v1/devices/enrol", &req).await?;
+        // From now on the server sends: what this desk sent itself is
+        // recorded where the server will read it, before the first push.
+        if current.server_url.is_none() {
+            desk.hand_over_deliveries()?;
+        }
         desk.link_with_scopes(Some((&url, &res.token)), res.scopes.as_deref())?;
         desk.set_server_pin(code.pin.as_deref())?;
         desk.set_desk_no(res.desk_no)?;

@@ -4,8 +4,8 @@
 use super::Reply;
 use branchdesk_api::commands::attendance::ReviewNotifications;
 use branchdesk_api::commands::channels::{ResendNotification, TestEmailChannel};
+use branchdesk_api::delivery::Outcome;
 use branchdesk_api::{ApiError, ErrorCode};
-use branchdesk_desk::Outcome;
 
 #[tauri::command(async)]
 pub fn review_notifications(
@@ -33,7 +33,7 @@ pub async fn test_email_channel(
     input: TestEmailChannel,
 ) -> Reply<TestEmailChannel> {
     let (channel, message) = state.actor(|desk, actor| desk.test_email(actor, input))?;
-    match branchdesk_send::email::Mailer::new(channel).send(&message).await {
+    match branchdesk_channels::email::Mailer::new(channel).send(&message).await {
         Outcome::Sent { provider_ref } => {
             Ok(format!("Sent to {}. The mail server said: {provider_ref}", message.recipient))
         }

@@ -84,10 +84,10 @@ pub fn EmailChannelCard() -> Html {
                 if c.sends_here {
                     <p class="muted">{ "Approved messages to guardians who prefer email go out through this mail server, from this desk." }</p>
                 } else {
-                    <p class="muted">{ "This desk syncs with a server: the organisation's messages are to be sent from there, and this desk sends none itself." }</p>
+                    <p class="muted" id="server-sends">{ "This desk syncs with a server, and the server sends the organisation's messages: once each, whichever desk approved them. Its mail settings are kept where it runs (branchdesk-server email-settings; see the README), never on a desk." }</p>
                 }
             }
-            if manage {
+            if manage && saved.as_ref().is_none_or(|c| c.sends_here) {
                 // The desk names a mistyped address; the browser's own check would only show a tooltip.
                 <form {onsubmit} novalidate=true>
                     <FormError error={err.clone()} fields={vec!["email.host", "email.port", "email.security", "email.username", "email.password", "email.from_address", "email.from_name", "to"]} />

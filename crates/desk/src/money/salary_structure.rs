@@ -13,7 +13,7 @@ use branchdesk_api::ids::{BranchId, UserId};
 use branchdesk_api::settings as keys;
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -228,6 +228,57 @@ impl Desk {
         })
     }
 
+    /// For a person with no component yet and a fixed salary set before
+    /// structures (`salary_configs`): that salary as a "Basic" component
+    /// from the day they joined, else from the first month they were paid
+    /// or the salary was set, whichever is earlier.
+    fn carried_fixed_salary(
+        &self,
+        branch: BranchId,
+        user: UserId,
+        joined: Option<NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ComponentRow>> {
+        let db = self.db();
+        if !components_of(&db.conn, branch, user)?.is_empty() {
+            return Ok(None);
+        }
+        let legacy: Option<(i64, String)> = db
+            .conn
+            .prepare_cached(
+                "SELECT fixed_monthly_minor, created_at FROM salary_configs
+                 WHERE branch_id = ?1 AND user_id = ?2 AND fixed_monthly_minor > 0",
+            )?
+            .query_row((branch.to_string(), user.to_string()), |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((amount, set_at)) = legacy else { return Ok(None) };
+        let first_paid: Option<String> = db
+            .conn
+            .prepare_cached("SELECT min(month) FROM salary_lines WHERE branch_id = ?1 AND user_id = ?2")?
+            .query_row((branch.to_string(), user.to_string()), crate::db::read::value)?;
+        let month_start =
+            |text: &str| NaiveDate::parse_from_str(&format!("{}-01", text.get(..7)?), "%Y-%m-%d").ok();
+        let from = joined
+            .or_else(|| {
+                [first_paid.as_deref().and_then(month_start), month_start(&set_at)]
+                    .into_iter()
+                    .flatten()
+                    .min()
+            })
+            .unwrap_or_else(|| self.today());
+        Ok(Some(ComponentRow {
+            id: component_id(branch, user, "Basic", from),
+            branch_id: branch,
+            user_id: user,
+            kind: ComponentKind::Basic,
+            name: "Basic".into(),
+            amount_minor: amount,
+            effective_from: from,
+            created_at: now,
+            updated_at: now,
+        }))
+    }
+
     pub fn save_salary_component(
         &self,
         actor: &Actor,
@@ -291,6 +342,7 @@ impl Desk {
             .into());
         }
         let now = self.clock().now();
+        let carried = self.carried_fixed_salary(input.branch_id, input.user_id, joined, now)?;
         let row = ComponentRow {
             id: component_id(input.branch_id, input.user_id, &name, from),
             branch_id: input.branch_id,
@@ -302,9 +354,16 @@ impl Desk {
             created_at: old.as_ref().map_or(now, |o| o.created_at),
             updated_at: now,
         };
-        self.write(Some(actor.user_id), |w| match &old {
-            Some(o) => w.update(o, &row).map(|_| ()),
-            None => w.insert(&row),
+        self.write(Some(actor.user_id), |w| {
+            // The fixed salary set before structures becomes their basic
+            // from the start, so no month before this change loses it.
+            if let Some(basic) = carried.as_ref().filter(|b| b.id != row.id) {
+                w.insert(basic)?;
+            }
+            match &old {
+                Some(o) => w.update(o, &row).map(|_| ()),
+                None => w.insert(&row),
+            }
         })?;
         self.get_salary_structure(
             actor,

@@ -2,12 +2,12 @@
 //! `channel_settings`): each one's settings as JSON and its secret apart,
 //! never synced, never audited, never answered back.
 
-use super::Outgoing;
 use crate::{validate, Actor, Desk, Result};
 use branchdesk_api::commands::attendance::NotificationChannel;
 use branchdesk_api::commands::channels::{
-    Channels, EmailChannel, EmailSecurity, GetChannels, SaveEmailChannel, TestEmailChannel,
+    Channels, EmailChannel, GetChannels, SaveEmailChannel, TestEmailChannel,
 };
+use branchdesk_api::delivery::Outgoing;
 use branchdesk_api::{ApiError, ErrorCode, Permission};
 use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
@@ -24,81 +24,6 @@ pub(crate) fn email_channel(conn: &Connection) -> Result<Option<EmailChannel>> {
     let mut email: EmailChannel = serde_json::from_str(&config)?;
     email.password = secret;
     Ok(Some(email))
-}
-
-/// A host name or address a mail server can have.
-fn host(value: &str) -> std::result::Result<String, ApiError> {
-    let host = value.trim().trim_end_matches('.').to_ascii_lowercase();
-    let field = "email.host";
-    if host.is_empty() {
-        return Err(ApiError::invalid(field, "Enter the mail server's name, e.g. smtp.example.com."));
-    }
-    let fits = host.len() <= 253
-        && host.split('.').all(|l| !l.is_empty() && l.len() <= 63)
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
-    if !fits {
-        return Err(ApiError::invalid(
-            field,
-            "A mail server's name has letters, digits, dots and dashes only.",
-        ));
-    }
-    Ok(host)
-}
-
-/// A server on this computer, the only kind email may reach unencrypted.
-fn is_this_computer(host: &str) -> bool {
-    matches!(host, "localhost" | "::1") || host.starts_with("127.")
-}
-
-/// Text that goes into a mail header: one line, of a sane length.
-fn header_text(field: &str, value: &str, max: usize) -> std::result::Result<String, ApiError> {
-    let text = value.trim();
-    if text.chars().any(char::is_control) {
-        return Err(ApiError::invalid(field, "Use one line, without tabs or line breaks."));
-    }
-    if text.chars().count() > max {
-        return Err(ApiError::invalid(field, format!("At most {max} characters.")));
-    }
-    Ok(text.to_owned())
-}
-
-/// The email channel as typed, checked; `saved` is the one saved before
-/// (its password stays when none is typed).
-fn check_email(
-    input: &EmailChannel,
-    saved: Option<&EmailChannel>,
-) -> std::result::Result<EmailChannel, ApiError> {
-    let host = host(&input.host)?;
-    if input.port == 0 {
-        return Err(ApiError::invalid("email.port", "Enter the port: 587 for STARTTLS, 465 for TLS."));
-    }
-    if input.security == EmailSecurity::Plain && !is_this_computer(&host) {
-        return Err(ApiError::invalid(
-            "email.security",
-            "Email leaves this computer encrypted: choose STARTTLS or TLS (only a mail server on this computer may go without).",
-        ));
-    }
-    let username = header_text("email.username", &input.username, 200)?;
-    let password = if input.password.is_empty() {
-        saved.filter(|s| s.username == username).map(|s| s.password.clone()).unwrap_or_default()
-    } else {
-        input.password.clone()
-    };
-    if !username.is_empty() && password.is_empty() {
-        return Err(ApiError::invalid("email.password", "Enter the password for this user name."));
-    }
-    if password.chars().count() > 500 {
-        return Err(ApiError::invalid("email.password", "At most 500 characters."));
-    }
-    Ok(EmailChannel {
-        host,
-        port: input.port,
-        security: input.security,
-        username,
-        password,
-        from_address: validate::email("email.from_address", &input.from_address)?,
-        from_name: header_text("email.from_name", &input.from_name, 100)?,
-    })
 }
 
 impl Desk {
@@ -127,7 +52,7 @@ impl Desk {
     pub fn save_email_channel(&self, actor: &Actor, input: SaveEmailChannel) -> Result<Channels> {
         actor.require(Permission::ManageSetting, None)?;
         let saved = self.email_channel()?;
-        let email = check_email(&input.email, saved.as_ref())?;
+        let email = EmailChannel::checked(&input.email, saved.as_ref())?;
         let config = serde_json::to_string(&EmailChannel { password: String::new(), ..email.clone() })?;
         let now = self.clock().now().to_rfc3339();
         self.db().conn.execute(
@@ -163,52 +88,5 @@ impl Desk {
             ),
         };
         Ok((email, out))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn typed() -> EmailChannel {
-        EmailChannel {
-            host: " SMTP.Example.com. ".into(),
-            port: 587,
-            security: EmailSecurity::StartTls,
-            username: "desk@example.com".into(),
-            password: "s3cret".into(),
-            from_address: "office@example.com".into(),
-            from_name: "Kota Coaching".into(),
-        }
-    }
-
-    #[test]
-    fn a_typed_channel_is_tidied_and_each_bad_field_is_named() {
-        let ok = check_email(&typed(), None).expect("valid");
-        assert_eq!(ok.host, "smtp.example.com");
-        let field = |e: EmailChannel| check_email(&e, None).unwrap_err().field.unwrap_or_default();
-        assert_eq!(field(EmailChannel { host: "smtp example.com".into(), ..typed() }), "email.host");
-        assert_eq!(field(EmailChannel { host: String::new(), ..typed() }), "email.host");
-        assert_eq!(field(EmailChannel { port: 0, ..typed() }), "email.port");
-        assert_eq!(field(EmailChannel { security: EmailSecurity::Plain, ..typed() }), "email.security");
-        assert_eq!(field(EmailChannel { password: String::new(), ..typed() }), "email.password");
-        assert_eq!(field(EmailChannel { from_address: "office".into(), ..typed() }), "email.from_address");
-        // A header injection through the sender's name.
-        assert_eq!(
-            field(EmailChannel { from_name: "Kota\r\nBcc: everyone@example.com".into(), ..typed() }),
-            "email.from_name"
-        );
-        let local = EmailChannel { host: "127.0.0.1".into(), security: EmailSecurity::Plain, ..typed() };
-        assert!(check_email(&local, None).is_ok());
-    }
-
-    #[test]
-    fn a_saved_password_stays_unless_the_user_name_changes() {
-        let saved = check_email(&typed(), None).expect("valid");
-        let again =
-            check_email(&EmailChannel { password: String::new(), ..typed() }, Some(&saved)).expect("kept");
-        assert_eq!(again.password, "s3cret");
-        let other = EmailChannel { username: "other@example.com".into(), password: String::new(), ..typed() };
-        assert_eq!(check_email(&other, Some(&saved)).unwrap_err().field.as_deref(), Some("email.password"));
     }
 }

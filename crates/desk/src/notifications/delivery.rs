@@ -8,58 +8,19 @@ use super::{by_id, NotificationRow};
 use crate::db::read;
 use crate::students::store as students;
 use crate::{Actor, Desk, Result};
-use branchdesk_api::commands::attendance::{NotificationChannel, NotificationKind, NotificationState};
+use branchdesk_api::commands::attendance::{NotificationChannel, NotificationState};
 use branchdesk_api::commands::channels::ResendNotification;
+use branchdesk_api::delivery::{
+    subject, Outcome, Outgoing, Recorded, Standing, CUT_OFF, SENDING_STALE_MINUTES,
+};
 use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use rusqlite::OptionalExtension;
 use uuid::Uuid;
 
-/// Waits after each temporary failure; after the last, the message fails.
-const BACKOFF_MINUTES: [i64; 5] = [1, 5, 15, 60, 240];
-
-/// A message sent but not recorded for this long was cut off mid-send.
-const SENDING_STALE_MINUTES: i64 = 10;
-
-/// One message to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outgoing {
-    pub id: Uuid,
-    pub channel: NotificationChannel,
-    pub recipient_name: String,
-    pub recipient: String,
-    /// An email's subject line.
-    pub subject: String,
-    pub body: String,
-}
-
-/// What the provider answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// Accepted, with the provider's id for it.
-    Sent { provider_ref: String },
-    /// Try again later (the provider is down, busy or slow).
-    Retry { reason: String },
-    /// Never going through as it is (a bad address, a refused message).
-    Failed { reason: String },
-}
-
 /// Times as stored in `deliveries`: fixed width, so text order is time order.
 fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// The subject line of a message, from what it is about.
-fn subject(kind: NotificationKind, student: Option<&str>, branch: &str) -> String {
-    let about = match kind {
-        NotificationKind::Absence => "Absence",
-        NotificationKind::FeeReminder => "Fee reminder",
-        NotificationKind::Other => "Message",
-    };
-    match student {
-        Some(name) => format!("{about}: {name} – {branch}"),
-        None => format!("{about} – {branch}"),
-    }
 }
 
 impl Desk {
@@ -74,11 +35,10 @@ impl Desk {
         let db = self.db();
         let conn = &db.conn;
         conn.prepare_cached(
-            "UPDATE deliveries SET state = 'FAILED', updated_at = ?2,
-                 error = 'The desk stopped while sending this; it may have gone out. Check with the recipient before sending it again.'
+            "UPDATE deliveries SET state = 'FAILED', updated_at = ?2, error = ?3
              WHERE state = 'SENDING' AND updated_at < ?1",
         )?
-        .execute((stamp(now - Duration::minutes(SENDING_STALE_MINUTES)), stamp(now)))?;
+        .execute((stamp(now - Duration::minutes(SENDING_STALE_MINUTES)), stamp(now), CUT_OFF))?;
         let mut channels = Vec::new();
         if super::channels::email_channel(conn)?.is_some() {
             channels.push(NotificationChannel::Email.as_str());
@@ -141,16 +101,15 @@ impl Desk {
             .query_row([id.to_string()], read::value)
             .optional()?
             .unwrap_or(1);
-        let (state, next, provider_ref, error) = match outcome {
-            Outcome::Sent { provider_ref } => ("SENT", None, provider_ref.clone(), String::new()),
-            Outcome::Failed { reason } => ("FAILED", None, String::new(), reason.clone()),
-            Outcome::Retry { reason } => match BACKOFF_MINUTES.get(attempts.saturating_sub(1) as usize) {
-                Some(wait) => {
-                    ("RETRY", Some(stamp(now + Duration::minutes(*wait))), String::new(), reason.clone())
-                }
-                None => ("FAILED", None, String::new(), format!("Gave up after {attempts} tries: {reason}")),
-            },
+        let r = Recorded::after(u32::try_from(attempts).unwrap_or(u32::MAX), outcome);
+        let (state, next) = match r.standing {
+            Standing::Sent => ("SENT", None),
+            Standing::Failed => ("FAILED", None),
+            Standing::Retry { after_minutes } => {
+                ("RETRY", Some(stamp(now + Duration::minutes(after_minutes))))
+            }
         };
+        let (provider_ref, error) = (r.provider_ref, r.error);
         db.conn.prepare_cached(
             "INSERT INTO deliveries (notification_id, state, attempts, next_attempt_at, provider_ref, error, updated_at)
              VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6)
@@ -171,6 +130,63 @@ impl Desk {
         Ok(next.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc)))
     }
 
+    /// Before a desk that sent by itself first links to a server: what
+    /// became of each message it sent goes into the synced rows (sent, or
+    /// failed with the reason; cut off mid-send is failed for a person to
+    /// check), so that the server, which sends from then on, never sends
+    /// them again. Written by the first person signed in here (their key
+    /// signs it); with nobody signed in, nothing is handed over. Messages
+    /// waiting for another try stay approved: the server takes them on.
+    pub fn hand_over_deliveries(&self) -> Result<u32> {
+        let Some(author) = self.signed_in_here().first().copied() else { return Ok(0) };
+        let settled: Vec<(String, String, String, String)> = self
+            .db()
+            .conn
+            .prepare_cached(
+                "SELECT notification_id, state, error, updated_at FROM deliveries
+                 WHERE state IN ('SENT', 'FAILED', 'SENDING')",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if settled.is_empty() {
+            return Ok(0);
+        }
+        let mut rows = Vec::new();
+        for (id, state, error, at) in settled {
+            let Some(n) =
+                Uuid::parse_str(&id).ok().map(|id| by_id(&self.db().conn, id)).transpose()?.flatten()
+            else {
+                continue;
+            };
+            let sent_at = DateTime::parse_from_rfc3339(&at).ok().map(|t| t.with_timezone(&Utc));
+            let (state, error, sent_at) = match state.as_str() {
+                "SENT" => (NotificationState::Sent, String::new(), sent_at),
+                "FAILED" => (NotificationState::Failed, error, None),
+                _ => (NotificationState::Failed, CUT_OFF.to_owned(), None),
+            };
+            rows.push((n, state, error, sent_at));
+        }
+        let handed = rows.len() as u32;
+        self.write(Some(author), |w| {
+            for (n, state, error, sent_at) in &rows {
+                let now = w.now();
+                w.update(
+                    n,
+                    &NotificationRow {
+                        state: *state,
+                        error: error.clone(),
+                        sent_at: *sent_at,
+                        updated_at: now,
+                        ..n.clone()
+                    },
+                )?;
+                w.tx().execute("DELETE FROM deliveries WHERE notification_id = ?1", [n.id.to_string()])?;
+            }
+            Ok(())
+        })?;
+        Ok(handed)
+    }
+
     /// Sends a failed message again, to a corrected address or number when
     /// one is typed; one action.
     pub fn resend_notification(&self, actor: &Actor, input: ResendNotification) -> Result<()> {
@@ -184,7 +200,9 @@ impl Desk {
                 "SELECT EXISTS (SELECT 1 FROM deliveries WHERE notification_id = ?1 AND state = 'FAILED')",
             )?
             .query_row([n.id.to_string()], read::value)?;
-        if n.state != NotificationState::Approved || !failed {
+        // Failed here (a desk of its own), or failed at the server.
+        let failed_at_server = n.state == NotificationState::Failed;
+        if !(n.state == NotificationState::Approved && failed || failed_at_server) {
             return Err(ApiError::conflict("Only a message that failed can be sent again; reload the list.")
                 .on("id")
                 .into());
@@ -202,7 +220,18 @@ impl Desk {
             })
         };
         self.write(Some(actor.user_id), |w| {
-            if let Some(recipient) = recipient {
+            let recipient = recipient.unwrap_or_else(|| n.recipient.clone());
+            if failed_at_server {
+                // Approved again: the server takes it on once more.
+                let again = NotificationRow {
+                    recipient,
+                    state: NotificationState::Approved,
+                    error: String::new(),
+                    updated_at: w.now(),
+                    ..n.clone()
+                };
+                w.update(&n, &again)?;
+            } else if recipient != n.recipient {
                 w.update(&n, &NotificationRow { recipient, updated_at: w.now(), ..n.clone() })?;
             }
             w.tx().execute("DELETE FROM deliveries WHERE notification_id = ?1", [n.id.to_string()])?;
@@ -221,11 +250,5 @@ mod tests {
         let b = a + Duration::milliseconds(1);
         assert!(stamp(a) < stamp(b));
         assert_eq!(stamp(b), "2026-06-01T10:00:00Z");
-    }
-
-    #[test]
-    fn a_subject_says_what_and_whom_it_is_about() {
-        assert_eq!(subject(NotificationKind::Absence, Some("Aarav"), "Kota"), "Absence: Aarav – Kota");
-        assert_eq!(subject(NotificationKind::Other, None, "Kota"), "Message – Kota");
     }
 }

@@ -7,8 +7,6 @@
 mod channels;
 mod delivery;
 
-pub use delivery::{Outcome, Outgoing};
-
 use crate::students::store as students;
 use crate::timetable::store::{self as timetable, SessionRow};
 use crate::write::branch_record;

@@ -11,9 +11,9 @@
 //! `test-server` feature)
 
 use branchdesk_api::commands::channels::{EmailChannel, EmailSecurity, SaveEmailChannel};
+use branchdesk_channels::email::Mailer;
+use branchdesk_channels::test_server::{MailServer, Options};
 use branchdesk_desk::bench::{arg, sample, seed_waiting_email};
-use branchdesk_send::email::Mailer;
-use branchdesk_send::test_server::{MailServer, Options};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 

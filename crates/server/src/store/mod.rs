@@ -4,6 +4,8 @@ mod pg_tls;
 pub mod postgres;
 pub mod sqlite;
 
+use branchdesk_api::commands::channels::EmailChannel;
+use branchdesk_api::delivery::{Outcome, Outgoing};
 use branchdesk_api::sync::{Op, PullRequest, PullResponse, PushResponse, ALL_COLUMNS};
 use serde_json::{Map, Value};
 use std::future::Future;
@@ -149,6 +151,41 @@ pub trait Store: Send + Sync + 'static {
         public_key: String,
         device_id: String,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The mail server the organisation's messages leave by, with its
+    /// password (None: not set up). Kept on the server only.
+    fn email_channel(&self) -> impl Future<Output = Result<Option<EmailChannel>, StoreError>> + Send;
+
+    /// Keeps the mail settings (already checked), the password apart.
+    fn save_email_channel(&self, email: EmailChannel) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Takes the messages due at `now` on `channels` (waiting, or a retry
+    /// whose wait is over), oldest first, at most `limit`, and marks each
+    /// as leaving (one more attempt) in the same transaction. A message
+    /// marked as leaving long ago was cut off mid-send: it is failed for a
+    /// person to check ([`branchdesk_api::delivery::CUT_OFF`]), never sent
+    /// again blindly. A message whose row cannot make one fails with why.
+    fn take_due(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        channels: Vec<String>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Outgoing>, StoreError>> + Send;
+
+    /// Records the provider's answer for a message taken by
+    /// [`Store::take_due`], and logs the message's new state as the
+    /// server's own change for the desks.
+    fn record_delivery(
+        &self,
+        id: String,
+        outcome: Outcome,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// When the next message waiting for another try is due, if any.
+    fn next_retry_at(
+        &self,
+    ) -> impl Future<Output = Result<Option<chrono::DateTime<chrono::Utc>>, StoreError>> + Send;
 }
 
 /// An attachment row as the server holds it, and its file if held.

@@ -4,12 +4,16 @@
 use super::{Device, Enrolled, Kept, Store, StoreError};
 use crate::authz;
 use crate::signatures::{self, Ahead, KeyFacts, Keyless};
+use branchdesk_api::commands::channels::EmailChannel;
+use branchdesk_api::delivery::{Outcome, Outgoing};
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use deadpool_postgres::{Manager, Pool};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use tokio_postgres::IsolationLevel;
+
+mod messages;
 
 mod embedded {
     refinery::embed_migrations!("migrations/postgres");
@@ -552,6 +556,11 @@ impl Store for PgStore {
             t_clocks.push(Value::Object(kept.clocks.clone()));
         }
         keep_rows(&tx, &t_entities, &t_ids, &t_data, &t_clocks).await?;
+        for op in accepted.iter().filter(|o| o.entity == "notifications") {
+            if let Some(kept) = rows.get(&(op.entity.clone(), op.entity_id.clone())) {
+                messages::take_on(&tx, op, kept).await?;
+            }
+        }
         tx.commit().await?;
         Ok(PushResponse { acked_through: last + new.len() as u64, rejected })
     }
@@ -981,5 +990,35 @@ impl Store for PgStore {
             )
             .await?;
         Ok(())
+    }
+
+    async fn email_channel(&self) -> Result<Option<EmailChannel>, StoreError> {
+        self.email_channel_now().await
+    }
+
+    async fn save_email_channel(&self, email: EmailChannel) -> Result<(), StoreError> {
+        self.keep_email_channel(email).await
+    }
+
+    async fn take_due(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        channels: Vec<String>,
+        limit: usize,
+    ) -> Result<Vec<Outgoing>, StoreError> {
+        self.take_due_now(now, &channels, limit).await
+    }
+
+    async fn record_delivery(
+        &self,
+        id: String,
+        outcome: Outcome,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        self.record_delivery_now(&id, &outcome, now).await
+    }
+
+    async fn next_retry_at(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+        self.next_retry().await
     }
 }

@@ -3,12 +3,16 @@
 use super::{granted_role, Device, Enrolled, Kept, Store, StoreError};
 use crate::authz::{self, AuthorGrant};
 use crate::signatures::{self, Ahead, KeyFacts, Keyless};
+use branchdesk_api::commands::channels::EmailChannel;
+use branchdesk_api::delivery::{Outcome, Outgoing};
 use branchdesk_api::sync::{Change, Op, PullRequest, PullResponse, PushResponse, Rejected};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+
+mod messages;
 
 mod embedded {
     refinery::embed_migrations!("migrations/sqlite");
@@ -284,6 +288,9 @@ fn push(conn: &mut Connection, device_id: &str, ops: &[Op]) -> Result<PushRespon
             grants_now.clear();
         }
         keep_row(&tx, &op.entity, &op.entity_id, &kept)?;
+        if op.entity == "notifications" {
+            messages::take_on(&tx, op, &kept)?;
+        }
     }
     tx.commit()?;
     Ok(PushResponse { acked_through: expected - 1, rejected })
@@ -784,5 +791,35 @@ impl Store for SqliteStore {
             Ok(Some((kept.data, bytes)))
         })
         .await
+    }
+
+    async fn email_channel(&self) -> Result<Option<EmailChannel>, StoreError> {
+        self.blocking(|conn| messages::email_channel(conn)).await
+    }
+
+    async fn save_email_channel(&self, email: EmailChannel) -> Result<(), StoreError> {
+        self.blocking(move |conn| messages::save_email_channel(conn, email)).await
+    }
+
+    async fn take_due(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+        channels: Vec<String>,
+        limit: usize,
+    ) -> Result<Vec<Outgoing>, StoreError> {
+        self.blocking(move |conn| messages::take_due(conn, now, &channels, limit)).await
+    }
+
+    async fn record_delivery(
+        &self,
+        id: String,
+        outcome: Outcome,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        self.blocking(move |conn| messages::record_delivery(conn, &id, &outcome, now)).await
+    }
+
+    async fn next_retry_at(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+        self.blocking(|conn| messages::next_retry_at(conn)).await
     }
 }

@@ -3,9 +3,9 @@
 
 use branchdesk_api::commands::attendance::NotificationChannel;
 use branchdesk_api::commands::channels::{EmailChannel, EmailSecurity};
-use branchdesk_desk::{Outcome, Outgoing};
-use branchdesk_send::email::Mailer;
-use branchdesk_send::test_server::{MailServer, Options};
+use branchdesk_api::delivery::{Outcome, Outgoing};
+use branchdesk_channels::email::Mailer;
+use branchdesk_channels::test_server::{MailServer, Options};
 use std::time::Duration;
 
 fn channel(port: u16) -> EmailChannel {

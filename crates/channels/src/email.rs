@@ -3,7 +3,7 @@
 //! worth another try, or failed for good.
 
 use branchdesk_api::commands::channels::{EmailChannel, EmailSecurity};
-use branchdesk_desk::{Outcome, Outgoing};
+use branchdesk_api::delivery::{Outcome, Outgoing};
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
