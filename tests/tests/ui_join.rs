@@ -83,6 +83,10 @@ async fn a_new_desk_joins_from_the_server_and_the_director_signs_in() {
     app.click_centred("[data-area='Settings']").await;
     let desks = app.wait_text("#linked-desks", "D2 (this desk)").await;
     assert!(desks.contains("D1"), "{desks}");
+    // A linked desk keeps no mail settings: the server sends.
+    app.wait_text("#server-sends", "the server sends the organisation's messages").await;
+    assert_eq!(app.count("#save-email-channel").await, 0, "no mail form on a linked desk");
+    app.screenshot("join-settings").await;
     app.click("#linked-desks button.revoke").await;
     app.client.accept_alert().await.unwrap();
     app.wait_text("#linked-desks", "revoked").await;
