@@ -1,6 +1,8 @@
-//! Codes and link limits through the real program and real sockets:
-//! `branchdesk-server new-bootstrap-code` on each store, and the per-address
-//! link limit seeing the peer's address through both listeners.
+//! Codes, mail settings and link limits through the real program and real
+//! sockets: `branchdesk-server new-bootstrap-code` on each store,
+//! `branchdesk-server email-settings` with a test email to a real SMTP
+//! server, and the per-address link limit seeing the peer's address
+//! through both listeners.
 
 mod support;
 
@@ -13,6 +15,86 @@ use branchdesk_sync::{Https, Request, SyncError, Transport};
 use std::process::Command;
 
 const DEVICE: &str = "0193a0c0-0000-7000-8000-0000000000d1";
+
+/// `branchdesk-server email-settings`: each mistyped setting is refused
+/// naming its flag and nothing is kept; the password comes from the
+/// environment and never shows; a good setting is kept and its test email
+/// arrives.
+#[tokio::test]
+async fn mail_settings_are_checked_kept_on_the_server_and_tried_with_a_test_email() {
+    use branchdesk_channels::test_server::{MailServer, Options};
+    let login = Some(("office".to_owned(), "s3cret-app-password".to_owned()));
+    let mail = MailServer::start(Options { login, ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_owned();
+    let port = mail.port.to_string();
+    let run = |extra: &[&str], password: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_branchdesk-server"))
+            .args(["--data-dir", data.as_str(), "email-settings"])
+            .args(extra)
+            .env_remove("BRANCHDESK_DATABASE_URL")
+            .env("BRANCHDESK_MAIL_PASSWORD", password)
+            .output()
+            .unwrap();
+        let said =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.success(), said)
+    };
+    for (args, says) in [
+        (vec!["--host", "smtp example.com", "--from-address", "office@kiran.example"], "--host"),
+        (vec!["--host", "smtp.example.com", "--from-address", "office"], "--from-address"),
+        (
+            vec!["--host", "smtp.example.com", "--from-address", "office@kiran.example", "--security", "ssl"],
+            "--security",
+        ),
+        (
+            vec![
+                "--host",
+                "smtp.example.com",
+                "--from-address",
+                "office@kiran.example",
+                "--security",
+                "none",
+            ],
+            "--security",
+        ),
+        (
+            vec!["--host", "smtp.example.com", "--from-address", "office@kiran.example", "--username", "u"],
+            "BRANCHDESK_MAIL_PASSWORD",
+        ),
+    ] {
+        let (ok, said) = run(&args, "");
+        assert!(!ok && said.contains(says), "{args:?}: {said}");
+    }
+    let store = SqliteStore::open(&dir.path().join("server.sqlite")).unwrap();
+    assert!(store.email_channel().await.unwrap().is_none(), "nothing kept from a refused setting");
+    let (ok, said) = run(
+        &[
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--security",
+            "none",
+            "--username",
+            "office",
+            "--from-address",
+            "office@kiran.example",
+            "--from-name",
+            "Kiran Coaching",
+            "--test-to",
+            "Me@Kiran.example",
+        ],
+        "s3cret-app-password",
+    );
+    assert!(ok, "{said}");
+    assert!(said.contains("Test email sent to me@kiran.example"), "{said}");
+    assert!(!said.contains("s3cret"), "the password never shows: {said}");
+    let got = mail.wait_for(1, std::time::Duration::from_secs(5));
+    assert!(got[0].contains("From: Kiran Coaching <office@kiran.example>"), "{}", got[0]);
+    let kept = store.email_channel().await.unwrap().expect("kept");
+    assert_eq!((kept.username.as_str(), kept.password.as_str()), ("office", "s3cret-app-password"));
+}
 
 /// Runs `branchdesk-server <args> new-bootstrap-code`: its code on
 /// success, its error text otherwise.
