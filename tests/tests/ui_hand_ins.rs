@@ -27,6 +27,8 @@ fn seed(dir: &Path) {
         module_id: m.unwrap().modules[0].id,
         title: "Newton's laws".into(),
         weightage_bp: 10_000,
+        notes: "Read **chapter 3** before class.".into(),
+        video_url: "https://video.example.org/newton".into(),
         ..Default::default()
     };
     desk.save_lesson(&director, lesson).unwrap();
@@ -97,6 +99,11 @@ async fn a_student_hands_in_and_the_teacher_opens_and_grades_from_the_keyboard()
     app.sign_in(STUDENT, STUDENT_PASSWORD).await;
     app.wait_text("#my-record .assignment", "Worksheet 1").await;
     app.wait_text("#my-record .assignment", "not handed in").await;
+    // The lesson's notes, rendered, and its video, for the batch's student.
+    app.click_centred(".my-curriculum .lesson-notes summary").await;
+    app.wait_text(".my-curriculum .lesson-notes .notes-text", "Read chapter 3 before class.").await;
+    assert_eq!(app.text(".my-curriculum .lesson-notes .notes-text strong").await, "chapter 3");
+    app.wait_text(".my-curriculum .lesson-notes .watch", "Watch the video").await;
 
     // Nothing typed and no file: said beside the text.
     app.click("form.hand-in button[type='submit']").await;

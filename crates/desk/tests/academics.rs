@@ -353,6 +353,17 @@ fn teachers_grade_submissions_and_students_keep_bookmarks_and_highlights() {
     let c = course(&f, "PHY");
     let v = draft(&f, &f.director, c, None, &[10_000]);
     let lesson = v.modules[0].lessons[0].id;
+    // Notes and a video for the lesson, before the version is approved.
+    let notes = "Read **chapter 3** before class.";
+    let with_notes = SaveLesson {
+        id: Some(lesson),
+        module_id: v.modules[0].id,
+        title: v.modules[0].lessons[0].title.clone(),
+        weightage_bp: 10_000,
+        notes: notes.into(),
+        video_url: "https://video.example.org/newton".into(),
+    };
+    f.desk.save_lesson(&f.director, with_notes).unwrap();
     f.desk
         .save_assignment(
             &f.director,
@@ -512,7 +523,14 @@ fn teachers_grade_submissions_and_students_keep_bookmarks_and_highlights() {
     assert_eq!(mine.bookmarks, vec![lesson]);
     assert_eq!(mine.highlights[0].text, "F = ma");
     assert_eq!(mine.submissions[0].1.marks, Some(17));
-    assert_eq!(mine.curriculum.unwrap().summary.id, v.summary.id, "the student sees the pinned version");
+    let followed = mine.curriculum.unwrap();
+    assert_eq!(followed.summary.id, v.summary.id, "the student sees the pinned version");
+    let seen = &followed.modules[0].lessons[0];
+    assert_eq!(
+        (seen.notes.as_str(), seen.video_url.as_str()),
+        (notes, "https://video.example.org/newton"),
+        "the student sees the lesson's notes and video"
+    );
     f.desk.set_bookmark(&student, SetBookmark { lesson_id: lesson, on: false }).unwrap();
     assert!(f
         .desk
