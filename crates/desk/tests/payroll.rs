@@ -483,6 +483,15 @@ fn a_fixed_salary_from_before_structures_becomes_the_basic_and_past_months_keep_
     );
     legacy.op.kind = "insert".into();
     common::apply(&f, legacy);
+    // On screen before anything changes: the old salary as the basic.
+    let before = f
+        .desk
+        .get_salary_structure(&f.director, GetSalaryStructure { branch_id: f.branch, user_id: who })
+        .unwrap();
+    let shown: Vec<_> =
+        before.components.iter().map(|c| (c.name.as_str(), c.amount_minor, c.in_force)).collect();
+    assert_eq!(shown, vec![("Basic", 1_000_000, true)]);
+    assert_eq!(before.monthly_fixed_minor, 1_000_000);
     let s = component(&f, who, ComponentKind::Allowance, "HRA", "2000", "01/06/2026").unwrap();
     let basic = s.components.iter().find(|c| c.name == "Basic").expect("the old salary as basic");
     assert_eq!((basic.amount_minor, basic.effective_from.as_str()), (1_000_000, "2026-03-01"));

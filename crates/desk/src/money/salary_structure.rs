@@ -186,9 +186,17 @@ impl Desk {
     pub fn get_salary_structure(&self, actor: &Actor, input: GetSalaryStructure) -> Result<SalaryStructure> {
         let name = self.payroll_person(actor, input.branch_id, input.user_id)?;
         let today = self.today();
+        // A fixed salary from before structures shows as the basic it becomes.
+        let joined =
+            crate::users::profiles::by_user(&self.db().conn, input.user_id)?.and_then(|p| p.joined_on);
+        let carried =
+            self.carried_fixed_salary(input.branch_id, input.user_id, joined, self.clock().now())?;
         let db = self.db();
         let conn = &db.conn;
-        let rows = components_of(conn, input.branch_id, input.user_id)?;
+        let rows = match carried {
+            Some(basic) => vec![basic],
+            None => components_of(conn, input.branch_id, input.user_id)?,
+        };
         let now = pay::in_force(&entered(&rows), today);
         let components = rows
             .iter()
@@ -216,11 +224,10 @@ impl Desk {
                 note: a.note,
             })
             .collect();
-        let joined_on = crate::users::profiles::by_user(conn, input.user_id)?.and_then(|p| p.joined_on);
         Ok(SalaryStructure {
             user_id: input.user_id,
             name,
-            joined_on: joined_on.map(|d| d.to_string()),
+            joined_on: joined.map(|d| d.to_string()),
             components,
             monthly_fixed_minor: basic + allowances,
             advances,
