@@ -357,6 +357,15 @@ async fn a_sibling_is_admitted_with_a_concession_charged_and_the_mother_shared()
     assert!(!dues.contains("3,000.00"), "every due is the fee less 10 %: {dues}");
     app.click("#tab-guardians").await;
     app.wait_text("#guardians", "Sunita Rao").await;
+    // She wants no fee reminders by message: said at the desk, honoured at once.
+    let reminders = "#guardians input[name^='consent-fee_reminders-']";
+    assert_eq!(app.find(reminders).await.prop("checked").await.unwrap().as_deref(), Some("true"));
+    app.click(reminders).await;
+    app.wait_text("#consent-notice", "Sunita Rao gets no more fee reminders.").await;
+    assert_eq!(app.find(reminders).await.prop("checked").await.unwrap().as_deref(), Some("false"));
+    let offers = app.find("#guardians input[name^='consent-promotions-']").await;
+    assert_eq!(offers.prop("checked").await.unwrap().as_deref(), Some("false"), "offers wait for a yes");
+    app.screenshot("guardian-consent").await;
 
     // A manager takes the concession off: the open dues are charged in full.
     app.click("#tab-enrolments").await;

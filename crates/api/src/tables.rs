@@ -478,6 +478,9 @@ tables! {
         time("created_at"),
         time("updated_at"),
         text("preferred_channel", LINE).null().one_of(&["SMS", "WHATSAPP", "EMAIL"]),
+        flag("alerts_ok").defaulted(),
+        flag("fee_reminders_ok").defaulted(),
+        flag("promotions_ok").defaulted(),
     ];
     StudentGuardians = "student_guardians", Branch, [
         id(),

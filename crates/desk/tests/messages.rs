@@ -295,3 +295,55 @@ fn a_long_list_comes_a_page_at_a_time_newest_first_with_nothing_twice() {
     );
     assert_eq!(api(bad.unwrap_err()).field.as_deref(), Some("older_than"));
 }
+
+/// A guardian's no to absence alerts is honoured at once: the alert
+/// approved but not yet sent is withdrawn with the reason, the next absence
+/// drafts nothing for them, the change is in the audit trail, and a yes
+/// brings alerts back. Offers and news wait for a yes; a stranger to the
+/// student is refused by name.
+#[test]
+fn a_guardians_no_withdraws_unsent_alerts_and_stops_new_ones() {
+    let c = class();
+    let vikram = c.students[1];
+    let id = absent_vikram(&c, true);
+    let guardian =
+        c.f.desk.get_student(&c.f.director, GetStudent { id: vikram }).unwrap().student.guardians[0].clone();
+    assert!((guardian.alerts_ok, guardian.fee_reminders_ok, guardian.promotions_ok) == (true, true, false));
+    let audited = c.f.count("SELECT count(*) FROM audit_log WHERE entity = 'guardians'");
+    let consent = |kind, ok| SetGuardianConsent { student_id: vikram, guardian_id: guardian.id, kind, ok };
+
+    let set = c.f.desk.set_guardian_consent(&c.f.director, consent(ConsentKind::Alerts, false)).unwrap();
+    assert_eq!(set.withdrawn, 1);
+    assert!(!set.student.guardians[0].alerts_ok);
+    assert!(listed(&c, NotificationState::Approved).is_empty());
+    let gone = listed(&c, NotificationState::Discarded);
+    assert_eq!(gone.iter().map(|n| n.id).collect::<Vec<_>>(), vec![id]);
+    assert_eq!(gone[0].error, "Withdrawn: Parent said no to absence alerts.");
+    assert_eq!(c.f.count("SELECT count(*) FROM audit_log WHERE entity = 'guardians'"), audited + 1);
+    // Saying no again changes nothing.
+    let again = c.f.desk.set_guardian_consent(&c.f.director, consent(ConsentKind::Alerts, false)).unwrap();
+    assert_eq!(again.withdrawn, 0);
+
+    // Next Monday's absence: no alert for them.
+    c.f.clock.advance(chrono::Duration::days(7));
+    let marks = vec![mark(vikram, AttendanceStatus::Absent, "")];
+    c.f.desk
+        .save_marks(&c.teacher, SaveMarks { session_id: c.sessions[1], marks, ..Default::default() })
+        .unwrap();
+    assert!(listed(&c, NotificationState::Draft).is_empty());
+
+    // A yes brings them back for the next one.
+    c.f.desk.set_guardian_consent(&c.f.director, consent(ConsentKind::Alerts, true)).unwrap();
+    c.f.clock.advance(chrono::Duration::days(7));
+    let marks = vec![mark(vikram, AttendanceStatus::Absent, "")];
+    c.f.desk
+        .save_marks(&c.teacher, SaveMarks { session_id: c.sessions[2], marks, ..Default::default() })
+        .unwrap();
+    assert_eq!(listed(&c, NotificationState::Draft).len(), 1);
+
+    // Another student's guardian, or a teacher, cannot change it.
+    let stranger = SetGuardianConsent { student_id: c.students[0], ..consent(ConsentKind::Alerts, false) };
+    assert!(api(c.f.desk.set_guardian_consent(&c.f.director, stranger).unwrap_err()).is_for("guardian_id"));
+    let e = c.f.desk.set_guardian_consent(&c.teacher, consent(ConsentKind::Promotions, true)).unwrap_err();
+    assert_eq!(api(e).code, ErrorCode::PermissionDenied);
+}

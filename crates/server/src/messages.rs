@@ -28,6 +28,8 @@ pub enum Delivery {
     Retry,
     Sent,
     Failed,
+    /// Withdrawn on a desk before it left (the guardian said no).
+    Withdrawn,
 }
 
 impl Delivery {
@@ -38,13 +40,21 @@ impl Delivery {
             Delivery::Retry => "RETRY",
             Delivery::Sent => "SENT",
             Delivery::Failed => "FAILED",
+            Delivery::Withdrawn => "WITHDRAWN",
         }
     }
 
     pub fn parse(text: &str) -> Option<Delivery> {
-        [Delivery::Waiting, Delivery::Sending, Delivery::Retry, Delivery::Sent, Delivery::Failed]
-            .into_iter()
-            .find(|d| d.as_str() == text)
+        [
+            Delivery::Waiting,
+            Delivery::Sending,
+            Delivery::Retry,
+            Delivery::Sent,
+            Delivery::Failed,
+            Delivery::Withdrawn,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == text)
     }
 }
 
@@ -82,6 +92,9 @@ pub fn on_change(
     if state != "APPROVED" {
         return match (held, state) {
             (Some((Delivery::Waiting | Delivery::Retry, _)), "SENT") => Taken::Settled(Delivery::Sent),
+            (Some((Delivery::Waiting | Delivery::Retry, _)), "DISCARDED") => {
+                Taken::Settled(Delivery::Withdrawn)
+            }
             (Some((Delivery::Waiting | Delivery::Retry, _)), _) => Taken::Settled(Delivery::Failed),
             _ => Taken::Nothing,
         };

@@ -220,6 +220,7 @@ commands! {
     actor set_student_archived(sd::SetStudentArchived),
     actor link_guardian(sd::LinkGuardian),
     actor unlink_guardian(sd::UnlinkGuardian),
+    actor set_guardian_consent(sd::SetGuardianConsent),
     actor get_student(sd::GetStudent),
     actor list_students(sd::ListStudents),
     actor search_students(sd::SearchStudents),

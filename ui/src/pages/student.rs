@@ -267,11 +267,37 @@ fn Guardians(p: &PartProps) -> Html {
             act(input, error.clone(), s.clone(), move |_| done.emit(()));
         })
     };
+    // A yes or no to one kind of message; a no withdraws what was not sent.
+    let consent_notice = use_state(|| None::<String>);
+    let consent = |g: &Guardian, kind: ConsentKind, ok_now: bool| {
+        let (error, s, done, notice) =
+            (prefer_error.clone(), s.clone(), p.on_saved.clone(), consent_notice.clone());
+        let input = SetGuardianConsent { student_id: st.id, guardian_id: g.id, kind, ok: !ok_now };
+        let name = g.full_name.clone();
+        Callback::from(move |_: Event| {
+            let (done, notice, name, ok) = (done.clone(), notice.clone(), name.clone(), input.ok);
+            act(input.clone(), error.clone(), s.clone(), move |r: ConsentSet| {
+                let what = kind.label().to_lowercase();
+                notice.set(Some(match (ok, r.withdrawn) {
+                    (true, _) => format!("{name} gets {what} again."),
+                    (false, 0) => format!("{name} gets no more {what}."),
+                    (false, 1) => {
+                        format!("{name} gets no more {what}; 1 message not yet sent was withdrawn.")
+                    }
+                    (false, n) => {
+                        format!("{name} gets no more {what}; {n} messages not yet sent were withdrawn.")
+                    }
+                }));
+                done.emit(());
+            });
+        })
+    };
     let err = (*error).clone();
     html! {
         <div id="guardians">
             if st.guardians.is_empty() { <p class="empty">{ "No guardian yet." }</p> }
             <FormError error={(*prefer_error).clone()} fields={vec![]} />
+            if let Some(n) = &*consent_notice { <p class="notice success" role="status" id="consent-notice">{ n }</p> }
             <ul class="plain">
                 { for st.guardians.iter().map(|g| html! {
                     <li class="card">
@@ -283,6 +309,15 @@ fn Guardians(p: &PartProps) -> Html {
                         } else if let Some(c) = g.preferred_channel {
                             <div class="muted">{ format!("Messages by {}", c.label()) }</div>
                         }
+                        <div class="consent">
+                            <span class="muted">{ "Agrees to: " }</span>
+                            { for [(ConsentKind::Alerts, g.alerts_ok), (ConsentKind::FeeReminders, g.fee_reminders_ok), (ConsentKind::Promotions, g.promotions_ok)].into_iter().map(|(kind, ok)| html! {
+                                <label class="check-inline">
+                                    <input type="checkbox" name={format!("consent-{}-{}", kind.as_str().to_lowercase(), g.id)} checked={ok} disabled={!manage} onchange={consent(g, kind, ok)} />
+                                    { format!(" {}", kind.label()) }
+                                </label>
+                            }) }
+                        </div>
                         if !g.other_students.is_empty() {
                             <div class="muted">{ "Also guardian of: " }
                                 { for g.other_students.iter().map(|o| { let (nav, id) = (s.navigate.clone(), o.id); html! {

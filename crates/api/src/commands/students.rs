@@ -17,6 +17,47 @@ pub struct Guardian {
     pub is_primary: bool,
     /// Other students this guardian is linked to (siblings).
     pub other_students: Vec<StudentSummary>,
+    /// What they agreed to receive ([`SetGuardianConsent`]).
+    #[serde(default = "yes")]
+    pub alerts_ok: bool,
+    #[serde(default = "yes")]
+    pub fee_reminders_ok: bool,
+    #[serde(default)]
+    pub promotions_ok: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+crate::wire::wire_enum! {
+    /// The kinds of message a guardian says yes or no to.
+    pub enum ConsentKind {
+        #[default]
+        Alerts = "ALERTS" => "Absence alerts",
+        FeeReminders = "FEE_REMINDERS" => "Fee reminders",
+        Promotions = "PROMOTIONS" => "Offers and news",
+    }
+}
+
+/// A guardian says yes or no to one kind of message. A no is honoured at
+/// once: the messages of that kind to them not yet sent are withdrawn in
+/// the same action (and the change is in the audit trail).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetGuardianConsent {
+    pub student_id: StudentId,
+    pub guardian_id: GuardianId,
+    pub kind: ConsentKind,
+    pub ok: bool,
+}
+command!(SetGuardianConsent => "set_guardian_consent", Permission -> ConsentSet);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentSet {
+    pub student: Student,
+    /// Messages not yet sent that the no withdrew.
+    pub withdrawn: u32,
 }
 
 /// A guardian to link: an existing one of the student's branch

@@ -256,7 +256,9 @@ impl Desk {
                 "SELECT fixed_monthly_minor, created_at FROM salary_configs
                  WHERE branch_id = ?1 AND user_id = ?2 AND fixed_monthly_minor > 0",
             )?
-            .query_row((branch.to_string(), user.to_string()), |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row((branch.to_string(), user.to_string()), |r| {
+                Ok((r.get("fixed_monthly_minor")?, r.get("created_at")?))
+            })
             .optional()?;
         let Some((amount, set_at)) = legacy else { return Ok(None) };
         let first_paid: Option<String> = db

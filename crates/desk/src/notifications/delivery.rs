@@ -146,7 +146,9 @@ impl Desk {
                 "SELECT notification_id, state, error, updated_at FROM deliveries
                  WHERE state IN ('SENT', 'FAILED', 'SENDING')",
             )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map([], |r| {
+                Ok((r.get("notification_id")?, r.get("state")?, r.get("error")?, r.get("updated_at")?))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         if settled.is_empty() {
             return Ok(0);

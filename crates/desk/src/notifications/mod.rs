@@ -15,6 +15,7 @@ use branchdesk_api::commands::attendance::{
     ListNotifications, Notification, NotificationChannel, NotificationKind, NotificationState,
     ReviewNotifications, MESSAGES_PAGE,
 };
+use branchdesk_api::commands::students::ConsentKind;
 use branchdesk_api::ids::{AttendanceId, BranchId, DueId, StudentId, UserId};
 use branchdesk_api::settings::AUTO_SEND_ALERTS;
 use branchdesk_api::{ApiError, Permission};
@@ -64,6 +65,52 @@ fn by_id(conn: &Connection, id: Uuid) -> Result<Option<NotificationRow>> {
         .optional()?)
 }
 
+/// Messages of `kind` to `guardian` not yet sent (drafted, or approved
+/// and not sent or leaving on this desk): what their no withdraws.
+pub(crate) fn unsent_to(
+    conn: &Connection,
+    guardian: &students::GuardianRow,
+    kind: ConsentKind,
+) -> Result<Vec<NotificationRow>> {
+    let kind = match kind {
+        ConsentKind::Alerts => NotificationKind::Absence,
+        ConsentKind::FeeReminders => NotificationKind::FeeReminder,
+        ConsentKind::Promotions => return Ok(Vec::new()),
+    };
+    let cols = COLUMNS.split(',').map(|c| format!("n.{}", c.trim())).collect::<Vec<_>>().join(", ");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {cols} FROM notifications n
+         JOIN student_guardians l ON l.student_id = n.student_id AND l.guardian_id = ?1 AND l.removed_at IS NULL
+         WHERE n.kind = ?2 AND n.state IN ('DRAFT', 'APPROVED') AND n.recipient IN (?3, ?4)
+           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.notification_id = n.id AND d.state IN ('SENT', 'SENDING'))"
+    ))?;
+    let rows = stmt.query_map(
+        (
+            guardian.id.to_string(),
+            kind.as_str(),
+            guardian.phone.clone().unwrap_or_default(),
+            guardian.email.clone().unwrap_or_default(),
+        ),
+        from_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Withdraws `rows` (discarded, saying why) inside the caller's write.
+pub(crate) fn withdraw(w: &mut crate::write::Write<'_>, rows: &[NotificationRow], why: &str) -> Result<()> {
+    for n in rows {
+        let gone = NotificationRow {
+            state: NotificationState::Discarded,
+            error: why.to_owned(),
+            updated_at: w.now(),
+            ..n.clone()
+        };
+        w.update(n, &gone)?;
+        w.tx().execute("DELETE FROM deliveries WHERE notification_id = ?1", [n.id.to_string()])?;
+    }
+    Ok(())
+}
+
 /// A student newly marked absent: the attendance row (each alert's source)
 /// and who was absent.
 pub(crate) struct Absence {
@@ -93,7 +140,7 @@ pub(crate) fn absence_alerts(
             continue;
         }
         let Some(student) = students::student_by_id(conn, a.student_id)? else { continue };
-        let Some(g) = guardian_to_tell(conn, student.id)? else { continue };
+        let Some(g) = guardian_to_tell(conn, student.id, ConsentKind::Alerts)? else { continue };
         let body = format!(
             "Dear {}, {} was absent from {} on {}. Please call us if this is unexpected. – {}",
             g.0.full_name,
@@ -115,15 +162,20 @@ pub(crate) fn absence_alerts(
     Ok(out)
 }
 
-/// The primary (else first) guardian of a student that a message can
-/// reach, with the channel and address: their preferred channel when they
-/// have its address, else SMS to their phone, else email.
+/// The primary (else first) guardian of a student who agreed to messages
+/// of `kind` and that a message can reach, with the channel and address:
+/// their preferred channel when they have its address, else SMS to their
+/// phone, else email.
 fn guardian_to_tell(
     conn: &Connection,
     student: StudentId,
+    kind: ConsentKind,
 ) -> Result<Option<(students::GuardianRow, NotificationChannel, String)>> {
     for link in students::links_of_student(conn, student)? {
         let Some(g) = students::guardian_by_id(conn, link.guardian_id)? else { continue };
+        if !g.agreed(kind) {
+            continue;
+        }
         if let Some((channel, address)) = channel_for(&g) {
             return Ok(Some((g, channel, address)));
         }
@@ -225,7 +277,9 @@ impl Desk {
                 if by_id(conn, id)?.is_some() {
                     continue;
                 }
-                let Some(g) = guardian_to_tell(conn, line.student_id)? else { continue };
+                let Some(g) = guardian_to_tell(conn, line.student_id, ConsentKind::FeeReminders)? else {
+                    continue;
+                };
                 let amount = branchdesk_api::amount::format(line.due.amount_minor - line.due.paid_minor);
                 let body = fill_template(
                     &template,

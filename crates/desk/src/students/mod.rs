@@ -80,6 +80,9 @@ pub(crate) fn view(conn: &Connection, s: &StudentRow) -> Result<Student> {
             relation: link.relation,
             is_primary: link.is_primary,
             other_students,
+            alerts_ok: g.alerts_ok,
+            fee_reminders_ok: g.fee_reminders_ok,
+            promotions_ok: g.promotions_ok,
         });
     }
     Ok(Student {
@@ -157,6 +160,9 @@ pub(crate) fn check_guardian(
         phone,
         email,
         preferred_channel: g.preferred_channel,
+        alerts_ok: true,
+        fee_reminders_ok: true,
+        promotions_ok: false,
         created_at: now,
         updated_at: now,
     };
@@ -422,6 +428,41 @@ impl Desk {
         let new = LinkRow { removed_at: Some(now), updated_at: now, ..old.clone() };
         self.write(Some(actor.user_id), |w| w.update(&old, &new).map(|_| ()))?;
         view(&self.db().conn, &student)
+    }
+
+    /// A guardian's yes or no to one kind of message; a no withdraws that
+    /// kind's messages to them not yet sent, in the same action.
+    pub fn set_guardian_consent(&self, actor: &Actor, input: SetGuardianConsent) -> Result<ConsentSet> {
+        let student = self.student_for(actor, "student_id", input.student_id, Permission::ManageStudent)?;
+        let (old, withdraw) = {
+            let db = self.db();
+            store::link_by_id(&db.conn, store::link_id(student.id, input.guardian_id))?
+                .filter(|l| l.removed_at.is_none())
+                .ok_or_else(|| ApiError::not_found("guardian").on("guardian_id"))?;
+            let old = store::guardian_by_id(&db.conn, input.guardian_id)?
+                .ok_or_else(|| ApiError::not_found("guardian").on("guardian_id"))?;
+            let withdraw = match input.ok {
+                true => Vec::new(),
+                false => crate::notifications::unsent_to(&db.conn, &old, input.kind)?,
+            };
+            (old, withdraw)
+        };
+        let mut new = old.clone();
+        match input.kind {
+            ConsentKind::Alerts => new.alerts_ok = input.ok,
+            ConsentKind::FeeReminders => new.fee_reminders_ok = input.ok,
+            ConsentKind::Promotions => new.promotions_ok = input.ok,
+        }
+        let withdrawn = withdraw.len() as u32;
+        if new.agreed(input.kind) != old.agreed(input.kind) {
+            let why =
+                format!("Withdrawn: {} said no to {}.", old.full_name, input.kind.label().to_lowercase());
+            self.write(Some(actor.user_id), |w| {
+                w.update(&old, &GuardianRow { updated_at: w.now(), ..new.clone() })?;
+                crate::notifications::withdraw(w, &withdraw, &why)
+            })?;
+        }
+        Ok(ConsentSet { student: view(&self.db().conn, &student)?, withdrawn })
     }
 
     pub fn get_student(&self, actor: &Actor, input: GetStudent) -> Result<StudentDetail> {

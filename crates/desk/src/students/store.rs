@@ -92,8 +92,24 @@ pub struct GuardianRow {
     pub updated_at: DateTime<Utc>,
     /// The channel that reaches them (None: the branch's usual, SMS).
     pub preferred_channel: Option<NotificationChannel>,
+    /// What they agreed to receive (`SetGuardianConsent`).
+    pub alerts_ok: bool,
+    pub fee_reminders_ok: bool,
+    pub promotions_ok: bool,
 }
 branch_record!(GuardianRow, "guardians");
+
+impl GuardianRow {
+    /// Whether they agreed to messages of `kind`.
+    pub fn agreed(&self, kind: branchdesk_api::commands::students::ConsentKind) -> bool {
+        use branchdesk_api::commands::students::ConsentKind;
+        match kind {
+            ConsentKind::Alerts => self.alerts_ok,
+            ConsentKind::FeeReminders => self.fee_reminders_ok,
+            ConsentKind::Promotions => self.promotions_ok,
+        }
+    }
+}
 
 static GUARDIAN_COLUMNS: Columns = columns!(GuardianRow, "g");
 

@@ -3,7 +3,8 @@
 -- `deliveries`: one row per approved message the server has taken on (the
 -- message's id, so two desks approving the same alert make one), and what
 -- became of it. WAITING → SENDING → SENT, or RETRY (tried again at
--- next_attempt_at) or FAILED with the provider's reason.
+-- next_attempt_at) or FAILED with the provider's reason, or WITHDRAWN on a
+-- desk before it left (the guardian said no).
 CREATE TABLE channel_settings (
     channel     TEXT PRIMARY KEY,
     config      TEXT NOT NULL,
@@ -14,7 +15,7 @@ CREATE TABLE channel_settings (
 CREATE TABLE deliveries (
     notification_id  TEXT PRIMARY KEY,
     channel          TEXT NOT NULL,
-    state            TEXT    NOT NULL CHECK (state IN ('WAITING', 'SENDING', 'RETRY', 'SENT', 'FAILED')),
+    state            TEXT    NOT NULL CHECK (state IN ('WAITING', 'SENDING', 'RETRY', 'SENT', 'FAILED', 'WITHDRAWN')),
     attempts         INTEGER NOT NULL DEFAULT 0,
     next_attempt_at  TEXT    NOT NULL,
     provider_ref     TEXT    NOT NULL DEFAULT '',
