@@ -509,3 +509,35 @@ fn a_fixed_salary_from_before_structures_becomes_the_basic_and_past_months_keep_
     let s = component(&f, who, ComponentKind::Tds, "TDS", "300", "01/06/2026").unwrap();
     assert_eq!(s.components.iter().filter(|c| c.name == "Basic").count(), 1);
 }
+
+/// One teacher on a fixed basic and also paid by the session: June's line
+/// adds both, and the slip's net is the sum less the deductions.
+#[test]
+fn a_fixed_basic_and_pay_by_the_session_are_added_for_one_teacher() {
+    let f = fixture();
+    for key in [keys::PF_APPLIES, keys::ESI_APPLIES] {
+        let off =
+            SaveSetting { key: key.into(), branch_id: Some(f.branch), value: SettingValue::Flag(false) };
+        f.desk.save_setting(&f.director, off).unwrap();
+    }
+    let (_, ravi) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
+    // ₹500 a session on the five Mondays of June, and ₹8,000 basic from June.
+    f.physics_batch(ravi.user_id, |b| {
+        b.comp_model = CompensationModel::PerSession;
+        b.comp_amount_minor = 50_000;
+        b.end_date = "2026-06-30".into();
+    });
+    component(&f, ravi.user_id, ComponentKind::Basic, "Basic", "8000", "01/06/2026").unwrap();
+    f.clock.advance(chrono::Duration::days(30));
+    let june = f
+        .desk
+        .run_payroll(&f.director, RunPayroll { branch_id: f.branch, month: "2026-06".into() })
+        .map_err(api)
+        .unwrap()
+        .into_iter()
+        .find(|l| l.user_id == ravi.user_id)
+        .unwrap();
+    assert_eq!((june.basic_minor, june.sessions_taught, june.session_minor), (800_000, 5, 250_000));
+    assert_eq!(june.gross_minor, 1_050_000, "the basic and the sessions together");
+    assert_eq!(june.total_minor, june.gross_minor - june.deductions_minor);
+}

@@ -271,6 +271,81 @@ mod tests {
         assert_eq!(merged.data.get("state"), Some(&json!("SENT")));
     }
 
+    #[derive(Debug, Clone)]
+    enum Event {
+        /// A desk's approval (or resend), its clock this far off the server's.
+        Approve { desk: u8, skew_ms: i64 },
+        /// A sender round whose provider answers sent (0), busy (1) or refused (2).
+        Round(u8),
+    }
+
+    fn event() -> impl proptest::strategy::Strategy<Value = Event> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0u8..3, -86_400_000i64..86_400_000).prop_map(|(desk, skew_ms)| Event::Approve { desk, skew_ms }),
+            (0u8..3).prop_map(Event::Round),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Whatever desks approve, in any order, with any clocks, and
+        /// whatever the provider answers: a message is sent at most once,
+        /// never taken on again once sent, and once a round sends it every
+        /// copy of the row ends SENT (the server's changes win the merge).
+        #[test]
+        fn approvals_in_any_order_and_any_answers_send_at_most_once(
+            events in proptest::collection::vec(event(), 1..40),
+        ) {
+            let start: chrono::DateTime<chrono::Utc> = "2026-12-06T10:00:00Z".parse().unwrap();
+            let mut row = Kept::default();
+            let cols = json!({ "branch_id": "b1", "state": "DRAFT", "channel": "EMAIL", "recipient": "a@b.in" });
+            row.merge("n1", cols.as_object().unwrap(), "019af0000000-0000-d0");
+            let mut held: Option<(Delivery, String)> = None;
+            let (mut sent, mut counter) = (0, 0u16);
+            for (i, e) in events.iter().enumerate() {
+                let now = start + chrono::Duration::seconds(i as i64);
+                match e {
+                    Event::Approve { desk, skew_ms } => {
+                        counter += 1;
+                        let wall = (now.timestamp_millis() + skew_ms) as u64;
+                        let op = Op { hlc: format!("{wall:012x}{counter:04x}-d{desk}"), ..approval("") };
+                        row.merge(&op.entity_id, &op.columns, &op.hlc);
+                        let before = held.clone();
+                        match on_change(&op, &row, held.as_ref().map(|(d, t)| (*d, t.as_str())), now) {
+                            Taken::Queue { .. } => {
+                                proptest::prop_assert!(!matches!(before, Some((Delivery::Sent, _))), "taken on again after it was sent");
+                                held = Some((Delivery::Waiting, now.to_rfc3339()));
+                            }
+                            Taken::Restate(change) => row.merge(&change.entity_id, &change.columns, &change.hlc),
+                            Taken::Settled(_) | Taken::Nothing => {}
+                        }
+                    }
+                    Event::Round(answer) => {
+                        if !matches!(held, Some((Delivery::Waiting | Delivery::Retry, _))) {
+                            continue;
+                        }
+                        let (d, state) = match answer {
+                            0 => (Delivery::Sent, "SENT"),
+                            1 => (Delivery::Retry, "APPROVED"),
+                            _ => (Delivery::Failed, "FAILED"),
+                        };
+                        if d == Delivery::Sent {
+                            sent += 1;
+                        }
+                        held = Some((d, now.to_rfc3339()));
+                        let change = outcome_op("n1", &row, state, None, "", now);
+                        row.merge(&change.entity_id, &change.columns, &change.hlc);
+                        proptest::prop_assert_eq!(row.data.get("state"), Some(&json!(state)), "the server's change wins");
+                    }
+                }
+                proptest::prop_assert!(sent <= 1, "sent {} times", sent);
+                if sent == 1 {
+                    proptest::prop_assert_eq!(row.data.get("state"), Some(&json!("SENT")));
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_message_row_that_cannot_be_sent_says_why() {
         let row = json!({ "id": "0193a0c0-0000-7000-8000-000000000042", "channel": "EMAIL", "kind": "ABSENCE",

@@ -150,6 +150,8 @@ impl Desk {
                 Ok((r.get("notification_id")?, r.get("state")?, r.get("error")?, r.get("updated_at")?))
             })?
             .collect::<rusqlite::Result<_>>()?;
+        // Those waiting for another try are the server's from now on.
+        self.db().conn.execute("DELETE FROM deliveries WHERE state = 'RETRY'", [])?;
         if settled.is_empty() {
             return Ok(0);
         }

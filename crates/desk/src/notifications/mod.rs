@@ -5,6 +5,7 @@
 //! unless the branch's "send without review" setting says so.
 
 mod channels;
+mod consent;
 mod delivery;
 
 use crate::students::store as students;

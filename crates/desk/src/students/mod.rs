@@ -430,41 +430,6 @@ impl Desk {
         view(&self.db().conn, &student)
     }
 
-    /// A guardian's yes or no to one kind of message; a no withdraws that
-    /// kind's messages to them not yet sent, in the same action.
-    pub fn set_guardian_consent(&self, actor: &Actor, input: SetGuardianConsent) -> Result<ConsentSet> {
-        let student = self.student_for(actor, "student_id", input.student_id, Permission::ManageStudent)?;
-        let (old, withdraw) = {
-            let db = self.db();
-            store::link_by_id(&db.conn, store::link_id(student.id, input.guardian_id))?
-                .filter(|l| l.removed_at.is_none())
-                .ok_or_else(|| ApiError::not_found("guardian").on("guardian_id"))?;
-            let old = store::guardian_by_id(&db.conn, input.guardian_id)?
-                .ok_or_else(|| ApiError::not_found("guardian").on("guardian_id"))?;
-            let withdraw = match input.ok {
-                true => Vec::new(),
-                false => crate::notifications::unsent_to(&db.conn, &old, input.kind)?,
-            };
-            (old, withdraw)
-        };
-        let mut new = old.clone();
-        match input.kind {
-            ConsentKind::Alerts => new.alerts_ok = input.ok,
-            ConsentKind::FeeReminders => new.fee_reminders_ok = input.ok,
-            ConsentKind::Promotions => new.promotions_ok = input.ok,
-        }
-        let withdrawn = withdraw.len() as u32;
-        if new.agreed(input.kind) != old.agreed(input.kind) {
-            let why =
-                format!("Withdrawn: {} said no to {}.", old.full_name, input.kind.label().to_lowercase());
-            self.write(Some(actor.user_id), |w| {
-                w.update(&old, &GuardianRow { updated_at: w.now(), ..new.clone() })?;
-                crate::notifications::withdraw(w, &withdraw, &why)
-            })?;
-        }
-        Ok(ConsentSet { student: view(&self.db().conn, &student)?, withdrawn })
-    }
-
     pub fn get_student(&self, actor: &Actor, input: GetStudent) -> Result<StudentDetail> {
         actor.require_somewhere(Permission::ViewStudent)?;
         let db = self.db();
