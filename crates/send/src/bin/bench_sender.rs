@@ -63,7 +63,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             *arrivals.entry(id.split('@').next().unwrap_or_default().to_owned()).or_default() += 1;
         }
     }
-    let count = |m: &branchdesk_api::delivery::Outgoing| arrivals.get(&m.id.to_string()).copied().unwrap_or(0);
+    let count =
+        |m: &branchdesk_api::delivery::Outgoing| arrivals.get(&m.id.to_string()).copied().unwrap_or(0);
     let missing = due.iter().filter(|m| count(m) < 2).count();
     let twice_or_more = due.iter().filter(|m| count(m) > 2).count();
     let rate = |d: Duration| n as f64 / d.as_secs_f64().max(1e-9);
