@@ -101,16 +101,29 @@ impl App {
     /// Clicks `css` once scrolled to the middle of the window, away from the
     /// status bar fixed at its foot (which would take a click meant for an
     /// element under it).
+    /// WebKitWebDriver now and then answers a click with an empty error
+    /// while the page is busy; the click is tried again, a few times.
     pub async fn click_centred(&self, css: &str) {
-        let el = self.find(css).await;
-        self.client
-            .execute(
-                "arguments[0].scrollIntoView({ block: 'center' });",
-                vec![serde_json::to_value(&el).unwrap()],
-            )
-            .await
-            .unwrap_or_else(|e| panic!("scroll to {css}: {e}"));
-        el.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        let mut tries = 0;
+        loop {
+            let el = self.find(css).await;
+            self.client
+                .execute(
+                    "arguments[0].scrollIntoView({ block: 'center' });",
+                    vec![serde_json::to_value(&el).unwrap()],
+                )
+                .await
+                .unwrap_or_else(|e| panic!("scroll to {css}: {e}"));
+            match el.click().await {
+                Ok(()) => return,
+                Err(e) if tries < 3 => {
+                    tries += 1;
+                    eprintln!("click {css} refused ({e}); trying again");
+                    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                }
+                Err(e) => panic!("click {css}: {e}\npage: {}", self.text("body").await),
+            }
+        }
     }
 
     /// Clicks the button reading `label` in the first `within` element
