@@ -60,6 +60,11 @@ pub struct Recorded {
 }
 
 impl Recorded {
+    /// Failed for good, with why (a cut-off send, a row that makes no message).
+    pub fn failed(reason: impl Into<String>) -> Recorded {
+        Recorded { standing: Standing::Failed, provider_ref: String::new(), error: reason.into() }
+    }
+
     pub fn after(attempts: u32, outcome: &Outcome) -> Recorded {
         let (standing, provider_ref, error) = match outcome {
             Outcome::Sent { provider_ref } => (Standing::Sent, provider_ref.clone(), String::new()),

@@ -10,7 +10,7 @@
 
 use crate::store::Kept;
 use branchdesk_api::commands::attendance::{NotificationChannel, NotificationKind};
-use branchdesk_api::delivery::{subject, Outgoing};
+use branchdesk_api::delivery::{subject, Outgoing, Recorded, Standing};
 use branchdesk_api::sync::{Op, SERVER_MARK};
 use serde_json::{Map, Value};
 
@@ -106,6 +106,41 @@ pub fn on_change(
             Taken::Restate(Box::new(outcome_op(&op.entity_id, row, "SENT", Some(sent_at), "", now)))
         }
         Some(_) => Taken::Nothing,
+    }
+}
+
+/// What the server keeps about a message after an answer, and what the
+/// desks are told: the same for every store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settlement {
+    pub delivery: Delivery,
+    /// When it is tried again (for a retry; else now).
+    pub next_attempt_at: chrono::DateTime<chrono::Utc>,
+    /// The message row's state on the desks, and the reason they show.
+    pub shown: &'static str,
+    pub shown_error: String,
+}
+
+impl Settlement {
+    pub fn of(recorded: &Recorded, now: chrono::DateTime<chrono::Utc>) -> Settlement {
+        let (delivery, next_attempt_at, shown, shown_error) = match recorded.standing {
+            Standing::Sent => (Delivery::Sent, now, "SENT", String::new()),
+            Standing::Failed => (Delivery::Failed, now, "FAILED", recorded.error.clone()),
+            Standing::Retry { after_minutes } => (
+                Delivery::Retry,
+                now + chrono::Duration::minutes(after_minutes),
+                "APPROVED",
+                format!("Not sent yet, tried again in {after_minutes} min: {}", recorded.error),
+            ),
+        };
+        Settlement { delivery, next_attempt_at, shown, shown_error }
+    }
+
+    /// The server's change telling the desks, for message `id` as `row` stands.
+    pub fn change(&self, id: &str, row: &Kept, now: chrono::DateTime<chrono::Utc>) -> Op {
+        let sent_at =
+            (self.delivery == Delivery::Sent).then(|| now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        outcome_op(id, row, self.shown, sent_at.as_deref(), &self.shown_error, now)
     }
 }
 

@@ -4,10 +4,10 @@
 //! `FOR UPDATE SKIP LOCKED`, so each leaves from one of them.
 
 use super::keep_rows;
-use crate::messages::{on_change, outcome_op, outgoing, Delivery, Taken, SERVER_DEVICE};
+use crate::messages::{on_change, outgoing, Delivery, Settlement, Taken, SERVER_DEVICE};
 use crate::store::{Kept, StoreError};
 use branchdesk_api::commands::channels::EmailChannel;
-use branchdesk_api::delivery::{Outcome, Outgoing, Recorded, Standing, CUT_OFF, SENDING_STALE_MINUTES};
+use branchdesk_api::delivery::{Outcome, Outgoing, Recorded, CUT_OFF, SENDING_STALE_MINUTES};
 use branchdesk_api::sync::Op;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::Value;
@@ -110,25 +110,15 @@ async fn settle(
     recorded: &Recorded,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let (state, next, shown, error) = match recorded.standing {
-        Standing::Sent => (Delivery::Sent, now, "SENT", String::new()),
-        Standing::Failed => (Delivery::Failed, now, "FAILED", recorded.error.clone()),
-        Standing::Retry { after_minutes } => (
-            Delivery::Retry,
-            now + Duration::minutes(after_minutes),
-            "APPROVED",
-            format!("Not sent yet, tried again in {after_minutes} min: {}", recorded.error),
-        ),
-    };
+    let s = Settlement::of(recorded, now);
     tx.execute(
         "UPDATE deliveries SET state = $2, next_attempt_at = $3, provider_ref = $4, error = $5, updated_at = $6
          WHERE notification_id = $1",
-        &[&id, &state.as_str(), &next, &recorded.provider_ref, &recorded.error, &now],
+        &[&id, &s.delivery.as_str(), &s.next_attempt_at, &recorded.provider_ref, &recorded.error, &now],
     )
     .await?;
     if let Some(kept) = row(tx, "notifications", id).await? {
-        let sent_at = (state == Delivery::Sent).then(|| now.to_rfc3339_opts(SecondsFormat::Secs, true));
-        log_own(tx, &outcome_op(id, &kept, shown, sent_at.as_deref(), &error, now)).await?;
+        log_own(tx, &s.change(id, &kept, now)).await?;
     }
     Ok(())
 }
@@ -179,8 +169,7 @@ impl super::PgStore {
             .iter()
             .map(|r| r.get(0))
             .collect();
-        let cut_off =
-            Recorded { standing: Standing::Failed, provider_ref: String::new(), error: CUT_OFF.into() };
+        let cut_off = Recorded::failed(CUT_OFF);
         for id in stale {
             settle(&tx, &id, &cut_off, now).await?;
         }
@@ -223,8 +212,7 @@ impl super::PgStore {
                     out.push(m);
                 }
                 Err(reason) => {
-                    let failed =
-                        Recorded { standing: Standing::Failed, provider_ref: String::new(), error: reason };
+                    let failed = Recorded::failed(reason);
                     settle(&tx, &id, &failed, now).await?;
                 }
             }

@@ -2,10 +2,10 @@
 //! on, their deliveries, and the server's own changes of them.
 
 use super::{keep_row, log_change, row};
-use crate::messages::{on_change, outcome_op, outgoing, Delivery, Taken, SERVER_DEVICE};
+use crate::messages::{on_change, outgoing, Delivery, Settlement, Taken, SERVER_DEVICE};
 use crate::store::{Kept, StoreError};
 use branchdesk_api::commands::channels::EmailChannel;
-use branchdesk_api::delivery::{Outcome, Outgoing, Recorded, Standing, CUT_OFF, SENDING_STALE_MINUTES};
+use branchdesk_api::delivery::{Outcome, Outgoing, Recorded, CUT_OFF, SENDING_STALE_MINUTES};
 use branchdesk_api::sync::Op;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -59,24 +59,14 @@ fn log_own(tx: &Transaction<'_>, change: &Op) -> Result<(), StoreError> {
 
 /// Records where message `id` stands and tells the desks.
 fn settle(tx: &Transaction<'_>, id: &str, recorded: &Recorded, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let (state, next, shown, error) = match recorded.standing {
-        Standing::Sent => (Delivery::Sent, now, "SENT", String::new()),
-        Standing::Failed => (Delivery::Failed, now, "FAILED", recorded.error.clone()),
-        Standing::Retry { after_minutes } => (
-            Delivery::Retry,
-            now + Duration::minutes(after_minutes),
-            "APPROVED",
-            format!("Not sent yet, tried again in {after_minutes} min: {}", recorded.error),
-        ),
-    };
+    let s = Settlement::of(recorded, now);
     tx.prepare_cached(
         "UPDATE deliveries SET state = ?2, next_attempt_at = ?3, provider_ref = ?4, error = ?5, updated_at = ?6
          WHERE notification_id = ?1",
     )?
-    .execute((id, state.as_str(), stamp(next), &recorded.provider_ref, &recorded.error, stamp(now)))?;
+    .execute((id, s.delivery.as_str(), stamp(s.next_attempt_at), &recorded.provider_ref, &recorded.error, stamp(now)))?;
     if let Some(kept) = row(tx, "notifications", id)? {
-        let sent_at = (state == Delivery::Sent).then(|| stamp(now));
-        log_own(tx, &outcome_op(id, &kept, shown, sent_at.as_deref(), &error, now))?;
+        log_own(tx, &s.change(id, &kept, now))?;
     }
     Ok(())
 }
@@ -116,7 +106,7 @@ pub(super) fn take_due(
         .prepare_cached("SELECT notification_id FROM deliveries WHERE state = 'SENDING' AND updated_at < ?1")?
         .query_map([stamp(now - Duration::minutes(SENDING_STALE_MINUTES))], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let cut_off = Recorded { standing: Standing::Failed, provider_ref: String::new(), error: CUT_OFF.into() };
+    let cut_off = Recorded::failed(CUT_OFF);
     for id in stale {
         settle(&tx, &id, &cut_off, now)?;
     }
@@ -159,8 +149,7 @@ pub(super) fn take_due(
                 out.push(m);
             }
             Err(reason) => {
-                let failed =
-                    Recorded { standing: Standing::Failed, provider_ref: String::new(), error: reason };
+                let failed = Recorded::failed(reason);
                 settle(&tx, &id, &failed, now)?;
             }
         }
