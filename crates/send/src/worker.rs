@@ -3,7 +3,6 @@
 //! records each answer. A desk that syncs finds nothing due here.
 
 use branchdesk_api::commands::attendance::NotificationChannel;
-use branchdesk_api::delivery::Outcome;
 use branchdesk_channels::email::Mailer;
 use branchdesk_desk::Desk;
 use std::sync::Arc;
@@ -16,13 +15,7 @@ const IDLE: Duration = Duration::from_secs(60);
 /// Messages sent in one round at most (the rest go in the next).
 const ROUND: usize = 50;
 
-/// What one round did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Round {
-    pub sent: usize,
-    pub retry: usize,
-    pub failed: usize,
-}
+pub use branchdesk_channels::Round;
 
 /// Sends what is due now. `extra_roots_pem`: certificates the mail server
 /// is trusted by beyond the system's.
@@ -43,17 +36,7 @@ pub async fn round(desk: &Desk, extra_roots_pem: &[Vec<u8>]) -> branchdesk_desk:
             // Not due unless its channel is set up.
             _ => continue,
         };
-        match &outcome {
-            Outcome::Sent { .. } => done.sent += 1,
-            Outcome::Retry { reason } => {
-                tracing::warn!(message = %m.id, %reason, "message not sent; tried again later");
-                done.retry += 1;
-            }
-            Outcome::Failed { reason } => {
-                tracing::warn!(message = %m.id, %reason, "message failed");
-                done.failed += 1;
-            }
-        }
+        done.count(m.id, &outcome);
         desk.record_delivery(m.id, &outcome)?;
     }
     Ok(done)

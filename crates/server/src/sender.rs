@@ -4,7 +4,6 @@
 //! store logs as the server's own change for the desks (`messages`).
 
 use crate::store::{Store, StoreError};
-use branchdesk_api::delivery::Outcome;
 use branchdesk_channels::email::Mailer;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,19 +14,7 @@ const IDLE: Duration = Duration::from_secs(5);
 /// Messages taken in one round at most (the rest go in the next).
 const ROUND: usize = 50;
 
-/// What one round did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Round {
-    pub sent: usize,
-    pub retry: usize,
-    pub failed: usize,
-}
-
-impl Round {
-    fn taken(&self) -> usize {
-        self.sent + self.retry + self.failed
-    }
-}
+pub use branchdesk_channels::Round;
 
 /// Sends what is due now. `extra_roots_pem`: certificates the mail server
 /// is trusted by beyond the system's.
@@ -38,17 +25,7 @@ pub async fn round<S: Store>(store: &S, extra_roots_pem: &[Vec<u8>]) -> Result<R
     let due = store.take_due(chrono::Utc::now(), vec!["EMAIL".into()], ROUND).await?;
     for m in due {
         let outcome = mailer.send(&m).await;
-        match &outcome {
-            Outcome::Sent { .. } => done.sent += 1,
-            Outcome::Retry { reason } => {
-                tracing::warn!(message = %m.id, %reason, "message not sent; tried again later");
-                done.retry += 1;
-            }
-            Outcome::Failed { reason } => {
-                tracing::warn!(message = %m.id, %reason, "message failed");
-                done.failed += 1;
-            }
-        }
+        done.count(m.id, &outcome);
         store.record_delivery(m.id.to_string(), outcome, chrono::Utc::now()).await?;
     }
     Ok(done)
