@@ -60,4 +60,6 @@ id_type!(
     SalaryLineId,
     InvoiceId,
     CommissionRateId,
+    PaperTestId,
+    TestSectionId,
 );

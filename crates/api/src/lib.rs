@@ -13,6 +13,7 @@ pub mod delivery;
 pub mod error;
 pub mod ids;
 pub mod markdown;
+pub mod marks;
 pub mod payroll;
 pub mod permissions;
 pub mod pin;

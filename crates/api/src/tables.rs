@@ -24,6 +24,7 @@ use crate::commands::money::{
 use crate::commands::students::{ConcessionCategory, DiscountKind, EnrolmentStatus, MAX_PHOTO_BYTES};
 use crate::commands::timetable::{CompensationModel, EventKind, SessionStatus};
 use crate::commands::users::ProfileKind;
+use crate::marks::MAX_HUNDREDTHS;
 
 /// Where a table's rows replicate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -873,6 +874,50 @@ tables! {
         minor("monthly_recovery_minor", 1),
         text("note", PROSE).defaulted(),
         uuid("given_by").null().refs("users"),
+        time("created_at"),
+        time("updated_at"),
+    ];
+    PaperTests = "paper_tests", Organisation, [
+        id(),
+        text("name", LINE),
+        uuid("course_id").null().refs("courses"),
+        date("held_on"),
+        uuid("created_by").refs("users"),
+        time("created_at"),
+        time("updated_at"),
+    ];
+    PaperTestSections = "paper_test_sections", Organisation, [
+        id(),
+        uuid("test_id").refs("paper_tests"),
+        text("name", LINE),
+        int("position").range(0, 1_000),
+        int("max_hundredths").range(1, MAX_HUNDREDTHS),
+        int("grace_hundredths").range(0, MAX_HUNDREDTHS).defaulted(),
+        text("grace_reason", PROSE).defaulted(),
+        flag("removed").defaulted(),
+        time("created_at"),
+        time("updated_at"),
+    ];
+    TestSittings = "test_sittings", Branch, [
+        id(),
+        uuid("branch_id").refs("branches"),
+        uuid("test_id").refs("paper_tests"),
+        uuid("batch_id").refs("batches"),
+        date("held_on"),
+        uuid("event_id").null().refs("events"),
+        time("created_at"),
+        time("updated_at"),
+    ];
+    TestMarks = "test_marks", Branch, [
+        id(),
+        uuid("branch_id").refs("branches"),
+        uuid("test_id").refs("paper_tests"),
+        uuid("section_id").refs("paper_test_sections"),
+        uuid("student_id").refs("students"),
+        uuid("batch_id").refs("batches"),
+        int("marks_hundredths").null().range(0, MAX_HUNDREDTHS),
+        flag("absent").defaulted(),
+        uuid("entered_by").null().refs("users"),
         time("created_at"),
         time("updated_at"),
     ];

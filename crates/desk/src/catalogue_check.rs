@@ -19,6 +19,7 @@ fn row_fields(table: &str) -> &'static [&'static str] {
     use crate::academics::curricula::store::{
         AssignmentRow, CurriculumRow, LessonRow, ModuleRow, ResourceRow,
     };
+    use crate::assessment::store::{MarkRow as TestMarkRow, PaperTestRow, SectionRow, SittingRow};
     use crate::attachments::store::AttachmentRow;
     use crate::attendance::store::{AttendanceRow, MarkRow, SessionLessonRow};
     use crate::leads::{ActivityRow, LeadRow};
@@ -92,6 +93,10 @@ fn row_fields(table: &str) -> &'static [&'static str] {
         ComponentRow,
         AdvanceRow,
         CommissionRateRow,
+        PaperTestRow,
+        SectionRow,
+        SittingRow,
+        TestMarkRow,
     );
     panic!("{table} has no row struct listed here (a `Record` of that table)")
 }

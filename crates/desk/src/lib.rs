@@ -10,6 +10,7 @@
 
 pub mod academics;
 pub mod actor;
+pub mod assessment;
 pub mod attachments;
 pub mod attendance;
 pub mod audit;

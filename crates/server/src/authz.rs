@@ -260,6 +260,41 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         E::Enrolments | E::EnrolmentLog => needs(Permission::ManageEnrolment, false),
         E::Leads | E::LeadActivities => needs(Permission::ManageLead, false),
         E::Attendance | E::AttendanceMarks | E::SessionLessons => needs(Permission::MarkAttendance, false),
+        // A paper test is the organisation's: a teacher (anyone who marks
+        // attendance somewhere) sets one and remains its only editor
+        // besides course managers over every branch. A section goes with
+        // its paper.
+        E::PaperTests | E::PaperTestSections => {
+            if can(f.grants, Permission::ManageCourse, None) {
+                return Ok(());
+            }
+            if !f.grants.iter().any(|g| g.permissions.contains(&Permission::MarkAttendance)) {
+                return refuse(Permission::MarkAttendance);
+            }
+            let author = op.author_user_id.as_deref();
+            let created_by =
+                |row: &Map<String, Value>| row.get("created_by").and_then(Value::as_str).map(str::to_owned);
+            let authors: Vec<Option<String>> = match entity {
+                E::PaperTests => {
+                    let mut said: Vec<Option<String>> = f.before.map(created_by).into_iter().collect();
+                    if let Some(v) = op.columns.get("created_by") {
+                        said.push(v.as_str().map(str::to_owned));
+                    }
+                    said
+                }
+                _ => match f.related.owner.as_ref() {
+                    Some(paper) => vec![created_by(paper)],
+                    None => return Err("the paper it belongs to is not on the server".into()),
+                },
+            };
+            if !authors.is_empty() && authors.iter().all(|a| a.as_deref() == author) {
+                Ok(())
+            } else {
+                Err("it changes a paper someone else set (only its author or a course manager over every branch may)"
+                    .into())
+            }
+        }
+        E::TestSittings | E::TestMarks => needs(Permission::MarkAttendance, false),
         // Graded by the batch's teachers; handed in by the student alone,
         // who sets no marks, feedback or grader.
         E::Submissions => needs(Permission::MarkAttendance, false).or_else(|refused| {

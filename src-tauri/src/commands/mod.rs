@@ -117,9 +117,9 @@ macro_rules! commands {
 }
 
 use branchdesk_api::commands::{
-    academics as ac, attendance as at, audit as a, backups as b, imports as im, leads as l, money as m,
-    org as o, recovery as rc, roles as r, session as s, settings as st, students as sd, system as sy,
-    timetable as tt, users as u,
+    academics as ac, assessment as ts, attendance as at, audit as a, backups as b, imports as im, leads as l,
+    money as m, org as o, recovery as rc, roles as r, session as s, settings as st, students as sd,
+    system as sy, timetable as tt, users as u,
 };
 
 commands! {
@@ -191,6 +191,14 @@ commands! {
     actor submit_curriculum(ac::SubmitCurriculum),
     actor review_curriculum(ac::ReviewCurriculum),
     actor list_submissions(ac::ListSubmissions),
+    actor list_paper_tests(ts::ListPaperTests),
+    actor save_paper_test(ts::SavePaperTest),
+    actor set_test_sitting(ts::SetTestSitting),
+    actor moderate_section(ts::ModerateSection),
+    actor get_marks_sheet(ts::GetMarksSheet),
+    actor enter_mark(ts::EnterMark),
+    actor import_marks(ts::ImportMarks),
+    actor get_rank_list(ts::GetRankList),
     actor record_submission(ac::RecordSubmission),
     actor hand_in(ac::HandIn),
     actor imports::open_attachment(branchdesk_api::commands::attachments::OpenAttachment),

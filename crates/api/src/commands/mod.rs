@@ -5,6 +5,7 @@
 use serde::{de::DeserializeOwned, Serialize};
 
 pub mod academics;
+pub mod assessment;
 pub mod attachments;
 pub mod attendance;
 pub mod audit;

@@ -42,6 +42,8 @@ pub fn managing_permission(entity: Entity) -> Permission {
         E::StudentTransfers | E::Enrolments | E::EnrolmentLog | E::Dues => Permission::ManageEnrolment,
         E::Leads | E::LeadActivities => Permission::ManageLead,
         E::Attendance | E::AttendanceMarks | E::SessionLessons | E::Submissions => Permission::MarkAttendance,
+        E::TestSittings | E::TestMarks => Permission::MarkAttendance,
+        E::PaperTests | E::PaperTestSections => Permission::ManageCourse,
         E::Notifications => Permission::ReviewNotification,
         E::Expenses => Permission::ManageExpense,
         E::SalaryConfigs

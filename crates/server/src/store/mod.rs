@@ -355,10 +355,14 @@ impl Refold {
 /// For an attachment: the record it is attached to (table, id), when the
 /// table is one that takes files.
 pub(crate) fn owner_key(op: &Op, before: Option<&Map<String, Value>>) -> Option<(String, String)> {
+    let col = |c: &str| op.columns.get(c).or_else(|| before?.get(c)).and_then(Value::as_str);
+    // A paper's section is judged by the paper (its author).
+    if op.entity == "paper_test_sections" {
+        return Some(("paper_tests".to_owned(), col("test_id")?.to_owned()));
+    }
     if op.entity != "attachments" {
         return None;
     }
-    let col = |c: &str| op.columns.get(c).or_else(|| before?.get(c)).and_then(Value::as_str);
     let table = col("owner_table")?;
     branchdesk_api::commands::attachments::AttachmentOwner::parse(table)?;
     Some((table.to_owned(), col("owner_id")?.to_owned()))

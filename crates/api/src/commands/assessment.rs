@@ -1,0 +1,224 @@
+//! Tests and marks: paper tests the organisation sets (sections with their
+//! maximum marks), the batches that sit them, marks entered cell by cell or
+//! imported from an OMR export, grace marks, and rank lists per batch, per
+//! branch and across branches. Marks travel as hundredths (`crate::marks`).
+
+use super::command;
+use super::imports::ImportReport;
+use crate::ids::{BatchId, BranchId, CourseId, EventId, PaperTestId, StudentId, TestSectionId};
+use serde::{Deserialize, Serialize};
+
+/// One part of a paper with its own maximum (Physics, Section A, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestSection {
+    pub id: TestSectionId,
+    pub name: String,
+    pub max_hundredths: i64,
+    /// Grace marks given to everyone who sat the section.
+    pub grace_hundredths: i64,
+    pub grace_reason: String,
+}
+
+/// A batch sitting a test, in its branch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sitting {
+    pub batch_id: BatchId,
+    pub batch_name: String,
+    pub branch_id: BranchId,
+    pub branch_name: String,
+    /// ISO date.
+    pub held_on: String,
+    pub event_id: Option<EventId>,
+    /// Students on the batch's roster (holding a seat).
+    pub students: u32,
+    /// Students with every section entered (marks or absent).
+    pub entered: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperTest {
+    pub id: PaperTestId,
+    pub name: String,
+    pub course_id: Option<CourseId>,
+    pub course_name: String,
+    /// ISO date the paper is set for.
+    pub held_on: String,
+    pub sections: Vec<TestSection>,
+    /// The sum of the sections' maxima.
+    pub max_hundredths: i64,
+    /// Sittings in branches the reader may see.
+    pub sittings: Vec<Sitting>,
+    /// Whether the reader may change the paper (its author, or a course
+    /// manager over every branch).
+    pub editable: bool,
+}
+
+/// Tests newest first; those with a sitting in `branch_id` only when given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListPaperTests {
+    pub branch_id: Option<BranchId>,
+}
+command!(ListPaperTests => "list_paper_tests", Permission -> Vec<PaperTest>);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SectionInput {
+    /// None: a new section.
+    pub id: Option<TestSectionId>,
+    pub name: String,
+    /// As typed: "25", "12.5".
+    pub max_marks: String,
+}
+
+/// Creates a paper (`id` None) or changes it. A section with marks
+/// entered cannot be removed or given a maximum below a mark entered.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SavePaperTest {
+    pub id: Option<PaperTestId>,
+    pub name: String,
+    pub course_id: Option<CourseId>,
+    /// Day first as typed ("14/05/2026") or ISO.
+    pub held_on: String,
+    pub sections: Vec<SectionInput>,
+}
+command!(SavePaperTest => "save_paper_test", Permission -> PaperTest);
+
+/// Sets a test for a batch (its roster sits it) on a day, optionally tied
+/// to the exam event of the timetable. Setting it again changes the day.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetTestSitting {
+    pub test_id: PaperTestId,
+    pub batch_id: BatchId,
+    /// Empty: the paper's own day.
+    pub held_on: String,
+    pub event_id: Option<EventId>,
+}
+command!(SetTestSitting => "set_test_sitting", Permission -> PaperTest);
+
+/// One cell of the marks grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkCell {
+    pub section_id: TestSectionId,
+    /// None: not entered yet.
+    pub marks_hundredths: Option<i64>,
+    pub absent: bool,
+}
+
+/// One student's line of the grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarksLine {
+    pub student_id: StudentId,
+    pub student_code: String,
+    pub student_name: String,
+    /// One per section, in the paper's order.
+    pub cells: Vec<MarkCell>,
+    /// With grace, each section capped at its maximum; None while nothing
+    /// is entered or the student was absent throughout.
+    pub total_hundredths: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarksSheet {
+    pub test: PaperTest,
+    pub batch_id: BatchId,
+    pub batch_name: String,
+    pub lines: Vec<MarksLine>,
+}
+
+/// The grid of a batch's sitting: its roster (seat holders, by name) with
+/// what is entered.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetMarksSheet {
+    pub test_id: PaperTestId,
+    pub batch_id: BatchId,
+}
+command!(GetMarksSheet => "get_marks_sheet", Permission -> MarksSheet);
+
+/// Saves one cell as typed: marks ("18", "17.5"), "A" for absent, or
+/// nothing to clear it. Answers the student's line as it now stands.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EnterMark {
+    pub test_id: PaperTestId,
+    pub batch_id: BatchId,
+    pub section_id: TestSectionId,
+    pub student_id: StudentId,
+    pub marks: String,
+}
+command!(EnterMark => "enter_mark", Permission -> MarksLine);
+
+/// Marks from a CSV as OMR software exports them: a roll-number column
+/// (`code`, `roll no`, `student code` …) and one column per section, named
+/// as the section is. Dry run first; a commit writes every row or none.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImportMarks {
+    pub test_id: PaperTestId,
+    pub batch_id: BatchId,
+    pub content: String,
+    pub commit: bool,
+}
+command!(ImportMarks => "import_marks", Permission -> ImportReport);
+
+/// Grace marks for everyone who sat a section (0 takes them back); the
+/// reason is kept with them and the change is in the audit log.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ModerateSection {
+    pub test_id: PaperTestId,
+    pub section_id: TestSectionId,
+    pub grace: String,
+    pub reason: String,
+}
+command!(ModerateSection => "moderate_section", Permission -> PaperTest);
+
+/// Whom a rank list ranks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "id")]
+pub enum RankScope {
+    /// Every branch this desk holds that the reader may see.
+    #[default]
+    All,
+    Branch(BranchId),
+    Batch(BatchId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankLine {
+    /// Equal totals share a rank; the next rank skips (1, 2, 2, 4).
+    pub rank: u32,
+    /// The share of ranked students with this total or less, in
+    /// hundredths of a percent (10000 is the top).
+    pub percentile_hundredths: u32,
+    pub student_id: StudentId,
+    pub student_code: String,
+    pub student_name: String,
+    pub branch_name: String,
+    pub batch_name: String,
+    pub total_hundredths: i64,
+    /// Per section with grace and the cap, in the paper's order; None absent.
+    pub sections: Vec<Option<i64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankList {
+    pub test: PaperTest,
+    pub lines: Vec<RankLine>,
+    /// Students of the sittings absent throughout or with nothing entered.
+    pub not_ranked: Vec<String>,
+    pub mean_hundredths: i64,
+    pub median_hundredths: i64,
+    pub highest_hundredths: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetRankList {
+    pub test_id: PaperTestId,
+    pub scope: RankScope,
+}
+command!(GetRankList => "get_rank_list", Permission -> RankList);
