@@ -13,6 +13,7 @@ pub enum Page {
     /// The attendance sheet of a session (from Today or a batch; not an area).
     Sheet(branchdesk_api::ids::SessionId),
     Attendance,
+    Tests,
     Messages,
     Dues,
     Expenses,
@@ -46,6 +47,7 @@ pub const AREAS: &[Area] = &[
     Area { page: Page::Batches, label: "Batches", needs: Some(Permission::ViewBatch) },
     Area { page: Page::Courses, label: "Courses", needs: Some(Permission::ViewBatch) },
     Area { page: Page::Attendance, label: "Attendance", needs: Some(Permission::ViewAttendance) },
+    Area { page: Page::Tests, label: "Tests", needs: Some(Permission::MarkAttendance) },
     Area { page: Page::Messages, label: "Messages", needs: Some(Permission::ReviewNotification) },
     Area { page: Page::Dues, label: "Fees due", needs: Some(Permission::ViewPayment) },
     Area { page: Page::Expenses, label: "Expenses", needs: Some(Permission::ManageExpense) },
@@ -71,7 +73,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_teacher_sees_the_timetable_batches_courses_rooms_and_account_only() {
+    fn a_teacher_sees_the_timetable_batches_courses_tests_rooms_and_account_only() {
         let teacher = [
             Permission::ViewBatch,
             Permission::MarkAttendance,
@@ -79,7 +81,10 @@ mod tests {
             Permission::ViewStudent,
         ];
         let labels: Vec<_> = visible(&teacher).iter().map(|a| a.label).collect();
-        assert_eq!(labels, ["Today", "Students", "Timetable", "Batches", "Courses", "Rooms", "My account"]);
+        assert_eq!(
+            labels,
+            ["Today", "Students", "Timetable", "Batches", "Courses", "Tests", "Rooms", "My account"]
+        );
     }
 
     #[test]

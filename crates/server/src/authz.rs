@@ -1247,4 +1247,63 @@ mod tests {
             proptest::prop_assert_eq!(verdict.is_ok(), allowed, "{:?}", verdict);
         }
     }
+
+    #[test]
+    fn a_paper_is_changed_by_its_author_or_a_course_manager_over_every_branch() {
+        let teacher = [grant(&[Permission::MarkAttendance], Some("A"))];
+        let clerk = [grant(&[Permission::ManageStudent, Permission::CollectPayment], Some("A"))];
+        let head = [grant(&[Permission::ManageCourse], None)];
+        let branch_head = [grant(&[Permission::ManageCourse], Some("A"))];
+        let paper = |author: &str| json!({ "id": "p", "name": "Weekly Test", "held_on": "2026-06-14", "created_by": author });
+        let new = |by: &str, author: &str| op("paper_tests", "insert", by, "p", paper(author));
+        assert!(judged(&new("u1", "u1"), None, &teacher, mine(None, None)).is_ok(), "a teacher sets a paper");
+        assert!(judged(&new("u1", "u2"), None, &teacher, mine(None, None)).is_err(), "as someone else's");
+        assert!(
+            judged(&new("u1", "u1"), None, &clerk, mine(None, None)).is_err(),
+            "the front desk sets none"
+        );
+        assert!(
+            judged(&new("u1", "u1"), None, &branch_head, mine(None, None)).is_err(),
+            "a branch's course manager is not a teacher"
+        );
+        let held = paper("u1").as_object().unwrap().clone();
+        let rename = |by: &str| op("paper_tests", "update", by, "p", json!({ "name": "Renamed" }));
+        assert!(judged(&rename("u1"), Some(&held), &teacher, mine(None, None)).is_ok());
+        assert!(
+            judged(&rename("u2"), Some(&held), &teacher, mine(None, None)).is_err(),
+            "another teacher's paper"
+        );
+        assert!(
+            judged(&rename("u3"), Some(&held), &head, mine(None, None)).is_ok(),
+            "a course manager over every branch"
+        );
+        let steal = op("paper_tests", "update", "u1", "p", json!({ "created_by": "u9" }));
+        assert!(
+            judged(&steal, Some(&held), &teacher, mine(None, None)).is_err(),
+            "handing the paper to another author"
+        );
+        // A section goes with its paper as the server holds it.
+        let section = |by: &str| {
+            op("paper_test_sections", "update", by, "s", json!({ "test_id": "p", "max_hundredths": 1 }))
+        };
+        assert!(judged(&section("u1"), None, &teacher, mine(None, Some(paper("u1")))).is_ok());
+        assert!(
+            judged(&section("u2"), None, &teacher, mine(None, Some(paper("u1")))).is_err(),
+            "grace on another's paper"
+        );
+        assert!(
+            judged(&section("u1"), None, &teacher, mine(None, None)).is_err(),
+            "a paper the server does not hold"
+        );
+        // Marks are entered in a branch by its teachers.
+        let mut mark =
+            op("test_marks", "insert", "u1", "m", json!({ "branch_id": "A", "marks_hundredths": 1200 }));
+        mark.scope = "branch:A".into();
+        assert!(judged(&mark, None, &teacher, mine(None, None)).is_ok());
+        let mut elsewhere = mark.clone();
+        elsewhere.columns.insert("branch_id".into(), json!("B"));
+        elsewhere.scope = "branch:B".into();
+        assert!(judged(&elsewhere, None, &teacher, mine(None, None)).is_err());
+        assert!(judged(&mark, None, &clerk, mine(None, None)).is_err());
+    }
 }

@@ -12,6 +12,7 @@
 //! | `courses`, `curriculum` (one version, inside Courses), `curriculum_edit` (a module or lesson changed in place) | Courses | `academics` |
 //! | `learning` (a student's own lessons, on Today) | — | `academics` |
 //! | `reports`, `sheet` (one class's sheet) | Attendance | `attendance` |
+//! | `tests` | Tests | `assessment` |
 //! | `messages` | Messages | `attendance` (absence alerts) |
 //! | `fees`, `money_review` (on Fees due) | Fees due, a student's Fees tab | `money` |
 //! | `accounts` | Expenses, Payroll, Profit and loss | `money` |
@@ -57,6 +58,7 @@ pub mod sheet;
 pub mod student;
 pub mod students;
 pub mod submissions;
+pub mod tests;
 pub mod timetable;
 pub mod users;
 
@@ -71,6 +73,7 @@ pub fn render(page: Page) -> Html {
         Page::Student(id) => html! { <student::StudentPage {id} /> },
         Page::Sheet(session_id) => html! { <sheet::SheetPage {session_id} /> },
         Page::Attendance => html! { <reports::ReportsPage /> },
+        Page::Tests => html! { <tests::TestsPage /> },
         Page::Messages => html! { <messages::MessagesPage /> },
         Page::Dues => html! { <fees::DuesPage /> },
         Page::Expenses => html! { <accounts::ExpensesPage /> },

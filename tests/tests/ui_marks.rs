@@ -1,0 +1,119 @@
+//! In the real app window, a teacher sets a paper test (typing its day
+//! day-first), sets it for her batch of 60, enters all 60 students' marks
+//! from the keyboard alone (type, Enter, next student; A for absent; a mark
+//! above the maximum is refused beside its cell), and reads the rank list.
+
+use branchdesk_api::commands::students::{Enrol, SaveStudent};
+use branchdesk_e2e::*;
+use std::path::Path;
+
+const STUDENTS: usize = 60;
+const BACKSPACE: &str = "\u{E003}";
+
+fn seed(dir: &Path) {
+    let (desk, director, branch) = seed_desk(dir);
+    let (room, course) =
+        seed_room_and_course(&desk, &director, branch, ("Hall 1", 80), ("PHY-12", "Physics XII"));
+    let ravi = seed_teacher(&desk, &director, branch, ("Ravi Kumar", "ravi@example.com"));
+    let batch = batch_from_today(branch, course, room, ravi, ("07:00", "08:30"), 60);
+    let batch = desk
+        .save_batch(
+            &director,
+            branchdesk_api::commands::timetable::SaveBatch {
+                name: "JEE 2027 A".into(),
+                capacity: 80,
+                ..batch
+            },
+        )
+        .unwrap()
+        .id;
+    for i in 1..=STUDENTS {
+        let student = desk
+            .save_student(
+                &director,
+                SaveStudent {
+                    branch_id: branch,
+                    full_name: format!("Student {i:02}"),
+                    date_of_birth: "2000-01-01".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .student
+            .id;
+        desk.enrol(&director, Enrol { student_id: student, batch_id: batch, ..Default::default() }).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_teacher_enters_sixty_marks_from_the_keyboard_and_reads_the_rank_list() {
+    if !ui_tests_enabled("a_teacher_enters_sixty_marks_from_the_keyboard_and_reads_the_rank_list") {
+        return;
+    }
+    let app = App::launch(seed).await;
+    app.sign_in("ravi@example.com", "Teak-Window-57").await;
+    app.click_centred("[data-area='Tests']").await;
+    app.wait_text("#tests .empty", "No tests yet").await;
+
+    // The paper: a name, the day as a clerk types it, one section.
+    app.click("#new-test").await;
+    app.wait_focus("field-name", "the form's first field takes the focus").await;
+    app.type_into("#paper-form [name='name']", "Weekly Test 14").await;
+    app.type_into("#paper-form [name='held_on']", "4/1/2027").await;
+    app.type_into("#paper-form [name='sections.0.name']", "Physics").await;
+    app.type_into("#paper-form [name='sections.0.max_marks']", "0").await;
+    app.find("#paper-form [name='sections.0.max_marks']").await.send_keys(ENTER).await.unwrap();
+    app.wait_text("#paper-form", "above zero").await;
+    app.type_into("#paper-form [name='sections.0.max_marks']", "40").await;
+    app.find("#paper-form [name='sections.0.max_marks']").await.send_keys(ENTER).await.unwrap();
+    let row = app.wait_text("#tests-table", "Weekly Test 14").await;
+    assert!(row.contains("4 Jan 2027"), "read day first: {row}");
+    assert!(row.contains("Physics 40"), "{row}");
+
+    // Her batch sits it; the grid opens from the sitting.
+    app.choose("#tests-table select", "JEE 2027 A").await;
+    app.wait_text("#tests-table", "JEE 2027 A (0/60 entered)").await;
+    app.click_button("td", "JEE 2027 A", "JEE 2027 A").await;
+    app.wait_text("#marks-grid", "Student 60").await;
+    app.screenshot("marks-grid-empty").await;
+
+    // Sixty marks, keyboard alone: the first cell is clicked, then only
+    // typing and Enter. Student 07 was absent; one slip over the maximum.
+    app.click_centred("#mark-0-0").await;
+    for i in 0..STUDENTS {
+        let id = format!("mark-{i}-0");
+        app.wait_focus(&id, "Enter moves down a row").await;
+        let el = app.find(&format!("#{id}")).await;
+        if i == 11 {
+            el.send_keys(&format!("45{ENTER}")).await.unwrap();
+            app.wait_text("#marks-grid .field-error", "more than the maximum of 40").await;
+            assert_eq!(app.focused_id().await, id, "a refused mark keeps the focus in its cell");
+            el.send_keys(&format!("{BACKSPACE}{BACKSPACE}")).await.unwrap();
+        }
+        let typed = if i == 6 { "A".to_owned() } else { format!("{}", 40 - (i % 20)) };
+        el.send_keys(&format!("{typed}{ENTER}")).await.unwrap();
+    }
+    app.wait_text("#marks-grid tbody tr:last-child .total", "21").await;
+    assert_eq!(app.count("#marks-grid .field-error").await, 0, "every slip corrected");
+    app.screenshot("marks-grid-entered").await;
+    app.click_centred("#marks-grid .toolbar button").await;
+    app.wait_text("#tests-table", "JEE 2027 A (60/60 entered)").await;
+
+    // The rank list: three students on 40 share rank 1; the next is 4th.
+    app.click_button("tr", "Weekly Test 14", "Rank list").await;
+    let list = app.wait_text("#rank-table", "Student 01").await;
+    assert!(app.text("#rank-list").await.contains("59 ranked"), "{list}");
+    let mut first_rows = Vec::new();
+    for n in 1..=4 {
+        let cell = |c: usize| format!("#rank-table tbody tr:nth-child({n}) td:nth-child({c})");
+        first_rows.push((app.text(&cell(1)).await, app.text(&cell(2)).await));
+    }
+    let rank_of =
+        |i: usize| (first_rows[i].0.as_str(), first_rows[i].1.split(" K").next().unwrap_or_default());
+    assert_eq!(rank_of(0), ("1", "Student 01"), "{list}");
+    assert_eq!(rank_of(2), ("1", "Student 41"), "ties share rank 1");
+    assert_eq!(rank_of(3), ("4", "Student 02"), "then rank 4");
+    app.wait_text("#not-ranked", "Student 07").await;
+    app.screenshot("rank-list").await;
+    app.close().await;
+}
