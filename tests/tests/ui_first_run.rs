@@ -67,7 +67,17 @@ async fn first_run_login_create_teacher_and_see_only_teacher_areas() {
     app.wait_text("#signed-in-as", "Ravi Kumar").await;
     assert_eq!(
         app.areas().await,
-        vec!["Today", "Students", "Timetable", "Batches", "Courses", "Attendance", "Tests", "Rooms", "My account"]
+        vec![
+            "Today",
+            "Students",
+            "Timetable",
+            "Batches",
+            "Courses",
+            "Attendance",
+            "Tests",
+            "Rooms",
+            "My account"
+        ]
     );
     app.wait_text("#home", "TEACHER").await;
     app.screenshot("first-run-teacher-home").await;

@@ -19,14 +19,12 @@ use std::collections::{BTreeMap, HashMap};
 const CODE_COLUMNS: &[&str] =
     &["code", "student code", "roll no", "roll no.", "roll number", "roll", "admission no", "student id"];
 
-/// A sitting as the marks services need it: the paper, its live sections,
-/// the batch, and the students who may have marks in it (the roster's seat
-/// holders and anyone with marks entered here already).
+/// A sitting as the marks services need it: the paper, its live sections
+/// and the batch.
 struct Grid {
     test: PaperTestRow,
     sections: Vec<SectionRow>,
     batch: BatchRow,
-    students: Vec<StudentRow>,
 }
 
 fn grid(conn: &Connection, actor: &Actor, test: PaperTestId, batch: BatchId) -> Result<Grid> {
@@ -43,13 +41,20 @@ fn grid(conn: &Connection, actor: &Actor, test: PaperTestId, batch: BatchId) -> 
         .into());
     }
     let sections = super::live_sections(conn, &test)?;
-    let mut ids: Vec<StudentId> = crate::students::store::enrolments_of_batch(conn, batch.id)?
+    Ok(Grid { test, sections, batch })
+}
+
+/// The students who may have marks in a sitting, by name: the roster's
+/// seat holders and anyone with marks entered there already.
+fn students(conn: &Connection, g: &Grid) -> Result<Vec<StudentRow>> {
+    let mut ids: Vec<StudentId> = crate::students::store::enrolments_of_batch(conn, g.batch.id)?
         .into_iter()
         .filter(|e| e.status.holds_seat())
         .map(|e| e.student_id)
         .collect();
-    for m in store::marks_of(conn, test.id, Some(batch.id))? {
-        if !ids.contains(&m.student_id) {
+    let mut seen: std::collections::HashSet<StudentId> = ids.iter().copied().collect();
+    for m in store::marks_of(conn, g.test.id, Some(g.batch.id))? {
+        if seen.insert(m.student_id) {
             ids.push(m.student_id);
         }
     }
@@ -62,7 +67,7 @@ fn grid(conn: &Connection, actor: &Actor, test: PaperTestId, batch: BatchId) -> 
     students.sort_by(|a, b| {
         a.full_name.to_lowercase().cmp(&b.full_name.to_lowercase()).then(a.code.cmp(&b.code))
     });
-    Ok(Grid { test, sections, batch, students })
+    Ok(students)
 }
 
 fn line(conn: &Connection, g: &Grid, student: &StudentRow) -> Result<MarksLine> {
@@ -133,7 +138,8 @@ impl Desk {
     pub fn get_marks_sheet(&self, actor: &Actor, input: GetMarksSheet) -> Result<MarksSheet> {
         let db = self.db();
         let g = grid(&db.conn, actor, input.test_id, input.batch_id)?;
-        let lines = g.students.iter().map(|s| line(&db.conn, &g, s)).collect::<Result<Vec<_>>>()?;
+        let lines =
+            students(&db.conn, &g)?.iter().map(|s| line(&db.conn, &g, s)).collect::<Result<Vec<_>>>()?;
         Ok(MarksSheet {
             test: super::view(&db.conn, actor, &g.test)?,
             batch_id: g.batch.id,
@@ -152,9 +158,11 @@ impl Desk {
             .iter()
             .find(|s| s.id == input.section_id)
             .ok_or_else(|| ApiError::not_found("section").on("section_id"))?;
-        let student = g.students.iter().find(|s| s.id == input.student_id).ok_or_else(|| {
-            ApiError::invalid("student_id", format!("That student is not in {}.", g.batch.name))
-        })?;
+        let student = crate::students::store::student_by_id(&db.conn, input.student_id)?
+            .filter(|st| store::sits(&db.conn, g.test.id, g.batch.id, st.id).unwrap_or(false))
+            .ok_or_else(|| {
+                ApiError::invalid("student_id", format!("That student is not in {}.", g.batch.name))
+            })?;
         let entry = checked(section, &input.marks).map_err(|m| ApiError::invalid("marks", m))?;
         let held = store::mark_by_id(&db.conn, store::mark_id(section.id, student.id))?;
         drop(db);
@@ -165,7 +173,7 @@ impl Desk {
                 None => w.insert(&row),
             })?;
         }
-        line(&self.db().conn, &g, student)
+        line(&self.db().conn, &g, &student)
     }
 
     /// An OMR export's marks: every row checked (the student by roll
@@ -207,8 +215,9 @@ impl Desk {
             )
             .into());
         }
+        let students = students(&db.conn, &g)?;
         let by_code: HashMap<String, &StudentRow> =
-            g.students.iter().map(|s| (s.code.to_lowercase(), s)).collect();
+            students.iter().map(|s| (s.code.to_lowercase(), s)).collect();
         let mut report =
             ImportReport { rows: 0, errors: Vec::new(), possible_duplicates: Vec::new(), written: 0 };
         let mut seen: BTreeMap<StudentId, u32> = BTreeMap::new();

@@ -164,3 +164,15 @@ pub fn entrants(conn: &Connection, test: PaperTestId) -> Result<Vec<Entrant>> {
     )?;
     Ok(read::all(&mut stmt, [test.to_string()])?)
 }
+
+/// Whether a student sits a batch's sitting: holds a seat in the batch, or
+/// has marks entered there already.
+pub fn sits(conn: &Connection, test: PaperTestId, batch: BatchId, student: StudentId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM enrolments WHERE batch_id = ?2 AND student_id = ?3
+                              AND status IN ('ACTIVE', 'ON_HOLD'))
+                 OR EXISTS (SELECT 1 FROM test_marks WHERE test_id = ?1 AND batch_id = ?2 AND student_id = ?3)",
+        )?
+        .query_row((test.to_string(), batch.to_string(), student.to_string()), read::value)?)
+}
