@@ -222,3 +222,56 @@ pub struct GetRankList {
     pub scope: RankScope,
 }
 command!(GetRankList => "get_rank_list", Permission -> RankList);
+
+crate::wire::wire_enum! {
+    /// What a question asks for (seed 003's Question types).
+    pub enum QuestionKind {
+        #[default]
+        MultipleChoice = "MULTIPLE_CHOICE" => "One right answer",
+        MultipleSelect = "MULTIPLE_SELECT" => "Several right answers",
+        TrueFalse = "TRUE_FALSE" => "True or false",
+        ShortAnswer = "SHORT_ANSWER" => "Short answer",
+    }
+}
+
+crate::wire::wire_enum! {
+    pub enum Difficulty {
+        #[default]
+        Medium = "MEDIUM" => "Medium",
+        Easy = "EASY" => "Easy",
+        Hard = "HARD" => "Hard",
+    }
+}
+
+/// A choice of a question, or an accepted short answer. `weight_bp` is the
+/// share of the question's points it is worth, in hundredths of a percent:
+/// 10000 the right answer, 5000 half of a two-part answer, 0 or below a
+/// wrong one (a negative weight takes marks off in a multiple-answer
+/// question).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QuestionOption {
+    pub text: String,
+    pub weight_bp: i32,
+    /// Shown beside this choice after release.
+    pub feedback: String,
+}
+
+/// A question as a bank file gives it, before it is saved.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QuestionDraft {
+    /// The file's line the question starts on (1-based).
+    pub line: u32,
+    /// GIFT's `::name::`, else empty.
+    pub name: String,
+    /// The topic: GIFT's `$CATEGORY` (its last part), a CSV's topic column.
+    pub topic: String,
+    pub kind: QuestionKind,
+    pub text: String,
+    /// Choices (multiple choice, multiple answers), True then False, or the
+    /// accepted short answers.
+    pub options: Vec<QuestionOption>,
+    /// Shown after release: GIFT's `####` general feedback.
+    pub explanation: String,
+}

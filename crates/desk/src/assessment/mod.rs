@@ -7,6 +7,7 @@
 //!
 //! Above `students` and `timetable`, whose rosters and batches it reads.
 
+pub mod gift;
 mod marks;
 mod papers;
 mod rank_list;
