@@ -62,4 +62,5 @@ id_type!(
     CommissionRateId,
     PaperTestId,
     TestSectionId,
+    QuestionId,
 );

@@ -13,6 +13,7 @@
 //! its own). Adding a column: one line in its table.
 
 use crate::commands::academics::{CurriculumStatus, MAX_ATTACHMENT_BYTES};
+use crate::commands::assessment::{Difficulty, QuestionKind};
 use crate::commands::attachments::{AttachmentOwner, MAX_FILE_BYTES};
 use crate::commands::attendance::{
     AttendanceStatus, NotificationChannel, NotificationKind, NotificationState,
@@ -894,6 +895,22 @@ tables! {
         int("max_hundredths").range(1, MAX_HUNDREDTHS),
         int("grace_hundredths").range(0, MAX_HUNDREDTHS).defaulted(),
         text("grace_reason", PROSE).defaulted(),
+        flag("removed").defaulted(),
+        time("created_at"),
+        time("updated_at"),
+    ];
+    Questions = "questions", Organisation, [
+        id(),
+        uuid("course_id").refs("courses"),
+        text("kind", LINE).one_of(&QuestionKind::VALUES),
+        text("name", LINE).defaulted(),
+        text("topic", LINE).defaulted(),
+        text("difficulty", LINE).one_of(&Difficulty::VALUES).defaulted(),
+        text("text", PROSE),
+        json("options", DOCUMENT),
+        int("points_hundredths").range(1, MAX_HUNDREDTHS),
+        text("explanation", PROSE).defaulted(),
+        uuid("created_by").refs("users"),
         flag("removed").defaulted(),
         time("created_at"),
         time("updated_at"),

@@ -19,6 +19,7 @@ fn row_fields(table: &str) -> &'static [&'static str] {
     use crate::academics::curricula::store::{
         AssignmentRow, CurriculumRow, LessonRow, ModuleRow, ResourceRow,
     };
+    use crate::assessment::bank::QuestionRow;
     use crate::assessment::store::{MarkRow as TestMarkRow, PaperTestRow, SectionRow, SittingRow};
     use crate::attachments::store::AttachmentRow;
     use crate::attendance::store::{AttendanceRow, MarkRow, SessionLessonRow};
@@ -97,6 +98,7 @@ fn row_fields(table: &str) -> &'static [&'static str] {
         SectionRow,
         SittingRow,
         TestMarkRow,
+        QuestionRow,
     );
     panic!("{table} has no row struct listed here (a `Record` of that table)")
 }

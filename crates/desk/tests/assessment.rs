@@ -429,3 +429,148 @@ fn rank_lists_reach_across_branches_the_reader_may_see() {
         ErrorCode::PermissionDenied
     );
 }
+
+const GIFT: &str = "$CATEGORY: $course$/Physics/Units\n\n::Force::The SI unit of force is {=newton ~joule ~watt####F = ma}\n\nVectors? {~%50%velocity ~%50%displacement ~%-100%speed}\n\n$CATEGORY: Physics/Waves\n\nThe unit of frequency is the {=hertz =Hz}.\n\nSound travels faster in water than in air. {T}\n";
+
+fn import_bank(
+    f: &Fixture,
+    who: &Actor,
+    course: branchdesk_api::ids::CourseId,
+    format: BankFormat,
+    content: &str,
+    commit: bool,
+) -> Result<branchdesk_api::commands::imports::ImportReport, branchdesk_api::ApiError> {
+    f.desk
+        .import_questions(
+            who,
+            ImportQuestions {
+                course_id: course,
+                format,
+                content: content.into(),
+                points: String::new(),
+                commit,
+            },
+        )
+        .map_err(api)
+}
+
+fn physics(f: &Fixture) -> branchdesk_api::ids::CourseId {
+    f.desk
+        .save_course(
+            &f.director,
+            branchdesk_api::commands::academics::SaveCourse {
+                code: "PHY".into(),
+                name: "Physics".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id
+}
+
+#[test]
+fn a_gift_bank_is_checked_then_imported_once_and_exported_back() {
+    let f = fixture();
+    let (_, teacher) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
+    let course = physics(&f);
+
+    let broken = format!("{GIFT}\nMatch these {{=a -> 1 =b -> 2}}\n\nWhich is right? {{~a ~b}}\n");
+    let report = import_bank(&f, &teacher, course, BankFormat::Gift, &broken, true).unwrap();
+    assert_eq!(report.errors.iter().map(|e| e.row).collect::<Vec<_>>(), [13, 15]);
+    assert!(report.errors[0].message.contains("matching"), "{:?}", report.errors);
+    assert_eq!(report.written, 0);
+    assert_eq!(f.count("SELECT count(*) FROM questions"), 0, "nothing while any question is wrong");
+
+    let dry = import_bank(&f, &teacher, course, BankFormat::Gift, GIFT, false).unwrap();
+    assert_eq!((dry.rows, dry.errors.len(), dry.written), (4, 0, 0));
+    assert_eq!(f.count("SELECT count(*) FROM questions"), 0, "a dry run writes nothing");
+    assert_eq!(import_bank(&f, &teacher, course, BankFormat::Gift, GIFT, true).unwrap().written, 4);
+    let bank =
+        f.desk.list_questions(&teacher, ListQuestions { course_id: course, topic: String::new() }).unwrap();
+    assert_eq!(bank.topics, [("Units".to_owned(), 2), ("Waves".to_owned(), 2)]);
+    let force = &bank.questions[0];
+    assert_eq!(
+        (force.name.as_str(), force.kind, force.points_hundredths),
+        ("Force", QuestionKind::MultipleChoice, 100)
+    );
+    assert_eq!(force.explanation, "F = ma");
+
+    // The same file again updates; nothing is added twice.
+    import_bank(&f, &teacher, course, BankFormat::Gift, GIFT, true).unwrap();
+    assert_eq!(f.count("SELECT count(*) FROM questions"), 4);
+
+    // Exported as GIFT, read back: the same questions.
+    let saved = f.desk.export_questions(&teacher, ExportQuestions { course_id: course }).unwrap();
+    assert_eq!(saved.rows, 4);
+    let text = std::fs::read_to_string(&saved.path).unwrap();
+    let again = import_bank(&f, &teacher, course, BankFormat::Gift, &text, true).unwrap();
+    assert_eq!((again.errors.len(), again.written), (0, 4), "{text}");
+    let after =
+        f.desk.list_questions(&teacher, ListQuestions { course_id: course, topic: "Waves".into() }).unwrap();
+    assert_eq!(after.questions.len(), 2);
+    assert_eq!(f.count("SELECT count(*) FROM questions"), 4);
+}
+
+#[test]
+fn aiken_and_csv_banks_and_who_may_read_a_bank() {
+    let f = fixture();
+    let (_, teacher) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
+    let (_, clerk) = f.staff("clerk@example.com", "BACKOFFICE", Some(f.branch));
+    let course = physics(&f);
+    let aiken = "What is the SI unit of power?\nA. Joule\nB. Watt\nANSWER: B\n";
+    assert_eq!(import_bank(&f, &teacher, course, BankFormat::Aiken, aiken, true).unwrap().written, 1);
+
+    let csv = "topic,difficulty,points,question,a,b,c,d,answer,explanation\n\
+               Optics,EASY,4,Light is a wave?,,,,,TRUE,\n\
+               Optics,HARD,4,Which are primary colours?,Red,Green,Blue,Pink,A;B;C,Additive\n\
+               Optics,,,Speed of light in vacuum (km/s)?,,,,,300000|3e5,\n\
+               Optics,WILD,0,Bad row,x,y,,,Q,\n";
+    let report = import_bank(&f, &teacher, course, BankFormat::Csv, csv, true).unwrap();
+    assert_eq!(report.errors.iter().map(|e| e.row).collect::<Vec<_>>(), [5], "{:?}", report.errors);
+    let fixed = csv.lines().take(4).collect::<Vec<_>>().join("\n");
+    assert_eq!(import_bank(&f, &teacher, course, BankFormat::Csv, &fixed, true).unwrap().written, 3);
+    let bank =
+        f.desk.list_questions(&teacher, ListQuestions { course_id: course, topic: "Optics".into() }).unwrap();
+    let primary = bank.questions.iter().find(|q| q.text.starts_with("Which")).unwrap();
+    assert_eq!(primary.kind, QuestionKind::MultipleSelect);
+    assert_eq!(
+        primary.options.iter().map(|o| o.weight_bp).sum::<i32>(),
+        10_000,
+        "the right choices share the marks"
+    );
+    assert_eq!(primary.points_hundredths, 400);
+    assert_eq!(primary.difficulty, Difficulty::Hard);
+
+    for bad in [
+        ImportQuestions {
+            course_id: course,
+            format: BankFormat::Gift,
+            content: "Just text.\n".into(),
+            points: "0".into(),
+            commit: false,
+        },
+        ImportQuestions {
+            course_id: course,
+            format: BankFormat::Csv,
+            content: "question\nx\n".into(),
+            ..Default::default()
+        },
+        ImportQuestions {
+            course_id: branchdesk_api::ids::CourseId::default(),
+            format: BankFormat::Gift,
+            content: GIFT.into(),
+            ..Default::default()
+        },
+    ] {
+        assert!(f.desk.import_questions(&teacher, bad).is_err());
+    }
+    assert_eq!(
+        f.desk
+            .list_questions(&clerk, ListQuestions { course_id: course, topic: String::new() })
+            .map_err(api)
+            .unwrap_err()
+            .code,
+        ErrorCode::PermissionDenied,
+        "answer keys stay with teachers"
+    );
+}

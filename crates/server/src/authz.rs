@@ -260,11 +260,11 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         E::Enrolments | E::EnrolmentLog => needs(Permission::ManageEnrolment, false),
         E::Leads | E::LeadActivities => needs(Permission::ManageLead, false),
         E::Attendance | E::AttendanceMarks | E::SessionLessons => needs(Permission::MarkAttendance, false),
-        // A paper test is the organisation's: a teacher (anyone who marks
-        // attendance somewhere) sets one and remains its only editor
-        // besides course managers over every branch. A section goes with
-        // its paper.
-        E::PaperTests | E::PaperTestSections => {
+        // A paper test and a bank question are the organisation's: a
+        // teacher (anyone who marks attendance somewhere) writes one and
+        // remains its only editor besides course managers over every
+        // branch. A section goes with its paper.
+        E::PaperTests | E::PaperTestSections | E::Questions => {
             if can(f.grants, Permission::ManageCourse, None) {
                 return Ok(());
             }
@@ -275,7 +275,7 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
             let created_by =
                 |row: &Map<String, Value>| row.get("created_by").and_then(Value::as_str).map(str::to_owned);
             let authors: Vec<Option<String>> = match entity {
-                E::PaperTests => {
+                E::PaperTests | E::Questions => {
                     let mut said: Vec<Option<String>> = f.before.map(created_by).into_iter().collect();
                     if let Some(v) = op.columns.get("created_by") {
                         said.push(v.as_str().map(str::to_owned));

@@ -275,3 +275,87 @@ pub struct QuestionDraft {
     /// Shown after release: GIFT's `####` general feedback.
     pub explanation: String,
 }
+
+crate::wire::wire_enum! {
+    /// The text formats a question bank comes in.
+    pub enum BankFormat {
+        #[default]
+        Gift = "GIFT" => "GIFT (Moodle)",
+        Aiken = "AIKEN" => "Aiken",
+        Csv = "CSV" => "CSV",
+    }
+}
+
+/// The columns of a question bank CSV: `question` and `answer` are needed;
+/// `a` … `f` are the choices; `answer` is a letter (`B`), letters for
+/// several right answers (`A;C`), TRUE or FALSE, or the accepted short
+/// answers (`hertz|Hz`) when there are no choices.
+pub const BANK_CSV_COLUMNS: &[&str] = &[
+    "name",
+    "topic",
+    "difficulty",
+    "points",
+    "question",
+    "a",
+    "b",
+    "c",
+    "d",
+    "e",
+    "f",
+    "answer",
+    "explanation",
+];
+
+/// Checks a bank file (dry run: every problem by line, nothing written) or
+/// imports it (every question in one action, or none). A question already
+/// in the course's bank with the same text is updated, not added twice.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImportQuestions {
+    pub course_id: CourseId,
+    pub format: BankFormat,
+    pub content: String,
+    /// Marks a question is worth when the file does not say (GIFT and
+    /// Aiken never do); empty is 1.
+    pub points: String,
+    pub commit: bool,
+}
+command!(ImportQuestions => "import_questions", Permission -> ImportReport);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: crate::ids::QuestionId,
+    pub course_id: CourseId,
+    pub kind: QuestionKind,
+    pub name: String,
+    pub topic: String,
+    pub difficulty: Difficulty,
+    pub text: String,
+    pub options: Vec<QuestionOption>,
+    pub points_hundredths: i64,
+    pub explanation: String,
+}
+
+/// A course's bank: its topics with how many questions each, and the
+/// questions of one topic (all when `topic` is empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionBank {
+    pub topics: Vec<(String, u32)>,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListQuestions {
+    pub course_id: CourseId,
+    pub topic: String,
+}
+command!(ListQuestions => "list_questions", Permission -> QuestionBank);
+
+/// Writes the course's bank as GIFT to the exports folder.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExportQuestions {
+    pub course_id: CourseId,
+}
+command!(ExportQuestions => "export_questions", Permission -> super::imports::SavedFile);

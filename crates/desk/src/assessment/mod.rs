@@ -7,6 +7,8 @@
 //!
 //! Above `students` and `timetable`, whose rosters and batches it reads.
 
+pub mod aiken;
+pub mod bank;
 pub mod gift;
 mod marks;
 mod papers;

@@ -43,7 +43,7 @@ pub fn managing_permission(entity: Entity) -> Permission {
         E::Leads | E::LeadActivities => Permission::ManageLead,
         E::Attendance | E::AttendanceMarks | E::SessionLessons | E::Submissions => Permission::MarkAttendance,
         E::TestSittings | E::TestMarks => Permission::MarkAttendance,
-        E::PaperTests | E::PaperTestSections => Permission::ManageCourse,
+        E::PaperTests | E::PaperTestSections | E::Questions => Permission::ManageCourse,
         E::Notifications => Permission::ReviewNotification,
         E::Expenses => Permission::ManageExpense,
         E::SalaryConfigs

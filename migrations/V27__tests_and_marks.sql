@@ -55,3 +55,25 @@ CREATE TABLE test_marks (
 );
 CREATE INDEX test_marks_of_test ON test_marks (test_id, batch_id, student_id);
 CREATE INDEX test_marks_of_student ON test_marks (student_id);
+
+-- A course's question bank: a question's choices (or accepted short
+-- answers) with their weights are one JSON value, changed together. The id
+-- is derived from the course and the question's text, so importing the
+-- same file again updates the questions instead of adding them twice.
+CREATE TABLE questions (
+    id                 TEXT PRIMARY KEY,
+    course_id          TEXT    NOT NULL REFERENCES courses (id),
+    kind               TEXT    NOT NULL CHECK (kind IN ('MULTIPLE_CHOICE', 'MULTIPLE_SELECT', 'TRUE_FALSE', 'SHORT_ANSWER')),
+    name               TEXT    NOT NULL DEFAULT '',
+    topic              TEXT    NOT NULL DEFAULT '',
+    difficulty         TEXT    NOT NULL DEFAULT 'MEDIUM' CHECK (difficulty IN ('MEDIUM', 'EASY', 'HARD')),
+    text               TEXT    NOT NULL,
+    options            TEXT    NOT NULL,
+    points_hundredths  INTEGER NOT NULL CHECK (points_hundredths BETWEEN 1 AND 1000000),
+    explanation        TEXT    NOT NULL DEFAULT '',
+    created_by         TEXT    NOT NULL REFERENCES users (id),
+    removed            INTEGER NOT NULL DEFAULT 0,
+    created_at         TEXT    NOT NULL,
+    updated_at         TEXT    NOT NULL
+);
+CREATE INDEX questions_of_course ON questions (course_id, topic);
