@@ -16,7 +16,7 @@ target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 "$target_dir/release/bench-money" --students 10000 --runs 50
 "$target_dir/release/bench-at-rest" --actions 2000 --students 20000 --repeat 20
 "$target_dir/release/bench-messages" --messages 100000 --runs 20
-"$target_dir/release/bench-assessment" --branches 10 --students 1000 --runs 20
+"$target_dir/release/bench-assessment" --branches 10 --students 1000 --runs 20 --questions 1000
 "$target_dir/release/bench-sender" --messages 2000
 "$target_dir/release/bench-ingest" --ops 50000
 "$target_dir/release/bench-sync-latency" --runs 20

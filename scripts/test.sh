@@ -63,7 +63,7 @@ cargo run -q -p branchdesk-desk --bin bench-attendance --locked -- --batches 1 -
 cargo run -q -p branchdesk-desk --bin bench-money --locked -- --students 300 --runs 5 --staff 6
 cargo run -q -p branchdesk-desk --bin bench-at-rest --locked -- --actions 100 --students 300 --repeat 2
 cargo run -q -p branchdesk-desk --bin bench-messages --locked -- --messages 3000 --runs 5
-cargo run -q -p branchdesk-desk --bin bench-assessment --locked -- --branches 2 --students 100 --runs 3
+cargo run -q -p branchdesk-desk --bin bench-assessment --locked -- --branches 2 --students 100 --runs 3 --questions 300
 cargo run -q -p branchdesk-send --bin bench-sender --features test-server --locked -- --messages 200
 cargo run -q -p branchdesk-server --bin bench-ingest --locked -- --ops 2000
 cargo run -q -p branchdesk-e2e --bin bench-sync-latency --locked -- --runs 3

@@ -6,9 +6,12 @@
 //! the marks grid (`enter_mark`, the teacher's Enter; goal ≤ 50 ms) against
 //! a bare one-row transaction on the same file, and the rank list across
 //! every branch (goal ≤ 500 ms for 10,000 students) and of one branch,
-//! against a bare read of the test's marks.
+//! against a bare read of the test's marks; and a question bank of Q GIFT
+//! questions (default 1,000; goal ≤ 2 s) checked, then imported, against
+//! writing the same rows bare.
 //!
-//! Usage: bench-assessment [--branches B] [--students N] [--runs R]   (defaults 10, 1000, 20)
+//! Usage: bench-assessment [--branches B] [--students N] [--runs R] [--questions Q]
+//!        (defaults 10, 1000, 20, 1000)
 
 use branchdesk_api::commands::assessment::*;
 use branchdesk_api::commands::imports::{ImportCsv, ImportKind};
@@ -33,6 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A batch seats at most 1,000.
     let per_branch = arg("--students", 1000).clamp(2, 1000);
     let runs = arg("--runs", 20).max(1);
+    let questions = arg("--questions", 1000).max(1);
     let s = sample()?;
     let (desk, director) = (&s.desk, &s.director);
     let started = Instant::now();
@@ -211,6 +215,64 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "  rank list, one branch                         {:>8.1} ms  ({:.1}x baseline)",
         ms(one),
         ms(one) / ms(base_read).max(1e-6)
+    );
+
+    // A question bank: GIFT of every kind we take, under ten topics.
+    let mut gift = String::new();
+    for i in 0..questions {
+        if i % (questions / 10).max(1) == 0 {
+            gift.push_str(&format!("$CATEGORY: $course$/JEE/Topic {}\n\n", i / (questions / 10).max(1)));
+        }
+        gift.push_str(&match i % 4 {
+            0 => format!("::Q{i}::Question {i}: which is right? {{\n\t=right {i}#Yes.\n\t~wrong a\n\t~%-25%wrong b\n\t~wrong c\n####Because {i}.\n}}\n\n"),
+            1 => format!("Question {i}: which are right? {{~%50%one ~%50%two ~%-100%three ~four}}\n\n"),
+            2 => format!("Question {i} is true. {{T}}\n\n"),
+            _ => format!("Question {i}: the unit is {{=hertz =Hz}}.\n\n"),
+        });
+    }
+    let import = |commit: bool| {
+        desk.import_questions(
+            director,
+            ImportQuestions {
+                course_id: course,
+                format: BankFormat::Gift,
+                content: gift.clone(),
+                points: "4".into(),
+                commit,
+            },
+        )
+        .expect("bank")
+    };
+    let t = Instant::now();
+    let checked = import(false);
+    let check = t.elapsed();
+    assert!(checked.errors.is_empty(), "{:?}", checked.errors.first());
+    let t = Instant::now();
+    let written = import(true).written;
+    let commit = t.elapsed();
+    plain.execute_batch("CREATE TABLE bench_questions (id TEXT PRIMARY KEY, text TEXT, options TEXT)")?;
+    let t = Instant::now();
+    {
+        let tx = plain.unchecked_transaction()?;
+        for i in 0..questions {
+            tx.execute(
+                "INSERT INTO bench_questions VALUES (?1, ?2, ?3)",
+                (
+                    format!("q{i}"),
+                    format!("Question {i}: which is right?"),
+                    r#"[{"text":"right","weight_bp":10000}]"#,
+                ),
+            )?;
+        }
+        tx.commit()?;
+    }
+    let bare = t.elapsed();
+    println!("  baseline: {questions} rows written bare           {:>8.1} ms", ms(bare));
+    println!("  GIFT bank of {questions}: checked                {:>8.1} ms", ms(check));
+    println!(
+        "  GIFT bank of {written}: checked and imported     {:>8.1} ms  ({:.1}x baseline; goal ≤ 2 s for 1,000)",
+        ms(commit),
+        ms(commit) / ms(bare).max(1e-6)
     );
     Ok(())
 }
