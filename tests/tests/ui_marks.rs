@@ -117,3 +117,43 @@ async fn a_teacher_enters_sixty_marks_from_the_keyboard_and_reads_the_rank_list(
     app.screenshot("rank-list").await;
     app.close().await;
 }
+
+#[tokio::test]
+async fn a_teacher_checks_and_imports_a_gift_question_bank() {
+    if !ui_tests_enabled("a_teacher_checks_and_imports_a_gift_question_bank") {
+        return;
+    }
+    let app = App::launch(seed).await;
+    app.sign_in("ravi@example.com", "Teak-Window-57").await;
+    app.click_centred("[data-area='Tests']").await;
+    app.click("#open-bank").await;
+    app.choose("#question-bank select", "Physics XII (PHY-12)").await;
+    app.wait_text("#question-bank .empty", "No questions in this course yet").await;
+
+    let files = tempfile::tempdir().unwrap();
+    let broken = files.path().join("week3.gift");
+    let bank = "$CATEGORY: Physics/Units\n\n::Force::The SI unit of force is {=newton ~joule ~watt}\n\nWhich are vectors? {~%50%velocity ~%50%displacement ~%-100%speed}\n\n$CATEGORY: Physics/Waves\n\nThe unit of frequency is the {=hertz =Hz}.\n";
+    std::fs::write(&broken, format!("{bank}\nWhen was Newton born? {{#1643}}\n")).unwrap();
+    app.find("#bank-file").await.send_keys(broken.to_str().unwrap()).await.unwrap();
+    app.wait_text("#question-bank", "week3.gift (GIFT (Moodle))").await;
+    app.click("#bank-check").await;
+    let errors = app.wait_text("#bank-errors", "numerical").await;
+    assert!(errors.contains("11"), "reported by line: {errors}");
+    app.screenshot("question-bank-errors").await;
+
+    let fixed = files.path().join("week3-fixed.gift");
+    std::fs::write(&fixed, bank).unwrap();
+    app.find("#bank-file").await.send_keys(fixed.to_str().unwrap()).await.unwrap();
+    app.wait_text("#question-bank", "week3-fixed.gift").await;
+    app.type_into("#bank-points", "4").await;
+    app.click("#bank-check").await;
+    app.wait_text("#bank-report", "All 3 questions are fine").await;
+    app.click("#bank-commit").await;
+    app.wait_text("#bank-report", "Imported 3 questions").await;
+    let topics = app.wait_text("#bank-topics", "Units (2)").await;
+    assert!(topics.contains("Waves (1)"), "{topics}");
+    let table = app.wait_text("#bank-questions", "The SI unit of force is").await;
+    assert!(table.contains("velocity, displacement"), "the right answers: {table}");
+    app.screenshot("question-bank").await;
+    app.close().await;
+}

@@ -12,7 +12,7 @@
 //! | `courses`, `curriculum` (one version, inside Courses), `curriculum_edit` (a module or lesson changed in place) | Courses | `academics` |
 //! | `learning` (a student's own lessons, on Today) | — | `academics` |
 //! | `reports`, `sheet` (one class's sheet) | Attendance | `attendance` |
-//! | `tests` | Tests | `assessment` |
+//! | `tests`, `question_bank` (a course's bank, inside Tests) | Tests | `assessment` |
 //! | `messages` | Messages | `attendance` (absence alerts) |
 //! | `fees`, `money_review` (on Fees due) | Fees due, a student's Fees tab | `money` |
 //! | `accounts` | Expenses, Payroll, Profit and loss | `money` |
@@ -48,6 +48,7 @@ pub mod messages;
 pub mod money_review;
 pub mod organisation;
 pub mod payroll;
+pub mod question_bank;
 pub mod recovery;
 pub mod reports;
 pub mod roles;

@@ -22,6 +22,7 @@ enum View {
     Edit(Option<PaperTest>),
     Marks(PaperTestId, BatchId),
     Ranks(PaperTestId),
+    Bank,
 }
 
 #[component]
@@ -50,12 +51,16 @@ pub fn TestsPage() -> Html {
         <section id="tests">
             <header class="page-head">
                 <h1>{ "Tests" }</h1>
-                <button class="primary" id="new-test" onclick={open(View::Edit(None))}>{ "New test" }</button>
+                <div class="head-actions">
+                    <button id="open-bank" onclick={open(View::Bank)}>{ "Question bank" }</button>
+                    <button class="primary" id="new-test" onclick={open(View::Edit(None))}>{ "New test" }</button>
+                </div>
             </header>
             { match &*view {
                 View::Edit(t) => html! { <PaperForm paper={t.clone()} on_saved={saved} on_close={close.clone()} /> },
                 View::Marks(t, b) => html! { <MarksGrid test_id={*t} batch_id={*b} on_close={close.clone()} /> },
                 View::Ranks(t) => html! { <RankListView test_id={*t} on_close={close.clone()} /> },
+                View::Bank => html! { <super::question_bank::QuestionBankPanel on_close={close.clone()} /> },
                 View::None => html! {},
             } }
             { show(&tests, |list: &Vec<PaperTest>| {

@@ -72,10 +72,12 @@ fn of_course(conn: &Connection, course: CourseId) -> Result<Vec<QuestionRow>> {
     Ok(read::all(&mut stmt, [course.to_string()])?)
 }
 
+/// A question read from a file, with the points and difficulty the file
+/// gives it (only a CSV does).
+type Read = (QuestionDraft, Option<i64>, Difficulty);
+
 /// A bank CSV (`BANK_CSV_COLUMNS`): questions and problems by line.
-fn parse_csv(
-    content: &str,
-) -> std::result::Result<(Vec<(QuestionDraft, Option<i64>, Difficulty)>, Vec<Problem>), ApiError> {
+fn parse_csv(content: &str) -> std::result::Result<(Vec<Read>, Vec<Problem>), ApiError> {
     let mut reader =
         csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(content.as_bytes());
     let header: Vec<String> = reader
@@ -245,18 +247,17 @@ impl Desk {
         let course = crate::academics::courses::by_id(&self.db().conn, input.course_id)?
             .ok_or_else(|| ApiError::not_found("course").on("course_id"))?;
         let content = input.content.trim_start_matches('\u{feff}');
-        let (questions, problems): (Vec<(QuestionDraft, Option<i64>, Difficulty)>, Vec<Problem>) =
-            match input.format {
-                BankFormat::Gift => {
-                    let (q, p) = super::gift::parse(content);
-                    (q.into_iter().map(|q| (q, None, Difficulty::Medium)).collect(), p)
-                }
-                BankFormat::Aiken => {
-                    let (q, p) = super::aiken::parse(content);
-                    (q.into_iter().map(|q| (q, None, Difficulty::Medium)).collect(), p)
-                }
-                BankFormat::Csv => parse_csv(content)?,
-            };
+        let (questions, problems): (Vec<Read>, Vec<Problem>) = match input.format {
+            BankFormat::Gift => {
+                let (q, p) = super::gift::parse(content);
+                (q.into_iter().map(|q| (q, None, Difficulty::Medium)).collect(), p)
+            }
+            BankFormat::Aiken => {
+                let (q, p) = super::aiken::parse(content);
+                (q.into_iter().map(|q| (q, None, Difficulty::Medium)).collect(), p)
+            }
+            BankFormat::Csv => parse_csv(content)?,
+        };
         let mut report = ImportReport {
             rows: (questions.len() + problems.len()) as u32,
             errors: problems
