@@ -96,7 +96,7 @@ async fn a_teacher_enters_sixty_marks_from_the_keyboard_and_reads_the_rank_list(
     app.wait_text("#marks-grid tbody tr:last-child .total", "21").await;
     assert_eq!(app.count("#marks-grid .field-error").await, 0, "every slip corrected");
     app.screenshot("marks-grid-entered").await;
-    app.click_centred("#marks-grid .toolbar button").await;
+    app.click_centred("#marks-done").await;
     app.wait_text("#tests-table", "JEE 2027 A (60/60 entered)").await;
 
     // The rank list: three students on 40 share rank 1; the next is 4th.
@@ -115,6 +115,48 @@ async fn a_teacher_enters_sixty_marks_from_the_keyboard_and_reads_the_rank_list(
     assert_eq!(rank_of(3), ("4", "Student 02"), "then rank 4");
     app.wait_text("#not-ranked", "Student 07").await;
     app.screenshot("rank-list").await;
+
+    // Back to the grid: two grace marks in Physics, capped at the maximum.
+    app.click_centred("#rank-list .toolbar button").await;
+    app.click_button("td", "JEE 2027 A", "JEE 2027 A").await;
+    app.wait_text("#marks-grid", "Student 60").await;
+    app.click("#grace-open").await;
+    app.type_into("#grace-form [name='grace']", "2").await;
+    app.find("#grace-form [name='grace']").await.send_keys(ENTER).await.unwrap();
+    app.wait_text("#grace-form", "Say why").await;
+    app.type_into("#grace-form [name='reason']", "Question 7 was misprinted").await;
+    app.find("#grace-form [name='reason']").await.send_keys(ENTER).await.unwrap();
+    app.wait_text("#marks-grid thead", "+2 GRACE").await;
+    let total = |row: usize| format!("#marks-grid tbody tr:nth-child({row}) .total");
+    app.wait_text(&total(20), "23").await;
+    assert_eq!(app.text(&total(1)).await, "40", "capped at the maximum");
+
+    // An OMR export for two students: a slip is refused by row and column,
+    // the corrected file is taken and the grid shows it.
+    let code = |row: usize| format!("#marks-grid tbody tr:nth-child({row}) td:first-child span");
+    let (c1, c2) = (app.text(&code(1)).await.trim().to_owned(), app.text(&code(2)).await.trim().to_owned());
+    let files = tempfile::tempdir().unwrap();
+    let slip = files.path().join("omr.csv");
+    std::fs::write(&slip, format!("Roll No,Name,Physics,Total\n{c1},S1,30,30\n{c2},S2,41,41\n")).unwrap();
+    app.click("#marks-import-open").await;
+    app.find("#marks-file").await.send_keys(slip.to_str().unwrap()).await.unwrap();
+    app.wait_text("#marks-import", "omr.csv").await;
+    app.click("#marks-check").await;
+    let report = app.wait_text("#marks-report", "more than the maximum").await;
+    assert!(report.contains("Physics"), "{report}");
+    let fixed = files.path().join("omr-fixed.csv");
+    std::fs::write(&fixed, format!("Roll No,Name,Physics,Total\n{c1},S1,30,30\n{c2},S2,38,38\n")).unwrap();
+    app.find("#marks-file").await.send_keys(fixed.to_str().unwrap()).await.unwrap();
+    app.wait_text("#marks-import", "omr-fixed.csv").await;
+    app.click("#marks-check").await;
+    app.wait_text("#marks-report", "All 2 rows are fine").await;
+    app.click("#marks-commit").await;
+    app.wait_text("#marks-report", "Imported 2 rows").await;
+    app.wait_text(&total(1), "32").await;
+    assert_eq!(app.text(&total(2)).await, "40");
+    let cell: String = app.find("#mark-0-0").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(cell, "30", "the cell shows the imported mark");
+    app.screenshot("marks-grace-and-import").await;
     app.close().await;
 }
 
@@ -137,7 +179,7 @@ async fn a_teacher_checks_and_imports_a_gift_question_bank() {
     app.find("#bank-file").await.send_keys(broken.to_str().unwrap()).await.unwrap();
     app.wait_text("#question-bank", "week3.gift (GIFT (Moodle))").await;
     app.click("#bank-check").await;
-    let errors = app.wait_text("#bank-errors", "numerical").await;
+    let errors = app.wait_text("#bank-report", "numerical").await;
     assert!(errors.contains("11"), "reported by line: {errors}");
     app.screenshot("question-bank-errors").await;
 

@@ -14,3 +14,4 @@ pub mod lesson_notes;
 pub mod palette;
 pub mod session;
 pub mod status_bar;
+pub mod text_file;

@@ -4,14 +4,14 @@
 
 use crate::components::field::Select;
 use crate::components::session::use_session;
+use crate::components::text_file::{use_text_file, ImportFindings};
 use crate::hooks::{act, show, use_query};
 use crate::invoke::call;
 use branchdesk_api::commands::academics::{Course, ListCourses};
 use branchdesk_api::commands::assessment::*;
-use branchdesk_api::commands::imports::{ImportReport, SavedFile, MAX_IMPORT_BYTES};
+use branchdesk_api::commands::imports::{ImportReport, SavedFile};
 use branchdesk_api::ids::CourseId;
 use branchdesk_api::{marks, ApiError};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -73,36 +73,11 @@ fn Bank(p: &BankProps) -> Html {
     let s = use_session();
     let topic = use_state(String::new);
     let (bank, reload) = use_query(ListQuestions { course_id: p.course_id, topic: (*topic).clone() });
-    let file = use_state(|| None::<(String, String)>);
     let report = use_state(|| None::<ImportReport>);
     let error = use_state(|| None::<ApiError>);
+    let (file, on_file) = use_text_file(error.clone(), report.clone());
     let saved = use_state(|| None::<SavedFile>);
     let points = use_state(|| "1".to_owned());
-    let on_file = {
-        let (file, report, error) = (file.clone(), report.clone(), error.clone());
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(f) = input.files().and_then(|l| l.get(0)) else { return };
-            input.set_value("");
-            report.set(None);
-            if f.size() > MAX_IMPORT_BYTES as f64 {
-                return error.set(Some(ApiError::invalid(
-                    "content",
-                    format!("{} is too large for a question bank.", f.name()),
-                )));
-            }
-            let (file, error) = (file.clone(), error.clone());
-            spawn_local(async move {
-                match JsFuture::from(f.text()).await.ok().and_then(|t| t.as_string()) {
-                    Some(text) => {
-                        error.set(None);
-                        file.set(Some((f.name(), text)));
-                    }
-                    None => error.set(Some(ApiError::invalid("content", "That file could not be read."))),
-                }
-            });
-        })
-    };
     let run = |commit: bool| {
         let (file, report, error, s, reload, points, course) = (
             file.clone(),
@@ -172,25 +147,7 @@ fn Bank(p: &BankProps) -> Html {
             if let Some(e) = &*error { <div class="form-error" role="alert" id="bank-error">{ &e.message }</div> }
             if let Some(f) = &*saved { <p class="notice success">{ format!("{} questions saved to {}", f.rows, f.path) }</p> }
             if let Some(r) = &*report {
-                <div id="bank-report" role="status">
-                    if r.written > 0 {
-                        <p class="notice success">{ format!("Imported {} questions.", r.written) }</p>
-                    } else if r.errors.is_empty() {
-                        <p class="notice success">{ format!("All {} questions are fine. Nothing is written until you import.", r.rows) }</p>
-                    } else {
-                        <p class="form-error">{ match r.errors.len() {
-                            1 => "One problem; fix it in the file and check again. Nothing was imported.".to_owned(),
-                            n => format!("{n} problems; fix them in the file and check again. Nothing was imported."),
-                        } }</p>
-                        <table class="grid" id="bank-errors">
-                            <thead><tr><th>{ "Line" }</th><th>{ "Problem" }</th></tr></thead>
-                            <tbody>{ for r.errors.iter().map(|e| html! { <tr><td>{ e.row }</td><td>{ &e.message }</td></tr> }) }</tbody>
-                        </table>
-                    }
-                    if !r.possible_duplicates.is_empty() {
-                        <ul class="plain muted">{ for r.possible_duplicates.iter().map(|d| html! { <li>{ format!("Line {}: {}", d.row, d.message) }</li> }) }</ul>
-                    }
-                </div>
+                <ImportFindings report={r.clone()} things="questions" place="Line" id="bank-report" />
             }
             { show(&bank, |b: &QuestionBank| {
                 if b.topics.is_empty() {

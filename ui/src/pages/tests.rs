@@ -4,9 +4,11 @@
 use crate::components::field::{DateField, Field, FormError, Select};
 use crate::components::form::use_form;
 use crate::components::session::use_session;
+use crate::components::text_file::{use_text_file, ImportFindings};
 use crate::format::{day, percent};
 use crate::hooks::{act, show, use_query};
 use branchdesk_api::commands::assessment::*;
+use branchdesk_api::commands::imports::ImportReport;
 use branchdesk_api::commands::timetable::{Batch, ListBatches};
 use branchdesk_api::ids::{BatchId, BranchId, PaperTestId, StudentId, TestSectionId};
 use branchdesk_api::marks;
@@ -289,8 +291,12 @@ struct MarksGridProps {
 /// (or A), Enter saves and goes to the next student; Tab goes across.
 #[component]
 fn MarksGrid(p: &MarksGridProps) -> Html {
-    let (sheet, _) = use_query(GetMarksSheet { test_id: p.test_id, batch_id: p.batch_id });
+    let (sheet, reload) = use_query(GetMarksSheet { test_id: p.test_id, batch_id: p.batch_id });
     let totals = use_state(std::collections::HashMap::<StudentId, Option<i64>>::new);
+    // Bumped when marks change underneath the grid (an import, grace):
+    // the cells start again from what the desk holds.
+    let version = use_state(|| 0u32);
+    let tool = use_state(|| GridTool::None);
     let on_line = {
         let totals = totals.clone();
         Callback::from(move |l: MarksLine| {
@@ -299,6 +305,18 @@ fn MarksGrid(p: &MarksGridProps) -> Html {
             totals.set(t);
         })
     };
+    let refresh = {
+        let (totals, version, reload) = (totals.clone(), version.clone(), reload.clone());
+        Callback::from(move |()| {
+            totals.set(Default::default());
+            version.set(*version + 1);
+            reload.emit(());
+        })
+    };
+    let pick = |t: GridTool| {
+        let tool = tool.clone();
+        Callback::from(move |_: MouseEvent| tool.set(if *tool == t { GridTool::None } else { t }))
+    };
     let close = p.on_close.reform(|_: MouseEvent| ());
     show(&sheet, |sheet: &MarksSheet| {
         let rows = sheet.lines.len();
@@ -306,8 +324,15 @@ fn MarksGrid(p: &MarksGridProps) -> Html {
             <div class="card" id="marks-grid">
                 <div class="toolbar">
                     <h2>{ format!("{} — {}", sheet.test.name, sheet.batch_name) }</h2>
-                    <button type="button" onclick={close.clone()}>{ "Done" }</button>
+                    <button type="button" id="marks-import-open" onclick={pick(GridTool::Import)}>{ "Import an OMR export" }</button>
+                    if sheet.test.editable { <button type="button" id="grace-open" onclick={pick(GridTool::Grace)}>{ "Grace marks" }</button> }
+                    <button type="button" id="marks-done" onclick={close.clone()}>{ "Done" }</button>
                 </div>
+                { match *tool {
+                    GridTool::Import => html! { <MarksImport test_id={p.test_id} batch_id={p.batch_id} sections={sheet.test.sections.clone()} on_imported={refresh.clone()} /> },
+                    GridTool::Grace => html! { <GraceForm test={sheet.test.clone()} on_saved={refresh.clone()} /> },
+                    GridTool::None => html! {},
+                } }
                 <p class="muted small">{ "Type the marks and press Enter to save and go down; A marks a student absent; Tab goes across." }</p>
                 if sheet.lines.is_empty() {
                     <p class="empty">{ "Nobody holds a seat in this batch yet." }</p>
@@ -315,13 +340,14 @@ fn MarksGrid(p: &MarksGridProps) -> Html {
                     <table class="grid marks">
                         <thead><tr>
                             <th>{ "Student" }</th>
-                            { for sheet.test.sections.iter().map(|s| html! { <th>{ format!("{} (/{})", s.name, marks::format(s.max_hundredths)) }</th> }) }
+                            { for sheet.test.sections.iter().map(|s| html! { <th>{ format!("{} (/{})", s.name, marks::format(s.max_hundredths)) }
+                                if s.grace_hundredths > 0 { <div class="muted small" title={s.grace_reason.clone()}>{ format!("+{} grace", marks::format(s.grace_hundredths)) }</div> }</th> }) }
                             <th>{ format!("Total (/{})", marks::format(sheet.test.max_hundredths)) }</th>
                         </tr></thead>
                         <tbody>{ for sheet.lines.iter().enumerate().map(|(r, l)| {
                             let total = totals.get(&l.student_id).copied().unwrap_or(l.total_hundredths);
                             html! {
-                                <tr key={l.student_id.to_string()}>
+                                <tr key={format!("{}-{}", l.student_id, *version)}>
                                     <td>{ &l.student_name }<span class="muted small">{ format!(" {}", l.student_code) }</span></td>
                                     { for l.cells.iter().enumerate().map(|(c, cell)| html! {
                                         <td><MarkInput test_id={p.test_id} batch_id={p.batch_id} section_id={cell.section_id} student_id={l.student_id}
@@ -336,6 +362,134 @@ fn MarksGrid(p: &MarksGridProps) -> Html {
             </div>
         }
     })
+}
+
+/// The panel open above the grid.
+#[derive(Clone, Copy, PartialEq)]
+enum GridTool {
+    None,
+    Import,
+    Grace,
+}
+
+#[derive(Properties, PartialEq)]
+struct MarksImportProps {
+    test_id: PaperTestId,
+    batch_id: BatchId,
+    sections: Vec<TestSection>,
+    on_imported: Callback<()>,
+}
+
+/// An OMR export: checked (every problem by row and column), then imported.
+#[component]
+fn MarksImport(p: &MarksImportProps) -> Html {
+    let s = use_session();
+    let error = use_state(|| None::<ApiError>);
+    let report = use_state(|| None::<ImportReport>);
+    let (file, on_file) = use_text_file(error.clone(), report.clone());
+    let run = |commit: bool| {
+        let (file, report, error, s, done, test_id, batch_id) = (
+            file.clone(),
+            report.clone(),
+            error.clone(),
+            s.clone(),
+            p.on_imported.clone(),
+            p.test_id,
+            p.batch_id,
+        );
+        Callback::from(move |_: MouseEvent| {
+            let Some((_, content)) = (*file).clone() else {
+                return error.set(Some(ApiError::invalid(
+                    "content",
+                    "Choose the CSV your OMR software saved first.",
+                )));
+            };
+            let (report, done) = (report.clone(), done.clone());
+            act(ImportMarks { test_id, batch_id, content, commit }, error.clone(), s.clone(), move |r| {
+                if r.written > 0 {
+                    done.emit(());
+                }
+                report.set(Some(r));
+            });
+        })
+    };
+    let columns: Vec<&str> = p.sections.iter().map(|s| s.name.as_str()).collect();
+    html! {
+        <div class="card inset" id="marks-import">
+            <p class="muted small">{ format!("A CSV with a roll-number column (Code or Roll No) and one column per section: {}. Other columns are ignored.", columns.join(", ")) }</p>
+            <div class="bank-import">
+                <input type="file" id="marks-file" accept=".csv,text/csv" onchange={on_file} />
+                if let Some((name, _)) = &*file { <span class="muted">{ name.clone() }</span> }
+                <button type="button" id="marks-check" onclick={run(false)}>{ "Check the file" }</button>
+                if let Some(r) = &*report {
+                    if r.errors.is_empty() && r.written == 0 {
+                        <button type="button" class="primary" id="marks-commit" onclick={run(true)}>{ format!("Import {} rows", r.rows) }</button>
+                    }
+                }
+            </div>
+            if let Some(e) = &*error { <div class="form-error" role="alert">{ &e.message }</div> }
+            if let Some(r) = &*report { <ImportFindings report={r.clone()} things="rows" place="Row" id="marks-report" /> }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GraceFormProps {
+    test: PaperTest,
+    on_saved: Callback<()>,
+}
+
+/// Grace marks for everyone who sat a section, with the reason.
+#[component]
+fn GraceForm(p: &GraceFormProps) -> Html {
+    let s = use_session();
+    let error = use_state(|| None::<ApiError>);
+    let section = use_state(|| p.test.sections.first().map(|s| s.id.to_string()).unwrap_or_default());
+    let grace = use_state(String::new);
+    let reason = use_state(String::new);
+    let done = use_state(|| false);
+    let onsubmit = {
+        let (section, grace, reason, error, s, saved, done, test_id) = (
+            section.clone(),
+            grace.clone(),
+            reason.clone(),
+            error.clone(),
+            s.clone(),
+            p.on_saved.clone(),
+            done.clone(),
+            p.test.id,
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Ok(id) = section.parse() else { return };
+            let (saved, done) = (saved.clone(), done.clone());
+            let input = ModerateSection {
+                test_id,
+                section_id: TestSectionId(id),
+                grace: (*grace).clone(),
+                reason: (*reason).clone(),
+            };
+            act(input, error.clone(), s.clone(), move |_| {
+                done.set(true);
+                saved.emit(());
+            });
+        })
+    };
+    let options: Vec<(String, String)> =
+        p.test.sections.iter().map(|s| (s.id.to_string(), s.name.clone())).collect();
+    let err = (*error).clone();
+    html! {
+        <form class="card inset" id="grace-form" {onsubmit}>
+            <FormError error={err.clone()} fields={vec!["section_id", "grace", "reason"]} />
+            <div class="row">
+                <Select label="Section" name="section_id" value={(*section).clone()} {options} on_change={let v = section.clone(); Callback::from(move |x: String| v.set(x))} error={err.clone()} />
+                <Field label="Grace marks" name="grace" value={(*grace).clone()} inputmode="decimal" on_input={let v = grace.clone(); Callback::from(move |x: String| v.set(x))} error={err.clone()} hint="0 takes them back" />
+                <Field label="Why" name="reason" value={(*reason).clone()} on_input={let v = reason.clone(); Callback::from(move |x: String| v.set(x))} error={err.clone()} hint="e.g. Question 7 was misprinted" />
+                <div class="actions"><button type="submit" class="primary">{ "Give grace " }<kbd>{ "Enter" }</kbd></button></div>
+            </div>
+            if *done { <p class="notice success" role="status">{ "Grace saved; the totals below include it." }</p> }
+        </form>
+    }
 }
 
 fn cell_text(c: &MarkCell) -> String {
@@ -365,6 +519,14 @@ fn MarkInput(p: &MarkInputProps) -> Html {
     let text = use_state(|| p.initial.clone());
     let saved = use_state(|| p.initial.clone());
     let error = use_state(|| None::<ApiError>);
+    // What the desk holds changed underneath (an import, grace): show it.
+    {
+        let (text, saved) = (text.clone(), saved.clone());
+        use_effect_with(p.initial.clone(), move |initial| {
+            text.set(initial.clone());
+            saved.set(initial.clone());
+        });
+    }
     let id = format!("mark-{}-{}", p.row, p.col);
     // Saves when the text differs from what is saved; `then` runs after a
     // good answer (the next cell takes the focus).
