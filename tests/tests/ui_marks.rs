@@ -157,6 +157,30 @@ async fn a_teacher_enters_sixty_marks_from_the_keyboard_and_reads_the_rank_list(
     let cell: String = app.find("#mark-0-0").await.prop("value").await.unwrap().unwrap_or_default();
     assert_eq!(cell, "30", "the cell shows the imported mark");
     app.screenshot("marks-grace-and-import").await;
+
+    // Student 01's page: the test with rank and percentile, and the report
+    // card saved as PDF.
+    app.click_centred("[data-area='Students']").await;
+    app.click_button("tr", "Student 01", "Student 01").await;
+    app.click("#tab-marks").await;
+    let row = app.wait_text("#student-marks", "Weekly Test 14").await;
+    assert!(row.contains("32 / 40"), "{row}");
+    app.type_into("#report-card [name='from']", "1/1/2027").await;
+    app.type_into("#report-card [name='to']", "31-3-2027").await;
+    app.type_into("#report-card [name='remarks']", "Steady; revise optics.").await;
+    app.click("#report-card .save-pdf").await;
+    let notice = app.wait_text("#report-card-notice", "Report card saved as").await;
+    let path = notice.trim_start_matches("Report card saved as ").trim().to_owned();
+    let pdf = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    if let Ok(out) = std::process::Command::new("pdftotext").args([path.as_str(), "-"]).output() {
+        let text = String::from_utf8_lossy(&out.stdout);
+        if out.status.success() {
+            assert!(text.contains("Report card") && text.contains("Steady; revise optics."), "{text}");
+            assert!(text.contains("32 / 40"), "{text}");
+        }
+    }
+    app.screenshot("student-marks-and-report-card").await;
     app.close().await;
 }
 

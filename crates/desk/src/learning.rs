@@ -436,6 +436,7 @@ impl Desk {
         let enrolments = crate::students::roster::of_student(&db.conn, row.id)?;
         let attendance = crate::attendance::report::student_attendance(&db.conn, row.id)?;
         let fees = Some(crate::money::account(&db.conn, row.id, self.today())?);
-        Ok(MyRecord { student, enrolments, attendance, fees })
+        let marks = crate::assessment::record::student_marks(&db.conn, row.id)?;
+        Ok(MyRecord { student, enrolments, attendance, fees, marks })
     }
 }

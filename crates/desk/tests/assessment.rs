@@ -574,3 +574,117 @@ fn aiken_and_csv_banks_and_who_may_read_a_bank() {
         "answer keys stay with teachers"
     );
 }
+
+#[test]
+fn a_students_marks_and_report_card_show_rank_and_percentile() {
+    let f = fixture();
+    let (_, teacher) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
+    let batch = f.physics_batch(teacher.user_id, |_| {});
+    let asha = admit(&f, f.branch, batch, "Asha Rao");
+    let bilal = admit(&f, f.branch, batch, "Bilal Khan");
+    let test = sit(&f, &teacher, paper(&f, &teacher).id, batch);
+    enter(&f, &teacher, &test, batch, 0, asha, "27").unwrap();
+    enter(&f, &teacher, &test, batch, 1, asha, "A").unwrap();
+    enter(&f, &teacher, &test, batch, 0, bilal, "20").unwrap();
+    enter(&f, &teacher, &test, batch, 1, bilal, "10").unwrap();
+
+    let marks = f.desk.list_student_marks(&teacher, ListStudentMarks { student_id: asha }).unwrap();
+    assert_eq!(marks.len(), 1);
+    let m = &marks[0];
+    assert_eq!((m.total_hundredths, m.max_hundredths, m.rank, m.ranked), (Some(2700), 5000, Some(2), 2));
+    assert_eq!(m.percentile_hundredths, Some(5000));
+    assert_eq!(m.sections[1], ("Chemistry".to_owned(), None, 2000), "absent in Chemistry");
+
+    let card = f
+        .desk
+        .get_report_card(
+            &teacher,
+            GetReportCard {
+                student_id: bilal,
+                from: "1/6/2026".into(),
+                to: "30/6/2026".into(),
+                remarks: "Steady; revise optics.".into(),
+            },
+        )
+        .unwrap();
+    let line = |needle: &str| {
+        card.lines.iter().find(|l| l.text.contains(needle)).unwrap_or_else(|| panic!("{needle}: {card:?}"))
+    };
+    assert_eq!(line("Weekly Test 14").figure, "30 / 50 · rank 1 of 2 · 100 percentile");
+    assert_eq!(line("Physics 20").text, "Physics 20 / 30 · Chemistry 10 / 20");
+    assert!(line("Term:").text.contains("1 Jun 2026 to 30 Jun 2026"));
+    line("Steady; revise optics.");
+    line("No classes marked in this term.");
+    let later = f
+        .desk
+        .get_report_card(
+            &teacher,
+            GetReportCard {
+                student_id: bilal,
+                from: "1/7/2026".into(),
+                to: "31/7/2026".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(
+        later.lines.iter().any(|l| l.text == "No tests in this term."),
+        "a test outside the term is left out"
+    );
+    assert!(later.lines.iter().any(|l| l.text.starts_with("____")), "room for remarks by hand");
+
+    let saved = f
+        .desk
+        .save_report_card(
+            &teacher,
+            SaveReportCard { card: GetReportCard { student_id: bilal, ..Default::default() } },
+        )
+        .unwrap();
+    assert!(std::fs::read(&saved).unwrap().starts_with(b"%PDF"), "{saved}");
+
+    let field =
+        |input: GetReportCard| f.desk.get_report_card(&teacher, input).map_err(api).unwrap_err().field;
+    let card = |from: &str, to: &str| GetReportCard {
+        student_id: bilal,
+        from: from.into(),
+        to: to.into(),
+        ..Default::default()
+    };
+    assert_eq!(field(card("1/7/2026", "1/6/2026")), Some("from".into()));
+    assert_eq!(field(card("", "31/02/2026")), Some("to".into()));
+    let hsr = f.second_branch();
+    let (_, elsewhere) = f.staff("hema@example.com", "TEACHER", Some(hsr));
+    assert_eq!(
+        f.desk.get_report_card(&elsewhere, card("", "")).map_err(api).unwrap_err().code,
+        ErrorCode::PermissionDenied,
+        "a teacher of another branch"
+    );
+
+    // The student sees their own marks, rank and percentile.
+    f.desk
+        .give_student_login(
+            &f.director,
+            branchdesk_api::commands::students::GiveStudentLogin {
+                student_id: asha,
+                email: "asha@example.com".into(),
+                password: "Maple-Lantern-44".into(),
+            },
+        )
+        .unwrap();
+    let (t, _) = f
+        .desk
+        .login(branchdesk_api::commands::session::Login {
+            email: "asha@example.com".into(),
+            password: "Maple-Lantern-44".into(),
+        })
+        .unwrap();
+    let me = f.desk.actor(&t).unwrap();
+    let mine = f.desk.get_my_record(&me, Default::default()).unwrap();
+    assert_eq!(mine.marks.len(), 1);
+    assert_eq!(mine.marks[0].rank, Some(2));
+    assert_eq!(
+        f.desk.list_student_marks(&me, ListStudentMarks { student_id: bilal }).map_err(api).unwrap_err().code,
+        ErrorCode::PermissionDenied,
+        "nobody else's"
+    );
+}

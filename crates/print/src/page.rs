@@ -49,7 +49,11 @@ fn layout(doc: &Printable) -> Vec<Vec<Placed>> {
     for line in &doc.lines {
         let (size, bold) = style(line.style);
         let leading = size + 6.0;
-        let amount = line.amount_minor.map(|m| text::shape(&amount::format_in(&doc.currency, m), bold));
+        let amount = match line.amount_minor {
+            Some(m) => Some(text::shape(&amount::format_in(&doc.currency, m), bold)),
+            None if !line.figure.trim().is_empty() => Some(text::shape(line.figure.trim(), bold)),
+            None => None,
+        };
         let room = RIGHT - LEFT - amount.as_ref().map_or(0.0, |a| a.width_at(size) + GUTTER);
         let words = text::wrap(&line.text, bold, size, room);
         let rows = words.len().max(1);
@@ -114,7 +118,7 @@ mod tests {
     use branchdesk_api::commands::money::PrintLine;
 
     fn line(style: PrintStyle, text: &str, amount_minor: Option<i64>) -> PrintLine {
-        PrintLine { style, text: text.into(), amount_minor, space_before: 0 }
+        PrintLine { style, text: text.into(), amount_minor, space_before: 0, ..Default::default() }
     }
 
     #[test]

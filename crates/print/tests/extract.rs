@@ -6,7 +6,7 @@ use branchdesk_api::commands::money::{PrintLine, PrintStyle, Printable};
 use std::process::Command;
 
 fn line(style: PrintStyle, text: &str, amount_minor: Option<i64>) -> PrintLine {
-    PrintLine { style, text: text.into(), amount_minor, space_before: 0 }
+    PrintLine { style, text: text.into(), amount_minor, space_before: 0, ..Default::default() }
 }
 
 fn doc(lines: Vec<PrintLine>) -> Printable {

@@ -74,10 +74,15 @@ fn lay_out(document: &web_sys::Document, sheet: &web_sys::Element, doc: &Printab
         let words = document.create_element("span").ok()?;
         words.set_text_content(Some(&l.text));
         line.append_child(&words).ok()?;
-        if let Some(minor) = l.amount_minor {
+        let shown = match l.amount_minor {
+            Some(minor) => Some(format_in(&doc.currency, minor)),
+            None if !l.figure.trim().is_empty() => Some(l.figure.trim().to_owned()),
+            None => None,
+        };
+        if let Some(text) = shown {
             let figure = document.create_element("span").ok()?;
             figure.set_class_name("figure");
-            figure.set_text_content(Some(&format_in(&doc.currency, minor)));
+            figure.set_text_content(Some(&text));
             line.append_child(&figure).ok()?;
         }
         sheet.append_child(&line).ok()?;

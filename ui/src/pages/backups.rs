@@ -183,6 +183,7 @@ fn recovery_sheet(k: &RecoveryKey) -> Printable {
         text: text.to_owned(),
         amount_minor: None,
         space_before,
+        figure: String::new(),
     };
     Printable {
         title: "Branchdesk recovery key".into(),

@@ -130,6 +130,10 @@ pub fn MyRecordCard() -> Html {
                             None => "No fees pending.".to_owned(),
                         } }</p>
                     }
+                    if !r.marks.is_empty() {
+                        <h3>{ "My tests" }</h3>
+                        <super::student_marks::MarksTable marks={r.marks.clone()} />
+                    }
                     <ul class="plain">{ for r.attendance.lines.iter().take(20).map(|l| html! { <li>{ format!("{} · {} · {}", crate::format::day(&l.date), l.batch_name, l.status.label()) }</li> }) }</ul>
                     { for r.enrolments.iter().filter(|e| e.status.holds_seat()).map(|e| html! { <MyCurriculumCard batch_id={e.batch_id} /> }) }
                 </>

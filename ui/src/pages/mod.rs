@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | `home` | Today | `timetable` (today's classes) |
 //! | `leads` | Enquiries | `leads` |
-//! | `students`, `student` | Students (a student's page) | `students` |
+//! | `students`, `student`, `student_marks` (its Marks tab, and a student's own tests) | Students (a student's page) | `students`, `assessment` |
 //! | `timetable`, `batches`, `batch_sessions` (a batch's students and classes), `submissions` (its hand-ins) | Timetable, Batches | `timetable`, `academics` |
 //! | `courses`, `curriculum` (one version, inside Courses), `curriculum_edit` (a module or lesson changed in place) | Courses | `academics` |
 //! | `learning` (a student's own lessons, on Today) | — | `academics` |
@@ -57,6 +57,7 @@ pub mod settings;
 pub mod setup;
 pub mod sheet;
 pub mod student;
+pub mod student_marks;
 pub mod students;
 pub mod submissions;
 pub mod tests;

@@ -23,14 +23,16 @@ enum Tab {
     Guardians,
     Enrolments,
     Attendance,
+    Marks,
     Fees,
 }
 
-const TABS: [(Tab, &str); 5] = [
+const TABS: [(Tab, &str); 6] = [
     (Tab::Profile, "Profile"),
     (Tab::Guardians, "Guardians"),
     (Tab::Enrolments, "Enrolments"),
     (Tab::Attendance, "Attendance"),
+    (Tab::Marks, "Marks"),
     (Tab::Fees, "Fees"),
 ];
 
@@ -133,6 +135,7 @@ pub fn StudentPage(p: &StudentPageProps) -> Html {
                 Tab::Guardians => html! { <Guardians student={st.clone()} on_saved={reload.clone()} /> },
                 Tab::Enrolments => html! { <Enrolments detail={d.clone()} on_saved={reload.clone()} /> },
                 Tab::Attendance => html! { <AttendanceTab id={st.id} /> },
+                Tab::Marks => html! { <super::student_marks::StudentMarks id={st.id} /> },
                 Tab::Fees => html! { <super::fees::Fees id={st.id} archived={st.archived} /> },
             } }
         </section>

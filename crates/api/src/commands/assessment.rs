@@ -359,3 +359,54 @@ pub struct ExportQuestions {
     pub course_id: CourseId,
 }
 command!(ExportQuestions => "export_questions", Permission -> super::imports::SavedFile);
+
+/// One test a student sat, as their record and report card show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentMark {
+    pub test_id: PaperTestId,
+    pub test_name: String,
+    /// ISO date of the batch's sitting.
+    pub held_on: String,
+    pub batch_name: String,
+    /// Per section: its name, what counts (None: absent or not entered)
+    /// and its maximum.
+    pub sections: Vec<(String, Option<i64>, i64)>,
+    /// None: absent throughout or nothing entered.
+    pub total_hundredths: Option<i64>,
+    pub max_hundredths: i64,
+    /// Among everyone ranked in the branches this desk holds.
+    pub rank: Option<u32>,
+    pub ranked: u32,
+    pub percentile_hundredths: Option<u32>,
+}
+
+/// A student's tests, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListStudentMarks {
+    pub student_id: StudentId,
+}
+command!(ListStudentMarks => "list_student_marks", Permission -> Vec<StudentMark>);
+
+/// A student's report card for a term: the organisation's header, tests
+/// with marks, rank and percentile, attendance, assignments, and the
+/// teacher's remarks (typed here; left blank, a line to write them by hand).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetReportCard {
+    pub student_id: StudentId,
+    /// Day first as typed, or ISO; empty `from`: three months before `to`;
+    /// empty `to`: today.
+    pub from: String,
+    pub to: String,
+    pub remarks: String,
+}
+command!(GetReportCard => "get_report_card", Permission -> super::money::Printable);
+
+/// The report card as a PDF in the exports folder; answers its path.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveReportCard {
+    pub card: GetReportCard,
+}
+command!(SaveReportCard => "save_report_card", Permission -> String);

@@ -187,6 +187,9 @@ pub struct PrintLine {
     pub amount_minor: Option<i64>,
     /// Extra space above the line, in points.
     pub space_before: u8,
+    /// A figure that is not money (marks, a share), set right like an
+    /// amount; ignored when `amount_minor` is given.
+    pub figure: String,
 }
 
 /// A receipt, salary slip or invoice as lines: the one layout its PDF and

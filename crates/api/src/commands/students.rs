@@ -427,6 +427,9 @@ pub struct MyRecord {
     /// Their dues, receipts and what is pending.
     #[serde(default)]
     pub fees: Option<super::money::StudentAccount>,
+    /// Their tests with marks, rank and percentile, newest first.
+    #[serde(default)]
+    pub marks: Vec<super::assessment::StudentMark>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

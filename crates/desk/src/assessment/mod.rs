@@ -14,6 +14,7 @@ mod marks;
 mod papers;
 mod rank_list;
 pub mod ranks;
+pub(crate) mod record;
 pub mod scoring;
 pub mod store;
 

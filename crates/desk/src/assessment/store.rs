@@ -176,3 +176,35 @@ pub fn sits(conn: &Connection, test: PaperTestId, batch: BatchId, student: Stude
         )?
         .query_row((test.to_string(), batch.to_string(), student.to_string()), read::value)?)
 }
+
+/// Every ranked student's total in a test (each live section with its
+/// grace, capped at its maximum; absent and blank cells count nothing; a
+/// student with nothing that counts is not here), in one read.
+pub fn totals_of(conn: &Connection, test: PaperTestId) -> Result<Vec<(StudentId, i64)>> {
+    #[derive(Deserialize)]
+    struct Total {
+        student_id: StudentId,
+        total: i64,
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.student_id, sum(min(s.max_hundredths, m.marks_hundredths + s.grace_hundredths)) AS total
+         FROM test_marks m JOIN paper_test_sections s ON s.id = m.section_id AND s.removed = 0
+         WHERE m.test_id = ?1 AND m.absent = 0 AND m.marks_hundredths IS NOT NULL
+         GROUP BY m.student_id",
+    )?;
+    let rows: Vec<Total> = read::all(&mut stmt, [test.to_string()])?;
+    Ok(rows.into_iter().map(|t| (t.student_id, t.total)).collect())
+}
+
+/// The sittings a student sat: those of batches they were enrolled in and
+/// any they have marks in, newest first.
+pub fn sittings_of_student(conn: &Connection, student: StudentId) -> Result<Vec<SittingRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SITTING_COLUMNS} FROM test_sittings t
+         WHERE t.batch_id IN (SELECT batch_id FROM enrolments WHERE student_id = ?1)
+            OR EXISTS (SELECT 1 FROM test_marks m WHERE m.test_id = t.test_id AND m.batch_id = t.batch_id
+                       AND m.student_id = ?1)
+         ORDER BY t.held_on DESC, t.id"
+    ))?;
+    Ok(read::all(&mut stmt, [student.to_string()])?)
+}
