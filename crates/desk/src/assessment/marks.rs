@@ -180,6 +180,7 @@ impl Desk {
     /// number in this batch, each section's cell against its maximum),
     /// nothing written while any row is wrong, then all rows in one action.
     pub fn import_marks(&self, actor: &Actor, input: ImportMarks) -> Result<ImportReport> {
+        actor.require_somewhere(Permission::MarkAttendance)?;
         if input.content.len() > MAX_IMPORT_BYTES {
             return Err(ApiError::invalid("content", "This file is too large for a marks list.").into());
         }

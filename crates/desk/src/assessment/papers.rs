@@ -246,6 +246,9 @@ impl Desk {
     /// section still counts at most its maximum. The audit log keeps who
     /// gave what and when; the reason stays with the section.
     pub fn moderate_section(&self, actor: &Actor, input: ModerateSection) -> Result<PaperTest> {
+        if !actor.can(Permission::ManageCourse, None) {
+            actor.require_somewhere(Permission::MarkAttendance)?;
+        }
         let db = self.db();
         let test = paper(&db.conn, input.test_id, "test_id")?;
         must_edit(actor, &test)?;
