@@ -9,6 +9,8 @@
 #   scripts/mutants.sh                 every file below
 #   scripts/mutants.sh money/settle.rs only files whose path contains this
 # Each mutant may take MUTANT_TIMEOUT seconds of tests (default 600).
+# MUTANTS_RE limits the run to mutants whose name matches (a file and its
+# lines, say 'authz.rs:2[6-9][0-9]:'), to check what a change touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/branchdesk/target}"
@@ -27,7 +29,7 @@ desk_files=(
   src/sync/apply.rs src/sync/unique.rs src/sync/snapshot.rs
   src/attendance/store.rs src/attendance/mod.rs
 )
-server_files=(src/authz.rs)
+server_files=(src/authz.rs src/store/mod.rs)
 filter="${1:-}"
 out=target/mutants
 mkdir -p "$out"
@@ -36,14 +38,17 @@ run() {
   local package=$1 dir=$2; shift 2
   local args=()
   for f in "$@"; do
-    if [ -z "$filter" ] || [[ "$f" == *"$filter"* ]]; then args+=(--file "$f"); fi
+    # cargo-mutants reads --file from the workspace root, wherever it runs.
+    if [ -z "$filter" ] || [[ "$f" == *"$filter"* ]]; then args+=(--file "$dir/$f"); fi
   done
   [ "${#args[@]}" -gt 0 ] || return 0
   echo "==> $package: ${#args[@]} file(s)" >&2
   # In place: the shared, warm build cache serves every mutant. The exit
   # code says mutants were missed; the summary below decides.
+  local only=()
+  [ -z "${MUTANTS_RE:-}" ] || only=(--re "$MUTANTS_RE")
   (cd "$dir" && cargo mutants --in-place --no-shuffle --timeout "${MUTANT_TIMEOUT:-600}" \
-      --output "../../$out/$package" "${args[@]}") || true
+      --output "../../$out/$package" "${only[@]}" "${args[@]}") || true
 }
 
 run branchdesk-desk crates/desk "${desk_files[@]}"

@@ -281,6 +281,66 @@ mod tests {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), Value::from(*v))).collect()
     }
 
+    fn op(entity: &str, columns: Value) -> Op {
+        Op {
+            seq: 1,
+            op_id: "o".into(),
+            author_user_id: Some("u".into()),
+            scope: "branch:B".into(),
+            entity: entity.into(),
+            entity_id: "row".into(),
+            kind: "update".into(),
+            columns: columns.as_object().cloned().unwrap_or_default(),
+            hlc: "0".into(),
+            schema_version: 27,
+            signature: None,
+        }
+    }
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    /// The rows authorisation judges an op by: a file's record, a paper's
+    /// section's paper (also when an edit leaves `test_id` out), a hand-in's
+    /// student and their account; nothing for other tables or for a table
+    /// that takes no files.
+    #[test]
+    fn an_op_is_judged_by_the_rows_it_belongs_to() {
+        use serde_json::json;
+        let bill = op("attachments", json!({ "owner_table": "expenses", "owner_id": "e1" }));
+        assert_eq!(owner_key(&bill, None), Some(("expenses".into(), "e1".into())));
+        let stray = op("attachments", json!({ "owner_table": "users", "owner_id": "u1" }));
+        assert_eq!(owner_key(&stray, None), None, "users take no files");
+        let section = op("paper_test_sections", json!({ "max_hundredths": 100 }));
+        let held = obj(json!({ "test_id": "p1" }));
+        assert_eq!(owner_key(&section, Some(&held)), Some(("paper_tests".into(), "p1".into())));
+        assert_eq!(owner_key(&op("students", json!({ "test_id": "p1" })), None), None);
+
+        let hand_in = op("submissions", json!({ "student_id": "s1" }));
+        assert_eq!(student_of(&hand_in, None, None), Some("s1".into()));
+        let file = op("attachments", json!({ "owner_table": "submissions", "owner_id": "h1" }));
+        let owner = obj(json!({ "student_id": "s2" }));
+        assert_eq!(student_of(&file, None, Some(&owner)), Some("s2".into()));
+        assert_eq!(student_of(&bill, None, Some(&owner)), None, "a bill is nobody's own");
+        assert_eq!(student_of(&op("students", json!({ "student_id": "s1" })), None, None), None);
+
+        let rows = |table: &str, id: &str| -> Result<Option<Map<String, Value>>, ()> {
+            Ok(match (table, id) {
+                ("submissions", "h1") => Some(obj(json!({ "student_id": "s2", "branch_id": "B" }))),
+                ("students", "s2") => Some(obj(json!({ "user_id": "acct-2" }))),
+                ("paper_tests", "p1") => Some(obj(json!({ "created_by": "t1" }))),
+                _ => None,
+            })
+        };
+        let r = related(&file, None, rows).unwrap();
+        assert_eq!(r.student_account.as_deref(), Some("acct-2"));
+        assert_eq!(r.owner.and_then(|o| o.get("branch_id").cloned()), Some(json!("B")));
+        let r = related(&section, Some(&held), rows).unwrap();
+        assert_eq!(r.owner.and_then(|o| o.get("created_by").cloned()), Some(json!("t1")));
+        assert_eq!(r.student_account, None);
+    }
+
     #[test]
     fn one_op_keeps_one_clock_and_a_later_edit_names_its_columns() {
         let mut k = Kept::default();
