@@ -688,3 +688,49 @@ fn a_students_marks_and_report_card_show_rank_and_percentile() {
         "nobody else's"
     );
 }
+
+#[test]
+fn a_sitting_is_tied_to_the_batchs_exam_in_the_timetable() {
+    let f = fixture();
+    let (_, teacher) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
+    let batch = f.physics_batch(teacher.user_id, |_| {});
+    let exam = |title: &str, batch_id| {
+        f.desk
+            .save_event(
+                &f.director,
+                branchdesk_api::commands::timetable::SaveEvent {
+                    branch_id: f.branch,
+                    kind: branchdesk_api::commands::timetable::EventKind::Exam,
+                    title: title.into(),
+                    start_date: "2026-06-14".into(),
+                    end_date: "2026-06-14".into(),
+                    start: "10:00".into(),
+                    end: "12:00".into(),
+                    batch_id,
+                    cancels: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+    };
+    exam("Branch-wide mock", None);
+    let own = exam("Physics unit test", Some(batch));
+    let test = sit(&f, &teacher, paper(&f, &teacher).id, batch);
+    assert_eq!(test.sittings[0].event_id, Some(own.id), "the batch's own exam that day");
+    assert_eq!(test.sittings[0].event_title, "Physics unit test");
+    // Set for another day: no exam then, so none is tied.
+    let moved = f
+        .desk
+        .set_test_sitting(
+            &teacher,
+            SetTestSitting {
+                test_id: test.id,
+                batch_id: batch,
+                held_on: "21/06/2026".into(),
+                event_id: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(moved.sittings[0].event_id, None);
+    assert_eq!(moved.sittings[0].held_on, "2026-06-21");
+}

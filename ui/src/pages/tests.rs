@@ -81,6 +81,7 @@ pub fn TestsPage() -> Html {
                                     { for t.sittings.iter().map(|s| html! {
                                         <button class="link" onclick={open(View::Marks(t.id, s.batch_id))} title="Enter marks">
                                             { format!("{} ({}/{} entered)", s.batch_name, s.entered, s.students) }
+                                            if !s.event_title.is_empty() { <span class="muted small">{ format!(" · {}", s.event_title) }</span> }
                                         </button>
                                     }) }
                                     <SitBatch test={t.clone()} on_set={reload.clone()} />

@@ -28,7 +28,9 @@ pub struct Sitting {
     pub branch_name: String,
     /// ISO date.
     pub held_on: String,
+    /// The exam event of the timetable it is tied to, and its title.
     pub event_id: Option<EventId>,
+    pub event_title: String,
     /// Students on the batch's roster (holding a seat).
     pub students: u32,
     /// Students with every section entered (marks or absent).
@@ -85,8 +87,10 @@ pub struct SavePaperTest {
 }
 command!(SavePaperTest => "save_paper_test", Permission -> PaperTest);
 
-/// Sets a test for a batch (its roster sits it) on a day, optionally tied
-/// to the exam event of the timetable. Setting it again changes the day.
+/// Sets a test for a batch (its roster sits it) on a day, tied to an exam
+/// event of the timetable: the one given, else the batch's (or the
+/// branch's) exam on that day, if there is one. Setting it again changes
+/// the day.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SetTestSitting {

@@ -123,6 +123,12 @@ pub(crate) fn view(conn: &Connection, actor: &Actor, t: &PaperTestRow) -> Result
                 .unwrap_or_default(),
             held_on: s.held_on.to_string(),
             event_id: s.event_id,
+            event_title: match s.event_id {
+                Some(e) => {
+                    crate::timetable::store::event_by_id(conn, e)?.map(|e| e.title).unwrap_or_default()
+                }
+                None => String::new(),
+            },
             students: roster.len() as u32,
             entered: entered as u32,
         });

@@ -222,6 +222,10 @@ impl Desk {
                 return Err(ApiError::invalid("event_id", "That event is in another branch.").into());
             }
         }
+        let event_id = match input.event_id {
+            Some(e) => Some(e),
+            None => store::exam_on(&db.conn, batch.branch_id, batch.id, held_on)?,
+        };
         let old = store::sitting(&db.conn, test.id, batch.id)?;
         drop(db);
         let now = self.clock().now();
@@ -231,7 +235,7 @@ impl Desk {
             test_id: test.id,
             batch_id: batch.id,
             held_on,
-            event_id: input.event_id,
+            event_id,
             created_at: old.as_ref().map_or(now, |o| o.created_at),
             updated_at: now,
         };

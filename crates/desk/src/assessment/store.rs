@@ -208,3 +208,27 @@ pub fn sittings_of_student(conn: &Connection, student: StudentId) -> Result<Vec<
     ))?;
     Ok(read::all(&mut stmt, [student.to_string()])?)
 }
+
+/// The exam event of the timetable on `day` for `batch` (or for its whole
+/// branch when the batch has none of its own), if any.
+pub fn exam_on(
+    conn: &Connection,
+    branch: BranchId,
+    batch: BatchId,
+    day: NaiveDate,
+) -> Result<Option<EventId>> {
+    #[derive(Deserialize)]
+    struct Exam {
+        id: EventId,
+    }
+    let exam: Option<Exam> = conn
+        .prepare_cached(
+            "SELECT id FROM events
+             WHERE branch_id = ?1 AND kind = 'EXAM' AND deleted_at IS NULL
+               AND (batch_id = ?2 OR batch_id IS NULL) AND start_date <= ?3 AND end_date >= ?3
+             ORDER BY batch_id IS NULL, start_date, id LIMIT 1",
+        )?
+        .query_row((branch.to_string(), batch.to_string(), day.to_string()), read::row)
+        .optional()?;
+    Ok(exam.map(|e| e.id))
+}
