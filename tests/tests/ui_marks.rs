@@ -114,6 +114,10 @@ async fn a_teacher_enters_sixty_marks_from_the_keyboard_and_reads_the_rank_list(
     assert_eq!(rank_of(2), ("1", "Student 41"), "ties share rank 1");
     assert_eq!(rank_of(3), ("4", "Student 02"), "then rank 4");
     app.wait_text("#not-ranked", "Student 07").await;
+    // 59 ranked between 21 and 40 of 40: the bars from 50 % up.
+    let bands = app.text("#rank-bands").await;
+    assert!(bands.contains("50%") && bands.contains("90%"), "{bands}");
+    assert_eq!(app.count("#rank-bands .bar.h0").await, 5, "nobody below half marks: {bands}");
     app.screenshot("rank-list").await;
 
     // Back to the grid: two grace marks in Physics, capped at the maximum.

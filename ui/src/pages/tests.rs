@@ -646,6 +646,7 @@ fn RankListView(p: &RankListProps) -> Html {
                     if l.lines.is_empty() {
                         <p class="empty">{ "No marks entered yet." }</p>
                     } else {
+                        <Bands bands={l.bands.clone()} />
                         <table class="grid" id="rank-table">
                             <thead><tr><th>{ "Rank" }</th><th>{ "Student" }</th><th>{ "Branch" }</th><th>{ "Batch" }</th>
                                 { for l.test.sections.iter().map(|s| html! { <th class="num">{ &s.name }</th> }) }
@@ -666,6 +667,33 @@ fn RankListView(p: &RankListProps) -> Html {
                         <p class="muted small" id="not-ranked">{ format!("Not ranked (absent or no marks): {}", l.not_ranked.join(", ")) }</p>
                     }
                 </>
+            }) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct BandsProps {
+    bands: Vec<u32>,
+}
+
+/// How the class scored: students in each tenth of the maximum, as bars.
+#[component]
+fn Bands(p: &BandsProps) -> Html {
+    let most = p.bands.iter().copied().max().unwrap_or(0).max(1);
+    html! {
+        <div class="bands" id="rank-bands" aria-label="Students in each tenth of the maximum marks">
+            { for p.bands.iter().enumerate().map(|(i, n)| {
+                // Heights in tenths (classes, not inline styles: the
+                // content security policy allows none).
+                let level = (u64::from(*n) * 10).div_ceil(u64::from(most));
+                html! {
+                    <div class="band" title={format!("{n} scored {}–{} %", i * 10, if i == 9 { 100 } else { i * 10 + 10 })}>
+                        <span class="count">{ n }</span>
+                        <div class={format!("bar h{level}")}></div>
+                        <span class="muted small">{ format!("{}%", i * 10) }</span>
+                    </div>
+                }
             }) }
         </div>
     }

@@ -217,6 +217,10 @@ pub struct RankList {
     pub mean_hundredths: i64,
     pub median_hundredths: i64,
     pub highest_hundredths: i64,
+    /// How many ranked students scored in each tenth of the maximum:
+    /// [0 %, 10 %), [10 %, 20 %) … [90 %, 100 %] (the top band holds full
+    /// marks).
+    pub bands: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

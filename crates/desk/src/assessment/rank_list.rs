@@ -121,6 +121,7 @@ impl Desk {
             mean_hundredths: mean,
             median_hundredths: median,
             highest_hundredths: highest,
+            bands: super::ranks::bands(&totals, sections.iter().map(|s| s.max_hundredths).sum()),
         })
     }
 }

@@ -59,6 +59,20 @@ pub fn summary(totals: &[i64]) -> (i64, i64, i64) {
     (mean, median, *sorted.last().unwrap_or(&0))
 }
 
+/// How many totals fall in each tenth of `maximum` (the last tenth holds
+/// the maximum itself; a total above it, from grace, counts there too).
+pub fn bands(totals: &[i64], maximum: i64) -> Vec<u32> {
+    let mut out = vec![0u32; 10];
+    if maximum <= 0 {
+        return out;
+    }
+    for &t in totals {
+        let band = (t.max(0) as i128 * 10 / maximum as i128).min(9) as usize;
+        out[band] += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +87,13 @@ mod tests {
         assert_eq!(r[1].percentile_hundredths, 10_000);
         assert_eq!(r[2].percentile_hundredths, 6_000, "3 of 5 at 70 or less");
         assert_eq!(r[4].percentile_hundredths, 2_000);
+    }
+
+    #[test]
+    fn totals_fall_in_tenths_of_the_maximum() {
+        let b = bands(&[0, 399, 400, 3999, 4000, 2000, -100], 4000);
+        assert_eq!(b, [3, 1, 0, 0, 0, 1, 0, 0, 0, 2]);
+        assert_eq!(bands(&[5], 0), [0; 10]);
     }
 
     #[test]
