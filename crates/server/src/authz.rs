@@ -1306,4 +1306,78 @@ mod tests {
         assert!(judged(&elsewhere, None, &teacher, mine(None, None)).is_err());
         assert!(judged(&mark, None, &clerk, mine(None, None)).is_err());
     }
+
+    /// Mutants that survived every test (scripts/mutants.sh, issue 28):
+    /// staff bank details, settings and grants of one branch, revoked
+    /// grants, and a grant revoked at the very moment money was taken.
+    #[test]
+    fn bank_details_settings_and_grants_need_what_they_say() {
+        let with = |perms: &[Permission], branch: Option<&str>| vec![grant(perms, branch)];
+        let manager = with(&[Permission::ManageUser], None);
+        let payroll = with(&[Permission::ManageUser, Permission::RunPayroll], None);
+        let profile = |cols: Value| op("staff_profiles", "update", "u1", "p1", cols);
+        let bank = profile(json!({ "bank_account": "0012345678" }));
+        assert!(judged(&bank, None, &manager, mine(None, None)).is_err(), "bank details only from payroll");
+        assert!(judged(&bank, None, &payroll, mine(None, None)).is_ok());
+        let cleared = profile(json!({ "bank_account": "" }));
+        assert!(
+            judged(&cleared, None, &manager, mine(None, None)).is_ok(),
+            "an empty bank field is not a detail"
+        );
+        let phone = profile(json!({ "phone": "9876543210" }));
+        assert!(judged(&phone, None, &manager, mine(None, None)).is_ok());
+        assert!(judged(&phone, None, &with(&[Permission::RunPayroll], None), mine(None, None)).is_err());
+
+        // A branch's own setting by its branch's setting manager; the
+        // organisation's needs every branch.
+        let branch_admin = with(&[Permission::ManageSetting], Some("A"));
+        let mut local =
+            op("settings", "insert", "u1", "s1", json!({ "branch_id": "A", "key": "receipt.footer" }));
+        local.scope = "branch:A".into();
+        assert!(judged(&local, None, &branch_admin, mine(None, None)).is_ok());
+        let org = op("settings", "insert", "u1", "s2", json!({ "branch_id": null, "key": "receipt.footer" }));
+        assert!(judged(&org, None, &branch_admin, mine(None, None)).is_err());
+
+        // Changing an existing grant's role is a new grant: no escalation.
+        let branch_manager = with(&[Permission::ManageUser], Some("A"));
+        let held = json!({ "role_id": "r1", "branch_id": "A", "user_id": "u9" }).as_object().unwrap().clone();
+        let mut regrant = op("role_grants", "update", "u1", "g1", json!({ "role_id": "r-payroll" }));
+        regrant.scope = "branch:A".into();
+        let payroll_role = [Permission::RunPayroll];
+        let facts = Facts {
+            op: &regrant,
+            before: Some(&held),
+            grants: &branch_manager,
+            target_branches: &[],
+            granted: Some(&payroll_role),
+            related: mine(None, None),
+        };
+        assert!(check(&facts).is_err(), "it grants payroll its author does not hold");
+        let mut revoke =
+            op("role_grants", "update", "u1", "g1", json!({ "revoked_at": "2026-06-02T10:00:00Z" }));
+        revoke.scope = "branch:A".into();
+        assert!(judged(&revoke, Some(&held), &branch_manager, mine(None, None)).is_ok(), "ending a grant");
+
+        let grants = [
+            json!({ "branch_id": "A" }),
+            json!({ "branch_id": null }),
+            json!({ "branch_id": "B", "revoked_at": "2026-06-01T12:00:00+00:00" }),
+            json!({ "branch_id": "C", "revoked_at": null }),
+        ]
+        .map(|g| g.as_object().unwrap().clone());
+        assert_eq!(live_grant_branches(&grants), [Some("A".to_owned()), None, Some("C".to_owned())]);
+
+        let roles =
+            vec![json!({ "id": "r1", "permissions": ["collect:payment"] }).as_object().unwrap().clone()];
+        let revoked =
+            vec![json!({ "role_id": "r1", "branch_id": "A", "revoked_at": "2026-06-01T12:00:00+00:00" })
+                .as_object()
+                .unwrap()
+                .clone()];
+        let at = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc));
+        assert!(
+            grants_in_force(&revoked, &roles, "2026-06-01", at("2026-06-01T12:00:00+00:00")).is_empty(),
+            "money taken at the very moment of the revocation is not covered by it"
+        );
+    }
 }
