@@ -63,4 +63,6 @@ id_type!(
     PaperTestId,
     TestSectionId,
     QuestionId,
+    QuizId,
+    QuizAttemptId,
 );

@@ -938,6 +938,68 @@ tables! {
         time("created_at"),
         time("updated_at"),
     ];
+    Quizzes = "quizzes", Organisation, [
+        id(),
+        text("name", LINE),
+        uuid("course_id").refs("courses"),
+        json("question_ids", DOCUMENT).defaulted(),
+        json("draw", DOCUMENT).defaulted(),
+        int("duration_minutes").range(1, 600),
+        int("attempts_allowed").range(1, 100),
+        int("pass_bp").range(0, 10_000),
+        int("wrong_choice_penalty_bp").range(0, 10_000).defaulted(),
+        flag("floor_at_zero").defaulted(),
+        flag("shuffle").defaulted(),
+        uuid("created_by").refs("users"),
+        flag("removed").defaulted(),
+        time("created_at"),
+        time("updated_at"),
+    ];
+    QuizPublications = "quiz_publications", Branch, [
+        id(),
+        uuid("branch_id").refs("branches"),
+        uuid("quiz_id").refs("quizzes"),
+        uuid("batch_id").refs("batches"),
+        time("opens_at"),
+        time("closes_at"),
+        time("released_at").null(),
+        uuid("published_by").refs("users"),
+        time("created_at"),
+        time("updated_at"),
+    ];
+    QuizAttempts = "quiz_attempts", Branch, [
+        id(),
+        uuid("branch_id").refs("branches"),
+        uuid("quiz_id").refs("quizzes"),
+        uuid("batch_id").refs("batches"),
+        uuid("student_id").refs("students"),
+        int("number").range(1, 100),
+        int("seed"),
+        json("drawn", DOCUMENT),
+        int("time_used_ms").range(0, 100_000_000),
+        int("position").range(0, 10_000).defaulted(),
+        text("started_device", KEY),
+        time("started_at"),
+        time("submitted_at").null(),
+        time("created_at"),
+        time("updated_at"),
+    ];
+    QuizResponses = "quiz_responses", Branch, [
+        id(),
+        uuid("branch_id").refs("branches"),
+        uuid("attempt_id").refs("quiz_attempts"),
+        uuid("question_id").refs("questions"),
+        uuid("student_id").refs("students"),
+        json("chosen", LINE).defaulted(),
+        text("typed", LINE).defaulted(),
+        flag("flagged").defaulted(),
+        text("device", KEY),
+        int("graded_hundredths").null().range(0, MAX_HUNDREDTHS),
+        text("comment", PROSE).defaulted(),
+        uuid("graded_by").null().refs("users"),
+        time("created_at"),
+        time("updated_at"),
+    ];
 }
 
 #[cfg(test)]

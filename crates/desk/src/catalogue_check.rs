@@ -20,6 +20,7 @@ fn row_fields(table: &str) -> &'static [&'static str] {
         AssignmentRow, CurriculumRow, LessonRow, ModuleRow, ResourceRow,
     };
     use crate::assessment::bank::QuestionRow;
+    use crate::assessment::quizzes::store::{AttemptRow, PublicationRow, QuizRow, ResponseRow};
     use crate::assessment::store::{MarkRow as TestMarkRow, PaperTestRow, SectionRow, SittingRow};
     use crate::attachments::store::AttachmentRow;
     use crate::attendance::store::{AttendanceRow, MarkRow, SessionLessonRow};
@@ -99,6 +100,10 @@ fn row_fields(table: &str) -> &'static [&'static str] {
         SittingRow,
         TestMarkRow,
         QuestionRow,
+        QuizRow,
+        PublicationRow,
+        AttemptRow,
+        ResponseRow,
     );
     panic!("{table} has no row struct listed here (a `Record` of that table)")
 }

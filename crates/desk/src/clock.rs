@@ -6,6 +6,10 @@ use std::sync::Mutex;
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
+
+    /// Time since an arbitrary start that only moves forward: setting the
+    /// wall clock does not move it (a quiz's time is measured by it).
+    fn monotonic(&self) -> std::time::Duration;
 }
 
 pub struct SystemClock;
@@ -14,25 +18,41 @@ impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
     }
+
+    fn monotonic(&self) -> std::time::Duration {
+        static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        START.get_or_init(std::time::Instant::now).elapsed()
+    }
 }
 
 /// A clock that moves only when told to.
-pub struct ManualClock(Mutex<DateTime<Utc>>);
+pub struct ManualClock(Mutex<(DateTime<Utc>, std::time::Duration)>);
 
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> Self {
-        Self(Mutex::new(start))
+        Self(Mutex::new((start, std::time::Duration::ZERO)))
     }
 
+    /// Time passes: both clocks move.
     pub fn advance(&self, by: Duration) {
         let mut t = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        *t += by;
+        t.0 += by;
+        t.1 += by.to_std().unwrap_or_default();
+    }
+
+    /// Someone sets the wall clock: the monotonic one stays.
+    pub fn set_wall(&self, to: DateTime<Utc>) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).0 = to;
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).0
+    }
+
+    fn monotonic(&self) -> std::time::Duration {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).1
     }
 }
 

@@ -104,6 +104,8 @@ pub struct Desk {
     pub(crate) proofs: sync::proofs::Waiting,
     /// Second-factor secrets shown for set-up and not yet confirmed.
     pub(crate) two_factor: auth::two_factor::Pending,
+    /// Where each quiz attempt open here last saved its time.
+    pub(crate) attempt_clocks: assessment::quizzes::AttemptClocks,
 }
 
 impl Desk {
@@ -125,6 +127,7 @@ impl Desk {
             keys: Default::default(),
             proofs: Default::default(),
             two_factor: Default::default(),
+            attempt_clocks: Default::default(),
         };
         // The decoy an unknown email is checked against is made off the
         // main thread now, so the first such sign-in takes no longer than

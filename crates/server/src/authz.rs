@@ -264,7 +264,7 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         // teacher (anyone who marks attendance somewhere) writes one and
         // remains its only editor besides course managers over every
         // branch. A section goes with its paper.
-        E::PaperTests | E::PaperTestSections | E::Questions => {
+        E::PaperTests | E::PaperTestSections | E::Questions | E::Quizzes => {
             if can(f.grants, Permission::ManageCourse, None) {
                 return Ok(());
             }
@@ -275,7 +275,7 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
             let created_by =
                 |row: &Map<String, Value>| row.get("created_by").and_then(Value::as_str).map(str::to_owned);
             let authors: Vec<Option<String>> = match entity {
-                E::PaperTests | E::Questions => {
+                E::PaperTests | E::Questions | E::Quizzes => {
                     let mut said: Vec<Option<String>> = f.before.map(created_by).into_iter().collect();
                     if let Some(v) = op.columns.get("created_by") {
                         said.push(v.as_str().map(str::to_owned));
@@ -294,7 +294,45 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
                     .into())
             }
         }
-        E::TestSittings | E::TestMarks => needs(Permission::MarkAttendance, false),
+        E::TestSittings | E::TestMarks | E::QuizPublications => needs(Permission::MarkAttendance, false),
+        // A quiz is taken by the student alone, who writes answers and
+        // time but no teacher's marks or comments, and answers only in an
+        // attempt of their own. Scores are never stored (they follow from
+        // the answers and the keys), so there is none to forge.
+        E::QuizAttempts => needs(Permission::MarkAttendance, false).or_else(|refused| {
+            if own_student_row() {
+                Ok(())
+            } else {
+                Err(refused)
+            }
+        }),
+        E::QuizResponses => {
+            let Some(attempt) = f.related.owner.as_ref() else {
+                return Err("the attempt it answers is not on the server".into());
+            };
+            let student = op.columns.get("student_id").or(f.before.and_then(|b| b.get("student_id")));
+            if attempt.get("student_id") != student || branch_of(attempt) != after_branch {
+                return Err("it answers in another student's attempt".into());
+            }
+            needs(Permission::MarkAttendance, false).or_else(|refused| {
+                if !own_student_row() {
+                    return Err(refused);
+                }
+                let teachers = op.columns.iter().find(|(c, v)| match c.as_str() {
+                    "graded_hundredths" | "graded_by" => !v.is_null(),
+                    "comment" => {
+                        let was =
+                            f.before.and_then(|b| b.get("comment")).and_then(Value::as_str).unwrap_or("");
+                        v.as_str() != Some(was)
+                    }
+                    _ => false,
+                });
+                match teachers {
+                    Some((c, _)) => Err(format!("a student's own answer cannot set {c}")),
+                    None => Ok(()),
+                }
+            })
+        }
         // Graded by the batch's teachers; handed in by the student alone,
         // who sets no marks, feedback or grader.
         E::Submissions => needs(Permission::MarkAttendance, false).or_else(|refused| {

@@ -118,8 +118,8 @@ macro_rules! commands {
 
 use branchdesk_api::commands::{
     academics as ac, assessment as ts, attendance as at, audit as a, backups as b, imports as im, leads as l,
-    money as m, org as o, recovery as rc, roles as r, session as s, settings as st, students as sd,
-    system as sy, timetable as tt, users as u,
+    money as m, org as o, quizzes as qz, recovery as rc, roles as r, session as s, settings as st,
+    students as sd, system as sy, timetable as tt, users as u,
 };
 
 commands! {
@@ -205,6 +205,19 @@ commands! {
     actor list_student_marks(ts::ListStudentMarks),
     actor get_report_card(ts::GetReportCard),
     actor save_report_card(ts::SaveReportCard),
+    actor save_quiz(qz::SaveQuiz),
+    actor list_quizzes(qz::ListQuizzes),
+    actor publish_quiz(qz::PublishQuiz),
+    actor release_quiz_results(qz::ReleaseQuizResults),
+    actor list_my_quizzes(qz::ListMyQuizzes),
+    actor start_quiz_attempt(qz::StartQuizAttempt),
+    actor answer_question(qz::AnswerQuestion),
+    actor save_attempt_time(qz::SaveAttemptTime),
+    actor submit_quiz_attempt(qz::SubmitQuizAttempt),
+    actor get_attempt_review(qz::GetAttemptReview),
+    actor get_quiz_results(qz::GetQuizResults),
+    actor list_answers_to_grade(qz::ListAnswersToGrade),
+    actor grade_answer(qz::GradeAnswer),
     actor record_submission(ac::RecordSubmission),
     actor hand_in(ac::HandIn),
     actor imports::open_attachment(branchdesk_api::commands::attachments::OpenAttachment),

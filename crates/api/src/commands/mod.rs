@@ -15,6 +15,7 @@ pub mod imports;
 pub mod leads;
 pub mod money;
 pub mod org;
+pub mod quizzes;
 pub mod recovery;
 pub mod roles;
 pub mod session;

@@ -58,14 +58,14 @@ pub fn question_id(course: CourseId, text: &str) -> QuestionId {
     QuestionId(Uuid::new_v5(&NAMESPACE, format!("{course}\u{0}{text}").as_bytes()))
 }
 
-fn by_id(conn: &Connection, id: QuestionId) -> Result<Option<QuestionRow>> {
+pub(crate) fn by_id(conn: &Connection, id: QuestionId) -> Result<Option<QuestionRow>> {
     Ok(conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM questions WHERE id = ?1"))?
         .query_row([id.to_string()], read::row)
         .optional()?)
 }
 
-fn of_course(conn: &Connection, course: CourseId) -> Result<Vec<QuestionRow>> {
+pub(crate) fn of_course(conn: &Connection, course: CourseId) -> Result<Vec<QuestionRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM questions WHERE course_id = ?1 AND removed = 0 ORDER BY topic, lower(text), id"
     ))?;

@@ -12,6 +12,7 @@ pub mod bank;
 pub mod gift;
 mod marks;
 mod papers;
+pub mod quizzes;
 mod rank_list;
 pub mod ranks;
 pub(crate) mod record;
@@ -77,8 +78,14 @@ pub(crate) fn live_sections(conn: &Connection, test: &PaperTestRow) -> Result<Ve
 /// Whether `actor` may change the paper: its author, or a course manager
 /// over every branch.
 pub(crate) fn may_edit(actor: &Actor, test: &PaperTestRow) -> bool {
+    may_edit_authored(actor, test.created_by)
+}
+
+/// The rule for anything a teacher sets for the organisation (a paper, a
+/// quiz): its author while a teacher, or a course manager over every branch.
+pub(crate) fn may_edit_authored(actor: &Actor, created_by: branchdesk_api::ids::UserId) -> bool {
     actor.can(Permission::ManageCourse, None)
-        || (test.created_by == actor.user_id && actor.require_somewhere(Permission::MarkAttendance).is_ok())
+        || (created_by == actor.user_id && actor.require_somewhere(Permission::MarkAttendance).is_ok())
 }
 
 /// A paper as the api shows it, with the sittings in branches the reader

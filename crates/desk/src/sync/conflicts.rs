@@ -43,7 +43,8 @@ pub fn managing_permission(entity: Entity) -> Permission {
         E::Leads | E::LeadActivities => Permission::ManageLead,
         E::Attendance | E::AttendanceMarks | E::SessionLessons | E::Submissions => Permission::MarkAttendance,
         E::TestSittings | E::TestMarks => Permission::MarkAttendance,
-        E::PaperTests | E::PaperTestSections | E::Questions => Permission::ManageCourse,
+        E::QuizPublications | E::QuizAttempts | E::QuizResponses => Permission::MarkAttendance,
+        E::PaperTests | E::PaperTestSections | E::Questions | E::Quizzes => Permission::ManageCourse,
         E::Notifications => Permission::ReviewNotification,
         E::Expenses => Permission::ManageExpense,
         E::SalaryConfigs

@@ -420,6 +420,10 @@ pub(crate) fn owner_key(op: &Op, before: Option<&Map<String, Value>>) -> Option<
     if op.entity == "paper_test_sections" {
         return Some(("paper_tests".to_owned(), col("test_id")?.to_owned()));
     }
+    // An answer is judged by its attempt (whose student it is).
+    if op.entity == "quiz_responses" {
+        return Some(("quiz_attempts".to_owned(), col("attempt_id")?.to_owned()));
+    }
     if op.entity != "attachments" {
         return None;
     }
@@ -437,7 +441,9 @@ pub(crate) fn student_of(
 ) -> Option<String> {
     let col = |c: &str| op.columns.get(c).or_else(|| before?.get(c)).and_then(Value::as_str);
     let id = match op.entity.as_str() {
-        "submissions" | "lesson_bookmarks" | "lesson_highlights" => col("student_id"),
+        "submissions" | "lesson_bookmarks" | "lesson_highlights" | "quiz_attempts" | "quiz_responses" => {
+            col("student_id")
+        }
         "attachments" if col("owner_table") == Some("submissions") => owner?.get("student_id")?.as_str(),
         _ => None,
     };
