@@ -1287,6 +1287,69 @@ mod tests {
     }
 
     #[test]
+    fn a_student_answers_only_in_their_own_attempt_and_never_grades() {
+        let student = [grant(&[Permission::ViewOwnRecord], Some("A"))];
+        let attempt = json!({ "id": "a", "branch_id": "A", "student_id": "s1", "quiz_id": "q", "number": 1,
+                              "time_used_ms": 1000, "drawn": "[]" });
+        let start = op("quiz_attempts", "insert", "u1", "a", attempt);
+        assert!(judged(&start, None, &student, mine(Some("u1"), None)).is_ok());
+        assert!(judged(&start, None, &student, mine(Some("u2"), None)).is_err(), "another student's attempt");
+        let theirs = Some(json!({ "branch_id": "A", "student_id": "s1" }));
+        let answer = |cols: Value| op("quiz_responses", "insert", "u1", "r", cols);
+        let given = json!({ "branch_id": "A", "attempt_id": "a", "student_id": "s1", "chosen": "[0]",
+                            "graded_hundredths": null, "graded_by": null, "comment": "" });
+        assert!(judged(&answer(given.clone()), None, &student, mine(Some("u1"), theirs.clone())).is_ok());
+        // The same answer in someone else's attempt, however it names the student.
+        let bilal = Some(json!({ "branch_id": "A", "student_id": "s2" }));
+        let e = judged(&answer(given.clone()), None, &student, mine(Some("u1"), bilal.clone())).unwrap_err();
+        assert!(e.contains("another student's attempt"), "{e}");
+        let mut as_bilal = given.clone();
+        as_bilal["student_id"] = json!("s2");
+        // (The server finds the account of the student the op names: Bilal's.)
+        assert!(judged(&answer(as_bilal), None, &student, mine(Some("u2"), bilal)).is_err());
+        let e = judged(&answer(given.clone()), None, &student, mine(Some("u1"), None)).unwrap_err();
+        assert!(e.contains("not on the server"), "{e}");
+        // A student's own marks or comment: refused; a teacher's: taken.
+        for (column, value) in
+            [("graded_hundredths", json!(400)), ("graded_by", json!("u1")), ("comment", json!("ok"))]
+        {
+            let mut graded = given.clone();
+            graded[column] = value;
+            let e = judged(&answer(graded.clone()), None, &student, mine(Some("u1"), theirs.clone()))
+                .unwrap_err();
+            assert!(e.contains(column), "{e}");
+            let teacher = [grant(&[Permission::MarkAttendance], Some("A"))];
+            let mut by_teacher = answer(graded);
+            by_teacher.author_user_id = Some("t".into());
+            assert!(judged(&by_teacher, None, &teacher, mine(Some("u1"), theirs.clone())).is_ok());
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever an answer op carries and whoever writes it, it is taken
+        /// only in the attempt it names the student of, from a teacher of
+        /// the branch or from that student setting no teacher's column.
+        #[test]
+        fn only_the_student_answers_and_only_a_teacher_grades(
+            teacher in proptest::bool::ANY,
+            own in proptest::bool::ANY,
+            same_student in proptest::bool::ANY,
+            branch_granted in proptest::bool::ANY,
+            grades in proptest::bool::ANY,
+        ) {
+            let p = if teacher { Permission::MarkAttendance } else { Permission::ViewOwnRecord };
+            let grants = [grant(&[p], Some(if branch_granted { "A" } else { "B" }))];
+            let mut cols = json!({ "branch_id": "A", "attempt_id": "a", "student_id": "s1", "chosen": "[1]" });
+            if grades { cols["graded_hundredths"] = json!(100); }
+            let attempt = json!({ "branch_id": "A", "student_id": if same_student { "s1" } else { "s2" } });
+            let o = op("quiz_responses", "insert", "u1", "r", cols);
+            let verdict = judged(&o, None, &grants, mine(Some(if own { "u1" } else { "u2" }), Some(attempt)));
+            let allowed = same_student && branch_granted && (teacher || (own && !grades));
+            proptest::prop_assert_eq!(verdict.is_ok(), allowed, "{:?}", verdict);
+        }
+    }
+
+    #[test]
     fn a_paper_is_changed_by_its_author_or_a_course_manager_over_every_branch() {
         let teacher = [grant(&[Permission::MarkAttendance], Some("A"))];
         let clerk = [grant(&[Permission::ManageStudent, Permission::CollectPayment], Some("A"))];

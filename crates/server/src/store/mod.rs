@@ -339,6 +339,25 @@ mod tests {
         let r = related(&section, Some(&held), rows).unwrap();
         assert_eq!(r.owner.and_then(|o| o.get("created_by").cloned()), Some(json!("t1")));
         assert_eq!(r.student_account, None);
+
+        // An answer is judged by its attempt, and belongs to the student it names.
+        let answer = op("quiz_responses", json!({ "chosen": "[1]" }));
+        let held = obj(json!({ "attempt_id": "a1", "student_id": "s2" }));
+        assert_eq!(owner_key(&answer, Some(&held)), Some(("quiz_attempts".into(), "a1".into())));
+        assert_eq!(owner_key(&answer, None), None);
+        assert_eq!(student_of(&answer, Some(&held), None), Some("s2".into()));
+        let attempt = op("quiz_attempts", json!({ "student_id": "s3" }));
+        assert_eq!(student_of(&attempt, None, None), Some("s3".into()));
+        let rows = |table: &str, id: &str| -> Result<Option<Map<String, Value>>, ()> {
+            Ok(match (table, id) {
+                ("quiz_attempts", "a1") => Some(obj(json!({ "student_id": "s2", "branch_id": "B" }))),
+                ("students", "s2") => Some(obj(json!({ "user_id": "acct-2" }))),
+                _ => None,
+            })
+        };
+        let r = related(&answer, Some(&held), rows).unwrap();
+        assert_eq!(r.student_account.as_deref(), Some("acct-2"));
+        assert_eq!(r.owner.and_then(|o| o.get("student_id").cloned()), Some(json!("s2")));
     }
 
     #[test]
