@@ -9,6 +9,23 @@ pub fn when(t: &DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%d %b %Y, %H:%M").to_string()
 }
 
+/// An RFC 3339 time from the desk as `when` shows it (the text itself if
+/// it does not read).
+pub fn when_text(rfc3339: &str) -> String {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| when(&t.with_timezone(&Utc)))
+        .unwrap_or_else(|_| rfc3339.to_owned())
+}
+
+/// Time left or used, as a clock: `1:05:09`, `19:58`, `0:07`.
+pub fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, m, s) => format!("{m}:{s:02}"),
+        (h, m, s) => format!("{h}:{m:02}:{s:02}"),
+    }
+}
+
 pub fn bytes(n: u64) -> String {
     match n {
         n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / (1 << 20) as f64),

@@ -29,7 +29,7 @@ pub fn HomePage() -> Html {
                     <button class="link" onclick={let nav = s.navigate.clone(); move |_| nav.emit(crate::nav::Page::Account)}>{ "Set it up now" }</button>
                 </div>
             }
-            if own { <super::learning::MyRecordCard /> }
+            if own { <super::take_quiz::MyQuizzesCard /> <super::learning::MyRecordCard /> }
             if teaching {
                 <div class="card" id="today-sessions">
                     <h2>{ "Your classes today" }</h2>

@@ -10,9 +10,9 @@
 //! | `students`, `student`, `student_marks` (its Marks tab, and a student's own tests) | Students (a student's page) | `students`, `assessment` |
 //! | `timetable`, `batches`, `batch_sessions` (a batch's students and classes), `submissions` (its hand-ins) | Timetable, Batches | `timetable`, `academics` |
 //! | `courses`, `curriculum` (one version, inside Courses), `curriculum_edit` (a module or lesson changed in place) | Courses | `academics` |
-//! | `learning` (a student's own lessons, on Today) | — | `academics` |
+//! | `learning` (a student's own lessons, on Today), `take_quiz` (a student's quizzes, on Today) | — | `academics`, `quizzes` |
 //! | `reports`, `sheet` (one class's sheet) | Attendance | `attendance` |
-//! | `tests`, `question_bank` (a course's bank, inside Tests) | Tests | `assessment` |
+//! | `tests`, `question_bank` (a course's bank, inside Tests), `quizzes` (inside Tests) | Tests | `assessment`, `quizzes` |
 //! | `messages` | Messages | `attendance` (absence alerts) |
 //! | `fees`, `money_review` (on Fees due) | Fees due, a student's Fees tab | `money` |
 //! | `accounts` | Expenses, Payroll, Profit and loss | `money` |
@@ -49,6 +49,7 @@ pub mod money_review;
 pub mod organisation;
 pub mod payroll;
 pub mod question_bank;
+pub mod quizzes;
 pub mod recovery;
 pub mod reports;
 pub mod roles;
@@ -60,6 +61,7 @@ pub mod student;
 pub mod student_marks;
 pub mod students;
 pub mod submissions;
+pub mod take_quiz;
 pub mod tests;
 pub mod timetable;
 pub mod users;

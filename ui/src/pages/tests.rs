@@ -25,6 +25,7 @@ enum View {
     Marks(PaperTestId, BatchId),
     Ranks(PaperTestId),
     Bank,
+    Quizzes,
 }
 
 #[component]
@@ -55,6 +56,7 @@ pub fn TestsPage() -> Html {
                 <h1>{ "Tests" }</h1>
                 <div class="head-actions">
                     <button id="open-bank" onclick={open(View::Bank)}>{ "Question bank" }</button>
+                    <button id="open-quizzes" onclick={open(View::Quizzes)}>{ "Quizzes" }</button>
                     <button class="primary" id="new-test" onclick={open(View::Edit(None))}>{ "New test" }</button>
                 </div>
             </header>
@@ -63,6 +65,7 @@ pub fn TestsPage() -> Html {
                 View::Marks(t, b) => html! { <MarksGrid test_id={*t} batch_id={*b} on_close={close.clone()} /> },
                 View::Ranks(t) => html! { <RankListView test_id={*t} on_close={close.clone()} /> },
                 View::Bank => html! { <super::question_bank::QuestionBankPanel on_close={close.clone()} /> },
+                View::Quizzes => html! { <super::quizzes::QuizzesPanel on_close={close.clone()} /> },
                 View::None => html! {},
             } }
             { show(&tests, |list: &Vec<PaperTest>| {
@@ -673,13 +676,13 @@ fn RankListView(p: &RankListProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct BandsProps {
-    bands: Vec<u32>,
+pub struct BandsProps {
+    pub bands: Vec<u32>,
 }
 
 /// How the class scored: students in each tenth of the maximum, as bars.
 #[component]
-fn Bands(p: &BandsProps) -> Html {
+pub fn Bands(p: &BandsProps) -> Html {
     let most = p.bands.iter().copied().max().unwrap_or(0).max(1);
     html! {
         <div class="bands" id="rank-bands" aria-label="Students in each tenth of the maximum marks">
