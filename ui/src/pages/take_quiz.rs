@@ -351,7 +351,7 @@ fn TakeQuiz(p: &TakeProps) -> Html {
                 <h2>{ format!("{} — attempt {}", a.quiz_name, a.number) }</h2>
                 <span class={classes!("quiz-clock", (remaining < 60_000).then_some("low"))} id="quiz-clock" aria-live="off" title="Time left">{ clock(remaining) }</span>
             </div>
-            <nav class="palette" id="quiz-palette" aria-label="Questions">
+            <nav class="slots" id="quiz-palette" aria-label="Questions">
                 { for a.questions.iter().enumerate().map(|(k, x)| {
                     let state = if x.flagged { "flagged" } else if answered(x) { "answered" } else if x.seen { "seen" } else { "unseen" };
                     let goto = goto.clone();

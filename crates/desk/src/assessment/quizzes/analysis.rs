@@ -21,6 +21,9 @@ pub struct Item {
 /// Fewer attempts than this say nothing about discrimination.
 const ENOUGH: usize = 10;
 
+/// Fewer students meeting a question than this say nothing about it.
+const FEW: usize = 5;
+
 /// `attempts`: each submitted attempt's total and its questions as scored.
 /// Questions in the order first met.
 pub fn items(attempts: &[(i64, Vec<Scored>)]) -> Vec<Item> {
@@ -58,7 +61,7 @@ pub fn items(attempts: &[(i64, Vec<Scored>)]) -> Vec<Item> {
                 (met.iter().filter(|r| **r).count() * 10_000 / met.len()) as u32
             };
             let discrimination_bp = (share(top, q) - share(bottom, q)) as i32;
-            let review = if met.is_empty() {
+            let review = if met.len() < FEW {
                 None
             } else if right_bp < 2_000 {
                 Some("Few answer it right: check the key, or how the topic was taught.")
@@ -113,10 +116,14 @@ mod tests {
     }
 
     #[test]
-    fn no_attempts_no_items_and_a_question_never_met_is_not_judged() {
+    fn no_attempts_no_items_and_a_few_attempts_are_not_judged() {
         assert!(items(&[]).is_empty());
         let one = vec![(100, vec![scored(q(1), true)])];
         let it = items(&one);
         assert_eq!((it[0].met, it[0].right_bp, it[0].review), (1, 10_000, None));
+        let wrong: Vec<(i64, Vec<Scored>)> = (0..4).map(|_| (0, vec![scored(q(1), false)])).collect();
+        assert_eq!(items(&wrong)[0].review, None, "four wrong answers are too few to judge");
+        let five: Vec<(i64, Vec<Scored>)> = (0..5).map(|_| (0, vec![scored(q(1), false)])).collect();
+        assert!(items(&five)[0].review.is_some());
     }
 }

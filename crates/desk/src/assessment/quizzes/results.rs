@@ -87,11 +87,12 @@ impl Desk {
                     students.insert(s.id, s);
                 }
             }
-            if !batches.contains_key(&a.batch_id) {
-                let name = crate::timetable::store::batch_by_id(&db.conn, a.batch_id)?
-                    .map(|b| b.name)
-                    .unwrap_or_default();
-                batches.insert(a.batch_id, name);
+            if let std::collections::hash_map::Entry::Vacant(e) = batches.entry(a.batch_id) {
+                e.insert(
+                    crate::timetable::store::batch_by_id(&db.conn, a.batch_id)?
+                        .map(|b| b.name)
+                        .unwrap_or_default(),
+                );
             }
             let st = students.get(&a.student_id);
             lines.push(AttemptLine {
