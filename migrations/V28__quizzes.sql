@@ -77,3 +77,6 @@ CREATE TABLE quiz_responses (
     updated_at         TEXT    NOT NULL
 );
 CREATE INDEX quiz_responses_of_attempt ON quiz_responses (attempt_id);
+
+-- A bank question's picture (JPEG or PNG, base64), shown with it.
+ALTER TABLE questions ADD COLUMN image_b64 TEXT;

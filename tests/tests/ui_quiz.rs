@@ -2,8 +2,9 @@
 //! quiz from it; a student takes it from the keyboard alone; the app is
 //! closed mid-attempt and started again, and the attempt resumes at the
 //! question reached with the time it had; she submits; the teacher marks
-//! her short answer and releases the results; the student reads her score
-//! and the review.
+//! her short answer and releases the results, and sends the report card
+//! (which carries the quiz) to the student's mother; the student reads her
+//! score and the review.
 
 use branchdesk_api::commands::students::{Enrol, GiveStudentLogin, SaveStudent};
 use branchdesk_e2e::*;
@@ -36,6 +37,14 @@ fn seed(dir: &Path) {
                 branch_id: branch,
                 full_name: "Asha Rao".into(),
                 date_of_birth: "2000-01-01".into(),
+                guardians: vec![branchdesk_api::commands::students::GuardianInput {
+                    full_name: "Sunita Rao".into(),
+                    email: "sunita@example.com".into(),
+                    relation: "Mother".into(),
+                    is_primary: true,
+                    preferred_channel: Some(branchdesk_api::commands::attendance::NotificationChannel::Email),
+                    ..Default::default()
+                }],
                 ..Default::default()
             },
         )
@@ -203,6 +212,25 @@ async fn a_quiz_is_published_taken_from_the_keyboard_resumed_after_a_restart_and
     app.screenshot("quiz-results").await;
     app.click(".release-results").await;
     app.wait_gone(".release-results").await;
+
+    // Her report card carries the quiz, and goes to her mother by email.
+    app.click_centred("[data-area='Students']").await;
+    app.click_button("tr", "Asha Rao", "Asha Rao").await;
+    app.click("#tab-marks").await;
+    let listed = app.wait_text("#student-quizzes", "Waves quiz").await;
+    assert!(listed.contains("9 / 16") && listed.contains("1 of 1"), "{listed}");
+    app.click("#report-card .save-pdf").await;
+    let notice = app.wait_text("#report-card-notice", "Report card saved as").await;
+    let path = notice.trim_start_matches("Report card saved as ").trim().to_owned();
+    let out =
+        std::process::Command::new("pdftotext").args([path.as_str(), "-"]).output().expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Waves quiz") && text.contains("9 / 16"), "{text}");
+    app.click("#report-card .send-card").await;
+    app.wait_text("#report-card-notice", "drafted to Messages for review for Sunita Rao").await;
+    app.click("#report-card .send-card").await;
+    app.wait_text("#report-card", "already with the messages").await;
+    app.screenshot("quiz-report-card-sent").await;
     app.click("#sign-out").await;
 
     // Asha reads her score and the review with the keys.

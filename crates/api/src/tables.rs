@@ -130,6 +130,8 @@ pub const HISTORY: usize = 8_000_000;
 /// A student's photo, base64.
 pub const PHOTO: usize = MAX_PHOTO_BYTES.div_ceil(3) * 4 + 64;
 /// An attached file (a lesson's resource, an expense's bill), base64.
+/// A question's picture, base64.
+pub const QUESTION_IMAGE: usize = crate::commands::assessment::MAX_QUESTION_IMAGE_BYTES.div_ceil(3) * 4 + 64;
 pub const ATTACHMENT: usize = MAX_ATTACHMENT_BYTES.div_ceil(3) * 4 + 64;
 /// What a student handed in (the desk's own limit).
 pub const SUBMISSION: usize = crate::commands::academics::SUBMISSION_TEXT_MAX;
@@ -914,6 +916,7 @@ tables! {
         flag("removed").defaulted(),
         time("created_at"),
         time("updated_at"),
+        text("image_b64", QUESTION_IMAGE).null(),
     ];
     TestSittings = "test_sittings", Branch, [
         id(),

@@ -1,13 +1,14 @@
 //! A student's report card for a term, as lines to print or save as PDF:
-//! the organisation's header, the tests of the term with marks, rank and
-//! percentile, attendance per batch, assignments handed in, and the
+//! the organisation's header, the tests and quizzes of the term with marks,
+//! rank and percentile, attendance per batch, assignments handed in, and the
 //! teacher's remarks. Above `assessment`, `attendance` and `learning`,
 //! whose records it reads.
 
 use crate::printing::Lines;
 use crate::students::store::StudentRow;
 use crate::{validate, Actor, Desk, Result};
-use branchdesk_api::commands::assessment::{GetReportCard, SaveReportCard};
+use branchdesk_api::commands::assessment::{GetReportCard, ReportCardSent, SaveReportCard, SendReportCard};
+use branchdesk_api::commands::attendance::{NotificationChannel, NotificationKind, NotificationState};
 use branchdesk_api::commands::money::{PrintStyle, Printable};
 use branchdesk_api::dates;
 use branchdesk_api::marks;
@@ -39,7 +40,7 @@ pub(crate) fn report_card(
     student: &StudentRow,
     (from, to): (NaiveDate, NaiveDate),
     remarks: &str,
-    today: NaiveDate,
+    (today, now): (NaiveDate, chrono::DateTime<chrono::Utc>),
 ) -> Result<Printable> {
     let in_term = |iso: &str| iso.parse::<NaiveDate>().is_ok_and(|d| d >= from && d <= to);
     let mut p = Lines::headed(conn, student.branch_id, false)?;
@@ -82,6 +83,29 @@ pub(crate) fn report_card(
                 })
                 .collect();
             p.line(PrintStyle::Small, &parts.join(" · "));
+        }
+    }
+
+    let quizzes: Vec<_> = crate::assessment::quizzes::record::student_quizzes(conn, student.id, now)?
+        .into_iter()
+        .filter(|q| q.on >= from && q.on <= to)
+        .collect();
+    if !quizzes.is_empty() {
+        p.gap(8);
+        p.line(PrintStyle::Strong, "Quizzes");
+        for q in &quizzes {
+            p.figure(
+                PrintStyle::Text,
+                &format!("{}, {}", q.name, dates::long(&q.on.to_string())),
+                &format!(
+                    "{} / {} · rank {} of {} · {} percentile",
+                    marks::format(q.score_hundredths),
+                    marks::format(q.max_hundredths),
+                    q.rank,
+                    q.ranked,
+                    marks::format(i64::from(q.percentile_hundredths))
+                ),
+            );
         }
     }
 
@@ -155,7 +179,7 @@ pub(crate) fn report_card(
     p.line(
         PrintStyle::Footnote,
         &format!(
-            "Printed on {}. Rank and percentile are among everyone ranked in the test in the branches on record; \
+            "Printed on {}. Rank and percentile are among everyone ranked in the test or quiz in the branches on record; \
              the percentile is the share who scored the same or less.",
             dates::long(&today.to_string())
         ),
@@ -163,7 +187,118 @@ pub(crate) fn report_card(
     Ok(p.done(format!("Report card {} {} to {}", student.full_name, from, to)))
 }
 
+/// The most a text message of a card carries.
+const SHORT_MAX: usize = 700;
+
+/// The card as an email's text: its lines, figures after a colon.
+fn as_text(card: &Printable) -> String {
+    let mut out = String::new();
+    for l in &card.lines {
+        if l.space_before > 0 && !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&l.text);
+        if !l.figure.is_empty() {
+            out.push_str(": ");
+            out.push_str(&l.figure);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The card's figures in a few lines, for SMS or WhatsApp.
+fn as_short(card: &Printable, student: &StudentRow, term: &str) -> String {
+    let figures: Vec<String> = card
+        .lines
+        .iter()
+        .filter(|l| !l.figure.is_empty())
+        .map(|l| format!("{}: {}", l.text, l.figure))
+        .collect();
+    let mut text = format!("Report card of {}, {term}. {}", student.full_name, figures.join("; "));
+    if text.chars().count() > SHORT_MAX {
+        text = text.chars().take(SHORT_MAX - 1).collect::<String>() + "…";
+    }
+    text
+}
+
+/// One message per student and term, however many desks send it.
+fn sent_id(student: branchdesk_api::ids::StudentId, from: NaiveDate, to: NaiveDate) -> uuid::Uuid {
+    const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x61d4_0b8e_3f27_4a95_b0c3_8e71_2d5f_a946);
+    uuid::Uuid::new_v5(&NAMESPACE, format!("report-card\u{0}{student}\u{0}{from}\u{0}{to}").as_bytes())
+}
+
 impl Desk {
+    /// The card to the student's guardian, through the messages queue.
+    pub fn send_report_card(&self, actor: &Actor, input: SendReportCard) -> Result<ReportCardSent> {
+        let card = self.get_report_card(actor, input.card.clone())?;
+        let to = match input.card.to.trim() {
+            "" => self.today(),
+            typed => validate::parse_date("to", typed)?,
+        };
+        let from = match input.card.from.trim() {
+            "" => to.checked_sub_months(Months::new(3)).unwrap_or(to),
+            typed => validate::parse_date("from", typed)?,
+        };
+        let now = self.clock().now();
+        let (row, held) = {
+            let db = self.db();
+            let student = crate::students::store::student_by_id(&db.conn, input.card.student_id)?
+                .ok_or_else(|| ApiError::not_found("student").on("card.student_id"))?;
+            // Messages are drafted by those who mark attendance or review
+            // messages in the branch (the server's rule for the queue).
+            if !actor.can(Permission::MarkAttendance, Some(student.branch_id)) {
+                actor.require(Permission::ReviewNotification, Some(student.branch_id))?;
+            }
+            let id = sent_id(student.id, from, to);
+            let held = crate::notifications::notification(&db.conn, id)?;
+            if let Some(h) = held.as_ref().filter(|h| h.state != NotificationState::Discarded) {
+                return Err(ApiError::duplicate(
+                    "card",
+                    format!(
+                        "This term's report card is already with the messages ({}, to {}).",
+                        h.state.label().to_lowercase(),
+                        h.recipient_name
+                    ),
+                )
+                .into());
+            }
+            let term = format!("{} to {}", dates::long(&from.to_string()), dates::long(&to.to_string()));
+            let drafted = crate::notifications::draft_to_guardian(
+                &db.conn,
+                (id, student.branch_id, student.id),
+                (NotificationKind::Other, format!("report-card:{from}:{to}")),
+                now,
+                |channel| match channel {
+                    NotificationChannel::Email => as_text(&card),
+                    NotificationChannel::Sms | NotificationChannel::WhatsApp => {
+                        as_short(&card, &student, &term)
+                    }
+                },
+            )?;
+            let row = drafted.ok_or_else(|| {
+                ApiError::invalid(
+                    "card",
+                    format!(
+                        "{} has no parent or guardian with a phone number or email to send it to.",
+                        student.full_name
+                    ),
+                )
+            })?;
+            (row, held)
+        };
+        self.write(Some(actor.user_id), |w| match &held {
+            Some(h) => w.update(h, &row).map(|_| ()),
+            None => w.insert(&row),
+        })?;
+        Ok(ReportCardSent {
+            recipient_name: row.recipient_name.clone(),
+            recipient: row.recipient.clone(),
+            channel: row.channel,
+            approved: row.state == NotificationState::Approved,
+        })
+    }
+
     /// The card as lines; a person who sees the student's records (or
     /// teaches in their branch) prints it.
     pub fn get_report_card(&self, actor: &Actor, input: GetReportCard) -> Result<Printable> {
@@ -188,7 +323,7 @@ impl Desk {
         if !actor.can(Permission::MarkAttendance, Some(student.branch_id)) {
             crate::students::transfer::viewable_in(&db.conn, actor, Permission::ViewStudent, &student)?;
         }
-        report_card(&db.conn, &student, (from, to), &remarks, self.today())
+        report_card(&db.conn, &student, (from, to), &remarks, (self.today(), self.clock().now()))
     }
 
     pub fn save_report_card(&self, actor: &Actor, input: SaveReportCard) -> Result<String> {

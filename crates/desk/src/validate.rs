@@ -226,6 +226,35 @@ pub fn month(
     Ok((first, next))
 }
 
+/// A JPEG or PNG picture sent base64 (`field` names it in errors): None
+/// when empty (taken away), else the base64 text as sent, trimmed.
+pub fn picture(field: &str, b64: &str, max_bytes: usize) -> Result<Option<String>, ApiError> {
+    use base64::Engine;
+    let b64 = b64.trim();
+    if b64.is_empty() {
+        return Ok(None);
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64.as_bytes())
+        .map_err(|_| ApiError::invalid(field, "The picture could not be read; choose it again."))?;
+    if bytes.len() > max_bytes {
+        let most = branchdesk_api::commands::attachments::size_text(max_bytes as u64).replace(".0 MB", " MB");
+        return Err(ApiError::invalid(field, format!("Choose a picture of at most {most}.")));
+    }
+    let jpeg = bytes.starts_with(&[0xFF, 0xD8, 0xFF]);
+    let png = bytes.starts_with(&[0x89, b'P', b'N', b'G']);
+    if !jpeg && !png {
+        return Err(ApiError::invalid(field, "Choose a JPEG or PNG picture."));
+    }
+    Ok(Some(b64.to_owned()))
+}
+
+/// A stored picture (`picture`) as a `data:` URL the screen shows.
+pub fn picture_url(b64: &str) -> String {
+    let kind = if b64.starts_with("iVBOR") { "image/png" } else { "image/jpeg" };
+    format!("data:{kind};base64,{b64}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -455,3 +455,133 @@ fn a_quiz_is_checked_before_it_is_saved_or_published() {
     assert_eq!(moved.publications.len(), 1);
     assert!(moved.publications[0].closes_at.starts_with("2026-06-09"));
 }
+
+#[test]
+fn the_report_card_shows_released_quizzes_and_goes_to_the_guardian() {
+    let f = fixture();
+    let c = class(&f);
+    let q = quiz(&f, &c, "");
+    publish(&f, &c, q.id);
+    // Asha (a minor, her mother prefers email) and Bilal take the quiz.
+    let mut mother = common::parent("Sunita Rao", "98450 12345");
+    mother.email = "sunita@example.com".into();
+    mother.preferred_channel = Some(branchdesk_api::commands::attendance::NotificationChannel::Email);
+    let asha = common::admit(&f, "Asha Rao", "", Some(mother)).unwrap().student.id;
+    f.desk.enrol(&f.director, Enrol { student_id: asha, batch_id: c.batch, ..Default::default() }).unwrap();
+    f.desk
+        .give_student_login(
+            &f.director,
+            GiveStudentLogin {
+                student_id: asha,
+                email: "asha@example.com".into(),
+                password: "Maple-Lantern-44".into(),
+            },
+        )
+        .unwrap();
+    let asha_in = sign_in(&f.desk, "asha@example.com");
+    let (bilal, bilal_in) = student(&f, &f.desk, c.batch, "Bilal Khan", "bilal@example.com");
+    for (who, right) in [(&asha_in, true), (&bilal_in, false)] {
+        let a = f.desk.start_quiz_attempt(who, StartQuizAttempt { quiz_id: q.id }).unwrap();
+        answer(&f.desk, who, &a, 0, &[if right { 0 } else { 1 }], "").unwrap();
+        f.desk.submit_quiz_attempt(who, SubmitQuizAttempt { attempt_id: a.id }).unwrap();
+    }
+    let card = |student: StudentId| GetReportCard {
+        student_id: student,
+        from: "1/6/2026".into(),
+        to: "30/6/2026".into(),
+        remarks: String::new(),
+    };
+    let text = |student| {
+        f.desk
+            .get_report_card(&c.teacher, card(student))
+            .unwrap()
+            .lines
+            .iter()
+            .map(|l| format!("{} {}", l.text, l.figure))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(!text(asha).contains("Waves quiz"), "not on the card before the results are out");
+    f.desk.release_quiz_results(&c.teacher, ReleaseQuizResults { quiz_id: q.id, batch_id: c.batch }).unwrap();
+    let printed = text(asha);
+    assert!(printed.contains("Waves quiz, 1 Jun 2026 4 / 16 · rank 1 of 2 · 100 percentile"), "{printed}");
+    assert!(
+        text(bilal).contains("-1 / 16 · rank 2 of 2 · 50 percentile"),
+        "a wrong choice costs: {}",
+        text(bilal)
+    );
+    let listed = f.desk.list_student_quizzes(&c.teacher, ListStudentQuizzes { student_id: asha }).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].score_hundredths, listed[0].rank, listed[0].on.as_str()), (400, 1, "2026-06-01"));
+
+    // To her mother by email, the whole card; once per term.
+    let sent = f.desk.send_report_card(&c.teacher, SendReportCard { card: card(asha) }).unwrap();
+    assert_eq!((sent.recipient.as_str(), sent.approved), ("sunita@example.com", false), "drafted for review");
+    let body: String = f
+        .conn()
+        .query_row("SELECT body FROM notifications WHERE recipient = 'sunita@example.com'", [], |r| r.get(0))
+        .unwrap();
+    assert!(body.contains("Report card") && body.contains("Waves quiz"), "{body}");
+    let again =
+        f.desk.send_report_card(&c.teacher, SendReportCard { card: card(asha) }).map_err(api).unwrap_err();
+    assert_eq!(again.code, ErrorCode::Duplicate);
+    assert!(again.message.contains("already with the messages"), "{again:?}");
+    // Bilal has nobody to send it to; a clerk who only sees students may
+    // print it but not send it.
+    let e =
+        f.desk.send_report_card(&c.teacher, SendReportCard { card: card(bilal) }).map_err(api).unwrap_err();
+    assert!(e.message.contains("no parent or guardian"), "{e:?}");
+    let (_, analyst) = f.staff("analyst@example.com", "BUSINESS_ANALYST", Some(f.branch));
+    f.desk.get_report_card(&analyst, card(asha)).unwrap();
+    let e = f.desk.send_report_card(&analyst, SendReportCard { card: card(bilal) }).map_err(api).unwrap_err();
+    assert_eq!(e.code, ErrorCode::PermissionDenied, "{e:?}");
+}
+
+#[test]
+fn a_question_carries_a_picture_into_the_attempt_and_only_a_picture() {
+    use base64::Engine;
+    let f = fixture();
+    let c = class(&f);
+    let png = [&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..], &[0u8; 64]].concat();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&png);
+    let set = |who: &Actor, b64: &str| {
+        f.desk
+            .set_question_image(who, SetQuestionImage { question_id: c.questions[0], image_b64: b64.into() })
+            .map_err(api)
+    };
+    let q = set(&c.teacher, &b64).unwrap();
+    assert!(q.image.as_deref().is_some_and(|u| u.starts_with("data:image/png;base64,iVBOR")));
+    // A program, a text, a picture too large: refused, naming the field.
+    let exe = base64::engine::general_purpose::STANDARD.encode(b"MZ\x90\x00\x03");
+    assert!(set(&c.teacher, &exe).unwrap_err().message.contains("JPEG or PNG"));
+    assert_eq!(set(&c.teacher, "not base64!").unwrap_err().field.as_deref(), Some("image_b64"));
+    let big = base64::engine::general_purpose::STANDARD.encode([&png[..], &vec![0u8; 400 * 1024]].concat());
+    assert!(set(&c.teacher, &big).unwrap_err().message.contains("at most 300 KB"));
+    let (_, other) = f.staff("uma@example.com", "TEACHER", Some(f.branch));
+    assert_eq!(
+        set(&other, &b64).unwrap_err().code,
+        ErrorCode::PermissionDenied,
+        "another teacher's question"
+    );
+    // Importing the bank again keeps the picture.
+    f.desk
+        .import_questions(
+            &c.teacher,
+            ImportQuestions {
+                course_id: c.course,
+                format: BankFormat::Csv,
+                content: BANK.into(),
+                points: String::new(),
+                commit: true,
+            },
+        )
+        .unwrap();
+    let q = quiz(&f, &c, "");
+    publish(&f, &c, q.id);
+    let (_, asha) = student(&f, &f.desk, c.batch, "Asha Rao", "asha@example.com");
+    let a = f.desk.start_quiz_attempt(&asha, StartQuizAttempt { quiz_id: q.id }).unwrap();
+    assert!(a.questions[0].image.is_some(), "the picture shows with the question");
+    assert!(a.questions[1].image.is_none());
+    // Taken away.
+    assert_eq!(set(&c.teacher, "").unwrap().image, None);
+}

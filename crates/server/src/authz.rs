@@ -43,6 +43,11 @@ pub struct Related {
     pub student_account: Option<String>,
 }
 
+/// What an attempt is, set when it begins: a student never changes them.
+/// (Two desks starting the same attempt offline write the same values:
+/// the seed comes from the attempt's id.)
+const ATTEMPT_FIXED: &[&str] = &["quiz_id", "student_id", "batch_id", "branch_id", "number", "seed", "drawn"];
+
 /// The columns a student's own hand-in may set (`submissions`); marks,
 /// feedback and who graded are the teacher's.
 const HAND_IN_COLUMNS: &[&str] = &[
@@ -299,12 +304,23 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
         // time but no teacher's marks or comments, and answers only in an
         // attempt of their own. Scores are never stored (they follow from
         // the answers and the keys), so there is none to forge.
+        // The questions drawn and whose attempt it is never change; a
+        // submitted attempt is not reopened.
         E::QuizAttempts => needs(Permission::MarkAttendance, false).or_else(|refused| {
-            if own_student_row() {
-                Ok(())
-            } else {
-                Err(refused)
+            if !own_student_row() {
+                return Err(refused);
             }
+            let Some(before) = f.before else { return Ok(()) };
+            if let Some(c) =
+                ATTEMPT_FIXED.iter().find(|c| op.columns.get(**c).is_some_and(|v| before.get(**c) != Some(v)))
+            {
+                return Err(format!("a student cannot change an attempt's {c}"));
+            }
+            let submitted = before.get("submitted_at").is_some_and(|v| !v.is_null());
+            if submitted && op.columns.get("submitted_at").is_some_and(Value::is_null) {
+                return Err("a submitted attempt cannot be reopened".into());
+            }
+            Ok(())
         }),
         E::QuizResponses => {
             let Some(attempt) = f.related.owner.as_ref() else {
@@ -317,6 +333,9 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
             needs(Permission::MarkAttendance, false).or_else(|refused| {
                 if !own_student_row() {
                     return Err(refused);
+                }
+                if attempt.get("submitted_at").is_some_and(|v| !v.is_null()) {
+                    return Err("it answers in an attempt already submitted".into());
                 }
                 let teachers = op.columns.iter().find(|(c, v)| match c.as_str() {
                     "graded_hundredths" | "graded_by" => !v.is_null(),
@@ -1323,6 +1342,51 @@ mod tests {
             by_teacher.author_user_id = Some("t".into());
             assert!(judged(&by_teacher, None, &teacher, mine(Some("u1"), theirs.clone())).is_ok());
         }
+    }
+
+    #[test]
+    fn a_student_never_redraws_or_reopens_an_attempt_nor_answers_after_submitting() {
+        let student = [grant(&[Permission::ViewOwnRecord], Some("A"))];
+        let held = json!({ "branch_id": "A", "student_id": "s1", "quiz_id": "q", "number": 1, "seed": 7,
+                           "drawn": "[1]", "submitted_at": null });
+        let held = held.as_object().unwrap().clone();
+        let change = |cols: Value| op("quiz_attempts", "update", "u1", "a", cols);
+        let ok = change(json!({ "time_used_ms": 5000, "position": 2 }));
+        assert!(judged(&ok, Some(&held), &student, mine(Some("u1"), None)).is_ok());
+        for (c, v) in
+            [("drawn", json!("[2]")), ("seed", json!(8)), ("number", json!(2)), ("student_id", json!("s2"))]
+        {
+            let e =
+                judged(&change(json!({ c: v })), Some(&held), &student, mine(Some("u1"), None)).unwrap_err();
+            assert!(e.contains(c), "{e}");
+        }
+        // The same value again (a desk sending the row whole) is no change.
+        assert!(judged(&change(json!({ "seed": 7 })), Some(&held), &student, mine(Some("u1"), None)).is_ok());
+        let mut submitted = held.clone();
+        submitted.insert("submitted_at".into(), json!("2026-06-01T10:00:00Z"));
+        let reopen = change(json!({ "submitted_at": null }));
+        assert!(judged(&reopen, Some(&submitted), &student, mine(Some("u1"), None))
+            .unwrap_err()
+            .contains("reopened"));
+        let teacher = [grant(&[Permission::MarkAttendance], Some("A"))];
+        let mut by_teacher = reopen.clone();
+        by_teacher.author_user_id = Some("t".into());
+        assert!(
+            judged(&by_teacher, Some(&submitted), &teacher, mine(Some("u1"), None)).is_ok(),
+            "a teacher may reopen"
+        );
+        // No answer goes into a submitted attempt.
+        let answer = op(
+            "quiz_responses",
+            "update",
+            "u1",
+            "r",
+            json!({ "branch_id": "A", "student_id": "s1", "chosen": "[0]" }),
+        );
+        let closed =
+            Some(json!({ "branch_id": "A", "student_id": "s1", "submitted_at": "2026-06-01T10:00:00Z" }));
+        let e = judged(&answer, None, &student, mine(Some("u1"), closed)).unwrap_err();
+        assert!(e.contains("already submitted"), "{e}");
     }
 
     proptest::proptest! {

@@ -3,6 +3,7 @@
 //! one row on both; answers merge per question (the later answer to the
 //! same question wins everywhere); the server takes the student's own
 //! answers, and the teacher sees the attempt flagged as taken on two desks.
+//! The same attempt started on two desks offline is one attempt too.
 
 mod support;
 
@@ -12,12 +13,13 @@ use branchdesk_api::commands::session::Login;
 use branchdesk_api::commands::students::{Enrol, GiveStudentLogin};
 use chrono::Duration;
 
-fn asha_signs_in(n: &support::Node) -> branchdesk_desk::Actor {
-    let (t, _) = n
-        .desk
-        .login(Login { email: "asha@example.com".into(), password: "Maple-Lantern-44".into() })
-        .unwrap();
+fn signs_in(n: &support::Node, email: &str) -> branchdesk_desk::Actor {
+    let (t, _) = n.desk.login(Login { email: email.into(), password: "Maple-Lantern-44".into() }).unwrap();
     n.desk.actor(&t).unwrap()
+}
+
+fn asha_signs_in(n: &support::Node) -> branchdesk_desk::Actor {
+    signs_in(n, "asha@example.com")
 }
 
 #[test]
@@ -33,6 +35,17 @@ fn an_attempt_moved_between_desks_is_one_attempt_merged_per_question() {
         GiveStudentLogin {
             student_id: asha,
             email: "asha@example.com".into(),
+            password: "Maple-Lantern-44".into(),
+        },
+    )
+    .unwrap();
+    let bilal = support::adult_student(desk, &director, branch, "Bilal Khan");
+    desk.enrol(&director, Enrol { student_id: bilal, batch_id: batch, ..Default::default() }).unwrap();
+    desk.give_student_login(
+        &director,
+        GiveStudentLogin {
+            student_id: bilal,
+            email: "bilal@example.com".into(),
             password: "Maple-Lantern-44".into(),
         },
     )
@@ -128,8 +141,23 @@ fn an_attempt_moved_between_desks_is_one_attempt_merged_per_question() {
     nodes[1].desk.submit_quiz_attempt(&there, SubmitQuizAttempt { attempt_id: a.id }).unwrap();
     support::quiesce(&rt, &client, &nodes);
 
+    // Bilal starts the same attempt on both desks while they are offline:
+    // both draw the same questions from the attempt's own seed, so the
+    // server takes both starts as one attempt.
+    let b0 = signs_in(&nodes[0], "bilal@example.com");
+    let b1 = signs_in(&nodes[1], "bilal@example.com");
+    let on0 = nodes[0].desk.start_quiz_attempt(&b0, StartQuizAttempt { quiz_id: quiz.id }).unwrap();
+    let on1 = nodes[1].desk.start_quiz_attempt(&b1, StartQuizAttempt { quiz_id: quiz.id }).unwrap();
+    assert_eq!(on0.id, on1.id);
+    let texts = |a: &Attempt| a.questions.iter().map(|q| q.text.clone()).collect::<Vec<_>>();
+    assert_eq!(texts(&on0), texts(&on1), "the same draw on both desks");
+    let first = AnswerQuestion { attempt_id: on0.id, question: 0, chosen: vec![0], ..Default::default() };
+    nodes[0].desk.answer_question(&b0, first).unwrap();
+    let second = AnswerQuestion { attempt_id: on1.id, question: 1, chosen: vec![0], ..Default::default() };
+    nodes[1].desk.answer_question(&b1, second).unwrap();
+    support::quiesce(&rt, &client, &nodes);
     for n in &nodes {
-        assert_eq!(n.desk.refused_changes().unwrap(), vec![], "the server took her own answers");
+        assert_eq!(n.desk.refused_changes().unwrap(), vec![], "the server took their own starts and answers");
     }
     let (t, _) = nodes[1]
         .desk
@@ -138,10 +166,15 @@ fn an_attempt_moved_between_desks_is_one_attempt_merged_per_question() {
     let director_there = nodes[1].desk.actor(&t).unwrap();
     for (desk, who) in [(desk, &director), (&nodes[1].desk, &director_there)] {
         let r = desk.get_quiz_results(who, GetQuizResults { quiz_id: quiz.id, batch_id: None }).unwrap();
-        assert_eq!(r.attempts.len(), 1, "one attempt on every desk");
-        let line = &r.attempts[0];
+        assert_eq!(r.attempts.len(), 2, "one attempt each, on every desk");
+        let line = r.attempts.iter().find(|l| l.student_name == "Asha Rao").unwrap();
         assert!(line.submitted);
         assert_eq!(line.score.score_hundredths, 1200, "every answer right: the later third answer won");
         assert!(line.several_desks, "answered on two desks: flagged for the teacher");
+        let his = r.attempts.iter().find(|l| l.student_name == "Bilal Khan").unwrap();
+        assert!(his.several_desks, "started on two desks: flagged");
+        let review = desk.get_attempt_review(who, GetAttemptReview { attempt_id: his.attempt_id }).unwrap();
+        let given = review.questions.iter().filter(|q| !q.chosen.is_empty()).count();
+        assert_eq!(given, 2, "both desks' answers, merged per question");
     }
 }

@@ -165,13 +165,14 @@ fn Bank(p: &BankProps) -> Html {
                             }) }
                         </div>
                         <table class="grid" id="bank-questions">
-                            <thead><tr><th>{ "Question" }</th><th>{ "Kind" }</th><th>{ "Answer" }</th><th class="num">{ "Marks" }</th></tr></thead>
+                            <thead><tr><th>{ "Question" }</th><th>{ "Kind" }</th><th>{ "Answer" }</th><th class="num">{ "Marks" }</th><th>{ "Picture" }</th></tr></thead>
                             <tbody>{ for b.questions.iter().map(|q| html! {
                                 <tr>
                                     <td>{ &q.text }if !q.topic.is_empty() { <div class="muted small">{ format!("{} · {}", q.topic, q.difficulty.label()) }</div> }</td>
                                     <td>{ q.kind.label() }</td>
                                     <td>{ q.options.iter().filter(|o| o.weight_bp > 0).map(|o| o.text.clone()).collect::<Vec<_>>().join(", ") }</td>
                                     <td class="num">{ marks::format(q.points_hundredths) }</td>
+                                    <td><QuestionPicture question={q.clone()} on_set={reload.clone()} error={error.clone()} /></td>
                                 </tr>
                             }) }</tbody>
                         </table>
@@ -179,5 +180,48 @@ fn Bank(p: &BankProps) -> Html {
                 }
             }) }
         </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PictureProps {
+    question: Question,
+    on_set: Callback<()>,
+    error: UseStateHandle<Option<ApiError>>,
+}
+
+/// A question's picture: shown small, chosen (JPEG or PNG) or taken away.
+#[component]
+fn QuestionPicture(p: &PictureProps) -> Html {
+    let s = use_session();
+    let set = {
+        let (error, s, done, id) = (p.error.clone(), s.clone(), p.on_set.clone(), p.question.id);
+        move |b64: String| {
+            let done = done.clone();
+            act(SetQuestionImage { question_id: id, image_b64: b64 }, error.clone(), s.clone(), move |_| {
+                done.emit(())
+            });
+        }
+    };
+    let chosen = {
+        let set = set.clone();
+        Callback::from(move |f: Option<(String, String)>| {
+            if let Some((_, b64)) = f {
+                set(b64);
+            }
+        })
+    };
+    let on_file =
+        crate::components::field::pick_file(chosen, p.error.clone(), MAX_QUESTION_IMAGE_BYTES, "image_b64");
+    let id = format!("picture-{}", p.question.id);
+    html! {
+        <span class="question-picture">
+            if let Some(src) = &p.question.image {
+                <img class="thumb" src={src.clone()} alt="The question's picture" />
+                <button type="button" class="link" onclick={move |_| set(String::new())}>{ "Remove" }</button>
+            }
+            <label for={id.clone()} class="link">{ if p.question.image.is_some() { "Change" } else { "Add" } }</label>
+            <input type="file" class="visually-hidden" id={id} accept="image/png,image/jpeg" onchange={on_file} />
+        </span>
     }
 }

@@ -240,16 +240,10 @@ fn QuizForm(p: &QuizFormProps) -> Html {
             form.set(d);
         })
     };
-    let mut fields = vec![
-        "name",
-        "course_id",
-        "question_ids",
-        "draw",
-        "duration_minutes",
-        "attempts_allowed",
-        "pass_percent",
-        "penalty_percent",
-    ];
+    // The fields shown beside their inputs; the rest (the questions, the
+    // draw as a whole) show at the top of the form.
+    let mut fields =
+        vec!["name", "course_id", "duration_minutes", "attempts_allowed", "pass_percent", "penalty_percent"];
     fields.extend(DRAW_FIELDS.iter().take(form.draw.len()));
     let topics: Vec<(String, String)> = match &bank {
         Some(Ok(b)) => std::iter::once((String::new(), "Any topic".to_owned()))
@@ -365,7 +359,7 @@ fn PublishForm(p: &PublishProps) -> Html {
     html! {
         <form class="card" id="publish-form" {onsubmit}>
             <h3>{ format!("Publish {}", p.quiz.name) }</h3>
-            <FormError error={err.clone()} fields={vec!["batch_id", "opens_on", "opens_time", "closes_on", "closes_time", "quiz_id"]} />
+            <FormError error={err.clone()} fields={vec!["batch_id", "opens_on", "opens_time", "closes_on", "closes_time"]} />
             <div class="row">
                 <Select label="To batch" name="batch_id" value={form.batch.clone()} {options} on_change={form.field(|f, v| f.batch = v)} none="Choose a batch…" error={err.clone()} />
             </div>

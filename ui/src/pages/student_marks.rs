@@ -8,8 +8,11 @@ use crate::components::session::use_session;
 use crate::format::{day, percent};
 use crate::hooks::{show, use_query};
 use crate::invoke::call;
-use branchdesk_api::commands::assessment::{GetReportCard, ListStudentMarks, SaveReportCard, StudentMark};
+use branchdesk_api::commands::assessment::{
+    GetReportCard, ListStudentMarks, SaveReportCard, SendReportCard, StudentMark,
+};
 use branchdesk_api::commands::imports::OpenSavedFile;
+use branchdesk_api::commands::quizzes::{ListStudentQuizzes, StudentQuiz};
 use branchdesk_api::ids::StudentId;
 use branchdesk_api::{marks, ApiError};
 use yew::platform::spawn_local;
@@ -24,7 +27,7 @@ pub struct MarksTableProps {
 #[component]
 pub fn MarksTable(p: &MarksTableProps) -> Html {
     if p.marks.is_empty() {
-        return html! { <p class="empty">{ "No tests yet." }</p> };
+        return html! { <p class="empty">{ "No paper tests yet." }</p> };
     }
     html! {
         <table class="grid" id="student-marks">
@@ -58,9 +61,24 @@ pub struct StudentMarksProps {
 #[component]
 pub fn StudentMarks(p: &StudentMarksProps) -> Html {
     let (list, _) = use_query(ListStudentMarks { student_id: p.id });
+    let (quizzes, _) = use_query(ListStudentQuizzes { student_id: p.id });
     html! {
         <>
             { show(&list, |m: &Vec<StudentMark>| html! { <MarksTable marks={m.clone()} /> }) }
+            { show(&quizzes, |q: &Vec<StudentQuiz>| if q.is_empty() { html! {} } else { html! {
+                <table class="grid" id="student-quizzes">
+                    <thead><tr><th>{ "Quiz" }</th><th>{ "Day" }</th><th class="num">{ "Best score" }</th><th class="num">{ "Rank" }</th><th class="num">{ "Percentile" }</th></tr></thead>
+                    <tbody>{ for q.iter().rev().map(|x| html! {
+                        <tr>
+                            <td>{ &x.quiz_name }</td>
+                            <td>{ day(&x.on) }</td>
+                            <td class="num">{ format!("{} / {}", marks::format(x.score_hundredths), marks::format(x.max_hundredths)) }</td>
+                            <td class="num">{ format!("{} of {}", x.rank, x.ranked) }</td>
+                            <td class="num">{ percent(x.percentile_hundredths) }</td>
+                        </tr>
+                    }) }</tbody>
+                </table>
+            } }) }
             <ReportCardForm id={p.id} />
         </>
     }
@@ -71,6 +89,7 @@ enum Action {
     Print,
     Open,
     Save,
+    Send,
 }
 
 #[component]
@@ -94,6 +113,7 @@ fn ReportCardForm(p: &StudentMarksProps) -> Html {
             };
             let (error, notice, s) = (error.clone(), notice.clone(), s.clone());
             error.set(None);
+            notice.set(None);
             spawn_local(async move {
                 let outcome: Result<Option<String>, ApiError> = async {
                     match what {
@@ -102,6 +122,16 @@ fn ReportCardForm(p: &StudentMarksProps) -> Html {
                             "Report card saved as {}",
                             call(&SaveReportCard { card }).await?
                         ))),
+                        Action::Send => {
+                            let sent = call(&SendReportCard { card }).await?;
+                            Ok(Some(format!(
+                                "Report card {} for {} ({} by {}).",
+                                if sent.approved { "sent" } else { "drafted to Messages for review" },
+                                sent.recipient_name,
+                                sent.recipient,
+                                sent.channel.label()
+                            )))
+                        }
                         Action::Open => {
                             let path = call(&SaveReportCard { card }).await?;
                             call(&OpenSavedFile { path: path.clone() }).await?;
@@ -131,6 +161,7 @@ fn ReportCardForm(p: &StudentMarksProps) -> Html {
                 <button type="button" class="print" onclick={run(Action::Print)}>{ "Print" }</button>
                 <button type="button" class="open" onclick={run(Action::Open)}>{ "Open" }</button>
                 <button type="button" class="save-pdf" onclick={run(Action::Save)}>{ "Save PDF" }</button>
+                <button type="button" class="send-card" onclick={run(Action::Send)}>{ "Send to guardian" }</button>
             </div>
             if let Some(n) = &*notice { <p class="notice success" role="status" id="report-card-notice">{ n }</p> }
         </form>

@@ -364,6 +364,7 @@ fn TakeQuiz(p: &TakeProps) -> Html {
                 <p class="muted small">{ format!("Question {} of {n} · {} · {} mark{}", i + 1, q.kind.label(), marks::format(q.points_hundredths), if q.points_hundredths == 100 { "" } else { "s" }) }
                     if q.flagged { <span class="tag">{ "flagged" }</span> }</p>
                 <p class="question-text">{ &q.text }</p>
+                if let Some(src) = &q.image { <img class="question-image" src={src.clone()} alt="The question's picture" /> }
                 if q.kind == QuestionKind::ShortAnswer {
                     <input id="quiz-typed" class="typed" value={q.typed.clone()} onchange={typed_change} onkeydown={typed_keys} placeholder="Your answer; Enter saves and goes on" aria-label="Your answer" />
                 } else {
@@ -430,6 +431,7 @@ pub fn AttemptReviewView(p: &ReviewProps) -> Html {
                         { for r.questions.iter().map(|q| html! {
                             <li>
                                 <p>{ &q.text }<span class="muted small">{ format!("  {} of {}", marks::format(q.score_hundredths), marks::format(q.points_hundredths)) }</span></p>
+                                if let Some(src) = &q.image { <img class="question-image" src={src.clone()} alt="The question's picture" /> }
                                 if q.kind == QuestionKind::ShortAnswer {
                                     <p class="small">{ format!("Your answer: {}", if q.typed.is_empty() { "—" } else { &q.typed }) }</p>
                                     <p class="small muted">{ format!("Accepted: {}", q.options.iter().filter(|o| o.weight_bp > 0).map(|o| o.text.clone()).collect::<Vec<_>>().join(", ")) }</p>

@@ -342,7 +342,23 @@ pub struct Question {
     pub options: Vec<QuestionOption>,
     pub points_hundredths: i64,
     pub explanation: String,
+    /// A picture shown with the question (a `data:` URL), if it has one.
+    #[serde(default)]
+    pub image: Option<String>,
 }
+
+/// The largest picture a question carries.
+pub const MAX_QUESTION_IMAGE_BYTES: usize = 300 * 1024;
+
+/// Gives a question a picture (JPEG or PNG, base64; at most
+/// [`MAX_QUESTION_IMAGE_BYTES`]), or takes it away (empty).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetQuestionImage {
+    pub question_id: crate::ids::QuestionId,
+    pub image_b64: String,
+}
+command!(SetQuestionImage => "set_question_image", Permission -> Question);
 
 /// A course's bank: its topics with how many questions each, and the
 /// questions of one topic (all when `topic` is empty).
@@ -418,3 +434,24 @@ pub struct SaveReportCard {
     pub card: GetReportCard,
 }
 command!(SaveReportCard => "save_report_card", Permission -> String);
+
+/// Sends the report card to the student's guardian through the messages
+/// queue (drafted for review, or approved where the branch sends without
+/// review): the whole card by email, its figures in short by SMS or
+/// WhatsApp. One message per student and term.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SendReportCard {
+    pub card: GetReportCard,
+}
+command!(SendReportCard => "send_report_card", Permission -> ReportCardSent);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportCardSent {
+    pub recipient_name: String,
+    pub recipient: String,
+    pub channel: super::attendance::NotificationChannel,
+    /// Approved to go at once (the branch sends without review); else it
+    /// waits on the Messages page.
+    pub approved: bool,
+}

@@ -155,6 +155,8 @@ pub struct AttemptQuestion {
     pub question_id: QuestionId,
     pub kind: QuestionKind,
     pub text: String,
+    /// The question's picture (a `data:` URL), if it has one.
+    pub image: Option<String>,
     /// Choices in this attempt's order (empty for a short answer).
     pub options: Vec<String>,
     pub points_hundredths: i64,
@@ -244,6 +246,7 @@ pub struct AttemptScore {
 pub struct ReviewedQuestion {
     pub kind: QuestionKind,
     pub text: String,
+    pub image: Option<String>,
     /// Choices in the attempt's order with their weights and feedback.
     pub options: Vec<super::assessment::QuestionOption>,
     pub chosen: Vec<u32>,
@@ -360,3 +363,25 @@ pub struct GradeAnswer {
     pub comment: String,
 }
 command!(GradeAnswer => "grade_answer", Permission -> AttemptScore);
+
+/// A quiz on a student's record: the best attempt, once results are out,
+/// with its rank and percentile among every student's best.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudentQuiz {
+    pub quiz_name: String,
+    /// ISO day the best attempt was submitted.
+    pub on: String,
+    pub score_hundredths: i64,
+    pub max_hundredths: i64,
+    pub rank: u32,
+    pub ranked: u32,
+    pub percentile_hundredths: u32,
+}
+
+/// A student's quizzes with results out, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListStudentQuizzes {
+    pub student_id: StudentId,
+}
+command!(ListStudentQuizzes => "list_student_quizzes", Permission -> Vec<StudentQuiz>);

@@ -35,6 +35,8 @@ pub struct QuestionRow {
     pub removed: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// A JPEG or PNG, base64 (`validate::picture`).
+    pub image_b64: Option<String>,
 }
 org_record!(QuestionRow, "questions");
 
@@ -224,6 +226,7 @@ fn view(r: &QuestionRow) -> Question {
         options: r.choices(),
         points_hundredths: r.points_hundredths,
         explanation: r.explanation.clone(),
+        image: r.image_b64.as_deref().map(crate::validate::picture_url),
     }
 }
 
@@ -333,6 +336,8 @@ impl Desk {
                     removed: false,
                     created_at: held.as_ref().map_or(now, |h| h.created_at),
                     updated_at: now,
+                    // A file never carries pictures: a question keeps its own.
+                    image_b64: held.as_ref().and_then(|h| h.image_b64.clone()),
                 };
                 rows.retain(|(_, r): &(Option<QuestionRow>, QuestionRow)| r.id != id);
                 rows.push((held, row));
@@ -352,6 +357,28 @@ impl Desk {
         })?;
         report.written = rows.len() as u32;
         Ok(report)
+    }
+
+    /// A question's picture, set or taken away, by whoever may change the
+    /// question (its author, or a course manager over every branch).
+    pub fn set_question_image(&self, actor: &Actor, input: SetQuestionImage) -> Result<Question> {
+        if !actor.can(Permission::ManageCourse, None) {
+            actor.require_somewhere(Permission::MarkAttendance)?;
+        }
+        let image = crate::validate::picture("image_b64", &input.image_b64, MAX_QUESTION_IMAGE_BYTES)?;
+        let old = by_id(&self.db().conn, input.question_id)?
+            .filter(|q| !q.removed)
+            .ok_or_else(|| ApiError::not_found("question").on("question_id"))?;
+        actor.may_act()?;
+        if !crate::assessment::may_edit_authored(actor, old.created_by) {
+            return Err(ApiError::denied(
+                "Only the teacher who added this question, or a course manager over every branch, may change it.",
+            )
+            .into());
+        }
+        let new = QuestionRow { image_b64: image, updated_at: self.clock().now(), ..old.clone() };
+        self.write(Some(actor.user_id), |w| w.update(&old, &new).map(|_| ()))?;
+        Ok(view(&new))
     }
 
     pub fn list_questions(&self, actor: &Actor, input: ListQuestions) -> Result<QuestionBank> {

@@ -365,9 +365,11 @@ fn quizzes(
     );
 
     // The rest of the batch, up to 100, with an answer to every question.
-    let at: String = plain.query_row("SELECT created_at FROM quizzes LIMIT 1", [], |r| r.get(0))?;
-    let drawn: String = plain.query_row("SELECT drawn FROM quiz_attempts LIMIT 1", [], |r| r.get(0))?;
-    let branch: String = plain.query_row("SELECT branch_id FROM quiz_attempts LIMIT 1", [], |r| r.get(0))?;
+    let at: String =
+        plain.query_row("SELECT created_at FROM quizzes LIMIT 1", [], |r| r.get("created_at"))?;
+    let drawn: String = plain.query_row("SELECT drawn FROM quiz_attempts LIMIT 1", [], |r| r.get("drawn"))?;
+    let branch: String =
+        plain.query_row("SELECT branch_id FROM quiz_attempts LIMIT 1", [], |r| r.get("branch_id"))?;
     let takers = students.len().min(100);
     // Seeding only: this connection may write the synced tables (the
     // desk's own write path holds this permit while it writes).
@@ -420,7 +422,7 @@ fn quizzes(
                  WHERE attempt_id IN (SELECT id FROM quiz_attempts WHERE quiz_id = ?1)",
             )
             .expect("baseline query");
-        assert!(stmt.query_map([&quiz_id], |r| r.get::<_, String>(0)).expect("rows").count() > 0);
+        assert!(stmt.query_map([&quiz_id], |r| r.get::<_, String>("chosen")).expect("rows").count() > 0);
     });
     let mut scored = 0;
     let results = timed(runs.min(5), |_| {

@@ -141,7 +141,7 @@ pub(crate) fn absence_alerts(
             continue;
         }
         let Some(student) = students::student_by_id(conn, a.student_id)? else { continue };
-        let Some(g) = guardian_to_tell(conn, student.id, ConsentKind::Alerts)? else { continue };
+        let Some(g) = guardian_to_tell(conn, student.id, Some(ConsentKind::Alerts))? else { continue };
         let body = format!(
             "Dear {}, {} was absent from {} on {}. Please call us if this is unexpected. – {}",
             g.0.full_name,
@@ -170,11 +170,11 @@ pub(crate) fn absence_alerts(
 fn guardian_to_tell(
     conn: &Connection,
     student: StudentId,
-    kind: ConsentKind,
+    kind: Option<ConsentKind>,
 ) -> Result<Option<(students::GuardianRow, NotificationChannel, String)>> {
     for link in students::links_of_student(conn, student)? {
         let Some(g) = students::guardian_by_id(conn, link.guardian_id)? else { continue };
-        if !g.agreed(kind) {
+        if kind.is_some_and(|k| !g.agreed(k)) {
             continue;
         }
         if let Some((channel, address)) = channel_for(&g) {
@@ -194,6 +194,29 @@ fn channel_for(g: &students::GuardianRow) -> Option<(NotificationChannel, String
     preferred
         .chain([NotificationChannel::Sms, NotificationChannel::Email])
         .find_map(|c| address(c).map(|a| (c, a)))
+}
+
+/// A message to the student's first guardian who can be reached, for the
+/// queue: drafted, or approved where the branch sends without review.
+/// `body` writes it for the channel it goes by. None: nobody to reach.
+/// (No consent kind applies: what it carries is the service itself, a
+/// report card, not an alert or an offer.)
+pub(crate) fn draft_to_guardian(
+    conn: &Connection,
+    (id, branch, student): (Uuid, BranchId, StudentId),
+    (kind, source): (NotificationKind, String),
+    now: DateTime<Utc>,
+    body: impl FnOnce(NotificationChannel) -> String,
+) -> Result<Option<NotificationRow>> {
+    let Some(g) = guardian_to_tell(conn, student, None)? else { return Ok(None) };
+    let auto = settings::effective_flag(conn, AUTO_SEND_ALERTS, Some(branch))?;
+    let text = body(g.1);
+    Ok(Some(Draft { id, branch, kind, source, auto, now }.to(&g, student, text)))
+}
+
+/// A message as held, by id.
+pub(crate) fn notification(conn: &Connection, id: Uuid) -> Result<Option<NotificationRow>> {
+    by_id(conn, id)
 }
 
 /// What every drafted message shares.
@@ -278,7 +301,8 @@ impl Desk {
                 if by_id(conn, id)?.is_some() {
                     continue;
                 }
-                let Some(g) = guardian_to_tell(conn, line.student_id, ConsentKind::FeeReminders)? else {
+                let Some(g) = guardian_to_tell(conn, line.student_id, Some(ConsentKind::FeeReminders))?
+                else {
                     continue;
                 };
                 let amount = branchdesk_api::amount::format(line.due.amount_minor - line.due.paid_minor);

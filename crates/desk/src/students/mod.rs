@@ -99,10 +99,7 @@ pub(crate) fn view(conn: &Connection, s: &StudentRow) -> Result<Student> {
         notes: s.notes.clone(),
         archived: s.archived_at.is_some(),
         has_login: s.user_id.is_some(),
-        photo: s.photo_b64.as_ref().map(|b| {
-            let kind = if b.starts_with("iVBOR") { "image/png" } else { "image/jpeg" };
-            format!("data:{kind};base64,{b}")
-        }),
+        photo: s.photo_b64.as_deref().map(crate::validate::picture_url),
         guardians,
     })
 }
@@ -525,25 +522,8 @@ pub(crate) fn own_student(conn: &Connection, actor: &Actor) -> Result<StudentRow
 
 impl Desk {
     pub fn set_student_photo(&self, actor: &Actor, input: SetStudentPhoto) -> Result<Student> {
-        use base64::Engine;
         let old = self.student_for(actor, "student_id", input.student_id, Permission::ManageStudent)?;
-        let photo = if input.photo_b64.trim().is_empty() {
-            None
-        } else {
-            let bytes =
-                base64::engine::general_purpose::STANDARD.decode(input.photo_b64.trim().as_bytes()).map_err(
-                    |_| ApiError::invalid("photo_b64", "The picture could not be read; choose it again."),
-                )?;
-            if bytes.len() > MAX_PHOTO_BYTES {
-                return Err(ApiError::invalid("photo_b64", "Choose a picture of at most 1 MB.").into());
-            }
-            let jpeg = bytes.starts_with(&[0xFF, 0xD8, 0xFF]);
-            let png = bytes.starts_with(&[0x89, b'P', b'N', b'G']);
-            if !jpeg && !png {
-                return Err(ApiError::invalid("photo_b64", "Choose a JPEG or PNG picture.").into());
-            }
-            Some(input.photo_b64.trim().to_owned())
-        };
+        let photo = crate::validate::picture("photo_b64", &input.photo_b64, MAX_PHOTO_BYTES)?;
         let new = StudentRow { photo_b64: photo, updated_at: self.clock().now(), ..old.clone() };
         self.write(Some(actor.user_id), |w| w.update(&old, &new).map(|_| ()))?;
         view(&self.db().conn, &new)

@@ -14,6 +14,7 @@
 
 mod analysis;
 pub mod draw;
+pub(crate) mod record;
 mod results;
 mod setup;
 pub mod store;

@@ -185,6 +185,7 @@ impl Desk {
             out.push(ReviewedQuestion {
                 kind: qr.kind,
                 text: qr.text.clone(),
+                image: qr.image_b64.as_deref().map(crate::validate::picture_url),
                 options: if qr.kind == QuestionKind::ShortAnswer {
                     choices.clone()
                 } else {

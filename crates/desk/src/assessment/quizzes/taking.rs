@@ -80,6 +80,7 @@ fn attempt_view(conn: &Connection, t: &Taking, remaining_ms: i64) -> Result<Atte
             question_id: q.id,
             kind: q.kind,
             text: q.text.clone(),
+            image: q.image_b64.as_deref().map(crate::validate::picture_url),
             options: if q.kind == QuestionKind::ShortAnswer {
                 Vec::new()
             } else {
@@ -262,7 +263,10 @@ impl Desk {
             return Err(ApiError::invalid("quiz_id", "You have used every attempt this quiz allows.").into());
         }
         let number = attempts.iter().map(|a| a.number).max().unwrap_or(0) + 1;
-        let seed = uuid::Uuid::new_v4().as_u64_pair().0 as i64;
+        // The seed comes from the attempt's id: two desks starting the
+        // same attempt offline draw the same questions in the same order.
+        let id = store::attempt_id(quiz.id, student.id, number);
+        let seed = id.0.as_u64_pair().0 as i64;
         let drawn = {
             let db = self.db();
             let bank = candidates(&db.conn, quiz.course_id)?;
@@ -272,7 +276,7 @@ impl Desk {
             return Err(ApiError::invalid("quiz_id", "This quiz has no questions on this desk yet.").into());
         }
         let row = AttemptRow {
-            id: store::attempt_id(quiz.id, student.id, number),
+            id,
             branch_id: publication.branch_id,
             quiz_id: quiz.id,
             batch_id: publication.batch_id,
