@@ -66,10 +66,19 @@ impl App {
         App { client, data_dir }
     }
 
+    /// Waits (at most 20 s) for `css`. Besides "no such element" yet,
+    /// WebKitWebDriver now and then answers a find on a busy page with an
+    /// error of its own ("Could not parse element info"): asked again too.
     pub async fn find(&self, css: &str) -> Element {
-        match self.client.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css)).await {
-            Ok(el) => el,
-            Err(e) => panic!("{css} did not appear: {e}; the page showed: {}", self.page_text().await),
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(el) => return el,
+                Err(_) if std::time::Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("{css} did not appear: {e}; the page showed: {}", self.page_text().await),
+            }
         }
     }
 

@@ -338,7 +338,17 @@ fn time_and_the_window_run_out_and_attempts_are_counted() {
     // submitted as it stood at its next save.
     let (_, bilal) = student(&f, &f.desk, c.batch, "Bilal Khan", "bilal@example.com");
     let open = f.desk.start_quiz_attempt(&bilal, StartQuizAttempt { quiz_id: q.id }).unwrap();
+    // Dev answers one question and never comes back.
+    let (_, dev) = student(&f, &f.desk, c.batch, "Dev Patel", "dev@example.com");
+    let left = f.desk.start_quiz_attempt(&dev, StartQuizAttempt { quiz_id: q.id }).unwrap();
+    answer(&f.desk, &dev, &left, 0, &[0], "").unwrap();
+    let r = f.desk.get_quiz_results(&c.teacher, GetQuizResults { quiz_id: q.id, batch_id: None }).unwrap();
+    let his = |r: &QuizResults| r.attempts.iter().find(|l| l.student_name == "Dev Patel").cloned().unwrap();
+    assert!(!his(&r).submitted, "still open: being taken");
     f.clock.set_wall(Utc.with_ymd_and_hms(2026, 6, 3, 9, 0, 0).unwrap());
+    let r = f.desk.get_quiz_results(&c.teacher, GetQuizResults { quiz_id: q.id, batch_id: None }).unwrap();
+    assert!(his(&r).submitted, "left open past the close: it counts as it stood");
+    assert_eq!(his(&r).score.score_hundredths, 400);
     let p = answer(&f.desk, &bilal, &open, 0, &[0], "").unwrap();
     assert!(p.submitted);
     let review = f.desk.get_attempt_review(&c.teacher, GetAttemptReview { attempt_id: open.id }).unwrap();

@@ -105,6 +105,25 @@ pub(crate) fn score(
     )
 }
 
+/// Whether an attempt counts in the results: submitted, or left open when
+/// its window closed (the student never came back: its answers stand as
+/// saved). `closes`: its batch's closing time, if published there.
+pub(crate) fn finished(
+    a: &AttemptRow,
+    closes: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    a.submitted_at.is_some() || closes.is_some_and(|c| now >= c)
+}
+
+/// When each batch's window of a quiz closes.
+pub(crate) fn closing(
+    conn: &rusqlite::Connection,
+    quiz: branchdesk_api::ids::QuizId,
+) -> crate::Result<HashMap<branchdesk_api::ids::BatchId, chrono::DateTime<chrono::Utc>>> {
+    Ok(store::publications_of(conn, quiz)?.into_iter().map(|p| (p.batch_id, p.closes_at)).collect())
+}
+
 /// The bank questions an attempt (or several) needs, by id.
 pub(crate) fn questions_of(
     conn: &rusqlite::Connection,

@@ -33,17 +33,18 @@ pub(crate) fn student_quizzes(
     now: DateTime<Utc>,
 ) -> Result<Vec<QuizMark>> {
     let quizzes: Vec<String> = conn
-        .prepare_cached(
-            "SELECT DISTINCT quiz_id FROM quiz_attempts WHERE student_id = ?1 AND submitted_at IS NOT NULL",
-        )?
+        .prepare_cached("SELECT DISTINCT quiz_id FROM quiz_attempts WHERE student_id = ?1")?
         .query_map([student.to_string()], |r| r.get("quiz_id"))?
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
     for id in quizzes {
         let Ok(id) = id.parse().map(branchdesk_api::ids::QuizId) else { continue };
         let Some(quiz) = store::quiz_by_id(conn, id)? else { continue };
-        let attempts: Vec<AttemptRow> =
-            store::attempts_of(conn, id, None)?.into_iter().filter(|a| a.submitted_at.is_some()).collect();
+        let closes = super::closing(conn, id)?;
+        let attempts: Vec<AttemptRow> = store::attempts_of(conn, id, None)?
+            .into_iter()
+            .filter(|a| super::finished(a, closes.get(&a.batch_id).copied(), now))
+            .collect();
         let Some(mine) = attempts.iter().find(|a| a.student_id == student) else { continue };
         let out_yet = store::publication_by_id(conn, store::publication_id(id, mine.batch_id))?
             .is_some_and(|p| released(&p, now));

@@ -67,6 +67,7 @@ impl Desk {
         let db = self.db();
         let q = quiz(&db.conn, input.quiz_id, "quiz_id")?;
         let h = held(&db.conn, actor, &q, input.batch_id)?;
+        let (closes, now) = (super::closing(&db.conn, q.id)?, self.clock().now());
         let mut students: HashMap<StudentId, crate::students::store::StudentRow> = HashMap::new();
         let mut batches: HashMap<branchdesk_api::ids::BatchId, String> = HashMap::new();
         let mut lines = Vec::new();
@@ -75,7 +76,7 @@ impl Desk {
         let mut max = 0;
         for a in &h.attempts {
             let (score, scored) = super::score(&q, a, &h.questions, h.answers(a));
-            let submitted = a.submitted_at.is_some();
+            let submitted = super::finished(a, closes.get(&a.batch_id).copied(), now);
             if submitted {
                 let b = best.entry(a.student_id).or_insert(i64::MIN);
                 *b = (*b).max(score.score_hundredths);
@@ -130,7 +131,7 @@ impl Desk {
             .collect();
         let to_grade = analysed.iter().flat_map(|(_, s)| s.iter()).filter(|s| s.waiting).count() as u32;
         Ok(QuizResults {
-            quiz: view(&db.conn, actor, &q)?,
+            quiz: view(&db.conn, actor, &q, now)?,
             attempts: lines,
             mean_hundredths: mean,
             median_hundredths: median,
@@ -152,7 +153,9 @@ impl Desk {
             (Some(a), Some(s)) if a.student_id == s.id => {
                 actor.require_somewhere(Permission::ViewOwnRecord)?;
                 let p = store::publication_by_id(&db.conn, store::publication_id(a.quiz_id, a.batch_id))?;
-                if a.submitted_at.is_none() || !p.is_some_and(|p| released(&p, self.clock().now())) {
+                let now = self.clock().now();
+                let done = super::finished(&a, p.as_ref().map(|p| p.closes_at), now);
+                if !done || !p.is_some_and(|p| released(&p, now)) {
                     return Err(ApiError::invalid(
                         "attempt_id",
                         "Your answers and marks show here once your teacher releases the results.",
@@ -230,8 +233,10 @@ impl Desk {
         let q = quiz(&db.conn, input.quiz_id, "quiz_id")?;
         let h = held(&db.conn, actor, &q, None)?;
         let mut out = Vec::new();
-        let mut attempts: Vec<&AttemptRow> = h.attempts.iter().filter(|a| a.submitted_at.is_some()).collect();
-        attempts.sort_by_key(|a| a.submitted_at);
+        let (closes, now) = (super::closing(&db.conn, q.id)?, self.clock().now());
+        let mut attempts: Vec<&AttemptRow> =
+            h.attempts.iter().filter(|a| super::finished(a, closes.get(&a.batch_id).copied(), now)).collect();
+        attempts.sort_by_key(|a| a.submitted_at.unwrap_or(a.updated_at));
         for a in attempts {
             let (_, scored) = super::score(&q, a, &h.questions, h.answers(a));
             for s in scored.iter().filter(|s| s.waiting) {
@@ -262,7 +267,8 @@ impl Desk {
         let a = store::attempt_by_id(&db.conn, input.attempt_id)?
             .ok_or_else(|| ApiError::not_found("attempt").on("attempt_id"))?;
         teacher_of(actor, &a)?;
-        if a.submitted_at.is_none() {
+        let closes = super::closing(&db.conn, a.quiz_id)?.get(&a.batch_id).copied();
+        if !super::finished(&a, closes, self.clock().now()) {
             return Err(ApiError::invalid("attempt_id", "This attempt is still being taken.").into());
         }
         if !a.drawn().iter().any(|d| d.q == input.question_id) {

@@ -82,7 +82,7 @@ fn size(q: &QuizRow, bank: &[Candidate]) -> u32 {
     }
 }
 
-pub(crate) fn view(conn: &Connection, actor: &Actor, q: &QuizRow) -> Result<Quiz> {
+pub(crate) fn view(conn: &Connection, actor: &Actor, q: &QuizRow, now: DateTime<Utc>) -> Result<Quiz> {
     let course = crate::academics::courses::by_id(conn, q.course_id)?;
     let bank = candidates(conn, q.course_id)?;
     let visible = actor.branches();
@@ -97,7 +97,7 @@ pub(crate) fn view(conn: &Connection, actor: &Actor, q: &QuizRow) -> Result<Quiz
             .count() as u32;
         let submitted = store::attempts_of(conn, q.id, Some(p.batch_id))?
             .iter()
-            .filter(|a| a.submitted_at.is_some())
+            .filter(|a| a.submitted_at.is_some() || now >= p.closes_at)
             .map(|a| a.student_id)
             .collect::<HashSet<_>>()
             .len() as u32;
@@ -151,7 +151,8 @@ impl Desk {
     pub fn list_quizzes(&self, actor: &Actor, _input: ListQuizzes) -> Result<Vec<Quiz>> {
         actor.require_somewhere(Permission::MarkAttendance)?;
         let db = self.db();
-        store::quizzes(&db.conn)?.iter().map(|q| view(&db.conn, actor, q)).collect()
+        let now = self.clock().now();
+        store::quizzes(&db.conn)?.iter().map(|q| view(&db.conn, actor, q, now)).collect()
     }
 
     /// A quiz in one action. Teachers set quizzes; its author or a course
@@ -268,7 +269,7 @@ impl Desk {
             Some(o) => w.update(o, &row).map(|_| ()),
             None => w.insert(&row),
         })?;
-        view(&self.db().conn, actor, &row)
+        view(&self.db().conn, actor, &row, self.clock().now())
     }
 
     /// Publishes a quiz to a batch, or moves its window.
@@ -312,7 +313,7 @@ impl Desk {
             Some(o) => w.update(o, &row).map(|_| ()),
             None => w.insert(&row),
         })?;
-        view(&self.db().conn, actor, &q)
+        view(&self.db().conn, actor, &q, self.clock().now())
     }
 
     /// Shows the batch its scores, keys and explanations.
@@ -327,7 +328,7 @@ impl Desk {
             let row = PublicationRow { released_at: Some(now), updated_at: now, ..old.clone() };
             self.write(Some(actor.user_id), |w| w.update(&old, &row).map(|_| ()))?;
         }
-        view(&self.db().conn, actor, &q)
+        view(&self.db().conn, actor, &q, self.clock().now())
     }
 }
 

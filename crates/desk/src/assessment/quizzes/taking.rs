@@ -187,7 +187,8 @@ impl Desk {
             }
             let Some(q) = store::quiz_by_id(&db.conn, p.quiz_id)?.filter(|q| !q.removed) else { continue };
             let attempts = store::attempts_of_student(&db.conn, q.id, student.id)?;
-            let submitted: Vec<&AttemptRow> = attempts.iter().filter(|a| a.submitted_at.is_some()).collect();
+            let submitted: Vec<&AttemptRow> =
+                attempts.iter().filter(|a| super::finished(a, Some(p.closes_at), now)).collect();
             let shown = released(&p, now);
             let best = if shown && !submitted.is_empty() {
                 let mut best: Option<AttemptScore> = None;
@@ -214,7 +215,7 @@ impl Desk {
                 opens_at: p.opens_at.to_rfc3339(),
                 closes_at: p.closes_at.to_rfc3339(),
                 duration_minutes: q.duration_minutes as u32,
-                questions: super::setup::view(&db.conn, actor, &q).map(|v| v.questions).unwrap_or(0),
+                questions: super::setup::view(&db.conn, actor, &q, now).map(|v| v.questions).unwrap_or(0),
                 attempts_allowed: q.attempts_allowed as u32,
                 attempts_used: attempts.len() as u32,
                 state: state(&p, &q, &attempts, now),
