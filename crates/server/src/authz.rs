@@ -1368,6 +1368,10 @@ mod tests {
         assert!(judged(&reopen, Some(&submitted), &student, mine(Some("u1"), None))
             .unwrap_err()
             .contains("reopened"));
+        // Not submitted yet, nothing is reopened; submitted, its time may
+        // still arrive from another desk that held it open.
+        assert!(judged(&reopen, Some(&held), &student, mine(Some("u1"), None)).is_ok());
+        assert!(judged(&ok, Some(&submitted), &student, mine(Some("u1"), None)).is_ok());
         let teacher = [grant(&[Permission::MarkAttendance], Some("A"))];
         let mut by_teacher = reopen.clone();
         by_teacher.author_user_id = Some("t".into());
