@@ -136,12 +136,7 @@ pub(crate) fn plan_enrolment(
 }
 
 pub(crate) fn write_enrolment(w: &mut Write<'_>, plan: &EnrolPlan, reason: &str) -> Result<()> {
-    match &plan.old {
-        Some(old) => {
-            w.update(old, &plan.row)?;
-        }
-        None => w.insert(&plan.row)?,
-    }
+    w.upsert(plan.old.as_ref(), &plan.row)?;
     log(w, &plan.row, plan.old.as_ref().map(|e| e.status), reason)?;
     fees(w, &plan.row)
 }

@@ -257,10 +257,7 @@ impl Desk {
             let db = self.db();
             check_lead(&db.conn, &input, actor.user_id, self.today(), now)?
         };
-        self.write(Some(actor.user_id), |w| match &row.1 {
-            Some(old) => w.update(old, &row.0).map(|_| ()),
-            None => w.insert(&row.0),
-        })?;
+        self.write(Some(actor.user_id), |w| w.upsert(row.1.as_ref(), &row.0))?;
         view_one(&self.db().conn, &row.0, self.today())
     }
 

@@ -247,10 +247,7 @@ impl Desk {
             };
             (old, row, student)
         };
-        self.write(Some(actor.user_id), |w| match &old {
-            Some(old) => w.update(old, &row).map(|_| ()),
-            None => w.insert(&row),
-        })?;
+        self.write(Some(actor.user_id), |w| w.upsert(old.as_ref(), &row))?;
         view(&self.db().conn, &student, Some(&row))
     }
 
@@ -318,10 +315,7 @@ impl Desk {
             (old, row, student)
         };
         self.write(Some(actor.user_id), |w| {
-            match &old {
-                Some(old) => w.update(old, &row).map(|_| ())?,
-                None => w.insert(&row)?,
-            }
+            w.upsert(old.as_ref(), &row)?;
             match &file {
                 Some(f) => {
                     attachments::attach(w, f, row.branch_id, AttachmentOwner::Submissions, row.id).map(|_| ())
@@ -392,10 +386,7 @@ impl Desk {
             created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
             updated_at: now,
         };
-        self.write(Some(actor.user_id), |w| match &old {
-            Some(old) => w.update(old, &row).map(|_| ()),
-            None => w.insert(&row),
-        })?;
+        self.write(Some(actor.user_id), |w| w.upsert(old.as_ref(), &row))?;
         Ok(input.on)
     }
 

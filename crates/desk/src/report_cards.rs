@@ -287,10 +287,7 @@ impl Desk {
             })?;
             (row, held)
         };
-        self.write(Some(actor.user_id), |w| match &held {
-            Some(h) => w.update(h, &row).map(|_| ()),
-            None => w.insert(&row),
-        })?;
+        self.write(Some(actor.user_id), |w| w.upsert(held.as_ref(), &row))?;
         Ok(ReportCardSent {
             recipient_name: row.recipient_name.clone(),
             recipient: row.recipient.clone(),

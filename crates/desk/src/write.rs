@@ -189,6 +189,15 @@ impl<'c> Write<'c> {
         self.record_op(R::TABLE, row.id(), scope, OpKind::Insert, None, cols)
     }
 
+    /// Inserts `new`, or changes `old` into it when the row is held: one
+    /// call for a row that may or may not be there yet.
+    pub fn upsert<R: Record>(&mut self, old: Option<&R>, new: &R) -> Result<()> {
+        match old {
+            Some(old) => self.update(old, new).map(|_| ()),
+            None => self.insert(new),
+        }
+    }
+
     /// Writes the columns that differ between `old` and `new`. Returns false
     /// (and writes nothing) when nothing changed. The change is published in
     /// the scope the row was in, so a row that moves branch (a transfer)

@@ -137,12 +137,7 @@ impl Desk {
                 created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
                 updated_at: now,
             };
-            match &old {
-                Some(old) => {
-                    w.update(old, &row)?;
-                }
-                None => w.insert(&row)?,
-            }
+            w.upsert(old.as_ref(), &row)?;
             Ok(row)
         });
         match result {
@@ -203,12 +198,7 @@ impl Desk {
                 created_at: old.as_ref().map(|o| o.created_at).unwrap_or(now),
                 updated_at: now,
             };
-            match &old {
-                Some(old) => {
-                    w.update(old, &row)?;
-                }
-                None => w.insert(&row)?,
-            }
+            w.upsert(old.as_ref(), &row)?;
             Ok(row)
         })?;
         Ok(row.view())

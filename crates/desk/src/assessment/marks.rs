@@ -168,10 +168,7 @@ impl Desk {
         drop(db);
         if let Some(row) = cell_row(&g, section, student.id, entry, held.as_ref(), actor, self.clock().now())
         {
-            self.write(Some(actor.user_id), |w| match &held {
-                Some(h) => w.update(h, &row).map(|_| ()),
-                None => w.insert(&row),
-            })?;
+            self.write(Some(actor.user_id), |w| w.upsert(held.as_ref(), &row))?;
         }
         line(&self.db().conn, &g, &student)
     }
@@ -280,12 +277,7 @@ impl Desk {
         drop(db);
         self.write(Some(actor.user_id), |w| {
             for (held, row) in &rows {
-                match held {
-                    Some(h) => {
-                        w.update(h, row)?;
-                    }
-                    None => w.insert(row)?,
-                }
+                w.upsert(held.as_ref(), row)?;
             }
             Ok(())
         })?;

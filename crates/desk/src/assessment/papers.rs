@@ -181,12 +181,7 @@ impl Desk {
             updated_at: now,
         };
         self.write(Some(actor.user_id), |w| {
-            match &old {
-                Some(o) => {
-                    w.update(o, &row)?;
-                }
-                None => w.insert(&row)?,
-            }
+            w.upsert(old.as_ref(), &row)?;
             for (before, s) in &sections {
                 let s = SectionRow { test_id: row.id, ..s.clone() };
                 match before {
@@ -239,10 +234,7 @@ impl Desk {
             created_at: old.as_ref().map_or(now, |o| o.created_at),
             updated_at: now,
         };
-        self.write(Some(actor.user_id), |w| match &old {
-            Some(o) => w.update(o, &row).map(|_| ()),
-            None => w.insert(&row),
-        })?;
+        self.write(Some(actor.user_id), |w| w.upsert(old.as_ref(), &row))?;
         super::view(&self.db().conn, actor, &test)
     }
 

@@ -255,12 +255,7 @@ impl Desk {
         };
         self.write(Some(actor.user_id), |w| {
             for (old, new) in &records {
-                match old {
-                    Some(old) => {
-                        w.update(old, new)?;
-                    }
-                    None => w.insert(new)?,
-                }
+                w.upsert(old.as_ref(), new)?;
             }
             for l in &logs {
                 w.insert(l)?;
@@ -269,12 +264,7 @@ impl Desk {
                 w.insert(a)?;
             }
             for (old, new) in &lesson_changes {
-                match old {
-                    Some(old) => {
-                        w.update(old, new)?;
-                    }
-                    None => w.insert(new)?,
-                }
+                w.upsert(old.as_ref(), new)?;
             }
             w.tx().execute("DELETE FROM attendance_drafts WHERE session_id = ?1", [s.id.to_string()])?;
             Ok(())

@@ -258,9 +258,6 @@ impl Desk {
             }
         };
         let new = item.ok_or_else(|| ApiError::not_found("review item").on("id"))?;
-        self.write(Some(actor.user_id), |w| match &old {
-            Some(o) => w.update(o, &new).map(|_| ()),
-            None => w.insert(&new),
-        })
+        self.write(Some(actor.user_id), |w| w.upsert(old.as_ref(), &new))
     }
 }

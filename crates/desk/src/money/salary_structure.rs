@@ -369,10 +369,7 @@ impl Desk {
             if let Some(basic) = carried.as_ref().filter(|b| b.id != row.id) {
                 w.insert(basic)?;
             }
-            match &old {
-                Some(o) => w.update(o, &row).map(|_| ()),
-                None => w.insert(&row),
-            }
+            w.upsert(old.as_ref(), &row)
         })?;
         self.get_salary_structure(
             actor,

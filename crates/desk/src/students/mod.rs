@@ -381,12 +381,7 @@ impl Desk {
             updated_at: now,
         };
         self.write(Some(actor.user_id), |w| {
-            match &old {
-                Some(old) => {
-                    w.update(old, &row)?;
-                }
-                None => w.insert(&row)?,
-            }
+            w.upsert(old.as_ref(), &row)?;
             for p in &plans {
                 write_guardian(w, &row, p)?;
             }

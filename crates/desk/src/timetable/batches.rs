@@ -439,12 +439,7 @@ impl Desk {
         check_clashes(conn, &row, &plan, &kept, from)?;
         drop(db);
         let result = self.write(Some(actor.user_id), |w| {
-            match &old {
-                Some(old) => {
-                    w.update(old, &row)?;
-                }
-                None => w.insert(&row)?,
-            }
+            w.upsert(old.as_ref(), &row)?;
             plan.apply(w)
         });
         match result {

@@ -211,10 +211,7 @@ impl Desk {
             joined_on,
         };
         drop(db);
-        self.write(Some(actor.user_id), |w| match &old {
-            Some(old) => w.update(old, &row).map(|_| ()),
-            None => w.insert(&row),
-        })?;
+        self.write(Some(actor.user_id), |w| w.upsert(old.as_ref(), &row))?;
         let db = self.db();
         view(&db.conn, user.id, Some(&row), payroll)
     }

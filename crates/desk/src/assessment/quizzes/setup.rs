@@ -265,10 +265,7 @@ impl Desk {
             created_at: old.as_ref().map_or(now, |o| o.created_at),
             updated_at: now,
         };
-        self.write(Some(actor.user_id), |w| match &old {
-            Some(o) => w.update(o, &row).map(|_| ()),
-            None => w.insert(&row),
-        })?;
+        self.write(Some(actor.user_id), |w| w.upsert(old.as_ref(), &row))?;
         view(&self.db().conn, actor, &row, self.clock().now())
     }
 
@@ -309,10 +306,7 @@ impl Desk {
             created_at: old.as_ref().map_or(now, |o| o.created_at),
             updated_at: now,
         };
-        self.write(Some(actor.user_id), |w| match &old {
-            Some(o) => w.update(o, &row).map(|_| ()),
-            None => w.insert(&row),
-        })?;
+        self.write(Some(actor.user_id), |w| w.upsert(old.as_ref(), &row))?;
         view(&self.db().conn, actor, &q, self.clock().now())
     }
 
