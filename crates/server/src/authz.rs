@@ -299,7 +299,22 @@ pub fn check(f: &Facts<'_>) -> Result<(), String> {
                     .into())
             }
         }
-        E::TestSittings | E::TestMarks | E::QuizPublications => needs(Permission::MarkAttendance, false),
+        E::TestSittings | E::QuizPublications => needs(Permission::MarkAttendance, false),
+        // Marks within their section's maximum, as the server holds it
+        // (the desk caps them as they are typed; a forged op does not).
+        E::TestMarks => {
+            needs(Permission::MarkAttendance, false)?;
+            let Some(section) = f.related.owner.as_ref() else {
+                return Err("the section it is entered in is not on the server".into());
+            };
+            let max = section.get("max_hundredths").and_then(Value::as_i64).unwrap_or(0);
+            match op.columns.get("marks_hundredths").and_then(Value::as_i64) {
+                Some(m) if m > max => {
+                    Err(format!("its marks are above the section's maximum of {max} hundredths"))
+                }
+                _ => Ok(()),
+            }
+        }
         // A quiz is taken by the student alone, who writes answers and
         // time but no teacher's marks or comments, and answers only in an
         // attempt of their own. Scores are never stored (they follow from
@@ -1345,6 +1360,35 @@ mod tests {
     }
 
     #[test]
+    fn marks_stay_within_their_sections_maximum() {
+        let teacher = [grant(&[Permission::MarkAttendance], Some("A"))];
+        let section = Some(json!({ "test_id": "p", "max_hundredths": 3000 }));
+        let mark = |m: Value| {
+            op(
+                "test_marks",
+                "insert",
+                "t",
+                "m",
+                json!({ "branch_id": "A", "section_id": "s", "marks_hundredths": m }),
+            )
+        };
+        assert!(
+            judged(&mark(json!(3000)), None, &teacher, mine(None, section.clone())).is_ok(),
+            "full marks"
+        );
+        assert!(
+            judged(&mark(json!(null)), None, &teacher, mine(None, section.clone())).is_ok(),
+            "absent or cleared"
+        );
+        let e = judged(&mark(json!(3001)), None, &teacher, mine(None, section.clone())).unwrap_err();
+        assert!(e.contains("maximum"), "{e}");
+        let e = judged(&mark(json!(1000)), None, &teacher, mine(None, None)).unwrap_err();
+        assert!(e.contains("not on the server"), "{e}");
+        let elsewhere = [grant(&[Permission::MarkAttendance], Some("B"))];
+        assert!(judged(&mark(json!(1000)), None, &elsewhere, mine(None, section)).is_err());
+    }
+
+    #[test]
     fn a_student_never_redraws_or_reopens_an_attempt_nor_answers_after_submitting() {
         let student = [grant(&[Permission::ViewOwnRecord], Some("A"))];
         let held = json!({ "branch_id": "A", "student_id": "s1", "quiz_id": "q", "number": 1, "seed": 7,
@@ -1468,12 +1512,13 @@ mod tests {
         let mut mark =
             op("test_marks", "insert", "u1", "m", json!({ "branch_id": "A", "marks_hundredths": 1200 }));
         mark.scope = "branch:A".into();
-        assert!(judged(&mark, None, &teacher, mine(None, None)).is_ok());
+        let physics = Some(json!({ "max_hundredths": 3000 }));
+        assert!(judged(&mark, None, &teacher, mine(None, physics.clone())).is_ok());
         let mut elsewhere = mark.clone();
         elsewhere.columns.insert("branch_id".into(), json!("B"));
         elsewhere.scope = "branch:B".into();
-        assert!(judged(&elsewhere, None, &teacher, mine(None, None)).is_err());
-        assert!(judged(&mark, None, &clerk, mine(None, None)).is_err());
+        assert!(judged(&elsewhere, None, &teacher, mine(None, physics.clone())).is_err());
+        assert!(judged(&mark, None, &clerk, mine(None, physics)).is_err());
     }
 
     /// Mutants that survived every test (scripts/mutants.sh, issue 28):

@@ -345,6 +345,9 @@ mod tests {
         let held = obj(json!({ "attempt_id": "a1", "student_id": "s2" }));
         assert_eq!(owner_key(&answer, Some(&held)), Some(("quiz_attempts".into(), "a1".into())));
         assert_eq!(owner_key(&answer, None), None);
+        let mark = op("test_marks", json!({ "marks_hundredths": 1200 }));
+        let cell = obj(json!({ "section_id": "s1" }));
+        assert_eq!(owner_key(&mark, Some(&cell)), Some(("paper_test_sections".into(), "s1".into())));
         assert_eq!(student_of(&answer, Some(&held), None), Some("s2".into()));
         let attempt = op("quiz_attempts", json!({ "student_id": "s3" }));
         assert_eq!(student_of(&attempt, None, None), Some("s3".into()));
@@ -442,6 +445,10 @@ pub(crate) fn owner_key(op: &Op, before: Option<&Map<String, Value>>) -> Option<
     // An answer is judged by its attempt (whose student it is).
     if op.entity == "quiz_responses" {
         return Some(("quiz_attempts".to_owned(), col("attempt_id")?.to_owned()));
+    }
+    // A mark by its section (its maximum).
+    if op.entity == "test_marks" {
+        return Some(("paper_test_sections".to_owned(), col("section_id")?.to_owned()));
     }
     if op.entity != "attachments" {
         return None;
