@@ -408,6 +408,12 @@ fn a_quiz_is_checked_before_it_is_saved_or_published() {
     });
     assert_eq!(e.field.as_deref(), Some("draw.0.count"));
     assert!(e.message.contains("holds 2 hard"), "{e:?}");
+    let e = bad(SaveQuiz {
+        question_ids: vec![],
+        draw: vec![DrawRule { topic: "W".repeat(5_000), difficulty: Difficulty::Easy, count: 1 }],
+        ..base.clone()
+    });
+    assert!(e.message.contains("at most 100"), "a pasted essay is not a topic: {e:?}");
     assert_eq!(
         f.desk.save_quiz(&clerk, base.clone()).map_err(api).unwrap_err().code,
         ErrorCode::PermissionDenied,

@@ -59,17 +59,28 @@ pub(crate) fn student_marks(conn: &Connection, student: StudentId) -> Result<Vec
     Ok(out)
 }
 
+/// A student whose tests, quizzes and report card `actor` may read: a
+/// teacher of their branch, or someone who sees the student's records.
+pub(crate) fn readable_student(
+    conn: &rusqlite::Connection,
+    actor: &Actor,
+    id: branchdesk_api::ids::StudentId,
+) -> Result<crate::students::store::StudentRow> {
+    if actor.require_somewhere(Permission::ViewStudent).is_err() {
+        actor.require_somewhere(Permission::MarkAttendance)?;
+    }
+    let student = crate::students::store::student_by_id(conn, id)?
+        .ok_or_else(|| ApiError::not_found("student").on("student_id"))?;
+    if !actor.can(Permission::MarkAttendance, Some(student.branch_id)) {
+        crate::students::transfer::viewable_in(conn, actor, Permission::ViewStudent, &student)?;
+    }
+    Ok(student)
+}
+
 impl Desk {
     pub fn list_student_marks(&self, actor: &Actor, input: ListStudentMarks) -> Result<Vec<StudentMark>> {
-        if actor.require_somewhere(Permission::ViewStudent).is_err() {
-            actor.require_somewhere(Permission::MarkAttendance)?;
-        }
         let db = self.db();
-        let student = crate::students::store::student_by_id(&db.conn, input.student_id)?
-            .ok_or_else(|| ApiError::not_found("student").on("student_id"))?;
-        if !actor.can(Permission::MarkAttendance, Some(student.branch_id)) {
-            crate::students::transfer::viewable_in(&db.conn, actor, Permission::ViewStudent, &student)?;
-        }
+        let student = readable_student(&db.conn, actor, input.student_id)?;
         student_marks(&db.conn, student.id)
     }
 }

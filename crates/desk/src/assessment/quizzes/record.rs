@@ -8,7 +8,6 @@ use crate::assessment::ranks;
 use crate::{Actor, Desk, Result};
 use branchdesk_api::commands::quizzes::{ListStudentQuizzes, StudentQuiz};
 use branchdesk_api::ids::{QuizAttemptId, StudentId};
-use branchdesk_api::{ApiError, Permission};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -89,15 +88,8 @@ pub(crate) fn student_quizzes(
 impl Desk {
     /// A student's quizzes, for whoever may read their tests.
     pub fn list_student_quizzes(&self, actor: &Actor, input: ListStudentQuizzes) -> Result<Vec<StudentQuiz>> {
-        if actor.require_somewhere(Permission::ViewStudent).is_err() {
-            actor.require_somewhere(Permission::MarkAttendance)?;
-        }
         let db = self.db();
-        let student = crate::students::store::student_by_id(&db.conn, input.student_id)?
-            .ok_or_else(|| ApiError::not_found("student").on("student_id"))?;
-        if !actor.can(Permission::MarkAttendance, Some(student.branch_id)) {
-            crate::students::transfer::viewable_in(&db.conn, actor, Permission::ViewStudent, &student)?;
-        }
+        let student = crate::assessment::record::readable_student(&db.conn, actor, input.student_id)?;
         Ok(student_quizzes(&db.conn, student.id, self.clock().now())?
             .into_iter()
             .map(|q| StudentQuiz {

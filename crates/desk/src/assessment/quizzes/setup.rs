@@ -72,7 +72,7 @@ pub(crate) fn candidates(conn: &Connection, course: branchdesk_api::ids::CourseI
 }
 
 /// How many questions an attempt at `q` has, by the bank held here.
-fn size(q: &QuizRow, bank: &[Candidate]) -> u32 {
+pub(crate) fn size(q: &QuizRow, bank: &[Candidate]) -> u32 {
     let rules = q.draw();
     if rules.is_empty() {
         let ids = q.question_ids();
@@ -172,6 +172,11 @@ impl Desk {
         let penalty_bp = percent("penalty_percent", &input.penalty_percent, Some(0))?;
         let mut seen = HashSet::new();
         let fixed: Vec<QuestionId> = input.question_ids.iter().copied().filter(|q| seen.insert(*q)).collect();
+        if let Some(i) = input.draw.iter().position(|r| r.topic.trim().chars().count() > 100) {
+            return Err(
+                ApiError::invalid(&format!("draw.{i}.count"), "A topic is at most 100 characters.").into()
+            );
+        }
         let rules: Vec<DrawRule> = input
             .draw
             .iter()

@@ -215,7 +215,7 @@ impl Desk {
                 opens_at: p.opens_at.to_rfc3339(),
                 closes_at: p.closes_at.to_rfc3339(),
                 duration_minutes: q.duration_minutes as u32,
-                questions: super::setup::view(&db.conn, actor, &q, now).map(|v| v.questions).unwrap_or(0),
+                questions: super::setup::size(&q, &candidates(&db.conn, q.course_id)?),
                 attempts_allowed: q.attempts_allowed as u32,
                 attempts_used: attempts.len() as u32,
                 state: state(&p, &q, &attempts, now),
