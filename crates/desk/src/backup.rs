@@ -101,7 +101,8 @@ fn restore_into(db: &mut crate::db::Db, staged: &Path, key: Option<&DeskKey>) ->
     if !plain {
         key.ok_or_else(|| needs_key(false))?.apply(&src)?;
     }
-    let same_key = !plain && key == Some(&db.key);
+    // (A backup sealed in the older format copies by export too.)
+    let same_key = !plain && key == Some(&db.key) && !key::is_legacy(&src)?;
     let src = if same_key {
         src
     } else {

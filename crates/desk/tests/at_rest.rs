@@ -249,3 +249,93 @@ fn another_desks_backup_comes_back_on_a_new_computer_with_that_desks_recovery_ke
     assert_eq!(std::fs::read(dir.path().join(KEY_FILE)).unwrap(), c_key, "C keeps its own key");
     assert_eq!(room_names(&open_in(dir.path(), clock).unwrap()), ["From A"]);
 }
+
+/// Rewrites the encrypted file `file` of the desk in `dir` as a desk of
+/// the previous version sealed it: SQLCipher 4's default HMAC-SHA512.
+fn seal_as_before(dir: &Path, file: &Path) {
+    let older = file.with_extension("older");
+    {
+        let conn = branchdesk_desk::db::open_with_desk_key(file, dir, KeyStore::File).unwrap();
+        // Attached without a key clause, it takes the file's key.
+        conn.execute("ATTACH DATABASE ?1 AS older", [older.display().to_string()]).unwrap();
+        conn.pragma_update(Some("older"), "cipher_hmac_algorithm", "HMAC_SHA512").unwrap();
+        conn.query_row("SELECT sqlcipher_export('older')", [], |_| Ok(())).unwrap();
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get("user_version")).unwrap();
+        conn.pragma_update(Some("older"), "user_version", version).unwrap();
+        conn.execute("DETACH DATABASE older", []).unwrap();
+    }
+    std::fs::rename(&older, file).unwrap();
+    let _ = std::fs::remove_file(branchdesk_desk::db::wal_path(file));
+    // Read as today's files are sealed, it does not open; the desk's own
+    // way of keying a file finds the older format.
+    let today = rusqlite::Connection::open(file).unwrap();
+    let hex = std::fs::read_to_string(dir.join(KEY_FILE)).unwrap();
+    today.pragma_update(None, "key", format!("x'{}'", hex.trim())).unwrap();
+    today.pragma_update(None, "cipher_hmac_algorithm", "HMAC_SHA256").unwrap();
+    assert!(today.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())).is_err());
+    let keyed = branchdesk_desk::db::open_with_desk_key(file, dir, KeyStore::File).unwrap();
+    assert!(key::is_legacy(&keyed).unwrap(), "{} is sealed the older way", file.display());
+}
+
+#[test]
+fn a_desk_sealed_the_older_way_opens_in_todays_format_and_its_older_backups_restore() {
+    let f = fixture();
+    let room = |f: &Fixture, name: &str| {
+        f.desk
+            .save_room(
+                &f.director,
+                SaveRoom { id: None, branch_id: f.branch, name: name.into(), capacity: 9 },
+            )
+            .unwrap();
+    };
+    room(&f, "Before the backup");
+    f.clock.advance(Duration::seconds(1));
+    let backup = f.desk.take_backup(&f.director, TakeBackup {}).unwrap();
+    room(&f, "After the backup");
+    let Fixture { dir, clock, desk, .. } = f;
+    drop(desk);
+    let path = dir.path().join(DB_FILE);
+    seal_as_before(dir.path(), &path);
+    seal_as_before(dir.path(), &dir.path().join("backups").join(&backup.file_name));
+
+    // The desk opens with all of its data, now sealed as today's files are.
+    let desk = open_in(dir.path(), clock.clone()).unwrap();
+    assert_eq!(room_names(&desk), ["After the backup", "Before the backup"]);
+    let keyed = branchdesk_desk::db::open_connection(dir.path(), KeyStore::File).unwrap();
+    assert!(!key::is_legacy(&keyed).unwrap());
+    drop(keyed);
+    assert!(!contains(&std::fs::read(&path).unwrap(), "After the backup"));
+    // Today's backups copy from it page for page, and the older backup
+    // restores over it.
+    let (token, _) = desk
+        .login(branchdesk_api::commands::session::Login {
+            email: DIRECTOR_EMAIL.into(),
+            password: DIRECTOR_PASSWORD.into(),
+        })
+        .unwrap();
+    let director = desk.actor(&token).unwrap();
+    clock.advance(Duration::seconds(1));
+    desk.take_backup(&director, TakeBackup {}).unwrap();
+    desk.restore_backup(
+        &director,
+        RestoreBackup {
+            file_name: backup.file_name.clone(),
+            discard_unsent: true,
+            recovery_key: String::new(),
+        },
+    )
+    .unwrap();
+    assert_eq!(room_names(&desk), ["Before the backup"]);
+    drop(desk);
+    let desk = open_in(dir.path(), clock.clone()).unwrap();
+    assert_eq!(room_names(&desk), ["Before the backup"]);
+    drop(desk);
+
+    // On the recovery screen too (the backup copied into place as it is).
+    std::fs::write(&path, b"damaged").unwrap();
+    let now = branchdesk_desk::Clock::now(&*clock);
+    recovery::restore(dir.path(), &backup.file_name, "", KeyStore::File, now).unwrap();
+    assert_eq!(room_names(&open_in(dir.path(), clock).unwrap()), ["Before the backup"]);
+    let keyed = branchdesk_desk::db::open_connection(dir.path(), KeyStore::File).unwrap();
+    assert!(!key::is_legacy(&keyed).unwrap());
+}

@@ -87,7 +87,7 @@ impl Db {
                     None => (key, false),
                 }
             };
-        let conn = Connection::open(&path)?;
+        let mut conn = Connection::open(&path)?;
         key.apply(&conn)?;
         let permit = Arc::new(AtomicU8::new(NOBODY));
         // Not a database under a key the check value confirmed: damaged.
@@ -101,6 +101,15 @@ impl Db {
         }
         if existed {
             check_integrity(&conn, after_crash).map_err(unreadable)?;
+            if key::is_legacy(&conn)? {
+                // Sealed with SQLCipher's older default: rewritten in
+                // today's format, so backups copy page for page again.
+                replace_with_export(conn, data_dir, &key)?;
+                conn = Connection::open(&path)?;
+                key.apply(&conn)?;
+                configure(&conn, &permit)?;
+                tracing::info!("the desk's data is now sealed with HMAC-SHA256");
+            }
         }
         if !checked {
             key::store_check(data_dir, &key)?;
@@ -216,22 +225,31 @@ fn encrypt_plain(data_dir: &Path, keys: &Keys, clock: &dyn Clock, after_crash: b
         plain.pragma_update(None, "foreign_keys", "OFF").map_err(|e| damaged(e.into()))?;
         check_integrity(&plain, after_crash)?;
         backup_files::take_encrypting(&plain, &key, data_dir, clock.now())?;
-        let encrypted = data_dir.join(format!("{DB_FILE}.encrypting"));
-        key::export(&plain, &encrypted, Some(&key))?;
-        plain.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        drop(plain);
-        std::fs::rename(&encrypted, &path)?;
-        for side in [wal_path(&path), data_dir.join(format!("{DB_FILE}-shm"))] {
-            match std::fs::remove_file(side) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
-                _ => {}
-            }
-        }
-        backup_files::sync_dir(data_dir)?;
+        replace_with_export(plain, data_dir, &key)?;
     }
     backup_files::encrypt_plain_backups(data_dir, &key)?;
     tracing::info!("the desk's data and its backups are now encrypted");
     Ok(key)
+}
+
+/// Writes the desk's database `conn` is open on whole into a new file
+/// encrypted with `key` in today's format, which then takes its name: a
+/// crash leaves the old file or the new one, never half.
+fn replace_with_export(conn: Connection, data_dir: &Path, key: &DeskKey) -> Result<()> {
+    let path = data_dir.join(DB_FILE);
+    let written = data_dir.join(format!("{DB_FILE}.encrypting"));
+    key::export(&conn, &written, Some(key))?;
+    key::owner_only_file(&written)?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    drop(conn);
+    std::fs::rename(&written, &path)?;
+    for side in [wal_path(&path), data_dir.join(format!("{DB_FILE}-shm"))] {
+        match std::fs::remove_file(side) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
+    }
+    backup_files::sync_dir(data_dir)
 }
 
 /// Another connection to the desk database in `data_dir` (tests and
