@@ -22,6 +22,7 @@ pub mod bench;
 #[cfg(test)]
 mod catalogue_check;
 pub mod clock;
+pub mod dashboard;
 pub mod db;
 pub mod enrolments;
 pub mod error;

@@ -117,9 +117,9 @@ macro_rules! commands {
 }
 
 use branchdesk_api::commands::{
-    academics as ac, assessment as ts, attendance as at, audit as a, backups as b, imports as im, leads as l,
-    money as m, org as o, quizzes as qz, recovery as rc, roles as r, session as s, settings as st,
-    students as sd, system as sy, timetable as tt, users as u,
+    academics as ac, assessment as ts, attendance as at, audit as a, backups as b, dashboard as d,
+    imports as im, leads as l, money as m, org as o, quizzes as qz, recovery as rc, roles as r, session as s,
+    settings as st, students as sd, system as sy, timetable as tt, users as u,
 };
 
 commands! {
@@ -279,6 +279,7 @@ commands! {
     actor list_expenses(m::ListExpenses),
     actor save_expense_bill(m::SaveExpenseBill),
     actor get_profit_and_loss(m::GetProfitAndLoss),
+    actor compare_branches(d::CompareBranches),
     actor set_salary(m::SetSalary),
     actor run_payroll(m::RunPayroll),
     actor adjust_salary(m::AdjustSalary),

@@ -16,6 +16,7 @@
 //! | `messages` | Messages | `attendance` (absence alerts) |
 //! | `fees`, `money_review` (on Fees due) | Fees due, a student's Fees tab | `money` |
 //! | `accounts` | Expenses, Payroll, Profit and loss | `money` |
+//! | `dashboard` | Branches compared | `dashboard` |
 //! | `organisation`, `rooms` | Organisation, Rooms | `org` |
 //! | `settings`, `desks` (Settings → Sync server) | Settings | `settings`, `system` |
 //! | `account` | My account | `session` |
@@ -38,6 +39,7 @@ pub mod channels;
 pub mod courses;
 pub mod curriculum;
 pub mod curriculum_edit;
+pub mod dashboard;
 pub mod desks;
 pub mod fees;
 pub mod home;
@@ -83,6 +85,7 @@ pub fn render(page: Page) -> Html {
         Page::Expenses => html! { <accounts::ExpensesPage /> },
         Page::Payroll => html! { <payroll::PayrollPage /> },
         Page::ProfitLoss => html! { <accounts::ProfitLossPage /> },
+        Page::Dashboard => html! { <dashboard::DashboardPage /> },
         Page::Timetable => html! { <timetable::TimetablePage /> },
         Page::Batches => html! { <batches::BatchesPage /> },
         Page::Courses => html! { <courses::CoursesPage /> },

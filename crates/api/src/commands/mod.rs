@@ -11,6 +11,7 @@ pub mod attendance;
 pub mod audit;
 pub mod backups;
 pub mod channels;
+pub mod dashboard;
 pub mod imports;
 pub mod leads;
 pub mod money;

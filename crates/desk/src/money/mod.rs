@@ -25,7 +25,7 @@ use branchdesk_api::amount;
 use branchdesk_api::commands::money::*;
 use branchdesk_api::commands::students::{DiscountKind, EnrolmentStatus};
 use branchdesk_api::commands::timetable::FeeFrequency;
-use branchdesk_api::ids::{DueId, InvoiceId, ReceiptId, SalaryLineId, StudentId, UserId};
+use branchdesk_api::ids::{BranchId, DueId, InvoiceId, ReceiptId, SalaryLineId, StudentId, UserId};
 use branchdesk_api::settings as keys;
 use branchdesk_api::{ApiError, Permission};
 use chrono::{Duration, NaiveDate};
@@ -575,25 +575,38 @@ impl Desk {
             DueWindow::Upcoming => (today + Duration::days(1), today + Duration::days(30)),
         };
         let db = self.db();
-        let conn = &db.conn;
-        let rows = store::branch_dues_between(conn, input.branch_id, from, to)?;
-        let money = store::branch_receipt_money(conn, input.branch_id, from, to)?;
-        let dues: Vec<(DueId, i64)> = rows.iter().map(|(d, ..)| (d.id, d.amount_minor)).collect();
-        let (paid, _) = settle::account(&dues, &money);
-        Ok(rows
+        Ok(unpaid_dues(&db.conn, input.branch_id, from, to)?
             .into_iter()
-            .filter_map(|(d, name, code, phone)| {
-                let p = paid.get(&d.id).copied().unwrap_or(0);
-                (p < d.amount_minor).then(|| DueLine {
-                    student_id: d.student_id,
-                    student_name: name,
-                    student_code: code,
-                    guardian_phone: phone,
-                    due: due_view(&d, p),
-                })
+            .map(|((d, name, code, phone), paid)| DueLine {
+                student_id: d.student_id,
+                student_name: name,
+                student_code: code,
+                guardian_phone: phone,
+                due: due_view(&d, paid),
             })
             .collect())
     }
+}
+
+/// The dues of `branch` falling due from `from` to `to` (both included)
+/// that are not paid in full, each with what is paid of it.
+pub(crate) fn unpaid_dues(
+    conn: &rusqlite::Connection,
+    branch: BranchId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(store::DueListRow, i64)>> {
+    let rows = store::branch_dues_between(conn, branch, from, to)?;
+    let money = store::branch_receipt_money(conn, branch, from, to)?;
+    let dues: Vec<(DueId, i64)> = rows.iter().map(|(d, ..)| (d.id, d.amount_minor)).collect();
+    let (paid, _) = settle::account(&dues, &money);
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let p = paid.get(&row.0.id).copied().unwrap_or(0);
+            (p < row.0.amount_minor).then_some((row, p))
+        })
+        .collect())
 }
 
 #[cfg(test)]

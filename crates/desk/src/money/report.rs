@@ -8,7 +8,7 @@ use branchdesk_api::Permission;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-fn branch_month(
+pub(crate) fn branch_month(
     conn: &Connection,
     branch: BranchId,
     name: String,
