@@ -1,6 +1,7 @@
 //! In the real app window at 1366 × 768, the director's morning view:
 //! two branches side by side with the total, fees overdue by age, the
-//! charts, and an earlier month chosen.
+//! charts, the view saved as PDF and CSV, a branch's overdue figure
+//! opening its list, and an earlier month chosen.
 
 use branchdesk_api::commands::money::CollectPayment;
 use branchdesk_api::commands::org::SaveBranch;
@@ -118,6 +119,46 @@ async fn the_director_compares_two_branches_and_their_overdue_fees() {
     app.find("#collection-chart svg rect.due").await;
     app.find("#overdue-chart svg rect.age1").await;
     app.screenshot("dashboard-1366x768").await;
+
+    // Below: money month by month, newest first in the table.
+    let newest = app.wait_text("#trend-table tbody tr:first-child", "2,500").await;
+    assert!(newest.contains(&today.format("%b %Y").to_string()), "{newest}");
+    assert_eq!(app.count("#trend-table tbody tr").await, 12);
+    app.client
+        .execute("document.querySelector('#trend-chart').scrollIntoView()", vec![])
+        .await
+        .expect("scroll to the trend");
+    app.screenshot("dashboard-trend").await;
+
+    // Saved as a PDF (its text read back) and as CSV.
+    app.click("#dashboard-pdf").await;
+    let said = app.wait_text("#dashboard-saved", ".pdf").await;
+    let path = said.trim().trim_start_matches("Saved to ").to_owned();
+    // (Laid out as printed: words and their figure on one line.)
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", &path, "-"])
+        .output()
+        .expect("pdftotext runs");
+    let pdf: String = String::from_utf8_lossy(&out.stdout)
+        .replace('\u{a0}', " ")
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(pdf.contains("Branches compared") && pdf.contains("HSR Layout"), "{pdf}");
+    assert!(pdf.contains(&format!("Overdue today ₹{}.00", koramangala[11])), "{pdf}");
+    app.click("#dashboard-csv").await;
+    let said = app.wait_text("#dashboard-saved", ".csv").await;
+    let csv = std::fs::read_to_string(said.trim().trim_start_matches("Saved to ")).expect("the CSV");
+    assert!(csv.lines().any(|l| l.contains(",Koramangala,3,3,20,")), "{csv}");
+
+    // Koramangala's overdue figure opens that branch's overdue fees.
+    app.click_centred("#dashboard-table tbody tr:nth-child(2) .overdue-list").await;
+    app.wait_text("#dues-list", "Kabir Rao").await;
+    let listed = app.text("#dues-list").await;
+    assert!(!listed.contains("Meera Nair"), "HSR's students are not Koramangala's: {listed}");
+    app.click_centred("[data-area='Branches compared']").await;
+    app.wait_text("#dashboard-table tbody", "All branches").await;
 
     // An earlier month: its own dues and collections; overdue stays today's.
     let earlier = today.with_day(1).unwrap() - Duration::days(1);

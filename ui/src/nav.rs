@@ -16,6 +16,8 @@ pub enum Page {
     Tests,
     Messages,
     Dues,
+    /// One branch's overdue fees (from Branches compared; not an area).
+    DuesOf(branchdesk_api::ids::BranchId),
     Expenses,
     Payroll,
     ProfitLoss,

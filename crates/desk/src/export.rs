@@ -13,10 +13,27 @@ use branchdesk_api::{ApiError, Permission};
 /// run as a formula by spreadsheet software; a leading apostrophe makes it
 /// plain text (OWASP, "CSV injection").
 pub fn neutralise(cell: &str) -> String {
+    // A negative amount is a number, not a formula.
+    let number = |t: &str| {
+        let digits = t.strip_prefix('-').unwrap_or(t);
+        !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && digits.matches('.').count() <= 1
+            && digits.chars().next().is_some_and(|c| c.is_ascii_digit())
+    };
+    if number(cell) {
+        return cell.to_owned();
+    }
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
         _ => cell.to_owned(),
     }
+}
+
+/// An amount as a spreadsheet reads a number: "-1234.50", no grouping.
+pub fn plain_amount(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", minor.unsigned_abs() / 100, minor.unsigned_abs() % 100)
 }
 
 /// CSV text with a BOM from a header and rows, every cell neutralised.
@@ -136,6 +153,62 @@ impl Desk {
                     rows,
                 )
             }
+            ExportList::BranchComparison => {
+                let c = self.compare_branches(
+                    actor,
+                    branchdesk_api::commands::dashboard::CompareBranches { month: input.month.clone() },
+                )?;
+                let total = (c.branches.len() > 1).then_some(&c.total);
+                let rows = c
+                    .branches
+                    .iter()
+                    .chain(total)
+                    .map(|b| {
+                        let mut row = vec![
+                            c.month.clone(),
+                            b.branch_name.clone(),
+                            b.active_students.to_string(),
+                            b.seats_taken.to_string(),
+                            b.seats.to_string(),
+                            b.attended.to_string(),
+                            b.marked.to_string(),
+                        ];
+                        let o = &b.overdue;
+                        for minor in [
+                            b.due_minor,
+                            b.collected_minor,
+                            o.days_1_30_minor,
+                            o.days_31_60_minor,
+                            o.days_61_90_minor,
+                            o.over_90_minor,
+                            o.total_minor(),
+                        ] {
+                            row.push(plain_amount(minor));
+                        }
+                        row
+                    })
+                    .collect();
+                (
+                    "branches",
+                    &[
+                        "month",
+                        "branch",
+                        "active_students",
+                        "seats_taken",
+                        "seats",
+                        "attended",
+                        "marked",
+                        "due",
+                        "collected",
+                        "overdue_1_30",
+                        "overdue_31_60",
+                        "overdue_61_90",
+                        "overdue_over_90",
+                        "overdue",
+                    ],
+                    rows,
+                )
+            }
             ExportList::Roster => {
                 let batch = input.batch_id.ok_or_else(|| ApiError::invalid("batch_id", "Choose a batch."))?;
                 actor.require_somewhere(Permission::ViewStudent)?;
@@ -159,9 +232,18 @@ mod tests {
 
     #[test]
     fn formula_cells_are_neutralised_and_others_kept() {
-        for bad in ["=HYPERLINK(\"http://x\")", "+91 98450", "-2+3", "@SUM(A1)", "\tx"] {
+        for bad in
+            ["=HYPERLINK(\"http://x\")", "+91 98450", "-2+3", "@SUM(A1)", "\tx", "-", "-.5", "-1.2.3", "-inf"]
+        {
             assert!(neutralise(bad).starts_with('\''), "{bad}");
         }
+        for amount in ["-200.00", "-7", "1234.50"] {
+            assert_eq!(neutralise(amount), amount, "a negative amount stays a number");
+        }
+        assert_eq!(
+            (plain_amount(-20_050), plain_amount(5), plain_amount(1_234_500)),
+            ("-200.50".into(), "0.05".into(), "12345.00".into())
+        );
         assert_eq!(neutralise("Asha Rao"), "Asha Rao");
         assert_eq!(neutralise("98450 12345"), "98450 12345");
     }

@@ -45,6 +45,20 @@ impl Lines {
         Ok(p)
     }
 
+    /// The organisation's name at the top, for a document of no one
+    /// branch (the comparison of branches).
+    pub(crate) fn organisation(conn: &Connection) -> Result<Lines> {
+        let org = crate::org::store::organisation(conn)?;
+        let mut p = Lines {
+            lines: Vec::new(),
+            space: 0,
+            currency: org.as_ref().map(|o| o.currency.clone()).unwrap_or_default(),
+        };
+        p.line(PrintStyle::Title, &org.map(|o| o.name).unwrap_or_default());
+        p.gap(8);
+        Ok(p)
+    }
+
     pub(crate) fn gap(&mut self, points: u8) {
         self.space = self.space.saturating_add(points);
     }

@@ -5,6 +5,7 @@ mod common;
 
 use branchdesk_api::commands::attendance::{AttendanceStatus, SaveMarks};
 use branchdesk_api::commands::dashboard::*;
+use branchdesk_api::commands::imports::{ExportCsv, ExportList};
 use branchdesk_api::commands::students::Enrol;
 use branchdesk_api::commands::timetable::{FeeFrequency, Slot};
 use branchdesk_api::ErrorCode;
@@ -84,6 +85,51 @@ fn each_branch_shows_its_students_seats_attendance_fees_and_overdue_by_age_besid
     assert_eq!(june.total.overdue.total_minor(), 800_000);
     assert_eq!((june.total.active_students, june.total.collected_minor), (3, 100_000));
 
+    // Printed and exported as shown.
+    let pdf = f.desk.save_comparison_pdf(&f.director, SaveComparisonPdf { month: "2026-06".into() }).unwrap();
+    assert!(pdf.ends_with("branches-2026-06.pdf"), "{pdf}");
+    // (Laid out as printed: words and their figure on one line.)
+    let out =
+        std::process::Command::new("pdftotext").args(["-layout", &pdf, "-"]).output().expect("pdftotext");
+    let text = String::from_utf8(out.stdout).unwrap().replace('\u{a0}', " ");
+    let text: String = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for needle in [
+        "Branches compared, June 2026",
+        "HSR Layout",
+        "Koramangala",
+        "All branches",
+        "Attendance in the month 50 % (1 of 2 marks)",
+        "Seats filled (batches running today) 5 % (1 of 20 seats)",
+        "Overdue 61–90 days ₹2,000.00",
+        "Overdue today ₹8,000.00",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in the PDF:\n{text}");
+    }
+    let csv = f
+        .desk
+        .export_csv(
+            &f.director,
+            ExportCsv { list: ExportList::BranchComparison, month: "2026-06".into(), ..Default::default() },
+        )
+        .unwrap();
+    let csv = std::fs::read_to_string(&csv.path).unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "month,branch,active_students,seats_taken,seats,attended,marked,due,collected,overdue_1_30,overdue_31_60,overdue_61_90,overdue_over_90,overdue",
+            "2026-06,HSR Layout,0,0,0,0,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00",
+            "2026-06,Koramangala,3,1,20,1,2,3000.00,1000.00,3000.00,3000.00,2000.00,0.00,8000.00",
+            "2026-06,All branches,3,1,20,1,2,3000.00,1000.00,3000.00,3000.00,2000.00,0.00,8000.00",
+        ]
+    );
+    let e = api(f.desk.save_comparison_pdf(&c.teacher, SaveComparisonPdf::default()).unwrap_err());
+    assert_eq!(e.code, ErrorCode::PermissionDenied);
+
     // August: its own due, nothing collected or marked in it.
     let august = f.desk.compare_branches(&f.director, CompareBranches { month: String::new() }).unwrap();
     assert_eq!(august.month, "2026-08");
@@ -101,4 +147,63 @@ fn each_branch_shows_its_students_seats_attendance_fees_and_overdue_by_age_besid
     let bad =
         api(f.desk.compare_branches(&f.director, CompareBranches { month: "Aug 2026".into() }).unwrap_err());
     assert!(bad.is_for("month"), "{bad:?}");
+}
+
+#[test]
+fn money_month_by_month_adds_fees_less_refunds_salaries_and_expenses_oldest_first() {
+    use branchdesk_api::commands::money::{ExpenseCategory, RecordExpense};
+    let f = common::fixture();
+    let asha = common::enrolled(&f);
+    // June: ₹1,000 paid and ₹1,200 of stationery; July: ₹2,500 paid.
+    pay(&f, asha, "1,000").unwrap();
+    f.desk
+        .record_expense(
+            &f.director,
+            RecordExpense {
+                branch_id: f.branch,
+                vendor: "Sai Stationers".into(),
+                amount: "1,200".into(),
+                category: ExpenseCategory::Supplies,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    f.clock.advance(Duration::days(34));
+    pay(&f, asha, "2,500").unwrap();
+
+    let trend = f
+        .desk
+        .get_money_trend(&f.director, GetMoneyTrend { until: String::new(), months: 3, ..Default::default() })
+        .unwrap();
+    let months: Vec<_> = trend
+        .months
+        .iter()
+        .map(|m| (m.month.as_str(), m.fees_minor, m.expenses_minor, m.net_minor))
+        .collect();
+    assert_eq!(
+        months,
+        [("2026-05", 0, 0, 0), ("2026-06", 100_000, 120_000, -20_000), ("2026-07", 250_000, 0, 250_000)]
+    );
+    let year = f.desk.get_money_trend(&f.director, GetMoneyTrend::default()).unwrap();
+    assert_eq!(year.months.len(), 12, "twelve months unless asked");
+    assert_eq!(year.months.first().map(|m| m.month.as_str()), Some("2025-08"));
+    let june = f
+        .desk
+        .get_money_trend(
+            &f.director,
+            GetMoneyTrend { branch_id: Some(f.branch), until: "2026-06".into(), months: 1 },
+        )
+        .unwrap();
+    assert_eq!(june.months.iter().map(|m| m.net_minor).collect::<Vec<_>>(), [-20_000]);
+
+    for (input, field) in [
+        (GetMoneyTrend { months: MAX_TREND_MONTHS + 1, ..Default::default() }, "months"),
+        (GetMoneyTrend { until: "July".into(), ..Default::default() }, "until"),
+    ] {
+        let e = api(f.desk.get_money_trend(&f.director, input).unwrap_err());
+        assert!(e.is_for(field), "{e:?}");
+    }
+    let (_, teacher) = f.staff("ravi@example.com", "TEACHER", Some(f.branch));
+    let e = api(f.desk.get_money_trend(&teacher, GetMoneyTrend::default()).unwrap_err());
+    assert_eq!(e.code, ErrorCode::PermissionDenied);
 }

@@ -280,6 +280,8 @@ commands! {
     actor save_expense_bill(m::SaveExpenseBill),
     actor get_profit_and_loss(m::GetProfitAndLoss),
     actor compare_branches(d::CompareBranches),
+    actor save_comparison_pdf(d::SaveComparisonPdf),
+    actor get_money_trend(d::GetMoneyTrend),
     actor set_salary(m::SetSalary),
     actor run_payroll(m::RunPayroll),
     actor adjust_salary(m::AdjustSalary),

@@ -17,10 +17,18 @@ use branchdesk_api::{ApiError, Permission};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+#[derive(Properties, PartialEq)]
+pub struct DuesProps {
+    /// The branch to open on (from a number on Branches compared); None:
+    /// the person's first branch.
+    #[prop_or_default]
+    pub branch: Option<branchdesk_api::ids::BranchId>,
+}
+
 #[component]
-pub fn DuesPage() -> Html {
+pub fn DuesPage(props: &DuesProps) -> Html {
     let s = use_session();
-    let branch = use_state(|| s.me.branches.first().map(|b| b.id).unwrap_or_default());
+    let branch = use_state(|| props.branch.or(s.me.branches.first().map(|b| b.id)).unwrap_or_default());
     let window = use_state(|| DueWindow::Overdue);
     // The day book instead of a list of dues.
     let book = use_state(|| false);

@@ -82,6 +82,7 @@ pub fn render(page: Page) -> Html {
         Page::Tests => html! { <tests::TestsPage /> },
         Page::Messages => html! { <messages::MessagesPage /> },
         Page::Dues => html! { <fees::DuesPage /> },
+        Page::DuesOf(id) => html! { <fees::DuesPage key={id.to_string()} branch={Some(id)} /> },
         Page::Expenses => html! { <accounts::ExpensesPage /> },
         Page::Payroll => html! { <payroll::PayrollPage /> },
         Page::ProfitLoss => html! { <accounts::ProfitLossPage /> },

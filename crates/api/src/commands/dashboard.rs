@@ -96,6 +96,18 @@ impl BranchFigures {
     }
 }
 
+/// A share as people read it: "12.5 %" (a no-break space keeps the sign
+/// by its number), or a dash when there is nothing to share.
+pub fn percent_text(bp: Option<u32>) -> String {
+    match bp {
+        Some(bp) => {
+            let text = format!("{}.{:02}", bp / 100, bp % 100);
+            format!("{}\u{a0}%", text.trim_end_matches('0').trim_end_matches('.'))
+        }
+        None => "—".into(),
+    }
+}
+
 /// `part / whole` in hundredths of a per cent, rounded half up.
 fn ratio_bp(part: i64, whole: i64) -> Option<u32> {
     (whole > 0).then(|| {
@@ -122,6 +134,51 @@ pub struct CompareBranches {
 }
 command!(CompareBranches => "compare_branches", Permission -> BranchComparison);
 
+/// One month of the organisation's (or a branch's) money, as the profit
+/// and loss counts it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthMoney {
+    /// YYYY-MM
+    pub month: String,
+    pub fees_minor: i64,
+    pub reversals_minor: i64,
+    pub salaries_minor: i64,
+    pub expenses_minor: i64,
+    pub net_minor: i64,
+}
+
+/// The months up to `until`, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoneyTrend {
+    pub months: Vec<MonthMoney>,
+}
+
+/// Most months one trend shows.
+pub const MAX_TREND_MONTHS: u32 = 24;
+
+/// Fees, refunds, salaries, expenses and profit month by month: for every
+/// branch the person may see reports of together, or for one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GetMoneyTrend {
+    pub branch_id: Option<BranchId>,
+    /// The last month, YYYY-MM; empty: this month.
+    pub until: String,
+    /// How many months, 1 to [`MAX_TREND_MONTHS`]; 0: twelve.
+    pub months: u32,
+}
+command!(GetMoneyTrend => "get_money_trend", Permission -> MoneyTrend);
+
+/// The comparison of a month printed as a PDF in the exports folder:
+/// answers where it was saved.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SaveComparisonPdf {
+    /// YYYY-MM; empty: this month.
+    pub month: String,
+}
+command!(SaveComparisonPdf => "save_comparison_pdf", Permission -> String);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +194,15 @@ mod tests {
             Ageing { days_1_30_minor: 3, days_31_60_minor: 12, days_61_90_minor: 48, over_90_minor: 192 }
         );
         assert_eq!(a.total_minor(), 255);
+    }
+
+    #[test]
+    fn a_share_reads_without_trailing_zeros_and_nothing_reads_as_a_dash() {
+        assert_eq!(percent_text(Some(1_250)), "12.5\u{a0}%");
+        assert_eq!(percent_text(Some(1_000)), "10\u{a0}%");
+        assert_eq!(percent_text(Some(3_333)), "33.33\u{a0}%");
+        assert_eq!(percent_text(Some(0)), "0\u{a0}%");
+        assert_eq!(percent_text(None), "—");
     }
 
     #[test]

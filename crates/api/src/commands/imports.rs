@@ -89,6 +89,9 @@ pub enum ExportList {
     Roster,
     /// A month's attendance per student (`month`, and `batch_id` if given).
     Attendance,
+    /// Branches compared for a month (`month`; every branch the person may
+    /// see reports of, and the total).
+    BranchComparison,
 }
 
 /// Writes a list as CSV (UTF-8 with a byte-order mark, cells that a
