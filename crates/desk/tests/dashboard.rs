@@ -6,6 +6,7 @@ mod common;
 use branchdesk_api::commands::attendance::{AttendanceStatus, SaveMarks};
 use branchdesk_api::commands::dashboard::*;
 use branchdesk_api::commands::imports::{ExportCsv, ExportList};
+use branchdesk_api::commands::money::{ReversalKind, ReverseReceipt};
 use branchdesk_api::commands::students::Enrol;
 use branchdesk_api::commands::timetable::{FeeFrequency, Slot};
 use branchdesk_api::ErrorCode;
@@ -31,6 +32,23 @@ fn each_branch_shows_its_students_seats_attendance_fees_and_overdue_by_age_besid
     let asha = c.students[0];
     f.desk.enrol(&f.director, Enrol { student_id: asha, batch_id: fees, ..Default::default() }).unwrap();
     pay(f, asha, "1,000").unwrap();
+    // ₹500 taken and voided the same day: collected net of it.
+    let mistaken = pay(f, asha, "500").unwrap();
+    f.desk
+        .reverse_receipt(
+            &f.director,
+            ReverseReceipt {
+                receipt_id: mistaken.id,
+                kind: ReversalKind::Void,
+                amount: String::new(),
+                reason: "Typed twice".into(),
+            },
+        )
+        .unwrap();
+    // On 1 June the June fee falls due today: not late yet.
+    let first_day = f.desk.compare_branches(&f.director, CompareBranches::default()).unwrap();
+    assert_eq!(first_day.total.overdue, Ageing::default(), "a fee due today is not overdue");
+    assert_eq!(first_day.total.collected_minor, 100_000, "₹1,500 received less the ₹500 voided");
     // Monday 1 June: Asha absent, Vikram late, Zoya excused.
     f.desk
         .save_marks(
@@ -142,6 +160,11 @@ fn each_branch_shows_its_students_seats_attendance_fees_and_overdue_by_age_besid
     let theirs = f.desk.compare_branches(&analyst, CompareBranches::default()).unwrap();
     assert_eq!(theirs.branches.iter().map(|b| b.branch_id).collect::<Vec<_>>(), [hsr]);
     assert_eq!(theirs.total.overdue.total_minor(), 0);
+    // One branch prints without a total.
+    let theirs_pdf = f.desk.save_comparison_pdf(&analyst, SaveComparisonPdf::default()).unwrap();
+    let out = std::process::Command::new("pdftotext").args([&theirs_pdf, "-"]).output().expect("pdftotext");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("HSR Layout") && !text.contains("All branches"), "{text}");
     let refused = api(f.desk.compare_branches(&c.teacher, CompareBranches::default()).unwrap_err());
     assert_eq!(refused.code, ErrorCode::PermissionDenied);
     let bad =
